@@ -1,0 +1,1 @@
+"""The Flask app and channel adapters (WeChat, SMS), and the ``xinfang`` command line."""

@@ -1,0 +1,44 @@
+"""The Flask application factory."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+
+from bot.services import Services, build_services
+from core.phones import install_log_redaction
+from core.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. ``config`` may carry ``SETTINGS`` (a Settings), ``SERVICES`` (a Services),
+    or any Flask setting; by default everything comes from the environment."""
+    config = dict(config or {})
+    app = Flask(__name__)
+    services: Services | None = config.pop("SERVICES", None)
+    settings: Settings | None = config.pop("SETTINGS", None)
+    app.config.update(config)
+    if services is None:
+        services = build_services(settings or load_settings())
+    app.extensions["xinfang"] = services
+
+    install_log_redaction()
+    for channel, problem in (("WeChat", services.settings.wechat_problem()), ("SMS", services.settings.sms_problem())):
+        if problem:
+            log.warning("%s channel is off: %s", channel, problem)
+
+    from bot import sms, wechat
+    app.register_blueprint(wechat.bp)
+    app.register_blueprint(sms.bp)
+
+    @app.get("/healthz")
+    def healthz():
+        with services.engine.connect() as conn:
+            conn.execute(text("select 1"))
+        return jsonify(ok=True, wechat=services.settings.wechat_problem() or "on",
+                       sms=services.settings.sms_problem() or "on")
+
+    return app

@@ -1,0 +1,138 @@
+"""The ``xinfang`` command: init, demo, serve, chat."""
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import click
+
+from core.settings import SettingsError, load_settings
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lushan.toml"
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    from core.phones import install_log_redaction
+
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
+
+
+def _settings(env: dict | None = None):
+    try:
+        return load_settings(env)
+    except SettingsError as exc:
+        raise click.ClickException(f"configuration error: {exc}") from None
+
+
+def init_database(database_url: str, county_file: str | Path) -> str:
+    """Migrate the database and load the county file; returns the load summary."""
+    from core.county import CountyFileError, load_county, parse_county_file
+    from core.db import make_engine, make_sessionmaker, migrate, transaction
+
+    try:
+        data = parse_county_file(county_file)
+    except CountyFileError as exc:
+        raise click.ClickException(f"{county_file}: {exc}") from None
+    migrate(database_url)
+    engine = make_engine(database_url)
+    try:
+        with transaction(make_sessionmaker(engine)) as s:
+            report = load_county(s, data)
+    finally:
+        engine.dispose()
+    return report.summary()
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
+def main(verbose: bool) -> None:
+    """xinfang — the messaging front end of a county petition bureau (信访局)."""
+    _setup_logging(verbose)
+
+
+@main.command()
+@click.argument("county_file", type=click.Path(dir_okay=False))
+def init(county_file: str) -> None:
+    """Create or migrate the database and load COUNTY_FILE (idempotent)."""
+    settings = _settings()
+    click.echo(init_database(settings.database_url, county_file))
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def serve(port: int, host: str, workers: int) -> None:
+    """Run the web server (gunicorn) on the configured database."""
+    from core.db import migrate
+
+    settings = _settings()
+    migrate(settings.database_url)
+    for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
+        if problem:
+            click.echo(f"note: {channel} channel is off: {problem}", err=True)
+    cmd = [sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
+           "--bind", f"{host}:{port}", "--access-logfile", "-"]
+    click.echo(" ".join(cmd[2:]), err=True)
+    raise SystemExit(subprocess.call(cmd))
+
+
+@main.command()
+@click.option("--wechat", "openid", help="Talk as this WeChat OpenID.")
+@click.option("--sms", "phone", help="Talk as this phone number (SMS).")
+def chat(openid: str | None, phone: str | None) -> None:
+    """Talk to the bot in a terminal, through the same handlers WeChat and SMS reach."""
+    from bot.inbound import receive
+    from bot.services import build_services
+    from core.phones import InvalidPhone, normalize_phone
+    from handlers.message import Inbound
+
+    if bool(openid) == bool(phone):
+        raise click.UsageError("give exactly one of --wechat OPENID or --sms PHONE")
+    channel, sender = ("wechat", openid) if openid else ("sms", phone)
+    if channel == "sms":
+        try:
+            sender = normalize_phone(phone)
+        except InvalidPhone as exc:
+            raise click.UsageError(str(exc)) from None
+    svc = build_services(_settings())
+    from core.db import migrate
+    migrate(svc.settings.database_url)
+    click.echo(f"Talking as {channel}:{sender}. Ctrl-D to leave.")
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+
+        def build(inbound_id, now, text=text):
+            return Inbound(channel=channel, sender=sender, kind="text", text=text, received_at=now,
+                           inbound_id=inbound_id)
+
+        got = receive(svc, channel, f"chat:{uuid.uuid4()}", sender, "text", text, build)
+        click.echo(f"bot> {got.reply}")
+
+
+@main.command()
+@click.option("--database", help="Database URL for the demo (default: a fresh temporary SQLite file).")
+def demo(database: str | None) -> None:
+    """Load the example county and play a scripted conversation through the real webhooks."""
+    from bot.demo import run_demo
+
+    tmp = None
+    if database is None:
+        tmp = tempfile.TemporaryDirectory(prefix="xinfang-demo-")
+        database = f"sqlite:///{tmp.name}/demo.sqlite3"
+    try:
+        click.echo(init_database(database, EXAMPLE))
+        run_demo(database, echo=click.echo)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,54 @@
+"""What a running process holds: settings, the database, the clock, outbound backends."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.clock import Clock
+from core.db import make_engine, make_sessionmaker
+from core.places import Gazetteer
+from core.settings import Settings
+from notifications.sms import ConsoleSms, SmsBackend, TwilioSms
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    sms: SmsBackend
+    # how long a retry waits for the first delivery of the same message to finish (seconds)
+    retry_wait: float = 4.0
+    # test hook: called inside the handling transaction, before the handler runs
+    before_handle: Callable | None = None
+    gazetteer_ttl: float = 60.0
+    _gazetteer: tuple[float, Gazetteer] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def gazetteer(self, session: Session) -> Gazetteer:
+        """The county's places, cached per process (refreshed every ``gazetteer_ttl`` seconds)."""
+        cached = self._gazetteer
+        if cached is None or time.monotonic() - cached[0] > self.gazetteer_ttl:
+            with self._lock:
+                cached = (time.monotonic(), Gazetteer.from_session(session))
+                self._gazetteer = cached
+        return cached[1]
+
+
+def build_services(settings: Settings, clock: Clock | None = None, sms: SmsBackend | None = None) -> Services:
+    engine = make_engine(settings.database_url)
+    if sms is None:
+        if settings.twilio_outbound:
+            sms = TwilioSms(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from)
+        else:
+            sms = ConsoleSms()
+    return Services(settings=settings, engine=engine, sessions=make_sessionmaker(engine), clock=clock or Clock(), sms=sms)

@@ -1,0 +1,71 @@
+"""SMS adapter (``/sms``): Twilio's inbound form post in, TwiML out.
+
+The post is checked against X-Twilio-Signature with the auth token, over the URL Twilio called
+(PUBLIC_BASE_URL + path when behind a proxy); invalid → 403 and nothing stored. A repeated
+MessageSid is answered once: the repeat gets an empty TwiML response, so no second SMS is sent.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.inbound import receive
+from core.phones import InvalidPhone, normalize_phone
+from handlers.message import Inbound
+
+log = logging.getLogger(__name__)
+bp = Blueprint("sms", __name__)
+
+
+def _twiml(text: str | None) -> Response:
+    resp = MessagingResponse()
+    if text:
+        resp.message(text)
+    return Response(str(resp), status=200, mimetype="application/xml")
+
+
+def public_url(base: str | None) -> str:
+    """The URL Twilio signed: the configured public base plus path and query, else what we saw."""
+    if base:
+        return base + request.full_path.rstrip("?") if request.query_string else base + request.path
+    return request.url
+
+
+@bp.route("/sms", methods=["POST"])
+def sms():
+    svc = current_app.extensions["xinfang"]
+    settings = svc.settings
+    problem = settings.sms_problem()
+    if problem:
+        return Response(f"SMS channel is off: {problem}", status=503, mimetype="text/plain")
+    form = request.form.to_dict(flat=True)
+    validator = RequestValidator(settings.twilio_auth_token)
+    if not validator.validate(public_url(settings.public_base_url), form,
+                              request.headers.get("X-Twilio-Signature", "")):
+        return Response("bad signature", status=403, mimetype="text/plain")
+
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    sender_raw = form.get("From", "")
+    if not sid or not sender_raw:
+        return Response("MessageSid and From are required", status=400, mimetype="text/plain")
+    try:
+        sender = normalize_phone(sender_raw)
+    except InvalidPhone:
+        sender = sender_raw[:64]
+    body = form.get("Body", "")
+    media = int(form.get("NumMedia", "0") or 0) if (form.get("NumMedia") or "0").isdigit() else 0
+
+    def build(inbound_id, now):
+        if media and not body.strip():
+            return Inbound(channel="sms", sender=sender, kind="image", received_at=now, inbound_id=inbound_id,
+                           url=form.get("MediaUrl0"))
+        return Inbound(channel="sms", sender=sender, kind="text", text=body, received_at=now, inbound_id=inbound_id)
+
+    got = receive(svc, "sms", sid, sender, "sms", json.dumps(form, ensure_ascii=False), build)
+    if got.duplicate:
+        return _twiml(None)
+    return _twiml(got.reply)

@@ -1,0 +1,137 @@
+"""WeChat Official Account adapter (``/wechat``): it only translates (cf. Zulip's webhooks).
+
+GET is the echostr handshake. POST carries a message as XML, plain or — in safe mode
+(``encrypt_type=aes``) — AES-encrypted and signed with ``msg_signature``. Every request is
+checked: signature (403), age of its timestamp (403 when older than WECHAT_MAX_AGE), and the XML
+itself (400 for DTDs and entity declarations, which WeChat never sends). Replies are passive
+text replies, encrypted in safe mode. An empty reply is answered "success", as WeChat asks.
+"""
+from __future__ import annotations
+
+import logging
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from flask import Blueprint, Response, current_app, request
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from bot.inbound import receive
+from handlers.message import Inbound
+
+log = logging.getLogger(__name__)
+bp = Blueprint("wechat", __name__)
+MAX_BODY = 64 * 1024
+
+
+def _plain(text: str, status: int) -> Response:
+    return Response(text, status=status, mimetype="text/plain")
+
+
+def safe_xml(body: bytes | str) -> bool:
+    """True when the body is well-formed XML without DTDs or entities (billion laughs, XXE)."""
+    try:
+        fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        return True
+    except (DefusedXmlException, ParseError, ValueError, TypeError):
+        return False
+
+
+@bp.route("/wechat", methods=["GET", "POST"])
+def wechat():
+    svc = current_app.extensions["xinfang"]
+    settings = svc.settings
+    problem = settings.wechat_problem()
+    if problem:
+        return _plain(f"WeChat channel is off: {problem}", 503)
+
+    signature = request.args.get("signature", "")
+    timestamp = request.args.get("timestamp", "")
+    nonce = request.args.get("nonce", "")
+    try:
+        sent_at = int(timestamp)
+    except ValueError:
+        return _plain("missing or bad timestamp", 403)
+    if abs(svc.clock.now().timestamp() - sent_at) > settings.wechat_max_age:
+        return _plain("request too old", 403)
+    try:
+        check_signature(settings.wechat_token, signature, timestamp, nonce)
+    except InvalidSignatureException:
+        return _plain("bad signature", 403)
+
+    if request.method == "GET":
+        return _plain(request.args.get("echostr", ""), 200)
+
+    body = request.get_data(cache=False)
+    if len(body) > MAX_BODY:
+        return _plain("message too large", 413)
+    if not safe_xml(body):
+        return _plain("malformed XML", 400)
+
+    crypto = None
+    if settings.wechat_safe_mode:
+        if request.args.get("encrypt_type") != "aes":
+            return _plain("this account runs in safe mode: encrypt_type=aes expected", 403)
+        crypto = WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
+        try:
+            xml = crypto.decrypt_message(body, request.args.get("msg_signature", ""), timestamp, nonce)
+        except (InvalidSignatureException, InvalidAppIdException):
+            return _plain("bad signature", 403)
+        except Exception:  # wrong key, broken padding, no <Encrypt>: not from WeChat
+            return _plain("cannot decrypt", 400)
+        if not safe_xml(xml):
+            return _plain("malformed XML", 400)
+    else:
+        xml = body.decode("utf-8", errors="replace")
+
+    try:
+        message = parse_message(xml)
+    except Exception:
+        return _plain("not a WeChat message", 400)
+    if message is None or not message.source:
+        return _plain("not a WeChat message", 400)
+
+    kind, fields = _translate(message)
+    dedupe = f"msg:{message.id}" if message.id else f"ev:{message.source}:{message.time}"
+
+    def build(inbound_id, now):
+        return Inbound(channel="wechat", sender=message.source, kind=kind, received_at=now,
+                       inbound_id=inbound_id, **fields)
+
+    got = receive(svc, "wechat", dedupe, message.source, message.type, xml, build)
+    if not got.reply:
+        return _plain("success", 200)
+    reply = TextReply(message=message, content=got.reply, time=int(svc.clock.now().timestamp()))
+    rendered = reply.render()
+    if crypto is not None:
+        rendered = crypto.encrypt_message(rendered, nonce, timestamp)
+    return Response(rendered, status=200, mimetype="application/xml")
+
+
+def _translate(message) -> tuple[str, dict]:
+    """A wechatpy message → (kind, Inbound fields)."""
+    t = message.type
+    if t == "text":
+        return "text", {"text": message.content or ""}
+    if t == "image":
+        return "image", {"media_id": message.media_id, "url": message.image}
+    if t == "voice":
+        return "voice", {"media_id": message.media_id, "text": message.recognition or ""}
+    if t == "location":
+        return "location", {"location": {"x": message.location_x, "y": message.location_y,
+                                          "label": message.label or ""}}
+    if t == "event":
+        event = (message.event or "").lower()
+        if event in ("subscribe", "subscribe_scan"):
+            return "event", {"event": "subscribe"}
+        if event == "unsubscribe":
+            return "event", {"event": "unsubscribe"}
+        if event == "click":
+            return "event", {"event": "click", "event_key": message.key}
+        return "event", {"event": event or "other"}
+    return "other", {"extra": {"type": t}}
+

@@ -1,0 +1,46 @@
+"""Time, in one place. Everything that depends on "now" takes a clock or an explicit ``now``.
+
+All domain times are timezone-aware, in the county's timezone (Asia/Shanghai by default).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Clock:
+    """The wall clock, in Asia/Shanghai."""
+
+    tz = SHANGHAI
+
+    def now(self) -> datetime:
+        return datetime.now(self.tz)
+
+
+class FixedClock(Clock):
+    """A clock that only moves when told to (tests, demo, ``--now``)."""
+
+    def __init__(self, at: datetime):
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=SHANGHAI)
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = at if at.tzinfo else at.replace(tzinfo=SHANGHAI)
+
+    def advance(self, **kwargs) -> datetime:
+        self._at = self._at + timedelta(**kwargs)
+        return self._at
+
+
+def local(dt: datetime, tz=SHANGHAI) -> datetime:
+    """A stored datetime (naive = UTC on SQLite) as an aware local time."""
+    if dt.tzinfo is None:
+        from datetime import timezone
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(tz)

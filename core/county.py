@@ -1,0 +1,242 @@
+"""The county file (TOML): places, units, people. Loaded idempotently by ``xinfang init FILE``.
+
+Natural keys decide identity: a township by name, a village by (township, name), a unit by
+code, a person by phone. Loading the same file twice changes nothing; editing and reloading
+updates; an entry removed from the file is marked inactive, never deleted (its history stays).
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.models import County, Person, Township, Unit, Village
+from core.phones import InvalidPhone, normalize_phone
+
+ROLES = {"staff", "liaison", "cadre", "head", "leader"}
+UNIT_KINDS = {"township", "department", "bureau"}
+
+
+class CountyFileError(ValueError):
+    """The county file is malformed; the message says where."""
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    deactivated: dict[str, int] = field(default_factory=dict)
+
+    def _bump(self, bucket: dict[str, int], kind: str) -> None:
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deactivated)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return "county file loaded: no changes"
+        parts = []
+        for label, bucket in (("created", self.created), ("updated", self.updated), ("deactivated", self.deactivated)):
+            if bucket:
+                parts.append(label + " " + ", ".join(f"{n} {k}" for k, n in sorted(bucket.items())))
+        return "county file loaded: " + "; ".join(parts)
+
+
+def _require(table: dict, key: str, where: str, kind=str):
+    if key not in table:
+        raise CountyFileError(f"{where}: '{key}' is missing")
+    value = table[key]
+    if not isinstance(value, kind) or (kind is str and not value.strip()):
+        raise CountyFileError(f"{where}.{key}: expected a non-empty {kind.__name__}, got {value!r}")
+    return value.strip() if kind is str else value
+
+
+def parse_county_file(path: str | Path) -> dict:
+    """Read and validate the file; returns plain data ready for :func:`load_county`."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CountyFileError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CountyFileError(f"{path}: not valid TOML: {exc}") from None
+
+    county = raw.get("county")
+    if not isinstance(county, dict):
+        raise CountyFileError("[county] table is missing")
+    name = _require(county, "name", "county")
+    prefix = _require(county, "prefix", "county")
+    if not re.fullmatch(r"[A-Z]{1,6}", prefix):
+        raise CountyFileError(f"county.prefix: 1 to 6 capital letters (e.g. LS), got {prefix!r}")
+    tz = county.get("timezone", "Asia/Shanghai")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CountyFileError(f"county.timezone: unknown timezone {tz!r}") from None
+    options = {k: v for k, v in county.items() if k not in {"name", "prefix", "timezone"}}
+
+    townships = []
+    seen = set()
+    for i, t in enumerate(raw.get("townships", [])):
+        where = f"townships[{i}]"
+        tname = _require(t, "name", where)
+        if tname in seen:
+            raise CountyFileError(f"{where}.name: township {tname!r} appears twice")
+        seen.add(tname)
+        villages = t.get("villages", [])
+        if not isinstance(villages, list) or not all(isinstance(v, str) and v.strip() for v in villages):
+            raise CountyFileError(f"{where}.villages: expected a list of names")
+        if len(set(villages)) != len(villages):
+            raise CountyFileError(f"{where}.villages: a village appears twice")
+        townships.append({"name": tname, "villages": [v.strip() for v in villages]})
+    if not townships:
+        raise CountyFileError("at least one [[townships]] entry is needed")
+
+    units = []
+    codes = set()
+    for i, u in enumerate(raw.get("units", [])):
+        where = f"units[{i}]"
+        code = _require(u, "code", where)
+        if code in codes:
+            raise CountyFileError(f"{where}.code: unit code {code!r} appears twice")
+        codes.add(code)
+        kind = u.get("kind", "department")
+        if kind not in UNIT_KINDS:
+            raise CountyFileError(f"{where}.kind: one of {sorted(UNIT_KINDS)}, got {kind!r}")
+        township = u.get("township")
+        if township is not None and township not in seen:
+            raise CountyFileError(f"{where}.township: unknown township {township!r}")
+        units.append({"code": code, "name": _require(u, "name", where), "kind": kind, "township": township})
+
+    people = []
+    phones = set()
+    for section in ("cadres", "leaders", "staff"):
+        for i, p in enumerate(raw.get(section, [])):
+            where = f"{section}[{i}]"
+            default_role = {"cadres": "cadre", "leaders": "leader", "staff": "staff"}[section]
+            role = p.get("role", default_role)
+            if role not in ROLES:
+                raise CountyFileError(f"{where}.role: one of {sorted(ROLES)}, got {role!r}")
+            try:
+                phone = normalize_phone(_require(p, "phone", where))
+            except InvalidPhone as exc:
+                raise CountyFileError(f"{where}.phone: {exc}") from None
+            if phone in phones:
+                raise CountyFileError(f"{where}.phone: this number is given to two people")
+            phones.add(phone)
+            unit = p.get("unit")
+            if unit is not None and unit not in codes:
+                raise CountyFileError(f"{where}.unit: unknown unit code {unit!r}")
+            if role in {"liaison", "cadre", "head"} and unit is None:
+                raise CountyFileError(f"{where}.unit: a {role} must belong to a unit")
+            people.append({"name": _require(p, "name", where), "phone": phone, "openid": p.get("openid"),
+                           "unit": unit, "role": role, "title": p.get("title")})
+
+    return {"county": {"name": name, "prefix": prefix, "timezone": tz, "options": options},
+            "townships": townships, "units": units, "people": people}
+
+
+def _assign(obj, report: LoadReport, kind: str, **values) -> None:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    if changed:
+        report._bump(report.updated, kind)
+
+
+def load_county(session: Session, data: dict) -> LoadReport:
+    """Upsert the parsed county file. The caller commits."""
+    report = LoadReport()
+    c = data["county"]
+    county = session.scalars(select(County)).first()
+    if county is None:
+        session.add(County(name=c["name"], prefix=c["prefix"], timezone=c["timezone"], options=c["options"]))
+        report._bump(report.created, "county")
+    else:
+        _assign(county, report, "county", name=c["name"], prefix=c["prefix"], timezone=c["timezone"],
+                options=c["options"])
+
+    townships = {t.name: t for t in session.scalars(select(Township))}
+    for t in data["townships"]:
+        row = townships.get(t["name"])
+        if row is None:
+            row = townships[t["name"]] = Township(name=t["name"], active=True)
+            session.add(row)
+            report._bump(report.created, "townships")
+        else:
+            _assign(row, report, "townships", active=True)
+    listed = {t["name"] for t in data["townships"]}
+    for name, row in townships.items():
+        if name not in listed and row.active:
+            row.active = False
+            report._bump(report.deactivated, "townships")
+    session.flush()
+
+    villages = {(v.township_id, v.name): v for v in session.scalars(select(Village))}
+    wanted = set()
+    for t in data["townships"]:
+        tid = townships[t["name"]].id
+        for vname in t["villages"]:
+            wanted.add((tid, vname))
+            row = villages.get((tid, vname))
+            if row is None:
+                session.add(Village(township_id=tid, name=vname, active=True))
+                report._bump(report.created, "villages")
+            else:
+                _assign(row, report, "villages", active=True)
+    for key, row in villages.items():
+        if key not in wanted and row.active:
+            row.active = False
+            report._bump(report.deactivated, "villages")
+
+    units = {u.code: u for u in session.scalars(select(Unit))}
+    for u in data["units"]:
+        tid = townships[u["township"]].id if u["township"] else None
+        row = units.get(u["code"])
+        if row is None:
+            row = units[u["code"]] = Unit(code=u["code"], name=u["name"], kind=u["kind"], township_id=tid, active=True)
+            session.add(row)
+            report._bump(report.created, "units")
+        else:
+            _assign(row, report, "units", name=u["name"], kind=u["kind"], township_id=tid, active=True)
+    for code, row in units.items():
+        if code not in {u["code"] for u in data["units"]} and row.active:
+            row.active = False
+            report._bump(report.deactivated, "units")
+    session.flush()
+
+    people = {p.phone: p for p in session.scalars(select(Person))}
+    for p in data["people"]:
+        unit_id = units[p["unit"]].id if p["unit"] else None
+        row = people.get(p["phone"])
+        values = dict(name=p["name"], unit_id=unit_id, role=p["role"], title=p["title"], active=True)
+        if p["openid"]:
+            values["openid"] = p["openid"]
+        if row is None:
+            session.add(Person(phone=p["phone"], **values))
+            report._bump(report.created, "people")
+        else:
+            _assign(row, report, "people", **values)
+    listed_phones = {p["phone"] for p in data["people"]}
+    for phone, row in people.items():
+        if phone not in listed_phones and row.active:
+            row.active = False
+            report._bump(report.deactivated, "people")
+    session.flush()
+    return report
+
+
+def current_county(session: Session) -> County:
+    county = session.scalars(select(County)).first()
+    if county is None:
+        raise LookupError("no county loaded: run `xinfang init COUNTY.toml` first")
+    return county

@@ -1,0 +1,269 @@
+"""The domain model (SQLAlchemy 2 typed models).
+
+Glossary: docs/glossary.md maps every class and status to its Chinese term.
+Every schema change comes with an Alembic migration in core/migrations/versions.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from core.clock import SHANGHAI
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware Asia/Shanghai datetimes out; stored as UTC on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware one")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(SHANGHAI)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+# --- the county (loaded from the county TOML file) -------------------------------------------
+
+class County(Base):
+    """The one county this deployment serves."""
+
+    __tablename__ = "county"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    prefix: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Township(Base):
+    """乡镇 / 街道."""
+
+    __tablename__ = "township"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    villages: Mapped[list[Village]] = relationship(back_populates="township", order_by="Village.id")
+
+
+class Village(Base):
+    """村 / 社区."""
+
+    __tablename__ = "village"
+    __table_args__ = (UniqueConstraint("township_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    township: Mapped[Township] = relationship(back_populates="villages")
+
+
+class Unit(Base):
+    """责任单位: a township government or a county department."""
+
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # township | department | bureau
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Person(Base):
+    """A cadre (干部), bureau staff member or county leader (县领导) from the county file."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
+    openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    role: Mapped[str] = mapped_column(String(16))  # staff | liaison | cadre | head | leader
+    title: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --- messages in ------------------------------------------------------------------------------
+
+class InboundMessage(Base):
+    """Every message received, stored raw before it is interpreted (nothing is ever lost).
+
+    ``dedupe_key`` is the channel's own id (WeChat MsgId, or FromUserName+CreateTime for events;
+    Twilio MessageSid): a retry finds the first row and gets the same reply.
+    """
+
+    __tablename__ = "inbound_message"
+    __table_args__ = (
+        UniqueConstraint("channel", "dedupe_key", name="uq_inbound_dedupe"),
+        Index("ix_inbound_sender_time", "channel", "sender", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))  # wechat | sms | console
+    dedupe_key: Mapped[str] = mapped_column(String(128))
+    sender: Mapped[str] = mapped_column(String(64))
+    msg_type: Mapped[str] = mapped_column(String(32))
+    raw: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="processing")  # processing | done | failed
+    reply: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+
+
+class Conversation(Base):
+    """Per-sender conversation state, in the database so any web process takes the next message."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("channel", "sender", name="uq_conversation_sender"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    sender: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(24), default="idle")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    started_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=True)
+    unsubscribed_at: Mapped[datetime | None]
+
+
+class PhoneVerification(Base):
+    """A code sent by SMS to a phone number given over WeChat; answered = the number is trusted."""
+
+    __tablename__ = "phone_verification"
+    __table_args__ = (Index("ix_phone_verification_owner", "openid", "phone"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(20))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    verified_at: Mapped[datetime | None]
+
+
+# --- petitions --------------------------------------------------------------------------------
+
+class TrackingCounter(Base):
+    """The last sequence number used for one prefix and day (LS-20261122 → 7)."""
+
+    __tablename__ = "tracking_counter"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Petition(Base):
+    """信访事项: one matter raised by one petitioner."""
+
+    __tablename__ = "petition"
+    __table_args__ = (
+        Index("ix_petition_openid", "openid"),
+        Index("ix_petition_phone", "phone"),
+        Index("ix_petition_status", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_no: Mapped[str] = mapped_column(String(32), unique=True)
+    channel: Mapped[str] = mapped_column(String(8))  # wechat | sms (走访/来信 come with staff registration)
+    openid: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    phone_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    name: Mapped[str] = mapped_column(String(32))
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    content: Mapped[str] = mapped_column(Text)
+    location: Mapped[dict[str, Any] | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="registered")
+    received_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+
+    township: Mapped[Township] = relationship()
+    village: Mapped[Village | None] = relationship()
+    events: Mapped[list[PetitionEvent]] = relationship(back_populates="petition", order_by="PetitionEvent.id")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="petition", order_by="Attachment.id")
+    repeat_of: Mapped[Petition | None] = relationship(remote_side="Petition.id")
+
+    @property
+    def is_first(self) -> bool:
+        """初信初访: not linked to an earlier petition on the same matter."""
+        return self.repeat_of_id is None
+
+
+class PetitionEvent(Base):
+    """One step in a petition's life; the record is append-only (信访材料 is never lost)."""
+
+    __tablename__ = "petition_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
+    petition: Mapped[Petition] = relationship(back_populates="events")
+
+
+class Attachment(Base):
+    """An image or voice recording sent with a petition (WeChat MediaId and PicUrl)."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    media_id: Mapped[str | None] = mapped_column(String(128))
+    url: Mapped[str | None] = mapped_column(Text)
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
+    at: Mapped[datetime]
+    petition: Mapped[Petition] = relationship(back_populates="attachments")
+
+
+# --- messages out -----------------------------------------------------------------------------
+
+class OutboundMessage(Base):
+    """The outbox: written in the same transaction as the change that causes it.
+
+    States: queued → sending → sent (→ delivered | undelivered) | failed. See docs/outbox.md.
+    """
+
+    __tablename__ = "outbound_message"
+    __table_args__ = (Index("ix_outbound_status", "status", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))  # sms | wechat
+    to: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))

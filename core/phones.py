@@ -1,0 +1,92 @@
+"""Phone numbers (phonenumbers, region CN by default) and masking for logs and digests."""
+from __future__ import annotations
+
+import logging
+import re
+
+import phonenumbers
+
+
+class InvalidPhone(ValueError):
+    pass
+
+
+def normalize_phone(raw: str, region: str = "CN") -> str:
+    """Return the E.164 form of a phone number, or raise :class:`InvalidPhone`."""
+    text = re.sub(r"[\s\-()（）]", "", raw or "")
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        raise InvalidPhone(f"{raw!r} is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(f"{raw!r} is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# A mainland mobile number written in a message: 11 digits starting 1[3-9], optionally +86.
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
+
+
+def find_mobile(text: str) -> str | None:
+    """The first mainland mobile number in free text, as E.164, or None."""
+    for match in MOBILE_IN_TEXT.finditer(text or ""):
+        try:
+            return normalize_phone(match.group(1))
+        except InvalidPhone:
+            continue
+    return None
+
+
+def mask_phone(phone: str | None) -> str:
+    """+8613812345678 → 138****5678 (what logs and digests may show)."""
+    if not phone:
+        return "-"
+    digits = re.sub(r"\D", "", phone)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def mask_name(name: str | None) -> str:
+    """张三 → 张*, 张小三 → 张*三 (digests carry masked names only)."""
+    if not name:
+        return "-"
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+_PII = [
+    # 18-character resident ID numbers
+    (re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])"), r"\1********\2"),
+    # mobile numbers, with or without +86
+    (re.compile(r"(?<!\d)(\+?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)"), r"\2****\3"),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, repl in _PII:
+        text = pattern.sub(repl, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Masks phone and ID numbers in every log record, whatever the code that logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+def install_log_redaction() -> None:
+    root = logging.getLogger()
+    for handler in root.handlers or []:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
+    if not any(isinstance(f, RedactingFilter) for f in root.filters):
+        root.addFilter(RedactingFilter())

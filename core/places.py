@@ -1,0 +1,103 @@
+"""Matching what a person wrote against the county's townships and villages.
+
+Tolerant of partial names: "下汤" → 下汤镇, "林楼" → 林楼村 (and so its township). When a
+fragment fits several places the caller asks again with the choices.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.models import Township, Village
+
+TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
+VILLAGE_SUFFIXES = ("社区", "居委会", "村委会", "村")
+
+
+def short_name(name: str, suffixes) -> str:
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass(frozen=True)
+class Place:
+    township_id: int
+    township: str
+    village_id: int | None = None
+    village: str | None = None
+
+    def label(self) -> str:
+        return self.township + (self.village or "")
+
+
+@dataclass
+class PlaceMatch:
+    """``places`` holds one entry when the match is certain, several when the person must choose."""
+
+    places: list[Place] = field(default_factory=list)
+
+    @property
+    def unique(self) -> Place | None:
+        return self.places[0] if len(self.places) == 1 else None
+
+
+class Gazetteer:
+    """The county's places, held in memory (a few hundred rows) and matched without queries."""
+
+    def __init__(self, townships: list[tuple[int, str]], villages: list[tuple[int, int, str]]):
+        self.townships = [(tid, name, short_name(name, TOWNSHIP_SUFFIXES)) for tid, name in townships]
+        self.names = {tid: name for tid, name in townships}
+        # a village named like its township (下汤村 in 下汤镇) only matches by its full name
+        self.short = {tid: short for tid, _, short in self.townships}
+        self.villages = [(vid, tid, name, short_name(name, VILLAGE_SUFFIXES)) for vid, tid, name in villages]
+
+    @classmethod
+    def from_session(cls, session: Session) -> Gazetteer:
+        townships = session.execute(select(Township.id, Township.name).where(Township.active).order_by(Township.id)).all()
+        villages = session.execute(
+            select(Village.id, Village.township_id, Village.name).where(Village.active).order_by(Village.id)).all()
+        return cls([tuple(t) for t in townships], [tuple(v) for v in villages])
+
+    def match(self, text: str, within_township: int | None = None) -> PlaceMatch:
+        text = re.sub(r"\s+", "", text or "")
+        if not text:
+            return PlaceMatch()
+        # 1. township named in full or by its short name somewhere in the text
+        named = self._townships_in(text)
+        # 2. village named somewhere in the text
+        villages = [v for v in self.villages if v[2] in text or (len(v[3]) >= 2 and v[3] in text
+                                                                  and v[3] != self.short.get(v[1]))]
+        if named:
+            tids = {t for t in named}
+            in_named = [v for v in villages if v[1] in tids]
+            if len(tids) == 1:
+                tid = next(iter(tids))
+                if len(in_named) == 1:
+                    v = in_named[0]
+                    return PlaceMatch([Place(tid, self.names[tid], v[0], v[2])])
+                return PlaceMatch([Place(tid, self.names[tid])])
+            return PlaceMatch([Place(t, self.names[t]) for t in sorted(tids)])
+        if within_township is not None:
+            villages = [v for v in villages if v[1] == within_township] or villages
+        if villages:
+            return PlaceMatch([Place(v[1], self.names[v[1]], v[0], v[2]) for v in villages[:9]])
+        # 3. the whole (short) text is the start of some township's name: "张" → 张官营镇 / 张良镇
+        if len(text) <= 6:
+            partial = [t for t in self.townships if t[1].startswith(text) or (len(text) >= 2 and text in t[1])]
+            if partial:
+                return PlaceMatch([Place(t[0], t[1]) for t in partial[:9]])
+        return PlaceMatch()
+
+    def _townships_in(self, text: str) -> list[int]:
+        full = [t[0] for t in self.townships if t[1] in text]
+        if full:
+            return full
+        return [t[0] for t in self.townships if len(t[2]) >= 2 and t[2] in text]
+
+    def villages_of(self, township_id: int) -> list[str]:
+        return [v[2] for v in self.villages if v[1] == township_id]

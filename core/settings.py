@@ -1,0 +1,147 @@
+"""Settings read from environment variables.
+
+Every setting has one place here. A channel whose settings are missing is *off*
+(reported by :meth:`Settings.channel_problems`); a malformed setting raises
+:class:`SettingsError` naming the variable, so the process refuses to start.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+
+class SettingsError(ValueError):
+    """A setting is present but malformed; the message names the variable."""
+
+
+DEFAULT_INSTANCE_DIR = Path(os.environ.get("XINFANG_INSTANCE", "instance"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str | None = None
+    wechat_token: str | None = None
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = None
+    wechat_aes_key: str | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    public_base_url: str | None = None
+    # How old (seconds) a signed WeChat request may be before it is refused.
+    wechat_max_age: int = 300
+    # Per-sender flood limit: at most `rate_limit_count` messages in `rate_limit_window` seconds.
+    rate_limit_count: int = 30
+    rate_limit_window: int = 600
+    max_content_chars: int = 5000
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def wechat_safe_mode(self) -> bool:
+        return bool(self.wechat_aes_key)
+
+    def wechat_problem(self) -> str | None:
+        """Why the WeChat channel is off, or None when it is on."""
+        if not self.wechat_token:
+            return "WECHAT_TOKEN is not set"
+        if self.wechat_aes_key and not self.wechat_app_id:
+            return "WECHAT_APP_ID is not set (required with WECHAT_AES_KEY)"
+        return None
+
+    def sms_problem(self) -> str | None:
+        """Why the inbound SMS channel is off, or None when it is on."""
+        if not self.twilio_auth_token:
+            return "TWILIO_AUTH_TOKEN is not set"
+        return None
+
+    @property
+    def twilio_outbound(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from)
+
+
+def default_database_url(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> str:
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(instance_dir / 'xinfang.sqlite3').resolve()}"
+
+
+def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _check_url(name: str, value: str | None, schemes: tuple[str, ...]) -> None:
+    if not value:
+        return
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
+        raise SettingsError(f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, got {value!r}")
+
+
+def load_settings(env: dict | None = None) -> Settings:
+    """Build :class:`Settings` from a mapping (default: ``os.environ``)."""
+    env = dict(os.environ if env is None else env)
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        return value.strip() if value and value.strip() else None
+
+    database_url = get("DATABASE_URL")
+    if database_url:
+        if database_url.startswith("postgres://"):  # Heroku-style alias
+            database_url = "postgresql://" + database_url[len("postgres://"):]
+        if database_url.startswith("postgresql://"):
+            database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        if not database_url.startswith(("sqlite:", "postgresql")):
+            raise SettingsError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, got {database_url.split('://')[0]}://…")
+    else:
+        database_url = default_database_url()
+
+    redis_url = get("REDIS_URL")
+    _check_url("REDIS_URL", redis_url, ("redis", "rediss", "unix"))
+
+    aes_key = get("WECHAT_AES_KEY")
+    if aes_key:
+        if len(aes_key) != 43:
+            raise SettingsError("WECHAT_AES_KEY must be the 43-character EncodingAESKey from the WeChat console")
+        try:
+            if len(base64.b64decode(aes_key + "=", validate=True)) != 32:
+                raise binascii.Error
+        except (binascii.Error, ValueError):
+            raise SettingsError("WECHAT_AES_KEY is not valid base64 (it must decode to 32 bytes)") from None
+
+    public_base_url = get("PUBLIC_BASE_URL")
+    _check_url("PUBLIC_BASE_URL", public_base_url, ("http", "https"))
+
+    twilio_from = get("TWILIO_FROM")
+    if twilio_from and not (twilio_from.startswith("+") or twilio_from.startswith("MG")):
+        raise SettingsError("TWILIO_FROM must be an E.164 number (+86…) or a Messaging Service SID (MG…)")
+
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        wechat_token=get("WECHAT_TOKEN"),
+        wechat_app_id=get("WECHAT_APP_ID"),
+        wechat_app_secret=get("WECHAT_APP_SECRET"),
+        wechat_aes_key=aes_key,
+        twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
+        twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
+        twilio_from=twilio_from,
+        public_base_url=public_base_url.rstrip("/") if public_base_url else None,
+        wechat_max_age=_int(env, "WECHAT_MAX_AGE", 300, minimum=1),
+        rate_limit_count=_int(env, "RATE_LIMIT_COUNT", 30, minimum=1),
+        rate_limit_window=_int(env, "RATE_LIMIT_WINDOW", 600, minimum=1),
+        max_content_chars=_int(env, "MAX_CONTENT_CHARS", 5000, minimum=100),
+    )

@@ -1,0 +1,41 @@
+"""Tracking numbers (受理编号): PREFIX-YYYYMMDD-NNNN, unique under concurrent submissions.
+
+One atomic upsert per number (INSERT … ON CONFLICT DO UPDATE … RETURNING) on both SQLite and
+PostgreSQL: two transactions can never read the same counter value. The petition table's unique
+constraint on ``tracking_no`` backs it up.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from core.models import TrackingCounter
+
+TRACKING_RE = re.compile(r"([A-Za-z]{1,6})-?(\d{8})-?(\d{1,6})(?!\d)")
+
+
+def next_tracking_no(session: Session, prefix: str, day: datetime) -> str:
+    key = f"{prefix}-{day:%Y%m%d}"
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(TrackingCounter)
+        .values(key=key, last=1)
+        .on_conflict_do_update(index_elements=[TrackingCounter.key], set_={"last": TrackingCounter.last + 1})
+        .returning(TrackingCounter.last)
+    )
+    seq = session.execute(stmt).scalar_one()
+    return f"{key}-{seq:04d}"
+
+
+def normalize_tracking_no(text: str) -> str | None:
+    """Find a tracking number in what a person typed ("ls20261122 7" is not one; "LS-20261122-0007",
+    "ls202611220007" and "LS-20261122-7" are), returned in canonical form."""
+    m = TRACKING_RE.search(text.replace(" ", "").replace("－", "-").replace("—", "-"))
+    if not m:
+        return None
+    prefix, day, seq = m.groups()
+    return f"{prefix.upper()}-{day}-{int(seq):04d}"

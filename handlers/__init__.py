@@ -1,0 +1,1 @@
+"""Channel-agnostic message handlers: one inbound value in, one reply text out."""

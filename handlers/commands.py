@@ -1,0 +1,167 @@
+"""Citizen commands understood in any state: 查询, 补充, 撤回, 下一页, 帮助, 取消 …
+
+``parse`` is a pure function (text → command); the ``do_*`` functions act on a Context.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from core.models import Attachment, Petition, PetitionEvent
+from core.tracking import normalize_tracking_no
+from handlers import texts
+from handlers.context import Context, gist, md
+
+CLOSED = {"withdrawn", "closed", "rejected"}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    tracking_no: str | None = None
+    rest: str = ""
+
+
+_SIMPLE = {
+    "help": {"帮助", "使用帮助", "help", "?", "？", "菜单", "怎么用"},
+    "cancel": {"取消", "算了", "不反映了", "退出", "取消反映"},
+    "back": {"返回", "上一步", "修改", "返回上一步"},
+    "next": {"下一页", "下页", "更多"},
+    "report": {"我要反映", "反映问题", "我要投诉", "我要举报", "我要信访", "反映"},
+    "done": {"完成", "补充完毕", "结束补充"},
+    "confirm_withdraw": {"确认撤回"},
+    "resend_code": {"验证", "重新验证", "重发验证码"},
+}
+_WITH_NUMBER = re.compile(r"^(查询进度|查询|进度|补充材料|补充|撤回|撤销)\s*[:：]?\s*(.*)$", re.S)
+
+
+def parse(text: str) -> Command | None:
+    t = text.strip()
+    plain = t.rstrip("。.!！")
+    for name, words in _SIMPLE.items():
+        if plain in words or plain.lower() in words:
+            return Command(name)
+    if re.fullmatch(r"\d{6}", plain):
+        return Command("code", rest=plain)
+    m = _WITH_NUMBER.match(t)
+    if m:
+        verb, rest = m.groups()
+        name = {"查询进度": "query", "查询": "query", "进度": "query", "补充材料": "supplement",
+                "补充": "supplement", "撤回": "withdraw", "撤销": "withdraw"}[verb]
+        number = normalize_tracking_no(rest) if rest else None
+        if number:
+            found = re.search(r"[A-Za-z]{1,6}\s*[-－—]?\s*\d{8}\s*[-－—]?\s*\d{1,6}", rest)
+            rest = rest[found.end():].strip(" ：:，,") if found else ""
+        elif rest and name != "supplement":
+            return None  # "查询一下我的低保" is not a command; treat as text
+        return Command(name, number, rest)
+    return None
+
+
+# --- 查询 -------------------------------------------------------------------------------------
+
+def do_query(ctx: Context, cmd: Command) -> str:
+    if cmd.tracking_no:
+        p = ctx.find_own(cmd.tracking_no)
+        if p is None:
+            return texts.NOT_FOUND.format(no=cmd.tracking_no)
+        return _detail(ctx, p)
+    petitions = list(ctx.session.scalars(ctx.own_petitions_query().limit(200)))
+    if not petitions:
+        return texts.NONE_YET
+    items = [texts.list_item(i, p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status), md(p.received_at),
+                             gist(p.content, 8 if ctx.channel == "sms" else 16))
+             for i, p in enumerate(petitions, 1)]
+    return ctx.paginate([texts.list_header(len(petitions))], items)
+
+
+def _detail(ctx: Context, p: Petition) -> str:
+    history = []
+    for e in ctx.session.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id)
+                                 .order_by(PetitionEvent.id)):
+        label = {"registered": "登记", "supplement": "补充材料", "withdrawn": "撤回", "repeat_linked": "再次反映",
+                 "phone_verified": "手机号已验证"}.get(e.kind)
+        if label:
+            history.append(f"{md(e.at)}{label}")
+    place = p.township.name + (p.village.name if p.village else "")
+    images = ctx.session.scalar(select(func.count()).select_from(Attachment).where(Attachment.petition_id == p.id))
+    text = texts.detail(p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status),
+                        f"{p.received_at:%Y-%m-%d %H:%M}", place,
+                        gist(p.content, 24 if ctx.channel == "sms" else 200), history[-6:])
+    if images and ctx.channel != "sms":
+        text += f"\n图片：{images}张"
+    if ctx.channel == "sms":
+        text = text.replace("\n", "；")
+    return ctx.fit(text)
+
+
+# --- 补充 -------------------------------------------------------------------------------------
+
+def do_supplement(ctx: Context, cmd: Command) -> str:
+    if not cmd.tracking_no:
+        return texts.NEED_NUMBER.format(example=f"补充 {_example_no(ctx)} 内容")
+    p = ctx.find_own(cmd.tracking_no)
+    if p is None:
+        return texts.NOT_FOUND.format(no=cmd.tracking_no)
+    if p.status in CLOSED:
+        return texts.closed_case(p.tracking_no, texts.STATUS_LABELS[p.status])
+    if cmd.rest:
+        add_text(ctx, p, cmd.rest)
+        return texts.supplement_added(p.tracking_no)
+    ctx.set_state("supplement", target=p.id)
+    return texts.supplement_prompt(p.tracking_no)
+
+
+def add_text(ctx: Context, p: Petition, text: str) -> None:
+    ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="supplement", actor=f"{ctx.channel}:citizen",
+                                  text=text, inbound_id=ctx.msg.inbound_id))
+    p.updated_at = ctx.now
+    ctx.petition_id = p.id
+
+
+def add_image(ctx: Context, p: Petition) -> None:
+    ctx.session.add(Attachment(petition_id=p.id, kind="image", media_id=ctx.msg.media_id, url=ctx.msg.url,
+                               inbound_id=ctx.msg.inbound_id, at=ctx.now))
+    ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="supplement", actor=f"{ctx.channel}:citizen",
+                                  text="[图片]", inbound_id=ctx.msg.inbound_id))
+    p.updated_at = ctx.now
+    ctx.petition_id = p.id
+
+
+def supplement_target(ctx: Context) -> Petition | None:
+    pid = ctx.data().get("target")
+    p = ctx.session.get(Petition, pid) if pid else None
+    return p if p is not None and p.status not in CLOSED else None
+
+
+# --- 撤回 -------------------------------------------------------------------------------------
+
+def do_withdraw(ctx: Context, cmd: Command) -> str:
+    if not cmd.tracking_no:
+        return texts.NEED_NUMBER.format(example=f"撤回 {_example_no(ctx)}")
+    p = ctx.find_own(cmd.tracking_no)
+    if p is None:
+        return texts.NOT_FOUND.format(no=cmd.tracking_no)
+    if p.status in CLOSED:
+        return texts.closed_case(p.tracking_no, texts.STATUS_LABELS[p.status])
+    ctx.set_state("withdraw", target=p.id)
+    return texts.confirm_withdraw(p.tracking_no, gist(p.content, 10))
+
+
+def confirm_withdraw(ctx: Context) -> str:
+    p = ctx.session.get(Petition, ctx.data().get("target"))
+    ctx.reset()
+    if p is None or p.status in CLOSED:
+        return texts.NOTHING_TO_CANCEL
+    p.status = "withdrawn"
+    p.updated_at = ctx.now
+    ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="withdrawn", actor=f"{ctx.channel}:citizen",
+                                  inbound_id=ctx.msg.inbound_id))
+    ctx.petition_id = p.id
+    return texts.withdrawn(p.tracking_no)
+
+
+def _example_no(ctx: Context) -> str:
+    return f"{ctx.county.prefix}-{ctx.now:%Y%m%d}-0001"

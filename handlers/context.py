@@ -1,0 +1,161 @@
+"""What a handler works with: the session, the county, the message, the sender's conversation.
+
+Also the helpers every handler shares: fitting replies to the channel (WeChat's 2048 bytes, two
+SMS segments), paging long lists ("回复 下一页"), and writing to the outbox.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.models import Conversation, County, OutboundMessage, Petition, PhoneVerification
+from core.places import Gazetteer
+from core.settings import Settings
+from handlers import texts
+from handlers.message import Inbound
+
+
+@dataclass
+class Context:
+    session: Session
+    county: County
+    gazetteer: Gazetteer
+    settings: Settings
+    msg: Inbound
+    conv: Conversation
+    now: datetime
+    outbox_ids: list[int] = field(default_factory=list)
+    petition_id: int | None = None
+    notes: list[str] = field(default_factory=list)  # said before the reply (e.g. "draft expired")
+
+    @property
+    def channel(self) -> str:
+        return self.msg.channel
+
+    # --- conversation state --------------------------------------------------------------------
+
+    def data(self) -> dict:
+        return dict(self.conv.data or {})
+
+    def set_state(self, state: str, **data) -> None:
+        """Replace the state; data keys given as None are removed."""
+        merged = self.data()
+        for key, value in data.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        self.conv.state = state
+        self.conv.data = merged
+
+    def draft(self) -> dict:
+        return dict(self.data().get("draft") or {})
+
+    def save_draft(self, draft: dict, state: str | None = None) -> None:
+        self.set_state(state or self.conv.state, draft=draft)
+
+    def reset(self) -> None:
+        keep = {k: v for k, v in self.data().items() if k in {"pending_location"}}
+        self.conv.state = "idle"
+        self.conv.data = keep
+        self.conv.started_at = None
+
+    # --- replies ----------------------------------------------------------------------------------
+
+    def fit(self, text: str) -> str:
+        """Join notes and reply, keep within the channel's limit (paging what does not fit)."""
+        if self.notes:
+            text = "\n".join(self.notes + [text]) if self.channel != "sms" else "".join(self.notes + [text])
+        limit_ok = (lambda s: len(s.encode("utf-8")) <= texts.WECHAT_LIMIT_BYTES - 64) if self.channel != "sms" \
+            else (lambda s: len(s) <= texts.SMS_LIMIT)
+        if limit_ok(text):
+            return text
+        return self.paginate(text.split("\n")[:1], text.split("\n")[1:])
+
+    def paginate(self, head: list[str], items: list[str]) -> str:
+        """First page now; the rest kept in the conversation for "下一页"."""
+        sms = self.channel == "sms"
+        budget = texts.SMS_LIMIT - 14 if sms else texts.WECHAT_LIMIT_BYTES - 160
+
+        def size(s: str) -> int:
+            return len(s) if sms else len(s.encode("utf-8"))
+
+        sep = "" if sms else "\n"
+        pages: list[str] = []
+        current = sep.join(head)
+        for item in items:
+            if size(item) > budget:
+                item = _cut(item, budget - 4, sms)
+            candidate = (current + sep + item) if current else item
+            if size(candidate) > budget and current:
+                pages.append(current)
+                current = item
+            else:
+                current = candidate
+        if current:
+            pages.append(current)
+        if len(pages) <= 1:
+            self.set_state(self.conv.state, pages=None)
+            return pages[0] if pages else ""
+        rest = pages[1:]
+        self.set_state(self.conv.state, pages=rest)
+        return pages[0] + sep + texts.more_pages(len(rest))
+
+    def next_page(self) -> str:
+        pages = list(self.data().get("pages") or [])
+        if not pages:
+            return texts.NO_MORE_PAGES
+        page = pages.pop(0)
+        self.set_state(self.conv.state, pages=pages or None)
+        return page + (("" if self.channel == "sms" else "\n") + texts.more_pages(len(pages)) if pages else "")
+
+    # --- outbox -----------------------------------------------------------------------------------
+
+    def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
+        row = OutboundMessage(channel="sms", to=to, body=body, purpose=purpose, status="queued",
+                              created_at=self.now, petition_id=petition_id)
+        self.session.add(row)
+        self.session.flush()
+        self.outbox_ids.append(row.id)
+
+    # --- whose petitions ------------------------------------------------------------------------
+
+    def verified_phones(self) -> set[str]:
+        """Numbers this sender has proven to own: the SMS sender itself, or codes answered on WeChat."""
+        if self.channel == "sms":
+            return {self.msg.sender}
+        rows = self.session.scalars(select(PhoneVerification.phone).where(
+            PhoneVerification.openid == self.msg.sender, PhoneVerification.verified_at.is_not(None)))
+        return set(rows)
+
+    def own_petitions_query(self):
+        conditions = []
+        if self.channel == "wechat":
+            conditions.append(Petition.openid == self.msg.sender)
+        phones = self.verified_phones()
+        if phones:
+            conditions.append((Petition.phone.in_(phones)) & Petition.phone_verified.is_(True))
+        return select(Petition).where(or_(*conditions)).order_by(Petition.received_at.desc(), Petition.id.desc())
+
+    def find_own(self, tracking_no: str) -> Petition | None:
+        """The petition with this number if the sender may see it; else None (same as not existing)."""
+        return self.session.scalars(self.own_petitions_query().where(Petition.tracking_no == tracking_no)).first()
+
+
+def _cut(text: str, budget: int, sms: bool) -> str:
+    if sms:
+        return text[:budget] + "…"
+    out = text.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
+    return out + "…"
+
+
+def gist(text: str, n: int = 12) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def md(dt: datetime) -> str:
+    return f"{dt.month}月{dt.day}日"

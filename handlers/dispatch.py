@@ -1,0 +1,185 @@
+"""The one entry point: an :class:`Inbound` in, an :class:`Outcome` out.
+
+Order of questions for every message: an event? over the sender's rate limit? a stale draft to
+close? then by kind (voice, image, location, text); a text is a command (``commands.parse``)
+or an answer in the sender's current state (``intake``, supplement, withdraw).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from core.county import current_county
+from core.models import Conversation, InboundMessage
+from core.places import Gazetteer
+from core.settings import Settings
+from handlers import commands, intake, texts
+from handlers.context import Context, md
+from handlers.message import Inbound, Outcome
+
+INTAKE_STATES = {"name", "phone", "place", "choose_place", "village", "content", "confirm", "repeat"}
+CLICK_KEYS = {"XF_REPORT": "report", "XF_QUERY": "query", "XF_HELP": "help"}
+
+
+def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazetteer | None = None) -> Outcome:
+    county = current_county(session)
+    conv = _conversation(session, msg)
+    ctx = Context(session=session, county=county, gazetteer=gazetteer or Gazetteer.from_session(session),
+                  settings=settings, msg=msg, conv=conv, now=msg.received_at)
+    reply = _route(ctx)
+    if conv.state in INTAKE_STATES and msg.inbound_id:
+        ids = list(ctx.data().get("inbound_ids") or [])
+        ids.append(msg.inbound_id)
+        ctx.set_state(conv.state, inbound_ids=ids[-500:])
+    conv.updated_at = ctx.now
+    return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id)
+
+
+def _conversation(session: Session, msg: Inbound) -> Conversation:
+    """The sender's conversation row, created if new, locked for this transaction."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(Conversation).values(
+        channel=msg.channel, sender=msg.sender, state="idle", data={}, updated_at=msg.received_at,
+        subscribed=True).on_conflict_do_nothing(index_elements=["channel", "sender"]))
+    return session.scalars(select(Conversation).where(
+        Conversation.channel == msg.channel, Conversation.sender == msg.sender).with_for_update()).one()
+
+
+def _route(ctx: Context) -> str:
+    msg = ctx.msg
+    if msg.kind == "event":
+        return _event(ctx)
+    if _rate_limited(ctx):
+        return texts.RATE_LIMITED
+    _expire_draft(ctx)
+    state = ctx.conv.state
+    if msg.kind == "voice":
+        if not msg.text:
+            return texts.VOICE_UNRECOGNISED
+        return _text(ctx, msg.text)
+    if msg.kind == "image":
+        if state in INTAKE_STATES:
+            return intake.attach_image(ctx)
+        if state == "supplement" and (target := commands.supplement_target(ctx)):
+            commands.add_image(ctx, target)
+            return texts.supplement_saved(target.tracking_no)
+        return texts.image_when_idle()
+    if msg.kind == "location":
+        if state in INTAKE_STATES:
+            return intake.attach_location(ctx)
+        ctx.set_state(state, pending_location=msg.location)
+        return texts.location_when_idle()
+    if msg.kind != "text":
+        return texts.other_message(ctx.channel)
+    return _text(ctx, msg.text)
+
+
+def _text(ctx: Context, text: str) -> str:
+    state = ctx.conv.state
+    text = text.strip()
+    if not text:
+        return intake.reprompt(ctx) if state in INTAKE_STATES else texts.help_text(ctx.channel)
+    if len(text) > ctx.settings.max_content_chars:
+        return texts.TOO_LONG.format(limit=ctx.settings.max_content_chars)
+    cmd = commands.parse(text)
+    if cmd is not None:
+        answer = _command(ctx, cmd)
+        if answer is not None:
+            return answer
+    if state in INTAKE_STATES:
+        return intake.handle(ctx, text)
+    if state == "supplement":
+        target = commands.supplement_target(ctx)
+        if target is None:
+            ctx.reset()
+            return texts.help_text(ctx.channel)
+        commands.add_text(ctx, target, text)
+        return texts.supplement_saved(target.tracking_no)
+    if state == "withdraw":
+        return texts.ANSWER_WITHDRAW
+    return intake.start(ctx, text)
+
+
+def _command(ctx: Context, cmd: commands.Command) -> str | None:
+    """The reply to a command, or None when in this state the words are an ordinary answer."""
+    state = ctx.conv.state
+    in_intake = state in INTAKE_STATES
+    match cmd.name:
+        case "help":
+            return texts.help_text(ctx.channel)
+        case "cancel":
+            if state == "withdraw":
+                ctx.reset()
+                return texts.WITHDRAW_KEPT
+            if state == "idle":
+                return texts.NOTHING_TO_CANCEL
+            ctx.reset()
+            return texts.CANCELLED
+        case "back":
+            return intake.back(ctx) if in_intake else None
+        case "next":
+            return ctx.next_page()
+        case "report":
+            if in_intake:
+                return "您正在填写的反映还没有提交。" + intake.reprompt(ctx)
+            ctx.reset()
+            return intake.start(ctx)
+        case "done":
+            if state == "supplement":
+                target = commands.supplement_target(ctx)
+                ctx.reset()
+                return texts.supplement_done(target.tracking_no) if target else texts.help_text(ctx.channel)
+            return None
+        case "confirm_withdraw":
+            return commands.confirm_withdraw(ctx) if state == "withdraw" else None
+        case "resend_code":
+            return intake.resend_code(ctx) if ctx.channel == "wechat" else None
+        case "code":
+            return intake.answer_code(ctx, cmd.rest) if intake.pending_verification(ctx) else None
+        case "query":
+            return commands.do_query(ctx, cmd)
+        case "supplement":
+            if in_intake and not cmd.rest:
+                return "您正在填写新的反映，请先提交或回复“取消”，再补充其他事项。"
+            return commands.do_supplement(ctx, cmd)
+        case "withdraw":
+            if in_intake:
+                return "您正在填写新的反映，请先提交或回复“取消”，再撤回其他事项。"
+            return commands.do_withdraw(ctx, cmd)
+    return None
+
+
+def _event(ctx: Context) -> str:
+    msg = ctx.msg
+    if msg.event == "subscribe":
+        ctx.conv.subscribed = True
+        return texts.welcome(ctx.county.name, ctx.channel)
+    if msg.event == "unsubscribe":
+        ctx.conv.subscribed = False
+        ctx.conv.unsubscribed_at = ctx.now
+        return ""
+    if msg.event == "click":
+        name = CLICK_KEYS.get(msg.event_key or "")
+        if name:
+            return _command(ctx, commands.Command(name)) or texts.help_text(ctx.channel)
+    return texts.help_text(ctx.channel)
+
+
+def _rate_limited(ctx: Context) -> bool:
+    s = ctx.settings
+    since = ctx.now - timedelta(seconds=s.rate_limit_window)
+    count = ctx.session.scalar(select(func.count()).select_from(InboundMessage).where(
+        InboundMessage.channel == ctx.channel, InboundMessage.sender == ctx.msg.sender,
+        InboundMessage.received_at >= since))
+    return (count or 0) > s.rate_limit_count
+
+
+def _expire_draft(ctx: Context) -> None:
+    conv = ctx.conv
+    if conv.state in INTAKE_STATES and conv.updated_at and ctx.now - conv.updated_at >= intake.DRAFT_TTL:
+        started = conv.started_at or conv.updated_at
+        ctx.reset()
+        ctx.notes.append(texts.draft_expired(md(started)))

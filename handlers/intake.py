@@ -1,0 +1,445 @@
+"""The intake conversation: who → phone (WeChat only) → where → what → summary → 确认.
+
+States (``Conversation.state``) and what moves between them, in one screen::
+
+    idle ──text/我要反映──▶ name ─▶ phone* ─▶ place ─▶ village? ─▶ content ─▶ confirm ─确认─▶ (repeat?) ─▶ idle
+                              ◀──────────── 返回 goes one step back ─────────────┘
+    any intake state ──取消──▶ idle          untouched for 24 h ──▶ closed, told next time
+    * phone is asked on WeChat only (an SMS sender's number is already verified)
+
+Every message is first mined for everything it holds (name, phone, place, content), so a person
+can answer any step with everything at once; the next state is the first thing still missing.
+See docs/conversation.md for the diagram.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
+from core.phones import InvalidPhone, mask_phone, normalize_phone
+from core.places import Place
+from core.tracking import next_tracking_no
+from handlers import texts
+from handlers.context import Context, gist, md
+from handlers.extract import clean_name, extract, is_greeting
+
+STEPS = ["name", "phone", "place", "village", "content", "confirm"]
+CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
+SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
+REPEAT_WINDOW = timedelta(days=30)
+DRAFT_TTL = timedelta(hours=24)
+CODE_TTL = timedelta(minutes=30)
+CODE_MAX_ATTEMPTS = 5
+OPEN_STATUSES = ("registered", "assigned", "accepted")
+
+
+def steps_for(ctx: Context) -> list[str]:
+    return [s for s in STEPS if not (s == "phone" and ctx.channel == "sms")]
+
+
+def next_missing(ctx: Context, draft: dict) -> str:
+    for step in steps_for(ctx):
+        if step == "village" and (draft.get("village_done") or not draft.get("township_id")):
+            continue
+        if step == "confirm" or not _has(draft, step):
+            return step
+    return "confirm"
+
+
+def _has(draft: dict, step: str) -> bool:
+    return {"name": "name", "phone": "phone", "place": "township_id", "content": "content"}.get(step, step) in draft \
+        if step != "village" else bool(draft.get("village_done"))
+
+
+def start(ctx: Context, text: str | None = None) -> str:
+    """Begin a new draft, using whatever the first message already says."""
+    draft: dict = {}
+    pending = ctx.data().get("pending_location")
+    if pending:
+        draft["location"] = pending
+    ctx.conv.started_at = ctx.now
+    ctx.set_state("name", draft=draft, pending_location=None, inbound_ids=[], choices=None, pages=None)
+    if ctx.channel == "sms":
+        draft["phone"] = ctx.msg.sender
+    if text and not is_greeting(text):
+        _absorb(ctx, draft, text, step="start")
+    return _advance(ctx, draft, greeting=True)
+
+
+def handle(ctx: Context, text: str) -> str:
+    """A text in one of the intake states."""
+    state = ctx.conv.state
+    draft = ctx.draft()
+    if state == "repeat":
+        return _answer_repeat(ctx, draft, text)
+    if state == "confirm":
+        if text.strip() in CONFIRM_WORDS:
+            return _submit_or_ask_repeat(ctx, draft)
+        # anything else said at the summary is more of the story
+        draft["content"] = (draft.get("content", "") + "\n" + text.strip()).strip()
+        ctx.save_draft(draft)
+        return texts.added_to_draft()
+    if state == "choose_place":
+        return _answer_choice(ctx, draft, text)
+    _absorb(ctx, draft, text, step=state)
+    return _advance(ctx, draft, was=state)
+
+
+def back(ctx: Context) -> str:
+    """返回: re-ask the step before the current one (its old answer is replaced by the next one)."""
+    order = [s for s in steps_for(ctx) if s != "village" or ctx.draft().get("township_id")]
+    state = ctx.conv.state
+    if state == "choose_place":
+        state = "place"
+    if state == "repeat":
+        state = "confirm"
+    idx = order.index(state) if state in order else 0
+    if idx == 0:
+        return texts.NOTHING_TO_GO_BACK + _prompt(ctx, order[0], ctx.draft())
+    previous = order[idx - 1]
+    draft = ctx.draft()
+    if previous in ("place", "village"):
+        draft.pop("village_done", None)
+    ctx.set_state(previous, draft=draft, choices=None)
+    return "好的，请重新填写。" + _prompt(ctx, previous, draft)
+
+
+def attach_image(ctx: Context) -> str:
+    draft = ctx.draft()
+    images = list(draft.get("images", []))
+    images.append({"media_id": ctx.msg.media_id, "url": ctx.msg.url, "inbound_id": ctx.msg.inbound_id})
+    draft["images"] = images
+    ctx.save_draft(draft)
+    said = texts.IMAGE_SAVED.format(n=len(images))
+    if ctx.conv.state == "confirm":
+        return said + "回复“确认”提交，或继续补充。"
+    return said + _prompt(ctx, ctx.conv.state, draft)
+
+
+def attach_location(ctx: Context) -> str:
+    draft = ctx.draft()
+    draft["location"] = ctx.msg.location
+    ctx.save_draft(draft)
+    label = (ctx.msg.location or {}).get("label") or "已记录"
+    said = texts.LOCATION_SAVED.format(label=label)
+    if ctx.conv.state == "confirm":
+        return said + "回复“确认”提交。"
+    return said + _prompt(ctx, ctx.conv.state, draft)
+
+
+def reprompt(ctx: Context) -> str:
+    return _prompt(ctx, ctx.conv.state, ctx.draft())
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+def _absorb(ctx: Context, draft: dict, text: str, step: str) -> None:
+    """Take from ``text`` the answer to ``step`` and anything else it holds."""
+    text = text.strip()
+    found = extract(text, ctx.gazetteer)
+    notes: list[str] = []
+
+    if step == "name":
+        name = found.name or clean_name(text)
+        if name:
+            draft["name"] = name
+        elif not (found.place or found.phone or found.content):
+            notes.append(texts.BAD_NAME)
+    elif found.name and "name" not in draft:
+        draft["name"] = found.name
+
+    if ctx.channel != "sms":
+        if step == "phone":
+            phone = found.phone
+            if phone is None:
+                try:
+                    phone = normalize_phone(re.sub(r"\D", "", text)) if re.search(r"\d{7,}", text) else None
+                except InvalidPhone:
+                    phone = None
+            if phone:
+                _set_phone(ctx, draft, phone)
+            else:
+                notes.append(texts.BAD_PHONE)
+        elif found.phone and "phone" not in draft:
+            _set_phone(ctx, draft, found.phone)
+
+    matches = found.place.places if found.place else []
+    if step == "place":
+        if not matches:
+            notes.append(texts.place_not_found(_examples(ctx)))
+        elif len(matches) == 1:
+            _set_place(draft, matches[0])
+        else:
+            ctx.set_state("choose_place", choices=[p.__dict__ for p in matches])
+            draft["_choosing"] = True
+    elif step != "village" and len(matches) == 1 and "township_id" not in draft:
+        _set_place(draft, matches[0])
+
+    if step == "village":
+        if text in SKIP_WORDS:
+            draft["village_done"] = True
+        else:
+            m = ctx.gazetteer.match(text, within_township=draft.get("township_id"))
+            hit = next((p for p in m.places if p.township_id == draft.get("township_id") and p.village_id), None)
+            if hit:
+                _set_place(draft, hit)
+            elif found.place and found.place.unique and found.place.unique.township_id != draft.get("township_id"):
+                _set_place(draft, found.place.unique)
+            else:
+                # not on file: the petitioner knows their village better than our list does
+                draft["village_text"] = text[:32]
+                draft["village_done"] = True
+
+    if step == "content":
+        if len(text) >= 2:
+            draft["content"] = text
+        else:
+            notes.append("请再具体说明一下您遇到的问题。")
+    elif found.content and "content" not in draft and step in ("start", "name", "phone", "place"):
+        draft["content"] = found.content
+
+    draft["_notes"] = notes
+
+
+def _set_phone(ctx: Context, draft: dict, phone: str) -> None:
+    draft["phone"] = phone
+    if phone in ctx.verified_phones():
+        draft["phone_verified"] = True
+        return
+    draft["phone_verified"] = False
+    code = f"{secrets.randbelow(10**6):06d}"
+    ctx.session.add(PhoneVerification(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
+                                      sent_at=ctx.now, attempts=0))
+    ctx.queue_sms(phone, texts.verification_sms(ctx.county.name, code), purpose="verify_phone")
+    draft["_code_sent"] = True
+
+
+def _set_place(draft: dict, place: Place) -> None:
+    draft["township_id"] = place.township_id
+    draft["township"] = place.township
+    if place.village_id:
+        draft["village_id"] = place.village_id
+        draft["village"] = place.village
+        draft["village_done"] = True
+        draft.pop("village_text", None)
+    elif draft.get("village_id") and draft.get("township_id") != place.township_id:
+        draft.pop("village_id", None)
+        draft.pop("village", None)
+
+
+def _answer_choice(ctx: Context, draft: dict, text: str) -> str:
+    choices = ctx.data().get("choices") or []
+    pick = text.strip().rstrip(".。")
+    chosen = None
+    if pick.isdigit() and 1 <= int(pick) <= len(choices):
+        chosen = choices[int(pick) - 1]
+    else:
+        narrowed = [c for c in choices if pick and pick in (c["township"] + (c["village"] or ""))]
+        if len(narrowed) == 1:
+            chosen = narrowed[0]
+    if chosen is None:
+        m = ctx.gazetteer.match(text)
+        if m.unique:
+            chosen = m.unique.__dict__
+        elif m.places:
+            ctx.set_state("choose_place", choices=[p.__dict__ for p in m.places])
+            return texts.choose_place([p.label() for p in m.places])
+        else:
+            return texts.choose_place([Place(**c).label() for c in choices])
+    _set_place(draft, Place(**chosen))
+    ctx.set_state("place", choices=None)
+    return _advance(ctx, draft)
+
+
+def _advance(ctx: Context, draft: dict, greeting: bool = False, was: str | None = None) -> str:
+    notes = draft.pop("_notes", [])
+    code_sent = draft.pop("_code_sent", False)
+    if draft.pop("_choosing", False):
+        ctx.save_draft(draft, state="choose_place")
+        return texts.choose_place([Place(**c).label() for c in ctx.data()["choices"]])
+    step = next_missing(ctx, draft)
+    ctx.save_draft(draft, state=step)
+    prefix = ""
+    if code_sent:
+        prefix = texts.code_sent(mask_phone(draft["phone"])) + ("" if ctx.channel == "sms" else "\n")
+    if notes and step == was:
+        return prefix + notes[0]
+    return prefix + _prompt(ctx, step, draft, greeting=greeting)
+
+
+def _prompt(ctx: Context, step: str, draft: dict, greeting: bool = False) -> str:
+    if step == "name":
+        return texts.ask_name(ctx.channel, greeting=greeting)
+    if step == "phone":
+        return texts.ask_phone()
+    if step in ("place", "choose_place"):
+        if step == "choose_place":
+            return texts.choose_place([Place(**c).label() for c in ctx.data().get("choices", [])])
+        return texts.ask_place(_examples(ctx))
+    if step == "village":
+        return texts.ask_village(draft.get("township", ""))
+    if step == "content":
+        return texts.ask_content(ctx.channel)
+    if step == "repeat":
+        return texts.ANSWER_1_OR_2
+    return _summary(ctx, draft)
+
+
+def _examples(ctx: Context) -> list[str]:
+    return [name for _, name, _ in ctx.gazetteer.townships[:6]][::2] or ["下汤镇"]
+
+
+def _place_label(draft: dict) -> str:
+    return draft.get("township", "") + (draft.get("village") or draft.get("village_text") or "")
+
+
+def _summary(ctx: Context, draft: dict) -> str:
+    phone = draft.get("phone")
+    return texts.summary(ctx.channel, draft.get("name", ""), mask_phone(phone) if phone else None,
+                         bool(draft.get("phone_verified")) or ctx.channel == "sms", _place_label(draft),
+                         draft.get("content", ""), len(draft.get("images", [])), bool(draft.get("location")))
+
+
+# --- submission -------------------------------------------------------------------------------
+
+def _submit_or_ask_repeat(ctx: Context, draft: dict) -> str:
+    missing = next_missing(ctx, draft)
+    if missing != "confirm":
+        ctx.save_draft(draft, state=missing)
+        return _prompt(ctx, missing, draft)
+    original = _find_repeat(ctx, draft)
+    if original is not None:
+        ctx.set_state("repeat", draft=draft, repeat_of=original.id)
+        return texts.ask_repeat(original.tracking_no, md(original.received_at), gist(original.content))
+    return _submit(ctx, draft, None)
+
+
+def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
+    answer = text.strip()
+    if answer in ("1", "是", "是的", "对", "同一事项", "一样"):
+        original = ctx.session.get(Petition, ctx.data().get("repeat_of"))
+        return _submit(ctx, draft, original)
+    if answer in ("2", "否", "不是", "新的", "新事项", "不一样"):
+        return _submit(ctx, draft, None)
+    return texts.ANSWER_1_OR_2
+
+
+def _find_repeat(ctx: Context, draft: dict) -> Petition | None:
+    query = ctx.own_petitions_query().where(
+        Petition.status.in_(OPEN_STATUSES),
+        Petition.township_id == draft["township_id"],
+        Petition.received_at >= ctx.now - REPEAT_WINDOW,
+    ).limit(20)
+    best, best_score = None, 0.0
+    for p in ctx.session.scalars(query):
+        score = similarity(p.content, draft["content"])
+        if score > best_score:
+            best, best_score = p, score
+    return best if best_score >= SIMILAR else None
+
+
+SIMILAR = 0.35
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient over character bigrams of the Han/alphanumeric characters."""
+    def grams(s: str) -> set[str]:
+        s = re.sub(r"[^\w]", "", s)
+        return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+    ga, gb = grams(a), grams(b)
+    if not ga or not gb:
+        return 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
+    s = ctx.session
+    phone = draft.get("phone")
+    verified = ctx.channel == "sms" or bool(draft.get("phone_verified"))
+    tracking_no = next_tracking_no(s, ctx.county.prefix, ctx.now)
+    petition = Petition(
+        tracking_no=tracking_no, channel=ctx.channel,
+        openid=ctx.msg.sender if ctx.channel == "wechat" else None,
+        phone=phone, phone_verified=verified, name=draft["name"],
+        township_id=draft["township_id"], village_id=draft.get("village_id"),
+        content=draft["content"] + (f"\n（村/社区：{draft['village_text']}）" if draft.get("village_text") else ""),
+        location=draft.get("location"), status="registered", received_at=ctx.now, updated_at=ctx.now,
+        repeat_of_id=repeat_of.id if repeat_of else None,
+    )
+    s.add(petition)
+    s.flush()
+    actor = f"{ctx.channel}:citizen"
+    s.add(PetitionEvent(petition_id=petition.id, at=ctx.now, kind="registered", actor=actor,
+                        text="初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}",
+                        inbound_id=ctx.msg.inbound_id))
+    if repeat_of is not None:
+        s.add(PetitionEvent(petition_id=repeat_of.id, at=ctx.now, kind="repeat_linked", actor=actor,
+                            text=f"同一事项再次反映：{tracking_no}", inbound_id=ctx.msg.inbound_id))
+    for image in draft.get("images", []):
+        s.add(Attachment(petition_id=petition.id, kind="image", media_id=image.get("media_id"),
+                         url=image.get("url"), inbound_id=image.get("inbound_id"), at=ctx.now))
+    inbound_ids = list(ctx.data().get("inbound_ids") or [])
+    if ctx.msg.inbound_id:
+        inbound_ids.append(ctx.msg.inbound_id)
+    if inbound_ids:
+        s.execute(update(InboundMessage).where(InboundMessage.id.in_(inbound_ids)).values(petition_id=petition.id))
+    ctx.petition_id = petition.id
+    ctx.reset()
+    if repeat_of is not None:
+        return texts.repeat_linked(tracking_no, repeat_of.tracking_no, ctx.channel)
+    return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified)
+
+
+# --- phone verification -----------------------------------------------------------------------
+
+def _hash(openid: str, code: str) -> str:
+    return hashlib.sha256(f"{openid}:{code}".encode()).hexdigest()
+
+
+def pending_verification(ctx: Context) -> PhoneVerification | None:
+    if ctx.channel != "wechat":
+        return None
+    return ctx.session.scalars(
+        select(PhoneVerification)
+        .where(PhoneVerification.openid == ctx.msg.sender, PhoneVerification.verified_at.is_(None))
+        .order_by(PhoneVerification.id.desc())).first()
+
+
+def answer_code(ctx: Context, code: str) -> str:
+    pv = pending_verification(ctx)
+    assert pv is not None
+    if ctx.now - pv.sent_at > CODE_TTL or pv.attempts >= CODE_MAX_ATTEMPTS:
+        return texts.CODE_EXPIRED
+    if _hash(ctx.msg.sender, code) != pv.code_hash:
+        pv.attempts += 1
+        return texts.CODE_WRONG
+    pv.verified_at = ctx.now
+    petitions = ctx.session.scalars(select(Petition).where(
+        Petition.openid == ctx.msg.sender, Petition.phone == pv.phone, Petition.phone_verified.is_(False)))
+    for p in petitions:
+        p.phone_verified = True
+        p.updated_at = ctx.now
+        ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="phone_verified",
+                                      actor="wechat:citizen", inbound_id=ctx.msg.inbound_id))
+    draft = ctx.draft()
+    if draft.get("phone") == pv.phone:
+        draft["phone_verified"] = True
+        ctx.save_draft(draft)
+    said = texts.code_ok(mask_phone(pv.phone))
+    if ctx.conv.state != "idle":
+        said += _prompt(ctx, ctx.conv.state, ctx.draft())
+    return said
+
+
+def resend_code(ctx: Context) -> str:
+    pv = pending_verification(ctx)
+    if pv is None:
+        return "没有需要验证的手机号。"
+    draft = {"phone": None}
+    _set_phone(ctx, draft, pv.phone)
+    return texts.code_sent(mask_phone(pv.phone))

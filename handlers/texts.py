@@ -1,0 +1,237 @@
+"""Every sentence the bot says to a citizen, in one place (courteous: 十句文明用语).
+
+Rules: short; always say what the person can do next; SMS versions fit two UCS-2 segments
+(134 characters) — tests check every SMS reply of every conversation path against that.
+"""
+from __future__ import annotations
+
+SMS_LIMIT = 134            # two concatenated UCS-2 segments (67 characters each)
+WECHAT_LIMIT_BYTES = 2048  # WeChat's passive text reply limit (UTF-8 bytes)
+
+STATUS_LABELS = {
+    "registered": "已登记，待交办",
+    "assigned": "已交办责任单位",
+    "accepted": "责任单位已受理",
+    "replied": "已答复",
+    "closed": "已办结",
+    "withdrawn": "已撤回",
+    "rejected": "不予受理",
+}
+
+CHANNEL_LABELS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信", "console": "终端"}
+
+
+def welcome(county: str, channel: str) -> str:
+    if channel == "sms":
+        return f"您好！这里是{county}信访局。反映问题请回复“我要反映”，查询进度请回复“查询”。"
+    return (f"您好！欢迎关注{county}信访局。\n"
+            "· 反映问题：回复“我要反映”，或直接说明您的姓名、所在乡镇和遇到的问题；\n"
+            "· 查询进度：回复“查询”；\n"
+            "· 使用帮助：回复“帮助”。\n"
+            "您反映的问题我们会很快调查了解。")
+
+
+def help_text(channel: str) -> str:
+    if channel == "sms":
+        return "您好！回复：我要反映｜查询｜查询 编号｜补充 编号 内容｜撤回 编号｜取消。谢谢！"
+    return ("您好！可以回复：\n"
+            "· 我要反映 —— 登记新的问题\n"
+            "· 查询 —— 查看您反映过的事项\n"
+            "· 查询 编号 —— 查看某一事项的进度\n"
+            "· 补充 编号 内容 —— 补充文字或图片\n"
+            "· 撤回 编号 —— 撤回某一事项\n"
+            "· 取消 / 返回 —— 放弃或修改正在填写的内容")
+
+
+def ask_name(channel: str, greeting: bool = True) -> str:
+    prefix = "您好！请慢慢讲。" if greeting else ""
+    if channel == "sms":
+        return prefix + "请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）"
+    return prefix + "请问您怎么称呼？\n（也可以一次说完，例如：我是下汤镇的张三，小区水泵坏了三天没水）"
+
+
+def ask_phone() -> str:
+    return "请留下您的手机号码，方便工作人员与您联系。"
+
+
+BAD_PHONE = "这个号码似乎不正确，请输入11位手机号码，例如 13812345678。"
+BAD_NAME = "请告诉我们您的姓名（2至10个字），例如：张三。"
+
+
+def ask_place(examples: list[str]) -> str:
+    ex = "、".join(examples[:3])
+    return f"请问您反映的问题在哪个乡镇（街道）、哪个村（社区）？例如：{ex}。"
+
+
+def place_not_found(examples: list[str]) -> str:
+    ex = "、".join(examples[:4])
+    return f"没有找到这个地方，请回复乡镇（街道）名称，例如：{ex}。"
+
+
+def choose_place(labels: list[str]) -> str:
+    items = " ".join(f"{i}.{label}" for i, label in enumerate(labels, 1))
+    return f"请问是哪一个？请回复序号：{items}"
+
+
+def ask_village(township: str) -> str:
+    return f"好的，{township}。请问是哪个村（社区）？不清楚可回复“跳过”。"
+
+
+def ask_content(channel: str) -> str:
+    if channel == "sms":
+        return "请简要说明您遇到的问题和诉求。"
+    return "请说明您遇到的问题和诉求，也可以发送图片。"
+
+
+VOICE_UNRECOGNISED = "抱歉，暂时无法识别语音，请用文字说明，谢谢。"
+TOO_LONG = "内容过长（每条不超过{limit}字），请分几条发送，谢谢。"
+RATE_LIMITED = "您的消息已收到并保存。您发送得有些频繁，请稍后再试，谢谢。"
+SORRY = "抱歉，系统暂时出了点问题，您的消息已保存，我们会尽快处理。请稍后再试。"
+CANCELLED = "好的，已取消本次填写。如需反映问题，请回复“我要反映”。再见！"
+NOTHING_TO_CANCEL = "当前没有正在填写的内容。回复“我要反映”登记问题，回复“帮助”查看用法。"
+NOTHING_TO_GO_BACK = "已经是第一步了。"
+IMAGE_SAVED = "图片已收到（共{n}张）。"
+LOCATION_SAVED = "位置已收到：{label}。"
+
+
+def image_when_idle() -> str:
+    return "图片已收到并保存。如需为已提交的事项补充材料，请先回复“补充 编号”；反映新问题请回复“我要反映”。"
+
+
+def location_when_idle() -> str:
+    return "位置已收到，将用于您接下来反映的问题。请回复“我要反映”开始。"
+
+
+def other_message(channel: str) -> str:
+    return "您好！目前只能接收文字、图片、语音和位置。" + ("回复“帮助”查看用法。" if channel == "wechat" else "")
+
+
+def draft_expired(started: str) -> str:
+    return f"您{started}开始填写的反映超过24小时未提交，已自动关闭。"
+
+
+def summary(channel: str, name: str, phone: str | None, verified: bool, place: str, content: str,
+            images: int, has_location: bool) -> str:
+    if channel == "sms":
+        head = f"请核对：{name}，{place}。问题："
+        tail = "。回复“确认”提交，“返回”修改，“取消”放弃。"
+        room = SMS_LIMIT - len(head) - len(tail)
+        body = content if len(content) <= room else content[: room - 1] + "…"
+        return head + body + tail
+    lines = ["请核对您的反映：", f"姓名：{name}"]
+    if phone:
+        lines.append(f"电话：{phone}" + ("" if verified else "（待短信验证）"))
+    lines.append(f"地点：{place}")
+    lines.append(f"问题：{content[:600]}{'…' if len(content) > 600 else ''}")
+    if images:
+        lines.append(f"图片：{images}张")
+    if has_location:
+        lines.append("位置：已附")
+    lines.append("回复“确认”提交，“返回”修改上一项，“取消”放弃；也可继续补充文字或图片。")
+    return "\n".join(lines)
+
+
+def added_to_draft() -> str:
+    return "已补充。回复“确认”提交，“返回”修改，“取消”放弃。"
+
+
+def submitted(tracking_no: str, channel: str, unverified_phone: bool) -> str:
+    if channel == "sms":
+        return (f"您的反映已登记，编号{tracking_no}。我们会尽快交办并与您联系。"
+                f"回复“查询 {tracking_no}”可查进度。谢谢！")
+    text = (f"谢谢！您的反映已登记，受理编号：{tracking_no}。\n"
+            "您反映的问题我们会很快调查了解，尽快交办责任单位，工作人员将与您联系。\n"
+            f"回复“查询 {tracking_no}”可查看进度，回复“补充 {tracking_no}”可补充材料。")
+    if unverified_phone:
+        text += "\n您留的手机号尚未验证，收到短信验证码后请直接回复验证码。"
+    return text
+
+
+def ask_repeat(tracking_no: str, date: str, gist: str) -> str:
+    return (f"您在{date}反映的事项（{tracking_no}：{gist}）正在办理中。"
+            "这次反映的是否为同一事项？回复1是，2否。")
+
+
+def repeat_linked(tracking_no: str, original: str, channel: str) -> str:
+    if channel == "sms":
+        return f"已登记为同一事项的补充反映，编号{tracking_no}，与{original}一并办理。谢谢！"
+    return (f"谢谢！本次反映已登记（编号：{tracking_no}），作为同一事项与 {original} 关联，一并办理。\n"
+            f"回复“查询 {original}”可查看进度。")
+
+
+ANSWER_1_OR_2 = "请回复1或2：1 是同一事项，2 是新的事项。"
+
+
+def code_sent(masked: str) -> str:
+    return f"已向{masked}发送短信验证码，收到后请直接回复验证码（不影响提交）。"
+
+
+def code_ok(masked: str) -> str:
+    return f"手机号{masked}验证成功，谢谢！"
+
+
+CODE_WRONG = "验证码不正确，请核对短信后重新回复。"
+CODE_EXPIRED = "验证码已失效。如需重新验证，请回复“验证”。"
+
+
+def verification_sms(county: str, code: str) -> str:
+    return f"【{county}信访局】您的验证码是{code}，请在微信中回复此验证码完成手机号验证。如非本人操作请忽略。"
+
+
+NOT_FOUND = "未找到编号为 {no} 的反映，请核对编号。回复“查询”可查看您反映过的全部事项。"
+NONE_YET = "您还没有反映过问题。如需反映，请回复“我要反映”。"
+NEED_NUMBER = "请在指令后写上受理编号，例如：{example}。回复“查询”可查看您的编号。"
+
+
+def list_header(total: int) -> str:
+    return f"您反映的事项共{total}件："
+
+
+def list_item(i: int, tracking_no: str, status: str, date: str, gist: str) -> str:
+    return f"{i}. {tracking_no} {date} {status} {gist}"
+
+
+def more_pages(remaining: int) -> str:
+    return f"（还有{remaining}页，回复“下一页”继续）"
+
+
+NO_MORE_PAGES = "没有更多内容了。回复“帮助”查看用法。"
+
+
+def detail(tracking_no: str, status: str, received: str, place: str, gist: str, history: list[str]) -> str:
+    lines = [f"编号：{tracking_no}", f"状态：{status}", f"登记：{received}", f"地点：{place}", f"问题：{gist}"]
+    if history:
+        lines.append("进展：" + "；".join(history))
+    return "\n".join(lines)
+
+
+def supplement_prompt(tracking_no: str) -> str:
+    return f"请发送要补充到 {tracking_no} 的文字或图片，发送完毕回复“完成”。"
+
+
+def supplement_saved(tracking_no: str) -> str:
+    return f"已补充到 {tracking_no}。可继续发送，或回复“完成”。"
+
+
+def supplement_done(tracking_no: str) -> str:
+    return f"补充材料已保存到 {tracking_no}，谢谢！"
+
+
+def supplement_added(tracking_no: str) -> str:
+    return f"已将补充内容保存到 {tracking_no}，谢谢！工作人员会一并查看。"
+
+
+def closed_case(tracking_no: str, status: str) -> str:
+    return f"{tracking_no} 目前{status}，不能再补充或撤回。如有新问题请回复“我要反映”。"
+
+
+def confirm_withdraw(tracking_no: str, gist: str) -> str:
+    return f"确定撤回 {tracking_no}（{gist}）吗？撤回后将不再办理。回复“确认撤回”撤回，回复“取消”保留。"
+
+
+def withdrawn(tracking_no: str) -> str:
+    return f"{tracking_no} 已撤回。如有需要可随时重新反映。再见！"
+
+
+WITHDRAW_KEPT = "好的，已保留该事项，我们继续办理。"
+ANSWER_WITHDRAW = "请回复“确认撤回”撤回该事项，或回复“取消”保留。"

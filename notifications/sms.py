@@ -1,0 +1,67 @@
+"""SMS backends behind one interface (cf. Errbot's backends): console for the defaults, Twilio for real."""
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from typing import Protocol
+
+from core.phones import mask_phone
+
+log = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    def __init__(self, message: str, permanent: bool):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class SmsBackend(Protocol):
+    name: str
+
+    def send(self, to: str, body: str) -> str:
+        """Send one text; return the provider's message id or raise :class:`SendError`."""
+
+
+class ConsoleSms:
+    """Prints messages (number masked) and keeps them, for the defaults, the demo and tests."""
+
+    name = "console"
+
+    def __init__(self, stream=None):
+        self.stream = stream
+        self.sent: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+
+    def send(self, to: str, body: str) -> str:
+        with self._lock:
+            self.sent.append((to, body))
+            n = len(self.sent)
+        stream = self.stream or sys.stdout
+        print(f"[SMS → {mask_phone(to)}] {body}", file=stream)
+        return f"console-{n}"
+
+
+class TwilioSms:
+    """Twilio's Messages API through the official client."""
+
+    name = "twilio"
+
+    def __init__(self, account_sid: str, auth_token: str, sender: str, base_url: str | None = None):
+        from twilio.rest import Client
+
+        self.client = Client(account_sid, auth_token)
+        if base_url:  # a local stub in tests and benchmarks
+            self.client.api.base_url = base_url
+        self.sender = sender
+
+    def send(self, to: str, body: str) -> str:
+        from twilio.base.exceptions import TwilioRestException
+
+        kwargs = {"messaging_service_sid": self.sender} if self.sender.startswith("MG") else {"from_": self.sender}
+        try:
+            return self.client.messages.create(to=to, body=body, **kwargs).sid
+        except TwilioRestException as exc:
+            permanent = exc.status not in (429,) and exc.status < 500
+            raise SendError(f"twilio {exc.status} {exc.code}: {exc.msg}", permanent=permanent) from None
