@@ -66,6 +66,13 @@ def start(ctx: Context, text: str | None = None) -> str:
     ctx.set_state("name", draft=draft, pending_location=None, inbound_ids=[], choices=None, pages=None)
     if ctx.channel == "sms":
         draft["phone"] = ctx.msg.sender
+    else:
+        # a returning WeChat user: reuse the number of their last petition (shown in the summary)
+        last = ctx.session.scalars(select(Petition).where(Petition.openid == ctx.msg.sender)
+                                   .order_by(Petition.id.desc()).limit(1)).first()
+        if last is not None and last.phone:
+            draft["phone"] = last.phone
+            draft["phone_verified"] = last.phone in ctx.verified_phones()
     if text and not is_greeting(text):
         _absorb(ctx, draft, text, step="start")
     return _advance(ctx, draft, greeting=True)

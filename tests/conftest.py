@@ -1,0 +1,140 @@
+"""Fixtures: the app on every database backend, driven as WeChat and Twilio drive it.
+
+Database tests run on SQLite always and, when ``XINFANG_TEST_POSTGRES`` names a server
+(``postgresql://user@host/db``; .ci/run starts one), on PostgreSQL too.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from bot.app import create_app
+from bot.cli import init_database
+from bot.peers import PeerClient, TwilioServer, WeChatServer
+from bot.services import build_services
+from core.clock import SHANGHAI, FixedClock
+from core.db import make_engine
+from core.models import Base
+from core.settings import load_settings
+from notifications.sms import ConsoleSms
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "lushan.toml"
+AES_KEY = base64.b64encode(b"k" * 32).decode()[:43]
+TOKEN = "test-token"
+APP_ID = "wx1234567890test"
+TWILIO_TOKEN = "twilio-test-token"
+PG = os.environ.get("XINFANG_TEST_POSTGRES")
+
+BACKENDS = ["sqlite"] + (["postgresql"] if PG else [])
+
+
+class Quiet:
+    def write(self, _):
+        pass
+
+    def flush(self):
+        pass
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file with the example county, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    init_database(f"sqlite:///{path}", EXAMPLE)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    url = PG
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    init_database(url, EXAMPLE)
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path, sqlite_template) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "xinfang.sqlite3"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_url")
+    engine = make_engine(url)
+    tables = [t.name for t in Base.metadata.sorted_tables
+              if t.name not in {"county", "township", "village", "unit", "person"}]
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    init_database(url, EXAMPLE)  # restore the county as the file says, whatever a test changed
+    return url
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    # Monday 2026-11-23, 10:00 in the county
+    return FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+
+
+def make_env(db_url: str, safe_mode: bool = True, **extra) -> dict:
+    env = {"DATABASE_URL": db_url, "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID,
+           "TWILIO_AUTH_TOKEN": TWILIO_TOKEN}
+    if safe_mode:
+        env["WECHAT_AES_KEY"] = AES_KEY
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def sms_out() -> ConsoleSms:
+    return ConsoleSms(stream=Quiet())
+
+
+@pytest.fixture
+def services(db_url, clock, sms_out):
+    svc = build_services(load_settings(make_env(db_url)), clock=clock, sms=sms_out)
+    svc.retry_wait = 2.0
+    yield svc
+    svc.engine.dispose()
+
+
+@pytest.fixture
+def app(services):
+    return create_app({"SERVICES": services, "TESTING": True})
+
+
+@pytest.fixture
+def wechat() -> WeChatServer:
+    return WeChatServer(token=TOKEN, app_id=APP_ID, aes_key=AES_KEY)
+
+
+@pytest.fixture
+def twilio() -> TwilioServer:
+    return TwilioServer(auth_token=TWILIO_TOKEN)
+
+
+@pytest.fixture
+def peer(app, clock, wechat, twilio) -> PeerClient:
+    return PeerClient(app.test_client(), clock, wechat, twilio)
+
+
+@pytest.fixture
+def db(db_url):
+    """A session for looking at what the app stored. Helpers call ``rollback()`` before looking,
+    so each look sees the latest commits and no read ever holds a lock the app needs."""
+    engine = make_engine(db_url, immediate=False)
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+    engine.dispose()

@@ -1,0 +1,302 @@
+"""The citizen conversation, as a story: what was sent, what came back, what changed."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
+
+ZS = "o_zhangsan_0001"
+WW = "o_wangwu_0002"
+
+
+def petitions(db):
+    db.rollback()
+    return list(db.scalars(select(Petition).order_by(Petition.id)))
+
+
+def number_in(reply: str) -> str:
+    return re.search(r"LS-\d{8}-\d{4}", reply).group(0)
+
+
+def last_code(sms_out) -> str:
+    return re.search(r"验证码是(\d{6})", sms_out.sent[-1][1]).group(1)
+
+
+def test_step_by_step_on_wechat(peer, db, sms_out):
+    assert "请问您怎么称呼" in peer.say(ZS, "你好")
+    assert "手机号码" in peer.say(ZS, "张三")
+    reply = peer.say(ZS, "13812345678")
+    assert "验证码" in reply and "哪个乡镇" in reply
+    assert sms_out.sent[-1][0] == "+8613812345678"
+    assert "请问是哪一个" in peer.say(ZS, "张")
+    assert "哪个村" in peer.say(ZS, "张良镇")
+    assert "问题和诉求" in peer.say(ZS, "东许庄")
+    summary = peer.say(ZS, "村里的桥断了，孩子上学要绕路五公里")
+    assert "姓名：张三" in summary and "地点：张良镇东许庄村" in summary and "138****5678（待短信验证）" in summary
+    reply = peer.say(ZS, "确认")
+    assert "受理编号：LS-20261123-0001" in reply and "尚未验证" in reply
+    [p] = petitions(db)
+    assert (p.name, p.township.name, p.village.name, p.phone, p.phone_verified, p.channel, p.status) == \
+        ("张三", "张良镇", "东许庄村", "+8613812345678", False, "wechat", "registered")
+    assert p.is_first
+    # every message of the conversation is kept as the case's record
+    assert db.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.petition_id == p.id)) == 8
+
+
+def test_everything_at_once(peer, db):
+    reply = peer.say(ZS, "我是下汤镇的张三，电话13812345678，小区水泵坏了三天没水")
+    assert "哪个村" in reply  # only the village is left to ask (下汤镇 has villages on file)
+    summary = peer.say(ZS, "跳过")
+    assert "问题：小区水泵坏了三天没水" in summary
+    assert "受理编号" in peer.say(ZS, "确认")
+    [p] = petitions(db)
+    assert p.township.name == "下汤镇" and p.village is None and p.content == "小区水泵坏了三天没水"
+
+
+def test_phone_verification_by_code(peer, db, sms_out):
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    code = last_code(sms_out)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    assert "验证码不正确" in peer.say(ZS, wrong)
+    peer.say(ZS, "确认")
+    [p] = petitions(db)
+    assert p.phone_verified is False  # the petition went in, marked unverified
+    assert "验证成功" in peer.say(ZS, code)
+    [p] = petitions(db)
+    assert p.phone_verified is True
+    assert [e.kind for e in p.events] == ["registered", "phone_verified"]
+
+
+def test_code_expires_after_30_minutes(peer, clock, sms_out):
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    code = last_code(sms_out)
+    clock.advance(minutes=31)
+    assert "已失效" in peer.say(ZS, code)
+    assert "发送短信验证码" in peer.say(ZS, "验证")
+    assert "验证成功" in peer.say(ZS, last_code(sms_out))
+
+
+def test_invalid_phone_is_asked_again(peer, sms_out):
+    peer.say(ZS, "我要反映")
+    peer.say(ZS, "张三")
+    assert "号码似乎不正确" in peer.say(ZS, "12345")
+    assert "号码似乎不正确" in peer.say(ZS, "我不想留")
+    assert not sms_out.sent
+
+
+def test_back_and_cancel(peer, db):
+    peer.say(ZS, "我要反映")
+    peer.say(ZS, "张三")
+    peer.say(ZS, "13812345678")
+    reply = peer.say(ZS, "返回")
+    assert "请重新填写" in reply and "手机号码" in reply
+    assert "请问您怎么称呼" in peer.say(ZS, "返回")
+    assert "第一步" in peer.say(ZS, "返回")
+    assert "哪个乡镇" in peer.say(ZS, "张小三")  # the phone given before is kept
+    peer.say(ZS, "尧山镇上坪村")
+    summary = peer.say(ZS, "山体滑坡堵了路")
+    assert "姓名：张小三" in summary
+    assert "问题和诉求" in peer.say(ZS, "返回")
+    assert "问题：滑坡后道路一直没有清理" in peer.say(ZS, "滑坡后道路一直没有清理")
+    assert "已取消" in peer.say(ZS, "取消")
+    assert petitions(db) == []
+    assert "没有正在填写" in peer.say(ZS, "取消")
+
+
+def test_unknown_place_and_choice_by_name(peer):
+    peer.say(ZS, "我要反映")
+    peer.say(ZS, "张三")
+    peer.say(ZS, "13812345678")
+    assert "没有找到这个地方" in peer.say(ZS, "北京朝阳区")
+    assert "请问是哪一个" in peer.say(ZS, "张")
+    assert "请问是哪一个" in peer.say(ZS, "9")  # not one of the choices: asked again
+    assert "哪个村" in peer.say(ZS, "张官营")
+
+
+def test_village_not_on_file_is_kept_as_written(peer, db):
+    peer.say(ZS, "我要反映")
+    peer.say(ZS, "张三")
+    peer.say(ZS, "13812345678")
+    peer.say(ZS, "团城乡")
+    peer.say(ZS, "后沟组")
+    peer.say(ZS, "自来水管冻裂了")
+    peer.say(ZS, "确认")
+    [p] = petitions(db)
+    assert p.village is None and "后沟组" in p.content
+
+
+def test_text_at_summary_is_added_to_the_story(peer, db):
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    assert "已补充" in peer.say(ZS, "已经找过物业，物业不管")
+    peer.say(ZS, "确认")
+    [p] = petitions(db)
+    assert p.content == "小区水泵坏了三天没水\n已经找过物业，物业不管"
+
+
+def test_abandoned_draft_is_closed_after_24_hours(peer, clock, db):
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    clock.advance(hours=24, minutes=1)
+    reply = peer.say(ZS, "13812345678")
+    assert "超过24小时未提交，已自动关闭" in reply
+    assert "请问您怎么称呼" in reply
+    assert petitions(db) == []
+
+
+def test_draft_younger_than_24_hours_continues(peer, clock):
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    clock.advance(hours=23)
+    assert "请核对您的反映" in peer.say(ZS, "13812345678")
+
+
+def test_repeat_petition_is_linked_not_counted_again(peer, clock, db):
+    first = number_in(peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水") and
+                      (peer.say(ZS, "13812345678") and peer.say(ZS, "确认")))
+    clock.advance(days=3)
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵还是坏的，一直没水")
+    reply = peer.say(ZS, "确认")
+    assert "是否为同一事项" in reply and first in reply
+    assert "请回复1或2" in peer.say(ZS, "嗯")
+    reply = peer.say(ZS, "1")
+    assert "关联" in reply and first in reply
+    one, two = petitions(db)
+    assert two.repeat_of_id == one.id and not two.is_first and one.is_first
+    assert [e.kind for e in one.events] == ["registered", "repeat_linked"]
+
+
+def test_similar_text_in_another_township_is_a_new_matter(peer, clock, db):
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    peer.say(ZS, "确认")
+    clock.advance(days=1)
+    peer.say(ZS, "我是尧山镇上坪村的张三，小区水泵坏了三天没水")
+    assert "受理编号" in peer.say(ZS, "确认")
+    assert all(p.is_first for p in petitions(db))
+
+
+def test_old_petition_beyond_30_days_is_not_a_repeat(peer, clock, db):
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    peer.say(ZS, "确认")
+    clock.advance(days=31)
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    assert "受理编号" in peer.say(ZS, "确认")
+
+
+def test_answer_no_makes_a_new_first_petition(peer, clock, db):
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    peer.say(ZS, "确认")
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了，另一栋楼也没水")
+    assert "是否为同一事项" in peer.say(ZS, "确认")
+    assert "受理编号" in peer.say(ZS, "2")
+    assert all(p.is_first for p in petitions(db))
+
+
+def _submit(peer, who=ZS) -> str:
+    peer.say(who, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(who, "13812345678")
+    return number_in(peer.say(who, "确认"))
+
+
+def test_query_list_and_detail(peer, db):
+    assert "还没有反映过" in peer.say(ZS, "查询")
+    no = _submit(peer)
+    assert no in peer.say(ZS, "查询") and "已登记，待交办" in peer.say(ZS, "查询")
+    detail = peer.say(ZS, f"查询 {no.lower().replace('-', '')}")  # typed carelessly
+    assert f"编号：{no}" in detail and "地点：下汤镇林楼村" in detail
+
+
+def test_nobody_else_sees_a_case(peer, db, twilio):
+    no = _submit(peer)
+    missing = "LS-20261123-0999"
+    not_found = peer.say(WW, f"查询 {missing}").replace(missing, "X")
+    assert peer.say(WW, f"查询 {no}").replace(no, "X") == not_found
+    assert peer.say(WW, f"补充 {no} 我也有意见").replace(no, "X") == not_found
+    assert peer.say(WW, f"撤回 {no}").replace(no, "X") == not_found
+    # the phone number in the petition is not verified: SMS from it does not unlock the case
+    sms = peer.text_sms("+8613812345678", f"查询 {no}")
+    assert "未找到" in sms
+    [p] = petitions(db)
+    assert p.status == "registered" and [e.kind for e in p.events] == ["registered"]
+
+
+def test_verified_phone_sees_the_case_over_sms(peer, sms_out):
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    code = last_code(sms_out)
+    no = number_in(peer.say(ZS, "确认"))
+    peer.say(ZS, code)
+    assert no in peer.text_sms("+8613812345678", f"查询 {no}")
+
+
+def test_supplement_text_and_images(peer, wechat, db):
+    no = _submit(peer)
+    assert "已将补充内容保存" in peer.say(ZS, f"补充 {no} 今天又停水了")
+    assert "请发送要补充" in peer.say(ZS, f"补充 {no}")
+    assert "已补充到" in peer.reply_of(peer.post_wechat(wechat.image(ZS, peer.now_ts(), media_id="S1")))
+    assert "已补充到" in peer.say(ZS, "物业电话打不通")
+    assert "补充材料已保存" in peer.say(ZS, "完成")
+    [p] = petitions(db)
+    texts_added = [e.text for e in p.events if e.kind == "supplement"]
+    assert texts_added == ["今天又停水了", "[图片]", "物业电话打不通"]
+    assert [a.media_id for a in db.scalars(select(Attachment))] == ["S1"]
+    assert "请在指令后写上受理编号" in peer.say(ZS, "补充")
+
+
+def test_withdraw_needs_confirmation(peer, db):
+    no = _submit(peer)
+    assert "确定撤回" in peer.say(ZS, f"撤回 {no}")
+    assert "请回复“确认撤回”" in peer.say(ZS, "嗯")
+    assert "已保留" in peer.say(ZS, "取消")
+    assert petitions(db)[0].status == "registered"
+    peer.say(ZS, f"撤回 {no}")
+    assert "已撤回" in peer.say(ZS, "确认撤回")
+    [p] = petitions(db)
+    assert p.status == "withdrawn" and p.events[-1].kind == "withdrawn"
+    assert "不能再补充或撤回" in peer.say(ZS, f"撤回 {no}")
+    assert "不能再补充或撤回" in peer.say(ZS, f"补充 {no} 再说一句")
+
+
+def test_flood_limit_keeps_messages_but_does_not_act(peer, clock, db):
+    for i in range(30):
+        peer.say(ZS, "你好")
+    assert "发送得有些频繁" in peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(InboundMessage)) == 31
+    clock.advance(minutes=11)
+    assert "请问您怎么称呼" in peer.say(ZS, "你好") or "手机号码" in peer.say(ZS, "张三")
+
+
+def test_handler_failure_keeps_the_message_and_apologises(peer, services, db):
+    def boom(msg):
+        raise RuntimeError("database fell over")
+    services.before_handle = boom
+    reply = peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    assert "系统暂时出了点问题" in reply and "已保存" in reply
+    db.rollback()
+    row = db.scalars(select(InboundMessage)).one()
+    assert row.status == "failed" and "database fell over" in row.error and "水泵" in row.raw
+
+
+def test_tracking_numbers_follow_the_day(peer, clock, db):
+    a = _submit(peer)
+    clock.advance(days=1)
+    peer.say(WW, "我是尧山镇上坪村的王五，道路塌方")
+    peer.say(WW, "13912345678")
+    b = number_in(peer.say(WW, "确认"))
+    assert (a, b) == ("LS-20261123-0001", "LS-20261124-0001")
+    assert db.scalar(select(func.count()).select_from(PhoneVerification)) == 2
+    assert db.scalar(select(func.count()).select_from(PetitionEvent)) == 2
+
+
+
+def test_idle_after_days_starts_a_new_conversation(peer, clock):
+    _submit(peer)
+    clock.advance(days=2)
+    assert "请问您怎么称呼" in peer.say(ZS, "你好")
