@@ -143,14 +143,14 @@ def parse_county_file(path: str | Path) -> dict:
             "townships": townships, "units": units, "people": people}
 
 
-def _assign(obj, report: LoadReport, kind: str, **values) -> None:
+def _assign(obj, report: LoadReport, label: str, **values) -> None:
     changed = False
     for key, value in values.items():
         if getattr(obj, key) != value:
             setattr(obj, key, value)
             changed = True
     if changed:
-        report._bump(report.updated, kind)
+        report._bump(report.updated, label)
 
 
 def load_county(session: Session, data: dict) -> LoadReport:

@@ -1,0 +1,83 @@
+"""The county file: `xinfang init FILE` loads idempotently, updates on edit, never deletes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import init_database, main
+from core.county import CountyFileError, parse_county_file
+from core.db import make_engine
+from core.models import Person, Township, Unit, Village
+from sqlalchemy.orm import Session
+from tests.conftest import EXAMPLE
+
+
+def test_example_county_is_valid_and_real():
+    data = parse_county_file(EXAMPLE)
+    names = {t["name"] for t in data["townships"]}
+    assert {"下汤镇", "尧山镇", "鲁阳街道", "磙子营乡", "张良镇", "张官营镇"} <= names
+    assert data["county"]["prefix"] == "LS"
+
+
+def test_init_twice_changes_nothing_then_edits_update(tmp_path, db_url):
+    assert init_database(db_url, EXAMPLE) == "county file loaded: no changes"
+    edited = tmp_path / "edited.toml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace('villages = ["团城村", "煤场村"]', 'villages = ["团城村", "煤场村", "后沟村"]')
+    text = text.replace('name = "孙丽"', 'name = "孙丽华"')
+    text = text.replace('[[townships]]\nname = "辛集乡"\nvillages = ["辛集村", "新庄村"]\n', "")
+    edited.write_text(text, encoding="utf-8")
+    summary = init_database(db_url, edited)
+    assert "created 1 villages" in summary and "updated 1 people" in summary
+    assert "deactivated" in summary and "1 townships" in summary
+    assert init_database(db_url, edited) == "county file loaded: no changes"
+    engine = make_engine(db_url, immediate=False)
+    with Session(engine) as s:
+        xinji = s.scalars(select(Township).where(Township.name == "辛集乡")).one()
+        assert xinji.active is False  # kept, with its history, not deleted
+        assert s.scalars(select(Person).where(Person.phone == "+8613700000031")).one().name == "孙丽华"
+        assert s.scalars(select(Village).where(Village.name == "后沟村")).one().active
+        assert s.scalars(select(Unit).where(Unit.code == "xiatang")).one().active
+    engine.dispose()
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda t: t.replace('prefix = "LS"', 'prefix = "ls-1"'), "county.prefix"),
+    (lambda t: t.replace('phone = "13700000011"', 'phone = "12345"'), "cadres[0].phone"),
+    (lambda t: t.replace('unit = "yaoshan"', 'unit = "nowhere"'), "cadres[2].unit"),
+    (lambda t: t.replace('township = "尧山镇"', 'township = "火星镇"'), "units[2].township"),
+    (lambda t: t.replace('name = "鲁山县"', 'name = ""'), "county.name"),
+    (lambda t: t + "\n[[townships]]\nname = \"下汤镇\"\n", "appears twice"),
+    (lambda t: t.replace('timezone = "Asia/Shanghai"', 'timezone = "Mars/Olympus"'), "county.timezone"),
+    (lambda t: t + "\n[[[broken", "not valid TOML"),
+])
+def test_bad_county_file_says_where(tmp_path, edit, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(edit(EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(CountyFileError) as err:
+        parse_county_file(path)
+    assert message in str(err.value)
+
+
+def test_cli_init_reports_and_refuses_bad_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite3")
+    runner = CliRunner()
+    first = runner.invoke(main, ["init", str(EXAMPLE)])
+    assert first.exit_code == 0 and "created 1 county" in first.output
+    second = runner.invoke(main, ["init", str(EXAMPLE)])
+    assert second.exit_code == 0 and "no changes" in second.output
+    bad = runner.invoke(main, ["init", str(tmp_path / "missing.toml")])
+    assert bad.exit_code != 0 and "no such file" in bad.output
+    monkeypatch.setenv("WECHAT_AES_KEY", "short")
+    assert "WECHAT_AES_KEY" in runner.invoke(main, ["init", str(EXAMPLE)]).output
+
+
+def test_demo_plays_the_whole_loop():
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "受理编号：LS-" in out and "验证成功" in out and "相同回复、只记录一次：True" in out
+    assert "HTTP 403" in out and "已撤回" in out

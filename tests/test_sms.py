@@ -1,0 +1,77 @@
+"""The SMS webhook, driven with form posts signed as Twilio signs them."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.app import create_app
+from bot.peers import PeerClient
+from bot.services import build_services
+from core.models import InboundMessage, Petition
+from core.settings import load_settings
+from handlers.texts import SMS_LIMIT
+from tests.conftest import make_env
+
+LI = "+8613912345678"
+
+
+def stored(db) -> int:
+    db.rollback()
+    return db.scalar(select(func.count()).select_from(InboundMessage))
+
+
+def test_whole_petition_by_sms_every_reply_within_two_segments(peer, db):
+    replies = [peer.text_sms(LI, t) for t in
+               ("你好", "李四", "张", "2", "跳过", "村里主干道塌陷，雨天无法通行，孩子上学不安全" * 3, "确认")]
+    assert "编号LS-20261123-0001" in replies[-1]
+    for reply in replies + [peer.text_sms(LI, "查询"), peer.text_sms(LI, "查询 LS-20261123-0001"),
+                            peer.text_sms(LI, "帮助"), peer.text_sms(LI, "撤回 LS-20261123-0001")]:
+        assert 0 < len(reply) <= SMS_LIMIT, reply
+    db.rollback()
+    [p] = db.scalars(select(Petition)).all()
+    assert (p.channel, p.phone, p.phone_verified, p.openid) == ("sms", LI, True, None)
+
+
+def test_sms_never_asks_for_the_phone_number(peer):
+    peer.text_sms(LI, "我要反映")
+    reply = peer.text_sms(LI, "李四")
+    assert "手机" not in reply and "乡镇" in reply
+
+
+def test_bad_signature_gets_403_and_nothing_is_stored(peer, db):
+    assert peer.post_sms(LI, "你好", signature="bm90LWEtc2lnbmF0dXJl").status_code == 403
+    assert peer.post_sms(LI, "你好", signature="").status_code == 403
+    form = peer.twilio.form(LI, "你好")
+    sig = peer.twilio.sign("http://localhost/sms", form)
+    form["Body"] = "篡改后的内容"
+    assert peer.client.post("/sms", data=form, headers={"X-Twilio-Signature": sig}).status_code == 403
+    assert stored(db) == 0
+
+
+def test_repeated_message_sid_is_answered_once(peer, db):
+    first = peer.post_sms(LI, "你好", sid="SM0123456789abcdef0123456789abcdef")
+    again = peer.post_sms(LI, "你好", sid="SM0123456789abcdef0123456789abcdef")
+    assert "请问您怎么称呼" in PeerClient.twiml_text(first)
+    assert again.status_code == 200 and PeerClient.twiml_text(again) == ""  # no second SMS
+    assert stored(db) == 1
+
+
+def test_signature_checked_against_public_base_url_behind_a_proxy(db_url, clock, sms_out, twilio, db):
+    env = make_env(db_url, PUBLIC_BASE_URL="https://xinfang.example.gov.cn/")
+    app = create_app({"SERVICES": build_services(load_settings(env), clock=clock, sms=sms_out)})
+    proxied = PeerClient(app.test_client(), clock, None, twilio, public_base_url="https://xinfang.example.gov.cn")
+    assert "请问您怎么称呼" in proxied.text_sms(LI, "你好")
+    # signed for the internal URL the app sees: not what Twilio signed, refused
+    direct = PeerClient(app.test_client(), clock, None, twilio)
+    assert direct.post_sms(LI, "你好").status_code == 403
+
+
+def test_mms_image_only_message(peer):
+    peer.text_sms(LI, "我是尧山镇上坪村的李四，山体滑坡堵了路")
+    resp = peer.post_sms(LI, "", media_url="https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME")
+    assert "图片已收到" in PeerClient.twiml_text(resp)
+
+
+def test_missing_fields_are_a_400(peer):
+    form = {"Body": "你好"}
+    sig = peer.twilio.sign("http://localhost/sms", form)
+    assert peer.client.post("/sms", data=form, headers={"X-Twilio-Signature": sig}).status_code == 400

@@ -1,0 +1,104 @@
+"""Storage: migrations match the models, tracking numbers stay unique under concurrency,
+and logs never carry a petitioner's phone number or ID in clear."""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from core.clock import SHANGHAI
+from core.db import make_engine, make_sessionmaker, transaction
+from core.models import Base, Petition
+from core.phones import RedactingFilter, redact
+from core.tracking import next_tracking_no, normalize_tracking_no
+
+
+def test_migrations_match_the_models(db_url):
+    engine = make_engine(db_url, immediate=False)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_tracking_numbers_unique_under_concurrent_submissions(db_url):
+    engine = make_engine(db_url)
+    factory = make_sessionmaker(engine)
+    day = datetime(2026, 11, 22, 23, 59, tzinfo=SHANGHAI)
+    got, errors = [], []
+    barrier = threading.Barrier(8)
+
+    def worker():
+        try:
+            barrier.wait()
+            for _ in range(25):
+                with transaction(factory) as s:
+                    got.append(next_tracking_no(s, "LS", day))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    engine.dispose()
+    assert not errors
+    assert len(got) == 200 and len(set(got)) == 200
+    assert sorted(got)[0] == "LS-20261122-0001" and sorted(got)[-1] == "LS-20261122-0200"
+
+
+def test_concurrent_petitions_from_many_senders_all_get_distinct_numbers(app, wechat, clock, db):
+    from bot.peers import PeerClient
+
+    def citizen(i):
+        peer = PeerClient(app.test_client(), clock, wechat, None)
+        who = f"o_citizen_{i:03d}"
+        name = "张" + "甲乙丙丁戊己庚辛壬癸子丑"[i]
+        peer.say(who, f"我是下汤镇林楼村的{name}，第{i}号楼的水泵坏了")
+        peer.say(who, "13812345678")
+        results.append(peer.say(who, "确认"))
+    results: list[str] = []
+    threads = [threading.Thread(target=citizen, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.rollback()
+    numbers = [p.tracking_no for p in db.scalars(select(Petition))]
+    assert len(numbers) == 12 and len(set(numbers)) == 12
+    assert all("受理编号" in r for r in results)
+
+
+def test_tracking_number_typed_loosely():
+    assert normalize_tracking_no("查询 ls-20261122-7") == "LS-20261122-0007"
+    assert normalize_tracking_no("LS202611220007") == "LS-20261122-0007"
+    assert normalize_tracking_no("LS－20261122－0012") == "LS-20261122-0012"
+    assert normalize_tracking_no("我的低保") is None
+
+
+def test_redaction_masks_phones_and_ids():
+    line = redact("from +8613812345678 and 13912345678, id 41042319900101123X, order 2026112200001")
+    assert "13812345678" not in line and "13912345678" not in line and "19900101" not in line
+    assert "138****5678" in line and "2026112200001" in line
+
+
+def test_no_phone_number_in_logs_during_a_conversation(peer, services, caplog):
+    handler_filter = RedactingFilter()
+    caplog.handler.addFilter(handler_filter)
+    caplog.set_level(logging.DEBUG)
+
+    def boom(msg):
+        if msg.text == "13812345678":
+            logging.getLogger("test").error("handling %s from %s", msg.text, "+8613812345678")
+            raise RuntimeError(f"cannot handle {msg.text}")
+    services.before_handle = boom
+    peer.say("o_zs", "我是下汤镇的张三，小区水泵坏了")
+    peer.say("o_zs", "13812345678")
+    peer.text_sms("+8613912345678", "你好")
+    text = caplog.text
+    assert "handling" in text  # the records are there
+    assert "13812345678" not in text and "13912345678" not in text
