@@ -56,7 +56,8 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
         with transaction(svc.sessions) as s:
             if svc.before_handle:
                 svc.before_handle(msg)
-            outcome = handle(s, msg, svc.settings, svc.gazetteer(s))
+            county, gazetteer = svc.county(s)
+            outcome = handle(s, msg, svc.settings, gazetteer, county)
             s.execute(update(InboundMessage).where(InboundMessage.id == inbound_id).values(
                 status="done", reply=outcome.reply, petition_id=outcome.petition_id))
     except Exception:
@@ -74,7 +75,7 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
 def _await_first(svc: Services, channel: str, dedupe_key: str) -> Received:
     deadline = time.monotonic() + svc.retry_wait
     while True:
-        with svc.sessions() as s:
+        with transaction(svc.sessions) as s:
             row = s.execute(select(InboundMessage.id, InboundMessage.status, InboundMessage.reply).where(
                 InboundMessage.channel == channel, InboundMessage.dedupe_key == dedupe_key)).one()
         if row.status != "processing":

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
 from core.db import make_engine, make_sessionmaker
+from core.county import current_county
+from core.models import County
 from core.places import Gazetteer
 from core.settings import Settings
 from notifications.sms import ConsoleSms, SmsBackend, TwilioSms
@@ -31,15 +33,18 @@ class Services:
     # test hook: called inside the handling transaction, before the handler runs
     before_handle: Callable | None = None
     gazetteer_ttl: float = 60.0
-    _gazetteer: tuple[float, Gazetteer] | None = field(default=None, repr=False)
+    _gazetteer: tuple[float, tuple[County, Gazetteer]] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def gazetteer(self, session: Session) -> Gazetteer:
-        """The county's places, cached per process (refreshed every ``gazetteer_ttl`` seconds)."""
+    def county(self, session: Session) -> tuple[County, Gazetteer]:
+        """The county and its places, cached per process (re-read every ``gazetteer_ttl`` seconds,
+        so an edited county file reaches running workers within a minute)."""
         cached = self._gazetteer
         if cached is None or time.monotonic() - cached[0] > self.gazetteer_ttl:
             with self._lock:
-                cached = (time.monotonic(), Gazetteer.from_session(session))
+                county = current_county(session)
+                session.expunge(county)
+                cached = (time.monotonic(), (county, Gazetteer.from_session(session)))
                 self._gazetteer = cached
         return cached[1]
 

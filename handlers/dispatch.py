@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.county import current_county
-from core.models import Conversation, InboundMessage
+from core.models import Conversation, County, InboundMessage
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import commands, intake, texts
@@ -24,8 +24,9 @@ INTAKE_STATES = {"name", "phone", "place", "choose_place", "village", "content",
 CLICK_KEYS = {"XF_REPORT": "report", "XF_QUERY": "query", "XF_HELP": "help"}
 
 
-def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazetteer | None = None) -> Outcome:
-    county = current_county(session)
+def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazetteer | None = None,
+           county: County | None = None) -> Outcome:
+    county = county or current_county(session)
     conv = _conversation(session, msg)
     ctx = Context(session=session, county=county, gazetteer=gazetteer or Gazetteer.from_session(session),
                   settings=settings, msg=msg, conv=conv, now=msg.received_at)

@@ -1,0 +1,216 @@
+"""Inbound WeChat throughput and latency, with the server as deployed (gunicorn, 2 sync workers).
+
+    python3 bench/inbound.py                       # SQLite (a fresh file)
+    python3 bench/inbound.py --database postgresql://user:pw@127.0.0.1/xinfang_bench
+
+1. ceiling: a bare Flask endpoint that only checks the WeChat signature, under the same
+   gunicorn, loaded by wrk (2 threads, 32 connections);
+2. throughput: the real app, wrk with bench/wechat.lua: 32 connections acting for 2,000 citizens
+   walking through the intake conversation, 20 % of requests being WeChat retries;
+3. latency: an open-loop generator (asyncio, one new connection per request, as gunicorn's sync
+   workers close them) offering a steady 500 messages/s; p50/p99 of the full round trip.
+CPU time of the load generators is measured from the child-process rusage.
+Needs `wrk` (Debian package) on PATH.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TOKEN = "bench-token"
+
+
+def signed_path(ts: int, nonce: str = "benchnonce") -> str:
+    sig = hashlib.sha1("".join(sorted([TOKEN, str(ts), nonce])).encode()).hexdigest()
+    return f"/wechat?timestamp={ts}&nonce={nonce}&signature={sig}"
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+def gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "gunicorn", app, "--workers", "2", "--bind", f"127.0.0.1:{port}",
+           "--log-level", "warning", "--chdir", str(ROOT)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    wait_port(port)
+    time.sleep(0.5)
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def child_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_wrk(port: int, duration: int, script: str | None, path: str) -> dict:
+    cmd = ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency"]
+    if script:
+        cmd += ["-s", script]
+    cmd.append(f"http://127.0.0.1:{port}{path if not script else '/'}")
+    before = child_cpu()
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    cpu = child_cpu() - before
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}
+    return {"rps": rps, "non2xx": int(non2xx.group(1)) if non2xx else 0,
+            "socket_errors": errors.group(1) if errors else "none",
+            "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else None,
+            "cpu_pct": 100 * cpu / duration, "raw": out}
+
+
+async def open_loop(port: int, rate: int, seconds: int, path: str) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    n = rate * seconds
+    start = time.perf_counter()
+
+    async def one(i: int) -> None:
+        nonlocal errors
+        sender = f"o_steady_{i % 3000}"
+        text = ["我是尧山镇上坪村的王五，山体滑坡堵了路", "13912345678", "确认", "查询"][(i // 3000) % 4]
+        body = (f"<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[{sender}]]></FromUserName>"
+                f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+                f"<Content><![CDATA[{text}]]></Content><MsgId>{900000000 + i}</MsgId></xml>").encode()
+        req = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
+               f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+        t0 = time.perf_counter()
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(req)
+            await writer.drain()
+            data = await reader.read()
+            writer.close()
+            if not data.startswith(b"HTTP/1.1 200") and not data.startswith(b"HTTP/1.0 200"):
+                errors += 1
+        except OSError:
+            errors += 1
+            return
+        latencies.append((time.perf_counter() - t0) * 1000)
+
+    tasks = []
+    for i in range(n):
+        target = start + i / rate
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i)))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    return {"offered": rate, "achieved": len(latencies) / elapsed, "n": len(latencies), "errors": errors,
+            "p50_ms": statistics.median(latencies), "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
+            "max_ms": latencies[-1]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--database", help="database URL (default: a fresh SQLite file)")
+    ap.add_argument("--duration", type=int, default=15)
+    ap.add_argument("--rate", type=int, default=500)
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk not found: apt-get install wrk")
+
+    from bot.cli import init_database
+    from core.db import make_engine
+    from sqlalchemy import text
+
+    tmp = tempfile.mkdtemp(prefix="xinfang-bench-")
+    db = args.database or f"sqlite:///{tmp}/bench.sqlite3"
+    if db.startswith("postgres"):
+        url = db.replace("postgresql://", "postgresql+psycopg://", 1)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    print(init_database(db, ROOT / "examples" / "lushan.toml"))
+    env = dict(os.environ, DATABASE_URL=db, WECHAT_TOKEN=TOKEN, RATE_LIMIT_COUNT="1000000",
+               PYTHONPATH=str(ROOT), XINFANG_INSTANCE=tmp)
+    env.pop("WECHAT_AES_KEY", None)
+    ts = int(time.time())
+    path = signed_path(ts)
+    backend = db.split(":")[0]
+
+    bare = gunicorn("bench.bare_app:app", 18081, env)
+    try:
+        ceiling = run_wrk(18081, args.duration, None, path)
+    finally:
+        stop(bare)
+
+    lua = Path(tmp) / "wechat.lua"
+    lua.write_text(f'PATH = "{path}"\nSENDERS = 2000\nRETRY_PCT = 20\n' + (ROOT / "bench" / "wechat.lua").read_text())
+    app = gunicorn("bot.wsgi:app", 18082, env)
+    try:
+        real = run_wrk(18082, args.duration, str(lua), path)
+        before = child_cpu()
+        t0 = time.process_time()
+        steady = asyncio.run(open_loop(18082, args.rate, 10, path))
+        gen_cpu = 100 * (time.process_time() - t0) / 10
+    finally:
+        stop(app)
+
+    from core.db import make_sessionmaker
+    from core.models import InboundMessage, Petition
+    from sqlalchemy import func, select
+    engine = make_engine(db.replace("postgresql://", "postgresql+psycopg://", 1))
+    with make_sessionmaker(engine)() as s:
+        inbound = s.scalar(select(func.count()).select_from(InboundMessage))
+        failed = s.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.status != "done"))
+        petitions = s.scalar(select(func.count()).select_from(Petition))
+        dup = s.scalar(select(func.count()).select_from(
+            select(Petition.openid).group_by(Petition.openid, Petition.content, Petition.received_at)
+            .having(func.count() > 1).subquery()))
+    engine.dispose()
+
+    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True,
+                         text=True).stdout.strip()
+    print(f"\n## Inbound WeChat, {backend} — {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu})")
+    print(f"- ceiling (bare signature check, gunicorn 2 sync workers, wrk -t2 -c32): "
+          f"{ceiling['rps']:.0f} req/s (wrk CPU {ceiling['cpu_pct']:.0f}% of one core)")
+    print(f"- xinfang, 32 senders in parallel (wrk -t2 -c32 -d{args.duration}s, 2,000 citizens, 20% retries): "
+          f"{real['rps']:.0f} msg/s = {real['rps'] / ceiling['rps']:.2f} of the ceiling; p99 {real['p99_ms']:.1f} ms; "
+          f"non-2xx {real['non2xx']}, socket errors {real['socket_errors']} (wrk CPU {real['cpu_pct']:.0f}% of one core)")
+    print(f"- steady {steady['offered']} msg/s offered for 10 s (asyncio open loop, new connection per message): "
+          f"achieved {steady['achieved']:.0f}/s, p50 {steady['p50_ms']:.1f} ms, p99 {steady['p99_ms']:.1f} ms, "
+          f"max {steady['max_ms']:.1f} ms, errors {steady['errors']} (generator CPU {gen_cpu:.0f}% of one core)")
+    print(f"- stored: {inbound} inbound messages ({failed} not done), {petitions} petitions, "
+          f"{dup} duplicated petitions")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
