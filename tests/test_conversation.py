@@ -21,6 +21,12 @@ def number_in(reply: str) -> str:
     return re.search(r"LS-\d{8}-\d{4}", reply).group(0)
 
 
+def _submit(peer, who=ZS) -> str:
+    peer.say(who, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(who, "13812345678")
+    return number_in(peer.say(who, "确认"))
+
+
 def last_code(sms_out) -> str:
     return re.search(r"验证码是(\d{6})", sms_out.sent[-1][1]).group(1)
 
@@ -170,9 +176,7 @@ def test_repeat_petition_is_linked_not_counted_again(peer, clock, db):
 
 
 def test_similar_text_in_another_township_is_a_new_matter(peer, clock, db):
-    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
-    peer.say(ZS, "13812345678")
-    peer.say(ZS, "确认")
+    _submit(peer)
     clock.advance(days=1)
     peer.say(ZS, "我是尧山镇上坪村的张三，小区水泵坏了三天没水")
     assert "受理编号" in peer.say(ZS, "确认")
@@ -180,28 +184,18 @@ def test_similar_text_in_another_township_is_a_new_matter(peer, clock, db):
 
 
 def test_old_petition_beyond_30_days_is_not_a_repeat(peer, clock, db):
-    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
-    peer.say(ZS, "13812345678")
-    peer.say(ZS, "确认")
+    _submit(peer)
     clock.advance(days=31)
     peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
     assert "受理编号" in peer.say(ZS, "确认")
 
 
 def test_answer_no_makes_a_new_first_petition(peer, clock, db):
-    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
-    peer.say(ZS, "13812345678")
-    peer.say(ZS, "确认")
+    _submit(peer)
     peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了，另一栋楼也没水")
     assert "是否为同一事项" in peer.say(ZS, "确认")
     assert "受理编号" in peer.say(ZS, "2")
     assert all(p.is_first for p in petitions(db))
-
-
-def _submit(peer, who=ZS) -> str:
-    peer.say(who, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
-    peer.say(who, "13812345678")
-    return number_in(peer.say(who, "确认"))
 
 
 def test_query_list_and_detail(peer, db):
