@@ -81,3 +81,15 @@ def test_demo_plays_the_whole_loop():
     out = result.output
     assert "受理编号：LS-" in out and "验证成功" in out and "相同回复、只记录一次：True" in out
     assert "HTTP 403" in out and "已撤回" in out
+
+
+def test_chat_in_a_terminal_goes_through_the_same_handlers(tmp_path, monkeypatch):
+    db = f"sqlite:///{tmp_path}/chat.sqlite3"
+    init_database(db, EXAMPLE)
+    monkeypatch.setenv("DATABASE_URL", db)
+    runner = CliRunner()
+    lines = "我是尧山镇上坪村的王五，山体滑坡堵了路\n确认\n查询\n"
+    result = runner.invoke(main, ["chat", "--sms", "13912345678"], input=lines)
+    assert result.exit_code == 0, result.output
+    assert "请核对" in result.output and "编号LS-" in result.output and "共1件" in result.output
+    assert runner.invoke(main, ["chat"]).exit_code != 0  # one of --wechat / --sms is required
