@@ -176,7 +176,6 @@ def main() -> None:
     app = gunicorn("bot.wsgi:app", 18082, env)
     try:
         real = run_wrk(18082, args.duration, str(lua), path)
-        before = child_cpu()
         t0 = time.process_time()
         steady = asyncio.run(open_loop(18082, args.rate, 10, path))
         gen_cpu = 100 * (time.process_time() - t0) / 10

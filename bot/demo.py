@@ -18,13 +18,6 @@ from core.settings import load_settings
 from notifications.sms import ConsoleSms
 
 
-class _Quiet:
-    def write(self, _):
-        pass
-
-    def flush(self):
-        pass
-
 
 def run_demo(database_url: str, echo=print) -> None:
     aes_key = base64.b64encode(os.urandom(32)).decode()[:43]
@@ -32,7 +25,7 @@ def run_demo(database_url: str, echo=print) -> None:
            "WECHAT_AES_KEY": aes_key, "TWILIO_AUTH_TOKEN": "demo-twilio-token"}
     settings = load_settings(env)
     clock = FixedClock(Clock().now().replace(microsecond=0))
-    sms = ConsoleSms(stream=_Quiet())
+    sms = ConsoleSms(quiet=True)
     app = create_app({"SERVICES": build_services(settings, clock=clock, sms=sms)})
     wechat = WeChatServer(token="demo-token", app_id="wx0000000000demo", aes_key=aes_key)
     twilio = TwilioServer(auth_token="demo-twilio-token")

@@ -9,6 +9,7 @@ text replies, encrypted in safe mode. An empty reply is answered "success", as W
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -32,13 +33,18 @@ def _plain(text: str, status: int) -> Response:
     return Response(text, status=status, mimetype="text/plain")
 
 
-def safe_xml(body: bytes | str) -> bool:
-    """True when the body is well-formed XML without DTDs or entities (billion laughs, XXE)."""
+def safe_xml(body: bytes | str):
+    """The parsed root when the body is well-formed XML without DTDs or entities (billion laughs,
+    XXE); None otherwise."""
     try:
-        fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-        return True
+        return fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DefusedXmlException, ParseError, ValueError, TypeError):
-        return False
+        return None
+
+
+@lru_cache(maxsize=4)
+def _crypto(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
+    return WeChatCrypto(token, aes_key, app_id)
 
 
 @bp.route("/wechat", methods=["GET", "POST"])
@@ -69,21 +75,27 @@ def wechat():
     body = request.get_data(cache=False)
     if len(body) > MAX_BODY:
         return _plain("message too large", 413)
-    if not safe_xml(body):
+    root = safe_xml(body)
+    if root is None:
         return _plain("malformed XML", 400)
 
     crypto = None
     if settings.wechat_safe_mode:
         if request.args.get("encrypt_type") != "aes":
             return _plain("this account runs in safe mode: encrypt_type=aes expected", 403)
-        crypto = WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
+        crypto = _crypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
+        encrypted = root.findtext("Encrypt")
+        if not encrypted:
+            return _plain("cannot decrypt", 400)
         try:
-            xml = crypto.decrypt_message(body, request.args.get("msg_signature", ""), timestamp, nonce)
+            # the envelope is already parsed: hand wechatpy the field, not the body to parse again
+            xml = crypto.decrypt_message({"Encrypt": encrypted}, request.args.get("msg_signature", ""),
+                                         timestamp, nonce)
         except (InvalidSignatureException, InvalidAppIdException):
             return _plain("bad signature", 403)
         except Exception:  # wrong key, broken padding, no <Encrypt>: not from WeChat
             return _plain("cannot decrypt", 400)
-        if not safe_xml(xml):
+        if safe_xml(xml) is None:
             return _plain("malformed XML", 400)
     else:
         xml = body.decode("utf-8", errors="replace")

@@ -208,8 +208,9 @@ def load_county(session: Session, data: dict) -> LoadReport:
             report._bump(report.created, "units")
         else:
             _assign(row, report, "units", name=u["name"], kind=u["kind"], township_id=tid, active=True)
+    listed_codes = {u["code"] for u in data["units"]}
     for code, row in units.items():
-        if code not in {u["code"] for u in data["units"]} and row.active:
+        if code not in listed_codes and row.active:
             row.active = False
             report._bump(report.deactivated, "units")
     session.flush()

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from core.models import TrackingCounter
 
-TRACKING_RE = re.compile(r"([A-Za-z]{1,6})-?(\d{8})-?(\d{1,6})(?!\d)")
 
 
 def next_tracking_no(session: Session, prefix: str, day: datetime) -> str:
@@ -31,11 +30,19 @@ def next_tracking_no(session: Session, prefix: str, day: datetime) -> str:
     return f"{key}-{seq:04d}"
 
 
-def normalize_tracking_no(text: str) -> str | None:
-    """Find a tracking number in what a person typed ("ls20261122 7" is not one; "LS-20261122-0007",
-    "ls202611220007" and "LS-20261122-7" are), returned in canonical form."""
-    m = TRACKING_RE.search(text.replace(" ", "").replace("－", "-").replace("—", "-"))
+# as typed: spaces and full-width dashes allowed between the parts
+TYPED_RE = re.compile(r"([A-Za-z]{1,6})\s*[-－—]?\s*(\d{8})\s*[-－—]?\s*(\d{1,6})(?!\d)")
+
+
+def split_tracking_no(text: str) -> tuple[str | None, str]:
+    """The first tracking number in what a person typed, in canonical form, and the text after it
+    ("LS-20261122-0007", "ls202611220007" and "LS－20261122－7" all count)."""
+    m = TYPED_RE.search(text)
     if not m:
-        return None
+        return None, text
     prefix, day, seq = m.groups()
-    return f"{prefix.upper()}-{day}-{int(seq):04d}"
+    return f"{prefix.upper()}-{day}-{int(seq):04d}", text[m.end():]
+
+
+def normalize_tracking_no(text: str) -> str | None:
+    return split_tracking_no(text)[0]

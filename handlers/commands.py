@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from core.models import Attachment, Petition, PetitionEvent
-from core.tracking import normalize_tracking_no
+from core.tracking import split_tracking_no
 from handlers import texts
 from handlers.context import Context, gist, md
 
@@ -50,10 +50,9 @@ def parse(text: str) -> Command | None:
         verb, rest = m.groups()
         name = {"查询进度": "query", "查询": "query", "进度": "query", "补充材料": "supplement",
                 "补充": "supplement", "撤回": "withdraw", "撤销": "withdraw"}[verb]
-        number = normalize_tracking_no(rest) if rest else None
+        number, after = split_tracking_no(rest)
         if number:
-            found = re.search(r"[A-Za-z]{1,6}\s*[-－—]?\s*\d{8}\s*[-－—]?\s*\d{1,6}", rest)
-            rest = rest[found.end():].strip(" ：:，,") if found else ""
+            rest = after.strip(" ：:，,")
         elif rest and name != "supplement":
             return None  # "查询一下我的低保" is not a command; treat as text
         return Command(name, number, rest)

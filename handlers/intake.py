@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -42,18 +43,27 @@ def steps_for(ctx: Context) -> list[str]:
     return [s for s in STEPS if not (s == "phone" and ctx.channel == "sms")]
 
 
+# the draft key that answers each step; village is answered (or skipped) when village_done is set
+ANSWER_KEY = {"name": "name", "phone": "phone", "place": "township_id", "village": "village_done",
+              "content": "content"}
+
+
 def next_missing(ctx: Context, draft: dict) -> str:
     for step in steps_for(ctx):
-        if step == "village" and (draft.get("village_done") or not draft.get("township_id")):
+        if step == "village" and not draft.get("township_id"):
             continue
-        if step == "confirm" or not _has(draft, step):
+        if step == "confirm" or not draft.get(ANSWER_KEY[step]):
             return step
     return "confirm"
 
 
-def _has(draft: dict, step: str) -> bool:
-    return {"name": "name", "phone": "phone", "place": "township_id", "content": "content"}.get(step, step) in draft \
-        if step != "village" else bool(draft.get("village_done"))
+@dataclass
+class Absorbed:
+    """What reading one message found besides answers: what to tell the person."""
+
+    notes: list[str] = field(default_factory=list)
+    code_sent: bool = False
+    choosing: bool = False
 
 
 def start(ctx: Context, text: str | None = None) -> str:
@@ -73,9 +83,8 @@ def start(ctx: Context, text: str | None = None) -> str:
         if last is not None and last.phone:
             draft["phone"] = last.phone
             draft["phone_verified"] = last.phone in ctx.verified_phones()
-    if text and not is_greeting(text):
-        _absorb(ctx, draft, text, step="start")
-    return _advance(ctx, draft, greeting=True)
+    found = _absorb(ctx, draft, text, step="start") if text and not is_greeting(text) else Absorbed()
+    return _advance(ctx, draft, found, greeting=True)
 
 
 def handle(ctx: Context, text: str) -> str:
@@ -93,8 +102,7 @@ def handle(ctx: Context, text: str) -> str:
         return texts.added_to_draft()
     if state == "choose_place":
         return _answer_choice(ctx, draft, text)
-    _absorb(ctx, draft, text, step=state)
-    return _advance(ctx, draft, was=state)
+    return _advance(ctx, draft, _absorb(ctx, draft, text, step=state), was=state)
 
 
 def back(ctx: Context) -> str:
@@ -145,11 +153,12 @@ def reprompt(ctx: Context) -> str:
 
 # --- the steps --------------------------------------------------------------------------------
 
-def _absorb(ctx: Context, draft: dict, text: str, step: str) -> None:
+def _absorb(ctx: Context, draft: dict, text: str, step: str) -> Absorbed:
     """Take from ``text`` the answer to ``step`` and anything else it holds."""
     text = text.strip()
     found = extract(text, ctx.gazetteer)
-    notes: list[str] = []
+    result = Absorbed()
+    notes = result.notes
 
     if step == "name":
         name = found.name or clean_name(text)
@@ -169,11 +178,11 @@ def _absorb(ctx: Context, draft: dict, text: str, step: str) -> None:
                 except InvalidPhone:
                     phone = None
             if phone:
-                _set_phone(ctx, draft, phone)
+                result.code_sent = _set_phone(ctx, draft, phone)
             else:
                 notes.append(texts.BAD_PHONE)
         elif found.phone and "phone" not in draft:
-            _set_phone(ctx, draft, found.phone)
+            result.code_sent = _set_phone(ctx, draft, found.phone)
 
     matches = found.place.places if found.place else []
     if step == "place":
@@ -183,7 +192,7 @@ def _absorb(ctx: Context, draft: dict, text: str, step: str) -> None:
             _set_place(draft, matches[0])
         else:
             ctx.set_state("choose_place", choices=[p.__dict__ for p in matches])
-            draft["_choosing"] = True
+            result.choosing = True
     elif step != "village" and len(matches) == 1 and "township_id" not in draft:
         _set_place(draft, matches[0])
 
@@ -209,21 +218,21 @@ def _absorb(ctx: Context, draft: dict, text: str, step: str) -> None:
             notes.append("请再具体说明一下您遇到的问题。")
     elif found.content and "content" not in draft and step in ("start", "name", "phone", "place"):
         draft["content"] = found.content
+    return result
 
-    draft["_notes"] = notes
 
-
-def _set_phone(ctx: Context, draft: dict, phone: str) -> None:
+def _set_phone(ctx: Context, draft: dict, phone: str) -> bool:
+    """Record the number; send a code unless it is already proven. True when a code was sent."""
     draft["phone"] = phone
     if phone in ctx.verified_phones():
         draft["phone_verified"] = True
-        return
+        return False
     draft["phone_verified"] = False
     code = f"{secrets.randbelow(10**6):06d}"
     ctx.session.add(PhoneVerification(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
                                       sent_at=ctx.now, attempts=0))
     ctx.queue_sms(phone, texts.verification_sms(ctx.county.name, code), purpose="verify_phone")
-    draft["_code_sent"] = True
+    return True
 
 
 def _set_place(draft: dict, place: Place) -> None:
@@ -260,22 +269,20 @@ def _answer_choice(ctx: Context, draft: dict, text: str) -> str:
             return texts.choose_place([Place(**c).label() for c in choices])
     _set_place(draft, Place(**chosen))
     ctx.set_state("place", choices=None)
-    return _advance(ctx, draft)
+    return _advance(ctx, draft, Absorbed())
 
 
-def _advance(ctx: Context, draft: dict, greeting: bool = False, was: str | None = None) -> str:
-    notes = draft.pop("_notes", [])
-    code_sent = draft.pop("_code_sent", False)
-    if draft.pop("_choosing", False):
+def _advance(ctx: Context, draft: dict, found: Absorbed, greeting: bool = False, was: str | None = None) -> str:
+    if found.choosing:
         ctx.save_draft(draft, state="choose_place")
         return texts.choose_place([Place(**c).label() for c in ctx.data()["choices"]])
     step = next_missing(ctx, draft)
     ctx.save_draft(draft, state=step)
     prefix = ""
-    if code_sent:
+    if found.code_sent:
         prefix = texts.code_sent(mask_phone(draft["phone"])) + ("" if ctx.channel == "sms" else "\n")
-    if notes and step == was:
-        return prefix + notes[0]
+    if found.notes and step == was:
+        return prefix + found.notes[0]
     return prefix + _prompt(ctx, step, draft, greeting=greeting)
 
 
@@ -447,6 +454,5 @@ def resend_code(ctx: Context) -> str:
     pv = pending_verification(ctx)
     if pv is None:
         return "没有需要验证的手机号。"
-    draft = {"phone": None}
-    _set_phone(ctx, draft, pv.phone)
+    _set_phone(ctx, {}, pv.phone)
     return texts.code_sent(mask_phone(pv.phone))

@@ -29,8 +29,9 @@ class ConsoleSms:
 
     name = "console"
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, quiet: bool = False):
         self.stream = stream
+        self.quiet = quiet
         self.sent: list[tuple[str, str]] = []
         self._lock = threading.Lock()
 
@@ -38,8 +39,8 @@ class ConsoleSms:
         with self._lock:
             self.sent.append((to, body))
             n = len(self.sent)
-        stream = self.stream or sys.stdout
-        print(f"[SMS → {mask_phone(to)}] {body}", file=stream)
+        if not self.quiet:
+            print(f"[SMS → {mask_phone(to)}] {body}", file=self.stream or sys.stdout)
         return f"console-{n}"
 
 

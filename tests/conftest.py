@@ -36,13 +36,6 @@ PG = os.environ.get("XINFANG_TEST_POSTGRES")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG else [])
 
 
-class Quiet:
-    def write(self, _):
-        pass
-
-    def flush(self):
-        pass
-
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
@@ -99,7 +92,7 @@ def make_env(db_url: str, safe_mode: bool = True, **extra) -> dict:
 
 @pytest.fixture
 def sms_out() -> ConsoleSms:
-    return ConsoleSms(stream=Quiet())
+    return ConsoleSms(quiet=True)
 
 
 @pytest.fixture

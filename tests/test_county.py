@@ -1,7 +1,6 @@
 """The county file: `xinfang init FILE` loads idempotently, updates on edit, never deletes."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
