@@ -9,7 +9,8 @@
    walking through the intake conversation, 20 % of requests being WeChat retries;
 3. latency: an open-loop generator (asyncio, one new connection per request, as gunicorn's sync
    workers close them) offering a steady 500 messages/s; p50/p99 of the full round trip.
-CPU time of the load generators is measured from the child-process rusage.
+CPU time of the load generators is measured from the child-process rusage, the server's from
+/proc (gunicorn's process group). BENCH_WORKERS=N runs N gunicorn workers instead of 2.
 Needs `wrk` (Debian package) on PATH.
 """
 from __future__ import annotations
@@ -51,8 +52,8 @@ def wait_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"server on {port} did not start")
 
 
-def gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "gunicorn", app, "--workers", "2", "--bind", f"127.0.0.1:{port}",
+def gunicorn(app: str, port: int, env: dict, workers: int = 2) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "gunicorn", app, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
            "--log-level", "warning", "--chdir", str(ROOT)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     wait_port(port)
@@ -66,6 +67,22 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+def group_cpu(proc: subprocess.Popen) -> float:
+    """CPU seconds used so far by the server: gunicorn's master and its workers."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[2]) == proc.pid:  # field 5: process group (gunicorn runs in its own session)
+            total += (int(stat[11]) + int(stat[12])) / tick
+    return total
 
 
 def child_cpu() -> float:
@@ -173,9 +190,11 @@ def main() -> None:
 
     lua = Path(tmp) / "wechat.lua"
     lua.write_text(f'PATH = "{path}"\nSENDERS = 2000\nRETRY_PCT = 20\n' + (ROOT / "bench" / "wechat.lua").read_text())
-    app = gunicorn("bot.wsgi:app", 18082, env)
+    app = gunicorn("bot.wsgi:app", 18082, env, int(os.environ.get("BENCH_WORKERS", "2")))
     try:
+        server_before = group_cpu(app)
         real = run_wrk(18082, args.duration, str(lua), path)
+        real["server_cpu_pct"] = 100 * (group_cpu(app) - server_before) / args.duration
         t0 = time.process_time()
         steady = asyncio.run(open_loop(18082, args.rate, 10, path))
         gen_cpu = 100 * (time.process_time() - t0) / 10
@@ -202,7 +221,8 @@ def main() -> None:
           f"{ceiling['rps']:.0f} req/s (wrk CPU {ceiling['cpu_pct']:.0f}% of one core)")
     print(f"- xinfang, 32 senders in parallel (wrk -t2 -c32 -d{args.duration}s, 2,000 citizens, 20% retries): "
           f"{real['rps']:.0f} msg/s = {real['rps'] / ceiling['rps']:.2f} of the ceiling; p99 {real['p99_ms']:.1f} ms; "
-          f"non-2xx {real['non2xx']}, socket errors {real['socket_errors']} (wrk CPU {real['cpu_pct']:.0f}% of one core)")
+          f"non-2xx {real['non2xx']}, socket errors {real['socket_errors']} (wrk CPU {real['cpu_pct']:.0f}% of one core, "
+          f"server CPU {real['server_cpu_pct']:.0f}%, {real['server_cpu_pct'] * 10 / real['rps']:.2f} ms a message)")
     print(f"- steady {steady['offered']} msg/s offered for 10 s (asyncio open loop, new connection per message): "
           f"achieved {steady['achieved']:.0f}/s, p50 {steady['p50_ms']:.1f} ms, p99 {steady['p99_ms']:.1f} ms, "
           f"max {steady['max_ms']:.1f} ms, errors {steady['errors']} (generator CPU {gen_cpu:.0f}% of one core)")

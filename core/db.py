@@ -83,6 +83,17 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
                 yield session
 
 
+def upsert(session: Session | str, table):
+    """The dialect's INSERT that knows ``ON CONFLICT`` (PostgreSQL and SQLite both do); give a
+    session or a dialect name."""
+    dialect = session if isinstance(session, str) else session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 def alembic_config(url: str):
     from alembic.config import Config
 

@@ -155,6 +155,9 @@ class Conversation(Base):
     updated_at: Mapped[datetime]
     subscribed: Mapped[bool] = mapped_column(Boolean, default=True)
     unsubscribed_at: Mapped[datetime | None]
+    # flood limit: messages received since window_started_at (a fixed window, reset when it ends)
+    window_started_at: Mapped[datetime | None]
+    window_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class PhoneVerification(Base):

@@ -9,19 +9,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.db import upsert
 from core.models import TrackingCounter
-
-
 
 def next_tracking_no(session: Session, prefix: str, day: datetime) -> str:
     key = f"{prefix}-{day:%Y%m%d}"
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
-        insert(TrackingCounter)
+        upsert(session, TrackingCounter)
         .values(key=key, last=1)
         .on_conflict_do_update(index_elements=[TrackingCounter.key], set_={"last": TrackingCounter.last + 1})
         .returning(TrackingCounter.last)

@@ -6,14 +6,12 @@ or an answer in the sender's current state (``intake``, supplement, withdraw).
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.county import current_county
-from core.models import Conversation, County, InboundMessage
+from core.db import upsert
+from core.models import Conversation, County
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import commands, intake, texts
@@ -41,12 +39,20 @@ def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazett
 
 def _conversation(session: Session, msg: Inbound) -> Conversation:
     """The sender's conversation row, created if new, locked for this transaction."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(Conversation).values(
-        channel=msg.channel, sender=msg.sender, state="idle", data={}, updated_at=msg.received_at,
-        subscribed=True).on_conflict_do_nothing(index_elements=["channel", "sender"]))
-    return session.scalars(select(Conversation).where(
-        Conversation.channel == msg.channel, Conversation.sender == msg.sender).with_for_update()).one()
+    key = {"channel": msg.channel, "sender": msg.sender}
+    conv = session.scalars(_LOCK_CONVERSATION, key).one_or_none()
+    if conv is None:
+        # two first messages of one sender may race here: the loser's insert does nothing
+        session.connection().execute(upsert(session, Conversation.__table__).values(
+            state="idle", data={}, updated_at=msg.received_at, subscribed=True, window_count=0,
+            **key).on_conflict_do_nothing(index_elements=["channel", "sender"]))
+        conv = session.scalars(_LOCK_CONVERSATION, key).one()
+    return conv
+
+
+# built once (the hot path): the sender's conversation, locked until the handling commits
+_LOCK_CONVERSATION = select(Conversation).where(
+    Conversation.channel == bindparam("channel"), Conversation.sender == bindparam("sender")).with_for_update()
 
 
 def _route(ctx: Context) -> str:
@@ -170,12 +176,15 @@ def _event(ctx: Context) -> str:
 
 
 def _rate_limited(ctx: Context) -> bool:
-    s = ctx.settings
-    since = ctx.now - timedelta(seconds=s.rate_limit_window)
-    count = ctx.session.scalar(select(func.count()).select_from(InboundMessage).where(
-        InboundMessage.channel == ctx.channel, InboundMessage.sender == ctx.msg.sender,
-        InboundMessage.received_at >= since))
-    return (count or 0) > s.rate_limit_count
+    """At most ``rate_limit_count`` messages per sender in a window of ``rate_limit_window``
+    seconds. The window is counted on the (locked) conversation row, not by counting messages."""
+    s, conv = ctx.settings, ctx.conv
+    started = conv.window_started_at
+    if started is None or (ctx.now - started).total_seconds() >= s.rate_limit_window or ctx.now < started:
+        conv.window_started_at, conv.window_count = ctx.now, 1
+        return False
+    conv.window_count = (conv.window_count or 0) + 1
+    return conv.window_count > s.rate_limit_count
 
 
 def _expire_draft(ctx: Context) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
@@ -19,17 +19,17 @@ from core.phones import mask_phone
 from notifications.sms import SendError, SmsBackend
 
 log = logging.getLogger(__name__)
+OUTBOX = OutboundMessage.__table__
 
 
 def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int], now: datetime) -> None:
-    for message_id in ids:
-        with transaction(factory) as s:
-            claimed = s.execute(update(OutboundMessage).where(
-                OutboundMessage.id == message_id, OutboundMessage.status == "queued").values(status="sending"))
-            if claimed.rowcount != 1:
-                continue
-            row = s.scalars(select(OutboundMessage).where(OutboundMessage.id == message_id)).one()
-            channel, to, body = row.channel, row.to, row.body
+    """Send the queued messages ``ids``: claim them all in one statement, send, record each outcome."""
+    with transaction(factory) as s:
+        claimed = s.connection().execute(update(OUTBOX).where(
+            OUTBOX.c.id.in_(ids), OUTBOX.c.status == "queued").values(status="sending")
+            .returning(OUTBOX.c.id, OUTBOX.c.channel, OUTBOX.c.to, OUTBOX.c.body)).all()
+    results = []
+    for message_id, channel, to, body in sorted(claimed):
         status, provider_id, error = "sent", None, None
         try:
             if channel != "sms":
@@ -41,6 +41,10 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int], now
         except Exception as exc:  # network trouble: leave it queued for the next attempt
             status, error = "queued", f"{type(exc).__name__}: {exc}"
             log.exception("outbound %s to %s: unexpected error", message_id, mask_phone(to))
+        results.append({"mid": message_id, "status": status, "provider_id": provider_id, "error": error,
+                        "sent_at": now if status == "sent" else None})
+    if results:
         with transaction(factory) as s:
-            s.execute(update(OutboundMessage).where(OutboundMessage.id == message_id).values(
-                status=status, provider_id=provider_id, error=error, sent_at=now if status == "sent" else None))
+            s.connection().execute(update(OUTBOX).where(OUTBOX.c.id == bindparam("mid")).values(
+                status=bindparam("status"), provider_id=bindparam("provider_id"), error=bindparam("error"),
+                sent_at=bindparam("sent_at")), results)
