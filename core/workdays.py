@@ -1,0 +1,102 @@
+"""Working days (工作日) in China: public holidays and 调休 make-up workdays.
+
+The State Council publishes each year's holidays in November or December; the package
+``chinese-calendar`` knows the years published when it was released and raises
+NotImplementedError for later ones. For such a year the county file may give the holidays and
+make-up days itself (``[calendar] holidays = [...]``, ``workdays = [...]``); without them,
+Monday–Friday is assumed. Either way every answer about such a day is *provisional*, and the
+deadlines built from it say so, so that staff can see which dates may still move.
+
+Counting (Civil Code Art. 201–203, which the 信访工作条例's periods follow): a period of N days
+starts the day after the event; a calendar-day period whose last day is not a working day
+(a public holiday or a weekend that is not a make-up day) ends on the next working day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import chinese_calendar
+
+
+@dataclass(frozen=True)
+class Day:
+    """An answer about a date: the date, and whether it rests on an assumed calendar."""
+
+    date: date
+    provisional: bool = False
+
+
+@dataclass
+class WorkCalendar:
+    holidays: frozenset[date] = field(default_factory=frozenset)   # county-supplied, for unknown years
+    workdays: frozenset[date] = field(default_factory=frozenset)   # county-supplied 调休 make-up days
+
+    @classmethod
+    def from_options(cls, options: dict | None) -> WorkCalendar:
+        cal = (options or {}).get("calendar") or {}
+        return cls(holidays=frozenset(date.fromisoformat(d) for d in cal.get("holidays", [])),
+                   workdays=frozenset(date.fromisoformat(d) for d in cal.get("workdays", [])))
+
+    def known(self, d: date) -> bool:
+        """Whether the published calendar covers this date's year."""
+        try:
+            chinese_calendar.is_workday(d)
+            return True
+        except NotImplementedError:
+            return False
+
+    def check(self, d: date) -> tuple[bool, bool]:
+        """(is a working day, provisional)."""
+        try:
+            return chinese_calendar.is_workday(d), False
+        except NotImplementedError:
+            pass
+        if d in self.workdays:
+            return True, True
+        if d in self.holidays:
+            return False, True
+        return d.weekday() < 5, True
+
+    def is_workday(self, d: date) -> bool:
+        return self.check(d)[0]
+
+    def next_workday(self, d: date, include: bool = True) -> Day:
+        """The first working day on or after ``d`` (after, when ``include`` is False)."""
+        provisional = False
+        cur = d if include else d + timedelta(days=1)
+        while True:
+            ok, prov = self.check(cur)
+            provisional |= prov
+            if ok:
+                return Day(cur, provisional)
+            cur += timedelta(days=1)
+
+    def add_workdays(self, start: date, n: int) -> Day:
+        """The n-th working day after ``start`` (``start`` itself not counted); n=0 gives the
+        first working day on or after ``start``."""
+        if n <= 0:
+            return self.next_workday(start)
+        provisional = False
+        cur, left = start, n
+        while left:
+            cur += timedelta(days=1)
+            ok, prov = self.check(cur)
+            provisional |= prov
+            if ok:
+                left -= 1
+        return Day(cur, provisional)
+
+    def add_days(self, start: date, n: int) -> Day:
+        """A calendar-day period: ``start`` + n, moved to the next working day when that last
+        day is not one."""
+        return self.next_workday(start + timedelta(days=max(n, 0)))
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+        count, cur = 0, start
+        while cur < end:
+            cur += timedelta(days=1)
+            if self.is_workday(cur):
+                count += 1
+        return count
