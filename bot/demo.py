@@ -16,6 +16,8 @@ from bot.services import build_services
 from core.clock import Clock, FixedClock
 from core.settings import load_settings
 from notifications.sms import ConsoleSms
+from core.models import OutboundMessage
+from sqlalchemy import select
 
 
 
@@ -48,11 +50,21 @@ def run_demo(database_url: str, echo=print) -> None:
         echo("  ↳ " + reply)
         return reply
 
+    services = app.extensions["xinfang"]
+
     def outbound() -> None:
         for to, body in sms.sent[outbound.seen:]:
             echo(f"  ✉ 短信发往 {to[3:6]}****{to[-4:]}：{body}")
         outbound.seen = len(sms.sent)
+        with services.sessions() as s:
+            rows = s.execute(select(OutboundMessage.id, OutboundMessage.to, OutboundMessage.body).where(
+                OutboundMessage.channel == "wechat", OutboundMessage.id > outbound.wechat_seen)
+                .order_by(OutboundMessage.id)).all()
+        for row in rows:
+            echo(f"  ✉ 微信消息发往 {row.to}（排队，由通知进程发送）：{row.body}")
+            outbound.wechat_seen = row.id
     outbound.seen = 0
+    outbound.wechat_seen = 0
 
     echo("=== 微信访：张三关注公众号并反映问题（安全模式：AES 加密 + 签名）===")
     me = "o_demo_zhangsan"
@@ -64,8 +76,25 @@ def run_demo(database_url: str, echo=print) -> None:
     wx(me, wechat.image(me, peer.now_ts()), "（发送一张图片）")
     reply = say(me, "确认")
     number = re.search(r"[A-Z]+-\d{8}-\d{4}", reply).group(0)
-    code = re.search(r"验证码是(\d{6})", sms.sent[-1][1]).group(1)
+    outbound()
+    code = next(m.group(1) for _, body in reversed(sms.sent) if (m := re.search(r"验证码是(\d{6})", body)))
     say(me, code)
+    say(me, f"查询 {number}")
+
+    echo("\n=== 交办到下汤镇：联络员李建国用短信受理、见面、答复、办结（当日工作法）===")
+    cadre, other = "+8613700000011", "+8613700000021"
+    sms_say(other, f"受理 {number}")
+    sms_say(cadre, f"答复 {number} 已修好")
+    sms_say(cadre, f"受理 {number}")
+    outbound()
+    sms_say(cadre, f"见面 {number} 已到林楼村现场查看水泵")
+    outbound()
+    say(me, "1")
+    sms_say(cadre, f"答复 {number} 已更换新水泵，今天下午恢复供水。")
+    outbound()
+    say(me, "1")
+    sms_say(cadre, f"办结 {number}")
+    sms_say(cadre, "待办")
     say(me, f"查询 {number}")
 
     echo("\n=== 同一条消息的重试（WeChat 5 秒未收到回复会重发，MsgId 相同）===")

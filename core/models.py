@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -209,7 +210,32 @@ class Petition(Base):
     updated_at: Mapped[datetime]
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
 
+    # --- the case (issue 3): who handles it, what happened when, and what is due ---------------
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))   # 包案领导
+    assigned_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    met_at: Mapped[datetime | None]
+    replied_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    complexity: Mapped[str | None] = mapped_column(String(8))          # simple | normal | complex
+    extension_days: Mapped[int] = mapped_column(default=0, server_default="0")
+    pending_extension: Mapped[dict[str, Any] | None] = mapped_column()  # {"days", "reason", "by"}
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[str | None] = mapped_column(String(16))              # satisfied | basic | unsatisfied
+    rated_at: Mapped[datetime | None]
+    meet_confirmed: Mapped[bool | None] = mapped_column(Boolean)        # the petitioner's answer
+    due_assign: Mapped[datetime | None]
+    due_accept: Mapped[datetime | None]
+    due_meet: Mapped[datetime | None]
+    due_reply: Mapped[datetime | None]
+    due_finish: Mapped[datetime | None]
+    due_next: Mapped[datetime | None] = mapped_column(index=True)      # the nearest open deadline
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())   # 挂牌
+
     township: Mapped[Township] = relationship()
+    unit: Mapped[Unit | None] = relationship()
     village: Mapped[Village | None] = relationship()
     events: Mapped[list[PetitionEvent]] = relationship(back_populates="petition", order_by="PetitionEvent.id")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="petition", order_by="Attachment.id")
@@ -233,6 +259,46 @@ class PetitionEvent(Base):
     text: Mapped[str | None] = mapped_column(Text)
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
     petition: Mapped[Petition] = relationship(back_populates="events")
+
+
+class Reminder(Base):
+    """A reminder or overdue alert sent for one deadline of one case: the unique key makes the
+    sweep idempotent (two sweeps at once cannot both send it)."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("petition_id", "milestone", "kind", "due_at", name="uq_reminder_once"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"))
+    milestone: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8))       # remind | overdue
+    due_at: Mapped[datetime]
+    at: Mapped[datetime]
+
+
+class ScoreEvent(Base):
+    """A deduction or bonus for a unit's monthly score (月考评), recorded when it happens."""
+
+    __tablename__ = "score_event"
+    __table_args__ = (Index("ix_score_unit_at", "unit_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(24))      # late_accept | late_meet | late_reply | late_finish | …
+    points: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class BindCode(Base):
+    """A one-time code binding a person's WeChat OpenID ("绑定 CODE"), printed by `xinfang bind`."""
+
+    __tablename__ = "bind_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class Attachment(Base):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from core.clock import SHANGHAI
 from core.models import Attachment, Petition, PetitionEvent
 from core.tracking import split_tracking_no
 from handlers import texts
@@ -81,7 +82,9 @@ def _detail(ctx: Context, p: Petition) -> str:
     for e in ctx.session.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id)
                                  .order_by(PetitionEvent.id)):
         label = {"registered": "登记", "supplement": "补充材料", "withdrawn": "撤回", "repeat_linked": "再次反映",
-                 "phone_verified": "手机号已验证"}.get(e.kind)
+                 "phone_verified": "手机号已验证", "assigned": f"交办{e.text or ''}", "accepted": "受理",
+                 "met": "见面", "replied": "答复", "closed": "办结", "extension_approved": "延期",
+                 "returned": "重新交办中"}.get(e.kind)
         if label:
             history.append(f"{md(e.at)}{label}")
     place = p.township.name + (p.village.name if p.village else "")
@@ -91,6 +94,8 @@ def _detail(ctx: Context, p: Petition) -> str:
                         gist(p.content, 24 if ctx.channel == "sms" else 200), history[-6:])
     if images and ctx.channel != "sms":
         text += f"\n图片：{images}张"
+    if p.due_finish is not None and p.status in ("assigned", "accepted"):
+        text += f"\n办结期限：{md(p.due_finish.astimezone(SHANGHAI))}"
     if ctx.channel == "sms":
         text = text.replace("\n", "；")
     return ctx.fit(text)

@@ -115,7 +115,11 @@ class Context:
     # --- outbox -----------------------------------------------------------------------------------
 
     def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
-        row = OutboundMessage(channel="sms", to=to, body=body, purpose=purpose, status="queued",
+        self.queue("sms", to, body, purpose, petition_id)
+
+    def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
+        """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit."""
+        row = OutboundMessage(channel=channel, to=to, body=body, purpose=purpose, status="queued",
                               created_at=self.now, petition_id=petition_id)
         self.session.add(row)
         self.session.flush()

@@ -14,7 +14,7 @@ from core.db import upsert
 from core.models import Conversation, County
 from core.places import Gazetteer
 from core.settings import Settings
-from handlers import commands, intake, texts
+from handlers import asks, commands, intake, officials, texts
 from handlers.context import Context, md
 from handlers.message import Inbound, Outcome
 
@@ -28,7 +28,11 @@ def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazett
     conv = _conversation(session, msg)
     ctx = Context(session=session, county=county, gazetteer=gazetteer or Gazetteer.from_session(session),
                   settings=settings, msg=msg, conv=conv, now=msg.received_at)
-    reply = _route(ctx)
+    person = officials.identify(session, msg.channel, msg.sender) if msg.kind in ("text", "voice") else None
+    if person is not None:
+        reply = texts.RATE_LIMITED if _rate_limited(ctx) else officials.handle(ctx, person, msg.text or "")
+    else:
+        reply = _route(ctx)
     if conv.state in INTAKE_STATES and msg.inbound_id:
         ids = list(ctx.data().get("inbound_ids") or [])
         ids.append(msg.inbound_id)
@@ -91,6 +95,10 @@ def _text(ctx: Context, text: str) -> str:
         return intake.reprompt(ctx) if state in INTAKE_STATES else texts.help_text(ctx.channel)
     if len(text) > ctx.settings.max_content_chars:
         return texts.TOO_LONG.format(limit=ctx.settings.max_content_chars)
+    if text.startswith("绑定") and (bound := officials.try_bind(ctx, text)) is not None:
+        return bound
+    if state in ("idle", "rate_why") and (answer := asks.answer(ctx, text)) is not None:
+        return answer
     cmd = commands.parse(text)
     if cmd is not None:
         answer = _command(ctx, cmd)

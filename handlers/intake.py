@@ -21,11 +21,13 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from core.cases import Rules
+from core.clock import SHANGHAI
 from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
 from core.phones import InvalidPhone, mask_phone, normalize_phone
 from core.places import Place
 from core.tracking import next_tracking_no
-from handlers import texts
+from handlers import officials, texts
 from handlers.context import Context, gist, md
 from handlers.extract import clean_name, extract, is_greeting
 
@@ -404,9 +406,13 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
         s.execute(update(InboundMessage).where(InboundMessage.id.in_(inbound_ids)).values(petition_id=petition.id))
     ctx.petition_id = petition.id
     ctx.reset()
+    officials.route_new_petition(ctx, petition)
     if repeat_of is not None:
         return texts.repeat_linked(tracking_no, repeat_of.tracking_no, ctx.channel)
-    return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified)
+    rules = Rules.for_county(ctx.county)
+    note = texts.receipt_day_note(rules.policy.receipt_day(ctx.now, rules.calendar).date,
+                                  ctx.now.astimezone(SHANGHAI).date())
+    return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified) + note
 
 
 # --- phone verification -----------------------------------------------------------------------

@@ -8,15 +8,7 @@ from __future__ import annotations
 SMS_LIMIT = 134            # two concatenated UCS-2 segments (67 characters each)
 WECHAT_LIMIT_BYTES = 2048  # WeChat's passive text reply limit (UTF-8 bytes)
 
-STATUS_LABELS = {
-    "registered": "已登记，待交办",
-    "assigned": "已交办责任单位",
-    "accepted": "责任单位已受理",
-    "replied": "已答复",
-    "closed": "已办结",
-    "withdrawn": "已撤回",
-    "rejected": "不予受理",
-}
+from core.cases import STATUS_LABELS  # noqa: E402,F401  (the same words for citizens and cadres)
 
 CHANNEL_LABELS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信", "console": "终端"}
 
@@ -235,3 +227,48 @@ def withdrawn(tracking_no: str) -> str:
 
 WITHDRAW_KEPT = "好的，已保留该事项，我们继续办理。"
 ANSWER_WITHDRAW = "请回复“确认撤回”撤回该事项，或回复“取消”保留。"
+
+
+# --- a case on its way (issue 3): what the citizen is told ------------------------------------
+
+def receipt_day_note(day, today) -> str:
+    """Said with the tracking number when the petition counts from a later day (after the cut-off
+    or on a non-working day)."""
+    if day == today:
+        return ""
+    week = "一二三四五六日"[day.weekday()]
+    return f"今天已过工作时间，我们将于{day.month}月{day.day}日（周{week}）交办并安排工作人员与您见面。"
+
+
+def case_accepted(no: str, unit: str, meet_by: str) -> str:
+    return f"您好！您反映的事项{no}已由{unit}受理，工作人员将于{meet_by}前与您联系见面。谢谢！"
+
+
+def ask_met(no: str) -> str:
+    return f"您好！关于事项{no}，今天工作人员是否已与您见面？回复1是 2否。"
+
+
+def case_replied(no: str, unit: str, text: str) -> str:
+    return f"您好！{unit}对您反映的事项{no}答复如下：{text}"
+
+
+def ask_rating(no: str) -> str:
+    return f"请对事项{no}的办理评价：回复1满意 2基本满意 3不满意。谢谢！"
+
+
+def case_extended(no: str, days: int, reason: str, until: str) -> str:
+    return f"您好！您反映的事项{no}因{reason}，经批准延期{days}日，将于{until}前办结。感谢您的理解！"
+
+
+def case_closed(no: str) -> str:
+    return f"您好！您反映的事项{no}已办结。谢谢您的支持，再见！"
+
+
+MET_THANKS = "谢谢您的确认！"
+MET_NO = "抱歉！我们已告知信访局督办，工作人员会尽快与您联系。"
+RATED = "谢谢您的评价！"
+ASK_WHY_UNSATISFIED = ("抱歉没能让您满意。请简要说明不满意的原因；如对答复有异议，可在收到答复之日起30日内"
+                       "回复“申请复查 {no}”。")
+WHY_NOTED = "已记录您的意见，信访局会督促责任单位。谢谢！"
+ANSWER_MET = "请回复1（已见面）或2（未见面）。"
+ANSWER_RATING = "请回复1满意、2基本满意或3不满意。"

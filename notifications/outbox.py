@@ -23,10 +23,11 @@ OUTBOX = OutboundMessage.__table__
 
 
 def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int], now: datetime) -> None:
-    """Send the queued messages ``ids``: claim them all in one statement, send, record each outcome."""
+    """Send the queued messages ``ids``: claim them all in one statement, send, record each outcome.
+    Only SMS is sent here; WeChat messages stay queued for the notification workers."""
     with transaction(factory) as s:
         claimed = s.connection().execute(update(OUTBOX).where(
-            OUTBOX.c.id.in_(ids), OUTBOX.c.status == "queued").values(status="sending")
+            OUTBOX.c.id.in_(ids), OUTBOX.c.status == "queued", OUTBOX.c.channel == "sms").values(status="sending")
             .returning(OUTBOX.c.id, OUTBOX.c.channel, OUTBOX.c.to, OUTBOX.c.body)).all()
     results = []
     for message_id, channel, to, body in sorted(claimed):

@@ -73,7 +73,7 @@ def test_phone_verification_by_code(peer, db, sms_out):
     assert "验证成功" in peer.say(ZS, code)
     [p] = petitions(db)
     assert p.phone_verified is True
-    assert [e.kind for e in p.events] == ["registered", "phone_verified"]
+    assert [e.kind for e in p.events] == ["registered", "assigned", "phone_verified"]
 
 
 def test_code_expires_after_30_minutes(peer, clock, sms_out):
@@ -171,7 +171,7 @@ def test_repeat_petition_is_linked_not_counted_again(peer, clock, db):
     assert "关联" in reply and first in reply
     one, two = petitions(db)
     assert two.repeat_of_id == one.id and not two.is_first and one.is_first
-    assert [e.kind for e in one.events] == ["registered", "repeat_linked"]
+    assert [e.kind for e in one.events] == ["registered", "assigned", "repeat_linked"]
 
 
 def test_similar_text_in_another_township_is_a_new_matter(peer, clock, db):
@@ -200,7 +200,7 @@ def test_answer_no_makes_a_new_first_petition(peer, clock, db):
 def test_query_list_and_detail(peer, db):
     assert "还没有反映过" in peer.say(ZS, "查询")
     no = _submit(peer)
-    assert no in peer.say(ZS, "查询") and "已登记，待交办" in peer.say(ZS, "查询")
+    assert no in peer.say(ZS, "查询") and "已交办责任单位" in peer.say(ZS, "查询")
     detail = peer.say(ZS, f"查询 {no.lower().replace('-', '')}")  # typed carelessly
     assert f"编号：{no}" in detail and "地点：下汤镇林楼村" in detail
 
@@ -216,7 +216,7 @@ def test_nobody_else_sees_a_case(peer, db, twilio):
     sms = peer.text_sms("+8613812345678", f"查询 {no}")
     assert "未找到" in sms
     [p] = petitions(db)
-    assert p.status == "registered" and [e.kind for e in p.events] == ["registered"]
+    assert p.status == "assigned" and [e.kind for e in p.events] == ["registered", "assigned"]
 
 
 def test_verified_phone_sees_the_case_over_sms(peer, sms_out):
@@ -247,7 +247,7 @@ def test_withdraw_needs_confirmation(peer, db):
     assert "确定撤回" in peer.say(ZS, f"撤回 {no}")
     assert "请回复“确认撤回”" in peer.say(ZS, "嗯")
     assert "已保留" in peer.say(ZS, "取消")
-    assert petitions(db)[0].status == "registered"
+    assert petitions(db)[0].status == "assigned"
     peer.say(ZS, f"撤回 {no}")
     assert "已撤回" in peer.say(ZS, "确认撤回")
     [p] = petitions(db)
@@ -285,7 +285,7 @@ def test_tracking_numbers_follow_the_day(peer, clock, db):
     b = number_in(peer.say(WW, "确认"))
     assert (a, b) == ("LS-20261123-0001", "LS-20261124-0001")
     assert db.scalar(select(func.count()).select_from(PhoneVerification)) == 2
-    assert db.scalar(select(func.count()).select_from(PetitionEvent)) == 2
+    assert db.scalar(select(func.count()).select_from(PetitionEvent)) == 4  # registered + assigned, twice
 
 
 

@@ -1,0 +1,75 @@
+"""The citizen's answers to questions the bureau asked them outside a conversation.
+
+When a cadre reports a meeting, the petitioner is asked "今天工作人员是否已与您见面？回复1是 2否";
+when a reply is sent, to rate it "1 满意 / 2 基本满意 / 3 不满意". The question is kept on the
+petitioner's conversation (``data["ask"]``); an answer is taken only when no intake is under way
+(a "1" while choosing a township means the township). Rating never reopens a case: 不满意 asks
+why and points to 复查 (review, within 30 days of the reply).
+"""
+from __future__ import annotations
+
+from core import cases
+from core.models import Petition
+from handlers import commands, officials, texts
+from handlers.context import Context, gist
+
+YES = {"1", "是", "是的", "见了", "已见面", "见面了"}
+NO = {"2", "否", "没有", "没见", "未见面", "没见面"}
+RATINGS = {"1": "satisfied", "满意": "satisfied", "2": "basic", "基本满意": "basic",
+           "3": "unsatisfied", "不满意": "unsatisfied"}
+RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+
+
+def answer(ctx: Context, text: str) -> str | None:
+    data = ctx.data()
+    if ctx.conv.state == "rate_why":
+        if commands.parse(text) is not None:   # a command, not the reason: leave the question
+            ctx.set_state("idle", why_for=None)
+            return None
+        return _why(ctx, data, text)
+    ask = data.get("ask")
+    if not ask:
+        return None
+    word = text.strip().rstrip("。.!！")
+    p = ctx.session.get(Petition, ask.get("petition_id"))
+    if p is None:
+        ctx.set_state("idle", ask=None)
+        return None
+    if ask.get("kind") == "met":
+        if word in YES or word in NO:
+            met = word in YES
+            p.meet_confirmed = met
+            cases.event(ctx.session, p, ctx.now, "meet_confirmed" if met else "meet_denied",
+                        f"{ctx.channel}:citizen", None, ctx.msg.inbound_id)
+            ctx.set_state("idle", ask=None)
+            if not met:
+                for staff in officials.staff_members(ctx.session):
+                    ctx.queue_sms(staff.phone, f"【督办】{p.tracking_no}单位报已见面，信访人答复未见面，请核实。",
+                                  "meet_denied", p.id)
+                return texts.MET_NO
+            return texts.MET_THANKS
+        return texts.ANSWER_MET if word.isdigit() and len(word) == 1 else None
+    if ask.get("kind") == "rate":
+        rating = RATINGS.get(word)
+        if rating is None:
+            return texts.ANSWER_RATING if word.isdigit() and len(word) == 1 else None
+        p.rating, p.rated_at = rating, ctx.now
+        cases.event(ctx.session, p, ctx.now, "rated", f"{ctx.channel}:citizen", RATING_WORDS[rating],
+                    ctx.msg.inbound_id)
+        if rating == "unsatisfied":
+            ctx.set_state("rate_why", ask=None, why_for=p.id)
+            return texts.ASK_WHY_UNSATISFIED.format(no=p.tracking_no)
+        ctx.set_state("idle", ask=None)
+        return texts.RATED
+    return None
+
+
+def _why(ctx: Context, data: dict, text: str) -> str:
+    p = ctx.session.get(Petition, data.get("why_for"))
+    ctx.set_state("idle", why_for=None)
+    if p is not None:
+        cases.event(ctx.session, p, ctx.now, "rating_reason", f"{ctx.channel}:citizen", text.strip()[:2000],
+                    ctx.msg.inbound_id)
+        for staff in officials.staff_members(ctx.session):
+            ctx.queue_sms(staff.phone, f"【不满意】{p.tracking_no}：{gist(text, 50)}", "unsatisfied", p.id)
+    return texts.WHY_NOTED

@@ -1,0 +1,313 @@
+"""Staff of the bureau and cadres of the units: who they are, and the commands they send.
+
+A sender is an official when their SMS number or bound WeChat OpenID belongs to an active person
+of the county file; everyone else is a citizen. A WeChat OpenID is bound with a one-time code
+printed by ``xinfang bind NAME`` and sent as "绑定 CODE".
+
+Commands (aliases in ``VERBS``): 受理 编号 [简单|一般|复杂] · 见面 编号 [备注] · 答复 编号 内容 ·
+办结 编号 · 延期 编号 天数 理由 · 退回 编号 理由 · 待办 · 帮助; staff also 交办 编号 单位 ·
+批准延期 编号. A command from the wrong person, for an unknown case, or out of order gets a
+clear reply and changes nothing (core.cases raises, the transaction writes nothing of it).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import Session
+
+from core import cases
+from core.cases import CaseError, Rules
+from core.clock import SHANGHAI
+from core.models import BindCode, Conversation, Person, Petition, Unit
+from core.tracking import split_tracking_no
+from handlers import texts
+from handlers.context import Context, gist, md
+
+VERBS = {
+    "受理": "accept", "接收": "accept",
+    "见面": "meet", "已见面": "meet",
+    "答复": "reply", "回复": "reply",
+    "办结": "close", "结案": "close",
+    "延期": "extend",
+    "批准延期": "approve", "同意延期": "approve",
+    "退回": "send_back",
+    "交办": "assign", "转办": "assign",
+    "待办": "todo", "我的待办": "todo",
+    "帮助": "help", "?": "help", "？": "help",
+}
+STAFF_ONLY = {"assign", "approve"}
+BIND_RE = re.compile(r"^\s*绑定\s*([A-Za-z0-9]{6,12})\s*$")
+BIND_TTL = timedelta(days=3)
+SMS_CADRE_LIMIT = 201   # three UCS-2 segments for notices to cadres (they need the details)
+
+HELP = ("可用指令：受理 编号 [简单/一般/复杂]｜见面 编号 [备注]｜答复 编号 内容｜办结 编号｜"
+        "延期 编号 天数 理由｜退回 编号 理由｜待办")
+STAFF_HELP = HELP + "｜交办 编号 单位｜批准延期 编号"
+
+
+# --- who is writing ---------------------------------------------------------------------------
+
+_BY_PHONE = select(Person).where(Person.phone == bindparam("who"), Person.active.is_(True))
+_BY_OPENID = select(Person).where(Person.openid == bindparam("who"), Person.active.is_(True))
+
+
+def identify(session: Session, channel: str, sender: str) -> Person | None:
+    query = _BY_PHONE if channel == "sms" else _BY_OPENID
+    return session.scalars(query, {"who": sender}).first()
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.upper().encode()).hexdigest()
+
+
+def new_bind_code(session: Session, person: Person, now: datetime) -> str:
+    """A one-time code for ``person`` to send from WeChat ("绑定 CODE"), valid 3 days."""
+    code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+    session.add(BindCode(person_id=person.id, code_hash=_code_hash(code), created_at=now, expires_at=now + BIND_TTL))
+    return code
+
+
+def try_bind(ctx: Context, text: str) -> str | None:
+    """"绑定 CODE" from WeChat: the reply, or None when the text is not a bind command."""
+    m = BIND_RE.match(text)
+    if not m:
+        return None
+    if ctx.channel != "wechat":
+        return "绑定只用于微信：请在县信访局公众号中发送“绑定 验证码”。"
+    row = ctx.session.scalars(select(BindCode).where(BindCode.code_hash == _code_hash(m.group(1)))).first()
+    if row is None or row.used_at is not None or row.expires_at < ctx.now:
+        return "验证码无效或已过期，请向信访局重新获取。"
+    person = ctx.session.get(Person, row.person_id)
+    taken = ctx.session.scalars(select(Person).where(Person.openid == ctx.msg.sender, Person.id != person.id)).first()
+    if taken is not None:
+        return "这个微信号已绑定其他人员，请联系信访局。"
+    person.openid, row.used_at = ctx.msg.sender, ctx.now
+    return f"{person.name}您好，微信已绑定。" + (STAFF_HELP if person.role == "staff" else HELP)
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+def handle(ctx: Context, person: Person, text: str) -> str:
+    words = text.strip().split(None, 1)
+    if not words:
+        return _help(person)
+    if words[0] in ("下一页", "更多"):
+        return ctx.next_page()
+    verb = VERBS.get(words[0])
+    rest = words[1] if len(words) > 1 else ""
+    if verb is None:
+        # "受理LS-20261123-0001" without a space
+        m = re.match(r"^(批准延期|同意延期|" + "|".join(sorted(VERBS, key=len, reverse=True)) + r")(.*)$", text.strip(), re.S)
+        if m and VERBS.get(m.group(1)):
+            verb, rest = VERBS[m.group(1)], m.group(2)
+    if verb is None or verb == "help":
+        return _help(person)
+    if person.role == "leader":
+        return "您好！领导的详情与批示指令将随每日访情提供。"
+    if verb == "todo":
+        return todo(ctx, person)
+    if verb in STAFF_ONLY and person.role != "staff":
+        return "该指令仅限信访局工作人员使用。"
+    number, after = split_tracking_no(rest)
+    after = after.strip(" ：:，,")
+    if number is None:
+        return f"请写上事项编号，例如：{words[0]} {ctx.county.prefix}-{ctx.now.astimezone(SHANGHAI):%Y%m%d}-0001"
+    p = ctx.session.scalars(select(Petition).where(Petition.tracking_no == number).with_for_update()).first()
+    if p is None or (person.role != "staff" and not cases.may_act(person, p)):
+        return f"没有找到您单位的事项{number}，请核对编号。"
+    rules = Rules.for_county(ctx.county)
+    actor = f"{person.role}:{person.id}"
+    try:
+        return _ACTIONS[verb](ctx, person, p, rules, actor, after)
+    except CaseError as exc:
+        return str(exc)
+
+
+def _help(person: Person) -> str:
+    return STAFF_HELP if person.role == "staff" else HELP
+
+
+def do_accept(ctx, person, p, rules, actor, rest):
+    complexity = cases.COMPLEXITY_WORDS.get(rest.strip()[:2]) if rest.strip() else None
+    if rest.strip() and complexity is None:
+        return "复杂程度请写 简单、一般 或 复杂，例如：受理 编号 复杂"
+    cases.accept(ctx.session, p, rules, ctx.now, actor, complexity, ctx.msg.inbound_id)
+    unit = p.unit.name if p.unit else "责任单位"
+    meet_by = _when(p.due_meet or p.due_accept)
+    tell_petitioner(ctx, p, texts.case_accepted(p.tracking_no, unit, meet_by), "case_accepted")
+    return (f"已受理{p.tracking_no}（{_complexity_word(p.complexity)}）。请于{_when(p.due_meet)}前与信访人见面，"
+            f"{_when(p.due_finish)}前办结。见面后回复：见面 {p.tracking_no}") if p.due_meet else \
+        f"已受理{p.tracking_no}，{_when(p.due_finish)}前办结。"
+
+
+def do_meet(ctx, person, p, rules, actor, rest):
+    cases.meet(ctx.session, p, rules, ctx.now, actor, rest, ctx.msg.inbound_id)
+    tell_petitioner(ctx, p, texts.ask_met(p.tracking_no), "meet_check", ask={"kind": "met", "petition_id": p.id})
+    return f"已登记{p.tracking_no}见面，将向信访人确认。答复时回复：答复 {p.tracking_no} 内容"
+
+
+def do_reply(ctx, person, p, rules, actor, rest):
+    cases.reply(ctx.session, p, rules, ctx.now, actor, rest, ctx.msg.inbound_id)
+    unit = p.unit.name if p.unit else "责任单位"
+    tell_petitioner(ctx, p, texts.case_replied(p.tracking_no, unit, p.reply_text), "case_replied")
+    tell_petitioner(ctx, p, texts.ask_rating(p.tracking_no), "rating", ask={"kind": "rate", "petition_id": p.id})
+    return f"答复已转给信访人，并请其评价。办结后回复：办结 {p.tracking_no}"
+
+
+def do_close(ctx, person, p, rules, actor, rest):
+    cases.close(ctx.session, p, rules, ctx.now, actor, ctx.msg.inbound_id)
+    tell_petitioner(ctx, p, texts.case_closed(p.tracking_no), "case_closed")
+    return f"{p.tracking_no}已办结。谢谢！"
+
+
+def do_extend(ctx, person, p, rules, actor, rest):
+    m = re.match(r"^\s*(\d{1,3})\s*(?:天|日)?\s*(.*)$", rest, re.S)
+    if not m:
+        return "格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查"
+    cases.request_extension(ctx.session, p, rules, ctx.now, actor, int(m.group(1)), m.group(2), ctx.msg.inbound_id)
+    for staff in staff_members(ctx.session):
+        ctx.queue_sms(staff.phone, f"{p.unit.name if p.unit else ''}申请{p.tracking_no}延期{m.group(1)}日："
+                                   f"{gist(m.group(2), 40)}。同意请回复：批准延期 {p.tracking_no}", "extension_request", p.id)
+    return f"延期申请已报信访局审批，批准前请按原期限（{_when(p.due_finish)}）办理。"
+
+
+def do_approve(ctx, person, p, rules, actor, rest):
+    ask = cases.approve_extension(ctx.session, p, rules, ctx.now, actor, ctx.msg.inbound_id)
+    until = _when(p.due_finish)
+    tell_petitioner(ctx, p, texts.case_extended(p.tracking_no, ask["days"], gist(ask["reason"], 30), until),
+                    "case_extended")
+    _tell_unit(ctx, p, f"信访局已批准{p.tracking_no}延期{ask['days']}日，请于{until}前办结。", "extension_approved")
+    return f"已批准{p.tracking_no}延期{ask['days']}日，新期限{until}；已告知单位和信访人。"
+
+
+def do_send_back(ctx, person, p, rules, actor, rest):
+    unit = p.unit.name if p.unit else ""
+    cases.send_back(ctx.session, p, rules, ctx.now, actor, rest, ctx.msg.inbound_id)
+    for staff in staff_members(ctx.session):
+        ctx.queue_sms(staff.phone, f"{unit}退回{p.tracking_no}：{gist(rest, 40)}。请重新交办：交办 {p.tracking_no} 单位",
+                      "returned", p.id)
+    return f"已将{p.tracking_no}退回信访局重新交办。"
+
+
+def do_assign(ctx, person, p, rules, actor, rest):
+    unit = find_unit(ctx.session, rest)
+    if unit is None:
+        return f"没有找到单位“{rest.strip()}”，请写单位全称或代码。"
+    cases.assign(ctx.session, p, unit, rules, ctx.now, actor, ctx.msg.inbound_id)
+    notify_unit(ctx, p)
+    return f"已将{p.tracking_no}交办{unit.name}，受理期限{_when(p.due_accept)}。"
+
+
+_ACTIONS = {"accept": do_accept, "meet": do_meet, "reply": do_reply, "close": do_close, "extend": do_extend,
+            "approve": do_approve, "send_back": do_send_back, "assign": do_assign}
+
+
+def todo(ctx: Context, person: Person) -> str:
+    query = select(Petition).where(Petition.status.in_(cases.HANDLING if person.role != "staff" else cases.OPEN))
+    if person.role != "staff":
+        query = query.where(Petition.unit_id == person.unit_id)
+    rows = list(ctx.session.scalars(query.order_by(Petition.due_next.is_(None), Petition.due_next, Petition.id)
+                                    .limit(200)))
+    if not rows:
+        return "目前没有待办事项。"
+    items = [f"{i}. {p.tracking_no} {texts.STATUS_LABELS.get(p.status, p.status)}"
+             f"{' 已超期' if p.overdue else ''} 期限{_when(_next_due(p))} {gist(p.content, 10)}"
+             for i, p in enumerate(rows, 1)]
+    return ctx.paginate([f"待办{len(rows)}件（期限近者在前）："], items)
+
+
+def _next_due(p: Petition) -> datetime | None:
+    state = cases.done(p)
+    for m, due in (("assign", p.due_assign), ("accept", p.due_accept), ("meet", p.due_meet),
+                   ("reply", p.due_reply), ("finish", p.due_finish)):
+        if due is not None and not state[m]:
+            return due
+    return None
+
+
+# --- after intake: the new case goes to its unit ------------------------------------------------
+
+def route_new_petition(ctx: Context, p: Petition) -> None:
+    """Assign a new petition to its default unit at once (即时交办) and tell the unit's cadres; with
+    no unit for it, tell the bureau's staff to assign it by hand."""
+    rules = Rules.for_county(ctx.county)
+    unit = cases.default_unit(ctx.session, p, ctx.county)
+    if unit is None:
+        cases.recompute(p, rules, ctx.now)
+        for staff in staff_members(ctx.session):
+            ctx.queue_sms(staff.phone, f"新信访事项{p.tracking_no}（{p.township.name if p.township else ''}）"
+                                       f"未找到责任单位，请交办：交办 {p.tracking_no} 单位", "assign_needed", p.id)
+        return
+    cases.assign(ctx.session, p, unit, rules, ctx.now, "system", ctx.msg.inbound_id)
+    notify_unit(ctx, p)
+
+
+def notify_unit(ctx: Context, p: Petition) -> None:
+    contact = p.phone   # the petitioner's contact goes to the handling unit only
+    place = (p.township.name if p.township else "") + (p.village.name if p.village else "")
+    body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {place}：{gist(p.content, 60)}。"
+            f"请{_when(p.due_accept)}前受理并见面，{_when(p.due_finish)}前办结。回复：受理 {p.tracking_no}")
+    _tell_unit(ctx, p, body[:SMS_CADRE_LIMIT], "case_assigned")
+
+
+def _tell_unit(ctx: Context, p: Petition, body: str, purpose: str) -> None:
+    people = list(ctx.session.scalars(select(Person).where(
+        Person.unit_id == p.unit_id, Person.active.is_(True), Person.role == "liaison")))
+    if not people:
+        people = list(ctx.session.scalars(select(Person).where(
+            Person.unit_id == p.unit_id, Person.active.is_(True), Person.role.in_(("head", "cadre")))))
+    for person in people:
+        ctx.queue_sms(person.phone, body, purpose, p.id)
+
+
+def tell_petitioner(ctx: Context, p: Petition, body: str, purpose: str, ask: dict | None = None) -> None:
+    """A message to the petitioner on the channel they used; with ``ask``, their next "1"/"2"/"3"
+    answers it (kept on their conversation)."""
+    if p.channel == "sms" and p.phone:
+        channel, to = "sms", p.phone
+    elif p.openid:
+        channel, to = "wechat", p.openid
+    elif p.phone and p.phone_verified:
+        channel, to = "sms", p.phone
+    else:
+        return
+    ctx.queue(channel, to, body, purpose, p.id)
+    if ask is not None:
+        conv = ctx.session.scalars(select(Conversation).where(
+            Conversation.channel == channel, Conversation.sender == to)).first()
+        if conv is None:
+            conv = Conversation(channel=channel, sender=to, state="idle", data={}, updated_at=ctx.now,
+                                subscribed=True, window_count=0)
+            ctx.session.add(conv)
+        conv.data = {**(conv.data or {}), "ask": ask}
+
+
+def find_unit(session: Session, text: str) -> Unit | None:
+    name = text.strip()
+    if not name:
+        return None
+    units = list(session.scalars(select(Unit).where(Unit.active.is_(True), or_(
+        Unit.code == name, Unit.name == name, Unit.name.contains(name)))))
+    exact = [u for u in units if u.code == name or u.name == name]
+    if exact:
+        return exact[0]
+    return units[0] if len(units) == 1 else None
+
+
+def staff_members(session: Session) -> list[Person]:
+    return list(session.scalars(select(Person).where(Person.role == "staff", Person.active.is_(True))))
+
+
+def _when(dt: datetime | None) -> str:
+    if dt is None:
+        return "—"
+    local = dt.astimezone(SHANGHAI)
+    return f"{local.month}月{local.day}日"
+
+
+def _complexity_word(c: str | None) -> str:
+    return {"simple": "简单", "normal": "一般", "complex": "复杂"}.get(c or "normal", "一般")
