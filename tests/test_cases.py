@@ -1,0 +1,182 @@
+"""Cases move by message (issue 3): assignment, same-day acceptance and meeting, reply, rating,
+退回, 延期 — through the real webhooks (signed WeChat, signed Twilio) with a settable clock."""
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from core.clock import SHANGHAI
+from core.models import OutboundMessage, Person, Petition, PetitionEvent
+from handlers.officials import new_bind_code
+
+ZS = "o_zhangsan_case"
+LIAISON = "+8613700000011"     # 李建国, 下汤镇 liaison (examples/lushan.toml)
+OTHER_UNIT = "+8613700000021"  # 赵志强, 尧山镇 liaison
+STAFF = "+8613700000001"       # 周敏, 信访局
+
+
+def submit(peer, who=ZS, text="我是下汤镇林楼村的张三，小区水泵坏了三天没水") -> str:
+    peer.say(who, text)
+    peer.say(who, "13812345678")
+    reply = peer.say(who, "确认")
+    import re
+    return re.search(r"[A-Z]+-\d{8}-\d{4}", reply).group(0)
+
+
+def case(db, no) -> Petition:
+    db.rollback()
+    return db.scalars(select(Petition).where(Petition.tracking_no == no)).one()
+
+
+def outbox(db, purpose=None, to=None) -> list[OutboundMessage]:
+    db.rollback()
+    q = select(OutboundMessage).order_by(OutboundMessage.id)
+    if purpose:
+        q = q.where(OutboundMessage.purpose == purpose)
+    if to:
+        q = q.where(OutboundMessage.to == to)
+    return list(db.scalars(q))
+
+
+def events(db, no) -> list[str]:
+    return [e.kind for e in case(db, no).events]
+
+
+def local(dt) -> datetime:
+    return dt.astimezone(SHANGHAI)
+
+
+def test_the_same_day_loop(peer, db, clock, sms_out):
+    no = submit(peer)
+    p = case(db, no)
+    assert p.status == "assigned" and p.unit.name == "下汤镇人民政府"
+    assert local(p.due_accept).date() == local(p.due_meet).date() == date(2026, 11, 23)
+    assert local(p.due_finish).date() == date(2026, 11, 30)
+    # the liaison is told at once, with the petitioner's contact (to them only)
+    [notice] = [body for to, body in sms_out.sent if to == LIAISON]
+    assert no in notice and "+8613812345678" in notice and f"受理 {no}" in notice
+
+    clock.advance(minutes=30)
+    assert "已受理" in peer.text_sms(LIAISON, f"受理 {no}")
+    [told] = outbox(db, "case_accepted")
+    assert told.channel == "wechat" and told.to == ZS and "下汤镇人民政府受理" in told.body
+
+    clock.advance(hours=2)
+    assert "已登记" in peer.text_sms(LIAISON, f"见面 {no} 到村里看了水泵")
+    assert "是否已与您见面" in outbox(db, "meet_check")[0].body
+    assert "谢谢" in peer.say(ZS, "1")
+    assert case(db, no).meet_confirmed is True
+
+    clock.advance(hours=1)
+    assert "转给信访人" in peer.text_sms(LIAISON, f"答复 {no} 已更换水泵，今天恢复供水")
+    assert "已更换水泵" in outbox(db, "case_replied")[0].body
+    assert "3不满意" in outbox(db, "rating")[0].body
+    assert "申请复查" in peer.say(ZS, "3")
+    assert "已记录" in peer.say(ZS, "水还是很浑")
+    p = case(db, no)
+    assert p.rating == "unsatisfied" and p.status == "replied"    # rating never reopens a case
+    assert any("水还是很浑" in body for to, body in sms_out.sent if to == STAFF)
+
+    assert "已办结" in peer.text_sms(LIAISON, f"办结 {no}")
+    p = case(db, no)
+    assert p.status == "closed" and p.due_next is None
+    assert events(db, no) == ["registered", "assigned", "accepted", "met", "meet_confirmed", "replied", "rated",
+                              "rating_reason", "closed"]
+    assert "已办结" in peer.say(ZS, f"查询 {no}")
+
+
+def test_a_denied_meeting_is_flagged_to_the_bureau(peer, db, sms_out):
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.text_sms(LIAISON, f"见面 {no}")
+    assert "督办" in peer.say(ZS, "2")
+    assert case(db, no).meet_confirmed is False
+    assert any("未见面" in body for to, body in sms_out.sent if to == STAFF)
+
+
+def test_wrong_person_unknown_case_and_wrong_order_change_nothing(peer, db):
+    no = submit(peer)
+    before = events(db, no)
+    assert "没有找到您单位的事项" in peer.text_sms(OTHER_UNIT, f"受理 {no}")
+    assert "没有找到" in peer.text_sms(LIAISON, "受理 LS-20261123-0999")
+    assert "不能答复" in peer.text_sms(LIAISON, f"答复 {no} 已解决")
+    assert "不能见面" in peer.text_sms(LIAISON, f"见面 {no}")
+    assert "请写上事项编号" in peer.text_sms(LIAISON, "受理")
+    assert "仅限信访局" in peer.text_sms(LIAISON, f"交办 {no} 尧山镇")
+    assert "简单、一般 或 复杂" in peer.text_sms(LIAISON, f"受理 {no} 很难")
+    assert events(db, no) == before and case(db, no).status == "assigned"
+    # a citizen typing a command gets the citizen's conversation, not a cadre's
+    assert "受理" not in peer.text_sms("+8613912345678", f"受理 {no}")[:4]
+    assert events(db, no) == before
+
+
+def test_friday_evening_petition_counts_from_monday(peer, db, clock):
+    clock.set(datetime(2026, 11, 27, 18, 10, tzinfo=SHANGHAI))
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    reply = peer.say(ZS, "确认")
+    assert "11月30日（周一）" in reply
+    p = db.scalars(select(Petition)).one()
+    assert local(p.due_accept).date() == date(2026, 11, 30) and not p.deadline_provisional
+
+
+def test_send_back_within_five_working_days_then_reassign(peer, db, clock, sms_out):
+    no = submit(peer)
+    clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI))
+    assert "退回信访局" in peer.text_sms(LIAISON, f"退回 {no} 属于水利局职责")
+    assert case(db, no).status == "returned"
+    assert any(f"交办 {no}" in body for to, body in sms_out.sent if to == STAFF)
+    assert "已将" in peer.text_sms(STAFF, f"交办 {no} 县水利局")
+    p = case(db, no)
+    assert p.status == "assigned" and p.unit.code == "shuili"
+    assert local(p.due_accept).date() == date(2026, 11, 30)
+    assert any(no in body for to, body in sms_out.sent if to == "+8613700000031")   # 孙丽, 水利局
+
+
+def test_send_back_after_six_working_days_is_refused(peer, db, clock):
+    no = submit(peer)   # assigned Monday 23rd
+    clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI))   # 6 working days later
+    reply = peer.text_sms(LIAISON, f"退回 {no} 不归我们管")
+    assert "超过5个工作日" in reply
+    assert case(db, no).status == "assigned"
+
+
+def test_extension_is_approved_once_and_bounded(peer, db, sms_out):
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {no} 复杂")
+    p = case(db, no)
+    assert local(p.due_finish).date() == date(2026, 12, 23)
+    assert "不能超过30日" in peer.text_sms(LIAISON, f"延期 {no} 45 需要勘查")
+    assert "没有待批准" in peer.text_sms(STAFF, f"批准延期 {no}")
+    assert "报信访局审批" in peer.text_sms(LIAISON, f"延期 {no} 20 需要水利部门勘查")
+    assert "仅限信访局" in peer.text_sms(LIAISON, f"批准延期 {no}")
+    assert "已批准" in peer.text_sms(STAFF, f"批准延期 {no}")
+    p = case(db, no)
+    assert p.extension_days == 20 and local(p.due_finish).date() == date(2027, 1, 12)
+    assert p.deadline_provisional    # 2027 is not published yet
+    [told] = outbox(db, "case_extended")
+    assert "需要水利部门勘查" in told.body and "延期20日" in told.body
+    assert "已延期一次" in peer.text_sms(LIAISON, f"延期 {no} 5 再等等")
+
+
+def test_todo_lists_the_nearest_deadline_first(peer, db, clock):
+    first = submit(peer)
+    clock.advance(days=1)
+    second = submit(peer, who="o_lisi_case", text="我是下汤镇社楼村的李四，路灯坏了")
+    reply = peer.text_sms(LIAISON, "待办")
+    assert "待办2件" in reply and reply.index(first) < reply.index(second)
+    assert "待办2件" in peer.text_sms(STAFF, "待办")
+    assert "目前没有待办" in peer.text_sms(OTHER_UNIT, "待办")
+
+
+def test_a_cadre_binds_wechat_with_a_one_time_code(peer, db, services, clock):
+    no = submit(peer)
+    with services.sessions.begin() as s:
+        person = s.scalars(select(Person).where(Person.phone == "+8613700000021")).one()   # 赵志强, no OpenID
+        code = new_bind_code(s, person, clock.now())
+    assert "无效" in peer.say("o_zhao", "绑定 ABCDEFGH")
+    assert "微信已绑定" in peer.say("o_zhao", f"绑定 {code}")
+    assert "无效" in peer.say("o_other", f"绑定 {code}")   # one time only
+    assert "没有找到您单位的事项" in peer.say("o_zhao", f"受理 {no}")   # now a cadre, of another unit
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(PetitionEvent).where(PetitionEvent.kind == "accepted")) == 0
