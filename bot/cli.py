@@ -117,6 +117,59 @@ def chat(openid: str | None, phone: str | None) -> None:
 
 
 @main.command()
+@click.argument("name")
+def bind(name: str) -> None:
+    """Print a one-time code that binds NAME's WeChat (they send "绑定 CODE" to the account)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from bot.services import build_services
+    from core.db import transaction
+    from core.models import Person
+    from handlers.officials import BIND_TTL, new_bind_code
+
+    svc = build_services(_settings())
+    with transaction(svc.sessions) as s:
+        people = list(s.scalars(select(Person).where(Person.name == name, Person.active.is_(True))))
+        if len(people) != 1:
+            raise click.UsageError(f"{len(people)} active people named {name!r} in the county file")
+        code = new_bind_code(s, people[0], svc.clock.now())
+    days = BIND_TTL // timedelta(days=1)
+    click.echo(f"{name}: send “绑定 {code}” to the county's WeChat account within {days} days.")
+
+
+@main.command()
+@click.option("--now", "now_text", help="Run as of this moment (ISO 8601; county time if no offset).")
+def sweep(now_text: str | None) -> None:
+    """Send due reminders and mark missed deadlines (what the scheduler runs every few minutes)."""
+    from datetime import datetime
+
+    from bot.services import build_services
+    from core.cases import Rules
+    from core.clock import SHANGHAI
+    from core.county import current_county
+    from core.db import transaction
+    from core.sweep import sweep as run_sweep
+    from notifications.outbox import deliver
+
+    svc = build_services(_settings())
+    now = svc.clock.now()
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.UsageError(f"--now: not an ISO 8601 moment: {now_text!r}") from None
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=SHANGHAI)
+    with transaction(svc.sessions) as s:
+        report = run_sweep(s, now, Rules.for_county(current_county(s)))
+    if report.messages:
+        deliver(svc.sessions, svc.sms, report.messages, now)
+    click.echo(report.summary())
+
+
+@main.command()
 @click.option("--database", help="Database URL for the demo (default: a fresh temporary SQLite file).")
 def demo(database: str | None) -> None:
     """Load the example county and play a scripted conversation through the real webhooks."""

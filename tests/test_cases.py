@@ -180,3 +180,61 @@ def test_a_cadre_binds_wechat_with_a_one_time_code(peer, db, services, clock):
     assert "没有找到您单位的事项" in peer.say("o_zhao", f"受理 {no}")   # now a cadre, of another unit
     db.rollback()
     assert db.scalar(select(func.count()).select_from(PetitionEvent).where(PetitionEvent.kind == "accepted")) == 0
+
+
+def sweep_at(services, when):
+    from core.cases import Rules
+    from core.county import current_county
+    from core.db import transaction
+    from core.sweep import sweep
+    with transaction(services.sessions) as s:
+        return sweep(s, when, Rules.for_county(current_county(s)))
+
+
+def test_sweep_reminds_then_marks_overdue_once_and_records_the_miss(peer, db, services, clock):
+    from core.models import Reminder, ScoreEvent
+    no = submit(peer)   # Monday 10:00; accept and meet due today
+    assert sweep_at(services, datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI)).reminders == 0
+    r = sweep_at(services, datetime(2026, 11, 23, 15, 31, tzinfo=SHANGHAI))   # 2 h before the 17:30 cut-off
+    assert r.reminders == 2 and r.overdue == 0          # accept and meet
+    assert sweep_at(services, datetime(2026, 11, 23, 16, 0, tzinfo=SHANGHAI)).looked_at == 0   # moved on
+    r = sweep_at(services, datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI))
+    assert r.overdue == 2
+    assert sweep_at(services, datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)).overdue == 0     # once only
+    p = case(db, no)
+    assert p.overdue and "overdue" in events(db, no)
+    db.rollback()
+    scores = list(db.scalars(select(ScoreEvent)))
+    assert sorted(e.kind for e in scores) == ["late_accept", "late_meet"] and all(e.points < 0 for e in scores)
+    alerts = outbox(db, "overdue")
+    assert {m.to for m in alerts} >= {"+8613700000012", STAFF}   # 王海燕 (head of 下汤镇) and the bureau
+    # late acceptance still works, and 办结 clears the flag (销号)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.text_sms(LIAISON, f"见面 {no}")
+    peer.text_sms(LIAISON, f"答复 {no} 已修复")
+    peer.text_sms(LIAISON, f"办结 {no}")
+    assert case(db, no).overdue is False
+    assert db.scalar(select(func.count()).select_from(Reminder)) == 4
+
+
+def test_two_sweeps_at_once_send_each_alert_once(peer, db, services):
+    import threading
+    submit(peer)
+    when = datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI)
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(sweep_at(services, when).overdue)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and sum(results) == 2
+    assert len(outbox(db, "overdue")) == 4   # 2 missed deadlines × (unit head + the bureau's staff)
+    db.rollback()
+    from core.models import ScoreEvent
+    assert db.scalar(select(func.count()).select_from(ScoreEvent)) == 2

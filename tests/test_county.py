@@ -92,3 +92,16 @@ def test_chat_in_a_terminal_goes_through_the_same_handlers(tmp_path, monkeypatch
     assert result.exit_code == 0, result.output
     assert "请核对" in result.output and "编号LS-" in result.output and "共1件" in result.output
     assert runner.invoke(main, ["chat"]).exit_code != 0  # one of --wechat / --sms is required
+
+
+def test_bind_and_sweep_from_the_command_line(tmp_path, monkeypatch):
+    db = f"sqlite:///{tmp_path}/ops.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", db)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(EXAMPLE)]).exit_code == 0
+    result = runner.invoke(main, ["bind", "赵志强"])
+    assert result.exit_code == 0 and "绑定 " in result.output
+    assert runner.invoke(main, ["bind", "无此人"]).exit_code != 0
+    result = runner.invoke(main, ["sweep", "--now", "2026-11-24T08:00"])
+    assert result.exit_code == 0 and "looked at 0 cases" in result.output
+    assert runner.invoke(main, ["sweep", "--now", "yesterday"]).exit_code != 0
