@@ -81,6 +81,16 @@ def parse_county_file(path: str | Path) -> dict:
     except (ZoneInfoNotFoundError, ValueError):
         raise CountyFileError(f"county.timezone: unknown timezone {tz!r}") from None
     options = {k: v for k, v in county.items() if k not in {"name", "prefix", "timezone"}}
+    from core.timelines import Policy
+    from core.workdays import WorkCalendar
+    try:
+        Policy.from_options(options)
+    except (ValueError, TypeError) as exc:
+        raise CountyFileError(f"county.timelines: {exc}") from None
+    try:
+        WorkCalendar.from_options(options)
+    except (ValueError, TypeError) as exc:
+        raise CountyFileError(f"county.calendar: dates are written 2027-01-01 ({exc})") from None
 
     townships = []
     seen = set()
