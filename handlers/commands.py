@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core.clock import SHANGHAI
 from core.models import Attachment, Petition, PetitionEvent
 from core.tracking import split_tracking_no
-from handlers import texts
+from handlers import officials, texts
 from handlers.context import Context, gist, md
 
 CLOSED = {"withdrawn", "closed", "rejected"}
@@ -163,6 +163,9 @@ def confirm_withdraw(ctx: Context) -> str:
     p.updated_at = ctx.now
     ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="withdrawn", actor=f"{ctx.channel}:citizen",
                                   inbound_id=ctx.msg.inbound_id))
+    p.due_next = None   # nothing more is due
+    if p.unit_id is not None:   # the unit handling it stops, and is told so
+        officials.tell_unit(ctx, p, f"信访人已撤回{p.tracking_no}，无需继续办理。谢谢！", "withdrawn")
     ctx.petition_id = p.id
     return texts.withdrawn(p.tracking_no)
 

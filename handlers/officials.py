@@ -180,7 +180,7 @@ def do_approve(ctx, person, p, rules, actor, rest):
     until = _when(p.due_finish)
     tell_petitioner(ctx, p, texts.case_extended(p.tracking_no, ask["days"], gist(ask["reason"], 30), until),
                     "case_extended")
-    _tell_unit(ctx, p, f"信访局已批准{p.tracking_no}延期{ask['days']}日，请于{until}前办结。", "extension_approved")
+    tell_unit(ctx, p, f"信访局已批准{p.tracking_no}延期{ask['days']}日，请于{until}前办结。", "extension_approved")
     return f"已批准{p.tracking_no}延期{ask['days']}日，新期限{until}；已告知单位和信访人。"
 
 
@@ -251,10 +251,10 @@ def notify_unit(ctx: Context, p: Petition) -> None:
     place = (p.township.name if p.township else "") + (p.village.name if p.village else "")
     body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {place}：{gist(p.content, 60)}。"
             f"请{_when(p.due_accept)}前受理并见面，{_when(p.due_finish)}前办结。回复：受理 {p.tracking_no}")
-    _tell_unit(ctx, p, body[:SMS_CADRE_LIMIT], "case_assigned")
+    tell_unit(ctx, p, body[:SMS_CADRE_LIMIT], "case_assigned")
 
 
-def _tell_unit(ctx: Context, p: Petition, body: str, purpose: str) -> None:
+def tell_unit(ctx: Context, p: Petition, body: str, purpose: str) -> None:
     people = list(ctx.session.scalars(select(Person).where(
         Person.unit_id == p.unit_id, Person.active.is_(True), Person.role == "liaison")))
     if not people:

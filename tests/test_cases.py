@@ -238,3 +238,14 @@ def test_two_sweeps_at_once_send_each_alert_once(peer, db, services):
     db.rollback()
     from core.models import ScoreEvent
     assert db.scalar(select(func.count()).select_from(ScoreEvent)) == 2
+
+
+def test_a_withdrawn_case_stops_and_its_unit_is_told(peer, db, sms_out):
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.say(ZS, f"撤回 {no}")
+    assert "已撤回" in peer.say(ZS, "确认撤回")
+    p = case(db, no)
+    assert p.status == "withdrawn" and p.due_next is None
+    assert any("已撤回" in body for to, body in sms_out.sent if to == LIAISON)
+    assert "不能答复" in peer.text_sms(LIAISON, f"答复 {no} 已处理")
