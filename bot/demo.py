@@ -10,15 +10,15 @@ import base64
 import os
 import re
 
+from sqlalchemy import select
+
 from bot.app import create_app
 from bot.peers import PeerClient, TwilioServer, WeChatServer
 from bot.services import build_services
 from core.clock import Clock, FixedClock
+from core.models import OutboundMessage
 from core.settings import load_settings
 from notifications.sms import ConsoleSms
-from core.models import OutboundMessage
-from sqlalchemy import select
-
 
 
 def run_demo(database_url: str, echo=print) -> None:

@@ -72,30 +72,36 @@ def remind_at(milestone: str, due: datetime, rules: Rules) -> datetime:
     return due - REMIND_BEFORE
 
 
-def recompute(p: Petition, rules: Rules, now: datetime) -> Deadlines:
+def recompute(p: Petition, rules: Rules) -> Deadlines:
     """Store every milestone's deadline on the case, and ``due_next``: the next moment the sweep
-    has something to do for it (a reminder or a deadline still ahead; ``now`` if one has passed)."""
+    has something to do for it (a reminder or a deadline; one already passed means "now")."""
     d = rules.policy.deadlines(facts(p), rules.calendar)
     p.due_assign, p.due_accept, p.due_meet, p.due_reply, p.due_finish = d.assign, d.accept, d.meet, d.reply, d.finish
     p.deadline_provisional = d.provisional
-    p.due_next = next_check(p, rules, now, d)
+    p.due_next = next_check(p, rules)
     return d
 
 
-def next_check(p: Petition, rules: Rules, now: datetime, d: Deadlines | None = None,
-               after: datetime | None = None) -> datetime | None:
+def open_milestones(p: Petition) -> list[tuple[str, datetime]]:
+    """The milestones still to do and their stored deadlines, in order. A case with the bureau
+    (registered, returned) has only ``assign`` to do: the unit's deadlines start when it has it."""
+    if p.status not in OPEN:
+        return []
+    state = done(p)
+    with_bureau = p.status in ("registered", "returned")
+    return [(m, due) for m in MILESTONES
+            if (due := getattr(p, f"due_{m}")) is not None and not state[m] and (m == "assign" or not with_bureau)]
+
+
+def next_due(p: Petition) -> datetime | None:
+    """The nearest deadline still to meet."""
+    return next((due for _, due in open_milestones(p)), None)
+
+
+def next_check(p: Petition, rules: Rules, after: datetime | None = None) -> datetime | None:
     """The earliest reminder or deadline of an open milestone; with ``after``, the earliest one
     later than it (the sweep moves a case on to its next event)."""
-    if p.status not in OPEN:
-        return None
-    d = d or rules.policy.deadlines(facts(p), rules.calendar)
-    state = done(p)
-    times = []
-    for m in MILESTONES:
-        due = d.get(m)
-        if due is None or state[m] or (m != "assign" and p.status == "registered" and m != "finish"):
-            continue
-        times += [remind_at(m, due, rules), due]
+    times = [t for m, due in open_milestones(p) for t in (remind_at(m, due, rules), due)]
     if after is not None:
         times = [t for t in times if t > after]
     return min(times) if times else None
@@ -129,7 +135,7 @@ def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, act
     p.accepted_at = p.met_at = None
     p.complexity = None
     event(s, p, now, "assigned", actor, unit.name, inbound_id)
-    recompute(p, rules, now)
+    recompute(p, rules)
 
 
 def accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, complexity: str | None,
@@ -138,7 +144,7 @@ def accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, com
         raise CaseError(_out_of_order(p, "受理"))
     p.accepted_at, p.status, p.complexity = now, "accepted", complexity or "normal"
     event(s, p, now, "accepted", actor, p.complexity, inbound_id)
-    recompute(p, rules, now)
+    recompute(p, rules)
 
 
 def meet(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, note: str,
@@ -149,7 +155,7 @@ def meet(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, note:
         raise CaseError(f"{p.tracking_no}已于{_hm(p.met_at)}登记见面。")
     p.met_at = now
     event(s, p, now, "met", actor, note or None, inbound_id)
-    recompute(p, rules, now)
+    recompute(p, rules)
 
 
 def reply(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text: str,
@@ -160,7 +166,7 @@ def reply(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text
         raise CaseError("请在编号后写上答复内容：答复 编号 内容")
     p.replied_at, p.reply_text, p.status = now, text.strip(), "replied"
     event(s, p, now, "replied", actor, text.strip(), inbound_id)
-    recompute(p, rules, now)
+    recompute(p, rules)
 
 
 def close(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, inbound_id: int | None = None) -> None:
@@ -169,7 +175,7 @@ def close(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, inbo
     p.closed_at, p.status = now, "closed"
     p.overdue = False   # 销号
     event(s, p, now, "closed", actor, None, inbound_id)
-    recompute(p, rules, now)
+    recompute(p, rules)
 
 
 def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, reason: str,
@@ -186,7 +192,7 @@ def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, 
     unit_name = p.unit.name if p.unit else ""
     p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = "returned", None, None, None, None
     event(s, p, now, "returned", actor, f"{unit_name}：{reason.strip()}", inbound_id)
-    recompute(p, rules, now)
+    recompute(p, rules)
 
 
 def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, days: int,
@@ -211,9 +217,43 @@ def approve_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
     before = p.due_finish
     p.extension_days, p.pending_extension = ask["days"], None
     event(s, p, now, "extension_approved", actor, f"{ask['days']}日：{ask['reason']}", inbound_id)
-    recompute(p, rules, now)
+    recompute(p, rules)
     assert before is None or p.due_finish >= before
     return ask
+
+
+def withdraw(s: Session, p: Petition, now: datetime, actor: str, inbound_id: int | None = None) -> None:
+    """撤回 by the petitioner: nothing more is due."""
+    p.status, p.due_next = "withdrawn", None
+    event(s, p, now, "withdrawn", actor, None, inbound_id)
+
+
+# --- whom a case concerns -----------------------------------------------------------------------
+
+def staff_phones(s: Session) -> list[str]:
+    """The bureau's staff: told of cases to assign, send-backs, extensions and complaints."""
+    return list(s.scalars(select(Person.phone).where(Person.role == "staff", Person.active.is_(True))))
+
+
+def unit_contacts(s: Session, unit_id: int | None) -> list[str]:
+    """Who in a unit gets its cases: the liaison cadres, else the head and cadres."""
+    if unit_id is None:
+        return []
+    active = select(Person.phone).where(Person.unit_id == unit_id, Person.active.is_(True))
+    return (list(s.scalars(active.where(Person.role == "liaison")))
+            or list(s.scalars(active.where(Person.role.in_(("head", "cadre"))))))
+
+
+def accountable(s: Session, p: Petition) -> list[str]:
+    """Who answers for a missed deadline: the unit head (一把手) and the case's 包案 leader."""
+    phones = []
+    if p.unit_id is not None:
+        phones += list(s.scalars(select(Person.phone).where(Person.unit_id == p.unit_id, Person.active.is_(True),
+                                                            Person.role == "head")))
+    lead = s.get(Person, p.lead_person_id) if p.lead_person_id is not None else None
+    if lead is not None and lead.active:
+        phones.append(lead.phone)
+    return phones
 
 
 def _label(p: Petition) -> str:

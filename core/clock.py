@@ -38,6 +38,12 @@ class FixedClock(Clock):
         return self._at
 
 
+def month_day(dt: datetime) -> str:
+    """"11月30日", in county time."""
+    d = local(dt)
+    return f"{d.month}月{d.day}日"
+
+
 def local(dt: datetime, tz=SHANGHAI) -> datetime:
     """A stored datetime (naive = UTC on SQLite) as an aware local time."""
     if dt.tzinfo is None:

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import County, Person, Township, Unit, Village
+from core.timelines import Policy
+from core.workdays import WorkCalendar
 from core.phones import InvalidPhone, normalize_phone
 
 ROLES = {"staff", "liaison", "cadre", "head", "leader"}
@@ -81,8 +83,6 @@ def parse_county_file(path: str | Path) -> dict:
     except (ZoneInfoNotFoundError, ValueError):
         raise CountyFileError(f"county.timezone: unknown timezone {tz!r}") from None
     options = {k: v for k, v in county.items() if k not in {"name", "prefix", "timezone"}}
-    from core.timelines import Policy
-    from core.workdays import WorkCalendar
     try:
         Policy.from_options(options)
     except (ValueError, TypeError) as exc:

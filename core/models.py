@@ -336,3 +336,13 @@ class OutboundMessage(Base):
     provider_id: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+
+    @classmethod
+    def enqueue(cls, session, channel: str, to: str, body: str, purpose: str, now: datetime,
+                petition_id: int | None = None) -> int:
+        """Write a queued message in the caller's transaction; its id, for delivery after commit."""
+        row = cls(channel=channel, to=to, body=body, purpose=purpose, status="queued", created_at=now,
+                  petition_id=petition_id)
+        session.add(row)
+        session.flush()
+        return row.id

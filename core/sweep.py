@@ -23,10 +23,9 @@ from sqlalchemy.orm import Session
 
 from core import cases
 from core.cases import Rules
-from core.clock import SHANGHAI
+from core.clock import month_day
 from core.db import upsert
-from core.models import OutboundMessage, Person, Petition, Reminder, ScoreEvent
-from core.timelines import MILESTONES
+from core.models import OutboundMessage, Petition, Reminder, ScoreEvent
 
 LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结"}
 DEDUCTIONS = {"assign": 0, "accept": -2, "meet": -2, "reply": -2, "finish": -3}   # 月考评, per miss
@@ -48,7 +47,7 @@ def sweep(session: Session, now: datetime, rules: Rules, limit: int = 100_000) -
     report = SweepReport()
     rows = session.scalars(select(Petition).where(Petition.due_next <= now, Petition.status.in_(cases.OPEN))
                            .order_by(Petition.due_next).limit(limit).with_for_update(skip_locked=True))
-    staff = [p.phone for p in session.scalars(select(Person).where(Person.role == "staff", Person.active.is_(True)))]
+    staff = cases.staff_phones(session)
     for p in rows:
         report.looked_at += 1
         _one(session, p, now, rules, staff, report)
@@ -56,32 +55,25 @@ def sweep(session: Session, now: datetime, rules: Rules, limit: int = 100_000) -
 
 
 def _one(s: Session, p: Petition, now: datetime, rules: Rules, staff: list[str], report: SweepReport) -> None:
-    d = rules.policy.deadlines(cases.facts(p), rules.calendar)
-    state = cases.done(p)
-    for m in MILESTONES:
-        due = d.get(m)
-        if due is None or state[m]:
-            continue
-        if m != "assign" and p.status in ("registered", "returned"):
-            continue   # the unit's deadlines start when it has the case
+    for m, due in cases.open_milestones(p):   # the deadlines stored on the case
         if due <= now:
             if _claim(s, p, m, "overdue", due, now):
                 report.overdue += 1
                 p.overdue = True
-                cases.event(s, p, now, "overdue", "sweep", f"{LABELS[m]}超期（期限{_md(due)}）")
+                cases.event(s, p, now, "overdue", "sweep", f"{LABELS[m]}超期（期限{month_day(due)}）")
                 if p.unit_id and DEDUCTIONS[m]:
                     s.add(ScoreEvent(unit_id=p.unit_id, petition_id=p.id, at=now, kind=f"late_{m}",
                                      points=DEDUCTIONS[m], note=f"{p.tracking_no}{LABELS[m]}超期"))
-                text = f"【超期】{p.tracking_no}未按期{LABELS[m]}（期限{_md(due)}），已挂牌督办，请即办理。"
-                for phone in _alerted(s, p) + staff:
-                    _send(s, report, phone, text, "overdue", p, now)
+                text = f"【超期】{p.tracking_no}未按期{LABELS[m]}（期限{month_day(due)}），已挂牌督办，请即办理。"
+                for phone in cases.accountable(s, p) + staff:
+                    report.messages.append(OutboundMessage.enqueue(s, "sms", phone, text, "overdue", now, p.id))
         elif cases.remind_at(m, due, rules) <= now:
             if _claim(s, p, m, "remind", due, now):
                 report.reminders += 1
-                text = f"【提醒】{p.tracking_no}请于{_md(due)}前{LABELS[m]}。回复：{LABELS[m]} {p.tracking_no}"
-                for phone in (_liaisons(s, p) if m != "assign" else staff):
-                    _send(s, report, phone, text, "reminder", p, now)
-    p.due_next = cases.next_check(p, rules, now, d, after=now)
+                text = f"【提醒】{p.tracking_no}请于{month_day(due)}前{LABELS[m]}。回复：{LABELS[m]} {p.tracking_no}"
+                for phone in (cases.unit_contacts(s, p.unit_id) if m != "assign" else staff):
+                    report.messages.append(OutboundMessage.enqueue(s, "sms", phone, text, "reminder", now, p.id))
+    p.due_next = cases.next_check(p, rules, after=now)
 
 
 def _claim(s: Session, p: Petition, milestone: str, kind: str, due: datetime, now: datetime) -> bool:
@@ -91,38 +83,3 @@ def _claim(s: Session, p: Petition, milestone: str, kind: str, due: datetime, no
         .on_conflict_do_nothing(index_elements=["petition_id", "milestone", "kind", "due_at"])
         .returning(table.c.id)).scalar()
     return got is not None
-
-
-def _liaisons(s: Session, p: Petition) -> list[str]:
-    if p.unit_id is None:
-        return []
-    people = list(s.scalars(select(Person.phone).where(Person.unit_id == p.unit_id, Person.active.is_(True),
-                                                       Person.role == "liaison")))
-    return people or list(s.scalars(select(Person.phone).where(Person.unit_id == p.unit_id,
-                                                               Person.active.is_(True), Person.role == "head")))
-
-
-def _alerted(s: Session, p: Petition) -> list[str]:
-    """The unit head and the case's 包案 leader."""
-    phones = []
-    if p.unit_id is not None:
-        phones += list(s.scalars(select(Person.phone).where(Person.unit_id == p.unit_id, Person.active.is_(True),
-                                                            Person.role == "head")))
-    if p.lead_person_id is not None:
-        lead = s.get(Person, p.lead_person_id)
-        if lead is not None and lead.active:
-            phones.append(lead.phone)
-    return phones
-
-
-def _send(s: Session, report: SweepReport, to: str, body: str, purpose: str, p: Petition, now: datetime) -> None:
-    row = OutboundMessage(channel="sms", to=to, body=body, purpose=purpose, status="queued", created_at=now,
-                          petition_id=p.id)
-    s.add(row)
-    s.flush()
-    report.messages.append(row.id)
-
-
-def _md(dt: datetime) -> str:
-    local = dt.astimezone(SHANGHAI)
-    return f"{local.month}月{local.day}日{local:%H:%M}" if local.time().hour != 23 else f"{local.month}月{local.day}日"

@@ -34,7 +34,7 @@ and finish N days later than they would be without it (never earlier).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from core.clock import SHANGHAI
 from core.workdays import Day, WorkCalendar
@@ -143,12 +143,3 @@ def end_of(d: date) -> datetime:
 def return_allowed_until(assigned_at: datetime, cal: WorkCalendar) -> Day:
     """The last day a unit may send a case back (退回): 5 working days after it received it."""
     return cal.add_workdays(assigned_at.astimezone(SHANGHAI).date(), RETURN_WORKDAYS)
-
-
-def statutory_finish_bound(accepted_at: datetime, extension_days: int, cal: WorkCalendar) -> datetime:
-    return end_of(cal.add_days(accepted_at.astimezone(SHANGHAI).date(),
-                               STATUTORY_FINISH_DAYS + min(extension_days, STATUTORY_MAX_EXTENSION)).date)
-
-
-def dt_days(td: timedelta) -> float:
-    return td.total_seconds() / 86400

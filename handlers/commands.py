@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from core.clock import SHANGHAI
+from core import cases
 from core.models import Attachment, Petition, PetitionEvent
 from core.tracking import split_tracking_no
 from handlers import officials, texts
@@ -95,7 +95,7 @@ def _detail(ctx: Context, p: Petition) -> str:
     if images and ctx.channel != "sms":
         text += f"\n图片：{images}张"
     if p.due_finish is not None and p.status in ("assigned", "accepted"):
-        text += f"\n办结期限：{md(p.due_finish.astimezone(SHANGHAI))}"
+        text += f"\n办结期限：{md(p.due_finish)}"
     if ctx.channel == "sms":
         text = text.replace("\n", "；")
     return ctx.fit(text)
@@ -159,11 +159,7 @@ def confirm_withdraw(ctx: Context) -> str:
     ctx.reset()
     if p is None or p.status in CLOSED:
         return texts.NOTHING_TO_CANCEL
-    p.status = "withdrawn"
-    p.updated_at = ctx.now
-    ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="withdrawn", actor=f"{ctx.channel}:citizen",
-                                  inbound_id=ctx.msg.inbound_id))
-    p.due_next = None   # nothing more is due
+    cases.withdraw(ctx.session, p, ctx.now, f"{ctx.channel}:citizen", ctx.msg.inbound_id)
     if p.unit_id is not None:   # the unit handling it stops, and is told so
         officials.tell_unit(ctx, p, f"信访人已撤回{p.tracking_no}，无需继续办理。谢谢！", "withdrawn")
     ctx.petition_id = p.id

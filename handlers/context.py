@@ -6,11 +6,15 @@ SMS segments), paging long lists ("回复 下一页"), and writing to the outbox
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from core.cases import Rules
+from core.clock import month_day
+from core.db import upsert
 from core.models import Conversation, County, OutboundMessage, Petition, PhoneVerification
 from core.places import Gazetteer
 from core.settings import Settings
@@ -34,6 +38,11 @@ class Context:
     @property
     def channel(self) -> str:
         return self.msg.channel
+
+    @cached_property
+    def rules(self) -> Rules:
+        """The county's deadline policy and working-day calendar."""
+        return Rules.for_county(self.county)
 
     # --- conversation state --------------------------------------------------------------------
 
@@ -119,11 +128,7 @@ class Context:
 
     def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
         """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit."""
-        row = OutboundMessage(channel=channel, to=to, body=body, purpose=purpose, status="queued",
-                              created_at=self.now, petition_id=petition_id)
-        self.session.add(row)
-        self.session.flush()
-        self.outbox_ids.append(row.id)
+        self.outbox_ids.append(OutboundMessage.enqueue(self.session, channel, to, body, purpose, self.now, petition_id))
 
     # --- whose petitions ------------------------------------------------------------------------
 
@@ -149,6 +154,24 @@ class Context:
         return self.session.scalars(self.own_petitions_query().where(Petition.tracking_no == tracking_no)).first()
 
 
+def lock_conversation(session: Session, channel: str, sender: str, now: datetime) -> Conversation:
+    """A sender's conversation row, created if new, locked until the transaction ends."""
+    key = {"channel": channel, "sender": sender}
+    conv = session.scalars(_LOCK_CONVERSATION, key).one_or_none()
+    if conv is None:
+        # two first messages of one sender may race here: the loser's insert does nothing
+        session.connection().execute(upsert(session, Conversation.__table__).values(
+            state="idle", data={}, updated_at=now, subscribed=True, window_count=0,
+            **key).on_conflict_do_nothing(index_elements=["channel", "sender"]))
+        conv = session.scalars(_LOCK_CONVERSATION, key).one()
+    return conv
+
+
+# built once (the hot path)
+_LOCK_CONVERSATION = select(Conversation).where(
+    Conversation.channel == bindparam("channel"), Conversation.sender == bindparam("sender")).with_for_update()
+
+
 def _cut(text: str, budget: int, sms: bool) -> str:
     if sms:
         return text[:budget] + "…"
@@ -161,5 +184,4 @@ def gist(text: str, n: int = 12) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def md(dt: datetime) -> str:
-    return f"{dt.month}月{dt.day}日"
+md = month_day   # "11月30日"

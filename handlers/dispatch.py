@@ -6,16 +6,14 @@ or an answer in the sender's current state (``intake``, supplement, withdraw).
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.county import current_county
-from core.db import upsert
-from core.models import Conversation, County
+from core.models import County
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import asks, commands, intake, officials, texts
-from handlers.context import Context, md
+from handlers.context import Context, lock_conversation, md
 from handlers.message import Inbound, Outcome
 
 INTAKE_STATES = {"name", "phone", "place", "choose_place", "village", "content", "confirm", "repeat"}
@@ -25,7 +23,7 @@ CLICK_KEYS = {"XF_REPORT": "report", "XF_QUERY": "query", "XF_HELP": "help"}
 def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazetteer | None = None,
            county: County | None = None) -> Outcome:
     county = county or current_county(session)
-    conv = _conversation(session, msg)
+    conv = lock_conversation(session, msg.channel, msg.sender, msg.received_at)
     ctx = Context(session=session, county=county, gazetteer=gazetteer or Gazetteer.from_session(session),
                   settings=settings, msg=msg, conv=conv, now=msg.received_at)
     person = officials.identify(session, msg.channel, msg.sender) if msg.kind in ("text", "voice") else None
@@ -39,24 +37,6 @@ def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazett
         ctx.set_state(conv.state, inbound_ids=ids[-500:])
     conv.updated_at = ctx.now
     return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id)
-
-
-def _conversation(session: Session, msg: Inbound) -> Conversation:
-    """The sender's conversation row, created if new, locked for this transaction."""
-    key = {"channel": msg.channel, "sender": msg.sender}
-    conv = session.scalars(_LOCK_CONVERSATION, key).one_or_none()
-    if conv is None:
-        # two first messages of one sender may race here: the loser's insert does nothing
-        session.connection().execute(upsert(session, Conversation.__table__).values(
-            state="idle", data={}, updated_at=msg.received_at, subscribed=True, window_count=0,
-            **key).on_conflict_do_nothing(index_elements=["channel", "sender"]))
-        conv = session.scalars(_LOCK_CONVERSATION, key).one()
-    return conv
-
-
-# built once (the hot path): the sender's conversation, locked until the handling commits
-_LOCK_CONVERSATION = select(Conversation).where(
-    Conversation.channel == bindparam("channel"), Conversation.sender == bindparam("sender")).with_for_update()
 
 
 def _route(ctx: Context) -> str:

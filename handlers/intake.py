@@ -21,7 +21,6 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from core.cases import Rules
 from core.clock import SHANGHAI
 from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
 from core.phones import InvalidPhone, mask_phone, normalize_phone
@@ -409,8 +408,7 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     officials.route_new_petition(ctx, petition)
     if repeat_of is not None:
         return texts.repeat_linked(tracking_no, repeat_of.tracking_no, ctx.channel)
-    rules = Rules.for_county(ctx.county)
-    note = texts.receipt_day_note(rules.policy.receipt_day(ctx.now, rules.calendar).date,
+    note = texts.receipt_day_note(ctx.rules.policy.receipt_day(ctx.now, ctx.rules.calendar).date,
                                   ctx.now.astimezone(SHANGHAI).date())
     return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified) + note
 

@@ -20,12 +20,12 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from core import cases
-from core.cases import CaseError, Rules
-from core.clock import SHANGHAI
-from core.models import BindCode, Conversation, Person, Petition, Unit
+from core.cases import CaseError
+from core.clock import SHANGHAI, month_day
+from core.models import BindCode, Person, Petition, Unit
 from core.tracking import split_tracking_no
 from handlers import texts
-from handlers.context import Context, gist, md
+from handlers.context import Context, gist, lock_conversation
 
 VERBS = {
     "受理": "accept", "接收": "accept",
@@ -38,8 +38,10 @@ VERBS = {
     "交办": "assign", "转办": "assign",
     "待办": "todo", "我的待办": "todo",
     "帮助": "help", "?": "help", "？": "help",
+    "下一页": "next", "更多": "next",
 }
 STAFF_ONLY = {"assign", "approve"}
+VERB_RE = re.compile("^(" + "|".join(re.escape(v) for v in sorted(VERBS, key=len, reverse=True)) + r")\s*(.*)$", re.S)
 BIND_RE = re.compile(r"^\s*绑定\s*([A-Za-z0-9]{6,12})\s*$")
 BIND_TTL = timedelta(days=3)
 SMS_CADRE_LIMIT = 201   # three UCS-2 segments for notices to cadres (they need the details)
@@ -92,20 +94,12 @@ def try_bind(ctx: Context, text: str) -> str | None:
 # --- commands -----------------------------------------------------------------------------------
 
 def handle(ctx: Context, person: Person, text: str) -> str:
-    words = text.strip().split(None, 1)
-    if not words:
-        return _help(person)
-    if words[0] in ("下一页", "更多"):
-        return ctx.next_page()
-    verb = VERBS.get(words[0])
-    rest = words[1] if len(words) > 1 else ""
-    if verb is None:
-        # "受理LS-20261123-0001" without a space
-        m = re.match(r"^(批准延期|同意延期|" + "|".join(sorted(VERBS, key=len, reverse=True)) + r")(.*)$", text.strip(), re.S)
-        if m and VERBS.get(m.group(1)):
-            verb, rest = VERBS[m.group(1)], m.group(2)
+    m = VERB_RE.match(text.strip())
+    verb, word, rest = (VERBS[m.group(1)], m.group(1), m.group(2)) if m else (None, "", "")
     if verb is None or verb == "help":
         return _help(person)
+    if verb == "next":
+        return ctx.next_page()
     if person.role == "leader":
         return "您好！领导的详情与批示指令将随每日访情提供。"
     if verb == "todo":
@@ -115,14 +109,13 @@ def handle(ctx: Context, person: Person, text: str) -> str:
     number, after = split_tracking_no(rest)
     after = after.strip(" ：:，,")
     if number is None:
-        return f"请写上事项编号，例如：{words[0]} {ctx.county.prefix}-{ctx.now.astimezone(SHANGHAI):%Y%m%d}-0001"
+        return f"请写上事项编号，例如：{word} {ctx.county.prefix}-{ctx.now.astimezone(SHANGHAI):%Y%m%d}-0001"
     p = ctx.session.scalars(select(Petition).where(Petition.tracking_no == number).with_for_update()).first()
     if p is None or (person.role != "staff" and not cases.may_act(person, p)):
         return f"没有找到您单位的事项{number}，请核对编号。"
-    rules = Rules.for_county(ctx.county)
     actor = f"{person.role}:{person.id}"
     try:
-        return _ACTIONS[verb](ctx, person, p, rules, actor, after)
+        return _ACTIONS[verb](ctx, person, p, ctx.rules, actor, after)
     except CaseError as exc:
         return str(exc)
 
@@ -169,9 +162,8 @@ def do_extend(ctx, person, p, rules, actor, rest):
     if not m:
         return "格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查"
     cases.request_extension(ctx.session, p, rules, ctx.now, actor, int(m.group(1)), m.group(2), ctx.msg.inbound_id)
-    for staff in staff_members(ctx.session):
-        ctx.queue_sms(staff.phone, f"{p.unit.name if p.unit else ''}申请{p.tracking_no}延期{m.group(1)}日："
-                                   f"{gist(m.group(2), 40)}。同意请回复：批准延期 {p.tracking_no}", "extension_request", p.id)
+    tell_staff(ctx, p, f"{p.unit.name if p.unit else ''}申请{p.tracking_no}延期{m.group(1)}日："
+                       f"{gist(m.group(2), 40)}。同意请回复：批准延期 {p.tracking_no}", "extension_request")
     return f"延期申请已报信访局审批，批准前请按原期限（{_when(p.due_finish)}）办理。"
 
 
@@ -187,9 +179,7 @@ def do_approve(ctx, person, p, rules, actor, rest):
 def do_send_back(ctx, person, p, rules, actor, rest):
     unit = p.unit.name if p.unit else ""
     cases.send_back(ctx.session, p, rules, ctx.now, actor, rest, ctx.msg.inbound_id)
-    for staff in staff_members(ctx.session):
-        ctx.queue_sms(staff.phone, f"{unit}退回{p.tracking_no}：{gist(rest, 40)}。请重新交办：交办 {p.tracking_no} 单位",
-                      "returned", p.id)
+    tell_staff(ctx, p, f"{unit}退回{p.tracking_no}：{gist(rest, 40)}。请重新交办：交办 {p.tracking_no} 单位", "returned")
     return f"已将{p.tracking_no}退回信访局重新交办。"
 
 
@@ -215,18 +205,9 @@ def todo(ctx: Context, person: Person) -> str:
     if not rows:
         return "目前没有待办事项。"
     items = [f"{i}. {p.tracking_no} {texts.STATUS_LABELS.get(p.status, p.status)}"
-             f"{' 已超期' if p.overdue else ''} 期限{_when(_next_due(p))} {gist(p.content, 10)}"
+             f"{' 已超期' if p.overdue else ''} 期限{_when(cases.next_due(p))} {gist(p.content, 10)}"
              for i, p in enumerate(rows, 1)]
     return ctx.paginate([f"待办{len(rows)}件（期限近者在前）："], items)
-
-
-def _next_due(p: Petition) -> datetime | None:
-    state = cases.done(p)
-    for m, due in (("assign", p.due_assign), ("accept", p.due_accept), ("meet", p.due_meet),
-                   ("reply", p.due_reply), ("finish", p.due_finish)):
-        if due is not None and not state[m]:
-            return due
-    return None
 
 
 # --- after intake: the new case goes to its unit ------------------------------------------------
@@ -234,15 +215,13 @@ def _next_due(p: Petition) -> datetime | None:
 def route_new_petition(ctx: Context, p: Petition) -> None:
     """Assign a new petition to its default unit at once (即时交办) and tell the unit's cadres; with
     no unit for it, tell the bureau's staff to assign it by hand."""
-    rules = Rules.for_county(ctx.county)
     unit = cases.default_unit(ctx.session, p, ctx.county)
     if unit is None:
-        cases.recompute(p, rules, ctx.now)
-        for staff in staff_members(ctx.session):
-            ctx.queue_sms(staff.phone, f"新信访事项{p.tracking_no}（{p.township.name if p.township else ''}）"
-                                       f"未找到责任单位，请交办：交办 {p.tracking_no} 单位", "assign_needed", p.id)
+        cases.recompute(p, ctx.rules)
+        tell_staff(ctx, p, f"新信访事项{p.tracking_no}（{p.township.name if p.township else ''}）"
+                           f"未找到责任单位，请交办：交办 {p.tracking_no} 单位", "assign_needed")
         return
-    cases.assign(ctx.session, p, unit, rules, ctx.now, "system", ctx.msg.inbound_id)
+    cases.assign(ctx.session, p, unit, ctx.rules, ctx.now, "system", ctx.msg.inbound_id)
     notify_unit(ctx, p)
 
 
@@ -255,34 +234,24 @@ def notify_unit(ctx: Context, p: Petition) -> None:
 
 
 def tell_unit(ctx: Context, p: Petition, body: str, purpose: str) -> None:
-    people = list(ctx.session.scalars(select(Person).where(
-        Person.unit_id == p.unit_id, Person.active.is_(True), Person.role == "liaison")))
-    if not people:
-        people = list(ctx.session.scalars(select(Person).where(
-            Person.unit_id == p.unit_id, Person.active.is_(True), Person.role.in_(("head", "cadre")))))
-    for person in people:
-        ctx.queue_sms(person.phone, body, purpose, p.id)
+    for phone in cases.unit_contacts(ctx.session, p.unit_id):
+        ctx.queue_sms(phone, body, purpose, p.id)
+
+
+def tell_staff(ctx: Context, p: Petition, body: str, purpose: str) -> None:
+    for phone in cases.staff_phones(ctx.session):
+        ctx.queue_sms(phone, body, purpose, p.id)
 
 
 def tell_petitioner(ctx: Context, p: Petition, body: str, purpose: str, ask: dict | None = None) -> None:
     """A message to the petitioner on the channel they used; with ``ask``, their next "1"/"2"/"3"
     answers it (kept on their conversation)."""
-    if p.channel == "sms" and p.phone:
-        channel, to = "sms", p.phone
-    elif p.openid:
-        channel, to = "wechat", p.openid
-    elif p.phone and p.phone_verified:
-        channel, to = "sms", p.phone
-    else:
+    channel, to = ("sms", p.phone) if p.channel == "sms" else ("wechat", p.openid)
+    if not to:
         return
     ctx.queue(channel, to, body, purpose, p.id)
     if ask is not None:
-        conv = ctx.session.scalars(select(Conversation).where(
-            Conversation.channel == channel, Conversation.sender == to)).first()
-        if conv is None:
-            conv = Conversation(channel=channel, sender=to, state="idle", data={}, updated_at=ctx.now,
-                                subscribed=True, window_count=0)
-            ctx.session.add(conv)
+        conv = lock_conversation(ctx.session, channel, to, ctx.now)
         conv.data = {**(conv.data or {}), "ask": ask}
 
 
@@ -298,15 +267,8 @@ def find_unit(session: Session, text: str) -> Unit | None:
     return units[0] if len(units) == 1 else None
 
 
-def staff_members(session: Session) -> list[Person]:
-    return list(session.scalars(select(Person).where(Person.role == "staff", Person.active.is_(True))))
-
-
 def _when(dt: datetime | None) -> str:
-    if dt is None:
-        return "—"
-    local = dt.astimezone(SHANGHAI)
-    return f"{local.month}月{local.day}日"
+    return month_day(dt) if dt is not None else "—"
 
 
 def _complexity_word(c: str | None) -> str:

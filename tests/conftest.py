@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -131,3 +132,25 @@ def db(db_url):
     with Session(engine, expire_on_commit=False) as s:
         yield s
     engine.dispose()
+
+
+def run_together(fn, n: int) -> list:
+    """fn(0) … fn(n-1), each in its own thread, released at once; their results in order. An
+    exception in any thread is raised here."""
+    barrier = threading.Barrier(n)
+    results, errors = [None] * n, []
+
+    def one(i):
+        try:
+            barrier.wait()
+            results[i] = fn(i)
+        except Exception as exc:  # pragma: no cover - raised below
+            errors.append(exc)
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results

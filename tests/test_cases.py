@@ -2,12 +2,14 @@
 退回, 延期 — through the real webhooks (signed WeChat, signed Twilio) with a settable clock."""
 from datetime import date, datetime
 
-import pytest
+import re
+
 from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
 from core.models import OutboundMessage, Person, Petition, PetitionEvent
 from handlers.officials import new_bind_code
+from tests.conftest import run_together
 
 ZS = "o_zhangsan_case"
 LIAISON = "+8613700000011"     # 李建国, 下汤镇 liaison (examples/lushan.toml)
@@ -19,7 +21,6 @@ def submit(peer, who=ZS, text="我是下汤镇林楼村的张三，小区水泵�
     peer.say(who, text)
     peer.say(who, "13812345678")
     reply = peer.say(who, "确认")
-    import re
     return re.search(r"[A-Z]+-\d{8}-\d{4}", reply).group(0)
 
 
@@ -218,22 +219,10 @@ def test_sweep_reminds_then_marks_overdue_once_and_records_the_miss(peer, db, se
 
 
 def test_two_sweeps_at_once_send_each_alert_once(peer, db, services):
-    import threading
     submit(peer)
     when = datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI)
-    results, errors = [], []
-
-    def run():
-        try:
-            results.append(sweep_at(services, when).overdue)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors and sum(results) == 2
+    results = run_together(lambda _: sweep_at(services, when).overdue, 2)
+    assert sum(results) == 2
     assert len(outbox(db, "overdue")) == 4   # 2 missed deadlines × (unit head + the bureau's staff)
     db.rollback()
     from core.models import ScoreEvent

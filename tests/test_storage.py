@@ -3,7 +3,6 @@ and logs never carry a petitioner's phone number or ID in clear."""
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
@@ -15,6 +14,7 @@ from core.db import make_engine, make_sessionmaker, transaction
 from core.models import Base, Petition
 from core.phones import RedactingFilter, redact
 from core.tracking import next_tracking_no, normalize_tracking_no
+from tests.conftest import run_together
 
 
 def test_migrations_match_the_models(db_url):
@@ -29,24 +29,16 @@ def test_tracking_numbers_unique_under_concurrent_submissions(db_url):
     engine = make_engine(db_url)
     factory = make_sessionmaker(engine)
     day = datetime(2026, 11, 22, 23, 59, tzinfo=SHANGHAI)
-    got, errors = [], []
-    barrier = threading.Barrier(8)
+    got = []
 
-    def worker():
-        try:
-            barrier.wait()
-            for _ in range(25):
-                with transaction(factory) as s:
-                    got.append(next_tracking_no(s, "LS", day))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    engine.dispose()
-    assert not errors
+    def worker(_i):
+        for _ in range(25):
+            with transaction(factory) as s:
+                got.append(next_tracking_no(s, "LS", day))
+    try:
+        run_together(worker, 8)
+    finally:
+        engine.dispose()
     assert len(got) == 200 and len(set(got)) == 200
     assert sorted(got)[0] == "LS-20261122-0001" and sorted(got)[-1] == "LS-20261122-0200"
 
@@ -60,13 +52,8 @@ def test_concurrent_petitions_from_many_senders_all_get_distinct_numbers(app, we
         name = "张" + "甲乙丙丁戊己庚辛壬癸子丑"[i]
         peer.say(who, f"我是下汤镇林楼村的{name}，第{i}号楼的水泵坏了")
         peer.say(who, "13812345678")
-        results.append(peer.say(who, "确认"))
-    results: list[str] = []
-    threads = [threading.Thread(target=citizen, args=(i,)) for i in range(12)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+        return peer.say(who, "确认")
+    results = run_together(citizen, 12)
     db.rollback()
     numbers = [p.tracking_no for p in db.scalars(select(Petition))]
     assert len(numbers) == 12 and len(set(numbers)) == 12
