@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.clock import SHANGHAI
-from core.models import County, Person, Petition, PetitionEvent, Unit
-from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy,
+from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit
+from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
 from core.workdays import WorkCalendar
 
-OPEN = ("registered", "assigned", "accepted", "replied", "returned")
+OPEN = ("registered", "assigned", "accepted", "replied", "returned", "reviewing")
 HANDLING = ("assigned", "accepted", "replied")
 COMPLEXITY_WORDS = {"简单": "simple", "一般": "normal", "复杂": "complex"}
 REMIND_BEFORE = timedelta(days=1)
@@ -35,7 +35,10 @@ STATUS_LABELS = {
     "withdrawn": "已撤回",
     "rejected": "不予受理",
     "returned": "已退回信访局，待重新交办",
+    "reviewing": "复查（复核）办理中",
 }
+REVIEW_DAYS = 30          # ask within 30 days of the reply; answered within 30 days (条例 Art. 35, 36)
+REVIEW_WORDS = {"review": "复查", "re_review": "复核"}
 
 
 class CaseError(Exception):
@@ -87,6 +90,8 @@ def open_milestones(p: Petition) -> list[tuple[str, datetime]]:
     (registered, returned) has only ``assign`` to do: the unit's deadlines start when it has it."""
     if p.status not in OPEN:
         return []
+    if p.status == "reviewing":
+        return [("review", p.due_review)] if p.due_review is not None else []
     state = done(p)
     with_bureau = p.status in ("registered", "returned")
     return [(m, due) for m in MILESTONES
@@ -113,16 +118,27 @@ def event(s: Session, p: Petition, now: datetime, kind: str, actor: str, text: s
     p.updated_at = now
 
 
-def default_unit(s: Session, p: Petition, county: County) -> Unit | None:
-    """Where a new petition goes: a department when its text names a matter in the county's
-    category table (``[[routes]] keywords = [...], unit = "code"``), else the township (属地)."""
+def route_for(p: Petition, county: County) -> dict | None:
+    """The first entry of the county's category table (``[[county.routes]] category = "…",
+    keywords = [...], unit = "code"``) whose keywords the petition's text contains."""
     for route in (county.options or {}).get("routes", []):
         if any(k in p.content for k in route.get("keywords", [])):
-            unit = s.scalars(select(Unit).where(Unit.code == route.get("unit"), Unit.active.is_(True))).first()
-            if unit is not None:
-                return unit
-    return s.scalars(select(Unit).where(Unit.kind == "township", Unit.township_id == p.township_id,
+            return route
+    return None
+
+
+def default_unit(s: Session, p: Petition, county: County) -> Unit | None:
+    """Where a new petition goes: the department of its category when the county's table names
+    one, else the township (属地) — never a unit the petition accuses."""
+    barred = recused_units(s, p)
+    route = route_for(p, county)
+    if route is not None and route.get("unit"):
+        unit = s.scalars(select(Unit).where(Unit.code == route["unit"], Unit.active.is_(True))).first()
+        if unit is not None and unit.id not in barred:
+            return unit
+    unit = s.scalars(select(Unit).where(Unit.kind == "township", Unit.township_id == p.township_id,
                                         Unit.active.is_(True))).first()
+    return unit if unit is not None and unit.id not in barred else None
 
 
 def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, actor: str,
@@ -131,6 +147,8 @@ def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, act
         raise CaseError(f"{p.tracking_no}目前{_label(p)}，不能再交办。")
     if unit.kind == "bureau":
         raise CaseError("请交办给责任单位（乡镇或县直部门）。")
+    if unit.id in recused_units(s, p):
+        raise CaseError(f"{p.tracking_no}反映的是{unit.name}，依《信访工作条例》第三十条不能交办该单位，请另选单位。")
     p.unit_id, p.assigned_at, p.status = unit.id, now, "assigned"
     p.accepted_at = p.met_at = None
     p.complexity = None
@@ -228,30 +246,180 @@ def withdraw(s: Session, p: Petition, now: datetime, actor: str, inbound_id: int
     event(s, p, now, "withdrawn", actor, None, inbound_id)
 
 
+# --- 复查 / 复核 ----------------------------------------------------------------------------------
+
+def review_window(p: Petition, rules: Rules) -> tuple[str, datetime] | None:
+    """Which review the petitioner may ask for now and until when: 复查 within 30 days of the
+    reply (Art. 35), then 复核 within 30 days of the 复查 answer (Art. 36); after 复核, none."""
+    if p.status not in ("replied", "closed"):
+        return None
+    if p.review_level is None and p.replied_at is not None:
+        start, level = p.replied_at, "review"
+    elif p.review_level == "review" and p.review_answered_at is not None:
+        start, level = p.review_answered_at, "re_review"
+    else:
+        return None
+    last = rules.calendar.add_days(start.astimezone(SHANGHAI).date(), REVIEW_DAYS)
+    return level, end_of(last.date)
+
+
+def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, level: str,
+                   inbound_id: int | None = None) -> None:
+    """申请复查 / 申请复核: the bureau answers within 30 days (calendar days, a holiday end moves on)."""
+    word = REVIEW_WORDS[level]
+    if p.status == "reviewing":
+        raise CaseError(f"{p.tracking_no}的{REVIEW_WORDS[p.review_level]}正在办理，"
+                        f"将于{_hm(p.due_review)}前答复您。")
+    if p.review_level == "re_review":
+        raise CaseError(f"{p.tracking_no}已经复核。依《信访工作条例》第三十六条，同一事实和理由不再受理。")
+    window = review_window(p, rules)
+    if window is None:
+        raise CaseError(f"{p.tracking_no}目前{_label(p)}，收到答复后才能申请复查。")
+    allowed, until = window
+    if allowed != level:
+        raise CaseError(f"{p.tracking_no}请先申请复查：申请复查 {p.tracking_no}" if level == "re_review"
+                        else f"{p.tracking_no}已复查，如不服请申请复核：申请复核 {p.tracking_no}")
+    if now > until:
+        raise CaseError(f"{p.tracking_no}申请{word}的期限（{until.month}月{until.day}日）已过。"
+                        "如有新的事实和理由，请重新反映。")
+    p.status, p.review_level, p.review_requested_at, p.review_answered_at = "reviewing", level, now, None
+    p.due_review = end_of(rules.calendar.add_days(now.astimezone(SHANGHAI).date(), REVIEW_DAYS).date)
+    event(s, p, now, f"{level}_requested", actor, None, inbound_id)
+    p.due_next = next_check(p, rules)
+
+
+def answer_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text: str,
+                  inbound_id: int | None = None) -> None:
+    if p.status != "reviewing":
+        raise CaseError(f"{p.tracking_no}没有正在办理的复查或复核。")
+    if not text.strip():
+        raise CaseError("请写上意见：复查答复 编号 内容")
+    p.status, p.review_answered_at = "closed", now
+    p.closed_at = p.closed_at or now
+    p.overdue = False
+    event(s, p, now, f"{p.review_level}_answered", actor, text.strip(), inbound_id)
+    p.due_next = next_check(p, rules)
+
+
+# --- 包案 and recusal (被反映) --------------------------------------------------------------------
+
+def set_lead(s: Session, p: Petition, lead: Person, now: datetime, actor: str, inbound_id: int | None = None) -> None:
+    """包案: a county leader owns the case and gets its alerts."""
+    if lead.role not in ("leader", "head"):
+        raise CaseError(f"{lead.name}不是县领导，包案领导请写县领导姓名。")
+    if lead.id in recused_people(s, p):
+        raise CaseError(f"{p.tracking_no}反映的涉及{lead.name}，不能由其包案。")
+    p.lead_person_id = lead.id
+    event(s, p, now, "lead_set", actor, lead.name, inbound_id)
+
+
+def recuse(s: Session, p: Petition, now: datetime, actor: str, unit: Unit | None = None,
+           person: Person | None = None, inbound_id: int | None = None) -> bool:
+    """Record that the petition accuses ``unit`` or ``person``. Returns True when the case was
+    with that unit and has been taken back to the bureau for reassignment."""
+    if (unit is None) == (person is None):
+        raise ValueError("recuse a unit or a person")
+    if unit is not None and unit.id in recused_units(s, p) or person is not None and person.id in recused_people(s, p):
+        raise CaseError(f"{p.tracking_no}已登记被反映对象{(unit or person).name}。")
+    s.add(Recusal(petition_id=p.id, unit_id=unit.id if unit else None, person_id=person.id if person else None,
+                  at=now, actor=actor))
+    p.accusation = True
+    event(s, p, now, "recused", actor, (unit or person).name, inbound_id)
+    if person is not None and p.lead_person_id == person.id:
+        p.lead_person_id = None
+    if unit is not None and p.unit_id == unit.id and p.status in HANDLING:
+        p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = "registered", None, None, None, None
+        p.complexity = None
+        event(s, p, now, "taken_back", actor, unit.name, inbound_id)
+        s.flush()
+        return True
+    s.flush()
+    return False
+
+
+def recused_units(s: Session, p: Petition) -> set[int]:
+    if p.id is None:
+        return set()
+    return set(s.scalars(select(Recusal.unit_id).where(Recusal.petition_id == p.id, Recusal.unit_id.is_not(None))))
+
+
+def recused_people(s: Session, p: Petition) -> set[int]:
+    if p.id is None:
+        return set()
+    return set(s.scalars(select(Recusal.person_id).where(Recusal.petition_id == p.id,
+                                                         Recusal.person_id.is_not(None))))
+
+
+def not_recused(person: Person):
+    """A filter on Petition for lists and digests shown to ``person``: leaves out every petition
+    that accuses them or their unit."""
+    cond = Recusal.person_id == person.id
+    if person.unit_id is not None:
+        cond = or_(cond, Recusal.unit_id == person.unit_id)
+    return ~exists().where(Recusal.petition_id == Petition.id, cond)
+
+
+def accused_in(s: Session, text: str) -> tuple[list[Unit], list[Person]]:
+    """Units and people of the directory an accusation names: a unit by its full name, or a
+    department by its name without the leading 县 ("水利局"); a person by full name. Townships
+    are named by full name only ("下汤镇人民政府", "下汤镇政府"): a place name alone is where the
+    matter happened, not whom it accuses."""
+    units = []
+    for u in s.scalars(select(Unit).where(Unit.active.is_(True), Unit.kind != "bureau")):
+        names = {u.name}
+        if u.kind == "department" and u.name.startswith("县") and len(u.name) > 3:
+            names.add(u.name[1:])
+        if u.name.endswith("人民政府"):
+            names.add(u.name[:-4] + "政府")
+        if any(n in text for n in names):
+            units.append(u)
+    people = [x for x in s.scalars(select(Person).where(Person.active.is_(True))) if len(x.name) >= 2 and x.name in text]
+    return units, people
+
+
+ACCUSATION_WORDS = ("检举", "揭发", "控告")
+
+
+def is_accusation(text: str) -> bool:
+    return any(w in text for w in ACCUSATION_WORDS)
+
+
 # --- whom a case concerns -----------------------------------------------------------------------
 
-def staff_phones(s: Session) -> list[str]:
-    """The bureau's staff: told of cases to assign, send-backs, extensions and complaints."""
-    return list(s.scalars(select(Person.phone).where(Person.role == "staff", Person.active.is_(True))))
+def staff_phones(s: Session, p: Petition | None = None) -> list[str]:
+    """The bureau's staff: told of cases to assign, send-backs, extensions and complaints (not a
+    staff member the petition accuses)."""
+    barred = recused_people(s, p) if p is not None else set()
+    return [phone for pid, phone in s.execute(select(Person.id, Person.phone).where(
+        Person.role == "staff", Person.active.is_(True)).order_by(Person.id)) if pid not in barred]
 
 
-def unit_contacts(s: Session, unit_id: int | None) -> list[str]:
-    """Who in a unit gets its cases: the liaison cadres, else the head and cadres."""
-    if unit_id is None:
+def unit_contacts(s: Session, p: Petition) -> list[str]:
+    """Who in the case's unit gets it: the liaison cadres, else the head and cadres — never a
+    person the petition accuses."""
+    if p.unit_id is None:
         return []
-    active = select(Person.phone).where(Person.unit_id == unit_id, Person.active.is_(True))
-    return (list(s.scalars(active.where(Person.role == "liaison")))
-            or list(s.scalars(active.where(Person.role.in_(("head", "cadre"))))))
+    rows = list(s.execute(select(Person.id, Person.phone, Person.role).where(
+        Person.unit_id == p.unit_id, Person.active.is_(True)).order_by(Person.id)))
+    phones = {pid: phone for pid, phone, _ in rows}
+    return [phones[pid] for pid in pick_contacts([(pid, role) for pid, _, role in rows], recused_people(s, p))]
+
+
+def pick_contacts(members: list[tuple[int, str]], barred) -> list[int]:
+    """Of a unit's (person id, role): the liaison cadres, else the head and cadres; never the barred."""
+    liaison = [pid for pid, role in members if role == "liaison" and pid not in barred]
+    return liaison or [pid for pid, role in members if role in ("head", "cadre") and pid not in barred]
 
 
 def accountable(s: Session, p: Petition) -> list[str]:
     """Who answers for a missed deadline: the unit head (一把手) and the case's 包案 leader."""
+    barred = recused_people(s, p)
     phones = []
     if p.unit_id is not None:
-        phones += list(s.scalars(select(Person.phone).where(Person.unit_id == p.unit_id, Person.active.is_(True),
-                                                            Person.role == "head")))
+        phones += [phone for pid, phone in s.execute(select(Person.id, Person.phone).where(
+            Person.unit_id == p.unit_id, Person.active.is_(True), Person.role == "head")) if pid not in barred]
     lead = s.get(Person, p.lead_person_id) if p.lead_person_id is not None else None
-    if lead is not None and lead.active:
+    if lead is not None and lead.active and lead.id not in barred:
         phones.append(lead.phone)
     return phones
 
@@ -269,8 +437,11 @@ def _hm(dt: datetime) -> str:
     return f"{local.month}月{local.day}日{local:%H:%M}"
 
 
-def may_act(person: Person, p: Petition) -> bool:
-    """Staff act on any case; a unit's cadres on their unit's cases only."""
+def may_act(s: Session, person: Person, p: Petition) -> bool:
+    """Staff act on any case; a unit's cadres on their unit's cases only; nobody on a case that
+    accuses them."""
+    if person.id in recused_people(s, p):
+        return False
     if person.role == "staff":
         return True
     return person.role in ("liaison", "cadre", "head") and p.unit_id is not None and p.unit_id == person.unit_id

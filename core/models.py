@@ -193,10 +193,12 @@ class Petition(Base):
         Index("ix_petition_openid", "openid"),
         Index("ix_petition_phone", "phone"),
         Index("ix_petition_status", "status"),
+        Index("ix_petition_received", "received_at"),
+        Index("ix_petition_repeat_of", "repeat_of_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_no: Mapped[str] = mapped_column(String(32), unique=True)
-    channel: Mapped[str] = mapped_column(String(8))  # wechat | sms (走访/来信 come with staff registration)
+    channel: Mapped[str] = mapped_column(String(8))  # wechat | sms | visit (走访) | letter (来信)
     openid: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(20))
     phone_verified: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -209,6 +211,9 @@ class Petition(Base):
     received_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+    people: Mapped[int] = mapped_column(default=1, server_default="1")        # 人数; > 1 is 集体访
+    category: Mapped[str | None] = mapped_column(String(32))                  # from [[county.routes]]
+    accusation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())  # 检举/揭发/控告
 
     # --- the case (issue 3): who handles it, what happened when, and what is due ---------------
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
@@ -233,6 +238,11 @@ class Petition(Base):
     due_next: Mapped[datetime | None] = mapped_column(index=True)      # the nearest open deadline
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     overdue: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())   # 挂牌
+    # 复查 / 复核: the petitioner's review of the reply (条例 Art. 35, 36)
+    review_level: Mapped[str | None] = mapped_column(String(10))        # review (复查) | re_review (复核)
+    review_requested_at: Mapped[datetime | None]
+    due_review: Mapped[datetime | None]
+    review_answered_at: Mapped[datetime | None]
 
     township: Mapped[Township] = relationship()
     unit: Mapped[Unit | None] = relationship()
@@ -245,6 +255,19 @@ class Petition(Base):
     def is_first(self) -> bool:
         """初信初访: not linked to an earlier petition on the same matter."""
         return self.repeat_of_id is None
+
+
+class Recusal(Base):
+    """A unit or person a petition accuses (被反映): never assigned, shown or digested to them
+    (条例 Art. 30; a cadre with an interest in the matter is recused, Art. 28)."""
+
+    __tablename__ = "recusal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
 
 
 class PetitionEvent(Base):

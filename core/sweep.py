@@ -6,30 +6,41 @@ column), so its time grows with the number due, not the number open; each case i
 ``due_next`` moved on to its next reminder or deadline.
 
 - Before a deadline (``core.cases.remind_at``: 2 hours before the cut-off for a same-day
-  deadline, one day before others) the unit's liaison cadres are reminded.
+  deadline, one day before others) the unit's liaison cadres are reminded (the bureau's staff for
+  交办 and 复查/复核 answers, which are theirs).
 - When a deadline passes with the milestone not done, the case is marked overdue (挂牌), the
   unit head, the case's 包案 leader and the bureau's staff are alerted, and a deduction is
   recorded for the unit's monthly score (``score_event``). 办结 clears the mark (销号).
 - Each reminder and alert is a row of ``reminder`` under a unique key (case, milestone, kind,
   deadline), inserted before anything is sent: two sweeps at once cannot both send it.
+- One sweep sends each person at most one reminder text and one overdue text, listing their
+  cases (a unit head with twelve late cases gets one SMS, not twelve). Nobody is told of a case
+  that accuses them (recusal).
+
+The work is done in a fixed number of statements per batch (select, claim, insert events, score
+events and messages, update the cases), not per case: see bench/sweep.py.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core import cases
 from core.cases import Rules
 from core.clock import month_day
 from core.db import upsert
-from core.models import OutboundMessage, Petition, Reminder, ScoreEvent
+from core.models import OutboundMessage, Person, Petition, PetitionEvent, Recusal, Reminder, ScoreEvent
 
-LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结"}
-DEDUCTIONS = {"assign": 0, "accept": -2, "meet": -2, "reply": -2, "finish": -3}   # 月考评, per miss
-BATCH = 500
+LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结",
+          "review": "复查答复"}
+DEDUCTIONS = {"assign": 0, "accept": -2, "meet": -2, "reply": -2, "finish": -3, "review": 0}   # 月考评, per miss
+BUREAU_MILESTONES = ("assign", "review")   # deadlines the bureau itself must meet
+BATCH = 1000
+SMS_LIMIT = 201        # three UCS-2 segments
 
 
 @dataclass
@@ -45,41 +56,138 @@ class SweepReport:
 
 def sweep(session: Session, now: datetime, rules: Rules, limit: int = 100_000) -> SweepReport:
     report = SweepReport()
-    rows = session.scalars(select(Petition).where(Petition.due_next <= now, Petition.status.in_(cases.OPEN))
-                           .order_by(Petition.due_next).limit(limit).with_for_update(skip_locked=True))
-    staff = cases.staff_phones(session)
-    for p in rows:
-        report.looked_at += 1
-        _one(session, p, now, rules, staff, report)
+    query = (select(Petition).where(Petition.due_next <= now, Petition.status.in_(cases.OPEN))
+             .order_by(Petition.due_next, Petition.id).limit(min(limit, BATCH)).with_for_update(skip_locked=True))
+    directory = _Directory(session)
+    seen: set[int] = set()
+    while report.looked_at < limit:
+        rows = [p for p in session.scalars(query) if p.id not in seen]
+        if not rows:
+            break
+        seen.update(p.id for p in rows)
+        _batch(session, rows, now, rules, directory, report)
+        session.flush()
+        if len(rows) < BATCH:
+            break
     return report
 
 
-def _one(s: Session, p: Petition, now: datetime, rules: Rules, staff: list[str], report: SweepReport) -> None:
-    for m, due in cases.open_milestones(p):   # the deadlines stored on the case
-        if due <= now:
-            if _claim(s, p, m, "overdue", due, now):
-                report.overdue += 1
-                p.overdue = True
-                cases.event(s, p, now, "overdue", "sweep", f"{LABELS[m]}超期（期限{month_day(due)}）")
-                if p.unit_id and DEDUCTIONS[m]:
-                    s.add(ScoreEvent(unit_id=p.unit_id, petition_id=p.id, at=now, kind=f"late_{m}",
-                                     points=DEDUCTIONS[m], note=f"{p.tracking_no}{LABELS[m]}超期"))
-                text = f"【超期】{p.tracking_no}未按期{LABELS[m]}（期限{month_day(due)}），已挂牌督办，请即办理。"
-                for phone in cases.accountable(s, p) + staff:
-                    report.messages.append(OutboundMessage.enqueue(s, "sms", phone, text, "overdue", now, p.id))
-        elif cases.remind_at(m, due, rules) <= now:
-            if _claim(s, p, m, "remind", due, now):
-                report.reminders += 1
-                text = f"【提醒】{p.tracking_no}请于{month_day(due)}前{LABELS[m]}。回复：{LABELS[m]} {p.tracking_no}"
-                for phone in (cases.unit_contacts(s, p.unit_id) if m != "assign" else staff):
-                    report.messages.append(OutboundMessage.enqueue(s, "sms", phone, text, "reminder", now, p.id))
-    p.due_next = cases.next_check(p, rules, after=now)
+class _Directory:
+    """The people a sweep writes to, read once per sweep instead of once per case."""
+
+    def __init__(self, s: Session):
+        people = list(s.execute(select(Person.id, Person.phone, Person.role, Person.unit_id)
+                                .where(Person.active.is_(True)).order_by(Person.id)))
+        self.phone = {pid: phone for pid, phone, _, _ in people}
+        self.staff = [pid for pid, _, role, _ in people if role == "staff"]
+        self.heads: dict[int, list[int]] = defaultdict(list)
+        members: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for pid, _, role, unit_id in people:
+            if unit_id is not None:
+                members[unit_id].append((pid, role))
+                if role == "head":
+                    self.heads[unit_id].append(pid)
+        self.members = members
+        self.s = s
+        self.barred: dict[int, set[int]] = {}
+
+    def load_recusals(self, petition_ids: list[int]) -> None:
+        self.barred = defaultdict(set)
+        for pid, person_id in self.s.execute(select(Recusal.petition_id, Recusal.person_id).where(
+                Recusal.petition_id.in_(petition_ids), Recusal.person_id.is_not(None))):
+            self.barred[pid].add(person_id)
+
+    def _allowed(self, p: Petition, ids: list[int]) -> list[int]:
+        barred = self.barred.get(p.id, ())
+        return [i for i in ids if i not in barred]
+
+    def reminded(self, p: Petition, milestone: str) -> list[int]:
+        if milestone in BUREAU_MILESTONES:
+            return self._allowed(p, self.staff)
+        return cases.pick_contacts(self.members.get(p.unit_id, []), self.barred.get(p.id, ()))
+
+    def alerted(self, p: Petition) -> list[int]:
+        ids = list(self.heads.get(p.unit_id, [])) if p.unit_id is not None else []
+        if p.lead_person_id is not None and p.lead_person_id in self.phone:
+            ids.append(p.lead_person_id)
+        return self._allowed(p, ids + [i for i in self.staff if i not in ids])
 
 
-def _claim(s: Session, p: Petition, milestone: str, kind: str, due: datetime, now: datetime) -> bool:
+def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, directory: _Directory,
+           report: SweepReport) -> None:
+    report.looked_at += len(rows)
+    wanted = []
+    for p in rows:
+        for m, due in cases.open_milestones(p):   # the deadlines stored on the case
+            if due <= now:
+                wanted.append((p, m, "overdue", due))
+            elif cases.remind_at(m, due, rules) <= now:
+                wanted.append((p, m, "remind", due))
+    claimed = _claim(s, wanted, now)
+    directory.load_recusals([p.id for p, *_ in wanted])
+    events, scores = [], []
+    lines: dict[tuple[int, str], list[tuple[Petition, str, str]]] = defaultdict(list)
+    for p, m, kind, due in wanted:
+        if (p.id, m, kind) not in claimed:
+            continue
+        if kind == "overdue":
+            report.overdue += 1
+            p.overdue = True
+            p.updated_at = now
+            events.append({"petition_id": p.id, "at": now, "kind": "overdue", "actor": "sweep",
+                           "text": f"{LABELS[m]}超期（期限{month_day(due)}）"})
+            if p.unit_id and DEDUCTIONS[m] and m not in BUREAU_MILESTONES:
+                scores.append({"unit_id": p.unit_id, "petition_id": p.id, "at": now, "kind": f"late_{m}",
+                               "points": DEDUCTIONS[m], "note": f"{p.tracking_no}{LABELS[m]}超期"})
+            for pid in directory.alerted(p):
+                lines[(pid, "overdue")].append((p, m, f"{p.tracking_no}未按期{LABELS[m]}（期限{month_day(due)}）"))
+        else:
+            report.reminders += 1
+            for pid in directory.reminded(p, m):
+                lines[(pid, "reminder")].append((p, m, f"{p.tracking_no}请于{month_day(due)}前{LABELS[m]}"))
+    if events:
+        s.execute(insert(PetitionEvent), events)
+    if scores:
+        s.execute(insert(ScoreEvent), scores)
+    messages = [{"channel": "sms", "to": directory.phone[pid], "body": body, "purpose": kind, "status": "queued",
+                 "created_at": now, "petition_id": case_id}
+                for (pid, kind), items in lines.items() for body, case_id in [_text(kind, items)]]
+    if messages:
+        report.messages += list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), messages))
+    for p in rows:
+        p.due_next = cases.next_check(p, rules, after=now)
+
+
+def _text(kind: str, items: list[tuple[Petition, str, str]]) -> tuple[str, int | None]:
+    """One text per person and kind: the cases that fit in three segments, then how many in all."""
+    if len(items) == 1:
+        p, m, line = items[0]
+        if kind == "overdue":
+            return f"【超期】{line}，已挂牌督办，请即办理。", p.id
+        return f"【提醒】{line}。回复：{LABELS[m]} {p.tracking_no}", p.id
+    head = f"【超期】{len(items)}件未按期办理，已挂牌督办：" if kind == "overdue" else f"【提醒】{len(items)}件期限将到："
+    tail = "。回复“待办”查看全部。"
+    body, shown = head, 0
+    for _, _, line in items:
+        candidate = body + ("；" if shown else "") + line
+        if len(candidate) + len(tail) + 8 > SMS_LIMIT:
+            break
+        body, shown = candidate, shown + 1
+    more = f"等{len(items)}件" if shown < len(items) else ""
+    return body + more + tail, None
+
+
+def _claim(s: Session, wanted: list[tuple], now: datetime) -> set[tuple[int, str, str]]:
+    """Insert the reminder rows in one statement; those inserted (not already there) are ours."""
+    if not wanted:
+        return set()
     table = Reminder.__table__
-    got = s.connection().execute(upsert(s, table).values(
-        petition_id=p.id, milestone=milestone, kind=kind, due_at=due, at=now)
-        .on_conflict_do_nothing(index_elements=["petition_id", "milestone", "kind", "due_at"])
-        .returning(table.c.id)).scalar()
-    return got is not None
+    got: set[tuple[int, str, str]] = set()
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        stmt = (upsert(s, table).values([{"petition_id": p.id, "milestone": m, "kind": kind, "due_at": due, "at": now}
+                                         for p, m, kind, due in chunk])
+                .on_conflict_do_nothing(index_elements=["petition_id", "milestone", "kind", "due_at"])
+                .returning(table.c.petition_id, table.c.milestone, table.c.kind))
+        got.update(tuple(r) for r in s.connection().execute(stmt))
+    return got

@@ -35,7 +35,11 @@ _SIMPLE = {
     "confirm_withdraw": {"确认撤回"},
     "resend_code": {"验证", "重新验证", "重发验证码"},
 }
-_WITH_NUMBER = re.compile(r"^(查询进度|查询|进度|补充材料|补充|撤回|撤销)\s*[:：]?\s*(.*)$", re.S)
+_WITH_NUMBER = re.compile(r"^(查询进度|查询|进度|补充材料|补充|撤回|撤销|申请复查|申请复核|复查|复核)\s*[:：]?\s*(.*)$",
+                          re.S)
+_VERB_NAMES = {"查询进度": "query", "查询": "query", "进度": "query", "补充材料": "supplement",
+               "补充": "supplement", "撤回": "withdraw", "撤销": "withdraw", "申请复查": "review",
+               "复查": "review", "申请复核": "re_review", "复核": "re_review"}
 
 
 def parse(text: str) -> Command | None:
@@ -49,8 +53,7 @@ def parse(text: str) -> Command | None:
     m = _WITH_NUMBER.match(t)
     if m:
         verb, rest = m.groups()
-        name = {"查询进度": "query", "查询": "query", "进度": "query", "补充材料": "supplement",
-                "补充": "supplement", "撤回": "withdraw", "撤销": "withdraw"}[verb]
+        name = _VERB_NAMES[verb]
         number, after = split_tracking_no(rest)
         if number:
             rest = after.strip(" ：:，,")
@@ -99,6 +102,30 @@ def _detail(ctx: Context, p: Petition) -> str:
     if ctx.channel == "sms":
         text = text.replace("\n", "；")
     return ctx.fit(text)
+
+
+# --- 复查 / 复核 ------------------------------------------------------------------------------
+
+def do_review(ctx: Context, cmd: Command) -> str:
+    """申请复查 编号 (within 30 days of the reply) or 申请复核 编号 (within 30 days of the 复查
+    answer): opens a review the bureau answers within 30 days."""
+    word = cases.REVIEW_WORDS[cmd.name]
+    if not cmd.tracking_no:
+        return texts.NEED_NUMBER.format(example=f"申请{word} {_example_no(ctx)}")
+    p = ctx.find_own(cmd.tracking_no)
+    if p is None:
+        return texts.NOT_FOUND.format(no=cmd.tracking_no)
+    try:
+        cases.request_review(ctx.session, p, ctx.rules, ctx.now, f"{ctx.channel}:citizen", cmd.name,
+                             ctx.msg.inbound_id)
+    except cases.CaseError as exc:
+        return str(exc)
+    if cmd.rest:
+        add_text(ctx, p, cmd.rest)
+    ctx.petition_id = p.id
+    officials.tell_staff(ctx, p, f"【{word}】{p.tracking_no}信访人申请{word}，请于{md(p.due_review)}前答复："
+                                 f"复查答复 {p.tracking_no} 内容", "review_requested")
+    return texts.review_opened(p.tracking_no, word, md(p.due_review))
 
 
 # --- 补充 -------------------------------------------------------------------------------------

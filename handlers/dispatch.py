@@ -140,6 +140,8 @@ def _command(ctx: Context, cmd: commands.Command) -> str | None:
             if in_intake and not cmd.rest:
                 return "您正在填写新的反映，请先提交或回复“取消”，再补充其他事项。"
             return commands.do_supplement(ctx, cmd)
+        case "review" | "re_review":
+            return None if in_intake else commands.do_review(ctx, cmd)
         case "withdraw":
             if in_intake:
                 return "您正在填写新的反映，请先提交或回复“取消”，再撤回其他事项。"

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from core import cases
 from core.cases import CaseError
 from core.clock import SHANGHAI, month_day
-from core.models import BindCode, Person, Petition, Unit
-from core.tracking import split_tracking_no
+from core.models import BindCode, Person, Petition, PetitionEvent, Unit
+from core.phones import find_mobile
+from core.tracking import next_tracking_no, split_tracking_no
 from handlers import texts
 from handlers.context import Context, gist, lock_conversation
 
@@ -39,8 +40,12 @@ VERBS = {
     "待办": "todo", "我的待办": "todo",
     "帮助": "help", "?": "help", "？": "help",
     "下一页": "next", "更多": "next",
+    "登记": "register",
+    "被反映": "recuse", "回避": "recuse",
+    "包案": "lead",
+    "复查答复": "answer_review", "复核答复": "answer_review",
 }
-STAFF_ONLY = {"assign", "approve"}
+STAFF_ONLY = {"assign", "approve", "register", "recuse", "lead", "answer_review"}
 VERB_RE = re.compile("^(" + "|".join(re.escape(v) for v in sorted(VERBS, key=len, reverse=True)) + r")\s*(.*)$", re.S)
 BIND_RE = re.compile(r"^\s*绑定\s*([A-Za-z0-9]{6,12})\s*$")
 BIND_TTL = timedelta(days=3)
@@ -48,7 +53,8 @@ SMS_CADRE_LIMIT = 201   # three UCS-2 segments for notices to cadres (they need 
 
 HELP = ("可用指令：受理 编号 [简单/一般/复杂]｜见面 编号 [备注]｜答复 编号 内容｜办结 编号｜"
         "延期 编号 天数 理由｜退回 编号 理由｜待办")
-STAFF_HELP = HELP + "｜交办 编号 单位｜批准延期 编号"
+STAFF_HELP = HELP + ("｜登记 走访/来信 乡镇 姓名 电话 人数 内容｜交办 编号 单位｜被反映 编号 单位/人｜"
+                     "包案 编号 领导｜批准延期 编号｜复查答复 编号 内容")
 
 
 # --- who is writing ---------------------------------------------------------------------------
@@ -106,13 +112,16 @@ def handle(ctx: Context, person: Person, text: str) -> str:
         return todo(ctx, person)
     if verb in STAFF_ONLY and person.role != "staff":
         return "该指令仅限信访局工作人员使用。"
+    if verb == "register":
+        return register(ctx, person, rest)
     number, after = split_tracking_no(rest)
     after = after.strip(" ：:，,")
     if number is None:
         return f"请写上事项编号，例如：{word} {ctx.county.prefix}-{ctx.now.astimezone(SHANGHAI):%Y%m%d}-0001"
     p = ctx.session.scalars(select(Petition).where(Petition.tracking_no == number).with_for_update()).first()
-    if p is None or (person.role != "staff" and not cases.may_act(person, p)):
-        return f"没有找到您单位的事项{number}，请核对编号。"
+    if p is None or not cases.may_act(ctx.session, person, p):
+        return f"没有找到您单位的事项{number}，请核对编号。" if person.role != "staff" else \
+            f"没有找到事项{number}，或该事项涉及您本人（回避），请核对编号。"
     actor = f"{person.role}:{person.id}"
     try:
         return _ACTIONS[verb](ctx, person, p, ctx.rules, actor, after)
@@ -192,14 +201,118 @@ def do_assign(ctx, person, p, rules, actor, rest):
     return f"已将{p.tracking_no}交办{unit.name}，受理期限{_when(p.due_accept)}。"
 
 
+def do_recuse(ctx, person, p, rules, actor, rest):
+    """被反映 编号 单位|人: the petition accuses this unit or person; it is never assigned, shown or
+    digested to them. A case with the accused unit is taken back for reassignment."""
+    name = rest.strip()
+    if not name:
+        return f"请写上被反映的单位或人员：被反映 {p.tracking_no} 单位/姓名"
+    found = find_unit(ctx.session, name)
+    who = None if found is not None else find_person(ctx.session, name)
+    if found is None and who is None:
+        return f"没有找到单位或人员“{name}”，请写单位全称、代码或人员姓名。"
+    unit_id = p.unit_id
+    taken_back = cases.recuse(ctx.session, p, ctx.now, actor, unit=found, person=who, inbound_id=ctx.msg.inbound_id)
+    if taken_back:
+        for phone in _phones_of_unit(ctx.session, unit_id):
+            ctx.queue_sms(phone, f"信访局已收回事项{p.tracking_no}，贵单位无需继续办理。", "taken_back", p.id)
+        return (f"已登记{p.tracking_no}被反映对象{found.name}，事项已从该单位收回。"
+                f"请重新交办：交办 {p.tracking_no} 单位")
+    return f"已登记{p.tracking_no}被反映对象{(found or who).name}，今后不会交办、告知或汇总给其{'单位' if found else '本人'}。"
+
+
+def do_lead(ctx, person, p, rules, actor, rest):
+    lead = find_person(ctx.session, rest.strip())
+    if lead is None:
+        return f"没有找到县领导“{rest.strip()}”，请写包案领导姓名：包案 {p.tracking_no} 姓名"
+    cases.set_lead(ctx.session, p, lead, ctx.now, actor, ctx.msg.inbound_id)
+    unit = p.unit.name if p.unit else "待交办"
+    ctx.queue_sms(lead.phone, f"【包案】{lead.name}您好，{p.tracking_no}（{unit}）由您包案：{gist(p.content, 40)}。"
+                              f"期限{_when(cases.next_due(p))}，超期将告知您。", "lead_set", p.id)
+    return f"已设{lead.name}为{p.tracking_no}的包案领导，并已告知。"
+
+
+def do_answer_review(ctx, person, p, rules, actor, rest):
+    level = p.review_level
+    cases.answer_review(ctx.session, p, rules, ctx.now, actor, rest, ctx.msg.inbound_id)
+    tell_petitioner(ctx, p, texts.review_answered(p.tracking_no, level, gist(rest.strip(), 60)), "review_answered")
+    return f"{cases.REVIEW_WORDS[level]}意见已转给信访人，{p.tracking_no}办结。"
+
+
 _ACTIONS = {"accept": do_accept, "meet": do_meet, "reply": do_reply, "close": do_close, "extend": do_extend,
-            "approve": do_approve, "send_back": do_send_back, "assign": do_assign}
+            "approve": do_approve, "send_back": do_send_back, "assign": do_assign, "recuse": do_recuse,
+            "lead": do_lead, "answer_review": do_answer_review}
+
+
+# --- 登记: petitions received in person (走访) or by letter (来信) -----------------------------------
+
+REGISTER_KINDS = {"走访": "visit", "来访": "visit", "来信": "letter"}
+REGISTER_FORMAT = "格式：登记 走访/来信 乡镇 姓名 电话(无则写“无”) 人数 内容，例如：登记 走访 下汤镇 张三 13812345678 1 小区停水三天"
+
+
+def register(ctx: Context, person: Person, rest: str) -> str:
+    """Staff register a petition received at the bureau; it then follows the path of any other
+    (assignment, deadlines, receipt to the petitioner by SMS). A phone given in person is taken
+    as the petitioner's; a phone written in a letter is not trusted until it texts us (004)."""
+    parts = rest.split(maxsplit=5)
+    if len(parts) < 6:
+        return REGISTER_FORMAT
+    kind_word, place, name, phone_text, people_text, content = parts
+    kind = REGISTER_KINDS.get(kind_word)
+    if kind is None:
+        return f"登记类型请写“走访”或“来信”。{REGISTER_FORMAT}"
+    found = ctx.gazetteer.match(place).unique
+    if found is None:
+        return f"没有找到乡镇（街道）“{place}”，请写全称，例如：下汤镇 或 下汤镇林楼村。"
+    phone = None
+    if phone_text not in ("无", "-", "没有"):
+        phone = find_mobile(phone_text)
+        if phone is None:
+            return f"电话“{phone_text}”不是有效的手机号码；没有电话请写“无”。"
+    if not people_text.isdigit() or not 1 <= int(people_text) <= 10_000:
+        return f"人数请写数字，例如 1 或 12。{REGISTER_FORMAT}"
+    people = int(people_text)
+    s = ctx.session
+    p = Petition(tracking_no=next_tracking_no(s, ctx.county.prefix, ctx.now), channel=kind, phone=phone,
+                 phone_verified=phone is not None and kind == "visit", name=name[:32], township_id=found.township_id,
+                 content=content.strip(), status="registered", received_at=ctx.now, updated_at=ctx.now,
+                 people=people, village_id=found.village_id)
+    p.repeat_of_id = _repeat_of(s, p)
+    s.add(p)
+    s.flush()
+    word = "走访" if kind == "visit" else "来信"
+    s.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="registered", actor=f"staff:{person.id}",
+                        text=f"{word}登记" + (f"，集体访{people}人" if people > 1 else "")
+                        + ("，初信初访" if p.repeat_of_id is None else "，重复访"), inbound_id=ctx.msg.inbound_id))
+    ctx.petition_id = p.id
+    route_new_petition(ctx, p)
+    if phone:
+        tell_petitioner(ctx, p, texts.registered_receipt(p.tracking_no, word, _when(p.due_finish)), "receipt")
+    where = p.unit.name if p.unit else "待交办"
+    extra = "（集体访）" if people > 1 else ""
+    extra += "（检举控告类，请核定被反映对象后交办）" if p.accusation and p.unit_id is None else ""
+    return f"已登记{word}{extra}：{p.tracking_no}，{where}" + (f"，受理期限{_when(p.due_accept)}。" if p.unit else "。")
+
+
+def _repeat_of(s: Session, p: Petition) -> int | None:
+    """A registered petition repeats an open one of the same phone and township on a similar matter."""
+    from handlers.intake import SIMILAR, similarity
+    if not p.phone:
+        return None
+    best, score = None, 0.0
+    for q in s.scalars(select(Petition).where(Petition.phone == p.phone, Petition.township_id == p.township_id,
+                                              Petition.status.in_(cases.OPEN)).limit(20)):
+        sc = similarity(q.content, p.content)
+        if sc > score:
+            best, score = q.id, sc
+    return best if score >= SIMILAR else None
 
 
 def todo(ctx: Context, person: Person) -> str:
     query = select(Petition).where(Petition.status.in_(cases.HANDLING if person.role != "staff" else cases.OPEN))
     if person.role != "staff":
         query = query.where(Petition.unit_id == person.unit_id)
+    query = query.where(cases.not_recused(person))
     rows = list(ctx.session.scalars(query.order_by(Petition.due_next.is_(None), Petition.due_next, Petition.id)
                                     .limit(200)))
     if not rows:
@@ -214,7 +327,24 @@ def todo(ctx: Context, person: Person) -> str:
 
 def route_new_petition(ctx: Context, p: Petition) -> None:
     """Assign a new petition to its default unit at once (即时交办) and tell the unit's cadres; with
-    no unit for it, tell the bureau's staff to assign it by hand."""
+    no unit for it, tell the bureau's staff to assign it by hand. An accusation (检举/揭发/控告)
+    is never assigned automatically: the units and people of the directory it names are recused,
+    and staff decide where it goes."""
+    route = cases.route_for(p, ctx.county)
+    p.category = route.get("category") if route else None
+    if cases.is_accusation(p.content):
+        p.accusation = True
+        units, people = cases.accused_in(ctx.session, p.content)
+        for u in units:
+            cases.recuse(ctx.session, p, ctx.now, "system", unit=u, inbound_id=ctx.msg.inbound_id)
+        for x in people:
+            cases.recuse(ctx.session, p, ctx.now, "system", person=x, inbound_id=ctx.msg.inbound_id)
+        cases.recompute(p, ctx.rules)
+        named = "、".join([u.name for u in units] + [x.name for x in people]) or "未识别"
+        tell_staff(ctx, p, f"【检举控告】{p.tracking_no}（{p.township.name if p.township else ''}）"
+                           f"被反映对象：{named}，已回避。请核定后交办：交办 {p.tracking_no} 单位；"
+                           f"补充被反映对象：被反映 {p.tracking_no} 单位/人", "assign_needed")
+        return
     unit = cases.default_unit(ctx.session, p, ctx.county)
     if unit is None:
         cases.recompute(p, ctx.rules)
@@ -234,19 +364,26 @@ def notify_unit(ctx: Context, p: Petition) -> None:
 
 
 def tell_unit(ctx: Context, p: Petition, body: str, purpose: str) -> None:
-    for phone in cases.unit_contacts(ctx.session, p.unit_id):
+    for phone in cases.unit_contacts(ctx.session, p):
         ctx.queue_sms(phone, body, purpose, p.id)
 
 
 def tell_staff(ctx: Context, p: Petition, body: str, purpose: str) -> None:
-    for phone in cases.staff_phones(ctx.session):
+    for phone in cases.staff_phones(ctx.session, p):
         ctx.queue_sms(phone, body, purpose, p.id)
+
+
+def _phones_of_unit(session: Session, unit_id: int | None) -> list[str]:
+    if unit_id is None:
+        return []
+    return list(session.scalars(select(Person.phone).where(Person.unit_id == unit_id, Person.active.is_(True),
+                                                           Person.role.in_(("liaison", "head", "cadre")))))
 
 
 def tell_petitioner(ctx: Context, p: Petition, body: str, purpose: str, ask: dict | None = None) -> None:
     """A message to the petitioner on the channel they used; with ``ask``, their next "1"/"2"/"3"
     answers it (kept on their conversation)."""
-    channel, to = ("sms", p.phone) if p.channel == "sms" else ("wechat", p.openid)
+    channel, to = ("wechat", p.openid) if p.channel == "wechat" else ("sms", p.phone)
     if not to:
         return
     ctx.queue(channel, to, body, purpose, p.id)
@@ -265,6 +402,17 @@ def find_unit(session: Session, text: str) -> Unit | None:
     if exact:
         return exact[0]
     return units[0] if len(units) == 1 else None
+
+
+def find_person(session: Session, name: str, roles: tuple[str, ...] | None = None) -> Person | None:
+    """An active person of the directory by exact name (or phone); None when unknown or ambiguous."""
+    if not name:
+        return None
+    query = select(Person).where(Person.active.is_(True), or_(Person.name == name, Person.phone == name))
+    if roles:
+        query = query.where(Person.role.in_(roles))
+    found = list(session.scalars(query.limit(2)))
+    return found[0] if len(found) == 1 else None
 
 
 def _when(dt: datetime | None) -> str:

@@ -272,3 +272,19 @@ ASK_WHY_UNSATISFIED = ("抱歉没能让您满意。请简要说明不满意的�
 WHY_NOTED = "已记录您的意见，信访局会督促责任单位。谢谢！"
 ANSWER_MET = "请回复1（已见面）或2（未见面）。"
 ANSWER_RATING = "请回复1满意、2基本满意或3不满意。"
+
+
+def registered_receipt(no: str, how: str, finish_by: str) -> str:
+    """SMS to a petitioner whose visit (走访) or letter (来信) the bureau registered."""
+    return (f"您好！您的{how}已由县信访局登记，编号{no}，预计{finish_by}前办结。"
+            f"回复“查询 {no}”可查进度。谢谢！")
+
+
+def review_opened(no: str, word: str, until: str) -> str:
+    return f"您好！已收到您对事项{no}的{word}申请，我们将于{until}前书面答复您。谢谢！"
+
+
+def review_answered(no: str, level: str, text: str) -> str:
+    if level == "review":
+        return (f"您好！事项{no}的复查意见：{text}。如仍不服，可在30日内回复“申请复核 {no}”。")
+    return f"您好！事项{no}的复核意见：{text}。本事项已复核终结。谢谢！"

@@ -223,7 +223,9 @@ def test_two_sweeps_at_once_send_each_alert_once(peer, db, services):
     when = datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI)
     results = run_together(lambda _: sweep_at(services, when).overdue, 2)
     assert sum(results) == 2
-    assert len(outbox(db, "overdue")) == 4   # 2 missed deadlines × (unit head + the bureau's staff)
+    alerts = outbox(db, "overdue")   # 2 missed deadlines, one text each to the unit head and the bureau
+    assert sorted(m.to for m in alerts) == sorted(["+8613700000012", STAFF])
+    assert all("2件未按期办理" in m.body and "受理" in m.body and "见面" in m.body for m in alerts)
     db.rollback()
     from core.models import ScoreEvent
     assert db.scalar(select(func.count()).select_from(ScoreEvent)) == 2
