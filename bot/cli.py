@@ -170,6 +170,42 @@ def sweep(now_text: str | None) -> None:
 
 
 @main.command()
+@click.option("--from", "start", required=True, help="First day, county time (2026-11-01).")
+@click.option("--to", "end", required=True, help="Last day, included (2026-11-30).")
+@click.option("--now", "now_text", help="Count deadlines as of this moment (ISO 8601; default: now).")
+def stats(start: str, end: str, now_text: str | None) -> None:
+    """Print the measures (按期受理率, 当日见面率, 按期答复率, 平均办结时长, 一次性化解率, 满意率,
+    重复访率, counts by channel and category) for petitions received in a date range."""
+    from datetime import date, datetime, time, timedelta
+
+    from bot.services import build_services
+    from core.clock import SHANGHAI
+    from core.measures import measure, render
+
+    def day(text: str, name: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise click.UsageError(f"--{name}: a date like 2026-11-01, got {text!r}") from None
+
+    first, last = day(start, "from"), day(end, "to")
+    if last < first:
+        raise click.UsageError("--to is before --from")
+    svc = build_services(_settings())
+    now = svc.clock.now()
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.UsageError(f"--now: not an ISO 8601 moment: {now_text!r}") from None
+        now = now if now.tzinfo else now.replace(tzinfo=SHANGHAI)
+    with svc.sessions() as s:
+        m = measure(s, datetime.combine(first, time(0), SHANGHAI),
+                    datetime.combine(last + timedelta(days=1), time(0), SHANGHAI), now)
+    click.echo(render(m))
+
+
+@main.command()
 @click.option("--database", help="Database URL for the demo (default: a fresh temporary SQLite file).")
 def demo(database: str | None) -> None:
     """Load the example county and play a scripted conversation through the real webhooks."""

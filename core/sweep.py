@@ -124,7 +124,7 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
             elif cases.remind_at(m, due, rules) <= now:
                 wanted.append((p, m, "remind", due))
     claimed = _claim(s, wanted, now)
-    directory.load_recusals([p.id for p, *_ in wanted])
+    directory.load_recusals(sorted({p.id for p, *_ in wanted}))
     events, scores = [], []
     lines: dict[tuple[int, str], list[tuple[Petition, str, str]]] = defaultdict(list)
     for p, m, kind, due in wanted:

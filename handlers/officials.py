@@ -360,6 +360,9 @@ def notify_unit(ctx: Context, p: Petition) -> None:
     place = (p.township.name if p.township else "") + (p.village.name if p.village else "")
     body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {place}：{gist(p.content, 60)}。"
             f"请{_when(p.due_accept)}前受理并见面，{_when(p.due_finish)}前办结。回复：受理 {p.tracking_no}")
+    if not cases.unit_contacts(ctx.session, p):   # a unit with nobody in the directory: the bureau must know
+        tell_staff(ctx, p, f"{p.tracking_no}已交办{p.unit.name}，但该单位没有登记联络人，请电话通知并补充名录。",
+                   "no_contact")
     tell_unit(ctx, p, body[:SMS_CADRE_LIMIT], "case_assigned")
 
 

@@ -28,7 +28,7 @@ def only_petition(db) -> Petition:
 # --- 登记 走访 / 来信 -------------------------------------------------------------------------------
 
 def test_staff_register_a_group_visit_which_then_follows_the_same_path(peer, db, sms_out):
-    reply = peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 张三 13812345678 12 工地拖欠十二名工人工资三个月")
+    reply = peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 张三 13812345678 12 小区门口排水沟堵塞，十二户人家门前积水")
     p = only_petition(db)
     assert p.tracking_no in reply and "集体访" in reply and "下汤镇人民政府" in reply
     assert (p.channel, p.people, p.name, p.village.name) == ("visit", 12, "张三", "林楼村")
@@ -199,3 +199,10 @@ def test_review_after_thirty_days_is_refused(peer, db, clock):
     # someone else cannot ask for a review of it
     assert "未找到" in peer.say("o_stranger", f"申请复查 {no}")
     assert "未找到" in peer.text_sms(OTHER_UNIT.replace("137", "139"), f"申请复查 {no}")
+
+
+def test_a_category_routes_to_its_department_and_a_unit_without_contacts_is_flagged(peer, db, sms_out):
+    reply = peer.text_sms(STAFF, "登记 来信 下汤镇 张三 无 1 工地拖欠农民工工资三个月")
+    p = only_petition(db)
+    assert p.category == "劳资纠纷" and p.unit.code == "renshe" and "县人力资源和社会保障局" in reply
+    assert any("没有登记联络人" in body and p.tracking_no in body for to, body in sms_out.sent if to == STAFF)
