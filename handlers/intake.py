@@ -22,6 +22,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from core.clock import SHANGHAI
+from core.facts import mark_repeated
 from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
 from core.phones import InvalidPhone, mask_phone, normalize_phone
 from core.places import Place
@@ -393,6 +394,7 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
                         text="初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}",
                         inbound_id=ctx.msg.inbound_id))
     if repeat_of is not None:
+        mark_repeated(repeat_of)
         s.add(PetitionEvent(petition_id=repeat_of.id, at=ctx.now, kind="repeat_linked", actor=actor,
                             text=f"同一事项再次反映：{tracking_no}", inbound_id=ctx.msg.inbound_id))
     for image in draft.get("images", []):

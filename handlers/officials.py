@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from core import cases
 from core.cases import CaseError
 from core.clock import SHANGHAI, month_day
+from core.facts import mark_repeated
 from core.models import BindCode, Person, Petition, PetitionEvent, Unit
 from core.phones import find_mobile
 from core.tracking import next_tracking_no, split_tracking_no
@@ -277,9 +278,14 @@ def register(ctx: Context, person: Person, rest: str) -> str:
                  phone_verified=phone is not None and kind == "visit", name=name[:32], township_id=found.township_id,
                  content=content.strip(), status="registered", received_at=ctx.now, updated_at=ctx.now,
                  people=people, village_id=found.village_id)
-    p.repeat_of_id = _repeat_of(s, p)
+    original = _repeat_of(s, p)
+    p.repeat_of_id = original.id if original is not None else None
     s.add(p)
     s.flush()
+    if original is not None:
+        mark_repeated(original)
+        s.add(PetitionEvent(petition_id=original.id, at=ctx.now, kind="repeat_linked", actor=f"staff:{person.id}",
+                            text=f"同一事项再次反映：{p.tracking_no}", inbound_id=ctx.msg.inbound_id))
     word = "走访" if kind == "visit" else "来信"
     s.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="registered", actor=f"staff:{person.id}",
                         text=f"{word}登记" + (f"，集体访{people}人" if people > 1 else "")
@@ -294,7 +300,7 @@ def register(ctx: Context, person: Person, rest: str) -> str:
     return f"已登记{word}{extra}：{p.tracking_no}，{where}" + (f"，受理期限{_when(p.due_accept)}。" if p.unit else "。")
 
 
-def _repeat_of(s: Session, p: Petition) -> int | None:
+def _repeat_of(s: Session, p: Petition) -> Petition | None:
     """A registered petition repeats an open one of the same phone and township on a similar matter."""
     from handlers.intake import SIMILAR, similarity
     if not p.phone:
@@ -304,7 +310,7 @@ def _repeat_of(s: Session, p: Petition) -> int | None:
                                               Petition.status.in_(cases.OPEN)).limit(20)):
         sc = similarity(q.content, p.content)
         if sc > score:
-            best, score = q.id, sc
+            best, score = q, sc
     return best if score >= SIMILAR else None
 
 

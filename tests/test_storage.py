@@ -89,3 +89,34 @@ def test_no_phone_number_in_logs_during_a_conversation(peer, services, caplog):
     text = caplog.text
     assert "handling" in text  # the records are there
     assert "13812345678" not in text and "13912345678" not in text
+
+
+def test_migration_0005_backfills_the_facts_of_existing_petitions(tmp_path):
+    from sqlalchemy import text
+
+    from core import facts as F
+    from core.db import migrate
+
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    migrate(url, "0004")
+    engine = make_engine(url)
+    received, accepted, closed = ("2026-11-23 02:00:00.000000", "2026-11-23 03:00:00.000000",
+                                  "2026-11-24 02:00:00.000000")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO township (id, name, active) VALUES (1, '下汤镇', 1)"))
+        for pid, status, repeat_of, closed_at in ((1, "closed", None, closed), (2, "accepted", 1, None)):
+            conn.execute(text(
+                "INSERT INTO petition (id, tracking_no, channel, phone_verified, name, township_id, content, status,"
+                " received_at, updated_at, accepted_at, due_accept, closed_at, rating, extension_days,"
+                " deadline_provisional, overdue, people, accusation, repeat_of_id) VALUES (:id, :no, 'sms', 1, '张三',"
+                " 1, '停水', :status, :r, :r, :a, :due, :c, 'satisfied', 0, 0, 0, 1, 0, :rep)"),
+                {"id": pid, "no": f"LS-20261123-000{pid}", "status": status, "r": received, "a": accepted,
+                 "due": "2026-11-23 15:59:59.000000", "c": closed_at, "rep": repeat_of})
+    migrate(url)
+    with make_sessionmaker(engine)() as s:
+        first, second = s.scalars(select(Petition).order_by(Petition.id)).all()
+    engine.dispose()
+    assert first.facts & F.CLOSED and first.facts & F.REPEATED and first.facts & F.ON_TIME["accept"]
+    assert first.facts & F.SATISFIED and first.handling_days == 1.0
+    assert second.facts & F.REPEAT and second.facts & F.OPEN and not second.facts & F.CLOSED
+    assert second.handling_days is None
