@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -126,4 +127,29 @@ def run_demo(database_url: str, echo=print) -> None:
     echo("\n=== 李四撤回 ===")
     sms_say(li, f"撤回 {number2}")
     sms_say(li, "确认撤回")
-    echo("\n演示结束。受理编号：" + ", ".join([number, number2]))
+
+    echo("\n=== 信访局登记集体走访，检举控告回避，县领导包案 ===")
+    staff = "+8613700000001"
+    reply = sms_say(staff, "登记 走访 尧山镇上坪村 王五 13912340000 8 八户村民反映山体滑坡隐患无人治理")
+    group = re.search(r"[A-Z]+-\d{8}-\d{4}", reply).group(0)
+    outbound()
+    reply = sms_say(staff, "登记 来信 下汤镇 匿名 无 1 控告下汤镇政府王海燕挪用低保资金")
+    outbound()
+    number3 = re.search(r"[A-Z]+-\d{8}-\d{4}", reply).group(0)
+    sms_say(staff, f"交办 {number3} 下汤镇人民政府")
+    sms_say(staff, f"交办 {number3} 县水利局")
+    sms_say(staff, f"包案 {number3} 陈国栋")
+    outbound()
+
+    echo("\n=== 不满意可申请复查 ===")
+    say(me, f"申请复查 {number} 供水还是时断时续")
+    outbound()
+    sms_say(staff, f"复查答复 {number} 经复查，已协调供水公司增设加压泵，维持原答复")
+    outbound()
+
+    echo("\n=== 当日指标（xinfang stats）===")
+    from core.measures import measure, render
+    with services.sessions() as s:
+        day = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        echo(render(measure(s, day, day + timedelta(days=1), clock.now())))
+    echo("\n演示结束。受理编号：" + ", ".join([number, number2, group, number3]))

@@ -10,7 +10,7 @@ linked to this one as its repeat and is set by :func:`mark_repeated` when that l
 Whether a step "was due" depends on the moment the measures are taken only while the case is
 open; the measures look at open cases' deadlines directly. A finished case (closed, withdrawn,
 rejected) counts every step that had a deadline as due: a case closed without a meeting counts
-as a missed meeting.
+as a missed meeting — except the steps a withdrawn or rejected case never reached.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ HAS_DUE = {s: 1 << (8 + 3 * i) for i, s in enumerate(STEPS)}       # the step ha
 DONE = {s: 1 << (9 + 3 * i) for i, s in enumerate(STEPS)}          # the step was done
 ON_TIME = {s: 1 << (10 + 3 * i) for i, s in enumerate(STEPS)}      # … by its deadline
 _DONE_AT = {"accept": "accepted_at", "meet": "met_at", "reply": "replied_at"}
+DROPPED = ("withdrawn", "rejected")   # steps not done by then were never due
 OPEN_STATUSES = ("registered", "assigned", "accepted", "replied", "returned", "reviewing")
 
 
@@ -48,9 +49,10 @@ def facts_of(p) -> int:
         bits |= OVERDUE
     if p.review_level is not None:
         bits |= REVIEWED
+    dropped = p.status in DROPPED
     for step in STEPS:
         due, done = getattr(p, f"due_{step}"), getattr(p, _DONE_AT[step])
-        if due is not None:
+        if due is not None and (done is not None or not dropped):
             bits |= HAS_DUE[step]
         if done is not None:
             bits |= DONE[step]

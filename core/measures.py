@@ -113,14 +113,20 @@ def measure(session: Session, start: datetime, end: datetime, now: datetime) -> 
     rows = {tuple(r[:3]): list(r[3:]) for r in session.execute(
         select(*groups, *settled).where(in_range).group_by(*groups))}
     # 2. the open ones (few, by the status index): a step is due if done or its deadline has passed
-    due_now = [func.sum(case((and_(getattr(p, f"due_{step}").is_not(None),
+    #    SQLite must read them through the status index: with the range in WHERE, or grouped by the
+    #    plain columns, it prefers the measures index (range, or group order) and then reads every
+    #    row of the range. So the range is tested per row and the groups are coalesced expressions.
+    due_now = [func.sum(case((and_(in_range, getattr(p, f"due_{step}").is_not(None),
                                    or_(getattr(p, DONE_AT[step]).is_not(None), getattr(p, f"due_{step}") <= now)), 1),
                              else_=0)) for step in F.STEPS]
-    for r in session.execute(select(*groups, *due_now).where(in_range, p.status.in_(F.OPEN_STATUSES))
-                             .group_by(*groups)):
-        sums = rows[tuple(r[:3])]
-        for k, extra in enumerate(r[3:]):
-            sums[3 + 2 * k] += extra or 0
+    open_groups = (func.coalesce(p.unit_id, 0), p.channel, func.coalesce(p.category, ""))
+    for unit_id, channel, category, *due in session.execute(
+            select(*open_groups, *due_now).where(p.status.in_(F.OPEN_STATUSES)).group_by(*open_groups)):
+        sums = rows.get((unit_id or None, channel, category or None))
+        if sums is None:
+            continue
+        for k, n in enumerate(due):
+            sums[3 + 2 * k] += n or 0
 
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     result = Measures(start=start, end=end, now=now)
