@@ -125,9 +125,23 @@ def handle(ctx: Context, person: Person, text: str) -> str:
             f"没有找到事项{number}，或该事项涉及您本人（回避），请核对编号。"
     actor = f"{person.role}:{person.id}"
     try:
-        return _ACTIONS[verb](ctx, person, p, ctx.rules, actor, after)
+        was_provisional = p.deadline_provisional
+        reply = _ACTIONS[verb](ctx, person, p, ctx.rules, actor, after)
     except CaseError as exc:
         return str(exc)
+    warn_if_provisional(ctx, p, was_provisional)
+    return reply
+
+
+def warn_if_provisional(ctx: Context, p: Petition, was: bool) -> None:
+    """A deadline that now rests on a year whose holidays are not yet published is computed on the
+    county's list (or Monday–Friday); the bureau is told once, so it can check it later."""
+    if not p.deadline_provisional or was:
+        return
+    basis = "县里提供的节假日表" if ctx.rules.calendar.holidays else "周一至周五"
+    cases.event(ctx.session, p, ctx.now, "deadline_provisional", "system", basis)
+    tell_staff(ctx, p, f"【提示】{p.tracking_no}的期限（办结{_when(p.due_finish)}）涉及国家尚未公布放假安排的年份，"
+                       f"暂按{basis}计算，公布后请核对。", "deadline_provisional")
 
 
 def _help(person: Person) -> str:
@@ -359,6 +373,7 @@ def route_new_petition(ctx: Context, p: Petition) -> None:
         return
     cases.assign(ctx.session, p, unit, ctx.rules, ctx.now, "system", ctx.msg.inbound_id)
     notify_unit(ctx, p)
+    warn_if_provisional(ctx, p, False)
 
 
 def notify_unit(ctx: Context, p: Petition) -> None:

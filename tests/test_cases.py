@@ -121,6 +121,19 @@ def test_friday_evening_petition_counts_from_monday(peer, db, clock):
     assert local(p.due_accept).date() == date(2026, 11, 30) and not p.deadline_provisional
 
 
+def test_a_petition_on_the_eve_of_national_day_counts_from_after_the_holiday(peer, db, clock):
+    clock.set(datetime(2026, 9, 30, 18, 0, tzinfo=SHANGHAI))    # Wednesday evening; 10-1..10-7 holidays
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    reply = peer.say(ZS, "确认")
+    assert "10月8日（周四）" in reply
+    p = db.scalars(select(Petition)).one()
+    assert local(p.due_accept).date() == local(p.due_meet).date() == date(2026, 10, 8)
+    clock.set(datetime(2026, 10, 8, 9, 0, tzinfo=SHANGHAI))
+    peer.text_sms(LIAISON, f"受理 {p.tracking_no}")
+    assert local(case(db, p.tracking_no).due_finish).date() == date(2026, 10, 15)
+
+
 def test_send_back_within_five_working_days_then_reassign(peer, db, clock, sms_out):
     no = submit(peer)
     clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI))
@@ -154,7 +167,9 @@ def test_extension_is_approved_once_and_bounded(peer, db, sms_out):
     assert "已批准" in peer.text_sms(STAFF, f"批准延期 {no}")
     p = case(db, no)
     assert p.extension_days == 20 and local(p.due_finish).date() == date(2027, 1, 12)
-    assert p.deadline_provisional    # 2027 is not published yet
+    assert p.deadline_provisional    # 2027 is not published yet: the bureau is told, once
+    [warning] = outbox(db, "deadline_provisional")
+    assert warning.to == STAFF and "周一至周五" in warning.body and no in warning.body
     [told] = outbox(db, "case_extended")
     assert "需要水利部门勘查" in told.body and "延期20日" in told.body
     assert "已延期一次" in peer.text_sms(LIAISON, f"延期 {no} 5 再等等")
