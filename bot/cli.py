@@ -49,6 +49,21 @@ def init_database(database_url: str, county_file: str | Path) -> str:
     return report.summary()
 
 
+def _moment(text: str | None):
+    """``--now``: an ISO 8601 moment, county time when it has no offset; None when not given."""
+    from datetime import datetime
+
+    from core.clock import SHANGHAI
+
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.UsageError(f"--now: not an ISO 8601 moment: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
 def main(verbose: bool) -> None:
@@ -143,25 +158,15 @@ def bind(name: str) -> None:
 @click.option("--now", "now_text", help="Run as of this moment (ISO 8601; county time if no offset).")
 def sweep(now_text: str | None) -> None:
     """Send due reminders and mark missed deadlines (what the scheduler runs every few minutes)."""
-    from datetime import datetime
-
     from bot.services import build_services
     from core.cases import Rules
-    from core.clock import SHANGHAI
     from core.county import current_county
     from core.db import transaction
     from core.sweep import sweep as run_sweep
     from notifications.outbox import deliver
 
     svc = build_services(_settings())
-    now = svc.clock.now()
-    if now_text:
-        try:
-            now = datetime.fromisoformat(now_text)
-        except ValueError:
-            raise click.UsageError(f"--now: not an ISO 8601 moment: {now_text!r}") from None
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=SHANGHAI)
+    now = _moment(now_text) or svc.clock.now()
     with transaction(svc.sessions) as s:
         report = run_sweep(s, now, Rules.for_county(current_county(s)))
     if report.messages:
@@ -192,13 +197,7 @@ def stats(start: str, end: str, now_text: str | None) -> None:
     if last < first:
         raise click.UsageError("--to is before --from")
     svc = build_services(_settings())
-    now = svc.clock.now()
-    if now_text:
-        try:
-            now = datetime.fromisoformat(now_text)
-        except ValueError:
-            raise click.UsageError(f"--now: not an ISO 8601 moment: {now_text!r}") from None
-        now = now if now.tzinfo else now.replace(tzinfo=SHANGHAI)
+    now = _moment(now_text) or svc.clock.now()
     with svc.sessions() as s:
         m = measure(s, datetime.combine(first, time(0), SHANGHAI),
                     datetime.combine(last + timedelta(days=1), time(0), SHANGHAI), now)

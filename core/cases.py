@@ -14,12 +14,13 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.clock import SHANGHAI
+from core.facts import OPEN_STATUSES, mark_repeated
 from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
 from core.workdays import WorkCalendar
 
-OPEN = ("registered", "assigned", "accepted", "replied", "returned", "reviewing")
+OPEN = OPEN_STATUSES   # defined with the facts the measures keep, which depend on it
 HANDLING = ("assigned", "accepted", "replied")
 COMPLEXITY_WORDS = {"简单": "simple", "一般": "normal", "复杂": "complex"}
 REMIND_BEFORE = timedelta(days=1)
@@ -55,7 +56,7 @@ class Rules:
         return cls(Policy.from_options(county.options), WorkCalendar.from_options(county.options))
 
 
-def facts(p: Petition) -> CaseFacts:
+def case_facts(p: Petition) -> CaseFacts:
     return CaseFacts(received_at=p.received_at, assigned_at=p.assigned_at, accepted_at=p.accepted_at,
                      complexity=p.complexity, extension_days=p.extension_days or 0)
 
@@ -78,7 +79,7 @@ def remind_at(milestone: str, due: datetime, rules: Rules) -> datetime:
 def recompute(p: Petition, rules: Rules) -> Deadlines:
     """Store every milestone's deadline on the case, and ``due_next``: the next moment the sweep
     has something to do for it (a reminder or a deadline; one already passed means "now")."""
-    d = rules.policy.deadlines(facts(p), rules.calendar)
+    d = rules.policy.deadlines(case_facts(p), rules.calendar)
     p.due_assign, p.due_accept, p.due_meet, p.due_reply, p.due_finish = d.assign, d.accept, d.meet, d.reply, d.finish
     p.deadline_provisional = d.provisional
     p.due_next = next_check(p, rules)
@@ -246,6 +247,15 @@ def withdraw(s: Session, p: Petition, now: datetime, actor: str, inbound_id: int
     event(s, p, now, "withdrawn", actor, None, inbound_id)
 
 
+def link_repeat(s: Session, p: Petition, original: Petition, now: datetime, actor: str,
+                inbound_id: int | None = None) -> None:
+    """``p`` raises again the matter of the open ``original`` (重复访): linked, not counted twice,
+    and the original no longer counts as resolved at once."""
+    p.repeat_of_id = original.id
+    mark_repeated(original)
+    event(s, original, now, "repeat_linked", actor, f"同一事项再次反映：{p.tracking_no}", inbound_id)
+
+
 # --- 复查 / 复核 ----------------------------------------------------------------------------------
 
 def review_window(p: Petition, rules: Rules) -> tuple[str, datetime] | None:
@@ -337,17 +347,20 @@ def recuse(s: Session, p: Petition, now: datetime, actor: str, unit: Unit | None
     return False
 
 
+def _recusals(s: Session, p: Petition) -> list[tuple[int | None, int | None]]:
+    """(unit id, person id) of each recusal. Only an accusation has any (``recuse`` marks it), so
+    the ordinary case costs no query."""
+    if p.id is None or not p.accusation:
+        return []
+    return list(s.execute(select(Recusal.unit_id, Recusal.person_id).where(Recusal.petition_id == p.id)))
+
+
 def recused_units(s: Session, p: Petition) -> set[int]:
-    if p.id is None:
-        return set()
-    return set(s.scalars(select(Recusal.unit_id).where(Recusal.petition_id == p.id, Recusal.unit_id.is_not(None))))
+    return {unit_id for unit_id, _ in _recusals(s, p) if unit_id is not None}
 
 
 def recused_people(s: Session, p: Petition) -> set[int]:
-    if p.id is None:
-        return set()
-    return set(s.scalars(select(Recusal.person_id).where(Recusal.petition_id == p.id,
-                                                         Recusal.person_id.is_not(None))))
+    return {person_id for _, person_id in _recusals(s, p) if person_id is not None}
 
 
 def not_recused(person: Person):
@@ -409,19 +422,6 @@ def pick_contacts(members: list[tuple[int, str]], barred) -> list[int]:
     """Of a unit's (person id, role): the liaison cadres, else the head and cadres; never the barred."""
     liaison = [pid for pid, role in members if role == "liaison" and pid not in barred]
     return liaison or [pid for pid, role in members if role in ("head", "cadre") and pid not in barred]
-
-
-def accountable(s: Session, p: Petition) -> list[str]:
-    """Who answers for a missed deadline: the unit head (一把手) and the case's 包案 leader."""
-    barred = recused_people(s, p)
-    phones = []
-    if p.unit_id is not None:
-        phones += [phone for pid, phone in s.execute(select(Person.id, Person.phone).where(
-            Person.unit_id == p.unit_id, Person.active.is_(True), Person.role == "head")) if pid not in barred]
-    lead = s.get(Person, p.lead_person_id) if p.lead_person_id is not None else None
-    if lead is not None and lead.active and lead.id not in barred:
-        phones.append(lead.phone)
-    return phones
 
 
 def _label(p: Petition) -> str:

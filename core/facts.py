@@ -26,8 +26,9 @@ STEPS = ("accept", "meet", "reply")
 HAS_DUE = {s: 1 << (8 + 3 * i) for i, s in enumerate(STEPS)}       # the step has a deadline
 DONE = {s: 1 << (9 + 3 * i) for i, s in enumerate(STEPS)}          # the step was done
 ON_TIME = {s: 1 << (10 + 3 * i) for i, s in enumerate(STEPS)}      # … by its deadline
-_DONE_AT = {"accept": "accepted_at", "meet": "met_at", "reply": "replied_at"}
+DONE_AT = {"accept": "accepted_at", "meet": "met_at", "reply": "replied_at"}
 DROPPED = ("withdrawn", "rejected")   # steps not done by then were never due
+# a case in one of these is still being handled (core.cases.OPEN)
 OPEN_STATUSES = ("registered", "assigned", "accepted", "replied", "returned", "reviewing")
 
 
@@ -51,7 +52,7 @@ def facts_of(p) -> int:
         bits |= REVIEWED
     dropped = p.status in DROPPED
     for step in STEPS:
-        due, done = getattr(p, f"due_{step}"), getattr(p, _DONE_AT[step])
+        due, done = getattr(p, f"due_{step}"), getattr(p, DONE_AT[step])
         if due is not None and (done is not None or not dropped):
             bits |= HAS_DUE[step]
         if done is not None:

@@ -34,7 +34,6 @@ from core import facts as F
 from core.clock import SHANGHAI
 from core.models import Petition, Unit
 
-DONE_AT = {"accept": "accepted_at", "meet": "met_at", "reply": "replied_at"}
 CHANNEL_WORDS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信"}
 
 
@@ -117,7 +116,7 @@ def measure(session: Session, start: datetime, end: datetime, now: datetime) -> 
     #    plain columns, it prefers the measures index (range, or group order) and then reads every
     #    row of the range. So the range is tested per row and the groups are coalesced expressions.
     due_now = [func.sum(case((and_(in_range, getattr(p, f"due_{step}").is_not(None),
-                                   or_(getattr(p, DONE_AT[step]).is_not(None), getattr(p, f"due_{step}") <= now)), 1),
+                                   or_(getattr(p, F.DONE_AT[step]).is_not(None), getattr(p, f"due_{step}") <= now)), 1),
                              else_=0)) for step in F.STEPS]
     open_groups = (func.coalesce(p.unit_id, 0), p.channel, func.coalesce(p.category, ""))
     for unit_id, channel, category, *due in session.execute(
@@ -134,7 +133,7 @@ def measure(session: Session, start: datetime, end: datetime, now: datetime) -> 
     channels: dict[str, Tally] = defaultdict(Tally)
     categories: dict[str, Tally] = defaultdict(Tally)
     for (unit_id, channel, category), sums in rows.items():
-        t = Tally(*[(float(v) if i == 10 else int(v)) if v is not None else 0 for i, v in enumerate(sums)])
+        t = Tally(*[v or 0 for v in sums])   # sums of nothing are NULL
         result.county.add(t)
         units[names.get(unit_id, "未交办")].add(t)
         channels[CHANNEL_WORDS.get(channel, channel)].add(t)

@@ -93,6 +93,8 @@ class _Directory:
 
     def load_recusals(self, petition_ids: list[int]) -> None:
         self.barred = defaultdict(set)
+        if not petition_ids:
+            return
         for pid, person_id in self.s.execute(select(Recusal.petition_id, Recusal.person_id).where(
                 Recusal.petition_id.in_(petition_ids), Recusal.person_id.is_not(None))):
             self.barred[pid].add(person_id)
@@ -124,7 +126,7 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
             elif cases.remind_at(m, due, rules) <= now:
                 wanted.append((p, m, "remind", due))
     claimed = _claim(s, wanted, now)
-    directory.load_recusals(sorted({p.id for p, *_ in wanted}))
+    directory.load_recusals(sorted({p.id for p, *_ in wanted if p.accusation}))   # only accusations have any
     events, scores = [], []
     lines: dict[tuple[int, str], list[tuple[Petition, str, str]]] = defaultdict(list)
     for p, m, kind, due in wanted:

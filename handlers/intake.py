@@ -21,15 +21,15 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from core import cases
 from core.clock import SHANGHAI
-from core.facts import mark_repeated
 from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
 from core.phones import InvalidPhone, mask_phone, normalize_phone
 from core.places import Place
 from core.tracking import next_tracking_no
 from handlers import officials, texts
 from handlers.context import Context, gist, md
-from handlers.extract import clean_name, extract, is_greeting
+from handlers.extract import clean_name, extract, is_greeting, most_similar
 
 STEPS = ["name", "phone", "place", "village", "content", "confirm"]
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
@@ -351,26 +351,7 @@ def _find_repeat(ctx: Context, draft: dict) -> Petition | None:
         Petition.township_id == draft["township_id"],
         Petition.received_at >= ctx.now - REPEAT_WINDOW,
     ).limit(20)
-    best, best_score = None, 0.0
-    for p in ctx.session.scalars(query):
-        score = similarity(p.content, draft["content"])
-        if score > best_score:
-            best, best_score = p, score
-    return best if best_score >= SIMILAR else None
-
-
-SIMILAR = 0.35
-
-
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient over character bigrams of the Han/alphanumeric characters."""
-    def grams(s: str) -> set[str]:
-        s = re.sub(r"[^\w]", "", s)
-        return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
-    ga, gb = grams(a), grams(b)
-    if not ga or not gb:
-        return 0.0
-    return 2 * len(ga & gb) / (len(ga) + len(gb))
+    return most_similar(ctx.session.scalars(query), draft["content"])
 
 
 def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
@@ -385,7 +366,6 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
         township_id=draft["township_id"], village_id=draft.get("village_id"),
         content=draft["content"] + (f"\n（村/社区：{draft['village_text']}）" if draft.get("village_text") else ""),
         location=draft.get("location"), status="registered", received_at=ctx.now, updated_at=ctx.now,
-        repeat_of_id=repeat_of.id if repeat_of else None,
     )
     s.add(petition)
     s.flush()
@@ -394,9 +374,7 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
                         text="初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}",
                         inbound_id=ctx.msg.inbound_id))
     if repeat_of is not None:
-        mark_repeated(repeat_of)
-        s.add(PetitionEvent(petition_id=repeat_of.id, at=ctx.now, kind="repeat_linked", actor=actor,
-                            text=f"同一事项再次反映：{tracking_no}", inbound_id=ctx.msg.inbound_id))
+        cases.link_repeat(s, petition, repeat_of, ctx.now, actor, ctx.msg.inbound_id)
     for image in draft.get("images", []):
         s.add(Attachment(petition_id=petition.id, kind="image", media_id=image.get("media_id"),
                          url=image.get("url"), inbound_id=image.get("inbound_id"), at=ctx.now))

@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 from core import cases
 from core.cases import CaseError
 from core.clock import SHANGHAI, month_day
-from core.facts import mark_repeated
 from core.models import BindCode, Person, Petition, PetitionEvent, Unit
 from core.phones import find_mobile
 from core.tracking import next_tracking_no, split_tracking_no
 from handlers import texts
 from handlers.context import Context, gist, lock_conversation
+from handlers.extract import most_similar
 
 VERBS = {
     "受理": "accept", "接收": "accept",
@@ -226,10 +226,10 @@ def do_recuse(ctx, person, p, rules, actor, rest):
     who = None if found is not None else find_person(ctx.session, name)
     if found is None and who is None:
         return f"没有找到单位或人员“{name}”，请写单位全称、代码或人员姓名。"
-    unit_id = p.unit_id
+    told = cases.unit_contacts(ctx.session, p)   # before the case leaves the unit
     taken_back = cases.recuse(ctx.session, p, ctx.now, actor, unit=found, person=who, inbound_id=ctx.msg.inbound_id)
     if taken_back:
-        for phone in _phones_of_unit(ctx.session, unit_id):
+        for phone in told:
             ctx.queue_sms(phone, f"信访局已收回事项{p.tracking_no}，贵单位无需继续办理。", "taken_back", p.id)
         return (f"已登记{p.tracking_no}被反映对象{found.name}，事项已从该单位收回。"
                 f"请重新交办：交办 {p.tracking_no} 单位")
@@ -293,13 +293,10 @@ def register(ctx: Context, person: Person, rest: str) -> str:
                  content=content.strip(), status="registered", received_at=ctx.now, updated_at=ctx.now,
                  people=people, village_id=found.village_id)
     original = _repeat_of(s, p)
-    p.repeat_of_id = original.id if original is not None else None
     s.add(p)
     s.flush()
     if original is not None:
-        mark_repeated(original)
-        s.add(PetitionEvent(petition_id=original.id, at=ctx.now, kind="repeat_linked", actor=f"staff:{person.id}",
-                            text=f"同一事项再次反映：{p.tracking_no}", inbound_id=ctx.msg.inbound_id))
+        cases.link_repeat(s, p, original, ctx.now, f"staff:{person.id}", ctx.msg.inbound_id)
     word = "走访" if kind == "visit" else "来信"
     s.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="registered", actor=f"staff:{person.id}",
                         text=f"{word}登记" + (f"，集体访{people}人" if people > 1 else "")
@@ -316,16 +313,11 @@ def register(ctx: Context, person: Person, rest: str) -> str:
 
 def _repeat_of(s: Session, p: Petition) -> Petition | None:
     """A registered petition repeats an open one of the same phone and township on a similar matter."""
-    from handlers.intake import SIMILAR, similarity
     if not p.phone:
         return None
-    best, score = None, 0.0
-    for q in s.scalars(select(Petition).where(Petition.phone == p.phone, Petition.township_id == p.township_id,
-                                              Petition.status.in_(cases.OPEN)).limit(20)):
-        sc = similarity(q.content, p.content)
-        if sc > score:
-            best, score = q, sc
-    return best if score >= SIMILAR else None
+    return most_similar(s.scalars(select(Petition).where(
+        Petition.phone == p.phone, Petition.township_id == p.township_id,
+        Petition.status.in_(cases.OPEN)).limit(20)), p.content)
 
 
 def todo(ctx: Context, person: Person) -> str:
@@ -395,13 +387,6 @@ def tell_unit(ctx: Context, p: Petition, body: str, purpose: str) -> None:
 def tell_staff(ctx: Context, p: Petition, body: str, purpose: str) -> None:
     for phone in cases.staff_phones(ctx.session, p):
         ctx.queue_sms(phone, body, purpose, p.id)
-
-
-def _phones_of_unit(session: Session, unit_id: int | None) -> list[str]:
-    if unit_id is None:
-        return []
-    return list(session.scalars(select(Person.phone).where(Person.unit_id == unit_id, Person.active.is_(True),
-                                                           Person.role.in_(("liaison", "head", "cadre")))))
 
 
 def tell_petitioner(ctx: Context, p: Petition, body: str, purpose: str, ask: dict | None = None) -> None:
