@@ -165,13 +165,103 @@ def sweep(now_text: str | None) -> None:
     from core.sweep import sweep as run_sweep
     from notifications.outbox import deliver
 
+    from core.evening_sweep import sweep_evenings
+    from core.evenings import EveningRules
+
     svc = build_services(_settings())
     now = _moment(now_text) or svc.clock.now()
     with transaction(svc.sessions) as s:
-        report = run_sweep(s, now, Rules.for_county(current_county(s)))
-    if report.messages:
-        deliver(svc.sessions, svc.sms, report.messages, now)
+        county = current_county(s)
+        report = run_sweep(s, now, Rules.for_county(county))
+    with transaction(svc.sessions) as s:
+        evenings = sweep_evenings(s, now, EveningRules.from_options(county.options))
+    for ids in (report.messages, evenings.messages):
+        if ids:
+            deliver(svc.sessions, svc.sms, ids, now)
     click.echo(report.summary())
+    click.echo(evenings.summary())
+
+
+@main.group()
+def evenings() -> None:
+    """七晚工作法: campaigns of seven evening home visits."""
+
+
+@evenings.command("campaign")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--now", "now_text", help="As of this moment (ISO 8601; default: now).")
+def evenings_campaign(path: str, now_text: str | None) -> None:
+    """Select the cases of a campaign file for 七晚 (name, first_evening, [[cases]] no / unit /
+    lead); each unit is asked to file its plan. Running it again changes nothing."""
+    import tomllib
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from bot.services import build_services
+    from core.db import transaction
+    from core.evenings import EveningError, active_plan, select_case
+    from core.models import OutboundMessage, Petition
+    from handlers.evenings import selection_notices
+    from handlers.officials import find_person, find_unit
+    from notifications.outbox import deliver
+
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise click.UsageError(f"{path}: {exc}") from None
+    name, first, rows = data.get("name"), data.get("first_evening"), data.get("cases")
+    if not isinstance(name, str) or not name.strip():
+        raise click.UsageError(f"{path}: name = \"…\" (the campaign's name) is required")
+    if first is not None and not isinstance(first, date):
+        raise click.UsageError(f"{path}: first_evening is a date like 2026-12-03")
+    if not isinstance(rows, list) or not rows:
+        raise click.UsageError(f"{path}: [[cases]] with no = \"LS-…\", unit = \"code\", lead = \"name\"")
+    svc = build_services(_settings())
+    now = _moment(now_text) or svc.clock.now()
+    ids: list[int] = []
+    problems: list[str] = []
+    selected = kept = 0
+    with transaction(svc.sessions) as s:
+        for i, row in enumerate(rows, 1):
+            no = str(row.get("no", "")).strip()
+            p = s.scalars(select(Petition).where(Petition.tracking_no == no).with_for_update()).first()
+            unit = find_unit(s, str(row.get("unit", "")))
+            lead = find_person(s, str(row["lead"]), roles=("leader", "head")) if row.get("lead") else None
+            if p is None or unit is None or (row.get("lead") and lead is None):
+                what = "case" if p is None else "unit" if unit is None else "lead"
+                problems.append(f"cases[{i}] {no}: unknown {what}")
+                continue
+            current = active_plan(s, p)
+            if current is not None and current.campaign == name:
+                kept += 1
+                continue
+            try:
+                plan = select_case(s, p, unit, lead, now, "campaign", campaign=name, first_evening=first)
+            except EveningError as exc:
+                problems.append(f"cases[{i}] {no}: {exc}")
+                continue
+            selected += 1
+            for to, body, purpose, pid in selection_notices(s, plan, lead):
+                ids.append(OutboundMessage.enqueue(s, "sms", to, body, purpose, now, pid))
+        if problems:
+            raise click.ClickException("nothing selected:\n" + "\n".join(problems))
+    if ids:
+        deliver(svc.sessions, svc.sms, ids, now)
+    click.echo(f"{name}: {selected} cases selected, {kept} already in the campaign; units asked to file their plans.")
+
+
+@evenings.command("report")
+@click.option("--campaign", help="One campaign's figures (default: every plan).")
+def evenings_report(campaign: str | None) -> None:
+    """Cases, evenings done and missed, resolved, 停访息诉率."""
+    from bot.services import build_services
+    from core.evenings import figures
+
+    svc = build_services(_settings())
+    with svc.sessions() as s:
+        click.echo(figures(s, campaign).render())
 
 
 @main.command()

@@ -407,13 +407,14 @@ def staff_phones(s: Session, p: Petition | None = None) -> list[str]:
         Person.role == "staff", Person.active.is_(True)).order_by(Person.id)) if pid not in barred]
 
 
-def unit_contacts(s: Session, p: Petition) -> list[str]:
-    """Who in the case's unit gets it: the liaison cadres, else the head and cadres — never a
-    person the petition accuses."""
-    if p.unit_id is None:
+def unit_contacts(s: Session, p: Petition, unit_id: int | None = None) -> list[str]:
+    """Who in the case's unit (or ``unit_id``) gets it: the liaison cadres, else the head and
+    cadres — never a person the petition accuses."""
+    unit_id = unit_id or p.unit_id
+    if unit_id is None:
         return []
     rows = list(s.execute(select(Person.id, Person.phone, Person.role).where(
-        Person.unit_id == p.unit_id, Person.active.is_(True)).order_by(Person.id)))
+        Person.unit_id == unit_id, Person.active.is_(True)).order_by(Person.id)))
     phones = {pid: phone for pid, phone, _ in rows}
     return [phones[pid] for pid in pick_contacts([(pid, role) for pid, _, role in rows], recused_people(s, p))]
 

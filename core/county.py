@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import County, Person, Township, Unit, Village
+from core.evenings import EveningRules
 from core.timelines import Policy
 from core.workdays import WorkCalendar
 from core.phones import InvalidPhone, normalize_phone
@@ -91,6 +92,10 @@ def parse_county_file(path: str | Path) -> dict:
         WorkCalendar.from_options(options)
     except (ValueError, TypeError) as exc:
         raise CountyFileError(f"county.calendar: dates are written 2027-01-01 ({exc})") from None
+    try:
+        EveningRules.from_options(options)
+    except (ValueError, TypeError) as exc:
+        raise CountyFileError(f"county.{exc}") from None
 
     townships = []
     seen = set()

@@ -5,12 +5,13 @@ Every schema change comes with an Alembic migration in core/migrations/versions.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -319,6 +320,88 @@ class ScoreEvent(Base):
     kind: Mapped[str] = mapped_column(String(24))      # late_accept | late_meet | late_reply | late_finish | …
     points: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# --- 七晚工作法: seven evening home visits (core.evenings) -------------------------------------
+
+class EveningPlan(Base):
+    """A task force's (工作专班) plan of seven consecutive evening home visits for one backlog case.
+
+    Status: ``selected`` (chosen by the bureau, the unit has not filed the plan yet) → ``filed``
+    (报备: members and first evening known; evenings run) → ``completed`` (seven valid evenings in a
+    row) → ``resolved`` (化解, 销号) | ``unresolved`` (未化解). 化解/未化解 may also come earlier.
+    """
+
+    __tablename__ = "evening_plan"
+    __table_args__ = (Index("ix_evening_plan_status", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    lead_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))   # 包案领导
+    campaign: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="selected")
+    selected_at: Mapped[datetime]
+    filed_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    first_evening: Mapped[date | None] = mapped_column(Date)
+    chain_start: Mapped[date | None] = mapped_column(Date)       # first evening of the current run
+    settled_through: Mapped[date | None] = mapped_column(Date)   # every evening up to this one is judged
+    in_a_row: Mapped[int] = mapped_column(default=0)             # valid evenings in the current run
+    evenings_done: Mapped[int] = mapped_column(default=0)        # valid evenings, all runs
+    evenings_missed: Mapped[int] = mapped_column(default=0)
+    restarts: Mapped[int] = mapped_column(default=0)
+    agreement: Mapped[bool] = mapped_column(Boolean, default=False)   # 息访息诉协议 signed
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(64))
+    petition: Mapped[Petition] = relationship()
+    unit: Mapped[Unit] = relationship()
+    members: Mapped[list[PlanMember]] = relationship(back_populates="plan", order_by="PlanMember.id")
+
+
+class PlanMember(Base):
+    """A member of a task force: a person of the directory, or a name and phone (五老人员, a village
+    party secretary). A directory member who leaves the unit or the directory stops being one."""
+
+    __tablename__ = "plan_member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("evening_plan.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))   # the person's unit when filed
+    name: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    label: Mapped[str | None] = mapped_column(String(16))               # 五老 / 村支书 / 包片干部 …
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_at: Mapped[datetime]
+    plan: Mapped[EveningPlan] = relationship(back_populates="members")
+    person: Mapped[Person | None] = relationship()
+
+
+class EveningVisit(Base):
+    """One evening of a plan: a visit (started, ended, confirmed) or a missed evening.
+
+    Status: ``open`` (started) → ``ended`` → judged ``counted`` | ``missed``; an evening nobody
+    started is a ``missed`` row with no times. One row per plan and evening (the unique key makes
+    the sweep idempotent); a visit after midnight belongs to the evening it started."""
+
+    __tablename__ = "evening_visit"
+    __table_args__ = (UniqueConstraint("plan_id", "evening", name="uq_evening_visit_once"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("evening_plan.id"))
+    evening: Mapped[date] = mapped_column(Date)
+    number: Mapped[int | None] = mapped_column()          # 第N晚 of the current run, when started
+    status: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime | None]
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("plan_member.id"))
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("plan_member.id"))
+    summary: Mapped[str | None] = mapped_column(Text)     # 纪要
+    location: Mapped[dict[str, Any] | None] = mapped_column()
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    petitioner_start: Mapped[bool | None] = mapped_column(Boolean)
+    petitioner_end: Mapped[bool | None] = mapped_column(Boolean)
+    excuse: Mapped[str | None] = mapped_column(Text)      # the bureau accepted why a confirmation is missing
+    reason: Mapped[str | None] = mapped_column(Text)      # why it did not count
+    judged_at: Mapped[datetime | None]
 
 
 class BindCode(Base):

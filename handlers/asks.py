@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from core import cases
 from core.models import Petition
-from handlers import commands, officials, texts
+from handlers import commands, evenings, officials, texts
 from handlers.context import Context, gist
 
 YES = {"1", "是", "是的", "见了", "已见面", "见面了"}
 NO = {"2", "否", "没有", "没见", "未见面", "没见面"}
+VISIT_YES = {"到了", "已到", "来了", "属实"}
 RATINGS = {"1": "satisfied", "满意": "satisfied", "2": "basic", "基本满意": "basic",
            "3": "unsatisfied", "不满意": "unsatisfied"}
 RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
@@ -31,6 +32,10 @@ def answer(ctx: Context, text: str) -> str | None:
     if not ask:
         return None
     word = text.strip().rstrip("。.!！")
+    if ask.get("kind") == "visit":   # 七晚: "工作专班是否已到您家？"
+        if word in YES or word in NO or word in VISIT_YES:
+            return evenings.answer(ctx, ask, word, word not in NO)
+        return texts.ANSWER_VISIT if word.isdigit() and len(word) == 1 else None
     p = ctx.session.get(Petition, ask.get("petition_id"))
     if p is None:
         ctx.set_state("idle", ask=None)

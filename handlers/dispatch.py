@@ -12,7 +12,7 @@ from core.county import current_county
 from core.models import County
 from core.places import Gazetteer
 from core.settings import Settings
-from handlers import asks, commands, intake, officials, texts
+from handlers import asks, commands, evenings, intake, officials, texts
 from handlers.context import Context, lock_conversation, md
 from handlers.message import Inbound, Outcome
 
@@ -26,9 +26,15 @@ def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazett
     conv = lock_conversation(session, msg.channel, msg.sender, msg.received_at)
     ctx = Context(session=session, county=county, gazetteer=gazetteer or Gazetteer.from_session(session),
                   settings=settings, msg=msg, conv=conv, now=msg.received_at)
-    person = officials.identify(session, msg.channel, msg.sender) if msg.kind in ("text", "voice") else None
+    person = officials.identify(session, msg.channel, msg.sender) if msg.kind in ("text", "voice", "location") \
+        else None
     if person is not None:
-        reply = texts.RATE_LIMITED if _rate_limited(ctx) else officials.handle(ctx, person, msg.text or "")
+        if _rate_limited(ctx):
+            reply = texts.RATE_LIMITED
+        elif msg.kind == "location":
+            reply = evenings.location(ctx, person)
+        else:
+            reply = officials.handle(ctx, person, msg.text or "")
     else:
         reply = _route(ctx)
     if conv.state in INTAKE_STATES and msg.inbound_id:
@@ -77,6 +83,8 @@ def _text(ctx: Context, text: str) -> str:
         return texts.TOO_LONG.format(limit=ctx.settings.max_content_chars)
     if text.startswith("绑定") and (bound := officials.try_bind(ctx, text)) is not None:
         return bound
+    if text.startswith(evenings.MEMBER_VERBS) and (visit := evenings.external_member(ctx, text)) is not None:
+        return visit
     if state in ("idle", "rate_why") and (answer := asks.answer(ctx, text)) is not None:
         return answer
     cmd = commands.parse(text)

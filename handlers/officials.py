@@ -25,7 +25,7 @@ from core.clock import SHANGHAI, month_day
 from core.models import BindCode, Person, Petition, PetitionEvent, Unit
 from core.phones import find_mobile
 from core.tracking import next_tracking_no, split_tracking_no
-from handlers import texts
+from handlers import evenings, texts
 from handlers.context import Context, gist, lock_conversation
 from handlers.extract import most_similar
 
@@ -45,6 +45,7 @@ VERBS = {
     "被反映": "recuse", "回避": "recuse",
     "包案": "lead",
     "复查答复": "answer_review", "复核答复": "answer_review",
+    **{word: "evening:" + verb for word, verb in evenings.VERBS.items()},   # 七晚工作法
 }
 STAFF_ONLY = {"assign", "approve", "register", "recuse", "lead", "answer_review"}
 VERB_RE = re.compile("^(" + "|".join(re.escape(v) for v in sorted(VERBS, key=len, reverse=True)) + r")\s*(.*)$", re.S)
@@ -53,9 +54,11 @@ BIND_TTL = timedelta(days=3)
 SMS_CADRE_LIMIT = 201   # three UCS-2 segments for notices to cadres (they need the details)
 
 HELP = ("可用指令：受理 编号 [简单/一般/复杂]｜见面 编号 [备注]｜答复 编号 内容｜办结 编号｜"
-        "延期 编号 天数 理由｜退回 编号 理由｜待办")
+        "延期 编号 天数 理由｜退回 编号 理由｜待办｜七晚：报备 编号 首晚 成员…｜开始 编号｜结束 编号 [纪要]")
 STAFF_HELP = HELP + ("｜登记 走访/来信 乡镇 姓名 电话 人数 内容｜交办 编号 单位｜被反映 编号 单位/人｜"
-                     "包案 编号 领导｜批准延期 编号｜复查答复 编号 内容")
+                     "包案 编号 领导｜批准延期 编号｜复查答复 编号 内容｜七晚 编号 单位 包案领导｜"
+                     "确认 编号 第N晚 理由｜化解/未化解 编号")
+LEADER_HELP = "可用指令：七晚（查看七晚进行情况）｜化解 编号｜未化解 编号 理由。每日访情将按时发送。"
 
 
 # --- who is writing ---------------------------------------------------------------------------
@@ -107,8 +110,10 @@ def handle(ctx: Context, person: Person, text: str) -> str:
         return _help(person)
     if verb == "next":
         return ctx.next_page()
+    if verb.startswith("evening:"):
+        return evenings.handle(ctx, person, verb.removeprefix("evening:"), word, rest)
     if person.role == "leader":
-        return "您好！领导的详情与批示指令将随每日访情提供。"
+        return LEADER_HELP
     if verb == "todo":
         return todo(ctx, person)
     if verb in STAFF_ONLY and person.role != "staff":
@@ -145,7 +150,7 @@ def warn_if_provisional(ctx: Context, p: Petition, was: bool) -> None:
 
 
 def _help(person: Person) -> str:
-    return STAFF_HELP if person.role == "staff" else HELP
+    return {"staff": STAFF_HELP, "leader": LEADER_HELP}.get(person.role, HELP)
 
 
 def do_accept(ctx, person, p, rules, actor, rest):

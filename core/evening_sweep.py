@@ -1,0 +1,139 @@
+"""The evening sweep of 七晚 plans, and who is told what when an evening is judged.
+
+Run with the deadline sweep (``xinfang sweep``; the scheduler of the notifications issue runs it
+every few minutes). For every filed plan it
+
+- judges the evenings whose time has come (``core.evenings.settle``): a missed evening tells the
+  task force, the unit head, the 包案 leader and the bureau, and says whether the count restarts;
+  seven valid evenings ask them for the outcome (化解 / 未化解);
+- before tonight's window (default 17:30) reminds the task force's members;
+- when nobody has started by the late-start time (default 20:00) tells the unit head.
+
+Each reminder is claimed under the ``reminder`` table's unique key (case, "evening", kind, the
+evening's start), each judged evening is a row under ``uq_evening_visit_once``: two sweeps at
+once send nothing twice. The plans are read in one statement with their members and open
+visits in two more; the work per plan is in memory (see bench/evenings.py).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from core.clock import local, month_day
+from core.evenings import UNJUDGED, EveningRules, Judged, current_members, settle
+from core.models import EveningPlan, EveningVisit, OutboundMessage, PlanMember
+from core.sweep import _claim, _Directory
+
+Notice = tuple[str, str, str, int]   # (phone, body, purpose, petition id)
+
+
+@dataclass
+class EveningSweepReport:
+    plans: int = 0
+    reminders: int = 0
+    late: int = 0
+    counted: int = 0
+    missed: int = 0
+    completed: int = 0
+    messages: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"七晚: {self.plans} plans, {self.reminders} evening reminders, {self.late} late starts, "
+                f"{self.counted} evenings counted, {self.missed} missed, {self.completed} completed")
+
+
+def _officials(plan: EveningPlan, directory: _Directory) -> list[str]:
+    """The unit head(s), the 包案 leader and the bureau's staff — none the case accuses."""
+    ids = list(directory.heads.get(plan.unit_id, []))
+    if plan.lead_person_id is not None and plan.lead_person_id in directory.phone:
+        ids.append(plan.lead_person_id)
+    ids += [i for i in directory.staff if i not in ids]
+    barred = directory.barred.get(plan.petition_id, ())
+    return [directory.phone[i] for i in ids if i not in barred]
+
+
+def _members(plan: EveningPlan) -> list[str]:
+    return [m.phone for m in current_members(plan)]
+
+
+def judged_notices(judged: list[Judged], rules: EveningRules, directory: _Directory) -> list[Notice]:
+    out: list[Notice] = []
+    for j in judged:
+        plan, no = j.plan, j.plan.petition.tracking_no
+        day = month_day(rules.opens(j.visit.evening))
+        if j.completed:
+            body = (f"【七晚】{no}已连续{rules.evenings}晚走访并计入。请报结果：化解 {no} [已签息访息诉协议]"
+                    f" 或 未化解 {no} 理由")
+            out += [(to, body, "evening_completed", plan.petition_id)
+                    for to in dict.fromkeys(_members(plan) + _officials(plan, directory))]
+        elif not j.counted:
+            if rules.on_miss == "restart":
+                after = f"须从下一晚起重新连续走访{rules.evenings}晚"
+            else:
+                after = f"继续走访，已计入{plan.in_a_row}晚"
+            points = f"，单位扣{-rules.missed_points}分" if rules.missed_points else ""
+            body = f"【七晚】{no}{day}（第{j.number}晚）未计入：{j.visit.reason}。{after}{points}。"
+            out += [(to, body, "evening_missed", plan.petition_id)
+                    for to in dict.fromkeys(_members(plan) + _officials(plan, directory))]
+    return out
+
+
+def sweep_evenings(s: Session, now: datetime, rules: EveningRules) -> EveningSweepReport:
+    report = EveningSweepReport()
+    plans = list(s.scalars(select(EveningPlan).where(EveningPlan.status == "filed").order_by(EveningPlan.id)
+                           .options(selectinload(EveningPlan.petition),
+                                    selectinload(EveningPlan.members).selectinload(PlanMember.person))
+                           .with_for_update(of=EveningPlan, skip_locked=True)))
+    report.plans = len(plans)
+    if not plans:
+        return report
+    visits: dict[int, dict] = defaultdict(dict)
+    for v in s.scalars(select(EveningVisit).where(EveningVisit.plan_id.in_([p.id for p in plans]),
+                                                  EveningVisit.status.in_(UNJUDGED))):
+        visits[v.plan_id][v.evening] = v
+    directory = _Directory(s)
+    directory.load_recusals(sorted(p.petition_id for p in plans if p.petition.accusation))
+    notices: list[Notice] = []
+    wanted = []
+    today = local(now).date()
+    for plan in plans:
+        judged = settle(s, plan, now, rules, visits[plan.id])
+        report.counted += sum(j.counted for j in judged)
+        report.missed += sum(not j.counted for j in judged)
+        report.completed += sum(j.completed for j in judged)
+        notices += judged_notices(judged, rules, directory)
+        if plan.status != "filed" or today < plan.first_evening or now >= rules.closes(today) \
+                or today in visits[plan.id]:
+            continue
+        if now >= rules.at(today, rules.remind_at):
+            wanted.append((plan.petition, "evening", "remind", rules.opens(today), plan))
+        if now >= rules.at(today, rules.late_start_at):
+            wanted.append((plan.petition, "evening", "late", rules.opens(today), plan))
+    claimed = _claim(s, [w[:4] for w in wanted], now)
+    for p, _, kind, _, plan in wanted:
+        if (p.id, "evening", kind) not in claimed:
+            continue
+        n = plan.in_a_row + 1
+        place = (p.township.name if p.township else "") + (p.village.name if p.village else "")
+        if kind == "remind":
+            report.reminders += 1
+            body = (f"【七晚】今晚第{n}晚：{p.tracking_no} {p.name} {place}。请{rules.window_start:%H:%M}后到达，"
+                    f"到后回复：开始 {p.tracking_no}")
+            notices += [(to, body, "evening_remind", p.id) for to in _members(plan)]
+        else:
+            report.late += 1
+            body = (f"【七晚】{p.tracking_no}今晚第{n}晚已过{rules.late_start_at:%H:%M}仍未开始走访，"
+                    f"请督促工作专班{rules.window_end:%H:%M}前开始。")
+            heads = [directory.phone[i] for i in directory.heads.get(plan.unit_id, [])
+                     if i not in directory.barred.get(p.id, ())]
+            notices += [(to, body, "evening_late", p.id) for to in heads]
+    if notices:
+        rows = [{"channel": "sms", "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
+                 "petition_id": pid} for to, body, purpose, pid in notices]
+        report.messages += list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows))
+    s.flush()
+    return report

@@ -1,0 +1,543 @@
+"""七晚工作法 — seven evening home visits for a backlog case (DOMAIN.md; seed 000, 鲁山县).
+
+The bureau selects a case and names the unit and the 包案 leader (``select_case``); the unit
+files the plan (报备): the task force's members and the first evening (``file_plan``). Then every
+evening a member reports the start of the visit and its end, and the petitioner is asked to
+confirm both. An evening counts when
+
+1. the visit started inside the evening window (default 18:00–22:00; a start outside it is
+   refused, so it changes nothing),
+2. it lasted at least the minimum (default 3 hours; a visit after midnight belongs to the
+   evening it started),
+3. the petitioner confirmed the start and the end — or the bureau accepted why not (``excuse``).
+
+Each evening is judged once (``settle``): an evening nobody started, when its window closes; a
+visit, at the judging time the next day (default 12:00, so a late-night end can still be
+confirmed in the morning). A missed evening is recorded for the unit's monthly score and, by the
+county's rule, restarts the count (default) or lets it continue. Seven valid evenings in a run
+complete the plan; 化解 (resolved, 销号) or 未化解 (not resolved) ends it, at any time.
+
+Numbers are the county's (``[county.seven_evenings]`` in the county file, see ``EveningRules``).
+No messages are sent from here: callers decide who is told (handlers.evenings, the sweep).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.cases import event, recused_people, recused_units
+from core.clock import SHANGHAI, local, month_day
+from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
+
+ACTIVE = ("selected", "filed", "completed")
+UNJUDGED = ("open", "ended")
+STATUS_WORDS = {"selected": "待报备", "filed": "走访中", "completed": "已满七晚，待定化解",
+                "resolved": "已化解", "unresolved": "未化解"}
+
+
+class EveningError(Exception):
+    """A step that is not allowed; the message is said to the person who asked, nothing changes."""
+
+
+# --- the county's rules -------------------------------------------------------------------------
+
+def _clock_time(text, key: str) -> time:
+    if isinstance(text, time):   # TOML's own local time (17:30:00)
+        return text
+    try:
+        h, m = str(text).split(":")
+        return time(int(h), int(m))
+    except (ValueError, TypeError):
+        raise ValueError(f"seven_evenings.{key}: a time like \"18:00\", got {text!r}") from None
+
+
+@dataclass(frozen=True)
+class EveningRules:
+    """``[county.seven_evenings]``: window = "18:00-22:00", min_hours = 3, remind_at = "17:30",
+    late_start_at = "20:00", judge_at = "12:00" (the next day), evenings = 7,
+    on_miss = "restart" | "continue", far_m = 500, missed_points = -2, resolved_points = 5."""
+
+    window_start: time = time(18, 0)
+    window_end: time = time(22, 0)
+    min_minutes: int = 180
+    remind_at: time = time(17, 30)
+    late_start_at: time = time(20, 0)
+    judge_at: time = time(12, 0)
+    evenings: int = 7
+    on_miss: str = "restart"
+    far_m: int = 500
+    missed_points: int = -2
+    resolved_points: int = 5
+
+    @classmethod
+    def from_options(cls, options: dict | None) -> EveningRules:
+        raw = dict((options or {}).get("seven_evenings") or {})
+        known = {"window", "min_hours", "remind_at", "late_start_at", "judge_at", "evenings", "on_miss", "far_m",
+                 "missed_points", "resolved_points"}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ValueError(f"seven_evenings: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        values: dict = {}
+        if "window" in raw:
+            parts = str(raw["window"]).replace("–", "-").split("-")
+            if len(parts) != 2:
+                raise ValueError(f"seven_evenings.window: like \"18:00-22:00\", got {raw['window']!r}")
+            values["window_start"], values["window_end"] = (_clock_time(x.strip(), "window") for x in parts)
+        for key in ("remind_at", "late_start_at", "judge_at"):
+            if key in raw:
+                values[key] = _clock_time(raw[key], key)
+        if "min_hours" in raw:
+            hours = raw["min_hours"]
+            if not isinstance(hours, (int, float)) or not 0.5 <= hours <= 10:
+                raise ValueError(f"seven_evenings.min_hours: hours between 0.5 and 10, got {hours!r}")
+            values["min_minutes"] = round(hours * 60)
+        for key, low, high in (("evenings", 1, 31), ("far_m", 50, 50_000), ("missed_points", -100, 0),
+                               ("resolved_points", 0, 100)):
+            if key in raw:
+                if not isinstance(raw[key], int) or isinstance(raw[key], bool) or not low <= raw[key] <= high:
+                    raise ValueError(f"seven_evenings.{key}: a whole number from {low} to {high}, got {raw[key]!r}")
+                values[key] = raw[key]
+        if "on_miss" in raw:
+            if raw["on_miss"] not in ("restart", "continue"):
+                raise ValueError(f"seven_evenings.on_miss: \"restart\" or \"continue\", got {raw['on_miss']!r}")
+            values["on_miss"] = raw["on_miss"]
+        rules = cls(**values)
+        if not rules.window_start < rules.window_end:
+            raise ValueError("seven_evenings.window: the start must come before the end, on the same day")
+        if not rules.remind_at <= rules.window_start <= rules.late_start_at < rules.window_end:
+            raise ValueError("seven_evenings: remind_at ≤ window start ≤ late_start_at < window end")
+        if not rules.judge_at < rules.window_start:
+            raise ValueError("seven_evenings.judge_at: must come before the next evening's window starts")
+        return rules
+
+    def describe(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    # --- moments of an evening ---------------------------------------------------------------
+
+    def at(self, day: date, t: time) -> datetime:
+        return datetime.combine(day, t, SHANGHAI)
+
+    def opens(self, day: date) -> datetime:
+        return self.at(day, self.window_start)
+
+    def closes(self, day: date) -> datetime:
+        return self.at(day, self.window_end)
+
+    def judged_by(self, day: date) -> datetime:
+        return self.at(day + timedelta(days=1), self.judge_at)
+
+    def evening_of(self, now: datetime) -> date | None:
+        """The evening a visit starting at ``now`` belongs to, or None outside the window."""
+        t = local(now)
+        return t.date() if self.window_start <= t.time() < self.window_end else None
+
+    @property
+    def window_text(self) -> str:
+        return f"{self.window_start:%H:%M}–{self.window_end:%H:%M}"
+
+    @property
+    def min_text(self) -> str:
+        return duration_text(timedelta(minutes=self.min_minutes))
+
+
+def duration_text(d: timedelta) -> str:
+    minutes = int(d.total_seconds() // 60)
+    h, m = divmod(minutes, 60)
+    return f"{h}小时{m}分" if h and m else (f"{h}小时" if h else f"{m}分钟")
+
+
+def hm(dt: datetime) -> str:
+    return f"{local(dt):%H:%M}"
+
+
+def distance_m(a: dict | None, b: dict | None) -> float | None:
+    """Metres between two WeChat locations ({"x": latitude, "y": longitude}), by haversine."""
+    try:
+        lat1, lng1, lat2, lng2 = (math.radians(float(v)) for v in (a["x"], a["y"], b["x"], b["y"]))
+    except (TypeError, KeyError, ValueError):
+        return None
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+# --- planning -----------------------------------------------------------------------------------
+
+def active_plan(s: Session, p: Petition, lock: bool = False) -> EveningPlan | None:
+    query = select(EveningPlan).where(EveningPlan.petition_id == p.id, EveningPlan.status.in_(ACTIVE))
+    if lock:
+        query = query.with_for_update()
+    return s.scalars(query.order_by(EveningPlan.id.desc())).first()
+
+
+def select_case(s: Session, p: Petition, unit: Unit, lead: Person | None, now: datetime, actor: str,
+                campaign: str | None = None, first_evening: date | None = None,
+                inbound_id: int | None = None) -> EveningPlan:
+    """The bureau picks a backlog case for 七晚 and names the unit (and the 包案 leader). The case
+    is flagged (挂牌) until it is resolved."""
+    if p.status in ("withdrawn", "rejected"):
+        raise EveningError(f"{p.tracking_no}已撤回或不予受理，不能列入七晚。")
+    current = active_plan(s, p)
+    if current is not None:
+        raise EveningError(f"{p.tracking_no}已有七晚工作计划（{STATUS_WORDS[current.status]}）。")
+    if unit.id in recused_units(s, p):
+        raise EveningError(f"{p.tracking_no}反映的涉及{unit.name}，不能由其组织七晚走访。")
+    if lead is not None:
+        if lead.role not in ("leader", "head"):
+            raise EveningError(f"{lead.name}不是县领导，包案领导请写县领导姓名。")
+        if lead.id in recused_people(s, p):
+            raise EveningError(f"{p.tracking_no}反映的涉及{lead.name}，不能由其包案。")
+    plan = EveningPlan(petition_id=p.id, unit_id=unit.id, lead_person_id=lead.id if lead else None,
+                       campaign=campaign, status="selected", selected_at=now, first_evening=first_evening,
+                       actor=actor, in_a_row=0, evenings_done=0, evenings_missed=0, restarts=0, agreement=False)
+    s.add(plan)
+    if lead is not None:
+        p.lead_person_id = lead.id
+    p.overdue = True   # 挂牌 until 化解 (销号)
+    event(s, p, now, "evening_selected", actor, f"七晚：{unit.name}" + (f"，包案{lead.name}" if lead else "")
+          + (f"，{campaign}" if campaign else ""), inbound_id)
+    s.flush()
+    return plan
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    name: str
+    phone: str
+    person: Person | None = None
+    label: str | None = None
+
+
+def file_plan(s: Session, plan: EveningPlan, members: list[MemberSpec], first: date, now: datetime,
+              rules: EveningRules, actor: str, inbound_id: int | None = None) -> None:
+    """报备: the task force and the first evening. Filed again before the first visit, it replaces
+    the members (the old rows stay, inactive)."""
+    p = plan.petition
+    if plan.status not in ("selected", "filed"):
+        raise EveningError(f"{p.tracking_no}的七晚工作{STATUS_WORDS[plan.status]}，不能重新报备。")
+    started = s.scalar(select(func.count()).select_from(EveningVisit).where(EveningVisit.plan_id == plan.id))
+    if started:
+        raise EveningError(f"{p.tracking_no}已开始走访，不能重新报备。")
+    today = local(now).date()
+    if first < today or (first == today and now >= rules.closes(today)):
+        raise EveningError(f"首晚不能早于今晚（{rules.window_text}之前报备），请写以后的日期。")
+    if first > today + timedelta(days=60):
+        raise EveningError("首晚请安排在60天以内。")
+    if not members:
+        raise EveningError("请写上工作专班成员。")
+    barred = recused_people(s, p)
+    for m in members:
+        if m.person is not None and m.person.id in barred:
+            raise EveningError(f"{p.tracking_no}反映的涉及{m.person.name}，其不能参加工作专班。")
+    for old in plan.members:
+        old.active = False
+    for m in members:
+        s.add(PlanMember(plan_id=plan.id, person_id=m.person.id if m.person else None,
+                         unit_id=m.person.unit_id if m.person else None, name=m.name[:32], phone=m.phone,
+                         label=m.label, active=True, added_at=now))
+    plan.status, plan.filed_at, plan.first_evening = "filed", now, first
+    plan.chain_start, plan.settled_through, plan.in_a_row = first, first - timedelta(days=1), 0
+    event(s, p, now, "evening_filed", actor,
+          f"七晚报备：首晚{month_day(rules.opens(first))}，成员" + "、".join(m.name for m in members), inbound_id)
+    s.flush()
+    s.expire(plan, ["members"])
+
+
+def current_members(plan: EveningPlan) -> list[PlanMember]:
+    return [m for m in plan.members if still_member(m)]
+
+
+def still_member(m: PlanMember) -> bool:
+    """Active on the plan and, for a person of the directory, still in the directory and the unit
+    they were in when the plan was filed."""
+    if not m.active:
+        return False
+    if m.person_id is None:
+        return True
+    return m.person is not None and m.person.active and m.person.unit_id == m.unit_id
+
+
+def member_for(plan: EveningPlan, person: Person | None, phone: str | None) -> tuple[PlanMember | None, bool]:
+    """The sender's membership of the plan, and whether they were a member who has since left."""
+    left = False
+    for m in plan.members:
+        if not m.active:
+            continue
+        mine = (person is not None and m.person_id == person.id) or \
+               (person is None and m.person_id is None and phone is not None and m.phone == phone)
+        if mine:
+            if still_member(m):
+                return m, False
+            left = True
+    return None, left
+
+
+# --- each evening -------------------------------------------------------------------------------
+
+@dataclass
+class Judged:
+    """An evening judged by ``settle``: counted or missed (and why), with what followed."""
+
+    plan: EveningPlan
+    visit: EveningVisit
+    number: int
+    counted: bool
+    restarted: bool = False
+    completed: bool = False
+
+
+def shortfalls(v: EveningVisit, rules: EveningRules) -> list[str]:
+    """Why a visit does not (yet) count; empty when it does."""
+    if v.started_at is None:
+        return ["未开始走访"]
+    out = []
+    if v.ended_at is None:
+        out.append("未报结束")
+    elif v.ended_at - v.started_at < timedelta(minutes=rules.min_minutes):
+        out.append(f"仅{duration_text(v.ended_at - v.started_at)}，不足{rules.min_text}")
+    if v.excuse is None:
+        if v.petitioner_start is not True:
+            out.append("信访人答复未到" if v.petitioner_start is False else "信访人未确认到达")
+        if v.petitioner_end is not True:
+            out.append("信访人答复未走访" if v.petitioner_end is False else "信访人未确认离开")
+    return out
+
+
+def settle(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules,
+           visits: dict[date, EveningVisit] | None = None) -> list[Judged]:
+    """Judge every evening of the plan whose time has come, in order: an evening with no start
+    when its window closes, a visit at the judging time the next day. Idempotent; the caller
+    holds the plan's row (or its petition's) locked."""
+    if plan.status != "filed" or plan.settled_through is None:
+        return []
+    if visits is None:
+        visits = {v.evening: v for v in s.scalars(select(EveningVisit).where(
+            EveningVisit.plan_id == plan.id, EveningVisit.evening > plan.settled_through))}
+    out: list[Judged] = []
+    day = plan.settled_through + timedelta(days=1)
+    while plan.status == "filed":
+        v = visits.get(day)
+        if v is None or v.started_at is None:
+            if rules.closes(day) > now:
+                break
+            if v is None:
+                v = EveningVisit(plan_id=plan.id, evening=day, status="missed")
+                s.add(v)
+            problems = ["未开始走访"]
+        else:
+            if rules.judged_by(day) > now:
+                break
+            problems = shortfalls(v, rules)
+        number = v.number or plan.in_a_row + 1
+        judged = Judged(plan, v, number, counted=not problems)
+        v.status, v.reason, v.judged_at = ("counted" if not problems else "missed"), "；".join(problems) or None, now
+        p = plan.petition
+        if judged.counted:
+            plan.in_a_row += 1
+            plan.evenings_done += 1
+            event(s, p, now, "evening_counted", "system", f"第{number}晚计入（{month_day(rules.opens(day))}）")
+            if plan.in_a_row >= rules.evenings:
+                plan.status, judged.completed = "completed", True
+                event(s, p, now, "evening_completed", "system", f"已连续{rules.evenings}晚走访")
+        else:
+            plan.evenings_missed += 1
+            if rules.on_miss == "restart":
+                judged.restarted = plan.in_a_row > 0
+                plan.restarts += 1 if judged.restarted else 0
+                plan.in_a_row, plan.chain_start = 0, day + timedelta(days=1)
+            event(s, p, now, "evening_missed", "system",
+                  f"{month_day(rules.opens(day))}第{number}晚未计入：{v.reason}")
+            if rules.missed_points:
+                s.add(ScoreEvent(unit_id=plan.unit_id, petition_id=p.id, at=now, kind="evening_missed",
+                                 points=rules.missed_points, note=f"{p.tracking_no}七晚第{number}晚未计入"))
+        plan.settled_through = day
+        out.append(judged)
+        day += timedelta(days=1)
+    return out
+
+
+def _plan_open_for_visits(plan: EveningPlan, rules: EveningRules) -> None:
+    no = plan.petition.tracking_no
+    if plan.status == "selected":
+        raise EveningError(f"{no}的七晚工作计划尚未报备，请先报备：报备 {no} 首晚日期 成员…")
+    if plan.status == "completed":
+        raise EveningError(f"{no}已连续走访{rules.evenings}晚。请回复：化解 {no} 或 未化解 {no} 理由")
+    if plan.status != "filed":
+        raise EveningError(f"{no}的七晚工作{STATUS_WORDS[plan.status]}。")
+
+
+def visit_on(s: Session, plan: EveningPlan, day: date) -> EveningVisit | None:
+    return s.scalars(select(EveningVisit).where(EveningVisit.plan_id == plan.id, EveningVisit.evening == day)).first()
+
+
+def start(s: Session, plan: EveningPlan, member: PlanMember, now: datetime, rules: EveningRules,
+          location: dict | None = None, inbound_id: int | None = None) -> EveningVisit:
+    """开始: the task force has arrived. Call ``settle`` first (so the number is right)."""
+    _plan_open_for_visits(plan, rules)
+    day = rules.evening_of(now)
+    no = plan.petition.tracking_no
+    if day is None:
+        if local(now).time() < rules.window_start:
+            raise EveningError(f"还未到晚间走访时段（{rules.window_text}），到达信访人家中后再回复：开始 {no}")
+        raise EveningError(f"今晚走访时段（{rules.window_text}）已过，本晚不能再开始。")
+    if day < plan.first_evening:
+        raise EveningError(f"{no}报备的首晚是{month_day(rules.opens(plan.first_evening))}，届时再回复：开始 {no}")
+    existing = visit_on(s, plan, day)
+    if existing is not None:
+        raise EveningError(f"{no}今晚的走访已于{hm(existing.started_at)}开始（第{existing.number}晚），"
+                           f"结束时回复：结束 {no} 纪要")
+    v = EveningVisit(plan_id=plan.id, evening=day, number=plan.in_a_row + 1, status="open", started_at=now,
+                     started_by=member.id)
+    if location:   # (a JSON None would be stored as JSON null, not SQL NULL)
+        v.location, v.distance_m = location, distance_m(location, plan.petition.location)
+    s.add(v)
+    event(s, plan.petition, now, "evening_started", f"member:{member.id}",
+          f"第{v.number}晚开始：{member.name}" + (f"，定位相距{v.distance_m:.0f}米" if v.distance_m is not None else ""),
+          inbound_id)
+    s.flush()
+    return v
+
+
+def open_visit(s: Session, plan: EveningPlan) -> EveningVisit | None:
+    return s.scalars(select(EveningVisit).where(EveningVisit.plan_id == plan.id,
+                                                EveningVisit.status.in_(UNJUDGED))
+                     .order_by(EveningVisit.evening.desc())).first()
+
+
+def end(s: Session, plan: EveningPlan, member: PlanMember, now: datetime, rules: EveningRules,
+        summary: str | None = None, inbound_id: int | None = None) -> EveningVisit:
+    """结束: the task force leaves. A member other than the one who started may end it (recorded).
+    An end too early may be followed by a later one the same night, which replaces it."""
+    no = plan.petition.tracking_no
+    if plan.status not in ("filed", "completed"):
+        _plan_open_for_visits(plan, rules)
+    v = open_visit(s, plan)
+    if v is None:
+        raise EveningError(f"{no}没有进行中的走访。到达后请先回复：开始 {no}")
+    if v.ended_at is not None and v.ended_at - v.started_at >= timedelta(minutes=rules.min_minutes):
+        raise EveningError(f"{no}第{v.number}晚已于{hm(v.ended_at)}结束（历时{duration_text(v.ended_at - v.started_at)}）。")
+    again = v.ended_at is not None
+    v.ended_at, v.ended_by, v.status = now, member.id, "ended"
+    if summary:
+        v.summary = summary[:2000]
+    by = "" if member.id == v.started_by else "（非开始人）"
+    event(s, plan.petition, now, "evening_ended", f"member:{member.id}",
+          f"第{v.number}晚{'再次报' if again else ''}结束：{member.name}{by}，历时{duration_text(now - v.started_at)}"
+          + (f"；纪要：{summary[:200]}" if summary else ""), inbound_id)
+    return v
+
+
+def answer(s: Session, v: EveningVisit, phase: str, yes: bool, now: datetime, actor: str,
+           inbound_id: int | None = None) -> None:
+    """The petitioner's answer to "工作专班是否已到您家" (phase start), "…是否已离开" (end), or
+    both at once when the start was not answered before the end."""
+    if v.status not in UNJUDGED:
+        raise EveningError("closed")
+    if phase in ("start", "both"):
+        v.petitioner_start = yes
+    if phase in ("end", "both"):
+        v.petitioner_end = yes
+    plan = s.get(EveningPlan, v.plan_id)
+    event(s, plan.petition, now, "evening_confirmed" if yes else "evening_denied", actor,
+          f"第{v.number}晚{'到达' if phase == 'start' else '离开' if phase == 'end' else '到达和离开'}："
+          f"{'是' if yes else '否'}", inbound_id)
+
+
+def excuse(s: Session, plan: EveningPlan, number: int, reason: str, now: datetime, actor: str,
+           inbound_id: int | None = None) -> EveningVisit:
+    """确认 编号 第N晚 理由: the bureau accepts why the petitioner's confirmation is missing."""
+    no = plan.petition.tracking_no
+    v = s.scalars(select(EveningVisit).where(EveningVisit.plan_id == plan.id, EveningVisit.number == number)
+                  .order_by(EveningVisit.evening.desc())).first()
+    if v is None or v.started_at is None:
+        raise EveningError(f"{no}没有第{number}晚的走访记录。")
+    if v.status not in UNJUDGED:
+        raise EveningError(f"{no}第{number}晚已于{month_day(v.judged_at)}{hm(v.judged_at)}判定"
+                           f"{'计入' if v.status == 'counted' else '未计入'}，不能再确认。")
+    if not reason.strip():
+        raise EveningError(f"请写明理由：确认 {no} 第{number}晚 理由")
+    v.excuse = reason.strip()[:500]
+    event(s, plan.petition, now, "evening_excused", actor, f"第{number}晚：{v.excuse}", inbound_id)
+    return v
+
+
+# --- outcome ------------------------------------------------------------------------------------
+
+def resolve(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules, actor: str, agreement: bool,
+            note: str | None, inbound_id: int | None = None) -> None:
+    """化解: the case is resolved (销号; a signed 息访息诉协议 noted); the unit earns the bonus."""
+    p = plan.petition
+    if plan.status not in ACTIVE:
+        raise EveningError(f"{p.tracking_no}的七晚工作{STATUS_WORDS[plan.status]}。")
+    plan.status, plan.ended_at, plan.agreement, plan.outcome_note = "resolved", now, agreement, note
+    p.overdue = False
+    if rules.resolved_points:
+        s.add(ScoreEvent(unit_id=plan.unit_id, petition_id=p.id, at=now, kind="evening_resolved",
+                         points=rules.resolved_points, note=f"{p.tracking_no}七晚化解"))
+    event(s, p, now, "evening_resolved", actor, "化解，销号" + ("，已签息访息诉协议" if agreement else "")
+          + (f"：{note}" if note else ""), inbound_id)
+
+
+def unresolved(s: Session, plan: EveningPlan, now: datetime, actor: str, reason: str,
+               inbound_id: int | None = None) -> None:
+    """未化解: the plan ends; the case stays flagged (挂牌)."""
+    p = plan.petition
+    if plan.status not in ACTIVE:
+        raise EveningError(f"{p.tracking_no}的七晚工作{STATUS_WORDS[plan.status]}。")
+    if not reason.strip():
+        raise EveningError(f"请写明未化解的理由：未化解 {p.tracking_no} 理由")
+    plan.status, plan.ended_at, plan.outcome_note = "unresolved", now, reason.strip()[:2000]
+    event(s, p, now, "evening_unresolved", actor, reason.strip()[:500], inbound_id)
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+@dataclass
+class Figures:
+    """A campaign's (or all plans') figures: cases, evenings done and missed, resolved, 停访息诉率."""
+
+    campaign: str | None
+    cases: int = 0
+    running: int = 0
+    evenings_done: int = 0
+    evenings_missed: int = 0
+    restarts: int = 0
+    resolved: int = 0
+    agreements: int = 0
+    unresolved: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """停访息诉率: resolved cases of those selected (the seed: 56 of 60, 93.3%)."""
+        return self.resolved / self.cases if self.cases else None
+
+    def render(self) -> str:
+        rate = f"{self.rate:.1%}" if self.rate is not None else "—"
+        return (f"七晚{('（' + self.campaign + '）') if self.campaign else ''}：{self.cases}件，进行中{self.running}件，"
+                f"走访计入{self.evenings_done}晚，未计入{self.evenings_missed}晚（重新计数{self.restarts}次），"
+                f"化解{self.resolved}件（签协议{self.agreements}件），未化解{self.unresolved}件，停访息诉率{rate}")
+
+
+def figures(s: Session, campaign: str | None = None) -> Figures:
+    query = select(EveningPlan.status, func.count(), func.sum(EveningPlan.evenings_done),
+                   func.sum(EveningPlan.evenings_missed), func.sum(EveningPlan.restarts),
+                   func.sum(func.cast(EveningPlan.agreement, type_=EveningPlan.in_a_row.type)))
+    if campaign:
+        query = query.where(EveningPlan.campaign == campaign)
+    out = Figures(campaign)
+    for status, n, done, missed, restarts, agreements in s.execute(query.group_by(EveningPlan.status)):
+        out.cases += n
+        out.evenings_done += done or 0
+        out.evenings_missed += missed or 0
+        out.restarts += restarts or 0
+        if status == "resolved":
+            out.resolved, out.agreements = n, agreements or 0
+        elif status == "unresolved":
+            out.unresolved = n
+        else:
+            out.running += n
+    return out

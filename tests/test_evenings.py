@@ -1,0 +1,430 @@
+"""七晚工作法 by message (issue 4): the bureau selects a case, the unit files the plan, members
+report each evening's start and end, the petitioner confirms both, the sweep judges each evening
+— through the signed webhooks with a settable clock."""
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, update
+
+from bot.cli import main
+from core.clock import SHANGHAI
+from core.county import CountyFileError, parse_county_file
+from core.evenings import EveningRules, figures
+from core.models import County, EveningPlan, EveningVisit, Person, PlanMember, ScoreEvent
+from tests.conftest import EXAMPLE, run_together
+from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, case, events, outbox
+from tests.test_case_paths import CITIZEN, HEAD, LEADER
+
+ELDER = "+8613912345600"       # 张老汉, 五老人员, not in the directory
+CADRE_OPENID = "o_demo_cadre_xiatang"   # 李建国's bound WeChat (examples/lushan.toml)
+MON = date(2026, 11, 23)
+
+
+def at(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=SHANGHAI)
+
+
+def registered(peer, clock, content="老宅拆迁补偿多年未落实，反复上访", phone="13812345678", who=CITIZEN) -> str:
+    """A case registered by staff (走访), assigned to 下汤镇."""
+    clock.set(at(MON, 9))
+    reply = peer.text_sms(STAFF, f"登记 走访 下汤镇林楼村 张三 {phone} 1 {content}")
+    return reply.split("：")[1].split("，")[0]
+
+
+def planned(peer, clock, no: str, members="李建国 王海燕 张老汉13912345600五老", first="11月23日") -> None:
+    clock.set(at(MON, 9, 30))
+    assert "已将" in peer.text_sms(STAFF, f"七晚 {no} 下汤镇人民政府 陈国栋")
+    reply = peer.text_sms(LIAISON, f"报备 {no} {first} {members}")
+    assert "已报备" in reply, reply
+
+
+def evening(peer, clock, no, day, start=(18, 30), end=(21, 45), member=LIAISON, petitioner=CITIZEN,
+            answers=("1", "1")) -> tuple[str, str]:
+    clock.set(at(day, *start))
+    started = peer.text_sms(member, f"开始 {no}")
+    if answers[0]:
+        peer.text_sms(petitioner, answers[0])
+    end_day = day + timedelta(days=1) if end[0] < start[0] else day
+    clock.set(at(end_day, *end))
+    ended = peer.text_sms(member, f"结束 {no} 与信访人谈心，解释政策")
+    if answers[1]:
+        peer.text_sms(petitioner, answers[1])
+    return started, ended
+
+
+def sweep_evenings_at(services, when):
+    from core.county import current_county
+    from core.db import transaction
+    from core.evening_sweep import sweep_evenings
+    from notifications.outbox import deliver
+    with transaction(services.sessions) as s:
+        report = sweep_evenings(s, when, EveningRules.from_options(current_county(s).options))
+    deliver(services.sessions, services.sms, report.messages, when)   # as `xinfang sweep` does
+    return report
+
+
+def plan_of(db, no) -> EveningPlan:
+    db.rollback()
+    return db.scalars(select(EveningPlan).where(EveningPlan.petition_id == case(db, no).id)).one()
+
+
+def visits(db, no) -> list[EveningVisit]:
+    plan = plan_of(db, no)
+    return list(db.scalars(select(EveningVisit).where(EveningVisit.plan_id == plan.id).order_by(EveningVisit.evening)))
+
+
+def texts_to(sms_out, phone) -> list[str]:
+    return [body for to, body in sms_out.sent if to == phone]
+
+
+def set_rules(db, services, **rules) -> None:
+    db.rollback()
+    county = db.scalars(select(County)).one()
+    county.options = {**county.options, "seven_evenings": rules}
+    db.commit()
+    services._gazetteer = None
+
+
+# --- the whole week -----------------------------------------------------------------------------
+
+def test_seven_good_evenings_then_resolved(peer, db, clock, services, sms_out):
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    p = case(db, no)
+    assert p.overdue and p.lead_person_id is not None      # 挂牌 until resolved; 陈国栋 owns the case
+    # the unit was asked to file, the leader told; filing confirmed to members, bureau and leader
+    assert any(f"报备 {no}" in b for b in texts_to(sms_out, LIAISON))
+    assert any("七晚包案" in b for b in texts_to(sms_out, LEADER))
+    for phone in (ELDER, HEAD):
+        assert any("【七晚报备】" in b and f"开始 {no}" in b for b in texts_to(sms_out, phone))
+    assert any("【七晚报备】" in b for b in texts_to(sms_out, STAFF))
+    assert sorted(m.name for m in plan_of(db, no).members) == ["张老汉", "李建国", "王海燕"]
+
+    for i in range(7):
+        day = MON + timedelta(days=i)
+        r = sweep_evenings_at(services, at(day, 17, 30))      # judges yesterday, reminds tonight
+        assert r.reminders == 1
+        assert any(f"今晚第{i + 1}晚" in b for b in texts_to(sms_out, ELDER))
+        started, ended = evening(peer, clock, no, day)
+        assert f"第{i + 1}晚开始（18:30）" in started, started
+        assert "历时3小时15分" in ended and "判定" in ended, ended
+        checks = [b for b in texts_to(sms_out, CITIZEN) if "是否" in b]
+        assert "工作专班是否已到您家？回复1是 2否" in checks[-2] and "结束今晚走访" in checks[-1]
+    r = sweep_evenings_at(services, at(MON + timedelta(days=7), 12))
+    assert r.counted == 1 and r.completed == 1
+    plan = plan_of(db, no)
+    assert (plan.status, plan.in_a_row, plan.evenings_done, plan.evenings_missed) == ("completed", 7, 7, 0)
+    assert any("已连续7晚" in b and f"化解 {no}" in b for b in texts_to(sms_out, LEADER))
+    # no evening reminder once the seven are done
+    assert sweep_evenings_at(services, at(MON + timedelta(days=7), 17, 30)).reminders == 0
+
+    clock.set(at(MON + timedelta(days=8), 10))
+    assert "由信访局、包案领导或责任单位主要负责人报告" in peer.text_sms(LIAISON, f"化解 {no}")   # a liaison may not
+    assert plan_of(db, no).status == "completed"
+    reply = peer.text_sms(STAFF, f"化解 {no} 已签息访息诉协议")
+    assert "销号" in reply and "加5分" in reply
+    plan, p = plan_of(db, no), case(db, no)
+    assert plan.status == "resolved" and plan.agreement and not p.overdue
+    assert [e for e in events(db, no) if e.startswith("evening_")].count("evening_counted") == 7
+    db.rollback()
+    assert db.scalars(select(ScoreEvent.points).where(ScoreEvent.kind == "evening_resolved")).all() == [5]
+    f = figures(db)
+    assert (f.cases, f.evenings_done, f.evenings_missed, f.resolved, f.agreements, f.rate) == (1, 7, 0, 1, 1, 1.0)
+
+
+def test_a_visit_of_2h50m_does_not_count_and_restarts_the_seven(peer, db, clock, services, sms_out):
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    # Monday: ended too early, then again later the same night: the later end stands
+    _, short = evening(peer, clock, no, MON, end=(21, 20), answers=("1", ""))
+    assert "已2小时50分，不足3小时本晚不计入" in short and f"再回复：结束 {no}" in short
+    clock.set(at(MON, 21, 35))
+    assert "历时3小时5分" in peer.text_sms(LIAISON, f"结束 {no}")
+    peer.text_sms(CITIZEN, "1")
+    # Tuesday: 2h50m and nobody ends it again
+    clock.set(at(MON + timedelta(days=1), 12))
+    _, short = evening(peer, clock, no, MON + timedelta(days=1), end=(21, 20), answers=("1", ""))
+    assert "不足3小时" in short
+    r = sweep_evenings_at(services, at(MON + timedelta(days=2), 12))
+    assert (r.counted, r.missed) == (0, 1)
+    tue = visits(db, no)[1]
+    assert tue.status == "missed" and "仅2小时50分，不足3小时" in tue.reason
+    plan = plan_of(db, no)
+    assert (plan.in_a_row, plan.evenings_done, plan.evenings_missed, plan.restarts) == (0, 1, 1, 1)
+    for phone in (HEAD, LEADER, STAFF, ELDER):
+        assert any("第2晚）未计入" in b and "重新连续走访7晚" in b for b in texts_to(sms_out, phone)), phone
+    db.rollback()
+    assert db.scalars(select(ScoreEvent.points).where(ScoreEvent.kind == "evening_missed")).all() == [-2]
+    # Wednesday is the first evening again
+    started, _ = evening(peer, clock, no, MON + timedelta(days=2))
+    assert "第1晚开始" in started
+
+
+def test_a_skipped_wednesday_breaks_the_chain(peer, db, clock, services, sms_out):
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    for i in range(2):
+        evening(peer, clock, no, MON + timedelta(days=i))
+    wed = MON + timedelta(days=2)
+    r = sweep_evenings_at(services, at(wed, 19, 59))   # Monday was judged when Tuesday started
+    assert (r.counted, r.reminders, r.late) == (1, 1, 0)
+    r = sweep_evenings_at(services, at(wed, 20, 0))
+    assert (r.counted, r.reminders, r.late) == (0, 0, 1)
+    assert any("仍未开始走访" in b for b in texts_to(sms_out, HEAD))
+    assert not any("仍未开始走访" in b for b in texts_to(sms_out, LIAISON))
+    assert sweep_evenings_at(services, at(wed, 20, 30)).late == 0          # told once
+    r = sweep_evenings_at(services, at(wed, 22, 0))
+    assert r.missed == 1
+    plan = plan_of(db, no)
+    assert (plan.in_a_row, plan.evenings_missed, plan.chain_start) == (0, 1, wed + timedelta(days=1))
+    assert visits(db, no)[2].reason == "未开始走访"
+    for phone in (HEAD, LEADER, STAFF):
+        assert any("第3晚）未计入：未开始走访" in b for b in texts_to(sms_out, phone))
+    # a start after the window is refused and changes nothing
+    clock.set(at(wed, 22, 10))
+    assert "已过" in peer.text_sms(LIAISON, f"开始 {no}")
+    started, _ = evening(peer, clock, no, wed + timedelta(days=1))
+    assert "第1晚开始" in started
+
+
+def test_continue_rule_keeps_the_count_after_a_miss(peer, db, clock, services):
+    set_rules(db, services, on_miss="continue", missed_points=-3)
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    evening(peer, clock, no, MON)
+    sweep_evenings_at(services, at(MON + timedelta(days=1), 22))          # Tuesday missed
+    started, _ = evening(peer, clock, no, MON + timedelta(days=2))
+    assert "第2晚开始" in started
+    db.rollback()
+    assert db.scalars(select(ScoreEvent.points).where(ScoreEvent.kind == "evening_missed")).all() == [-3]
+
+
+def test_petitioner_answering_no_needs_the_bureau(peer, db, clock, services, sms_out):
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    clock.set(at(MON, 18, 40))
+    peer.text_sms(LIAISON, f"开始 {no}")
+    assert "已告知县信访局核实" in peer.text_sms(CITIZEN, "2")
+    assert any("信访人答复“否”" in b and f"确认 {no} 第1晚" in b for b in texts_to(sms_out, STAFF))
+    clock.set(at(MON, 21, 50))
+    ended = peer.text_sms(LIAISON, f"结束 {no}")
+    assert "信访人尚未确认到达" in ended
+    peer.text_sms(CITIZEN, "1")
+    # the bureau checks by phone and accepts the reason; then the evening counts
+    clock.set(at(MON + timedelta(days=1), 9))
+    assert "没有第5晚" in peer.text_sms(STAFF, f"确认 {no} 第5晚 电话核实")
+    assert "仅限信访局" in peer.text_sms(LIAISON, f"确认 {no} 第1晚 电话核实")
+    assert "满足计入条件" in peer.text_sms(STAFF, f"确认 {no} 第1晚 信访人家属开门，本人误答，已电话核实")
+    assert sweep_evenings_at(services, at(MON + timedelta(days=1), 12)).counted == 1
+    # after judging, neither the bureau nor the petitioner changes that evening
+    clock.set(at(MON + timedelta(days=1), 13))
+    late = peer.text_sms(STAFF, f"确认 {no} 第1晚 再次")
+    assert "判定计入，不能再确认" in late
+    assert visits(db, no)[0].excuse.startswith("信访人家属开门")
+
+
+def test_a_visit_across_midnight_belongs_to_the_evening_it_started(peer, db, clock, services):
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    started, ended = evening(peer, clock, no, MON, start=(21, 30), end=(0, 45))
+    assert "第1晚开始" in started and "历时3小时15分" in ended
+    [v] = visits(db, no)
+    assert v.evening == MON and v.petitioner_start and v.petitioner_end
+    assert sweep_evenings_at(services, at(MON + timedelta(days=1), 12)).counted == 1
+    started, _ = evening(peer, clock, no, MON + timedelta(days=1))
+    assert "第2晚开始" in started
+
+
+def test_two_task_forces_on_the_same_night(peer, db, clock, services):
+    a = registered(peer, clock)
+    b = registered(peer, clock, content="林地承包合同纠纷多年，要求重新丈量", phone="13812340000",
+                   who="+8613812340000")
+    planned(peer, clock, a, members="李建国 张老汉13912345600五老")
+    clock.set(at(MON, 9, 40))
+    peer.text_sms(STAFF, f"七晚 {b} 下汤镇人民政府")
+    assert "已报备" in peer.text_sms(HEAD, f"报备 {b} 11月23日 王海燕 村支书刘六13912345601村支书")
+    clock.set(at(MON, 18, 30))
+    assert "您不是" in peer.text_sms(LIAISON, f"开始 {b}")     # a member of the other task force
+    evening(peer, clock, a, MON)
+    evening(peer, clock, b, MON, member=HEAD, petitioner="+8613812340000")
+    r = sweep_evenings_at(services, at(MON + timedelta(days=1), 12))
+    assert r.counted == 2
+    assert [plan_of(db, x).in_a_row for x in (a, b)] == [1, 1]
+    # the village secretary, outside the directory, reports by SMS from the number filed
+    clock.set(at(MON + timedelta(days=1), 18, 20))
+    assert "第2晚开始" in peer.text_sms("+8613912345601", f"开始 {b}")
+
+
+def test_a_member_who_leaves_the_unit_mid_plan(peer, db, clock, services, sms_out):
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    evening(peer, clock, no, MON)
+    db.rollback()
+    db.execute(update(Person).where(Person.phone == LIAISON).values(unit_id=None, role="cadre"))
+    db.commit()
+    before = len(texts_to(sms_out, LIAISON))
+    sweep_evenings_at(services, at(MON + timedelta(days=1), 17, 30))
+    assert len(texts_to(sms_out, LIAISON)) == before               # not reminded any more
+    clock.set(at(MON + timedelta(days=1), 18, 30))
+    assert "已不在" in peer.text_sms(LIAISON, f"开始 {no}")
+    assert "第2晚开始" in peer.text_sms(ELDER, f"开始 {no}")           # the others carry on
+
+
+# --- edge cases: clear replies, nothing changed --------------------------------------------------
+
+def test_edge_cases_change_nothing(peer, db, clock, services, sms_out):
+    no = registered(peer, clock)
+    clock.set(at(MON, 9, 20))
+    assert "没有七晚工作计划" in peer.text_sms(LIAISON, f"开始 {no}")
+    assert "仅限信访局" in peer.text_sms(LIAISON, f"七晚 {no} 下汤镇人民政府")
+    assert "没有找到单位" in peer.text_sms(STAFF, f"七晚 {no} 火星局")
+    assert "没有找到县领导" in peer.text_sms(STAFF, f"七晚 {no} 下汤镇人民政府 无名氏")
+    peer.text_sms(STAFF, f"七晚 {no} 下汤镇人民政府 陈国栋")
+    assert "已有七晚工作计划" in peer.text_sms(STAFF, f"七晚 {no} 下汤镇人民政府")
+    assert "尚未报备" in peer.text_sms(LIAISON, f"开始 {no}")
+    assert "由下汤镇人民政府或信访局提交" in peer.text_sms(OTHER_UNIT, f"报备 {no} 11月23日 赵志强")
+    assert "看不懂" in peer.text_sms(LIAISON, f"报备 {no} 某天 李建国")
+    assert "不在名录中" in peer.text_sms(LIAISON, f"报备 {no} 11月23日 李建国 查无此人")
+    assert "不是有效的手机号码" in peer.text_sms(LIAISON, f"报备 {no} 11月23日 张老汉10000000000")
+    assert "首晚不能早于今晚" in peer.text_sms(LIAISON, f"报备 {no} 11月20日 李建国")
+    assert plan_of(db, no).status == "selected"
+    assert "已报备" in peer.text_sms(LIAISON, f"报备 {no} 明晚 李建国 张老汉13912345600")
+    assert "已报备" in peer.text_sms(LIAISON, f"报备 {no} 今晚 李建国 张老汉13912345600")   # re-filed before any visit
+    assert plan_of(db, no).first_evening == MON
+    clock.set(at(MON, 17, 50))
+    assert "还未到晚间走访时段" in peer.text_sms(LIAISON, f"开始 {no}")
+    assert "没有进行中的走访" in peer.text_sms(LIAISON, f"结束 {no}")
+    assert "不是" in peer.text_sms(HEAD, f"开始 {no}")                  # the head is not in this task force
+    assert visits(db, no) == []
+    clock.set(at(MON, 18, 5))
+    assert "第1晚开始" in peer.text_sms(LIAISON, f"开始 {no}")
+    clock.set(at(MON, 18, 10))
+    assert "已于18:05开始（第1晚）" in peer.text_sms(ELDER, f"开始 {no}")
+    assert "不能重新报备" in peer.text_sms(LIAISON, f"报备 {no} 明晚 李建国")
+    clock.set(at(MON, 21, 30))
+    ended = peer.text_sms(ELDER, f"结束 {no} 谈到九点半")               # another member ends it: allowed, recorded
+    assert "历时3小时25分" in ended and "由您报结束" in ended
+    v = visits(db, no)[0]
+    assert v.ended_by != v.started_by and v.summary == "谈到九点半"
+    assert "已于21:30结束" in peer.text_sms(LIAISON, f"结束 {no}")
+    # the petitioner answers after the evening was judged: thanked, nothing changes
+    sweep_evenings_at(services, at(MON + timedelta(days=1), 12))
+    clock.set(at(MON + timedelta(days=1), 12, 30))
+    assert "确认已截止" in peer.text_sms(CITIZEN, "1")
+    v = visits(db, no)[0]
+    assert v.status == "missed" and v.petitioner_start is None and "信访人未确认到达" in v.reason
+
+
+def from_home(peer, db, clock, wechat, openid) -> str:
+    """A petition written on WeChat at home, with the location sent first; its number."""
+    clock.set(at(MON, 9))
+    peer.post_wechat(wechat.location(openid, peer.now_ts(), 33.7410, 112.9080, "下汤镇林楼村"))
+    peer.say(openid, "我是下汤镇林楼村的张三，老宅拆迁补偿多年未落实")
+    peer.say(openid, "13812345678")
+    return re.search(r"LS-\d{8}-\d{4}", peer.say(openid, "确认")).group(0)
+
+
+def test_a_far_wechat_location_is_flagged(peer, db, clock, services, sms_out, wechat):
+    no = from_home(peer, db, clock, wechat, "o_petitioner_home")
+    assert case(db, no).location
+    planned(peer, clock, no)
+    clock.set(at(MON, 18, 30))
+    # the cadre sends the WeChat location, then 开始 from WeChat: 2 km away
+    reply = peer.reply_of(peer.post_wechat(wechat.location(CADRE_OPENID, peer.now_ts(), 33.7590, 112.9080, "县城")))
+    assert "已收到定位" in reply
+    reply = peer.say(CADRE_OPENID, f"开始 {no}")
+    assert "第1晚开始" in reply and "相距约2.0公里" in reply
+    assert any("相距约2.0公里" in b for b in texts_to(sms_out, STAFF))
+    assert 1900 < visits(db, no)[0].distance_m < 2100
+    # the petitioner's phone is not verified: the check goes to their WeChat
+    [check] = [m for m in outbox(db, "evening_check")]
+    assert check.channel == "wechat" and check.to == "o_petitioner_home"
+    assert "感谢" in peer.say("o_petitioner_home", "1")
+    assert visits(db, no)[0].petitioner_start is True
+
+
+def test_location_after_start_near_home_is_attached(peer, db, clock, wechat):
+    no = from_home(peer, db, clock, wechat, "o_petitioner_near")
+    planned(peer, clock, no)
+    clock.set(at(MON, 18, 30))
+    peer.say(CADRE_OPENID, f"开始 {no}")
+    clock.set(at(MON, 18, 35))
+    reply = peer.reply_of(peer.post_wechat(wechat.location(CADRE_OPENID, peer.now_ts(), 33.7412, 112.9081, "林楼村")))
+    assert "已记录" in reply and "相距" not in reply
+    assert visits(db, no)[0].distance_m < 50
+
+
+# --- the sweep is safe to run twice at once ------------------------------------------------------
+
+def test_two_sweeps_at_once_remind_once(peer, db, clock, services, sms_out):
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    results = run_together(lambda i: sweep_evenings_at(services, at(MON, 17, 31)), 2)
+    assert sorted(r.reminders for r in results) == [0, 1]
+    assert len(outbox(db, "evening_remind")) == 3      # the three members, once each
+    results = run_together(lambda i: sweep_evenings_at(services, at(MON, 22, 1)), 2)
+    assert sum(r.missed for r in results) == 1
+    db.rollback()
+    assert len(db.scalars(select(ScoreEvent).where(ScoreEvent.kind == "evening_missed")).all()) == 1
+
+
+# --- campaigns and the county's rules -------------------------------------------------------------
+
+def test_campaign_file_selects_cases_once_and_reports(peer, db, clock, services, db_url, monkeypatch, tmp_path,
+                                                      sms_out):
+    a = registered(peer, clock)
+    b = registered(peer, clock, content="林地承包合同纠纷多年，要求重新丈量", phone="13812340000")
+    path = tmp_path / "winter.toml"
+    path.write_text(f'name = "冬季攻坚"\nfirst_evening = 2026-11-24\n'
+                    f'[[cases]]\nno = "{a}"\nunit = "xiatang"\nlead = "陈国栋"\n'
+                    f'[[cases]]\nno = "{b}"\nunit = "xiatang"\n', encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    runner = CliRunner()
+    now = at(MON, 10).isoformat()
+    out = runner.invoke(main, ["evenings", "campaign", str(path), "--now", now])
+    assert out.exit_code == 0, out.output
+    assert "2 cases selected" in out.output
+    again = runner.invoke(main, ["evenings", "campaign", str(path), "--now", now])
+    assert "0 cases selected, 2 already" in again.output
+    plan = plan_of(db, a)
+    assert (plan.campaign, plan.first_evening, plan.status) == ("冬季攻坚", date(2026, 11, 24), "selected")
+    # the unit files with the campaign's first evening
+    clock.set(at(MON, 11))
+    assert "11月24日起连续7晚" in peer.text_sms(LIAISON, f"报备 {a} 李建国 张老汉13912345600")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[cases]]\nno = "LS-20990101-0001"\nunit = "xiatang"\n', encoding="utf-8")
+    out = runner.invoke(main, ["evenings", "campaign", str(bad)])
+    assert out.exit_code != 0 and "unknown case" in out.output
+    clock.set(at(MON, 12))
+    peer.text_sms(STAFF, f"未化解 {b} 信访人拒绝沟通")
+    report = runner.invoke(main, ["evenings", "report", "--campaign", "冬季攻坚"])
+    assert "七晚（冬季攻坚）：2件，进行中1件" in report.output and "未化解1件" in report.output
+    assert "停访息诉率0.0%" in report.output
+    assert case(db, b).overdue          # 未化解 keeps the flag
+
+
+@pytest.mark.parametrize("table, message", [
+    ('window = "22:00-18:00"', "start must come before"),
+    ('min_hours = 0', "min_hours"),
+    ('on_miss = "forgive"', "on_miss"),
+    ('evenings = 0', "evenings"),
+    ('bedtime = "21:00"', "unknown setting bedtime"),
+    ('judge_at = "19:00"', "judge_at"),
+])
+def test_county_file_rules_are_checked(tmp_path, table, message):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("[[county.routes]]", f"[county.seven_evenings]\n{table}\n\n"
+                                                        "[[county.routes]]", 1)
+    path = tmp_path / "county.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CountyFileError, match=message):
+        parse_county_file(path)
+
+
+def test_rules_defaults_and_moments():
+    r = EveningRules.from_options({"seven_evenings": {"window": "18:30-22:30", "min_hours": 2.5}})
+    assert (r.min_minutes, r.window_text, r.min_text) == (150, "18:30–22:30", "2小时30分")
+    assert r.evening_of(at(MON, 18, 29)) is None and r.evening_of(at(MON, 22, 29)) == MON
+    assert r.judged_by(MON) == at(MON + timedelta(days=1), 12)
+    assert EveningRules.from_options({}) == EveningRules()
