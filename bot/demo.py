@@ -152,4 +152,42 @@ def run_demo(database_url: str, echo=print) -> None:
     with services.sessions() as s:
         day = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
         echo(render(measure(s, day, day + timedelta(days=1), clock.now())))
+    echo("\n=== 七晚工作法：信访局选案，尧山镇报备工作专班，当晚开始、结束，信访人短信确认 ===")
+    from core.clock import SHANGHAI
+    from core.evenings import EveningRules, figures
+    from core.evening_sweep import sweep_evenings
+    from core.db import transaction
+    from core.county import current_county
+    from notifications.outbox import deliver
+    tomorrow = clock.now().astimezone(SHANGHAI).date() + timedelta(days=1)
+
+    def at(hh: int, mm: int = 0, days: int = 0):
+        from datetime import datetime
+        d = tomorrow + timedelta(days=days)
+        return datetime(d.year, d.month, d.day, hh, mm, tzinfo=SHANGHAI)
+
+    liaison, wangwu = "+8613700000021", "+8613912340000"
+    clock.set(at(9))
+    sms_say(staff, f"七晚 {group} 尧山镇人民政府 陈国栋")
+    outbound()
+    sms_say(liaison, f"报备 {group} 今晚 赵志强 老支书刘六13912340001村支书")
+    outbound()
+    clock.set(at(18, 40))
+    sms_say(liaison, f"开始 {group}")
+    outbound()
+    sms_say(wangwu, "1")
+    clock.set(at(21, 0))
+    sms_say(liaison, f"结束 {group}")
+    clock.set(at(21, 50))
+    sms_say("+8613912340001", f"结束 {group} 讲解地灾搬迁政策，商定明晚请国土所技术员同来")
+    outbound()
+    sms_say(wangwu, "1")
+    with transaction(services.sessions) as s:
+        report = sweep_evenings(s, at(12, 0, days=1), EveningRules.from_options(current_county(s).options))
+    deliver(services.sessions, sms, report.messages, at(12, 0, days=1))
+    echo(f"\n[次日12:00 七晚巡检] {report.summary()}")
+    clock.set(at(12, 5, days=1))
+    sms_say(staff, "七晚")
+    with services.sessions() as s:
+        echo(figures(s).render())
     echo("\n演示结束。受理编号：" + ", ".join([number, number2, group, number3]))

@@ -63,7 +63,9 @@ def handle(ctx: Context, person: Person | None, verb: str, word: str, rest: str)
         plan = active_plan(s, p, lock=True)
         if plan is None:
             return f"事项{number}没有七晚工作计划。"
-        _tell(ctx, judged_notices(settle(s, plan, ctx.now, rules), rules, _directory(ctx, p)))
+        judged = settle(s, plan, ctx.now, rules)   # evenings the sweep has not judged yet
+        if judged:
+            _tell(ctx, judged_notices(judged, rules, _directory(ctx, p)))
         actor = f"{person.role}:{person.id}" if person else f"member:{ctx.msg.sender[-4:]}"
         if verb == "file":
             return _file(ctx, person, plan, rules, after, actor)
@@ -387,8 +389,6 @@ def tonight(ctx: Context, person: Person | None, rules: EveningRules) -> str:
              .where(EveningPlan.status.in_(ev.ACTIVE), not_recused(person)).order_by(EveningPlan.id).limit(300))
     if person.role == "head":
         query = query.where(EveningPlan.unit_id == person.unit_id)
-    elif person.role == "leader":
-        query = query.where(EveningPlan.lead_person_id == person.id) if _leads_any(s, person) else query
     plans = list(s.scalars(query))
     if not plans:
         return "目前没有进行中的七晚工作。"
@@ -412,10 +412,6 @@ def tonight(ctx: Context, person: Person | None, rules: EveningRules) -> str:
             state = f"今晚第{v.number}晚{hm(v.started_at)}–{hm(v.ended_at)}"
         items.append(f"{i}. {plan.petition.tracking_no} {plan.unit.name} {state}，已计入{plan.in_a_row}晚")
     return ctx.paginate([f"七晚进行中{len(plans)}件："], items)
-
-
-def _leads_any(s: Session, person: Person) -> bool:
-    return s.scalar(select(EveningPlan.id).where(EveningPlan.lead_person_id == person.id).limit(1)) is not None
 
 
 def external_member(ctx: Context, text: str) -> str | None:

@@ -249,6 +249,11 @@ def test_two_task_forces_on_the_same_night(peer, db, clock, services):
     assert "您不是" in peer.text_sms(LIAISON, f"开始 {b}")     # a member of the other task force
     evening(peer, clock, a, MON)
     evening(peer, clock, b, MON, member=HEAD, petitioner="+8613812340000")
+    # what is under way tonight, for the bureau and the leaders
+    listing = peer.text_sms(STAFF, "七晚")
+    assert "七晚进行中2件" in listing and a in listing and b in listing and "今晚第1晚18:30–21:45" in listing
+    assert "七晚进行中2件" in peer.text_sms(LEADER, "七晚")
+    assert "仅限" in peer.text_sms(LIAISON, "七晚")
     r = sweep_evenings_at(services, at(MON + timedelta(days=1), 12))
     assert r.counted == 2
     assert [plan_of(db, x).in_a_row for x in (a, b)] == [1, 1]
