@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from core.clock import local, month_day
 from core.evenings import UNJUDGED, EveningRules, Judged, current_members, settle
-from core.models import EveningPlan, EveningVisit, OutboundMessage, PlanMember
+from core.models import EveningPlan, EveningVisit, OutboundMessage, Petition, PlanMember
 from core.sweep import _claim, _Directory
 
 Notice = tuple[str, str, str, int]   # (phone, body, purpose, petition id)
@@ -84,10 +84,13 @@ def judged_notices(judged: list[Judged], rules: EveningRules, directory: _Direct
 
 def sweep_evenings(s: Session, now: datetime, rules: EveningRules) -> EveningSweepReport:
     report = EveningSweepReport()
-    plans = list(s.scalars(select(EveningPlan).where(EveningPlan.status == "filed").order_by(EveningPlan.id)
-                           .options(selectinload(EveningPlan.petition),
+    # the plan and its case are locked together, skipping any a command holds: a command locks the
+    # case first, then the plan, so neither can wait for the other
+    plans = list(s.scalars(select(EveningPlan).join(Petition, Petition.id == EveningPlan.petition_id)
+                           .where(EveningPlan.status == "filed").order_by(EveningPlan.id)
+                           .options(contains_eager(EveningPlan.petition),
                                     selectinload(EveningPlan.members).selectinload(PlanMember.person))
-                           .with_for_update(of=EveningPlan, skip_locked=True)))
+                           .with_for_update(of=[EveningPlan, Petition], skip_locked=True)))
     report.plans = len(plans)
     if not plans:
         return report
