@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from core.cases import event, recused_people, recused_units
@@ -525,7 +525,7 @@ class Figures:
 def figures(s: Session, campaign: str | None = None) -> Figures:
     query = select(EveningPlan.status, func.count(), func.sum(EveningPlan.evenings_done),
                    func.sum(EveningPlan.evenings_missed), func.sum(EveningPlan.restarts),
-                   func.sum(func.cast(EveningPlan.agreement, type_=EveningPlan.in_a_row.type)))
+                   func.sum(cast(EveningPlan.agreement, Integer)))
     if campaign:
         query = query.where(EveningPlan.campaign == campaign)
     out = Figures(campaign)

@@ -353,7 +353,7 @@ def _excuse(ctx: Context, plan: EveningPlan, rules: EveningRules, after: str, ac
     if not m:
         return f"格式：确认 {no} 第N晚 理由，例如：确认 {no} 第3晚 信访人手机没电，已电话核实"
     v = ev.excuse(ctx.session, plan, int(m.group(1)), m.group(2), ctx.now, actor, ctx.msg.inbound_id)
-    left = [x for x in ev.shortfalls(v, rules)]
+    left = ev.shortfalls(v, rules)
     return f"已确认{no}第{v.number}晚：{gist(v.excuse, 30)}。" + (f"尚缺：{'；'.join(left)}。" if left else "满足计入条件。")
 
 
