@@ -24,6 +24,7 @@ from core.db import transaction, upsert
 from core.models import InboundMessage
 from core.phones import mask_phone
 from handlers import texts
+from handlers.asks import record as record_asks
 from handlers.dispatch import handle
 from handlers.message import Inbound
 from notifications.outbox import deliver
@@ -64,7 +65,7 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     try:
         with transaction(svc.sessions) as s:
             if svc.before_handle:
-                svc.before_handle(msg)
+                svc.before_handle(msg, s)
             county, gazetteer = svc.county(s)
             outcome = handle(s, msg, svc.settings, gazetteer, county)
             s.connection().execute(_FINISH, dict(
@@ -76,6 +77,12 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
                 status="failed", reply=texts.SORRY, error=traceback.format_exc()[-4000:]))
         return Received(texts.SORRY, inbound_id=inbound_id)
 
+    if outcome.asks:   # before delivery: an answer must find its question
+        try:
+            with transaction(svc.sessions) as s:
+                record_asks(s, outcome.asks, now)
+        except Exception:
+            log.exception("recording the questions of inbound %s failed", inbound_id)
     if outcome.outbox_ids:
         deliver(svc.sessions, svc.sms, outcome.outbox_ids, now)
     return Received(outcome.reply, inbound_id=inbound_id)

@@ -30,7 +30,7 @@ class Services:
     sms: SmsBackend
     # how long a retry waits for the first delivery of the same message to finish (seconds)
     retry_wait: float = 4.0
-    # test hook: called inside the handling transaction, before the handler runs
+    # test hook: called with (message, session) inside the handling transaction, before the handler
     before_handle: Callable | None = None
     gazetteer_ttl: float = 60.0
     _gazetteer: tuple[float, tuple[County, Gazetteer]] | None = field(default=None, repr=False)

@@ -34,6 +34,7 @@ class Context:
     outbox_ids: list[int] = field(default_factory=list)
     petition_id: int | None = None
     notes: list[str] = field(default_factory=list)  # said before the reply (e.g. "draft expired")
+    asks: list[tuple[str, str, dict]] = field(default_factory=list)   # see ask()
 
     @property
     def channel(self) -> str:
@@ -129,6 +130,13 @@ class Context:
     def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
         """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit."""
         self.outbox_ids.append(OutboundMessage.enqueue(self.session, channel, to, body, purpose, self.now, petition_id))
+
+    def ask(self, channel: str, to: str, ask: dict) -> None:
+        """Put a question to someone else (the petitioner: "回复1是 2否"): their next answer is read
+        against it. Recorded on their conversation after this transaction commits, never inside
+        it: this transaction may hold a case's row, and a transaction answering an earlier
+        question holds that conversation first and then wants the case — the two would deadlock."""
+        self.asks.append((channel, to, ask))
 
     # --- whose petitions ------------------------------------------------------------------------
 

@@ -42,7 +42,8 @@ def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazett
         ids.append(msg.inbound_id)
         ctx.set_state(conv.state, inbound_ids=ids[-500:])
     conv.updated_at = ctx.now
-    return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id)
+    return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id,
+                   asks=ctx.asks)
 
 
 def _route(ctx: Context) -> str:

@@ -30,7 +30,7 @@ from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember
 from core.phones import find_mobile
 from core.sweep import _Directory
 from core.tracking import split_tracking_no
-from handlers.context import Context, gist, lock_conversation
+from handlers.context import Context, gist
 
 VERBS = {"七晚": "select", "报备": "file", "开始": "start", "结束": "end", "确认": "excuse",
          "化解": "resolve", "未化解": "unresolved"}
@@ -299,9 +299,7 @@ def _ask_petitioner(ctx: Context, plan: EveningPlan, v: EveningVisit, phase: str
     if not to:
         return
     ctx.queue(channel, to, body, "evening_check", p.id)
-    conv = lock_conversation(ctx.session, channel, to, ctx.now)
-    conv.data = {**(conv.data or {}), "ask": {"kind": "visit", "visit_id": v.id, "phase": phase,
-                                              "petition_id": p.id}}
+    ctx.ask(channel, to, {"kind": "visit", "visit_id": v.id, "phase": phase, "petition_id": p.id})
 
 
 def location(ctx: Context, person: Person) -> str:
@@ -329,12 +327,14 @@ def location(ctx: Context, person: Person) -> str:
 def answer(ctx: Context, ask: dict, word: str, yes: bool) -> str:
     """The petitioner's 1/2 to an evening check."""
     s = ctx.session
-    v = s.get(EveningVisit, ask.get("visit_id"))
     ctx.set_state("idle", ask=None)
+    # the case's row first, as every command on it does, then the visit: one order, no deadlock
+    p = s.scalars(select(Petition).where(Petition.id == ask.get("petition_id")).with_for_update()).first()
+    v = s.get(EveningVisit, ask.get("visit_id")) if p is not None else None
     if v is None:
         return "感谢您的答复。"
     plan = s.get(EveningPlan, v.plan_id)
-    no = plan.petition.tracking_no
+    no = p.tracking_no
     try:
         ev.answer(s, v, ask.get("phase", "start"), yes, ctx.now, f"{ctx.channel}:citizen", ctx.msg.inbound_id)
     except EveningError:

@@ -33,3 +33,6 @@ class Outcome:
     reply: str
     outbox_ids: list[int] = field(default_factory=list)
     petition_id: int | None = None
+    # questions put to someone else (channel, recipient, ask), recorded on their conversation
+    # after this transaction commits (handlers.asks.record)
+    asks: list[tuple[str, str, dict]] = field(default_factory=list)

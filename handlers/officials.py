@@ -26,7 +26,7 @@ from core.models import BindCode, Person, Petition, PetitionEvent, Unit
 from core.phones import find_mobile
 from core.tracking import next_tracking_no, split_tracking_no
 from handlers import evenings, texts
-from handlers.context import Context, gist, lock_conversation
+from handlers.context import Context, gist
 from handlers.extract import most_similar
 
 VERBS = {
@@ -402,8 +402,7 @@ def tell_petitioner(ctx: Context, p: Petition, body: str, purpose: str, ask: dic
         return
     ctx.queue(channel, to, body, purpose, p.id)
     if ask is not None:
-        conv = lock_conversation(ctx.session, channel, to, ctx.now)
-        conv.data = {**(conv.data or {}), "ask": ask}
+        ctx.ask(channel, to, ask)
 
 
 def find_unit(session: Session, text: str) -> Unit | None:

@@ -267,7 +267,7 @@ def test_flood_limit_keeps_messages_but_does_not_act(peer, clock, db):
 
 
 def test_handler_failure_keeps_the_message_and_apologises(peer, services, db):
-    def boom(msg):
+    def boom(msg, _session):
         raise RuntimeError("database fell over")
     services.before_handle = boom
     reply = peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")

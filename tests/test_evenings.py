@@ -2,6 +2,7 @@
 report each evening's start and end, the petitioner confirms both, the sweep judges each evening
 — through the signed webhooks with a settable clock."""
 import re
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from bot.cli import main
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
 from core.evenings import EveningRules, figures
-from core.models import County, EveningPlan, EveningVisit, Person, PlanMember, ScoreEvent
+from core.models import Conversation, County, EveningPlan, EveningVisit, Person, Petition, ScoreEvent
 from tests.conftest import EXAMPLE, run_together
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, case, events, outbox
 from tests.test_case_paths import CITIZEN, HEAD, LEADER
@@ -373,6 +374,36 @@ def test_two_sweeps_at_once_remind_once(peer, db, clock, services, sms_out):
     assert sum(r.missed for r in results) == 1
     db.rollback()
     assert len(db.scalars(select(ScoreEvent).where(ScoreEvent.kind == "evening_missed")).all()) == 1
+
+
+def test_a_petitioner_answering_while_a_member_ends_does_not_deadlock(peer, db, clock, services, db_url):
+    """The answer locks the petitioner's conversation, then the case; the member's 结束 locks the
+    case, and asks the petitioner — recorded on their conversation only after its commit."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time: the two transactions cannot interleave")
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    clock.set(at(MON, 18, 30))
+    peer.text_sms(LIAISON, f"开始 {no}")
+    clock.set(at(MON, 21, 45))
+    both_in = threading.Barrier(2, timeout=10)
+
+    def hold(msg, s):   # each takes its first lock, then both go on at once
+        if msg.sender == CITIZEN:
+            s.execute(select(Conversation).where(Conversation.channel == "sms", Conversation.sender == CITIZEN)
+                      .with_for_update())
+        else:
+            s.execute(select(Petition).where(Petition.tracking_no == no).with_for_update())
+        both_in.wait()
+    services.before_handle = hold
+    replies = run_together(lambda i: peer.text_sms(*((CITIZEN, "1") if i == 0 else (LIAISON, f"结束 {no}"))), 2)
+    services.before_handle = None
+    assert replies[0] == "感谢您的确认！" and "历时3小时15分" in replies[1], replies
+    v = visits(db, no)[0]
+    assert v.petitioner_start is True and v.ended_at is not None
+    # the end's question was recorded after both: the next 1 confirms the end
+    assert "感谢" in peer.text_sms(CITIZEN, "1")
+    assert visits(db, no)[0].petitioner_end is True
 
 
 # --- campaigns and the county's rules -------------------------------------------------------------

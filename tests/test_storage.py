@@ -78,7 +78,7 @@ def test_no_phone_number_in_logs_during_a_conversation(peer, services, caplog):
     caplog.handler.addFilter(handler_filter)
     caplog.set_level(logging.DEBUG)
 
-    def boom(msg):
+    def boom(msg, _session):
         if msg.text == "13812345678":
             logging.getLogger("test").error("handling %s from %s", msg.text, "+8613812345678")
             raise RuntimeError(f"cannot handle {msg.text}")

@@ -139,7 +139,7 @@ def test_retry_arriving_while_the_first_is_still_handled(peer, wechat, services,
     xml = wechat.text(ZS, "确认", peer.now_ts())
     entered, release = threading.Event(), threading.Event()
 
-    def hold(msg):
+    def hold(msg, _session):
         if msg.text == "确认" and not entered.is_set():
             entered.set()
             release.wait(5)
