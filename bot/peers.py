@@ -233,3 +233,75 @@ class PeerClient:
 
     def text_sms(self, sender: str, body: str) -> str:
         return self.twiml_text(self.post_sms(sender, body))
+
+
+class TwilioApiStub:
+    """A stand-in for Twilio's Messages API on loopback, for the real ``twilio`` client: it checks
+    the Basic auth, records each message, and answers what the test scripts — ``"ok"`` (201 with
+    an ``SM…`` sid), an HTTP status with Twilio's error body (``(429, 20429)``, ``(500, None)``,
+    ``(400, 21211)``), or ``"hang"`` (no answer until the client gives up). Unscripted requests
+    get ``"ok"``."""
+
+    def __init__(self, account_sid: str = "AC" + "1" * 32, auth_token: str = "stub-token"):
+        import threading
+        from collections import deque
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs
+
+        self.account_sid, self.auth_token = account_sid, auth_token
+        self.script: deque = deque()
+        self.received: list[dict] = []
+        self.release = threading.Event()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8")).items()}
+                expected = "Basic " + base64.b64encode(f"{stub.account_sid}:{stub.auth_token}".encode()).decode()
+                if self.headers.get("Authorization") != expected:
+                    return self._json(401, {"code": 20003, "message": "Authenticate", "status": 401})
+                if not self.path.endswith(f"/Accounts/{stub.account_sid}/Messages.json"):
+                    return self._json(404, {"code": 20404, "message": "Not found", "status": 404})
+                what = stub.script.popleft() if stub.script else "ok"
+                if what == "hang":
+                    stub.release.wait(10)
+                    return None
+                if what == "ok":
+                    sid = "SM" + secrets.token_hex(16)
+                    stub.received.append({**form, "sid": sid})
+                    return self._json(201, {"sid": sid, "account_sid": stub.account_sid, "to": form.get("To"),
+                                            "from": form.get("From"), "body": form.get("Body"), "status": "queued",
+                                            "num_segments": "1", "direction": "outbound-api"})
+                status, code = what
+                return self._json(status, {"code": code, "message": f"stub error {status}", "status": status,
+                                           "more_info": f"https://www.twilio.com/docs/errors/{code}"})
+
+            def _json(self, status, payload):
+                import json as _json
+                body = _json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()

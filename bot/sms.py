@@ -3,6 +3,9 @@
 The post is checked against X-Twilio-Signature with the auth token, over the URL Twilio called
 (PUBLIC_BASE_URL + path when behind a proxy); invalid → 403 and nothing stored. A repeated
 MessageSid is answered once: the repeat gets an empty TwiML response, so no second SMS is sent.
+
+``/sms/status`` takes Twilio's status callbacks for the texts we sent (signature-checked the same
+way) and settles them in the outbox: delivered, undelivered, failed.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.inbound import receive
 from core.phones import InvalidPhone, normalize_phone
 from handlers.message import Inbound
+from notifications.outbox import record_status
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
@@ -35,18 +39,40 @@ def public_url(base: str | None) -> str:
     return request.url
 
 
-@bp.route("/sms", methods=["POST"])
-def sms():
-    svc = current_app.extensions["xinfang"]
-    settings = svc.settings
+def _checked_form(settings) -> tuple[dict | None, Response | None]:
     problem = settings.sms_problem()
     if problem:
-        return Response(f"SMS channel is off: {problem}", status=503, mimetype="text/plain")
+        return None, Response(f"SMS channel is off: {problem}", status=503, mimetype="text/plain")
     form = request.form.to_dict(flat=True)
     validator = RequestValidator(settings.twilio_auth_token)
     if not validator.validate(public_url(settings.public_base_url), form,
                               request.headers.get("X-Twilio-Signature", "")):
-        return Response("bad signature", status=403, mimetype="text/plain")
+        return None, Response("bad signature", status=403, mimetype="text/plain")
+    return form, None
+
+
+@bp.route("/sms/status", methods=["POST"])
+def sms_status():
+    svc = current_app.extensions["xinfang"]
+    form, refused = _checked_form(svc.settings)
+    if refused is not None:
+        return refused
+    sid, status = form.get("MessageSid") or form.get("SmsSid"), form.get("MessageStatus") or form.get("SmsStatus")
+    if not sid or not status:
+        return Response("MessageSid and MessageStatus are required", status=400, mimetype="text/plain")
+    known = record_status(svc.sessions, sid, status, form.get("ErrorCode"), svc.clock.now())
+    if not known:
+        log.warning("status %s for unknown message %s", status, sid)
+    return Response("", status=204)
+
+
+@bp.route("/sms", methods=["POST"])
+def sms():
+    svc = current_app.extensions["xinfang"]
+    settings = svc.settings
+    form, refused = _checked_form(settings)
+    if refused is not None:
+        return refused
 
     sid = form.get("MessageSid") or form.get("SmsSid")
     sender_raw = form.get("From", "")

@@ -28,6 +28,7 @@ from sqlalchemy.types import TypeDecorator
 
 from core.clock import SHANGHAI
 from core.facts import facts_of, handling_days
+from core.outbound import hold_until
 
 
 class UTCDateTime(TypeDecorator):
@@ -439,7 +440,9 @@ class OutboundMessage(Base):
     """
 
     __tablename__ = "outbound_message"
-    __table_args__ = (Index("ix_outbound_status", "status", "created_at"),)
+    __table_args__ = (Index("ix_outbound_status", "status", "created_at"),
+                      Index("ix_outbound_due", "status", "next_attempt_at"),
+                      Index("ix_outbound_provider", "provider_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # sms | wechat
     to: Mapped[str] = mapped_column(String(64))
@@ -451,16 +454,37 @@ class OutboundMessage(Base):
     provider_id: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+    # delivery (notifications.outbox): attempts so far, when the next may start (retry backoff,
+    # or day time for a citizen's non-urgent text), the claim of the attempt under way
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    segments: Mapped[int | None] = mapped_column()        # SMS parts billed (UCS-2: 70, or 67 each when split)
+    delivered_at: Mapped[datetime | None]
 
     @classmethod
     def enqueue(cls, session, channel: str, to: str, body: str, purpose: str, now: datetime,
                 petition_id: int | None = None) -> int:
         """Write a queued message in the caller's transaction; its id, for delivery after commit."""
         row = cls(channel=channel, to=to, body=body, purpose=purpose, status="queued", created_at=now,
-                  petition_id=petition_id)
+                  petition_id=petition_id, attempts=0, next_attempt_at=hold_until(purpose, now))
         session.add(row)
         session.flush()
         return row.id
+
+
+class ScheduledRun(Base):
+    """One run of a scheduled job for one period (notifications.schedule): the unique key lets it
+    happen once however many workers and cron processes tick at once."""
+
+    __tablename__ = "scheduled_run"
+    __table_args__ = (UniqueConstraint("name", "period", name="uq_scheduled_run_once"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    result: Mapped[str | None] = mapped_column(Text)
 
 
 @event.listens_for(Session, "before_flush")

@@ -1,51 +1,187 @@
 """Delivering the outbox.
 
 A message to send is written to ``outbound_message`` in the same transaction as the change that
-causes it (status ``queued``); delivery claims it (``sending``), sends, and records ``sent`` or
-``failed``. Until the RQ workers of the notifications issue take over, delivery runs right after
-the request's commit. States are documented in docs/outbox.md.
+causes it (``queued``). A deliverer — an RQ worker (``notifications.jobs``), or the request
+itself in the inline set-up — claims due rows (``sending``, with the time of the claim), sends
+each outside any transaction, and records the outcome:
+
+- ``sent`` with the provider's id and the parts billed; Twilio's status callback later says
+  ``delivered`` or ``undelivered`` (``record_status``);
+- a temporary error (429, 5xx, a time-out, the network) puts it back to ``queued`` with the
+  next attempt after a growing pause (``BACKOFF``), until ``MAX_ATTEMPTS``;
+- a permanent error (invalid number, unsubscribed) is ``failed`` at once and the bureau's staff
+  are told — never retried.
+
+A deliverer killed mid-send leaves its rows ``sending``; after ``LEASE`` another deliverer takes
+them over and sends again, noting on the row that the first attempt may have gone out: a message
+is never lost, and never sent twice without saying so. States: docs/outbox.md.
 """
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
-from core.models import OutboundMessage
+from core.models import OutboundMessage, Person, Petition
+from core.outbound import sms_segments
 from core.phones import mask_phone
 from notifications.sms import SendError, SmsBackend
 
 log = logging.getLogger(__name__)
 OUTBOX = OutboundMessage.__table__
+LEASE = timedelta(minutes=5)
+BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30),
+           timedelta(hours=2))
+MAX_ATTEMPTS = 8
+TAKEN_OVER = "sent again after an interrupted attempt: the earlier one may also have been delivered"
+FAILED_PURPOSE = "send_failed"
 
 
-def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int], now: datetime) -> None:
-    """Send the queued messages ``ids``: claim them all in one statement, send, record each outcome.
-    Only SMS is sent here; WeChat messages stay queued for the notification workers."""
+@dataclass
+class DeliveryReport:
+    claimed: int = 0
+    sent: int = 0
+    retry: int = 0
+    failed: int = 0
+    taken_over: int = 0
+
+    def summary(self) -> str:
+        return (f"outbox: {self.claimed} claimed, {self.sent} sent, {self.retry} to retry, {self.failed} failed"
+                + (f", {self.taken_over} taken over from an interrupted deliverer" if self.taken_over else ""))
+
+
+def backoff(attempts: int) -> timedelta:
+    return BACKOFF[min(attempts, len(BACKOFF)) - 1]
+
+
+def _claim(s: Session, ids: list[int] | None, now: datetime, limit: int) -> list[tuple]:
+    due = or_(and_(OUTBOX.c.status == "queued",
+                   or_(OUTBOX.c.next_attempt_at.is_(None), OUTBOX.c.next_attempt_at <= now)),
+              and_(OUTBOX.c.status == "sending", OUTBOX.c.claimed_at < now - LEASE))
+    query = select(OUTBOX.c.id, OUTBOX.c.status).where(OUTBOX.c.channel == "sms", due)
+    if ids is not None:
+        query = query.where(OUTBOX.c.id.in_(ids))
+    query = query.order_by(OUTBOX.c.id).limit(limit)
+    if s.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)   # two deliverers never claim the same row
+    found = s.connection().execute(query).all()
+    if not found:
+        return []
+    taken_over = {i for i, status in found if status == "sending"}
+    rows = s.connection().execute(
+        update(OUTBOX).where(OUTBOX.c.id.in_([i for i, _ in found]))
+        .values(status="sending", claimed_at=now, attempts=OUTBOX.c.attempts + 1)
+        .returning(OUTBOX.c.id, OUTBOX.c.to, OUTBOX.c.body, OUTBOX.c.attempts, OUTBOX.c.purpose,
+                   OUTBOX.c.petition_id)).all()
+    return [(*row, row[0] in taken_over) for row in sorted(rows)]
+
+
+def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | None, now: datetime,
+            limit: int = 500, throttle: Callable[[str], None] | None = None,
+            status_callback: str | None = None) -> DeliveryReport:
+    """Send the due SMS of the outbox (only ``ids`` when given). WeChat messages are left for the
+    WeChat deliverer."""
+    report = DeliveryReport()
     with transaction(factory) as s:
-        claimed = s.connection().execute(update(OUTBOX).where(
-            OUTBOX.c.id.in_(ids), OUTBOX.c.status == "queued", OUTBOX.c.channel == "sms").values(status="sending")
-            .returning(OUTBOX.c.id, OUTBOX.c.channel, OUTBOX.c.to, OUTBOX.c.body)).all()
-    results = []
-    for message_id, channel, to, body in sorted(claimed):
-        status, provider_id, error = "sent", None, None
+        claimed = _claim(s, ids, now, limit)
+    report.claimed = len(claimed)
+    results, failures = [], []
+    for message_id, to, body, attempts, purpose, petition_id, taken_over in claimed:
+        status, provider_id, error, next_at = "sent", None, None, None
         try:
-            if channel != "sms":
-                raise SendError(f"no backend for channel {channel}", permanent=False)
-            provider_id = sms.send(to, body)
+            if throttle is not None:
+                throttle(getattr(sms, "sender", sms.name))
+            provider_id = sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
         except SendError as exc:
             status, error = ("failed" if exc.permanent else "queued"), str(exc)
-            log.warning("outbound %s to %s not sent: %s", message_id, mask_phone(to), exc)
-        except Exception as exc:  # network trouble: leave it queued for the next attempt
+        except Exception as exc:  # the network, a time-out: try again later
             status, error = "queued", f"{type(exc).__name__}: {exc}"
-            log.exception("outbound %s to %s: unexpected error", message_id, mask_phone(to))
+        if status == "queued" and attempts >= MAX_ATTEMPTS:
+            status, error = "failed", f"gave up after {attempts} attempts; last: {error}"
+        if status == "queued":
+            next_at = now + backoff(attempts)
+            report.retry += 1
+            log.warning("outbound %s to %s not sent (attempt %s), again at %s: %s", message_id, mask_phone(to),
+                        attempts, next_at.isoformat(), error)
+        elif status == "failed":
+            report.failed += 1
+            log.warning("outbound %s to %s failed for good: %s", message_id, mask_phone(to), error)
+            if purpose != FAILED_PURPOSE:
+                failures.append((message_id, to, petition_id, error))
+        else:
+            report.sent += 1
+            if taken_over:
+                report.taken_over += 1
+                error = TAKEN_OVER
         results.append({"mid": message_id, "status": status, "provider_id": provider_id, "error": error,
-                        "sent_at": now if status == "sent" else None})
+                        "sent_at": now if status == "sent" else None, "next_at": next_at,
+                        "segments": sms_segments(body)})
     if results:
         with transaction(factory) as s:
             s.connection().execute(update(OUTBOX).where(OUTBOX.c.id == bindparam("mid")).values(
                 status=bindparam("status"), provider_id=bindparam("provider_id"), error=bindparam("error"),
-                sent_at=bindparam("sent_at")), results)
+                sent_at=bindparam("sent_at"), next_attempt_at=bindparam("next_at"), segments=bindparam("segments")),
+                results)
+            tell_staff_of_failures(s, failures, now)
+    return report
+
+
+def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None, str]], now: datetime) -> list[int]:
+    """A message that cannot be delivered is shown to the bureau's staff (a text each, written to
+    the outbox), with the case it was about and the number masked."""
+    if not failures:
+        return []
+    staff = list(s.scalars(select(Person.phone).where(Person.role == "staff", Person.active.is_(True))))
+    numbers = dict(s.execute(select(Petition.id, Petition.tracking_no).where(
+        Petition.id.in_({pid for _, _, pid, _ in failures if pid})))) if any(f[2] for f in failures) else {}
+    ids = []
+    for message_id, to, petition_id, error in failures:
+        about = f"（事项{numbers[petition_id]}）" if petition_id in numbers else ""
+        body = f"【发送失败】发往{mask_phone(to)}的短信{about}无法送达：{_reason(error)}。请电话联系或核对号码。"
+        for phone in staff:
+            if phone != to:
+                ids.append(OutboundMessage.enqueue(s, "sms", phone, body, FAILED_PURPOSE, now, petition_id))
+    return ids
+
+
+def _reason(error: str | None) -> str:
+    text = error or ""
+    for code, words in (("21211", "号码无效"), ("21614", "不是手机号码"), ("21610", "对方已退订"),
+                        ("30003", "对方手机无法接通"), ("30005", "号码不存在"), ("30006", "号码无法接收短信"),
+                        ("30007", "被运营商拦截")):
+        if code in text:
+            return words
+    return "多次重试仍失败" if text.startswith("gave up") else "运营商拒收"
+
+
+# --- Twilio's status callbacks ---------------------------------------------------------------------
+
+STATUS_RANK = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "undelivered": 3, "failed": 3}
+
+
+def record_status(factory: sessionmaker[Session], provider_id: str, status: str, error_code: str | None,
+                  now: datetime) -> bool:
+    """Twilio's word on a message it accepted: ``delivered``, ``undelivered`` or ``failed`` settle
+    it (the latter two are shown to staff); earlier states never move it back. False when the
+    message is unknown."""
+    with transaction(factory) as s:
+        row = s.scalars(select(OutboundMessage).where(OutboundMessage.provider_id == provider_id)
+                        .with_for_update()).first()
+        if row is None:
+            return False
+        if status not in ("delivered", "undelivered", "failed") or \
+                STATUS_RANK.get(row.status, 0) >= STATUS_RANK[status]:
+            return True
+        row.status = status
+        if status == "delivered":
+            row.delivered_at = now
+        else:
+            row.error = f"twilio {status}" + (f" {error_code}" if error_code else "")
+            if row.purpose != FAILED_PURPOSE:
+                tell_staff_of_failures(s, [(row.id, row.to, row.petition_id, row.error)], now)
+    return True

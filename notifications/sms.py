@@ -20,8 +20,9 @@ class SendError(Exception):
 class SmsBackend(Protocol):
     name: str
 
-    def send(self, to: str, body: str) -> str:
-        """Send one text; return the provider's message id or raise :class:`SendError`."""
+    def send(self, to: str, body: str, status_callback: str | None = None) -> str:
+        """Send one text; return the provider's message id or raise :class:`SendError` (any other
+        exception is taken as temporary)."""
 
 
 class ConsoleSms:
@@ -35,7 +36,7 @@ class ConsoleSms:
         self.sent: list[tuple[str, str]] = []
         self._lock = threading.Lock()
 
-    def send(self, to: str, body: str) -> str:
+    def send(self, to: str, body: str, status_callback: str | None = None) -> str:
         with self._lock:
             self.sent.append((to, body))
             n = len(self.sent)
@@ -45,24 +46,31 @@ class ConsoleSms:
 
 
 class TwilioSms:
-    """Twilio's Messages API through the official client."""
+    """Twilio's Messages API through the official client (its own retries off: the outbox retries,
+    with backoff, and records every attempt)."""
 
     name = "twilio"
 
-    def __init__(self, account_sid: str, auth_token: str, sender: str, base_url: str | None = None):
+    def __init__(self, account_sid: str, auth_token: str, sender: str, base_url: str | None = None,
+                 timeout: float = 10.0):
+        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
-        self.client = Client(account_sid, auth_token)
+        self.client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout, max_retries=0))
         if base_url:  # a local stub in tests and benchmarks
-            self.client.api.base_url = base_url
+            self.client.api.base_url = base_url.rstrip("/")
         self.sender = sender
 
-    def send(self, to: str, body: str) -> str:
+    def send(self, to: str, body: str, status_callback: str | None = None) -> str:
         from twilio.base.exceptions import TwilioRestException
 
         kwargs = {"messaging_service_sid": self.sender} if self.sender.startswith("MG") else {"from_": self.sender}
+        if status_callback:
+            kwargs["status_callback"] = status_callback
         try:
             return self.client.messages.create(to=to, body=body, **kwargs).sid
         except TwilioRestException as exc:
-            permanent = exc.status not in (429,) and exc.status < 500
+            # 429 and 5xx are Twilio's or the carrier's trouble: try again; other 4xx (21211
+            # invalid number, 21610 unsubscribed, …) will not get better
+            permanent = exc.status != 429 and exc.status < 500
             raise SendError(f"twilio {exc.status} {exc.code}: {exc.msg}", permanent=permanent) from None

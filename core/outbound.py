@@ -1,0 +1,47 @@
+"""What the outbox needs to know about a message before any backend sees it: how many SMS parts
+it costs, and whether it must wait for day time.
+
+Texts to citizens that are not urgent (receipts, progress, rating requests) wait for day time
+(08:00–21:30 in the county); the same-day and 七晚 checks, verification codes, and everything
+to cadres, staff and leaders go at once.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from core.clock import SHANGHAI
+
+DAY_STARTS, DAY_ENDS = time(8, 0), time(21, 30)
+# purposes of texts to citizens that may wait for the morning
+CITIZEN_NOT_URGENT = frozenset({
+    "receipt", "case_accepted", "case_replied", "rating", "case_closed", "case_extended", "review_opened",
+    "review_answered", "withdrawn",
+})
+GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+           "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM7_EXT = set("^{}\\[~]|€")
+
+
+def hold_until(purpose: str, now: datetime) -> datetime | None:
+    """When a message written at ``now`` may first be sent (None: at once)."""
+    if purpose not in CITIZEN_NOT_URGENT:
+        return None
+    local = now.astimezone(SHANGHAI)
+    if DAY_STARTS <= local.time() < DAY_ENDS:
+        return None
+    day = local.date() if local.time() < DAY_STARTS else local.date() + timedelta(days=1)
+    return datetime.combine(day, DAY_STARTS, SHANGHAI)
+
+
+def sms_segments(body: str) -> int:
+    """Parts an SMS is billed as: GSM-7 160 (153 each when split), else UCS-2 70 (67 each);
+    a character outside the basic plane takes two UCS-2 units."""
+    if all(c in GSM7 or c in GSM7_EXT for c in body):
+        units = sum(2 if c in GSM7_EXT else 1 for c in body)
+        single, part = 160, 153
+    else:
+        units = sum(2 if ord(c) > 0xFFFF else 1 for c in body)
+        single, part = 70, 67
+    if units <= single:
+        return 1
+    return -(-units // part)
