@@ -102,7 +102,7 @@ def _slice(url: str, when: datetime, messages: list[tuple[str, str]], expect: st
     from notifications.sms import ConsoleSms
 
     clock = FixedClock(when)
-    svc = build_services(load_settings({"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN}), clock=clock,
+    svc = build_services(load_settings({"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN, "OUTBOX_DELIVERY": "inline"}), clock=clock,
                          sms=ConsoleSms(quiet=True))
     peer = PeerClient(create_app({"SERVICES": svc}).test_client(), clock, None, TwilioServer(auth_token=TOKEN))
     lat, wrong = [], []
@@ -152,7 +152,7 @@ def main() -> None:
 
     clock = FixedClock(at(MON, 18, 30))
     url = db.replace("postgresql://", "postgresql+psycopg://", 1) if loader.pg else db
-    svc = build_services(load_settings({"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN}), clock=clock,
+    svc = build_services(load_settings({"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN, "OUTBOX_DELIVERY": "inline"}), clock=clock,
                          sms=ConsoleSms(quiet=True))
     app = create_app({"SERVICES": svc})
     twilio = TwilioServer(auth_token=TOKEN)

@@ -175,7 +175,7 @@ def main() -> None:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         engine.dispose()
     print(init_database(db, ROOT / "examples" / "lushan.toml"))
-    env = dict(os.environ, DATABASE_URL=db, WECHAT_TOKEN=TOKEN, RATE_LIMIT_COUNT="1000000",
+    env = dict(os.environ, DATABASE_URL=db, WECHAT_TOKEN=TOKEN, RATE_LIMIT_COUNT="1000000", OUTBOX_DELIVERY="inline",
                PYTHONPATH=str(ROOT), XINFANG_INSTANCE=tmp)
     env.pop("WECHAT_AES_KEY", None)
     ts = int(time.time())

@@ -1,6 +1,7 @@
 """The ``xinfang`` command: init, demo, serve, chat."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import subprocess
 import sys
@@ -116,7 +117,7 @@ def chat(openid: str | None, phone: str | None) -> None:
             sender = normalize_phone(phone)
         except InvalidPhone as exc:
             raise click.UsageError(str(exc)) from None
-    svc = build_services(_settings())
+    svc = build_services(dataclasses.replace(_settings(), outbox_delivery="inline"))   # texts shown as sent
     from core.db import migrate
     migrate(svc.settings.database_url)
     click.echo(f"Talking as {channel}:{sender}. Ctrl-D to leave.")

@@ -25,7 +25,8 @@ from notifications.sms import ConsoleSms
 def run_demo(database_url: str, echo=print) -> None:
     aes_key = base64.b64encode(os.urandom(32)).decode()[:43]
     env = {"DATABASE_URL": database_url, "WECHAT_TOKEN": "demo-token", "WECHAT_APP_ID": "wx0000000000demo",
-           "WECHAT_AES_KEY": aes_key, "TWILIO_AUTH_TOKEN": "demo-twilio-token"}
+           "WECHAT_AES_KEY": aes_key, "TWILIO_AUTH_TOKEN": "demo-twilio-token",
+           "OUTBOX_DELIVERY": "inline"}   # the demo shows each text as it is sent
     settings = load_settings(env)
     clock = FixedClock(Clock().now().replace(microsecond=0))
     sms = ConsoleSms(quiet=True)

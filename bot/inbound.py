@@ -27,7 +27,6 @@ from handlers import texts
 from handlers.asks import record as record_asks
 from handlers.dispatch import handle
 from handlers.message import Inbound
-from notifications.outbox import deliver
 
 log = logging.getLogger(__name__)
 INBOUND = InboundMessage.__table__
@@ -83,8 +82,7 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
                 record_asks(s, outcome.asks, now)
         except Exception:
             log.exception("recording the questions of inbound %s failed", inbound_id)
-    if outcome.outbox_ids:
-        deliver(svc.sessions, svc.sms, outcome.outbox_ids, now)
+    svc.send_later(outcome.outbox_ids, now)
     return Received(outcome.reply, inbound_id=inbound_id)
 
 

@@ -252,6 +252,7 @@ class TwilioApiStub:
         self.script: deque = deque()
         self.received: list[dict] = []
         self.release = threading.Event()
+        self.hung = threading.Event()      # set when a request is being held ("hang")
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -268,7 +269,8 @@ class TwilioApiStub:
                     return self._json(404, {"code": 20404, "message": "Not found", "status": 404})
                 what = stub.script.popleft() if stub.script else "ok"
                 if what == "hang":
-                    stub.release.wait(10)
+                    stub.hung.set()
+                    stub.release.wait(30)
                     return None
                 if what == "ok":
                     sid = "SM" + secrets.token_hex(16)

@@ -34,6 +34,7 @@ class Services:
     before_handle: Callable | None = None
     gazetteer_ttl: float = 60.0
     _gazetteer: tuple[float, tuple[County, Gazetteer]] | None = field(default=None, repr=False)
+    _redis: object | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def county(self, session: Session) -> tuple[County, Gazetteer]:
@@ -49,11 +50,47 @@ class Services:
         return cached[1]
 
 
+    # --- outbound -------------------------------------------------------------------------------
+
+    @property
+    def redis(self):
+        if self._redis is None:
+            from notifications.queue import connect
+            self._redis = connect(self.settings)
+        return self._redis
+
+    def throttle(self):
+        """Sends per second per sender number (SMS_RATE), shared through Redis; None when off."""
+        if self.settings.sms_rate <= 0 or self.sms.name == "console":
+            return None
+        from notifications.throttle import Throttle
+        return Throttle(self.redis, self.settings.sms_rate)
+
+    def send_later(self, ids: list[int], now) -> None:
+        """After a commit: hand the outbox rows written to the workers (OUTBOX_DELIVERY=queue) or
+        send them here (inline). With Redis away the rows stay queued, and the outbox flush a
+        worker runs every minute sends them: nothing is lost."""
+        if not ids:
+            return
+        if self.settings.outbox_delivery == "inline":
+            from notifications.outbox import deliver
+            deliver(self.sessions, self.sms, ids, now, throttle=self.throttle(),
+                    status_callback=self.settings.status_callback_url)
+            return
+        try:
+            from notifications.jobs import deliver_outbox
+            from notifications.queue import queue
+            queue(self.redis).enqueue(deliver_outbox, ids, job_timeout=300, result_ttl=3600)
+        except Exception as exc:
+            log.warning("outbox rows %s…: queue unavailable (%s); the next outbox flush sends them", ids[:3], exc)
+
+
 def build_services(settings: Settings, clock: Clock | None = None, sms: SmsBackend | None = None) -> Services:
     engine = make_engine(settings.database_url)
     if sms is None:
         if settings.twilio_outbound:
-            sms = TwilioSms(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from)
+            sms = TwilioSms(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from,
+                            base_url=settings.twilio_api_base, timeout=settings.twilio_timeout)
         else:
             sms = ConsoleSms()
     return Services(settings=settings, engine=engine, sessions=make_sessionmaker(engine), clock=clock or Clock(), sms=sms)

@@ -39,6 +39,13 @@ class Settings:
     rate_limit_count: int = 30
     rate_limit_window: int = 600
     max_content_chars: int = 5000
+    # "queue": the outbox is delivered by RQ workers (web processes enqueue a job after each
+    # commit); "inline": by the process that wrote it, right after the commit (chat, demo, tests)
+    outbox_delivery: str = "queue"
+    # SMS sent per second from one sender number (0: no throttle); TWILIO_TIMEOUT: seconds
+    sms_rate: int = 10
+    twilio_timeout: int = 10
+    twilio_api_base: str | None = None      # a local stub of Twilio's API (tests, benchmarks)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -58,6 +65,11 @@ class Settings:
         if not self.twilio_auth_token:
             return "TWILIO_AUTH_TOKEN is not set"
         return None
+
+    @property
+    def status_callback_url(self) -> str | None:
+        """Where Twilio reports what became of a text we sent (needs the public URL)."""
+        return self.public_base_url + "/sms/status" if self.public_base_url else None
 
     @property
     def twilio_outbound(self) -> bool:
@@ -125,6 +137,12 @@ def load_settings(env: dict | None = None) -> Settings:
     public_base_url = get("PUBLIC_BASE_URL")
     _check_url("PUBLIC_BASE_URL", public_base_url, ("http", "https"))
 
+    delivery = get("OUTBOX_DELIVERY") or "queue"
+    if delivery not in ("queue", "inline"):
+        raise SettingsError(f"OUTBOX_DELIVERY must be queue or inline, got {delivery!r}")
+    twilio_api_base = get("TWILIO_API_BASE")
+    _check_url("TWILIO_API_BASE", twilio_api_base, ("http", "https"))
+
     twilio_from = get("TWILIO_FROM")
     if twilio_from and not (twilio_from.startswith("+") or twilio_from.startswith("MG")):
         raise SettingsError("TWILIO_FROM must be an E.164 number (+86…) or a Messaging Service SID (MG…)")
@@ -144,4 +162,8 @@ def load_settings(env: dict | None = None) -> Settings:
         rate_limit_count=_int(env, "RATE_LIMIT_COUNT", 30, minimum=1),
         rate_limit_window=_int(env, "RATE_LIMIT_WINDOW", 600, minimum=1),
         max_content_chars=_int(env, "MAX_CONTENT_CHARS", 5000, minimum=100),
+        outbox_delivery=delivery,
+        sms_rate=_int(env, "SMS_RATE", 10, minimum=0),
+        twilio_timeout=_int(env, "TWILIO_TIMEOUT", 10, minimum=1),
+        twilio_api_base=twilio_api_base,
     )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.app import create_app
 from bot.cli import init_database
-from bot.peers import PeerClient, TwilioServer, WeChatServer
+from bot.peers import PeerClient, TwilioApiStub, TwilioServer, WeChatServer
 from bot.services import build_services
 from core.clock import SHANGHAI, FixedClock
 from core.db import make_engine
@@ -84,7 +84,7 @@ def clock() -> FixedClock:
 
 def make_env(db_url: str, safe_mode: bool = True, **extra) -> dict:
     env = {"DATABASE_URL": db_url, "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID,
-           "TWILIO_AUTH_TOKEN": TWILIO_TOKEN}
+           "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "OUTBOX_DELIVERY": "inline"}   # test_workers runs the queue
     if safe_mode:
         env["WECHAT_AES_KEY"] = AES_KEY
     env.update(extra)
@@ -117,6 +117,14 @@ def wechat() -> WeChatServer:
 @pytest.fixture
 def twilio() -> TwilioServer:
     return TwilioServer(auth_token=TWILIO_TOKEN)
+
+
+@pytest.fixture
+def stub() -> TwilioApiStub:
+    """Twilio's Messages API, on loopback, for the real twilio client."""
+    s = TwilioApiStub()
+    yield s
+    s.close()
 
 
 @pytest.fixture

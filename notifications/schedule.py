@@ -1,0 +1,103 @@
+"""What runs when: ``tick(services, now)`` runs every scheduled job that is due at ``now``.
+
+RQ's cron (``rq cron notifications.cron_config``, see the Procfile) enqueues ``tick`` every
+minute and any worker runs it; ``xinfang tick --now ISO`` runs it by hand. Schedule times are
+computed here, in the county's time (Asia/Shanghai), whatever the server's timezone — RQ's
+cron strings would be read in the server's local time, so only its plain interval is used.
+
+A job runs once per period: the run is claimed by inserting ``(name, period)`` under a unique
+key before it starts, so several workers and cron processes ticking at once run it once. The
+period is computed from ``now`` alone, so after a stop the current period runs once on the first
+tick — a missed run is made up once, not once per missed period.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import update
+
+from core.clock import local
+from core.db import transaction, upsert
+from core.models import ScheduledRun
+
+log = logging.getLogger(__name__)
+RUNS = ScheduledRun.__table__
+
+
+@dataclass(frozen=True)
+class Every:
+    """Every ``minutes`` minutes, counted from county midnight."""
+
+    name: str
+    minutes: int
+    run: Callable[[object, datetime], str]
+
+    def period(self, now: datetime) -> str | None:
+        t = local(now)
+        minute = (t.hour * 60 + t.minute) // self.minutes * self.minutes
+        return f"{t:%Y-%m-%d}T{minute // 60:02d}:{minute % 60:02d}"
+
+
+def flush_outbox(svc, now: datetime) -> str:
+    """Send what is due in the outbox: retries whose time has come, texts held for day time, and
+    anything a web process could not hand to the queue (Redis away)."""
+    from notifications.outbox import DeliveryReport, deliver
+
+    total = DeliveryReport()
+    for _ in range(20):   # at most 10,000 a minute; the rest next minute
+        r = deliver(svc.sessions, svc.sms, None, now, throttle=svc.throttle(), status_callback=svc.settings.status_callback_url)
+        for k in ("claimed", "sent", "retry", "failed", "taken_over"):
+            setattr(total, k, getattr(total, k) + getattr(r, k))
+        if r.claimed < 500:
+            break
+    return total.summary()
+
+
+def run_sweeps(svc, now: datetime) -> str:
+    """The deadline sweep and the 七晚 evening sweep; their texts go out on the next flush."""
+    from core.cases import Rules
+    from core.county import current_county
+    from core.evening_sweep import sweep_evenings
+    from core.evenings import EveningRules
+    from core.sweep import sweep
+
+    with transaction(svc.sessions) as s:
+        county = current_county(s)
+        cases = sweep(s, now, Rules.for_county(county))
+    with transaction(svc.sessions) as s:
+        evenings = sweep_evenings(s, now, EveningRules.from_options(county.options))
+    svc.send_later(cases.messages + evenings.messages, now)
+    return cases.summary() + "; " + evenings.summary()
+
+
+JOBS: tuple[Every, ...] = (
+    Every("sweep", 5, run_sweeps),
+    Every("outbox", 1, flush_outbox),
+)
+
+
+def tick(svc, now: datetime, jobs: tuple[Every, ...] = JOBS) -> list[tuple[str, str, str]]:
+    """Run every job due at ``now`` that no one has run for its period; what ran and its result."""
+    done = []
+    for job in jobs:
+        period = job.period(now)
+        if period is None:
+            continue
+        with transaction(svc.sessions) as s:
+            claimed = s.connection().execute(
+                upsert(s, RUNS).values(name=job.name, period=period, started_at=now)
+                .on_conflict_do_nothing(index_elements=["name", "period"]).returning(RUNS.c.id)).scalar()
+        if claimed is None:
+            continue
+        try:
+            result = job.run(svc, now)
+        except Exception as exc:   # recorded; the next period tries again
+            log.exception("scheduled %s for %s failed", job.name, period)
+            result = f"error: {type(exc).__name__}: {exc}"
+        with transaction(svc.sessions) as s:
+            s.connection().execute(update(RUNS).where(RUNS.c.id == claimed).values(finished_at=now, result=result[:2000]))
+        done.append((job.name, period, result))
+    return done

