@@ -83,9 +83,15 @@ def init(county_file: str) -> None:
 @main.command()
 @click.option("--port", default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--workers", default=2, show_default=True)
-def serve(port: int, host: str, workers: int) -> None:
-    """Run the web server (gunicorn) on the configured database."""
+@click.option("--workers", default=2, show_default=True, help="gunicorn web processes")
+@click.option("--web-only", is_flag=True, help="Only the web processes (workers and cron run elsewhere).")
+def serve(port: int, host: str, workers: int, web_only: bool) -> None:
+    """Run the web server (gunicorn), an RQ worker and the RQ cron that ticks every minute — the
+    Procfile's three processes in one command. Without REDIS_URL an embedded Redis is started."""
+    import os
+    import signal
+    import time
+
     from core.db import migrate
 
     settings = _settings()
@@ -93,10 +99,63 @@ def serve(port: int, host: str, workers: int) -> None:
     for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
         if problem:
             click.echo(f"note: {channel} channel is off: {problem}", err=True)
-    cmd = [sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
-           "--bind", f"{host}:{port}", "--access-logfile", "-"]
-    click.echo(" ".join(cmd[2:]), err=True)
-    raise SystemExit(subprocess.call(cmd))
+    env = dict(os.environ)
+    lite = None
+    if not settings.redis_url and not web_only:
+        from notifications.queue import embedded, unix_url
+        lite = embedded()
+        env["REDIS_URL"] = unix_url(lite)
+        click.echo(f"embedded Redis at {env['REDIS_URL']}", err=True)
+    commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
+                 "--bind", f"{host}:{port}", "--access-logfile", "-"]]
+    if not web_only:
+        from notifications.queue import QUEUE
+        rq = [sys.executable, "-c", "from rq.cli import main; main()"]
+        commands += [rq + ["worker", "--with-scheduler", "--url", env["REDIS_URL"], QUEUE],
+                     rq + ["cron", "notifications.cron_config", "--url", env["REDIS_URL"]]]
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)   # a supervisor's stop ends the children too
+    procs = []
+    for cmd in commands:
+        click.echo(" ".join(cmd[2:] if cmd[1] == "-m" else cmd[3:]), err=True)
+        procs.append(subprocess.Popen(cmd, env=env))
+    code = 0
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        code = next(p.returncode for p in procs if p.poll() is not None)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        if lite is not None:
+            lite.shutdown()
+    raise SystemExit(code)
+
+
+@main.command()
+@click.option("--now", "now_text", help="Run as of this moment (ISO 8601; county time if no offset).")
+def tick(now_text: str | None) -> None:
+    """Run by hand whatever the schedule has due at this moment (what the workers do every
+    minute): each job once per period, however often it is called."""
+    from bot.services import build_services
+    from notifications.schedule import tick as run
+
+    svc = build_services(dataclasses.replace(_settings(), outbox_delivery="inline"))
+    now = _moment(now_text) or svc.clock.now()
+    done = run(svc, now)
+    for name, period, result in done:
+        click.echo(f"{name} {period}: {result}")
+    if not done:
+        click.echo("nothing due (each job has run for this period)")
 
 
 @main.command()

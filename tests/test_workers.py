@@ -165,3 +165,18 @@ def test_throttle_holds_each_sender_to_its_rate(lite):
         throttle("+8610690000")
     throttle("+8610690001")                               # another sender has its own budget
     assert slept == [0.8, 1.0]                           # 2 in second 1000, 2 in 1001, 1 in 1002
+
+
+def test_tick_from_the_command_line_runs_each_job_once(db_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import main
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    runner = CliRunner()
+    first = runner.invoke(main, ["tick", "--now", "2026-11-23T10:02"])
+    assert first.exit_code == 0, first.output
+    assert "sweep 2026-11-23T10:00: looked at 0 cases" in first.output and "outbox 2026-11-23T10:02" in first.output
+    again = runner.invoke(main, ["tick", "--now", "2026-11-23T10:02:30"])
+    assert "nothing due" in again.output
+    later = runner.invoke(main, ["tick", "--now", "2026-11-23T10:03"])
+    assert "outbox 2026-11-23T10:03" in later.output and "sweep" not in later.output
