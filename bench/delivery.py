@@ -1,0 +1,132 @@
+"""Outbox delivery against the local Twilio stub (issue 5): at least 200 messages/s, throttling off.
+
+    python3 bench/delivery.py                    # SQLite (a fresh file)
+    python3 bench/delivery.py --database postgresql://user:pw@127.0.0.1/xinfang_bench
+
+``--messages`` queued SMS rows (citizens' and cadres' texts of one to three parts) are delivered
+through the real twilio client to ``bot.peers.TwilioApiStub`` on loopback (its own process, so it
+does not share the deliverer's interpreter):
+
+1. one deliverer in this process, ``notifications.outbox.deliver`` batch after batch — what one
+   RQ job does;
+2. ``--workers`` real ``rq worker --burst`` processes on an embedded Redis, the ids enqueued in
+   jobs of ``--batch`` (RQ forks a work horse for each job, which builds its services anew).
+The time is from the first claim to the last row recorded ``sent``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.clock import SHANGHAI  # noqa: E402
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
+STUB = """
+import sys, time
+sys.path.insert(0, {root!r})
+from bot.peers import TwilioApiStub
+s = TwilioApiStub()
+print(s.base_url, flush=True)
+time.sleep(3600)
+"""
+
+
+def fill(sessions, n: int) -> list[int]:
+    from sqlalchemy import insert
+
+    from core.db import transaction
+    from core.models import OutboundMessage
+    bodies = ["【鲁山县信访局】您的反映已受理，编号LS-20261123-0001。", "【交办】LS-20261123-0001 张三 下汤镇林楼村：小区水泵坏了三天没水。"
+              "请今天17:30前受理并见面，11月30日前办结。回复：受理 LS-20261123-0001" * 2]
+    rows = [{"channel": "sms", "to": f"+86138{i:08d}", "body": bodies[i % 2], "purpose": "case_accepted",
+             "status": "queued", "created_at": NOW - timedelta(minutes=1), "attempts": 0} for i in range(n)]
+    with transaction(sessions) as s:
+        return list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows))
+
+
+def sent(sessions) -> int:
+    from sqlalchemy import func, select
+
+    from core.models import OutboundMessage
+    with sessions() as s:
+        return s.scalar(select(func.count()).select_from(OutboundMessage).where(OutboundMessage.status == "sent"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--database", help="database URL (default: a fresh SQLite file)")
+    ap.add_argument("--messages", type=int, default=2000)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--batch", type=int, default=125, help="ids per RQ job")
+    args = ap.parse_args()
+
+    from bot.cli import init_database
+    from core.db import make_engine, make_sessionmaker
+    from notifications.outbox import deliver
+    from notifications.queue import QUEUE, embedded, unix_url
+    from notifications.sms import TwilioSms
+
+    tmp = tempfile.mkdtemp(prefix="xinfang-bench-")
+    db = args.database or f"sqlite:///{tmp}/delivery.sqlite3"
+    url = db.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = make_engine(url)
+    if url.startswith("postgresql"):
+        from sqlalchemy import text
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    init_database(url, ROOT / "examples" / "lushan.toml")
+    sessions = make_sessionmaker(engine)
+    stub = subprocess.Popen([sys.executable, "-c", STUB.format(root=str(ROOT))], stdout=subprocess.PIPE, text=True)
+    base = stub.stdout.readline().strip()
+    sid, token = "AC" + "1" * 32, "stub-token"
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(f"{backend}, Twilio stub at {base}, {args.messages} texts each run, throttling off")
+    try:
+        # 1. one deliverer in this process
+        fill(sessions, args.messages)
+        sms = TwilioSms(sid, token, "+8610690000", base_url=base)
+        t = time.perf_counter()
+        while deliver(sessions, sms, None, NOW, limit=500).claimed:
+            pass
+        secs = time.perf_counter() - t
+        print(f"  one deliverer (in process):      {secs:6.2f} s  {args.messages / secs:6.0f} msg/s  "
+              f"({sent(sessions)} sent)")
+
+        # 2. RQ worker processes
+        from rq import Queue
+
+        from notifications.jobs import deliver_outbox
+        lite = embedded(Path(tmp) / "redis.db")
+        ids = fill(sessions, args.messages)
+        q = Queue(QUEUE, connection=lite)
+        for i in range(0, len(ids), args.batch):
+            q.enqueue(deliver_outbox, ids[i:i + args.batch], NOW.isoformat())
+        env = dict(os.environ, DATABASE_URL=url, REDIS_URL=unix_url(lite), TWILIO_ACCOUNT_SID=sid,
+                   TWILIO_AUTH_TOKEN=token, TWILIO_FROM="+8610690000", TWILIO_API_BASE=base, SMS_RATE="0")
+        before = sent(sessions)
+        t = time.perf_counter()
+        workers = [subprocess.Popen([sys.executable, "-c", "from rq.cli import main; main()", "worker", "--burst",
+                                     "--url", env["REDIS_URL"], QUEUE], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL) for _ in range(args.workers)]
+        for w in workers:
+            w.wait()
+        secs = time.perf_counter() - t
+        done = sent(sessions) - before
+        print(f"  {args.workers} rq workers, jobs of {args.batch}:   {secs:6.2f} s  {done / secs:6.0f} msg/s  ({done} sent; "
+              f"includes the workers' start-up)")
+        lite.shutdown(nosave=True)
+    finally:
+        stub.kill()
+
+
+if __name__ == "__main__":
+    main()
