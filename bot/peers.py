@@ -235,69 +235,58 @@ class PeerClient:
         return self.twiml_text(self.post_sms(sender, body))
 
 
-class TwilioApiStub:
-    """A stand-in for Twilio's Messages API on loopback, for the real ``twilio`` client: it checks
-    the Basic auth, records each message, and answers what the test scripts — ``"ok"`` (201 with
-    an ``SM…`` sid), an HTTP status with Twilio's error body (``(429, 20429)``, ``(500, None)``,
-    ``(400, 21211)``), or ``"hang"`` (no answer until the client gives up). Unscripted requests
-    get ``"ok"``."""
+class LoopbackApi:
+    """A small JSON API on loopback for the real clients to call: ``answer(method, path, query,
+    headers, body)`` returns (status, payload), or None to hold the request until ``close()``
+    (a provider that never answers)."""
 
-    def __init__(self, account_sid: str = "AC" + "1" * 32, auth_token: str = "stub-token"):
+    def __init__(self):
         import threading
-        from collections import deque
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        from urllib.parse import parse_qs
+        from urllib.parse import parse_qs, urlsplit
 
-        self.account_sid, self.auth_token = account_sid, auth_token
-        self.script: deque = deque()
-        self.received: list[dict] = []
         self.release = threading.Event()
-        self.hung = threading.Event()      # set when a request is being held ("hang")
-        stub = self
+        self.hung = threading.Event()      # set when a request is being held
+        api = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):  # quiet
                 pass
 
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8")).items()}
-                expected = "Basic " + base64.b64encode(f"{stub.account_sid}:{stub.auth_token}".encode()).decode()
-                if self.headers.get("Authorization") != expected:
-                    return self._json(401, {"code": 20003, "message": "Authenticate", "status": 401})
-                if not self.path.endswith(f"/Accounts/{stub.account_sid}/Messages.json"):
-                    return self._json(404, {"code": 20404, "message": "Not found", "status": 404})
-                what = stub.script.popleft() if stub.script else "ok"
-                if what == "hang":
-                    stub.hung.set()
-                    stub.release.wait(30)
-                    return None
-                if what == "ok":
-                    sid = "SM" + secrets.token_hex(16)
-                    stub.received.append({**form, "sid": sid})
-                    return self._json(201, {"sid": sid, "account_sid": stub.account_sid, "to": form.get("To"),
-                                            "from": form.get("From"), "body": form.get("Body"), "status": "queued",
-                                            "num_segments": "1", "direction": "outbound-api"})
-                status, code = what
-                return self._json(status, {"code": code, "message": f"stub error {status}", "status": status,
-                                           "more_info": f"https://www.twilio.com/docs/errors/{code}"})
-
-            def _json(self, status, payload):
+            def _any(self, method):
+                parts = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                got = api.answer(method, parts.path, query, self.headers, body)
+                if got is None:
+                    api.hung.set()
+                    api.release.wait(30)
+                    return
+                status, payload = got
                 import json as _json
-                body = _json.dumps(payload).encode()
+                data = _json.dumps(payload, ensure_ascii=False).encode()
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
+                    self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def do_GET(self):
+                self._any("GET")
+
+            def do_POST(self):
+                self._any("POST")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def answer(self, method, path, query, headers, body):  # pragma: no cover - overridden
+        return 404, {}
 
     @property
     def base_url(self) -> str:
@@ -307,3 +296,79 @@ class TwilioApiStub:
         self.release.set()
         self.server.shutdown()
         self.server.server_close()
+
+
+class TwilioApiStub(LoopbackApi):
+    """A stand-in for Twilio's Messages API: it checks the Basic auth, records each message, and
+    answers what the test scripts — ``"ok"`` (201 with an ``SM…`` sid), an HTTP status with
+    Twilio's error body (``(429, 20429)``, ``(500, None)``, ``(400, 21211)``), or ``"hang"`` (no
+    answer until the client gives up). Unscripted requests get ``"ok"``."""
+
+    def __init__(self, account_sid: str = "AC" + "1" * 32, auth_token: str = "stub-token"):
+        from collections import deque
+
+        self.account_sid, self.auth_token = account_sid, auth_token
+        self.script: deque = deque()
+        self.received: list[dict] = []
+        super().__init__()
+
+    def answer(self, method, path, query, headers, body):
+        from urllib.parse import parse_qs
+
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+        expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        if headers.get("Authorization") != expected:
+            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        if method != "POST" or not path.endswith(f"/Accounts/{self.account_sid}/Messages.json"):
+            return 404, {"code": 20404, "message": "Not found", "status": 404}
+        what = self.script.popleft() if self.script else "ok"
+        if what == "hang":
+            return None
+        if what == "ok":
+            sid = "SM" + secrets.token_hex(16)
+            self.received.append({**form, "sid": sid})
+            return 201, {"sid": sid, "account_sid": self.account_sid, "to": form.get("To"), "from": form.get("From"),
+                         "body": form.get("Body"), "status": "queued", "num_segments": "1",
+                         "direction": "outbound-api"}
+        status, code = what
+        return status, {"code": code, "message": f"stub error {status}", "status": status,
+                        "more_info": f"https://www.twilio.com/docs/errors/{code}"}
+
+
+class WeChatApiStub(LoopbackApi):
+    """A stand-in for WeChat's API: access tokens (``/cgi-bin/token``, counted), customer-service
+    and template messages. ``script`` answers the next message calls: ``"ok"``, an ``errcode``
+    (45015 out of the 48-hour window, 43004 unsubscribed, -1 busy, 42001 token expired — the
+    token is then withdrawn), or ``"hang"``."""
+
+    def __init__(self, app_id: str = "wx0000000000stub", secret: str = "stub-secret"):
+        from collections import deque
+
+        self.app_id, self.secret = app_id, secret
+        self.script: deque = deque()
+        self.tokens: list[str] = []
+        self.sent: list[tuple[str, dict]] = []     # ("custom" | "template", the JSON posted)
+        super().__init__()
+
+    def answer(self, method, path, query, headers, body):
+        import json as _json
+
+        if path == "/cgi-bin/token":
+            if query.get("appid") != self.app_id or query.get("secret") != self.secret:
+                return 200, {"errcode": 40125, "errmsg": "invalid appsecret"}
+            self.tokens.append(f"TOKEN-{len(self.tokens) + 1}")
+            return 200, {"access_token": self.tokens[-1], "expires_in": 7200}
+        kind = {"/cgi-bin/message/custom/send": "custom", "/cgi-bin/message/template/send": "template"}.get(path)
+        if kind is None:
+            return 404, {"errcode": 404, "errmsg": "not found"}
+        if not self.tokens or query.get("access_token") != self.tokens[-1]:
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        what = self.script.popleft() if self.script else "ok"
+        if what == "hang":
+            return None
+        if what == "ok":
+            self.sent.append((kind, _json.loads(body.decode("utf-8"))))
+            return 200, {"errcode": 0, "errmsg": "ok", **({"msgid": 1000 + len(self.sent)} if kind == "template" else {})}
+        if what == 42001:
+            self.tokens.append("withdrawn")   # the token the client holds is no longer valid
+        return 200, {"errcode": what, "errmsg": f"stub error {what}"}

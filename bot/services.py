@@ -35,6 +35,7 @@ class Services:
     gazetteer_ttl: float = 60.0
     _gazetteer: tuple[float, tuple[County, Gazetteer]] | None = field(default=None, repr=False)
     _redis: object | None = field(default=None, repr=False)
+    _wechat: object | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def county(self, session: Session) -> tuple[County, Gazetteer]:
@@ -59,6 +60,21 @@ class Services:
             self._redis = connect(self.settings)
         return self._redis
 
+    @property
+    def wechat(self):
+        """WeChat to citizens (customer-service or template messages); None without the account's
+        AppID and secret — WeChat rows then wait in the outbox."""
+        if self._wechat is None and self.settings.wechat_outbound:
+            from notifications.wechat import WeChatSender
+            self._wechat = WeChatSender(self.settings.wechat_app_id, self.settings.wechat_app_secret, self.redis,
+                                        api_base=self.settings.wechat_api_base)
+        return self._wechat
+
+    def deliver(self, ids: list[int] | None, now, limit: int = 500):
+        from notifications.outbox import deliver
+        return deliver(self.sessions, self.sms, ids, now, limit=limit, throttle=self.throttle(),
+                       status_callback=self.settings.status_callback_url, wechat=self.wechat)
+
     def throttle(self):
         """Sends per second per sender number (SMS_RATE), shared through Redis; None when off."""
         if self.settings.sms_rate <= 0 or self.sms.name == "console":
@@ -73,9 +89,7 @@ class Services:
         if not ids:
             return
         if self.settings.outbox_delivery == "inline":
-            from notifications.outbox import deliver
-            deliver(self.sessions, self.sms, ids, now, throttle=self.throttle(),
-                    status_callback=self.settings.status_callback_url)
+            self.deliver(ids, now)
             return
         try:
             from notifications.jobs import deliver_outbox

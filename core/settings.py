@@ -46,6 +46,7 @@ class Settings:
     sms_rate: int = 10
     twilio_timeout: int = 10
     twilio_api_base: str | None = None      # a local stub of Twilio's API (tests, benchmarks)
+    wechat_api_base: str | None = None      # a local stub of WeChat's API (tests, benchmarks)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -70,6 +71,10 @@ class Settings:
     def status_callback_url(self) -> str | None:
         """Where Twilio reports what became of a text we sent (needs the public URL)."""
         return self.public_base_url + "/sms/status" if self.public_base_url else None
+
+    @property
+    def wechat_outbound(self) -> bool:
+        return bool(self.wechat_app_id and self.wechat_app_secret)
 
     @property
     def twilio_outbound(self) -> bool:
@@ -142,6 +147,8 @@ def load_settings(env: dict | None = None) -> Settings:
         raise SettingsError(f"OUTBOX_DELIVERY must be queue or inline, got {delivery!r}")
     twilio_api_base = get("TWILIO_API_BASE")
     _check_url("TWILIO_API_BASE", twilio_api_base, ("http", "https"))
+    wechat_api_base = get("WECHAT_API_BASE")
+    _check_url("WECHAT_API_BASE", wechat_api_base, ("http", "https"))
 
     twilio_from = get("TWILIO_FROM")
     if twilio_from and not (twilio_from.startswith("+") or twilio_from.startswith("MG")):
@@ -166,4 +173,5 @@ def load_settings(env: dict | None = None) -> Settings:
         sms_rate=_int(env, "SMS_RATE", 10, minimum=0),
         twilio_timeout=_int(env, "TWILIO_TIMEOUT", 10, minimum=1),
         twilio_api_base=twilio_api_base,
+        wechat_api_base=wechat_api_base,
     )

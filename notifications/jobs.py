@@ -21,12 +21,9 @@ def services():
 
 def deliver_outbox(ids: list[int] | None = None, now: str | None = None) -> str:
     """Send these outbox rows (after the commit that wrote them)."""
-    from notifications.outbox import deliver
-
     svc = services()
     at = datetime.fromisoformat(now) if now else svc.clock.now()
-    return deliver(svc.sessions, svc.sms, ids, at, throttle=svc.throttle(),
-                   status_callback=svc.settings.status_callback_url).summary()
+    return svc.deliver(ids, at).summary()
 
 
 def tick(now: str | None = None) -> str:

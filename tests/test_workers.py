@@ -25,16 +25,6 @@ T0 = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
-def lite(tmp_path):
-    r = embedded(tmp_path / "redis.db")
-    yield r
-    try:
-        r.shutdown(nosave=True)
-    except Exception:
-        pass
-
-
-@pytest.fixture
 def queued(services, lite, stub):
     """The web side as deployed: texts handed to RQ after each commit, Twilio (the stub) behind."""
     import dataclasses

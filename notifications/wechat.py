@@ -1,0 +1,74 @@
+"""WeChat to citizens: a customer-service message (客服消息) within 48 hours of the citizen's last
+message to the account, else a template message (模板消息) — WeChat allows nothing else.
+
+Through wechatpy's client; its access token is kept in Redis, so every worker shares one token
+(WeChat allows 2,000 fetches a day and each fetch invalidates the last one after five minutes).
+``api_base`` points the client at a local stub in tests and benchmarks.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from notifications.sms import SendError
+
+WINDOW = timedelta(hours=48)
+OUT_OF_WINDOW = {45015, 45047}          # response out of time limit / too many messages: use a template
+TEMPORARY = {-1, 45009, 45011}           # system busy, API limits
+TEMPLATE_KEY = "notice"                  # [county.wechat_templates] notice = "template id"
+
+
+class WeChatSender:
+    name = "wechat"
+
+    def __init__(self, app_id: str, secret: str, redis, api_base: str | None = None, timeout: float = 10.0):
+        from wechatpy import WeChatClient
+        from wechatpy.session.redisstorage import RedisStorage
+
+        base = (api_base or "https://api.weixin.qq.com").rstrip("/")
+
+        class Client(WeChatClient):
+            API_BASE_URL = base + "/cgi-bin/"
+
+            def fetch_access_token(self):   # wechatpy writes this URL out in full
+                return self._fetch_access_token(url=base + "/cgi-bin/token", params={
+                    "grant_type": "client_credential", "appid": self.appid, "secret": self.secret})
+
+        self.client = Client(app_id, secret, session=RedisStorage(redis, prefix="xinfang:wechat"), timeout=timeout)
+
+    def send(self, openid: str, body: str, within_window: bool, template_id: str | None,
+             tracking_no: str | None = None) -> str:
+        """Send one message; the provider id (``cs:…`` or ``tpl:msgid``), or raise SendError."""
+        if within_window:
+            try:
+                self.client.message.send_text(openid, body)
+                return f"cs:{openid[-6:]}"
+            except Exception as exc:
+                code = _code(exc)
+                if code not in OUT_OF_WINDOW:
+                    raise _error(exc, code) from None
+        if not template_id:
+            raise SendError("wechat: more than 48 hours since the citizen's last message and no template "
+                            "configured ([county.wechat_templates] notice)", permanent=True)
+        data = {"first": {"value": "您好，您的信访事项有新的进展。"},
+                "keyword1": {"value": tracking_no or "—"},
+                "keyword2": {"value": body[:200]},
+                "remark": {"value": "如有疑问，请在公众号中回复“查询 编号”。"}}
+        try:
+            result = self.client.message.send_template(openid, template_id, data)
+        except Exception as exc:
+            raise _error(exc, _code(exc)) from None
+        return f"tpl:{result.get('msgid', '')}"
+
+
+def _code(exc: Exception) -> int | None:
+    code = getattr(exc, "errcode", None)
+    try:
+        return int(code) if code is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _error(exc: Exception, code: int | None) -> SendError:
+    if code is None:   # the network, a time-out
+        return SendError(f"wechat: {type(exc).__name__}: {exc}", permanent=False)
+    return SendError(f"wechat {code}: {getattr(exc, 'errmsg', exc)}", permanent=code not in TEMPORARY)

@@ -1,0 +1,119 @@
+"""WeChat to citizens (issue 5): a customer-service message within 48 hours of the citizen's
+last message, else the county's template message — wechatpy's client against a local stub of
+WeChat's API, its access token shared through a real Redis."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.peers import WeChatApiStub
+from core.db import transaction
+from core.models import County, OutboundMessage
+from notifications.outbox import FAILED_PURPOSE, deliver
+from notifications.wechat import WeChatSender
+from tests.test_cases import LIAISON, STAFF, case, submit
+
+ZS = "o_zhangsan_case"
+
+
+@pytest.fixture
+def wx():
+    s = WeChatApiStub()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sender(wx, lite):
+    return WeChatSender(wx.app_id, wx.secret, lite, api_base=wx.base_url, timeout=0.5)
+
+
+def queue_wechat(services, at, body="您反映的问题已由下汤镇人民政府受理。", petition_id=None) -> int:
+    with transaction(services.sessions) as s:
+        return OutboundMessage.enqueue(s, "wechat", ZS, body, "case_accepted", at, petition_id)
+
+
+def row(db, mid) -> OutboundMessage:
+    db.rollback()
+    return db.get(OutboundMessage, mid)
+
+
+def set_template(db, services, template="TPL-progress-1") -> None:
+    db.rollback()
+    county = db.scalars(select(County)).one()
+    county.options = {**county.options, "wechat_templates": {"notice": template}}
+    db.commit()
+
+
+def test_within_48_hours_a_customer_service_message_and_one_token_for_all(peer, db, clock, services, wx, sender, lite):
+    submit(peer)                                   # the citizen wrote at 10:00
+    first = queue_wechat(services, clock.now() + timedelta(hours=1))
+    report = deliver(services.sessions, services.sms, None, clock.now() + timedelta(hours=1), wechat=sender)
+    assert report.sent == 1 and row(db, first).status == "sent" and row(db, first).provider_id.startswith("cs:")
+    [(kind, posted)] = [m for m in wx.sent]
+    assert kind == "custom" and posted == {"touser": ZS, "msgtype": "text",
+                                           "text": {"content": "您反映的问题已由下汤镇人民政府受理。"}}
+    # another worker, another client: the token comes from Redis, not from WeChat again
+    other = WeChatSender(wx.app_id, wx.secret, lite, api_base=wx.base_url)
+    queue_wechat(services, clock.now() + timedelta(hours=2))
+    deliver(services.sessions, services.sms, None, clock.now() + timedelta(hours=2), wechat=other)
+    assert len(wx.sent) == 2 and wx.tokens == ["TOKEN-1"]
+
+
+def test_after_48_hours_the_county_template(peer, db, clock, services, wx, sender):
+    no = submit(peer)
+    set_template(db, services)
+    later = clock.now() + timedelta(hours=49)
+    mid = queue_wechat(services, later, petition_id=case(db, no).id)
+    assert deliver(services.sessions, services.sms, None, later, wechat=sender).sent == 1
+    [(kind, posted)] = wx.sent
+    assert kind == "template" and posted["touser"] == ZS and posted["template_id"] == "TPL-progress-1"
+    assert posted["data"]["keyword1"]["value"] == no and "受理" in posted["data"]["keyword2"]["value"]
+    assert row(db, mid).provider_id.startswith("tpl:")
+
+
+def test_no_template_configured_fails_and_staff_are_told(peer, db, clock, services, wx, sender):
+    no = submit(peer)
+    later = clock.now() + timedelta(days=3)
+    mid = queue_wechat(services, later, petition_id=case(db, no).id)
+    assert deliver(services.sessions, services.sms, None, later, wechat=sender).failed == 1
+    assert row(db, mid).status == "failed" and wx.sent == []
+    db.rollback()
+    [told] = db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == FAILED_PURPOSE)).all()
+    assert told.to == STAFF and "超过48小时且未配置模板消息" in told.body and f"微信用户o_zhan…的消息（事项{no}）" in told.body
+
+
+def test_window_closed_early_falls_back_to_the_template(peer, db, clock, services, wx, sender):
+    submit(peer)
+    set_template(db, services)
+    wx.script.append(45015)
+    queue_wechat(services, clock.now())
+    assert deliver(services.sessions, services.sms, None, clock.now(), wechat=sender).sent == 1
+    assert [kind for kind, _ in wx.sent] == ["template"]
+
+
+def test_busy_is_retried_unsubscribed_fails_an_expired_token_is_renewed(peer, db, clock, services, wx, sender):
+    submit(peer)
+    now = clock.now()
+    mid = queue_wechat(services, now)
+    wx.script.append(-1)
+    assert deliver(services.sessions, services.sms, [mid], now, wechat=sender).retry == 1
+    assert row(db, mid).status == "queued" and "-1" in row(db, mid).error
+    wx.script.append(42001)                        # the token was invalidated meanwhile
+    assert deliver(services.sessions, services.sms, [mid], now + timedelta(minutes=1), wechat=sender).sent == 1
+    assert wx.tokens == ["TOKEN-1", "withdrawn", "TOKEN-3"]
+    gone = queue_wechat(services, now)
+    wx.script.append(43004)
+    assert deliver(services.sessions, services.sms, [gone], now, wechat=sender).failed == 1
+    db.rollback()
+    assert "对方已取消关注" in db.scalars(select(OutboundMessage.body).where(
+        OutboundMessage.purpose == FAILED_PURPOSE)).first()
+
+
+def test_a_case_step_reaches_the_citizen_s_wechat(peer, db, clock, services, wx, sender):
+    services._wechat = sender                      # the account's AppID and secret are set
+    no = submit(peer)
+    clock.advance(minutes=20)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    [(kind, posted)] = wx.sent
+    assert kind == "custom" and posted["touser"] == ZS and no in posted["text"]["content"]
