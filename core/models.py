@@ -405,6 +405,24 @@ class EveningVisit(Base):
     judged_at: Mapped[datetime | None]
 
 
+class Escalation(Base):
+    """越级访: petitioners from the county who went beyond it — to the city (到市), the province
+    (赴省) or Beijing (进京) — registered by the bureau's staff ("登记 进京 [乡镇] 人数 事由"). The
+    township's unit is named for the monthly score."""
+
+    __tablename__ = "escalation"
+    __table_args__ = (Index("ix_escalation_day", "occurred_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(8))            # city | province | beijing
+    occurred_on: Mapped[date] = mapped_column(Date)
+    people: Mapped[int] = mapped_column(default=1)
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    matter: Mapped[str] = mapped_column(Text)
+    registered_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+
+
 class BindCode(Base):
     """A one-time code binding a person's WeChat OpenID ("绑定 CODE"), printed by `xinfang bind`."""
 

@@ -22,7 +22,10 @@ from sqlalchemy.orm import Session
 from core import cases
 from core.cases import CaseError
 from core.clock import SHANGHAI, month_day
-from core.models import BindCode, Person, Petition, PetitionEvent, Unit
+from core.digest import LEVEL_OF_WORD
+from core.digest import details as digest_details
+from core.digest import register_escalation as register_escalation_row
+from core.models import BindCode, Person, Petition, PetitionEvent, Township, Unit
 from core.phones import find_mobile
 from core.tracking import next_tracking_no, split_tracking_no
 from handlers import evenings, texts
@@ -45,6 +48,7 @@ VERBS = {
     "被反映": "recuse", "回避": "recuse",
     "包案": "lead",
     "复查答复": "answer_review", "复核答复": "answer_review",
+    "详情": "details",
     **{word: "evening:" + verb for word, verb in evenings.VERBS.items()},   # 七晚工作法
 }
 STAFF_ONLY = {"assign", "approve", "register", "recuse", "lead", "answer_review"}
@@ -55,10 +59,10 @@ SMS_CADRE_LIMIT = 201   # three UCS-2 segments for notices to cadres (they need 
 
 HELP = ("可用指令：受理 编号 [简单/一般/复杂]｜见面 编号 [备注]｜答复 编号 内容｜办结 编号｜"
         "延期 编号 天数 理由｜退回 编号 理由｜待办｜七晚：报备 编号 首晚 成员…｜开始 编号｜结束 编号 [纪要]")
-STAFF_HELP = HELP + ("｜登记 走访/来信 乡镇 姓名 电话 人数 内容｜交办 编号 单位｜被反映 编号 单位/人｜"
+STAFF_HELP = HELP + ("｜登记 走访/来信 乡镇 姓名 电话 人数 内容｜登记 到市/赴省/进京 [乡镇] 人数 事由｜交办 编号 单位｜被反映 编号 单位/人｜"
                      "包案 编号 领导｜批准延期 编号｜复查答复 编号 内容｜七晚 编号 单位 包案领导｜"
                      "确认 编号 第N晚 理由｜化解/未化解 编号")
-LEADER_HELP = "可用指令：七晚（查看七晚进行情况）｜化解 编号｜未化解 编号 理由。每日访情将按时发送。"
+LEADER_HELP = "可用指令：详情（今日访情要点）｜七晚（查看七晚进行情况）｜化解 编号｜未化解 编号 理由。每日访情将按时发送。"
 
 
 # --- who is writing ---------------------------------------------------------------------------
@@ -112,6 +116,8 @@ def handle(ctx: Context, person: Person, text: str) -> str:
         return ctx.next_page()
     if verb.startswith("evening:"):
         return evenings.handle(ctx, person, verb.removeprefix("evening:"), word, rest)
+    if verb == "details":
+        return details(ctx, person)
     if person.role == "leader":
         return LEADER_HELP
     if verb == "todo":
@@ -274,6 +280,8 @@ def register(ctx: Context, person: Person, rest: str) -> str:
     """Staff register a petition received at the bureau; it then follows the path of any other
     (assignment, deadlines, receipt to the petitioner by SMS). A phone given in person is taken
     as the petitioner's; a phone written in a letter is not trusted until it texts us (004)."""
+    if rest.split(maxsplit=1)[:1] and rest.split(maxsplit=1)[0] in LEVEL_OF_WORD:
+        return register_escalation(ctx, person, rest)
     parts = rest.split(maxsplit=5)
     if len(parts) < 6:
         return REGISTER_FORMAT
@@ -314,6 +322,40 @@ def register(ctx: Context, person: Person, rest: str) -> str:
     extra = "（集体访）" if people > 1 else ""
     extra += "（检举控告类，请核定被反映对象后交办）" if p.accusation and p.unit_id is None else ""
     return f"已登记{word}{extra}：{p.tracking_no}，{where}" + (f"，受理期限{_when(p.due_accept)}。" if p.unit else "。")
+
+
+ESCALATION_FORMAT = "格式：登记 到市/赴省/进京 [乡镇] 人数 事由，例如：登记 进京 下汤镇 3 拆迁补偿"
+
+
+def register_escalation(ctx: Context, person: Person, rest: str) -> str:
+    """越级访 learned of by the bureau (到市/赴省/进京): counted in the daily 访情 and named to the
+    township's unit."""
+    word, _, after = rest.strip().partition(" ")
+    tokens = after.split(maxsplit=1)
+    township = None
+    if tokens and not tokens[0].isdigit():
+        found = ctx.gazetteer.match(tokens[0]).unique
+        if found is None:
+            return f"没有找到乡镇（街道）“{tokens[0]}”。{ESCALATION_FORMAT}"
+        township = ctx.session.get(Township, found.township_id)
+        tokens = tokens[1].split(maxsplit=1) if len(tokens) > 1 else []
+    if len(tokens) < 2 or not tokens[0].isdigit() or not 1 <= int(tokens[0]) <= 10_000:
+        return ESCALATION_FORMAT
+    people, matter = int(tokens[0]), tokens[1].strip()
+    register_escalation_row(ctx.session, LEVEL_OF_WORD[word], township, people, matter[:2000],
+                            ctx.now.astimezone(SHANGHAI).date(), ctx.now, f"staff:{person.id}")
+    where = township.name if township else "未注明乡镇"
+    return f"已登记{word}{people}人（{where}）：{gist(matter, 20)}。将计入今日访情。"
+
+
+def details(ctx: Context, person: Person) -> str:
+    """"详情" from a leader or a unit head: today's petitions and the flagged cases, names masked."""
+    if person.role not in ("leader", "head", "staff"):
+        return _help(person)
+    items = digest_details(ctx.session, ctx.now.astimezone(SHANGHAI).date(), person)
+    if not items:
+        return "今日暂无新的信访事项，也没有挂牌超期的事项。"
+    return ctx.paginate(["今日访情要点："], [f"{i}. {x}" for i, x in enumerate(items, 1)])
 
 
 def _repeat_of(s: Session, p: Petition) -> Petition | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import time as dt_time
 from typing import Callable
 
 from sqlalchemy import update
@@ -35,10 +36,35 @@ class Every:
     minutes: int
     run: Callable[[object, datetime], str]
 
-    def period(self, now: datetime) -> str | None:
+    def period(self, now: datetime, options: dict | None = None) -> str | None:
         t = local(now)
         minute = (t.hour * 60 + t.minute) // self.minutes * self.minutes
         return f"{t:%Y-%m-%d}T{minute // 60:02d}:{minute % 60:02d}"
+
+
+@dataclass(frozen=True)
+class DailyAt:
+    """Once a working day (the county's calendar), from ``[county.reports] <key>`` (default
+    ``default``) on; a day whose time passed while everything was down runs on the first tick."""
+
+    name: str
+    key: str
+    default: str
+    run: Callable[[object, datetime], str]
+
+    def period(self, now: datetime, options: dict | None = None) -> str | None:
+        from core.workdays import WorkCalendar
+
+        t = local(now)
+        at = clock_time((options or {}).get("reports", {}).get(self.key, self.default))
+        if t.time() < at or not WorkCalendar.from_options(options or {}).is_workday(t.date()):
+            return None
+        return f"{t:%Y-%m-%d}"
+
+
+def clock_time(text: str) -> dt_time:
+    h, m = str(text).split(":")
+    return dt_time(int(h), int(m))
 
 
 def flush_outbox(svc, now: datetime) -> str:
@@ -73,17 +99,45 @@ def run_sweeps(svc, now: datetime) -> str:
     return cases.summary() + "; " + evenings.summary()
 
 
-JOBS: tuple[Every, ...] = (
+def daily_digest(svc, now: datetime) -> str:
+    """每日访情 to each leader, unit head and 包案 leader (core.digest)."""
+    from sqlalchemy import insert
+
+    from core.county import current_county
+    from core.digest import digests
+    from core.models import OutboundMessage
+
+    with transaction(svc.sessions) as s:
+        county = current_county(s)
+        texts = digests(s, local(now).date(), county.name)
+        rows = [{"channel": "sms", "to": t.phone, "body": t.body, "purpose": "daily_digest", "status": "queued",
+                 "created_at": now, "attempts": 0} for t in texts]
+        ids = list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows)) if rows else []
+    svc.send_later(ids, now)
+    return f"每日访情: {len(ids)} texts"
+
+
+JOBS: tuple = (
     Every("sweep", 5, run_sweeps),
     Every("outbox", 1, flush_outbox),
+    DailyAt("daily_digest", "daily_at", "17:30", daily_digest),
 )
+
+
+def _options(svc) -> dict:
+    from sqlalchemy import select
+
+    from core.models import County
+    with svc.sessions() as s:
+        return s.scalar(select(County.options).limit(1)) or {}
 
 
 def tick(svc, now: datetime, jobs: tuple[Every, ...] = JOBS) -> list[tuple[str, str, str]]:
     """Run every job due at ``now`` that no one has run for its period; what ran and its result."""
     done = []
+    options = _options(svc)
     for job in jobs:
-        period = job.period(now)
+        period = job.period(now, options)
         if period is None:
             continue
         with transaction(svc.sessions) as s:
