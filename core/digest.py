@@ -72,42 +72,86 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def gather(s: Session, day: date, unit_id: int | None = None, reader: Person | None = None) -> Day:
-    """The day's figures, county-wide or for ``unit_id``; lists leave out what ``reader`` may not see."""
+@dataclass
+class Flagged:
+    """An open case flagged overdue (挂牌), and who may not see it (recusal)."""
+
+    petition_id: int
+    tracking_no: str
+    unit_id: int | None
+    unit: str
+    barred_people: set[int] = field(default_factory=set)
+    barred_units: set[int] = field(default_factory=set)
+
+    def visible_to(self, reader: Person | None) -> bool:
+        return reader is None or not (reader.id in self.barred_people or
+                                      (reader.unit_id is not None and reader.unit_id in self.barred_units))
+
+
+@dataclass
+class CountyDay:
+    """A day for the whole county and every unit, read in a fixed number of statements."""
+
+    county: Day
+    units: dict[int, Day]
+    flagged: list[Flagged]
+
+    def view(self, unit_id: int | None = None, reader: Person | None = None) -> Day:
+        base = self.county if unit_id is None else self.units.get(unit_id) or Day(self.county.day)
+        d = Day(base.day, dict(base.channels), dict(base.beyond), base.meet_due, base.met, [], base.plans,
+                base.tonight_started)
+        d.overdue = [(f.tracking_no, f.unit) for f in self.flagged
+                     if (unit_id is None or f.unit_id == unit_id) and f.visible_to(reader)]
+        return d
+
+
+def gather_all(s: Session, day: date) -> CountyDay:
     start, end = day_bounds(day)
-    out = Day(day)
     p = Petition
-    where = [p.received_at >= start, p.received_at < end]
-    if unit_id is not None:
-        where.append(p.unit_id == unit_id)
+    county, units = Day(day), {}
+
+    def unit_day(unit_id):
+        if unit_id not in units:
+            units[unit_id] = Day(day)
+        return units[unit_id]
+
     meet_due = func.sum(case((p.facts.op("&")(F.HAS_DUE["meet"]) != 0, 1), else_=0))
     met = func.sum(case((p.facts.op("&")(F.ON_TIME["meet"]) != 0, 1), else_=0))
-    for channel, batches, people, due, on_time in s.execute(
-            select(p.channel, func.count(), func.sum(p.people), meet_due, met).where(*where).group_by(p.channel)):
-        out.channels[channel] = (batches, int(people or 0))
-        out.meet_due += int(due or 0)
-        out.met += int(on_time or 0)
-    esc = select(Escalation.level, func.count(), func.sum(Escalation.people)).where(Escalation.occurred_on == day)
-    if unit_id is not None:
-        esc = esc.where(Escalation.unit_id == unit_id)
-    for level, batches, people in s.execute(esc.group_by(Escalation.level)):
-        out.beyond[level] = (batches, int(people or 0))
-    flagged = (select(p.tracking_no, func.coalesce(Unit.name, "未交办")).outerjoin(Unit, Unit.id == p.unit_id)
-               .where(p.status.in_(OPEN), p.overdue.is_(True)))
-    if unit_id is not None:
-        flagged = flagged.where(p.unit_id == unit_id)
-    if reader is not None:
-        flagged = flagged.where(not_recused(reader))
-    out.overdue = [tuple(r) for r in s.execute(flagged.order_by(p.due_next, p.id).limit(500))]
-    plans = select(EveningPlan.id).where(EveningPlan.status == "filed")
-    if unit_id is not None:
-        plans = plans.where(EveningPlan.unit_id == unit_id)
-    plan_ids = list(s.scalars(plans))
-    out.plans = len(plan_ids)
-    if plan_ids:
-        out.tonight_started = s.scalar(select(func.count()).select_from(EveningVisit).where(
-            EveningVisit.plan_id.in_(plan_ids), EveningVisit.evening == day, EveningVisit.started_at.is_not(None)))
-    return out
+    for unit_id, channel, batches, people, due, on_time in s.execute(
+            select(p.unit_id, p.channel, func.count(), func.sum(p.people), meet_due, met)
+            .where(p.received_at >= start, p.received_at < end).group_by(p.unit_id, p.channel)):
+        for d in (county, unit_day(unit_id)):
+            b, n = d.channels.get(channel, (0, 0))
+            d.channels[channel] = (b + batches, n + int(people or 0))
+            d.meet_due += int(due or 0)
+            d.met += int(on_time or 0)
+    for unit_id, level, batches, people in s.execute(
+            select(Escalation.unit_id, Escalation.level, func.count(), func.sum(Escalation.people))
+            .where(Escalation.occurred_on == day).group_by(Escalation.unit_id, Escalation.level)):
+        for d in (county, unit_day(unit_id)):
+            b, n = d.beyond.get(level, (0, 0))
+            d.beyond[level] = (b + batches, n + int(people or 0))
+    flagged = [Flagged(pid, no, unit_id, unit) for pid, no, unit_id, unit in s.execute(
+        select(p.id, p.tracking_no, p.unit_id, func.coalesce(Unit.name, "未交办")).outerjoin(Unit, Unit.id == p.unit_id)
+        .where(p.status.in_(OPEN), p.overdue.is_(True)).order_by(p.due_next, p.id))]
+    accused = {f.petition_id: f for f in flagged}
+    if accused:
+        from core.models import Recusal
+        for pid, unit_id, person_id in s.execute(select(Recusal.petition_id, Recusal.unit_id, Recusal.person_id)
+                                                 .where(Recusal.petition_id.in_(list(accused)))):
+            (accused[pid].barred_units if unit_id else accused[pid].barred_people).add(unit_id or person_id)
+    started = {pid for pid in s.scalars(select(EveningVisit.plan_id).where(
+        EveningVisit.evening == day, EveningVisit.started_at.is_not(None)))}
+    for plan_id, unit_id in s.execute(select(EveningPlan.id, EveningPlan.unit_id).where(EveningPlan.status == "filed")):
+        for d in (county, unit_day(unit_id)):
+            d.plans += 1
+            d.tonight_started += plan_id in started
+    return CountyDay(county, units, flagged)
+
+
+def gather(s: Session, day: date, unit_id: int | None = None, reader: Person | None = None) -> Day:
+    """The day's figures, county-wide or for ``unit_id``; lists leave out what ``reader`` may not see."""
+    return gather_all(s, day).view(unit_id, reader)
 
 
 def _head(day: date) -> str:
@@ -172,15 +216,31 @@ def unit_text(d: Day, unit_name: str, lead: list[str] | None = None) -> str:
     return fit(f"【每日访情·{_short(unit_name)}】{_head(d.day)}：", parts, "回复“详情”查看要点")
 
 
-def lead_summary(s: Session, person: Person) -> list[str]:
-    """A 包案 leader's open cases: how many, which are flagged."""
-    rows = list(s.execute(select(Petition.tracking_no, Petition.overdue).where(
-        Petition.lead_person_id == person.id, Petition.status.in_(OPEN), not_recused(person))))
-    if not rows:
-        return []
-    flagged = [no for no, overdue in rows if overdue]
-    return [f"{len(rows)}件" + (f"，超期{len(flagged)}件（{'、'.join(flagged[:2])}{'等' if len(flagged) > 2 else ''}）"
-                                if flagged else "，均在期限内")]
+def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
+    """What each 包案 leader reads first: their open cases, and which are flagged — one statement
+    for all of them (recusal applied per reader)."""
+    if not leads:
+        return {}
+    from core.models import Recusal
+
+    rows = list(s.execute(select(Petition.id, Petition.lead_person_id, Petition.tracking_no, Petition.overdue)
+                          .where(Petition.lead_person_id.in_([x.id for x in leads]), Petition.status.in_(OPEN))
+                          .order_by(Petition.id)))
+    barred: dict[int, set] = {}
+    if rows:
+        for pid, unit_id, person_id in s.execute(select(Recusal.petition_id, Recusal.unit_id, Recusal.person_id)
+                                                 .where(Recusal.petition_id.in_([r[0] for r in rows]))):
+            barred.setdefault(pid, set()).add(("u", unit_id) if unit_id else ("p", person_id))
+    out = {}
+    for person in leads:
+        mine = [(no, overdue) for pid, lead, no, overdue in rows if lead == person.id
+                and ("p", person.id) not in barred.get(pid, ()) and ("u", person.unit_id) not in barred.get(pid, ())]
+        if mine:
+            flagged = [no for no, overdue in mine if overdue]
+            out[person.id] = [f"{len(mine)}件" + (
+                f"，超期{len(flagged)}件（{'、'.join(flagged[:2])}{'等' if len(flagged) > 2 else ''}）"
+                if flagged else "，均在期限内")]
+    return out
 
 
 @dataclass(frozen=True)
@@ -191,35 +251,24 @@ class Text:
 
 
 def digests(s: Session, day: date, county_name: str) -> list[Text]:
-    """The day's texts: each leader (county view), each unit head (their unit), and what each reads
-    of the cases they own. Computed once per view, not per reader, except the per-reader parts."""
+    """The day's texts: each leader (county view), each unit head (their unit), each 包案 leader's
+    cases first. The day is read once for the county and all units; each reader's text is cut
+    from it, leaving out what accuses them."""
     people = list(s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(("leader", "head")))
                             .order_by(Person.id)))
-    out: list[Text] = []
-    county_day: Day | None = None
-    unit_days: dict[int, Day] = {}
+    whole = gather_all(s, day)
     names = dict(s.execute(select(Unit.id, Unit.name)).all())
+    leads = lead_lines(s, people)
+    out: list[Text] = []
     for person in people:
-        lead = lead_summary(s, person)
         if person.role == "leader":
-            if county_day is None:
-                county_day = gather(s, day)
-            d = county_day
-            if _any_recused(s, person, d):
-                d = gather(s, day, reader=person)
-            out.append(Text(person.id, person.phone, county_text(d, county_name, lead)))
+            body = county_text(whole.view(None, person), county_name, leads.get(person.id))
         elif person.unit_id is not None:
-            if person.unit_id not in unit_days:
-                unit_days[person.unit_id] = gather(s, day, person.unit_id, reader=person)
-            out.append(Text(person.id, person.phone, unit_text(unit_days[person.unit_id], names[person.unit_id], lead)))
+            body = unit_text(whole.view(person.unit_id, person), names[person.unit_id], leads.get(person.id))
+        else:
+            continue
+        out.append(Text(person.id, person.phone, body))
     return out
-
-
-def _any_recused(s: Session, person: Person, d: Day) -> bool:
-    """Whether any flagged case accuses this reader (then their list is gathered for them)."""
-    from core.models import Recusal
-    return bool(d.overdue) and s.scalar(select(func.count()).select_from(Recusal).where(
-        Recusal.person_id == person.id)) > 0
 
 
 def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]:
