@@ -131,9 +131,12 @@ def gather_all(s: Session, day: date) -> CountyDay:
         for d in (county, unit_day(unit_id)):
             b, n = d.beyond.get(level, (0, 0))
             d.beyond[level] = (b + batches, n + int(people or 0))
-    flagged = [Flagged(pid, no, unit_id, unit) for pid, no, unit_id, unit in s.execute(
-        select(p.id, p.tracking_no, p.unit_id, func.coalesce(Unit.name, "未交办")).outerjoin(Unit, Unit.id == p.unit_id)
-        .where(p.status.in_(OPEN), p.overdue.is_(True)).order_by(p.due_next, p.id))]
+    # sorted here, not in SQL: an ORDER BY due_next leads SQLite to walk that index over every row
+    rows = s.execute(select(p.id, p.tracking_no, p.unit_id, func.coalesce(Unit.name, "未交办"), p.due_next)
+                     .outerjoin(Unit, Unit.id == p.unit_id).where(p.overdue.is_(True), p.status.in_(OPEN))).all()
+    far = datetime.max.replace(tzinfo=SHANGHAI)
+    flagged = [Flagged(pid, no, unit_id, unit) for pid, no, unit_id, unit, _ in
+               sorted(rows, key=lambda r: (r[4] or far, r[0]))]
     accused = {f.petition_id: f for f in flagged}
     if accused:
         from core.models import Recusal

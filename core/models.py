@@ -201,6 +201,7 @@ class Petition(Base):
         Index("ix_petition_received", "received_at"),
         Index("ix_petition_repeat_of", "repeat_of_id"),
         Index("ix_petition_lead", "lead_person_id"),          # a 包案 leader's cases (daily 访情)
+        Index("ix_petition_flagged", "overdue", "status"),    # the open cases flagged overdue (daily 访情)
         # the measures read only this index (core.measures): group columns first, then the rest
         Index("ix_petition_measures", "unit_id", "channel", "category", "received_at", "facts", "people",
               "handling_days"),

@@ -1,4 +1,4 @@
-"""index the cases each 包案 leader owns
+"""index the cases each 包案 leader owns, and the open cases flagged overdue (daily 访情)
 
 Revision ID: 0009
 Revises: 0008
@@ -17,10 +17,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('petition', schema=None) as batch_op:
         batch_op.create_index('ix_petition_lead', ['lead_person_id'], unique=False)
+        batch_op.create_index('ix_petition_flagged', ['overdue', 'status'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('petition', schema=None) as batch_op:
+        batch_op.drop_index('ix_petition_flagged')
         batch_op.drop_index('ix_petition_lead')
 
