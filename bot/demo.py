@@ -29,6 +29,7 @@ def run_demo(database_url: str, echo=print) -> None:
            "OUTBOX_DELIVERY": "inline"}   # the demo shows each text as it is sent
     settings = load_settings(env)
     clock = FixedClock(Clock().now().replace(microsecond=0))
+    first_day = clock.now().date()   # the clock is in county time
     sms = ConsoleSms(quiet=True)
     app = create_app({"SERVICES": build_services(settings, clock=clock, sms=sms)})
     wechat = WeChatServer(token="demo-token", app_id="wx0000000000demo", aes_key=aes_key)
@@ -191,4 +192,11 @@ def run_demo(database_url: str, echo=print) -> None:
     sms_say(staff, "七晚")
     with services.sessions() as s:
         echo(figures(s).render())
+    echo("\n=== 第一天的每日访情（工作日17:30 由定时任务发送；此处直接生成）===")
+    from core.digest import digests
+    with services.sessions() as s:
+        county_name = current_county(s).name
+        for text in digests(s, first_day, county_name):
+            echo(f"  ✉ 短信发往 {text.phone[3:6]}****{text.phone[-4:]}：{text.body}")
+    sms_say("+8613700000101", "详情")
     echo("\n演示结束。受理编号：" + ", ".join([number, number2, group, number3]))

@@ -174,13 +174,13 @@ def _body(d: Day, unit_view: bool) -> list[str]:
     if d.overdue:
         if unit_view:
             shown = "、".join(no for no, _ in d.overdue[:3]) + ("等" if len(d.overdue) > 3 else "")
-            parts.append(f"挂牌超期{len(d.overdue)}件（{shown}）")
+            parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
         else:
             units = Counter(unit for _, unit in d.overdue)
             shown = "、".join(f"{_short(u)}{n}" for u, n in units.most_common(3)) + ("等" if len(units) > 3 else "")
-            parts.append(f"挂牌超期{len(d.overdue)}件（{shown}）")
+            parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
     else:
-        parts.append("无挂牌超期")
+        parts.append("无挂牌督办")
     if d.plans:
         parts.append(f"七晚进行中{d.plans}件，今晚已开始{d.tonight_started}件")
     return parts
@@ -241,7 +241,7 @@ def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
         if mine:
             flagged = [no for no, overdue in mine if overdue]
             out[person.id] = [f"{len(mine)}件" + (
-                f"，超期{len(flagged)}件（{'、'.join(flagged[:2])}{'等' if len(flagged) > 2 else ''}）"
+                f"，挂牌{len(flagged)}件（{'、'.join(flagged[:2])}{'等' if len(flagged) > 2 else ''}）"
                 if flagged else "，均在期限内")]
     return out
 
@@ -287,7 +287,7 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]
     items = [f"{x.tracking_no} {mask_name(x.name)} {x.township.name if x.township else ''}"
              f"{'（' + str(x.people) + '人）' if x.people > 1 else ''}：{_gist(x.content)}" for x in rows]
     flagged = list(s.scalars(select(p).where(*flagged_where).order_by(p.due_next, p.id).limit(limit)))
-    items += [f"超期 {x.tracking_no} {_short(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{_gist(x.content)}"
+    items += [f"挂牌 {x.tracking_no} {_short(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{_gist(x.content)}"
               for x in flagged]
     return items
 

@@ -59,16 +59,16 @@ def test_the_daily_text_for_a_fixed_day(a_day, services, db, sms_out):
     for body in texts.values():
         assert len(body) <= 201, body                                    # three segments at most
     assert texts[LEADER] == (
-        "【每日访情】11月23日（周一）鲁山县：您包案1件，超期1件（LS-20261123-0001）；到县访4批15人次（微信访1、短信访1、"
-        "走访1、来信1）；越级访：到市1批2人、进京1批3人；当日见面率25%（1/4）；挂牌超期1件（下汤镇1）；七晚进行中1件，"
+        "【每日访情】11月23日（周一）鲁山县：您包案1件，挂牌1件（LS-20261123-0001）；到县访4批15人次（微信访1、短信访1、"
+        "走访1、来信1）；越级访：到市1批2人、进京1批3人；当日见面率25%（1/4）；挂牌督办1件（下汤镇1）；七晚进行中1件，"
         "今晚已开始0件。回复“详情”查看要点")
     assert texts[COUNTY_HEAD] == (
         "【每日访情】11月23日（周一）鲁山县：您包案1件，均在期限内；到县访4批15人次（微信访1、短信访1、走访1、来信1）；"
-        "越级访：到市1批2人、进京1批3人；当日见面率25%（1/4）；挂牌超期1件（下汤镇1）；七晚进行中1件，今晚已开始0件。"
+        "越级访：到市1批2人、进京1批3人；当日见面率25%（1/4）；挂牌督办1件（下汤镇1）；七晚进行中1件，今晚已开始0件。"
         "回复“详情”查看要点")
     assert texts[HEAD] == (
         "【每日访情·下汤镇】11月23日（周一）：新交办2批13人次（微信访1、走访1）；越级访：进京1批3人；当日见面率50%（1/2）；"
-        "挂牌超期1件（LS-20261123-0001）；七晚进行中1件，今晚已开始0件。回复“详情”查看要点")
+        "挂牌督办1件（LS-20261123-0001）；七晚进行中1件，今晚已开始0件。回复“详情”查看要点")
     # sent (the console backend here), once: a second tick the same day, or after a restart, sends nothing
     assert sum(1 for to, body in sms_out.sent if body.startswith("【每日访情")) == 3
     assert tick(services, at(18, 0), JOBS[2:]) == []
@@ -103,8 +103,8 @@ def test_an_accused_head_s_digest_leaves_the_case_out(peer, clock, services, db)
     peer.text_sms(STAFF, f"七晚 {no} 下汤镇人民政府")          # and it is flagged
     tick(services, at(17, 30), JOBS[2:])
     texts = digest_texts(db)
-    assert "挂牌超期1件（下汤镇1）" in texts[LEADER]                 # it is there…
-    assert no not in texts[HEAD] and "挂牌超期" not in texts[HEAD].replace("无挂牌超期", "")   # …not for her
+    assert "挂牌督办1件（下汤镇1）" in texts[LEADER]                 # it is there…
+    assert no not in texts[HEAD] and "挂牌督办" not in texts[HEAD].replace("无挂牌督办", "")   # …not for her
     assert no not in peer.text_sms(HEAD, "详情")
 
 
