@@ -355,6 +355,29 @@ def stats(start: str, end: str, now_text: str | None) -> None:
 
 
 @main.command()
+@click.option("--month", required=True, help="The month, county time (2026-11).")
+def scores(month: str) -> None:
+    """月考评: every unit's score for a month (100 at the start, the county's rule table applied),
+    its ranking and the year's total so far."""
+    from bot.services import build_services
+    from core.county import current_county
+    from core.scores import ScoreRules, month_scores, ranking_text, render
+
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+        if not 1 <= mon <= 12:
+            raise ValueError
+    except ValueError:
+        raise click.UsageError(f"--month: a month like 2026-11, got {month!r}") from None
+    svc = build_services(_settings())
+    with svc.sessions() as s:
+        rules = ScoreRules.from_options(current_county(s).options)
+        ranked = month_scores(s, year, mon, rules)
+    click.echo(render(ranked, year, mon))
+    click.echo(ranking_text(ranked, year, mon, rules))
+
+
+@main.command()
 @click.option("--database", help="Database URL for the demo (default: a fresh temporary SQLite file).")
 def demo(database: str | None) -> None:
     """Load the example county and play a scripted conversation through the real webhooks."""

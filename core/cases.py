@@ -7,7 +7,7 @@ the handlers decide who is told what.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, or_, select
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.clock import SHANGHAI
 from core.facts import OPEN_STATUSES, mark_repeated
 from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit
+from core.scores import ScoreRules
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
 from core.workdays import WorkCalendar
@@ -50,10 +51,12 @@ class CaseError(Exception):
 class Rules:
     policy: Policy
     calendar: WorkCalendar
+    scores: ScoreRules = field(default_factory=ScoreRules)
 
     @classmethod
     def for_county(cls, county: County) -> Rules:
-        return cls(Policy.from_options(county.options), WorkCalendar.from_options(county.options))
+        return cls(Policy.from_options(county.options), WorkCalendar.from_options(county.options),
+                   ScoreRules.from_options(county.options))
 
 
 def case_facts(p: Petition) -> CaseFacts:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.models import County, Person, Township, Unit, Village
 from core.evenings import EveningRules
+from core.scores import ScoreRules
 from core.timelines import Policy
 from core.workdays import WorkCalendar
 from core.phones import InvalidPhone, normalize_phone
@@ -94,6 +95,7 @@ def parse_county_file(path: str | Path) -> dict:
         raise CountyFileError(f"county.calendar: dates are written 2027-01-01 ({exc})") from None
     try:
         EveningRules.from_options(options)
+        ScoreRules.from_options(options)
     except (ValueError, TypeError) as exc:
         raise CountyFileError(f"county.{exc}") from None
 

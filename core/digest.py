@@ -298,14 +298,20 @@ def _gist(text: str, n: int = 16) -> str:
 
 
 def register_escalation(s: Session, level: str, township, people: int, matter: str, day: date, now: datetime,
-                        actor: str) -> Escalation:
-    """越级访 registered by staff; the township's unit is named (for its monthly score)."""
+                        actor: str, points: int = 0) -> Escalation:
+    """越级访 registered by staff; the township's unit is named and its monthly score gets
+    ``points`` (the county's ``escalation_<level>``)."""
     unit_id = None
     if township is not None:
         unit_id = s.scalar(select(Unit.id).where(Unit.township_id == township.id, Unit.active.is_(True)).limit(1))
     row = Escalation(level=level, occurred_on=day, people=people, township_id=township.id if township else None,
                      unit_id=unit_id, matter=matter, registered_at=now, actor=actor)
     s.add(row)
+    if unit_id is not None and points:
+        from core.models import ScoreEvent
+        word = dict(LEVELS)[level]
+        s.add(ScoreEvent(unit_id=unit_id, at=now, kind=f"escalation_{level}", points=points,
+                         note=f"{word}{people}人：{matter[:60]}"))
     s.flush()
     return row
 

@@ -59,7 +59,8 @@ def _clock_time(text, key: str) -> time:
 class EveningRules:
     """``[county.seven_evenings]``: window = "18:00-22:00", min_hours = 3, remind_at = "17:30",
     late_start_at = "20:00", judge_at = "12:00" (the next day), evenings = 7,
-    on_miss = "restart" | "continue", far_m = 500, missed_points = -2, resolved_points = 5."""
+    on_miss = "restart" | "continue", far_m = 500. The points for a missed evening and a resolved
+    case come from the county's score table (``[county.scores]`` evening_missed / evening_resolved)."""
 
     window_start: time = time(18, 0)
     window_end: time = time(22, 0)
@@ -76,8 +77,7 @@ class EveningRules:
     @classmethod
     def from_options(cls, options: dict | None) -> EveningRules:
         raw = dict((options or {}).get("seven_evenings") or {})
-        known = {"window", "min_hours", "remind_at", "late_start_at", "judge_at", "evenings", "on_miss", "far_m",
-                 "missed_points", "resolved_points"}
+        known = {"window", "min_hours", "remind_at", "late_start_at", "judge_at", "evenings", "on_miss", "far_m"}
         unknown = sorted(set(raw) - known)
         if unknown:
             raise ValueError(f"seven_evenings: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -95,8 +95,7 @@ class EveningRules:
             if not isinstance(hours, (int, float)) or not 0.5 <= hours <= 10:
                 raise ValueError(f"seven_evenings.min_hours: hours between 0.5 and 10, got {hours!r}")
             values["min_minutes"] = round(hours * 60)
-        for key, low, high in (("evenings", 1, 31), ("far_m", 50, 50_000), ("missed_points", -100, 0),
-                               ("resolved_points", 0, 100)):
+        for key, low, high in (("evenings", 1, 31), ("far_m", 50, 50_000)):
             if key in raw:
                 if not isinstance(raw[key], int) or isinstance(raw[key], bool) or not low <= raw[key] <= high:
                     raise ValueError(f"seven_evenings.{key}: a whole number from {low} to {high}, got {raw[key]!r}")
@@ -105,6 +104,9 @@ class EveningRules:
             if raw["on_miss"] not in ("restart", "continue"):
                 raise ValueError(f"seven_evenings.on_miss: \"restart\" or \"continue\", got {raw['on_miss']!r}")
             values["on_miss"] = raw["on_miss"]
+        from core.scores import ScoreRules
+        scores = ScoreRules.from_options(options)
+        values["missed_points"], values["resolved_points"] = scores.of("evening_missed"), scores.of("evening_resolved")
         rules = cls(**values)
         if not rules.window_start < rules.window_end:
             raise ValueError("seven_evenings.window: the start must come before the end, on the same day")

@@ -37,7 +37,6 @@ from core.models import OutboundMessage, Person, Petition, PetitionEvent, Recusa
 
 LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结",
           "review": "复查答复"}
-DEDUCTIONS = {"assign": 0, "accept": -2, "meet": -2, "reply": -2, "finish": -3, "review": 0}   # 月考评, per miss
 BUREAU_MILESTONES = ("assign", "review")   # deadlines the bureau itself must meet
 BATCH = 1000
 SMS_LIMIT = 201        # three UCS-2 segments
@@ -138,9 +137,10 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
             p.updated_at = now
             events.append({"petition_id": p.id, "at": now, "kind": "overdue", "actor": "sweep",
                            "text": f"{LABELS[m]}超期（期限{month_day(due)}）"})
-            if p.unit_id and DEDUCTIONS[m] and m not in BUREAU_MILESTONES:
+            points = rules.scores.of(f"late_{m}")     # 月考评: the county's rule table (core.scores)
+            if p.unit_id and points and m not in BUREAU_MILESTONES:
                 scores.append({"unit_id": p.unit_id, "petition_id": p.id, "at": now, "kind": f"late_{m}",
-                               "points": DEDUCTIONS[m], "note": f"{p.tracking_no}{LABELS[m]}超期"})
+                               "points": points, "note": f"{p.tracking_no}{LABELS[m]}超期"})
             for pid in directory.alerted(p):
                 lines[(pid, "overdue")].append((p, m, f"{p.tracking_no}未按期{LABELS[m]}（期限{month_day(due)}）"))
         else:

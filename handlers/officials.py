@@ -342,8 +342,9 @@ def register_escalation(ctx: Context, person: Person, rest: str) -> str:
     if len(tokens) < 2 or not tokens[0].isdigit() or not 1 <= int(tokens[0]) <= 10_000:
         return ESCALATION_FORMAT
     people, matter = int(tokens[0]), tokens[1].strip()
-    register_escalation_row(ctx.session, LEVEL_OF_WORD[word], township, people, matter[:2000],
-                            ctx.now.astimezone(SHANGHAI).date(), ctx.now, f"staff:{person.id}")
+    level = LEVEL_OF_WORD[word]
+    register_escalation_row(ctx.session, level, township, people, matter[:2000], ctx.now.astimezone(SHANGHAI).date(),
+                            ctx.now, f"staff:{person.id}", ctx.rules.scores.of(f"escalation_{level}"))
     where = township.name if township else "未注明乡镇"
     return f"已登记{word}{people}人（{where}）：{gist(matter, 20)}。将计入今日访情。"
 

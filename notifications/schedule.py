@@ -43,23 +43,43 @@ class Every:
 
 
 @dataclass(frozen=True)
-class DailyAt:
-    """Once a working day (the county's calendar), from ``[county.reports] <key>`` (default
-    ``default``) on; a day whose time passed while everything was down runs on the first tick."""
+class _At:
+    """A job at a county-local time of day, ``[county.reports] <key>`` (default ``default``)."""
 
     name: str
     key: str
     default: str
     run: Callable[[object, datetime], str]
 
-    def period(self, now: datetime, options: dict | None = None) -> str | None:
+    def _moment(self, now: datetime, options: dict | None):
         from core.workdays import WorkCalendar
 
-        t = local(now)
-        at = clock_time((options or {}).get("reports", {}).get(self.key, self.default))
-        if t.time() < at or not WorkCalendar.from_options(options or {}).is_workday(t.date()):
+        options = options or {}
+        at = clock_time(options.get("reports", {}).get(self.key, self.default))
+        return local(now), at, WorkCalendar.from_options(options)
+
+
+class DailyAt(_At):
+    """Once a working day (the county's calendar) from its time on; a day whose time passed while
+    everything was down runs on the first tick after."""
+
+    def period(self, now: datetime, options: dict | None = None) -> str | None:
+        t, at, calendar = self._moment(now, options)
+        if t.time() < at or not calendar.is_workday(t.date()):
             return None
         return f"{t:%Y-%m-%d}"
+
+
+class MonthlyAt(_At):
+    """Once a month, on its first working day from its time on (a first working day missed while
+    everything was down is made up on a later day of the month, once)."""
+
+    def period(self, now: datetime, options: dict | None = None) -> str | None:
+        t, at, calendar = self._moment(now, options)
+        first = calendar.next_workday(t.date().replace(day=1)).date
+        if t.date() < first or (t.date() == first and t.time() < at):
+            return None
+        return f"{t:%Y-%m}"
 
 
 def clock_time(text: str) -> dt_time:
@@ -117,10 +137,34 @@ def daily_digest(svc, now: datetime) -> str:
     return f"每日访情: {len(ids)} texts"
 
 
+def monthly_scores(svc, now: datetime) -> str:
+    """月考评 of the month just ended: the ranking text to every leader and unit head (the monthly
+    report's first part)."""
+    from sqlalchemy import insert, select
+
+    from core.county import current_county
+    from core.models import OutboundMessage, Person
+    from core.scores import ScoreRules, month_scores, ranking_text
+
+    t = local(now)
+    year, month = (t.year, t.month - 1) if t.month > 1 else (t.year - 1, 12)
+    with transaction(svc.sessions) as s:
+        rules = ScoreRules.from_options(current_county(s).options)
+        text = ranking_text(month_scores(s, year, month, rules), year, month, rules)
+        phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True),
+                                                           Person.role.in_(("leader", "head", "staff")))))
+        rows = [{"channel": "sms", "to": phone, "body": text, "purpose": "monthly_scores", "status": "queued",
+                 "created_at": now, "attempts": 0} for phone in phones]
+        ids = list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows)) if rows else []
+    svc.send_later(ids, now)
+    return f"月考评 {year}-{month:02d}: {len(ids)} texts"
+
+
 JOBS: tuple = (
     Every("sweep", 5, run_sweeps),
     Every("outbox", 1, flush_outbox),
     DailyAt("daily_digest", "daily_at", "17:30", daily_digest),
+    MonthlyAt("monthly_scores", "monthly_at", "09:00", monthly_scores),
 )
 
 

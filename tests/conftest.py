@@ -154,6 +154,15 @@ def db(db_url):
     engine.dispose()
 
 
+def county_file_with(tmp_path, table: str, body: str) -> Path:
+    """The example county file with one more ``[county.<table>]`` holding ``body``."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "[[county.routes]]", f"[county.{table}]\n{body}\n\n[[county.routes]]", 1)
+    path = tmp_path / "county.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def run_together(fn, n: int) -> list:
     """fn(0) … fn(n-1), each in its own thread, released at once; their results in order. An
     exception in any thread is raised here."""

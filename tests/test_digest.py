@@ -13,6 +13,7 @@ from notifications.schedule import JOBS, tick
 from tests.test_case_paths import HEAD, LEADER
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, submit, sweep_at
 
+DAILY = tuple(j for j in JOBS if j.name == "daily_digest")
 COUNTY_HEAD = "+8613700000102"     # 刘卫东, 县长
 
 
@@ -52,8 +53,8 @@ def digest_texts(db) -> dict[str, str]:
 
 def test_the_daily_text_for_a_fixed_day(a_day, services, db, sms_out):
     wx, sms = a_day
-    assert tick(services, at(17, 29), JOBS[2:]) == []                    # not before 17:30
-    [(name, period, result)] = tick(services, at(17, 35), JOBS[2:])
+    assert tick(services, at(17, 29), DAILY) == []                    # not before 17:30
+    [(name, period, result)] = tick(services, at(17, 35), DAILY)
     assert (name, period, result) == ("daily_digest", "2026-11-23", "每日访情: 3 texts")
     texts = digest_texts(db)
     for body in texts.values():
@@ -71,17 +72,17 @@ def test_the_daily_text_for_a_fixed_day(a_day, services, db, sms_out):
         "挂牌督办1件（LS-20261123-0001）；七晚进行中1件，今晚已开始0件。回复“详情”查看要点")
     # sent (the console backend here), once: a second tick the same day, or after a restart, sends nothing
     assert sum(1 for to, body in sms_out.sent if body.startswith("【每日访情")) == 3
-    assert tick(services, at(18, 0), JOBS[2:]) == []
+    assert tick(services, at(18, 0), DAILY) == []
 
 
 def test_no_digest_on_a_day_off_and_a_missed_one_is_made_up_once(services, db):
     saturday = datetime(2026, 11, 28, 17, 30, tzinfo=SHANGHAI)
-    assert tick(services, saturday, JOBS[2:]) == []
+    assert tick(services, saturday, DAILY) == []
     # everything down at 17:30 on Tuesday, back at 19:10: sent once then
-    [(_, period, _)] = tick(services, at(19, 10, day=24), JOBS[2:])
-    assert period == "2026-11-24" and tick(services, at(19, 20, day=24), JOBS[2:]) == []
+    [(_, period, _)] = tick(services, at(19, 10, day=24), DAILY)
+    assert period == "2026-11-24" and tick(services, at(19, 20, day=24), DAILY) == []
     # 2026-10-01 (National Day) is a holiday in chinese-calendar
-    assert tick(services, datetime(2026, 10, 1, 17, 30, tzinfo=SHANGHAI), JOBS[2:]) == []
+    assert tick(services, datetime(2026, 10, 1, 17, 30, tzinfo=SHANGHAI), DAILY) == []
 
 
 def test_details_masks_names_and_keeps_to_the_reader(a_day, peer, clock, db):
@@ -101,7 +102,7 @@ def test_an_accused_head_s_digest_leaves_the_case_out(peer, clock, services, db)
     no = re.search(r"LS-\d{8}-\d{4}", reply).group(0)
     peer.text_sms(STAFF, f"交办 {no} 下汤镇人民政府")         # the unit handles it; its head is recused
     peer.text_sms(STAFF, f"七晚 {no} 下汤镇人民政府")          # and it is flagged
-    tick(services, at(17, 30), JOBS[2:])
+    tick(services, at(17, 30), DAILY)
     texts = digest_texts(db)
     assert "挂牌督办1件（下汤镇1）" in texts[LEADER]                 # it is there…
     assert no not in texts[HEAD] and "挂牌督办" not in texts[HEAD].replace("无挂牌督办", "")   # …not for her

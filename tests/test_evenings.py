@@ -14,7 +14,7 @@ from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
 from core.evenings import EveningRules, figures
 from core.models import Conversation, County, EveningPlan, EveningVisit, Person, Petition, ScoreEvent
-from tests.conftest import EXAMPLE, run_together
+from tests.conftest import county_file_with, run_together
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, case, events, outbox
 from tests.test_case_paths import CITIZEN, HEAD, LEADER
 
@@ -191,7 +191,12 @@ def test_a_skipped_wednesday_breaks_the_chain(peer, db, clock, services, sms_out
 
 
 def test_continue_rule_keeps_the_count_after_a_miss(peer, db, clock, services):
-    set_rules(db, services, on_miss="continue", missed_points=-3)
+    set_rules(db, services, on_miss="continue")
+    db.rollback()
+    county = db.scalars(select(County)).one()
+    county.options = {**county.options, "scores": {"evening_missed": -3}}   # the county's score table
+    db.commit()
+    services._gazetteer = None
     no = registered(peer, clock)
     planned(peer, clock, no)
     evening(peer, clock, no, MON)
@@ -450,10 +455,7 @@ def test_campaign_file_selects_cases_once_and_reports(peer, db, clock, services,
     ('judge_at = "19:00"', "judge_at"),
 ])
 def test_county_file_rules_are_checked(tmp_path, table, message):
-    text = EXAMPLE.read_text(encoding="utf-8").replace("[[county.routes]]", f"[county.seven_evenings]\n{table}\n\n"
-                                                        "[[county.routes]]", 1)
-    path = tmp_path / "county.toml"
-    path.write_text(text, encoding="utf-8")
+    path = county_file_with(tmp_path, "seven_evenings", table)
     with pytest.raises(CountyFileError, match=message):
         parse_county_file(path)
 

@@ -5,7 +5,6 @@ Revises: 0008
 Create Date: 2026-11-23
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 revision = '0009'
