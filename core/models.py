@@ -425,6 +425,24 @@ class Escalation(Base):
     actor: Mapped[str] = mapped_column(String(64))
 
 
+class Instruction(Base):
+    """批示: a county leader's instruction on a case, forwarded to the unit; the unit reports
+    progress ("进展 编号 …") every ``PROGRESS_DAYS`` days until the case is closed."""
+
+    __tablename__ = "instruction"
+    __table_args__ = (Index("ix_instruction_due", "closed_at", "next_report_due"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+    next_report_due: Mapped[datetime]
+    last_report_at: Mapped[datetime | None]
+    reports: Mapped[int] = mapped_column(default=0)
+    closed_at: Mapped[datetime | None]
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
+
+
 class BindCode(Base):
     """A one-time code binding a person's WeChat OpenID ("绑定 CODE"), printed by `xinfang bind`."""
 

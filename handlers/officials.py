@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from core import cases
+from core import cases, instructions
 from core.cases import CaseError
 from core.clock import SHANGHAI, month_day
 from core.digest import LEVEL_OF_WORD
@@ -49,6 +49,8 @@ VERBS = {
     "包案": "lead",
     "复查答复": "answer_review", "复核答复": "answer_review",
     "详情": "details",
+    "批示": "instruct",
+    "进展": "progress", "进展报告": "progress",
     **{word: "evening:" + verb for word, verb in evenings.VERBS.items()},   # 七晚工作法
 }
 STAFF_ONLY = {"assign", "approve", "register", "recuse", "lead", "answer_review"}
@@ -58,11 +60,12 @@ BIND_TTL = timedelta(days=3)
 SMS_CADRE_LIMIT = 201   # three UCS-2 segments for notices to cadres (they need the details)
 
 HELP = ("可用指令：受理 编号 [简单/一般/复杂]｜见面 编号 [备注]｜答复 编号 内容｜办结 编号｜"
-        "延期 编号 天数 理由｜退回 编号 理由｜待办｜七晚：报备 编号 首晚 成员…｜开始 编号｜结束 编号 [纪要]")
+        "延期 编号 天数 理由｜退回 编号 理由｜进展 编号 内容（批示事项）｜待办｜七晚：报备 编号 首晚 成员…｜开始 编号｜结束 编号 [纪要]")
 STAFF_HELP = HELP + ("｜登记 走访/来信 乡镇 姓名 电话 人数 内容｜登记 到市/赴省/进京 [乡镇] 人数 事由｜交办 编号 单位｜被反映 编号 单位/人｜"
                      "包案 编号 领导｜批准延期 编号｜复查答复 编号 内容｜七晚 编号 单位 包案领导｜"
                      "确认 编号 第N晚 理由｜化解/未化解 编号")
-LEADER_HELP = "可用指令：详情（今日访情要点）｜七晚（查看七晚进行情况）｜化解 编号｜未化解 编号 理由。每日访情将按时发送。"
+LEADER_HELP = ("可用指令：详情（今日访情要点）｜批示 编号 内容｜七晚（查看七晚进行情况）｜化解 编号｜未化解 编号 理由。"
+               "每日访情将按时发送。")
 
 
 # --- who is writing ---------------------------------------------------------------------------
@@ -118,6 +121,8 @@ def handle(ctx: Context, person: Person, text: str) -> str:
         return evenings.handle(ctx, person, verb.removeprefix("evening:"), word, rest)
     if verb == "details":
         return details(ctx, person)
+    if verb == "instruct":
+        return do_instruct(ctx, person, word, rest)
     if person.role == "leader":
         return LEADER_HELP
     if verb == "todo":
@@ -265,9 +270,44 @@ def do_answer_review(ctx, person, p, rules, actor, rest):
     return f"{cases.REVIEW_WORDS[level]}意见已转给信访人，{p.tracking_no}办结。"
 
 
+def do_progress(ctx, person, p, rules, actor, rest):
+    """进展 编号 内容: the unit's progress on a case a leader instructed on, forwarded to the leader."""
+    rows = instructions.report(ctx.session, p, rest, ctx.now, actor, ctx.msg.inbound_id)
+    unit = p.unit.name if p.unit else "信访局"
+    leaders = {r.person_id for r in rows}
+    for leader in ctx.session.scalars(select(Person).where(Person.id.in_(leaders), Person.active.is_(True))):
+        ctx.queue_sms(leader.phone, f"【批示进展】{p.tracking_no}（{unit}）：{gist(rest.strip(), 150)}", "progress", p.id)
+    return f"进展已报县领导。请于{_when(rows[0].next_report_due)}前再报进展，直至办结。"
+
+
+def do_instruct(ctx: Context, person: Person, word: str, rest: str) -> str:
+    """批示 编号 内容 (a county leader): recorded, forwarded to the unit handling the case (and the
+    bureau); the unit reports progress every 10 days."""
+    if person.role != "leader":
+        return "批示由县领导发出。"
+    number, after = split_tracking_no(rest)
+    if number is None:
+        return f"格式：批示 编号 内容，例如：批示 {ctx.county.prefix}-{ctx.now.astimezone(SHANGHAI):%Y%m%d}-0001 请尽快解决"
+    p = ctx.session.scalars(select(Petition).where(Petition.tracking_no == number).with_for_update()).first()
+    if p is None or person.id in cases.recused_people(ctx.session, p) or \
+            (person.unit_id is not None and person.unit_id in cases.recused_units(ctx.session, p)):
+        return f"没有找到事项{number}，请核对编号。"
+    try:
+        row = instructions.instruct(ctx.session, p, person, after.strip(" ：:，,"), ctx.now, ctx.msg.inbound_id)
+    except CaseError as exc:
+        return str(exc)
+    title = person.title or "县领导"
+    body = (f"【县领导批示】{title}{person.name}批示{p.tracking_no}：{gist(row.text, 80)}。请抓紧办理，"
+            f"每{instructions.PROGRESS_DAYS}日报告进展：进展 {p.tracking_no} 内容")
+    tell_unit(ctx, p, body, "instruction")
+    tell_staff(ctx, p, body, "instruction")
+    where = p.unit.name if p.unit else "信访局（待交办）"
+    return f"批示已转{where}并记录；单位每{instructions.PROGRESS_DAYS}日报告进展，将转告您。"
+
+
 _ACTIONS = {"accept": do_accept, "meet": do_meet, "reply": do_reply, "close": do_close, "extend": do_extend,
             "approve": do_approve, "send_back": do_send_back, "assign": do_assign, "recuse": do_recuse,
-            "lead": do_lead, "answer_review": do_answer_review}
+            "lead": do_lead, "answer_review": do_answer_review, "progress": do_progress}
 
 
 # --- 登记: petitions received in person (走访) or by letter (来信) -----------------------------------

@@ -160,11 +160,39 @@ def monthly_scores(svc, now: datetime) -> str:
     return f"月考评 {year}-{month:02d}: {len(ids)} texts"
 
 
+def instruction_reminders(svc, now: datetime) -> str:
+    """A leader's instruction whose progress report is due: the unit is asked for it (each working
+    morning until it reports; the leader is told when it does)."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from core.cases import unit_contacts
+    from core.clock import month_day
+    from core.instructions import PROGRESS_DAYS, due
+    from core.models import OutboundMessage
+
+    with transaction(svc.sessions) as s:
+        rows = []
+        for instruction, p in due(s, now):
+            expected = (instruction.last_report_at or instruction.at) + timedelta(days=PROGRESS_DAYS)
+            late = (local(now).date() - local(expected).date()).days
+            body = (f"【批示督办】{p.tracking_no}县领导批示的办理进展" + (f"已逾期{late}天" if late > 0 else "今日应报")
+                    + f"（批示于{month_day(instruction.at)}）。请回复：进展 {p.tracking_no} 内容")
+            rows += [{"channel": "sms", "to": to, "body": body, "purpose": "progress_due", "status": "queued",
+                      "created_at": now, "attempts": 0, "petition_id": p.id} for to in unit_contacts(s, p)]
+            instruction.next_report_due = max(instruction.next_report_due, now) + timedelta(days=1)
+        ids = list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows)) if rows else []
+    svc.send_later(ids, now)
+    return f"批示进展: {len(ids)} reminders"
+
+
 JOBS: tuple = (
     Every("sweep", 5, run_sweeps),
     Every("outbox", 1, flush_outbox),
     DailyAt("daily_digest", "daily_at", "17:30", daily_digest),
     MonthlyAt("monthly_scores", "monthly_at", "09:00", monthly_scores),
+    DailyAt("instruction_reminders", "reminders_at", "09:00", instruction_reminders),
 )
 
 
