@@ -30,9 +30,10 @@ def create_app(config: dict | None = None) -> Flask:
         if problem:
             log.warning("%s channel is off: %s", channel, problem)
 
-    from bot import sms, wechat
+    from bot import reports, sms, wechat
     app.register_blueprint(wechat.bp)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(reports.bp)
 
     @app.get("/healthz")
     def healthz():

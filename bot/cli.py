@@ -355,6 +355,36 @@ def stats(start: str, end: str, now_text: str | None) -> None:
 
 
 @main.command()
+@click.argument("kind", type=click.Choice(["daily", "weekly", "monthly"]))
+@click.option("--date", "day", required=True, help="A day of the period (2026-11-23): its day, week or month.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the HTML here (default: report-KIND-DAY.html).")
+@click.option("--now", "now_text", help="As of this moment (ISO 8601; default: now).")
+def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
+    """Write the analysis of a day, week or month as an HTML page (the page the leaders' link opens)."""
+    from datetime import date
+
+    from bot.services import build_services
+    from core.analysis import analyse, period_of
+    from core.county import current_county
+    from notifications.report_html import render
+
+    try:
+        first = date.fromisoformat(day)
+    except ValueError:
+        raise click.UsageError(f"--date: a date like 2026-11-23, got {day!r}") from None
+    svc = build_services(_settings())
+    now = _moment(now_text) or svc.clock.now()
+    period = period_of(kind, first)
+    with svc.sessions() as s:
+        analysis = analyse(s, period, now)
+        page = render(analysis, current_county(s).name)
+    path = Path(out or f"report-{kind}-{period.key}.html")
+    path.write_text(page, encoding="utf-8")
+    click.echo(analysis.summary())
+    click.echo(f"written to {path}")
+
+
+@main.command()
 @click.option("--month", required=True, help="The month, county time (2026-11).")
 def scores(month: str) -> None:
     """月考评: every unit's score for a month (100 at the start, the county's rule table applied),

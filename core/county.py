@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import County, Person, Township, Unit, Village
+from core.analysis import check_reports
 from core.evenings import EveningRules
 from core.scores import ScoreRules
 from core.timelines import Policy
@@ -96,6 +97,7 @@ def parse_county_file(path: str | Path) -> dict:
     try:
         EveningRules.from_options(options)
         ScoreRules.from_options(options)
+        check_reports(options)
     except (ValueError, TypeError) as exc:
         raise CountyFileError(f"county.{exc}") from None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import time as dt_time
 from typing import Callable
 
@@ -187,12 +187,52 @@ def instruction_reminders(svc, now: datetime) -> str:
     return f"批示进展: {len(ids)} reminders"
 
 
+def _analysis_job(kind: str):
+    def run(svc, now: datetime) -> str:
+        """每周访情分析 / 月信访形势分析 of the period just ended: a short text with a signed link
+        to the whole analysis, to every leader."""
+        from sqlalchemy import insert, select
+
+        from core.analysis import analyse, last_complete
+        from core.models import OutboundMessage, Person
+        from notifications.report_html import link
+
+        period = last_complete(kind, local(now).date())
+        with transaction(svc.sessions) as s:
+            analysis = analyse(s, period, now)
+            url = link(svc.settings.public_base_url, kind, period.key, now) if svc.settings.public_base_url else None
+            text = analysis.summary(url)
+            phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True), Person.role == "leader")))
+            rows = [{"channel": "sms", "to": phone, "body": text, "purpose": f"{kind}_report", "status": "queued",
+                     "created_at": now, "attempts": 0} for phone in phones]
+            ids = list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows)) if rows else []
+        svc.send_later(ids, now)
+        return f"{kind} {period.key}: {len(ids)} texts"
+    return run
+
+
+class WeeklyOn(_At):
+    """Once a week on ``[county.reports] weekly_on`` (monday … sunday; default monday) from its
+    time on; a week's run missed while down is made up later that week, once."""
+
+    def period(self, now: datetime, options: dict | None = None) -> str | None:
+        t, at, _ = self._moment(now, options)
+        from core.analysis import WEEKDAYS
+        weekday = WEEKDAYS.index(str((options or {}).get("reports", {}).get("weekly_on", "monday")).lower())
+        if t.weekday() < weekday or (t.weekday() == weekday and t.time() < at):
+            return None
+        monday = t.date() - timedelta(days=t.weekday())
+        return f"{monday:%Y-%m-%d}"
+
+
 JOBS: tuple = (
     Every("sweep", 5, run_sweeps),
     Every("outbox", 1, flush_outbox),
     DailyAt("daily_digest", "daily_at", "17:30", daily_digest),
     MonthlyAt("monthly_scores", "monthly_at", "09:00", monthly_scores),
     DailyAt("instruction_reminders", "reminders_at", "09:00", instruction_reminders),
+    WeeklyOn("weekly_report", "weekly_at", "09:00", _analysis_job("weekly")),
+    MonthlyAt("monthly_report", "monthly_at", "09:00", _analysis_job("monthly")),
 )
 
 

@@ -1,0 +1,168 @@
+"""每周访情分析 and 月信访形势分析 — the weekly and monthly analyses (DOMAIN.md, "The three reports").
+
+A period (a week Monday–Sunday, or a calendar month) against the one before (环比) and the same
+period a year earlier (同比): volume (批次/人次), units involved, categories, channels, repeat
+petitions, 越级访 by level, the measures of core.measures, 七晚 figures, and for a month the
+units' scores (月考评). The text for leaders is short (``summary``); the whole analysis is an
+HTML page (notifications.report_html) behind a signed link.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.clock import SHANGHAI
+from core.evenings import Figures, figures
+from core.measures import Measures, measure
+from core.models import Escalation
+
+KINDS = {"weekly": "每周访情分析", "monthly": "月信访形势分析", "daily": "每日访情"}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str          # daily | weekly | monthly
+    first: date        # first day
+    last: date         # last day, included
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(0), SHANGHAI)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(0), SHANGHAI)
+
+    @property
+    def key(self) -> str:
+        return f"{self.first:%Y-%m-%d}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "monthly":
+            return f"{self.first.year}年{self.first.month}月"
+        if self.kind == "daily":
+            return f"{self.first.month}月{self.first.day}日"
+        return f"{self.first.month}月{self.first.day}日–{self.last.month}月{self.last.day}日"
+
+    def previous(self) -> Period:
+        if self.kind == "monthly":
+            last = self.first - timedelta(days=1)
+            return Period("monthly", last.replace(day=1), last)
+        span = (self.last - self.first).days + 1
+        return Period(self.kind, self.first - timedelta(days=span), self.first - timedelta(days=1))
+
+    def year_before(self) -> Period:
+        def back(d: date) -> date:
+            try:
+                return d.replace(year=d.year - 1)
+            except ValueError:   # 29 February
+                return d.replace(year=d.year - 1, day=28)
+        if self.kind == "monthly":
+            first = back(self.first)
+            nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+            return Period("monthly", first, nxt - timedelta(days=1))
+        return Period(self.kind, self.first - timedelta(days=364), self.last - timedelta(days=364))  # same weekdays
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def check_reports(options: dict | None) -> None:
+    """``[county.reports]``: daily_at, weekly_at, monthly_at, reminders_at ("17:30"), weekly_on
+    (monday … sunday). Raises ValueError naming the bad key."""
+    raw = dict((options or {}).get("reports") or {})
+    known = {"daily_at", "weekly_at", "monthly_at", "reminders_at", "weekly_on"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ValueError(f"reports: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    for key in known - {"weekly_on"}:
+        if key in raw:
+            try:
+                h, m = str(raw[key]).split(":")
+                time(int(h), int(m))
+            except (ValueError, TypeError):
+                raise ValueError(f"reports.{key}: a time like \"17:30\", got {raw[key]!r}") from None
+    if "weekly_on" in raw and str(raw["weekly_on"]).lower() not in WEEKDAYS:
+        raise ValueError(f"reports.weekly_on: a day like \"monday\", got {raw['weekly_on']!r}")
+
+
+def period_of(kind: str, day: date) -> Period:
+    """The period ``day`` belongs to (the week from its Monday, the month, the day)."""
+    if kind == "weekly":
+        first = day - timedelta(days=day.weekday())
+        return Period("weekly", first, first + timedelta(days=6))
+    if kind == "monthly":
+        nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return Period("monthly", day.replace(day=1), nxt - timedelta(days=1))
+    if kind == "daily":
+        return Period("daily", day, day)
+    raise ValueError(f"kind must be daily, weekly or monthly, got {kind!r}")
+
+
+def last_complete(kind: str, today: date) -> Period:
+    """The period a report sent on ``today`` is about: last week, last month (yesterday's period)."""
+    if kind == "daily":
+        return period_of("daily", today)
+    return period_of(kind, period_of(kind, today).first - timedelta(days=1))
+
+
+@dataclass
+class Analysis:
+    period: Period
+    now: datetime
+    current: Measures
+    previous: Measures
+    year_before: Measures
+    beyond: dict[str, tuple[int, int]] = field(default_factory=dict)
+    beyond_previous: dict[str, tuple[int, int]] = field(default_factory=dict)
+    evenings: Figures | None = None
+    scores: list = field(default_factory=list)
+
+    @staticmethod
+    def change(now: int, before: int) -> str:
+        if not before:
+            return "—" if not now else "新增"
+        pct = (now - before) / before
+        return f"{pct:+.0%}".replace("+0%", "持平")
+
+    def summary(self, link: str | None = None, limit: int = 201) -> str:
+        c, p, y = self.current.county, self.previous.county, self.year_before.county
+        rates = c.rates()
+        word = "环比" if self.period.kind != "monthly" else "较上月"
+        parts = [f"到县访{c.petitions}批{c.people}人次，{word}{self.change(c.petitions, p.petitions)}，"
+                 f"同比{self.change(c.petitions, y.petitions)}"]
+        beyond = sum(b for b, _ in self.beyond.values())
+        parts.append(f"越级访{beyond}批" if beyond else "无越级访")
+        top = [(k, t.petitions) for k, t in self.current.categories.items() if k != "其他"][:2]
+        if top:
+            parts.append("主要为" + "、".join(f"{k}{n}批" for k, n in top))
+        if rates["重复访率"] is not None:
+            parts.append(f"重复访率{rates['重复访率']:.0%}")
+        if rates["按期答复率"] is not None:
+            parts.append(f"按期答复率{rates['按期答复率']:.0%}")
+        if self.evenings and self.evenings.cases:
+            parts.append(f"七晚化解{self.evenings.resolved}件")
+        from core.digest import fit
+        return fit(f"【{KINDS[self.period.kind]}】{self.period.label}：", parts, f"详见：{link}" if link else "", limit)
+
+
+def _beyond(s: Session, period: Period) -> dict[str, tuple[int, int]]:
+    rows = s.execute(select(Escalation.level, func.count(), func.sum(Escalation.people)).where(
+        Escalation.occurred_on >= period.first, Escalation.occurred_on <= period.last).group_by(Escalation.level))
+    return {level: (n, int(people or 0)) for level, n, people in rows}
+
+
+def analyse(s: Session, period: Period, now: datetime) -> Analysis:
+    prev, ly = period.previous(), period.year_before()
+    result = Analysis(period, now, measure(s, period.start, period.end, now), measure(s, prev.start, prev.end, now),
+                      measure(s, ly.start, ly.end, now), _beyond(s, period), _beyond(s, prev), figures(s))
+    if period.kind == "monthly":
+        from core.county import current_county
+        from core.scores import ScoreRules, month_scores
+        rules = ScoreRules.from_options(current_county(s).options)
+        result.scores = month_scores(s, period.first.year, period.first.month, rules)
+    return result
