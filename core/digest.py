@@ -289,6 +289,17 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]
     flagged = list(s.scalars(select(p).where(*flagged_where).order_by(p.due_next, p.id).limit(limit)))
     items += [f"挂牌 {x.tracking_no} {_short(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{_gist(x.content)}"
               for x in flagged]
+    plans = select(EveningPlan, p).join(p, p.id == EveningPlan.petition_id).where(
+        EveningPlan.status == "filed", not_recused(person))
+    if person.role == "head":
+        plans = plans.where(EveningPlan.unit_id == person.unit_id)
+    rows = list(s.execute(plans.order_by(EveningPlan.id).limit(limit)))
+    tonight = {v.plan_id: v for v in s.scalars(select(EveningVisit).where(
+        EveningVisit.plan_id.in_([plan.id for plan, _ in rows]), EveningVisit.evening == day))} if rows else {}
+    for plan, x in rows:
+        v = tonight.get(plan.id)
+        state = f"今晚第{v.number}晚已开始" if v is not None and v.started_at else f"今晚第{plan.in_a_row + 1}晚未开始"
+        items.append(f"七晚 {x.tracking_no} {_short(plan.unit.name)} {mask_name(x.name)}：{state}，已计入{plan.in_a_row}晚")
     return items
 
 

@@ -2,6 +2,7 @@
 workers (``rq worker`` processes), the twilio client against the local stub; Redis stopped during
 a burst of petitions; a worker killed mid-send; ticks from several processes at once."""
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -170,3 +171,33 @@ def test_tick_from_the_command_line_runs_each_job_once(db_url, monkeypatch):
     assert "nothing due" in again.output
     later = runner.invoke(main, ["tick", "--now", "2026-11-23T10:03"])
     assert "outbox 2026-11-23T10:03" in later.output and "sweep" not in later.output
+
+
+def test_two_rq_cron_processes_at_once_each_job_runs_once_per_period(db_url, lite, stub):
+    """Two `rq cron` processes (each enqueues a tick when it starts, then every minute) and a
+    worker: the jobs of a period run once, whichever tick comes first."""
+    from rq import Queue
+    from rq.job import Job
+
+    env = worker_env(db_url, lite, stub)
+    q = Queue(QUEUE, connection=lite)
+    crons = [subprocess.Popen([sys.executable, "-c", "from rq.cli import main; main()", "cron",
+                               "notifications.cron_config", "--url", env["REDIS_URL"]], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+             for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 30
+        while q.count < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert q.count == 2, "both cron processes enqueue a tick"
+    finally:
+        for c in crons:
+            os.killpg(c.pid, signal.SIGTERM)
+            c.wait(10)
+    ids = q.job_ids
+    assert rq_worker(env).wait(60) == 0
+    results = [Job.fetch(i, connection=lite).return_value() for i in ids]
+    runs = [r for r in results if "sweep " in r]
+    # both ticks ran; the sweep ran in one of them — unless the two straddled a 5-minute boundary
+    periods = set(re.findall(r"sweep (\S+):", " ".join(results)))
+    assert len(runs) == len(periods) and all(r for r in results)
