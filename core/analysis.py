@@ -121,6 +121,7 @@ class Analysis:
     beyond_previous: dict[str, tuple[int, int]] = field(default_factory=dict)
     evenings: Figures | None = None
     scores: list = field(default_factory=list)
+    sms: dict[str, tuple[int, int]] = field(default_factory=dict)   # audience → (texts, parts billed)
 
     @staticmethod
     def change(now: int, before: int) -> str:
@@ -156,10 +157,24 @@ def _beyond(s: Session, period: Period) -> dict[str, tuple[int, int]]:
     return {level: (n, int(people or 0)) for level, n, people in rows}
 
 
+AUDIENCE = {"citizens": "群众", "officials": "干部和领导"}
+
+
+def _sms_cost(s: Session, period: Period) -> dict[str, tuple[int, int]]:
+    """Texts sent in the period and the parts billed (what the county pays for), by audience."""
+    from core.models import OutboundMessage, Person
+    officials = select(Person.phone)
+    rows = s.execute(select(OutboundMessage.to.in_(officials), func.count(), func.sum(OutboundMessage.segments))
+                     .where(OutboundMessage.channel == "sms", OutboundMessage.sent_at >= period.start,
+                            OutboundMessage.sent_at < period.end).group_by(OutboundMessage.to.in_(officials)))
+    return {("officials" if official else "citizens"): (n, int(parts or 0)) for official, n, parts in rows}
+
+
 def analyse(s: Session, period: Period, now: datetime) -> Analysis:
     prev, ly = period.previous(), period.year_before()
     result = Analysis(period, now, measure(s, period.start, period.end, now), measure(s, prev.start, prev.end, now),
-                      measure(s, ly.start, ly.end, now), _beyond(s, period), _beyond(s, prev), figures(s))
+                      measure(s, ly.start, ly.end, now), _beyond(s, period), _beyond(s, prev), figures(s),
+                      sms=_sms_cost(s, period))
     if period.kind == "monthly":
         from core.county import current_county
         from core.scores import ScoreRules, month_scores

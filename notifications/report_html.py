@@ -104,6 +104,11 @@ def render(a: Analysis, county: str) -> str:
     ]
     if a.evenings is not None and a.evenings.cases:
         parts.append(f"<h2>七晚工作法</h2><p>{html.escape(a.evenings.render())}</p>")
+    if a.sms:
+        from core.analysis import AUDIENCE
+        lines = "".join(f"<tr><th>{AUDIENCE[k]}</th><td>{n}</td><td>{parts}</td></tr>" for k, (n, parts) in sorted(a.sms.items()))
+        parts.append("<h2>短信发送</h2><table><tr><th></th><th>条数</th><th>计费条数（段）</th></tr>"
+                     f"{lines}</table>")
     if a.scores:
         table = "".join(f"<tr><td>{u.rank}</td><td>{html.escape(u.unit)}</td><td>{u.score}</td><td>{u.year_total}</td></tr>"
                         for u in a.scores)

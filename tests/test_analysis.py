@@ -127,3 +127,24 @@ def test_report_from_the_command_line(three_weeks, db_url, monkeypatch, tmp_path
 def test_county_reports_table_is_checked(tmp_path, body, message):
     with pytest.raises(CountyFileError, match=message):
         parse_county_file(county_file_with(tmp_path, "reports", body))
+
+
+def test_the_page_reports_what_the_texts_cost(three_weeks, services, db, db_url, monkeypatch, tmp_path):
+    from core.db import transaction
+    db.rollback()
+    week = period_of("weekly", date(2026, 11, 23))
+    before = analyse(db, week, at(2026, 11, 30, 9)).sms      # the units' notices of this week's cases
+    assert set(before) == {"officials"}
+    with transaction(services.sessions) as s:          # sent this week: a citizen's two-part text, two to cadres
+        for to, body in (("+8613812345678", "您" * 80), ("+8613700000011", "请受理"), ("+8613700000001", "请交办")):
+            m = OutboundMessage(channel="sms", to=to, body=body, purpose="x", status="sent", created_at=at(2026, 11, 24),
+                                sent_at=at(2026, 11, 24), attempts=1, segments=2 if len(body) > 70 else 1)
+            s.add(m)
+    db.rollback()
+    a = analyse(db, week, at(2026, 11, 30, 9))
+    n, parts = before["officials"]
+    assert a.sms == {"citizens": (1, 2), "officials": (n + 2, parts + 2)}
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    out = tmp_path / "w.html"
+    CliRunner().invoke(main, ["report", "weekly", "--date", "2026-11-23", "--out", str(out)])
+    assert "<h2>短信发送</h2>" in out.read_text(encoding="utf-8")

@@ -201,3 +201,44 @@ def test_two_rq_cron_processes_at_once_each_job_runs_once_per_period(db_url, lit
     # both ticks ran; the sweep ran in one of them — unless the two straddled a 5-minute boundary
     periods = set(re.findall(r"sweep (\S+):", " ".join(results)))
     assert len(runs) == len(periods) and all(r for r in results)
+
+
+def test_xinfang_serve_runs_web_worker_and_cron_on_the_defaults(tmp_path, sqlite_template):
+    """The default set-up: no REDIS_URL — `xinfang serve` starts the embedded Redis, gunicorn, a
+    worker and rq cron; within seconds the first tick has run and the web answers."""
+    import shutil
+    import socket
+    import urllib.request
+
+    db = tmp_path / "xinfang.sqlite3"
+    shutil.copy(sqlite_template, db)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "OUTBOX_DELIVERY")}
+    env.update(DATABASE_URL=f"sqlite:///{db}", XINFANG_INSTANCE=str(tmp_path / "instance"))
+    serve = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "serve", "--port", str(port),
+                              "--workers", "1"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        from sqlalchemy import create_engine, text
+        engine = create_engine(f"sqlite:///{db}")
+        deadline, ran, healthy = time.monotonic() + 60, [], False
+        while time.monotonic() < deadline and not (ran and healthy):
+            time.sleep(0.5)
+            with engine.connect() as conn:
+                ran = conn.execute(text("select name from scheduled_run")).scalars().all()
+            try:
+                healthy = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
+            except OSError:
+                healthy = False
+        engine.dispose()
+        assert healthy and {"sweep", "outbox"} <= set(ran), ran
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        try:
+            serve.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+    out = serve.stdout.read().decode(errors="replace")
+    assert "embedded Redis at unix://" in out and "Listening on xinfang" in out
