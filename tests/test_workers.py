@@ -242,3 +242,20 @@ def test_xinfang_serve_runs_web_worker_and_cron_on_the_defaults(tmp_path, sqlite
             os.killpg(serve.pid, signal.SIGKILL)
     out = serve.stdout.read().decode(errors="replace")
     assert "embedded Redis at unix://" in out and "Listening on xinfang" in out
+
+
+def test_delivery_keeps_to_the_sender_s_rate(services, lite, stub, db):
+    from core.db import transaction
+    from core.models import OutboundMessage
+    with transaction(services.sessions) as s:
+        for i in range(5):
+            OutboundMessage.enqueue(s, "sms", f"+86138000000{i:02d}", "您好", "case_accepted", T0)
+    t, slept = [500.0], []
+
+    def sleep(d):
+        slept.append(d)
+        t[0] += d
+    sms = TwilioSms(stub.account_sid, stub.auth_token, "+8610690000", base_url=stub.base_url)
+    report = deliver(services.sessions, sms, None, T0, throttle=Throttle(lite, 2, now=lambda: t[0], sleep=sleep))
+    assert report.sent == 5 and len(stub.received) == 5
+    assert slept == [1.0, 1.0]                      # 2 a second from +8610690000: 5 texts over three seconds
