@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from core.clock import SHANGHAI  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
+WORKER_CLASS: list[str] = []
 STUB = """
 import sys, time
 sys.path.insert(0, {root!r})
@@ -67,7 +68,10 @@ def main() -> None:
     ap.add_argument("--messages", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--batch", type=int, default=125, help="ids per RQ job")
+    ap.add_argument("--worker-class", default=None, help="e.g. rq.worker.SimpleWorker (no fork per job)")
     args = ap.parse_args()
+    if args.worker_class:
+        WORKER_CLASS[:] = ["--worker-class", args.worker_class]
 
     from bot.cli import init_database
     from core.db import make_engine, make_sessionmaker
@@ -114,7 +118,7 @@ def main() -> None:
                    TWILIO_AUTH_TOKEN=token, TWILIO_FROM="+8610690000", TWILIO_API_BASE=base, SMS_RATE="0")
         before = sent(sessions)
         t = time.perf_counter()
-        workers = [subprocess.Popen([sys.executable, "-c", "from rq.cli import main; main()", "worker", "--burst",
+        workers = [subprocess.Popen([sys.executable, "-c", "from rq.cli import main; main()", "worker", "--burst", *WORKER_CLASS,
                                      "--url", env["REDIS_URL"], QUEUE], env=env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL) for _ in range(args.workers)]
         for w in workers:
