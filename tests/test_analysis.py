@@ -92,7 +92,9 @@ def test_monday_text_to_leaders_once_and_made_up_later_in_the_week(three_weeks, 
     assert (period, result) == ("2026-11-30", "weekly 2026-11-23: 2 texts")
     assert tick(services, at(2026, 12, 2, 9), WEEKLY) == []                 # once a week
     db.rollback()
-    [body] = {m.body for m in db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "weekly_report"))}
+    sent = list(db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "weekly_report")))
+    assert {m.to for m in sent} == {LEADER, "+8613700000102"}                   # the county's leaders
+    [body] = {m.body for m in sent}
     assert body.startswith("【每周访情分析】11月23日–11月29日：到县访3批")
     assert "https://xinfang.example.gov.cn/reports/weekly/2026-11-23?exp=" in body and len(body) <= 201
     # a week whose Monday passed while everything was down: sent on Wednesday, once
