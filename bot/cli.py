@@ -219,25 +219,11 @@ def bind(name: str) -> None:
 def sweep(now_text: str | None) -> None:
     """Send due reminders and mark missed deadlines (what the scheduler runs every few minutes)."""
     from bot.services import build_services
-    from core.cases import Rules
-    from core.county import current_county
-    from core.db import transaction
-    from core.sweep import sweep as run_sweep
-    from notifications.outbox import deliver
+    from notifications.schedule import sweeps
 
-    from core.evening_sweep import sweep_evenings
-    from core.evenings import EveningRules
-
-    svc = build_services(_settings())
+    svc = build_services(dataclasses.replace(_settings(), outbox_delivery="inline"))   # texts sent here
     now = _moment(now_text) or svc.clock.now()
-    with transaction(svc.sessions) as s:
-        county = current_county(s)
-        report = run_sweep(s, now, Rules.for_county(county))
-    with transaction(svc.sessions) as s:
-        evenings = sweep_evenings(s, now, EveningRules.from_options(county.options))
-    for ids in (report.messages, evenings.messages):
-        if ids:
-            deliver(svc.sessions, svc.sms, ids, now)
+    report, evenings = sweeps(svc, now)
     click.echo(report.summary())
     click.echo(evenings.summary())
 
@@ -264,7 +250,6 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
     from core.models import OutboundMessage, Petition
     from handlers.evenings import selection_notices
     from handlers.officials import find_person, find_unit
-    from notifications.outbox import deliver
 
     try:
         with open(path, "rb") as fh:
@@ -303,12 +288,11 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
                 problems.append(f"cases[{i}] {no}: {exc}")
                 continue
             selected += 1
-            for to, body, purpose, pid in selection_notices(s, plan, lead):
-                ids.append(OutboundMessage.enqueue(s, "sms", to, body, purpose, now, pid))
+            ids += OutboundMessage.enqueue_many(s, selection_notices(s, plan, lead), now)
         if problems:
             raise click.ClickException("nothing selected:\n" + "\n".join(problems))
     if ids:
-        deliver(svc.sessions, svc.sms, ids, now)
+        svc.deliver(ids, now)
     click.echo(f"{name}: {selected} cases selected, {kept} already in the campaign; units asked to file their plans.")
 
 
@@ -331,10 +315,10 @@ def evenings_report(campaign: str | None) -> None:
 def stats(start: str, end: str, now_text: str | None) -> None:
     """Print the measures (按期受理率, 当日见面率, 按期答复率, 平均办结时长, 一次性化解率, 满意率,
     重复访率, counts by channel and category) for petitions received in a date range."""
-    from datetime import date, datetime, time, timedelta
+    from datetime import date, timedelta
 
     from bot.services import build_services
-    from core.clock import SHANGHAI
+    from core.clock import day_start
     from core.measures import measure, render
 
     def day(text: str, name: str) -> date:
@@ -349,8 +333,7 @@ def stats(start: str, end: str, now_text: str | None) -> None:
     svc = build_services(_settings())
     now = _moment(now_text) or svc.clock.now()
     with svc.sessions() as s:
-        m = measure(s, datetime.combine(first, time(0), SHANGHAI),
-                    datetime.combine(last + timedelta(days=1), time(0), SHANGHAI), now)
+        m = measure(s, day_start(first), day_start(last + timedelta(days=1)), now)
     click.echo(render(m))
 
 

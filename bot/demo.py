@@ -160,7 +160,6 @@ def run_demo(database_url: str, echo=print) -> None:
     from core.evening_sweep import sweep_evenings
     from core.db import transaction
     from core.county import current_county
-    from notifications.outbox import deliver
     tomorrow = clock.now().astimezone(SHANGHAI).date() + timedelta(days=1)
 
     def at(hh: int, mm: int = 0, days: int = 0):
@@ -186,7 +185,7 @@ def run_demo(database_url: str, echo=print) -> None:
     sms_say(wangwu, "1")
     with transaction(services.sessions) as s:
         report = sweep_evenings(s, at(12, 0, days=1), EveningRules.from_options(current_county(s).options))
-    deliver(services.sessions, sms, report.messages, at(12, 0, days=1))
+    services.deliver(report.messages, at(12, 0, days=1))
     echo(f"\n[次日12:00 七晚巡检] {report.summary()}")
     clock.set(at(12, 5, days=1))
     sms_say(staff, "七晚")

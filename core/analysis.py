@@ -9,12 +9,12 @@ HTML page (notifications.report_html) behind a signed link.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.clock import SHANGHAI
+from core.clock import clock_time, day_start
 from core.evenings import Figures, figures
 from core.measures import Measures, measure
 from core.models import Escalation
@@ -30,11 +30,11 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time(0), SHANGHAI)
+        return day_start(self.first)
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(0), SHANGHAI)
+        return day_start(self.last + timedelta(days=1))
 
     @property
     def key(self) -> str:
@@ -79,13 +79,12 @@ def check_reports(options: dict | None) -> None:
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ValueError(f"reports: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    for key in known - {"weekly_on"}:
+    for key in sorted(known - {"weekly_on"}):
         if key in raw:
             try:
-                h, m = str(raw[key]).split(":")
-                time(int(h), int(m))
-            except (ValueError, TypeError):
-                raise ValueError(f"reports.{key}: a time like \"17:30\", got {raw[key]!r}") from None
+                clock_time(raw[key])
+            except ValueError as exc:
+                raise ValueError(f"reports.{key}: {exc}") from None
     if "weekly_on" in raw and str(raw["weekly_on"]).lower() not in WEEKDAYS:
         raise ValueError(f"reports.weekly_on: a day like \"monday\", got {raw['weekly_on']!r}")
 

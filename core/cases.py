@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.clock import SHANGHAI
 from core.facts import OPEN_STATUSES, mark_repeated
 from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit
+from core.places import unit_short_name
 from core.scores import ScoreRules
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
@@ -358,6 +359,36 @@ def _recusals(s: Session, p: Petition) -> list[tuple[int | None, int | None]]:
     return list(s.execute(select(Recusal.unit_id, Recusal.person_id).where(Recusal.petition_id == p.id)))
 
 
+@dataclass
+class Barred:
+    """Whom one petition accuses: units and people."""
+
+    units: set[int] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
+
+    def bars(self, person: Person) -> bool:
+        return person.id in self.people or (person.unit_id is not None and person.unit_id in self.units)
+
+
+NOBODY = Barred()
+
+
+def recusals_of(s: Session, petition_ids) -> dict[int, Barred]:
+    """Whom each of many petitions accuses, in one statement (lists and digests for many readers)."""
+    out: dict[int, Barred] = {}
+    ids = list(petition_ids)
+    if not ids:
+        return out
+    for pid, unit_id, person_id in s.execute(select(Recusal.petition_id, Recusal.unit_id, Recusal.person_id)
+                                             .where(Recusal.petition_id.in_(ids))):
+        b = out.setdefault(pid, Barred())
+        if unit_id is not None:
+            b.units.add(unit_id)
+        if person_id is not None:
+            b.people.add(person_id)
+    return out
+
+
 def recused_units(s: Session, p: Petition) -> set[int]:
     return {unit_id for unit_id, _ in _recusals(s, p) if unit_id is not None}
 
@@ -383,8 +414,8 @@ def accused_in(s: Session, text: str) -> tuple[list[Unit], list[Person]]:
     units = []
     for u in s.scalars(select(Unit).where(Unit.active.is_(True), Unit.kind != "bureau")):
         names = {u.name}
-        if u.kind == "department" and u.name.startswith("县") and len(u.name) > 3:
-            names.add(u.name[1:])
+        if u.kind == "department":
+            names.add(unit_short_name(u.name))
         if u.name.endswith("人民政府"):
             names.add(u.name[:-4] + "政府")
         if any(n in text for n in names):

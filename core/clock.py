@@ -4,7 +4,7 @@ All domain times are timezone-aware, in the county's timezone (Asia/Shanghai by 
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -36,6 +36,22 @@ class FixedClock(Clock):
     def advance(self, **kwargs) -> datetime:
         self._at = self._at + timedelta(**kwargs)
         return self._at
+
+
+def clock_time(text) -> time:
+    """A county-file time of day: "17:30" (or TOML's own local time). ValueError when it is not one."""
+    if isinstance(text, time):
+        return text
+    try:
+        h, m = str(text).split(":")
+        return time(int(h), int(m))
+    except (TypeError, ValueError):
+        raise ValueError(f"a time like \"17:30\", got {text!r}") from None
+
+
+def day_start(d: date) -> datetime:
+    """Midnight at the start of ``d`` in the county."""
+    return datetime.combine(d, time(0), SHANGHAI)
 
 
 def month_day(dt: datetime) -> str:

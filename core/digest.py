@@ -18,15 +18,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core import facts as F
-from core.cases import OPEN, not_recused
-from core.clock import SHANGHAI, local
-from core.models import EveningPlan, EveningVisit, Escalation, Person, Petition, Unit
+from core.cases import NOBODY, OPEN, Barred, not_recused, recusals_of
+from core.clock import SHANGHAI, day_start, local
+from core.evenings import EveningRules, tonight_text
+from core.places import unit_short_name
+from core.text import gist
+from core.models import County, EveningPlan, EveningVisit, Escalation, Person, Petition, Unit
 
 CHANNELS = (("wechat", "微信访"), ("sms", "短信访"), ("visit", "走访"), ("letter", "来信"))
 LEVELS = (("city", "到市"), ("province", "赴省"), ("beijing", "进京"))
@@ -68,24 +71,21 @@ class Day:
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), SHANGHAI)
-    return start, start + timedelta(days=1)
+    return day_start(day), day_start(day + timedelta(days=1))
 
 
 @dataclass
 class Flagged:
-    """An open case flagged overdue (挂牌), and who may not see it (recusal)."""
+    """An open case flagged (挂牌), and who may not see it (recusal)."""
 
     petition_id: int
     tracking_no: str
     unit_id: int | None
     unit: str
-    barred_people: set[int] = field(default_factory=set)
-    barred_units: set[int] = field(default_factory=set)
+    barred: Barred = field(default_factory=Barred)
 
     def visible_to(self, reader: Person | None) -> bool:
-        return reader is None or not (reader.id in self.barred_people or
-                                      (reader.unit_id is not None and reader.unit_id in self.barred_units))
+        return reader is None or not self.barred.bars(reader)
 
 
 @dataclass
@@ -137,12 +137,9 @@ def gather_all(s: Session, day: date) -> CountyDay:
     far = datetime.max.replace(tzinfo=SHANGHAI)
     flagged = [Flagged(pid, no, unit_id, unit) for pid, no, unit_id, unit, _ in
                sorted(rows, key=lambda r: (r[4] or far, r[0]))]
-    accused = {f.petition_id: f for f in flagged}
-    if accused:
-        from core.models import Recusal
-        for pid, unit_id, person_id in s.execute(select(Recusal.petition_id, Recusal.unit_id, Recusal.person_id)
-                                                 .where(Recusal.petition_id.in_(list(accused)))):
-            (accused[pid].barred_units if unit_id else accused[pid].barred_people).add(unit_id or person_id)
+    barred = recusals_of(s, [f.petition_id for f in flagged])
+    for f in flagged:
+        f.barred = barred.get(f.petition_id, NOBODY)
     started = {pid for pid in s.scalars(select(EveningVisit.plan_id).where(
         EveningVisit.evening == day, EveningVisit.started_at.is_not(None)))}
     for plan_id, unit_id in s.execute(select(EveningPlan.id, EveningPlan.unit_id).where(EveningPlan.status == "filed")):
@@ -177,21 +174,13 @@ def _body(d: Day, unit_view: bool) -> list[str]:
             parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
         else:
             units = Counter(unit for _, unit in d.overdue)
-            shown = "、".join(f"{_short(u)}{n}" for u, n in units.most_common(3)) + ("等" if len(units) > 3 else "")
+            shown = "、".join(f"{unit_short_name(u)}{n}" for u, n in units.most_common(3)) + ("等" if len(units) > 3 else "")
             parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
     else:
         parts.append("无挂牌督办")
     if d.plans:
         parts.append(f"七晚进行中{d.plans}件，今晚已开始{d.tonight_started}件")
     return parts
-
-
-def _short(unit: str) -> str:
-    """下汤镇人民政府 → 下汤镇, 县水利局 → 水利局, 鲁阳街道办事处 → 鲁阳街道."""
-    for tail in ("人民政府", "办事处"):
-        if unit.endswith(tail):
-            return unit[: -len(tail)]
-    return unit[1:] if unit.startswith("县") and len(unit) > 3 else unit
 
 
 def fit(head: str, parts: list[str], tail: str, limit: int = LIMIT) -> str:
@@ -216,7 +205,7 @@ def unit_text(d: Day, unit_name: str, lead: list[str] | None = None) -> str:
     parts = _body(d, unit_view=True)
     if lead:
         parts.insert(0, "您包案" + "、".join(lead))
-    return fit(f"【每日访情·{_short(unit_name)}】{_head(d.day)}：", parts, "回复“详情”查看要点")
+    return fit(f"【每日访情·{unit_short_name(unit_name)}】{_head(d.day)}：", parts, "回复“详情”查看要点")
 
 
 def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
@@ -224,20 +213,14 @@ def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
     for all of them (recusal applied per reader)."""
     if not leads:
         return {}
-    from core.models import Recusal
-
     rows = list(s.execute(select(Petition.id, Petition.lead_person_id, Petition.tracking_no, Petition.overdue)
                           .where(Petition.lead_person_id.in_([x.id for x in leads]), Petition.status.in_(OPEN))
                           .order_by(Petition.id)))
-    barred: dict[int, set] = {}
-    if rows:
-        for pid, unit_id, person_id in s.execute(select(Recusal.petition_id, Recusal.unit_id, Recusal.person_id)
-                                                 .where(Recusal.petition_id.in_([r[0] for r in rows]))):
-            barred.setdefault(pid, set()).add(("u", unit_id) if unit_id else ("p", person_id))
+    barred = recusals_of(s, [r[0] for r in rows])
     out = {}
     for person in leads:
-        mine = [(no, overdue) for pid, lead, no, overdue in rows if lead == person.id
-                and ("p", person.id) not in barred.get(pid, ()) and ("u", person.unit_id) not in barred.get(pid, ())]
+        mine = [(no, overdue) for pid, lead, no, overdue in rows
+                if lead == person.id and not barred.get(pid, NOBODY).bars(person)]
         if mine:
             flagged = [no for no, overdue in mine if overdue]
             out[person.id] = [f"{len(mine)}件" + (
@@ -285,9 +268,9 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]
         flagged_where.append(p.unit_id == person.unit_id)
     rows = list(s.scalars(select(p).where(*where).order_by(p.people.desc(), p.id).limit(limit)))
     items = [f"{x.tracking_no} {mask_name(x.name)} {x.township.name if x.township else ''}"
-             f"{'（' + str(x.people) + '人）' if x.people > 1 else ''}：{_gist(x.content)}" for x in rows]
+             f"{'（' + str(x.people) + '人）' if x.people > 1 else ''}：{gist(x.content, 16)}" for x in rows]
     flagged = list(s.scalars(select(p).where(*flagged_where).order_by(p.due_next, p.id).limit(limit)))
-    items += [f"挂牌 {x.tracking_no} {_short(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{_gist(x.content)}"
+    items += [f"挂牌 {x.tracking_no} {unit_short_name(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{gist(x.content, 16)}"
               for x in flagged]
     plans = select(EveningPlan, p).join(p, p.id == EveningPlan.petition_id).where(
         EveningPlan.status == "filed", not_recused(person))
@@ -296,16 +279,11 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]
     rows = list(s.execute(plans.order_by(EveningPlan.id).limit(limit)))
     tonight = {v.plan_id: v for v in s.scalars(select(EveningVisit).where(
         EveningVisit.plan_id.in_([plan.id for plan, _ in rows]), EveningVisit.evening == day))} if rows else {}
+    rules = EveningRules.from_options(s.scalar(select(County.options).limit(1)))
     for plan, x in rows:
-        v = tonight.get(plan.id)
-        state = f"今晚第{v.number}晚已开始" if v is not None and v.started_at else f"今晚第{plan.in_a_row + 1}晚未开始"
-        items.append(f"七晚 {x.tracking_no} {_short(plan.unit.name)} {mask_name(x.name)}：{state}，已计入{plan.in_a_row}晚")
+        items.append(f"七晚 {x.tracking_no} {unit_short_name(plan.unit.name)} {mask_name(x.name)}："
+                     f"{tonight_text(plan, tonight.get(plan.id), rules, day)}")
     return items
-
-
-def _gist(text: str, n: int = 16) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def register_escalation(s: Session, level: str, township, people: int, matter: str, day: date, now: datetime,

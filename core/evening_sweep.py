@@ -20,13 +20,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from core.clock import local, month_day
 from core.evenings import UNJUDGED, EveningRules, Judged, current_members, settle
 from core.models import EveningPlan, EveningVisit, OutboundMessage, Petition, PlanMember
-from core.sweep import _claim, _Directory
+from core.sweep import claim_reminders, Directory
 
 Notice = tuple[str, str, str, int]   # (phone, body, purpose, petition id)
 
@@ -46,21 +46,16 @@ class EveningSweepReport:
                 f"{self.counted} evenings counted, {self.missed} missed, {self.completed} completed")
 
 
-def _officials(plan: EveningPlan, directory: _Directory) -> list[str]:
-    """The unit head(s), the 包案 leader and the bureau's staff — none the case accuses."""
-    ids = list(directory.heads.get(plan.unit_id, []))
-    if plan.lead_person_id is not None and plan.lead_person_id in directory.phone:
-        ids.append(plan.lead_person_id)
-    ids += [i for i in directory.staff if i not in ids]
-    barred = directory.barred.get(plan.petition_id, ())
-    return [directory.phone[i] for i in ids if i not in barred]
+def _officials(plan: EveningPlan, directory: Directory) -> list[str]:
+    """The plan unit's head(s), the plan's 包案 leader and the bureau's staff — none the case accuses."""
+    return [directory.phone[i] for i in directory.alerted(plan.petition, plan)]
 
 
 def _members(plan: EveningPlan) -> list[str]:
     return [m.phone for m in current_members(plan)]
 
 
-def judged_notices(judged: list[Judged], rules: EveningRules, directory: _Directory) -> list[Notice]:
+def judged_notices(judged: list[Judged], rules: EveningRules, directory: Directory) -> list[Notice]:
     out: list[Notice] = []
     for j in judged:
         plan, no = j.plan, j.plan.petition.tracking_no
@@ -98,7 +93,7 @@ def sweep_evenings(s: Session, now: datetime, rules: EveningRules) -> EveningSwe
     for v in s.scalars(select(EveningVisit).where(EveningVisit.plan_id.in_([p.id for p in plans]),
                                                   EveningVisit.status.in_(UNJUDGED))):
         visits[v.plan_id][v.evening] = v
-    directory = _Directory(s)
+    directory = Directory(s)
     directory.load_recusals(sorted(p.petition_id for p in plans if p.petition.accusation))
     notices: list[Notice] = []
     wanted = []
@@ -116,7 +111,7 @@ def sweep_evenings(s: Session, now: datetime, rules: EveningRules) -> EveningSwe
             wanted.append((plan.petition, "evening", "remind", rules.opens(today), plan))
         if now >= rules.at(today, rules.late_start_at):
             wanted.append((plan.petition, "evening", "late", rules.opens(today), plan))
-    claimed = _claim(s, [w[:4] for w in wanted], now)
+    claimed = claim_reminders(s, [w[:4] for w in wanted], now)
     for p, _, kind, _, plan in wanted:
         if (p.id, "evening", kind) not in claimed:
             continue
@@ -131,12 +126,7 @@ def sweep_evenings(s: Session, now: datetime, rules: EveningRules) -> EveningSwe
             report.late += 1
             body = (f"【七晚】{p.tracking_no}今晚第{n}晚已过{rules.late_start_at:%H:%M}仍未开始走访，"
                     f"请督促工作专班{rules.window_end:%H:%M}前开始。")
-            heads = [directory.phone[i] for i in directory.heads.get(plan.unit_id, [])
-                     if i not in directory.barred.get(p.id, ())]
-            notices += [(to, body, "evening_late", p.id) for to in heads]
-    if notices:
-        rows = [{"channel": "sms", "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
-                 "petition_id": pid} for to, body, purpose, pid in notices]
-        report.messages += list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows))
+            notices += [(directory.phone[i], body, "evening_late", p.id) for i in directory.heads_of(p, plan.unit_id)]
+    report.messages += OutboundMessage.enqueue_many(s, notices, now)
     s.flush()
     return report

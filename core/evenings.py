@@ -30,7 +30,7 @@ from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from core.cases import event, recused_people, recused_units
-from core.clock import SHANGHAI, local, month_day
+from core.clock import SHANGHAI, clock_time, local, month_day
 from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
 
 ACTIVE = ("selected", "filed", "completed")
@@ -46,13 +46,10 @@ class EveningError(Exception):
 # --- the county's rules -------------------------------------------------------------------------
 
 def _clock_time(text, key: str) -> time:
-    if isinstance(text, time):   # TOML's own local time (17:30:00)
-        return text
     try:
-        h, m = str(text).split(":")
-        return time(int(h), int(m))
-    except (ValueError, TypeError):
-        raise ValueError(f"seven_evenings.{key}: a time like \"18:00\", got {text!r}") from None
+        return clock_time(text)
+    except ValueError as exc:
+        raise ValueError(f"seven_evenings.{key}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -494,6 +491,23 @@ def unresolved(s: Session, plan: EveningPlan, now: datetime, actor: str, reason:
         raise EveningError(f"请写明未化解的理由：未化解 {p.tracking_no} 理由")
     plan.status, plan.ended_at, plan.outcome_note = "unresolved", now, reason.strip()[:2000]
     event(s, p, now, "evening_unresolved", actor, reason.strip()[:500], inbound_id)
+
+
+def tonight_text(plan: EveningPlan, v: EveningVisit | None, rules: EveningRules, today: date) -> str:
+    """How a plan stands tonight, for the 七晚 list and 详情: "今晚第3晚19:02开始，已计入2晚"."""
+    if plan.status == "selected":
+        state = "待报备"
+    elif plan.status == "completed":
+        state = f"已满{rules.evenings}晚，待报结果"
+    elif plan.first_evening is not None and today < plan.first_evening:
+        state = f"首晚{month_day(rules.opens(plan.first_evening))}"
+    elif v is None or v.started_at is None:
+        state = f"今晚第{plan.in_a_row + 1}晚未开始"
+    elif v.ended_at is None:
+        state = f"今晚第{v.number}晚{hm(v.started_at)}开始"
+    else:
+        state = f"今晚第{v.number}晚{hm(v.started_at)}–{hm(v.ended_at)}"
+    return f"{state}，已计入{plan.in_a_row}晚"
 
 
 # --- figures ------------------------------------------------------------------------------------

@@ -510,6 +510,18 @@ class OutboundMessage(Base):
         session.flush()
         return row.id
 
+    @classmethod
+    def enqueue_many(cls, session, messages, now: datetime, channel: str = "sms") -> list[int]:
+        """Many queued messages ``(to, body, purpose, petition_id)`` in one statement, in the caller's
+        transaction (the sweeps and scheduled reports); their ids, for delivery after commit."""
+        rows = [{"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
+                 "attempts": 0, "next_attempt_at": hold_until(purpose, now), "petition_id": petition_id}
+                for to, body, purpose, petition_id in messages]
+        if not rows:
+            return []
+        from sqlalchemy import insert
+        return list(session.scalars(insert(cls).returning(cls.id), rows))
+
 
 class ScheduledRun(Base):
     """One run of a scheduled job for one period (notifications.schedule): the unique key lets it

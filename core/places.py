@@ -24,6 +24,15 @@ def short_name(name: str, suffixes) -> str:
     return name
 
 
+UNIT_SUFFIXES = ("人民政府", "办事处")
+
+
+def unit_short_name(name: str) -> str:
+    """下汤镇人民政府 → 下汤镇, 鲁阳街道办事处 → 鲁阳街道, 县水利局 → 水利局."""
+    short = short_name(name, UNIT_SUFFIXES)
+    return name[1:] if short == name and name.startswith("县") and len(name) > 3 else short
+
+
 @dataclass(frozen=True)
 class Place:
     township_id: int

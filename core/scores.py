@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.clock import SHANGHAI
+from core.clock import day_start
 from core.models import ScoreEvent, Unit
 
 POINTS = {"late_accept": -2, "late_meet": -2, "late_reply": -2, "late_finish": -3, "evening_missed": -2,
@@ -72,9 +72,7 @@ class UnitScore:
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    start = datetime.combine(date(year, month, 1), time(0), SHANGHAI)
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return start, datetime.combine(nxt, time(0), SHANGHAI)
+    return day_start(date(year, month, 1)), day_start(date(year + (month == 12), month % 12 + 1, 1))
 
 
 def month_scores(s: Session, year: int, month: int, rules: ScoreRules) -> list[UnitScore]:

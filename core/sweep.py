@@ -33,7 +33,7 @@ from core import cases
 from core.cases import Rules
 from core.clock import month_day
 from core.db import upsert
-from core.models import OutboundMessage, Person, Petition, PetitionEvent, Recusal, Reminder, ScoreEvent
+from core.models import OutboundMessage, Person, Petition, PetitionEvent, Reminder, ScoreEvent
 
 LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结",
           "review": "复查答复"}
@@ -57,7 +57,7 @@ def sweep(session: Session, now: datetime, rules: Rules, limit: int = 100_000) -
     report = SweepReport()
     query = (select(Petition).where(Petition.due_next <= now, Petition.status.in_(cases.OPEN))
              .order_by(Petition.due_next, Petition.id).limit(min(limit, BATCH)).with_for_update(skip_locked=True))
-    directory = _Directory(session)
+    directory = Directory(session)
     seen: set[int] = set()
     while report.looked_at < limit:
         rows = [p for p in session.scalars(query) if p.id not in seen]
@@ -71,7 +71,7 @@ def sweep(session: Session, now: datetime, rules: Rules, limit: int = 100_000) -
     return report
 
 
-class _Directory:
+class Directory:
     """The people a sweep writes to, read once per sweep instead of once per case."""
 
     def __init__(self, s: Session):
@@ -91,12 +91,8 @@ class _Directory:
         self.barred: dict[int, set[int]] = {}
 
     def load_recusals(self, petition_ids: list[int]) -> None:
-        self.barred = defaultdict(set)
-        if not petition_ids:
-            return
-        for pid, person_id in self.s.execute(select(Recusal.petition_id, Recusal.person_id).where(
-                Recusal.petition_id.in_(petition_ids), Recusal.person_id.is_not(None))):
-            self.barred[pid].add(person_id)
+        """The people each petition accuses (a unit it accuses is never its unit)."""
+        self.barred = {pid: b.people for pid, b in cases.recusals_of(self.s, petition_ids).items()}
 
     def _allowed(self, p: Petition, ids: list[int]) -> list[int]:
         barred = self.barred.get(p.id, ())
@@ -107,14 +103,22 @@ class _Directory:
             return self._allowed(p, self.staff)
         return cases.pick_contacts(self.members.get(p.unit_id, []), self.barred.get(p.id, ()))
 
-    def alerted(self, p: Petition) -> list[int]:
-        ids = list(self.heads.get(p.unit_id, [])) if p.unit_id is not None else []
-        if p.lead_person_id is not None and p.lead_person_id in self.phone:
-            ids.append(p.lead_person_id)
+    def heads_of(self, p: Petition, unit_id: int | None = None) -> list[int]:
+        """The head(s) of the case's unit (or ``unit_id``) the case does not accuse."""
+        unit_id = unit_id if unit_id is not None else p.unit_id
+        return self._allowed(p, list(self.heads.get(unit_id, [])) if unit_id is not None else [])
+
+    def alerted(self, p: Petition, plan=None) -> list[int]:
+        """The unit head(s), the 包案 leader and the bureau's staff — none the case accuses. A 七晚
+        plan (``plan``) names its own unit and leader."""
+        ids = self.heads_of(p, plan.unit_id if plan is not None else None)
+        lead = plan.lead_person_id if plan is not None else p.lead_person_id
+        if lead is not None and lead in self.phone and lead not in ids:
+            ids.append(lead)
         return self._allowed(p, ids + [i for i in self.staff if i not in ids])
 
 
-def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, directory: _Directory,
+def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, directory: Directory,
            report: SweepReport) -> None:
     report.looked_at += len(rows)
     wanted = []
@@ -124,7 +128,7 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
                 wanted.append((p, m, "overdue", due))
             elif cases.remind_at(m, due, rules) <= now:
                 wanted.append((p, m, "remind", due))
-    claimed = _claim(s, wanted, now)
+    claimed = claim_reminders(s, wanted, now)
     directory.load_recusals(sorted({p.id for p, *_ in wanted if p.accusation}))   # only accusations have any
     events, scores = [], []
     lines: dict[tuple[int, str], list[tuple[Petition, str, str]]] = defaultdict(list)
@@ -151,11 +155,9 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
         s.execute(insert(PetitionEvent), events)
     if scores:
         s.execute(insert(ScoreEvent), scores)
-    messages = [{"channel": "sms", "to": directory.phone[pid], "body": body, "purpose": kind, "status": "queued",
-                 "created_at": now, "petition_id": case_id}
-                for (pid, kind), items in lines.items() for body, case_id in [_text(kind, items)]]
-    if messages:
-        report.messages += list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), messages))
+    report.messages += OutboundMessage.enqueue_many(
+        s, [(directory.phone[pid], body, kind, case_id)
+            for (pid, kind), items in lines.items() for body, case_id in [_text(kind, items)]], now)
     for p in rows:
         p.due_next = cases.next_check(p, rules, after=now)
 
@@ -179,7 +181,7 @@ def _text(kind: str, items: list[tuple[Petition, str, str]]) -> tuple[str, int |
     return body + more + tail, None
 
 
-def _claim(s: Session, wanted: list[tuple], now: datetime) -> set[tuple[int, str, str]]:
+def claim_reminders(s: Session, wanted: list[tuple], now: datetime) -> set[tuple[int, str, str]]:
     """Insert the reminder rows in one statement; those inserted (not already there) are ours."""
     if not wanted:
         return set()

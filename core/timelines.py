@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from core.clock import SHANGHAI
+from core.clock import SHANGHAI, clock_time
 from core.workdays import Day, WorkCalendar
 
 MILESTONES = ("assign", "accept", "meet", "reply", "finish")
@@ -83,8 +83,7 @@ class Policy:
         name = t.get("policy", "same_day")
         if name not in POLICIES:
             raise ValueError(f"unknown timelines policy {name!r} (one of {', '.join(POLICIES)})")
-        hh, mm = (int(x) for x in str(t.get("cutoff", "17:30")).split(":"))
-        return cls(name=name, cutoff=time(hh, mm))
+        return cls(name=name, cutoff=clock_time(t.get("cutoff", "17:30")))
 
     def receipt_day(self, at: datetime, cal: WorkCalendar) -> Day:
         local = at.astimezone(SHANGHAI)

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from core import cases
 from core.models import Petition
+from core.text import gist
 from handlers import commands, evenings, officials, texts
-from handlers.context import Context, gist, lock_conversation
+from handlers.context import Context, lock_conversation
 
 
 def record(session: Session, asks: list[tuple[str, str, dict]], now: datetime) -> None:

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from core import cases
 from core.models import Attachment, Petition, PetitionEvent
+from core.text import gist
 from core.tracking import split_tracking_no
 from handlers import officials, texts
-from handlers.context import Context, gist, md
+from handlers.context import Context, md
 
 CLOSED = {"withdrawn", "closed", "rejected"}
 

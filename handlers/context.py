@@ -187,9 +187,4 @@ def _cut(text: str, budget: int, sms: bool) -> str:
     return out + "…"
 
 
-def gist(text: str, n: int = 12) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 md = month_day   # "11月30日"

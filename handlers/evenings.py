@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.cases import recused_people, unit_contacts
+from core.cases import recused_people, staff_phones, unit_contacts
 from core.clock import local, month_day
 from core.evening_sweep import judged_notices
 from core.evenings import (EveningError, EveningRules, MemberSpec, active_plan, current_members, duration_text,
@@ -28,9 +28,10 @@ from core.evenings import (EveningError, EveningRules, MemberSpec, active_plan, 
 from core import evenings as ev
 from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember
 from core.phones import find_mobile
-from core.sweep import _Directory
+from core.sweep import Directory
+from core.text import gist
 from core.tracking import split_tracking_no
-from handlers.context import Context, gist
+from handlers.context import Context
 
 VERBS = {"七晚": "select", "报备": "file", "开始": "start", "结束": "end", "确认": "excuse",
          "化解": "resolve", "未化解": "unresolved"}
@@ -88,8 +89,8 @@ def handle(ctx: Context, person: Person | None, verb: str, word: str, rest: str)
         return str(exc)
 
 
-def _directory(ctx: Context, p: Petition) -> _Directory:
-    d = _Directory(ctx.session)
+def _directory(ctx: Context, p: Petition) -> Directory:
+    d = Directory(ctx.session)
     if p.accusation:
         d.load_recusals([p.id])
     return d
@@ -229,11 +230,11 @@ def _file(ctx: Context, person: Person | None, plan: EveningPlan, rules: Evening
 
 def _officials_of(ctx: Context, plan: EveningPlan) -> list[str]:
     """The bureau's staff and the 包案 leader (none the case accuses)."""
-    barred = recused_people(ctx.session, plan.petition)
-    ids = [plan.lead_person_id] if plan.lead_person_id else []
-    rows = ctx.session.execute(select(Person.id, Person.phone).where(
-        Person.active.is_(True), (Person.role == "staff") | (Person.id.in_(ids))))
-    return [phone for pid, phone in rows if pid not in barred]
+    phones = staff_phones(ctx.session, plan.petition)
+    lead = ctx.session.get(Person, plan.lead_person_id) if plan.lead_person_id else None
+    if lead is not None and lead.active and lead.id not in recused_people(ctx.session, plan.petition):
+        phones.append(lead.phone)
+    return phones
 
 
 # --- each evening -------------------------------------------------------------------------------
@@ -397,20 +398,8 @@ def tonight(ctx: Context, person: Person | None, rules: EveningRules) -> str:
         EveningVisit.plan_id.in_([p.id for p in plans]), EveningVisit.evening == today))}
     items = []
     for i, plan in enumerate(plans, 1):
-        v = visits.get(plan.id)
-        if plan.status == "selected":
-            state = "待报备"
-        elif plan.status == "completed":
-            state = f"已满{rules.evenings}晚，待报结果"
-        elif today < plan.first_evening:
-            state = f"首晚{month_day(rules.opens(plan.first_evening))}"
-        elif v is None:
-            state = f"今晚第{plan.in_a_row + 1}晚未开始"
-        elif v.ended_at is None:
-            state = f"今晚第{v.number}晚{hm(v.started_at)}开始"
-        else:
-            state = f"今晚第{v.number}晚{hm(v.started_at)}–{hm(v.ended_at)}"
-        items.append(f"{i}. {plan.petition.tracking_no} {plan.unit.name} {state}，已计入{plan.in_a_row}晚")
+        items.append(f"{i}. {plan.petition.tracking_no} {plan.unit.name} "
+                     f"{ev.tonight_text(plan, visits.get(plan.id), rules, today)}")
     return ctx.paginate([f"七晚进行中{len(plans)}件："], items)
 
 

@@ -26,9 +26,10 @@ from core.clock import SHANGHAI
 from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
 from core.phones import InvalidPhone, mask_phone, normalize_phone
 from core.places import Place
+from core.text import gist
 from core.tracking import next_tracking_no
 from handlers import officials, texts
-from handlers.context import Context, gist, md
+from handlers.context import Context, md
 from handlers.extract import clean_name, extract, is_greeting, most_similar
 
 STEPS = ["name", "phone", "place", "village", "content", "confirm"]

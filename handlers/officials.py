@@ -27,9 +27,10 @@ from core.digest import details as digest_details
 from core.digest import register_escalation as register_escalation_row
 from core.models import BindCode, Person, Petition, PetitionEvent, Township, Unit
 from core.phones import find_mobile
+from core.text import gist
 from core.tracking import next_tracking_no, split_tracking_no
 from handlers import evenings, texts
-from handlers.context import Context, gist
+from handlers.context import Context
 from handlers.extract import most_similar
 
 VERBS = {

@@ -27,7 +27,8 @@ from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
-from core.models import OutboundMessage, Person, Petition
+from core.cases import staff_phones
+from core.models import OutboundMessage, Petition
 from core.outbound import sms_segments
 from core.phones import mask_phone
 from notifications.sms import SendError, SmsBackend
@@ -160,18 +161,16 @@ def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None
     the outbox), with the case it was about and the number masked."""
     if not failures:
         return []
-    staff = list(s.scalars(select(Person.phone).where(Person.role == "staff", Person.active.is_(True))))
+    staff = staff_phones(s)
     numbers = dict(s.execute(select(Petition.id, Petition.tracking_no).where(
         Petition.id.in_({pid for _, _, pid, _ in failures if pid}))).all()) if any(f[2] for f in failures) else {}
-    ids = []
+    texts = []
     for message_id, to, petition_id, error in failures:
         about = f"（事项{numbers[petition_id]}）" if petition_id in numbers else ""
         where = f"发往{mask_phone(to)}的短信" if to.startswith("+") else f"发往微信用户{to[:6]}…的消息"
         body = f"【发送失败】{where}{about}无法送达：{_reason(error)}。请电话联系或核对号码。"
-        for phone in staff:
-            if phone != to:
-                ids.append(OutboundMessage.enqueue(s, "sms", phone, body, FAILED_PURPOSE, now, petition_id))
-    return ids
+        texts += [(phone, body, FAILED_PURPOSE, petition_id) for phone in staff if phone != to]
+    return OutboundMessage.enqueue_many(s, texts, now)
 
 
 def _reason(error: str | None) -> str:

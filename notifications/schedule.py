@@ -15,12 +15,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from datetime import time as dt_time
 from typing import Callable
 
 from sqlalchemy import update
 
-from core.clock import local
+from core.clock import clock_time, local
 from core.db import transaction, upsert
 from core.models import ScheduledRun
 
@@ -82,11 +81,6 @@ class MonthlyAt(_At):
         return f"{t:%Y-%m}"
 
 
-def clock_time(text: str) -> dt_time:
-    h, m = str(text).split(":")
-    return dt_time(int(h), int(m))
-
-
 def flush_outbox(svc, now: datetime) -> str:
     """Send what is due in the outbox: retries whose time has come, texts held for day time, and
     anything a web process could not hand to the queue (Redis away)."""
@@ -102,8 +96,9 @@ def flush_outbox(svc, now: datetime) -> str:
     return total.summary()
 
 
-def run_sweeps(svc, now: datetime) -> str:
-    """The deadline sweep and the 七晚 evening sweep; their texts go out on the next flush."""
+def sweeps(svc, now: datetime):
+    """The deadline sweep and the 七晚 evening sweep, each in its transaction; their texts are
+    handed on (queued for the workers, or sent here when delivery is inline). Both reports."""
     from core.cases import Rules
     from core.county import current_county
     from core.evening_sweep import sweep_evenings
@@ -116,13 +111,16 @@ def run_sweeps(svc, now: datetime) -> str:
     with transaction(svc.sessions) as s:
         evenings = sweep_evenings(s, now, EveningRules.from_options(county.options))
     svc.send_later(cases.messages + evenings.messages, now)
+    return cases, evenings
+
+
+def run_sweeps(svc, now: datetime) -> str:
+    cases, evenings = sweeps(svc, now)
     return cases.summary() + "; " + evenings.summary()
 
 
 def daily_digest(svc, now: datetime) -> str:
     """每日访情 to each leader, unit head and 包案 leader (core.digest)."""
-    from sqlalchemy import insert
-
     from core.county import current_county
     from core.digest import digests
     from core.models import OutboundMessage
@@ -130,9 +128,7 @@ def daily_digest(svc, now: datetime) -> str:
     with transaction(svc.sessions) as s:
         county = current_county(s)
         texts = digests(s, local(now).date(), county.name)
-        rows = [{"channel": "sms", "to": t.phone, "body": t.body, "purpose": "daily_digest", "status": "queued",
-                 "created_at": now, "attempts": 0} for t in texts]
-        ids = list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows)) if rows else []
+        ids = OutboundMessage.enqueue_many(s, [(t.phone, t.body, "daily_digest", None) for t in texts], now)
     svc.send_later(ids, now)
     return f"每日访情: {len(ids)} texts"
 
@@ -140,7 +136,7 @@ def daily_digest(svc, now: datetime) -> str:
 def monthly_scores(svc, now: datetime) -> str:
     """月考评 of the month just ended: the ranking text to every leader and unit head (the monthly
     report's first part)."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
 
     from core.county import current_county
     from core.models import OutboundMessage, Person
@@ -153,9 +149,7 @@ def monthly_scores(svc, now: datetime) -> str:
         text = ranking_text(month_scores(s, year, month, rules), year, month, rules)
         phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True),
                                                            Person.role.in_(("leader", "head", "staff")))))
-        rows = [{"channel": "sms", "to": phone, "body": text, "purpose": "monthly_scores", "status": "queued",
-                 "created_at": now, "attempts": 0} for phone in phones]
-        ids = list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows)) if rows else []
+        ids = OutboundMessage.enqueue_many(s, [(phone, text, "monthly_scores", None) for phone in phones], now)
     svc.send_later(ids, now)
     return f"月考评 {year}-{month:02d}: {len(ids)} texts"
 
@@ -164,8 +158,6 @@ def instruction_reminders(svc, now: datetime) -> str:
     """A leader's instruction whose progress report is due: the unit is asked for it (each working
     morning until it reports; the leader is told when it does)."""
     from datetime import timedelta
-
-    from sqlalchemy import insert
 
     from core.cases import unit_contacts
     from core.clock import month_day
@@ -179,10 +171,9 @@ def instruction_reminders(svc, now: datetime) -> str:
             late = (local(now).date() - local(expected).date()).days
             body = (f"【批示督办】{p.tracking_no}县领导批示的办理进展" + (f"已逾期{late}天" if late > 0 else "今日应报")
                     + f"（批示于{month_day(instruction.at)}）。请回复：进展 {p.tracking_no} 内容")
-            rows += [{"channel": "sms", "to": to, "body": body, "purpose": "progress_due", "status": "queued",
-                      "created_at": now, "attempts": 0, "petition_id": p.id} for to in unit_contacts(s, p)]
+            rows += [(to, body, "progress_due", p.id) for to in unit_contacts(s, p)]
             instruction.next_report_due = max(instruction.next_report_due, now) + timedelta(days=1)
-        ids = list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows)) if rows else []
+        ids = OutboundMessage.enqueue_many(s, rows, now)
     svc.send_later(ids, now)
     return f"批示进展: {len(ids)} reminders"
 
@@ -191,7 +182,7 @@ def _analysis_job(kind: str):
     def run(svc, now: datetime) -> str:
         """每周访情分析 / 月信访形势分析 of the period just ended: a short text with a signed link
         to the whole analysis, to every leader."""
-        from sqlalchemy import insert, select
+        from sqlalchemy import select
 
         from core.analysis import analyse, last_complete
         from core.models import OutboundMessage, Person
@@ -203,9 +194,7 @@ def _analysis_job(kind: str):
             url = link(svc.settings.public_base_url, kind, period.key, now) if svc.settings.public_base_url else None
             text = analysis.summary(url)
             phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True), Person.role == "leader")))
-            rows = [{"channel": "sms", "to": phone, "body": text, "purpose": f"{kind}_report", "status": "queued",
-                     "created_at": now, "attempts": 0} for phone in phones]
-            ids = list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows)) if rows else []
+            ids = OutboundMessage.enqueue_many(s, [(phone, text, f"{kind}_report", None) for phone in phones], now)
         svc.send_later(ids, now)
         return f"{kind} {period.key}: {len(ids)} texts"
     return run

@@ -59,10 +59,9 @@ def sweep_evenings_at(services, when):
     from core.county import current_county
     from core.db import transaction
     from core.evening_sweep import sweep_evenings
-    from notifications.outbox import deliver
     with transaction(services.sessions) as s:
         report = sweep_evenings(s, when, EveningRules.from_options(current_county(s).options))
-    deliver(services.sessions, services.sms, report.messages, when)   # as `xinfang sweep` does
+    services.deliver(report.messages, when)   # as `xinfang sweep` does
     return report
 
 
