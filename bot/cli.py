@@ -109,9 +109,10 @@ def serve(port: int, host: str, workers: int, web_only: bool) -> None:
     commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
                  "--bind", f"{host}:{port}", "--access-logfile", "-"]]
     if not web_only:
-        from notifications.queue import QUEUE
+        from notifications.queue import QUEUE, WORKER_CLASS
         rq = [sys.executable, "-c", "from rq.cli import main; main()"]
-        commands += [rq + ["worker", "--with-scheduler", "--url", env["REDIS_URL"], QUEUE],
+        commands += [rq + ["worker", "--with-scheduler", "--worker-class", WORKER_CLASS, "--url", env["REDIS_URL"],
+                           QUEUE],
                      rq + ["cron", "notifications.cron_config", "--url", env["REDIS_URL"]]]
     def stop(_signum, _frame):
         raise KeyboardInterrupt

@@ -3,9 +3,13 @@
 1. The raw message is committed first, in its own transaction, under the unique key
    (channel, dedupe_key). Nothing received is lost, even if handling fails.
 2. A duplicate (a WeChat retry, a repeated Twilio MessageSid) finds that row and waits for its
-   reply: the same reply is returned and no second petition can be created.
+   reply: the same reply is returned and no second petition can be created. It waits by reading
+   only (on SQLite, outside the queue of writers).
 3. Handling runs in one transaction with the outbox rows it writes; the reply is stored with
    the raw message. If handling raises, the row is marked failed, kept, and an apology is sent.
+
+This is the hot path (bench/inbound.py): Core statements built once, on a Core connection; the
+handlers open an ORM session only when they need one (handlers.context.Context.session).
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from typing import Callable
 from sqlalchemy import bindparam, select, update
 
 from bot.services import Services
-from core.db import transaction, upsert
+from core.db import read, upsert, write
 from core.models import InboundMessage
 from core.phones import mask_phone
 from handlers import texts
@@ -34,6 +38,8 @@ INBOUND = InboundMessage.__table__
 # Statements on the hot path are built once: building a Core statement per message costs more
 # than running it (bench/: about 0.1 ms each), and the ORM's unit of work more still.
 _FINISH = update(INBOUND).where(INBOUND.c.id == bindparam("iid"))
+_FIND = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
+    INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("key"))
 
 
 @lru_cache(maxsize=2)
@@ -53,8 +59,9 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
             build: Callable[[int, datetime], Inbound]) -> Received:
     now = svc.clock.now()
     key = dedupe_key[:128]
-    with transaction(svc.sessions) as s:
-        inbound_id = s.connection().execute(_store_raw(svc.engine.dialect.name), dict(
+    engine = svc.engine
+    with write(engine) as conn:
+        inbound_id = conn.execute(_store_raw(engine.dialect.name), dict(
             channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type, raw=raw, received_at=now,
             status="processing")).scalar()
     if inbound_id is None:
@@ -62,36 +69,37 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
 
     msg = build(inbound_id, now)
     try:
-        with transaction(svc.sessions) as s:
-            if svc.before_handle:
-                svc.before_handle(msg, s)
-            county, gazetteer = svc.county(s)
-            outcome = handle(s, msg, svc.settings, gazetteer, county)
-            s.connection().execute(_FINISH, dict(
+        with write(engine) as conn:
+            county, gazetteer = svc.county(conn)
+            outcome = handle(conn, msg, svc.settings, gazetteer, county, before=svc.before_handle)
+            conn.execute(_FINISH, dict(
                 iid=inbound_id, status="done", reply=outcome.reply, petition_id=outcome.petition_id))
     except Exception:
         log.exception("handling inbound %s (%s from %s) failed", inbound_id, channel, _who(channel, sender))
-        with transaction(svc.sessions) as s:
-            s.execute(update(InboundMessage).where(InboundMessage.id == inbound_id).values(
-                status="failed", reply=texts.SORRY, error=traceback.format_exc()[-4000:]))
+        with write(engine) as conn:
+            conn.execute(_FINISH, dict(iid=inbound_id, status="failed", reply=texts.SORRY, petition_id=None,
+                                       error=traceback.format_exc()[-4000:]))
         return Received(texts.SORRY, inbound_id=inbound_id)
 
     if outcome.asks:   # before delivery: an answer must find its question
         try:
-            with transaction(svc.sessions) as s:
-                record_asks(s, outcome.asks, now)
+            with write(engine) as conn:
+                record_asks(conn, outcome.asks, now)
         except Exception:
             log.exception("recording the questions of inbound %s failed", inbound_id)
     svc.send_later(outcome.outbox_ids, now)
     return Received(outcome.reply, inbound_id=inbound_id)
 
 
+def _find(svc: Services, channel: str, key: str):
+    with read(svc.engine) as conn:
+        return conn.execute(_FIND, dict(channel=channel, key=key)).first()
+
+
 def _await_first(svc: Services, channel: str, dedupe_key: str) -> Received:
     deadline = time.monotonic() + svc.retry_wait
     while True:
-        with transaction(svc.sessions) as s:
-            row = s.connection().execute(select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
-                INBOUND.c.channel == channel, INBOUND.c.dedupe_key == dedupe_key)).one()
+        row = _find(svc, channel, dedupe_key)
         if row.status != "processing":
             return Received(row.reply or "", duplicate=True, inbound_id=row.id)
         if time.monotonic() >= deadline:

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
@@ -38,12 +38,12 @@ class Services:
     _wechat: object | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def county(self, session: Session) -> tuple[County, Gazetteer]:
+    def county(self, conn: Connection) -> tuple[County, Gazetteer]:
         """The county and its places, cached per process (re-read every ``gazetteer_ttl`` seconds,
         so an edited county file reaches running workers within a minute)."""
         cached = self._gazetteer
         if cached is None or time.monotonic() - cached[0] > self.gazetteer_ttl:
-            with self._lock:
+            with self._lock, Session(bind=conn) as session:
                 county = current_county(session)
                 session.expunge(county)
                 cached = (time.monotonic(), (county, Gazetteer.from_session(session)))
@@ -83,18 +83,18 @@ class Services:
         return Throttle(self.redis, self.settings.sms_rate)
 
     def send_later(self, ids: list[int], now) -> None:
-        """After a commit: hand the outbox rows written to the workers (OUTBOX_DELIVERY=queue) or
-        send them here (inline). With Redis away the rows stay queued, and the outbox flush a
-        worker runs every minute sends them: nothing is lost."""
+        """After a commit: have a worker deliver the outbox rows written (OUTBOX_DELIVERY=queue:
+        one waiting job takes every row due, so a busy web process does one Redis SET per
+        message, not an enqueue) or send them here (inline). With Redis away the rows stay
+        queued, and the outbox flush a worker runs every minute sends them: nothing is lost."""
         if not ids:
             return
         if self.settings.outbox_delivery == "inline":
             self.deliver(ids, now)
             return
         try:
-            from notifications.jobs import deliver_outbox
-            from notifications.queue import queue
-            queue(self.redis).enqueue(deliver_outbox, ids, job_timeout=300, result_ttl=3600)
+            from notifications.queue import kick_delivery
+            kick_delivery(self.redis)
         except Exception as exc:
             log.warning("outbox rows %s…: queue unavailable (%s); the next outbox flush sends them", ids[:3], exc)
 

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+READ_ONLY = "xinfang_read_only"   # execution option: a reading transaction (plain BEGIN on SQLite)
 
 
 def make_engine(url: str, immediate: bool = True, **kwargs) -> Engine:
@@ -37,7 +38,8 @@ def make_engine(url: str, immediate: bool = True, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            reading = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate and not reading else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -83,10 +85,35 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
                 yield session
 
 
+@contextmanager
+def write(engine: Engine) -> Iterator[Connection]:
+    """A Core connection in a write transaction, committed on success, rolled back on error; on a
+    SQLite file it waits its turn in the writer queue. The hot path (bot/inbound.py) uses it: an
+    ORM session costs more than the few statements a message needs."""
+    with _writer_queue(engine):
+        with engine.begin() as conn:
+            yield conn
+
+
+@contextmanager
+def read(engine: Engine) -> Iterator[Connection]:
+    """A Core connection in a reading transaction: on SQLite a plain (deferred) BEGIN outside the
+    writer queue, so reads never wait for writers."""
+    with engine.connect() as conn:
+        conn.execution_options(**{READ_ONLY: True})
+        with conn.begin():
+            yield conn
+
+
 def upsert(session: Session | str, table):
     """The dialect's INSERT that knows ``ON CONFLICT`` (PostgreSQL and SQLite both do); give a
     session or a dialect name."""
-    dialect = session if isinstance(session, str) else session.get_bind().dialect.name
+    if isinstance(session, str):
+        dialect = session
+    elif isinstance(session, Connection):
+        dialect = session.dialect.name
+    else:
+        dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:

@@ -64,6 +64,14 @@ class Gazetteer:
         # a village named like its township (下汤村 in 下汤镇) only matches by its full name
         self.short = {tid: short for tid, _, short in self.townships}
         self.villages = [(vid, tid, name, short_name(name, VILLAGE_SUFFIXES)) for vid, tid, name in villages]
+        self.village_names = {vid: name for vid, _, name in villages}
+
+    def label(self, township_id: int | None, village_id: int | None = None) -> str | None:
+        """"下汤镇林楼村" for the ids, without a query; None when a place is not (or no longer) on
+        file here (only active places are held)."""
+        township = self.names.get(township_id) if township_id is not None else ""
+        village = self.village_names.get(village_id) if village_id is not None else ""
+        return None if township is None or village is None else township + village
 
     @classmethod
     def from_session(cls, session: Session) -> Gazetteer:

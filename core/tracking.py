@@ -9,21 +9,29 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from functools import lru_cache
+
+from sqlalchemy import bindparam
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.db import upsert
 from core.models import TrackingCounter
 
-def next_tracking_no(session: Session, prefix: str, day: datetime) -> str:
+
+def next_tracking_no(db: Session | Connection, prefix: str, day: datetime) -> str:
     key = f"{prefix}-{day:%Y%m%d}"
-    stmt = (
-        upsert(session, TrackingCounter)
-        .values(key=key, last=1)
-        .on_conflict_do_update(index_elements=[TrackingCounter.key], set_={"last": TrackingCounter.last + 1})
-        .returning(TrackingCounter.last)
-    )
-    seq = session.execute(stmt).scalar_one()
+    conn = db.connection() if isinstance(db, Session) else db
+    seq = conn.execute(_next(conn.dialect.name), {"key": key}).scalar_one()
     return f"{key}-{seq:04d}"
+
+
+@lru_cache(maxsize=2)
+def _next(dialect: str):
+    counter = TrackingCounter.__table__
+    return (upsert(dialect, counter).values(key=bindparam("key"), last=1)
+            .on_conflict_do_update(index_elements=[counter.c.key], set_={"last": counter.c.last + 1})
+            .returning(counter.c.last))
 
 
 # as typed: spaces and full-width dashes allowed between the parts

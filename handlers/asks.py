@@ -10,21 +10,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from core import cases
 from core.models import Petition
 from core.text import gist
 from handlers import commands, evenings, officials, texts
-from handlers.context import Context, lock_conversation
+from handlers.context import Context, lock_conversation, save_conversation
 
 
-def record(session: Session, asks: list[tuple[str, str, dict]], now: datetime) -> None:
+def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
     """Put the questions of a committed transaction on their recipients' conversations (a newer
     question replaces an older one). Locked in one order, so two recorders cannot deadlock."""
     for channel, to, ask in sorted(asks, key=lambda a: (a[0], a[1])):
-        conv = lock_conversation(session, channel, to, now)
+        conv = lock_conversation(conn, channel, to, now)
         conv.data = {**(conv.data or {}), "ask": ask}
+        save_conversation(conn, conv)
 
 YES = {"1", "是", "是的", "见了", "已见面", "见面了"}
 NO = {"2", "否", "没有", "没见", "未见面", "没见面"}

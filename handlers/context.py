@@ -6,16 +6,19 @@ SMS segments), paging long lists ("回复 下一页"), and writing to the outbox
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.cases import Rules
 from core.clock import month_day
 from core.db import upsert
 from core.models import Conversation, County, OutboundMessage, Petition, PhoneVerification
+from core.outbound import hold_until
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import texts
@@ -24,21 +27,36 @@ from handlers.message import Inbound
 
 @dataclass
 class Context:
-    session: Session
+    conn: Connection            # the handling transaction (Core: the hot path's statements)
     county: County
     gazetteer: Gazetteer
     settings: Settings
     msg: Inbound
-    conv: Conversation
+    conv: ConversationRow
     now: datetime
     outbox_ids: list[int] = field(default_factory=list)
     petition_id: int | None = None
     notes: list[str] = field(default_factory=list)  # said before the reply (e.g. "draft expired")
     asks: list[tuple[str, str, dict]] = field(default_factory=list)   # see ask()
 
+    _session: Session | None = field(default=None, repr=False)
+
     @property
     def channel(self) -> str:
         return self.msg.channel
+
+    @property
+    def session(self) -> Session:
+        """An ORM session in the same transaction, made on first use: most messages (a step of
+        the intake, a retry) never need one, and it costs more than their statements."""
+        if self._session is None:
+            self._session = Session(bind=self.conn, expire_on_commit=False)
+        return self._session
+
+    def flush(self) -> None:
+        """Write what the ORM session holds (before the transaction commits)."""
+        if self._session is not None:
+            self._session.flush()
 
     @cached_property
     def rules(self) -> Rules:
@@ -129,7 +147,9 @@ class Context:
 
     def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
         """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit."""
-        self.outbox_ids.append(OutboundMessage.enqueue(self.session, channel, to, body, purpose, self.now, petition_id))
+        self.outbox_ids.append(self.conn.execute(_QUEUE, dict(
+            channel=channel, to=to, body=body, purpose=purpose, status="queued", created_at=self.now,
+            petition_id=petition_id, attempts=0, next_attempt_at=hold_until(purpose, self.now))).scalar_one())
 
     def ask(self, channel: str, to: str, ask: dict) -> None:
         """Put a question to someone else (the petitioner: "回复1是 2否"): their next answer is read
@@ -144,40 +164,65 @@ class Context:
         """Numbers this sender has proven to own: the SMS sender itself, or codes answered on WeChat."""
         if self.channel == "sms":
             return {self.msg.sender}
-        rows = self.session.scalars(select(PhoneVerification.phone).where(
-            PhoneVerification.openid == self.msg.sender, PhoneVerification.verified_at.is_not(None)))
-        return set(rows)
+        return set(self.conn.scalars(_VERIFIED_PHONES, {"openid": self.msg.sender}))
 
-    def own_petitions_query(self):
+    def own_petitions_query(self, *columns):
+        """The sender's petitions, newest first (whole petitions, or the ``columns`` given)."""
         conditions = []
         if self.channel == "wechat":
             conditions.append(Petition.openid == self.msg.sender)
         phones = self.verified_phones()
         if phones:
             conditions.append((Petition.phone.in_(phones)) & Petition.phone_verified.is_(True))
-        return select(Petition).where(or_(*conditions)).order_by(Petition.received_at.desc(), Petition.id.desc())
+        return select(*(columns or (Petition,))).where(or_(*conditions)).order_by(Petition.received_at.desc(), Petition.id.desc())
 
     def find_own(self, tracking_no: str) -> Petition | None:
         """The petition with this number if the sender may see it; else None (same as not existing)."""
         return self.session.scalars(self.own_petitions_query().where(Petition.tracking_no == tracking_no)).first()
 
 
-def lock_conversation(session: Session, channel: str, sender: str, now: datetime) -> Conversation:
-    """A sender's conversation row, created if new, locked until the transaction ends."""
-    key = {"channel": channel, "sender": sender}
-    conv = session.scalars(_LOCK_CONVERSATION, key).one_or_none()
-    if conv is None:
-        # two first messages of one sender may race here: the loser's insert does nothing
-        session.connection().execute(upsert(session, Conversation.__table__).values(
-            state="idle", data={}, updated_at=now, subscribed=True, window_count=0,
-            **key).on_conflict_do_nothing(index_elements=["channel", "sender"]))
-        conv = session.scalars(_LOCK_CONVERSATION, key).one()
-    return conv
+class ConversationRow:
+    """A sender's conversation (the ``conversation`` row) as handlers use it: plain attributes,
+    written back with one UPDATE (:func:`save_conversation`) — the ORM's unit of work for this
+    one row cost more than the rest of a typical message."""
+
+    __slots__ = CONVERSATION_COLUMNS = ("id", "channel", "sender", "state", "data", "started_at", "updated_at",
+                                        "subscribed", "unsubscribed_at", "window_started_at", "window_count")
+
+    def __init__(self, **values: Any) -> None:
+        for name in self.CONVERSATION_COLUMNS:
+            setattr(self, name, values.get(name))
 
 
-# built once (the hot path)
-_LOCK_CONVERSATION = select(Conversation).where(
-    Conversation.channel == bindparam("channel"), Conversation.sender == bindparam("sender")).with_for_update()
+def lock_conversation(conn: Connection, channel: str, sender: str, now: datetime) -> ConversationRow:
+    """A sender's conversation row, created if new, locked until the transaction ends: one
+    statement, an insert that on conflict touches the row (which locks it on PostgreSQL, as FOR
+    UPDATE would) and returns it either way."""
+    row = conn.execute(_lock_statement(conn.dialect.name), {"channel": channel, "sender": sender, "now": now}).one()
+    return ConversationRow(**row._mapping)
+
+
+def save_conversation(conn: Connection, conv: ConversationRow) -> None:
+    conn.execute(_SAVE_CONVERSATION, {f"v_{name}": getattr(conv, name) for name in ConversationRow.CONVERSATION_COLUMNS})
+
+
+# built once (the hot path): building a statement costs more than running it
+CONVERSATION = Conversation.__table__
+_SAVE_CONVERSATION = update(CONVERSATION).where(CONVERSATION.c.id == bindparam("v_id")).values(
+    {name: bindparam(f"v_{name}") for name in ConversationRow.CONVERSATION_COLUMNS if name != "id"})
+_QUEUE = insert(OutboundMessage.__table__).returning(OutboundMessage.__table__.c.id)
+_VERIFIED_PHONES = select(PhoneVerification.phone).where(
+    PhoneVerification.openid == bindparam("openid"), PhoneVerification.verified_at.is_not(None))
+
+
+@lru_cache(maxsize=2)
+def _lock_statement(dialect: str):
+    insert_ = upsert(dialect, CONVERSATION).values(
+        channel=bindparam("channel"), sender=bindparam("sender"), state="idle", data={}, updated_at=bindparam("now"),
+        subscribed=True, window_count=0)
+    return (insert_.on_conflict_do_update(index_elements=["channel", "sender"],
+                                          set_={"window_count": CONVERSATION.c.window_count})
+            .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS)))
 
 
 def _cut(text: str, budget: int, sms: bool) -> str:

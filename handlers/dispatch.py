@@ -6,27 +6,31 @@ or an answer in the sender's current state (``intake``, supplement, withdraw).
 """
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import Callable
 
-from core.county import current_county
+from sqlalchemy.engine import Connection
+
 from core.models import County
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import asks, commands, evenings, intake, officials, texts
-from handlers.context import Context, lock_conversation, md
+from handlers.context import Context, lock_conversation, md, save_conversation
 from handlers.message import Inbound, Outcome
 
 INTAKE_STATES = {"name", "phone", "place", "choose_place", "village", "content", "confirm", "repeat"}
 CLICK_KEYS = {"XF_REPORT": "report", "XF_QUERY": "query", "XF_HELP": "help"}
 
 
-def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazetteer | None = None,
-           county: County | None = None) -> Outcome:
-    county = county or current_county(session)
-    conv = lock_conversation(session, msg.channel, msg.sender, msg.received_at)
-    ctx = Context(session=session, county=county, gazetteer=gazetteer or Gazetteer.from_session(session),
-                  settings=settings, msg=msg, conv=conv, now=msg.received_at)
-    person = officials.identify(session, msg.channel, msg.sender) if msg.kind in ("text", "voice", "location") \
+def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazetteer, county: County,
+           before: Callable | None = None) -> Outcome:
+    """Handle one message in the caller's write transaction (``conn``); ``before(msg, session)``
+    is a test hook run first."""
+    conv = lock_conversation(conn, msg.channel, msg.sender, msg.received_at)
+    ctx = Context(conn=conn, county=county, gazetteer=gazetteer, settings=settings, msg=msg, conv=conv,
+                  now=msg.received_at)
+    if before is not None:
+        before(msg, ctx.session)
+    person = officials.identify(ctx, msg.channel, msg.sender) if msg.kind in ("text", "voice", "location") \
         else None
     if person is not None:
         if _rate_limited(ctx):
@@ -42,6 +46,8 @@ def handle(session: Session, msg: Inbound, settings: Settings, gazetteer: Gazett
         ids.append(msg.inbound_id)
         ctx.set_state(conv.state, inbound_ids=ids[-500:])
     conv.updated_at = ctx.now
+    ctx.flush()
+    save_conversation(conn, conv)
     return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id,
                    asks=ctx.asks)
 

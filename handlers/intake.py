@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from core import cases
 from core.clock import SHANGHAI
@@ -40,6 +40,11 @@ DRAFT_TTL = timedelta(hours=24)
 CODE_TTL = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5
 OPEN_STATUSES = ("registered", "assigned", "accepted")
+# built once (the hot path)
+_LAST_PHONE = select(Petition.phone).where(Petition.openid == bindparam("openid")).order_by(Petition.id.desc()).limit(1)
+_NEW_CODE = insert(PhoneVerification)
+_FILE_INBOUND = update(InboundMessage).where(InboundMessage.id.in_(bindparam("ids", expanding=True))).values(
+    petition_id=bindparam("pid"))
 
 
 def steps_for(ctx: Context) -> list[str]:
@@ -81,11 +86,10 @@ def start(ctx: Context, text: str | None = None) -> str:
         draft["phone"] = ctx.msg.sender
     else:
         # a returning WeChat user: reuse the number of their last petition (shown in the summary)
-        last = ctx.session.scalars(select(Petition).where(Petition.openid == ctx.msg.sender)
-                                   .order_by(Petition.id.desc()).limit(1)).first()
-        if last is not None and last.phone:
-            draft["phone"] = last.phone
-            draft["phone_verified"] = last.phone in ctx.verified_phones()
+        phone = ctx.conn.scalar(_LAST_PHONE, {"openid": ctx.msg.sender})
+        if phone:
+            draft["phone"] = phone
+            draft["phone_verified"] = phone in ctx.verified_phones()
     found = _absorb(ctx, draft, text, step="start") if text and not is_greeting(text) else Absorbed()
     return _advance(ctx, draft, found, greeting=True)
 
@@ -232,8 +236,8 @@ def _set_phone(ctx: Context, draft: dict, phone: str) -> bool:
         return False
     draft["phone_verified"] = False
     code = f"{secrets.randbelow(10**6):06d}"
-    ctx.session.add(PhoneVerification(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
-                                      sent_at=ctx.now, attempts=0))
+    ctx.conn.execute(_NEW_CODE, dict(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
+                                     sent_at=ctx.now, attempts=0))
     ctx.queue_sms(phone, texts.verification_sms(ctx.county.name, code), purpose="verify_phone")
     return True
 
@@ -346,20 +350,22 @@ def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
     return texts.ANSWER_1_OR_2
 
 
-def _find_repeat(ctx: Context, draft: dict) -> Petition | None:
-    query = ctx.own_petitions_query().where(
+def _find_repeat(ctx: Context, draft: dict):
+    """The sender's open petition on the same matter (a row: id, tracking_no, received_at,
+    content), if any."""
+    query = ctx.own_petitions_query(Petition.id, Petition.tracking_no, Petition.received_at, Petition.content).where(
         Petition.status.in_(OPEN_STATUSES),
         Petition.township_id == draft["township_id"],
         Petition.received_at >= ctx.now - REPEAT_WINDOW,
     ).limit(20)
-    return most_similar(ctx.session.scalars(query), draft["content"])
+    return most_similar(ctx.conn.execute(query), draft["content"])
 
 
 def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     s = ctx.session
     phone = draft.get("phone")
     verified = ctx.channel == "sms" or bool(draft.get("phone_verified"))
-    tracking_no = next_tracking_no(s, ctx.county.prefix, ctx.now)
+    tracking_no = next_tracking_no(ctx.conn, ctx.county.prefix, ctx.now)
     petition = Petition(
         tracking_no=tracking_no, channel=ctx.channel,
         openid=ctx.msg.sender if ctx.channel == "wechat" else None,
@@ -383,7 +389,7 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     if ctx.msg.inbound_id:
         inbound_ids.append(ctx.msg.inbound_id)
     if inbound_ids:
-        s.execute(update(InboundMessage).where(InboundMessage.id.in_(inbound_ids)).values(petition_id=petition.id))
+        ctx.conn.execute(_FILE_INBOUND, {"pid": petition.id, "ids": inbound_ids})
     ctx.petition_id = petition.id
     ctx.reset()
     officials.route_new_petition(ctx, petition)

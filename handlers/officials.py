@@ -71,13 +71,15 @@ LEADER_HELP = ("可用指令：详情（今日访情要点）｜批示 编号 �
 
 # --- who is writing ---------------------------------------------------------------------------
 
-_BY_PHONE = select(Person).where(Person.phone == bindparam("who"), Person.active.is_(True))
-_BY_OPENID = select(Person).where(Person.openid == bindparam("who"), Person.active.is_(True))
+_BY_PHONE = select(Person.id).where(Person.phone == bindparam("who"), Person.active.is_(True)).limit(1)
+_BY_OPENID = select(Person.id).where(Person.openid == bindparam("who"), Person.active.is_(True)).limit(1)
 
 
-def identify(session: Session, channel: str, sender: str) -> Person | None:
-    query = _BY_PHONE if channel == "sms" else _BY_OPENID
-    return session.scalars(query, {"who": sender}).first()
+def identify(ctx: Context, channel: str, sender: str) -> Person | None:
+    """The directory's person writing, or None for a citizen (most messages: one Core lookup,
+    the ORM only for officials)."""
+    person_id = ctx.conn.scalar(_BY_PHONE if channel == "sms" else _BY_OPENID, {"who": sender})
+    return ctx.session.get(Person, person_id) if person_id is not None else None
 
 
 def _code_hash(code: str) -> str:
@@ -442,34 +444,51 @@ def route_new_petition(ctx: Context, p: Petition) -> None:
             cases.recuse(ctx.session, p, ctx.now, "system", person=x, inbound_id=ctx.msg.inbound_id)
         cases.recompute(p, ctx.rules)
         named = "、".join([u.name for u in units] + [x.name for x in people]) or "未识别"
-        tell_staff(ctx, p, f"【检举控告】{p.tracking_no}（{p.township.name if p.township else ''}）"
+        tell_staff(ctx, p, f"【检举控告】{p.tracking_no}（{township_name(ctx, p)}）"
                            f"被反映对象：{named}，已回避。请核定后交办：交办 {p.tracking_no} 单位；"
                            f"补充被反映对象：被反映 {p.tracking_no} 单位/人", "assign_needed")
         return
-    unit = cases.default_unit(ctx.session, p, ctx.county)
-    if unit is None:
-        cases.recompute(p, ctx.rules)
-        tell_staff(ctx, p, f"新信访事项{p.tracking_no}（{p.township.name if p.township else ''}）"
-                           f"未找到责任单位，请交办：交办 {p.tracking_no} 单位", "assign_needed")
-        return
-    cases.assign(ctx.session, p, unit, ctx.rules, ctx.now, "system", ctx.msg.inbound_id)
-    notify_unit(ctx, p)
-    warn_if_provisional(ctx, p, False)
+    # what follows reads only the directory: the petition's changes are written once, at the end
+    with ctx.session.no_autoflush:
+        unit = cases.default_unit(ctx.session, p, ctx.county)
+        if unit is None:
+            cases.recompute(p, ctx.rules)
+            tell_staff(ctx, p, f"新信访事项{p.tracking_no}（{township_name(ctx, p)}）"
+                               f"未找到责任单位，请交办：交办 {p.tracking_no} 单位", "assign_needed")
+            return
+        cases.assign(ctx.session, p, unit, ctx.rules, ctx.now, "system", ctx.msg.inbound_id)
+        notify_unit(ctx, p)
+        warn_if_provisional(ctx, p, False)
+
+
+def township_name(ctx: Context, p: Petition) -> str:
+    name = ctx.gazetteer.label(p.township_id)
+    return name if name is not None else (p.township.name if p.township else "")
+
+
+def place_name(ctx: Context, p: Petition) -> str:
+    """"下汤镇林楼村": from the county's places in memory, the petition's rows only for a place no
+    longer on file."""
+    name = ctx.gazetteer.label(p.township_id, p.village_id)
+    if name is None:
+        name = (p.township.name if p.township else "") + (p.village.name if p.village else "")
+    return name
 
 
 def notify_unit(ctx: Context, p: Petition) -> None:
     contact = p.phone   # the petitioner's contact goes to the handling unit only
-    place = (p.township.name if p.township else "") + (p.village.name if p.village else "")
-    body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {place}：{gist(p.content, 60)}。"
+    body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {place_name(ctx, p)}：{gist(p.content, 60)}。"
             f"请{_when(p.due_accept)}前受理并见面，{_when(p.due_finish)}前办结。回复：受理 {p.tracking_no}")
-    if not cases.unit_contacts(ctx.session, p):   # a unit with nobody in the directory: the bureau must know
-        tell_staff(ctx, p, f"{p.tracking_no}已交办{p.unit.name}，但该单位没有登记联络人，请电话通知并补充名录。",
+    contacts = cases.unit_contacts(ctx.session, p)
+    if not contacts:   # a unit with nobody in the directory: the bureau must know
+        unit = ctx.session.get(Unit, p.unit_id)   # (p.unit may not follow p.unit_id before a flush)
+        tell_staff(ctx, p, f"{p.tracking_no}已交办{unit.name}，但该单位没有登记联络人，请电话通知并补充名录。",
                    "no_contact")
-    tell_unit(ctx, p, body[:SMS_CADRE_LIMIT], "case_assigned")
+    tell_unit(ctx, p, body[:SMS_CADRE_LIMIT], "case_assigned", contacts)
 
 
-def tell_unit(ctx: Context, p: Petition, body: str, purpose: str) -> None:
-    for phone in cases.unit_contacts(ctx.session, p):
+def tell_unit(ctx: Context, p: Petition, body: str, purpose: str, contacts: list[str] | None = None) -> None:
+    for phone in cases.unit_contacts(ctx.session, p) if contacts is None else contacts:
         ctx.queue_sms(phone, body, purpose, p.id)
 
 

@@ -3,6 +3,8 @@ environment (the same settings as the web processes)."""
 from __future__ import annotations
 
 import logging
+import os
+import time
 from datetime import datetime
 
 log = logging.getLogger(__name__)
@@ -16,14 +18,54 @@ def services():
         from core.settings import load_settings
 
         _services = build_services(load_settings())
+        # a work horse forked from a worker that built these must not use the worker's pooled
+        # connections (notifications.worker): each child starts with an empty pool
+        os.register_at_fork(after_in_child=lambda: _services.engine.dispose(close=False))
     return _services
 
 
-def deliver_outbox(ids: list[int] | None = None, now: str | None = None) -> str:
-    """Send these outbox rows (after the commit that wrote them)."""
+def deliver_outbox(ids: list[int] | None = None, now: str | None = None, kicked: bool = False) -> str:
+    """Send these outbox rows, or (``ids`` None) everything due. ``kicked``: the job a web process
+    enqueued after its commit (notifications.queue.kick_delivery) — see :func:`deliver_kicked`."""
     svc = services()
+    if kicked:
+        return deliver_kicked(svc).summary()
     at = datetime.fromisoformat(now) if now else svc.clock.now()
+    if ids is None:
+        from notifications.schedule import flush_outbox
+        return flush_outbox(svc, at)
     return svc.deliver(ids, at).summary()
+
+
+def deliver_kicked(svc, pause: float = 0.2, max_seconds: float = 60.0):
+    """The kicked deliverer: it holds the kick (so web processes enqueue nothing more) and sends
+    what is due, batch after batch, while texts keep coming — a short pause lets a small batch
+    fill — then lets go of the kick and claims once more, for rows committed before it let go
+    (their web process found the kick held). Rows committed after it let go kick a new job.
+    After ``max_seconds`` of steady traffic it hands over to a fresh job."""
+    from notifications.outbox import BATCH, DeliveryReport
+    from notifications.queue import KICK, KICK_TTL, queue
+
+    r = svc.redis
+    total = DeliveryReport()
+    started = time.monotonic()
+    while True:
+        r.expire(KICK, KICK_TTL)
+        got = svc.deliver(None, svc.clock.now(), limit=BATCH)
+        total.add(got)
+        if got.claimed >= BATCH:
+            continue
+        if got.claimed and time.monotonic() - started < max_seconds:
+            time.sleep(pause)
+            continue
+        r.delete(KICK)
+        last = svc.deliver(None, svc.clock.now(), limit=BATCH)
+        total.add(last)
+        if not last.claimed or not r.set(KICK, "1", nx=True, ex=KICK_TTL):
+            return total          # nothing left, or a new job is queued and takes the rest
+        if time.monotonic() - started >= max_seconds:
+            queue(r).enqueue(deliver_outbox, None, None, True, job_timeout=600, result_ttl=3600)
+            return total
 
 
 def tick(now: str | None = None) -> str:

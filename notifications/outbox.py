@@ -41,6 +41,7 @@ BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), t
 MAX_ATTEMPTS = 8
 TAKEN_OVER = "sent again after an interrupted attempt: the earlier one may also have been delivered"
 FAILED_PURPOSE = "send_failed"
+BATCH = 500   # rows one delivery claims at most
 
 
 @dataclass
@@ -50,6 +51,11 @@ class DeliveryReport:
     retry: int = 0
     failed: int = 0
     taken_over: int = 0
+
+    def add(self, other: DeliveryReport) -> DeliveryReport:
+        for name in ("claimed", "sent", "retry", "failed", "taken_over"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
 
     def summary(self) -> str:
         return (f"outbox: {self.claimed} claimed, {self.sent} sent, {self.retry} to retry, {self.failed} failed"
@@ -84,7 +90,7 @@ def _claim(s: Session, ids: list[int] | None, now: datetime, limit: int,
 
 
 def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | None, now: datetime,
-            limit: int = 500, throttle: Callable[[str], None] | None = None,
+            limit: int = BATCH, throttle: Callable[[str], None] | None = None,
             status_callback: str | None = None, wechat=None) -> DeliveryReport:
     """Send the due messages of the outbox (only ``ids`` when given): SMS, and WeChat when a
     WeChat sender is given (``notifications.wechat``; else WeChat rows wait for one)."""

@@ -14,6 +14,12 @@ from redis import Redis
 from core.settings import DEFAULT_INSTANCE_DIR, Settings
 
 QUEUE = "xinfang"
+WORKER_CLASS = "notifications.worker.Worker"   # rq worker --worker-class (see notifications/worker.py)
+# Held while a delivery job is queued or running: web processes enqueue one only when nobody holds
+# it (one SET NX per message instead of an RQ enqueue). The job lets go of it before its last
+# claim, so a row whose SET NX failed is always claimed (notifications.jobs.deliver_kicked).
+KICK = "xinfang:outbox:kick"
+KICK_TTL = 60   # seconds, renewed by the running job: a job lost with its worker frees it
 
 
 def _fail_fast() -> dict:
@@ -47,3 +53,14 @@ def queue(connection: Redis):
     from rq import Queue
 
     return Queue(QUEUE, connection=connection)
+
+
+def kick_delivery(connection: Redis) -> bool:
+    """Make sure a job will deliver the outbox rows just committed; True when one was enqueued
+    (False: one is queued or running and will claim them)."""
+    if not connection.set(KICK, "1", nx=True, ex=KICK_TTL):
+        return False
+    from notifications.jobs import deliver_outbox
+
+    queue(connection).enqueue(deliver_outbox, None, None, True, job_timeout=600, result_ttl=3600)
+    return True

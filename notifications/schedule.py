@@ -84,14 +84,13 @@ class MonthlyAt(_At):
 def flush_outbox(svc, now: datetime) -> str:
     """Send what is due in the outbox: retries whose time has come, texts held for day time, and
     anything a web process could not hand to the queue (Redis away)."""
-    from notifications.outbox import DeliveryReport
+    from notifications.outbox import BATCH, DeliveryReport
 
     total = DeliveryReport()
     for _ in range(20):   # at most 10,000 a minute; the rest next minute
-        r = svc.deliver(None, now)
-        for k in ("claimed", "sent", "retry", "failed", "taken_over"):
-            setattr(total, k, getattr(total, k) + getattr(r, k))
-        if r.claimed < 500:
+        r = svc.deliver(None, now, limit=BATCH)
+        total.add(r)
+        if r.claimed < BATCH:
             break
     return total.summary()
 

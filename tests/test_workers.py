@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from core.clock import SHANGHAI
 from core.models import OutboundMessage, Petition, ScheduledRun
 from notifications.outbox import LEASE, TAKEN_OVER, deliver
-from notifications.queue import QUEUE, embedded, unix_url
+from notifications.queue import KICK, QUEUE, WORKER_CLASS, embedded, unix_url
 from notifications.schedule import Every, flush_outbox, tick
 from notifications.sms import TwilioSms
 from notifications.throttle import Throttle
@@ -42,7 +42,8 @@ def worker_env(db_url, lite, stub) -> dict:
 
 
 def rq_worker(env, burst=True) -> subprocess.Popen:
-    cmd = [sys.executable, "-c", "from rq.cli import main; main()", "worker", "--url", env["REDIS_URL"], QUEUE]
+    cmd = [sys.executable, "-c", "from rq.cli import main; main()", "worker", "--worker-class", WORKER_CLASS, "--url", env["REDIS_URL"],
+           QUEUE]
     if burst:
         cmd.insert(4, "--burst")
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
@@ -68,6 +69,37 @@ def test_a_real_rq_worker_delivers_what_the_web_enqueued(queued, peer, db, db_ur
     assert statuses(db) == {"sent": 1}
     [sent] = stub.received
     assert sent["To"] == "+8613700000011" and "【交办】" in sent["Body"]
+
+
+def test_one_job_carries_the_texts_of_many_messages(queued, peer, db, db_url, lite, stub):
+    from rq import Queue
+    petition_by_sms(peer, "+8613812340001")
+    petition_by_sms(peer, "+8613812340002")
+    assert Queue(QUEUE, connection=lite).count == 1 and lite.get(KICK)    # the second found the kick held
+    out = rq_worker(worker_env(db_url, lite, stub))
+    assert out.wait(60) == 0, out.stdout.read().decode()[-2000:]
+    assert statuses(db) == {"sent": 2} and lite.get(KICK) is None
+    petition_by_sms(peer, "+8613812340003")                               # the kick was let go: a new job
+    assert Queue(QUEUE, connection=lite).count == 1 and lite.get(KICK)
+
+
+def test_a_text_committed_as_the_deliverer_lets_go_is_still_sent(queued, peer, db, lite, stub, monkeypatch):
+    from rq import Queue
+    from notifications.jobs import deliver_kicked
+    petition_by_sms(peer, "+8613812340001")
+    real, claims = queued.deliver, []
+
+    def deliver(ids, now, limit=500):
+        report = real(ids, now, limit)
+        claims.append(report.claimed)
+        if claims == [1, 0]:      # nothing more due: before the deliverer lets go, another text comes
+            petition_by_sms(peer, "+8613812340002")
+        return report
+    monkeypatch.setattr(queued, "deliver", deliver)
+    report = deliver_kicked(queued, pause=0)
+    assert claims == [1, 0, 1, 0, 0] and report.sent == 2
+    assert statuses(db) == {"sent": 2} and len(stub.received) == 2
+    assert lite.get(KICK) is None and Queue(QUEUE, connection=lite).count == 1   # no second job was needed
 
 
 def test_redis_stopped_during_a_burst_loses_nothing(queued, peer, db, db_url, lite, stub, tmp_path):

@@ -1,0 +1,20 @@
+"""The RQ worker class the Procfile runs (``rq worker --worker-class notifications.worker.Worker``).
+
+RQ's worker forks a work horse per job. A horse forked from a bare ``rq worker`` imports the job's
+code and builds its services (settings, engine, SMS client) anew every time: about 0.4 s of CPU, for
+a delivery job that sends a few texts in milliseconds (bench/inbound.py: the worker took as much
+CPU as the web processes). This class imports the jobs and builds the services once, in the worker,
+before it forks; every horse inherits them. The engine has not connected in the worker, and each
+horse drops whatever pool it inherited (notifications.jobs.services), so no connection is shared.
+"""
+from __future__ import annotations
+
+from rq.worker import Worker as RqWorker
+
+
+class Worker(RqWorker):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from notifications import jobs, outbox, schedule  # noqa: F401  (imported once, here)
+
+        jobs.services()
