@@ -24,7 +24,7 @@ from typing import Callable
 from sqlalchemy import bindparam, select, update
 
 from bot.services import Services
-from core.db import read, upsert, write
+from core.db import read, upsert, write, writer_turn
 from core.models import InboundMessage
 from core.phones import mask_phone
 from handlers import texts
@@ -60,26 +60,30 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     now = svc.clock.now()
     key = dedupe_key[:128]
     engine = svc.engine
-    with write(engine) as conn:
-        inbound_id = conn.execute(_store_raw(engine.dialect.name), dict(
-            channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type, raw=raw, received_at=now,
-            status="processing")).scalar()
-    if inbound_id is None:
-        return _await_first(svc, channel, key)
-
-    msg = build(inbound_id, now)
+    inbound_id = outcome = None
     try:
-        with write(engine) as conn:
-            county, gazetteer = svc.county(conn)
-            outcome = handle(conn, msg, svc.settings, gazetteer, county, before=svc.before_handle)
-            conn.execute(_FINISH, dict(
-                iid=inbound_id, status="done", reply=outcome.reply, petition_id=outcome.petition_id))
+        with writer_turn(engine):     # on SQLite one turn in the writers' queue for both commits
+            with write(engine) as conn:
+                inbound_id = conn.execute(_store_raw(engine.dialect.name), dict(
+                    channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type, raw=raw, received_at=now,
+                    status="processing")).scalar()
+            if inbound_id is not None:
+                with write(engine) as conn:
+                    county, gazetteer = svc.county(conn)
+                    outcome = handle(conn, build(inbound_id, now), svc.settings, gazetteer, county,
+                                     before=svc.before_handle)
+                    conn.execute(_FINISH, dict(
+                        iid=inbound_id, status="done", reply=outcome.reply, petition_id=outcome.petition_id))
     except Exception:
+        if inbound_id is None:
+            raise    # not stored: the channel gets an error and sends the message again
         log.exception("handling inbound %s (%s from %s) failed", inbound_id, channel, _who(channel, sender))
         with write(engine) as conn:
             conn.execute(_FINISH, dict(iid=inbound_id, status="failed", reply=texts.SORRY, petition_id=None,
                                        error=traceback.format_exc()[-4000:]))
         return Received(texts.SORRY, inbound_id=inbound_id)
+    if outcome is None:       # stored before: a retry
+        return _await_first(svc, channel, key)
 
     if outcome.asks:   # before delivery: an answer must find its question
         try:

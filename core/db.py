@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -59,27 +60,37 @@ def _sqlite_lock_path(engine: Engine) -> str | None:
     return database + ".lock"
 
 
+_held = threading.local()   # the writer queues this thread is in (a turn may span transactions)
+
+
 @contextmanager
-def _writer_queue(engine: Engine) -> Iterator[None]:
+def writer_turn(engine: Engine) -> Iterator[None]:
     """On a SQLite file, writers from every process queue on an flock (woken by the kernel the
     moment the lock is free) instead of SQLite's busy handler, which sleeps 1…100 ms between
-    retries and so caps throughput and inflates tail latency under gunicorn's several workers."""
+    retries and so caps throughput and inflates tail latency under gunicorn's several workers.
+    Re-entrant: a turn taken around several transactions (bot/inbound.py: storing a message,
+    then handling it) is not given up and queued for again between them."""
     path = _sqlite_lock_path(engine)
-    if path is None:
+    held = getattr(_held, "paths", None)
+    if held is None:
+        held = _held.paths = set()
+    if path is None or path in held:
         yield
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        held.add(path)
         yield
     finally:
+        held.discard(path)
         os.close(fd)  # closing the descriptor releases the lock
 
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work is committed on success and rolled back on any error."""
-    with _writer_queue(factory.kw["bind"]):
+    with writer_turn(factory.kw["bind"]):
         with factory() as session:
             with session.begin():
                 yield session
@@ -90,7 +101,7 @@ def write(engine: Engine) -> Iterator[Connection]:
     """A Core connection in a write transaction, committed on success, rolled back on error; on a
     SQLite file it waits its turn in the writer queue. The hot path (bot/inbound.py) uses it: an
     ORM session costs more than the few statements a message needs."""
-    with _writer_queue(engine):
+    with writer_turn(engine):
         with engine.begin() as conn:
             yield conn
 
