@@ -6,7 +6,7 @@ the outbox handed to an RQ worker through Redis, as the Procfile runs it).
 
 1. ceiling: a bare Flask endpoint that only checks the WeChat signature, under the same
    gunicorn, loaded by wrk (2 threads, 32 connections);
-2. throughput: the real app, wrk with bench/wechat.lua: 32 connections acting for 2,000 citizens
+2. throughput: the real app, wrk with bench/wechat.lua: 32 connections acting for 4,000 citizens
    walking through the intake conversation, 20 % of requests being WeChat retries;
 3. latency: an open-loop generator (asyncio, one new connection per request, as gunicorn's sync
    workers close them) offering a steady 500 messages/s; p50/p99 of the full round trip.
@@ -246,7 +246,7 @@ def main() -> None:
     print(f"\n## Inbound WeChat, {backend} — {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores ({cpu})")
     print(f"- ceiling (bare signature check, gunicorn 2 sync workers, wrk -t2 -c32): "
           f"{ceiling['rps']:.0f} req/s (wrk CPU {ceiling['cpu_pct']:.0f}% of one core)")
-    print(f"- xinfang, 32 senders in parallel (wrk -t2 -c32 -d{args.duration}s, 2,000 citizens, 20% retries): "
+    print(f"- xinfang, 32 senders in parallel (wrk -t2 -c32 -d{args.duration}s, 4,000 citizens, 20% retries): "
           f"{real['rps']:.0f} msg/s = {real['rps'] / ceiling['rps']:.2f} of the ceiling; p99 {real['p99_ms']:.1f} ms; "
           f"non-2xx {real['non2xx']}, socket errors {real['socket_errors']} (wrk CPU {real['cpu_pct']:.0f}% of one core, "
           f"server CPU {real['server_cpu_pct']:.0f}%, {real['server_cpu_pct'] * 10 / real['rps']:.2f} ms a message; "
