@@ -180,7 +180,7 @@ def main() -> None:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         engine.dispose()
     print(init_database(db, ROOT / "examples" / "lushan.toml"))
-    from notifications.queue import embedded, unix_url
+    from notifications.queue import QUEUE, WORKER_CLASS, embedded, unix_url
     lite = embedded(Path(tmp) / "redis.db")
     env = dict(os.environ, DATABASE_URL=db, WECHAT_TOKEN=TOKEN, RATE_LIMIT_COUNT="1000000", OUTBOX_DELIVERY="queue",
                REDIS_URL=unix_url(lite), PYTHONPATH=str(ROOT), XINFANG_INSTANCE=tmp)
@@ -188,6 +188,11 @@ def main() -> None:
     ts = int(time.time())
     path = signed_path(ts)
     backend = db.split(":")[0]
+
+    from core.db import make_sessionmaker
+    from core.models import InboundMessage, OutboundMessage, Petition
+    from sqlalchemy import func, select
+    engine = make_engine(db.replace("postgresql://", "postgresql+psycopg://", 1))   # the checks after the load
 
     bare = gunicorn("bench.bare_app:app", 18081, env)
     try:
@@ -198,8 +203,8 @@ def main() -> None:
     lua = Path(tmp) / "wechat.lua"
     lua.write_text(f'PATH = "{path}"\nSENDERS = 2000\nRETRY_PCT = 20\n' + (ROOT / "bench" / "wechat.lua").read_text())
     app = gunicorn("bot.wsgi:app", 18082, env, int(os.environ.get("BENCH_WORKERS", "2")))
-    worker = subprocess.Popen([sys.executable, "-m", "rq.cli", "worker", "--worker-class", "notifications.worker.Worker",
-                               "--url", env["REDIS_URL"], "xinfang"],
+    worker = subprocess.Popen([sys.executable, "-m", "rq.cli", "worker", "--worker-class", WORKER_CLASS,
+                               "--url", env["REDIS_URL"], QUEUE],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         server_before, worker_before = group_cpu(app), group_cpu(worker)
@@ -210,9 +215,6 @@ def main() -> None:
         steady = asyncio.run(open_loop(18082, args.rate, 10, path))
         gen_cpu = 100 * (time.process_time() - t0) / 10
         # the worker finishes what the load left it (it runs on, as it would in production)
-        from sqlalchemy import func, select
-        from core.models import OutboundMessage
-        engine = make_engine(db.replace("postgresql://", "postgresql+psycopg://", 1))
         deadline = time.time() + 120
         while time.time() < deadline:
             with engine.connect() as conn:
@@ -221,16 +223,11 @@ def main() -> None:
             if not waiting:
                 break
             time.sleep(0.5)
-        engine.dispose()
     finally:
         stop(app)
         stop(worker)
         lite.shutdown()
 
-    from core.db import make_sessionmaker
-    from core.models import InboundMessage, OutboundMessage, Petition
-    from sqlalchemy import func, select
-    engine = make_engine(db.replace("postgresql://", "postgresql+psycopg://", 1))
     with make_sessionmaker(engine)() as s:
         inbound = s.scalar(select(func.count()).select_from(InboundMessage))
         failed = s.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.status != "done"))

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    insert,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy import event
@@ -500,27 +501,31 @@ class OutboundMessage(Base):
     segments: Mapped[int | None] = mapped_column()        # SMS parts billed (UCS-2: 70, or 67 each when split)
     delivered_at: Mapped[datetime | None]
 
+    @staticmethod
+    def queued_row(channel: str, to: str, body: str, purpose: str, now: datetime,
+                   petition_id: int | None = None) -> dict:
+        return {"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
+                "attempts": 0, "next_attempt_at": hold_until(purpose, now), "petition_id": petition_id}
+
     @classmethod
-    def enqueue(cls, session, channel: str, to: str, body: str, purpose: str, now: datetime,
+    def enqueue(cls, db, channel: str, to: str, body: str, purpose: str, now: datetime,
                 petition_id: int | None = None) -> int:
-        """Write a queued message in the caller's transaction; its id, for delivery after commit."""
-        row = cls(channel=channel, to=to, body=body, purpose=purpose, status="queued", created_at=now,
-                  petition_id=petition_id, attempts=0, next_attempt_at=hold_until(purpose, now))
-        session.add(row)
-        session.flush()
-        return row.id
+        """Write a queued message in the caller's transaction (``db``: a session, or the Core
+        connection of the inbound hot path); its id, for delivery after commit."""
+        conn = db.connection() if isinstance(db, Session) else db
+        return conn.execute(_ENQUEUE, cls.queued_row(channel, to, body, purpose, now, petition_id)).scalar_one()
 
     @classmethod
     def enqueue_many(cls, session, messages, now: datetime, channel: str = "sms") -> list[int]:
         """Many queued messages ``(to, body, purpose, petition_id)`` in one statement, in the caller's
         transaction (the sweeps and scheduled reports); their ids, for delivery after commit."""
-        rows = [{"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
-                 "attempts": 0, "next_attempt_at": hold_until(purpose, now), "petition_id": petition_id}
-                for to, body, purpose, petition_id in messages]
+        rows = [cls.queued_row(channel, to, body, purpose, now, petition_id) for to, body, purpose, petition_id in messages]
         if not rows:
             return []
-        from sqlalchemy import insert
         return list(session.scalars(insert(cls).returning(cls.id), rows))
+
+
+_ENQUEUE = insert(OutboundMessage.__table__).returning(OutboundMessage.__table__.c.id)   # built once (hot path)
 
 
 class ScheduledRun(Base):

@@ -91,7 +91,7 @@ def _detail(ctx: Context, p: Petition) -> str:
                  "returned": "重新交办中"}.get(e.kind)
         if label:
             history.append(f"{md(e.at)}{label}")
-    place = p.township.name + (p.village.name if p.village else "")
+    place = ctx.place_of(p)
     images = ctx.session.scalar(select(func.count()).select_from(Attachment).where(Attachment.petition_id == p.id))
     text = texts.detail(p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status),
                         f"{p.received_at:%Y-%m-%d %H:%M}", place,

@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,6 @@ from core.cases import Rules
 from core.clock import month_day
 from core.db import upsert
 from core.models import Conversation, County, OutboundMessage, Petition, PhoneVerification
-from core.outbound import hold_until
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import texts
@@ -147,9 +146,7 @@ class Context:
 
     def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
         """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit."""
-        self.outbox_ids.append(self.conn.execute(_QUEUE, dict(
-            channel=channel, to=to, body=body, purpose=purpose, status="queued", created_at=self.now,
-            petition_id=petition_id, attempts=0, next_attempt_at=hold_until(purpose, self.now))).scalar_one())
+        self.outbox_ids.append(OutboundMessage.enqueue(self.conn, channel, to, body, purpose, self.now, petition_id))
 
     def ask(self, channel: str, to: str, ask: dict) -> None:
         """Put a question to someone else (the petitioner: "回复1是 2否"): their next answer is read
@@ -157,6 +154,14 @@ class Context:
         it: this transaction may hold a case's row, and a transaction answering an earlier
         question holds that conversation first and then wants the case — the two would deadlock."""
         self.asks.append((channel, to, ask))
+
+    def place_of(self, p: Petition, village: bool = True) -> str:
+        """"下汤镇林楼村" (or the township alone): from the county's places in memory, the
+        petition's rows only for a place no longer on file."""
+        name = self.gazetteer.label(p.township_id, p.village_id if village else None)
+        if name is None:
+            name = (p.township.name if p.township else "") + (p.village.name if village and p.village else "")
+        return name
 
     # --- whose petitions ------------------------------------------------------------------------
 
@@ -186,8 +191,7 @@ class ConversationRow:
     written back with one UPDATE (:func:`save_conversation`) — the ORM's unit of work for this
     one row cost more than the rest of a typical message."""
 
-    __slots__ = CONVERSATION_COLUMNS = ("id", "channel", "sender", "state", "data", "started_at", "updated_at",
-                                        "subscribed", "unsubscribed_at", "window_started_at", "window_count")
+    __slots__ = CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.columns)
 
     def __init__(self, **values: Any) -> None:
         for name in self.CONVERSATION_COLUMNS:
@@ -210,7 +214,6 @@ def save_conversation(conn: Connection, conv: ConversationRow) -> None:
 CONVERSATION = Conversation.__table__
 _SAVE_CONVERSATION = update(CONVERSATION).where(CONVERSATION.c.id == bindparam("v_id")).values(
     {name: bindparam(f"v_{name}") for name in ConversationRow.CONVERSATION_COLUMNS if name != "id"})
-_QUEUE = insert(OutboundMessage.__table__).returning(OutboundMessage.__table__.c.id)
 _VERIFIED_PHONES = select(PhoneVerification.phone).where(
     PhoneVerification.openid == bindparam("openid"), PhoneVerification.verified_at.is_not(None))
 

@@ -215,8 +215,7 @@ def _file(ctx: Context, person: Person | None, plan: EveningPlan, rules: Evening
     names = "、".join(m.name for m in members)
     schedule = (f"{month_day(rules.opens(first))}起连续{rules.evenings}晚，每晚{rules.window_text}间开始、"
                 f"不少于{rules.min_text}")
-    to_members = (f"【七晚报备】{no}（{p.name}，{(p.township.name if p.township else '')}"
-                  f"{(p.village.name if p.village else '')}）：{schedule}。成员：{names}。"
+    to_members = (f"【七晚报备】{no}（{p.name}，{ctx.place_of(p)}）：{schedule}。成员：{names}。"
                   f"到达后回复：开始 {no}；离开时回复：结束 {no} 纪要")
     for m in members:
         ctx.queue_sms(m.phone, to_members, "evening_filed", p.id)

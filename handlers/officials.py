@@ -444,7 +444,7 @@ def route_new_petition(ctx: Context, p: Petition) -> None:
             cases.recuse(ctx.session, p, ctx.now, "system", person=x, inbound_id=ctx.msg.inbound_id)
         cases.recompute(p, ctx.rules)
         named = "、".join([u.name for u in units] + [x.name for x in people]) or "未识别"
-        tell_staff(ctx, p, f"【检举控告】{p.tracking_no}（{township_name(ctx, p)}）"
+        tell_staff(ctx, p, f"【检举控告】{p.tracking_no}（{ctx.place_of(p, village=False)}）"
                            f"被反映对象：{named}，已回避。请核定后交办：交办 {p.tracking_no} 单位；"
                            f"补充被反映对象：被反映 {p.tracking_no} 单位/人", "assign_needed")
         return
@@ -453,7 +453,7 @@ def route_new_petition(ctx: Context, p: Petition) -> None:
         unit = cases.default_unit(ctx.session, p, ctx.county)
         if unit is None:
             cases.recompute(p, ctx.rules)
-            tell_staff(ctx, p, f"新信访事项{p.tracking_no}（{township_name(ctx, p)}）"
+            tell_staff(ctx, p, f"新信访事项{p.tracking_no}（{ctx.place_of(p, village=False)}）"
                                f"未找到责任单位，请交办：交办 {p.tracking_no} 单位", "assign_needed")
             return
         cases.assign(ctx.session, p, unit, ctx.rules, ctx.now, "system", ctx.msg.inbound_id)
@@ -461,23 +461,9 @@ def route_new_petition(ctx: Context, p: Petition) -> None:
         warn_if_provisional(ctx, p, False)
 
 
-def township_name(ctx: Context, p: Petition) -> str:
-    name = ctx.gazetteer.label(p.township_id)
-    return name if name is not None else (p.township.name if p.township else "")
-
-
-def place_name(ctx: Context, p: Petition) -> str:
-    """"下汤镇林楼村": from the county's places in memory, the petition's rows only for a place no
-    longer on file."""
-    name = ctx.gazetteer.label(p.township_id, p.village_id)
-    if name is None:
-        name = (p.township.name if p.township else "") + (p.village.name if p.village else "")
-    return name
-
-
 def notify_unit(ctx: Context, p: Petition) -> None:
     contact = p.phone   # the petitioner's contact goes to the handling unit only
-    body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {place_name(ctx, p)}：{gist(p.content, 60)}。"
+    body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {ctx.place_of(p)}：{gist(p.content, 60)}。"
             f"请{_when(p.due_accept)}前受理并见面，{_when(p.due_finish)}前办结。回复：受理 {p.tracking_no}")
     contacts = cases.unit_contacts(ctx.session, p)
     if not contacts:   # a unit with nobody in the directory: the bureau must know

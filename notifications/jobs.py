@@ -44,7 +44,7 @@ def deliver_kicked(svc, pause: float = 0.2, max_seconds: float = 60.0):
     (their web process found the kick held). Rows committed after it let go kick a new job.
     After ``max_seconds`` of steady traffic it hands over to a fresh job."""
     from notifications.outbox import BATCH, DeliveryReport
-    from notifications.queue import KICK, KICK_TTL, queue
+    from notifications.queue import KICK, KICK_TTL, enqueue_kicked
 
     r = svc.redis
     total = DeliveryReport()
@@ -64,7 +64,7 @@ def deliver_kicked(svc, pause: float = 0.2, max_seconds: float = 60.0):
         if not last.claimed or not r.set(KICK, "1", nx=True, ex=KICK_TTL):
             return total          # nothing left, or a new job is queued and takes the rest
         if time.monotonic() - started >= max_seconds:
-            queue(r).enqueue(deliver_outbox, None, None, True, job_timeout=600, result_ttl=3600)
+            enqueue_kicked(r)     # it holds the kick we took back
             return total
 
 

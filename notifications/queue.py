@@ -84,7 +84,12 @@ def kick_delivery(connection: Redis) -> bool:
     (False: one is queued or running and will claim them)."""
     if not connection.set(KICK, "1", nx=True, ex=KICK_TTL):
         return False
+    enqueue_kicked(connection)
+    return True
+
+
+def enqueue_kicked(connection: Redis) -> None:
+    """Enqueue the delivery job for the holder of the kick (notifications.jobs.deliver_kicked)."""
     from notifications.jobs import deliver_outbox
 
     queue(connection).enqueue(deliver_outbox, None, None, True, job_timeout=600, result_ttl=3600)
-    return True
