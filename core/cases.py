@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.clock import SHANGHAI
 from core.facts import OPEN_STATUSES, mark_repeated
-from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit
+from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
 from core.places import unit_short_name
 from core.scores import ScoreRules
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
@@ -132,18 +133,45 @@ def route_for(p: Petition, county: County) -> dict | None:
     return None
 
 
-def default_unit(s: Session, p: Petition, county: County) -> Unit | None:
+def default_unit(s: Session | Connection, p: Petition, county: County):
     """Where a new petition goes: the department of its category when the county's table names
-    one, else the township (属地) — never a unit the petition accuses."""
+    one, else the township (属地) — never a unit the petition accuses. A row with the unit's
+    columns (id, code, name, kind, …), read on a session or a Core connection."""
     barred = recused_units(s, p)
     route = route_for(p, county)
     if route is not None and route.get("unit"):
-        unit = s.scalars(select(Unit).where(Unit.code == route["unit"], Unit.active.is_(True))).first()
+        unit = s.execute(_UNIT_BY_CODE, {"code": route["unit"]}).first()
         if unit is not None and unit.id not in barred:
             return unit
-    unit = s.scalars(select(Unit).where(Unit.kind == "township", Unit.township_id == p.township_id,
-                                        Unit.active.is_(True))).first()
+    unit = s.execute(_TOWNSHIP_UNIT, {"township_id": p.township_id}).first()
     return unit if unit is not None and unit.id not in barred else None
+
+
+_UNIT_BY_CODE = select(*Unit.__table__.c).where(Unit.code == bindparam("code"), Unit.active.is_(True)).limit(1)
+_TOWNSHIP_UNIT = select(*Unit.__table__.c).where(Unit.kind == "township", Unit.township_id == bindparam("township_id"),
+                                                 Unit.active.is_(True)).limit(1)
+
+
+class NewCase:
+    """A new petition decided in full before it is stored: the rules that open a case (assign,
+    recompute) run on the unsaved petition, and the events they add wait here — this stands in
+    for the session they add to. :meth:`store` then writes the petition and its events with two
+    Core statements: every submission takes this path (bench/inbound.py), and the unit of work
+    would cost more than the rest of the message."""
+
+    def __init__(self, p: Petition) -> None:
+        self.petition = p
+        self.events: list[PetitionEvent] = []
+
+    def add(self, event_: PetitionEvent) -> None:
+        self.events.append(event_)
+
+    def store(self, conn: Connection) -> int:
+        pid = insert_new(conn, self.petition)
+        for e in self.events:
+            e.petition_id = pid
+        insert_all(conn, self.events)
+        return pid
 
 
 def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, actor: str,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.cases import Rules
 from core.clock import month_day
 from core.db import upsert
-from core.models import Conversation, County, OutboundMessage, Petition, PhoneVerification
+from core.models import Conversation, County, OutboundMessage, Person, Petition, PhoneVerification
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import texts
@@ -191,18 +191,23 @@ class ConversationRow:
     written back with one UPDATE (:func:`save_conversation`) — the ORM's unit of work for this
     one row cost more than the rest of a typical message."""
 
-    __slots__ = CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.columns)
+    CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.columns)
+    # not a column: the directory's person who writes from this address (a cadre, staff, a
+    # leader), or None for a citizen — read with the lock, to save every message a statement
+    __slots__ = CONVERSATION_COLUMNS + ("official_id",)
 
     def __init__(self, **values: Any) -> None:
-        for name in self.CONVERSATION_COLUMNS:
+        for name in self.__slots__:
             setattr(self, name, values.get(name))
 
 
 def lock_conversation(conn: Connection, channel: str, sender: str, now: datetime) -> ConversationRow:
     """A sender's conversation row, created if new, locked until the transaction ends: one
     statement, an insert that on conflict touches the row (which locks it on PostgreSQL, as FOR
-    UPDATE would) and returns it either way."""
-    row = conn.execute(_lock_statement(conn.dialect.name), {"channel": channel, "sender": sender, "now": now}).one()
+    UPDATE would) and returns it either way — with the id of the directory's person writing from
+    this address, if any (handlers.officials.identify)."""
+    row = conn.execute(_lock_statement(conn.dialect.name, channel),
+                       {"channel": channel, "sender": sender, "now": now}).one()
     return ConversationRow(**row._mapping)
 
 
@@ -218,14 +223,17 @@ _VERIFIED_PHONES = select(PhoneVerification.phone).where(
     PhoneVerification.openid == bindparam("openid"), PhoneVerification.verified_at.is_not(None))
 
 
-@lru_cache(maxsize=2)
-def _lock_statement(dialect: str):
+@lru_cache(maxsize=8)
+def _lock_statement(dialect: str, channel: str):
     insert_ = upsert(dialect, CONVERSATION).values(
         channel=bindparam("channel"), sender=bindparam("sender"), state="idle", data={}, updated_at=bindparam("now"),
         subscribed=True, window_count=0)
+    address = Person.phone if channel == "sms" else Person.openid
+    official = (select(Person.id).where(address == bindparam("sender"), Person.active.is_(True)).limit(1)
+                .scalar_subquery().label("official_id"))
     return (insert_.on_conflict_do_update(index_elements=["channel", "sender"],
                                           set_={"window_count": CONVERSATION.c.window_count})
-            .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS)))
+            .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS), official))
 
 
 def _cut(text: str, budget: int, sms: bool) -> str:

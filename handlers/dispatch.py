@@ -30,7 +30,7 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
                   now=msg.received_at)
     if before is not None:
         before(msg, ctx.session)
-    person = officials.identify(ctx, msg.channel, msg.sender) if msg.kind in ("text", "voice", "location") \
+    person = officials.identify(ctx) if msg.kind in ("text", "voice", "location") \
         else None
     if person is not None:
         if _rate_limited(ctx):

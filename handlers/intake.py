@@ -21,9 +21,8 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 
-from core import cases
 from core.clock import SHANGHAI
-from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
+from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification, insert_all
 from core.phones import InvalidPhone, mask_phone, normalize_phone
 from core.places import Place
 from core.text import gist
@@ -362,7 +361,6 @@ def _find_repeat(ctx: Context, draft: dict):
 
 
 def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
-    s = ctx.session
     phone = draft.get("phone")
     verified = ctx.channel == "sms" or bool(draft.get("phone_verified"))
     tracking_no = next_tracking_no(ctx.conn, ctx.county.prefix, ctx.now)
@@ -374,25 +372,17 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
         content=draft["content"] + (f"\n（村/社区：{draft['village_text']}）" if draft.get("village_text") else ""),
         location=draft.get("location"), status="registered", received_at=ctx.now, updated_at=ctx.now,
     )
-    s.add(petition)
-    s.flush()
-    actor = f"{ctx.channel}:citizen"
-    s.add(PetitionEvent(petition_id=petition.id, at=ctx.now, kind="registered", actor=actor,
-                        text="初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}",
-                        inbound_id=ctx.msg.inbound_id))
-    if repeat_of is not None:
-        cases.link_repeat(s, petition, repeat_of, ctx.now, actor, ctx.msg.inbound_id)
-    for image in draft.get("images", []):
-        s.add(Attachment(petition_id=petition.id, kind="image", media_id=image.get("media_id"),
-                         url=image.get("url"), inbound_id=image.get("inbound_id"), at=ctx.now))
+    officials.file_new_petition(ctx, petition, f"{ctx.channel}:citizen",
+                                "初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}", repeat_of)
+    insert_all(ctx.conn, [Attachment(petition_id=ctx.petition_id, kind="image", media_id=image.get("media_id"),
+                                     url=image.get("url"), inbound_id=image.get("inbound_id"), at=ctx.now)
+                          for image in draft.get("images", [])])
     inbound_ids = list(ctx.data().get("inbound_ids") or [])
     if ctx.msg.inbound_id:
         inbound_ids.append(ctx.msg.inbound_id)
     if inbound_ids:
-        ctx.conn.execute(_FILE_INBOUND, {"pid": petition.id, "ids": inbound_ids})
-    ctx.petition_id = petition.id
+        ctx.conn.execute(_FILE_INBOUND, {"pid": ctx.petition_id, "ids": inbound_ids})
     ctx.reset()
-    officials.route_new_petition(ctx, petition)
     if repeat_of is not None:
         return texts.repeat_linked(tracking_no, repeat_of.tracking_no, ctx.channel)
     note = texts.receipt_day_note(ctx.rules.policy.receipt_day(ctx.now, ctx.rules.calendar).date,

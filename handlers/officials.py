@@ -15,8 +15,9 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core import cases, instructions
@@ -71,14 +72,10 @@ LEADER_HELP = ("可用指令：详情（今日访情要点）｜批示 编号 �
 
 # --- who is writing ---------------------------------------------------------------------------
 
-_BY_PHONE = select(Person.id).where(Person.phone == bindparam("who"), Person.active.is_(True)).limit(1)
-_BY_OPENID = select(Person.id).where(Person.openid == bindparam("who"), Person.active.is_(True)).limit(1)
-
-
-def identify(ctx: Context, channel: str, sender: str) -> Person | None:
-    """The directory's person writing, or None for a citizen (most messages: one Core lookup,
-    the ORM only for officials)."""
-    person_id = ctx.conn.scalar(_BY_PHONE if channel == "sms" else _BY_OPENID, {"who": sender})
+def identify(ctx: Context) -> Person | None:
+    """The directory's person writing, or None for a citizen (most messages): the conversation's
+    lock has read who it is (handlers.context.lock_conversation); the ORM only for officials."""
+    person_id = ctx.conv.official_id
     return ctx.session.get(Person, person_id) if person_id is not None else None
 
 
@@ -231,7 +228,7 @@ def do_assign(ctx, person, p, rules, actor, rest):
     if unit is None:
         return f"没有找到单位“{rest.strip()}”，请写单位全称或代码。"
     cases.assign(ctx.session, p, unit, rules, ctx.now, actor, ctx.msg.inbound_id)
-    notify_unit(ctx, p)
+    notify_unit(ctx, p, unit.name)
     return f"已将{p.tracking_no}交办{unit.name}，受理期限{_when(p.due_accept)}。"
 
 
@@ -349,22 +346,17 @@ def register(ctx: Context, person: Person, rest: str) -> str:
                  content=content.strip(), status="registered", received_at=ctx.now, updated_at=ctx.now,
                  people=people, village_id=found.village_id)
     original = _repeat_of(s, p)
-    s.add(p)
-    s.flush()
-    if original is not None:
-        cases.link_repeat(s, p, original, ctx.now, f"staff:{person.id}", ctx.msg.inbound_id)
     word = "走访" if kind == "visit" else "来信"
-    s.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="registered", actor=f"staff:{person.id}",
-                        text=f"{word}登记" + (f"，集体访{people}人" if people > 1 else "")
-                        + ("，初信初访" if p.repeat_of_id is None else "，重复访"), inbound_id=ctx.msg.inbound_id))
-    ctx.petition_id = p.id
-    route_new_petition(ctx, p)
+    registered = (f"{word}登记" + (f"，集体访{people}人" if people > 1 else "")
+                  + ("，初信初访" if original is None else "，重复访"))
+    p, unit = file_new_petition(ctx, p, f"staff:{person.id}", registered, original)
     if phone:
         tell_petitioner(ctx, p, texts.registered_receipt(p.tracking_no, word, _when(p.due_finish)), "receipt")
-    where = p.unit.name if p.unit else "待交办"
     extra = "（集体访）" if people > 1 else ""
     extra += "（检举控告类，请核定被反映对象后交办）" if p.accusation and p.unit_id is None else ""
-    return f"已登记{word}{extra}：{p.tracking_no}，{where}" + (f"，受理期限{_when(p.due_accept)}。" if p.unit else "。")
+    if unit is None:
+        return f"已登记{word}{extra}：{p.tracking_no}，待交办。"
+    return f"已登记{word}{extra}：{p.tracking_no}，{unit.name}，受理期限{_when(p.due_accept)}。"
 
 
 ESCALATION_FORMAT = "格式：登记 到市/赴省/进京 [乡镇] 人数 事由，例如：登记 进京 下汤镇 3 拆迁补偿"
@@ -428,14 +420,31 @@ def todo(ctx: Context, person: Person) -> str:
 
 # --- after intake: the new case goes to its unit ------------------------------------------------
 
-def route_new_petition(ctx: Context, p: Petition) -> None:
-    """Assign a new petition to its default unit at once (即时交办) and tell the unit's cadres; with
-    no unit for it, tell the bureau's staff to assign it by hand. An accusation (检举/揭发/控告)
-    is never assigned automatically: the units and people of the directory it names are recused,
-    and staff decide where it goes."""
+def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
+                      repeat_of: Petition | None = None) -> tuple[Petition, Any]:
+    """Store a new petition and route it at once (即时交办): to its default unit, whose cadres are
+    told; with no unit for it, the bureau's staff are told to assign it by hand. An accusation
+    (检举/揭发/控告) is never assigned automatically: the units and people of the directory it
+    names are recused, and staff decide where it goes.
+
+    ``p`` comes unsaved. Its category, unit and deadlines are decided first, and it is written once
+    with its events (core.cases.NewCase). Returns the petition to go on with (the stored row, for
+    an accusation) and the unit it went to, or None."""
+    new = cases.NewCase(p)
+    new.add(PetitionEvent(at=ctx.now, kind="registered", actor=actor, text=registered, inbound_id=ctx.msg.inbound_id))
+    if repeat_of is not None:
+        cases.link_repeat(ctx.session, p, repeat_of, ctx.now, actor, ctx.msg.inbound_id)
     route = cases.route_for(p, ctx.county)
     p.category = route.get("category") if route else None
-    if cases.is_accusation(p.content):
+    accusation = cases.is_accusation(p.content)
+    unit = None if accusation else cases.default_unit(ctx.conn, p, ctx.county)
+    if unit is not None:
+        cases.assign(new, p, unit, ctx.rules, ctx.now, "system", ctx.msg.inbound_id)
+    else:
+        cases.recompute(p, ctx.rules)
+    ctx.petition_id = new.store(ctx.conn)
+    if accusation:
+        p = ctx.session.get(Petition, p.id)
         p.accusation = True
         units, people = cases.accused_in(ctx.session, p.content)
         for u in units:
@@ -447,28 +456,23 @@ def route_new_petition(ctx: Context, p: Petition) -> None:
         tell_staff(ctx, p, f"【检举控告】{p.tracking_no}（{ctx.place_of(p, village=False)}）"
                            f"被反映对象：{named}，已回避。请核定后交办：交办 {p.tracking_no} 单位；"
                            f"补充被反映对象：被反映 {p.tracking_no} 单位/人", "assign_needed")
-        return
-    # what follows reads only the directory: the petition's changes are written once, at the end
-    with ctx.session.no_autoflush:
-        unit = cases.default_unit(ctx.session, p, ctx.county)
-        if unit is None:
-            cases.recompute(p, ctx.rules)
-            tell_staff(ctx, p, f"新信访事项{p.tracking_no}（{ctx.place_of(p, village=False)}）"
-                               f"未找到责任单位，请交办：交办 {p.tracking_no} 单位", "assign_needed")
-            return
-        cases.assign(ctx.session, p, unit, ctx.rules, ctx.now, "system", ctx.msg.inbound_id)
-        notify_unit(ctx, p)
-        warn_if_provisional(ctx, p, False)
+        return p, None
+    if unit is None:
+        tell_staff(ctx, p, f"新信访事项{p.tracking_no}（{ctx.place_of(p, village=False)}）"
+                           f"未找到责任单位，请交办：交办 {p.tracking_no} 单位", "assign_needed")
+        return p, None
+    notify_unit(ctx, p, unit.name)
+    warn_if_provisional(ctx, p, False)
+    return p, unit
 
 
-def notify_unit(ctx: Context, p: Petition) -> None:
+def notify_unit(ctx: Context, p: Petition, unit_name: str) -> None:
     contact = p.phone   # the petitioner's contact goes to the handling unit only
     body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {ctx.place_of(p)}：{gist(p.content, 60)}。"
             f"请{_when(p.due_accept)}前受理并见面，{_when(p.due_finish)}前办结。回复：受理 {p.tracking_no}")
-    contacts = cases.unit_contacts(ctx.session, p)
+    contacts = cases.unit_contacts(ctx.conn, p)
     if not contacts:   # a unit with nobody in the directory: the bureau must know
-        unit = ctx.session.get(Unit, p.unit_id)   # (p.unit may not follow p.unit_id before a flush)
-        tell_staff(ctx, p, f"{p.tracking_no}已交办{unit.name}，但该单位没有登记联络人，请电话通知并补充名录。",
+        tell_staff(ctx, p, f"{p.tracking_no}已交办{unit_name}，但该单位没有登记联络人，请电话通知并补充名录。",
                    "no_contact")
     tell_unit(ctx, p, body[:SMS_CADRE_LIMIT], "case_assigned", contacts)
 
