@@ -475,10 +475,13 @@ def unit_contacts(s: Session, p: Petition, unit_id: int | None = None) -> list[s
     unit_id = unit_id or p.unit_id
     if unit_id is None:
         return []
-    rows = list(s.execute(select(Person.id, Person.phone, Person.role).where(
-        Person.unit_id == unit_id, Person.active.is_(True)).order_by(Person.id)))
+    rows = list(s.execute(_UNIT_MEMBERS, {"unit_id": unit_id}))
     phones = {pid: phone for pid, phone, _ in rows}
     return [phones[pid] for pid in pick_contacts([(pid, role) for pid, _, role in rows], recused_people(s, p))]
+
+
+_UNIT_MEMBERS = select(Person.id, Person.phone, Person.role).where(
+    Person.unit_id == bindparam("unit_id"), Person.active.is_(True)).order_by(Person.id)
 
 
 def pick_contacts(members: list[tuple[int, str]], barred) -> list[int]:

@@ -72,7 +72,7 @@ def do_query(ctx: Context, cmd: Command) -> str:
         if p is None:
             return texts.NOT_FOUND.format(no=cmd.tracking_no)
         return _detail(ctx, p)
-    petitions = list(ctx.session.scalars(ctx.own_petitions_query().limit(200)))
+    petitions = ctx.own_petitions()
     if not petitions:
         return texts.NONE_YET
     items = [texts.list_item(i, p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status), md(p.received_at),

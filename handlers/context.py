@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, select, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -171,19 +171,48 @@ class Context:
             return {self.msg.sender}
         return set(self.conn.scalars(_VERIFIED_PHONES, {"openid": self.msg.sender}))
 
-    def own_petitions_query(self, *columns):
-        """The sender's petitions, newest first (whole petitions, or the ``columns`` given)."""
-        conditions = []
-        if self.channel == "wechat":
-            conditions.append(Petition.openid == self.msg.sender)
-        phones = self.verified_phones()
-        if phones:
-            conditions.append((Petition.phone.in_(phones)) & Petition.phone_verified.is_(True))
-        return select(*(columns or (Petition,))).where(or_(*conditions)).order_by(Petition.received_at.desc(), Petition.id.desc())
+    @property
+    def own(self) -> dict:
+        """The parameter of :func:`whose` for this sender."""
+        return {"own": self.msg.sender}
+
+    def own_petitions(self) -> list[Petition]:
+        """The sender's petitions, newest first (at most 200)."""
+        return list(self.session.scalars(_own_petitions(self.channel), self.own))
 
     def find_own(self, tracking_no: str) -> Petition | None:
         """The petition with this number if the sender may see it; else None (same as not existing)."""
-        return self.session.scalars(self.own_petitions_query().where(Petition.tracking_no == tracking_no)).first()
+        return self.session.scalars(_own_petition(self.channel), {**self.own, "no": tracking_no}).first()
+
+
+@lru_cache(maxsize=4)
+def whose(channel: str):
+    """The condition "a petition of the sender", on the parameter ``own`` (the sender's OpenID or
+    number; :attr:`Context.own`): by SMS, the petitions carrying the sender's number, verified; on
+    WeChat, those sent from the OpenID and those carrying a number the OpenID has proven its own
+    with a code — as ids from two index searches, not an OR, which SQLite's planner answers by
+    walking every open petition (ix_petition_status) when the query also filters on status."""
+    own = bindparam("own")
+    if channel == "sms":
+        return (Petition.phone == own) & Petition.phone_verified.is_(True)
+    proven = select(PhoneVerification.phone).where(PhoneVerification.openid == own,
+                                                  PhoneVerification.verified_at.is_not(None))
+    return Petition.id.in_(union_all(
+        select(Petition.id).where(Petition.openid == own),
+        select(Petition.id).where(Petition.phone.in_(proven), Petition.phone_verified.is_(True))))
+
+
+NEWEST_FIRST = (Petition.received_at.desc(), Petition.id.desc())
+
+
+@lru_cache(maxsize=4)
+def _own_petitions(channel: str):
+    return select(Petition).where(whose(channel)).order_by(*NEWEST_FIRST).limit(200)
+
+
+@lru_cache(maxsize=4)
+def _own_petition(channel: str):
+    return select(Petition).where(whose(channel), Petition.tracking_no == bindparam("no"))
 
 
 class ConversationRow:

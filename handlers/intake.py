@@ -18,6 +18,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -28,7 +29,7 @@ from core.places import Place
 from core.text import gist
 from core.tracking import next_tracking_no
 from handlers import officials, texts
-from handlers.context import Context, md
+from handlers.context import NEWEST_FIRST, Context, md, whose
 from handlers.extract import clean_name, extract, is_greeting, most_similar
 
 STEPS = ["name", "phone", "place", "village", "content", "confirm"]
@@ -352,12 +353,18 @@ def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
 def _find_repeat(ctx: Context, draft: dict):
     """The sender's open petition on the same matter (a row: id, tracking_no, received_at,
     content), if any."""
-    query = ctx.own_petitions_query(Petition.id, Petition.tracking_no, Petition.received_at, Petition.content).where(
-        Petition.status.in_(OPEN_STATUSES),
-        Petition.township_id == draft["township_id"],
-        Petition.received_at >= ctx.now - REPEAT_WINDOW,
-    ).limit(20)
-    return most_similar(ctx.conn.execute(query), draft["content"])
+    rows = ctx.conn.execute(_open_in_township(ctx.channel), {
+        **ctx.own, "township_id": draft["township_id"], "since": ctx.now - REPEAT_WINDOW})
+    return most_similar(rows, draft["content"])
+
+
+@lru_cache(maxsize=4)
+def _open_in_township(channel: str):
+    """The sender's open petitions of a township received since a moment (built once: the hot path)."""
+    return (select(Petition.id, Petition.tracking_no, Petition.received_at, Petition.content)
+            .where(whose(channel), Petition.status.in_(OPEN_STATUSES), Petition.township_id == bindparam("township_id"),
+                   Petition.received_at >= bindparam("since"))
+            .order_by(*NEWEST_FIRST).limit(20))
 
 
 def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
