@@ -62,13 +62,14 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     engine = svc.engine
     inbound_id = outcome = None
     try:
-        with writer_turn(engine):     # on SQLite one turn in the writers' queue for both commits
-            with write(engine) as conn:
+        # on SQLite one turn in the writers' queue for both commits; one pooled connection
+        with writer_turn(engine), engine.connect() as conn:
+            with conn.begin():
                 inbound_id = conn.execute(_store_raw(engine.dialect.name), dict(
                     channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type, raw=raw, received_at=now,
                     status="processing")).scalar()
             if inbound_id is not None:
-                with write(engine) as conn:
+                with conn.begin():
                     county, gazetteer = svc.county(conn)
                     outcome = handle(conn, build(inbound_id, now), svc.settings, gazetteer, county,
                                      before=svc.before_handle)
