@@ -35,6 +35,7 @@ class Services:
     gazetteer_ttl: float = 60.0
     _gazetteer: tuple[float, tuple[County, Gazetteer]] | None = field(default=None, repr=False)
     _redis: object | None = field(default=None, repr=False)
+    _kick_promise: float = field(default=0.0, repr=False)   # notifications.queue.kick_delivery
     _wechat: object | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -84,8 +85,8 @@ class Services:
 
     def send_later(self, ids: list[int], now) -> None:
         """After a commit: have a worker deliver the outbox rows written (OUTBOX_DELIVERY=queue:
-        one waiting job takes every row due, so a busy web process does one Redis SET per
-        message, not an enqueue) or send them here (inline). With Redis away the rows stay
+        one waiting job takes every row due, so a busy web process asks Redis once in a while,
+        not an enqueue per message) or send them here (inline). With Redis away the rows stay
         queued, and the outbox flush a worker runs every minute sends them: nothing is lost."""
         if not ids:
             return
@@ -94,7 +95,8 @@ class Services:
             return
         try:
             from notifications.queue import kick_delivery
-            kick_delivery(self.redis)
+            # the promise is between processes: real time, the moment after the commit
+            _, self._kick_promise = kick_delivery(self.redis, time.time(), self._kick_promise)
         except Exception as exc:
             log.warning("outbox rows %s…: queue unavailable (%s); the next outbox flush sends them", ids[:3], exc)
 

@@ -37,35 +37,52 @@ def deliver_outbox(ids: list[int] | None = None, now: str | None = None, kicked:
     return svc.deliver(ids, at).summary()
 
 
-def deliver_kicked(svc, pause: float = 0.2, max_seconds: float = 60.0):
+def deliver_kicked(svc, pause: float = 0.2, max_seconds: float = 60.0, lease: float | None = None,
+                   clock=time.time, sleep=time.sleep):
     """The kicked deliverer: it holds the kick (so web processes enqueue nothing more) and sends
     what is due, batch after batch, while texts keep coming — a short pause lets a small batch
-    fill — then lets go of the kick and claims once more, for rows committed before it let go
-    (their web process found the kick held). Rows committed after it let go kick a new job.
-    After ``max_seconds`` of steady traffic it hands over to a fresh job."""
+    fill. Each time it finds texts it promises in the kick a claim after ``lease`` seconds from
+    now (notifications.queue.KICK_LEASE), so web processes that read the promise need not ask
+    Redis again until it nears. When texts stop it keeps that promise (claiming on until the
+    promised moment has passed), then lets go of the kick and claims once more, for rows whose
+    web process found the kick held. Rows committed after it let go kick a new job. After
+    ``max_seconds`` of steady traffic it hands over to a fresh job. The promise is read by other
+    processes, so it is in real time (``clock``, epoch seconds; ``sleep`` waits on it), not the
+    services' clock."""
     from notifications.outbox import BATCH, DeliveryReport
-    from notifications.queue import KICK, KICK_TTL, enqueue_kicked
+    from notifications.queue import KICK, KICK_LEASE, KICK_TTL, QUEUED, enqueue_kicked, promise
 
+    lease = KICK_LEASE if lease is None else lease
     r = svc.redis
     total = DeliveryReport()
     started = time.monotonic()
+    promised, renew = 0.0, True
     while True:
-        r.expire(KICK, KICK_TTL)
+        if renew:
+            promised = clock() + lease
+            promise(r, promised)
         got = svc.deliver(None, svc.clock.now(), limit=BATCH)
         total.add(got)
+        in_time = time.monotonic() - started < max_seconds
+        renew = bool(got.claimed) and in_time
         if got.claimed >= BATCH:
             continue
-        if got.claimed and time.monotonic() - started < max_seconds:
-            time.sleep(pause)
+        if got.claimed and in_time:
+            sleep(pause)
+            continue
+        left = promised - clock()
+        if left > 0:                  # a web process may be relying on a claim after the promise
+            sleep(min(max(pause, 0.05), left))
             continue
         r.delete(KICK)
         last = svc.deliver(None, svc.clock.now(), limit=BATCH)
         total.add(last)
-        if not last.claimed or not r.set(KICK, "1", nx=True, ex=KICK_TTL):
+        if not last.claimed or not r.set(KICK, QUEUED, nx=True, ex=KICK_TTL):
             return total          # nothing left, or a new job is queued and takes the rest
         if time.monotonic() - started >= max_seconds:
             enqueue_kicked(r)     # it holds the kick we took back
             return total
+        renew = True
 
 
 def tick(now: str | None = None) -> str:

@@ -7,6 +7,7 @@ and cron processes and hands them its socket as ``REDIS_URL``.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,10 +18,21 @@ from core.settings import DEFAULT_INSTANCE_DIR, Settings
 QUEUE = "xinfang"
 WORKER_CLASS = "notifications.worker.Worker"   # rq worker --worker-class (see notifications/worker.py)
 # Held while a delivery job is queued or running: web processes enqueue one only when nobody holds
-# it (one SET NX per message instead of an RQ enqueue). The job lets go of it before its last
-# claim, so a row whose SET NX failed is always claimed (notifications.jobs.deliver_kicked).
+# it (instead of an RQ enqueue per message). The job lets go of it before its last claim, so a
+# row whose web process found it held is always claimed (notifications.jobs.deliver_kicked).
+# While running, the job keeps in it a promise — a time after which it will claim again — and a
+# web process that has read the promise asks Redis nothing more until the promise nears: under
+# load most messages' texts then cost no round trip at all (bench/inbound.py).
 KICK = "xinfang:outbox:kick"
-KICK_TTL = 60   # seconds, renewed by the running job: a job lost with its worker frees it
+KICK_TTL = 60      # seconds, renewed by the running job: a job lost with its worker frees it
+KICK_LEASE = 2.0   # how far ahead the running job promises its next claim (seconds)
+KICK_MARGIN = 1.0  # a promise is relied on until this long before it: the clocks of web and worker may differ
+QUEUED = "queued"  # the kick's value until the job runs: it will claim when it starts, at no set time
+# one round trip: take the kick (nil: the caller enqueues the job), or read what it holds
+_TAKE_OR_READ = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return false end
+return redis.call('GET', KEYS[1])
+"""
 
 
 def _fail_fast() -> dict:
@@ -79,13 +91,27 @@ def queue(connection: Redis):
     return Queue(QUEUE, connection=connection)
 
 
-def kick_delivery(connection: Redis) -> bool:
-    """Make sure a job will deliver the outbox rows just committed; True when one was enqueued
-    (False: one is queued or running and will claim them)."""
-    if not connection.set(KICK, "1", nx=True, ex=KICK_TTL):
-        return False
-    enqueue_kicked(connection)
-    return True
+def kick_delivery(connection: Redis, now: float, promised: float = 0.0) -> tuple[bool, float]:
+    """Make sure a job will deliver the outbox rows just committed (at ``now``, epoch seconds).
+    ``promised``: the running job's promise this process read last. Returns whether a job was
+    enqueued, and the promise to remember (0: none)."""
+    if now < promised - KICK_MARGIN:
+        return False, promised       # the job will claim after its promise, so after this commit
+    held = connection.eval(_TAKE_OR_READ, 1, KICK, QUEUED, KICK_TTL)
+    if held is None:
+        enqueue_kicked(connection)
+        return True, 0.0
+    try:
+        return False, float(held)
+    except ValueError:               # queued, not yet running: its first claim comes after this commit
+        return False, 0.0
+
+
+def promise(connection: Redis, until: float) -> bool:
+    """The running job's promise to claim again after ``until`` (renewing the kick's TTL);
+    False when the kick is no longer there to hold it."""
+    published = math.floor(until * 1000) / 1000     # never later than the promise kept
+    return bool(connection.set(KICK, f"{published:.3f}", xx=True, ex=KICK_TTL))
 
 
 def enqueue_kicked(connection: Redis) -> None:

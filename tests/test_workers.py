@@ -96,10 +96,52 @@ def test_a_text_committed_as_the_deliverer_lets_go_is_still_sent(queued, peer, d
             petition_by_sms(peer, "+8613812340002")
         return report
     monkeypatch.setattr(queued, "deliver", deliver)
-    report = deliver_kicked(queued, pause=0)
+    report = deliver_kicked(queued, pause=0, lease=0)
     assert claims == [1, 0, 1, 0, 0] and report.sent == 2
     assert statuses(db) == {"sent": 2} and len(stub.received) == 2
     assert lite.get(KICK) is None and Queue(QUEUE, connection=lite).count == 1   # no second job was needed
+
+
+def test_a_web_process_relies_on_the_running_jobs_promise(queued, peer, lite):
+    from rq import Queue
+    lite.set(KICK, f"{time.time() + 30:.3f}")          # a running deliverer's promise: a claim in 30 s
+    petition_by_sms(peer, "+8613812340001")            # one round trip reads it: no job
+    assert Queue(QUEUE, connection=lite).count == 0 and queued._kick_promise > time.time() + 29
+    lite.delete(KICK)
+    petition_by_sms(peer, "+8613812340002")            # relied on: Redis is not asked at all
+    assert Queue(QUEUE, connection=lite).count == 0 and lite.get(KICK) is None
+    queued._kick_promise = time.time() + 0.5           # a promise about to end is not relied on
+    petition_by_sms(peer, "+8613812340003")
+    assert Queue(QUEUE, connection=lite).count == 1 and lite.get(KICK) == b"queued"
+    assert queued._kick_promise == 0
+
+
+def test_the_deliverer_keeps_its_promise_before_it_lets_go(queued, peer, db, lite, stub, monkeypatch):
+    from rq import Queue
+    from notifications.jobs import deliver_kicked
+    petition_by_sms(peer, "+8613812340001")            # the web process took the kick: one job
+    now = [1_000_000.0]
+    real, claims, let_go = queued.deliver, [], []
+
+    def deliver(ids, at, limit=500):
+        report = real(ids, at, limit)
+        claims.append(report.claimed)
+        if len(claims) == 4:       # quiet, but within the promise: a web process relies on it
+            petition_by_sms(peer, "+8613812340002")
+        return report
+
+    def delete(key):
+        let_go.append((now[0], float(lite.get(KICK))))
+        return real_delete(key)
+    real_delete = lite.delete
+    monkeypatch.setattr(queued, "deliver", deliver)
+    monkeypatch.setattr(lite, "delete", delete)
+    report = deliver_kicked(queued, pause=0.2, lease=2.0, clock=lambda: now[0],
+                            sleep=lambda s: now.__setitem__(0, now[0] + s))
+    assert report.sent == 2 and claims[0] == 1 and claims[4] == 1
+    [(at, promised)] = let_go
+    assert at >= promised >= 1_000_000.0 + 0.2 * 4    # promised again when the second text was found
+    assert statuses(db) == {"sent": 2} and Queue(QUEUE, connection=lite).count == 1
 
 
 def test_redis_stopped_during_a_burst_loses_nothing(queued, peer, db, db_url, lite, stub, tmp_path):
