@@ -4,7 +4,8 @@
    (channel, dedupe_key). Nothing received is lost, even if handling fails.
 2. A duplicate (a WeChat retry, a repeated Twilio MessageSid) finds that row and waits for its
    reply: the same reply is returned and no second petition can be created. It waits by reading
-   only (on SQLite, outside the queue of writers).
+   only; on SQLite, where every write waits for the one writer, a retry is recognised by reading
+   first and never joins the writers' queue (WeChat retries when a reply is late: under load).
 3. Handling runs in one transaction with the outbox rows it writes; the reply is stored with
    the raw message. If handling raises, the row is marked failed, kept, and an apology is sent.
 
@@ -24,7 +25,7 @@ from typing import Callable
 from sqlalchemy import bindparam, select, update
 
 from bot.services import Services
-from core.db import read, upsert, write, writer_turn
+from core.db import queues_writers, read, upsert, write, writer_turn
 from core.models import InboundMessage
 from core.phones import mask_phone
 from handlers import texts
@@ -61,6 +62,8 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     key = dedupe_key[:128]
     engine = svc.engine
     inbound_id = outcome = None
+    if queues_writers(engine) and _find(svc, channel, key) is not None:
+        return _await_first(svc, channel, key)   # a retry: on SQLite it need not queue with the writers
     try:
         # on SQLite one turn in the writers' queue for both commits; one pooled connection
         with writer_turn(engine), engine.connect() as conn:

@@ -57,8 +57,20 @@ class Rules:
 
     @classmethod
     def for_county(cls, county: County) -> Rules:
-        return cls(Policy.from_options(county.options), WorkCalendar.from_options(county.options),
-                   ScoreRules.from_options(county.options))
+        """The rules of the county's options, built once per options object (a process keeps its
+        county for a minute: bot.services), so the calendar's answers are kept between messages."""
+        options = county.options
+        known = _RULES.get(id(options))
+        if known is not None and known[0] is options:
+            return known[1]
+        rules = cls(Policy.from_options(options), WorkCalendar.from_options(options), ScoreRules.from_options(options))
+        if len(_RULES) >= 8:
+            _RULES.clear()
+        _RULES[id(options)] = (options, rules)
+        return rules
+
+
+_RULES: dict[int, tuple[dict, Rules]] = {}
 
 
 def case_facts(p: Petition) -> CaseFacts:

@@ -60,6 +60,11 @@ def _sqlite_lock_path(engine: Engine) -> str | None:
     return database + ".lock"
 
 
+def queues_writers(engine: Engine) -> bool:
+    """Whether writers take turns on this database (a SQLite file: see :func:`writer_turn`)."""
+    return _sqlite_lock_path(engine) is not None
+
+
 _held = threading.local()   # the writer queues this thread is in (a turn may span transactions)
 
 

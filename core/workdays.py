@@ -31,6 +31,8 @@ class Day:
 class WorkCalendar:
     holidays: frozenset[date] = field(default_factory=frozenset)   # county-supplied, for unknown years
     workdays: frozenset[date] = field(default_factory=frozenset)   # county-supplied 调休 make-up days
+    # answers so far: every deadline walks day by day, and chinese-calendar's checks are slow
+    _seen: dict[date, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_options(cls, options: dict | None) -> WorkCalendar:
@@ -48,6 +50,12 @@ class WorkCalendar:
 
     def check(self, d: date) -> tuple[bool, bool]:
         """(is a working day, provisional)."""
+        answer = self._seen.get(d)
+        if answer is None:
+            answer = self._seen[d] = self._check(d)
+        return answer
+
+    def _check(self, d: date) -> tuple[bool, bool]:
         try:
             return chinese_calendar.is_workday(d), False
         except NotImplementedError:
