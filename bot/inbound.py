@@ -3,9 +3,11 @@
 1. The raw message is committed first, in its own transaction, under the unique key
    (channel, dedupe_key). Nothing received is lost, even if handling fails.
 2. A duplicate (a WeChat retry, a repeated Twilio MessageSid) finds that row and waits for its
-   reply: the same reply is returned and no second petition can be created. It waits by reading
-   only; on SQLite, where every write waits for the one writer, a retry is recognised by reading
-   first and never joins the writers' queue (WeChat retries when a reply is late: under load).
+   reply: the same reply is returned and no second petition can be created. It writes nothing
+   and does not poll: it waits for the first delivery's transaction to end (on SQLite the
+   writers' turn, on PostgreSQL the sender's conversation row), then reads. On SQLite, where
+   every write waits for the one writer, a retry is recognised by reading first and never joins
+   the writers' queue (WeChat retries when a reply is late: under load).
 3. Handling runs in one transaction with the outbox rows it writes; the reply is stored with
    the raw message. If handling raises, the row is marked failed, kept, and an apology is sent.
 
@@ -23,13 +25,15 @@ from functools import lru_cache
 from typing import Callable
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import OperationalError
 
 from bot.services import Services
-from core.db import queues_writers, read, upsert, write, writer_turn
+from core.db import await_writer, queues_writers, read, upsert, write, writer_turn
 from core.models import InboundMessage
 from core.phones import mask_phone
 from handlers import texts
 from handlers.asks import record as record_asks
+from handlers.context import await_conversation
 from handlers.dispatch import handle
 from handlers.message import Inbound
 
@@ -62,8 +66,8 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     key = dedupe_key[:128]
     engine = svc.engine
     inbound_id = outcome = None
-    if queues_writers(engine) and _find(svc, channel, key) is not None:
-        return _await_first(svc, channel, key)   # a retry: on SQLite it need not queue with the writers
+    if queues_writers(engine) and (stored := _find(svc, channel, key)) is not None:
+        return _await_first(svc, channel, sender, key, stored)   # a retry: on SQLite it need not queue with the writers
     try:
         # on SQLite one turn in the writers' queue for both commits; one pooled connection
         with writer_turn(engine), engine.connect() as conn:
@@ -87,7 +91,7 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
                                        error=traceback.format_exc()[-4000:]))
         return Received(texts.SORRY, inbound_id=inbound_id)
     if outcome is None:       # stored before: a retry
-        return _await_first(svc, channel, key)
+        return _await_first(svc, channel, sender, key)
 
     if outcome.asks:   # before delivery: an answer must find its question
         try:
@@ -104,15 +108,44 @@ def _find(svc: Services, channel: str, key: str):
         return conn.execute(_FIND, dict(channel=channel, key=key)).first()
 
 
-def _await_first(svc: Services, channel: str, dedupe_key: str) -> Received:
+def _await_first(svc: Services, channel: str, sender: str, dedupe_key: str, row=None) -> Received:
+    """The first delivery's reply, once it has one. Rather than look again and again, wait for the
+    first delivery's own transaction (:func:`_await_handler`); only if it has not yet begun, or
+    failed and is being marked so, look again after a short pause."""
     deadline = time.monotonic() + svc.retry_wait
+    waited = False
     while True:
-        row = _find(svc, channel, dedupe_key)
+        row = row or _find(svc, channel, dedupe_key)
         if row.status != "processing":
             return Received(row.reply or "", duplicate=True, inbound_id=row.id)
-        if time.monotonic() >= deadline:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             return Received(None, duplicate=True, inbound_id=row.id)
-        time.sleep(0.05)
+        if waited:
+            time.sleep(min(0.02, remaining))
+        _await_handler(svc, channel, sender, remaining)
+        waited, row = True, None
+
+
+def _await_handler(svc: Services, channel: str, sender: str, timeout: float) -> None:
+    """Wait until no transaction is handling a message of this sender. On SQLite the first delivery
+    holds the writers' turn from storing to its reply (core.db.await_writer); on PostgreSQL it
+    holds the sender's conversation row (handlers.context.await_conversation), for at most
+    ``timeout`` seconds. A sync web worker waiting here is woken the moment the first finishes,
+    instead of sleeping through a polling interval (WeChat retries when a reply is late: under load)."""
+    engine = svc.engine
+    if engine.dialect.name != "postgresql":
+        await_writer(engine)
+        return
+    with engine.connect() as conn:
+        tx = conn.begin()
+        try:
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(timeout * 1000))}")
+            await_conversation(conn, channel, sender, svc.clock.now())
+        except OperationalError:   # the lock timed out: the caller looks once more and gives up
+            pass
+        finally:
+            tx.rollback()
 
 
 def _who(channel: str, sender: str) -> str:

@@ -92,6 +92,21 @@ def writer_turn(engine: Engine) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
+def await_writer(engine: Engine) -> None:
+    """On a SQLite file, wait until the writer whose turn it is has finished (a shared flock is
+    granted once no writer holds the turn; the kernel wakes the waiter at once). A retry waits so
+    for its first delivery (bot/inbound.py), which holds the turn from storing to its reply.
+    Elsewhere, or within this thread's own turn: returns at once."""
+    path = _sqlite_lock_path(engine)
+    if path is None or path in getattr(_held, "paths", ()):
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work is committed on success and rolled back on any error."""

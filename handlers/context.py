@@ -240,6 +240,14 @@ def lock_conversation(conn: Connection, channel: str, sender: str, now: datetime
     return ConversationRow(**row._mapping)
 
 
+def await_conversation(conn: Connection, channel: str, sender: str, now: datetime) -> None:
+    """Wait, in the caller's transaction (to be rolled back), for any transaction that is handling a
+    message of this sender: handling takes the conversation's lock first (:func:`lock_conversation`),
+    and the same statement waits for it, also for a row not yet committed. A retry waits so for its
+    first delivery on PostgreSQL (bot/inbound.py)."""
+    conn.execute(_lock_statement(conn.dialect.name, channel), {"channel": channel, "sender": sender, "now": now})
+
+
 def save_conversation(conn: Connection, conv: ConversationRow) -> None:
     conn.execute(_SAVE_CONVERSATION, {f"v_{name}": getattr(conv, name) for name in ConversationRow.CONVERSATION_COLUMNS})
 

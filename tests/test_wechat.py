@@ -168,6 +168,48 @@ def test_retry_arriving_while_the_first_is_still_handled(peer, wechat, services,
     assert count(db, Petition) == 1
 
 
+def test_a_waiting_retry_is_woken_by_the_first_reply_not_by_polling(peer, wechat, services, db, monkeypatch):
+    """A retry waits for the first delivery's transaction itself (the writers' turn on SQLite, the
+    sender's conversation row on PostgreSQL): having found the first still being handled, it reads
+    the stored message once more, when the first has its reply — however long the first takes."""
+    import bot.inbound
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    xml = wechat.text(ZS, "13812345678", peer.now_ts())
+    entered, release, seen_processing = threading.Event(), threading.Event(), threading.Event()
+    reads_after = []
+    find = bot.inbound._find
+
+    def counted(*args):
+        row = find(*args)
+        if seen_processing.is_set():
+            reads_after.append(row.status)
+        elif row is not None and row.status == "processing" and threading.current_thread().name == "retry":
+            seen_processing.set()
+        return row
+    monkeypatch.setattr(bot.inbound, "_find", counted)
+
+    def hold(msg, _session):
+        if not entered.is_set():
+            entered.set()
+            release.wait(10)
+    services.before_handle = hold
+    results = {}
+    first = threading.Thread(target=lambda: results.setdefault("first", peer.post_wechat(xml)))
+    first.start()
+    assert entered.wait(5)
+    retry = threading.Thread(name="retry", target=lambda: results.setdefault("retry", PeerClient(
+        peer.client.application.test_client(), peer.clock, wechat, None).post_wechat(xml)))
+    retry.start()
+    assert seen_processing.wait(5)
+    retry.join(0.5)
+    assert retry.is_alive() and reads_after == []   # waiting, not looking again
+    release.set()
+    first.join(10)
+    retry.join(10)
+    assert reads_after == ["done"]
+    assert peer.reply_of(results["retry"]) == peer.reply_of(results["first"]) != ""
+
+
 def test_retry_of_an_event_is_recognised_by_sender_and_time(peer, wechat, db):
     xml = wechat.event(ZS, "subscribe", peer.now_ts())
     first = peer.reply_of(peer.post_wechat(xml))
