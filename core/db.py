@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-READ_ONLY = "xinfang_read_only"   # execution option: a reading transaction (plain BEGIN on SQLite)
+READ_ONLY = "xinfang_read_only"   # set in a connection's info: a reading transaction (plain BEGIN on SQLite)
 
 
 def make_engine(url: str, immediate: bool = True, **kwargs) -> Engine:
@@ -27,8 +27,9 @@ def make_engine(url: str, immediate: bool = True, **kwargs) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
-            # Let SQLAlchemy emit BEGIN itself (below) so that every write transaction is
-            # BEGIN IMMEDIATE: writers queue on the lock instead of failing on upgrade.
+            # The driver's own transaction handling off: BEGIN is emitted below, so that every
+            # write transaction is BEGIN IMMEDIATE (writers queue on the lock instead of failing
+            # on upgrade).
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
@@ -37,10 +38,13 @@ def make_engine(url: str, immediate: bool = True, **kwargs) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):
-            reading = conn.get_execution_options().get(READ_ONLY, False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate and not reading else "BEGIN")
+        writing = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+        def _sqlite_begin(dbapi_connection):
+            # The dialect's begin hook rather than a "begin" event: an engine with any event
+            # listener runs its event dispatch on every statement (bench/: a tenth of a message).
+            dbapi_connection.execute("BEGIN" if dbapi_connection.info.get(READ_ONLY) else writing)
+        engine.dialect.do_begin = _sqlite_begin
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -131,9 +135,13 @@ def read(engine: Engine) -> Iterator[Connection]:
     """A Core connection in a reading transaction: on SQLite a plain (deferred) BEGIN outside the
     writer queue, so reads never wait for writers."""
     with engine.connect() as conn:
-        conn.execution_options(**{READ_ONLY: True})
-        with conn.begin():
-            yield conn
+        info = conn.connection.info   # the pooled connection's: cleared before it is returned
+        info[READ_ONLY] = True
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            info.pop(READ_ONLY, None)
 
 
 def upsert(session: Session | str, table):

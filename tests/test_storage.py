@@ -7,10 +7,10 @@ from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
-from core.db import make_engine, make_sessionmaker, transaction
+from core.db import make_engine, make_sessionmaker, read, transaction, write
 from core.models import Base, Petition
 from core.phones import RedactingFilter, redact
 from core.tracking import next_tracking_no, normalize_tracking_no
@@ -23,6 +23,21 @@ def test_migrations_match_the_models(db_url):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_a_reading_transaction_never_waits_for_a_writer(db_url):
+    """Writers hold the database's write lock from their first statement (BEGIN IMMEDIATE on
+    SQLite); a reading transaction, on the same engine, neither waits for one nor takes it."""
+    engine = make_engine(db_url)
+    try:
+        with write(engine) as writer:
+            writer.execute(Petition.__table__.delete().where(Petition.id == -1))   # holds the write lock
+            with read(engine) as reader:
+                assert reader.scalar(select(func.count()).select_from(Petition)) == 0
+        with read(engine) as reader, write(engine) as writer:   # and a reader does not keep a writer out
+            writer.execute(Petition.__table__.delete().where(Petition.id == -1))
+    finally:
+        engine.dispose()
 
 
 def test_tracking_numbers_unique_under_concurrent_submissions(db_url):
