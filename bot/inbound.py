@@ -25,7 +25,8 @@ from functools import lru_cache
 from typing import Callable
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.services import Services
 from core.db import await_writer, queues_writers, read, upsert, write, writer_turn
@@ -71,10 +72,8 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     try:
         # on SQLite one turn in the writers' queue for both commits; one pooled connection
         with writer_turn(engine), engine.connect() as conn:
-            with conn.begin():
-                inbound_id = conn.execute(_store_raw(engine.dialect.name), dict(
-                    channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type, raw=raw, received_at=now,
-                    status="processing")).scalar()
+            inbound_id = _store(conn, dict(channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type, raw=raw,
+                                           received_at=now, status="processing"))
             if inbound_id is not None:
                 with conn.begin():
                     county, gazetteer = svc.county(conn)
@@ -101,6 +100,28 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
             log.exception("recording the questions of inbound %s failed", inbound_id)
     svc.send_later(outcome.outbox_ids, now)
     return Received(outcome.reply, inbound_id=inbound_id)
+
+
+def _store(conn: Connection, values: dict) -> int | None:
+    """The raw message, committed on its own; its id, or None when it was stored before. On
+    PostgreSQL one statement in autocommit: one round trip, not three (BEGIN, INSERT, COMMIT).
+    A connection the database has dropped (a restart) is replaced once, so no message is refused
+    for a stale connection in the pool (core.db pings only connections that were idle)."""
+    statement = _store_raw(conn.dialect.name)
+    autocommit = conn.dialect.name == "postgresql"
+    for attempt in (1, 2):
+        try:
+            if autocommit:
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                with conn.begin():
+                    return conn.execute(statement, values).scalar()
+            finally:
+                if autocommit:
+                    conn.execution_options(isolation_level=conn.default_isolation_level)
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
 
 
 def _find(svc: Services, channel: str, key: str):

@@ -8,11 +8,12 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,8 +21,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "xinfang_read_only"   # set in a connection's info: a reading transaction (plain BEGIN on SQLite)
 
 
-def make_engine(url: str, immediate: bool = True, **kwargs) -> Engine:
-    """``immediate=False`` gives plain deferred SQLite transactions (readers that never block writers)."""
+def make_engine(url: str, immediate: bool = True, ping_idle_after: float = 10.0, **kwargs) -> Engine:
+    """``immediate=False`` gives plain deferred SQLite transactions (readers that never block
+    writers); on a server database a pooled connection idle for ``ping_idle_after`` seconds is
+    checked before use."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
 
@@ -47,8 +50,33 @@ def make_engine(url: str, immediate: bool = True, **kwargs) -> Engine:
         engine.dialect.do_begin = _sqlite_begin
 
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine, ping_idle_after)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, seconds: float) -> None:
+    """Check a pooled connection before use only if it sat idle for ``seconds`` (a database
+    restarted overnight; a connection dropped by a firewall): a ping on every checkout
+    (``pool_pre_ping``) costs a round trip for every message. A connection that fails in use
+    is replaced by the pool, and the hot path stores a message once more (bot/inbound.py)."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError() from error   # the pool connects anew and tries again
+            raise
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -7,11 +7,12 @@ from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from core.clock import SHANGHAI
 from core.db import make_engine, make_sessionmaker, read, transaction, write
-from core.models import Base, Petition
+from core.models import Base, InboundMessage, Petition
 from core.phones import RedactingFilter, redact
 from core.tracking import next_tracking_no, normalize_tracking_no
 from tests.conftest import run_together
@@ -36,6 +37,45 @@ def test_a_reading_transaction_never_waits_for_a_writer(db_url):
                 assert reader.scalar(select(func.count()).select_from(Petition)) == 0
         with read(engine) as reader, write(engine) as writer:   # and a reader does not keep a writer out
             writer.execute(Petition.__table__.delete().where(Petition.id == -1))
+    finally:
+        engine.dispose()
+
+
+def _drop_connections(db_url: str) -> int:
+    """What a database restart does to the pools: every other backend of the database is ended."""
+    admin = make_engine(db_url)
+    with admin.begin() as conn:
+        dropped = conn.scalar(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                   "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    admin.dispose()
+    return dropped
+
+
+def test_a_message_is_stored_when_the_database_dropped_the_pooled_connection(peer, services, db_url):
+    """No ping on every checkout (a round trip a message): a connection found dropped while
+    storing a message is replaced once, and the message is stored and answered."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a SQLite file has no connections to drop")
+    assert "请问您怎么称呼" in peer.say("o_restart", "我要反映")
+    assert _drop_connections(db_url) >= 1
+    assert "手机号码" in peer.say("o_restart", "张三")
+    engine = make_engine(db_url)
+    with read(engine) as conn:
+        assert conn.scalar(select(func.count()).select_from(InboundMessage)
+                           .where(InboundMessage.sender == "o_restart", InboundMessage.status == "done")) == 2
+    engine.dispose()
+
+
+def test_a_connection_idle_in_the_pool_is_checked_before_use(db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a SQLite file has no connections to drop")
+    engine = make_engine(db_url, ping_idle_after=0)
+    try:
+        with engine.connect() as conn:
+            before = conn.scalar(text("SELECT pg_backend_pid()"))
+        _drop_connections(db_url)
+        with engine.connect() as conn:   # the ping finds it dropped; the pool connects anew
+            assert conn.scalar(text("SELECT pg_backend_pid()")) != before
     finally:
         engine.dispose()
 
