@@ -125,7 +125,7 @@ def _store(conn: Connection, values: dict) -> int | None:
 
 
 def _find(svc: Services, channel: str, key: str):
-    with read(svc.engine) as conn:
+    with read(svc.engine, single=True) as conn:
         return conn.execute(_FIND, dict(channel=channel, key=key)).first()
 
 

@@ -159,10 +159,16 @@ def write(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def read(engine: Engine) -> Iterator[Connection]:
+def read(engine: Engine, single: bool = False) -> Iterator[Connection]:
     """A Core connection in a reading transaction: on SQLite a plain (deferred) BEGIN outside the
-    writer queue, so reads never wait for writers."""
+    writer queue, so reads never wait for writers. ``single``: one statement, which needs no
+    transaction around it (on PostgreSQL autocommit: one round trip instead of three)."""
     with engine.connect() as conn:
+        if single and engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")   # reset when the connection is returned
+            with conn.begin():
+                yield conn
+            return
         info = conn.connection.info   # the pooled connection's: cleared before it is returned
         info[READ_ONLY] = True
         try:
