@@ -34,7 +34,7 @@ from core.models import InboundMessage
 from core.phones import mask_phone
 from handlers import texts
 from handlers.asks import record as record_asks
-from handlers.context import await_conversation
+from handlers.context import await_conversation, save_conversation
 from handlers.dispatch import handle
 from handlers.message import Inbound
 
@@ -79,8 +79,8 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
                     county, gazetteer = svc.county(conn)
                     outcome = handle(conn, build(inbound_id, now), svc.settings, gazetteer, county,
                                      before=svc.before_handle)
-                    conn.execute(_FINISH, dict(
-                        iid=inbound_id, status="done", reply=outcome.reply, petition_id=outcome.petition_id))
+                    save_conversation(conn, outcome.conversation, then=(_FINISH, dict(
+                        iid=inbound_id, status="done", reply=outcome.reply, petition_id=outcome.petition_id)))
     except Exception:
         if inbound_id is None:
             raise    # not stored: the channel gets an error and sends the message again

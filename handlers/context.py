@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, union_all, update
+from sqlalchemy import Executable, bindparam, select, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -248,8 +248,26 @@ def await_conversation(conn: Connection, channel: str, sender: str, now: datetim
     conn.execute(_lock_statement(conn.dialect.name, channel), {"channel": channel, "sender": sender, "now": now})
 
 
-def save_conversation(conn: Connection, conv: ConversationRow) -> None:
-    conn.execute(_SAVE_CONVERSATION, {f"v_{name}": getattr(conv, name) for name in ConversationRow.CONVERSATION_COLUMNS})
+def save_conversation(conn: Connection, conv: ConversationRow, then: tuple[Executable, dict] | None = None) -> None:
+    """Write the conversation back. ``then``: the caller's last statement of the transaction (an
+    UPDATE whose parameters are not named ``v_*``) and its parameters; on PostgreSQL both run as
+    one statement (a data-modifying WITH: a round trip fewer for every message), elsewhere one
+    after the other."""
+    params = {f"v_{name}": getattr(conv, name) for name in ConversationRow.CONVERSATION_COLUMNS}
+    if then is None:
+        conn.execute(_SAVE_CONVERSATION, params)
+        return
+    statement, values = then
+    if conn.dialect.name == "postgresql":
+        conn.execute(_saving_with(statement), {**params, **values})
+    else:
+        conn.execute(_SAVE_CONVERSATION, params)
+        conn.execute(statement, values)
+
+
+@lru_cache(maxsize=4)
+def _saving_with(statement: Executable) -> Executable:
+    return statement.add_cte(_SAVE_CONVERSATION.cte("saved_conversation"))
 
 
 # built once (the hot path): building a statement costs more than running it

@@ -14,7 +14,7 @@ from core.models import County
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import asks, commands, evenings, intake, officials, texts
-from handlers.context import Context, lock_conversation, md, save_conversation
+from handlers.context import Context, lock_conversation, md
 from handlers.message import Inbound, Outcome
 
 INTAKE_STATES = {"name", "phone", "place", "choose_place", "village", "content", "confirm", "repeat"}
@@ -24,7 +24,8 @@ CLICK_KEYS = {"XF_REPORT": "report", "XF_QUERY": "query", "XF_HELP": "help"}
 def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazetteer, county: County,
            before: Callable | None = None) -> Outcome:
     """Handle one message in the caller's write transaction (``conn``); ``before(msg, session)``
-    is a test hook run first."""
+    is a test hook run first. The caller writes the conversation back (``Outcome.conversation``:
+    handlers.context.save_conversation), with its own record of the message."""
     conv = lock_conversation(conn, msg.channel, msg.sender, msg.received_at)
     ctx = Context(conn=conn, county=county, gazetteer=gazetteer, settings=settings, msg=msg, conv=conv,
                   now=msg.received_at)
@@ -47,9 +48,8 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
         ctx.set_state(conv.state, inbound_ids=ids[-500:])
     conv.updated_at = ctx.now
     ctx.flush()
-    save_conversation(conn, conv)
     return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id,
-                   asks=ctx.asks)
+                   asks=ctx.asks, conversation=conv)
 
 
 def _route(ctx: Context) -> str:

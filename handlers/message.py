@@ -36,3 +36,6 @@ class Outcome:
     # questions put to someone else (channel, recipient, ask), recorded on their conversation
     # after this transaction commits (handlers.asks.record)
     asks: list[tuple[str, str, dict]] = field(default_factory=list)
+    # the sender's conversation as handling left it, for the caller to write back with its own
+    # last statement (handlers.context.save_conversation)
+    conversation: object | None = None
