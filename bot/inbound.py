@@ -29,12 +29,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.services import Services
-from core.db import await_writer, queues_writers, read, upsert, write, writer_turn
+from core.db import await_writer, one_statement, queues_writers, read, upsert, write, writer_turn
 from core.models import InboundMessage
 from core.phones import mask_phone
 from handlers import texts
 from handlers.asks import record as record_asks
-from handlers.context import await_conversation, save_conversation
+from handlers.context import lock_conversation, save_conversation
 from handlers.dispatch import handle
 from handlers.message import Inbound
 
@@ -108,17 +108,10 @@ def _store(conn: Connection, values: dict) -> int | None:
     A connection the database has dropped (a restart) is replaced once, so no message is refused
     for a stale connection in the pool (core.db pings only connections that were idle)."""
     statement = _store_raw(conn.dialect.name)
-    autocommit = conn.dialect.name == "postgresql"
     for attempt in (1, 2):
         try:
-            if autocommit:
-                conn.execution_options(isolation_level="AUTOCOMMIT")
-            try:
-                with conn.begin():
-                    return conn.execute(statement, values).scalar()
-            finally:
-                if autocommit:
-                    conn.execution_options(isolation_level=conn.default_isolation_level)
+            with one_statement(conn):
+                return conn.execute(statement, values).scalar()
         except DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:
                 raise
@@ -150,9 +143,9 @@ def _await_first(svc: Services, channel: str, sender: str, dedupe_key: str, row=
 
 def _await_handler(svc: Services, channel: str, sender: str, timeout: float) -> None:
     """Wait until no transaction is handling a message of this sender. On SQLite the first delivery
-    holds the writers' turn from storing to its reply (core.db.await_writer); on PostgreSQL it
-    holds the sender's conversation row (handlers.context.await_conversation), for at most
-    ``timeout`` seconds. A sync web worker waiting here is woken the moment the first finishes,
+    holds the writers' turn from storing to its reply (core.db.await_writer); on PostgreSQL the
+    sender's conversation row, which handling locks first — the same statement, rolled back here,
+    waits for it (also for a row not yet committed), for at most ``timeout`` seconds. A sync web worker waiting here is woken the moment the first finishes,
     instead of sleeping through a polling interval (WeChat retries when a reply is late: under load)."""
     engine = svc.engine
     if engine.dialect.name != "postgresql":
@@ -162,7 +155,7 @@ def _await_handler(svc: Services, channel: str, sender: str, timeout: float) -> 
         tx = conn.begin()
         try:
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(timeout * 1000))}")
-            await_conversation(conn, channel, sender, svc.clock.now())
+            lock_conversation(conn, channel, sender, svc.clock.now())   # waits for the first's lock
         except OperationalError:   # the lock timed out: the caller looks once more and gives up
             pass
         finally:

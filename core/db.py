@@ -165,8 +165,7 @@ def read(engine: Engine, single: bool = False) -> Iterator[Connection]:
     transaction around it (on PostgreSQL autocommit: one round trip instead of three)."""
     with engine.connect() as conn:
         if single and engine.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="AUTOCOMMIT")   # reset when the connection is returned
-            with conn.begin():
+            with one_statement(conn):
                 yield conn
             return
         info = conn.connection.info   # the pooled connection's: cleared before it is returned
@@ -176,6 +175,23 @@ def read(engine: Engine, single: bool = False) -> Iterator[Connection]:
                 yield conn
         finally:
             info.pop(READ_ONLY, None)
+
+
+@contextmanager
+def one_statement(conn: Connection) -> Iterator[None]:
+    """A transaction for one statement on ``conn``: on PostgreSQL the statement in autocommit,
+    its own transaction (one round trip, not BEGIN, the statement, COMMIT); elsewhere an ordinary
+    transaction. The connection is back in its isolation level afterwards."""
+    if conn.dialect.name != "postgresql":
+        with conn.begin():
+            yield
+        return
+    conn.execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with conn.begin():
+            yield
+    finally:
+        conn.execution_options(isolation_level=conn.default_isolation_level)
 
 
 def upsert(session: Session | str, table):

@@ -240,14 +240,6 @@ def lock_conversation(conn: Connection, channel: str, sender: str, now: datetime
     return ConversationRow(**row._mapping)
 
 
-def await_conversation(conn: Connection, channel: str, sender: str, now: datetime) -> None:
-    """Wait, in the caller's transaction (to be rolled back), for any transaction that is handling a
-    message of this sender: handling takes the conversation's lock first (:func:`lock_conversation`),
-    and the same statement waits for it, also for a row not yet committed. A retry waits so for its
-    first delivery on PostgreSQL (bot/inbound.py)."""
-    conn.execute(_lock_statement(conn.dialect.name, channel), {"channel": channel, "sender": sender, "now": now})
-
-
 def save_conversation(conn: Connection, conv: ConversationRow, then: tuple[Executable, dict] | None = None) -> None:
     """Write the conversation back. ``then``: the caller's last statement of the transaction (an
     UPDATE whose parameters are not named ``v_*``) and its parameters; on PostgreSQL both run as
