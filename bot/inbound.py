@@ -3,7 +3,7 @@
 1. The raw message is committed first, in its own transaction, under the unique key
    (channel, dedupe_key). Nothing received is lost, even if handling fails.
 2. A duplicate (a WeChat retry, a repeated Twilio MessageSid) finds that row and waits for its
-   reply: the same reply is returned and no second petition can be created. It writes nothing
+   reply: the same reply is returned and no second petition can be created. It changes nothing
    and does not poll: it waits for the first delivery's transaction to end (on SQLite the
    writers' turn, on PostgreSQL the sender's conversation row), then reads. On SQLite, where
    every write waits for the one writer, a retry is recognised by reading first and never joins
@@ -34,7 +34,7 @@ from core.models import InboundMessage
 from core.phones import mask_phone
 from handlers import texts
 from handlers.asks import record as record_asks
-from handlers.context import lock_conversation, save_conversation
+from handlers.context import await_conversation, save_conversation
 from handlers.dispatch import handle
 from handlers.message import Inbound
 
@@ -144,22 +144,21 @@ def _await_first(svc: Services, channel: str, sender: str, dedupe_key: str, row=
 def _await_handler(svc: Services, channel: str, sender: str, timeout: float) -> None:
     """Wait until no transaction is handling a message of this sender. On SQLite the first delivery
     holds the writers' turn from storing to its reply (core.db.await_writer); on PostgreSQL the
-    sender's conversation row, which handling locks first — the same statement, rolled back here,
-    waits for it (also for a row not yet committed), for at most ``timeout`` seconds. A sync web worker waiting here is woken the moment the first finishes,
-    instead of sleeping through a polling interval (WeChat retries when a reply is late: under load)."""
+    sender's conversation row, which handling locks first (handlers.context.await_conversation
+    waits for it, also for a row not yet committed, for at most ``timeout`` seconds). A sync web
+    worker waiting here is woken the moment the first finishes, instead of sleeping through a
+    polling interval (WeChat retries when a reply is late: under load)."""
     engine = svc.engine
     if engine.dialect.name != "postgresql":
         await_writer(engine)
         return
     with engine.connect() as conn:
-        tx = conn.begin()
         try:
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(timeout * 1000))}")
-            lock_conversation(conn, channel, sender, svc.clock.now())   # waits for the first's lock
+            with conn.begin():   # commits: await_conversation changes nothing, and a rollback is dear
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(timeout * 1000))}")
+                await_conversation(conn, channel, sender, svc.clock.now())   # waits for the first's lock
         except OperationalError:   # the lock timed out: the caller looks once more and gives up
             pass
-        finally:
-            tx.rollback()
 
 
 def _who(channel: str, sender: str) -> str:

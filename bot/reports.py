@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, request
 
 from core.analysis import analyse, period_of
 from core.county import current_county
+from core.db import reading
 from notifications.report_html import check, render
 
 bp = Blueprint("reports", __name__)
@@ -25,7 +26,7 @@ def report(kind: str, day: str):
         first = date.fromisoformat(day)
     except ValueError:
         return Response("bad date", status=400, mimetype="text/plain")
-    with svc.sessions() as s:
+    with reading(svc.sessions) as s:
         county = current_county(s).name
         page = render(analyse(s, period_of(kind, first), now), county)
     return Response(page, mimetype="text/html; charset=utf-8", headers={"Cache-Control": "private, max-age=300"})

@@ -178,6 +178,17 @@ def read(engine: Engine, single: bool = False) -> Iterator[Connection]:
 
 
 @contextmanager
+def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """An ORM session for reading, in a :func:`read` transaction: on SQLite a plain BEGIN outside
+    the writers' queue (a session of its own would BEGIN IMMEDIATE, as a writer); ended by a
+    COMMIT. Reading work on PostgreSQL should never end in a ROLLBACK (a session closed unused, a
+    connection closed mid-transaction): psycopg drops every statement it has prepared on the
+    connection at a rollback, and a web process then parses and plans its statements anew."""
+    with read(factory.kw["bind"]) as conn, factory(bind=conn) as session:
+        yield session
+
+
+@contextmanager
 def one_statement(conn: Connection) -> Iterator[None]:
     """A transaction for one statement on ``conn``: on PostgreSQL the statement in autocommit,
     its own transaction (one round trip, not BEGIN, the statement, COMMIT); elsewhere an ordinary

@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, select, union_all, update
+from sqlalchemy import Executable, bindparam, false, select, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -240,6 +240,17 @@ def lock_conversation(conn: Connection, channel: str, sender: str, now: datetime
     return ConversationRow(**row._mapping)
 
 
+def await_conversation(conn: Connection, channel: str, sender: str, now: datetime) -> None:
+    """Wait, in the caller's transaction, until no other transaction holds the sender's
+    conversation row (handling locks it first, :func:`lock_conversation`) — also one inserting it,
+    not yet committed. Nothing is changed: on conflict the row is locked and not updated (``DO
+    UPDATE ... WHERE false`` locks the conflicting row all the same); a sender without one gets
+    the idle row their first message would have made. So the caller can COMMIT, where a ROLLBACK
+    would cost more than it looks: psycopg drops every statement it has prepared on the
+    connection at a rollback (bench/: the web connections re-planned their statements for ever)."""
+    conn.execute(_await_statement(conn.dialect.name), {"channel": channel, "sender": sender, "now": now})
+
+
 def save_conversation(conn: Connection, conv: ConversationRow, then: tuple[Executable, dict] | None = None) -> None:
     """Write the conversation back. ``then``: the caller's last statement of the transaction (an
     UPDATE whose parameters are not named ``v_*``) and its parameters; on PostgreSQL both run as
@@ -281,6 +292,15 @@ def _lock_statement(dialect: str, channel: str):
     return (insert_.on_conflict_do_update(index_elements=["channel", "sender"],
                                           set_={"window_count": CONVERSATION.c.window_count})
             .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS), official))
+
+
+@lru_cache(maxsize=2)
+def _await_statement(dialect: str):
+    return (upsert(dialect, CONVERSATION).values(
+        channel=bindparam("channel"), sender=bindparam("sender"), state="idle", data={}, updated_at=bindparam("now"),
+        subscribed=True, window_count=0)
+        .on_conflict_do_update(index_elements=["channel", "sender"], set_={"window_count": CONVERSATION.c.window_count},
+                               where=false()))
 
 
 def _cut(text: str, budget: int, sms: bool) -> str:

@@ -227,8 +227,9 @@ JOBS: tuple = (
 def _options(svc) -> dict:
     from sqlalchemy import select
 
+    from core.db import reading
     from core.models import County
-    with svc.sessions() as s:
+    with reading(svc.sessions) as s:
         return s.scalar(select(County.options).limit(1)) or {}
 
 

@@ -80,6 +80,31 @@ def test_a_connection_idle_in_the_pool_is_checked_before_use(db_url):
         engine.dispose()
 
 
+def test_the_web_requests_end_no_transaction_in_a_rollback(peer, wechat, services, db_url):
+    """psycopg drops every statement it has prepared on a connection when a transaction there
+    rolls back; a web process whose reads ended so (a health check, a report, a retry's wait)
+    parsed and planned its statements anew for ever (bench/: PostgreSQL planned nearly every
+    statement it ran). Whatever a citizen, a health check or a leader's report link asks, the
+    transactions of the web process end in COMMIT — and on SQLite reading takes no writer's lock."""
+    from sqlalchemy import event
+
+    from notifications.report_html import link
+    rollbacks = []
+    event.listen(services.engine, "rollback", lambda conn: rollbacks.append(conn))
+    ts = peer.now_ts
+    assert "欢迎关注" in peer.reply_of(peer.post_wechat(wechat.event("o_rb", "subscribe", ts())))
+    peer.say("o_rb", "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    xml = wechat.text("o_rb", "13812345678", ts())
+    assert peer.reply_of(peer.post_wechat(xml)) == peer.reply_of(peer.post_wechat(xml))   # a retry
+    assert "受理编号" in peer.say("o_rb", "确认")
+    assert "LS-" in peer.say("o_rb", "查询")
+    assert peer.text_sms("+8613900000001", "我要反映")
+    assert peer.client.get("/healthz").status_code == 200
+    report = link("http://localhost", "weekly", "2026-11-16", services.clock.now())
+    assert peer.client.get(report[len("http://localhost"):]).status_code == 200
+    assert rollbacks == []
+
+
 def test_tracking_numbers_unique_under_concurrent_submissions(db_url):
     engine = make_engine(db_url)
     factory = make_sessionmaker(engine)

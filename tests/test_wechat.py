@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from bot.app import create_app
 from bot.peers import PeerClient, WeChatServer
@@ -168,13 +169,19 @@ def test_retry_arriving_while_the_first_is_still_handled(peer, wechat, services,
     assert count(db, Petition) == 1
 
 
-def test_a_waiting_retry_is_woken_by_the_first_reply_not_by_polling(peer, wechat, services, db, monkeypatch):
+@pytest.mark.parametrize("first_message", [False, True], ids=["known-sender", "first-message"])
+def test_a_waiting_retry_is_woken_by_the_first_reply_not_by_polling(peer, wechat, services, db, monkeypatch,
+                                                                     first_message):
     """A retry waits for the first delivery's transaction itself (the writers' turn on SQLite, the
-    sender's conversation row on PostgreSQL): having found the first still being handled, it reads
-    the stored message once more, when the first has its reply — however long the first takes."""
+    sender's conversation row on PostgreSQL — also when the first is creating it): having found the
+    first still being handled, it reads the stored message once more, when the first has its reply
+    — however long the first takes."""
     import bot.inbound
-    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
-    xml = wechat.text(ZS, "13812345678", peer.now_ts())
+    if first_message:
+        xml = wechat.text(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水", peer.now_ts())
+    else:
+        peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+        xml = wechat.text(ZS, "13812345678", peer.now_ts())
     entered, release, seen_processing = threading.Event(), threading.Event(), threading.Event()
     reads_after = []
     find = bot.inbound._find
@@ -208,6 +215,28 @@ def test_a_waiting_retry_is_woken_by_the_first_reply_not_by_polling(peer, wechat
     retry.join(10)
     assert reads_after == ["done"]
     assert peer.reply_of(results["retry"]) == peer.reply_of(results["first"]) != ""
+
+
+def test_a_waiting_retry_leaves_the_prepared_statements_of_its_connection(peer, wechat, services, db_url):
+    """On PostgreSQL a retry waits in a transaction of its own; psycopg drops every statement it
+    has prepared on a connection when a transaction there rolls back, and the web connections then
+    parse and plan their statements anew. The wait changes nothing, so it commits."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite: a retry waits on the writers' turn, not in a transaction")
+    import bot.inbound
+    engine = services.engine
+    engine.dispose()
+    for n in range(6):   # a statement is prepared at its fifth run on a connection
+        peer.say(ZS, f"查询{n}")
+    assert engine.pool.checkedin() == 1     # one pooled connection: the one the wait will use
+
+    def prepared() -> int:
+        with engine.begin() as conn:     # commits: a rollback here would drop them too
+            return conn.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+    before = prepared()
+    assert before >= 3
+    bot.inbound._await_handler(services, "wechat", ZS, 1.0)
+    assert prepared() == before
 
 
 def test_retry_of_an_event_is_recognised_by_sender_and_time(peer, wechat, db):
