@@ -3,6 +3,7 @@ and logs never carry a petitioner's phone number or ID in clear."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
@@ -96,8 +97,11 @@ def test_the_web_requests_end_no_transaction_in_a_rollback(peer, wechat, service
     peer.say("o_rb", "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
     xml = wechat.text("o_rb", "13812345678", ts())
     assert peer.reply_of(peer.post_wechat(xml)) == peer.reply_of(peer.post_wechat(xml))   # a retry
-    assert "受理编号" in peer.say("o_rb", "确认")
-    assert "LS-" in peer.say("o_rb", "查询")
+    submitted = peer.say("o_rb", "确认")
+    no = re.search(r"LS-\d{8}-\d{4}", submitted).group(0)
+    assert no in peer.say("o_rb", "查询")
+    assert "已受理" in peer.text_sms("+8613700000011", f"受理 {no}")     # the 下汤镇 liaison
+    assert "没有找到" in peer.text_sms("+8613700000011", "受理 LS-20261123-0999")
     assert peer.text_sms("+8613900000001", "我要反映")
     assert peer.client.get("/healthz").status_code == 200
     report = link("http://localhost", "weekly", "2026-11-16", services.clock.now())
