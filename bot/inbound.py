@@ -24,8 +24,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Callable
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import bindparam, exists, literal, null, select, union_all, update
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.services import Services
@@ -48,10 +48,26 @@ _FIND = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
     INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("key"))
 
 
+_RAW_COLUMNS = ("channel", "dedupe_key", "sender", "msg_type", "raw", "received_at", "status")
+_STORED = "stored"   # the status column of _store_raw's answer for a row stored now
+
+
 @lru_cache(maxsize=2)
 def _store_raw(dialect: str):
-    return (upsert(dialect, INBOUND).on_conflict_do_nothing(index_elements=["channel", "dedupe_key"])
-            .returning(INBOUND.c.id))
+    """The raw message's insert, returning its id; nothing when it was stored before. On
+    PostgreSQL the same statement also answers a retry: it returns the row stored before (as
+    _FIND), read in the insert's snapshot — one round trip instead of two for every retry. A row
+    whose first delivery committed it while this insert waited is not in that snapshot: then
+    nothing, and the caller looks again."""
+    store = (upsert(dialect, INBOUND).values({c: bindparam(c) for c in _RAW_COLUMNS})
+             .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"]).returning(INBOUND.c.id))
+    if dialect != "postgresql":
+        return store
+    stored = store.cte("stored")
+    before = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
+        INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("dedupe_key"),
+        ~exists(stored.select()))
+    return union_all(select(stored.c.id, literal(_STORED).label("status"), null().label("reply")), before)
 
 
 @dataclass
@@ -72,8 +88,8 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     try:
         # on SQLite one turn in the writers' queue for both commits; one pooled connection
         with writer_turn(engine), engine.connect() as conn:
-            inbound_id = _store(conn, dict(channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type, raw=raw,
-                                           received_at=now, status="processing"))
+            inbound_id, before = _store(conn, dict(channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type,
+                                                   raw=raw, received_at=now, status="processing"))
             if inbound_id is not None:
                 with conn.begin():
                     county, gazetteer = svc.county(conn)
@@ -90,7 +106,7 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
                                        error=traceback.format_exc()[-4000:]))
         return Received(texts.SORRY, inbound_id=inbound_id)
     if outcome is None:       # stored before: a retry
-        return _await_first(svc, channel, sender, key)
+        return _await_first(svc, channel, sender, key, before)
 
     if outcome.asks:   # before delivery: an answer must find its question
         try:
@@ -102,8 +118,9 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     return Received(outcome.reply, inbound_id=inbound_id)
 
 
-def _store(conn: Connection, values: dict) -> int | None:
-    """The raw message, committed on its own; its id, or None when it was stored before. On
+def _store(conn: Connection, values: dict) -> tuple[int | None, Row | None]:
+    """The raw message, committed on its own: (its id, None); or, when it was stored before,
+    (None, the row stored before if this statement read it — on PostgreSQL — else None). On
     PostgreSQL one statement in autocommit: one round trip, not three (BEGIN, INSERT, COMMIT).
     A connection the database has dropped (a restart) is replaced once, so no message is refused
     for a stale connection in the pool (core.db pings only connections that were idle)."""
@@ -111,10 +128,16 @@ def _store(conn: Connection, values: dict) -> int | None:
     for attempt in (1, 2):
         try:
             with one_statement(conn):
-                return conn.execute(statement, values).scalar()
+                row = conn.execute(statement, values).first()
+            break
         except DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:
                 raise
+    if row is None:
+        return None, None
+    if len(row) == 1 or row.status == _STORED:
+        return row[0], None
+    return None, row
 
 
 def _find(svc: Services, channel: str, key: str):

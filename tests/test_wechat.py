@@ -186,14 +186,20 @@ def test_a_waiting_retry_is_woken_by_the_first_reply_not_by_polling(peer, wechat
     reads_after = []
     find = bot.inbound._find
 
+    await_handler = bot.inbound._await_handler
+
     def counted(*args):
         row = find(*args)
         if seen_processing.is_set():
             reads_after.append(row.status)
-        elif row is not None and row.status == "processing" and threading.current_thread().name == "retry":
-            seen_processing.set()
         return row
+
+    def waiting(*args):     # the retry found the first still being handled
+        if threading.current_thread().name == "retry":
+            seen_processing.set()
+        return await_handler(*args)
     monkeypatch.setattr(bot.inbound, "_find", counted)
+    monkeypatch.setattr(bot.inbound, "_await_handler", waiting)
 
     def hold(msg, _session):
         if not entered.is_set():
@@ -215,6 +221,23 @@ def test_a_waiting_retry_is_woken_by_the_first_reply_not_by_polling(peer, wechat
     retry.join(10)
     assert reads_after == ["done"]
     assert peer.reply_of(results["retry"]) == peer.reply_of(results["first"]) != ""
+
+
+def test_a_retry_of_an_answered_message_is_one_statement(peer, wechat, services):
+    """WeChat retries when a reply is late, that is under load: a retry of a message already
+    answered is one round trip to the database (SQLite: the read before queueing with the
+    writers; PostgreSQL: the insert that finds the row stored before)."""
+    from sqlalchemy import event
+    xml = wechat.text(ZS, "我要反映", peer.now_ts())
+    first = peer.reply_of(peer.post_wechat(xml))
+    statements = []
+    listener = lambda *args: statements.append(args[2])    # noqa: E731
+    event.listen(services.engine, "before_cursor_execute", listener)
+    try:
+        assert peer.reply_of(peer.post_wechat(xml)) == first
+    finally:
+        event.remove(services.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1, statements
 
 
 def test_a_waiting_retry_leaves_the_prepared_statements_of_its_connection(peer, wechat, services, db_url):
