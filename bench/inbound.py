@@ -198,13 +198,14 @@ def seed_history(db: str, petitions: int) -> None:
     texts = [dict(id=1 + i, channel="sms", to=f"+86139{i:08d}", body="【鲁山县信访局】", purpose="notice",
                   status="sent", created_at=start + timedelta(minutes=i * 4), sent_at=start + timedelta(minutes=i * 4),
                   petition_id=1 + i // 2, attempts=1) for i in range(petitions * 2)]
+    seeded = ((InboundMessage, messages), (PhoneVerification, proven), (Conversation, conversations),
+              (OutboundMessage, texts))
     with loader.engine.begin() as conn:
-        for table, rows in ((InboundMessage.__table__, messages), (PhoneVerification.__table__, proven),
-                            (Conversation.__table__, conversations), (OutboundMessage.__table__, texts)):
+        for model, rows in seeded:
             for at in range(0, len(rows), 10_000):
-                conn.execute(insert(table), rows[at:at + 10_000])
+                conn.execute(insert(model), rows[at:at + 10_000])
     if loader.pg:
-        for table in ("petition", "inbound_message", "phone_verification", "conversation", "outbound_message"):
+        for table in ["petition"] + [model.__tablename__ for model, _ in seeded]:
             loader.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         loader.execute("ANALYZE")
     loader.engine.dispose()

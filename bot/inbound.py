@@ -24,7 +24,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Callable
 
-from sqlalchemy import bindparam, exists, literal, null, select, union_all, update
+from sqlalchemy import bindparam, exists, literal_column, null, select, union_all, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -49,7 +49,7 @@ _FIND = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
 
 
 _RAW_COLUMNS = ("channel", "dedupe_key", "sender", "msg_type", "raw", "received_at", "status")
-_STORED = "stored"   # the status column of _store_raw's answer for a row stored now
+_STORED = "stored"   # the status _store_raw answers for a row stored now (else the row stored before)
 
 
 @lru_cache(maxsize=2)
@@ -60,14 +60,15 @@ def _store_raw(dialect: str):
     whose first delivery committed it while this insert waited is not in that snapshot: then
     nothing, and the caller looks again."""
     store = (upsert(dialect, INBOUND).values({c: bindparam(c) for c in _RAW_COLUMNS})
-             .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"]).returning(INBOUND.c.id))
+             .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"])
+             .returning(INBOUND.c.id, literal_column(f"'{_STORED}'").label("status"), null().label("reply")))
     if dialect != "postgresql":
         return store
     stored = store.cte("stored")
     before = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
         INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("dedupe_key"),
         ~exists(stored.select()))
-    return union_all(select(stored.c.id, literal(_STORED).label("status"), null().label("reply")), before)
+    return union_all(select(stored), before)
 
 
 @dataclass
@@ -135,9 +136,7 @@ def _store(conn: Connection, values: dict) -> tuple[int | None, Row | None]:
                 raise
     if row is None:
         return None, None
-    if len(row) == 1 or row.status == _STORED:
-        return row[0], None
-    return None, row
+    return (row.id, None) if row.status == _STORED else (None, row)
 
 
 def _find(svc: Services, channel: str, key: str):

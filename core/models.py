@@ -6,6 +6,7 @@ Every schema change comes with an Alembic migration in core/migrations/versions.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -584,11 +585,6 @@ def _row_values(obj) -> dict:
     return {column.key: getattr(obj, column.key) for column in columns}
 
 
-_INSERTS: dict[type, Any] = {}
-
-
+@lru_cache(maxsize=None)
 def _insert_returning_id(cls):
-    statement = _INSERTS.get(cls)
-    if statement is None:
-        statement = _INSERTS[cls] = insert(cls.__table__).returning(cls.__table__.c.id)
-    return statement
+    return insert(cls.__table__).returning(cls.__table__.c.id)

@@ -281,26 +281,29 @@ _VERIFIED_PHONES = select(PhoneVerification.phone).where(
     PhoneVerification.openid == bindparam("openid"), PhoneVerification.verified_at.is_not(None))
 
 
-@lru_cache(maxsize=8)
-def _lock_statement(dialect: str, channel: str):
-    insert_ = upsert(dialect, CONVERSATION).values(
+def _new_conversation(dialect: str):
+    """The insert of a sender's idle conversation, for the upserts below."""
+    return upsert(dialect, CONVERSATION).values(
         channel=bindparam("channel"), sender=bindparam("sender"), state="idle", data={}, updated_at=bindparam("now"),
         subscribed=True, window_count=0)
+
+
+_TOUCH = {"window_count": CONVERSATION.c.window_count}   # on conflict: the row locked, its values kept
+
+
+@lru_cache(maxsize=8)
+def _lock_statement(dialect: str, channel: str):
     address = Person.phone if channel == "sms" else Person.openid
     official = (select(Person.id).where(address == bindparam("sender"), Person.active.is_(True)).limit(1)
                 .scalar_subquery().label("official_id"))
-    return (insert_.on_conflict_do_update(index_elements=["channel", "sender"],
-                                          set_={"window_count": CONVERSATION.c.window_count})
+    return (_new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH)
             .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS), official))
 
 
 @lru_cache(maxsize=2)
 def _await_statement(dialect: str):
-    return (upsert(dialect, CONVERSATION).values(
-        channel=bindparam("channel"), sender=bindparam("sender"), state="idle", data={}, updated_at=bindparam("now"),
-        subscribed=True, window_count=0)
-        .on_conflict_do_update(index_elements=["channel", "sender"], set_={"window_count": CONVERSATION.c.window_count},
-                               where=false()))
+    return _new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH,
+                                                            where=false())
 
 
 def _cut(text: str, budget: int, sms: bool) -> str:
