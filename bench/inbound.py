@@ -81,8 +81,15 @@ def stop(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _processes():
-    """(name, /proc/PID/stat fields after the name) of every live process."""
+def cpu_use(app: subprocess.Popen, worker: subprocess.Popen) -> dict[str, float]:
+    """CPU seconds used so far, in one pass over /proc: by the web server's and the rq worker's
+    process groups (their live processes and the children they have reaped: gunicorn's workers,
+    rq's work horses), by a local PostgreSQL's processes (its server and the backends serving the
+    web workers' connections, which stay open through a run; by name), and left idle on the whole
+    machine, all cores (/proc/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    groups = {app.pid: "server", worker.pid: "worker"}
+    use = {"server": 0.0, "worker": 0.0, "postgres": 0.0}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -90,31 +97,15 @@ def _processes():
             name, fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
         except OSError:
             continue
-        yield name.split("(", 1)[1], fields.split()
-
-
-def _cpu_seconds(fields: list[str], reaped: bool) -> float:
-    """utime + stime (and the reaped children's, if ``reaped``) of a stat line, in seconds."""
-    return sum(int(x) for x in fields[11:15 if reaped else 13]) / os.sysconf("SC_CLK_TCK")
-
-
-def group_cpu(proc: subprocess.Popen) -> float:
-    """CPU seconds used so far by a process group: its live processes, and the children they have
-    reaped (gunicorn's master and workers; rq's worker and the work horses it forks per job)."""
-    # field 5 of stat, the third after the name: the process group (gunicorn runs in its own session)
-    return sum(_cpu_seconds(fields, True) for _, fields in _processes() if int(fields[2]) == proc.pid)
-
-
-def named_cpu(name: str) -> float:
-    """CPU seconds used so far by the live processes of this name (PostgreSQL's server and the
-    backends serving the web workers' connections, which stay open through a run)."""
-    return sum(_cpu_seconds(fields, False) for comm, fields in _processes() if comm == name)
-
-
-def machine_idle() -> float:
-    """Idle CPU seconds of the whole machine so far (all cores), from /proc/stat."""
-    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
-    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
+        fields = fields.split()
+        group = groups.get(int(fields[2]))   # field 5 of stat: the process group (each runs in its own session)
+        if group is not None:
+            use[group] += sum(int(x) for x in fields[11:15]) / tick    # utime, stime and the reaped children's
+        elif name.split("(", 1)[1] == "postgres":
+            use["postgres"] += sum(int(x) for x in fields[11:13]) / tick
+    cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    use["idle"] = (int(cpu[4]) + int(cpu[5])) / tick
+    return use
 
 
 def child_cpu() -> float:
@@ -287,13 +278,11 @@ def main() -> None:
                                "--url", env["REDIS_URL"], QUEUE],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        server_before, worker_before = group_cpu(app), group_cpu(worker)
-        db_before, idle_before = named_cpu("postgres"), machine_idle()
+        before = cpu_use(app, worker)
         real = run_wrk(18082, args.duration, str(lua), path)
-        real["server_cpu_pct"] = 100 * (group_cpu(app) - server_before) / args.duration
-        real["worker_cpu_pct"] = 100 * (group_cpu(worker) - worker_before) / args.duration
-        real["db_cpu_pct"] = 100 * (named_cpu("postgres") - db_before) / args.duration
-        real["idle_pct"] = 100 * (machine_idle() - idle_before) / args.duration / os.cpu_count()
+        after = cpu_use(app, worker)
+        real.update({f"{what}_cpu_pct": 100 * (after[what] - before[what]) / args.duration for what in before})
+        real["idle_cpu_pct"] /= os.cpu_count()   # of the machine
         t0 = time.process_time()
         steady = asyncio.run(open_loop(18082, args.rate, 10, path))
         gen_cpu = 100 * (time.process_time() - t0) / 10
@@ -334,9 +323,9 @@ def main() -> None:
           f"non-2xx {real['non2xx']}, socket errors {real['socket_errors']} (wrk CPU {real['cpu_pct']:.0f}% of one core, "
           f"server CPU {real['server_cpu_pct']:.0f}%, {real['server_cpu_pct'] * 10 / real['rps']:.2f} ms a message; "
           f"rq worker CPU {real['worker_cpu_pct']:.0f}%"
-          + (f"; PostgreSQL CPU {real['db_cpu_pct']:.0f}%, {real['db_cpu_pct'] * 10 / real['rps']:.2f} ms a message"
+          + (f"; PostgreSQL CPU {real['postgres_cpu_pct']:.0f}%, {real['postgres_cpu_pct'] * 10 / real['rps']:.2f} ms a message"
              if backend.startswith("postgres") else "")
-          + f"; cores idle {real['idle_pct']:.0f}%)")
+          + f"; cores idle {real['idle_cpu_pct']:.0f}%)")
     print(f"- steady {steady['offered']} msg/s offered for 10 s (asyncio open loop, new connection per message): "
           f"achieved {steady['achieved']:.0f}/s, p50 {steady['p50_ms']:.1f} ms, p99 {steady['p99_ms']:.1f} ms, "
           f"max {steady['max_ms']:.1f} ms, errors {steady['errors']} (generator CPU {gen_cpu:.0f}% of one core)")

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.context import ConversationRow
 
 
 @dataclass(frozen=True)
@@ -38,4 +42,4 @@ class Outcome:
     asks: list[tuple[str, str, dict]] = field(default_factory=list)
     # the sender's conversation as handling left it, for the caller to write back with its own
     # last statement (handlers.context.save_conversation)
-    conversation: object | None = None
+    conversation: ConversationRow | None = None
