@@ -15,16 +15,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.clock import SHANGHAI
-from core.facts import OPEN_STATUSES, mark_repeated
+from core.facts import mark_repeated
 from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
 from core.places import unit_short_name
 from core.scores import ScoreRules
+from core.status import FINISHED, HANDLING, OPEN, WITH_BUREAU, Status, after, may
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
 from core.workdays import WorkCalendar
 
-OPEN = OPEN_STATUSES   # defined with the facts the measures keep, which depend on it
-HANDLING = ("assigned", "accepted", "replied")
 COMPLEXITY_WORDS = {"简单": "simple", "一般": "normal", "复杂": "complex"}
 REMIND_BEFORE = timedelta(days=1)
 SAME_DAY_REMIND_BEFORE_CUTOFF = timedelta(hours=2)
@@ -108,10 +107,10 @@ def open_milestones(p: Petition) -> list[tuple[str, datetime]]:
     (registered, returned) has only ``assign`` to do: the unit's deadlines start when it has it."""
     if p.status not in OPEN:
         return []
-    if p.status == "reviewing":
+    if p.status == Status.REVIEWING:
         return [("review", p.due_review)] if p.due_review is not None else []
     state = done(p)
-    with_bureau = p.status in ("registered", "returned")
+    with_bureau = p.status in WITH_BUREAU
     return [(m, due) for m in MILESTONES
             if (due := getattr(p, f"due_{m}")) is not None and not state[m] and (m == "assign" or not with_bureau)]
 
@@ -188,13 +187,13 @@ class NewCase:
 
 def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, actor: str,
            inbound_id: int | None = None) -> None:
-    if p.status not in ("registered", "returned"):
+    if not may("assign", p.status):
         raise CaseError(f"{p.tracking_no}目前{_label(p)}，不能再交办。")
     if unit.kind == "bureau":
         raise CaseError("请交办给责任单位（乡镇或县直部门）。")
     if unit.id in recused_units(s, p):
         raise CaseError(f"{p.tracking_no}反映的是{unit.name}，依《信访工作条例》第三十条不能交办该单位，请另选单位。")
-    p.unit_id, p.assigned_at, p.status = unit.id, now, "assigned"
+    p.unit_id, p.assigned_at, p.status = unit.id, now, after("assign", p.status)
     p.accepted_at = p.met_at = None
     p.complexity = None
     event(s, p, now, "assigned", actor, unit.name, inbound_id)
@@ -203,16 +202,16 @@ def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, act
 
 def accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, complexity: str | None,
            inbound_id: int | None = None) -> None:
-    if p.status != "assigned":
+    if not may("accept", p.status):
         raise CaseError(_out_of_order(p, "受理"))
-    p.accepted_at, p.status, p.complexity = now, "accepted", complexity or "normal"
+    p.accepted_at, p.status, p.complexity = now, after("accept", p.status), complexity or "normal"
     event(s, p, now, "accepted", actor, p.complexity, inbound_id)
     recompute(p, rules)
 
 
 def meet(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, note: str,
          inbound_id: int | None = None) -> None:
-    if p.status not in ("accepted", "replied"):
+    if not may("meet", p.status):
         raise CaseError(_out_of_order(p, "见面", "请先回复“受理 编号”。"))
     if p.met_at is not None:
         raise CaseError(f"{p.tracking_no}已于{_hm(p.met_at)}登记见面。")
@@ -223,19 +222,19 @@ def meet(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, note:
 
 def reply(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text: str,
           inbound_id: int | None = None) -> None:
-    if p.status != "accepted":
+    if not may("reply", p.status):
         raise CaseError(_out_of_order(p, "答复", "请先回复“受理 编号”。"))
     if not text.strip():
         raise CaseError("请在编号后写上答复内容：答复 编号 内容")
-    p.replied_at, p.reply_text, p.status = now, text.strip(), "replied"
+    p.replied_at, p.reply_text, p.status = now, text.strip(), after("reply", p.status)
     event(s, p, now, "replied", actor, text.strip(), inbound_id)
     recompute(p, rules)
 
 
 def close(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, inbound_id: int | None = None) -> None:
-    if p.status != "replied":
+    if not may("close", p.status):
         raise CaseError(_out_of_order(p, "办结", "请先回复“答复 编号 内容”。"))
-    p.closed_at, p.status = now, "closed"
+    p.closed_at, p.status = now, after("close", p.status)
     p.overdue = False   # 销号
     event(s, p, now, "closed", actor, None, inbound_id)
     recompute(p, rules)
@@ -244,7 +243,7 @@ def close(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, inbo
 def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, reason: str,
               inbound_id: int | None = None) -> None:
     """退回: the unit says the matter is not theirs, within 5 working days of receiving it."""
-    if p.status not in ("assigned", "accepted"):
+    if not may("send_back", p.status):
         raise CaseError(_out_of_order(p, "退回"))
     if not reason.strip():
         raise CaseError("请写明退回理由：退回 编号 理由")
@@ -253,14 +252,14 @@ def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, 
         raise CaseError(f"{p.tracking_no}已超过5个工作日的退回期限（{last.date.month}月{last.date.day}日止），"
                         "请继续办理，或联系信访局。")
     unit_name = p.unit.name if p.unit else ""
-    p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = "returned", None, None, None, None
+    p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = after("send_back", p.status), None, None, None, None
     event(s, p, now, "returned", actor, f"{unit_name}：{reason.strip()}", inbound_id)
     recompute(p, rules)
 
 
 def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, days: int,
                       reason: str, inbound_id: int | None = None) -> None:
-    if p.status != "accepted":
+    if not may("extend", p.status):
         raise CaseError(_out_of_order(p, "延期"))
     if days <= 0 or not reason.strip():
         raise CaseError("格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查")
@@ -287,7 +286,7 @@ def approve_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
 
 def withdraw(s: Session, p: Petition, now: datetime, actor: str, inbound_id: int | None = None) -> None:
     """撤回 by the petitioner: nothing more is due."""
-    p.status, p.due_next = "withdrawn", None
+    p.status, p.due_next = Status.WITHDRAWN, None
     event(s, p, now, "withdrawn", actor, None, inbound_id)
 
 
@@ -305,7 +304,7 @@ def link_repeat(s: Session, p: Petition, original: Petition, now: datetime, acto
 def review_window(p: Petition, rules: Rules) -> tuple[str, datetime] | None:
     """Which review the petitioner may ask for now and until when: 复查 within 30 days of the
     reply (Art. 35), then 复核 within 30 days of the 复查 answer (Art. 36); after 复核, none."""
-    if p.status not in ("replied", "closed"):
+    if not may("request_review", p.status):
         return None
     if p.review_level is None and p.replied_at is not None:
         start, level = p.replied_at, "review"
@@ -321,7 +320,7 @@ def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: 
                    inbound_id: int | None = None) -> None:
     """申请复查 / 申请复核: the bureau answers within 30 days (calendar days, a holiday end moves on)."""
     word = REVIEW_WORDS[level]
-    if p.status == "reviewing":
+    if p.status == Status.REVIEWING:
         raise CaseError(f"{p.tracking_no}的{REVIEW_WORDS[p.review_level]}正在办理，"
                         f"将于{_hm(p.due_review)}前答复您。")
     if p.review_level == "re_review":
@@ -336,7 +335,7 @@ def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: 
     if now > until:
         raise CaseError(f"{p.tracking_no}申请{word}的期限（{until.month}月{until.day}日）已过。"
                         "如有新的事实和理由，请重新反映。")
-    p.status, p.review_level, p.review_requested_at, p.review_answered_at = "reviewing", level, now, None
+    p.status, p.review_level, p.review_requested_at, p.review_answered_at = after("request_review", p.status), level, now, None
     p.due_review = end_of(rules.calendar.add_days(now.astimezone(SHANGHAI).date(), REVIEW_DAYS).date)
     event(s, p, now, f"{level}_requested", actor, None, inbound_id)
     p.due_next = next_check(p, rules)
@@ -344,11 +343,11 @@ def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: 
 
 def answer_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text: str,
                   inbound_id: int | None = None) -> None:
-    if p.status != "reviewing":
+    if not may("answer_review", p.status):
         raise CaseError(f"{p.tracking_no}没有正在办理的复查或复核。")
     if not text.strip():
         raise CaseError("请写上意见：复查答复 编号 内容")
-    p.status, p.review_answered_at = "closed", now
+    p.status, p.review_answered_at = after("answer_review", p.status), now
     p.closed_at = p.closed_at or now
     p.overdue = False
     event(s, p, now, f"{p.review_level}_answered", actor, text.strip(), inbound_id)
@@ -381,8 +380,8 @@ def recuse(s: Session, p: Petition, now: datetime, actor: str, unit: Unit | None
     event(s, p, now, "recused", actor, (unit or person).name, inbound_id)
     if person is not None and p.lead_person_id == person.id:
         p.lead_person_id = None
-    if unit is not None and p.unit_id == unit.id and p.status in HANDLING:
-        p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = "registered", None, None, None, None
+    if unit is not None and p.unit_id == unit.id and may("take_back", p.status):
+        p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = after("take_back", p.status), None, None, None, None
         p.complexity = None
         event(s, p, now, "taken_back", actor, unit.name, inbound_id)
         s.flush()

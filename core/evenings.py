@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from core.cases import event, recused_people, recused_units
 from core.clock import SHANGHAI, clock_time, local, month_day
+from core.status import DROPPED
 from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
 
 ACTIVE = ("selected", "filed", "completed")
@@ -178,7 +179,7 @@ def select_case(s: Session, p: Petition, unit: Unit, lead: Person | None, now: d
                 inbound_id: int | None = None) -> EveningPlan:
     """The bureau picks a backlog case for 七晚 and names the unit (and the 包案 leader). The case
     is flagged (挂牌) until it is resolved."""
-    if p.status in ("withdrawn", "rejected"):
+    if p.status in DROPPED:
         raise EveningError(f"{p.tracking_no}已撤回或不予受理，不能列入七晚。")
     current = active_plan(s, p)
     if current is not None:

@@ -14,6 +14,8 @@ as a missed meeting — except the steps a withdrawn or rejected case never reac
 """
 from __future__ import annotations
 
+from core import status
+
 REPEAT = 1 << 0            # this petition repeats an earlier one (重复访)
 OPEN = 1 << 1              # still being handled (its deadlines are compared with "now" at query time)
 CLOSED = 1 << 2            # 办结
@@ -27,9 +29,8 @@ HAS_DUE = {s: 1 << (8 + 3 * i) for i, s in enumerate(STEPS)}       # the step ha
 DONE = {s: 1 << (9 + 3 * i) for i, s in enumerate(STEPS)}          # the step was done
 ON_TIME = {s: 1 << (10 + 3 * i) for i, s in enumerate(STEPS)}      # … by its deadline
 DONE_AT = {"accept": "accepted_at", "meet": "met_at", "reply": "replied_at"}
-DROPPED = ("withdrawn", "rejected")   # steps not done by then were never due
-# a case in one of these is still being handled (core.cases.OPEN)
-OPEN_STATUSES = ("registered", "assigned", "accepted", "replied", "returned", "reviewing")
+DROPPED = status.DROPPED   # steps not done by then were never due
+OPEN_STATUSES = status.OPEN   # a case in one of these is still being handled
 
 
 def facts_of(p) -> int:

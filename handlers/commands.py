@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from core import cases
+from core.status import FINISHED
 from core.models import Attachment, Petition, PetitionEvent
 from core.text import gist
 from core.tracking import split_tracking_no
 from handlers import officials, texts
 from handlers.context import Context, md
 
-CLOSED = {"withdrawn", "closed", "rejected"}
+CLOSED = FINISHED
 
 
 @dataclass(frozen=True)

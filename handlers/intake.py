@@ -26,6 +26,7 @@ from core.clock import SHANGHAI
 from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification, insert_all
 from core.phones import InvalidPhone, mask_phone, normalize_phone
 from core.places import Place
+from core.status import UNANSWERED
 from core.text import gist
 from core.tracking import next_tracking_no
 from handlers import officials, texts
@@ -39,7 +40,7 @@ REPEAT_WINDOW = timedelta(days=30)
 DRAFT_TTL = timedelta(hours=24)
 CODE_TTL = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5
-OPEN_STATUSES = ("registered", "assigned", "accepted")
+OPEN_STATUSES = UNANSWERED   # a repeat joins a petition not yet answered
 # built once (the hot path)
 _LAST_PHONE = select(Petition.phone).where(Petition.openid == bindparam("openid")).order_by(Petition.id.desc()).limit(1)
 _NEW_CODE = insert(PhoneVerification)
