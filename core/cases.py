@@ -470,37 +470,6 @@ def is_accusation(text: str) -> bool:
     return any(w in text for w in ACCUSATION_WORDS)
 
 
-# --- whom a case concerns -----------------------------------------------------------------------
-
-def staff_phones(s: Session, p: Petition | None = None) -> list[str]:
-    """The bureau's staff: told of cases to assign, send-backs, extensions and complaints (not a
-    staff member the petition accuses)."""
-    barred = recused_people(s, p) if p is not None else set()
-    return [phone for pid, phone in s.execute(select(Person.id, Person.phone).where(
-        Person.role == "staff", Person.active.is_(True)).order_by(Person.id)) if pid not in barred]
-
-
-def unit_contacts(s: Session, p: Petition, unit_id: int | None = None) -> list[str]:
-    """Who in the case's unit (or ``unit_id``) gets it: the liaison cadres, else the head and
-    cadres — never a person the petition accuses."""
-    unit_id = unit_id or p.unit_id
-    if unit_id is None:
-        return []
-    rows = list(s.execute(_UNIT_MEMBERS, {"unit_id": unit_id}))
-    phones = {pid: phone for pid, phone, _ in rows}
-    return [phones[pid] for pid in pick_contacts([(pid, role) for pid, _, role in rows], recused_people(s, p))]
-
-
-_UNIT_MEMBERS = select(Person.id, Person.phone, Person.role).where(
-    Person.unit_id == bindparam("unit_id"), Person.active.is_(True)).order_by(Person.id)
-
-
-def pick_contacts(members: list[tuple[int, str]], barred) -> list[int]:
-    """Of a unit's (person id, role): the liaison cadres, else the head and cadres; never the barred."""
-    liaison = [pid for pid, role in members if role == "liaison" and pid not in barred]
-    return liaison or [pid for pid, role in members if role in ("head", "cadre") and pid not in barred]
-
-
 def _label(p: Petition) -> str:
     return STATUS_LABELS.get(p.status, p.status)
 

@@ -30,6 +30,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core import cases
+from core.audience import BUREAU_MILESTONES, Directory
 from core.cases import Rules
 from core.clock import month_day
 from core.db import upsert
@@ -37,7 +38,6 @@ from core.models import OutboundMessage, Person, Petition, PetitionEvent, Remind
 
 LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结",
           "review": "复查答复"}
-BUREAU_MILESTONES = ("assign", "review")   # deadlines the bureau itself must meet
 BATCH = 1000
 SMS_LIMIT = 201        # three UCS-2 segments
 
@@ -69,53 +69,6 @@ def sweep(session: Session, now: datetime, rules: Rules, limit: int = 100_000) -
         if len(rows) < BATCH:
             break
     return report
-
-
-class Directory:
-    """The people a sweep writes to, read once per sweep instead of once per case."""
-
-    def __init__(self, s: Session):
-        people = list(s.execute(select(Person.id, Person.phone, Person.role, Person.unit_id)
-                                .where(Person.active.is_(True)).order_by(Person.id)))
-        self.phone = {pid: phone for pid, phone, _, _ in people}
-        self.staff = [pid for pid, _, role, _ in people if role == "staff"]
-        self.heads: dict[int, list[int]] = defaultdict(list)
-        members: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for pid, _, role, unit_id in people:
-            if unit_id is not None:
-                members[unit_id].append((pid, role))
-                if role == "head":
-                    self.heads[unit_id].append(pid)
-        self.members = members
-        self.s = s
-        self.barred: dict[int, set[int]] = {}
-
-    def load_recusals(self, petition_ids: list[int]) -> None:
-        """The people each petition accuses (a unit it accuses is never its unit)."""
-        self.barred = {pid: b.people for pid, b in cases.recusals_of(self.s, petition_ids).items()}
-
-    def _allowed(self, p: Petition, ids: list[int]) -> list[int]:
-        barred = self.barred.get(p.id, ())
-        return [i for i in ids if i not in barred]
-
-    def reminded(self, p: Petition, milestone: str) -> list[int]:
-        if milestone in BUREAU_MILESTONES:
-            return self._allowed(p, self.staff)
-        return cases.pick_contacts(self.members.get(p.unit_id, []), self.barred.get(p.id, ()))
-
-    def heads_of(self, p: Petition, unit_id: int | None = None) -> list[int]:
-        """The head(s) of the case's unit (or ``unit_id``) the case does not accuse."""
-        unit_id = unit_id if unit_id is not None else p.unit_id
-        return self._allowed(p, list(self.heads.get(unit_id, [])) if unit_id is not None else [])
-
-    def alerted(self, p: Petition, plan=None) -> list[int]:
-        """The unit head(s), the 包案 leader and the bureau's staff — none the case accuses. A 七晚
-        plan (``plan``) names its own unit and leader."""
-        ids = self.heads_of(p, plan.unit_id if plan is not None else None)
-        lead = plan.lead_person_id if plan is not None else p.lead_person_id
-        if lead is not None and lead in self.phone and lead not in ids:
-            ids.append(lead)
-        return self._allowed(p, ids + [i for i in self.staff if i not in ids])
 
 
 def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, directory: Directory,

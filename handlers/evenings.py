@@ -20,7 +20,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.cases import recused_people, staff_phones, unit_contacts
+from core import audience
+from core.audience import Directory
+from core.cases import recused_people
 from core.clock import local, month_day
 from core.evening_sweep import judged_notices
 from core.evenings import (EveningError, EveningRules, MemberSpec, active_plan, current_members, duration_text,
@@ -28,7 +30,6 @@ from core.evenings import (EveningError, EveningRules, MemberSpec, active_plan, 
 from core import evenings as ev
 from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember
 from core.phones import find_mobile
-from core.sweep import Directory
 from core.text import gist
 from core.tracking import split_tracking_no
 from handlers.context import Context
@@ -138,7 +139,7 @@ def selection_notices(s: Session, plan: EveningPlan, lead: Person | None) -> lis
     body = (f"【七晚】{p.tracking_no}（{p.name}，{gist(p.content, 30)}）列入七晚工作法"
             + (f"（{plan.campaign}）" if plan.campaign else "") + "，由贵单位组成工作专班"
             + (f"，{lead.name}包案" if lead else "") + f"。请报备：报备 {p.tracking_no}{first} 成员…")
-    out = [(to, body, "evening_selected", p.id) for to in unit_contacts(s, p, plan.unit_id)]
+    out = [(to, body, "evening_selected", p.id) for to in audience.unit(s, p, plan.unit_id)]
     if lead is not None:
         out.append((lead.phone, f"【七晚包案】{lead.name}您好，{p.tracking_no}（{unit.name}）列入七晚工作法，由您包案："
                                 f"{gist(p.content, 40)}。报备和走访情况将告知您。", "evening_selected", p.id))
@@ -228,12 +229,7 @@ def _file(ctx: Context, person: Person | None, plan: EveningPlan, rules: Evening
 
 
 def _officials_of(ctx: Context, plan: EveningPlan) -> list[str]:
-    """The bureau's staff and the 包案 leader (none the case accuses)."""
-    phones = staff_phones(ctx.session, plan.petition)
-    lead = ctx.session.get(Person, plan.lead_person_id) if plan.lead_person_id else None
-    if lead is not None and lead.active and lead.id not in recused_people(ctx.session, plan.petition):
-        phones.append(lead.phone)
-    return phones
+    return audience.plan_officials(ctx.session, plan)
 
 
 # --- each evening -------------------------------------------------------------------------------
@@ -294,8 +290,7 @@ def _ask_petitioner(ctx: Context, plan: EveningPlan, v: EveningVisit, phase: str
     """By SMS to a phone the petitioner has proven (or the only one there is), else WeChat: the
     check must reach the petitioner, not whoever a number written down belongs to."""
     p = plan.petition
-    sms = p.phone and (p.phone_verified or not p.openid)
-    channel, to = ("sms", p.phone) if sms else ("wechat", p.openid)
+    channel, to = audience.petitioner_check(p)
     if not to:
         return
     ctx.queue(channel, to, body, "evening_check", p.id)
@@ -368,7 +363,7 @@ def _outcome(ctx: Context, verb: str, plan: EveningPlan, rules: EveningRules, af
         ev.unresolved(ctx.session, plan, ctx.now, actor, after, ctx.msg.inbound_id)
         body = f"【七晚】{p.tracking_no}未化解：{gist(after, 40)}。事项继续挂牌督办。"
         reply = f"已登记{p.tracking_no}未化解，事项继续挂牌。"
-    everyone = [m.phone for m in current_members(plan)] + unit_contacts(ctx.session, p, plan.unit_id) \
+    everyone = [m.phone for m in current_members(plan)] + audience.unit(ctx.session, p, plan.unit_id) \
         + _officials_of(ctx, plan)
     for to in dict.fromkeys(everyone):
         if to != ctx.msg.sender:

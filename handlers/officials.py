@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core import cases, instructions
+from core import audience, cases, instructions
 from core.cases import CaseError
 from core.clock import SHANGHAI, month_day
 from core.digest import LEVEL_OF_WORD
@@ -242,7 +242,7 @@ def do_recuse(ctx, person, p, rules, actor, rest):
     who = None if found is not None else find_person(ctx.session, name)
     if found is None and who is None:
         return f"没有找到单位或人员“{name}”，请写单位全称、代码或人员姓名。"
-    told = cases.unit_contacts(ctx.session, p)   # before the case leaves the unit
+    told = audience.unit(ctx.session, p)   # before the case leaves the unit
     taken_back = cases.recuse(ctx.session, p, ctx.now, actor, unit=found, person=who, inbound_id=ctx.msg.inbound_id)
     if taken_back:
         for phone in told:
@@ -470,7 +470,7 @@ def notify_unit(ctx: Context, p: Petition, unit_name: str) -> None:
     contact = p.phone   # the petitioner's contact goes to the handling unit only
     body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {ctx.place_of(p)}：{gist(p.content, 60)}。"
             f"请{_when(p.due_accept)}前受理并见面，{_when(p.due_finish)}前办结。回复：受理 {p.tracking_no}")
-    contacts = cases.unit_contacts(ctx.conn, p)
+    contacts = audience.unit(ctx.conn, p)
     if not contacts:   # a unit with nobody in the directory: the bureau must know
         tell_staff(ctx, p, f"{p.tracking_no}已交办{unit_name}，但该单位没有登记联络人，请电话通知并补充名录。",
                    "no_contact")
@@ -478,19 +478,19 @@ def notify_unit(ctx: Context, p: Petition, unit_name: str) -> None:
 
 
 def tell_unit(ctx: Context, p: Petition, body: str, purpose: str, contacts: list[str] | None = None) -> None:
-    for phone in cases.unit_contacts(ctx.session, p) if contacts is None else contacts:
+    for phone in audience.unit(ctx.session, p) if contacts is None else contacts:
         ctx.queue_sms(phone, body, purpose, p.id)
 
 
 def tell_staff(ctx: Context, p: Petition, body: str, purpose: str) -> None:
-    for phone in cases.staff_phones(ctx.session, p):
+    for phone in audience.staff(ctx.session, p):
         ctx.queue_sms(phone, body, purpose, p.id)
 
 
 def tell_petitioner(ctx: Context, p: Petition, body: str, purpose: str, ask: dict | None = None) -> None:
     """A message to the petitioner on the channel they used; with ``ask``, their next "1"/"2"/"3"
     answers it (kept on their conversation)."""
-    channel, to = ("wechat", p.openid) if p.channel == "wechat" else ("sms", p.phone)
+    channel, to = audience.petitioner(p)
     if not to:
         return
     ctx.queue(channel, to, body, purpose, p.id)

@@ -27,7 +27,7 @@ from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
-from core.cases import staff_phones
+from core import audience
 from core.models import OutboundMessage, Petition
 from core.outbound import sms_segments
 from core.phones import mask_phone
@@ -167,7 +167,7 @@ def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None
     the outbox), with the case it was about and the number masked."""
     if not failures:
         return []
-    staff = staff_phones(s)
+    staff = audience.staff(s)
     numbers = dict(s.execute(select(Petition.id, Petition.tracking_no).where(
         Petition.id.in_({pid for _, _, pid, _ in failures if pid}))).all()) if any(f[2] for f in failures) else {}
     texts = []

@@ -158,7 +158,7 @@ def instruction_reminders(svc, now: datetime) -> str:
     morning until it reports; the leader is told when it does)."""
     from datetime import timedelta
 
-    from core.cases import unit_contacts
+    from core import audience
     from core.clock import month_day
     from core.instructions import PROGRESS_DAYS, due
     from core.models import OutboundMessage
@@ -170,7 +170,7 @@ def instruction_reminders(svc, now: datetime) -> str:
             late = (local(now).date() - local(expected).date()).days
             body = (f"【批示督办】{p.tracking_no}县领导批示的办理进展" + (f"已逾期{late}天" if late > 0 else "今日应报")
                     + f"（批示于{month_day(instruction.at)}）。请回复：进展 {p.tracking_no} 内容")
-            rows += [(to, body, "progress_due", p.id) for to in unit_contacts(s, p)]
+            rows += [(to, body, "progress_due", p.id) for to in audience.unit(s, p)]
             instruction.next_report_due = max(instruction.next_report_due, now) + timedelta(days=1)
         ids = OutboundMessage.enqueue_many(s, rows, now)
     svc.send_later(ids, now)
