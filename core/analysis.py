@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.text import SMS_THREE_SEGMENTS
 from core.clock import clock_time, day_start
 from core.evenings import Figures, figures
 from core.measures import Measures, measure
@@ -129,7 +130,7 @@ class Analysis:
         pct = (now - before) / before
         return f"{pct:+.0%}".replace("+0%", "持平")
 
-    def summary(self, link: str | None = None, limit: int = 201) -> str:
+    def summary(self, link: str | None = None, limit: int = SMS_THREE_SEGMENTS) -> str:
         c, p, y = self.current.county, self.previous.county, self.year_before.county
         rates = c.rates()
         word = "环比" if self.period.kind != "monthly" else "较上月"

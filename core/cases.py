@@ -257,6 +257,20 @@ def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, 
     recompute(p, rules)
 
 
+def not_accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, reason: str,
+               inbound_id: int | None = None) -> None:
+    """不予受理 (信访工作条例 Art. 23, 32): a case not yet accepted is not accepted, with the reason
+    the petitioner is told; nothing more is due on it."""
+    if not may("not_accept", p.status):
+        raise CaseError(_out_of_order(p, "不予受理"))
+    if not reason.strip():
+        raise CaseError("请写明不予受理的理由：不予受理 编号 理由")
+    unit_name = p.unit.name if p.unit else "信访局"
+    p.status, p.overdue = after("not_accept", p.status), False
+    event(s, p, now, "not_accepted", actor, f"{unit_name}：{reason.strip()}", inbound_id)
+    recompute(p, rules)
+
+
 def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, days: int,
                       reason: str, inbound_id: int | None = None) -> None:
     if not may("extend", p.status):
@@ -428,6 +442,17 @@ def recusals_of(s: Session, petition_ids) -> dict[int, Barred]:
     return out
 
 
+def barred(s: Session, p: Petition) -> Barred:
+    """Whom one petition accuses."""
+    out = Barred()
+    for unit_id, person_id in _recusals(s, p):
+        if unit_id is not None:
+            out.units.add(unit_id)
+        if person_id is not None:
+            out.people.add(person_id)
+    return out
+
+
 def recused_units(s: Session, p: Petition) -> set[int]:
     return {unit_id for unit_id, _ in _recusals(s, p) if unit_id is not None}
 
@@ -481,6 +506,11 @@ def _out_of_order(p: Petition, step: str, hint: str = "") -> str:
 def _hm(dt: datetime) -> str:
     local = dt.astimezone(SHANGHAI)
     return f"{local.month}月{local.day}日{local:%H:%M}"
+
+
+def lock_by_number(s: Session, tracking_no: str) -> Petition | None:
+    """The petition with this tracking number, its row locked for the rest of the transaction."""
+    return s.scalars(select(Petition).where(Petition.tracking_no == tracking_no).with_for_update()).first()
 
 
 def may_act(s: Session, person: Person, p: Petition) -> bool:

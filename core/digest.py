@@ -28,14 +28,14 @@ from core.cases import NOBODY, OPEN, Barred, not_recused, recusals_of
 from core.clock import SHANGHAI, day_start, local
 from core.evenings import EveningRules, tonight_text
 from core.places import unit_short_name
-from core.text import gist
+from core.text import SMS_THREE_SEGMENTS, gist
 from core.models import County, EveningPlan, EveningVisit, Escalation, Person, Petition, Unit
 
 CHANNELS = (("wechat", "微信访"), ("sms", "短信访"), ("visit", "走访"), ("letter", "来信"))
 LEVELS = (("city", "到市"), ("province", "赴省"), ("beijing", "进京"))
 LEVEL_OF_WORD = {word: level for level, word in LEVELS}
 WEEKDAYS = "一二三四五六日"
-LIMIT = 201          # three UCS-2 segments
+LIMIT = SMS_THREE_SEGMENTS
 
 
 def mask_name(name: str) -> str:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from core import cases
 from core.audience import BUREAU_MILESTONES, Directory
 from core.cases import Rules
+from core.text import SMS_THREE_SEGMENTS
 from core.clock import month_day
 from core.db import upsert
 from core.models import OutboundMessage, Person, Petition, PetitionEvent, Reminder, ScoreEvent
@@ -39,7 +40,7 @@ from core.models import OutboundMessage, Person, Petition, PetitionEvent, Remind
 LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结",
           "review": "复查答复"}
 BATCH = 1000
-SMS_LIMIT = 201        # three UCS-2 segments
+SMS_LIMIT = SMS_THREE_SEGMENTS
 
 
 @dataclass

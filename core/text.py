@@ -1,6 +1,11 @@
 """Short forms of free text for notices and lists."""
 from __future__ import annotations
 
+# the lengths every text is fitted to (a Chinese SMS segment holds 67 UCS-2 characters)
+SMS_TWO_SEGMENTS = 134     # replies to citizens
+SMS_THREE_SEGMENTS = 201   # notices to officials, the daily 访情 (they need the details)
+WECHAT_LIMIT_BYTES = 2048  # WeChat's passive text reply (UTF-8 bytes)
+
 
 def gist(text: str, n: int = 12) -> str:
     """The text on one line, cut to ``n`` characters with "…" when longer."""

@@ -62,8 +62,7 @@ def answer(ctx: Context, text: str) -> str | None:
                         f"{ctx.channel}:citizen", None, ctx.msg.inbound_id)
             ctx.set_state("idle", ask=None)
             if not met:
-                officials.tell_staff(ctx, p, f"【督办】{p.tracking_no}单位报已见面，信访人答复未见面，请核实。",
-                                     "meet_denied")
+                officials.tell_staff(ctx, p, "meet_denied")
                 return texts.MET_NO
             return texts.MET_THANKS
         return texts.ANSWER_MET if word.isdigit() and len(word) == 1 else None
@@ -88,5 +87,5 @@ def _why(ctx: Context, data: dict, text: str) -> str:
     if p is not None:
         cases.event(ctx.session, p, ctx.now, "rating_reason", f"{ctx.channel}:citizen", text.strip()[:2000],
                     ctx.msg.inbound_id)
-        officials.tell_staff(ctx, p, f"【不满意】{p.tracking_no}：{gist(text, 50)}", "unsatisfied")
+        officials.tell_staff(ctx, p, "unsatisfied", text=text)
     return texts.WHY_NOTED

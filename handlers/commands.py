@@ -125,8 +125,7 @@ def do_review(ctx: Context, cmd: Command) -> str:
     if cmd.rest:
         add_text(ctx, p, cmd.rest)
     ctx.petition_id = p.id
-    officials.tell_staff(ctx, p, f"【{word}】{p.tracking_no}信访人申请{word}，请于{md(p.due_review)}前答复："
-                                 f"复查答复 {p.tracking_no} 内容", "review_requested")
+    officials.tell_staff(ctx, p, "review_requested", word=word)
     return texts.review_opened(p.tracking_no, word, md(p.due_review))
 
 
@@ -190,7 +189,7 @@ def confirm_withdraw(ctx: Context) -> str:
         return texts.NOTHING_TO_CANCEL
     cases.withdraw(ctx.session, p, ctx.now, f"{ctx.channel}:citizen", ctx.msg.inbound_id)
     if p.unit_id is not None:   # the unit handling it stops, and is told so
-        officials.tell_unit(ctx, p, f"信访人已撤回{p.tracking_no}，无需继续办理。谢谢！", "withdrawn")
+        officials.tell_unit(ctx, p, "withdrawn")
     ctx.petition_id = p.id
     return texts.withdrawn(p.tracking_no)
 

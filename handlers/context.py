@@ -14,7 +14,7 @@ from sqlalchemy import Executable, bindparam, false, select, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from core.cases import Rules
+from core.cases import Rules, barred
 from core.clock import month_day
 from core.db import upsert
 from core.models import Conversation, County, OutboundMessage, Person, Petition, PhoneVerification
@@ -51,6 +51,12 @@ class Context:
         if self._session is None:
             self._session = Session(bind=self.conn, expire_on_commit=False)
         return self._session
+
+    @property
+    def reader(self):
+        """Where to read in this transaction: the ORM session once there is one (it flushes what it
+        holds first), else the Core connection — a read alone never makes a session."""
+        return self._session if self._session is not None else self.conn
 
     def flush(self) -> None:
         """Write what the ORM session holds (before the transaction commits)."""
@@ -154,6 +160,10 @@ class Context:
         it: this transaction may hold a case's row, and a transaction answering an earlier
         question holds that conversation first and then wants the case — the two would deadlock."""
         self.asks.append((channel, to, ask))
+
+    def barred(self, p: Petition):
+        """Whom ``p`` accuses (core.cases.Barred)."""
+        return barred(self.session, p)
 
     def place_of(self, p: Petition, village: bool = True) -> str:
         """"下汤镇林楼村" (or the township alone): from the county's places in memory, the

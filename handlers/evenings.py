@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from core import audience
 from core.audience import Directory
-from core.cases import recused_people
+from core.directory import find_person, find_unit
 from core.clock import local, month_day
 from core.evening_sweep import judged_notices
 from core.evenings import (EveningError, EveningRules, MemberSpec, active_plan, current_members, duration_text,
@@ -33,61 +33,94 @@ from core.phones import find_mobile
 from core.text import gist
 from core.tracking import split_tracking_no
 from handlers.context import Context
+from handlers.registry import COMMANDS, MEMBER, OFFICIALS, Verb, route
 
-VERBS = {"七晚": "select", "报备": "file", "开始": "start", "结束": "end", "确认": "excuse",
-         "化解": "resolve", "未化解": "unresolved"}
-MEMBER_VERBS = ("开始", "结束")
 LOCATION_TTL = timedelta(minutes=30)
 FILE_FORMAT = "格式：报备 编号 首晚日期 成员…，例如：报备 {no} 11月24日 李建国 王海燕 张老汉13912345678五老"
+MEMBER_VERBS = ("开始", "结束")   # the words a task-force member outside the directory may send
+EVERYONE = OFFICIALS | {MEMBER}
 
 
 def rules_of(ctx: Context) -> EveningRules:
     return EveningRules.from_options(ctx.county.options)
 
 
-def handle(ctx: Context, person: Person | None, verb: str, word: str, rest: str) -> str:
-    """A 七晚 command from a person of the directory (``person``) or, for 开始/结束 only, from a
-    task-force member outside it (``person`` None, known by the SMS number)."""
-    rules = rules_of(ctx)
-    if verb == "select" and not rest.strip():
-        return tonight(ctx, person, rules)
-    number, after = split_tracking_no(rest)
-    after = after.strip(" ：:，,")
-    if number is None:
-        return f"请写上事项编号，例如：{word} {ctx.county.prefix}-{local(ctx.now):%Y%m%d}-0001"
-    s = ctx.session
-    p = s.scalars(select(Petition).where(Petition.tracking_no == number).with_for_update()).first()
-    if p is None or (person is not None and person.id in recused_people(s, p)):
-        return f"没有找到事项{number}，请核对编号。"
-    try:
-        if verb == "select":
-            return _select(ctx, person, p, rules, after)
-        plan = active_plan(s, p, lock=True)
+def _actor(ctx: Context, person: Person | None) -> str:
+    return f"{person.role}:{person.id}" if person else f"member:{ctx.msg.sender[-4:]}"
+
+
+def _on_plan(step):
+    """A command on a case's 七晚 plan: the plan (locked), with the evenings the sweep has not
+    judged yet judged first; then ``step(ctx, person, plan, rules, rest)``."""
+    def run(ctx: Context, person: Person | None, p: Petition, rest: str) -> str:
+        rules = rules_of(ctx)
+        plan = active_plan(ctx.session, p, lock=True)
         if plan is None:
-            return f"事项{number}没有七晚工作计划。"
-        judged = settle(s, plan, ctx.now, rules)   # evenings the sweep has not judged yet
+            return f"事项{p.tracking_no}没有七晚工作计划。"
+        judged = settle(ctx.session, plan, ctx.now, rules)
         if judged:
             _tell(ctx, judged_notices(judged, rules, _directory(ctx, p)))
-        actor = f"{person.role}:{person.id}" if person else f"member:{ctx.msg.sender[-4:]}"
-        if verb == "file":
-            return _file(ctx, person, plan, rules, after, actor)
-        if verb in ("start", "end"):
-            if plan.status == "selected":
-                return f"{number}的七晚工作计划尚未报备，请先报备：报备 {number} 首晚日期 成员…"
-            member, left = member_for(plan, person, ctx.msg.sender if person is None else None)
-            if member is None:
-                return (f"您已不在{number}的工作专班名单中（已调离），请由其他成员报告。" if left
-                        else f"您不是{number}七晚工作专班成员，无法报告走访。")
-            return _start(ctx, plan, member, rules) if verb == "start" else _end(ctx, plan, member, rules, after)
-        if verb == "excuse":
-            if person is None or person.role != "staff":
-                return "该指令仅限信访局工作人员使用。"
-            return _excuse(ctx, plan, rules, after, actor)
+        return step(ctx, person, plan, rules, rest)
+    run.__doc__ = step.__doc__
+    return run
+
+
+def _visit(step):
+    def run(ctx, person, plan, rules, rest):
+        no = plan.petition.tracking_no
+        if plan.status == "selected":
+            return f"{no}的七晚工作计划尚未报备，请先报备：报备 {no} 首晚日期 成员…"
+        member, left = member_for(plan, person, ctx.msg.sender if person is None else None)
+        if member is None:
+            return (f"您已不在{no}的工作专班名单中（已调离），请由其他成员报告。" if left
+                    else f"您不是{no}七晚工作专班成员，无法报告走访。")
+        return step(ctx, plan, member, rules, rest)
+    return run
+
+
+def _tonight(ctx: Context, person: Person | None, rest: str) -> str:
+    return tonight(ctx, person, rules_of(ctx))
+
+
+def _selected(ctx: Context, person: Person | None, p: Petition, rest: str) -> str:
+    return _select(ctx, person, p, rules_of(ctx), rest)
+
+
+COMMANDS.add(Verb("select", ("七晚",), _selected, EVERYONE - {MEMBER}, case="optional", scope="any",
+                  run_alone=_tonight,
+                  help=(("staff", 80, "七晚 编号 单位 包案领导"), ("leader", 30, "七晚（查看七晚进行情况）"))))
+COMMANDS.add(Verb("file", ("报备",), _on_plan(lambda ctx, person, plan, rules, rest:
+                                              _file(ctx, person, plan, rules, rest, _actor(ctx, person))),
+                  EVERYONE - {MEMBER}, case="required", scope="any",
+                  help=(("cadre", 90, "七晚：报备 编号 首晚 成员…"),)))
+COMMANDS.add(Verb("start", ("开始",), _on_plan(_visit(lambda ctx, plan, member, rules, rest:
+                                                     _start(ctx, plan, member, rules))),
+                  EVERYONE, case="required", scope="any", help=(("cadre", 91, "开始 编号"),)))
+COMMANDS.add(Verb("end", ("结束",), _on_plan(_visit(lambda ctx, plan, member, rules, rest:
+                                                   _end(ctx, plan, member, rules, rest))),
+                  EVERYONE, case="required", scope="any", help=(("cadre", 92, "结束 编号 [纪要]"),)))
+
+
+def _excused(ctx, person, plan, rules, rest):
+    if person is None or person.role != "staff":
+        return "该指令仅限信访局工作人员使用。"
+    return _excuse(ctx, plan, rules, rest, _actor(ctx, person))
+
+
+def _decided(verb):
+    def step(ctx, person, plan, rules, rest):
         if person is None or not _may_decide(person, plan):
             return "化解/未化解由信访局、包案领导或责任单位主要负责人报告。"
-        return _outcome(ctx, verb, plan, rules, after, actor)
-    except EveningError as exc:
-        return str(exc)
+        return _outcome(ctx, verb, plan, rules, rest, _actor(ctx, person))
+    return step
+
+
+COMMANDS.add(Verb("excuse", ("确认",), _on_plan(_excused), EVERYONE - {MEMBER}, case="required", scope="any",
+                  help=(("staff", 90, "确认 编号 第N晚 理由"),)))
+COMMANDS.add(Verb("resolve", ("化解",), _on_plan(_decided("resolve")), EVERYONE - {MEMBER}, case="required",
+                  scope="any", help=(("staff", 100, "化解/未化解 编号"), ("leader", 40, "化解 编号"))))
+COMMANDS.add(Verb("unresolved", ("未化解",), _on_plan(_decided("unresolved")), EVERYONE - {MEMBER}, case="required",
+                  scope="any", help=(("leader", 50, "未化解 编号 理由"),)))
 
 
 def _directory(ctx: Context, p: Petition) -> Directory:
@@ -110,8 +143,6 @@ def _may_decide(person: Person, plan: EveningPlan) -> bool:
 # --- staff select, the unit files ---------------------------------------------------------------
 
 def _select(ctx: Context, person: Person | None, p: Petition, rules: EveningRules, after: str) -> str:
-    from handlers.officials import find_person, find_unit
-
     if person is None or person.role != "staff":
         return "该指令仅限信访局工作人员使用。"
     words = after.split()
@@ -171,8 +202,6 @@ _MEMBER_RE = re.compile(r"^(?P<name>[^\d+]{1,16}?)(?P<phone>\+?86)?(?P<digits>1\
 
 def parse_members(s: Session, words: list[str]) -> tuple[list[MemberSpec], str | None]:
     """Members: a name of the directory, or name+phone[+label] for people outside it."""
-    from handlers.officials import find_person
-
     out: list[MemberSpec] = []
     for word in words:
         m = _MEMBER_RE.match(word)
@@ -222,14 +251,10 @@ def _file(ctx: Context, person: Person | None, plan: EveningPlan, rules: Evening
         ctx.queue_sms(m.phone, to_members, "evening_filed", p.id)
     to_officials = f"【七晚报备】{no}由{plan.unit.name}报备：{schedule}。成员：{names}。"
     told = {m.phone for m in members}
-    for to in _officials_of(ctx, plan):
+    for to in audience.plan_officials(ctx.session, plan):
         if to not in told and to != ctx.msg.sender:
             ctx.queue_sms(to, to_officials, "evening_filed", p.id)
     return f"已报备{no}七晚：{schedule}，成员{len(members)}人；已通知成员、信访局和包案领导。"
-
-
-def _officials_of(ctx: Context, plan: EveningPlan) -> list[str]:
-    return audience.plan_officials(ctx.session, plan)
 
 
 # --- each evening -------------------------------------------------------------------------------
@@ -250,7 +275,7 @@ def _far_note(ctx: Context, plan: EveningPlan, v: EveningVisit, rules: EveningRu
         return ""
     no = plan.petition.tracking_no
     far = f"{v.distance_m / 1000:.1f}公里" if v.distance_m >= 1000 else f"{v.distance_m:.0f}米"
-    for to in _officials_of(ctx, plan):
+    for to in audience.plan_officials(ctx.session, plan):
         ctx.queue_sms(to, f"【七晚核实】{no}第{v.number}晚开始时的定位与信访人住址相距约{far}，请核实。", "evening_far",
                       plan.petition_id)
     return f"定位与信访人住址相距约{far}，已报信访局核实。"
@@ -336,7 +361,7 @@ def answer(ctx: Context, ask: dict, word: str, yes: bool) -> str:
         return f"感谢您的答复。{no}这一晚的确认已截止，如有情况请联系县信访局。"
     if yes:
         return "感谢您的确认！"
-    for to in _officials_of(ctx, plan):
+    for to in audience.plan_officials(ctx.session, plan):
         ctx.queue_sms(to, f"【七晚核实】{no}第{v.number}晚（{hm(v.started_at)}开始）信访人答复“否”。"
                           f"如有正当理由，请回复：确认 {no} 第{v.number}晚 理由", "evening_denied", plan.petition_id)
     return "感谢您的答复，已告知县信访局核实。"
@@ -364,7 +389,7 @@ def _outcome(ctx: Context, verb: str, plan: EveningPlan, rules: EveningRules, af
         body = f"【七晚】{p.tracking_no}未化解：{gist(after, 40)}。事项继续挂牌督办。"
         reply = f"已登记{p.tracking_no}未化解，事项继续挂牌。"
     everyone = [m.phone for m in current_members(plan)] + audience.unit(ctx.session, p, plan.unit_id) \
-        + _officials_of(ctx, plan)
+        + audience.plan_officials(ctx.session, plan)
     for to in dict.fromkeys(everyone):
         if to != ctx.msg.sender:
             ctx.queue_sms(to, body, "evening_outcome", p.id)
@@ -407,5 +432,4 @@ def external_member(ctx: Context, text: str) -> str | None:
                                                            PlanMember.active.is_(True)).limit(1))
     if known is None:
         return None
-    word = text[:2]
-    return handle(ctx, None, VERBS[word], word, text[2:])
+    return route(ctx, None, text)

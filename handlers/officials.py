@@ -4,10 +4,10 @@ A sender is an official when their SMS number or bound WeChat OpenID belongs to 
 of the county file; everyone else is a citizen. A WeChat OpenID is bound with a one-time code
 printed by ``xinfang bind NAME`` and sent as "绑定 CODE".
 
-Commands (aliases in ``VERBS``): 受理 编号 [简单|一般|复杂] · 见面 编号 [备注] · 答复 编号 内容 ·
-办结 编号 · 延期 编号 天数 理由 · 退回 编号 理由 · 待办 · 帮助; staff also 交办 编号 单位 ·
-批准延期 编号. A command from the wrong person, for an unknown case, or out of order gets a
-clear reply and changes nothing (core.cases raises, the transaction writes nothing of it).
+The commands are declared below on handlers.registry (words, who may send them, help); each
+reads its arguments and calls one use case of core.usecases. A command from the wrong person, for
+an unknown case, or out of order gets a clear reply and changes nothing (core.cases raises, the
+transaction writes nothing of it). The 七晚 commands are declared in handlers.evenings.
 """
 from __future__ import annotations
 
@@ -17,57 +17,30 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audience, cases, instructions
-from core.cases import CaseError
-from core.clock import SHANGHAI, month_day
+from core import cases, usecases
+from core.clock import SHANGHAI
 from core.digest import LEVEL_OF_WORD
 from core.digest import details as digest_details
 from core.digest import register_escalation as register_escalation_row
-from core.models import BindCode, Person, Petition, PetitionEvent, Township, Unit
+from core.directory import find_person, find_unit
+from core.models import BindCode, Person, Petition, PetitionEvent, Township
 from core.phones import find_mobile
 from core.text import gist
-from core.tracking import next_tracking_no, split_tracking_no
-from handlers import evenings, texts
+from core.tracking import next_tracking_no
+from core.usecases import STAFF, Tell
+from handlers import notify, texts
+from handlers import texts_officials as T
 from handlers.context import Context
 from handlers.extract import most_similar
+from handlers.registry import CADRES, COMMANDS, OFFICIALS, act, route
 
-VERBS = {
-    "受理": "accept", "接收": "accept",
-    "见面": "meet", "已见面": "meet",
-    "答复": "reply", "回复": "reply",
-    "办结": "close", "结案": "close",
-    "延期": "extend",
-    "批准延期": "approve", "同意延期": "approve",
-    "退回": "send_back",
-    "交办": "assign", "转办": "assign",
-    "待办": "todo", "我的待办": "todo",
-    "帮助": "help", "?": "help", "？": "help",
-    "下一页": "next", "更多": "next",
-    "登记": "register",
-    "被反映": "recuse", "回避": "recuse",
-    "包案": "lead",
-    "复查答复": "answer_review", "复核答复": "answer_review",
-    "详情": "details",
-    "批示": "instruct",
-    "进展": "progress", "进展报告": "progress",
-    **{word: "evening:" + verb for word, verb in evenings.VERBS.items()},   # 七晚工作法
-}
-STAFF_ONLY = {"assign", "approve", "register", "recuse", "lead", "answer_review"}
-VERB_RE = re.compile("^(" + "|".join(re.escape(v) for v in sorted(VERBS, key=len, reverse=True)) + r")\s*(.*)$", re.S)
+STAFF_ONLY = frozenset({"staff"})
+UNITS_AND_STAFF = CADRES | STAFF_ONLY
 BIND_RE = re.compile(r"^\s*绑定\s*([A-Za-z0-9]{6,12})\s*$")
 BIND_TTL = timedelta(days=3)
-SMS_CADRE_LIMIT = 201   # three UCS-2 segments for notices to cadres (they need the details)
-
-HELP = ("可用指令：受理 编号 [简单/一般/复杂]｜见面 编号 [备注]｜答复 编号 内容｜办结 编号｜"
-        "延期 编号 天数 理由｜退回 编号 理由｜进展 编号 内容（批示事项）｜待办｜七晚：报备 编号 首晚 成员…｜开始 编号｜结束 编号 [纪要]")
-STAFF_HELP = HELP + ("｜登记 走访/来信 乡镇 姓名 电话 人数 内容｜登记 到市/赴省/进京 [乡镇] 人数 事由｜交办 编号 单位｜被反映 编号 单位/人｜"
-                     "包案 编号 领导｜批准延期 编号｜复查答复 编号 内容｜七晚 编号 单位 包案领导｜"
-                     "确认 编号 第N晚 理由｜化解/未化解 编号")
-LEADER_HELP = ("可用指令：详情（今日访情要点）｜批示 编号 内容｜七晚（查看七晚进行情况）｜化解 编号｜未化解 编号 理由。"
-               "每日访情将按时发送。")
 
 
 # --- who is writing ---------------------------------------------------------------------------
@@ -105,136 +78,97 @@ def try_bind(ctx: Context, text: str) -> str | None:
     if taken is not None:
         return "这个微信号已绑定其他人员，请联系信访局。"
     person.openid, row.used_at = ctx.msg.sender, ctx.now
-    return f"{person.name}您好，微信已绑定。" + (STAFF_HELP if person.role == "staff" else HELP)
+    return f"{person.name}您好，微信已绑定。" + COMMANDS.help("staff" if person.role == "staff" else "cadre")
 
 
 # --- commands -----------------------------------------------------------------------------------
 
 def handle(ctx: Context, person: Person, text: str) -> str:
-    m = VERB_RE.match(text.strip())
-    verb, word, rest = (VERBS[m.group(1)], m.group(1), m.group(2)) if m else (None, "", "")
-    if verb is None or verb == "help":
-        return _help(person)
-    if verb == "next":
-        return ctx.next_page()
-    if verb.startswith("evening:"):
-        return evenings.handle(ctx, person, verb.removeprefix("evening:"), word, rest)
-    if verb == "details":
-        return details(ctx, person)
-    if verb == "instruct":
-        return do_instruct(ctx, person, word, rest)
-    if person.role == "leader":
-        return LEADER_HELP
-    if verb == "todo":
-        return todo(ctx, person)
-    if verb in STAFF_ONLY and person.role != "staff":
-        return "该指令仅限信访局工作人员使用。"
-    if verb == "register":
-        return register(ctx, person, rest)
-    number, after = split_tracking_no(rest)
-    after = after.strip(" ：:，,")
-    if number is None:
-        return f"请写上事项编号，例如：{word} {ctx.county.prefix}-{ctx.now.astimezone(SHANGHAI):%Y%m%d}-0001"
-    p = ctx.session.scalars(select(Petition).where(Petition.tracking_no == number).with_for_update()).first()
-    if p is None or not cases.may_act(ctx.session, person, p):
-        return f"没有找到您单位的事项{number}，请核对编号。" if person.role != "staff" else \
-            f"没有找到事项{number}，或该事项涉及您本人（回避），请核对编号。"
-    actor = f"{person.role}:{person.id}"
-    try:
-        was_provisional = p.deadline_provisional
-        reply = _ACTIONS[verb](ctx, person, p, ctx.rules, actor, after)
-    except CaseError as exc:
-        return str(exc)
-    warn_if_provisional(ctx, p, was_provisional)
-    return reply
+    """The reply to an official's message: routed by the declared commands (handlers.registry)."""
+    return route(ctx, person, text)
 
 
-def warn_if_provisional(ctx: Context, p: Petition, was: bool) -> None:
-    """A deadline that now rests on a year whose holidays are not yet published is computed on the
-    county's list (or Monday–Friday); the bureau is told once, so it can check it later."""
-    if not p.deadline_provisional or was:
-        return
-    basis = "县里提供的节假日表" if ctx.rules.calendar.holidays else "周一至周五"
-    cases.event(ctx.session, p, ctx.now, "deadline_provisional", "system", basis)
-    tell_staff(ctx, p, f"【提示】{p.tracking_no}的期限（办结{_when(p.due_finish)}）涉及国家尚未公布放假安排的年份，"
-                       f"暂按{basis}计算，公布后请核对。", "deadline_provisional")
+def help_for(person: Person) -> str:
+    return COMMANDS.help(person.role)
 
 
-def _help(person: Person) -> str:
-    return {"staff": STAFF_HELP, "leader": LEADER_HELP}.get(person.role, HELP)
+# --- the commands -------------------------------------------------------------------------------
+
+@COMMANDS.verb("help", "帮助", "?", "？", roles=OFFICIALS)
+def _help(ctx: Context, person: Person, rest: str) -> str:
+    return help_for(person)
 
 
-def do_accept(ctx, person, p, rules, actor, rest):
+@COMMANDS.verb("next", "下一页", "更多", roles=OFFICIALS)
+def _next(ctx: Context, person: Person, rest: str) -> str:
+    return ctx.next_page()
+
+
+@COMMANDS.verb("accept", "受理", "接收", roles=UNITS_AND_STAFF, case="required",
+               help=(("cadre", 10, "受理 编号 [简单/一般/复杂]"),))
+def do_accept(ctx, person, p, rest):
     complexity = cases.COMPLEXITY_WORDS.get(rest.strip()[:2]) if rest.strip() else None
     if rest.strip() and complexity is None:
-        return "复杂程度请写 简单、一般 或 复杂，例如：受理 编号 复杂"
-    cases.accept(ctx.session, p, rules, ctx.now, actor, complexity, ctx.msg.inbound_id)
-    unit = p.unit.name if p.unit else "责任单位"
-    meet_by = _when(p.due_meet or p.due_accept)
-    tell_petitioner(ctx, p, texts.case_accepted(p.tracking_no, unit, meet_by), "case_accepted")
-    return (f"已受理{p.tracking_no}（{_complexity_word(p.complexity)}）。请于{_when(p.due_meet)}前与信访人见面，"
-            f"{_when(p.due_finish)}前办结。见面后回复：见面 {p.tracking_no}") if p.due_meet else \
-        f"已受理{p.tracking_no}，{_when(p.due_finish)}前办结。"
+        return T.COMPLEXITY_FORMAT
+    return usecases.accept(act(ctx, person), p, complexity)
 
 
-def do_meet(ctx, person, p, rules, actor, rest):
-    cases.meet(ctx.session, p, rules, ctx.now, actor, rest, ctx.msg.inbound_id)
-    tell_petitioner(ctx, p, texts.ask_met(p.tracking_no), "meet_check", ask={"kind": "met", "petition_id": p.id})
-    return f"已登记{p.tracking_no}见面，将向信访人确认。答复时回复：答复 {p.tracking_no} 内容"
+@COMMANDS.verb("meet", "见面", "已见面", roles=UNITS_AND_STAFF, case="required",
+               help=(("cadre", 20, "见面 编号 [备注]"),))
+def do_meet(ctx, person, p, rest):
+    return usecases.meet(act(ctx, person), p, rest)
 
 
-def do_reply(ctx, person, p, rules, actor, rest):
-    cases.reply(ctx.session, p, rules, ctx.now, actor, rest, ctx.msg.inbound_id)
-    unit = p.unit.name if p.unit else "责任单位"
-    tell_petitioner(ctx, p, texts.case_replied(p.tracking_no, unit, p.reply_text), "case_replied")
-    tell_petitioner(ctx, p, texts.ask_rating(p.tracking_no), "rating", ask={"kind": "rate", "petition_id": p.id})
-    return f"答复已转给信访人，并请其评价。办结后回复：办结 {p.tracking_no}"
+@COMMANDS.verb("reply", "答复", "回复", roles=UNITS_AND_STAFF, case="required",
+               help=(("cadre", 30, "答复 编号 内容"),))
+def do_reply(ctx, person, p, rest):
+    return usecases.reply(act(ctx, person), p, rest)
 
 
-def do_close(ctx, person, p, rules, actor, rest):
-    cases.close(ctx.session, p, rules, ctx.now, actor, ctx.msg.inbound_id)
-    tell_petitioner(ctx, p, texts.case_closed(p.tracking_no), "case_closed")
-    return f"{p.tracking_no}已办结。谢谢！"
+@COMMANDS.verb("close", "办结", "结案", roles=UNITS_AND_STAFF, case="required", help=(("cadre", 40, "办结 编号"),))
+def do_close(ctx, person, p, rest):
+    return usecases.close(act(ctx, person), p)
 
 
-def do_extend(ctx, person, p, rules, actor, rest):
+@COMMANDS.verb("not_accept", "不予受理", roles=UNITS_AND_STAFF, case="required",
+               help=(("cadre", 45, "不予受理 编号 理由"),))
+def do_not_accept(ctx, person, p, rest):
+    if not rest.strip():
+        return T.NOT_ACCEPT_FORMAT
+    return usecases.not_accept(act(ctx, person), p, rest)
+
+
+@COMMANDS.verb("extend", "延期", roles=UNITS_AND_STAFF, case="required", help=(("cadre", 50, "延期 编号 天数 理由"),))
+def do_extend(ctx, person, p, rest):
     m = re.match(r"^\s*(\d{1,3})\s*(?:天|日)?\s*(.*)$", rest, re.S)
     if not m:
-        return "格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查"
-    cases.request_extension(ctx.session, p, rules, ctx.now, actor, int(m.group(1)), m.group(2), ctx.msg.inbound_id)
-    tell_staff(ctx, p, f"{p.unit.name if p.unit else ''}申请{p.tracking_no}延期{m.group(1)}日："
-                       f"{gist(m.group(2), 40)}。同意请回复：批准延期 {p.tracking_no}", "extension_request")
-    return f"延期申请已报信访局审批，批准前请按原期限（{_when(p.due_finish)}）办理。"
+        return T.EXTEND_FORMAT
+    return usecases.extend(act(ctx, person), p, int(m.group(1)), m.group(2))
 
 
-def do_approve(ctx, person, p, rules, actor, rest):
-    ask = cases.approve_extension(ctx.session, p, rules, ctx.now, actor, ctx.msg.inbound_id)
-    until = _when(p.due_finish)
-    tell_petitioner(ctx, p, texts.case_extended(p.tracking_no, ask["days"], gist(ask["reason"], 30), until),
-                    "case_extended")
-    tell_unit(ctx, p, f"信访局已批准{p.tracking_no}延期{ask['days']}日，请于{until}前办结。", "extension_approved")
-    return f"已批准{p.tracking_no}延期{ask['days']}日，新期限{until}；已告知单位和信访人。"
+@COMMANDS.verb("approve", "批准延期", "同意延期", roles=STAFF_ONLY, case="required",
+               help=(("staff", 60, "批准延期 编号"),))
+def do_approve(ctx, person, p, rest):
+    return usecases.approve_extension(act(ctx, person), p)
 
 
-def do_send_back(ctx, person, p, rules, actor, rest):
-    unit = p.unit.name if p.unit else ""
-    cases.send_back(ctx.session, p, rules, ctx.now, actor, rest, ctx.msg.inbound_id)
-    tell_staff(ctx, p, f"{unit}退回{p.tracking_no}：{gist(rest, 40)}。请重新交办：交办 {p.tracking_no} 单位", "returned")
-    return f"已将{p.tracking_no}退回信访局重新交办。"
+@COMMANDS.verb("send_back", "退回", roles=UNITS_AND_STAFF, case="required", help=(("cadre", 60, "退回 编号 理由"),))
+def do_send_back(ctx, person, p, rest):
+    return usecases.send_back(act(ctx, person), p, rest)
 
 
-def do_assign(ctx, person, p, rules, actor, rest):
+@COMMANDS.verb("assign", "交办", "转办", roles=STAFF_ONLY, case="required", help=(("staff", 30, "交办 编号 单位"),))
+def do_assign(ctx, person, p, rest):
     unit = find_unit(ctx.session, rest)
     if unit is None:
         return f"没有找到单位“{rest.strip()}”，请写单位全称或代码。"
-    cases.assign(ctx.session, p, unit, rules, ctx.now, actor, ctx.msg.inbound_id)
-    notify_unit(ctx, p, unit.name)
-    return f"已将{p.tracking_no}交办{unit.name}，受理期限{_when(p.due_accept)}。"
+    return usecases.assign(act(ctx, person), p, unit)
 
 
-def do_recuse(ctx, person, p, rules, actor, rest):
-    """被反映 编号 单位|人: the petition accuses this unit or person; it is never assigned, shown or
-    digested to them. A case with the accused unit is taken back for reassignment."""
+@COMMANDS.verb("recuse", "被反映", "回避", roles=STAFF_ONLY, case="required",
+               help=(("staff", 40, "被反映 编号 单位/人"),))
+def do_recuse(ctx, person, p, rest):
+    """被反映 编号 单位|人: the petition accuses this unit or person."""
     name = rest.strip()
     if not name:
         return f"请写上被反映的单位或人员：被反映 {p.tracking_no} 单位/姓名"
@@ -242,72 +176,39 @@ def do_recuse(ctx, person, p, rules, actor, rest):
     who = None if found is not None else find_person(ctx.session, name)
     if found is None and who is None:
         return f"没有找到单位或人员“{name}”，请写单位全称、代码或人员姓名。"
-    told = audience.unit(ctx.session, p)   # before the case leaves the unit
-    taken_back = cases.recuse(ctx.session, p, ctx.now, actor, unit=found, person=who, inbound_id=ctx.msg.inbound_id)
-    if taken_back:
-        for phone in told:
-            ctx.queue_sms(phone, f"信访局已收回事项{p.tracking_no}，贵单位无需继续办理。", "taken_back", p.id)
-        return (f"已登记{p.tracking_no}被反映对象{found.name}，事项已从该单位收回。"
-                f"请重新交办：交办 {p.tracking_no} 单位")
-    return f"已登记{p.tracking_no}被反映对象{(found or who).name}，今后不会交办、告知或汇总给其{'单位' if found else '本人'}。"
+    return usecases.recuse(act(ctx, person), p, unit=found, person=who)
 
 
-def do_lead(ctx, person, p, rules, actor, rest):
+@COMMANDS.verb("lead", "包案", roles=STAFF_ONLY, case="required", help=(("staff", 50, "包案 编号 领导"),))
+def do_lead(ctx, person, p, rest):
     lead = find_person(ctx.session, rest.strip())
     if lead is None:
         return f"没有找到县领导“{rest.strip()}”，请写包案领导姓名：包案 {p.tracking_no} 姓名"
-    cases.set_lead(ctx.session, p, lead, ctx.now, actor, ctx.msg.inbound_id)
-    unit = p.unit.name if p.unit else "待交办"
-    ctx.queue_sms(lead.phone, f"【包案】{lead.name}您好，{p.tracking_no}（{unit}）由您包案：{gist(p.content, 40)}。"
-                              f"期限{_when(cases.next_due(p))}，超期将告知您。", "lead_set", p.id)
-    return f"已设{lead.name}为{p.tracking_no}的包案领导，并已告知。"
+    return usecases.set_lead(act(ctx, person), p, lead)
 
 
-def do_answer_review(ctx, person, p, rules, actor, rest):
-    level = p.review_level
-    cases.answer_review(ctx.session, p, rules, ctx.now, actor, rest, ctx.msg.inbound_id)
-    tell_petitioner(ctx, p, texts.review_answered(p.tracking_no, level, gist(rest.strip(), 60)), "review_answered")
-    return f"{cases.REVIEW_WORDS[level]}意见已转给信访人，{p.tracking_no}办结。"
+@COMMANDS.verb("answer_review", "复查答复", "复核答复", roles=STAFF_ONLY, case="required",
+               help=(("staff", 70, "复查答复 编号 内容"),))
+def do_answer_review(ctx, person, p, rest):
+    return usecases.answer_review(act(ctx, person), p, rest)
 
 
-def do_progress(ctx, person, p, rules, actor, rest):
-    """进展 编号 内容: the unit's progress on a case a leader instructed on, forwarded to the leader."""
-    rows = instructions.report(ctx.session, p, rest, ctx.now, actor, ctx.msg.inbound_id)
-    unit = p.unit.name if p.unit else "信访局"
-    leaders = {r.person_id for r in rows}
-    for leader in ctx.session.scalars(select(Person).where(Person.id.in_(leaders), Person.active.is_(True))):
-        ctx.queue_sms(leader.phone, f"【批示进展】{p.tracking_no}（{unit}）：{gist(rest.strip(), 150)}", "progress", p.id)
-    return f"进展已报县领导。请于{_when(rows[0].next_report_due)}前再报进展，直至办结。"
+@COMMANDS.verb("progress", "进展", "进展报告", roles=UNITS_AND_STAFF, case="required",
+               help=(("cadre", 70, "进展 编号 内容（批示事项）"),))
+def do_progress(ctx, person, p, rest):
+    """进展 编号 内容: the unit's progress on a case a leader instructed on."""
+    return usecases.progress(act(ctx, person), p, rest)
 
 
-def do_instruct(ctx: Context, person: Person, word: str, rest: str) -> str:
-    """批示 编号 内容 (a county leader): recorded, forwarded to the unit handling the case (and the
-    bureau); the unit reports progress every 10 days."""
-    if person.role != "leader":
-        return "批示由县领导发出。"
-    number, after = split_tracking_no(rest)
-    if number is None:
-        return f"格式：批示 编号 内容，例如：批示 {ctx.county.prefix}-{ctx.now.astimezone(SHANGHAI):%Y%m%d}-0001 请尽快解决"
-    p = ctx.session.scalars(select(Petition).where(Petition.tracking_no == number).with_for_update()).first()
-    if p is None or person.id in cases.recused_people(ctx.session, p) or \
-            (person.unit_id is not None and person.unit_id in cases.recused_units(ctx.session, p)):
-        return f"没有找到事项{number}，请核对编号。"
-    try:
-        row = instructions.instruct(ctx.session, p, person, after.strip(" ：:，,"), ctx.now, ctx.msg.inbound_id)
-    except CaseError as exc:
-        return str(exc)
-    title = person.title or "县领导"
-    body = (f"【县领导批示】{title}{person.name}批示{p.tracking_no}：{gist(row.text, 80)}。请抓紧办理，"
-            f"每{instructions.PROGRESS_DAYS}日报告进展：进展 {p.tracking_no} 内容")
-    tell_unit(ctx, p, body, "instruction")
-    tell_staff(ctx, p, body, "instruction")
-    where = p.unit.name if p.unit else "信访局（待交办）"
-    return f"批示已转{where}并记录；单位每{instructions.PROGRESS_DAYS}日报告进展，将转告您。"
+def _instruct_format(ctx: Context, word: str) -> str:
+    return f"格式：批示 编号 内容，例如：批示 {T.example_no(ctx.county.prefix, ctx.now)} 请尽快解决"
 
 
-_ACTIONS = {"accept": do_accept, "meet": do_meet, "reply": do_reply, "close": do_close, "extend": do_extend,
-            "approve": do_approve, "send_back": do_send_back, "assign": do_assign, "recuse": do_recuse,
-            "lead": do_lead, "answer_review": do_answer_review, "progress": do_progress}
+@COMMANDS.verb("instruct", "批示", roles=frozenset({"leader"}), case="required", scope="any",
+               refusal=T.LEADERS_ONLY, need_number=_instruct_format, help=(("leader", 20, "批示 编号 内容"),))
+def do_instruct(ctx, person, p, rest):
+    """批示 编号 内容 (a county leader)."""
+    return usecases.instruct(act(ctx, person), p, rest)
 
 
 # --- 登记: petitions received in person (走访) or by letter (来信) -----------------------------------
@@ -316,6 +217,8 @@ REGISTER_KINDS = {"走访": "visit", "来访": "visit", "来信": "letter"}
 REGISTER_FORMAT = "格式：登记 走访/来信 乡镇 姓名 电话(无则写“无”) 人数 内容，例如：登记 走访 下汤镇 张三 13812345678 1 小区停水三天"
 
 
+@COMMANDS.verb("register", "登记", roles=STAFF_ONLY,
+               help=(("staff", 10, "登记 走访/来信 乡镇 姓名 电话 人数 内容"), ("staff", 20, "登记 到市/赴省/进京 [乡镇] 人数 事由")))
 def register(ctx: Context, person: Person, rest: str) -> str:
     """Staff register a petition received at the bureau; it then follows the path of any other
     (assignment, deadlines, receipt to the petitioner by SMS). A phone given in person is taken
@@ -351,7 +254,7 @@ def register(ctx: Context, person: Person, rest: str) -> str:
                   + ("，初信初访" if original is None else "，重复访"))
     p, unit = file_new_petition(ctx, p, f"staff:{person.id}", registered, original)
     if phone:
-        tell_petitioner(ctx, p, texts.registered_receipt(p.tracking_no, word, _when(p.due_finish)), "receipt")
+        notify.tell(ctx, p, Tell(usecases.PETITIONER, "receipt", {"how": word}))
     extra = "（集体访）" if people > 1 else ""
     extra += "（检举控告类，请核定被反映对象后交办）" if p.accusation and p.unit_id is None else ""
     if unit is None:
@@ -384,10 +287,10 @@ def register_escalation(ctx: Context, person: Person, rest: str) -> str:
     return f"已登记{word}{people}人（{where}）：{gist(matter, 20)}。将计入今日访情。"
 
 
-def details(ctx: Context, person: Person) -> str:
+@COMMANDS.verb("details", "详情", roles=frozenset({"leader", "head", "staff"}), refusal="help",
+               help=(("leader", 10, "详情（今日访情要点）"),))
+def details(ctx: Context, person: Person, rest: str = "") -> str:
     """"详情" from a leader or a unit head: today's petitions and the flagged cases, names masked."""
-    if person.role not in ("leader", "head", "staff"):
-        return _help(person)
     items = digest_details(ctx.session, ctx.now.astimezone(SHANGHAI).date(), person)
     if not items:
         return "今日暂无新的信访事项，也没有挂牌超期的事项。"
@@ -403,7 +306,8 @@ def _repeat_of(s: Session, p: Petition) -> Petition | None:
         Petition.status.in_(cases.OPEN)).limit(20)), p.content)
 
 
-def todo(ctx: Context, person: Person) -> str:
+@COMMANDS.verb("todo", "待办", "我的待办", roles=UNITS_AND_STAFF, help=(("cadre", 80, "待办"),))
+def todo(ctx: Context, person: Person, rest: str = "") -> str:
     query = select(Petition).where(Petition.status.in_(cases.HANDLING if person.role != "staff" else cases.OPEN))
     if person.role != "staff":
         query = query.where(Petition.unit_id == person.unit_id)
@@ -453,77 +357,30 @@ def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
             cases.recuse(ctx.session, p, ctx.now, "system", person=x, inbound_id=ctx.msg.inbound_id)
         cases.recompute(p, ctx.rules)
         named = "、".join([u.name for u in units] + [x.name for x in people]) or "未识别"
-        tell_staff(ctx, p, f"【检举控告】{p.tracking_no}（{ctx.place_of(p, village=False)}）"
-                           f"被反映对象：{named}，已回避。请核定后交办：交办 {p.tracking_no} 单位；"
-                           f"补充被反映对象：被反映 {p.tracking_no} 单位/人", "assign_needed")
+        notify.tell(ctx, p, Tell(STAFF, "assign_needed", {"named": named}))
         return p, None
     if unit is None:
-        tell_staff(ctx, p, f"新信访事项{p.tracking_no}（{ctx.place_of(p, village=False)}）"
-                           f"未找到责任单位，请交办：交办 {p.tracking_no} 单位", "assign_needed")
+        notify.tell(ctx, p, Tell(STAFF, "assign_needed"))
         return p, None
-    notify_unit(ctx, p, unit.name)
-    warn_if_provisional(ctx, p, False)
+    done = usecases.Done(p)
+    done.tells += usecases.assigned_tells(ctx.reader, p, unit.name)
+    usecases.provisional(_system_act(ctx), done, was=False)
+    notify.deliver(ctx, done)
     return p, unit
 
 
-def notify_unit(ctx: Context, p: Petition, unit_name: str) -> None:
-    contact = p.phone   # the petitioner's contact goes to the handling unit only
-    body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {ctx.place_of(p)}：{gist(p.content, 60)}。"
-            f"请{_when(p.due_accept)}前受理并见面，{_when(p.due_finish)}前办结。回复：受理 {p.tracking_no}")
-    contacts = audience.unit(ctx.conn, p)
-    if not contacts:   # a unit with nobody in the directory: the bureau must know
-        tell_staff(ctx, p, f"{p.tracking_no}已交办{unit_name}，但该单位没有登记联络人，请电话通知并补充名录。",
-                   "no_contact")
-    tell_unit(ctx, p, body[:SMS_CADRE_LIMIT], "case_assigned", contacts)
+def _system_act(ctx: Context) -> usecases.Act:
+    return usecases.Act(ctx.session, ctx.rules, ctx.now, "system", None, ctx.msg.inbound_id)
 
 
-def tell_unit(ctx: Context, p: Petition, body: str, purpose: str, contacts: list[str] | None = None) -> None:
-    for phone in audience.unit(ctx.session, p) if contacts is None else contacts:
-        ctx.queue_sms(phone, body, purpose, p.id)
+def tell_staff(ctx: Context, p: Petition, what: str, **data) -> None:
+    """A notice to the bureau's staff about ``p`` (sentence: texts_officials.NOTICES[what])."""
+    notify.tell(ctx, p, Tell(STAFF, what, data))
 
 
-def tell_staff(ctx: Context, p: Petition, body: str, purpose: str) -> None:
-    for phone in audience.staff(ctx.session, p):
-        ctx.queue_sms(phone, body, purpose, p.id)
-
-
-def tell_petitioner(ctx: Context, p: Petition, body: str, purpose: str, ask: dict | None = None) -> None:
-    """A message to the petitioner on the channel they used; with ``ask``, their next "1"/"2"/"3"
-    answers it (kept on their conversation)."""
-    channel, to = audience.petitioner(p)
-    if not to:
-        return
-    ctx.queue(channel, to, body, purpose, p.id)
-    if ask is not None:
-        ctx.ask(channel, to, ask)
-
-
-def find_unit(session: Session, text: str) -> Unit | None:
-    name = text.strip()
-    if not name:
-        return None
-    units = list(session.scalars(select(Unit).where(Unit.active.is_(True), or_(
-        Unit.code == name, Unit.name == name, Unit.name.contains(name)))))
-    exact = [u for u in units if u.code == name or u.name == name]
-    if exact:
-        return exact[0]
-    return units[0] if len(units) == 1 else None
-
-
-def find_person(session: Session, name: str, roles: tuple[str, ...] | None = None) -> Person | None:
-    """An active person of the directory by exact name (or phone); None when unknown or ambiguous."""
-    if not name:
-        return None
-    query = select(Person).where(Person.active.is_(True), or_(Person.name == name, Person.phone == name))
-    if roles:
-        query = query.where(Person.role.in_(roles))
-    found = list(session.scalars(query.limit(2)))
-    return found[0] if len(found) == 1 else None
+def tell_unit(ctx: Context, p: Petition, what: str, **data) -> None:
+    notify.tell(ctx, p, Tell(usecases.UNIT, what, data))
 
 
 def _when(dt: datetime | None) -> str:
-    return month_day(dt) if dt is not None else "—"
-
-
-def _complexity_word(c: str | None) -> str:
-    return {"simple": "简单", "normal": "一般", "complex": "复杂"}.get(c or "normal", "一般")
+    return T.when(dt)

@@ -5,8 +5,9 @@ Rules: short; always say what the person can do next; SMS versions fit two UCS-2
 """
 from __future__ import annotations
 
-SMS_LIMIT = 134            # two concatenated UCS-2 segments (67 characters each)
-WECHAT_LIMIT_BYTES = 2048  # WeChat's passive text reply limit (UTF-8 bytes)
+from core.text import SMS_THREE_SEGMENTS as SMS_CADRE_LIMIT  # noqa: E402,F401
+from core.text import SMS_TWO_SEGMENTS as SMS_LIMIT  # noqa: E402,F401
+from core.text import WECHAT_LIMIT_BYTES  # noqa: E402,F401
 
 from core.cases import STATUS_LABELS  # noqa: E402,F401  (the same words for citizens and cadres)
 
@@ -289,3 +290,8 @@ def review_answered(no: str, level: str, text: str) -> str:
     if level == "review":
         return (f"您好！事项{no}的复查意见：{text}。如仍不服，可在30日内回复“申请复核 {no}”。")
     return f"您好！事项{no}的复核意见：{text}。本事项已复核终结。谢谢！"
+
+
+def case_not_accepted(no: str, unit: str, reason: str) -> str:
+    return (f"您好！您反映的事项{no}，{unit}经审查决定不予受理，理由：{reason}。"
+            f"如有异议，请联系县信访局。谢谢！")

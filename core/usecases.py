@@ -1,0 +1,210 @@
+"""The officials' actions on a case, one function each: the use cases every front end calls.
+
+An SMS or WeChat command (handlers.officials through handlers.registry), the CLI and the web
+console all perform an action the same way: find the case (locked), then call one function
+here with an :class:`Act` — who acts, when, under which rules — and the action's arguments,
+already understood (a unit, a number of days, a text). The function checks the step is allowed
+(core.cases raises :class:`~core.cases.CaseError`, and the caller's transaction writes nothing
+of it), changes the case and its events, and returns :class:`Done`: what happened, and who must
+be told of what (:class:`Tell`: an audience of core.audience, the purpose of the message and the
+values its sentence needs). No parsing, no wording: the sentences are the front end's
+(handlers.texts_officials), so the console can show the same facts its own way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import audience, cases, instructions
+from core.cases import Rules
+from core.models import Person, Petition, Unit
+
+
+@dataclass(frozen=True)
+class Act:
+    """Who acts, when, under which rules, in which transaction."""
+
+    session: Session
+    rules: Rules
+    now: datetime
+    actor: str                      # "staff:3", "cadre:7", "leader:2", "system", "campaign"
+    person: Person | None = None    # the directory's person acting (None: the system)
+    inbound_id: int | None = None   # the message that asked for it, kept on the events
+
+
+# audiences of a Tell
+PETITIONER = "petitioner"   # on the channel they used (ask: their next 1/2/3 answers it)
+UNIT = "unit"               # the case's unit's contacts (core.audience.unit), or ``phones``
+STAFF = "staff"             # the bureau's staff (core.audience.staff)
+PHONES = "phones"           # exactly ``phones``
+
+
+@dataclass(frozen=True)
+class Tell:
+    to: str                          # PETITIONER | UNIT | STAFF | PHONES
+    what: str                        # the purpose: names the sentence and is kept on the outbox row
+    data: dict = field(default_factory=dict)   # the values the sentence needs
+    phones: tuple[str, ...] | None = None      # UNIT: these contacts (read earlier); PHONES: these
+    ask: dict | None = None          # PETITIONER: the question their next answer is read against
+
+
+@dataclass
+class Done:
+    """What an action did: the case, values for the reply to the actor, and who is told what."""
+
+    petition: Petition
+    data: dict[str, Any] = field(default_factory=dict)
+    tells: list[Tell] = field(default_factory=list)
+
+
+def _unit_name(p: Petition, default: str = "责任单位") -> str:
+    return p.unit.name if p.unit else default
+
+
+def accept(act: Act, p: Petition, complexity: str | None) -> Done:
+    done = Done(p)
+    cases.accept(act.session, p, act.rules, act.now, act.actor, complexity, act.inbound_id)
+    done.tells.append(Tell(PETITIONER, "case_accepted", {"unit": _unit_name(p), "meet_by": p.due_meet or p.due_accept}))
+    return done
+
+
+def meet(act: Act, p: Petition, note: str) -> Done:
+    done = Done(p)
+    cases.meet(act.session, p, act.rules, act.now, act.actor, note, act.inbound_id)
+    done.tells.append(Tell(PETITIONER, "meet_check", ask={"kind": "met", "petition_id": p.id}))
+    return done
+
+
+def reply(act: Act, p: Petition, text: str) -> Done:
+    done = Done(p)
+    cases.reply(act.session, p, act.rules, act.now, act.actor, text, act.inbound_id)
+    done.tells.append(Tell(PETITIONER, "case_replied", {"unit": _unit_name(p), "text": p.reply_text}))
+    done.tells.append(Tell(PETITIONER, "rating", ask={"kind": "rate", "petition_id": p.id}))
+    return done
+
+
+def close(act: Act, p: Petition) -> Done:
+    done = Done(p)
+    cases.close(act.session, p, act.rules, act.now, act.actor, act.inbound_id)
+    done.tells.append(Tell(PETITIONER, "case_closed"))
+    return done
+
+
+def not_accept(act: Act, p: Petition, reason: str) -> Done:
+    """不予受理 (信访工作条例 Art. 23, 32): the unit (or the bureau) decides, with a reason, not to
+    accept a case it has not accepted; the petitioner is told why and where to turn, the bureau
+    is told."""
+    done = Done(p, {"unit": _unit_name(p, "信访局")})
+    cases.not_accept(act.session, p, act.rules, act.now, act.actor, reason, act.inbound_id)
+    data = {"unit": done.data["unit"], "reason": reason.strip()}
+    done.tells.append(Tell(PETITIONER, "case_not_accepted", data))
+    if act.person is None or act.person.role != "staff":
+        done.tells.append(Tell(STAFF, "not_accepted", data))
+    return done
+
+
+def extend(act: Act, p: Petition, days: int, reason: str) -> Done:
+    done = Done(p, {"days": days})
+    cases.request_extension(act.session, p, act.rules, act.now, act.actor, days, reason, act.inbound_id)
+    done.tells.append(Tell(STAFF, "extension_request", {"unit": p.unit.name if p.unit else "", "days": days,
+                                                       "reason": reason}))
+    return done
+
+
+def approve_extension(act: Act, p: Petition) -> Done:
+    ask = cases.approve_extension(act.session, p, act.rules, act.now, act.actor, act.inbound_id)
+    done = Done(p, {"days": ask["days"]})
+    done.tells.append(Tell(PETITIONER, "case_extended", {"days": ask["days"], "reason": ask["reason"]}))
+    done.tells.append(Tell(UNIT, "extension_approved", {"days": ask["days"]}))
+    return done
+
+
+def send_back(act: Act, p: Petition, reason: str) -> Done:
+    done = Done(p, {"unit": p.unit.name if p.unit else ""})
+    cases.send_back(act.session, p, act.rules, act.now, act.actor, reason, act.inbound_id)
+    done.tells.append(Tell(STAFF, "returned", {"unit": done.data["unit"], "reason": reason}))
+    return done
+
+
+def assign(act: Act, p: Petition, unit: Unit) -> Done:
+    """交办 to ``unit``: its contacts get the case (with the petitioner's contact: only the handling
+    unit has it); a unit with nobody in the directory is the bureau's to telephone."""
+    done = Done(p, {"unit": unit.name})
+    cases.assign(act.session, p, unit, act.rules, act.now, act.actor, act.inbound_id)
+    done.tells += assigned_tells(act.session, p, unit.name)
+    return done
+
+
+def assigned_tells(db, p: Petition, unit_name: str) -> list[Tell]:
+    """Who hears of a case just assigned (by staff, or at once on arrival): the unit's contacts,
+    and the bureau when the unit has none. ``db``: a session or the hot path's connection."""
+    contacts = tuple(audience.unit(db, p))
+    out = [] if contacts else [Tell(STAFF, "no_contact", {"unit": unit_name})]
+    return out + [Tell(UNIT, "case_assigned", phones=contacts)]
+
+
+def recuse(act: Act, p: Petition, unit: Unit | None = None, person: Person | None = None) -> Done:
+    """被反映: the case accuses ``unit`` or ``person``; never assigned, shown or digested to them.
+    A case with the accused unit is taken back, and that unit is told only that it was."""
+    told = tuple(audience.unit(act.session, p))   # before the case leaves the unit
+    taken_back = cases.recuse(act.session, p, act.now, act.actor, unit=unit, person=person,
+                              inbound_id=act.inbound_id)
+    done = Done(p, {"taken_back": taken_back, "name": (unit or person).name, "is_unit": unit is not None})
+    if taken_back:
+        done.tells.append(Tell(PHONES, "taken_back", phones=told))
+    return done
+
+
+def set_lead(act: Act, p: Petition, lead: Person) -> Done:
+    cases.set_lead(act.session, p, lead, act.now, act.actor, act.inbound_id)
+    done = Done(p, {"lead": lead.name})
+    done.tells.append(Tell(PHONES, "lead_set", {"lead": lead.name, "unit": p.unit.name if p.unit else "待交办",
+                                                "due": cases.next_due(p)}, phones=(lead.phone,)))
+    return done
+
+
+def answer_review(act: Act, p: Petition, text: str) -> Done:
+    level = p.review_level
+    cases.answer_review(act.session, p, act.rules, act.now, act.actor, text, act.inbound_id)
+    done = Done(p, {"level": level})
+    done.tells.append(Tell(PETITIONER, "review_answered", {"level": level, "text": text.strip()}))
+    return done
+
+
+def progress(act: Act, p: Petition, text: str) -> Done:
+    """进展: the unit's progress on a case a county leader instructed on, forwarded to the leaders."""
+    rows = instructions.report(act.session, p, text, act.now, act.actor, act.inbound_id)
+    leaders = {r.person_id for r in rows}
+    phones = tuple(act.session.scalars(select(Person.phone).where(Person.id.in_(leaders), Person.active.is_(True))
+                                       .order_by(Person.id)))
+    done = Done(p, {"next_due": rows[0].next_report_due})
+    done.tells.append(Tell(PHONES, "progress", {"unit": _unit_name(p, "信访局"), "text": text.strip()}, phones=phones))
+    return done
+
+
+def instruct(act: Act, p: Petition, text: str) -> Done:
+    """批示 by a county leader: recorded, forwarded to the unit handling the case and the bureau;
+    the unit reports progress every 10 days."""
+    leader = act.person
+    row = instructions.instruct(act.session, p, leader, text, act.now, act.inbound_id)
+    data = {"title": leader.title or "县领导", "leader": leader.name, "text": row.text}
+    done = Done(p, {"where": p.unit.name if p.unit else "信访局（待交办）"})
+    done.tells += [Tell(UNIT, "instruction", data), Tell(STAFF, "instruction", data)]
+    return done
+
+
+def provisional(act: Act, done: Done, was: bool) -> None:
+    """A deadline that now rests on a year whose holidays are not yet published is computed on the
+    county's list (or Monday–Friday); the bureau is told once, so it can check it later."""
+    p = done.petition
+    if not p.deadline_provisional or was:
+        return
+    basis = "county_list" if act.rules.calendar.holidays else "weekdays"
+    cases.event(act.session, p, act.now, "deadline_provisional", "system",
+                {"county_list": "县里提供的节假日表", "weekdays": "周一至周五"}[basis])
+    done.tells.append(Tell(STAFF, "deadline_provisional", {"basis": basis}))
+

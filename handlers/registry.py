@@ -1,0 +1,142 @@
+"""The officials' commands, each declared once: its words, who may send it, whether it acts on a
+case, the function that does the work, and its line of help.
+
+A module declares its verbs with :meth:`Registry.verb` (handlers.officials, handlers.evenings);
+:func:`route` answers a message with them. For a verb that takes a case, the router does what
+every such command needs, once: read the number ("请写上事项编号"), lock the case, check it is
+the sender's to see (their unit's, or any for the bureau; never one that accuses them — the
+same words as an unknown number, so nobody learns it exists), call the verb, and turn a domain
+error into its sentence. A verb's function returns the reply, or a :class:`core.usecases.Done`:
+then the router also tells whoever the use case names (handlers.notify) and replies with the
+verb's sentence (handlers.texts_officials.REPLIES). Help is generated from the declarations.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
+
+from core import usecases
+from core.cases import CaseError, lock_by_number, may_act
+from core.evenings import EveningError
+from core.models import Person, Petition
+from core.tracking import split_tracking_no
+from handlers import notify
+from handlers import texts_officials as T
+from handlers.context import Context
+
+CADRES = frozenset({"liaison", "cadre", "head"})
+OFFICIALS = CADRES | {"staff", "leader"}
+MEMBER = "member"   # a 七晚 task-force member outside the directory, known by the SMS number
+HELP_SECTIONS = {"cadre": ("cadre",), "staff": ("cadre", "staff"), "leader": ("leader",)}
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    words: tuple[str, ...]
+    run: Callable                        # (ctx, person, rest) — or (ctx, person, petition, rest) with a case
+    roles: frozenset[str] = OFFICIALS    # who may send it
+    case: str = "none"                   # "none" | "required" | "optional" (without a number: run_alone)
+    scope: str = "unit"                  # "unit": the bureau any case, a unit its own; "any": any case
+    run_alone: Callable | None = None    # "optional": (ctx, person, rest) when no case is named
+    refusal: str | None = None           # said to a role not in ``roles``; "help": that role's help
+    need_number: Callable | None = None  # (ctx, word) -> the format when the number is missing
+    help: tuple[tuple[str, int, str], ...] = ()   # (section, order, line): cadre | staff | leader
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.verbs: dict[str, Verb] = {}
+        self.by_word: dict[str, Verb] = {}
+
+    def add(self, verb: Verb) -> Verb:
+        if verb.name in self.verbs:
+            raise ValueError(f"verb {verb.name!r} declared twice")
+        for word in verb.words:
+            if word in self.by_word:
+                raise ValueError(f"the word {word!r} belongs to {self.by_word[word].name!r} already")
+            self.by_word[word] = verb
+        self.verbs[verb.name] = verb
+        self.__dict__.pop("_pattern", None)
+        return verb
+
+    def verb(self, name: str, *words: str, **options) -> Callable:
+        """Declare the decorated function as the verb ``name`` said with ``words``."""
+        def declare(fn: Callable) -> Callable:
+            self.add(Verb(name, words, fn, **options))
+            return fn
+        return declare
+
+    @cached_property
+    def _pattern(self) -> re.Pattern:
+        words = sorted(self.by_word, key=len, reverse=True)   # 批准延期 before 延期
+        return re.compile("^(" + "|".join(re.escape(w) for w in words) + r")\s*(.*)$", re.S)
+
+    def match(self, text: str) -> tuple[Verb, str, str] | None:
+        """(verb, the word used, the rest) of a command, or None."""
+        m = self._pattern.match(text.strip())
+        return (self.by_word[m.group(1)], m.group(1), m.group(2)) if m else None
+
+    def help(self, role: str) -> str:
+        """The commands a role may send, from their declarations."""
+        sections = HELP_SECTIONS["staff" if role == "staff" else "leader" if role == "leader" else "cadre"]
+        lines = []
+        for section in sections:
+            lines += [line for _, line in sorted((order, line) for v in self.verbs.values()
+                                                 for s, order, line in v.help if s == section)]
+        if role == "leader":
+            return "可用指令：" + "｜".join(lines) + "。每日访情将按时发送。"
+        return "可用指令：" + "｜".join(lines)
+
+
+COMMANDS = Registry()
+
+
+def role_of(person: Person | None) -> str:
+    return person.role if person is not None else MEMBER
+
+
+def route(ctx: Context, person: Person | None, text: str, registry: Registry = COMMANDS) -> str:
+    """The reply to an official's message (or a task-force member's 开始/结束)."""
+    role = role_of(person)
+    found = registry.match(text)
+    if found is None:
+        return registry.help(role)
+    verb, word, rest = found
+    if role not in verb.roles:
+        if verb.refusal == "help" or (verb.refusal is None and role == "leader"):
+            return registry.help(role)
+        return verb.refusal or T.STAFF_ONLY
+    if verb.case == "none" or (verb.case == "optional" and not rest.strip()):
+        return (verb.run_alone or verb.run)(ctx, person, rest)
+    number, after = split_tracking_no(rest)
+    after = after.strip(" ：:，,")
+    if number is None:
+        return verb.need_number(ctx, word) if verb.need_number else T.need_number(word, ctx.county.prefix, ctx.now)
+    p = lock_by_number(ctx.session, number)
+    if p is None or not visible(ctx, person, p, verb.scope):
+        return T.not_found(number, role, verb.scope)
+    try:
+        was_provisional = p.deadline_provisional
+        result = verb.run(ctx, person, p, after)
+        if isinstance(result, usecases.Done):
+            usecases.provisional(act(ctx, person), result, was_provisional)
+            notify.deliver(ctx, result)
+            return T.REPLIES[verb.name](result.petition, **result.data)
+        return result
+    except (CaseError, EveningError) as exc:
+        return str(exc)
+
+
+def visible(ctx: Context, person: Person | None, p: Petition, scope: str) -> bool:
+    if scope == "unit":
+        return person is not None and may_act(ctx.session, person, p)
+    return person is None or not ctx.barred(p).bars(person)
+
+
+def act(ctx: Context, person: Person | None) -> usecases.Act:
+    """The use cases' :class:`~core.usecases.Act` for this message's sender."""
+    actor = f"{person.role}:{person.id}" if person is not None else f"member:{ctx.msg.sender[-4:]}"
+    return usecases.Act(ctx.session, ctx.rules, ctx.now, actor, person, ctx.msg.inbound_id)
