@@ -89,7 +89,7 @@ def _detail(ctx: Context, p: Petition) -> str:
         label = {"registered": "登记", "supplement": "补充材料", "withdrawn": "撤回", "repeat_linked": "再次反映",
                  "phone_verified": "手机号已验证", "assigned": f"交办{e.text or ''}", "accepted": "受理",
                  "met": "见面", "replied": "答复", "closed": "办结", "extension_approved": "延期",
-                 "returned": "重新交办中"}.get(e.kind)
+                 "returned": "重新交办中", "not_accepted": "不予受理"}.get(e.kind)
         if label:
             history.append(f"{md(e.at)}{label}")
     place = ctx.place_of(p)
