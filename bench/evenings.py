@@ -96,7 +96,7 @@ def _slice(url: str, when: datetime, messages: list[tuple[str, str]], expect: st
     takes requests); its own app, engine and clock, on the shared database."""
     from bot.app import create_app
     from bot.peers import PeerClient, TwilioServer
-    from bot.services import build_services
+    from notifications.services import build_services
     from core.clock import FixedClock
     from core.settings import load_settings
     from notifications.sms import ConsoleSms
@@ -129,7 +129,7 @@ def main() -> None:
     from bot.app import create_app
     from bot.cli import init_database
     from bot.peers import PeerClient, TwilioServer
-    from bot.services import build_services
+    from notifications.services import build_services
     from core.clock import FixedClock
     from core.county import current_county
     from core.db import transaction

@@ -6,7 +6,7 @@ import logging
 from flask import Flask, jsonify
 from sqlalchemy import text
 
-from bot.services import Services, build_services
+from notifications.services import Services, build_services
 from core.db import read
 from core.phones import install_log_redaction
 from core.settings import Settings, load_settings

@@ -147,7 +147,7 @@ def serve(port: int, host: str, workers: int, web_only: bool) -> None:
 def tick(now_text: str | None) -> None:
     """Run by hand whatever the schedule has due at this moment (what the workers do every
     minute): each job once per period, however often it is called."""
-    from bot.services import build_services
+    from notifications.services import build_services
     from notifications.schedule import tick as run
 
     svc = build_services(dataclasses.replace(_settings(), outbox_delivery="inline"))
@@ -165,7 +165,7 @@ def tick(now_text: str | None) -> None:
 def chat(openid: str | None, phone: str | None) -> None:
     """Talk to the bot in a terminal, through the same handlers WeChat and SMS reach."""
     from bot.inbound import receive
-    from bot.services import build_services
+    from notifications.services import build_services
     from core.phones import InvalidPhone, normalize_phone
     from handlers.message import Inbound
 
@@ -200,7 +200,7 @@ def bind(name: str) -> None:
 
     from sqlalchemy import select
 
-    from bot.services import build_services
+    from notifications.services import build_services
     from core.db import transaction
     from core.models import Person
     from handlers.officials import BIND_TTL, new_bind_code
@@ -219,7 +219,7 @@ def bind(name: str) -> None:
 @click.option("--now", "now_text", help="Run as of this moment (ISO 8601; county time if no offset).")
 def sweep(now_text: str | None) -> None:
     """Send due reminders and mark missed deadlines (what the scheduler runs every few minutes)."""
-    from bot.services import build_services
+    from notifications.services import build_services
     from notifications.schedule import sweeps
 
     svc = build_services(dataclasses.replace(_settings(), outbox_delivery="inline"))   # texts sent here
@@ -245,7 +245,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
 
     from sqlalchemy import select
 
-    from bot.services import build_services
+    from notifications.services import build_services
     from core.db import transaction
     from core.evenings import EveningError, active_plan, select_case
     from core.models import OutboundMessage, Petition
@@ -301,7 +301,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
 @click.option("--campaign", help="One campaign's figures (default: every plan).")
 def evenings_report(campaign: str | None) -> None:
     """Cases, evenings done and missed, resolved, 停访息诉率."""
-    from bot.services import build_services
+    from notifications.services import build_services
     from core.evenings import figures
 
     svc = build_services(_settings())
@@ -318,7 +318,7 @@ def stats(start: str, end: str, now_text: str | None) -> None:
     重复访率, counts by channel and category) for petitions received in a date range."""
     from datetime import date, timedelta
 
-    from bot.services import build_services
+    from notifications.services import build_services
     from core.clock import day_start
     from core.measures import measure, render
 
@@ -347,7 +347,7 @@ def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
     """Write the analysis of a day, week or month as an HTML page (the page the leaders' link opens)."""
     from datetime import date
 
-    from bot.services import build_services
+    from notifications.services import build_services
     from core.analysis import analyse, period_of
     from core.county import current_county
     from notifications.report_html import render
@@ -373,7 +373,7 @@ def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
 def scores(month: str) -> None:
     """月考评: every unit's score for a month (100 at the start, the county's rule table applied),
     its ranking and the year's total so far."""
-    from bot.services import build_services
+    from notifications.services import build_services
     from core.county import current_county
     from core.scores import ScoreRules, month_scores, ranking_text, render
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.peers import PeerClient, TwilioServer, WeChatServer
-from bot.services import build_services
+from notifications.services import build_services
 from core.clock import Clock, FixedClock
 from core.models import OutboundMessage
 from core.settings import load_settings

@@ -28,7 +28,7 @@ from sqlalchemy import bindparam, exists, literal_column, null, select, union_al
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.services import Services
+from notifications.services import Services
 from core.db import await_writer, one_statement, queues_writers, read, upsert, write, writer_turn
 from core.models import InboundMessage
 from core.phones import mask_phone

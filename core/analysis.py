@@ -18,7 +18,9 @@ from core.text import SMS_THREE_SEGMENTS
 from core.clock import clock_time, day_start
 from core.evenings import Figures, figures
 from core.measures import Measures, measure
+from core.county import current_county
 from core.models import Escalation
+from core.scores import ScoreRules, month_scores
 
 KINDS = {"weekly": "每周访情分析", "monthly": "月信访形势分析", "daily": "每日访情"}
 
@@ -67,27 +69,6 @@ class Period:
             nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
             return Period("monthly", first, nxt - timedelta(days=1))
         return Period(self.kind, self.first - timedelta(days=364), self.last - timedelta(days=364))  # same weekdays
-
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def check_reports(options: dict | None) -> None:
-    """``[county.reports]``: daily_at, weekly_at, monthly_at, reminders_at ("17:30"), weekly_on
-    (monday … sunday). Raises ValueError naming the bad key."""
-    raw = dict((options or {}).get("reports") or {})
-    known = {"daily_at", "weekly_at", "monthly_at", "reminders_at", "weekly_on"}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ValueError(f"reports: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    for key in sorted(known - {"weekly_on"}):
-        if key in raw:
-            try:
-                clock_time(raw[key])
-            except ValueError as exc:
-                raise ValueError(f"reports.{key}: {exc}") from None
-    if "weekly_on" in raw and str(raw["weekly_on"]).lower() not in WEEKDAYS:
-        raise ValueError(f"reports.weekly_on: a day like \"monday\", got {raw['weekly_on']!r}")
 
 
 def period_of(kind: str, day: date) -> Period:
@@ -176,8 +157,6 @@ def analyse(s: Session, period: Period, now: datetime) -> Analysis:
                       measure(s, ly.start, ly.end, now), _beyond(s, period), _beyond(s, prev), figures(s),
                       sms=_sms_cost(s, period))
     if period.kind == "monthly":
-        from core.county import current_county
-        from core.scores import ScoreRules, month_scores
         rules = ScoreRules.from_options(current_county(s).options)
         result.scores = month_scores(s, period.first.year, period.first.month, rules)
     return result

@@ -57,7 +57,7 @@ class Rules:
     @classmethod
     def for_county(cls, county: County) -> Rules:
         """The rules of the county's options, built once per options object (a process keeps its
-        county for a minute: bot.services), so the calendar's answers are kept between messages."""
+        county for a minute: notifications.services), so the calendar's answers are kept between messages."""
         options = county.options
         known = _RULES.get(id(options))
         if known is not None and known[0] is options:

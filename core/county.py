@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import County, Person, Township, Unit, Village
-from core.analysis import check_reports
+from core.clock import clock_time
 from core.evenings import EveningRules
 from core.scores import ScoreRules
 from core.timelines import Policy
@@ -25,6 +25,28 @@ from core.phones import InvalidPhone, normalize_phone
 
 ROLES = {"staff", "liaison", "cadre", "head", "leader"}
 UNIT_KINDS = {"township", "department", "bureau"}
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def check_reports(options: dict | None) -> None:
+    """``[county.reports]``: daily_at, weekly_at, monthly_at, reminders_at ("17:30"), weekly_on
+    (monday … sunday). Raises ValueError naming the bad key."""
+    raw = dict((options or {}).get("reports") or {})
+    known = {"daily_at", "weekly_at", "monthly_at", "reminders_at", "weekly_on"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ValueError(f"reports: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    for key in sorted(known - {"weekly_on"}):
+        if key in raw:
+            try:
+                clock_time(raw[key])
+            except ValueError as exc:
+                raise ValueError(f"reports.{key}: {exc}") from None
+    if "weekly_on" in raw and str(raw["weekly_on"]).lower() not in WEEKDAYS:
+        raise ValueError(f"reports.weekly_on: a day like \"monday\", got {raw['weekly_on']!r}")
+
 
 
 class CountyFileError(ValueError):

@@ -14,7 +14,7 @@ _services = None
 def services():
     global _services
     if _services is None:
-        from bot.services import build_services
+        from notifications.services import build_services
         from core.settings import load_settings
 
         _services = build_services(load_settings())

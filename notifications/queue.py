@@ -34,6 +34,8 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return false en
 return redis.call('GET', KEYS[1])
 """
 
+DELIVER_JOB = "notifications.jobs.deliver_outbox"
+
 
 def _fail_fast() -> dict:
     """A web request must not hang on a Redis that is away: one quick retry, then the error (the
@@ -116,6 +118,5 @@ def promise(connection: Redis, until: float) -> bool:
 
 def enqueue_kicked(connection: Redis) -> None:
     """Enqueue the delivery job for the holder of the kick (notifications.jobs.deliver_kicked)."""
-    from notifications.jobs import deliver_outbox
-
-    queue(connection).enqueue(deliver_outbox, None, None, True, job_timeout=600, result_ttl=3600)
+    # by name: the jobs module (which builds a worker's services) imports this one
+    queue(connection).enqueue(DELIVER_JOB, None, None, True, job_timeout=600, result_ttl=3600)

@@ -205,7 +205,7 @@ class WeeklyOn(_At):
 
     def period(self, now: datetime, options: dict | None = None) -> str | None:
         t, at, _ = self._moment(now, options)
-        from core.analysis import WEEKDAYS
+        from core.county import WEEKDAYS
         weekday = WEEKDAYS.index(str((options or {}).get("reports", {}).get("weekly_on", "monday")).lower())
         if t.weekday() < weekday or (t.weekday() == weekday and t.time() < at):
             return None

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.app import create_app
 from bot.cli import init_database
 from bot.peers import PeerClient, TwilioApiStub, TwilioServer, WeChatServer
-from bot.services import build_services
+from notifications.services import build_services
 from core.clock import SHANGHAI, FixedClock
 from core.db import make_engine
 from core.models import Base

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.peers import PeerClient
-from bot.services import build_services
+from notifications.services import build_services
 from core.models import InboundMessage, Petition
 from core.settings import load_settings
 from handlers.texts import SMS_LIMIT

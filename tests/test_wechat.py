@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 
 from bot.app import create_app
 from bot.peers import PeerClient, WeChatServer
-from bot.services import build_services
+from notifications.services import build_services
 from core.models import InboundMessage, Petition
 from core.settings import load_settings
 from tests.conftest import APP_ID, TOKEN, make_env
