@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.text import SMS_THREE_SEGMENTS
-from core.clock import clock_time, day_start
+from core.clock import day_start
 from core.evenings import Figures, figures
 from core.measures import Measures, measure
 from core.county import current_county

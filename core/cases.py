@@ -19,7 +19,7 @@ from core.facts import mark_repeated
 from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
 from core.places import unit_short_name
 from core.scores import ScoreRules
-from core.status import FINISHED, HANDLING, OPEN, WITH_BUREAU, Status, after, may
+from core.status import OPEN, WITH_BUREAU, Status, after, may
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
 from core.workdays import WorkCalendar

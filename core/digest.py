@@ -24,7 +24,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core import facts as F
-from core.cases import NOBODY, OPEN, Barred, not_recused, recusals_of
+from core.cases import NOBODY, Barred, not_recused, recusals_of
+from core.status import OPEN
 from core.clock import SHANGHAI, day_start, local
 from core.evenings import EveningRules, tonight_text
 from core.places import unit_short_name

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.cases import OPEN, CaseError, event
+from core.cases import CaseError, event
+from core.status import OPEN
 from core.models import Instruction, Person, Petition
 
 PROGRESS_DAYS = 10

@@ -29,13 +29,13 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from core import cases
+from core import cases, status
 from core.audience import BUREAU_MILESTONES, Directory
 from core.cases import Rules
 from core.text import SMS_THREE_SEGMENTS
 from core.clock import month_day
 from core.db import upsert
-from core.models import OutboundMessage, Person, Petition, PetitionEvent, Reminder, ScoreEvent
+from core.models import OutboundMessage, Petition, PetitionEvent, Reminder, ScoreEvent
 
 LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结",
           "review": "复查答复"}
@@ -56,7 +56,7 @@ class SweepReport:
 
 def sweep(session: Session, now: datetime, rules: Rules, limit: int = 100_000) -> SweepReport:
     report = SweepReport()
-    query = (select(Petition).where(Petition.due_next <= now, Petition.status.in_(cases.OPEN))
+    query = (select(Petition).where(Petition.due_next <= now, Petition.status.in_(status.OPEN))
              .order_by(Petition.due_next, Petition.id).limit(min(limit, BATCH)).with_for_update(skip_locked=True))
     directory = Directory(session)
     seen: set[int] = set()

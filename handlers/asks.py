@@ -14,9 +14,9 @@ from sqlalchemy.engine import Connection
 
 from core import cases
 from core.models import Petition
-from core.text import gist
-from handlers import commands, evenings, officials, texts
+from handlers import evenings, officials, texts
 from handlers.context import Context, lock_conversation, save_conversation
+from handlers.registry import CITIZEN
 
 
 def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
@@ -38,7 +38,7 @@ RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "
 def answer(ctx: Context, text: str) -> str | None:
     data = ctx.data()
     if ctx.conv.state == "rate_why":
-        if commands.parse(text) is not None:   # a command, not the reason: leave the question
+        if CITIZEN.parse(text) is not None:   # a command, not the reason: leave the question
             ctx.set_state("idle", why_for=None)
             return None
         return _why(ctx, data, text)

@@ -1,68 +1,118 @@
-"""Citizen commands understood in any state: 查询, 补充, 撤回, 下一页, 帮助, 取消 …
+"""The citizen's commands: 查询, 补充, 撤回, 复查/复核, 下一页, 帮助, 取消, 返回 …
 
-``parse`` is a pure function (text → command); the ``do_*`` functions act on a Context.
+Each is declared once on handlers.registry.CITIZEN (its words, whether a tracking number may
+follow, its WeChat menu key); its function answers it, or returns None when in the sender's
+state the words are an ordinary answer ("返回" outside an intake).
 """
 from __future__ import annotations
-
-import re
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from core import cases
-from core.status import FINISHED
 from core.models import Attachment, Petition, PetitionEvent
+from core.status import FINISHED
 from core.text import gist
-from core.tracking import split_tracking_no
-from handlers import officials, texts
+from handlers import intake, officials, texts
 from handlers.context import Context, md
+from handlers.registry import CITIZEN, Command
 
 CLOSED = FINISHED
 
 
-@dataclass(frozen=True)
-class Command:
-    name: str
-    tracking_no: str | None = None
-    rest: str = ""
+def _in_intake(ctx: Context) -> bool:
+    return ctx.conv.state in intake.STATES
 
 
-_SIMPLE = {
-    "help": {"帮助", "使用帮助", "help", "?", "？", "菜单", "怎么用"},
-    "cancel": {"取消", "算了", "不反映了", "退出", "取消反映"},
-    "back": {"返回", "上一步", "修改", "返回上一步"},
-    "next": {"下一页", "下页", "更多"},
-    "report": {"我要反映", "反映问题", "我要投诉", "我要举报", "我要信访", "反映"},
-    "done": {"完成", "补充完毕", "结束补充"},
-    "confirm_withdraw": {"确认撤回"},
-    "resend_code": {"验证", "重新验证", "重发验证码"},
-}
-_WITH_NUMBER = re.compile(r"^(查询进度|查询|进度|补充材料|补充|撤回|撤销|申请复查|申请复核|复查|复核)\s*[:：]?\s*(.*)$",
-                          re.S)
-_VERB_NAMES = {"查询进度": "query", "查询": "query", "进度": "query", "补充材料": "supplement",
-               "补充": "supplement", "撤回": "withdraw", "撤销": "withdraw", "申请复查": "review",
-               "复查": "review", "申请复核": "re_review", "复核": "re_review"}
+@CITIZEN.verb("help", "帮助", "使用帮助", "help", "?", "？", "菜单", "怎么用", click="XF_HELP")
+def _help(ctx: Context, cmd: Command) -> str:
+    return texts.help_text(ctx.channel)
+
+
+@CITIZEN.verb("cancel", "取消", "算了", "不反映了", "退出", "取消反映")
+def _cancel(ctx: Context, cmd: Command) -> str:
+    state = ctx.conv.state
+    if state == "withdraw":
+        ctx.reset()
+        return texts.WITHDRAW_KEPT
+    if state == "idle":
+        return texts.NOTHING_TO_CANCEL
+    ctx.reset()
+    return texts.CANCELLED
+
+
+@CITIZEN.verb("back", "返回", "上一步", "修改", "返回上一步")
+def _back(ctx: Context, cmd: Command) -> str | None:
+    return intake.back(ctx) if _in_intake(ctx) else None
+
+
+@CITIZEN.verb("next", "下一页", "下页", "更多")
+def _next(ctx: Context, cmd: Command) -> str:
+    return ctx.next_page()
+
+
+@CITIZEN.verb("report", "我要反映", "反映问题", "我要投诉", "我要举报", "我要信访", "反映", click="XF_REPORT")
+def _report(ctx: Context, cmd: Command) -> str:
+    if _in_intake(ctx):
+        return texts.DRAFT_NOT_SUBMITTED + intake.reprompt(ctx)
+    ctx.reset()
+    return intake.start(ctx)
+
+
+@CITIZEN.verb("done", "完成", "补充完毕", "结束补充")
+def _done(ctx: Context, cmd: Command) -> str | None:
+    if ctx.conv.state != "supplement":
+        return None
+    target = supplement_target(ctx)
+    ctx.reset()
+    return texts.supplement_done(target.tracking_no) if target else texts.help_text(ctx.channel)
+
+
+@CITIZEN.verb("confirm_withdraw", "确认撤回")
+def _confirm_withdraw(ctx: Context, cmd: Command) -> str | None:
+    return confirm_withdraw(ctx) if ctx.conv.state == "withdraw" else None
+
+
+@CITIZEN.verb("resend_code", "验证", "重新验证", "重发验证码")
+def _resend_code(ctx: Context, cmd: Command) -> str | None:
+    return intake.resend_code(ctx) if ctx.channel == "wechat" else None
+
+
+@CITIZEN.verb("code", pattern=r"\d{6}")
+def _code(ctx: Context, cmd: Command) -> str | None:
+    return intake.answer_code(ctx, cmd.rest) if intake.pending_verification(ctx) else None
+
+
+@CITIZEN.verb("query", "查询进度", "查询", "进度", numbered=True, click="XF_QUERY")
+def _query(ctx: Context, cmd: Command) -> str:
+    return do_query(ctx, cmd)
+
+
+@CITIZEN.verb("supplement", "补充材料", "补充", numbered=True, free_text=True)
+def _supplement(ctx: Context, cmd: Command) -> str:
+    if _in_intake(ctx) and not cmd.rest:
+        return texts.FINISH_DRAFT_FIRST.format(what="补充其他事项")
+    return do_supplement(ctx, cmd)
+
+
+@CITIZEN.verb("review", "申请复查", "复查", numbered=True)
+def _review(ctx: Context, cmd: Command) -> str | None:
+    return None if _in_intake(ctx) else do_review(ctx, cmd)
+
+
+@CITIZEN.verb("re_review", "申请复核", "复核", numbered=True)
+def _re_review(ctx: Context, cmd: Command) -> str | None:
+    return None if _in_intake(ctx) else do_review(ctx, cmd)
+
+
+@CITIZEN.verb("withdraw", "撤回", "撤销", numbered=True)
+def _withdraw(ctx: Context, cmd: Command) -> str:
+    if _in_intake(ctx):
+        return texts.FINISH_DRAFT_FIRST.format(what="撤回其他事项")
+    return do_withdraw(ctx, cmd)
 
 
 def parse(text: str) -> Command | None:
-    t = text.strip()
-    plain = t.rstrip("。.!！")
-    for name, words in _SIMPLE.items():
-        if plain in words or plain.lower() in words:
-            return Command(name)
-    if re.fullmatch(r"\d{6}", plain):
-        return Command("code", rest=plain)
-    m = _WITH_NUMBER.match(t)
-    if m:
-        verb, rest = m.groups()
-        name = _VERB_NAMES[verb]
-        number, after = split_tracking_no(rest)
-        if number:
-            rest = after.strip(" ：:，,")
-        elif rest and name != "supplement":
-            return None  # "查询一下我的低保" is not a command; treat as text
-        return Command(name, number, rest)
-    return None
+    return CITIZEN.parse(text)
 
 
 # --- 查询 -------------------------------------------------------------------------------------

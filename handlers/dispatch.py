@@ -1,7 +1,7 @@
 """The one entry point: an :class:`Inbound` in, an :class:`Outcome` out.
 
 Order of questions for every message: an event? over the sender's rate limit? a stale draft to
-close? then by kind (voice, image, location, text); a text is a command (``commands.parse``)
+close? then by kind (voice, image, location, text); a text is a command (declared in ``handlers.commands``)
 or an answer in the sender's current state (``intake``, supplement, withdraw).
 """
 from __future__ import annotations
@@ -16,9 +16,9 @@ from core.settings import Settings
 from handlers import asks, commands, evenings, intake, officials, texts
 from handlers.context import Context, lock_conversation, md
 from handlers.message import Inbound, Outcome
+from handlers.registry import CITIZEN
 
-INTAKE_STATES = {"name", "phone", "place", "choose_place", "village", "content", "confirm", "repeat"}
-CLICK_KEYS = {"XF_REPORT": "report", "XF_QUERY": "query", "XF_HELP": "help"}
+INTAKE_STATES = intake.STATES
 
 
 def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazetteer, county: County,
@@ -94,9 +94,9 @@ def _text(ctx: Context, text: str) -> str:
         return visit
     if state in ("idle", "rate_why") and (answer := asks.answer(ctx, text)) is not None:
         return answer
-    cmd = commands.parse(text)
+    cmd = CITIZEN.parse(text)
     if cmd is not None:
-        answer = _command(ctx, cmd)
+        answer = CITIZEN.run(ctx, cmd)
         if answer is not None:
             return answer
     if state in INTAKE_STATES:
@@ -113,57 +113,6 @@ def _text(ctx: Context, text: str) -> str:
     return intake.start(ctx, text)
 
 
-def _command(ctx: Context, cmd: commands.Command) -> str | None:
-    """The reply to a command, or None when in this state the words are an ordinary answer."""
-    state = ctx.conv.state
-    in_intake = state in INTAKE_STATES
-    match cmd.name:
-        case "help":
-            return texts.help_text(ctx.channel)
-        case "cancel":
-            if state == "withdraw":
-                ctx.reset()
-                return texts.WITHDRAW_KEPT
-            if state == "idle":
-                return texts.NOTHING_TO_CANCEL
-            ctx.reset()
-            return texts.CANCELLED
-        case "back":
-            return intake.back(ctx) if in_intake else None
-        case "next":
-            return ctx.next_page()
-        case "report":
-            if in_intake:
-                return "您正在填写的反映还没有提交。" + intake.reprompt(ctx)
-            ctx.reset()
-            return intake.start(ctx)
-        case "done":
-            if state == "supplement":
-                target = commands.supplement_target(ctx)
-                ctx.reset()
-                return texts.supplement_done(target.tracking_no) if target else texts.help_text(ctx.channel)
-            return None
-        case "confirm_withdraw":
-            return commands.confirm_withdraw(ctx) if state == "withdraw" else None
-        case "resend_code":
-            return intake.resend_code(ctx) if ctx.channel == "wechat" else None
-        case "code":
-            return intake.answer_code(ctx, cmd.rest) if intake.pending_verification(ctx) else None
-        case "query":
-            return commands.do_query(ctx, cmd)
-        case "supplement":
-            if in_intake and not cmd.rest:
-                return "您正在填写新的反映，请先提交或回复“取消”，再补充其他事项。"
-            return commands.do_supplement(ctx, cmd)
-        case "review" | "re_review":
-            return None if in_intake else commands.do_review(ctx, cmd)
-        case "withdraw":
-            if in_intake:
-                return "您正在填写新的反映，请先提交或回复“取消”，再撤回其他事项。"
-            return commands.do_withdraw(ctx, cmd)
-    return None
-
-
 def _event(ctx: Context) -> str:
     msg = ctx.msg
     if msg.event == "subscribe":
@@ -174,9 +123,9 @@ def _event(ctx: Context) -> str:
         ctx.conv.unsubscribed_at = ctx.now
         return ""
     if msg.event == "click":
-        name = CLICK_KEYS.get(msg.event_key or "")
-        if name:
-            return _command(ctx, commands.Command(name)) or texts.help_text(ctx.channel)
+        cmd = CITIZEN.clicked(msg.event_key or "")
+        if cmd is not None:
+            return CITIZEN.run(ctx, cmd) or texts.help_text(ctx.channel)
     return texts.help_text(ctx.channel)
 
 

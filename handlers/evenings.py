@@ -31,7 +31,6 @@ from core import evenings as ev
 from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember
 from core.phones import find_mobile
 from core.text import gist
-from core.tracking import split_tracking_no
 from handlers.context import Context
 from handlers.registry import COMMANDS, MEMBER, OFFICIALS, Verb, route
 

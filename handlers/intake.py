@@ -40,6 +40,7 @@ REPEAT_WINDOW = timedelta(days=30)
 DRAFT_TTL = timedelta(hours=24)
 CODE_TTL = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5
+STATES = frozenset({"name", "phone", "place", "choose_place", "village", "content", "confirm", "repeat"})   # the intake
 OPEN_STATUSES = UNANSWERED   # a repeat joins a petition not yet answered
 # built once (the hot path)
 _LAST_PHONE = select(Petition.phone).where(Petition.openid == bindparam("openid")).order_by(Petition.id.desc()).limit(1)

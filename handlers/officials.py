@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import cases, usecases
+from core import cases, status, usecases
 from core.clock import SHANGHAI
 from core.digest import LEVEL_OF_WORD
 from core.digest import details as digest_details
@@ -303,12 +303,12 @@ def _repeat_of(s: Session, p: Petition) -> Petition | None:
         return None
     return most_similar(s.scalars(select(Petition).where(
         Petition.phone == p.phone, Petition.township_id == p.township_id,
-        Petition.status.in_(cases.OPEN)).limit(20)), p.content)
+        Petition.status.in_(status.OPEN)).limit(20)), p.content)
 
 
 @COMMANDS.verb("todo", "待办", "我的待办", roles=UNITS_AND_STAFF, help=(("cadre", 80, "待办"),))
 def todo(ctx: Context, person: Person, rest: str = "") -> str:
-    query = select(Petition).where(Petition.status.in_(cases.HANDLING if person.role != "staff" else cases.OPEN))
+    query = select(Petition).where(Petition.status.in_(status.HANDLING if person.role != "staff" else status.OPEN))
     if person.role != "staff":
         query = query.where(Petition.unit_id == person.unit_id)
     query = query.where(cases.not_recused(person))

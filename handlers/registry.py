@@ -140,3 +140,84 @@ def act(ctx: Context, person: Person | None) -> usecases.Act:
     """The use cases' :class:`~core.usecases.Act` for this message's sender."""
     actor = f"{person.role}:{person.id}" if person is not None else f"member:{ctx.msg.sender[-4:]}"
     return usecases.Act(ctx.session, ctx.rules, ctx.now, actor, person, ctx.msg.inbound_id)
+
+
+# --- the citizen's commands ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Command:
+    """A citizen's command as read from a message (or a WeChat menu click)."""
+
+    name: str
+    tracking_no: str | None = None
+    rest: str = ""
+
+
+@dataclass(frozen=True)
+class CitizenVerb:
+    name: str
+    words: tuple[str, ...]
+    run: Callable                  # (ctx, command) -> the reply, or None: here the words are an answer
+    numbered: bool = False         # "查询 编号": a tracking number may follow the word
+    free_text: bool = False        # numbered: without a number the rest is still this command's (补充 内容)
+    pattern: str | None = None     # the whole message has this form (a 6-digit code)
+    click: str | None = None       # the WeChat menu key that sends it
+
+
+class CitizenCommands:
+    """The citizen's commands: understood in any state of the conversation, each deciding whether
+    in the sender's state its words are a command or an ordinary answer ("返回" outside an
+    intake is just text)."""
+
+    def __init__(self) -> None:
+        self.verbs: dict[str, CitizenVerb] = {}
+
+    def verb(self, name: str, *words: str, **options) -> Callable:
+        def declare(fn: Callable) -> Callable:
+            if name in self.verbs:
+                raise ValueError(f"citizen verb {name!r} declared twice")
+            taken = {w for v in self.verbs.values() for w in v.words} & set(words)
+            if taken:
+                raise ValueError(f"words {sorted(taken)} belong to another citizen verb already")
+            self.verbs[name] = CitizenVerb(name, words, fn, **options)
+            self.__dict__.pop("_numbered", None)
+            return fn
+        return declare
+
+    @cached_property
+    def _numbered(self) -> tuple[re.Pattern, dict[str, CitizenVerb]]:
+        by_word = {w: v for v in self.verbs.values() if v.numbered for w in v.words}
+        words = sorted(by_word, key=len, reverse=True)
+        return re.compile("^(" + "|".join(re.escape(w) for w in words) + r")\s*[:：]?\s*(.*)$", re.S), by_word
+
+    def parse(self, text: str) -> Command | None:
+        """The command in a message, or None (a message is mostly an answer or a story)."""
+        t = text.strip()
+        plain = t.rstrip("。.!！")
+        for v in self.verbs.values():
+            if not v.numbered and (plain in v.words or plain.lower() in v.words):
+                return Command(v.name)
+        for v in self.verbs.values():
+            if v.pattern and re.fullmatch(v.pattern, plain):
+                return Command(v.name, rest=plain)
+        pattern, by_word = self._numbered
+        m = pattern.match(t)
+        if m:
+            verb, rest = by_word[m.group(1)], m.group(2)
+            number, after = split_tracking_no(rest)
+            if number:
+                rest = after.strip(" ：:，,")
+            elif rest and not verb.free_text:
+                return None   # "查询一下我的低保" is not a command: it is text
+            return Command(verb.name, number, rest)
+        return None
+
+    def clicked(self, key: str) -> Command | None:
+        """The command a WeChat menu key sends."""
+        return next((Command(v.name) for v in self.verbs.values() if v.click and v.click == key), None)
+
+    def run(self, ctx: Context, command: Command) -> str | None:
+        return self.verbs[command.name].run(ctx, command)
+
+
+CITIZEN = CitizenCommands()

@@ -76,6 +76,8 @@ def ask_content(channel: str) -> str:
     return "请说明您遇到的问题和诉求，也可以发送图片。"
 
 
+DRAFT_NOT_SUBMITTED = "您正在填写的反映还没有提交。"
+FINISH_DRAFT_FIRST = "您正在填写新的反映，请先提交或回复“取消”，再{what}。"
 VOICE_UNRECOGNISED = "抱歉，暂时无法识别语音，请用文字说明，谢谢。"
 TOO_LONG = "内容过长（每条不超过{limit}字），请分几条发送，谢谢。"
 RATE_LIMITED = "您的消息已收到并保存。您发送得有些频繁，请稍后再试，谢谢。"
