@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core import audience
 from core.models import Petition
-from core.usecases import PETITIONER, PHONES, STAFF, UNIT, Done, Tell
+from core.usecases.base import PETITIONER, PHONES, STAFF, UNIT, Done, Tell
 from handlers.context import Context
 from handlers.texts_officials import NOTICES
 

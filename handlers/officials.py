@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import cases, status, usecases
+from core import cases, status
+from core.usecases import cases as usecases
 from core.clock import SHANGHAI
 from core.digest import LEVEL_OF_WORD
 from core.digest import details as digest_details
@@ -30,7 +31,7 @@ from core.models import BindCode, Person, Petition, PetitionEvent, Township
 from core.phones import find_mobile
 from core.text import gist
 from core.tracking import next_tracking_no
-from core.usecases import STAFF, Tell
+from core.usecases.base import PETITIONER, STAFF, UNIT, Act, Done, Tell
 from handlers import notify, texts
 from handlers import texts_officials as T
 from handlers.context import Context
@@ -254,7 +255,7 @@ def register(ctx: Context, person: Person, rest: str) -> str:
                   + ("，初信初访" if original is None else "，重复访"))
     p, unit = file_new_petition(ctx, p, f"staff:{person.id}", registered, original)
     if phone:
-        notify.tell(ctx, p, Tell(usecases.PETITIONER, "receipt", {"how": word}))
+        notify.tell(ctx, p, Tell(PETITIONER, "receipt", {"how": word}))
     extra = "（集体访）" if people > 1 else ""
     extra += "（检举控告类，请核定被反映对象后交办）" if p.accusation and p.unit_id is None else ""
     if unit is None:
@@ -362,15 +363,15 @@ def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
     if unit is None:
         notify.tell(ctx, p, Tell(STAFF, "assign_needed"))
         return p, None
-    done = usecases.Done(p)
+    done = Done(p)
     done.tells += usecases.assigned_tells(ctx.reader, p, unit.name)
     usecases.provisional(_system_act(ctx), done, was=False)
     notify.deliver(ctx, done)
     return p, unit
 
 
-def _system_act(ctx: Context) -> usecases.Act:
-    return usecases.Act(ctx.session, ctx.rules, ctx.now, "system", None, ctx.msg.inbound_id)
+def _system_act(ctx: Context) -> Act:
+    return Act(ctx.session, ctx.rules, ctx.now, "system", None, ctx.msg.inbound_id)
 
 
 def tell_staff(ctx: Context, p: Petition, what: str, **data) -> None:
@@ -379,7 +380,7 @@ def tell_staff(ctx: Context, p: Petition, what: str, **data) -> None:
 
 
 def tell_unit(ctx: Context, p: Petition, what: str, **data) -> None:
-    notify.tell(ctx, p, Tell(usecases.UNIT, what, data))
+    notify.tell(ctx, p, Tell(UNIT, what, data))
 
 
 def _when(dt: datetime | None) -> str:

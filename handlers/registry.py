@@ -6,7 +6,7 @@ A module declares its verbs with :meth:`Registry.verb` (handlers.officials, hand
 every such command needs, once: read the number ("请写上事项编号"), lock the case, check it is
 the sender's to see (their unit's, or any for the bureau; never one that accuses them — the
 same words as an unknown number, so nobody learns it exists), call the verb, and turn a domain
-error into its sentence. A verb's function returns the reply, or a :class:`core.usecases.Done`:
+error into its sentence. A verb's function returns the reply, or a :class:`core.usecases.base.Done`:
 then the router also tells whoever the use case names (handlers.notify) and replies with the
 verb's sentence (handlers.texts_officials.REPLIES). Help is generated from the declarations.
 """
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
 
-from core import usecases
+from core.usecases.base import Act, Done
+from core.usecases.cases import provisional
 from core.cases import CaseError, lock_by_number, may_act
 from core.evenings import EveningError
 from core.models import Person, Petition
@@ -121,8 +122,8 @@ def route(ctx: Context, person: Person | None, text: str, registry: Registry = C
     try:
         was_provisional = p.deadline_provisional
         result = verb.run(ctx, person, p, after)
-        if isinstance(result, usecases.Done):
-            usecases.provisional(act(ctx, person), result, was_provisional)
+        if isinstance(result, Done):
+            provisional(act(ctx, person), result, was_provisional)
             notify.deliver(ctx, result)
             return T.REPLIES[verb.name](result.petition, **result.data)
         return result
@@ -136,10 +137,10 @@ def visible(ctx: Context, person: Person | None, p: Petition, scope: str) -> boo
     return person is None or not ctx.barred(p).bars(person)
 
 
-def act(ctx: Context, person: Person | None) -> usecases.Act:
-    """The use cases' :class:`~core.usecases.Act` for this message's sender."""
+def act(ctx: Context, person: Person | None) -> Act:
+    """The use cases' :class:`~core.usecases.base.Act` for this message's sender."""
     actor = f"{person.role}:{person.id}" if person is not None else f"member:{ctx.msg.sender[-4:]}"
-    return usecases.Act(ctx.session, ctx.rules, ctx.now, actor, person, ctx.msg.inbound_id)
+    return Act(ctx.session, ctx.rules, ctx.now, actor, person, ctx.msg.inbound_id)
 
 
 # --- the citizen's commands ------------------------------------------------------------------------
