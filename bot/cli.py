@@ -243,14 +243,15 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
     import tomllib
     from datetime import date
 
-    from sqlalchemy import select
 
     from notifications.services import build_services
+    from core.cases import Rules, lock_by_number
     from core.db import transaction
-    from core.evenings import EveningError, active_plan, select_case
-    from core.models import OutboundMessage, Petition
-    from handlers.evenings import selection_notices
-    from handlers.officials import find_person, find_unit
+    from core.directory import find_person, find_unit
+    from core.evenings import EveningError, active_plan
+    from core.usecases import evenings as usecases
+    from core.usecases.base import Act
+    from handlers import notify
 
     try:
         with open(path, "rb") as fh:
@@ -266,13 +267,15 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
         raise click.UsageError(f"{path}: [[cases]] with no = \"LS-…\", unit = \"code\", lead = \"name\"")
     svc = build_services(_settings())
     now = _moment(now_text) or svc.clock.now()
-    ids: list[int] = []
     problems: list[str] = []
     selected = kept = 0
     with transaction(svc.sessions) as s:
+        county, gazetteer = svc.county(s.connection())
+        outbox = notify.Outbox(s, county, gazetteer, now)
+        act = Act(s, Rules.for_county(county), now, "campaign")
         for i, row in enumerate(rows, 1):
             no = str(row.get("no", "")).strip()
-            p = s.scalars(select(Petition).where(Petition.tracking_no == no).with_for_update()).first()
+            p = lock_by_number(s, no)
             unit = find_unit(s, str(row.get("unit", "")))
             lead = find_person(s, str(row["lead"]), roles=("leader", "head")) if row.get("lead") else None
             if p is None or unit is None or (row.get("lead") and lead is None):
@@ -284,16 +287,16 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
                 kept += 1
                 continue
             try:
-                plan = select_case(s, p, unit, lead, now, "campaign", campaign=name, first_evening=first)
+                done = usecases.select(act, p, unit, lead, campaign=name, first_evening=first)
             except EveningError as exc:
                 problems.append(f"cases[{i}] {no}: {exc}")
                 continue
             selected += 1
-            ids += OutboundMessage.enqueue_many(s, selection_notices(s, plan, lead), now)
+            notify.deliver(outbox, done)
         if problems:
             raise click.ClickException("nothing selected:\n" + "\n".join(problems))
-    if ids:
-        svc.deliver(ids, now)
+    if outbox.outbox_ids:
+        svc.deliver(outbox.outbox_ids, now)
     click.echo(f"{name}: {selected} cases selected, {kept} already in the campaign; units asked to file their plans.")
 
 

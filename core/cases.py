@@ -513,6 +513,13 @@ def lock_by_number(s: Session, tracking_no: str) -> Petition | None:
     return s.scalars(select(Petition).where(Petition.tracking_no == tracking_no).with_for_update()).first()
 
 
+def lock_by_id(s: Session, petition_id: int | None) -> Petition | None:
+    """The petition ``petition_id``, its row locked for the rest of the transaction."""
+    if petition_id is None:
+        return None
+    return s.scalars(select(Petition).where(Petition.id == petition_id).with_for_update()).first()
+
+
 def may_act(s: Session, person: Person, p: Petition) -> bool:
     """Staff act on any case; a unit's cadres on their unit's cases only; nobody on a case that
     accuses them."""

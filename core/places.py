@@ -73,6 +73,14 @@ class Gazetteer:
         village = self.village_names.get(village_id) if village_id is not None else ""
         return None if township is None or village is None else township + village
 
+    def place_of(self, p, village: bool = True) -> str:
+        """"下汤镇林楼村" (or the township alone) of a petition: from the places in memory, the
+        petition's rows only for a place no longer on file."""
+        name = self.label(p.township_id, p.village_id if village else None)
+        if name is None:
+            name = (p.township.name if p.township else "") + (p.village.name if village and p.village else "")
+        return name
+
     @classmethod
     def from_session(cls, session: Session) -> Gazetteer:
         townships = session.execute(select(Township.id, Township.name).where(Township.active).order_by(Township.id)).all()

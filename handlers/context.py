@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.cases import Rules, barred
+from core.evenings import EveningRules
 from core.clock import month_day
 from core.db import upsert
 from core.models import Conversation, County, OutboundMessage, Person, Petition, PhoneVerification
@@ -67,6 +68,11 @@ class Context:
     def rules(self) -> Rules:
         """The county's deadline policy and working-day calendar."""
         return Rules.for_county(self.county)
+
+    @cached_property
+    def evening_rules(self) -> EveningRules:
+        """The county's 七晚 rules (window, minimum hours, judging time …)."""
+        return EveningRules.from_options(self.county.options)
 
     # --- conversation state --------------------------------------------------------------------
 
@@ -166,12 +172,8 @@ class Context:
         return barred(self.session, p)
 
     def place_of(self, p: Petition, village: bool = True) -> str:
-        """"下汤镇林楼村" (or the township alone): from the county's places in memory, the
-        petition's rows only for a place no longer on file."""
-        name = self.gazetteer.label(p.township_id, p.village_id if village else None)
-        if name is None:
-            name = (p.township.name if p.township else "") + (p.village.name if village and p.village else "")
-        return name
+        """"下汤镇林楼村" (or the township alone): core.places.Gazetteer.place_of."""
+        return self.gazetteer.place_of(p, village)
 
     # --- whose petitions ------------------------------------------------------------------------
 

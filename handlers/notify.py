@@ -1,10 +1,17 @@
 """What a use case says must be told, written to the outbox: the audience resolved by
-core.audience, the sentence by handlers.texts_officials.NOTICES, in the handling transaction."""
+core.audience, the sentence by handlers.texts_officials.NOTICES, in the caller's transaction —
+a message's (handlers.context.Context) or, for the CLI and the console, an :class:`Outbox`."""
 from __future__ import annotations
 
+from functools import cached_property
+
+from sqlalchemy.orm import Session
+
 from core import audience
-from core.models import Petition
-from core.usecases.base import PETITIONER, PHONES, STAFF, UNIT, Done, Tell
+from core.evenings import EveningRules
+from core.models import County, OutboundMessage, Petition
+from core.places import Gazetteer
+from core.usecases.base import CHECK, PETITIONER, PHONES, STAFF, UNIT, Done, Tell
 from handlers.context import Context
 from handlers.texts_officials import NOTICES
 
@@ -15,9 +22,9 @@ def deliver(ctx: Context, done: Done) -> None:
 
 
 def tell(ctx: Context, p: Petition, t: Tell) -> None:
-    body = NOTICES[t.what](ctx, p, **t.data)
-    if t.to == PETITIONER:
-        channel, to = audience.petitioner(p)
+    body = NOTICES[t.sentence or t.what](ctx, p, **t.data)
+    if t.to in (PETITIONER, CHECK):
+        channel, to = audience.petitioner(p) if t.to == PETITIONER else audience.petitioner_check(p)
         if to:
             ctx.queue(channel, to, body, t.what, p.id)
             if t.ask is not None:
@@ -33,3 +40,33 @@ def tell(ctx: Context, p: Petition, t: Tell) -> None:
         raise ValueError(f"unknown audience {t.to!r}")
     for phone in phones:
         ctx.queue_sms(phone, body, t.what, p.id)
+
+
+class Outbox:
+    """What :func:`deliver` writes through when no message is being handled (the CLI, the
+    console): the outbox rows on ``session``, the county's names for places."""
+
+    def __init__(self, session: Session, county: County, gazetteer: Gazetteer, now) -> None:
+        self.session, self.county, self.gazetteer, self.now = session, county, gazetteer, now
+        self.outbox_ids: list[int] = []
+        self.asks: list[tuple[str, str, dict]] = []   # recorded after the commit (handlers.asks.record)
+
+    @property
+    def reader(self) -> Session:
+        return self.session
+
+    @cached_property
+    def evening_rules(self) -> EveningRules:
+        return EveningRules.from_options(self.county.options)
+
+    def place_of(self, p: Petition, village: bool = True) -> str:
+        return self.gazetteer.place_of(p, village)
+
+    def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
+        self.outbox_ids.append(OutboundMessage.enqueue(self.session, channel, to, body, purpose, self.now, petition_id))
+
+    def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
+        self.queue("sms", to, body, purpose, petition_id)
+
+    def ask(self, channel: str, to: str, ask: dict) -> None:
+        self.asks.append((channel, to, ask))

@@ -125,7 +125,7 @@ def route(ctx: Context, person: Person | None, text: str, registry: Registry = C
         if isinstance(result, Done):
             provisional(act(ctx, person), result, was_provisional)
             notify.deliver(ctx, result)
-            return T.REPLIES[verb.name](result.petition, **result.data)
+            return T.REPLIES[verb.name](ctx, result.petition, **result.data)
         return result
     except (CaseError, EveningError) as exc:
         return str(exc)
@@ -140,7 +140,7 @@ def visible(ctx: Context, person: Person | None, p: Petition, scope: str) -> boo
 def act(ctx: Context, person: Person | None) -> Act:
     """The use cases' :class:`~core.usecases.base.Act` for this message's sender."""
     actor = f"{person.role}:{person.id}" if person is not None else f"member:{ctx.msg.sender[-4:]}"
-    return Act(ctx.session, ctx.rules, ctx.now, actor, person, ctx.msg.inbound_id)
+    return Act(ctx.session, ctx.rules, ctx.now, actor, person, ctx.msg.inbound_id, ctx.msg.sender)
 
 
 # --- the citizen's commands ------------------------------------------------------------------------

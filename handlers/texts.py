@@ -275,6 +275,15 @@ ASK_WHY_UNSATISFIED = ("抱歉没能让您满意。请简要说明不满意的�
 WHY_NOTED = "已记录您的意见，信访局会督促责任单位。谢谢！"
 ANSWER_MET = "请回复1（已见面）或2（未见面）。"
 ANSWER_VISIT = "请回复1（工作专班已到/已离开，属实）或2（不属实）。"
+VISIT_ANSWER_THANKS = "感谢您的答复。"
+VISIT_CONFIRMED = "感谢您的确认！"
+VISIT_DENIED = "感谢您的答复，已告知县信访局核实。"
+
+
+def visit_answer_closed(no: str) -> str:
+    return f"感谢您的答复。{no}这一晚的确认已截止，如有情况请联系县信访局。"
+
+
 ANSWER_RATING = "请回复1满意、2基本满意或3不满意。"
 
 

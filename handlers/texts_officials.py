@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Callable
 
 from core.clock import local, month_day
+from core.evenings import duration_text, hm
 from core.instructions import PROGRESS_DAYS
 from core.models import Petition
 from core.text import gist
@@ -86,14 +87,14 @@ NOTICES: dict[str, Callable[..., str]] = {
 
 # --- replies to the sender of a command: (petition, **done.data) -> text, by verb ---------------------
 
-def _accepted(p: Petition) -> str:
+def _accepted(ctx, p: Petition) -> str:
     if p.due_meet:
         return (f"已受理{p.tracking_no}（{COMPLEXITY_WORDS.get(p.complexity or 'normal', '一般')}）。"
                 f"请于{when(p.due_meet)}前与信访人见面，{when(p.due_finish)}前办结。见面后回复：见面 {p.tracking_no}")
     return f"已受理{p.tracking_no}，{when(p.due_finish)}前办结。"
 
 
-def _recused(p: Petition, taken_back: bool, name: str, is_unit: bool) -> str:
+def _recused(ctx, p: Petition, taken_back: bool, name: str, is_unit: bool) -> str:
     if taken_back:
         return f"已登记{p.tracking_no}被反映对象{name}，事项已从该单位收回。请重新交办：交办 {p.tracking_no} 单位"
     return f"已登记{p.tracking_no}被反映对象{name}，今后不会交办、告知或汇总给其{'单位' if is_unit else '本人'}。"
@@ -101,20 +102,112 @@ def _recused(p: Petition, taken_back: bool, name: str, is_unit: bool) -> str:
 
 REPLIES: dict[str, Callable[..., str]] = {
     "accept": _accepted,
-    "meet": lambda p: f"已登记{p.tracking_no}见面，将向信访人确认。答复时回复：答复 {p.tracking_no} 内容",
-    "reply": lambda p: f"答复已转给信访人，并请其评价。办结后回复：办结 {p.tracking_no}",
-    "close": lambda p: f"{p.tracking_no}已办结。谢谢！",
-    "not_accept": lambda p, unit: f"已登记{p.tracking_no}不予受理，已告知信访人和信访局。",
-    "extend": lambda p, days: f"延期申请已报信访局审批，批准前请按原期限（{when(p.due_finish)}）办理。",
-    "approve": lambda p, days: f"已批准{p.tracking_no}延期{days}日，新期限{when(p.due_finish)}；已告知单位和信访人。",
-    "send_back": lambda p, unit: f"已将{p.tracking_no}退回信访局重新交办。",
-    "assign": lambda p, unit: f"已将{p.tracking_no}交办{unit}，受理期限{when(p.due_accept)}。",
+    "meet": lambda ctx, p: f"已登记{p.tracking_no}见面，将向信访人确认。答复时回复：答复 {p.tracking_no} 内容",
+    "reply": lambda ctx, p: f"答复已转给信访人，并请其评价。办结后回复：办结 {p.tracking_no}",
+    "close": lambda ctx, p: f"{p.tracking_no}已办结。谢谢！",
+    "not_accept": lambda ctx, p, unit: f"已登记{p.tracking_no}不予受理，已告知信访人和信访局。",
+    "extend": lambda ctx, p, days: f"延期申请已报信访局审批，批准前请按原期限（{when(p.due_finish)}）办理。",
+    "approve": lambda ctx, p, days: f"已批准{p.tracking_no}延期{days}日，新期限{when(p.due_finish)}；已告知单位和信访人。",
+    "send_back": lambda ctx, p, unit: f"已将{p.tracking_no}退回信访局重新交办。",
+    "assign": lambda ctx, p, unit: f"已将{p.tracking_no}交办{unit}，受理期限{when(p.due_accept)}。",
     "recuse": _recused,
-    "lead": lambda p, lead: f"已设{lead}为{p.tracking_no}的包案领导，并已告知。",
-    "answer_review": lambda p, level: f"{'复查' if level == 'review' else '复核'}意见已转给信访人，{p.tracking_no}办结。",
-    "progress": lambda p, next_due: f"进展已报县领导。请于{when(next_due)}前再报进展，直至办结。",
-    "instruct": lambda p, where: f"批示已转{where}并记录；单位每{PROGRESS_DAYS}日报告进展，将转告您。",
+    "lead": lambda ctx, p, lead: f"已设{lead}为{p.tracking_no}的包案领导，并已告知。",
+    "answer_review": lambda ctx, p, level: f"{'复查' if level == 'review' else '复核'}意见已转给信访人，{p.tracking_no}办结。",
+    "progress": lambda ctx, p, next_due: f"进展已报县领导。请于{when(next_due)}前再报进展，直至办结。",
+    "instruct": lambda ctx, p, where: f"批示已转{where}并记录；单位每{PROGRESS_DAYS}日报告进展，将转告您。",
 }
+
+
+# --- 七晚工作法 ----------------------------------------------------------------------------------
+
+def schedule(rules, first) -> str:
+    """"11月24日起连续7晚，每晚18:00-22:00间开始、不少于3小时"."""
+    return (f"{month_day(rules.opens(first))}起连续{rules.evenings}晚，每晚{rules.window_text}间开始、"
+            f"不少于{rules.min_text}")
+
+
+def distance(metres: float) -> str:
+    return f"{metres / 1000:.1f}公里" if metres >= 1000 else f"{metres:.0f}米"
+
+
+def _selected(ctx, p: Petition, campaign=None, lead=None, first=None) -> str:
+    when_first = f" {first.month}月{first.day}日" if first else " 首晚日期"
+    return (f"【七晚】{p.tracking_no}（{p.name}，{gist(p.content, 30)}）列入七晚工作法"
+            + (f"（{campaign}）" if campaign else "") + "，由贵单位组成工作专班"
+            + (f"，{lead}包案" if lead else "") + f"。请报备：报备 {p.tracking_no}{when_first} 成员…")
+
+
+def _bureau(ctx) -> str:
+    return f"【{ctx.county.name}信访局】您好！"
+
+
+EVENING_NOTICES: dict[str, Callable[..., str]] = {
+    "evening_selected": _selected,
+    "evening_selected_lead": lambda ctx, p, lead, unit: (
+        f"【七晚包案】{lead}您好，{p.tracking_no}（{unit}）列入七晚工作法，由您包案：{gist(p.content, 40)}。"
+        "报备和走访情况将告知您。"),
+    "evening_filed_members": lambda ctx, p, first, names, unit: (
+        f"【七晚报备】{p.tracking_no}（{p.name}，{ctx.place_of(p)}）：{schedule(ctx.evening_rules, first)}。"
+        f"成员：{names}。到达后回复：开始 {p.tracking_no}；离开时回复：结束 {p.tracking_no} 纪要"),
+    "evening_filed": lambda ctx, p, first, names, unit: (
+        f"【七晚报备】{p.tracking_no}由{unit}报备：{schedule(ctx.evening_rules, first)}。成员：{names}。"),
+    "evening_far": lambda ctx, p, number, far_m: (
+        f"【七晚核实】{p.tracking_no}第{number}晚开始时的定位与信访人住址相距约{distance(far_m)}，请核实。"),
+    "evening_check_start": lambda ctx, p, started_at: (
+        f"{_bureau(ctx)}工作专班报告今晚{hm(started_at)}已到您家走访（事项{p.tracking_no}）。工作专班是否已到您家？回复1是 2否"),
+    "evening_check_both": lambda ctx, p, started_at, ended_at, took: (
+        f"{_bureau(ctx)}工作专班报告今晚{hm(started_at)}到{hm(ended_at)}在您家走访（事项{p.tracking_no}）。"
+        "是否属实？回复1是 2否"),
+    "evening_check_end": lambda ctx, p, started_at, ended_at, took: (
+        f"{_bureau(ctx)}工作专班报告已于{hm(ended_at)}结束今晚走访（事项{p.tracking_no}），"
+        f"历时{duration_text(took)}。是否属实？回复1是 2否"),
+    "evening_denied": lambda ctx, p, number, started_at: (
+        f"【七晚核实】{p.tracking_no}第{number}晚（{hm(started_at)}开始）信访人答复“否”。"
+        f"如有正当理由，请回复：确认 {p.tracking_no} 第{number}晚 理由"),
+    "evening_resolved": lambda ctx, p, agreement: (
+        f"【七晚】{p.tracking_no}已化解，销号" + ("（已签息访息诉协议）" if agreement else "") + "。谢谢各位！"),
+    "evening_unresolved": lambda ctx, p, reason: f"【七晚】{p.tracking_no}未化解：{gist(reason, 40)}。事项继续挂牌督办。",
+}
+NOTICES.update(EVENING_NOTICES)
+
+
+def far_note(far_m: float | None) -> str:
+    return f"定位与信访人住址相距约{distance(far_m)}，已报信访局核实。" if far_m is not None else ""
+
+
+def _started(ctx, p: Petition, visit, far_m=None) -> str:
+    rules = ctx.evening_rules
+    note = far_note(far_m)
+    return (f"{p.tracking_no}第{visit.number}晚开始（{hm(visit.started_at)}），已请信访人确认。"
+            f"满{rules.min_text}后回复：结束 {p.tracking_no} 纪要" + ("。" + note if note else ""))
+
+
+def _ended(ctx, p: Petition, visit, took, short, by_other) -> str:
+    rules, no, v = ctx.evening_rules, p.tracking_no, visit
+    if short:
+        return (f"{no}第{v.number}晚：已{duration_text(took)}，不足{rules.min_text}本晚不计入。"
+                f"如仍在信访人家中，满{rules.min_text}后请再回复：结束 {no}")
+    by = "（已记录由您报结束）" if by_other else ""
+    missing = "；信访人尚未确认到达" if v.petitioner_start is not True and v.excuse is None else ""
+    return (f"{no}第{v.number}晚结束（{hm(v.ended_at)}），历时{duration_text(took)}{by}。已请信访人确认{missing}，"
+            f"明天{rules.judge_at:%H:%M}判定是否计入。")
+
+
+REPLIES.update({
+    "select": lambda ctx, p, unit, lead, plan: (
+        f"已将{p.tracking_no}列入七晚，交{unit}组成工作专班" + (f"，{lead}包案" if lead else "") + "；已通知单位报备。"),
+    "file": lambda ctx, p, first, count: (
+        f"已报备{p.tracking_no}七晚：{schedule(ctx.evening_rules, first)}，成员{count}人；已通知成员、信访局和包案领导。"),
+    "start": _started,
+    "end": _ended,
+    "locate": lambda ctx, p, visit, far_m=None: f"已记录{p.tracking_no}第{visit.number}晚的定位。" + far_note(far_m),
+    "excuse": lambda ctx, p, visit, left: (
+        f"已确认{p.tracking_no}第{visit.number}晚：{gist(visit.excuse, 30)}。"
+        + (f"尚缺：{'；'.join(left)}。" if left else "满足计入条件。")),
+    "resolve": lambda ctx, p, agreement, unit, points: (
+        f"已登记{p.tracking_no}化解，销号" + (f"；{unit}加{points}分" if points else "") + "。"),
+    "unresolved": lambda ctx, p: f"已登记{p.tracking_no}未化解，事项继续挂牌。",
+})
 
 
 # --- refusals and formats ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class Act:
     actor: str                      # "staff:3", "cadre:7", "leader:2", "system", "campaign"
     person: Person | None = None    # the directory's person acting (None: the system)
     inbound_id: int | None = None   # the message that asked for it, kept on the events
+    sender: str | None = None       # the address it came from: told by the reply, not sent a copy
 
 
 # audiences of a Tell
