@@ -12,9 +12,10 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from core import cases
 from core.models import Petition
-from handlers import evenings, officials, texts
+from core.usecases import citizens as usecases
+from handlers import evenings, notify, texts
+from handlers.commands import citizen
 from handlers.context import Context, lock_conversation, save_conversation
 from handlers.registry import CITIZEN
 
@@ -32,7 +33,6 @@ NO = {"2", "否", "没有", "没见", "未见面", "没见面"}
 VISIT_YES = {"到了", "已到", "来了", "属实"}
 RATINGS = {"1": "satisfied", "满意": "satisfied", "2": "basic", "基本满意": "basic",
            "3": "unsatisfied", "不满意": "unsatisfied"}
-RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 
 
 def answer(ctx: Context, text: str) -> str | None:
@@ -57,22 +57,15 @@ def answer(ctx: Context, text: str) -> str | None:
     if ask.get("kind") == "met":
         if word in YES or word in NO:
             met = word in YES
-            p.meet_confirmed = met
-            cases.event(ctx.session, p, ctx.now, "meet_confirmed" if met else "meet_denied",
-                        f"{ctx.channel}:citizen", None, ctx.msg.inbound_id)
+            notify.deliver(ctx, usecases.confirm_meeting(citizen(ctx), p, met))
             ctx.set_state("idle", ask=None)
-            if not met:
-                officials.tell_staff(ctx, p, "meet_denied")
-                return texts.MET_NO
-            return texts.MET_THANKS
+            return texts.MET_THANKS if met else texts.MET_NO
         return texts.ANSWER_MET if word.isdigit() and len(word) == 1 else None
     if ask.get("kind") == "rate":
         rating = RATINGS.get(word)
         if rating is None:
             return texts.ANSWER_RATING if word.isdigit() and len(word) == 1 else None
-        p.rating, p.rated_at = rating, ctx.now
-        cases.event(ctx.session, p, ctx.now, "rated", f"{ctx.channel}:citizen", RATING_WORDS[rating],
-                    ctx.msg.inbound_id)
+        usecases.rate(citizen(ctx), p, rating)
         if rating == "unsatisfied":
             ctx.set_state("rate_why", ask=None, why_for=p.id)
             return texts.ASK_WHY_UNSATISFIED.format(no=p.tracking_no)
@@ -85,7 +78,5 @@ def _why(ctx: Context, data: dict, text: str) -> str:
     p = ctx.session.get(Petition, data.get("why_for"))
     ctx.set_state("idle", why_for=None)
     if p is not None:
-        cases.event(ctx.session, p, ctx.now, "rating_reason", f"{ctx.channel}:citizen", text.strip()[:2000],
-                    ctx.msg.inbound_id)
-        officials.tell_staff(ctx, p, "unsatisfied", text=text)
+        notify.deliver(ctx, usecases.rating_reason(citizen(ctx), p, text))
     return texts.WHY_NOTED

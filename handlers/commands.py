@@ -12,7 +12,9 @@ from core import cases
 from core.models import Attachment, Petition, PetitionEvent
 from core.status import FINISHED
 from core.text import gist
-from handlers import intake, officials, texts
+from core.usecases import citizens as usecases
+from core.usecases.base import Act
+from handlers import intake, notify, texts
 from handlers.context import Context, md
 from handlers.registry import CITIZEN, Command
 
@@ -168,14 +170,11 @@ def do_review(ctx: Context, cmd: Command) -> str:
     if p is None:
         return texts.NOT_FOUND.format(no=cmd.tracking_no)
     try:
-        cases.request_review(ctx.session, p, ctx.rules, ctx.now, f"{ctx.channel}:citizen", cmd.name,
-                             ctx.msg.inbound_id)
+        done = usecases.request_review(citizen(ctx), p, cmd.name, cmd.rest)
     except cases.CaseError as exc:
         return str(exc)
-    if cmd.rest:
-        add_text(ctx, p, cmd.rest)
     ctx.petition_id = p.id
-    officials.tell_staff(ctx, p, "review_requested", word=word)
+    notify.deliver(ctx, done)
     return texts.review_opened(p.tracking_no, word, md(p.due_review))
 
 
@@ -196,19 +195,18 @@ def do_supplement(ctx: Context, cmd: Command) -> str:
     return texts.supplement_prompt(p.tracking_no)
 
 
+def citizen(ctx: Context) -> Act:
+    """The sender acting as the petitioner."""
+    return Act(ctx.session, ctx.rules, ctx.now, f"{ctx.channel}:citizen", None, ctx.msg.inbound_id, ctx.msg.sender)
+
+
 def add_text(ctx: Context, p: Petition, text: str) -> None:
-    ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="supplement", actor=f"{ctx.channel}:citizen",
-                                  text=text, inbound_id=ctx.msg.inbound_id))
-    p.updated_at = ctx.now
+    usecases.supplement(citizen(ctx), p, text)
     ctx.petition_id = p.id
 
 
 def add_image(ctx: Context, p: Petition) -> None:
-    ctx.session.add(Attachment(petition_id=p.id, kind="image", media_id=ctx.msg.media_id, url=ctx.msg.url,
-                               inbound_id=ctx.msg.inbound_id, at=ctx.now))
-    ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="supplement", actor=f"{ctx.channel}:citizen",
-                                  text="[图片]", inbound_id=ctx.msg.inbound_id))
-    p.updated_at = ctx.now
+    usecases.supplement_image(citizen(ctx), p, ctx.msg.media_id, ctx.msg.url)
     ctx.petition_id = p.id
 
 
@@ -237,9 +235,7 @@ def confirm_withdraw(ctx: Context) -> str:
     ctx.reset()
     if p is None or p.status in CLOSED:
         return texts.NOTHING_TO_CANCEL
-    cases.withdraw(ctx.session, p, ctx.now, f"{ctx.channel}:citizen", ctx.msg.inbound_id)
-    if p.unit_id is not None:   # the unit handling it stops, and is told so
-        officials.tell_unit(ctx, p, "withdrawn")
+    notify.deliver(ctx, usecases.withdraw(citizen(ctx), p))
     ctx.petition_id = p.id
     return texts.withdrawn(p.tracking_no)
 

@@ -31,7 +31,7 @@ from core.models import BindCode, Person, Petition, PetitionEvent, Township
 from core.phones import find_mobile
 from core.text import gist
 from core.tracking import next_tracking_no
-from core.usecases.base import PETITIONER, STAFF, UNIT, Act, Done, Tell
+from core.usecases.base import PETITIONER, STAFF, Act, Done, Tell
 from handlers import notify, texts
 from handlers import texts_officials as T
 from handlers.context import Context
@@ -372,15 +372,6 @@ def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
 
 def _system_act(ctx: Context) -> Act:
     return Act(ctx.session, ctx.rules, ctx.now, "system", None, ctx.msg.inbound_id)
-
-
-def tell_staff(ctx: Context, p: Petition, what: str, **data) -> None:
-    """A notice to the bureau's staff about ``p`` (sentence: texts_officials.NOTICES[what])."""
-    notify.tell(ctx, p, Tell(STAFF, what, data))
-
-
-def tell_unit(ctx: Context, p: Petition, what: str, **data) -> None:
-    notify.tell(ctx, p, Tell(UNIT, what, data))
 
 
 def _when(dt: datetime | None) -> str:

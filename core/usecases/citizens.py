@@ -1,0 +1,73 @@
+"""The petitioner's own actions on their petition, one function each (see core.usecases.base):
+adding material, asking for a review, withdrawing, confirming a meeting, rating the reply.
+The conversation that leads to them is handlers' (handlers.commands, handlers.asks)."""
+from __future__ import annotations
+
+from core import cases
+from core.models import Attachment, Petition, PetitionEvent
+from core.usecases.base import STAFF, UNIT, Act, Done, Tell
+
+RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}   # kept on the event
+
+
+def supplement(act: Act, p: Petition, text: str) -> Done:
+    """补充: the text is kept with the petition, in order (信访材料 are never lost)."""
+    act.session.add(PetitionEvent(petition_id=p.id, at=act.now, kind="supplement", actor=act.actor, text=text,
+                                  inbound_id=act.inbound_id))
+    p.updated_at = act.now
+    return Done(p)
+
+
+def supplement_image(act: Act, p: Petition, media_id: str | None, url: str | None) -> Done:
+    """补充 with a photo: the attachment and its event."""
+    act.session.add(Attachment(petition_id=p.id, kind="image", media_id=media_id, url=url,
+                               inbound_id=act.inbound_id, at=act.now))
+    act.session.add(PetitionEvent(petition_id=p.id, at=act.now, kind="supplement", actor=act.actor, text="[图片]",
+                                  inbound_id=act.inbound_id))
+    p.updated_at = act.now
+    return Done(p)
+
+
+def request_review(act: Act, p: Petition, level: str, text: str = "") -> Done:
+    """申请复查 (within 30 days of the reply) / 申请复核 (of the 复查 answer): the bureau answers
+    within 30 days and is told now."""
+    cases.request_review(act.session, p, act.rules, act.now, act.actor, level, act.inbound_id)
+    if text:
+        supplement(act, p, text)
+    done = Done(p, {"word": cases.REVIEW_WORDS[level]})
+    done.tells.append(Tell(STAFF, "review_requested", {"word": done.data["word"]}))
+    return done
+
+
+def withdraw(act: Act, p: Petition) -> Done:
+    """撤回: nothing more is due; the unit handling it stops, and is told so."""
+    cases.withdraw(act.session, p, act.now, act.actor, act.inbound_id)
+    done = Done(p)
+    if p.unit_id is not None:
+        done.tells.append(Tell(UNIT, "withdrawn"))
+    return done
+
+
+def confirm_meeting(act: Act, p: Petition, met: bool) -> Done:
+    """The petitioner's 1/2 to "今天工作人员是否已与您见面": a "no" goes to the bureau (督促确认)."""
+    p.meet_confirmed = met
+    cases.event(act.session, p, act.now, "meet_confirmed" if met else "meet_denied", act.actor, None, act.inbound_id)
+    done = Done(p, {"met": met})
+    if not met:
+        done.tells.append(Tell(STAFF, "meet_denied"))
+    return done
+
+
+def rate(act: Act, p: Petition, rating: str) -> Done:
+    """满意 / 基本满意 / 不满意: kept; a rating never reopens a case."""
+    p.rating, p.rated_at = rating, act.now
+    cases.event(act.session, p, act.now, "rated", act.actor, RATING_WORDS[rating], act.inbound_id)
+    return Done(p, {"rating": rating})
+
+
+def rating_reason(act: Act, p: Petition, text: str) -> Done:
+    """Why the petitioner is not satisfied: kept, and the bureau told."""
+    cases.event(act.session, p, act.now, "rating_reason", act.actor, text.strip()[:2000], act.inbound_id)
+    done = Done(p)
+    done.tells.append(Tell(STAFF, "unsatisfied", {"text": text}))
+    return done
