@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from core.clock import SHANGHAI
+from core.clock import SHANGHAI, month_day, month_day_time
 from core.facts import mark_repeated
 from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
 from core.places import unit_short_name
@@ -214,7 +214,7 @@ def meet(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, note:
     if not may("meet", p.status):
         raise CaseError(_out_of_order(p, "见面", "请先回复“受理 编号”。"))
     if p.met_at is not None:
-        raise CaseError(f"{p.tracking_no}已于{_hm(p.met_at)}登记见面。")
+        raise CaseError(f"{p.tracking_no}已于{month_day_time(p.met_at)}登记见面。")
     p.met_at = now
     event(s, p, now, "met", actor, note or None, inbound_id)
     recompute(p, rules)
@@ -249,7 +249,7 @@ def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, 
         raise CaseError("请写明退回理由：退回 编号 理由")
     last = return_allowed_until(p.assigned_at, rules.calendar)
     if now.astimezone(SHANGHAI).date() > last.date:
-        raise CaseError(f"{p.tracking_no}已超过5个工作日的退回期限（{last.date.month}月{last.date.day}日止），"
+        raise CaseError(f"{p.tracking_no}已超过5个工作日的退回期限（{month_day(last.date)}止），"
                         "请继续办理，或联系信访局。")
     unit_name = p.unit.name if p.unit else ""
     p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = after("send_back", p.status), None, None, None, None
@@ -336,7 +336,7 @@ def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: 
     word = REVIEW_WORDS[level]
     if p.status == Status.REVIEWING:
         raise CaseError(f"{p.tracking_no}的{REVIEW_WORDS[p.review_level]}正在办理，"
-                        f"将于{_hm(p.due_review)}前答复您。")
+                        f"将于{month_day_time(p.due_review)}前答复您。")
     if p.review_level == "re_review":
         raise CaseError(f"{p.tracking_no}已经复核。依《信访工作条例》第三十六条，同一事实和理由不再受理。")
     window = review_window(p, rules)
@@ -347,7 +347,7 @@ def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: 
         raise CaseError(f"{p.tracking_no}请先申请复查：申请复查 {p.tracking_no}" if level == "re_review"
                         else f"{p.tracking_no}已复查，如不服请申请复核：申请复核 {p.tracking_no}")
     if now > until:
-        raise CaseError(f"{p.tracking_no}申请{word}的期限（{until.month}月{until.day}日）已过。"
+        raise CaseError(f"{p.tracking_no}申请{word}的期限（{month_day(until)}）已过。"
                         "如有新的事实和理由，请重新反映。")
     p.status, p.review_level, p.review_requested_at, p.review_answered_at = after("request_review", p.status), level, now, None
     p.due_review = end_of(rules.calendar.add_days(now.astimezone(SHANGHAI).date(), REVIEW_DAYS).date)
@@ -501,11 +501,6 @@ def _label(p: Petition) -> str:
 
 def _out_of_order(p: Petition, step: str, hint: str = "") -> str:
     return f"{p.tracking_no}目前{_label(p)}，不能{step}。{hint}".rstrip()
-
-
-def _hm(dt: datetime) -> str:
-    local = dt.astimezone(SHANGHAI)
-    return f"{local.month}月{local.day}日{local:%H:%M}"
 
 
 def lock_by_number(s: Session, tracking_no: str) -> Petition | None:

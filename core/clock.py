@@ -54,10 +54,25 @@ def day_start(d: date) -> datetime:
     return datetime.combine(d, time(0), SHANGHAI)
 
 
-def month_day(dt: datetime) -> str:
-    """"11月30日", in county time."""
-    d = local(dt)
+def month_day(dt: datetime | date) -> str:
+    """"11月30日" — of a moment in county time, or of a day."""
+    d = local(dt) if isinstance(dt, datetime) else dt
     return f"{d.month}月{d.day}日"
+
+
+def hm(dt: datetime) -> str:
+    """"19:02", in county time."""
+    return f"{local(dt):%H:%M}"
+
+
+def month_day_time(dt: datetime) -> str:
+    """"11月30日17:30", in county time."""
+    return month_day(dt) + hm(dt)
+
+
+def with_weekday(d: date) -> str:
+    """"11月30日（周一）"."""
+    return f"{month_day(d)}（周{'一二三四五六日'[d.weekday()]}）"
 
 
 def local(dt: datetime, tz=SHANGHAI) -> datetime:

@@ -26,27 +26,17 @@ from sqlalchemy.orm import Session
 from core import facts as F
 from core.cases import NOBODY, Barred, not_recused, recusals_of
 from core.status import OPEN
-from core.clock import SHANGHAI, day_start, local
+from core.clock import SHANGHAI, day_start, local, with_weekday
 from core.evenings import EveningRules, tonight_text
 from core.places import unit_short_name
-from core.text import SMS_THREE_SEGMENTS, gist
+from core.phones import mask_name
+from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS, gist
 from core.models import County, EveningPlan, EveningVisit, Escalation, Person, Petition, Unit
 
-CHANNELS = (("wechat", "微信访"), ("sms", "短信访"), ("visit", "走访"), ("letter", "来信"))
+CHANNELS = tuple((c, CHANNEL_LABELS[c]) for c in ("wechat", "sms", "visit", "letter"))
 LEVELS = (("city", "到市"), ("province", "赴省"), ("beijing", "进京"))
 LEVEL_OF_WORD = {word: level for level, word in LEVELS}
-WEEKDAYS = "一二三四五六日"
 LIMIT = SMS_THREE_SEGMENTS
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 张小三 → 张*三, 欧阳小明 → 欧**明."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name or "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 @dataclass
@@ -156,7 +146,7 @@ def gather(s: Session, day: date, unit_id: int | None = None, reader: Person | N
 
 
 def _head(day: date) -> str:
-    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+    return with_weekday(day)
 
 
 def _body(d: Day, unit_view: bool) -> list[str]:

@@ -30,7 +30,7 @@ from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from core.cases import event, recused_people, recused_units
-from core.clock import SHANGHAI, clock_time, local, month_day
+from core.clock import SHANGHAI, clock_time, hm, local, month_day
 from core.status import DROPPED
 from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
 
@@ -149,10 +149,6 @@ def duration_text(d: timedelta) -> str:
     minutes = int(d.total_seconds() // 60)
     h, m = divmod(minutes, 60)
     return f"{h}小时{m}分" if h and m else (f"{h}小时" if h else f"{m}分钟")
-
-
-def hm(dt: datetime) -> str:
-    return f"{local(dt):%H:%M}"
 
 
 def distance_m(a: dict | None, b: dict | None) -> float | None:

@@ -33,8 +33,9 @@ from sqlalchemy.orm import Session
 from core import facts as F
 from core.clock import SHANGHAI
 from core.models import Petition, Unit
+from core.text import CHANNEL_LABELS
 
-CHANNEL_WORDS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信"}
+CHANNEL_WORDS = CHANNEL_LABELS
 
 
 @dataclass

@@ -50,10 +50,11 @@ def mask_phone(phone: str | None) -> str:
 
 
 def mask_name(name: str | None) -> str:
-    """张三 → 张*, 张小三 → 张*三 (digests carry masked names only)."""
-    if not name:
-        return "-"
-    if len(name) <= 2:
+    """张三 → 张*, 张小三 → 张*三, 欧阳小明 → 欧**明 (digests carry masked names only)."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name or "*"
+    if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
 

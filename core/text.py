@@ -6,6 +6,9 @@ SMS_TWO_SEGMENTS = 134     # replies to citizens
 SMS_THREE_SEGMENTS = 201   # notices to officials, the daily 访情 (they need the details)
 WECHAT_LIMIT_BYTES = 2048  # WeChat's passive text reply (UTF-8 bytes)
 
+# how a petition came, in the words of the reports (微信访, 短信访 …)
+CHANNEL_LABELS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信", "console": "终端"}
+
 
 def gist(text: str, n: int = 12) -> str:
     """The text on one line, cut to ``n`` characters with "…" when longer."""

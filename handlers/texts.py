@@ -8,10 +8,10 @@ from __future__ import annotations
 from core.text import SMS_THREE_SEGMENTS as SMS_CADRE_LIMIT  # noqa: E402,F401
 from core.text import SMS_TWO_SEGMENTS as SMS_LIMIT  # noqa: E402,F401
 from core.text import WECHAT_LIMIT_BYTES  # noqa: E402,F401
+from core.clock import with_weekday  # noqa: E402
 
 from core.cases import STATUS_LABELS  # noqa: E402,F401  (the same words for citizens and cadres)
 
-CHANNEL_LABELS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信", "console": "终端"}
 
 
 def welcome(county: str, channel: str) -> str:
@@ -239,8 +239,7 @@ def receipt_day_note(day, today) -> str:
     or on a non-working day)."""
     if day == today:
         return ""
-    week = "一二三四五六日"[day.weekday()]
-    return f"今天已过工作时间，我们将于{day.month}月{day.day}日（周{week}）交办并安排工作人员与您见面。"
+    return f"今天已过工作时间，我们将于{with_weekday(day)}交办并安排工作人员与您见面。"
 
 
 def case_accepted(no: str, unit: str, meet_by: str) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from core.clock import local, month_day
-from core.evenings import duration_text, hm
+from core.clock import hm, local, month_day
+from core.evenings import duration_text
 from core.instructions import PROGRESS_DAYS
 from core.models import Petition
 from core.text import gist
@@ -131,7 +131,7 @@ def distance(metres: float) -> str:
 
 
 def _selected(ctx, p: Petition, campaign=None, lead=None, first=None) -> str:
-    when_first = f" {first.month}月{first.day}日" if first else " 首晚日期"
+    when_first = f" {month_day(first)}" if first else " 首晚日期"
     return (f"【七晚】{p.tracking_no}（{p.name}，{gist(p.content, 30)}）列入七晚工作法"
             + (f"（{campaign}）" if campaign else "") + "，由贵单位组成工作专班"
             + (f"，{lead}包案" if lead else "") + f"。请报备：报备 {p.tracking_no}{when_first} 成员…")

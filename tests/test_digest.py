@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import SHANGHAI
-from core.digest import fit, mask_name
+from core.digest import fit
+from core.phones import mask_name
 from core.models import Escalation, OutboundMessage
 from notifications.schedule import JOBS, tick
 from tests.test_case_paths import HEAD, LEADER
