@@ -43,7 +43,7 @@ CATEGORIES = ("劳资纠纷", "土地", "水利", "城乡管理", None, None)
 
 class Loader:
     def __init__(self, url: str):
-        from core.db import make_engine
+        from core.store.db import make_engine
         self.pg = url.startswith("postgres")
         self.engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1) if self.pg else url)
         self.next_no = 0
@@ -163,9 +163,9 @@ def main() -> None:
     from bot.cli import init_database
     from core.cases import Rules
     from core.county import current_county
-    from core.db import make_sessionmaker, transaction
+    from core.store.db import make_sessionmaker, transaction
     from core.measures import measure
-    from core.models import Township, Unit
+    from core.store.models import Township, Unit
     from core.sweep import sweep
     from sqlalchemy import select
 

@@ -44,8 +44,8 @@ time.sleep(3600)
 def fill(sessions, n: int) -> list[int]:
     from sqlalchemy import insert
 
-    from core.db import transaction
-    from core.models import OutboundMessage
+    from core.store.db import transaction
+    from core.store.models import OutboundMessage
     bodies = ["【鲁山县信访局】您的反映已受理，编号LS-20261123-0001。", "【交办】LS-20261123-0001 张三 下汤镇林楼村：小区水泵坏了三天没水。"
               "请今天17:30前受理并见面，11月30日前办结。回复：受理 LS-20261123-0001" * 2]
     rows = [{"channel": "sms", "to": f"+86138{i:08d}", "body": bodies[i % 2], "purpose": "case_accepted",
@@ -57,7 +57,7 @@ def fill(sessions, n: int) -> list[int]:
 def sent(sessions) -> int:
     from sqlalchemy import func, select
 
-    from core.models import OutboundMessage
+    from core.store.models import OutboundMessage
     with sessions() as s:
         return s.scalar(select(func.count()).select_from(OutboundMessage).where(OutboundMessage.status == "sent"))
 
@@ -74,7 +74,7 @@ def main() -> None:
         WORKER_CLASS[:] = ["--worker-class", args.worker_class]
 
     from bot.cli import init_database
-    from core.db import make_engine, make_sessionmaker
+    from core.store.db import make_engine, make_sessionmaker
     from notifications.outbox import deliver
     from notifications.queue import QUEUE, embedded, unix_url
     from notifications.sms import TwilioSms

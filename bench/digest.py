@@ -39,9 +39,9 @@ def main() -> None:
     from sqlalchemy import func, insert, select
 
     from bot.cli import init_database
-    from core.db import make_sessionmaker, transaction
+    from core.store.db import make_sessionmaker, transaction
     from core.digest import digests, gather
-    from core.models import OutboundMessage, Person, Petition, Township, Unit
+    from core.store.models import OutboundMessage, Person, Petition, Township, Unit
 
     tmp = tempfile.mkdtemp(prefix="xinfang-bench-")
     db = args.database or f"sqlite:///{tmp}/digest.sqlite3"

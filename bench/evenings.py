@@ -51,10 +51,10 @@ def setup(url: str, plans: int, history: int, loader: Loader) -> list[tuple[str,
     """The plans' (tracking no, cadre phone, elder phone, petitioner phone)."""
     from sqlalchemy import func, select
 
-    from core.db import make_sessionmaker, transaction
+    from core.store.db import make_sessionmaker, transaction
     from core.evenings import EveningRules, MemberSpec, file_plan, select_case
     from core.county import current_county
-    from core.models import Person, Petition, Township, Unit
+    from core.store.models import Person, Petition, Township, Unit
 
     sessions = make_sessionmaker(loader.engine)
     with sessions() as s:
@@ -132,7 +132,7 @@ def main() -> None:
     from notifications.services import build_services
     from core.clock import FixedClock
     from core.county import current_county
-    from core.db import transaction
+    from core.store.db import transaction
     from core.evening_sweep import sweep_evenings
     from core.evenings import EveningRules
     from core.settings import load_settings

@@ -190,7 +190,7 @@ def seed_history(db: str, petitions: int) -> None:
     from sqlalchemy import insert, select
 
     from bench.cases import NOW, Loader, any_case
-    from core.models import Conversation, InboundMessage, OutboundMessage, PhoneVerification, Township, Unit
+    from core.store.models import Conversation, InboundMessage, OutboundMessage, PhoneVerification, Township, Unit
 
     loader = Loader(db)
     with loader.engine.connect() as conn:
@@ -234,7 +234,7 @@ def main() -> None:
         sys.exit("wrk not found: apt-get install wrk")
 
     from bot.cli import init_database
-    from core.db import make_engine
+    from core.store.db import make_engine
     from sqlalchemy import text
 
     tmp = tempfile.mkdtemp(prefix="xinfang-bench-")
@@ -260,8 +260,8 @@ def main() -> None:
     path = signed_path(ts)
     backend = db.split(":")[0]
 
-    from core.db import make_sessionmaker
-    from core.models import InboundMessage, OutboundMessage, Petition
+    from core.store.db import make_sessionmaker
+    from core.store.models import InboundMessage, OutboundMessage, Petition
     from sqlalchemy import func, select
     engine = make_engine(db.replace("postgresql://", "postgresql+psycopg://", 1))   # the checks after the load
 

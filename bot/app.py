@@ -7,7 +7,7 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 
 from notifications.services import Services, build_services
-from core.db import read
+from core.store.db import read
 from core.phones import install_log_redaction
 from core.settings import Settings, load_settings
 
@@ -39,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        with read(services.engine, single=True) as conn:    # no rollback: see core.db.reading
+        with read(services.engine, single=True) as conn:    # no rollback: see core.store.db.reading
             conn.execute(text("select 1"))
         return jsonify(ok=True, wechat=services.settings.wechat_problem() or "on",
                        sms=services.settings.sms_problem() or "on")

@@ -34,7 +34,7 @@ def _settings(env: dict | None = None):
 def init_database(database_url: str, county_file: str | Path) -> str:
     """Migrate the database and load the county file; returns the load summary."""
     from core.county import CountyFileError, load_county, parse_county_file
-    from core.db import make_engine, make_sessionmaker, migrate, transaction
+    from core.store.db import make_engine, make_sessionmaker, migrate, transaction
 
     try:
         data = parse_county_file(county_file)
@@ -92,7 +92,7 @@ def serve(port: int, host: str, workers: int, web_only: bool) -> None:
     import signal
     import time
 
-    from core.db import migrate
+    from core.store.db import migrate
 
     settings = _settings()
     migrate(settings.database_url)
@@ -178,7 +178,7 @@ def chat(openid: str | None, phone: str | None) -> None:
         except InvalidPhone as exc:
             raise click.UsageError(str(exc)) from None
     svc = build_services(dataclasses.replace(_settings(), outbox_delivery="inline"))   # texts shown as sent
-    from core.db import migrate
+    from core.store.db import migrate
     migrate(svc.settings.database_url)
     click.echo(f"Talking as {channel}:{sender}. Ctrl-D to leave.")
     for line in sys.stdin:
@@ -201,8 +201,8 @@ def bind(name: str) -> None:
     from sqlalchemy import select
 
     from notifications.services import build_services
-    from core.db import transaction
-    from core.models import Person
+    from core.store.db import transaction
+    from core.store.models import Person
     from handlers.officials import BIND_TTL, new_bind_code
 
     svc = build_services(_settings())
@@ -246,7 +246,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
 
     from notifications.services import build_services
     from core.cases import Rules, lock_by_number
-    from core.db import transaction
+    from core.store.db import transaction
     from core.directory import find_person, find_unit
     from core.evenings import EveningError, active_plan
     from core.usecases import evenings as usecases

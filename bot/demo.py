@@ -17,7 +17,7 @@ from bot.app import create_app
 from bot.peers import PeerClient, TwilioServer, WeChatServer
 from notifications.services import build_services
 from core.clock import Clock, FixedClock
-from core.models import OutboundMessage
+from core.store.models import OutboundMessage
 from core.settings import load_settings
 from notifications.sms import ConsoleSms
 
@@ -158,7 +158,7 @@ def run_demo(database_url: str, echo=print) -> None:
     from core.clock import SHANGHAI
     from core.evenings import EveningRules, figures
     from core.evening_sweep import sweep_evenings
-    from core.db import transaction
+    from core.store.db import transaction
     from core.county import current_county
     tomorrow = clock.now().astimezone(SHANGHAI).date() + timedelta(days=1)
 

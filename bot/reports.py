@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, request
 
 from core.analysis import analyse, period_of
 from core.county import current_county
-from core.db import reading
+from core.store.db import reading
 from notifications.report_html import check, render
 
 bp = Blueprint("reports", __name__)

@@ -19,7 +19,7 @@ from core.clock import day_start
 from core.evenings import Figures, figures
 from core.measures import Measures, measure
 from core.county import current_county
-from core.models import Escalation
+from core.store.models import Escalation
 from core.scores import ScoreRules, month_scores
 
 KINDS = {"weekly": "每周访情分析", "monthly": "月信访形势分析", "daily": "每日访情"}
@@ -143,7 +143,7 @@ AUDIENCE = {"citizens": "群众", "officials": "干部和领导"}
 
 def _sms_cost(s: Session, period: Period) -> dict[str, tuple[int, int]]:
     """Texts sent in the period and the parts billed (what the county pays for), by audience."""
-    from core.models import OutboundMessage, Person
+    from core.store.models import OutboundMessage, Person
     officials = select(Person.phone)
     rows = s.execute(select(OutboundMessage.to.in_(officials), func.count(), func.sum(OutboundMessage.segments))
                      .where(OutboundMessage.channel == "sms", OutboundMessage.sent_at >= period.start,

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.cases import recused_people, recusals_of
-from core.models import EveningPlan, Person, Petition
+from core.store.models import EveningPlan, Person, Petition
 
 BUREAU_MILESTONES = ("assign", "review")   # deadlines the bureau itself must meet
 

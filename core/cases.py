@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import SHANGHAI, month_day, month_day_time
 from core.facts import mark_repeated
-from core.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
+from core.store.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
 from core.places import unit_short_name
 from core.scores import ScoreRules
 from core.status import OPEN, WITH_BUREAU, Status, after, may

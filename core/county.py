@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import County, Person, Township, Unit, Village
+from core.store.models import County, Person, Township, Unit, Village
 from core.clock import clock_time
 from core.evenings import EveningRules
 from core.scores import ScoreRules

@@ -31,7 +31,7 @@ from core.evenings import EveningRules, tonight_text
 from core.places import unit_short_name
 from core.phones import mask_name
 from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS, gist
-from core.models import County, EveningPlan, EveningVisit, Escalation, Person, Petition, Unit
+from core.store.models import County, EveningPlan, EveningVisit, Escalation, Person, Petition, Unit
 
 CHANNELS = tuple((c, CHANNEL_LABELS[c]) for c in ("wechat", "sms", "visit", "letter"))
 LEVELS = (("city", "到市"), ("province", "赴省"), ("beijing", "进京"))
@@ -288,7 +288,7 @@ def register_escalation(s: Session, level: str, township, people: int, matter: s
                      unit_id=unit_id, matter=matter, registered_at=now, actor=actor)
     s.add(row)
     if unit_id is not None and points:
-        from core.models import ScoreEvent
+        from core.store.models import ScoreEvent
         word = dict(LEVELS)[level]
         s.add(ScoreEvent(unit_id=unit_id, at=now, kind=f"escalation_{level}", points=points,
                          note=f"{word}{people}人：{matter[:60]}"))

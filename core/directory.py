@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.models import Person, Unit
+from core.store.models import Person, Unit
 
 
 def find_unit(session: Session, text: str) -> Unit | None:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from core.clock import local, month_day
 from core.evenings import UNJUDGED, EveningRules, Judged, current_members, settle
-from core.models import EveningPlan, EveningVisit, OutboundMessage, Petition, PlanMember
+from core.store.models import EveningPlan, EveningVisit, OutboundMessage, Petition, PlanMember
 from core.audience import Directory
 from core.sweep import claim_reminders
 

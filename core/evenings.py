@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from core.cases import event, recused_people, recused_units
 from core.clock import SHANGHAI, clock_time, hm, local, month_day
 from core.status import DROPPED
-from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
+from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
 
 ACTIVE = ("selected", "filed", "completed")
 UNJUDGED = ("open", "ended")

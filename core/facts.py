@@ -3,7 +3,7 @@
 The measures (core.measures) read these bits and ``handling_days`` from one covering index
 instead of comparing nine timestamps per row, which keeps a year of a county's cases (a million
 rows) well under two seconds on SQLite. The bits are derived from the row's own columns by
-:func:`facts_of` every time a petition is flushed (a ``before_flush`` hook in core.models), so
+:func:`facts_of` every time a petition is flushed (a ``before_flush`` hook in core.store.models), so
 no code path has to remember them — except ``REPEATED``, which says that a *later* petition was
 linked to this one as its repeat and is set by :func:`mark_repeated` when that link is made.
 

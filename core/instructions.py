@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.cases import CaseError, event
 from core.status import OPEN
-from core.models import Instruction, Person, Petition
+from core.store.models import Instruction, Person, Petition
 
 PROGRESS_DAYS = 10
 

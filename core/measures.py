@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from core import facts as F
 from core.clock import SHANGHAI
-from core.models import Petition, Unit
+from core.store.models import Petition, Unit
 from core.text import CHANNEL_LABELS
 
 CHANNEL_WORDS = CHANNEL_LABELS

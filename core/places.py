@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Township, Village
+from core.store.models import Township, Village
 
 TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
 VILLAGE_SUFFIXES = ("社区", "居委会", "村委会", "村")

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.clock import day_start
-from core.models import ScoreEvent, Unit
+from core.store.models import ScoreEvent, Unit
 
 POINTS = {"late_accept": -2, "late_meet": -2, "late_reply": -2, "late_finish": -3, "evening_missed": -2,
           "evening_resolved": 5, "escalation_city": -2, "escalation_province": -5, "escalation_beijing": -10}

@@ -34,8 +34,8 @@ from core.audience import BUREAU_MILESTONES, Directory
 from core.cases import Rules
 from core.text import SMS_THREE_SEGMENTS
 from core.clock import month_day
-from core.db import upsert
-from core.models import OutboundMessage, Petition, PetitionEvent, Reminder, ScoreEvent
+from core.store.db import upsert
+from core.store.models import OutboundMessage, Petition, PetitionEvent, Reminder, ScoreEvent
 
 LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结",
           "review": "复查答复"}

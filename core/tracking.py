@@ -9,29 +9,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from functools import lru_cache
-
-from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from core.db import upsert
-from core.models import TrackingCounter
+from core.store.counters import next_value
 
 
 def next_tracking_no(db: Session | Connection, prefix: str, day: datetime) -> str:
     key = f"{prefix}-{day:%Y%m%d}"
     conn = db.connection() if isinstance(db, Session) else db
-    seq = conn.execute(_next(conn.dialect.name), {"key": key}).scalar_one()
-    return f"{key}-{seq:04d}"
-
-
-@lru_cache(maxsize=2)
-def _next(dialect: str):
-    counter = TrackingCounter.__table__
-    return (upsert(dialect, counter).values(key=bindparam("key"), last=1)
-            .on_conflict_do_update(index_elements=[counter.c.key], set_={"last": counter.c.last + 1})
-            .returning(counter.c.last))
+    return f"{key}-{next_value(conn, key):04d}"
 
 
 # as typed: spaces and full-width dashes allowed between the parts

@@ -12,11 +12,12 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from core.models import Petition
+from core.store.models import Petition
 from core.usecases import citizens as usecases
 from handlers import evenings, notify, texts
 from handlers.commands import citizen
-from handlers.context import Context, lock_conversation, save_conversation
+from core.store.conversations import lock_conversation, save_conversation
+from handlers.context import Context
 from handlers.registry import CITIZEN
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from core import cases
-from core.models import Attachment, Petition, PetitionEvent
+from core.store.models import Attachment, Petition, PetitionEvent
 from core.status import FINISHED
 from core.text import gist
 from core.usecases import citizens as usecases

@@ -10,11 +10,12 @@ from typing import Callable
 
 from sqlalchemy.engine import Connection
 
-from core.models import County
+from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import asks, commands, evenings, intake, officials, texts
-from handlers.context import Context, lock_conversation, md
+from core.store.conversations import lock_conversation
+from handlers.context import Context, md
 from handlers.message import Inbound, Outcome
 from handlers.registry import CITIZEN
 

@@ -27,7 +27,7 @@ from core.clock import local
 from core.directory import find_person, find_unit
 from core.evening_sweep import judged_notices
 from core.evenings import EveningError, EveningRules, MemberSpec, active_plan, member_for, settle
-from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember
+from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember
 from core.phones import find_mobile
 from core.usecases import evenings as usecases
 from core.usecases.base import Act

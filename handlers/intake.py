@@ -18,19 +18,19 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import lru_cache
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 
 from core.clock import SHANGHAI
-from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification, insert_all
+from core.store.models import Attachment, Petition, PetitionEvent, PhoneVerification, insert_all
 from core.phones import InvalidPhone, mask_phone, normalize_phone
 from core.places import Place
+from core.store import petitions
 from core.status import UNANSWERED
 from core.text import gist
 from core.tracking import next_tracking_no
 from handlers import officials, texts
-from handlers.context import NEWEST_FIRST, Context, md, whose
+from handlers.context import Context, md
 from handlers.extract import clean_name, extract, is_greeting, most_similar
 
 STEPS = ["name", "phone", "place", "village", "content", "confirm"]
@@ -42,11 +42,6 @@ CODE_TTL = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5
 STATES = frozenset({"name", "phone", "place", "choose_place", "village", "content", "confirm", "repeat"})   # the intake
 OPEN_STATUSES = UNANSWERED   # a repeat joins a petition not yet answered
-# built once (the hot path)
-_LAST_PHONE = select(Petition.phone).where(Petition.openid == bindparam("openid")).order_by(Petition.id.desc()).limit(1)
-_NEW_CODE = insert(PhoneVerification)
-_FILE_INBOUND = update(InboundMessage).where(InboundMessage.id.in_(bindparam("ids", expanding=True))).values(
-    petition_id=bindparam("pid"))
 
 
 def steps_for(ctx: Context) -> list[str]:
@@ -88,7 +83,7 @@ def start(ctx: Context, text: str | None = None) -> str:
         draft["phone"] = ctx.msg.sender
     else:
         # a returning WeChat user: reuse the number of their last petition (shown in the summary)
-        phone = ctx.conn.scalar(_LAST_PHONE, {"openid": ctx.msg.sender})
+        phone = petitions.last_phone(ctx.conn, ctx.msg.sender)
         if phone:
             draft["phone"] = phone
             draft["phone_verified"] = phone in ctx.verified_phones()
@@ -238,7 +233,7 @@ def _set_phone(ctx: Context, draft: dict, phone: str) -> bool:
         return False
     draft["phone_verified"] = False
     code = f"{secrets.randbelow(10**6):06d}"
-    ctx.conn.execute(_NEW_CODE, dict(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
+    petitions.new_code(ctx.conn, dict(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
                                      sent_at=ctx.now, attempts=0))
     ctx.queue_sms(phone, texts.verification_sms(ctx.county.name, code), purpose="verify_phone")
     return True
@@ -355,18 +350,9 @@ def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
 def _find_repeat(ctx: Context, draft: dict):
     """The sender's open petition on the same matter (a row: id, tracking_no, received_at,
     content), if any."""
-    rows = ctx.conn.execute(_open_in_township(ctx.channel), {
-        **ctx.own, "township_id": draft["township_id"], "since": ctx.now - REPEAT_WINDOW})
+    rows = petitions.open_in_township(ctx.conn, ctx.channel, ctx.msg.sender, draft["township_id"],
+                                      ctx.now - REPEAT_WINDOW, OPEN_STATUSES)
     return most_similar(rows, draft["content"])
-
-
-@lru_cache(maxsize=4)
-def _open_in_township(channel: str):
-    """The sender's open petitions of a township received since a moment (built once: the hot path)."""
-    return (select(Petition.id, Petition.tracking_no, Petition.received_at, Petition.content)
-            .where(whose(channel), Petition.status.in_(OPEN_STATUSES), Petition.township_id == bindparam("township_id"),
-                   Petition.received_at >= bindparam("since"))
-            .order_by(*NEWEST_FIRST).limit(20))
 
 
 def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
@@ -390,7 +376,7 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     if ctx.msg.inbound_id:
         inbound_ids.append(ctx.msg.inbound_id)
     if inbound_ids:
-        ctx.conn.execute(_FILE_INBOUND, {"pid": ctx.petition_id, "ids": inbound_ids})
+        petitions.file_inbound(ctx.conn, inbound_ids, ctx.petition_id)
     ctx.reset()
     if repeat_of is not None:
         return texts.repeat_linked(tracking_no, repeat_of.tracking_no, ctx.channel)

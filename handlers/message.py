@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from handlers.context import ConversationRow
+    from core.store.conversations import ConversationRow
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core import audience
 from core.evenings import EveningRules
-from core.models import County, OutboundMessage, Petition
+from core.store.models import County, OutboundMessage, Petition
 from core.places import Gazetteer
 from core.usecases.base import CHECK, PETITIONER, PHONES, STAFF, UNIT, Done, Tell
 from handlers.context import Context

@@ -27,7 +27,7 @@ from core.digest import LEVEL_OF_WORD
 from core.digest import details as digest_details
 from core.digest import register_escalation as register_escalation_row
 from core.directory import find_person, find_unit
-from core.models import BindCode, Person, Petition, PetitionEvent, Township
+from core.store.models import BindCode, Person, Petition, PetitionEvent, Township
 from core.phones import find_mobile
 from core.text import gist
 from core.tracking import next_tracking_no

@@ -21,7 +21,7 @@ from core.usecases.base import Act, Done
 from core.usecases.cases import provisional
 from core.cases import CaseError, lock_by_number, may_act
 from core.evenings import EveningError
-from core.models import Person, Petition
+from core.store.models import Person, Petition
 from core.tracking import split_tracking_no
 from handlers import notify
 from handlers import texts_officials as T

@@ -12,7 +12,7 @@ from typing import Callable
 from core.clock import hm, local, month_day
 from core.evenings import duration_text
 from core.instructions import PROGRESS_DAYS
-from core.models import Petition
+from core.store.models import Petition
 from core.text import gist
 from handlers import texts
 

@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db import transaction
+from core.store import outbox as outbox_rows
+from core.store.db import transaction
 from core import audience
-from core.models import OutboundMessage, Petition
+from core.store.models import OutboundMessage, Petition
 from core.outbound import sms_segments
 from core.phones import mask_phone
 from notifications.sms import SendError, SmsBackend
@@ -68,25 +69,8 @@ def backoff(attempts: int) -> timedelta:
 
 def _claim(s: Session, ids: list[int] | None, now: datetime, limit: int,
            channels: tuple[str, ...] = ("sms",)) -> list[tuple]:
-    due = or_(and_(OUTBOX.c.status == "queued",
-                   or_(OUTBOX.c.next_attempt_at.is_(None), OUTBOX.c.next_attempt_at <= now)),
-              and_(OUTBOX.c.status == "sending", OUTBOX.c.claimed_at < now - LEASE))
-    query = select(OUTBOX.c.id, OUTBOX.c.status).where(OUTBOX.c.channel.in_(channels), due)
-    if ids is not None:
-        query = query.where(OUTBOX.c.id.in_(ids))
-    query = query.order_by(OUTBOX.c.id).limit(limit)
-    if s.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)   # two deliverers never claim the same row
-    found = s.connection().execute(query).all()
-    if not found:
-        return []
-    taken_over = {i for i, status in found if status == "sending"}
-    rows = s.connection().execute(
-        update(OUTBOX).where(OUTBOX.c.id.in_([i for i, _ in found]))
-        .values(status="sending", claimed_at=now, attempts=OUTBOX.c.attempts + 1)
-        .returning(OUTBOX.c.id, OUTBOX.c.to, OUTBOX.c.body, OUTBOX.c.attempts, OUTBOX.c.purpose,
-                   OUTBOX.c.petition_id, OUTBOX.c.channel)).all()
-    return [(*row, row[0] in taken_over) for row in sorted(rows)]
+    """The rows this deliverer sends (core.store.outbox.claim, with this module's lease)."""
+    return outbox_rows.claim(s, ids, now, limit, LEASE, channels)
 
 
 def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | None, now: datetime,
@@ -147,7 +131,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
 def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[set[str], str | None, dict]:
     """For the WeChat rows claimed: which citizens wrote to the account in the last 48 hours (a
     customer-service message may go to them), the county's template, the cases' numbers."""
-    from core.models import Conversation, County
+    from core.store.models import Conversation, County
     from notifications.wechat import TEMPLATE_KEY, WINDOW
 
     openids = {row[1] for row in claimed if row[6] == "wechat"}

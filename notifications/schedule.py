@@ -20,8 +20,8 @@ from typing import Callable
 from sqlalchemy import update
 
 from core.clock import clock_time, local
-from core.db import transaction, upsert
-from core.models import ScheduledRun
+from core.store.db import transaction, upsert
+from core.store.models import ScheduledRun
 
 log = logging.getLogger(__name__)
 RUNS = ScheduledRun.__table__
@@ -122,7 +122,7 @@ def daily_digest(svc, now: datetime) -> str:
     """每日访情 to each leader, unit head and 包案 leader (core.digest)."""
     from core.county import current_county
     from core.digest import digests
-    from core.models import OutboundMessage
+    from core.store.models import OutboundMessage
 
     with transaction(svc.sessions) as s:
         county = current_county(s)
@@ -138,7 +138,7 @@ def monthly_scores(svc, now: datetime) -> str:
     from sqlalchemy import select
 
     from core.county import current_county
-    from core.models import OutboundMessage, Person
+    from core.store.models import OutboundMessage, Person
     from core.scores import ScoreRules, month_scores, ranking_text
 
     t = local(now)
@@ -161,7 +161,7 @@ def instruction_reminders(svc, now: datetime) -> str:
     from core import audience
     from core.clock import month_day
     from core.instructions import PROGRESS_DAYS, due
-    from core.models import OutboundMessage
+    from core.store.models import OutboundMessage
 
     with transaction(svc.sessions) as s:
         rows = []
@@ -184,7 +184,7 @@ def _analysis_job(kind: str):
         from sqlalchemy import select
 
         from core.analysis import analyse, last_complete
-        from core.models import OutboundMessage, Person
+        from core.store.models import OutboundMessage, Person
         from notifications.report_html import link
 
         period = last_complete(kind, local(now).date())
@@ -227,8 +227,8 @@ JOBS: tuple = (
 def _options(svc) -> dict:
     from sqlalchemy import select
 
-    from core.db import reading
-    from core.models import County
+    from core.store.db import reading
+    from core.store.models import County
     with reading(svc.sessions) as s:
         return s.scalar(select(County.options).limit(1)) or {}
 

@@ -11,9 +11,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
-from core.db import make_engine, make_sessionmaker
+from core.store.db import make_engine, make_sessionmaker
 from core.county import current_county
-from core.models import County
+from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
 from notifications.sms import ConsoleSms, SmsBackend, TwilioSms

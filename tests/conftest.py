@@ -21,8 +21,8 @@ from bot.cli import init_database
 from bot.peers import PeerClient, TwilioApiStub, TwilioServer, WeChatServer
 from notifications.services import build_services
 from core.clock import SHANGHAI, FixedClock
-from core.db import make_engine
-from core.models import Base
+from core.store.db import make_engine
+from core.store.models import Base
 from core.settings import load_settings
 from notifications.sms import ConsoleSms
 

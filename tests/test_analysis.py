@@ -14,7 +14,7 @@ from bot.cli import main
 from core.analysis import analyse, last_complete, period_of
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
-from core.models import OutboundMessage
+from core.store.models import OutboundMessage
 from notifications.report_html import link
 from notifications.schedule import JOBS, tick
 from tests.conftest import county_file_with
@@ -132,7 +132,7 @@ def test_county_reports_table_is_checked(tmp_path, body, message):
 
 
 def test_the_page_reports_what_the_texts_cost(three_weeks, services, db, db_url, monkeypatch, tmp_path):
-    from core.db import transaction
+    from core.store.db import transaction
     db.rollback()
     week = period_of("weekly", date(2026, 11, 23))
     before = analyse(db, week, at(2026, 11, 30, 9)).sms      # the units' notices of this week's cases

@@ -14,3 +14,12 @@ def test_import_contracts_are_kept():
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "0 broken" in run.stdout
+
+
+def test_every_dialect_branch_is_in_the_store():
+    """SQLite and PostgreSQL differ in one package only (core/store): nowhere else is the
+    database's dialect asked for."""
+    outside = [str(path.relative_to(ROOT)) for package in ("bot", "handlers", "core", "notifications")
+               for path in (ROOT / package).rglob("*.py")
+               if "store" not in path.relative_to(ROOT).parts and ".dialect" in path.read_text(encoding="utf-8")]
+    assert outside == []

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
-from core.models import Petition, Recusal, ScoreEvent
+from core.store.models import Petition, Recusal, ScoreEvent
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, ZS, case, events, local, outbox, submit, sweep_at
 
 HEAD = "+8613700000012"      # 王海燕, head of 下汤镇

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
-from core.models import OutboundMessage, Person, Petition, PetitionEvent
+from core.store.models import OutboundMessage, Person, Petition, PetitionEvent
 from handlers.officials import new_bind_code
 from tests.conftest import run_together
 
@@ -201,14 +201,14 @@ def test_a_cadre_binds_wechat_with_a_one_time_code(peer, db, services, clock):
 def sweep_at(services, when):
     from core.cases import Rules
     from core.county import current_county
-    from core.db import transaction
+    from core.store.db import transaction
     from core.sweep import sweep
     with transaction(services.sessions) as s:
         return sweep(s, when, Rules.for_county(current_county(s)))
 
 
 def test_sweep_reminds_then_marks_overdue_once_and_records_the_miss(peer, db, services, clock):
-    from core.models import Reminder, ScoreEvent
+    from core.store.models import Reminder, ScoreEvent
     no = submit(peer)   # Monday 10:00; accept and meet due today
     assert sweep_at(services, datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI)).reminders == 0
     r = sweep_at(services, datetime(2026, 11, 23, 15, 31, tzinfo=SHANGHAI))   # 2 h before the 17:30 cut-off
@@ -242,7 +242,7 @@ def test_two_sweeps_at_once_send_each_alert_once(peer, db, services):
     assert sorted(m.to for m in alerts) == sorted(["+8613700000012", STAFF])
     assert all("2件未按期办理" in m.body and "受理" in m.body and "见面" in m.body for m in alerts)
     db.rollback()
-    from core.models import ScoreEvent
+    from core.store.models import ScoreEvent
     assert db.scalar(select(func.count()).select_from(ScoreEvent)) == 2
 
 

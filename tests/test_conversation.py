@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import func, select
 
-from core.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
+from core.store.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
 
 ZS = "o_zhangsan_0001"
 WW = "o_wangwu_0002"

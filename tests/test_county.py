@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot.cli import init_database, main
 from core.county import CountyFileError, parse_county_file
-from core.db import make_engine
-from core.models import Person, Township, Unit, Village
+from core.store.db import make_engine
+from core.store.models import Person, Township, Unit, Village
 from sqlalchemy.orm import Session
 from tests.conftest import EXAMPLE
 

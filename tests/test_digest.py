@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.clock import SHANGHAI
 from core.digest import fit
 from core.phones import mask_name
-from core.models import Escalation, OutboundMessage
+from core.store.models import Escalation, OutboundMessage
 from notifications.schedule import JOBS, tick
 from tests.test_case_paths import HEAD, LEADER
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, submit, sweep_at

@@ -13,7 +13,7 @@ from bot.cli import main
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
 from core.evenings import EveningRules, figures
-from core.models import Conversation, County, EveningPlan, EveningVisit, Person, Petition, ScoreEvent
+from core.store.models import Conversation, County, EveningPlan, EveningVisit, Person, Petition, ScoreEvent
 from tests.conftest import county_file_with, run_together
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, case, events, outbox
 from tests.test_case_paths import CITIZEN, HEAD, LEADER
@@ -57,7 +57,7 @@ def evening(peer, clock, no, day, start=(18, 30), end=(21, 45), member=LIAISON, 
 
 def sweep_evenings_at(services, when):
     from core.county import current_county
-    from core.db import transaction
+    from core.store.db import transaction
     from core.evening_sweep import sweep_evenings
     with transaction(services.sessions) as s:
         report = sweep_evenings(s, when, EveningRules.from_options(current_county(s).options))

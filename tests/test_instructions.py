@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from core.clock import SHANGHAI
-from core.models import Instruction
+from core.store.models import Instruction
 from notifications.schedule import JOBS, tick
 from tests.test_case_paths import HEAD, LEADER
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, case, events, outbox, submit

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import SHANGHAI
-from core.db import transaction
-from core.models import OutboundMessage
+from core.store.db import transaction
+from core.store.models import OutboundMessage
 from core.outbound import hold_until, sms_segments
 from notifications import outbox
 from notifications.outbox import FAILED_PURPOSE, LEASE, MAX_ATTEMPTS, TAKEN_OVER, deliver

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.cli import main
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
-from core.db import transaction
-from core.models import County, OutboundMessage, ScoreEvent, Unit
+from core.store.db import transaction
+from core.store.models import County, OutboundMessage, ScoreEvent, Unit
 from core.scores import ScoreRules, month_scores, ranking_text
 from notifications.schedule import JOBS, tick
 from tests.conftest import county_file_with

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from bot.peers import PeerClient
 from notifications.services import build_services
-from core.models import InboundMessage, Petition
+from core.store.models import InboundMessage, Petition
 from core.settings import load_settings
 from handlers.texts import SMS_LIMIT
 from tests.conftest import make_env

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from core.clock import SHANGHAI
-from core.db import make_engine, make_sessionmaker, read, transaction, write
-from core.models import Base, InboundMessage, Petition
+from core.store.db import make_engine, make_sessionmaker, read, transaction, write
+from core.store.models import Base, InboundMessage, Petition
 from core.phones import RedactingFilter, redact
 from core.tracking import next_tracking_no, normalize_tracking_no
 from tests.conftest import run_together
@@ -179,7 +179,7 @@ def test_migration_0005_backfills_the_facts_of_existing_petitions(tmp_path):
     from sqlalchemy import text
 
     from core import facts as F
-    from core.db import migrate
+    from core.store.db import migrate
 
     url = f"sqlite:///{tmp_path}/old.sqlite3"
     migrate(url, "0004")

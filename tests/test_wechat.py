@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from bot.app import create_app
 from bot.peers import PeerClient, WeChatServer
 from notifications.services import build_services
-from core.models import InboundMessage, Petition
+from core.store.models import InboundMessage, Petition
 from core.settings import load_settings
 from tests.conftest import APP_ID, TOKEN, make_env
 
@@ -271,7 +271,7 @@ def test_retry_of_an_event_is_recognised_by_sender_and_time(peer, wechat, db):
 
 
 def test_subscribe_unsubscribe_and_menu_clicks(peer, wechat, db):
-    from core.models import Conversation
+    from core.store.models import Conversation
     ts = peer.now_ts
     assert "欢迎关注" in peer.reply_of(peer.post_wechat(wechat.event(ZS, "subscribe", ts())))
     peer.clock.advance(seconds=1)
@@ -307,7 +307,7 @@ def test_voice_uses_recognition_or_asks_to_type(peer, wechat):
 
 
 def test_images_and_location_are_kept_with_the_petition(peer, wechat, db):
-    from core.models import Attachment
+    from core.store.models import Attachment
     peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
     peer.say(ZS, "13812345678")
     assert "共1张" in peer.reply_of(peer.post_wechat(wechat.image(ZS, peer.now_ts(), media_id="M1")))

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.peers import WeChatApiStub
-from core.db import transaction
-from core.models import County, OutboundMessage
+from core.store.db import transaction
+from core.store.models import County, OutboundMessage
 from notifications.outbox import FAILED_PURPOSE, deliver
 from notifications.wechat import WeChatSender
 from tests.test_cases import LIAISON, STAFF, case, submit

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
-from core.models import OutboundMessage, Petition, ScheduledRun
+from core.store.models import OutboundMessage, Petition, ScheduledRun
 from notifications.outbox import LEASE, TAKEN_OVER, deliver
 from notifications.queue import KICK, QUEUE, WORKER_CLASS, embedded, unix_url
 from notifications.schedule import Every, flush_outbox, tick
@@ -319,8 +319,8 @@ def test_xinfang_serve_runs_web_worker_and_cron_on_the_defaults(tmp_path, sqlite
 
 
 def test_delivery_keeps_to_the_sender_s_rate(services, lite, stub, db):
-    from core.db import transaction
-    from core.models import OutboundMessage
+    from core.store.db import transaction
+    from core.store.models import OutboundMessage
     with transaction(services.sessions) as s:
         for i in range(5):
             OutboundMessage.enqueue(s, "sms", f"+86138000000{i:02d}", "您好", "case_accepted", T0)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.cases import Rules
-from core.models import Person, Petition
+from core.store.models import Person, Petition
 
 
 @dataclass(frozen=True)

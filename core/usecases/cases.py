@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core import audience, cases, instructions
-from core.models import Person, Petition, Unit
+from core.store.models import Person, Petition, Unit
 from core.usecases.base import PETITIONER, PHONES, STAFF, UNIT, Act, Done, Tell
 
 

@@ -4,7 +4,7 @@ The conversation that leads to them is handlers' (handlers.commands, handlers.as
 from __future__ import annotations
 
 from core import cases
-from core.models import Attachment, Petition, PetitionEvent
+from core.store.models import Attachment, Petition, PetitionEvent
 from core.usecases.base import STAFF, UNIT, Act, Done, Tell
 
 RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}   # kept on the event

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from core import audience
 from core import evenings as ev
 from core.evenings import EveningRules, MemberSpec, current_members
-from core.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, Unit
+from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, Unit
 from core.usecases.base import CHECK, PHONES, Act, Done, Tell
 
 

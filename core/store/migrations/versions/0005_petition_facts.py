@@ -27,7 +27,7 @@ def _backfill() -> None:
     """Existing petitions get their facts (core.facts), including REPEATED for those a later
     petition links to. Uses only the columns this revision knows, in batches."""
     from core.facts import REPEATED, facts_of, handling_days
-    from core.models import UTCDateTime
+    from core.store.models import UTCDateTime
 
     when = [sa.column(c, UTCDateTime()) for c in ("received_at", "closed_at", "due_accept", "due_meet", "due_reply",
                                                    "accepted_at", "met_at", "replied_at")]

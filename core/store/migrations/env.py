@@ -2,8 +2,8 @@
 from alembic import context
 from sqlalchemy import pool
 
-from core.db import make_engine
-from core.models import Base
+from core.store.db import make_engine
+from core.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

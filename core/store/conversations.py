@@ -1,0 +1,155 @@
+"""A sender's conversation and their own petitions: the statements of every message's path.
+
+The conversation row is locked, read and written with hand-built Core statements (an upsert that
+locks and returns the row, one UPDATE back, on PostgreSQL folded into the message's last
+statement): the ORM's unit of work for this one row cost more than the rest of a typical message
+(bench/inbound.py). Handlers use the plain :class:`ConversationRow` and the functions here.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Executable, bindparam, false, select, union_all, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from core.store.db import upsert
+from core.store.models import Conversation, Person, Petition, PhoneVerification
+
+
+def verified_phones(conn: Connection, openid: str) -> set[str]:
+    """Numbers a WeChat OpenID has proven its own with a code."""
+    return set(conn.scalars(_VERIFIED_PHONES, {"openid": openid}))
+
+
+def own_petitions(s: Session, channel: str, sender: str) -> list[Petition]:
+    """The sender's petitions, newest first (at most 200)."""
+    return list(s.scalars(_own_petitions(channel), {"own": sender}))
+
+
+def find_own(s: Session, channel: str, sender: str, tracking_no: str) -> Petition | None:
+    """The petition with this number if the sender may see it; else None (same as not existing)."""
+    return s.scalars(_own_petition(channel), {"own": sender, "no": tracking_no}).first()
+
+
+@lru_cache(maxsize=4)
+def whose(channel: str):
+    """The condition "a petition of the sender", on the parameter ``own`` (the sender's OpenID or
+    number): by SMS, the petitions carrying the sender's number, verified; on
+    WeChat, those sent from the OpenID and those carrying a number the OpenID has proven its own
+    with a code — as ids from two index searches, not an OR, which SQLite's planner answers by
+    walking every open petition (ix_petition_status) when the query also filters on status."""
+    own = bindparam("own")
+    if channel == "sms":
+        return (Petition.phone == own) & Petition.phone_verified.is_(True)
+    proven = select(PhoneVerification.phone).where(PhoneVerification.openid == own,
+                                                  PhoneVerification.verified_at.is_not(None))
+    return Petition.id.in_(union_all(
+        select(Petition.id).where(Petition.openid == own),
+        select(Petition.id).where(Petition.phone.in_(proven), Petition.phone_verified.is_(True))))
+
+
+NEWEST_FIRST = (Petition.received_at.desc(), Petition.id.desc())
+
+
+@lru_cache(maxsize=4)
+def _own_petitions(channel: str):
+    return select(Petition).where(whose(channel)).order_by(*NEWEST_FIRST).limit(200)
+
+
+@lru_cache(maxsize=4)
+def _own_petition(channel: str):
+    return select(Petition).where(whose(channel), Petition.tracking_no == bindparam("no"))
+
+
+class ConversationRow:
+    """A sender's conversation (the ``conversation`` row) as handlers use it: plain attributes,
+    written back with one UPDATE (:func:`save_conversation`) — the ORM's unit of work for this
+    one row cost more than the rest of a typical message."""
+
+    CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.columns)
+    # not a column: the directory's person who writes from this address (a cadre, staff, a
+    # leader), or None for a citizen — read with the lock, to save every message a statement
+    __slots__ = CONVERSATION_COLUMNS + ("official_id",)
+
+    def __init__(self, **values: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, values.get(name))
+
+
+def lock_conversation(conn: Connection, channel: str, sender: str, now: datetime) -> ConversationRow:
+    """A sender's conversation row, created if new, locked until the transaction ends: one
+    statement, an insert that on conflict touches the row (which locks it on PostgreSQL, as FOR
+    UPDATE would) and returns it either way — with the id of the directory's person writing from
+    this address, if any (handlers.officials.identify)."""
+    row = conn.execute(_lock_statement(conn.dialect.name, channel),
+                       {"channel": channel, "sender": sender, "now": now}).one()
+    return ConversationRow(**row._mapping)
+
+
+def await_conversation(conn: Connection, channel: str, sender: str, now: datetime) -> None:
+    """Wait, in the caller's transaction, until no other transaction holds the sender's
+    conversation row (handling locks it first, :func:`lock_conversation`) — also one inserting it,
+    not yet committed. Nothing is changed: on conflict the row is locked and not updated (``DO
+    UPDATE ... WHERE false`` locks the conflicting row all the same); a sender without one gets
+    the idle row their first message would have made. So the caller can COMMIT, where a ROLLBACK
+    would cost more than it looks: psycopg drops every statement it has prepared on the
+    connection at a rollback (bench/: the web connections re-planned their statements for ever)."""
+    conn.execute(_await_statement(conn.dialect.name), {"channel": channel, "sender": sender, "now": now})
+
+
+def save_conversation(conn: Connection, conv: ConversationRow, then: tuple[Executable, dict] | None = None) -> None:
+    """Write the conversation back. ``then``: the caller's last statement of the transaction (an
+    UPDATE whose parameters are not named ``v_*``) and its parameters; on PostgreSQL both run as
+    one statement (a data-modifying WITH: a round trip fewer for every message), elsewhere one
+    after the other."""
+    params = {f"v_{name}": getattr(conv, name) for name in ConversationRow.CONVERSATION_COLUMNS}
+    if then is None:
+        conn.execute(_SAVE_CONVERSATION, params)
+        return
+    statement, values = then
+    if conn.dialect.name == "postgresql":
+        conn.execute(_saving_with(statement), {**params, **values})
+    else:
+        conn.execute(_SAVE_CONVERSATION, params)
+        conn.execute(statement, values)
+
+
+@lru_cache(maxsize=4)
+def _saving_with(statement: Executable) -> Executable:
+    return statement.add_cte(_SAVE_CONVERSATION.cte("saved_conversation"))
+
+
+# built once (the hot path): building a statement costs more than running it
+CONVERSATION = Conversation.__table__
+_SAVE_CONVERSATION = update(CONVERSATION).where(CONVERSATION.c.id == bindparam("v_id")).values(
+    {name: bindparam(f"v_{name}") for name in ConversationRow.CONVERSATION_COLUMNS if name != "id"})
+_VERIFIED_PHONES = select(PhoneVerification.phone).where(
+    PhoneVerification.openid == bindparam("openid"), PhoneVerification.verified_at.is_not(None))
+
+
+def _new_conversation(dialect: str):
+    """The insert of a sender's idle conversation, for the upserts below."""
+    return upsert(dialect, CONVERSATION).values(
+        channel=bindparam("channel"), sender=bindparam("sender"), state="idle", data={}, updated_at=bindparam("now"),
+        subscribed=True, window_count=0)
+
+
+_TOUCH = {"window_count": CONVERSATION.c.window_count}   # on conflict: the row locked, its values kept
+
+
+@lru_cache(maxsize=8)
+def _lock_statement(dialect: str, channel: str):
+    address = Person.phone if channel == "sms" else Person.openid
+    official = (select(Person.id).where(address == bindparam("sender"), Person.active.is_(True)).limit(1)
+                .scalar_subquery().label("official_id"))
+    return (_new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH)
+            .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS), official))
+
+
+@lru_cache(maxsize=2)
+def _await_statement(dialect: str):
+    return _new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH,
+                                                            where=false())

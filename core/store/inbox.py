@@ -1,0 +1,103 @@
+"""The raw inbound messages: stored first, found again by a retry, finished with the reply.
+
+Built once, on the hot path (bench/inbound.py): building a Core statement per message costs more
+than running it (about 0.1 ms each), and the ORM's unit of work more still. The branches for
+PostgreSQL (one round trip to store or find; waiting on the sender's conversation row) and
+SQLite (waiting for the writers' turn) are here.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import Executable, bindparam, exists, literal_column, null, select, union_all, update
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from core.store.conversations import await_conversation
+from core.store.db import await_writer, one_statement, read, upsert
+from core.store.models import InboundMessage
+
+INBOUND = InboundMessage.__table__
+
+_FINISH = update(INBOUND).where(INBOUND.c.id == bindparam("iid"))
+_FIND = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
+    INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("key"))
+
+
+_RAW_COLUMNS = ("channel", "dedupe_key", "sender", "msg_type", "raw", "received_at", "status")
+_STORED = "stored"   # the status _store_raw answers for a row stored now (else the row stored before)
+
+
+@lru_cache(maxsize=2)
+def _store_raw(dialect: str):
+    """The raw message's insert, returning its id; nothing when it was stored before. On
+    PostgreSQL the same statement also answers a retry: it returns the row stored before (as
+    _FIND), read in the insert's snapshot — one round trip instead of two for every retry. A row
+    whose first delivery committed it while this insert waited is not in that snapshot: then
+    nothing, and the caller looks again."""
+    store = (upsert(dialect, INBOUND).values({c: bindparam(c) for c in _RAW_COLUMNS})
+             .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"])
+             .returning(INBOUND.c.id, literal_column(f"'{_STORED}'").label("status"), null().label("reply")))
+    if dialect != "postgresql":
+        return store
+    stored = store.cte("stored")
+    before = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
+        INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("dedupe_key"),
+        ~exists(stored.select()))
+    return union_all(select(stored), before)
+
+
+
+def find(engine: Engine, channel: str, key: str) -> Row | None:
+    """The stored message (id, status, reply) of this channel and dedupe key, if any."""
+    with read(engine, single=True) as conn:
+        return conn.execute(_FIND, dict(channel=channel, key=key)).first()
+
+
+def finished(inbound_id: int, status: str, reply: str | None, petition_id: int | None,
+             error: str | None = None) -> tuple[Executable, dict]:
+    """The statement and parameters that mark a message handled ("done") or "failed", with its reply."""
+    values = dict(iid=inbound_id, status=status, reply=reply, petition_id=petition_id)
+    if error is not None:
+        values["error"] = error
+    return _FINISH, values
+
+
+def store(conn: Connection, values: dict) -> tuple[int | None, Row | None]:
+    """The raw message, committed on its own: (its id, None); or, when it was stored before,
+    (None, the row stored before if this statement read it — on PostgreSQL — else None). On
+    PostgreSQL one statement in autocommit: one round trip, not three (BEGIN, INSERT, COMMIT).
+    A connection the database has dropped (a restart) is replaced once, so no message is refused
+    for a stale connection in the pool (core.store.db pings only connections that were idle)."""
+    statement = _store_raw(conn.dialect.name)
+    for attempt in (1, 2):
+        try:
+            with one_statement(conn):
+                row = conn.execute(statement, values).first()
+            break
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    if row is None:
+        return None, None
+    return (row.id, None) if row.status == _STORED else (None, row)
+
+
+def await_handler(engine: Engine, channel: str, sender: str, timeout: float, now: datetime) -> None:
+    """Wait until no transaction is handling a message of this sender. On SQLite the first delivery
+    holds the writers' turn from storing to its reply (core.store.db.await_writer); on PostgreSQL the
+    sender's conversation row, which handling locks first (core.store.conversations.await_conversation
+    waits for it, also for a row not yet committed, for at most ``timeout`` seconds). A sync web
+    worker waiting here is woken the moment the first finishes, instead of sleeping through a
+    polling interval (WeChat retries when a reply is late: under load)."""
+    if engine.dialect.name != "postgresql":
+        await_writer(engine)
+        return
+    with engine.connect() as conn:
+        try:
+            with conn.begin():   # commits: await_conversation changes nothing, and a rollback is dear
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(timeout * 1000))}")
+                await_conversation(conn, channel, sender, now)   # waits for the first's lock
+        except OperationalError:   # the lock timed out: the caller looks once more and gives up
+            pass

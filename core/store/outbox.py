@@ -1,0 +1,38 @@
+"""The outbox's claim: which rows one deliverer takes (with SKIP LOCKED on PostgreSQL)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from core.store.models import OutboundMessage
+
+OUTBOX = OutboundMessage.__table__
+
+
+def claim(s: Session, ids: list[int] | None, now: datetime, limit: int, lease: timedelta,
+          channels: tuple[str, ...] = ("sms",)) -> list[tuple]:
+    """Claim up to ``limit`` due rows of the outbox (``ids``: of these only) for one deliverer:
+    queued ones whose time has come, and those a deliverer claimed more than ``lease`` ago and
+    never finished (taken over). Returns (id, to, body, attempts, purpose, petition_id, channel,
+    taken over?) in id order; on PostgreSQL two deliverers never claim the same row."""
+    due = or_(and_(OUTBOX.c.status == "queued",
+                   or_(OUTBOX.c.next_attempt_at.is_(None), OUTBOX.c.next_attempt_at <= now)),
+              and_(OUTBOX.c.status == "sending", OUTBOX.c.claimed_at < now - lease))
+    query = select(OUTBOX.c.id, OUTBOX.c.status).where(OUTBOX.c.channel.in_(channels), due)
+    if ids is not None:
+        query = query.where(OUTBOX.c.id.in_(ids))
+    query = query.order_by(OUTBOX.c.id).limit(limit)
+    if s.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)   # two deliverers never claim the same row
+    found = s.connection().execute(query).all()
+    if not found:
+        return []
+    taken_over = {i for i, status in found if status == "sending"}
+    rows = s.connection().execute(
+        update(OUTBOX).where(OUTBOX.c.id.in_([i for i, _ in found]))
+        .values(status="sending", claimed_at=now, attempts=OUTBOX.c.attempts + 1)
+        .returning(OUTBOX.c.id, OUTBOX.c.to, OUTBOX.c.body, OUTBOX.c.attempts, OUTBOX.c.purpose,
+                   OUTBOX.c.petition_id, OUTBOX.c.channel)).all()
+    return [(*row, row[0] in taken_over) for row in sorted(rows)]

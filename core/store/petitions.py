@@ -1,0 +1,49 @@
+"""The intake's statements on petitions and verification codes, built once: the hot path
+(bench/inbound.py) runs them for every submission."""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from core.store.conversations import NEWEST_FIRST, whose
+from core.store.models import InboundMessage, Petition, PhoneVerification
+
+
+def last_phone(conn: Connection, openid: str) -> str | None:
+    """The number on the newest petition sent from this OpenID."""
+    return conn.scalar(_LAST_PHONE, {"openid": openid})
+
+
+def new_code(conn: Connection, values: dict) -> None:
+    """A verification code sent to a number (its hash, the OpenID, when)."""
+    conn.execute(_NEW_CODE, values)
+
+
+def file_inbound(conn: Connection, inbound_ids: list[int], petition_id: int) -> None:
+    """Every message of an intake kept with the petition it made (信访材料 are never lost)."""
+    conn.execute(_FILE_INBOUND, {"pid": petition_id, "ids": inbound_ids})
+
+
+def open_in_township(conn: Connection, channel: str, sender: str, township_id: int, since: datetime,
+                     statuses: tuple[str, ...]):
+    """The sender's petitions of a township in ``statuses`` received since a moment (id,
+    tracking_no, received_at, content; newest first, at most 20)."""
+    return conn.execute(_open_in_township(channel, statuses),
+                        {"own": sender, "township_id": township_id, "since": since})
+
+
+_LAST_PHONE = select(Petition.phone).where(Petition.openid == bindparam("openid")).order_by(Petition.id.desc()).limit(1)
+_NEW_CODE = insert(PhoneVerification)
+_FILE_INBOUND = update(InboundMessage).where(InboundMessage.id.in_(bindparam("ids", expanding=True))).values(
+    petition_id=bindparam("pid"))
+
+
+@lru_cache(maxsize=8)
+def _open_in_township(channel: str, statuses: tuple[str, ...]):
+    return (select(Petition.id, Petition.tracking_no, Petition.received_at, Petition.content)
+            .where(whose(channel), Petition.status.in_(statuses), Petition.township_id == bindparam("township_id"),
+                   Petition.received_at >= bindparam("since"))
+            .order_by(*NEWEST_FIRST).limit(20))
