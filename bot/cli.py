@@ -251,7 +251,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
     from core.evenings import EveningError, active_plan
     from core.usecases import evenings as usecases
     from core.usecases.base import Act
-    from handlers import notify
+    from handlers import errors, notify
 
     try:
         with open(path, "rb") as fh:
@@ -289,7 +289,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
             try:
                 done = usecases.select(act, p, unit, lead, campaign=name, first_evening=first)
             except EveningError as exc:
-                problems.append(f"cases[{i}] {no}: {exc}")
+                problems.append(f"cases[{i}] {no}: {errors.say(exc)}")
                 continue
             selected += 1
             notify.deliver(outbox, done)

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from core.clock import SHANGHAI, month_day, month_day_time
+from core.clock import SHANGHAI
 from core.facts import mark_repeated
 from core.store.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
 from core.places import unit_short_name
@@ -29,23 +29,20 @@ REMIND_BEFORE = timedelta(days=1)
 SAME_DAY_REMIND_BEFORE_CUTOFF = timedelta(hours=2)
 
 
-STATUS_LABELS = {
-    "registered": "已登记，待交办",
-    "assigned": "已交办责任单位",
-    "accepted": "责任单位已受理",
-    "replied": "已答复",
-    "closed": "已办结",
-    "withdrawn": "已撤回",
-    "rejected": "不予受理",
-    "returned": "已退回信访局，待重新交办",
-    "reviewing": "复查（复核）办理中",
-}
 REVIEW_DAYS = 30          # ask within 30 days of the reply; answered within 30 days (条例 Art. 35, 36)
-REVIEW_WORDS = {"review": "复查", "re_review": "复核"}
 
 
 class CaseError(Exception):
-    """A step that is not allowed; the message is said to the person who asked."""
+    """A step that is not allowed, changing nothing. ``code`` says why and ``params`` hold what its
+    sentence needs (the petition's number, its status …); the words are the front end's
+    (handlers.errors), said to the person who asked."""
+
+    def __init__(self, code: str, **params) -> None:
+        super().__init__(code, params)
+        self.code, self.params = code, params
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.params}"
 
 
 @dataclass(frozen=True)
@@ -188,11 +185,11 @@ class NewCase:
 def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, actor: str,
            inbound_id: int | None = None) -> None:
     if not may("assign", p.status):
-        raise CaseError(f"{p.tracking_no}目前{_label(p)}，不能再交办。")
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="assign")
     if unit.kind == "bureau":
-        raise CaseError("请交办给责任单位（乡镇或县直部门）。")
+        raise CaseError("assign_to_bureau")
     if unit.id in recused_units(s, p):
-        raise CaseError(f"{p.tracking_no}反映的是{unit.name}，依《信访工作条例》第三十条不能交办该单位，请另选单位。")
+        raise CaseError("assign_accused", no=p.tracking_no, unit=unit.name)
     p.unit_id, p.assigned_at, p.status = unit.id, now, after("assign", p.status)
     p.accepted_at = p.met_at = None
     p.complexity = None
@@ -203,7 +200,7 @@ def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, act
 def accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, complexity: str | None,
            inbound_id: int | None = None) -> None:
     if not may("accept", p.status):
-        raise CaseError(_out_of_order(p, "受理"))
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="accept")
     p.accepted_at, p.status, p.complexity = now, after("accept", p.status), complexity or "normal"
     event(s, p, now, "accepted", actor, p.complexity, inbound_id)
     recompute(p, rules)
@@ -212,9 +209,9 @@ def accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, com
 def meet(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, note: str,
          inbound_id: int | None = None) -> None:
     if not may("meet", p.status):
-        raise CaseError(_out_of_order(p, "见面", "请先回复“受理 编号”。"))
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="meet")
     if p.met_at is not None:
-        raise CaseError(f"{p.tracking_no}已于{month_day_time(p.met_at)}登记见面。")
+        raise CaseError("met_already", no=p.tracking_no, at=p.met_at)
     p.met_at = now
     event(s, p, now, "met", actor, note or None, inbound_id)
     recompute(p, rules)
@@ -223,9 +220,9 @@ def meet(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, note:
 def reply(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text: str,
           inbound_id: int | None = None) -> None:
     if not may("reply", p.status):
-        raise CaseError(_out_of_order(p, "答复", "请先回复“受理 编号”。"))
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="reply")
     if not text.strip():
-        raise CaseError("请在编号后写上答复内容：答复 编号 内容")
+        raise CaseError("reply_empty")
     p.replied_at, p.reply_text, p.status = now, text.strip(), after("reply", p.status)
     event(s, p, now, "replied", actor, text.strip(), inbound_id)
     recompute(p, rules)
@@ -233,7 +230,7 @@ def reply(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text
 
 def close(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, inbound_id: int | None = None) -> None:
     if not may("close", p.status):
-        raise CaseError(_out_of_order(p, "办结", "请先回复“答复 编号 内容”。"))
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="close")
     p.closed_at, p.status = now, after("close", p.status)
     p.overdue = False   # 销号
     event(s, p, now, "closed", actor, None, inbound_id)
@@ -244,13 +241,12 @@ def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, 
               inbound_id: int | None = None) -> None:
     """退回: the unit says the matter is not theirs, within 5 working days of receiving it."""
     if not may("send_back", p.status):
-        raise CaseError(_out_of_order(p, "退回"))
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="send_back")
     if not reason.strip():
-        raise CaseError("请写明退回理由：退回 编号 理由")
+        raise CaseError("send_back_reason")
     last = return_allowed_until(p.assigned_at, rules.calendar)
     if now.astimezone(SHANGHAI).date() > last.date:
-        raise CaseError(f"{p.tracking_no}已超过5个工作日的退回期限（{month_day(last.date)}止），"
-                        "请继续办理，或联系信访局。")
+        raise CaseError("send_back_late", no=p.tracking_no, last=last.date)
     unit_name = p.unit.name if p.unit else ""
     p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = after("send_back", p.status), None, None, None, None
     event(s, p, now, "returned", actor, f"{unit_name}：{reason.strip()}", inbound_id)
@@ -262,9 +258,9 @@ def not_accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str,
     """不予受理 (信访工作条例 Art. 23, 32): a case not yet accepted is not accepted, with the reason
     the petitioner is told; nothing more is due on it."""
     if not may("not_accept", p.status):
-        raise CaseError(_out_of_order(p, "不予受理"))
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="not_accept")
     if not reason.strip():
-        raise CaseError("请写明不予受理的理由：不予受理 编号 理由")
+        raise CaseError("not_accept_reason")
     unit_name = p.unit.name if p.unit else "信访局"
     p.status, p.overdue = after("not_accept", p.status), False
     event(s, p, now, "not_accepted", actor, f"{unit_name}：{reason.strip()}", inbound_id)
@@ -274,13 +270,13 @@ def not_accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str,
 def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, days: int,
                       reason: str, inbound_id: int | None = None) -> None:
     if not may("extend", p.status):
-        raise CaseError(_out_of_order(p, "延期"))
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="extend")
     if days <= 0 or not reason.strip():
-        raise CaseError("格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查")
+        raise CaseError("extend_format")
     if p.extension_days:
-        raise CaseError(f"{p.tracking_no}已延期一次，依《信访工作条例》第三十四条不能再次延期。")
+        raise CaseError("extended_once", no=p.tracking_no)
     if days > STATUTORY_MAX_EXTENSION:
-        raise CaseError(f"延期不能超过{STATUTORY_MAX_EXTENSION}日（《信访工作条例》第三十四条）。")
+        raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
     p.pending_extension = {"days": days, "reason": reason.strip(), "by": actor, "at": now.isoformat()}
     event(s, p, now, "extension_requested", actor, f"{days}日：{reason.strip()}", inbound_id)
 
@@ -289,7 +285,7 @@ def approve_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
                       inbound_id: int | None = None) -> dict:
     ask = p.pending_extension
     if not ask:
-        raise CaseError(f"{p.tracking_no}没有待批准的延期申请。")
+        raise CaseError("no_extension_asked", no=p.tracking_no)
     before = p.due_finish
     p.extension_days, p.pending_extension = ask["days"], None
     event(s, p, now, "extension_approved", actor, f"{ask['days']}日：{ask['reason']}", inbound_id)
@@ -333,22 +329,18 @@ def review_window(p: Petition, rules: Rules) -> tuple[str, datetime] | None:
 def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, level: str,
                    inbound_id: int | None = None) -> None:
     """申请复查 / 申请复核: the bureau answers within 30 days (calendar days, a holiday end moves on)."""
-    word = REVIEW_WORDS[level]
     if p.status == Status.REVIEWING:
-        raise CaseError(f"{p.tracking_no}的{REVIEW_WORDS[p.review_level]}正在办理，"
-                        f"将于{month_day_time(p.due_review)}前答复您。")
+        raise CaseError("review_under_way", no=p.tracking_no, level=p.review_level, due=p.due_review)
     if p.review_level == "re_review":
-        raise CaseError(f"{p.tracking_no}已经复核。依《信访工作条例》第三十六条，同一事实和理由不再受理。")
+        raise CaseError("re_reviewed", no=p.tracking_no)
     window = review_window(p, rules)
     if window is None:
-        raise CaseError(f"{p.tracking_no}目前{_label(p)}，收到答复后才能申请复查。")
+        raise CaseError("review_before_reply", no=p.tracking_no, status=p.status)
     allowed, until = window
     if allowed != level:
-        raise CaseError(f"{p.tracking_no}请先申请复查：申请复查 {p.tracking_no}" if level == "re_review"
-                        else f"{p.tracking_no}已复查，如不服请申请复核：申请复核 {p.tracking_no}")
+        raise CaseError("review_first" if level == "re_review" else "re_review_next", no=p.tracking_no)
     if now > until:
-        raise CaseError(f"{p.tracking_no}申请{word}的期限（{month_day(until)}）已过。"
-                        "如有新的事实和理由，请重新反映。")
+        raise CaseError("review_late", no=p.tracking_no, level=level, until=until)
     p.status, p.review_level, p.review_requested_at, p.review_answered_at = after("request_review", p.status), level, now, None
     p.due_review = end_of(rules.calendar.add_days(now.astimezone(SHANGHAI).date(), REVIEW_DAYS).date)
     event(s, p, now, f"{level}_requested", actor, None, inbound_id)
@@ -358,9 +350,9 @@ def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: 
 def answer_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text: str,
                   inbound_id: int | None = None) -> None:
     if not may("answer_review", p.status):
-        raise CaseError(f"{p.tracking_no}没有正在办理的复查或复核。")
+        raise CaseError("no_review", no=p.tracking_no)
     if not text.strip():
-        raise CaseError("请写上意见：复查答复 编号 内容")
+        raise CaseError("review_answer_empty")
     p.status, p.review_answered_at = after("answer_review", p.status), now
     p.closed_at = p.closed_at or now
     p.overdue = False
@@ -373,9 +365,9 @@ def answer_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: s
 def set_lead(s: Session, p: Petition, lead: Person, now: datetime, actor: str, inbound_id: int | None = None) -> None:
     """包案: a county leader owns the case and gets its alerts."""
     if lead.role not in ("leader", "head"):
-        raise CaseError(f"{lead.name}不是县领导，包案领导请写县领导姓名。")
+        raise CaseError("lead_not_leader", name=lead.name)
     if lead.id in recused_people(s, p):
-        raise CaseError(f"{p.tracking_no}反映的涉及{lead.name}，不能由其包案。")
+        raise CaseError("lead_accused", no=p.tracking_no, name=lead.name)
     p.lead_person_id = lead.id
     event(s, p, now, "lead_set", actor, lead.name, inbound_id)
 
@@ -387,7 +379,7 @@ def recuse(s: Session, p: Petition, now: datetime, actor: str, unit: Unit | None
     if (unit is None) == (person is None):
         raise ValueError("recuse a unit or a person")
     if unit is not None and unit.id in recused_units(s, p) or person is not None and person.id in recused_people(s, p):
-        raise CaseError(f"{p.tracking_no}已登记被反映对象{(unit or person).name}。")
+        raise CaseError("recused_already", no=p.tracking_no, name=(unit or person).name)
     s.add(Recusal(petition_id=p.id, unit_id=unit.id if unit else None, person_id=person.id if person else None,
                   at=now, actor=actor))
     p.accusation = True
@@ -493,14 +485,6 @@ ACCUSATION_WORDS = ("检举", "揭发", "控告")
 
 def is_accusation(text: str) -> bool:
     return any(w in text for w in ACCUSATION_WORDS)
-
-
-def _label(p: Petition) -> str:
-    return STATUS_LABELS.get(p.status, p.status)
-
-
-def _out_of_order(p: Petition, step: str, hint: str = "") -> str:
-    return f"{p.tracking_no}目前{_label(p)}，不能{step}。{hint}".rstrip()
 
 
 def lock_by_number(s: Session, tracking_no: str) -> Petition | None:

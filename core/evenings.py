@@ -29,19 +29,18 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
-from core.cases import event, recused_people, recused_units
+from core.cases import CaseError, event, recused_people, recused_units
 from core.clock import SHANGHAI, clock_time, hm, local, month_day
 from core.status import DROPPED
 from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
 
 ACTIVE = ("selected", "filed", "completed")
 UNJUDGED = ("open", "ended")
-STATUS_WORDS = {"selected": "待报备", "filed": "走访中", "completed": "已满七晚，待定化解",
-                "resolved": "已化解", "unresolved": "未化解"}
 
 
-class EveningError(Exception):
-    """A step that is not allowed; the message is said to the person who asked, nothing changes."""
+class EveningError(CaseError):
+    """A 七晚 step that is not allowed: a code and its values, as core.cases.CaseError (the words:
+    handlers.errors); nothing changes."""
 
 
 # --- the county's rules -------------------------------------------------------------------------
@@ -176,17 +175,17 @@ def select_case(s: Session, p: Petition, unit: Unit, lead: Person | None, now: d
     """The bureau picks a backlog case for 七晚 and names the unit (and the 包案 leader). The case
     is flagged (挂牌) until it is resolved."""
     if p.status in DROPPED:
-        raise EveningError(f"{p.tracking_no}已撤回或不予受理，不能列入七晚。")
+        raise EveningError("evening_dropped_case", no=p.tracking_no)
     current = active_plan(s, p)
     if current is not None:
-        raise EveningError(f"{p.tracking_no}已有七晚工作计划（{STATUS_WORDS[current.status]}）。")
+        raise EveningError("evening_plan_exists", no=p.tracking_no, plan_status=current.status)
     if unit.id in recused_units(s, p):
-        raise EveningError(f"{p.tracking_no}反映的涉及{unit.name}，不能由其组织七晚走访。")
+        raise EveningError("evening_unit_accused", no=p.tracking_no, unit=unit.name)
     if lead is not None:
         if lead.role not in ("leader", "head"):
-            raise EveningError(f"{lead.name}不是县领导，包案领导请写县领导姓名。")
+            raise EveningError("lead_not_leader", name=lead.name)
         if lead.id in recused_people(s, p):
-            raise EveningError(f"{p.tracking_no}反映的涉及{lead.name}，不能由其包案。")
+            raise EveningError("lead_accused", no=p.tracking_no, name=lead.name)
     plan = EveningPlan(petition_id=p.id, unit_id=unit.id, lead_person_id=lead.id if lead else None,
                        campaign=campaign, status="selected", selected_at=now, first_evening=first_evening,
                        actor=actor, in_a_row=0, evenings_done=0, evenings_missed=0, restarts=0, agreement=False)
@@ -214,21 +213,21 @@ def file_plan(s: Session, plan: EveningPlan, members: list[MemberSpec], first: d
     the members (the old rows stay, inactive)."""
     p = plan.petition
     if plan.status not in ("selected", "filed"):
-        raise EveningError(f"{p.tracking_no}的七晚工作{STATUS_WORDS[plan.status]}，不能重新报备。")
+        raise EveningError("evening_refile", no=p.tracking_no, plan_status=plan.status)
     started = s.scalar(select(func.count()).select_from(EveningVisit).where(EveningVisit.plan_id == plan.id))
     if started:
-        raise EveningError(f"{p.tracking_no}已开始走访，不能重新报备。")
+        raise EveningError("evening_refile_started", no=p.tracking_no)
     today = local(now).date()
     if first < today or (first == today and now >= rules.closes(today)):
-        raise EveningError(f"首晚不能早于今晚（{rules.window_text}之前报备），请写以后的日期。")
+        raise EveningError("evening_first_past", window=rules.window_text)
     if first > today + timedelta(days=60):
-        raise EveningError("首晚请安排在60天以内。")
+        raise EveningError("evening_first_far")
     if not members:
-        raise EveningError("请写上工作专班成员。")
+        raise EveningError("evening_no_members")
     barred = recused_people(s, p)
     for m in members:
         if m.person is not None and m.person.id in barred:
-            raise EveningError(f"{p.tracking_no}反映的涉及{m.person.name}，其不能参加工作专班。")
+            raise EveningError("evening_member_accused", no=p.tracking_no, name=m.person.name)
     for old in plan.members:
         old.active = False
     for m in members:
@@ -359,11 +358,11 @@ def settle(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules,
 def _plan_open_for_visits(plan: EveningPlan, rules: EveningRules) -> None:
     no = plan.petition.tracking_no
     if plan.status == "selected":
-        raise EveningError(f"{no}的七晚工作计划尚未报备，请先报备：报备 {no} 首晚日期 成员…")
+        raise EveningError("evening_not_filed", no=no)
     if plan.status == "completed":
-        raise EveningError(f"{no}已连续走访{rules.evenings}晚。请回复：化解 {no} 或 未化解 {no} 理由")
+        raise EveningError("evening_completed", no=no, evenings=rules.evenings)
     if plan.status != "filed":
-        raise EveningError(f"{no}的七晚工作{STATUS_WORDS[plan.status]}。")
+        raise EveningError("evening_plan_state", no=no, plan_status=plan.status)
 
 
 def visit_on(s: Session, plan: EveningPlan, day: date) -> EveningVisit | None:
@@ -378,14 +377,13 @@ def start(s: Session, plan: EveningPlan, member: PlanMember, now: datetime, rule
     no = plan.petition.tracking_no
     if day is None:
         if local(now).time() < rules.window_start:
-            raise EveningError(f"还未到晚间走访时段（{rules.window_text}），到达信访人家中后再回复：开始 {no}")
-        raise EveningError(f"今晚走访时段（{rules.window_text}）已过，本晚不能再开始。")
+            raise EveningError("evening_too_early", no=no, window=rules.window_text)
+        raise EveningError("evening_too_late", window=rules.window_text)
     if day < plan.first_evening:
-        raise EveningError(f"{no}报备的首晚是{month_day(rules.opens(plan.first_evening))}，届时再回复：开始 {no}")
+        raise EveningError("evening_before_first", no=no, opens=rules.opens(plan.first_evening))
     existing = visit_on(s, plan, day)
     if existing is not None:
-        raise EveningError(f"{no}今晚的走访已于{hm(existing.started_at)}开始（第{existing.number}晚），"
-                           f"结束时回复：结束 {no} 纪要")
+        raise EveningError("evening_started_already", no=no, at=existing.started_at, number=existing.number)
     v = EveningVisit(plan_id=plan.id, evening=day, number=plan.in_a_row + 1, status="open", started_at=now,
                      started_by=member.id)
     if location:   # (a JSON None would be stored as JSON null, not SQL NULL)
@@ -413,9 +411,9 @@ def end(s: Session, plan: EveningPlan, member: PlanMember, now: datetime, rules:
         _plan_open_for_visits(plan, rules)
     v = open_visit(s, plan)
     if v is None:
-        raise EveningError(f"{no}没有进行中的走访。到达后请先回复：开始 {no}")
+        raise EveningError("evening_no_visit", no=no)
     if v.ended_at is not None and v.ended_at - v.started_at >= timedelta(minutes=rules.min_minutes):
-        raise EveningError(f"{no}第{v.number}晚已于{hm(v.ended_at)}结束（历时{duration_text(v.ended_at - v.started_at)}）。")
+        raise EveningError("evening_ended_already", no=no, number=v.number, at=v.ended_at, took=v.ended_at - v.started_at)
     again = v.ended_at is not None
     v.ended_at, v.ended_by, v.status = now, member.id, "ended"
     if summary:
@@ -432,7 +430,7 @@ def answer(s: Session, v: EveningVisit, phase: str, yes: bool, now: datetime, ac
     """The petitioner's answer to "工作专班是否已到您家" (phase start), "…是否已离开" (end), or
     both at once when the start was not answered before the end."""
     if v.status not in UNJUDGED:
-        raise EveningError("closed")
+        raise EveningError("evening_check_closed")
     if phase in ("start", "both"):
         v.petitioner_start = yes
     if phase in ("end", "both"):
@@ -450,12 +448,11 @@ def excuse(s: Session, plan: EveningPlan, number: int, reason: str, now: datetim
     v = s.scalars(select(EveningVisit).where(EveningVisit.plan_id == plan.id, EveningVisit.number == number)
                   .order_by(EveningVisit.evening.desc())).first()
     if v is None or v.started_at is None:
-        raise EveningError(f"{no}没有第{number}晚的走访记录。")
+        raise EveningError("evening_no_such_visit", no=no, number=number)
     if v.status not in UNJUDGED:
-        raise EveningError(f"{no}第{number}晚已于{month_day(v.judged_at)}{hm(v.judged_at)}判定"
-                           f"{'计入' if v.status == 'counted' else '未计入'}，不能再确认。")
+        raise EveningError("evening_judged", no=no, number=number, at=v.judged_at, counted=v.status == "counted")
     if not reason.strip():
-        raise EveningError(f"请写明理由：确认 {no} 第{number}晚 理由")
+        raise EveningError("evening_excuse_reason", no=no, number=number)
     v.excuse = reason.strip()[:500]
     event(s, plan.petition, now, "evening_excused", actor, f"第{number}晚：{v.excuse}", inbound_id)
     return v
@@ -468,7 +465,7 @@ def resolve(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules, a
     """化解: the case is resolved (销号; a signed 息访息诉协议 noted); the unit earns the bonus."""
     p = plan.petition
     if plan.status not in ACTIVE:
-        raise EveningError(f"{p.tracking_no}的七晚工作{STATUS_WORDS[plan.status]}。")
+        raise EveningError("evening_plan_state", no=p.tracking_no, plan_status=plan.status)
     plan.status, plan.ended_at, plan.agreement, plan.outcome_note = "resolved", now, agreement, note
     p.overdue = False
     if rules.resolved_points:
@@ -483,9 +480,9 @@ def unresolved(s: Session, plan: EveningPlan, now: datetime, actor: str, reason:
     """未化解: the plan ends; the case stays flagged (挂牌)."""
     p = plan.petition
     if plan.status not in ACTIVE:
-        raise EveningError(f"{p.tracking_no}的七晚工作{STATUS_WORDS[plan.status]}。")
+        raise EveningError("evening_plan_state", no=p.tracking_no, plan_status=plan.status)
     if not reason.strip():
-        raise EveningError(f"请写明未化解的理由：未化解 {p.tracking_no} 理由")
+        raise EveningError("evening_unresolved_reason", no=p.tracking_no)
     plan.status, plan.ended_at, plan.outcome_note = "unresolved", now, reason.strip()[:2000]
     event(s, p, now, "evening_unresolved", actor, reason.strip()[:500], inbound_id)
 

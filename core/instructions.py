@@ -22,9 +22,9 @@ PROGRESS_DAYS = 10
 def instruct(s: Session, p: Petition, leader: Person, text: str, now: datetime,
              inbound_id: int | None = None) -> Instruction:
     if p.status not in OPEN:
-        raise CaseError(f"{p.tracking_no}已办结（或撤回），如需重新办理请联系信访局。")
+        raise CaseError("instruct_finished", no=p.tracking_no)
     if not text.strip():
-        raise CaseError(f"请写上批示内容：批示 {p.tracking_no} 内容")
+        raise CaseError("instruct_empty", no=p.tracking_no)
     row = Instruction(petition_id=p.id, person_id=leader.id, text=text.strip()[:2000], at=now,
                       next_report_due=now + timedelta(days=PROGRESS_DAYS), reports=0, inbound_id=inbound_id)
     s.add(row)
@@ -43,9 +43,9 @@ def report(s: Session, p: Petition, text: str, now: datetime, actor: str,
     """进展: recorded, and the next report due ``PROGRESS_DAYS`` days from now."""
     rows = open_for(s, p)
     if not rows:
-        raise CaseError(f"{p.tracking_no}没有需要报告进展的批示。")
+        raise CaseError("no_instruction", no=p.tracking_no)
     if not text.strip():
-        raise CaseError(f"请写上进展：进展 {p.tracking_no} 内容")
+        raise CaseError("progress_empty", no=p.tracking_no)
     for row in rows:
         row.last_report_at, row.reports = now, row.reports + 1
         row.next_report_due = now + timedelta(days=PROGRESS_DAYS)

@@ -14,7 +14,7 @@ from core.status import FINISHED
 from core.text import gist
 from core.usecases import citizens as usecases
 from core.usecases.base import Act
-from handlers import intake, notify, texts
+from handlers import errors, intake, notify, texts
 from handlers.context import Context, md
 from handlers.registry import CITIZEN, Command
 
@@ -138,10 +138,7 @@ def _detail(ctx: Context, p: Petition) -> str:
     history = []
     for e in ctx.session.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id)
                                  .order_by(PetitionEvent.id)):
-        label = {"registered": "登记", "supplement": "补充材料", "withdrawn": "撤回", "repeat_linked": "再次反映",
-                 "phone_verified": "手机号已验证", "assigned": f"交办{e.text or ''}", "accepted": "受理",
-                 "met": "见面", "replied": "答复", "closed": "办结", "extension_approved": "延期",
-                 "returned": "重新交办中", "not_accepted": "不予受理"}.get(e.kind)
+        label = texts.history_label(e.kind, e.text)
         if label:
             history.append(f"{md(e.at)}{label}")
     place = ctx.place_of(p)
@@ -163,7 +160,7 @@ def _detail(ctx: Context, p: Petition) -> str:
 def do_review(ctx: Context, cmd: Command) -> str:
     """申请复查 编号 (within 30 days of the reply) or 申请复核 编号 (within 30 days of the 复查
     answer): opens a review the bureau answers within 30 days."""
-    word = cases.REVIEW_WORDS[cmd.name]
+    word = texts.REVIEW_WORDS[cmd.name]
     if not cmd.tracking_no:
         return texts.NEED_NUMBER.format(example=f"申请{word} {_example_no(ctx)}")
     p = ctx.find_own(cmd.tracking_no)
@@ -172,7 +169,7 @@ def do_review(ctx: Context, cmd: Command) -> str:
     try:
         done = usecases.request_review(citizen(ctx), p, cmd.name, cmd.rest)
     except cases.CaseError as exc:
-        return str(exc)
+        return errors.say(exc)
     ctx.petition_id = p.id
     notify.deliver(ctx, done)
     return texts.review_opened(p.tracking_no, word, md(p.due_review))

@@ -37,7 +37,6 @@ from handlers.context import Context
 from handlers.registry import COMMANDS, MEMBER, OFFICIALS, act, route
 
 LOCATION_TTL = timedelta(minutes=30)
-FILE_FORMAT = "格式：报备 编号 首晚日期 成员…，例如：报备 {no} 11月24日 李建国 王海燕 张老汉13912345678五老"
 MEMBER_VERBS = ("开始", "结束")   # the words a task-force member outside the directory may send
 DIRECTORY = OFFICIALS            # 七晚 commands of the directory's people (roles are checked by each)
 EVERYONE = OFFICIALS | {MEMBER}
@@ -49,7 +48,7 @@ def on_plan(step):
     def run(ctx: Context, person: Person | None, p: Petition, rest: str):
         plan = active_plan(ctx.session, p, lock=True)
         if plan is None:
-            return f"事项{p.tracking_no}没有七晚工作计划。"
+            return T.no_plan(p.tracking_no)
         judged = settle(ctx.session, plan, ctx.now, ctx.evening_rules)
         if judged:
             for to, body, purpose, pid in judged_notices(judged, ctx.evening_rules, _directory(ctx, p)):
@@ -70,11 +69,10 @@ def _member(ctx: Context, person: Person | None, plan: EveningPlan):
     """The task-force member reporting, or the reply saying why they cannot."""
     no = plan.petition.tracking_no
     if plan.status == "selected":
-        return None, f"{no}的七晚工作计划尚未报备，请先报备：报备 {no} 首晚日期 成员…"
+        return None, T.plan_not_filed(no)
     member, left = member_for(plan, person, ctx.msg.sender if person is None else None)
     if member is None:
-        return None, (f"您已不在{no}的工作专班名单中（已调离），请由其他成员报告。" if left
-                      else f"您不是{no}七晚工作专班成员，无法报告走访。")
+        return None, T.not_a_member(no, left)
     return member, None
 
 
@@ -96,15 +94,15 @@ def _select(ctx: Context, person: Person | None, p: Petition, after: str):
         return T.STAFF_ONLY
     words = after.split()
     if not words:
-        return f"格式：七晚 {p.tracking_no} 单位 包案领导，例如：七晚 {p.tracking_no} 下汤镇人民政府 陈国栋"
+        return T.select_format(p.tracking_no)
     unit = find_unit(ctx.session, words[0])
     if unit is None:
-        return f"没有找到单位“{words[0]}”，请写单位全称或代码。"
+        return T.unit_not_found(words[0])
     lead = None
     if len(words) > 1:
         lead = find_person(ctx.session, words[1], roles=("leader", "head"))
         if lead is None:
-            return f"没有找到县领导“{words[1]}”，请写包案领导姓名。"
+            return T.leader_not_found(words[1])
     return usecases.select(act(ctx, person), p, unit, lead)
 
 
@@ -139,14 +137,14 @@ def parse_members(s: Session, words: list[str]) -> tuple[list[MemberSpec], str |
         if m:
             phone = find_mobile(m.group("digits"))
             if phone is None:
-                return [], f"“{word}”中的电话不是有效的手机号码。"
+                return [], T.member_bad_phone(word)
             label = m.group("label").strip("（）()") or None
             known = s.scalars(select(Person).where(Person.phone == phone, Person.active.is_(True))).first()
             out.append(MemberSpec(known.name if known else m.group("name"), phone, known, label[:16] if label else None))
             continue
         who = find_person(s, word)
         if who is None:
-            return [], f"成员“{word}”不在名录中（或重名）。名录外人员请写姓名加手机号，例如：张老汉13912345678五老"
+            return [], T.member_unknown(word)
         out.append(MemberSpec(who.name, who.phone, who, None))
     seen: set[str] = set()
     unique = [m for m in out if not (m.phone in seen or seen.add(m.phone))]
@@ -160,17 +158,17 @@ def _file(ctx: Context, person: Person | None, plan: EveningPlan, after: str):
     no = plan.petition.tracking_no
     if person is None or not (person.role == "staff" or (person.unit_id == plan.unit_id and
                                                           person.role in ("liaison", "cadre", "head"))):
-        return f"{no}的七晚报备由{plan.unit.name}或信访局提交。"
+        return T.filed_by(no, plan.unit.name)
     words = re.split(r"[\s、，,；;]+", after.strip())
     words = [w for w in words if w]
     if len(words) < (1 if plan.first_evening else 2):
-        return FILE_FORMAT.format(no=no)
+        return T.FILE_FORMAT.format(no=no)
     today = local(ctx.now).date()
     first = parse_evening(words[0].removeprefix("首晚"), today)
     if first is None and plan.first_evening is not None and not re.match(r"^(首晚)?\d", words[0]):
         first, words = plan.first_evening, ["", *words]   # the campaign set the first evening
     if first is None:
-        return f"首晚日期“{words[0]}”看不懂，请写如 11月24日 或 明晚。" + FILE_FORMAT.format(no=no)
+        return T.first_evening_unclear(words[0], no)
     members, problem = parse_members(ctx.session, words[1:])
     if problem:
         return problem
@@ -219,7 +217,7 @@ def location(ctx: Context, person: Person) -> str:
                     .order_by(EveningVisit.started_at.desc())).first()
     if row is None or row[0].location:
         ctx.set_state(ctx.conv.state, evening_location={"location": ctx.msg.location, "at": ctx.now.timestamp()})
-        return "已收到定位，将用于您接下来30分钟内报告的“开始 编号”。"
+        return T.LOCATION_KEPT
     v, plan = row
     done = usecases.locate(act(ctx, person), plan, v, ctx.msg.location, ctx.evening_rules)
     notify.deliver(ctx, done)
@@ -254,13 +252,13 @@ def _excuse(ctx: Context, person: Person | None, plan: EveningPlan, after: str):
     no = plan.petition.tracking_no
     m = re.match(r"^第?\s*(\d{1,2})\s*晚?\s*(.*)$", after, re.S)
     if not m:
-        return f"格式：确认 {no} 第N晚 理由，例如：确认 {no} 第3晚 信访人手机没电，已电话核实"
+        return T.excuse_format(no)
     return usecases.excuse(act(ctx, person), plan, int(m.group(1)), m.group(2), ctx.evening_rules)
 
 
 def _decides(person: Person | None, plan: EveningPlan) -> str | None:
     if person is None or not _may_decide(person, plan):
-        return "化解/未化解由信访局、包案领导或责任单位主要负责人报告。"
+        return T.DECIDE_WHO
     return None
 
 
@@ -283,7 +281,7 @@ def _unresolved(ctx: Context, person: Person | None, plan: EveningPlan, after: s
 def tonight(ctx: Context, person: Person | None, rules: EveningRules) -> str:
     """七晚 alone: the plans under way, tonight's visit of each, evenings counted so far."""
     if person is None or person.role not in ("staff", "leader", "head"):
-        return "该指令仅限信访局工作人员和领导使用。"
+        return T.STAFF_AND_LEADERS_ONLY
     s = ctx.session
     query = (select(EveningPlan).join(Petition, Petition.id == EveningPlan.petition_id)
              .where(EveningPlan.status.in_(ev.ACTIVE), not_recused(person)).order_by(EveningPlan.id).limit(300))
@@ -291,7 +289,7 @@ def tonight(ctx: Context, person: Person | None, rules: EveningRules) -> str:
         query = query.where(EveningPlan.unit_id == person.unit_id)
     plans = list(s.scalars(query))
     if not plans:
-        return "目前没有进行中的七晚工作。"
+        return T.NO_EVENINGS
     today = local(ctx.now).date()
     visits = {v.plan_id: v for v in s.scalars(select(EveningVisit).where(
         EveningVisit.plan_id.in_([p.id for p in plans]), EveningVisit.evening == today))}
@@ -299,7 +297,7 @@ def tonight(ctx: Context, person: Person | None, rules: EveningRules) -> str:
     for i, plan in enumerate(plans, 1):
         items.append(f"{i}. {plan.petition.tracking_no} {plan.unit.name} "
                      f"{ev.tonight_text(plan, visits.get(plan.id), rules, today)}")
-    return ctx.paginate([f"七晚进行中{len(plans)}件："], items)
+    return ctx.paginate([T.evenings_head(len(plans))], items)
 
 
 def external_member(ctx: Context, text: str) -> str | None:

@@ -29,10 +29,9 @@ from core.digest import register_escalation as register_escalation_row
 from core.directory import find_person, find_unit
 from core.store.models import BindCode, Person, Petition, PetitionEvent, Township
 from core.phones import find_mobile
-from core.text import gist
 from core.tracking import next_tracking_no
 from core.usecases.base import PETITIONER, STAFF, Act, Done, Tell
-from handlers import notify, texts
+from handlers import notify
 from handlers import texts_officials as T
 from handlers.context import Context
 from handlers.extract import most_similar
@@ -70,16 +69,16 @@ def try_bind(ctx: Context, text: str) -> str | None:
     if not m:
         return None
     if ctx.channel != "wechat":
-        return "绑定只用于微信：请在县信访局公众号中发送“绑定 验证码”。"
+        return T.BIND_WECHAT_ONLY
     row = ctx.session.scalars(select(BindCode).where(BindCode.code_hash == _code_hash(m.group(1)))).first()
     if row is None or row.used_at is not None or row.expires_at < ctx.now:
-        return "验证码无效或已过期，请向信访局重新获取。"
+        return T.BIND_CODE_INVALID
     person = ctx.session.get(Person, row.person_id)
     taken = ctx.session.scalars(select(Person).where(Person.openid == ctx.msg.sender, Person.id != person.id)).first()
     if taken is not None:
-        return "这个微信号已绑定其他人员，请联系信访局。"
+        return T.BIND_TAKEN
     person.openid, row.used_at = ctx.msg.sender, ctx.now
-    return f"{person.name}您好，微信已绑定。" + COMMANDS.help("staff" if person.role == "staff" else "cadre")
+    return T.bound(person.name, COMMANDS.help("staff" if person.role == "staff" else "cadre"))
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -162,7 +161,7 @@ def do_send_back(ctx, person, p, rest):
 def do_assign(ctx, person, p, rest):
     unit = find_unit(ctx.session, rest)
     if unit is None:
-        return f"没有找到单位“{rest.strip()}”，请写单位全称或代码。"
+        return T.unit_not_found(rest.strip())
     return usecases.assign(act(ctx, person), p, unit)
 
 
@@ -172,11 +171,11 @@ def do_recuse(ctx, person, p, rest):
     """被反映 编号 单位|人: the petition accuses this unit or person."""
     name = rest.strip()
     if not name:
-        return f"请写上被反映的单位或人员：被反映 {p.tracking_no} 单位/姓名"
+        return T.recuse_format(p.tracking_no)
     found = find_unit(ctx.session, name)
     who = None if found is not None else find_person(ctx.session, name)
     if found is None and who is None:
-        return f"没有找到单位或人员“{name}”，请写单位全称、代码或人员姓名。"
+        return T.unit_or_person_not_found(name)
     return usecases.recuse(act(ctx, person), p, unit=found, person=who)
 
 
@@ -184,7 +183,7 @@ def do_recuse(ctx, person, p, rest):
 def do_lead(ctx, person, p, rest):
     lead = find_person(ctx.session, rest.strip())
     if lead is None:
-        return f"没有找到县领导“{rest.strip()}”，请写包案领导姓名：包案 {p.tracking_no} 姓名"
+        return T.leader_not_found(rest.strip(), p.tracking_no)
     return usecases.set_lead(act(ctx, person), p, lead)
 
 
@@ -202,7 +201,7 @@ def do_progress(ctx, person, p, rest):
 
 
 def _instruct_format(ctx: Context, word: str) -> str:
-    return f"格式：批示 编号 内容，例如：批示 {T.example_no(ctx.county.prefix, ctx.now)} 请尽快解决"
+    return T.instruct_format(T.example_no(ctx.county.prefix, ctx.now))
 
 
 @COMMANDS.verb("instruct", "批示", roles=frozenset({"leader"}), case="required", scope="any",
@@ -215,7 +214,6 @@ def do_instruct(ctx, person, p, rest):
 # --- 登记: petitions received in person (走访) or by letter (来信) -----------------------------------
 
 REGISTER_KINDS = {"走访": "visit", "来访": "visit", "来信": "letter"}
-REGISTER_FORMAT = "格式：登记 走访/来信 乡镇 姓名 电话(无则写“无”) 人数 内容，例如：登记 走访 下汤镇 张三 13812345678 1 小区停水三天"
 
 
 @COMMANDS.verb("register", "登记", roles=STAFF_ONLY,
@@ -228,21 +226,21 @@ def register(ctx: Context, person: Person, rest: str) -> str:
         return register_escalation(ctx, person, rest)
     parts = rest.split(maxsplit=5)
     if len(parts) < 6:
-        return REGISTER_FORMAT
+        return T.REGISTER_FORMAT
     kind_word, place, name, phone_text, people_text, content = parts
     kind = REGISTER_KINDS.get(kind_word)
     if kind is None:
-        return f"登记类型请写“走访”或“来信”。{REGISTER_FORMAT}"
+        return T.REGISTER_KIND
     found = ctx.gazetteer.match(place).unique
     if found is None:
-        return f"没有找到乡镇（街道）“{place}”，请写全称，例如：下汤镇 或 下汤镇林楼村。"
+        return T.township_not_found(place)
     phone = None
     if phone_text not in ("无", "-", "没有"):
         phone = find_mobile(phone_text)
         if phone is None:
-            return f"电话“{phone_text}”不是有效的手机号码；没有电话请写“无”。"
+            return T.register_bad_phone(phone_text)
     if not people_text.isdigit() or not 1 <= int(people_text) <= 10_000:
-        return f"人数请写数字，例如 1 或 12。{REGISTER_FORMAT}"
+        return T.REGISTER_PEOPLE
     people = int(people_text)
     s = ctx.session
     p = Petition(tracking_no=next_tracking_no(s, ctx.county.prefix, ctx.now), channel=kind, phone=phone,
@@ -250,20 +248,11 @@ def register(ctx: Context, person: Person, rest: str) -> str:
                  content=content.strip(), status="registered", received_at=ctx.now, updated_at=ctx.now,
                  people=people, village_id=found.village_id)
     original = _repeat_of(s, p)
-    word = "走访" if kind == "visit" else "来信"
-    registered = (f"{word}登记" + (f"，集体访{people}人" if people > 1 else "")
-                  + ("，初信初访" if original is None else "，重复访"))
-    p, unit = file_new_petition(ctx, p, f"staff:{person.id}", registered, original)
+    p, unit = file_new_petition(ctx, p, f"staff:{person.id}", T.registered_event(kind, people, original is None),
+                                original)
     if phone:
-        notify.tell(ctx, p, Tell(PETITIONER, "receipt", {"how": word}))
-    extra = "（集体访）" if people > 1 else ""
-    extra += "（检举控告类，请核定被反映对象后交办）" if p.accusation and p.unit_id is None else ""
-    if unit is None:
-        return f"已登记{word}{extra}：{p.tracking_no}，待交办。"
-    return f"已登记{word}{extra}：{p.tracking_no}，{unit.name}，受理期限{_when(p.due_accept)}。"
-
-
-ESCALATION_FORMAT = "格式：登记 到市/赴省/进京 [乡镇] 人数 事由，例如：登记 进京 下汤镇 3 拆迁补偿"
+        notify.tell(ctx, p, Tell(PETITIONER, "receipt", {"how": T.KIND_WORDS[kind]}))
+    return T.registered(p, kind, unit.name if unit is not None else None)
 
 
 def register_escalation(ctx: Context, person: Person, rest: str) -> str:
@@ -275,17 +264,16 @@ def register_escalation(ctx: Context, person: Person, rest: str) -> str:
     if tokens and not tokens[0].isdigit():
         found = ctx.gazetteer.match(tokens[0]).unique
         if found is None:
-            return f"没有找到乡镇（街道）“{tokens[0]}”。{ESCALATION_FORMAT}"
+            return T.township_not_found(tokens[0], full=False) + T.ESCALATION_FORMAT
         township = ctx.session.get(Township, found.township_id)
         tokens = tokens[1].split(maxsplit=1) if len(tokens) > 1 else []
     if len(tokens) < 2 or not tokens[0].isdigit() or not 1 <= int(tokens[0]) <= 10_000:
-        return ESCALATION_FORMAT
+        return T.ESCALATION_FORMAT
     people, matter = int(tokens[0]), tokens[1].strip()
     level = LEVEL_OF_WORD[word]
     register_escalation_row(ctx.session, level, township, people, matter[:2000], ctx.now.astimezone(SHANGHAI).date(),
                             ctx.now, f"staff:{person.id}", ctx.rules.scores.of(f"escalation_{level}"))
-    where = township.name if township else "未注明乡镇"
-    return f"已登记{word}{people}人（{where}）：{gist(matter, 20)}。将计入今日访情。"
+    return T.escalation_registered(word, people, township.name if township else None, matter)
 
 
 @COMMANDS.verb("details", "详情", roles=frozenset({"leader", "head", "staff"}), refusal="help",
@@ -294,8 +282,8 @@ def details(ctx: Context, person: Person, rest: str = "") -> str:
     """"详情" from a leader or a unit head: today's petitions and the flagged cases, names masked."""
     items = digest_details(ctx.session, ctx.now.astimezone(SHANGHAI).date(), person)
     if not items:
-        return "今日暂无新的信访事项，也没有挂牌超期的事项。"
-    return ctx.paginate(["今日访情要点："], [f"{i}. {x}" for i, x in enumerate(items, 1)])
+        return T.NO_DETAILS
+    return ctx.paginate([T.DETAILS_HEAD], [f"{i}. {x}" for i, x in enumerate(items, 1)])
 
 
 def _repeat_of(s: Session, p: Petition) -> Petition | None:
@@ -316,11 +304,9 @@ def todo(ctx: Context, person: Person, rest: str = "") -> str:
     rows = list(ctx.session.scalars(query.order_by(Petition.due_next.is_(None), Petition.due_next, Petition.id)
                                     .limit(200)))
     if not rows:
-        return "目前没有待办事项。"
-    items = [f"{i}. {p.tracking_no} {texts.STATUS_LABELS.get(p.status, p.status)}"
-             f"{' 已超期' if p.overdue else ''} 期限{_when(cases.next_due(p))} {gist(p.content, 10)}"
-             for i, p in enumerate(rows, 1)]
-    return ctx.paginate([f"待办{len(rows)}件（期限近者在前）："], items)
+        return T.NO_TODO
+    items = [T.todo_item(i, p, cases.next_due(p)) for i, p in enumerate(rows, 1)]
+    return ctx.paginate([T.todo_head(len(rows))], items)
 
 
 # --- after intake: the new case goes to its unit ------------------------------------------------

@@ -23,7 +23,7 @@ from core.cases import CaseError, lock_by_number, may_act
 from core.evenings import EveningError
 from core.store.models import Person, Petition
 from core.tracking import split_tracking_no
-from handlers import notify
+from handlers import errors, notify
 from handlers import texts_officials as T
 from handlers.context import Context
 
@@ -128,7 +128,7 @@ def route(ctx: Context, person: Person | None, text: str, registry: Registry = C
             return T.REPLIES[verb.name](ctx, result.petition, **result.data)
         return result
     except (CaseError, EveningError) as exc:
-        return str(exc)
+        return errors.say(exc)
 
 
 def visible(ctx: Context, person: Person | None, p: Petition, scope: str) -> bool:

@@ -10,7 +10,6 @@ from core.text import SMS_TWO_SEGMENTS as SMS_LIMIT  # noqa: E402,F401
 from core.text import WECHAT_LIMIT_BYTES  # noqa: E402,F401
 from core.clock import with_weekday  # noqa: E402
 
-from core.cases import STATUS_LABELS  # noqa: E402,F401  (the same words for citizens and cadres)
 
 
 
@@ -305,3 +304,34 @@ def review_answered(no: str, level: str, text: str) -> str:
 def case_not_accepted(no: str, unit: str, reason: str) -> str:
     return (f"您好！您反映的事项{no}，{unit}经审查决定不予受理，理由：{reason}。"
             f"如有异议，请联系县信访局。谢谢！")
+
+
+# a petition's history as the petitioner sees it (查询 编号): the events shown, in their words
+HISTORY_LABELS = {"registered": "登记", "supplement": "补充材料", "withdrawn": "撤回", "repeat_linked": "再次反映",
+                  "phone_verified": "手机号已验证", "accepted": "受理", "met": "见面", "replied": "答复",
+                  "closed": "办结", "extension_approved": "延期", "returned": "重新交办中", "not_accepted": "不予受理"}
+
+
+def history_label(kind: str, text: str | None) -> str | None:
+    if kind == "assigned":
+        return f"交办{text or ''}"
+    return HISTORY_LABELS.get(kind)
+
+
+# a petition's status in words (the same for citizens and officials)
+STATUS_LABELS = {
+    "registered": "已登记，待交办",
+    "assigned": "已交办责任单位",
+    "accepted": "责任单位已受理",
+    "replied": "已答复",
+    "closed": "已办结",
+    "withdrawn": "已撤回",
+    "rejected": "不予受理",
+    "returned": "已退回信访局，待重新交办",
+    "reviewing": "复查（复核）办理中",
+}
+REVIEW_WORDS = {"review": "复查", "re_review": "复核"}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)

@@ -74,8 +74,9 @@ NOTICES: dict[str, Callable[..., str]] = {
     "deadline_provisional": lambda ctx, p, basis: (
         f"【提示】{p.tracking_no}的期限（办结{when(p.due_finish)}）涉及国家尚未公布放假安排的年份，"
         f"暂按{PROVISIONAL_BASIS[basis]}计算，公布后请核对。"),
-    "review_requested": lambda ctx, p, word: (
-        f"【{word}】{p.tracking_no}信访人申请{word}，请于{month_day(p.due_review)}前答复：复查答复 {p.tracking_no} 内容"),
+    "review_requested": lambda ctx, p, level: (
+        f"【{texts.REVIEW_WORDS[level]}】{p.tracking_no}信访人申请{texts.REVIEW_WORDS[level]}，"
+        f"请于{month_day(p.due_review)}前答复：复查答复 {p.tracking_no} 内容"),
     "meet_denied": lambda ctx, p: f"【督办】{p.tracking_no}单位报已见面，信访人答复未见面，请核实。",
     "unsatisfied": lambda ctx, p, text: f"【不满意】{p.tracking_no}：{gist(text, 50)}",
     # to leaders
@@ -112,7 +113,7 @@ REPLIES: dict[str, Callable[..., str]] = {
     "assign": lambda ctx, p, unit: f"已将{p.tracking_no}交办{unit}，受理期限{when(p.due_accept)}。",
     "recuse": _recused,
     "lead": lambda ctx, p, lead: f"已设{lead}为{p.tracking_no}的包案领导，并已告知。",
-    "answer_review": lambda ctx, p, level: f"{'复查' if level == 'review' else '复核'}意见已转给信访人，{p.tracking_no}办结。",
+    "answer_review": lambda ctx, p, level: f"{texts.REVIEW_WORDS[level]}意见已转给信访人，{p.tracking_no}办结。",
     "progress": lambda ctx, p, next_due: f"进展已报县领导。请于{when(next_due)}前再报进展，直至办结。",
     "instruct": lambda ctx, p, where: f"批示已转{where}并记录；单位每{PROGRESS_DAYS}日报告进展，将转告您。",
 }
@@ -236,3 +237,132 @@ def not_found(number: str, role: str | None, scope: str) -> str:
 COMPLEXITY_FORMAT = "复杂程度请写 简单、一般 或 复杂，例如：受理 编号 复杂"
 EXTEND_FORMAT = "格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查"
 NOT_ACCEPT_FORMAT = "请写明不予受理的理由：不予受理 编号 理由"
+
+
+# --- what an official wrote could not be understood, or is not theirs to do -----------------------
+
+def unit_not_found(name: str) -> str:
+    return f"没有找到单位“{name}”，请写单位全称或代码。"
+
+
+def leader_not_found(name: str, no: str | None = None) -> str:
+    return f"没有找到县领导“{name}”，请写包案领导姓名" + (f"：包案 {no} 姓名" if no else "。")
+
+
+def unit_or_person_not_found(name: str) -> str:
+    return f"没有找到单位或人员“{name}”，请写单位全称、代码或人员姓名。"
+
+
+def township_not_found(name: str, full: bool = True) -> str:
+    return f"没有找到乡镇（街道）“{name}”" + ("，请写全称，例如：下汤镇 或 下汤镇林楼村。" if full else "。")
+
+
+def recuse_format(no: str) -> str:
+    return f"请写上被反映的单位或人员：被反映 {no} 单位/姓名"
+
+
+def instruct_format(example_no: str) -> str:
+    return f"格式：批示 编号 内容，例如：批示 {example_no} 请尽快解决"
+
+
+BIND_WECHAT_ONLY = "绑定只用于微信：请在县信访局公众号中发送“绑定 验证码”。"
+BIND_CODE_INVALID = "验证码无效或已过期，请向信访局重新获取。"
+BIND_TAKEN = "这个微信号已绑定其他人员，请联系信访局。"
+
+
+def bound(name: str, help_text: str) -> str:
+    return f"{name}您好，微信已绑定。" + help_text
+
+
+# 登记: petitions received in person (走访) or by letter (来信), and 越级访
+REGISTER_FORMAT = "格式：登记 走访/来信 乡镇 姓名 电话(无则写“无”) 人数 内容，例如：登记 走访 下汤镇 张三 13812345678 1 小区停水三天"
+REGISTER_KIND = "登记类型请写“走访”或“来信”。" + REGISTER_FORMAT
+REGISTER_PEOPLE = "人数请写数字，例如 1 或 12。" + REGISTER_FORMAT
+ESCALATION_FORMAT = "格式：登记 到市/赴省/进京 [乡镇] 人数 事由，例如：登记 进京 下汤镇 3 拆迁补偿"
+KIND_WORDS = {"visit": "走访", "letter": "来信"}
+
+
+def register_bad_phone(text: str) -> str:
+    return f"电话“{text}”不是有效的手机号码；没有电话请写“无”。"
+
+
+def registered_event(kind: str, people: int, first: bool) -> str:
+    """The text of the petition's "registered" event."""
+    return (f"{KIND_WORDS[kind]}登记" + (f"，集体访{people}人" if people > 1 else "")
+            + ("，初信初访" if first else "，重复访"))
+
+
+def registered(p: Petition, kind: str, unit_name: str | None) -> str:
+    extra = "（集体访）" if p.people and p.people > 1 else ""
+    extra += "（检举控告类，请核定被反映对象后交办）" if p.accusation and p.unit_id is None else ""
+    if unit_name is None:
+        return f"已登记{KIND_WORDS[kind]}{extra}：{p.tracking_no}，待交办。"
+    return f"已登记{KIND_WORDS[kind]}{extra}：{p.tracking_no}，{unit_name}，受理期限{when(p.due_accept)}。"
+
+
+def escalation_registered(word: str, people: int, township: str | None, matter: str) -> str:
+    return f"已登记{word}{people}人（{township or '未注明乡镇'}）：{gist(matter, 20)}。将计入今日访情。"
+
+
+# 详情 and 待办
+NO_DETAILS = "今日暂无新的信访事项，也没有挂牌超期的事项。"
+DETAILS_HEAD = "今日访情要点："
+NO_TODO = "目前没有待办事项。"
+
+
+def todo_head(n: int) -> str:
+    return f"待办{n}件（期限近者在前）："
+
+
+def todo_item(i: int, p: Petition, due: datetime | None) -> str:
+    return (f"{i}. {p.tracking_no} {texts.STATUS_LABELS.get(p.status, p.status)}"
+            f"{' 已超期' if p.overdue else ''} 期限{when(due)} {gist(p.content, 10)}")
+
+
+# 七晚
+FILE_FORMAT = "格式：报备 编号 首晚日期 成员…，例如：报备 {no} 11月24日 李建国 王海燕 张老汉13912345678五老"
+LOCATION_KEPT = "已收到定位，将用于您接下来30分钟内报告的“开始 编号”。"
+DECIDE_WHO = "化解/未化解由信访局、包案领导或责任单位主要负责人报告。"
+STAFF_AND_LEADERS_ONLY = "该指令仅限信访局工作人员和领导使用。"
+NO_EVENINGS = "目前没有进行中的七晚工作。"
+
+
+def no_plan(no: str) -> str:
+    return f"事项{no}没有七晚工作计划。"
+
+
+def plan_not_filed(no: str) -> str:
+    return f"{no}的七晚工作计划尚未报备，请先报备：报备 {no} 首晚日期 成员…"
+
+
+def not_a_member(no: str, left: bool) -> str:
+    return (f"您已不在{no}的工作专班名单中（已调离），请由其他成员报告。" if left
+            else f"您不是{no}七晚工作专班成员，无法报告走访。")
+
+
+def select_format(no: str) -> str:
+    return f"格式：七晚 {no} 单位 包案领导，例如：七晚 {no} 下汤镇人民政府 陈国栋"
+
+
+def member_bad_phone(word: str) -> str:
+    return f"“{word}”中的电话不是有效的手机号码。"
+
+
+def member_unknown(word: str) -> str:
+    return f"成员“{word}”不在名录中（或重名）。名录外人员请写姓名加手机号，例如：张老汉13912345678五老"
+
+
+def filed_by(no: str, unit: str) -> str:
+    return f"{no}的七晚报备由{unit}或信访局提交。"
+
+
+def first_evening_unclear(word: str, no: str) -> str:
+    return f"首晚日期“{word}”看不懂，请写如 11月24日 或 明晚。" + FILE_FORMAT.format(no=no)
+
+
+def excuse_format(no: str) -> str:
+    return f"格式：确认 {no} 第N晚 理由，例如：确认 {no} 第3晚 信访人手机没电，已电话核实"
+
+
+def evenings_head(n: int) -> str:
+    return f"七晚进行中{n}件："

@@ -34,8 +34,8 @@ def request_review(act: Act, p: Petition, level: str, text: str = "") -> Done:
     cases.request_review(act.session, p, act.rules, act.now, act.actor, level, act.inbound_id)
     if text:
         supplement(act, p, text)
-    done = Done(p, {"word": cases.REVIEW_WORDS[level]})
-    done.tells.append(Tell(STAFF, "review_requested", {"word": done.data["word"]}))
+    done = Done(p, {"level": level})
+    done.tells.append(Tell(STAFF, "review_requested", {"level": level}))
     return done
 
 

@@ -1,0 +1,86 @@
+"""A domain error in words: every refusal core raises (core.cases.CaseError, core.evenings.EveningError)
+is a code and its values; here each code becomes the sentence said to the person who asked."""
+from __future__ import annotations
+
+from typing import Callable
+
+from core.clock import hm, month_day, month_day_time
+from core.evenings import duration_text
+from handlers import texts
+
+# a 七晚 plan's state in words
+PLAN_WORDS = {"selected": "待报备", "filed": "走访中", "completed": "已满七晚，待定化解",
+                "resolved": "已化解", "unresolved": "未化解"}
+STEP_WORDS = {"assign": "再交办", "accept": "受理", "meet": "见面", "reply": "答复", "close": "办结",
+              "send_back": "退回", "not_accept": "不予受理", "extend": "延期"}
+STEP_HINTS = {"meet": "请先回复“受理 编号”。", "reply": "请先回复“受理 编号”。", "close": "请先回复“答复 编号 内容”。"}
+
+
+def _not_now(no: str, status: str, step: str) -> str:
+    return f"{no}目前{texts.status_label(status)}，不能{STEP_WORDS[step]}。{STEP_HINTS.get(step, '')}".rstrip()
+
+
+CASE: dict[str, Callable[..., str]] = {
+    "not_now": _not_now,
+    "assign_to_bureau": lambda: "请交办给责任单位（乡镇或县直部门）。",
+    "assign_accused": lambda no, unit: f"{no}反映的是{unit}，依《信访工作条例》第三十条不能交办该单位，请另选单位。",
+    "met_already": lambda no, at: f"{no}已于{month_day_time(at)}登记见面。",
+    "reply_empty": lambda: "请在编号后写上答复内容：答复 编号 内容",
+    "send_back_reason": lambda: "请写明退回理由：退回 编号 理由",
+    "send_back_late": lambda no, last: f"{no}已超过5个工作日的退回期限（{month_day(last)}止），请继续办理，或联系信访局。",
+    "not_accept_reason": lambda: "请写明不予受理的理由：不予受理 编号 理由",
+    "extend_format": lambda: "格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查",
+    "extended_once": lambda no: f"{no}已延期一次，依《信访工作条例》第三十四条不能再次延期。",
+    "extend_too_long": lambda most: f"延期不能超过{most}日（《信访工作条例》第三十四条）。",
+    "no_extension_asked": lambda no: f"{no}没有待批准的延期申请。",
+    "review_under_way": lambda no, level, due: f"{no}的{texts.REVIEW_WORDS[level]}正在办理，将于{month_day_time(due)}前答复您。",
+    "re_reviewed": lambda no: f"{no}已经复核。依《信访工作条例》第三十六条，同一事实和理由不再受理。",
+    "review_before_reply": lambda no, status: f"{no}目前{texts.status_label(status)}，收到答复后才能申请复查。",
+    "review_first": lambda no: f"{no}请先申请复查：申请复查 {no}",
+    "re_review_next": lambda no: f"{no}已复查，如不服请申请复核：申请复核 {no}",
+    "review_late": lambda no, level, until: (f"{no}申请{texts.REVIEW_WORDS[level]}的期限（{month_day(until)}）已过。"
+                                             "如有新的事实和理由，请重新反映。"),
+    "no_review": lambda no: f"{no}没有正在办理的复查或复核。",
+    "review_answer_empty": lambda: "请写上意见：复查答复 编号 内容",
+    "lead_not_leader": lambda name: f"{name}不是县领导，包案领导请写县领导姓名。",
+    "lead_accused": lambda no, name: f"{no}反映的涉及{name}，不能由其包案。",
+    "recused_already": lambda no, name: f"{no}已登记被反映对象{name}。",
+    "instruct_finished": lambda no: f"{no}已办结（或撤回），如需重新办理请联系信访局。",
+    "instruct_empty": lambda no: f"请写上批示内容：批示 {no} 内容",
+    "no_instruction": lambda no: f"{no}没有需要报告进展的批示。",
+    "progress_empty": lambda no: f"请写上进展：进展 {no} 内容",
+}
+
+
+EVENING: dict[str, Callable[..., str]] = {
+    "evening_dropped_case": lambda no: f"{no}已撤回或不予受理，不能列入七晚。",
+    "evening_plan_exists": lambda no, plan_status: f"{no}已有七晚工作计划（{PLAN_WORDS[plan_status]}）。",
+    "evening_unit_accused": lambda no, unit: f"{no}反映的涉及{unit}，不能由其组织七晚走访。",
+    "evening_refile": lambda no, plan_status: f"{no}的七晚工作{PLAN_WORDS[plan_status]}，不能重新报备。",
+    "evening_refile_started": lambda no: f"{no}已开始走访，不能重新报备。",
+    "evening_first_past": lambda window: f"首晚不能早于今晚（{window}之前报备），请写以后的日期。",
+    "evening_first_far": lambda: "首晚请安排在60天以内。",
+    "evening_no_members": lambda: "请写上工作专班成员。",
+    "evening_member_accused": lambda no, name: f"{no}反映的涉及{name}，其不能参加工作专班。",
+    "evening_not_filed": lambda no: f"{no}的七晚工作计划尚未报备，请先报备：报备 {no} 首晚日期 成员…",
+    "evening_completed": lambda no, evenings: f"{no}已连续走访{evenings}晚。请回复：化解 {no} 或 未化解 {no} 理由",
+    "evening_plan_state": lambda no, plan_status: f"{no}的七晚工作{PLAN_WORDS[plan_status]}。",
+    "evening_too_early": lambda no, window: f"还未到晚间走访时段（{window}），到达信访人家中后再回复：开始 {no}",
+    "evening_too_late": lambda window: f"今晚走访时段（{window}）已过，本晚不能再开始。",
+    "evening_before_first": lambda no, opens: f"{no}报备的首晚是{month_day(opens)}，届时再回复：开始 {no}",
+    "evening_started_already": lambda no, at, number: (f"{no}今晚的走访已于{hm(at)}开始（第{number}晚），"
+                                                       f"结束时回复：结束 {no} 纪要"),
+    "evening_no_visit": lambda no: f"{no}没有进行中的走访。到达后请先回复：开始 {no}",
+    "evening_ended_already": lambda no, number, at, took: f"{no}第{number}晚已于{hm(at)}结束（历时{duration_text(took)}）。",
+    "evening_check_closed": lambda: "这一晚的确认已截止。",
+    "evening_no_such_visit": lambda no, number: f"{no}没有第{number}晚的走访记录。",
+    "evening_judged": lambda no, number, at, counted: (f"{no}第{number}晚已于{month_day(at)}{hm(at)}判定"
+                                                       f"{'计入' if counted else '未计入'}，不能再确认。"),
+    "evening_excuse_reason": lambda no, number: f"请写明理由：确认 {no} 第{number}晚 理由",
+    "evening_unresolved_reason": lambda no: f"请写明未化解的理由：未化解 {no} 理由",
+}
+
+
+def say(error: Exception) -> str:
+    """The sentence for a refusal raised by core (a CaseError or an EveningError)."""
+    return {**CASE, **EVENING}[error.code](**error.params)
