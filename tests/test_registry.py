@@ -56,3 +56,18 @@ def test_the_wechat_menu_keys_are_declared_on_their_commands():
     assert CITIZEN.clicked("XF_QUERY") == Command("query")
     assert CITIZEN.clicked("XF_HELP") == Command("help")
     assert CITIZEN.clicked("XF_UNKNOWN") is None
+
+
+def test_every_refusal_core_raises_has_its_sentence():
+    """A code raised in core (CaseError, EveningError) with no sentence would reach a cadre as a
+    crash: every code in the source has one in handlers.errors."""
+    import re
+    from pathlib import Path
+
+    from handlers.errors import CASE, EVENING
+
+    root = Path(__file__).resolve().parents[1] / "core"
+    raised = {m for path in root.rglob("*.py")
+              for m in re.findall(r"(?:CaseError|EveningError)\(\s*\"(\w+)\"", path.read_text(encoding="utf-8"))}
+    raised |= {"review_first", "re_review_next"}   # raised through a conditional expression
+    assert raised and raised <= set(CASE) | set(EVENING)
