@@ -40,7 +40,8 @@ def main() -> None:
 
     from bot.cli import init_database
     from core.store.db import make_sessionmaker, transaction
-    from core.digest import digests, gather
+    from core.digest import gather
+    from notifications.digest_text import digests
     from core.store.models import OutboundMessage, Person, Petition, Township, Unit
 
     tmp = tempfile.mkdtemp(prefix="xinfang-bench-")

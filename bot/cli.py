@@ -306,10 +306,11 @@ def evenings_report(campaign: str | None) -> None:
     """Cases, evenings done and missed, resolved, 停访息诉率."""
     from notifications.services import build_services
     from core.evenings import figures
+    from notifications.report_text import evenings_text
 
     svc = build_services(_settings())
     with svc.sessions() as s:
-        click.echo(figures(s, campaign).render())
+        click.echo(evenings_text(figures(s, campaign)))
 
 
 @main.command()
@@ -323,7 +324,8 @@ def stats(start: str, end: str, now_text: str | None) -> None:
 
     from notifications.services import build_services
     from core.clock import day_start
-    from core.measures import measure, render
+    from core.measures import measure
+    from notifications.report_text import measures_text as render
 
     def day(text: str, name: str) -> date:
         try:
@@ -378,7 +380,9 @@ def scores(month: str) -> None:
     its ranking and the year's total so far."""
     from notifications.services import build_services
     from core.county import current_county
-    from core.scores import ScoreRules, month_scores, ranking_text, render
+    from core.scores import ScoreRules, month_scores
+    from notifications.report_text import ranking_text
+    from notifications.report_text import scores_table as render
 
     try:
         year, mon = (int(x) for x in month.split("-"))

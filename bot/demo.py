@@ -150,13 +150,15 @@ def run_demo(database_url: str, echo=print) -> None:
     outbound()
 
     echo("\n=== 当日指标（xinfang stats）===")
-    from core.measures import measure, render
+    from core.measures import measure
+    from notifications.report_text import measures_text as render
     with services.sessions() as s:
         day = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
         echo(render(measure(s, day, day + timedelta(days=1), clock.now())))
     echo("\n=== 七晚工作法：信访局选案，尧山镇报备工作专班，当晚开始、结束，信访人短信确认 ===")
     from core.clock import SHANGHAI
     from core.evenings import EveningRules, figures
+    from notifications.report_text import evenings_text
     from core.evening_sweep import sweep_evenings
     from core.store.db import transaction
     from core.county import current_county
@@ -190,9 +192,9 @@ def run_demo(database_url: str, echo=print) -> None:
     clock.set(at(12, 5, days=1))
     sms_say(staff, "七晚")
     with services.sessions() as s:
-        echo(figures(s).render())
+        echo(evenings_text(figures(s)))
     echo("\n=== 第一天的每日访情（工作日17:30 由定时任务发送；此处直接生成）===")
-    from core.digest import digests
+    from notifications.digest_text import digests
     with services.sessions() as s:
         county_name = current_county(s).name
         for text in digests(s, first_day, county_name):

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.text import SMS_THREE_SEGMENTS
+from core.text import SMS_THREE_SEGMENTS, fit
 from core.clock import day_start
 from core.evenings import Figures, figures
 from core.measures import Measures, measure
@@ -128,7 +128,6 @@ class Analysis:
             parts.append(f"按期答复率{rates['按期答复率']:.0%}")
         if self.evenings and self.evenings.cases:
             parts.append(f"七晚化解{self.evenings.resolved}件")
-        from core.digest import fit
         return fit(f"【{KINDS[self.period.kind]}】{self.period.label}：", parts, f"详见：{link}" if link else "", limit)
 
 

@@ -1,7 +1,6 @@
-"""每日访情 — the daily text to the county's leaders, each unit head and each 包案 leader (DOMAIN.md,
-"The three reports"; seed 001, 宝丰县).
-
-One text of at most three SMS segments (201 characters):
+"""每日访情 — what the daily text to the county's leaders, each unit head and each 包案 leader says
+(DOMAIN.md, "The three reports"; seed 001, 宝丰县): the values; the words are
+notifications.digest_text's. One text of at most three SMS segments (201 characters):
 
 - leaders: the day's petitions to the county (批次/人次, by channel) and beyond it (到市/赴省/进京,
   registered by staff), the 当日见面 rate, the cases flagged overdue (挂牌) by unit, the 七晚
@@ -16,7 +15,6 @@ small tables (see bench/digest.py).
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,11 +24,9 @@ from sqlalchemy.orm import Session
 from core import facts as F
 from core.cases import NOBODY, Barred, not_recused, recusals_of
 from core.status import OPEN
-from core.clock import SHANGHAI, day_start, local, with_weekday
-from core.evenings import EveningRules, tonight_text
-from core.places import unit_short_name
-from core.phones import mask_name
-from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS, gist
+from core.clock import SHANGHAI, day_start, local
+from core.evenings import EveningRules
+from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS
 from core.store.models import County, EveningPlan, EveningVisit, Escalation, Person, Petition, Unit
 
 CHANNELS = tuple((c, CHANNEL_LABELS[c]) for c in ("wechat", "sms", "visit", "letter"))
@@ -145,63 +141,9 @@ def gather(s: Session, day: date, unit_id: int | None = None, reader: Person | N
     return gather_all(s, day).view(unit_id, reader)
 
 
-def _head(day: date) -> str:
-    return with_weekday(day)
-
-
-def _body(d: Day, unit_view: bool) -> list[str]:
-    """The parts of a digest, most important first; the caller fits them to three segments."""
-    by_channel = "、".join(f"{word}{d.channels[c][0]}" for c, word in CHANNELS if c in d.channels)
-    parts = [(f"新交办{d.batches}批{d.people}人次" if unit_view else f"到县访{d.batches}批{d.people}人次")
-             + (f"（{by_channel}）" if by_channel else "")]
-    beyond = "、".join(f"{word}{d.beyond[level][0]}批{d.beyond[level][1]}人" for level, word in LEVELS
-                       if level in d.beyond)
-    parts.append(f"越级访：{beyond}" if beyond else "无越级访")
-    if d.meet_due:
-        parts.append(f"当日见面率{d.met / d.meet_due:.0%}（{d.met}/{d.meet_due}）")
-    if d.overdue:
-        if unit_view:
-            shown = "、".join(no for no, _ in d.overdue[:3]) + ("等" if len(d.overdue) > 3 else "")
-            parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
-        else:
-            units = Counter(unit for _, unit in d.overdue)
-            shown = "、".join(f"{unit_short_name(u)}{n}" for u, n in units.most_common(3)) + ("等" if len(units) > 3 else "")
-            parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
-    else:
-        parts.append("无挂牌督办")
-    if d.plans:
-        parts.append(f"七晚进行中{d.plans}件，今晚已开始{d.tonight_started}件")
-    return parts
-
-
-def fit(head: str, parts: list[str], tail: str, limit: int = LIMIT) -> str:
-    """head + as many parts as fit + tail, within ``limit`` characters (parts in order of weight)."""
-    text = head
-    for part in parts:
-        candidate = text + ("；" if text != head else "") + part
-        if len(candidate) + len(tail) + 1 > limit:
-            break
-        text = candidate
-    return text + "。" + tail
-
-
-def county_text(d: Day, county_name: str, lead: list[str] | None = None) -> str:
-    parts = _body(d, unit_view=False)
-    if lead:
-        parts.insert(0, "您包案" + "、".join(lead))
-    return fit(f"【每日访情】{_head(d.day)}{county_name}：", parts, "回复“详情”查看要点")
-
-
-def unit_text(d: Day, unit_name: str, lead: list[str] | None = None) -> str:
-    parts = _body(d, unit_view=True)
-    if lead:
-        parts.insert(0, "您包案" + "、".join(lead))
-    return fit(f"【每日访情·{unit_short_name(unit_name)}】{_head(d.day)}：", parts, "回复“详情”查看要点")
-
-
-def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
-    """What each 包案 leader reads first: their open cases, and which are flagged — one statement
-    for all of them (recusal applied per reader)."""
+def lead_cases(s: Session, leads: list[Person]) -> dict[int, list[tuple[str, bool]]]:
+    """What each 包案 leader reads first: (tracking number, flagged?) of their open cases — one
+    statement for all of them (recusal applied per reader)."""
     if not leads:
         return {}
     rows = list(s.execute(select(Petition.id, Petition.lead_person_id, Petition.tracking_no, Petition.overdue)
@@ -213,43 +155,28 @@ def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
         mine = [(no, overdue) for pid, lead, no, overdue in rows
                 if lead == person.id and not barred.get(pid, NOBODY).bars(person)]
         if mine:
-            flagged = [no for no, overdue in mine if overdue]
-            out[person.id] = [f"{len(mine)}件" + (
-                f"，挂牌{len(flagged)}件（{'、'.join(flagged[:2])}{'等' if len(flagged) > 2 else ''}）"
-                if flagged else "，均在期限内")]
+            out[person.id] = mine
     return out
 
 
-@dataclass(frozen=True)
-class Text:
-    person_id: int
-    phone: str
-    body: str
+def readers(s: Session) -> list[Person]:
+    """Who gets the daily text: the county's leaders and the units' heads."""
+    return list(s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(("leader", "head")))
+                          .order_by(Person.id)))
 
 
-def digests(s: Session, day: date, county_name: str) -> list[Text]:
-    """The day's texts: each leader (county view), each unit head (their unit), each 包案 leader's
-    cases first. The day is read once for the county and all units; each reader's text is cut
-    from it, leaving out what accuses them."""
-    people = list(s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(("leader", "head")))
-                            .order_by(Person.id)))
-    whole = gather_all(s, day)
-    names = dict(s.execute(select(Unit.id, Unit.name)).all())
-    leads = lead_lines(s, people)
-    out: list[Text] = []
-    for person in people:
-        if person.role == "leader":
-            body = county_text(whole.view(None, person), county_name, leads.get(person.id))
-        elif person.unit_id is not None:
-            body = unit_text(whole.view(person.unit_id, person), names[person.unit_id], leads.get(person.id))
-        else:
-            continue
-        out.append(Text(person.id, person.phone, body))
-    return out
+@dataclass
+class Details:
+    """"详情" for one reader: the day's petitions, the flagged cases, the 七晚 plans under way
+    (each with tonight's visit, if any) — none that accuses the reader."""
+
+    new: list[Petition]
+    flagged: list[Petition]
+    plans: list[tuple[EveningPlan, Petition, EveningVisit | None]]
+    rules: EveningRules
 
 
-def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]:
-    """"详情": the day's petitions and the flagged cases, names masked, for this reader."""
+def details(s: Session, day: date, person: Person, limit: int = 10) -> Details:
     start, end = day_bounds(day)
     p = Petition
     where = [p.received_at >= start, p.received_at < end, not_recused(person)]
@@ -257,12 +184,8 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]
     if person.role == "head":
         where.append(p.unit_id == person.unit_id)
         flagged_where.append(p.unit_id == person.unit_id)
-    rows = list(s.scalars(select(p).where(*where).order_by(p.people.desc(), p.id).limit(limit)))
-    items = [f"{x.tracking_no} {mask_name(x.name)} {x.township.name if x.township else ''}"
-             f"{'（' + str(x.people) + '人）' if x.people > 1 else ''}：{gist(x.content, 16)}" for x in rows]
+    new = list(s.scalars(select(p).where(*where).order_by(p.people.desc(), p.id).limit(limit)))
     flagged = list(s.scalars(select(p).where(*flagged_where).order_by(p.due_next, p.id).limit(limit)))
-    items += [f"挂牌 {x.tracking_no} {unit_short_name(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{gist(x.content, 16)}"
-              for x in flagged]
     plans = select(EveningPlan, p).join(p, p.id == EveningPlan.petition_id).where(
         EveningPlan.status == "filed", not_recused(person))
     if person.role == "head":
@@ -271,10 +194,7 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]
     tonight = {v.plan_id: v for v in s.scalars(select(EveningVisit).where(
         EveningVisit.plan_id.in_([plan.id for plan, _ in rows]), EveningVisit.evening == day))} if rows else {}
     rules = EveningRules.from_options(s.scalar(select(County.options).limit(1)))
-    for plan, x in rows:
-        items.append(f"七晚 {x.tracking_no} {unit_short_name(plan.unit.name)} {mask_name(x.name)}："
-                     f"{tonight_text(plan, tonight.get(plan.id), rules, day)}")
-    return items
+    return Details(new, flagged, [(plan, x, tonight.get(plan.id)) for plan, x in rows], rules)
 
 
 def register_escalation(s: Session, level: str, township, people: int, matter: str, day: date, now: datetime,

@@ -525,11 +525,6 @@ class Figures:
         """停访息诉率: resolved cases of those selected (the seed: 56 of 60, 93.3%)."""
         return self.resolved / self.cases if self.cases else None
 
-    def render(self) -> str:
-        rate = f"{self.rate:.1%}" if self.rate is not None else "—"
-        return (f"七晚{('（' + self.campaign + '）') if self.campaign else ''}：{self.cases}件，进行中{self.running}件，"
-                f"走访计入{self.evenings_done}晚，未计入{self.evenings_missed}晚（重新计数{self.restarts}次），"
-                f"化解{self.resolved}件（签协议{self.agreements}件），未化解{self.unresolved}件，停访息诉率{rate}")
 
 
 def figures(s: Session, campaign: str | None = None) -> Figures:

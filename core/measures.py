@@ -25,13 +25,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import facts as F
-from core.clock import SHANGHAI
 from core.store.models import Petition, Unit
 from core.text import CHANNEL_LABELS
 
@@ -143,27 +142,3 @@ def measure(session: Session, start: datetime, end: datetime, now: datetime) -> 
     result.channels = dict(sorted(channels.items(), key=lambda kv: -kv[1].petitions))
     result.categories = dict(sorted(categories.items(), key=lambda kv: -kv[1].petitions))
     return result
-
-
-def render(m: Measures) -> str:
-    """Plain text for the terminal (``xinfang stats``)."""
-    def fmt(name, value):
-        if value is None:
-            return "—"
-        return f"{value:.1f}天" if name == "平均办结时长" else f"{value * 100:.1f}%"
-
-    last = (m.end - timedelta(seconds=1)).astimezone(SHANGHAI)
-    lines = [f"信访工作指标 {m.start.astimezone(SHANGHAI):%Y-%m-%d} 至 {last:%Y-%m-%d}"
-             f"（截至 {m.now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）", ""]
-    c = m.county
-    lines.append(f"全县：{c.petitions}批 {c.people}人次，挂牌超期{c.overdue}件")
-    lines += [f"  {k}：{fmt(k, v)}" for k, v in c.rates().items()]
-    lines.append("")
-    header = ["单位", "批次", "人次", *c.rates().keys()]
-    lines.append(" | ".join(header))
-    for name, t in m.units.items():
-        lines.append(" | ".join([name, str(t.petitions), str(t.people), *(fmt(k, v) for k, v in t.rates().items())]))
-    lines.append("")
-    lines.append("按渠道：" + "，".join(f"{k}{t.petitions}批{t.people}人次" for k, t in m.channels.items()))
-    lines.append("按类别：" + "，".join(f"{k}{t.petitions}批" for k, t in m.categories.items()))
-    return "\n".join(lines)

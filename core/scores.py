@@ -97,31 +97,3 @@ def month_scores(s: Session, year: int, month: int, rules: ScoreRules) -> list[U
     for i, u in enumerate(out):
         u.rank = 1 + (out[i - 1].rank - 1 if i and out[i - 1].score == u.score else i)
     return out
-
-
-def ranking_text(scores: list[UnitScore], year: int, month: int, rules: ScoreRules) -> str:
-    """The monthly report's 月考评 part: the first praised, the last and anyone under the line named."""
-    if not scores:
-        return f"【月考评】{year}年{month}月：无参评单位。"
-    first = [u for u in scores if u.rank == 1]
-    last = [u for u in scores if u.score == scores[-1].score and u.rank != 1]
-    under = [u for u in scores if u.score < rules.warn_below]
-    def names(units: list[UnitScore], most: int = 3) -> str:
-        if len(units) > most and len({u.score for u in units}) == 1:
-            return f"{units[0].unit}等{len(units)}个单位（{units[0].score}分）"
-        shown = "、".join(f"{u.unit}（{u.score}分）" for u in units[:most])
-        return shown + (f"等{len(units)}个单位" if len(units) > most else "")
-
-    parts = [("并列第一：" if len(first) > 1 else "第一名") + names(first) + "，予以表扬"]
-    if last:
-        parts.append("末位" + names(last))
-    parts.append(f"{rules.warn_below}分以下：" + (names(under, 5) if under else "无"))
-    return f"【月考评】{year}年{month}月：" + "；".join(parts) + "。"
-
-
-def render(scores: list[UnitScore], year: int, month: int) -> str:
-    lines = [f"{year}年{month}月 月考评（每月起评100分）", "名次 | 单位 | 本月 | 全年累计 | 加减分"]
-    for u in scores:
-        detail = "，".join(f"{KIND_WORDS.get(k, k)}{v:+d}" for k, v in sorted(u.by_kind.items())) or "—"
-        lines.append(f"{u.rank} | {u.unit} | {u.score} | {u.year_total} | {detail}")
-    return "\n".join(lines)

@@ -10,6 +10,17 @@ WECHAT_LIMIT_BYTES = 2048  # WeChat's passive text reply (UTF-8 bytes)
 CHANNEL_LABELS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信", "console": "终端"}
 
 
+def fit(head: str, parts: list[str], tail: str, limit: int = SMS_THREE_SEGMENTS) -> str:
+    """head + as many parts as fit + tail, within ``limit`` characters (parts in order of weight)."""
+    text = head
+    for part in parts:
+        candidate = text + ("；" if text != head else "") + part
+        if len(candidate) + len(tail) + 1 > limit:
+            break
+        text = candidate
+    return text + "。" + tail
+
+
 def gist(text: str, n: int = 12) -> str:
     """The text on one line, cut to ``n`` characters with "…" when longer."""
     text = " ".join(text.split())

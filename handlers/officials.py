@@ -24,7 +24,7 @@ from core import cases, status
 from core.usecases import cases as usecases
 from core.clock import SHANGHAI
 from core.digest import LEVEL_OF_WORD
-from core.digest import details as digest_details
+from notifications.digest_text import details as digest_details
 from core.digest import register_escalation as register_escalation_row
 from core.directory import find_person, find_unit
 from core.store.models import BindCode, Person, Petition, PetitionEvent, Township

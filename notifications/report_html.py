@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from core.analysis import AUDIENCE, KINDS, Analysis
 from core.clock import SHANGHAI
 from core.settings import DEFAULT_INSTANCE_DIR
+from notifications.report_text import evenings_text
 
 VALID_FOR = {"daily": timedelta(days=7), "weekly": timedelta(days=30), "monthly": timedelta(days=90)}
 _HMAC = HMACAlgorithm(hashlib.sha256)
@@ -98,7 +99,7 @@ def render(a: Analysis, county: str) -> str:
                 _chart("渠道（批次）", [(k, t.petitions) for k, t in a.current.channels.items()])],
         rates=[(k, (_pct(v, k == days), _pct(p.rates()[k], k == days), _pct(y.rates()[k], k == days)))
                for k, v in c.rates().items()],
-        evenings=a.evenings.render() if a.evenings is not None and a.evenings.cases else None,
+        evenings=evenings_text(a.evenings) if a.evenings is not None and a.evenings.cases else None,
         sms=[(AUDIENCE[k], n, parts) for k, (n, parts) in sorted(a.sms.items())] if a.sms else [],
         scores=a.scores or [],
     )

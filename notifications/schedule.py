@@ -121,7 +121,7 @@ def run_sweeps(svc, now: datetime) -> str:
 def daily_digest(svc, now: datetime) -> str:
     """每日访情 to each leader, unit head and 包案 leader (core.digest)."""
     from core.county import current_county
-    from core.digest import digests
+    from notifications.digest_text import digests
     from core.store.models import OutboundMessage
 
     with transaction(svc.sessions) as s:
@@ -139,7 +139,8 @@ def monthly_scores(svc, now: datetime) -> str:
 
     from core.county import current_county
     from core.store.models import OutboundMessage, Person
-    from core.scores import ScoreRules, month_scores, ranking_text
+    from core.scores import ScoreRules, month_scores
+    from notifications.report_text import ranking_text
 
     t = local(now)
     year, month = (t.year, t.month - 1) if t.month > 1 else (t.year - 1, 12)

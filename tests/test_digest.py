@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import SHANGHAI
-from core.digest import fit
+from core.text import fit
 from core.phones import mask_name
 from core.store.models import Escalation, OutboundMessage
 from notifications.schedule import JOBS, tick

@@ -1,0 +1,114 @@
+"""每日访情 in words: the daily texts (core.digest gathers the values) and the "详情" lines, names
+masked. Nothing in a text a recused person must not see: core.digest's views leave out every
+case that accuses the reader or their unit."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clock import with_weekday
+from core.digest import CHANNELS, LEVELS, Day, gather_all, lead_cases, readers
+from core.digest import details as details_of
+from core.evenings import tonight_text
+from core.phones import mask_name
+from core.places import unit_short_name
+from core.store.models import Person, Unit
+from core.text import fit, gist
+
+
+def _head(day: date) -> str:
+    return with_weekday(day)
+
+
+def _body(d: Day, unit_view: bool) -> list[str]:
+    """The parts of a digest, most important first; the caller fits them to three segments."""
+    by_channel = "、".join(f"{word}{d.channels[c][0]}" for c, word in CHANNELS if c in d.channels)
+    parts = [(f"新交办{d.batches}批{d.people}人次" if unit_view else f"到县访{d.batches}批{d.people}人次")
+             + (f"（{by_channel}）" if by_channel else "")]
+    beyond = "、".join(f"{word}{d.beyond[level][0]}批{d.beyond[level][1]}人" for level, word in LEVELS
+                       if level in d.beyond)
+    parts.append(f"越级访：{beyond}" if beyond else "无越级访")
+    if d.meet_due:
+        parts.append(f"当日见面率{d.met / d.meet_due:.0%}（{d.met}/{d.meet_due}）")
+    if d.overdue:
+        if unit_view:
+            shown = "、".join(no for no, _ in d.overdue[:3]) + ("等" if len(d.overdue) > 3 else "")
+            parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
+        else:
+            units = Counter(unit for _, unit in d.overdue)
+            shown = "、".join(f"{unit_short_name(u)}{n}" for u, n in units.most_common(3)) + ("等" if len(units) > 3 else "")
+            parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
+    else:
+        parts.append("无挂牌督办")
+    if d.plans:
+        parts.append(f"七晚进行中{d.plans}件，今晚已开始{d.tonight_started}件")
+    return parts
+
+
+def county_text(d: Day, county_name: str, lead: list[str] | None = None) -> str:
+    parts = _body(d, unit_view=False)
+    if lead:
+        parts.insert(0, "您包案" + "、".join(lead))
+    return fit(f"【每日访情】{_head(d.day)}{county_name}：", parts, "回复“详情”查看要点")
+
+
+def unit_text(d: Day, unit_name: str, lead: list[str] | None = None) -> str:
+    parts = _body(d, unit_view=True)
+    if lead:
+        parts.insert(0, "您包案" + "、".join(lead))
+    return fit(f"【每日访情·{unit_short_name(unit_name)}】{_head(d.day)}：", parts, "回复“详情”查看要点")
+
+
+def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
+    """What each 包案 leader reads first: how many cases they own, and which are flagged."""
+    out = {}
+    for person_id, mine in lead_cases(s, leads).items():
+        flagged = [no for no, overdue in mine if overdue]
+        out[person_id] = [f"{len(mine)}件" + (
+            f"，挂牌{len(flagged)}件（{'、'.join(flagged[:2])}{'等' if len(flagged) > 2 else ''}）"
+            if flagged else "，均在期限内")]
+    return out
+
+
+@dataclass(frozen=True)
+class Text:
+    person_id: int
+    phone: str
+    body: str
+
+
+def digests(s: Session, day: date, county_name: str) -> list[Text]:
+    """The day's texts: each leader (county view), each unit head (their unit), each 包案 leader's
+    cases first. The day is read once for the county and all units; each reader's text is cut
+    from it, leaving out what accuses them."""
+    people = readers(s)
+    whole = gather_all(s, day)
+    names = dict(s.execute(select(Unit.id, Unit.name)).all())
+    leads = lead_lines(s, people)
+    out: list[Text] = []
+    for person in people:
+        if person.role == "leader":
+            body = county_text(whole.view(None, person), county_name, leads.get(person.id))
+        elif person.unit_id is not None:
+            body = unit_text(whole.view(person.unit_id, person), names[person.unit_id], leads.get(person.id))
+        else:
+            continue
+        out.append(Text(person.id, person.phone, body))
+    return out
+
+
+def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]:
+    """"详情": the day's petitions and the flagged cases, names masked, for this reader."""
+    d = details_of(s, day, person, limit)
+    items = [f"{x.tracking_no} {mask_name(x.name)} {x.township.name if x.township else ''}"
+             f"{'（' + str(x.people) + '人）' if x.people > 1 else ''}：{gist(x.content, 16)}" for x in d.new]
+    items += [f"挂牌 {x.tracking_no} {unit_short_name(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{gist(x.content, 16)}"
+              for x in d.flagged]
+    for plan, x, visit in d.plans:
+        items.append(f"七晚 {x.tracking_no} {unit_short_name(plan.unit.name)} {mask_name(x.name)}："
+                     f"{tonight_text(plan, visit, d.rules, day)}")
+    return items
