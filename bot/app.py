@@ -5,11 +5,13 @@ import logging
 
 from flask import Flask, jsonify
 from sqlalchemy import text
+from sqlalchemy.orm import configure_mappers
 
-from notifications.services import Services, build_services
-from core.store.db import read
+from bot import reports, sms, wechat
 from core.phones import install_log_redaction
 from core.settings import Settings, load_settings
+from core.store.db import read
+from notifications.services import Services, build_services
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,6 @@ def create_app(config: dict | None = None) -> Flask:
             log.warning("%s channel is off: %s", channel, problem)
 
     _warm(services)
-    from bot import reports, sms, wechat
     app.register_blueprint(wechat.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(reports.bp)
@@ -48,11 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _warm(services: Services) -> None:
-    """Pay before the first request what a process pays once: the mappers' configuration, and in
-    queue mode the Redis client's import (about 0.1 s), which would otherwise land on the
-    first citizen whose message writes a text — seen as the tail of the latency bench."""
-    from sqlalchemy.orm import configure_mappers
-
+    """Pay before the first request what a process pays once: the mappers' configuration (the
+    Redis client and RQ are imported with this module, through notifications.services), which
+    would otherwise land on the first citizen whose message writes a text — seen as the tail of
+    the latency bench."""
     configure_mappers()
-    if services.settings.outbox_delivery == "queue":
-        import notifications.queue  # noqa: F401

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import click
 
+# Imports inside functions: each command imports what it uses, so `xinfang --help`, `xinfang
+# serve` (which starts gunicorn and the workers as processes) and the short commands start without
+# loading SQLAlchemy, Flask, Redis and the handlers they do not need.
+
 from core.settings import SettingsError, load_settings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lushan.toml"

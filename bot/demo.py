@@ -9,16 +9,24 @@ from __future__ import annotations
 import base64
 import os
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.app import create_app
 from bot.peers import PeerClient, TwilioServer, WeChatServer
-from notifications.services import build_services
-from core.clock import Clock, FixedClock
-from core.store.models import OutboundMessage
+from core.clock import SHANGHAI, Clock, FixedClock
+from core.county import current_county
+from core.evening_sweep import sweep_evenings
+from core.evenings import EveningRules, figures
+from core.measures import measure
 from core.settings import load_settings
+from core.store.db import transaction
+from core.store.models import OutboundMessage
+from notifications.digest_text import digests
+from notifications.report_text import evenings_text
+from notifications.report_text import measures_text as render
+from notifications.services import build_services
 from notifications.sms import ConsoleSms
 
 
@@ -150,22 +158,13 @@ def run_demo(database_url: str, echo=print) -> None:
     outbound()
 
     echo("\n=== 当日指标（xinfang stats）===")
-    from core.measures import measure
-    from notifications.report_text import measures_text as render
     with services.sessions() as s:
         day = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
         echo(render(measure(s, day, day + timedelta(days=1), clock.now())))
     echo("\n=== 七晚工作法：信访局选案，尧山镇报备工作专班，当晚开始、结束，信访人短信确认 ===")
-    from core.clock import SHANGHAI
-    from core.evenings import EveningRules, figures
-    from notifications.report_text import evenings_text
-    from core.evening_sweep import sweep_evenings
-    from core.store.db import transaction
-    from core.county import current_county
     tomorrow = clock.now().astimezone(SHANGHAI).date() + timedelta(days=1)
 
     def at(hh: int, mm: int = 0, days: int = 0):
-        from datetime import datetime
         d = tomorrow + timedelta(days=days)
         return datetime(d.year, d.month, d.day, hh, mm, tzinfo=SHANGHAI)
 
@@ -194,7 +193,6 @@ def run_demo(database_url: str, echo=print) -> None:
     with services.sessions() as s:
         echo(evenings_text(figures(s)))
     echo("\n=== 第一天的每日访情（工作日17:30 由定时任务发送；此处直接生成）===")
-    from notifications.digest_text import digests
     with services.sessions() as s:
         county_name = current_county(s).name
         for text in digests(s, first_day, county_name):

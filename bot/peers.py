@@ -15,12 +15,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json as _json
 import os
 import secrets
 import struct
+import threading
+from collections import deque
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from defusedxml.ElementTree import fromstring
 
 
 def sha1_signature(*parts: str) -> str:
@@ -128,7 +134,6 @@ class WeChatServer:
 
     def open_reply(self, body: bytes, timestamp: str, nonce: str) -> str:
         """What WeChat does with a safe-mode reply: check msg_signature, decrypt."""
-        from defusedxml.ElementTree import fromstring
 
         root = fromstring(body)
         encrypt = root.findtext("Encrypt")
@@ -147,7 +152,6 @@ def _sender_of(xml: str) -> str:
 
 def reply_text(xml: str) -> str:
     """The Content of a passive text reply."""
-    from defusedxml.ElementTree import fromstring
 
     return fromstring(xml).findtext("Content") or ""
 
@@ -226,7 +230,6 @@ class PeerClient:
     def twiml_text(resp) -> str:
         if resp.status_code != 200:
             raise AssertionError(f"SMS request answered {resp.status_code}: {resp.get_data(as_text=True)}")
-        from defusedxml.ElementTree import fromstring
 
         root = fromstring(resp.get_data())
         return "".join(m.text or "" for m in root.iter("Message"))
@@ -241,9 +244,6 @@ class LoopbackApi:
     (a provider that never answers)."""
 
     def __init__(self):
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        from urllib.parse import parse_qs, urlsplit
 
         self.release = threading.Event()
         self.hung = threading.Event()      # set when a request is being held
@@ -263,7 +263,6 @@ class LoopbackApi:
                     api.release.wait(30)
                     return
                 status, payload = got
-                import json as _json
                 data = _json.dumps(payload, ensure_ascii=False).encode()
                 try:
                     self.send_response(status)
@@ -305,7 +304,6 @@ class TwilioApiStub(LoopbackApi):
     answer until the client gives up). Unscripted requests get ``"ok"``."""
 
     def __init__(self, account_sid: str = "AC" + "1" * 32, auth_token: str = "stub-token"):
-        from collections import deque
 
         self.account_sid, self.auth_token = account_sid, auth_token
         self.script: deque = deque()
@@ -313,7 +311,6 @@ class TwilioApiStub(LoopbackApi):
         super().__init__()
 
     def answer(self, method, path, query, headers, body):
-        from urllib.parse import parse_qs
 
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
         expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
@@ -342,7 +339,6 @@ class WeChatApiStub(LoopbackApi):
     token is then withdrawn), or ``"hang"``."""
 
     def __init__(self, app_id: str = "wx0000000000stub", secret: str = "stub-secret"):
-        from collections import deque
 
         self.app_id, self.secret = app_id, secret
         self.script: deque = deque()
@@ -351,7 +347,6 @@ class WeChatApiStub(LoopbackApi):
         super().__init__()
 
     def answer(self, method, path, query, headers, body):
-        import json as _json
 
         if path == "/cgi-bin/token":
             if query.get("appid") != self.app_id or query.get("secret") != self.secret:

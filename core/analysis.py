@@ -14,13 +14,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.text import SMS_THREE_SEGMENTS, fit
 from core.clock import day_start
+from core.county import current_county
 from core.evenings import Figures, figures
 from core.measures import Measures, measure
-from core.county import current_county
-from core.store.models import Escalation
 from core.scores import ScoreRules, month_scores
+from core.store.models import Escalation, OutboundMessage, Person
+from core.text import SMS_THREE_SEGMENTS, fit
 
 KINDS = {"weekly": "每周访情分析", "monthly": "月信访形势分析", "daily": "每日访情"}
 
@@ -142,7 +142,6 @@ AUDIENCE = {"citizens": "群众", "officials": "干部和领导"}
 
 def _sms_cost(s: Session, period: Period) -> dict[str, tuple[int, int]]:
     """Texts sent in the period and the parts billed (what the county pays for), by audience."""
-    from core.store.models import OutboundMessage, Person
     officials = select(Person.phone)
     rows = s.execute(select(OutboundMessage.to.in_(officials), func.count(), func.sum(OutboundMessage.segments))
                      .where(OutboundMessage.channel == "sms", OutboundMessage.sent_at >= period.start,

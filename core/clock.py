@@ -4,7 +4,7 @@ All domain times are timezone-aware, in the county's timezone (Asia/Shanghai by 
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -78,6 +78,5 @@ def with_weekday(d: date) -> str:
 def local(dt: datetime, tz=SHANGHAI) -> datetime:
     """A stored datetime (naive = UTC on SQLite) as an aware local time."""
     if dt.tzinfo is None:
-        from datetime import timezone
         dt = dt.replace(tzinfo=timezone.utc)
     return dt.astimezone(tz)

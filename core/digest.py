@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from core import facts as F
 from core.cases import NOBODY, Barred, not_recused, recusals_of
-from core.status import OPEN
 from core.clock import SHANGHAI, day_start, local
 from core.evenings import EveningRules
+from core.status import OPEN
+from core.store.models import County, Escalation, EveningPlan, EveningVisit, Person, Petition, ScoreEvent, Unit
 from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS
-from core.store.models import County, EveningPlan, EveningVisit, Escalation, Person, Petition, Unit
 
 CHANNELS = tuple((c, CHANNEL_LABELS[c]) for c in ("wechat", "sms", "visit", "letter"))
 LEVELS = (("city", "到市"), ("province", "赴省"), ("beijing", "进京"))
@@ -208,7 +208,6 @@ def register_escalation(s: Session, level: str, township, people: int, matter: s
                      unit_id=unit_id, matter=matter, registered_at=now, actor=actor)
     s.add(row)
     if unit_id is not None and points:
-        from core.store.models import ScoreEvent
         word = dict(LEVELS)[level]
         s.add(ScoreEvent(unit_id=unit_id, at=now, kind=f"escalation_{level}", points=points,
                          note=f"{word}{people}人：{matter[:60]}"))

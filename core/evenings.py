@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from core.cases import CaseError, event, recused_people, recused_units
 from core.clock import SHANGHAI, clock_time, hm, local, month_day
+from core.scores import ScoreRules
 from core.status import DROPPED
 from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
 
@@ -101,7 +102,6 @@ class EveningRules:
             if raw["on_miss"] not in ("restart", "continue"):
                 raise ValueError(f"seven_evenings.on_miss: \"restart\" or \"continue\", got {raw['on_miss']!r}")
             values["on_miss"] = raw["on_miss"]
-        from core.scores import ScoreRules
         scores = ScoreRules.from_options(options)
         values["missed_points"], values["resolved_points"] = scores.of("evening_missed"), scores.of("evening_resolved")
         rules = cls(**values)

@@ -7,6 +7,13 @@ import os
 import time
 from datetime import datetime
 
+from core.settings import load_settings
+from notifications.outbox import BATCH, DeliveryReport
+from notifications.queue import KICK, KICK_LEASE, KICK_TTL, QUEUED, enqueue_kicked, promise
+from notifications.schedule import flush_outbox
+from notifications.schedule import tick as run
+from notifications.services import build_services
+
 log = logging.getLogger(__name__)
 _services = None
 
@@ -14,8 +21,6 @@ _services = None
 def services():
     global _services
     if _services is None:
-        from notifications.services import build_services
-        from core.settings import load_settings
 
         _services = build_services(load_settings())
         # a work horse forked from a worker that built these must not use the worker's pooled
@@ -32,7 +37,6 @@ def deliver_outbox(ids: list[int] | None = None, now: str | None = None, kicked:
         return deliver_kicked(svc).summary()
     at = datetime.fromisoformat(now) if now else svc.clock.now()
     if ids is None:
-        from notifications.schedule import flush_outbox
         return flush_outbox(svc, at)
     return svc.deliver(ids, at).summary()
 
@@ -49,8 +53,6 @@ def deliver_kicked(svc, pause: float = 0.2, max_seconds: float = 60.0, lease: fl
     ``max_seconds`` of steady traffic it hands over to a fresh job. The promise is read by other
     processes, so it is in real time (``clock``, epoch seconds; ``sleep`` waits on it), not the
     services' clock."""
-    from notifications.outbox import BATCH, DeliveryReport
-    from notifications.queue import KICK, KICK_LEASE, KICK_TTL, QUEUED, enqueue_kicked, promise
 
     lease = KICK_LEASE if lease is None else lease
     r = svc.redis
@@ -87,7 +89,6 @@ def deliver_kicked(svc, pause: float = 0.2, max_seconds: float = 60.0, lease: fl
 
 def tick(now: str | None = None) -> str:
     """Enqueued every minute by ``rq cron``: whatever is due (notifications.schedule)."""
-    from notifications.schedule import tick as run
 
     svc = services()
     at = datetime.fromisoformat(now) if now else svc.clock.now()

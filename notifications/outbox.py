@@ -26,13 +26,14 @@ from typing import Callable
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.store import outbox as outbox_rows
-from core.store.db import transaction
 from core import audience
-from core.store.models import OutboundMessage, Petition
 from core.outbound import sms_segments
 from core.phones import mask_phone
+from core.store import outbox as outbox_rows
+from core.store.db import transaction
+from core.store.models import Conversation, County, OutboundMessage, Petition
 from notifications.sms import SendError, SmsBackend
+from notifications.wechat import TEMPLATE_KEY, WINDOW
 
 log = logging.getLogger(__name__)
 OUTBOX = OutboundMessage.__table__
@@ -131,8 +132,6 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
 def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[set[str], str | None, dict]:
     """For the WeChat rows claimed: which citizens wrote to the account in the last 48 hours (a
     customer-service message may go to them), the county's template, the cases' numbers."""
-    from core.store.models import Conversation, County
-    from notifications.wechat import TEMPLATE_KEY, WINDOW
 
     openids = {row[1] for row in claimed if row[6] == "wechat"}
     if not openids:

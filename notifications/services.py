@@ -11,12 +11,16 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import Clock
-from core.store.db import make_engine, make_sessionmaker
 from core.county import current_county
-from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
+from core.store.db import make_engine, make_sessionmaker
+from core.store.models import County
+from notifications.outbox import deliver
+from notifications.queue import connect, kick_delivery
 from notifications.sms import ConsoleSms, SmsBackend, TwilioSms
+from notifications.throttle import Throttle
+from notifications.wechat import WeChatSender
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,6 @@ class Services:
     @property
     def redis(self):
         if self._redis is None:
-            from notifications.queue import connect
             self._redis = connect(self.settings)
         return self._redis
 
@@ -66,13 +69,11 @@ class Services:
         """WeChat to citizens (customer-service or template messages); None without the account's
         AppID and secret — WeChat rows then wait in the outbox."""
         if self._wechat is None and self.settings.wechat_outbound:
-            from notifications.wechat import WeChatSender
             self._wechat = WeChatSender(self.settings.wechat_app_id, self.settings.wechat_app_secret, self.redis,
                                         api_base=self.settings.wechat_api_base)
         return self._wechat
 
     def deliver(self, ids: list[int] | None, now, limit: int = 500):
-        from notifications.outbox import deliver
         return deliver(self.sessions, self.sms, ids, now, limit=limit, throttle=self.throttle(),
                        status_callback=self.settings.status_callback_url, wechat=self.wechat)
 
@@ -80,7 +81,6 @@ class Services:
         """Sends per second per sender number (SMS_RATE), shared through Redis; None when off."""
         if self.settings.sms_rate <= 0 or self.sms.name == "console":
             return None
-        from notifications.throttle import Throttle
         return Throttle(self.redis, self.settings.sms_rate)
 
     def send_later(self, ids: list[int], now) -> None:
@@ -94,7 +94,6 @@ class Services:
             self.deliver(ids, now)
             return
         try:
-            from notifications.queue import kick_delivery
             # the promise is between processes: real time, the moment after the commit
             _, self._kick_promise = kick_delivery(self.redis, time.time(), self._kick_promise)
         except Exception as exc:

@@ -1,6 +1,9 @@
 """SMS backends behind one interface (cf. Errbot's backends): console for the defaults, Twilio for real."""
 from __future__ import annotations
 
+# Imports inside functions: twilio only when Twilio is configured (the console backend needs
+# none of it, and importing it costs a CLI command a third of a second).
+
 import logging
 import sys
 import threading

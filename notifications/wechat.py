@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from wechatpy import WeChatClient
+from wechatpy.session.redisstorage import RedisStorage
+
 from notifications.sms import SendError
 
 WINDOW = timedelta(hours=48)
@@ -21,9 +24,6 @@ class WeChatSender:
     name = "wechat"
 
     def __init__(self, app_id: str, secret: str, redis, api_base: str | None = None, timeout: float = 10.0):
-        from wechatpy import WeChatClient
-        from wechatpy.session.redisstorage import RedisStorage
-
         base = (api_base or "https://api.weixin.qq.com").rstrip("/")
 
         class Client(WeChatClient):

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from rq.worker import Worker as RqWorker
 
+from notifications import jobs, outbox, schedule  # noqa: F401  (imported once, here)
+
 
 class Worker(RqWorker):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from notifications import jobs, outbox, schedule  # noqa: F401  (imported once, here)
 
         jobs.services()

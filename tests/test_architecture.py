@@ -23,3 +23,21 @@ def test_every_dialect_branch_is_in_the_store():
                for path in (ROOT / package).rglob("*.py")
                if "store" not in path.relative_to(ROOT).parts and ".dialect" in path.read_text(encoding="utf-8")]
     assert outside == []
+
+
+def test_imports_inside_functions_say_why():
+    """An import inside a function hides what a module depends on (and can hide a cycle): only
+    modules that say why — a comment "# Imports inside functions: …" — have any."""
+    import ast
+
+    unexplained = []
+    for package in ("bot", "handlers", "core", "notifications"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            source = path.read_text(encoding="utf-8")
+            inner = [n for f in ast.walk(ast.parse(source)) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     for n in ast.walk(f) if isinstance(n, (ast.Import, ast.ImportFrom))]
+            if inner and "# Imports inside functions:" not in source:
+                unexplained.append(f"{path.relative_to(ROOT)}:{inner[0].lineno}")
+    assert unexplained == []

@@ -5,6 +5,9 @@ the file; PostgreSQL is used as is. The schema is owned by Alembic (core/migrati
 """
 from __future__ import annotations
 
+# Imports inside functions: alembic only to migrate (`xinfang init`, the first start), not in
+# every web process and worker.
+
 import fcntl
 import os
 import threading
@@ -14,6 +17,8 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event, exc
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -215,9 +220,9 @@ def upsert(session: Session | str, table):
     else:
         dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        insert = postgresql_insert
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        insert = sqlite_insert
     return insert(table)
 
 
