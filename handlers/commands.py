@@ -30,7 +30,7 @@ def _help(ctx: Context, cmd: Command) -> str:
     return texts.help_text(ctx.channel)
 
 
-@CITIZEN.verb("cancel", "取消", "算了", "不反映了", "退出", "取消反映")
+@CITIZEN.verb("cancel", "取消", "算了", "不反映了", "退出", "取消反映", moves=(("name", "idle"), ("withdraw", "idle")))
 def _cancel(ctx: Context, cmd: Command) -> str:
     state = ctx.conv.state
     if state == "withdraw":
@@ -52,7 +52,8 @@ def _next(ctx: Context, cmd: Command) -> str:
     return ctx.next_page()
 
 
-@CITIZEN.verb("report", "我要反映", "反映问题", "我要投诉", "我要举报", "我要信访", "反映", click="XF_REPORT")
+@CITIZEN.verb("report", "我要反映", "反映问题", "我要投诉", "我要举报", "我要信访", "反映", click="XF_REPORT",
+              moves=(("idle", "name"),))
 def _report(ctx: Context, cmd: Command) -> str:
     if _in_intake(ctx):
         return texts.DRAFT_NOT_SUBMITTED + intake.reprompt(ctx)
@@ -60,7 +61,7 @@ def _report(ctx: Context, cmd: Command) -> str:
     return intake.start(ctx)
 
 
-@CITIZEN.verb("done", "完成", "补充完毕", "结束补充")
+@CITIZEN.verb("done", "完成", "补充完毕", "结束补充", moves=(("supplement", "idle"),))
 def _done(ctx: Context, cmd: Command) -> str | None:
     if ctx.conv.state != "supplement":
         return None
@@ -69,7 +70,7 @@ def _done(ctx: Context, cmd: Command) -> str | None:
     return texts.supplement_done(target.tracking_no) if target else texts.help_text(ctx.channel)
 
 
-@CITIZEN.verb("confirm_withdraw", "确认撤回")
+@CITIZEN.verb("confirm_withdraw", "确认撤回", moves=(("withdraw", "idle"),))
 def _confirm_withdraw(ctx: Context, cmd: Command) -> str | None:
     return confirm_withdraw(ctx) if ctx.conv.state == "withdraw" else None
 
@@ -89,7 +90,7 @@ def _query(ctx: Context, cmd: Command) -> str:
     return do_query(ctx, cmd)
 
 
-@CITIZEN.verb("supplement", "补充材料", "补充", numbered=True, free_text=True)
+@CITIZEN.verb("supplement", "补充材料", "补充", numbered=True, free_text=True, moves=(("idle", "supplement"),))
 def _supplement(ctx: Context, cmd: Command) -> str:
     if _in_intake(ctx) and not cmd.rest:
         return texts.FINISH_DRAFT_FIRST.format(what="补充其他事项")
@@ -106,7 +107,7 @@ def _re_review(ctx: Context, cmd: Command) -> str | None:
     return None if _in_intake(ctx) else do_review(ctx, cmd)
 
 
-@CITIZEN.verb("withdraw", "撤回", "撤销", numbered=True)
+@CITIZEN.verb("withdraw", "撤回", "撤销", numbered=True, moves=(("idle", "withdraw"),))
 def _withdraw(ctx: Context, cmd: Command) -> str:
     if _in_intake(ctx):
         return texts.FINISH_DRAFT_FIRST.format(what="撤回其他事项")

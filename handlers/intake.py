@@ -33,14 +33,24 @@ from handlers import officials, texts
 from handlers.context import Context, md
 from handlers.extract import clean_name, extract, is_greeting, most_similar
 
+# the intake's steps in order: each message fills what it can, the conversation goes to the first
+# step still missing (next_missing); SMS skips the phone (the sender's number is proven)
 STEPS = ["name", "phone", "place", "village", "content", "confirm"]
+# the intake's other states: (the step it comes from, when; where it goes, when) — drawn with
+# the steps in docs/conversation.md (handlers.diagram)
+SIDE_STATES = {
+    "choose_place": ("place", "several places fit (\"张\")", "village", "1 / 2 / the name"),
+    "repeat": ("confirm", "an open petition of the same person, place and matter (30 days)", "idle",
+               "1 linked as 重复访 / 2 new 初信初访"),
+}
+STAYS = {"confirm": "more text or images: added to the story"}   # what a step takes without moving on
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
 REPEAT_WINDOW = timedelta(days=30)
 DRAFT_TTL = timedelta(hours=24)
 CODE_TTL = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5
-STATES = frozenset({"name", "phone", "place", "choose_place", "village", "content", "confirm", "repeat"})   # the intake
+STATES = frozenset(STEPS) | frozenset(SIDE_STATES)   # the intake
 OPEN_STATUSES = UNANSWERED   # a repeat joins a petition not yet answered
 
 
