@@ -31,7 +31,8 @@ from core.text import gist
 from core.tracking import next_tracking_no
 from handlers import officials, texts
 from handlers.context import Context, md
-from handlers.extract import clean_name, extract, is_greeting, most_similar
+from core.similar import most_similar
+from handlers.extract import clean_name, extract, is_greeting
 
 # the intake's steps in order: each message fills what it can, the conversation goes to the first
 # step still missing (next_missing); SMS skips the phone (the sender's number is proven)

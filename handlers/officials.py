@@ -27,14 +27,13 @@ from core.digest import LEVEL_OF_WORD
 from notifications.digest_text import details as digest_details
 from core.digest import register_escalation as register_escalation_row
 from core.directory import find_person, find_unit
-from core.store.models import BindCode, Person, Petition, PetitionEvent, Township
+from core.store.models import BindCode, Person, Petition, Township
 from core.phones import find_mobile
 from core.tracking import next_tracking_no
-from core.usecases.base import PETITIONER, STAFF, Act, Done, Tell
+from core.usecases.base import Act
 from handlers import notify
 from handlers import texts_officials as T
 from handlers.context import Context
-from handlers.extract import most_similar
 from handlers.registry import CADRES, COMMANDS, OFFICIALS, act, route
 
 STAFF_ONLY = frozenset({"staff"})
@@ -242,17 +241,17 @@ def register(ctx: Context, person: Person, rest: str) -> str:
     if not people_text.isdigit() or not 1 <= int(people_text) <= 10_000:
         return T.REGISTER_PEOPLE
     people = int(people_text)
-    s = ctx.session
-    p = Petition(tracking_no=next_tracking_no(s, ctx.county.prefix, ctx.now), channel=kind, phone=phone,
+    p = Petition(tracking_no=next_tracking_no(ctx.session, ctx.county.prefix, ctx.now), channel=kind, phone=phone,
                  phone_verified=phone is not None and kind == "visit", name=name[:32], township_id=found.township_id,
                  content=content.strip(), status="registered", received_at=ctx.now, updated_at=ctx.now,
                  people=people, village_id=found.village_id)
-    original = _repeat_of(s, p)
-    p, unit = file_new_petition(ctx, p, f"staff:{person.id}", T.registered_event(kind, people, original is None),
-                                original)
-    if phone:
-        notify.tell(ctx, p, Tell(PETITIONER, "receipt", {"how": T.KIND_WORDS[kind]}))
-    return T.registered(p, kind, unit.name if unit is not None else None)
+    original = usecases.repeat_of(ctx.session, p)
+    done = usecases.register(intake_act(ctx, f"staff:{person.id}"), ctx.county, p, T.KIND_WORDS[kind],
+                             T.registered_event(kind, people, original is None), original)
+    ctx.petition_id = done.data["petition_id"]
+    notify.deliver(ctx, done)
+    unit = done.data["unit"]
+    return T.registered(done.petition, kind, unit.name if unit is not None else None)
 
 
 def register_escalation(ctx: Context, person: Person, rest: str) -> str:
@@ -286,15 +285,6 @@ def details(ctx: Context, person: Person, rest: str = "") -> str:
     return ctx.paginate([T.DETAILS_HEAD], [f"{i}. {x}" for i, x in enumerate(items, 1)])
 
 
-def _repeat_of(s: Session, p: Petition) -> Petition | None:
-    """A registered petition repeats an open one of the same phone and township on a similar matter."""
-    if not p.phone:
-        return None
-    return most_similar(s.scalars(select(Petition).where(
-        Petition.phone == p.phone, Petition.township_id == p.township_id,
-        Petition.status.in_(status.OPEN)).limit(20)), p.content)
-
-
 @COMMANDS.verb("todo", "待办", "我的待办", roles=UNITS_AND_STAFF, help=(("cadre", 80, "待办"),))
 def todo(ctx: Context, person: Person, rest: str = "") -> str:
     query = select(Petition).where(Petition.status.in_(status.HANDLING if person.role != "staff" else status.OPEN))
@@ -313,51 +303,18 @@ def todo(ctx: Context, person: Person, rest: str = "") -> str:
 
 def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
                       repeat_of: Petition | None = None) -> tuple[Petition, Any]:
-    """Store a new petition and route it at once (即时交办): to its default unit, whose cadres are
-    told; with no unit for it, the bureau's staff are told to assign it by hand. An accusation
-    (检举/揭发/控告) is never assigned automatically: the units and people of the directory it
-    names are recused, and staff decide where it goes.
-
-    ``p`` comes unsaved. Its category, unit and deadlines are decided first, and it is written once
-    with its events (core.cases.NewCase). Returns the petition to go on with (the stored row, for
-    an accusation) and the unit it went to, or None."""
-    new = cases.NewCase(p)
-    new.add(PetitionEvent(at=ctx.now, kind="registered", actor=actor, text=registered, inbound_id=ctx.msg.inbound_id))
-    if repeat_of is not None:
-        cases.link_repeat(ctx.session, p, repeat_of, ctx.now, actor, ctx.msg.inbound_id)
-    route = cases.route_for(p, ctx.county)
-    p.category = route.get("category") if route else None
-    accusation = cases.is_accusation(p.content)
-    unit = None if accusation else cases.default_unit(ctx.conn, p, ctx.county)
-    if unit is not None:
-        cases.assign(new, p, unit, ctx.rules, ctx.now, "system", ctx.msg.inbound_id)
-    else:
-        cases.recompute(p, ctx.rules)
-    ctx.petition_id = new.store(ctx.conn)
-    if accusation:
-        p = ctx.session.get(Petition, p.id)
-        p.accusation = True
-        units, people = cases.accused_in(ctx.session, p.content)
-        for u in units:
-            cases.recuse(ctx.session, p, ctx.now, "system", unit=u, inbound_id=ctx.msg.inbound_id)
-        for x in people:
-            cases.recuse(ctx.session, p, ctx.now, "system", person=x, inbound_id=ctx.msg.inbound_id)
-        cases.recompute(p, ctx.rules)
-        named = "、".join([u.name for u in units] + [x.name for x in people]) or "未识别"
-        notify.tell(ctx, p, Tell(STAFF, "assign_needed", {"named": named}))
-        return p, None
-    if unit is None:
-        notify.tell(ctx, p, Tell(STAFF, "assign_needed"))
-        return p, None
-    done = Done(p)
-    done.tells += usecases.assigned_tells(ctx.reader, p, unit.name)
-    usecases.provisional(_system_act(ctx), done, was=False)
+    """Store a new petition and route it at once (core.usecases.cases.file_new), and tell whom
+    it names. Returns the petition to go on with and the unit it went to, or None."""
+    done = usecases.file_new(intake_act(ctx, actor), p, ctx.county, registered, repeat_of)
+    ctx.petition_id = done.data["petition_id"]
     notify.deliver(ctx, done)
-    return p, unit
+    return done.petition, done.data["unit"]
 
 
-def _system_act(ctx: Context) -> Act:
-    return Act(ctx.session, ctx.rules, ctx.now, "system", None, ctx.msg.inbound_id)
+def intake_act(ctx: Context, actor: str) -> Act:
+    """The Act of filing a new petition: on the message's Core connection, an ORM session only if
+    the filing needs one."""
+    return Act(lambda: ctx.session, ctx.rules, ctx.now, actor, None, ctx.msg.inbound_id, ctx.msg.sender, ctx.conn)
 
 
 def _when(dt: datetime | None) -> str:

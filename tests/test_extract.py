@@ -9,7 +9,7 @@ from core.county import parse_county_file
 from core.places import Gazetteer
 from handlers.commands import parse
 from handlers.extract import clean_name, extract, is_greeting
-from handlers.extract import similarity
+from core.similar import similarity
 from tests.conftest import EXAMPLE
 
 

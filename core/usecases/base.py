@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
+
+from sqlalchemy.engine import Connection
 
 from sqlalchemy.orm import Session
 
@@ -24,15 +26,27 @@ from core.store.models import Person, Petition
 
 @dataclass(frozen=True)
 class Act:
-    """Who acts, when, under which rules, in which transaction."""
+    """Who acts, when, under which rules, in which transaction. ``db``: the ORM session, or a
+    function that makes it on first use (the hot path makes none unless it needs one); ``conn``:
+    the transaction's Core connection, where the caller has one."""
 
-    session: Session
+    db: Session | Callable[[], Session]
     rules: Rules
     now: datetime
     actor: str                      # "staff:3", "cadre:7", "leader:2", "system", "campaign"
     person: Person | None = None    # the directory's person acting (None: the system)
     inbound_id: int | None = None   # the message that asked for it, kept on the events
     sender: str | None = None       # the address it came from: told by the reply, not sent a copy
+    conn: Connection | None = None
+
+    @property
+    def session(self) -> Session:
+        return self.db() if callable(self.db) else self.db
+
+    @property
+    def reader(self) -> Session | Connection:
+        """Where to read in this transaction without making a session."""
+        return self.conn if self.conn is not None else self.session
 
 
 # audiences of a Tell

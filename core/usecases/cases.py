@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import audience, cases, instructions
-from core.store.models import Person, Petition, Unit
+from core import audience, cases, instructions, status
+from core.similar import most_similar
+from core.store.models import County, Person, Petition, PetitionEvent, Unit
 from core.usecases.base import PETITIONER, PHONES, STAFF, UNIT, Act, Done, Tell
 
 
@@ -75,6 +76,68 @@ def send_back(act: Act, p: Petition, reason: str) -> Done:
     cases.send_back(act.session, p, act.rules, act.now, act.actor, reason, act.inbound_id)
     done.tells.append(Tell(STAFF, "returned", {"unit": done.data["unit"], "reason": reason}))
     return done
+
+
+def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None = None) -> Done:
+    """Store a new petition and route it at once (即时交办): to its default unit, whose cadres are
+    told; with no unit for it, the bureau's staff are told to assign it by hand. An accusation
+    (检举/揭发/控告) is never assigned automatically: the units and people of the directory it
+    names are recused, and staff decide where it goes.
+
+    ``p`` comes unsaved. Its category, unit and deadlines are decided first, and it is written once
+    with its events (core.cases.NewCase) on ``act.conn``: every submission takes this path
+    (bench/inbound.py), and an ORM session is made only for a repeat or an accusation. ``Done``:
+    the petition to go on with (the stored row, for an accusation), its id and the unit it went to
+    (None: the bureau's to assign)."""
+    new = cases.NewCase(p)
+    new.add(PetitionEvent(at=act.now, kind="registered", actor=act.actor, text=registered, inbound_id=act.inbound_id))
+    if repeat_of is not None:
+        cases.link_repeat(act.session, p, repeat_of, act.now, act.actor, act.inbound_id)
+    route = cases.route_for(p, county)
+    p.category = route.get("category") if route else None
+    accusation = cases.is_accusation(p.content)
+    unit = None if accusation else cases.default_unit(act.reader, p, county)
+    if unit is not None:
+        cases.assign(new, p, unit, act.rules, act.now, "system", act.inbound_id)
+    else:
+        cases.recompute(p, act.rules)
+    petition_id = new.store(act.conn)
+    if accusation:
+        p = act.session.get(Petition, petition_id)
+        p.accusation = True
+        units, people = cases.accused_in(act.session, p.content)
+        for u in units:
+            cases.recuse(act.session, p, act.now, "system", unit=u, inbound_id=act.inbound_id)
+        for x in people:
+            cases.recuse(act.session, p, act.now, "system", person=x, inbound_id=act.inbound_id)
+        cases.recompute(p, act.rules)
+        named = "、".join([u.name for u in units] + [x.name for x in people]) or "未识别"
+        return Done(p, {"petition_id": petition_id, "unit": None}, [Tell(STAFF, "assign_needed", {"named": named})])
+    if unit is None:
+        return Done(p, {"petition_id": petition_id, "unit": None}, [Tell(STAFF, "assign_needed")])
+    done = Done(p, {"petition_id": petition_id, "unit": unit}, assigned_tells(act.reader, p, unit.name))
+    provisional(act, done, was=False)
+    return done
+
+
+def register(act: Act, county: County, p: Petition, how: str, registered: str, original: Petition | None) -> Done:
+    """登记: a petition received at the bureau in person (走访) or by letter (来信) — ``p`` unsaved,
+    its phone taken as the petitioner's only when given in person (a number written in a letter
+    is not trusted until it texts us, 004); ``original``: the open petition it repeats
+    (:func:`repeat_of`). Then the path of any other, and a receipt by SMS."""
+    done = file_new(act, p, county, registered, original)
+    if p.phone:
+        done.tells.append(Tell(PETITIONER, "receipt", {"how": how}))
+    return done
+
+
+def repeat_of(s, p: Petition) -> Petition | None:
+    """The open petition of the same phone and township on a similar matter, which ``p`` repeats."""
+    if not p.phone:
+        return None
+    return most_similar(s.scalars(select(Petition).where(
+        Petition.phone == p.phone, Petition.township_id == p.township_id,
+        Petition.status.in_(status.OPEN)).limit(20)), p.content)
 
 
 def assign(act: Act, p: Petition, unit: Unit) -> Done:
