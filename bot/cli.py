@@ -207,7 +207,7 @@ def bind(name: str) -> None:
     from notifications.services import build_services
     from core.store.db import transaction
     from core.store.models import Person
-    from handlers.officials import BIND_TTL, new_bind_code
+    from core.directory import BIND_TTL, new_bind_code
 
     svc = build_services(_settings())
     with transaction(svc.sessions) as s:

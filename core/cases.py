@@ -19,7 +19,7 @@ from core.facts import mark_repeated
 from core.store.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
 from core.places import unit_short_name
 from core.scores import ScoreRules
-from core.status import OPEN, WITH_BUREAU, Status, after, may
+from core.status import HANDLING, OPEN, WITH_BUREAU, Status, after, may
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
 from core.workdays import WorkCalendar
@@ -485,6 +485,16 @@ ACCUSATION_WORDS = ("检举", "揭发", "控告")
 
 def is_accusation(text: str) -> bool:
     return any(w in text for w in ACCUSATION_WORDS)
+
+
+def todo(s: Session, person: Person, limit: int = 200) -> list[Petition]:
+    """待办: the open cases a person has to act on, nearest deadline first — the bureau's staff
+    every open one, a unit's cadres their unit's being handled; never one that accuses them."""
+    query = select(Petition).where(Petition.status.in_(HANDLING if person.role != "staff" else OPEN))
+    if person.role != "staff":
+        query = query.where(Petition.unit_id == person.unit_id)
+    query = query.where(not_recused(person))
+    return list(s.scalars(query.order_by(Petition.due_next.is_(None), Petition.due_next, Petition.id).limit(limit)))
 
 
 def lock_by_number(s: Session, tracking_no: str) -> Petition | None:

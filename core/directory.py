@@ -1,11 +1,17 @@
-"""The county's directory looked up by what officials write: a unit by code or name, a person by
-name or phone."""
+"""The county's directory: a unit by code or name, a person by name or phone (as officials write
+them), and the one-time codes that bind a WeChat OpenID to a person."""
 from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.store.models import Person, Unit
+from core.store.models import BindCode, Person, Unit
+
+BIND_TTL = timedelta(days=3)
 
 
 def find_unit(session: Session, text: str) -> Unit | None:
@@ -30,3 +36,33 @@ def find_person(session: Session, name: str, roles: tuple[str, ...] | None = Non
         query = query.where(Person.role.in_(roles))
     found = list(session.scalars(query.limit(2)))
     return found[0] if len(found) == 1 else None
+
+
+def person_by_phone(session: Session, phone: str) -> Person | None:
+    return session.scalars(select(Person).where(Person.phone == phone, Person.active.is_(True))).first()
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.upper().encode()).hexdigest()
+
+
+def new_bind_code(session: Session, person: Person, now: datetime) -> str:
+    """A one-time code for ``person`` to send from WeChat ("绑定 CODE"), valid 3 days; only its
+    hash is kept."""
+    code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+    session.add(BindCode(person_id=person.id, code_hash=_code_hash(code), created_at=now, expires_at=now + BIND_TTL))
+    return code
+
+
+def bind(session: Session, code: str, openid: str, now: datetime) -> tuple[Person | None, str | None]:
+    """Bind ``openid`` to the person whose code this is: (the person, None), or (None, why not:
+    "invalid" — unknown, used or expired — or "taken" by another person)."""
+    row = session.scalars(select(BindCode).where(BindCode.code_hash == _code_hash(code))).first()
+    if row is None or row.used_at is not None or row.expires_at < now:
+        return None, "invalid"
+    person = session.get(Person, row.person_id)
+    taken = session.scalars(select(Person).where(Person.openid == openid, Person.id != person.id)).first()
+    if taken is not None:
+        return None, "taken"
+    person.openid, row.used_at = openid, now
+    return person, None

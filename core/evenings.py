@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
-from core.cases import CaseError, event, recused_people, recused_units
+from core.cases import CaseError, event, not_recused, recused_people, recused_units
 from core.clock import SHANGHAI, clock_time, hm, local, month_day
 from core.scores import ScoreRules
 from core.status import DROPPED
@@ -485,6 +485,36 @@ def unresolved(s: Session, plan: EveningPlan, now: datetime, actor: str, reason:
         raise EveningError("evening_unresolved_reason", no=p.tracking_no)
     plan.status, plan.ended_at, plan.outcome_note = "unresolved", now, reason.strip()[:2000]
     event(s, p, now, "evening_unresolved", actor, reason.strip()[:500], inbound_id)
+
+
+def started_by(s: Session, person: Person, since: datetime) -> tuple[EveningVisit, EveningPlan] | None:
+    """The open visit ``person`` started most recently since a moment, with its plan."""
+    return s.execute(select(EveningVisit, EveningPlan).join(PlanMember, PlanMember.id == EveningVisit.started_by)
+                     .join(EveningPlan, EveningPlan.id == EveningVisit.plan_id)
+                     .where(PlanMember.person_id == person.id, PlanMember.active.is_(True),
+                            EveningVisit.status == "open", EveningVisit.started_at >= since)
+                     .order_by(EveningVisit.started_at.desc())).first()
+
+
+def under_way(s: Session, person: Person, limit: int = 300) -> list[EveningPlan]:
+    """The plans under way a person may see (a unit head: their unit's), none that accuses them."""
+    query = (select(EveningPlan).join(Petition, Petition.id == EveningPlan.petition_id)
+             .where(EveningPlan.status.in_(ACTIVE), not_recused(person)).order_by(EveningPlan.id).limit(limit))
+    if person.role == "head":
+        query = query.where(EveningPlan.unit_id == person.unit_id)
+    return list(s.scalars(query))
+
+
+def visits_on(s: Session, plans: list[EveningPlan], day: date) -> dict[int, EveningVisit]:
+    """Each plan's visit of ``day``, by plan id."""
+    return {v.plan_id: v for v in s.scalars(select(EveningVisit).where(
+        EveningVisit.plan_id.in_([p.id for p in plans]), EveningVisit.evening == day))}
+
+
+def outside_member(s: Session, phone: str) -> bool:
+    """Whether a task force has this number as a member outside the directory (五老人员 …)."""
+    return s.scalar(select(PlanMember.id).where(PlanMember.phone == phone, PlanMember.person_id.is_(None),
+                                                PlanMember.active.is_(True)).limit(1)) is not None
 
 
 def tonight_text(plan: EveningPlan, v: EveningVisit | None, rules: EveningRules, today: date) -> str:

@@ -6,11 +6,11 @@ state the words are an ordinary answer ("返回" outside an intake).
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
 
 from core import cases
-from core.store.models import Attachment, Petition, PetitionEvent
+from core.store.models import Petition
 from core.status import FINISHED
+from core.store import petitions
 from core.text import gist
 from core.usecases import citizens as usecases
 from core.usecases.base import Act
@@ -137,13 +137,12 @@ def do_query(ctx: Context, cmd: Command) -> str:
 
 def _detail(ctx: Context, p: Petition) -> str:
     history = []
-    for e in ctx.session.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id)
-                                 .order_by(PetitionEvent.id)):
+    for e in petitions.events_of(ctx.session, p):
         label = texts.history_label(e.kind, e.text)
         if label:
             history.append(f"{md(e.at)}{label}")
     place = ctx.place_of(p)
-    images = ctx.session.scalar(select(func.count()).select_from(Attachment).where(Attachment.petition_id == p.id))
+    images = petitions.image_count(ctx.session, p)
     text = texts.detail(p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status),
                         f"{p.received_at:%Y-%m-%d %H:%M}", place,
                         gist(p.content, 24 if ctx.channel == "sms" else 200), history[-6:])

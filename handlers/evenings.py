@@ -17,17 +17,16 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import evenings as ev
 from core.audience import Directory
-from core.cases import lock_by_id, not_recused
+from core.cases import lock_by_id
 from core.clock import local
-from core.directory import find_person, find_unit
+from core.directory import find_person, find_unit, person_by_phone
 from core.evening_sweep import judged_notices
 from core.evenings import EveningError, EveningRules, MemberSpec, active_plan, member_for, settle
-from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember
+from core.store.models import EveningPlan, EveningVisit, Person, Petition
 from core.phones import find_mobile
 from core.usecases import evenings as usecases
 from core.usecases.base import Act
@@ -139,7 +138,7 @@ def parse_members(s: Session, words: list[str]) -> tuple[list[MemberSpec], str |
             if phone is None:
                 return [], T.member_bad_phone(word)
             label = m.group("label").strip("（）()") or None
-            known = s.scalars(select(Person).where(Person.phone == phone, Person.active.is_(True))).first()
+            known = person_by_phone(s, phone)
             out.append(MemberSpec(known.name if known else m.group("name"), phone, known, label[:16] if label else None))
             continue
         who = find_person(s, word)
@@ -209,12 +208,7 @@ def _end(ctx: Context, person: Person | None, plan: EveningPlan, summary: str):
 def location(ctx: Context, person: Person) -> str:
     """A WeChat location from a member: attached to the visit they started in the last half hour,
     else kept for their next 开始."""
-    s = ctx.session
-    row = s.execute(select(EveningVisit, EveningPlan).join(PlanMember, PlanMember.id == EveningVisit.started_by)
-                    .join(EveningPlan, EveningPlan.id == EveningVisit.plan_id)
-                    .where(PlanMember.person_id == person.id, PlanMember.active.is_(True),
-                           EveningVisit.status == "open", EveningVisit.started_at >= ctx.now - LOCATION_TTL)
-                    .order_by(EveningVisit.started_at.desc())).first()
+    row = ev.started_by(ctx.session, person, ctx.now - LOCATION_TTL)
     if row is None or row[0].location:
         ctx.set_state(ctx.conv.state, evening_location={"location": ctx.msg.location, "at": ctx.now.timestamp()})
         return T.LOCATION_KEPT
@@ -282,17 +276,11 @@ def tonight(ctx: Context, person: Person | None, rules: EveningRules) -> str:
     """七晚 alone: the plans under way, tonight's visit of each, evenings counted so far."""
     if person is None or person.role not in ("staff", "leader", "head"):
         return T.STAFF_AND_LEADERS_ONLY
-    s = ctx.session
-    query = (select(EveningPlan).join(Petition, Petition.id == EveningPlan.petition_id)
-             .where(EveningPlan.status.in_(ev.ACTIVE), not_recused(person)).order_by(EveningPlan.id).limit(300))
-    if person.role == "head":
-        query = query.where(EveningPlan.unit_id == person.unit_id)
-    plans = list(s.scalars(query))
+    plans = ev.under_way(ctx.session, person)
     if not plans:
         return T.NO_EVENINGS
     today = local(ctx.now).date()
-    visits = {v.plan_id: v for v in s.scalars(select(EveningVisit).where(
-        EveningVisit.plan_id.in_([p.id for p in plans]), EveningVisit.evening == today))}
+    visits = ev.visits_on(ctx.session, plans, today)
     items = []
     for i, plan in enumerate(plans, 1):
         items.append(f"{i}. {plan.petition.tracking_no} {plan.unit.name} "
@@ -305,9 +293,6 @@ def external_member(ctx: Context, text: str) -> str | None:
     by the SMS number filed in the plan; None when the sender is not one."""
     if ctx.channel != "sms" or not text.startswith(MEMBER_VERBS):
         return None
-    known = ctx.session.scalar(select(PlanMember.id).where(PlanMember.phone == ctx.msg.sender,
-                                                           PlanMember.person_id.is_(None),
-                                                           PlanMember.active.is_(True)).limit(1))
-    if known is None:
+    if not ev.outside_member(ctx.session, ctx.msg.sender):
         return None
     return route(ctx, None, text)

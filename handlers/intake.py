@@ -19,7 +19,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
 
 from core.clock import SHANGHAI
 from core.store.models import Attachment, Petition, PetitionEvent, PhoneVerification, insert_all
@@ -405,10 +404,7 @@ def _hash(openid: str, code: str) -> str:
 def pending_verification(ctx: Context) -> PhoneVerification | None:
     if ctx.channel != "wechat":
         return None
-    return ctx.session.scalars(
-        select(PhoneVerification)
-        .where(PhoneVerification.openid == ctx.msg.sender, PhoneVerification.verified_at.is_(None))
-        .order_by(PhoneVerification.id.desc())).first()
+    return petitions.pending_code(ctx.session, ctx.msg.sender)
 
 
 def answer_code(ctx: Context, code: str) -> str:
@@ -420,9 +416,7 @@ def answer_code(ctx: Context, code: str) -> str:
         pv.attempts += 1
         return texts.CODE_WRONG
     pv.verified_at = ctx.now
-    petitions = ctx.session.scalars(select(Petition).where(
-        Petition.openid == ctx.msg.sender, Petition.phone == pv.phone, Petition.phone_verified.is_(False)))
-    for p in petitions:
+    for p in petitions.unproven_with(ctx.session, ctx.msg.sender, pv.phone):
         p.phone_verified = True
         p.updated_at = ctx.now
         ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="phone_verified",
@@ -440,6 +434,6 @@ def answer_code(ctx: Context, code: str) -> str:
 def resend_code(ctx: Context) -> str:
     pv = pending_verification(ctx)
     if pv is None:
-        return "没有需要验证的手机号。"
+        return texts.NO_CODE_PENDING
     _set_phone(ctx, {}, pv.phone)
     return texts.code_sent(mask_phone(pv.phone))

@@ -11,23 +11,19 @@ transaction writes nothing of it). The 七晚 commands are declared in handlers.
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from core import cases, status
+from core import cases
 from core.usecases import cases as usecases
 from core.clock import SHANGHAI
 from core.digest import LEVEL_OF_WORD
 from notifications.digest_text import details as digest_details
 from core.digest import register_escalation as register_escalation_row
-from core.directory import find_person, find_unit
-from core.store.models import BindCode, Person, Petition, Township
+from core.directory import bind, find_person, find_unit
+from core.store.models import Person, Petition, Township
 from core.phones import find_mobile
 from core.tracking import next_tracking_no
 from core.usecases.base import Act
@@ -39,7 +35,6 @@ from handlers.registry import CADRES, COMMANDS, OFFICIALS, act, route
 STAFF_ONLY = frozenset({"staff"})
 UNITS_AND_STAFF = CADRES | STAFF_ONLY
 BIND_RE = re.compile(r"^\s*绑定\s*([A-Za-z0-9]{6,12})\s*$")
-BIND_TTL = timedelta(days=3)
 
 
 # --- who is writing ---------------------------------------------------------------------------
@@ -51,17 +46,6 @@ def identify(ctx: Context) -> Person | None:
     return ctx.session.get(Person, person_id) if person_id is not None else None
 
 
-def _code_hash(code: str) -> str:
-    return hashlib.sha256(code.upper().encode()).hexdigest()
-
-
-def new_bind_code(session: Session, person: Person, now: datetime) -> str:
-    """A one-time code for ``person`` to send from WeChat ("绑定 CODE"), valid 3 days."""
-    code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
-    session.add(BindCode(person_id=person.id, code_hash=_code_hash(code), created_at=now, expires_at=now + BIND_TTL))
-    return code
-
-
 def try_bind(ctx: Context, text: str) -> str | None:
     """"绑定 CODE" from WeChat: the reply, or None when the text is not a bind command."""
     m = BIND_RE.match(text)
@@ -69,14 +53,9 @@ def try_bind(ctx: Context, text: str) -> str | None:
         return None
     if ctx.channel != "wechat":
         return T.BIND_WECHAT_ONLY
-    row = ctx.session.scalars(select(BindCode).where(BindCode.code_hash == _code_hash(m.group(1)))).first()
-    if row is None or row.used_at is not None or row.expires_at < ctx.now:
-        return T.BIND_CODE_INVALID
-    person = ctx.session.get(Person, row.person_id)
-    taken = ctx.session.scalars(select(Person).where(Person.openid == ctx.msg.sender, Person.id != person.id)).first()
-    if taken is not None:
-        return T.BIND_TAKEN
-    person.openid, row.used_at = ctx.msg.sender, ctx.now
+    person, problem = bind(ctx.session, m.group(1), ctx.msg.sender, ctx.now)
+    if person is None:
+        return T.BIND_TAKEN if problem == "taken" else T.BIND_CODE_INVALID
     return T.bound(person.name, COMMANDS.help("staff" if person.role == "staff" else "cadre"))
 
 
@@ -287,12 +266,7 @@ def details(ctx: Context, person: Person, rest: str = "") -> str:
 
 @COMMANDS.verb("todo", "待办", "我的待办", roles=UNITS_AND_STAFF, help=(("cadre", 80, "待办"),))
 def todo(ctx: Context, person: Person, rest: str = "") -> str:
-    query = select(Petition).where(Petition.status.in_(status.HANDLING if person.role != "staff" else status.OPEN))
-    if person.role != "staff":
-        query = query.where(Petition.unit_id == person.unit_id)
-    query = query.where(cases.not_recused(person))
-    rows = list(ctx.session.scalars(query.order_by(Petition.due_next.is_(None), Petition.due_next, Petition.id)
-                                    .limit(200)))
+    rows = cases.todo(ctx.session, person)
     if not rows:
         return T.NO_TODO
     items = [T.todo_item(i, p, cases.next_due(p)) for i, p in enumerate(rows, 1)]

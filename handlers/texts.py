@@ -75,6 +75,7 @@ def ask_content(channel: str) -> str:
     return "请说明您遇到的问题和诉求，也可以发送图片。"
 
 
+NO_CODE_PENDING = "没有需要验证的手机号。"
 DRAFT_NOT_SUBMITTED = "您正在填写的反映还没有提交。"
 FINISH_DRAFT_FIRST = "您正在填写新的反映，请先提交或回复“取消”，再{what}。"
 VOICE_UNRECOGNISED = "抱歉，暂时无法识别语音，请用文字说明，谢谢。"

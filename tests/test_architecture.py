@@ -1,6 +1,7 @@
 """The layers hold (docs/architecture.md): the import contracts of pyproject.toml, checked by
 import-linter — bot → handlers → core, notifications → core, nothing imports bot, core knows no
 front end, and no package's modules import each other in a cycle."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,11 @@ def test_imports_inside_functions_say_why():
             if inner and "# Imports inside functions:" not in source:
                 unexplained.append(f"{path.relative_to(ROOT)}:{inner[0].lineno}")
     assert unexplained == []
+
+
+def test_handlers_build_no_sql():
+    """Handlers call named functions of core (core/store/ for the hot path) and never build SQL:
+    they import SQLAlchemy's types at most (a Session, a Connection), never its statements."""
+    building = [str(path.relative_to(ROOT)) for path in (ROOT / "handlers").rglob("*.py")
+                if re.search(r"^from sqlalchemy import |^import sqlalchemy", path.read_text(encoding="utf-8"), re.M)]
+    assert building == []

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
 from core.store.models import OutboundMessage, Person, Petition, PetitionEvent
-from handlers.officials import new_bind_code
+from core.directory import new_bind_code
 from tests.conftest import run_together
 
 ZS = "o_zhangsan_case"

@@ -1,15 +1,16 @@
-"""The intake's statements on petitions and verification codes, built once: the hot path
-(bench/inbound.py) runs them for every submission."""
+"""Statements on petitions and verification codes: the intake's are built once (the hot path,
+bench/inbound.py, runs them for every submission); the rest read a petition's record."""
 from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.engine import Connection
 
 from core.store.conversations import NEWEST_FIRST, whose
-from core.store.models import InboundMessage, Petition, PhoneVerification
+from core.store.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
 
 
 def last_phone(conn: Connection, openid: str) -> str | None:
@@ -33,6 +34,28 @@ def open_in_township(conn: Connection, channel: str, sender: str, township_id: i
     tracking_no, received_at, content; newest first, at most 20)."""
     return conn.execute(_open_in_township(channel, statuses),
                         {"own": sender, "township_id": township_id, "since": since})
+
+
+def pending_code(s: Session, openid: str) -> PhoneVerification | None:
+    """The newest verification code sent for this OpenID and not yet answered."""
+    return s.scalars(select(PhoneVerification).where(PhoneVerification.openid == openid,
+                                                     PhoneVerification.verified_at.is_(None))
+                     .order_by(PhoneVerification.id.desc())).first()
+
+
+def unproven_with(s: Session, openid: str, phone: str) -> list[Petition]:
+    """The OpenID's petitions carrying ``phone`` not yet proven its own."""
+    return list(s.scalars(select(Petition).where(Petition.openid == openid, Petition.phone == phone,
+                                                 Petition.phone_verified.is_(False))))
+
+
+def events_of(s: Session, p: Petition) -> list[PetitionEvent]:
+    """A petition's record, in order."""
+    return list(s.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id).order_by(PetitionEvent.id)))
+
+
+def image_count(s: Session, p: Petition) -> int:
+    return s.scalar(select(func.count()).select_from(Attachment).where(Attachment.petition_id == p.id))
 
 
 _LAST_PHONE = select(Petition.phone).where(Petition.openid == bindparam("openid")).order_by(Petition.id.desc()).limit(1)
