@@ -51,7 +51,6 @@ DRAFT_TTL = timedelta(hours=24)
 CODE_TTL = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5
 STATES = frozenset(STEPS) | frozenset(SIDE_STATES)   # the intake
-OPEN_STATUSES = UNANSWERED   # a repeat joins a petition not yet answered
 
 
 def steps_for(ctx: Context) -> list[str]:
@@ -361,7 +360,7 @@ def _find_repeat(ctx: Context, draft: dict):
     """The sender's open petition on the same matter (a row: id, tracking_no, received_at,
     content), if any."""
     rows = petitions.open_in_township(ctx.conn, ctx.channel, ctx.msg.sender, draft["township_id"],
-                                      ctx.now - REPEAT_WINDOW, OPEN_STATUSES)
+                                      ctx.now - REPEAT_WINDOW, UNANSWERED)   # a repeat joins a petition not yet answered
     return most_similar(rows, draft["content"])
 
 
