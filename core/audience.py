@@ -46,6 +46,11 @@ def pick_contacts(members: list[tuple[int, str]], barred) -> list[int]:
     liaison = [pid for pid, role in members if role == "liaison" and pid not in barred]
     return liaison or [pid for pid, role in members if role in ("head", "cadre") and pid not in barred]
 
+def members(s: Session, unit_id: int) -> list[Person]:
+    """The active people of a unit."""
+    return list(s.scalars(select(Person).where(Person.unit_id == unit_id, Person.active.is_(True))))
+
+
 def plan_officials(s: Session, plan: EveningPlan) -> list[str]:
     """The bureau's staff and a 七晚 plan's 包案 leader (none the case accuses)."""
     phones = staff(s, plan.petition)

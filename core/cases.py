@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from core.clock import SHANGHAI
 from core.facts import mark_repeated
 from core.store.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
-from core.places import unit_short_name
 from core.scores import ScoreRules
 from core.status import HANDLING, OPEN, WITH_BUREAU, Status, after, may
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
@@ -460,31 +459,6 @@ def not_recused(person: Person):
     if person.unit_id is not None:
         cond = or_(cond, Recusal.unit_id == person.unit_id)
     return ~exists().where(Recusal.petition_id == Petition.id, cond)
-
-
-def accused_in(s: Session, text: str) -> tuple[list[Unit], list[Person]]:
-    """Units and people of the directory an accusation names: a unit by its full name, or a
-    department by its name without the leading 县 ("水利局"); a person by full name. Townships
-    are named by full name only ("下汤镇人民政府", "下汤镇政府"): a place name alone is where the
-    matter happened, not whom it accuses."""
-    units = []
-    for u in s.scalars(select(Unit).where(Unit.active.is_(True), Unit.kind != "bureau")):
-        names = {u.name}
-        if u.kind == "department":
-            names.add(unit_short_name(u.name))
-        if u.name.endswith("人民政府"):
-            names.add(u.name[:-4] + "政府")
-        if any(n in text for n in names):
-            units.append(u)
-    people = [x for x in s.scalars(select(Person).where(Person.active.is_(True))) if len(x.name) >= 2 and x.name in text]
-    return units, people
-
-
-ACCUSATION_WORDS = ("检举", "揭发", "控告")
-
-
-def is_accusation(text: str) -> bool:
-    return any(w in text for w in ACCUSATION_WORDS)
 
 
 def todo(s: Session, person: Person, limit: int = 200) -> list[Petition]:

@@ -105,11 +105,13 @@ def test_an_accused_head_s_digest_leaves_the_case_out(peer, clock, services, db)
     clock.set(at(10, 0))
     reply = peer.text_sms(STAFF, "登记 来信 下汤镇 匿名 无 1 控告下汤镇党委书记王海燕挪用低保资金")
     no = re.search(r"LS-\d{8}-\d{4}", reply).group(0)
-    peer.text_sms(STAFF, f"交办 {no} 下汤镇人民政府")         # the unit handles it; its head is recused
-    peer.text_sms(STAFF, f"七晚 {no} 下汤镇人民政府")          # and it is flagged
+    # the head is named: her unit may not handle it (issue 17); another unit does
+    assert "第三十条" in peer.text_sms(STAFF, f"交办 {no} 下汤镇人民政府")
+    peer.text_sms(STAFF, f"交办 {no} 县水利局")
+    peer.text_sms(STAFF, f"七晚 {no} 县水利局")                # and it is flagged
     tick(services, at(17, 30), DAILY)
     texts = digest_texts(db)
-    assert "挂牌督办1件（下汤镇1）" in texts[LEADER]                 # it is there…
+    assert "挂牌督办1件（水利局1）" in texts[LEADER]                 # it is there…
     assert no not in texts[HEAD] and "挂牌督办" not in texts[HEAD].replace("无挂牌督办", "")   # …not for her
     assert no not in peer.text_sms(HEAD, "详情")
 

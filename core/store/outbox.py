@@ -1,4 +1,5 @@
-"""The outbox's claim: which rows one deliverer takes (with SKIP LOCKED on PostgreSQL)."""
+"""The outbox's claim: which rows one deliverer takes (with SKIP LOCKED on PostgreSQL); and the
+withdrawal of texts not yet sent."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -36,3 +37,19 @@ def claim(s: Session, ids: list[int] | None, now: datetime, limit: int, lease: t
         .returning(OUTBOX.c.id, OUTBOX.c.to, OUTBOX.c.body, OUTBOX.c.attempts, OUTBOX.c.purpose,
                    OUTBOX.c.petition_id, OUTBOX.c.channel)).all()
     return [(*row, row[0] in taken_over) for row in sorted(rows)]
+
+
+WITHDRAWN = "withdrawn"   # a text taken back before it was sent (never sent, never retried)
+
+
+def withdraw(s: Session, petition_id: int, addresses: list[str]) -> int:
+    """Take back the texts about a petition still waiting for ``addresses`` (phones, OpenIDs): a
+    person or unit just marked 被反映 must not get what was queued for them before. A text a
+    deliverer has already claimed is in flight and cannot be taken back. Returns how many."""
+    if not addresses:
+        return 0
+    result = s.connection().execute(
+        update(OUTBOX).where(OUTBOX.c.petition_id == petition_id, OUTBOX.c.to.in_(addresses),
+                             OUTBOX.c.status == "queued")
+        .values(status=WITHDRAWN, error="withdrawn: the recipient was marked 被反映", next_attempt_at=None))
+    return result.rowcount or 0

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import audience, cases, instructions, status
+from core import accusations, audience, cases, instructions, status
+from core.store import outbox as outbox_rows
 from core.similar import most_similar
 from core.store.models import County, Person, Petition, PetitionEvent, Unit
 from core.usecases.base import PETITIONER, PHONES, STAFF, UNIT, Act, Done, Tell
@@ -95,7 +96,8 @@ def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: 
         cases.link_repeat(act.session, p, repeat_of, act.now, act.actor, act.inbound_id)
     route = cases.route_for(p, county)
     p.category = route.get("category") if route else None
-    accusation = cases.is_accusation(p.content)
+    named = accusations.named_in(act.reader, p.content)
+    accusation = accusations.held(p.content, named)
     unit = None if accusation else cases.default_unit(act.reader, p, county)
     if unit is not None:
         cases.assign(new, p, unit, act.rules, act.now, "system", act.inbound_id)
@@ -105,14 +107,14 @@ def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: 
     if accusation:
         p = act.session.get(Petition, petition_id)
         p.accusation = True
-        units, people = cases.accused_in(act.session, p.content)
-        for u in units:
-            cases.recuse(act.session, p, act.now, "system", unit=u, inbound_id=act.inbound_id)
-        for x in people:
-            cases.recuse(act.session, p, act.now, "system", person=x, inbound_id=act.inbound_id)
+        for unit_id in named.recused_units():
+            cases.recuse(act.session, p, act.now, "system", unit=act.session.get(Unit, unit_id), inbound_id=act.inbound_id)
+        for x in named.people:
+            cases.recuse(act.session, p, act.now, "system", person=act.session.get(Person, x.id),
+                         inbound_id=act.inbound_id)
         cases.recompute(p, act.rules)
-        named = "、".join([u.name for u in units] + [x.name for x in people]) or "未识别"
-        return Done(p, {"petition_id": petition_id, "unit": None}, [Tell(STAFF, "assign_needed", {"named": named})])
+        return Done(p, {"petition_id": petition_id, "unit": None},
+                    [Tell(STAFF, "assign_needed", {"named": "、".join(named.names()) or "未识别"})])
     if unit is None:
         return Done(p, {"petition_id": petition_id, "unit": None}, [Tell(STAFF, "assign_needed")])
     done = Done(p, {"petition_id": petition_id, "unit": unit}, assigned_tells(act.reader, p, unit.name))
@@ -163,6 +165,8 @@ def recuse(act: Act, p: Petition, unit: Unit | None = None, person: Person | Non
     told = tuple(audience.unit(act.session, p))   # before the case leaves the unit
     taken_back = cases.recuse(act.session, p, act.now, act.actor, unit=unit, person=person,
                               inbound_id=act.inbound_id)
+    accused = [person] if person is not None else audience.members(act.session, unit.id)
+    outbox_rows.withdraw(act.session, p.id, [a for x in accused for a in (x.phone, x.openid) if a])
     done = Done(p, {"taken_back": taken_back, "name": (unit or person).name, "is_unit": unit is not None})
     if taken_back:
         done.tells.append(Tell(PHONES, "taken_back", phones=told))
