@@ -174,6 +174,7 @@ class Details:
     flagged: list[Petition]
     plans: list[tuple[EveningPlan, Petition, EveningVisit | None]]
     rules: EveningRules
+    directory: list[str]            # every name of the directory, to be masked in the texts
 
 
 def details(s: Session, day: date, person: Person, limit: int = 10) -> Details:
@@ -194,7 +195,8 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> Details:
     tonight = {v.plan_id: v for v in s.scalars(select(EveningVisit).where(
         EveningVisit.plan_id.in_([plan.id for plan, _ in rows]), EveningVisit.evening == day))} if rows else {}
     rules = EveningRules.from_options(s.scalar(select(County.options).limit(1)))
-    return Details(new, flagged, [(plan, x, tonight.get(plan.id)) for plan, x in rows], rules)
+    names = list(s.scalars(select(Person.name)))
+    return Details(new, flagged, [(plan, x, tonight.get(plan.id)) for plan, x in rows], rules, names)
 
 
 def register_escalation(s: Session, level: str, township, people: int, matter: str, day: date, now: datetime,

@@ -62,14 +62,27 @@ def mask_name(name: str | None) -> str:
 _PII = [
     # 18-character resident ID numbers
     (re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])"), r"\1********\2"),
-    # mobile numbers, with or without +86
-    (re.compile(r"(?<!\d)(\+?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)"), r"\2****\3"),
+    # mobile numbers, with or without +86, also written in groups ("139 0375 2222", "139-0375-2222")
+    (re.compile(r"(?<!\d)(\+?86[\s-]?)?(1[3-9]\d)[\s-]?\d{4}[\s-]?(\d{4})(?!\d)"), r"\2****\3"),
 ]
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
 
 
 def redact(text: str) -> str:
+    """Phone and ID numbers masked (full-width digits read as digits)."""
+    text = text.translate(_WIDE_DIGITS)
     for pattern, repl in _PII:
         text = pattern.sub(repl, text)
+    return text
+
+
+def mask_text(text: str, names) -> str:
+    """Free text fit for a leader's or a unit head's eyes: phone and ID numbers masked, and every
+    one of ``names`` (the petitioner's, the directory's) masked wherever it stands — "我姓王，叫王秀兰"
+    becomes "我姓王，叫王*兰". The one masking of personal data in texts (mask_name for a name field)."""
+    text = redact(text or "")
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
     return text
 
 

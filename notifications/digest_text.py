@@ -14,7 +14,7 @@ from core.clock import with_weekday
 from core.digest import CHANNELS, LEVELS, Day, gather_all, lead_cases, readers
 from core.digest import details as details_of
 from core.evenings import tonight_text
-from core.phones import mask_name
+from core.phones import mask_name, mask_text
 from core.places import unit_short_name
 from core.store.models import Person, Unit
 from core.text import fit, gist
@@ -104,9 +104,13 @@ def digests(s: Session, day: date, county_name: str) -> list[Text]:
 def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]:
     """"详情": the day's petitions and the flagged cases, names masked, for this reader."""
     d = details_of(s, day, person, limit)
+
+    def story(x) -> str:   # names and numbers masked wherever they stand, then cut
+        return gist(mask_text(x.content, [x.name, *d.directory]), 16)
+
     items = [f"{x.tracking_no} {mask_name(x.name)} {x.township.name if x.township else ''}"
-             f"{'（' + str(x.people) + '人）' if x.people > 1 else ''}：{gist(x.content, 16)}" for x in d.new]
-    items += [f"挂牌 {x.tracking_no} {unit_short_name(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{gist(x.content, 16)}"
+             f"{'（' + str(x.people) + '人）' if x.people > 1 else ''}：{story(x)}" for x in d.new]
+    items += [f"挂牌 {x.tracking_no} {unit_short_name(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{story(x)}"
               for x in d.flagged]
     for plan, x, visit in d.plans:
         items.append(f"七晚 {x.tracking_no} {unit_short_name(plan.unit.name)} {mask_name(x.name)}："
