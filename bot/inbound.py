@@ -28,7 +28,7 @@ from notifications.services import Services
 from core.store import inbox
 from core.store.db import queues_writers, write, writer_turn
 from core.store.models import InboundMessage
-from core.phones import mask_phone
+from core.phones import mask_phone, redact
 from handlers import texts
 from handlers.asks import record as record_asks
 from core.store.conversations import save_conversation
@@ -70,7 +70,7 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
             raise    # not stored: the channel gets an error and sends the message again
         log.exception("handling inbound %s (%s from %s) failed", inbound_id, channel, _who(channel, sender))
         with write(engine) as conn:
-            conn.execute(*inbox.finished(inbound_id, "failed", texts.SORRY, None, error=traceback.format_exc()[-4000:]))
+            conn.execute(*inbox.finished(inbound_id, "failed", texts.SORRY, None, error=redact(traceback.format_exc())[-4000:]))
         return Received(texts.SORRY, inbound_id=inbound_id)
     if outcome is None:       # stored before: a retry
         return _await_first(svc, channel, sender, key, before)

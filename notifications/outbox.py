@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import audience
 from core.outbound import sms_segments
-from core.phones import mask_phone
+from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Petition
@@ -116,7 +116,8 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
             if taken_over:
                 report.taken_over += 1
                 error = TAKEN_OVER
-        results.append({"mid": message_id, "status": status, "provider_id": provider_id, "error": error,
+        results.append({"mid": message_id, "status": status, "provider_id": provider_id,
+                        "error": redact(error) if error else error,   # stored errors never carry a number in clear
                         "sent_at": now if status == "sent" else None, "next_at": next_at,
                         "segments": sms_segments(body) if channel == "sms" else None})
     if results:

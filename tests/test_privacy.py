@@ -24,3 +24,19 @@ def test_one_masking_for_every_text():
     assert masked == "我姓王，叫王*兰，身份证410423********1234，电话139****2222，找过李*国也没用"
     assert redact("+86 139-0375-2222") == "139****2222"
     assert re.search(r"\d{11}", mask_text("13903752222", [])) is None
+
+
+def test_a_failed_message_s_stored_error_has_no_number_in_clear(peer, services, db):
+    """Issue 17, exposure 5: the traceback kept with a failed message is scrubbed like the logs."""
+    from sqlalchemy import select
+
+    from core.store.models import InboundMessage
+
+    def boom(msg, _session):
+        raise RuntimeError(f"could not handle {msg.sender}: 13903752222 said hello")
+    services.before_handle = boom
+    peer.text_sms("+8613903752222", "你好")
+    db.rollback()
+    row = db.scalars(select(InboundMessage)).one()
+    assert row.status == "failed" and "could not handle" in row.error
+    assert "13903752222" not in row.error and "139****2222" in row.error
