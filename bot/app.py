@@ -23,9 +23,11 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     services: Services | None = config.pop("SERVICES", None)
     settings: Settings | None = config.pop("SETTINGS", None)
-    app.config.update(config)
     if services is None:
         services = build_services(settings or load_settings())
+    # refused by its Content-Length, or while a body without one streams in, before it is in memory
+    app.config["MAX_CONTENT_LENGTH"] = services.settings.max_body_bytes
+    app.config.update(config)
     app.extensions["xinfang"] = services
 
     install_log_redaction()

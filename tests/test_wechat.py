@@ -363,3 +363,24 @@ def test_channel_off_answers_503_naming_the_variable(db_url, clock, sms_out):
     assert resp.status_code == 503 and "WECHAT_TOKEN" in resp.get_data(as_text=True)
     resp = client.post("/sms", data={"From": "+8613800000000"})
     assert resp.status_code == 503 and "TWILIO_AUTH_TOKEN" in resp.get_data(as_text=True)
+
+
+def test_a_huge_body_is_refused_before_it_is_read(peer, wechat, db):
+    """Issue 17, loss 11: 200 MB sent at the webhook is refused by its length (413), and a body
+    without a length is cut off while it streams in — never read whole into memory."""
+    import io
+
+    from sqlalchemy import func, select
+
+    from core.store.models import InboundMessage
+    from urllib.parse import urlencode
+    query, _ = wechat.seal(wechat.text(ZS, "你好", peer.now_ts()), peer.now_ts())
+    query = urlencode(query)
+    big = b"<xml>" + b"x" * (2 * 1024 * 1024) + b"</xml>"
+    assert peer.client.post(f"/wechat?{query}", data=big, content_type="text/xml").status_code == 413
+    stream = io.BytesIO(big)
+    resp = peer.client.post(f"/wechat?{query}", input_stream=stream, content_type="text/xml",
+                            environ_overrides={"wsgi.input_terminated": True})
+    assert resp.status_code == 413 and stream.tell() < len(big)
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(InboundMessage)) == 0
