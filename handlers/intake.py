@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 
-from core.clock import SHANGHAI
+from core.clock import SHANGHAI, day_start, local
 from core.store.models import Attachment, Petition, PetitionEvent, PhoneVerification, insert_all
 from core.phones import InvalidPhone, mask_phone, normalize_phone
 from core.places import Place
@@ -49,7 +49,9 @@ SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
 REPEAT_WINDOW = timedelta(days=30)
 DRAFT_TTL = timedelta(hours=24)
 CODE_TTL = timedelta(minutes=30)
-CODE_MAX_ATTEMPTS = 5
+CODE_MAX_ATTEMPTS = 5          # wrong answers a number's codes take in a day, across resends
+CODES_A_DAY = 5                # codes a day to one number, and for one sender
+CODE_EVERY = timedelta(minutes=1)   # at most one code a minute to a number
 STATES = frozenset(STEPS) | frozenset(SIDE_STATES)   # the intake
 
 
@@ -76,7 +78,7 @@ class Absorbed:
     """What reading one message found besides answers: what to tell the person."""
 
     notes: list[str] = field(default_factory=list)
-    code_sent: bool = False
+    code_news: str | None = None   # a code sent, or why not (intake._set_phone)
     choosing: bool = False
 
 
@@ -191,11 +193,11 @@ def _absorb(ctx: Context, draft: dict, text: str, step: str) -> Absorbed:
                 except InvalidPhone:
                     phone = None
             if phone:
-                result.code_sent = _set_phone(ctx, draft, phone)
+                result.code_news = _set_phone(ctx, draft, phone)
             else:
                 notes.append(texts.BAD_PHONE)
         elif found.phone and "phone" not in draft:
-            result.code_sent = _set_phone(ctx, draft, found.phone)
+            result.code_news = _set_phone(ctx, draft, found.phone)
 
     matches = found.place.places if found.place else []
     if step == "place":
@@ -234,18 +236,36 @@ def _absorb(ctx: Context, draft: dict, text: str, step: str) -> Absorbed:
     return result
 
 
-def _set_phone(ctx: Context, draft: dict, phone: str) -> bool:
-    """Record the number; send a code unless it is already proven. True when a code was sent."""
+def _set_phone(ctx: Context, draft: dict, phone: str) -> str | None:
+    """Record the number; send a code unless it is already proven or the limits say wait. The
+    code's news for the person: texts.code_sent, or why no code went (None: it is proven)."""
     draft["phone"] = phone
     if phone in ctx.verified_phones():
         draft["phone_verified"] = True
-        return False
+        return None
     draft["phone_verified"] = False
+    held = code_limit(ctx, phone)
+    if held is not None:
+        return held
     code = f"{secrets.randbelow(10**6):06d}"
     petitions.new_code(ctx.conn, dict(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
                                      sent_at=ctx.now, attempts=0))
     ctx.queue_sms(phone, texts.verification_sms(ctx.county.name, code), purpose="verify_phone")
-    return True
+    return texts.code_sent(mask_phone(phone))
+
+
+def code_limit(ctx: Context, phone: str) -> str | None:
+    """Why no code may be sent to ``phone`` now (nobody may make the bureau text a number at will):
+    one a minute and CODES_A_DAY a day to a number, CODES_A_DAY a day for a sender, and none more
+    today once the number's codes were answered wrong CODE_MAX_ATTEMPTS times. None: send."""
+    today = day_start(local(ctx.now).date())
+    used = petitions.code_usage(ctx.conn, ctx.msg.sender, phone, today)
+    if used.number_wrong >= CODE_MAX_ATTEMPTS or used.number_sent >= CODES_A_DAY or used.sender_sent >= CODES_A_DAY:
+        return texts.CODE_LIMIT_TODAY
+    if used.number_last is not None and ctx.now - local(used.number_last) < CODE_EVERY:
+        wait = CODE_EVERY - (ctx.now - local(used.number_last))
+        return texts.code_wait(max(1, int(wait.total_seconds() + 0.999)))
+    return None
 
 
 def _set_place(draft: dict, place: Place) -> None:
@@ -292,8 +312,8 @@ def _advance(ctx: Context, draft: dict, found: Absorbed, greeting: bool = False,
     step = next_missing(ctx, draft)
     ctx.save_draft(draft, state=step)
     prefix = ""
-    if found.code_sent:
-        prefix = texts.code_sent(mask_phone(draft["phone"])) + ("" if ctx.channel == "sms" else "\n")
+    if found.code_news:
+        prefix = found.code_news + ("" if ctx.channel == "sms" else "\n")
     if found.notes and step == was:
         return prefix + found.notes[0]
     return prefix + _prompt(ctx, step, draft, greeting=greeting)
@@ -411,6 +431,9 @@ def answer_code(ctx: Context, code: str) -> str:
     assert pv is not None
     if ctx.now - pv.sent_at > CODE_TTL or pv.attempts >= CODE_MAX_ATTEMPTS:
         return texts.CODE_EXPIRED
+    used = petitions.code_usage(ctx.conn, ctx.msg.sender, pv.phone, day_start(local(ctx.now).date()))
+    if used.number_wrong >= CODE_MAX_ATTEMPTS:   # wrong answers count across resends
+        return texts.CODE_LIMIT_TODAY
     if _hash(ctx.msg.sender, code) != pv.code_hash:
         pv.attempts += 1
         return texts.CODE_WRONG
@@ -434,5 +457,4 @@ def resend_code(ctx: Context) -> str:
     pv = pending_verification(ctx)
     if pv is None:
         return texts.NO_CODE_PENDING
-    _set_phone(ctx, {}, pv.phone)
-    return texts.code_sent(mask_phone(pv.phone))
+    return _set_phone(ctx, {}, pv.phone)

@@ -166,6 +166,11 @@ def code_ok(masked: str) -> str:
 
 
 CODE_WRONG = "验证码不正确，请核对短信后重新回复。"
+CODE_LIMIT_TODAY = "今天这个号码的验证次数已用完，请明天再试。您的反映不受影响，可以照常提交。"
+
+
+def code_wait(seconds: int) -> str:
+    return f"验证码刚刚发出，请{seconds}秒后再回复“验证”重新获取。您的反映不受影响，可以照常提交。"
 CODE_EXPIRED = "验证码已失效。如需重新验证，请回复“验证”。"
 
 

@@ -40,3 +40,48 @@ def test_a_failed_message_s_stored_error_has_no_number_in_clear(peer, services, 
     row = db.scalars(select(InboundMessage)).one()
     assert row.status == "failed" and "could not handle" in row.error
     assert "13903752222" not in row.error and "139****2222" in row.error
+
+
+# --- nobody can make the bureau text a number at will (issue 17, exposure 4) ----------------------
+
+VICTIM = "+8613812340000"
+
+
+def codes_to(sms_out, phone=VICTIM) -> list[str]:
+    return [re.search(r"验证码是(\d{6})", body).group(1) for to, body in sms_out.sent
+            if to == phone and "验证码是" in body]
+
+
+def test_resending_again_and_again_texts_the_number_once_a_minute_and_five_times_a_day(peer, clock, sms_out):
+    peer.say("o_prankster", "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    assert "验证码" in peer.say("o_prankster", "13812340000")
+    for _ in range(10):                                    # "验证" as fast as the thumb goes
+        reply = peer.say("o_prankster", "验证")
+        assert "秒后" in reply and "不受影响" in reply
+    assert len(codes_to(sms_out)) == 1
+    for _ in range(4):                                     # a minute apart: four more today …
+        clock.advance(minutes=1, seconds=1)
+        assert "发送短信验证码" in peer.say("o_prankster", "验证")
+    clock.advance(minutes=2)
+    assert "明天再试" in peer.say("o_prankster", "验证")   # … and no sixth
+    assert len(codes_to(sms_out)) == 5
+    # another account cannot start again on the same number today
+    peer.say("o_accomplice", "我是下汤镇林楼村的李四，路灯坏了")
+    assert "明天再试" in peer.say("o_accomplice", "13812340000")
+    assert len(codes_to(sms_out)) == 5
+    clock.advance(days=1)                                  # a new day: the number may be proven again
+    assert "发送短信验证码" in peer.say("o_prankster", "验证")
+    assert "验证成功" in peer.say("o_prankster", codes_to(sms_out)[-1])
+
+
+def test_wrong_answers_count_across_resends(peer, clock, sms_out):
+    peer.say("o_guesser", "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say("o_guesser", "13812340000")
+    for guess in ("111111", "222222", "333333"):
+        assert "不正确" in peer.say("o_guesser", guess)
+    clock.advance(minutes=2)
+    assert "发送短信验证码" in peer.say("o_guesser", "验证")      # a fresh code …
+    for guess in ("444444", "555555"):
+        assert "不正确" in peer.say("o_guesser", guess)
+    right = codes_to(sms_out)[-1]
+    assert "明天再试" in peer.say("o_guesser", right)              # … but not five fresh tries

@@ -172,7 +172,8 @@ class PhoneVerification(Base):
     """A code sent by SMS to a phone number given over WeChat; answered = the number is trusted."""
 
     __tablename__ = "phone_verification"
-    __table_args__ = (Index("ix_phone_verification_owner", "openid", "phone"),)
+    __table_args__ = (Index("ix_phone_verification_owner", "openid", "phone"),
+                      Index("ix_phone_verification_phone_sent", "phone", "sent_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     openid: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str] = mapped_column(String(20))

@@ -2,6 +2,7 @@
 bench/inbound.py, runs them for every submission); the rest read a petition's record."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -34,6 +35,27 @@ def open_in_township(conn: Connection, channel: str, sender: str, township_id: i
     tracking_no, received_at, content; newest first, at most 20)."""
     return conn.execute(_open_in_township(channel, statuses),
                         {"own": sender, "township_id": township_id, "since": since})
+
+
+@dataclass(frozen=True)
+class CodeUsage:
+    """How much the codes of a number and of a sender have been used since a moment."""
+
+    number_sent: int       # codes sent to the number
+    number_last: datetime | None   # the last one sent to it
+    number_wrong: int      # wrong answers to the number's codes, across resends
+    sender_sent: int       # codes the sender asked for, to any number
+
+
+def code_usage(conn: Connection, openid: str, phone: str, since: datetime) -> CodeUsage:
+    number = PhoneVerification.phone == phone
+    row = conn.execute(select(
+        func.count().filter(number), func.max(PhoneVerification.sent_at).filter(number),
+        func.coalesce(func.sum(PhoneVerification.attempts).filter(number), 0),
+        func.count().filter(PhoneVerification.openid == openid))
+        .where(PhoneVerification.sent_at >= since,
+               (PhoneVerification.phone == phone) | (PhoneVerification.openid == openid))).one()
+    return CodeUsage(*row)
 
 
 def pending_code(s: Session, openid: str) -> PhoneVerification | None:
