@@ -20,10 +20,13 @@ import logging
 import time
 import traceback
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 
+from sqlalchemy.engine import Connection
+
+from core.clock import local
 from notifications.services import Services
 from core.store import inbox
 from core.store.db import queues_writers, write, writer_turn
@@ -36,6 +39,12 @@ from handlers.dispatch import handle
 from handlers.message import Inbound
 
 log = logging.getLogger(__name__)
+# a message still "processing" this long after its claim, with no transaction handling it, lost its
+# handler (killed: a worker's time-out, kill -9): a retry takes it over. Handling takes
+# milliseconds; the margin covers a first delivery not yet in its transaction.
+TAKE_OVER_AFTER = timedelta(seconds=8)
+RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
+               timedelta(hours=6))   # a failed message is tried again after these, then left to staff
 INBOUND = InboundMessage.__table__
 
 @dataclass
@@ -52,32 +61,49 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     engine = svc.engine
     inbound_id = outcome = None
     if queues_writers(engine) and (stored := _find(svc, channel, key)) is not None:
-        return _await_first(svc, channel, sender, key, stored)   # a retry: on SQLite it need not queue with the writers
+        return _await_first(svc, channel, sender, key, stored, build)   # a retry: on SQLite it need not queue with the writers
     try:
         # on SQLite one turn in the writers' queue for both commits; one pooled connection
         with writer_turn(engine), engine.connect() as conn:
             inbound_id, before = inbox.store(conn, dict(channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type,
                                                    raw=raw, received_at=now, status="processing"))
             if inbound_id is not None:
-                with conn.begin():
-                    county, gazetteer = svc.county(conn)
-                    outcome = handle(conn, build(inbound_id, now), svc.settings, gazetteer, county,
-                                     before=svc.before_handle)
-                    save_conversation(conn, outcome.conversation, then=inbox.finished(
-                        inbound_id, "done", outcome.reply, outcome.petition_id))
+                outcome = _handle(svc, conn, inbound_id, build, now)
     except Exception:
         if inbound_id is None:
             raise    # not stored: the channel gets an error and sends the message again
-        log.exception("handling inbound %s (%s from %s) failed", inbound_id, channel, _who(channel, sender))
-        with write(engine) as conn:
-            conn.execute(*inbox.finished(inbound_id, "failed", texts.SORRY, None, error=redact(traceback.format_exc())[-4000:]))
-        return Received(texts.SORRY, inbound_id=inbound_id)
+        return _failed(svc, inbound_id, channel, sender, 1, now)
     if outcome is None:       # stored before: a retry
-        return _await_first(svc, channel, sender, key, before)
+        return _await_first(svc, channel, sender, key, before, build)
+    return _after(svc, inbound_id, outcome, now)
 
+
+def _handle(svc: Services, conn: Connection, inbound_id: int, build: Callable[[int, datetime], Inbound],
+            now: datetime):
+    """Handle a stored message in one transaction with its outbox rows and its reply."""
+    with conn.begin():
+        county, gazetteer = svc.county(conn)
+        outcome = handle(conn, build(inbound_id, now), svc.settings, gazetteer, county, before=svc.before_handle)
+        save_conversation(conn, outcome.conversation, then=inbox.finished(
+            inbound_id, "done", outcome.reply, outcome.petition_id))
+    return outcome
+
+
+def _failed(svc: Services, inbound_id: int, channel: str, sender: str, attempt: int, now: datetime) -> Received:
+    """Handling raised: the message is kept, marked failed with the (scrubbed) error and tried again
+    later (core.store.inbox.pending); the sender is told it is saved."""
+    log.exception("handling inbound %s (%s from %s) failed", inbound_id, channel, _who(channel, sender))
+    again = now + RETRY_AFTER[attempt - 1] if attempt <= len(RETRY_AFTER) else None
+    with write(svc.engine) as conn:
+        conn.execute(*inbox.finished(inbound_id, "failed", texts.SORRY, None,
+                                     error=redact(traceback.format_exc())[-4000:], next_attempt_at=again))
+    return Received(texts.SORRY, inbound_id=inbound_id)
+
+
+def _after(svc: Services, inbound_id: int, outcome, now: datetime) -> Received:
     if outcome.asks:   # before delivery: an answer must find its question
         try:
-            with write(engine) as conn:
+            with write(svc.engine) as conn:
                 record_asks(conn, outcome.asks, now)
         except Exception:
             log.exception("recording the questions of inbound %s failed", inbound_id)
@@ -85,16 +111,40 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
     return Received(outcome.reply, inbound_id=inbound_id)
 
 
-def _await_first(svc: Services, channel: str, sender: str, dedupe_key: str, row=None) -> Received:
+def take_over(svc: Services, row, build: Callable[[int, datetime], Inbound]) -> Received | None:
+    """Handle a stored message its first handler never finished (it died) or that failed: claimed
+    first, so however many try, one handles it. None: another took it, or it was handled."""
+    now = svc.clock.now()
+    with writer_turn(svc.engine), svc.engine.connect() as conn:
+        with conn.begin():
+            attempt = inbox.take_over(conn, row.id, inbox.claimed_at(row), now)
+        if attempt is None:
+            return None
+        log.warning("inbound %s: taking over its handling, attempt %s", row.id, attempt)
+        try:
+            outcome = _handle(svc, conn, row.id, build, now)
+        except Exception:
+            return _failed(svc, row.id, getattr(row, "channel", ""), getattr(row, "sender", ""), attempt, now)
+    return _after(svc, row.id, outcome, now)
+
+
+def _await_first(svc: Services, channel: str, sender: str, dedupe_key: str, row=None,
+                 build: Callable[[int, datetime], Inbound] | None = None) -> Received:
     """The first delivery's reply, once it has one. Rather than look again and again, wait for the
     first delivery's own transaction (core.store.inbox.await_handler); only if it has not yet begun, or
-    failed and is being marked so, look again after a short pause."""
+    failed and is being marked so, look again after a short pause. A message still "processing"
+    when nobody is handling it any more (its handler died: the wait went through) and claimed
+    longer ago than TAKE_OVER_AFTER is taken over and handled here (exactly once: take_over)."""
     deadline = time.monotonic() + svc.retry_wait
     waited = False
     while True:
         row = row or _find(svc, channel, dedupe_key)
         if row.status != "processing":
             return Received(row.reply or "", duplicate=True, inbound_id=row.id)
+        if waited and build is not None and svc.clock.now() - local(inbox.claimed_at(row)) >= TAKE_OVER_AFTER:
+            taken = take_over(svc, row, build)
+            if taken is not None:
+                return taken
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return Received(None, duplicate=True, inbound_id=row.id)

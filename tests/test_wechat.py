@@ -384,3 +384,32 @@ def test_a_huge_body_is_refused_before_it_is_read(peer, wechat, db):
     assert resp.status_code == 413 and stream.tell() < len(big)
     db.rollback()
     assert db.scalar(select(func.count()).select_from(InboundMessage)) == 0
+
+
+class Killed(BaseException):
+    """The web worker dies mid-message (gunicorn's time-out kill, kill -9): no except clause runs."""
+
+
+def test_a_message_whose_worker_died_is_handled_by_the_retry_exactly_once(peer, wechat, services, clock, db):
+    """Issue 17, loss 6: the raw row stays "processing" when its worker is killed; WeChat's retry a
+    few seconds later takes it over and handles it — once, however many retries come."""
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    xml = wechat.text(ZS, "13812345678", peer.now_ts())
+
+    def die(msg, _session):
+        raise Killed()
+    services.before_handle = die
+    with pytest.raises(Killed):
+        peer.post_wechat(xml)
+    services.before_handle = None
+    db.rollback()
+    row = db.scalars(select(InboundMessage).order_by(InboundMessage.id.desc())).first()
+    assert row.status == "processing"                       # stored, never handled
+    clock.advance(seconds=10)                                # WeChat's retries come 5 s apart
+    reply = peer.reply_of(peer.post_wechat(xml))
+    assert "验证码" in reply or "乡镇" in reply or "核对" in reply   # the step after the phone, as if nothing happened
+    again = peer.reply_of(peer.post_wechat(xml))
+    assert again == reply                                    # a later retry: the same reply, not handled twice
+    db.rollback()
+    row = db.get(InboundMessage, row.id)
+    assert row.status == "done" and row.attempts == 2

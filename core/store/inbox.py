@@ -7,10 +7,10 @@ SQLite (waiting for the writers' turn) are here.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Executable, bindparam, exists, literal_column, null, select, union_all, update
+from sqlalchemy import Executable, bindparam, exists, func, literal_column, null, select, union_all, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -21,7 +21,7 @@ from core.store.models import InboundMessage
 INBOUND = InboundMessage.__table__
 
 _FINISH = update(INBOUND).where(INBOUND.c.id == bindparam("iid"))
-_FIND = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
+_FIND = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply, INBOUND.c.received_at, INBOUND.c.claimed_at).where(
     INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("key"))
 
 
@@ -38,11 +38,12 @@ def _store_raw(dialect: str):
     nothing, and the caller looks again."""
     store = (upsert(dialect, INBOUND).values({c: bindparam(c) for c in _RAW_COLUMNS})
              .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"])
-             .returning(INBOUND.c.id, literal_column(f"'{_STORED}'").label("status"), null().label("reply")))
+             .returning(INBOUND.c.id, literal_column(f"'{_STORED}'").label("status"), null().label("reply"),
+                        INBOUND.c.received_at, INBOUND.c.claimed_at))
     if dialect != "postgresql":
         return store
     stored = store.cte("stored")
-    before = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply).where(
+    before = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply, INBOUND.c.received_at, INBOUND.c.claimed_at).where(
         INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("dedupe_key"),
         ~exists(stored.select()))
     return union_all(select(stored), before)
@@ -56,12 +57,50 @@ def find(engine: Engine, channel: str, key: str) -> Row | None:
 
 
 def finished(inbound_id: int, status: str, reply: str | None, petition_id: int | None,
-             error: str | None = None) -> tuple[Executable, dict]:
-    """The statement and parameters that mark a message handled ("done") or "failed", with its reply."""
+             error: str | None = None, next_attempt_at: datetime | None = None) -> tuple[Executable, dict]:
+    """The statement and parameters that mark a message handled ("done") or "failed" (to be tried
+    again at ``next_attempt_at``), with its reply."""
     values = dict(iid=inbound_id, status=status, reply=reply, petition_id=petition_id)
     if error is not None:
         values["error"] = error
+    if status == "failed":
+        values["next_attempt_at"] = next_attempt_at
     return _FINISH, values
+
+
+_CLAIMED = func.coalesce(INBOUND.c.claimed_at, INBOUND.c.received_at, type_=INBOUND.c.received_at.type)
+
+
+def claimed_at(row) -> datetime:
+    """When a stored message was last claimed for handling (when received, unless taken over)."""
+    return row.claimed_at or row.received_at
+
+
+def take_over(conn: Connection, inbound_id: int, seen: datetime, now: datetime) -> int | None:
+    """Claim a message whose handling died (still "processing" with nobody handling it) or failed,
+    as last claimed at ``seen``: one of any number of takers wins. Its new attempt number, or None
+    when another took it (or it was handled meanwhile)."""
+    row = conn.execute(
+        update(INBOUND).where(INBOUND.c.id == inbound_id, INBOUND.c.status.in_(("processing", "failed")),
+                              _CLAIMED == seen)
+        .values(status="processing", claimed_at=now, attempts=func.coalesce(INBOUND.c.attempts, 1) + 1,
+                next_attempt_at=None)
+        .returning(INBOUND.c.attempts)).first()
+    return row.attempts if row is not None else None
+
+
+def pending(conn: Connection, now: datetime, dead_after: timedelta, limit: int = 100) -> list[Row]:
+    """Stored messages nobody will handle unless asked: "processing" and claimed longer ago than a
+    handler may live (it died), or "failed" and due to be tried again."""
+    return list(conn.execute(
+        select(INBOUND.c.id, INBOUND.c.channel, INBOUND.c.sender, INBOUND.c.msg_type, INBOUND.c.raw,
+               INBOUND.c.status, INBOUND.c.received_at, INBOUND.c.claimed_at, INBOUND.c.attempts)
+        .where(INBOUND.c.status.in_(("processing", "failed")),
+               ((INBOUND.c.status == "processing")
+                & (_CLAIMED < now - dead_after))
+               | ((INBOUND.c.status == "failed") & INBOUND.c.next_attempt_at.is_not(None)
+                  & (INBOUND.c.next_attempt_at <= now)))
+        .order_by(INBOUND.c.id).limit(limit)))
 
 
 def store(conn: Connection, values: dict) -> tuple[int | None, Row | None]:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     insert,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import text
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -135,6 +136,8 @@ class InboundMessage(Base):
     __table_args__ = (
         UniqueConstraint("channel", "dedupe_key", name="uq_inbound_dedupe"),
         Index("ix_inbound_sender_time", "channel", "sender", "received_at"),
+        Index("ix_inbound_pending", "status", "next_attempt_at", postgresql_where=text("status <> 'done'"),
+              sqlite_where=text("status <> 'done'")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # wechat | sms | console
@@ -147,6 +150,10 @@ class InboundMessage(Base):
     reply: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+    # handling taken over (its handler died) or tried again (it failed): when, how many times, next
+    claimed_at: Mapped[datetime | None]          # None: claimed when received
+    attempts: Mapped[int | None]                 # None: one
+    next_attempt_at: Mapped[datetime | None]     # a failed message is tried again then
 
 
 class Conversation(Base):
