@@ -117,7 +117,7 @@ def serve(port: int, host: str, workers: int, web_only: bool) -> None:
         rq = [sys.executable, "-c", "from rq.cli import main; main()"]
         commands += [rq + ["worker", "--with-scheduler", "--worker-class", WORKER_CLASS, "--url", env["REDIS_URL"],
                            QUEUE],
-                     rq + ["cron", "notifications.cron_config", "--url", env["REDIS_URL"]]]
+                     rq + ["cron", "bot.cron_config", "--url", env["REDIS_URL"]]]
     def stop(_signum, _frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)   # a supervisor's stop ends the children too
@@ -151,6 +151,7 @@ def serve(port: int, host: str, workers: int, web_only: bool) -> None:
 def tick(now_text: str | None) -> None:
     """Run by hand whatever the schedule has due at this moment (what the workers do every
     minute): each job once per period, however often it is called."""
+    from bot.redeliver import redeliver
     from notifications.services import build_services
     from notifications.schedule import tick as run
 
@@ -161,6 +162,7 @@ def tick(now_text: str | None) -> None:
         click.echo(f"{name} {period}: {result}")
     if not done:
         click.echo("nothing due (each job has run for this period)")
+    click.echo(redeliver(svc, now))
 
 
 @main.command()

@@ -32,6 +32,22 @@ def _twiml(text: str | None) -> Response:
     return Response(str(resp), status=200, mimetype="application/xml")
 
 
+def inbound_from_raw(raw: str, inbound_id: int, now) -> Inbound:
+    """The Inbound of a stored Twilio form (the webhook's and bot.redeliver's)."""
+    form = json.loads(raw)
+    sender_raw = form.get("From", "")
+    try:
+        sender = normalize_phone(sender_raw)
+    except InvalidPhone:
+        sender = sender_raw[:64]
+    body = form.get("Body", "")
+    media = int(form.get("NumMedia", "0") or 0) if (form.get("NumMedia") or "0").isdigit() else 0
+    if media and not body.strip():
+        return Inbound(channel="sms", sender=sender, kind="image", received_at=now, inbound_id=inbound_id,
+                       url=form.get("MediaUrl0"))
+    return Inbound(channel="sms", sender=sender, kind="text", text=body, received_at=now, inbound_id=inbound_id)
+
+
 def public_url(base: str | None) -> str:
     """The URL Twilio signed: the configured public base plus path and query, else what we saw."""
     if base:
@@ -82,16 +98,12 @@ def sms():
         sender = normalize_phone(sender_raw)
     except InvalidPhone:
         sender = sender_raw[:64]
-    body = form.get("Body", "")
-    media = int(form.get("NumMedia", "0") or 0) if (form.get("NumMedia") or "0").isdigit() else 0
+    raw = json.dumps(form, ensure_ascii=False)
 
     def build(inbound_id, now):
-        if media and not body.strip():
-            return Inbound(channel="sms", sender=sender, kind="image", received_at=now, inbound_id=inbound_id,
-                           url=form.get("MediaUrl0"))
-        return Inbound(channel="sms", sender=sender, kind="text", text=body, received_at=now, inbound_id=inbound_id)
+        return inbound_from_raw(raw, inbound_id, now)
 
-    got = receive(svc, "sms", sid, sender, "sms", json.dumps(form, ensure_ascii=False), build)
+    got = receive(svc, "sms", sid, sender, "sms", raw, build)
     if got.duplicate:
         return _twiml(None)
     return _twiml(got.reply)

@@ -124,6 +124,14 @@ def wechat():
     return Response(rendered, status=200, mimetype="application/xml")
 
 
+def inbound_from_raw(xml: str, inbound_id: int, now) -> Inbound:
+    """The Inbound of a stored (decrypted) WeChat message, to handle it again (bot.redeliver)."""
+    message = parse_message(xml)
+    kind, fields = _translate(message)
+    return Inbound(channel="wechat", sender=message.source, kind=kind, received_at=now, inbound_id=inbound_id,
+                   **fields)
+
+
 def _translate(message) -> tuple[str, dict]:
     """A wechatpy message → (kind, Inbound fields)."""
     t = message.type

@@ -1,6 +1,7 @@
 """The SMS webhook, driven with form posts signed as Twilio signs them."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import create_app
@@ -75,3 +76,51 @@ def test_missing_fields_are_a_400(peer):
     form = {"Body": "你好"}
     sig = peer.twilio.sign("http://localhost/sms", form)
     assert peer.client.post("/sms", data=form, headers={"X-Twilio-Signature": sig}).status_code == 400
+
+
+def test_an_sms_whose_worker_died_is_handled_by_the_workers_and_answered_by_text(peer, services, clock, db, sms_out):
+    """Issue 17, loss 6 (no retry comes: Twilio sends once): the workers' minute finds the message
+    nobody handled and handles it; the reply the request would have carried goes as a text."""
+    from bot.redeliver import redeliver
+    from core.store.models import InboundMessage
+
+    class Killed(BaseException):
+        pass
+
+    def die(msg, _session):
+        raise Killed()
+    services.before_handle = die
+    with pytest.raises(Killed):
+        peer.text_sms("+8613912340077", "我是下汤镇林楼村的刘大，村里的路灯坏了一个月")
+    services.before_handle = None
+    assert redeliver(services, clock.now()) == "redelivered 0 of 0 pending messages"   # not yet: it may live
+    clock.advance(seconds=61)
+    assert redeliver(services, clock.now()) == "redelivered 1 of 1 pending messages"
+    db.rollback()
+    row = db.scalars(select(InboundMessage)).one()
+    assert row.status == "done" and row.attempts == 2
+    [late] = [body for to, body in sms_out.sent if to == "+8613912340077"]
+    assert late == row.reply and late                         # the answer, by text
+    assert redeliver(services, clock.now()) == "redelivered 0 of 0 pending messages"   # once
+
+
+def test_a_failed_message_is_tried_again_later(peer, services, clock, db, sms_out):
+    """Issue 17, loss 7: a message whose handling failed is kept and tried again with backoff."""
+    from bot.redeliver import redeliver
+    from core.store.models import InboundMessage
+
+    def fail(msg, _session):
+        raise RuntimeError("the database said no")
+    services.before_handle = fail
+    assert "已保存" in peer.text_sms("+8613912340078", "我是下汤镇林楼村的刘二，村里的路灯坏了一个月")
+    services.before_handle = None
+    db.rollback()
+    row = db.scalars(select(InboundMessage)).one()
+    assert row.status == "failed" and row.next_attempt_at is not None
+    assert redeliver(services, clock.now()) == "redelivered 0 of 0 pending messages"
+    clock.advance(minutes=1, seconds=1)
+    assert redeliver(services, clock.now()) == "redelivered 1 of 1 pending messages"
+    db.rollback()
+    row = db.get(InboundMessage, row.id)
+    assert row.status == "done"
+    assert any(to == "+8613912340078" and body == row.reply for to, body in sms_out.sent)
