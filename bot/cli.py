@@ -11,6 +11,9 @@ from pathlib import Path
 
 import click
 
+# the access log shows paths, never query strings: a WeChat query string is its signature
+ACCESS_LOG = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+
 # Imports inside functions: each command imports what it uses, so `xinfang --help`, `xinfang
 # serve` (which starts gunicorn and the workers as processes) and the short commands start without
 # loading SQLAlchemy, Flask, Redis and the handlers they do not need.
@@ -111,7 +114,7 @@ def serve(port: int, host: str, workers: int, web_only: bool) -> None:
         env["REDIS_URL"] = unix_url(lite)
         click.echo(f"embedded Redis at {env['REDIS_URL']}", err=True)
     commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
-                 "--bind", f"{host}:{port}", "--access-logfile", "-"]]
+                 "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG]]
     if not web_only:
         from notifications.queue import QUEUE, WORKER_CLASS
         rq = [sys.executable, "-c", "from rq.cli import main; main()"]
