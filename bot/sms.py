@@ -17,6 +17,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.inbound import receive
+from core.text import escaped, storable
 from core.phones import InvalidPhone, normalize_phone
 from handlers.message import Inbound
 from notifications.outbox import record_status
@@ -40,7 +41,7 @@ def inbound_from_raw(raw: str, inbound_id: int, now) -> Inbound:
         sender = normalize_phone(sender_raw)
     except InvalidPhone:
         sender = sender_raw[:64]
-    body = form.get("Body", "")
+    body = storable(form.get("Body", ""))
     media = int(form.get("NumMedia", "0") or 0) if (form.get("NumMedia") or "0").isdigit() else 0
     if media and not body.strip():
         return Inbound(channel="sms", sender=sender, kind="image", received_at=now, inbound_id=inbound_id,
@@ -98,7 +99,7 @@ def sms():
         sender = normalize_phone(sender_raw)
     except InvalidPhone:
         sender = sender_raw[:64]
-    raw = json.dumps(form, ensure_ascii=False)
+    raw = escaped(json.dumps(form, ensure_ascii=False))
 
     def build(inbound_id, now):
         return inbound_from_raw(raw, inbound_id, now)

@@ -22,6 +22,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot.inbound import receive
+from core.text import storable
 from handlers.message import Inbound
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ def _translate(message) -> tuple[str, dict]:
     """A wechatpy message → (kind, Inbound fields)."""
     t = message.type
     if t == "text":
-        return "text", {"text": message.content or ""}
+        return "text", {"text": storable(message.content or "")}
     if t == "image":
         return "image", {"media_id": message.media_id, "url": message.image}
     if t == "voice":

@@ -10,6 +10,20 @@ WECHAT_LIMIT_BYTES = 2048  # WeChat's passive text reply (UTF-8 bytes)
 CHANNEL_LABELS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信", "console": "终端"}
 
 
+def storable(text: str) -> str:
+    """``text`` as every database stores it: without NUL characters and lone surrogates (what a
+    broken phone can send; PostgreSQL refuses both). The raw record keeps them, escaped."""
+    if not text:
+        return text
+    text = text.replace("\x00", "")
+    return text.encode("utf-8", "ignore").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in text) else text
+
+
+def escaped(raw: str) -> str:
+    """A raw record fit to store whole: lone surrogates written as \\udxxx, NUL as \\x00."""
+    return raw.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def fit(head: str, parts: list[str], tail: str, limit: int = SMS_THREE_SEGMENTS) -> str:
     """head + as many parts as fit + tail, within ``limit`` characters (parts in order of weight)."""
     text = head

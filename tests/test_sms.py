@@ -124,3 +124,21 @@ def test_a_failed_message_is_tried_again_later(peer, services, clock, db, sms_ou
     row = db.get(InboundMessage, row.id)
     assert row.status == "done"
     assert any(to == "+8613912340078" and body == row.reply for to, body in sms_out.sent)
+
+
+def test_a_text_with_a_nul_is_handled(peer, db):
+    """Issue 17, loss 7: what PostgreSQL cannot store (a NUL) is cleaned from the text handled;
+    the raw record keeps it, escaped."""
+    import json
+
+    from core.store.models import InboundMessage, Petition
+    reply = peer.text_sms("+8613912340079", "我是下汤镇林楼村的刘三，村里的路灯坏了\x00一个月")
+    assert "已保存" not in reply                              # handled, not failed
+    db.rollback()
+    row = db.scalars(select(InboundMessage)).one()
+    assert row.status == "done"
+    assert json.loads(row.raw)["Body"].endswith("\x00一个月")   # the original, as sent
+    peer.text_sms("+8613912340079", "确认")
+    db.rollback()
+    p = db.scalars(select(Petition)).one()
+    assert "\x00" not in p.content and "路灯坏了一个月" in p.content
