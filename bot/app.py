@@ -4,13 +4,15 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify
-from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import configure_mappers
 
 from bot import reports, sms, wechat
 from core.phones import install_log_redaction
 from core.settings import Settings, load_settings
-from core.store.db import read
+from core.store import counters, inbox
+from core.store import outbox as outbox_rows
+from core.store.db import read, write
 from notifications.services import Services, build_services
 
 log = logging.getLogger(__name__)
@@ -42,10 +44,22 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
+        """Up when the database takes a write; says how far behind the outbox and the inbound
+        messages are (docs/operations.md)."""
+        now = services.clock.now()
+        try:
+            with write(services.engine) as conn:
+                counters.can_write(conn)
+            writes = "ok"
+        except SQLAlchemyError as exc:
+            writes = f"refused: {type(exc.orig if hasattr(exc, 'orig') else exc).__name__}"
         with read(services.engine, single=True) as conn:    # no rollback: see core.store.db.reading
-            conn.execute(text("select 1"))
-        return jsonify(ok=True, wechat=services.settings.wechat_problem() or "on",
-                       sms=services.settings.sms_problem() or "on")
+            waiting, late = outbox_rows.backlog(conn, "sms", now)
+            pending = inbox.pending_count(conn)
+        body = dict(ok=writes == "ok", database=writes, wechat=services.settings.wechat_problem() or "on",
+                    sms=services.settings.sms_problem() or "on",
+                    outbox={"sms_waiting": waiting, "sms_oldest_due_s": late}, inbound={"not_handled": pending})
+        return jsonify(body), 200 if writes == "ok" else 503
 
     return app
 

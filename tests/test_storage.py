@@ -204,3 +204,27 @@ def test_migration_0005_backfills_the_facts_of_existing_petitions(tmp_path):
     assert first.facts & F.SATISFIED and first.handling_days == 1.0
     assert second.facts & F.REPEAT and second.facts & F.OPEN and not second.facts & F.CLOSED
     assert second.handling_days is None
+
+
+def test_healthz_says_whether_the_database_takes_a_write_and_how_far_behind_things_are(peer, services, clock,
+                                                                                       monkeypatch):
+    """Issue 17, loss 12: a full disk made every message 500 while /healthz said ok."""
+    from sqlalchemy.exc import OperationalError
+
+    import core.store.counters as counters
+    services.send_later = lambda ids, now: None          # the workers are behind: texts wait
+    peer.text_sms("+8613912340080", "我是下汤镇林楼村的刘四，村里的路灯坏了一个月")
+    peer.text_sms("+8613912340080", "确认")              # filed: the unit's notice waits in the outbox
+    clock.advance(minutes=7)
+    body = peer.client.get("/healthz")
+    assert body.status_code == 200
+    got = body.get_json()
+    assert got["ok"] and got["database"] == "ok"
+    assert got["outbox"]["sms_waiting"] >= 1 and got["outbox"]["sms_oldest_due_s"] >= 420
+    assert got["inbound"]["not_handled"] == 0
+
+    def full(_conn):
+        raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+    monkeypatch.setattr(counters, "can_write", full)
+    refused = peer.client.get("/healthz")
+    assert refused.status_code == 503 and refused.get_json()["database"].startswith("refused")

@@ -22,3 +22,10 @@ def _next(dialect: str):
     return (upsert(dialect, counter).values(key=bindparam("key"), last=1)
             .on_conflict_do_update(index_elements=[counter.c.key], set_={"last": counter.c.last + 1})
             .returning(counter.c.last))
+
+
+def can_write(conn: Connection) -> bool:
+    """Whether the database accepts a write now (a full disk, a read-only replica: no): one tiny
+    committed upsert on the counters' own row for it."""
+    next_value(conn, "healthz")
+    return True

@@ -140,3 +140,8 @@ def await_handler(engine: Engine, channel: str, sender: str, timeout: float, now
                 await_conversation(conn, channel, sender, now)   # waits for the first's lock
         except OperationalError:   # the lock timed out: the caller looks once more and gives up
             pass
+
+
+def pending_count(conn: Connection) -> int:
+    """Stored messages not handled yet (being handled, failed or abandoned), for /healthz."""
+    return conn.execute(select(func.count()).where(INBOUND.c.status != "done")).scalar_one()

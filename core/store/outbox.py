@@ -2,9 +2,9 @@
 withdrawal of texts not yet sent."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.store.models import OutboundMessage
@@ -53,3 +53,16 @@ def withdraw(s: Session, petition_id: int, addresses: list[str]) -> int:
                              OUTBOX.c.status == "queued")
         .values(status=WITHDRAWN, error="withdrawn: the recipient was marked 被反映", next_attempt_at=None))
     return result.rowcount or 0
+
+
+def backlog(conn, channel: str, now: datetime) -> tuple[int, float | None]:
+    """How many texts of a channel wait to be sent, and how long the longest-waiting has been due
+    (seconds), for /healthz."""
+    due = func.coalesce(OUTBOX.c.next_attempt_at, OUTBOX.c.created_at, type_=OUTBOX.c.created_at.type)
+    n, oldest = conn.execute(select(func.count(), func.min(due)).where(
+        OUTBOX.c.status == "queued", OUTBOX.c.channel == channel)).one()
+    if oldest is None:
+        return n, None
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    return n, max(0.0, (now - oldest).total_seconds())
