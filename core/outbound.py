@@ -1,9 +1,9 @@
 """What the outbox needs to know about a message before any backend sees it: how many SMS parts
 it costs, and whether it must wait for day time.
 
-Texts to citizens that are not urgent (receipts, progress, rating requests) wait for day time
-(08:00–21:30 in the county); the same-day and 七晚 checks, verification codes, and everything
-to cadres, staff and leaders go at once.
+Texts that are not urgent wait for day time (08:00–21:30 in the county): to citizens (receipts,
+progress, rating requests) and to officials (reminders, overdue alerts, requests to the bureau);
+the same-day 交办 and 七晚 checks, verification codes and the daily 访情 go at once.
 """
 from __future__ import annotations
 
@@ -22,9 +22,18 @@ GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&
 GSM7_EXT = set("^{}\\[~]|€")
 
 
+# purposes of texts to officials that may wait for the morning: a cadre's phone should not buzz
+# at 00:05 for a reminder or an alert (the miss itself is recorded at once). 交办 under the
+# same-day rule, 七晚 checks and reminders, codes and the daily 访情 still go at once.
+OFFICIAL_NOT_URGENT = frozenset({
+    "reminder", "overdue", "progress_due", "deadline_provisional", "extension_request", "extension_approved",
+    "returned", "not_accepted", "lead_set", "review_requested", "taken_back", "no_contact", "unsatisfied",
+})
+
+
 def hold_until(purpose: str, now: datetime) -> datetime | None:
     """When a message written at ``now`` may first be sent (None: at once)."""
-    if purpose not in CITIZEN_NOT_URGENT:
+    if purpose not in CITIZEN_NOT_URGENT and purpose not in OFFICIAL_NOT_URGENT:
         return None
     local = now.astimezone(SHANGHAI)
     if DAY_STARTS <= local.time() < DAY_ENDS:

@@ -255,3 +255,19 @@ def test_a_withdrawn_case_stops_and_its_unit_is_told(peer, db, sms_out):
     assert p.status == "withdrawn" and p.due_next is None
     assert any("已撤回" in body for to, body in sms_out.sent if to == LIAISON)
     assert "不能答复" in peer.text_sms(LIAISON, f"答复 {no} 已处理")
+
+
+def test_an_overdue_alert_at_midnight_waits_for_the_morning(peer, db, services, clock):
+    """Issue 17, quiet hours: the miss is recorded at 00:05, the cadres' phones buzz at 08:00."""
+    no = submit(peer)                       # Monday 10:00: accept and meet due today, 17:30
+    sweep_at(services, datetime(2026, 11, 23, 15, 31, tzinfo=SHANGHAI))   # the afternoon reminder: at once
+    assert all(m.next_attempt_at is None for m in outbox(db, "reminder"))
+    r = sweep_at(services, datetime(2026, 11, 24, 0, 5, tzinfo=SHANGHAI))
+    assert r.overdue == 2 and case(db, no).overdue                          # marked at once …
+    alerts = outbox(db, "overdue")
+    assert alerts and all(local(m.next_attempt_at) == datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI)
+                          for m in alerts)                                   # … told at 08:00
+    services.deliver(None, datetime(2026, 11, 24, 0, 6, tzinfo=SHANGHAI))
+    assert {m.status for m in outbox(db, "overdue")} == {"queued"}
+    services.deliver(None, datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI))
+    assert {m.status for m in outbox(db, "overdue")} == {"sent"}
