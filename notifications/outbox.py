@@ -84,8 +84,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
         claimed = _claim(s, ids, now, limit, ("sms", "wechat") if wechat is not None else ("sms",))
         context = _wechat_context(s, claimed, now) if wechat is not None else None
     report.claimed = len(claimed)
-    results, failures = [], []
-    for message_id, to, body, attempts, purpose, petition_id, channel, taken_over in claimed:
+    for message_id, to, body, attempts, purpose, petition_id, channel, taken_over, before in claimed:
         status, provider_id, error, next_at = "sent", None, None, None
         try:
             if channel == "wechat":
@@ -99,6 +98,8 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
             status, error = ("failed" if exc.permanent else "queued"), str(exc)
         except Exception as exc:  # the network, a time-out: try again later
             status, error = "queued", f"{type(exc).__name__}: {exc}"
+            if _timed_out(exc):   # the provider may have taken it before the answer was lost
+                error = f"{MAYBE_SENT}: {error}"
         if status == "queued" and attempts >= MAX_ATTEMPTS:
             status, error = "failed", f"gave up after {attempts} attempts; last: {error}"
         if status == "queued":
@@ -109,25 +110,36 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
         elif status == "failed":
             report.failed += 1
             log.warning("outbound %s to %s failed for good: %s", message_id, mask_phone(to), error)
-            if purpose != FAILED_PURPOSE:
-                failures.append((message_id, to, petition_id, error))
         else:
             report.sent += 1
             if taken_over:
                 report.taken_over += 1
                 error = TAKEN_OVER
-        results.append({"mid": message_id, "status": status, "provider_id": provider_id,
-                        "error": redact(error) if error else error,   # stored errors never carry a number in clear
-                        "sent_at": now if status == "sent" else None, "next_at": next_at,
-                        "segments": sms_segments(body) if channel == "sms" else None})
-    if results:
+            elif before and before.startswith(MAYBE_SENT):
+                error = SENT_AGAIN
+        # each result is recorded as soon as it is known: a deliverer killed mid-batch sends again
+        # at most the one text it had in flight (not every text of its batch)
+        result = {"mid": message_id, "status": status, "provider_id": provider_id,
+                  "error": redact(error) if error else error,   # stored errors never carry a number in clear
+                  "sent_at": now if status == "sent" else None, "next_at": next_at,
+                  "segments": sms_segments(body) if channel == "sms" else None}
         with transaction(factory) as s:
-            s.connection().execute(update(OUTBOX).where(OUTBOX.c.id == bindparam("mid")).values(
-                status=bindparam("status"), provider_id=bindparam("provider_id"), error=bindparam("error"),
-                sent_at=bindparam("sent_at"), next_attempt_at=bindparam("next_at"), segments=bindparam("segments")),
-                results)
-            tell_staff_of_failures(s, failures, now)
+            s.connection().execute(_RECORD, result)
+            if status == "failed" and purpose != FAILED_PURPOSE:
+                tell_staff_of_failures(s, [(message_id, to, petition_id, error)], now)
     return report
+
+
+_RECORD = update(OUTBOX).where(OUTBOX.c.id == bindparam("mid")).values(
+    status=bindparam("status"), provider_id=bindparam("provider_id"), error=bindparam("error"),
+    sent_at=bindparam("sent_at"), next_attempt_at=bindparam("next_at"), segments=bindparam("segments"))
+MAYBE_SENT = "timed out, may have been sent"
+SENT_AGAIN = "sent again after a timed-out attempt: the earlier one may also have been delivered"
+
+
+def _timed_out(exc: Exception) -> bool:
+    return isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower() \
+        or "timed out" in str(exc).lower()
 
 
 def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[set[str], str | None, dict]:

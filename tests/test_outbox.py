@@ -159,3 +159,41 @@ def test_segments():
     assert sms_segments("a" * 160) == 1 and sms_segments("a" * 161) == 2 and sms_segments("a" * 307) == 3
     assert sms_segments("您" * 70) == 1 and sms_segments("您" * 71) == 2 and sms_segments("您" * 134) == 2
     assert sms_segments("您" * 135) == 3 and sms_segments("[" * 80) == 1 and sms_segments("[" * 81) == 2
+
+
+def test_a_timed_out_text_says_it_may_have_been_sent_and_its_resend_says_so_too(services, db, stub, twilio_sms):
+    """Issue 17, loss 9: the provider may have taken a text whose answer timed out."""
+    mid = queue(services)
+    stub.script.append("hang")
+    deliver(services.sessions, twilio_sms, None, T0)
+    assert row(db, mid).error.startswith("timed out, may have been sent")
+    later = row(db, mid).next_attempt_at
+    assert deliver(services.sessions, twilio_sms, None, later).sent == 1
+    r = row(db, mid)
+    assert r.status == "sent" and "may also have been delivered" in r.error
+
+
+class Killed(BaseException):
+    pass
+
+
+def test_a_deliverer_killed_mid_batch_sends_again_only_the_text_in_flight(services, db, stub, twilio_sms):
+    """Issue 17, loss 9: each text's result is recorded as it is sent, not at the end of the batch."""
+    ids = [queue(services, body=f"第{i}条", to=f"+86138000000{i:02d}") for i in range(5)]
+    real = twilio_sms.send
+    sent = []
+
+    def send(to, body, *rest):
+        if len(sent) == 3:
+            raise Killed()      # the work horse is killed while the fourth is with the provider
+        sent.append(to)
+        return real(to, body, *rest)
+    twilio_sms.send = send
+    with pytest.raises(Killed):
+        deliver(services.sessions, twilio_sms, None, T0)
+    assert [row(db, i).status for i in ids] == ["sent", "sent", "sent", "sending", "sending"]
+    twilio_sms.send = real
+    after_lease = T0 + timedelta(minutes=6)
+    report = deliver(services.sessions, twilio_sms, None, after_lease)
+    assert report.sent == 2 and report.taken_over == 2          # only the two never recorded go again
+    assert [row(db, i).status for i in ids] == ["sent"] * 5

@@ -17,7 +17,8 @@ def claim(s: Session, ids: list[int] | None, now: datetime, limit: int, lease: t
     """Claim up to ``limit`` due rows of the outbox (``ids``: of these only) for one deliverer:
     queued ones whose time has come, and those a deliverer claimed more than ``lease`` ago and
     never finished (taken over). Returns (id, to, body, attempts, purpose, petition_id, channel,
-    taken over?) in id order; on PostgreSQL two deliverers never claim the same row."""
+    taken over?, the last attempt's error) in id order; on PostgreSQL two deliverers never claim
+    the same row."""
     due = or_(and_(OUTBOX.c.status == "queued",
                    or_(OUTBOX.c.next_attempt_at.is_(None), OUTBOX.c.next_attempt_at <= now)),
               and_(OUTBOX.c.status == "sending", OUTBOX.c.claimed_at < now - lease))
@@ -35,8 +36,8 @@ def claim(s: Session, ids: list[int] | None, now: datetime, limit: int, lease: t
         update(OUTBOX).where(OUTBOX.c.id.in_([i for i, _ in found]))
         .values(status="sending", claimed_at=now, attempts=OUTBOX.c.attempts + 1)
         .returning(OUTBOX.c.id, OUTBOX.c.to, OUTBOX.c.body, OUTBOX.c.attempts, OUTBOX.c.purpose,
-                   OUTBOX.c.petition_id, OUTBOX.c.channel)).all()
-    return [(*row, row[0] in taken_over) for row in sorted(rows)]
+                   OUTBOX.c.petition_id, OUTBOX.c.channel, OUTBOX.c.error)).all()
+    return [(*row[:7], row[0] in taken_over, row[7]) for row in sorted(rows)]
 
 
 WITHDRAWN = "withdrawn"   # a text taken back before it was sent (never sent, never retried)
