@@ -56,11 +56,26 @@ class Named:
         return [u.name for u in self.units] + [x.name for x in self.people]
 
 
-def named_in(db: Session | Connection, text: str) -> Named:
-    """The active units (not the bureau) and people of the directory ``text`` names. Two small
-    statements on the directory, no ORM session (every new petition asks)."""
+@dataclass(frozen=True)
+class Directory:
+    """The directory's units and people as rows, read once with the county's places and kept in
+    memory like them (notifications.services: re-read every minute), so a new petition is checked
+    without a query."""
+
+    units: tuple
+    people: tuple
+
+    @classmethod
+    def load(cls, db: Session | Connection) -> Directory:
+        return cls(tuple(db.execute(_UNITS)), tuple(db.execute(_PEOPLE)))
+
+
+def named_in(db: Session | Connection, text: str, directory: Directory | None = None) -> Named:
+    """The active units (not the bureau) and people of the directory ``text`` names — from
+    ``directory`` when given, else two small statements (no ORM session either way)."""
+    directory = directory or Directory.load(db)
     units = []
-    for u in db.execute(_UNITS):
+    for u in directory.units:
         names = {u.name}
         if u.kind == "department":
             names.add(unit_short_name(u.name))
@@ -68,7 +83,7 @@ def named_in(db: Session | Connection, text: str) -> Named:
             names.add(u.name[:-4] + "政府")
         if any(n in text for n in names):
             units.append(u)
-    people = [x for x in db.execute(_PEOPLE) if len(x.name) >= 2 and x.name in text]
+    people = [x for x in directory.people if len(x.name) >= 2 and x.name in text]
     return Named(units, people)
 
 

@@ -58,6 +58,8 @@ class PlaceMatch:
 class Gazetteer:
     """The county's places, held in memory (a few hundred rows) and matched without queries."""
 
+    directory = None   # the directory's names (core.accusations.Directory), kept with the places
+
     def __init__(self, townships: list[tuple[int, str]], villages: list[tuple[int, int, str]]):
         self.townships = [(tid, name, short_name(name, TOWNSHIP_SUFFIXES)) for tid, name in townships]
         self.names = {tid: name for tid, name in townships}

@@ -226,7 +226,7 @@ def register(ctx: Context, person: Person, rest: str) -> str:
                  people=people, village_id=found.village_id)
     original = usecases.repeat_of(ctx.session, p)
     done = usecases.register(intake_act(ctx, f"staff:{person.id}"), ctx.county, p, T.KIND_WORDS[kind],
-                             T.registered_event(kind, people, original is None), original)
+                             T.registered_event(kind, people, original is None), original, ctx.gazetteer.directory)
     ctx.petition_id = done.data["petition_id"]
     notify.deliver(ctx, done)
     unit = done.data["unit"]
@@ -279,7 +279,7 @@ def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
                       repeat_of: Petition | None = None) -> tuple[Petition, Any]:
     """Store a new petition and route it at once (core.usecases.cases.file_new), and tell whom
     it names. Returns the petition to go on with and the unit it went to, or None."""
-    done = usecases.file_new(intake_act(ctx, actor), p, ctx.county, registered, repeat_of)
+    done = usecases.file_new(intake_act(ctx, actor), p, ctx.county, registered, repeat_of, ctx.gazetteer.directory)
     ctx.petition_id = done.data["petition_id"]
     notify.deliver(ctx, done)
     return done.petition, done.data["unit"]

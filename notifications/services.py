@@ -10,6 +10,7 @@ from typing import Callable
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.accusations import Directory
 from core.clock import Clock
 from core.county import current_county
 from core.places import Gazetteer
@@ -51,7 +52,9 @@ class Services:
             with self._lock, Session(bind=conn) as session:
                 county = current_county(session)
                 session.expunge(county)
-                cached = (time.monotonic(), (county, Gazetteer.from_session(session)))
+                gazetteer = Gazetteer.from_session(session)
+                gazetteer.directory = Directory.load(session)   # who a new petition may name
+                cached = (time.monotonic(), (county, gazetteer))
                 self._gazetteer = cached
         return cached[1]
 

@@ -79,7 +79,8 @@ def send_back(act: Act, p: Petition, reason: str) -> Done:
     return done
 
 
-def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None = None) -> Done:
+def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None = None,
+             directory=None) -> Done:
     """Store a new petition and route it at once (即时交办): to its default unit, whose cadres are
     told; with no unit for it, the bureau's staff are told to assign it by hand. An accusation
     (检举/揭发/控告) is never assigned automatically: the units and people of the directory it
@@ -96,7 +97,7 @@ def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: 
         cases.link_repeat(act.session, p, repeat_of, act.now, act.actor, act.inbound_id)
     route = cases.route_for(p, county)
     p.category = route.get("category") if route else None
-    named = accusations.named_in(act.reader, p.content)
+    named = accusations.named_in(act.reader, p.content, directory)
     accusation = accusations.held(p.content, named)
     unit = None if accusation else cases.default_unit(act.reader, p, county)
     if unit is not None:
@@ -122,12 +123,13 @@ def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: 
     return done
 
 
-def register(act: Act, county: County, p: Petition, how: str, registered: str, original: Petition | None) -> Done:
+def register(act: Act, county: County, p: Petition, how: str, registered: str, original: Petition | None,
+             directory=None) -> Done:
     """登记: a petition received at the bureau in person (走访) or by letter (来信) — ``p`` unsaved,
     its phone taken as the petitioner's only when given in person (a number written in a letter
     is not trusted until it texts us, 004); ``original``: the open petition it repeats
     (:func:`repeat_of`). Then the path of any other, and a receipt by SMS."""
-    done = file_new(act, p, county, registered, original)
+    done = file_new(act, p, county, registered, original, directory)
     if p.phone:
         done.tells.append(Tell(PETITIONER, "receipt", {"how": how}))
     return done
