@@ -28,6 +28,7 @@ from core.evening_sweep import sweep_evenings
 from core.evenings import EveningRules
 from core.instructions import PROGRESS_DAYS, due
 from core.scores import ScoreRules, month_scores
+from core.store import inbox
 from core.store.db import reading, transaction, upsert
 from core.store.models import County, OutboundMessage, Person, ScheduledRun
 from core.sweep import sweep
@@ -153,6 +154,21 @@ def monthly_scores(svc, now: datetime) -> str:
     return f"月考评 {year}-{month:02d}: {len(ids)} texts"
 
 
+def failed_messages(svc, now: datetime) -> str:
+    """Each working morning, the bureau's staff are told how many citizens' messages failed on
+    every try (docs/operations.md): one text, not one per message; none when there are none."""
+    with transaction(svc.sessions) as s:
+        rows = inbox.given_up(s.connection())
+        ids = []
+        if rows:
+            first = min(local(r.received_at) for r in rows)
+            body = (f"【未处理消息】有{len(rows)}条群众消息多次处理失败（最早{month_day(first)}），"
+                    "内容已保存，请联系系统管理员查看。")
+            ids = OutboundMessage.enqueue_many(s, [(to, body, "messages_failed", None) for to in audience.staff(s)], now)
+    svc.send_later(ids, now)
+    return f"failed messages: {len(rows)}"
+
+
 def instruction_reminders(svc, now: datetime) -> str:
     """A leader's instruction whose progress report is due: the unit is asked for it (each working
     morning until it reports; the leader is told when it does)."""
@@ -209,6 +225,7 @@ JOBS: tuple = (
     DailyAt("daily_digest", "daily_at", "17:30", daily_digest),
     MonthlyAt("monthly_scores", "monthly_at", "09:00", monthly_scores),
     DailyAt("instruction_reminders", "reminders_at", "09:00", instruction_reminders),
+    DailyAt("failed_messages", "reminders_at", "09:00", failed_messages),
     WeeklyOn("weekly_report", "weekly_at", "09:00", _analysis_job("weekly")),
     MonthlyAt("monthly_report", "monthly_at", "09:00", _analysis_job("monthly")),
 )

@@ -142,3 +142,28 @@ def test_a_text_with_a_nul_is_handled(peer, db):
     db.rollback()
     p = db.scalars(select(Petition)).one()
     assert "\x00" not in p.content and "路灯坏了一个月" in p.content
+
+
+def test_the_bureau_hears_each_morning_of_messages_that_failed_on_every_try(peer, services, clock, db, sms_out):
+    """Issue 17, loss 7: what still fails after the last try is shown to staff, once a day."""
+    from datetime import datetime
+
+    from bot.redeliver import redeliver
+    from core.clock import SHANGHAI
+    from notifications.schedule import JOBS, tick
+
+    def fail(msg, _session):
+        raise RuntimeError("still broken")
+    services.before_handle = fail
+    peer.text_sms("+8613912340081", "我是下汤镇林楼村的刘五，村里的路灯坏了一个月")
+    for wait in (1, 5, 30, 120, 360):                      # every try fails
+        clock.advance(minutes=wait, seconds=1)
+        redeliver(services, clock.now())
+    services.before_handle = None
+    failed = [j for j in JOBS if j.name == "failed_messages"]
+    morning = datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)
+    [(name, _, result)] = tick(services, morning, failed)
+    assert result == "failed messages: 1"
+    told = [body for to, body in sms_out.sent if to == "+8613700000001" and "未处理消息" in body]
+    assert told == ["【未处理消息】有1条群众消息多次处理失败（最早11月23日），内容已保存，请联系系统管理员查看。"]
+    assert "+8613912340081" not in told[0]

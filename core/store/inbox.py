@@ -145,3 +145,10 @@ def await_handler(engine: Engine, channel: str, sender: str, timeout: float, now
 def pending_count(conn: Connection) -> int:
     """Stored messages not handled yet (being handled, failed or abandoned), for /healthz."""
     return conn.execute(select(func.count()).where(INBOUND.c.status != "done")).scalar_one()
+
+
+def given_up(conn: Connection) -> list[Row]:
+    """Stored messages that failed on every try (no next attempt): the bureau's to look at."""
+    return list(conn.execute(select(INBOUND.c.id, INBOUND.c.channel, INBOUND.c.received_at)
+                             .where(INBOUND.c.status == "failed", INBOUND.c.next_attempt_at.is_(None))
+                             .order_by(INBOUND.c.id)))
