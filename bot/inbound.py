@@ -111,7 +111,8 @@ def _after(svc: Services, inbound_id: int, outcome, now: datetime) -> Received:
     return Received(outcome.reply, inbound_id=inbound_id)
 
 
-def take_over(svc: Services, row, build: Callable[[int, datetime], Inbound]) -> Received | None:
+def take_over(svc: Services, row, channel: str, sender: str,
+              build: Callable[[int, datetime], Inbound]) -> Received | None:
     """Handle a stored message its first handler never finished (it died) or that failed: claimed
     first, so however many try, one handles it. None: another took it, or it was handled."""
     now = svc.clock.now()
@@ -124,7 +125,7 @@ def take_over(svc: Services, row, build: Callable[[int, datetime], Inbound]) -> 
         try:
             outcome = _handle(svc, conn, row.id, build, now)
         except Exception:
-            return _failed(svc, row.id, getattr(row, "channel", ""), getattr(row, "sender", ""), attempt, now)
+            return _failed(svc, row.id, channel, sender, attempt, now)
     return _after(svc, row.id, outcome, now)
 
 
@@ -142,7 +143,7 @@ def _await_first(svc: Services, channel: str, sender: str, dedupe_key: str, row=
         if row.status != "processing":
             return Received(row.reply or "", duplicate=True, inbound_id=row.id)
         if waited and build is not None and svc.clock.now() - local(inbox.claimed_at(row)) >= TAKE_OVER_AFTER:
-            taken = take_over(svc, row, build)
+            taken = take_over(svc, row, channel, sender, build)
             if taken is not None:
                 return taken
         remaining = deadline - time.monotonic()

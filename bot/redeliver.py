@@ -32,7 +32,7 @@ def redeliver(svc: Services, now: datetime) -> str:
         def build(inbound_id, at, raw=row.raw, rebuild=rebuild):
             return rebuild(raw, inbound_id, at)
 
-        got = take_over(svc, row, build)
+        got = take_over(svc, row, row.channel, row.sender, build)
         if got is None:
             continue
         handled += 1

@@ -57,7 +57,7 @@ class Named:
 
 
 @dataclass(frozen=True)
-class Directory:
+class DirectoryNames:
     """The directory's units and people as rows, read once with the county's places and kept in
     memory like them (notifications.services: re-read every minute), so a new petition is checked
     without a query."""
@@ -66,14 +66,14 @@ class Directory:
     people: tuple
 
     @classmethod
-    def load(cls, db: Session | Connection) -> Directory:
+    def load(cls, db: Session | Connection) -> DirectoryNames:
         return cls(tuple(db.execute(_UNITS)), tuple(db.execute(_PEOPLE)))
 
 
-def named_in(db: Session | Connection, text: str, directory: Directory | None = None) -> Named:
+def named_in(db: Session | Connection, text: str, directory: DirectoryNames | None = None) -> Named:
     """The active units (not the bureau) and people of the directory ``text`` names — from
     ``directory`` when given, else two small statements (no ORM session either way)."""
-    directory = directory or Directory.load(db)
+    directory = directory or DirectoryNames.load(db)
     units = []
     for u in directory.units:
         names = {u.name}

@@ -39,7 +39,7 @@ class Settings:
     rate_limit_count: int = 30
     rate_limit_window: int = 600
     max_content_chars: int = 5000
-    max_body_bytes: int = 256 * 1024   # a request body larger is refused before it is read (413)
+    max_body_bytes: int = 64 * 1024   # a request body larger is refused before it is read (413)
     # "queue": the outbox is delivered by RQ workers (web processes enqueue a job after each
     # commit); "inline": by the process that wrote it, right after the commit (chat, demo, tests)
     outbox_delivery: str = "queue"
@@ -170,7 +170,7 @@ def load_settings(env: dict | None = None) -> Settings:
         rate_limit_count=_int(env, "RATE_LIMIT_COUNT", 30, minimum=1),
         rate_limit_window=_int(env, "RATE_LIMIT_WINDOW", 600, minimum=1),
         max_content_chars=_int(env, "MAX_CONTENT_CHARS", 5000, minimum=100),
-        max_body_bytes=_int(env, "MAX_BODY_BYTES", 256 * 1024, minimum=16 * 1024),
+        max_body_bytes=_int(env, "MAX_BODY_BYTES", 64 * 1024, minimum=16 * 1024),
         outbox_delivery=delivery,
         sms_rate=_int(env, "SMS_RATE", 10, minimum=0),
         twilio_timeout=_int(env, "TWILIO_TIMEOUT", 10, minimum=1),

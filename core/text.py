@@ -16,7 +16,11 @@ def storable(text: str) -> str:
     if not text:
         return text
     text = text.replace("\x00", "")
-    return text.encode("utf-8", "ignore").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in text) else text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:   # a lone surrogate
+        return text.encode("utf-8", "ignore").decode("utf-8")
 
 
 def escaped(raw: str) -> str:

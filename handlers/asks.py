@@ -15,10 +15,9 @@ from sqlalchemy.engine import Connection
 from core.store.models import Petition
 from core.usecases import citizens as usecases
 from handlers import evenings, notify, texts
-from handlers.commands import citizen
+from handlers.registry import CITIZEN, citizen_act
 from core.store.conversations import lock_conversation, save_conversation
 from handlers.context import Context
-from handlers.registry import CITIZEN
 
 
 def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
@@ -58,7 +57,7 @@ def answer(ctx: Context, text: str) -> str | None:
     if ask.get("kind") == "met":
         if word in YES or word in NO:
             met = word in YES
-            notify.deliver(ctx, usecases.confirm_meeting(citizen(ctx), p, met))
+            notify.deliver(ctx, usecases.confirm_meeting(citizen_act(ctx), p, met))
             ctx.set_state("idle", ask=None)
             return texts.MET_THANKS if met else texts.MET_NO
         return texts.ANSWER_MET if word.isdigit() and len(word) == 1 else None
@@ -66,7 +65,7 @@ def answer(ctx: Context, text: str) -> str | None:
         rating = RATINGS.get(word)
         if rating is None:
             return texts.ANSWER_RATING if word.isdigit() and len(word) == 1 else None
-        usecases.rate(citizen(ctx), p, rating)
+        usecases.rate(citizen_act(ctx), p, rating)
         if rating == "unsatisfied":
             ctx.set_state("rate_why", ask=None, why_for=p.id)
             return texts.ASK_WHY_UNSATISFIED.format(no=p.tracking_no)
@@ -79,5 +78,5 @@ def _why(ctx: Context, data: dict, text: str) -> str:
     p = ctx.session.get(Petition, data.get("why_for"))
     ctx.set_state("idle", why_for=None)
     if p is not None:
-        notify.deliver(ctx, usecases.rating_reason(citizen(ctx), p, text))
+        notify.deliver(ctx, usecases.rating_reason(citizen_act(ctx), p, text))
     return texts.WHY_NOTED

@@ -13,10 +13,9 @@ from core.status import FINISHED
 from core.store import petitions
 from core.text import gist
 from core.usecases import citizens as usecases
-from core.usecases.base import Act
 from handlers import errors, intake, notify, texts
 from handlers.context import Context, md
-from handlers.registry import CITIZEN, Command
+from handlers.registry import CITIZEN, Command, citizen_act
 
 CLOSED = FINISHED
 
@@ -98,12 +97,8 @@ def _supplement(ctx: Context, cmd: Command) -> str:
 
 
 @CITIZEN.verb("review", "申请复查", "复查", numbered=True)
-def _review(ctx: Context, cmd: Command) -> str | None:
-    return None if _in_intake(ctx) else do_review(ctx, cmd)
-
-
 @CITIZEN.verb("re_review", "申请复核", "复核", numbered=True)
-def _re_review(ctx: Context, cmd: Command) -> str | None:
+def _review(ctx: Context, cmd: Command) -> str | None:
     return None if _in_intake(ctx) else do_review(ctx, cmd)
 
 
@@ -167,7 +162,7 @@ def do_review(ctx: Context, cmd: Command) -> str:
     if p is None:
         return texts.NOT_FOUND.format(no=cmd.tracking_no)
     try:
-        done = usecases.request_review(citizen(ctx), p, cmd.name, cmd.rest)
+        done = usecases.request_review(citizen_act(ctx), p, cmd.name, cmd.rest)
     except cases.CaseError as exc:
         return errors.say(exc)
     ctx.petition_id = p.id
@@ -192,18 +187,13 @@ def do_supplement(ctx: Context, cmd: Command) -> str:
     return texts.supplement_prompt(p.tracking_no)
 
 
-def citizen(ctx: Context) -> Act:
-    """The sender acting as the petitioner."""
-    return Act(ctx.session, ctx.rules, ctx.now, f"{ctx.channel}:citizen", None, ctx.msg.inbound_id, ctx.msg.sender)
-
-
 def add_text(ctx: Context, p: Petition, text: str) -> None:
-    usecases.supplement(citizen(ctx), p, text)
+    usecases.supplement(citizen_act(ctx), p, text)
     ctx.petition_id = p.id
 
 
 def add_image(ctx: Context, p: Petition) -> None:
-    usecases.supplement_image(citizen(ctx), p, ctx.msg.media_id, ctx.msg.url)
+    usecases.supplement_image(citizen_act(ctx), p, ctx.msg.media_id, ctx.msg.url)
     ctx.petition_id = p.id
 
 
@@ -232,7 +222,7 @@ def confirm_withdraw(ctx: Context) -> str:
     ctx.reset()
     if p is None or p.status in CLOSED:
         return texts.NOTHING_TO_CANCEL
-    notify.deliver(ctx, usecases.withdraw(citizen(ctx), p))
+    notify.deliver(ctx, usecases.withdraw(citizen_act(ctx), p))
     ctx.petition_id = p.id
     return texts.withdrawn(p.tracking_no)
 

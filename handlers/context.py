@@ -24,8 +24,49 @@ from handlers import texts
 from handlers.message import Inbound
 
 
+class Writer:
+    """What a use case's notices are written through (handlers.notify): the outbox rows of the
+    caller's transaction, the questions put to others, the county's words for places and 七晚.
+    A message's Context is one; handlers.notify.Outbox is the CLI's and the console's."""
+
+    county: County
+    gazetteer: Gazetteer
+    now: datetime
+    outbox_ids: list[int]
+    asks: list[tuple[str, str, dict]]
+
+    @property
+    def writes_to(self):
+        """The Session or Connection the outbox rows go to."""
+        raise NotImplementedError
+
+    def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
+        """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit."""
+        self.outbox_ids.append(OutboundMessage.enqueue(self.writes_to, channel, to, body, purpose, self.now,
+                                                       petition_id))
+
+    def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
+        self.queue("sms", to, body, purpose, petition_id)
+
+    def ask(self, channel: str, to: str, ask: dict) -> None:
+        """Put a question to someone else (the petitioner: "回复1是 2否"): their next answer is read
+        against it. Recorded on their conversation after this transaction commits, never inside
+        it: this transaction may hold a case's row, and a transaction answering an earlier
+        question holds that conversation first and then wants the case — the two would deadlock."""
+        self.asks.append((channel, to, ask))
+
+    def place_of(self, p: Petition, village: bool = True) -> str:
+        """"下汤镇林楼村" (or the township alone): core.places.Gazetteer.place_of."""
+        return self.gazetteer.place_of(p, village)
+
+    @cached_property
+    def evening_rules(self) -> EveningRules:
+        """The county's 七晚 rules (window, minimum hours, judging time …)."""
+        return EveningRules.from_options(self.county.options)
+
+
 @dataclass
-class Context:
+class Context(Writer):
     conn: Connection            # the handling transaction (Core: the hot path's statements)
     county: County
     gazetteer: Gazetteer
@@ -53,6 +94,10 @@ class Context:
         return self._session
 
     @property
+    def writes_to(self) -> Connection:
+        return self.conn
+
+    @property
     def reader(self):
         """Where to read in this transaction: the ORM session once there is one (it flushes what it
         holds first), else the Core connection — a read alone never makes a session."""
@@ -67,11 +112,6 @@ class Context:
     def rules(self) -> Rules:
         """The county's deadline policy and working-day calendar."""
         return Rules.for_county(self.county)
-
-    @cached_property
-    def evening_rules(self) -> EveningRules:
-        """The county's 七晚 rules (window, minimum hours, judging time …)."""
-        return EveningRules.from_options(self.county.options)
 
     # --- conversation state --------------------------------------------------------------------
 
@@ -152,27 +192,10 @@ class Context:
 
     # --- outbox -----------------------------------------------------------------------------------
 
-    def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
-        self.queue("sms", to, body, purpose, petition_id)
-
-    def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
-        """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit."""
-        self.outbox_ids.append(OutboundMessage.enqueue(self.conn, channel, to, body, purpose, self.now, petition_id))
-
-    def ask(self, channel: str, to: str, ask: dict) -> None:
-        """Put a question to someone else (the petitioner: "回复1是 2否"): their next answer is read
-        against it. Recorded on their conversation after this transaction commits, never inside
-        it: this transaction may hold a case's row, and a transaction answering an earlier
-        question holds that conversation first and then wants the case — the two would deadlock."""
-        self.asks.append((channel, to, ask))
 
     def barred(self, p: Petition):
         """Whom ``p`` accuses (core.cases.Barred)."""
         return barred(self.session, p)
-
-    def place_of(self, p: Petition, village: bool = True) -> str:
-        """"下汤镇林楼村" (or the township alone): core.places.Gazetteer.place_of."""
-        return self.gazetteer.place_of(p, village)
 
     # --- whose petitions ------------------------------------------------------------------------
 

@@ -81,6 +81,9 @@ EVENING: dict[str, Callable[..., str]] = {
 }
 
 
+SENTENCES = {**CASE, **EVENING}
+
+
 def say(error: Exception) -> str:
     """The sentence for a refusal raised by core (a CaseError or an EveningError)."""
-    return {**CASE, **EVENING}[error.code](**error.params)
+    return SENTENCES[error.code](**error.params)

@@ -29,11 +29,10 @@ from core.evenings import EveningError, EveningRules, MemberSpec, active_plan, m
 from core.store.models import EveningPlan, EveningVisit, Person, Petition
 from core.phones import find_mobile
 from core.usecases import evenings as usecases
-from core.usecases.base import Act
 from handlers import notify, texts
 from handlers import texts_officials as T
 from handlers.context import Context
-from handlers.registry import COMMANDS, MEMBER, OFFICIALS, act, route
+from handlers.registry import COMMANDS, MEMBER, OFFICIALS, act, citizen_act, route
 
 LOCATION_TTL = timedelta(minutes=30)
 MEMBER_VERBS = ("开始", "结束")   # the words a task-force member outside the directory may send
@@ -228,9 +227,8 @@ def answer(ctx: Context, ask: dict, word: str, yes: bool) -> str:
     if v is None:
         return texts.VISIT_ANSWER_THANKS
     plan = s.get(EveningPlan, v.plan_id)
-    citizen = Act(s, ctx.rules, ctx.now, f"{ctx.channel}:citizen", None, ctx.msg.inbound_id, ctx.msg.sender)
     try:
-        done = usecases.answer(citizen, plan, v, ask.get("phase", "start"), yes)
+        done = usecases.answer(citizen_act(ctx), plan, v, ask.get("phase", "start"), yes)
     except EveningError:
         return texts.visit_answer_closed(p.tracking_no)
     notify.deliver(ctx, done)

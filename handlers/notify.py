@@ -3,16 +3,14 @@ core.audience, the sentence by handlers.texts_officials.NOTICES, in the caller's
 a message's (handlers.context.Context) or, for the CLI and the console, an :class:`Outbox`."""
 from __future__ import annotations
 
-from functools import cached_property
 
 from sqlalchemy.orm import Session
 
 from core import audience
-from core.evenings import EveningRules
-from core.store.models import County, OutboundMessage, Petition
+from core.store.models import County, Petition
 from core.places import Gazetteer
 from core.usecases.base import CHECK, PETITIONER, PHONES, STAFF, UNIT, Done, Tell
-from handlers.context import Context
+from handlers.context import Context, Writer
 from handlers.texts_officials import NOTICES
 
 
@@ -42,7 +40,7 @@ def tell(ctx: Context, p: Petition, t: Tell) -> None:
         ctx.queue_sms(phone, body, t.what, p.id)
 
 
-class Outbox:
+class Outbox(Writer):
     """What :func:`deliver` writes through when no message is being handled (the CLI, the
     console): the outbox rows on ``session``, the county's names for places."""
 
@@ -52,21 +50,7 @@ class Outbox:
         self.asks: list[tuple[str, str, dict]] = []   # recorded after the commit (handlers.asks.record)
 
     @property
-    def reader(self) -> Session:
+    def writes_to(self) -> Session:
         return self.session
 
-    @cached_property
-    def evening_rules(self) -> EveningRules:
-        return EveningRules.from_options(self.county.options)
-
-    def place_of(self, p: Petition, village: bool = True) -> str:
-        return self.gazetteer.place_of(p, village)
-
-    def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
-        self.outbox_ids.append(OutboundMessage.enqueue(self.session, channel, to, body, purpose, self.now, petition_id))
-
-    def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
-        self.queue("sms", to, body, purpose, petition_id)
-
-    def ask(self, channel: str, to: str, ask: dict) -> None:
-        self.asks.append((channel, to, ask))
+    reader = writes_to

@@ -12,7 +12,6 @@ transaction writes nothing of it). The 七晚 commands are declared in handlers.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 
@@ -224,9 +223,9 @@ def register(ctx: Context, person: Person, rest: str) -> str:
                  phone_verified=phone is not None and kind == "visit", name=name[:32], township_id=found.township_id,
                  content=content.strip(), status="registered", received_at=ctx.now, updated_at=ctx.now,
                  people=people, village_id=found.village_id)
-    original = usecases.repeat_of(ctx.session, p)
+    original = usecases.open_repeat_of(ctx.session, p)
     done = usecases.register(intake_act(ctx, f"staff:{person.id}"), ctx.county, p, T.KIND_WORDS[kind],
-                             T.registered_event(kind, people, original is None), original, ctx.gazetteer.directory)
+                             T.registered_event(kind, people, original is None), original, ctx.gazetteer.directory_names)
     ctx.petition_id = done.data["petition_id"]
     notify.deliver(ctx, done)
     unit = done.data["unit"]
@@ -268,7 +267,7 @@ def details(ctx: Context, person: Person, rest: str = "") -> str:
 def todo(ctx: Context, person: Person, rest: str = "") -> str:
     rows = cases.todo(ctx.session, person)
     if not rows:
-        return T.NO_TODO
+        return T.NOTHING_PENDING
     items = [T.todo_item(i, p, cases.next_due(p)) for i, p in enumerate(rows, 1)]
     return ctx.paginate([T.todo_head(len(rows))], items)
 
@@ -279,7 +278,7 @@ def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
                       repeat_of: Petition | None = None) -> tuple[Petition, Any]:
     """Store a new petition and route it at once (core.usecases.cases.file_new), and tell whom
     it names. Returns the petition to go on with and the unit it went to, or None."""
-    done = usecases.file_new(intake_act(ctx, actor), p, ctx.county, registered, repeat_of, ctx.gazetteer.directory)
+    done = usecases.file_new(intake_act(ctx, actor), p, ctx.county, registered, repeat_of, ctx.gazetteer.directory_names)
     ctx.petition_id = done.data["petition_id"]
     notify.deliver(ctx, done)
     return done.petition, done.data["unit"]
@@ -290,6 +289,3 @@ def intake_act(ctx: Context, actor: str) -> Act:
     the filing needs one."""
     return Act(lambda: ctx.session, ctx.rules, ctx.now, actor, None, ctx.msg.inbound_id, ctx.msg.sender, ctx.conn)
 
-
-def _when(dt: datetime | None) -> str:
-    return T.when(dt)

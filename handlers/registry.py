@@ -137,6 +137,11 @@ def visible(ctx: Context, person: Person | None, p: Petition, scope: str) -> boo
     return person is None or not ctx.barred(p).bars(person)
 
 
+def citizen_act(ctx: Context) -> Act:
+    """The use cases' Act for the sender acting as the petitioner."""
+    return Act(ctx.session, ctx.rules, ctx.now, f"{ctx.channel}:citizen", None, ctx.msg.inbound_id, ctx.msg.sender)
+
+
 def act(ctx: Context, person: Person | None) -> Act:
     """The use cases' :class:`~core.usecases.base.Act` for this message's sender."""
     actor = f"{person.role}:{person.id}" if person is not None else f"member:{ctx.msg.sender[-4:]}"

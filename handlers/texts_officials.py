@@ -307,7 +307,7 @@ def escalation_registered(word: str, people: int, township: str | None, matter: 
 # 详情 and 待办
 NO_DETAILS = "今日暂无新的信访事项，也没有挂牌超期的事项。"
 DETAILS_HEAD = "今日访情要点："
-NO_TODO = "目前没有待办事项。"
+NOTHING_PENDING = "目前没有待办事项。"
 
 
 def todo_head(n: int) -> str:

@@ -10,7 +10,7 @@ from typing import Callable
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.accusations import Directory
+from core.accusations import DirectoryNames
 from core.clock import Clock
 from core.county import current_county
 from core.places import Gazetteer
@@ -53,7 +53,7 @@ class Services:
                 county = current_county(session)
                 session.expunge(county)
                 gazetteer = Gazetteer.from_session(session)
-                gazetteer.directory = Directory.load(session)   # who a new petition may name
+                gazetteer.directory_names = DirectoryNames.load(session)   # who a new petition may name
                 cached = (time.monotonic(), (county, gazetteer))
                 self._gazetteer = cached
         return cached[1]

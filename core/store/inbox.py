@@ -37,11 +37,11 @@ def _store_raw(dialect: str):
     whose first delivery committed it while this insert waited is not in that snapshot: then
     nothing, and the caller looks again."""
     store = (upsert(dialect, INBOUND).values({c: bindparam(c) for c in _RAW_COLUMNS})
-             .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"])
-             .returning(INBOUND.c.id, literal_column(f"'{_STORED}'").label("status"), null().label("reply"),
-                        INBOUND.c.received_at, INBOUND.c.claimed_at))
-    if dialect != "postgresql":
-        return store
+             .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"]))
+    stored_now = (INBOUND.c.id, literal_column(f"'{_STORED}'").label("status"))
+    if dialect != "postgresql":   # a row stored before is looked up apart (_FIND): the id is all it needs
+        return store.returning(*stored_now)
+    store = store.returning(*stored_now, null().label("reply"), INBOUND.c.received_at, INBOUND.c.claimed_at)
     stored = store.cte("stored")
     before = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply, INBOUND.c.received_at, INBOUND.c.claimed_at).where(
         INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("dedupe_key"),

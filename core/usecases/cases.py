@@ -59,7 +59,7 @@ def not_accept(act: Act, p: Petition, reason: str) -> Done:
 def extend(act: Act, p: Petition, days: int, reason: str) -> Done:
     done = Done(p, {"days": days})
     cases.request_extension(act.session, p, act.rules, act.now, act.actor, days, reason, act.inbound_id)
-    done.tells.append(Tell(STAFF, "extension_request", {"unit": p.unit.name if p.unit else "", "days": days,
+    done.tells.append(Tell(STAFF, "extension_request", {"unit": _unit_name(p, ""), "days": days,
                                                        "reason": reason}))
     return done
 
@@ -73,7 +73,7 @@ def approve_extension(act: Act, p: Petition) -> Done:
 
 
 def send_back(act: Act, p: Petition, reason: str) -> Done:
-    done = Done(p, {"unit": p.unit.name if p.unit else ""})
+    done = Done(p, {"unit": _unit_name(p, "")})
     cases.send_back(act.session, p, act.rules, act.now, act.actor, reason, act.inbound_id)
     done.tells.append(Tell(STAFF, "returned", {"unit": done.data["unit"], "reason": reason}))
     return done
@@ -128,14 +128,14 @@ def register(act: Act, county: County, p: Petition, how: str, registered: str, o
     """登记: a petition received at the bureau in person (走访) or by letter (来信) — ``p`` unsaved,
     its phone taken as the petitioner's only when given in person (a number written in a letter
     is not trusted until it texts us, 004); ``original``: the open petition it repeats
-    (:func:`repeat_of`). Then the path of any other, and a receipt by SMS."""
+    (:func:`open_repeat_of`). Then the path of any other, and a receipt by SMS."""
     done = file_new(act, p, county, registered, original, directory)
     if p.phone:
         done.tells.append(Tell(PETITIONER, "receipt", {"how": how}))
     return done
 
 
-def repeat_of(s, p: Petition) -> Petition | None:
+def open_repeat_of(s, p: Petition) -> Petition | None:
     """The open petition of the same phone and township on a similar matter, which ``p`` repeats."""
     if not p.phone:
         return None
@@ -178,7 +178,7 @@ def recuse(act: Act, p: Petition, unit: Unit | None = None, person: Person | Non
 def set_lead(act: Act, p: Petition, lead: Person) -> Done:
     cases.set_lead(act.session, p, lead, act.now, act.actor, act.inbound_id)
     done = Done(p, {"lead": lead.name})
-    done.tells.append(Tell(PHONES, "lead_set", {"lead": lead.name, "unit": p.unit.name if p.unit else "待交办",
+    done.tells.append(Tell(PHONES, "lead_set", {"lead": lead.name, "unit": _unit_name(p, "待交办"),
                                                 "due": cases.next_due(p)}, phones=(lead.phone,)))
     return done
 
@@ -208,7 +208,7 @@ def instruct(act: Act, p: Petition, text: str) -> Done:
     leader = act.person
     row = instructions.instruct(act.session, p, leader, text, act.now, act.inbound_id)
     data = {"title": leader.title or "县领导", "leader": leader.name, "text": row.text}
-    done = Done(p, {"where": p.unit.name if p.unit else "信访局（待交办）"})
+    done = Done(p, {"where": _unit_name(p, "信访局（待交办）")})
     done.tells += [Tell(UNIT, "instruction", data), Tell(STAFF, "instruction", data)]
     return done
 
