@@ -44,9 +44,12 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
     else:
         reply = _route(ctx)
     if conv.state in INTAKE_STATES and msg.inbound_id:
-        ids = list(ctx.data().get("inbound_ids") or [])
-        ids.append(msg.inbound_id)
-        ctx.set_state(conv.state, inbound_ids=ids[-500:])
+        # every message of an intake is filed with the petition, and all it said is screened for
+        # whom it accuses — also words the conversation did not take as the story
+        data = ctx.data()
+        ids = list(data.get("inbound_ids") or []) + [msg.inbound_id]
+        said = list(data.get("said") or []) + ([msg.text[:500]] if msg.text else [])
+        ctx.set_state(conv.state, inbound_ids=ids[-500:], said=said[-50:])
     conv.updated_at = ctx.now
     ctx.flush()
     return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id,

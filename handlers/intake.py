@@ -89,7 +89,7 @@ def start(ctx: Context, text: str | None = None) -> str:
     if pending:
         draft["location"] = pending
     ctx.conv.started_at = ctx.now
-    ctx.set_state("name", draft=draft, pending_location=None, inbound_ids=[], choices=None, pages=None)
+    ctx.set_state("name", draft=draft, pending_location=None, inbound_ids=[], said=[], choices=None, pages=None)
     if ctx.channel == "sms":
         draft["phone"] = ctx.msg.sender
     else:
@@ -396,8 +396,10 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
         content=draft["content"] + (f"\n（村/社区：{draft['village_text']}）" if draft.get("village_text") else ""),
         location=draft.get("location"), status="registered", received_at=ctx.now, updated_at=ctx.now,
     )
+    said = "\n".join(ctx.data().get("said") or []) + "\n" + ctx.msg.text
     officials.file_new_petition(ctx, petition, f"{ctx.channel}:citizen",
-                                "初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}", repeat_of)
+                                "初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}", repeat_of,
+                                said=said)
     insert_all(ctx.conn, [Attachment(petition_id=ctx.petition_id, kind="image", media_id=image.get("media_id"),
                                      url=image.get("url"), inbound_id=image.get("inbound_id"), at=ctx.now)
                           for image in draft.get("images", [])])

@@ -95,3 +95,19 @@ def test_a_text_queued_for_someone_later_marked_被反映_is_taken_back(peer, db
     db.rollback()
     assert db.get(OutboundMessage, notice.id).status == "withdrawn"   # never sent to him
     assert [m.status for m in outbox(db, "case_assigned", to=HEAD)] in ([], ["sent"], ["queued"])
+
+
+def test_an_accusation_given_as_the_wrong_answer_is_still_held(peer, db, sms_out):
+    """Tried as a person would (review): 老刘 greets, then tells whom he accuses while the bot asks
+    his name, then gives his name. Whatever the conversation kept as the story, what he said
+    names 王海燕: held, and neither she nor her unit hears of it."""
+    phone = "+8613912349999"
+    peer.text_sms(phone, "喂 有人吗")
+    peer.text_sms(phone, "俺要举报下汤镇的王海燕书记，低保的钱她克扣了，俺是林楼村的")
+    peer.text_sms(phone, "俺叫老刘")
+    reply = peer.text_sms(phone, "确认")
+    no = re.search(r"[A-Z]+-\d{8}-\d{4}", reply).group(0)
+    p = case(db, no)
+    assert p.accusation and p.unit_id is None
+    assert not any(no in body for body in sent_to(sms_out, LIAISON) + sent_to(sms_out, HEAD))
+    assert any(no in body and "王海燕" in body for body in sent_to(sms_out, STAFF))

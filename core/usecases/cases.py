@@ -80,7 +80,7 @@ def send_back(act: Act, p: Petition, reason: str) -> Done:
 
 
 def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None = None,
-             directory=None) -> Done:
+             directory=None, said: str = "") -> Done:
     """Store a new petition and route it at once (即时交办): to its default unit, whose cadres are
     told; with no unit for it, the bureau's staff are told to assign it by hand. An accusation
     (检举/揭发/控告) is never assigned automatically: the units and people of the directory it
@@ -90,15 +90,17 @@ def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: 
     with its events (core.cases.NewCase) on ``act.conn``: every submission takes this path
     (bench/inbound.py), and an ORM session is made only for a repeat or an accusation. ``Done``:
     the petition to go on with (the stored row, for an accusation), its id and the unit it went to
-    (None: the bureau's to assign)."""
+    (None: the bureau's to assign). ``said``: everything else the person wrote while filing it,
+    screened for whom it accuses with the story (a name or a 举报 given as the wrong answer)."""
     new = cases.NewCase(p)
     new.add(PetitionEvent(at=act.now, kind="registered", actor=act.actor, text=registered, inbound_id=act.inbound_id))
     if repeat_of is not None:
         cases.link_repeat(act.session, p, repeat_of, act.now, act.actor, act.inbound_id)
     route = cases.route_for(p, county)
     p.category = route.get("category") if route else None
-    named = accusations.named_in(act.reader, p.content, directory)
-    accusation = accusations.held(p.content, named)
+    screened = f"{p.content}\n{said}" if said else p.content
+    named = accusations.named_in(act.reader, screened, directory)
+    accusation = accusations.held(screened, named)
     unit = None if accusation else cases.default_unit(act.reader, p, county)
     if unit is not None:
         cases.assign(new, p, unit, act.rules, act.now, "system", act.inbound_id)
