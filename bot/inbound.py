@@ -55,7 +55,9 @@ class Received:
 
 
 def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type: str, raw: str,
-            build: Callable[[int, datetime], Inbound]) -> Received:
+            build: Callable[[int, datetime], Inbound], request_key: str | None = None) -> Received:
+    """``request_key``: what signed the request when the signature does not cover the body; a
+    second message under it raises core.store.inbox.ReusedRequest (a forgery) and stores nothing."""
     now = svc.clock.now()
     key = dedupe_key[:128]
     engine = svc.engine
@@ -66,7 +68,8 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
         # on SQLite one turn in the writers' queue for both commits; one pooled connection
         with writer_turn(engine), engine.connect() as conn:
             inbound_id, before = inbox.store(conn, dict(channel=channel, dedupe_key=key, sender=sender, msg_type=msg_type,
-                                                   raw=raw, received_at=now, status="processing"))
+                                                   raw=raw, received_at=now, status="processing",
+                                                   request_key=request_key))
             if inbound_id is not None:
                 outcome = _handle(svc, conn, inbound_id, build, now)
     except Exception:

@@ -2,7 +2,8 @@
 
 GET is the echostr handshake. POST carries a message as XML, plain or — in safe mode
 (``encrypt_type=aes``) — AES-encrypted and signed with ``msg_signature``. Every request is
-checked: signature (403), age of its timestamp (403 when older than WECHAT_MAX_AGE), and the XML
+checked: signature (403), age of its timestamp (403 when older than WECHAT_MAX_AGE), in
+plaintext mode that its timestamp and nonce signed no other message (403), and the XML
 itself (400 for DTDs and entity declarations, which WeChat never sends). Replies are passive
 text replies, encrypted in safe mode. An empty reply is answered "success", as WeChat asks.
 """
@@ -22,6 +23,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot.inbound import receive
+from core.store.inbox import ReusedRequest
 from core.text import storable
 from handlers.message import Inbound
 
@@ -112,7 +114,17 @@ def wechat():
         return Inbound(channel="wechat", sender=message.source, kind=kind, received_at=now,
                        inbound_id=inbound_id, **fields)
 
-    got = receive(svc, "wechat", dedupe, message.source, message.type, xml, build)
+    # In plaintext mode the signature covers only token, timestamp and nonce, not the body: a
+    # signed query seen once (a log, a proxy) could carry another body and sender. Each message is
+    # stored with its (timestamp, nonce), unique: a second body under them is refused, while WeChat's
+    # exact retry is the same message (its dedupe key) and gets the same reply. In safe mode
+    # msg_signature covers the body.
+    request_key = None if crypto is not None else f"{timestamp}:{nonce}"[:64]
+    try:
+        got = receive(svc, "wechat", dedupe, message.source, message.type, xml, build, request_key=request_key)
+    except ReusedRequest:
+        log.warning("wechat: a signed query reused with another message was refused")
+        return _plain("signature already used", 403)
     if not got.reply:
         return _plain("success", 200)
     reply = TextReply(message=message, content=got.reply, time=int(svc.clock.now().timestamp()))

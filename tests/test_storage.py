@@ -228,3 +228,22 @@ def test_healthz_says_whether_the_database_takes_a_write_and_how_far_behind_thin
     monkeypatch.setattr(counters, "can_write", full)
     refused = peer.client.get("/healthz")
     assert refused.status_code == 503 and refused.get_json()["database"].startswith("refused")
+
+
+def test_a_request_key_under_another_message_is_refused_but_the_same_message_is_a_retry(services):
+    """core.store.inbox.store: both unique keys collide (a retry racing its first delivery) is a
+    retry, not a forgery; only the request key colliding is refused, with nothing stored."""
+    from core.store import inbox
+    from core.store.inbox import ReusedRequest
+    now = services.clock.now()
+    row = dict(channel="wechat", dedupe_key="msg:1", sender="o_a", msg_type="text", raw="<xml/>",
+               received_at=now, status="processing", request_key="1764547200:123")
+    with services.engine.connect() as conn:
+        first, _ = inbox.store(conn, row)
+        assert first is not None
+        again, _ = inbox.store(conn, row)
+        assert again is None
+        with pytest.raises(ReusedRequest):
+            inbox.store(conn, dict(row, dedupe_key="msg:2", sender="o_b"))
+        assert inbox.store(conn, dict(row, dedupe_key="msg:3", request_key=None))[0] is not None
+        assert inbox.store(conn, dict(row, dedupe_key="msg:4", channel="sms", request_key=None))[0] is not None

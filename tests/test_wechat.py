@@ -95,6 +95,34 @@ def test_plaintext_mode(db_url, clock, sms_out, db):
     assert "请问您怎么称呼" in peer.reply_of(resp)
 
 
+def test_a_logged_plaintext_query_reused_with_another_body_is_refused(db_url, clock, sms_out, db):
+    """In plaintext mode the signature covers only timestamp and nonce. 张三 writes; someone who saw
+    the request's query string (an access log, a proxy) posts it again within the five minutes with
+    his own body, as another sender sending 受理: refused, nothing stored. WeChat's own retry of 张三's
+    message, the same query and body, still gets 张三's reply."""
+    app = create_app({"SERVICES": build_services(load_settings(make_env(db_url, safe_mode=False)), clock=clock,
+                                                 sms=sms_out)})
+    plain = WeChatServer(token=TOKEN)
+    peer = PeerClient(app.test_client(), clock, plain, None)
+    query, body = plain.seal(plain.text(ZS, "你好", peer.now_ts()), peer.now_ts())
+    first = peer.client.post("/wechat", query_string=query, data=body, content_type="text/xml")
+    assert "请问您怎么称呼" in peer.reply_of(first)
+
+    clock.advance(minutes=2)
+    forged = plain.text("o_forger_0001", "受理 LS-20261201-000001", peer.now_ts())
+    refused = peer.client.post("/wechat", query_string=query, data=forged.encode(), content_type="text/xml")
+    assert refused.status_code == 403
+    assert count(db, InboundMessage) == 1
+    assert count(db, InboundMessage, InboundMessage.sender == "o_forger_0001") == 0
+
+    retry = peer.client.post("/wechat", query_string=query, data=body, content_type="text/xml")
+    assert peer.reply_of(retry) == peer.reply_of(first)
+    assert count(db, InboundMessage) == 1
+    # a new message, newly signed, is handled as ever
+    assert peer.say(ZS, "我是下汤镇林楼村的张三") != ""
+    assert count(db, InboundMessage) == 2
+
+
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from sqlalchemy import Executable, bindparam, exists, func, literal_column, null, select, union_all, update
 from sqlalchemy.engine import Connection, Engine, Row
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from core.store.conversations import await_conversation
 from core.store.db import await_writer, one_statement, read, upsert
@@ -25,7 +25,12 @@ _FIND = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply, INBOUND.c.receiv
     INBOUND.c.channel == bindparam("channel"), INBOUND.c.dedupe_key == bindparam("key"))
 
 
-_RAW_COLUMNS = ("channel", "dedupe_key", "sender", "msg_type", "raw", "received_at", "status")
+_RAW_COLUMNS = ("channel", "dedupe_key", "sender", "msg_type", "raw", "received_at", "status", "request_key")
+
+
+class ReusedRequest(Exception):
+    """Another message was stored under this request's signature (``request_key``): a replay of a
+    signed request with another body. Nothing was stored."""
 _STORED = "stored"   # the status _store_raw answers for a row stored now (else the row stored before)
 
 
@@ -105,7 +110,8 @@ def pending(conn: Connection, now: datetime, dead_after: timedelta, limit: int =
 
 def store(conn: Connection, values: dict) -> tuple[int | None, Row | None]:
     """The raw message, committed on its own: (its id, None); or, when it was stored before,
-    (None, the row stored before if this statement read it — on PostgreSQL — else None). On
+    (None, the row stored before if this statement read it — on PostgreSQL — else None). A
+    ``request_key`` already stored with another message raises ReusedRequest. On
     PostgreSQL one statement in autocommit: one round trip, not three (BEGIN, INSERT, COMMIT).
     A connection the database has dropped (a restart) is replaced once, so no message is refused
     for a stale connection in the pool (core.store.db pings only connections that were idle)."""
@@ -115,6 +121,10 @@ def store(conn: Connection, values: dict) -> tuple[int | None, Row | None]:
             with one_statement(conn):
                 row = conn.execute(statement, values).first()
             break
+        except IntegrityError as error:
+            if "request_key" in str(error.orig) or "uq_inbound_request" in str(error.orig):
+                raise ReusedRequest() from None
+            raise
         except DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:
                 raise

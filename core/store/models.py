@@ -138,6 +138,8 @@ class InboundMessage(Base):
         Index("ix_inbound_sender_time", "channel", "sender", "received_at"),
         Index("ix_inbound_pending", "status", "next_attempt_at", postgresql_where=text("status <> 'done'"),
               sqlite_where=text("status <> 'done'")),
+        Index("uq_inbound_request", "channel", "request_key", unique=True,
+              postgresql_where=text("request_key IS NOT NULL"), sqlite_where=text("request_key IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # wechat | sms | console
@@ -154,6 +156,9 @@ class InboundMessage(Base):
     claimed_at: Mapped[datetime | None]          # None: claimed when received
     attempts: Mapped[int | None]                 # None: one
     next_attempt_at: Mapped[datetime | None]     # a failed message is tried again then
+    # what signed the request, where the signature does not cover the body (WeChat's plaintext
+    # mode: timestamp and nonce): a second body under the same signature is a forgery (unique)
+    request_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class Conversation(Base):
