@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.store.models import County, Person, Township, Unit, Village
 from core.clock import clock_time
 from core.evenings import EveningRules
+from core.outbound import DayTime
 from core.scores import ScoreRules
 from core.timelines import Policy
 from core.workdays import WorkCalendar
@@ -119,6 +120,7 @@ def parse_county_file(path: str | Path) -> dict:
     try:
         EveningRules.from_options(options)
         ScoreRules.from_options(options)
+        DayTime.from_options(options)
         check_reports(options)
     except (ValueError, TypeError) as exc:
         raise CountyFileError(f"county.{exc}") from None

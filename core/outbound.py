@@ -1,17 +1,52 @@
 """What the outbox needs to know about a message before any backend sees it: how many SMS parts
 it costs, and whether it must wait for day time.
 
-Texts that are not urgent wait for day time (08:00–21:30 in the county): to citizens (receipts,
-progress, rating requests) and to officials (reminders, overdue alerts, requests to the bureau);
-the same-day 交办 and 七晚 checks, verification codes and the daily 访情 go at once.
+Texts that are not urgent wait for day time (08:00–21:30 in the county unless its file says
+otherwise, ``[county.day_time]``): to citizens (receipts, progress, rating requests) and to
+officials (reminders, overdue alerts, requests to the bureau); the same-day 交办 and 七晚 checks,
+verification codes and the daily 访情 go at once.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from core.clock import SHANGHAI
+from core.clock import SHANGHAI, clock_time
 
 DAY_STARTS, DAY_ENDS = time(8, 0), time(21, 30)
+
+
+@dataclass(frozen=True)
+class DayTime:
+    """When texts that may wait are sent: from ``starts`` to ``ends``, county time."""
+
+    starts: time = DAY_STARTS
+    ends: time = DAY_ENDS
+
+    @classmethod
+    def from_options(cls, options: dict | None) -> DayTime:
+        """``[county.day_time]``: ``from = "08:00"``, ``until = "21:30"``. Raises ValueError naming
+        the bad key: an unknown one, a time that is not one, or a day shorter than four hours
+        (a reminder held for a day that never comes would never be sent)."""
+        raw = dict((options or {}).get("day_time") or {})
+        unknown = sorted(set(raw) - {"from", "until"})
+        if unknown:
+            raise ValueError(f"day_time: unknown setting {', '.join(unknown)} (known: from, until)")
+        values = {}
+        for key, field_name in (("from", "starts"), ("until", "ends")):
+            if key in raw:
+                try:
+                    values[field_name] = clock_time(raw[key])
+                except ValueError as exc:
+                    raise ValueError(f"day_time.{key}: {exc}") from None
+        day = cls(**values)
+        length = (datetime.combine(datetime.min, day.ends) - datetime.combine(datetime.min, day.starts))
+        if length < timedelta(hours=4):
+            raise ValueError(f"day_time: from {day.starts:%H:%M} until {day.ends:%H:%M} is shorter than four hours")
+        return day
+
+
+DEFAULT_DAY = DayTime()
 # purposes of texts to citizens that may wait for the morning
 CITIZEN_NOT_URGENT = frozenset({
     "receipt", "case_accepted", "case_replied", "rating", "case_closed", "case_extended", "review_opened",
@@ -31,15 +66,15 @@ OFFICIAL_NOT_URGENT = frozenset({
 })
 
 
-def hold_until(purpose: str, now: datetime) -> datetime | None:
+def hold_until(purpose: str, now: datetime, day: DayTime = DEFAULT_DAY) -> datetime | None:
     """When a message written at ``now`` may first be sent (None: at once)."""
     if purpose not in CITIZEN_NOT_URGENT and purpose not in OFFICIAL_NOT_URGENT:
         return None
     local = now.astimezone(SHANGHAI)
-    if DAY_STARTS <= local.time() < DAY_ENDS:
+    if day.starts <= local.time() < day.ends:
         return None
-    day = local.date() if local.time() < DAY_STARTS else local.date() + timedelta(days=1)
-    return datetime.combine(day, DAY_STARTS, SHANGHAI)
+    date = local.date() if local.time() < day.starts else local.date() + timedelta(days=1)
+    return datetime.combine(date, day.starts, SHANGHAI)
 
 
 def sms_segments(body: str) -> int:

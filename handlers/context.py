@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.cases import Rules, barred
 from core.evenings import EveningRules
+from core.outbound import DayTime
 from core.clock import month_day
 from core.store import conversations
 from core.store.conversations import ConversationRow
@@ -43,7 +44,7 @@ class Writer:
     def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
         """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit."""
         self.outbox_ids.append(OutboundMessage.enqueue(self.writes_to, channel, to, body, purpose, self.now,
-                                                       petition_id))
+                                                       petition_id, self.day_time))
 
     def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
         self.queue("sms", to, body, purpose, petition_id)
@@ -58,6 +59,11 @@ class Writer:
     def place_of(self, p: Petition, village: bool = True) -> str:
         """"下汤镇林楼村" (or the township alone): core.places.Gazetteer.place_of."""
         return self.gazetteer.place_of(p, village)
+
+    @cached_property
+    def day_time(self) -> DayTime:
+        """The county's day time: when a text that may wait is sent (core.outbound)."""
+        return DayTime.from_options(self.county.options)
 
     @cached_property
     def evening_rules(self) -> EveningRules:

@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 import re
 
+import pytest
+
 from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
@@ -255,6 +257,37 @@ def test_a_withdrawn_case_stops_and_its_unit_is_told(peer, db, sms_out):
     assert p.status == "withdrawn" and p.due_next is None
     assert any("已撤回" in body for to, body in sms_out.sent if to == LIAISON)
     assert "不能答复" in peer.text_sms(LIAISON, f"答复 {no} 已处理")
+
+
+def test_the_county_sets_its_own_day_time(peer, db, services, clock, tmp_path):
+    """Issue 17, quiet hours, configurable: a county whose file says its day runs 07:30–20:00. The
+    reminder found at 20:05, the petitioner's 受理 text written at 20:30 and the overdue alert at
+    00:05 wait for 07:30; the same-day 交办 went at once. A day time that is not one stops the county file."""
+    from core.county import CountyFileError, parse_county_file
+    from core.store.models import County
+    from tests.conftest import county_file_with
+    county = db.scalars(select(County)).one()
+    county.options = {**county.options, "day_time": {"from": "07:30", "until": "20:00"}}
+    db.commit()
+    services._gazetteer = None          # as a worker re-reads the county within a minute
+    no = submit(peer)                   # Monday 10:00
+    assert all(m.next_attempt_at is None for m in outbox(db, "case_assigned"))
+    sweep_at(services, datetime(2026, 11, 23, 20, 5, tzinfo=SHANGHAI))   # 受理 and 见面 due by midnight
+    morning = datetime(2026, 11, 24, 7, 30, tzinfo=SHANGHAI)
+    reminders = outbox(db, "reminder")
+    assert reminders and all(local(m.next_attempt_at) == morning for m in reminders)   # 20:05 is night here
+    clock.set(datetime(2026, 11, 23, 20, 30, tzinfo=SHANGHAI))
+    assert "已受理" in peer.text_sms(LIAISON, f"受理 {no}")
+    told = outbox(db, "case_accepted")
+    assert told and all(local(m.next_attempt_at) == morning for m in told)
+    sweep_at(services, datetime(2026, 11, 24, 0, 5, tzinfo=SHANGHAI))     # 见面 missed
+    alerts = outbox(db, "overdue")
+    assert alerts and all(local(m.next_attempt_at) == morning for m in alerts)
+
+    for body, message in (('from = "8点"', "day_time.from"), ('until = "09:00"', "shorter than four hours"),
+                          ('night = "22:00"', "unknown setting night")):
+        with pytest.raises(CountyFileError, match=message):
+            parse_county_file(county_file_with(tmp_path, "day_time", body))
 
 
 def test_an_overdue_alert_at_midnight_waits_for_the_morning(peer, db, services, clock):

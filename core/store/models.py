@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     insert,
+    select,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy import text
@@ -31,7 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from core.clock import SHANGHAI
 from core.facts import facts_of, handling_days
-from core.outbound import hold_until
+from core.outbound import DEFAULT_DAY, DayTime, hold_until
 
 
 class UTCDateTime(TypeDecorator):
@@ -517,23 +518,30 @@ class OutboundMessage(Base):
 
     @staticmethod
     def queued_row(channel: str, to: str, body: str, purpose: str, now: datetime,
-                   petition_id: int | None = None) -> dict:
+                   petition_id: int | None = None, day: DayTime = DEFAULT_DAY) -> dict:
         return {"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
-                "attempts": 0, "next_attempt_at": hold_until(purpose, now), "petition_id": petition_id}
+                "attempts": 0, "next_attempt_at": hold_until(purpose, now, day), "petition_id": petition_id}
 
     @classmethod
     def enqueue(cls, db, channel: str, to: str, body: str, purpose: str, now: datetime,
-                petition_id: int | None = None) -> int:
+                petition_id: int | None = None, day: DayTime = DEFAULT_DAY) -> int:
         """Write a queued message in the caller's transaction (``db``: a session, or the Core
-        connection of the inbound hot path); its id, for delivery after commit."""
+        connection of the inbound hot path); its id, for delivery after commit. ``day``: the
+        county's day time (core.outbound.DayTime), when a text that may wait is sent."""
         conn = db.connection() if isinstance(db, Session) else db
-        return conn.execute(_ENQUEUE, cls.queued_row(channel, to, body, purpose, now, petition_id)).scalar_one()
+        return conn.execute(_ENQUEUE, cls.queued_row(channel, to, body, purpose, now, petition_id, day)).scalar_one()
 
     @classmethod
     def enqueue_many(cls, session, messages, now: datetime, channel: str = "sms") -> list[int]:
         """Many queued messages ``(to, body, purpose, petition_id)`` in one statement, in the caller's
-        transaction (the sweeps and scheduled reports); their ids, for delivery after commit."""
-        rows = [cls.queued_row(channel, to, body, purpose, now, petition_id) for to, body, purpose, petition_id in messages]
+        transaction (the sweeps and scheduled reports); their ids, for delivery after commit. The
+        county's day time is read here (one small query per batch)."""
+        if not messages:
+            return []
+        options = session.scalar(select(County.options).limit(1))
+        day = DayTime.from_options(options)
+        rows = [cls.queued_row(channel, to, body, purpose, now, petition_id, day)
+                for to, body, purpose, petition_id in messages]
         if not rows:
             return []
         return list(session.scalars(insert(cls).returning(cls.id), rows))
