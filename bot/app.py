@@ -10,7 +10,7 @@ from sqlalchemy.orm import configure_mappers
 from bot import reports, sms, wechat
 from core.phones import install_log_redaction
 from core.settings import Settings, load_settings
-from core.store import counters, inbox
+from core.store import counters, inbox, media
 from core.store import outbox as outbox_rows
 from core.store.db import read, write
 from notifications.services import Services, build_services
@@ -56,9 +56,11 @@ def create_app(config: dict | None = None) -> Flask:
         with read(services.engine, single=True) as conn:    # no rollback: see core.store.db.reading
             waiting, late = outbox_rows.backlog(conn, "sms", now)
             pending = inbox.pending_count(conn)
+            media_waiting, media_late = media.backlog(conn, now)
         body = dict(ok=writes == "ok", database=writes, wechat=services.settings.wechat_problem() or "on",
                     sms=services.settings.sms_problem() or "on",
-                    outbox={"sms_waiting": waiting, "sms_oldest_due_s": late}, inbound={"not_handled": pending})
+                    outbox={"sms_waiting": waiting, "sms_oldest_due_s": late}, inbound={"not_handled": pending},
+                    media={"not_stored": media_waiting, "oldest_s": media_late})
         return jsonify(body), 200 if writes == "ok" else 503
 
     return app

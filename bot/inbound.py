@@ -111,6 +111,7 @@ def _after(svc: Services, inbound_id: int, outcome, now: datetime) -> Received:
         except Exception:
             log.exception("recording the questions of inbound %s failed", inbound_id)
     svc.send_later(outcome.outbox_ids, now)
+    svc.fetch_later(outcome.media_ids, now)
     return Received(outcome.reply, inbound_id=inbound_id)
 
 

@@ -71,11 +71,16 @@ class WeChatServer:
               url: str = "http://mmbiz.qpic.cn/demo.jpg") -> str:
         return self.xml(sender, "image", created, self.next_msg_id(), PicUrl=url, MediaId=media_id)
 
-    def voice(self, sender: str, created: int, recognition: str | None = None) -> str:
-        fields = {"MediaId": "voice_demo_1", "Format": "amr"}
+    def voice(self, sender: str, created: int, recognition: str | None = None,
+              media_id: str = "voice_demo_1") -> str:
+        fields = {"MediaId": media_id, "Format": "amr"}
         if recognition is not None:
             fields["Recognition"] = recognition
         return self.xml(sender, "voice", created, self.next_msg_id(), **fields)
+
+    def video(self, sender: str, created: int, media_id: str = "video_demo_1", short: bool = False) -> str:
+        return self.xml(sender, "shortvideo" if short else "video", created, self.next_msg_id(), MediaId=media_id,
+                        ThumbMediaId=media_id + "_thumb")
 
     def location(self, sender: str, created: int, x: float, y: float, label: str) -> str:
         return self.xml(sender, "location", created, self.next_msg_id(), Location_X=x, Location_Y=y,
@@ -240,8 +245,8 @@ class PeerClient:
 
 class LoopbackApi:
     """A small JSON API on loopback for the real clients to call: ``answer(method, path, query,
-    headers, body)`` returns (status, payload), or None to hold the request until ``close()``
-    (a provider that never answers)."""
+    headers, body)`` returns (status, payload) — payload JSON, or (bytes, content type) for a
+    file — or None to hold the request until ``close()`` (a provider that never answers)."""
 
     def __init__(self):
 
@@ -263,10 +268,13 @@ class LoopbackApi:
                     api.release.wait(30)
                     return
                 status, payload = got
-                data = _json.dumps(payload, ensure_ascii=False).encode()
+                if isinstance(payload, tuple):      # (bytes, content type): a file
+                    data, content_type = payload
+                else:
+                    data, content_type = _json.dumps(payload, ensure_ascii=False).encode(), "application/json"
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
                     self.wfile.write(data)
@@ -334,9 +342,13 @@ class TwilioApiStub(LoopbackApi):
 
 class WeChatApiStub(LoopbackApi):
     """A stand-in for WeChat's API: access tokens (``/cgi-bin/token``, counted), customer-service
-    and template messages. ``script`` answers the next message calls: ``"ok"``, an ``errcode``
-    (45015 out of the 48-hour window, 43004 unsubscribed, -1 busy, 42001 token expired — the
-    token is then withdrawn), or ``"hang"``."""
+    and template messages, and temporary media (``/cgi-bin/media/get``). ``script`` answers the
+    next message calls: ``"ok"``, an ``errcode`` (45015 out of the 48-hour window, 43004
+    unsubscribed, -1 busy, 42001 token expired — the token is then withdrawn), or ``"hang"``.
+    ``media`` holds what followers sent (MediaId → (bytes, type)); as WeChat, media/get answers
+    the file itself, for a video a ``video_url`` to fetch it from (plain GET), and for a MediaId
+    it does not have (past three days) errcode 40007. ``media_script`` answers the next media/get
+    calls first: an errcode (-1 busy), or ``"hang"``."""
 
     def __init__(self, app_id: str = "wx0000000000stub", secret: str = "stub-secret"):
 
@@ -344,6 +356,9 @@ class WeChatApiStub(LoopbackApi):
         self.script: deque = deque()
         self.tokens: list[str] = []
         self.sent: list[tuple[str, dict]] = []     # ("custom" | "template", the JSON posted)
+        self.media: dict[str, tuple[bytes, str]] = {}
+        self.media_script: deque = deque()
+        self.fetched: list[str] = []               # the MediaIds asked for, in order
         super().__init__()
 
     def answer(self, method, path, query, headers, body):
@@ -353,6 +368,25 @@ class WeChatApiStub(LoopbackApi):
                 return 200, {"errcode": 40125, "errmsg": "invalid appsecret"}
             self.tokens.append(f"TOKEN-{len(self.tokens) + 1}")
             return 200, {"access_token": self.tokens[-1], "expires_in": 7200}
+        if path.startswith("/video/") and method == "GET":
+            found = self.media.get(path[len("/video/"):])
+            return (200, found) if found else (404, {"errcode": 404, "errmsg": "not found"})
+        if path == "/cgi-bin/media/get":
+            if not self.tokens or query.get("access_token") != self.tokens[-1]:
+                return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+            media_id = query.get("media_id", "")
+            self.fetched.append(media_id)
+            what = self.media_script.popleft() if self.media_script else "ok"
+            if what == "hang":
+                return None
+            if what != "ok":
+                return 200, {"errcode": what, "errmsg": f"stub error {what}"}
+            if media_id not in self.media:
+                return 200, {"errcode": 40007, "errmsg": "invalid media_id"}
+            data, content_type = self.media[media_id]
+            if content_type.startswith("video/"):
+                return 200, {"video_url": f"{self.base_url}/video/{media_id}"}
+            return 200, (data, content_type)
         kind = {"/cgi-bin/message/custom/send": "custom", "/cgi-bin/message/template/send": "template"}.get(path)
         if kind is None:
             return 404, {"errcode": 404, "errmsg": "not found"}

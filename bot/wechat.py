@@ -149,8 +149,10 @@ def _translate(message) -> tuple[str, dict]:
         return "text", {"text": storable(message.content or "")}
     if t == "image":
         return "image", {"media_id": message.media_id, "url": message.image}
-    if t == "voice":
-        return "voice", {"media_id": message.media_id, "text": message.recognition or ""}
+    if t == "voice":   # the recording is kept even when WeChat recognised it (notifications.media)
+        return "voice", {"media_id": message.media_id, "text": storable(message.recognition or "")}
+    if t in ("video", "shortvideo"):
+        return "video", {"media_id": message.media_id}
     if t == "location":
         return "location", {"location": {"x": message.location_x, "y": message.location_y,
                                           "label": message.label or ""}}

@@ -48,6 +48,8 @@ class Settings:
     twilio_timeout: int = 10
     twilio_api_base: str | None = None      # a local stub of Twilio's API (tests, benchmarks)
     wechat_api_base: str | None = None      # a local stub of WeChat's API (tests, benchmarks)
+    # where the copies of the media people send are kept (MEDIA_DIR; notifications.media)
+    media_dir: Path = DEFAULT_INSTANCE_DIR / "media"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -176,4 +178,5 @@ def load_settings(env: dict | None = None) -> Settings:
         twilio_timeout=_int(env, "TWILIO_TIMEOUT", 10, minimum=1),
         twilio_api_base=twilio_api_base,
         wechat_api_base=wechat_api_base,
+        media_dir=Path(get("MEDIA_DIR") or DEFAULT_INSTANCE_DIR / "media"),
     )

@@ -192,8 +192,9 @@ def add_text(ctx: Context, p: Petition, text: str) -> None:
     ctx.petition_id = p.id
 
 
-def add_image(ctx: Context, p: Petition) -> None:
-    usecases.supplement_image(citizen_act(ctx), p, ctx.msg.media_id, ctx.msg.url)
+def add_media(ctx: Context, p: Petition) -> None:
+    """补充 with a photo, a voice or a video (recorded when it arrived: handlers.dispatch)."""
+    usecases.supplement_media(citizen_act(ctx), p, ctx.msg.kind, ctx.msg.media_id, ctx.msg.url)
     ctx.petition_id = p.id
 
 

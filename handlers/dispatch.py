@@ -10,6 +10,7 @@ from typing import Callable
 
 from sqlalchemy.engine import Connection
 
+from core.store import media
 from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
@@ -22,6 +23,9 @@ from handlers.registry import CITIZEN
 INTAKE_STATES = intake.STATES
 
 
+MEDIA_KINDS = ("image", "voice", "video")
+
+
 def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazetteer, county: County,
            before: Callable | None = None) -> Outcome:
     """Handle one message in the caller's write transaction (``conn``); ``before(msg, session)``
@@ -32,6 +36,10 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
                   now=msg.received_at)
     if before is not None:
         before(msg, ctx.session)
+    # a photo, a voice or a video is recorded before anything else: WeChat keeps it three days,
+    # a worker downloads it after this commit, whatever the conversation does with the message
+    media_ids = [media.record(conn, msg.kind, msg.media_id, msg.url, msg.inbound_id, msg.received_at)] \
+        if msg.media_id and msg.inbound_id and msg.kind in MEDIA_KINDS else []
     person = officials.identify(ctx) if msg.kind in ("text", "voice", "location") \
         else None
     if person is not None:
@@ -52,8 +60,10 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
         ctx.set_state(conv.state, inbound_ids=ids[-500:], said=said[-50:])
     conv.updated_at = ctx.now
     ctx.flush()
+    if media_ids and ctx.petition_id:   # sent about a petition (补充, a voice 答复): kept with it
+        media.link(conn, [msg.inbound_id], ctx.petition_id)
     return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id,
-                   asks=ctx.asks, conversation=conv)
+                   asks=ctx.asks, conversation=conv, media_ids=media_ids)
 
 
 def _route(ctx: Context) -> str:
@@ -65,16 +75,19 @@ def _route(ctx: Context) -> str:
     _expire_draft(ctx)
     state = ctx.conv.state
     if msg.kind == "voice":
-        if not msg.text:
-            return texts.VOICE_UNRECOGNISED
+        if not msg.text:   # kept all the same (core.store.media): in an intake it joins the petition
+            if state == "supplement" and (target := commands.supplement_target(ctx)):
+                commands.add_media(ctx, target)
+                return texts.VOICE_KEPT_UNRECOGNISED + texts.supplement_saved(target.tracking_no)
+            return texts.VOICE_KEPT_UNRECOGNISED + (intake.reprompt(ctx) if state in INTAKE_STATES else "")
         return _text(ctx, msg.text)
-    if msg.kind == "image":
+    if msg.kind in ("image", "video"):
         if state in INTAKE_STATES:
-            return intake.attach_image(ctx)
+            return intake.attach_image(ctx) if msg.kind == "image" else intake.attach_video(ctx)
         if state == "supplement" and (target := commands.supplement_target(ctx)):
-            commands.add_image(ctx, target)
+            commands.add_media(ctx, target)
             return texts.supplement_saved(target.tracking_no)
-        return texts.image_when_idle()
+        return texts.media_when_idle(msg.kind)
     if msg.kind == "location":
         if state in INTAKE_STATES:
             return intake.attach_location(ctx)

@@ -24,7 +24,7 @@ from core.clock import SHANGHAI, day_start, local
 from core.store.models import Attachment, Petition, PetitionEvent, PhoneVerification, insert_all
 from core.phones import InvalidPhone, mask_phone, normalize_phone
 from core.places import Place
-from core.store import petitions
+from core.store import media, petitions
 from core.status import UNANSWERED
 from core.text import gist
 from core.tracking import next_tracking_no
@@ -149,6 +149,13 @@ def attach_image(ctx: Context) -> str:
     if ctx.conv.state == "confirm":
         return said + "回复“确认”提交，或继续补充。"
     return said + _prompt(ctx, ctx.conv.state, draft)
+
+
+def attach_video(ctx: Context) -> str:
+    """A video during an intake: recorded when it arrived, it joins the petition on submission."""
+    if ctx.conv.state == "confirm":
+        return texts.VIDEO_SAVED + "回复“确认”提交，或继续补充。"
+    return texts.VIDEO_SAVED + _prompt(ctx, ctx.conv.state, ctx.draft())
 
 
 def attach_location(ctx: Context) -> str:
@@ -400,14 +407,19 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     officials.file_new_petition(ctx, petition, f"{ctx.channel}:citizen",
                                 "初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}", repeat_of,
                                 said=said)
+    # images from a message were recorded when they arrived (core.store.media) and join it with
+    # every other message of the intake; one without a message is recorded now
     insert_all(ctx.conn, [Attachment(petition_id=ctx.petition_id, kind="image", media_id=image.get("media_id"),
-                                     url=image.get("url"), inbound_id=image.get("inbound_id"), at=ctx.now)
-                          for image in draft.get("images", [])])
+                                     url=image.get("url"), at=ctx.now,
+                                     fetch_status=media.PENDING if image.get("media_id") else None,
+                                     fetch_next_at=ctx.now)
+                          for image in draft.get("images", []) if not image.get("inbound_id")])
     inbound_ids = list(ctx.data().get("inbound_ids") or [])
     if ctx.msg.inbound_id:
         inbound_ids.append(ctx.msg.inbound_id)
     if inbound_ids:
         petitions.file_inbound(ctx.conn, inbound_ids, ctx.petition_id)
+        media.link(ctx.conn, inbound_ids, ctx.petition_id)
     ctx.reset()
     if repeat_of is not None:
         return texts.repeat_linked(tracking_no, repeat_of.tracking_no, ctx.channel)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 class Inbound:
     channel: str                 # wechat | sms | console
     sender: str                  # WeChat OpenID, or the sender's phone number in E.164
-    kind: str                    # text | image | voice | location | event | other
+    kind: str                    # text | image | voice | video | location | event | other
     received_at: datetime
     text: str = ""
     event: str | None = None     # subscribe | unsubscribe | click | other
@@ -43,3 +43,5 @@ class Outcome:
     # the sender's conversation as handling left it, for the caller to write back with its own
     # last statement (handlers.context.save_conversation)
     conversation: ConversationRow | None = None
+    # media recorded from this message, for a worker to download after the commit (notifications.media)
+    media_ids: list[int] = field(default_factory=list)

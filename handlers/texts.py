@@ -78,7 +78,7 @@ def ask_content(channel: str) -> str:
 NO_CODE_PENDING = "没有需要验证的手机号。"
 DRAFT_NOT_SUBMITTED = "您正在填写的反映还没有提交。"
 FINISH_DRAFT_FIRST = "您正在填写新的反映，请先提交或回复“取消”，再{what}。"
-VOICE_UNRECOGNISED = "抱歉，暂时无法识别语音，请用文字说明，谢谢。"
+VOICE_KEPT_UNRECOGNISED = "语音已收到并保存，但暂时无法识别，请再用文字简单说明，谢谢。"
 TOO_LONG = "内容过长（每条不超过{limit}字），请分几条发送，谢谢。"
 RATE_LIMITED = "您的消息已收到并保存。您发送得有些频繁，请稍后再试，谢谢。"
 SORRY = "抱歉，系统暂时出了点问题，您的消息已保存，我们会尽快处理。请稍后再试。"
@@ -86,11 +86,13 @@ CANCELLED = "好的，已取消本次填写。如需反映问题，请回复“�
 NOTHING_TO_CANCEL = "当前没有正在填写的内容。回复“我要反映”登记问题，回复“帮助”查看用法。"
 NOTHING_TO_GO_BACK = "已经是第一步了。"
 IMAGE_SAVED = "图片已收到（共{n}张）。"
+VIDEO_SAVED = "视频已收到并保存。"
 LOCATION_SAVED = "位置已收到：{label}。"
 
 
-def image_when_idle() -> str:
-    return "图片已收到并保存。如需为已提交的事项补充材料，请先回复“补充 编号”；反映新问题请回复“我要反映”。"
+def media_when_idle(kind: str = "image") -> str:
+    what = {"image": "图片", "video": "视频"}.get(kind, "材料")
+    return f"{what}已收到并保存。如需为已提交的事项补充材料，请先回复“补充 编号”；反映新问题请回复“我要反映”。"
 
 
 def location_when_idle() -> str:
@@ -98,7 +100,7 @@ def location_when_idle() -> str:
 
 
 def other_message(channel: str) -> str:
-    return "您好！目前只能接收文字、图片、语音和位置。" + ("回复“帮助”查看用法。" if channel == "wechat" else "")
+    return "您好！目前只能接收文字、图片、语音、视频和位置。" + ("回复“帮助”查看用法。" if channel == "wechat" else "")
 
 
 def draft_expired(started: str) -> str:

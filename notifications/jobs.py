@@ -8,6 +8,7 @@ import time
 from datetime import datetime
 
 from core.settings import load_settings
+from notifications.media import fetch
 from notifications.outbox import BATCH, DeliveryReport
 from notifications.queue import KICK, KICK_LEASE, KICK_TTL, QUEUED, enqueue_kicked, promise
 from notifications.schedule import flush_outbox
@@ -85,6 +86,13 @@ def deliver_kicked(svc, pause: float = 0.2, max_seconds: float = 60.0, lease: fl
             enqueue_kicked(r)     # it holds the kick we took back
             return total
         renew = True
+
+
+def fetch_media(ids: list[int] | None = None, now: str | None = None) -> str:
+    """Download the media a web process just recorded (``ids``), or everything due."""
+    svc = services()
+    at = datetime.fromisoformat(now) if now else svc.clock.now()
+    return fetch(svc, at, ids).summary()
 
 
 def tick(now: str | None = None) -> str:

@@ -34,6 +34,8 @@ from core.store.models import County, OutboundMessage, Person, ScheduledRun
 from core.sweep import sweep
 from core.workdays import WorkCalendar
 from notifications.digest_text import digests
+from notifications.media import BATCH as MEDIA_BATCH
+from notifications.media import MediaReport, fetch
 from notifications.outbox import BATCH, DeliveryReport
 from notifications.report_html import link
 from notifications.report_text import ranking_text
@@ -104,6 +106,18 @@ def flush_outbox(svc, now: datetime) -> str:
         r = svc.deliver(None, now, limit=BATCH)
         total.add(r)
         if r.claimed < BATCH:
+            break
+    return total.summary()
+
+
+def fetch_media(svc, now: datetime) -> str:
+    """Download the media due: retries, and any whose job was lost (Redis away, a worker died)."""
+    total = MediaReport()
+    for _ in range(10):
+        r = fetch(svc, now)
+        total.stored, total.retried, total.failed = (total.stored + r.stored, total.retried + r.retried,
+                                                     total.failed + r.failed)
+        if r.stored + r.retried + r.failed < MEDIA_BATCH:
             break
     return total.summary()
 
@@ -222,6 +236,7 @@ class WeeklyOn(_At):
 JOBS: tuple = (
     Every("sweep", 5, run_sweeps),
     Every("outbox", 1, flush_outbox),
+    Every("media", 1, fetch_media),
     DailyAt("daily_digest", "daily_at", "17:30", daily_digest),
     MonthlyAt("monthly_scores", "monthly_at", "09:00", monthly_scores),
     DailyAt("instruction_reminders", "reminders_at", "09:00", instruction_reminders),

@@ -18,7 +18,7 @@ from core.settings import Settings
 from core.store.db import make_engine, make_sessionmaker
 from core.store.models import County
 from notifications.outbox import deliver
-from notifications.queue import connect, kick_delivery
+from notifications.queue import FETCH_MEDIA_JOB, connect, kick_delivery, queue
 from notifications.sms import ConsoleSms, SmsBackend, TwilioSms
 from notifications.throttle import Throttle
 from notifications.wechat import WeChatSender
@@ -101,6 +101,19 @@ class Services:
             _, self._kick_promise = kick_delivery(self.redis, time.time(), self._kick_promise)
         except Exception as exc:
             log.warning("outbox rows %s…: queue unavailable (%s); the next outbox flush sends them", ids[:3], exc)
+
+
+    def fetch_later(self, attachment_ids: list[int], now) -> None:
+        """After a commit: have a worker download the media just recorded (notifications.media).
+        Never in the web request, even with inline delivery: a video may take seconds. With Redis
+        away, the schedule's minute takes them."""
+        if not attachment_ids or self.settings.outbox_delivery == "inline":
+            return
+        try:
+            queue(self.redis).enqueue(FETCH_MEDIA_JOB, attachment_ids, job_timeout=600, result_ttl=3600)
+        except Exception as exc:
+            log.warning("media %s…: queue unavailable (%s); the schedule fetches them within a minute",
+                        attachment_ids[:3], exc)
 
 
 def build_services(settings: Settings, clock: Clock | None = None, sms: SmsBackend | None = None) -> Services:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import requests
 from wechatpy import WeChatClient
 from wechatpy.session.redisstorage import RedisStorage
 
@@ -58,6 +59,26 @@ class WeChatSender:
         except Exception as exc:
             raise _error(exc, _code(exc)) from None
         return f"tpl:{result.get('msgid', '')}"
+
+
+    def download(self, media_id: str, timeout: float = 60.0) -> tuple[bytes, str]:
+        """A follower's image, voice or video (临时素材, kept by WeChat for three days): its bytes
+        and type, or raise SendError (permanent when WeChat no longer has it: 40007)."""
+        try:
+            got = self.client.media.download(media_id)
+        except Exception as exc:
+            raise _error(exc, _code(exc)) from None
+        if isinstance(got, dict):   # a video: WeChat answers with the address to fetch it from
+            url = got.get("video_url")
+            if not url:
+                raise SendError(f"wechat media/get: no file and no video_url ({sorted(got)})", permanent=False)
+            try:
+                resp = requests.get(url, timeout=timeout)
+                resp.raise_for_status()
+            except requests.RequestException as exc:
+                raise SendError(f"wechat video: {type(exc).__name__}: {exc}", permanent=False) from None
+            return resp.content, resp.headers.get("Content-Type", "video/mp4")
+        return got.content, got.headers.get("Content-Type", "application/octet-stream")
 
 
 def _code(exc: Exception) -> int | None:

@@ -317,19 +317,18 @@ def test_subscribe_unsubscribe_and_menu_clicks(peer, wechat, db):
 
 
 def test_unknown_message_types_get_a_short_help_reply(peer, wechat):
-    for msg_type, fields in (("video", {"MediaId": "m1", "ThumbMediaId": "t1"}),
-                             ("link", {"Title": "t", "Description": "d", "Url": "http://x"}),
+    for msg_type, fields in (("link", {"Title": "t", "Description": "d", "Url": "http://x"}),
                              ("somethingnew", {"Foo": "bar"})):
         reply = peer.reply_of(peer.post_wechat(wechat.xml(ZS, msg_type, peer.now_ts(), wechat.next_msg_id(),
                                                           **fields)))
-        assert "只能接收文字、图片、语音和位置" in reply
+        assert "只能接收文字、图片、语音、视频和位置" in reply
     reply = peer.reply_of(peer.post_wechat(wechat.event(ZS, "VIEW", peer.now_ts(), key="http://x")))
     assert "查询" in reply
 
 
 def test_voice_uses_recognition_or_asks_to_type(peer, wechat):
     reply = peer.reply_of(peer.post_wechat(wechat.voice(ZS, peer.now_ts())))
-    assert "无法识别语音" in reply
+    assert "语音已收到并保存，但暂时无法识别" in reply
     reply = peer.reply_of(peer.post_wechat(wechat.voice(ZS, peer.now_ts(), recognition="我是尧山镇的王五")))
     assert "手机号码" in reply  # name and place understood from the recognised speech
 

@@ -472,17 +472,35 @@ class BindCode(Base):
 
 
 class Attachment(Base):
-    """An image or voice recording sent with a petition (WeChat MediaId and PicUrl)."""
+    """An image, voice recording or video a person sent (WeChat MediaId, PicUrl), recorded when it
+    arrives — with the petition it belongs to once known — and downloaded by a worker within
+    WeChat's three days (notifications.media): then ``sha256`` names the stored copy.
+
+    Fetch states: ``pending`` (to be downloaded at ``fetch_next_at``) → ``stored`` | ``failed``
+    (WeChat no longer has it, or every try for a day failed: staff were told). None: nothing to
+    fetch (no MediaId)."""
 
     __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_fetch", "fetch_status", "fetch_next_at",
+                            postgresql_where=text("fetch_status = 'pending'"),
+                            sqlite_where=text("fetch_status = 'pending'")),
+                      Index("ix_attachment_inbound", "inbound_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"), index=True)   # None: not yet in one
+    kind: Mapped[str] = mapped_column(String(12))      # image | voice | video
     media_id: Mapped[str | None] = mapped_column(String(128))
     url: Mapped[str | None] = mapped_column(Text)
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
     at: Mapped[datetime]
-    petition: Mapped[Petition] = relationship(back_populates="attachments")
+    fetch_status: Mapped[str | None] = mapped_column(String(10))
+    fetch_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    fetch_next_at: Mapped[datetime | None]
+    fetch_error: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))          # the stored copy's name (content-addressed)
+    size: Mapped[int | None]
+    content_type: Mapped[str | None] = mapped_column(String(64))
+    stored_at: Mapped[datetime | None]
+    petition: Mapped[Petition | None] = relationship(back_populates="attachments")
 
 
 # --- messages out -----------------------------------------------------------------------------

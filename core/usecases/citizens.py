@@ -4,6 +4,7 @@ The conversation that leads to them is handlers' (handlers.commands, handlers.as
 from __future__ import annotations
 
 from core import cases
+from core.store import media
 from core.store.models import Attachment, Petition, PetitionEvent
 from core.usecases.base import STAFF, UNIT, Act, Done, Tell
 
@@ -18,12 +19,20 @@ def supplement(act: Act, p: Petition, text: str) -> Done:
     return Done(p)
 
 
-def supplement_image(act: Act, p: Petition, media_id: str | None, url: str | None) -> Done:
-    """补充 with a photo: the attachment and its event."""
-    act.session.add(Attachment(petition_id=p.id, kind="image", media_id=media_id, url=url,
-                               inbound_id=act.inbound_id, at=act.now))
-    act.session.add(PetitionEvent(petition_id=p.id, at=act.now, kind="supplement", actor=act.actor, text="[图片]",
-                                  inbound_id=act.inbound_id))
+MEDIA_LABELS = {"image": "[图片]", "voice": "[语音]", "video": "[视频]"}
+
+
+def supplement_media(act: Act, p: Petition, kind: str, media_id: str | None, url: str | None) -> Done:
+    """补充 with a photo, a voice or a video: the attachment joins the petition, with its event. A
+    message's medium was recorded when it arrived (core.store.media.record); one without a
+    message (entered by hand) is recorded here."""
+    if act.inbound_id is not None:
+        media.link(act.session.connection(), [act.inbound_id], p.id)
+    else:
+        act.session.add(Attachment(petition_id=p.id, kind=kind, media_id=media_id, url=url, at=act.now,
+                                   fetch_status=media.PENDING if media_id else None, fetch_next_at=act.now))
+    act.session.add(PetitionEvent(petition_id=p.id, at=act.now, kind="supplement", actor=act.actor,
+                                  text=MEDIA_LABELS.get(kind, "[材料]"), inbound_id=act.inbound_id))
     p.updated_at = act.now
     return Done(p)
 
