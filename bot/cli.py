@@ -92,16 +92,29 @@ def init(county_file: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--workers", default=2, show_default=True, help="gunicorn web processes")
 @click.option("--web-only", is_flag=True, help="Only the web processes (workers and cron run elsewhere).")
-def serve(port: int, host: str, workers: int, web_only: bool) -> None:
-    """Run the web server (gunicorn), an RQ worker and the RQ cron that ticks every minute — the
-    Procfile's three processes in one command. Without REDIS_URL an embedded Redis is started."""
+@click.option("--proxy", type=click.Choice(["auto", "nginx", "none"]), default="auto", show_default=True,
+              help="nginx in front of gunicorn, reading each request whole (auto: when nginx is installed).")
+def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> None:
+    """Run the web server (nginx in front of gunicorn), an RQ worker and the RQ cron that ticks
+    every minute — the Procfile's processes in one command. Without REDIS_URL an embedded Redis
+    is started. Without nginx (``--proxy none``, or none installed) a slow client can hold a web
+    process: fine on a laptop, not facing the internet (docs/operations.md)."""
     import os
     import signal
     import time
 
+    from bot.proxy import command as nginx_command
+    from bot.proxy import nginx_binary
+    from core.settings import DEFAULT_INSTANCE_DIR
     from core.store.db import migrate
 
     settings = _settings()
+    nginx = nginx_binary() if proxy != "none" else None
+    if proxy == "nginx" and nginx is None:
+        raise click.ClickException("--proxy nginx: nginx is not installed (apt install nginx)")
+    if proxy == "auto" and nginx is None:
+        click.echo("note: nginx not found: gunicorn faces clients itself, and slow clients can hold its "
+                   "workers (apt install nginx)", err=True)
     migrate(settings.database_url)
     for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
         if problem:
@@ -113,8 +126,15 @@ def serve(port: int, host: str, workers: int, web_only: bool) -> None:
         lite = embedded()
         env["REDIS_URL"] = unix_url(lite)
         click.echo(f"embedded Redis at {env['REDIS_URL']}", err=True)
-    commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
-                 "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG]]
+    if nginx is not None:   # nginx on host:port, gunicorn behind it on a socket only nginx uses
+        run_dir = (DEFAULT_INSTANCE_DIR / "run").resolve()
+        socket_path = run_dir / f"web-{port}.sock"
+        commands = [nginx_command(nginx, f"{host}:{port}", f"unix:{socket_path}", run_dir, settings.max_body_bytes),
+                    [sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
+                     "--bind", f"unix:{socket_path}"]]          # nginx logs the requests
+    else:
+        commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
+                     "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG]]
     if not web_only:
         from notifications.queue import QUEUE, WORKER_CLASS
         rq = [sys.executable, "-c", "from rq.cli import main; main()"]
@@ -126,7 +146,7 @@ def serve(port: int, host: str, workers: int, web_only: bool) -> None:
     signal.signal(signal.SIGTERM, stop)   # a supervisor's stop ends the children too
     procs = []
     for cmd in commands:
-        click.echo(" ".join(cmd[2:] if cmd[1] == "-m" else cmd[3:]), err=True)
+        click.echo(" ".join(cmd if cmd[0] != sys.executable else cmd[2:] if cmd[1] == "-m" else cmd[3:]), err=True)
         procs.append(subprocess.Popen(cmd, env=env))
     code = 0
     try:
@@ -147,6 +167,19 @@ def serve(port: int, host: str, workers: int, web_only: bool) -> None:
         if lite is not None:
             lite.shutdown()
     raise SystemExit(code)
+
+
+@main.command("nginx-config")
+@click.option("--listen", default="80", show_default=True, help="nginx's listen: a port, or host:port.")
+@click.option("--upstream", default="127.0.0.1:8000", show_default=True,
+              help="Where gunicorn listens: host:port, or unix:/path.sock.")
+def nginx_config(listen: str, upstream: str) -> None:
+    """Print the nginx config for a deployment: save it as /etc/nginx/conf.d/xinfang.conf (Debian's
+    nginx) and run gunicorn on the upstream address (Procfile: --bind). Same config as ``serve``."""
+    from bot.proxy import render
+
+    click.echo(render(listen, upstream, standalone=False, max_body_bytes=_settings().max_body_bytes,
+                      access_log="/var/log/nginx/xinfang.access.log"), nl=False)
 
 
 @main.command()
