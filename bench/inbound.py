@@ -132,7 +132,7 @@ def run_wrk(port: int, duration: int, script: str | None, path: str) -> dict:
             "cpu_pct": 100 * cpu / duration, "raw": out}
 
 
-async def open_loop(port: int, rate: int, seconds: int, path: str) -> dict:
+async def open_loop(port: int, rate: int, seconds: int, ts: int) -> dict:
     latencies: list[float] = []
     errors = 0
     n = rate * seconds
@@ -145,7 +145,7 @@ async def open_loop(port: int, rate: int, seconds: int, path: str) -> dict:
         body = (f"<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[{sender}]]></FromUserName>"
                 f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
                 f"<Content><![CDATA[{text}]]></Content><MsgId>{900000000 + i}</MsgId></xml>").encode()
-        req = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
+        req = (f"POST {signed_path(ts, f's{i}')} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
         t0 = time.perf_counter()
         try:
@@ -272,7 +272,10 @@ def main() -> None:
         stop(bare)
 
     lua = Path(tmp) / "wechat.lua"
-    lua.write_text(f'PATH = "{path}"\nSENDERS = 2000\nRETRY_PCT = 20\n' + (ROOT / "bench" / "wechat.lua").read_text())
+    per_thread = max(20_000, args.duration * 3000)     # more than a thread sends: no nonce twice
+    paths = ",".join(f'"{signed_path(ts, f"w{i}")}"' for i in range(2 * per_thread))
+    lua.write_text(f'PATHS = {{{paths}}}\nPER_THREAD = {per_thread}\nSENDERS = 2000\nRETRY_PCT = 20\n'
+                   + (ROOT / "bench" / "wechat.lua").read_text())
     app = gunicorn("bot.wsgi:app", 18082, env, int(os.environ.get("BENCH_WORKERS", "2")))
     worker = subprocess.Popen([sys.executable, "-m", "rq.cli", "worker", "--worker-class", WORKER_CLASS,
                                "--url", env["REDIS_URL"], QUEUE],
@@ -284,7 +287,7 @@ def main() -> None:
         real.update({f"{what}_cpu_pct": 100 * (after[what] - before[what]) / args.duration for what in before})
         real["idle_cpu_pct"] /= os.cpu_count()   # of the machine
         t0 = time.process_time()
-        steady = asyncio.run(open_loop(18082, args.rate, 10, path))
+        steady = asyncio.run(open_loop(18082, args.rate, 10, ts))
         gen_cpu = 100 * (time.process_time() - t0) / 10
         # the worker finishes what the load left it (it runs on, as it would in production)
         deadline = time.time() + 120

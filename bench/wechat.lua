@@ -1,8 +1,9 @@
 -- wrk script: 32 connections act as WeChat's servers for many citizens.
 -- Each request is a signed (plaintext-mode) text message from one of SENDERS OpenIDs, walking
 -- through the intake conversation; RETRY_PCT of requests repeat the previous MsgId of their
--- connection (WeChat's retry after a 5 s silence). QUERY is set by the driver: a valid
--- timestamp/nonce/signature for this run.
+-- connection (WeChat's retry after a 5 s silence), with the same signed query, as WeChat does.
+-- PATHS and PER_THREAD are set by the driver: signed paths (each its own nonce, as WeChat signs
+-- each push: the app refuses a (timestamp, nonce) under a second body), PER_THREAD for each thread.
 local counter = 0
 local threads = {}
 local script = {
@@ -20,6 +21,7 @@ end
 function init(args)
   math.randomseed(os.time() * 1000 + tid)
   last_body = nil
+  last_path = nil
   step = {}
 end
 
@@ -31,15 +33,16 @@ end
 
 function request()
   if last_body ~= nil and math.random(100) <= RETRY_PCT then
-    return wrk.format("POST", PATH, {["Content-Type"] = "text/xml"}, last_body)
+    return wrk.format("POST", last_path, {["Content-Type"] = "text/xml"}, last_body)
   end
   counter = counter + 1
+  last_path = PATHS[(tid - 1) * PER_THREAD + (counter - 1) % PER_THREAD + 1]
   local sender = math.random(SENDERS)
   local s = (step[sender] or 0) % #script + 1
   step[sender] = s
   local msgid = tid * 100000000 + counter
   last_body = xml("o_bench_" .. tid .. "_" .. sender, script[s], msgid)
-  return wrk.format("POST", PATH, {["Content-Type"] = "text/xml"}, last_body)
+  return wrk.format("POST", last_path, {["Content-Type"] = "text/xml"}, last_body)
 end
 
 statuses = {}
