@@ -183,6 +183,41 @@ def nginx_config(listen: str, upstream: str) -> None:
 
 
 @main.command()
+@click.option("--limit", default=50, show_default=True, help="At most this many of each kind.")
+def failures(limit: int) -> None:
+    """What failed for good (docs/operations.md): citizens' messages no try could handle, texts the
+    provider refused, photos and voice WeChat would not give. Numbers masked; newest first."""
+    from core.clock import local
+    from core.phones import mask_phone, redact
+    from core.store import failures as failed
+    from core.store.db import make_engine, read
+
+    def last_line(error: str | None) -> str:
+        lines = [line for line in (error or "").strip().splitlines() if line.strip()]
+        return redact(lines[-1].strip())[:160] if lines else ""
+
+    def who(channel: str, address: str) -> str:
+        return mask_phone(address) if channel == "sms" else address[:6] + "…"
+
+    engine = make_engine(_settings().database_url)
+    with read(engine) as conn:
+        messages, texts, media = failed.messages(conn, limit), failed.texts(conn, limit), failed.media(conn, limit)
+    engine.dispose()
+    click.echo(f"messages handled on no try: {len(messages)}")
+    for r in messages:
+        click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.sender)} {local(r.received_at):%Y-%m-%d %H:%M} "
+                   f"tries {r.attempts or 1}: {last_line(r.error)}")
+    click.echo(f"texts not delivered: {len(texts)}")
+    for r in texts:
+        click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.to)} {r.purpose} {r.tracking_no or '-'} "
+                   f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}")
+    click.echo(f"media not kept: {len(media)}")
+    for r in media:
+        click.echo(f"  #{r.id} {r.kind} {r.tracking_no or '(no case yet)'} {local(r.at):%Y-%m-%d %H:%M} "
+                   f"tries {r.fetch_attempts}: {last_line(r.fetch_error)}")
+
+
+@main.command()
 @click.option("--now", "now_text", help="Run as of this moment (ISO 8601; county time if no offset).")
 def tick(now_text: str | None) -> None:
     """Run by hand whatever the schedule has due at this moment (what the workers do every

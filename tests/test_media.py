@@ -186,3 +186,24 @@ def test_a_real_rq_worker_fetches_what_the_web_recorded(services, peer, wechat, 
     assert out.wait(60) == 0, out.stdout.read().decode()[-2000:]
     [a] = attachments(db)
     assert a.fetch_status == "stored" and MediaFiles(media_dir).read(a.sha256) == JPEG
+
+
+def test_the_operator_sees_what_failed_for_good(peer, wechat, wx, fetching, db, db_url, clock, monkeypatch):
+    """`xinfang failures`: the photo WeChat no longer had, and a text the provider refused — the
+    citizen's number masked, in the list and in its error."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+    from core.store.db import transaction
+    peer.post_wechat(wechat.image(LAO_LI, peer.now_ts(), media_id="IMG-gone"))
+    fetch(fetching, clock.now())
+    with transaction(fetching.sessions) as s:
+        mid = OutboundMessage.enqueue(s, "sms", "+8613812345678", "您好", "receipt", clock.now())
+        s.get(OutboundMessage, mid).status = "failed"
+        s.get(OutboundMessage, mid).error = "twilio 21211: The 'To' number +8613812345678 is not valid"
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    got = CliRunner().invoke(main, ["failures"])
+    assert got.exit_code == 0, got.output
+    assert "media not kept: 1" in got.output and "(no case yet)" in got.output and "40007" in got.output
+    assert "texts not delivered: 1" in got.output and "21211" in got.output
+    assert "13812345678" not in got.output and "138****5678" in got.output
