@@ -41,6 +41,17 @@ _UNIT_MEMBERS = select(Person.id, Person.phone, Person.role).where(
     Person.unit_id == bindparam("unit_id"), Person.active.is_(True)).order_by(Person.id)
 
 
+def heads(s: Session, p: Petition, unit_id: int | None = None) -> list[str]:
+    """The head(s) of the case's unit (or ``unit_id``) — never one the petition accuses."""
+    unit_id = unit_id if unit_id is not None else p.unit_id
+    if unit_id is None:
+        return []
+    barred = recused_people(s, p) if p.id is not None else set()
+    return [phone for pid, phone in s.execute(select(Person.id, Person.phone).where(
+        Person.unit_id == unit_id, Person.role == "head", Person.active.is_(True)).order_by(Person.id))
+        if pid not in barred]
+
+
 def pick_contacts(members: list[tuple[int, str]], barred) -> list[int]:
     """Of a unit's (person id, role): the liaison cadres, else the head and cadres; never the barred."""
     liaison = [pid for pid, role in members if role == "liaison" and pid not in barred]

@@ -50,6 +50,19 @@ def check_reports(options: dict | None) -> None:
 
 
 
+def check_contact(options: dict | None) -> None:
+    """``[county.contact]``: hotline, hours, reception, address — what a person who asks for a
+    person is told. Raises ValueError naming the bad key."""
+    raw = dict((options or {}).get("contact") or {})
+    known = {"hotline", "hours", "reception", "address"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ValueError(f"contact: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    for key, value in raw.items():
+        if not isinstance(value, str) or not value.strip() or len(value) > 60:
+            raise ValueError(f"contact.{key}: a short text, got {value!r}")
+
+
 class CountyFileError(ValueError):
     """The county file is malformed; the message says where."""
 
@@ -122,6 +135,7 @@ def parse_county_file(path: str | Path) -> dict:
         ScoreRules.from_options(options)
         DayTime.from_options(options)
         check_reports(options)
+        check_contact(options)
     except (ValueError, TypeError) as exc:
         raise CountyFileError(f"county.{exc}") from None
 

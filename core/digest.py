@@ -26,8 +26,11 @@ from core.cases import NOBODY, Barred, not_recused, recusals_of
 from core.clock import SHANGHAI, day_start, local
 from core.evenings import EveningRules
 from core.status import OPEN
-from core.store.models import County, Escalation, EveningPlan, EveningVisit, Person, Petition, ScoreEvent, Unit
+from core.store.models import (County, Escalation, EveningPlan, EveningVisit, Person, Petition, PetitionEvent,
+                               ScoreEvent, Unit)
 from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS
+
+GROUP_SIZE = 5   # 集体访: five people or more (信访工作条例 Art. 18: more than five send representatives)
 
 CHANNELS = tuple((c, CHANNEL_LABELS[c]) for c in ("wechat", "sms", "visit", "letter"))
 LEVELS = (("city", "到市"), ("province", "赴省"), ("beijing", "进京"))
@@ -47,6 +50,8 @@ class Day:
     overdue: list[tuple[str, str]] = field(default_factory=list)          # (tracking no, unit name)
     plans: int = 0
     tonight_started: int = 0
+    groups: int = 0                   # 集体访 (five people or more) received that day
+    warnings: list[str] = field(default_factory=list)   # 预警: tracking numbers of announced trips
 
     @property
     def batches(self) -> int:
@@ -82,13 +87,16 @@ class CountyDay:
     county: Day
     units: dict[int, Day]
     flagged: list[Flagged]
+    warned: list[Flagged] = field(default_factory=list)   # 预警 recorded that day
 
     def view(self, unit_id: int | None = None, reader: Person | None = None) -> Day:
         base = self.county if unit_id is None else self.units.get(unit_id) or Day(self.county.day)
         d = Day(base.day, dict(base.channels), dict(base.beyond), base.meet_due, base.met, [], base.plans,
-                base.tonight_started)
+                base.tonight_started, base.groups)
         d.overdue = [(f.tracking_no, f.unit) for f in self.flagged
                      if (unit_id is None or f.unit_id == unit_id) and f.visible_to(reader)]
+        d.warnings = [f.tracking_no for f in self.warned
+                      if (unit_id is None or f.unit_id == unit_id) and f.visible_to(reader)]
         return d
 
 
@@ -112,6 +120,10 @@ def gather_all(s: Session, day: date) -> CountyDay:
             d.channels[channel] = (b + batches, n + int(people or 0))
             d.meet_due += int(due or 0)
             d.met += int(on_time or 0)
+    for unit_id, groups in s.execute(select(p.unit_id, func.count()).where(
+            p.received_at >= start, p.received_at < end, p.people >= GROUP_SIZE).group_by(p.unit_id)):
+        for d in (county, unit_day(unit_id)):
+            d.groups += groups
     for unit_id, level, batches, people in s.execute(
             select(Escalation.unit_id, Escalation.level, func.count(), func.sum(Escalation.people))
             .where(Escalation.occurred_on == day).group_by(Escalation.unit_id, Escalation.level)):
@@ -133,7 +145,14 @@ def gather_all(s: Session, day: date) -> CountyDay:
         for d in (county, unit_day(unit_id)):
             d.plans += 1
             d.tonight_started += plan_id in started
-    return CountyDay(county, units, flagged)
+    warned = [Flagged(pid, no, unit_id, "") for pid, no, unit_id in s.execute(
+        select(p.id, p.tracking_no, p.unit_id).join(PetitionEvent, PetitionEvent.petition_id == p.id)
+        .where(PetitionEvent.kind == "warning", PetitionEvent.at >= start, PetitionEvent.at < end)
+        .order_by(p.id).distinct())]
+    barred = recusals_of(s, [f.petition_id for f in warned])
+    for f in warned:
+        f.barred = barred.get(f.petition_id, NOBODY)
+    return CountyDay(county, units, flagged, warned)
 
 
 def gather(s: Session, day: date, unit_id: int | None = None, reader: Person | None = None) -> Day:

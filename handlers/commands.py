@@ -7,7 +7,8 @@ state the words are an ordinary answer ("返回" outside an intake).
 from __future__ import annotations
 
 
-from core import cases
+from core import audience, cases
+from core.clock import local
 from core.store.models import Petition
 from core.status import FINISHED
 from core.store import petitions
@@ -27,6 +28,30 @@ def _in_intake(ctx: Context) -> bool:
 @CITIZEN.verb("help", "帮助", "使用帮助", "help", "?", "？", "菜单", "怎么用", click="XF_HELP")
 def _help(ctx: Context, cmd: Command) -> str:
     return texts.help_text(ctx.channel)
+
+
+@CITIZEN.verb("person", "人工", "转人工", "人工客服", "找人工", "真人", "客服", "热线", "联系方式", "电话多少",
+              "你们电话多少", "怎么找你们", "怎么联系你们", "找领导",
+              pattern=r"[^，。,！!？?]{0,8}?(?:人工|客服|热线|电话多少|电话是多少|联系电话|怎么找你们|怎么联系你们|"
+                      r"找个人|找真人|打电话给你们|跟人说|和人说)[^，。,！!？?]{0,6}")
+def _person(ctx: Context, cmd: Command) -> str:
+    """A person asks for a person: the bureau's hotline and hours from the county file, and the
+    staff told (once a day per sender) that someone wants a call back, with the number we have."""
+    contact = contact_of(ctx.county.options)
+    day = local(ctx.now).date().isoformat()
+    if ctx.data().get("call_back_asked") != day:
+        number = ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender)
+        for to in audience.staff(ctx.session):
+            ctx.queue_sms(to, texts.call_back_wanted(ctx.channel, number), purpose="call_back")
+        ctx.set_state(ctx.conv.state, call_back_asked=day)
+    reply = texts.reach_a_person(contact, has_number=ctx.channel == "sms" or bool(
+        petitions.last_phone(ctx.conn, ctx.msg.sender)))
+    return reply + ("\n" + intake.reprompt(ctx) if _in_intake(ctx) else "")
+
+
+def contact_of(options: dict | None) -> dict:
+    """``[county.contact]``: hotline, hours, reception (the leaders' reception days)."""
+    return dict((options or {}).get("contact") or {})
 
 
 @CITIZEN.verb("cancel", "取消", "算了", "不反映了", "退出", "取消反映", moves=(("name", "idle"), ("withdraw", "idle")))

@@ -18,6 +18,7 @@ from handlers import asks, commands, evenings, intake, officials, texts
 from core.store.conversations import lock_conversation
 from handlers.context import Context, md
 from handlers.message import Inbound, Outcome
+from handlers.extract import is_thanks
 from handlers.registry import CITIZEN
 
 INTAKE_STATES = intake.STATES
@@ -127,6 +128,8 @@ def _text(ctx: Context, text: str) -> str:
         return texts.supplement_saved(target.tracking_no)
     if state == "withdraw":
         return texts.ANSWER_WITHDRAW
+    if is_thanks(text):
+        return texts.YOU_ARE_WELCOME
     return intake.start(ctx, text)
 
 

@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from core.clock import SHANGHAI, day_start, local
 from core.store.models import Attachment, Petition, PetitionEvent, PhoneVerification, insert_all
-from core.phones import InvalidPhone, mask_phone, normalize_phone
+from core.phones import find_mobile, mask_phone
 from core.places import Place
 from core.store import media, petitions
 from core.status import UNANSWERED
@@ -31,7 +31,8 @@ from core.tracking import next_tracking_no
 from handlers import officials, texts
 from handlers.context import Context, md
 from core.similar import most_similar
-from handlers.extract import clean_name, extract, is_greeting
+from handlers.extract import HAN as HAN_RANGE
+from handlers.extract import NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
 
 # the intake's steps in order: each message fills what it can, the conversation goes to the first
 # step still missing (next_missing); SMS skips the phone (the sender's number is proven)
@@ -40,6 +41,7 @@ STEPS = ["name", "phone", "place", "village", "content", "confirm"]
 # the steps in docs/conversation.md (handlers.diagram)
 SIDE_STATES = {
     "choose_place": ("place", "several places fit (\"张\")", "village", "1 / 2 / the name"),
+    "edit": ("confirm", "返回", "name / phone / place / content", "1 / 2 / 3 / 4 (the old answer kept until a new one)"),
     "repeat": ("confirm", "an open petition of the same person, place and matter (30 days)", "idle",
                "1 linked as 重复访 / 2 new 初信初访"),
 }
@@ -80,6 +82,7 @@ class Absorbed:
     notes: list[str] = field(default_factory=list)
     code_news: str | None = None   # a code sent, or why not (intake._set_phone)
     choosing: bool = False
+    prefix: str = ""               # said before the next question ("已记下您说的情况。")
 
 
 def start(ctx: Context, text: str | None = None) -> str:
@@ -108,6 +111,8 @@ def handle(ctx: Context, text: str) -> str:
     draft = ctx.draft()
     if state == "repeat":
         return _answer_repeat(ctx, draft, text)
+    if state in ("confirm", "edit") and (is_thanks(text) or is_greeting(text)):
+        return texts.added_to_draft() if state == "confirm" else texts.ask_what_to_edit(ctx.channel)
     if state == "confirm":
         if text.strip() in CONFIRM_WORDS:
             return _submit_or_ask_repeat(ctx, draft)
@@ -117,6 +122,8 @@ def handle(ctx: Context, text: str) -> str:
         return texts.added_to_draft()
     if state == "choose_place":
         return _answer_choice(ctx, draft, text)
+    if state == "edit":
+        return _answer_edit(ctx, draft, text)
     return _advance(ctx, draft, _absorb(ctx, draft, text, step=state), was=state)
 
 
@@ -128,6 +135,9 @@ def back(ctx: Context) -> str:
         state = "place"
     if state == "repeat":
         state = "confirm"
+    if state in ("confirm", "edit"):   # at the summary: which part to change; nothing is wiped
+        ctx.set_state("edit", choices=None)
+        return texts.ask_what_to_edit(ctx.channel)
     idx = order.index(state) if state in order else 0
     if idx == 0:
         return texts.NOTHING_TO_GO_BACK + _prompt(ctx, order[0], ctx.draft())
@@ -176,53 +186,91 @@ def reprompt(ctx: Context) -> str:
 # --- the steps --------------------------------------------------------------------------------
 
 def _absorb(ctx: Context, draft: dict, text: str, step: str) -> Absorbed:
-    """Take from ``text`` the answer to ``step`` and anything else it holds."""
+    """Read ``text`` for every field (core of the intake: handlers.intake.fold) and tell what to
+    say besides; send a code for a new number."""
+    folded = fold(draft, step, text, ctx.gazetteer, ctx.channel)
+    result = Absorbed(notes=folded.notes)
+    if (folded.story or folded.noted) and not folded.answered and step in ("name", "phone", "place", "village"):
+        result.prefix = texts.STORY_NOTED if folded.story else texts.NOTED    # then the question again
+    if folded.phone is not None:
+        result.code_news = _set_phone(ctx, draft, folded.phone)
+    if folded.choices:
+        ctx.set_state("choose_place", choices=[p.__dict__ for p in folded.choices])
+        result.choosing = True
+    return result
+
+
+@dataclass
+class Folded:
+    """What one message did to a draft (``fold``)."""
+
+    notes: list[str] = field(default_factory=list)
+    phone: str | None = None                 # a number given: the caller proves it
+    choices: list[Place] = field(default_factory=list)   # several places fit: ask which
+    story: bool = False                      # something was added to the story
+    answered: bool = False                   # the text answered the step asked
+    noted: bool = False                      # it gave another field instead of the answer
+
+
+def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
+    """One message of an intake, read for every field, into the draft (changed in place) — a
+    pure function of the draft, the step being asked, the text and the county's places, so the
+    conversation's rules are tested without a database (tests/test_corpus.py).
+
+    A field is filled only by an answer that looks like it: a name is a name (extract.clean_name:
+    2–4 characters of a name, or what follows 我叫/俺叫/我姓…叫/我是…的), a phone a mainland
+    mobile, a place one of the county's. Whatever else the person says — the story sent while we
+    asked for the name, more of it at the summary — is added to the story, in order; nothing said
+    is dropped (every message also stays in the petition's record). A greeting or a command is
+    neither."""
     text = text.strip()
-    found = extract(text, ctx.gazetteer)
-    result = Absorbed()
-    notes = result.notes
+    out = Folded()
+    if not text or is_greeting(text) or is_thanks(text):
+        return out
+    before = dict(draft)
+    found = extract(text, gazetteer)
+    answered = False
+    if found.people and found.people > draft.get("people", 1):
+        draft["people"] = found.people    # a group petition (集体访): the 人次 it counts
+    if found.trip:
+        draft["trip"] = found.trip        # an announced trip: a 预警 when it is filed
 
     if step == "name":
         name = found.name or clean_name(text)
         if name:
-            draft["name"] = name
-        elif not (found.place or found.phone or found.content):
-            notes.append(texts.BAD_NAME)
-    elif found.name and "name" not in draft:
+            draft["name"], answered = name, True
+    elif found.name and not draft.get("name"):
         draft["name"] = found.name
 
-    if ctx.channel != "sms":
-        if step == "phone":
-            phone = found.phone
-            if phone is None:
-                try:
-                    phone = normalize_phone(re.sub(r"\D", "", text)) if re.search(r"\d{7,}", text) else None
-                except InvalidPhone:
-                    phone = None
-            if phone:
-                result.code_news = _set_phone(ctx, draft, phone)
-            else:
-                notes.append(texts.BAD_PHONE)
-        elif found.phone and "phone" not in draft:
-            result.code_news = _set_phone(ctx, draft, found.phone)
+    if channel != "sms":
+        if step == "phone" and not found.phone and re.fullmatch(r"[\d\s\-+()（）]{11,20}", readable(text)):
+            found.phone = find_mobile(re.sub(r"\D", "", readable(text))[-11:])   # "1381 234 5678"
+        if found.phone and (step == "phone" or not draft.get("phone")):
+            out.phone, answered = found.phone, answered or step == "phone"
+        elif step == "phone" and re.fullmatch(r"[\d\s+\-－（）()]{5,}", readable(text)):
+            out.notes.append(texts.BAD_PHONE)     # a number, but not a mobile one
+            answered = True
 
     matches = found.place.places if found.place else []
     if step == "place":
-        if not matches:
-            notes.append(texts.place_not_found(_examples(ctx)))
-        elif len(matches) == 1:
+        if len(matches) == 1:
             _set_place(draft, matches[0])
-        else:
-            ctx.set_state("choose_place", choices=[p.__dict__ for p in matches])
-            result.choosing = True
-    elif step != "village" and len(matches) == 1 and "township_id" not in draft:
+            answered = True
+        elif matches:
+            out.choices, answered = matches, True
+        elif PLACE_LIKE.fullmatch(text):
+            answered = True               # a place, but not one of this county's
+            examples = [name for _, name, _ in gazetteer.townships[:6]][::2] or ["下汤镇"]
+            out.notes.append(texts.place_not_found(examples))
+    elif step != "village" and len(matches) == 1 and not draft.get("township_id"):
         _set_place(draft, matches[0])
 
-    if step == "village":
+    if step == "village" and _village_like(text):
+        answered = True
         if text in SKIP_WORDS:
             draft["village_done"] = True
         else:
-            m = ctx.gazetteer.match(text, within_township=draft.get("township_id"))
+            m = gazetteer.match(text, within_township=draft.get("township_id"))
             hit = next((p for p in m.places if p.township_id == draft.get("township_id") and p.village_id), None)
             if hit:
                 _set_place(draft, hit)
@@ -233,14 +281,57 @@ def _absorb(ctx: Context, draft: dict, text: str, step: str) -> Absorbed:
                 draft["village_text"] = text[:32]
                 draft["village_done"] = True
 
-    if step == "content":
-        if len(text) >= 2:
-            draft["content"] = text
+    piece = None
+    if step == "content" and not answered:
+        if len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2:
+            piece = text
         else:
-            notes.append("请再具体说明一下您遇到的问题。")
-    elif found.content and "content" not in draft and step in ("start", "name", "phone", "place"):
-        draft["content"] = found.content
-    return result
+            out.notes.append(texts.SAY_MORE)
+    elif found.content and not (answered and _only_answer(text, found)):
+        piece = found.content             # also said instead of the answer: the story, never lost
+    if piece and step != "content" and (_is_command_word(text) or ABOUT_THE_QUESTION.search(text)):
+        piece = None                      # about our question, not the matter
+    if piece:
+        out.story = _add_story(draft, piece)
+    out.answered = answered
+    filled_other = any(draft.get(k) != before.get(k) for k in ("name", "township_id", "village_id")) or out.phone
+    if filled_other and not answered:
+        out.noted = True                  # it said something else we needed: noted, then the question
+    elif not answered and not out.story and not out.choices and not out.notes:
+        examples = [name for _, name, _ in gazetteer.townships[:6]][::2] or ["下汤镇"]
+        out.notes.append({"name": texts.BAD_NAME, "phone": texts.BAD_PHONE,
+                          "place": texts.place_not_found(examples)}.get(step, texts.SAY_MORE))
+    return out
+
+
+PLACE_LIKE = re.compile(rf"[{HAN_RANGE}]{{1,10}}(?:省|市|区|县|镇|乡|村|街道|社区|组|庄|屯)")
+# a short answer about the question itself ("我不想留", "为啥要电话"): not the story
+ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
+                                r"干什么|干嘛|啥意思|什么意思|怎么填|不会).{0,6}$")
+
+
+def _add_story(draft: dict, piece: str) -> bool:
+    """Add to the story, unless it is already there (the same words sent twice)."""
+    piece = piece.strip()
+    story = draft.get("content", "")
+    if not piece or piece in story:
+        return False
+    draft["content"] = (story + "\n" + piece).strip()
+    return True
+
+
+def _only_answer(text: str, found) -> bool:
+    """The text is no more than the answer (its leftover is the answer's own words)."""
+    return len(found.content or "") < 6
+
+
+def _village_like(text: str) -> bool:
+    """A village's name, or "不清楚": short, one clause."""
+    return text in SKIP_WORDS or (len(text) <= 12 and not re.search(r"[，,。；;！!？?\n]", text))
+
+
+def _is_command_word(text: str) -> bool:
+    return text.strip().rstrip("。.!！") in NAME_COMMANDS or text.strip() in CONFIRM_WORDS
 
 
 def _set_phone(ctx: Context, draft: dict, phone: str) -> str | None:
@@ -318,9 +409,9 @@ def _advance(ctx: Context, draft: dict, found: Absorbed, greeting: bool = False,
         return texts.choose_place([Place(**c).label() for c in ctx.data()["choices"]])
     step = next_missing(ctx, draft)
     ctx.save_draft(draft, state=step)
-    prefix = ""
+    prefix = found.prefix
     if found.code_news:
-        prefix = found.code_news + ("" if ctx.channel == "sms" else "\n")
+        prefix += found.code_news + ("" if ctx.channel == "sms" else "\n")
     if found.notes and step == was:
         return prefix + found.notes[0]
     return prefix + _prompt(ctx, step, draft, greeting=greeting)
@@ -373,6 +464,35 @@ def _submit_or_ask_repeat(ctx: Context, draft: dict) -> str:
     return _submit(ctx, draft, None)
 
 
+EDIT_WORDS = {"姓名": "name", "名字": "name", "电话": "phone", "手机": "phone", "号码": "phone", "地点": "place",
+              "地方": "place", "乡镇": "place", "村": "place", "问题": "content", "内容": "content"}
+EDIT_NUMBERS = {"wechat": ("name", "phone", "place", "content"), "sms": ("name", "place", "content")}
+
+
+def _answer_edit(ctx: Context, draft: dict, text: str) -> str:
+    """The part to change, after 返回 at the summary. Its old answer stays until a new one that
+    looks like it comes; the story is added to (an earlier telling is never wiped)."""
+    word = text.strip().rstrip("。.")
+    numbers = EDIT_NUMBERS["sms" if ctx.channel == "sms" else "wechat"]
+    step = numbers[int(word) - 1] if word.isdigit() and 1 <= int(word) <= len(numbers) else EDIT_WORDS.get(word)
+    if step == "phone" and ctx.channel == "sms":
+        step = None
+    if step is None:
+        if word in CONFIRM_WORDS:
+            return _submit_or_ask_repeat(ctx, draft)
+        if len(re.findall(rf"[{HAN_RANGE}]", text)) >= 4 and _add_story(draft, text):   # more of the story
+            ctx.save_draft(draft, state="confirm")
+            return texts.added_to_draft()
+        return texts.ask_what_to_edit(ctx.channel)
+    if step == "place":
+        for key in ("village_done", "village_id", "village", "village_text"):
+            draft.pop(key, None)
+    ctx.save_draft(draft, state=step)
+    if step == "content":
+        return texts.ASK_CORRECTION
+    return "好的，请重新填写。" + _prompt(ctx, step, draft)
+
+
 def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
     answer = text.strip()
     if answer in ("1", "是", "是的", "对", "同一事项", "一样"):
@@ -402,11 +522,12 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
         township_id=draft["township_id"], village_id=draft.get("village_id"),
         content=draft["content"] + (f"\n（村/社区：{draft['village_text']}）" if draft.get("village_text") else ""),
         location=draft.get("location"), status="registered", received_at=ctx.now, updated_at=ctx.now,
+        people=draft.get("people") or 1,
     )
     said = "\n".join(ctx.data().get("said") or []) + "\n" + ctx.msg.text
     officials.file_new_petition(ctx, petition, f"{ctx.channel}:citizen",
                                 "初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}", repeat_of,
-                                said=said)
+                                said=said, trip=draft.get("trip"))
     # images from a message were recorded when they arrived (core.store.media) and join it with
     # every other message of the intake; one without a message is recorded now
     insert_all(ctx.conn, [Attachment(petition_id=ctx.petition_id, kind="image", media_id=image.get("media_id"),

@@ -275,11 +275,12 @@ def todo(ctx: Context, person: Person, rest: str = "") -> str:
 # --- after intake: the new case goes to its unit ------------------------------------------------
 
 def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
-                      repeat_of: Petition | None = None, said: str = "") -> tuple[Petition, Any]:
+                      repeat_of: Petition | None = None, said: str = "", trip: str | None = None
+                      ) -> tuple[Petition, Any]:
     """Store a new petition and route it at once (core.usecases.cases.file_new), and tell whom
     it names. Returns the petition to go on with and the unit it went to, or None."""
     done = usecases.file_new(intake_act(ctx, actor), p, ctx.county, registered, repeat_of,
-                             ctx.gazetteer.directory_names, said)
+                             ctx.gazetteer.directory_names, said, trip)
     ctx.petition_id = done.data["petition_id"]
     notify.deliver(ctx, done)
     return done.petition, done.data["unit"]

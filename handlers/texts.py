@@ -8,6 +8,7 @@ from __future__ import annotations
 from core.text import SMS_THREE_SEGMENTS as SMS_CADRE_LIMIT  # noqa: E402,F401
 from core.text import SMS_TWO_SEGMENTS as SMS_LIMIT  # noqa: E402,F401
 from core.text import WECHAT_LIMIT_BYTES  # noqa: E402,F401
+from core.text import CHANNEL_LABELS  # noqa: E402
 from core.clock import with_weekday  # noqa: E402
 
 
@@ -35,6 +36,26 @@ def help_text(channel: str) -> str:
             "· 取消 / 返回 —— 放弃或修改正在填写的内容")
 
 
+def reach_a_person(contact: dict, has_number: bool) -> str:
+    """The bureau's people, for someone who wants one (from ``[county.contact]``)."""
+    parts = []
+    if contact.get("hotline"):
+        parts.append(f"信访局电话：{contact['hotline']}" + (f"（{contact['hours']}）" if contact.get("hours") else ""))
+    if contact.get("reception"):
+        parts.append(f"县领导接访：{contact['reception']}")
+    if contact.get("address"):
+        parts.append(f"来访地址：{contact['address']}")
+    head = "好的，已请工作人员与您电话联系。" if has_number else "好的，已告知工作人员。"
+    tail = "" if has_number else "请留下您的手机号码，方便工作人员给您回电。"
+    return head + "；".join(parts) + ("。" if parts else "") + tail
+
+
+def call_back_wanted(channel: str, number: str | None) -> str:
+    how = CHANNEL_LABELS.get(channel, channel)
+    return (f"【回电】有群众通过{how}要求人工联系，电话：{number}，请回电。" if number else
+            f"【回电】有群众通过{how}要求人工联系，尚未留电话，请在公众号后台回复。")
+
+
 def ask_name(channel: str, greeting: bool = True) -> str:
     prefix = "您好！请慢慢讲。" if greeting else ""
     if channel == "sms":
@@ -47,7 +68,11 @@ def ask_phone() -> str:
 
 
 BAD_PHONE = "这个号码似乎不正确，请输入11位手机号码，例如 13812345678。"
-BAD_NAME = "请告诉我们您的姓名（2至10个字），例如：张三。"
+BAD_NAME = "请告诉我们您的姓名或怎么称呼您，例如：张三、王师傅。"
+SAY_MORE = "请再具体说明一下您遇到的问题。"
+STORY_NOTED = "您说的情况已记下。"
+YOU_ARE_WELCOME = "不客气，这是我们应该做的。如需查看进度请回复“查询”，有新的问题请回复“我要反映”。"
+NOTED = "好的，已记下。"
 
 
 def ask_place(examples: list[str]) -> str:
@@ -85,6 +110,13 @@ SORRY = "抱歉，系统暂时出了点问题，您的消息已保存，我们�
 CANCELLED = "好的，已取消本次填写。如需反映问题，请回复“我要反映”。再见！"
 NOTHING_TO_CANCEL = "当前没有正在填写的内容。回复“我要反映”登记问题，回复“帮助”查看用法。"
 NOTHING_TO_GO_BACK = "已经是第一步了。"
+ASK_CORRECTION = "请补充或更正您的问题（您之前说的也会保留，一并转给工作人员）。"
+
+
+def ask_what_to_edit(channel: str) -> str:
+    if channel == "sms":
+        return "请问要修改哪一项？回复：1姓名 2地点 3问题；回复“确认”直接提交。"
+    return "请问要修改哪一项？回复：1姓名 2电话 3地点 4问题；回复“确认”直接提交。"
 IMAGE_SAVED = "图片已收到（共{n}张）。"
 VIDEO_SAVED = "视频已收到并保存。"
 LOCATION_SAVED = "位置已收到：{label}。"

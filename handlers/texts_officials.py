@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Callable
 
 from core.clock import hm, local, month_day
+from core.usecases.cases import TRIPS
 from core.evenings import duration_text
 from core.instructions import PROGRESS_DAYS
 from core.store.models import Petition
@@ -20,6 +21,7 @@ from handlers import texts
 def when(dt: datetime | None) -> str:
     """A deadline as officials read it: "11月24日17:30"; "—" when there is none."""
     return month_day(dt) if dt is not None else "—"
+
 
 
 COMPLEXITY_WORDS = {"simple": "简单", "normal": "一般", "complex": "复杂"}
@@ -77,6 +79,9 @@ NOTICES: dict[str, Callable[..., str]] = {
     "review_requested": lambda ctx, p, level: (
         f"【{texts.REVIEW_WORDS[level]}】{p.tracking_no}信访人申请{texts.REVIEW_WORDS[level]}，"
         f"请于{month_day(p.due_review)}前答复：复查答复 {p.tracking_no} 内容"),
+    "trip_warning": lambda ctx, p, level: (
+        f"【预警】{p.tracking_no}（{ctx.place_of(p, village=False)}，{p.people}人）信访人表示将"
+        f"{TRIPS.get(level, '赴县')}上访：{gist(p.content, 40)}。请即联系、稳控化解。"),
     "meet_denied": lambda ctx, p: f"【督办】{p.tracking_no}单位报已见面，信访人答复未见面，请核实。",
     "unsatisfied": lambda ctx, p, text: f"【不满意】{p.tracking_no}：{gist(text, 50)}",
     # to leaders

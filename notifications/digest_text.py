@@ -29,6 +29,11 @@ def _body(d: Day, unit_view: bool) -> list[str]:
     by_channel = "、".join(f"{word}{d.channels[c][0]}" for c, word in CHANNELS if c in d.channels)
     parts = [(f"新交办{d.batches}批{d.people}人次" if unit_view else f"到县访{d.batches}批{d.people}人次")
              + (f"（{by_channel}）" if by_channel else "")]
+    if d.warnings:   # an announced trip comes before everything else
+        shown = "、".join(d.warnings[:3]) + ("等" if len(d.warnings) > 3 else "")
+        parts.insert(0, f"预警{len(d.warnings)}件（{shown}）")
+    if d.groups:
+        parts.append(f"其中集体访{d.groups}批")
     beyond = "、".join(f"{word}{d.beyond[level][0]}批{d.beyond[level][1]}人" for level, word in LEVELS
                        if level in d.beyond)
     parts.append(f"越级访：{beyond}" if beyond else "无越级访")

@@ -106,8 +106,16 @@ def test_back_and_cancel(peer, db):
     peer.say(ZS, "尧山镇上坪村")
     summary = peer.say(ZS, "山体滑坡堵了路")
     assert "姓名：张小三" in summary
-    assert "问题和诉求" in peer.say(ZS, "返回")
-    assert "问题：滑坡后道路一直没有清理" in peer.say(ZS, "滑坡后道路一直没有清理")
+    assert "要修改哪一项" in peer.say(ZS, "返回")        # at the summary: which part, nothing wiped
+    assert "您之前说的也会保留" in peer.say(ZS, "4")
+    summary = peer.say(ZS, "滑坡后道路一直没有清理")
+    assert "问题：山体滑坡堵了路\n滑坡后道路一直没有清理" in summary
+    peer.say(ZS, "返回")
+    assert "怎么称呼" in peer.say(ZS, "1")
+    assert "姓名：张小三" in peer.say(ZS, "确认")       # "确认" is not a name: the summary again, unchanged
+    peer.say(ZS, "返回")
+    peer.say(ZS, "1")
+    assert "姓名：张晓三" in peer.say(ZS, "张晓三")
     assert "已取消" in peer.say(ZS, "取消")
     assert petitions(db) == []
     assert "没有正在填写" in peer.say(ZS, "取消")
@@ -293,3 +301,52 @@ def test_idle_after_days_starts_a_new_conversation(peer, clock):
     _submit(peer)
     clock.advance(days=2)
     assert "请问您怎么称呼" in peer.say(ZS, "你好")
+
+
+def test_a_group_announcing_a_trip_is_a_warning_told_at_once(peer, db, sms_out, services):
+    """Issue 18, 4: 宋金山 writes for 三十多户 and says five representatives will go to the county
+    tomorrow. The petition counts 30 人次, the bureau's staff and 下汤镇's head (王海燕) get a
+    【预警】 at once, the case carries it, and the day's 访情 leads with it."""
+    from core.store.models import PetitionEvent
+    from notifications.schedule import daily_digest
+    reply = peer.text_sms("+8613912345001", "我叫宋金山，下汤镇社楼村的，一共三十多户，煤矿塌陷房子都裂了，"
+                                              "俺们五个代表明天想去县里上访")
+    assert "请核对" in reply and "宋金山" in reply
+    assert "LS-" in peer.text_sms("+8613912345001", "确认")
+    p = petitions(db)[0]
+    assert p.people == 30 and p.name == "宋金山"
+    warned = [body for to, body in sms_out.sent if body.startswith("【预警】")]
+    assert {to for to, body in sms_out.sent if body.startswith("【预警】")} == {"+8613700000001", "+8613700000012"}
+    assert all(p.tracking_no in body and "30人" in body and "赴县" in body for body in warned)
+    assert db.scalars(select(PetitionEvent).where(PetitionEvent.kind == "warning")).one().petition_id == p.id
+    daily_digest(services, services.clock.now())
+    assert any(body.startswith("【每日访情】") and f"预警1件（{p.tracking_no}）" in body and "集体访1批" in body
+               for to, body in sms_out.sent)
+
+
+def test_thanks_is_answered_kindly_and_files_nothing(peer, db):
+    """Issue 18, 8: "谢谢" after the receipt is a thank-you, not a new petition."""
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    peer.say(ZS, "确认")
+    for thanks in ("谢谢", "好的，辛苦了", "谢谢你们"):
+        assert "不客气" in peer.say(ZS, thanks)
+    assert len(petitions(db)) == 1
+
+
+def test_someone_who_asks_for_a_person_gets_the_hotline_and_a_call_back(peer, db, sms_out):
+    """Issue 18, 3: "人工" by SMS gets the bureau's hotline, hours and the leaders' reception days
+    from the county file, and the staff a 【回电】 with the number — once a day, however often asked.
+    On WeChat "我要找人工客服" is no petition and no name."""
+    reply = peer.text_sms("+8613912345002", "人工")
+    assert "0375-5051234" in reply and "每月5日" in reply and "已请工作人员与您电话联系" in reply
+    assert "0375-5051234" in peer.text_sms("+8613912345002", "你们电话多少")
+    call_backs = [(to, body) for to, body in sms_out.sent if body.startswith("【回电】")]
+    assert call_backs == [("+8613700000001", "【回电】有群众通过短信访要求人工联系，电话：+8613912345002，请回电。")]
+    reply = peer.say(ZS, "我要找人工客服")
+    assert "0375-5051234" in reply and "请留下您的手机号码" in reply
+    assert petitions(db) == []
+    db.rollback()
+    from core.store.models import Conversation
+    conv = db.scalars(select(Conversation).where(Conversation.sender == ZS)).one()
+    assert conv.state == "idle"

@@ -79,8 +79,27 @@ def send_back(act: Act, p: Petition, reason: str) -> Done:
     return done
 
 
+TRIPS = {"county": "赴县", "city": "到市", "province": "赴省", "beijing": "进京"}
+
+
 def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None = None,
-             directory=None, said: str = "") -> Done:
+             directory=None, said: str = "", trip: str | None = None) -> Done:
+    """See :func:`_file_new`. ``trip``: the petition announces a trip to petition above the units
+    (明天去县里上访, 进京): a 预警 — recorded on the case (the daily 访情 shows it) and told at once
+    to the bureau's staff and the head of the unit it went to (not one it accuses)."""
+    done = _file_new(act, p, county, registered, repeat_of, directory, said, trip)
+    if trip:
+        done.tells.append(Tell(STAFF, "trip_warning", {"level": trip}))
+        unit = done.data.get("unit")
+        if unit is not None:
+            heads = audience.heads(act.reader, done.petition, unit.id)
+            if heads:
+                done.tells.append(Tell(PHONES, "trip_warning", {"level": trip}, phones=tuple(heads)))
+    return done
+
+
+def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None,
+              directory, said: str, trip: str | None) -> Done:
     """Store a new petition and route it at once (即时交办): to its default unit, whose cadres are
     told; with no unit for it, the bureau's staff are told to assign it by hand. An accusation
     (检举/揭发/控告) is never assigned automatically: the units and people of the directory it
@@ -94,6 +113,9 @@ def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: 
     screened for whom it accuses with the story (a name or a 举报 given as the wrong answer)."""
     new = cases.NewCase(p)
     new.add(PetitionEvent(at=act.now, kind="registered", actor=act.actor, text=registered, inbound_id=act.inbound_id))
+    if trip:
+        new.add(PetitionEvent(at=act.now, kind="warning", actor="system", inbound_id=act.inbound_id,
+                              text=f"预警：信访人表示将{TRIPS.get(trip, '赴县')}上访（{p.people or 1}人）"))
     if repeat_of is not None:
         cases.link_repeat(act.session, p, repeat_of, act.now, act.actor, act.inbound_id)
     route = cases.route_for(p, county)
