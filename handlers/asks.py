@@ -1,13 +1,19 @@
 """The citizen's answers to questions the bureau asked them outside a conversation.
 
 When a cadre reports a meeting, the petitioner is asked "今天工作人员是否已与您见面？回复1是 2否";
-when a reply is sent, to rate it "1 满意 / 2 基本满意 / 3 不满意". The question is kept on the
-petitioner's conversation (``data["ask"]``); an answer is taken only when no intake is under way
-(a "1" while choosing a township means the township). Rating never reopens a case: 不满意 asks
-why and points to 复查 (review, within 30 days of the reply).
+when a reply is sent, to rate it "1 满意 / 2 基本满意 / 3 不满意"; during 七晚, whether the team came.
+Several can be open at once — for several cases, of several kinds — so each is kept on the
+petitioner's conversation keyed by its kind and case (``data["asks"]``, oldest first). A bare
+digit answers the question asked last, and the reply says which it counted ("已记录：LS-… 见面属实");
+words answer the question they fit (见了/来了/是的 · 没人来/没见到 · 满意/还行/不满意/没解决), also
+with a digit before them ("2 没人来"). An answer is taken only when no intake is under way (a "1"
+while choosing a township means the township). "评价 编号 1-3" rates at any time
+(handlers.commands). Rating never reopens a case: 不满意 reaches the bureau at once, asks why and
+offers 复查 with its last day.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy.engine import Connection
@@ -19,20 +25,64 @@ from handlers.registry import CITIZEN, citizen_act
 from core.store.conversations import lock_conversation, save_conversation
 from handlers.context import Context
 
+KEEP = 10   # open questions kept per person (the oldest dropped beyond)
+
+
+def key_of(ask: dict) -> tuple:
+    """What makes a question the same question: its kind and its case (and 七晚 visit)."""
+    return ask.get("kind"), ask.get("petition_id"), ask.get("visit_id"), ask.get("phase")
+
+
+def open_asks(data: dict) -> list[dict]:
+    """The questions open for this person, oldest first (a conversation from before several
+    could be open kept one, under "ask")."""
+    asks = list(data.get("asks") or [])
+    if data.get("ask"):
+        asks.append(data["ask"])
+    return asks
+
 
 def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
-    """Put the questions of a committed transaction on their recipients' conversations (a newer
-    question replaces an older one). Locked in one order, so two recorders cannot deadlock."""
+    """Put the questions of a committed transaction on their recipients' conversations: a
+    question replaces only the same question (kind and case), the others stay open. Locked in
+    one order, so two recorders cannot deadlock."""
     for channel, to, ask in sorted(asks, key=lambda a: (a[0], a[1])):
         conv = lock_conversation(conn, channel, to, now)
-        conv.data = {**(conv.data or {}), "ask": ask}
+        data = dict(conv.data or {})
+        kept = [a for a in open_asks(data) if key_of(a) != key_of(ask)]
+        data["asks"] = (kept + [{**ask, "asked_at": now.isoformat()}])[-KEEP:]
+        data.pop("ask", None)
+        conv.data = data
         save_conversation(conn, conv)
 
-YES = {"1", "是", "是的", "见了", "已见面", "见面了"}
-NO = {"2", "否", "没有", "没见", "未见面", "没见面"}
-VISIT_YES = {"到了", "已到", "来了", "属实"}
-RATINGS = {"1": "satisfied", "满意": "satisfied", "2": "basic", "基本满意": "basic",
-           "3": "unsatisfied", "不满意": "unsatisfied"}
+
+MET_YES = ("见了", "见过", "见面了", "已见面", "来了", "来过", "到了", "已到", "是的", "属实", "对", "是")
+MET_NO = ("没人来", "没有人来", "没见到", "没见", "没有见", "没来", "未见面", "不属实", "没有", "否", "不是")
+RATING_WORDS = (("不满意", "unsatisfied"), ("没解决", "unsatisfied"), ("没有解决", "unsatisfied"),
+                ("不行", "unsatisfied"), ("基本满意", "basic"), ("还行", "basic"), ("一般", "basic"),
+                ("还可以", "basic"), ("凑合", "basic"), ("满意", "satisfied"), ("很好", "satisfied"),
+                ("挺好", "satisfied"))
+RATING_DIGITS = {"1": "satisfied", "2": "basic", "3": "unsatisfied"}
+SHORT = 30   # an answer is short: a longer text is a story, not an answer
+
+
+def _met_word(text: str) -> bool | None:
+    for word in MET_NO:            # the "no" words first: "没人来" holds "来"
+        if text.startswith(word) or (len(text) <= 12 and word in text and len(word) > 1):
+            return False
+    for word in MET_YES:
+        if text.startswith(word) or (len(text) <= 12 and word in text and len(word) > 1):
+            return True
+    return None
+
+
+def rating_of(text: str) -> str | None:
+    """满意 / 还行 / 不满意 … in an answer, or None."""
+    return _rating_word(text)
+
+
+def _rating_word(text: str) -> str | None:
+    return next((rating for word, rating in RATING_WORDS if word in text), None)
 
 
 def answer(ctx: Context, text: str) -> str | None:
@@ -42,36 +92,68 @@ def answer(ctx: Context, text: str) -> str | None:
             ctx.set_state("idle", why_for=None)
             return None
         return _why(ctx, data, text)
-    ask = data.get("ask")
-    if not ask:
-        return None
+    asks = open_asks(data)
     word = text.strip().rstrip("。.!！")
-    if ask.get("kind") == "visit":   # 七晚: "工作专班是否已到您家？"
-        if word in YES or word in NO or word in VISIT_YES:
-            return evenings.answer(ctx, ask, word, word not in NO)
-        return texts.ANSWER_VISIT if word.isdigit() and len(word) == 1 else None
+    if not asks or not word or len(word) > SHORT:
+        return None
+    m = re.match(r"^([1-9])(?:\s*[、.。，,：:]?\s*)(.*)$", word)
+    digit, words = (m.group(1), m.group(2)) if m else (None, word)
+    rating = _rating_word(words) if words else None
+    met = _met_word(words) if words else None
+    if digit is not None and not words:
+        ask = asks[-1]                                    # a bare digit: the question asked last
+    elif rating is not None and (found := _latest(asks, "rate")):
+        ask = found
+    elif met is not None and (found := _latest(asks, "met", "visit")):
+        ask = found
+    elif digit is not None:
+        ask = asks[-1]
+    else:
+        return None
+    kind = ask.get("kind")
+    if kind == "rate":
+        choice = RATING_DIGITS.get(digit) if digit and not rating else rating
+        if choice is None:
+            return texts.ANSWER_RATING
+        return _rate(ctx, asks, ask, choice)
+    yes = (digit == "1") if digit in ("1", "2") and met is None else met
+    if yes is None:
+        return texts.ANSWER_VISIT if kind == "visit" else texts.ANSWER_MET
+    _close(ctx, asks, ask)
+    if kind == "visit":
+        return evenings.answer(ctx, ask, word, yes)
     p = ctx.session.get(Petition, ask.get("petition_id"))
     if p is None:
-        ctx.set_state("idle", ask=None)
         return None
-    if ask.get("kind") == "met":
-        if word in YES or word in NO:
-            met = word in YES
-            notify.deliver(ctx, usecases.confirm_meeting(citizen_act(ctx), p, met))
-            ctx.set_state("idle", ask=None)
-            return texts.MET_THANKS if met else texts.MET_NO
-        return texts.ANSWER_MET if word.isdigit() and len(word) == 1 else None
-    if ask.get("kind") == "rate":
-        rating = RATINGS.get(word)
-        if rating is None:
-            return texts.ANSWER_RATING if word.isdigit() and len(word) == 1 else None
-        usecases.rate(citizen_act(ctx), p, rating)
-        if rating == "unsatisfied":
-            ctx.set_state("rate_why", ask=None, why_for=p.id)
-            return texts.ASK_WHY_UNSATISFIED.format(no=p.tracking_no)
-        ctx.set_state("idle", ask=None)
-        return texts.RATED
-    return None
+    notify.deliver(ctx, usecases.confirm_meeting(citizen_act(ctx), p, yes))
+    return texts.met_recorded(p.tracking_no, yes)
+
+
+def _latest(asks: list[dict], *kinds: str) -> dict | None:
+    return next((a for a in reversed(asks) if a.get("kind") in kinds), None)
+
+
+def _close(ctx: Context, asks: list[dict], ask: dict) -> None:
+    ctx.set_state(ctx.conv.state, asks=[a for a in asks if key_of(a) != key_of(ask)], ask=None)
+
+
+def _rate(ctx: Context, asks: list[dict], ask: dict, rating: str) -> str | None:
+    p = ctx.session.get(Petition, ask.get("petition_id"))
+    _close(ctx, asks, ask)
+    if p is None:
+        return None
+    return rate(ctx, p, rating)
+
+
+def rate(ctx: Context, p: Petition, rating: str) -> str:
+    """A rating, asked for or given with "评价 编号 N": recorded; 不满意 reaches the bureau at once
+    and is asked why, with 复查's last day."""
+    notify.deliver(ctx, usecases.rate(citizen_act(ctx), p, rating))
+    if rating == "unsatisfied":
+        ctx.set_state("rate_why", why_for=p.id)
+        review_by = usecases.review_deadline(ctx.rules, p)
+        return texts.rated_unsatisfied(p.tracking_no, review_by)
+    return texts.rated(p.tracking_no, rating)
 
 
 def _why(ctx: Context, data: dict, text: str) -> str:

@@ -14,7 +14,7 @@ from core.status import FINISHED
 from core.store import petitions
 from core.text import gist
 from core.usecases import citizens as usecases
-from handlers import errors, intake, notify, texts
+from handlers import asks, errors, intake, notify, texts
 from handlers.context import Context, md
 from handlers.registry import CITIZEN, Command, citizen_act
 
@@ -119,6 +119,25 @@ def _supplement(ctx: Context, cmd: Command) -> str:
     if _in_intake(ctx) and not cmd.rest:
         return texts.FINISH_DRAFT_FIRST.format(what="补充其他事项")
     return do_supplement(ctx, cmd)
+
+
+@CITIZEN.verb("rate", "评价", "打分", numbered=True, free_text=True)
+def _rate(ctx: Context, cmd: Command) -> str:
+    """评价 编号 1-3 (or words): rate an answered case at any time, asked or not."""
+    if not cmd.tracking_no:
+        return texts.NEED_NUMBER.format(example=f"评价 {_example_no(ctx)} 1")
+    p = ctx.find_own(cmd.tracking_no)
+    if p is None:
+        return texts.NOT_FOUND.format(no=cmd.tracking_no)
+    if p.replied_at is None:
+        return texts.rate_too_early(p.tracking_no)
+    word = cmd.rest.strip()
+    rating = asks.RATING_DIGITS.get(word[:1]) if word[:1].isdigit() else asks.rating_of(word)
+    if rating is None:
+        return texts.ANSWER_RATING
+    ctx.set_state(ctx.conv.state, asks=[a for a in asks.open_asks(ctx.data())
+                                        if not (a.get("kind") == "rate" and a.get("petition_id") == p.id)], ask=None)
+    return asks.rate(ctx, p, rating)
 
 
 @CITIZEN.verb("review", "申请复查", "复查", numbered=True)

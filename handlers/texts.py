@@ -9,7 +9,7 @@ from core.text import SMS_THREE_SEGMENTS as SMS_CADRE_LIMIT  # noqa: E402,F401
 from core.text import SMS_TWO_SEGMENTS as SMS_LIMIT  # noqa: E402,F401
 from core.text import WECHAT_LIMIT_BYTES  # noqa: E402,F401
 from core.text import CHANNEL_LABELS  # noqa: E402
-from core.clock import with_weekday  # noqa: E402
+from core.clock import month_day, with_weekday  # noqa: E402
 
 
 
@@ -306,6 +306,26 @@ def case_closed(no: str) -> str:
 
 
 MET_THANKS = "谢谢您的确认！"
+RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+
+
+def rate_too_early(no: str) -> str:
+    return f"{no}尚未答复，答复后即可评价。回复“查询 {no}”可查看进度。"
+
+
+def met_recorded(no: str, met: bool) -> str:
+    if met:
+        return f"已记录：{no} 见面属实。谢谢您的确认！"
+    return f"已记录：{no} 未见面。我们已告知信访局督办，工作人员会尽快与您联系。"
+
+
+def rated(no: str, rating: str) -> str:
+    return f"已记录：{no} 评价“{RATING_NAMES[rating]}”。谢谢您的评价！"
+
+
+def rated_unsatisfied(no: str, review_by) -> str:
+    review = (f"如对答复有异议，可在{month_day(review_by)}前回复“申请复查 {no}”。" if review_by is not None else "")
+    return f"已记录：{no} 评价“不满意”，信访局会跟进。请简要说明不满意的原因。" + review
 MET_NO = "抱歉！我们已告知信访局督办，工作人员会尽快与您联系。"
 RATED = "谢谢您的评价！"
 ASK_WHY_UNSATISFIED = ("抱歉没能让您满意。请简要说明不满意的原因；如对答复有异议，可在收到答复之日起30日内"

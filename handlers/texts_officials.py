@@ -82,6 +82,7 @@ NOTICES: dict[str, Callable[..., str]] = {
     "trip_warning": lambda ctx, p, level: (
         f"【预警】{p.tracking_no}（{ctx.place_of(p, village=False)}，{p.people}人）信访人表示将"
         f"{TRIPS.get(level, '赴县')}上访：{gist(p.content, 40)}。请即联系、稳控化解。"),
+    "rated_unsatisfied": lambda ctx, p: f"【回访】{p.tracking_no}信访人对答复不满意，请跟进核实（原因待其说明）。",
     "meet_denied": lambda ctx, p: f"【督办】{p.tracking_no}单位报已见面，信访人答复未见面，请核实。",
     "unsatisfied": lambda ctx, p, text: f"【不满意】{p.tracking_no}：{gist(text, 50)}",
     # to leaders

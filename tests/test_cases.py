@@ -304,3 +304,40 @@ def test_an_overdue_alert_at_midnight_waits_for_the_morning(peer, db, services, 
     assert {m.status for m in outbox(db, "overdue")} == {"queued"}
     services.deliver(None, datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI))
     assert {m.status for m in outbox(db, "overdue")} == {"sent"}
+
+
+def test_two_open_questions_each_get_their_answer(peer, db, sms_out):
+    """Issue 18, 2: 张三 is asked whether the cadre met him, then to rate the answer — both open.
+    He answers in words, the meeting first though it was asked first; then he is not satisfied:
+    the bureau hears of it at once, he is offered 复查 with its last day, and his reason is kept.
+    A second case's bare "1" answers the question asked last and says which it counted."""
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.text_sms(LIAISON, f"见面 {no} 到村里看了水泵")
+    peer.text_sms(LIAISON, f"答复 {no} 已更换水泵，今天恢复供水")
+    assert peer.say(ZS, "是的，来了两个人") == f"已记录：{no} 见面属实。谢谢您的确认！"
+    assert case(db, no).meet_confirmed is True and case(db, no).rating is None
+    reply = peer.say(ZS, "不满意")
+    assert f"已记录：{no} 评价“不满意”" in reply and f"申请复查 {no}" in reply and "12月" in reply
+    assert case(db, no).rating == "unsatisfied"
+    assert any(to == STAFF and body.startswith("【回访】") and no in body for to, body in sms_out.sent)
+    assert "已记录您的意见" in peer.say(ZS, "水还是浑的，没法喝")
+    db.rollback()
+    assert [e.text for e in db.scalars(select(PetitionEvent).where(PetitionEvent.kind == "rating_reason"))] == [
+        "水还是浑的，没法喝"]
+
+    other = submit(peer, text="我是下汤镇林楼村的张三，村口的路灯坏了一个月")
+    peer.text_sms(LIAISON, f"受理 {other}")
+    peer.text_sms(LIAISON, f"见面 {other} 看了路灯")
+    peer.text_sms(LIAISON, f"答复 {other} 已修好")
+    assert peer.say(ZS, "1") == f"已记录：{other} 评价“满意”。谢谢您的评价！"       # the rating: asked last
+    assert peer.say(ZS, "2 没人来").startswith(f"已记录：{other} 未见面")
+    assert case(db, other).meet_confirmed is False
+    assert any(to == STAFF and body.startswith("【督办】") and other in body for to, body in sms_out.sent)
+    assert "基本满意" in peer.say(ZS, f"评价 {no} 2")                            # at any time, by number
+    assert case(db, no).rating == "basic" and petitions_count(db) == 2
+
+
+def petitions_count(db) -> int:
+    db.rollback()
+    return db.scalar(select(func.count()).select_from(Petition))

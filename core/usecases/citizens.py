@@ -68,10 +68,20 @@ def confirm_meeting(act: Act, p: Petition, met: bool) -> Done:
 
 
 def rate(act: Act, p: Petition, rating: str) -> Done:
-    """满意 / 基本满意 / 不满意: kept; a rating never reopens a case."""
+    """满意 / 基本满意 / 不满意: kept; a rating never reopens a case. 不满意 reaches the bureau at
+    once (回访: the case is for them to follow up), before the petitioner says why."""
     p.rating, p.rated_at = rating, act.now
     cases.event(act.session, p, act.now, "rated", act.actor, RATING_WORDS[rating], act.inbound_id)
-    return Done(p, {"rating": rating})
+    done = Done(p, {"rating": rating})
+    if rating == "unsatisfied":
+        done.tells.append(Tell(STAFF, "rated_unsatisfied"))
+    return done
+
+
+def review_deadline(rules, p: Petition):
+    """The last moment the petitioner may ask for 复查 (or 复核), or None when they may not."""
+    window = cases.review_window(p, rules)
+    return window[1] if window else None
 
 
 def rating_reason(act: Act, p: Petition, text: str) -> Done:
