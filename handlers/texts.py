@@ -9,7 +9,7 @@ from core.text import SMS_THREE_SEGMENTS as SMS_CADRE_LIMIT  # noqa: E402,F401
 from core.text import SMS_TWO_SEGMENTS as SMS_LIMIT  # noqa: E402,F401
 from core.text import WECHAT_LIMIT_BYTES  # noqa: E402,F401
 from core.text import CHANNEL_LABELS  # noqa: E402
-from core.clock import month_day, with_weekday  # noqa: E402
+from core.clock import local, month_day, with_weekday  # noqa: E402
 
 
 
@@ -281,8 +281,21 @@ def receipt_day_note(day, today) -> str:
     return f"今天已过工作时间，我们将于{with_weekday(day)}交办并安排工作人员与您见面。"
 
 
-def case_accepted(no: str, unit: str, meet_by: str) -> str:
-    return f"您好！您反映的事项{no}已由{unit}受理，工作人员将于{meet_by}前与您联系见面。谢谢！"
+def by(deadline, now, lead: str = "") -> str:
+    """A deadline as a person is told it, never a day already past: "于12月7日前" (``lead`` 于),
+    "在今天（12月1日）内", or "尽快（已超过期限）"."""
+    if deadline is None:
+        return "尽快"
+    if deadline < now:
+        return "尽快（已超过期限）"
+    if local(deadline).date() == local(now).date():
+        return f"在今天（{month_day(now)}）内"
+    return f"{lead}{month_day(deadline)}前"
+
+
+def case_accepted(no: str, unit: str, meet: str) -> str:
+    """``meet``: when, as :func:`by` says it."""
+    return f"您好！您反映的事项{no}已由{unit}受理，工作人员将{meet}与您联系见面。谢谢！"
 
 
 def ask_met(no: str) -> str:

@@ -33,7 +33,8 @@ PROVISIONAL_BASIS = {"county_list": "县里提供的节假日表", "weekdays": "
 def _assigned(ctx, p: Petition) -> str:
     contact = p.phone   # the petitioner's contact goes to the handling unit only
     body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {ctx.place_of(p)}：{gist(p.content, 60)}。"
-            f"请{when(p.due_accept)}前受理并见面，{when(p.due_finish)}前办结。回复：受理 {p.tracking_no}")
+            f"请{texts.by(p.due_accept, ctx.now)}受理并见面，{texts.by(p.due_finish, ctx.now)}办结。"
+            f"回复：受理 {p.tracking_no}")
     return body[:texts.SMS_CADRE_LIMIT]
 
 
@@ -47,7 +48,8 @@ def _assign_needed(ctx, p: Petition, named: str | None = None) -> str:
 
 NOTICES: dict[str, Callable[..., str]] = {
     # to the petitioner (the citizen's sentences)
-    "case_accepted": lambda ctx, p, unit, meet_by: texts.case_accepted(p.tracking_no, unit, when(meet_by)),
+    "case_accepted": lambda ctx, p, unit, meet_by: texts.case_accepted(p.tracking_no, unit,
+                                                                      texts.by(meet_by, ctx.now, "于")),
     "meet_check": lambda ctx, p: texts.ask_met(p.tracking_no),
     "case_replied": lambda ctx, p, unit, text: texts.case_replied(p.tracking_no, unit, text),
     "rating": lambda ctx, p: texts.ask_rating(p.tracking_no),
@@ -97,7 +99,8 @@ NOTICES: dict[str, Callable[..., str]] = {
 def _accepted(ctx, p: Petition) -> str:
     if p.due_meet:
         return (f"已受理{p.tracking_no}（{COMPLEXITY_WORDS.get(p.complexity or 'normal', '一般')}）。"
-                f"请于{when(p.due_meet)}前与信访人见面，{when(p.due_finish)}前办结。见面后回复：见面 {p.tracking_no}")
+                f"请{texts.by(p.due_meet, ctx.now, '于')}与信访人见面，{texts.by(p.due_finish, ctx.now)}办结。"
+                f"见面后回复：见面 {p.tracking_no}")
     return f"已受理{p.tracking_no}，{when(p.due_finish)}前办结。"
 
 

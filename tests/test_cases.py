@@ -341,3 +341,16 @@ def test_two_open_questions_each_get_their_answer(peer, db, sms_out):
 def petitions_count(db) -> int:
     db.rollback()
     return db.scalar(select(func.count()).select_from(Petition))
+
+
+def test_a_date_we_tell_is_never_already_past(peer, db, clock, sms_out):
+    """Issue 18, 7: 受理 a day late. The meeting was due on Monday; on Tuesday neither the cadre nor
+    张三 is told "11月23日前" — they are told it is overdue; the same-day 交办 said 今天内."""
+    no = submit(peer)                                        # Monday 10:00
+    assigned = [body for to, body in sms_out.sent if body.startswith("【交办】")]
+    assert assigned and "请在今天（11月23日）内受理并见面" in assigned[0]
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI))
+    reply = peer.text_sms(LIAISON, f"受理 {no}")
+    assert "请尽快（已超过期限）与信访人见面" in reply and "11月23日前" not in reply
+    told = [m.body for m in outbox(db, "case_accepted")]
+    assert told and "将尽快（已超过期限）与您联系见面" in told[0] and "11月23日" not in told[0]
