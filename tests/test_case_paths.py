@@ -45,12 +45,18 @@ def test_staff_register_a_group_visit_which_then_follows_the_same_path(peer, db,
     assert events(db, p.tracking_no)[:2] == ["registered", "assigned"]
 
 
-def test_a_letter_s_phone_is_not_trusted_until_it_texts_us(peer, db):
+def test_a_letter_s_phone_is_not_trusted_until_it_texts_us(peer, db, sms_out):
+    """Issue 18, 5: the receipt for a registered letter invites its number to 查询; when that
+    number texts us it is proven (it is the sender), and the case is its own. Another number,
+    and a WeChat user who has not proven the number, still see nothing."""
     peer.text_sms(STAFF, "登记 来信 尧山镇 李四 13912345678 1 反映村里道路损坏无人修")
     p = only_petition(db)
     assert p.channel == "letter" and not p.phone_verified and p.unit.name == "尧山镇人民政府"
-    # the number in a letter may be someone else's: it does not see the case
-    assert "未找到" in peer.text_sms("+8613912345678", f"查询 {p.tracking_no}")
+    assert any(to == "+8613912345678" and f"查询 {p.tracking_no}" in body for to, body in sms_out.sent)
+    assert "未找到" in peer.say("o_someone_else", f"查询 {p.tracking_no}")
+    assert "未找到" in peer.text_sms("+8613912340000", f"查询 {p.tracking_no}")
+    reply = peer.text_sms("+8613912345678", f"查询 {p.tracking_no}")
+    assert p.tracking_no in reply and "未找到" not in reply and "已交办" in reply
 
 
 def test_register_bad_inputs_get_the_format_and_store_nothing(peer, db):
