@@ -34,18 +34,22 @@ def find_own(s: Session, channel: str, sender: str, tracking_no: str) -> Petitio
     return s.scalars(_own_petition(channel), {"own": sender, "no": tracking_no}).first()
 
 
+REGISTERED = ("letter", "visit", "phone")   # channels of petitions the bureau's staff registered
+
+
 @lru_cache(maxsize=4)
 def whose(channel: str):
     """The condition "a petition of the sender", on the parameter ``own`` (the sender's OpenID or
-    number): by SMS, the petitions carrying the sender's number — an SMS from a number proves it
-    (a number written in a letter is the letter's petitioner's once it texts us: the receipt
-    invited it to, issue 18, 5); on
+    number): by SMS, the petitions carrying the sender's number verified, and those the bureau
+    registered with it — a letter's number is its petitioner's once it texts us (the SMS proves
+    it; the receipt invited it to, issue 18, 5), while a number typed on WeChat without its code
+    may be anyone's and shows nothing; on
     WeChat, those sent from the OpenID and those carrying a number the OpenID has proven its own
     with a code — as ids from two index searches, not an OR, which SQLite's planner answers by
     walking every open petition (ix_petition_status) when the query also filters on status."""
     own = bindparam("own")
     if channel == "sms":
-        return Petition.phone == own
+        return (Petition.phone == own) & (Petition.phone_verified.is_(True) | Petition.channel.in_(REGISTERED))
     proven = select(PhoneVerification.phone).where(PhoneVerification.openid == own,
                                                   PhoneVerification.verified_at.is_not(None))
     return Petition.id.in_(union_all(
