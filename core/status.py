@@ -19,6 +19,7 @@ class Status(StrEnum):
     REJECTED = "rejected"       # 不予受理
     RETURNED = "returned"       # the unit sent it back to the bureau (退回)
     REVIEWING = "reviewing"     # 复查 / 复核 under way
+    JOINED = "joined"           # a repeat joined to the open petition on its matter (并案): handled there
 
 
 S = Status
@@ -40,12 +41,12 @@ STEPS: dict[str, tuple[frozenset[Status], Status | None]] = {
                  S.WITHDRAWN),
 }
 
-FINISHED = (S.CLOSED, S.WITHDRAWN, S.REJECTED)                    # nothing more is due
+FINISHED = (S.CLOSED, S.WITHDRAWN, S.REJECTED, S.JOINED)          # nothing more is due (on this row)
 OPEN = tuple(s for s in Status if s not in FINISHED)               # still being handled
 HANDLING = tuple(sorted(STEPS["take_back"][0], key=list(Status).index))   # with a unit
 WITH_BUREAU = tuple(sorted(STEPS["assign"][0], key=list(Status).index))   # to be (re)assigned
 UNANSWERED = (S.REGISTERED, S.ASSIGNED, S.ACCEPTED)                # no reply yet (a repeat joins it)
-DROPPED = (S.WITHDRAWN, S.REJECTED)                                # ended before their steps were due
+DROPPED = (S.WITHDRAWN, S.REJECTED, S.JOINED)                      # ended before their steps were due
 
 
 def may(step: str, status: str | None) -> bool:

@@ -25,10 +25,13 @@ from core.store.models import Attachment, Petition, PetitionEvent, PhoneVerifica
 from core.phones import find_mobile, mask_phone
 from core.places import Place
 from core.store import media, petitions
-from core.status import UNANSWERED
+from core.cases import CaseError
+from core.status import UNANSWERED, Status
+from core.usecases import citizens as usecases
 from core.text import gist
 from core.tracking import next_tracking_no
-from handlers import officials, texts
+from handlers import notify, officials, texts
+from handlers.registry import citizen_act
 from handlers.context import Context, md
 from core.similar import most_similar
 from handlers.extract import HAN as HAN_RANGE
@@ -42,13 +45,14 @@ STEPS = ["name", "phone", "place", "village", "content", "confirm"]
 SIDE_STATES = {
     "choose_place": ("place", "several places fit (\"张\")", "village", "1 / 2 / the name"),
     "edit": ("confirm", "返回", "name / phone / place / content", "1 / 2 / 3 / 4 (the old answer kept until a new one)"),
-    "repeat": ("confirm", "an open petition of the same person, place and matter (30 days)", "idle",
-               "1 linked as 重复访 / 2 new 初信初访"),
+    "repeat": ("confirm", "a petition of the same person, place and matter: open (30 days), or answered (90 days)",
+               "idle", "1 joined to the open one (并案) · linked as 重复访 · 复查 of the answer, in its window / 2 new 初信初访"),
 }
 STAYS = {"confirm": "more text or images: added to the story"}   # what a step takes without moving on
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
 REPEAT_WINDOW = timedelta(days=30)
+ANSWERED_REPEAT_WINDOW = timedelta(days=90)   # an answered matter raised again within it is a 重复访
 DRAFT_TTL = timedelta(hours=24)
 CODE_TTL = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5          # wrong answers a number's codes take in a day, across resends
@@ -459,8 +463,16 @@ def _submit_or_ask_repeat(ctx: Context, draft: dict) -> str:
         return _prompt(ctx, missing, draft)
     original = _find_repeat(ctx, draft)
     if original is not None:
-        ctx.set_state("repeat", draft=draft, repeat_of=original.id)
+        ctx.set_state("repeat", draft=draft, repeat_of=original.id, review_offered=None)
         return texts.ask_repeat(original.tracking_no, md(original.received_at), gist(original.content))
+    answered = _find_answered(ctx, draft)
+    if answered is not None:
+        p = ctx.session.get(Petition, answered.id)
+        review_by = usecases.review_deadline(ctx.rules, p)
+        ctx.set_state("repeat", draft=draft, repeat_of=p.id, review_offered=review_by is not None)
+        return texts.ask_repeat_answered(p.tracking_no, md(p.received_at), gist(p.content),
+                                         md(p.replied_at) if p.replied_at else None,
+                                         md(review_by) if review_by is not None else None)
     return _submit(ctx, draft, None)
 
 
@@ -495,12 +507,34 @@ def _answer_edit(ctx: Context, draft: dict, text: str) -> str:
 
 def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
     answer = text.strip()
+    original = ctx.session.get(Petition, ctx.data().get("repeat_of"))
+    if ctx.data().get("review_offered") and original is not None and answer in ("1", "复查", "申请复查", "是", "是的"):
+        # the answer did not satisfy: 复查 of it, with what was said now as its grounds
+        try:
+            done = usecases.request_review(citizen_act(ctx), original, "review", draft.get("content", ""))
+        except CaseError:
+            return _submit(ctx, draft, original)
+        ctx.petition_id = original.id
+        notify.deliver(ctx, done)
+        for ids in (ctx.data().get("inbound_ids") or [], [ctx.msg.inbound_id] if ctx.msg.inbound_id else []):
+            if ids:
+                petitions.file_inbound(ctx.conn, ids, original.id)
+                media.link(ctx.conn, ids, original.id)
+        ctx.reset()
+        return texts.review_opened(original.tracking_no, "复查", md(original.due_review))
     if answer in ("1", "是", "是的", "对", "同一事项", "一样"):
-        original = ctx.session.get(Petition, ctx.data().get("repeat_of"))
         return _submit(ctx, draft, original)
     if answer in ("2", "否", "不是", "新的", "新事项", "不一样"):
         return _submit(ctx, draft, None)
     return texts.ANSWER_1_OR_2
+
+
+def _find_answered(ctx: Context, draft: dict):
+    """The sender's answered petition on the same matter within the window, if any: a repeat of it
+    is linked (重复访), and 复查 offered while its window is open."""
+    rows = petitions.open_in_township(ctx.conn, ctx.channel, ctx.msg.sender, draft["township_id"],
+                                      ctx.now - ANSWERED_REPEAT_WINDOW, (Status.REPLIED, Status.CLOSED))
+    return most_similar(rows, draft["content"])
 
 
 def _find_repeat(ctx: Context, draft: dict):

@@ -181,6 +181,13 @@ def ask_repeat(tracking_no: str, date: str, gist: str) -> str:
             "这次反映的是否为同一事项？回复1是，2否。")
 
 
+def ask_repeat_answered(tracking_no: str, date: str, gist: str, replied: str | None, review_by: str | None) -> str:
+    head = f"您在{date}反映的事项（{tracking_no}：{gist}）" + (f"已于{replied}答复。" if replied else "已答复。")
+    if review_by:
+        return head + f"如对答复不满意，回复1申请复查（{review_by}前）；如是新的情况，回复2作为新事项登记。"
+    return head + "这次反映的是否为同一事项？回复1是，2否。"
+
+
 def repeat_linked(tracking_no: str, original: str, channel: str) -> str:
     if channel == "sms":
         return f"已登记为同一事项的补充反映，编号{tracking_no}，与{original}一并办理。谢谢！"
@@ -402,6 +409,7 @@ STATUS_LABELS = {
     "rejected": "不予受理",
     "returned": "已退回信访局，待重新交办",
     "reviewing": "复查（复核）办理中",
+    "joined": "已并入原事项一并办理",
 }
 REVIEW_WORDS = {"review": "复查", "re_review": "复核"}
 

@@ -81,6 +81,8 @@ NOTICES: dict[str, Callable[..., str]] = {
     "review_requested": lambda ctx, p, level: (
         f"【{texts.REVIEW_WORDS[level]}】{p.tracking_no}信访人申请{texts.REVIEW_WORDS[level]}，"
         f"请于{month_day(p.due_review)}前答复：复查答复 {p.tracking_no} 内容"),
+    "repeat_joined": lambda ctx, p, original: (
+        f"【重复反映】{original}信访人再次反映（{p.tracking_no}）：{gist(p.content, 50)}。请一并办理，无需另行受理。"),
     "trip_warning": lambda ctx, p, level: (
         f"【预警】{p.tracking_no}（{ctx.place_of(p, village=False)}，{p.people}人）信访人表示将"
         f"{TRIPS.get(level, '赴县')}上访：{gist(p.content, 40)}。请即联系、稳控化解。"),

@@ -354,3 +354,32 @@ def test_a_date_we_tell_is_never_already_past(peer, db, clock, sms_out):
     assert "请尽快（已超过期限）与信访人见面" in reply and "11月23日前" not in reply
     told = [m.body for m in outbox(db, "case_accepted")]
     assert told and "将尽快（已超过期限）与您联系见面" in told[0] and "11月23日" not in told[0]
+
+
+def test_a_repeat_is_joined_to_its_open_case_or_offered_a_review(peer, db, sms_out):
+    """Issue 18, 6: 张三 writes again about the same pump while his case is being handled: it is
+    joined to it — the unit is told 重复反映，请一并办理, no second 【交办】, no second deadlines.
+    Once it is answered, writing again about it offers 复查 (in its 30 days) on the same case."""
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵还是坏的，一直没水")
+    reply = peer.say(ZS, "确认")
+    assert "是否为同一事项" in reply and no in reply
+    assert no in peer.say(ZS, "1")
+    db.rollback()
+    joined = db.scalars(select(Petition).where(Petition.tracking_no != no)).one()
+    assert joined.status == "joined" and joined.repeat_of_id == case(db, no).id
+    assert joined.due_accept is None and joined.due_finish is None
+    to_unit = [body for to, body in sms_out.sent if to == LIAISON]
+    assert sum(body.startswith("【交办】") for body in to_unit) == 1
+    assert any(body.startswith(f"【重复反映】{no}") and "一并办理" in body for body in to_unit)
+
+    peer.text_sms(LIAISON, f"见面 {no} 看了水泵")
+    peer.text_sms(LIAISON, f"答复 {no} 已更换水泵")
+    peer.say(ZS, "2")                                           # the rating
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵换了还是没水")
+    reply = peer.say(ZS, "确认")
+    assert "申请复查" in reply and no in reply
+    assert "复查" in peer.say(ZS, "1")
+    p = case(db, no)
+    assert p.status == "reviewing" and petitions_count(db) == 2          # no third petition

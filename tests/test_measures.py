@@ -48,8 +48,9 @@ def test_measures_count_what_happened(five_cases, db):
     c = m.county
     assert (c.petitions, c.people, c.repeats) == (5, 9, 1)
     rates = c.rates()
-    assert rates["按期受理率"] == pytest.approx(2 / 5)     # B, C, C2 past their same-day deadline
-    assert rates["当日见面率"] == pytest.approx(2 / 5)
+    # B and C past their same-day deadline; C2, C's repeat, joined C (并案): no deadlines of its own
+    assert rates["按期受理率"] == pytest.approx(2 / 4)
+    assert rates["当日见面率"] == pytest.approx(2 / 4)
     assert rates["按期答复率"] == pytest.approx(1.0)       # the others' reply deadlines are still to come
     assert rates["一次性化解率"] == pytest.approx(1 / 2)   # D went to review
     assert rates["满意率"] == pytest.approx(1 / 2)
@@ -68,7 +69,7 @@ def test_stats_from_the_command_line(five_cases, db_url, monkeypatch):
     runner = CliRunner()
     out = runner.invoke(main, ["stats", "--from", "2026-11-23", "--to", "2026-11-23", "--now", NOW.isoformat()])
     assert out.exit_code == 0, out.output
-    assert "全县：5批 9人次" in out.output and "按期受理率：40.0%" in out.output
+    assert "全县：5批 9人次" in out.output and "按期受理率：50.0%" in out.output
     assert "下汤镇人民政府 | 3 | 3" in out.output and "走访2批6人次" in out.output and "土地2批" in out.output
     bad = runner.invoke(main, ["stats", "--from", "2026-11-30", "--to", "2026-11-01"])
     assert bad.exit_code != 0 and "before" in bad.output

@@ -111,6 +111,10 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     the petition to go on with (the stored row, for an accusation), its id and the unit it went to
     (None: the bureau's to assign). ``said``: everything else the person wrote while filing it,
     screened for whom it accuses with the story (a name or a 举报 given as the wrong answer)."""
+    if repeat_of is not None and repeat_of.status in status.UNANSWERED:
+        screened = f"{p.content}\n{said}" if said else p.content
+        if not accusations.held(screened, accusations.named_in(act.reader, screened, directory)):
+            return _join(act, p, repeat_of, registered)   # (an accusation goes to the bureau, as any)
     new = cases.NewCase(p)
     new.add(PetitionEvent(at=act.now, kind="registered", actor=act.actor, text=registered, inbound_id=act.inbound_id))
     if trip:
@@ -144,6 +148,27 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
         return Done(p, {"petition_id": petition_id, "unit": None}, [Tell(STAFF, "assign_needed")])
     done = Done(p, {"petition_id": petition_id, "unit": unit}, assigned_tells(act.reader, p, unit.name))
     provisional(act, done, was=False)
+    return done
+
+
+def _join(act: Act, p: Petition, original: Petition, registered: str) -> Done:
+    """A repeat of a petition not yet answered is joined to it (并案): kept and counted as a 重复访,
+    but no second 交办 and no second set of deadlines — the unit handling the original is told
+    "重复反映，请一并办理" (the bureau, while nobody handles it yet)."""
+    p.status, p.unit_id, p.category = status.Status.JOINED, original.unit_id, original.category
+    act.session.add(p)
+    cases.link_repeat(act.session, p, original, act.now, act.actor, act.inbound_id)
+    act.session.add(PetitionEvent(petition=p, at=act.now, kind="registered", actor=act.actor, text=registered,
+                                  inbound_id=act.inbound_id))
+    act.session.add(PetitionEvent(petition=p, at=act.now, kind="joined", actor="system",
+                                  text=f"并入{original.tracking_no}一并办理", inbound_id=act.inbound_id))
+    act.session.flush()
+    done = Done(p, {"petition_id": p.id, "unit": original.unit, "joined": original.tracking_no})
+    data = {"original": original.tracking_no}
+    if original.unit_id is not None and original.status in status.HANDLING:
+        done.tells.append(Tell(UNIT, "repeat_joined", data, phones=tuple(audience.unit(act.session, original))))
+    else:
+        done.tells.append(Tell(STAFF, "repeat_joined", data))
     return done
 
 
