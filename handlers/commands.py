@@ -94,7 +94,7 @@ def _done(ctx: Context, cmd: Command) -> str | None:
     return texts.supplement_done(target.tracking_no) if target else texts.help_text(ctx.channel)
 
 
-@CITIZEN.verb("confirm_withdraw", "确认撤回", moves=(("withdraw", "idle"),))
+@CITIZEN.verb("confirm_withdraw", "确认撤回", "确认", "确定", "是的", moves=(("withdraw", "idle"),))
 def _confirm_withdraw(ctx: Context, cmd: Command) -> str | None:
     return confirm_withdraw(ctx) if ctx.conv.state == "withdraw" else None
 
@@ -175,16 +175,28 @@ def do_query(ctx: Context, cmd: Command) -> str:
 
 
 def _detail(ctx: Context, p: Petition) -> str:
-    history = []
+    """查询 编号: status, place, the matter, the unit's 答复 in its words, and the steps — repeated
+    ones (补充材料 ×3) once; by SMS within two segments."""
+    sms = ctx.channel == "sms"
+    history: list[str] = []
+    answer = None
     for e in petitions.events_of(ctx.session, p):
+        if e.kind in ("replied", "review_answered") and e.text:
+            answer = e.text
         label = texts.history_label(e.kind, e.text)
-        if label:
+        if not label:
+            continue
+        if history and history[-1].split("×")[0].endswith(label) and history[-1].startswith(md(e.at)):
+            base, _, n = history[-1].partition("×")
+            history[-1] = f"{base}×{int(n or 1) + 1}"
+        else:
             history.append(f"{md(e.at)}{label}")
     place = ctx.place_of(p)
     images = petitions.image_count(ctx.session, p)
     text = texts.detail(p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status),
-                        f"{p.received_at:%Y-%m-%d %H:%M}", place,
-                        gist(p.content, 24 if ctx.channel == "sms" else 200), history[-6:])
+                        f"{p.received_at:%m-%d %H:%M}" if sms else f"{p.received_at:%Y-%m-%d %H:%M}", place,
+                        gist(p.content, 16 if sms else 200), history[-3:] if sms else history[-6:],
+                        answer=gist(answer, 40 if sms else 300) if answer else None)
     if images and ctx.channel != "sms":
         text += f"\n图片：{images}张"
     if p.due_finish is not None and p.status in ("assigned", "accepted"):

@@ -25,6 +25,9 @@ from handlers import texts
 from handlers.message import Inbound
 
 
+KEPT_ON_RESET = frozenset({"pending_location", "pending_media", "asks", "call_back_asked"})
+
+
 class Writer:
     """What a use case's notices are written through (handlers.notify): the outbox rows of the
     caller's transaction, the questions put to others, the county's words for places and 七晚.
@@ -142,7 +145,9 @@ class Context(Writer):
         self.set_state(state or self.conv.state, draft=draft)
 
     def reset(self) -> None:
-        keep = {k: v for k, v in self.data().items() if k in {"pending_location"}}
+        # what outlives a conversation: questions put to the person (asks), what they sent
+        # before one began (a location, photos), the day they asked for a call back
+        keep = {k: v for k, v in self.data().items() if k in KEPT_ON_RESET}
         self.conv.state = "idle"
         self.conv.data = keep
         self.conv.started_at = None
@@ -167,7 +172,7 @@ class Context(Writer):
         def size(s: str) -> int:
             return len(s) if sms else len(s.encode("utf-8"))
 
-        sep = "" if sms else "\n"
+        sep = "；" if sms else "\n"    # items never run together ("…断了4. LS-…")
         pages: list[str] = []
         current = sep.join(head)
         for item in items:

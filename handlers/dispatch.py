@@ -6,6 +6,7 @@ or an answer in the sender's current state (``intake``, supplement, withdraw).
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy.engine import Connection
@@ -88,6 +89,10 @@ def _route(ctx: Context) -> str:
         if state == "supplement" and (target := commands.supplement_target(ctx)):
             commands.add_media(ctx, target)
             return texts.supplement_saved(target.tracking_no)
+        if msg.inbound_id:   # kept for the petition they may be about to start (within a day)
+            recent = [m for m in ctx.data().get("pending_media") or []
+                      if ctx.now - datetime.fromisoformat(m[1]) < intake.DRAFT_TTL]
+            ctx.set_state(state, pending_media=(recent + [[msg.inbound_id, ctx.now.isoformat(), msg.kind]])[-20:])
         return texts.media_when_idle(msg.kind)
     if msg.kind == "location":
         if state in INTAKE_STATES:

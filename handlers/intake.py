@@ -17,7 +17,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 
 from core.clock import SHANGHAI, day_start, local
@@ -95,8 +95,13 @@ def start(ctx: Context, text: str | None = None) -> str:
     pending = ctx.data().get("pending_location")
     if pending:
         draft["location"] = pending
+    # photos (and videos) sent just before: this petition's, as the person meant
+    sent_before = [m for m in ctx.data().get("pending_media") or []
+                   if ctx.now - datetime.fromisoformat(m[1]) < DRAFT_TTL]
+    draft["images"] = [{"inbound_id": m[0]} for m in sent_before if m[2] == "image"]
     ctx.conv.started_at = ctx.now
-    ctx.set_state("name", draft=draft, pending_location=None, inbound_ids=[], said=[], choices=None, pages=None)
+    ctx.set_state("name", draft=draft, pending_location=None, pending_media=None,
+                  inbound_ids=[m[0] for m in sent_before], said=[], choices=None, pages=None)
     if ctx.channel == "sms":
         draft["phone"] = ctx.msg.sender
     else:
@@ -173,11 +178,19 @@ def attach_video(ctx: Context) -> str:
 
 
 def attach_location(ctx: Context) -> str:
+    """A location sent during an intake: kept; its label (WeChat's address) gives the place when
+    none was said and it names one of the county's."""
     draft = ctx.draft()
     draft["location"] = ctx.msg.location
+    label = (ctx.msg.location or {}).get("label") or ""
+    said = texts.LOCATION_SAVED.format(label=label or "已记录")
+    if label and not draft.get("township_id"):
+        m = ctx.gazetteer.match(label)
+        if m.unique is not None:
+            _set_place(draft, m.unique)
+            if ctx.conv.state in ("place", "village", "choose_place"):
+                return said + _advance(ctx, draft, Absorbed())
     ctx.save_draft(draft)
-    label = (ctx.msg.location or {}).get("label") or "已记录"
-    said = texts.LOCATION_SAVED.format(label=label)
     if ctx.conv.state == "confirm":
         return said + "回复“确认”提交。"
     return said + _prompt(ctx, ctx.conv.state, draft)
@@ -578,8 +591,9 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     ctx.reset()
     if repeat_of is not None:
         return texts.repeat_linked(tracking_no, repeat_of.tracking_no, ctx.channel)
-    note = texts.receipt_day_note(ctx.rules.policy.receipt_day(ctx.now, ctx.rules.calendar).date,
-                                  ctx.now.astimezone(SHANGHAI).date())
+    today = ctx.now.astimezone(SHANGHAI).date()
+    note = texts.receipt_day_note(ctx.rules.policy.receipt_day(ctx.now, ctx.rules.calendar).date, today,
+                                  ctx.rules.calendar.is_workday(today))
     return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified) + note
 
 

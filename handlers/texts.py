@@ -239,8 +239,11 @@ def more_pages(remaining: int) -> str:
 NO_MORE_PAGES = "没有更多内容了。回复“帮助”查看用法。"
 
 
-def detail(tracking_no: str, status: str, received: str, place: str, gist: str, history: list[str]) -> str:
+def detail(tracking_no: str, status: str, received: str, place: str, gist: str, history: list[str],
+           answer: str | None = None) -> str:
     lines = [f"编号：{tracking_no}", f"状态：{status}", f"登记：{received}", f"地点：{place}", f"问题：{gist}"]
+    if answer:
+        lines.append(f"答复：{answer}")
     if history:
         lines.append("进展：" + "；".join(history))
     return "\n".join(lines)
@@ -280,12 +283,13 @@ ANSWER_WITHDRAW = "请回复“确认撤回”撤回该事项，或回复“取�
 
 # --- a case on its way (issue 3): what the citizen is told ------------------------------------
 
-def receipt_day_note(day, today) -> str:
+def receipt_day_note(day, today, workday: bool = True) -> str:
     """Said with the tracking number when the petition counts from a later day (after the cut-off
-    or on a non-working day)."""
+    or on a non-working day: a Sunday is a day off, not "past working hours")."""
     if day == today:
         return ""
-    return f"今天已过工作时间，我们将于{with_weekday(day)}交办并安排工作人员与您见面。"
+    why = "今天已过工作时间" if workday else "今天是休息日"
+    return f"{why}，我们将于{with_weekday(day)}交办并安排工作人员与您见面。"
 
 
 def by(deadline, now, lead: str = "") -> str:

@@ -350,3 +350,42 @@ def test_someone_who_asks_for_a_person_gets_the_hotline_and_a_call_back(peer, db
     from core.store.models import Conversation
     conv = db.scalars(select(Conversation).where(Conversation.sender == ZS)).one()
     assert conv.state == "idle"
+
+
+def test_the_smaller_things_people_run_into(peer, db, clock, wechat):
+    """Issue 18, 8, as 张三 lives it: a photo sent before 我要反映 is on the petition; WeChat's
+    location label gives the place; on a Sunday he is told it is a day off, not past working hours;
+    his 查询 by SMS shows the unit's 答复 in two segments with a repeated step once; "确认" at the
+    撤回 prompt withdraws; his list by SMS keeps its items apart."""
+    from core.clock import SHANGHAI
+    from datetime import datetime
+    from tests.test_cases import LIAISON
+    clock.set(datetime(2026, 11, 29, 10, 0, tzinfo=SHANGHAI))             # a Sunday
+    assert "已收到并保存" in peer.reply_of(peer.post_wechat(wechat.image(ZS, peer.now_ts(), media_id="M-before")))
+    assert "怎么称呼" in peer.say(ZS, "我要反映")
+    peer.say(ZS, "张三")
+    peer.say(ZS, "13812345678")
+    reply = peer.reply_of(peer.post_wechat(wechat.location(ZS, peer.now_ts(), 33.7, 112.9, "鲁山县下汤镇林楼村")))
+    assert "位置已收到" in reply and "哪个乡镇" not in reply
+    assert "图片：1张" in peer.say(ZS, "小区水泵坏了三天没水")
+    reply = peer.say(ZS, "确认")
+    assert "今天是休息日" in reply and "已过工作时间" not in reply
+    [p] = petitions(db)
+    assert p.township.name == "下汤镇" and p.village.name == "林楼村"
+    assert [a.media_id for a in db.scalars(select(Attachment).where(Attachment.petition_id == p.id))] == ["M-before"]
+
+    sms = "+8613912345003"
+    first = number_in(peer.text_sms(sms, "我是下汤镇林楼村的李四，村口的路灯坏了一个月") + peer.text_sms(sms, "确认"))
+    peer.text_sms(sms, "我是下汤镇社楼村的李四，家门口的水管冻裂了")
+    second = number_in(peer.text_sms(sms, "确认"))
+    peer.text_sms(LIAISON, f"受理 {first}")
+    peer.text_sms(sms, f"补充 {first} 晚上黑得看不见路")
+    peer.text_sms(sms, f"补充 {first} 老人摔倒过")
+    peer.text_sms(LIAISON, f"见面 {first} 看了现场")
+    peer.text_sms(LIAISON, f"答复 {first} 已更换灯泡，今晚恢复照明")
+    detail = peer.text_sms(sms, f"查询 {first}")
+    assert "答复：已更换灯泡" in detail and len(detail) <= 134 and detail.count("补充材料") == 1
+    listing = peer.text_sms(sms, "查询")
+    assert re.search(r"[^；]2\. ", listing) is None and "；2. " in listing
+    assert "确认撤回" in peer.text_sms(sms, f"撤回 {second}")
+    assert "已撤回" in peer.text_sms(sms, "确认")
