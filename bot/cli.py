@@ -169,6 +169,26 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
     raise SystemExit(code)
 
 
+@main.command("follow-ups")
+def follow_ups() -> None:
+    """回访: answered cases to telephone — the dissatisfied, and those still unrated after being
+    asked again (core.followup). Numbers shown: this is the bureau's own list."""
+    from core.clock import local
+    from core.followup import to_phone
+    from core.store.db import make_engine, make_sessionmaker, reading
+
+    engine = make_engine(_settings().database_url)
+    with reading(make_sessionmaker(engine)) as s:
+        rows = to_phone(s)
+        lines = [f"{p.tracking_no} {p.name} {p.phone or '无电话'} "
+                 f"{'不满意' if p.rating == 'unsatisfied' else '未评价'} "
+                 f"{local(p.closed_at or p.replied_at):%m-%d}" for p in rows]
+    engine.dispose()
+    click.echo(f"回访待电话联系：{len(lines)}件")
+    for line in lines:
+        click.echo("  " + line)
+
+
 @main.command("nginx-config")
 @click.option("--listen", default="80", show_default=True, help="nginx's listen: a port, or host:port.")
 @click.option("--upstream", default="127.0.0.1:8000", show_default=True,

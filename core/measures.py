@@ -11,6 +11,7 @@ dragged down by deadlines still to come:
 平均办结时长        mean days from receipt to 办结, over closed cases
 一次性化解率        closed with no 复查/复核 and no later petition linked as its repeat / closed
 满意率              满意 + 基本满意 / rated
+参评率              rated / answered (回访: how many answered petitioners said what they think)
 重复访率            petitions linked to an earlier one on the same matter (重复访) / all
 =================  ============================================================================
 
@@ -56,6 +57,7 @@ class Tally:
     rated: int = 0
     satisfied: int = 0
     overdue: int = 0
+    answered: int = 0        # 答复 given (the base of 参评率)
 
     def add(self, other: Tally) -> None:
         for f in fields(self):
@@ -71,6 +73,7 @@ class Tally:
             "平均办结时长": r(self.closed_days, self.closed),
             "一次性化解率": r(self.closed_once, self.closed),
             "满意率": r(self.satisfied, self.rated),
+            "参评率": r(self.rated, self.answered),
             "重复访率": r(self.repeats, self.petitions),
         }
 
@@ -107,6 +110,7 @@ def measure(session: Session, start: datetime, end: datetime, now: datetime) -> 
         func.sum(_bit(F.CLOSED)), func.sum(p.handling_days),
         func.sum(_all(F.CLOSED | F.REVIEWED | F.REPEATED, F.CLOSED)),
         func.sum(_bit(F.RATED)), func.sum(_bit(F.SATISFIED)), func.sum(_bit(F.OVERDUE)),
+        func.sum(_bit(F.DONE["reply"])),
     ]
     groups = (p.unit_id, p.channel, p.category)
     rows = {tuple(r[:3]): list(r[3:]) for r in session.execute(

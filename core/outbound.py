@@ -50,7 +50,7 @@ DEFAULT_DAY = DayTime()
 # purposes of texts to citizens that may wait for the morning
 CITIZEN_NOT_URGENT = frozenset({
     "receipt", "case_accepted", "case_replied", "rating", "case_closed", "case_extended", "review_opened",
-    "review_answered", "withdrawn",
+    "review_answered", "withdrawn", "follow_up",
 })
 GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
            "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")

@@ -22,38 +22,14 @@ from core.store.models import Petition
 from core.usecases import citizens as usecases
 from handlers import evenings, notify, texts
 from handlers.registry import CITIZEN, citizen_act
-from core.store.conversations import lock_conversation, save_conversation
+from core.store.conversations import ask_key as key_of
+from core.store.conversations import open_asks, put_asks
 from handlers.context import Context
 
-KEEP = 10   # open questions kept per person (the oldest dropped beyond)
-
-
-def key_of(ask: dict) -> tuple:
-    """What makes a question the same question: its kind and its case (and 七晚 visit)."""
-    return ask.get("kind"), ask.get("petition_id"), ask.get("visit_id"), ask.get("phase")
-
-
-def open_asks(data: dict) -> list[dict]:
-    """The questions open for this person, oldest first (a conversation from before several
-    could be open kept one, under "ask")."""
-    asks = list(data.get("asks") or [])
-    if data.get("ask"):
-        asks.append(data["ask"])
-    return asks
-
-
 def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
-    """Put the questions of a committed transaction on their recipients' conversations: a
-    question replaces only the same question (kind and case), the others stay open. Locked in
-    one order, so two recorders cannot deadlock."""
-    for channel, to, ask in sorted(asks, key=lambda a: (a[0], a[1])):
-        conv = lock_conversation(conn, channel, to, now)
-        data = dict(conv.data or {})
-        kept = [a for a in open_asks(data) if key_of(a) != key_of(ask)]
-        data["asks"] = (kept + [{**ask, "asked_at": now.isoformat()}])[-KEEP:]
-        data.pop("ask", None)
-        conv.data = data
-        save_conversation(conn, conv)
+    """Put the questions of a committed transaction on their recipients' conversations
+    (core.store.conversations.put_asks: one per kind and case)."""
+    put_asks(conn, asks, now)
 
 
 MET_YES = ("见了", "见过", "见面了", "已见面", "来了", "来过", "到了", "已到", "是的", "属实", "对", "是")

@@ -25,6 +25,7 @@ from core.cases import Rules
 from core.clock import clock_time, local, month_day
 from core.county import WEEKDAYS, current_county
 from core.evening_sweep import sweep_evenings
+from core.followup import follow_up
 from core.evenings import EveningRules
 from core.instructions import PROGRESS_DAYS, due
 from core.scores import ScoreRules, month_scores
@@ -183,6 +184,15 @@ def failed_messages(svc, now: datetime) -> str:
     return f"failed messages: {len(rows)}"
 
 
+def follow_ups(svc, now: datetime) -> str:
+    """回访 (core.followup): closed cases not rated are asked once more, two working days on."""
+    with transaction(svc.sessions) as s:
+        county = current_county(s)
+        report = follow_up(s, now, WorkCalendar.from_options(county.options))
+    svc.send_later(report.messages, now)
+    return report.summary()
+
+
 def instruction_reminders(svc, now: datetime) -> str:
     """A leader's instruction whose progress report is due: the unit is asked for it (each working
     morning until it reports; the leader is told when it does)."""
@@ -241,6 +251,7 @@ JOBS: tuple = (
     MonthlyAt("monthly_scores", "monthly_at", "09:00", monthly_scores),
     DailyAt("instruction_reminders", "reminders_at", "09:00", instruction_reminders),
     DailyAt("failed_messages", "reminders_at", "09:00", failed_messages),
+    DailyAt("follow_ups", "reminders_at", "09:00", follow_ups),
     WeeklyOn("weekly_report", "weekly_at", "09:00", _analysis_job("weekly")),
     MonthlyAt("monthly_report", "monthly_at", "09:00", _analysis_job("monthly")),
 )

@@ -383,3 +383,40 @@ def test_a_repeat_is_joined_to_its_open_case_or_offered_a_review(peer, db, sms_o
     assert "复查" in peer.say(ZS, "1")
     p = case(db, no)
     assert p.status == "reviewing" and petitions_count(db) == 2          # no third petition
+
+
+def test_an_unrated_case_is_asked_again_two_working_days_after_it_closed(peer, db, services, clock, db_url,
+                                                                          monkeypatch):
+    """Issue 18, 回访: 张三 did not rate the answer. Closed on Monday, he is asked once more on
+    Wednesday (two working days on, not Tuesday), answers "1" and it counts; 参评率 follows. A
+    dissatisfied case stays on the bureau's list to telephone."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+    from core.measures import measure
+    from notifications.schedule import follow_ups
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.text_sms(LIAISON, f"见面 {no} 看了水泵")
+    peer.text_sms(LIAISON, f"答复 {no} 已更换水泵")
+    peer.text_sms(LIAISON, f"办结 {no}")
+    assert case(db, no).status == "closed" and case(db, no).rating is None
+    assert follow_ups(services, datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)) == "回访: 0 asked again"
+    assert follow_ups(services, datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)) == "回访: 1 asked again"
+    assert follow_ups(services, datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)) == "回访: 0 asked again"   # once
+    [asked] = outbox(db, "follow_up")
+    assert asked.channel == "wechat" and asked.to == ZS and no in asked.body
+    clock.set(datetime(2026, 11, 25, 9, 30, tzinfo=SHANGHAI))
+    peer.say(ZS, "2 没人来")        # the meeting question, still open, is answered in words …
+    assert peer.say(ZS, "1") == f"已记录：{no} 评价“满意”。谢谢您的评价！"    # … and the digit: the last asked
+    db.rollback()
+    week = measure(db, datetime(2026, 11, 23, tzinfo=SHANGHAI), datetime(2026, 11, 30, tzinfo=SHANGHAI), clock.now())
+    assert week.county.rates()["参评率"] == 1.0
+
+    other = submit(peer, text="我是下汤镇林楼村的张三，村口的路灯坏了一个月")
+    peer.text_sms(LIAISON, f"受理 {other}")
+    peer.text_sms(LIAISON, f"答复 {other} 已报修")
+    peer.say(ZS, "3")
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    out = CliRunner().invoke(main, ["follow-ups"]).output
+    assert f"{other} 张三" in out and "不满意" in out and no not in out

@@ -159,3 +159,34 @@ def _lock_statement(dialect: str, channel: str):
 def _await_statement(dialect: str):
     return _new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH,
                                                             where=false())
+
+
+ASKS_KEPT = 10   # open questions kept per person (the oldest dropped beyond)
+
+
+def ask_key(ask: dict) -> tuple:
+    """What makes a question the same question: its kind and its case (and 七晚 visit)."""
+    return ask.get("kind"), ask.get("petition_id"), ask.get("visit_id"), ask.get("phase")
+
+
+def open_asks(data: dict) -> list[dict]:
+    """The questions open for a person, oldest first (a conversation from before several could be
+    open kept one, under "ask")."""
+    asks = list(data.get("asks") or [])
+    if data.get("ask"):
+        asks.append(data["ask"])
+    return asks
+
+
+def put_asks(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
+    """Put questions on their recipients' conversations, after the transaction that asked them
+    committed: a question replaces only the same question (kind and case), the others stay open.
+    Locked in one order, so two recorders cannot deadlock (handlers.asks reads them)."""
+    for channel, to, ask in sorted(asks, key=lambda a: (a[0], a[1])):
+        conv = lock_conversation(conn, channel, to, now)
+        data = dict(conv.data or {})
+        kept = [a for a in open_asks(data) if ask_key(a) != ask_key(ask)]
+        data["asks"] = (kept + [{**ask, "asked_at": now.isoformat()}])[-ASKS_KEPT:]
+        data.pop("ask", None)
+        conv.data = data
+        save_conversation(conn, conv)
