@@ -178,7 +178,8 @@ class Context(Writer):
         for item in items:
             if size(item) > budget:
                 item = _cut(item, budget - 4, sms)
-            candidate = (current + sep + item) if current else item
+            joint = "" if sms and current.endswith(("：", ":", "；")) else sep
+            candidate = (current + joint + item) if current else item
             if size(candidate) > budget and current:
                 pages.append(current)
                 current = item

@@ -80,6 +80,10 @@ def test_demo_plays_the_whole_loop():
     out = result.output
     assert "受理编号：LS-" in out and "验证成功" in out and "相同回复、只记录一次：True" in out
     assert "HTTP 403" in out and "已撤回" in out
+    # issue 18: a petitioner who answers the wrong question, answers in words, a group petition
+    assert "您说的情况已记下。" in out and "姓名：牛满仓" in out and "庄稼浇不上水" in out
+    assert "见面属实" in out and "评价“基本满意”" in out
+    assert "【预警】" in out and "30人" in out and "【回电】" in out
 
 
 def test_chat_in_a_terminal_goes_through_the_same_handlers(tmp_path, monkeypatch):
