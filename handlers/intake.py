@@ -44,7 +44,7 @@ STEPS = ["name", "phone", "place", "village", "content", "confirm"]
 # the steps in docs/conversation.md (handlers.diagram)
 SIDE_STATES = {
     "choose_place": ("place", "several places fit (\"张\")", "village", "1 / 2 / the name"),
-    "edit": ("confirm", "返回", "name / phone / place / content", "1 / 2 / 3 / 4 (the old answer kept until a new one)"),
+    "edit": ("confirm", "返回", "name", "1 姓名 (2 电话, 3 地点, 4 问题: that step) — the old answer kept until a new one"),
     "repeat": ("confirm", "a petition of the same person, place and matter: open (30 days), or answered (90 days)",
                "idle", "1 joined to the open one (并案) · linked as 重复访 · 复查 of the answer, in its window / 2 new 初信初访"),
 }
