@@ -27,7 +27,8 @@ def _in_intake(ctx: Context) -> bool:
 
 @CITIZEN.verb("help", "帮助", "使用帮助", "help", "?", "？", "菜单", "怎么用", click="XF_HELP")
 def _help(ctx: Context, cmd: Command) -> str:
-    return texts.help_text(ctx.channel)
+    hotline = contact_of(ctx.county.options).get("hotline")
+    return texts.help_text(ctx.channel) + (texts.hotline_line(hotline, ctx.channel) if hotline else "")
 
 
 @CITIZEN.verb("person", "人工", "转人工", "人工客服", "找人工", "真人", "客服", "热线", "联系方式", "电话多少",

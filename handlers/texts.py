@@ -36,6 +36,10 @@ def help_text(channel: str) -> str:
             "· 取消 / 返回 —— 放弃或修改正在填写的内容")
 
 
+def hotline_line(hotline: str, channel: str) -> str:
+    return f"人工服务：{hotline}，或回复“人工”。" if channel == "sms" else f"\n· 人工 —— 请工作人员与您联系（电话：{hotline}）"
+
+
 def reach_a_person(contact: dict, has_number: bool) -> str:
     """The bureau's people, for someone who wants one (from ``[county.contact]``)."""
     parts = []

@@ -343,6 +343,7 @@ def test_someone_who_asks_for_a_person_gets_the_hotline_and_a_call_back(peer, db
     assert "0375-5051234" in peer.text_sms("+8613912345002", "你们电话多少")
     call_backs = [(to, body) for to, body in sms_out.sent if body.startswith("【回电】")]
     assert call_backs == [("+8613700000001", "【回电】有群众通过短信访要求人工联系，电话：+8613912345002，请回电。")]
+    assert "人工服务：0375-5051234" in peer.text_sms("+8613912345002", "帮助")       # help says it too
     reply = peer.say(ZS, "我要找人工客服")
     assert "0375-5051234" in reply and "请留下您的手机号码" in reply
     assert petitions(db) == []
