@@ -16,6 +16,7 @@ from core.cases import Rules, barred
 from core.evenings import EveningRules
 from core.outbound import DayTime
 from core.clock import month_day
+from core.text import spaced_numbers
 from core.store import conversations
 from core.store.conversations import ConversationRow
 from core.store.models import County, OutboundMessage, Petition
@@ -155,7 +156,9 @@ class Context(Writer):
     # --- replies ----------------------------------------------------------------------------------
 
     def fit(self, text: str) -> str:
-        """Join notes and reply, keep within the channel's limit (paging what does not fit)."""
+        """Join notes and reply, keep within the channel's limit (paging what does not fit); a
+        tracking number never runs into what follows (core.text.spaced_numbers)."""
+        text = spaced_numbers(text)
         if self.notes:
             text = "\n".join(self.notes + [text]) if self.channel != "sms" else "".join(self.notes + [text])
         limit_ok = (lambda s: len(s.encode("utf-8")) <= texts.WECHAT_LIMIT_BYTES - 64) if self.channel != "sms" \

@@ -117,7 +117,7 @@ def test_staff_mark_an_accused_unit_and_the_case_is_taken_back(peer, db, sms_out
     assert any("收回" in body and no in body for to, body in sms_out.sent if to == LIAISON)
     assert "没有找到您单位的事项" in peer.text_sms(LIAISON, f"受理 {no}")
     assert "目前没有待办" in peer.text_sms(LIAISON, "待办")
-    assert f"{no}已登记被反映对象下汤镇人民政府" in peer.text_sms(STAFF, f"被反映 {no} 下汤镇人民政府")
+    assert f"{no} 已登记被反映对象下汤镇人民政府" in peer.text_sms(STAFF, f"被反映 {no} 下汤镇人民政府")
     assert count(db, Recusal) == 1
     assert "没有找到单位或人员" in peer.text_sms(STAFF, f"被反映 {no} 不存在的单位")
 

@@ -197,3 +197,13 @@ def test_a_deliverer_killed_mid_batch_sends_again_only_the_text_in_flight(servic
     report = deliver(services.sessions, twilio_sms, None, after_lease)
     assert report.sent == 2 and report.taken_over == 2          # only the two never recorded go again
     assert [row(db, i).status for i in ids] == ["sent"] * 5
+
+
+def test_a_tracking_number_never_runs_into_what_follows(services, db):
+    """Issue 19, 7: "【七晚】LS-20261201-000112月1日（第1晚）未计入" read as case …000112. Every text
+    queued gets a space after a number that runs into a digit or a character; quotes stay."""
+    from core.store.models import OutboundMessage
+    with transaction(services.sessions) as s:
+        mid = OutboundMessage.enqueue(s, "sms", "+8613700000011", "【七晚】LS-20261201-000112月1日（第1晚）未计入；"
+                                      "回复“查询 LS-20261201-0002”", "evening_missed", T0)
+    assert row(db, mid).body == "【七晚】LS-20261201-0001 12月1日（第1晚）未计入；回复“查询 LS-20261201-0002”"

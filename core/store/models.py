@@ -33,6 +33,7 @@ from sqlalchemy.types import TypeDecorator
 from core.clock import SHANGHAI
 from core.facts import facts_of, handling_days
 from core.outbound import DEFAULT_DAY, DayTime, hold_until
+from core.text import spaced_numbers
 
 
 class UTCDateTime(TypeDecorator):
@@ -537,6 +538,7 @@ class OutboundMessage(Base):
     @staticmethod
     def queued_row(channel: str, to: str, body: str, purpose: str, now: datetime,
                    petition_id: int | None = None, day: DayTime = DEFAULT_DAY) -> dict:
+        body = spaced_numbers(body)     # a tracking number never runs into what follows
         return {"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
                 "attempts": 0, "next_attempt_at": hold_until(purpose, now, day), "petition_id": petition_id}
 
