@@ -100,11 +100,11 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
                 scores.append({"unit_id": p.unit_id, "petition_id": p.id, "at": now, "kind": f"late_{m}",
                                "points": points, "note": f"{p.tracking_no}{LABELS[m]}超期"})
             for pid in directory.alerted(p):
-                lines[(pid, "overdue")].append((p, m, f"{p.tracking_no}未按期{LABELS[m]}（期限{month_day(due)}）"))
+                lines[(pid, "overdue")].append((p, m, due))
         else:
             report.reminders += 1
             for pid in directory.reminded(p, m):
-                lines[(pid, "reminder")].append((p, m, f"{p.tracking_no}请于{month_day(due)}前{LABELS[m]}"))
+                lines[(pid, "reminder")].append((p, m, due))
     if events:
         s.execute(insert(PetitionEvent), events)
     if scores:
@@ -116,22 +116,43 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
         p.due_next = cases.next_check(p, rules, after=now)
 
 
-def _text(kind: str, items: list[tuple[Petition, str, str]]) -> tuple[str, int | None]:
-    """One text per person and kind: the cases that fit in three segments, then how many in all."""
-    if len(items) == 1:
-        p, m, line = items[0]
+def _case_lines(kind: str, items: list[tuple[Petition, str, datetime]]) -> list[tuple[Petition, str, str]]:
+    """One line per case (not per step), its steps together: "LS-… 未按期受理、见面（期限11月23日）"."""
+    by_case: dict[int, tuple[Petition, list[tuple[str, datetime]]]] = {}
+    for p, m, due in items:
+        by_case.setdefault(p.id, (p, []))[1].append((m, due))
+    out = []
+    for p, steps in by_case.values():
+        groups: dict[str, list[str]] = {}
+        for m, due in steps:
+            groups.setdefault(month_day(due), []).append(LABELS[m])
+        if kind == "overdue":
+            what = "，".join(f"{'、'.join(labels)}（期限{day}）" for day, labels in groups.items())
+            out.append((p, steps[0][0], f"{p.tracking_no} 未按期{what}"))
+        else:
+            what = "，".join(f"{day}前{'、'.join(labels)}" for day, labels in groups.items())
+            out.append((p, steps[0][0], f"{p.tracking_no} 请于{what}"))
+    return out
+
+
+def _text(kind: str, items: list[tuple[Petition, str, datetime]]) -> tuple[str, int | None]:
+    """One text per person and kind: the cases (件, each once with its steps) that fit in three
+    segments, then how many in all."""
+    cases_ = _case_lines(kind, items)
+    if len(cases_) == 1:
+        p, m, line = cases_[0]
         if kind == "overdue":
             return f"【超期】{line}，已挂牌督办，请即办理。", p.id
         return f"【提醒】{line}。回复：{LABELS[m]} {p.tracking_no}", p.id
-    head = f"【超期】{len(items)}件未按期办理，已挂牌督办：" if kind == "overdue" else f"【提醒】{len(items)}件期限将到："
+    head = f"【超期】{len(cases_)}件未按期办理，已挂牌督办：" if kind == "overdue" else f"【提醒】{len(cases_)}件期限将到："
     tail = "。回复“待办”查看全部。"
     body, shown = head, 0
-    for _, _, line in items:
+    for _, _, line in cases_:
         candidate = body + ("；" if shown else "") + line
         if len(candidate) + len(tail) + 8 > SMS_LIMIT:
             break
         body, shown = candidate, shown + 1
-    more = f"等{len(items)}件" if shown < len(items) else ""
+    more = f"等{len(cases_)}件" if shown < len(cases_) else ""
     return body + more + tail, None
 
 

@@ -240,9 +240,10 @@ def test_two_sweeps_at_once_send_each_alert_once(peer, db, services):
     when = datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI)
     results = run_together(lambda _: sweep_at(services, when).overdue, 2)
     assert sum(results) == 2
-    alerts = outbox(db, "overdue")   # 2 missed deadlines, one text each to the unit head and the bureau
+    alerts = outbox(db, "overdue")   # 2 missed deadlines of one case: one text each to the unit head and the bureau
     assert sorted(m.to for m in alerts) == sorted(["+8613700000012", STAFF])
-    assert all("2件未按期办理" in m.body and "受理" in m.body and "见面" in m.body for m in alerts)
+    # issue 19, 6: one case (件), listed once with both its missed steps — not "2件"
+    assert all("未按期受理、见面（期限11月23日）" in m.body and "件" not in m.body.split("，")[0] for m in alerts)
     db.rollback()
     from core.store.models import ScoreEvent
     assert db.scalar(select(func.count()).select_from(ScoreEvent)) == 2
@@ -420,3 +421,18 @@ def test_an_unrated_case_is_asked_again_two_working_days_after_it_closed(peer, d
     monkeypatch.setenv("DATABASE_URL", db_url)
     out = CliRunner().invoke(main, ["follow-ups"]).output
     assert f"{other} 张三" in out and "不满意" in out and no not in out
+
+
+def test_texts_count_cases_not_steps(peer, db, services):
+    """Issue 19, 6: two cases that each missed 受理 and 见面 are "2件", each listed once; one case
+    with two steps due is one 提醒, not "2件期限将到"."""
+    first = submit(peer)
+    second = submit(peer, who="o_b", text="我是下汤镇社楼村的李四，路灯坏了一个月")
+    sweep_at(services, datetime(2026, 11, 23, 15, 31, tzinfo=SHANGHAI))
+    reminders = [m.body for m in outbox(db, "reminder", to=LIAISON)]
+    assert reminders and all("件期限将到" not in body or body.startswith("【提醒】2件") for body in reminders)
+    assert any(body.startswith("【提醒】2件期限将到") for body in reminders)
+    sweep_at(services, datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI))
+    [head] = [m.body for m in outbox(db, "overdue", to="+8613700000012")]
+    assert head.startswith("【超期】2件未按期办理") and head.count(first) == 1 and head.count(second) == 1
+    assert "受理、见面" in head
