@@ -341,7 +341,10 @@ def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: 
     if now > until:
         raise CaseError("review_late", no=p.tracking_no, level=level, until=until)
     p.status, p.review_level, p.review_requested_at, p.review_answered_at = after("request_review", p.status), level, now, None
-    p.due_review = end_of(rules.calendar.add_days(now.astimezone(SHANGHAI).date(), REVIEW_DAYS).date)
+    due = rules.calendar.add_days(now.astimezone(SHANGHAI).date(), REVIEW_DAYS)
+    p.due_review = end_of(due.date)
+    if due.provisional:   # the answer is due in a year whose holidays are not published yet
+        p.deadline_provisional = True
     event(s, p, now, f"{level}_requested", actor, None, inbound_id)
     p.due_next = next_check(p, rules)
 

@@ -76,7 +76,9 @@ NOTICES: dict[str, Callable[..., str]] = {
         f"{unit}退回{p.tracking_no}：{gist(reason, 40)}。请重新交办：交办 {p.tracking_no} 单位"),
     "not_accepted": lambda ctx, p, unit, reason: f"【不予受理】{unit}对{p.tracking_no}不予受理：{gist(reason, 40)}。",
     "deadline_provisional": lambda ctx, p, basis: (
-        f"【提示】{p.tracking_no}的期限（办结{when(p.due_finish)}）涉及国家尚未公布放假安排的年份，"
+        f"【提示】{p.tracking_no}的期限（"
+        + (f"{texts.REVIEW_WORDS.get(p.review_level, '复查')}答复{when(p.due_review)}" if p.status == "reviewing"
+           else f"办结{when(p.due_finish)}") + "）涉及国家尚未公布放假安排的年份，"
         f"暂按{PROVISIONAL_BASIS[basis]}计算，公布后请核对。"),
     "review_requested": lambda ctx, p, level: (
         f"【{texts.REVIEW_WORDS[level]}】{p.tracking_no}信访人申请{texts.REVIEW_WORDS[level]}，"

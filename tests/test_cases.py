@@ -436,3 +436,19 @@ def test_texts_count_cases_not_steps(peer, db, services):
     [head] = [m.body for m in outbox(db, "overdue", to="+8613700000012")]
     assert head.startswith("【超期】2件未按期办理") and head.count(first) == 1 and head.count(second) == 1
     assert "受理、见面" in head
+
+
+def test_a_review_due_in_an_unknown_year_is_provisional_and_staff_are_told(peer, db, clock, sms_out):
+    """Issue 19, 1: replied 2026-11-26, 复查 asked 2026-12-04: due 2027-01-04, a year whose holidays
+    chinese-calendar does not know — the deadline says it is provisional and staff get 暂按."""
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.text_sms(LIAISON, f"见面 {no} 看了水泵")
+    clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI))
+    peer.text_sms(LIAISON, f"答复 {no} 已更换水泵")
+    clock.set(datetime(2026, 12, 4, 10, 0, tzinfo=SHANGHAI))
+    assert "复查" in peer.say(ZS, f"申请复查 {no}")
+    p = case(db, no)
+    assert local(p.due_review).date() == date(2027, 1, 4) and p.deadline_provisional
+    warned = [body for to, body in sms_out.sent if to == STAFF and body.startswith("【提示】")]
+    assert len(warned) == 1 and "复查答复1月4日" in warned[0] and "周一至周五" in warned[0]

@@ -7,6 +7,7 @@ from core import cases
 from core.store import media
 from core.store.models import Attachment, Petition, PetitionEvent
 from core.usecases.base import STAFF, UNIT, Act, Done, Tell
+from core.usecases.cases import provisional
 
 RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}   # kept on the event
 
@@ -40,11 +41,13 @@ def supplement_media(act: Act, p: Petition, kind: str, media_id: str | None, url
 def request_review(act: Act, p: Petition, level: str, text: str = "") -> Done:
     """申请复查 (within 30 days of the reply) / 申请复核 (of the 复查 answer): the bureau answers
     within 30 days and is told now."""
+    was = bool(p.deadline_provisional)
     cases.request_review(act.session, p, act.rules, act.now, act.actor, level, act.inbound_id)
     if text:
         supplement(act, p, text)
     done = Done(p, {"level": level})
     done.tells.append(Tell(STAFF, "review_requested", {"level": level}))
+    provisional(act, done, was)    # due in a year the calendar does not know: staff told, once
     return done
 
 
