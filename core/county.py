@@ -121,6 +121,11 @@ def parse_county_file(path: str | Path) -> dict:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise CountyFileError(f"county.timezone: unknown timezone {tz!r}") from None
+    if tz != "Asia/Shanghai":
+        # every deadline, working day and schedule is China's (the law's, the State Council's
+        # holidays): a county file may say so, but cannot change it
+        raise CountyFileError(f"county.timezone: only Asia/Shanghai is supported (China's working days and "
+                              f"deadlines), got {tz!r}; leave the key out")
     options = {k: v for k, v in county.items() if k not in {"name", "prefix", "timezone"}}
     try:
         Policy.from_options(options)

@@ -11,8 +11,9 @@ Policies (chosen per county: ``[timelines] policy = "same_day" | "3-7-21" | "sta
     The *day of receipt* is the receipt date if it is a working day and the petition came by the
     cut-off (default 17:30), else the next working day; the receipt tells the citizen which day.
     Assign on that day; accept and meet on the day of assignment (counted the same way); finish
-    (and reply) the same day for a simple matter, else 7 calendar days after acceptance, 30 for a
-    complex one. Complexity is set by the unit on acceptance (default: 一般, 7 days).
+    (and reply) the same day for a simple matter, else 7 calendar days after acceptance, one month
+    for a complex one (to the same day of the next month, its last day when it has none: Civil
+    Code Art. 202). Complexity is set by the unit on acceptance (default: 一般, 7 days).
 ``3-7-21`` (兴国县)
     Assign and accept as ``same_day``; meet within 3 days of receipt, reply within 7, finish
     within 21 (calendar days).
@@ -28,8 +29,10 @@ finish deadline counts from the acceptance deadline. Calendar-day periods ending
 day move to the next working day (core.workdays).
 
 Reassignment (退回 then 交办 again) restarts accept, meet, reply and finish from the new
-assignment; the assign deadline stays bound to the receipt. An extension of N days moves reply
-and finish N days later than they would be without it (never earlier).
+assignment; the assign deadline stays bound to the receipt. An extension of N days moves finish
+(and, where the reply is the finish, the reply) N days later than it would be without it (never
+earlier); under 3-7-21 the 7-day feedback is a separate promise and stays (Art. 34 lengthens the
+handling period only).
 """
 from __future__ import annotations
 
@@ -40,7 +43,7 @@ from core.clock import SHANGHAI, clock_time
 from core.workdays import Day, WorkCalendar
 
 MILESTONES = ("assign", "accept", "meet", "reply", "finish")
-COMPLEXITY_DAYS = {"simple": 0, "normal": 7, "complex": 30}
+COMPLEXITY_DAYS = {"simple": 0, "normal": 7, "complex": 30}   # complex: one month, counted as months (add_months)
 STATUTORY_ASSIGN_DAYS = 15
 STATUTORY_ACCEPT_DAYS = 15
 STATUTORY_FINISH_DAYS = 60
@@ -106,12 +109,15 @@ class Policy:
 
         accepted = f.accepted_at.astimezone(SHANGHAI).date() if f.accepted_at else accept.date
         ext = max(0, min(f.extension_days, STATUTORY_MAX_EXTENSION))
-        if self.name == "same_day":
+        if self.name == "same_day" and f.complexity == "complex":
+            finish = cal.add_months(accepted, 1, then_days=ext)    # 一个月 (seed 000), as the Civil Code counts months
+            reply = finish
+        elif self.name == "same_day":
             n = COMPLEXITY_DAYS.get(f.complexity or "normal", 7) + ext
             finish = cal.add_days(accepted, n) if n else (self.receipt_day(f.accepted_at, cal) if f.accepted_at else accept)
             reply = finish
         elif self.name == "3-7-21":
-            reply = cal.add_days(received, 7 + ext)
+            reply = cal.add_days(received, 7)     # the 7-day feedback is its own promise: an extension lengthens handling only
             finish = cal.add_days(received, 21 + ext)
         else:
             finish = cal.add_days(accepted, STATUTORY_FINISH_DAYS + ext)

@@ -13,6 +13,7 @@ starts the day after the event; a calendar-day period whose last day is not a wo
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -94,6 +95,16 @@ class WorkCalendar:
             if ok:
                 left -= 1
         return Day(cur, provisional)
+
+    def add_months(self, start: date, n: int, then_days: int = 0) -> Day:
+        """A period of ``n`` months (Civil Code Art. 202): it ends on the same day of the month
+        ``n`` months on — the month's last day when it has no such day (1月30日 + 一个月 = 2月28日) —
+        plus ``then_days`` calendar days (an extension), moved to the next working day when that
+        last day is not one."""
+        month = start.month - 1 + n
+        year, month = start.year + month // 12, month % 12 + 1
+        last = calendar.monthrange(year, month)[1]
+        return self.next_workday(date(year, month, min(start.day, last)) + timedelta(days=max(then_days, 0)))
 
     def add_days(self, start: date, n: int) -> Day:
         """A calendar-day period: ``start`` + n, moved to the next working day when that last

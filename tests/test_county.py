@@ -51,6 +51,8 @@ def test_init_twice_changes_nothing_then_edits_update(tmp_path, db_url):
     (lambda t: t.replace('name = "鲁山县"', 'name = ""'), "county.name"),
     (lambda t: t + "\n[[townships]]\nname = \"下汤镇\"\n", "appears twice"),
     (lambda t: t.replace('timezone = "Asia/Shanghai"', 'timezone = "Mars/Olympus"'), "county.timezone"),
+    # issue 19, 5: validated but ignored before; China's deadlines are Asia/Shanghai's
+    (lambda t: t.replace('timezone = "Asia/Shanghai"', 'timezone = "Asia/Urumqi"'), "only Asia/Shanghai"),
     (lambda t: t + "\n[[[broken", "not valid TOML"),
 ])
 def test_bad_county_file_says_where(tmp_path, edit, message):

@@ -105,3 +105,35 @@ def test_deadline_properties(f, name):
     # an extension never shortens
     shorter = Policy(name).deadlines(CaseFacts(f.received_at, f.assigned_at, f.accepted_at, f.complexity, 0), CAL)
     assert d.finish >= shorter.finish and d.reply >= shorter.reply
+
+
+def test_one_month_is_counted_as_the_civil_code_counts_months():
+    """Issue 19, 3: 当日工作法's complex matter is finished within one month (seed 000), and the
+    Civil Code (Art. 202) counts a month to the same date, the month's end when it has none:
+    accepted 2026-01-30 → 2026-02-28 (a 调休 working Saturday), not 30 days (→ 2026-03-02)."""
+    from core.timelines import CaseFacts, Policy
+    from core.workdays import WorkCalendar
+    cal, policy = WorkCalendar(), Policy(name="same_day")
+    def finish(accepted, ext=0):
+        at = datetime(accepted.year, accepted.month, accepted.day, 10, tzinfo=SHANGHAI)
+        d = policy.deadlines(CaseFacts(received_at=at, assigned_at=at, accepted_at=at, complexity="complex",
+                                       extension_days=ext), cal)
+        return d.finish.date()
+    assert finish(date(2026, 1, 30)) == date(2026, 2, 28)
+    assert finish(date(2026, 3, 31)) == date(2026, 4, 30)
+    assert finish(date(2026, 11, 16)) == date(2026, 12, 16)
+    assert finish(date(2026, 1, 30), ext=10) == date(2026, 3, 10)
+    assert cal.add_months(date(2026, 12, 31), 2).date == date(2027, 3, 1)   # 2027-02-28 is a Sunday
+
+
+def test_a_3_7_21_extension_leaves_the_7_day_feedback():
+    """Issue 19, 4: received 2026-11-23 with a 10-day extension: finish moves (12-14 → 12-24), the
+    7-day feedback stays 11-30."""
+    from core.timelines import CaseFacts, Policy
+    policy = Policy(name="3-7-21")
+    at = datetime(2026, 11, 23, 10, tzinfo=SHANGHAI)
+    plain = policy.deadlines(CaseFacts(received_at=at, assigned_at=at, accepted_at=at), WorkCalendar())
+    longer = policy.deadlines(CaseFacts(received_at=at, assigned_at=at, accepted_at=at, extension_days=10),
+                              WorkCalendar())
+    assert plain.reply.date() == longer.reply.date() == date(2026, 11, 30)
+    assert (plain.finish.date(), longer.finish.date()) == (date(2026, 12, 14), date(2026, 12, 24))
