@@ -3,9 +3,13 @@
 The State Council publishes each year's holidays in November or December; the package
 ``chinese-calendar`` knows the years published when it was released and raises
 NotImplementedError for later ones. For such a year the county file may give the holidays and
-make-up days itself (``[calendar] holidays = [...]``, ``workdays = [...]``); without them,
-Monday–Friday is assumed. Either way every answer about such a day is *provisional*, and the
-deadlines built from it say so, so that staff can see which dates may still move.
+make-up days itself (``[calendar] holidays = [...]``, ``workdays = [...]``). Without them the
+holidays the law itself fixes are known — 全国年节及纪念日放假办法 (as amended 2024): 元旦 1 day,
+春节 4 days from 除夕, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3; the lunar ones and 清明 from
+lunar-python — and every other Monday–Friday is a working day; only the State Council's 调休
+arrangement is unknown, so a provisional period is never shorter than the law allows a citizen or
+a unit. Either way every answer about such a day is *provisional*, and the deadlines built from
+it say so, so that staff can see which dates may still move.
 
 Counting (Civil Code Art. 201–203, which the 信访工作条例's periods follow): a period of N days
 starts the day after the event; a calendar-day period whose last day is not a working day
@@ -15,9 +19,32 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 
 import chinese_calendar
+
+
+# Imports inside functions: lunar-python only for a year chinese-calendar does not know yet.
+
+
+@lru_cache(maxsize=16)
+def statutory_holidays(year: int) -> frozenset[date]:
+    """The days off the 全国年节及纪念日放假办法 fixes for ``year``, before the State Council
+    publishes the year's arrangement (which adds bridging days and 调休 make-up workdays)."""
+    from lunar_python import Lunar
+
+    def lunar(month: int, day: int) -> date:
+        solar = Lunar.fromYmd(year, month, day).getSolar()
+        return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+    spring = lunar(1, 1)
+    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+    days = {date(year, 1, 1), date(year, 5, 1), date(year, 5, 2), date(year, 10, 1), date(year, 10, 2),
+            date(year, 10, 3), lunar(5, 5), lunar(8, 15),
+            date(qingming.getYear(), qingming.getMonth(), qingming.getDay())}
+    days |= {spring + timedelta(days=k) for k in (-1, 0, 1, 2)}     # 除夕 and 初一 to 初三
+    return frozenset(d for d in days if d.year == year)
 
 
 @dataclass(frozen=True)
@@ -63,7 +90,7 @@ class WorkCalendar:
             pass
         if d in self.workdays:
             return True, True
-        if d in self.holidays:
+        if d in self.holidays or d in statutory_holidays(d.year):
             return False, True
         return d.weekday() < 5, True
 

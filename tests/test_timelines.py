@@ -25,7 +25,8 @@ def test_national_day_week_and_make_up_days():
 
 def test_an_unpublished_year_falls_back_to_the_county_list_then_weekdays_and_says_so():
     plain = CAL.next_workday(date(2027, 1, 1))
-    assert plain.provisional and plain.date == date(2027, 1, 1)          # a Friday: assumed working
+    assert plain.provisional and plain.date == date(2027, 1, 4)          # 元旦, the law's own, then the weekend
+    assert CAL.next_workday(date(2027, 1, 8)).date == date(2027, 1, 8)  # another Friday: assumed working
     county = WorkCalendar.from_options({"calendar": {"holidays": ["2027-01-01"], "workdays": ["2027-01-02"]}})
     day = county.next_workday(date(2027, 1, 1))
     assert day.provisional and day.date == date(2027, 1, 2)               # the make-up Saturday
@@ -137,3 +138,24 @@ def test_a_3_7_21_extension_leaves_the_7_day_feedback():
                               WorkCalendar())
     assert plain.reply.date() == longer.reply.date() == date(2026, 11, 30)
     assert (plain.finish.date(), longer.finish.date()) == (date(2026, 12, 14), date(2026, 12, 24))
+
+
+def test_the_fallback_calendar_knows_the_holidays_the_law_fixes():
+    """Issue 19, 2: for a year chinese-calendar does not know (2027 here) the 放假办法's own days
+    are days off — 元旦, 春节 from 除夕, 清明, 劳动节, 端午, 中秋, 国庆 — so a petition at 2026-12-31
+    23:10 is assigned on 2027-01-04, not 01-01, and a unit's 5 working days to 退回 are not cut
+    short. For the years it does know, every such day is a holiday there too (checked against it)."""
+    import chinese_calendar
+    from core.timelines import Policy, return_allowed_until
+    from core.workdays import statutory_holidays
+    for year in (2025, 2026):          # the amended 办法 (春节 from 除夕, 劳动节 2 days) applies from 2025
+        for d in statutory_holidays(year):
+            assert chinese_calendar.is_holiday(d), d
+    cal = WorkCalendar()
+    assert not cal.is_workday(date(2027, 1, 1)) and cal.check(date(2027, 1, 1)) == (False, True)
+    assert all(not cal.is_workday(date(2027, 2, d)) for d in (5, 8)) and cal.is_workday(date(2027, 2, 9))
+    late = datetime(2026, 12, 31, 23, 10, tzinfo=SHANGHAI)
+    day = Policy(name="same_day").receipt_day(late, cal)
+    assert day.date == date(2027, 1, 4) and day.provisional
+    back = return_allowed_until(datetime(2027, 2, 3, 10, tzinfo=SHANGHAI), cal)
+    assert back.date == date(2027, 2, 12) and back.provisional     # 2-4, 2-9 … 2-12: 除夕 to 初三 skipped
