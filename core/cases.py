@@ -274,6 +274,8 @@ def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
         raise CaseError("extend_format")
     if p.extension_days:
         raise CaseError("extended_once", no=p.tracking_no)
+    if p.pending_extension:   # one request waits: the bureau is not asked twice
+        raise CaseError("extension_pending", no=p.tracking_no, days=p.pending_extension.get("days"))
     if days > STATUTORY_MAX_EXTENSION:
         raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
     p.pending_extension = {"days": days, "reason": reason.strip(), "by": actor, "at": now.isoformat()}

@@ -16,7 +16,20 @@ STEP_WORDS = {"assign": "再交办", "accept": "受理", "meet": "见面", "repl
 STEP_HINTS = {"meet": "请先回复“受理 编号”。", "reply": "请先回复“受理 编号”。", "close": "请先回复“答复 编号 内容”。"}
 
 
+# a step asked for again once done: say so, and what comes next (not "不能受理 … 请先回复…")
+DONE_ALREADY = {
+    "accept": ({"accepted", "replied", "closed", "reviewing"}, "已受理"),
+    "reply": ({"replied", "closed", "reviewing"}, "已答复"),
+    "close": ({"closed"}, "已办结"),
+}
+NEXT = {"accepted": "下一步：见面 {no}，或 答复 {no} 内容", "replied": "落实后请回复：办结 {no}",
+        "closed": "无需再办。", "reviewing": "复查（复核）由信访局办理中。"}
+
+
 def _not_now(no: str, status: str, step: str) -> str:
+    done = DONE_ALREADY.get(step)
+    if done is not None and status in done[0]:
+        return f"{no} {done[1]}，无需重复{STEP_WORDS[step]}。{NEXT.get(status, '').format(no=no)}".rstrip()
     return f"{no}目前{texts.status_label(status)}，不能{STEP_WORDS[step]}。{STEP_HINTS.get(step, '')}".rstrip()
 
 
@@ -31,6 +44,7 @@ CASE: dict[str, Callable[..., str]] = {
     "not_accept_reason": lambda: "请写明不予受理的理由：不予受理 编号 理由",
     "extend_format": lambda: "格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查",
     "extended_once": lambda no: f"{no}已延期一次，依《信访工作条例》第三十四条不能再次延期。",
+    "extension_pending": lambda no, days: f"{no}的延期申请（{days}日）正在等待信访局批准，请勿重复申请。",
     "extend_too_long": lambda most: f"延期不能超过{most}日（《信访工作条例》第三十四条）。",
     "no_extension_asked": lambda no: f"{no}没有待批准的延期申请。",
     "review_under_way": lambda no, level, due: f"{no}的{texts.REVIEW_WORDS[level]}正在办理，将于{month_day_time(due)}前答复您。",

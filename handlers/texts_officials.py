@@ -120,7 +120,9 @@ REPLIES: dict[str, Callable[..., str]] = {
     "reply": lambda ctx, p: f"答复已转给信访人，并请其评价。办结后回复：办结 {p.tracking_no}",
     "close": lambda ctx, p: f"{p.tracking_no}已办结。谢谢！",
     "not_accept": lambda ctx, p, unit: f"已登记{p.tracking_no}不予受理，已告知信访人和信访局。",
-    "extend": lambda ctx, p, days: f"延期申请已报信访局审批，批准前请按原期限（{when(p.due_finish)}）办理。",
+    "extend": lambda ctx, p, days: (
+        f"延期申请已报信访局审批，批准前请按原期限（{when(p.due_finish)}）办理。" if p.due_finish and p.due_finish >= ctx.now
+        else f"延期申请已报信访局审批。{p.tracking_no} 已超过原期限，请尽快办理。"),
     "approve": lambda ctx, p, days: f"已批准{p.tracking_no}延期{days}日，新期限{when(p.due_finish)}；已告知单位和信访人。",
     "send_back": lambda ctx, p, unit: f"已将{p.tracking_no}退回信访局重新交办。",
     "assign": lambda ctx, p, unit: f"已将{p.tracking_no}交办{unit}，受理期限{when(p.due_accept)}。",

@@ -452,3 +452,24 @@ def test_a_review_due_in_an_unknown_year_is_provisional_and_staff_are_told(peer,
     assert local(p.due_review).date() == date(2027, 1, 4) and p.deadline_provisional
     warned = [body for to, body in sms_out.sent if to == STAFF and body.startswith("【提示】")]
     assert len(warned) == 1 and "复查答复1月4日" in warned[0] and "周一至周五" in warned[0]
+
+
+def test_a_step_asked_twice_says_it_is_done_and_what_comes_next(peer, db, clock, sms_out):
+    """Issue 19, 11: 受理 twice is "已受理，无需重复受理" with the next step, not "不能受理"; 办结 twice
+    no longer advises "请先回复答复"; a second 延期 while one waits is refused and staff are asked
+    once; 延期 after the deadline does not name a day already past."""
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    again = peer.text_sms(LIAISON, f"受理 {no}")
+    assert "已受理，无需重复受理" in again and f"见面 {no}" in again and "不能" not in again
+    clock.set(datetime(2026, 12, 8, 10, 0, tzinfo=SHANGHAI))          # after the 7-day finish (12-07)
+    first = peer.text_sms(LIAISON, f"延期 {no} 10 需要协调供水公司")
+    assert "已超过原期限" in first and "12月7日" not in first
+    assert "正在等待信访局批准" in peer.text_sms(LIAISON, f"延期 {no} 15 再等等")
+    asked = [body for to, body in sms_out.sent if to == STAFF and "申请" in body and "延期" in body]
+    assert len(asked) == 1
+    peer.text_sms(LIAISON, f"见面 {no} 看了")
+    peer.text_sms(LIAISON, f"答复 {no} 已修好")
+    peer.text_sms(LIAISON, f"办结 {no}")
+    twice = peer.text_sms(LIAISON, f"办结 {no}")
+    assert "已办结，无需重复办结" in twice and "请先回复" not in twice
