@@ -52,8 +52,12 @@ def facts_of(p) -> int:
     if p.review_level is not None:
         bits |= REVIEWED
     dropped = p.status in DROPPED
+    # an accusation held for the bureau to decide (核定) is with no unit yet: no unit's step is due
+    held = bool(getattr(p, "accusation", False)) and getattr(p, "assigned_at", None) is None
     for step in STEPS:
         due, done = getattr(p, f"due_{step}"), getattr(p, DONE_AT[step])
+        if held and done is None:
+            continue
         if due is not None and (done is not None or not dropped):
             bits |= HAS_DUE[step]
         if done is not None:

@@ -111,3 +111,14 @@ def test_an_accusation_given_as_the_wrong_answer_is_still_held(peer, db, sms_out
     assert p.accusation and p.unit_id is None
     assert not any(no in body for body in sent_to(sms_out, LIAISON) + sent_to(sms_out, HEAD))
     assert any(no in body and "王海燕" in body for body in sent_to(sms_out, STAFF))
+
+
+def test_a_held_accusation_is_no_missed_meeting_in_the_day_s_figures(peer, db, services, sms_out):
+    """Issue 19, 13: an accusation the bureau holds to 核定 has no unit yet: the day's 访情 does not
+    show it as "当日见面率0%（0/1）"."""
+    from notifications.schedule import daily_digest
+    file(peer, QIAN, "我要实名举报下汤镇的李建国，他在发放危房改造补贴时吃拿卡要，我是下汤镇下汤村的钱多多",
+         "13812345678")
+    daily_digest(services, services.clock.now())
+    digests = [body for to, body in sms_out.sent if body.startswith("【每日访情】")]
+    assert digests and all("当日见面率" not in body for body in digests)
