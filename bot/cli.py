@@ -113,19 +113,20 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
     if proxy == "nginx" and nginx is None:
         raise click.ClickException("--proxy nginx: nginx is not installed (apt install nginx)")
     if proxy == "auto" and nginx is None:
-        click.echo("note: nginx not found: gunicorn faces clients itself, and slow clients can hold its "
+        click.echo("提示：未安装 nginx，gunicorn 直接面对客户端，慢速连接可能占满工作进程（apt install nginx）。"
+                   "note: nginx not found: gunicorn faces clients itself, and slow clients can hold its "
                    "workers (apt install nginx)", err=True)
     migrate(settings.database_url)
     for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
         if problem:
-            click.echo(f"note: {channel} channel is off: {problem}", err=True)
+            click.echo(f"提示：{channel}渠道未开启（{problem}）", err=True)
     env = dict(os.environ)
     lite = None
     if not settings.redis_url and not web_only:
         from notifications.queue import embedded, unix_url
         lite = embedded()
         env["REDIS_URL"] = unix_url(lite)
-        click.echo(f"embedded Redis at {env['REDIS_URL']}", err=True)
+        click.echo(f"内置 Redis（embedded Redis at {env['REDIS_URL']}）", err=True)
     if nginx is not None:   # nginx on host:port, gunicorn behind it on a socket only nginx uses
         run_dir = (DEFAULT_INSTANCE_DIR / "run").resolve()
         socket_path = run_dir / f"web-{port}.sock"
@@ -223,17 +224,17 @@ def failures(limit: int) -> None:
     with read(engine) as conn:
         messages, texts, media = failed.messages(conn, limit), failed.texts(conn, limit), failed.media(conn, limit)
     engine.dispose()
-    click.echo(f"messages handled on no try: {len(messages)}")
+    click.echo(f"多次处理仍失败的群众消息：{len(messages)}条")
     for r in messages:
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.sender)} {local(r.received_at):%Y-%m-%d %H:%M} "
                    f"tries {r.attempts or 1}: {last_line(r.error)}")
-    click.echo(f"texts not delivered: {len(texts)}")
+    click.echo(f"未送达的短信/微信：{len(texts)}条")
     for r in texts:
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.to)} {r.purpose} {r.tracking_no or '-'} "
                    f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}")
-    click.echo(f"media not kept: {len(media)}")
+    click.echo(f"未能保存的图片/语音/视频：{len(media)}件")
     for r in media:
-        click.echo(f"  #{r.id} {r.kind} {r.tracking_no or '(no case yet)'} {local(r.at):%Y-%m-%d %H:%M} "
+        click.echo(f"  #{r.id} {r.kind} {r.tracking_no or '（尚未形成事项）'} {local(r.at):%Y-%m-%d %H:%M} "
                    f"tries {r.fetch_attempts}: {last_line(r.fetch_error)}")
 
 
@@ -252,7 +253,7 @@ def tick(now_text: str | None) -> None:
     for name, period, result in done:
         click.echo(f"{name} {period}: {result}")
     if not done:
-        click.echo("nothing due (each job has run for this period)")
+        click.echo("本时段没有到期的任务（每项任务本时段均已运行）")
     click.echo(redeliver(svc, now))
 
 
@@ -277,7 +278,7 @@ def chat(openid: str | None, phone: str | None) -> None:
     svc = build_services(dataclasses.replace(_settings(), outbox_delivery="inline"))   # texts shown as sent
     from core.store.db import migrate
     migrate(svc.settings.database_url)
-    click.echo(f"Talking as {channel}:{sender}. Ctrl-D to leave.")
+    click.echo(f"以 {channel}:{sender} 的身份对话，按 Ctrl-D 退出。")
     for line in sys.stdin:
         text = line.rstrip("\n")
 
@@ -309,7 +310,7 @@ def bind(name: str) -> None:
             raise click.UsageError(f"{len(people)} active people named {name!r} in the county file")
         code = new_bind_code(s, people[0], svc.clock.now())
     days = BIND_TTL // timedelta(days=1)
-    click.echo(f"{name}: send “绑定 {code}” to the county's WeChat account within {days} days.")
+    click.echo(f"{name}：请在{days}天内向县信访微信公众号发送“绑定 {code}”。")
 
 
 @main.command()
@@ -394,7 +395,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
             raise click.ClickException("nothing selected:\n" + "\n".join(problems))
     if outbox.outbox_ids:
         svc.deliver(outbox.outbox_ids, now)
-    click.echo(f"{name}: {selected} cases selected, {kept} already in the campaign; units asked to file their plans.")
+    click.echo(f"{name}：选定{selected}件，{kept}件已在本轮；已请各单位报备工作专班。")
 
 
 @evenings.command("report")
@@ -467,7 +468,7 @@ def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
     path = Path(out or f"report-{kind}-{period.key}.html")
     path.write_text(page, encoding="utf-8")
     click.echo(analysis.summary())
-    click.echo(f"written to {path}")
+    click.echo(f"已写入 {path}")
 
 
 @main.command()

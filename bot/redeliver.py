@@ -40,7 +40,7 @@ def redeliver(svc: Services, now: datetime) -> str:
             with write(svc.engine) as conn:
                 ids = [OutboundMessage.enqueue(conn, row.channel, row.sender, got.reply, "late_reply", now)]
             svc.send_later(ids, now)
-    return f"redelivered {handled} of {len(rows)} pending messages"
+    return f"重新处理待处理消息{len(rows)}条，完成{handled}条"
 
 
 def job(now: str | None = None) -> str:

@@ -63,6 +63,9 @@ def check_contact(options: dict | None) -> None:
             raise ValueError(f"contact.{key}: a short text, got {value!r}")
 
 
+KIND_WORDS = {"county": "县", "townships": "乡镇", "villages": "村（社区）", "units": "单位", "people": "人员"}
+
+
 class CountyFileError(ValueError):
     """The county file is malformed; the message says where."""
 
@@ -82,12 +85,12 @@ class LoadReport:
 
     def summary(self) -> str:
         if not self.changed:
-            return "county file loaded: no changes"
+            return "县情文件已载入：无变化"
         parts = []
-        for label, bucket in (("created", self.created), ("updated", self.updated), ("deactivated", self.deactivated)):
+        for label, bucket in (("新建", self.created), ("更新", self.updated), ("停用", self.deactivated)):
             if bucket:
-                parts.append(label + " " + ", ".join(f"{n} {k}" for k, n in sorted(bucket.items())))
-        return "county file loaded: " + "; ".join(parts)
+                parts.append(label + "、".join(f"{KIND_WORDS.get(k, k)}{n}" for k, n in sorted(bucket.items())))
+        return "县情文件已载入：" + "；".join(parts)
 
 
 def _require(table: dict, key: str, where: str, kind=str):

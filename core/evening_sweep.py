@@ -43,8 +43,8 @@ class EveningSweepReport:
     messages: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"七晚: {self.plans} plans, {self.reminders} evening reminders, {self.late} late starts, "
-                f"{self.counted} evenings counted, {self.missed} missed, {self.completed} completed")
+        return (f"七晚：{self.plans}个计划，当晚提醒{self.reminders}次，未按时开始{self.late}次，"
+                f"计入{self.counted}晚，未计入{self.missed}晚，满七晚{self.completed}件")
 
 
 def _officials(plan: EveningPlan, directory: Directory) -> list[str]:

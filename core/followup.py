@@ -34,7 +34,7 @@ class FollowUps:
     messages: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"回访: {self.asked} asked again"
+        return f"回访：再次请求评价{self.asked}件"
 
 
 def _asked_before():

@@ -51,7 +51,7 @@ class SweepReport:
     messages: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"looked at {self.looked_at} cases: {self.reminders} reminders, {self.overdue} newly overdue"
+        return f"巡检{self.looked_at}件：提醒{self.reminders}项，新超期{self.overdue}项"
 
 
 def sweep(session: Session, now: datetime, rules: Rules, limit: int = 100_000) -> SweepReport:

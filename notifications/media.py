@@ -76,7 +76,7 @@ class MediaReport:
     told: list[int] = field(default_factory=list)     # outbox rows: staff told of what failed
 
     def summary(self) -> str:
-        return f"media: {self.stored} stored, {self.retried} to retry, {self.failed} failed"
+        return f"媒体：已保存{self.stored}件，待重试{self.retried}件，失败{self.failed}件"
 
 
 def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) -> MediaReport:

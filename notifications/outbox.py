@@ -60,8 +60,8 @@ class DeliveryReport:
         return self
 
     def summary(self) -> str:
-        return (f"outbox: {self.claimed} claimed, {self.sent} sent, {self.retry} to retry, {self.failed} failed"
-                + (f", {self.taken_over} taken over from an interrupted deliverer" if self.taken_over else ""))
+        return (f"发送：取出{self.claimed}条，已发送{self.sent}条，待重试{self.retry}条，失败{self.failed}条"
+                + (f"，接手中断的发送{self.taken_over}条" if self.taken_over else ""))
 
 
 def backoff(attempts: int) -> timedelta:

@@ -149,7 +149,7 @@ def daily_digest(svc, now: datetime) -> str:
         texts = digests(s, local(now).date(), county.name)
         ids = OutboundMessage.enqueue_many(s, [(t.phone, t.body, "daily_digest", None) for t in texts], now)
     svc.send_later(ids, now)
-    return f"每日访情: {len(ids)} texts"
+    return f"每日访情：{len(ids)}条"
 
 
 def monthly_scores(svc, now: datetime) -> str:
@@ -166,7 +166,7 @@ def monthly_scores(svc, now: datetime) -> str:
                                                            Person.role.in_(("leader", "head", "staff")))))
         ids = OutboundMessage.enqueue_many(s, [(phone, text, "monthly_scores", None) for phone in phones], now)
     svc.send_later(ids, now)
-    return f"月考评 {year}-{month:02d}: {len(ids)} texts"
+    return f"月考评 {year}-{month:02d}：{len(ids)}条"
 
 
 def failed_messages(svc, now: datetime) -> str:
@@ -181,7 +181,7 @@ def failed_messages(svc, now: datetime) -> str:
                     "内容已保存，请联系系统管理员查看。")
             ids = OutboundMessage.enqueue_many(s, [(to, body, "messages_failed", None) for to in audience.staff(s)], now)
     svc.send_later(ids, now)
-    return f"failed messages: {len(rows)}"
+    return f"处理失败的消息：{len(rows)}条"
 
 
 def follow_ups(svc, now: datetime) -> str:
@@ -209,7 +209,10 @@ def instruction_reminders(svc, now: datetime) -> str:
             instruction.next_report_due = max(instruction.next_report_due, now) + timedelta(days=1)
         ids = OutboundMessage.enqueue_many(s, rows, now)
     svc.send_later(ids, now)
-    return f"批示进展: {len(ids)} reminders"
+    return f"批示进展：提醒{len(ids)}条"
+
+
+ANALYSIS_WORDS = {"weekly": "周分析", "monthly": "月分析"}
 
 
 def _analysis_job(kind: str):
@@ -226,7 +229,7 @@ def _analysis_job(kind: str):
             phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True), Person.role == "leader")))
             ids = OutboundMessage.enqueue_many(s, [(phone, text, f"{kind}_report", None) for phone in phones], now)
         svc.send_later(ids, now)
-        return f"{kind} {period.key}: {len(ids)} texts"
+        return f"{ANALYSIS_WORDS.get(kind, kind)} {period.key}：{len(ids)}条"
     return run
 
 

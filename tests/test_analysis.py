@@ -89,7 +89,7 @@ def test_monday_text_to_leaders_once_and_made_up_later_in_the_week(three_weeks, 
     services.settings = dataclasses.replace(services.settings, public_base_url="https://xinfang.example.gov.cn")
     assert tick(services, at(2026, 11, 30, 8, 59), WEEKLY) == []
     [(_, period, result)] = tick(services, at(2026, 11, 30, 9), WEEKLY)
-    assert (period, result) == ("2026-11-30", "weekly 2026-11-23: 2 texts")
+    assert (period, result) == ("2026-11-30", "周分析 2026-11-23：2条")
     assert tick(services, at(2026, 12, 2, 9), WEEKLY) == []                 # once a week
     db.rollback()
     sent = list(db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "weekly_report")))
@@ -104,7 +104,7 @@ def test_monday_text_to_leaders_once_and_made_up_later_in_the_week(three_weeks, 
 
 def test_the_month_s_analysis_with_the_ranking(three_weeks, services, db):
     [(_, period, result)] = tick(services, at(2026, 12, 1, 9), MONTHLY)
-    assert (period, result) == ("2026-12", "monthly 2026-11-01: 2 texts")
+    assert (period, result) == ("2026-12", "月分析 2026-11-01：2条")
     db.rollback()
     a = analyse(db, period_of("monthly", date(2026, 11, 1)), at(2026, 12, 1, 9))
     assert a.current.county.petitions == 5 and a.scores and a.scores[-1].unit == "下汤镇人民政府"

@@ -402,9 +402,9 @@ def test_an_unrated_case_is_asked_again_two_working_days_after_it_closed(peer, d
     peer.text_sms(LIAISON, f"答复 {no} 已更换水泵")
     peer.text_sms(LIAISON, f"办结 {no}")
     assert case(db, no).status == "closed" and case(db, no).rating is None
-    assert follow_ups(services, datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)) == "回访: 0 asked again"
-    assert follow_ups(services, datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)) == "回访: 1 asked again"
-    assert follow_ups(services, datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)) == "回访: 0 asked again"   # once
+    assert follow_ups(services, datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)) == "回访：再次请求评价0件"
+    assert follow_ups(services, datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)) == "回访：再次请求评价1件"
+    assert follow_ups(services, datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)) == "回访：再次请求评价0件"   # once
     [asked] = outbox(db, "follow_up")
     assert asked.channel == "wechat" and asked.to == ZS and no in asked.body
     clock.set(datetime(2026, 11, 25, 9, 30, tzinfo=SHANGHAI))

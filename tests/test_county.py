@@ -22,7 +22,7 @@ def test_example_county_is_valid_and_real():
 
 
 def test_init_twice_changes_nothing_then_edits_update(tmp_path, db_url):
-    assert init_database(db_url, EXAMPLE) == "county file loaded: no changes"
+    assert init_database(db_url, EXAMPLE) == "县情文件已载入：无变化"
     edited = tmp_path / "edited.toml"
     text = EXAMPLE.read_text(encoding="utf-8")
     text = text.replace('villages = ["团城村", "煤场村"]', 'villages = ["团城村", "煤场村", "后沟村"]')
@@ -30,9 +30,9 @@ def test_init_twice_changes_nothing_then_edits_update(tmp_path, db_url):
     text = text.replace('[[townships]]\nname = "辛集乡"\nvillages = ["辛集村", "新庄村"]\n', "")
     edited.write_text(text, encoding="utf-8")
     summary = init_database(db_url, edited)
-    assert "created 1 villages" in summary and "updated 1 people" in summary
-    assert "deactivated" in summary and "1 townships" in summary
-    assert init_database(db_url, edited) == "county file loaded: no changes"
+    assert "新建村（社区）1" in summary and "更新人员1" in summary
+    assert "停用乡镇1" in summary
+    assert init_database(db_url, edited) == "县情文件已载入：无变化"
     engine = make_engine(db_url, immediate=False)
     with Session(engine) as s:
         xinji = s.scalars(select(Township).where(Township.name == "辛集乡")).one()
@@ -67,9 +67,9 @@ def test_cli_init_reports_and_refuses_bad_files(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite3")
     runner = CliRunner()
     first = runner.invoke(main, ["init", str(EXAMPLE)])
-    assert first.exit_code == 0 and "created 1 county" in first.output
+    assert first.exit_code == 0 and "新建县1" in first.output
     second = runner.invoke(main, ["init", str(EXAMPLE)])
-    assert second.exit_code == 0 and "no changes" in second.output
+    assert second.exit_code == 0 and "无变化" in second.output
     bad = runner.invoke(main, ["init", str(tmp_path / "missing.toml")])
     assert bad.exit_code != 0 and "no such file" in bad.output
     monkeypatch.setenv("WECHAT_AES_KEY", "short")
@@ -109,5 +109,5 @@ def test_bind_and_sweep_from_the_command_line(tmp_path, monkeypatch):
     assert result.exit_code == 0 and "绑定 " in result.output
     assert runner.invoke(main, ["bind", "无此人"]).exit_code != 0
     result = runner.invoke(main, ["sweep", "--now", "2026-11-24T08:00"])
-    assert result.exit_code == 0 and "looked at 0 cases" in result.output
+    assert result.exit_code == 0 and "巡检0件" in result.output
     assert runner.invoke(main, ["sweep", "--now", "yesterday"]).exit_code != 0

@@ -56,7 +56,7 @@ def test_the_daily_text_for_a_fixed_day(a_day, services, db, sms_out):
     wx, sms = a_day
     assert tick(services, at(17, 29), DAILY) == []                    # not before 17:30
     [(name, period, result)] = tick(services, at(17, 35), DAILY)
-    assert (name, period, result) == ("daily_digest", "2026-11-23", "每日访情: 3 texts")
+    assert (name, period, result) == ("daily_digest", "2026-11-23", "每日访情：3条")
     texts = digest_texts(db)
     for body in texts.values():
         assert len(body) <= 201, body                                    # three segments at most

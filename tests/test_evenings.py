@@ -425,9 +425,9 @@ def test_campaign_file_selects_cases_once_and_reports(peer, db, clock, services,
     now = at(MON, 10).isoformat()
     out = runner.invoke(main, ["evenings", "campaign", str(path), "--now", now])
     assert out.exit_code == 0, out.output
-    assert "2 cases selected" in out.output
+    assert "选定2件" in out.output
     again = runner.invoke(main, ["evenings", "campaign", str(path), "--now", now])
-    assert "0 cases selected, 2 already" in again.output
+    assert "选定0件，2件已在本轮" in again.output
     plan = plan_of(db, a)
     assert (plan.campaign, plan.first_evening, plan.status) == ("冬季攻坚", date(2026, 11, 24), "selected")
     # the unit files with the campaign's first evening

@@ -41,18 +41,18 @@ def test_an_instruction_goes_to_the_unit_and_progress_comes_back(peer, db, clock
 def test_a_late_report_is_asked_for_each_working_morning_until_it_comes(peer, db, clock, services):
     no = submit(peer)
     peer.text_sms(LEADER, f"批示 {no} 尽快解决")                      # due 3 Dec 10:00
-    assert tick(services, at(33, 9), REMINDERS) == [("instruction_reminders", "2026-12-03", "批示进展: 0 reminders")]
+    assert tick(services, at(33, 9), REMINDERS) == [("instruction_reminders", "2026-12-03", "批示进展：提醒0条")]
     [(_, _, result)] = tick(services, at(34, 9), REMINDERS)
-    assert result == "批示进展: 1 reminders"
+    assert result == "批示进展：提醒1条"
     [asked] = outbox(db, "progress_due")
     assert asked.to == LIAISON and "已逾期" in asked.body and f"进展 {no}" in asked.body
     assert tick(services, at(34, 10), REMINDERS) == []              # once a day
     assert tick(services, at(35, 9), REMINDERS) == []               # Saturday
     [(_, _, result)] = tick(services, at(37, 9), REMINDERS)         # Monday: still not in
-    assert result == "批示进展: 1 reminders" and "已逾期4天" in outbox(db, "progress_due")[-1].body
+    assert result == "批示进展：提醒1条" and "已逾期4天" in outbox(db, "progress_due")[-1].body
     clock.set(at(37, 11))
     peer.text_sms(LIAISON, f"进展 {no} 正在施工")
-    assert tick(services, at(38, 9), REMINDERS)[0][2] == "批示进展: 0 reminders"
+    assert tick(services, at(38, 9), REMINDERS)[0][2] == "批示进展：提醒0条"
 
 
 def test_a_finished_case_needs_no_more_reports(peer, db, clock, services):
@@ -62,7 +62,7 @@ def test_a_finished_case_needs_no_more_reports(peer, db, clock, services):
     for step in (f"受理 {no}", f"见面 {no}", f"答复 {no} 已修好", f"办结 {no}"):
         peer.text_sms(LIAISON, step)
     assert case(db, no).status == "closed"
-    assert tick(services, at(34, 9), REMINDERS)[0][2] == "批示进展: 0 reminders"
+    assert tick(services, at(34, 9), REMINDERS)[0][2] == "批示进展：提醒0条"
     db.rollback()
     assert db.scalars(select(Instruction)).one().closed_at is not None
     assert "已办结" in peer.text_sms(LEADER, f"批示 {no} 再看看")

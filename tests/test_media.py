@@ -204,6 +204,6 @@ def test_the_operator_sees_what_failed_for_good(peer, wechat, wx, fetching, db, 
     monkeypatch.setenv("DATABASE_URL", db_url)
     got = CliRunner().invoke(main, ["failures"])
     assert got.exit_code == 0, got.output
-    assert "media not kept: 1" in got.output and "(no case yet)" in got.output and "40007" in got.output
-    assert "texts not delivered: 1" in got.output and "21211" in got.output
+    assert "未能保存的图片/语音/视频：1件" in got.output and "（尚未形成事项）" in got.output and "40007" in got.output
+    assert "未送达的短信/微信：1条" in got.output and "21211" in got.output
     assert "13812345678" not in got.output and "138****5678" in got.output

@@ -96,11 +96,11 @@ def test_the_ranking_goes_out_on_the_first_working_day_once(services, db, sms_ou
     job = tuple(j for j in JOBS if j.name == "monthly_scores")
     # a deployment first ticking on 30 November makes up November's run (October's ranking), once
     [(_, period, result)] = tick(services, at(2026, 11, 30, 9), job)
-    assert (period, result) == ("2026-11", "月考评 2026-10: 4 texts")
+    assert (period, result) == ("2026-11", "月考评 2026-10：4条")
     assert tick(services, at(2026, 11, 30, 10), job) == []
     assert tick(services, at(2026, 12, 1, 8, 59), job) == []              # not yet 09:00
     [(name, period, result)] = tick(services, at(2026, 12, 1, 9, 0), job)
-    assert (name, period, result) == ("monthly_scores", "2026-12", "月考评 2026-11: 4 texts")
+    assert (name, period, result) == ("monthly_scores", "2026-12", "月考评 2026-11：4条")
     assert tick(services, at(2026, 12, 2, 9, 0), job) == []               # once a month
     db.rollback()
     november = {(m.to, m.body) for m in db.scalars(select(OutboundMessage).where(

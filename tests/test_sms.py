@@ -93,15 +93,15 @@ def test_an_sms_whose_worker_died_is_handled_by_the_workers_and_answered_by_text
     with pytest.raises(Killed):
         peer.text_sms("+8613912340077", "我是下汤镇林楼村的刘大，村里的路灯坏了一个月")
     services.before_handle = None
-    assert redeliver(services, clock.now()) == "redelivered 0 of 0 pending messages"   # not yet: it may live
+    assert redeliver(services, clock.now()) == "重新处理待处理消息0条，完成0条"   # not yet: it may live
     clock.advance(seconds=61)
-    assert redeliver(services, clock.now()) == "redelivered 1 of 1 pending messages"
+    assert redeliver(services, clock.now()) == "重新处理待处理消息1条，完成1条"
     db.rollback()
     row = db.scalars(select(InboundMessage)).one()
     assert row.status == "done" and row.attempts == 2
     [late] = [body for to, body in sms_out.sent if to == "+8613912340077"]
     assert late == row.reply and late                         # the answer, by text
-    assert redeliver(services, clock.now()) == "redelivered 0 of 0 pending messages"   # once
+    assert redeliver(services, clock.now()) == "重新处理待处理消息0条，完成0条"   # once
 
 
 def test_a_failed_message_is_tried_again_later(peer, services, clock, db, sms_out):
@@ -117,9 +117,9 @@ def test_a_failed_message_is_tried_again_later(peer, services, clock, db, sms_ou
     db.rollback()
     row = db.scalars(select(InboundMessage)).one()
     assert row.status == "failed" and row.next_attempt_at is not None
-    assert redeliver(services, clock.now()) == "redelivered 0 of 0 pending messages"
+    assert redeliver(services, clock.now()) == "重新处理待处理消息0条，完成0条"
     clock.advance(minutes=1, seconds=1)
-    assert redeliver(services, clock.now()) == "redelivered 1 of 1 pending messages"
+    assert redeliver(services, clock.now()) == "重新处理待处理消息1条，完成1条"
     db.rollback()
     row = db.get(InboundMessage, row.id)
     assert row.status == "done"
@@ -163,7 +163,7 @@ def test_the_bureau_hears_each_morning_of_messages_that_failed_on_every_try(peer
     failed = [j for j in JOBS if j.name == "failed_messages"]
     morning = datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)
     [(name, _, result)] = tick(services, morning, failed)
-    assert result == "failed messages: 1"
+    assert result == "处理失败的消息：1条"
     told = [body for to, body in sms_out.sent if to == "+8613700000001" and "未处理消息" in body]
     assert told == ["【未处理消息】有1条群众消息多次处理失败（最早11月23日），内容已保存，请联系系统管理员查看。"]
     assert "+8613912340081" not in told[0]

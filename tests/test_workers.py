@@ -160,7 +160,7 @@ def test_redis_stopped_during_a_burst_loses_nothing(queued, peer, db, db_url, li
     assert statuses(db) == {"queued": 6}
     queued._redis = again
     [(name, _, result)] = tick(queued, T0, jobs=(Every("outbox", 1, flush_outbox),))
-    assert name == "outbox" and "6 sent" in result
+    assert name == "outbox" and "已发送6条" in result
     assert statuses(db) == {"sent": 6} and len(stub.received) == 6
     again.shutdown(nosave=True)
 
@@ -240,9 +240,9 @@ def test_tick_from_the_command_line_runs_each_job_once(db_url, monkeypatch):
     runner = CliRunner()
     first = runner.invoke(main, ["tick", "--now", "2026-11-23T10:02"])
     assert first.exit_code == 0, first.output
-    assert "sweep 2026-11-23T10:00: looked at 0 cases" in first.output and "outbox 2026-11-23T10:02" in first.output
+    assert "sweep 2026-11-23T10:00: 巡检0件" in first.output and "outbox 2026-11-23T10:02" in first.output
     again = runner.invoke(main, ["tick", "--now", "2026-11-23T10:02:30"])
-    assert "nothing due" in again.output
+    assert "没有到期的任务" in again.output
     later = runner.invoke(main, ["tick", "--now", "2026-11-23T10:03"])
     assert "outbox 2026-11-23T10:03" in later.output and "sweep" not in later.output
 
