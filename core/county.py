@@ -166,6 +166,7 @@ def parse_county_file(path: str | Path) -> dict:
 
     units = []
     codes = set()
+    unit_aliases: dict[str, str] = {}
     for i, u in enumerate(raw.get("units", [])):
         where = f"units[{i}]"
         code = _require(u, "code", where)
@@ -178,6 +179,13 @@ def parse_county_file(path: str | Path) -> dict:
         township = u.get("township")
         if township is not None and township not in seen:
             raise CountyFileError(f"{where}.township: unknown township {township!r}")
+        aliases = u.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise CountyFileError(f"{where}.aliases: a list of the short names people use, e.g. [\"住建局\"]")
+        for alias in aliases:
+            if alias.strip() in unit_aliases:
+                raise CountyFileError(f"{where}.aliases: {alias!r} is already another unit's")
+            unit_aliases[alias.strip()] = code
         units.append({"code": code, "name": _require(u, "name", where), "kind": kind, "township": township})
 
     people = []
@@ -204,6 +212,8 @@ def parse_county_file(path: str | Path) -> dict:
             people.append({"name": _require(p, "name", where), "phone": phone, "openid": p.get("openid"),
                            "unit": unit, "role": role, "title": p.get("title")})
 
+    if unit_aliases:
+        options["unit_aliases"] = unit_aliases     # 住建局 → the unit's code (core.directory.find_unit)
     return {"county": {"name": name, "prefix": prefix, "timezone": tz, "options": options},
             "townships": townships, "units": units, "people": people}
 

@@ -3,19 +3,29 @@ them), and the one-time codes that bind a WeChat OpenID to a person."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.store.models import BindCode, Person, Unit
+from core.store.models import BindCode, County, Person, Unit
 
 BIND_TTL = timedelta(days=3)
 
 
+# what people add to or leave out of a unit's name: 下汤镇政府, 下汤镇党委 for 下汤镇人民政府
+NAME_NOISE = re.compile(r"人民政府|政府|办事处|党委|党工委|^鲁山县|^县")
+
+
+def _core_name(name: str) -> str:
+    return NAME_NOISE.sub("", name.strip())
+
+
 def find_unit(session: Session, text: str) -> Unit | None:
-    """An active unit by code, full name, or a part of its name that only one unit has."""
+    """An active unit by code, full name, an alias from the county file ("住建局"), or a name as
+    people write it (下汤镇政府, 水利局) that only one unit fits."""
     name = text.strip()
     if not name:
         return None
@@ -24,7 +34,17 @@ def find_unit(session: Session, text: str) -> Unit | None:
     exact = [u for u in units if u.code == name or u.name == name]
     if exact:
         return exact[0]
-    return units[0] if len(units) == 1 else None
+    if len(units) == 1:
+        return units[0]
+    aliases = (session.scalar(select(County.options).limit(1)) or {}).get("unit_aliases") or {}
+    if name in aliases:
+        return session.scalars(select(Unit).where(Unit.code == aliases[name], Unit.active.is_(True))).first()
+    core = _core_name(name)
+    if len(core) >= 2:
+        fits = [u for u in session.scalars(select(Unit).where(Unit.active.is_(True))) if _core_name(u.name) == core]
+        if len(fits) == 1:
+            return fits[0]
+    return None
 
 
 def find_person(session: Session, name: str, roles: tuple[str, ...] | None = None) -> Person | None:

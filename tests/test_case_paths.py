@@ -1,6 +1,7 @@
 """The other paths of a case (issue 3): staff registration of 走访/来信 and group petitions,
 accusations and recusal (被反映), 包案 by message, and review (复查/复核) — through the signed
 webhooks with a settable clock."""
+import re
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -212,3 +213,14 @@ def test_a_category_routes_to_its_department_and_a_unit_without_contacts_is_flag
     p = only_petition(db)
     assert p.category == "劳资纠纷" and p.unit.code == "renshe" and "县人力资源和社会保障局" in reply
     assert any("没有登记联络人" in body and p.tracking_no in body for to, body in sms_out.sent if to == STAFF)
+
+
+def test_staff_name_units_the_way_people_say_them(peer, db):
+    """Issue 19, 12: 交办 … 住建局 (an alias in the county file) and 交办 … 下汤镇政府 (the name as
+    people write it) find their unit. (Two letters held as accusations: the bureau assigns them.)"""
+    first = peer.text_sms(STAFF, "登记 来信 尧山镇 匿名 无 1 举报尧山镇政府违规审批建房")
+    second = peer.text_sms(STAFF, "登记 来信 尧山镇 匿名 无 1 控告尧山镇政府乱收费")
+    no1, no2 = (re.search(r"[A-Z]+-\d{8}-\d{4}", t).group(0) for t in (first, second))
+    assert "县住房和城乡建设局" in peer.text_sms(STAFF, f"交办 {no1} 住建局")
+    assert "下汤镇人民政府" in peer.text_sms(STAFF, f"交办 {no2} 下汤镇政府")
+    assert "没有找到" in peer.text_sms(STAFF, f"交办 {no2} 火星局")
