@@ -40,7 +40,7 @@ def _settings(env: dict | None = None):
 
 def init_database(database_url: str, county_file: str | Path) -> str:
     """Migrate the database and load the county file; returns the load summary."""
-    from core.county import CountyFileError, load_county, parse_county_file
+    from core.county import CountyFileError, load_county, parse_county_file, unreachable_units
     from core.store.db import make_engine, make_sessionmaker, migrate, transaction
 
     try:
@@ -52,8 +52,12 @@ def init_database(database_url: str, county_file: str | Path) -> str:
     try:
         with transaction(make_sessionmaker(engine)) as s:
             report = load_county(s, data)
+            nobody = unreachable_units(s)
     finally:
         engine.dispose()
+    if nobody:   # the operator sees it at once; the load still stands
+        click.echo(f"注意：以下单位没有登记联络人、干部或负责人，交办给它们的事项无人收到，请补充名录："
+                   f"{'、'.join(nobody)}", err=True)
     return report.summary()
 
 

@@ -66,6 +66,15 @@ def check_contact(options: dict | None) -> None:
 KIND_WORDS = {"county": "县", "townships": "乡镇", "villages": "村（社区）", "units": "单位", "people": "人员"}
 
 
+def unreachable_units(session: Session) -> list[str]:
+    """Active units (not the bureau) that no text can reach: nobody active in them — petitions
+    routed there would reach no one (the bureau is told, but a new user's first try looks broken)."""
+    staffed = set(session.scalars(select(Person.unit_id).where(Person.active.is_(True), Person.unit_id.is_not(None),
+                                                               Person.role.in_(("liaison", "cadre", "head")))))
+    return [u.name for u in session.scalars(select(Unit).where(Unit.active.is_(True), Unit.kind != "bureau")
+                                            .order_by(Unit.id)) if u.id not in staffed]
+
+
 class CountyFileError(ValueError):
     """The county file is malformed; the message says where."""
 

@@ -111,3 +111,14 @@ def test_bind_and_sweep_from_the_command_line(tmp_path, monkeypatch):
     result = runner.invoke(main, ["sweep", "--now", "2026-11-24T08:00"])
     assert result.exit_code == 0 and "巡检0件" in result.output
     assert runner.invoke(main, ["sweep", "--now", "yesterday"]).exit_code != 0
+
+
+def test_init_names_the_units_no_text_can_reach(tmp_path, monkeypatch):
+    """Issue 19, 14b: a unit with nobody in the directory would receive petitions nobody reads;
+    `xinfang init` names them (the load still stands)."""
+    db = f"sqlite:///{tmp_path}/x.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", db)
+    result = CliRunner().invoke(main, ["init", str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert "没有登记联络人" in result.output and "县人力资源和社会保障局" in result.output
+    assert "下汤镇人民政府" not in result.output.split("请补充名录：")[1]
