@@ -124,10 +124,14 @@ def sweep_evenings(s: Session, now: datetime, rules: EveningRules) -> EveningSwe
                     f"到后回复：开始 {p.tracking_no}")
             notices += [(to, body, "evening_remind", p.id) for to in _members(plan)]
         else:
-            report.late += 1
             body = (f"【七晚】{p.tracking_no}今晚第{n}晚已过{rules.late_start_at:%H:%M}仍未开始走访，"
                     f"请督促工作专班{rules.window_end:%H:%M}前开始。")
-            notices += [(directory.phone[i], body, "evening_late", p.id) for i in directory.heads_of(p, plan.unit_id)]
+            # the unit's head, the 包案 leader and the bureau (none the case accuses): a unit
+            # without a head still has someone told; a late start nobody was told of is not counted
+            told = [(directory.phone[i], body, "evening_late", p.id) for i in directory.alerted(p, plan)]
+            if told:
+                report.late += 1
+                notices += told
     report.messages += OutboundMessage.enqueue_many(s, notices, now)
     s.flush()
     return report

@@ -465,3 +465,18 @@ def test_rules_defaults_and_moments():
     assert r.evening_of(at(MON, 18, 29)) is None and r.evening_of(at(MON, 22, 29)) == MON
     assert r.judged_by(MON) == at(MON + timedelta(days=1), 12)
     assert EveningRules.from_options({}) == EveningRules()
+
+
+def test_a_late_start_is_told_even_where_the_unit_has_no_head(peer, clock, services, sms_out):
+    """Issue 19, 8: 尧山镇 has no head in the directory. A late start is told to the 包案 leader and
+    the bureau; the sweep counts only a late start somebody was told of."""
+    clock.set(at(MON, 9))
+    reply = peer.text_sms(STAFF, "登记 走访 尧山镇上坪村 王五 13912340000 1 山体滑坡隐患无人治理，反复上访")
+    no = reply.split("：")[1].split("，")[0]
+    clock.set(at(MON, 9, 30))
+    assert "已将" in peer.text_sms(STAFF, f"七晚 {no} 尧山镇人民政府 陈国栋")
+    assert "已报备" in peer.text_sms("+8613700000021", f"报备 {no} 11月23日 赵志强")
+    r = sweep_evenings_at(services, at(MON, 20, 0))
+    assert r.late == 1
+    told = {to for to, body in sms_out.sent if "仍未开始走访" in body}
+    assert told == {STAFF, "+8613700000101"}          # the bureau and 陈国栋, the 包案 leader
