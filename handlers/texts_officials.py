@@ -205,8 +205,10 @@ def _ended(ctx, p: Petition, visit, took, short, by_other) -> str:
                 f"如仍在信访人家中，满{rules.min_text}后请再回复：结束 {no}")
     by = "（已记录由您报结束）" if by_other else ""
     missing = "；信访人尚未确认到达" if v.petitioner_start is not True and v.excuse is None else ""
+    judged = rules.judged_by(v.evening)       # the day after the evening, at judge_at
+    when_judged = "今天" if local(judged).date() == local(ctx.now).date() else "明天"
     return (f"{no}第{v.number}晚结束（{hm(v.ended_at)}），历时{duration_text(took)}{by}。已请信访人确认{missing}，"
-            f"明天{rules.judge_at:%H:%M}判定是否计入。")
+            f"{when_judged}{rules.judge_at:%H:%M}判定是否计入。")
 
 
 REPLIES.update({

@@ -480,3 +480,13 @@ def test_a_late_start_is_told_even_where_the_unit_has_no_head(peer, clock, servi
     assert r.late == 1
     told = {to for to, body in sms_out.sent if "仍未开始走访" in body}
     assert told == {STAFF, "+8613700000101"}          # the bureau and 陈国栋, the 包案 leader
+
+
+def test_an_evening_ended_after_midnight_is_judged_today(peer, db, clock):
+    """Issue 19, 10: 结束 at 00:55 (Monday's evening) is judged today at 12:00, not "明天"."""
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    _, ended = evening(peer, clock, no, MON, start=(21, 50), end=(0, 55))
+    assert "今天12:00判定" in ended and "明天" not in ended
+    _, ended = evening(peer, clock, no, MON + timedelta(days=1), start=(18, 30), end=(21, 45))
+    assert "明天12:00判定" in ended
