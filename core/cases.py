@@ -7,7 +7,9 @@ the handlers decide who is told what.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, exists, or_, select
@@ -133,11 +135,17 @@ def event(s: Session, p: Petition, now: datetime, kind: str, actor: str, text: s
 
 def route_for(p: Petition, county: County) -> dict | None:
     """The first entry of the county's category table (``[[county.routes]] category = "…",
-    keywords = [...], unit = "code"``) whose keywords the petition's text contains."""
+    keywords = [...], unit = "code"``) whose keywords the petition's text contains. A keyword
+    with "…" allows a few words between its parts, as people write: "欠…工资" fits 欠了我们三个月工资."""
     for route in (county.options or {}).get("routes", []):
-        if any(k in p.content for k in route.get("keywords", [])):
+        if any(_keyword(k).search(p.content) for k in route.get("keywords", [])):
             return route
     return None
+
+
+@lru_cache(maxsize=512)
+def _keyword(keyword: str) -> re.Pattern:
+    return re.compile(".{0,8}?".join(re.escape(part) for part in keyword.split("…") if part))
 
 
 def default_unit(s: Session | Connection, p: Petition, county: County):

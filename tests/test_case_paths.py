@@ -224,3 +224,16 @@ def test_staff_name_units_the_way_people_say_them(peer, db):
     assert "县住房和城乡建设局" in peer.text_sms(STAFF, f"交办 {no1} 住建局")
     assert "下汤镇人民政府" in peer.text_sms(STAFF, f"交办 {no2} 下汤镇政府")
     assert "没有找到" in peer.text_sms(STAFF, f"交办 {no2} 火星局")
+
+
+def test_categories_are_found_in_the_words_people_use(peer, db):
+    """Issue 19, 12: "包工头欠了我们三个月工资" is 劳资纠纷 (人社局), "承包地被村里收回了" and
+    "占用耕地" are 土地 (自然资源局) — not the township by default."""
+    for who, story, category, unit in (
+            ("o_w1", "我是下汤镇林楼村的张三，包工头欠了我们三个月工资", "劳资纠纷", "县人力资源和社会保障局"),
+            ("o_w2", "我是下汤镇社楼村的李四，俺家的承包地被村里收回了", "土地", "县自然资源局"),
+            ("o_w3", "我是下汤镇下汤村的王五，砖厂占用耕地十几亩", "土地", "县自然资源局")):
+        submit(peer, who=who, text=story)
+        db.rollback()
+        p = db.scalars(select(Petition).order_by(Petition.id.desc())).first()
+        assert (p.category, p.unit.name) == (category, unit), story
