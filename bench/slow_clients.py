@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -35,14 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TOKEN = "bench-token"
+from bench.inbound import TOKEN, signed_path, stop  # noqa: E402
+
 WECHAT_DEADLINE = 5.0
 SCRIPT = ["我是下汤镇林楼村的张三，小区水泵坏了三天没水", "13812345678", "确认", "查询"]
-
-
-def signed_path(ts: int, nonce: str) -> str:
-    sig = hashlib.sha1("".join(sorted([TOKEN, str(ts), nonce])).encode()).hexdigest()
-    return f"/wechat?timestamp={ts}&nonce={nonce}&signature={sig}"
 
 
 def free_port() -> int:
@@ -71,14 +65,6 @@ def serve(tmp: Path, template: Path, proxy: str, tag: str) -> tuple[subprocess.P
             time.sleep(0.2)
     stop(proc)
     raise SystemExit(f"xinfang serve --proxy {proxy} did not come up")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 async def slow_client(port: int, stop_at: asyncio.Event) -> None:

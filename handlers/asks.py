@@ -54,10 +54,6 @@ def _met_word(text: str) -> bool | None:
 
 def rating_of(text: str) -> str | None:
     """满意 / 还行 / 不满意 … in an answer, or None."""
-    return _rating_word(text)
-
-
-def _rating_word(text: str) -> str | None:
     return next((rating for word, rating in RATING_WORDS if word in text), None)
 
 
@@ -74,7 +70,7 @@ def answer(ctx: Context, text: str) -> str | None:
         return None
     m = re.match(r"^([1-9])(?:\s*[、.。，,：:]?\s*)(.*)$", word)
     digit, words = (m.group(1), m.group(2)) if m else (None, word)
-    rating = _rating_word(words) if words else None
+    rating = rating_of(words) if words else None
     met = _met_word(words) if words else None
     if digit is not None and not words:
         ask = asks[-1]                                    # a bare digit: the question asked last
@@ -95,7 +91,7 @@ def answer(ctx: Context, text: str) -> str | None:
     yes = (digit == "1") if digit in ("1", "2") and met is None else met
     if yes is None:
         return texts.ANSWER_VISIT if kind == "visit" else texts.ANSWER_MET
-    _close(ctx, asks, ask)
+    close(ctx, ask)
     if kind == "visit":
         return evenings.answer(ctx, ask, word, yes)
     p = ctx.session.get(Petition, ask.get("petition_id"))
@@ -109,13 +105,14 @@ def _latest(asks: list[dict], *kinds: str) -> dict | None:
     return next((a for a in reversed(asks) if a.get("kind") in kinds), None)
 
 
-def _close(ctx: Context, asks: list[dict], ask: dict) -> None:
-    ctx.set_state(ctx.conv.state, asks=[a for a in asks if key_of(a) != key_of(ask)], ask=None)
+def close(ctx: Context, ask: dict) -> None:
+    """The question (its kind and case) is answered: no longer open."""
+    ctx.set_state(ctx.conv.state, asks=[a for a in open_asks(ctx.data()) if key_of(a) != key_of(ask)], ask=None)
 
 
 def _rate(ctx: Context, asks: list[dict], ask: dict, rating: str) -> str | None:
     p = ctx.session.get(Petition, ask.get("petition_id"))
-    _close(ctx, asks, ask)
+    close(ctx, ask)
     if p is None:
         return None
     return rate(ctx, p, rating)

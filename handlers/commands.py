@@ -38,15 +38,13 @@ def _help(ctx: Context, cmd: Command) -> str:
 def _person(ctx: Context, cmd: Command) -> str:
     """A person asks for a person: the bureau's hotline and hours from the county file, and the
     staff told (once a day per sender) that someone wants a call back, with the number we have."""
-    contact = contact_of(ctx.county.options)
     day = local(ctx.now).date().isoformat()
+    number = ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender)
     if ctx.data().get("call_back_asked") != day:
-        number = ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender)
         for to in audience.staff(ctx.session):
             ctx.queue_sms(to, texts.call_back_wanted(ctx.channel, number), purpose="call_back")
         ctx.set_state(ctx.conv.state, call_back_asked=day)
-    reply = texts.reach_a_person(contact, has_number=ctx.channel == "sms" or bool(
-        petitions.last_phone(ctx.conn, ctx.msg.sender)))
+    reply = texts.reach_a_person(contact_of(ctx.county.options), has_number=bool(number))
     return reply + ("\n" + intake.reprompt(ctx) if _in_intake(ctx) else "")
 
 
@@ -125,19 +123,16 @@ def _supplement(ctx: Context, cmd: Command) -> str:
 @CITIZEN.verb("rate", "评价", "打分", numbered=True, free_text=True)
 def _rate(ctx: Context, cmd: Command) -> str:
     """评价 编号 1-3 (or words): rate an answered case at any time, asked or not."""
-    if not cmd.tracking_no:
-        return texts.NEED_NUMBER.format(example=f"评价 {_example_no(ctx)} 1")
-    p = ctx.find_own(cmd.tracking_no)
-    if p is None:
-        return texts.NOT_FOUND.format(no=cmd.tracking_no)
+    p = _own_case(ctx, cmd, "评价 {} 1")
+    if isinstance(p, str):
+        return p
     if p.replied_at is None:
         return texts.rate_too_early(p.tracking_no)
     word = cmd.rest.strip()
     rating = asks.RATING_DIGITS.get(word[:1]) if word[:1].isdigit() else asks.rating_of(word)
     if rating is None:
         return texts.ANSWER_RATING
-    ctx.set_state(ctx.conv.state, asks=[a for a in asks.open_asks(ctx.data())
-                                        if not (a.get("kind") == "rate" and a.get("petition_id") == p.id)], ask=None)
+    asks.close(ctx, {"kind": "rate", "petition_id": p.id})    # a question about it is answered too
     return asks.rate(ctx, p, rating)
 
 
@@ -213,11 +208,9 @@ def do_review(ctx: Context, cmd: Command) -> str:
     """申请复查 编号 (within 30 days of the reply) or 申请复核 编号 (within 30 days of the 复查
     answer): opens a review the bureau answers within 30 days."""
     word = texts.REVIEW_WORDS[cmd.name]
-    if not cmd.tracking_no:
-        return texts.NEED_NUMBER.format(example=f"申请{word} {_example_no(ctx)}")
-    p = ctx.find_own(cmd.tracking_no)
-    if p is None:
-        return texts.NOT_FOUND.format(no=cmd.tracking_no)
+    p = _own_case(ctx, cmd, f"申请{word} {{}}")
+    if isinstance(p, str):
+        return p
     try:
         done = usecases.request_review(citizen_act(ctx), p, cmd.name, cmd.rest)
     except cases.CaseError as exc:
@@ -230,11 +223,9 @@ def do_review(ctx: Context, cmd: Command) -> str:
 # --- 补充 -------------------------------------------------------------------------------------
 
 def do_supplement(ctx: Context, cmd: Command) -> str:
-    if not cmd.tracking_no:
-        return texts.NEED_NUMBER.format(example=f"补充 {_example_no(ctx)} 内容")
-    p = ctx.find_own(cmd.tracking_no)
-    if p is None:
-        return texts.NOT_FOUND.format(no=cmd.tracking_no)
+    p = _own_case(ctx, cmd, "补充 {} 内容")
+    if isinstance(p, str):
+        return p
     if p.status in CLOSED:
         return texts.closed_case(p.tracking_no, texts.STATUS_LABELS[p.status])
     if cmd.rest:
@@ -264,11 +255,9 @@ def supplement_target(ctx: Context) -> Petition | None:
 # --- 撤回 -------------------------------------------------------------------------------------
 
 def do_withdraw(ctx: Context, cmd: Command) -> str:
-    if not cmd.tracking_no:
-        return texts.NEED_NUMBER.format(example=f"撤回 {_example_no(ctx)}")
-    p = ctx.find_own(cmd.tracking_no)
-    if p is None:
-        return texts.NOT_FOUND.format(no=cmd.tracking_no)
+    p = _own_case(ctx, cmd, "撤回 {}")
+    if isinstance(p, str):
+        return p
     if p.status in CLOSED:
         return texts.closed_case(p.tracking_no, texts.STATUS_LABELS[p.status])
     ctx.set_state("withdraw", target=p.id)
@@ -283,6 +272,16 @@ def confirm_withdraw(ctx: Context) -> str:
     notify.deliver(ctx, usecases.withdraw(citizen_act(ctx), p))
     ctx.petition_id = p.id
     return texts.withdrawn(p.tracking_no)
+
+
+def _own_case(ctx: Context, cmd: Command, example: str) -> Petition | str:
+    """The sender's petition the command names, or what to say: how to write it (``example``, the
+    command with "{}" where the number goes), or the same "not found" as for a number that does not
+    exist (whose else it may be is never said)."""
+    if not cmd.tracking_no:
+        return texts.NEED_NUMBER.format(example=example.format(_example_no(ctx)))
+    p = ctx.find_own(cmd.tracking_no)
+    return p if p is not None else texts.NOT_FOUND.format(no=cmd.tracking_no)
 
 
 def _example_no(ctx: Context) -> str:

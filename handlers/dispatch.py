@@ -6,7 +6,6 @@ or an answer in the sender's current state (``intake``, supplement, withdraw).
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Callable
 
 from sqlalchemy.engine import Connection
@@ -90,9 +89,8 @@ def _route(ctx: Context) -> str:
             commands.add_media(ctx, target)
             return texts.supplement_saved(target.tracking_no)
         if msg.inbound_id:   # kept for the petition they may be about to start (within a day)
-            recent = [m for m in ctx.data().get("pending_media") or []
-                      if ctx.now - datetime.fromisoformat(m[1]) < intake.DRAFT_TTL]
-            ctx.set_state(state, pending_media=(recent + [[msg.inbound_id, ctx.now.isoformat(), msg.kind]])[-20:])
+            ctx.set_state(state, pending_media=(intake.recent_media(ctx)
+                                                + [[msg.inbound_id, ctx.now.isoformat(), msg.kind]])[-20:])
         return texts.media_when_idle(msg.kind)
     if msg.kind == "location":
         if state in INTAKE_STATES:

@@ -53,6 +53,7 @@ CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", 
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
 REPEAT_WINDOW = timedelta(days=30)
 ANSWERED_REPEAT_WINDOW = timedelta(days=90)   # an answered matter raised again within it is a 重复访
+ANSWERED = (Status.REPLIED, Status.CLOSED)
 DRAFT_TTL = timedelta(hours=24)
 CODE_TTL = timedelta(minutes=30)
 CODE_MAX_ATTEMPTS = 5          # wrong answers a number's codes take in a day, across resends
@@ -96,8 +97,7 @@ def start(ctx: Context, text: str | None = None) -> str:
     if pending:
         draft["location"] = pending
     # photos (and videos) sent just before: this petition's, as the person meant
-    sent_before = [m for m in ctx.data().get("pending_media") or []
-                   if ctx.now - datetime.fromisoformat(m[1]) < DRAFT_TTL]
+    sent_before = recent_media(ctx)
     draft["images"] = [{"inbound_id": m[0]} for m in sent_before if m[2] == "image"]
     ctx.conv.started_at = ctx.now
     ctx.set_state("name", draft=draft, pending_location=None, pending_media=None,
@@ -168,6 +168,12 @@ def attach_image(ctx: Context) -> str:
     if ctx.conv.state == "confirm":
         return said + "回复“确认”提交，或继续补充。"
     return said + _prompt(ctx, ctx.conv.state, draft)
+
+
+def recent_media(ctx: Context) -> list[list]:
+    """Media sent outside a conversation in the last DRAFT_TTL: [inbound id, when, kind] each —
+    the petition started next is theirs."""
+    return [m for m in ctx.data().get("pending_media") or [] if ctx.now - datetime.fromisoformat(m[1]) < DRAFT_TTL]
 
 
 def attach_video(ctx: Context) -> str:
@@ -277,8 +283,7 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
             out.choices, answered = matches, True
         elif PLACE_LIKE.fullmatch(text):
             answered = True               # a place, but not one of this county's
-            examples = [name for _, name, _ in gazetteer.townships[:6]][::2] or ["下汤镇"]
-            out.notes.append(texts.place_not_found(examples))
+            out.notes.append(texts.place_not_found(examples_of(gazetteer)))
     elif step != "village" and len(matches) == 1 and not draft.get("township_id"):
         _set_place(draft, matches[0])
 
@@ -315,9 +320,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if filled_other and not answered:
         out.noted = True                  # it said something else we needed: noted, then the question
     elif not answered and not out.story and not out.choices and not out.notes:
-        examples = [name for _, name, _ in gazetteer.townships[:6]][::2] or ["下汤镇"]
         out.notes.append({"name": texts.BAD_NAME, "phone": texts.BAD_PHONE,
-                          "place": texts.place_not_found(examples)}.get(step, texts.SAY_MORE))
+                          "place": texts.place_not_found(examples_of(gazetteer))}.get(step, texts.SAY_MORE))
     return out
 
 
@@ -442,7 +446,7 @@ def _prompt(ctx: Context, step: str, draft: dict, greeting: bool = False) -> str
     if step in ("place", "choose_place"):
         if step == "choose_place":
             return texts.choose_place([Place(**c).label() for c in ctx.data().get("choices", [])])
-        return texts.ask_place(_examples(ctx))
+        return texts.ask_place(examples_of(ctx.gazetteer))
     if step == "village":
         return texts.ask_village(draft.get("township", ""))
     if step == "content":
@@ -452,8 +456,9 @@ def _prompt(ctx: Context, step: str, draft: dict, greeting: bool = False) -> str
     return _summary(ctx, draft)
 
 
-def _examples(ctx: Context) -> list[str]:
-    return [name for _, name, _ in ctx.gazetteer.townships[:6]][::2] or ["下汤镇"]
+def examples_of(gazetteer) -> list[str]:
+    """Townships to name as examples of a place."""
+    return [name for _, name, _ in gazetteer.townships[:6]][::2] or ["下汤镇"]
 
 
 def _place_label(draft: dict) -> str:
@@ -474,11 +479,10 @@ def _submit_or_ask_repeat(ctx: Context, draft: dict) -> str:
     if missing != "confirm":
         ctx.save_draft(draft, state=missing)
         return _prompt(ctx, missing, draft)
-    original = _find_repeat(ctx, draft)
+    original, answered = _find_earlier(ctx, draft)
     if original is not None:
         ctx.set_state("repeat", draft=draft, repeat_of=original.id, review_offered=None)
         return texts.ask_repeat(original.tracking_no, md(original.received_at), gist(original.content))
-    answered = _find_answered(ctx, draft)
     if answered is not None:
         p = ctx.session.get(Petition, answered.id)
         review_by = usecases.review_deadline(ctx.rules, p)
@@ -542,20 +546,19 @@ def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
     return texts.ANSWER_1_OR_2
 
 
-def _find_answered(ctx: Context, draft: dict):
-    """The sender's answered petition on the same matter within the window, if any: a repeat of it
-    is linked (重复访), and 复查 offered while its window is open."""
-    rows = petitions.open_in_township(ctx.conn, ctx.channel, ctx.msg.sender, draft["township_id"],
-                                      ctx.now - ANSWERED_REPEAT_WINDOW, (Status.REPLIED, Status.CLOSED))
-    return most_similar(rows, draft["content"])
-
-
-def _find_repeat(ctx: Context, draft: dict):
-    """The sender's open petition on the same matter (a row: id, tracking_no, received_at,
-    content), if any."""
-    rows = petitions.open_in_township(ctx.conn, ctx.channel, ctx.msg.sender, draft["township_id"],
-                                      ctx.now - REPEAT_WINDOW, UNANSWERED)   # a repeat joins a petition not yet answered
-    return most_similar(rows, draft["content"])
+def _find_earlier(ctx: Context, draft: dict):
+    """The sender's earlier petitions on the same matter, read in one statement: (the open one not
+    yet answered, within REPEAT_WINDOW: a repeat joins it; the answered one, within
+    ANSWERED_REPEAT_WINDOW: a repeat is linked and offered 复查) — rows (id, tracking_no,
+    received_at, content, status), or None."""
+    rows = list(petitions.open_in_township(ctx.conn, ctx.channel, ctx.msg.sender, draft["township_id"],
+                                           ctx.now - ANSWERED_REPEAT_WINDOW, UNANSWERED + ANSWERED))
+    recent = ctx.now - REPEAT_WINDOW
+    open_ = most_similar([r for r in rows if r.status in UNANSWERED and local(r.received_at) >= recent],
+                         draft["content"])
+    if open_ is not None:
+        return open_, None
+    return None, most_similar([r for r in rows if r.status in ANSWERED], draft["content"])
 
 
 def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.app import create_app
 from bot.cli import init_database
-from bot.peers import PeerClient, TwilioApiStub, TwilioServer, WeChatServer
+from bot.peers import PeerClient, TwilioApiStub, TwilioServer, WeChatApiStub, WeChatServer
 from notifications.services import build_services
 from core.clock import SHANGHAI, FixedClock
 from core.store.db import make_engine
@@ -129,6 +129,14 @@ def lite(tmp_path):
         r.shutdown(nosave=True)
     except Exception:
         pass
+
+
+@pytest.fixture
+def wx() -> WeChatApiStub:
+    """WeChat's API (tokens, messages, temporary media), on loopback, for wechatpy's client."""
+    s = WeChatApiStub()
+    yield s
+    s.close()
 
 
 @pytest.fixture

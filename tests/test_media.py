@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.peers import WeChatApiStub
 from core.store.models import Attachment, OutboundMessage, Petition
 from notifications.media import MediaFiles, fetch
 from notifications.wechat import WeChatSender
@@ -23,13 +22,6 @@ JPEG_2 = b"\xff\xd8\xff\xe0" + b"the bill for the repair" * 40
 AMR = b"#!AMR\n" + b"\x3c" * 300
 STORY = "我是下汤镇林楼村的李大山，俺家房子墙裂了"
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 500
-
-
-@pytest.fixture
-def wx():
-    s = WeChatApiStub()
-    yield s
-    s.close()
 
 
 @pytest.fixture

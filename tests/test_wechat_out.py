@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.peers import WeChatApiStub
 from core.store.db import transaction
 from core.store.models import County, OutboundMessage
 from notifications.outbox import FAILED_PURPOSE, deliver
@@ -14,13 +13,6 @@ from notifications.wechat import WeChatSender
 from tests.test_cases import LIAISON, STAFF, case, submit
 
 ZS = "o_zhangsan_case"
-
-
-@pytest.fixture
-def wx():
-    s = WeChatApiStub()
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ _FILE_INBOUND = update(InboundMessage).where(InboundMessage.id.in_(bindparam("id
 
 @lru_cache(maxsize=8)
 def _open_in_township(channel: str, statuses: tuple[str, ...]):
-    return (select(Petition.id, Petition.tracking_no, Petition.received_at, Petition.content)
+    return (select(Petition.id, Petition.tracking_no, Petition.received_at, Petition.content, Petition.status)
             .where(whose(channel), Petition.status.in_(statuses), Petition.township_id == bindparam("township_id"),
                    Petition.received_at >= bindparam("since"))
             .order_by(*NEWEST_FIRST).limit(20))
