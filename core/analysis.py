@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import day_start
 from core.county import current_county
-from core.evenings import Figures, figures
+from core.evenings import EveningRules, Figures, figures
 from core.measures import Measures, measure
 from core.scores import ScoreRules, month_scores
 from core.store.models import Escalation, OutboundMessage, Person
@@ -151,10 +151,12 @@ def _sms_cost(s: Session, period: Period) -> dict[str, tuple[int, int]]:
 
 def analyse(s: Session, period: Period, now: datetime) -> Analysis:
     prev, ly = period.previous(), period.year_before()
+    options = current_county(s).options
+    evenings = figures(s, start=period.start, end=period.end, rules=EveningRules.from_options(options))
     result = Analysis(period, now, measure(s, period.start, period.end, now), measure(s, prev.start, prev.end, now),
-                      measure(s, ly.start, ly.end, now), _beyond(s, period), _beyond(s, prev), figures(s),
+                      measure(s, ly.start, ly.end, now), _beyond(s, period), _beyond(s, prev), evenings,
                       sms=_sms_cost(s, period))
     if period.kind == "monthly":
-        rules = ScoreRules.from_options(current_county(s).options)
+        rules = ScoreRules.from_options(options)
         result.scores = month_scores(s, period.first.year, period.first.month, rules)
     return result

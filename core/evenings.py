@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.cases import CaseError, event, not_recused, recused_people, recused_units
@@ -327,7 +327,7 @@ def settle(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules,
             if rules.judged_by(day) > now:
                 break
             problems = shortfalls(v, rules)
-        number = v.number or plan.in_a_row + 1
+        number = v.number = v.number or plan.in_a_row + 1   # 第N晚 of the run, kept on a missed evening too
         judged = Judged(plan, v, number, counted=not problems)
         v.status, v.reason, v.judged_at = ("counted" if not problems else "missed"), "；".join(problems) or None, now
         p = plan.petition
@@ -557,7 +557,46 @@ class Figures:
 
 
 
-def figures(s: Session, campaign: str | None = None) -> Figures:
+def figures(s: Session, campaign: str | None = None, start: datetime | None = None,
+            end: datetime | None = None, rules: EveningRules | None = None) -> Figures:
+    """The figures of every plan (``xinfang evenings report``), or of a period [start, end): the
+    plans under way at some moment of it, the evenings judged on its days, the restarts they
+    caused and the plans ended (化解/未化解) within it — every figure of that period only."""
+    if start is None or end is None:
+        return _all_time(s, campaign)
+    plan = EveningPlan
+    where = [plan.selected_at < end, or_(plan.ended_at.is_(None), plan.ended_at >= start)]
+    if campaign:
+        where.append(plan.campaign == campaign)
+    out = Figures(campaign)
+    for status, ended_at, agreement in s.execute(select(plan.status, plan.ended_at, plan.agreement).where(*where)):
+        out.cases += 1
+        if status in ("resolved", "unresolved") and ended_at is not None and ended_at < end:
+            if status == "resolved":
+                out.resolved += 1
+                out.agreements += bool(agreement)
+            else:
+                out.unresolved += 1
+        else:
+            out.running += 1
+    restarting = (rules or EveningRules()).on_miss == "restart"
+    first, last = start.astimezone(SHANGHAI).date(), (end.astimezone(SHANGHAI) - timedelta(seconds=1)).date()
+    visits = (select(EveningVisit.status, EveningVisit.number, func.count()).join(plan, plan.id == EveningVisit.plan_id)
+              .where(EveningVisit.evening >= first, EveningVisit.evening <= last,
+                     EveningVisit.status.in_(("counted", "missed"))))
+    if campaign:
+        visits = visits.where(plan.campaign == campaign)
+    for status, number, n in s.execute(visits.group_by(EveningVisit.status, EveningVisit.number)):
+        if status == "counted":
+            out.evenings_done += n
+        else:
+            out.evenings_missed += n
+            if restarting and (number or 1) > 1:   # a miss after valid evenings restarts the run
+                out.restarts += n
+    return out
+
+
+def _all_time(s: Session, campaign: str | None) -> Figures:
     query = select(EveningPlan.status, func.count(), func.sum(EveningPlan.evenings_done),
                    func.sum(EveningPlan.evenings_missed), func.sum(EveningPlan.restarts),
                    func.sum(cast(EveningPlan.agreement, Integer)))

@@ -189,6 +189,33 @@ def test_a_skipped_wednesday_breaks_the_chain(peer, db, clock, services, sms_out
     assert "第1晚开始" in started
 
 
+def test_the_period_reports_count_the_evenings_and_outcomes_of_their_own_period(peer, db, clock, services):
+    """Issue 19, 9: the weekly and daily analyses gave all-time 七晚 figures (a 化解 of the next
+    week in this week's text, 走访计入10晚 in a week with 5)."""
+    from core.analysis import analyse, period_of
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    for i in (0, 1, 2, 4):                                   # Mon–Wed, Friday; Thursday missed
+        evening(peer, clock, no, MON + timedelta(days=i))
+    sweep_evenings_at(services, at(MON + timedelta(days=7), 12))   # judges through Sunday
+    sweep_evenings_at(services, at(MON + timedelta(days=8), 10))   # Monday 11-30: nobody went
+    clock.set(at(MON + timedelta(days=8), 11))
+    assert "销号" in peer.text_sms(STAFF, f"化解 {no}")
+    db.rollback()
+    week = analyse(db, period_of("weekly", MON), at(MON + timedelta(days=8), 12)).evenings
+    # Mon, Tue, Wed, Fri counted; Thu (after 3 valid: a restart), Sat (after Fri: a restart), Sun missed
+    assert (week.cases, week.running, week.evenings_done, week.evenings_missed, week.restarts, week.resolved) == \
+        (1, 1, 4, 3, 2, 0)
+    nxt = analyse(db, period_of("weekly", MON + timedelta(days=7)), at(MON + timedelta(days=8), 12))
+    assert (nxt.evenings.cases, nxt.evenings.evenings_done, nxt.evenings.evenings_missed, nxt.evenings.resolved) == \
+        (1, 0, 1, 1)
+    assert "七晚化解1件" in nxt.summary() and "七晚化解0件" in analyse(
+        db, period_of("weekly", MON), at(MON + timedelta(days=8), 12)).summary()
+    day = analyse(db, period_of("daily", MON + timedelta(days=2)), at(MON + timedelta(days=8), 12)).evenings
+    assert (day.evenings_done, day.evenings_missed, day.resolved) == (1, 0, 0)
+    assert figures(db).evenings_done == 4 and figures(db).resolved == 1            # all time, as before
+
+
 def test_continue_rule_keeps_the_count_after_a_miss(peer, db, clock, services):
     set_rules(db, services, on_miss="continue")
     db.rollback()
