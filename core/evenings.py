@@ -517,8 +517,11 @@ def outside_member(s: Session, phone: str) -> bool:
                                                 PlanMember.active.is_(True)).limit(1)) is not None
 
 
-def tonight_text(plan: EveningPlan, v: EveningVisit | None, rules: EveningRules, today: date) -> str:
-    """How a plan stands tonight, for the 七晚 list and 详情: "今晚第3晚19:02开始，已计入2晚"."""
+def tonight_text(plan: EveningPlan, v: EveningVisit | None, rules: EveningRules, now: datetime) -> str:
+    """How a plan stands tonight, for the 七晚 list and 详情: "今晚第3晚19:02开始，已计入2晚". ``v`` is
+    the visit of the evening of ``now``'s date; once the window has closed with no start, the
+    evening is said to be lost, not still to come."""
+    today = local(now).date()
     if plan.status == "selected":
         state = "待报备"
     elif plan.status == "completed":
@@ -526,7 +529,12 @@ def tonight_text(plan: EveningPlan, v: EveningVisit | None, rules: EveningRules,
     elif plan.first_evening is not None and today < plan.first_evening:
         state = f"首晚{month_day(rules.opens(plan.first_evening))}"
     elif v is None or v.started_at is None:
-        state = f"今晚第{plan.in_a_row + 1}晚未开始"
+        if now >= rules.closes(today):
+            state = f"今晚未开始走访（{hm(rules.closes(today))}已过），不计入"
+        elif now < rules.opens(today):
+            state = f"今晚第{plan.in_a_row + 1}晚{hm(rules.opens(today))}起可开始"
+        else:
+            state = f"今晚第{plan.in_a_row + 1}晚未开始（{hm(rules.closes(today))}前须开始）"
     elif v.ended_at is None:
         state = f"今晚第{v.number}晚{hm(v.started_at)}开始"
     else:

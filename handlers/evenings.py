@@ -282,7 +282,7 @@ def tonight(ctx: Context, person: Person | None, rules: EveningRules) -> str:
     items = []
     for i, plan in enumerate(plans, 1):
         items.append(f"{i}. {plan.petition.tracking_no} {plan.unit.name} "
-                     f"{ev.tonight_text(plan, visits.get(plan.id), rules, today)}")
+                     f"{ev.tonight_text(plan, visits.get(plan.id), rules, ctx.now)}")
     return ctx.paginate([T.evenings_head(len(plans))], items)
 
 

@@ -257,7 +257,7 @@ def register_escalation(ctx: Context, person: Person, rest: str) -> str:
                help=(("leader", 10, "详情（今日访情要点）"),))
 def details(ctx: Context, person: Person, rest: str = "") -> str:
     """"详情" from a leader or a unit head: today's petitions and the flagged cases, names masked."""
-    items = digest_details(ctx.session, ctx.now.astimezone(SHANGHAI).date(), person)
+    items = digest_details(ctx.session, ctx.now, person)
     if not items:
         return T.NO_DETAILS
     return ctx.paginate([T.DETAILS_HEAD], [f"{i}. {x}" for i, x in enumerate(items, 1)])

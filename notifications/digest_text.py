@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.clock import with_weekday
+from core.clock import local, with_weekday
 from core.digest import CHANNELS, LEVELS, Day, gather_all, lead_cases, readers
 from core.digest import details as details_of
 from core.evenings import tonight_text
@@ -106,9 +106,9 @@ def digests(s: Session, day: date, county_name: str) -> list[Text]:
     return out
 
 
-def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]:
+def details(s: Session, now: datetime, person: Person, limit: int = 10) -> list[str]:
     """"详情": the day's petitions and the flagged cases, names masked, for this reader."""
-    d = details_of(s, day, person, limit)
+    d = details_of(s, local(now).date(), person, limit)
 
     def story(x) -> str:   # names and numbers masked wherever they stand, then cut
         return gist(mask_text(x.content, [x.name, *d.directory]), 16)
@@ -119,5 +119,5 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> list[str]
               for x in d.flagged]
     for plan, x, visit in d.plans:
         items.append(f"七晚 {x.tracking_no} {unit_short_name(plan.unit.name)} {mask_name(x.name)}："
-                     f"{tonight_text(plan, visit, d.rules, day)}")
+                     f"{tonight_text(plan, visit, d.rules, now)}")
     return items

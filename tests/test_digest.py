@@ -94,7 +94,7 @@ def test_details_masks_names_and_keeps_to_the_reader(a_day, peer, clock, db):
         pages.append(peer.text_sms(LEADER, "下一页"))
     leader = "".join(pages)
     assert "今日访情要点" in leader and "王*" in leader and "王五" not in leader
-    assert f"七晚 {wx} 下汤镇 张*：今晚第1晚未开始，已计入0晚" in leader          # 七晚 tonight
+    assert f"七晚 {wx} 下汤镇 张*：今晚第1晚18:00起可开始，已计入0晚" in leader    # 七晚 tonight
     assert "+86" not in leader and "1391234" not in leader            # no phone numbers
     head = peer.text_sms(HEAD, "详情")
     assert "下汤镇" in head and "尧山镇" not in head                   # a head sees their unit only

@@ -269,6 +269,19 @@ def test_a_visit_across_midnight_belongs_to_the_evening_it_started(peer, db, clo
     assert "第2晚开始" in started
 
 
+def test_the_list_at_night_says_an_evening_nobody_started_is_lost(peer, clock):
+    """Issue 19, 10: at 22:05 七晚 said 今晚第1晚未开始 as if the evening could still be saved."""
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    clock.set(at(MON, 17))
+    assert "今晚第1晚18:00起可开始" in peer.text_sms(STAFF, "七晚")
+    clock.set(at(MON, 20, 10))
+    assert "今晚第1晚未开始（22:00前须开始）" in peer.text_sms(STAFF, "七晚")
+    clock.set(at(MON, 22, 5))
+    late = peer.text_sms(STAFF, "七晚")
+    assert "今晚未开始走访（22:00已过），不计入" in late and "未开始（" not in late, late
+
+
 def test_two_task_forces_on_the_same_night(peer, db, clock, services):
     a = registered(peer, clock)
     b = registered(peer, clock, content="林地承包合同纠纷多年，要求重新丈量", phone="13812340000",
