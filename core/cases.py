@@ -7,6 +7,7 @@ the handlers decide who is told what.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +28,7 @@ from core.workdays import WorkCalendar
 
 COMPLEXITY_WORDS = {"简单": "simple", "一般": "normal", "复杂": "complex"}
 REMIND_BEFORE = timedelta(days=1)
+STATUTORY = Policy(name="statutory")   # the 信访工作条例's own periods
 SAME_DAY_REMIND_BEFORE_CUTOFF = timedelta(hours=2)
 
 
@@ -94,6 +96,11 @@ def recompute(p: Petition, rules: Rules) -> Deadlines:
     """Store every milestone's deadline on the case, and ``due_next``: the next moment the sweep
     has something to do for it (a reminder or a deadline; one already passed means "now")."""
     d = rules.policy.deadlines(case_facts(p), rules.calendar)
+    if p.under_evenings and rules.policy.name != "statutory":
+        # under 七晚 the seven evenings are the handling: the county's short 答复/办结 targets give
+        # way to the 信访工作条例's (Art. 32: 60 days from acceptance, an approved extension added)
+        law = STATUTORY.deadlines(case_facts(p), rules.calendar)
+        d = dataclasses.replace(d, reply=law.reply, finish=law.finish, provisional=d.provisional or law.provisional)
     p.due_assign, p.due_accept, p.due_meet, p.due_reply, p.due_finish = d.assign, d.accept, d.meet, d.reply, d.finish
     p.deadline_provisional = d.provisional
     p.due_next = next_check(p, rules)

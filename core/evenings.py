@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from core.cases import CaseError, event, not_recused, recused_people, recused_units
 from core.clock import SHANGHAI, clock_time, hm, local, month_day
 from core.scores import ScoreRules
-from core.status import DROPPED
+from core.status import DROPPED, OPEN, Status
 from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
 
 ACTIVE = ("selected", "filed", "completed")
@@ -193,6 +193,7 @@ def select_case(s: Session, p: Petition, unit: Unit, lead: Person | None, now: d
     if lead is not None:
         p.lead_person_id = lead.id
     p.overdue = True   # 挂牌 until 化解 (销号)
+    p.under_evenings = True   # the plan is the handling; the caller recomputes the deadlines
     event(s, p, now, "evening_selected", actor, f"七晚：{unit.name}" + (f"，包案{lead.name}" if lead else "")
           + (f"，{campaign}" if campaign else ""), inbound_id)
     s.flush()
@@ -462,12 +463,15 @@ def excuse(s: Session, plan: EveningPlan, number: int, reason: str, now: datetim
 
 def resolve(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules, actor: str, agreement: bool,
             note: str | None, inbound_id: int | None = None) -> None:
-    """化解: the case is resolved (销号; a signed 息访息诉协议 noted); the unit earns the bonus."""
+    """化解: the case is resolved and closed (销号; a signed 息访息诉协议 noted); the unit earns the
+    bonus. A case closed before it was chosen (a backlog case) stays as it was."""
     p = plan.petition
     if plan.status not in ACTIVE:
         raise EveningError("evening_plan_state", no=p.tracking_no, plan_status=plan.status)
     plan.status, plan.ended_at, plan.agreement, plan.outcome_note = "resolved", now, agreement, note
-    p.overdue = False
+    p.overdue, p.under_evenings = False, False
+    if p.status in OPEN:   # 化解 is the end of the matter: the case is closed (销号) with it
+        p.status, p.closed_at, p.due_next = Status.CLOSED, now, None
     if rules.resolved_points:
         s.add(ScoreEvent(unit_id=plan.unit_id, petition_id=p.id, at=now, kind="evening_resolved",
                          points=rules.resolved_points, note=f"{p.tracking_no}七晚化解"))
@@ -477,13 +481,15 @@ def resolve(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules, a
 
 def unresolved(s: Session, plan: EveningPlan, now: datetime, actor: str, reason: str,
                inbound_id: int | None = None) -> None:
-    """未化解: the plan ends; the case stays flagged (挂牌)."""
+    """未化解: the plan ends; the case stays flagged (挂牌) and is held to the county's ordinary
+    deadlines again."""
     p = plan.petition
     if plan.status not in ACTIVE:
         raise EveningError("evening_plan_state", no=p.tracking_no, plan_status=plan.status)
     if not reason.strip():
         raise EveningError("evening_unresolved_reason", no=p.tracking_no)
     plan.status, plan.ended_at, plan.outcome_note = "unresolved", now, reason.strip()[:2000]
+    p.under_evenings = False   # the county's ordinary targets apply again (the caller recomputes)
     event(s, p, now, "evening_unresolved", actor, reason.strip()[:500], inbound_id)
 
 

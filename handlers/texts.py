@@ -333,6 +333,10 @@ def case_closed(no: str) -> str:
     return f"您好！您反映的事项{no}已办结。谢谢您的支持，再见！"
 
 
+def case_resolved(no: str) -> str:
+    return f"您好！您反映的事项{no}经工作专班上门走访，已化解办结。感谢您的理解和支持！"
+
+
 MET_THANKS = "谢谢您的确认！"
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 
@@ -397,7 +401,7 @@ def case_not_accepted(no: str, unit: str, reason: str) -> str:
 # a petition's history as the petitioner sees it (查询 编号): the events shown, in their words
 HISTORY_LABELS = {"registered": "登记", "supplement": "补充材料", "withdrawn": "撤回", "repeat_linked": "再次反映",
                   "phone_verified": "手机号已验证", "accepted": "受理", "met": "见面", "replied": "答复",
-                  "closed": "办结", "extension_approved": "延期", "returned": "重新交办中", "not_accepted": "不予受理"}
+                  "closed": "办结", "evening_resolved": "化解办结", "extension_approved": "延期", "returned": "重新交办中", "not_accepted": "不予受理"}
 
 
 def history_label(kind: str, text: str | None) -> str | None:

@@ -54,6 +54,7 @@ NOTICES: dict[str, Callable[..., str]] = {
     "case_replied": lambda ctx, p, unit, text: texts.case_replied(p.tracking_no, unit, text),
     "rating": lambda ctx, p: texts.ask_rating(p.tracking_no),
     "case_closed": lambda ctx, p: texts.case_closed(p.tracking_no),
+    "case_resolved": lambda ctx, p: texts.case_resolved(p.tracking_no),
     "case_extended": lambda ctx, p, days, reason: texts.case_extended(p.tracking_no, days, gist(reason, 30),
                                                                       when(p.due_finish)),
     "case_not_accepted": lambda ctx, p, unit, reason: texts.case_not_accepted(p.tracking_no, unit, gist(reason, 60)),

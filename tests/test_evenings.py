@@ -282,6 +282,58 @@ def test_the_list_at_night_says_an_evening_nobody_started_is_lost(peer, clock):
     assert "今晚未开始走访（22:00已过），不计入" in late and "未开始（" not in late, late
 
 
+def test_a_case_under_seven_evenings_is_held_to_the_law_not_the_seven_day_target(peer, db, clock, services, sms_out):
+    """Issue 19, 10: a case under 七晚 collected the county's 7-day 答复/办结 deadlines and their
+    −6/−4 points while the task force was visiting; after 化解 the petitioner still read
+    "责任单位已受理". The rule: while a plan is under way the seven evenings are the handling, so
+    the answer and closing are held to the 信访工作条例's 60 days; 化解 closes the case; 未化解
+    brings the county's targets back at once."""
+    from tests.test_cases import sweep_at
+    no = registered(peer, clock)
+    clock.set(at(MON, 9, 10))
+    assert "已受理" in peer.text_sms(LIAISON, f"受理 {no}")
+    peer.text_sms(LIAISON, f"见面 {no}")
+    assert local_date(case(db, no).due_reply) == date(2026, 11, 30)         # the county's 7 days
+    planned(peer, clock, no)
+    p = case(db, no)
+    assert p.under_evenings and local_date(p.due_reply) == local_date(p.due_finish) == date(2027, 1, 22)
+    for i in range(7):
+        evening(peer, clock, no, MON + timedelta(days=i))
+    sweep_evenings_at(services, at(MON + timedelta(days=7), 12))
+    assert sweep_at(services, at(MON + timedelta(days=10), 9)).overdue == 0   # 12-03: past the 7 days
+    db.rollback()
+    assert db.scalars(select(ScoreEvent.kind).where(ScoreEvent.kind.like("late_%"))).all() == []
+    clock.set(at(MON + timedelta(days=10), 10))
+    assert "销号" in peer.text_sms(STAFF, f"化解 {no} 已签息访息诉协议")
+    p = case(db, no)
+    assert (p.status, p.under_evenings, p.overdue, p.due_next) == ("closed", False, False, None)
+    assert any("已化解办结" in b for b in texts_to(sms_out, CITIZEN))
+    status = peer.text_sms(CITIZEN, f"查询 {no}")
+    assert "已办结" in status and "已受理" not in status.split("进展")[0], status
+
+
+def test_an_unresolved_plan_brings_the_county_s_deadlines_back(peer, db, clock, services):
+    from tests.test_cases import sweep_at
+    no = registered(peer, clock)
+    clock.set(at(MON, 9, 10))
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.text_sms(LIAISON, f"见面 {no}")
+    planned(peer, clock, no)
+    assert sweep_at(services, at(MON + timedelta(days=10), 9)).overdue == 0
+    clock.set(at(MON + timedelta(days=10), 10))
+    assert "未化解" in peer.text_sms(STAFF, f"未化解 {no} 信访人拒绝见面")
+    p = case(db, no)
+    assert not p.under_evenings and local_date(p.due_reply) == date(2026, 11, 30)
+    assert sweep_at(services, at(MON + timedelta(days=10), 10, 5)).overdue == 2     # 答复 and 办结
+    db.rollback()
+    assert sorted(db.scalars(select(ScoreEvent.kind).where(ScoreEvent.kind.like("late_%")))) == \
+        ["late_finish", "late_reply"]
+
+
+def local_date(dt):
+    return dt.astimezone(SHANGHAI).date()
+
+
 def test_two_task_forces_on_the_same_night(peer, db, clock, services):
     a = registered(peer, clock)
     b = registered(peer, clock, content="林地承包合同纠纷多年，要求重新丈量", phone="13812340000",

@@ -265,6 +265,9 @@ class Petition(Base):
     due_next: Mapped[datetime | None] = mapped_column(index=True)      # the nearest open deadline
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     overdue: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())   # 挂牌
+    # a 七晚 plan is under way: the plan is how the case is handled; its answer and closing are held
+    # to the law's bounds (core.cases.recompute), not to the county's short targets
+    under_evenings: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # 复查 / 复核: the petitioner's review of the reply (条例 Art. 35, 36)
     review_level: Mapped[str | None] = mapped_column(String(10))        # review (复查) | re_review (复核)
     review_requested_at: Mapped[datetime | None]

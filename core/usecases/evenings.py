@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core import audience
+from core import audience, cases
 from core import evenings as ev
 from core.evenings import EveningRules, MemberSpec, current_members
 from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, Unit
-from core.usecases.base import CHECK, PHONES, Act, Done, Tell
+from core.usecases.base import CHECK, PETITIONER, PHONES, Act, Done, Tell
 
 
 def select(act: Act, p: Petition, unit: Unit, lead: Person | None, campaign: str | None = None,
@@ -23,6 +23,7 @@ def select(act: Act, p: Petition, unit: Unit, lead: Person | None, campaign: str
     asked to file the plan (whoever handled the case before), the leader is told."""
     plan = ev.select_case(act.session, p, unit, lead, act.now, act.actor, campaign=campaign,
                           first_evening=first_evening, inbound_id=act.inbound_id)
+    cases.recompute(p, act.rules)   # answer and closing held to the law's bounds while the plan runs
     done = Done(p, {"unit": unit.name, "lead": lead.name if lead else None, "plan": plan})
     done.tells.append(Tell(PHONES, "evening_selected", {"campaign": plan.campaign, "lead": done.data["lead"],
                                                         "first": plan.first_evening},
@@ -129,12 +130,14 @@ def resolve(act: Act, plan: EveningPlan, rules: EveningRules, note: str) -> Done
     done = Done(plan.petition, {"agreement": agreement, "unit": plan.unit.name, "points": rules.resolved_points})
     done.tells.append(Tell(PHONES, "evening_outcome", {"agreement": agreement}, phones=_everyone(act, plan),
                            sentence="evening_resolved"))
+    done.tells.append(Tell(PETITIONER, "case_closed", sentence="case_resolved"))
     return done
 
 
 def unresolved(act: Act, plan: EveningPlan, reason: str) -> Done:
     """未化解: the plan ends, the case stays flagged (挂牌)."""
     ev.unresolved(act.session, plan, act.now, act.actor, reason, act.inbound_id)
+    cases.recompute(plan.petition, act.rules)   # the county's targets again: a date passed is overdue now
     done = Done(plan.petition)
     done.tells.append(Tell(PHONES, "evening_outcome", {"reason": reason}, phones=_everyone(act, plan),
                            sentence="evening_unresolved"))
