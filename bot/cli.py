@@ -496,7 +496,7 @@ def scores(month: str) -> None:
     with svc.sessions() as s:
         rules = ScoreRules.from_options(current_county(s).options)
         ranked = month_scores(s, year, mon, rules)
-    click.echo(render(ranked, year, mon))
+    click.echo(render(ranked, year, mon, rules))
     click.echo(ranking_text(ranked, year, mon, rules))
 
 

@@ -102,6 +102,7 @@ class Analysis:
     beyond_previous: dict[str, tuple[int, int]] = field(default_factory=dict)
     evenings: Figures | None = None
     scores: list = field(default_factory=list)
+    score_rules: ScoreRules = field(default_factory=ScoreRules)
     sms: dict[str, tuple[int, int]] = field(default_factory=dict)   # audience → (texts, parts billed)
 
     @staticmethod
@@ -159,4 +160,5 @@ def analyse(s: Session, period: Period, now: datetime) -> Analysis:
     if period.kind == "monthly":
         rules = ScoreRules.from_options(options)
         result.scores = month_scores(s, period.first.year, period.first.month, rules)
+        result.score_rules = rules
     return result

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from core.clock import SHANGHAI
 from core.facts import mark_repeated
-from core.store.models import County, Person, Petition, PetitionEvent, Recusal, Unit, insert_all, insert_new
-from core.scores import ScoreRules
+from core.store.models import (County, Person, Petition, PetitionEvent, Recusal, ScoreEvent, Unit, insert_all,
+                               insert_new)
+from core.scores import LAST_MINUTE_SHARE, ScoreRules
 from core.status import HANDLING, OPEN, WITH_BUREAU, Status, after, may
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
@@ -237,8 +238,11 @@ def reply(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="reply")
     if not text.strip():
         raise CaseError("reply_empty")
+    due, since = p.due_reply, p.accepted_at or p.assigned_at
     p.replied_at, p.reply_text, p.status = now, text.strip(), after("reply", p.status)
     event(s, p, now, "replied", actor, text.strip(), inbound_id)
+    if due is not None and since is not None and now <= due and due - now <= (due - since) * LAST_MINUTE_SHARE:
+        signal(s, p, now, rules, "last_minute", f"{p.tracking_no}临期答复（期限{due.astimezone(SHANGHAI):%m-%d %H:%M}）")
     recompute(p, rules)
 
 
@@ -262,6 +266,10 @@ def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, 
     if now.astimezone(SHANGHAI).date() > last.date:
         raise CaseError("send_back_late", no=p.tracking_no, last=last.date)
     unit_name = p.unit.name if p.unit else ""
+    if p.unit_id and s.scalar(select(PetitionEvent.id).where(
+            PetitionEvent.petition_id == p.id, PetitionEvent.kind == "returned",
+            PetitionEvent.text.startswith(f"{unit_name}：", autoescape=True)).limit(1)) is not None:
+        signal(s, p, now, rules, "repeat_return", f"{p.tracking_no}再次退回")
     p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = after("send_back", p.status), None, None, None, None
     event(s, p, now, "returned", actor, f"{unit_name}：{reason.strip()}", inbound_id)
     recompute(p, rules)
@@ -295,6 +303,15 @@ def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
         raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
     p.pending_extension = {"days": days, "reason": reason.strip(), "by": actor, "at": now.isoformat()}
     event(s, p, now, "extension_requested", actor, f"{days}日：{reason.strip()}", inbound_id)
+    signal(s, p, now, rules, "extension", f"{p.tracking_no}申请延期{days}日")
+
+
+def signal(s: Session, p: Petition, now: datetime, rules: Rules, kind: str, note: str) -> None:
+    """A way of playing the clock (core.scores.GAMING), recorded for the unit's 月考评 even when the
+    county's table gives it no points, so the monthly analysis can count it."""
+    if p.unit_id:
+        s.add(ScoreEvent(unit_id=p.unit_id, petition_id=p.id, at=now, kind=kind,
+                         points=rules.scores.of(kind), note=note))
 
 
 def approve_extension(s: Session, p: Petition, rules: Rules, now: datetime, actor: str,

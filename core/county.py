@@ -149,7 +149,9 @@ def parse_county_file(path: str | Path) -> dict:
         raise CountyFileError(f"county.calendar: dates are written 2027-01-01 ({exc})") from None
     try:
         EveningRules.from_options(options)
-        ScoreRules.from_options(options)
+        rules = ScoreRules.from_options(options)
+        if rules.in_use_from is not None:   # a TOML date is kept as text (the options are JSON)
+            options["scores"] = {**options["scores"], "in_use_from": rules.in_use_from.isoformat()}
         DayTime.from_options(options)
         check_reports(options)
         check_contact(options)

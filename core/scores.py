@@ -13,11 +13,22 @@ A unit starts every month at ``start`` (100). The misses and bonuses the other p
     escalation_city = -2    # a 越级访 from the unit's area: 到市
     escalation_province = -5  #                               赴省
     escalation_beijing = -10  #                               进京
+    repeat_return = -2      # the unit sends back (退回) a case it has sent back before
+    extension = 0           # a 延期 asked for (lawful, Art. 34: counted and shown; a county may weigh it)
+    last_minute = -1        # 答复 in the last tenth of the time allowed for it
     start = 100
-    warn_below = 80         # named in the monthly report
+    warn_below = 80         # 通报批评
+    in_use_from = "2026-11-01"   # the first month scored (default: the month of the first petition)
+    colours = { green = 95, yellow = 90, orange = 80 }   # 一旗四色: below orange is red
 
-The ranking: the first is praised; the last, and every unit under ``warn_below``, is named. The
-year's total adds up the months so far (each from ``start``).
+The last three kinds are the ways a unit games the clock (a county's 督查通报 names exactly
+these); each is recorded even at 0 points, so the monthly analysis can count them.
+
+The ranking (seed 000): the townships (乡镇、街道) and the county departments (县直单位) are
+ranked apart; the first of each is praised (the 红旗) when it had cases to handle that month —
+a unit with none has earned nothing; every unit under ``warn_below`` is criticised. Each unit
+stands in a colour by the thresholds (一旗四色预警). The year's total adds up the months scored so
+far (each from ``start``), none before the system was in use.
 """
 from __future__ import annotations
 
@@ -25,17 +36,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from core.clock import day_start
-from core.store.models import ScoreEvent, Unit
+from core.clock import day_start, local
+from core.store.models import Petition, ScoreEvent, Unit
 
 POINTS = {"late_accept": -2, "late_meet": -2, "late_reply": -2, "late_finish": -3, "evening_missed": -2,
-          "evening_resolved": 5, "escalation_city": -2, "escalation_province": -5, "escalation_beijing": -10}
+          "evening_resolved": 5, "escalation_city": -2, "escalation_province": -5, "escalation_beijing": -10,
+          "repeat_return": -2, "extension": 0, "last_minute": -1}
 KIND_WORDS = {"late_accept": "受理超期", "late_meet": "见面超期", "late_reply": "答复超期", "late_finish": "办结超期",
               "evening_missed": "七晚未计入", "evening_resolved": "七晚化解", "escalation_city": "到市访",
-              "escalation_province": "赴省访", "escalation_beijing": "进京访"}
+              "escalation_province": "赴省访", "escalation_beijing": "进京访", "repeat_return": "重复退回",
+              "extension": "申请延期", "last_minute": "临期答复"}
+GAMING = ("repeat_return", "extension", "last_minute")     # playing the clock: counted even at 0 points
+LAST_MINUTE_SHARE = 0.1                                    # the last tenth of the time allowed
+COLOURS = {"green": 95, "yellow": 90, "orange": 80}        # 一旗四色: below orange, red
+COLOUR_WORDS = {"green": "绿", "yellow": "黄", "orange": "橙", "red": "红"}
+GROUPS = {"township": "乡镇（街道）", "department": "县直单位"}
 
 
 @dataclass(frozen=True)
@@ -43,22 +61,52 @@ class ScoreRules:
     points: dict = field(default_factory=lambda: dict(POINTS))
     start: int = 100
     warn_below: int = 80
+    in_use_from: date | None = None
+    colours: dict = field(default_factory=lambda: dict(COLOURS))
 
     @classmethod
     def from_options(cls, options: dict | None) -> ScoreRules:
         raw = dict((options or {}).get("scores") or {})
-        unknown = sorted(set(raw) - set(POINTS) - {"start", "warn_below"})
+        settings = {"start", "warn_below", "in_use_from", "colours"}
+        unknown = sorted(set(raw) - set(POINTS) - settings)
         if unknown:
             raise ValueError(f"scores: unknown rule {', '.join(unknown)} (known: {', '.join(sorted(POINTS))}, "
-                             f"start, warn_below)")
+                             f"{', '.join(sorted(settings))})")
         for key, value in raw.items():
+            if key in ("in_use_from", "colours"):
+                continue
             if not isinstance(value, int) or isinstance(value, bool) or not -100 <= value <= 100:
                 raise ValueError(f"scores.{key}: a whole number from -100 to 100, got {value!r}")
+        since = raw.get("in_use_from")
+        if since is not None:
+            if isinstance(since, datetime):
+                since = since.date()
+            elif isinstance(since, str):
+                try:
+                    since = date.fromisoformat(since)
+                except ValueError:
+                    raise ValueError(f"scores.in_use_from: a date like 2026-11-01, got {since!r}") from None
+            if not isinstance(since, date):
+                raise ValueError(f"scores.in_use_from: a date like 2026-11-01, got {since!r}")
+        colours = dict(COLOURS)
+        given = raw.get("colours") or {}
+        if not isinstance(given, dict) or set(given) - set(COLOURS):
+            raise ValueError(f"scores.colours: a table of {', '.join(COLOURS)} (the lowest score of each), "
+                             f"got {given!r}")
+        for key, value in given.items():
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 200:
+                raise ValueError(f"scores.colours.{key}: a whole number from 0 to 200, got {value!r}")
+        colours.update(given)
+        if not colours["green"] >= colours["yellow"] >= colours["orange"]:
+            raise ValueError(f"scores.colours: green ≥ yellow ≥ orange, got {colours}")
         points = {**POINTS, **{k: v for k, v in raw.items() if k in POINTS}}
-        return cls(points, raw.get("start", 100), raw.get("warn_below", 80))
+        return cls(points, raw.get("start", 100), raw.get("warn_below", 80), since, colours)
 
     def of(self, kind: str) -> int:
         return self.points.get(kind, 0)
+
+    def colour(self, score: int) -> str:
+        return next((c for c in ("green", "yellow", "orange") if score >= self.colours[c]), "red")
 
 
 @dataclass
@@ -69,31 +117,73 @@ class UnitScore:
     by_kind: dict[str, int]
     year_total: int = 0
     rank: int = 0
+    group: str = "department"          # township | department: ranked apart
+    cases: int = 0                     # cases it handled in the month (praise needs some)
+    counts: dict[str, int] = field(default_factory=dict)   # events of each kind (gaming at 0 points too)
+    colour: str = "green"              # 一旗四色
+    flag: bool = False                 # 红旗: the first of its group, on merit
+
+    @property
+    def gaming(self) -> dict[str, int]:
+        return {k: self.counts[k] for k in GAMING if self.counts.get(k)}
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return day_start(date(year, month, 1)), day_start(date(year + (month == 12), month % 12 + 1, 1))
 
 
+def in_use_from(s: Session, rules: ScoreRules) -> date | None:
+    """The first day of the first month scored: the county's ``in_use_from``, else the month of
+    the first petition (or score) recorded; None while nothing is."""
+    if rules.in_use_from is not None:
+        return rules.in_use_from.replace(day=1)
+    first = [t for t in (s.scalar(select(func.min(Petition.received_at))),
+                         s.scalar(select(func.min(ScoreEvent.at)))) if t is not None]
+    return local(min(first)).date().replace(day=1) if first else None
+
+
 def month_scores(s: Session, year: int, month: int, rules: ScoreRules) -> list[UnitScore]:
-    """Every active unit (not the bureau) ranked for the month, with the year's total so far."""
-    units = dict(s.execute(select(Unit.id, Unit.name).where(Unit.active.is_(True), Unit.kind != "bureau")).all())
+    """Every active unit (not the bureau) ranked for the month within its group, with the year's
+    total of the months scored so far, its cases, its colour and whether it earned the flag."""
+    units = s.execute(select(Unit.id, Unit.name, Unit.kind).where(Unit.active.is_(True), Unit.kind != "bureau")).all()
     start, end = month_bounds(year, month)
     year_start, _ = month_bounds(year, 1)
     by_kind: dict[int, dict[str, int]] = defaultdict(dict)
-    for unit_id, kind, points in s.execute(
-            select(ScoreEvent.unit_id, ScoreEvent.kind, func.sum(ScoreEvent.points))
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for unit_id, kind, points, n in s.execute(
+            select(ScoreEvent.unit_id, ScoreEvent.kind, func.sum(ScoreEvent.points), func.count())
             .where(ScoreEvent.at >= start, ScoreEvent.at < end).group_by(ScoreEvent.unit_id, ScoreEvent.kind)):
-        by_kind[unit_id][kind] = int(points)
+        counts[unit_id][kind] = n
+        if points:
+            by_kind[unit_id][kind] = int(points)
+    since = in_use_from(s, rules)
+    first_month = 1 if since is None or since.year < year else (since.month if since.year == year else 13)
+    months = max(0, month - first_month + 1)
     earlier = dict(s.execute(select(ScoreEvent.unit_id, func.sum(ScoreEvent.points))
                              .where(ScoreEvent.at >= year_start, ScoreEvent.at < start)
                              .group_by(ScoreEvent.unit_id)).all())
+    handled = dict(s.execute(   # cases with the unit at some moment of the month
+        select(Petition.unit_id, func.count()).where(
+            Petition.unit_id.is_not(None), Petition.assigned_at < end,
+            or_(Petition.closed_at.is_(None), Petition.closed_at >= start),
+            or_(Petition.closed_at.is_not(None), Petition.status.not_in(("withdrawn", "rejected", "joined"))))
+        .group_by(Petition.unit_id)).all())
     out = []
-    for unit_id, name in units.items():
-        score = rules.start + sum(by_kind[unit_id].values())
-        year_total = rules.start * month + int(earlier.get(unit_id) or 0) + sum(by_kind[unit_id].values())
-        out.append(UnitScore(unit_id, name, score, by_kind[unit_id], year_total))
-    out.sort(key=lambda u: (-u.score, u.unit))
-    for i, u in enumerate(out):
-        u.rank = 1 + (out[i - 1].rank - 1 if i and out[i - 1].score == u.score else i)
+    for unit_id, name, kind in units:
+        month_points = sum(by_kind[unit_id].values())
+        score = rules.start + month_points
+        year_total = rules.start * months + int(earlier.get(unit_id) or 0) + month_points
+        out.append(UnitScore(unit_id, name, score, by_kind[unit_id], year_total,
+                             group="township" if kind == "township" else "department",
+                             cases=int(handled.get(unit_id) or 0), counts=counts[unit_id],
+                             colour=rules.colour(score)))
+    out.sort(key=lambda u: (u.group != "township", -u.score, u.unit))
+    for group in GROUPS:
+        ranked = [u for u in out if u.group == group]
+        for i, u in enumerate(ranked):
+            u.rank = 1 + (ranked[i - 1].rank - 1 if i and ranked[i - 1].score == u.score else i)
+        merit = [u for u in ranked if u.cases]   # praise is earned by work done, not by having none
+        if merit and merit[0].score >= rules.warn_below:
+            for u in merit:
+                u.flag = u.score == merit[0].score
     return out

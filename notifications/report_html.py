@@ -22,7 +22,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from core.analysis import AUDIENCE, KINDS, Analysis
 from core.clock import SHANGHAI
 from core.settings import DEFAULT_INSTANCE_DIR
-from notifications.report_text import evenings_text
+from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS
+from notifications.report_text import evenings_text, ranking_text
 
 VALID_FOR = {"daily": timedelta(days=7), "weekly": timedelta(days=30), "monthly": timedelta(days=90)}
 _HMAC = HMACAlgorithm(hashlib.sha256)
@@ -101,5 +102,8 @@ def render(a: Analysis, county: str) -> str:
                for k, v in c.rates().items()],
         evenings=evenings_text(a.evenings) if a.evenings is not None and a.evenings.cases else None,
         sms=[(AUDIENCE[k], n, parts) for k, (n, parts) in sorted(a.sms.items())] if a.sms else [],
-        scores=a.scores or [],
+        scores=a.scores or [], groups=GROUPS, colour_words=COLOUR_WORDS, gaming=GAMING,
+        details=lambda u: "，".join(f"{KIND_WORDS.get(k, k)}{v:+d}" for k, v in sorted(u.by_kind.items())) or "—",
+        ranking=(ranking_text(a.scores, a.period.first.year, a.period.first.month, a.score_rules)
+                 if a.scores else None),
     )

@@ -3,12 +3,13 @@
 (core.measures, core.scores, core.evenings.figures)."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from core.clock import SHANGHAI
 from core.evenings import Figures
 from core.measures import Measures
-from core.scores import KIND_WORDS, ScoreRules, UnitScore
+from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS, ScoreRules, UnitScore
 
 
 def measures_text(m: Measures) -> str:
@@ -36,30 +37,53 @@ def measures_text(m: Measures) -> str:
 
 
 def ranking_text(scores: list[UnitScore], year: int, month: int, rules: ScoreRules) -> str:
-    """The monthly report's 月考评 part: the first praised, the last and anyone under the line named."""
+    """The monthly report's 月考评 part (seed 000): the first township and the first department
+    praised when they earned it, every unit under the line criticised, the colours (一旗四色) and
+    the ways units played the clock."""
     if not scores:
         return f"【月考评】{year}年{month}月：无参评单位。"
-    first = [u for u in scores if u.rank == 1]
-    last = [u for u in scores if u.score == scores[-1].score and u.rank != 1]
-    under = [u for u in scores if u.score < rules.warn_below]
+
     def names(units: list[UnitScore], most: int = 3) -> str:
         if len(units) > most and len({u.score for u in units}) == 1:
             return f"{units[0].unit}等{len(units)}个单位（{units[0].score}分）"
         shown = "、".join(f"{u.unit}（{u.score}分）" for u in units[:most])
         return shown + (f"等{len(units)}个单位" if len(units) > most else "")
 
-    parts = [("并列第一：" if len(first) > 1 else "第一名") + names(first) + "，予以表扬"]
-    if last:
-        parts.append("末位" + names(last))
-    parts.append(f"{rules.warn_below}分以下：" + (names(under, 5) if under else "无"))
+    parts = []
+    for group, word in GROUPS.items():
+        ranked = [u for u in scores if u.group == group]
+        if not ranked:
+            continue
+        flagged = [u for u in ranked if u.flag]
+        if flagged:
+            parts.append(f"{word}{'并列第一' if len(flagged) > 1 else '第一名'}{names(flagged)}，予以表扬（红旗）")
+        elif not any(u.cases for u in ranked):
+            parts.append(f"{word}本月无办理事项，不评先进")
+        else:
+            parts.append(f"{word}无达标单位，不予表扬")
+    under = [u for u in scores if u.score < rules.warn_below]
+    parts.append(f"{rules.warn_below}分以下：" + (names(under, 5) + "，通报批评" if under else "无"))
+    colours = Counter(u.colour for u in scores)
+    if set(colours) - {"green"}:
+        parts.append("预警：" + "、".join(f"{COLOUR_WORDS[c]}色{colours[c]}个"
+                                         for c in ("yellow", "orange", "red") if colours[c]))
+    gaming = Counter()
+    for u in scores:
+        gaming.update(u.gaming)
+    if gaming:
+        parts.append("、".join(f"{KIND_WORDS[k]}{gaming[k]}次" for k in GAMING if gaming[k]))
     return f"【月考评】{year}年{month}月：" + "；".join(parts) + "。"
 
 
-def scores_table(scores: list[UnitScore], year: int, month: int) -> str:
-    lines = [f"{year}年{month}月 月考评（每月起评100分）", "名次 | 单位 | 本月 | 全年累计 | 加减分"]
+def scores_table(scores: list[UnitScore], year: int, month: int, rules: ScoreRules | None = None) -> str:
+    start = rules.start if rules else 100
+    lines = [f"{year}年{month}月 月考评（每月起评{start}分）", "组别 | 名次 | 单位 | 本月 | 全年累计 | 预警 | 办理 | 加减分"]
     for u in scores:
-        detail = "，".join(f"{KIND_WORDS.get(k, k)}{v:+d}" for k, v in sorted(u.by_kind.items())) or "—"
-        lines.append(f"{u.rank} | {u.unit} | {u.score} | {u.year_total} | {detail}")
+        detail = "，".join(f"{KIND_WORDS.get(k, k)}{v:+d}" for k, v in sorted(u.by_kind.items()))
+        signals = "，".join(f"{KIND_WORDS[k]}{n}次" for k, n in u.gaming.items() if k not in u.by_kind)
+        colour = ("红旗 " if u.flag else "") + COLOUR_WORDS[u.colour]
+        lines.append(f"{GROUPS[u.group]} | {u.rank} | {u.unit} | {u.score} | {u.year_total} | {colour} | "
+                     f"{u.cases}件 | {'，'.join(x for x in (detail, signals) if x) or '—'}")
     return "\n".join(lines)
 
 

@@ -107,8 +107,13 @@ def test_the_month_s_analysis_with_the_ranking(three_weeks, services, db):
     assert (period, result) == ("2026-12", "月分析 2026-11-01：2条")
     db.rollback()
     a = analyse(db, period_of("monthly", date(2026, 11, 1)), at(2026, 12, 1, 9))
-    assert a.current.county.petitions == 5 and a.scores and a.scores[-1].unit == "下汤镇人民政府"
-    assert a.scores[-1].score == 90                                          # 进京 -10
+    assert a.current.county.petitions == 5
+    [x] = [u for u in a.scores if u.unit == "下汤镇人民政府"]
+    assert (x.score, x.colour, x.cases, x.flag) == (90, "yellow", 5, True)      # 进京 -10; the only one with cases
+    from notifications.report_html import render
+    page = render(a, "鲁山县")
+    assert "乡镇（街道）第一名下汤镇人民政府（90分），予以表扬（红旗）" in page
+    assert '<tr class="colour-yellow"><td>乡镇（街道）</td><td>' in page and "红旗 黄" in page
 
 
 def test_report_from_the_command_line(three_weeks, db_url, monkeypatch, tmp_path):
