@@ -41,6 +41,14 @@ _UNIT_MEMBERS = select(Person.id, Person.phone, Person.role).where(
     Person.unit_id == bindparam("unit_id"), Person.active.is_(True)).order_by(Person.id)
 
 
+def unit_contacts(s: Session, unit_id: int) -> list[str]:
+    """Who in a unit gets what concerns the unit itself, not a case (a 日排查 reminder): the liaison
+    cadres, else the head and cadres."""
+    rows = list(s.execute(_UNIT_MEMBERS, {"unit_id": unit_id}))
+    phones = {pid: phone for pid, phone, _ in rows}
+    return [phones[pid] for pid in pick_contacts([(pid, role) for pid, _, role in rows], set())]
+
+
 def heads(s: Session, p: Petition, unit_id: int | None = None) -> list[str]:
     """The head(s) of the case's unit (or ``unit_id``) — never one the petition accuses."""
     unit_id = unit_id if unit_id is not None else p.unit_id

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.store.models import County, Person, Township, Unit, Village
 from core.clock import clock_time
+from core.checks import CheckRules
 from core.evenings import EveningRules
 from core.outbound import DayTime
 from core.scores import ScoreRules
@@ -154,6 +155,7 @@ def parse_county_file(path: str | Path) -> dict:
             options["scores"] = {**options["scores"], "in_use_from": rules.in_use_from.isoformat()}
         DayTime.from_options(options)
         check_reports(options)
+        CheckRules.from_options(options)
         check_contact(options)
     except (ValueError, TypeError) as exc:
         raise CountyFileError(f"county.{exc}") from None

@@ -24,10 +24,12 @@ from sqlalchemy.orm import Session
 from core import facts as F
 from core.cases import NOBODY, Barred, not_recused, recusals_of
 from core.clock import SHANGHAI, day_start, local
+from core import checks
+from core.checks import CheckRules
 from core.evenings import EveningRules
 from core.status import OPEN
-from core.store.models import (County, Escalation, EveningPlan, EveningVisit, Person, Petition, PetitionEvent,
-                               ScoreEvent, Unit)
+from core.store.models import (County, DailyCheck, Escalation, EveningPlan, EveningVisit, Person, Petition,
+                               PetitionEvent, ScoreEvent, Unit)
 from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS
 
 GROUP_SIZE = 5   # 集体访: five people or more (信访工作条例 Art. 18: more than five send representatives)
@@ -52,6 +54,13 @@ class Day:
     tonight_started: int = 0
     groups: int = 0                   # 集体访 (five people or more) received that day
     warnings: list[str] = field(default_factory=list)   # 预警: tracking numbers of announced trips
+    # 日排查 (core.checks): townships to report, those that missed a round passed, what they found
+    checks_due: int = 0
+    checks_missing: list[str] = field(default_factory=list)
+    checks_nothing_new: int = 0
+    checks_found: int = 0
+    checks_people: int = 0
+    checks_moving: int = 0
 
     @property
     def batches(self) -> int:
@@ -92,7 +101,8 @@ class CountyDay:
     def view(self, unit_id: int | None = None, reader: Person | None = None) -> Day:
         base = self.county if unit_id is None else self.units.get(unit_id) or Day(self.county.day)
         d = Day(base.day, dict(base.channels), dict(base.beyond), base.meet_due, base.met, [], base.plans,
-                base.tonight_started, base.groups)
+                base.tonight_started, base.groups, [], base.checks_due, list(base.checks_missing),
+                base.checks_nothing_new, base.checks_found, base.checks_people, base.checks_moving)
         d.overdue = [(f.tracking_no, f.unit) for f in self.flagged
                      if (unit_id is None or f.unit_id == unit_id) and f.visible_to(reader)]
         d.warnings = [f.tracking_no for f in self.warned
@@ -100,7 +110,8 @@ class CountyDay:
         return d
 
 
-def gather_all(s: Session, day: date) -> CountyDay:
+def gather_all(s: Session, day: date, now: datetime | None = None) -> CountyDay:
+    """The day as of ``now`` (default: its end): the 日排查 rounds whose time has come."""
     start, end = day_bounds(day)
     p = Petition
     county, units = Day(day), {}
@@ -152,12 +163,31 @@ def gather_all(s: Session, day: date) -> CountyDay:
     barred = recusals_of(s, [f.petition_id for f in warned])
     for f in warned:
         f.barred = barred.get(f.petition_id, NOBODY)
+    _checks(s, day, now or end, county, unit_day)
     return CountyDay(county, units, flagged, warned)
 
 
-def gather(s: Session, day: date, unit_id: int | None = None, reader: Person | None = None) -> Day:
+def _checks(s: Session, day: date, now: datetime, county: Day, unit_day) -> None:
+    rules = CheckRules.from_options(s.scalar(select(County.options).limit(1)))
+    if not rules.enabled:
+        return
+    c = checks.day_of(s, day, min(now, day_bounds(day)[1]), rules)
+    county.checks_due, county.checks_nothing_new = c.townships, c.nothing_new
+    county.checks_missing = sorted({name for names in c.missed.values() for name in names})
+    county.checks_found, county.checks_people, county.checks_moving = len(c.found), c.people, len(c.warnings)
+    for unit in checks.townships(s):
+        d = unit_day(unit.id)
+        d.checks_due = 1
+        d.checks_missing = [rules.label(i) for i, names in sorted(c.missed.items()) if unit.name in names]
+        mine = [x for x in c.found if x.unit_id == unit.id]
+        d.checks_found, d.checks_people = len(mine), sum(x.people or 0 for x in mine)
+        d.checks_moving = sum(1 for x in mine if x.movement)
+
+
+def gather(s: Session, day: date, unit_id: int | None = None, reader: Person | None = None,
+           now: datetime | None = None) -> Day:
     """The day's figures, county-wide or for ``unit_id``; lists leave out what ``reader`` may not see."""
-    return gather_all(s, day).view(unit_id, reader)
+    return gather_all(s, day, now).view(unit_id, reader)
 
 
 def lead_cases(s: Session, leads: list[Person]) -> dict[int, list[tuple[str, bool]]]:
@@ -194,6 +224,7 @@ class Details:
     plans: list[tuple[EveningPlan, Petition, EveningVisit | None]]
     rules: EveningRules
     directory: list[str]            # every name of the directory, to be masked in the texts
+    checks: list = field(default_factory=list)   # the day's 日排查 findings (core.checks), 动向 first
 
 
 def details(s: Session, day: date, person: Person, limit: int = 10) -> Details:
@@ -215,7 +246,11 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> Details:
         EveningVisit.plan_id.in_([plan.id for plan, _ in rows]), EveningVisit.evening == day))} if rows else {}
     rules = EveningRules.from_options(s.scalar(select(County.options).limit(1)))
     names = list(s.scalars(select(Person.name)))
-    return Details(new, flagged, [(plan, x, tonight.get(plan.id)) for plan, x in rows], rules, names)
+    found = select(DailyCheck).where(DailyCheck.day == day, DailyCheck.nothing_new.is_(False))
+    if person.role == "head":
+        found = found.where(DailyCheck.unit_id == person.unit_id)
+    reported = sorted(s.scalars(found.order_by(DailyCheck.id).limit(limit)), key=lambda c: c.movement is None)
+    return Details(new, flagged, [(plan, x, tonight.get(plan.id)) for plan, x in rows], rules, names, reported)
 
 
 def register_escalation(s: Session, level: str, township, people: int, matter: str, day: date, now: datetime,

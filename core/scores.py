@@ -16,6 +16,7 @@ A unit starts every month at ``start`` (100). The misses and bonuses the other p
     repeat_return = -2      # the unit sends back (退回) a case it has sent back before
     extension = 0           # a 延期 asked for (lawful, Art. 34: counted and shown; a county may weigh it)
     last_minute = -1        # 答复 in the last tenth of the time allowed for it
+    check_missed = -1       # a township's 日排查 report not made by its time (core.checks)
     start = 100
     warn_below = 80         # 通报批评
     in_use_from = "2026-11-01"   # the first month scored (default: the month of the first petition)
@@ -44,11 +45,11 @@ from core.store.models import Petition, ScoreEvent, Unit
 
 POINTS = {"late_accept": -2, "late_meet": -2, "late_reply": -2, "late_finish": -3, "evening_missed": -2,
           "evening_resolved": 5, "escalation_city": -2, "escalation_province": -5, "escalation_beijing": -10,
-          "repeat_return": -2, "extension": 0, "last_minute": -1}
+          "repeat_return": -2, "extension": 0, "last_minute": -1, "check_missed": -1}
 KIND_WORDS = {"late_accept": "受理超期", "late_meet": "见面超期", "late_reply": "答复超期", "late_finish": "办结超期",
               "evening_missed": "七晚未计入", "evening_resolved": "七晚化解", "escalation_city": "到市访",
               "escalation_province": "赴省访", "escalation_beijing": "进京访", "repeat_return": "重复退回",
-              "extension": "申请延期", "last_minute": "临期答复"}
+              "extension": "申请延期", "last_minute": "临期答复", "check_missed": "日排查未报"}
 GAMING = ("repeat_return", "extension", "last_minute")     # playing the clock: counted even at 0 points
 LAST_MINUTE_SHARE = 0.1                                    # the last tenth of the time allowed
 COLOURS = {"green": 95, "yellow": 90, "orange": 80}        # 一旗四色: below orange, red

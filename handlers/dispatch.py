@@ -15,6 +15,7 @@ from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import asks, commands, evenings, intake, officials, texts
+from handlers import checks  # noqa: F401  (declares 排查 on the registry)
 from core.store.conversations import lock_conversation
 from handlers.context import Context, md
 from handlers.message import Inbound, Outcome

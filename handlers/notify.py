@@ -19,7 +19,7 @@ def deliver(ctx: Context, done: Done) -> None:
         tell(ctx, done.petition, t)
 
 
-def tell(ctx: Context, p: Petition, t: Tell) -> None:
+def tell(ctx: Context, p: Petition | None, t: Tell) -> None:
     body = NOTICES[t.sentence or t.what](ctx, p, **t.data)
     if t.to in (PETITIONER, CHECK):
         channel, to = audience.petitioner(p) if t.to == PETITIONER else audience.petitioner_check(p)
@@ -37,7 +37,7 @@ def tell(ctx: Context, p: Petition, t: Tell) -> None:
     else:
         raise ValueError(f"unknown audience {t.to!r}")
     for phone in phones:
-        ctx.queue_sms(phone, body, t.what, p.id)
+        ctx.queue_sms(phone, body, t.what, p.id if p is not None else None)
 
 
 class Outbox(Writer):

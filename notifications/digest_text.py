@@ -19,6 +19,8 @@ from core.places import unit_short_name
 from core.store.models import Person, Unit
 from core.text import fit, gist
 
+MOVES = {"county": "拟到县", "city": "拟到市", "province": "拟赴省", "beijing": "拟进京"}
+
 
 def _head(day: date) -> str:
     return with_weekday(day)
@@ -49,9 +51,29 @@ def _body(d: Day, unit_view: bool) -> list[str]:
             parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
     else:
         parts.append("无挂牌督办")
+    checks = _checks(d, unit_view)
+    if checks:
+        parts.append(checks)
     if d.plans:
         parts.append(f"七晚进行中{d.plans}件，今晚已开始{d.tonight_started}件")
     return parts
+
+
+def _checks(d: Day, unit_view: bool) -> str | None:
+    """日排查: who did not report (the county's view) or whether this township did, and what was found."""
+    if not d.checks_due:
+        return None
+    found = (f"，排查发现{d.checks_found}起{d.checks_people}人" if d.checks_found else "") + (
+        f"（拟越级或到县{d.checks_moving}起）" if d.checks_moving else "")
+    if unit_view:
+        said = ("日排查" + "、".join(d.checks_missing) + "未报告") if d.checks_missing else "日排查已按时报告"
+        return said + found
+    if d.checks_missing:
+        shown = "、".join(unit_short_name(u) for u in d.checks_missing[:3]) + ("等" if len(d.checks_missing) > 3 else "")
+        said = f"日排查{d.checks_due}个乡镇，{len(d.checks_missing)}个未按时报告（{shown}）"
+    else:
+        said = f"日排查{d.checks_due}个乡镇均已报告"
+    return said + found
 
 
 def county_text(d: Day, county_name: str, lead: list[str] | None = None) -> str:
@@ -86,12 +108,12 @@ class Text:
     body: str
 
 
-def digests(s: Session, day: date, county_name: str) -> list[Text]:
+def digests(s: Session, day: date, county_name: str, now: datetime | None = None) -> list[Text]:
     """The day's texts: each leader (county view), each unit head (their unit), each 包案 leader's
     cases first. The day is read once for the county and all units; each reader's text is cut
     from it, leaving out what accuses them."""
     people = readers(s)
-    whole = gather_all(s, day)
+    whole = gather_all(s, day, now)
     names = dict(s.execute(select(Unit.id, Unit.name)).all())
     leads = lead_lines(s, people)
     out: list[Text] = []
@@ -117,6 +139,10 @@ def details(s: Session, now: datetime, person: Person, limit: int = 10) -> list[
              f"{'（' + str(x.people) + '人）' if x.people > 1 else ''}：{story(x)}" for x in d.new]
     items += [f"挂牌 {x.tracking_no} {unit_short_name(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{story(x)}"
               for x in d.flagged]
+    for c in d.checks:
+        moving = f"（{MOVES[c.movement]}）" if c.movement else ""
+        items.append(f"{'预警' if c.movement else '排查'} {unit_short_name(c.unit.name)} {c.village or ''}"
+                     f"{str(c.people) + '人' if c.people else ''}：{gist(mask_text(c.matter or '', d.directory), 20)}{moving}")
     for plan, x, visit in d.plans:
         items.append(f"七晚 {x.tracking_no} {unit_short_name(plan.unit.name)} {mask_name(x.name)}："
                      f"{tonight_text(plan, visit, d.rules, now)}")

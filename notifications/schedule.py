@@ -19,9 +19,11 @@ from typing import Callable
 
 from sqlalchemy import select, update
 
-from core import audience
+from core import audience, checks
 from core.analysis import analyse, last_complete
 from core.cases import Rules
+from core.checks import CheckRules
+from core.places import unit_short_name
 from core.clock import clock_time, local, month_day
 from core.county import WEEKDAYS, current_county
 from core.evening_sweep import sweep_evenings
@@ -146,7 +148,7 @@ def daily_digest(svc, now: datetime) -> str:
 
     with transaction(svc.sessions) as s:
         county = current_county(s)
-        texts = digests(s, local(now).date(), county.name)
+        texts = digests(s, local(now).date(), county.name, now)
         ids = OutboundMessage.enqueue_many(s, [(t.phone, t.body, "daily_digest", None) for t in texts], now)
     svc.send_later(ids, now)
     return f"每日访情：{len(ids)}条"
@@ -212,6 +214,63 @@ def instruction_reminders(svc, now: datetime) -> str:
     return f"批示进展：提醒{len(ids)}条"
 
 
+def _round(now: datetime, options: dict, after_grace: bool) -> tuple[CheckRules, int | None]:
+    rules = CheckRules.from_options(options)
+    if not rules.is_check_day(local(now).date(), WorkCalendar.from_options(options)):
+        return rules, None
+    return rules, rules.last_passed(now, after_grace)
+
+
+def check_asks(svc, now: datetime) -> str:
+    """日排查: at a report time, each township that has not reported for it is asked, once."""
+    with transaction(svc.sessions) as s:
+        rules, i = _round(now, current_county(s).options, after_grace=False)
+        if i is None:
+            return "日排查：今日不报"
+        day = local(now).date()
+        rows = []
+        for unit in checks.missing(s, day, i):
+            body = (f"【日排查】{unit_short_name(unit.name)}今日{rules.label(i)}排查情况尚未报告，请回复："
+                    f"排查 无新情况；或 排查 村 人数 事由 [动向]")
+            rows += [(to, body, "check_ask", None) for to in audience.unit_contacts(s, unit.id)]
+        ids = OutboundMessage.enqueue_many(s, rows, now)
+    svc.send_later(ids, now)
+    return f"日排查{rules.label(i)}：催报{len(ids)}条"
+
+
+def check_misses(svc, now: datetime) -> str:
+    """日排查: a round closed (its time and grace passed); each township still without a report
+    is recorded for its 月考评, and the bureau is told who, in one text."""
+    with transaction(svc.sessions) as s:
+        options = current_county(s).options
+        rules, i = _round(now, options, after_grace=True)
+        if i is None:
+            return "日排查：今日不报"
+        day = local(now).date()
+        late = checks.record_misses(s, day, i, now, ScoreRules.from_options(options).of("check_missed"))
+        ids = []
+        if late:
+            shown = "、".join(unit_short_name(u.name) for u in late[:8]) + (f"等{len(late)}个" if len(late) > 8 else "")
+            body = f"【日排查】{day.month}月{day.day}日{rules.label(i)}未按时报告：{shown}，已记入月考评。"
+            ids = OutboundMessage.enqueue_many(s, [(to, body, "check_missed", None) for to in audience.staff(s)], now)
+    svc.send_later(ids, now)
+    return f"日排查{rules.label(i)}：未报{len(late)}个"
+
+
+@dataclass(frozen=True)
+class CheckRound:
+    """At each of the day's 日排查 report times (``[county.daily_checks] report_at``), or that long
+    after it (the grace): once per round."""
+
+    name: str
+    after_grace: bool
+    run: Callable[[object, datetime], str]
+
+    def period(self, now: datetime, options: dict | None = None) -> str | None:
+        _, i = _round(now, options or {}, self.after_grace)
+        return None if i is None else f"{local(now):%Y-%m-%d}#{i}"
+
+
 ANALYSIS_WORDS = {"weekly": "周分析", "monthly": "月分析"}
 
 
@@ -255,6 +314,8 @@ JOBS: tuple = (
     DailyAt("instruction_reminders", "reminders_at", "09:00", instruction_reminders),
     DailyAt("failed_messages", "reminders_at", "09:00", failed_messages),
     DailyAt("follow_ups", "reminders_at", "09:00", follow_ups),
+    CheckRound("check_asks", False, check_asks),
+    CheckRound("check_misses", True, check_misses),
     WeeklyOn("weekly_report", "weekly_at", "09:00", _analysis_job("weekly")),
     MonthlyAt("monthly_report", "monthly_at", "09:00", _analysis_job("monthly")),
 )

@@ -445,6 +445,28 @@ class Escalation(Base):
     actor: Mapped[str] = mapped_column(String(64))
 
 
+class DailyCheck(Base):
+    """日排查日报告 (seed 003): a township's report of its daily check, one row per report — "排查
+    无新情况", or one matter found (village, people, what, and 动向: where they plan to go). Each
+    belongs to one of the day's report rounds (``[county.daily_checks] report_at``)."""
+
+    __tablename__ = "daily_check"
+    __table_args__ = (Index("ix_daily_check_round", "day", "round", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    day: Mapped[date] = mapped_column(Date)
+    round: Mapped[int] = mapped_column()                    # 0: the first report time of the day
+    at: Mapped[datetime]
+    nothing_new: Mapped[bool] = mapped_column(Boolean, default=False)
+    village: Mapped[str | None] = mapped_column(String(64))
+    people: Mapped[int | None] = mapped_column()
+    matter: Mapped[str | None] = mapped_column(Text)
+    movement: Mapped[str | None] = mapped_column(String(10))   # county | city | province | beijing
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
+    unit: Mapped[Unit] = relationship()
+
+
 class Instruction(Base):
     """批示: a county leader's instruction on a case, forwarded to the unit; the unit reports
     progress ("进展 编号 …") every ``PROGRESS_DAYS`` days until the case is closed."""

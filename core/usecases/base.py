@@ -71,6 +71,6 @@ class Tell:
 class Done:
     """What an action did: the case, values for the reply to the actor, and who is told what."""
 
-    petition: Petition
+    petition: Petition | None      # None: an action on no case (a 日排查 report)
     data: dict[str, Any] = field(default_factory=dict)
     tells: list[Tell] = field(default_factory=list)

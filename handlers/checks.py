@@ -1,0 +1,73 @@
+"""日排查日报告 by message (seed 003; the rules: core.checks): a township's cadre reports the
+day's check twice a day —
+
+    排查 无新情况
+    排查 村 人数 事由 [动向]       排查 上坪村 3 征地补偿款未到位 扬言去省里上访
+
+The village is a village of the county (or a name ending 村/社区/组), the number of people
+digits or Chinese (三人, 5户), the rest the matter; where the people plan to go (去县里、到市、
+赴省、进京) anywhere in it is its 动向, and makes the report a 预警 for the bureau at once.
+"""
+from __future__ import annotations
+
+import re
+
+from core.checks import CheckError, CheckRules
+from core.store.models import Person, Unit
+from core.usecases import checks as usecases
+from handlers import notify
+from handlers import texts_officials as T
+from handlers.context import Context
+from handlers.extract import cn_number
+from handlers.registry import CADRES, COMMANDS, act
+
+NOTHING_NEW = re.compile(r"^(?:无新情况|无|没有|无异常|无情况|正常|平稳|稳定|一切正常|无新增)[。.！!]?$")
+PLACE_END = re.compile(r"(?:村|社区|组|居委会|小区)$")
+COUNT = re.compile(r"^(\d+|[一二两俩三四五六七八九十百]+)(?:多|余)?(?:人|户|名|个人)?$")
+MOVES = [  # checked in this order: the farthest named wins
+    ("beijing", re.compile(r"进京|赴京|去北京|到北京|上北京|北京")),
+    ("province", re.compile(r"赴省|去省|到省|上省|省里|省城|省政府|郑州")),
+    ("city", re.compile(r"到市|去市|赴市|上市里|市里|市政府|平顶山")),
+    ("county", re.compile(r"到县|去县|上县|赴县|县里|县城|县政府|县委")),
+]
+
+
+def movement_in(text: str) -> str | None:
+    """Where a reported group plans to go: "扬言去省里上访" → province."""
+    return next((level for level, pattern in MOVES if pattern.search(text)), None)
+
+
+@COMMANDS.verb("check", "排查", "日排查", roles=CADRES, refusal=T.CHECK_TOWNSHIPS_ONLY,
+               help=(("cadre", 95, "排查 无新情况 / 排查 村 人数 事由 [动向]"),))
+def check(ctx: Context, person: Person, rest: str) -> str:
+    unit = ctx.session.get(Unit, person.unit_id) if person.unit_id else None
+    if unit is None or unit.kind != "township":
+        return T.CHECK_TOWNSHIPS_ONLY
+    rules = CheckRules.from_options(ctx.county.options)
+    if not rules.enabled:
+        return T.CHECK_NOT_IN_USE
+    text = rest.strip(" ：:，,")
+    values: dict = {}
+    if NOTHING_NEW.match(text):
+        values["nothing_new"] = True
+    else:
+        parts = text.split(maxsplit=2)
+        if len(parts) < 3:
+            return T.CHECK_FORMAT
+        village, count, matter = parts
+        known = ctx.gazetteer.match(village, within_township=unit.township_id).unique
+        if not PLACE_END.search(village) and (known is None or known.village_id is None):
+            return T.CHECK_FORMAT
+        m = COUNT.match(count)
+        people = cn_number(m.group(1)) if m else None
+        if not people or not 1 <= people <= 100_000:
+            return T.CHECK_FORMAT
+        values = {"village": village[:64], "people": people, "matter": matter, "movement": movement_in(matter)}
+    try:
+        done = usecases.report(act(ctx, person), unit, rules, **values)
+    except CheckError as exc:
+        return T.CHECK_TOWNSHIPS_ONLY if exc.code == "check_townships_only" else T.CHECK_FORMAT
+    notify.deliver(ctx, done)
+    row = done.data["row"]
+    return T.check_recorded(unit.name, row.day, done.data["round"], row.nothing_new, row.village, row.people,
+                            row.matter, row.movement)
