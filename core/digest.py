@@ -63,6 +63,12 @@ class Day:
     checks_moving: int = 0
 
     @property
+    def concerns(self) -> bool:
+        """Whether a unit has anything to be told of that day (its head gets no empty text)."""
+        return bool(self.channels or self.beyond or self.overdue or self.plans or self.warnings
+                    or self.checks_missing or self.checks_found)
+
+    @property
     def batches(self) -> int:
         return sum(b for b, _ in self.channels.values())
 
@@ -173,7 +179,7 @@ def _checks(s: Session, day: date, now: datetime, county: Day, unit_day) -> None
         return
     c = checks.day_of(s, day, min(now, day_bounds(day)[1]), rules)
     county.checks_due, county.checks_nothing_new = c.townships, c.nothing_new
-    county.checks_missing = sorted({name for names in c.missed.values() for name in names})
+    county.checks_missing = list(dict.fromkeys(name for _, names in sorted(c.missed.items()) for name in names))
     county.checks_found, county.checks_people, county.checks_moving = len(c.found), c.people, len(c.warnings)
     for unit in checks.townships(s):
         d = unit_day(unit.id)

@@ -109,8 +109,8 @@ class Text:
 
 
 def digests(s: Session, day: date, county_name: str, now: datetime | None = None) -> list[Text]:
-    """The day's texts: each leader (county view), each unit head (their unit), each 包案 leader's
-    cases first. The day is read once for the county and all units; each reader's text is cut
+    """The day's texts: each leader (county view), the head of each unit concerned that day (their
+    unit), each 包案 leader's cases first. The day is read once for the county and all units; each reader's text is cut
     from it, leaving out what accuses them."""
     people = readers(s)
     whole = gather_all(s, day, now)
@@ -121,7 +121,10 @@ def digests(s: Session, day: date, county_name: str, now: datetime | None = None
         if person.role == "leader":
             body = county_text(whole.view(None, person), county_name, leads.get(person.id))
         elif person.unit_id is not None:
-            body = unit_text(whole.view(person.unit_id, person), names[person.unit_id], leads.get(person.id))
+            mine = whole.view(person.unit_id, person)
+            if not mine.concerns and person.id not in leads:   # the head of each unit concerned (001)
+                continue
+            body = unit_text(mine, names[person.unit_id], leads.get(person.id))
         else:
             continue
         out.append(Text(person.id, person.phone, body))

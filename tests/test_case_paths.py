@@ -208,7 +208,13 @@ def test_review_after_thirty_days_is_refused(peer, db, clock):
     assert "未找到" in peer.text_sms(OTHER_UNIT.replace("137", "139"), f"申请复查 {no}")
 
 
-def test_a_category_routes_to_its_department_and_a_unit_without_contacts_is_flagged(peer, db, sms_out):
+def test_a_category_routes_to_its_department_and_a_unit_without_contacts_is_flagged(peer, db, sms_out, services):
+    from sqlalchemy import update
+    from core.store.models import Person, Unit
+    db.rollback()                          # 人社局's liaison and head have left the directory
+    renshe = db.scalar(select(Unit.id).where(Unit.code == "renshe"))
+    db.execute(update(Person).where(Person.unit_id == renshe).values(active=False))
+    db.commit()
     reply = peer.text_sms(STAFF, "登记 来信 下汤镇 张三 无 1 工地拖欠农民工工资三个月")
     p = only_petition(db)
     assert p.category == "劳资纠纷" and p.unit.code == "renshe" and "县人力资源和社会保障局" in reply

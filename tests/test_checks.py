@@ -5,7 +5,7 @@ webhook, the scheduler's tick and a settable clock."""
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
@@ -36,7 +36,25 @@ def checking(db, services):
     services._gazetteer = None
 
 
+def liaisons() -> dict[str, str]:
+    """Each township's liaison in the example county, by unit code."""
+    from core.county import parse_county_file
+    from tests.conftest import EXAMPLE
+    county = parse_county_file(EXAMPLE)
+    towns = {u["code"] for u in county["units"] if u["kind"] == "township"}
+    return {p["unit"]: p["phone"] for p in county["people"] if p["role"] == "liaison" and p["unit"] in towns}
+
+
+def everyone_else_reports(peer, clock, when, but: set[str]) -> None:
+    clock.set(when)
+    for code, phone in liaisons().items():
+        if code not in but:
+            assert "无新情况。谢谢！" in peer.text_sms(phone, "排查 无新情况"), code
+
+
 def test_a_day_of_reports_asks_and_misses(checking, peer, db, clock, services, sms_out):
+    # the morning: 18 of the 22 townships report nothing new; 磙子营乡 and 鲁阳街道 never do
+    everyone_else_reports(peer, clock, at(8, 40), but={"xiatang", "yaoshan", "guntziying", "luyang"})
     # 09:05 下汤镇's liaison: nothing new
     clock.set(at(9, 5))
     assert peer.text_sms(LIAISON, "排查 无新情况") == "已收到下汤镇11月23日第1次（11:30）日排查报告：无新情况。谢谢！"
@@ -53,14 +71,16 @@ def test_a_day_of_reports_asks_and_misses(checking, peer, db, clock, services, s
                             (STAFF, "排查 无新情况", "由各乡镇（街道）报告")):
         assert said in peer.text_sms(who, text), text
     db.rollback()
-    assert db.scalar(select(DailyCheck.id).order_by(DailyCheck.id.desc())) == 2
-    # 11:30: the two townships that said nothing are asked (nobody is on file for them yet: no text)
-    assert [r for _, _, r in tick(services, at(11, 30), CHECKS)] == ["日排查第1次（11:30）：催报0条"]
+    assert db.scalar(select(func.count()).select_from(DailyCheck)) == 20
+    # 11:30: the two townships that said nothing are asked, each through its liaison
+    assert [r for _, _, r in tick(services, at(11, 30), CHECKS)] == ["日排查第1次（11:30）：催报2条"]
+    assert "【日排查】磙子营乡今日第1次（11:30）排查情况尚未报告" in texts_to(sms_out, liaisons()["guntziying"])[-1]
     # 12:00: the round closes; both are recorded for the score, and the bureau is told in one text
     assert [r for _, _, r in tick(services, at(12, 0), CHECKS)] == ["日排查第1次（11:30）：未报2个"]
     assert tick(services, at(12, 5), CHECKS) == []                        # once a round
     assert "【日排查】11月23日第1次（11:30）未按时报告：磙子营乡、鲁阳街道，已记入月考评。" in texts_to(sms_out, STAFF)
-    # the afternoon: 尧山镇 reports; 下汤镇 forgets and is asked at 17:00, answers within the grace
+    # the afternoon: 尧山镇 and the others report; 下汤镇 forgets and is asked at 17:00, answers within the grace
+    everyone_else_reports(peer, clock, at(15, 0), but={"xiatang", "yaoshan", "guntziying", "luyang"})
     clock.set(at(16, 50))
     assert "第2次（17:00）" in peer.text_sms(OTHER_UNIT, "排查：无")
     tick(services, at(17, 0), CHECKS)
@@ -72,9 +92,10 @@ def test_a_day_of_reports_asks_and_misses(checking, peer, db, clock, services, s
     # 17:30: the daily 访情 says who did not report and what was found; 详情 has the finding
     tick(services, at(17, 30), DIGEST + CHECKS)
     county = [b for b in texts_to(sms_out, LEADER) if b.startswith("【每日访情】")][-1]
-    assert "日排查4个乡镇，2个未按时报告（磙子营乡、鲁阳街道），排查发现1起3人（拟越级或到县1起）" in county, county
-    head = [b for b in texts_to(sms_out, HEAD) if b.startswith("【每日访情·下汤镇】")][-1]
-    assert "日排查已按时报告" in head, head
+    assert "日排查22个乡镇，2个未按时报告（磙子营乡、鲁阳街道），排查发现1起3人（拟越级或到县1起）" in county, county
+    silent = [b for b in texts_to(sms_out, "+8613710002002") if b.startswith("【每日访情·磙子营乡】")]   # 白玉洁
+    assert len(silent) == 1 and "日排查第1次（11:30）、第2次（17:00）未报告" in silent[0], silent
+    assert not any(b.startswith("【每日访情") for b in texts_to(sms_out, HEAD))   # 下汤镇 had nothing to be told
     clock.set(at(17, 40))
     details = peer.text_sms(LEADER, "详情")
     while "下一页" in details and "预警 尧山镇" not in details:

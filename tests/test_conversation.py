@@ -45,7 +45,7 @@ def test_step_by_step_on_wechat(peer, db, sms_out):
     assert "受理编号：LS-20261123-0001" in reply and "尚未验证" in reply
     [p] = petitions(db)
     assert (p.name, p.township.name, p.village.name, p.phone, p.phone_verified, p.channel, p.status) == \
-        ("张三", "张良镇", "东许庄村", "+8613812345678", False, "wechat", "registered")
+        ("张三", "张良镇", "东许庄村", "+8613812345678", False, "wechat", "assigned")   # 张良镇 has its unit
     assert p.is_first
     # every message of the conversation is kept as the case's record
     assert db.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.petition_id == p.id)) == 8

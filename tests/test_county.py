@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -28,10 +30,13 @@ def test_init_twice_changes_nothing_then_edits_update(tmp_path, db_url):
     text = text.replace('villages = ["团城村", "煤场村"]', 'villages = ["团城村", "煤场村", "后沟村"]')
     text = text.replace('name = "孙丽"', 'name = "孙丽华"')
     text = text.replace('[[townships]]\nname = "辛集乡"\nvillages = ["辛集村", "新庄村"]\n', "")
+    # 辛集乡 merged away: its unit and its two cadres go with it
+    text = re.sub(r'\[\[units\]\]\ncode = "xinji"\n(?:[^\[\n][^\n]*\n)*', "", text)
+    text = re.sub(r'\[\[cadres\]\]\nname = "[^"]+"\nphone = "[^"]+"\nunit = "xinji"\n(?:[^\[\n][^\n]*\n)*', "", text)
     edited.write_text(text, encoding="utf-8")
     summary = init_database(db_url, edited)
     assert "新建村（社区）1" in summary and "更新人员1" in summary
-    assert "停用乡镇1" in summary
+    assert "停用人员2、乡镇1、单位1、村（社区）2" in summary
     assert init_database(db_url, edited) == "县情文件已载入：无变化"
     engine = make_engine(db_url, immediate=False)
     with Session(engine) as s:
@@ -115,10 +120,23 @@ def test_bind_and_sweep_from_the_command_line(tmp_path, monkeypatch):
 
 def test_init_names_the_units_no_text_can_reach(tmp_path, monkeypatch):
     """Issue 19, 14b: a unit with nobody in the directory would receive petitions nobody reads;
-    `xinfang init` names them (the load still stands)."""
+    `xinfang init` names them (the load still stands). The example county has none: every
+    township and department has a liaison and a head."""
     db = f"sqlite:///{tmp_path}/x.sqlite3"
     monkeypatch.setenv("DATABASE_URL", db)
     result = CliRunner().invoke(main, ["init", str(EXAMPLE)])
+    assert result.exit_code == 0 and "没有登记联络人" not in result.output, result.output
+    county = parse_county_file(EXAMPLE)
+    roles = {(p["unit"], p["role"]) for p in county["people"]}
+    for unit in county["units"]:
+        if unit["kind"] != "bureau":
+            assert (unit["code"], "liaison") in roles and (unit["code"], "head") in roles, unit["name"]
+    assert {u["township"] for u in county["units"] if u["kind"] == "township"} == {t["name"] for t in county["townships"]}
+    # a county file whose 人社局 has nobody is loaded, with the unit named
+    edited = tmp_path / "edited.toml"
+    edited.write_text(re.sub(r'\[\[cadres\]\]\nname = "[^"]+"\nphone = "[^"]+"\nunit = "renshe"\n(?:[^\[\n][^\n]*\n)*', "",
+                             EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(edited)])
     assert result.exit_code == 0
     assert "没有登记联络人" in result.output and "县人力资源和社会保障局" in result.output
     assert "下汤镇人民政府" not in result.output.split("请补充名录：")[1]

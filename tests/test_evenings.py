@@ -559,9 +559,12 @@ def test_rules_defaults_and_moments():
     assert EveningRules.from_options({}) == EveningRules()
 
 
-def test_a_late_start_is_told_even_where_the_unit_has_no_head(peer, clock, services, sms_out):
-    """Issue 19, 8: 尧山镇 has no head in the directory. A late start is told to the 包案 leader and
+def test_a_late_start_is_told_even_where_the_unit_has_no_head(peer, db, clock, services, sms_out):
+    """Issue 19, 8: 尧山镇's head has left the directory. A late start is told to the 包案 leader and
     the bureau; the sweep counts only a late start somebody was told of."""
+    db.rollback()
+    db.execute(update(Person).where(Person.phone == "+8613710000802").values(active=False))   # 雷新华
+    db.commit()
     clock.set(at(MON, 9))
     reply = peer.text_sms(STAFF, "登记 走访 尧山镇上坪村 王五 13912340000 1 山体滑坡隐患无人治理，反复上访")
     no = reply.split("：")[1].split("，")[0]

@@ -11,7 +11,7 @@ from bot.cli import main
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
 from core.store.db import transaction
-from core.store.models import County, OutboundMessage, Petition, ScoreEvent, Unit
+from core.store.models import County, OutboundMessage, Person, Petition, ScoreEvent, Unit
 from core.scores import ScoreRules, month_scores
 from notifications.report_text import ranking_text
 from notifications.schedule import JOBS, tick
@@ -179,16 +179,18 @@ def test_the_ranking_goes_out_on_the_first_working_day_once(services, db, sms_ou
     job = tuple(j for j in JOBS if j.name == "monthly_scores")
     # a deployment first ticking on 30 November makes up November's run (October's ranking), once
     [(_, period, result)] = tick(services, at(2026, 11, 30, 9), job)
-    assert (period, result) == ("2026-11", "月考评 2026-10：4条")
+    assert (period, result) == ("2026-11", "月考评 2026-10：29条")
     assert tick(services, at(2026, 11, 30, 10), job) == []
     assert tick(services, at(2026, 12, 1, 8, 59), job) == []              # not yet 09:00
     [(name, period, result)] = tick(services, at(2026, 12, 1, 9, 0), job)
-    assert (name, period, result) == ("monthly_scores", "2026-12", "月考评 2026-11：4条")
+    assert (name, period, result) == ("monthly_scores", "2026-12", "月考评 2026-11：29条")
     assert tick(services, at(2026, 12, 2, 9, 0), job) == []               # once a month
     db.rollback()
     november = {(m.to, m.body) for m in db.scalars(select(OutboundMessage).where(
         OutboundMessage.purpose == "monthly_scores", OutboundMessage.body.contains("2026年11月")))}
-    assert {to for to, _ in november} == {STAFF, "+8613700000012", "+8613700000101", "+8613700000102"}
+    # every leader, the bureau's staff and the head of every unit (2 + 1 + 26)
+    heads = set(db.scalars(select(Person.phone).where(Person.role.in_(("head", "leader", "staff")))))
+    assert {to for to, _ in november} == heads and len(heads) == 29 and STAFF in heads
     [body] = {b for _, b in november}
     assert body == "【月考评】2026年11月：乡镇（街道）本月无办理事项，不评先进；县直单位本月无办理事项，不评先进；80分以下：无。"
 
