@@ -99,7 +99,7 @@ def recompute(p: Petition, rules: Rules) -> Deadlines:
     d = rules.policy.deadlines(case_facts(p), rules.calendar)
     if p.under_evenings and rules.policy.name != "statutory":
         # under 七晚 the seven evenings are the handling: the county's short 答复/办结 targets give
-        # way to the 信访工作条例's (Art. 32: 60 days from acceptance, an approved extension added)
+        # way to the 信访工作条例's (Art. 34: 60 days from acceptance, an approved extension added)
         law = STATUTORY.deadlines(case_facts(p), rules.calendar)
         d = dataclasses.replace(d, reply=law.reply, finish=law.finish, provisional=d.provisional or law.provisional)
     p.due_assign, p.due_accept, p.due_meet, p.due_reply, p.due_finish = d.assign, d.accept, d.meet, d.reply, d.finish
