@@ -5,7 +5,6 @@ import dataclasses
 import logging
 import subprocess
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -503,19 +502,21 @@ def scores(month: str) -> None:
 @main.command()
 @click.option("--database", help="Database URL for the demo (default: a fresh temporary SQLite file).")
 def demo(database: str | None) -> None:
-    """Load the example county and play a scripted conversation through the real webhooks."""
+    """Load the example county and play a scripted conversation through the real webhooks; the
+    data stays (instance/demo.sqlite3, made afresh each run) to be opened in the console."""
     from bot.demo import run_demo
+    from core.settings import DEFAULT_INSTANCE_DIR
 
-    tmp = None
     if database is None:
-        tmp = tempfile.TemporaryDirectory(prefix="xinfang-demo-")
-        database = f"sqlite:///{tmp.name}/demo.sqlite3"
-    try:
-        click.echo(init_database(database, EXAMPLE))
-        run_demo(database, echo=click.echo)
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
+        path = (DEFAULT_INSTANCE_DIR / "demo.sqlite3").resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        database = f"sqlite:///{path}"
+    click.echo(init_database(database, EXAMPLE))
+    run_demo(database, echo=click.echo)
+    click.echo(f"\n在浏览器中办理这些事项：DATABASE_URL={database} xinfang serve\n"
+               "然后打开 http://127.0.0.1:8000/console/ ，以信访局周敏的号码 13700000001 登录；"
+               "未配置短信服务商时，验证码短信打印在 xinfang serve 的输出中。")
 
 
 if __name__ == "__main__":  # pragma: no cover

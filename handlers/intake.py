@@ -51,6 +51,7 @@ SIDE_STATES = {
 STAYS = {"confirm": "more text or images: added to the story"}   # what a step takes without moving on
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
+NOTHING_MORE = {"没了", "没有了", "就这些", "就这样", "好的", "好", "嗯", "行"}   # at the summary: not more of the story
 REPEAT_WINDOW = timedelta(days=30)
 ANSWERED_REPEAT_WINDOW = timedelta(days=90)   # an answered matter raised again within it is a 重复访
 ANSWERED = (Status.REPLIED, Status.CLOSED)
@@ -120,8 +121,9 @@ def handle(ctx: Context, text: str) -> str:
     draft = ctx.draft()
     if state == "repeat":
         return _answer_repeat(ctx, draft, text)
-    if state in ("confirm", "edit") and (is_thanks(text) or is_greeting(text)):
-        return texts.added_to_draft() if state == "confirm" else texts.ask_what_to_edit(ctx.channel)
+    if state in ("confirm", "edit") and (is_thanks(text) or is_greeting(text)
+                                         or text.strip().rstrip("。.!！") in SKIP_WORDS | NOTHING_MORE):
+        return texts.confirm_or_add() if state == "confirm" else texts.ask_what_to_edit(ctx.channel)
     if state == "confirm":
         if text.strip() in CONFIRM_WORDS:
             return _submit_or_ask_repeat(ctx, draft)

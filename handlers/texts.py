@@ -164,6 +164,11 @@ def summary(channel: str, name: str, phone: str | None, verified: bool, place: s
     return "\n".join(lines)
 
 
+def confirm_or_add() -> str:
+    """At the summary, a word that adds nothing ("跳过", "好的", "谢谢"): nothing is added to the story."""
+    return "请回复“确认”提交，“返回”修改，“取消”放弃；如需补充，请直接发送文字或图片。"
+
+
 def added_to_draft() -> str:
     return "已补充。回复“确认”提交，“返回”修改，“取消”放弃。"
 

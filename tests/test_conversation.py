@@ -324,6 +324,20 @@ def test_a_group_announcing_a_trip_is_a_warning_told_at_once(peer, db, sms_out, 
                for to, body in sms_out.sent)
 
 
+def test_a_word_that_adds_nothing_at_the_summary_is_not_added_to_the_story(peer, db):
+    """Seen in the console's case file: a woman who had said everything at once answered the
+    summary with "跳过", and her story ended "…扶贫款 跳过"."""
+    summary = peer.say(ZS, "我是尧山镇上坪村的刘桂花，村里的自来水管冻裂了一个星期没人修，电话13812349999")
+    assert "请核对您的反映" in summary
+    for word in ("跳过", "好的", "没了"):
+        reply = peer.say(ZS, word)
+        assert "已补充" not in reply and "确认" in reply, reply
+    assert "已补充" in peer.say(ZS, "水管是去年新换的，质量不行")          # more of the story is still added
+    peer.say(ZS, "确认")
+    [p] = petitions(db)
+    assert p.content == "村里的自来水管冻裂了一个星期没人修\n水管是去年新换的，质量不行", p.content
+
+
 def test_thanks_is_answered_kindly_and_files_nothing(peer, db):
     """Issue 18, 8: "谢谢" after the receipt is a thank-you, not a new petition."""
     peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")

@@ -81,10 +81,14 @@ def test_cli_init_reports_and_refuses_bad_files(tmp_path, monkeypatch):
     assert "WECHAT_AES_KEY" in runner.invoke(main, ["init", str(EXAMPLE)]).output
 
 
-def test_demo_plays_the_whole_loop():
+def test_demo_plays_the_whole_loop(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("core.settings.DEFAULT_INSTANCE_DIR", tmp_path / "instance")
     result = CliRunner().invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
     out = result.output
+    # the data stays, for the console (issue 20)
+    assert (tmp_path / "instance" / "demo.sqlite3").exists() and "http://127.0.0.1:8000/console/" in out
     assert "受理编号：LS-" in out and "验证成功" in out and "相同回复、只记录一次：True" in out
     assert "HTTP 403" in out and "已撤回" in out
     # issue 18: a petitioner who answers the wrong question, answers in words, a group petition

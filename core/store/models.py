@@ -595,6 +595,35 @@ class OutboundMessage(Base):
 _ENQUEUE = insert(OutboundMessage.__table__).returning(OutboundMessage.__table__.c.id)   # built once (hot path)
 
 
+class ConsoleCode(Base):
+    """A one-time code to sign in to the console (bot/console.py), sent by SMS to a person of the
+    directory: its hash, when, how many wrong tries, when used."""
+
+    __tablename__ = "console_code"
+    __table_args__ = (Index("ix_console_code_person_sent", "person_id", "sent_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """What a person did or looked at in the console: every view of a case file, every reveal of
+    a petitioner's number, every action — who, when, what (visible to the bureau)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_petition", "petition_id", "at"), Index("ix_audit_event_at", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(32))        # sign_in | view | reveal | assign | close | …
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+    detail: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(64))   # the client's address, as the proxy gives it
+
+
 class ScheduledRun(Base):
     """One run of a scheduled job for one period (notifications.schedule): the unique key lets it
     happen once however many workers and cron processes tick at once."""

@@ -1,0 +1,388 @@
+"""``/console``: the bureau's workplace in a browser (docs/console.md) — the same use cases as the
+SMS commands (core.usecases), the console's own read models (core.workbench).
+
+- Sign-in: a person of the county file gives their number and gets a one-time code by SMS (one a
+  minute, five a day; five wrong answers void a code); everyone is told the same whether the
+  number is known or not. Flask-Login keeps the session; a session idle for 30 minutes, or 12
+  hours old, ends, and the person is told.
+- Every form is CSRF-checked (Flask-WTF, app-wide; the channels' webhooks are exempt: they are
+  signed).
+- Every view of a case file, every reveal of a petitioner's number and every action is recorded
+  (audit_event) and shown to the bureau on the case file.
+- Scope and recusal are core.workbench's: an accused person or unit never sees the case — a
+  case file they ask for is "没有找到", like an unknown number.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFProtect
+
+from bot import sms, wechat
+from bot.sms import inbound_from_raw as from_sms
+from bot.wechat import inbound_from_raw as from_wechat
+
+from core import workbench
+from core.cases import CaseError, Rules, event, lock_by_number, may_act
+from core.clock import SHANGHAI
+from core.directory import find_unit
+from core.evenings import EveningError
+from core.phones import InvalidPhone, mask_phone, normalize_phone, redact
+from core.status import may
+from core.store.db import reading, transaction, write
+from core.store.models import OutboundMessage, Person, Unit
+from core.text import CHANNEL_LABELS
+from core.usecases import cases as usecases
+from core.usecases.base import Act
+from handlers import asks, errors, notify
+from handlers import texts as citizen_texts
+from handlers import texts_officials as T
+from notifications.report_html import secret_key
+
+bp = Blueprint("console", __name__, url_prefix="/console",
+               template_folder=str(Path(__file__).parent / "templates"),
+               static_folder=str(Path(__file__).parent / "static"), static_url_path="/static")
+login_manager = LoginManager()
+login_manager.login_view = "console.login"
+login_manager.login_message = "请先登录。"
+IDLE = timedelta(minutes=30)
+LONGEST = timedelta(hours=12)
+ROLE_WORDS = {"staff": "信访局", "liaison": "联络员", "cadre": "干部", "head": "主要负责人", "leader": "县领导"}
+EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": "超期", "returned": "退回",
+               "extension_requested": "申请延期", "warning": "预警", "recused": "回避", "lead_set": "包案",
+               "instruction": "县领导批示", "progress": "进展", "taken_back": "收回", "joined": "并案",
+               "rating": "评价", "follow_up": "回访", "review_requested": "申请复查", "review_answered": "复查答复",
+               "re_review_requested": "申请复核", "re_review_answered": "复核答复", "note": "备注",
+               "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
+               "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
+               "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
+AUDIT_WORDS = {"view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
+               "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
+               "code_sent": "发送验证码"}
+# the basis of each deadline, as the case file shows it (docs/cases.md has the whole table)
+BASIS = {
+    "same_day": {"assign": "当日工作法：当日交办（条例第二十二条：15日内）",
+                 "accept": "当日工作法：交办当日受理（条例第二十三条：15日内）",
+                 "meet": "当日工作法：交办当日见面",
+                 "reply": "当日工作法：简单当日、一般7日、复杂一个月（条例第三十四条：60日内）",
+                 "finish": "同上；延期不超过30日（条例第三十四条）"},
+    "3-7-21": {"assign": "当日交办（条例第二十二条：15日内）", "accept": "交办当日受理（条例第二十三条）",
+               "meet": "3日内见面", "reply": "7日内反馈", "finish": "21日内办结；延期不超过30日（条例第三十四条）"},
+    "statutory": {"assign": "条例第二十二条：15日内", "accept": "条例第二十三条：15日内告知",
+                  "meet": "—", "reply": "条例第三十四条：60日内", "finish": "条例第三十四条：60日内，延期不超过30日"},
+}
+TEXT_STATES = {"queued": "待发送", "sending": "发送中", "sent": "已发出", "delivered": "已送达", "failed": "发送失败",
+               "withdrawn": "已撤回", "unknown": "可能已发出"}
+
+
+@dataclass
+class Official(UserMixin):
+    """The signed-in person, as the session knows them (re-read from the directory each request)."""
+
+    id: int
+    name: str
+    role: str
+    unit_id: int | None
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+@login_manager.user_loader
+def _load(person_id: str) -> Official | None:
+    svc = current_app.extensions["xinfang"]
+    with reading(svc.sessions) as s:
+        person = s.get(Person, int(person_id)) if person_id.isdigit() else None
+        if person is None or not person.active or person.role not in workbench.CONSOLE_ROLES:
+            return None
+        return Official(person.id, person.name, person.role, person.unit_id)
+
+
+def install(app: Flask) -> None:
+    """The console on ``app``: the blueprint, sign-in, CSRF (exempting the signed webhooks)."""
+    app.secret_key = app.secret_key or secret_key()
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", LONGEST)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", int(LONGEST.total_seconds()))
+    csrf = CSRFProtect(app)
+    csrf.exempt(wechat.bp)
+    csrf.exempt(sms.bp)
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+
+
+def _svc():
+    return current_app.extensions["xinfang"]
+
+
+def _now() -> datetime:
+    return _svc().clock.now()
+
+
+def _address() -> str:
+    return request.headers.get("X-Real-IP") or request.remote_addr or ""
+
+
+@bp.before_request
+def _expire():
+    """A session idle for 30 minutes, or older than 12 hours, ends (the county's clock)."""
+    if not current_user.is_authenticated:
+        return None
+    now = _now()
+    seen, began = session.get("seen"), session.get("began")
+    if seen and began:
+        if now - datetime.fromisoformat(seen) > IDLE or now - datetime.fromisoformat(began) > LONGEST:
+            logout_user()
+            session.clear()
+            flash("登录已过期，请重新登录。")
+            return redirect(url_for("console.login"))
+    session["seen"] = now.isoformat()
+    return None
+
+
+@bp.app_template_filter("when")
+def _when(dt) -> str:
+    return dt.astimezone(SHANGHAI).strftime("%m-%d %H:%M") if dt else "—"
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
+            "EVENTS": EVENT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
+            "numbers_masked": redact, "AUDIT": AUDIT_WORDS}   # a number in free text is shown only by 显示号码, and recorded
+
+
+# --- sign-in ----------------------------------------------------------------------------------------
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        return render_template("console/login.html", phone=None)
+    try:
+        phone = normalize_phone(request.form.get("phone", ""))
+    except InvalidPhone:
+        flash("请输入正确的手机号码。")
+        return render_template("console/login.html", phone=None), 400
+    svc, now = _svc(), _now()
+    with transaction(svc.sessions) as s:
+        asked = workbench.ask_code(s, phone, now)
+        ids = []
+        if asked.code:
+            county, _ = svc.county(s.connection())
+            ids = [OutboundMessage.enqueue(s, "sms", phone, f"【{county.name}信访局】工作台登录验证码{asked.code}，"
+                                           f"10分钟内有效。如非本人操作，请忽略。", "console_code", now)]
+            workbench.audit(s, asked.person, now, "code_sent", address=_address())
+    svc.send_later(ids, now)
+    if asked.retry_at is not None:
+        flash(f"验证码发送过于频繁，请于{asked.retry_at.astimezone(SHANGHAI):%m月%d日 %H:%M}后再试。")
+    else:
+        flash("如该号码已登记在名录中，验证码已发送，10分钟内有效。")
+    return render_template("console/login.html", phone=phone)
+
+
+@bp.post("/login/code")
+def login_code():
+    svc, now = _svc(), _now()
+    phone, code = request.form.get("phone", ""), request.form.get("code", "")
+    with transaction(svc.sessions) as s:
+        person = workbench.check_code(s, phone, code, now)
+        if person is not None:
+            workbench.audit(s, person, now, "sign_in", address=_address())
+            who = Official(person.id, person.name, person.role, person.unit_id)
+    if person is None:
+        flash("验证码不正确或已过期（每个验证码最多试5次）。")
+        return render_template("console/login.html", phone=phone), 401
+    session.clear()
+    session.permanent = True
+    login_user(who)
+    session["began"] = session["seen"] = now.isoformat()
+    return redirect(url_for("console.home"))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("已退出。")
+    return redirect(url_for("console.login"))
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+def _person(s) -> Person:
+    person = s.get(Person, current_user.id)
+    if person is None or not person.active:
+        abort(403)
+    return person
+
+
+@bp.get("/")
+@login_required
+def home():
+    svc, now = _svc(), _now()
+    with reading(svc.sessions) as s:
+        person = _person(s)
+        shelves = workbench.shelves(s, person, now)
+        units = dict(s.execute(Unit.__table__.select().with_only_columns(Unit.id, Unit.name)).all())
+        return render_template("console/home.html", shelves=shelves, units=units, me=person)
+
+
+@bp.get("/cases")
+@login_required
+def cases():
+    svc = _svc()
+    q, status = request.args.get("q", ""), request.args.get("status") or None
+    unit_id = request.args.get("unit", type=int)
+    page = request.args.get("page", 1, type=int)
+    with reading(svc.sessions) as s:
+        person = _person(s)
+        found = workbench.search(s, person, q, unit_id, status, page)
+        units = dict(s.execute(Unit.__table__.select().with_only_columns(Unit.id, Unit.name)).all())
+        page_html = render_template("console/cases.html", found=found, q=q, status=status, unit_id=unit_id,
+                                    units=units, me=person)
+    return page_html
+
+
+@bp.get("/cases/<no>")
+@login_required
+def case(no: str):
+    svc, now = _svc(), _now()
+    with transaction(svc.sessions) as s:
+        person = _person(s)
+        file = workbench.case_file(s, person, no)
+        if file is None:
+            return render_template("console/not_found.html", no=no, me=person), 404
+        workbench.audit(s, person, now, "view", file.petition.id, address=_address())
+        allowed = may_act(s, person, file.petition)
+        units = dict(s.execute(Unit.__table__.select().with_only_columns(Unit.id, Unit.name)).all())
+        texts = [(m, _text_to(m, file.petition)) for m in file.texts]
+        county, _ = svc.county(s.connection())
+        policy = Rules.for_county(county).policy.name
+        basis = dict(BASIS.get(policy, BASIS["statutory"]))
+        if file.petition.under_evenings:
+            basis["reply"] = basis["finish"] = "七晚工作法进行中：按条例第三十四条60日内"
+        p = file.petition
+        steps = {a for a in ("assign", "accept", "meet", "reply", "close") if may(a, p.status)} | {"note"}
+        if p.pending_extension:
+            steps.add("approve")
+        names = dict(s.execute(Person.__table__.select().with_only_columns(Person.id, Person.name)).all())
+        return render_template("console/case.html", f=file, p=file.petition, me=person, may_act=allowed,
+                               units=units, texts=texts, messages=[(m, _said(m)) for m in file.messages],
+                               basis=basis, names=names, who=lambda actor: _actor(actor, names), steps=steps)
+
+
+@bp.post("/cases/<no>/reveal")
+@login_required
+def reveal(no: str):
+    """The petitioner's number, shown to one who handles the case, and recorded."""
+    svc, now = _svc(), _now()
+    with transaction(svc.sessions) as s:
+        person = _person(s)
+        file = workbench.case_file(s, person, no)
+        if file is None or not may_act(s, person, file.petition):
+            abort(404)
+        workbench.audit(s, person, now, "reveal", file.petition.id, address=_address())
+        phone = file.petition.phone or "（未留电话）"
+    return f'<span id="phone">{phone}</span>'
+
+
+ACTIONS = {"assign", "accept", "meet", "reply", "close", "approve", "note"}
+
+
+@bp.post("/cases/<no>/act")
+@login_required
+def act(no: str):
+    """One action on the case: the same use case as the SMS command, its sentence as the result."""
+    action = request.form.get("action", "")
+    if action not in ACTIONS:
+        abort(400)
+    svc, now = _svc(), _now()
+    text = request.form.get("text", "").strip()
+    message = None
+    with transaction(svc.sessions) as s:
+        person = _person(s)
+        p = lock_by_number(s, no.strip().upper())
+        if p is None or not workbench.may_see(s, person, p):
+            abort(404)
+        if not may_act(s, person, p) or (action in ("assign", "approve") and person.role != "staff"):
+            message = "您无权对此事项进行该操作。"
+        else:
+            county, gazetteer = svc.county(s.connection())
+            outbox = notify.Outbox(s, county, gazetteer, now)
+            doing = Act(s, Rules.for_county(county), now, f"{person.role}:{person.id}", person)
+            try:
+                message = _do(s, doing, outbox, p, action, text)
+            except (CaseError, EveningError) as exc:
+                message = errors.say(exc)
+                outbox = None
+            if outbox is not None:
+                workbench.audit(s, person, now, action, p.id, detail=text or None, address=_address())
+    if outbox is not None and message and not message.startswith("您无权"):
+        svc.send_later(outbox.outbox_ids, now)
+        if outbox.asks:
+            with write(svc.engine) as conn:
+                asks.record(conn, outbox.asks, now)
+    flash(message)
+    return redirect(url_for("console.case", no=no))
+
+
+def _do(s, doing: Act, outbox, p, action: str, text: str) -> str:
+    if action == "note":
+        if not text:
+            return "请填写备注内容。"
+        event(s, p, doing.now, "note", doing.actor, text[:2000])
+        return "备注已记录。"
+    if action == "assign":
+        unit = find_unit(s, text)
+        if unit is None:
+            return T.unit_not_found(text)
+        done = usecases.assign(doing, p, unit)
+    elif action == "accept":
+        done = usecases.accept(doing, p, None)
+    elif action == "meet":
+        done = usecases.meet(doing, p, text)
+    elif action == "reply":
+        if not text:
+            return "请填写答复内容。"
+        done = usecases.reply(doing, p, text)
+    elif action == "approve":
+        done = usecases.approve_extension(doing, p)
+    else:
+        done = usecases.close(doing, p)
+    notify.deliver(outbox, done)
+    verb = {"approve": "approve"}.get(action, action)
+    return T.REPLIES[verb](outbox, done.petition, **done.data)
+
+
+def _actor(actor: str | None, names: dict[int, str]) -> str:
+    """"staff:3" → 周敏; the system and the petitioner by what they are."""
+    role, _, rest = (actor or "").partition(":")
+    if rest.isdigit() and int(rest) in names:
+        return names[int(rest)]
+    if rest == "citizen" or role in ("wechat", "sms"):
+        return "信访人"
+    return {"system": "系统", "sweep": "系统", "campaign": "七晚批量", "member": "专班成员"}.get(role, role or "系统")
+
+
+def _said(m) -> str:
+    """What the petitioner wrote, as they wrote it (the stored raw message)."""
+    try:
+        msg = (from_wechat if m.channel == "wechat" else from_sms)(m.raw, m.id, m.received_at)
+    except Exception:   # a message we could not read is still shown as stored
+        return "（无法解析的消息）"
+    if msg.kind == "text" or msg.text:
+        return msg.text
+    return {"image": "［图片］", "voice": "［语音］", "video": "［视频］", "location": "［位置］"}.get(msg.kind, f"［{msg.kind}］")
+
+
+def _text_to(m: OutboundMessage, p) -> str:
+    """Who a text went to, as the console shows it: the petitioner, or the official's number masked."""
+    if m.to in (p.phone, p.openid):
+        return "信访人"
+    return mask_phone(m.to) if m.to.startswith("+") else m.to[:6] + "…"

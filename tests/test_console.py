@@ -1,0 +1,168 @@
+"""The console (issue 20) in a real browser: Playwright driving Debian's chromium, headless, against
+the app served on loopback — the same app the signed WeChat and SMS posts reach, so the story
+mixes both: a citizen writes by WeChat, the bureau works the case in the browser, the cadre gets
+the SMS and finishes the case in the console; the accused and another unit's cadre are refused.
+
+Set CONSOLE_SCREENSHOTS=docs/img to write the pages docs/console.md shows."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from core.store.models import AuditEvent, OutboundMessage, Petition
+from tests.test_cases import LIAISON, STAFF
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+playwright = pytest.importorskip("playwright.sync_api") if CHROMIUM or os.environ.get("CI") else None
+pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                                reason="Debian's chromium is not installed (apt install chromium; CI installs it)")
+ACCUSED = "+8613710000802"    # 雷新华, head of 尧山镇
+WATER = "+8613700000031"      # 孙丽, 县水利局
+SHOTS = os.environ.get("CONSOLE_SCREENSHOTS")
+
+
+@pytest.fixture
+def live(app):
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"console-{name}.png"), full_page=True)
+
+
+def sign_in(browser, live, sms_out, phone: str, mobile: bool = False):
+    context = browser.new_context(viewport={"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900},
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live}/console/")
+    assert "/console/login" in page.url                                   # nobody gets in unsigned
+    page.get_by_label("手机号码").fill(phone[3:])                            # as people type it: 137…
+    page.get_by_role("button", name="获取验证码").click()
+    code = re.search(r"验证码(\d{6})", [b for to, b in sms_out.sent if to == phone][-1]).group(1)
+    page.get_by_label("短信验证码").fill(code)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live}/console/")
+    return page
+
+
+def test_a_wechat_accusation_worked_from_the_console(live, browser, peer, db, clock, sms_out):
+    # the citizen, on WeChat, reports 尧山镇's party secretary by name: held for the bureau
+    z = "o_console_citizen"
+    peer.say(z, "我是尧山镇上坪村的刘桂花，举报尧山镇党委书记雷新华挪用我们村的扶贫款，电话13812349999")
+    for answer in ("跳过", "确认"):
+        reply = peer.say(z, answer)
+    no = re.search(r"LS-\d{8}-\d{4}", reply).group(0)
+
+    # the bureau signs in and finds it under 检举控告待核定
+    staff = sign_in(browser, live, sms_out, STAFF)
+    shelf = staff.locator("#shelf-accusations")
+    assert shelf.locator(".count").inner_text() == "1" and no in shelf.inner_text()
+    shot(staff, "home")
+    staff.get_by_label("查找事项（编号、电话、姓名或内容）").fill("扶贫款")
+    staff.get_by_role("button", name="查找").click()
+    staff.get_by_role("link", name=no).click()
+    assert "挪用我们村的扶贫款" in staff.locator("#content").inner_text()
+    assert "138****9999" in staff.inner_text("body") and "13812349999" not in staff.inner_text("body")
+    staff.get_by_role("button", name="显示号码").click()                   # revealed, and recorded
+    staff.wait_for_selector("text=+8613812349999")
+    # 尧山镇 is recused (its head is named): it is not among the units it may go to
+    assert "尧山镇人民政府" not in staff.get_by_label("单位").inner_text()
+    staff.get_by_label("单位").select_option("下汤镇人民政府")
+    staff.get_by_role("button", name="交办 / 改派").click()
+    assert f"已将{no}交办下汤镇人民政府" in staff.locator(".flash").inner_text()
+    assert "下汤镇人民政府" in staff.locator("#unit").inner_text()
+    shot(staff, "case")
+    # the cadre's SMS arrived, with the command to answer by text if they prefer
+    assert any(no in b and f"受理 {no}" in b for to, b in sms_out.sent if to == LIAISON)
+
+    # the cadre works it from a phone's browser: 受理, 答复, 办结
+    cadre = sign_in(browser, live, sms_out, LIAISON, mobile=True)
+    cadre.get_by_role("link", name=no).first.click()
+    cadre.get_by_role("button", name="受理").click()
+    assert "已受理" in cadre.locator(".flash").inner_text()
+    cadre.get_by_label("答复内容").fill("经核查，扶贫款已全部发放到户，明细已在村务公开栏公示。")
+    cadre.get_by_role("button", name="答复").click()
+    assert "答复已转给信访人" in cadre.locator(".flash").inner_text()
+    cadre.get_by_role("button", name="办结").click()
+    assert f"{no}已办结" in cadre.locator(".flash").inner_text()
+    shot(cadre, "case-mobile")
+    db.rollback()
+    p = db.scalars(select(Petition).where(Petition.tracking_no == no)).one()
+    assert (p.status, p.unit.code) == ("closed", "xiatang")
+    to_citizen = [m.body for m in db.scalars(select(OutboundMessage).where(OutboundMessage.to == z))]
+    assert any("明细已在村务公开栏公示" in b for b in to_citizen), to_citizen    # the answer reached them on WeChat
+    actions = [a.action for a in db.scalars(select(AuditEvent).where(AuditEvent.petition_id == p.id).order_by(AuditEvent.id))]
+    assert actions[:4] == ["view", "reveal", "assign", "view"] and "close" in actions
+
+    # the accused head and another unit's cadre: no list shows it, its file is "没有找到"
+    for phone in (ACCUSED, WATER):
+        other = sign_in(browser, live, sms_out, phone)
+        assert no not in other.inner_text("body")
+        other.goto(f"{live}/console/cases?q={no}")
+        assert "共 0 件" in other.inner_text("body")
+        response = other.goto(f"{live}/console/cases/{no}")
+        assert response.status == 404 and "没有找到" in other.inner_text("body")
+
+
+def test_a_form_without_its_token_is_refused_and_an_idle_session_ends(live, browser, clock, sms_out, db):
+    page = sign_in(browser, live, sms_out, STAFF)
+    # a cross-site form: no CSRF token, nothing done
+    got = page.request.post(f"{live}/console/cases/LS-20261123-0001/act", form={"action": "close"})
+    assert got.status == 400
+    # 31 minutes idle on the county's clock: the next page asks to sign in again
+    clock.set(clock.now() + timedelta(minutes=31))
+    page.goto(f"{live}/console/")
+    assert "/console/login" in page.url and "登录已过期" in page.inner_text("body")
+
+
+def test_sign_in_is_limited_and_tells_when_to_retry(live, browser, sms_out, clock):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live}/console/login")
+    page.get_by_label("手机号码").fill("13700000001")
+    page.get_by_role("button", name="获取验证码").click()
+    page.goto(f"{live}/console/login")
+    page.get_by_label("手机号码").fill("13700000001")
+    page.get_by_role("button", name="获取验证码").click()
+    assert "请于" in page.inner_text("body") and "后再试" in page.inner_text("body")
+    assert sum(1 for to, _ in sms_out.sent if to == STAFF) == 1
+    # five wrong answers void the code; the right one then fails too
+    code = re.search(r"验证码(\d{6})", [b for to, b in sms_out.sent if to == STAFF][-1]).group(1)
+    for _ in range(5):
+        page.get_by_label("短信验证码").fill("000000" if code != "000000" else "111111")
+        page.get_by_role("button", name="登录").click()
+        assert "验证码不正确" in page.inner_text("body")
+    page.get_by_label("短信验证码").fill(code)
+    page.get_by_role("button", name="登录").click()
+    assert "验证码不正确" in page.inner_text("body")
+    # a number nobody has on file is told the same, and nothing is sent
+    page.goto(f"{live}/console/login")
+    page.get_by_label("手机号码").fill("13912345678")
+    page.get_by_role("button", name="获取验证码").click()
+    assert "如该号码已登记在名录中" in page.inner_text("body")
+    assert not any(to == "+8613912345678" for to, _ in sms_out.sent)
