@@ -14,11 +14,15 @@ SMS commands (core.usecases), the console's own read models (core.workbench).
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+import xlsxwriter
+from flask import (Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, send_file,
+                   session, url_for)
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -28,10 +32,14 @@ from bot.wechat import inbound_from_raw as from_wechat
 
 from core import workbench
 from core.cases import CaseError, Rules, event, lock_by_number, may_act
-from core.clock import SHANGHAI
-from core.directory import find_unit
+from core.clock import SHANGHAI, day_start
+from core.county import current_county
+from core.digest import gather
+from core.measures import measure
+from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
+from core.directory import find_person, find_unit
 from core.evenings import EveningError
-from core.phones import InvalidPhone, mask_phone, normalize_phone, redact
+from core.phones import InvalidPhone, find_mobile, mask_phone, normalize_phone, redact
 from core.status import may
 from core.store.db import reading, transaction, write
 from core.store.models import OutboundMessage, Person, Unit
@@ -41,6 +49,7 @@ from core.usecases.base import Act
 from handlers import asks, errors, notify
 from handlers import texts as citizen_texts
 from handlers import texts_officials as T
+from handlers.officials import register_received
 from notifications.report_html import secret_key
 
 bp = Blueprint("console", __name__, url_prefix="/console",
@@ -60,7 +69,7 @@ EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": 
                "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
                "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
                "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
-AUDIT_WORDS = {"view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
+AUDIT_WORDS = {"export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
                "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
                "code_sent": "发送验证码"}
 # the basis of each deadline, as the case file shows it (docs/cases.md has the whole table)
@@ -292,7 +301,137 @@ def reveal(no: str):
     return f'<span id="phone">{phone}</span>'
 
 
-ACTIONS = {"assign", "accept", "meet", "reply", "close", "approve", "note"}
+KINDS = {"visit": "走访", "letter": "来信"}
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@login_required
+def register():
+    """登记: a visit (走访) or a letter (来信), with the same checks as the SMS command."""
+    svc, now = _svc(), _now()
+    form = {k: request.form.get(k, "").strip() for k in ("kind", "place", "name", "phone", "people", "content")}
+    with transaction(svc.sessions) as s:
+        person = _person(s)
+        if person.role != "staff":
+            abort(403)
+        county, gazetteer = svc.county(s.connection())
+        townships = sorted(gazetteer.names.values())
+        if request.method == "GET":
+            return render_template("console/register.html", me=person, form=form, townships=townships, kinds=KINDS)
+        problem, found, phone = None, None, None
+        if form["kind"] not in KINDS:
+            problem = T.REGISTER_KIND
+        elif (found := gazetteer.match(form["place"]).unique) is None:
+            problem = T.township_not_found(form["place"] or "（空）")
+        elif not form["name"]:
+            problem = "请填写信访人姓名（匿名请写“匿名”）。"
+        elif form["phone"] and (phone := find_mobile(form["phone"])) is None:
+            problem = T.register_bad_phone(form["phone"])
+        elif not form["people"].isdigit() or not 1 <= int(form["people"]) <= 10_000:
+            problem = T.REGISTER_PEOPLE
+        elif len(form["content"]) < 4:
+            problem = "请填写反映的问题。"
+        if problem:
+            flash(problem)
+            return render_template("console/register.html", me=person, form=form, townships=townships,
+                                   kinds=KINDS), 400
+        outbox = notify.Outbox(s, county, gazetteer, now)
+        doing = Act(s, Rules.for_county(county), now, f"staff:{person.id}", person, conn=s.connection())
+        done = register_received(outbox, doing, form["kind"], found, form["name"], phone, int(form["people"]),
+                                 form["content"])
+        p = done.petition
+        workbench.audit(s, person, now, "register", p.id, address=_address())
+        message = T.registered(p, form["kind"], done.data["unit"].name if done.data["unit"] is not None else None)
+        no = p.tracking_no
+    svc.send_later(outbox.outbox_ids, now)
+    flash(message)
+    return redirect(url_for("console.case", no=no))
+
+
+@bp.get("/cases/<no>/events")
+@login_required
+def events(no: str):
+    """The case's history, for the case file to refresh in place (htmx, every 10 s): a cadre's SMS
+    answer appears while staff look at it."""
+    svc = _svc()
+    with reading(svc.sessions) as s:
+        person = _person(s)
+        file = workbench.case_file(s, person, no)
+        if file is None:
+            abort(404)
+        names = dict(s.execute(Person.__table__.select().with_only_columns(Person.id, Person.name)).all())
+        return render_template("console/_events.html", f=file, p=file.petition,
+                               who=lambda actor: _actor(actor, names))
+
+
+def _period() -> tuple[date, date]:
+    """?from=…&to=… (days, county time); default: this month so far."""
+    today = _now().astimezone(SHANGHAI).date()
+    try:
+        first = date.fromisoformat(request.args.get("from") or today.replace(day=1).isoformat())
+        last = date.fromisoformat(request.args.get("to") or today.isoformat())
+    except ValueError:
+        first, last = today.replace(day=1), today
+    return (first, last) if first <= last else (last, first)
+
+
+@bp.get("/stats")
+@login_required
+def stats():
+    """统计: the measures for any period, county-wide and per unit (a unit's people: their unit),
+    the day's figures, and 月考评 with its colours."""
+    svc, now = _svc(), _now()
+    first, last = _period()
+    with reading(svc.sessions) as s:
+        person = _person(s)
+        m = measure(s, day_start(first), day_start(last + timedelta(days=1)), now)
+        mine = person.role in workbench.UNIT_ROLES
+        unit_name = s.get(Unit, person.unit_id).name if mine and person.unit_id else None
+        units = {k: v for k, v in m.units.items() if not mine or k == unit_name}
+        options = current_county(s).options
+        rules = ScoreRules.from_options(options)
+        scores = month_scores(s, first.year, first.month, rules)
+        if mine:
+            scores = [u for u in scores if u.unit_id == person.unit_id]
+        today = gather(s, now.astimezone(SHANGHAI).date(), person.unit_id if mine else None, person, now)
+        return render_template("console/stats.html", me=person, m=m, units=units, first=first, last=last,
+                               scores=scores, rules=rules, today=today, groups=GROUPS, colours=COLOUR_WORDS,
+                               pct=lambda v, days=False: "—" if v is None else (f"{v:.1f}天" if days else f"{v:.0%}"))
+
+
+EXPORT_COLUMNS = ("编号", "渠道", "乡镇（街道）", "村（社区）", "责任单位", "类别", "人数", "收到", "交办", "受理",
+                  "见面", "答复", "办结", "状态", "评价")
+
+
+@bp.get("/export")
+@login_required
+def export():
+    """The period's 台账 as an Excel file, written row by row in constant memory (xlsxwriter) from
+    rows read in batches: its size is bounded whatever the period; the same scope as the lists."""
+    svc, now = _svc(), _now()
+    first, last = _period()
+    out = tempfile.NamedTemporaryFile(prefix="xinfang-export-", suffix=".xlsx", delete=False)
+    out.close()
+    with reading(svc.sessions) as s:
+        person = _person(s)
+        book = xlsxwriter.Workbook(out.name, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+        sheet = book.add_worksheet("台账")
+        sheet.write_row(0, 0, EXPORT_COLUMNS)
+        rows = workbench.ledger(s, person, day_start(first), day_start(last + timedelta(days=1)))
+        n = 0
+        for n, row in enumerate(rows, 1):
+            sheet.write_row(n, 0, row)
+        book.close()
+    with transaction(svc.sessions) as s:
+        workbench.audit(s, _person(s), now, "export", detail=f"{first}–{last}：{n}行", address=_address())
+    name = f"台账_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
+    response = send_file(out.name, as_attachment=True, download_name=name,
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.call_on_close(lambda: os.unlink(out.name))
+    return response
+
+
+ACTIONS = {"assign", "accept", "meet", "reply", "close", "approve", "recuse", "note"}
 
 
 @bp.post("/cases/<no>/act")
@@ -310,7 +449,7 @@ def act(no: str):
         p = lock_by_number(s, no.strip().upper())
         if p is None or not workbench.may_see(s, person, p):
             abort(404)
-        if not may_act(s, person, p) or (action in ("assign", "approve") and person.role != "staff"):
+        if not may_act(s, person, p) or (action in ("assign", "approve", "recuse") and person.role != "staff"):
             message = "您无权对此事项进行该操作。"
         else:
             county, gazetteer = svc.county(s.connection())
@@ -353,6 +492,12 @@ def _do(s, doing: Act, outbox, p, action: str, text: str) -> str:
         done = usecases.reply(doing, p, text)
     elif action == "approve":
         done = usecases.approve_extension(doing, p)
+    elif action == "recuse":
+        unit = find_unit(s, text)
+        who = None if unit is not None else find_person(s, text)
+        if unit is None and who is None:
+            return T.unit_or_person_not_found(text or "（空）")
+        done = usecases.recuse(doing, p, unit=unit, person=who)
     else:
         done = usecases.close(doing, p)
     notify.deliver(outbox, done)

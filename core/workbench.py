@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from core.cases import not_recused, recused_people, recused_units
 from core.status import OPEN, Status
+from core.clock import SHANGHAI
 from core.store.models import (Attachment, AuditEvent, ConsoleCode, EveningPlan, InboundMessage, OutboundMessage,
-                               Person, Petition, PetitionEvent, Unit)
+                               Person, Petition, PetitionEvent, Township, Unit, Village)
+from core.text import CHANNEL_LABELS
 
 CONSOLE_ROLES = ("staff", "liaison", "cadre", "head", "leader")
 UNIT_ROLES = ("liaison", "cadre", "head")
@@ -29,6 +31,10 @@ CODE_EVERY = timedelta(minutes=1)      # at most one code a minute …
 CODES_A_DAY = 5                        # … and five a day per person
 TRIES = 5                              # wrong answers to one code before it is void
 PAGE = 50
+# a status in the 台账's words (the same as handlers.texts.STATUS_LABELS: core may not import it)
+STATUS_WORDS = {"registered": "待交办", "assigned": "已交办", "accepted": "已受理", "replied": "已答复",
+                "closed": "已办结", "withdrawn": "已撤回", "rejected": "不予受理", "returned": "已退回",
+                "reviewing": "复查（复核）中", "joined": "已并案"}
 
 
 # --- sign-in --------------------------------------------------------------------------------------
@@ -234,3 +240,29 @@ def case_file(s: Session, person: Person, tracking_no: str) -> CaseFile | None:
     units = list(s.scalars(select(Unit).where(Unit.active.is_(True), Unit.kind != "bureau",
                                               and_(Unit.id.not_in(barred)) if barred else True).order_by(Unit.id)))
     return CaseFile(p, events, messages, texts, media, trail, units)
+
+
+# --- 台账 ------------------------------------------------------------------------------------------
+
+RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+
+
+def ledger(s: Session, person: Person, start: datetime, end: datetime, batch: int = 2000):
+    """The 台账 rows of the petitions received in [start, end) this person may see, in order,
+    read ``batch`` at a time (an export of a year holds one batch in memory, not the year)."""
+    p = Petition
+    units = dict(s.execute(select(Unit.id, Unit.name)).all())
+    places = dict(s.execute(select(Township.id, Township.name)).all())
+    villages = dict(s.execute(select(Village.id, Village.name)).all())
+    query = (select(p.tracking_no, p.channel, p.township_id, p.village_id, p.unit_id, p.category, p.people,
+                    p.received_at, p.assigned_at, p.accepted_at, p.met_at, p.replied_at, p.closed_at, p.status,
+                    p.rating)
+             .where(p.received_at >= start, p.received_at < end, *scope(person)).order_by(p.received_at, p.id))
+
+    def when(t):
+        return t.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if t else ""
+    for r in s.execute(query.execution_options(yield_per=batch)):
+        yield (r.tracking_no, CHANNEL_LABELS.get(r.channel, r.channel), places.get(r.township_id, ""),
+               villages.get(r.village_id, ""), units.get(r.unit_id, "未交办"), r.category or "", r.people,
+               when(r.received_at), when(r.assigned_at), when(r.accepted_at), when(r.met_at), when(r.replied_at),
+               when(r.closed_at), STATUS_WORDS.get(r.status, r.status), RATING_WORDS.get(r.rating, ""))

@@ -218,18 +218,30 @@ def register(ctx: Context, person: Person, rest: str) -> str:
             return T.register_bad_phone(phone_text)
     if not people_text.isdigit() or not 1 <= int(people_text) <= 10_000:
         return T.REGISTER_PEOPLE
-    people = int(people_text)
-    p = Petition(tracking_no=next_tracking_no(ctx.session, ctx.county.prefix, ctx.now), channel=kind, phone=phone,
-                 phone_verified=phone is not None and kind == "visit", name=name[:32], township_id=found.township_id,
-                 content=content.strip(), status="registered", received_at=ctx.now, updated_at=ctx.now,
-                 people=people, village_id=found.village_id)
-    original = usecases.open_repeat_of(ctx.session, p)
-    done = usecases.register(intake_act(ctx, f"staff:{person.id}"), ctx.county, p, T.KIND_WORDS[kind],
-                             T.registered_event(kind, people, original is None), original, ctx.gazetteer.directory_names)
-    ctx.petition_id = done.data["petition_id"]
-    notify.deliver(ctx, done)
+    done = register_received(ctx, intake_act(ctx, f"staff:{person.id}"), kind, found, name, phone,
+                             int(people_text), content)
     unit = done.data["unit"]
     return T.registered(done.petition, kind, unit.name if unit is not None else None)
+
+
+def register_received(writer, act_: Act, kind: str, found, name: str, phone: str | None, people: int,
+                      content: str):
+    """A petition received at the bureau (走访, 来信), registered by the staff member acting — the
+    SMS command's and the console's one way: the case, its route, its receipt, whom it names
+    (``writer``: a message's Context, or handlers.notify.Outbox)."""
+    s = act_.session
+    p = Petition(tracking_no=next_tracking_no(s, writer.county.prefix, writer.now), channel=kind, phone=phone,
+                 phone_verified=phone is not None and kind == "visit", name=name[:32], township_id=found.township_id,
+                 content=content.strip(), status="registered", received_at=writer.now, updated_at=writer.now,
+                 people=people, village_id=found.village_id)
+    original = usecases.open_repeat_of(s, p)
+    done = usecases.register(act_, writer.county, p, T.KIND_WORDS[kind],
+                             T.registered_event(kind, people, original is None), original,
+                             writer.gazetteer.directory_names)
+    if isinstance(writer, Context):
+        writer.petition_id = done.data["petition_id"]
+    notify.deliver(writer, done)
+    return done
 
 
 def register_escalation(ctx: Context, person: Person, rest: str) -> str:

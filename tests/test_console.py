@@ -166,3 +166,53 @@ def test_sign_in_is_limited_and_tells_when_to_retry(live, browser, sms_out, cloc
     page.get_by_role("button", name="获取验证码").click()
     assert "如该号码已登记在名录中" in page.inner_text("body")
     assert not any(to == "+8613912345678" for to, _ in sms_out.sent)
+
+
+def test_a_day_at_the_desk_register_follow_approve(live, browser, peer, db, clock, sms_out, tmp_path):
+    """Register a visit in a form (a wrong number refused, nothing stored), follow the cadre's SMS
+    answers as they arrive, approve the extension the cadre asked for by text."""
+    staff = sign_in(browser, live, sms_out, STAFF)
+    staff.get_by_role("link", name="登记").click()
+    staff.get_by_label("走访").check()
+    staff.get_by_label("乡镇（街道）和村（社区）").fill("下汤镇林楼村")
+    staff.get_by_label("信访人姓名（代表）").fill("王五")
+    staff.get_by_label("电话", exact=False).fill("1391234")
+    staff.get_by_label("人数").fill("3")
+    staff.get_by_label("反映的问题").fill("村里排水沟堵了半年，下雨就淹到院子里")
+    staff.get_by_role("button", name="登记").click()
+    assert "1391234" in staff.locator(".flash").inner_text()              # the SMS command's own sentence
+    db.rollback()
+    assert db.scalars(select(Petition)).all() == []
+    staff.get_by_label("电话", exact=False).fill("13912340000")
+    staff.get_by_role("button", name="登记").click()
+    assert "已登记走访" in staff.locator(".flash").inner_text()
+    no = re.search(r"LS-\d{8}-\d{4}", staff.locator("h2#case-title").inner_text()).group(0)
+    assert "下汤镇人民政府" in staff.locator("#unit").inner_text()
+    assert any("由县信访局登记" in b and no in b for to, b in sms_out.sent if to == "+8613912340000")   # the receipt
+    # the cadre answers by SMS; the open case file shows it without a reload
+    peer.text_sms(LIAISON, f"受理 {no} 一般")
+    peer.text_sms(LIAISON, f"延期 {no} 10 需要水利站现场勘测")
+    staff.evaluate("htmx.trigger('#history', 'refresh')")
+    staff.wait_for_selector("#events >> text=申请延期")
+    assert "受理（李建国）" in staff.locator("#events").inner_text()
+    staff.goto(f"{live}/console/")
+    assert staff.locator("#shelf-extensions .count").inner_text() == "1"
+    staff.locator("#shelf-extensions").get_by_role("link", name=no).click()
+    staff.get_by_role("button", name="批准延期").click()
+    assert f"已批准{no}延期10日" in staff.locator(".flash").inner_text()
+    assert any("信访局已批准" in b and no in b for to, b in sms_out.sent if to == LIAISON)
+    # the day's figures and the month's 台账
+    staff.get_by_role("link", name="统计").click()
+    row = staff.locator("#measures tr", has_text="下汤镇人民政府").inner_text()
+    assert row.split("\t")[1:3] == ["1", "3"], row                        # 1 批, 3 人次
+    assert "到县访1批3人次" in staff.locator("#today").inner_text()
+    with staff.expect_download() as got:
+        staff.get_by_role("link", name="导出台账（Excel）").click()
+    from openpyxl import load_workbook
+    got.value.save_as(tmp_path / got.value.suggested_filename)
+    assert got.value.suggested_filename == "台账_20261101-20261123.xlsx"
+    sheet = load_workbook(tmp_path / got.value.suggested_filename, read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("编号", "渠道", "乡镇（街道）", "村（社区）", "责任单位")
+    assert rows[1][:7] == (no, "走访", "下汤镇", "林楼村", "下汤镇人民政府", "城乡管理", 3) and rows[1][13] == "已受理"
+    assert len(rows) == 2
