@@ -37,10 +37,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.clock import day_start, local
+from core.status import OPEN
 from core.store.models import Petition, ScoreEvent, Unit
 
 POINTS = {"late_accept": -2, "late_meet": -2, "late_reply": -2, "late_finish": -3, "evening_missed": -2,
@@ -163,12 +164,15 @@ def month_scores(s: Session, year: int, month: int, rules: ScoreRules) -> list[U
     earlier = dict(s.execute(select(ScoreEvent.unit_id, func.sum(ScoreEvent.points))
                              .where(ScoreEvent.at >= year_start, ScoreEvent.at < start)
                              .group_by(ScoreEvent.unit_id)).all())
-    handled = dict(s.execute(   # cases with the unit at some moment of the month
-        select(Petition.unit_id, func.count()).where(
-            Petition.unit_id.is_not(None), Petition.assigned_at < end,
-            or_(Petition.closed_at.is_(None), Petition.closed_at >= start),
-            or_(Petition.closed_at.is_not(None), Petition.status.not_in(("withdrawn", "rejected", "joined"))))
-        .group_by(Petition.unit_id)).all())
+    # cases with the unit at some moment of the month: still open, or closed within or after it —
+    # two counts that start from the status and closed_at indexes (grouped on an expression, so the
+    # planner does not walk ix_petition_measures over every row for the grouping instead)
+    handled: dict[int, int] = defaultdict(int)
+    unit = func.coalesce(Petition.unit_id, 0)
+    for where in ((Petition.status.in_(OPEN),), (Petition.closed_at >= start, Petition.status.not_in(OPEN))):
+        for unit_id, n in s.execute(select(unit, func.count()).where(*where, Petition.assigned_at < end)
+                                    .group_by(unit)):
+            handled[unit_id] += n
     out = []
     for unit_id, name, kind in units:
         month_points = sum(by_kind[unit_id].values())

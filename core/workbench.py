@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.cases import not_recused, recused_people, recused_units
 from core.status import OPEN, Status
 from core.clock import SHANGHAI
+from core.phones import InvalidPhone, normalize_phone
 from core.store.models import (Attachment, AuditEvent, ConsoleCode, EveningPlan, InboundMessage, OutboundMessage,
-                               Person, Petition, PetitionEvent, Township, Unit, Village)
+                               Person, Petition, PetitionEvent, Recusal, Township, Unit, Village)
 from core.text import CHANNEL_LABELS
 
 CONSOLE_ROLES = ("staff", "liaison", "cadre", "head", "leader")
@@ -31,6 +33,9 @@ CODE_EVERY = timedelta(minutes=1)      # at most one code a minute …
 CODES_A_DAY = 5                        # … and five a day per person
 TRIES = 5                              # wrong answers to one code before it is void
 PAGE = 50
+WAITING_EXTENSION = text("petition.pending_extension IS NOT NULL")   # ix_petition_extension's predicate
+FOLLOW_UP = text("petition.status = 'closed' AND (petition.rating IS NULL OR petition.rating = 'unsatisfied')")
+HAN = re.compile(r"[\u4e00-\u9fff]+")
 # a status in the 台账's words (the same as handlers.texts.STATUS_LABELS: core may not import it)
 STATUS_WORDS = {"registered": "待交办", "assigned": "已交办", "accepted": "已受理", "replied": "已答复",
                 "closed": "已办结", "withdrawn": "已撤回", "rejected": "不予受理", "returned": "已退回",
@@ -96,13 +101,21 @@ def audit(s: Session, person: Person | None, now: datetime, action: str, petitio
 
 # --- scope ----------------------------------------------------------------------------------------
 
-def scope(person: Person) -> list:
-    """The conditions on Petition for what ``person`` may see at all."""
-    where = [not_recused(person)]
+def scope(s: Session, person: Person, by_unit_index: bool = True) -> list:
+    """The conditions on Petition for what ``person`` may see at all. The recusal filter is left
+    out for a person no petition accuses (nearly everyone: a correlated lookup per row saved).
+    ``by_unit_index=False``: a unit's condition the planner will not take an index for, where
+    another condition is the selective one (SQLite's statistics do not know that few cases are
+    flagged, say, and would walk the unit's year instead)."""
+    accused = s.scalar(select(Recusal.id).where(
+        or_(Recusal.person_id == person.id, Recusal.unit_id == person.unit_id) if person.unit_id is not None
+        else Recusal.person_id == person.id).limit(1)) is not None
+    where = [not_recused(person)] if accused else []
     if person.role == "staff":
         return where
     if person.role in UNIT_ROLES:
-        return where + [Petition.unit_id == person.unit_id]
+        unit = Petition.unit_id if by_unit_index else func.coalesce(Petition.unit_id, 0)
+        return where + [unit == person.unit_id]
     return where + [Petition.lead_person_id == person.id]   # a leader: their 包案 cases
 
 
@@ -126,8 +139,9 @@ class Shelf:
     rows: list = field(default_factory=list)     # Petition, or (title, detail) for what is not a case
 
 
-def _cases(s: Session, person: Person, key: str, title: str, where: list, order, limit: int) -> Shelf:
-    conds = scope(person) + where
+def _cases(s: Session, person: Person, key: str, title: str, where: list, order, limit: int,
+           by_unit_index: bool = False) -> Shelf:
+    conds = scope(s, person, by_unit_index) + where
     count = s.scalar(select(func.count()).select_from(Petition).where(*conds)) or 0
     rows = list(s.scalars(select(Petition).where(*conds).order_by(*order).limit(limit))) if count else []
     return Shelf(key, title, count, rows)
@@ -145,21 +159,22 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
         out.append(_cases(s, person, "accusations", "检举控告待核定",
                           [p.status == Status.REGISTERED, p.accusation.is_(True)], (p.received_at, p.id), limit))
     out.append(_cases(s, person, "overdue", "挂牌 / 超期", [p.status.in_(OPEN), p.overdue.is_(True)], due, limit))
-    out.append(_cases(s, person, "due_soon", "即将到期（24小时内）",
-                      [p.status.in_(OPEN), p.overdue.is_(False), p.due_next <= now + timedelta(hours=24)], due, limit))
+    out.append(_cases(s, person, "due_soon", "即将到期（24小时内）",   # a deadline passed is 挂牌's, not this
+                      [p.due_next > now, p.due_next <= now + timedelta(hours=24), p.status.in_(OPEN),
+                       p.overdue.is_(False)], due, limit))
     if staff:
         out.append(_cases(s, person, "returned", "退回待改派", [p.status == Status.RETURNED], (p.updated_at, p.id), limit))
     out.append(_cases(s, person, "extensions", "延期待批",
-                      [p.pending_extension.is_not(None), cast(p.pending_extension, String) != "null"], due, limit))
+                      [WAITING_EXTENSION], due, limit))
     out.append(_cases(s, person, "reviews", "复查 / 复核", [p.status == Status.REVIEWING], due, limit))
     plans = select(EveningPlan, p).join(p, p.id == EveningPlan.petition_id).where(
-        EveningPlan.status.in_(("selected", "filed", "completed")), *scope(person))
+        EveningPlan.status.in_(("selected", "filed", "completed")), *scope(s, person, by_unit_index=False))
     plan_rows = list(s.execute(plans.order_by(EveningPlan.id).limit(limit)))
     out.append(Shelf("evenings", "七晚", s.scalar(select(func.count()).select_from(plans.subquery())) or 0,
                      [x for _, x in plan_rows]))
-    out.append(_cases(s, person, "follow_up", "回访（未评价、不满意）",
-                      [p.status == Status.CLOSED, p.closed_at >= now - timedelta(days=30),
-                       or_(p.rating.is_(None), p.rating == "unsatisfied")], (p.closed_at.desc(), p.id), limit))
+    out.append(_cases(s, person, "follow_up", "回访（未评价、不满意）",   # the predicate of ix_petition_follow_up,
+                      [FOLLOW_UP, p.closed_at >= now - timedelta(days=30)],  # written as its literal
+                      (p.closed_at.desc(), p.id), limit))
     warned = select(PetitionEvent.petition_id).where(PetitionEvent.kind == "warning",
                                                      PetitionEvent.at >= now - timedelta(days=7))
     out.append(_cases(s, person, "warnings", "预警（集体访、扬言越级）", [p.id.in_(warned)], (p.received_at.desc(),), limit))
@@ -183,30 +198,49 @@ class Found:
     total: int
     page: int
     pages: int
+    more: bool = False        # more than COUNT_UP_TO found (a search by words): "1000件以上"
+
+
+TRACKING_NO = re.compile(r"^[A-Za-z]{1,6}-\d[\d-]{3,}$")
+COUNT_UP_TO = 1000   # a search by words counts this far ("1000+"): the count must not scan the year
 
 
 def search(s: Session, person: Person, q: str = "", unit_id: int | None = None, status: str | None = None,
            page: int = 1) -> Found:
-    """By tracking number, phone, name or words of the text; filters by unit and status; 50 a page."""
+    """By tracking number, phone, name or words of the text — what ``q`` looks like decides, so a
+    number or a phone is one index lookup, never a scan; filters by unit and status; 50 a page."""
     p = Petition
-    conds = scope(person)
+    conds = scope(s, person)
     q = q.strip()
+    words = False
     if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        terms = [p.tracking_no == q.upper(), p.name == q, p.content.contains(q, autoescape=True)]
-        if len(digits) >= 7:
-            terms.append(p.phone.contains(digits[-11:], autoescape=True))
-        conds.append(or_(*terms))
+        digits = re.sub(r"[\s-]", "", q)
+        if TRACKING_NO.match(q):
+            conds.append(p.tracking_no == q.upper())
+        elif digits.lstrip("+").isdigit() and len(digits.lstrip("+")) >= 7:
+            try:
+                conds.append(p.phone == normalize_phone(digits))
+            except InvalidPhone:
+                conds.append(p.phone.endswith(digits[-11:], autoescape=True))
+        elif 2 <= len(q) <= 4 and HAN.fullmatch(q):
+            conds.append(or_(p.name == q, p.content.contains(q, autoescape=True)))
+            words = True
+        else:
+            conds.append(p.content.contains(q, autoescape=True))
+            words = True
     if unit_id:
         conds.append(p.unit_id == unit_id)
     if status:
         conds.append(p.status == status)
-    total = s.scalar(select(func.count()).select_from(p).where(*conds)) or 0
+    counted = select(p.id).where(*conds)
+    if words:
+        counted = counted.limit(COUNT_UP_TO + 1)
+    total = s.scalar(select(func.count()).select_from(counted.subquery())) or 0
     pages = max(1, -(-total // PAGE))
     page = min(max(1, page), pages)
     rows = list(s.scalars(select(p).where(*conds).order_by(p.received_at.desc(), p.id.desc())
                           .offset((page - 1) * PAGE).limit(PAGE)))
-    return Found(rows, total, page, pages)
+    return Found(rows, total, page, pages, more=words and total > COUNT_UP_TO)
 
 
 # --- 案卷 -----------------------------------------------------------------------------------------
@@ -254,15 +288,20 @@ def ledger(s: Session, person: Person, start: datetime, end: datetime, batch: in
     units = dict(s.execute(select(Unit.id, Unit.name)).all())
     places = dict(s.execute(select(Township.id, Township.name)).all())
     villages = dict(s.execute(select(Village.id, Village.name)).all())
+    stamps = [cast(c, String) for c in (p.received_at, p.assigned_at, p.accepted_at, p.met_at, p.replied_at,
+                                        p.closed_at)]   # as text: six typed datetimes a row cost 3× the read
     query = (select(p.tracking_no, p.channel, p.township_id, p.village_id, p.unit_id, p.category, p.people,
-                    p.received_at, p.assigned_at, p.accepted_at, p.met_at, p.replied_at, p.closed_at, p.status,
-                    p.rating)
-             .where(p.received_at >= start, p.received_at < end, *scope(person)).order_by(p.received_at, p.id))
-
-    def when(t):
-        return t.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if t else ""
+                    *stamps, p.status, p.rating)
+             .where(p.received_at >= start, p.received_at < end, *scope(s, person)).order_by(p.received_at, p.id))
     for r in s.execute(query.execution_options(yield_per=batch)):
-        yield (r.tracking_no, CHANNEL_LABELS.get(r.channel, r.channel), places.get(r.township_id, ""),
-               villages.get(r.village_id, ""), units.get(r.unit_id, "未交办"), r.category or "", r.people,
-               when(r.received_at), when(r.assigned_at), when(r.accepted_at), when(r.met_at), when(r.replied_at),
-               when(r.closed_at), STATUS_WORDS.get(r.status, r.status), RATING_WORDS.get(r.rating, ""))
+        yield (r[0], CHANNEL_LABELS.get(r[1], r[1]), places.get(r[2], ""), villages.get(r[3], ""),
+               units.get(r[4], "未交办"), r[5] or "", r[6], *(_local(v) for v in r[7:13]),
+               STATUS_WORDS.get(r[13], r[13]), RATING_WORDS.get(r[14], ""))
+
+
+def _local(stored: str | None) -> str:
+    """A stored time (text: SQLite's naive UTC, PostgreSQL's with its offset) in county time."""
+    if not stored:
+        return ""
+    t = datetime.fromisoformat(stored)
+    return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")

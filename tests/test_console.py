@@ -216,3 +216,10 @@ def test_a_day_at_the_desk_register_follow_approve(live, browser, peer, db, cloc
     assert rows[0][:5] == ("编号", "渠道", "乡镇（街道）", "村（社区）", "责任单位")
     assert rows[1][:7] == (no, "走访", "下汤镇", "林楼村", "下汤镇人民政府", "城乡管理", 3) and rows[1][13] == "已受理"
     assert len(rows) == 2
+    with staff.expect_download() as got:
+        staff.get_by_role("link", name="导出台账（CSV，适合大量数据）").click()
+    got.value.save_as(tmp_path / "ledger.csv")
+    lines = (tmp_path / "ledger.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("编号,渠道,乡镇（街道）") and lines[1].startswith(f"{no},走访,下汤镇,林楼村,下汤镇人民政府")
+    assert len(lines) == 2 and got.value.suggested_filename == "台账_20261101-20261123.csv"
+    assert ",3,2026-11-23 10:00,2026-11-23 10:00,2026-11-23 10:00,," in lines[1], lines[1]   # county time

@@ -142,6 +142,7 @@ class InboundMessage(Base):
               sqlite_where=text("status <> 'done'")),
         Index("uq_inbound_request", "channel", "request_key", unique=True,
               postgresql_where=text("request_key IS NOT NULL"), sqlite_where=text("request_key IS NOT NULL")),
+        Index("ix_inbound_petition", "petition_id"),   # a case's messages as they came (the console)
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # wechat | sms | console
@@ -214,11 +215,20 @@ class Petition(Base):
     __table_args__ = (
         Index("ix_petition_openid", "openid"),
         Index("ix_petition_phone", "phone"),
-        Index("ix_petition_status", "status"),
+        # by status, covering the open cases per unit (月考评's cases, the console's shelves)
+        Index("ix_petition_status", "status", "unit_id", "assigned_at"),
         Index("ix_petition_received", "received_at"),
         Index("ix_petition_repeat_of", "repeat_of_id"),
         Index("ix_petition_lead", "lead_person_id"),          # a 包案 leader's cases (daily 访情)
         Index("ix_petition_flagged", "overdue", "status"),    # the open cases flagged overdue (daily 访情)
+        Index("ix_petition_closed", "closed_at", "status", "unit_id", "assigned_at"),   # closed since (月考评's cases)
+        Index("ix_petition_name", "name"),                    # the console's lookup by name
+        Index("ix_petition_extension", "due_next", postgresql_where=text("pending_extension IS NOT NULL"),
+              sqlite_where=text("pending_extension IS NOT NULL")),   # 延期待批
+        # 回访: closed cases not rated, or rated 不满意 (the console's shelf, core.followup)
+        Index("ix_petition_follow_up", "closed_at", "unit_id",
+              postgresql_where=text("status = 'closed' AND (rating IS NULL OR rating = 'unsatisfied')"),
+              sqlite_where=text("status = 'closed' AND (rating IS NULL OR rating = 'unsatisfied')")),
         # the measures read only this index (core.measures): group columns first, then the rest
         Index("ix_petition_measures", "unit_id", "channel", "category", "received_at", "facts", "people",
               "handling_days"),
@@ -252,7 +262,8 @@ class Petition(Base):
     closed_at: Mapped[datetime | None]
     complexity: Mapped[str | None] = mapped_column(String(8))          # simple | normal | complex
     extension_days: Mapped[int] = mapped_column(default=0, server_default="0")
-    pending_extension: Mapped[dict[str, Any] | None] = mapped_column()  # {"days", "reason", "by"}
+    # {"days", "reason", "by"} while a 延期 waits for the bureau; SQL NULL otherwise (ix_petition_extension)
+    pending_extension: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     reply_text: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[str | None] = mapped_column(String(16))              # satisfied | basic | unsatisfied
     rated_at: Mapped[datetime | None]
@@ -307,6 +318,7 @@ class PetitionEvent(Base):
     """One step in a petition's life; the record is append-only (信访材料 is never lost)."""
 
     __tablename__ = "petition_event"
+    __table_args__ = (Index("ix_petition_event_kind_at", "kind", "at"),)   # a kind in a period (预警)
     id: Mapped[int] = mapped_column(primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"), index=True)
     at: Mapped[datetime]
@@ -540,7 +552,8 @@ class OutboundMessage(Base):
     __tablename__ = "outbound_message"
     __table_args__ = (Index("ix_outbound_status", "status", "created_at"),
                       Index("ix_outbound_due", "status", "next_attempt_at"),
-                      Index("ix_outbound_provider", "provider_id"))
+                      Index("ix_outbound_provider", "provider_id"),
+                      Index("ix_outbound_petition", "petition_id"))   # a case's texts (the console's case file)
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # sms | wechat
     to: Mapped[str] = mapped_column(String(64))
