@@ -34,7 +34,9 @@ from bot import sms, wechat
 from bot.sms import inbound_from_raw as from_sms
 from bot.wechat import inbound_from_raw as from_wechat
 
-from core import workbench
+from sqlalchemy import select
+
+from core import reception, workbench
 from core.cases import CaseError, Rules, event, lock_by_number, may_act
 from core.clock import SHANGHAI, day_start
 from core.county import current_county
@@ -73,7 +75,7 @@ EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": 
                "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
                "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
                "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
-AUDIT_WORDS = {"export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
+AUDIT_WORDS = {"reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
                "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
                "code_sent": "发送验证码"}
 # the basis of each deadline, as the case file shows it (docs/cases.md has the whole table)
@@ -466,6 +468,47 @@ def export_csv():
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
+@bp.route("/reception", methods=["GET", "POST"])
+@login_required
+def reception_page():
+    """接访日程: staff put the leaders' receptions on the schedule citizens read ("接访")."""
+    svc, now = _svc(), _now()
+    today = now.astimezone(SHANGHAI).date()
+    with transaction(svc.sessions) as s:
+        person = _person(s)
+        leaders = list(s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(("leader", "head")))
+                                 .order_by(Person.role.desc(), Person.id)))
+        if request.method == "POST":
+            if person.role != "staff":
+                abort(403)
+            try:
+                if request.form.get("cancel"):
+                    slot = reception.cancel(s, request.form.get("cancel", type=int) or 0)
+                    flash("已取消该场接访。" if slot else "没有找到该场接访。")
+                    if slot:
+                        workbench.audit(s, person, now, "reception_cancel", detail=f"{slot.day} {slot.leader}")
+                else:
+                    leader = s.get(Person, request.form.get("leader", type=int) or 0)
+                    day = date.fromisoformat(request.form.get("day", ""))
+                    if leader is None:
+                        raise reception.ReceptionError("reception_leader", name="")
+                    slot = reception.add(s, day, request.form.get("hours", ""), leader, request.form.get("place", ""),
+                                         request.form.get("note"), today, now, f"staff:{person.id}")
+                    workbench.audit(s, person, now, "reception_add", detail=f"{slot.day} {slot.starts}-{slot.ends} {slot.leader}")
+                    flash(f"已发布：{slot.day.month}月{slot.day.day}日 {slot.starts}-{slot.ends} {slot.leader}，{slot.place}。"
+                          "群众回复“接访”即可查看。")
+            except ValueError as exc:
+                flash(RECEPTION_ERRORS.get(getattr(exc, "code", ""), "请按格式填写：日期、时间（如 9:00-12:00）、领导、地点。"))
+            return redirect(url_for("console.reception_page"))
+        slots = reception.upcoming(s, today)
+        return render_template("console/reception.html", me=person, slots=slots, leaders=leaders, today=today)
+
+
+RECEPTION_ERRORS = {"reception_hours": "时间请写成 9:00-12:00，结束须晚于开始。", "reception_past": "日期已过。",
+                    "reception_far": "只能安排120天以内的接访。", "reception_leader": "请选择接访的领导。",
+                    "reception_place": "请填写接访地点。"}
+
+
 ACTIONS = {"assign", "accept", "meet", "reply", "close", "approve", "recuse", "note"}
 
 
@@ -478,7 +521,7 @@ def act(no: str):
         abort(400)
     svc, now = _svc(), _now()
     text = request.form.get("text", "").strip()
-    message = None
+    message, outbox = None, None
     with transaction(svc.sessions) as s:
         person = _person(s)
         p = lock_by_number(s, no.strip().upper())
@@ -490,14 +533,17 @@ def act(no: str):
             county, gazetteer = svc.county(s.connection())
             outbox = notify.Outbox(s, county, gazetteer, now)
             doing = Act(s, Rules.for_county(county), now, f"{person.role}:{person.id}", person)
+            was_provisional = p.deadline_provisional
             try:
-                message = _do(s, doing, outbox, p, action, text)
-            except (CaseError, EveningError) as exc:
-                message = errors.say(exc)
-                outbox = None
-            if outbox is not None:
+                message, done = _do(s, doing, outbox, p, action, text, was_provisional)
+            except (CaseError, EveningError) as exc:   # refused: nothing of it is kept
+                s.rollback()
+                message, done = errors.say(exc), False
+            if done:
                 workbench.audit(s, person, now, action, p.id, detail=text or None, address=_address())
-    if outbox is not None and message and not message.startswith("您无权"):
+            else:
+                outbox = None
+    if outbox is not None:
         svc.send_later(outbox.outbox_ids, now)
         if outbox.asks:
             with write(svc.engine) as conn:
@@ -506,16 +552,17 @@ def act(no: str):
     return redirect(url_for("console.case", no=no))
 
 
-def _do(s, doing: Act, outbox, p, action: str, text: str) -> str:
+def _do(s, doing: Act, outbox, p, action: str, text: str, was_provisional: bool) -> tuple[str, bool]:
+    """(the sentence, whether anything was done)."""
     if action == "note":
         if not text:
-            return "请填写备注内容。"
+            return "请填写备注内容。", False
         event(s, p, doing.now, "note", doing.actor, text[:2000])
-        return "备注已记录。"
+        return "备注已记录。", True
     if action == "assign":
         unit = find_unit(s, text)
         if unit is None:
-            return T.unit_not_found(text)
+            return T.unit_not_found(text), False
         done = usecases.assign(doing, p, unit)
     elif action == "accept":
         done = usecases.accept(doing, p, None)
@@ -523,7 +570,7 @@ def _do(s, doing: Act, outbox, p, action: str, text: str) -> str:
         done = usecases.meet(doing, p, text)
     elif action == "reply":
         if not text:
-            return "请填写答复内容。"
+            return "请填写答复内容。", False
         done = usecases.reply(doing, p, text)
     elif action == "approve":
         done = usecases.approve_extension(doing, p)
@@ -531,13 +578,13 @@ def _do(s, doing: Act, outbox, p, action: str, text: str) -> str:
         unit = find_unit(s, text)
         who = None if unit is not None else find_person(s, text)
         if unit is None and who is None:
-            return T.unit_or_person_not_found(text or "（空）")
+            return T.unit_or_person_not_found(text or "（空）"), False
         done = usecases.recuse(doing, p, unit=unit, person=who)
     else:
         done = usecases.close(doing, p)
+    usecases.provisional(doing, done, was_provisional)   # as the SMS router does: staff told of a date that may move
     notify.deliver(outbox, done)
-    verb = {"approve": "approve"}.get(action, action)
-    return T.REPLIES[verb](outbox, done.petition, **done.data)
+    return T.REPLIES[action](outbox, done.petition, **done.data), True
 
 
 def _actor(actor: str | None, names: dict[int, str]) -> str:

@@ -7,7 +7,7 @@ state the words are an ordinary answer ("返回" outside an intake).
 from __future__ import annotations
 
 
-from core import audience, cases
+from core import audience, reception, cases
 from core.clock import local
 from core.store.models import Petition
 from core.status import FINISHED
@@ -45,6 +45,14 @@ def _person(ctx: Context, cmd: Command) -> str:
             ctx.queue_sms(to, texts.call_back_wanted(ctx.channel, number), purpose="call_back")
         ctx.set_state(ctx.conv.state, call_back_asked=day)
     reply = texts.reach_a_person(contact_of(ctx.county.options), has_number=bool(number))
+    return reply + ("\n" + intake.reprompt(ctx) if _in_intake(ctx) else "")
+
+
+@CITIZEN.verb("reception", "接访", "领导接访", "接访日程", "接访安排", "领导接访日程", "哪天有领导接访", click="XF_RECEPTION")
+def _reception(ctx: Context, cmd: Command) -> str:
+    """接访: the leaders' receptions to come (core.reception), from the schedule staff keep."""
+    slots = reception.upcoming(ctx.session, local(ctx.now).date())
+    reply = texts.reception_schedule(slots, contact_of(ctx.county.options), ctx.channel)
     return reply + ("\n" + intake.reprompt(ctx) if _in_intake(ctx) else "")
 
 

@@ -40,6 +40,19 @@ def hotline_line(hotline: str, channel: str) -> str:
     return f"人工服务：{hotline}，或回复“人工”。" if channel == "sms" else f"\n· 人工 —— 请工作人员与您联系（电话：{hotline}）"
 
 
+def reception_schedule(slots: list, contact: dict, channel: str) -> str:
+    """接访: the next leaders' receptions (接访日程), or where and when the bureau receives."""
+    if not slots:
+        fixed = f"县领导接访：{contact['reception']}。" if contact.get("reception") else ""
+        return "近期暂无公布的领导接访安排。" + fixed + (f"咨询电话：{contact['hotline']}。" if contact.get("hotline") else "")
+    shown = slots[:4] if channel == "sms" else slots[:8]
+    lines = [f"{with_weekday(x.day)} {x.starts}-{x.ends} {x.leader}，{x.place}" for x in shown]
+    more = f"（另有{len(slots) - len(shown)}场，详询信访局）" if len(slots) > len(shown) else ""
+    sep = "；" if channel == "sms" else "\n"
+    return "近期领导接访安排：" + ("" if channel == "sms" else "\n") + sep.join(lines) + more + \
+        "。来访请带好身份证件和相关材料。"
+
+
 def reach_a_person(contact: dict, has_number: bool) -> str:
     """The bureau's people, for someone who wants one (from ``[county.contact]``)."""
     parts = []

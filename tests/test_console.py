@@ -189,6 +189,12 @@ def test_a_day_at_the_desk_register_follow_approve(live, browser, peer, db, cloc
     no = re.search(r"LS-\d{8}-\d{4}", staff.locator("h2#case-title").inner_text()).group(0)
     assert "下汤镇人民政府" in staff.locator("#unit").inner_text()
     assert any("由县信访局登记" in b and no in b for to, b in sms_out.sent if to == "+8613912340000")   # the receipt
+    # a step out of order, posted by hand past the page (which does not offer it): refused, not recorded
+    token = staff.locator("input[name=csrf_token]").first.get_attribute("value")
+    refused = staff.request.post(f"{live}/console/cases/{no}/act", form={"action": "close", "csrf_token": token})
+    assert "不能办结" in refused.text(), refused.text()[:2000]
+    db.rollback()
+    assert db.scalars(select(AuditEvent.action).where(AuditEvent.action == "close")).all() == []
     # the cadre answers by SMS; the open case file shows it without a reload
     peer.text_sms(LIAISON, f"受理 {no} 一般")
     peer.text_sms(LIAISON, f"延期 {no} 10 需要水利站现场勘测")
@@ -223,3 +229,35 @@ def test_a_day_at_the_desk_register_follow_approve(live, browser, peer, db, cloc
     assert lines[0].startswith("编号,渠道,乡镇（街道）") and lines[1].startswith(f"{no},走访,下汤镇,林楼村,下汤镇人民政府")
     assert len(lines) == 2 and got.value.suggested_filename == "台账_20261101-20261123.csv"
     assert ",3,2026-11-23 10:00,2026-11-23 10:00,2026-11-23 10:00,," in lines[1], lines[1]   # county time
+
+
+def test_the_reception_schedule_staff_publish_is_what_citizens_read(live, browser, peer, clock, sms_out, wechat):
+    """接访日程 (seed 001): staff put a leader's reception on the schedule in the console; a citizen
+    who texts "接访" or taps the WeChat menu gets it; a cancelled one is gone from what they read."""
+    staff = sign_in(browser, live, sms_out, STAFF)
+    staff.get_by_role("link", name="接访日程").click()
+    staff.get_by_label("日期").fill("2026-12-05")
+    staff.get_by_label("时间").fill("9:00-12:00")
+    staff.get_by_label("接访领导").select_option(label="县委书记陈国栋")
+    staff.get_by_role("button", name="发布").click()
+    assert "已发布：12月5日 09:00-12:00 县委书记陈国栋" in staff.locator(".flash").inner_text()
+    for hours, said in (("12:00-9:00", "结束须晚于开始"), ("上午", "时间请写成")):     # refused, nothing published
+        staff.get_by_label("日期").fill("2026-12-06")
+        staff.get_by_label("时间").fill(hours)
+        staff.get_by_role("button", name="发布").click()
+        assert said in staff.locator(".flash").inner_text()
+    staff.get_by_label("日期").fill("2026-12-20")
+    staff.get_by_label("时间").fill("14:30-17:30")
+    staff.get_by_label("接访领导").select_option(label="县长刘卫东")
+    staff.get_by_role("button", name="发布").click()
+    assert staff.locator("#slots tbody tr").count() == 2
+
+    by_sms = peer.text_sms("+8613912345002", "接访")
+    assert by_sms.startswith("近期领导接访安排：12月5日（周六） 09:00-12:00 县委书记陈国栋，县信访局接访大厅；"
+                             "12月20日（周日） 14:30-17:30 县长刘卫东"), by_sms
+    menu = peer.reply_of(peer.post_wechat(wechat.event("o_reception_reader", "CLICK", peer.now_ts(), key="XF_RECEPTION")))
+    assert "县委书记陈国栋" in menu and "县长刘卫东" in menu
+    # cancelled: citizens no longer read it
+    staff.get_by_role("button", name="取消2026-12-05的接访").click()
+    assert "已取消" in staff.locator(".flash").inner_text()
+    assert "陈国栋" not in peer.text_sms("+8613912345002", "领导接访")

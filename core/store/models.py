@@ -637,6 +637,25 @@ class AuditEvent(Base):
     address: Mapped[str | None] = mapped_column(String(64))   # the client's address, as the proxy gives it
 
 
+class ReceptionSlot(Base):
+    """A leader's reception (领导接访) on the schedule the bureau publishes (seed 001: 次月县乡两级党政
+    领导接访日程公开): day, hours, who, where. Cancelled slots stay (``active`` false)."""
+
+    __tablename__ = "reception_slot"
+    __table_args__ = (Index("ix_reception_day", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    starts: Mapped[str] = mapped_column(String(5))          # "09:00", county time
+    ends: Mapped[str] = mapped_column(String(5))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    leader: Mapped[str] = mapped_column(String(64))         # as published: "县委书记陈国栋"
+    place: Mapped[str] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+
+
 class ScheduledRun(Base):
     """One run of a scheduled job for one period (notifications.schedule): the unique key lets it
     happen once however many workers and cron processes tick at once."""
