@@ -38,6 +38,7 @@ from sqlalchemy import select
 
 from core import reception, workbench
 from core.cases import CaseError, Rules, event, lock_by_number, may_act
+from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, write_note
 from core.clock import SHANGHAI, day_start
 from core.county import current_county
 from core.digest import gather
@@ -56,6 +57,7 @@ from handlers import asks, errors, notify
 from handlers import texts as citizen_texts
 from handlers import texts_officials as T
 from handlers.officials import register_received
+from notifications.report_html import render as render_report
 from notifications.report_html import secret_key
 
 bp = Blueprint("console", __name__, url_prefix="/console",
@@ -75,7 +77,7 @@ EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": 
                "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
                "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
                "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
-AUDIT_WORDS = {"reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
+AUDIT_WORDS = {"analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
                "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
                "code_sent": "发送验证码"}
 # the basis of each deadline, as the case file shows it (docs/cases.md has the whole table)
@@ -466,6 +468,40 @@ def export_csv():
     name = quote(f"台账_{first:%Y%m%d}-{last:%Y%m%d}.csv")
     return Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+
+
+@bp.route("/analysis", methods=["GET", "POST"])
+@login_required
+def analysis_page():
+    """分析: the weekly or monthly analysis (the page leaders' links open), with what staff write
+    into it before it goes to the 常委 — 舆情预判 and 下一步工作 (seed 001); every version kept."""
+    svc, now = _svc(), _now()
+    kind = request.values.get("kind", "weekly") if request.values.get("kind") in ("weekly", "monthly") else "weekly"
+    try:
+        day = date.fromisoformat(request.values.get("day", ""))
+    except ValueError:
+        day = last_complete(kind, now.astimezone(SHANGHAI).date()).first
+    period = period_of(kind, day)
+    with transaction(svc.sessions) as s:
+        person = _person(s)
+        if person.role not in ("staff", "leader"):
+            abort(403)
+        if request.method == "POST":
+            if person.role != "staff":
+                abort(403)
+            for section in NOTE_SECTIONS:
+                if section in request.form and request.form[section].replace("\r\n", "\n").strip() != \
+                        notes_of(s, period).get(section, ""):
+                    write_note(s, period, section, request.form[section], person.id, now)
+                    workbench.audit(s, person, now, "analysis_note", detail=f"{kind} {period.key} {section}")
+            flash("已保存，领导打开分析链接即可看到。")
+            return redirect(url_for("console.analysis_page", kind=kind, day=period.key))
+        county = current_county(s).name
+        a = analyse(s, period, now)
+        page = render_report(a, county)
+        return render_template("console/analysis.html", me=person, a=a, period=period, kind=kind,
+                               sections=NOTE_SECTIONS, summary=a.summary(), report=page,
+                               previous=period.previous().key, following=period_of(kind, period.last + timedelta(days=1)).key)
 
 
 @bp.route("/reception", methods=["GET", "POST"])

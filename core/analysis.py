@@ -19,7 +19,7 @@ from core.county import current_county
 from core.evenings import EveningRules, Figures, figures
 from core.measures import Measures, measure
 from core.scores import ScoreRules, month_scores
-from core.store.models import Escalation, OutboundMessage, Person
+from core.store.models import AnalysisNote, Escalation, OutboundMessage, Person
 from core.text import SMS_THREE_SEGMENTS, fit
 
 KINDS = {"weekly": "每周访情分析", "monthly": "月信访形势分析", "daily": "每日访情"}
@@ -103,6 +103,7 @@ class Analysis:
     evenings: Figures | None = None
     scores: list = field(default_factory=list)
     score_rules: ScoreRules = field(default_factory=ScoreRules)
+    notes: dict[str, str] = field(default_factory=dict)   # what staff wrote: outlook (舆情预判), next (下一步工作)
     sms: dict[str, tuple[int, int]] = field(default_factory=dict)   # audience → (texts, parts billed)
 
     @staticmethod
@@ -150,6 +151,28 @@ def _sms_cost(s: Session, period: Period) -> dict[str, tuple[int, int]]:
     return {("officials" if official else "citizens"): (n, int(parts or 0)) for official, n, parts in rows}
 
 
+NOTE_SECTIONS = {"outlook": "舆情预判", "next": "下一步工作"}
+
+
+def notes_of(s: Session, period: Period) -> dict[str, str]:
+    """The newest of what staff wrote for each section of the period's analysis."""
+    out = {}
+    for section, text_ in s.execute(select(AnalysisNote.section, AnalysisNote.text).where(
+            AnalysisNote.kind == period.kind, AnalysisNote.first == period.first)
+            .order_by(AnalysisNote.at, AnalysisNote.id)):
+        out[section] = text_
+    return {k: v for k, v in out.items() if v.strip()}
+
+
+def write_note(s: Session, period: Period, section: str, text_: str, person_id: int | None, now: datetime) -> None:
+    """A new version of one section (the old ones stay); an empty text withdraws it."""
+    if section not in NOTE_SECTIONS or period.kind not in ("weekly", "monthly"):
+        raise ValueError(f"no section {section!r} in a {period.kind} analysis")
+    s.add(AnalysisNote(kind=period.kind, first=period.first, section=section,
+                       text=text_.replace("\r\n", "\n").strip()[:5000],
+                       person_id=person_id, at=now))
+
+
 def analyse(s: Session, period: Period, now: datetime) -> Analysis:
     prev, ly = period.previous(), period.year_before()
     options = current_county(s).options
@@ -161,4 +184,5 @@ def analyse(s: Session, period: Period, now: datetime) -> Analysis:
         rules = ScoreRules.from_options(options)
         result.scores = month_scores(s, period.first.year, period.first.month, rules)
         result.score_rules = rules
+    result.notes = notes_of(s, period)
     return result

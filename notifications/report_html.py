@@ -19,7 +19,7 @@ from pathlib import Path
 from itsdangerous.signer import HMACAlgorithm
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from core.analysis import AUDIENCE, KINDS, Analysis
+from core.analysis import NOTE_SECTIONS, AUDIENCE, KINDS, Analysis
 from core.clock import SHANGHAI
 from core.settings import DEFAULT_INSTANCE_DIR
 from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS
@@ -102,6 +102,7 @@ def render(a: Analysis, county: str) -> str:
                for k, v in c.rates().items()],
         evenings=evenings_text(a.evenings) if a.evenings is not None and a.evenings.cases else None,
         sms=[(AUDIENCE[k], n, parts) for k, (n, parts) in sorted(a.sms.items())] if a.sms else [],
+        notes=[(NOTE_SECTIONS[k], a.notes[k]) for k in NOTE_SECTIONS if k in a.notes],
         scores=a.scores or [], groups=GROUPS, colour_words=COLOUR_WORDS, gaming=GAMING,
         details=lambda u: "，".join(f"{KIND_WORDS.get(k, k)}{v:+d}" for k, v in sorted(u.by_kind.items())) or "—",
         ranking=(ranking_text(a.scores, a.period.first.year, a.period.first.month, a.score_rules)

@@ -261,3 +261,31 @@ def test_the_reception_schedule_staff_publish_is_what_citizens_read(live, browse
     staff.get_by_role("button", name="取消2026-12-05的接访").click()
     assert "已取消" in staff.locator(".flash").inner_text()
     assert "陈国栋" not in peer.text_sms("+8613912345002", "领导接访")
+
+
+def test_staff_write_the_outlook_into_the_analysis_leaders_open(live, browser, peer, db, clock, sms_out):
+    """分析 (seed 001): staff write 舆情预判 and 下一步工作 into last week's analysis; the page the
+    leaders' signed link opens carries them; every version is kept; a leader reads, cannot write."""
+    from core.store.models import AnalysisNote
+    from notifications.report_html import link
+    staff = sign_in(browser, live, sms_out, STAFF)
+    staff.get_by_role("link", name="分析").click()
+    assert "11月16日–11月22日" in staff.inner_text("body")                # the last whole week, by default
+    staff.get_by_label("舆情预判").fill("征地补偿类信访有所上升，下汤镇需重点关注。")
+    staff.get_by_label("下一步工作").fill("一、开展征地补偿专项排查；\n二、县领导包案化解积案。")
+    staff.get_by_role("button", name="保存").click()
+    assert "已保存" in staff.locator(".flash").inner_text()
+    staff.get_by_label("舆情预判").fill("征地补偿类信访有所上升，下汤镇、尧山镇需重点关注。")
+    staff.get_by_role("button", name="保存").click()
+    db.rollback()
+    assert [n.section for n in db.scalars(select(AnalysisNote).order_by(AnalysisNote.id))] == ["outlook", "next", "outlook"]
+    page = peer.client.get(link("", "weekly", "2026-11-16", clock.now())).get_data(as_text=True)
+    assert "<h2>舆情预判</h2><p>征地补偿类信访有所上升，下汤镇、尧山镇需重点关注。</p>" in page
+    assert "<p>一、开展征地补偿专项排查；</p><p>二、县领导包案化解积案。</p>" in page
+    leader = sign_in(browser, live, sms_out, "+8613700000101")
+    leader.get_by_role("link", name="分析").click()
+    assert leader.get_by_label("舆情预判").count() == 0 and "11月16日–11月22日" in leader.inner_text("body")
+    token = leader.locator("input[name=csrf_token]").first.get_attribute("value")
+    refused = leader.request.post(f"{live}/console/analysis", form={"kind": "weekly", "day": "2026-11-16",
+                                                                      "outlook": "x", "csrf_token": token})
+    assert refused.status == 403

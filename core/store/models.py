@@ -656,6 +656,21 @@ class ReceptionSlot(Base):
     actor: Mapped[str] = mapped_column(String(64))
 
 
+class AnalysisNote(Base):
+    """What the bureau's staff write into a weekly or monthly analysis before it goes to the 常委
+    (seed 001: 舆情预判, 下一步工作). Every version is kept; the newest is the one shown."""
+
+    __tablename__ = "analysis_note"
+    __table_args__ = (Index("ix_analysis_note_period", "kind", "first", "section", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))             # weekly | monthly
+    first: Mapped[date] = mapped_column(Date)                # the period's first day
+    section: Mapped[str] = mapped_column(String(16))         # outlook (舆情预判) | next (下一步工作)
+    text: Mapped[str] = mapped_column(Text)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    at: Mapped[datetime]
+
+
 class ScheduledRun(Base):
     """One run of a scheduled job for one period (notifications.schedule): the unique key lets it
     happen once however many workers and cron processes tick at once."""
