@@ -47,7 +47,7 @@ from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
 from core.directory import find_person, find_unit
 from core.evenings import EveningError
 from core.phones import InvalidPhone, find_mobile, mask_phone, normalize_phone, redact
-from core.status import may
+from core.status import OPEN, may
 from core.store.db import reading, transaction, write
 from core.store.models import OutboundMessage, Person, Unit
 from core.text import CHANNEL_LABELS
@@ -77,7 +77,7 @@ EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": 
                "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
                "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
                "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
-AUDIT_WORDS = {"analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
+AUDIT_WORDS = {"instruct": "批示", "analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
                "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
                "code_sent": "发送验证码"}
 # the basis of each deadline, as the case file shows it (docs/cases.md has the whole table)
@@ -288,10 +288,14 @@ def case(no: str):
         steps = {a for a in ("assign", "accept", "meet", "reply", "close") if may(a, p.status)} | {"note"}
         if p.pending_extension:
             steps.add("approve")
+        may_reveal = allowed
+        if person.role == "leader":   # a leader's one action: 批示 (the number stays with those handling it)
+            allowed, steps = p.status in OPEN, {"instruct"}
         names = dict(s.execute(Person.__table__.select().with_only_columns(Person.id, Person.name)).all())
         return render_template("console/case.html", f=file, p=file.petition, me=person, may_act=allowed,
                                units=units, texts=texts, messages=[(m, _said(m)) for m in file.messages],
-                               basis=basis, names=names, who=lambda actor: _actor(actor, names), steps=steps)
+                               basis=basis, names=names, who=lambda actor: _actor(actor, names), steps=steps,
+                               may_reveal=may_reveal)
 
 
 @bp.post("/cases/<no>/reveal")
@@ -545,7 +549,7 @@ RECEPTION_ERRORS = {"reception_hours": "时间请写成 9:00-12:00，结束须�
                     "reception_place": "请填写接访地点。"}
 
 
-ACTIONS = {"assign", "accept", "meet", "reply", "close", "approve", "recuse", "note"}
+ACTIONS = {"assign", "accept", "meet", "reply", "close", "approve", "recuse", "note", "instruct"}
 
 
 @bp.post("/cases/<no>/act")
@@ -563,7 +567,11 @@ def act(no: str):
         p = lock_by_number(s, no.strip().upper())
         if p is None or not workbench.may_see(s, person, p):
             abort(404)
-        if not may_act(s, person, p) or (action in ("assign", "approve", "recuse") and person.role != "staff"):
+        leader_instructs = action == "instruct" and person.role == "leader"   # 批示 on a case they may see
+        if action == "instruct" and not leader_instructs:
+            message = "批示由县领导发出。"
+        elif not leader_instructs and (not may_act(s, person, p)
+                                       or (action in ("assign", "approve", "recuse") and person.role != "staff")):
             message = "您无权对此事项进行该操作。"
         else:
             county, gazetteer = svc.county(s.connection())
@@ -610,6 +618,10 @@ def _do(s, doing: Act, outbox, p, action: str, text: str, was_provisional: bool)
         done = usecases.reply(doing, p, text)
     elif action == "approve":
         done = usecases.approve_extension(doing, p)
+    elif action == "instruct":
+        if not text:
+            return "请填写批示内容。", False
+        done = usecases.instruct(doing, p, text)
     elif action == "recuse":
         unit = find_unit(s, text)
         who = None if unit is not None else find_person(s, text)

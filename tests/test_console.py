@@ -289,3 +289,22 @@ def test_staff_write_the_outlook_into_the_analysis_leaders_open(live, browser, p
     refused = leader.request.post(f"{live}/console/analysis", form={"kind": "weekly", "day": "2026-11-16",
                                                                       "outlook": "x", "csrf_token": token})
     assert refused.status == 403
+
+
+def test_a_leader_sees_their_own_cases_and_writes_a_pishi(live, browser, peer, db, clock, sms_out):
+    """A county leader: the cases they own (包案), 批示 on them from the console (the unit gets it,
+    as by SMS); the number stays masked; a case they do not own is "没有找到"."""
+    reply = peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 王五 13912340000 1 家门口的路灯坏了半年没人修")
+    mine = re.search(r"LS-\d{8}-\d{4}", reply).group(0)
+    other = re.search(r"LS-\d{8}-\d{4}", peer.text_sms(STAFF, "登记 走访 尧山镇 赵六 无 1 低保评定不公")).group(0)
+    assert "包案" in peer.text_sms(STAFF, f"包案 {mine} 陈国栋")
+    leader = sign_in(browser, live, sms_out, "+8613700000101")
+    assert mine in leader.inner_text("body") and other not in leader.inner_text("body")
+    leader.goto(f"{live}/console/cases/{mine}")
+    assert leader.get_by_role("button", name="显示号码").count() == 0 and "139****0000" in leader.inner_text("body")
+    assert leader.get_by_role("button", name="办结").count() == 0
+    leader.get_by_label("批示内容").fill("请下汤镇党委书记亲自过问，一周内见效。")
+    leader.get_by_role("button", name="批示").click()
+    assert "批示已转下汤镇人民政府" in leader.locator(".flash").inner_text()
+    assert any("【县领导批示】" in b and mine in b for to, b in sms_out.sent if to == LIAISON)
+    assert leader.goto(f"{live}/console/cases/{other}").status == 404
