@@ -49,7 +49,7 @@ from core.evenings import EveningError
 from core.phones import InvalidPhone, find_mobile, mask_phone, normalize_phone, redact
 from core.status import OPEN, may
 from core.store.db import reading, transaction, write
-from core.store.models import OutboundMessage, Person, Unit
+from core.store.models import LedgerExport, OutboundMessage, Person, Unit
 from core.text import CHANNEL_LABELS
 from core.usecases import cases as usecases
 from core.usecases.base import Act
@@ -378,10 +378,14 @@ def events(no: str):
 
 def _period() -> tuple[date, date]:
     """?from=…&to=… (days, county time); default: this month so far."""
+    return _period_from(request.args)
+
+
+def _period_from(values) -> tuple[date, date]:
     today = _now().astimezone(SHANGHAI).date()
     try:
-        first = date.fromisoformat(request.args.get("from") or today.replace(day=1).isoformat())
-        last = date.fromisoformat(request.args.get("to") or today.isoformat())
+        first = date.fromisoformat(values.get("from") or today.replace(day=1).isoformat())
+        last = date.fromisoformat(values.get("to") or today.isoformat())
     except ValueError:
         first, last = today.replace(day=1), today
     return (first, last) if first <= last else (last, first)
@@ -411,8 +415,7 @@ def stats():
                                pct=lambda v, days=False: "—" if v is None else (f"{v:.1f}天" if days else f"{v:.0%}"))
 
 
-EXPORT_COLUMNS = ("编号", "渠道", "乡镇（街道）", "村（社区）", "责任单位", "类别", "人数", "收到", "交办", "受理",
-                  "见面", "答复", "办结", "状态", "评价")
+EXPORT_COLUMNS = workbench.LEDGER_COLUMNS
 
 
 @bp.get("/export")
@@ -441,6 +444,66 @@ def export():
                          mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response.call_on_close(lambda: os.unlink(out.name))
     return response
+
+
+@bp.post("/exports")
+@login_required
+def export_start():
+    """生成Excel: a worker builds the period's 台账 (notifications.exports); the page follows it."""
+    svc, now = _svc(), _now()
+    first, last = _period_from(request.form)
+    with transaction(svc.sessions) as s:
+        person = _person(s)
+        row = LedgerExport(person_id=person.id, first=first, last=last, status="queued", rows_done=0, created_at=now)
+        s.add(row)
+        s.flush()
+        export_id = row.id
+    try:
+        svc.export_later(export_id)
+    except Exception as exc:   # the queue is away: said, and the row stays queued
+        current_app.logger.warning("export %s not queued: %s", export_id, exc)
+        flash("后台任务暂不可用，请稍后再试，或导出CSV。")
+    return redirect(url_for("console.export_page", export_id=export_id))
+
+
+def _mine(s, export_id: int) -> LedgerExport:
+    row = s.get(LedgerExport, export_id)
+    if row is None or row.person_id != current_user.id:
+        abort(404)
+    return row
+
+
+@bp.get("/exports/<int:export_id>")
+@login_required
+def export_page(export_id: int):
+    with reading(_svc().sessions) as s:
+        person = _person(s)
+        row = _mine(s, export_id)
+        return render_template("console/export.html", me=person, x=row)
+
+
+@bp.get("/exports/<int:export_id>/state")
+@login_required
+def export_state(export_id: int):
+    """The progress, for the page to refresh in place (htmx) until the file is ready."""
+    with reading(_svc().sessions) as s:
+        return render_template("console/_export_state.html", x=_mine(s, export_id))
+
+
+@bp.get("/exports/<int:export_id>/file")
+@login_required
+def export_file(export_id: int):
+    svc, now = _svc(), _now()
+    with transaction(svc.sessions) as s:
+        person = _person(s)
+        row = _mine(s, export_id)
+        if row.status != "done" or not row.file:
+            abort(404)
+        workbench.audit(s, person, now, "export", detail=f"{row.first}–{row.last}：{row.rows_done}行（后台）",
+                        address=_address())
+        path, name = svc.settings.export_dir / row.file, f"台账_{row.first:%Y%m%d}-{row.last:%Y%m%d}.xlsx"
+    return send_file(path, as_attachment=True, download_name=name,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.get("/export.csv")

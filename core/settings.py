@@ -50,6 +50,8 @@ class Settings:
     wechat_api_base: str | None = None      # a local stub of WeChat's API (tests, benchmarks)
     # where the copies of the media people send are kept (MEDIA_DIR; notifications.media)
     media_dir: Path = DEFAULT_INSTANCE_DIR / "media"
+    # where the 台账 exports built by workers are written (EXPORT_DIR; notifications.exports)
+    export_dir: Path = DEFAULT_INSTANCE_DIR / "exports"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -179,4 +181,5 @@ def load_settings(env: dict | None = None) -> Settings:
         twilio_api_base=twilio_api_base,
         wechat_api_base=wechat_api_base,
         media_dir=Path(get("MEDIA_DIR") or DEFAULT_INSTANCE_DIR / "media"),
+        export_dir=Path(get("EXPORT_DIR") or DEFAULT_INSTANCE_DIR / "exports"),
     )

@@ -279,6 +279,8 @@ def case_file(s: Session, person: Person, tracking_no: str) -> CaseFile | None:
 # --- 台账 ------------------------------------------------------------------------------------------
 
 RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+LEDGER_COLUMNS = ("编号", "渠道", "乡镇（街道）", "村（社区）", "责任单位", "类别", "人数", "收到", "交办", "受理",
+                  "见面", "答复", "办结", "状态", "评价")
 
 
 def ledger(s: Session, person: Person, start: datetime, end: datetime, batch: int = 2000):
@@ -297,6 +299,12 @@ def ledger(s: Session, person: Person, start: datetime, end: datetime, batch: in
         yield (r[0], CHANNEL_LABELS.get(r[1], r[1]), places.get(r[2], ""), villages.get(r[3], ""),
                units.get(r[4], "未交办"), r[5] or "", r[6], *(_local(v) for v in r[7:13]),
                STATUS_WORDS.get(r[13], r[13]), RATING_WORDS.get(r[14], ""))
+
+
+def ledger_count(s: Session, person: Person, start: datetime, end: datetime) -> int:
+    """How many rows the 台账 of [start, end) has for this person (an export's progress)."""
+    return s.scalar(select(func.count()).select_from(Petition).where(
+        Petition.received_at >= start, Petition.received_at < end, *scope(s, person))) or 0
 
 
 def _local(stored: str | None) -> str:

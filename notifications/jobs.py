@@ -10,6 +10,7 @@ from datetime import datetime
 from core.settings import load_settings
 from notifications.media import fetch
 from notifications.outbox import BATCH, DeliveryReport
+from notifications import exports
 from notifications.queue import KICK, KICK_LEASE, KICK_TTL, QUEUED, enqueue_kicked, promise
 from notifications.schedule import flush_outbox
 from notifications.schedule import tick as run
@@ -93,6 +94,11 @@ def fetch_media(ids: list[int] | None = None, now: str | None = None) -> str:
     svc = services()
     at = datetime.fromisoformat(now) if now else svc.clock.now()
     return fetch(svc, at, ids).summary()
+
+
+def build_export(export_id: int) -> str:
+    """A 台账 export the console asked for (notifications.exports)."""
+    return exports.build(services(), export_id)
 
 
 def tick(now: str | None = None) -> str:

@@ -43,6 +43,7 @@ return redis.call('GET', KEYS[1])
 
 DELIVER_JOB = "notifications.jobs.deliver_outbox"
 FETCH_MEDIA_JOB = "notifications.jobs.fetch_media"     # by name, as DELIVER_JOB
+EXPORT_JOB = "notifications.jobs.build_export"
 
 
 def _fail_fast() -> dict:

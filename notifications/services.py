@@ -18,7 +18,8 @@ from core.settings import Settings
 from core.store.db import make_engine, make_sessionmaker
 from core.store.models import County
 from notifications.outbox import deliver
-from notifications.queue import FETCH_MEDIA_JOB, connect, kick_delivery, queue
+from notifications import exports
+from notifications.queue import EXPORT_JOB, FETCH_MEDIA_JOB, connect, kick_delivery, queue
 from notifications.sms import ConsoleSms, SmsBackend, TwilioSms
 from notifications.throttle import Throttle
 from notifications.wechat import WeChatSender
@@ -114,6 +115,16 @@ class Services:
         except Exception as exc:
             log.warning("media %s…: queue unavailable (%s); the schedule fetches them within a minute",
                         attachment_ids[:3], exc)
+
+
+    def export_later(self, export_id: int) -> None:
+        """After a commit: a worker builds the 台账 export (inline delivery: here, now — the tests'
+        and the demo's way). With Redis away it stays queued: the console says so, and asking
+        again once Redis is back builds it."""
+        if self.settings.outbox_delivery == "inline":
+            exports.build(self, export_id)
+            return
+        queue(self.redis).enqueue(EXPORT_JOB, export_id, job_timeout=3600, result_ttl=3600)
 
 
 def build_services(settings: Settings, clock: Clock | None = None, sms: SmsBackend | None = None) -> Services:

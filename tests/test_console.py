@@ -308,3 +308,24 @@ def test_a_leader_sees_their_own_cases_and_writes_a_pishi(live, browser, peer, d
     assert "批示已转下汤镇人民政府" in leader.locator(".flash").inner_text()
     assert any("【县领导批示】" in b and mine in b for to, b in sms_out.sent if to == LIAISON)
     assert leader.goto(f"{live}/console/cases/{other}").status == 404
+
+
+def test_a_large_ledger_is_built_in_the_background_and_only_its_owner_downloads_it(live, browser, peer, sms_out,
+                                                                                    services, tmp_path):
+    import dataclasses
+    services.settings = dataclasses.replace(services.settings, export_dir=tmp_path / "exports")
+    peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 王五 无 1 村里路灯坏了半年")
+    staff = sign_in(browser, live, sms_out, STAFF)
+    staff.get_by_role("link", name="统计").click()
+    staff.get_by_role("button", name="后台生成Excel（数据量大时）").click()
+    staff.wait_for_selector("#export-done")
+    assert "共1行" in staff.locator("#export-done").inner_text()
+    page_url = staff.url
+    with staff.expect_download() as got:
+        staff.get_by_role("link", name="下载Excel").click()
+    got.value.save_as(tmp_path / "ledger.xlsx")
+    from openpyxl import load_workbook
+    rows = list(load_workbook(tmp_path / "ledger.xlsx", read_only=True).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][1:5] == ("走访", "下汤镇", "林楼村", "下汤镇人民政府")
+    other = sign_in(browser, live, sms_out, LIAISON)
+    assert other.goto(page_url).status == 404 and other.goto(page_url + "/file").status == 404

@@ -333,3 +333,38 @@ def test_delivery_keeps_to_the_sender_s_rate(services, lite, stub, db):
     report = deliver(services.sessions, sms, None, T0, throttle=Throttle(lite, 2, now=lambda: t[0], sleep=sleep))
     assert report.sent == 5 and len(stub.received) == 5
     assert slept == [1.0, 1.0]                      # 2 a second from +8610690000: 5 texts over three seconds
+
+
+def test_a_real_rq_worker_builds_the_ledger_export_the_console_asked_for(queued, peer, db, db_url, lite, stub,
+                                                                          tmp_path):
+    """Issue 20: a large 台账 is built by a worker, with its progress on the row; the web process
+    only queues it."""
+    import dataclasses
+    from datetime import date
+    from core.store.models import LedgerExport, Person
+    from openpyxl import load_workbook
+    from tests.test_cases import STAFF
+    export_dir = tmp_path / "exports"
+    queued.settings = dataclasses.replace(queued.settings, export_dir=export_dir)
+    for i in range(3):
+        peer.text_sms(STAFF, f"登记 走访 下汤镇林楼村 王五{i} 无 1 村里路灯坏了第{i}盏")
+    db.rollback()
+    staff = db.scalars(select(Person).where(Person.phone == STAFF)).one()
+    row = LedgerExport(person_id=staff.id, first=date(2026, 11, 1), last=date(2026, 11, 30), status="queued",
+                       rows_done=0, created_at=queued.clock.now())
+    db.add(row)
+    db.commit()
+    queued.export_later(row.id)
+    db.rollback()      # a new read transaction (SQLite's snapshot) …
+    db.expire_all()    # … and the row read again, not the one this session added
+    assert db.get(LedgerExport, row.id).status == "queued"                   # the web side only queued it
+    out = rq_worker(dict(worker_env(db_url, lite, stub), EXPORT_DIR=str(export_dir)))
+    assert out.wait(120) == 0, out.stdout.read().decode()[-2000:]
+    log = out.stdout.read().decode()
+    db.rollback()
+    db.expire_all()
+    done = db.get(LedgerExport, row.id)
+    assert done.status == "done", log[-3000:]
+    assert (done.status, done.rows_total, done.rows_done) == ("done", 3, 3) and done.finished_at is not None
+    sheet = load_workbook(export_dir / done.file, read_only=True).active
+    assert [r[4] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["下汤镇人民政府"] * 3

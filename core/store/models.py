@@ -671,6 +671,25 @@ class AnalysisNote(Base):
     at: Mapped[datetime]
 
 
+class LedgerExport(Base):
+    """A 台账 export built by a worker (notifications.exports): who asked, for which days, how far
+    it has got, and the file once written (under EXPORT_DIR). Status: queued → running → done |
+    failed."""
+
+    __tablename__ = "ledger_export"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    first: Mapped[date] = mapped_column(Date)
+    last: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    rows_total: Mapped[int | None] = mapped_column()
+    rows_done: Mapped[int] = mapped_column(default=0)
+    file: Mapped[str | None] = mapped_column(String(128))     # its name under EXPORT_DIR
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
 class ScheduledRun(Base):
     """One run of a scheduled job for one period (notifications.schedule): the unique key lets it
     happen once however many workers and cron processes tick at once."""
