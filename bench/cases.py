@@ -147,6 +147,27 @@ def any_case(rng: random.Random, units: list[int], townships: list[int], year_st
     return make
 
 
+def county_db(database: str | None, prefix: str):
+    """A fresh database with the example county (a new SQLite file, or the PostgreSQL database
+    emptied): its URL, a Loader, a sessionmaker, the units' and the townships' ids."""
+    from bot.cli import init_database
+    from core.store.db import make_sessionmaker
+    from core.store.models import Township, Unit
+    from sqlalchemy import select
+
+    tmp = tempfile.mkdtemp(prefix=f"xinfang-bench-{prefix}-")
+    db = database or f"sqlite:///{tmp}/{prefix}.sqlite3"
+    loader = Loader(db)
+    if loader.pg:
+        loader.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    print(init_database(db, ROOT / "examples" / "lushan.toml"))
+    sessions = make_sessionmaker(loader.engine)
+    with sessions() as s:
+        units = list(s.scalars(select(Unit.id).where(Unit.kind != "bureau")))
+        townships = list(s.scalars(select(Township.id)))
+    return db, loader, sessions, units, townships
+
+
 def timed(fn):
     t0 = time.perf_counter()
     out = fn()
@@ -160,25 +181,14 @@ def main() -> None:
     ap.add_argument("--measures", type=int, default=1_000_000)
     args = ap.parse_args()
 
-    from bot.cli import init_database
     from core.cases import Rules
     from core.county import current_county
-    from core.store.db import make_sessionmaker, transaction
+    from core.store.db import transaction
     from core.measures import measure
-    from core.store.models import Township, Unit
     from core.sweep import sweep
-    from sqlalchemy import select
 
-    tmp = tempfile.mkdtemp(prefix="xinfang-bench-")
-    db = args.database or f"sqlite:///{tmp}/cases.sqlite3"
-    loader = Loader(db)
-    if loader.pg:
-        loader.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    print(init_database(db, ROOT / "examples" / "lushan.toml"))
-    sessions = make_sessionmaker(loader.engine)
+    db, loader, sessions, units, townships = county_db(args.database, "cases")
     with sessions() as s:
-        units = list(s.scalars(select(Unit.id).where(Unit.kind != "bureau")))
-        townships = list(s.scalars(select(Township.id)))
         rules = Rules.for_county(current_county(s))
     rng = random.Random(7)
     backend = "PostgreSQL" if loader.pg else "SQLite"

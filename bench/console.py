@@ -16,7 +16,6 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.cases import NOW, Loader, _sqlite, any_case  # noqa: E402
+from bench.cases import NOW, Loader, _sqlite, any_case, county_db  # noqa: E402
 
 
 def p95(xs: list[float]) -> float:
@@ -43,24 +42,14 @@ def main() -> None:
     from sqlalchemy import select
 
     from bot.app import create_app
-    from bot.cli import init_database
     from core.clock import FixedClock
     from core.settings import load_settings
-    from core.store.models import Person, Township, Unit
+    from core.store.models import Person
     from notifications.services import build_services
     from notifications.sms import ConsoleSms
 
-    tmp = tempfile.mkdtemp(prefix="xinfang-bench-console-")
-    db = args.database or f"sqlite:///{tmp}/console.sqlite3"
-    loader = Loader(db)
-    if loader.pg:
-        loader.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    print(init_database(db, ROOT / "examples" / "lushan.toml"))
-    from core.store.db import make_sessionmaker
-    sessions = make_sessionmaker(loader.engine)
+    db, loader, sessions, units, townships = county_db(args.database, "console")
     with sessions() as s:
-        units = list(s.scalars(select(Unit.id).where(Unit.kind != "bureau")))
-        townships = list(s.scalars(select(Township.id)))
         staff = s.scalars(select(Person).where(Person.role == "staff")).first()
         liaison = s.scalars(select(Person).where(Person.phone == "+8613700000011")).one()
         staff_id, liaison_id = staff.id, liaison.id

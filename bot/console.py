@@ -232,6 +232,11 @@ def logout():
 
 # --- pages ------------------------------------------------------------------------------------------
 
+def _names(s, model) -> dict[int, str]:
+    """Every unit's (or person's) name by id, for a page to show names, not ids."""
+    return dict(s.execute(select(model.id, model.name)).all())
+
+
 def _person(s) -> Person:
     person = s.get(Person, current_user.id)
     if person is None or not person.active:
@@ -246,7 +251,7 @@ def home():
     with reading(svc.sessions) as s:
         person = _person(s)
         shelves = workbench.shelves(s, person, now)
-        units = dict(s.execute(Unit.__table__.select().with_only_columns(Unit.id, Unit.name)).all())
+        units = _names(s, Unit)
         return render_template("console/home.html", shelves=shelves, units=units, me=person)
 
 
@@ -260,7 +265,7 @@ def cases():
     with reading(svc.sessions) as s:
         person = _person(s)
         found = workbench.search(s, person, q, unit_id, status, page)
-        units = dict(s.execute(Unit.__table__.select().with_only_columns(Unit.id, Unit.name)).all())
+        units = _names(s, Unit)
         page_html = render_template("console/cases.html", found=found, q=q, status=status, unit_id=unit_id,
                                     units=units, me=person)
     return page_html
@@ -277,7 +282,7 @@ def case(no: str):
             return render_template("console/not_found.html", no=no, me=person), 404
         workbench.audit(s, person, now, "view", file.petition.id, address=_address())
         allowed = may_act(s, person, file.petition)
-        units = dict(s.execute(Unit.__table__.select().with_only_columns(Unit.id, Unit.name)).all())
+        units = _names(s, Unit)
         texts = [(m, _text_to(m, file.petition)) for m in file.texts]
         county, _ = svc.county(s.connection())
         policy = Rules.for_county(county).policy.name
@@ -291,7 +296,7 @@ def case(no: str):
         may_reveal = allowed
         if person.role == "leader":   # a leader's one action: 批示 (the number stays with those handling it)
             allowed, steps = p.status in OPEN, {"instruct"}
-        names = dict(s.execute(Person.__table__.select().with_only_columns(Person.id, Person.name)).all())
+        names = _names(s, Person)
         return render_template("console/case.html", f=file, p=file.petition, me=person, may_act=allowed,
                                units=units, texts=texts, messages=[(m, _said(m)) for m in file.messages],
                                basis=basis, names=names, who=lambda actor: _actor(actor, names), steps=steps,
@@ -371,7 +376,7 @@ def events(no: str):
         file = workbench.case_file(s, person, no)
         if file is None:
             abort(404)
-        names = dict(s.execute(Person.__table__.select().with_only_columns(Person.id, Person.name)).all())
+        names = _names(s, Person)
         return render_template("console/_events.html", f=file, p=file.petition,
                                who=lambda actor: _actor(actor, names))
 
