@@ -45,7 +45,7 @@ from core.digest import gather
 from core.measures import measure
 from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
 from core.directory import find_person, find_unit
-from core.evenings import EveningError
+from core.evenings import EveningError, EveningRules
 from core.phones import InvalidPhone, find_mobile, mask_phone, normalize_phone, redact
 from core.status import OPEN, may
 from core.store.db import reading, transaction, write
@@ -253,6 +253,18 @@ def home():
         shelves = workbench.shelves(s, person, now)
         units = _names(s, Unit)
         return render_template("console/home.html", shelves=shelves, units=units, me=person)
+
+
+@bp.get("/evenings")
+@login_required
+def evenings():
+    """七晚: each plan under way with its evenings — started, ended, confirmed, counted."""
+    svc, now = _svc(), _now()
+    with reading(svc.sessions) as s:
+        person = _person(s)
+        plans = workbench.evening_plans(s, person)
+        return render_template("console/evenings.html", me=person, plans=plans, units=_names(s, Unit),
+                               rules=EveningRules.from_options(current_county(s).options), now=now)
 
 
 @bp.get("/cases")

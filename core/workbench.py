@@ -22,7 +22,8 @@ from core.cases import not_recused, recused_people, recused_units
 from core.status import OPEN, Status
 from core.clock import SHANGHAI
 from core.phones import InvalidPhone, normalize_phone
-from core.store.models import (Attachment, AuditEvent, ConsoleCode, EveningPlan, InboundMessage, OutboundMessage,
+from core.store.models import (Attachment, AuditEvent, ConsoleCode, EveningPlan, EveningVisit, InboundMessage,
+                               OutboundMessage,
                                Person, Petition, PetitionEvent, Recusal, Township, Unit, Village)
 from core.text import CHANNEL_LABELS
 
@@ -188,6 +189,23 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
             Attachment.fetch_status == "failed").order_by(Attachment.id.desc()).limit(limit))]
         out.append(Shelf("media", "媒体未保存", lost, rows))
     return out
+
+
+# --- 七晚 ----------------------------------------------------------------------------------------
+
+def evening_plans(s: Session, person: Person, limit: int = 50) -> list[tuple[EveningPlan, Petition, list]]:
+    """The 七晚 plans under way this person may see, each with its evenings so far (started,
+    ended, confirmed by the petitioner, counted or not and why), in one statement for the visits."""
+    rows = list(s.execute(select(EveningPlan, Petition).join(Petition, Petition.id == EveningPlan.petition_id)
+                          .where(EveningPlan.status.in_(("selected", "filed", "completed")),
+                                 *scope(s, person, by_unit_index=False))
+                          .order_by(EveningPlan.id).limit(limit)))
+    visits: dict[int, list[EveningVisit]] = {}
+    if rows:
+        for v in s.scalars(select(EveningVisit).where(EveningVisit.plan_id.in_([plan.id for plan, _ in rows]))
+                           .order_by(EveningVisit.evening)):
+            visits.setdefault(v.plan_id, []).append(v)
+    return [(plan, p, visits.get(plan.id, [])) for plan, p in rows]
 
 
 # --- 事项检索 -------------------------------------------------------------------------------------

@@ -329,3 +329,17 @@ def test_a_large_ledger_is_built_in_the_background_and_only_its_owner_downloads_
     assert len(rows) == 2 and rows[1][1:5] == ("走访", "下汤镇", "林楼村", "下汤镇人民政府")
     other = sign_in(browser, live, sms_out, LIAISON)
     assert other.goto(page_url).status == 404 and other.goto(page_url + "/file").status == 404
+
+
+def test_the_seven_evenings_page_shows_each_evening_of_each_plan(live, browser, peer, clock, sms_out):
+    """工作台's 七晚: each plan's evenings — started, ended, confirmed by the petitioner, counted."""
+    from tests.test_evenings import MON, evening, planned, registered
+    no = registered(peer, clock)
+    planned(peer, clock, no)
+    evening(peer, clock, no, MON)                                  # 18:30–21:45, both confirmed
+    staff = sign_in(browser, live, sms_out, STAFF)
+    staff.get_by_role("link", name="七晚").click()
+    plan = staff.locator("section", has_text=no)
+    assert "走访中" in plan.inner_text() and "下汤镇人民政府" in plan.inner_text()
+    row = plan.locator("table.evenings tbody tr").first.inner_text()
+    assert row.split("\t") == ["11月23日", "1", "11-23 18:30", "11-23 21:45", "到达✓ / 离开✓", "待判定"], row
