@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import xlsxwriter
 from urllib.parse import quote
 
 from flask import (Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request,
                    send_file, session, stream_with_context, url_for)
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
+from markupsafe import Markup
 
 from bot import sms, wechat
 from bot.sms import inbound_from_raw as from_sms
@@ -37,7 +37,7 @@ from bot.wechat import inbound_from_raw as from_wechat
 from sqlalchemy import select
 
 from core import reception, workbench
-from core.cases import CaseError, Rules, event, lock_by_number, may_act
+from core.cases import CaseError, Rules, event, may_act
 from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, write_note
 from core.clock import SHANGHAI, day_start
 from core.county import current_county
@@ -57,6 +57,8 @@ from handlers import asks, errors, notify
 from handlers import texts as citizen_texts
 from handlers import texts_officials as T
 from handlers.officials import register_received
+from notifications import exports
+from notifications.exports import write_xlsx
 from notifications.report_html import render as render_report
 from notifications.report_html import secret_key
 
@@ -322,12 +324,12 @@ def reveal(no: str):
     svc, now = _svc(), _now()
     with transaction(svc.sessions) as s:
         person = _person(s)
-        file = workbench.case_file(s, person, no)
-        if file is None or not may_act(s, person, file.petition):
+        p = workbench.find_case(s, person, no)
+        if p is None or not may_act(s, person, p):
             abort(404)
-        workbench.audit(s, person, now, "reveal", file.petition.id, address=_address())
-        phone = file.petition.phone or "（未留电话）"
-    return f'<span id="phone">{phone}</span>'
+        workbench.audit(s, person, now, "reveal", p.id, address=_address())
+        phone = p.phone or "（未留电话）"
+    return Markup('<span id="phone">{}</span>').format(phone)
 
 
 KINDS = {"visit": "走访", "letter": "来信"}
@@ -384,12 +386,11 @@ def events(no: str):
     answer appears while staff look at it."""
     svc = _svc()
     with reading(svc.sessions) as s:
-        person = _person(s)
-        file = workbench.case_file(s, person, no)
-        if file is None:
+        p = workbench.find_case(s, _person(s), no)
+        if p is None:
             abort(404)
-        names = _names(s, Person)
-        return render_template("console/_events.html", f=file, p=file.petition,
+        names = _names(s, Person)   # only the history: the poll reads no texts, messages or media
+        return render_template("console/_events.html", events=workbench.events_of(s, p),
                                who=lambda actor: _actor(actor, names))
 
 
@@ -432,9 +433,6 @@ def stats():
                                pct=lambda v, days=False: "—" if v is None else (f"{v:.1f}天" if days else f"{v:.0%}"))
 
 
-EXPORT_COLUMNS = workbench.LEDGER_COLUMNS
-
-
 @bp.get("/export")
 @login_required
 def export():
@@ -445,15 +443,8 @@ def export():
     out = tempfile.NamedTemporaryFile(prefix="xinfang-export-", suffix=".xlsx", delete=False)
     out.close()
     with reading(svc.sessions) as s:
-        person = _person(s)
-        book = xlsxwriter.Workbook(out.name, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
-        sheet = book.add_worksheet("台账")
-        sheet.write_row(0, 0, EXPORT_COLUMNS)
-        rows = workbench.ledger(s, person, day_start(first), day_start(last + timedelta(days=1)))
-        n = 0
-        for n, row in enumerate(rows, 1):
-            sheet.write_row(n, 0, row)
-        book.close()
+        rows = workbench.ledger(s, _person(s), day_start(first), day_start(last + timedelta(days=1)))
+        n = write_xlsx(out.name, rows, tempfile.gettempdir())
     with transaction(svc.sessions) as s:
         workbench.audit(s, _person(s), now, "export", detail=f"{first}–{last}：{n}行", address=_address())
     name = f"台账_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
@@ -496,7 +487,26 @@ def export_page(export_id: int):
     with reading(_svc().sessions) as s:
         person = _person(s)
         row = _mine(s, export_id)
-        return render_template("console/export.html", me=person, x=row)
+        return render_template("console/export.html", me=person, x=row, lost=exports.lost(row, _now()))
+
+
+@bp.post("/exports/<int:export_id>/again")
+@login_required
+def export_again(export_id: int):
+    """An export whose worker died (or that failed) is built again, under the same number."""
+    svc, now = _svc(), _now()
+    with transaction(svc.sessions) as s:
+        row = _mine(s, export_id)
+        if row.status == "failed":
+            row.status, row.error = "queued", None
+        again = row.status == "queued" or exports.lost(row, now)
+    if again:
+        try:
+            svc.export_later(export_id)
+        except Exception as exc:
+            current_app.logger.warning("export %s not queued: %s", export_id, exc)
+            flash("后台任务暂不可用，请稍后再试，或导出CSV。")
+    return redirect(url_for("console.export_page", export_id=export_id))
 
 
 @bp.get("/exports/<int:export_id>/state")
@@ -504,7 +514,8 @@ def export_page(export_id: int):
 def export_state(export_id: int):
     """The progress, for the page to refresh in place (htmx) until the file is ready."""
     with reading(_svc().sessions) as s:
-        return render_template("console/_export_state.html", x=_mine(s, export_id))
+        row = _mine(s, export_id)
+        return render_template("console/_export_state.html", x=row, lost=exports.lost(row, _now()))
 
 
 @bp.get("/exports/<int:export_id>/file")
@@ -538,7 +549,7 @@ def export_csv():
         buf = io.StringIO()
         out = csv.writer(buf)
         yield "\ufeff"
-        out.writerow(EXPORT_COLUMNS)
+        out.writerow(workbench.LEDGER_COLUMNS)
         with reading(svc.sessions) as s:
             person = s.get(Person, person_id)
             for i, row in enumerate(workbench.ledger(s, person, day_start(first),
@@ -644,8 +655,8 @@ def act(no: str):
     message, outbox = None, None
     with transaction(svc.sessions) as s:
         person = _person(s)
-        p = lock_by_number(s, no.strip().upper())
-        if p is None or not workbench.may_see(s, person, p):
+        p = workbench.find_case(s, person, no, lock=True)
+        if p is None:
             abort(404)
         leader_instructs = action == "instruct" and person.role == "leader"   # 批示 on a case they may see
         if action == "instruct" and not leader_instructs:

@@ -26,35 +26,30 @@ def staff(s: Session, p: Petition | None = None) -> list[str]:
         Person.role == "staff", Person.active.is_(True)).order_by(Person.id)) if pid not in barred]
 
 
-def unit(s: Session, p: Petition, unit_id: int | None = None) -> list[str]:
+def unit(s: Session, p: Petition | None, unit_id: int | None = None) -> list[str]:
     """Who in the case's unit (or ``unit_id``) gets it: the liaison cadres, else the head and
-    cadres — never a person the petition accuses."""
-    unit_id = unit_id or p.unit_id
+    cadres — never a person the petition accuses. ``p`` None: what concerns the unit itself, not
+    a case (a 日排查 reminder)."""
+    unit_id = unit_id or (p.unit_id if p is not None else None)
     if unit_id is None:
         return []
     rows = list(s.execute(_UNIT_MEMBERS, {"unit_id": unit_id}))
     phones = {pid: phone for pid, phone, _ in rows}
-    return [phones[pid] for pid in pick_contacts([(pid, role) for pid, _, role in rows], recused_people(s, p))]
+    barred = recused_people(s, p) if p is not None else set()
+    return [phones[pid] for pid in pick_contacts([(pid, role) for pid, _, role in rows], barred)]
 
 
 _UNIT_MEMBERS = select(Person.id, Person.phone, Person.role).where(
     Person.unit_id == bindparam("unit_id"), Person.active.is_(True)).order_by(Person.id)
 
 
-def unit_contacts(s: Session, unit_id: int) -> list[str]:
-    """Who in a unit gets what concerns the unit itself, not a case (a 日排查 reminder): the liaison
-    cadres, else the head and cadres."""
-    rows = list(s.execute(_UNIT_MEMBERS, {"unit_id": unit_id}))
-    phones = {pid: phone for pid, phone, _ in rows}
-    return [phones[pid] for pid in pick_contacts([(pid, role) for pid, _, role in rows], set())]
-
-
-def heads(s: Session, p: Petition, unit_id: int | None = None) -> list[str]:
-    """The head(s) of the case's unit (or ``unit_id``) — never one the petition accuses."""
+def heads(s: Session, p: Petition | None, unit_id: int | None = None) -> list[str]:
+    """The head(s) of the case's unit (or ``unit_id``) — never one the petition accuses (``p``
+    None: no case, the unit's own matter)."""
     unit_id = unit_id if unit_id is not None else p.unit_id
     if unit_id is None:
         return []
-    barred = recused_people(s, p) if p.id is not None else set()
+    barred = recused_people(s, p) if p is not None and p.id is not None else set()
     return [phone for pid, phone in s.execute(select(Person.id, Person.phone).where(
         Person.unit_id == unit_id, Person.role == "head", Person.active.is_(True)).order_by(Person.id))
         if pid not in barred]

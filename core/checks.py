@@ -30,7 +30,12 @@ from core.clock import SHANGHAI, clock_time, local
 from core.store.models import DailyCheck, Person, ScoreEvent, Unit
 from core.workdays import WorkCalendar
 
-MOVEMENT_WORDS = {"county": "到县", "city": "到市", "province": "赴省", "beijing": "进京"}
+MOVEMENT_WORDS = {"county": "到县", "city": "到市", "province": "赴省", "beijing": "进京"}   # 动向, in words
+
+
+def planned(movement: str) -> str:
+    """"拟赴省": where a reported group plans to go."""
+    return "拟" + MOVEMENT_WORDS.get(movement, movement)
 
 
 class CheckError(ValueError):

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import String, and_, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from core.cases import not_recused, recused_people, recused_units
+from core.cases import NOBODY, not_recused, recusals_of, recused_units
 from core.status import OPEN, Status
 from core.clock import SHANGHAI
 from core.phones import InvalidPhone, normalize_phone
@@ -102,16 +102,21 @@ def audit(s: Session, person: Person | None, now: datetime, action: str, petitio
 
 # --- scope ----------------------------------------------------------------------------------------
 
-def scope(s: Session, person: Person, by_unit_index: bool = True) -> list:
-    """The conditions on Petition for what ``person`` may see at all. The recusal filter is left
-    out for a person no petition accuses (nearly everyone: a correlated lookup per row saved).
-    ``by_unit_index=False``: a unit's condition the planner will not take an index for, where
-    another condition is the selective one (SQLite's statistics do not know that few cases are
-    flagged, say, and would walk the unit's year instead)."""
-    accused = s.scalar(select(Recusal.id).where(
+def accused(s: Session, person: Person) -> bool:
+    """Whether any petition accuses this person or their unit (nearly nobody)."""
+    return s.scalar(select(Recusal.id).where(
         or_(Recusal.person_id == person.id, Recusal.unit_id == person.unit_id) if person.unit_id is not None
         else Recusal.person_id == person.id).limit(1)) is not None
-    where = [not_recused(person)] if accused else []
+
+
+def scope(s: Session, person: Person, by_unit_index: bool = True, is_accused: bool | None = None) -> list:
+    """The conditions on Petition for what ``person`` may see at all. The recusal filter is left
+    out for a person no petition accuses (nearly everyone: a correlated lookup per row saved);
+    ``is_accused``, when the caller has asked :func:`accused` already. ``by_unit_index=False``: a
+    unit's condition the planner will not take an index for, where another condition is the
+    selective one (SQLite's statistics do not know that few cases are flagged, say, and would
+    walk the unit's year instead)."""
+    where = [not_recused(person)] if (accused(s, person) if is_accused is None else is_accused) else []
     if person.role == "staff":
         return where
     if person.role in UNIT_ROLES:
@@ -121,7 +126,7 @@ def scope(s: Session, person: Person, by_unit_index: bool = True) -> list:
 
 
 def may_see(s: Session, person: Person, p: Petition) -> bool:
-    if person.id in recused_people(s, p) or (person.unit_id is not None and person.unit_id in recused_units(s, p)):
+    if p.accusation and recusals_of(s, [p.id]).get(p.id, NOBODY).bars(person):   # only an accusation has any
         return False
     if person.role == "staff":
         return True
@@ -141,8 +146,8 @@ class Shelf:
 
 
 def _cases(s: Session, person: Person, key: str, title: str, where: list, order, limit: int,
-           by_unit_index: bool = False) -> Shelf:
-    conds = scope(s, person, by_unit_index) + where
+           is_accused: bool) -> Shelf:
+    conds = scope(s, person, by_unit_index=False, is_accused=is_accused) + where
     count = s.scalar(select(func.count()).select_from(Petition).where(*conds)) or 0
     rows = list(s.scalars(select(Petition).where(*conds).order_by(*order).limit(limit))) if count else []
     return Shelf(key, title, count, rows)
@@ -153,32 +158,34 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
     p = Petition
     due = (p.due_next.is_(None), p.due_next, p.id)
     staff = person.role == "staff"
+    me = accused(s, person)   # asked once for all the shelves
     out = []
     if staff:
         out.append(_cases(s, person, "unassigned", "待交办", [p.status.in_((Status.REGISTERED,)),
-                                                           p.accusation.is_(False)], (p.received_at, p.id), limit))
+                                                           p.accusation.is_(False)], (p.received_at, p.id), limit, me))
         out.append(_cases(s, person, "accusations", "检举控告待核定",
-                          [p.status == Status.REGISTERED, p.accusation.is_(True)], (p.received_at, p.id), limit))
-    out.append(_cases(s, person, "overdue", "挂牌 / 超期", [p.status.in_(OPEN), p.overdue.is_(True)], due, limit))
+                          [p.status == Status.REGISTERED, p.accusation.is_(True)], (p.received_at, p.id), limit, me))
+    out.append(_cases(s, person, "overdue", "挂牌 / 超期", [p.status.in_(OPEN), p.overdue.is_(True)], due, limit, me))
     out.append(_cases(s, person, "due_soon", "即将到期（24小时内）",   # a deadline passed is 挂牌's, not this
                       [p.due_next > now, p.due_next <= now + timedelta(hours=24), p.status.in_(OPEN),
-                       p.overdue.is_(False)], due, limit))
+                       p.overdue.is_(False)], due, limit, me))
     if staff:
-        out.append(_cases(s, person, "returned", "退回待改派", [p.status == Status.RETURNED], (p.updated_at, p.id), limit))
+        out.append(_cases(s, person, "returned", "退回待改派", [p.status == Status.RETURNED], (p.updated_at, p.id),
+                          limit, me))
     out.append(_cases(s, person, "extensions", "延期待批",
-                      [WAITING_EXTENSION], due, limit))
-    out.append(_cases(s, person, "reviews", "复查 / 复核", [p.status == Status.REVIEWING], due, limit))
+                      [WAITING_EXTENSION], due, limit, me))
+    out.append(_cases(s, person, "reviews", "复查 / 复核", [p.status == Status.REVIEWING], due, limit, me))
     plans = select(EveningPlan, p).join(p, p.id == EveningPlan.petition_id).where(
-        EveningPlan.status.in_(("selected", "filed", "completed")), *scope(s, person, by_unit_index=False))
+        EveningPlan.status.in_(("selected", "filed", "completed")), *scope(s, person, by_unit_index=False, is_accused=me))
     plan_rows = list(s.execute(plans.order_by(EveningPlan.id).limit(limit)))
     out.append(Shelf("evenings", "七晚", s.scalar(select(func.count()).select_from(plans.subquery())) or 0,
                      [x for _, x in plan_rows]))
     out.append(_cases(s, person, "follow_up", "回访（未评价、不满意）",   # the predicate of ix_petition_follow_up,
                       [FOLLOW_UP, p.closed_at >= now - timedelta(days=30)],  # written as its literal
-                      (p.closed_at.desc(), p.id), limit))
+                      (p.closed_at.desc(), p.id), limit, me))
     warned = select(PetitionEvent.petition_id).where(PetitionEvent.kind == "warning",
                                                      PetitionEvent.at >= now - timedelta(days=7))
-    out.append(_cases(s, person, "warnings", "预警（集体访、扬言越级）", [p.id.in_(warned)], (p.received_at.desc(),), limit))
+    out.append(_cases(s, person, "warnings", "预警（集体访、扬言越级）", [p.id.in_(warned)], (p.received_at.desc(),), limit, me))
     if staff:
         failed = s.scalar(select(func.count()).select_from(OutboundMessage).where(OutboundMessage.status == "failed")) or 0
         rows = [(m.purpose, m.error or "") for m in s.scalars(select(OutboundMessage).where(
@@ -274,12 +281,23 @@ class CaseFile:
     units: list[Unit]                     # where staff may assign it (not an accused unit)
 
 
+def find_case(s: Session, person: Person, tracking_no: str, lock: bool = False) -> Petition | None:
+    """The case with this number if this person may see it — else None, as for a number unknown."""
+    query = select(Petition).where(Petition.tracking_no == tracking_no.strip().upper())
+    p = s.scalars(query.with_for_update() if lock else query).first()
+    return p if p is not None and may_see(s, person, p) else None
+
+
+def events_of(s: Session, p: Petition) -> list[PetitionEvent]:
+    return list(s.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id)
+                          .order_by(PetitionEvent.at, PetitionEvent.id)))
+
+
 def case_file(s: Session, person: Person, tracking_no: str) -> CaseFile | None:
-    p = s.scalars(select(Petition).where(Petition.tracking_no == tracking_no.strip().upper())).first()
-    if p is None or not may_see(s, person, p):
+    p = find_case(s, person, tracking_no)
+    if p is None:
         return None
-    events = list(s.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id)
-                            .order_by(PetitionEvent.at, PetitionEvent.id)))
+    events = events_of(s, p)
     messages = list(s.scalars(select(InboundMessage).where(InboundMessage.petition_id == p.id)
                               .order_by(InboundMessage.received_at, InboundMessage.id)))
     texts = list(s.scalars(select(OutboundMessage).where(OutboundMessage.petition_id == p.id)

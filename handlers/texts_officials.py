@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
+from core.checks import planned
 from core.clock import hm, local, month_day
 from core.usecases.cases import TRIPS
 from core.evenings import duration_text
@@ -91,9 +92,8 @@ NOTICES: dict[str, Callable[..., str]] = {
         f"【预警】{p.tracking_no}（{ctx.place_of(p, village=False)}，{p.people}人）信访人表示将"
         f"{TRIPS.get(level, '赴县')}上访：{gist(p.content, 40)}。请即联系、稳控化解。"),
     "check_warning": lambda ctx, p, unit, village, people, matter, movement: (
-        f"【预警】{unit_short_name(unit)}日排查：{village or ''}{people or ''}{'人' if people else ''}"
-        f"{'，' if village or people else ''}{gist(matter or '', 40)}（{CHECK_MOVES.get(movement, movement)}）。"
-        f"请即研判、稳控化解。"),
+        f"【预警】{unit_short_name(unit)}日排查：{check_found(village, people, matter, 40)}"
+        f"（{planned(movement)}上访）。请即研判、稳控化解。"),
     "rated_unsatisfied": lambda ctx, p: f"【回访】{p.tracking_no}信访人对答复不满意，请跟进核实（原因待其说明）。",
     "meet_denied": lambda ctx, p: f"【督办】{p.tracking_no}单位报已见面，信访人答复未见面，请核实。",
     "unsatisfied": lambda ctx, p, text: f"【不满意】{p.tracking_no}：{gist(text, 50)}",
@@ -323,11 +323,16 @@ def registered(p: Petition, kind: str, unit_name: str | None) -> str:
     return f"已登记{KIND_WORDS[kind]}{extra}：{p.tracking_no}，{unit_name}，受理期限{when(p.due_accept)}。"
 
 
-CHECK_MOVES = {"county": "拟到县上访", "city": "拟到市上访", "province": "拟赴省上访", "beijing": "拟进京上访"}
 CHECK_FORMAT = ("日排查请这样报告：排查 无新情况；或 排查 村 人数 事由 [动向]，"
                 "如：排查 上坪村 3 征地补偿款未到位 扬言去省里上访")
 CHECK_NOT_IN_USE = "本县未实行日排查日报告制度，无需报告。如有信访苗头，请直接电话报告县信访局。"
 CHECK_TOWNSHIPS_ONLY = "日排查由各乡镇（街道）报告；县直单位和信访局无需报告。"
+
+
+def check_found(village: str | None, people: int | None, matter: str | None, most: int) -> str:
+    """"上坪村3人，征地补偿款…": what a 日排查 report found."""
+    where = f"{village or ''}{str(people) + '人' if people else ''}"
+    return where + ("，" if where else "") + gist(matter or "", most)
 
 
 def check_recorded(unit: str, day, round_label: str, nothing_new: bool, village: str | None,
@@ -335,9 +340,9 @@ def check_recorded(unit: str, day, round_label: str, nothing_new: bool, village:
     head = f"已收到{unit_short_name(unit)}{day.month}月{day.day}日{round_label}日排查报告："
     if nothing_new:
         return head + "无新情况。谢谢！"
-    found = f"{village or ''}{str(people) + '人' if people else ''}{'，' if village or people else ''}{gist(matter or '', 30)}"
+    found = check_found(village, people, matter, 30)
     if movement:
-        return head + f"{found}（{CHECK_MOVES[movement]}），已报信访局和主要负责人研判。请做好稳控，有新动向随时报告。"
+        return head + f"{found}（{planned(movement)}上访），已报信访局和主要负责人研判。请做好稳控，有新动向随时报告。"
     return head + f"{found}。请做好化解，有新动向随时报告。"
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import local, with_weekday
+from core.checks import planned
 from core.digest import CHANNELS, LEVELS, Day, gather_all, lead_cases, readers
 from core.digest import details as details_of
 from core.evenings import tonight_text
@@ -18,8 +19,6 @@ from core.phones import mask_name, mask_text
 from core.places import unit_short_name
 from core.store.models import Person, Unit
 from core.text import fit, gist
-
-MOVES = {"county": "拟到县", "city": "拟到市", "province": "拟赴省", "beijing": "拟进京"}
 
 
 def _head(day: date) -> str:
@@ -143,7 +142,7 @@ def details(s: Session, now: datetime, person: Person, limit: int = 10) -> list[
     items += [f"挂牌 {x.tracking_no} {unit_short_name(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{story(x)}"
               for x in d.flagged]
     for c in d.checks:
-        moving = f"（{MOVES[c.movement]}）" if c.movement else ""
+        moving = f"（{planned(c.movement)}）" if c.movement else ""
         items.append(f"{'预警' if c.movement else '排查'} {unit_short_name(c.unit.name)} {c.village or ''}"
                      f"{str(c.people) + '人' if c.people else ''}：{gist(mask_text(c.matter or '', d.directory), 20)}{moving}")
     for plan, x, visit in d.plans:

@@ -16,17 +16,38 @@ from core.store.db import reading, transaction
 from core.store.models import LedgerExport, Person
 
 EVERY = 2000
+LOST_AFTER = timedelta(minutes=10)   # a running export not touched this long lost its worker
+
+
+def lost(row: LedgerExport, now: datetime) -> bool:
+    """A running export whose worker died (killed, its host gone): it may be built again."""
+    return row.status == "running" and (row.touched_at is None or row.touched_at < now - LOST_AFTER)
+
+
+def write_xlsx(path: str, rows, tmpdir: str, progress=None) -> int:
+    """The 台账 rows (core.workbench.ledger) as an Excel file at ``path``, in constant memory:
+    each row goes to disk as it is written. ``progress(n)`` every 2,000 rows. The rows written."""
+    book = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})
+    sheet = book.add_worksheet("台账")
+    sheet.write_row(0, 0, workbench.LEDGER_COLUMNS)
+    n = 0
+    for n, values in enumerate(rows, 1):
+        sheet.write_row(n, 0, values)
+        if progress is not None and n % EVERY == 0:
+            progress(n)
+    book.close()
+    return n
 
 
 def build(svc, export_id: int, now: datetime | None = None) -> str:
     """Build export ``export_id`` (queued → running → done | failed). Safe to call twice: one that
-    is not queued is left as it is."""
+    is running (and alive) or finished is left as it is; one whose worker died is built again."""
     now = now or svc.clock.now()
     with transaction(svc.sessions) as s:
         row = s.get(LedgerExport, export_id, with_for_update=True)
-        if row is None or row.status != "queued":
+        if row is None or not (row.status == "queued" or lost(row, now)):
             return f"台账导出{export_id}：无需处理"
-        row.status = "running"
+        row.status, row.touched_at, row.rows_done = "running", now, 0
         person_id, first, last = row.person_id, row.first, row.last
     start, end = day_start(first), day_start(last + timedelta(days=1))
     name = f"ledger-{export_id}.xlsx"
@@ -37,16 +58,8 @@ def build(svc, export_id: int, now: datetime | None = None) -> str:
             person = s.get(Person, person_id)
             total = workbench.ledger_count(s, person, start, end)
             _progress(svc, export_id, rows_total=total)
-            book = xlsxwriter.Workbook(str(path) + ".part", {"constant_memory": True,
-                                                             "tmpdir": str(svc.settings.export_dir)})
-            sheet = book.add_worksheet("台账")
-            sheet.write_row(0, 0, workbench.LEDGER_COLUMNS)
-            n = 0
-            for n, values in enumerate(workbench.ledger(s, person, start, end), 1):
-                sheet.write_row(n, 0, values)
-                if n % EVERY == 0:
-                    _progress(svc, export_id, rows_done=n)
-            book.close()
+            n = write_xlsx(str(path) + ".part", workbench.ledger(s, person, start, end), str(svc.settings.export_dir),
+                           lambda done: _progress(svc, export_id, rows_done=done))
         os.replace(str(path) + ".part", path)
         _progress(svc, export_id, rows_done=n, status="done", file=name, finished_at=svc.clock.now())
         return f"台账导出{export_id}：{n}行"
@@ -63,4 +76,5 @@ def build(svc, export_id: int, now: datetime | None = None) -> str:
 
 def _progress(svc, export_id: int, **values) -> None:
     with transaction(svc.sessions) as s:
-        s.execute(update(LedgerExport).where(LedgerExport.id == export_id).values(**values))
+        s.execute(update(LedgerExport).where(LedgerExport.id == export_id)
+                  .values(touched_at=svc.clock.now(), **values))

@@ -232,7 +232,7 @@ def check_asks(svc, now: datetime) -> str:
         for unit in checks.missing(s, day, i):
             body = (f"【日排查】{unit_short_name(unit.name)}今日{rules.label(i)}排查情况尚未报告，请回复："
                     f"排查 无新情况；或 排查 村 人数 事由 [动向]")
-            rows += [(to, body, "check_ask", None) for to in audience.unit_contacts(s, unit.id)]
+            rows += [(to, body, "check_ask", None) for to in audience.unit(s, None, unit.id)]
         ids = OutboundMessage.enqueue_many(s, rows, now)
     svc.send_later(ids, now)
     return f"日排查{rules.label(i)}：催报{len(ids)}条"

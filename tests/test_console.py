@@ -311,7 +311,7 @@ def test_a_leader_sees_their_own_cases_and_writes_a_pishi(live, browser, peer, d
 
 
 def test_a_large_ledger_is_built_in_the_background_and_only_its_owner_downloads_it(live, browser, peer, sms_out,
-                                                                                    services, tmp_path):
+                                                                                    services, tmp_path, db, clock):
     import dataclasses
     services.settings = dataclasses.replace(services.settings, export_dir=tmp_path / "exports")
     peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 王五 无 1 村里路灯坏了半年")
@@ -329,6 +329,19 @@ def test_a_large_ledger_is_built_in_the_background_and_only_its_owner_downloads_
     assert len(rows) == 2 and rows[1][1:5] == ("走访", "下汤镇", "林楼村", "下汤镇人民政府")
     other = sign_in(browser, live, sms_out, LIAISON)
     assert other.goto(page_url).status == 404 and other.goto(page_url + "/file").status == 404
+    # a worker killed in the middle: its export, untouched for 20 minutes, is built again on request
+    from core.store.models import LedgerExport, Person
+    db.rollback()
+    me = db.scalars(select(Person).where(Person.phone == STAFF)).one()
+    dead = LedgerExport(person_id=me.id, first=clock.now().date(), last=clock.now().date(), status="running",
+                        rows_done=2000, created_at=clock.now(), touched_at=clock.now() - timedelta(minutes=20))
+    db.add(dead)
+    db.commit()
+    staff.goto(f"{live}/console/exports/{dead.id}")
+    assert "生成中断" in staff.inner_text("body")
+    staff.get_by_role("button", name="重新生成").click()
+    staff.wait_for_selector("#export-done")
+    assert "共1行" in staff.locator("#export-done").inner_text()
 
 
 def test_the_seven_evenings_page_shows_each_evening_of_each_plan(live, browser, peer, clock, sms_out):

@@ -674,7 +674,7 @@ class AnalysisNote(Base):
 class LedgerExport(Base):
     """A 台账 export built by a worker (notifications.exports): who asked, for which days, how far
     it has got, and the file once written (under EXPORT_DIR). Status: queued → running → done |
-    failed."""
+    failed; a ``running`` one not touched for 10 minutes lost its worker and may be built again."""
 
     __tablename__ = "ledger_export"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -687,6 +687,7 @@ class LedgerExport(Base):
     file: Mapped[str | None] = mapped_column(String(128))     # its name under EXPORT_DIR
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    touched_at: Mapped[datetime | None]     # the builder's last sign of life: a dead one's export is taken over
     finished_at: Mapped[datetime | None]
 
 

@@ -3,11 +3,9 @@ reports the day's check; a report of people planning to go to the county or beyo
 the bureau and the township's head at once."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from core import checks
+from core import audience, checks
 from core.checks import CheckRules
-from core.store.models import Person, Unit
+from core.store.models import Unit
 from core.usecases.base import PHONES, STAFF, Act, Done, Tell
 
 
@@ -20,8 +18,7 @@ def report(act: Act, unit: Unit, rules: CheckRules, *, nothing_new: bool = False
     if movement:
         data = {"unit": unit.name, "village": village, "people": people, "matter": row.matter, "movement": movement}
         done.tells.append(Tell(STAFF, "check_warning", data))
-        heads = tuple(phone for phone in act.session.scalars(select(Person.phone).where(
-            Person.unit_id == unit.id, Person.role == "head", Person.active.is_(True))) if phone != act.sender)
+        heads = tuple(phone for phone in audience.heads(act.session, None, unit.id) if phone != act.sender)
         if heads:
             done.tells.append(Tell(PHONES, "check_warning", data, phones=heads))
     return done

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column('file', sa.String(length=128), nullable=True),
         sa.Column('error', sa.Text(), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('touched_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
         sa.PrimaryKeyConstraint('id'),
