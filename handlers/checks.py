@@ -5,7 +5,8 @@ day's check twice a day —
     排查 村 人数 事由 [动向]       排查 上坪村 3 征地补偿款未到位 扬言去省里上访
 
 The village is a village of the county (or a name ending 村/社区/组), the number of people
-digits or Chinese (三人, 5户), the rest the matter; where the people plan to go (去县里、到市、
+digits or Chinese (三人, 5户) — left out, the rest is the matter all the same ("张三家要去县里");
+a short all-clear in the cadre's words ("俺村没啥事", "今天一切平稳") is 无新情况; where the people plan to go (去县里、到市、
 赴省、进京) anywhere in it is its 动向, and makes the report a 预警 for the bureau at once.
 """
 from __future__ import annotations
@@ -22,6 +23,9 @@ from handlers.extract import cn_number
 from handlers.registry import CADRES, COMMANDS, act
 
 NOTHING_NEW = re.compile(r"^(?:无新情况|无|没有|无异常|无情况|正常|平稳|稳定|一切正常|无新增)[。.！!]?$")
+# "俺村没啥事", "今天一切平稳，无异常": a short all-clear in the cadre's own words
+ALL_CLEAR = re.compile(r"平稳|正常|无异常|没啥事|没什么事|没事|无新|无情况|没有情况|没情况|没啥情况|稳定")
+NOT_CLEAR = re.compile(r"不稳定|苗头|扬言|上访|闹|吵|纠纷|\d")
 PLACE_END = re.compile(r"(?:村|社区|组|居委会|小区)$")
 COUNT = re.compile(r"^(\d+|[一二两俩三四五六七八九十百]+)(?:多|余)?(?:人|户|名|个人)?$")
 MOVES = [  # checked in this order: the farthest named wins
@@ -48,19 +52,27 @@ def check(ctx: Context, person: Person, rest: str) -> str:
         return T.CHECK_NOT_IN_USE
     text = rest.strip(" ：:，,")
     values: dict = {}
-    if NOTHING_NEW.match(text):
+    if NOTHING_NEW.match(text) or (len(text) <= 20 and ALL_CLEAR.search(text) and not NOT_CLEAR.search(text)
+                                   and movement_in(text) is None):
         values["nothing_new"] = True
     else:
-        parts = text.split(maxsplit=2)
-        if len(parts) < 3:
+        parts = text.split(maxsplit=1)
+        if len(parts) < 2:
             return T.CHECK_FORMAT
-        village, count, matter = parts
+        village, rest = parts
         known = ctx.gazetteer.match(village, within_township=unit.township_id).unique
         if not PLACE_END.search(village) and (known is None or known.village_id is None):
             return T.CHECK_FORMAT
+        count, _, after = rest.partition(" ")
         m = COUNT.match(count)
         people = cn_number(m.group(1)) if m else None
-        if not people or not 1 <= people <= 100_000:
+        if m and after.strip():
+            if not people or not 1 <= people <= 100_000:
+                return T.CHECK_FORMAT
+            matter = after
+        elif len(re.sub(r"\s", "", rest)) >= 5:   # "排查 林楼村 张三家要去县里": no count — all that follows
+            people, matter = None, rest
+        else:   # "排查 上坪村 征地": too little to act on
             return T.CHECK_FORMAT
         values = {"village": village[:64], "people": people, "matter": matter, "movement": movement_in(matter)}
     try:

@@ -48,7 +48,8 @@ def _person(ctx: Context, cmd: Command) -> str:
     return reply + ("\n" + intake.reprompt(ctx) if _in_intake(ctx) else "")
 
 
-@CITIZEN.verb("reception", "接访", "领导接访", "接访日程", "接访安排", "领导接访日程", "哪天有领导接访", click="XF_RECEPTION")
+@CITIZEN.verb("reception", "接访", "领导接访", "接访日程", "接访安排", "领导接访日程", "哪天有领导接访", click="XF_RECEPTION",
+              pattern=r"[^，。,！!？?]{0,8}?(?:接访|接待群众|接待日|接待时间)[^，。,！!？?]{0,6}[？?]?")
 def _reception(ctx: Context, cmd: Command) -> str:
     """接访: the leaders' receptions to come (core.reception), from the schedule staff keep."""
     slots = reception.upcoming(ctx.session, local(ctx.now).date())

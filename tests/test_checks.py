@@ -127,3 +127,20 @@ def test_a_county_without_the_practice_is_not_asked_and_not_scored(peer, db, clo
 def test_the_county_s_daily_checks_table_is_checked(tmp_path, body, message):
     with pytest.raises(CountyFileError, match=message):
         parse_county_file(county_file_with(tmp_path, "daily_checks", body))
+
+
+def test_cadres_report_in_their_own_words(checking, peer, db, clock):
+    """What a township cadre actually sends: an all-clear in dialect, a family with no count, a
+    worry that is not an all-clear."""
+    clock.set(at(9))
+    assert "无新情况。谢谢！" in peer.text_sms(LIAISON, "排查：俺村没啥事")
+    assert "无新情况。谢谢！" in peer.text_sms(OTHER_UNIT, "排查 今天一切平稳，无异常")
+    reply = peer.text_sms(LIAISON, "排查 林楼村 张三家 要去县里讨说法")
+    assert "林楼村，张三家 要去县里讨说法（拟到县上访）" in reply, reply
+    assert "请这样报告" in peer.text_sms(LIAISON, "排查 林楼村")                    # nothing said about it
+    reply = peer.text_sms(LIAISON, "排查 林楼村 有不稳定苗头")                       # not an all-clear
+    assert "无新情况" not in reply and "林楼村，有不稳定苗头" in reply, reply
+    db.rollback()
+    rows = db.scalars(select(DailyCheck).order_by(DailyCheck.id)).all()
+    assert [(r.nothing_new, r.people, r.movement) for r in rows] == [(True, None, None), (True, None, None),
+                                                                      (False, None, "county"), (False, None, None)]

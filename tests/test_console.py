@@ -356,3 +356,15 @@ def test_the_seven_evenings_page_shows_each_evening_of_each_plan(live, browser, 
     assert "走访中" in plan.inner_text() and "下汤镇人民政府" in plan.inner_text()
     row = plan.locator("table.evenings tbody tr").first.inner_text()
     assert row.split("\t") == ["11月23日", "1", "11-23 18:30", "11-23 21:45", "到达✓ / 离开✓", "待判定"], row
+
+
+def test_citizens_ask_for_the_reception_in_their_own_words(peer, db, clock):
+    """"领导哪天接待群众", "县长什么时候接访？" ask for the schedule; they start no petition. A story that
+    mentions 接访 is still a story."""
+    from core.store.models import Petition
+    for words in ("领导哪天接待群众", "接访时间", "县长什么时候接访？"):
+        assert peer.text_sms("+8613912345002", words).startswith("近期暂无公布的领导接访安排"), words
+    story = peer.text_sms("+8613912345003", "上次领导接访时说给我们解决路灯的问题，到现在都两个月了还没人管")
+    assert "近期" not in story and ("怎么称呼" in story or "乡镇" in story), story
+    db.rollback()
+    assert db.scalars(select(Petition)).all() == []
