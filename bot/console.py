@@ -52,6 +52,7 @@ from core.store.db import reading, transaction, write
 from core.store.models import LedgerExport, OutboundMessage, Person, Unit
 from core.text import CHANNEL_LABELS
 from core.usecases import cases as usecases
+from core.usecases import evenings as ev_usecases
 from core.usecases.base import Act
 from handlers import asks, errors, notify
 from handlers import texts as citizen_texts
@@ -273,16 +274,29 @@ def evenings():
 @login_required
 def cases():
     svc = _svc()
-    q, status = request.args.get("q", ""), request.args.get("status") or None
-    unit_id = request.args.get("unit", type=int)
-    page = request.args.get("page", 1, type=int)
+    args = request.args
+    q = args.get("q", "")
+    page = args.get("page", 1, type=int)
+    since, until = _day(args.get("since")), _day(args.get("until"))
+    filters = workbench.Filters(unit_id=args.get("unit", type=int), status=args.get("status") or None,
+                                channel=args.get("channel") or None, category=args.get("category") or None,
+                                since=since, until=until)
     with reading(svc.sessions) as s:
         person = _person(s)
-        found = workbench.search(s, person, q, unit_id, status, page)
+        found = workbench.search(s, person, q, page=page, filters=filters)
         units = _names(s, Unit)
-        page_html = render_template("console/cases.html", found=found, q=q, status=status, unit_id=unit_id,
-                                    units=units, me=person)
-    return page_html
+        routes = (current_county(s).options or {}).get("routes", [])
+        categories = list(dict.fromkeys([r["category"] for r in routes if r.get("category")] + ["其他"]))
+        shown = {k: v for k, v in args.items() if k != "page" and v}
+        return render_template("console/cases.html", found=found, q=q, f=filters, units=units, me=person,
+                               categories=categories, shown=shown)
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @bp.get("/cases/<no>")
@@ -304,16 +318,15 @@ def case(no: str):
         if file.petition.under_evenings:
             basis["reply"] = basis["finish"] = "七晚工作法进行中：按条例第三十四条60日内"
         p = file.petition
-        steps = {a for a in ("assign", "accept", "meet", "reply", "close") if may(a, p.status)} | {"note"}
-        if p.pending_extension:
-            steps.add("approve")
-        may_reveal = allowed
-        if person.role == "leader":   # a leader's one action: 批示 (the number stays with those handling it)
-            allowed, steps = p.status in OPEN, {"instruct"}
+        may_reveal = allowed   # the number only to those handling it (a 包案 leader among them)
+        steps = _steps(person, p) if allowed or person.role == "leader" else []
+        leads = list(s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(("leader", "head")))
+                               .order_by(Person.role.desc(), Person.id))) if person.role == "staff" else []
         names = _names(s, Person)
-        return render_template("console/case.html", f=file, p=file.petition, me=person, may_act=allowed,
+        return render_template("console/case.html", f=file, p=file.petition, me=person, may_act=bool(steps),
                                units=units, texts=texts, messages=[(m, _said(m)) for m in file.messages],
-                               basis=basis, names=names, who=lambda actor: _actor(actor, names), steps=steps,
+                               basis=basis, names=names, who=lambda actor: _actor(actor, names),
+                               steps=[(a, STEPS[a]) for a in steps], leads=leads,
                                may_reveal=may_reveal)
 
 
@@ -640,7 +653,51 @@ RECEPTION_ERRORS = {"reception_hours": "时间请写成 9:00-12:00，结束须�
                     "reception_place": "请填写接访地点。"}
 
 
-ACTIONS = {"assign", "accept", "meet", "reply", "close", "approve", "recuse", "note", "instruct"}
+@dataclass(frozen=True)
+class Step:
+    """One action the case file offers: its button, what its form asks, who may take it, and the
+    step of core.status that decides whether it may happen now (None: the test is the action's)."""
+
+    label: str
+    asks: tuple[tuple[str, str], ...] = ()    # the form's fields (text, unit, lead, days) and their labels
+    staff_only: bool = False
+    step: str | None = None
+
+
+STEPS = {
+    "assign": Step("交办 / 改派", (("unit", "交办单位"),), True, "assign"),
+    "lead": Step("包案", (("lead", "包案领导"),), True),
+    "select": Step("列入七晚", (("unit", "七晚专班单位"), ("lead", "七晚包案领导")), True),
+    "accept": Step("受理", step="accept"),
+    "not_accept": Step("不予受理", (("text", "不予受理理由"),), step="not_accept"),
+    "meet": Step("见面", (("text", "见面情况（可不填）"),), step="meet"),
+    "extend": Step("申请延期", (("days", "延期天数"), ("text", "延期理由")), step="extend"),
+    "approve": Step("批准延期", (), True),
+    "send_back": Step("退回", (("text", "退回理由"),), step="send_back"),
+    "reply": Step("答复", (("text", "答复内容"),), step="reply"),
+    "close": Step("办结", step="close"),
+    "recuse": Step("被反映", (("text", "被反映的单位或人员"),), True),
+    "note": Step("备注", (("text", "备注内容"),)),
+    "instruct": Step("批示", (("text", "批示内容"),)),
+}
+
+
+def _steps(person: Person, p) -> list[str]:
+    """The actions this person may take on the case now, in the order of the form."""
+    if person.role == "leader":   # a leader's one action: 批示
+        return ["instruct"] if p.status in OPEN else []
+    out = []
+    for name, step in STEPS.items():
+        if name == "instruct" or (step.staff_only and person.role != "staff"):
+            continue
+        if step.step is not None and not may(step.step, p.status):
+            continue
+        if name == "approve" and not p.pending_extension:
+            continue
+        if name in ("lead", "select") and (p.status not in OPEN or (name == "select" and p.under_evenings)):
+            continue
+        out.append(name)
+    return out
 
 
 @bp.post("/cases/<no>/act")
@@ -648,10 +705,10 @@ ACTIONS = {"assign", "accept", "meet", "reply", "close", "approve", "recuse", "n
 def act(no: str):
     """One action on the case: the same use case as the SMS command, its sentence as the result."""
     action = request.form.get("action", "")
-    if action not in ACTIONS:
+    if action not in STEPS:
         abort(400)
     svc, now = _svc(), _now()
-    text = request.form.get("text", "").strip()
+    form = {k: request.form.get(k, "").strip() for k in ("text", "unit", "lead", "days")}
     message, outbox = None, None
     with transaction(svc.sessions) as s:
         person = _person(s)
@@ -662,7 +719,7 @@ def act(no: str):
         if action == "instruct" and not leader_instructs:
             message = "批示由县领导发出。"
         elif not leader_instructs and (not may_act(s, person, p)
-                                       or (action in ("assign", "approve", "recuse") and person.role != "staff")):
+                                       or (STEPS[action].staff_only and person.role != "staff")):
             message = "您无权对此事项进行该操作。"
         else:
             county, gazetteer = svc.county(s.connection())
@@ -670,12 +727,12 @@ def act(no: str):
             doing = Act(s, Rules.for_county(county), now, f"{person.role}:{person.id}", person)
             was_provisional = p.deadline_provisional
             try:
-                message, done = _do(s, doing, outbox, p, action, text, was_provisional)
+                message, done = _do(s, doing, outbox, p, action, form, was_provisional)
             except (CaseError, EveningError) as exc:   # refused: nothing of it is kept
                 s.rollback()
                 message, done = errors.say(exc), False
             if done:
-                workbench.audit(s, person, now, action, p.id, detail=text or None, address=_address())
+                workbench.audit(s, person, now, action, p.id, detail=_detail(s, form) or None, address=_address())
             else:
                 outbox = None
     if outbox is not None:
@@ -687,38 +744,64 @@ def act(no: str):
     return redirect(url_for("console.case", no=no))
 
 
-def _do(s, doing: Act, outbox, p, action: str, text: str, was_provisional: bool) -> tuple[str, bool]:
+def _detail(s, form: dict) -> str:
+    """What the form said, for the audit trail (a leader by name, not by id)."""
+    lead = s.get(Person, int(form["lead"])) if form["lead"].isdigit() else None
+    return " ".join(x for x in (form["unit"], lead.name if lead else "", form["days"] and f"{form['days']}日",
+                                form["text"]) if x)
+
+
+def _lead_of(s, form: dict) -> Person | None:
+    lead = s.get(Person, int(form["lead"])) if form["lead"].isdigit() else None
+    return lead if lead is not None and lead.active and lead.role in ("leader", "head") else None
+
+
+def _do(s, doing: Act, outbox, p, action: str, form: dict, was_provisional: bool) -> tuple[str, bool]:
     """(the sentence, whether anything was done)."""
+    text, asks = form["text"], dict(STEPS[action].asks)
+    if "text" in asks and not text and action != "meet":
+        return f"请填写{asks['text']}。", False
     if action == "note":
-        if not text:
-            return "请填写备注内容。", False
         event(s, p, doing.now, "note", doing.actor, text[:2000])
         return "备注已记录。", True
-    if action == "assign":
-        unit = find_unit(s, text)
+    unit = None
+    if "unit" in asks:
+        unit = find_unit(s, form["unit"])
         if unit is None:
-            return T.unit_not_found(text), False
+            return T.unit_not_found(form["unit"] or "（空）"), False
+    if action == "assign":
         done = usecases.assign(doing, p, unit)
+    elif action == "lead":
+        lead = _lead_of(s, form)
+        if lead is None:
+            return "请选择包案领导。", False
+        done = usecases.set_lead(doing, p, lead)
+    elif action == "select":
+        done = ev_usecases.select(doing, p, unit, _lead_of(s, form))
     elif action == "accept":
         done = usecases.accept(doing, p, None)
+    elif action == "not_accept":
+        done = usecases.not_accept(doing, p, text)
     elif action == "meet":
         done = usecases.meet(doing, p, text)
+    elif action == "extend":
+        if not form["days"].isdigit() or not 1 <= int(form["days"]) <= 30:
+            return "延期天数请填写1至30之间的整数（条例第三十四条：延长不超过30日）。", False
+        done = usecases.extend(doing, p, int(form["days"]), text)
+    elif action == "send_back":
+        done = usecases.send_back(doing, p, text)
     elif action == "reply":
-        if not text:
-            return "请填写答复内容。", False
         done = usecases.reply(doing, p, text)
     elif action == "approve":
         done = usecases.approve_extension(doing, p)
     elif action == "instruct":
-        if not text:
-            return "请填写批示内容。", False
         done = usecases.instruct(doing, p, text)
     elif action == "recuse":
-        unit = find_unit(s, text)
-        who = None if unit is not None else find_person(s, text)
-        if unit is None and who is None:
-            return T.unit_or_person_not_found(text or "（空）"), False
-        done = usecases.recuse(doing, p, unit=unit, person=who)
+        found = find_unit(s, text)
+        who = None if found is not None else find_person(s, text)
+        if found is None and who is None:
+            return T.unit_or_person_not_found(text), False
+        done = usecases.recuse(doing, p, unit=found, person=who)
     else:
         done = usecases.close(doing, p)
     usecases.provisional(doing, done, was_provisional)   # as the SMS router does: staff told of a date that may move

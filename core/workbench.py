@@ -13,14 +13,14 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import String, and_, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.cases import NOBODY, not_recused, recusals_of, recused_units
 from core.status import OPEN, Status
-from core.clock import SHANGHAI
+from core.clock import SHANGHAI, day_start
 from core.phones import InvalidPhone, normalize_phone
 from core.store.models import (Attachment, AuditEvent, ConsoleCode, EveningPlan, EveningVisit, InboundMessage,
                                OutboundMessage,
@@ -230,10 +230,25 @@ TRACKING_NO = re.compile(r"^[A-Za-z]{1,6}-\d[\d-]{3,}$")
 COUNT_UP_TO = 1000   # a search by words counts this far ("1000+"): the count must not scan the year
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What the 事项检索 narrows by besides ``q``: each None is "all"; dates are county days, both
+    ends included."""
+
+    unit_id: int | None = None
+    status: str | None = None
+    channel: str | None = None
+    category: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
 def search(s: Session, person: Person, q: str = "", unit_id: int | None = None, status: str | None = None,
-           page: int = 1) -> Found:
+           page: int = 1, filters: Filters | None = None) -> Found:
     """By tracking number, phone, name or words of the text — what ``q`` looks like decides, so a
-    number or a phone is one index lookup, never a scan; filters by unit and status; 50 a page."""
+    number or a phone is one index lookup, never a scan; filters by unit, status, channel,
+    category and the days received; 50 a page."""
+    f = filters or Filters(unit_id=unit_id, status=status)
     p = Petition
     conds = scope(s, person)
     q = q.strip()
@@ -253,10 +268,18 @@ def search(s: Session, person: Person, q: str = "", unit_id: int | None = None, 
         else:
             conds.append(p.content.contains(q, autoescape=True))
             words = True
-    if unit_id:
-        conds.append(p.unit_id == unit_id)
-    if status:
-        conds.append(p.status == status)
+    if f.unit_id:
+        conds.append(p.unit_id == f.unit_id)
+    if f.status:
+        conds.append(p.status == f.status)
+    if f.channel:
+        conds.append(p.channel == f.channel)
+    if f.category:
+        conds.append(p.category.is_(None) if f.category == "其他" else p.category == f.category)
+    if f.since:
+        conds.append(p.received_at >= day_start(f.since))
+    if f.until:
+        conds.append(p.received_at < day_start(f.until + timedelta(days=1)))
     counted = select(p.id).where(*conds)
     if words:
         counted = counted.limit(COUNT_UP_TO + 1)

@@ -91,8 +91,8 @@ def test_a_wechat_accusation_worked_from_the_console(live, browser, peer, db, cl
     staff.get_by_role("button", name="显示号码").click()                   # revealed, and recorded
     staff.wait_for_selector("text=+8613812349999")
     # 尧山镇 is recused (its head is named): it is not among the units it may go to
-    assert "尧山镇人民政府" not in staff.get_by_label("单位").inner_text()
-    staff.get_by_label("单位").select_option("下汤镇人民政府")
+    assert "尧山镇人民政府" not in staff.get_by_label("交办单位").inner_text()
+    staff.get_by_label("交办单位").select_option("下汤镇人民政府")
     staff.get_by_role("button", name="交办 / 改派").click()
     assert f"已将{no}交办下汤镇人民政府" in staff.locator(".flash").inner_text()
     assert "下汤镇人民政府" in staff.locator("#unit").inner_text()
@@ -103,10 +103,10 @@ def test_a_wechat_accusation_worked_from_the_console(live, browser, peer, db, cl
     # the cadre works it from a phone's browser: 受理, 答复, 办结
     cadre = sign_in(browser, live, sms_out, LIAISON, mobile=True)
     cadre.get_by_role("link", name=no).first.click()
-    cadre.get_by_role("button", name="受理").click()
+    cadre.get_by_role("button", name="受理", exact=True).click()
     assert "已受理" in cadre.locator(".flash").inner_text()
     cadre.get_by_label("答复内容").fill("经核查，扶贫款已全部发放到户，明细已在村务公开栏公示。")
-    cadre.get_by_role("button", name="答复").click()
+    cadre.get_by_role("button", name="答复", exact=True).click()
     assert "答复已转给信访人" in cadre.locator(".flash").inner_text()
     cadre.get_by_role("button", name="办结").click()
     assert f"{no}已办结" in cadre.locator(".flash").inner_text()
@@ -368,3 +368,83 @@ def test_citizens_ask_for_the_reception_in_their_own_words(peer, db, clock):
     assert "近期" not in story and ("怎么称呼" in story or "乡镇" in story), story
     db.rollback()
     assert db.scalars(select(Petition)).all() == []
+
+
+def test_a_cadre_sends_back_and_asks_for_time_and_the_bureau_takes_it_up_from_the_console(
+        live, browser, peer, db, clock, sms_out):
+    from tests.test_cases import OTHER_UNIT, case, submit
+    no = submit(peer)                                                     # 张三's pump, with 下汤镇 at once
+    cadre = sign_in(browser, live, sms_out, LIAISON, mobile=True)         # 李建国, on his phone
+    cadre.goto(f"{live}/console/cases/{no}")
+    assert cadre.get_by_role("button", name="交办 / 改派").count() == 0   # the bureau's, not his
+    cadre.get_by_role("button", name="不予受理").click()                  # no reason: refused, nothing changed
+    assert "请填写不予受理理由" in cadre.locator(".flash").inner_text()
+    assert case(db, no).status == "assigned"
+    cadre.get_by_label("退回理由").fill("水泵是县自来水公司的，不归镇里管")
+    cadre.get_by_role("button", name="退回").click()
+    assert f"已将{no}退回信访局" in cadre.locator(".flash").inner_text()
+    assert case(db, no).status == "returned"
+
+    staff = sign_in(browser, live, sms_out, STAFF)
+    assert no in staff.locator("#shelf-returned").inner_text()
+    staff.locator("#shelf-returned").get_by_role("link", name=no).click()
+    staff.get_by_label("交办单位").select_option("尧山镇人民政府")
+    staff.get_by_role("button", name="交办 / 改派").click()
+    assert f"已将{no}交办尧山镇人民政府" in staff.locator(".flash").inner_text()
+    staff.get_by_label("包案领导", exact=True).select_option(label="县长刘卫东")
+    staff.get_by_role("button", name="包案", exact=True).click()
+    assert f"已设刘卫东为{no}的包案领导" in staff.locator(".flash").inner_text()
+    assert any(no in b for to, b in sms_out.sent if to == "+8613700000102")   # the 县长 is told
+
+    peer.text_sms(OTHER_UNIT, f"受理 {no}")
+    other = sign_in(browser, live, sms_out, OTHER_UNIT)
+    other.goto(f"{live}/console/cases/{no}")
+    other.get_by_label("延期天数").fill("45")                              # beyond the 条例's 30: the form says so
+    assert other.get_by_label("延期天数").evaluate("e => e.validity.rangeOverflow")
+    token = other.locator("input[name=csrf_token]").first.get_attribute("value")
+    got = other.request.post(f"{live}/console/cases/{no}/act",              # and the server, past the form
+                             form={"action": "extend", "days": "45", "text": "要等", "csrf_token": token})
+    assert "1至30" in got.text()
+    assert case(db, no).pending_extension is None
+    other.get_by_label("延期天数").fill("15")
+    other.get_by_label("延期理由").fill("要等自来水公司换泵")
+    other.get_by_role("button", name="申请延期").click()
+    assert "延期申请已报信访局审批" in other.locator(".flash").inner_text()
+    assert case(db, no).pending_extension is not None
+
+    # the bureau puts the case under 七晚 with 尧山镇's task force, the 县长 leading
+    staff.reload()
+    staff.get_by_label("七晚专班单位").select_option("尧山镇人民政府")
+    staff.get_by_label("七晚包案领导").select_option(label="县长刘卫东")
+    staff.get_by_role("button", name="列入七晚").click()
+    assert f"已将{no}列入七晚，交尧山镇人民政府组成工作专班，刘卫东包案" in staff.locator(".flash").inner_text()
+    assert case(db, no).under_evenings
+    assert staff.get_by_role("button", name="列入七晚").count() == 0       # not twice
+    db.rollback()
+    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.petition_id == case(db, no).id,
+                                                         AuditEvent.action != "view").order_by(AuditEvent.id)).all()
+    assert actions == ["send_back", "assign", "lead", "extend", "select"]
+
+
+def test_the_bureau_narrows_a_search_by_channel_category_and_days(live, browser, peer, db, clock, sms_out):
+    from tests.test_cases import case, submit
+    pump = submit(peer)                                                    # WeChat, 11-23, 其他
+    clock.advance(days=2)
+    wages = submit(peer, who="o_wages", text="我是下汤镇林楼村的王五，老板拖欠工资三个月了")   # 劳资纠纷, 11-25
+    assert case(db, wages).category == "劳资纠纷"
+    staff = sign_in(browser, live, sms_out, STAFF)
+    staff.goto(f"{live}/console/cases")
+    staff.get_by_label("类别").select_option("劳资纠纷")
+    staff.get_by_role("button", name="查找").click()
+    body = staff.locator("table").inner_text()
+    assert wages in body and pump not in body and "共 1 件" in staff.inner_text("body")
+    staff.get_by_label("类别").select_option("")
+    staff.get_by_label("收到日期自").fill("2026-11-23")
+    staff.get_by_label("至", exact=True).fill("2026-11-24")               # both ends are whole days
+    staff.get_by_role("button", name="查找").click()
+    body = staff.locator("table").inner_text()
+    assert pump in body and wages not in body
+    staff.get_by_label("渠道").select_option("sms")                        # neither came by SMS
+    staff.get_by_role("button", name="查找").click()
+    assert "共 0 件" in staff.inner_text("body")
+    assert "channel=sms" in staff.url and "since=2026-11-23" in staff.url  # a search one can send a colleague
