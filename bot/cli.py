@@ -37,9 +37,12 @@ def _settings(env: dict | None = None):
         raise click.ClickException(f"configuration error: {exc}") from None
 
 
-def init_database(database_url: str, county_file: str | Path) -> str:
+def init_database(database_url: str, county_file: str | Path, now=None) -> str:
     """Migrate the database and load the county file; returns the load summary."""
-    from core.county import CountyFileError, load_county, parse_county_file, unreachable_units
+    import hashlib
+
+    from core.clock import Clock
+    from core.county import CountyFileError, load_county, parse_county_file, record_load, unreachable_units
     from core.store.db import make_engine, make_sessionmaker, migrate, transaction
 
     try:
@@ -51,6 +54,8 @@ def init_database(database_url: str, county_file: str | Path) -> str:
     try:
         with transaction(make_sessionmaker(engine)) as s:
             report = load_county(s, data)
+            record_load(s, report, str(county_file), hashlib.sha256(Path(county_file).read_bytes()).hexdigest(),
+                        now or Clock().now())
             nobody = unreachable_units(s)
     finally:
         engine.dispose()
@@ -88,6 +93,30 @@ def init(county_file: str) -> None:
     """Create or migrate the database and load COUNTY_FILE (idempotent)."""
     settings = _settings()
     click.echo(init_database(settings.database_url, county_file))
+
+
+@main.command()
+@click.argument("phone")
+@click.option("--name", help="The administrator's name, when the number is nobody of the county file.")
+def admin(phone: str, name: str | None) -> None:
+    """Let PHONE administer the console (管理: people, units, bindings, the county file's state).
+
+    A person of the county file keeps their role and gains 管理; a number nobody has becomes an
+    administrator who sees no case (give --name). They sign in at /console with a code by SMS."""
+    from core import admin as directory_admin
+    from core.store.db import transaction
+    from handlers import errors
+    from notifications.services import build_services
+
+    svc = build_services(_settings())
+    with transaction(svc.sessions) as s:
+        try:
+            person, created = directory_admin.make_admin(s, phone, name)
+        except directory_admin.DirectoryError as exc:
+            raise click.ClickException(errors.say(exc)) from None
+        said = (f"已新增管理员{person.name}" if created else f"{person.name}已设为管理员") + \
+            "。请用该手机号码登录工作台 /console（短信验证码）。"
+    click.echo(said)
 
 
 @main.command()

@@ -36,7 +36,7 @@ from bot.wechat import inbound_from_raw as from_wechat
 
 from sqlalchemy import select
 
-from core import reception, workbench
+from core import admin, reception, workbench
 from core.cases import CaseError, Rules, event, may_act
 from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, write_note
 from core.clock import SHANGHAI, day_start
@@ -44,7 +44,7 @@ from core.county import current_county
 from core.digest import gather
 from core.measures import measure
 from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
-from core.directory import find_person, find_unit
+from core.directory import BIND_TTL, find_person, find_unit, new_bind_code
 from core.evenings import EveningError, EveningRules
 from core.phones import InvalidPhone, find_mobile, mask_phone, normalize_phone, redact
 from core.status import OPEN, may
@@ -71,7 +71,8 @@ login_manager.login_view = "console.login"
 login_manager.login_message = "请先登录。"
 IDLE = timedelta(minutes=30)
 LONGEST = timedelta(hours=12)
-ROLE_WORDS = {"staff": "信访局", "liaison": "联络员", "cadre": "干部", "head": "主要负责人", "leader": "县领导"}
+ROLE_WORDS = {"staff": "信访局", "liaison": "联络员", "cadre": "干部", "head": "主要负责人", "leader": "县领导",
+              "admin": "管理员"}
 EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": "超期", "returned": "退回",
                "extension_requested": "申请延期", "warning": "预警", "recused": "回避", "lead_set": "包案",
                "instruction": "县领导批示", "progress": "进展", "taken_back": "收回", "joined": "并案",
@@ -80,7 +81,10 @@ EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": 
                "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
                "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
                "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
-AUDIT_WORDS = {"instruct": "批示", "analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
+AUDIT_WORDS = {"admin_add": "新增人员", "admin_save": "修改人员", "admin_deactivate": "停用人员",
+               "admin_activate": "启用人员", "admin_grant": "设为管理员", "admin_revoke": "取消管理员",
+               "admin_unbind": "解除微信绑定", "admin_bind_code": "发送绑定码", "admin_hand_back": "交还名录文件",
+               "instruct": "批示", "analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
                "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
                "code_sent": "发送验证码"}
 # the basis of each deadline, as the case file shows it (docs/cases.md has the whole table)
@@ -107,6 +111,7 @@ class Official(UserMixin):
     name: str
     role: str
     unit_id: int | None
+    admin: bool = False
 
     def get_id(self) -> str:
         return str(self.id)
@@ -119,7 +124,7 @@ def _load(person_id: str) -> Official | None:
         person = s.get(Person, int(person_id)) if person_id.isdigit() else None
         if person is None or not person.active or person.role not in workbench.CONSOLE_ROLES:
             return None
-        return Official(person.id, person.name, person.role, person.unit_id)
+        return Official(person.id, person.name, person.role, person.unit_id, person.admin)
 
 
 def install(app: Flask) -> None:
@@ -213,7 +218,7 @@ def login_code():
         person = workbench.check_code(s, phone, code, now)
         if person is not None:
             workbench.audit(s, person, now, "sign_in", address=_address())
-            who = Official(person.id, person.name, person.role, person.unit_id)
+            who = Official(person.id, person.name, person.role, person.unit_id, person.admin)
     if person is None:
         flash("验证码不正确或已过期（每个验证码最多试5次）。")
         return render_template("console/login.html", phone=phone), 401
@@ -221,7 +226,7 @@ def login_code():
     session.permanent = True
     login_user(who)
     session["began"] = session["seen"] = now.isoformat()
-    return redirect(url_for("console.home"))
+    return redirect(url_for("console.admin_page" if who.role == "admin" else "console.home"))
 
 
 @bp.post("/logout")
@@ -251,6 +256,8 @@ def _person(s) -> Person:
 @login_required
 def home():
     svc, now = _svc(), _now()
+    if current_user.role == "admin":   # an administrator who is nobody of the file has no cases
+        return redirect(url_for("console.admin_page"))
     with reading(svc.sessions) as s:
         person = _person(s)
         shelves = workbench.shelves(s, person, now)
@@ -835,3 +842,115 @@ def _text_to(m: OutboundMessage, p) -> str:
     if m.to in (p.phone, p.openid):
         return "信访人"
     return mask_phone(m.to) if m.to.startswith("+") else m.to[:6] + "…"
+
+
+# --- 管理: the directory ----------------------------------------------------------------------------
+
+ADMIN_ACTIONS = {"save", "deactivate", "activate", "grant", "revoke", "unbind", "bind_code", "hand_back"}
+
+
+def _admin(s) -> Person:
+    person = _person(s)
+    if not person.admin:
+        abort(403)
+    return person
+
+
+def _entry(form) -> admin.Entry:
+    unit = form.get("unit", "")
+    return admin.Entry(name=form.get("name", ""), phone=form.get("phone", ""), role=form.get("role", ""),
+                       unit_id=int(unit) if unit.isdigit() else None, title=form.get("title"))
+
+
+@bp.get("/admin")
+@login_required
+def admin_page():
+    """管理: the people of the directory, the units and who can be reached there, the county file."""
+    svc = _svc()
+    unit_id = request.args.get("unit", type=int)
+    with reading(svc.sessions) as s:
+        me = _admin(s)
+        d = admin.directory(s, unit_id)
+        return render_template("console/admin.html", me=me, d=d, unit_id=unit_id, units=_names(s, Unit),
+                               roles=admin.ROLES, trail=workbench.admin_trail(s))
+
+
+@bp.post("/admin/people")
+@login_required
+def admin_add():
+    svc, now = _svc(), _now()
+    with transaction(svc.sessions) as s:
+        me = _admin(s)
+        try:
+            person = admin.add_person(s, _entry(request.form))
+        except admin.DirectoryError as exc:
+            s.rollback()
+            flash(errors.say(exc))
+            return redirect(url_for("console.admin_page"))
+        workbench.audit(s, me, now, "admin_add", detail=f"{person.name}（{ROLE_WORDS[person.role]}）",
+                        address=_address(), subject=person)
+        person_id, name = person.id, person.name
+    flash(f"已新增{name}。如需绑定微信，可在其页面发送绑定码。")
+    return redirect(url_for("console.admin_person", person_id=person_id))
+
+
+@bp.get("/admin/people/<int:person_id>")
+@login_required
+def admin_person(person_id: int):
+    svc = _svc()
+    with reading(svc.sessions) as s:
+        me = _admin(s)
+        person = s.get(Person, person_id) or abort(404)
+        return render_template("console/admin_person.html", me=me, x=person, units=_names(s, Unit),
+                               roles=admin.ROLES, trail=workbench.admin_trail(s, person))
+
+
+@bp.post("/admin/people/<int:person_id>")
+@login_required
+def admin_change(person_id: int):
+    """One change to a person: the form's fields, 停用/启用, 管理员, the WeChat binding, the file."""
+    action = request.form.get("action", "")
+    if action not in ADMIN_ACTIONS:
+        abort(400)
+    svc, now = _svc(), _now()
+    ids: list[int] = []
+    with transaction(svc.sessions) as s:
+        me = _admin(s)
+        person = s.get(Person, person_id) or abort(404)
+        detail = person.name
+        try:
+            if action == "save":
+                changed = admin.change_person(s, person, _entry(request.form))
+                message = "已保存。" if changed else "没有改动。"
+                detail = f"{person.name}：{'、'.join(changed)}" if changed else None
+            elif action in ("deactivate", "activate"):
+                admin.set_active(s, person, action == "activate", me)
+                message = f"已{'启用' if action == 'activate' else '停用'}{person.name}。" + (
+                    "" if action == "activate" else "其不再收到交办和提醒，也不能登录工作台。")
+            elif action in ("grant", "revoke"):
+                admin.set_admin(s, person, action == "grant", me)
+                message = f"已{'设' if action == 'grant' else '取消'}{person.name}为管理员。"
+            elif action == "unbind":
+                message = f"已解除{person.name}的微信绑定。" if admin.unbind(person) else f"{person.name}未绑定微信。"
+            elif action == "hand_back":
+                admin.hand_back(person)
+                message = f"{person.name}交还县名录文件维护：下次载入文件（xinfang init）时按文件更新。"
+            else:
+                if not person.active:
+                    raise admin.DirectoryError("inactive", name=person.name)
+                code = new_bind_code(s, person, now)
+                county, _ = svc.county(s.connection())
+                days = BIND_TTL // timedelta(days=1)
+                ids = [OutboundMessage.enqueue(s, "sms", person.phone, f"【{county.name}信访局】您的微信绑定码：{code}，"
+                                               f"{days}天内有效。请在{county.name}信访微信公众号发送：绑定 {code}",
+                                               "bind_code", now)]
+                message = f"绑定码已发送到{person.name}的手机（{mask_phone(person.phone)}），{days}天内有效。"
+        except admin.DirectoryError as exc:
+            s.rollback()
+            flash(errors.say(exc))
+            return redirect(url_for("console.admin_person", person_id=person_id))
+        if detail:
+            workbench.audit(s, me, now, f"admin_{action}", detail=detail, address=_address(), subject=person)
+    svc.send_later(ids, now)
+    flash(message)
+    return redirect(url_for("console.admin_person", person_id=person_id))

@@ -3,19 +3,22 @@
 Natural keys decide identity: a township by name, a village by (township, name), a unit by
 code, a person by phone. Loading the same file twice changes nothing; editing and reloading
 updates; an entry removed from the file is marked inactive, never deleted (its history stays).
+A person an administrator changed in the console (``managed = "console"``, core.admin) is left
+as they are until handed back to the file.
 """
 from __future__ import annotations
 
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.store.models import County, Person, Township, Unit, Village
+from core.store.models import County, DirectoryLoad, Person, Township, Unit, Village
 from core.clock import clock_time
 from core.checks import CheckRules
 from core.evenings import EveningRules
@@ -85,6 +88,7 @@ class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     deactivated: dict[str, int] = field(default_factory=dict)
+    kept: int = 0     # people an administrator changed in the console: the file leaves them be
 
     def _bump(self, bucket: dict[str, int], kind: str) -> None:
         bucket[kind] = bucket.get(kind, 0) + 1
@@ -94,6 +98,10 @@ class LoadReport:
         return bool(self.created or self.updated or self.deactivated)
 
     def summary(self) -> str:
+        kept = f"（{self.kept}人由管理员在工作台维护，未按文件改动）" if self.kept else ""
+        return self._summary() + kept
+
+    def _summary(self) -> str:
         if not self.changed:
             return "县情文件已载入：无变化"
         parts = []
@@ -307,6 +315,9 @@ def load_county(session: Session, data: dict) -> LoadReport:
     for p in data["people"]:
         unit_id = units[p["unit"]].id if p["unit"] else None
         row = people.get(p["phone"])
+        if row is not None and row.managed == "console":   # an administrator's change stands
+            report.kept += 1
+            continue
         values = dict(name=p["name"], unit_id=unit_id, role=p["role"], title=p["title"], active=True)
         if p["openid"]:
             values["openid"] = p["openid"]
@@ -317,11 +328,17 @@ def load_county(session: Session, data: dict) -> LoadReport:
             _assign(row, report, "people", **values)
     listed_phones = {p["phone"] for p in data["people"]}
     for phone, row in people.items():
-        if phone not in listed_phones and row.active:
+        if phone not in listed_phones and row.active and row.managed != "console":
             row.active = False
             report._bump(report.deactivated, "people")
     session.flush()
     return report
+
+
+def record_load(session: Session, report: LoadReport, source: str, digest: str, now: datetime) -> None:
+    """The county file's state, for the 管理 page: this load, what it changed, whom it left be."""
+    session.add(DirectoryLoad(at=now, source=source[-255:], digest=digest, summary=report.summary(),
+                              kept=report.kept))
 
 
 def current_county(session: Session) -> County:

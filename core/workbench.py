@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import String, and_, cast, func, or_, select, text
+from sqlalchemy import String, and_, cast, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.cases import NOBODY, not_recused, recusals_of, recused_units
@@ -27,7 +27,7 @@ from core.store.models import (Attachment, AuditEvent, ConsoleCode, EveningPlan,
                                Person, Petition, PetitionEvent, Recusal, Township, Unit, Village)
 from core.text import CHANNEL_LABELS
 
-CONSOLE_ROLES = ("staff", "liaison", "cadre", "head", "leader")
+CONSOLE_ROLES = ("staff", "liaison", "cadre", "head", "leader", "admin")   # admin: the directory only
 UNIT_ROLES = ("liaison", "cadre", "head")
 CODE_VALID = timedelta(minutes=10)
 CODE_EVERY = timedelta(minutes=1)      # at most one code a minute …
@@ -95,9 +95,18 @@ def check_code(s: Session, phone: str, code: str, now: datetime) -> Person | Non
 
 
 def audit(s: Session, person: Person | None, now: datetime, action: str, petition_id: int | None = None,
-          detail: str | None = None, address: str | None = None) -> None:
+          detail: str | None = None, address: str | None = None, subject: Person | None = None) -> None:
     s.add(AuditEvent(person_id=person.id if person else None, at=now, action=action, petition_id=petition_id,
-                     detail=detail[:2000] if detail else None, address=(address or "")[:64] or None))
+                     detail=detail[:2000] if detail else None, address=(address or "")[:64] or None,
+                     subject_id=subject.id if subject else None))
+
+
+def admin_trail(s: Session, person: Person | None = None, limit: int = 30) -> list[AuditEvent]:
+    """The administrators' changes to the directory (all, or those about one person), newest first."""
+    query = select(AuditEvent).where(AuditEvent.subject_id.is_not(None))   # ix_audit_event_subject: few rows
+    if person is not None:
+        query = query.where(AuditEvent.subject_id == person.id)
+    return list(s.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
 
 
 # --- scope ----------------------------------------------------------------------------------------
@@ -122,7 +131,9 @@ def scope(s: Session, person: Person, by_unit_index: bool = True, is_accused: bo
     if person.role in UNIT_ROLES:
         unit = Petition.unit_id if by_unit_index else func.coalesce(Petition.unit_id, 0)
         return where + [unit == person.unit_id]
-    return where + [Petition.lead_person_id == person.id]   # a leader: their 包案 cases
+    if person.role == "leader":
+        return where + [Petition.lead_person_id == person.id]   # their 包案 cases
+    return [false()]   # an administrator who is nobody of the file: no case at all
 
 
 def may_see(s: Session, person: Person, p: Petition) -> bool:
@@ -132,7 +143,7 @@ def may_see(s: Session, person: Person, p: Petition) -> bool:
         return True
     if person.role in UNIT_ROLES:
         return p.unit_id is not None and p.unit_id == person.unit_id
-    return p.lead_person_id == person.id
+    return person.role == "leader" and p.lead_person_id == person.id
 
 
 # --- 工作台 ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""A domain error in words: every refusal core raises (core.cases.CaseError, core.evenings.EveningError)
+"""A domain error in words: every refusal core raises (core.cases.CaseError, core.evenings.EveningError,
+core.admin.DirectoryError)
 is a code and its values; here each code becomes the sentence said to the person who asked."""
 from __future__ import annotations
 
@@ -95,7 +96,21 @@ EVENING: dict[str, Callable[..., str]] = {
 }
 
 
-SENTENCES = {**CASE, **EVENING}
+DIRECTORY: dict[str, Callable[..., str]] = {
+    "name_needed": lambda: "请填写姓名。",
+    "bad_phone": lambda phone: f"“{phone}”不是有效的手机号码。",
+    "bad_role": lambda: "请选择身份（信访局、联络员、干部、主要负责人、县领导）。",
+    "unit_needed": lambda: "联络员、干部和主要负责人须属于一个单位，请选择单位。",
+    "unit_inactive": lambda unit: f"{unit}已停用，请选择其他单位。",
+    "phone_taken": lambda phone, name, active: (f"号码{phone}已登记为{name}" + ("" if active else "（已停用，可在其页面启用）")
+                                                + "，一个号码只能对应一人。"),
+    "not_yourself": lambda: "不能停用自己，或取消自己的管理权限。",
+    "last_admin": lambda: "这是最后一位管理员，请先设置另一位管理员。",
+    "inactive": lambda name: f"{name}已停用，请先启用。",
+}
+
+
+SENTENCES = {**CASE, **EVENING, **DIRECTORY}
 
 
 def say(error: Exception) -> str:

@@ -71,6 +71,7 @@ def db_url(request, tmp_path, sqlite_template) -> str:
               if t.name not in {"county", "township", "village", "unit", "person"}]
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        conn.execute(text("UPDATE person SET managed = 'file', admin = false"))   # what an administrator changed
     engine.dispose()
     init_database(url, EXAMPLE)  # restore the county as the file says, whatever a test changed
     return url

@@ -55,7 +55,7 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"console-{name}.png"), full_page=True)
 
 
-def sign_in(browser, live, sms_out, phone: str, mobile: bool = False):
+def sign_in(browser, live, sms_out, phone: str, mobile: bool = False, lands: str = "/console/"):
     context = browser.new_context(viewport={"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900},
                                   locale="zh-CN")
     page = context.new_page()
@@ -66,7 +66,7 @@ def sign_in(browser, live, sms_out, phone: str, mobile: bool = False):
     code = re.search(r"验证码(\d{6})", [b for to, b in sms_out.sent if to == phone][-1]).group(1)
     page.get_by_label("短信验证码").fill(code)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live}/console/")
+    page.wait_for_url(f"{live}{lands}")
     return page
 
 
@@ -448,3 +448,79 @@ def test_the_bureau_narrows_a_search_by_channel_category_and_days(live, browser,
     staff.get_by_role("button", name="查找").click()
     assert "共 0 件" in staff.inner_text("body")
     assert "channel=sms" in staff.url and "since=2026-11-23" in staff.url  # a search one can send a colleague
+
+
+def test_an_administrator_keeps_the_directory_from_the_console(live, browser, peer, db, db_url, clock, sms_out,
+                                                               monkeypatch):
+    """The bureau's IT man is made the first administrator from the command line; he adds a new
+    cadre for 尧山镇 and texts her a WeChat binding code, stops 李建国 (transferred), and the next
+    load of the county file leaves both as he set them until he hands 李建国 back."""
+    from click.testing import CliRunner
+
+    from bot.cli import EXAMPLE, init_database, main
+    from core.store.models import DirectoryLoad, Person
+    from tests.test_cases import case, submit
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    got = CliRunner().invoke(main, ["admin", "13900007777"])
+    assert got.exit_code != 0 and "请填写姓名" in got.output                # a number nobody has needs a name
+    got = CliRunner().invoke(main, ["admin", "13900007777", "--name", "张工"])
+    assert got.exit_code == 0 and "已新增管理员张工" in got.output, got.output
+
+    it = sign_in(browser, live, sms_out, "+8613900007777", lands="/console/admin")
+    it.goto(f"{live}/console/")                                          # no cases for him: straight to 管理
+    assert it.url.endswith("/console/admin")
+    assert "事项检索" not in it.locator("header").inner_text()
+    it.get_by_label("姓名").fill("吴晓红")
+    it.get_by_label("手机号码").fill("1371234")                           # a number cut short: nothing added
+    it.get_by_label("身份").select_option("liaison")
+    it.get_by_label("所属单位").select_option(label="尧山镇人民政府")
+    it.get_by_role("button", name="新增").click()
+    assert "不是有效的手机号码" in it.locator(".flash").inner_text()
+    db.rollback()
+    assert db.scalars(select(Person).where(Person.name == "吴晓红")).first() is None
+    it.get_by_label("姓名").fill("吴晓红")
+    it.get_by_label("手机号码").fill("137 1234 5601")
+    it.get_by_label("身份").select_option("liaison")
+    it.get_by_label("所属单位").select_option(label="尧山镇人民政府")
+    it.get_by_label("职务").fill("信访专干")
+    it.get_by_role("button", name="新增").click()
+    assert "已新增吴晓红" in it.locator(".flash").inner_text()
+    it.get_by_role("button", name="发送微信绑定码").click()
+    code = re.search(r"绑定 ([A-Z0-9]{8})", [b for to, b in sms_out.sent if to == "+8613712345601"][-1]).group(1)
+    assert "已绑定" in peer.say("o_wu_xiaohong", f"绑定 {code}")            # she sends it from WeChat
+
+    # 李建国 is transferred: stopped, he gets no more cases and cannot sign in
+    it.goto(f"{live}/console/admin")
+    it.locator("#people").get_by_role("link", name="李建国").click()
+    it.get_by_role("button", name="停用").click()
+    assert "已停用李建国" in it.locator(".flash").inner_text()
+    no = submit(peer)
+    assert case(db, no).unit.name == "下汤镇人民政府"
+    assert not any(to == LIAISON and no in b for to, b in sms_out.sent)
+    texts_before = len(sms_out.sent)
+    gone = browser.new_page()
+    gone.goto(f"{live}/console/login")
+    gone.get_by_label("手机号码").fill(LIAISON[3:])
+    gone.get_by_role("button", name="获取验证码").click()
+    assert "如该号码已登记在名录中" in gone.inner_text("body") and len(sms_out.sent) == texts_before
+    # the county file is loaded again: both stay as he set them, and the page says so
+    init_database(db_url, EXAMPLE, now=clock.now())
+    db.rollback()
+    assert db.scalars(select(Person.active).where(Person.phone == LIAISON)).one() is False
+    assert db.scalars(select(Person.active).where(Person.phone == "+8613712345601")).one() is True
+    assert "1人由管理员在工作台维护" in db.scalars(select(DirectoryLoad.summary).order_by(DirectoryLoad.id.desc())).first()
+    it.get_by_role("button", name="交还名录文件").click()
+    init_database(db_url, EXAMPLE, now=clock.now())
+    db.rollback()
+    assert db.scalars(select(Person.active).where(Person.phone == LIAISON)).one() is True
+    it.goto(f"{live}/console/admin")
+    assert "县情文件已载入" in it.locator("#loads").inner_text()
+    assert "停用人员" in it.inner_text("body") and "交还名录文件" in it.inner_text("body")
+    assert it.goto(f"{live}/console/cases/{no}").status == 404             # an administrator sees no case
+    it.goto(f"{live}/console/admin/people/{db.scalars(select(Person.id).where(Person.name == '张工')).one()}")
+    it.get_by_role("button", name="取消管理员").click()                     # the last one cannot go
+    assert "不能停用自己" in it.locator(".flash").inner_text()
+
+    staff = sign_in(browser, live, sms_out, STAFF)                         # the bureau's staff: not theirs
+    assert "管理" not in staff.locator("header").inner_text()
+    assert staff.goto(f"{live}/console/admin").status == 403

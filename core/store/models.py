@@ -120,9 +120,26 @@ class Person(Base):
     phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
     openid: Mapped[str | None] = mapped_column(String(64), unique=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
-    role: Mapped[str] = mapped_column(String(16))  # staff | liaison | cadre | head | leader
+    role: Mapped[str] = mapped_column(String(16))  # staff | liaison | cadre | head | leader | admin (no cases)
     title: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())   # the console's 管理
+    # who keeps this person: "file" — the county file (`xinfang init` applies it); "console" — an
+    # administrator changed them there, and the file leaves them be until handed back
+    managed: Mapped[str] = mapped_column(String(8), default="file", server_default="file")
+
+
+class DirectoryLoad(Base):
+    """Each load of the county file (`xinfang init`): when, which file (its SHA-256), what it
+    changed, and whom it left to the console — the county file's state on the 管理 page."""
+
+    __tablename__ = "directory_load"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(255))
+    digest: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text)
+    kept: Mapped[int] = mapped_column(default=0)       # people the console holds, not changed by the file
 
 
 # --- messages in ------------------------------------------------------------------------------
@@ -627,9 +644,12 @@ class AuditEvent(Base):
     a petitioner's number, every action — who, when, what (visible to the bureau)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_petition", "petition_id", "at"), Index("ix_audit_event_at", "at"))
+    __table_args__ = (Index("ix_audit_event_petition", "petition_id", "at"), Index("ix_audit_event_at", "at"),
+                      Index("ix_audit_event_subject", "subject_id", postgresql_where=text("subject_id IS NOT NULL"),
+                            sqlite_where=text("subject_id IS NOT NULL")))
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))   # the person an administrator changed
     at: Mapped[datetime]
     action: Mapped[str] = mapped_column(String(32))        # sign_in | view | reveal | assign | close | …
     petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
