@@ -41,7 +41,7 @@ from core.cases import CaseError, Rules, event, may_act
 from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, write_note
 from core.clock import SHANGHAI, day_start
 from core.county import current_county
-from core.digest import gather
+from core.digest import LEVELS, gather
 from core.measures import measure
 from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
 from core.directory import BIND_TTL, find_person, find_unit, new_bind_code
@@ -52,6 +52,7 @@ from core.store.db import reading, transaction, write
 from core.store.models import LedgerExport, OutboundMessage, Person, Unit
 from core.text import CHANNEL_LABELS
 from core.usecases import cases as usecases
+from core.usecases import citizens as citizen_usecases
 from core.usecases import evenings as ev_usecases
 from core.usecases.base import Act
 from handlers import asks, errors, notify
@@ -76,12 +77,12 @@ ROLE_WORDS = {"staff": "信访局", "liaison": "联络员", "cadre": "干部", "
 EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": "超期", "returned": "退回",
                "extension_requested": "申请延期", "warning": "预警", "recused": "回避", "lead_set": "包案",
                "instruction": "县领导批示", "progress": "进展", "taken_back": "收回", "joined": "并案",
-               "rating": "评价", "follow_up": "回访", "review_requested": "申请复查", "review_answered": "复查答复",
+               "rating": "评价", "follow_up": "回访（再次请求评价）", "follow_up_call": "电话回访", "review_requested": "申请复查", "review_answered": "复查答复",
                "re_review_requested": "申请复核", "re_review_answered": "复核答复", "note": "备注",
                "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
                "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
                "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
-AUDIT_WORDS = {"admin_add": "新增人员", "admin_save": "修改人员", "admin_deactivate": "停用人员",
+AUDIT_WORDS = {"follow_up_call": "电话回访", "admin_add": "新增人员", "admin_save": "修改人员", "admin_deactivate": "停用人员",
                "admin_activate": "启用人员", "admin_grant": "设为管理员", "admin_revoke": "取消管理员",
                "admin_unbind": "解除微信绑定", "admin_bind_code": "发送绑定码", "admin_hand_back": "交还名录文件",
                "instruct": "批示", "analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
@@ -179,7 +180,7 @@ def _when(dt) -> str:
 def _helpers():
     return {"ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
             "EVENTS": EVENT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
-            "numbers_masked": redact, "AUDIT": AUDIT_WORDS}   # a number in free text is shown only by 显示号码, and recorded
+            "numbers_masked": redact, "AUDIT": AUDIT_WORDS, "CALLS": CALL_CHOICES}   # a number in free text is shown only by 显示号码, and recorded
 
 
 # --- sign-in ----------------------------------------------------------------------------------------
@@ -262,7 +263,25 @@ def home():
         person = _person(s)
         shelves = workbench.shelves(s, person, now)
         units = _names(s, Unit)
-        return render_template("console/home.html", shelves=shelves, units=units, me=person)
+        board = _board(s, person, now) if person.role == "leader" else None
+        return render_template("console/home.html", shelves=shelves, units=units, me=person, board=board, LEVELS=LEVELS,
+                               pct=lambda v: "—" if v is None else f"{v:.0%}")
+
+
+def _board(s, person: Person, now: datetime) -> dict:
+    """A county leader's 看板: the day (the daily 访情's figures), the month so far, what is 挂牌 by
+    unit (counts: the cases stay with those handling them), the month's 月考评 so far — red flag
+    and the units in orange and red."""
+    today = now.astimezone(SHANGHAI).date()
+    first = today.replace(day=1)
+    day = gather(s, today, None, person, now)
+    month = measure(s, day_start(first), day_start(today + timedelta(days=1)), now).county
+    late: dict[str, int] = {}
+    for _, unit in day.overdue:
+        late[unit] = late.get(unit, 0) + 1
+    scores = month_scores(s, first.year, first.month, ScoreRules.from_options(current_county(s).options))
+    return {"day": day, "month": month, "first": first, "late": sorted(late.items(), key=lambda kv: -kv[1]),
+            "flags": [u for u in scores if u.flag], "warned": [u for u in scores if u.colour in ("orange", "red")]}
 
 
 @bp.get("/evenings")
@@ -275,6 +294,21 @@ def evenings():
         plans = workbench.evening_plans(s, person)
         return render_template("console/evenings.html", me=person, plans=plans, units=_names(s, Unit),
                                rules=EveningRules.from_options(current_county(s).options), now=now)
+
+
+@bp.get("/follow-ups")
+@login_required
+def follow_ups_page():
+    """回访: the answered cases to telephone — not satisfied first, then unrated — with what the
+    petitioner said, whether they were asked again, the calls so far, and a form for the call."""
+    svc, now = _svc(), _now()
+    with reading(svc.sessions) as s:
+        person = _person(s)
+        rows = workbench.follow_ups(s, person, now)
+        names = _names(s, Person)
+        return render_template("console/follow_ups.html", me=person, rows=rows, units=_names(s, Unit),
+                               choices=CALL_CHOICES, who=lambda actor: _actor(actor, names),
+                               may_call=person.role == "staff")
 
 
 @bp.get("/cases")
@@ -677,7 +711,7 @@ STEPS = {
     "select": Step("列入七晚", (("unit", "七晚专班单位"), ("lead", "七晚包案领导")), True),
     "accept": Step("受理", step="accept"),
     "not_accept": Step("不予受理", (("text", "不予受理理由"),), step="not_accept"),
-    "meet": Step("见面", (("text", "见面情况（可不填）"),), step="meet"),
+    "meet": Step("见面", (("note", "见面情况（可不填）"),), step="meet"),
     "extend": Step("申请延期", (("days", "延期天数"), ("text", "延期理由")), step="extend"),
     "approve": Step("批准延期", (), True),
     "send_back": Step("退回", (("text", "退回理由"),), step="send_back"),
@@ -686,7 +720,9 @@ STEPS = {
     "recuse": Step("被反映", (("text", "被反映的单位或人员"),), True),
     "note": Step("备注", (("text", "备注内容"),)),
     "instruct": Step("批示", (("text", "批示内容"),)),
+    "follow_up_call": Step("记录电话回访", (("outcome", "回访结果"), ("note", "回访情况（可不填）")), True),
 }
+CALL_CHOICES = tuple(citizen_usecases.CALL_OUTCOMES.items())
 
 
 def _steps(person: Person, p) -> list[str]:
@@ -703,6 +739,8 @@ def _steps(person: Person, p) -> list[str]:
             continue
         if name in ("lead", "select") and (p.status not in OPEN or (name == "select" and p.under_evenings)):
             continue
+        if name == "follow_up_call" and p.status not in ("replied", "closed"):
+            continue
         out.append(name)
     return out
 
@@ -715,7 +753,7 @@ def act(no: str):
     if action not in STEPS:
         abort(400)
     svc, now = _svc(), _now()
-    form = {k: request.form.get(k, "").strip() for k in ("text", "unit", "lead", "days")}
+    form = {k: request.form.get(k, "").strip() for k in ("text", "unit", "lead", "days", "outcome")}
     message, outbox = None, None
     with transaction(svc.sessions) as s:
         person = _person(s)
@@ -748,14 +786,17 @@ def act(no: str):
             with write(svc.engine) as conn:
                 asks.record(conn, outbox.asks, now)
     flash(message)
+    if request.form.get("back") == "follow_ups":   # the 回访 page's own form
+        return redirect(url_for("console.follow_ups_page") + f"#fu-{no}")
     return redirect(url_for("console.case", no=no))
 
 
 def _detail(s, form: dict) -> str:
     """What the form said, for the audit trail (a leader by name, not by id)."""
     lead = s.get(Person, int(form["lead"])) if form["lead"].isdigit() else None
+    outcome = citizen_usecases.CALL_OUTCOMES.get(form["outcome"], "")
     return " ".join(x for x in (form["unit"], lead.name if lead else "", form["days"] and f"{form['days']}日",
-                                form["text"]) if x)
+                                outcome, form["text"]) if x)
 
 
 def _lead_of(s, form: dict) -> Person | None:
@@ -766,7 +807,7 @@ def _lead_of(s, form: dict) -> Person | None:
 def _do(s, doing: Act, outbox, p, action: str, form: dict, was_provisional: bool) -> tuple[str, bool]:
     """(the sentence, whether anything was done)."""
     text, asks = form["text"], dict(STEPS[action].asks)
-    if "text" in asks and not text and action != "meet":
+    if "text" in asks and not text:
         return f"请填写{asks['text']}。", False
     if action == "note":
         event(s, p, doing.now, "note", doing.actor, text[:2000])
@@ -803,6 +844,8 @@ def _do(s, doing: Act, outbox, p, action: str, form: dict, was_provisional: bool
         done = usecases.approve_extension(doing, p)
     elif action == "instruct":
         done = usecases.instruct(doing, p, text)
+    elif action == "follow_up_call":
+        done = citizen_usecases.phone_follow_up(doing, p, form["outcome"], text)
     elif action == "recuse":
         found = find_unit(s, text)
         who = None if found is not None else find_person(s, text)

@@ -36,6 +36,7 @@ TRIES = 5                              # wrong answers to one code before it is 
 PAGE = 50
 WAITING_EXTENSION = text("petition.pending_extension IS NOT NULL")   # ix_petition_extension's predicate
 FOLLOW_UP = text("petition.status = 'closed' AND (petition.rating IS NULL OR petition.rating = 'unsatisfied')")
+UNSATISFIED_OPEN = text("petition.status = 'replied' AND petition.rating = 'unsatisfied'")   # ix_petition_unsatisfied_open
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 # a status in the 台账's words (the same as handlers.texts.STATUS_LABELS: core may not import it)
 STATUS_WORDS = {"registered": "待交办", "assigned": "已交办", "accepted": "已受理", "replied": "已答复",
@@ -191,9 +192,8 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
     plan_rows = list(s.execute(plans.order_by(EveningPlan.id).limit(limit)))
     out.append(Shelf("evenings", "七晚", s.scalar(select(func.count()).select_from(plans.subquery())) or 0,
                      [x for _, x in plan_rows]))
-    out.append(_cases(s, person, "follow_up", "回访（未评价、不满意）",   # the predicate of ix_petition_follow_up,
-                      [FOLLOW_UP, p.closed_at >= now - timedelta(days=30)],  # written as its literal
-                      (p.closed_at.desc(), p.id), limit, me))
+    out.append(_cases(s, person, "follow_up", "回访（未评价、不满意）", [to_follow_up(now)],
+                      (p.closed_at.desc().nulls_first(), p.id), limit, me))
     warned = select(PetitionEvent.petition_id).where(PetitionEvent.kind == "warning",
                                                      PetitionEvent.at >= now - timedelta(days=7))
     out.append(_cases(s, person, "warnings", "预警（集体访、扬言越级）", [p.id.in_(warned)], (p.received_at.desc(),), limit, me))
@@ -224,6 +224,46 @@ def evening_plans(s: Session, person: Person, limit: int = 50) -> list[tuple[Eve
                            .order_by(EveningVisit.evening)):
             visits.setdefault(v.plan_id, []).append(v)
     return [(plan, p, visits.get(plan.id, [])) for plan, p in rows]
+
+
+# --- 回访 -----------------------------------------------------------------------------------------
+
+@dataclass
+class FollowUp:
+    petition: Petition
+    asked_again: bool              # the second request to rate has gone (core.followup)
+    reason: str | None             # why they are not satisfied, in their words
+    calls: list[PetitionEvent]     # the bureau's telephone calls so far, newest first
+
+
+def to_follow_up(now: datetime, days: int = 30):
+    """回访's cases: closed in the last ``days`` and not rated or rated 不满意, and those answered,
+    rated 不满意 and not yet closed — each half the predicate of its partial index, written as its
+    literal (so SQLite takes the index)."""
+    return or_(and_(FOLLOW_UP, Petition.closed_at >= now - timedelta(days=days)), UNSATISFIED_OPEN)
+
+
+def follow_ups(s: Session, person: Person, now: datetime, days: int = 30, limit: int = 100) -> list[FollowUp]:
+    """The 回访 shelf whole: the dissatisfied first, then the unrated, each with what they said
+    and the calls made — in two statements for all the rows' events."""
+    p = Petition
+    rows = list(s.scalars(select(p).where(to_follow_up(now, days), *scope(s, person))
+                          .order_by((p.rating == "unsatisfied").desc(), p.closed_at.desc().nulls_first(), p.id)
+                          .limit(limit)))
+    events: dict[int, list[PetitionEvent]] = {}
+    if rows:
+        for e in s.scalars(select(PetitionEvent).where(
+                PetitionEvent.petition_id.in_([x.id for x in rows]),
+                PetitionEvent.kind.in_(("follow_up", "follow_up_call", "rating_reason")))
+                .order_by(PetitionEvent.at.desc(), PetitionEvent.id.desc())):
+            events.setdefault(e.petition_id, []).append(e)
+    out = []
+    for x in rows:
+        mine = events.get(x.id, [])
+        reason = next((e.text for e in mine if e.kind == "rating_reason"), None)
+        out.append(FollowUp(x, any(e.kind == "follow_up" for e in mine), reason,
+                            [e for e in mine if e.kind == "follow_up_call"]))
+    return out
 
 
 # --- 事项检索 -------------------------------------------------------------------------------------

@@ -269,7 +269,7 @@ def test_staff_write_the_outlook_into_the_analysis_leaders_open(live, browser, p
     from core.store.models import AnalysisNote
     from notifications.report_html import link
     staff = sign_in(browser, live, sms_out, STAFF)
-    staff.get_by_role("link", name="分析").click()
+    staff.get_by_role("link", name="分析", exact=True).click()
     assert "11月16日–11月22日" in staff.inner_text("body")                # the last whole week, by default
     staff.get_by_label("舆情预判").fill("征地补偿类信访有所上升，下汤镇需重点关注。")
     staff.get_by_label("下一步工作").fill("一、开展征地补偿专项排查；\n二、县领导包案化解积案。")
@@ -283,7 +283,7 @@ def test_staff_write_the_outlook_into_the_analysis_leaders_open(live, browser, p
     assert "<h2>舆情预判</h2><p>征地补偿类信访有所上升，下汤镇、尧山镇需重点关注。</p>" in page
     assert "<p>一、开展征地补偿专项排查；</p><p>二、县领导包案化解积案。</p>" in page
     leader = sign_in(browser, live, sms_out, "+8613700000101")
-    leader.get_by_role("link", name="分析").click()
+    leader.get_by_role("link", name="分析", exact=True).click()
     assert leader.get_by_label("舆情预判").count() == 0 and "11月16日–11月22日" in leader.inner_text("body")
     token = leader.locator("input[name=csrf_token]").first.get_attribute("value")
     refused = leader.request.post(f"{live}/console/analysis", form={"kind": "weekly", "day": "2026-11-16",
@@ -516,6 +516,7 @@ def test_an_administrator_keeps_the_directory_from_the_console(live, browser, pe
     it.goto(f"{live}/console/admin")
     assert "县情文件已载入" in it.locator("#loads").inner_text()
     assert "停用人员" in it.inner_text("body") and "交还名录文件" in it.inner_text("body")
+    shot(it, "admin")
     assert it.goto(f"{live}/console/cases/{no}").status == 404             # an administrator sees no case
     it.goto(f"{live}/console/admin/people/{db.scalars(select(Person.id).where(Person.name == '张工')).one()}")
     it.get_by_role("button", name="取消管理员").click()                     # the last one cannot go
@@ -524,3 +525,77 @@ def test_an_administrator_keeps_the_directory_from_the_console(live, browser, pe
     staff = sign_in(browser, live, sms_out, STAFF)                         # the bureau's staff: not theirs
     assert "管理" not in staff.locator("header").inner_text()
     assert staff.goto(f"{live}/console/admin").status == 403
+
+
+def test_the_bureau_telephones_the_unsatisfied_and_the_silent(live, browser, peer, db, services, clock, sms_out):
+    """回访: 张三 is not satisfied with the pump's answer and says why; 李四 never rates the road
+    lamp's. Two working days on, 李四 is asked again and stays silent; the bureau calls both from
+    the 回访 page: 李四 says 满意 on the phone (kept, marked as by telephone); 张三's own 不满意
+    cannot be talked up by a call — the call is kept as 已解释沟通."""
+    from notifications.schedule import follow_ups
+    from tests.test_cases import ZS, case, submit
+    pump = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {pump}")
+    peer.text_sms(LIAISON, f"答复 {pump} 已更换水泵")
+    peer.say(ZS, "3")
+    peer.say(ZS, "根本没换，水泵还是坏的，俺家三天没水了")
+    lamp = submit(peer, who="o_lisi", text="我是下汤镇林楼村的李四，村口路灯坏了一个月")
+    peer.text_sms(LIAISON, f"受理 {lamp}")
+    peer.text_sms(LIAISON, f"答复 {lamp} 已报修更换")
+    peer.text_sms(LIAISON, f"办结 {lamp}")
+    clock.set(clock.now() + timedelta(days=2))                             # Wednesday: asked again, no answer
+    assert follow_ups(services, clock.now()) == "回访：再次请求评价1件"
+
+    staff = sign_in(browser, live, sms_out, STAFF)
+    assert staff.locator("#shelf-follow_up .count").inner_text() == "2"
+    staff.locator("#shelf-follow_up").get_by_role("link", name="回访（未评价、不满意）").click()
+    first, second = staff.locator("section[id^=fu-]").all()
+    assert pump in first.inner_text() and "不满意" in first.inner_text() and "尚未办结" in first.inner_text()
+    assert "水泵还是坏的" in first.inner_text()                             # in his own words
+    assert lamp in second.inner_text() and "已再次请求评价" in second.inner_text()
+    assert "满意" not in staff.get_by_label(f"{pump}回访结果").inner_text().replace("不满意", "")
+    staff.get_by_label(f"{lamp}回访结果").select_option(label="满意")
+    staff.get_by_label(f"{lamp}回访情况").fill("李四说路灯修好了")
+    staff.locator(f"#fu-{lamp}").get_by_role("button", name="记录回访").click()
+    assert f"已记录{lamp}电话回访：满意" in staff.locator(".flash").inner_text()
+    assert case(db, lamp).rating == "satisfied"
+    assert staff.locator(f"#fu-{lamp}").count() == 0                       # rated: off the list
+    token = staff.locator("input[name=csrf_token]").first.get_attribute("value")
+    got = staff.request.post(f"{live}/console/cases/{pump}/act", form={   # past the form: refused, unchanged
+        "action": "follow_up_call", "outcome": "satisfied", "csrf_token": token})
+    assert "不改动其本人的评价" in got.text() and case(db, pump).rating == "unsatisfied"
+    staff.goto(f"{live}/console/follow-ups")
+    staff.get_by_label(f"{pump}回访结果").select_option(label="已解释沟通")
+    staff.get_by_label(f"{pump}回访情况").fill("已请水利站明天上门，张三表示等结果")
+    staff.locator(f"#fu-{pump}").get_by_role("button", name="记录回访").click()
+    assert "已解释沟通：已请水利站明天上门" in staff.locator(f"#fu-{pump}").inner_text()
+    assert case(db, pump).rating == "unsatisfied"
+    shot(staff, "follow-ups")
+    events = [(e.kind, e.text) for e in case(db, lamp).events if e.kind in ("rated", "follow_up_call")]
+    assert events == [("follow_up_call", "满意：李四说路灯修好了"), ("rated", "满意（电话回访）")]
+
+
+def test_a_county_leader_opens_the_console_to_a_board_of_the_county(live, browser, peer, db, services, clock,
+                                                                     sms_out):
+    """县委书记 signs in on Tuesday morning: the day's 访情, the month so far, what is 挂牌 by unit
+    (counts only — the cases stay with those handling them), the month's 考评 so far; below, the
+    cases he owns."""
+    from datetime import datetime
+
+    from core.clock import SHANGHAI
+    from tests.test_cases import submit, sweep_at
+    pump = submit(peer)                                                    # 下汤镇, Monday: never accepted
+    lamp = submit(peer, who="o_lisi", text="我是下汤镇林楼村的李四，村口路灯坏了一个月")
+    sweep_at(services, datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI))     # both 挂牌 by Tuesday morning
+    clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=SHANGHAI))
+    peer.text_sms(STAFF, "登记 走访 尧山镇上坪村 赵六 13912340001 6 村里六户的低保被取消了")   # a group, today
+    peer.text_sms(STAFF, f"包案 {pump} 陈国栋")
+    leader = sign_in(browser, live, sms_out, "+8613700000101")
+    board = leader.locator("#board")
+    assert "到县访1批6人次" in board.inner_text() and "集体访1批" in board.inner_text()
+    assert "本月以来（11月1日起）" in board.inner_text() and "3批8人次" in board.inner_text()
+    assert leader.locator("#late-by-unit").inner_text().split() == ["下汤镇人民政府", "2件"]
+    assert lamp not in board.inner_text() and pump not in board.inner_text()   # counts, not cases
+    assert pump in leader.locator("#shelf-overdue").inner_text()           # his own: below, openable
+    assert lamp not in leader.inner_text("body")
+    shot(leader, "leader")

@@ -246,6 +246,10 @@ class Petition(Base):
         Index("ix_petition_follow_up", "closed_at", "unit_id",
               postgresql_where=text("status = 'closed' AND (rating IS NULL OR rating = 'unsatisfied')"),
               sqlite_where=text("status = 'closed' AND (rating IS NULL OR rating = 'unsatisfied')")),
+        # 回访 too: answered, 不满意, and not yet closed (the unit has still to 办结 it)
+        Index("ix_petition_unsatisfied_open", "rated_at", "unit_id",
+              postgresql_where=text("status = 'replied' AND rating = 'unsatisfied'"),
+              sqlite_where=text("status = 'replied' AND rating = 'unsatisfied'")),
         # the measures read only this index (core.measures): group columns first, then the rest
         Index("ix_petition_measures", "unit_id", "channel", "category", "received_at", "facts", "people",
               "handling_days"),

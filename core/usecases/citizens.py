@@ -81,6 +81,30 @@ def rate(act: Act, p: Petition, rating: str) -> Done:
     return done
 
 
+CALL_OUTCOMES = {**RATING_WORDS, "no_answer": "未接通", "declined": "不愿评价", "explained": "已解释沟通"}
+CALL_RATES = tuple(RATING_WORDS)
+
+
+def phone_follow_up(act: Act, p: Petition, outcome: str, note: str) -> Done:
+    """电话回访: the bureau telephoned the petitioner about an answered case; what came of it is
+    kept (``follow_up_call``). A rating said on the telephone is kept as the petitioner's, marked
+    as by telephone — but only for a case they had not rated: their own rating, 不满意 above all,
+    is never overwritten by a call (a unit's score may not be talked up)."""
+    if outcome not in CALL_OUTCOMES:
+        raise cases.CaseError("follow_up_outcome")
+    if p.status not in ("replied", "closed"):
+        raise cases.CaseError("follow_up_unanswered", no=p.tracking_no)
+    if outcome in CALL_RATES and p.rating is not None:
+        raise cases.CaseError("follow_up_rated", no=p.tracking_no, rating=RATING_WORDS[p.rating])
+    said = CALL_OUTCOMES[outcome] + (f"：{note.strip()[:1000]}" if note.strip() else "")
+    cases.event(act.session, p, act.now, "follow_up_call", act.actor, said, act.inbound_id)
+    done = Done(p, {"outcome": CALL_OUTCOMES[outcome]})
+    if outcome in CALL_RATES:
+        p.rating, p.rated_at = outcome, act.now
+        cases.event(act.session, p, act.now, "rated", act.actor, f"{RATING_WORDS[outcome]}（电话回访）", act.inbound_id)
+    return done
+
+
 def review_deadline(rules, p: Petition):
     """The last moment the petitioner may ask for 复查 (or 复核), or None when they may not."""
     window = cases.review_window(p, rules)
