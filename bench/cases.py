@@ -36,7 +36,7 @@ COLUMNS = ("tracking_no", "channel", "phone", "phone_verified", "name", "townshi
            "received_at", "updated_at", "unit_id", "assigned_at", "accepted_at", "met_at", "replied_at",
            "closed_at", "complexity", "extension_days", "rating", "due_assign", "due_accept", "due_meet",
            "due_reply", "due_finish", "due_next", "deadline_provisional", "overdue", "people", "category",
-           "accusation", "review_level", "repeat_of_id", "facts", "handling_days")
+           "accusation", "review_level", "repeat_of_id", "facts", "handling_days", "rated_at")
 CHANNELS = ("wechat", "wechat", "wechat", "sms", "sms", "visit", "letter")
 CATEGORIES = ("劳资纠纷", "土地", "水利", "城乡管理", None, None)
 
@@ -50,9 +50,11 @@ class Loader:
 
     def rows(self, make_values, n: int, start_id: int, analyze: bool = True) -> None:
         def make(i: int) -> tuple:
-            values = dict(zip(COLUMNS, make_values(i) + (0, None)))
+            values = dict(zip(COLUMNS, make_values(i) + (0, None, None)))
             row = SimpleNamespace(**values)
             values["facts"], values["handling_days"] = facts_of(row), handling_days(row)
+            if values["rating"] and values["replied_at"]:   # rated a few hours after the answer, as the app stores it
+                values["rated_at"] = values["replied_at"] + timedelta(hours=3)
             return tuple(values[c] for c in COLUMNS)
 
         raw = self.engine.raw_connection()
@@ -116,6 +118,24 @@ def open_case(rng: random.Random, units: list[int], townships: list[int], due: b
     return make
 
 
+# what petitioners write, in pieces (the console's search by words needs texts that differ: the
+# bigram index narrows by what is rare); 停水 is in none of them, 扶贫款 in one case in 20,000
+PLACES = ("村里", "我们组", "小区", "镇上", "我家门口", "村东头", "老街", "学校旁边", "河边", "新农村社区")
+MATTERS = ("土地纠纷一直没人管", "宅基地被邻居占了", "拖欠工资三个月", "低保评定不公平", "路灯坏了半年",
+           "征地补偿款没发到位", "土地承包合同到期不给续", "排水沟堵了一下雨就淹", "危房改造补助没到手",
+           "医保报销手续太难", "养殖场臭味太大", "修路占了耕地没补偿", "邻里纠纷打了起来", "垃圾堆没人清运",
+           "孩子上学被拒收", "噪音扰民晚上睡不着", "山林权属纠纷", "退役军人待遇没落实", "物业乱收费",
+           "工地夜里施工")
+DETAILS = ("找了好几次都没解决", "希望领导重视", "请尽快处理", "村干部说不归他们管", "已经反映过一次了",
+           "家里老人身体不好", "全组群众都有意见", "要求给个说法")
+
+
+def matter(rng: random.Random, i: int) -> str:
+    if i % 20000 == 0:
+        return f"{rng.choice(PLACES)}的扶贫款被挪用了，{rng.choice(DETAILS)}"
+    return f"{rng.choice(PLACES)}{rng.choice(MATTERS)}，{rng.choice(DETAILS)}"
+
+
 def any_case(rng: random.Random, units: list[int], townships: list[int], year_start: datetime):
     """A case of a year's mix: finished when older than 60 days (93 % closed, the rest withdrawn or
     rejected), else 60 % closed; ratings, reviews (3 %), repeats (8 %), group petitions (20 %)."""
@@ -135,7 +155,7 @@ def any_case(rng: random.Random, units: list[int], townships: list[int], year_st
         due_meet = due_accept
         due_finish = accepted + timedelta(days=7)
         return (f"BN-{i:08d}", rng.choice(CHANNELS), f"+86139{i:08d}"[:14], True, "李四", rng.choice(townships),
-                "土地纠纷", status, received, received, rng.choice(units), assigned, accepted,
+                matter(rng, i), status, received, received, rng.choice(units), assigned, accepted,
                 met, replied if status in ("closed", "replied") else None, closed if status == "closed" else None,
                 "normal", 0, rng.choice(("satisfied", "satisfied", "basic", "unsatisfied", None))
                 if status in ("closed", "replied") else None,

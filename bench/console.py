@@ -93,7 +93,11 @@ def main() -> None:
         "lookup by number": (staff_id, lambda i: f"/console/cases?q={numbers[i]}"),
         "lookup by phone": (staff_id, lambda i: f"/console/cases?q={phones[i][3:]}"),
         "search by words": (staff_id, lambda i: f"/console/cases?q={('土地', '纠纷')[i % 2]}"),
-        "search: a word nowhere": (staff_id, lambda i: "/console/cases?q=停水"),
+        "search: a rare word": (staff_id, lambda i: "/console/cases?q=扶贫款"),
+        "search: a word nowhere": (staff_id, lambda i: f"/console/cases?q={('停水', '拆迁', '低保户')[i % 3]}"),
+        "search: one character": (staff_id, lambda i: "/console/cases?q=水"),
+        "list: channel+category+month": (staff_id, lambda i: "/console/cases?channel=sms&category=土地"
+                                                            "&since=2026-10-01&until=2026-10-31"),
         "统计 (a month)": (staff_id, lambda i: "/console/stats?from=2026-10-01&to=2026-10-31"),
     }
     print(f"\n== console pages over {args.petitions:,} petitions ({backend}), server time, {args.runs} runs ==")

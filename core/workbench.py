@@ -22,6 +22,7 @@ from core.cases import NOBODY, not_recused, recusals_of, recused_units
 from core.status import OPEN, Status
 from core.clock import SHANGHAI, day_start
 from core.phones import InvalidPhone, normalize_phone
+from core.store import words as store_words
 from core.store.models import (Attachment, AuditEvent, ConsoleCode, EveningPlan, EveningVisit, InboundMessage,
                                OutboundMessage,
                                Person, Petition, PetitionEvent, Recusal, Township, Unit, Village)
@@ -36,7 +37,10 @@ TRIES = 5                              # wrong answers to one code before it is 
 PAGE = 50
 WAITING_EXTENSION = text("petition.pending_extension IS NOT NULL")   # ix_petition_extension's predicate
 FOLLOW_UP = text("petition.status = 'closed' AND (petition.rating IS NULL OR petition.rating = 'unsatisfied')")
-UNSATISFIED_OPEN = text("petition.status = 'replied' AND petition.rating = 'unsatisfied'")   # ix_petition_unsatisfied_open
+# ix_petition_unsatisfied_open's predicate, and a range on its first column: SQLite would rather
+# take the status index (a fifth of the year) than scan a partial index whole (a few thousand)
+UNSATISFIED_OPEN = text("petition.status = 'replied' AND petition.rating = 'unsatisfied' "
+                        "AND petition.rated_at IS NOT NULL")
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 # a status in the 台账's words (the same as handlers.texts.STATUS_LABELS: core may not import it)
 STATUS_WORDS = {"registered": "待交办", "assigned": "已交办", "accepted": "已受理", "replied": "已答复",
@@ -192,8 +196,12 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
     plan_rows = list(s.execute(plans.order_by(EveningPlan.id).limit(limit)))
     out.append(Shelf("evenings", "七晚", s.scalar(select(func.count()).select_from(plans.subquery())) or 0,
                      [x for _, x in plan_rows]))
-    out.append(_cases(s, person, "follow_up", "回访（未评价、不满意）", [to_follow_up(now)],
-                      (p.closed_at.desc().nulls_first(), p.id), limit, me))
+    unsatisfied = _cases(s, person, "follow_up", "回访（未评价、不满意）", [UNSATISFIED_OPEN], (p.rated_at.desc(), p.id),
+                         limit, me)   # two statements, one partial index each: an OR of them walks the year
+    closed = _cases(s, person, "follow_up", "", [FOLLOW_UP, p.closed_at >= now - timedelta(days=30)],
+                    (p.closed_at.desc(), p.id), limit, me)
+    out.append(Shelf("follow_up", unsatisfied.title, unsatisfied.count + closed.count,
+                     (unsatisfied.rows + closed.rows)[:limit]))
     warned = select(PetitionEvent.petition_id).where(PetitionEvent.kind == "warning",
                                                      PetitionEvent.at >= now - timedelta(days=7))
     out.append(_cases(s, person, "warnings", "预警（集体访、扬言越级）", [p.id.in_(warned)], (p.received_at.desc(),), limit, me))
@@ -236,20 +244,17 @@ class FollowUp:
     calls: list[PetitionEvent]     # the bureau's telephone calls so far, newest first
 
 
-def to_follow_up(now: datetime, days: int = 30):
-    """回访's cases: closed in the last ``days`` and not rated or rated 不满意, and those answered,
-    rated 不满意 and not yet closed — each half the predicate of its partial index, written as its
-    literal (so SQLite takes the index)."""
-    return or_(and_(FOLLOW_UP, Petition.closed_at >= now - timedelta(days=days)), UNSATISFIED_OPEN)
-
-
 def follow_ups(s: Session, person: Person, now: datetime, days: int = 30, limit: int = 100) -> list[FollowUp]:
-    """The 回访 shelf whole: the dissatisfied first, then the unrated, each with what they said
-    and the calls made — in two statements for all the rows' events."""
+    """The 回访 shelf whole: answered cases rated 不满意 the unit has not closed, then those closed
+    in the last ``days`` not rated or rated 不满意 (不满意 first) — each half read through its own
+    partial index, written as its literal — each with what they said and the calls made, in one
+    more statement for all the rows' events."""
     p = Petition
-    rows = list(s.scalars(select(p).where(to_follow_up(now, days), *scope(s, person))
-                          .order_by((p.rating == "unsatisfied").desc(), p.closed_at.desc().nulls_first(), p.id)
-                          .limit(limit)))
+    where = scope(s, person)
+    rows = list(s.scalars(select(p).where(UNSATISFIED_OPEN, *where).order_by(p.rated_at.desc(), p.id).limit(limit)))
+    rows += list(s.scalars(select(p).where(FOLLOW_UP, p.closed_at >= now - timedelta(days=days), *where)
+                           .order_by((p.rating == "unsatisfied").desc(), p.closed_at.desc(), p.id)
+                           .limit(limit - len(rows))))
     events: dict[int, list[PetitionEvent]] = {}
     if rows:
         for e in s.scalars(select(PetitionEvent).where(
@@ -313,11 +318,8 @@ def search(s: Session, person: Person, q: str = "", unit_id: int | None = None, 
                 conds.append(p.phone == normalize_phone(digits))
             except InvalidPhone:
                 conds.append(p.phone.endswith(digits[-11:], autoescape=True))
-        elif 2 <= len(q) <= 4 and HAN.fullmatch(q):
-            conds.append(or_(p.name == q, p.content.contains(q, autoescape=True)))
-            words = True
-        else:
-            conds.append(p.content.contains(q, autoescape=True))
+        else:   # words of the text (through the bigram index), or a name
+            conds.append(store_words.says(s, q, or_named=2 <= len(q) <= 4 and bool(HAN.fullmatch(q))))
             words = True
     if f.unit_id:
         conds.append(p.unit_id == f.unit_id)

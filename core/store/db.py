@@ -22,6 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.store import words
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "xinfang_read_only"   # set in a connection's info: a reading transaction (plain BEGIN on SQLite)
 
@@ -45,6 +47,7 @@ def make_engine(url: str, immediate: bool = True, ping_idle_after: float = 10.0,
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            words.register(dbapi_conn)   # the search index's trigger calls it
 
         writing = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 

@@ -2,6 +2,7 @@
 from alembic import context
 from sqlalchemy import pool
 
+from core.store import words
 from core.store.db import make_engine
 from core.store.models import Base
 
@@ -19,13 +20,15 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is not None:
-        context.configure(connection=connectable, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connectable, target_metadata=target_metadata, render_as_batch=True,
+                          include_name=words.modelled)
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          include_name=words.modelled)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -1,0 +1,42 @@
+"""The console's search by words (issue 20) finds what the petitioners wrote — any word of two
+characters or more through the bigram index (core/store/words.py), one character by the text
+alone — and the index only narrows: the text decides. On both databases, for petitions that
+came in through the signed webhooks (so the trigger and the expression index see real inserts)."""
+from __future__ import annotations
+
+from sqlalchemy import select, text
+
+from core import workbench
+from core.store import words
+from core.store.models import Person
+from tests.test_cases import STAFF, submit
+
+
+def test_grams_are_the_bigrams_of_each_run_of_word_characters():
+    assert words.grams("村里停水，三天了！ATM机") == ["村里", "里停", "停水", "三天", "天了", "at", "tm", "m机"]
+    assert words.grams("水") == [] and words.grams("，。") == [] and words.grams(None) == []
+
+
+def test_the_words_a_petitioner_wrote_are_found_and_words_nobody_wrote_are_not(peer, db):
+    pump = submit(peer)                                                   # 小区水泵坏了三天没水
+    lamp = submit(peer, who="o_lisi", text="我是下汤镇林楼村的李四，村口路灯坏了一个月，晚上ATM机那里黑乎乎的")
+    wages = submit(peer, who="o_wages", text="我是下汤镇林楼村的王五，老板拖欠工资三个月了")
+    db.rollback()
+    staff = db.scalars(select(Person).where(Person.phone == STAFF)).one()
+
+    def found(q):
+        return {p.tracking_no for p in workbench.search(db, staff, q).rows}
+
+    assert found("水泵") == {pump}
+    assert found("水泵坏了三天") == {pump}
+    assert found("坏了") == {pump, lamp}
+    assert found("停水") == set()                                         # a word nobody wrote
+    assert found("泵坏水") == set()                                       # its bigrams apart, not the word: the text decides
+    assert found("泵") == {pump}                                          # one character: the text alone
+    assert found("atm机") == {lamp} or db.get_bind().dialect.name == "postgresql"   # SQLite's LIKE folds ASCII case
+    assert found("ATM机") == {lamp}
+    assert found("拖欠工资") == {wages}
+    assert found("王五") == {wages}                                       # a name is a name, or a word of the text
+    assert "petition_words" in str(words.says(db, "水泵")) or "xf_bigrams" in str(words.says(db, "水泵"))   # narrowed
+    if db.get_bind().dialect.name == "sqlite":                            # every petition indexed by the trigger
+        assert db.scalar(text("SELECT count(*) FROM petition_words WHERE petition_words MATCH '\"水泵\"'")) == 1
