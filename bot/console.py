@@ -15,6 +15,7 @@ SMS commands (core.usecases), the console's own read models (core.workbench).
 from __future__ import annotations
 
 import csv
+import re
 import io
 import os
 import tempfile
@@ -49,7 +50,7 @@ from core.evenings import EveningError, EveningRules
 from core.phones import InvalidPhone, find_mobile, mask_phone, normalize_phone, redact
 from core.status import OPEN, may
 from core.store.db import reading, transaction, write
-from core.store.models import LedgerExport, OutboundMessage, Person, Unit
+from core.store.models import Attachment, LedgerExport, OutboundMessage, Person, Petition, Unit
 from core.text import CHANNEL_LABELS
 from core.usecases import cases as usecases
 from core.usecases import citizens as citizen_usecases
@@ -61,6 +62,7 @@ from handlers import texts_officials as T
 from handlers.officials import register_received
 from notifications import exports
 from notifications.exports import write_xlsx
+from notifications.media import MediaFiles
 from notifications.report_html import render as render_report
 from notifications.report_html import secret_key
 
@@ -82,7 +84,7 @@ EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": 
                "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
                "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
                "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
-AUDIT_WORDS = {"follow_up_call": "电话回访", "admin_add": "新增人员", "admin_save": "修改人员", "admin_deactivate": "停用人员",
+AUDIT_WORDS = {"media": "查看图片/语音", "follow_up_call": "电话回访", "admin_add": "新增人员", "admin_save": "修改人员", "admin_deactivate": "停用人员",
                "admin_activate": "启用人员", "admin_grant": "设为管理员", "admin_revoke": "取消管理员",
                "admin_unbind": "解除微信绑定", "admin_bind_code": "发送绑定码", "admin_hand_back": "交还名录文件",
                "instruct": "批示", "analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
@@ -371,6 +373,31 @@ def case(no: str):
                                may_reveal=may_reveal)
 
 
+@bp.get("/media/<int:attachment_id>")
+@login_required
+def media_file(attachment_id: int):
+    """A photo, recording or video the petitioner sent, from our stored copy — to one who may see
+    its case, and recorded; anything else is 404, like a case not theirs."""
+    svc, now = _svc(), _now()
+    with transaction(svc.sessions) as s:
+        person = _person(s)
+        a = s.get(Attachment, attachment_id)
+        p = s.get(Petition, a.petition_id) if a is not None and a.petition_id else None
+        if p is None or a.fetch_status != "stored" or not workbench.may_see(s, person, p):
+            abort(404)
+        workbench.audit(s, person, now, "media", p.id, detail=f"{a.kind} #{a.id}", address=_address())
+        path, kind = MediaFiles(svc.settings.media_dir).path(a.sha256), a.content_type or "application/octet-stream"
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=kind, max_age=0, download_name=f"{no_slash(p.tracking_no)}-{attachment_id}"
+                     + {"image/jpeg": ".jpg", "image/png": ".png", "audio/amr": ".amr", "audio/mpeg": ".mp3",
+                        "video/mp4": ".mp4"}.get(kind, ""))
+
+
+def no_slash(text: str) -> str:
+    return text.replace("/", "-")
+
+
 @bp.post("/cases/<no>/reveal")
 @login_required
 def reveal(no: str):
@@ -386,15 +413,18 @@ def reveal(no: str):
     return Markup('<span id="phone">{}</span>').format(phone)
 
 
-KINDS = {"visit": "走访", "letter": "来信"}
+KINDS = {"visit": "走访", "letter": "来信", "phone": "电话访"}
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @login_required
 def register():
-    """登记: a visit (走访) or a letter (来信), with the same checks as the SMS command."""
+    """登记: a visit (走访), a letter (来信) or a call (电话访), with the same checks as the SMS
+    command; marked 检举控告, with whom it accuses, it is held for the bureau whatever its words."""
     svc, now = _svc(), _now()
-    form = {k: request.form.get(k, "").strip() for k in ("kind", "place", "name", "phone", "people", "content")}
+    form = {k: request.form.get(k, "").strip() for k in ("kind", "place", "name", "phone", "people", "content",
+                                                          "accused")}
+    accusation = request.form.get("accusation") == "yes"
     with transaction(svc.sessions) as s:
         person = _person(s)
         if person.role != "staff":
@@ -402,7 +432,8 @@ def register():
         county, gazetteer = svc.county(s.connection())
         townships = sorted(gazetteer.names.values())
         if request.method == "GET":
-            return render_template("console/register.html", me=person, form=form, townships=townships, kinds=KINDS)
+            return render_template("console/register.html", me=person, form=form, townships=townships, kinds=KINDS,
+                                   accusation=False)
         problem, found, phone = None, None, None
         if form["kind"] not in KINDS:
             problem = T.REGISTER_KIND
@@ -416,14 +447,17 @@ def register():
             problem = T.REGISTER_PEOPLE
         elif len(form["content"]) < 4:
             problem = "请填写反映的问题。"
+        elif accusation and (unknown := [w for w in re.split(r"[、，,；;\s]+", form["accused"]) if w
+                                         and find_unit(s, w) is None and find_person(s, w) is None]):
+            problem = T.unit_or_person_not_found(unknown[0]) + "（可不填，登记后在案卷中“被反映”补充）"
         if problem:
             flash(problem)
             return render_template("console/register.html", me=person, form=form, townships=townships,
-                                   kinds=KINDS), 400
+                                   kinds=KINDS, accusation=accusation), 400
         outbox = notify.Outbox(s, county, gazetteer, now)
         doing = Act(s, Rules.for_county(county), now, f"staff:{person.id}", person, conn=s.connection())
         done = register_received(outbox, doing, form["kind"], found, form["name"], phone, int(form["people"]),
-                                 form["content"])
+                                 form["content"], accused=form["accused"] if accusation else None)
         p = done.petition
         workbench.audit(s, person, now, "register", p.id, address=_address())
         message = T.registered(p, form["kind"], done.data["unit"].name if done.data["unit"] is not None else None)
@@ -482,7 +516,9 @@ def stats():
         if mine:
             scores = [u for u in scores if u.unit_id == person.unit_id]
         today = gather(s, now.astimezone(SHANGHAI).date(), person.unit_id if mine else None, person, now)
-        return render_template("console/stats.html", me=person, m=m, units=units, first=first, last=last,
+        days = workbench.per_day(s, person, day_start(first), day_start(last + timedelta(days=1))) \
+            if (last - first).days <= 92 else []   # a chart of days for a quarter at most
+        return render_template("console/stats.html", me=person, m=m, units=units, first=first, last=last, days=days,
                                scores=scores, rules=rules, today=today, groups=GROUPS, colours=COLOUR_WORDS,
                                pct=lambda v, days=False: "—" if v is None else (f"{v:.1f}天" if days else f"{v:.0%}"))
 

@@ -34,7 +34,7 @@ from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS
 
 GROUP_SIZE = 5   # 集体访: five people or more (信访工作条例 Art. 18: more than five send representatives)
 
-CHANNELS = tuple((c, CHANNEL_LABELS[c]) for c in ("wechat", "sms", "visit", "letter"))
+CHANNELS = tuple((c, CHANNEL_LABELS[c]) for c in ("wechat", "sms", "visit", "letter", "phone"))
 LEVELS = (("city", "到市"), ("province", "赴省"), ("beijing", "进京"))
 LEVEL_OF_WORD = {word: level for level, word in LEVELS}
 LIMIT = SMS_THREE_SEGMENTS

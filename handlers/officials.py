@@ -190,7 +190,7 @@ def do_instruct(ctx, person, p, rest):
 
 # --- 登记: petitions received in person (走访) or by letter (来信) -----------------------------------
 
-REGISTER_KINDS = {"走访": "visit", "来访": "visit", "来信": "letter"}
+REGISTER_KINDS = {"走访": "visit", "来访": "visit", "来信": "letter", "来电": "phone", "电话访": "phone", "电话": "phone"}
 
 
 @COMMANDS.verb("register", "登记", roles=STAFF_ONLY,
@@ -225,10 +225,12 @@ def register(ctx: Context, person: Person, rest: str) -> str:
 
 
 def register_received(writer, act_: Act, kind: str, found, name: str, phone: str | None, people: int,
-                      content: str):
-    """A petition received at the bureau (走访, 来信), registered by the staff member acting — the
-    SMS command's and the console's one way: the case, its route, its receipt, whom it names
-    (``writer``: a message's Context, or handlers.notify.Outbox)."""
+                      content: str, accused: str | None = None):
+    """A petition received at the bureau (走访, 来信, 电话访), registered by the staff member acting
+    — the SMS command's and the console's one way: the case, its route, its receipt, whom it names
+    (``writer``: a message's Context, or handlers.notify.Outbox). ``accused``: staff marked it
+    检举控告 (the units or people it accuses, "" when not named yet): held for the bureau, never
+    routed, whatever its words."""
     s = act_.session
     p = Petition(tracking_no=next_tracking_no(s, writer.county.prefix, writer.now), channel=kind, phone=phone,
                  phone_verified=phone is not None and kind == "visit", name=name[:32], township_id=found.township_id,
@@ -237,7 +239,7 @@ def register_received(writer, act_: Act, kind: str, found, name: str, phone: str
     original = usecases.open_repeat_of(s, p)
     done = usecases.register(act_, writer.county, p, T.KIND_WORDS[kind],
                              T.registered_event(kind, people, original is None), original,
-                             writer.gazetteer.directory_names)
+                             writer.gazetteer.directory_names, accused=accused)
     if isinstance(writer, Context):
         writer.petition_id = done.data["petition_id"]
     notify.deliver(writer, done)

@@ -299,11 +299,11 @@ def bound(name: str, help_text: str) -> str:
 
 
 # 登记: petitions received in person (走访) or by letter (来信), and 越级访
-REGISTER_FORMAT = "格式：登记 走访/来信 乡镇 姓名 电话(无则写“无”) 人数 内容，例如：登记 走访 下汤镇 张三 13812345678 1 小区停水三天"
-REGISTER_KIND = "登记类型请写“走访”或“来信”。" + REGISTER_FORMAT
+REGISTER_FORMAT = "格式：登记 走访/来信/来电 乡镇 姓名 电话(无则写“无”) 人数 内容，例如：登记 走访 下汤镇 张三 13812345678 1 小区停水三天"
+REGISTER_KIND = "登记类型请写“走访”“来信”或“来电”。" + REGISTER_FORMAT
 REGISTER_PEOPLE = "人数请写数字，例如 1 或 12。" + REGISTER_FORMAT
 ESCALATION_FORMAT = "格式：登记 到市/赴省/进京 [乡镇] 人数 事由，例如：登记 进京 下汤镇 3 拆迁补偿"
-KIND_WORDS = {"visit": "走访", "letter": "来信"}
+KIND_WORDS = {"visit": "走访", "letter": "来信", "phone": "电话访"}
 
 
 def register_bad_phone(text: str) -> str:

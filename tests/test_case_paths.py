@@ -60,10 +60,18 @@ def test_a_letter_s_phone_is_not_trusted_until_it_texts_us(peer, db, sms_out):
     assert p.tracking_no in reply and "未找到" not in reply and "已交办" in reply
 
 
+def test_a_call_to_the_bureau_is_registered_as_a_phone_petition(peer, db, sms_out):
+    """电话访: the bureau takes a call; the number the caller gave is not proven until it texts us."""
+    assert "已登记电话访" in peer.text_sms(STAFF, "登记 来电 尧山镇 李四 13912345678 1 村里道路损坏无人修")
+    p = only_petition(db)
+    assert p.channel == "phone" and not p.phone_verified and p.unit.name == "尧山镇人民政府"
+    assert any(to == "+8613912345678" and "电话访" in body for to, body in sms_out.sent)
+
+
 def test_register_bad_inputs_get_the_format_and_store_nothing(peer, db):
     for text, expected in [
         ("登记 走访 下汤镇 张三", "格式"),
-        ("登记 电话 下汤镇 张三 13812345678 1 内容", "走访"),
+        ("登记 网上 下汤镇 张三 13812345678 1 内容", "来电"),
         ("登记 走访 火星镇 张三 13812345678 1 内容", "没有找到乡镇"),
         ("登记 走访 下汤镇 张三 12345 1 内容", "不是有效的手机号码"),
         ("登记 走访 下汤镇 张三 13812345678 很多 内容", "人数请写数字"),

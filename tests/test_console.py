@@ -176,14 +176,14 @@ def test_a_day_at_the_desk_register_follow_approve(live, browser, peer, db, cloc
     staff.get_by_label("走访").check()
     staff.get_by_label("乡镇（街道）和村（社区）").fill("下汤镇林楼村")
     staff.get_by_label("信访人姓名（代表）").fill("王五")
-    staff.get_by_label("电话", exact=False).fill("1391234")
+    staff.get_by_label("电话（", exact=False).fill("1391234")
     staff.get_by_label("人数").fill("3")
     staff.get_by_label("反映的问题").fill("村里排水沟堵了半年，下雨就淹到院子里")
     staff.get_by_role("button", name="登记").click()
     assert "1391234" in staff.locator(".flash").inner_text()              # the SMS command's own sentence
     db.rollback()
     assert db.scalars(select(Petition)).all() == []
-    staff.get_by_label("电话", exact=False).fill("13912340000")
+    staff.get_by_label("电话（", exact=False).fill("13912340000")
     staff.get_by_role("button", name="登记").click()
     assert "已登记走访" in staff.locator(".flash").inner_text()
     no = re.search(r"LS-\d{8}-\d{4}", staff.locator("h2#case-title").inner_text()).group(0)
@@ -212,6 +212,10 @@ def test_a_day_at_the_desk_register_follow_approve(live, browser, peer, db, cloc
     row = staff.locator("#measures tr", has_text="下汤镇人民政府").inner_text()
     assert row.split("\t")[1:3] == ["1", "3"], row                        # 1 批, 3 人次
     assert "到县访1批3人次" in staff.locator("#today").inner_text()
+    bars = staff.locator("#chart-days rect")                                # the month so far, day by day
+    assert bars.count() == 23 and bars.nth(22).locator("title").text_content() == "11月23日：1批3人次"
+    assert float(bars.nth(22).get_attribute("height")) == 100 and float(bars.nth(21).get_attribute("height")) == 0
+    assert "下汤镇人民政府：1批3人次" in staff.locator("#chart-units").text_content()
     with staff.expect_download() as got:
         staff.get_by_role("link", name="导出台账（Excel）").click()
     from openpyxl import load_workbook
@@ -599,3 +603,79 @@ def test_a_county_leader_opens_the_console_to_a_board_of_the_county(live, browse
     assert pump in leader.locator("#shelf-overdue").inner_text()           # his own: below, openable
     assert lamp not in leader.inner_text("body")
     shot(leader, "leader")
+
+
+def test_a_call_reporting_a_township_head_is_registered_as_an_accusation(live, browser, peer, db, clock, sms_out):
+    """A villager rings the bureau: 尧山镇's head 雷新华 took the village's road money. Staff
+    register the call (电话访), mark it 检举控告 and name him — a name nobody has is refused first;
+    the case is held for the bureau, not routed to 尧山镇, and the head never sees it."""
+    staff = sign_in(browser, live, sms_out, STAFF)
+    staff.get_by_role("link", name="登记").click()
+    staff.get_by_label("电话访").check()
+    staff.get_by_label("乡镇（街道）和村（社区）").fill("尧山镇上坪村")
+    staff.get_by_label("信访人姓名（代表）").fill("匿名")
+    staff.get_by_label("人数").fill("1")
+    staff.get_by_label("反映的问题").fill("修村里的路的钱被拿走了，路到现在没修")      # no 举报 in the words
+    staff.get_by_label("检举控告", exact=False).check()
+    staff.get_by_label("被反映的单位或人员", exact=False).fill("雷新化")                  # misheard on the phone
+    staff.get_by_role("button", name="登记").click()
+    assert "雷新化" in staff.locator(".flash").inner_text()
+    db.rollback()
+    assert db.scalars(select(Petition)).all() == []
+    assert staff.get_by_label("检举控告", exact=False).is_checked()           # the form kept as typed
+    staff.get_by_label("被反映的单位或人员", exact=False).fill("雷新华")
+    staff.get_by_role("button", name="登记").click()
+    assert "已登记电话访（检举控告类，请核定被反映对象后交办）" in staff.locator(".flash").inner_text()
+    no = re.search(r"LS-\d{8}-\d{4}", staff.locator("h2#case-title").inner_text()).group(0)
+    db.rollback()
+    p = db.scalars(select(Petition).where(Petition.tracking_no == no)).one()
+    assert p.channel == "phone" and p.accusation and p.unit_id is None
+    assert "电话访" in staff.locator("table").first.inner_text()
+    head = sign_in(browser, live, sms_out, ACCUSED)
+    assert head.goto(f"{live}/console/cases/{no}").status == 404
+
+
+def _png(width: int = 4, height: int = 3) -> bytes:
+    """A real PNG (the browser must draw it), red."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_the_photo_a_petitioner_sent_is_seen_in_the_case_file(live, browser, peer, wechat, wx, lite, services, db,
+                                                               clock, sms_out, tmp_path):
+    """李大山 sends a photo of his cracked wall and a voice message with his story; the worker keeps
+    both within WeChat's three days; the bureau sees the photo in the case file and can play or
+    download the voice; another unit's cadre cannot fetch either, even by its address."""
+    import dataclasses
+
+    from notifications.media import fetch
+    from notifications.wechat import WeChatSender
+    from tests.test_media import AMR, LAO_LI, STORY
+    services.settings = dataclasses.replace(services.settings, media_dir=tmp_path / "media")
+    services._wechat = WeChatSender(wx.app_id, wx.secret, lite, api_base=wx.base_url, timeout=2)
+    wx.media.update({"IMG-wall": (_png(), "image/png"), "VOICE-1": (AMR, "audio/amr")})
+    peer.say(LAO_LI, STORY)
+    peer.say(LAO_LI, "13812345678")
+    peer.post_wechat(wechat.image(LAO_LI, peer.now_ts(), media_id="IMG-wall"))
+    peer.post_wechat(wechat.voice(LAO_LI, peer.now_ts(), recognition="隔壁工地放炮震的", media_id="VOICE-1"))
+    no = re.search(r"LS-\d{8}-\d{4}", peer.say(LAO_LI, "确认")).group(0)
+    assert fetch(services, clock.now()).stored == 2
+
+    staff = sign_in(browser, live, sms_out, STAFF)
+    staff.goto(f"{live}/console/cases/{no}")
+    photo = staff.locator("#media img")
+    photo.scroll_into_view_if_needed()
+    staff.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
+    assert photo.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [4, 3]
+    assert staff.locator("#media audio").count() == 1 and "AMR" in staff.locator("#media").inner_text()
+    src = photo.get_attribute("src")
+    other = sign_in(browser, live, sms_out, WATER)                          # 县水利局: not theirs
+    assert other.request.get(f"{live}{src}").status == 404
+    db.rollback()
+    assert "media" in db.scalars(select(AuditEvent.action)).all()

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event, exc
+from sqlalchemy import create_engine, event, exc, func
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -211,6 +211,14 @@ def one_statement(conn: Connection) -> Iterator[None]:
             yield
     finally:
         conn.execution_options(isolation_level=conn.default_isolation_level)
+
+
+def county_day(session: Session, column):
+    """The county day (Asia/Shanghai) of a stored time, as SQL: 'YYYY-MM-DD' text on SQLite (which
+    stores naive UTC text), a date on PostgreSQL — for grouping by day."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Shanghai", column))
+    return func.date(column, "+8 hours")
 
 
 def upsert(session: Session | str, table):

@@ -83,11 +83,11 @@ TRIPS = {"county": "赴县", "city": "到市", "province": "赴省", "beijing": 
 
 
 def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None = None,
-             directory=None, said: str = "", trip: str | None = None) -> Done:
+             directory=None, said: str = "", trip: str | None = None, accused: bool = False) -> Done:
     """See :func:`_file_new`. ``trip``: the petition announces a trip to petition above the units
     (明天去县里上访, 进京): a 预警 — recorded on the case (the daily 访情 shows it) and told at once
     to the bureau's staff and the head of the unit it went to (not one it accuses)."""
-    done = _file_new(act, p, county, registered, repeat_of, directory, said, trip)
+    done = _file_new(act, p, county, registered, repeat_of, directory, said, trip, accused)
     if trip:
         done.tells.append(Tell(STAFF, "trip_warning", {"level": trip}))
         unit = done.data.get("unit")
@@ -99,7 +99,7 @@ def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: 
 
 
 def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None,
-              directory, said: str, trip: str | None) -> Done:
+              directory, said: str, trip: str | None, accused: bool = False) -> Done:
     """Store a new petition and route it at once (即时交办): to its default unit, whose cadres are
     told; with no unit for it, the bureau's staff are told to assign it by hand. An accusation
     (检举/揭发/控告) is never assigned automatically: the units and people of the directory it
@@ -113,7 +113,7 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     screened for whom it accuses with the story (a name or a 举报 given as the wrong answer)."""
     if repeat_of is not None and repeat_of.status in status.UNANSWERED:
         screened = f"{p.content}\n{said}" if said else p.content
-        if not accusations.held(screened, accusations.named_in(act.reader, screened, directory)):
+        if not accused and not accusations.held(screened, accusations.named_in(act.reader, screened, directory)):
             return _join(act, p, repeat_of, registered)   # (an accusation goes to the bureau, as any)
     new = cases.NewCase(p)
     new.add(PetitionEvent(at=act.now, kind="registered", actor=act.actor, text=registered, inbound_id=act.inbound_id))
@@ -126,7 +126,7 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     p.category = route.get("category") if route else None
     screened = f"{p.content}\n{said}" if said else p.content
     named = accusations.named_in(act.reader, screened, directory)
-    accusation = accusations.held(screened, named)
+    accusation = accused or accusations.held(screened, named)   # ``accused``: staff said so
     unit = None if accusation else cases.default_unit(act.reader, p, county)
     if unit is not None:
         cases.assign(new, p, unit, act.rules, act.now, "system", act.inbound_id)
@@ -173,12 +173,13 @@ def _join(act: Act, p: Petition, original: Petition, registered: str) -> Done:
 
 
 def register(act: Act, county: County, p: Petition, how: str, registered: str, original: Petition | None,
-             directory=None) -> Done:
+             directory=None, accused: str | None = None) -> Done:
     """登记: a petition received at the bureau in person (走访) or by letter (来信) — ``p`` unsaved,
     its phone taken as the petitioner's only when given in person (a number written in a letter
     is not trusted until it texts us, 004); ``original``: the open petition it repeats
-    (:func:`open_repeat_of`). Then the path of any other, and a receipt by SMS."""
-    done = file_new(act, p, county, registered, original, directory)
+    (:func:`open_repeat_of`); ``accused``: staff marked it 检举控告 (the names it accuses, or "").
+    Then the path of any other, and a receipt by SMS."""
+    done = file_new(act, p, county, registered, original, directory, said=accused or "", accused=accused is not None)
     if p.phone:
         done.tells.append(Tell(PETITIONER, "receipt", {"how": how}))
     return done
