@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -30,7 +31,7 @@ from core.clock import local
 from notifications.services import Services
 from core.store import inbox
 from core.store.db import queues_writers, write, writer_turn
-from core.store.models import InboundMessage
+from core.store.models import InboundMessage, OutboundMessage
 from core.phones import mask_phone, redact
 from handlers import texts
 from handlers.asks import record as record_asks
@@ -55,9 +56,12 @@ class Received:
 
 
 def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type: str, raw: str,
-            build: Callable[[int, datetime], Inbound], request_key: str | None = None) -> Received:
+            build: Callable[[int, datetime], Inbound], request_key: str | None = None,
+            reply_by_text: bool = False) -> Received:
     """``request_key``: what signed the request when the signature does not cover the body; a
-    second message under it raises core.store.inbox.ReusedRequest (a forgery) and stores nothing."""
+    second message under it raises core.store.inbox.ReusedRequest (a forgery) and stores nothing.
+    ``reply_by_text``: the channel cannot answer in its response (a domestic provider's reply
+    callback): the reply is written to the outbox in the message's own transaction."""
     now = svc.clock.now()
     key = dedupe_key[:128]
     engine = svc.engine
@@ -71,7 +75,7 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
                                                    raw=raw, received_at=now, status="processing",
                                                    request_key=request_key))
             if inbound_id is not None:
-                outcome = _handle(svc, conn, inbound_id, build, now)
+                outcome = _handle(svc, conn, inbound_id, build, now, reply_by_text)
     except Exception:
         if inbound_id is None:
             raise    # not stored: the channel gets an error and sends the message again
@@ -82,11 +86,15 @@ def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type:
 
 
 def _handle(svc: Services, conn: Connection, inbound_id: int, build: Callable[[int, datetime], Inbound],
-            now: datetime):
+            now: datetime, reply_by_text: bool = False):
     """Handle a stored message in one transaction with its outbox rows and its reply."""
     with conn.begin():
         county, gazetteer = svc.county(conn)
-        outcome = handle(conn, build(inbound_id, now), svc.settings, gazetteer, county, before=svc.before_handle)
+        msg = build(inbound_id, now)
+        outcome = handle(conn, msg, svc.settings, gazetteer, county, before=svc.before_handle)
+        if reply_by_text and outcome.reply:
+            outcome = dataclasses.replace(outcome, outbox_ids=[*outcome.outbox_ids, OutboundMessage.enqueue(
+                conn, msg.channel, msg.sender, outcome.reply, "reply", now)])
         save_conversation(conn, outcome.conversation, then=inbox.finished(
             inbound_id, "done", outcome.reply, outcome.petition_id))
     return outcome

@@ -34,8 +34,13 @@ def _twiml(text: str | None) -> Response:
 
 
 def inbound_from_raw(raw: str, inbound_id: int, now) -> Inbound:
-    """The Inbound of a stored Twilio form (the webhook's and bot.redeliver's)."""
+    """The Inbound of a stored text: Twilio's form, or Tencent Cloud SMS's reply (bot.sms_tencent;
+    the webhooks' and bot.redeliver's)."""
     form = json.loads(raw)
+    if form.get("provider") == "tencent":
+        sender = normalize_phone(f"+{form.get('nationcode') or '86'}{form['mobile']}")
+        return Inbound(channel="sms", sender=sender, kind="text", text=storable(str(form.get("text", ""))),
+                       received_at=now, inbound_id=inbound_id)
     sender_raw = form.get("From", "")
     try:
         sender = normalize_phone(sender_raw)

@@ -52,6 +52,9 @@ class Settings:
     media_dir: Path = DEFAULT_INSTANCE_DIR / "media"
     # where the 台账 exports built by workers are written (EXPORT_DIR; notifications.exports)
     export_dir: Path = DEFAULT_INSTANCE_DIR / "exports"
+    # Tencent Cloud SMS (issue 21): the secret in the callback URLs its console is given for
+    # 回复短信 and 短信下发状态 (/sms/tencent/<secret>, …/status) — the callbacks carry no signature
+    tencent_sms_callback_secret: str | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -64,6 +67,12 @@ class Settings:
             return "WECHAT_TOKEN is not set"
         if self.wechat_aes_key and not self.wechat_app_id:
             return "WECHAT_APP_ID is not set (required with WECHAT_AES_KEY)"
+        return None
+
+    def tencent_problem(self) -> str | None:
+        """Why Tencent Cloud SMS's callbacks are off, or None when they are on."""
+        if not self.tencent_sms_callback_secret:
+            return "TENCENT_SMS_CALLBACK_SECRET is not set"
         return None
 
     def sms_problem(self) -> str | None:
@@ -155,6 +164,12 @@ def load_settings(env: dict | None = None) -> Settings:
     wechat_api_base = get("WECHAT_API_BASE")
     _check_url("WECHAT_API_BASE", wechat_api_base, ("http", "https"))
 
+    tencent_secret = get("TENCENT_SMS_CALLBACK_SECRET")
+    if tencent_secret and (len(tencent_secret) < 24 or not tencent_secret.replace("-", "").replace("_", "").isalnum()):
+        raise SettingsError("TENCENT_SMS_CALLBACK_SECRET must be at least 24 letters, digits, - or _ "
+                            "(it is part of the callback URL: e.g. python3 -c 'import secrets; "
+                            "print(secrets.token_urlsafe(24))')")
+
     twilio_from = get("TWILIO_FROM")
     if twilio_from and not (twilio_from.startswith("+") or twilio_from.startswith("MG")):
         raise SettingsError("TWILIO_FROM must be an E.164 number (+86…) or a Messaging Service SID (MG…)")
@@ -182,4 +197,5 @@ def load_settings(env: dict | None = None) -> Settings:
         wechat_api_base=wechat_api_base,
         media_dir=Path(get("MEDIA_DIR") or DEFAULT_INSTANCE_DIR / "media"),
         export_dir=Path(get("EXPORT_DIR") or DEFAULT_INSTANCE_DIR / "exports"),
+        tencent_sms_callback_secret=tencent_secret,
     )

@@ -194,7 +194,7 @@ STATUS_RANK = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "undelivere
 
 
 def record_status(factory: sessionmaker[Session], provider_id: str, status: str, error_code: str | None,
-                  now: datetime) -> bool:
+                  now: datetime, provider: str = "twilio") -> bool:
     """Twilio's word on a message it accepted: ``delivered``, ``undelivered`` or ``failed`` settle
     it (the latter two are shown to staff); earlier states never move it back. False when the
     message is unknown."""
@@ -210,7 +210,7 @@ def record_status(factory: sessionmaker[Session], provider_id: str, status: str,
         if status == "delivered":
             row.delivered_at = now
         else:
-            row.error = f"twilio {status}" + (f" {error_code}" if error_code else "")
+            row.error = f"{provider} {status}" + (f" {error_code}" if error_code else "")
             if row.purpose != FAILED_PURPOSE:
                 tell_staff_of_failures(s, [(row.id, row.to, row.petition_id, row.error)], now)
     return True

@@ -18,6 +18,8 @@ from core.settings import SettingsError, load_settings
     ("WECHAT_MAX_AGE", "five minutes"),
     ("RATE_LIMIT_COUNT", "0"),
     ("TWILIO_FROM", "10690000"),
+    ("TENCENT_SMS_CALLBACK_SECRET", "short"),                        # guessable in a URL
+    ("TENCENT_SMS_CALLBACK_SECRET", "a secret with spaces and 中文 in it"),
 ])
 def test_malformed_setting_names_the_variable(name, value, tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", name: value}
