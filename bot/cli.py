@@ -95,6 +95,19 @@ def init(county_file: str) -> None:
     click.echo(init_database(settings.database_url, county_file))
 
 
+@main.command("sms-templates")
+def sms_templates() -> None:
+    """The SMS templates to register with a domestic provider (docs/channels.md): each purpose
+    and its words, {1} {2} … its variables in order; then the notices with no template yet."""
+    from handlers import templates
+
+    for purpose, t in {**templates.TEMPLATES, **templates.OWN}.items():
+        click.echo(f"{purpose}\t{t.text}" + (f"\t（{t.differs}）" if t.differs else ""))
+    missing = templates.missing()
+    if missing:
+        click.echo(f"\n尚无模板（{len(missing)}）：" + "、".join(missing))
+
+
 @main.command()
 @click.argument("phone")
 @click.option("--name", help="The administrator's name, when the number is nobody of the county file.")

@@ -204,7 +204,8 @@ def login():
         if asked.code:
             county, _ = svc.county(s.connection())
             ids = [OutboundMessage.enqueue(s, "sms", phone, f"【{county.name}信访局】工作台登录验证码{asked.code}，"
-                                           f"10分钟内有效。如非本人操作，请忽略。", "console_code", now)]
+                                           f"10分钟内有效。如非本人操作，请忽略。", "console_code", now,
+                                           params=[asked.code])]
             workbench.audit(s, asked.person, now, "code_sent", address=_address())
     svc.send_later(ids, now)
     if asked.retry_at is not None:
@@ -1023,7 +1024,7 @@ def admin_change(person_id: int):
                 days = BIND_TTL // timedelta(days=1)
                 ids = [OutboundMessage.enqueue(s, "sms", person.phone, f"【{county.name}信访局】您的微信绑定码：{code}，"
                                                f"{days}天内有效。请在{county.name}信访微信公众号发送：绑定 {code}",
-                                               "bind_code", now)]
+                                               "bind_code", now, params=[code, str(days)])]
                 message = f"绑定码已发送到{person.name}的手机（{mask_phone(person.phone)}），{days}天内有效。"
         except admin.DirectoryError as exc:
             s.rollback()

@@ -17,11 +17,14 @@ import hashlib
 import hmac
 import json as _json
 import os
+import re
+import time
 import secrets
 import struct
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -338,6 +341,73 @@ class TwilioApiStub(LoopbackApi):
         status, code = what
         return status, {"code": code, "message": f"stub error {status}", "status": status,
                         "more_info": f"https://www.twilio.com/docs/errors/{code}"}
+
+
+class TencentSmsApiStub(LoopbackApi):
+    """A stand-in for Tencent Cloud SMS's API (sms.tencentcloudapi.com, version 2021-01-11), built
+    from its documentation: it checks the TC3-HMAC-SHA256 signature of each request (the
+    canonical request of method, path, the signed headers content-type and host, and the body's
+    SHA-256; the key derived from the SecretKey by date, service and "tc3_request"), records each
+    SendSms, and answers what the test scripts — ``"ok"`` (a SerialNo per number), a per-number
+    code (``"LimitExceeded.PhoneNumberThirtySecondLimit"``, ``"InvalidParameterValue.IncorrectPhoneNumber"``
+    …) or ``("Error", code)`` (the whole request refused). Unscripted requests get ``"ok"``."""
+
+    def __init__(self, secret_id: str = "AKIDstub0000000000000000000000000000", secret_key: str = "stub-secret-key",
+                 app_id: str = "1400000001"):
+        self.secret_id, self.secret_key, self.app_id = secret_id, secret_key, app_id
+        self.script: deque = deque()
+        self.received: list[dict] = []
+        super().__init__()
+
+    def _signed(self, headers, body: bytes) -> bool:
+        auth = headers.get("Authorization", "")
+        m = re.fullmatch(r"TC3-HMAC-SHA256 Credential=([^/]+)/(\d{4}-\d{2}-\d{2})/(\w+)/tc3_request, "
+                         r"SignedHeaders=content-type;host, Signature=([0-9a-f]{64})", auth)
+        if m is None or m.group(1) != self.secret_id:
+            return False
+        day, service, signature = m.group(2), m.group(3), m.group(4)
+        stamp = headers.get("X-TC-Timestamp", "")
+        if not stamp.isdigit() or abs(time.time() - int(stamp)) > 300 or \
+                datetime.fromtimestamp(int(stamp), timezone.utc).strftime("%Y-%m-%d") != day:
+            return False
+        canonical = "\n".join(["POST", "/", "", f"content-type:{headers.get('Content-Type', '')}",
+                                f"host:{headers.get('Host', '')}", "", "content-type;host",
+                                hashlib.sha256(body).hexdigest()])
+        to_sign = "\n".join(["TC3-HMAC-SHA256", stamp, f"{day}/{service}/tc3_request",
+                              hashlib.sha256(canonical.encode()).hexdigest()])
+        key = ("TC3" + self.secret_key).encode()
+        for part in (day, service, "tc3_request"):
+            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+        return hmac.compare_digest(hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest(), signature)
+
+    def answer(self, method, path, query, headers, body):
+        request_id = secrets.token_hex(8)
+        if method != "POST" or not self._signed(headers, body):
+            return 200, {"Response": {"Error": {"Code": "AuthFailure.SignatureFailure",
+                                                "Message": "The provided credentials could not be validated."},
+                                      "RequestId": request_id}}
+        if headers.get("X-TC-Action") != "SendSms" or headers.get("X-TC-Version") != "2021-01-11":
+            return 200, {"Response": {"Error": {"Code": "InvalidAction", "Message": "no such action"},
+                                      "RequestId": request_id}}
+        req = _json.loads(body)
+        if req.get("SmsSdkAppId") != self.app_id:
+            return 200, {"Response": {"Error": {"Code": "FailedOperation.SmsSdkAppIdVerifyFail",
+                                                "Message": "SmsSdkAppId verify fail"}, "RequestId": request_id}}
+        what = self.script.popleft() if self.script else "ok"
+        if what == "hang":
+            return None
+        if isinstance(what, tuple):
+            return 200, {"Response": {"Error": {"Code": what[1], "Message": f"stub error {what[1]}"},
+                                      "RequestId": request_id}}
+        statuses = []
+        for number in req.get("PhoneNumberSet", []):
+            serial = f"{secrets.randbelow(10**6)}:{secrets.token_hex(10)}" if what == "ok" else ""
+            statuses.append({"SerialNo": serial, "PhoneNumber": number, "Fee": 1 if what == "ok" else 0,
+                             "SessionContext": "", "Code": "Ok" if what == "ok" else what,
+                             "Message": "send success" if what == "ok" else f"stub {what}", "IsoCode": "CN"})
+            if what == "ok":
+                self.received.append({**req, "PhoneNumber": number, "SerialNo": serial})
+        return 200, {"Response": {"SendStatusSet": statuses, "RequestId": request_id}}
 
 
 class WeChatApiStub(LoopbackApi):

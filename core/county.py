@@ -67,6 +67,26 @@ def check_contact(options: dict | None) -> None:
             raise ValueError(f"contact.{key}: a short text, got {value!r}")
 
 
+def check_sms(options: dict | None) -> None:
+    """``[county.sms]``: the signature (签名) and template ids of a domestic provider (issue 21) —
+    a signature without 【】 (the provider adds them), the longest approved variable, each id the
+    provider's number. Raises ValueError naming the bad key."""
+    raw = dict((options or {}).get("sms") or {})
+    known = {"sign", "param_max", "templates"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ValueError(f"sms: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    sign = raw.get("sign")
+    if sign is not None and (not isinstance(sign, str) or not 2 <= len(sign.strip()) <= 20 or "【" in sign or "】" in sign):
+        raise ValueError(f"sms.sign: the approved signature, 2 to 20 characters without 【】, got {sign!r}")
+    most = raw.get("param_max", 20)
+    if not isinstance(most, int) or not 1 <= most <= 100:
+        raise ValueError(f"sms.param_max: a number of characters from 1 to 100, got {most!r}")
+    for purpose, template_id in (raw.get("templates") or {}).items():
+        if not isinstance(template_id, str) or not template_id.isdigit():
+            raise ValueError(f"sms.templates.{purpose}: the provider's template id (digits, as text), got {template_id!r}")
+
+
 KIND_WORDS = {"county": "县", "townships": "乡镇", "villages": "村（社区）", "units": "单位", "people": "人员"}
 
 
@@ -165,6 +185,7 @@ def parse_county_file(path: str | Path) -> dict:
         check_reports(options)
         CheckRules.from_options(options)
         check_contact(options)
+        check_sms(options)
     except (ValueError, TypeError) as exc:
         raise CountyFileError(f"county.{exc}") from None
 

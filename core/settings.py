@@ -55,6 +55,13 @@ class Settings:
     # Tencent Cloud SMS (issue 21): the secret in the callback URLs its console is given for
     # 回复短信 and 短信下发状态 (/sms/tencent/<secret>, …/status) — the callbacks carry no signature
     tencent_sms_callback_secret: str | None = None
+    # which provider sends the texts: twilio (when its three settings are there), tencent, console
+    sms_provider: str = "console"
+    tencent_secret_id: str | None = None
+    tencent_secret_key: str | None = None
+    tencent_sms_app_id: str | None = None
+    tencent_sms_region: str = "ap-guangzhou"
+    tencent_sms_api_base: str | None = None     # a local stub of Tencent's API (tests, the demo)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -170,6 +177,20 @@ def load_settings(env: dict | None = None) -> Settings:
                             "(it is part of the callback URL: e.g. python3 -c 'import secrets; "
                             "print(secrets.token_urlsafe(24))')")
 
+    tencent = {name: get(name) for name in ("TENCENT_SECRET_ID", "TENCENT_SECRET_KEY", "TENCENT_SMS_APP_ID")}
+    provider = get("SMS_PROVIDER") or ("tencent" if any(tencent.values()) else None)
+    if provider not in (None, "twilio", "tencent", "console"):
+        raise SettingsError(f"SMS_PROVIDER must be twilio, tencent or console, got {provider!r}")
+    if provider == "tencent":
+        for name, value in tencent.items():   # a partial setting stops the start, naming what is missing
+            if not value:
+                raise SettingsError(f"{name} is not set (SMS_PROVIDER=tencent needs TENCENT_SECRET_ID, "
+                                    "TENCENT_SECRET_KEY and TENCENT_SMS_APP_ID)")
+        if not tencent["TENCENT_SMS_APP_ID"].isdigit():
+            raise SettingsError("TENCENT_SMS_APP_ID must be the SDK AppID from Tencent's SMS console (digits, 1400…)")
+    tencent_api_base = get("TENCENT_SMS_API_BASE")
+    _check_url("TENCENT_SMS_API_BASE", tencent_api_base, ("http", "https"))
+
     twilio_from = get("TWILIO_FROM")
     if twilio_from and not (twilio_from.startswith("+") or twilio_from.startswith("MG")):
         raise SettingsError("TWILIO_FROM must be an E.164 number (+86…) or a Messaging Service SID (MG…)")
@@ -198,4 +219,11 @@ def load_settings(env: dict | None = None) -> Settings:
         media_dir=Path(get("MEDIA_DIR") or DEFAULT_INSTANCE_DIR / "media"),
         export_dir=Path(get("EXPORT_DIR") or DEFAULT_INSTANCE_DIR / "exports"),
         tencent_sms_callback_secret=tencent_secret,
+        sms_provider=provider or ("twilio" if get("TWILIO_ACCOUNT_SID") and get("TWILIO_AUTH_TOKEN") and twilio_from
+                                  else "console"),
+        tencent_secret_id=tencent["TENCENT_SECRET_ID"],
+        tencent_secret_key=tencent["TENCENT_SECRET_KEY"],
+        tencent_sms_app_id=tencent["TENCENT_SMS_APP_ID"],
+        tencent_sms_region=get("TENCENT_SMS_REGION") or "ap-guangzhou",
+        tencent_sms_api_base=tencent_api_base,
     )

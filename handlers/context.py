@@ -45,13 +45,16 @@ class Writer:
         """The Session or Connection the outbox rows go to."""
         raise NotImplementedError
 
-    def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
-        """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit."""
+    def queue(self, channel: str, to: str, body: str, purpose: str, petition_id: int | None = None,
+              params: list | None = None) -> None:
+        """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit;
+        ``params``: its template's parameters, for a provider that sends templates only."""
         self.outbox_ids.append(OutboundMessage.enqueue(self.writes_to, channel, to, body, purpose, self.now,
-                                                       petition_id, self.day_time))
+                                                       petition_id, self.day_time, params))
 
-    def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None) -> None:
-        self.queue("sms", to, body, purpose, petition_id)
+    def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None,
+                  params: list | None = None) -> None:
+        self.queue("sms", to, body, purpose, petition_id, params)
 
     def ask(self, channel: str, to: str, ask: dict) -> None:
         """Put a question to someone else (the petitioner: "回复1是 2否"): their next answer is read

@@ -11,6 +11,7 @@ from core.store.models import County, Petition
 from core.places import Gazetteer
 from core.usecases.base import CHECK, PETITIONER, PHONES, STAFF, UNIT, Done, Tell
 from handlers.context import Context, Writer
+from handlers.templates import params_of
 from handlers.texts_officials import NOTICES
 
 
@@ -21,10 +22,11 @@ def deliver(ctx: Context, done: Done) -> None:
 
 def tell(ctx: Context, p: Petition | None, t: Tell) -> None:
     body = NOTICES[t.sentence or t.what](ctx, p, **t.data)
+    params = params_of(t.what, ctx, p, t.data) if t.sentence is None else None   # for a template-only provider
     if t.to in (PETITIONER, CHECK):
         channel, to = audience.petitioner(p) if t.to == PETITIONER else audience.petitioner_check(p)
         if to:
-            ctx.queue(channel, to, body, t.what, p.id)
+            ctx.queue(channel, to, body, t.what, p.id, params if channel == "sms" else None)
             if t.ask is not None:
                 ctx.ask(channel, to, t.ask)
         return
@@ -37,7 +39,7 @@ def tell(ctx: Context, p: Petition | None, t: Tell) -> None:
     else:
         raise ValueError(f"unknown audience {t.to!r}")
     for phone in phones:
-        ctx.queue_sms(phone, body, t.what, p.id if p is not None else None)
+        ctx.queue_sms(phone, body, t.what, p.id if p is not None else None, params)
 
 
 class Outbox(Writer):

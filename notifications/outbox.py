@@ -32,7 +32,7 @@ from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Petition
-from notifications.sms import SendError, SmsBackend
+from notifications.sms import SendError, SmsBackend, Templated
 from notifications.wechat import TEMPLATE_KEY, WINDOW
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,8 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
     with transaction(factory) as s:
         claimed = _claim(s, ids, now, limit, ("sms", "wechat") if wechat is not None else ("sms",))
         context = _wechat_context(s, claimed, now) if wechat is not None else None
+        needs_templates = getattr(sms, "needs_templates", False)
+        templated = _templates(s, claimed) if needs_templates else {}
     report.claimed = len(claimed)
     for message_id, to, body, attempts, purpose, petition_id, channel, taken_over, before in claimed:
         status, provider_id, error, next_at = "sent", None, None, None
@@ -93,7 +95,10 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
             else:
                 if throttle is not None:
                     throttle(getattr(sms, "sender", sms.name))
-                provider_id = sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
+                if needs_templates:
+                    provider_id = sms.send(to, body, status_callback, template=templated.get(message_id))
+                else:
+                    provider_id = sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
         except SendError as exc:
             status, error = ("failed" if exc.permanent else "queued"), str(exc)
         except Exception as exc:  # the network, a time-out: try again later
@@ -140,6 +145,23 @@ SENT_AGAIN = "sent again after a timed-out attempt: the earlier one may also hav
 def _timed_out(exc: Exception) -> bool:
     return isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower() \
         or "timed out" in str(exc).lower()
+
+
+def _templates(s: Session, claimed: list[tuple]) -> dict[int, Templated]:
+    """For a template-only provider: each SMS row's registered template (the county file's
+    ``[county.sms]``: ``sign`` and ``templates``, purpose → id) with the row's parameters; a row
+    whose purpose has none is left out (the provider refuses it, and staff are told)."""
+    rows = [row[0] for row in claimed if row[6] == "sms"]
+    if not rows:
+        return {}
+    options = (s.scalar(select(County.options).limit(1)) or {}).get("sms") or {}
+    ids, sign = options.get("templates") or {}, options.get("sign") or ""
+    out = {}
+    for message_id, purpose, params in s.execute(select(OUTBOX.c.id, OUTBOX.c.purpose, OUTBOX.c.params)
+                                                 .where(OUTBOX.c.id.in_(rows))):
+        if params is not None and ids.get(purpose):
+            out[message_id] = Templated(str(ids[purpose]), [str(v) for v in params], sign)
+    return out
 
 
 def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[set[str], str | None, dict]:

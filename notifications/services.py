@@ -20,7 +20,7 @@ from core.store.models import County
 from notifications.outbox import deliver
 from notifications import exports
 from notifications.queue import EXPORT_JOB, FETCH_MEDIA_JOB, connect, kick_delivery, queue
-from notifications.sms import ConsoleSms, SmsBackend, TwilioSms
+from notifications.sms import ConsoleSms, SmsBackend, TencentSms, TwilioSms
 from notifications.throttle import Throttle
 from notifications.wechat import WeChatSender
 
@@ -130,7 +130,11 @@ class Services:
 def build_services(settings: Settings, clock: Clock | None = None, sms: SmsBackend | None = None) -> Services:
     engine = make_engine(settings.database_url)
     if sms is None:
-        if settings.twilio_outbound:
+        if settings.sms_provider == "tencent":
+            sms = TencentSms(settings.tencent_secret_id, settings.tencent_secret_key, settings.tencent_sms_app_id,
+                             settings.tencent_sms_region, api_base=settings.tencent_sms_api_base,
+                             timeout=settings.twilio_timeout)
+        elif settings.twilio_outbound and settings.sms_provider != "console":
             sms = TwilioSms(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from,
                             base_url=settings.twilio_api_base, timeout=settings.twilio_timeout)
         else:

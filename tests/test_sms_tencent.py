@@ -5,30 +5,15 @@ delivery reports of texts we sent."""
 from __future__ import annotations
 
 import dataclasses
-import time
 
-import pytest
 from sqlalchemy import func, select
 
 from core.store.models import InboundMessage, OutboundMessage, Petition
 from tests.test_cases import LIAISON, STAFF, case, submit
 
-SECRET = "t0p-s3cret_of-the-county-callback"
+from tests.conftest import TENCENT_SECRET as SECRET
+
 WANG = "13912345678"
-
-
-@pytest.fixture
-def tencent(services, app):
-    services.settings = dataclasses.replace(services.settings, tencent_sms_callback_secret=SECRET)
-    client = app.test_client()
-
-    def text(mobile: str, words: str, at: int | None = None, secret: str = SECRET):
-        body = {"extend": "", "mobile": mobile, "nationcode": "86", "sign": "鲁山县信访局", "text": words,
-                "time": at or int(time.time())}
-        return client.post(f"/sms/tencent/{secret}", json=body)
-
-    text.client = client
-    return text
 
 
 def replies_to(db, phone: str) -> list[str]:

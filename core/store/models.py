@@ -596,22 +596,26 @@ class OutboundMessage(Base):
     claimed_at: Mapped[datetime | None]
     segments: Mapped[int | None] = mapped_column()        # SMS parts billed (UCS-2: 70, or 67 each when split)
     delivered_at: Mapped[datetime | None]
+    # a domestic provider's template parameters, in order (handlers.templates), when the purpose has one
+    params: Mapped[list | None] = mapped_column(JSON)
 
     @staticmethod
     def queued_row(channel: str, to: str, body: str, purpose: str, now: datetime,
-                   petition_id: int | None = None, day: DayTime = DEFAULT_DAY) -> dict:
+                   petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None) -> dict:
         body = spaced_numbers(body)     # a tracking number never runs into what follows
         return {"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
-                "attempts": 0, "next_attempt_at": hold_until(purpose, now, day), "petition_id": petition_id}
+                "attempts": 0, "next_attempt_at": hold_until(purpose, now, day), "petition_id": petition_id,
+                "params": params}
 
     @classmethod
     def enqueue(cls, db, channel: str, to: str, body: str, purpose: str, now: datetime,
-                petition_id: int | None = None, day: DayTime = DEFAULT_DAY) -> int:
+                petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None) -> int:
         """Write a queued message in the caller's transaction (``db``: a session, or the Core
         connection of the inbound hot path); its id, for delivery after commit. ``day``: the
         county's day time (core.outbound.DayTime), when a text that may wait is sent."""
         conn = db.connection() if isinstance(db, Session) else db
-        return conn.execute(_ENQUEUE, cls.queued_row(channel, to, body, purpose, now, petition_id, day)).scalar_one()
+        return conn.execute(_ENQUEUE, cls.queued_row(channel, to, body, purpose, now, petition_id, day,
+                                                     params)).scalar_one()
 
     @classmethod
     def enqueue_many(cls, session, messages, now: datetime, channel: str = "sms") -> list[int]:

@@ -1,0 +1,132 @@
+"""The texts a domestic SMS provider sends only through registered templates (issue 21,
+docs/channels.md): for each purpose, the template's words as the county registers them with the
+provider ({1}, {2} … in order) and its parameters, from the same values as the full sentence.
+
+Tencent Cloud SMS (and China's carriers) allow no link and no phone number in a variable, no
+【】 anywhere (the signature's brackets), and a variable only so long (the county's
+``[county.sms] param_max``: what its templates were approved with; 6 for a verification code).
+So where the full sentence carries what a template may not — the petitioner's number in a 交办,
+a unit's free-text 答复 — the template says where to read it instead.
+
+A purpose rendered here with its parameters is the full sentence Twilio and the console send
+(tests/test_templates.py holds the two to each other), except where the template must differ,
+which its entry says. The purposes not here yet are listed by :func:`missing`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from core.text import spaced_numbers
+from handlers import texts
+from handlers.texts_officials import NOTICES, when
+
+LINK = re.compile(r"https?://|www\.|\.(?:cn|com|net|org|gov)\b", re.I)
+PHONE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+PARAM_MAX = 20          # a variable's longest value, unless the county says what it registered
+CODE_MAX = 6            # a verification code: at most six digits
+
+
+@dataclass(frozen=True)
+class Template:
+    text: str                                   # as registered: {1}, {2} … each once, in order
+    params: Callable[..., list[str]]            # (ctx, p, **data) → the values, in order
+    differs: str | None = None                  # why the template's words differ from the full sentence
+    code: bool = False                          # a verification code template
+
+    def render(self, values: list[str]) -> str:
+        """The text as the provider sends it (a tracking number never runs into what follows, as
+        in every text: core.text.spaced_numbers)."""
+        out = self.text
+        for i, v in enumerate(values, 1):
+            out = out.replace(f"{{{i}}}", v)
+        return spaced_numbers(out)
+
+
+def _meet(ctx, p, unit, meet_by) -> list[str]:
+    return [p.tracking_no, unit, texts.by(meet_by, ctx.now, "于")]
+
+
+TEMPLATES: dict[str, Template] = {
+    # to the petitioner
+    "receipt": Template("您好！您的{1}已由县信访局登记，编号{2}，预计{3}前办结。回复“查询”加编号可查进度。谢谢！",
+                        lambda ctx, p, how: [how, p.tracking_no, when(p.due_finish)],
+                        differs="“查询 编号” said without repeating the number (a variable appears once)"),
+    "case_accepted": Template("您好！您反映的事项{1}已由{2}受理，工作人员将{3}与您联系见面。谢谢！", _meet),
+    "meet_check": Template("您好！关于事项{1}，今天工作人员是否已与您见面？回复1是 2否。",
+                           lambda ctx, p: [p.tracking_no]),
+    "case_replied": Template("您好！{1}已答复您反映的事项{2}。回复“查询”即可查看答复全文。",
+                             lambda ctx, p, unit, text: [unit, p.tracking_no],
+                             differs="a unit's answer is free text: the template says where to read it"),
+    "rating": Template("请对事项{1}的办理评价：回复1满意 2基本满意 3不满意。谢谢！", lambda ctx, p: [p.tracking_no]),
+    "case_closed": Template("您好！您反映的事项{1}已办结。谢谢您的支持，再见！", lambda ctx, p: [p.tracking_no]),
+    # to the units
+    "case_assigned": Template("交办：信访事项{1}（{2}），请{3}受理并见面，{4}办结。信访人联系方式请在查询或工作台案卷中查看。"
+                              "回复：受理 编号",
+                              lambda ctx, p: [p.tracking_no, ctx.place_of(p), texts.by(p.due_accept, ctx.now),
+                                              texts.by(p.due_finish, ctx.now)],
+                              differs="no petitioner's number, name or words in an SMS template: where to read them"),
+    "extension_approved": Template("信访局已批准{1}延期{2}日，请于{3}前办结。",
+                                   lambda ctx, p, days: [p.tracking_no, str(days), when(p.due_finish)]),
+    "taken_back": Template("信访局已收回事项{1}，贵单位无需继续办理。", lambda ctx, p: [p.tracking_no]),
+    "withdrawn": Template("信访人已撤回{1}，无需继续办理。谢谢！", lambda ctx, p: [p.tracking_no]),
+}
+
+# the texts written outside the use cases' notices, with their templates
+OWN: dict[str, Template] = {
+    "console_code": Template("工作台登录验证码{1}，10分钟内有效。如非本人操作，请忽略。", lambda code: [code],
+                             code=True),
+    "bind_code": Template("您的微信绑定码：{1}，{2}天内有效。请在信访微信公众号发送：绑定 绑定码",
+                          lambda code, days: [code, str(days)],
+                          differs="the code is said once (a variable appears once)"),
+}
+
+
+def template_of(purpose: str) -> Template | None:
+    return TEMPLATES.get(purpose) or OWN.get(purpose)
+
+
+def params_of(purpose: str, ctx, p, data: dict) -> list[str] | None:
+    """The template's parameters of a notice, or None when its purpose has no template yet."""
+    t = TEMPLATES.get(purpose)
+    return t.params(ctx, p, **data) if t is not None else None
+
+
+def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> list[str]:
+    """What a provider would refuse in these values (empty: none)."""
+    t = template_of(purpose)
+    out = []
+    if t is None:
+        return [f"{purpose}: no template"]
+    wanted = len(re.findall(r"\{\d+\}", t.text))
+    if len(values) != wanted:
+        out.append(f"{purpose}: {len(values)} values for {wanted} variables")
+    for i, v in enumerate(values, 1):
+        if not v:
+            out.append(f"{purpose} {{{i}}}: empty")
+        if t.code and not (v.isdigit() and len(v) <= CODE_MAX):
+            out.append(f"{purpose} {{{i}}}: a code of at most {CODE_MAX} digits, got {len(v)} characters")
+        elif len(v) > param_max:
+            out.append(f"{purpose} {{{i}}}: {len(v)} characters, over {param_max}")
+        if LINK.search(v):
+            out.append(f"{purpose} {{{i}}}: a link")
+        if PHONE.search(v):
+            out.append(f"{purpose} {{{i}}}: a phone number")
+        if "【" in v or "】" in v:
+            out.append(f"{purpose} {{{i}}}: 【】")
+    if "【" in t.text or "】" in t.text:
+        out.append(f"{purpose}: 【】 in the template's words")
+    return out
+
+
+# texts written outside the use cases' notices (the sweeps, the scheduled reports, the
+# conversation's own answers), none with a template yet
+OTHER_PURPOSES = ("reminder", "overdue", "progress_due", "evening_late", "check_ask", "check_missed", "daily_digest",
+                  "daily_report", "weekly_report", "monthly_report", "monthly_scores", "follow_up", "send_failed",
+                  "messages_failed", "media_failed", "verify_phone", "call_back", "reply", "late_reply")
+
+
+def missing() -> list[str]:
+    """Every purpose a text may have that has no template yet (docs/channels.md lists them)."""
+    return sorted((set(NOTICES) | set(OTHER_PURPOSES)) - set(TEMPLATES) - set(OWN))

@@ -1,0 +1,105 @@
+"""Texts through a domestic provider (issue 21): every purpose that has a template sends its
+registered template with its parameters, within the provider's rules, and says what the full
+sentence (Twilio, the console) says — or why it may not. Driven end to end: a villager petitions
+by text through Tencent Cloud SMS's reply callback, the cadre works the case by text, and every
+text we send goes to a local stub of Tencent's API that checks each request's TC3 signature."""
+from __future__ import annotations
+
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.peers import TencentSmsApiStub
+from core.store.models import OutboundMessage
+from handlers import templates
+from notifications.sms import TencentSms
+from tests.test_cases import LIAISON, STAFF, case
+from tests.test_sms_tencent import WANG
+
+ROOT = Path(__file__).resolve().parents[1]
+COUNTY = tomllib.loads((ROOT / "examples" / "lushan.toml").read_text(encoding="utf-8"))["county"]
+
+
+@pytest.fixture
+def tencent_api(services):
+    stub = TencentSmsApiStub()
+    services.sms = TencentSms(stub.secret_id, stub.secret_key, stub.app_id, api_base=stub.base_url, timeout=3)
+    yield stub
+    stub.close()
+
+
+def sent(db) -> list[OutboundMessage]:
+    db.rollback()
+    return list(db.scalars(select(OutboundMessage).where(OutboundMessage.channel == "sms").order_by(OutboundMessage.id)))
+
+
+def test_a_case_worked_by_text_goes_out_as_registered_templates(tencent, tencent_api, peer, db, clock):
+    for i, words in enumerate(("你好", "王有田", "下汤镇林楼村", "跳过", "村口那座桥裂了条大缝，拖拉机都不敢过", "确认")):
+        tencent(WANG, words, at=1764560000 + i)
+    no = "LS-20261123-0001"
+    assert case(db, no).unit.name == "下汤镇人民政府"
+    clock.advance(minutes=20)
+    tencent(LIAISON[3:], f"受理 {no}")
+    tencent(LIAISON[3:], f"见面 {no} 到桥上看了")
+    tencent(LIAISON[3:], f"答复 {no} 已报县交通局，桥下周加固，加固前设了限行牌")
+    tencent(LIAISON[3:], f"办结 {no}")
+
+    rows = sent(db)
+    by_purpose = {m.purpose: m for m in rows}
+    for purpose in ("case_assigned", "case_accepted", "meet_check", "case_replied", "case_closed"):
+        m = by_purpose[purpose]
+        t = templates.template_of(purpose)
+        assert m.status == "sent" and m.params, (purpose, m.status, m.error)
+        assert templates.problems(purpose, m.params, COUNTY["sms"]["param_max"]) == [], purpose
+        assert t.render(m.params) == m.body or t.differs, (purpose, t.render(m.params), m.body)
+    got = {r["TemplateId"]: r for r in tencent_api.received}
+    assigned = got[COUNTY["sms"]["templates"]["case_assigned"]]
+    assert assigned["PhoneNumber"] == LIAISON and assigned["SignName"] == "鲁山县信访局"
+    assert "+86" + WANG not in " ".join(assigned["TemplateParamSet"])      # the petitioner's number stays out
+    assert WANG in by_purpose["case_assigned"].body                        # … of the template, not of the full text
+    replied = got[COUNTY["sms"]["templates"]["case_replied"]]
+    assert replied["TemplateParamSet"] == ["下汤镇人民政府", no] and replied["PhoneNumber"] == "+86" + WANG
+    # the conversation's free-text answers have no template: refused by the provider, the bureau told
+    reply = next(m for m in rows if m.purpose == "reply")
+    assert reply.status == "failed" and "no SMS template" in reply.error
+    assert any(m.purpose == "send_failed" and m.to == STAFF for m in rows)
+
+
+def test_a_frequency_limit_holds_a_text_for_later_and_loses_nothing(tencent, tencent_api, peer, db, services, clock):
+    from notifications.outbox import deliver
+    tencent_api.script.extend(["LimitExceeded.PhoneNumberThirtySecondLimit"] * 3)   # every text of the moment
+    peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 张三 13812345678 1 小区门口排水沟堵塞")   # the receipt: held
+    [receipt] = [m for m in sent(db) if m.purpose == "receipt"]
+    assert receipt.status == "queued" and "LimitExceeded" in receipt.error and receipt.next_attempt_at > clock.now()
+    tencent_api.script.clear()                                             # half a minute on
+    report = deliver(services.sessions, services.sms, [receipt.id], receipt.next_attempt_at + timedelta(seconds=1))
+    assert report.sent == 1
+    [receipt] = [m for m in sent(db) if m.purpose == "receipt"]
+    assert receipt.status == "sent" and receipt.provider_id
+    assert tencent_api.received[-1]["TemplateParamSet"][0] == "走访"
+
+
+def test_every_purpose_with_a_template_has_its_id_in_the_example_county_and_no_id_is_for_nothing():
+    registered = set(COUNTY["sms"]["templates"])
+    assert registered == set(templates.TEMPLATES) | set(templates.OWN)
+
+
+def test_the_rules_refuse_what_a_carrier_would():
+    assert templates.problems("case_closed", ["请访问 http://x.cn"]) == ["case_closed {1}: a link"]
+    assert templates.problems("case_closed", ["13812345678"]) == ["case_closed {1}: a phone number"]
+    assert templates.problems("case_closed", ["【鲁山】"]) == ["case_closed {1}: 【】"]
+    assert templates.problems("case_closed", ["一" * 21]) == ["case_closed {1}: 21 characters, over 20"]
+    assert templates.problems("console_code", ["1234567"]) == [
+        "console_code {1}: a code of at most 6 digits, got 7 characters"]
+    assert templates.problems("case_closed", ["LS-20261123-0001", "x"]) == ["case_closed: 2 values for 1 variables"]
+
+
+def test_the_list_in_docs_channels_is_the_codes():
+    """docs/channels.md's templates are `xinfang sms-templates`'s (regenerate it when one changes)."""
+    doc = (ROOT / "docs" / "channels.md").read_text(encoding="utf-8")
+    for purpose, t in {**templates.TEMPLATES, **templates.OWN}.items():
+        assert f"| `{purpose}` | {t.text} |" in doc, purpose
+    assert "、".join(templates.missing()) in doc
