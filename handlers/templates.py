@@ -18,12 +18,15 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from core.clock import month_day
+from core.instructions import PROGRESS_DAYS
 from core.text import spaced_numbers
 from handlers import texts
 from handlers.texts_officials import NOTICES, when
 
 LINK = re.compile(r"https?://|www\.|\.(?:cn|com|net|org|gov)\b", re.I)
 PHONE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+NO_BRACKETS = "；no 【】 in a template's words (they are the signature's)"
 PARAM_MAX = 20          # a variable's longest value, unless the county says what it registered
 CODE_MAX = 6            # a verification code: at most six digits
 
@@ -71,6 +74,42 @@ TEMPLATES: dict[str, Template] = {
                                    lambda ctx, p, days: [p.tracking_no, str(days), when(p.due_finish)]),
     "taken_back": Template("信访局已收回事项{1}，贵单位无需继续办理。", lambda ctx, p: [p.tracking_no]),
     "withdrawn": Template("信访人已撤回{1}，无需继续办理。谢谢！", lambda ctx, p: [p.tracking_no]),
+    "instruction": Template("县领导批示：{1}批示{2}，请在工作台案卷中查看并抓紧办理，每{3}日报告进展：进展 编号 内容",
+                            lambda ctx, p, title, leader, text: [f"{title or ''}{leader}", p.tracking_no,
+                                                                 str(PROGRESS_DAYS)],
+                            differs=f"a leader's words are free text: where to read them{NO_BRACKETS}"),
+    # to the petitioner, more
+    "case_resolved": Template("您好！您反映的事项{1}经工作专班上门走访，已化解办结。感谢您的理解和支持！",
+                              lambda ctx, p: [p.tracking_no]),
+    "case_extended": Template("您好！您反映的事项{1}经批准延期{2}日，将于{3}前办结，延期理由请回复“查询”查看。感谢您的理解！",
+                              lambda ctx, p, days, reason: [p.tracking_no, str(days), when(p.due_finish)],
+                              differs="the reason is free text: where to read it"),
+    "case_not_accepted": Template("您好！您反映的事项{1}，{2}经审查决定不予受理，理由请回复“查询”查看。如有异议，请联系县信访局。谢谢！",
+                                  lambda ctx, p, unit, reason: [p.tracking_no, unit],
+                                  differs="the reason is free text: where to read it"),
+    # to the bureau's staff
+    "no_contact": Template("{1}已交办{2}，但该单位没有登记联络人，请电话通知并补充名录。",
+                           lambda ctx, p, unit: [p.tracking_no, unit]),
+    "extension_request": Template("{1}申请{2}延期{3}日，理由请在工作台案卷中查看。同意请回复：批准延期 编号",
+                                  lambda ctx, p, unit, days, reason: [unit, p.tracking_no, str(days)],
+                                  differs="the reason is free text: where to read it"),
+    "returned": Template("{1}退回{2}，理由请在工作台案卷中查看。请重新交办：交办 编号 单位",
+                         lambda ctx, p, unit, reason: [unit, p.tracking_no],
+                         differs="the reason is free text: where to read it"),
+    "not_accepted": Template("不予受理：{1}对{2}不予受理，理由请在工作台案卷中查看。",
+                             lambda ctx, p, unit, reason: [unit, p.tracking_no],
+                             differs=f"the reason is free text: where to read it{NO_BRACKETS}"),
+    "rated_unsatisfied": Template("回访：{1}信访人对答复不满意，请跟进核实（原因待其说明）。",
+                                  lambda ctx, p: [p.tracking_no], differs=NO_BRACKETS.lstrip("；")),
+    "meet_denied": Template("督办：{1}单位报已见面，信访人答复未见面，请核实。", lambda ctx, p: [p.tracking_no],
+                            differs=NO_BRACKETS.lstrip("；")),
+    "review_requested": Template("{1}信访人申请{2}，请于{3}前答复：复查答复 编号 内容",
+                                 lambda ctx, p, level: [p.tracking_no, texts.REVIEW_WORDS[level], month_day(p.due_review)],
+                                 differs=f"the number once (a variable appears once){NO_BRACKETS}"),
+    # to leaders
+    "lead_set": Template("包案：{1}您好，{2}（{3}）由您包案，期限{4}，超期将告知您。内容请在工作台案卷中查看。",
+                         lambda ctx, p, lead, unit, due: [lead, p.tracking_no, unit, when(due)],
+                         differs=f"the petitioner's words are free text: where to read them{NO_BRACKETS}"),
 }
 
 # the texts written outside the use cases' notices, with their templates
@@ -117,6 +156,8 @@ def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> lis
             out.append(f"{purpose} {{{i}}}: 【】")
     if "【" in t.text or "】" in t.text:
         out.append(f"{purpose}: 【】 in the template's words")
+    if re.search(r"\}\{", t.text):
+        out.append(f"{purpose}: two variables side by side")
     return out
 
 
