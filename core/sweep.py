@@ -110,8 +110,8 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
     if scores:
         s.execute(insert(ScoreEvent), scores)
     report.messages += OutboundMessage.enqueue_many(
-        s, [(directory.phone[pid], body, kind, case_id)
-            for (pid, kind), items in lines.items() for body, case_id in [_text(kind, items)]], now)
+        s, [(directory.phone[pid], body, kind, case_id, params)
+            for (pid, kind), items in lines.items() for body, case_id, params in [_text(kind, items)]], now)
     for p in rows:
         p.due_next = cases.next_check(p, rules, after=now)
 
@@ -135,15 +135,27 @@ def _case_lines(kind: str, items: list[tuple[Petition, str, datetime]]) -> list[
     return out
 
 
-def _text(kind: str, items: list[tuple[Petition, str, datetime]]) -> tuple[str, int | None]:
+# the same texts as a domestic provider's registered templates (handlers.templates lists them):
+# no 【】 in a template's words, the steps as one value, the list of many cases left to 待办
+TEMPLATES = {
+    "overdue": "超期：{1}未按期{2}，已挂牌督办，请即办理。",
+    "overdue_many": "超期：{1}件未按期办理，已挂牌督办。回复“待办”查看全部。",
+    "reminder": "提醒：{1}请于{2}。回复办理环节加编号即可。",
+    "reminder_many": "提醒：{1}件期限将到。回复“待办”查看全部。",
+}
+
+
+def _text(kind: str, items: list[tuple[Petition, str, datetime]]) -> tuple[str, int | None, dict]:
     """One text per person and kind: the cases (件, each once with its steps) that fit in three
-    segments, then how many in all."""
+    segments, then how many in all; and its template's parameters."""
     cases_ = _case_lines(kind, items)
     if len(cases_) == 1:
         p, m, line = cases_[0]
+        steps = line.split(" ", 1)[1].removeprefix("未按期" if kind == "overdue" else "请于")
+        params = {"t": kind, "v": [p.tracking_no, steps]}
         if kind == "overdue":
-            return f"【超期】{line}，已挂牌督办，请即办理。", p.id
-        return f"【提醒】{line}。回复：{LABELS[m]} {p.tracking_no}", p.id
+            return f"【超期】{line}，已挂牌督办，请即办理。", p.id, params
+        return f"【提醒】{line}。回复：{LABELS[m]} {p.tracking_no}", p.id, params
     head = f"【超期】{len(cases_)}件未按期办理，已挂牌督办：" if kind == "overdue" else f"【提醒】{len(cases_)}件期限将到："
     tail = "。回复“待办”查看全部。"
     body, shown = head, 0
@@ -153,7 +165,7 @@ def _text(kind: str, items: list[tuple[Petition, str, datetime]]) -> tuple[str, 
             break
         body, shown = candidate, shown + 1
     more = f"等{len(cases_)}件" if shown < len(cases_) else ""
-    return body + more + tail, None
+    return body + more + tail, None, {"t": f"{kind}_many", "v": [str(len(cases_))]}
 
 
 def claim_reminders(s: Session, wanted: list[tuple], now: datetime) -> set[tuple[int, str, str]]:

@@ -20,6 +20,7 @@ from typing import Callable
 
 from core.clock import month_day
 from core.instructions import PROGRESS_DAYS
+from core.sweep import TEMPLATES as SWEEP_TEMPLATES
 from core.text import spaced_numbers
 from handlers import texts
 from handlers.texts_officials import NOTICES, when
@@ -122,6 +123,11 @@ OWN: dict[str, Template] = {
 }
 
 
+# the sweep's alerts, written in core (core.sweep): their words, their parameters made there
+for _key, _words in SWEEP_TEMPLATES.items():
+    OWN[_key] = Template(_words, lambda *a, **k: [], differs="no 【】 in a template's words; the steps as one value")
+
+
 def template_of(purpose: str) -> Template | None:
     return TEMPLATES.get(purpose) or OWN.get(purpose)
 
@@ -163,7 +169,7 @@ def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> lis
 
 # texts written outside the use cases' notices (the sweeps, the scheduled reports, the
 # conversation's own answers), none with a template yet
-OTHER_PURPOSES = ("reminder", "overdue", "progress_due", "evening_late", "check_ask", "check_missed", "daily_digest",
+OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed", "daily_digest",
                   "daily_report", "weekly_report", "monthly_report", "monthly_scores", "follow_up", "send_failed",
                   "messages_failed", "media_failed", "verify_phone", "call_back", "reply", "late_reply")
 
@@ -171,3 +177,21 @@ OTHER_PURPOSES = ("reminder", "overdue", "progress_due", "evening_late", "check_
 def missing() -> list[str]:
     """Every purpose a text may have that has no template yet (docs/channels.md lists them)."""
     return sorted((set(NOTICES) | set(OTHER_PURPOSES)) - set(TEMPLATES) - set(OWN))
+
+
+def write_docs(path: str = "docs/channels.md") -> None:
+    """docs/channels.md's list of templates and of the purposes without one, from the code."""
+    from pathlib import Path   # Imports inside functions: only when the docs are rewritten
+
+    doc = Path(path).read_text(encoding="utf-8")
+    rows = ["| purpose | words to register ({1} {2} … in order) | why it differs from the full text |", "|---|---|---|"]
+    rows += [f"| `{k}` | {t.text} | {t.differs or ''} |" for k, t in {**TEMPLATES, **OWN}.items()]
+    doc = re.sub(r"(<!-- templates: python3 -m handlers.templates -->\n).*?(<!-- /templates -->)",
+                 lambda m: m.group(1) + "\n".join(rows) + "\n" + m.group(2), doc, flags=re.S)
+    doc = re.sub(r"(<!-- missing -->).*?(<!-- /missing -->)", lambda m: m.group(1) + "、".join(missing()) + m.group(2),
+                 doc, flags=re.S)
+    Path(path).write_text(doc, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_docs()

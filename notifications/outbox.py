@@ -159,8 +159,9 @@ def _templates(s: Session, claimed: list[tuple]) -> dict[int, Templated]:
     out = {}
     for message_id, purpose, params in s.execute(select(OUTBOX.c.id, OUTBOX.c.purpose, OUTBOX.c.params)
                                                  .where(OUTBOX.c.id.in_(rows))):
-        if params is not None and ids.get(purpose):
-            out[message_id] = Templated(str(ids[purpose]), [str(v) for v in params], sign)
+        key, values = (params.get("t"), params.get("v")) if isinstance(params, dict) else (purpose, params)
+        if values is not None and ids.get(key):
+            out[message_id] = Templated(str(ids[key]), [str(v) for v in values], sign)
     return out
 
 

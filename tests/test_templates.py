@@ -107,10 +107,10 @@ def test_the_rules_refuse_what_a_carrier_would():
 
 
 def test_the_list_in_docs_channels_is_the_codes():
-    """docs/channels.md's templates are `xinfang sms-templates`'s (regenerate it when one changes)."""
+    """docs/channels.md's templates are the code's (regenerate: python3 -m handlers.templates)."""
     doc = (ROOT / "docs" / "channels.md").read_text(encoding="utf-8")
     for purpose, t in {**templates.TEMPLATES, **templates.OWN}.items():
-        assert f"| `{purpose}` | {t.text} |" in doc, purpose
+        assert f"| `{purpose}` | {t.text} | {t.differs or ''} |" in doc, purpose
     assert "、".join(templates.missing()) in doc
 
 
@@ -120,3 +120,23 @@ def test_every_template_is_one_a_provider_would_approve():
         numbers = [int(n) for n in re.findall(r"\{(\d+)\}", t.text)]
         assert numbers == list(range(1, len(numbers) + 1)), purpose
         assert templates.problems(purpose, ["1" if t.code else "值"] * len(numbers)) == [], purpose
+
+
+def test_the_sweeps_alerts_go_as_templates_too(tencent_api, peer, db, services, clock):
+    """下汤镇 never accepts 张三's case, nor two more: the morning sweep's 超期 reaches the head by template."""
+    from datetime import datetime
+
+    from core.clock import SHANGHAI
+    from tests.test_cases import submit, sweep_at
+    no = submit(peer)
+    for text in ("村口路灯坏了一个月", "垃圾堆在路边没人清运"):                   # two more: one text for the three
+        submit(peer, who=f"o_{len(text)}", text=f"我是下汤镇林楼村的李四，{text}")
+    sweep_at(services, datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI))
+    from notifications.outbox import deliver
+    deliver(services.sessions, services.sms, None, datetime(2026, 11, 24, 9, 1, tzinfo=SHANGHAI))
+    head = "+8613700000012"                                                # 下汤镇's head: 超期 goes to them
+    [alert] = [m for m in sent(db) if m.purpose == "overdue" and m.to == head]
+    assert alert.status == "sent", alert.error
+    assert alert.params == {"t": "overdue_many", "v": ["3"]} and no in alert.body   # the full text lists them
+    got = next(r for r in reversed(tencent_api.received) if r["PhoneNumber"] == head)
+    assert got["TemplateId"] == COUNTY["sms"]["templates"]["overdue_many"] and got["TemplateParamSet"] == ["3"]

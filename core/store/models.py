@@ -596,8 +596,9 @@ class OutboundMessage(Base):
     claimed_at: Mapped[datetime | None]
     segments: Mapped[int | None] = mapped_column()        # SMS parts billed (UCS-2: 70, or 67 each when split)
     delivered_at: Mapped[datetime | None]
-    # a domestic provider's template parameters, in order (handlers.templates), when the purpose has one
-    params: Mapped[list | None] = mapped_column(JSON)
+    # a domestic provider's template parameters, in order (handlers.templates), when the purpose has
+    # one: a list — or {"t": template, "v": [...]} where a purpose has more than one template
+    params: Mapped[list | dict | None] = mapped_column(JSON)
 
     @staticmethod
     def queued_row(channel: str, to: str, body: str, purpose: str, now: datetime,
@@ -619,15 +620,15 @@ class OutboundMessage(Base):
 
     @classmethod
     def enqueue_many(cls, session, messages, now: datetime, channel: str = "sms") -> list[int]:
-        """Many queued messages ``(to, body, purpose, petition_id)`` in one statement, in the caller's
+        """Many queued messages ``(to, body, purpose, petition_id[, params])`` in one statement, in the caller's
         transaction (the sweeps and scheduled reports); their ids, for delivery after commit. The
         county's day time is read here (one small query per batch)."""
         if not messages:
             return []
         options = session.scalar(select(County.options).limit(1))
         day = DayTime.from_options(options)
-        rows = [cls.queued_row(channel, to, body, purpose, now, petition_id, day)
-                for to, body, purpose, petition_id in messages]
+        rows = [cls.queued_row(channel, to, body, purpose, now, m[3], day, m[4] if len(m) > 4 else None)
+                for m in messages for to, body, purpose in [m[:3]]]
         if not rows:
             return []
         return list(session.scalars(insert(cls).returning(cls.id), rows))
