@@ -37,6 +37,7 @@ from handlers import texts
 from handlers.asks import record as record_asks
 from core.store.conversations import save_conversation
 from handlers.dispatch import handle
+from handlers.templates import reply_params
 from handlers.message import Inbound
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def _handle(svc: Services, conn: Connection, inbound_id: int, build: Callable[[i
         outcome = handle(conn, msg, svc.settings, gazetteer, county, before=svc.before_handle)
         if reply_by_text and outcome.reply:
             outcome = dataclasses.replace(outcome, outbox_ids=[*outcome.outbox_ids, OutboundMessage.enqueue(
-                conn, msg.channel, msg.sender, outcome.reply, "reply", now)])
+                conn, msg.channel, msg.sender, outcome.reply, "reply", now, params=reply_params(outcome.reply))])
         save_conversation(conn, outcome.conversation, then=inbox.finished(
             inbound_id, "done", outcome.reply, outcome.petition_id))
     return outcome

@@ -307,7 +307,7 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
 
     piece = None
     if step == "content" and not answered:
-        if len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2:
+        if len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2 and text.strip().rstrip("。.!！") not in SKIP_WORDS:
             piece = text
         else:
             out.notes.append(texts.SAY_MORE)

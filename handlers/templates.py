@@ -21,6 +21,7 @@ from typing import Callable
 from core.clock import month_day
 from core.instructions import PROGRESS_DAYS
 from core.sweep import TEMPLATES as SWEEP_TEMPLATES
+from notifications.digest_text import TEMPLATES as DIGEST_TEMPLATES
 from core.text import spaced_numbers
 from handlers import texts
 from handlers.texts_officials import NOTICES, when
@@ -38,6 +39,7 @@ class Template:
     params: Callable[..., list[str]]            # (ctx, p, **data) → the values, in order
     differs: str | None = None                  # why the template's words differ from the full sentence
     code: bool = False                          # a verification code template
+    pattern: str | None = None                  # the full sentence's shape, its values as groups (else the words')
 
     def render(self, values: list[str]) -> str:
         """The text as the provider sends it (a tracking number never runs into what follows, as
@@ -126,10 +128,58 @@ OWN: dict[str, Template] = {
 # the sweep's alerts, written in core (core.sweep): their words, their parameters made there
 for _key, _words in SWEEP_TEMPLATES.items():
     OWN[_key] = Template(_words, lambda *a, **k: [], differs="no 【】 in a template's words; the steps as one value")
+# the daily 访情 (notifications.digest_text): its figures
+for _key, _words in DIGEST_TEMPLATES.items():
+    OWN[_key] = Template(_words, lambda *a, **k: [], differs="the day's figures; the rest is a reply of 详情 away")
+
+
+# the conversation's own answers (purpose "reply"): a reply is matched against each of these —
+# their words, or ``pattern`` where the template must differ — and sent as the one it is, with
+# the values it carries; any other answer goes as REPLY_OTHER (where to go on)
+def _none(*a, **k) -> list[str]:
+    return []
+
+
+ENDS = "回复“确认”提交，“返回”修改，“取消”放弃。"
+CONVERSATION: dict[str, Template] = {
+    "ask_name": Template("您好！请慢慢讲。请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）", _none),
+    "ask_name_plain": Template("请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）", _none),
+    "ask_place": Template("请问您反映的问题在哪个乡镇（街道）、哪个村（社区）？例如：{1}。", _none),
+    "place_not_found": Template("没有找到这个地方，请回复乡镇（街道）名称，例如：{1}。", _none),
+    "ask_content": Template("请简要说明您遇到的问题和诉求。", _none),
+    "say_more": Template("请再具体说明一下您遇到的问题。", _none),
+    "summary": Template("请核对：{1}，{2}。问题已记下。" + ENDS, _none,
+                        differs="the story is free text: said back on WeChat and in 查询, not in a template",
+                        pattern=r"请核对：(.+?)，(.+?)。问题：.*。" + re.escape(ENDS)),
+    "added_to_draft": Template("已补充。" + ENDS, _none),
+    "confirm_or_add": Template("请回复“确认”提交，“返回”修改，“取消”放弃；如需补充，请直接发送文字或图片。", _none),
+    "submitted": Template("您的反映已登记，编号{1}。我们会尽快交办并与您联系。回复“查询”加编号可查进度。谢谢！", _none,
+                          differs="“查询 编号” said without repeating the number (a variable appears once)",
+                          pattern=r"您的反映已登记，编号(\S+?)。我们会尽快交办并与您联系。回复“查询 \S+”可查进度。谢谢！"),
+}
+REPLY_OTHER = Template("您好！您的短信已收到并保存。此项答复无法用短信发送，请关注县信访微信公众号查看，或拨打县信访局电话咨询。",
+                       _none, differs="an answer with no template of its own: where to go on")
+TRACKING_SPACE = re.compile(r"([A-Z]{1,6}-\d{8}-\d{4}) ")
+
+
+def reply_params(reply: str) -> dict:
+    """The template a conversation's answer goes as, with its values: {"t": key, "v": [...]}."""
+    said = TRACKING_SPACE.sub(r"\1", reply.strip())   # the space every text puts after a number
+    for key, t in CONVERSATION.items():
+        m = re.fullmatch(t.pattern or _pattern(t.text), said, flags=re.S)
+        if m is not None:
+            return {"t": key, "v": list(m.groups())}
+    return {"t": "reply_other", "v": []}
+
+
+def _pattern(words: str) -> str:
+    return re.sub(r"\\\{\d+\\\}", "(.+?)", re.escape(words))
 
 
 def template_of(purpose: str) -> Template | None:
-    return TEMPLATES.get(purpose) or OWN.get(purpose)
+    if purpose == "reply_other":
+        return REPLY_OTHER
+    return TEMPLATES.get(purpose) or OWN.get(purpose) or CONVERSATION.get(purpose)
 
 
 def params_of(purpose: str, ctx, p, data: dict) -> list[str] | None:
@@ -169,9 +219,9 @@ def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> lis
 
 # texts written outside the use cases' notices (the sweeps, the scheduled reports, the
 # conversation's own answers), none with a template yet
-OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed", "daily_digest",
+OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed",
                   "daily_report", "weekly_report", "monthly_report", "monthly_scores", "follow_up", "send_failed",
-                  "messages_failed", "media_failed", "verify_phone", "call_back", "reply", "late_reply")
+                  "messages_failed", "media_failed", "verify_phone", "call_back", "late_reply")
 
 
 def missing() -> list[str]:
@@ -185,7 +235,8 @@ def write_docs(path: str = "docs/channels.md") -> None:
 
     doc = Path(path).read_text(encoding="utf-8")
     rows = ["| purpose | words to register ({1} {2} … in order) | why it differs from the full text |", "|---|---|---|"]
-    rows += [f"| `{k}` | {t.text} | {t.differs or ''} |" for k, t in {**TEMPLATES, **OWN}.items()]
+    rows += [f"| `{k}` | {t.text} | {t.differs or ''} |" for k, t in {**TEMPLATES, **OWN, **CONVERSATION,
+                                                                       "reply_other": REPLY_OTHER}.items()]
     doc = re.sub(r"(<!-- templates: python3 -m handlers.templates -->\n).*?(<!-- /templates -->)",
                  lambda m: m.group(1) + "\n".join(rows) + "\n" + m.group(2), doc, flags=re.S)
     doc = re.sub(r"(<!-- missing -->).*?(<!-- /missing -->)", lambda m: m.group(1) + "、".join(missing()) + m.group(2),

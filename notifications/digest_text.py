@@ -100,11 +100,30 @@ def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
     return out
 
 
+# the same texts as a domestic provider's registered templates (handlers.templates lists them):
+# the day's figures only — what else the full text says is a reply of "详情" away
+TEMPLATES = {
+    "daily_digest": "每日访情：{1}到县访{2}批{3}人次，越级访{4}批，挂牌督办{5}件，预警{6}件。回复“详情”查看要点。",
+    "daily_digest_unit": "每日访情（{1}）：{2}新交办{3}批{4}人次，挂牌督办{5}件，预警{6}件。回复“详情”查看要点。",
+}
+
+
+def _figures(d: Day, unit_name: str | None) -> dict:
+    """The template's parameters of a day's text."""
+    beyond = sum(b for b, _ in d.beyond.values())
+    if unit_name is None:
+        return {"t": "daily_digest", "v": [_head(d.day), str(d.batches), str(d.people), str(beyond),
+                                           str(len(d.overdue)), str(len(d.warnings))]}
+    return {"t": "daily_digest_unit", "v": [unit_short_name(unit_name), _head(d.day), str(d.batches), str(d.people),
+                                            str(len(d.overdue)), str(len(d.warnings))]}
+
+
 @dataclass(frozen=True)
 class Text:
     person_id: int
     phone: str
     body: str
+    params: dict | None = None    # for a provider that sends templates only
 
 
 def digests(s: Session, day: date, county_name: str, now: datetime | None = None) -> list[Text]:
@@ -118,15 +137,17 @@ def digests(s: Session, day: date, county_name: str, now: datetime | None = None
     out: list[Text] = []
     for person in people:
         if person.role == "leader":
-            body = county_text(whole.view(None, person), county_name, leads.get(person.id))
+            view = whole.view(None, person)
+            body, params = county_text(view, county_name, leads.get(person.id)), _figures(view, None)
         elif person.unit_id is not None:
             mine = whole.view(person.unit_id, person)
             if not mine.concerns and person.id not in leads:   # the head of each unit concerned (001)
                 continue
             body = unit_text(mine, names[person.unit_id], leads.get(person.id))
+            params = _figures(mine, names[person.unit_id])
         else:
             continue
-        out.append(Text(person.id, person.phone, body))
+        out.append(Text(person.id, person.phone, body, params))
     return out
 
 

@@ -149,7 +149,7 @@ def daily_digest(svc, now: datetime) -> str:
     with transaction(svc.sessions) as s:
         county = current_county(s)
         texts = digests(s, local(now).date(), county.name, now)
-        ids = OutboundMessage.enqueue_many(s, [(t.phone, t.body, "daily_digest", None) for t in texts], now)
+        ids = OutboundMessage.enqueue_many(s, [(t.phone, t.body, "daily_digest", None, t.params) for t in texts], now)
     svc.send_later(ids, now)
     return f"每日访情：{len(ids)}条"
 

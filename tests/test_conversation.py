@@ -404,3 +404,16 @@ def test_the_smaller_things_people_run_into(peer, db, clock, wechat):
     assert re.search(r"[^；]2\. ", listing) is None and "；2. " in listing and "：；" not in listing
     assert "确认撤回" in peer.text_sms(sms, f"撤回 {second}")
     assert "已撤回" in peer.text_sms(sms, "确认")
+
+
+def test_a_skip_word_at_the_story_is_not_taken_for_the_story(peer):
+    """李四 on SMS, used to WeChat's phone question, answers the story question with 跳过: he is
+    asked for the matter again, and 跳过 never becomes what he petitions about."""
+    li = "+8613912345611"
+    peer.text_sms(li, "你好")
+    peer.text_sms(li, "李四")
+    assert "问题" in peer.text_sms(li, "下汤镇林楼村")
+    again = peer.text_sms(li, "跳过")
+    assert "请核对" not in again
+    summary = peer.text_sms(li, "村里的路灯坏了三个月了，晚上出门看不见")
+    assert "请核对" in summary and "跳过" not in summary and "路灯" in summary

@@ -38,7 +38,7 @@ def sent(db) -> list[OutboundMessage]:
 
 
 def test_a_case_worked_by_text_goes_out_as_registered_templates(tencent, tencent_api, peer, db, clock):
-    for i, words in enumerate(("你好", "王有田", "下汤镇林楼村", "跳过", "村口那座桥裂了条大缝，拖拉机都不敢过", "确认")):
+    for i, words in enumerate(("你好", "王有田", "下汤镇林楼村", "村口那座桥裂了条大缝，拖拉机都不敢过", "确认")):
         tencent(WANG, words, at=1764560000 + i)
     no = "LS-20261123-0001"
     assert case(db, no).unit.name == "下汤镇人民政府"
@@ -71,10 +71,12 @@ def test_a_case_worked_by_text_goes_out_as_registered_templates(tencent, tencent
     assert WANG in by_purpose["case_assigned"].body                        # … of the template, not of the full text
     replied = got[COUNTY["sms"]["templates"]["case_replied"]]
     assert replied["TemplateParamSet"] == ["下汤镇人民政府", no] and replied["PhoneNumber"] == "+86" + WANG
-    # the conversation's free-text answers have no template: refused by the provider, the bureau told
-    reply = next(m for m in rows if m.purpose == "reply")
-    assert reply.status == "failed" and "no SMS template" in reply.error
-    assert any(m.purpose == "send_failed" and m.to == STAFF for m in rows)
+    # the conversation's own answers went as its templates, the summary without the story
+    answers = [m for m in rows if m.purpose == "reply" and m.to == "+86" + WANG]
+    assert [m.params["t"] for m in answers] == ["ask_name", "ask_place", "ask_content", "summary", "submitted"]
+    assert all(m.status == "sent" for m in answers)
+    assert answers[3].params["v"] == ["王有田", "下汤镇林楼村"] and answers[4].params["v"] == [no]
+    assert not any(m.purpose == "send_failed" for m in rows)                 # nothing refused
 
 
 def test_a_frequency_limit_holds_a_text_for_later_and_loses_nothing(tencent, tencent_api, peer, db, services, clock):
@@ -93,7 +95,7 @@ def test_a_frequency_limit_holds_a_text_for_later_and_loses_nothing(tencent, ten
 
 def test_every_purpose_with_a_template_has_its_id_in_the_example_county_and_no_id_is_for_nothing():
     registered = set(COUNTY["sms"]["templates"])
-    assert registered == set(templates.TEMPLATES) | set(templates.OWN)
+    assert registered == set(templates.TEMPLATES) | set(templates.OWN) | set(templates.CONVERSATION) | {"reply_other"}
 
 
 def test_the_rules_refuse_what_a_carrier_would():
@@ -109,14 +111,15 @@ def test_the_rules_refuse_what_a_carrier_would():
 def test_the_list_in_docs_channels_is_the_codes():
     """docs/channels.md's templates are the code's (regenerate: python3 -m handlers.templates)."""
     doc = (ROOT / "docs" / "channels.md").read_text(encoding="utf-8")
-    for purpose, t in {**templates.TEMPLATES, **templates.OWN}.items():
+    for purpose, t in {**templates.TEMPLATES, **templates.OWN, **templates.CONVERSATION}.items():
         assert f"| `{purpose}` | {t.text} | {t.differs or ''} |" in doc, purpose
     assert "、".join(templates.missing()) in doc
 
 
 def test_every_template_is_one_a_provider_would_approve():
     """No 【】 in the words, no two variables side by side, each variable once, numbered in order."""
-    for purpose, t in {**templates.TEMPLATES, **templates.OWN}.items():
+    for purpose, t in {**templates.TEMPLATES, **templates.OWN, **templates.CONVERSATION,
+                       "reply_other": templates.REPLY_OTHER}.items():
         numbers = [int(n) for n in re.findall(r"\{(\d+)\}", t.text)]
         assert numbers == list(range(1, len(numbers) + 1)), purpose
         assert templates.problems(purpose, ["1" if t.code else "值"] * len(numbers)) == [], purpose
@@ -140,3 +143,29 @@ def test_the_sweeps_alerts_go_as_templates_too(tencent_api, peer, db, services, 
     assert alert.params == {"t": "overdue_many", "v": ["3"]} and no in alert.body   # the full text lists them
     got = next(r for r in reversed(tencent_api.received) if r["PhoneNumber"] == head)
     assert got["TemplateId"] == COUNTY["sms"]["templates"]["overdue_many"] and got["TemplateParamSet"] == ["3"]
+
+
+def test_the_daily_figures_reach_the_leaders_as_a_template(tencent_api, peer, db, services, clock):
+    """The evening's 每日访情: a 县委书记 on a domestic provider gets the day's figures."""
+    from datetime import datetime
+
+    from core.clock import SHANGHAI
+    from notifications.schedule import daily_digest
+    peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 王五 13912340000 6 村里六户的低保被取消了")
+    daily_digest(services, datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI))
+    [to_leader] = [m for m in sent(db) if m.purpose == "daily_digest" and m.to == "+8613700000101"]
+    assert to_leader.status == "sent", to_leader.error
+    assert to_leader.params == {"t": "daily_digest", "v": ["11月23日（周一）", "1", "6", "0", "0", "0"]}
+    assert templates.problems("daily_digest", to_leader.params["v"], COUNTY["sms"]["param_max"]) == []
+    [head] = [m for m in sent(db) if m.purpose == "daily_digest" and m.to == "+8613700000012"]   # 下汤镇's head
+    assert head.params["t"] == "daily_digest_unit" and head.params["v"][:4] == ["下汤镇", "11月23日（周一）", "1", "6"]
+    got = next(r for r in reversed(tencent_api.received) if r["PhoneNumber"] == "+8613700000101")
+    assert got["TemplateId"] == COUNTY["sms"]["templates"]["daily_digest"]
+
+
+def test_an_answer_with_no_template_of_its_own_says_where_to_go_on(tencent, tencent_api, db):
+    """王大爷 texts 帮助: the list of commands (with the hotline) has no template; he is told where to go on."""
+    tencent(WANG, "帮助", at=1764560100)
+    [m] = [m for m in sent(db) if m.purpose == "reply"]
+    assert m.params == {"t": "reply_other", "v": []} and m.status == "sent"
+    assert tencent_api.received[-1]["TemplateId"] == COUNTY["sms"]["templates"]["reply_other"]
