@@ -58,7 +58,7 @@ def follow_up(s: Session, now: datetime, calendar: WorkCalendar) -> FollowUps:
             continue
         s.add(PetitionEvent(petition_id=p.id, at=now, kind="follow_up", actor="system", text="回访：再次请求评价"))
         report.messages.append(OutboundMessage.enqueue(s, channel, to, question(p.tracking_no), "follow_up", now,
-                                                       p.id))
+                                                       p.id, params=[p.tracking_no]))
         asks.append((channel, to, {"kind": "rate", "petition_id": p.id}))
         report.asked += 1
     s.flush()

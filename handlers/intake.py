@@ -371,7 +371,7 @@ def _set_phone(ctx: Context, draft: dict, phone: str) -> str | None:
     code = f"{secrets.randbelow(10**6):06d}"
     petitions.new_code(ctx.conn, dict(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
                                      sent_at=ctx.now, attempts=0))
-    ctx.queue_sms(phone, texts.verification_sms(ctx.county.name, code), purpose="verify_phone")
+    ctx.queue_sms(phone, texts.verification_sms(ctx.county.name, code), purpose="verify_phone", params=[code])
     return texts.code_sent(mask_phone(phone))
 
 

@@ -18,10 +18,13 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from core.clock import month_day
+from core.clock import hm, month_day
+from core.evenings import duration_text
+from core.usecases.cases import TRIPS
 from core.instructions import PROGRESS_DAYS
 from core.sweep import TEMPLATES as SWEEP_TEMPLATES
 from notifications.digest_text import TEMPLATES as DIGEST_TEMPLATES
+from notifications.outbox import FAILED_TEMPLATE
 from core.text import spaced_numbers
 from handlers import texts
 from handlers.texts_officials import NOTICES, when
@@ -29,6 +32,7 @@ from handlers.texts_officials import NOTICES, when
 LINK = re.compile(r"https?://|www\.|\.(?:cn|com|net|org|gov)\b", re.I)
 PHONE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 NO_BRACKETS = "；no 【】 in a template's words (they are the signature's)"
+SIGNED = "the bureau's name is the signature's, not the words'"
 PARAM_MAX = 20          # a variable's longest value, unless the county says what it registered
 CODE_MAX = 6            # a verification code: at most six digits
 
@@ -109,6 +113,39 @@ TEMPLATES: dict[str, Template] = {
     "review_requested": Template("{1}信访人申请{2}，请于{3}前答复：复查答复 编号 内容",
                                  lambda ctx, p, level: [p.tracking_no, texts.REVIEW_WORDS[level], month_day(p.due_review)],
                                  differs=f"the number once (a variable appears once){NO_BRACKETS}"),
+    # 七晚: the petitioner confirms each evening (the signature says who asks)
+    "evening_check_start": Template("您好！工作专班报告今晚{1}已到您家走访（事项{2}）。工作专班是否已到您家？回复1是 2否",
+                                    lambda ctx, p, started_at: [hm(started_at), p.tracking_no], differs=SIGNED),
+    "evening_check_end": Template("您好！工作专班报告已于{1}结束今晚走访（事项{2}），历时{3}。是否属实？回复1是 2否",
+                                  lambda ctx, p, started_at, ended_at, took: [hm(ended_at), p.tracking_no,
+                                                                              duration_text(took)], differs=SIGNED),
+    "evening_check_both": Template("您好！工作专班报告今晚{1}到{2}在您家走访（事项{3}）。是否属实？回复1是 2否",
+                                   lambda ctx, p, started_at, ended_at, took: [hm(started_at), hm(ended_at),
+                                                                               p.tracking_no], differs=SIGNED),
+    "evening_denied": Template("七晚核实：{1}第{2}晚（{3}开始）信访人答复“否”。如有正当理由，请回复：确认 编号 第几晚 理由",
+                               lambda ctx, p, number, started_at: [p.tracking_no, str(number), hm(started_at)],
+                               differs=NO_BRACKETS.lstrip("；")),
+    "evening_resolved": Template("七晚：{1}已化解，销号。谢谢各位！", lambda ctx, p, agreement: [p.tracking_no],
+                                 differs=f"whether an agreement was signed is in the 案卷{NO_BRACKETS}"),
+    # to the bureau and the unit's head, at once
+    "trip_warning": Template("预警：{1}（{2}，{3}人）信访人表示将{4}上访，请即联系、稳控化解。内容请在工作台案卷中查看。",
+                             lambda ctx, p, level: [p.tracking_no, ctx.place_of(p, village=False), str(p.people or 1),
+                                                    TRIPS.get(level, "赴县")],
+                             differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
+    "repeat_joined": Template("重复反映：{1}信访人再次反映（{2}），请一并办理，无需另行受理。内容请在工作台案卷中查看。",
+                              lambda ctx, p, original: [original, p.tracking_no],
+                              differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
+    "unsatisfied": Template("不满意：{1}信访人说明了不满意的原因，请在工作台案卷中查看。", lambda ctx, p, text: [p.tracking_no],
+                            differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
+    "progress": Template("批示进展：{1}（{2}）已报告进展，请在工作台案卷中查看。", lambda ctx, p, unit, text: [p.tracking_no, unit],
+                         differs=f"the unit's words: where to read them{NO_BRACKETS}"),
+    "assign_needed": Template("新信访事项{1}（{2}）未找到责任单位，请交办：交办 编号 单位",
+                              lambda ctx, p, named=None: [p.tracking_no, ctx.place_of(p, village=False)] if named is None
+                              else {"t": "assign_needed_accusation", "v": [p.tracking_no, ctx.place_of(p, village=False)]},
+                              differs="the number once (a variable appears once)"),
+    "review_answered": Template("您好！事项{1}的{2}意见已答复，请回复“查询”查看全文。",
+                                lambda ctx, p, level, text: [p.tracking_no, texts.REVIEW_WORDS[level]],
+                                differs="the bureau's opinion is free text: where to read it"),
     # to leaders
     "lead_set": Template("包案：{1}您好，{2}（{3}）由您包案，期限{4}，超期将告知您。内容请在工作台案卷中查看。",
                          lambda ctx, p, lead, unit, due: [lead, p.tracking_no, unit, when(due)],
@@ -119,6 +156,15 @@ TEMPLATES: dict[str, Template] = {
 OWN: dict[str, Template] = {
     "console_code": Template("工作台登录验证码{1}，10分钟内有效。如非本人操作，请忽略。", lambda code: [code],
                              code=True),
+    "verify_phone": Template("您的验证码是{1}，请在微信中回复此验证码完成手机号验证。如非本人操作请忽略。",
+                             lambda code: [code], code=True,
+                             differs="the signature is the provider's: no 【】 in the words"),
+    "send_failed": Template(FAILED_TEMPLATE, lambda *a: [],
+                            differs="no 【】 in a template's words; the number masked, the case, the reason"),
+    "assign_needed_accusation": Template("检举控告：{1}（{2}）被反映对象已回避，请在工作台核定后交办。", lambda *a: [],
+                                         differs=f"whom it accuses: in the 案卷, never in a text{NO_BRACKETS}"),
+    "follow_up": Template("您好！您反映的事项{1}已办结。为改进工作，请对办理情况评价：回复1满意 2基本满意 3不满意。谢谢！",
+                          lambda no: [no]),
     "bind_code": Template("您的微信绑定码：{1}，{2}天内有效。请在信访微信公众号发送：绑定 绑定码",
                           lambda code, days: [code, str(days)],
                           differs="the code is said once (a variable appears once)"),
@@ -220,8 +266,8 @@ def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> lis
 # texts written outside the use cases' notices (the sweeps, the scheduled reports, the
 # conversation's own answers), none with a template yet
 OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed",
-                  "daily_report", "weekly_report", "monthly_report", "monthly_scores", "follow_up", "send_failed",
-                  "messages_failed", "media_failed", "verify_phone", "call_back", "late_reply")
+                  "daily_report", "weekly_report", "monthly_report", "monthly_scores",
+                  "messages_failed", "media_failed", "call_back", "late_reply")
 
 
 def missing() -> list[str]:

@@ -43,6 +43,8 @@ BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), t
 MAX_ATTEMPTS = 8
 TAKEN_OVER = "sent again after an interrupted attempt: the earlier one may also have been delivered"
 FAILED_PURPOSE = "send_failed"
+# the same text as a domestic provider's registered template (handlers.templates lists it)
+FAILED_TEMPLATE = "发送失败：发往{1}的短信或消息（事项{2}）无法送达：{3}。请电话联系或核对号码。"
 BATCH = 500   # rows one delivery claims at most
 
 
@@ -194,7 +196,9 @@ def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None
         about = f"（事项{numbers[petition_id]}）" if petition_id in numbers else ""
         where = f"发往{mask_phone(to)}的短信" if to.startswith("+") else f"发往微信用户{to[:6]}…的消息"
         body = f"【发送失败】{where}{about}无法送达：{_reason(error)}。请电话联系或核对号码。"
-        texts += [(phone, body, FAILED_PURPOSE, petition_id) for phone in staff if phone != to]
+        params = [mask_phone(to) if to.startswith("+") else f"微信用户{to[:6]}", numbers.get(petition_id, "无"),
+                  _reason(error)]
+        texts += [(phone, body, FAILED_PURPOSE, petition_id, params) for phone in staff if phone != to]
     return OutboundMessage.enqueue_many(s, texts, now)
 
 

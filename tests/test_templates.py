@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.peers import TencentSmsApiStub
-from core.store.models import OutboundMessage
+from core.store.models import OutboundMessage, Petition
 from handlers import templates
 from notifications.sms import TencentSms
 from tests.test_cases import LIAISON, STAFF, case
@@ -169,3 +169,77 @@ def test_an_answer_with_no_template_of_its_own_says_where_to_go_on(tencent, tenc
     [m] = [m for m in sent(db) if m.purpose == "reply"]
     assert m.params == {"t": "reply_other", "v": []} and m.status == "sent"
     assert tencent_api.received[-1]["TemplateId"] == COUNTY["sms"]["templates"]["reply_other"]
+
+
+def test_a_wechat_citizens_code_and_the_bureaus_failure_notice_go_as_templates(tencent_api, peer, db, services,
+                                                                               clock):
+    """刘桂花 leaves her number on WeChat; its code goes by template — and Tencent refuses the number
+    as none: the bureau's notice of it comes by template too, the number masked."""
+    peer.say("o_liu", "我是尧山镇上坪村的刘桂花，村里的路修了一半就停了")
+    tencent_api.script.append("InvalidParameterValue.IncorrectPhoneNumber")
+    peer.say("o_liu", "13812340099")
+    [code] = [m for m in sent(db) if m.purpose == "verify_phone"]
+    assert code.status == "failed" and code.params and code.params[0].isdigit() and len(code.params[0]) == 6
+    from notifications.outbox import deliver
+    deliver(services.sessions, services.sms, None, clock.now())            # the outbox's next round
+    [told] = [m for m in sent(db) if m.purpose == "send_failed" and m.to == STAFF]
+    assert told.status == "sent" and told.params == ["138****0099", "无", "运营商拒收"]
+    assert tencent_api.received[-1]["TemplateId"] == COUNTY["sms"]["templates"]["send_failed"]
+
+
+SAMPLES = {   # each notice's values as the use cases give them (see core.usecases)
+    "receipt": {"how": "走访"}, "case_accepted": {"unit": "下汤镇人民政府", "meet_by": None},
+    "case_replied": {"unit": "下汤镇人民政府", "text": "已更换水泵，请您核实"}, "extension_approved": {"days": 10},
+    "instruction": {"title": "县委书记", "leader": "陈国栋", "text": "请一周内见效"},
+    "case_extended": {"days": 10, "reason": "需要水利站现场勘测"},
+    "case_not_accepted": {"unit": "下汤镇人民政府", "reason": "已进入诉讼程序"}, "no_contact": {"unit": "县水利局"},
+    "extension_request": {"unit": "下汤镇人民政府", "days": 10, "reason": "需要勘测"},
+    "returned": {"unit": "下汤镇人民政府", "reason": "不属本镇管辖"},
+    "not_accepted": {"unit": "下汤镇人民政府", "reason": "已进入诉讼程序"}, "review_requested": {"level": "review"},
+    "evening_check_start": {"started_at": None}, "evening_check_end": {"started_at": None, "ended_at": None, "took": None},
+    "evening_check_both": {"started_at": None, "ended_at": None, "took": None},
+    "evening_denied": {"number": 3, "started_at": None}, "evening_resolved": {"agreement": True},
+    "trip_warning": {"level": "beijing"}, "repeat_joined": {"original": "LS-20261120-0007"},
+    "unsatisfied": {"text": "根本没人来看过"}, "progress": {"unit": "下汤镇人民政府", "text": "已完成加固"},
+    "lead_set": {"lead": "刘卫东", "unit": "下汤镇人民政府", "due": None},
+    "review_answered": {"level": "review", "text": "维持原处理意见"},
+}
+
+
+def test_every_notice_template_fits_the_rules_and_says_what_its_sentence_says(peer, db, services, clock):
+    """Each notice with a template, from the values its use case gives: within the carriers' rules,
+    and the full sentence's words exactly, or a reason why not."""
+    from handlers.notify import Outbox
+    from handlers.texts_officials import NOTICES
+    from tests.test_cases import submit
+    no = submit(peer)
+    now = clock.now()
+    with services.sessions() as s:
+        p = s.scalars(select(Petition).where(Petition.tracking_no == no)).one()
+        p.due_review, p.review_level = now + timedelta(days=30), "review"
+        county, gazetteer = services.county(s.connection())
+        ctx = Outbox(s, county, gazetteer, now)
+        for purpose, t in templates.TEMPLATES.items():
+            data = {k: (now if v is None and k != "took" else (timedelta(hours=2, minutes=5) if k == "took" else v))
+                    for k, v in SAMPLES.get(purpose, {}).items()}
+            values = t.params(ctx, p, **data)
+            key = purpose
+            if isinstance(values, dict):                                   # one of the purpose's variants
+                key, values = values["t"], values["v"]
+                t = templates.template_of(key)
+            assert templates.problems(key, values, COUNTY["sms"]["param_max"]) == [], (purpose, values)
+            body = NOTICES[purpose](ctx, p, **data)
+            assert t.render(values) == spaced(body) or t.differs, (purpose, t.render(values), body)
+        s.rollback()
+
+
+def spaced(text: str) -> str:
+    from core.text import spaced_numbers
+    return spaced_numbers(text)
+
+
+def test_the_second_request_to_rate_is_its_template_word_for_word():
+    from core.followup import question
+    no = "LS-20261123-0001"
+    assert templates.OWN["follow_up"].render([no]) == spaced(question(no))
+    assert templates.problems("follow_up", [no]) == []
