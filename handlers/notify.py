@@ -22,7 +22,9 @@ def deliver(ctx: Context, done: Done) -> None:
 
 def tell(ctx: Context, p: Petition | None, t: Tell) -> None:
     body = NOTICES[t.sentence or t.what](ctx, p, **t.data)
-    params = params_of(t.what, ctx, p, t.data) if t.sentence is None else None   # for a template-only provider
+    params = params_of(t.sentence or t.what, ctx, p, t.data)   # for a provider that sends templates only
+    if t.sentence and isinstance(params, list):   # the purpose's variant: its own template
+        params = {"t": t.sentence, "v": params}
     if t.to in (PETITIONER, CHECK):
         channel, to = audience.petitioner(p) if t.to == PETITIONER else audience.petitioner_check(p)
         if to:

@@ -20,6 +20,8 @@ from typing import Callable
 
 from core.clock import hm, month_day
 from core.evenings import duration_text
+from core.checks import planned
+from core.places import unit_short_name
 from core.usecases.cases import TRIPS
 from core.instructions import PROGRESS_DAYS
 from core.sweep import TEMPLATES as SWEEP_TEMPLATES
@@ -27,7 +29,7 @@ from notifications.digest_text import TEMPLATES as DIGEST_TEMPLATES
 from notifications.outbox import FAILED_TEMPLATE
 from core.text import spaced_numbers
 from handlers import texts
-from handlers.texts_officials import NOTICES, when
+from handlers.texts_officials import NOTICES, distance, when
 
 LINK = re.compile(r"https?://|www\.|\.(?:cn|com|net|org|gov)\b", re.I)
 PHONE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
@@ -146,6 +148,34 @@ TEMPLATES: dict[str, Template] = {
     "review_answered": Template("您好！事项{1}的{2}意见已答复，请回复“查询”查看全文。",
                                 lambda ctx, p, level, text: [p.tracking_no, texts.REVIEW_WORDS[level]],
                                 differs="the bureau's opinion is free text: where to read it"),
+    # 七晚 to the unit, its members and the 包案 leader; 日排查's 预警; a deadline that may move
+    "evening_selected": Template("七晚：{1}列入七晚工作法，由贵单位组成工作专班，请报备：报备 编号 首晚日期 成员。内容请在工作台案卷中查看。",
+                                 lambda ctx, p, campaign=None, lead=None, first=None: [p.tracking_no],
+                                 differs=f"the petitioner's name and words: where to read them{NO_BRACKETS}"),
+    "evening_selected_lead": Template("七晚包案：{1}您好，{2}（{3}）列入七晚工作法，由您包案，报备和走访情况将告知您。",
+                                      lambda ctx, p, lead, unit: [lead, p.tracking_no, unit],
+                                      differs=f"the petitioner's words: in the 案卷{NO_BRACKETS}"),
+    "evening_filed": Template("七晚报备：{1}由{2}报备，首晚{3}，成员{4}人。",
+                              lambda ctx, p, first, names, unit: [p.tracking_no, unit, month_day(first),
+                                                                  str(len(names.split("、")))],
+                              differs=f"the members by number, their names in the 案卷{NO_BRACKETS}"),
+    "evening_filed_members": Template("七晚报备：{1}（{2}）首晚{3}。到达后回复：开始 编号；离开时回复：结束 编号 纪要",
+                                      lambda ctx, p, first, names, unit: [p.tracking_no, ctx.place_of(p),
+                                                                          month_day(first)],
+                                      differs=f"the petitioner's name stays out of a template{NO_BRACKETS}"),
+    "evening_unresolved": Template("七晚：{1}未化解，事项继续挂牌督办。理由请在工作台案卷中查看。",
+                                   lambda ctx, p, reason: [p.tracking_no],
+                                   differs=f"the reason: where to read it{NO_BRACKETS}"),
+    "evening_far": Template("七晚核实：{1}第{2}晚开始时的定位与信访人住址相距约{3}，请核实。",
+                            lambda ctx, p, number, far_m: [p.tracking_no, str(number), distance(far_m)],
+                            differs=NO_BRACKETS.lstrip("；")),
+    "check_warning": Template("预警：{1}日排查发现有人{2}上访，请即研判、稳控化解。详情请在工作台查看。",
+                              lambda ctx, p, unit, village, people, matter, movement: [unit_short_name(unit),
+                                                                                       planned(movement)],
+                              differs=f"who and what: in the console{NO_BRACKETS}"),
+    "deadline_provisional": Template("提示：{1}的期限涉及国家尚未公布放假安排的年份，暂按已知节假日计算，公布后请核对。",
+                                     lambda ctx, p, basis: [p.tracking_no],
+                                     differs=f"the deadline and its basis: in the 案卷{NO_BRACKETS}"),
     # to leaders
     "lead_set": Template("包案：{1}您好，{2}（{3}）由您包案，期限{4}，超期将告知您。内容请在工作台案卷中查看。",
                          lambda ctx, p, lead, unit, due: [lead, p.tracking_no, unit, when(due)],

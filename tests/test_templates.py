@@ -203,6 +203,13 @@ SAMPLES = {   # each notice's values as the use cases give them (see core.usecas
     "unsatisfied": {"text": "根本没人来看过"}, "progress": {"unit": "下汤镇人民政府", "text": "已完成加固"},
     "lead_set": {"lead": "刘卫东", "unit": "下汤镇人民政府", "due": None},
     "review_answered": {"level": "review", "text": "维持原处理意见"},
+    "evening_selected": {"campaign": None, "lead": "刘卫东", "first": None},
+    "evening_selected_lead": {"lead": "刘卫东", "unit": "下汤镇人民政府"},
+    "evening_filed": {"first": None, "names": "李建国、王海燕、张三", "unit": "下汤镇人民政府"},
+    "evening_filed_members": {"first": None, "names": "李建国、王海燕", "unit": "下汤镇人民政府"},
+    "evening_unresolved": {"reason": "信访人不接受补偿标准"}, "evening_far": {"number": 2, "far_m": 850},
+    "check_warning": {"unit": "尧山镇人民政府", "village": "上坪村", "people": 6, "matter": "征地补偿", "movement": "province"},
+    "deadline_provisional": {"basis": "weekdays"},
 }
 
 
