@@ -45,7 +45,7 @@ from core.county import current_county
 from core.digest import LEVELS, gather
 from core.measures import measure
 from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
-from core.directory import BIND_TTL, find_person, find_unit, new_bind_code
+from core.directory import BIND_TTL, LEAD_ROLES, ROLES, find_person, find_unit, new_bind_code
 from core.evenings import EveningError, EveningRules
 from core.phones import InvalidPhone, find_mobile, mask_phone, normalize_phone, redact
 from core.status import OPEN, may
@@ -183,7 +183,7 @@ def _when(dt) -> str:
 def _helpers():
     return {"ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
             "EVENTS": EVENT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
-            "numbers_masked": redact, "AUDIT": AUDIT_WORDS, "CALLS": CALL_CHOICES}   # a number in free text is shown only by 显示号码, and recorded
+            "numbers_masked": redact, "AUDIT": AUDIT_WORDS, "calls_for": citizen_usecases.call_outcomes}   # a number in free text is shown only by 显示号码, and recorded
 
 
 # --- sign-in ----------------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ def follow_ups_page():
         rows = workbench.follow_ups(s, person, now)
         names = _names(s, Person)
         return render_template("console/follow_ups.html", me=person, rows=rows, units=_names(s, Unit),
-                               choices=CALL_CHOICES, who=lambda actor: _actor(actor, names),
+                               who=lambda actor: _actor(actor, names),
                                may_call=person.role == "staff")
 
 
@@ -365,8 +365,7 @@ def case(no: str):
         p = file.petition
         may_reveal = allowed   # the number only to those handling it (a 包案 leader among them)
         steps = _steps(person, p) if allowed or person.role == "leader" else []
-        leads = list(s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(("leader", "head")))
-                               .order_by(Person.role.desc(), Person.id))) if person.role == "staff" else []
+        leads = _leads(s) if person.role == "staff" else []
         names = _names(s, Person)
         return render_template("console/case.html", f=file, p=file.petition, me=person, may_act=bool(steps),
                                units=units, texts=texts, messages=[(m, _said(m)) for m in file.messages],
@@ -391,13 +390,9 @@ def media_file(attachment_id: int):
         path, kind = MediaFiles(svc.settings.media_dir).path(a.sha256), a.content_type or "application/octet-stream"
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=kind, max_age=0, download_name=f"{no_slash(p.tracking_no)}-{attachment_id}"
+    return send_file(path, mimetype=kind, max_age=0, download_name=f"{p.tracking_no}-{attachment_id}"
                      + {"image/jpeg": ".jpg", "image/png": ".png", "audio/amr": ".amr", "audio/mpeg": ".mp3",
                         "video/mp4": ".mp4"}.get(kind, ""))
-
-
-def no_slash(text: str) -> str:
-    return text.replace("/", "-")
 
 
 @bp.post("/cases/<no>/reveal")
@@ -699,8 +694,7 @@ def reception_page():
     today = now.astimezone(SHANGHAI).date()
     with transaction(svc.sessions) as s:
         person = _person(s)
-        leaders = list(s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(("leader", "head")))
-                                 .order_by(Person.role.desc(), Person.id)))
+        leaders = _leads(s)
         if request.method == "POST":
             if person.role != "staff":
                 abort(403)
@@ -760,7 +754,6 @@ STEPS = {
     "instruct": Step("批示", (("text", "批示内容"),)),
     "follow_up_call": Step("记录电话回访", (("outcome", "回访结果"), ("note", "回访情况（可不填）")), True),
 }
-CALL_CHOICES = tuple(citizen_usecases.CALL_OUTCOMES.items())
 
 
 def _steps(person: Person, p) -> list[str]:
@@ -831,15 +824,21 @@ def act(no: str):
 
 def _detail(s, form: dict) -> str:
     """What the form said, for the audit trail (a leader by name, not by id)."""
-    lead = s.get(Person, int(form["lead"])) if form["lead"].isdigit() else None
+    lead = _lead_of(s, form)
     outcome = citizen_usecases.CALL_OUTCOMES.get(form["outcome"], "")
     return " ".join(x for x in (form["unit"], lead.name if lead else "", form["days"] and f"{form['days']}日",
                                 outcome, form["text"]) if x)
 
 
+def _leads(s) -> list[Person]:
+    """Who may lead a case (包案) or hold a reception: the county's leaders, then the units' heads."""
+    return list(s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(LEAD_ROLES))
+                          .order_by(Person.role.desc(), Person.id)))
+
+
 def _lead_of(s, form: dict) -> Person | None:
     lead = s.get(Person, int(form["lead"])) if form["lead"].isdigit() else None
-    return lead if lead is not None and lead.active and lead.role in ("leader", "head") else None
+    return lead if lead is not None and lead.active and lead.role in LEAD_ROLES else None
 
 
 def _do(s, doing: Act, outbox, p, action: str, form: dict, was_provisional: bool) -> tuple[str, bool]:
@@ -953,7 +952,7 @@ def admin_page():
         me = _admin(s)
         d = admin.directory(s, unit_id)
         return render_template("console/admin.html", me=me, d=d, unit_id=unit_id, units=_names(s, Unit),
-                               roles=admin.ROLES, trail=workbench.admin_trail(s))
+                               roles=ROLES, trail=workbench.admin_trail(s))
 
 
 @bp.post("/admin/people")
@@ -983,7 +982,7 @@ def admin_person(person_id: int):
         me = _admin(s)
         person = s.get(Person, person_id) or abort(404)
         return render_template("console/admin_person.html", me=me, x=person, units=_names(s, Unit),
-                               roles=admin.ROLES, trail=workbench.admin_trail(s, person))
+                               roles=ROLES, trail=workbench.admin_trail(s, person))
 
 
 @bp.post("/admin/people/<int:person_id>")

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.county import unreachable_units
+from core.directory import ROLES, UNIT_ROLES
 from core.phones import InvalidPhone, normalize_phone
 from core.store.models import DirectoryLoad, Person, Unit
 
-ROLES = ("staff", "liaison", "cadre", "head", "leader")
-UNIT_ROLES = ("liaison", "cadre", "head")
 ADMIN_ONLY = "admin"      # the role of an administrator who is nobody of the file: sees no case
 
 
@@ -152,6 +152,7 @@ class Directory:
     people: list[Person]
     units: list[Unit]
     reach: dict[int, dict[str, int]]      # unit id → role → active people
+    unreachable: set[str]                 # units no text can reach (core.county.unreachable_units)
     loads: list[DirectoryLoad]
     kept: int                             # people the console keeps
 
@@ -169,4 +170,4 @@ def directory(s: Session, unit_id: int | None = None) -> Directory:
         reach.setdefault(uid, {})[role] = n
     loads = list(s.scalars(select(DirectoryLoad).order_by(DirectoryLoad.id.desc()).limit(10)))
     kept = s.scalar(select(func.count()).select_from(Person).where(Person.managed == "console")) or 0
-    return Directory(people, units, reach, loads, kept)
+    return Directory(people, units, reach, set(unreachable_units(s)), loads, kept)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.directory import ROLES, UNIT_ROLES
 from core.store.models import County, DirectoryLoad, Person, Township, Unit, Village
 from core.clock import clock_time
 from core.checks import CheckRules
@@ -28,7 +29,6 @@ from core.timelines import Policy
 from core.workdays import WorkCalendar
 from core.phones import InvalidPhone, normalize_phone
 
-ROLES = {"staff", "liaison", "cadre", "head", "leader"}
 UNIT_KINDS = {"township", "department", "bureau"}
 
 
@@ -94,7 +94,7 @@ def unreachable_units(session: Session) -> list[str]:
     """Active units (not the bureau) that no text can reach: nobody active in them — petitions
     routed there would reach no one (the bureau is told, but a new user's first try looks broken)."""
     staffed = set(session.scalars(select(Person.unit_id).where(Person.active.is_(True), Person.unit_id.is_not(None),
-                                                               Person.role.in_(("liaison", "cadre", "head")))))
+                                                               Person.role.in_(UNIT_ROLES))))
     return [u.name for u in session.scalars(select(Unit).where(Unit.active.is_(True), Unit.kind != "bureau")
                                             .order_by(Unit.id)) if u.id not in staffed]
 
@@ -249,7 +249,7 @@ def parse_county_file(path: str | Path) -> dict:
             unit = p.get("unit")
             if unit is not None and unit not in codes:
                 raise CountyFileError(f"{where}.unit: unknown unit code {unit!r}")
-            if role in {"liaison", "cadre", "head"} and unit is None:
+            if role in UNIT_ROLES and unit is None:
                 raise CountyFileError(f"{where}.unit: a {role} must belong to a unit")
             people.append({"name": _require(p, "name", where), "phone": phone, "openid": p.get("openid"),
                            "unit": unit, "role": role, "title": p.get("title")})

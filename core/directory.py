@@ -13,6 +13,10 @@ from sqlalchemy.orm import Session
 from core.store.models import BindCode, County, Person, Unit
 
 BIND_TTL = timedelta(days=3)
+# the roles of the directory, in the order forms offer them; a unit's people; who may lead (包案)
+ROLES = ("staff", "liaison", "cadre", "head", "leader")
+UNIT_ROLES = ("liaison", "cadre", "head")
+LEAD_ROLES = ("leader", "head")
 
 
 # what people add to or leave out of a unit's name: 下汤镇政府, 下汤镇党委 for 下汤镇人民政府

@@ -55,8 +55,8 @@ class Settings:
     # Tencent Cloud SMS (issue 21): the secret in the callback URLs its console is given for
     # 回复短信 and 短信下发状态 (/sms/tencent/<secret>, …/status) — the callbacks carry no signature
     tencent_sms_callback_secret: str | None = None
-    # which provider sends the texts: twilio (when its three settings are there), tencent, console
-    sms_provider: str = "console"
+    # SMS_PROVIDER as set (or tencent, when a TENCENT_* key is): who sends is :attr:`sms_sender`
+    sms_provider: str | None = None
     tencent_secret_id: str | None = None
     tencent_secret_key: str | None = None
     tencent_sms_app_id: str | None = None
@@ -100,6 +100,12 @@ class Settings:
     @property
     def twilio_outbound(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from)
+
+    @property
+    def sms_sender(self) -> str:
+        """Who sends the texts: the provider set, else Twilio when its three settings are there,
+        else the console."""
+        return self.sms_provider or ("twilio" if self.twilio_outbound else "console")
 
 
 def default_database_url(instance_dir: Path = DEFAULT_INSTANCE_DIR) -> str:
@@ -219,8 +225,7 @@ def load_settings(env: dict | None = None) -> Settings:
         media_dir=Path(get("MEDIA_DIR") or DEFAULT_INSTANCE_DIR / "media"),
         export_dir=Path(get("EXPORT_DIR") or DEFAULT_INSTANCE_DIR / "exports"),
         tencent_sms_callback_secret=tencent_secret,
-        sms_provider=provider or ("twilio" if get("TWILIO_ACCOUNT_SID") and get("TWILIO_AUTH_TOKEN") and twilio_from
-                                  else "console"),
+        sms_provider=provider,
         tencent_secret_id=tencent["TENCENT_SECRET_ID"],
         tencent_secret_key=tencent["TENCENT_SECRET_KEY"],
         tencent_sms_app_id=tencent["TENCENT_SMS_APP_ID"],

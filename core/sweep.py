@@ -116,8 +116,9 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
         p.due_next = cases.next_check(p, rules, after=now)
 
 
-def _case_lines(kind: str, items: list[tuple[Petition, str, datetime]]) -> list[tuple[Petition, str, str]]:
-    """One line per case (not per step), its steps together: "LS-… 未按期受理、见面（期限11月23日）"."""
+def _case_lines(kind: str, items: list[tuple[Petition, str, datetime]]) -> list[tuple[Petition, str, str, str]]:
+    """One line per case (not per step), its steps together: "LS-… 未按期受理、见面（期限11月23日）";
+    with the steps alone ("受理、见面（期限11月23日）"), a template's value."""
     by_case: dict[int, tuple[Petition, list[tuple[str, datetime]]]] = {}
     for p, m, due in items:
         by_case.setdefault(p.id, (p, []))[1].append((m, due))
@@ -128,10 +129,10 @@ def _case_lines(kind: str, items: list[tuple[Petition, str, datetime]]) -> list[
             groups.setdefault(month_day(due), []).append(LABELS[m])
         if kind == "overdue":
             what = "，".join(f"{'、'.join(labels)}（期限{day}）" for day, labels in groups.items())
-            out.append((p, steps[0][0], f"{p.tracking_no} 未按期{what}"))
+            out.append((p, steps[0][0], f"{p.tracking_no} 未按期{what}", what))
         else:
             what = "，".join(f"{day}前{'、'.join(labels)}" for day, labels in groups.items())
-            out.append((p, steps[0][0], f"{p.tracking_no} 请于{what}"))
+            out.append((p, steps[0][0], f"{p.tracking_no} 请于{what}", what))
     return out
 
 
@@ -150,8 +151,7 @@ def _text(kind: str, items: list[tuple[Petition, str, datetime]]) -> tuple[str, 
     segments, then how many in all; and its template's parameters."""
     cases_ = _case_lines(kind, items)
     if len(cases_) == 1:
-        p, m, line = cases_[0]
-        steps = line.split(" ", 1)[1].removeprefix("未按期" if kind == "overdue" else "请于")
+        p, m, line, steps = cases_[0]
         params = {"t": kind, "v": [p.tracking_no, steps]}
         if kind == "overdue":
             return f"【超期】{line}，已挂牌督办，请即办理。", p.id, params
@@ -159,7 +159,7 @@ def _text(kind: str, items: list[tuple[Petition, str, datetime]]) -> tuple[str, 
     head = f"【超期】{len(cases_)}件未按期办理，已挂牌督办：" if kind == "overdue" else f"【提醒】{len(cases_)}件期限将到："
     tail = "。回复“待办”查看全部。"
     body, shown = head, 0
-    for _, _, line in cases_:
+    for _, _, line, _ in cases_:
         candidate = body + ("；" if shown else "") + line
         if len(candidate) + len(tail) + 8 > SMS_LIMIT:
             break

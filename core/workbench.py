@@ -19,6 +19,7 @@ from sqlalchemy import String, and_, cast, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.cases import NOBODY, not_recused, recusals_of, recused_units
+from core.directory import UNIT_ROLES
 from core.status import OPEN, Status
 from core.clock import SHANGHAI, day_start
 from core.phones import InvalidPhone, normalize_phone
@@ -30,7 +31,6 @@ from core.store.models import (Attachment, AuditEvent, ConsoleCode, EveningPlan,
 from core.text import CHANNEL_LABELS
 
 CONSOLE_ROLES = ("staff", "liaison", "cadre", "head", "leader", "admin")   # admin: the directory only
-UNIT_ROLES = ("liaison", "cadre", "head")
 CODE_VALID = timedelta(minutes=10)
 CODE_EVERY = timedelta(minutes=1)      # at most one code a minute …
 CODES_A_DAY = 5                        # … and five a day per person
@@ -38,6 +38,7 @@ TRIES = 5                              # wrong answers to one code before it is 
 PAGE = 50
 WAITING_EXTENSION = text("petition.pending_extension IS NOT NULL")   # ix_petition_extension's predicate
 FOLLOW_UP = text("petition.status = 'closed' AND (petition.rating IS NULL OR petition.rating = 'unsatisfied')")
+PLANS_UNDER_WAY = ("selected", "filed", "completed")   # a 七晚 plan not yet resolved or not
 # ix_petition_unsatisfied_open's predicate, and a range on its first column: SQLite would rather
 # take the status index (a fifth of the year) than scan a partial index whole (a few thousand)
 UNSATISFIED_OPEN = text("petition.status = 'replied' AND petition.rating = 'unsatisfied' "
@@ -193,14 +194,13 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
                       [WAITING_EXTENSION], due, limit, me))
     out.append(_cases(s, person, "reviews", "复查 / 复核", [p.status == Status.REVIEWING], due, limit, me))
     plans = select(EveningPlan, p).join(p, p.id == EveningPlan.petition_id).where(
-        EveningPlan.status.in_(("selected", "filed", "completed")), *scope(s, person, by_unit_index=False, is_accused=me))
+        EveningPlan.status.in_(PLANS_UNDER_WAY), *scope(s, person, by_unit_index=False, is_accused=me))
     plan_rows = list(s.execute(plans.order_by(EveningPlan.id).limit(limit)))
     out.append(Shelf("evenings", "七晚", s.scalar(select(func.count()).select_from(plans.subquery())) or 0,
                      [x for _, x in plan_rows]))
-    unsatisfied = _cases(s, person, "follow_up", "回访（未评价、不满意）", [UNSATISFIED_OPEN], (p.rated_at.desc(), p.id),
-                         limit, me)   # two statements, one partial index each: an OR of them walks the year
-    closed = _cases(s, person, "follow_up", "", [FOLLOW_UP, p.closed_at >= now - timedelta(days=30)],
-                    (p.closed_at.desc(), p.id), limit, me)
+    open_half, closed_half = follow_up_halves(now)   # two statements: an OR of the two walks the year
+    unsatisfied = _cases(s, person, "follow_up", "回访（未评价、不满意）", open_half, (p.rated_at.desc(), p.id), limit, me)
+    closed = _cases(s, person, "follow_up", "", closed_half, (p.closed_at.desc(), p.id), limit, me)
     out.append(Shelf("follow_up", unsatisfied.title, unsatisfied.count + closed.count,
                      (unsatisfied.rows + closed.rows)[:limit]))
     warned = select(PetitionEvent.petition_id).where(PetitionEvent.kind == "warning",
@@ -224,7 +224,7 @@ def evening_plans(s: Session, person: Person, limit: int = 50) -> list[tuple[Eve
     """The 七晚 plans under way this person may see, each with its evenings so far (started,
     ended, confirmed by the petitioner, counted or not and why), in one statement for the visits."""
     rows = list(s.execute(select(EveningPlan, Petition).join(Petition, Petition.id == EveningPlan.petition_id)
-                          .where(EveningPlan.status.in_(("selected", "filed", "completed")),
+                          .where(EveningPlan.status.in_(PLANS_UNDER_WAY),
                                  *scope(s, person, by_unit_index=False))
                           .order_by(EveningPlan.id).limit(limit)))
     visits: dict[int, list[EveningVisit]] = {}
@@ -245,6 +245,12 @@ class FollowUp:
     calls: list[PetitionEvent]     # the bureau's telephone calls so far, newest first
 
 
+def follow_up_halves(now: datetime, days: int = 30) -> tuple[list, list]:
+    """回访's two halves, each one partial index's predicate (written as its literal, so SQLite
+    takes it): answered, rated 不满意 and not closed; closed in the last ``days``, unrated or 不满意."""
+    return [UNSATISFIED_OPEN], [FOLLOW_UP, Petition.closed_at >= now - timedelta(days=days)]
+
+
 def follow_ups(s: Session, person: Person, now: datetime, days: int = 30, limit: int = 100) -> list[FollowUp]:
     """The 回访 shelf whole: answered cases rated 不满意 the unit has not closed, then those closed
     in the last ``days`` not rated or rated 不满意 (不满意 first) — each half read through its own
@@ -252,8 +258,9 @@ def follow_ups(s: Session, person: Person, now: datetime, days: int = 30, limit:
     more statement for all the rows' events."""
     p = Petition
     where = scope(s, person)
-    rows = list(s.scalars(select(p).where(UNSATISFIED_OPEN, *where).order_by(p.rated_at.desc(), p.id).limit(limit)))
-    rows += list(s.scalars(select(p).where(FOLLOW_UP, p.closed_at >= now - timedelta(days=days), *where)
+    open_half, closed_half = follow_up_halves(now, days)
+    rows = list(s.scalars(select(p).where(*open_half, *where).order_by(p.rated_at.desc(), p.id).limit(limit)))
+    rows += list(s.scalars(select(p).where(*closed_half, *where)
                            .order_by((p.rating == "unsatisfied").desc(), p.closed_at.desc(), p.id)
                            .limit(limit - len(rows))))
     events: dict[int, list[PetitionEvent]] = {}

@@ -42,7 +42,9 @@ CODE_MAX = 6            # a verification code: at most six digits
 @dataclass(frozen=True)
 class Template:
     text: str                                   # as registered: {1}, {2} … each once, in order
-    params: Callable[..., list[str]]            # (ctx, p, **data) → the values, in order
+    # a notice's (ctx, p, **data) → the values, in order; None where the values are made with the
+    # text (the codes, the sweep, the digest, the outbox, a reply matched by its shape)
+    params: Callable[..., list[str] | dict] | None = None
     differs: str | None = None                  # why the template's words differ from the full sentence
     code: bool = False                          # a verification code template
     pattern: str | None = None                  # the full sentence's shape, its values as groups (else the words')
@@ -184,72 +186,68 @@ TEMPLATES: dict[str, Template] = {
 
 # the texts written outside the use cases' notices, with their templates
 OWN: dict[str, Template] = {
-    "console_code": Template("工作台登录验证码{1}，10分钟内有效。如非本人操作，请忽略。", lambda code: [code],
-                             code=True),
+    "console_code": Template("工作台登录验证码{1}，10分钟内有效。如非本人操作，请忽略。", code=True),
     "verify_phone": Template("您的验证码是{1}，请在微信中回复此验证码完成手机号验证。如非本人操作请忽略。",
-                             lambda code: [code], code=True,
+                             code=True,
                              differs="the signature is the provider's: no 【】 in the words"),
-    "send_failed": Template(FAILED_TEMPLATE, lambda *a: [],
+    "send_failed": Template(FAILED_TEMPLATE,
                             differs="no 【】 in a template's words; the number masked, the case, the reason"),
-    "assign_needed_accusation": Template("检举控告：{1}（{2}）被反映对象已回避，请在工作台核定后交办。", lambda *a: [],
+    "assign_needed_accusation": Template("检举控告：{1}（{2}）被反映对象已回避，请在工作台核定后交办。",
                                          differs=f"whom it accuses: in the 案卷, never in a text{NO_BRACKETS}"),
-    "follow_up": Template("您好！您反映的事项{1}已办结。为改进工作，请对办理情况评价：回复1满意 2基本满意 3不满意。谢谢！",
-                          lambda no: [no]),
+    "follow_up": Template("您好！您反映的事项{1}已办结。为改进工作，请对办理情况评价：回复1满意 2基本满意 3不满意。谢谢！"),
     "bind_code": Template("您的微信绑定码：{1}，{2}天内有效。请在信访微信公众号发送：绑定 绑定码",
-                          lambda code, days: [code, str(days)],
                           differs="the code is said once (a variable appears once)"),
 }
 
 
 # the sweep's alerts, written in core (core.sweep): their words, their parameters made there
 for _key, _words in SWEEP_TEMPLATES.items():
-    OWN[_key] = Template(_words, lambda *a, **k: [], differs="no 【】 in a template's words; the steps as one value")
+    OWN[_key] = Template(_words, differs="no 【】 in a template's words; the steps as one value")
 # the daily 访情 (notifications.digest_text): its figures
 for _key, _words in DIGEST_TEMPLATES.items():
-    OWN[_key] = Template(_words, lambda *a, **k: [], differs="the day's figures; the rest is a reply of 详情 away")
+    OWN[_key] = Template(_words, differs="the day's figures; the rest is a reply of 详情 away")
 
 
 # the conversation's own answers (purpose "reply"): a reply is matched against each of these —
 # their words, or ``pattern`` where the template must differ — and sent as the one it is, with
 # the values it carries; any other answer goes as REPLY_OTHER (where to go on)
-def _none(*a, **k) -> list[str]:
-    return []
-
-
 ENDS = "回复“确认”提交，“返回”修改，“取消”放弃。"
 CONVERSATION: dict[str, Template] = {
-    "ask_name": Template("您好！请慢慢讲。请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）", _none),
-    "ask_name_plain": Template("请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）", _none),
-    "ask_place": Template("请问您反映的问题在哪个乡镇（街道）、哪个村（社区）？例如：{1}。", _none),
-    "place_not_found": Template("没有找到这个地方，请回复乡镇（街道）名称，例如：{1}。", _none),
-    "ask_content": Template("请简要说明您遇到的问题和诉求。", _none),
-    "say_more": Template("请再具体说明一下您遇到的问题。", _none),
-    "summary": Template("请核对：{1}，{2}。问题已记下。" + ENDS, _none,
+    "ask_name": Template("您好！请慢慢讲。请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）"),
+    "ask_name_plain": Template("请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）"),
+    "ask_place": Template("请问您反映的问题在哪个乡镇（街道）、哪个村（社区）？例如：{1}。"),
+    "place_not_found": Template("没有找到这个地方，请回复乡镇（街道）名称，例如：{1}。"),
+    "ask_content": Template("请简要说明您遇到的问题和诉求。"),
+    "say_more": Template("请再具体说明一下您遇到的问题。"),
+    "summary": Template("请核对：{1}，{2}。问题已记下。" + ENDS,
                         differs="the story is free text: said back on WeChat and in 查询, not in a template",
                         pattern=r"请核对：(.+?)，(.+?)。问题：.*。" + re.escape(ENDS)),
-    "added_to_draft": Template("已补充。" + ENDS, _none),
-    "confirm_or_add": Template("请回复“确认”提交，“返回”修改，“取消”放弃；如需补充，请直接发送文字或图片。", _none),
-    "submitted": Template("您的反映已登记，编号{1}。我们会尽快交办并与您联系。回复“查询”加编号可查进度。谢谢！", _none,
+    "added_to_draft": Template("已补充。" + ENDS),
+    "confirm_or_add": Template("请回复“确认”提交，“返回”修改，“取消”放弃；如需补充，请直接发送文字或图片。"),
+    "submitted": Template("您的反映已登记，编号{1}。我们会尽快交办并与您联系。回复“查询”加编号可查进度。谢谢！",
                           differs="“查询 编号” said without repeating the number (a variable appears once)",
                           pattern=r"您的反映已登记，编号(\S+?)。我们会尽快交办并与您联系。回复“查询 \S+”可查进度。谢谢！"),
 }
 REPLY_OTHER = Template("您好！您的短信已收到并保存。此项答复无法用短信发送，请关注县信访微信公众号查看，或拨打县信访局电话咨询。",
-                       _none, differs="an answer with no template of its own: where to go on")
+                       differs="an answer with no template of its own: where to go on")
 TRACKING_SPACE = re.compile(r"([A-Z]{1,6}-\d{8}-\d{4}) ")
+
+
+def _pattern(words: str) -> str:
+    return re.sub(r"\\\{\d+\\\}", "(.+?)", re.escape(words))
+
+
+SHAPES = {key: re.compile(t.pattern or _pattern(t.text), re.S) for key, t in CONVERSATION.items()}   # built once
 
 
 def reply_params(reply: str) -> dict:
     """The template a conversation's answer goes as, with its values: {"t": key, "v": [...]}."""
     said = TRACKING_SPACE.sub(r"\1", reply.strip())   # the space every text puts after a number
-    for key, t in CONVERSATION.items():
-        m = re.fullmatch(t.pattern or _pattern(t.text), said, flags=re.S)
+    for key, shape in SHAPES.items():
+        m = shape.fullmatch(said)
         if m is not None:
             return {"t": key, "v": list(m.groups())}
     return {"t": "reply_other", "v": []}
-
-
-def _pattern(words: str) -> str:
-    return re.sub(r"\\\{\d+\\\}", "(.+?)", re.escape(words))
 
 
 def template_of(purpose: str) -> Template | None:

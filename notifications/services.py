@@ -130,11 +130,11 @@ class Services:
 def build_services(settings: Settings, clock: Clock | None = None, sms: SmsBackend | None = None) -> Services:
     engine = make_engine(settings.database_url)
     if sms is None:
-        if settings.sms_provider == "tencent":
+        if settings.sms_sender == "tencent":
             sms = TencentSms(settings.tencent_secret_id, settings.tencent_secret_key, settings.tencent_sms_app_id,
                              settings.tencent_sms_region, api_base=settings.tencent_sms_api_base,
                              timeout=settings.twilio_timeout)
-        elif settings.twilio_outbound and settings.sms_provider != "console":
+        elif settings.sms_sender == "twilio" and settings.twilio_outbound:
             sms = TwilioSms(settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_from,
                             base_url=settings.twilio_api_base, timeout=settings.twilio_timeout)
         else:

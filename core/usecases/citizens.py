@@ -85,6 +85,11 @@ CALL_OUTCOMES = {**RATING_WORDS, "no_answer": "未接通", "declined": "不愿�
 CALL_RATES = tuple(RATING_WORDS)
 
 
+def call_outcomes(p: Petition) -> list[tuple[str, str]]:
+    """What a call about ``p`` may record: a rating only where the petitioner gave none."""
+    return [(k, w) for k, w in CALL_OUTCOMES.items() if not (p.rating and k in CALL_RATES)]
+
+
 def phone_follow_up(act: Act, p: Petition, outcome: str, note: str) -> Done:
     """电话回访: the bureau telephoned the petitioner about an answered case; what came of it is
     kept (``follow_up_call``). A rating said on the telephone is kept as the petitioner's, marked
