@@ -13,6 +13,7 @@ from bot.inbound import take_over
 from core.store import inbox
 from core.store.db import read, write
 from core.store.models import OutboundMessage
+from handlers.templates import reply_params
 from notifications.jobs import services as worker_services
 from notifications.services import Services
 
@@ -38,7 +39,8 @@ def redeliver(svc: Services, now: datetime) -> str:
         handled += 1
         if got.reply:   # the sender's answer, late: by text on their channel
             with write(svc.engine) as conn:
-                ids = [OutboundMessage.enqueue(conn, row.channel, row.sender, got.reply, "late_reply", now)]
+                ids = [OutboundMessage.enqueue(conn, row.channel, row.sender, got.reply, "late_reply", now,
+                                               params=reply_params(got.reply) if row.channel == "sms" else None)]
             svc.send_later(ids, now)
     return f"重新处理待处理消息{len(rows)}条，完成{handled}条"
 

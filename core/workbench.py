@@ -326,8 +326,8 @@ def search(s: Session, person: Person, q: str = "", unit_id: int | None = None, 
                 conds.append(p.phone == normalize_phone(digits))
             except InvalidPhone:
                 conds.append(p.phone.endswith(digits[-11:], autoescape=True))
-        else:   # words of the text (through the bigram index), or a name
-            conds.append(store_words.says(s, q, or_named=2 <= len(q) <= 4 and bool(HAN.fullmatch(q))))
+        else:   # words of the text (through the bigram index), each of them; or a name
+            conds += [store_words.says(s, w, or_named=2 <= len(w) <= 4 and bool(HAN.fullmatch(w))) for w in q.split()]
             words = True
     if f.unit_id:
         conds.append(p.unit_id == f.unit_id)

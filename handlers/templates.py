@@ -291,11 +291,11 @@ def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> lis
     return out
 
 
-# texts written outside the use cases' notices (the sweeps, the scheduled reports, the
-# conversation's own answers), none with a template yet
+# texts written outside the use cases' notices (scheduled jobs, the media fetcher), none with a
+# template yet (a late answer, late_reply, goes as its conversation template, as a reply does)
 OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed",
                   "daily_report", "weekly_report", "monthly_report", "monthly_scores",
-                  "messages_failed", "media_failed", "call_back", "late_reply")
+                  "messages_failed", "media_failed", "call_back")
 
 
 def missing() -> list[str]:

@@ -40,3 +40,17 @@ def test_the_words_a_petitioner_wrote_are_found_and_words_nobody_wrote_are_not(p
     assert "petition_words" in str(words.says(db, "水泵")) or "xf_bigrams" in str(words.says(db, "水泵"))   # narrowed
     if db.get_bind().dialect.name == "sqlite":                            # every petition indexed by the trigger
         assert db.scalar(text("SELECT count(*) FROM petition_words WHERE petition_words MATCH '\"水泵\"'")) == 1
+
+
+def test_what_people_type_into_the_search_box(peer, db):
+    """Two words with a space, a percent sign, an underscore, a quote: found or not, never an error."""
+    pump = submit(peer, text="我是下汤镇林楼村的张三，水费涨了100%，收费单上写着“二次_供水”")
+    db.rollback()
+    staff = db.scalars(select(Person).where(Person.phone == STAFF)).one()
+
+    def found(q):
+        return {p.tracking_no for p in workbench.search(db, staff, q).rows}
+
+    assert found("100%") == {pump} and found("二次_供水") == {pump} and found("“二次") == {pump}
+    assert found("水费 涨了") == {pump} and found("水费 降了") == set()    # words apart: each of them
+    assert found('"水费" OR "x"') == set() and found("1%0") == set()      # no FTS or LIKE syntax gets through

@@ -250,3 +250,29 @@ def test_the_second_request_to_rate_is_its_template_word_for_word():
     no = "LS-20261123-0001"
     assert templates.OWN["follow_up"].render([no]) == spaced(question(no))
     assert templates.problems("follow_up", [no]) == []
+
+
+def test_a_text_whose_worker_died_is_answered_later_by_its_template(tencent, tencent_api, services, clock, db):
+    """王大爷's first text reaches Tencent's callback just as the web process is killed: stored, not
+    handled. The workers' minute handles it, and his answer goes late — as its template."""
+    import pytest as _pytest
+
+    from bot.redeliver import redeliver
+
+    class Killed(BaseException):
+        pass
+
+    def die(msg, _session):
+        raise Killed()
+    services.before_handle = die
+    with _pytest.raises(Killed):
+        tencent(WANG, "你好，我要反映个事", at=1764560000)
+    services.before_handle = None
+    assert sent(db) == []                                                   # nothing went: it was killed
+    clock.advance(seconds=61)
+    assert redeliver(services, clock.now()) == "重新处理待处理消息1条，完成1条"
+    [late] = [m for m in sent(db) if m.to == "+86" + WANG]
+    assert late.purpose == "late_reply" and late.params == {"t": "ask_name", "v": []}, late.params
+    assert late.status == "sent" and tencent_api.received[-1]["TemplateId"] == COUNTY["sms"]["templates"]["ask_name"]
+    tencent(WANG, "你好，我要反映个事", at=1764560000)                           # Tencent calls again: once
+    assert len([m for m in sent(db) if m.to == "+86" + WANG]) == 1
