@@ -7,7 +7,7 @@ from flask import Flask, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import configure_mappers
 
-from bot import console, reports, sms, sms_tencent, wechat
+from bot import console, reports, sms, sms_tencent, wechat, wecom
 from core.phones import install_log_redaction
 from core.settings import Settings, load_settings
 from core.store import counters, inbox, media
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(wechat.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(sms_tencent.bp)
+    app.register_blueprint(wecom.bp)
     app.register_blueprint(reports.bp)
     console.install(app)
 

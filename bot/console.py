@@ -31,7 +31,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_required, l
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup
 
-from bot import sms, sms_tencent, wechat
+from bot import sms, sms_tencent, wechat, wecom
 from bot.sms import inbound_from_raw as from_sms
 from bot.wechat import inbound_from_raw as from_wechat
 
@@ -141,6 +141,7 @@ def install(app: Flask) -> None:
     csrf.exempt(wechat.bp)
     csrf.exempt(sms.bp)
     csrf.exempt(sms_tencent.bp)
+    csrf.exempt(wecom.bp)
     login_manager.init_app(app)
     app.register_blueprint(bp)
 

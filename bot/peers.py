@@ -150,6 +150,42 @@ class WeChatServer:
         return self.decrypt(encrypt)
 
 
+@dataclass
+class WeComServer(WeChatServer):
+    """Builds the callbacks WeCom's servers send to an app's URL (企业微信 接收消息): always sealed —
+    the XML encrypted as WeChat's safe mode does, for the corp id (``app_id``), inside
+    ``<xml><ToUserName/><AgentID/><Encrypt/></xml>``; the query carries only ``msg_signature``,
+    ``timestamp`` and ``nonce``; the URL's verification sends ``echostr`` encrypted."""
+
+    app_id: str = "ww0000000000demo"      # the corp id
+    agent_id: int = 1000002
+
+    def xml(self, sender: str, msg_type: str, created: int, msg_id: int | None = None, **fields) -> str:
+        parts = [f"<ToUserName>{_cdata(self.app_id)}</ToUserName>", f"<FromUserName>{_cdata(sender)}</FromUserName>",
+                 f"<CreateTime>{created}</CreateTime>", f"<MsgType>{_cdata(msg_type)}</MsgType>"]
+        for key, value in fields.items():
+            parts.append(f"<{key}>{value if isinstance(value, (int, float)) else _cdata(str(value))}</{key}>")
+        if msg_id is not None:
+            parts.append(f"<MsgId>{msg_id}</MsgId>")
+        parts.append(f"<AgentID>{self.agent_id}</AgentID>")
+        return "<xml>" + "".join(parts) + "</xml>"
+
+    def seal(self, xml: str, timestamp: int, nonce: str | None = None) -> tuple[dict, bytes]:
+        nonce = nonce or secrets.token_hex(5)
+        encrypt = self.encrypt(xml)
+        query = {"msg_signature": sha1_signature(self.token, str(timestamp), nonce, encrypt),
+                 "timestamp": str(timestamp), "nonce": nonce}
+        body = (f"<xml><ToUserName>{_cdata(self.app_id)}</ToUserName><AgentID>{_cdata(str(self.agent_id))}</AgentID>"
+                f"<Encrypt>{_cdata(encrypt)}</Encrypt></xml>")
+        return query, body.encode("utf-8")
+
+    def handshake(self, timestamp: int, echostr: str = "echo-1234") -> dict:
+        nonce = secrets.token_hex(5)
+        encrypted = self.encrypt(echostr)
+        return {"msg_signature": sha1_signature(self.token, str(timestamp), nonce, encrypted),
+                "timestamp": str(timestamp), "nonce": nonce, "echostr": encrypted}
+
+
 def _sender_of(xml: str) -> str:
     start = xml.find("<FromUserName><![CDATA[")
     if start < 0:
@@ -200,9 +236,28 @@ class PeerClient:
     anything with the same ``get``/``post``), on the app's clock."""
 
     def __init__(self, client, clock, wechat: WeChatServer | None, twilio: TwilioServer | None,
-                 public_base_url: str = "http://localhost"):
-        self.client, self.clock, self.wechat, self.twilio = client, clock, wechat, twilio
+                 public_base_url: str = "http://localhost", wecom: WeComServer | None = None):
+        self.client, self.clock, self.wechat, self.twilio, self.wecom = client, clock, wechat, twilio, wecom
         self.base = public_base_url.rstrip("/")
+
+    def post_wecom(self, xml: str, timestamp: int | None = None):
+        ts = timestamp if timestamp is not None else self.now_ts()
+        query, body = self.wecom.seal(xml, ts)
+        resp = self.client.post("/wecom", query_string=query, data=body, content_type="text/xml")
+        resp.query = query
+        return resp
+
+    def wecom_reply(self, resp) -> str:
+        """The text a WeCom member sees for a response (its passive reply, opened as WeCom does)."""
+        if resp.status_code != 200:
+            raise AssertionError(f"WeCom request answered {resp.status_code}: {resp.get_data(as_text=True)}")
+        body = resp.get_data()
+        if not body.strip():
+            return ""
+        return reply_text(self.wecom.open_reply(body, resp.query["timestamp"], resp.query["nonce"]))
+
+    def say_wecom(self, userid: str, text: str) -> str:
+        return self.wecom_reply(self.post_wecom(self.wecom.text(userid, text, self.now_ts())))
 
     def now_ts(self) -> int:
         return int(self.clock.now().timestamp())
@@ -470,4 +525,46 @@ class WeChatApiStub(LoopbackApi):
             return 200, {"errcode": 0, "errmsg": "ok", **({"msgid": 1000 + len(self.sent)} if kind == "template" else {})}
         if what == 42001:
             self.tokens.append("withdrawn")   # the token the client holds is no longer valid
+        return 200, {"errcode": what, "errmsg": f"stub error {what}"}
+
+
+class WeComApiStub(LoopbackApi):
+    """A stand-in for WeCom's server API (qyapi.weixin.qq.com), from its documentation: access
+    tokens (``/cgi-bin/gettoken?corpid&corpsecret``, counted) and app messages
+    (``/cgi-bin/message/send``). ``script`` answers the next sends: ``"ok"``, ``"invalid"`` (taken,
+    but the member is not in the app's visible range: ``invaliduser``), an ``errcode`` (-1 busy,
+    45009 over the rate, 42001 token expired — the token is then withdrawn, 81013 no such member)
+    or ``"hang"``. ``sent`` holds the JSON of each message taken."""
+
+    def __init__(self, corp_id: str = "ww0000000000stub", secret: str = "stub-wecom-secret"):
+        self.corp_id, self.secret = corp_id, secret
+        self.script: deque = deque()
+        self.tokens: list[str] = []
+        self.sent: list[dict] = []
+        super().__init__()
+
+    def texts_to(self, userid: str) -> list[str]:
+        return [m["text"]["content"] for m in self.sent if m.get("touser") == userid]
+
+    def answer(self, method, path, query, headers, body):
+        if path == "/cgi-bin/gettoken":
+            if query.get("corpid") != self.corp_id or query.get("corpsecret") != self.secret:
+                return 200, {"errcode": 40013, "errmsg": "invalid corpid"}
+            self.tokens.append(f"WECOM-TOKEN-{len(self.tokens) + 1}")
+            return 200, {"errcode": 0, "errmsg": "ok", "access_token": self.tokens[-1], "expires_in": 7200}
+        if path != "/cgi-bin/message/send" or method != "POST":
+            return 404, {"errcode": 404, "errmsg": "not found"}
+        if not self.tokens or query.get("access_token") != self.tokens[-1]:
+            return 200, {"errcode": 40014, "errmsg": "invalid access_token"}
+        what = self.script.popleft() if self.script else "ok"
+        if what == "hang":
+            return None
+        msg = _json.loads(body.decode("utf-8"))
+        if what == "ok":
+            self.sent.append(msg)
+            return 200, {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": f"wecom-msg-{len(self.sent)}"}
+        if what == "invalid":
+            return 200, {"errcode": 0, "errmsg": "ok", "invaliduser": msg.get("touser", ""), "msgid": ""}
+        if what == 42001:
+            self.tokens.append("withdrawn")
         return 200, {"errcode": what, "errmsg": f"stub error {what}"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot import sms, wechat
+from bot import sms, wechat, wecom
 from bot.inbound import take_over
 from core.store import inbox
 from core.store.db import read, write
@@ -18,7 +18,7 @@ from notifications.jobs import services as worker_services
 from notifications.services import Services
 
 DEAD_AFTER = timedelta(seconds=60)   # longer than any web worker lives with a request (gunicorn: 30 s)
-REBUILD = {"wechat": wechat.inbound_from_raw, "sms": sms.inbound_from_raw}
+REBUILD = {"wechat": wechat.inbound_from_raw, "sms": sms.inbound_from_raw, "wecom": wecom.inbound_from_raw}
 
 
 def redeliver(svc: Services, now: datetime) -> str:

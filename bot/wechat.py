@@ -44,6 +44,18 @@ def safe_xml(body: bytes | str):
         return None
 
 
+def too_old(svc, timestamp: str) -> Response | None:
+    """The 403 for a signed request whose timestamp is missing or older than WECHAT_MAX_AGE (a
+    request seen once — a log, a proxy — cannot be played again later); None when it is fresh."""
+    try:
+        sent_at = int(timestamp)
+    except ValueError:
+        return _plain("missing or bad timestamp", 403)
+    if abs(svc.clock.now().timestamp() - sent_at) > svc.settings.wechat_max_age:
+        return _plain("request too old", 403)
+    return None
+
+
 @lru_cache(maxsize=4)
 def _crypto(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
     return WeChatCrypto(token, aes_key, app_id)
@@ -58,14 +70,10 @@ def wechat():
         return _plain(f"WeChat channel is off: {problem}", 503)
 
     signature = request.args.get("signature", "")
-    timestamp = request.args.get("timestamp", "")
-    nonce = request.args.get("nonce", "")
-    try:
-        sent_at = int(timestamp)
-    except ValueError:
-        return _plain("missing or bad timestamp", 403)
-    if abs(svc.clock.now().timestamp() - sent_at) > settings.wechat_max_age:
-        return _plain("request too old", 403)
+    timestamp, nonce = request.args.get("timestamp", ""), request.args.get("nonce", "")
+    stale = too_old(svc, timestamp)
+    if stale:
+        return stale
     try:
         check_signature(settings.wechat_token, signature, timestamp, nonce)
     except InvalidSignatureException:

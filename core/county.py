@@ -29,6 +29,8 @@ from core.timelines import Policy
 from core.workdays import WorkCalendar
 from core.phones import InvalidPhone, normalize_phone
 
+WECOM_USERID = re.compile(r"[A-Za-z0-9_.@-]{1,64}")   # a WeCom member's 账号 (UserID)
+
 UNIT_KINDS = {"township", "department", "bureau"}
 
 
@@ -231,7 +233,7 @@ def parse_county_file(path: str | Path) -> dict:
         units.append({"code": code, "name": _require(u, "name", where), "kind": kind, "township": township})
 
     people = []
-    phones = set()
+    phones, wecom_ids = set(), set()
     for section in ("cadres", "leaders", "staff"):
         for i, p in enumerate(raw.get(section, [])):
             where = f"{section}[{i}]"
@@ -251,8 +253,16 @@ def parse_county_file(path: str | Path) -> dict:
                 raise CountyFileError(f"{where}.unit: unknown unit code {unit!r}")
             if role in UNIT_ROLES and unit is None:
                 raise CountyFileError(f"{where}.unit: a {role} must belong to a unit")
+            wecom = p.get("wecom")
+            if wecom is not None:
+                if not isinstance(wecom, str) or not WECOM_USERID.fullmatch(wecom):
+                    raise CountyFileError(f"{where}.wecom: a WeCom user id (账号: 1–64 letters, digits, _ - . @), "
+                                          f"got {wecom!r}")
+                if wecom.lower() in wecom_ids:   # WeCom's user ids are case-insensitive
+                    raise CountyFileError(f"{where}.wecom: this WeCom user id is given to two people")
+                wecom_ids.add(wecom.lower())
             people.append({"name": _require(p, "name", where), "phone": phone, "openid": p.get("openid"),
-                           "unit": unit, "role": role, "title": p.get("title")})
+                           "unit": unit, "role": role, "title": p.get("title"), "wecom": wecom})
 
     if unit_aliases:
         options["unit_aliases"] = unit_aliases     # 住建局 → the unit's code (core.directory.find_unit)
@@ -339,7 +349,8 @@ def load_county(session: Session, data: dict) -> LoadReport:
         if row is not None and row.managed == "console":   # an administrator's change stands
             report.kept += 1
             continue
-        values = dict(name=p["name"], unit_id=unit_id, role=p["role"], title=p["title"], active=True)
+        values = dict(name=p["name"], unit_id=unit_id, role=p["role"], title=p["title"], active=True,
+                      wecom_userid=p.get("wecom"))
         if p["openid"]:
             values["openid"] = p["openid"]
         if row is None:

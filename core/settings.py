@@ -62,6 +62,15 @@ class Settings:
     tencent_sms_app_id: str | None = None
     tencent_sms_region: str = "ap-guangzhou"
     tencent_sms_api_base: str | None = None     # a local stub of Tencent's API (tests, the demo)
+    # WeCom (企业微信 / 政务微信) for officials (issue 21): the corp and its app — outbound app
+    # messages (WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET) and the app's callback (/wecom:
+    # WECOM_TOKEN, WECOM_AES_KEY; always encrypted)
+    wecom_corp_id: str | None = None
+    wecom_agent_id: int | None = None
+    wecom_secret: str | None = None
+    wecom_token: str | None = None
+    wecom_aes_key: str | None = None
+    wecom_api_base: str | None = None           # a local stub of WeCom's API (tests, the demo)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -81,6 +90,16 @@ class Settings:
         if not self.tencent_sms_callback_secret:
             return "TENCENT_SMS_CALLBACK_SECRET is not set"
         return None
+
+    def wecom_problem(self) -> str | None:
+        """Why WeCom's callback (/wecom) is off, or None when it is on."""
+        if not self.wecom_token:
+            return "WECOM_TOKEN is not set"
+        return None
+
+    @property
+    def wecom_outbound(self) -> bool:
+        return bool(self.wecom_corp_id and self.wecom_agent_id and self.wecom_secret)
 
     def sms_problem(self) -> str | None:
         """Why the inbound SMS channel is off, or None when it is on."""
@@ -156,15 +175,7 @@ def load_settings(env: dict | None = None) -> Settings:
     redis_url = get("REDIS_URL")
     _check_url("REDIS_URL", redis_url, ("redis", "rediss", "unix"))
 
-    aes_key = get("WECHAT_AES_KEY")
-    if aes_key:
-        if len(aes_key) != 43:
-            raise SettingsError("WECHAT_AES_KEY must be the 43-character EncodingAESKey from the WeChat console")
-        try:
-            if len(base64.b64decode(aes_key + "=", validate=True)) != 32:
-                raise binascii.Error
-        except (binascii.Error, ValueError):
-            raise SettingsError("WECHAT_AES_KEY is not valid base64 (it must decode to 32 bytes)") from None
+    aes_key = _aes_key("WECHAT_AES_KEY", get("WECHAT_AES_KEY"))
 
     public_base_url = get("PUBLIC_BASE_URL")
     _check_url("PUBLIC_BASE_URL", public_base_url, ("http", "https"))
@@ -196,6 +207,8 @@ def load_settings(env: dict | None = None) -> Settings:
             raise SettingsError("TENCENT_SMS_APP_ID must be the SDK AppID from Tencent's SMS console (digits, 1400…)")
     tencent_api_base = get("TENCENT_SMS_API_BASE")
     _check_url("TENCENT_SMS_API_BASE", tencent_api_base, ("http", "https"))
+
+    wecom = _wecom(get)
 
     twilio_from = get("TWILIO_FROM")
     if twilio_from and not (twilio_from.startswith("+") or twilio_from.startswith("MG")):
@@ -231,4 +244,40 @@ def load_settings(env: dict | None = None) -> Settings:
         tencent_sms_app_id=tencent["TENCENT_SMS_APP_ID"],
         tencent_sms_region=get("TENCENT_SMS_REGION") or "ap-guangzhou",
         tencent_sms_api_base=tencent_api_base,
+        **wecom,
     )
+
+
+def _aes_key(name: str, value: str | None) -> str | None:
+    """A 43-character EncodingAESKey (WeChat's, WeCom's), checked; SettingsError naming ``name``."""
+    if value:
+        if len(value) != 43:
+            raise SettingsError(f"{name} must be the 43-character EncodingAESKey from the console")
+        try:
+            if len(base64.b64decode(value + "=", validate=True)) != 32:
+                raise binascii.Error
+        except (binascii.Error, ValueError):
+            raise SettingsError(f"{name} is not valid base64 (it must decode to 32 bytes)") from None
+    return value
+
+
+def _wecom(get) -> dict:
+    """WeCom's settings: the app's three for sending, or none; the callback's token and key
+    together, with the corp id (its messages are sealed for it)."""
+    sending = {name: get(name) for name in ("WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET")}
+    callback = {name: get(name) for name in ("WECOM_TOKEN", "WECOM_AES_KEY")}
+    if any(sending.values()) or any(callback.values()):
+        needed = list(sending) if any(sending.values()) else ["WECOM_CORP_ID"]
+        needed += list(callback) if any(callback.values()) else []
+        for name in needed:   # a partial setting stops the start, naming what is missing
+            if not (sending | callback)[name]:
+                raise SettingsError(f"{name} is not set (WeCom needs WECOM_CORP_ID, WECOM_AGENT_ID and WECOM_SECRET "
+                                    "to send, and WECOM_TOKEN and WECOM_AES_KEY with WECOM_CORP_ID for its callback)")
+    agent = sending["WECOM_AGENT_ID"]
+    if agent and not agent.isdigit():
+        raise SettingsError("WECOM_AGENT_ID must be the app's AgentId from WeCom's admin console (digits)")
+    api_base = get("WECOM_API_BASE")
+    _check_url("WECOM_API_BASE", api_base, ("http", "https"))
+    return dict(wecom_corp_id=sending["WECOM_CORP_ID"], wecom_agent_id=int(agent) if agent else None,
+                wecom_secret=sending["WECOM_SECRET"], wecom_token=callback["WECOM_TOKEN"],
+                wecom_aes_key=_aes_key("WECOM_AES_KEY", callback["WECOM_AES_KEY"]), wecom_api_base=api_base)

@@ -15,6 +15,7 @@ from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
 from handlers import asks, commands, evenings, intake, officials, texts
+from handlers import texts_officials as T
 from handlers import checks  # noqa: F401  (declares 排查 on the registry)
 from core.store.conversations import lock_conversation
 from handlers.context import Context, md
@@ -51,6 +52,8 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
             reply = evenings.location(ctx, person)
         else:
             reply = officials.handle(ctx, person, msg.text or "")
+    elif msg.channel == "wecom":   # the county's staff app: nobody petitions there
+        reply = "" if msg.kind == "event" else T.WECOM_TEXT_ONLY if conv.official_id else T.WECOM_UNKNOWN
     else:
         reply = _route(ctx)
     if conv.state in INTAKE_STATES and msg.inbound_id:

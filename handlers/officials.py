@@ -25,6 +25,7 @@ from core.directory import bind, find_person, find_unit
 from core.store.models import Person, Petition, Township
 from core.phones import find_mobile
 from core.tracking import next_tracking_no
+from core.workbench import audit
 from core.usecases.base import Act
 from handlers import notify
 from handlers import texts_officials as T
@@ -88,6 +89,15 @@ def do_accept(ctx, person, p, rest):
     if rest.strip() and complexity is None:
         return T.COMPLEXITY_FORMAT
     return usecases.accept(act(ctx, person), p, complexity)
+
+
+@COMMANDS.verb("look", "查询", "查看", roles=UNITS_AND_STAFF, case="required",
+               help=(("cadre", 75, "查询 编号"),))
+def do_look(ctx, person, p, rest):
+    """A case of the sender's unit as its file says it: the petitioner's number with it (a 交办 by
+    text says to look here for it), each look recorded as the console records a reveal."""
+    audit(ctx.session, person, ctx.now, "reveal", p.id, detail=f"查询 by {ctx.channel}")
+    return T.case_card(ctx, p, cases.next_due(p))
 
 
 @COMMANDS.verb("meet", "见面", "已见面", roles=UNITS_AND_STAFF, case="required",

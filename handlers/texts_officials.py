@@ -14,6 +14,7 @@ from core.clock import hm, local, month_day
 from core.usecases.cases import TRIPS
 from core.evenings import duration_text
 from core.instructions import PROGRESS_DAYS
+from core.outbound import CONTACT_ELSEWHERE
 from core.places import unit_short_name
 from core.store.models import Petition
 from core.text import gist
@@ -33,11 +34,11 @@ PROVISIONAL_BASIS = {"county_list": "县里提供的节假日表", "weekdays": "
 # --- notices: (ctx, petition, **data) -> text, by purpose -------------------------------------------
 
 def _assigned(ctx, p: Petition) -> str:
-    contact = p.phone   # the petitioner's contact goes to the handling unit only
-    body = (f"【交办】{p.tracking_no} {p.name} {contact or '无电话'} {ctx.place_of(p)}：{gist(p.content, 60)}。"
+    # the petitioner's number goes to the handling unit only, and only by a channel that may carry
+    # it: by SMS the text says where to read it; by WeCom the outbox puts it in (core.outbound)
+    return (f"【交办】{p.tracking_no} {p.name} {ctx.place_of(p)}：{gist(p.content, 50)}。{CONTACT_ELSEWHERE}"
             f"请{texts.by(p.due_accept, ctx.now)}受理并见面，{texts.by(p.due_finish, ctx.now)}办结。"
             f"回复：受理 {p.tracking_no}")
-    return body[:texts.SMS_CADRE_LIMIT]
 
 
 def _assign_needed(ctx, p: Petition, named: str | None = None) -> str:
@@ -289,6 +290,8 @@ def instruct_format(example_no: str) -> str:
     return f"格式：批示 编号 内容，例如：批示 {example_no} 请尽快解决"
 
 
+WECOM_UNKNOWN = "您好！您的企业微信账号未登记在县信访局的名录中，暂不能在此办理信访事项。请联系县信访局核对名录。"
+WECOM_TEXT_ONLY = "企业微信中请发送文字命令（回复“帮助”查看）或位置；照片和材料请在工作台案卷中上传。"
 BIND_WECHAT_ONLY = "绑定只用于微信：请在县信访局公众号中发送“绑定 验证码”。"
 BIND_CODE_INVALID = "验证码无效或已过期，请向信访局重新获取。"
 BIND_TAKEN = "这个微信号已绑定其他人员，请联系信访局。"
@@ -359,6 +362,14 @@ NOTHING_PENDING = "目前没有待办事项。"
 
 def todo_head(n: int) -> str:
     return f"待办{n}件（期限近者在前）："
+
+
+def case_card(ctx, p: Petition, due: datetime | None) -> str:
+    """查询 编号 from the case's unit or the bureau: who, how to reach them, where, what, by when."""
+    status = texts.STATUS_LABELS.get(p.status, p.status) + ("，已超期" if p.overdue else "")
+    return (f"{p.tracking_no}（{status}）信访人：{p.name or '未留姓名'} {p.phone or '未留电话'}，"
+            f"{ctx.place_of(p)}，{p.people}人。内容：{gist(p.content, 300)}。"
+            f"下一期限：{when(due)}。")
 
 
 def todo_item(i: int, p: Petition, due: datetime | None) -> str:

@@ -27,11 +27,11 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audience
-from core.outbound import sms_segments
+from core.outbound import CONTACT_PURPOSES, sms_segments, with_contact
 from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
-from core.store.models import Conversation, County, OutboundMessage, Petition
+from core.store.models import Conversation, County, OutboundMessage, Person, Petition
 from notifications.sms import SendError, SmsBackend, Templated
 from notifications.wechat import TEMPLATE_KEY, WINDOW
 
@@ -78,29 +78,40 @@ def _claim(s: Session, ids: list[int] | None, now: datetime, limit: int,
 
 def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | None, now: datetime,
             limit: int = BATCH, throttle: Callable[[str], None] | None = None,
-            status_callback: str | None = None, wechat=None) -> DeliveryReport:
-    """Send the due messages of the outbox (only ``ids`` when given): SMS, and WeChat when a
-    WeChat sender is given (``notifications.wechat``; else WeChat rows wait for one)."""
+            status_callback: str | None = None, wechat=None, wecom=None) -> DeliveryReport:
+    """Send the due messages of the outbox (only ``ids`` when given): SMS, WeChat when a WeChat
+    sender is given (``notifications.wechat``; else WeChat rows wait for one), and — with a WeCom
+    sender (``notifications.wecom``) — every text to an official the county reaches by WeCom, by
+    SMS when WeCom fails."""
     report = DeliveryReport()
+    channels = ("sms",) + (("wechat",) if wechat is not None else ()) + (("wecom",) if wecom is not None else ())
     with transaction(factory) as s:
-        claimed = _claim(s, ids, now, limit, ("sms", "wechat") if wechat is not None else ("sms",))
+        claimed = _claim(s, ids, now, limit, channels)
         context = _wechat_context(s, claimed, now) if wechat is not None else None
+        routes = _wecom_routes(s, claimed) if wecom is not None else None
         needs_templates = getattr(sms, "needs_templates", False)
         templated = _templates(s, claimed) if needs_templates else {}
     report.claimed = len(claimed)
+
+    def by_sms(message_id: int, to: str, body: str) -> str:
+        if throttle is not None:
+            throttle(getattr(sms, "sender", sms.name))
+        if needs_templates:
+            return sms.send(to, body, status_callback, template=templated.get(message_id))
+        return sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
+
     for message_id, to, body, attempts, purpose, petition_id, channel, taken_over, before in claimed:
-        status, provider_id, error, next_at = "sent", None, None, None
+        status, provider_id, error, next_at, sent_by = "sent", None, None, None, channel
         try:
             if channel == "wechat":
                 recent, template, numbers = context
                 provider_id = wechat.send(to, body, to in recent, template, numbers.get(petition_id))
+            elif routes is not None and (channel == "wecom" or to in routes.userid_of):
+                provider_id, sent_by, note = _by_wecom(wecom, routes, message_id, to, body, purpose, petition_id,
+                                                       channel, by_sms)
+                error = note
             else:
-                if throttle is not None:
-                    throttle(getattr(sms, "sender", sms.name))
-                if needs_templates:
-                    provider_id = sms.send(to, body, status_callback, template=templated.get(message_id))
-                else:
-                    provider_id = sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
+                provider_id = by_sms(message_id, to, body)
         except SendError as exc:
             status, error = ("failed" if exc.permanent else "queued"), str(exc)
         except Exception as exc:  # the network, a time-out: try again later
@@ -129,12 +140,57 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
         result = {"mid": message_id, "status": status, "provider_id": provider_id,
                   "error": redact(error) if error else error,   # stored errors never carry a number in clear
                   "sent_at": now if status == "sent" else None, "next_at": next_at,
-                  "segments": sms_segments(body) if channel == "sms" else None}
+                  "segments": sms_segments(body) if sent_by == "sms" else None}
         with transaction(factory) as s:
             s.connection().execute(_RECORD, result)
             if status == "failed" and purpose != FAILED_PURPOSE:
                 tell_staff_of_failures(s, [(message_id, to, petition_id, error)], now)
     return report
+
+
+@dataclass
+class WeComRoutes:
+    """For the rows claimed: the WeCom user id of each official's number, each WeCom user's number
+    (to fall back to SMS) and the petitioner's number of a 交办 (WeCom may carry it)."""
+    userid_of: dict[str, str]
+    phone_of: dict[str, str]
+    contacts: dict[int, str | None]
+
+
+def _wecom_routes(s: Session, claimed: list[tuple]) -> WeComRoutes:
+    phones = {row[1] for row in claimed if row[6] == "sms"}
+    users = {row[1] for row in claimed if row[6] == "wecom"}
+    userid_of, phone_of = {}, {}
+    if phones or users:
+        for phone, userid in s.execute(select(Person.phone, Person.wecom_userid).where(
+                Person.active.is_(True), Person.wecom_userid.is_not(None),
+                Person.phone.in_(phones) | Person.wecom_userid.in_(users))):
+            userid_of[phone], phone_of[userid] = userid, phone
+    cases = {row[5] for row in claimed if row[4] in CONTACT_PURPOSES and row[5]
+             and (row[6] == "wecom" or row[1] in userid_of)}
+    contacts = dict(s.execute(select(Petition.id, Petition.phone).where(Petition.id.in_(cases))).all()) if cases else {}
+    return WeComRoutes(userid_of, phone_of, contacts)
+
+
+def _by_wecom(wecom, routes: WeComRoutes, message_id: int, to: str, body: str, purpose: str,
+              petition_id: int | None, channel: str, by_sms: Callable[[int, str, str], str]) -> tuple[str, str, str | None]:
+    """A text to an official the county reaches by WeCom: (provider id, the channel it went by, a
+    note). By WeCom — a 交办 with the petitioner's number in it —, else by SMS to their number (the
+    note says why); a WeCom user with no number of the directory left: WeCom's refusal stands."""
+    userid = to if channel == "wecom" else routes.userid_of[to]
+    text = with_contact(body, routes.contacts.get(petition_id)) if purpose in CONTACT_PURPOSES else body
+    try:
+        return wecom.send(userid, text), "wecom", None
+    except Exception as exc:
+        phone = to if channel == "sms" else routes.phone_of.get(to)
+        if phone is None:
+            raise
+        why = str(exc) if isinstance(exc, SendError) else f"wecom: {type(exc).__name__}: {exc}"
+        log.warning("outbound %s: WeCom refused (%s); sending it by SMS", message_id, why)
+        return by_sms(message_id, phone, body), "sms", f"{WECOM_FELL_BACK}: {why}"
+
+
+WECOM_FELL_BACK = "sent by SMS: WeCom did not take it"
 
 
 _RECORD = update(OUTBOX).where(OUTBOX.c.id == bindparam("mid")).values(

@@ -23,6 +23,7 @@ from notifications.queue import EXPORT_JOB, FETCH_MEDIA_JOB, connect, kick_deliv
 from notifications.sms import ConsoleSms, SmsBackend, TencentSms, TwilioSms
 from notifications.throttle import Throttle
 from notifications.wechat import WeChatSender
+from notifications.wecom import WeComSender
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class Services:
     _redis: object | None = field(default=None, repr=False)
     _kick_promise: float = field(default=0.0, repr=False)   # notifications.queue.kick_delivery
     _wechat: object | None = field(default=None, repr=False)
+    _wecom: object | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def county(self, conn: Connection) -> tuple[County, Gazetteer]:
@@ -77,9 +79,19 @@ class Services:
                                         api_base=self.settings.wechat_api_base)
         return self._wechat
 
+    @property
+    def wecom(self):
+        """WeCom to officials (the county app's messages); None without its corp id, agent id and
+        secret — the officials' texts then go by SMS."""
+        if self._wecom is None and self.settings.wecom_outbound:
+            s = self.settings
+            self._wecom = WeComSender(s.wecom_corp_id, s.wecom_agent_id, s.wecom_secret, self.redis,
+                                      api_base=s.wecom_api_base)
+        return self._wecom
+
     def deliver(self, ids: list[int] | None, now, limit: int = 500):
         return deliver(self.sessions, self.sms, ids, now, limit=limit, throttle=self.throttle(),
-                       status_callback=self.settings.status_callback_url, wechat=self.wechat)
+                       status_callback=self.settings.status_callback_url, wechat=self.wechat, wecom=self.wecom)
 
     def throttle(self):
         """Sends per second per sender number (SMS_RATE), shared through Redis; None when off."""

@@ -44,7 +44,7 @@ class WeChatSender:
                 self.client.message.send_text(openid, body)
                 return f"cs:{openid[-6:]}"
             except Exception as exc:
-                code = _code(exc)
+                code = errcode(exc)
                 if code not in OUT_OF_WINDOW:
                     raise _error(exc, code) from None
         if not template_id:
@@ -57,7 +57,7 @@ class WeChatSender:
         try:
             result = self.client.message.send_template(openid, template_id, data)
         except Exception as exc:
-            raise _error(exc, _code(exc)) from None
+            raise _error(exc, errcode(exc)) from None
         return f"tpl:{result.get('msgid', '')}"
 
 
@@ -67,7 +67,7 @@ class WeChatSender:
         try:
             got = self.client.media.download(media_id)
         except Exception as exc:
-            raise _error(exc, _code(exc)) from None
+            raise _error(exc, errcode(exc)) from None
         if isinstance(got, dict):   # a video: WeChat answers with the address to fetch it from
             url = got.get("video_url")
             if not url:
@@ -81,7 +81,8 @@ class WeChatSender:
         return got.content, got.headers.get("Content-Type", "application/octet-stream")
 
 
-def _code(exc: Exception) -> int | None:
+def errcode(exc: Exception) -> int | None:
+    """The errcode of a wechatpy exception (WeChat's and WeCom's), None for the network's."""
     code = getattr(exc, "errcode", None)
     try:
         return int(code) if code is not None else None

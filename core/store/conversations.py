@@ -48,6 +48,8 @@ def whose(channel: str):
     with a code — as ids from two index searches, not an OR, which SQLite's planner answers by
     walking every open petition (ix_petition_status) when the query also filters on status."""
     own = bindparam("own")
+    if channel == "wecom":   # officials only: nobody petitions from WeCom
+        return false()
     if channel == "sms":
         return (Petition.phone == own) & (Petition.phone_verified.is_(True) | Petition.channel.in_(REGISTERED))
     proven = select(PhoneVerification.phone).where(PhoneVerification.openid == own,
@@ -148,7 +150,7 @@ _TOUCH = {"window_count": CONVERSATION.c.window_count}   # on conflict: the row 
 
 @lru_cache(maxsize=8)
 def _lock_statement(dialect: str, channel: str):
-    address = Person.phone if channel == "sms" else Person.openid
+    address = {"sms": Person.phone, "wecom": Person.wecom_userid}.get(channel, Person.openid)
     official = (select(Person.id).where(address == bindparam("sender"), Person.active.is_(True)).limit(1)
                 .scalar_subquery().label("official_id"))
     return (_new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH)

@@ -115,10 +115,14 @@ class Person(Base):
     """A cadre (干部), bureau staff member or county leader (县领导) from the county file."""
 
     __tablename__ = "person"
+    __table_args__ = (Index("uq_person_wecom", "wecom_userid", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(32))
     phone: Mapped[str] = mapped_column(String(20), unique=True)  # E.164
     openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # their WeCom (企业微信 / 政务微信) user id, when the county reaches them there (the county file's
+    # ``wecom``): their texts go as app messages, by SMS when WeCom fails (notifications.outbox)
+    wecom_userid: Mapped[str | None] = mapped_column(String(64))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     role: Mapped[str] = mapped_column(String(16))  # staff | liaison | cadre | head | leader | admin (no cases)
     title: Mapped[str | None] = mapped_column(String(64))
