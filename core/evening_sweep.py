@@ -29,6 +29,9 @@ from core.store.models import EveningPlan, EveningVisit, OutboundMessage, Petiti
 from core.audience import Directory
 from core.sweep import claim_reminders
 
+# the same text as a domestic provider's registered template (handlers.templates lists it)
+TEMPLATES = {"evening_late": "七晚：{1}今晚第{2}晚已过{3}仍未开始走访，请督促工作专班{4}前开始。"}
+
 Notice = tuple[str, str, str, int]   # (phone, body, purpose, petition id)
 
 
@@ -128,7 +131,8 @@ def sweep_evenings(s: Session, now: datetime, rules: EveningRules) -> EveningSwe
                     f"请督促工作专班{rules.window_end:%H:%M}前开始。")
             # the unit's head, the 包案 leader and the bureau (none the case accuses): a unit
             # without a head still has someone told; a late start nobody was told of is not counted
-            told = [(directory.phone[i], body, "evening_late", p.id) for i in directory.alerted(p, plan)]
+            params = [p.tracking_no, str(n), f"{rules.late_start_at:%H:%M}", f"{rules.window_end:%H:%M}"]
+            told = [(directory.phone[i], body, "evening_late", p.id, params) for i in directory.alerted(p, plan)]
             if told:
                 report.late += 1
                 notices += told

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.cases import NOBODY, not_recused, recusals_of, recused_units
 from core.directory import UNIT_ROLES
 from core.status import OPEN, Status
-from core.clock import SHANGHAI, day_start
+from core.clock import SHANGHAI, day_start, month_day
 from core.phones import InvalidPhone, normalize_phone
 from core.store import words as store_words
 from core.store.db import county_day
@@ -215,6 +215,13 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
         rows = [(a.kind, a.fetch_error or "") for a in s.scalars(select(Attachment).where(
             Attachment.fetch_status == "failed").order_by(Attachment.id.desc()).limit(limit))]
         out.append(Shelf("media", "媒体未保存", lost, rows))
+        # who asked for a person in the last two days (人工): the number they asked to be called on
+        # — a text under a template-only provider cannot carry it, and says to look here
+        asked = select(OutboundMessage).where(OutboundMessage.purpose == "call_back", OutboundMessage.to == person.phone,
+                                              OutboundMessage.created_at >= now - timedelta(days=2))
+        rows = [(month_day(m.created_at), m.body) for m in s.scalars(asked.order_by(OutboundMessage.id.desc()).limit(limit))]
+        if rows:
+            out.append(Shelf("call_back", "回电请求（近两日）", len(rows), rows))
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core import audience, reception, cases
 from core.clock import local
+from core.phones import mask_phone
 from core.store.models import Petition
 from core.status import FINISHED
 from core.store import petitions
@@ -42,7 +43,9 @@ def _person(ctx: Context, cmd: Command) -> str:
     number = ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender)
     if ctx.data().get("call_back_asked") != day:
         for to in audience.staff(ctx.session):
-            ctx.queue_sms(to, texts.call_back_wanted(ctx.channel, number), purpose="call_back")
+            ctx.queue_sms(to, texts.call_back_wanted(ctx.channel, number), purpose="call_back",
+                          params=[texts.CHANNEL_LABELS.get(ctx.channel, ctx.channel),
+                                  mask_phone(number) if number else "未留电话"])
         ctx.set_state(ctx.conv.state, call_back_asked=day)
     reply = texts.reach_a_person(contact_of(ctx.county.options), has_number=bool(number))
     return reply + ("\n" + intake.reprompt(ctx) if _in_intake(ctx) else "")

@@ -26,6 +26,9 @@ from core.usecases.cases import TRIPS
 from core.instructions import PROGRESS_DAYS
 from core.sweep import TEMPLATES as SWEEP_TEMPLATES
 from notifications.digest_text import TEMPLATES as DIGEST_TEMPLATES
+from notifications.media import TEMPLATES as MEDIA_TEMPLATES
+from notifications.schedule import TEMPLATES as SCHEDULE_TEMPLATES
+from core.evening_sweep import TEMPLATES as EVENING_TEMPLATES
 from notifications.outbox import FAILED_TEMPLATE
 from core.text import spaced_numbers
 from handlers import texts
@@ -206,6 +209,17 @@ for _key, _words in SWEEP_TEMPLATES.items():
 # the daily 访情 (notifications.digest_text): its figures
 for _key, _words in DIGEST_TEMPLATES.items():
     OWN[_key] = Template(_words, differs="the day's figures; the rest is a reply of 详情 away")
+# the scheduled jobs' texts (notifications.schedule, core.evening_sweep, notifications.media)
+_WHY = {"check_missed": "the townships that fit in a variable, then how many",
+        "weekly_report": "the figures; the signed link is no variable: the console's pages",
+        "monthly_report": "the figures; the signed link is no variable: the console's pages",
+        "monthly_scores": "how many under the line; the ranking in the console",
+        "progress_due": "the command's number said once (a variable appears once)",
+        "media_failed": "the first case and how many"}
+for _key, _words in {**SCHEDULE_TEMPLATES, **EVENING_TEMPLATES, **MEDIA_TEMPLATES}.items():
+    OWN[_key] = Template(_words, differs=_WHY[_key] + NO_BRACKETS if _key in _WHY else NO_BRACKETS.lstrip("；"))
+OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}），完整号码请在工作台首页“回电请求”中查看，请回电。",
+                            differs="the number masked: in full on the console's 工作台" + NO_BRACKETS)
 
 
 # the conversation's own answers (purpose "reply"): a reply is matched against each of these —
@@ -291,10 +305,10 @@ def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> lis
     return out
 
 
-# texts written outside the use cases' notices (scheduled jobs, the media fetcher), none with a
-# template yet (a late answer, late_reply, goes as its conversation template, as a reply does)
+# texts written outside the use cases' notices (scheduled jobs, the media fetcher, 人工), each
+# with its template (a late answer, late_reply, goes as its conversation template, as a reply does)
 OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed",
-                  "daily_report", "weekly_report", "monthly_report", "monthly_scores",
+                  "weekly_report", "monthly_report", "monthly_scores",
                   "messages_failed", "media_failed", "call_back")
 
 

@@ -118,6 +118,10 @@ def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) 
     return report
 
 
+# the same text as a domestic provider's registered template (handlers.templates lists it)
+TEMPLATES = {"media_failed": "材料未保存：有{1}件群众发来的图片/语音/视频未能从微信取回（{2}），请联系信访人补发。"}
+
+
 def _tell_staff(svc, attachment_ids: list[int], now: datetime) -> list[int]:
     """One text to the bureau's staff: how many could not be kept, and the cases they belong to."""
     with transaction(svc.sessions) as s:
@@ -125,6 +129,9 @@ def _tell_staff(svc, attachment_ids: list[int], now: datetime) -> list[int]:
         cases = f"（{'、'.join(numbers[:5])}{'等' if len(numbers) > 5 else ''}）" if numbers else "（尚未形成事项）"
         body = (f"【材料未保存】有{len(attachment_ids)}件群众发来的图片/语音/视频未能从微信取回{cases}，"
                 "请联系信访人补发。")
-        ids = OutboundMessage.enqueue_many(s, [(to, body, "media_failed", None) for to in audience.staff(s)], now)
+        params = [str(len(attachment_ids)), f"{numbers[0]}等{len(numbers)}件" if len(numbers) > 1
+                  else numbers[0] if numbers else "尚未形成事项"]
+        ids = OutboundMessage.enqueue_many(s, [(to, body, "media_failed", None, params) for to in audience.staff(s)],
+                                           now)
     svc.send_later(ids, now)
     return ids

@@ -166,7 +166,9 @@ def monthly_scores(svc, now: datetime) -> str:
         text = ranking_text(month_scores(s, year, month, rules), year, month, rules)
         phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True),
                                                            Person.role.in_(("leader", "head", "staff")))))
-        ids = OutboundMessage.enqueue_many(s, [(phone, text, "monthly_scores", None) for phone in phones], now)
+        under = sum(1 for u in month_scores(s, year, month, rules) if u.score < rules.warn_below)
+        params = [str(year), str(month), str(under), f"{rules.warn_below:g}"]
+        ids = OutboundMessage.enqueue_many(s, [(phone, text, "monthly_scores", None, params) for phone in phones], now)
     svc.send_later(ids, now)
     return f"月考评 {year}-{month:02d}：{len(ids)}条"
 
@@ -181,7 +183,9 @@ def failed_messages(svc, now: datetime) -> str:
             first = min(local(r.received_at) for r in rows)
             body = (f"【未处理消息】有{len(rows)}条群众消息多次处理失败（最早{month_day(first)}），"
                     "内容已保存，请联系系统管理员查看。")
-            ids = OutboundMessage.enqueue_many(s, [(to, body, "messages_failed", None) for to in audience.staff(s)], now)
+            params = [str(len(rows)), month_day(first)]
+            ids = OutboundMessage.enqueue_many(s, [(to, body, "messages_failed", None, params)
+                                                   for to in audience.staff(s)], now)
     svc.send_later(ids, now)
     return f"处理失败的消息：{len(rows)}条"
 
@@ -207,7 +211,8 @@ def instruction_reminders(svc, now: datetime) -> str:
             late = (local(now).date() - local(expected).date()).days
             body = (f"【批示督办】{p.tracking_no}县领导批示的办理进展" + (f"已逾期{late}天" if late > 0 else "今日应报")
                     + f"（批示于{month_day(instruction.at)}）。请回复：进展 {p.tracking_no} 内容")
-            rows += [(to, body, "progress_due", p.id) for to in audience.unit(s, p)]
+            params = [p.tracking_no, f"已逾期{late}天" if late > 0 else "今日应报", month_day(instruction.at)]
+            rows += [(to, body, "progress_due", p.id, params) for to in audience.unit(s, p)]
             instruction.next_report_due = max(instruction.next_report_due, now) + timedelta(days=1)
         ids = OutboundMessage.enqueue_many(s, rows, now)
     svc.send_later(ids, now)
@@ -232,7 +237,8 @@ def check_asks(svc, now: datetime) -> str:
         for unit in checks.missing(s, day, i):
             body = (f"【日排查】{unit_short_name(unit.name)}今日{rules.label(i)}排查情况尚未报告，请回复："
                     f"排查 无新情况；或 排查 村 人数 事由 [动向]")
-            rows += [(to, body, "check_ask", None) for to in audience.unit(s, None, unit.id)]
+            params = [unit_short_name(unit.name), rules.label(i)]
+            rows += [(to, body, "check_ask", None, params) for to in audience.unit(s, None, unit.id)]
         ids = OutboundMessage.enqueue_many(s, rows, now)
     svc.send_later(ids, now)
     return f"日排查{rules.label(i)}：催报{len(ids)}条"
@@ -252,9 +258,35 @@ def check_misses(svc, now: datetime) -> str:
         if late:
             shown = "、".join(unit_short_name(u.name) for u in late[:8]) + (f"等{len(late)}个" if len(late) > 8 else "")
             body = f"【日排查】{day.month}月{day.day}日{rules.label(i)}未按时报告：{shown}，已记入月考评。"
-            ids = OutboundMessage.enqueue_many(s, [(to, body, "check_missed", None) for to in audience.staff(s)], now)
+            params = [f"{day.month}月{day.day}日{rules.label(i)}", _few(late)]
+            ids = OutboundMessage.enqueue_many(s, [(to, body, "check_missed", None, params) for to in audience.staff(s)],
+                                               now)
     svc.send_later(ids, now)
     return f"日排查{rules.label(i)}：未报{len(late)}个"
+
+
+def _few(units, room: int = 20) -> str:
+    """Townships named within a template's variable (``room`` characters): as many as fit, then
+    how many in all."""
+    names = [unit_short_name(u.name) for u in units]
+    for k in range(len(names), 0, -1):
+        shown = "、".join(names[:k]) + (f"等{len(names)}个" if k < len(names) else "")
+        if len(shown) <= room:
+            return shown
+    return f"{len(names)}个乡镇"
+
+
+# the same texts as a domestic provider's registered templates (handlers.templates lists them):
+# no 【】 in a template's words, a report's signed link left to the console
+TEMPLATES = {
+    "progress_due": "批示督办：{1}县领导批示的办理进展{2}（批示于{3}）。请回复：进展 编号 内容",
+    "check_ask": "日排查：{1}今日{2}排查情况尚未报告，请回复：排查 无新情况；或 排查 村 人数 事由 [动向]",
+    "check_missed": "日排查：{1}未按时报告：{2}，已记入月考评。",
+    "monthly_scores": "月考评：{1}年{2}月考评结果已出，{3}个单位低于{4}分。排名和各单位得分请在工作台统计中查看。",
+    "messages_failed": "未处理消息：有{1}条群众消息多次处理失败（最早{2}），内容已保存，请联系系统管理员查看。",
+    "weekly_report": "每周访情分析（{1}）：到县访{2}批{3}人次，越级访{4}批。全文请在工作台“分析”中查看。",
+    "monthly_report": "月信访形势分析（{1}）：到县访{2}批{3}人次，越级访{4}批。全文请在工作台“分析”中查看。",
+}
 
 
 @dataclass(frozen=True)
@@ -285,8 +317,10 @@ def _analysis_job(kind: str):
             analysis = analyse(s, period, now)
             url = link(svc.settings.public_base_url, kind, period.key, now) if svc.settings.public_base_url else None
             text = analysis.summary(url)
+            c = analysis.current.county
+            params = [analysis.period.label, str(c.petitions), str(c.people), str(sum(b for b, _ in analysis.beyond.values()))]
             phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True), Person.role == "leader")))
-            ids = OutboundMessage.enqueue_many(s, [(phone, text, f"{kind}_report", None) for phone in phones], now)
+            ids = OutboundMessage.enqueue_many(s, [(phone, text, f"{kind}_report", None, params) for phone in phones], now)
         svc.send_later(ids, now)
         return f"{ANALYSIS_WORDS.get(kind, kind)} {period.key}：{len(ids)}条"
     return run

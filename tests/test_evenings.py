@@ -13,6 +13,7 @@ from bot.cli import main
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
 from core.evenings import EveningRules, figures
+from handlers import templates
 from core.store.models import Conversation, County, EveningPlan, EveningVisit, Person, Petition, ScoreEvent
 from tests.conftest import county_file_with, run_together
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, case, events, outbox
@@ -174,6 +175,8 @@ def test_a_skipped_wednesday_breaks_the_chain(peer, db, clock, services, sms_out
     assert (r.counted, r.reminders, r.late) == (0, 0, 1)
     assert any("仍未开始走访" in b for b in texts_to(sms_out, HEAD))
     assert not any("仍未开始走访" in b for b in texts_to(sms_out, LIAISON))
+    [late] = outbox(db, "evening_late", to=HEAD)                          # … and as its registered template
+    assert templates.template_of("evening_late").render(late.params) == late.body.replace("【七晚】", "七晚：")
     assert sweep_evenings_at(services, at(wed, 20, 30)).late == 0          # told once
     r = sweep_evenings_at(services, at(wed, 22, 0))
     assert r.missed == 1

@@ -18,6 +18,7 @@ from core.store.models import OutboundMessage, Petition
 from handlers import templates
 from notifications.sms import TencentSms
 from tests.test_cases import LIAISON, STAFF, case
+from tests.test_checks import checking  # noqa: F401  (the fixture: the county keeps 日排查)
 from tests.test_sms_tencent import WANG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +69,7 @@ def test_a_case_worked_by_text_goes_out_as_registered_templates(tencent, tencent
     assigned = got[COUNTY["sms"]["templates"]["case_assigned"]]
     assert assigned["PhoneNumber"] == LIAISON and assigned["SignName"] == "鲁山县信访局"
     assert "+86" + WANG not in " ".join(assigned["TemplateParamSet"])      # the petitioner's number stays out
-    assert WANG in by_purpose["case_assigned"].body                        # … of the template, not of the full text
+    assert WANG not in by_purpose["case_assigned"].body                    # … and of the text (WeCom puts it in)
     replied = got[COUNTY["sms"]["templates"]["case_replied"]]
     assert replied["TemplateParamSet"] == ["下汤镇人民政府", no] and replied["PhoneNumber"] == "+86" + WANG
     # the conversation's own answers went as its templates, the summary without the story
@@ -114,6 +115,7 @@ def test_the_list_in_docs_channels_is_the_codes():
     for purpose, t in {**templates.TEMPLATES, **templates.OWN, **templates.CONVERSATION}.items():
         assert f"| `{purpose}` | {t.text} | {t.differs or ''} |" in doc, purpose
     assert "、".join(templates.missing()) in doc
+    assert templates.missing() == []          # every purpose a text may have has its template
 
 
 def test_every_template_is_one_a_provider_would_approve():
@@ -276,3 +278,50 @@ def test_a_text_whose_worker_died_is_answered_later_by_its_template(tencent, ten
     assert late.status == "sent" and tencent_api.received[-1]["TemplateId"] == COUNTY["sms"]["templates"]["ask_name"]
     tencent(WANG, "你好，我要反映个事", at=1764560000)                           # Tencent calls again: once
     assert len([m for m in sent(db) if m.to == "+86" + WANG]) == 1
+
+
+@pytest.mark.usefixtures("checking")
+def test_the_scheduled_jobs_and_a_call_back_go_as_templates(tencent, tencent_api, peer, db, services, clock):
+    """A day of the bureau under a domestic provider: 日排查 asked and missed, a leader's 批示 whose
+    进展 falls due, the week's analysis, 月考评, a photo WeChat no longer has, a villager who wants a
+    person on the phone — each text its registered template, within the carriers' rules, saying
+    what its full sentence says or where to read the rest."""
+    from datetime import datetime
+
+    from core.clock import SHANGHAI
+    from notifications import media, schedule
+    from tests.test_cases import submit
+
+    no = submit(peer)
+    peer.text_sms("+8613700000101", f"批示 {no} 请下汤镇抓紧解决群众吃水问题")        # 陈国栋, 县委书记
+    tencent(WANG, "人工")                                                           # staff asked to call back
+    at = lambda d, h, m=0: datetime(2026, 11, d, h, m, tzinfo=SHANGHAI)  # noqa: E731
+    schedule.check_asks(services, at(23, 11, 35))
+    schedule.check_misses(services, at(23, 12, 5))
+    schedule.instruction_reminders(services, datetime(2026, 12, 4, 9, tzinfo=SHANGHAI))
+    schedule._analysis_job("weekly")(services, at(30, 9))
+    schedule.monthly_scores(services, datetime(2026, 12, 1, 9, tzinfo=SHANGHAI))
+    media._tell_staff(services, [10_000], at(23, 15))
+    services.deliver(None, datetime(2026, 12, 1, 9, 30, tzinfo=SHANGHAI))
+    ids = COUNTY["sms"]["templates"]
+    wanted = {"check_ask", "check_missed", "progress_due", "weekly_report", "monthly_scores", "media_failed", "call_back"}
+    rows = [m for m in sent(db) if m.purpose in wanted]
+    assert {m.purpose for m in rows} == wanted
+    for m in rows:
+        t = templates.template_of(m.purpose)
+        assert m.status == "sent" and m.params, (m.purpose, m.error)
+        assert templates.problems(m.purpose, m.params, COUNTY["sms"]["param_max"]) == [], (m.purpose, m.params)
+        assert t.render(m.params) == m.body or t.differs, (m.purpose, t.render(m.params), m.body)
+        got = next(r for r in tencent_api.received if r["TemplateParamSet"] == m.params and r["PhoneNumber"] == m.to)
+        assert got["TemplateId"] == ids[m.purpose]
+    by = {m.purpose: m for m in rows}
+    assert by["call_back"].to == STAFF and "+86" + WANG in by["call_back"].body     # the full text: the number
+    assert by["call_back"].params == ["短信访", WANG[:3] + "****" + WANG[-4:]]          # the template: masked
+    assert by["progress_due"].params[0] == no and by["check_ask"].params[1].startswith("第1次")
+    # the number in full is on the staff's 工作台, where the template says it is
+    from core.store.models import Person
+    from core.workbench import shelves
+    db.rollback()
+    staff = db.scalars(select(Person).where(Person.phone == STAFF)).one()
+    [asked] = [sh for sh in shelves(db, staff, datetime(2026, 11, 24, 9, tzinfo=SHANGHAI)) if sh.key == "call_back"]
+    assert "+86" + WANG in asked.rows[0][1]
