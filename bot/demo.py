@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.peers import PeerClient, TwilioServer, WeChatServer
+from bot.peers import PeerClient, TencentSmsApiStub, TwilioServer, WeChatServer, WeComApiStub, WeComServer
 from core.clock import SHANGHAI, Clock, FixedClock
 from core.county import current_county
 from core.evening_sweep import sweep_evenings
@@ -27,22 +27,73 @@ from notifications.digest_text import digests
 from notifications.report_text import evenings_text
 from notifications.report_text import measures_text as render
 from notifications.services import build_services
-from notifications.sms import ConsoleSms
+from notifications.sms import ConsoleSms, TencentSms
+from handlers.templates import template_of
 
 
-def run_demo(database_url: str, echo=print) -> None:
+DEMO_SECRET = "demo-tencent-callback-secret-0001"
+WECOM_USERS = {"+8613700000021": "ZhaoZhiQiang"}   # 赵志强 (examples/lushan.toml: wecom = …)
+
+
+def run_demo(database_url: str, echo=print, sms_provider: str = "twilio", wecom: bool = False) -> None:
+    """``sms_provider``: ``twilio`` (citizens' texts as Twilio's signed posts, answered in TwiML)
+    or ``tencent`` (as Tencent Cloud SMS's reply callback, every text we send through a local stub
+    of Tencent's API as its registered template); ``wecom``: 赵志强 works in the county's WeCom
+    app (a local stub of WeCom's API; his answers as WeCom's sealed callbacks)."""
     aes_key = base64.b64encode(os.urandom(32)).decode()[:43]
     env = {"DATABASE_URL": database_url, "WECHAT_TOKEN": "demo-token", "WECHAT_APP_ID": "wx0000000000demo",
            "WECHAT_AES_KEY": aes_key, "TWILIO_AUTH_TOKEN": "demo-twilio-token",
            "OUTBOX_DELIVERY": "inline"}   # the demo shows each text as it is sent
+    stubs = []
+    tencent_api = wecom_api = None
+    sms = ConsoleSms(quiet=True)
+    if sms_provider == "tencent":
+        tencent_api = TencentSmsApiStub()
+        stubs.append(tencent_api)
+        sms = TencentSms(tencent_api.secret_id, tencent_api.secret_key, tencent_api.app_id,
+                         api_base=tencent_api.base_url, timeout=5)
+        env["TENCENT_SMS_CALLBACK_SECRET"] = DEMO_SECRET
+    wecom_server = None
+    if wecom:
+        wecom_api = WeComApiStub()
+        stubs.append(wecom_api)
+        wecom_aes = base64.b64encode(os.urandom(32)).decode()[:43]
+        env.update(WECOM_CORP_ID=wecom_api.corp_id, WECOM_AGENT_ID="1000002", WECOM_SECRET=wecom_api.secret,
+                   WECOM_TOKEN="demo-wecom-token", WECOM_AES_KEY=wecom_aes, WECOM_API_BASE=wecom_api.base_url)
+        wecom_server = WeComServer(token="demo-wecom-token", aes_key=wecom_aes, app_id=wecom_api.corp_id)
+    try:
+        _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo)
+    finally:
+        for stub in stubs:
+            stub.close()
+
+
+def _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo) -> None:
     settings = load_settings(env)
     clock = FixedClock(Clock().now().replace(microsecond=0))
     first_day = clock.now().date()   # the clock is in county time
-    sms = ConsoleSms(quiet=True)
     app = create_app({"SERVICES": build_services(settings, clock=clock, sms=sms)})
     wechat = WeChatServer(token="demo-token", app_id="wx0000000000demo", aes_key=aes_key)
     twilio = TwilioServer(auth_token="demo-twilio-token")
-    peer = PeerClient(app.test_client(), clock, wechat, twilio)
+    peer = PeerClient(app.test_client(), clock, wechat, twilio, wecom=wecom_server)
+    services = app.extensions["xinfang"]
+    with services.sessions() as s:
+        options = current_county(s).options.get("sms") or {}
+    purpose_of = {str(v): k for k, v in (options.get("templates") or {}).items()}
+
+    def texts() -> list[tuple[str, str]]:
+        """The texts sent since the last look, as the phone shows them."""
+        if tencent_api is None:
+            got, texts.seen = sms.sent[texts.seen:], len(sms.sent)
+            return got
+        got, texts.seen = tencent_api.received[texts.seen:], len(tencent_api.received)
+        out = []
+        for r in got:
+            t = template_of(purpose_of.get(r["TemplateId"], ""))
+            words = t.render(r["TemplateParamSet"]) if t else "?"
+            out.append((r["PhoneNumber"], f"【{r['SignName']}】{words}（模板{r['TemplateId']}）"))
+        return out
+    texts.seen = 0
 
     def wx(openid: str, xml: str, label: str) -> str:
         clock.advance(seconds=20)
@@ -56,17 +107,44 @@ def run_demo(database_url: str, echo=print) -> None:
 
     def sms_say(phone: str, text: str) -> str:
         clock.advance(seconds=30)
-        reply = peer.text_sms(phone, text)
-        echo(f"\n[短信 {phone[:6]}****{phone[-2:]}] {text}")
+        if phone in WECOM_USERS and wecom_server is not None:
+            reply = peer.say_wecom(WECOM_USERS[phone], text)
+            echo(f"\n[企业微信 {WECOM_USERS[phone]}] {text}")
+            echo("  ↳ " + reply.replace("\n", "\n    "))
+            return reply
+        if tencent_api is None:
+            reply = peer.text_sms(phone, text)
+            echo(f"\n[短信 {phone[:6]}****{phone[-2:]}] {text}")
+            echo("  ↳ " + reply)
+            return reply
+        outbound()
+        peer.client.post(f"/sms/tencent/{DEMO_SECRET}", json={
+            "extend": "", "mobile": phone[3:], "nationcode": "86", "sign": options.get("sign", ""), "text": text,
+            "time": peer.now_ts()})
+        echo(f"\n[短信 {phone[:6]}****{phone[-2:]}（腾讯云回复短信回调）] {text}")
+        sent = texts()
+        mine = [i for i, (to, _) in enumerate(sent) if to == phone]
+        reply = sent[mine[-1]][1] if mine else ""      # the answer is written last, after the notices
+        others = [t for i, t in enumerate(sent) if not mine or i != mine[-1]]
         echo("  ↳ " + reply)
-        return reply
+        show(others)
+        # the full answer, as kept (a template says where to read what it may not carry)
+        with services.sessions() as s:
+            full = s.scalars(select(OutboundMessage.body).where(OutboundMessage.to == phone,
+                                                                OutboundMessage.purpose == "reply")
+                             .order_by(OutboundMessage.id.desc()).limit(1)).first()
+        return full or reply
 
-    services = app.extensions["xinfang"]
+    def show(sent) -> None:
+        for to, body in sent:
+            echo(f"  ✉ 短信发往 {to[3:6]}****{to[-4:]}：{body}")
 
     def outbound() -> None:
-        for to, body in sms.sent[outbound.seen:]:
-            echo(f"  ✉ 短信发往 {to[3:6]}****{to[-4:]}：{body}")
-        outbound.seen = len(sms.sent)
+        show(texts())
+        if wecom_api is not None:
+            for m in wecom_api.sent[outbound.wecom_seen:]:
+                echo(f"  ✉ 企业微信应用消息发往 {m['touser']}：{m['text']['content']}")
+            outbound.wecom_seen = len(wecom_api.sent)
         with services.sessions() as s:
             rows = s.execute(select(OutboundMessage.id, OutboundMessage.to, OutboundMessage.body).where(
                 OutboundMessage.channel == "wechat", OutboundMessage.id > outbound.wechat_seen)
@@ -74,8 +152,14 @@ def run_demo(database_url: str, echo=print) -> None:
         for row in rows:
             echo(f"  ✉ 微信消息发往 {row.to}（排队，由通知进程发送）：{row.body}")
             outbound.wechat_seen = row.id
-    outbound.seen = 0
     outbound.wechat_seen = 0
+    outbound.wecom_seen = 0
+
+    def verification_code() -> str:
+        if tencent_api is None:
+            return next(m.group(1) for _, body in reversed(sms.sent) if (m := re.search(r"验证码是(\d{6})", body)))
+        wanted = str(options["templates"]["verify_phone"])
+        return next(r["TemplateParamSet"][0] for r in reversed(tencent_api.received) if r["TemplateId"] == wanted)
 
     echo("=== 微信访：张三关注公众号并反映问题（安全模式：AES 加密 + 签名）===")
     me = "o_demo_zhangsan"
@@ -88,8 +172,7 @@ def run_demo(database_url: str, echo=print) -> None:
     reply = say(me, "确认")
     number = re.search(r"[A-Z]+-\d{8}-\d{4}", reply).group(0)
     outbound()
-    code = next(m.group(1) for _, body in reversed(sms.sent) if (m := re.search(r"验证码是(\d{6})", body)))
-    say(me, code)
+    say(me, verification_code())
     say(me, f"查询 {number}")
 
     echo("\n=== 交办到下汤镇：联络员李建国用短信受理、见面、答复、办结（当日工作法）===")

@@ -54,6 +54,7 @@ class Received:
     reply: str | None     # None: the first delivery is still being handled; answer nothing yet
     duplicate: bool = False
     inbound_id: int | None = None
+    params: dict | None = None   # the reply as a template (Outcome.reply_params), when handled here
 
 
 def receive(svc: Services, channel: str, dedupe_key: str, sender: str, msg_type: str, raw: str,
@@ -95,7 +96,8 @@ def _handle(svc: Services, conn: Connection, inbound_id: int, build: Callable[[i
         outcome = handle(conn, msg, svc.settings, gazetteer, county, before=svc.before_handle)
         if reply_by_text and outcome.reply:
             outcome = dataclasses.replace(outcome, outbox_ids=[*outcome.outbox_ids, OutboundMessage.enqueue(
-                conn, msg.channel, msg.sender, outcome.reply, "reply", now, params=reply_params(outcome.reply))])
+                conn, msg.channel, msg.sender, outcome.reply, "reply", now,
+                params=outcome.reply_params or reply_params(outcome.reply))])
         save_conversation(conn, outcome.conversation, then=inbox.finished(
             inbound_id, "done", outcome.reply, outcome.petition_id))
     return outcome
@@ -121,7 +123,7 @@ def _after(svc: Services, inbound_id: int, outcome, now: datetime) -> Received:
             log.exception("recording the questions of inbound %s failed", inbound_id)
     svc.send_later(outcome.outbox_ids, now)
     svc.fetch_later(outcome.media_ids, now)
-    return Received(outcome.reply, inbound_id=inbound_id)
+    return Received(outcome.reply, inbound_id=inbound_id, params=outcome.reply_params)
 
 
 def take_over(svc: Services, row, channel: str, sender: str,

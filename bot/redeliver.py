@@ -40,7 +40,8 @@ def redeliver(svc: Services, now: datetime) -> str:
         if got.reply:   # the sender's answer, late: by text on their channel
             with write(svc.engine) as conn:
                 ids = [OutboundMessage.enqueue(conn, row.channel, row.sender, got.reply, "late_reply", now,
-                                               params=reply_params(got.reply) if row.channel == "sms" else None)]
+                                               params=(got.params or reply_params(got.reply))
+                                               if row.channel == "sms" else None)]
             svc.send_later(ids, now)
     return f"重新处理待处理消息{len(rows)}条，完成{handled}条"
 

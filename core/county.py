@@ -23,7 +23,7 @@ from core.store.models import County, DirectoryLoad, Person, Township, Unit, Vil
 from core.clock import clock_time
 from core.checks import CheckRules
 from core.evenings import EveningRules
-from core.outbound import DayTime
+from core.outbound import DayTime, NumberLimits
 from core.scores import ScoreRules
 from core.timelines import Policy
 from core.workdays import WorkCalendar
@@ -74,7 +74,7 @@ def check_sms(options: dict | None) -> None:
     a signature without 【】 (the provider adds them), the longest approved variable, each id the
     provider's number. Raises ValueError naming the bad key."""
     raw = dict((options or {}).get("sms") or {})
-    known = {"sign", "param_max", "templates"}
+    known = {"sign", "param_max", "templates", "per_number"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ValueError(f"sms: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -87,6 +87,7 @@ def check_sms(options: dict | None) -> None:
     for purpose, template_id in (raw.get("templates") or {}).items():
         if not isinstance(template_id, str) or not template_id.isdigit():
             raise ValueError(f"sms.templates.{purpose}: the provider's template id (digits, as text), got {template_id!r}")
+    NumberLimits.from_options(options)
 
 
 KIND_WORDS = {"county": "县", "townships": "乡镇", "villages": "村（社区）", "units": "单位", "people": "人员"}

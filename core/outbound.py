@@ -101,3 +101,68 @@ CONTACT_PURPOSES = frozenset({"case_assigned"})
 def with_contact(body: str, phone: str | None) -> str:
     """The text as a channel that may carry the petitioner's number sends it."""
     return body.replace(CONTACT_ELSEWHERE, f"信访人电话：{phone or '未留电话'}。", 1)
+
+
+# --- a provider's frequency limits per number (issue 21) ------------------------------------------
+# Tencent Cloud SMS holds texts to one number beyond its limits (by default one in 30 seconds, five
+# an hour, ten a day; a county may have them raised in Tencent's console and say so in its file,
+# ``[county.sms.per_number]``). The outbox knows them in advance — a text beyond them waits, unsent,
+# until the window has room — and a refusal for them (``LimitExceeded.PhoneNumber…``) waits the
+# same way: neither counts as a failed attempt, so a held text is sent later, never given up on.
+
+LIMIT_KEYS = ("thirty_seconds", "hour", "day")
+
+
+@dataclass(frozen=True)
+class NumberLimits:
+    thirty_seconds: int | None = None
+    hour: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def from_options(cls, options: dict | None) -> NumberLimits:
+        """``[county.sms.per_number]``: ``thirty_seconds``, ``hour``, ``day`` — texts to one number
+        at most (unset: not held in advance). Raises ValueError naming the bad key."""
+        raw = dict(((options or {}).get("sms") or {}).get("per_number") or {})
+        unknown = sorted(set(raw) - set(LIMIT_KEYS))
+        if unknown:
+            raise ValueError(f"sms.per_number: unknown setting {', '.join(unknown)} (known: {', '.join(LIMIT_KEYS)})")
+        for key, value in raw.items():
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1000:
+                raise ValueError(f"sms.per_number.{key}: texts to one number, from 1 to 1000, got {value!r}")
+        return cls(**raw)
+
+    @property
+    def any(self) -> bool:
+        return any(v is not None for v in (self.thirty_seconds, self.hour, self.day))
+
+    def held_until(self, sent: list[datetime], now: datetime, day: DayTime = DEFAULT_DAY) -> datetime | None:
+        """When a text to a number that was sent texts at ``sent`` (the last day's) may go, if not
+        now: the moment the fullest window has room (a day's limit: the next day's day time)."""
+        out = None
+        for limit, span in ((self.thirty_seconds, timedelta(seconds=30)), (self.hour, timedelta(hours=1))):
+            recent = sorted(t for t in sent if t > now - span)
+            if limit is not None and len(recent) >= limit:
+                free = recent[len(recent) - limit] + span
+                out = max(out, free) if out else free
+        today = now.astimezone(SHANGHAI).date()
+        if self.day is not None and sum(1 for t in sent if t.astimezone(SHANGHAI).date() == today) >= self.day:
+            out = next_morning(now, day)
+        return out
+
+
+def next_morning(now: datetime, day: DayTime = DEFAULT_DAY) -> datetime:
+    """The county's next day, at its day time's start."""
+    tomorrow = now.astimezone(SHANGHAI).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, day.starts, tzinfo=SHANGHAI)
+
+
+def limit_wait(error: str, now: datetime, day: DayTime = DEFAULT_DAY) -> datetime | None:
+    """For a provider's refusal for a number's frequency limit: when to try again (else None)."""
+    for marker, wait in (("ThirtySecondLimit", timedelta(seconds=30)), ("DeliveryFrequencyLimit", timedelta(seconds=30)),
+                         ("OneHourLimit", timedelta(hours=1))):
+        if marker in error:
+            return now + wait
+    if "PhoneNumberDailyLimit" in error or "SameContentDailyLimit" in error:
+        return next_morning(now, day)
+    return None

@@ -167,15 +167,21 @@ def parse(text: str) -> Command | None:
 
 # --- 查询 -------------------------------------------------------------------------------------
 
+OPEN = ("assigned", "accepted")   # a case whose 办结期限 the petitioner is told
+
 def do_query(ctx: Context, cmd: Command) -> str:
     if cmd.tracking_no:
         p = ctx.find_own(cmd.tracking_no)
         if p is None:
+            ctx.reply_params = {"t": "query_not_found", "v": [cmd.tracking_no]}
             return texts.NOT_FOUND.format(no=cmd.tracking_no)
         return _detail(ctx, p)
     petitions = ctx.own_petitions()
     if not petitions:
         return texts.NONE_YET
+    latest = petitions[0]   # by a template-only SMS provider: how many, and where the latest stands
+    ctx.reply_params = {"t": "query_list", "v": [str(len(petitions)), latest.tracking_no,
+                                                  texts.STATUS_LABELS.get(latest.status, latest.status)]}
     items = [texts.list_item(i, p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status), md(p.received_at),
                              gist(p.content, 8 if ctx.channel == "sms" else 16))
              for i, p in enumerate(petitions, 1)]
@@ -201,13 +207,15 @@ def _detail(ctx: Context, p: Petition) -> str:
             history.append(f"{md(e.at)}{label}")
     place = ctx.place_of(p)
     images = petitions.image_count(ctx.session, p)
+    ctx.reply_params = {"t": "query_status", "v": [p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status),
+                                                    md(p.due_finish) if p.due_finish and p.status in OPEN else "无"]}
     text = texts.detail(p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status),
                         f"{p.received_at:%m-%d %H:%M}" if sms else f"{p.received_at:%Y-%m-%d %H:%M}", place,
                         gist(p.content, 16 if sms else 200), history[-3:] if sms else history[-6:],
                         answer=gist(answer, 40 if sms else 300) if answer else None)
     if images and ctx.channel != "sms":
         text += f"\n图片：{images}张"
-    if p.due_finish is not None and p.status in ("assigned", "accepted"):
+    if p.due_finish is not None and p.status in OPEN:
         text += f"\n办结期限：{md(p.due_finish)}"
     if ctx.channel == "sms":
         text = text.replace("\n", "；")

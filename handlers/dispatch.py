@@ -24,6 +24,7 @@ from handlers.extract import is_thanks
 from handlers.registry import CITIZEN
 
 INTAKE_STATES = intake.STATES
+OFFICIAL_OTHER = {"t": "official_other", "v": []}
 
 
 MEDIA_KINDS = ("image", "voice", "video")
@@ -67,8 +68,10 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
     ctx.flush()
     if media_ids and ctx.petition_id:   # sent about a petition (补充, a voice 答复): kept with it
         media.link(conn, [msg.inbound_id], ctx.petition_id)
+    if person is not None and ctx.reply_params is None:
+        ctx.reply_params = OFFICIAL_OTHER    # an official's answer with no template: where to read it
     return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id,
-                   asks=ctx.asks, conversation=conv, media_ids=media_ids)
+                   asks=ctx.asks, conversation=conv, media_ids=media_ids, reply_params=ctx.reply_params)
 
 
 def _route(ctx: Context) -> str:

@@ -45,3 +45,5 @@ class Outcome:
     conversation: ConversationRow | None = None
     # media recorded from this message, for a worker to download after the commit (notifications.media)
     media_ids: list[int] = field(default_factory=list)
+    # the reply as a template-only SMS provider sends it ({"t": key, "v": [...]}; None: by its shape)
+    reply_params: dict | None = None

@@ -97,6 +97,7 @@ def do_look(ctx, person, p, rest):
     """A case of the sender's unit as its file says it: the petitioner's number with it (a 交办 by
     text says to look here for it), each look recorded as the console records a reveal."""
     audit(ctx.session, person, ctx.now, "reveal", p.id, detail=f"查询 by {ctx.channel}")
+    ctx.reply_params = {"t": "official_done", "v": [p.tracking_no, "联系方式等请在工作台案卷中查看"]}
     return T.case_card(ctx, p, cases.next_due(p))
 
 
@@ -231,6 +232,7 @@ def register(ctx: Context, person: Person, rest: str) -> str:
     done = register_received(ctx, intake_act(ctx, f"staff:{person.id}"), kind, found, name, phone,
                              int(people_text), content)
     unit = done.data["unit"]
+    ctx.reply_params = {"t": "official_done", "v": [done.petition.tracking_no, "已登记" if unit is None else "已登记并交办"]}
     return T.registered(done.petition, kind, unit.name if unit is not None else None)
 
 

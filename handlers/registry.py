@@ -125,6 +125,8 @@ def route(ctx: Context, person: Person | None, text: str, registry: Registry = C
         if isinstance(result, Done):
             provisional(act(ctx, person), result, was_provisional)
             notify.deliver(ctx, result)
+            if verb.name in T.DONE_WORDS:   # by a template-only SMS provider: the case and what was done
+                ctx.reply_params = {"t": "official_done", "v": [result.petition.tracking_no, T.DONE_WORDS[verb.name]]}
             return T.REPLIES[verb.name](ctx, result.petition, **result.data)
         return result
     except (CaseError, EveningError) as exc:

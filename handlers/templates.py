@@ -218,6 +218,21 @@ _WHY = {"check_missed": "the townships that fit in a variable, then how many",
         "media_failed": "the first case and how many"}
 for _key, _words in {**SCHEDULE_TEMPLATES, **EVENING_TEMPLATES, **MEDIA_TEMPLATES}.items():
     OWN[_key] = Template(_words, differs=_WHY[_key] + NO_BRACKETS if _key in _WHY else NO_BRACKETS.lstrip("；"))
+# an official's answer to a command: what was done to which case (handlers.registry); any other
+# answer — 帮助, 待办, a refusal, a format — says where to read it
+OWN["official_done"] = Template("{1}：{2}。回复“待办”可查看您的待办事项。",
+                                differs="the command's answer in a few words (texts_officials.DONE_WORDS)")
+OWN["official_other"] = Template("指令已收到。此项答复无法用短信发送，请在信访工作台或企业微信中查看，或致电县信访局。",
+                                 differs="an official's answer with no template of its own: where to read it")
+# a citizen's 查询 (handlers.commands): where the case stands, how many and the latest, a number
+# not theirs; the 答复 and the steps are free text — on WeChat, or the bureau's telephone
+OWN["query_status"] = Template("您好！您反映的事项{1}目前{2}，办结期限{3}。答复全文和办理进展请关注县信访微信公众号查看，"
+                               "或拨打县信访局电话咨询。",
+                               differs="where the case stands; the 答复 and the steps are free text: where to read them")
+OWN["query_list"] = Template("您好！您反映的事项共{1}件，最近一件{2}目前{3}。回复“查询”加编号可查看该件进度。",
+                             differs="how many and the latest; the list is free text")
+OWN["query_not_found"] = Template("未找到编号为{1}的反映，请核对编号。回复“查询”可查看您反映过的全部事项。",
+                                  differs="the same words (a tracking number is followed by a space in every text)")
 OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}），完整号码请在工作台首页“回电请求”中查看，请回电。",
                             differs="the number masked: in full on the console's 工作台" + NO_BRACKETS)
 
@@ -231,7 +246,29 @@ CONVERSATION: dict[str, Template] = {
     "ask_name_plain": Template("请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）"),
     "ask_place": Template("请问您反映的问题在哪个乡镇（街道）、哪个村（社区）？例如：{1}。"),
     "place_not_found": Template("没有找到这个地方，请回复乡镇（街道）名称，例如：{1}。"),
+    "choose_place": Template("请问是哪一个？请回复序号：{1}"),
+    "ask_village": Template("好的，{1}。请问是哪个村（社区）？不清楚可回复“跳过”。"),
     "ask_content": Template("请简要说明您遇到的问题和诉求。"),
+    # the answers to the questions put to a petitioner (见面, 评价, 七晚's checks), 撤回, 补充
+    "met_yes": Template("已记录：{1}见面属实。谢谢您的确认！"),
+    "met_no": Template("已记录：{1}未见面。我们已告知信访局督办，工作人员会尽快与您联系。"),
+    "rated_unsatisfied_noted": Template("已记录：{1}评价“不满意”，信访局会跟进。请简要说明不满意的原因。",
+                                       differs="the 复查 deadline is in 查询",
+                                       pattern=r"已记录：(\S+?)评价“不满意”，信访局会跟进。请简要说明不满意的原因。.*"),
+    "rated": Template("已记录：{1}评价“{2}”。谢谢您的评价！"),
+    "why_noted": Template("已记录您的意见，信访局会督促责任单位。谢谢！"),
+    "answer_met": Template("请回复1（已见面）或2（未见面）。"),
+    "answer_visit": Template("请回复1（工作专班已到/已离开，属实）或2（不属实）。"),
+    "visit_thanks": Template("感谢您的答复。"),
+    "visit_confirmed": Template("感谢您的确认！"),
+    "visit_denied": Template("感谢您的答复，已告知县信访局核实。"),
+    "confirm_withdraw": Template("确定撤回 {1}吗？撤回后将不再办理。回复“确认撤回”撤回，回复“取消”保留。",
+                                differs="what the case is about is free text: said on WeChat and in 查询",
+                                pattern=r"确定撤回 (\S+?)（.*）吗？撤回后将不再办理。回复“确认撤回”撤回，回复“取消”保留。"),
+    "withdraw_done": Template("{1}已撤回。如有需要可随时重新反映。再见！"),
+    "answer_withdraw": Template("请回复“确认撤回”撤回该事项，或回复“取消”保留。"),
+    "closed_case": Template("{1}目前{2}，不能再补充或撤回。如有新问题请回复“我要反映”。"),
+    "supplement_added": Template("已将补充内容保存到 {1}，谢谢！工作人员会一并查看。"),
     "say_more": Template("请再具体说明一下您遇到的问题。"),
     "summary": Template("请核对：{1}，{2}。问题已记下。" + ENDS,
                         differs="the story is free text: said back on WeChat and in 查询, not in a template",

@@ -236,6 +236,17 @@ REPLIES.update({
 })
 
 
+# what a command did, in a few words: its answer by a template-only SMS provider (official_done)
+DONE_WORDS = {
+    "accept": "已受理，请按期见面", "meet": "已登记见面", "reply": "答复已转给信访人", "close": "已办结",
+    "not_accept": "已登记不予受理", "extend": "延期申请已报信访局", "approve": "已批准延期", "send_back": "已退回信访局",
+    "assign": "已交办", "recuse": "已登记被反映对象", "lead": "已设包案领导", "answer_review": "意见已转给信访人",
+    "progress": "进展已报县领导", "instruct": "批示已转责任单位", "follow_up_call": "已记录电话回访",
+    "select": "已列入七晚", "file": "七晚已报备", "start": "已记录开始走访", "end": "已记录结束走访",
+    "locate": "已记录定位", "excuse": "已确认理由", "resolve": "已登记化解", "unresolved": "已登记未化解",
+}
+
+
 # --- refusals and formats ------------------------------------------------------------------------
 
 STAFF_ONLY = "该指令仅限信访局工作人员使用。"

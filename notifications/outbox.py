@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audience
-from core.outbound import CONTACT_PURPOSES, sms_segments, with_contact
+from core.outbound import CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, with_contact
 from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
@@ -90,18 +90,27 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
         context = _wechat_context(s, claimed, now) if wechat is not None else None
         routes = _wecom_routes(s, claimed) if wecom is not None else None
         needs_templates = getattr(sms, "needs_templates", False)
-        templated = _templates(s, claimed) if needs_templates else {}
+        options = (s.scalar(select(County.options).limit(1)) or {}) if claimed else {}
+        templated = _templates(s, claimed, options) if needs_templates else {}
+        limits, day = NumberLimits.from_options(options), DayTime.from_options(options)
+        numbers = {row[1] for row in claimed if row[6] == "sms"} | set(routes.phone_of.values() if routes else ())
+        recent = outbox_rows.sent_to(s, numbers, now - timedelta(days=1)) if limits.any and numbers else {}
     report.claimed = len(claimed)
 
     def by_sms(message_id: int, to: str, body: str) -> str:
+        if limits.any and (until := limits.held_until(recent.get(to, []), now, day)) is not None:
+            raise Held(until, f"{HELD}: {sms.name}'s limit of texts to one number, until {until.isoformat()}")
         if throttle is not None:
             throttle(getattr(sms, "sender", sms.name))
         if needs_templates:
-            return sms.send(to, body, status_callback, template=templated.get(message_id))
-        return sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
+            provider_id = sms.send(to, body, status_callback, template=templated.get(message_id))
+        else:
+            provider_id = sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
+        recent.setdefault(to, []).append(now)
+        return provider_id
 
     for message_id, to, body, attempts, purpose, petition_id, channel, taken_over, before in claimed:
-        status, provider_id, error, next_at, sent_by = "sent", None, None, None, channel
+        status, provider_id, error, next_at, sent_by, counted = "sent", None, None, None, channel, attempts
         try:
             if channel == "wechat":
                 recent, template, numbers = context
@@ -112,16 +121,21 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                 error = note
             else:
                 provider_id = by_sms(message_id, to, body)
+        except Held as exc:    # held by the provider's limit per number, in advance: not an attempt
+            status, error, next_at, counted = "queued", str(exc), exc.until, attempts - 1
         except SendError as exc:
             status, error = ("failed" if exc.permanent else "queued"), str(exc)
+            wait = limit_wait(error, now, day)
+            if wait is not None:   # refused for the number's frequency limit: when it has room, not an attempt
+                status, next_at, counted = "queued", wait, attempts - 1
         except Exception as exc:  # the network, a time-out: try again later
             status, error = "queued", f"{type(exc).__name__}: {exc}"
             if _timed_out(exc):   # the provider may have taken it before the answer was lost
                 error = f"{MAYBE_SENT}: {error}"
-        if status == "queued" and attempts >= MAX_ATTEMPTS:
+        if status == "queued" and counted >= MAX_ATTEMPTS:
             status, error = "failed", f"gave up after {attempts} attempts; last: {error}"
         if status == "queued":
-            next_at = now + backoff(attempts)
+            next_at = next_at or now + backoff(attempts)
             report.retry += 1
             log.warning("outbound %s to %s not sent (attempt %s), again at %s: %s", message_id, mask_phone(to),
                         attempts, next_at.isoformat(), error)
@@ -137,7 +151,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                 error = SENT_AGAIN
         # each result is recorded as soon as it is known: a deliverer killed mid-batch sends again
         # at most the one text it had in flight (not every text of its batch)
-        result = {"mid": message_id, "status": status, "provider_id": provider_id,
+        result = {"mid": message_id, "status": status, "provider_id": provider_id, "attempts": counted,
                   "error": redact(error) if error else error,   # stored errors never carry a number in clear
                   "sent_at": now if status == "sent" else None, "next_at": next_at,
                   "segments": sms_segments(body) if sent_by == "sms" else None}
@@ -191,10 +205,19 @@ def _by_wecom(wecom, routes: WeComRoutes, message_id: int, to: str, body: str, p
 
 
 WECOM_FELL_BACK = "sent by SMS: WeCom did not take it"
+HELD = "held"
+
+
+class Held(Exception):
+    """A text the provider would refuse now for its limit per number: to send at ``until``."""
+
+    def __init__(self, until: datetime, why: str):
+        super().__init__(why)
+        self.until = until
 
 
 _RECORD = update(OUTBOX).where(OUTBOX.c.id == bindparam("mid")).values(
-    status=bindparam("status"), provider_id=bindparam("provider_id"), error=bindparam("error"),
+    status=bindparam("status"), attempts=bindparam("attempts"), provider_id=bindparam("provider_id"), error=bindparam("error"),
     sent_at=bindparam("sent_at"), next_attempt_at=bindparam("next_at"), segments=bindparam("segments"))
 MAYBE_SENT = "timed out, may have been sent"
 SENT_AGAIN = "sent again after a timed-out attempt: the earlier one may also have been delivered"
@@ -205,14 +228,14 @@ def _timed_out(exc: Exception) -> bool:
         or "timed out" in str(exc).lower()
 
 
-def _templates(s: Session, claimed: list[tuple]) -> dict[int, Templated]:
+def _templates(s: Session, claimed: list[tuple], county_options: dict) -> dict[int, Templated]:
     """For a template-only provider: each SMS row's registered template (the county file's
     ``[county.sms]``: ``sign`` and ``templates``, purpose → id) with the row's parameters; a row
     whose purpose has none is left out (the provider refuses it, and staff are told)."""
     rows = [row[0] for row in claimed if row[6] == "sms"]
     if not rows:
         return {}
-    options = (s.scalar(select(County.options).limit(1)) or {}).get("sms") or {}
+    options = county_options.get("sms") or {}
     ids, sign = options.get("templates") or {}, options.get("sign") or ""
     out = {}
     for message_id, purpose, params in s.execute(select(OUTBOX.c.id, OUTBOX.c.purpose, OUTBOX.c.params)

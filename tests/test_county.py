@@ -97,6 +97,21 @@ def test_demo_plays_the_whole_loop(tmp_path, monkeypatch):
     assert "【预警】" in out and "30人" in out and "【回电】" in out
 
 
+def test_demo_plays_on_tencents_stub_and_wecoms(tmp_path, monkeypatch):
+    """The same loop with the county's domestic channels: every text through a stub of Tencent's
+    API as its registered template, 赵志强 in the WeCom app (issue 21)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("core.settings.DEFAULT_INSTANCE_DIR", tmp_path / "instance")
+    result = CliRunner().invoke(main, ["demo", "--sms", "tencent", "--wecom"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "受理编号：LS-" in out and "验证成功" in out and "腾讯云回复短信回调" in out
+    assert "（模板2100007）" in out and "【鲁山县信访局】交办：" in out               # 交办 by template, no number
+    assert "[企业微信 ZhaoZhiQiang] 报备" in out and "企业微信应用消息发往 ZhaoZhiQiang：【交办】" in out
+    assert "信访人电话：+8613912340000" in out                                      # … and by WeCom, with it
+    assert "已受理，请按期见面" in out and "模板2100040" in out                        # answers as templates too
+
+
 def test_chat_in_a_terminal_goes_through_the_same_handlers(tmp_path, monkeypatch):
     db = f"sqlite:///{tmp_path}/chat.sqlite3"
     init_database(db, EXAMPLE)
@@ -144,3 +159,26 @@ def test_init_names_the_units_no_text_can_reach(tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert "没有登记联络人" in result.output and "县人力资源和社会保障局" in result.output
     assert "下汤镇人民政府" not in result.output.split("请补充名录：")[1]
+
+
+@pytest.mark.parametrize("body, message", [
+    ("day = 0", "sms.per_number.day"),
+    ("hour = \"5\"", "sms.per_number.hour"),
+    ("minute = 1", "unknown setting minute"),
+])
+def test_the_providers_limits_per_number_are_checked(tmp_path, body, message):
+    from tests.conftest import county_file_with
+    with pytest.raises(CountyFileError, match=message):
+        parse_county_file(county_file_with(tmp_path, "sms.per_number", body))
+
+
+def test_a_wecom_member_id_is_checked_and_given_to_one_person(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('wecom = "ZhaoZhiQiang"', 'wecom = "赵 志强"'), encoding="utf-8")
+    with pytest.raises(CountyFileError, match=r"cadres\[\d+\]\.wecom: a WeCom user id"):
+        parse_county_file(bad)
+    twice = tmp_path / "twice.toml"
+    twice.write_text(text.replace('wecom = "LiuWeiDong"', 'wecom = "zhaozhiqiang"'), encoding="utf-8")
+    with pytest.raises(CountyFileError, match="given to two people"):
+        parse_county_file(twice)

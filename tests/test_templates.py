@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -325,3 +325,74 @@ def test_the_scheduled_jobs_and_a_call_back_go_as_templates(tencent, tencent_api
     staff = db.scalars(select(Person).where(Person.phone == STAFF)).one()
     [asked] = [sh for sh in shelves(db, staff, datetime(2026, 11, 24, 9, tzinfo=SHANGHAI)) if sh.key == "call_back"]
     assert "+86" + WANG in asked.rows[0][1]
+
+
+def test_a_cadres_commands_and_a_villagers_questions_answered_as_templates(tencent, tencent_api, peer, db):
+    """Under Tencent, what comes back is a template too: 李建国's 受理 says what was done to which
+    case; his 帮助 where to read it; 王有田's 查询 where his case stands; a number not his gets the
+    same answer as one that does not exist; and his 撤回 asks once and is done."""
+    for i, words in enumerate(("你好", "王有田", "下汤镇林楼村", "村口那座桥裂了条大缝，拖拉机都不敢过", "确认")):
+        tencent(WANG, words, at=1764560000 + i)
+    db.rollback()
+    no = db.scalars(select(Petition.tracking_no)).one()
+    tencent(LIAISON[3:], f"受理 {no}", at=1764560100)
+    tencent(LIAISON[3:], "帮助", at=1764560101)
+    tencent(WANG, f"查询 {no}", at=1764560200)
+    tencent(WANG, "查询 LS-20261123-0099", at=1764560201)
+    tencent(WANG, f"撤回 {no}", at=1764560300)
+    tencent(WANG, "确认撤回", at=1764560301)
+    db.rollback()
+    answers = [m for m in sent(db) if m.purpose == "reply"]
+    cadre = [m.params for m in answers if m.to == LIAISON]
+    assert cadre == [{"t": "official_done", "v": [no, "已受理，请按期见面"]}, {"t": "official_other", "v": []}]
+    citizen = [m.params for m in answers if m.to == "+86" + WANG][-4:]
+    assert citizen == [{"t": "query_status", "v": [no, "责任单位已受理", "11月30日"]},
+                       {"t": "query_not_found", "v": ["LS-20261123-0099"]},
+                       {"t": "confirm_withdraw", "v": [no]}, {"t": "withdraw_done", "v": [no]}]
+    ids = COUNTY["sms"]["templates"]
+    for m in answers:
+        assert m.status == "sent", (m.params, m.error)
+        t = templates.template_of(m.params["t"])
+        assert templates.problems(m.params["t"], m.params["v"], COUNTY["sms"]["param_max"]) == [], m.params
+        assert t.render(m.params["v"]) == m.body or t.differs, (t.render(m.params["v"]), m.body)
+        assert any(r["TemplateId"] == ids[m.params["t"]] and r["TemplateParamSet"] == m.params["v"]
+                   for r in tencent_api.received)
+
+
+def test_the_providers_limits_per_number_hold_a_text_until_there_is_room_and_never_give_up(tencent_api, db, services,
+                                                                                              clock):
+    """鲁山 told its file Tencent's limits (two texts a day to a number, for the story). 李建国's
+    third text of the day waits — unsent, not an attempt — for the morning; and when Tencent
+    refuses for a limit the county did not say, the text waits the same way, however often."""
+    from core.clock import SHANGHAI, local
+    from core.store.db import transaction
+    from core.store.models import County
+    from notifications.outbox import MAX_ATTEMPTS, deliver
+
+    db.rollback()
+    county = db.scalars(select(County)).one()
+    county.options = {**county.options, "sms": {**county.options["sms"], "per_number": {"day": 2}}}
+    db.commit()
+    now = clock.now()
+    with transaction(services.sessions) as s:
+        ids = [OutboundMessage.enqueue(s, "sms", LIAISON, f"信访局已收回事项LS-20261123-000{i}，贵单位无需继续办理。",
+                                       "taken_back", now, params=[f"LS-20261123-000{i}"]) for i in (1, 2, 3)]
+    report = deliver(services.sessions, services.sms, ids, now)
+    assert (report.sent, report.retry, report.failed) == (2, 1, 0) and len(tencent_api.received) == 2
+    db.rollback()
+    third = db.get(OutboundMessage, ids[2])
+    assert third.status == "queued" and third.attempts == 0 and third.error.startswith("held")
+    assert local(third.next_attempt_at) == datetime(2026, 11, 24, 8, 0, tzinfo=SHANGHAI)   # the next morning
+    morning = now.replace(hour=8, minute=0) + timedelta(days=1)
+    assert deliver(services.sessions, services.sms, [third.id], morning).sent == 1
+    # Tencent says the number had enough today (its limit was lower than the file said)
+    with transaction(services.sessions) as s:
+        mid = OutboundMessage.enqueue(s, "sms", STAFF, "信访局已收回事项LS-20261123-0009，贵单位无需继续办理。",
+                                      "taken_back", morning, params=["LS-20261123-0009"])
+    for i in range(MAX_ATTEMPTS + 2):
+        tencent_api.script.append("LimitExceeded.PhoneNumberDailyLimit")
+        deliver(services.sessions, services.sms, [mid], morning + timedelta(days=i))
+    db.rollback()
+    row = db.get(OutboundMessage, mid)
+    assert row.status == "queued" and row.attempts == 0 and "DailyLimit" in row.error     # held, never given up
+    assert deliver(services.sessions, services.sms, [mid], morning + timedelta(days=MAX_ATTEMPTS + 3)).sent == 1

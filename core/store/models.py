@@ -581,7 +581,8 @@ class OutboundMessage(Base):
     __table_args__ = (Index("ix_outbound_status", "status", "created_at"),
                       Index("ix_outbound_due", "status", "next_attempt_at"),
                       Index("ix_outbound_provider", "provider_id"),
-                      Index("ix_outbound_petition", "petition_id"))   # a case's texts (the console's case file)
+                      Index("ix_outbound_petition", "petition_id"),   # a case's texts (the console's case file)
+                      Index("ix_outbound_to_sent", "to", "sent_at"))   # texts to a number lately (a provider's limits)
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # sms | wechat
     to: Mapped[str] = mapped_column(String(64))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.clock import local
 from core.store.models import OutboundMessage
 
 OUTBOX = OutboundMessage.__table__
@@ -67,3 +68,13 @@ def backlog(conn, channel: str, now: datetime) -> tuple[int, float | None]:
     if oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=timezone.utc)
     return n, max(0.0, (now - oldest).total_seconds())
+
+
+def sent_to(s: Session, numbers: set[str], since: datetime) -> dict[str, list[datetime]]:
+    """When each of these numbers was sent texts since ``since`` (a provider's limits per number:
+    core.outbound.NumberLimits), by ix_outbound_to_sent."""
+    out: dict[str, list[datetime]] = {}
+    for to, at in s.connection().execute(select(OUTBOX.c.to, OUTBOX.c.sent_at).where(
+            OUTBOX.c.to.in_(numbers), OUTBOX.c.sent_at >= since, OUTBOX.c.channel == "sms")):
+        out.setdefault(to, []).append(local(at))
+    return out
