@@ -61,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
             pending = inbox.pending_count(conn)
             media_waiting, media_late = media.backlog(conn, now)
         body = dict(ok=writes == "ok", database=writes, wechat=services.settings.wechat_problem() or "on",
-                    sms=services.settings.sms_problem() or "on",
+                    sms=services.settings.sms_problem() or "on", wecom=services.settings.wecom_problem() or "on",
                     outbox={"sms_waiting": waiting, "sms_oldest_due_s": late}, inbound={"not_handled": pending},
                     media={"not_stored": media_waiting, "oldest_s": media_late})
         return jsonify(body), 200 if writes == "ok" else 503

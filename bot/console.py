@@ -940,7 +940,7 @@ def _admin(s) -> Person:
 def _entry(form) -> admin.Entry:
     unit = form.get("unit", "")
     return admin.Entry(name=form.get("name", ""), phone=form.get("phone", ""), role=form.get("role", ""),
-                       unit_id=int(unit) if unit.isdigit() else None, title=form.get("title"))
+                       unit_id=int(unit) if unit.isdigit() else None, title=form.get("title"), wecom=form.get("wecom"))
 
 
 @bp.get("/admin")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.county import unreachable_units
+from core.county import WECOM_USERID, unreachable_units
 from core.directory import ROLES, UNIT_ROLES
 from core.phones import InvalidPhone, normalize_phone
 from core.store.models import DirectoryLoad, Person, Unit
@@ -42,6 +42,7 @@ class Entry:
     role: str
     unit_id: int | None = None
     title: str | None = None
+    wecom: str | None = None     # their WeCom member id (账号), when the county reaches them there
 
 
 def _check(s: Session, entry: Entry, person: Person | None) -> tuple[str, Unit | None]:
@@ -63,14 +64,26 @@ def _check(s: Session, entry: Entry, person: Person | None) -> tuple[str, Unit |
     other = s.scalars(select(Person).where(Person.phone == phone)).first()
     if other is not None and other is not person:
         raise DirectoryError("phone_taken", phone=phone, name=other.name, active=other.active)
+    wecom = wecom_of(entry)
+    if wecom is not None:
+        if not WECOM_USERID.fullmatch(wecom):
+            raise DirectoryError("bad_wecom", wecom=wecom)
+        other = s.scalars(select(Person).where(func.lower(Person.wecom_userid) == wecom.lower())).first()
+        if other is not None and other is not person:
+            raise DirectoryError("wecom_taken", wecom=wecom, name=other.name)
     return phone, unit
+
+
+def wecom_of(entry: Entry) -> str | None:
+    return (entry.wecom or "").strip() or None
 
 
 def add_person(s: Session, entry: Entry) -> Person:
     """A new person of the directory, kept by the console."""
     phone, unit = _check(s, entry, None)
     person = Person(name=entry.name.strip(), phone=phone, role=entry.role, unit_id=unit.id if unit else None,
-                    title=(entry.title or "").strip() or None, active=True, admin=False, managed="console")
+                    title=(entry.title or "").strip() or None, wecom_userid=wecom_of(entry), active=True, admin=False,
+                    managed="console")
     s.add(person)
     s.flush()
     return person
@@ -80,7 +93,7 @@ def change_person(s: Session, person: Person, entry: Entry) -> list[str]:
     """The person as the form says; what changed (field names), and the console now keeps them."""
     phone, unit = _check(s, entry, person)
     values = {"name": entry.name.strip(), "phone": phone, "role": entry.role, "unit_id": unit.id if unit else None,
-              "title": (entry.title or "").strip() or None}
+              "title": (entry.title or "").strip() or None, "wecom_userid": wecom_of(entry)}
     changed = [k for k, v in values.items() if getattr(person, k) != v]
     for k in changed:
         setattr(person, k, values[k])

@@ -107,6 +107,8 @@ DIRECTORY: dict[str, Callable[..., str]] = {
     "unit_inactive": lambda unit: f"{unit}已停用，请选择其他单位。",
     "phone_taken": lambda phone, name, active: (f"号码{phone}已登记为{name}" + ("" if active else "（已停用，可在其页面启用）")
                                                 + "，一个号码只能对应一人。"),
+    "bad_wecom": lambda wecom: f"“{wecom}”不是企业微信账号（字母、数字和 _ - . @，至多64个）。",
+    "wecom_taken": lambda wecom, name: f"企业微信账号{wecom}已登记为{name}，一个账号只能对应一人。",
     "not_yourself": lambda: "不能停用自己，或取消自己的管理权限。",
     "last_admin": lambda: "这是最后一位管理员，请先设置另一位管理员。",
     "inactive": lambda name: f"{name}已停用，请先启用。",

@@ -487,8 +487,18 @@ def test_an_administrator_keeps_the_directory_from_the_console(live, browser, pe
     it.get_by_label("身份").select_option("liaison")
     it.get_by_label("所属单位").select_option(label="尧山镇人民政府")
     it.get_by_label("职务").fill("信访专干")
+    it.get_by_label("企业微信账号").fill("ZhaoZhiQiang")                   # 赵志强's: nothing added
+    it.get_by_role("button", name="新增").click()
+    assert "企业微信账号ZhaoZhiQiang已登记为赵志强" in it.locator(".flash").inner_text()
+    it.get_by_label("姓名").fill("吴晓红")
+    it.get_by_label("手机号码").fill("137 1234 5601")
+    it.get_by_label("身份").select_option("liaison")
+    it.get_by_label("所属单位").select_option(label="尧山镇人民政府")
+    it.get_by_label("企业微信账号").fill("WuXiaoHong")
     it.get_by_role("button", name="新增").click()
     assert "已新增吴晓红" in it.locator(".flash").inner_text()
+    db.rollback()
+    assert db.scalars(select(Person.wecom_userid).where(Person.name == "吴晓红")).one() == "WuXiaoHong"
     it.get_by_role("button", name="发送微信绑定码").click()
     code = re.search(r"绑定 ([A-Z0-9]{8})", [b for to, b in sms_out.sent if to == "+8613712345601"][-1]).group(1)
     assert "已绑定" in peer.say("o_wu_xiaohong", f"绑定 {code}")            # she sends it from WeChat

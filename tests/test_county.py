@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+import json
 import re
 
 import pytest
@@ -95,6 +96,7 @@ def test_demo_plays_the_whole_loop(tmp_path, monkeypatch):
     assert "您说的情况已记下。" in out and "姓名：牛满仓" in out and "庄稼浇不上水" in out
     assert "见面属实" in out and "评价“基本满意”" in out
     assert "【预警】" in out and "30人" in out and "【回电】" in out
+    assert_no_text_to_a_citizen_carries_another_number(tmp_path / "instance" / "demo.sqlite3")
 
 
 def test_demo_plays_on_tencents_stub_and_wecoms(tmp_path, monkeypatch):
@@ -110,6 +112,27 @@ def test_demo_plays_on_tencents_stub_and_wecoms(tmp_path, monkeypatch):
     assert "[企业微信 ZhaoZhiQiang] 报备" in out and "企业微信应用消息发往 ZhaoZhiQiang：【交办】" in out
     assert "信访人电话：+8613912340000" in out                                      # … and by WeCom, with it
     assert "已受理，请按期见面" in out and "模板2100040" in out                        # answers as templates too
+    assert_no_text_to_a_citizen_carries_another_number(tmp_path / "instance" / "demo.sqlite3")
+
+
+def assert_no_text_to_a_citizen_carries_another_number(path) -> None:
+    """Every text the demo's day wrote to someone outside the directory (a petitioner, a 七晚
+    member from the village) carries no phone number but their own and the bureau's (issue 21)."""
+    import sqlite3
+
+    from handlers.commands import contact_of
+    from handlers.templates import PHONE
+    db = sqlite3.connect(path)
+    directory = {row[0] for row in db.execute("select phone from person")}
+    options = json.loads(db.execute("select options from county").fetchone()[0])
+    bureau = {re.sub(r"\D", "", v) for v in contact_of(options).values() if isinstance(v, str)}
+    rows = db.execute("select \"to\", body from outbound_message where channel = 'sms'").fetchall()
+    to_citizens = [(to, body) for to, body in rows if to not in directory]
+    assert len(to_citizens) > 5
+    for to, body in to_citizens:
+        for number in PHONE.findall(body):
+            digits = re.sub(r"\D", "", number)
+            assert to.endswith(digits[-11:]) or digits in bureau or any(b.endswith(digits) for b in bureau), (to, body)
 
 
 def test_chat_in_a_terminal_goes_through_the_same_handlers(tmp_path, monkeypatch):
