@@ -34,22 +34,24 @@ WORKER_CLASS: list[str] = []
 STUB = """
 import sys, time
 sys.path.insert(0, {root!r})
-from bot.peers import TwilioApiStub
-s = TwilioApiStub()
+from bot.peers import {stub}
+s = {stub}()
 print(s.base_url, flush=True)
 time.sleep(3600)
 """
+WECOM_PHONE = "+8613700000021"   # 赵志强: wecom = "ZhaoZhiQiang" in examples/lushan.toml
 
 
-def fill(sessions, n: int) -> list[int]:
+def fill(sessions, n: int, to: str | None = None) -> list[int]:
     from sqlalchemy import insert
 
     from core.store.db import transaction
     from core.store.models import OutboundMessage
     bodies = ["【鲁山县信访局】您的反映已受理，编号LS-20261123-0001。", "【交办】LS-20261123-0001 张三 下汤镇林楼村：小区水泵坏了三天没水。"
               "请今天17:30前受理并见面，11月30日前办结。回复：受理 LS-20261123-0001" * 2]
-    rows = [{"channel": "sms", "to": f"+86138{i:08d}", "body": bodies[i % 2], "purpose": "case_accepted",
-             "status": "queued", "created_at": NOW - timedelta(minutes=1), "attempts": 0} for i in range(n)]
+    rows = [{"channel": "sms", "to": to or f"+86138{i:08d}", "body": bodies[i % 2], "purpose": "case_accepted",
+             "status": "queued", "created_at": NOW - timedelta(minutes=1), "attempts": 0,
+             "params": ["LS-20261123-0001", "下汤镇人民政府", "在今天（11月23日）内"]} for i in range(n)]
     with transaction(sessions) as s:
         return list(s.scalars(insert(OutboundMessage).returning(OutboundMessage.id), rows))
 
@@ -89,21 +91,41 @@ def main() -> None:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     init_database(url, ROOT / "examples" / "lushan.toml")
     sessions = make_sessionmaker(engine)
-    stub = subprocess.Popen([sys.executable, "-c", STUB.format(root=str(ROOT))], stdout=subprocess.PIPE, text=True)
-    base = stub.stdout.readline().strip()
+    stubs = {name: subprocess.Popen([sys.executable, "-c", STUB.format(root=str(ROOT), stub=name)],
+                                    stdout=subprocess.PIPE, text=True)
+             for name in ("TwilioApiStub", "TencentSmsApiStub", "WeComApiStub")}
+    bases = {name: p.stdout.readline().strip() for name, p in stubs.items()}
+    base = bases["TwilioApiStub"]
     sid, token = "AC" + "1" * 32, "stub-token"
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print(f"{backend}, Twilio stub at {base}, {args.messages} texts each run, throttling off")
+    print(f"{backend}, stubs on loopback, {args.messages} texts each run, throttling off")
     try:
-        # 1. one deliverer in this process
-        fill(sessions, args.messages)
-        sms = TwilioSms(sid, token, "+8610690000", base_url=base)
-        t = time.perf_counter()
-        while deliver(sessions, sms, None, NOW, limit=500).claimed:
-            pass
-        secs = time.perf_counter() - t
-        print(f"  one deliverer (in process):      {secs:6.2f} s  {args.messages / secs:6.0f} msg/s  "
-              f"({sent(sessions)} sent)")
+        # 1. one deliverer in this process, through each provider (Twilio: the baseline of the run)
+        from notifications.queue import embedded as embedded_redis
+        from notifications.sms import TencentSms
+        from notifications.wecom import WeComSender
+        token_redis = embedded_redis(Path(tmp) / "tokens.db")
+        runs = [("Twilio (the real twilio client)", lambda: TwilioSms(sid, token, "+8610690000", base_url=base), None, None),
+                ("Tencent Cloud SMS (the official SDK, templates)",
+                 lambda: TencentSms("AKIDstub0000000000000000000000000000", "stub-secret-key", "1400000001",
+                                    api_base=bases["TencentSmsApiStub"]), None, None),
+                ("WeCom app messages (wechatpy), to 赵志强", lambda: TwilioSms(sid, token, "+8610690000", base_url=base),
+                 WECOM_PHONE, lambda: WeComSender("ww0000000000stub", 1000002, "stub-wecom-secret", token_redis,
+                                                 api_base=bases["WeComApiStub"]))]
+        baseline = None
+        for label, make_sms, to, make_wecom in runs:
+            fill(sessions, args.messages, to)
+            sms, wecom = make_sms(), make_wecom() if make_wecom else None
+            before = sent(sessions)
+            t = time.perf_counter()
+            while deliver(sessions, sms, None, NOW, limit=500, wecom=wecom).claimed:
+                pass
+            secs = time.perf_counter() - t
+            rate = args.messages / secs
+            baseline = baseline or rate
+            print(f"  one deliverer, {label}: {secs:6.2f} s  {rate:6.0f} msg/s  ({sent(sessions) - before} sent; "
+                  f"{rate / baseline:.2f} of Twilio's)")
+        token_redis.shutdown(nosave=True)
 
         # 2. RQ worker processes
         from rq import Queue
@@ -129,7 +151,8 @@ def main() -> None:
               f"includes the workers' start-up)")
         lite.shutdown(nosave=True)
     finally:
-        stub.kill()
+        for p in stubs.values():
+            p.kill()
 
 
 if __name__ == "__main__":
