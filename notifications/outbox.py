@@ -273,7 +273,8 @@ def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None
     texts = []
     for message_id, to, petition_id, error in failures:
         about = f"（事项{numbers[petition_id]}）" if petition_id in numbers else ""
-        where = f"发往{mask_phone(to)}的短信" if to.startswith("+") else f"发往微信用户{to[:6]}…的消息"
+        where = f"发往{mask_phone(to)}的短信" if to.startswith("+") else \
+            f"发往企业微信用户{to[:6]}的消息" if (error or "").startswith("wecom") else f"发往微信用户{to[:6]}…的消息"
         body = f"【发送失败】{where}{about}无法送达：{_reason(error)}。请电话联系或核对号码。"
         params = [mask_phone(to) if to.startswith("+") else f"微信用户{to[:6]}", numbers.get(petition_id, "无"),
                   _reason(error)]
@@ -291,6 +292,8 @@ def _reason(error: str | None) -> str:
     if text.startswith("wechat"):
         return {"43004": "对方已取消关注", "40003": "用户标识无效"}.get(text.split()[1].rstrip(":"), "微信拒收") \
             if "48 hours" not in text else "超过48小时且未配置模板消息"
+    if text.startswith("wecom"):
+        return "企业微信拒收（不在应用可见范围或账号有误）" if "invaliduser" in text or "81013" in text else "企业微信拒收"
     return "多次重试仍失败" if text.startswith("gave up") else "运营商拒收"
 
 

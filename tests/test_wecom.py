@@ -110,9 +110,12 @@ def test_someone_not_in_the_directory_is_told_so_and_nothing_is_filed(wecom, db)
     assert stored(db) == 1                                         # kept all the same
 
 
-def test_a_photo_in_the_app_is_asked_for_as_text(wecom):
+def test_a_photo_in_the_app_is_asked_for_as_text_and_opening_the_app_says_nothing(wecom, db):
     xml = wecom.wecom.xml(ZHAO, "image", wecom.now_ts(), wecom.wecom.next_msg_id(), PicUrl="http://p", MediaId="m1")
     assert "文字命令" in wecom.wecom_reply(wecom.post_wecom(xml))
+    entered = wecom.wecom.xml(ZHAO, "event", wecom.now_ts(), None, Event="enter_agent", EventKey="")
+    assert wecom.wecom_reply(wecom.post_wecom(entered)) == ""
+    assert stored(db) == 2
 
 
 def test_the_url_verification_and_forged_or_stale_callbacks(wecom, db, services, clock):
@@ -162,3 +165,28 @@ def test_wecom_settings_stop_the_start_when_partial(db_url):
                        "WECOM_TOKEN": "t", "WECOM_AES_KEY": WECOM_AES})
     assert s.wecom_outbound and s.wecom_problem() is None and s.wecom_agent_id == 1000002
     assert not load_settings(env).wecom_outbound and load_settings(env).wecom_problem() == "WECOM_TOKEN is not set"
+
+
+def test_an_answer_whose_web_process_died_comes_later_in_the_app(wecom, db, wc, services, clock):
+    """赵志强's 受理 reaches the callback as the web process is killed: stored, not handled. WeCom
+    gives up waiting; the workers' minute handles it, and his answer comes as an app message."""
+    from bot.redeliver import redeliver
+
+    class Killed(BaseException):
+        pass
+
+    no = petition_in_yaoshan(wecom)
+
+    def die(msg, _session):
+        raise Killed()
+    services.before_handle = die
+    with pytest.raises(Killed):
+        wecom.say_wecom(ZHAO, f"受理 {no}")
+    services.before_handle = None
+    assert case(db, no).status == "assigned"
+    clock.advance(seconds=61)
+    assert redeliver(services, clock.now()) == "重新处理待处理消息1条，完成1条"
+    assert case(db, no).status == "accepted"
+    [late] = outbox(db, "late_reply")
+    assert (late.channel, late.to, late.status) == ("wecom", ZHAO, "sent")
+    assert f"已受理{no}" in wc.texts_to(ZHAO)[-1].replace(" ", "")
