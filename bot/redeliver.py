@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from bot import sms, wechat, wecom
 from bot.inbound import take_over
 from core.store import inbox
 from core.store.db import read, write
-from core.store.models import OutboundMessage
+from core.store.models import OutboundMessage, Person
 from handlers.templates import reply_params
 from notifications.jobs import services as worker_services
 from notifications.services import Services
@@ -38,10 +40,14 @@ def redeliver(svc: Services, now: datetime) -> str:
             continue
         handled += 1
         if got.reply:   # the sender's answer, late: by text on their channel
+            channel, to = row.channel, row.sender
             with write(svc.engine) as conn:
-                ids = [OutboundMessage.enqueue(conn, row.channel, row.sender, got.reply, "late_reply", now,
+                if channel == "wecom" and svc.wecom is None:   # the app's callback, but no sending to it: by SMS
+                    phone = conn.scalar(select(Person.phone).where(Person.wecom_userid == to, Person.active.is_(True)))
+                    channel, to = ("sms", phone) if phone else (channel, to)
+                ids = [OutboundMessage.enqueue(conn, channel, to, got.reply, "late_reply", now,
                                                params=(got.params or reply_params(got.reply))
-                                               if row.channel == "sms" else None)]
+                                               if channel == "sms" else None)]
             svc.send_later(ids, now)
     return f"重新处理待处理消息{len(rows)}条，完成{handled}条"
 

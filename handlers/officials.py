@@ -74,6 +74,8 @@ def help_for(person: Person) -> str:
 
 @COMMANDS.verb("help", "帮助", "?", "？", roles=OFFICIALS)
 def _help(ctx: Context, person: Person, rest: str) -> str:
+    if person.role in CADRES:   # by a template-only SMS provider: the commands a cadre uses most
+        ctx.reply_params = {"t": "official_help", "v": []}
     return help_for(person)
 
 
@@ -295,6 +297,8 @@ def todo(ctx: Context, person: Person, rest: str = "") -> str:
     if not rows:
         return T.NOTHING_PENDING
     items = [T.todo_item(i, p, cases.next_due(p)) for i, p in enumerate(rows, 1)]
+    first = rows[0]   # by a template-only SMS provider: how many, and the nearest
+    ctx.reply_params = {"t": "official_todo", "v": [str(len(rows)), first.tracking_no, T.when(cases.next_due(first))]}
     return ctx.paginate([T.todo_head(len(rows))], items)
 
 

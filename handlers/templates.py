@@ -222,6 +222,10 @@ for _key, _words in {**SCHEDULE_TEMPLATES, **EVENING_TEMPLATES, **MEDIA_TEMPLATE
 # answer — 帮助, 待办, a refusal, a format — says where to read it
 OWN["official_done"] = Template("{1}：{2}。回复“待办”可查看您的待办事项。",
                                 differs="the command's answer in a few words (texts_officials.DONE_WORDS)")
+OWN["official_help"] = Template("常用指令：受理 编号、见面 编号、答复 编号 内容、办结 编号、查询 编号、待办。完整用法请在信访工作台查看。",
+                                differs="a cadre's most used commands; the whole list in the console")
+OWN["official_todo"] = Template("您有待办事项{1}件，期限最近的是{2}（{3}）。回复“查询”加编号查看详情。",
+                                differs="how many and the nearest; the list in the console")
 OWN["official_other"] = Template("指令已收到。此项答复无法用短信发送，请在信访工作台或企业微信中查看，或致电县信访局。",
                                  differs="an official's answer with no template of its own: where to read it")
 # a citizen's 查询 (handlers.commands): where the case stands, how many and the latest, a number

@@ -329,7 +329,8 @@ def test_the_scheduled_jobs_and_a_call_back_go_as_templates(tencent, tencent_api
 
 def test_a_cadres_commands_and_a_villagers_questions_answered_as_templates(tencent, tencent_api, peer, db):
     """Under Tencent, what comes back is a template too: 李建国's 受理 says what was done to which
-    case; his 帮助 where to read it; 王有田's 查询 where his case stands; a number not his gets the
+    case, his 帮助 the commands he uses most, his 待办 how many and the nearest, a command he got
+    wrong where to read the answer; 王有田's 查询 where his case stands; a number not his gets the
     same answer as one that does not exist; and his 撤回 asks once and is done."""
     for i, words in enumerate(("你好", "王有田", "下汤镇林楼村", "村口那座桥裂了条大缝，拖拉机都不敢过", "确认")):
         tencent(WANG, words, at=1764560000 + i)
@@ -337,6 +338,8 @@ def test_a_cadres_commands_and_a_villagers_questions_answered_as_templates(tence
     no = db.scalars(select(Petition.tracking_no)).one()
     tencent(LIAISON[3:], f"受理 {no}", at=1764560100)
     tencent(LIAISON[3:], "帮助", at=1764560101)
+    tencent(LIAISON[3:], "待办", at=1764560102)
+    tencent(LIAISON[3:], "延期", at=1764560103)                              # no number: a format, as free text
     tencent(WANG, f"查询 {no}", at=1764560200)
     tencent(WANG, "查询 LS-20261123-0099", at=1764560201)
     tencent(WANG, f"撤回 {no}", at=1764560300)
@@ -344,7 +347,8 @@ def test_a_cadres_commands_and_a_villagers_questions_answered_as_templates(tence
     db.rollback()
     answers = [m for m in sent(db) if m.purpose == "reply"]
     cadre = [m.params for m in answers if m.to == LIAISON]
-    assert cadre == [{"t": "official_done", "v": [no, "已受理，请按期见面"]}, {"t": "official_other", "v": []}]
+    assert cadre == [{"t": "official_done", "v": [no, "已受理，请按期见面"]}, {"t": "official_help", "v": []},
+                     {"t": "official_todo", "v": ["1", no, "11月23日"]}, {"t": "official_other", "v": []}]
     citizen = [m.params for m in answers if m.to == "+86" + WANG][-4:]
     assert citizen == [{"t": "query_status", "v": [no, "责任单位已受理", "11月30日"]},
                        {"t": "query_not_found", "v": ["LS-20261123-0099"]},

@@ -190,3 +190,28 @@ def test_an_answer_whose_web_process_died_comes_later_in_the_app(wecom, db, wc, 
     [late] = outbox(db, "late_reply")
     assert (late.channel, late.to, late.status) == ("wecom", ZHAO, "sent")
     assert f"已受理{no}" in wc.texts_to(ZHAO)[-1].replace(" ", "")
+
+
+def test_with_the_apps_callback_but_no_sending_to_it_a_late_answer_goes_by_text(wecom, db, services, clock, sms_out):
+    """The county set up WeCom's callback before its app's secret: 赵志强's late answer reaches him
+    by text rather than waiting for a sender that is not there."""
+    from bot.redeliver import redeliver
+
+    class Killed(BaseException):
+        pass
+
+    no = petition_in_yaoshan(wecom)
+    services._wecom = None
+    services.settings = dataclasses.replace(services.settings, wecom_secret=None, wecom_agent_id=None)
+
+    def die(msg, _session):
+        raise Killed()
+    services.before_handle = die
+    with pytest.raises(Killed):
+        wecom.say_wecom(ZHAO, f"受理 {no}")
+    services.before_handle = None
+    clock.advance(seconds=61)
+    redeliver(services, clock.now())
+    [late] = outbox(db, "late_reply")
+    assert (late.channel, late.to, late.status) == ("sms", ZHAO_PHONE, "sent")
+    assert any(to == ZHAO_PHONE and "已受理" in body for to, body in sms_out.sent)
