@@ -94,11 +94,11 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
         templated = _templates(s, claimed, options) if needs_templates else {}
         limits, day = NumberLimits.from_options(options), DayTime.from_options(options)
         numbers = {row[1] for row in claimed if row[6] == "sms"} | set(routes.phone_of.values() if routes else ())
-        recent = outbox_rows.sent_to(s, numbers, now - timedelta(days=1)) if limits.any and numbers else {}
+        sent_lately = outbox_rows.sent_to(s, numbers, now - timedelta(days=1)) if limits.any and numbers else {}
     report.claimed = len(claimed)
 
     def by_sms(message_id: int, to: str, body: str) -> str:
-        if limits.any and (until := limits.held_until(recent.get(to, []), now, day)) is not None:
+        if limits.any and (until := limits.held_until(sent_lately.get(to, []), now, day)) is not None:
             raise Held(until, f"{HELD}: {sms.name}'s limit of texts to one number, until {until.isoformat()}")
         if throttle is not None:
             throttle(getattr(sms, "sender", sms.name))
@@ -106,15 +106,16 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
             provider_id = sms.send(to, body, status_callback, template=templated.get(message_id))
         else:
             provider_id = sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
-        recent.setdefault(to, []).append(now)
+        if limits.any:
+            sent_lately.setdefault(to, []).append(now)
         return provider_id
 
     for message_id, to, body, attempts, purpose, petition_id, channel, taken_over, before in claimed:
         status, provider_id, error, next_at, sent_by, counted = "sent", None, None, None, channel, attempts
         try:
             if channel == "wechat":
-                recent, template, numbers = context
-                provider_id = wechat.send(to, body, to in recent, template, numbers.get(petition_id))
+                wrote_lately, template, tracking_nos = context
+                provider_id = wechat.send(to, body, to in wrote_lately, template, tracking_nos.get(petition_id))
             elif routes is not None and (channel == "wecom" or to in routes.userid_of):
                 provider_id, sent_by, note = _by_wecom(wecom, routes, message_id, to, body, purpose, petition_id,
                                                        channel, by_sms)

@@ -109,3 +109,24 @@ def test_a_case_step_reaches_the_citizen_s_wechat(peer, db, clock, services, wx,
     peer.text_sms(LIAISON, f"受理 {no}")
     [(kind, posted)] = wx.sent
     assert kind == "custom" and posted["touser"] == ZS and no in posted["text"]["content"]
+
+
+def test_a_batch_of_wechat_and_texts_sends_each_once_under_a_numbers_limits(peer, db, clock, services, wx, sender,
+                                                                            sms_out):
+    """One delivery takes 张三's WeChat message and 李建国's text together, in a county that told its
+    file the provider's limits per number: each goes once, and each is recorded as sent."""
+    submit(peer)
+    db.rollback()
+    county = db.scalars(select(County)).one()
+    county.options = {**county.options, "sms": {**(county.options.get("sms") or {}), "per_number": {"day": 50}}}
+    db.commit()
+    later = clock.now() + timedelta(hours=1)
+    first = queue_wechat(services, later)
+    with transaction(services.sessions) as s:
+        text = OutboundMessage.enqueue(s, "sms", LIAISON, "信访局已收回事项LS-20261123-0001，贵单位无需继续办理。",
+                                       "taken_back", later)
+    before = len(sms_out.sent)
+    report = deliver(services.sessions, services.sms, [first, text], later, wechat=sender)
+    assert (report.sent, report.retry, report.failed) == (2, 0, 0)
+    assert row(db, first).status == row(db, text).status == "sent"
+    assert len(sms_out.sent) == before + 1 and len(wx.sent) == 1
