@@ -163,10 +163,11 @@ def monthly_scores(svc, now: datetime) -> str:
     year, month = (t.year, t.month - 1) if t.month > 1 else (t.year - 1, 12)
     with transaction(svc.sessions) as s:
         rules = ScoreRules.from_options(current_county(s).options)
-        text = ranking_text(month_scores(s, year, month, rules), year, month, rules)
+        scores = month_scores(s, year, month, rules)
+        text = ranking_text(scores, year, month, rules)
         phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True),
                                                            Person.role.in_(("leader", "head", "staff")))))
-        under = sum(1 for u in month_scores(s, year, month, rules) if u.score < rules.warn_below)
+        under = sum(1 for u in scores if u.score < rules.warn_below)
         params = [str(year), str(month), str(under), f"{rules.warn_below:g}"]
         ids = OutboundMessage.enqueue_many(s, [(phone, text, "monthly_scores", None, params) for phone in phones], now)
     svc.send_later(ids, now)
