@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import sms, wechat, wecom
 from bot.inbound import take_over
@@ -43,7 +43,8 @@ def redeliver(svc: Services, now: datetime) -> str:
             channel, to = row.channel, row.sender
             with write(svc.engine) as conn:
                 if channel == "wecom" and svc.wecom is None:   # the app's callback, but no sending to it: by SMS
-                    phone = conn.scalar(select(Person.phone).where(Person.wecom_userid == to, Person.active.is_(True)))
+                    phone = conn.scalar(select(Person.phone).where(func.lower(Person.wecom_userid) == to.lower(),
+                                                                   Person.active.is_(True)))
                     channel, to = ("sms", phone) if phone else (channel, to)
                 ids = [OutboundMessage.enqueue(conn, channel, to, got.reply, "late_reply", now,
                                                params=(got.params or reply_params(got.reply))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audience
@@ -174,13 +174,13 @@ class WeComRoutes:
 
 def _wecom_routes(s: Session, claimed: list[tuple]) -> WeComRoutes:
     phones = {row[1] for row in claimed if row[6] == "sms"}
-    users = {row[1] for row in claimed if row[6] == "wecom"}
+    users = {row[1].lower() for row in claimed if row[6] == "wecom"}   # WeCom's ids: case-insensitive
     userid_of, phone_of = {}, {}
     if phones or users:
         for phone, userid in s.execute(select(Person.phone, Person.wecom_userid).where(
                 Person.active.is_(True), Person.wecom_userid.is_not(None),
-                Person.phone.in_(phones) | Person.wecom_userid.in_(users))):
-            userid_of[phone], phone_of[userid] = userid, phone
+                Person.phone.in_(phones) | func.lower(Person.wecom_userid).in_(users))):
+            userid_of[phone], phone_of[userid.lower()] = userid, phone
     cases = {row[5] for row in claimed if row[4] in CONTACT_PURPOSES and row[5]
              and (row[6] == "wecom" or row[1] in userid_of)}
     contacts = dict(s.execute(select(Petition.id, Petition.phone).where(Petition.id.in_(cases))).all()) if cases else {}
@@ -197,7 +197,7 @@ def _by_wecom(wecom, routes: WeComRoutes, message_id: int, to: str, body: str, p
     try:
         return wecom.send(userid, text), "wecom", None
     except Exception as exc:
-        phone = to if channel == "sms" else routes.phone_of.get(to)
+        phone = to if channel == "sms" else routes.phone_of.get(to.lower())
         if phone is None:
             raise
         why = str(exc) if isinstance(exc, SendError) else f"wecom: {type(exc).__name__}: {exc}"

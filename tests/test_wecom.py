@@ -215,3 +215,10 @@ def test_with_the_apps_callback_but_no_sending_to_it_a_late_answer_goes_by_text(
     [late] = outbox(db, "late_reply")
     assert (late.channel, late.to, late.status) == ("sms", ZHAO_PHONE, "sent")
     assert any(to == ZHAO_PHONE and "已受理" in body for to, body in sms_out.sent)
+
+
+def test_wecom_spells_the_member_id_its_own_way_and_he_is_still_known(wecom, db):
+    """The county file says ZhaoZhiQiang; WeCom's callback says zhaozhiqiang (its ids ignore case)."""
+    no = petition_in_yaoshan(wecom)
+    assert "已受理" in wecom.say_wecom("zhaozhiqiang", f"受理 {no}")
+    assert case(db, no).status == "accepted"

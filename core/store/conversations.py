@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, false, select, union_all, update
+from sqlalchemy import Executable, bindparam, false, func, select, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -150,8 +150,11 @@ _TOUCH = {"window_count": CONVERSATION.c.window_count}   # on conflict: the row 
 
 @lru_cache(maxsize=8)
 def _lock_statement(dialect: str, channel: str):
-    address = {"sms": Person.phone, "wecom": Person.wecom_userid}.get(channel, Person.openid)
-    official = (select(Person.id).where(address == bindparam("sender"), Person.active.is_(True)).limit(1)
+    if channel == "wecom":   # WeCom's member ids are case-insensitive: the file may spell one otherwise
+        who = func.lower(Person.wecom_userid) == func.lower(bindparam("sender"))
+    else:
+        who = (Person.phone if channel == "sms" else Person.openid) == bindparam("sender")
+    official = (select(Person.id).where(who, Person.active.is_(True)).limit(1)
                 .scalar_subquery().label("official_id"))
     return (_new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH)
             .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS), official))
