@@ -96,16 +96,27 @@ def init(county_file: str) -> None:
 
 
 @main.command("sms-templates")
-def sms_templates() -> None:
-    """The SMS templates to register with a domestic provider (docs/channels.md): each purpose
-    and its words, {1} {2} … its variables in order; then the notices with no template yet."""
+@click.option("--county", "county_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A county file: say which templates it gives no id for, and which ids are for nothing.")
+def sms_templates(county_file: Path | None) -> None:
+    """The SMS templates to register with a domestic provider (docs/channels.md): each key and its
+    words, {1} {2} … its variables in order; with --county, what that county file still lacks."""
+    from core.county import parse_county_file
     from handlers import templates
 
-    for purpose, t in {**templates.TEMPLATES, **templates.OWN}.items():
-        click.echo(f"{purpose}\t{t.text}" + (f"\t（{t.differs}）" if t.differs else ""))
+    for key, t in templates.every().items():
+        click.echo(f"{key}\t{t.text}" + (f"\t（{t.differs}）" if t.differs else ""))
     missing = templates.missing()
     if missing:
         click.echo(f"\n尚无模板（{len(missing)}）：" + "、".join(missing))
+    if county_file is not None:
+        ids = (parse_county_file(county_file)["county"]["options"].get("sms") or {}).get("templates") or {}
+        lacking, stray = templates.unregistered(ids)
+        click.echo(f"\n{county_file}：" + (f"缺少模板ID（{len(lacking)}，这些短信将发送失败）：" + "、".join(lacking)
+                                           if lacking else "每个模板都有ID。")
+                   + (f"\n无对应模板的ID（{len(stray)}）：" + "、".join(stray) if stray else ""))
+        if lacking or stray:
+            raise SystemExit(1)
 
 
 @main.command()

@@ -353,6 +353,18 @@ OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed",
                   "messages_failed", "media_failed", "call_back")
 
 
+def every() -> dict[str, Template]:
+    """Every template the county registers with the provider, by key (as ``[county.sms.templates]``)."""
+    return {**TEMPLATES, **OWN, **CONVERSATION, "reply_other": REPLY_OTHER}
+
+
+def unregistered(ids: dict) -> tuple[list[str], list[str]]:
+    """Against a county's ``[county.sms.templates]``: the keys it has no id for (those texts would
+    fail), and the ids it gives for no template of ours (a typo, a purpose renamed)."""
+    ours = every()
+    return sorted(k for k in ours if not ids.get(k)), sorted(k for k in ids if k not in ours)
+
+
 def missing() -> list[str]:
     """Every purpose a text may have that has no template yet (docs/channels.md lists them)."""
     return sorted((set(NOTICES) | set(OTHER_PURPOSES)) - set(TEMPLATES) - set(OWN))

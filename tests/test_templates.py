@@ -400,3 +400,32 @@ def test_the_providers_limits_per_number_hold_a_text_until_there_is_room_and_nev
     row = db.get(OutboundMessage, mid)
     assert row.status == "queued" and row.attempts == 0 and "DailyLimit" in row.error     # held, never given up
     assert deliver(services.sessions, services.sms, [mid], morning + timedelta(days=MAX_ATTEMPTS + 3)).sent == 1
+
+
+def test_an_operator_sees_what_the_county_file_still_lacks(tmp_path, services, caplog):
+    """鲁山's file is complete; another county's lacks two ids and misspells one — the command says
+    which (and fails), and so does the start under Tencent."""
+    from click.testing import CliRunner
+
+    from bot.app import create_app
+    from bot.cli import main
+    ok = CliRunner().invoke(main, ["sms-templates", "--county", str(ROOT / "examples" / "lushan.toml")])
+    assert ok.exit_code == 0 and "每个模板都有ID" in ok.output and "official_done\t" in ok.output
+    text = (ROOT / "examples" / "lushan.toml").read_text(encoding="utf-8")
+    other = tmp_path / "other.toml"
+    other.write_text(text.replace('receipt = "2100001"\n', "").replace("meet_check = ", "meet_chek = "), encoding="utf-8")
+    bad = CliRunner().invoke(main, ["sms-templates", "--county", str(other)])
+    assert bad.exit_code == 1 and "缺少模板ID（2" in bad.output and "meet_check、receipt" in bad.output
+    assert "无对应模板的ID（1）：meet_chek" in bad.output
+    # the start under Tencent, on a database whose county lacks one
+    from sqlalchemy import update
+
+    from core.store.models import County
+    with services.engine.begin() as conn:
+        options = conn.scalar(select(County.options))
+        conn.execute(update(County).values(options={**options, "sms": {**options["sms"], "templates": {
+            k: v for k, v in options["sms"]["templates"].items() if k != "receipt"}}}))
+    services.sms = TencentSms("AKIDstub", "key", "1400000001", api_base="http://127.0.0.1:9")
+    with caplog.at_level("WARNING"):
+        create_app({"SERVICES": services, "TESTING": True})
+    assert "their texts will fail: receipt" in caplog.text
