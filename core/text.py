@@ -9,7 +9,8 @@ SMS_THREE_SEGMENTS = 201   # notices to officials, the daily 访情 (they need t
 WECHAT_LIMIT_BYTES = 2048  # WeChat's passive text reply (UTF-8 bytes)
 
 # how a petition came, in the words of the reports (微信访, 短信访 …)
-CHANNEL_LABELS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信", "phone": "电话访", "console": "终端"}
+CHANNEL_LABELS = {"wechat": "微信访", "sms": "短信访", "visit": "走访", "letter": "来信", "phone": "电话访", "console": "终端",
+                  "wecom": "企业微信"}
 
 
 def storable(text: str) -> str:

@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from core.store.models import AuditEvent, OutboundMessage, Petition
 from tests.test_cases import LIAISON, STAFF
+from tests.test_wecom import wc, wecom  # noqa: F401  (fixtures: the county on WeCom)
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 playwright = pytest.importorskip("playwright.sync_api") if CHROMIUM or os.environ.get("CI") else None
@@ -689,3 +690,17 @@ def test_the_photo_a_petitioner_sent_is_seen_in_the_case_file(live, browser, pee
     assert other.request.get(f"{live}{src}").status == 404
     db.rollback()
     assert "media" in db.scalars(select(AuditEvent.action)).all()
+
+
+@pytest.mark.usefixtures("wc", "wecom")
+def test_the_case_file_says_which_texts_went_by_wecom_and_who_wants_a_call_back(live, browser, peer, db, sms_out):
+    """李桂芳's case went to 赵志强 in the WeCom app; 王大爷 asked for a person by text. 周敏 sees
+    both: the 交办 marked as sent by WeCom in the case file, and 王大爷's number on her 工作台."""
+    from tests.test_wecom import petition_in_yaoshan
+    no = petition_in_yaoshan(peer)
+    peer.text_sms("+8613912345678", "人工")
+    staff = sign_in(browser, live, sms_out, STAFF)
+    assert "+8613912345678" in staff.locator("#shelf-call_back").inner_text()
+    staff.goto(f"{live}/console/cases/{no}")
+    row = staff.locator("#texts tr", has_text="交办").first
+    assert "（企业微信）" in row.inner_text() and "13698765432" not in row.inner_text()
