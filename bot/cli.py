@@ -104,7 +104,7 @@ def sms_templates(county_file: Path | None) -> None:
     from core.county import parse_county_file
     from handlers import templates
 
-    for key, t in templates.every().items():
+    for key, t in templates.EVERY.items():
         click.echo(f"{key}\t{t.text}" + (f"\t（{t.differs}）" if t.differs else ""))
     missing = templates.missing()
     if missing:

@@ -240,12 +240,15 @@ class PeerClient:
         self.client, self.clock, self.wechat, self.twilio, self.wecom = client, clock, wechat, twilio, wecom
         self.base = public_base_url.rstrip("/")
 
-    def post_wecom(self, xml: str, timestamp: int | None = None):
-        ts = timestamp if timestamp is not None else self.now_ts()
-        query, body = self.wecom.seal(xml, ts)
-        resp = self.client.post("/wecom", query_string=query, data=body, content_type="text/xml")
+    def _post_sealed(self, path: str, server: WeChatServer, xml: str, timestamp: int | None):
+        """POST ``xml`` sealed and signed by ``server`` (WeChat's, WeCom's) at ``timestamp``."""
+        query, body = server.seal(xml, timestamp if timestamp is not None else self.now_ts())
+        resp = self.client.post(path, query_string=query, data=body, content_type="text/xml")
         resp.query = query
         return resp
+
+    def post_wecom(self, xml: str, timestamp: int | None = None):
+        return self._post_sealed("/wecom", self.wecom, xml, timestamp)
 
     def wecom_reply(self, resp) -> str:
         """The text a WeCom member sees for a response (its passive reply, opened as WeCom does)."""
@@ -263,11 +266,7 @@ class PeerClient:
         return int(self.clock.now().timestamp())
 
     def post_wechat(self, xml: str, timestamp: int | None = None):
-        ts = timestamp if timestamp is not None else self.now_ts()
-        query, body = self.wechat.seal(xml, ts)
-        resp = self.client.post("/wechat", query_string=query, data=body, content_type="text/xml")
-        resp.query = query
-        return resp
+        return self._post_sealed("/wechat", self.wechat, xml, timestamp)
 
     def reply_of(self, resp) -> str:
         """The text a WeChat user would see for a response ("" for "success")."""

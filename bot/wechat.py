@@ -56,6 +56,22 @@ def too_old(svc, timestamp: str) -> Response | None:
     return None
 
 
+def unseal(crypto, encrypted: str | None, signature: str, timestamp: str, nonce: str, foreign: type) -> str | Response:
+    """The XML sealed in an ``<Encrypt>`` (WeChat's safe mode, WeCom's callbacks) by wechatpy's
+    crypto; else the answer: 403 for a wrong signature or one sealed for another account
+    (``foreign``: its exception), 400 for what does not decrypt or is not safe XML."""
+    if not encrypted:
+        return _plain("cannot decrypt", 400)
+    try:
+        # the envelope is already parsed: hand wechatpy the field, not the body to parse again
+        xml = crypto.decrypt_message({"Encrypt": encrypted}, signature, timestamp, nonce)
+    except (InvalidSignatureException, foreign):
+        return _plain("bad signature", 403)
+    except Exception:  # wrong key, broken padding: not from WeChat
+        return _plain("cannot decrypt", 400)
+    return xml if safe_xml(xml) is not None else _plain("malformed XML", 400)
+
+
 @lru_cache(maxsize=4)
 def _crypto(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
     return WeChatCrypto(token, aes_key, app_id)
@@ -92,19 +108,10 @@ def wechat():
         if request.args.get("encrypt_type") != "aes":
             return _plain("this account runs in safe mode: encrypt_type=aes expected", 403)
         crypto = _crypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
-        encrypted = root.findtext("Encrypt")
-        if not encrypted:
-            return _plain("cannot decrypt", 400)
-        try:
-            # the envelope is already parsed: hand wechatpy the field, not the body to parse again
-            xml = crypto.decrypt_message({"Encrypt": encrypted}, request.args.get("msg_signature", ""),
-                                         timestamp, nonce)
-        except (InvalidSignatureException, InvalidAppIdException):
-            return _plain("bad signature", 403)
-        except Exception:  # wrong key, broken padding, no <Encrypt>: not from WeChat
-            return _plain("cannot decrypt", 400)
-        if safe_xml(xml) is None:
-            return _plain("malformed XML", 400)
+        xml = unseal(crypto, root.findtext("Encrypt"), request.args.get("msg_signature", ""), timestamp, nonce,
+                     InvalidAppIdException)
+        if isinstance(xml, Response):
+            return xml
     else:
         xml = body.decode("utf-8", errors="replace")
 

@@ -22,7 +22,7 @@ from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 
 from bot.inbound import receive
-from bot.wechat import safe_xml, too_old
+from bot.wechat import safe_xml, too_old, unseal
 from core.text import storable
 from handlers.message import Inbound
 
@@ -63,17 +63,11 @@ def wecom():
         return _plain(echo.decode("utf-8") if isinstance(echo, bytes) else echo, 200)
 
     root = safe_xml(request.get_data(cache=False))
-    encrypted = root.findtext("Encrypt") if root is not None else None
-    if not encrypted:
+    if root is None:
         return _plain("malformed XML", 400)
-    try:
-        xml = crypto.decrypt_message({"Encrypt": encrypted}, signature, timestamp, nonce)
-    except (InvalidSignatureException, InvalidCorpIdException):
-        return _plain("bad signature", 403)
-    except Exception:  # wrong key, broken padding: not from WeCom
-        return _plain("cannot decrypt", 400)
-    if safe_xml(xml) is None:
-        return _plain("malformed XML", 400)
+    xml = unseal(crypto, root.findtext("Encrypt"), signature, timestamp, nonce, InvalidCorpIdException)
+    if isinstance(xml, Response):
+        return xml
     try:
         message = parse_message(xml)
     except Exception:

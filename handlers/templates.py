@@ -305,10 +305,12 @@ def reply_params(reply: str) -> dict:
     return {"t": "reply_other", "v": []}
 
 
+# every template the county registers with the provider, by key (as ``[county.sms.templates]``)
+EVERY: dict[str, Template] = {**TEMPLATES, **OWN, **CONVERSATION, "reply_other": REPLY_OTHER}
+
+
 def template_of(purpose: str) -> Template | None:
-    if purpose == "reply_other":
-        return REPLY_OTHER
-    return TEMPLATES.get(purpose) or OWN.get(purpose) or CONVERSATION.get(purpose)
+    return EVERY.get(purpose)
 
 
 def params_of(purpose: str, ctx, p, data: dict) -> list[str] | None:
@@ -353,16 +355,10 @@ OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed",
                   "messages_failed", "media_failed", "call_back")
 
 
-def every() -> dict[str, Template]:
-    """Every template the county registers with the provider, by key (as ``[county.sms.templates]``)."""
-    return {**TEMPLATES, **OWN, **CONVERSATION, "reply_other": REPLY_OTHER}
-
-
 def unregistered(ids: dict) -> tuple[list[str], list[str]]:
     """Against a county's ``[county.sms.templates]``: the keys it has no id for (those texts would
     fail), and the ids it gives for no template of ours (a typo, a purpose renamed)."""
-    ours = every()
-    return sorted(k for k in ours if not ids.get(k)), sorted(k for k in ids if k not in ours)
+    return sorted(k for k in EVERY if not ids.get(k)), sorted(k for k in ids if k not in EVERY)
 
 
 def missing() -> list[str]:
@@ -376,8 +372,7 @@ def write_docs(path: str = "docs/channels.md") -> None:
 
     doc = Path(path).read_text(encoding="utf-8")
     rows = ["| purpose | words to register ({1} {2} … in order) | why it differs from the full text |", "|---|---|---|"]
-    rows += [f"| `{k}` | {t.text} | {t.differs or ''} |" for k, t in {**TEMPLATES, **OWN, **CONVERSATION,
-                                                                       "reply_other": REPLY_OTHER}.items()]
+    rows += [f"| `{k}` | {t.text} | {t.differs or ''} |" for k, t in EVERY.items()]
     doc = re.sub(r"(<!-- templates: python3 -m handlers.templates -->\n).*?(<!-- /templates -->)",
                  lambda m: m.group(1) + "\n".join(rows) + "\n" + m.group(2), doc, flags=re.S)
     doc = re.sub(r"(<!-- missing -->).*?(<!-- /missing -->)", lambda m: m.group(1) + "、".join(missing()) + m.group(2),

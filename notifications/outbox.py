@@ -102,10 +102,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
             raise Held(until, f"{HELD}: {sms.name}'s limit of texts to one number, until {until.isoformat()}")
         if throttle is not None:
             throttle(getattr(sms, "sender", sms.name))
-        if needs_templates:
-            provider_id = sms.send(to, body, status_callback, template=templated.get(message_id))
-        else:
-            provider_id = sms.send(to, body, status_callback) if status_callback else sms.send(to, body)
+        provider_id = sms.send(to, body, status_callback, templated.get(message_id))
         if limits.any:
             sent_lately.setdefault(to, []).append(now)
         return provider_id
@@ -274,11 +271,11 @@ def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None
     texts = []
     for message_id, to, petition_id, error in failures:
         about = f"（事项{numbers[petition_id]}）" if petition_id in numbers else ""
-        where = f"发往{mask_phone(to)}的短信" if to.startswith("+") else \
-            f"发往企业微信用户{to[:6]}的消息" if (error or "").startswith("wecom") else f"发往微信用户{to[:6]}…的消息"
+        who = mask_phone(to) if to.startswith("+") else \
+            f"{'企业微信' if (error or '').startswith('wecom') else '微信'}用户{to[:6]}"
+        where = f"发往{who}的短信" if to.startswith("+") else f"发往{who}…的消息"
         body = f"【发送失败】{where}{about}无法送达：{_reason(error)}。请电话联系或核对号码。"
-        params = [mask_phone(to) if to.startswith("+") else f"微信用户{to[:6]}", numbers.get(petition_id, "无"),
-                  _reason(error)]
+        params = [who, numbers.get(petition_id, "无"), _reason(error)]
         texts += [(phone, body, FAILED_PURPOSE, petition_id, params) for phone in staff if phone != to]
     return OutboundMessage.enqueue_many(s, texts, now)
 

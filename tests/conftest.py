@@ -6,6 +6,7 @@ Database tests run on SQLite always and, when ``XINFANG_TEST_POSTGRES`` names a 
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -211,3 +212,21 @@ def tencent(services, app, clock):
 
     post.client = client
     return post
+
+
+class Killed(BaseException):
+    """The web worker dies mid-message (gunicorn's time-out kill, kill -9): no except clause runs."""
+
+
+@contextlib.contextmanager
+def killed_while_handling(services):
+    """The message the block sends is stored, then its handler dies before handling it: the
+    block's request raises Killed (expected here); the handler is whole again after."""
+    def die(msg, _session):
+        raise Killed()
+    services.before_handle = die
+    try:
+        with pytest.raises(Killed):
+            yield
+    finally:
+        services.before_handle = None

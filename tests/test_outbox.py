@@ -13,6 +13,7 @@ from core.outbound import hold_until, sms_segments
 from notifications import outbox
 from notifications.outbox import FAILED_PURPOSE, LEASE, MAX_ATTEMPTS, TAKEN_OVER, deliver
 from notifications.sms import TwilioSms
+from tests.conftest import Killed
 from tests.test_cases import STAFF
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -171,10 +172,6 @@ def test_a_timed_out_text_says_it_may_have_been_sent_and_its_resend_says_so_too(
     assert deliver(services.sessions, twilio_sms, None, later).sent == 1
     r = row(db, mid)
     assert r.status == "sent" and "may also have been delivered" in r.error
-
-
-class Killed(BaseException):
-    pass
 
 
 def test_a_deliverer_killed_mid_batch_sends_again_only_the_text_in_flight(services, db, stub, twilio_sms):

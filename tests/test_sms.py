@@ -1,7 +1,6 @@
 """The SMS webhook, driven with form posts signed as Twilio signs them."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.app import create_app
@@ -10,7 +9,7 @@ from notifications.services import build_services
 from core.store.models import InboundMessage, Petition
 from core.settings import load_settings
 from handlers.texts import SMS_LIMIT
-from tests.conftest import make_env
+from tests.conftest import killed_while_handling, make_env
 
 LI = "+8613912345678"
 
@@ -84,15 +83,8 @@ def test_an_sms_whose_worker_died_is_handled_by_the_workers_and_answered_by_text
     from bot.redeliver import redeliver
     from core.store.models import InboundMessage
 
-    class Killed(BaseException):
-        pass
-
-    def die(msg, _session):
-        raise Killed()
-    services.before_handle = die
-    with pytest.raises(Killed):
+    with killed_while_handling(services):
         peer.text_sms("+8613912340077", "我是下汤镇林楼村的刘大，村里的路灯坏了一个月")
-    services.before_handle = None
     assert redeliver(services, clock.now()) == "重新处理待处理消息0条，完成0条"   # not yet: it may live
     clock.advance(seconds=61)
     assert redeliver(services, clock.now()) == "重新处理待处理消息1条，完成1条"

@@ -257,19 +257,11 @@ def test_the_second_request_to_rate_is_its_template_word_for_word():
 def test_a_text_whose_worker_died_is_answered_later_by_its_template(tencent, tencent_api, services, clock, db):
     """王大爷's first text reaches Tencent's callback just as the web process is killed: stored, not
     handled. The workers' minute handles it, and his answer goes late — as its template."""
-    import pytest as _pytest
-
     from bot.redeliver import redeliver
+    from tests.conftest import killed_while_handling
 
-    class Killed(BaseException):
-        pass
-
-    def die(msg, _session):
-        raise Killed()
-    services.before_handle = die
-    with _pytest.raises(Killed):
+    with killed_while_handling(services):
         tencent(WANG, "你好，我要反映个事", at=1764560000)
-    services.before_handle = None
     assert sent(db) == []                                                   # nothing went: it was killed
     clock.advance(seconds=61)
     assert redeliver(services, clock.now()) == "重新处理待处理消息1条，完成1条"

@@ -11,7 +11,7 @@ from bot.peers import PeerClient, WeChatServer
 from notifications.services import build_services
 from core.store.models import InboundMessage, Petition
 from core.settings import load_settings
-from tests.conftest import APP_ID, TOKEN, make_env
+from tests.conftest import APP_ID, TOKEN, killed_while_handling, make_env
 
 ZS = "o_zhangsan_0001"
 
@@ -413,22 +413,14 @@ def test_a_huge_body_is_refused_before_it_is_read(peer, wechat, db):
     assert db.scalar(select(func.count()).select_from(InboundMessage)) == 0
 
 
-class Killed(BaseException):
-    """The web worker dies mid-message (gunicorn's time-out kill, kill -9): no except clause runs."""
-
-
 def test_a_message_whose_worker_died_is_handled_by_the_retry_exactly_once(peer, wechat, services, clock, db):
     """Issue 17, loss 6: the raw row stays "processing" when its worker is killed; WeChat's retry a
     few seconds later takes it over and handles it — once, however many retries come."""
     peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
     xml = wechat.text(ZS, "13812345678", peer.now_ts())
 
-    def die(msg, _session):
-        raise Killed()
-    services.before_handle = die
-    with pytest.raises(Killed):
+    with killed_while_handling(services):
         peer.post_wechat(xml)
-    services.before_handle = None
     db.rollback()
     row = db.scalars(select(InboundMessage).order_by(InboundMessage.id.desc())).first()
     assert row.status == "processing"                       # stored, never handled

@@ -18,7 +18,7 @@ from core.store.models import InboundMessage, Petition
 from notifications.outbox import WECOM_FELL_BACK
 from notifications.schedule import daily_digest
 from notifications.wecom import WeComSender
-from tests.conftest import make_env
+from tests.conftest import killed_while_handling, make_env
 from tests.test_cases import case, outbox
 
 ZHAO, ZHAO_PHONE = "ZhaoZhiQiang", "+8613700000021"     # 赵志强, 尧山镇 liaison, on WeCom (examples/lushan.toml)
@@ -172,17 +172,10 @@ def test_an_answer_whose_web_process_died_comes_later_in_the_app(wecom, db, wc, 
     gives up waiting; the workers' minute handles it, and his answer comes as an app message."""
     from bot.redeliver import redeliver
 
-    class Killed(BaseException):
-        pass
-
     no = petition_in_yaoshan(wecom)
 
-    def die(msg, _session):
-        raise Killed()
-    services.before_handle = die
-    with pytest.raises(Killed):
+    with killed_while_handling(services):
         wecom.say_wecom(ZHAO, f"受理 {no}")
-    services.before_handle = None
     assert case(db, no).status == "assigned"
     clock.advance(seconds=61)
     assert redeliver(services, clock.now()) == "重新处理待处理消息1条，完成1条"
@@ -197,19 +190,12 @@ def test_with_the_apps_callback_but_no_sending_to_it_a_late_answer_goes_by_text(
     by text rather than waiting for a sender that is not there."""
     from bot.redeliver import redeliver
 
-    class Killed(BaseException):
-        pass
-
     no = petition_in_yaoshan(wecom)
     services._wecom = None
     services.settings = dataclasses.replace(services.settings, wecom_secret=None, wecom_agent_id=None)
 
-    def die(msg, _session):
-        raise Killed()
-    services.before_handle = die
-    with pytest.raises(Killed):
+    with killed_while_handling(services):
         wecom.say_wecom(ZHAO, f"受理 {no}")
-    services.before_handle = None
     clock.advance(seconds=61)
     redeliver(services, clock.now())
     [late] = outbox(db, "late_reply")
