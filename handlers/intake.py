@@ -348,9 +348,13 @@ def _only_answer(text: str, found) -> bool:
     return len(found.content or "") < 6
 
 
+QUESTION = re.compile(r"啥|什么|怎么|咋|为何|谁|多少|几时|吗|呢|没人|不管")   # asked or complained, not named
+
+
 def _village_like(text: str) -> bool:
-    """A village's name, or "不清楚": short, one clause."""
-    return text in SKIP_WORDS or (len(text) <= 12 and not re.search(r"[，,。；;！!？?\n]", text))
+    """A village's name, or "不清楚": short, one clause, not a question or a complaint ("你们啥时候来人")."""
+    return text in SKIP_WORDS or (len(text) <= 12 and not re.search(r"[，,。；;！!？?\n]", text)
+                                  and not QUESTION.search(text))
 
 
 def _is_command_word(text: str) -> bool:

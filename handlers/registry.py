@@ -47,6 +47,10 @@ class Verb:
     help: tuple[tuple[str, int, str], ...] = ()   # (section, order, line): cadre | staff | leader
 
 
+# what a cadre on a phone says before the command ("收到，受理 LS-…", "好的 办结 LS-…")
+ACK = r"^(?:(?:收到|好的|好|明白|知道了|您好|你好)[，,。.！!\s]*)?"
+
+
 class Registry:
     def __init__(self) -> None:
         self.verbs: dict[str, Verb] = {}
@@ -73,7 +77,7 @@ class Registry:
     @cached_property
     def _pattern(self) -> re.Pattern:
         words = sorted(self.by_word, key=len, reverse=True)   # 批准延期 before 延期
-        return re.compile("^(" + "|".join(re.escape(w) for w in words) + r")\s*(.*)$", re.S)
+        return re.compile(ACK + "(" + "|".join(re.escape(w) for w in words) + r")\s*(.*)$", re.S)
 
     def match(self, text: str) -> tuple[Verb, str, str] | None:
         """(verb, the word used, the rest) of a command, or None."""

@@ -298,6 +298,7 @@ SHAPES = {key: re.compile(t.pattern or _pattern(t.text), re.S) for key, t in CON
 def reply_params(reply: str) -> dict:
     """The template a conversation's answer goes as, with its values: {"t": key, "v": [...]}."""
     said = TRACKING_SPACE.sub(r"\1", reply.strip())   # the space every text puts after a number
+    said = said.removeprefix(texts.STORY_NOTED)          # "what you said is noted", before the question
     for key, shape in SHAPES.items():
         m = shape.fullmatch(said)
         if m is not None:

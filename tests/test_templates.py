@@ -421,3 +421,18 @@ def test_an_operator_sees_what_the_county_file_still_lacks(tmp_path, services, c
     with caplog.at_level("WARNING"):
         create_app({"SERVICES": services, "TESTING": True})
     assert "their texts will fail: receipt" in caplog.text
+
+
+def test_a_villager_who_answers_the_village_question_with_a_question_is_asked_again(tencent, tencent_api, db):
+    """老赵 says it all at once, and to "哪个村" answers "你们啥时候来人": that is no village — his
+    question is kept with his words, the village asked again (as its template), and the place
+    filed is his street, not his question."""
+    for i, words in enumerate(("俺是鲁阳街道的老赵，俺们小区的暖气到现在还不热，物业也不管，俺家里有八十多岁的老人冻得不行",
+                               "你们啥时候来人", "不清楚", "确认")):
+        tencent("13911112222", words, at=1764562000 + i)
+    db.rollback()
+    answers = [m.params for m in sent(db) if m.to == "+8613911112222" and m.purpose == "reply"]
+    assert [a["t"] for a in answers] == ["ask_village", "ask_village", "summary", "submitted"]
+    assert answers[2]["v"] == ["老赵", "鲁阳街道"]                        # the place: his street, not his question
+    p = db.scalars(select(Petition)).one()
+    assert p.village_id is None and p.township.name == "鲁阳街道" and "暖气" in p.content

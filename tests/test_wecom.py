@@ -208,3 +208,13 @@ def test_wecom_spells_the_member_id_its_own_way_and_he_is_still_known(wecom, db)
     no = petition_in_yaoshan(wecom)
     assert "已受理" in wecom.say_wecom("zhaozhiqiang", f"受理 {no}")
     assert case(db, no).status == "accepted"
+
+
+def test_a_cadre_writes_in_the_app_as_he_talks(wecom, db):
+    """赵志强 answers the 交办 as he would a colleague: "收到，受理", with no space before the
+    number, "好的" before the next; "你好" alone gets the commands."""
+    no = petition_in_yaoshan(wecom)
+    assert "已受理" in wecom.say_wecom(ZHAO, f"收到，受理{no}")
+    assert case(db, no).status == "accepted"
+    assert "已登记" in wecom.say_wecom(ZHAO, f"好的 见面 {no} 下午去她家看了路")
+    assert "可用指令" in wecom.say_wecom(ZHAO, "你好")
