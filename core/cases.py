@@ -399,37 +399,87 @@ def answer_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: s
 # --- 包案 and recusal (被反映) --------------------------------------------------------------------
 
 def set_lead(s: Session, p: Petition, lead: Person, now: datetime, actor: str, inbound_id: int | None = None) -> None:
-    """包案: a county leader owns the case and gets its alerts."""
+    """包案: a county leader owns the case and gets its alerts — never one the case accuses, nor
+    the head of a unit it accuses."""
     if lead.role not in ("leader", "head"):
         raise CaseError("lead_not_leader", name=lead.name)
-    if lead.id in recused_people(s, p):
+    if barred(s, p).bars(lead):
         raise CaseError("lead_accused", no=p.tracking_no, name=lead.name)
     p.lead_person_id = lead.id
     event(s, p, now, "lead_set", actor, lead.name, inbound_id)
 
 
 def recuse(s: Session, p: Petition, now: datetime, actor: str, unit: Unit | None = None,
-           person: Person | None = None, inbound_id: int | None = None) -> bool:
-    """Record that the petition accuses ``unit`` or ``person``. Returns True when the case was
-    with that unit and has been taken back to the bureau for reassignment."""
+           person: Person | None = None, inbound_id: int | None = None) -> list[Petition]:
+    """Record that the petition accuses ``unit`` or ``person`` — and with it every petition of the
+    same matter (:func:`matter_of`: the one it repeats, the repeats joined or linked to it), since
+    a repeat carries the accusation's words too. A 包案 leader it accuses, or the head of a unit it
+    accuses, no longer leads it. Returns the petitions that were with that unit and have been
+    taken back to the bureau for reassignment (``p`` first, when it was)."""
     if (unit is None) == (person is None):
         raise ValueError("recuse a unit or a person")
     if unit is not None and unit.id in recused_units(s, p) or person is not None and person.id in recused_people(s, p):
         raise CaseError("recused_already", no=p.tracking_no, name=(unit or person).name)
+    marks = [(unit, person)]
+    if person is not None and person.role == "head" and person.unit_id is not None:
+        marks.append((s.get(Unit, person.unit_id), None))   # the unit its named head answers for
+    taken_back = []
+    for q in [p, *matter_of(s, p)]:
+        for u, x in marks:
+            if u is not None and u.id in recused_units(s, q) or x is not None and x.id in recused_people(s, q):
+                continue
+            if _recuse_one(s, q, now, actor, u, x, inbound_id if q is p else None,
+                           None if q is p else f"（随{p.tracking_no}）") and q not in taken_back:
+                taken_back.append(q)
+        s.flush()
+    return taken_back
+
+
+def _recuse_one(s: Session, p: Petition, now: datetime, actor: str, unit: Unit | None, person: Person | None,
+                inbound_id: int | None, why: str | None) -> bool:
     s.add(Recusal(petition_id=p.id, unit_id=unit.id if unit else None, person_id=person.id if person else None,
                   at=now, actor=actor))
     p.accusation = True
-    event(s, p, now, "recused", actor, (unit or person).name, inbound_id)
-    if person is not None and p.lead_person_id == person.id:
+    event(s, p, now, "recused", actor, (unit or person).name + (why or ""), inbound_id)
+    lead = s.get(Person, p.lead_person_id) if p.lead_person_id else None
+    if lead is not None and (person is not None and lead.id == person.id or unit is not None and lead.unit_id == unit.id):
         p.lead_person_id = None
     if unit is not None and p.unit_id == unit.id and may("take_back", p.status):
         p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = after("take_back", p.status), None, None, None, None
         p.complexity = None
         event(s, p, now, "taken_back", actor, unit.name, inbound_id)
-        s.flush()
         return True
-    s.flush()
     return False
+
+
+def matter_of(s: Session, p: Petition) -> list[Petition]:
+    """The other petitions of ``p``'s matter: up the chain of repeats to the first, then every
+    repeat joined (并案) or linked (重复访) to any of them — a few rows at most."""
+    root, seen = p, {p.id}
+    while root.repeat_of_id is not None and root.repeat_of_id not in seen:
+        seen.add(root.repeat_of_id)
+        root = s.get(Petition, root.repeat_of_id)
+    out, frontier, seen = {root.id: root}, [root.id], {root.id}
+    while frontier:
+        rows = list(s.scalars(select(Petition).where(Petition.repeat_of_id.in_(frontier))))
+        frontier = [q.id for q in rows if q.id not in seen]
+        seen.update(frontier)
+        out.update((q.id, q) for q in rows)
+    return [q for pid, q in sorted(out.items()) if pid != p.id]
+
+
+def inherit_recusals(s: Session, p: Petition, original: Petition, now: datetime) -> bool:
+    """A repeat joined or linked to ``original`` carries whom the original accuses (recusal is a
+    property of the matter, not of one row). True when there was any. ``p`` must be stored."""
+    rows = _recusals(s, original)
+    have = set(_recusals(s, p))
+    for unit_id, person_id in rows:
+        if (unit_id, person_id) not in have:
+            s.add(Recusal(petition_id=p.id, unit_id=unit_id, person_id=person_id, at=now, actor="system"))
+    if rows:
+        p.accusation = True
+        s.flush()
+    return bool(rows)
 
 
 def _recusals(s: Session, p: Petition) -> list[tuple[int | None, int | None]]:
@@ -479,6 +529,14 @@ def barred(s: Session, p: Petition) -> Barred:
         if person_id is not None:
             out.people.add(person_id)
     return out
+
+
+def recused_names(s: Session, p: Petition) -> list[str]:
+    """The names of the units and people ``p`` accuses, units first (for the bureau's notice)."""
+    b = barred(s, p)
+    units = s.scalars(select(Unit.name).where(Unit.id.in_(b.units)).order_by(Unit.id)) if b.units else []
+    people = s.scalars(select(Person.name).where(Person.id.in_(b.people)).order_by(Person.id)) if b.people else []
+    return [*units, *people]
 
 
 def recused_units(s: Session, p: Petition) -> set[int]:

@@ -20,6 +20,9 @@ NAME_INTRO = re.compile(
     rf"(?:[{HAN}]{{0,12}}?的)?(?:村民|居民|群众|农民|老党员|党员|代表|户主|老人)?({NAME_CHARS}{{2,5}}?)(?=$|[^{HAN}·]|(?:住|家住|电话|手机|在|是|今年))")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
 NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])[{HAN}]{{1,16}}(?:村|社区|组|镇|乡|街道)的({NAME_CHARS}{{2,4}})(?=[，,。\s]|$)")
+# words of reporting or complaining about someone: a name after them is the one accused, never
+# the writer's ("我要实名举报下汤镇的李建国")
+ACCUSING = re.compile(r"举报|检举|揭发|控告|告发|投诉|状告|告|反映|起诉")
 SURNAME_ONLY = re.compile(rf"{ME}姓({NAME_CHARS})(?![{HAN}]*叫)")
 NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业主", "家长", "学生", "工人", "党员", "本人",
              "信访人", "退伍军人", "老人", "市民", "租户", "患者", "代表", "村里人", "老党员", "贫困户", "低保户"}
@@ -153,6 +156,15 @@ def clean_name(text: str) -> str | None:
     return None
 
 
+def _name_after_place(text: str) -> str | None:
+    """"团城乡团城村的薛宝钗，…" → 薛宝钗; but not the person a clause reports or complains of."""
+    for after in NAME_AFTER_PLACE.finditer(text):
+        clause = CLAUSE_SPLIT.split(text[:after.start(1)])[-1]
+        if clean_name(after.group(1)) and not ACCUSING.search(clause):
+            return after.group(1)
+    return None
+
+
 def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     """Everything recognisable in one message. Content is what is left once the clauses that
     only introduce the person (name, place, phone) are taken away."""
@@ -162,8 +174,8 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
         out.name = m.group(1)
     elif (surname := SURNAME_ONLY.search(text)) is not None:
         out.name = f"{surname.group(1)}某"
-    elif (after := NAME_AFTER_PLACE.search(text)) is not None and clean_name(after.group(1)):
-        out.name = after.group(1)
+    else:
+        out.name = _name_after_place(text)
     out.phone = find_mobile(readable(text))
     out.people, out.trip = people_in(text), trip_in(text)
     match = gazetteer.match(text)

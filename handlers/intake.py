@@ -492,6 +492,8 @@ def _submit_or_ask_repeat(ctx: Context, draft: dict) -> str:
     if answered is not None:
         p = ctx.session.get(Petition, answered.id)
         review_by = usecases.review_deadline(ctx.rules, p)
+        if review_by is not None and review_by < ctx.now:
+            review_by = None   # its 30 days are over: 复查 is not offered, the repeat is linked
         ctx.set_state("repeat", draft=draft, repeat_of=p.id, review_offered=review_by is not None)
         return texts.ask_repeat_answered(p.tracking_no, md(p.received_at), gist(p.content),
                                          md(p.replied_at) if p.replied_at else None,

@@ -282,6 +282,12 @@ CONVERSATION: dict[str, Template] = {
     "submitted": Template("您的反映已登记，编号{1}。我们会尽快交办并与您联系。回复“查询”加编号可查进度。谢谢！",
                           differs="“查询 编号” said without repeating the number (a variable appears once)",
                           pattern=r"您的反映已登记，编号(\S+?)。我们会尽快交办并与您联系。回复“查询 \S+”可查进度。谢谢！"),
+    # after hours or on a rest day the tracking number comes with the day the case is handed on
+    # (texts.receipt_day_note): its own template, or a Tencent petitioner would get no number
+    "submitted_later": Template("您的反映已登记，编号{1}。{2}，我们将于{3}交办并安排工作人员与您见面。回复“查询”加编号可查进度。谢谢！",
+                                differs="“查询 编号” said without repeating the number (a variable appears once)",
+                                pattern=r"您的反映已登记，编号(\S+?)。我们会尽快交办并与您联系。回复“查询 \S+”可查进度。谢谢！"
+                                        r"(今天已过工作时间|今天是休息日)，我们将于(.+?)交办并安排工作人员与您见面。"),
 }
 REPLY_OTHER = Template("您好！您的短信已收到并保存。此项答复无法用短信发送，请关注县信访微信公众号查看，或拨打县信访局电话咨询。",
                        differs="an answer with no template of its own: where to go on")

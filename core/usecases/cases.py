@@ -126,7 +126,8 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     p.category = route.get("category") if route else None
     screened = f"{p.content}\n{said}" if said else p.content
     named = accusations.named_in(act.reader, screened, directory)
-    accusation = accused or accusations.held(screened, named)   # ``accused``: staff said so
+    # ``accused``: staff said so; a repeat of an accusation is one too (it carries its recusals)
+    accusation = accused or accusations.held(screened, named) or bool(repeat_of is not None and repeat_of.accusation)
     unit = None if accusation else cases.default_unit(act.reader, p, county)
     if unit is not None:
         cases.assign(new, p, unit, act.rules, act.now, "system", act.inbound_id)
@@ -136,14 +137,19 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     if accusation:
         p = act.session.get(Petition, petition_id)
         p.accusation = True
+        if repeat_of is not None:
+            cases.inherit_recusals(act.session, p, repeat_of, act.now)
         for unit_id in named.recused_units():
-            cases.recuse(act.session, p, act.now, "system", unit=act.session.get(Unit, unit_id), inbound_id=act.inbound_id)
+            if unit_id not in cases.recused_units(act.session, p):
+                cases.recuse(act.session, p, act.now, "system", unit=act.session.get(Unit, unit_id),
+                             inbound_id=act.inbound_id)
         for x in named.people:
-            cases.recuse(act.session, p, act.now, "system", person=act.session.get(Person, x.id),
-                         inbound_id=act.inbound_id)
+            if x.id not in cases.recused_people(act.session, p):
+                cases.recuse(act.session, p, act.now, "system", person=act.session.get(Person, x.id),
+                             inbound_id=act.inbound_id)
         cases.recompute(p, act.rules)
         return Done(p, {"petition_id": petition_id, "unit": None},
-                    [Tell(STAFF, "assign_needed", {"named": "、".join(named.names()) or "未识别"})])
+                    [Tell(STAFF, "assign_needed", {"named": "、".join(cases.recused_names(act.session, p)) or "未识别"})])
     if unit is None:
         return Done(p, {"petition_id": petition_id, "unit": None}, [Tell(STAFF, "assign_needed")])
     done = Done(p, {"petition_id": petition_id, "unit": unit}, assigned_tells(act.reader, p, unit.name))
@@ -163,6 +169,7 @@ def _join(act: Act, p: Petition, original: Petition, registered: str) -> Done:
     act.session.add(PetitionEvent(petition=p, at=act.now, kind="joined", actor="system",
                                   text=f"并入{original.tracking_no}一并办理", inbound_id=act.inbound_id))
     act.session.flush()
+    cases.inherit_recusals(act.session, p, original, act.now)   # whom the matter accuses never sees its repeat
     done = Done(p, {"petition_id": p.id, "unit": original.unit, "joined": original.tracking_no})
     data = {"original": original.tracking_no}
     if original.unit_id is not None and original.status in status.HANDLING:
@@ -215,10 +222,14 @@ def recuse(act: Act, p: Petition, unit: Unit | None = None, person: Person | Non
     """被反映: the case accuses ``unit`` or ``person``; never assigned, shown or digested to them.
     A case with the accused unit is taken back, and that unit is told only that it was."""
     told = tuple(audience.unit(act.session, p))   # before the case leaves the unit
-    taken_back = cases.recuse(act.session, p, act.now, act.actor, unit=unit, person=person,
-                              inbound_id=act.inbound_id)
+    taken = cases.recuse(act.session, p, act.now, act.actor, unit=unit, person=person, inbound_id=act.inbound_id)
+    taken_back = bool(taken) and taken[0] is p
     accused = [person] if person is not None else audience.members(act.session, unit.id)
-    outbox_rows.withdraw(act.session, p.id, [a for x in accused for a in (x.phone, x.openid) if a])
+    if person is not None and person.role == "head" and person.unit_id is not None:
+        accused += audience.members(act.session, person.unit_id)
+    addresses = [a for x in accused for a in (x.phone, x.openid) if a]
+    for q in [p, *cases.matter_of(act.session, p)]:   # the accusation's texts still unsent, its repeats' too
+        outbox_rows.withdraw(act.session, q.id, addresses)
     done = Done(p, {"taken_back": taken_back, "name": (unit or person).name, "is_unit": unit is not None})
     if taken_back:
         done.tells.append(Tell(PHONES, "taken_back", phones=told))
