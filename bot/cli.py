@@ -558,7 +558,10 @@ def scores(month: str) -> None:
               help="Whose SMS the citizens and cadres text through: Twilio's webhook, or Tencent Cloud SMS's "
                    "reply callback with every text sent as its registered template (a local stub of Tencent's API).")
 @click.option("--wecom", is_flag=True, help="赵志强 (尧山镇) works in the county's WeCom app (a local stub of WeCom's API).")
-def demo(database: str | None, sms_provider: str, wecom: bool) -> None:
+@click.option("--at", "at", default=None,
+              help="When the demo's day begins, ISO 8601 in county time (default: now): e.g. 2026-11-23T10:00 for a "
+                   "Monday morning, or an evening to see what a petitioner is told after hours.")
+def demo(database: str | None, sms_provider: str, wecom: bool, at) -> None:
     """Load the example county and play a scripted conversation through the real webhooks; the
     data stays (instance/demo.sqlite3, made afresh each run) to be opened in the console."""
     from bot.demo import run_demo
@@ -570,7 +573,8 @@ def demo(database: str | None, sms_provider: str, wecom: bool) -> None:
         path.unlink(missing_ok=True)
         database = f"sqlite:///{path}"
     click.echo(init_database(database, EXAMPLE))
-    run_demo(database, echo=click.echo, sms_provider=sms_provider, wecom=wecom)
+    run_demo(database, echo=click.echo, sms_provider=sms_provider, wecom=wecom,
+             at=_moment(at))
     click.echo(f"\n在浏览器中办理这些事项：DATABASE_URL={database} xinfang serve\n"
                "然后打开 http://127.0.0.1:8000/console/ ，以信访局周敏的号码 13700000001 登录；"
                "未配置短信服务商时，验证码短信打印在 xinfang serve 的输出中。")

@@ -35,11 +35,13 @@ DEMO_SECRET = "demo-tencent-callback-secret-0001"
 WECOM_USERS = {"+8613700000021": "ZhaoZhiQiang"}   # 赵志强 (examples/lushan.toml: wecom = …)
 
 
-def run_demo(database_url: str, echo=print, sms_provider: str = "twilio", wecom: bool = False) -> None:
+def run_demo(database_url: str, echo=print, sms_provider: str = "twilio", wecom: bool = False,
+             at: datetime | None = None) -> None:
     """``sms_provider``: ``twilio`` (citizens' texts as Twilio's signed posts, answered in TwiML)
     or ``tencent`` (as Tencent Cloud SMS's reply callback, every text we send through a local stub
     of Tencent's API as its registered template); ``wecom``: 赵志强 works in the county's WeCom
-    app (a local stub of WeCom's API; his answers as WeCom's sealed callbacks)."""
+    app (a local stub of WeCom's API; his answers as WeCom's sealed callbacks); ``at``: when the
+    day begins (default: now)."""
     aes_key = base64.b64encode(os.urandom(32)).decode()[:43]
     env = {"DATABASE_URL": database_url, "WECHAT_TOKEN": "demo-token", "WECHAT_APP_ID": "wx0000000000demo",
            "WECHAT_AES_KEY": aes_key, "TWILIO_AUTH_TOKEN": "demo-twilio-token",
@@ -62,15 +64,15 @@ def run_demo(database_url: str, echo=print, sms_provider: str = "twilio", wecom:
                    WECOM_TOKEN="demo-wecom-token", WECOM_AES_KEY=wecom_aes, WECOM_API_BASE=wecom_api.base_url)
         wecom_server = WeComServer(token="demo-wecom-token", aes_key=wecom_aes, app_id=wecom_api.corp_id)
     try:
-        _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo)
+        _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo, at)
     finally:
         for stub in stubs:
             stub.close()
 
 
-def _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo) -> None:
+def _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo, at: datetime | None = None) -> None:
     settings = load_settings(env)
-    clock = FixedClock(Clock().now().replace(microsecond=0))
+    clock = FixedClock(at or Clock().now().replace(microsecond=0))
     first_day = clock.now().date()   # the clock is in county time
     app = create_app({"SERVICES": build_services(settings, clock=clock, sms=sms)})
     wechat = WeChatServer(token="demo-token", app_id="wx0000000000demo", aes_key=aes_key)

@@ -85,7 +85,7 @@ def test_cli_init_reports_and_refuses_bad_files(tmp_path, monkeypatch):
 def test_demo_plays_the_whole_loop(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("core.settings.DEFAULT_INSTANCE_DIR", tmp_path / "instance")
-    result = CliRunner().invoke(main, ["demo"])
+    result = CliRunner().invoke(main, ["demo", "--at", "2026-11-23T10:00"])
     assert result.exit_code == 0, result.output
     out = result.output
     # the data stays, for the console (issue 20)
@@ -104,7 +104,7 @@ def test_demo_plays_on_tencents_stub_and_wecoms(tmp_path, monkeypatch):
     API as its registered template, 赵志强 in the WeCom app (issue 21)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("core.settings.DEFAULT_INSTANCE_DIR", tmp_path / "instance")
-    result = CliRunner().invoke(main, ["demo", "--sms", "tencent", "--wecom"])
+    result = CliRunner().invoke(main, ["demo", "--sms", "tencent", "--wecom", "--at", "2026-11-23T10:00"])   # a Monday
     assert result.exit_code == 0, result.output
     out = result.output
     assert "受理编号：LS-" in out and "验证成功" in out and "腾讯云回复短信回调" in out
@@ -205,3 +205,20 @@ def test_a_wecom_member_id_is_checked_and_given_to_one_person(tmp_path):
     twice.write_text(text.replace('wecom = "LiuWeiDong"', 'wecom = "zhaozhiqiang"'), encoding="utf-8")
     with pytest.raises(CountyFileError, match="given to two people"):
         parse_county_file(twice)
+
+
+def test_a_tencent_petitioner_after_hours_still_gets_the_tracking_number(tmp_path, monkeypatch):
+    """Issue 33: at 19:40 the confirmation says when the case will be handed on; under Tencent it
+    went as reply_other, with no number. It goes as its own template, the number in it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("core.settings.DEFAULT_INSTANCE_DIR", tmp_path / "instance")
+    result = CliRunner().invoke(main, ["demo", "--sms", "tencent", "--at", "2026-11-27T19:40"])   # a Friday evening
+    assert result.exit_code == 0, result.output
+    import sqlite3
+    with sqlite3.connect(tmp_path / "instance" / "demo.sqlite3") as db:
+        answers = [json.loads(params) for (params,) in db.execute(
+            "SELECT params FROM outbound_message WHERE purpose = 'reply' AND params IS NOT NULL ORDER BY id")]
+    later = [a for a in answers if a["t"] == "submitted_later"]
+    assert later and re.fullmatch(r"LS-20261127-\d{4}", later[0]["v"][0])
+    assert later[0]["v"][1:] == ["今天已过工作时间", "11月30日（周一）"]
+    assert "（模板2100099）" in result.output
