@@ -38,7 +38,7 @@ from bot.wechat import inbound_from_raw as from_wechat
 from sqlalchemy import select
 
 from core import admin, reception, workbench
-from core.cases import CaseError, Rules, event, may_act
+from core.cases import NOBODY, CaseError, Rules, barred, event, may_act
 from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, write_note
 from core.clock import SHANGHAI, day_start
 from core.county import current_county
@@ -366,7 +366,7 @@ def case(no: str):
         p = file.petition
         may_reveal = allowed   # the number only to those handling it (a 包案 leader among them)
         steps = _steps(person, p) if allowed or person.role == "leader" else []
-        leads = _leads(s) if person.role == "staff" else []
+        leads = _leads(s, p) if person.role == "staff" else []
         names = _names(s, Person)
         return render_template("console/case.html", f=file, p=file.petition, me=person, may_act=bool(steps),
                                units=units, texts=texts, messages=[(m, _said(m)) for m in file.messages],
@@ -504,13 +504,14 @@ def stats():
     first, last = _period()
     with reading(svc.sessions) as s:
         person = _person(s)
-        m = measure(s, day_start(first), day_start(last + timedelta(days=1)), now)
+        hidden_from = person if workbench.accused(s, person) else None   # counts hide what lists hide
+        m = measure(s, day_start(first), day_start(last + timedelta(days=1)), now, hidden_from)
         mine = person.role in workbench.UNIT_ROLES
         unit_name = s.get(Unit, person.unit_id).name if mine and person.unit_id else None
         units = {k: v for k, v in m.units.items() if not mine or k == unit_name}
         options = current_county(s).options
         rules = ScoreRules.from_options(options)
-        scores = month_scores(s, first.year, first.month, rules)
+        scores = month_scores(s, first.year, first.month, rules, hidden_from)
         if mine:
             scores = [u for u in scores if u.unit_id == person.unit_id]
         today = gather(s, now.astimezone(SHANGHAI).date(), person.unit_id if mine else None, person, now)
@@ -831,10 +832,13 @@ def _detail(s, form: dict) -> str:
                                 outcome, form["text"]) if x)
 
 
-def _leads(s) -> list[Person]:
-    """Who may lead a case (包案) or hold a reception: the county's leaders, then the units' heads."""
-    return list(s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(LEAD_ROLES))
-                          .order_by(Person.role.desc(), Person.id)))
+def _leads(s, p: Petition | None = None) -> list[Person]:
+    """Who may lead a case (包案) or hold a reception: the county's leaders, then the units' heads —
+    for a case ``p``, none it accuses nor the head of a unit it accuses (never offered)."""
+    people = s.scalars(select(Person).where(Person.active.is_(True), Person.role.in_(LEAD_ROLES))
+                       .order_by(Person.role.desc(), Person.id))
+    accused = barred(s, p) if p is not None else NOBODY
+    return [x for x in people if not accused.bars(x)]
 
 
 def _lead_of(s, form: dict) -> Person | None:

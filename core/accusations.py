@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.places import unit_short_name
-from core.store.models import Person, Unit
+from core.store.models import Person, Petition, Recusal, Unit
 
 REPORTING = ("举报", "检举", "揭发", "控告", "告发")
 TITLES = ("书记", "镇长", "乡长", "县长", "局长", "副局长", "主任", "所长", "站长", "队长", "村长", "支书", "会计",
@@ -98,3 +98,13 @@ def held(text: str, named: Named) -> bool:
 
 _UNITS = select(Unit.id, Unit.name, Unit.kind).where(Unit.active.is_(True), Unit.kind != "bureau").order_by(Unit.id)
 _PEOPLE = select(Person.id, Person.name, Person.role, Person.unit_id).where(Person.active.is_(True)).order_by(Person.id)
+
+
+def not_recused(person: Person):
+    """A filter on Petition for lists, digests and counts shown to ``person``: leaves out every
+    petition that accuses them or their unit (here, below core.cases and the read models, so that
+    each of them can use it)."""
+    cond = Recusal.person_id == person.id
+    if person.unit_id is not None:
+        cond = or_(cond, Recusal.unit_id == person.unit_id)
+    return ~exists().where(Recusal.petition_id == Petition.id, cond)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from core.cases import recused_people, recusals_of
+from core.cases import barred, recused_people, recusals_of
 from core.store.models import EveningPlan, Person, Petition
 
 BUREAU_MILESTONES = ("assign", "review")   # deadlines the bureau itself must meet
@@ -69,7 +69,7 @@ def plan_officials(s: Session, plan: EveningPlan) -> list[str]:
     """The bureau's staff and a 七晚 plan's 包案 leader (none the case accuses)."""
     phones = staff(s, plan.petition)
     lead = s.get(Person, plan.lead_person_id) if plan.lead_person_id else None
-    if lead is not None and lead.active and lead.id not in recused_people(s, plan.petition):
+    if lead is not None and lead.active and not barred(s, plan.petition).bars(lead):
         phones.append(lead.phone)
     return phones
 
@@ -77,7 +77,7 @@ def plan_officials(s: Session, plan: EveningPlan) -> list[str]:
 def lead(s: Session, p: Petition) -> str | None:
     """The phone of the case's 包案 leader, unless the case accuses them."""
     person = s.get(Person, p.lead_person_id) if p.lead_person_id else None
-    if person is None or not person.active or person.id in recused_people(s, p):
+    if person is None or not person.active or barred(s, p).bars(person):
         return None
     return person.phone
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from core.accusations import not_recused  # noqa: F401  (the lists' filter, here with the rest of recusal)
 from core.clock import SHANGHAI
 from core.facts import mark_repeated
 from core.store.models import (County, Person, Petition, PetitionEvent, Recusal, ScoreEvent, Unit, insert_all,
@@ -545,15 +546,6 @@ def recused_units(s: Session, p: Petition) -> set[int]:
 
 def recused_people(s: Session, p: Petition) -> set[int]:
     return {person_id for _, person_id in _recusals(s, p) if person_id is not None}
-
-
-def not_recused(person: Person):
-    """A filter on Petition for lists and digests shown to ``person``: leaves out every petition
-    that accuses them or their unit."""
-    cond = Recusal.person_id == person.id
-    if person.unit_id is not None:
-        cond = or_(cond, Recusal.unit_id == person.unit_id)
-    return ~exists().where(Recusal.petition_id == Petition.id, cond)
 
 
 def todo(s: Session, person: Person, limit: int = 200) -> list[Petition]:

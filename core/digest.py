@@ -96,6 +96,18 @@ class Flagged:
 
 
 @dataclass
+class Accusation:
+    """A petition of the day that accuses someone, as the day's counts hold it."""
+
+    unit_id: int | None
+    channel: str
+    people: int
+    meet_due: int
+    met: int
+    barred: Barred
+
+
+@dataclass
 class CountyDay:
     """A day for the whole county and every unit, read in a fixed number of statements."""
 
@@ -103,12 +115,22 @@ class CountyDay:
     units: dict[int, Day]
     flagged: list[Flagged]
     warned: list[Flagged] = field(default_factory=list)   # 预警 recorded that day
+    accusations: list[Accusation] = field(default_factory=list)   # received that day: counted for all but whom they accuse
 
     def view(self, unit_id: int | None = None, reader: Person | None = None) -> Day:
         base = self.county if unit_id is None else self.units.get(unit_id) or Day(self.county.day)
         d = Day(base.day, dict(base.channels), dict(base.beyond), base.meet_due, base.met, [], base.plans,
                 base.tonight_started, base.groups, [], base.checks_due, list(base.checks_missing),
                 base.checks_nothing_new, base.checks_found, base.checks_people, base.checks_moving)
+        for a in self.accusations:   # a count never shows the accused what their lists hide
+            if (unit_id is None or a.unit_id == unit_id) and reader is not None and a.barred.bars(reader):
+                b, n = d.channels.get(a.channel, (0, 0))
+                if b <= 1:
+                    d.channels.pop(a.channel, None)
+                else:
+                    d.channels[a.channel] = (b - 1, n - a.people)
+                d.meet_due, d.met = d.meet_due - a.meet_due, d.met - a.met
+                d.groups -= a.people >= GROUP_SIZE
         d.overdue = [(f.tracking_no, f.unit) for f in self.flagged
                      if (unit_id is None or f.unit_id == unit_id) and f.visible_to(reader)]
         d.warnings = [f.tracking_no for f in self.warned
@@ -169,8 +191,13 @@ def gather_all(s: Session, day: date, now: datetime | None = None) -> CountyDay:
     barred = recusals_of(s, [f.petition_id for f in warned])
     for f in warned:
         f.barred = barred.get(f.petition_id, NOBODY)
+    rows = s.execute(select(p.id, p.unit_id, p.channel, p.people, meet_due, met).where(
+        p.received_at >= start, p.received_at < end, p.accusation.is_(True)).group_by(p.id)).all()
+    barred = recusals_of(s, [r[0] for r in rows])
+    accused = [Accusation(unit_id, channel, int(people or 1), int(due or 0), int(on_time or 0), barred.get(pid, NOBODY))
+               for pid, unit_id, channel, people, due, on_time in rows]
     _checks(s, day, now or end, county, unit_day)
-    return CountyDay(county, units, flagged, warned)
+    return CountyDay(county, units, flagged, warned, accused)
 
 
 def _checks(s: Session, day: date, now: datetime, county: Day, unit_day) -> None:

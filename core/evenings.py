@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Integer, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.cases import CaseError, event, not_recused, recused_people, recused_units
+from core.cases import CaseError, barred, event, not_recused, recused_units
 from core.clock import SHANGHAI, clock_time, hm, local, month_day
 from core.scores import ScoreRules
 from core.status import DROPPED, OPEN, Status
@@ -184,7 +184,7 @@ def select_case(s: Session, p: Petition, unit: Unit, lead: Person | None, now: d
     if lead is not None:
         if lead.role not in ("leader", "head"):
             raise EveningError("lead_not_leader", name=lead.name)
-        if lead.id in recused_people(s, p):
+        if barred(s, p).bars(lead):   # accused, or the head of a unit it accuses
             raise EveningError("lead_accused", no=p.tracking_no, name=lead.name)
     plan = EveningPlan(petition_id=p.id, unit_id=unit.id, lead_person_id=lead.id if lead else None,
                        campaign=campaign, status="selected", selected_at=now, first_evening=first_evening,
@@ -225,9 +225,9 @@ def file_plan(s: Session, plan: EveningPlan, members: list[MemberSpec], first: d
         raise EveningError("evening_first_far")
     if not members:
         raise EveningError("evening_no_members")
-    barred = recused_people(s, p)
+    accused = barred(s, p)
     for m in members:
-        if m.person is not None and m.person.id in barred:
+        if m.person is not None and accused.bars(m.person):
             raise EveningError("evening_member_accused", no=p.tracking_no, name=m.person.name)
     for old in plan.members:
         old.active = False

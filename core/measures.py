@@ -32,7 +32,8 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import facts as F
-from core.store.models import Petition, Unit
+from core.accusations import not_recused
+from core.store.models import Person, Petition, Unit
 from core.text import CHANNEL_LABELS
 
 CHANNEL_WORDS = CHANNEL_LABELS
@@ -98,9 +99,14 @@ def _all(mask: int, value: int | None = None):
     return case((Petition.facts.op("&")(mask) == (mask if value is None else value), 1), else_=0)
 
 
-def measure(session: Session, start: datetime, end: datetime, now: datetime) -> Measures:
+def measure(session: Session, start: datetime, end: datetime, now: datetime,
+            hidden_from: Person | None = None) -> Measures:
+    """The measures of the petitions received in [start, end). ``hidden_from``: a reader some
+    petition accuses — what their lists hide is not counted either (workbench.accused says who)."""
     p = Petition
     in_range = and_(p.received_at >= start, p.received_at < end)
+    if hidden_from is not None:
+        in_range = and_(in_range, not_recused(hidden_from))
     # 1. every petition of the range, from the covering index ix_petition_measures: settled facts
     settled = [
         func.count(), func.sum(p.people), func.sum(_bit(F.REPEAT)),

@@ -40,9 +40,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.accusations import not_recused
 from core.clock import day_start, local
 from core.status import OPEN
-from core.store.models import Petition, ScoreEvent, Unit
+from core.store.models import Person, Petition, ScoreEvent, Unit
 
 POINTS = {"late_accept": -2, "late_meet": -2, "late_reply": -2, "late_finish": -3, "evening_missed": -2,
           "evening_resolved": 5, "escalation_city": -2, "escalation_province": -5, "escalation_beijing": -10,
@@ -144,9 +145,11 @@ def in_use_from(s: Session, rules: ScoreRules) -> date | None:
     return local(min(first)).date().replace(day=1) if first else None
 
 
-def month_scores(s: Session, year: int, month: int, rules: ScoreRules) -> list[UnitScore]:
+def month_scores(s: Session, year: int, month: int, rules: ScoreRules,
+                 hidden_from: Person | None = None) -> list[UnitScore]:
     """Every active unit (not the bureau) ranked for the month within its group, with the year's
-    total of the months scored so far, its cases, its colour and whether it earned the flag."""
+    total of the months scored so far, its cases, its colour and whether it earned the flag.
+    ``hidden_from``: a reader some petition accuses — its cases are not counted in what they read."""
     units = s.execute(select(Unit.id, Unit.name, Unit.kind).where(Unit.active.is_(True), Unit.kind != "bureau")).all()
     start, end = month_bounds(year, month)
     year_start, _ = month_bounds(year, 1)
@@ -170,6 +173,8 @@ def month_scores(s: Session, year: int, month: int, rules: ScoreRules) -> list[U
     handled: dict[int, int] = defaultdict(int)
     unit = func.coalesce(Petition.unit_id, 0)
     for where in ((Petition.status.in_(OPEN),), (Petition.closed_at >= start, Petition.status.not_in(OPEN))):
+        if hidden_from is not None:
+            where = (*where, not_recused(hidden_from))
         for unit_id, n in s.execute(select(unit, func.count()).where(*where, Petition.assigned_at < end)
                                     .group_by(unit)):
             handled[unit_id] += n

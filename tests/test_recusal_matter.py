@@ -125,3 +125,49 @@ def test_the_accuser_is_not_filed_under_the_name_of_the_accused(peer, db):
                          else "下汤镇下汤村" if ("哪个" in reply or "地" in reply) and "确认" not in reply else "确认")
     p = case(db, found.group(0))
     assert p.name == "钱多多" and "李建国" in p.content
+
+
+def console(app, sms_out, phone: str):
+    """A signed-in console session over HTTP (the form's CSRF token, the code from the SMS)."""
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/console/login").get_data(as_text=True))
+    client.post("/console/login", data={"phone": phone, "csrf_token": token.group(1)})
+    code = re.search(r"验证码(\d{6})", [b for to, b in sms_out.sent if to == phone][-1]).group(1)
+    page = client.get("/console/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/console/login/code", data={"phone": phone, "code": code, "csrf_token": token}).status_code == 302
+    return client
+
+
+def unit_row(page: str, unit: str) -> tuple[int, int]:
+    """(批次, 人次) of a unit's row in 统计's table."""
+    m = re.search(rf"<tr><td>{unit}</td><td>(\d+)</td><td>(\d+)</td>", page)
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_an_accused_official_s_figures_count_only_what_his_lists_show(app, peer, db, sms_out, services, clock):
+    """Issue 29, 8: three petitions reach 下汤镇 today, one of them accusing 李建国 (handled by his
+    unit without him). His 统计 and 月考评 say two, his head's three; a county leader accused by
+    name reads a daily 访情 that counts what his 详情 lists, not one more."""
+    from notifications.schedule import daily_digest
+    no = file(peer, QIAN, ACCUSATION, "13912345678", name="钱多多")
+    peer.text_sms(STAFF, f"交办 {no} 下汤镇人民政府")
+    file(peer, "o_a", "我是下汤镇林楼村的赵五，村里的路灯坏了一个月，晚上走路看不见", "13912340003")
+    file(peer, "o_b", "我是下汤镇林楼村的孙六，村口的垃圾堆了半个月没人清理，臭得很", "13912340004")
+    theirs = console(app, sms_out, HEAD).get("/console/stats").get_data(as_text=True)
+    his = console(app, sms_out, LIAISON).get("/console/stats").get_data(as_text=True)
+    assert unit_row(theirs, "下汤镇人民政府")[0] == 3 and unit_row(his, "下汤镇人民政府")[0] == 2
+    assert re.search(r"<td>3件</td>", theirs) and re.search(r"<td>2件</td>", his) and "3件" not in his
+
+    # 县长刘卫东 is accused by name on WeChat: four petitions today, his text and 详情 say three
+    file(peer, "o_c", "我要举报县长刘卫东，他在征地补偿的事上包庇下面的人，我是下汤镇林楼村的王二", "13912340006",
+         name="王二")
+    clock.set(clock.now().replace(hour=17, minute=30))
+    daily_digest(services, clock.now())
+    mayor, secretary = "+8613700000102", "+8613700000101"
+    [his_day] = [b for to, b in sms_out.sent if to == mayor and "访情" in b]
+    [their_day] = [b for to, b in sms_out.sent if to == secretary and "访情" in b]
+    assert "到县访4批4人次（微信访4）" in their_day, their_day
+    assert "到县访3批3人次（微信访3）" in his_day, his_day
+    listed = peer.text_sms(mayor, "详情")
+    assert len(set(re.findall(r"LS-\d{8}-\d{4}", listed))) <= 3 and "王*" not in listed, listed
