@@ -62,7 +62,7 @@ from handlers import texts_officials as T
 from handlers.officials import register_received
 from notifications import exports
 from notifications.exports import write_xlsx
-from notifications.media import MediaFiles
+from notifications.media import INLINE, MediaFiles, sniff
 from notifications.report_html import render as render_report
 from notifications.report_html import secret_key
 
@@ -388,12 +388,21 @@ def media_file(attachment_id: int):
         if p is None or a.fetch_status != "stored" or not workbench.may_see(s, person, p):
             abort(404)
         workbench.audit(s, person, now, "media", p.id, detail=f"{a.kind} #{a.id}", address=_address())
-        path, kind = MediaFiles(svc.settings.media_dir).path(a.sha256), a.content_type or "application/octet-stream"
+        path = MediaFiles(svc.settings.media_dir).path(a.sha256)
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=kind, max_age=0, download_name=f"{p.tracking_no}-{attachment_id}"
-                     + {"image/jpeg": ".jpg", "image/png": ".png", "audio/amr": ".amr", "audio/mpeg": ".mp3",
-                        "video/mp4": ".mp4"}.get(kind, ""))
+    with path.open("rb") as f:
+        kind = sniff(f.read(16))   # what the bytes are, not what was stored from WeChat's response
+    response = send_file(path, mimetype=kind, max_age=0, as_attachment=kind not in INLINE,
+                         download_name=f"{p.tracking_no}-{attachment_id}" + MEDIA_SUFFIX.get(kind, ".bin"))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"   # nothing in it runs
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+MEDIA_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+                "audio/amr": ".amr", "audio/amr-wb": ".amr", "audio/mpeg": ".mp3", "video/mp4": ".mp4"}
 
 
 @bp.post("/cases/<no>/reveal")
@@ -1005,7 +1014,7 @@ def admin_change(person_id: int):
         detail = person.name
         try:
             if action == "save":
-                changed = admin.change_person(s, person, _entry(request.form))
+                changed = admin.change_person(s, person, _entry(request.form), by=me)
                 message = "已保存。" if changed else "没有改动。"
                 detail = f"{person.name}：{'、'.join(changed)}" if changed else None
             elif action in ("deactivate", "activate"):

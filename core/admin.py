@@ -53,7 +53,7 @@ def _check(s: Session, entry: Entry, person: Person | None) -> tuple[str, Unit |
         phone = normalize_phone(entry.phone)
     except InvalidPhone:
         raise DirectoryError("bad_phone", phone=entry.phone.strip() or "（空）") from None
-    roles = ROLES + ((ADMIN_ONLY,) if person is not None and person.role == ADMIN_ONLY else ())
+    roles = ROLES + ((ADMIN_ONLY,) if person is not None and (person.role == ADMIN_ONLY or person.admin) else ())
     if entry.role not in roles:
         raise DirectoryError("bad_role")
     unit = s.get(Unit, entry.unit_id) if entry.unit_id else None
@@ -89,12 +89,20 @@ def add_person(s: Session, entry: Entry) -> Person:
     return person
 
 
-def change_person(s: Session, person: Person, entry: Entry) -> list[str]:
-    """The person as the form says; what changed (field names), and the console now keeps them."""
+RIGHTS = ("role", "unit_id", "phone")   # what decides which cases a person sees (and where the sign-in code goes)
+
+
+def change_person(s: Session, person: Person, entry: Entry, by: Person | None = None) -> list[str]:
+    """The person as the form says; what changed (field names), and the console now keeps them.
+    Nobody changes their own role, unit or number (``by``: who asks): an administrator does not
+    widen their own rights — another administrator must. An administrator made staff (or anything
+    else) may be made an administrator only again."""
     phone, unit = _check(s, entry, person)
     values = {"name": entry.name.strip(), "phone": phone, "role": entry.role, "unit_id": unit.id if unit else None,
               "title": (entry.title or "").strip() or None, "wecom_userid": wecom_of(entry)}
     changed = [k for k, v in values.items() if getattr(person, k) != v]
+    if by is not None and by.id == person.id and any(k in RIGHTS for k in changed):
+        raise DirectoryError("own_rights")
     for k in changed:
         setattr(person, k, values[k])
     if changed:

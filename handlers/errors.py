@@ -110,6 +110,7 @@ DIRECTORY: dict[str, Callable[..., str]] = {
     "bad_wecom": lambda wecom: f"“{wecom}”不是企业微信账号（字母、数字和 _ - . @，至多64个）。",
     "wecom_taken": lambda wecom, name: f"企业微信账号{wecom}已登记为{name}，一个账号只能对应一人。",
     "not_yourself": lambda: "不能停用自己，或取消自己的管理权限。",
+    "own_rights": lambda: "不能修改自己的身份、单位或手机号码（这会改变您能查看的事项），请由另一位管理员修改。",
     "last_admin": lambda: "这是最后一位管理员，请先设置另一位管理员。",
     "inactive": lambda name: f"{name}已停用，请先启用。",
 }

@@ -68,6 +68,30 @@ class MediaFiles:
         return self.path(sha256).read_bytes()
 
 
+# what the bytes themselves say they are (their first bytes), never what a response claimed: the
+# console serves a file inline only as one of these; anything else is a download (sniff)
+SIGNATURES = (
+    (0, b"\xff\xd8\xff", "image/jpeg"), (0, b"\x89PNG\r\n\x1a\n", "image/png"), (0, b"GIF87a", "image/gif"),
+    (0, b"GIF89a", "image/gif"), (0, b"#!AMR\n", "audio/amr"), (0, b"#!AMR-WB\n", "audio/amr-wb"),
+    (0, b"ID3", "audio/mpeg"), (0, b"\xff\xfb", "audio/mpeg"), (0, b"\xff\xf3", "audio/mpeg"), (0, b"\xff\xf2", "audio/mpeg"),
+    (4, b"ftyp", "video/mp4"),
+)
+INLINE = frozenset(kind for _, _, kind in SIGNATURES)
+DOWNLOAD = "application/octet-stream"
+
+
+def sniff(head: bytes) -> str:
+    """The type of a stored file from its first bytes: one of the few kinds people send (JPEG,
+    PNG, GIF, WebP, AMR, MP3, MP4), else application/octet-stream (an HTML page, an SVG, a script
+    stay bytes to download, whatever WeChat's response called them)."""
+    for at, magic, kind in SIGNATURES:
+        if head[at:at + len(magic)] == magic:
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return DOWNLOAD
+
+
 @dataclass
 class MediaReport:
     stored: int = 0
@@ -111,7 +135,7 @@ def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) 
                 report.retried += 1
             continue
         with write(svc.engine) as conn:
-            media.stored(conn, row.id, sha256, len(data), content_type, now)
+            media.stored(conn, row.id, sha256, len(data), sniff(data[:16]), now)   # not the response's word
         report.stored += 1
     if given_up:
         report.told = _tell_staff(svc, given_up, now)
