@@ -1,0 +1,220 @@
+"""The console under attack (issue 29, items 5 and 7), through its real interfaces: the Flask
+test client as a browser without JavaScript (cookies, CSRF tokens, addresses as the server sees
+them).
+
+5. A session is the server's: signing out, being stopped, a changed role or 管理 end it — an old
+   cookie replayed opens nothing; the cookie lives for the browser's session, HttpOnly, Lax,
+   Secure over HTTPS.
+7. A number on file and one that is not are answered alike, "too frequent" included; one
+   address's flood stops that address, not the official asking from theirs, nor their code.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select, update
+
+from core import signin
+from core.store.models import AuditEvent, ConsoleCode, ConsoleSession, Person
+from tests.test_cases import LIAISON, STAFF
+
+WATER = "+8613700000031"      # 孙丽, 县水利局
+NOBODY = "+8613912345678"     # a number nobody has on file
+HOME = "10.0.0.5"             # the official's own network
+ATTACKER = "203.0.113.9"
+
+
+def token_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def flash_of(html: str) -> str:
+    return re.search(r'<div class="flash" role="status">([^<]*)</div>', html).group(1)
+
+
+def ask(client, phone: str, address: str = HOME, headers: dict | None = None, **kw):
+    """What a browser does: open the sign-in page, give the number."""
+    at = {"environ_base": {"REMOTE_ADDR": address}, "headers": headers or {}, **kw}
+    page = client.get("/console/login", **at)
+    return client.post("/console/login", data={"phone": phone[3:], "csrf_token": token_of(page.text)}, **at)
+
+
+def code_to(sms_out, phone: str) -> str:
+    return re.search(r"验证码(\d{6})", [b for to, b in sms_out.sent if to == phone][-1]).group(1)
+
+
+def answer(client, phone: str, code: str, page, address: str = HOME, headers: dict | None = None, **kw):
+    return client.post("/console/login/code", data={"phone": phone, "code": code, "csrf_token": token_of(page.text)},
+                       environ_base={"REMOTE_ADDR": address}, headers=headers or {}, **kw)
+
+
+def sign_in(client, sms_out, phone: str, address: str = HOME, headers: dict | None = None, **kw):
+    page = ask(client, phone, address, headers, **kw)
+    got = answer(client, phone, code_to(sms_out, phone), page, address, headers, **kw)
+    assert got.status_code == 302 and "/console/login" not in got.location, got.text[:500]
+    return got
+
+
+def signed_out(response) -> bool:
+    return response.status_code == 302 and "/console/login" in response.location
+
+
+def a_case(peer) -> str:
+    reply = peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 王五 13912340000 1 家门口的路灯坏了半年没人修")
+    return re.search(r"LS-\d{8}-\d{4}", reply).group(0)
+
+
+# --- 5. sessions --------------------------------------------------------------------------------
+
+def test_a_cookie_saved_before_signing_out_opens_nothing_after(app, peer, sms_out, db):
+    no = a_case(peer)
+    browser = app.test_client()
+    sign_in(browser, sms_out, STAFF)
+    saved = browser.get_cookie("session").value
+    case = browser.get(f"/console/cases/{no}")
+    assert case.status_code == 200 and no in case.text
+    browser.post("/console/logout", data={"csrf_token": token_of(case.text)})
+
+    thief = app.test_client()                      # the cookie copied before 退出, replayed after
+    thief.set_cookie("session", saved)
+    assert signed_out(thief.get(f"/console/cases/{no}"))
+    assert signed_out(thief.get("/console/"))
+    revealed = thief.post(f"/console/cases/{no}/reveal", data={"csrf_token": token_of(case.text)})
+    assert "13912340000" not in revealed.text and revealed.status_code in (302, 400)
+    db.rollback()
+    row = db.scalars(select(ConsoleSession)).one()
+    assert row.ended_why == "signed_out" and row.ended_at is not None
+    assert saved not in {row.token_hash} and len(row.token_hash) == 64          # the id itself is not stored
+    assert [a for a, in db.execute(select(AuditEvent.action).where(AuditEvent.petition_id.is_not(None)))] == ["view"]
+
+
+def test_an_idle_or_old_session_ends_on_the_server_row(app, sms_out, clock, db):
+    browser = app.test_client()
+    sign_in(browser, sms_out, STAFF)
+    for _ in range(24):                            # busy all day: half an hour at a time, never idle …
+        clock.advance(minutes=29)
+        assert browser.get("/console/").status_code == 200
+    clock.advance(minutes=29)                      # … and 12 hours after signing in it ends anyway
+    gone = browser.get("/console/")
+    assert signed_out(gone) and "登录已过期" in browser.get(gone.location).text
+    sign_in(browser, sms_out, STAFF, address="10.0.0.6")
+    clock.advance(minutes=31)                      # idle for 31 minutes
+    assert signed_out(browser.get("/console/"))
+    db.rollback()
+    assert [r.ended_why for r in db.scalars(select(ConsoleSession).order_by(ConsoleSession.id))] == ["expired", "idle"]
+
+
+def test_stopping_a_person_or_changing_their_role_or_admin_ends_their_sessions(app, sms_out, db):
+    db.execute(update(Person).where(Person.phone == STAFF).values(admin=True))      # 周敏 administers
+    db.commit()
+    admin = app.test_client()
+    sign_in(admin, sms_out, STAFF, address="10.0.0.2")
+    cadre, water, other = app.test_client(), app.test_client(), app.test_client()
+    sign_in(cadre, sms_out, LIAISON, address="10.0.0.3")
+    sign_in(water, sms_out, WATER, address="10.0.0.4")
+    sign_in(other, sms_out, "+8613700000021", address="10.0.0.7")
+    for c in (cadre, water, other):
+        assert c.get("/console/").status_code == 200
+
+    def change(phone: str, action: str, **fields):
+        db.rollback()
+        person = db.scalars(select(Person).where(Person.phone == phone)).one()
+        page = admin.get(f"/console/admin/people/{person.id}")
+        data = {"action": action, "csrf_token": token_of(page.text), "name": person.name, "phone": person.phone,
+                "role": person.role, "unit": str(person.unit_id or ""), "title": person.title or "",
+                "wecom": person.wecom_userid or "", **fields}
+        assert admin.post(f"/console/admin/people/{person.id}", data=data).status_code == 302
+
+    change(LIAISON, "deactivate")                  # transferred: stopped
+    change(WATER, "grant")                         # made an administrator: signs in again to have it
+    change("+8613700000021", "save", role="cadre")  # liaison → cadre
+    for c in (cadre, water, other):
+        assert signed_out(c.get("/console/"))
+    assert "账号信息已变更" in water.get("/console/login").text
+    assert admin.get("/console/admin").status_code == 200            # the administrator's own session stays
+    db.rollback()
+    ended = {p: why for p, why in db.execute(select(Person.phone, ConsoleSession.ended_why)
+                                             .join(Person, Person.id == ConsoleSession.person_id))}
+    assert ended == {STAFF: None, LIAISON: "stopped", WATER: "changed", "+8613700000021": "changed"}
+
+
+def test_the_cookie_lives_for_the_browser_session_and_is_secure_over_https(app, services, sms_out):
+    browser = app.test_client()
+    got = sign_in(browser, sms_out, STAFF)
+    cookie = got.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Expires" not in cookie and "Max-Age" not in cookie                      # not 31 days
+    assert "Secure" not in cookie                                                   # plain HTTP on loopback
+    tls = app.test_client()
+    got = sign_in(tls, sms_out, LIAISON, base_url="https://xinfang.example.gov.cn",     # as a browser over HTTPS:
+                  headers={"Referer": "https://xinfang.example.gov.cn/console/login"})  # same-origin Referer (CSRF)
+    assert "Secure" in got.headers["Set-Cookie"]
+
+
+# --- 7. signing in --------------------------------------------------------------------------------
+
+def _said(response) -> tuple[int, str]:
+    return response.status_code, flash_of(response.text)
+
+
+def test_a_number_on_file_and_one_not_are_answered_alike(app, sms_out, clock, db):
+    known, unknown = app.test_client(), app.test_client()
+    first = (_said(ask(known, STAFF)), _said(ask(unknown, NOBODY)))
+    assert first[0] == first[1] == (200, "如该号码已登记在名录中，验证码已发送，10分钟内有效。")
+    clock.advance(seconds=20)                       # again at once: too frequent — for both
+    again = (_said(ask(known, STAFF)), _said(ask(unknown, NOBODY)))
+    assert again[0] == again[1] and again[0][0] == 429 and "过于频繁，请于" in again[0][1], again
+    clock.advance(minutes=1)
+    for _ in range(4):                              # five a day from one address: the sixth waits — for both
+        assert _said(ask(known, STAFF)) == _said(ask(unknown, NOBODY))
+        clock.advance(minutes=2)
+    sixth = (_said(ask(known, STAFF)), _said(ask(unknown, NOBODY)))
+    assert sixth[0] == sixth[1] and sixth[0][0] == 429, sixth
+    # the pages differ only in the number shown masked
+    a, b = ask(known, STAFF).text, ask(unknown, NOBODY).text
+    def strip(html: str) -> str:   # the CSRF tokens (the browser's own), the number as given
+        html = re.sub(r'(value="|"X-CSRFToken": ")[^"]*"', "", html)
+        return html.replace("137****0001", "N").replace("139****5678", "N")
+    assert strip(a) == strip(b)
+    assert not any(to == NOBODY for to, _ in sms_out.sent) and sum(to == STAFF for to, _ in sms_out.sent) == 5
+    db.rollback()                                    # both counted alike; the number never kept in clear
+    rows = db.scalars(select(ConsoleCode)).all()
+    assert len(rows) == 10 and sum(r.person_id is None for r in rows) == 5
+    assert not any("13700000001" in str(v) or "13912345678" in str(v) for r in rows for v in vars(r).values())
+
+
+def test_a_flood_from_one_address_locks_out_that_address_not_the_official(app, sms_out, clock, db):
+    attacker = app.test_client()
+    for i in range(6):                               # an outsider asks for 周敏's code all morning
+        ask(attacker, STAFF, ATTACKER)
+        clock.advance(minutes=2)
+    assert _said(ask(attacker, STAFF, ATTACKER))[0] == 429
+    his = ask(attacker, STAFF, ATTACKER)
+    for _ in range(6):                               # and answers wrong, again and again
+        answer(attacker, STAFF, "000000", his, ATTACKER)
+    zhou = app.test_client()                         # 周敏, at her desk: a code, and it works
+    hers = ask(zhou, STAFF, HOME)
+    assert _said(hers) == (200, "如该号码已登记在名录中，验证码已发送，10分钟内有效。")
+    mine = code_to(sms_out, STAFF)
+    for _ in range(6):                               # the outsider's wrong answers meanwhile count against his own
+        answer(attacker, STAFF, "000000" if mine != "000000" else "111111", his, ATTACKER)
+    assert answer(attacker, STAFF, mine, his, ATTACKER).status_code == 401        # her code, in his browser: no
+    assert answer(zhou, STAFF, mine, hers, HOME).status_code == 302               # in hers: signed in
+
+
+def test_one_address_asking_for_many_numbers_is_stopped_and_the_overall_ceiling_holds(app, sms_out, clock,
+                                                                                      monkeypatch):
+    scanner = app.test_client()
+    numbers = [f"+86139{i:08d}" for i in range(1, 12)]
+    said = [_said(ask(scanner, n, "2001:db8:7:7::1")) for n in numbers[:10]]
+    assert {s for s, _ in said} == {200}
+    blocked = _said(ask(scanner, numbers[10], "2001:db8:7:7::99"))        # the same /64: the same address
+    assert blocked[0] == 429 and "本网络请求验证码过于频繁" in blocked[1]
+    assert _said(ask(app.test_client(), STAFF, "2001:db8:7:8::1"))[0] == 200    # the next network is served
+    clock.advance(minutes=11)
+    assert _said(ask(scanner, numbers[10], "2001:db8:7:7::99"))[0] == 200      # ten minutes on: again
+    monkeypatch.setattr(signin, "OVERALL_MAX", 2)                          # a flood from many addresses
+    assert _said(ask(app.test_client(), numbers[0], "198.51.100.1"))[0] == 200
+    busy = _said(ask(app.test_client(), LIAISON, "198.51.100.2"))
+    assert busy[0] == 429 and "系统繁忙" in busy[1]
