@@ -4,7 +4,8 @@ SMS commands (core.usecases), the console's own read models (core.workbench).
 - Sign-in (core.signin): a person of the county file gives their number and gets a one-time code
   by SMS; everyone is told the same whether the number is known or not, "too frequent" included;
   the limits are per number and address, per address and overall, so nobody can use up an
-  official's codes; a code answers only in the browser that asked for it.
+  official's codes; a code answers only in the browser that asked for it. The SMS is sealed in
+  the outbox (notifications.sealed): no code in clear in the database.
 - Sessions are the server's (``console_session``): the cookie carries a random id only. Signing
   out, 30 minutes idle, 12 hours, the person stopped or their role, unit or 管理 changed: the
   row is ended and the cookie opens nothing.
@@ -68,7 +69,7 @@ from handlers import asks, errors, notify
 from handlers import texts as citizen_texts
 from handlers import texts_officials as T
 from handlers.officials import register_received
-from notifications import exports
+from notifications import exports, sealed
 from notifications.exports import write_xlsx
 from notifications.media import MediaFiles
 from notifications.report_html import render as render_report
@@ -259,10 +260,11 @@ def login():
     svc, now, address = _svc(), _now(), _address()
     with transaction(svc.sessions) as s:
         asked = signin.ask_code(s, phone, address, _asker(), now, _signin_key())
-        if asked.retry_at is None:   # the text made alike; one audit row either way
+        if asked.retry_at is None:   # the text made (and sealed) alike; one audit row either way
             county, _ = svc.county(s.connection())
             code = asked.code or "000000"   # a number nobody has: nothing is written or sent of it
-            body, params = f"【{county.name}信访局】工作台登录验证码{code}，10分钟内有效。如非本人操作，请忽略。", [code]
+            body, params = sealed.seal("console_code", f"【{county.name}信访局】工作台登录验证码{code}，"
+                                       "10分钟内有效。如非本人操作，请忽略。", [code], code, now)
             workbench.audit(s, asked.person_id, now, "code_sent" if asked.code else "code_asked", address=address)
     if asked.retry_at is not None:
         flash(LIMIT_WORDS[asked.limit].format(f"{asked.retry_at.astimezone(SHANGHAI):%m月%d日 %H:%M}"))

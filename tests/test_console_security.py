@@ -1,22 +1,25 @@
-"""The console under attack (issue 29, items 5 and 7), through its real interfaces: the Flask
+"""The console under attack (issue 29, items 5, 7, 12), through its real interfaces: the Flask
 test client as a browser without JavaScript (cookies, CSRF tokens, addresses as the server sees
-them).
+them), Tencent's and Twilio's local stubs where the code must arrive.
 
 5. A session is the server's: signing out, being stopped, a changed role or 管理 end it — an old
    cookie replayed opens nothing; the cookie lives for the browser's session, HttpOnly, Lax,
    Secure over HTTPS.
 7. A number on file and one that is not are answered alike, "too frequent" included; one
    address's flood stops that address, not the official asking from theirs, nor their code.
+12. The outbox row holds no code in clear; the text delivered carries it.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 
 import pytest
 from sqlalchemy import select, update
 
 from core import signin
-from core.store.models import AuditEvent, ConsoleCode, ConsoleSession, Person
+from core.store.models import AuditEvent, ConsoleCode, ConsoleSession, OutboundMessage, Person
 from tests.test_cases import LIAISON, STAFF
 
 WATER = "+8613700000031"      # 孙丽, 县水利局
@@ -218,3 +221,57 @@ def test_one_address_asking_for_many_numbers_is_stopped_and_the_overall_ceiling_
     assert _said(ask(app.test_client(), numbers[0], "198.51.100.1"))[0] == 200
     busy = _said(ask(app.test_client(), LIAISON, "198.51.100.2"))
     assert busy[0] == 429 and "系统繁忙" in busy[1]
+
+
+# --- 12. the code in the outbox --------------------------------------------------------------------
+
+def _no_code_in(row: OutboundMessage, code: str) -> bool:
+    return code not in row.body and code not in str(row.params) and "验证码******" in row.body
+
+
+def test_the_outbox_keeps_no_code_in_clear_and_the_text_carries_it(app, sms_out, db):
+    browser = app.test_client()
+    sign_in(browser, sms_out, STAFF)
+    code = code_to(sms_out, STAFF)                   # the console backend delivered the real code
+    db.rollback()
+    row = db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "console_code")).one()
+    assert row.status == "sent" and _no_code_in(row, code)
+    assert row.params == {"t": "console_code", "v": ["******"]}                    # the sealed part erased once sent
+    hashes = [c.code_hash for c in db.scalars(select(ConsoleCode))]
+    assert hashlib.sha256(code.encode()).hexdigest() not in hashes                  # keyed: no table of a million
+
+
+def test_a_queued_code_is_sealed_and_tencent_gets_it_as_its_template(app, services, db, clock):
+    from bot.peers import TencentSmsApiStub
+    from notifications.sms import TencentSms
+    stub = TencentSmsApiStub()
+    try:
+        services.sms = TencentSms(stub.secret_id, stub.secret_key, stub.app_id, api_base=stub.base_url, timeout=3)
+        services.settings = dataclasses.replace(services.settings, outbox_delivery="queue", redis_url=None)
+        services.send_later = lambda ids, now: None             # a worker's, later (Redis away: the minute's flush)
+        got = ask(app.test_client(), STAFF)
+        db.rollback()
+        assert db.scalars(select(OutboundMessage)).all() == []     # the answer leaves first …
+        got.close()                                                 # … the SMS is written when it has
+        db.rollback()
+        row = db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "console_code")).one()
+        assert row.status == "queued" and "sealed" in row.params and row.params["v"] == ["******"]
+        services.deliver(None, clock.now())
+        [got] = [r for r in stub.received if r["PhoneNumber"] == STAFF]
+        code = got["TemplateParamSet"][0]
+        assert code.isdigit() and len(code) == 6
+        db.rollback()
+        row = db.get(OutboundMessage, row.id)
+        assert row.status == "sent" and _no_code_in(row, code) and "sealed" not in row.params
+    finally:
+        stub.close()
+
+
+def test_twilio_gets_the_whole_text_with_its_code(app, services, stub, db):
+    from notifications.sms import TwilioSms
+    services.sms = TwilioSms(stub.account_sid, stub.auth_token, "+15005550006", base_url=stub.base_url, timeout=3)
+    ask(app.test_client(), STAFF)
+    [got] = [r for r in stub.received if r["To"] == STAFF]
+    code = re.search(r"验证码(\d{6})，10分钟内有效", got["Body"]).group(1)
+    db.rollback()
+    assert _no_code_in(db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "console_code")).one(), code)
