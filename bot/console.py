@@ -9,6 +9,8 @@ SMS commands (core.usecases), the console's own read models (core.workbench).
 - Sessions are the server's (``console_session``): the cookie carries a random id only. Signing
   out, 30 minutes idle, 12 hours, the person stopped or their role, unit or 管理 changed: the
   row is ended and the cookie opens nothing.
+- Every response of the console carries a Content-Security-Policy (scripts and styles from
+  /console/static only), X-Frame-Options DENY, nosniff, a same-origin referrer and ``no-store``.
 - Every form is CSRF-checked (Flask-WTF, app-wide; the channels' webhooks are exempt: they are
   signed).
 - Every view of a case file, every reveal of a petitioner's number and every action is recorded
@@ -210,6 +212,44 @@ def _now() -> datetime:
 
 def _address() -> str:
     return request.headers.get("X-Real-IP") or request.remote_addr or ""
+
+
+# --- what every console response carries ------------------------------------------------------------
+
+def _nonce() -> str:
+    """This response's nonce for a <style> the page must carry inline (the analysis's own page,
+    shown in a frame): made on first use; the CSP then allows it and nothing else inline."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+@bp.app_context_processor
+def _nonce_helper():
+    return {"csp_nonce": _nonce}
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    """Scripts and styles from /console/static only (htmx, console.css), framed by nobody, types
+    as declared, the address of a case never sent to another site, and no page kept by the
+    browser or a proxy (they show cases and numbers); the vendored static files may be cached."""
+    nonce = g.get("csp_nonce")
+    style = "style-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    h = response.headers
+    h["Content-Security-Policy"] = ("default-src 'self'; script-src 'self'; " + style + "; img-src 'self' data:; "
+                                    "media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                                    "frame-ancestors 'none'")
+    h["X-Frame-Options"] = "DENY"
+    h["X-Content-Type-Options"] = "nosniff"
+    h["Referrer-Policy"] = "same-origin"      # CSRF's check of the Referer over HTTPS still has it
+    h["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        h["Strict-Transport-Security"] = "max-age=31536000"
+    if request.endpoint != "console.static":
+        h["Cache-Control"] = "no-store"
+        h.pop("Expires", None)
+    return response
 
 
 @bp.app_template_filter("when")

@@ -1,10 +1,12 @@
 """The console under attack (issue 29, items 5, 7, 12), through its real interfaces: the Flask
 test client as a browser without JavaScript (cookies, CSRF tokens, addresses as the server sees
-them), Tencent's and Twilio's local stubs where the code must arrive.
+them), Debian's chromium where the browser itself must obey (the CSP), Tencent's and Twilio's
+local stubs where the code must arrive.
 
 5. A session is the server's: signing out, being stopped, a changed role or 管理 end it — an old
    cookie replayed opens nothing; the cookie lives for the browser's session, HttpOnly, Lax,
-   Secure over HTTPS.
+   Secure over HTTPS; the pages carry a CSP, X-Frame-Options, nosniff, a referrer policy and
+   no-store.
 7. A number on file and one that is not are answered alike, "too frequent" included; one
    address's flood stops that address, not the official asking from theirs, nor their code.
 12. The outbox row holds no code in clear; the text delivered carries it.
@@ -21,6 +23,8 @@ from sqlalchemy import select, update
 from core import signin
 from core.store.models import AuditEvent, ConsoleCode, ConsoleSession, OutboundMessage, Person
 from tests.test_cases import LIAISON, STAFF
+from tests.test_console import CHROMIUM, browser, live  # noqa: F401  (fixtures: chromium, the app on loopback)
+from tests.test_console import sign_in as browser_sign_in
 
 WATER = "+8613700000031"      # 孙丽, 县水利局
 NOBODY = "+8613912345678"     # a number nobody has on file
@@ -155,6 +159,23 @@ def test_the_cookie_lives_for_the_browser_session_and_is_secure_over_https(app, 
     assert "Secure" in got.headers["Set-Cookie"]
 
 
+def test_every_console_page_carries_the_security_headers(app, peer, sms_out):
+    no = a_case(peer)
+    browser = app.test_client()
+    login = browser.get("/console/login")
+    sign_in(browser, sms_out, STAFF)
+    for page in (login, browser.get("/console/"), browser.get(f"/console/cases/{no}"), browser.get("/console/stats"),
+                 browser.get(f"/console/cases/{no}/events"), browser.get(f"/console/cases?q={no}")):
+        h = page.headers
+        assert page.status_code == 200
+        csp = h["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert (h["X-Frame-Options"], h["X-Content-Type-Options"], h["Referrer-Policy"]) == \
+            ("DENY", "nosniff", "same-origin")
+        assert h["Cache-Control"] == "no-store"
+    assert "no-store" not in browser.get("/console/static/console.css").headers.get("Cache-Control", "")
+
+
 # --- 7. signing in --------------------------------------------------------------------------------
 
 def _said(response) -> tuple[int, str]:
@@ -275,3 +296,26 @@ def test_twilio_gets_the_whole_text_with_its_code(app, services, stub, db):
     code = re.search(r"验证码(\d{6})，10分钟内有效", got["Body"]).group(1)
     db.rollback()
     assert _no_code_in(db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "console_code")).one(), code)
+
+
+# --- the browser obeys the CSP, and the pages still work under it ----------------------------------
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt install chromium)")
+def test_the_pages_work_under_the_csp_in_a_real_browser(live, browser, peer, sms_out):
+    no = a_case(peer)
+    page = browser_sign_in(browser, live, sms_out, STAFF)
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(246, 247, 249)"   # console.css
+    page.goto(f"{live}/console/cases/{no}")
+    page.get_by_role("button", name="显示号码").click()                   # htmx, under script-src 'self'
+    page.wait_for_selector("text=+8613912340000")
+    page.goto(f"{live}/console/stats")
+    page.get_by_role("link", name="分析", exact=True).click()
+    frame = page.frame_locator("iframe.report")                           # the analysis's own <style>, by its nonce
+    assert frame.locator("body").evaluate("b => getComputedStyle(b).maxWidth") == "760px"
+    assert refused == []
+    injected = page.evaluate("""() => { const s = document.createElement('style'); s.textContent =
+        'body{background:rgb(1, 2, 3)}'; document.head.appendChild(s);
+        return getComputedStyle(document.body).backgroundColor }""")
+    assert injected == "rgb(246, 247, 249)"                               # an injected style is refused
