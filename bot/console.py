@@ -11,6 +11,9 @@ SMS commands (core.usecases), the console's own read models (core.workbench).
   row is ended and the cookie opens nothing.
 - Every response of the console carries a Content-Security-Policy (scripts and styles from
   /console/static only), X-Frame-Options DENY, nosniff, a same-origin referrer and ``no-store``.
+- The client's address is the connection's, or — with ``XINFANG_TRUSTED_PROXY`` (set by ``xinfang
+  serve`` in front of its nginx) — the one our proxy forwards; a header a client sends itself is
+  never believed.
 - Every form is CSRF-checked (Flask-WTF, app-wide; the channels' webhooks are exempt: they are
   signed).
 - Every view of a case file, every reveal of a petitioner's number and every action is recorded
@@ -41,6 +44,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import sms, sms_tencent, wechat, wecom
 from bot.sms import inbound_from_raw as from_sms
@@ -177,7 +181,8 @@ def _unauthorized():
 
 class _Cookies(SecureCookieSessionInterface):
     """Flask's signed cookie (now holding a session's id, a CSRF token and the sign-in's browser
-    value), ``Secure`` when SESSION_COOKIE_SECURE is set or the request came over HTTPS."""
+    value), ``Secure`` when the app is set to HTTPS or the request came over HTTPS (behind a
+    trusted proxy: as it says in X-Forwarded-Proto)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
@@ -185,14 +190,18 @@ class _Cookies(SecureCookieSessionInterface):
 
 def install(app: Flask) -> None:
     """The console on ``app``: the blueprint, sign-in, the session cookie, CSRF (exempting the
-    signed webhooks)."""
+    signed webhooks), and the client's address from a trusted proxy when there is one."""
+    settings = app.extensions["xinfang"].settings
     app.secret_key = app.secret_key or secret_key()
     # a browser-session cookie (no 31-day Expires): the server's row decides how long it opens anything
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=LONGEST,
-                      SESSION_COOKIE_SECURE=bool(app.config.get("SESSION_COOKIE_SECURE")),
+                      SESSION_COOKIE_SECURE=bool(settings.https or app.config.get("SESSION_COOKIE_SECURE")),
                       REMEMBER_COOKIE_SECURE=True, REMEMBER_COOKIE_HTTPONLY=True)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", int(LONGEST.total_seconds()))
     app.session_interface = _Cookies()
+    if settings.trusted_proxy:   # X-Forwarded-For's last hops and -Proto, as our nginx sets them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy, x_proto=settings.trusted_proxy,
+                                x_host=0, x_port=0, x_prefix=0)
     csrf = CSRFProtect(app)
     csrf.exempt(wechat.bp)
     csrf.exempt(sms.bp)
@@ -211,7 +220,10 @@ def _now() -> datetime:
 
 
 def _address() -> str:
-    return request.headers.get("X-Real-IP") or request.remote_addr or ""
+    """The client's address for the audit trail and the sign-in limits: the connection's — or,
+    behind the proxy the app is told to trust (XINFANG_TRUSTED_PROXY), the address it forwards
+    (ProxyFix, in install). A header a client sets itself is never read here."""
+    return request.remote_addr or ""
 
 
 # --- what every console response carries ------------------------------------------------------------

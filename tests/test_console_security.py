@@ -1,4 +1,4 @@
-"""The console under attack (issue 29, items 5, 7, 12), through its real interfaces: the Flask
+"""The console under attack (issue 29, items 5, 6, 7, 12), through its real interfaces: the Flask
 test client as a browser without JavaScript (cookies, CSRF tokens, addresses as the server sees
 them), Debian's chromium where the browser itself must obey (the CSP), Tencent's and Twilio's
 local stubs where the code must arrive.
@@ -7,6 +7,8 @@ local stubs where the code must arrive.
    cookie replayed opens nothing; the cookie lives for the browser's session, HttpOnly, Lax,
    Secure over HTTPS; the pages carry a CSP, X-Frame-Options, nosniff, a referrer policy and
    no-store.
+6. The audit trail's address is the connection's, or the trusted proxy's — never a header a
+   client sends itself (nginx end to end: tests/test_serve.py).
 7. A number on file and one that is not are answered alike, "too frequent" included; one
    address's flood stops that address, not the official asking from theirs, nor their code.
 12. The outbox row holds no code in clear; the text delivered carries it.
@@ -20,6 +22,7 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from bot.app import create_app
 from core import signin
 from core.store.models import AuditEvent, ConsoleCode, ConsoleSession, OutboundMessage, Person
 from tests.test_cases import LIAISON, STAFF
@@ -157,6 +160,10 @@ def test_the_cookie_lives_for_the_browser_session_and_is_secure_over_https(app, 
     got = sign_in(tls, sms_out, LIAISON, base_url="https://xinfang.example.gov.cn",     # as a browser over HTTPS:
                   headers={"Referer": "https://xinfang.example.gov.cn/console/login"})  # same-origin Referer (CSRF)
     assert "Secure" in got.headers["Set-Cookie"]
+    services.settings = dataclasses.replace(services.settings, https=True)          # XINFANG_HTTPS=1: TLS ends
+    behind = create_app({"SERVICES": services, "TESTING": True}).test_client()      # before the app
+    got = sign_in(behind, sms_out, WATER, address="10.0.0.8")
+    assert "Secure" in got.headers["Set-Cookie"]
 
 
 def test_every_console_page_carries_the_security_headers(app, peer, sms_out):
@@ -174,6 +181,28 @@ def test_every_console_page_carries_the_security_headers(app, peer, sms_out):
             ("DENY", "nosniff", "same-origin")
         assert h["Cache-Control"] == "no-store"
     assert "no-store" not in browser.get("/console/static/console.css").headers.get("Cache-Control", "")
+
+
+# --- 6. the address --------------------------------------------------------------------------------
+
+def test_a_forged_address_from_a_direct_client_is_never_stored(app, services, peer, sms_out, db):
+    no = a_case(peer)
+    forged = {"X-Real-IP": "8.8.8.8", "X-Forwarded-For": "8.8.8.8"}
+    browser = app.test_client()
+    sign_in(browser, sms_out, STAFF, address="10.1.2.3", headers=forged)
+    browser.get(f"/console/cases/{no}", environ_base={"REMOTE_ADDR": "10.1.2.3"}, headers=forged)
+    db.rollback()
+    assert set(db.scalars(select(AuditEvent.address))) == {"10.1.2.3"}
+
+    # told it is behind its proxy (XINFANG_TRUSTED_PROXY=1, as `xinfang serve` sets with nginx):
+    # the address the proxy forwards, which it overwrites (bot/templates/nginx.conf)
+    services.settings = dataclasses.replace(services.settings, trusted_proxy=1)
+    proxied = create_app({"SERVICES": services, "TESTING": True}).test_client()
+    sign_in(proxied, sms_out, LIAISON, address="127.0.0.1", headers={"X-Real-IP": "36.112.4.7",
+                                                                     "X-Forwarded-For": "36.112.4.7"})
+    db.rollback()
+    assert db.scalars(select(AuditEvent.address).where(AuditEvent.action == "sign_in")
+                      .order_by(AuditEvent.id.desc())).first() == "36.112.4.7"
 
 
 # --- 7. signing in --------------------------------------------------------------------------------
