@@ -42,7 +42,9 @@ def main() -> None:
     from sqlalchemy import select
 
     from bot.app import create_app
+    from core import signin
     from core.clock import FixedClock
+    from core.store.db import transaction
     from core.settings import load_settings
     from core.store.models import Person
     from notifications.services import build_services
@@ -75,10 +77,12 @@ def main() -> None:
     mine = [n for n in numbers]   # a liaison opens numbers of any unit: most are "没有找到", still timed
 
     def client(person_id: int):
+        """Signed in as the person: a session of the server's (core.signin), its id in the cookie."""
+        with transaction(svc.sessions) as s:
+            token = signin.open_session(s, s.get(Person, person_id), NOW, "127.0.0.1")
         c = app.test_client()
         with c.session_transaction() as sess:
-            sess["_user_id"], sess["_fresh"] = str(person_id), True
-            sess["began"] = sess["seen"] = NOW.isoformat()
+            sess["_user_id"], sess["_fresh"] = token, True
         return c
 
     print(f"\n== exports ({backend}) ==")

@@ -184,12 +184,17 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
         env["REDIS_URL"] = unix_url(lite)
         click.echo(f"内置 Redis（embedded Redis at {env['REDIS_URL']}）", err=True)
     if nginx is not None:   # nginx on host:port, gunicorn behind it on a socket only nginx uses
+        env["XINFANG_TRUSTED_PROXY"] = "1"   # the client's address: as our nginx forwards it (no one else can)
         run_dir = (DEFAULT_INSTANCE_DIR / "run").resolve()
         socket_path = run_dir / f"web-{port}.sock"
         commands = [nginx_command(nginx, f"{host}:{port}", f"unix:{socket_path}", run_dir, settings.max_body_bytes),
                     [sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
                      "--bind", f"unix:{socket_path}"]]          # nginx logs the requests
     else:
+        if settings.trusted_proxy:
+            click.echo(f"提示：XINFANG_TRUSTED_PROXY={settings.trusted_proxy}，gunicorn 直接监听 {host}:{port}："
+                       "请确认只有您的代理能连接到它，否则客户端可伪造来源地址。note: forwarded addresses are "
+                       "believed: make sure only your proxy reaches gunicorn", err=True)
         commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
                      "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG]]
     if not web_only:

@@ -1,10 +1,19 @@
 """``/console``: the bureau's workplace in a browser (docs/console.md) — the same use cases as the
 SMS commands (core.usecases), the console's own read models (core.workbench).
 
-- Sign-in: a person of the county file gives their number and gets a one-time code by SMS (one a
-  minute, five a day; five wrong answers void a code); everyone is told the same whether the
-  number is known or not. Flask-Login keeps the session; a session idle for 30 minutes, or 12
-  hours old, ends, and the person is told.
+- Sign-in (core.signin): a person of the county file gives their number and gets a one-time code
+  by SMS; everyone is told the same whether the number is known or not, "too frequent" included;
+  the limits are per number and address, per address and overall, so nobody can use up an
+  official's codes; a code answers only in the browser that asked for it. The SMS is sealed in
+  the outbox (notifications.sealed): no code in clear in the database.
+- Sessions are the server's (``console_session``): the cookie carries a random id only. Signing
+  out, 30 minutes idle, 12 hours, the person stopped or their role, unit or 管理 changed: the
+  row is ended and the cookie opens nothing.
+- Every response of the console carries a Content-Security-Policy (scripts and styles from
+  /console/static only), X-Frame-Options DENY, nosniff, a same-origin referrer and ``no-store``.
+- The client's address is the connection's, or — with ``XINFANG_TRUSTED_PROXY`` (set by ``xinfang
+  serve`` in front of its nginx) — the one our proxy forwards; a header a client sends itself is
+  never believed.
 - Every form is CSRF-checked (Flask-WTF, app-wide; the channels' webhooks are exempt: they are
   signed).
 - Every view of a case file, every reveal of a petitioner's number and every action is recorded
@@ -15,9 +24,13 @@ SMS commands (core.usecases), the console's own read models (core.workbench).
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
+import logging
 import re
 import io
 import os
+import secrets
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,11 +38,13 @@ from pathlib import Path
 
 from urllib.parse import quote
 
-from flask import (Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request,
-                   send_file, session, stream_with_context, url_for)
+from flask import (Blueprint, Flask, Response, abort, current_app, flash, g, make_response, redirect,
+                   render_template, request, send_file, session, stream_with_context, url_for)
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import sms, sms_tencent, wechat, wecom
 from bot.sms import inbound_from_raw as from_sms
@@ -37,7 +52,7 @@ from bot.wechat import inbound_from_raw as from_wechat
 
 from sqlalchemy import select
 
-from core import admin, reception, workbench
+from core import admin, reception, signin, workbench
 from core.cases import NOBODY, CaseError, Rules, barred, event, may_act
 from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, write_note
 from core.clock import SHANGHAI, day_start
@@ -60,20 +75,20 @@ from handlers import asks, errors, notify
 from handlers import texts as citizen_texts
 from handlers import texts_officials as T
 from handlers.officials import register_received
-from notifications import exports
+from notifications import exports, sealed
 from notifications.exports import write_xlsx
 from notifications.media import INLINE, MediaFiles, sniff
 from notifications.report_html import render as render_report
 from notifications.report_html import secret_key
 
+log = logging.getLogger(__name__)
 bp = Blueprint("console", __name__, url_prefix="/console",
                template_folder=str(Path(__file__).parent / "templates"),
                static_folder=str(Path(__file__).parent / "static"), static_url_path="/static")
 login_manager = LoginManager()
 login_manager.login_view = "console.login"
 login_manager.login_message = "请先登录。"
-IDLE = timedelta(minutes=30)
-LONGEST = timedelta(hours=12)
+IDLE, LONGEST = signin.IDLE, signin.LONGEST
 ROLE_WORDS = {"staff": "信访局", "liaison": "联络员", "cadre": "干部", "head": "主要负责人", "leader": "县领导",
               "admin": "管理员"}
 EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": "超期", "returned": "退回",
@@ -89,7 +104,7 @@ AUDIT_WORDS = {"media": "查看图片/语音", "follow_up_call": "电话回访",
                "admin_unbind": "解除微信绑定", "admin_bind_code": "发送绑定码", "admin_hand_back": "交还名录文件",
                "instruct": "批示", "analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
                "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
-               "code_sent": "发送验证码"}
+               "code_sent": "发送验证码", "code_asked": "请求验证码（号码不在名录中）"}
 # the basis of each deadline, as the case file shows it (docs/cases.md has the whole table)
 BASIS = {
     "same_day": {"assign": "当日工作法：当日交办（条例第二十二条：15日内）",
@@ -108,35 +123,85 @@ TEXT_STATES = {"queued": "待发送", "sending": "发送中", "sent": "已发出
 
 @dataclass
 class Official(UserMixin):
-    """The signed-in person, as the session knows them (re-read from the directory each request)."""
+    """The signed-in person, as the directory has them now (re-read each request), and the
+    session's id (what the cookie carries; only its hash is stored)."""
 
     id: int
     name: str
     role: str
     unit_id: int | None
     admin: bool = False
+    token: str = ""
 
     def get_id(self) -> str:
-        return str(self.id)
+        return self.token
+
+
+ENDED_WORDS = {"idle": "登录已过期，请重新登录。", "expired": "登录已过期，请重新登录。",
+               "changed": "您的账号信息已变更，请重新登录。"}
 
 
 @login_manager.user_loader
-def _load(person_id: str) -> Official | None:
-    svc = current_app.extensions["xinfang"]
+def _load(token: str) -> Official | None:
+    """The session the cookie's id opens, if the server's row still lets it in: not signed out,
+    not idle for 30 minutes nor 12 hours old (the county's clock), the person in use with the
+    role, unit and 管理 they signed in with. A session found over is ended, and says why."""
+    svc, now = _svc(), _now()
     with reading(svc.sessions) as s:
-        person = s.get(Person, int(person_id)) if person_id.isdigit() else None
-        if person is None or not person.active or person.role not in workbench.CONSOLE_ROLES:
+        found = signin.find_session(s, token)
+        if found is None:
             return None
-        return Official(person.id, person.name, person.role, person.unit_id, person.admin)
+        row, person = found
+        why = signin.why_over(row, person, now)
+        live, stale = row.ended_at is None, now - row.seen_at >= signin.SEEN_EVERY
+        who = None if why else Official(person.id, person.name, person.role, person.unit_id, person.admin, token)
+    if why is not None:
+        if live:
+            with transaction(svc.sessions) as s:
+                signin.end(s, row.id, now, why)
+        g.session_ended = why
+        return None
+    if stale:   # the last use, to the minute (a write a minute, not one a request)
+        with transaction(svc.sessions) as s:
+            signin.seen(s, row.id, now)
+    return who
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Not signed in (or the session just ended): to the sign-in page, saying why; an htmx poll
+    is told to go there rather than swapping the page into its box."""
+    session.pop("_user_id", None)
+    flash(ENDED_WORDS.get(g.get("session_ended"), login_manager.login_message))
+    target = url_for("console.login")
+    if request.headers.get("HX-Request"):
+        return Response(status=401, headers={"HX-Redirect": target})
+    return redirect(target)
+
+
+class _Cookies(SecureCookieSessionInterface):
+    """Flask's signed cookie (now holding a session's id, a CSRF token and the sign-in's browser
+    value), ``Secure`` when the app is set to HTTPS or the request came over HTTPS (behind a
+    trusted proxy: as it says in X-Forwarded-Proto)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
 def install(app: Flask) -> None:
-    """The console on ``app``: the blueprint, sign-in, CSRF (exempting the signed webhooks)."""
+    """The console on ``app``: the blueprint, sign-in, the session cookie, CSRF (exempting the
+    signed webhooks), and the client's address from a trusted proxy when there is one."""
+    settings = app.extensions["xinfang"].settings
     app.secret_key = app.secret_key or secret_key()
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", LONGEST)
+    # a browser-session cookie (no 31-day Expires): the server's row decides how long it opens anything
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=LONGEST,
+                      SESSION_COOKIE_SECURE=bool(settings.https or app.config.get("SESSION_COOKIE_SECURE")),
+                      REMEMBER_COOKIE_SECURE=True, REMEMBER_COOKIE_HTTPONLY=True)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", int(LONGEST.total_seconds()))
+    app.session_interface = _Cookies()
+    if settings.trusted_proxy:   # X-Forwarded-For's last hops and -Proto, as our nginx sets them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy, x_proto=settings.trusted_proxy,
+                                x_host=0, x_port=0, x_prefix=0)
     csrf = CSRFProtect(app)
     csrf.exempt(wechat.bp)
     csrf.exempt(sms.bp)
@@ -155,24 +220,48 @@ def _now() -> datetime:
 
 
 def _address() -> str:
-    return request.headers.get("X-Real-IP") or request.remote_addr or ""
+    """The client's address for the audit trail and the sign-in limits: the connection's — or,
+    behind the proxy the app is told to trust (XINFANG_TRUSTED_PROXY), the address it forwards
+    (ProxyFix, in install). A header a client sets itself is never read here."""
+    return request.remote_addr or ""
 
 
-@bp.before_request
-def _expire():
-    """A session idle for 30 minutes, or older than 12 hours, ends (the county's clock)."""
-    if not current_user.is_authenticated:
-        return None
-    now = _now()
-    seen, began = session.get("seen"), session.get("began")
-    if seen and began:
-        if now - datetime.fromisoformat(seen) > IDLE or now - datetime.fromisoformat(began) > LONGEST:
-            logout_user()
-            session.clear()
-            flash("登录已过期，请重新登录。")
-            return redirect(url_for("console.login"))
-    session["seen"] = now.isoformat()
-    return None
+# --- what every console response carries ------------------------------------------------------------
+
+def _nonce() -> str:
+    """This response's nonce for a <style> the page must carry inline (the analysis's own page,
+    shown in a frame): made on first use; the CSP then allows it and nothing else inline."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+@bp.app_context_processor
+def _nonce_helper():
+    return {"csp_nonce": _nonce}
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    """Scripts and styles from /console/static only (htmx, console.css), framed by nobody, types
+    as declared, the address of a case never sent to another site, and no page kept by the
+    browser or a proxy (they show cases and numbers); the vendored static files may be cached."""
+    nonce = g.get("csp_nonce")
+    style = "style-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    h = response.headers
+    h.setdefault("Content-Security-Policy", (   # a stored file keeps its own, stricter one (media_file)
+        "default-src 'self'; script-src 'self'; " + style + "; img-src 'self' data:; media-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"))
+    h["X-Frame-Options"] = "DENY"
+    h["X-Content-Type-Options"] = "nosniff"
+    h["Referrer-Policy"] = "same-origin"      # CSRF's check of the Referer over HTTPS still has it
+    h["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        h["Strict-Transport-Security"] = "max-age=31536000"
+    if request.endpoint != "console.static":
+        h["Cache-Control"] = "no-store"
+        h.pop("Expires", None)
+    return response
 
 
 @bp.app_template_filter("when")
@@ -189,8 +278,30 @@ def _helpers():
 
 # --- sign-in ----------------------------------------------------------------------------------------
 
+LIMIT_WORDS = {"number": "验证码请求过于频繁，请于{}后再试。", "address": "本网络请求验证码过于频繁，请于{}后再试。",
+               "overall": "系统繁忙，请于{}后再试。"}
+SENT_WORDS = "如该号码已登记在名录中，验证码已发送，10分钟内有效。"
+
+
+def _signin_key() -> bytes:
+    """The key of the sign-in's keyed hashes (numbers, browsers, codes), from the app's secret."""
+    secret = current_app.secret_key
+    return hmac.new(secret.encode() if isinstance(secret, str) else secret, b"xinfang:console-signin",
+                    hashlib.sha256).digest()
+
+
+def _asker() -> str:
+    """This browser's sign-in value (in its signed cookie): the codes it asks for answer only here."""
+    if not session.get("signin"):
+        session["signin"] = secrets.token_urlsafe(24)
+    return session["signin"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """A code by SMS to a number of the directory. Known or not, the answer is the same — the
+    same words, the same status, after the same work (core.signin); only a person of the
+    directory is sent anything."""
     if request.method == "GET":
         return render_template("console/login.html", phone=None)
     try:
@@ -198,46 +309,75 @@ def login():
     except InvalidPhone:
         flash("请输入正确的手机号码。")
         return render_template("console/login.html", phone=None), 400
-    svc, now = _svc(), _now()
+    svc, now, address = _svc(), _now(), _address()
     with transaction(svc.sessions) as s:
-        asked = workbench.ask_code(s, phone, now)
-        ids = []
-        if asked.code:
+        asked = signin.ask_code(s, phone, address, _asker(), now, _signin_key())
+        if asked.retry_at is None:   # the text made (and sealed) alike; one audit row either way
             county, _ = svc.county(s.connection())
-            ids = [OutboundMessage.enqueue(s, "sms", phone, f"【{county.name}信访局】工作台登录验证码{asked.code}，"
-                                           f"10分钟内有效。如非本人操作，请忽略。", "console_code", now,
-                                           params=[asked.code])]
-            workbench.audit(s, asked.person, now, "code_sent", address=_address())
-    svc.send_later(ids, now)
+            code = asked.code or "000000"   # a number nobody has: nothing is written or sent of it
+            body, params = sealed.seal("console_code", f"【{county.name}信访局】工作台登录验证码{code}，"
+                                       "10分钟内有效。如非本人操作，请忽略。", [code], code, now)
+            workbench.audit(s, asked.person_id, now, "code_sent" if asked.code else "code_asked", address=address)
     if asked.retry_at is not None:
-        flash(f"验证码发送过于频繁，请于{asked.retry_at.astimezone(SHANGHAI):%m月%d日 %H:%M}后再试。")
-    else:
-        flash("如该号码已登记在名录中，验证码已发送，10分钟内有效。")
-    return render_template("console/login.html", phone=phone)
+        flash(LIMIT_WORDS[asked.limit].format(f"{asked.retry_at.astimezone(SHANGHAI):%m月%d日 %H:%M}"))
+        return render_template("console/login.html", phone=phone), 429
+    flash(SENT_WORDS)
+    response = make_response(render_template("console/login.html", phone=phone))
+
+    def send() -> None:
+        if asked.code:
+            with transaction(svc.sessions) as s:
+                ids = [OutboundMessage.enqueue(s, "sms", phone, body, "console_code", now, params=params)]
+            svc.send_later(ids, now)
+    if svc.settings.outbox_delivery == "inline":   # the tests', the demo's: sent before the page
+        send()
+    else:   # written, and the worker woken, once the answer has left: it waits for neither, so a
+        # number on file is answered in the time one nobody has is (bench/signin.py)
+        response.call_on_close(_logged(send))
+    return response
+
+
+def _logged(fn):
+    def run() -> None:
+        try:
+            fn()
+        except Exception:   # after the answer: nobody to tell but the log (the person asks again)
+            log.exception("console code not written")
+    return run
 
 
 @bp.post("/login/code")
 def login_code():
-    svc, now = _svc(), _now()
+    svc, now, address = _svc(), _now(), _address()
     phone, code = request.form.get("phone", ""), request.form.get("code", "")
+    try:
+        phone = normalize_phone(phone)
+    except InvalidPhone:
+        pass   # answered like any wrong code
     with transaction(svc.sessions) as s:
-        person = workbench.check_code(s, phone, code, now)
+        person = signin.check_code(s, phone, code, _asker(), now, _signin_key())
         if person is not None:
-            workbench.audit(s, person, now, "sign_in", address=_address())
-            who = Official(person.id, person.name, person.role, person.unit_id, person.admin)
+            workbench.audit(s, person, now, "sign_in", address=address)
+            token = signin.open_session(s, person, now, address)
+            who = Official(person.id, person.name, person.role, person.unit_id, person.admin, token)
     if person is None:
         flash("验证码不正确或已过期（每个验证码最多试5次）。")
         return render_template("console/login.html", phone=phone), 401
-    session.clear()
-    session.permanent = True
+    session.clear()   # a new cookie: nothing of before signing in is carried over
+    session.permanent = False
     login_user(who)
-    session["began"] = session["seen"] = now.isoformat()
     return redirect(url_for("console.admin_page" if who.role == "admin" else "console.home"))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    """Signing out ends the session on the server: the old cookie opens nothing after."""
+    svc, now = _svc(), _now()
+    with transaction(svc.sessions) as s:
+        found = signin.find_session(s, current_user.token)
+        if found is not None:
+            signin.end(s, found[0].id, now, "signed_out")
     logout_user()
     session.clear()
     flash("已退出。")

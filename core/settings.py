@@ -71,6 +71,13 @@ class Settings:
     wecom_token: str | None = None
     wecom_aes_key: str | None = None
     wecom_api_base: str | None = None           # a local stub of WeCom's API (tests, the demo)
+    # the console behind HTTPS (XINFANG_HTTPS=1): its cookie is Secure on every response, also
+    # where TLS ends before our proxy (a load balancer); otherwise Secure when the request is HTTPS
+    https: bool = False
+    # proxies in front of the web processes whose X-Forwarded-For / -Proto are believed
+    # (XINFANG_TRUSTED_PROXY; `xinfang serve` with nginx sets 1): 0 — the client's address is the
+    # connection's, and a forwarded header a client sends is ignored
+    trusted_proxy: int = 0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -143,6 +150,15 @@ def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _flag(env: dict, name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
 
 
 def _check_url(name: str, value: str | None, schemes: tuple[str, ...]) -> None:
@@ -244,6 +260,8 @@ def load_settings(env: dict | None = None) -> Settings:
         tencent_sms_app_id=tencent["TENCENT_SMS_APP_ID"],
         tencent_sms_region=get("TENCENT_SMS_REGION") or "ap-guangzhou",
         tencent_sms_api_base=tencent_api_base,
+        https=_flag(env, "XINFANG_HTTPS"),
+        trusted_proxy=_int(env, "XINFANG_TRUSTED_PROXY", 0, minimum=0),
         **wecom,
     )
 

@@ -1,5 +1,5 @@
-"""The console's read models (bot/console.py): the 工作台 shelves, the search, the case file, the
-one-time sign-in codes and the audit trail — no Flask here.
+"""The console's read models (bot/console.py): the 工作台 shelves, the search, the case file and
+the audit trail — no Flask here (signing in: core.signin).
 
 Scope and recusal hold in every function: the bureau's staff see every case but one that accuses
 them; a unit's cadres and head their unit's; a county leader the cases they own (包案); nobody a
@@ -8,10 +8,7 @@ number).
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -25,16 +22,11 @@ from core.clock import SHANGHAI, day_start, month_day
 from core.phones import InvalidPhone, normalize_phone
 from core.store import words as store_words
 from core.store.db import county_day
-from core.store.models import (Attachment, AuditEvent, ConsoleCode, EveningPlan, EveningVisit, InboundMessage,
+from core.store.models import (Attachment, AuditEvent, EveningPlan, EveningVisit, InboundMessage,
                                OutboundMessage,
                                Person, Petition, PetitionEvent, Recusal, Township, Unit, Village)
 from core.text import CHANNEL_LABELS
 
-CONSOLE_ROLES = ("staff", "liaison", "cadre", "head", "leader", "admin")   # admin: the directory only
-CODE_VALID = timedelta(minutes=10)
-CODE_EVERY = timedelta(minutes=1)      # at most one code a minute …
-CODES_A_DAY = 5                        # … and five a day per person
-TRIES = 5                              # wrong answers to one code before it is void
 PAGE = 50
 WAITING_EXTENSION = text("petition.pending_extension IS NOT NULL")   # ix_petition_extension's predicate
 FOLLOW_UP = text("petition.status = 'closed' AND (petition.rating IS NULL OR petition.rating = 'unsatisfied')")
@@ -50,60 +42,12 @@ STATUS_WORDS = {"registered": "待交办", "assigned": "已交办", "accepted": 
                 "reviewing": "复查（复核）中", "joined": "已并案"}
 
 
-# --- sign-in --------------------------------------------------------------------------------------
+# --- the audit trail (sign-in itself: core.signin) -----------------------------------------------
 
-def _hash(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class CodeAsked:
-    person: Person | None         # None: the number is nobody of the directory (told the same as the others)
-    code: str | None = None       # to send; None when refused
-    retry_at: datetime | None = None
-
-
-def ask_code(s: Session, phone: str, now: datetime) -> CodeAsked:
-    """A one-time code for the person with this number, within the limits (one a minute, five a
-    day); the caller sends it by SMS and says the same to everyone, known or not."""
-    person = s.scalars(select(Person).where(Person.phone == phone, Person.active.is_(True),
-                                            Person.role.in_(CONSOLE_ROLES))).first()
-    if person is None:
-        return CodeAsked(None)
-    sent = list(s.scalars(select(ConsoleCode.sent_at).where(ConsoleCode.person_id == person.id,
-                                                            ConsoleCode.sent_at > now - timedelta(days=1))
-                          .order_by(ConsoleCode.sent_at)))
-    if sent and sent[-1] > now - CODE_EVERY:
-        return CodeAsked(person, retry_at=sent[-1] + CODE_EVERY)
-    if len(sent) >= CODES_A_DAY:
-        return CodeAsked(person, retry_at=sent[-CODES_A_DAY] + timedelta(days=1))
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    s.add(ConsoleCode(person_id=person.id, code_hash=_hash(code), sent_at=now, attempts=0))
-    s.flush()
-    return CodeAsked(person, code)
-
-
-def check_code(s: Session, phone: str, code: str, now: datetime) -> Person | None:
-    """The person signing in, when ``code`` is their latest unused code, sent within 10 minutes and
-    tried fewer than five times; a wrong answer counts against the code."""
-    person = s.scalars(select(Person).where(Person.phone == phone, Person.active.is_(True),
-                                            Person.role.in_(CONSOLE_ROLES))).first()
-    if person is None:
-        return None
-    row = s.scalars(select(ConsoleCode).where(ConsoleCode.person_id == person.id, ConsoleCode.used_at.is_(None))
-                    .order_by(ConsoleCode.sent_at.desc()).limit(1).with_for_update()).first()
-    if row is None or row.sent_at < now - CODE_VALID or row.attempts >= TRIES:
-        return None
-    if not hmac.compare_digest(row.code_hash, _hash(code.strip())):
-        row.attempts += 1
-        return None
-    row.used_at = now
-    return person
-
-
-def audit(s: Session, person: Person | None, now: datetime, action: str, petition_id: int | None = None,
+def audit(s: Session, person: Person | int | None, now: datetime, action: str, petition_id: int | None = None,
           detail: str | None = None, address: str | None = None, subject: Person | None = None) -> None:
-    s.add(AuditEvent(person_id=person.id if person else None, at=now, action=action, petition_id=petition_id,
+    """Record what ``person`` (a Person, or a person's id) did or looked at."""
+    s.add(AuditEvent(person_id=person if isinstance(person, int) or person is None else person.id, at=now, action=action, petition_id=petition_id,
                      detail=detail[:2000] if detail else None, address=(address or "")[:64] or None,
                      subject_id=subject.id if subject else None))
 

@@ -32,6 +32,7 @@ from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Person, Petition
+from notifications import sealed
 from notifications.sms import SendError, SmsBackend, Templated
 from notifications.wechat import TEMPLATE_KEY, WINDOW
 
@@ -91,7 +92,8 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
         routes = _wecom_routes(s, claimed) if wecom is not None else None
         needs_templates = getattr(sms, "needs_templates", False)
         options = (s.scalar(select(County.options).limit(1)) or {}) if claimed else {}
-        templated = _templates(s, claimed, options) if needs_templates else {}
+        opened = _open_sealed(s, claimed)
+        templated = _templates(s, claimed, options, opened) if needs_templates else {}
         limits, day = NumberLimits.from_options(options), DayTime.from_options(options)
         numbers = {row[1] for row in claimed if row[6] == "sms"} | set(routes.phone_of.values() if routes else ())
         sent_lately = outbox_rows.sent_to(s, numbers, now - timedelta(days=1)) if limits.any and numbers else {}
@@ -110,6 +112,10 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
     for message_id, to, body, attempts, purpose, petition_id, channel, taken_over, before in claimed:
         status, provider_id, error, next_at, sent_by, counted = "sent", None, None, None, channel, attempts
         try:
+            if message_id in opened:   # a sealed text: its real words, here only (notifications.sealed)
+                body = opened[message_id].body
+                if opened[message_id].problem:
+                    raise SendError(opened[message_id].problem, permanent=True)
             if channel == "wechat":
                 wrote_lately, template, tracking_nos = context
                 provider_id = wechat.send(to, body, to in wrote_lately, template, tracking_nos.get(petition_id))
@@ -155,6 +161,9 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                   "segments": sms_segments(body) if sent_by == "sms" else None}
         with transaction(factory) as s:
             s.connection().execute(_RECORD, result)
+            if message_id in opened and status in ("sent", "failed"):   # done with: only the masked words stay
+                s.connection().execute(update(OUTBOX).where(OUTBOX.c.id == message_id)
+                                       .values(params=opened[message_id].erased))
             if status == "failed" and purpose != FAILED_PURPOSE:
                 tell_staff_of_failures(s, [(message_id, to, petition_id, error)], now)
     return report
@@ -226,10 +235,38 @@ def _timed_out(exc: Exception) -> bool:
         or "timed out" in str(exc).lower()
 
 
-def _templates(s: Session, claimed: list[tuple], county_options: dict) -> dict[int, Templated]:
+@dataclass(frozen=True)
+class Opened:
+    """A sealed row's real words, for the moment of sending; its params once done with."""
+
+    body: str
+    values: list[str]
+    erased: dict
+    problem: str | None = None     # it could not be opened: failed for good, staff told
+
+
+def _open_sealed(s: Session, claimed: list[tuple]) -> dict[int, Opened]:
+    """The real body and parameters of the claimed rows written sealed (notifications.sealed)."""
+    rows = [row[0] for row in claimed if row[4] in sealed.PURPOSES]
+    out = {}
+    if rows:
+        for message_id, body, params in s.execute(select(OUTBOX.c.id, OUTBOX.c.body, OUTBOX.c.params)
+                                                  .where(OUTBOX.c.id.in_(rows))):
+            if not sealed.is_sealed(params):
+                continue
+            try:
+                out[message_id] = Opened(*sealed.open_sealed(params), sealed.erased(params))
+            except ValueError as exc:
+                out[message_id] = Opened(body, params.get("v") or [], sealed.erased(params), str(exc))
+    return out
+
+
+def _templates(s: Session, claimed: list[tuple], county_options: dict,
+               opened: dict[int, Opened] | None = None) -> dict[int, Templated]:
     """For a template-only provider: each SMS row's registered template (the county file's
-    ``[county.sms]``: ``sign`` and ``templates``, purpose → id) with the row's parameters; a row
-    whose purpose has none is left out (the provider refuses it, and staff are told)."""
+    ``[county.sms]``: ``sign`` and ``templates``, purpose → id) with the row's parameters (a
+    sealed row's real ones); a row whose purpose has none is left out (the provider refuses it,
+    and staff are told)."""
     rows = [row[0] for row in claimed if row[6] == "sms"]
     if not rows:
         return {}
@@ -239,6 +276,8 @@ def _templates(s: Session, claimed: list[tuple], county_options: dict) -> dict[i
     for message_id, purpose, params in s.execute(select(OUTBOX.c.id, OUTBOX.c.purpose, OUTBOX.c.params)
                                                  .where(OUTBOX.c.id.in_(rows))):
         key, values = (params.get("t"), params.get("v")) if isinstance(params, dict) else (purpose, params)
+        if opened and message_id in opened:
+            values = opened[message_id].values
         if values is not None and ids.get(key):
             out[message_id] = Templated(str(ids[key]), [str(v) for v in values], sign)
     return out

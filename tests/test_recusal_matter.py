@@ -171,3 +171,33 @@ def test_an_accused_official_s_figures_count_only_what_his_lists_show(app, peer,
     assert "到县访3批3人次（微信访3）" in his_day, his_day
     listed = peer.text_sms(mayor, "详情")
     assert len(set(re.findall(r"LS-\d{8}-\d{4}", listed))) <= 3 and "王*" not in listed, listed
+
+
+def test_repeats_filed_before_are_given_the_recusals_of_their_matter(peer, db, db_url, sms_out):
+    """Migration 0030: a repeat joined to an accusation before this change had no recusal of its
+    own; upgrading gives it the matter's, and one left with the very unit it accuses goes back to
+    the bureau."""
+    from alembic import command
+    from sqlalchemy import delete, update
+
+    from core.store.db import alembic_config, migrate
+    no = file(peer, QIAN, ACCUSATION, "13912345678", name="钱多多")
+    assert "已将" in peer.text_sms(STAFF, f"交办 {no} 下汤镇人民政府")
+    reply = peer.say(QIAN, "我是下汤镇下汤村的钱多多，上回说的发放危房改造补贴时吃拿卡要的事，到现在也没人管")
+    answer_until(peer, QIAN, reply, "是否为同一事项")
+    peer.say(QIAN, "1")
+    joined = case(db, the_other(db, no))
+    xiatang = case(db, no).unit_id
+    # as the old code left it: no recusal on the repeat — and, worse, 下汤镇 itself accused and
+    # the original still with it
+    db.execute(delete(Recusal).where(Recusal.petition_id == joined.id))
+    db.execute(update(Petition).where(Petition.id == joined.id).values(accusation=False))
+    db.add(Recusal(petition_id=joined.id, unit_id=xiatang, at=joined.received_at, actor="staff:1"))
+    db.commit()
+    command.downgrade(alembic_config(db_url), "0029")
+    migrate(db_url, "head")
+    assert recusals(db, no) >= recusals(db, joined.tracking_no) | {(xiatang, None)}
+    assert recusals(db, joined.tracking_no) >= recusals(db, no)
+    p = case(db, no)
+    assert p.status == "registered" and p.unit_id is None and p.events[-1].kind == "taken_back"
+    assert NOT_FOUND in peer.text_sms(LIAISON, f"查询 {joined.tracking_no}")

@@ -4,10 +4,13 @@ messages are answered meanwhile. Real processes, real sockets; the WeChat reques
 sealed as WeChat's servers send it."""
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -139,3 +142,30 @@ def test_the_deployment_config_is_one_nginx_accepts(tmp_path):
     assert check.returncode == 0, check.stderr
     assert render("80", "127.0.0.1:8000", standalone=False).count("{") == render(
         "80", "127.0.0.1:8000", standalone=False).count("}")
+
+
+@pytest.mark.parametrize("proxy", [pytest.param("nginx", marks=needs_nginx), "none"])
+def test_the_audit_keeps_the_clients_address_never_a_forged_one(tmp_path, sqlite_template, proxy):
+    """Issue 29, 6: a client that sends X-Real-IP / X-Forwarded-For / -Proto of its own. Behind
+    nginx (`serve` tells the app to believe its proxy), nginx overwrites them with what it saw;
+    with gunicorn facing clients, none is believed. Either way the audit has the real address
+    (loopback here), and a forged https through nginx does not make the cookie Secure."""
+    proc, port = start(tmp_path, sqlite_template, proxy)
+    forged = {"X-Real-IP": "8.8.8.8", "X-Forwarded-For": "8.8.8.8"}
+    if proxy == "nginx":   # (gunicorn itself believes -Proto from its own host, loopback: not a client's to forge)
+        forged["X-Forwarded-Proto"] = "https"
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    try:
+        page = browser.open(urllib.request.Request(f"http://127.0.0.1:{port}/console/login", headers=forged),
+                            timeout=10).read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"phone": "13700000001", "csrf_token": token}).encode()
+        with browser.open(urllib.request.Request(f"http://127.0.0.1:{port}/console/login", data=form,
+                                                 headers=forged), timeout=10) as got:
+            assert "如该号码已登记在名录中" in got.read().decode()
+            cookies = got.headers.get_all("Set-Cookie") or []
+    finally:
+        stop(proc)
+    assert cookies and not any("Secure" in c for c in cookies)
+    with sqlite3.connect(tmp_path / "xinfang.sqlite3") as db:
+        assert db.execute("SELECT action, address FROM audit_event").fetchall() == [("code_sent", "127.0.0.1")]

@@ -643,17 +643,49 @@ _ENQUEUE = insert(OutboundMessage.__table__).returning(OutboundMessage.__table__
 
 
 class ConsoleCode(Base):
-    """A one-time code to sign in to the console (bot/console.py), sent by SMS to a person of the
-    directory: its hash, when, how many wrong tries, when used."""
+    """A request for a one-time code to sign in to the console (bot/console.py): every request
+    counted, for a number of the directory and for one nobody has alike (the limits are on the
+    number as typed and the address, so the answers cannot tell the two apart); a code goes by
+    SMS only to a person of the directory. Kept: the number's keyed hash (never the number), the
+    requesting address (an IPv6 address's /64), the browser that asked (only it may answer),
+    the code's keyed hash, when, how many wrong tries, when used."""
 
     __tablename__ = "console_code"
-    __table_args__ = (Index("ix_console_code_person_sent", "person_id", "sent_at"),)
+    __table_args__ = (Index("ix_console_code_number", "phone_key", "address", "sent_at"),
+                      Index("ix_console_code_address", "address", "sent_at"),
+                      Index("ix_console_code_sent", "sent_at"),
+                      Index("ix_console_code_asker", "asker_hash"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))   # None: nobody of the directory
+    phone_key: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))
+    asker_hash: Mapped[str | None] = mapped_column(String(64))
     code_hash: Mapped[str] = mapped_column(String(64))
     sent_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None]
+
+
+class ConsoleSession(Base):
+    """A signed-in console session, held by the server (the browser's cookie carries only its
+    random id; the row keeps the id's SHA-256): who, what they were granted at sign-in (role, unit,
+    管理), when it began and was last seen, and when and why it ended — signed out, idle, too
+    old, the person stopped, or their role, unit or 管理 changed. Only a live row lets a cookie in."""
+
+    __tablename__ = "console_session"
+    __table_args__ = (Index("uq_console_session_token", "token_hash", unique=True),
+                      Index("ix_console_session_person", "person_id", "ended_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column()
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    address: Mapped[str | None] = mapped_column(String(64))   # where it signed in from
+    began_at: Mapped[datetime]
+    seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_why: Mapped[str | None] = mapped_column(String(16))   # signed_out | idle | expired | stopped | changed
 
 
 class AuditEvent(Base):
