@@ -420,11 +420,12 @@ def _board(s, person: Person, now: datetime) -> dict:
     today = now.astimezone(SHANGHAI).date()
     first = today.replace(day=1)
     day = gather(s, today, None, person, now)
-    month = measure(s, day_start(first), day_start(today + timedelta(days=1)), now).county
+    hidden_from = person if workbench.accused(s, person) else None   # counts hide what lists hide
+    month = measure(s, day_start(first), day_start(today + timedelta(days=1)), now, hidden_from).county
     late: dict[str, int] = {}
     for _, unit in day.overdue:
         late[unit] = late.get(unit, 0) + 1
-    scores = month_scores(s, first.year, first.month, ScoreRules.from_options(current_county(s).options))
+    scores = month_scores(s, first.year, first.month, ScoreRules.from_options(current_county(s).options), hidden_from)
     return {"day": day, "month": month, "first": first, "late": sorted(late.items(), key=lambda kv: -kv[1]),
             "flags": [u for u in scores if u.flag], "warned": [u for u in scores if u.colour in ("orange", "red")]}
 
@@ -830,7 +831,7 @@ def analysis_page():
             flash("已保存，领导打开分析链接即可看到。")
             return redirect(url_for("console.analysis_page", kind=kind, day=period.key))
         county = current_county(s).name
-        a = analyse(s, period, now)
+        a = analyse(s, period, now, person if workbench.accused(s, person) else None)
         page = render_report(a, county)
         return render_template("console/analysis.html", me=person, a=a, period=period, kind=kind,
                                sections=NOTE_SECTIONS, summary=a.summary(), report=page,

@@ -173,16 +173,18 @@ def write_note(s: Session, period: Period, section: str, text_: str, person_id: 
                        person_id=person_id, at=now))
 
 
-def analyse(s: Session, period: Period, now: datetime) -> Analysis:
+def analyse(s: Session, period: Period, now: datetime, hidden_from: Person | None = None) -> Analysis:
+    """The period's analysis; ``hidden_from``: a reader some petition accuses — its figures leave
+    out what their lists hide (core.measures.measure)."""
     prev, ly = period.previous(), period.year_before()
     options = current_county(s).options
     evenings = figures(s, start=period.start, end=period.end, rules=EveningRules.from_options(options))
-    result = Analysis(period, now, measure(s, period.start, period.end, now), measure(s, prev.start, prev.end, now),
-                      measure(s, ly.start, ly.end, now), _beyond(s, period), _beyond(s, prev), evenings,
-                      sms=_sms_cost(s, period))
+    result = Analysis(period, now, measure(s, period.start, period.end, now, hidden_from),
+                      measure(s, prev.start, prev.end, now, hidden_from), measure(s, ly.start, ly.end, now, hidden_from),
+                      _beyond(s, period), _beyond(s, prev), evenings, sms=_sms_cost(s, period))
     if period.kind == "monthly":
         rules = ScoreRules.from_options(options)
-        result.scores = month_scores(s, period.first.year, period.first.month, rules)
+        result.scores = month_scores(s, period.first.year, period.first.month, rules, hidden_from)
         result.score_rules = rules
     result.notes = notes_of(s, period)
     return result

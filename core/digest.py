@@ -108,6 +108,15 @@ class Accusation:
 
 
 @dataclass
+class Plan:
+    """A 七晚 plan under way on a case that accuses someone, as the day's counts hold it."""
+
+    unit_id: int | None
+    started: bool
+    barred: Barred
+
+
+@dataclass
 class CountyDay:
     """A day for the whole county and every unit, read in a fixed number of statements."""
 
@@ -116,6 +125,7 @@ class CountyDay:
     flagged: list[Flagged]
     warned: list[Flagged] = field(default_factory=list)   # 预警 recorded that day
     accusations: list[Accusation] = field(default_factory=list)   # received that day: counted for all but whom they accuse
+    plans: list[Plan] = field(default_factory=list)                # 七晚 under way on an accusation (few)
 
     def view(self, unit_id: int | None = None, reader: Person | None = None) -> Day:
         base = self.county if unit_id is None else self.units.get(unit_id) or Day(self.county.day)
@@ -131,6 +141,10 @@ class CountyDay:
                     d.channels[a.channel] = (b - 1, n - a.people)
                 d.meet_due, d.met = d.meet_due - a.meet_due, d.met - a.met
                 d.groups -= a.people >= GROUP_SIZE
+        for plan in self.plans:   # 七晚 under way on a case that accuses the reader: not counted for them
+            if (unit_id is None or plan.unit_id == unit_id) and reader is not None and plan.barred.bars(reader):
+                d.plans -= 1
+                d.tonight_started -= plan.started
         d.overdue = [(f.tracking_no, f.unit) for f in self.flagged
                      if (unit_id is None or f.unit_id == unit_id) and f.visible_to(reader)]
         d.warnings = [f.tracking_no for f in self.warned
@@ -180,10 +194,17 @@ def gather_all(s: Session, day: date, now: datetime | None = None) -> CountyDay:
         f.barred = barred.get(f.petition_id, NOBODY)
     started = {pid for pid in s.scalars(select(EveningVisit.plan_id).where(
         EveningVisit.evening == day, EveningVisit.started_at.is_not(None)))}
-    for plan_id, unit_id in s.execute(select(EveningPlan.id, EveningPlan.unit_id).where(EveningPlan.status == "filed")):
+    on_accusations = []
+    for plan_id, unit_id, pid, accusation in s.execute(
+            select(EveningPlan.id, EveningPlan.unit_id, EveningPlan.petition_id, Petition.accusation)
+            .join(Petition, Petition.id == EveningPlan.petition_id).where(EveningPlan.status == "filed")):
         for d in (county, unit_day(unit_id)):
             d.plans += 1
             d.tonight_started += plan_id in started
+        if accusation:
+            on_accusations.append((pid, unit_id, plan_id in started))
+    barred = recusals_of(s, [pid for pid, _, _ in on_accusations])
+    plans = [Plan(unit_id, was, barred.get(pid, NOBODY)) for pid, unit_id, was in on_accusations]
     warned = [Flagged(pid, no, unit_id, "") for pid, no, unit_id in s.execute(
         select(p.id, p.tracking_no, p.unit_id).join(PetitionEvent, PetitionEvent.petition_id == p.id)
         .where(PetitionEvent.kind == "warning", PetitionEvent.at >= start, PetitionEvent.at < end)
@@ -197,7 +218,7 @@ def gather_all(s: Session, day: date, now: datetime | None = None) -> CountyDay:
     accused = [Accusation(unit_id, channel, int(people or 1), int(due or 0), int(on_time or 0), barred.get(pid, NOBODY))
                for pid, unit_id, channel, people, due, on_time in rows]
     _checks(s, day, now or end, county, unit_day)
-    return CountyDay(county, units, flagged, warned, accused)
+    return CountyDay(county, units, flagged, warned, accused, plans)
 
 
 def _checks(s: Session, day: date, now: datetime, county: Day, unit_day) -> None:

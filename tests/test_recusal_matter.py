@@ -200,4 +200,41 @@ def test_repeats_filed_before_are_given_the_recusals_of_their_matter(peer, db, d
     assert recusals(db, joined.tracking_no) >= recusals(db, no)
     p = case(db, no)
     assert p.status == "registered" and p.unit_id is None and p.events[-1].kind == "taken_back"
+    from core.facts import facts_of
+    assert p.facts == facts_of(p)                          # the measures count it as the bureau's
     assert NOT_FOUND in peer.text_sms(LIAISON, f"查询 {joined.tracking_no}")
+
+
+def test_a_repeat_that_accuses_takes_back_the_first_and_its_texts_to_the_accused(peer, db, services, monkeypatch):
+    """Review: 孙六's garbage complaint went to 下汤镇 and its 【交办】 to 李建国 is still queued (the
+    workers are behind) when she writes again, now reporting the township's head. The first
+    petition is taken back from 下汤镇, and the queued text never goes."""
+    from core.store.models import OutboundMessage
+    from tests.test_cases import outbox
+    held = []
+    monkeypatch.setattr(services, "send_later", lambda ids, now: held.extend(ids))
+    z = "o_sunliu_twice"
+    no = file(peer, z, "我是下汤镇林楼村的孙六，村口的垃圾堆了半个月没人清理，臭得很", "13912340004", name="孙六")
+    [notice] = outbox(db, "case_assigned", to=LIAISON)
+    assert notice.status == "queued"
+    reply = peer.say(z, "我是下汤镇林楼村的孙六，村口的垃圾堆了半个月没人清理，我要举报下汤镇的王海燕不作为")
+    reply = answer_until(peer, z, reply, "是否为同一事项")
+    peer.say(z, "1")
+    p = case(db, no)
+    assert p.unit_id is None and p.status == "registered" and "taken_back" in [e.kind for e in p.events]
+    services.deliver(held, services.clock.now())
+    db.rollback()
+    assert db.get(OutboundMessage, notice.id).status == "withdrawn"
+
+
+def test_a_leader_s_board_counts_what_his_lists_show(app, peer, db, sms_out):
+    """Review: the 看板 a county leader opens said 本月以来2批 beside a 统计 of 1 — the other one
+    accusing him."""
+    file(peer, "o_a", "我是下汤镇林楼村的赵五，村里的路灯坏了一个月，晚上走路看不见", "13912340003")
+    file(peer, "o_c", "我要举报县长刘卫东，他在征地补偿的事上包庇下面的人，我是下汤镇林楼村的王二", "13912340006",
+         name="王二")
+    mayor, secretary = "+8613700000102", "+8613700000101"
+    his = console(app, sms_out, mayor).get("/console/").get_data(as_text=True)
+    theirs = console(app, sms_out, secretary).get("/console/").get_data(as_text=True)
+    month = re.compile(r"本月以来.*?</h2>\s*<p>(\d+)批", re.S)
+    assert month.search(theirs).group(1) == "2" and month.search(his).group(1) == "1", month.search(his)

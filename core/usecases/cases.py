@@ -141,12 +141,14 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
             cases.inherit_recusals(act.session, p, repeat_of, act.now)
         for unit_id in named.recused_units():
             if unit_id not in cases.recused_units(act.session, p):
-                cases.recuse(act.session, p, act.now, "system", unit=act.session.get(Unit, unit_id),
-                             inbound_id=act.inbound_id)
+                unit = act.session.get(Unit, unit_id)
+                cases.recuse(act.session, p, act.now, "system", unit=unit, inbound_id=act.inbound_id)
+                _withdraw_from_accused(act, p, unit=unit)
         for x in named.people:
             if x.id not in cases.recused_people(act.session, p):
-                cases.recuse(act.session, p, act.now, "system", person=act.session.get(Person, x.id),
-                             inbound_id=act.inbound_id)
+                person = act.session.get(Person, x.id)
+                cases.recuse(act.session, p, act.now, "system", person=person, inbound_id=act.inbound_id)
+                _withdraw_from_accused(act, p, person=person)   # a repeat names them: the matter's texts
         cases.recompute(p, act.rules)
         return Done(p, {"petition_id": petition_id, "unit": None},
                     [Tell(STAFF, "assign_needed", {"named": "、".join(cases.recused_names(act.session, p)) or "未识别"})])
@@ -224,16 +226,22 @@ def recuse(act: Act, p: Petition, unit: Unit | None = None, person: Person | Non
     told = tuple(audience.unit(act.session, p))   # before the case leaves the unit
     taken = cases.recuse(act.session, p, act.now, act.actor, unit=unit, person=person, inbound_id=act.inbound_id)
     taken_back = bool(taken) and taken[0] is p
-    accused = [person] if person is not None else audience.members(act.session, unit.id)
-    if person is not None and person.role == "head" and person.unit_id is not None:
-        accused += audience.members(act.session, person.unit_id)
-    addresses = [a for x in accused for a in (x.phone, x.openid) if a]
-    for q in [p, *cases.matter_of(act.session, p)]:   # the accusation's texts still unsent, its repeats' too
-        outbox_rows.withdraw(act.session, q.id, addresses)
+    _withdraw_from_accused(act, p, unit, person)
     done = Done(p, {"taken_back": taken_back, "name": (unit or person).name, "is_unit": unit is not None})
     if taken_back:
         done.tells.append(Tell(PHONES, "taken_back", phones=told))
     return done
+
+
+def _withdraw_from_accused(act: Act, p: Petition, unit: Unit | None = None, person: Person | None = None) -> None:
+    """The texts still unsent to whom the matter now accuses (the unit's people, a named head's
+    unit's) are withdrawn — for every petition of the matter (core.cases.matter_of)."""
+    accused = [person] if person is not None else audience.members(act.session, unit.id)
+    if person is not None and person.role == "head" and person.unit_id is not None:
+        accused += audience.members(act.session, person.unit_id)
+    addresses = [a for x in accused for a in (x.phone, x.openid) if a]
+    for q in [p, *cases.matter_of(act.session, p)]:
+        outbox_rows.withdraw(act.session, q.id, addresses)
 
 
 def set_lead(act: Act, p: Petition, lead: Person) -> Done:

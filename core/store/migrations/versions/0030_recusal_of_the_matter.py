@@ -47,11 +47,26 @@ def upgrade() -> None:
             SELECT 1 FROM recusal r WHERE r.petition_id = p.id AND r.unit_id = p.unit_id)
     """).bindparams(sa.bindparam("handling", expanding=True)), {"handling": list(HANDLING)}).all()
     for pid, unit in taken:
+        # due_next now: the sweep looks at it at once (with the bureau, only 交办 is due)
         conn.execute(sa.text("UPDATE petition SET status = 'registered', unit_id = NULL, assigned_at = NULL, "
-                             "accepted_at = NULL, met_at = NULL, complexity = NULL WHERE id = :id"), {"id": pid})
+                             "accepted_at = NULL, met_at = NULL, complexity = NULL, due_next = :now WHERE id = :id"),
+                     {"id": pid, "now": now})
         conn.execute(sa.text("INSERT INTO petition_event (petition_id, at, kind, actor, text) "
                              "VALUES (:id, :now, 'taken_back', 'system', :unit)"),
                      {"id": pid, "now": now, "unit": f"{unit}（同一事项的检举控告）"})
+    _facts(conn, [pid for pid, _ in taken])
+
+
+def _facts(conn, ids: list[int]) -> None:
+    """The measures' bits of the rows taken back (core.facts: a held accusation has no unit's step
+    due), as the ORM's flush would have set them."""
+    from core.facts import facts_of   # as 0005 does: the one definition of the bits
+
+    if not ids:
+        return
+    petition = sa.Table("petition", sa.MetaData(), autoload_with=conn)
+    for row in conn.execute(sa.select(petition).where(petition.c.id.in_(ids))):
+        conn.execute(sa.update(petition).where(petition.c.id == row.id).values(facts=facts_of(row)))
 
 
 def downgrade() -> None:
