@@ -19,3 +19,13 @@ class Worker(RqWorker):
         super().__init__(*args, **kwargs)
 
         jobs.services()
+
+    def unsubscribe(self):
+        """RQ's, with the wait for its pubsub thread bounded: with redis-py 8.2 the thread can stay
+        in a read after the UNSUBSCRIBE, and RQ waits for it without a time-out — a worker asked to
+        stop (or a burst worker done) never exited. Closing the pubsub after a second ends the read."""
+        thread = self.pubsub_thread
+        if thread is not None:
+            stop = thread.stop
+            thread.stop = lambda timeout=None: stop(1.0 if timeout is None else timeout)
+        super().unsubscribe()
