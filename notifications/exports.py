@@ -21,7 +21,7 @@ import csv
 import os
 import re
 import shutil
-import time
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -222,6 +222,14 @@ def _progress(svc, export_id: int, **values) -> None:
                   .values(touched_at=svc.clock.now(), **values))
 
 
+def _file_system_now(directory: Path) -> float:
+    """The time by the clock that stamps the files of ``directory`` (a file written there now):
+    files that belong to no row are aged by it — neither the county's clock nor this process's
+    (they may differ from the file server's, or be set by hand)."""
+    with tempfile.NamedTemporaryFile(dir=directory, prefix=".xinfang-now-") as probe:
+        return os.fstat(probe.fileno()).st_mtime
+
+
 def sweep(svc, now: datetime, legacy_dir: str | Path | None = None) -> str:
     """What exports left behind: a lost export (its worker killed) is marked failed and its files
     removed; a finished file older than :data:`RETENTION` is removed and its row marked expired;
@@ -259,9 +267,10 @@ def sweep(svc, now: datetime, legacy_dir: str | Path | None = None) -> str:
             _remove(entry)
             removed += 1
     if legacy_dir is not None and Path(legacy_dir).is_dir():
+        now_there = _file_system_now(Path(legacy_dir))
         for entry in Path(legacy_dir).glob("xinfang-export-*.xlsx"):
             try:
-                if time.time() - entry.stat().st_mtime > LEGACY_AGE:   # a file's age, not the county's time
+                if now_there - entry.stat().st_mtime > LEGACY_AGE:   # a file's age, by the files' own clock
                     entry.unlink()
                     removed += 1
             except OSError:

@@ -21,11 +21,11 @@ class Worker(RqWorker):
         jobs.services()
 
     def unsubscribe(self):
-        """RQ's, with the wait for its pubsub thread bounded: with redis-py 8.2 the thread can stay
-        in a read after the UNSUBSCRIBE, and RQ waits for it without a time-out — a worker asked to
-        stop (or a burst worker done) never exited. Closing the pubsub after a second ends the read."""
-        thread = self.pubsub_thread
-        if thread is not None:
-            stop = thread.stop
-            thread.stop = lambda timeout=None: stop(1.0 if timeout is None else timeout)
-        super().unsubscribe()
+        """Called once, as the worker process ends (RQ's teardown). RQ's own sends UNSUBSCRIBE and
+        waits, without a time-out, for its pubsub thread — which, with redis-py 8.2 (what pip
+        installs now), sits in a read of up to 60 s holding the pubsub's lock, or (under faketime)
+        in a timed wait that never ends: a burst worker that was done, or a worker asked to stop,
+        hung for a minute or for good. The thread is a daemon and the subscription is the
+        connection's: both end with the process, which is ending. So: nothing to wait for."""
+        if self.pubsub_thread is not None:
+            self.log.info("Worker %s: leaving channel %s", self.name, self.pubsub_channel_name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,21 @@ def rq_worker(env, queue_name: str, burst: bool = True) -> subprocess.Popen:
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def finished(proc: subprocess.Popen, timeout: float = 120) -> str:
+    """Wait for a burst worker to finish; its output (a worker still running then is killed)."""
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        left = subprocess.run(["ps", "-o", "pid,stat,args", "-g", str(proc.pid)], capture_output=True, text=True).stdout
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        raise AssertionError(f"the worker did not finish: {proc.stdout.read().decode(errors='replace')[-3000:]}"
+                             f"\n{left}") from None
+    out = proc.stdout.read().decode(errors="replace")
+    assert proc.returncode == 0, out[-3000:]
+    return out
+
+
 def job_names(lite, name: str) -> list[str]:
     from rq import Queue
     return [job.func_name for job in Queue(name, connection=lite).jobs]
@@ -118,11 +134,9 @@ def test_an_export_is_built_by_the_reports_worker_never_on_the_texts_queue(app, 
     assert job_names(lite, REPORTS) == ["notifications.jobs.build_export"]
     assert "notifications.jobs.build_export" not in job_names(lite, QUEUE)
     env = dict(worker_env(db_url, lite, stub), EXPORT_DIR=str(services.settings.export_dir))
-    texts = rq_worker(env, QUEUE)                          # the texts' worker leaves it alone
-    assert texts.wait(60) == 0, texts.stdout.read().decode()[-2000:]
+    finished(rq_worker(env, QUEUE))                        # the texts' worker leaves it alone
     assert rows(db)[0].status == "queued"
-    reports = rq_worker(env, REPORTS)
-    assert reports.wait(120) == 0, reports.stdout.read().decode()[-2000:]
+    finished(rq_worker(env, REPORTS))
     [row] = rows(db)
     assert (row.status, row.rows_done, row.file) == ("done", 3, f"ledger-{row.id}.xlsx")
     assert os.listdir(services.settings.export_dir) == [row.file]
@@ -145,8 +159,7 @@ def test_queued_exports_do_not_hold_a_sign_in_code(app, services, sms_out, lite,
     assert "验证码已发送" in leader.post("/console/login", data={"phone": LEADER[3:], "csrf_token": token}).get_data(
         as_text=True)
     env = dict(worker_env(db_url, lite, stub), EXPORT_DIR=str(services.settings.export_dir))
-    texts = rq_worker(env, QUEUE)
-    assert texts.wait(60) == 0, texts.stdout.read().decode()[-2000:]
+    finished(rq_worker(env, QUEUE))
     db.rollback()
     code = db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "console_code",
                                                     OutboundMessage.to == LEADER)).one()
@@ -168,8 +181,7 @@ def test_the_weekly_analysis_is_handed_to_the_reports_worker(services, lite, stu
     db.rollback()
     run = db.scalars(select(ScheduledRun).where(ScheduledRun.name == "weekly_report")).one()
     assert run.finished_at is None
-    reports = rq_worker(worker_env(db_url, lite, stub), REPORTS)
-    assert reports.wait(120) == 0, reports.stdout.read().decode()[-2000:]
+    finished(rq_worker(worker_env(db_url, lite, stub), REPORTS))
     db.rollback()
     db.expire_all()
     run = db.get(ScheduledRun, run.id)
@@ -353,8 +365,8 @@ def test_what_a_killed_export_left_is_removed_and_old_files_expire(services, db,
     legacy.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(legacy))
     (legacy / "xinfang-export-abc.xlsx").write_bytes(b"PK")
-    two_hours_ago = time.time() - 7200
-    os.utime(legacy / "xinfang-export-abc.xlsx", (two_hours_ago, two_hours_ago))
+    written = (legacy / "xinfang-export-abc.xlsx").stat().st_mtime           # the file system's clock
+    os.utime(legacy / "xinfang-export-abc.xlsx", (written - 7200, written - 7200))   # two hours old
     (legacy / "xinfang-export-new.xlsx").write_bytes(b"PK")           # one being written right now
     (legacy / "other.txt").write_bytes(b"")
     ran = {name: result for name, _, result in tick(services, now)}   # by hand: no queue, runs here
