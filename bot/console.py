@@ -372,11 +372,12 @@ def _range_words(today: date) -> str:
 def _day(text: str | None, today: date | None = None, problems: list | None = None) -> date | None:
     """A day from a form (YYYY-MM-DD) within 2000-01-01 … a year from today; else None, and what
     is wrong with it added to ``problems``."""
+    text = (text or "").strip()
     if not text:
         return None
     today = today or _today()
     try:
-        d = date.fromisoformat(text.strip())
+        d = date.fromisoformat(text)
     except ValueError:
         if problems is not None:
             problems.append("日期格式不对，请按“2026-11-23”填写。")
@@ -523,14 +524,9 @@ def events(no: str):
                                who=lambda actor: _actor(actor, names))
 
 
-def _period() -> tuple[date, date]:
-    """?from=…&to=… (days, county time); default: this month so far."""
-    return _period_from(request.args)
-
-
 def _period_from(values, problems: list | None = None) -> tuple[date, date]:
-    """The days ``from`` … ``to`` of a form (either way round); a day missing, malformed or out
-    of range is this month's first day or today, and what was wrong is added to ``problems``."""
+    """?from=…&to=… (days, county time; either way round; default: this month so far); a day
+    malformed or out of range is the default's, and what was wrong is added to ``problems``."""
     today = _today()
     problems = [] if problems is None else problems
     first = _day(values.get("from"), today, problems) or today.replace(day=1)
@@ -709,7 +705,8 @@ def export_file(export_id: int):
             abort(404)
         fmt = exports.fmt_of(row)
         path = svc.settings.export_dir / row.file
-        if not path.is_file():   # removed under it (the retention's sweep): said, not a 404
+        if not path.is_file():   # removed under it (the retention's sweep): said, and it may be built again
+            row.status = "expired"
             flash(f"该台账文件已超过保留期限（{exports.RETENTION.days}天）被删除，请重新生成。")
             return redirect(url_for("console.export_page", export_id=export_id))
         workbench.audit(s, person, now, "export_download", detail=f"{row.first}–{row.last}：{row.rows_done}行"

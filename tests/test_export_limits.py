@@ -411,4 +411,7 @@ def test_an_expired_file_is_said_not_served(app, services, sms_out, db, register
     assert audited(db, "export_download") == 1
     (services.settings.export_dir / row.file).unlink()
     r = staff.get(f"/console/exports/{row.id}/file")
-    assert "该台账文件已超过保留期限（7天）被删除，请重新生成" in staff.said(r)
+    page = staff.said(r)
+    assert "该台账文件已超过保留期限（7天）被删除，请重新生成" in page and "重新生成" in page
+    assert rows(db)[0].status == "expired"
+    assert "已完成，共3行" in staff.said(staff.post(f"/console/exports/{row.id}/again"))   # built again
