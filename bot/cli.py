@@ -151,8 +151,9 @@ def admin(phone: str, name: str | None) -> None:
 @click.option("--proxy", type=click.Choice(["auto", "nginx", "none"]), default="auto", show_default=True,
               help="nginx in front of gunicorn, reading each request whole (auto: when nginx is installed).")
 def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> None:
-    """Run the web server (nginx in front of gunicorn), an RQ worker and the RQ cron that ticks
-    every minute — the Procfile's processes in one command. Without REDIS_URL an embedded Redis
+    """Run the web server (nginx in front of gunicorn), the texts' RQ worker, the reports' RQ
+    worker (台账 exports, the analyses) and the RQ cron that ticks every minute — the Procfile's
+    processes in one command. Without REDIS_URL an embedded Redis
     is started. Without nginx (``--proxy none``, or none installed) a slow client can hold a web
     process: fine on a laptop, not facing the internet (docs/operations.md)."""
     import os
@@ -198,10 +199,12 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
         commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
                      "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG]]
     if not web_only:
-        from notifications.queue import QUEUE, WORKER_CLASS
+        from notifications.queue import QUEUE, REPORTS, WORKER_CLASS
         rq = [sys.executable, "-c", "from rq.cli import main; main()"]
         commands += [rq + ["worker", "--with-scheduler", "--worker-class", WORKER_CLASS, "--url", env["REDIS_URL"],
                            QUEUE],
+                     # the reports' own worker: a 台账 export or an analysis never holds a text
+                     rq + ["worker", "--worker-class", WORKER_CLASS, "--url", env["REDIS_URL"], REPORTS],
                      rq + ["cron", "bot.cron_config", "--url", env["REDIS_URL"]]]
     def stop(_signum, _frame):
         raise KeyboardInterrupt

@@ -23,23 +23,17 @@ SMS commands (core.usecases), the console's own read models (core.workbench).
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import logging
 import re
-import io
-import os
 import secrets
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from urllib.parse import quote
-
 from flask import (Blueprint, Flask, Response, abort, current_app, flash, g, make_response, redirect,
-                   render_template, request, send_file, session, stream_with_context, url_for)
+                   render_template, request, send_file, session, url_for)
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
@@ -76,7 +70,6 @@ from handlers import texts as citizen_texts
 from handlers import texts_officials as T
 from handlers.officials import register_received
 from notifications import exports, sealed
-from notifications.exports import write_xlsx
 from notifications.media import INLINE, MediaFiles, sniff
 from notifications.report_html import render as render_report
 from notifications.report_html import secret_key
@@ -102,7 +95,8 @@ EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": 
 AUDIT_WORDS = {"media": "查看图片/语音", "follow_up_call": "电话回访", "admin_add": "新增人员", "admin_save": "修改人员", "admin_deactivate": "停用人员",
                "admin_activate": "启用人员", "admin_grant": "设为管理员", "admin_revoke": "取消管理员",
                "admin_unbind": "解除微信绑定", "admin_bind_code": "发送绑定码", "admin_hand_back": "交还名录文件",
-               "instruct": "批示", "analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
+               "instruct": "批示", "analysis_note": "撰写分析", "reception_add": "发布接访", "reception_cancel": "取消接访", "export": "导出台账",
+               "export_download": "下载台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
                "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
                "code_sent": "发送验证码", "code_asked": "请求验证码（号码不在名录中）"}
 # the basis of each deadline, as the case file shows it (docs/cases.md has the whole table)
@@ -464,26 +458,76 @@ def cases():
     args = request.args
     q = args.get("q", "")
     page = args.get("page", 1, type=int)
-    since, until = _day(args.get("since")), _day(args.get("until"))
-    filters = workbench.Filters(unit_id=args.get("unit", type=int), status=args.get("status") or None,
+    problems = []
+    if len(q.split()) > SEARCH_WORDS or len(q) > SEARCH_CHARS:
+        problems.append(f"查找内容过长：最多{SEARCH_WORDS}个词、{SEARCH_CHARS}个字，请精简后再查。")
+    today = _today()
+    since, until = _day(args.get("since"), today, problems), _day(args.get("until"), today, problems)
+    unit_id = _id(args.get("unit"))
+    if args.get("unit") and unit_id is None:
+        problems.append("请从列表中选择责任单位。")
+    filters = workbench.Filters(unit_id=unit_id, status=args.get("status") or None,
                                 channel=args.get("channel") or None, category=args.get("category") or None,
                                 since=since, until=until)
     with reading(svc.sessions) as s:
         person = _person(s)
-        found = workbench.search(s, person, q, page=page, filters=filters)
+        # a request the search must not run: said, and nothing read (a 500-word search was a 500)
+        found = workbench.Found([], 0, 1, 1) if problems else workbench.search(s, person, q, page=page, filters=filters)
         units = _names(s, Unit)
         routes = (current_county(s).options or {}).get("routes", [])
         categories = list(dict.fromkeys([r["category"] for r in routes if r.get("category")] + ["其他"]))
         shown = {k: v for k, v in args.items() if k != "page" and v}
+        for problem in dict.fromkeys(problems):
+            flash(problem)
         return render_template("console/cases.html", found=found, q=q, f=filters, units=units, me=person,
-                               categories=categories, shown=shown)
+                               categories=categories, shown=shown), 400 if problems else 200
 
 
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
+# --- what a request may ask: a bad value is said in words, never a 500 (issue 29) --------------------
+
+SEARCH_WORDS, SEARCH_CHARS = 10, 100       # a search's words (each one more condition) and its length
+EARLIEST = date(2000, 1, 1)                # no case of the county is older
+AHEAD = timedelta(days=366)                # nor more than a year ahead
+STATS_DAYS = 366                           # 统计's period: the measures are read in the request
+LARGEST_ID = 2**31 - 1                     # a row's id (an INTEGER column's range on PostgreSQL)
+
+
+def _today() -> date:
+    return _now().astimezone(SHANGHAI).date()
+
+
+def _id(text) -> int | None:
+    """A row's id as a form or address gives it, or None when it is not one (letters, a number
+    larger than any id: SQLite and PostgreSQL refuse those with an error, not an empty result)."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10 or not 0 < int(text) <= LARGEST_ID:
         return None
+    return int(text)
+
+
+def _range_words(today: date) -> str:
+    last = today + AHEAD
+    return f"日期应在{EARLIEST.year}年{EARLIEST.month}月{EARLIEST.day}日至{last.year}年{last.month}月{last.day}日之间。"
+
+
+def _day(text: str | None, today: date | None = None, problems: list | None = None) -> date | None:
+    """A day from a form (YYYY-MM-DD) within 2000-01-01 … a year from today; else None, and what
+    is wrong with it added to ``problems``."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    today = today or _today()
+    try:
+        d = date.fromisoformat(text)
+    except ValueError:
+        if problems is not None:
+            problems.append("日期格式不对，请按“2026-11-23”填写。")
+        return None
+    if not EARLIEST <= d <= today + AHEAD:
+        if problems is not None:
+            problems.append(_range_words(today))
+        return None
+    return d
 
 
 @bp.get("/cases/<no>")
@@ -630,18 +674,13 @@ def events(no: str):
                                who=lambda actor: _actor(actor, names))
 
 
-def _period() -> tuple[date, date]:
-    """?from=…&to=… (days, county time); default: this month so far."""
-    return _period_from(request.args)
-
-
-def _period_from(values) -> tuple[date, date]:
-    today = _now().astimezone(SHANGHAI).date()
-    try:
-        first = date.fromisoformat(values.get("from") or today.replace(day=1).isoformat())
-        last = date.fromisoformat(values.get("to") or today.isoformat())
-    except ValueError:
-        first, last = today.replace(day=1), today
+def _period_from(values, problems: list | None = None) -> tuple[date, date]:
+    """?from=…&to=… (days, county time; either way round; default: this month so far); a day
+    malformed or out of range is the default's, and what was wrong is added to ``problems``."""
+    today = _today()
+    problems = [] if problems is None else problems
+    first = _day(values.get("from"), today, problems) or today.replace(day=1)
+    last = _day(values.get("to"), today, problems) or today
     return (first, last) if first <= last else (last, first)
 
 
@@ -651,7 +690,14 @@ def stats():
     """统计: the measures for any period, county-wide and per unit (a unit's people: their unit),
     the day's figures, and 月考评 with its colours."""
     svc, now = _svc(), _now()
-    first, last = _period()
+    problems: list[str] = []
+    first, last = _period_from(request.args, problems)
+    asked = first    # the 台账 is built by a worker: it may take the whole period asked for
+    if (last - first).days >= STATS_DAYS:   # the measures are read here, in the request: a year at most
+        first = last - timedelta(days=STATS_DAYS - 1)
+        problems.append(f"统计期间最长{STATS_DAYS}天，已显示截至{last}的{STATS_DAYS}天；更长期间请分段查看，或导出台账。")
+    for problem in dict.fromkeys(problems):
+        flash(problem)
     with reading(svc.sessions) as s:
         person = _person(s)
         hidden_from = person if workbench.accused(s, person) else None   # counts hide what lists hide
@@ -668,53 +714,90 @@ def stats():
         days = workbench.per_day(s, person, day_start(first), day_start(last + timedelta(days=1))) \
             if (last - first).days <= 92 else []   # a chart of days for a quarter at most
         return render_template("console/stats.html", me=person, m=m, units=units, first=first, last=last, days=days,
+                               export_first=asked,
                                scores=scores, rules=rules, today=today, groups=GROUPS, colours=COLOUR_WORDS,
                                pct=lambda v, days=False: "—" if v is None else (f"{v:.1f}天" if days else f"{v:.0%}"))
+
+
+FORMAT_WORDS = {"xlsx": "Excel", "csv": "CSV"}
+EXPORT_REFUSED = {
+    "running": "您有一份台账正在生成，请等它完成后再导出。",
+    "per_day": "您今天已导出{limit}次台账，已达每日上限，请明天再试。",
+    "busy": "后台正在生成的台账较多（同时最多{limit}份），请几分钟后再试。",
+}
 
 
 @bp.get("/export")
 @login_required
 def export():
-    """The period's 台账 as an Excel file, written row by row in constant memory (xlsxwriter) from
-    rows read in batches: its size is bounded whatever the period; the same scope as the lists."""
-    svc, now = _svc(), _now()
-    first, last = _period()
-    out = tempfile.NamedTemporaryFile(prefix="xinfang-export-", suffix=".xlsx", delete=False)
-    out.close()
-    with reading(svc.sessions) as s:
-        rows = workbench.ledger(s, _person(s), day_start(first), day_start(last + timedelta(days=1)))
-        n = write_xlsx(out.name, rows, tempfile.gettempdir())
-    with transaction(svc.sessions) as s:
-        workbench.audit(s, _person(s), now, "export", detail=f"{first}–{last}：{n}行", address=_address())
-    name = f"台账_{first:%Y%m%d}-{last:%Y%m%d}.xlsx"
-    response = send_file(out.name, as_attachment=True, download_name=name,
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.call_on_close(lambda: os.unlink(out.name))
-    return response
+    """The old address of the Excel download: a 台账 is no longer built in the web request (two
+    ten-year exports held both web workers — issue 29); the 统计 page's form has a worker build it."""
+    return _to_export_form("xlsx")
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv():
+    """The old address of the CSV download: as :func:`export`."""
+    return _to_export_form("csv")
+
+
+def _to_export_form(fmt: str):
+    problems: list[str] = []
+    first, last = _period_from(request.args, problems)
+    for problem in dict.fromkeys(problems):
+        flash(problem)
+    flash(f"台账改为后台生成：请点击“生成台账”（{FORMAT_WORDS[fmt]}），生成后在进度页面下载。")
+    return redirect(url_for("console.stats", **{"from": first.isoformat(), "to": last.isoformat(), "format": fmt}))
 
 
 @bp.post("/exports")
 @login_required
 def export_start():
-    """生成Excel: a worker builds the period's 台账 (notifications.exports); the page follows it."""
+    """生成台账: the reports' worker builds the period's 台账 (notifications.exports) as Excel or
+    CSV; the page follows it. One at a time per person, a few a day: a refusal writes nothing, not
+    even the audit row — that is written with the export accepted."""
     svc, now = _svc(), _now()
-    first, last = _period_from(request.form)
-    with transaction(svc.sessions) as s:
-        person = _person(s)
-        row = LedgerExport(person_id=person.id, first=first, last=last, status="queued", rows_done=0, created_at=now)
-        s.add(row)
-        s.flush()
-        export_id = row.id
+    fmt = request.form.get("format") if request.form.get("format") in exports.FORMATS else "xlsx"
+    problems: list[str] = []
+    first, last = _period_from(request.form, problems)
+    back = url_for("console.stats", **{"from": first.isoformat(), "to": last.isoformat()})
+    if problems:
+        for problem in dict.fromkeys(problems):
+            flash(problem)
+        return redirect(back)
     try:
-        svc.export_later(export_id)
-    except Exception as exc:   # the queue is away: said, and the row stays queued
-        current_app.logger.warning("export %s not queued: %s", export_id, exc)
-        flash("后台任务暂不可用，请稍后再试，或导出CSV。")
+        with transaction(svc.sessions) as s:
+            person = _person(s)
+            row = exports.ask(s, person, first, last, fmt, now)
+            workbench.audit(s, person, now, "export", detail=f"{first}–{last}（{FORMAT_WORDS[fmt]}，后台）",
+                            address=_address())
+            export_id = row.id
+    except exports.Refused as exc:
+        flash(EXPORT_REFUSED[exc.code].format(**exc.values))
+        if exc.code == "running":
+            return redirect(url_for("console.export_page", export_id=exc.values["export_id"]))
+        return redirect(back)
+    _hand_over(svc, export_id)
     return redirect(url_for("console.export_page", export_id=export_id))
 
 
+def _hand_over(svc, export_id: int) -> None:
+    """To the reports' worker; the queue away (Redis down), the export is failed at once — it
+    would otherwise hold the person's one turn — and they are told to try again."""
+    try:
+        svc.export_later(export_id)
+    except Exception as exc:
+        current_app.logger.warning("export %s not built: %s", export_id, exc)
+        with transaction(svc.sessions) as s:
+            row = s.get(LedgerExport, export_id)
+            if row is not None and row.status == "queued":
+                row.status, row.error, row.finished_at = "failed", "queue unavailable", _now()
+        flash("后台任务暂不可用，请稍后点击“重新生成”。")
+
+
 def _mine(s, export_id: int) -> LedgerExport:
-    row = s.get(LedgerExport, export_id)
+    row = s.get(LedgerExport, export_id) if 0 < export_id <= LARGEST_ID else None
     if row is None or row.person_id != current_user.id:
         abort(404)
     return row
@@ -726,25 +809,29 @@ def export_page(export_id: int):
     with reading(_svc().sessions) as s:
         person = _person(s)
         row = _mine(s, export_id)
-        return render_template("console/export.html", me=person, x=row, lost=exports.lost(row, _now()))
+        return render_template("console/export.html", me=person, x=row, lost=exports.lost(row, _now()),
+                               fmt=FORMAT_WORDS[exports.fmt_of(row)], retention=exports.RETENTION.days)
 
 
 @bp.post("/exports/<int:export_id>/again")
 @login_required
 def export_again(export_id: int):
-    """An export whose worker died (or that failed) is built again, under the same number."""
+    """An export that failed, whose worker died or whose file expired is built again, under the
+    same number — within the same bounds as a new one."""
     svc, now = _svc(), _now()
-    with transaction(svc.sessions) as s:
-        row = _mine(s, export_id)
-        if row.status == "failed":
-            row.status, row.error = "queued", None
-        again = row.status == "queued" or exports.lost(row, now)
+    again = False
+    try:
+        with transaction(svc.sessions) as s:
+            person = _person(s)
+            row = _mine(s, export_id)
+            again = exports.again(s, person, row, now)
+            if again:
+                workbench.audit(s, person, now, "export", detail=f"{row.first}–{row.last}（重新生成）",
+                                address=_address())
+    except exports.Refused as exc:
+        flash(EXPORT_REFUSED[exc.code].format(**exc.values))
     if again:
-        try:
-            svc.export_later(export_id)
-        except Exception as exc:
-            current_app.logger.warning("export %s not queued: %s", export_id, exc)
-            flash("后台任务暂不可用，请稍后再试，或导出CSV。")
+        _hand_over(svc, export_id)
     return redirect(url_for("console.export_page", export_id=export_id))
 
 
@@ -754,7 +841,8 @@ def export_state(export_id: int):
     """The progress, for the page to refresh in place (htmx) until the file is ready."""
     with reading(_svc().sessions) as s:
         row = _mine(s, export_id)
-        return render_template("console/_export_state.html", x=row, lost=exports.lost(row, _now()))
+        return render_template("console/_export_state.html", x=row, lost=exports.lost(row, _now()),
+                               fmt=FORMAT_WORDS[exports.fmt_of(row)], retention=exports.RETENTION.days)
 
 
 @bp.get("/exports/<int:export_id>/file")
@@ -766,42 +854,16 @@ def export_file(export_id: int):
         row = _mine(s, export_id)
         if row.status != "done" or not row.file:
             abort(404)
-        workbench.audit(s, person, now, "export", detail=f"{row.first}–{row.last}：{row.rows_done}行（后台）",
-                        address=_address())
-        path, name = svc.settings.export_dir / row.file, f"台账_{row.first:%Y%m%d}-{row.last:%Y%m%d}.xlsx"
-    return send_file(path, as_attachment=True, download_name=name,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-@bp.get("/export.csv")
-@login_required
-def export_csv():
-    """The same 台账 as CSV (UTF-8 with a BOM: Excel opens it as Chinese), streamed while it is
-    read — the first rows leave before the last are read, and memory holds one batch."""
-    svc, now = _svc(), _now()
-    first, last = _period()
-    with transaction(svc.sessions) as s:
-        workbench.audit(s, _person(s), now, "export", detail=f"{first}–{last}（CSV）", address=_address())
-    person_id = current_user.id
-
-    def rows():
-        buf = io.StringIO()
-        out = csv.writer(buf)
-        yield "\ufeff"
-        out.writerow(workbench.LEDGER_COLUMNS)
-        with reading(svc.sessions) as s:
-            person = s.get(Person, person_id)
-            for i, row in enumerate(workbench.ledger(s, person, day_start(first),
-                                                     day_start(last + timedelta(days=1))), 1):
-                out.writerow(row)
-                if i % 2000 == 0:
-                    yield buf.getvalue()
-                    buf.seek(0)
-                    buf.truncate()
-        yield buf.getvalue()
-    name = quote(f"台账_{first:%Y%m%d}-{last:%Y%m%d}.csv")
-    return Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+        fmt = exports.fmt_of(row)
+        path = svc.settings.export_dir / row.file
+        if not path.is_file():   # removed under it (the retention's sweep): said, and it may be built again
+            row.status = "expired"
+            flash(f"该台账文件已超过保留期限（{exports.RETENTION.days}天）被删除，请重新生成。")
+            return redirect(url_for("console.export_page", export_id=export_id))
+        workbench.audit(s, person, now, "export_download", detail=f"{row.first}–{row.last}：{row.rows_done}行"
+                        f"（{FORMAT_WORDS[fmt]}）", address=_address())
+        name = f"台账_{row.first:%Y%m%d}-{row.last:%Y%m%d}.{fmt}"
+    return send_file(path, as_attachment=True, download_name=name, mimetype=exports.MIMETYPES[fmt], max_age=0)
 
 
 @bp.route("/analysis", methods=["GET", "POST"])
@@ -811,10 +873,11 @@ def analysis_page():
     into it before it goes to the 常委 — 舆情预判 and 下一步工作 (seed 001); every version kept."""
     svc, now = _svc(), _now()
     kind = request.values.get("kind", "weekly") if request.values.get("kind") in ("weekly", "monthly") else "weekly"
-    try:
-        day = date.fromisoformat(request.values.get("day", ""))
-    except ValueError:
-        day = last_complete(kind, now.astimezone(SHANGHAI).date()).first
+    problems: list[str] = []
+    day = _day(request.values.get("day"), now.astimezone(SHANGHAI).date(), problems) \
+        or last_complete(kind, now.astimezone(SHANGHAI).date()).first
+    for problem in dict.fromkeys(problems):
+        flash(problem)
     period = period_of(kind, day)
     with transaction(svc.sessions) as s:
         person = _person(s)
@@ -852,12 +915,12 @@ def reception_page():
                 abort(403)
             try:
                 if request.form.get("cancel"):
-                    slot = reception.cancel(s, request.form.get("cancel", type=int) or 0)
+                    slot = reception.cancel(s, _id(request.form.get("cancel")) or 0)
                     flash("已取消该场接访。" if slot else "没有找到该场接访。")
                     if slot:
                         workbench.audit(s, person, now, "reception_cancel", detail=f"{slot.day} {slot.leader}")
                 else:
-                    leader = s.get(Person, request.form.get("leader", type=int) or 0)
+                    leader = s.get(Person, _id(request.form.get("leader")) or 0)
                     day = date.fromisoformat(request.form.get("day", ""))
                     if leader is None:
                         raise reception.ReceptionError("reception_leader", name="")
@@ -992,7 +1055,7 @@ def _leads(s, p: Petition | None = None) -> list[Person]:
 
 
 def _lead_of(s, form: dict) -> Person | None:
-    lead = s.get(Person, int(form["lead"])) if form["lead"].isdigit() else None
+    lead = s.get(Person, _id(form["lead"])) if _id(form["lead"]) else None
     return lead if lead is not None and lead.active and lead.role in LEAD_ROLES else None
 
 

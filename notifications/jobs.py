@@ -12,7 +12,7 @@ from notifications.media import fetch
 from notifications.outbox import BATCH, DeliveryReport
 from notifications import exports
 from notifications.queue import KICK, KICK_LEASE, KICK_TTL, QUEUED, enqueue_kicked, promise
-from notifications.schedule import flush_outbox
+from notifications.schedule import BY_NAME, flush_outbox, run_claimed
 from notifications.schedule import tick as run
 from notifications.services import build_services
 
@@ -97,13 +97,20 @@ def fetch_media(ids: list[int] | None = None, now: str | None = None) -> str:
 
 
 def build_export(export_id: int) -> str:
-    """A 台账 export the console asked for (notifications.exports)."""
+    """A 台账 export the console asked for (notifications.exports), on the reports' queue."""
     return exports.build(services(), export_id)
 
 
+def run_report(name: str, run_id: int, now: str) -> str:
+    """A slow scheduled job the tick handed to the reports' queue (its run already claimed)."""
+    return run_claimed(services(), BY_NAME[name], run_id, datetime.fromisoformat(now))
+
+
 def tick(now: str | None = None) -> str:
-    """Enqueued every minute by ``rq cron``: whatever is due (notifications.schedule)."""
+    """Enqueued every minute by ``rq cron`` on the texts' queue: whatever is due
+    (notifications.schedule); the slow jobs are handed to the reports' queue."""
 
     svc = services()
     at = datetime.fromisoformat(now) if now else svc.clock.now()
-    return "; ".join(f"{name} {period}: {result}" for name, period, result in run(svc, at)) or "nothing due"
+    return "; ".join(f"{name} {period}: {result}"
+                     for name, period, result in run(svc, at, hand_off=svc.report_later)) or "nothing due"

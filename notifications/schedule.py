@@ -9,10 +9,17 @@ A job runs once per period: the run is claimed by inserting ``(name, period)`` u
 key before it starts, so several workers and cron processes ticking at once run it once. The
 period is computed from ``now`` alone, so after a stop the current period runs once on the first
 tick — a missed run is made up once, not once per missed period.
+
+A slow job (``slow=True``: the weekly and monthly analyses, the exports' sweep) is not run inside
+the tick when the tick can hand it off (the workers' tick: ``hand_off`` enqueues it on the
+reports' queue, notifications.queue.REPORTS): the tick runs on the texts' queue, and a report
+there held every text behind it. Its run is claimed here all the same, so it runs once;
+:func:`run_claimed` runs it and records its result.
 """
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -37,6 +44,7 @@ from core.store.models import County, OutboundMessage, Person, ScheduledRun
 from core.sweep import sweep
 from core.workdays import WorkCalendar
 from notifications.digest_text import digests
+from notifications import exports
 from notifications.media import BATCH as MEDIA_BATCH
 from notifications.media import MediaReport, fetch
 from notifications.outbox import BATCH, DeliveryReport
@@ -54,6 +62,7 @@ class Every:
     name: str
     minutes: int
     run: Callable[[object, datetime], str]
+    slow: bool = False
 
     def period(self, now: datetime, options: dict | None = None) -> str | None:
         t = local(now)
@@ -69,6 +78,7 @@ class _At:
     key: str
     default: str
     run: Callable[[object, datetime], str]
+    slow: bool = False
 
     def _moment(self, now: datetime, options: dict | None):
 
@@ -340,6 +350,12 @@ class WeeklyOn(_At):
         return f"{monday:%Y-%m-%d}"
 
 
+def sweep_exports(svc, now: datetime) -> str:
+    """What the 台账 exports left behind (notifications.exports.sweep): lost exports' files, files
+    past their retention, and the old in-request export's files in the temporary directory."""
+    return exports.sweep(svc, now, legacy_dir=tempfile.gettempdir())
+
+
 JOBS: tuple = (
     Every("sweep", 5, run_sweeps),
     Every("outbox", 1, flush_outbox),
@@ -351,9 +367,11 @@ JOBS: tuple = (
     DailyAt("follow_ups", "reminders_at", "09:00", follow_ups),
     CheckRound("check_asks", False, check_asks),
     CheckRound("check_misses", True, check_misses),
-    WeeklyOn("weekly_report", "weekly_at", "09:00", _analysis_job("weekly")),
-    MonthlyAt("monthly_report", "monthly_at", "09:00", _analysis_job("monthly")),
+    WeeklyOn("weekly_report", "weekly_at", "09:00", _analysis_job("weekly"), slow=True),
+    MonthlyAt("monthly_report", "monthly_at", "09:00", _analysis_job("monthly"), slow=True),
+    Every("exports", 60, sweep_exports, slow=True),
 )
+BY_NAME = {job.name: job for job in JOBS}
 
 
 def _options(svc) -> dict:
@@ -362,8 +380,11 @@ def _options(svc) -> dict:
         return s.scalar(select(County.options).limit(1)) or {}
 
 
-def tick(svc, now: datetime, jobs: tuple[Every, ...] = JOBS) -> list[tuple[str, str, str]]:
-    """Run every job due at ``now`` that no one has run for its period; what ran and its result."""
+def tick(svc, now: datetime, jobs: tuple[Every, ...] = JOBS,
+         hand_off: Callable[[str, int, datetime], None] | None = None) -> list[tuple[str, str, str]]:
+    """Run every job due at ``now`` that no one has run for its period; what ran and its result.
+    ``hand_off(name, run_id, now)``: where a slow job goes instead of running here (the reports'
+    queue); without it (``xinfang tick``), or when it fails, the job runs here."""
     done = []
     options = _options(svc)
     for job in jobs:
@@ -376,12 +397,24 @@ def tick(svc, now: datetime, jobs: tuple[Every, ...] = JOBS) -> list[tuple[str, 
                 .on_conflict_do_nothing(index_elements=["name", "period"]).returning(RUNS.c.id)).scalar()
         if claimed is None:
             continue
-        try:
-            result = job.run(svc, now)
-        except Exception as exc:   # recorded; the next period tries again
-            log.exception("scheduled %s for %s failed", job.name, period)
-            result = f"error: {type(exc).__name__}: {exc}"
-        with transaction(svc.sessions) as s:
-            s.connection().execute(update(RUNS).where(RUNS.c.id == claimed).values(finished_at=now, result=result[:2000]))
-        done.append((job.name, period, result))
+        if getattr(job, "slow", False) and hand_off is not None:
+            try:
+                hand_off(job.name, claimed, now)
+                done.append((job.name, period, "handed to the reports worker"))
+                continue
+            except Exception as exc:   # the reports' queue is away: run it here rather than not at all
+                log.warning("scheduled %s not handed off (%s): run in the tick", job.name, exc)
+        done.append((job.name, period, run_claimed(svc, job, claimed, now)))
     return done
+
+
+def run_claimed(svc, job, run_id: int, now: datetime) -> str:
+    """Run a job whose run (``scheduled_run.id``) is claimed, and record its result."""
+    try:
+        result = job.run(svc, now)
+    except Exception as exc:   # recorded; the next period tries again
+        log.exception("scheduled %s (run %s) failed", job.name, run_id)
+        result = f"error: {type(exc).__name__}: {exc}"
+    with transaction(svc.sessions) as s:
+        s.connection().execute(update(RUNS).where(RUNS.c.id == run_id).values(finished_at=now, result=result[:2000]))
+    return result

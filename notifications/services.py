@@ -19,7 +19,8 @@ from core.store.db import make_engine, make_sessionmaker
 from core.store.models import County
 from notifications.outbox import deliver
 from notifications import exports
-from notifications.queue import EXPORT_JOB, FETCH_MEDIA_JOB, connect, kick_delivery, queue
+from notifications.queue import (EXPORT_JOB, EXPORT_TIMEOUT, FETCH_MEDIA_JOB, REPORT_JOB, connect, kick_delivery, queue,
+                                 reports)
 from notifications.sms import ConsoleSms, SmsBackend, TencentSms, TwilioSms
 from notifications.throttle import Throttle
 from notifications.wechat import WeChatSender
@@ -130,13 +131,20 @@ class Services:
 
 
     def export_later(self, export_id: int) -> None:
-        """After a commit: a worker builds the 台账 export (inline delivery: here, now — the tests'
-        and the demo's way). With Redis away it stays queued: the console says so, and asking
-        again once Redis is back builds it."""
+        """After a commit: the reports' worker builds the 台账 export — never the texts' queue,
+        never the web request (inline delivery, the tests' and the demo's way without workers:
+        here, now). Raises when Redis is away (the console then marks it failed and says so)."""
         if self.settings.outbox_delivery == "inline":
             exports.build(self, export_id)
             return
-        queue(self.redis).enqueue(EXPORT_JOB, export_id, job_timeout=3600, result_ttl=3600)
+        reports(self.redis).enqueue(EXPORT_JOB, export_id, job_timeout=EXPORT_TIMEOUT, result_ttl=3600,
+                                    failure_ttl=86400)
+
+    def report_later(self, name: str, run_id: int, now) -> None:
+        """The tick hands a slow scheduled job (the weekly and monthly analyses, the exports'
+        sweep) to the reports' worker, so the texts' queue goes on (notifications.schedule)."""
+        reports(self.redis).enqueue(REPORT_JOB, name, run_id, now.isoformat(), job_timeout=EXPORT_TIMEOUT,
+                                    result_ttl=86400)
 
 
 def build_services(settings: Settings, clock: Clock | None = None, sms: SmsBackend | None = None) -> Services:

@@ -19,3 +19,13 @@ class Worker(RqWorker):
         super().__init__(*args, **kwargs)
 
         jobs.services()
+
+    def unsubscribe(self):
+        """Called once, as the worker process ends (RQ's teardown). RQ's own sends UNSUBSCRIBE and
+        waits, without a time-out, for its pubsub thread — which, with redis-py 8.2 (what pip
+        installs now), sits in a read of up to 60 s holding the pubsub's lock, or (under faketime)
+        in a timed wait that never ends: a burst worker that was done, or a worker asked to stop,
+        hung for a minute or for good. The thread is a daemon and the subscription is the
+        connection's: both end with the process, which is ending. So: nothing to wait for."""
+        if self.pubsub_thread is not None:
+            self.log.info("Worker %s: leaving channel %s", self.name, self.pubsub_channel_name)

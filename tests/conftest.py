@@ -100,8 +100,9 @@ def sms_out() -> ConsoleSms:
 
 
 @pytest.fixture
-def services(db_url, clock, sms_out):
-    svc = build_services(load_settings(make_env(db_url)), clock=clock, sms=sms_out)
+def services(db_url, clock, sms_out, tmp_path):
+    # the 台账 exports under this test's directory, never the instance's
+    svc = build_services(load_settings(make_env(db_url, EXPORT_DIR=str(tmp_path / "exports"))), clock=clock, sms=sms_out)
     svc.retry_wait = 2.0
     yield svc
     svc.engine.dispose()

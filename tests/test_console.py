@@ -217,8 +217,10 @@ def test_a_day_at_the_desk_register_follow_approve(live, browser, peer, db, cloc
     assert bars.count() == 23 and bars.nth(22).locator("title").text_content() == "11月23日：1批3人次"
     assert float(bars.nth(22).get_attribute("height")) == 100 and float(bars.nth(21).get_attribute("height")) == 0
     assert "下汤镇人民政府：1批3人次" in staff.locator("#chart-units").text_content()
+    staff.get_by_role("button", name="生成台账").click()         # a worker builds it (here: inline)
+    staff.wait_for_selector("#export-done")
     with staff.expect_download() as got:
-        staff.get_by_role("link", name="导出台账（Excel）").click()
+        staff.get_by_role("link", name="下载Excel").click()
     from openpyxl import load_workbook
     got.value.save_as(tmp_path / got.value.suggested_filename)
     assert got.value.suggested_filename == "台账_20261101-20261123.xlsx"
@@ -227,8 +229,12 @@ def test_a_day_at_the_desk_register_follow_approve(live, browser, peer, db, cloc
     assert rows[0][:5] == ("编号", "渠道", "乡镇（街道）", "村（社区）", "责任单位")
     assert rows[1][:7] == (no, "走访", "下汤镇", "林楼村", "下汤镇人民政府", "城乡管理", 3) and rows[1][13] == "已受理"
     assert len(rows) == 2
+    staff.get_by_role("link", name="返回统计").click()
+    staff.get_by_label("导出台账").select_option("csv")
+    staff.get_by_role("button", name="生成台账").click()
+    staff.wait_for_selector("#export-done")
     with staff.expect_download() as got:
-        staff.get_by_role("link", name="导出台账（CSV，适合大量数据）").click()
+        staff.get_by_role("link", name="下载CSV").click()
     got.value.save_as(tmp_path / "ledger.csv")
     lines = (tmp_path / "ledger.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("编号,渠道,乡镇（街道）") and lines[1].startswith(f"{no},走访,下汤镇,林楼村,下汤镇人民政府")
@@ -322,7 +328,7 @@ def test_a_large_ledger_is_built_in_the_background_and_only_its_owner_downloads_
     peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 王五 无 1 村里路灯坏了半年")
     staff = sign_in(browser, live, sms_out, STAFF)
     staff.get_by_role("link", name="统计").click()
-    staff.get_by_role("button", name="后台生成Excel（数据量大时）").click()
+    staff.get_by_role("button", name="生成台账").click()
     staff.wait_for_selector("#export-done")
     assert "共1行" in staff.locator("#export-done").inner_text()
     page_url = staff.url

@@ -41,9 +41,9 @@ def worker_env(db_url, lite, stub) -> dict:
                 TWILIO_TIMEOUT="5", SMS_RATE="0")
 
 
-def rq_worker(env, burst=True) -> subprocess.Popen:
+def rq_worker(env, burst=True, queue=QUEUE) -> subprocess.Popen:
     cmd = [sys.executable, "-c", "from rq.cli import main; main()", "worker", "--worker-class", WORKER_CLASS, "--url", env["REDIS_URL"],
-           QUEUE]
+           queue]
     if burst:
         cmd.insert(4, "--burst")
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
@@ -315,7 +315,8 @@ def test_xinfang_serve_runs_web_worker_and_cron_on_the_defaults(tmp_path, sqlite
         except subprocess.TimeoutExpired:
             os.killpg(serve.pid, signal.SIGKILL)
     out = serve.stdout.read().decode(errors="replace")
-    assert "embedded Redis at unix://" in out and "Listening on xinfang" in out
+    assert "embedded Redis at unix://" in out and "Listening on xinfang..." in out
+    assert "Listening on xinfang-reports..." in out          # the reports' own worker (issue 29)
 
 
 def test_delivery_keeps_to_the_sender_s_rate(services, lite, stub, db):
@@ -358,7 +359,8 @@ def test_a_real_rq_worker_builds_the_ledger_export_the_console_asked_for(queued,
     db.rollback()      # a new read transaction (SQLite's snapshot) …
     db.expire_all()    # … and the row read again, not the one this session added
     assert db.get(LedgerExport, row.id).status == "queued"                   # the web side only queued it
-    out = rq_worker(dict(worker_env(db_url, lite, stub), EXPORT_DIR=str(export_dir)))
+    from notifications.queue import REPORTS
+    out = rq_worker(dict(worker_env(db_url, lite, stub), EXPORT_DIR=str(export_dir)), queue=REPORTS)   # its own worker
     assert out.wait(120) == 0, out.stdout.read().decode()[-2000:]
     log = out.stdout.read().decode()
     db.rollback()
