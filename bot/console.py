@@ -568,7 +568,7 @@ def media_file(attachment_id: int):
     svc, now = _svc(), _now()
     with transaction(svc.sessions) as s:
         person = _person(s)
-        a = s.get(Attachment, attachment_id)
+        a = s.get(Attachment, attachment_id) if 0 < attachment_id <= LARGEST_ID else None   # a 20-digit id: none
         p = s.get(Petition, a.petition_id) if a is not None and a.petition_id else None
         if p is None or a.fetch_status != "stored" or not workbench.may_see(s, person, p):
             abort(404)
@@ -1157,7 +1157,7 @@ def _admin(s) -> Person:
 def _entry(form) -> admin.Entry:
     unit = form.get("unit", "")
     return admin.Entry(name=form.get("name", ""), phone=form.get("phone", ""), role=form.get("role", ""),
-                       unit_id=int(unit) if unit.isdigit() else None, title=form.get("title"), wecom=form.get("wecom"))
+                       unit_id=_id(unit), title=form.get("title"), wecom=form.get("wecom"))
 
 
 @bp.get("/admin")
@@ -1165,7 +1165,7 @@ def _entry(form) -> admin.Entry:
 def admin_page():
     """管理: the people of the directory, the units and who can be reached there, the county file."""
     svc = _svc()
-    unit_id = request.args.get("unit", type=int)
+    unit_id = _id(request.args.get("unit"))
     with reading(svc.sessions) as s:
         me = _admin(s)
         d = admin.directory(s, unit_id)
@@ -1198,7 +1198,7 @@ def admin_person(person_id: int):
     svc = _svc()
     with reading(svc.sessions) as s:
         me = _admin(s)
-        person = s.get(Person, person_id) or abort(404)
+        person = (s.get(Person, person_id) if 0 < person_id <= LARGEST_ID else None) or abort(404)
         return render_template("console/admin_person.html", me=me, x=person, units=_names(s, Unit),
                                roles=ROLES, trail=workbench.admin_trail(s, person))
 
@@ -1214,7 +1214,7 @@ def admin_change(person_id: int):
     ids: list[int] = []
     with transaction(svc.sessions) as s:
         me = _admin(s)
-        person = s.get(Person, person_id) or abort(404)
+        person = (s.get(Person, person_id) if 0 < person_id <= LARGEST_ID else None) or abort(404)
         detail = person.name
         try:
             if action == "save":

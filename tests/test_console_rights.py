@@ -100,3 +100,18 @@ def test_a_file_sent_as_a_web_page_is_served_as_bytes_to_download(live, browser,
         except Exception:   # chromium reports a navigation that became a download as aborted
             pass
     assert opened.title() != "pwned"
+
+
+def test_ids_no_row_can_have_are_not_found_not_a_500(app, db_url, sms_out, monkeypatch):
+    """A 20-digit id in a media or 管理 address, or a unit filter, was a 500 (the database refuses
+    the number); now it is nothing found, or no filter."""
+    from bot.cli import main
+    from tests.test_recusal_matter import console
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert CliRunner().invoke(main, ["admin", STAFF[3:]]).exit_code == 0
+    zhou = console(app, sms_out, STAFF)
+    huge = "9" * 20
+    assert zhou.get(f"/console/media/{huge}").status_code == 404
+    assert zhou.get(f"/console/admin/people/{huge}").status_code == 404
+    got = zhou.get(f"/console/admin?unit={huge}")
+    assert got.status_code == 200 and "下汤镇人民政府" in got.get_data(as_text=True)
