@@ -28,7 +28,7 @@ def tell(ctx: Context, p: Petition | None, t: Tell) -> None:
     if t.to in (PETITIONER, CHECK):
         channel, to = audience.petitioner(p) if t.to == PETITIONER else audience.petitioner_check(p)
         if to:
-            ctx.queue(channel, to, body, t.what, p.id, params if channel == "sms" else None)
+            ctx.queue(channel, to, body, t.what, p.id, params)   # a WeChat notice may go by SMS (outbox)
             if t.ask is not None:
                 ctx.ask(channel, to, t.ask)
         return

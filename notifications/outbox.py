@@ -34,7 +34,7 @@ from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Person, Petition
 from notifications import sealed
 from notifications.sms import SendError, SmsBackend, Templated
-from notifications.wechat import TEMPLATE_KEY, WINDOW
+from notifications.wechat import TEMPLATE_KEY, WINDOW, WindowClosed
 
 log = logging.getLogger(__name__)
 OUTBOX = OutboundMessage.__table__
@@ -42,6 +42,7 @@ LEASE = timedelta(minutes=5)
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30),
            timedelta(hours=2))
 MAX_ATTEMPTS = 8
+WINDOW_FELL_BACK = "wechat's 48 hours over and no template: sent by SMS to the number the petitioner proved"
 TAKEN_OVER = "sent again after an interrupted attempt: the earlier one may also have been delivered"
 FAILED_PURPOSE = "send_failed"
 # the same text as a domestic provider's registered template (handlers.templates lists it)
@@ -117,8 +118,15 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                 if opened[message_id].problem:
                     raise SendError(opened[message_id].problem, permanent=True)
             if channel == "wechat":
-                wrote_lately, template, tracking_nos = context
-                provider_id = wechat.send(to, body, to in wrote_lately, template, tracking_nos.get(petition_id))
+                wrote_lately, template, tracking_nos, phones = context
+                try:
+                    provider_id = wechat.send(to, body, to in wrote_lately, template, tracking_nos.get(petition_id))
+                except WindowClosed as exc:   # past the 48 hours with no template: the number they proved
+                    phone = phones.get((petition_id, to))
+                    if phone is None:
+                        raise
+                    provider_id, sent_by = by_sms(message_id, phone, body), "sms"
+                    error = f"{WINDOW_FELL_BACK} ({exc})"
             elif routes is not None and (channel == "wecom" or to in routes.userid_of):
                 provider_id, sent_by, note = _by_wecom(wecom, routes, message_id, to, body, purpose, petition_id,
                                                        channel, by_sms)
@@ -267,7 +275,7 @@ def _templates(s: Session, claimed: list[tuple], county_options: dict,
     ``[county.sms]``: ``sign`` and ``templates``, purpose → id) with the row's parameters (a
     sealed row's real ones); a row whose purpose has none is left out (the provider refuses it,
     and staff are told)."""
-    rows = [row[0] for row in claimed if row[6] == "sms"]
+    rows = [row[0] for row in claimed if row[6] in ("sms", "wechat")]   # a WeChat notice may go by SMS
     if not rows:
         return {}
     options = county_options.get("sms") or {}
@@ -283,20 +291,29 @@ def _templates(s: Session, claimed: list[tuple], county_options: dict,
     return out
 
 
-def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[set[str], str | None, dict]:
+def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[set[str], str | None, dict, dict]:
     """For the WeChat rows claimed: which citizens wrote to the account in the last 48 hours (a
-    customer-service message may go to them), the county's template, the cases' numbers."""
+    customer-service message may go to them), the county's template, the cases' numbers, and the
+    number each petitioner proved by its code ((case, OpenID) → number: where a notice goes when
+    WeChat takes it no more)."""
 
     openids = {row[1] for row in claimed if row[6] == "wechat"}
     if not openids:
-        return set(), None, {}
+        return set(), None, {}, {}
     recent = set(s.scalars(select(Conversation.sender).where(
         Conversation.channel == "wechat", Conversation.sender.in_(openids), Conversation.updated_at >= now - WINDOW)))
     options = s.scalar(select(County.options).limit(1)) or {}
     template = (options.get("wechat_templates") or {}).get(TEMPLATE_KEY)
     cases = {row[5] for row in claimed if row[6] == "wechat" and row[5]}
-    numbers = dict(s.execute(select(Petition.id, Petition.tracking_no).where(Petition.id.in_(cases))).all()) if cases else {}
-    return recent, template, numbers
+    numbers, phones = {}, {}
+    if cases:
+        for pid, no, openid, phone, verified in s.execute(select(
+                Petition.id, Petition.tracking_no, Petition.openid, Petition.phone, Petition.phone_verified)
+                .where(Petition.id.in_(cases))):
+            numbers[pid] = no
+            if phone and verified and openid in openids:
+                phones[(pid, openid)] = phone
+    return recent, template, numbers, phones
 
 
 def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None, str]], now: datetime) -> list[int]:

@@ -21,6 +21,11 @@ TEMPORARY = {-1, 45009, 45011}           # system busy, API limits
 TEMPLATE_KEY = "notice"                  # [county.wechat_templates] notice = "template id"
 
 
+class WindowClosed(SendError):
+    """WeChat will take nothing but a template message now (the 48 hours are over) and the county
+    has none: the outbox tries the citizen's verified number instead (notifications.outbox)."""
+
+
 class WeChatSender:
     name = "wechat"
 
@@ -48,8 +53,8 @@ class WeChatSender:
                 if code not in OUT_OF_WINDOW:
                     raise _error(exc, code) from None
         if not template_id:
-            raise SendError("wechat: more than 48 hours since the citizen's last message and no template "
-                            "configured ([county.wechat_templates] notice)", permanent=True)
+            raise WindowClosed("wechat: more than 48 hours since the citizen's last message and no template "
+                               "configured ([county.wechat_templates] notice)", permanent=True)
         data = {"first": {"value": "您好，您的信访事项有新的进展。"},
                 "keyword1": {"value": tracking_no or "—"},
                 "keyword2": {"value": body[:200]},

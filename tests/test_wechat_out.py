@@ -130,3 +130,72 @@ def test_a_batch_of_wechat_and_texts_sends_each_once_under_a_numbers_limits(peer
     assert (report.sent, report.retry, report.failed) == (2, 0, 0)
     assert row(db, first).status == row(db, text).status == "sent"
     assert len(sms_out.sent) == before + 1 and len(wx.sent) == 1
+
+
+def test_past_48_hours_with_no_template_the_notice_goes_by_sms_to_the_number_he_proved(peer, db, clock, services,
+                                                                                        wx, sender, sms_out):
+    """Issue 33: 张三 petitions on WeChat and proves his number with the code; the county set up no
+    template message. The unit accepts his case 50 hours after he last wrote — WeChat would take
+    nothing now — and the notice reaches him by SMS, the bureau told of no failure."""
+    import re as re_
+
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    code = re_.search(r"验证码是(\d{6})", sms_out.sent[-1][1]).group(1)
+    no = re_.search(r"LS-\d{8}-\d{4}", peer.say(ZS, "确认")).group(0)
+    assert "验证成功" in peer.say(ZS, code)
+    clock.advance(hours=50)
+    assert "已受理" in peer.text_sms(LIAISON, f"受理 {no}")
+    [notice] = [m for m in row_all(db) if m.purpose == "case_accepted"]
+    assert notice.channel == "wechat" and notice.to == ZS and notice.status == "queued"
+    assert deliver(services.sessions, services.sms, None, clock.now(), wechat=sender).sent >= 1
+    sent = row(db, notice.id)
+    assert sent.status == "sent" and "by SMS" in sent.error and wx.sent == []
+    assert any(to == "+8613812345678" and no in body and "受理" in body for to, body in sms_out.sent)
+    assert not [m for m in row_all(db) if m.purpose == FAILED_PURPOSE]
+
+
+def test_past_48_hours_an_unproven_number_is_not_texted(peer, db, clock, services, wx, sender, sms_out):
+    """The number he typed was never proved (it may be anyone's): no SMS to it — the notice fails
+    as before and the bureau is told."""
+    import re as re_
+
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    no = re_.search(r"LS-\d{8}-\d{4}", peer.say(ZS, "确认")).group(0)
+    clock.advance(hours=50)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    before = [b for to, b in sms_out.sent if to == "+8613812345678"]
+    assert deliver(services.sessions, services.sms, None, clock.now(), wechat=sender).failed >= 1
+    assert [b for to, b in sms_out.sent if to == "+8613812345678"] == before
+    assert [m for m in row_all(db) if m.purpose == FAILED_PURPOSE]
+
+
+def row_all(db) -> list[OutboundMessage]:
+    db.rollback()
+    return list(db.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
+
+
+def test_past_48_hours_on_tencent_the_notice_goes_as_its_registered_template(peer, db, clock, services, wx, sender,
+                                                                              sms_out):
+    """The same under Tencent Cloud SMS, which sends registered templates only: the 受理 notice goes
+    as case_accepted's template, with its values."""
+    import re as re_
+
+    from tests.test_templates import COUNTY, TencentSms, TencentSmsApiStub
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    code = re_.search(r"验证码是(\d{6})", sms_out.sent[-1][1]).group(1)
+    no = re_.search(r"LS-\d{8}-\d{4}", peer.say(ZS, "确认")).group(0)
+    assert "验证成功" in peer.say(ZS, code)
+    stub = TencentSmsApiStub()
+    try:
+        services.sms = TencentSms(stub.secret_id, stub.secret_key, stub.app_id, api_base=stub.base_url, timeout=3)
+        clock.advance(hours=50)
+        peer.text_sms(LIAISON, f"受理 {no}")
+        assert deliver(services.sessions, services.sms, None, clock.now(), wechat=sender).sent >= 1
+    finally:
+        stub.close()
+    [got] = [r for r in stub.received if r["TemplateId"] == COUNTY["sms"]["templates"]["case_accepted"]]
+    assert got["PhoneNumber"] == "+8613812345678" and no in got["TemplateParamSet"]
+    assert wx.sent == []
