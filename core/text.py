@@ -43,9 +43,13 @@ def fit(head: str, parts: list[str], tail: str, limit: int = SMS_THREE_SEGMENTS)
 
 
 def gist(text: str, n: int = 12) -> str:
-    """The text on one line, cut to ``n`` characters with "…" when longer."""
-    text = " ".join(text.split())
+    """The text on one line, cut to ``n`` characters with "…" when longer, without the person's own
+    closing punctuation (the sentence around it puts its own: never "。。" or "！。")."""
+    text = " ".join(text.split()).rstrip(CLOSING)
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+CLOSING = "。.，,；;：:！!？?、～~ "
 
 
 # a tracking number (PREFIX-YYYYMMDD-NNNN) written straight before a digit or a character:

@@ -477,3 +477,13 @@ def test_a_step_asked_twice_says_it_is_done_and_what_comes_next(peer, db, clock,
     peer.text_sms(LIAISON, f"办结 {no}")
     twice = peer.text_sms(LIAISON, f"办结 {no}")
     assert "已办结，无需重复办结" in twice and "请先回复" not in twice
+
+
+def test_a_reason_ending_in_a_full_stop_is_not_written_twice(peer, sms_out):
+    """Issue 33: people end their sentences; the texts that quote them put their own full stop —
+    "…不属于我镇管辖。。" no more."""
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"退回 {no} 该事项属于县水利局职责，不属于我镇管辖。")
+    [told] = [body for to, body in sms_out.sent if to == STAFF and "退回" in body and no in body]
+    assert "不属于我镇管辖。请重新交办" in told and "。。" not in told
+    assert not any("。。" in body or "！。" in body for _, body in sms_out.sent)
