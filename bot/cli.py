@@ -183,7 +183,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
         from notifications.queue import embedded, unix_url
         lite = embedded()
         env["REDIS_URL"] = unix_url(lite)
-        click.echo(f"内置 Redis（embedded Redis at {env['REDIS_URL']}）", err=True)
+        click.echo(f"内置 Redis：{env['REDIS_URL']}", err=True)   # the address apart, for a machine to read
     if nginx is not None:   # nginx on host:port, gunicorn behind it on a socket only nginx uses
         env["XINFANG_TRUSTED_PROXY"] = "1"   # the client's address: as our nginx forwards it (no one else can)
         run_dir = (DEFAULT_INSTANCE_DIR / "run").resolve()

@@ -315,7 +315,7 @@ def test_xinfang_serve_runs_web_worker_and_cron_on_the_defaults(tmp_path, sqlite
         except subprocess.TimeoutExpired:
             os.killpg(serve.pid, signal.SIGKILL)
     out = serve.stdout.read().decode(errors="replace")
-    assert "embedded Redis at unix://" in out and "Listening on xinfang..." in out
+    assert "内置 Redis：unix://" in out and "Listening on xinfang..." in out
     assert "Listening on xinfang-reports..." in out          # the reports' own worker (issue 29)
 
 
