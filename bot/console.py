@@ -414,7 +414,7 @@ def _board(s, person: Person, now: datetime) -> dict:
     today = now.astimezone(SHANGHAI).date()
     first = today.replace(day=1)
     day = gather(s, today, None, person, now)
-    hidden_from = person if workbench.accused(s, person) else None   # counts hide what lists hide
+    hidden_from = workbench.counts_hidden_from(s, person)
     month = measure(s, day_start(first), day_start(today + timedelta(days=1)), now, hidden_from).county
     late: dict[str, int] = {}
     for _, unit in day.overdue:
@@ -496,6 +496,12 @@ def _today() -> date:
     return _now().astimezone(SHANGHAI).date()
 
 
+def _get(s, model, row_id: int):
+    """The row of an id an address gave (``<int:…>``), or None — also for a number no row can
+    have, which the database would refuse with an error, not an empty result."""
+    return s.get(model, row_id) if 0 < row_id <= LARGEST_ID else None
+
+
 def _id(text) -> int | None:
     """A row's id as a form or address gives it, or None when it is not one (letters, a number
     larger than any id: SQLite and PostgreSQL refuse those with an error, not an empty result)."""
@@ -568,7 +574,7 @@ def media_file(attachment_id: int):
     svc, now = _svc(), _now()
     with transaction(svc.sessions) as s:
         person = _person(s)
-        a = s.get(Attachment, attachment_id) if 0 < attachment_id <= LARGEST_ID else None   # a 20-digit id: none
+        a = _get(s, Attachment, attachment_id)
         p = s.get(Petition, a.petition_id) if a is not None and a.petition_id else None
         if p is None or a.fetch_status != "stored" or not workbench.may_see(s, person, p):
             abort(404)
@@ -700,7 +706,7 @@ def stats():
         flash(problem)
     with reading(svc.sessions) as s:
         person = _person(s)
-        hidden_from = person if workbench.accused(s, person) else None   # counts hide what lists hide
+        hidden_from = workbench.counts_hidden_from(s, person)
         m = measure(s, day_start(first), day_start(last + timedelta(days=1)), now, hidden_from)
         mine = person.role in workbench.UNIT_ROLES
         unit_name = s.get(Unit, person.unit_id).name if mine and person.unit_id else None
@@ -797,7 +803,7 @@ def _hand_over(svc, export_id: int) -> None:
 
 
 def _mine(s, export_id: int) -> LedgerExport:
-    row = s.get(LedgerExport, export_id) if 0 < export_id <= LARGEST_ID else None
+    row = _get(s, LedgerExport, export_id)
     if row is None or row.person_id != current_user.id:
         abort(404)
     return row
@@ -894,7 +900,7 @@ def analysis_page():
             flash("已保存，领导打开分析链接即可看到。")
             return redirect(url_for("console.analysis_page", kind=kind, day=period.key))
         county = current_county(s).name
-        a = analyse(s, period, now, person if workbench.accused(s, person) else None)
+        a = analyse(s, period, now, workbench.counts_hidden_from(s, person))
         page = render_report(a, county)
         return render_template("console/analysis.html", me=person, a=a, period=period, kind=kind,
                                sections=NOTE_SECTIONS, summary=a.summary(), report=page,
@@ -1198,7 +1204,7 @@ def admin_person(person_id: int):
     svc = _svc()
     with reading(svc.sessions) as s:
         me = _admin(s)
-        person = (s.get(Person, person_id) if 0 < person_id <= LARGEST_ID else None) or abort(404)
+        person = _get(s, Person, person_id) or abort(404)
         return render_template("console/admin_person.html", me=me, x=person, units=_names(s, Unit),
                                roles=ROLES, trail=workbench.admin_trail(s, person))
 
@@ -1214,7 +1220,7 @@ def admin_change(person_id: int):
     ids: list[int] = []
     with transaction(svc.sessions) as s:
         me = _admin(s)
-        person = (s.get(Person, person_id) if 0 < person_id <= LARGEST_ID else None) or abort(404)
+        person = _get(s, Person, person_id) or abort(404)
         detail = person.name
         try:
             if action == "save":

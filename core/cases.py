@@ -410,13 +410,24 @@ def set_lead(s: Session, p: Petition, lead: Person, now: datetime, actor: str, i
     event(s, p, now, "lead_set", actor, lead.name, inbound_id)
 
 
+@dataclass
+class Recused:
+    """What a 被反映 did: the petitions of the matter (``p`` first), the units and people now
+    barred from them (a named head's unit with the head), and those taken back to the bureau."""
+
+    matter: list[Petition]
+    units: list[Unit]
+    people: list[Person]
+    taken_back: list[Petition]
+
+
 def recuse(s: Session, p: Petition, now: datetime, actor: str, unit: Unit | None = None,
-           person: Person | None = None, inbound_id: int | None = None) -> list[Petition]:
+           person: Person | None = None, inbound_id: int | None = None) -> Recused:
     """Record that the petition accuses ``unit`` or ``person`` — and with it every petition of the
     same matter (:func:`matter_of`: the one it repeats, the repeats joined or linked to it), since
-    a repeat carries the accusation's words too. A 包案 leader it accuses, or the head of a unit it
-    accuses, no longer leads it. Returns the petitions that were with that unit and have been
-    taken back to the bureau for reassignment (``p`` first, when it was)."""
+    a repeat carries the accusation's words too. Naming a unit's head bars the unit too. A 包案
+    leader it accuses, or the head of a unit it accuses, no longer leads it; a petition with an
+    accused unit is taken back to the bureau for reassignment."""
     if (unit is None) == (person is None):
         raise ValueError("recuse a unit or a person")
     if unit is not None and unit.id in recused_units(s, p) or person is not None and person.id in recused_people(s, p):
@@ -424,16 +435,17 @@ def recuse(s: Session, p: Petition, now: datetime, actor: str, unit: Unit | None
     marks = [(unit, person)]
     if person is not None and person.role == "head" and person.unit_id is not None:
         marks.append((s.get(Unit, person.unit_id), None))   # the unit its named head answers for
-    taken_back = []
-    for q in [p, *matter_of(s, p)]:
+    done = Recused([p, *matter_of(s, p)], [u for u, _ in marks if u is not None],
+                   [x for _, x in marks if x is not None], [])
+    for q in done.matter:
         for u, x in marks:
             if u is not None and u.id in recused_units(s, q) or x is not None and x.id in recused_people(s, q):
                 continue
             if _recuse_one(s, q, now, actor, u, x, inbound_id if q is p else None,
-                           None if q is p else f"（随{p.tracking_no}）") and q not in taken_back:
-                taken_back.append(q)
+                           None if q is p else f"（随{p.tracking_no}）") and q not in done.taken_back:
+                done.taken_back.append(q)
         s.flush()
-    return taken_back
+    return done
 
 
 def _recuse_one(s: Session, p: Petition, now: datetime, actor: str, unit: Unit | None, person: Person | None,

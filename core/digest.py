@@ -96,24 +96,31 @@ class Flagged:
 
 
 @dataclass
-class Accusation:
-    """A petition of the day that accuses someone, as the day's counts hold it."""
+class Hidden:
+    """What the day's counts hold of a case that accuses someone (a few a day): a petition received
+    that day, or a 七晚 plan under way — taken out of the figures its accused read."""
 
     unit_id: int | None
-    channel: str
-    people: int
-    meet_due: int
-    met: int
     barred: Barred
+    channel: str | None = None     # a petition: its channel, people and meeting …
+    people: int = 0
+    meet_due: int = 0
+    met: int = 0
+    plan: bool = False             # … or a plan, and whether tonight's visit started
+    started: bool = False
 
-
-@dataclass
-class Plan:
-    """A 七晚 plan under way on a case that accuses someone, as the day's counts hold it."""
-
-    unit_id: int | None
-    started: bool
-    barred: Barred
+    def take_from(self, d: Day) -> None:
+        if self.plan:
+            d.plans -= 1
+            d.tonight_started -= self.started
+            return
+        b, n = d.channels.get(self.channel, (0, 0))
+        if b <= 1:
+            d.channels.pop(self.channel, None)
+        else:
+            d.channels[self.channel] = (b - 1, n - self.people)
+        d.meet_due, d.met = d.meet_due - self.meet_due, d.met - self.met
+        d.groups -= self.people >= GROUP_SIZE
 
 
 @dataclass
@@ -124,27 +131,16 @@ class CountyDay:
     units: dict[int, Day]
     flagged: list[Flagged]
     warned: list[Flagged] = field(default_factory=list)   # 预警 recorded that day
-    accusations: list[Accusation] = field(default_factory=list)   # received that day: counted for all but whom they accuse
-    plans: list[Plan] = field(default_factory=list)                # 七晚 under way on an accusation (few)
+    hidden: list[Hidden] = field(default_factory=list)   # counted for all but whom they accuse
 
     def view(self, unit_id: int | None = None, reader: Person | None = None) -> Day:
         base = self.county if unit_id is None else self.units.get(unit_id) or Day(self.county.day)
         d = Day(base.day, dict(base.channels), dict(base.beyond), base.meet_due, base.met, [], base.plans,
                 base.tonight_started, base.groups, [], base.checks_due, list(base.checks_missing),
                 base.checks_nothing_new, base.checks_found, base.checks_people, base.checks_moving)
-        for a in self.accusations:   # a count never shows the accused what their lists hide
-            if (unit_id is None or a.unit_id == unit_id) and reader is not None and a.barred.bars(reader):
-                b, n = d.channels.get(a.channel, (0, 0))
-                if b <= 1:
-                    d.channels.pop(a.channel, None)
-                else:
-                    d.channels[a.channel] = (b - 1, n - a.people)
-                d.meet_due, d.met = d.meet_due - a.meet_due, d.met - a.met
-                d.groups -= a.people >= GROUP_SIZE
-        for plan in self.plans:   # 七晚 under way on a case that accuses the reader: not counted for them
-            if (unit_id is None or plan.unit_id == unit_id) and reader is not None and plan.barred.bars(reader):
-                d.plans -= 1
-                d.tonight_started -= plan.started
+        for h in self.hidden:   # a count never shows the accused what their lists hide
+            if (unit_id is None or h.unit_id == unit_id) and reader is not None and h.barred.bars(reader):
+                h.take_from(d)
         d.overdue = [(f.tracking_no, f.unit) for f in self.flagged
                      if (unit_id is None or f.unit_id == unit_id) and f.visible_to(reader)]
         d.warnings = [f.tracking_no for f in self.warned
@@ -194,7 +190,7 @@ def gather_all(s: Session, day: date, now: datetime | None = None) -> CountyDay:
         f.barred = barred.get(f.petition_id, NOBODY)
     started = {pid for pid in s.scalars(select(EveningVisit.plan_id).where(
         EveningVisit.evening == day, EveningVisit.started_at.is_not(None)))}
-    on_accusations = []
+    on_accusations = []   # (petition id, Hidden): the plans' and the day's petitions', barred below
     for plan_id, unit_id, pid, accusation in s.execute(
             select(EveningPlan.id, EveningPlan.unit_id, EveningPlan.petition_id, Petition.accusation)
             .join(Petition, Petition.id == EveningPlan.petition_id).where(EveningPlan.status == "filed")):
@@ -202,9 +198,7 @@ def gather_all(s: Session, day: date, now: datetime | None = None) -> CountyDay:
             d.plans += 1
             d.tonight_started += plan_id in started
         if accusation:
-            on_accusations.append((pid, unit_id, plan_id in started))
-    barred = recusals_of(s, [pid for pid, _, _ in on_accusations])
-    plans = [Plan(unit_id, was, barred.get(pid, NOBODY)) for pid, unit_id, was in on_accusations]
+            on_accusations.append((pid, Hidden(unit_id, NOBODY, plan=True, started=plan_id in started)))
     warned = [Flagged(pid, no, unit_id, "") for pid, no, unit_id in s.execute(
         select(p.id, p.tracking_no, p.unit_id).join(PetitionEvent, PetitionEvent.petition_id == p.id)
         .where(PetitionEvent.kind == "warning", PetitionEvent.at >= start, PetitionEvent.at < end)
@@ -212,13 +206,15 @@ def gather_all(s: Session, day: date, now: datetime | None = None) -> CountyDay:
     barred = recusals_of(s, [f.petition_id for f in warned])
     for f in warned:
         f.barred = barred.get(f.petition_id, NOBODY)
-    rows = s.execute(select(p.id, p.unit_id, p.channel, p.people, meet_due, met).where(
-        p.received_at >= start, p.received_at < end, p.accusation.is_(True)).group_by(p.id)).all()
-    barred = recusals_of(s, [r[0] for r in rows])
-    accused = [Accusation(unit_id, channel, int(people or 1), int(due or 0), int(on_time or 0), barred.get(pid, NOBODY))
-               for pid, unit_id, channel, people, due, on_time in rows]
+    on_accusations += [(pid, Hidden(unit_id, NOBODY, channel, int(people or 1), int(due or 0), int(on_time or 0)))
+                       for pid, unit_id, channel, people, due, on_time in s.execute(
+                           select(p.id, p.unit_id, p.channel, p.people, meet_due, met).where(
+                               p.received_at >= start, p.received_at < end, p.accusation.is_(True)).group_by(p.id))]
+    barred = recusals_of(s, [pid for pid, _ in on_accusations])
+    for pid, h in on_accusations:
+        h.barred = barred.get(pid, NOBODY)
     _checks(s, day, now or end, county, unit_day)
-    return CountyDay(county, units, flagged, warned, accused, plans)
+    return CountyDay(county, units, flagged, warned, [h for _, h in on_accusations])
 
 
 def _checks(s: Session, day: date, now: datetime, county: Day, unit_day) -> None:

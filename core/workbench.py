@@ -69,6 +69,12 @@ def accused(s: Session, person: Person) -> bool:
         else Recusal.person_id == person.id).limit(1)) is not None
 
 
+def counts_hidden_from(s: Session, person: Person) -> Person | None:
+    """The reader whose figures must leave out what accuses them (measure, month_scores,
+    analyse: ``hidden_from``), or None for nearly everyone — whose figures need no filter."""
+    return person if accused(s, person) else None
+
+
 def scope(s: Session, person: Person, by_unit_index: bool = True, is_accused: bool | None = None) -> list:
     """The conditions on Petition for what ``person`` may see at all. The recusal filter is left
     out for a person no petition accuses (nearly everyone: a correlated lookup per row saved);

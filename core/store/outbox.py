@@ -44,14 +44,15 @@ def claim(s: Session, ids: list[int] | None, now: datetime, limit: int, lease: t
 WITHDRAWN = "withdrawn"   # a text taken back before it was sent (never sent, never retried)
 
 
-def withdraw(s: Session, petition_id: int, addresses: list[str]) -> int:
-    """Take back the texts about a petition still waiting for ``addresses`` (phones, OpenIDs): a
-    person or unit just marked 被反映 must not get what was queued for them before. A text a
-    deliverer has already claimed is in flight and cannot be taken back. Returns how many."""
-    if not addresses:
+def withdraw(s: Session, petition_ids: list[int], addresses: list[str]) -> int:
+    """Take back the texts about these petitions (one matter) still waiting for ``addresses``
+    (phones, OpenIDs): a person or unit just marked 被反映 must not get what was queued for them
+    before. A text a deliverer has already claimed is in flight and cannot be taken back. Returns
+    how many."""
+    if not addresses or not petition_ids:
         return 0
     result = s.connection().execute(
-        update(OUTBOX).where(OUTBOX.c.petition_id == petition_id, OUTBOX.c.to.in_(addresses),
+        update(OUTBOX).where(OUTBOX.c.petition_id.in_(petition_ids), OUTBOX.c.to.in_(addresses),
                              OUTBOX.c.status == "queued")
         .values(status=WITHDRAWN, error="withdrawn: the recipient was marked 被反映", next_attempt_at=None))
     return result.rowcount or 0

@@ -141,14 +141,12 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
             cases.inherit_recusals(act.session, p, repeat_of, act.now)
         for unit_id in named.recused_units():
             if unit_id not in cases.recused_units(act.session, p):
-                unit = act.session.get(Unit, unit_id)
-                cases.recuse(act.session, p, act.now, "system", unit=unit, inbound_id=act.inbound_id)
-                _withdraw_from_accused(act, p, unit=unit)
+                _withdraw_from_accused(act, cases.recuse(act.session, p, act.now, "system", inbound_id=act.inbound_id,
+                                                         unit=act.session.get(Unit, unit_id)))
         for x in named.people:
             if x.id not in cases.recused_people(act.session, p):
-                person = act.session.get(Person, x.id)
-                cases.recuse(act.session, p, act.now, "system", person=person, inbound_id=act.inbound_id)
-                _withdraw_from_accused(act, p, person=person)   # a repeat names them: the matter's texts
+                _withdraw_from_accused(act, cases.recuse(act.session, p, act.now, "system", inbound_id=act.inbound_id,
+                                                         person=act.session.get(Person, x.id)))
         cases.recompute(p, act.rules)
         return Done(p, {"petition_id": petition_id, "unit": None},
                     [Tell(STAFF, "assign_needed", {"named": "、".join(cases.recused_names(act.session, p)) or "未识别"})])
@@ -224,24 +222,21 @@ def recuse(act: Act, p: Petition, unit: Unit | None = None, person: Person | Non
     """被反映: the case accuses ``unit`` or ``person``; never assigned, shown or digested to them.
     A case with the accused unit is taken back, and that unit is told only that it was."""
     told = tuple(audience.unit(act.session, p))   # before the case leaves the unit
-    taken = cases.recuse(act.session, p, act.now, act.actor, unit=unit, person=person, inbound_id=act.inbound_id)
-    taken_back = bool(taken) and taken[0] is p
-    _withdraw_from_accused(act, p, unit, person)
+    recused = cases.recuse(act.session, p, act.now, act.actor, unit=unit, person=person, inbound_id=act.inbound_id)
+    taken_back = p in recused.taken_back
+    _withdraw_from_accused(act, recused)
     done = Done(p, {"taken_back": taken_back, "name": (unit or person).name, "is_unit": unit is not None})
     if taken_back:
         done.tells.append(Tell(PHONES, "taken_back", phones=told))
     return done
 
 
-def _withdraw_from_accused(act: Act, p: Petition, unit: Unit | None = None, person: Person | None = None) -> None:
-    """The texts still unsent to whom the matter now accuses (the unit's people, a named head's
-    unit's) are withdrawn — for every petition of the matter (core.cases.matter_of)."""
-    accused = [person] if person is not None else audience.members(act.session, unit.id)
-    if person is not None and person.role == "head" and person.unit_id is not None:
-        accused += audience.members(act.session, person.unit_id)
-    addresses = [a for x in accused for a in (x.phone, x.openid) if a]
-    for q in [p, *cases.matter_of(act.session, p)]:
-        outbox_rows.withdraw(act.session, q.id, addresses)
+def _withdraw_from_accused(act: Act, recused: cases.Recused) -> None:
+    """The texts still unsent to whom the matter now accuses (the people, the barred units'
+    members) are withdrawn, for every petition of the matter — one statement."""
+    accused = recused.people + [x for u in recused.units for x in audience.members(act.session, u.id)]
+    outbox_rows.withdraw(act.session, [q.id for q in recused.matter],
+                         [a for x in accused for a in (x.phone, x.openid) if a])
 
 
 def set_lead(act: Act, p: Petition, lead: Person) -> Done:
