@@ -584,7 +584,7 @@ def media_file(attachment_id: int):
         abort(404)
     with path.open("rb") as f:
         kind = sniff(f.read(16))   # what the bytes are, not what was stored from WeChat's response
-    response = send_file(path, mimetype=kind, max_age=0, as_attachment=kind not in INLINE,
+    response = send_file(path.resolve(), mimetype=kind, max_age=0, as_attachment=kind not in INLINE,   # absolute: Flask reads a relative path from bot/
                          download_name=f"{p.tracking_no}-{attachment_id}" + MEDIA_SUFFIX.get(kind, ".bin"))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"   # nothing in it runs
@@ -869,7 +869,7 @@ def export_file(export_id: int):
         workbench.audit(s, person, now, "export_download", detail=f"{row.first}–{row.last}：{row.rows_done}行"
                         f"（{FORMAT_WORDS[fmt]}）", address=_address())
         name = f"台账_{row.first:%Y%m%d}-{row.last:%Y%m%d}.{fmt}"
-    return send_file(path, as_attachment=True, download_name=name, mimetype=exports.MIMETYPES[fmt], max_age=0)
+    return send_file(path.resolve(), as_attachment=True, download_name=name, mimetype=exports.MIMETYPES[fmt], max_age=0)
 
 
 @bp.route("/analysis", methods=["GET", "POST"])
