@@ -37,7 +37,7 @@ from handlers import texts
 from handlers.asks import record as record_asks
 from core.store.conversations import save_conversation
 from handlers.dispatch import handle
-from handlers.templates import reply_params
+from handlers.dispatch import REPLY_OTHER
 from handlers.message import Inbound
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def _handle(svc: Services, conn: Connection, inbound_id: int, build: Callable[[i
         if reply_by_text and outcome.reply:
             outcome = dataclasses.replace(outcome, outbox_ids=[*outcome.outbox_ids, OutboundMessage.enqueue(
                 conn, msg.channel, msg.sender, outcome.reply, "reply", now,
-                params=outcome.reply_params or reply_params(outcome.reply))])
+                params=outcome.reply_params or REPLY_OTHER)])
         save_conversation(conn, outcome.conversation, then=inbox.finished(
             inbound_id, "done", outcome.reply, outcome.petition_id))
     return outcome

@@ -15,7 +15,7 @@ from bot.inbound import take_over
 from core.store import inbox
 from core.store.db import read, write
 from core.store.models import OutboundMessage, Person
-from handlers.templates import reply_params
+from handlers.dispatch import REPLY_OTHER
 from notifications.jobs import services as worker_services
 from notifications.services import Services
 
@@ -47,7 +47,7 @@ def redeliver(svc: Services, now: datetime) -> str:
                                                                    Person.active.is_(True)))
                     channel, to = ("sms", phone) if phone else (channel, to)
                 ids = [OutboundMessage.enqueue(conn, channel, to, got.reply, "late_reply", now,
-                                               params=(got.params or reply_params(got.reply))
+                                               params=(got.params or REPLY_OTHER)
                                                if channel == "sms" else None)]
             svc.send_later(ids, now)
     return f"重新处理待处理消息{len(rows)}条，完成{handled}条"

@@ -10,6 +10,7 @@ from typing import Callable
 
 from sqlalchemy.engine import Connection
 
+from core.said import params_of
 from core.store import media
 from core.store.models import County
 from core.places import Gazetteer
@@ -25,6 +26,7 @@ from handlers.registry import CITIZEN
 
 INTAKE_STATES = intake.STATES
 OFFICIAL_OTHER = {"t": "official_other", "v": []}
+REPLY_OTHER = {"t": "reply_other", "v": []}     # a citizen's answer with no template of its own
 
 
 MEDIA_KINDS = ("image", "voice", "video")
@@ -68,8 +70,9 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
     ctx.flush()
     if media_ids and ctx.petition_id:   # sent about a petition (补充, a voice 答复): kept with it
         media.link(conn, [msg.inbound_id], ctx.petition_id)
-    if person is not None and ctx.reply_params is None:
-        ctx.reply_params = OFFICIAL_OTHER    # an official's answer with no template: where to read it
+    if ctx.reply_params is None and reply:   # the reply as its template: its own, or where to read it
+        ctx.reply_params = OFFICIAL_OTHER if person is not None else \
+            REPLY_OTHER if ctx.notes else params_of(reply, REPLY_OTHER)
     return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id,
                    asks=ctx.asks, conversation=conv, media_ids=media_ids, reply_params=ctx.reply_params)
 

@@ -28,6 +28,7 @@ from core.store import media, petitions
 from core.cases import CaseError
 from core.status import UNANSWERED, Status
 from core.usecases import citizens as usecases
+from core.said import Said
 from core.text import gist
 from core.tracking import next_tracking_no
 from handlers import notify, officials, texts
@@ -439,9 +440,8 @@ def _advance(ctx: Context, draft: dict, found: Absorbed, greeting: bool = False,
     prefix = found.prefix
     if found.code_news:
         prefix += found.code_news + ("" if ctx.channel == "sms" else "\n")
-    if found.notes and step == was:
-        return prefix + found.notes[0]
-    return prefix + _prompt(ctx, step, draft, greeting=greeting)
+    said = found.notes[0] if found.notes and step == was else _prompt(ctx, step, draft, greeting=greeting)
+    return said.after(prefix) if isinstance(said, Said) else prefix + said
 
 
 def _prompt(ctx: Context, step: str, draft: dict, greeting: bool = False) -> str:
@@ -603,9 +603,9 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     if repeat_of is not None:
         return texts.repeat_linked(tracking_no, repeat_of.tracking_no, ctx.channel)
     today = ctx.now.astimezone(SHANGHAI).date()
-    note = texts.receipt_day_note(ctx.rules.policy.receipt_day(ctx.now, ctx.rules.calendar).date, today,
-                                  ctx.rules.calendar.is_workday(today))
-    return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified) + note
+    later = texts.receipt_day_note(ctx.rules.policy.receipt_day(ctx.now, ctx.rules.calendar).date, today,
+                                   ctx.rules.calendar.is_workday(today))
+    return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified, later=later)
 
 
 # --- phone verification -----------------------------------------------------------------------

@@ -46,11 +46,10 @@ CODE_MAX = 6            # a verification code: at most six digits
 class Template:
     text: str                                   # as registered: {1}, {2} … each once, in order
     # a notice's (ctx, p, **data) → the values, in order; None where the values are made with the
-    # text (the codes, the sweep, the digest, the outbox, a reply matched by its shape)
+    # text (the codes, the sweep, the digest, the outbox, a reply: core.said.Said carries them)
     params: Callable[..., list[str] | dict] | None = None
     differs: str | None = None                  # why the template's words differ from the full sentence
     code: bool = False                          # a verification code template
-    pattern: str | None = None                  # the full sentence's shape, its values as groups (else the words')
 
     def render(self, values: list[str]) -> str:
         """The text as the provider sends it (a tracking number never runs into what follows, as
@@ -241,9 +240,9 @@ OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}
                             differs="the number masked: in full on the console's 工作台" + NO_BRACKETS)
 
 
-# the conversation's own answers (purpose "reply"): a reply is matched against each of these —
-# their words, or ``pattern`` where the template must differ — and sent as the one it is, with
-# the values it carries; any other answer goes as REPLY_OTHER (where to go on)
+# the conversation's own answers (purpose "reply"): a reply made by handlers.texts is a
+# core.said.Said that names its key here and carries its values; any other answer (words joined
+# to others, a note before the reply) goes as REPLY_OTHER (where to go on)
 ENDS = "回复“确认”提交，“返回”修改，“取消”放弃。"
 CONVERSATION: dict[str, Template] = {
     "ask_name": Template("您好！请慢慢讲。请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）"),
@@ -257,8 +256,7 @@ CONVERSATION: dict[str, Template] = {
     "met_yes": Template("已记录：{1}见面属实。谢谢您的确认！"),
     "met_no": Template("已记录：{1}未见面。我们已告知信访局督办，工作人员会尽快与您联系。"),
     "rated_unsatisfied_noted": Template("已记录：{1}评价“不满意”，信访局会跟进。请简要说明不满意的原因。",
-                                       differs="the 复查 deadline is in 查询",
-                                       pattern=r"已记录：(\S+?)评价“不满意”，信访局会跟进。请简要说明不满意的原因。.*"),
+                                       differs="the 复查 deadline is in 查询"),
     "rated": Template("已记录：{1}评价“{2}”。谢谢您的评价！"),
     "why_noted": Template("已记录您的意见，信访局会督促责任单位。谢谢！"),
     "answer_met": Template("请回复1（已见面）或2（未见面）。"),
@@ -267,49 +265,25 @@ CONVERSATION: dict[str, Template] = {
     "visit_confirmed": Template("感谢您的确认！"),
     "visit_denied": Template("感谢您的答复，已告知县信访局核实。"),
     "confirm_withdraw": Template("确定撤回 {1}吗？撤回后将不再办理。回复“确认撤回”撤回，回复“取消”保留。",
-                                differs="what the case is about is free text: said on WeChat and in 查询",
-                                pattern=r"确定撤回 (\S+?)（.*）吗？撤回后将不再办理。回复“确认撤回”撤回，回复“取消”保留。"),
+                                differs="what the case is about is free text: said on WeChat and in 查询"),
     "withdraw_done": Template("{1}已撤回。如有需要可随时重新反映。再见！"),
     "answer_withdraw": Template("请回复“确认撤回”撤回该事项，或回复“取消”保留。"),
     "closed_case": Template("{1}目前{2}，不能再补充或撤回。如有新问题请回复“我要反映”。"),
     "supplement_added": Template("已将补充内容保存到 {1}，谢谢！工作人员会一并查看。"),
     "say_more": Template("请再具体说明一下您遇到的问题。"),
     "summary": Template("请核对：{1}，{2}。问题已记下。" + ENDS,
-                        differs="the story is free text: said back on WeChat and in 查询, not in a template",
-                        pattern=r"请核对：(.+?)，(.+?)。问题：.*。" + re.escape(ENDS)),
+                        differs="the story is free text: said back on WeChat and in 查询, not in a template"),
     "added_to_draft": Template("已补充。" + ENDS),
     "confirm_or_add": Template("请回复“确认”提交，“返回”修改，“取消”放弃；如需补充，请直接发送文字或图片。"),
     "submitted": Template("您的反映已登记，编号{1}。我们会尽快交办并与您联系。回复“查询”加编号可查进度。谢谢！",
-                          differs="“查询 编号” said without repeating the number (a variable appears once)",
-                          pattern=r"您的反映已登记，编号(\S+?)。我们会尽快交办并与您联系。回复“查询 \S+”可查进度。谢谢！"),
+                          differs="“查询 编号” said without repeating the number (a variable appears once)"),
     # after hours or on a rest day the tracking number comes with the day the case is handed on
     # (texts.receipt_day_note): its own template, or a Tencent petitioner would get no number
     "submitted_later": Template("您的反映已登记，编号{1}。{2}，我们将于{3}交办并安排工作人员与您见面。回复“查询”加编号可查进度。谢谢！",
-                                differs="“查询 编号” said without repeating the number (a variable appears once)",
-                                pattern=r"您的反映已登记，编号(\S+?)。我们会尽快交办并与您联系。回复“查询 \S+”可查进度。谢谢！"
-                                        r"(今天已过工作时间|今天是休息日)，我们将于(.+?)交办并安排工作人员与您见面。"),
+                                differs="“查询 编号” said without repeating the number (a variable appears once)"),
 }
 REPLY_OTHER = Template("您好！您的短信已收到并保存。此项答复无法用短信发送，请关注县信访微信公众号查看，或拨打县信访局电话咨询。",
                        differs="an answer with no template of its own: where to go on")
-TRACKING_SPACE = re.compile(r"([A-Z]{1,6}-\d{8}-\d{4}) ")
-
-
-def _pattern(words: str) -> str:
-    return re.sub(r"\\\{\d+\\\}", "(.+?)", re.escape(words))
-
-
-SHAPES = {key: re.compile(t.pattern or _pattern(t.text), re.S) for key, t in CONVERSATION.items()}   # built once
-
-
-def reply_params(reply: str) -> dict:
-    """The template a conversation's answer goes as, with its values: {"t": key, "v": [...]}."""
-    said = TRACKING_SPACE.sub(r"\1", reply.strip())   # the space every text puts after a number
-    said = said.removeprefix(texts.STORY_NOTED)          # "what you said is noted", before the question
-    for key, shape in SHAPES.items():
-        m = shape.fullmatch(said)
-        if m is not None:
-            return {"t": key, "v": list(m.groups())}
-    return {"t": "reply_other", "v": []}
 
 
 # every template the county registers with the provider, by key (as ``[county.sms.templates]``)

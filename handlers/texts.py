@@ -10,6 +10,7 @@ from core.text import SMS_TWO_SEGMENTS as SMS_LIMIT  # noqa: E402,F401
 from core.text import WECHAT_LIMIT_BYTES  # noqa: E402,F401
 from core.text import CHANNEL_LABELS  # noqa: E402
 from core.clock import local, month_day, with_weekday  # noqa: E402
+from core.said import Said
 
 
 
@@ -75,9 +76,10 @@ def call_back_wanted(channel: str, number: str | None) -> str:
 
 def ask_name(channel: str, greeting: bool = True) -> str:
     prefix = "您好！请慢慢讲。" if greeting else ""
+    key = "ask_name" if greeting else "ask_name_plain"
     if channel == "sms":
-        return prefix + "请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）"
-    return prefix + "请问您怎么称呼？\n（也可以一次说完，例如：我是下汤镇的张三，小区水泵坏了三天没水）"
+        return Said(prefix + "请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）", key)
+    return Said(prefix + "请问您怎么称呼？\n（也可以一次说完，例如：我是下汤镇的张三，小区水泵坏了三天没水）", key)
 
 
 def ask_phone() -> str:
@@ -86,7 +88,7 @@ def ask_phone() -> str:
 
 BAD_PHONE = "这个号码似乎不正确，请输入11位手机号码，例如 13812345678。"
 BAD_NAME = "请告诉我们您的姓名或怎么称呼您，例如：张三、王师傅。"
-SAY_MORE = "请再具体说明一下您遇到的问题。"
+SAY_MORE = Said("请再具体说明一下您遇到的问题。", "say_more")
 STORY_NOTED = "您说的情况已记下。"
 YOU_ARE_WELCOME = "不客气，这是我们应该做的。如需查看进度请回复“查询”，有新的问题请回复“我要反映”。"
 NOTED = "好的，已记下。"
@@ -94,27 +96,27 @@ NOTED = "好的，已记下。"
 
 def ask_place(examples: list[str]) -> str:
     ex = "、".join(examples[:3])
-    return f"请问您反映的问题在哪个乡镇（街道）、哪个村（社区）？例如：{ex}。"
+    return Said(f"请问您反映的问题在哪个乡镇（街道）、哪个村（社区）？例如：{ex}。", "ask_place", ex)
 
 
 def place_not_found(examples: list[str]) -> str:
     ex = "、".join(examples[:4])
-    return f"没有找到这个地方，请回复乡镇（街道）名称，例如：{ex}。"
+    return Said(f"没有找到这个地方，请回复乡镇（街道）名称，例如：{ex}。", "place_not_found", ex)
 
 
 def choose_place(labels: list[str]) -> str:
     items = " ".join(f"{i}.{label}" for i, label in enumerate(labels, 1))
-    return f"请问是哪一个？请回复序号：{items}"
+    return Said(f"请问是哪一个？请回复序号：{items}", "choose_place", items)
 
 
 def ask_village(township: str) -> str:
-    return f"好的，{township}。请问是哪个村（社区）？不清楚可回复“跳过”。"
+    return Said(f"好的，{township}。请问是哪个村（社区）？不清楚可回复“跳过”。", "ask_village", township)
 
 
 def ask_content(channel: str) -> str:
     if channel == "sms":
-        return "请简要说明您遇到的问题和诉求。"
-    return "请说明您遇到的问题和诉求，也可以发送图片。"
+        return Said("请简要说明您遇到的问题和诉求。", "ask_content")
+    return Said("请说明您遇到的问题和诉求，也可以发送图片。", "ask_content")
 
 
 NO_CODE_PENDING = "没有需要验证的手机号。"
@@ -163,7 +165,7 @@ def summary(channel: str, name: str, phone: str | None, verified: bool, place: s
         tail = "。回复“确认”提交，“返回”修改，“取消”放弃。"
         room = SMS_LIMIT - len(head) - len(tail)
         body = content if len(content) <= room else content[: room - 1] + "…"
-        return head + body + tail
+        return Said(head + body + tail, "summary", name, place)
     lines = ["请核对您的反映：", f"姓名：{name}"]
     if phone:
         lines.append(f"电话：{phone}" + ("" if verified else "（待短信验证）"))
@@ -179,23 +181,27 @@ def summary(channel: str, name: str, phone: str | None, verified: bool, place: s
 
 def confirm_or_add() -> str:
     """At the summary, a word that adds nothing ("跳过", "好的", "谢谢"): nothing is added to the story."""
-    return "请回复“确认”提交，“返回”修改，“取消”放弃；如需补充，请直接发送文字或图片。"
+    return Said("请回复“确认”提交，“返回”修改，“取消”放弃；如需补充，请直接发送文字或图片。", "confirm_or_add")
 
 
 def added_to_draft() -> str:
-    return "已补充。回复“确认”提交，“返回”修改，“取消”放弃。"
+    return Said("已补充。回复“确认”提交，“返回”修改，“取消”放弃。", "added_to_draft")
 
 
-def submitted(tracking_no: str, channel: str, unverified_phone: bool) -> str:
+def submitted(tracking_no: str, channel: str, unverified_phone: bool, later: tuple[str, str] | None = None) -> Said:
+    """The tracking number; ``later``: why and on which day the case is handed on, when that is
+    not today (:func:`receipt_day_note`)."""
+    note = f"{later[0]}，我们将于{later[1]}交办并安排工作人员与您见面。" if later else ""
+    key, values = ("submitted_later", (tracking_no, *later)) if later else ("submitted", (tracking_no,))
     if channel == "sms":
-        return (f"您的反映已登记，编号{tracking_no}。我们会尽快交办并与您联系。"
-                f"回复“查询 {tracking_no}”可查进度。谢谢！")
+        return Said(f"您的反映已登记，编号{tracking_no}。{note or '我们会尽快交办并与您联系。'}"
+                    f"回复“查询 {tracking_no}”可查进度。谢谢！", key, *values)
     text = (f"谢谢！您的反映已登记，受理编号：{tracking_no}。\n"
             "您反映的问题我们会很快调查了解，尽快交办责任单位，工作人员将与您联系。\n"
             f"回复“查询 {tracking_no}”可查看进度，回复“补充 {tracking_no}”可补充材料。")
     if unverified_phone:
         text += "\n您留的手机号尚未验证，收到短信验证码后请直接回复验证码。"
-    return text
+    return Said(text + note, key, *values)
 
 
 def ask_repeat(tracking_no: str, date: str, gist: str) -> str:
@@ -284,34 +290,35 @@ def supplement_done(tracking_no: str) -> str:
 
 
 def supplement_added(tracking_no: str) -> str:
-    return f"已将补充内容保存到 {tracking_no}，谢谢！工作人员会一并查看。"
+    return Said(f"已将补充内容保存到 {tracking_no}，谢谢！工作人员会一并查看。", "supplement_added", tracking_no)
 
 
 def closed_case(tracking_no: str, status: str) -> str:
-    return f"{tracking_no} 目前{status}，不能再补充或撤回。如有新问题请回复“我要反映”。"
+    return Said(f"{tracking_no} 目前{status}，不能再补充或撤回。如有新问题请回复“我要反映”。", "closed_case",
+                tracking_no, status)
 
 
 def confirm_withdraw(tracking_no: str, gist: str) -> str:
-    return f"确定撤回 {tracking_no}（{gist}）吗？撤回后将不再办理。回复“确认撤回”撤回，回复“取消”保留。"
+    return Said(f"确定撤回 {tracking_no}（{gist}）吗？撤回后将不再办理。回复“确认撤回”撤回，回复“取消”保留。",
+                "confirm_withdraw", tracking_no)
 
 
 def withdrawn(tracking_no: str) -> str:
-    return f"{tracking_no} 已撤回。如有需要可随时重新反映。再见！"
+    return Said(f"{tracking_no} 已撤回。如有需要可随时重新反映。再见！", "withdraw_done", tracking_no)
 
 
 WITHDRAW_KEPT = "好的，已保留该事项，我们继续办理。"
-ANSWER_WITHDRAW = "请回复“确认撤回”撤回该事项，或回复“取消”保留。"
+ANSWER_WITHDRAW = Said("请回复“确认撤回”撤回该事项，或回复“取消”保留。", "answer_withdraw")
 
 
 # --- a case on its way (issue 3): what the citizen is told ------------------------------------
 
-def receipt_day_note(day, today, workday: bool = True) -> str:
+def receipt_day_note(day, today, workday: bool = True) -> tuple[str, str] | None:
     """Said with the tracking number when the petition counts from a later day (after the cut-off
-    or on a non-working day: a Sunday is a day off, not "past working hours")."""
+    or on a non-working day: a Sunday is a day off, not "past working hours"): why, and the day."""
     if day == today:
-        return ""
-    why = "今天已过工作时间" if workday else "今天是休息日"
-    return f"{why}，我们将于{with_weekday(day)}交办并安排工作人员与您见面。"
+        return None
+    return ("今天已过工作时间" if workday else "今天是休息日"), with_weekday(day)
 
 
 def by(deadline, now, lead: str = "") -> str:
@@ -365,27 +372,28 @@ def rate_too_early(no: str) -> str:
 
 def met_recorded(no: str, met: bool) -> str:
     if met:
-        return f"已记录：{no} 见面属实。谢谢您的确认！"
-    return f"已记录：{no} 未见面。我们已告知信访局督办，工作人员会尽快与您联系。"
+        return Said(f"已记录：{no} 见面属实。谢谢您的确认！", "met_yes", no)
+    return Said(f"已记录：{no} 未见面。我们已告知信访局督办，工作人员会尽快与您联系。", "met_no", no)
 
 
 def rated(no: str, rating: str) -> str:
-    return f"已记录：{no} 评价“{RATING_NAMES[rating]}”。谢谢您的评价！"
+    return Said(f"已记录：{no} 评价“{RATING_NAMES[rating]}”。谢谢您的评价！", "rated", no, RATING_NAMES[rating])
 
 
 def rated_unsatisfied(no: str, review_by) -> str:
     review = (f"如对答复有异议，可在{month_day(review_by)}前回复“申请复查 {no}”。" if review_by is not None else "")
-    return f"已记录：{no} 评价“不满意”，信访局会跟进。请简要说明不满意的原因。" + review
+    return Said(f"已记录：{no} 评价“不满意”，信访局会跟进。请简要说明不满意的原因。" + review,
+                "rated_unsatisfied_noted", no)
 MET_NO = "抱歉！我们已告知信访局督办，工作人员会尽快与您联系。"
 RATED = "谢谢您的评价！"
 ASK_WHY_UNSATISFIED = ("抱歉没能让您满意。请简要说明不满意的原因；如对答复有异议，可在收到答复之日起30日内"
                        "回复“申请复查 {no}”。")
-WHY_NOTED = "已记录您的意见，信访局会督促责任单位。谢谢！"
-ANSWER_MET = "请回复1（已见面）或2（未见面）。"
-ANSWER_VISIT = "请回复1（工作专班已到/已离开，属实）或2（不属实）。"
-VISIT_ANSWER_THANKS = "感谢您的答复。"
-VISIT_CONFIRMED = "感谢您的确认！"
-VISIT_DENIED = "感谢您的答复，已告知县信访局核实。"
+WHY_NOTED = Said("已记录您的意见，信访局会督促责任单位。谢谢！", "why_noted")
+ANSWER_MET = Said("请回复1（已见面）或2（未见面）。", "answer_met")
+ANSWER_VISIT = Said("请回复1（工作专班已到/已离开，属实）或2（不属实）。", "answer_visit")
+VISIT_ANSWER_THANKS = Said("感谢您的答复。", "visit_thanks")
+VISIT_CONFIRMED = Said("感谢您的确认！", "visit_confirmed")
+VISIT_DENIED = Said("感谢您的答复，已告知县信访局核实。", "visit_denied")
 
 
 def visit_answer_closed(no: str) -> str:

@@ -436,3 +436,39 @@ def test_a_villager_who_answers_the_village_question_with_a_question_is_asked_ag
     assert answers[2]["v"] == ["老赵", "鲁阳街道"]                        # the place: his street, not his question
     p = db.scalars(select(Petition)).one()
     assert p.village_id is None and p.township.name == "鲁阳街道" and "暖气" in p.content
+
+
+def said_alike(t: templates.Template, said) -> bool:
+    """A template says what its sentence says: word for word, or — where its entry says why it
+    differs — with every one of the sentence's values in it (it says less, never something else)."""
+    if t.differs is None:
+        return t.render(list(said.values)) == spaced(said)
+    return all(v in spaced(said) for v in said.values)
+
+
+def test_every_answer_of_the_conversation_carries_its_template_and_values():
+    """Each answer a citizen may get by text names its template and carries its values (no answer is
+    read back by its shape): rendered both ways from the same values, they agree."""
+    from datetime import date
+
+    from handlers import texts
+    no = "LS-20261204-0007"
+    said = [texts.ask_name("sms"), texts.ask_name("sms", greeting=False), texts.ask_content("sms"),
+            texts.ask_place(["下汤镇", "张官营镇", "梁洼镇", "城关镇"]), texts.place_not_found(["下汤镇", "梁洼镇"]),
+            texts.choose_place(["下汤镇林楼村", "梁洼镇林楼村"]), texts.ask_village("下汤镇"),
+            texts.met_recorded(no, True), texts.met_recorded(no, False), texts.rated(no, "basic"),
+            texts.rated_unsatisfied(no, datetime(2027, 1, 3, 23, 59)), texts.WHY_NOTED, texts.ANSWER_MET,
+            texts.ANSWER_VISIT, texts.VISIT_ANSWER_THANKS, texts.VISIT_CONFIRMED, texts.VISIT_DENIED,
+            texts.confirm_withdraw(no, "水泵坏了三天没水"), texts.withdrawn(no), texts.ANSWER_WITHDRAW,
+            texts.closed_case(no, "已办结"), texts.supplement_added(no), texts.SAY_MORE,
+            texts.summary("sms", "王秀英", None, False, "下汤镇林楼村", "水泵坏了三天没水", 0, False),
+            texts.added_to_draft(), texts.confirm_or_add(), texts.submitted(no, "sms", False),
+            texts.submitted(no, "sms", False, later=texts.receipt_day_note(date(2026, 12, 7), date(2026, 12, 4)))]
+    assert {s.key for s in said} == set(templates.CONVERSATION)
+    for s in said:
+        t = templates.template_of(s.key)
+        assert templates.problems(s.key, list(s.values)) == [], s.key
+        assert said_alike(t, s), (s.key, t.render(list(s.values)), str(s))
+    # words joined to others are no longer the template's: they go as the one that says where to read
+    assert not hasattr(texts.VOICE_KEPT_UNRECOGNISED + texts.SAY_MORE, "key")
+    assert texts.SAY_MORE.after(texts.STORY_NOTED).key == "say_more"
