@@ -50,6 +50,9 @@ class Template:
     params: Callable[..., list[str] | dict] | None = None
     differs: str | None = None                  # why the template's words differ from the full sentence
     code: bool = False                          # a verification code template
+    # the variables ({n}) whose values are the template's own few words, not the sentence's (a
+    # number masked, what was done in brief): every other value is word for word in the sentence
+    own_words: tuple[int, ...] = ()
 
     def render(self, values: list[str]) -> str:
         """The text as the provider sends it (a tracking number never runs into what follows, as
@@ -216,11 +219,13 @@ _WHY = {"check_missed": "the townships that fit in a variable, then how many",
         "progress_due": "the command's number said once (a variable appears once)",
         "media_failed": "the first case and how many"}
 for _key, _words in {**SCHEDULE_TEMPLATES, **EVENING_TEMPLATES, **MEDIA_TEMPLATES}.items():
-    OWN[_key] = Template(_words, differs=_WHY[_key] + NO_BRACKETS if _key in _WHY else NO_BRACKETS.lstrip("；"))
+    OWN[_key] = Template(_words, differs=_WHY[_key] + NO_BRACKETS if _key in _WHY else NO_BRACKETS.lstrip("；"),
+                         own_words=(2,) if _key == "check_missed" else ())   # the townships cut short
 # an official's answer to a command: what was done to which case (handlers.registry); any other
 # answer — 帮助, 待办, a refusal, a format — says where to read it
 OWN["official_done"] = Template("{1}：{2}。回复“待办”可查看您的待办事项。",
-                                differs="the command's answer in a few words (texts_officials.DONE_WORDS)")
+                                differs="the command's answer in a few words (texts_officials.DONE_WORDS)",
+                                own_words=(2,))
 OWN["official_help"] = Template("常用指令：受理 编号、见面 编号、答复 编号 内容、办结 编号、查询 编号、待办。完整用法请在信访工作台查看。",
                                 differs="a cadre's most used commands; the whole list in the console")
 OWN["official_todo"] = Template("您有待办事项{1}件，期限最近的是{2}（{3}）。回复“查询”加编号查看详情。",
@@ -237,7 +242,7 @@ OWN["query_list"] = Template("您好！您反映的事项共{1}件，最近一�
 OWN["query_not_found"] = Template("未找到编号为{1}的反映，请核对编号。回复“查询”可查看您反映过的全部事项。",
                                   differs="the same words (a tracking number is followed by a space in every text)")
 OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}），完整号码请在工作台首页“回电请求”中查看，请回电。",
-                            differs="the number masked: in full on the console's 工作台" + NO_BRACKETS)
+                            differs="the number masked: in full on the console's 工作台" + NO_BRACKETS, own_words=(2,))
 
 
 # the conversation's own answers (purpose "reply"): a reply made by handlers.texts is a
