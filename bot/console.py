@@ -66,8 +66,8 @@ from core.usecases import citizens as citizen_usecases
 from core.usecases import evenings as ev_usecases
 from core.usecases.base import Act
 from handlers import asks, errors, notify
-from handlers import texts as citizen_texts
-from handlers import texts_officials as T
+from core.words import citizens as citizen_texts
+from core.words import officials as T
 from handlers.officials import register_received
 from notifications import exports, sealed
 from notifications.media import INLINE, MediaFiles, sniff

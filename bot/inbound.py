@@ -33,7 +33,7 @@ from core.store import inbox
 from core.store.db import queues_writers, write, writer_turn
 from core.store.models import InboundMessage, OutboundMessage
 from core.phones import mask_phone, redact
-from handlers import texts
+from core.words import citizens as texts
 from handlers.asks import record as record_asks
 from core.store.conversations import save_conversation
 from handlers.dispatch import handle

@@ -36,7 +36,7 @@ PLANS_UNDER_WAY = ("selected", "filed", "completed")   # a 七晚 plan not yet r
 UNSATISFIED_OPEN = text("petition.status = 'replied' AND petition.rating = 'unsatisfied' "
                         "AND petition.rated_at IS NOT NULL")
 HAN = re.compile(r"[\u4e00-\u9fff]+")
-# a status in the 台账's words (the same as handlers.texts.STATUS_LABELS: core may not import it)
+# a status in the 台账's words (the same as core.words.citizens.STATUS_LABELS: core may not import it)
 STATUS_WORDS = {"registered": "待交办", "assigned": "已交办", "accepted": "已受理", "replied": "已答复",
                 "closed": "已办结", "withdrawn": "已撤回", "rejected": "不予受理", "returned": "已退回",
                 "reviewing": "复查（复核）中", "joined": "已并案"}

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 
 from core.store.models import Petition
 from core.usecases import citizens as usecases
-from handlers import evenings, notify, texts
+from handlers import evenings, notify
+from core.words import citizens as texts
 from handlers.registry import CITIZEN, citizen_act
 from core.store.conversations import ask_key as key_of
 from core.store.conversations import open_asks, put_asks

@@ -17,7 +17,7 @@ from core.checks import CheckError, CheckRules
 from core.store.models import Person, Unit
 from core.usecases import checks as usecases
 from handlers import notify
-from handlers import texts_officials as T
+from core.words import officials as T
 from handlers.context import Context
 from handlers.extract import cn_number
 from handlers.registry import CADRES, COMMANDS, act

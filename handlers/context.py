@@ -22,7 +22,7 @@ from core.store.conversations import ConversationRow
 from core.store.models import County, OutboundMessage, Petition
 from core.places import Gazetteer
 from core.settings import Settings
-from handlers import texts
+from core.words import citizens as texts
 from handlers.message import Inbound
 
 

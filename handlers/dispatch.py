@@ -10,13 +10,14 @@ from typing import Callable
 
 from sqlalchemy.engine import Connection
 
-from core.said import params_of
+from core.words.said import params_of
 from core.store import media
 from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
-from handlers import asks, commands, evenings, intake, officials, texts
-from handlers import texts_officials as T
+from handlers import asks, commands, evenings, intake, officials
+from core.words import citizens as texts
+from core.words import officials as T
 from handlers import checks  # noqa: F401  (declares 排查 on the registry)
 from core.store.conversations import lock_conversation
 from handlers.context import Context, md

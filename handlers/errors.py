@@ -7,7 +7,7 @@ from typing import Callable
 
 from core.clock import hm, month_day, month_day_time
 from core.evenings import duration_text
-from handlers import texts
+from core.words import citizens as texts
 
 # a 七晚 plan's state in words
 PLAN_WORDS = {"selected": "待报备", "filed": "走访中", "completed": "已满七晚，待定化解",

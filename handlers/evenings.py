@@ -29,8 +29,9 @@ from core.evenings import EveningError, EveningRules, MemberSpec, active_plan, m
 from core.store.models import EveningPlan, EveningVisit, Person, Petition
 from core.phones import find_mobile
 from core.usecases import evenings as usecases
-from handlers import notify, texts
-from handlers import texts_officials as T
+from handlers import notify
+from core.words import citizens as texts
+from core.words import officials as T
 from handlers.context import Context
 from handlers.registry import COMMANDS, MEMBER, OFFICIALS, act, citizen_act, route
 

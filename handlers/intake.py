@@ -28,10 +28,11 @@ from core.store import media, petitions
 from core.cases import CaseError
 from core.status import UNANSWERED, Status
 from core.usecases import citizens as usecases
-from core.said import Said
+from core.words.said import Said
 from core.text import gist
 from core.tracking import next_tracking_no
-from handlers import notify, officials, texts
+from handlers import notify, officials
+from core.words import citizens as texts
 from handlers.registry import citizen_act
 from handlers.context import Context, md
 from core.similar import most_similar

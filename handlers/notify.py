@@ -1,5 +1,5 @@
 """What a use case says must be told, written to the outbox: the audience resolved by
-core.audience, the sentence by handlers.texts_officials.NOTICES, in the caller's transaction —
+core.audience, the sentence by core.words.officials.NOTICES, in the caller's transaction —
 a message's (handlers.context.Context) or, for the CLI and the console, an :class:`Outbox`."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from core.places import Gazetteer
 from core.usecases.base import CHECK, PETITIONER, PHONES, STAFF, UNIT, Done, Tell
 from handlers.context import Context, Writer
 from handlers.templates import params_of
-from handlers.texts_officials import NOTICES
+from core.words.officials import NOTICES
 
 
 def deliver(ctx: Context, done: Done) -> None:

@@ -28,7 +28,7 @@ from core.tracking import next_tracking_no
 from core.workbench import audit
 from core.usecases.base import Act
 from handlers import notify
-from handlers import texts_officials as T
+from core.words import officials as T
 from handlers.context import Context
 from handlers.registry import CADRES, COMMANDS, OFFICIALS, act, route
 

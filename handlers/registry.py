@@ -8,7 +8,7 @@ the sender's to see (their unit's, or any for the bureau; never one that accuses
 same words as an unknown number, so nobody learns it exists), call the verb, and turn a domain
 error into its sentence. A verb's function returns the reply, or a :class:`core.usecases.base.Done`:
 then the router also tells whoever the use case names (handlers.notify) and replies with the
-verb's sentence (handlers.texts_officials.REPLIES). Help is generated from the declarations.
+verb's sentence (core.words.officials.REPLIES). Help is generated from the declarations.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from core.evenings import EveningError
 from core.store.models import Person, Petition
 from core.tracking import split_tracking_no
 from handlers import errors, notify
-from handlers import texts_officials as T
+from core.words import officials as T
 from handlers.context import Context
 
 CADRES = frozenset({"liaison", "cadre", "head"})

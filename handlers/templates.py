@@ -31,8 +31,8 @@ from notifications.schedule import TEMPLATES as SCHEDULE_TEMPLATES
 from core.evening_sweep import TEMPLATES as EVENING_TEMPLATES
 from notifications.outbox import FAILED_TEMPLATE
 from core.text import spaced_numbers
-from handlers import texts
-from handlers.texts_officials import NOTICES, distance, when
+from core.words import citizens as texts
+from core.words.officials import NOTICES, distance, when
 
 LINK = re.compile(r"https?://|www\.|\.(?:cn|com|net|org|gov)\b", re.I)
 PHONE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
@@ -224,7 +224,7 @@ for _key, _words in {**SCHEDULE_TEMPLATES, **EVENING_TEMPLATES, **MEDIA_TEMPLATE
 # an official's answer to a command: what was done to which case (handlers.registry); any other
 # answer — 帮助, 待办, a refusal, a format — says where to read it
 OWN["official_done"] = Template("{1}：{2}。回复“待办”可查看您的待办事项。",
-                                differs="the command's answer in a few words (texts_officials.DONE_WORDS)",
+                                differs="the command's answer in a few words (core.words.officials.DONE_WORDS)",
                                 own_words=(2,))
 OWN["official_help"] = Template("常用指令：受理 编号、见面 编号、答复 编号 内容、办结 编号、查询 编号、待办。完整用法请在信访工作台查看。",
                                 differs="a cadre's most used commands; the whole list in the console")
@@ -245,7 +245,7 @@ OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}
                             differs="the number masked: in full on the console's 工作台" + NO_BRACKETS, own_words=(2,))
 
 
-# the conversation's own answers (purpose "reply"): a reply made by handlers.texts is a
+# the conversation's own answers (purpose "reply"): a reply made by core.words.citizens is a
 # core.said.Said that names its key here and carries its values; any other answer (words joined
 # to others, a note before the reply) goes as REPLY_OTHER (where to go on)
 ENDS = "回复“确认”提交，“返回”修改，“取消”放弃。"

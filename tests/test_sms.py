@@ -8,7 +8,7 @@ from bot.peers import PeerClient
 from notifications.services import build_services
 from core.store.models import InboundMessage, Petition
 from core.settings import load_settings
-from handlers.texts import SMS_LIMIT
+from core.words.citizens import SMS_LIMIT
 from tests.conftest import killed_while_handling, make_env
 
 LI = "+8613912345678"

@@ -219,7 +219,7 @@ def test_every_notice_template_fits_the_rules_and_says_what_its_sentence_says(pe
     """Each notice with a template, from the values its use case gives: within the carriers' rules,
     and the full sentence's words exactly, or a reason why not."""
     from handlers.notify import Outbox
-    from handlers.texts_officials import NOTICES
+    from core.words.officials import NOTICES
     from tests.test_cases import submit
     no = submit(peer)
     now = clock.now()
@@ -460,7 +460,7 @@ def test_every_answer_of_the_conversation_carries_its_template_and_values():
     read back by its shape): rendered both ways from the same values, they agree."""
     from datetime import date
 
-    from handlers import texts
+    from core.words import citizens as texts
     no = "LS-20261204-0007"
     said = [texts.ask_name("sms"), texts.ask_name("sms", greeting=False), texts.ask_content("sms"),
             texts.ask_place(["下汤镇", "张官营镇", "梁洼镇", "城关镇"]), texts.place_not_found(["下汤镇", "梁洼镇"]),

@@ -7,7 +7,7 @@ days, a text). The function checks the step is allowed (core.cases / core.evenin
 caller's transaction writes nothing of it), changes the case and its events, and returns
 :class:`Done`: what happened, and who must be told of what (:class:`Tell`: an audience of
 core.audience, the purpose of the message and the values its sentence needs). No parsing, no
-wording: the sentences are the front end's (handlers.texts_officials), so the console can show
+wording: the sentences are the front end's (core.words.officials), so the console can show
 the same facts its own way.
 """
 from __future__ import annotations

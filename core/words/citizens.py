@@ -10,7 +10,7 @@ from core.text import SMS_TWO_SEGMENTS as SMS_LIMIT  # noqa: E402,F401
 from core.text import WECHAT_LIMIT_BYTES  # noqa: E402,F401
 from core.text import CHANNEL_LABELS  # noqa: E402
 from core.clock import local, month_day, with_weekday  # noqa: E402
-from core.said import Said
+from core.words.said import Said
 
 
 

@@ -1,6 +1,6 @@
 """Every sentence said to officials — cadres, the bureau's staff, county leaders — in one place:
 the notices a use case asks for (keyed by its purpose: core.usecases.Tell.what) and the replies
-to the command's sender (keyed by the verb's name). Citizens' sentences are in handlers.texts.
+to the command's sender (keyed by the verb's name). Citizens' sentences are in core.words.citizens.
 
 SMS to officials may run to three UCS-2 segments (texts.SMS_CADRE_LIMIT): they need the details.
 """
@@ -18,7 +18,7 @@ from core.outbound import CONTACT_ELSEWHERE
 from core.places import unit_short_name
 from core.store.models import Petition
 from core.text import gist
-from handlers import texts
+from core.words import citizens as texts
 
 
 def when(dt: datetime | None) -> str:
