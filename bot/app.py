@@ -15,7 +15,7 @@ from core.store import counters, inbox, media
 from core.store import outbox as outbox_rows
 from core.store.db import read, write
 from core.store.models import County
-from handlers.templates import unregistered
+from core.words.templates import unregistered
 from notifications.services import Services, build_services
 
 log = logging.getLogger(__name__)

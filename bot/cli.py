@@ -102,7 +102,7 @@ def sms_templates(county_file: Path | None) -> None:
     """The SMS templates to register with a domestic provider (docs/channels.md): each key and its
     words, {1} {2} … its variables in order; with --county, what that county file still lacks."""
     from core.county import parse_county_file
-    from handlers import templates
+    from core.words import templates
 
     for key, t in templates.EVERY.items():
         click.echo(f"{key}\t{t.text}" + (f"\t（{t.differs}）" if t.differs else ""))
@@ -129,7 +129,7 @@ def admin(phone: str, name: str | None) -> None:
     administrator who sees no case (give --name). They sign in at /console with a code by SMS."""
     from core import admin as directory_admin
     from core.store.db import transaction
-    from handlers import errors
+    from core.words import refusals as errors
     from notifications.services import build_services
 
     svc = build_services(_settings())
@@ -413,7 +413,8 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
     from core.evenings import EveningError, active_plan
     from core.usecases import evenings as usecases
     from core.usecases.base import Act
-    from handlers import errors, notify
+    from handlers import notify
+    from core.words import refusals as errors
 
     try:
         with open(path, "rb") as fh:

@@ -65,7 +65,8 @@ from core.usecases import cases as usecases
 from core.usecases import citizens as citizen_usecases
 from core.usecases import evenings as ev_usecases
 from core.usecases.base import Act
-from handlers import asks, errors, notify
+from handlers import asks, notify
+from core.words import refusals as errors
 from core.words import citizens as citizen_texts
 from core.words import officials as T
 from handlers.officials import register_received

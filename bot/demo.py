@@ -28,7 +28,7 @@ from notifications.report_text import evenings_text
 from notifications.report_text import measures_text as render
 from notifications.services import build_services
 from notifications.sms import ConsoleSms, TencentSms
-from handlers.templates import template_of
+from core.words.templates import template_of
 
 
 DEMO_SECRET = "demo-tencent-callback-secret-0001"

@@ -7,7 +7,7 @@ load of the file leaves them as they are, and says so, until an administrator ha
 the file. Nothing is deleted: a person who leaves is made inactive, and their history stays.
 
 Every refusal is a :class:`DirectoryError` (a code and its values; the words are the front end's,
-handlers.errors) and changes nothing. The first administrator is made from the command line
+core.words.refusals) and changes nothing. The first administrator is made from the command line
 (`xinfang admin`), since nobody can sign in to make them.
 """
 from __future__ import annotations

@@ -40,7 +40,7 @@ REVIEW_DAYS = 30          # ask within 30 days of the reply; answered within 30 
 class CaseError(Exception):
     """A step that is not allowed, changing nothing. ``code`` says why and ``params`` hold what its
     sentence needs (the petition's number, its status …); the words are the front end's
-    (handlers.errors), said to the person who asked."""
+    (core.words.refusals), said to the person who asked."""
 
     def __init__(self, code: str, **params) -> None:
         super().__init__(code, params)

@@ -16,6 +16,8 @@ visits in two more; the work per plan is in memory (see bench/evenings.py).
 """
 from __future__ import annotations
 
+from core.words.jobs import EVENING as TEMPLATES
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,8 +31,7 @@ from core.store.models import EveningPlan, EveningVisit, OutboundMessage, Petiti
 from core.audience import Directory
 from core.sweep import claim_reminders
 
-# the same text as a domestic provider's registered template (handlers.templates lists it)
-TEMPLATES = {"evening_late": "七晚：{1}今晚第{2}晚已过{3}仍未开始走访，请督促工作专班{4}前开始。"}
+# the same text as a domestic provider's registered template (core.words.templates lists it)
 
 Notice = tuple[str, str, str, int]   # (phone, body, purpose, petition id)
 

@@ -41,7 +41,7 @@ UNJUDGED = ("open", "ended")
 
 class EveningError(CaseError):
     """A 七晚 step that is not allowed: a code and its values, as core.cases.CaseError (the words:
-    handlers.errors); nothing changes."""
+    core.words.refusals); nothing changes."""
 
 
 # --- the county's rules -------------------------------------------------------------------------

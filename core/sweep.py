@@ -22,6 +22,8 @@ events and messages, update the cases), not per case: see bench/sweep.py.
 """
 from __future__ import annotations
 
+from core.words.jobs import SWEEP as TEMPLATES
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,14 +138,8 @@ def _case_lines(kind: str, items: list[tuple[Petition, str, datetime]]) -> list[
     return out
 
 
-# the same texts as a domestic provider's registered templates (handlers.templates lists them):
+# the same texts as a domestic provider's registered templates (core.words.templates lists them):
 # no 【】 in a template's words, the steps as one value, the list of many cases left to 待办
-TEMPLATES = {
-    "overdue": "超期：{1}未按期{2}，已挂牌督办，请即办理。",
-    "overdue_many": "超期：{1}件未按期办理，已挂牌督办。回复“待办”查看全部。",
-    "reminder": "提醒：{1}请于{2}。回复办理环节加编号即可。",
-    "reminder_many": "提醒：{1}件期限将到。回复“待办”查看全部。",
-}
 
 
 def _text(kind: str, items: list[tuple[Petition, str, datetime]]) -> tuple[str, int | None, dict]:

@@ -15,7 +15,8 @@ from core.status import FINISHED
 from core.store import petitions
 from core.text import gist
 from core.usecases import citizens as usecases
-from handlers import asks, errors, intake, notify
+from handlers import asks, intake, notify
+from core.words import refusals as errors
 from core.words import citizens as texts
 from handlers.context import Context, md
 from handlers.registry import CITIZEN, Command, citizen_act

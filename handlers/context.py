@@ -90,7 +90,7 @@ class Context(Writer):
     outbox_ids: list[int] = field(default_factory=list)
     petition_id: int | None = None
     notes: list[str] = field(default_factory=list)  # said before the reply (e.g. "draft expired")
-    # the reply as a registered template ({"t": key, "v": [...]}, handlers.templates), when the
+    # the reply as a registered template ({"t": key, "v": [...]}, core.words.templates), when the
     # handler knows it — an official's command done; else the reply's shape decides
     reply_params: dict | None = None
     asks: list[tuple[str, str, dict]] = field(default_factory=list)   # see ask()

@@ -11,7 +11,7 @@ from core.store.models import County, Petition
 from core.places import Gazetteer
 from core.usecases.base import CHECK, PETITIONER, PHONES, STAFF, UNIT, Done, Tell
 from handlers.context import Context, Writer
-from handlers.templates import params_of
+from core.words.templates import params_of
 from core.words.officials import NOTICES
 
 

@@ -23,7 +23,8 @@ from core.cases import CaseError, lock_by_number, may_act
 from core.evenings import EveningError
 from core.store.models import Person, Petition
 from core.tracking import split_tracking_no
-from handlers import errors, notify
+from handlers import notify
+from core.words import refusals as errors
 from core.words import officials as T
 from handlers.context import Context
 

@@ -3,6 +3,8 @@ masked. Nothing in a text a recused person must not see: core.digest's views lea
 case that accuses the reader or their unit."""
 from __future__ import annotations
 
+from core.words.jobs import DIGEST as TEMPLATES
+
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -100,12 +102,8 @@ def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
     return out
 
 
-# the same texts as a domestic provider's registered templates (handlers.templates lists them):
+# the same texts as a domestic provider's registered templates (core.words.templates lists them):
 # the day's figures only — what else the full text says is a reply of "详情" away
-TEMPLATES = {
-    "daily_digest": "每日访情：{1}到县访{2}批{3}人次，越级访{4}批，挂牌督办{5}件，预警{6}件。回复“详情”查看要点。",
-    "daily_digest_unit": "每日访情（{1}）：{2}新交办{3}批{4}人次，挂牌督办{5}件，预警{6}件。回复“详情”查看要点。",
-}
 
 
 def _figures(d: Day, unit_name: str | None) -> dict:

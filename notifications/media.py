@@ -11,6 +11,8 @@ the schedule takes what is due (notifications.schedule), so nothing waits on a l
 """
 from __future__ import annotations
 
+from core.words.jobs import MEDIA as TEMPLATES
+
 import hashlib
 import logging
 import os
@@ -142,8 +144,7 @@ def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) 
     return report
 
 
-# the same text as a domestic provider's registered template (handlers.templates lists it)
-TEMPLATES = {"media_failed": "材料未保存：有{1}件群众发来的图片/语音/视频未能从微信取回（{2}），请联系信访人补发。"}
+# the same text as a domestic provider's registered template (core.words.templates lists it)
 
 
 def _tell_staff(svc, attachment_ids: list[int], now: datetime) -> list[int]:

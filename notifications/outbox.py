@@ -18,6 +18,8 @@ is never lost, and never sent twice without saying so. States: docs/outbox.md.
 """
 from __future__ import annotations
 
+from core.words.jobs import FAILED_TEMPLATE
+
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,8 +47,7 @@ MAX_ATTEMPTS = 8
 WINDOW_FELL_BACK = "wechat's 48 hours over and no template: sent by SMS to the number the petitioner proved"
 TAKEN_OVER = "sent again after an interrupted attempt: the earlier one may also have been delivered"
 FAILED_PURPOSE = "send_failed"
-# the same text as a domestic provider's registered template (handlers.templates lists it)
-FAILED_TEMPLATE = "发送失败：发往{1}的短信或消息（事项{2}）无法送达：{3}。请电话联系或核对号码。"
+# the same text as a domestic provider's registered template (core.words.templates lists it)
 BATCH = 500   # rows one delivery claims at most
 
 

@@ -18,6 +18,8 @@ there held every text behind it. Its run is claimed here all the same, so it run
 """
 from __future__ import annotations
 
+from core.words.jobs import SCHEDULE as TEMPLATES
+
 import logging
 import tempfile
 from dataclasses import dataclass
@@ -287,17 +289,8 @@ def _few(units, room: int = 20) -> str:
     return f"{len(names)}个乡镇"
 
 
-# the same texts as a domestic provider's registered templates (handlers.templates lists them):
+# the same texts as a domestic provider's registered templates (core.words.templates lists them):
 # no 【】 in a template's words, a report's signed link left to the console
-TEMPLATES = {
-    "progress_due": "批示督办：{1}县领导批示的办理进展{2}（批示于{3}）。请回复：进展 编号 内容",
-    "check_ask": "日排查：{1}今日{2}排查情况尚未报告，请回复：排查 无新情况；或 排查 村 人数 事由 [动向]",
-    "check_missed": "日排查：{1}未按时报告：{2}，已记入月考评。",
-    "monthly_scores": "月考评：{1}年{2}月考评结果已出，{3}个单位低于{4}分。排名和各单位得分请在工作台统计中查看。",
-    "messages_failed": "未处理消息：有{1}条群众消息多次处理失败（最早{2}），内容已保存，请联系系统管理员查看。",
-    "weekly_report": "每周访情分析（{1}）：到县访{2}批{3}人次，越级访{4}批。全文请在工作台“分析”中查看。",
-    "monthly_report": "月信访形势分析（{1}）：到县访{2}批{3}人次，越级访{4}批。全文请在工作台“分析”中查看。",
-}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class SendError(Exception):
 @dataclass(frozen=True)
 class Templated:
     """How a template-only provider sends a text: the county's registered template for its
-    purpose, the parameters in order (handlers.templates), the signature (签名)."""
+    purpose, the parameters in order (core.words.templates), the signature (签名)."""
 
     template_id: str
     params: list[str]

@@ -121,7 +121,7 @@ def assert_no_text_to_a_citizen_carries_another_number(path) -> None:
     import sqlite3
 
     from handlers.commands import contact_of
-    from handlers.templates import PHONE
+    from core.words.templates import PHONE
     db = sqlite3.connect(path)
     directory = {row[0] for row in db.execute("select phone from person")}
     options = json.loads(db.execute("select options from county").fetchone()[0])

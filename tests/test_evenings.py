@@ -13,7 +13,7 @@ from bot.cli import main
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
 from core.evenings import EveningRules, figures
-from handlers import templates
+from core.words import templates
 from core.store.models import Conversation, County, EveningPlan, EveningVisit, Person, Petition, ScoreEvent
 from tests.conftest import county_file_with, run_together
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, case, events, outbox

@@ -60,11 +60,11 @@ def test_the_wechat_menu_keys_are_declared_on_their_commands():
 
 def test_every_refusal_core_raises_has_its_sentence():
     """A code raised in core (CaseError, EveningError) with no sentence would reach a cadre as a
-    crash: every code in the source has one in handlers.errors."""
+    crash: every code in the source has one in core.words.refusals."""
     import re
     from pathlib import Path
 
-    from handlers.errors import SENTENCES
+    from core.words.refusals import SENTENCES
 
     root = Path(__file__).resolve().parents[1] / "core"
     raised = {m for path in root.rglob("*.py")

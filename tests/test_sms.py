@@ -159,7 +159,7 @@ def test_the_bureau_hears_each_morning_of_messages_that_failed_on_every_try(peer
     told = [body for to, body in sms_out.sent if to == "+8613700000001" and "未处理消息" in body]
     assert told == ["【未处理消息】有1条群众消息多次处理失败（最早11月23日），内容已保存，请联系系统管理员查看。"]
     from core.store.models import OutboundMessage
-    from handlers.templates import template_of
+    from core.words.templates import template_of
     db.rollback()
     row = db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "messages_failed")).first()
     assert template_of("messages_failed").render(row.params) == told[0].replace("【未处理消息】", "未处理消息：")

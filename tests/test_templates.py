@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.peers import TencentSmsApiStub
 from core.store.models import OutboundMessage, Petition
-from handlers import templates
+from core.words import templates
 from notifications.sms import TencentSms
 from tests.test_cases import LIAISON, STAFF, case
 from tests.test_checks import checking  # noqa: F401  (the fixture: the county keeps 日排查)
@@ -110,7 +110,7 @@ def test_the_rules_refuse_what_a_carrier_would():
 
 
 def test_the_list_in_docs_channels_is_the_codes():
-    """docs/channels.md's templates are the code's (regenerate: python3 -m handlers.templates)."""
+    """docs/channels.md's templates are the code's (regenerate: python3 -m core.words.templates)."""
     doc = (ROOT / "docs" / "channels.md").read_text(encoding="utf-8")
     for purpose, t in {**templates.TEMPLATES, **templates.OWN, **templates.CONVERSATION}.items():
         assert f"| `{purpose}` | {t.text} | {t.differs or ''} |" in doc, purpose

@@ -601,7 +601,7 @@ class OutboundMessage(Base):
     claimed_at: Mapped[datetime | None]
     segments: Mapped[int | None] = mapped_column()        # SMS parts billed (UCS-2: 70, or 67 each when split)
     delivered_at: Mapped[datetime | None]
-    # a domestic provider's template parameters, in order (handlers.templates), when the purpose has
+    # a domestic provider's template parameters, in order (core.words.templates), when the purpose has
     # one: a list — or {"t": template, "v": [...]} where a purpose has more than one template
     params: Mapped[list | dict | None] = mapped_column(JSON)
 

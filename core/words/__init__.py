@@ -5,11 +5,15 @@
   of their template and the values they were made from.
 - ``officials``: what cadres, the bureau's staff and leaders are told — ``NOTICES`` (a use case's
   notice by its purpose), ``REPLIES`` (a command's answer by its verb).
+- ``refusals``: every refusal core raises (a code and its values), as the sentence said to the
+  person who asked.
+- ``jobs``: the words of the texts the scheduled jobs write (the sweeps, the daily 访情 …).
+- ``templates``: the registered SMS templates of a template-only provider (Tencent Cloud SMS),
+  each keyed as its sentence, with the carriers' rules and the parameters from the same values.
 - ``said``: the :class:`Said` value itself.
 
 The words live in ``core`` so that every layer can say something without writing it: a use case
 or a sweep names a key and its values, the handlers, the outbox and the console render them.
-Registered SMS templates for a template-only provider (Tencent Cloud SMS) are in
-``handlers.templates``, each keyed as its sentence here. tests/test_words.py counts the sentences
-still written outside this package, module by module, and holds each count to where it is now.
+tests/test_words.py counts the sentences still written outside this package, module by module,
+and holds each count to where it is now.
 """

@@ -2,7 +2,7 @@
 
 A sentence the bot answers with is a :class:`Said`: it reads as the words themselves (a ``str``),
 and it knows which entry of the catalogue made it and from which values. A provider that sends
-only registered templates (Tencent Cloud SMS: handlers.templates) takes the key and the values,
+only registered templates (Tencent Cloud SMS: core.words.templates) takes the key and the values,
 never the finished words read back by their shape. Words joined to others lose the key (``+``
 gives a plain ``str``): such an answer has no template of its own and goes as the one that says
 where to read it; :meth:`Said.after` keeps the key where a short note comes first.

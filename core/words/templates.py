@@ -24,12 +24,8 @@ from core.checks import planned
 from core.places import unit_short_name
 from core.usecases.cases import TRIPS
 from core.instructions import PROGRESS_DAYS
-from core.sweep import TEMPLATES as SWEEP_TEMPLATES
-from notifications.digest_text import TEMPLATES as DIGEST_TEMPLATES
-from notifications.media import TEMPLATES as MEDIA_TEMPLATES
-from notifications.schedule import TEMPLATES as SCHEDULE_TEMPLATES
-from core.evening_sweep import TEMPLATES as EVENING_TEMPLATES
-from notifications.outbox import FAILED_TEMPLATE
+from core.words.jobs import DIGEST as DIGEST_TEMPLATES, EVENING as EVENING_TEMPLATES, FAILED_TEMPLATE
+from core.words.jobs import MEDIA as MEDIA_TEMPLATES, SCHEDULE as SCHEDULE_TEMPLATES, SWEEP as SWEEP_TEMPLATES
 from core.text import spaced_numbers
 from core.words import citizens as texts
 from core.words.officials import NOTICES, distance, when
@@ -359,7 +355,7 @@ def write_docs(path: str = "docs/channels.md") -> None:
     doc = Path(path).read_text(encoding="utf-8")
     rows = ["| purpose | words to register ({1} {2} … in order) | why it differs from the full text |", "|---|---|---|"]
     rows += [f"| `{k}` | {t.text} | {t.differs or ''} |" for k, t in EVERY.items()]
-    doc = re.sub(r"(<!-- templates: python3 -m handlers.templates -->\n).*?(<!-- /templates -->)",
+    doc = re.sub(r"(<!-- templates: python3 -m core.words.templates -->\n).*?(<!-- /templates -->)",
                  lambda m: m.group(1) + "\n".join(rows) + "\n" + m.group(2), doc, flags=re.S)
     doc = re.sub(r"(<!-- missing -->).*?(<!-- /missing -->)", lambda m: m.group(1) + "、".join(missing()) + m.group(2),
                  doc, flags=re.S)
