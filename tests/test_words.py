@@ -16,9 +16,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE = re.compile(r"[，。！？：；]|[\u4e00-\u9fff]{8}")
 PACKAGES = ("bot", "handlers", "core", "notifications")
 CATALOGUE = ROOT / "core" / "words"
-NOT_SAID = {   # what people send, not what we say: the demo's and the stand-ins' citizens and cadres
+NOT_SAID = {   # what people send, not what we say: the demo's and the stand-ins' citizens and cadres,
     "bot/demo.py", "bot/peers.py",
+    "handlers/extract.py",   # and the parser's word lists (names, places, greetings, thanks)
 }
+REGEX = re.compile(r"\(\?[:=!<]|\[\^|\\[dswbS]|^\^|\$$|\|")   # a pattern that reads what people write
 
 # where sentences are still written outside the catalogue: each count may only go down
 BUDGET = {
@@ -28,18 +30,16 @@ BUDGET = {
     "notifications/schedule.py": 14,
     "notifications/digest_text.py": 12,
     "notifications/report_text.py": 12,
-    "handlers/extract.py": 9,
     "core/evening_sweep.py": 8,
     "handlers/intake.py": 7,
     "notifications/outbox.py": 7,
     "core/sweep.py": 6,
-    "handlers/commands.py": 4,
-    "handlers/registry.py": 4,
     "notifications/exports.py": 4,
+    "handlers/registry.py": 3,
     "core/cases.py": 3,
     "core/county.py": 3,
     "core/followup.py": 3,
-    "handlers/checks.py": 2,
+    "handlers/commands.py": 2,
     "handlers/evenings.py": 2,
     "core/analysis.py": 2,
     "core/outbound.py": 2,
@@ -49,11 +49,9 @@ BUDGET = {
     "bot/redeliver.py": 1,
     "bot/reports.py": 1,
     "handlers/officials.py": 1,
-    "core/accusations.py": 1,
     "core/checks.py": 1,
     "core/digest.py": 1,
     "core/instructions.py": 1,
-    "core/reception.py": 1,
     "core/usecases/evenings.py": 1,
 }
 
@@ -81,7 +79,7 @@ def sentences_outside() -> dict[str, int]:
             if path.is_relative_to(CATALOGUE) or "migrations" in path.parts or name in NOT_SAID:
                 continue
             n = sum(1 for s in _strings(ast.parse(path.read_text(encoding="utf-8")))
-                    if CJK.search(s) and SENTENCE.search(s))
+                    if CJK.search(s) and SENTENCE.search(s) and not REGEX.search(s))
             if n:
                 counts[name] = n
     return counts
