@@ -214,11 +214,9 @@ def _detail(ctx: Context, p: Petition) -> str:
     text = texts.detail(p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status),
                         f"{p.received_at:%m-%d %H:%M}" if sms else f"{p.received_at:%Y-%m-%d %H:%M}", place,
                         gist(p.content, 16 if sms else 200), history[-3:] if sms else history[-6:],
-                        answer=gist(answer, 40 if sms else 300) if answer else None)
-    if images and ctx.channel != "sms":
-        text += f"\n图片：{images}张"
-    if p.due_finish is not None and p.status in OPEN:
-        text += f"\n办结期限：{md(p.due_finish)}"
+                        answer=gist(answer, 40 if sms else 300) if answer else None,
+                        images=0 if sms else images,
+                        finish_by=md(p.due_finish) if p.due_finish is not None and p.status in OPEN else None)
     if ctx.channel == "sms":
         text = text.replace("\n", "；")
     return ctx.fit(text)

@@ -99,7 +99,7 @@ def do_look(ctx, person, p, rest):
     """A case of the sender's unit as its file says it: the petitioner's number with it (a 交办 by
     text says to look here for it), each look recorded as the console records a reveal."""
     audit(ctx.session, person, ctx.now, "reveal", p.id, detail=f"查询 by {ctx.channel}")
-    ctx.reply_params = {"t": "official_done", "v": [p.tracking_no, "联系方式等请在工作台案卷中查看"]}
+    ctx.reply_params = {"t": "official_done", "v": [p.tracking_no, T.DONE_WORDS["look"]]}
     return T.case_card(ctx, p, cases.next_due(p))
 
 

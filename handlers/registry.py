@@ -92,9 +92,7 @@ class Registry:
         for section in sections:
             lines += [line for _, line in sorted((order, line) for v in self.verbs.values()
                                                  for s, order, line in v.help if s == section)]
-        if role == "leader":
-            return "可用指令：" + "｜".join(lines) + "。每日访情将按时发送。"
-        return "可用指令：" + "｜".join(lines)
+        return T.commands_help(lines, leader=role == "leader")
 
 
 COMMANDS = Registry()

@@ -35,20 +35,17 @@ BUDGET = {
     "notifications/outbox.py": 7,
     "core/sweep.py": 6,
     "notifications/exports.py": 4,
-    "handlers/registry.py": 3,
     "core/cases.py": 3,
     "core/county.py": 3,
     "core/followup.py": 3,
-    "handlers/commands.py": 2,
-    "handlers/evenings.py": 2,
     "core/analysis.py": 2,
     "core/outbound.py": 2,
     "core/usecases/cases.py": 2,
+    "handlers/evenings.py": 2,
     "notifications/media.py": 2,
     "notifications/wechat.py": 2,
     "bot/redeliver.py": 1,
     "bot/reports.py": 1,
-    "handlers/officials.py": 1,
     "core/checks.py": 1,
     "core/digest.py": 1,
     "core/instructions.py": 1,
@@ -98,7 +95,18 @@ def test_the_budget_follows_the_sentences_moved():
     assert slack == {}, "lower BUDGET to the counts now (python3 -m tests.test_words prints them)"
 
 
-if __name__ == "__main__":
+def write_budget() -> None:
+    """BUDGET set to the counts now (after sentences moved into the catalogue)."""
+    lines = [f'    "{name}": {n},' for name, n in sorted(sentences_outside().items(), key=lambda kv: (-kv[1], kv[0]))]
+    path = Path(__file__)
+    path.write_text(re.sub(r"BUDGET = \{\n.*?\n\}", lambda m: "BUDGET = {\n" + "\n".join(lines) + "\n}",
+                           path.read_text(encoding="utf-8"), count=1, flags=re.S), encoding="utf-8")
+
+
+if __name__ == "__main__":   # python3 -m tests.test_words [--write]
+    import sys
+    if "--write" in sys.argv:
+        write_budget()
     for name, n in sorted(sentences_outside().items(), key=lambda kv: -kv[1]):
         print(f'    "{name}": {n},')
     print(sum(sentences_outside().values()))

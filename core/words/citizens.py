@@ -268,12 +268,16 @@ NO_MORE_PAGES = "没有更多内容了。回复“帮助”查看用法。"
 
 
 def detail(tracking_no: str, status: str, received: str, place: str, gist: str, history: list[str],
-           answer: str | None = None) -> str:
+           answer: str | None = None, images: int = 0, finish_by: str | None = None) -> str:
     lines = [f"编号：{tracking_no}", f"状态：{status}", f"登记：{received}", f"地点：{place}", f"问题：{gist}"]
     if answer:
         lines.append(f"答复：{answer}")
     if history:
         lines.append("进展：" + "；".join(history))
+    if images:
+        lines.append(f"图片：{images}张")
+    if finish_by:
+        lines.append(f"办结期限：{finish_by}")
     return "\n".join(lines)
 
 

@@ -244,7 +244,13 @@ DONE_WORDS = {
     "progress": "进展已报县领导", "instruct": "批示已转责任单位", "follow_up_call": "已记录电话回访",
     "select": "已列入七晚", "file": "七晚已报备", "start": "已记录开始走访", "end": "已记录结束走访",
     "locate": "已记录定位", "excuse": "已确认理由", "resolve": "已登记化解", "unresolved": "已登记未化解",
+    "look": "联系方式等请在工作台案卷中查看",
 }
+
+
+def commands_help(lines: list[str], leader: bool = False) -> str:
+    """帮助: the commands a role may send (from their declarations, handlers.registry)."""
+    return "可用指令：" + "｜".join(lines) + ("。每日访情将按时发送。" if leader else "")
 
 
 # --- refusals and formats ------------------------------------------------------------------------
