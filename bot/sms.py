@@ -82,9 +82,11 @@ def sms_status():
     sid, status = form.get("MessageSid") or form.get("SmsSid"), form.get("MessageStatus") or form.get("SmsStatus")
     if not sid or not status:
         return Response("MessageSid and MessageStatus are required", status=400, mimetype="text/plain")
-    known = record_status(svc.sessions, sid, status, form.get("ErrorCode"), svc.clock.now())
-    if not known:
+    now = svc.clock.now()
+    told = record_status(svc.sessions, sid, status, form.get("ErrorCode"), now)
+    if told is None:
         log.warning("status %s for unknown message %s", status, sid)
+    svc.send_later(told or [], now)   # staff hear of a failure now, not with the next traffic
     return Response("", status=204)
 
 

@@ -89,6 +89,8 @@ def status(secret: str):
         settled = REPORTS.get(str(r.get("report_status", "")).upper())
         if settled is None:
             continue
-        if not record_status(svc.sessions, str(r["sid"]), settled, r.get("errmsg") or None, now, provider="tencent"):
+        told = record_status(svc.sessions, str(r["sid"]), settled, r.get("errmsg") or None, now, provider="tencent")
+        if told is None:
             log.warning("Tencent status %s for unknown message %s", settled, r["sid"])
+        svc.send_later(told or [], now)   # staff hear of a failure now, not with the next traffic
     return _answer(OK)

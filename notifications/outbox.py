@@ -358,23 +358,23 @@ STATUS_RANK = {"queued": 0, "sending": 1, "sent": 2, "delivered": 3, "undelivere
 
 
 def record_status(factory: sessionmaker[Session], provider_id: str, status: str, error_code: str | None,
-                  now: datetime, provider: str = "twilio") -> bool:
+                  now: datetime, provider: str = "twilio") -> list[int] | None:
     """Twilio's word on a message it accepted: ``delivered``, ``undelivered`` or ``failed`` settle
-    it (the latter two are shown to staff); earlier states never move it back. False when the
-    message is unknown."""
+    it (the latter two are shown to staff); earlier states never move it back. The outbox rows of
+    the notices to staff it wrote (the caller sends them at once: services.send_later); None when
+    the message is unknown."""
     with transaction(factory) as s:
         row = s.scalars(select(OutboundMessage).where(OutboundMessage.provider_id == provider_id)
                         .with_for_update()).first()
         if row is None:
-            return False
+            return None
         if status not in ("delivered", "undelivered", "failed") or \
                 STATUS_RANK.get(row.status, 0) >= STATUS_RANK[status]:
-            return True
+            return []
         row.status = status
         if status == "delivered":
             row.delivered_at = now
-        else:
-            row.error = f"{provider} {status}" + (f" {error_code}" if error_code else "")
-            if row.purpose != FAILED_PURPOSE:
-                tell_staff_of_failures(s, [(row.id, row.to, row.petition_id, row.error)], now)
-    return True
+            return []
+        row.error = f"{provider} {status}" + (f" {error_code}" if error_code else "")
+        return tell_staff_of_failures(s, [(row.id, row.to, row.petition_id, row.error)], now) \
+            if row.purpose != FAILED_PURPOSE else []

@@ -70,6 +70,8 @@ def test_undelivered_by_callback_is_shown_to_staff(services, db, stub, twilio_sm
     assert row(db, mid).status == "undelivered" and "30003" in row(db, mid).error
     [told] = staff_told(db)
     assert told.to == STAFF and "138****5678" in told.body and "无法接通" in told.body and CITIZEN not in told.body
+    # sent with the report's answer, not left for the next traffic or the minute's flush
+    assert told.status == "sent" and told.sent_at == services.clock.now()
 
 
 def test_429_and_500_are_retried_with_backoff(services, db, stub, twilio_sms):
