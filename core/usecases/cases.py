@@ -8,6 +8,8 @@ from core.store import outbox as outbox_rows
 from core.similar import most_similar
 from core.store.models import County, Person, Petition, PetitionEvent, Unit
 from core.usecases.base import PETITIONER, PHONES, STAFF, UNIT, Act, Done, Tell
+from core.words import jobs as words
+from core.words.officials import PROVISIONAL_BASIS
 
 
 def _unit_name(p: Petition, default: str = "责任单位") -> str:
@@ -79,7 +81,6 @@ def send_back(act: Act, p: Petition, reason: str) -> Done:
     return done
 
 
-TRIPS = {"county": "赴县", "city": "到市", "province": "赴省", "beijing": "进京"}
 
 
 def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None = None,
@@ -119,7 +120,7 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     new.add(PetitionEvent(at=act.now, kind="registered", actor=act.actor, text=registered, inbound_id=act.inbound_id))
     if trip:
         new.add(PetitionEvent(at=act.now, kind="warning", actor="system", inbound_id=act.inbound_id,
-                              text=f"预警：信访人表示将{TRIPS.get(trip, '赴县')}上访（{p.people or 1}人）"))
+                              text=words.trip_warned(trip, p.people or 1)))
     if repeat_of is not None:
         cases.link_repeat(act.session, p, repeat_of, act.now, act.actor, act.inbound_id)
     route = cases.route_for(p, county)
@@ -284,7 +285,6 @@ def provisional(act: Act, done: Done, was: bool) -> None:
     if not p.deadline_provisional or was:
         return
     basis = "county_list" if act.rules.calendar.holidays else "weekdays"
-    cases.event(act.session, p, act.now, "deadline_provisional", "system",
-                {"county_list": "县里提供的节假日表", "weekdays": "周一至周五"}[basis])
+    cases.event(act.session, p, act.now, "deadline_provisional", "system", PROVISIONAL_BASIS[basis])
     done.tells.append(Tell(STAFF, "deadline_provisional", {"basis": basis}))
 

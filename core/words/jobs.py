@@ -1,6 +1,16 @@
-"""The registered SMS templates' words of the texts the scheduled jobs write — the sweeps, 七晚's
-late evenings, the media fetcher, the outbox's failures, the daily 访情 and the other scheduled
-texts — by purpose, {1} {2} … in order (their rules and docs: handlers.templates)."""
+"""What the scheduled jobs and the case's records say — the sweeps, 七晚's late evenings, 回访,
+the media fetcher, the outbox's failures, the daily 访情 and the other scheduled texts, each with
+its registered SMS template's words by purpose ({1} {2} … in order; their rules and docs:
+core.words.templates) — and the lines a case's history and the 月考评 keep (批示, 延期, 预警 …).
+
+A text with a template is a :class:`Said` whose values are the template's, in order: the caller
+hands ``said.values`` (or ``said.params``) to the outbox, so the two come from the same values.
+What a job answers the one who ran it (``xinfang sweep``, the scheduler's log) is a plain line.
+This module imports nothing of the product's but the catalogue's :class:`Said`: the use cases
+and jobs it serves import it, never the other way round."""
+from __future__ import annotations
+
+from core.words.said import Said
 
 
 # core/sweep.py
@@ -26,6 +36,53 @@ SCHEDULE = {
     "weekly_report": "每周访情分析（{1}）：到县访{2}批{3}人次，越级访{4}批。全文请在工作台“分析”中查看。",
     "monthly_report": "月信访形势分析（{1}）：到县访{2}批{3}人次，越级访{4}批。全文请在工作台“分析”中查看。",
 }
+
+
+# the lines a case's history and the 月考评 keep, written by the use cases (core.cases,
+# core.usecases.cases, core.instructions, core.checks)
+TRIPS = {"county": "赴县", "city": "到市", "province": "赴省", "beijing": "进京"}   # where one says they will go
+MOVEMENT_WORDS = {"county": "到县", "city": "到市", "province": "赴省", "beijing": "进京"}   # 日排查's 动向, in words
+
+
+def planned(movement: str) -> str:
+    """"拟赴省": where a reported group plans to go."""
+    return "拟" + MOVEMENT_WORDS.get(movement, movement)
+
+
+def instructed(leader: str, text: str) -> str:
+    return f"{leader}批示：{text}"
+
+
+def extension_event(days: int, reason: str) -> str:
+    """延期 asked or approved: "10日：需要现场勘验"."""
+    return f"{days}日：{reason}"
+
+
+def extension_note(tracking_no: str, days: int) -> str:
+    return f"{tracking_no}申请延期{days}日"
+
+
+def last_minute_note(tracking_no: str, due: str) -> str:
+    return f"{tracking_no}临期答复（期限{due}）"
+
+
+def returned_again_note(tracking_no: str) -> str:
+    return f"{tracking_no}再次退回"
+
+
+def repeated(tracking_no: str) -> str:
+    """On the original case: the same matter raised again."""
+    return f"同一事项再次反映：{tracking_no}"
+
+
+def trip_warned(level: str, people: int) -> str:
+    """预警 on a new case: "预警：信访人表示将赴县上访（3人）"."""
+    return f"预警：信访人表示将{TRIPS.get(level, '赴县')}上访（{people}人）"
+
+
+def check_missed_note(month: int, day: int, round_no: int) -> str:
+    """A township's 月考评 line of a 日排查 round it did not report."""
+    return f"{month}月{day}日第{round_no}次日排查未报告"
 
 
 # notifications/media.py

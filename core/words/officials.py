@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from core.checks import planned
 from core.clock import hm, local, month_day
-from core.usecases.cases import TRIPS
-from core.evenings import duration_text
-from core.instructions import PROGRESS_DAYS
+from core.timelines import PROGRESS_DAYS
+from core.words.evenings import duration_text
+from core.words.jobs import TRIPS, planned
 from core.outbound import CONTACT_ELSEWHERE
 from core.places import unit_short_name
 from core.store.models import Petition

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from core.clock import hm, month_day
-from core.evenings import duration_text
-from core.checks import planned
 from core.places import unit_short_name
-from core.usecases.cases import TRIPS
-from core.instructions import PROGRESS_DAYS
+from core.timelines import PROGRESS_DAYS
+from core.words.evenings import duration_text
+from core.words.jobs import TRIPS, planned
 from core.words.jobs import DIGEST as DIGEST_TEMPLATES, EVENING as EVENING_TEMPLATES, FAILED_TEMPLATE
 from core.words.jobs import MEDIA as MEDIA_TEMPLATES, SCHEDULE as SCHEDULE_TEMPLATES, SWEEP as SWEEP_TEMPLATES
 from core.text import spaced_numbers
