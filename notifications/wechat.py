@@ -13,6 +13,7 @@ import requests
 from wechatpy import WeChatClient
 from wechatpy.session.redisstorage import RedisStorage
 
+from core.words.jobs import WECHAT_NOTICE
 from notifications.sms import SendError
 
 WINDOW = timedelta(hours=48)
@@ -55,10 +56,10 @@ class WeChatSender:
         if not template_id:
             raise WindowClosed("wechat: more than 48 hours since the citizen's last message and no template "
                                "configured ([county.wechat_templates] notice)", permanent=True)
-        data = {"first": {"value": "您好，您的信访事项有新的进展。"},
+        data = {"first": {"value": WECHAT_NOTICE["first"]},
                 "keyword1": {"value": tracking_no or "—"},
                 "keyword2": {"value": body[:200]},
-                "remark": {"value": "如有疑问，请在公众号中回复“查询 编号”。"}}
+                "remark": {"value": WECHAT_NOTICE["remark"]}}
         try:
             result = self.client.message.send_template(openid, template_id, data)
         except Exception as exc:

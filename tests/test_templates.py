@@ -253,7 +253,7 @@ def spaced(text: str) -> str:
 
 
 def test_the_second_request_to_rate_is_its_template_word_for_word():
-    from core.followup import question
+    from core.words.jobs import follow_up as question
     no = "LS-20261123-0001"
     assert templates.OWN["follow_up"].render([no]) == spaced(question(no))
     assert templates.problems("follow_up", [no]) == []
