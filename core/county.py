@@ -28,6 +28,7 @@ from core.scores import ScoreRules
 from core.timelines import Policy
 from core.workdays import WorkCalendar
 from core.phones import InvalidPhone, normalize_phone
+from core.words import reports as words
 
 WECOM_USERID = re.compile(r"[A-Za-z0-9_.@-]{1,64}")   # a WeCom member's 账号 (UserID)
 
@@ -90,9 +91,6 @@ def check_sms(options: dict | None) -> None:
     NumberLimits.from_options(options)
 
 
-KIND_WORDS = {"county": "县", "townships": "乡镇", "villages": "村（社区）", "units": "单位", "people": "人员"}
-
-
 def unreachable_units(session: Session) -> list[str]:
     """Active units (not the bureau) that no text can reach: nobody active in them — petitions
     routed there would reach no one (the bureau is told, but a new user's first try looks broken)."""
@@ -121,17 +119,10 @@ class LoadReport:
         return bool(self.created or self.updated or self.deactivated)
 
     def summary(self) -> str:
-        kept = f"（{self.kept}人由管理员在工作台维护，未按文件改动）" if self.kept else ""
-        return self._summary() + kept
+        return self._summary() + words.kept(self.kept)
 
     def _summary(self) -> str:
-        if not self.changed:
-            return "县情文件已载入：无变化"
-        parts = []
-        for label, bucket in (("新建", self.created), ("更新", self.updated), ("停用", self.deactivated)):
-            if bucket:
-                parts.append(label + "、".join(f"{KIND_WORDS.get(k, k)}{n}" for k, n in sorted(bucket.items())))
-        return "县情文件已载入：" + "；".join(parts)
+        return words.loaded([(change, getattr(self, change)) for change, _ in words.LOAD_CHANGES])
 
 
 def _require(table: dict, key: str, where: str, kind=str):

@@ -8,6 +8,8 @@
 - ``refusals``: every refusal core raises (a code and its values), as the sentence said to the
   person who asked.
 - ``jobs``: the words of the texts the scheduled jobs write (the sweeps, the daily 访情 …).
+- ``reports``: the reports' words — the daily 访情 and 详情, the weekly and monthly analyses, the
+  measures, the 月考评, 七晚's figures, the 台账 exports' and the county file's lines.
 - ``templates``: the registered SMS templates of a template-only provider (Tencent Cloud SMS),
   each keyed as its sentence, with the carriers' rules and the parameters from the same values.
 - ``said``: the :class:`Said` value itself.
