@@ -24,7 +24,6 @@ REGEX = re.compile(r"\(\?[:=!<]|\[\^|\\[dswbS]|^\^|\$$|\|")   # a pattern that r
 
 # where sentences are still written outside the catalogue: each count may only go down
 BUDGET = {
-    "bot/console.py": 68,
     "bot/cli.py": 19,
     "handlers/intake.py": 7,
     "notifications/outbox.py": 7,
