@@ -274,8 +274,11 @@ def failures(limit: int) -> None:
     provider refused, photos and voice WeChat would not give. Numbers masked; newest first."""
     from core.clock import local
     from core.phones import mask_phone, redact
+    from core.outbound import RESENT_WHEN_THEY_WRITE
     from core.store import failures as failed
     from core.store.db import make_engine, read
+    from core.store.outbox import awaiting_resend
+    from core.words import reach
 
     def last_line(error: str | None) -> str:
         lines = [line for line in (error or "").strip().splitlines() if line.strip()]
@@ -293,9 +296,11 @@ def failures(limit: int) -> None:
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.sender)} {local(r.received_at):%Y-%m-%d %H:%M} "
                    f"tries {r.attempts or 1}: {last_line(r.error)}")
     click.echo(f"未送达的短信/微信：{len(texts)}条")
-    for r in texts:
+    for r in texts:   # a notice to a citizen: whether it goes again when they write (once)
+        again = f" ({reach.resend_note(awaiting_resend(r.purpose, r.resent_at))})" \
+            if r.purpose in RESENT_WHEN_THEY_WRITE else ""
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.to)} {r.purpose} {r.tracking_no or '-'} "
-                   f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}")
+                   f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}{again}")
     click.echo(f"未能保存的图片/语音/视频：{len(media)}件")
     for r in media:
         click.echo(f"  #{r.id} {r.kind} {r.tracking_no or '（尚未形成事项）'} {local(r.at):%Y-%m-%d %H:%M} "

@@ -52,6 +52,11 @@ CITIZEN_NOT_URGENT = frozenset({
     "receipt", "case_accepted", "case_replied", "rating", "case_closed", "case_extended", "review_opened",
     "review_answered", "withdrawn", "follow_up",
 })
+# notices about a citizen's case that, failed for good (WeChat's 48 hours over with no template
+# and no proven number, a refused number …), are sent again once when the citizen next writes
+# (core.store.outbox.resend_failed) — not a reply to a message long past, not a code, not a
+# 七晚 check whose evening is over, nor "withdrawn" (a unit's purpose too)
+RESENT_WHEN_THEY_WRITE = (CITIZEN_NOT_URGENT - {"withdrawn"}) | {"case_not_accepted", "meet_check"}
 GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
            "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM7_EXT = set("^{}\\[~]|€")

@@ -604,6 +604,9 @@ class OutboundMessage(Base):
     # a domestic provider's template parameters, in order (core.words.templates), when the purpose has
     # one: a list — or {"t": template, "v": [...]} where a purpose has more than one template
     params: Mapped[list | dict | None] = mapped_column(JSON)
+    # a notice to a citizen that failed for good, queued again when the citizen next wrote (once:
+    # never a third time; core.store.outbox.resend_failed)
+    resent_at: Mapped[datetime | None]
 
     @staticmethod
     def queued_row(channel: str, to: str, body: str, purpose: str, now: datetime,
