@@ -82,6 +82,32 @@ def hold_until(purpose: str, now: datetime, day: DayTime = DEFAULT_DAY) -> datet
     return datetime.combine(date, day.starts, SHANGHAI)
 
 
+# WeChat takes a customer-service message (the full text) only within 48 hours of the citizen's
+# last message to the account (notifications.wechat); after, a template, or SMS to a proven number
+WECHAT_WINDOW = timedelta(hours=48)
+WINDOW_MARGIN = timedelta(minutes=15)
+
+
+def before_window_closes(held: datetime | None, now: datetime, last_wrote: datetime | None,
+                         day: DayTime = DEFAULT_DAY) -> datetime | None:
+    """When a WeChat notice written at ``now`` and held for the morning (``held``: hold_until) goes,
+    if the citizen's 48 hours (from ``last_wrote``) close before the morning: still inside them, at
+    the moment nearest day time — at once in the evening, ``WINDOW_MARGIN`` before they close in
+    the small hours — rather than by template or SMS (or not at all) after. None: at once."""
+    if held is None or last_wrote is None:
+        return held
+    closes = last_wrote + WECHAT_WINDOW
+    if closes >= held or closes <= now:    # open in the morning still, or closed already: the morning
+        return held
+    latest = max(now, closes - WINDOW_MARGIN)
+    night_began = datetime.combine(held.astimezone(SHANGHAI).date() - timedelta(days=1), day.ends, SHANGHAI)
+
+    def into_the_night(t: datetime) -> timedelta:
+        return min(t - night_began, held - t)
+
+    return None if into_the_night(now) <= into_the_night(latest) else latest
+
+
 def sms_segments(body: str) -> int:
     """Parts an SMS is billed as: GSM-7 160 (153 each when split), else UCS-2 70 (67 each);
     a character outside the basic plane takes two UCS-2 units."""

@@ -121,3 +121,50 @@ def test_what_failed_for_an_official_or_a_code_is_not_sent_again(peer, db, clock
     assert states[reminder] == ("failed", False) and states[code] == ("failed", False)
     assert states[receipt][1]      # the citizen's own receipt went again (WeChat rows wait: no sender here)
 
+
+
+# --- a notice held for the night, and WeChat's 48 hours -------------------------------------------
+
+def at(day: str, hm: str):
+    from datetime import datetime
+    from core.clock import SHANGHAI
+    return datetime.fromisoformat(f"{day}T{hm}").replace(tzinfo=SHANGHAI)
+
+
+def accepted(peer, db, clock, wrote, accepted) -> OutboundMessage:
+    """张三 petitions on WeChat at ``wrote`` and says nothing more; 李建国 accepts it at ``accepted``:
+    the 受理 notice's row."""
+    clock.set(wrote)
+    no = petition(peer)
+    clock.set(accepted)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    [notice] = outbox(db, "case_accepted")
+    return notice
+
+
+def test_a_notice_written_late_goes_at_once_when_his_48_hours_close_before_morning(peer, db, clock, wx, sender):
+    """张三 petitions on Monday at 22:40. The cadre accepts his case on Wednesday at 21:50, after
+    day time: held for Thursday 08:00 it would find WeChat closed since Wednesday 22:40 (and no
+    template, no proven number) — so it goes at once, in full, as a customer-service message."""
+    notice = accepted(peer, db, clock, wrote=at("2026-11-23", "22:40"), accepted=at("2026-11-25", "21:50"))
+    assert notice.status == "sent" and notice.sent_at == clock.now()
+    assert any("受理" in words for words in custom_to(wx, ZS))
+
+
+def test_in_the_small_hours_it_waits_until_just_before_they_close(peer, db, clock, services, wx, sender):
+    """张三 petitions on Monday at 07:30. The cadre, up early, accepts on Wednesday at 06:50: the
+    notice waits — not for 08:00, when WeChat would take it no more, but until 07:15, a quarter of
+    an hour before his 48 hours close — and goes then as a customer-service message."""
+    notice = accepted(peer, db, clock, wrote=at("2026-11-23", "07:30"), accepted=at("2026-11-25", "06:50"))
+    assert notice.status == "queued" and notice.next_attempt_at == at("2026-11-25", "07:15")
+    assert services.deliver(None, at("2026-11-25", "07:14")).sent == 0
+    services.deliver(None, at("2026-11-25", "07:15"))
+    db.rollback()
+    assert db.get(OutboundMessage, notice.id).status == "sent" and any("受理" in w for w in custom_to(wx, ZS))
+
+
+def test_a_night_notice_whose_window_stays_open_still_waits_for_the_morning(peer, db, clock, wx, sender):
+    """He wrote on Tuesday evening: a notice at 23:00 on Wednesday waits for Thursday 08:00 as
+    always — his 48 hours are open then."""
+    notice = accepted(peer, db, clock, wrote=at("2026-11-24", "20:00"), accepted=at("2026-11-25", "23:00"))
+    assert notice.status == "queued" and notice.next_attempt_at == at("2026-11-26", "08:00")
