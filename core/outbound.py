@@ -86,6 +86,12 @@ def hold_until(purpose: str, now: datetime, day: DayTime = DEFAULT_DAY) -> datet
 # last message to the account (notifications.wechat); after, a template, or SMS to a proven number
 WECHAT_WINDOW = timedelta(hours=48)
 WINDOW_MARGIN = timedelta(minutes=15)
+WECHAT_TEMPLATE_KEY = "notice"   # [county.wechat_templates] notice = "template id"
+
+
+def wechat_template(options: dict | None) -> str | None:
+    """The county's WeChat template message for a notice past the 48 hours (None: none configured)."""
+    return ((options or {}).get("wechat_templates") or {}).get(WECHAT_TEMPLATE_KEY) or None
 
 
 def before_window_closes(held: datetime | None, now: datetime, last_wrote: datetime | None,

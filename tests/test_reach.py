@@ -168,3 +168,23 @@ def test_a_night_notice_whose_window_stays_open_still_waits_for_the_morning(peer
     always — his 48 hours are open then."""
     notice = accepted(peer, db, clock, wrote=at("2026-11-24", "20:00"), accepted=at("2026-11-25", "23:00"))
     assert notice.status == "queued" and notice.next_attempt_at == at("2026-11-26", "08:00")
+
+
+# --- the operator is told at init and at start --------------------------------------------------
+
+def test_init_warns_once_when_wechat_is_on_and_no_template_is_configured(tmp_path, monkeypatch):
+    """The example county has WeChat on (WECHAT_TOKEN) and no template message: `xinfang init` says
+    so in one line; with `[county.wechat_templates] notice` set, or WeChat off, it says nothing."""
+    from core.words.reach import NO_WECHAT_TEMPLATE
+    from tests.conftest import EXAMPLE, TOKEN, county_file_with
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    monkeypatch.setenv("WECHAT_TOKEN", TOKEN)
+    monkeypatch.delenv("WECHAT_AES_KEY", raising=False)
+    got = CliRunner().invoke(main, ["init", str(EXAMPLE)])
+    assert got.exit_code == 0, got.output
+    assert got.output.count(NO_WECHAT_TEMPLATE) == 1
+    with_template = county_file_with(tmp_path, "wechat_templates", 'notice = "TPL-progress-1"')
+    assert NO_WECHAT_TEMPLATE not in CliRunner().invoke(main, ["init", str(with_template)]).output
+    monkeypatch.delenv("WECHAT_TOKEN")
+    assert NO_WECHAT_TEMPLATE not in CliRunner().invoke(main, ["init", str(EXAMPLE)]).output

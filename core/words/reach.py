@@ -5,9 +5,9 @@ from __future__ import annotations
 RESEND_AWAITED = "对方下次留言时将自动重发一次"
 RESENT_FAILED = "已在对方留言时重发一次，仍未送达，请电话联系"
 
-NO_WECHAT_TEMPLATE = ("提示：已开启微信公众号，但县文件未配置模板消息（[county.wechat_templates] notice）："
+NO_WECHAT_TEMPLATE = ("提示：微信公众号已开启，但县文件未配置模板消息（[county.wechat_templates] notice）："
                       "群众最后一次留言48小时后，受理、答复、评价等通知只能以短信发往其验证过的手机号，"
-                      "未验证手机号的将在其下次留言时补发。申请办法见 docs/channels.md。")
+                      "未验证手机号的待其下次留言时补发。请向微信公众平台申请模板消息后填入县文件。")
 
 
 def resend_note(awaited: bool) -> str:
