@@ -18,6 +18,7 @@ from notifications.outbox import FAILED_PURPOSE
 from notifications.wechat import WeChatSender
 from tests.test_cases import LIAISON, STAFF, outbox
 from tests.test_console_security import sign_in
+from tests.test_templates import tencent_api  # noqa: F401  (the fixture: Tencent Cloud SMS's API stub)
 
 ZS = "o_zhangsan_reach"
 HIS = "+8613812345678"
@@ -57,30 +58,40 @@ def custom_to(wx, openid: str) -> list[str]:
     return [m["text"]["content"] for kind, m in wx.sent if kind == "custom" and m["touser"] == openid]
 
 
-def test_a_notice_that_failed_goes_again_once_when_he_writes(peer, db, db_url, clock, app, wx, sender, sms_out,
-                                                            monkeypatch):
-    """张三 never proved his number and the county has no template: his 受理, written 50 hours after
-    he last wrote, fails and the bureau is told. It waits on the 发送失败 shelf, saying it will go
-    again; when he next writes ("查询") WeChat takes it as a customer-service message again, it
-    goes, and the shelf and `xinfang failures` are empty."""
-    no = petition(peer)
+def test_fifty_hours_on_with_no_proven_number_he_hears_it_all_in_full_when_he_next_writes(
+        peer, db, db_url, clock, app, wx, sender, sms_out, monkeypatch):
+    """张三 never proved his number and the county has no template. The unit accepts his case 50
+    hours after he last wrote and answers two hours later: WeChat takes none of 受理, the 答复 or
+    the request to rate, and the bureau is told of each. They wait on the 发送失败 shelf and in
+    `xinfang failures`, saying they will go again; when he next writes ("查询") his message opens
+    WeChat's 48 hours, all three reach him in full as customer-service messages, he rates, and
+    nothing is left on either list."""
+    no = petition(peer)                                                   # Monday 10:00
     clock.advance(hours=50)
     peer.text_sms(LIAISON, f"受理 {no}")
-    [notice] = outbox(db, "case_accepted")
-    assert notice.status == "failed" and "48 hours" in notice.error and custom_to(wx, ZS) == []
-    assert [m.to for m in outbox(db, FAILED_PURPOSE)] == [STAFF]
+    clock.advance(hours=2)
+    peer.text_sms(LIAISON, f"答复 {no} 已更换水泵，今天恢复供水，请您核实")
+    notices = [m for m in outbox(db) if m.to == ZS]
+    assert [(m.purpose, m.status) for m in notices] == [("case_accepted", "failed"), ("case_replied", "failed"),
+                                                        ("rating", "failed")]
+    assert "48 hours" in notices[0].error and custom_to(wx, ZS) == []
+    assert [m.to for m in outbox(db, FAILED_PURPOSE)] == [STAFF] * 3
     waiting = shelf(app, sms_out)
-    assert "case_accepted" in waiting and AWAITED in waiting
+    assert "case_accepted" in waiting and waiting.count(AWAITED) == 3
     listed = failures(monkeypatch, db_url)
-    assert "未送达的短信/微信：1条" in listed and f"case_accepted {no}" in listed and AWAITED in listed
+    assert "未送达的短信/微信：3条" in listed and f"case_replied {no}" in listed and listed.count(AWAITED) == 3
 
-    clock.advance(hours=3)
+    clock.advance(hours=20)                                               # Thursday morning
     assert no in peer.say(ZS, "查询")
-    [sent] = outbox(db, "case_accepted")
-    assert sent.status == "sent" and sent.resent_at is not None and sent.provider_id.startswith("cs:")
-    assert any("受理" in words and no in words for words in custom_to(wx, ZS))
+    resent = [m for m in outbox(db) if m.to == ZS]
+    assert all(m.status == "sent" and m.resent_at == clock.now() and m.provider_id.startswith("cs:") for m in resent)
+    accepted, replied, rating = custom_to(wx, ZS)
+    assert no in accepted and "受理" in accepted
+    assert "已更换水泵，今天恢复供水，请您核实" in replied                   # the unit's words, whole
+    assert "1满意" in rating
+    assert "满意" in peer.say(ZS, "1")
     assert "未送达的短信/微信：0条" in failures(monkeypatch, db_url)
-    assert "case_accepted" not in shelf(app, sms_out)
+    assert AWAITED not in shelf(app, sms_out)
 
 
 def test_it_goes_again_once_never_a_third_time(peer, db, db_url, clock, app, wx, sender, sms_out, monkeypatch):
@@ -168,6 +179,99 @@ def test_a_night_notice_whose_window_stays_open_still_waits_for_the_morning(peer
     always — his 48 hours are open then."""
     notice = accepted(peer, db, clock, wrote=at("2026-11-24", "20:00"), accepted=at("2026-11-25", "23:00"))
     assert notice.status == "queued" and notice.next_attempt_at == at("2026-11-26", "08:00")
+
+
+# --- stories at explicit clocks ------------------------------------------------------------------
+
+ANSWER = "已更换水泵，今天恢复供水，请您核实"
+
+
+def petition_proving(peer, code_of) -> tuple[str, str]:
+    """张三's petition on WeChat, his number proved with the code (``code_of()``: the code he got):
+    its tracking number and the answer that gave it."""
+    peer.say(ZS, "我是下汤镇林楼村的张三，小区水泵坏了三天没水")
+    peer.say(ZS, "13812345678")
+    code = code_of()
+    receipt = peer.say(ZS, "确认")
+    assert "验证成功" in peer.say(ZS, code)
+    return re.search(r"LS-\d{8}-\d{4}", receipt).group(0), receipt
+
+
+def test_a_wechat_petition_at_2310_on_a_friday_reaches_him_by_sms_on_monday(peer, db, db_url, clock, wx, sender,
+                                                                             sms_out, monkeypatch):
+    """张三 writes on Friday at 23:10 and proves his number. The number comes at once, saying the case
+    is handed on Monday; the unit accepts it on Monday at 10:00 — 58 hours on, WeChat takes no
+    customer-service message and the county has no template — and answers at 15:00: 受理, the
+    答复 in the unit's own words and the request to rate reach him by SMS on the number he proved.
+    He rates on WeChat; nothing failed."""
+    clock.set(at("2026-11-27", "23:10"))                                  # a Friday
+    no, receipt = petition_proving(peer, lambda: re.search(r"验证码是(\d{6})", sms_out.sent[-1][1]).group(1))
+    assert "今天已过工作时间" in receipt and "11月30日（周一）交办" in receipt
+    clock.set(at("2026-11-30", "10:00"))
+    peer.text_sms(LIAISON, f"受理 {no}")
+    clock.set(at("2026-11-30", "15:00"))
+    peer.text_sms(LIAISON, f"答复 {no} {ANSWER}")
+    to_him = [body for to, body in sms_out.sent if to == HIS]
+    assert any("受理" in b and no in b for b in to_him) and any(ANSWER in b for b in to_him)
+    assert any("1满意" in b for b in to_him) and custom_to(wx, ZS) == []
+    notices = [m for m in outbox(db) if m.to == ZS and m.purpose != "verify_phone"]
+    assert [m.purpose for m in notices] == ["case_accepted", "case_replied", "rating"]
+    assert all(m.status == "sent" and "by SMS" in m.error for m in notices)
+    assert "满意" in peer.say(ZS, "1")
+    assert outbox(db, FAILED_PURPOSE) == [] and "未送达的短信/微信：0条" in failures(monkeypatch, db_url)
+
+
+def test_a_wechat_petition_on_the_eve_of_national_day_reaches_him_as_templates_after_the_holiday(
+        peer, db, db_url, clock, wx, sender, tencent_api, monkeypatch):
+    """张三 writes at 23:10 on 30 September 2026, the eve of the National Day holiday (1–7 October,
+    chinese_calendar's). The number says the case is handed on 8 October; the unit accepts it that
+    morning and answers the next afternoon, days past his 48 hours: under Tencent Cloud SMS 受理,
+    the 答复 and the request to rate reach his proven number as their registered templates, the
+    答复's saying exactly where its words are — and there, on WeChat, 查询 gives them whole."""
+    from core.words import templates
+    from tests.test_templates import COUNTY
+
+    clock.set(at("2026-09-30", "23:10"))
+    no, receipt = petition_proving(peer, lambda: tencent_api.received[-1]["TemplateParamSet"][0])
+    assert "10月8日（周四）交办" in receipt
+    clock.set(at("2026-10-08", "09:30"))
+    peer.text_sms(LIAISON, f"受理 {no}")
+    clock.set(at("2026-10-09", "16:00"))
+    peer.text_sms(LIAISON, f"答复 {no} {ANSWER}")
+    ids = COUNTY["sms"]["templates"]
+    to_him = {r["TemplateId"]: r["TemplateParamSet"] for r in tencent_api.received if r["PhoneNumber"] == HIS}
+    assert {ids["case_accepted"], ids["case_replied"], ids["rating"]} <= set(to_him)
+    assert no in to_him[ids["case_accepted"]] and no in to_him[ids["rating"]]
+    replied = templates.template_of("case_replied").render(to_him[ids["case_replied"]])
+    assert no in replied and "回复“查询”即可查看答复全文" in replied
+    assert custom_to(wx, ZS) == [] and outbox(db, FAILED_PURPOSE) == []
+    assert "未送达的短信/微信：0条" in failures(monkeypatch, db_url)
+    assert ANSWER in peer.say(ZS, f"查询 {no}")
+
+
+def test_an_sms_petition_by_tencent_at_2310_on_a_friday_gets_its_number_and_every_step(
+        tencent, tencent_api, db, db_url, clock, monkeypatch):
+    """王有田 texts his petition through Tencent Cloud SMS on Friday from 23:10. His number comes as
+    the after-hours template (the day it is handed on with it); on Monday 受理, the 答复 and the
+    request to rate come as their templates; nothing failed."""
+    from tests.test_sms_tencent import WANG
+    from tests.test_templates import COUNTY
+
+    clock.set(at("2026-11-27", "23:10"))
+    for words in ("你好", "王有田", "下汤镇林楼村", "村口那座桥裂了条大缝，拖拉机都不敢过", "确认"):
+        tencent(WANG, words)
+        clock.advance(seconds=20)
+    ids, his = COUNTY["sms"]["templates"], "+86" + WANG
+    [(no, why, day)] = [r["TemplateParamSet"] for r in tencent_api.received
+                              if r["PhoneNumber"] == his and r["TemplateId"] == ids["submitted_later"]]
+    assert re.fullmatch(r"LS-20261127-\d{4}", no) and (why, day) == ("今天已过工作时间", "11月30日（周一）")
+    clock.set(at("2026-11-30", "10:00"))
+    tencent(LIAISON[3:], f"受理 {no}")
+    tencent(LIAISON[3:], f"答复 {no} 已报县交通局，桥下周加固")
+    got = [r["TemplateId"] for r in tencent_api.received if r["PhoneNumber"] == his]
+    assert [ids["case_accepted"], ids["case_replied"], ids["rating"]] == [t for t in got if t in (
+        ids["case_accepted"], ids["case_replied"], ids["rating"])]
+    assert outbox(db, FAILED_PURPOSE) == [] and "未送达的短信/微信：0条" in failures(monkeypatch, db_url)
 
 
 # --- the operator is told at init and at start --------------------------------------------------
