@@ -65,6 +65,16 @@ def init_database(database_url: str, county_file: str | Path, now=None) -> str:
     return report.summary()
 
 
+def warn_without_wechat_template(settings, options: dict | None) -> None:
+    """WeChat is on and the county file names no template message: past the 48 hours a notice
+    reaches a citizen only by SMS to the number they proved (docs/channels.md), said once at start."""
+    from core.outbound import wechat_template
+    from core.words import reach
+
+    if settings.wechat_problem() is None and wechat_template(options) is None:
+        click.echo(reach.NO_WECHAT_TEMPLATE, err=True)
+
+
 def _moment(text: str | None):
     """``--now``: an ISO 8601 moment, county time when it has no offset; None when not given."""
     from datetime import datetime
@@ -91,8 +101,11 @@ def main(verbose: bool) -> None:
 @click.argument("county_file", type=click.Path(dir_okay=False))
 def init(county_file: str) -> None:
     """Create or migrate the database and load COUNTY_FILE (idempotent)."""
+    from core.county import parse_county_file
+
     settings = _settings()
     click.echo(init_database(settings.database_url, county_file))
+    warn_without_wechat_template(settings, parse_county_file(county_file)["county"]["options"])
 
 
 @main.command("sms-templates")
@@ -143,6 +156,21 @@ def admin(phone: str, name: str | None) -> None:
     click.echo(said)
 
 
+def _county_options(database_url: str) -> dict | None:
+    """The loaded county's options (None before ``xinfang init``)."""
+    from sqlalchemy import select
+
+    from core.store.db import make_engine, read
+    from core.store.models import County
+
+    engine = make_engine(database_url)
+    try:
+        with read(engine) as conn:
+            return conn.execute(select(County.options).limit(1)).scalar()
+    finally:
+        engine.dispose()
+
+
 @main.command()
 @click.option("--port", default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -177,6 +205,8 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
     for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
         if problem:
             click.echo(f"提示：{channel}渠道未开启（{problem}）", err=True)
+    if settings.wechat_problem() is None:
+        warn_without_wechat_template(settings, _county_options(settings.database_url))
     env = dict(os.environ)
     lite = None
     if not settings.redis_url and not web_only:
@@ -274,8 +304,11 @@ def failures(limit: int) -> None:
     provider refused, photos and voice WeChat would not give. Numbers masked; newest first."""
     from core.clock import local
     from core.phones import mask_phone, redact
+    from core.outbound import RESENT_WHEN_THEY_WRITE
     from core.store import failures as failed
     from core.store.db import make_engine, read
+    from core.store.outbox import awaiting_resend
+    from core.words import reach
 
     def last_line(error: str | None) -> str:
         lines = [line for line in (error or "").strip().splitlines() if line.strip()]
@@ -293,9 +326,11 @@ def failures(limit: int) -> None:
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.sender)} {local(r.received_at):%Y-%m-%d %H:%M} "
                    f"tries {r.attempts or 1}: {last_line(r.error)}")
     click.echo(f"未送达的短信/微信：{len(texts)}条")
-    for r in texts:
+    for r in texts:   # a notice to a citizen: whether it goes again when they write (once)
+        again = f" ({reach.resend_note(awaiting_resend(r.purpose, r.resent_at))})" \
+            if r.purpose in RESENT_WHEN_THEY_WRITE else ""
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.to)} {r.purpose} {r.tracking_no or '-'} "
-                   f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}")
+                   f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}{again}")
     click.echo(f"未能保存的图片/语音/视频：{len(media)}件")
     for r in media:
         click.echo(f"  #{r.id} {r.kind} {r.tracking_no or '（尚未形成事项）'} {local(r.at):%Y-%m-%d %H:%M} "

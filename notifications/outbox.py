@@ -29,14 +29,15 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audience
-from core.outbound import CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, with_contact
+from core.outbound import (CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, wechat_template,
+                           with_contact)
 from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Person, Petition
 from notifications import sealed
 from notifications.sms import SendError, SmsBackend, Templated
-from notifications.wechat import TEMPLATE_KEY, WINDOW, WindowClosed
+from notifications.wechat import WINDOW, WindowClosed
 
 log = logging.getLogger(__name__)
 OUTBOX = OutboundMessage.__table__
@@ -304,7 +305,7 @@ def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[se
     recent = set(s.scalars(select(Conversation.sender).where(
         Conversation.channel == "wechat", Conversation.sender.in_(openids), Conversation.updated_at >= now - WINDOW)))
     options = s.scalar(select(County.options).limit(1)) or {}
-    template = (options.get("wechat_templates") or {}).get(TEMPLATE_KEY)
+    template = wechat_template(options)
     cases = {row[5] for row in claimed if row[6] == "wechat" and row[5]}
     numbers, phones = {}, {}
     if cases:

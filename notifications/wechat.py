@@ -7,19 +7,18 @@ Through wechatpy's client; its access token is kept in Redis, so every worker sh
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import requests
 from wechatpy import WeChatClient
 from wechatpy.session.redisstorage import RedisStorage
 
+from core.outbound import WECHAT_TEMPLATE_KEY, WECHAT_WINDOW
 from core.words.jobs import WECHAT_NOTICE
 from notifications.sms import SendError
 
-WINDOW = timedelta(hours=48)
+WINDOW = WECHAT_WINDOW
 OUT_OF_WINDOW = {45015, 45047}          # response out of time limit / too many messages: use a template
 TEMPORARY = {-1, 45009, 45011}           # system busy, API limits
-TEMPLATE_KEY = "notice"                  # [county.wechat_templates] notice = "template id"
+TEMPLATE_KEY = WECHAT_TEMPLATE_KEY      # [county.wechat_templates] notice = "template id"
 
 
 class WindowClosed(SendError):

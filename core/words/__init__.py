@@ -13,6 +13,8 @@
 - ``templates``: the registered SMS templates of a template-only provider (Tencent Cloud SMS),
   each keyed as its sentence, with the carriers' rules and the parameters from the same values.
 - ``said``: the :class:`Said` value itself.
+- ``reach``: what staff and the operator read about reaching a citizen (a notice to send again,
+  WeChat without a template).
 
 The words live in ``core`` so that every layer can say something without writing it: a use case
 or a sweep names a key and its values, the handlers, the outbox and the console render them.
