@@ -383,6 +383,10 @@ class TwilioApiStub(LoopbackApi):
             return 401, {"code": 20003, "message": "Authenticate", "status": 401}
         if method != "POST" or not path.endswith(f"/Accounts/{self.account_sid}/Messages.json"):
             return 404, {"code": 20404, "message": "Not found", "status": 404}
+        if self.param_limit is not None and any(len(v) > self.param_limit for v in req.get("TemplateParamSet") or []):
+            return 200, {"Response": {"Error": {"Code": "InvalidParameterValue.TemplateParameterLengthLimit",
+                                                "Message": "single template parameter length exceeds the limit"},
+                                      "RequestId": request_id}}
         what = self.script.popleft() if self.script else "ok"
         if what == "hang":
             return None
@@ -404,11 +408,15 @@ class TencentSmsApiStub(LoopbackApi):
     SHA-256; the key derived from the SecretKey by date, service and "tc3_request"), records each
     SendSms, and answers what the test scripts — ``"ok"`` (a SerialNo per number), a per-number
     code (``"LimitExceeded.PhoneNumberThirtySecondLimit"``, ``"InvalidParameterValue.IncorrectPhoneNumber"``
-    …) or ``("Error", code)`` (the whole request refused). Unscripted requests get ``"ok"``."""
+    …) or ``("Error", code)`` (the whole request refused). Unscripted requests get ``"ok"``.
+    ``param_limit``: the account's longest value of one variable (a personally verified account:
+    12), beyond which the whole request is refused (InvalidParameterValue.TemplateParameterLengthLimit);
+    None, an account verified as an organisation: no limit."""
 
     def __init__(self, secret_id: str = "AKIDstub0000000000000000000000000000", secret_key: str = "stub-secret-key",
-                 app_id: str = "1400000001"):
+                 app_id: str = "1400000001", param_limit: int | None = None):
         self.secret_id, self.secret_key, self.app_id = secret_id, secret_key, app_id
+        self.param_limit = param_limit
         self.script: deque = deque()
         self.received: list[dict] = []
         super().__init__()
@@ -447,6 +455,10 @@ class TencentSmsApiStub(LoopbackApi):
         if req.get("SmsSdkAppId") != self.app_id:
             return 200, {"Response": {"Error": {"Code": "FailedOperation.SmsSdkAppIdVerifyFail",
                                                 "Message": "SmsSdkAppId verify fail"}, "RequestId": request_id}}
+        if self.param_limit is not None and any(len(v) > self.param_limit for v in req.get("TemplateParamSet") or []):
+            return 200, {"Response": {"Error": {"Code": "InvalidParameterValue.TemplateParameterLengthLimit",
+                                                "Message": "single template parameter length exceeds the limit"},
+                                      "RequestId": request_id}}
         what = self.script.popleft() if self.script else "ok"
         if what == "hang":
             return None
@@ -516,6 +528,10 @@ class WeChatApiStub(LoopbackApi):
             return 404, {"errcode": 404, "errmsg": "not found"}
         if not self.tokens or query.get("access_token") != self.tokens[-1]:
             return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        if self.param_limit is not None and any(len(v) > self.param_limit for v in req.get("TemplateParamSet") or []):
+            return 200, {"Response": {"Error": {"Code": "InvalidParameterValue.TemplateParameterLengthLimit",
+                                                "Message": "single template parameter length exceeds the limit"},
+                                      "RequestId": request_id}}
         what = self.script.popleft() if self.script else "ok"
         if what == "hang":
             return None
@@ -555,6 +571,10 @@ class WeComApiStub(LoopbackApi):
             return 404, {"errcode": 404, "errmsg": "not found"}
         if not self.tokens or query.get("access_token") != self.tokens[-1]:
             return 200, {"errcode": 40014, "errmsg": "invalid access_token"}
+        if self.param_limit is not None and any(len(v) > self.param_limit for v in req.get("TemplateParamSet") or []):
+            return 200, {"Response": {"Error": {"Code": "InvalidParameterValue.TemplateParameterLengthLimit",
+                                                "Message": "single template parameter length exceeds the limit"},
+                                      "RequestId": request_id}}
         what = self.script.popleft() if self.script else "ok"
         if what == "hang":
             return None
