@@ -121,7 +121,7 @@ def sms_templates(county_file: Path | None) -> None:
         options = county["county"]["options"]
         ids = (options.get("sms") or {}).get("templates") or {}
         lacking, stray = templates.unregistered(ids)
-        click.echo(f"\n{county_file}：" + (f"缺少模板ID（{len(lacking)}，这些短信将发送失败）：" + "、".join(lacking)
+        click.echo(f"\n{county_file} ：" + (f"缺少模板ID（{len(lacking)}，这些短信将发送失败）：" + "、".join(lacking)
                                            if lacking else "每个模板都有ID。")
                    + (f"\n无对应模板的ID（{len(stray)}）：" + "、".join(stray) if stray else ""))
         stated = any(k in (options.get("sms") or {}) for k in ("param_limit", "param_max"))
@@ -188,7 +188,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
     migrate(settings.database_url)
     for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
         if problem:
-            click.echo(f"提示：{channel}渠道未开启（{problem}）", err=True)
+            click.echo(f"提示：{channel}渠道未开启：{problem}", err=True)
     env = dict(os.environ)
     lite = None
     if not settings.redis_url and not web_only:
@@ -205,7 +205,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
                      "--bind", f"unix:{socket_path}"]]          # nginx logs the requests
     else:
         if settings.trusted_proxy:
-            click.echo(f"提示：XINFANG_TRUSTED_PROXY={settings.trusted_proxy}，gunicorn 直接监听 {host}:{port}："
+            click.echo(f"提示：XINFANG_TRUSTED_PROXY={settings.trusted_proxy} ，gunicorn 直接监听 {host}:{port} ："
                        "请确认只有您的代理能连接到它，否则客户端可伪造来源地址。note: forwarded addresses are "
                        "believed: make sure only your proxy reaches gunicorn", err=True)
         commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
@@ -386,7 +386,7 @@ def bind(name: str) -> None:
             raise click.UsageError(f"{len(people)} active people named {name!r} in the county file")
         code = new_bind_code(s, people[0], svc.clock.now())
     days = BIND_TTL // timedelta(days=1)
-    click.echo(f"{name}：请在{days}天内向县信访微信公众号发送“绑定 {code}”。")
+    click.echo(f"{name}：请在{days}天内向县信访微信公众号发送：绑定 {code}")
 
 
 @main.command()

@@ -383,10 +383,6 @@ class TwilioApiStub(LoopbackApi):
             return 401, {"code": 20003, "message": "Authenticate", "status": 401}
         if method != "POST" or not path.endswith(f"/Accounts/{self.account_sid}/Messages.json"):
             return 404, {"code": 20404, "message": "Not found", "status": 404}
-        if self.param_limit is not None and any(len(v) > self.param_limit for v in req.get("TemplateParamSet") or []):
-            return 200, {"Response": {"Error": {"Code": "InvalidParameterValue.TemplateParameterLengthLimit",
-                                                "Message": "single template parameter length exceeds the limit"},
-                                      "RequestId": request_id}}
         what = self.script.popleft() if self.script else "ok"
         if what == "hang":
             return None
@@ -528,10 +524,6 @@ class WeChatApiStub(LoopbackApi):
             return 404, {"errcode": 404, "errmsg": "not found"}
         if not self.tokens or query.get("access_token") != self.tokens[-1]:
             return 200, {"errcode": 40001, "errmsg": "invalid credential"}
-        if self.param_limit is not None and any(len(v) > self.param_limit for v in req.get("TemplateParamSet") or []):
-            return 200, {"Response": {"Error": {"Code": "InvalidParameterValue.TemplateParameterLengthLimit",
-                                                "Message": "single template parameter length exceeds the limit"},
-                                      "RequestId": request_id}}
         what = self.script.popleft() if self.script else "ok"
         if what == "hang":
             return None
@@ -571,10 +563,6 @@ class WeComApiStub(LoopbackApi):
             return 404, {"errcode": 404, "errmsg": "not found"}
         if not self.tokens or query.get("access_token") != self.tokens[-1]:
             return 200, {"errcode": 40014, "errmsg": "invalid access_token"}
-        if self.param_limit is not None and any(len(v) > self.param_limit for v in req.get("TemplateParamSet") or []):
-            return 200, {"Response": {"Error": {"Code": "InvalidParameterValue.TemplateParameterLengthLimit",
-                                                "Message": "single template parameter length exceeds the limit"},
-                                      "RequestId": request_id}}
         what = self.script.popleft() if self.script else "ok"
         if what == "hang":
             return None

@@ -35,6 +35,7 @@ from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Person, Petition
+from core.words.lengths import REFUSED_REASON
 from core.words.templates import fit
 from notifications import sealed
 from notifications.sms import PARAM_TOO_LONG, SendError, SmsBackend, Templated
@@ -380,7 +381,7 @@ def _reason(error: str | None) -> str:
     if text.startswith("wecom"):
         return "企业微信拒收（不在应用可见范围或账号有误）" if "invaliduser" in text or "81013" in text else "企业微信拒收"
     if PARAM_TOO_LONG in text:
-        return "模板变量超过账号字数限制"
+        return REFUSED_REASON
     return "多次重试仍失败" if text.startswith("gave up") else "运营商拒收"
 
 

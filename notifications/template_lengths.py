@@ -23,7 +23,7 @@ from core.checks import MOVEMENT_WORDS
 from core.clock import SHANGHAI, hm, month_day, with_weekday
 from core.places import unit_short_name
 from core.text import CHANNEL_LABELS
-from core.words import templates
+from core.words import lengths as words, templates
 from core.words.citizens import RATING_NAMES, STATUS_LABELS, receipt_day_note
 from core.words.officials import DONE_WORDS
 from notifications.outbox import _reason
@@ -67,16 +67,11 @@ class TooLong:
 
 
 def _lines(over: list[TooLong], limit: int) -> list[str]:
-    """For an operator, in Chinese: one line per value too long, with the variables that carry it."""
+    """For an operator: one line per value too long, with the variables that carry it."""
     by_value: dict[tuple[str, str | None], list[str]] = {}
     for o in over:
         by_value.setdefault((o.value, o.cut), []).append(f"{o.key} {{{o.index}}}")
-    out = []
-    for (value, cut), where in by_value.items():
-        what = (f"发送时截为“{cut}”" if cut is not None
-                else "无法截短（编号、日期或数字），这些短信将被拒发，信访局工作人员会收到发送失败通知")
-        out.append(f"  “{value}”（{len(value)}字，超过{limit}字）：{what}。涉及：{'、'.join(where)}")
-    return out
+    return [words.value_line(value, cut, limit, where) for (value, cut), where in by_value.items()]
 
 
 def samples(county: dict, now: datetime | None = None) -> dict[str, list[str]]:
@@ -170,19 +165,13 @@ def check_lines(county: dict, limit: int | None, stated: bool) -> tuple[list[str
     """What ``xinfang sms-templates --county`` prints of the lengths, and whether a text would be
     refused (the command then fails)."""
     over, whole = too_long(county, limit)
-    if limit is None:
-        head = ("变量长度：账号不限单个变量字数（param_limit = \"none\"，企业实名认证账号）。" if stated else
-                "变量长度：县情文件未说明账号的变量字数限制（[county.sms] param_limit），按不限计算；"
-                "个人认证账号每个变量最多12字，请写明 param_limit = 12 或 \"none\"。")
-    else:
-        head = f"变量长度：账号每个变量最多{limit}字（[county.sms] param_limit）。"
-    lines = [head]
+    lines = [words.limit_head(limit, stated)]
     refused = [o for o in over if o.cut is None]
     if over:
-        lines.append(f"可能超长的变量（{len(over)}个，" + (f"其中{len(refused)}个无法截短）：" if refused else "均可截短发送）："))
+        lines.append(words.over_head(len(over), len(refused)))
         lines += _lines(over, limit)
     elif limit is not None:
-        lines.append("每个模板的变量都在限制之内。")
+        lines.append(words.ALL_FIT)
     if whole:
-        lines.append(f"整条短信可能超过{TOTAL_MAX}字：" + "、".join(whole))
+        lines.append(words.whole_too_long(TOTAL_MAX, whole))
     return lines, bool(refused or whole)

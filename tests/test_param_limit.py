@@ -114,10 +114,28 @@ def test_an_operator_sees_which_template_a_personal_account_would_refuse(tmp_pat
     personal = run("param_limit = 12")
     assert personal.exit_code == 1, personal.output
     assert "账号每个变量最多12字" in personal.output
-    [numbers] = [line for line in personal.output.splitlines() if line.strip().startswith("“LS-20261230-1234”")]
-    assert "（16字，超过12字）：无法截短" in numbers and "case_accepted {1}" in numbers and "submitted {1}" in numbers
-    assert "发送时截为“企业微信拒收”。涉及：send_failed {3}" in personal.output
+    [numbers] = [line for line in personal.output.splitlines() if line.split()[:1] == ["LS-20261230-1234"]]
+    assert "（16字，超过12字）：无法截短" in numbers and "case_accepted {1}, " in numbers and "submitted {1}" in numbers
+    assert "发送时截为 企业微信拒收 。涉及 send_failed {3}" in personal.output
     old = run("param_max = 20")
     assert old.exit_code == 0 and "账号每个变量最多20字" in old.output and "均可截短发送" in old.output
     silent = run(None)
     assert silent.exit_code == 0 and "未说明账号的变量字数限制" in silent.output
+
+
+def test_the_start_under_tencent_asks_a_file_that_says_nothing_to_say(services, caplog):
+    from sqlalchemy import update
+
+    from bot.app import create_app
+    services.sms = TencentSms("AKIDstub", "key", "1400000001", api_base="http://127.0.0.1:9")
+    with caplog.at_level("WARNING"):
+        create_app({"SERVICES": services, "TESTING": True})
+    assert "variable length" not in caplog.text                               # 鲁山 says "none"
+    with services.engine.begin() as conn:
+        options = conn.scalar(select(County.options))
+        conn.execute(update(County).values(options={**options, "sms": {k: v for k, v in options["sms"].items()
+                                                                        if k != "param_limit"}}))
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        create_app({"SERVICES": services, "TESTING": True})
+    assert "does not say its Tencent account's variable length ([county.sms] param_limit" in caplog.text
