@@ -110,12 +110,16 @@ def init(county_file: str) -> None:
 
 @main.command("sms-templates")
 @click.option("--county", "county_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A county file: say which templates it gives no id for, and which ids are for nothing.")
+              help="A county file: say which templates it gives no id for, which ids are for nothing, and which "
+                   "variables can be longer than its account allows ([county.sms] param_limit).")
 def sms_templates(county_file: Path | None) -> None:
     """The SMS templates to register with a domestic provider (docs/channels.md): each key and its
-    words, {1} {2} … its variables in order; with --county, what that county file still lacks."""
-    from core.county import parse_county_file
+    words, {1} {2} … its variables in order; with --county, what that county file still lacks, and
+    each variable whose value (at its longest in that county: its unit and place names, a tracking
+    number) is longer than the account's limit — cut when sent, or refused (then the command fails)."""
+    from core.county import CountyFileError, parse_county_file, sms_param_limit
     from core.words import templates
+    from notifications.template_lengths import check_lines
 
     for key, t in templates.EVERY.items():
         click.echo(f"{key}\t{t.text}" + (f"\t（{t.differs}）" if t.differs else ""))
@@ -123,12 +127,20 @@ def sms_templates(county_file: Path | None) -> None:
     if missing:
         click.echo(f"\n尚无模板（{len(missing)}）：" + "、".join(missing))
     if county_file is not None:
-        ids = (parse_county_file(county_file)["county"]["options"].get("sms") or {}).get("templates") or {}
+        try:
+            county = parse_county_file(county_file)
+        except CountyFileError as exc:
+            raise click.ClickException(str(exc)) from None
+        options = county["county"]["options"]
+        ids = (options.get("sms") or {}).get("templates") or {}
         lacking, stray = templates.unregistered(ids)
-        click.echo(f"\n{county_file}：" + (f"缺少模板ID（{len(lacking)}，这些短信将发送失败）：" + "、".join(lacking)
+        click.echo(f"\n{county_file} ：" + (f"缺少模板ID（{len(lacking)}，这些短信将发送失败）：" + "、".join(lacking)
                                            if lacking else "每个模板都有ID。")
                    + (f"\n无对应模板的ID（{len(stray)}）：" + "、".join(stray) if stray else ""))
-        if lacking or stray:
+        stated = any(k in (options.get("sms") or {}) for k in ("param_limit", "param_max"))
+        lines, refused = check_lines(county, sms_param_limit(options), stated)
+        click.echo("\n".join(lines))
+        if lacking or stray or refused:
             raise SystemExit(1)
 
 
@@ -204,7 +216,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
     migrate(settings.database_url)
     for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
         if problem:
-            click.echo(f"提示：{channel}渠道未开启（{problem}）", err=True)
+            click.echo(f"提示：{channel}渠道未开启：{problem}", err=True)
     if settings.wechat_problem() is None:
         warn_without_wechat_template(settings, _county_options(settings.database_url))
     env = dict(os.environ)
@@ -223,7 +235,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
                      "--bind", f"unix:{socket_path}"]]          # nginx logs the requests
     else:
         if settings.trusted_proxy:
-            click.echo(f"提示：XINFANG_TRUSTED_PROXY={settings.trusted_proxy}，gunicorn 直接监听 {host}:{port}："
+            click.echo(f"提示：XINFANG_TRUSTED_PROXY={settings.trusted_proxy} ，gunicorn 直接监听 {host}:{port} ："
                        "请确认只有您的代理能连接到它，否则客户端可伪造来源地址。note: forwarded addresses are "
                        "believed: make sure only your proxy reaches gunicorn", err=True)
         commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
@@ -409,7 +421,7 @@ def bind(name: str) -> None:
             raise click.UsageError(f"{len(people)} active people named {name!r} in the county file")
         code = new_bind_code(s, people[0], svc.clock.now())
     days = BIND_TTL // timedelta(days=1)
-    click.echo(f"{name}：请在{days}天内向县信访微信公众号发送“绑定 {code}”。")
+    click.echo(f"{name}：请在{days}天内向县信访微信公众号发送：绑定 {code}")
 
 
 @main.command()

@@ -29,14 +29,17 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audience
+from core.county import sms_param_limit
 from core.outbound import (CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, wechat_template,
                            with_contact)
 from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Person, Petition
+from core.words.lengths import REFUSED_REASON
+from core.words.templates import fit
 from notifications import sealed
-from notifications.sms import SendError, SmsBackend, Templated
+from notifications.sms import PARAM_TOO_LONG, SendError, SmsBackend, Templated
 from notifications.wechat import WINDOW, WindowClosed
 
 log = logging.getLogger(__name__)
@@ -282,14 +285,42 @@ def _templates(s: Session, claimed: list[tuple], county_options: dict,
         return {}
     options = county_options.get("sms") or {}
     ids, sign = options.get("templates") or {}, options.get("sign") or ""
+    limit = sms_param_limit(county_options)
     out = {}
     for message_id, purpose, params in s.execute(select(OUTBOX.c.id, OUTBOX.c.purpose, OUTBOX.c.params)
                                                  .where(OUTBOX.c.id.in_(rows))):
         key, values = (params.get("t"), params.get("v")) if isinstance(params, dict) else (purpose, params)
         if opened and message_id in opened:
             values = opened[message_id].values
-        if values is not None and ids.get(key):
-            out[message_id] = Templated(str(ids[key]), [str(v) for v in values], sign)
+        if values is None or not ids.get(key):
+            continue
+        values = _fitted(message_id, key, [str(v) for v in values], limit)
+        instead = ANSWER_OTHER[key.startswith("official_")] if purpose in ANSWERS else None
+        if instead and ids.get(instead) and limit is not None and any(len(v) > limit for v in values):
+            # an answer whose number or date would not fit: where to read it, rather than nothing
+            log.info("outbound %s template %s goes as %s: a value over param_limit %s", message_id, key, instead, limit)
+            key, values = instead, []
+        out[message_id] = Templated(str(ids[key]), values, sign, limit)
+    return out
+
+
+# an answer (to a citizen, or to an official) that cannot go as its template: where to read it
+ANSWERS = ("reply", "late_reply")
+ANSWER_OTHER = {False: "reply_other", True: "official_other"}
+
+
+def _fitted(message_id: int, key: str, values: list[str], limit: int | None) -> list[str]:
+    """The values cut to the account's variable length where a cut still says something true
+    (core.words.templates.fit); one that cannot be is left as it is: a notice is then refused
+    (notifications.sms.too_long: the bureau is told, as for any refused text), an answer goes as
+    the template that says where to read it."""
+    out = []
+    for i, value in enumerate(values, 1):
+        cut = fit(value, limit)
+        if cut is not None and cut != value:
+            log.info("outbound %s template %s variable {%s} cut from %s to %s characters (param_limit %s)",
+                     message_id, key, i, len(value), len(cut), limit)
+        out.append(value if cut is None else cut)
     return out
 
 
@@ -350,6 +381,8 @@ def _reason(error: str | None) -> str:
             if "48 hours" not in text else "超过48小时且未配置模板消息"
     if text.startswith("wecom"):
         return "企业微信拒收（不在应用可见范围或账号有误）" if "invaliduser" in text or "81013" in text else "企业微信拒收"
+    if PARAM_TOO_LONG in text:
+        return REFUSED_REASON
     return "多次重试仍失败" if text.startswith("gave up") else "运营商拒收"
 
 

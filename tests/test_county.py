@@ -109,7 +109,7 @@ def test_demo_plays_on_tencents_stub_and_wecoms(tmp_path, monkeypatch):
     out = result.output
     assert "受理编号：LS-" in out and "验证成功" in out and "腾讯云回复短信回调" in out
     assert "（模板2100007）" in out and "【鲁山县信访局】交办：" in out               # 交办 by template, no number
-    assert "[企业微信 ZhaoZhiQiang] 报备" in out and "企业微信应用消息发往 ZhaoZhiQiang：【交办】" in out
+    assert "[企业微信 ZhaoZhiQiang] 报备" in out and "企业微信应用消息发往 ZhaoZhiQiang ：【交办】" in out
     assert "信访人电话：+8613912340000" in out                                      # … and by WeCom, with it
     assert "已受理，请按期见面" in out and "模板2100040" in out                        # answers as templates too
     assert_no_text_to_a_citizen_carries_another_number(tmp_path / "instance" / "demo.sqlite3")
@@ -154,6 +154,8 @@ def test_bind_and_sweep_from_the_command_line(tmp_path, monkeypatch):
     assert runner.invoke(main, ["init", str(EXAMPLE)]).exit_code == 0
     result = runner.invoke(main, ["bind", "赵志强"])
     assert result.exit_code == 0 and "绑定 " in result.output
+    code = result.output.split()[-1]                       # the code apart, as awk '{print $NF}' takes it
+    assert len(code) == 8 and code.isalnum() and code.isupper(), result.output
     assert runner.invoke(main, ["bind", "无此人"]).exit_code != 0
     result = runner.invoke(main, ["sweep", "--now", "2026-11-24T08:00"])
     assert result.exit_code == 0 and "巡检0件" in result.output
