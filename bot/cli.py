@@ -18,6 +18,7 @@ ACCESS_LOG = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
 # loading SQLAlchemy, Flask, Redis and the handlers they do not need.
 
 from core.settings import SettingsError, load_settings
+from core.words import operator as say
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lushan.toml"
 
@@ -60,8 +61,7 @@ def init_database(database_url: str, county_file: str | Path, now=None) -> str:
     finally:
         engine.dispose()
     if nobody:   # the operator sees it at once; the load still stands
-        click.echo(f"注意：以下单位没有登记联络人、干部或负责人，交办给它们的事项无人收到，请补充名录："
-                   f"{'、'.join(nobody)}", err=True)
+        click.echo(say.unreachable_units(nobody), err=True)
     return report.summary()
 
 
@@ -125,7 +125,7 @@ def sms_templates(county_file: Path | None) -> None:
         click.echo(f"{key}\t{t.text}" + (f"\t（{t.differs}）" if t.differs else ""))
     missing = templates.missing()
     if missing:
-        click.echo(f"\n尚无模板（{len(missing)}）：" + "、".join(missing))
+        click.echo(say.templates_missing(missing))
     if county_file is not None:
         try:
             county = parse_county_file(county_file)
@@ -134,9 +134,7 @@ def sms_templates(county_file: Path | None) -> None:
         options = county["county"]["options"]
         ids = (options.get("sms") or {}).get("templates") or {}
         lacking, stray = templates.unregistered(ids)
-        click.echo(f"\n{county_file} ：" + (f"缺少模板ID（{len(lacking)}，这些短信将发送失败）：" + "、".join(lacking)
-                                           if lacking else "每个模板都有ID。")
-                   + (f"\n无对应模板的ID（{len(stray)}）：" + "、".join(stray) if stray else ""))
+        click.echo(say.template_ids(str(county_file), lacking, stray))
         stated = any(k in (options.get("sms") or {}) for k in ("param_limit", "param_max"))
         lines, refused = check_lines(county, sms_param_limit(options), stated)
         click.echo("\n".join(lines))
@@ -163,8 +161,7 @@ def admin(phone: str, name: str | None) -> None:
             person, created = directory_admin.make_admin(s, phone, name)
         except directory_admin.DirectoryError as exc:
             raise click.ClickException(errors.say(exc)) from None
-        said = (f"已新增管理员{person.name}" if created else f"{person.name}已设为管理员") + \
-            "。请用该手机号码登录工作台 /console（短信验证码）。"
+        said = say.admin_set(person.name, created)
     click.echo(said)
 
 
@@ -210,13 +207,11 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
     if proxy == "nginx" and nginx is None:
         raise click.ClickException("--proxy nginx: nginx is not installed (apt install nginx)")
     if proxy == "auto" and nginx is None:
-        click.echo("提示：未安装 nginx，gunicorn 直接面对客户端，慢速连接可能占满工作进程（apt install nginx）。"
-                   "note: nginx not found: gunicorn faces clients itself, and slow clients can hold its "
-                   "workers (apt install nginx)", err=True)
+        click.echo(say.NO_NGINX, err=True)
     migrate(settings.database_url)
     for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
         if problem:
-            click.echo(f"提示：{channel}渠道未开启：{problem}", err=True)
+            click.echo(say.channel_off(channel, problem), err=True)
     if settings.wechat_problem() is None:
         warn_without_wechat_template(settings, _county_options(settings.database_url))
     env = dict(os.environ)
@@ -225,7 +220,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
         from notifications.queue import embedded, unix_url
         lite = embedded()
         env["REDIS_URL"] = unix_url(lite)
-        click.echo(f"内置 Redis：{env['REDIS_URL']}", err=True)   # the address apart, for a machine to read
+        click.echo(say.embedded_redis(env["REDIS_URL"]), err=True)
     if nginx is not None:   # nginx on host:port, gunicorn behind it on a socket only nginx uses
         env["XINFANG_TRUSTED_PROXY"] = "1"   # the client's address: as our nginx forwards it (no one else can)
         run_dir = (DEFAULT_INSTANCE_DIR / "run").resolve()
@@ -235,9 +230,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
                      "--bind", f"unix:{socket_path}"]]          # nginx logs the requests
     else:
         if settings.trusted_proxy:
-            click.echo(f"提示：XINFANG_TRUSTED_PROXY={settings.trusted_proxy} ，gunicorn 直接监听 {host}:{port} ："
-                       "请确认只有您的代理能连接到它，否则客户端可伪造来源地址。note: forwarded addresses are "
-                       "believed: make sure only your proxy reaches gunicorn", err=True)
+            click.echo(say.trusted_proxy(settings.trusted_proxy, host, port), err=True)
         commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
                      "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG]]
     if not web_only:
@@ -287,11 +280,11 @@ def follow_ups() -> None:
     engine = make_engine(_settings().database_url)
     with reading(make_sessionmaker(engine)) as s:
         rows = to_phone(s)
-        lines = [f"{p.tracking_no} {p.name} {p.phone or '无电话'} "
-                 f"{'不满意' if p.rating == 'unsatisfied' else '未评价'} "
+        lines = [f"{p.tracking_no} {p.name} {p.phone or say.NO_PHONE} "
+                 f"{say.UNSATISFIED if p.rating == 'unsatisfied' else say.UNRATED} "
                  f"{local(p.closed_at or p.replied_at):%m-%d}" for p in rows]
     engine.dispose()
-    click.echo(f"回访待电话联系：{len(lines)}件")
+    click.echo(say.to_phone(len(lines)))
     for line in lines:
         click.echo("  " + line)
 
@@ -333,19 +326,19 @@ def failures(limit: int) -> None:
     with read(engine) as conn:
         messages, texts, media = failed.messages(conn, limit), failed.texts(conn, limit), failed.media(conn, limit)
     engine.dispose()
-    click.echo(f"多次处理仍失败的群众消息：{len(messages)}条")
+    click.echo(say.failed_messages(len(messages)))
     for r in messages:
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.sender)} {local(r.received_at):%Y-%m-%d %H:%M} "
                    f"tries {r.attempts or 1}: {last_line(r.error)}")
-    click.echo(f"未送达的短信/微信：{len(texts)}条")
+    click.echo(say.failed_texts(len(texts)))
     for r in texts:   # a notice to a citizen: whether it goes again when they write (once)
         again = f" ({reach.resend_note(awaiting_resend(r.purpose, r.resent_at))})" \
             if r.purpose in RESENT_WHEN_THEY_WRITE else ""
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.to)} {r.purpose} {r.tracking_no or '-'} "
                    f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}{again}")
-    click.echo(f"未能保存的图片/语音/视频：{len(media)}件")
+    click.echo(say.failed_media(len(media)))
     for r in media:
-        click.echo(f"  #{r.id} {r.kind} {r.tracking_no or '（尚未形成事项）'} {local(r.at):%Y-%m-%d %H:%M} "
+        click.echo(f"  #{r.id} {r.kind} {r.tracking_no or say.NO_CASE_YET} {local(r.at):%Y-%m-%d %H:%M} "
                    f"tries {r.fetch_attempts}: {last_line(r.fetch_error)}")
 
 
@@ -364,7 +357,7 @@ def tick(now_text: str | None) -> None:
     for name, period, result in done:
         click.echo(f"{name} {period}: {result}")
     if not done:
-        click.echo("本时段没有到期的任务（每项任务本时段均已运行）")
+        click.echo(say.NOTHING_DUE)
     click.echo(redeliver(svc, now))
 
 
@@ -389,7 +382,7 @@ def chat(openid: str | None, phone: str | None) -> None:
     svc = build_services(dataclasses.replace(_settings(), outbox_delivery="inline"))   # texts shown as sent
     from core.store.db import migrate
     migrate(svc.settings.database_url)
-    click.echo(f"以 {channel}:{sender} 的身份对话，按 Ctrl-D 退出。")
+    click.echo(say.chat_as(channel, sender))
     for line in sys.stdin:
         text = line.rstrip("\n")
 
@@ -421,7 +414,7 @@ def bind(name: str) -> None:
             raise click.UsageError(f"{len(people)} active people named {name!r} in the county file")
         code = new_bind_code(s, people[0], svc.clock.now())
     days = BIND_TTL // timedelta(days=1)
-    click.echo(f"{name}：请在{days}天内向县信访微信公众号发送：绑定 {code}")
+    click.echo(say.bind_code(name, days, code))
 
 
 @main.command()
@@ -507,7 +500,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
             raise click.ClickException("nothing selected:\n" + "\n".join(problems))
     if outbox.outbox_ids:
         svc.deliver(outbox.outbox_ids, now)
-    click.echo(f"{name}：选定{selected}件，{kept}件已在本轮；已请各单位报备工作专班。")
+    click.echo(say.evenings_selected(name, selected, kept))
 
 
 @evenings.command("report")
@@ -631,9 +624,7 @@ def demo(database: str | None, sms_provider: str, wecom: bool, at) -> None:
     click.echo(init_database(database, EXAMPLE))
     run_demo(database, echo=click.echo, sms_provider=sms_provider, wecom=wecom,
              at=_moment(at))
-    click.echo(f"\n在浏览器中办理这些事项：DATABASE_URL={database} xinfang serve\n"
-               "然后打开 http://127.0.0.1:8000/console/ ，以信访局周敏的号码 13700000001 登录；"
-               "未配置短信服务商时，验证码短信打印在 xinfang serve 的输出中。")
+    click.echo(say.demo_console(database))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -130,14 +130,9 @@ def sms_segments(body: str) -> int:
 
 # A 交办 carries the petitioner's number only where the channel allows it (issue 21): by SMS —
 # carriers hold texts with numbers, and a text may be read by anyone at the cadre's side — it
-# says where to read it; sent by WeCom, the outbox puts the number in its place.
-CONTACT_ELSEWHERE = "信访人联系方式请在查询或工作台案卷中查看。"
+# says where to read it; sent by WeCom, the outbox puts the number in its place
+# (core.words.jobs.with_contact).
 CONTACT_PURPOSES = frozenset({"case_assigned"})
-
-
-def with_contact(body: str, phone: str | None) -> str:
-    """The text as a channel that may carry the petitioner's number sends it."""
-    return body.replace(CONTACT_ELSEWHERE, f"信访人电话：{phone or '未留电话'}。", 1)
 
 
 # --- a provider's frequency limits per number (issue 21) ------------------------------------------

@@ -18,7 +18,7 @@ is never lost, and never sent twice without saying so. States: docs/outbox.md.
 """
 from __future__ import annotations
 
-from core.words.jobs import FAILED_TEMPLATE
+from core.words import jobs as words
 
 import logging
 from dataclasses import dataclass
@@ -30,8 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import audience
 from core.county import sms_param_limit
-from core.outbound import (CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, wechat_template,
-                           with_contact)
+from core.outbound import CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, wechat_template
 from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
@@ -69,8 +68,7 @@ class DeliveryReport:
         return self
 
     def summary(self) -> str:
-        return (f"发送：取出{self.claimed}条，已发送{self.sent}条，待重试{self.retry}条，失败{self.failed}条"
-                + (f"，接手中断的发送{self.taken_over}条" if self.taken_over else ""))
+        return words.delivery_summary(self.claimed, self.sent, self.retry, self.failed, self.taken_over)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -212,7 +210,7 @@ def _by_wecom(wecom, routes: WeComRoutes, message_id: int, to: str, body: str, p
     note). By WeCom — a 交办 with the petitioner's number in it —, else by SMS to their number (the
     note says why); a WeCom user with no number of the directory left: WeCom's refusal stands."""
     userid = to if channel == "wecom" else routes.userid_of[to]
-    text = with_contact(body, routes.contacts.get(petition_id)) if purpose in CONTACT_PURPOSES else body
+    text = words.with_contact(body, routes.contacts.get(petition_id)) if purpose in CONTACT_PURPOSES else body
     try:
         return wecom.send(userid, text), "wecom", None
     except Exception as exc:
@@ -359,31 +357,25 @@ def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None
         Petition.id.in_({pid for _, _, pid, _ in failures if pid}))).all()) if any(f[2] for f in failures) else {}
     texts = []
     for message_id, to, petition_id, error in failures:
-        about = f"（事项{numbers[petition_id]}）" if petition_id in numbers else ""
-        who = mask_phone(to) if to.startswith("+") else \
-            f"{'企业微信' if (error or '').startswith('wecom') else '微信'}用户{to[:6]}"
-        where = f"发往{who}的短信" if to.startswith("+") else f"发往{who}…的消息"
-        body = f"【发送失败】{where}{about}无法送达：{_reason(error)}。请电话联系或核对号码。"
-        params = [who, numbers.get(petition_id, "无"), _reason(error)]
-        texts += [(phone, body, FAILED_PURPOSE, petition_id, params) for phone in staff if phone != to]
+        who = words.failed_to(to, mask_phone(to) if to.startswith("+") else "", (error or "").startswith("wecom"))
+        said = words.failed_notice(to, who, numbers.get(petition_id), _reason(error))
+        texts += [(phone, said, FAILED_PURPOSE, petition_id, list(said.values)) for phone in staff if phone != to]
     return OutboundMessage.enqueue_many(s, texts, now)
 
 
 def _reason(error: str | None) -> str:
     text = error or ""
-    for code, words in (("21211", "号码无效"), ("21614", "不是手机号码"), ("21610", "对方已退订"),
-                        ("30003", "对方手机无法接通"), ("30005", "号码不存在"), ("30006", "号码无法接收短信"),
-                        ("30007", "被运营商拦截")):
+    for code, reason in words.SMS_REASONS:
         if code in text:
-            return words
+            return reason
     if text.startswith("wechat"):
-        return {"43004": "对方已取消关注", "40003": "用户标识无效"}.get(text.split()[1].rstrip(":"), "微信拒收") \
-            if "48 hours" not in text else "超过48小时且未配置模板消息"
+        return words.WECHAT_REASONS.get(text.split()[1].rstrip(":"), words.WECHAT_REFUSED) \
+            if "48 hours" not in text else words.WECHAT_WINDOW_CLOSED
     if text.startswith("wecom"):
-        return "企业微信拒收（不在应用可见范围或账号有误）" if "invaliduser" in text or "81013" in text else "企业微信拒收"
+        return words.WECOM_INVALID_USER if "invaliduser" in text or "81013" in text else words.WECOM_REFUSED
     if PARAM_TOO_LONG in text:
         return REFUSED_REASON
-    return "多次重试仍失败" if text.startswith("gave up") else "运营商拒收"
+    return words.GAVE_UP if text.startswith("gave up") else words.CARRIER_REFUSED
 
 
 # --- Twilio's status callbacks ---------------------------------------------------------------------

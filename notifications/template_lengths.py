@@ -27,7 +27,7 @@ from core.words import lengths as words, templates
 from core.words.citizens import RATING_NAMES, STATUS_LABELS, receipt_day_note
 from core.words.officials import DONE_WORDS
 from notifications.outbox import _reason
-from notifications.schedule import _few
+from core.words.jobs import _few
 from notifications.sms import PARAM_TOO_LONG
 
 TOTAL_MAX = 500    # Tencent: a whole text, signature and values included, at most 500 characters
@@ -99,7 +99,7 @@ def samples(county: dict, now: datetime | None = None) -> dict[str, list[str]]:
         "steps": [f"受理、见面、答复（期限{month_day(now)}）"], "steps_by": [f"{month_day(now)}前受理、见面、答复"],
         "progress_state": ["已逾期30天", "今日应报"], "check_round": rounds,
         "check_day_round": [f"{now.month}月{now.day}日{r}" for r in rounds],
-        "townships_few": [_few([SimpleNamespace(name=u["name"]) for u in county["units"] if u["kind"] == "township"])],
+        "townships_few": [_few([unit_short_name(u["name"]) for u in county["units"] if u["kind"] == "township"], 20)],
         "week": [f"{now.month}月28日–1月3日"], "month_label": [f"{now.year}年{now.month}月"],
         "later_why": [receipt_day_note(now.date() + timedelta(days=1), now.date(), w)[0] for w in (True, False)],
     }

@@ -263,3 +263,46 @@ DIGEST = {
 
 # notifications/outbox.py
 FAILED_TEMPLATE = "发送失败：发往{1}的短信或消息（事项{2}）无法送达：{3}。请电话联系或核对号码。"
+
+
+def failed_to(to: str, masked: str, wecom: bool) -> str:
+    """Who a failed message was for, as staff read it: a number masked, or the start of an OpenID."""
+    return masked if to.startswith("+") else f"{'企业微信' if wecom else '微信'}用户{to[:6]}"
+
+
+def failed_notice(to: str, who: str, tracking_no: str | None, reason: str) -> Said:
+    """【发送失败】 to the bureau's staff: whom it was for, the case, why; values = FAILED_TEMPLATE's."""
+    about = f"（事项{tracking_no}）" if tracking_no else ""
+    where = f"发往{who}的短信" if to.startswith("+") else f"发往{who}…的消息"
+    return Said(f"【发送失败】{where}{about}无法送达：{reason}。请电话联系或核对号码。", "failed",
+                who, tracking_no or "无", reason)
+
+
+# why a message failed, in words staff act on (a provider's code, WeChat's and WeCom's refusals)
+SMS_REASONS = (("21211", "号码无效"), ("21614", "不是手机号码"), ("21610", "对方已退订"),
+               ("30003", "对方手机无法接通"), ("30005", "号码不存在"), ("30006", "号码无法接收短信"),
+               ("30007", "被运营商拦截"))
+WECHAT_REASONS = {"43004": "对方已取消关注", "40003": "用户标识无效"}
+WECHAT_REFUSED, WECHAT_WINDOW_CLOSED = "微信拒收", "超过48小时且未配置模板消息"
+WECOM_REFUSED, WECOM_INVALID_USER = "企业微信拒收", "企业微信拒收（不在应用可见范围或账号有误）"
+GAVE_UP, CARRIER_REFUSED = "多次重试仍失败", "运营商拒收"
+
+# A 交办 carries the petitioner's number only where the channel allows it (issue 21): by SMS it
+# says where to read it; sent by WeCom, the outbox puts the number in its place
+CONTACT_ELSEWHERE = "信访人联系方式请在查询或工作台案卷中查看。"
+
+
+def with_contact(body: str, phone: str | None) -> str:
+    """The text as a channel that may carry the petitioner's number sends it."""
+    return body.replace(CONTACT_ELSEWHERE, f"信访人电话：{phone or '未留电话'}。", 1)
+
+
+def delivery_summary(claimed: int, sent: int, retry: int, failed: int, taken_over: int) -> str:
+    """What a delivery run did, as the worker's log and ``xinfang send`` print it."""
+    return (f"发送：取出{claimed}条，已发送{sent}条，待重试{retry}条，失败{failed}条"
+            + (f"，接手中断的发送{taken_over}条" if taken_over else ""))
+
+
+def redelivered(pending: int, handled: int) -> str:
+    """What ``xinfang redeliver`` (and its job) did with the messages left unhandled."""
+    return f"重新处理待处理消息{pending}条，完成{handled}条"

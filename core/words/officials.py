@@ -12,8 +12,7 @@ from typing import Callable
 from core.clock import hm, local, month_day
 from core.timelines import PROGRESS_DAYS
 from core.words.evenings import duration_text
-from core.words.jobs import TRIPS, planned
-from core.outbound import CONTACT_ELSEWHERE
+from core.words.jobs import CONTACT_ELSEWHERE, TRIPS, planned
 from core.places import unit_short_name
 from core.store.models import Petition
 from core.text import gist
@@ -255,6 +254,9 @@ def commands_help(lines: list[str], leader: bool = False) -> str:
 # --- refusals and formats ------------------------------------------------------------------------
 
 STAFF_ONLY = "该指令仅限信访局工作人员使用。"
+# help lines of commands whose use needs a word of explanation (the others are their syntax)
+HELP_TONIGHT = "七晚（查看七晚进行情况）"
+HELP_FILE_PLAN = "七晚：报备 编号 首晚 成员…"
 LEADERS_ONLY = "批示由县领导发出。"
 
 
