@@ -90,11 +90,48 @@ def _moment(text: str | None):
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
+class Refused(click.ClickException):
+    """A command that cannot run, said in Chinese to the operator (exit code 1), nothing changed."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"xinfang：{self.format_message()}", file=file, err=True)
+
+
+# the commands that work on a loaded county's data: before `xinfang init` they say so and stop,
+# rather than creating an empty database and failing on every line
+NEEDS_COUNTY = frozenset({"chat", "stats", "tick", "bind", "sweep", "evenings", "report", "scores",
+                          "follow-ups", "failures"})
+
+
+def county_loaded(database_url: str) -> bool:
+    """Whether the database exists and holds a county (read only: nothing is created)."""
+    from sqlalchemy import func, inspect, make_url, select
+
+    from core.store.db import make_engine
+    from core.store.models import County
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and (not url.database or not Path(url.database).exists()):
+        return False
+    engine = make_engine(database_url)
+    try:
+        if not inspect(engine).has_table("county"):
+            return False
+        with engine.connect() as conn:
+            return bool(conn.scalar(select(func.count()).select_from(County.__table__)))
+    finally:
+        engine.dispose()
+
+
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
-def main(verbose: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     """xinfang — the messaging front end of a county petition bureau (信访局)."""
     _setup_logging(verbose)
+    if ctx.invoked_subcommand in NEEDS_COUNTY and "--help" not in sys.argv[1:] and \
+            not county_loaded(_settings().database_url):
+        raise Refused(say.no_county(_settings().database_url))
 
 
 @main.command()
@@ -517,16 +554,16 @@ def evenings_report(campaign: str | None) -> None:
 
 
 @main.command()
-@click.option("--from", "start", required=True, help="First day, county time (2026-11-01).")
-@click.option("--to", "end", required=True, help="Last day, included (2026-11-30).")
+@click.option("--from", "start", help="First day, county time (2026-11-01; default: the month's first).")
+@click.option("--to", "end", help="Last day, included (2026-11-30; default: today).")
 @click.option("--now", "now_text", help="Count deadlines as of this moment (ISO 8601; default: now).")
-def stats(start: str, end: str, now_text: str | None) -> None:
+def stats(start: str | None, end: str | None, now_text: str | None) -> None:
     """Print the measures (按期受理率, 当日见面率, 按期答复率, 平均办结时长, 一次性化解率, 满意率,
     重复访率, counts by channel and category) for petitions received in a date range."""
     from datetime import date, timedelta
 
     from notifications.services import build_services
-    from core.clock import day_start
+    from core.clock import day_start, local
     from core.measures import measure
     from notifications.report_text import measures_text as render
 
@@ -534,13 +571,15 @@ def stats(start: str, end: str, now_text: str | None) -> None:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise click.UsageError(f"--{name}: a date like 2026-11-01, got {text!r}") from None
+            raise Refused(say.bad_date(name, text)) from None
 
-    first, last = day(start, "from"), day(end, "to")
-    if last < first:
-        raise click.UsageError("--to is before --from")
     svc = build_services(_settings())
     now = _moment(now_text) or svc.clock.now()
+    today = local(now).date()
+    first = day(start, "from") if start else today.replace(day=1)
+    last = day(end, "to") if end else today
+    if last < first:
+        raise Refused(say.dates_reversed(first, last))
     with svc.sessions() as s:
         m = measure(s, day_start(first), day_start(last + timedelta(days=1)), now)
     click.echo(render(m))

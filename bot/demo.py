@@ -22,7 +22,7 @@ from core.evenings import EveningRules, figures
 from core.measures import measure
 from core.settings import load_settings
 from core.store.db import transaction
-from core.store.models import OutboundMessage
+from core.store.models import OutboundMessage, Petition
 from notifications.digest_text import digests
 from notifications.report_text import evenings_text
 from notifications.report_text import measures_text as render
@@ -304,4 +304,6 @@ def _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo, at: dat
         for text in digests(s, first_day, county_name):
             echo(f"  ✉ 短信发往 {text.phone[3:6]}****{text.phone[-4:]} ：{text.body}")
     sms_say("+8613700000101", "详情")
-    echo("\n演示结束。受理编号：" + ", ".join([number, number2, group, number3]))
+    with services.sessions() as s:   # every petition the day made (walk-ins and warnings too), in order
+        numbers = list(s.scalars(select(Petition.tracking_no).order_by(Petition.id)))
+    echo(f"\n演示结束。受理编号（{len(numbers)}件）：" + ", ".join(numbers))

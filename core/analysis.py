@@ -19,7 +19,7 @@ from core.county import current_county
 from core.evenings import EveningRules, Figures, figures
 from core.measures import Measures, measure
 from core.scores import ScoreRules, month_scores
-from core.store.models import AnalysisNote, Escalation, OutboundMessage, Person
+from core.store.models import AnalysisNote, Escalation, OutboundMessage, Person, Petition, ScoreEvent
 from core.words.said import Said
 from core.text import SMS_THREE_SEGMENTS
 from core.words import reports as words
@@ -83,6 +83,14 @@ def period_of(kind: str, day: date) -> Period:
     if kind == "daily":
         return Period("daily", day, day)
     raise ValueError(f"kind must be daily, weekly or monthly, got {kind!r}")
+
+
+def in_use_before(session, end: datetime) -> bool:
+    """Whether the county had received any petition, or scored any unit, before ``end``: a report
+    of a period the system was not yet in use for (the first start after loading the county file,
+    a demo's data) would tell leaders and units of figures that were never kept, so none is sent."""
+    return any(session.scalar(select(column).where(at < end).limit(1)) is not None
+               for column, at in ((Petition.id, Petition.received_at), (ScoreEvent.id, ScoreEvent.at)))
 
 
 def last_complete(kind: str, today: date) -> Period:

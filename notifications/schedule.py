@@ -21,17 +21,17 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import select, update
 
 from core import audience, checks
-from core.analysis import analyse, last_complete
+from core.analysis import analyse, in_use_before, last_complete
 from core.cases import Rules
 from core.checks import CheckRules
 from core.places import unit_short_name
-from core.clock import clock_time, local, month_day
+from core.clock import clock_time, day_start, local, month_day
 from core.county import WEEKDAYS, current_county
 from core.evening_sweep import sweep_evenings
 from core.followup import follow_up
@@ -173,6 +173,8 @@ def monthly_scores(svc, now: datetime) -> str:
     t = local(now)
     year, month = (t.year, t.month - 1) if t.month > 1 else (t.year - 1, 12)
     with transaction(svc.sessions) as s:
+        if not in_use_before(s, day_start(date(year + month // 12, month % 12 + 1, 1))):
+            return words.ran("not_in_use", what=words.SCORES_WORDS, period=f"{year}-{month:02d}")
         rules = ScoreRules.from_options(current_county(s).options)
         scores = month_scores(s, year, month, rules)
         text = ranking_text(scores, year, month, rules)
@@ -291,6 +293,8 @@ def _analysis_job(kind: str):
 
         period = last_complete(kind, local(now).date())
         with transaction(svc.sessions) as s:
+            if not in_use_before(s, period.end):
+                return words.ran("not_in_use", what=words.ANALYSIS_WORDS.get(kind, kind), period=period.key)
             analysis = analyse(s, period, now)
             url = link(svc.settings.public_base_url, kind, period.key, now) if svc.settings.public_base_url else None
             text = analysis.summary(url)

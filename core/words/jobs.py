@@ -177,7 +177,9 @@ RAN = {
     "check_asks": "日排查{round}：催报{sent}条",
     "check_misses": "日排查{round}：未报{missed}个",
     "analysis": "{what} {period}：{sent}条",
+    "not_in_use": "{what} {period}：系统尚未启用（此前没有任何信访件），不发送",
 }
+SCORES_WORDS = "月考评"
 
 
 def ran(job: str, **values) -> str:

@@ -76,3 +76,16 @@ def demo_console(database: str) -> str:
     return (f"\n在浏览器中办理这些事项：DATABASE_URL={database} xinfang serve\n"
             "然后打开 http://127.0.0.1:8000/console/ ，以信访局周敏的号码 13700000001 登录；"
             "未配置短信服务商时，验证码短信打印在 xinfang serve 的输出中。")
+
+
+def no_county(database_url: str) -> str:
+    return (f"数据库中还没有县的资料（{database_url} ）。请先运行 xinfang init 县配置文件.toml "
+            "（例如 xinfang init examples/lushan.toml），或运行 xinfang demo 体验。")
+
+
+def bad_date(option: str, given: str) -> str:
+    return f"--{option} 应为日期，例如 2026-11-01；收到的是 {given} 。"
+
+
+def dates_reversed(first, last) -> str:
+    return f"--to {last} 早于 --from {first} 。"
