@@ -26,6 +26,12 @@ def staff(s: Session, p: Petition | None = None) -> list[str]:
         Person.role == "staff", Person.active.is_(True)).order_by(Person.id)) if pid not in barred]
 
 
+def leaders(s: Session) -> list[str]:
+    """The county's leaders (县领导): the daily 访情's readers, told at once of what cannot wait."""
+    return list(s.scalars(select(Person.phone).where(Person.role == "leader", Person.active.is_(True))
+                          .order_by(Person.id)))
+
+
 def unit(s: Session, p: Petition | None, unit_id: int | None = None) -> list[str]:
     """Who in the case's unit (or ``unit_id``) gets it: the liaison cadres, else the head and
     cadres — never a person the petition accuses. ``p`` None: what concerns the unit itself, not

@@ -62,6 +62,7 @@ class Day:
     checks_found: int = 0
     checks_people: int = 0
     checks_moving: int = 0
+    since: date | None = None         # the first day counted, when the text covers rest days before ``day``
 
     @property
     def concerns(self) -> bool:
@@ -138,7 +139,7 @@ class CountyDay:
         base = self.county if unit_id is None else self.units.get(unit_id) or Day(self.county.day)
         d = Day(base.day, dict(base.channels), dict(base.beyond), base.meet_due, base.met, [], base.plans,
                 base.tonight_started, base.groups, [], base.checks_due, list(base.checks_missing),
-                base.checks_nothing_new, base.checks_found, base.checks_people, base.checks_moving)
+                base.checks_nothing_new, base.checks_found, base.checks_people, base.checks_moving, base.since)
         for h in self.hidden:   # a count never shows the accused what their lists hide
             if (unit_id is None or h.unit_id == unit_id) and reader is not None and h.barred.bars(reader):
                 h.take_from(d)
@@ -149,15 +150,18 @@ class CountyDay:
         return d
 
 
-def gather_all(s: Session, day: date, now: datetime | None = None) -> CountyDay:
-    """The day as of ``now`` (default: its end): the 日排查 rounds whose time has come."""
-    start, end = day_bounds(day)
+def gather_all(s: Session, day: date, now: datetime | None = None, since: date | None = None) -> CountyDay:
+    """The day as of ``now`` (default: its end): the 日排查 rounds whose time has come. ``since``:
+    the first day counted, earlier than ``day`` when the text is the first after rest days (what
+    came in on a Saturday is in Monday's) — the petitions, 越级访 and 预警 of every day from it."""
+    since = since if since is not None and since < day else None
+    start, end = day_start(since or day), day_bounds(day)[1]
     p = Petition
-    county, units = Day(day), {}
+    county, units = Day(day, since=since), {}
 
     def unit_day(unit_id):
         if unit_id not in units:
-            units[unit_id] = Day(day)
+            units[unit_id] = Day(day, since=since)
         return units[unit_id]
 
     meet_due = func.sum(case((p.facts.op("&")(F.HAS_DUE["meet"]) != 0, 1), else_=0))
@@ -176,7 +180,8 @@ def gather_all(s: Session, day: date, now: datetime | None = None) -> CountyDay:
             d.groups += groups
     for unit_id, level, batches, people in s.execute(
             select(Escalation.unit_id, Escalation.level, func.count(), func.sum(Escalation.people))
-            .where(Escalation.occurred_on == day).group_by(Escalation.unit_id, Escalation.level)):
+            .where(Escalation.occurred_on >= (since or day), Escalation.occurred_on <= day)
+            .group_by(Escalation.unit_id, Escalation.level)):
         for d in (county, unit_day(unit_id)):
             b, n = d.beyond.get(level, (0, 0))
             d.beyond[level] = (b + batches, n + int(people or 0))

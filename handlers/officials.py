@@ -15,9 +15,9 @@ import re
 from typing import Any
 
 
-from core import cases
+from core import audience, cases
 from core.usecases import cases as usecases
-from core.clock import SHANGHAI
+from core.clock import SHANGHAI, with_weekday
 from core.digest import LEVEL_OF_WORD
 from notifications.digest_text import details as digest_details
 from core.digest import register_escalation as register_escalation_row
@@ -276,9 +276,17 @@ def register_escalation(ctx: Context, person: Person, rest: str) -> str:
         return T.ESCALATION_FORMAT
     people, matter = int(tokens[0]), tokens[1].strip()
     level = LEVEL_OF_WORD[word]
-    register_escalation_row(ctx.session, level, township, people, matter[:2000], ctx.now.astimezone(SHANGHAI).date(),
-                            ctx.now, f"staff:{person.id}", ctx.rules.scores.of(f"escalation_{level}"))
-    return T.escalation_registered(word, people, township.name if township else None, matter)
+    day = ctx.now.astimezone(SHANGHAI).date()
+    row = register_escalation_row(ctx.session, level, township, people, matter[:2000], day, ctx.now,
+                                  f"staff:{person.id}", ctx.rules.scores.of(f"escalation_{level}"))
+    told = []
+    if not ctx.rules.calendar.is_workday(day):   # no daily 访情 today: the leaders hear of it now
+        said = T.escalation_now(with_weekday(day), word, people, township.name if township else None, matter)
+        told = list(dict.fromkeys(audience.leaders(ctx.session) + (
+            audience.heads(ctx.session, None, row.unit_id) if row.unit_id is not None else [])))
+        for phone in told:
+            ctx.queue_sms(phone, said, "escalation_now", params=list(said.values))
+    return T.escalation_registered(word, people, township.name if township else None, matter, len(told))
 
 
 @COMMANDS.verb("details", "详情", roles=frozenset({"leader", "head", "staff"}), refusal="help",

@@ -23,8 +23,9 @@ from core.words.said import Said
 from core.words import reports as words
 
 
-def _head(day: date) -> str:
-    return with_weekday(day)
+def _head(d: Day) -> str:
+    """"12月7日（周一）", or the days it covers after rest days: "12月5日至7日（周一）"."""
+    return words.days_covered(d.since, d.day) if d.since else with_weekday(d.day)
 
 
 def _body(d: Day, unit_view: bool) -> list[str]:
@@ -67,7 +68,7 @@ def county_text(d: Day, county_name: str, lead: list[str] | None = None) -> Said
     if lead:
         parts.insert(0, words.lead(lead))
     f = _figures(d)
-    return words.daily(_head(d.day), county_name, parts, f.batches, f.people, f.beyond, f.overdue, f.warnings)
+    return words.daily(_head(d), county_name, parts, f.batches, f.people, f.beyond, f.overdue, f.warnings)
 
 
 def unit_text(d: Day, unit_name: str, lead: list[str] | None = None) -> Said:
@@ -75,7 +76,7 @@ def unit_text(d: Day, unit_name: str, lead: list[str] | None = None) -> Said:
     if lead:
         parts.insert(0, words.lead(lead))
     f = _figures(d)
-    return words.daily_unit(unit_short_name(unit_name), _head(d.day), parts, f.batches, f.people, f.overdue, f.warnings)
+    return words.daily_unit(unit_short_name(unit_name), _head(d), parts, f.batches, f.people, f.overdue, f.warnings)
 
 
 def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
@@ -113,12 +114,13 @@ class Text:
     params: dict | None = None    # for a provider that sends templates only
 
 
-def digests(s: Session, day: date, county_name: str, now: datetime | None = None) -> list[Text]:
+def digests(s: Session, day: date, county_name: str, now: datetime | None = None,
+            since: date | None = None) -> list[Text]:
     """The day's texts: each leader (county view), the head of each unit concerned that day (their
     unit), each 包案 leader's cases first. The day is read once for the county and all units; each reader's text is cut
     from it, leaving out what accuses them."""
     people = readers(s)
-    whole = gather_all(s, day, now)
+    whole = gather_all(s, day, now, since)
     names = dict(s.execute(select(Unit.id, Unit.name)).all())
     leads = lead_lines(s, people)
     out: list[Text] = []

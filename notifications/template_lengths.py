@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from core.words.jobs import MOVEMENT_WORDS
+from core.words.reports import days_covered
 from core.clock import SHANGHAI, hm, month_day, with_weekday
 from core.places import unit_short_name
 from core.text import CHANNEL_LABELS
@@ -54,6 +55,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "confirm_withdraw": ("no",), "withdraw_done": ("no",), "answer_withdraw": (), "closed_case": ("no", "status"),
     "supplement_added": ("no",), "say_more": (), "summary": ("name", "place"), "added_to_draft": (),
     "confirm_or_add": (), "submitted": ("no",), "submitted_later": ("no", "later_why", "day"), "reply_other": (),
+    "escalation_now": ("day", "level", "count", "township"),
 }
 
 
@@ -85,9 +87,9 @@ def samples(county: dict, now: datetime | None = None) -> dict[str, list[str]]:
     rounds = [f"第{i}次（{t}）" for i, t in enumerate(("11:30", "17:00"), 1)]
     shorts = [unit_short_name(u) for u in units]
     return {
-        "no": [no], "no_or_none": [no, "无"], "no_many": [f"{no}等12件"], "code": ["123456"], "bind_code": ["ABCD2345"],
+        "no": [no], "no_or_none": [no, "无"], "level": ["到市", "赴省", "进京"], "no_many": [f"{no}等12件"], "code": ["123456"], "bind_code": ["ABCD2345"],
         "count": ["1234"], "year": [f"{now.year}"], "month": ["12"], "date": [month_day(now)], "time": ["21:30"],
-        "day": [with_weekday(now.date())], "unit": units, "unit_short": shorts, "township": townships, "place": places,
+        "day": [with_weekday(now.date()), days_covered(now.date() - timedelta(days=40), now.date())], "unit": units, "unit_short": shorts, "township": townships, "place": places,
         "places_3": ["、".join(places[-3:])], "places_4": ["、".join(places[-4:])],
         "choices": [" ".join(f"{i}.{label}" for i, label in enumerate(places[-3:], 1))],
         "name": names, "status": list(STATUS_LABELS.values()), "rating": list(RATING_NAMES.values()),

@@ -64,15 +64,15 @@ def test_the_daily_text_for_a_fixed_day(a_day, services, db, sms_out):
     for body in texts.values():
         assert len(body) <= 201, body                                    # three segments at most
     assert texts[LEADER] == (
-        "【每日访情】11月23日（周一）鲁山县：您包案1件，挂牌1件（LS-20261123-0001）；到县访4批15人次（微信访1、短信访1、"
+        "【每日访情】11月21日至23日（周一）鲁山县：您包案1件，挂牌1件（LS-20261123-0001）；到县访4批15人次（微信访1、短信访1、"
         "走访1、来信1）；其中集体访1批；越级访：到市1批2人、进京1批3人；当日见面率25%（1/4）；挂牌督办1件（下汤镇1）；七晚进行中1件，"
         "今晚已开始0件。回复“详情”查看要点")
     assert texts[COUNTY_HEAD] == (
-        "【每日访情】11月23日（周一）鲁山县：您包案1件，均在期限内；到县访4批15人次（微信访1、短信访1、走访1、来信1）；"
+        "【每日访情】11月21日至23日（周一）鲁山县：您包案1件，均在期限内；到县访4批15人次（微信访1、短信访1、走访1、来信1）；"
         "其中集体访1批；越级访：到市1批2人、进京1批3人；当日见面率25%（1/4）；挂牌督办1件（下汤镇1）；七晚进行中1件，今晚已开始0件。"
         "回复“详情”查看要点")
     assert texts[HEAD] == (
-        "【每日访情·下汤镇】11月23日（周一）：新交办2批13人次（微信访1、走访1）；其中集体访1批；越级访：进京1批3人；当日见面率50%（1/2）；"
+        "【每日访情·下汤镇】11月21日至23日（周一）：新交办2批13人次（微信访1、走访1）；其中集体访1批；越级访：进京1批3人；当日见面率50%（1/2）；"
         "挂牌督办1件（LS-20261123-0001）；七晚进行中1件，今晚已开始0件。回复“详情”查看要点")
     # sent (the console backend here), once: a second tick the same day, or after a restart, sends nothing
     assert YAOSHAN_HEAD in texts and len(texts) == 4        # the heads of the two units concerned, not all 26
@@ -140,3 +140,34 @@ def test_masking_and_fitting():
     assert fit("头", ["甲" * 100, "乙" * 100, "丙" * 10], "尾") == "头" + "甲" * 100 + "。尾"
 
 
+
+
+def test_a_weekend_is_in_monday_s_text_and_a_trip_to_beijing_on_saturday_is_told_at_once(peer, clock, services,
+                                                                                          db, sms_out):
+    """Saturday 21 November: five petitions come in (a villager by SMS, four visits registered by
+    the duty clerk), and the clerk registers a 进京 of three people from 下汤镇. No daily 访情 goes
+    out on a rest day, so the 进京 reaches the county's leaders and 下汤镇's head at once; Monday's
+    17:30 text covers Saturday to Monday — where it said "到县访0批0人次；无越级访" before."""
+    clock.set(at(10, 0, day=21))
+    peer.text_sms("+8613912345678", "我是尧山镇上坪村的李四，村里主干道塌陷，雨天无法通行")
+    assert "LS-" in peer.text_sms("+8613912345678", "确认")
+    for who in ("王五", "赵六", "钱七", "孙八"):
+        assert "已登记走访" in peer.text_sms(STAFF, f"登记 走访 下汤镇林楼村 {who} 无 1 反映排水沟堵塞积水")
+    answer = peer.text_sms(STAFF, "登记 进京 下汤镇 3 拆迁补偿多年未落实")
+    assert "已登记进京3人（下汤镇）" in answer and "今天休息日，已即时告知县领导和乡镇负责人" in answer, answer
+    db.rollback()
+    told = {m.to: m.body for m in db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "escalation_now"))}
+    assert {LEADER, COUNTY_HEAD, HEAD} <= set(told), told
+    assert told[LEADER].startswith("【越级访】11月21日（周六）信访局登记进京上访3人（下汤镇）：拆迁补偿多年未落实")
+    assert tick(services, at(17, 35, day=21), DAILY) == []               # a rest day: no daily text
+    [(_, _, result)] = tick(services, at(17, 35, day=23), DAILY)
+    assert result.startswith("每日访情：")
+    texts = digest_texts(db)
+    assert texts[LEADER].startswith("【每日访情】11月21日至23日（周一）鲁山县：")
+    assert "到县访5批5人次" in texts[LEADER] and "越级访：进京1批3人" in texts[LEADER], texts[LEADER]
+    # the next day's text is the day's own again
+    [(_, _, _)] = tick(services, at(17, 35, day=24), DAILY)
+    db.rollback()
+    tuesday = [m.body for m in db.scalars(select(OutboundMessage).where(
+        OutboundMessage.purpose == "daily_digest", OutboundMessage.to == LEADER)) if "11月24日" in m.body]
+    assert tuesday and tuesday[0].startswith("【每日访情】11月24日（周二）鲁山县："), tuesday

@@ -157,10 +157,10 @@ def test_the_daily_figures_reach_the_leaders_as_a_template(tencent_api, peer, db
     daily_digest(services, datetime(2026, 11, 23, 20, 0, tzinfo=SHANGHAI))
     [to_leader] = [m for m in sent(db) if m.purpose == "daily_digest" and m.to == "+8613700000101"]
     assert to_leader.status == "sent", to_leader.error
-    assert to_leader.params == {"t": "daily_digest", "v": ["11月23日（周一）", "1", "6", "0", "0", "0"]}
+    assert to_leader.params == {"t": "daily_digest", "v": ["11月21日至23日（周一）", "1", "6", "0", "0", "0"]}
     assert templates.problems("daily_digest", to_leader.params["v"]) == []
     [head] = [m for m in sent(db) if m.purpose == "daily_digest" and m.to == "+8613700000012"]   # 下汤镇's head
-    assert head.params["t"] == "daily_digest_unit" and head.params["v"][:4] == ["下汤镇", "11月23日（周一）", "1", "6"]
+    assert head.params["t"] == "daily_digest_unit" and head.params["v"][:4] == ["下汤镇", "11月21日至23日（周一）", "1", "6"]
     got = next(r for r in reversed(tencent_api.received) if r["PhoneNumber"] == "+8613700000101")
     assert got["TemplateId"] == COUNTY["sms"]["templates"]["daily_digest"]
 

@@ -16,6 +16,7 @@ from core.words.jobs import CONTACT_ELSEWHERE, TRIPS, planned
 from core.places import unit_short_name
 from core.store.models import Petition
 from core.text import gist
+from core.words.said import Said
 from core.words import citizens as texts
 
 
@@ -368,8 +369,21 @@ def check_recorded(unit: str, day, round_label: str, nothing_new: bool, village:
     return head + f"{found}。请做好化解，有新动向随时报告。"
 
 
-def escalation_registered(word: str, people: int, township: str | None, matter: str) -> str:
-    return f"已登记{word}{people}人（{township or '未注明乡镇'}）：{gist(matter, 20)}。将计入今日访情。"
+def escalation_registered(word: str, people: int, township: str | None, matter: str, told: int = 0) -> str:
+    """The bureau's answer to 登记 到市/赴省/进京; ``told``: registered on a rest day, how many
+    leaders and heads were told at once (the next working day's 访情 counts it too)."""
+    head = f"已登记{word}{people}人（{township or '未注明乡镇'}）：{gist(matter, 20)}。"
+    if told:
+        return head + f"今天休息日，已即时告知县领导和乡镇负责人{told}人，并计入下一个工作日的访情。"
+    return head + "将计入今日访情。"
+
+
+def escalation_now(day: str, word: str, people: int, township: str | None, matter: str) -> Said:
+    """越级访 registered on a rest day, to the county's leaders and the township's head at once
+    (no daily 访情 goes out that day); values = its template's."""
+    where = township or "未注明乡镇"
+    return Said(f"【越级访】{day}信访局登记{word}上访{people}人（{where}）：{gist(matter, 40)}。今天休息日，请即研判、稳控化解。",
+                "escalation_now", day, word, str(people), where)
 
 
 # 详情 and 待办

@@ -298,3 +298,10 @@ def kept(people: int) -> str:
 # a report's page behind a bad or expired link (bot/reports.py)
 def link_refused(problem: str) -> str:
     return f"报告链接无效或已过期（{problem}），请向信访局索取新的链接。"
+
+
+def days_covered(first, last) -> str:
+    """The daily 访情's days when it is the first after rest days (or after a stop):
+    "11月21日至23日（周一）", "11月28日至12月1日（周二）" (a template's variable: 20 characters at most)."""
+    end = f"{last.day}日" if (first.year, first.month) == (last.year, last.month) else f"{last.month}月{last.day}日"
+    return f"{first.month}月{first.day}日至{end}（周{'一二三四五六日'[last.weekday()]}）"

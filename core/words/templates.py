@@ -237,6 +237,8 @@ OWN["query_list"] = Template("您好！您反映的事项共{1}件，最近一�
                              differs="how many and the latest; the list is free text")
 OWN["query_not_found"] = Template("未找到编号为{1}的反映，请核对编号。回复“查询”可查看您反映过的全部事项。",
                                   differs="the same words (a tracking number is followed by a space in every text)")
+OWN["escalation_now"] = Template("越级访：{1}信访局登记{2}上访{3}人（{4}），今天休息日，请即研判、稳控化解。事由请向县信访局了解。",
+                                 differs="the matter is free text: where to learn it" + NO_BRACKETS)
 OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}），完整号码请在工作台首页“回电请求”中查看，请回电。",
                             differs="the number masked: in full on the console's 工作台" + NO_BRACKETS, own_words=(2,))
 
