@@ -92,6 +92,8 @@ SAY_MORE = Said("请再具体说明一下您遇到的问题。", "say_more")
 STORY_NOTED = "您说的情况已记下。"
 YOU_ARE_WELCOME = "不客气，这是我们应该做的。如需查看进度请回复“查询”，有新的问题请回复“我要反映”。"
 NOTED = "好的，已记下。"
+# the first words only announced a matter ("我要反映个事", "有个事想跟政府说说"): what it is
+ASK_MATTER = Said("请您具体说说是什么事：遇到了什么问题，想请政府帮着解决什么。", "ask_matter")
 
 
 def ask_place(examples: list[str]) -> str:
