@@ -104,8 +104,8 @@ ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{
 PLEA = re.compile(r"拖|没人管|没人问|没人理|不管|结果|下文|等了|请|求|希望|盼|做主|作主|公道|查查|管管|解决|处理|落实|"
                   r"[年月天]了|星期了|礼拜了|一直|到现在|至今|好几")
 # an announcement run into the matter, as voice input writes it: "俺要反映个事俺村的垃圾没人拉"
-ANNOUNCED = re.compile(rf"^(?:(?:你好|您好|恁好|领导好?|同志)[，,\s]*)*{ME}?(?:要|想)?(?:反映|说|讲|问)(?:一?下|一?个|点)?"
-                       r"(?:事儿?|事情|问题|情况)(?:就是|是)?[，,：:\s]*")
+ANNOUNCED = re.compile(rf"^(?:(?:你好|您好|恁好|领导好?|同志)[，,\s]*)*{ME}?(?:就是|是)?(?:要|想|来)?"
+                       r"(?:(?:反映|说|讲|问)(?:一?下|一?个|点)?|有一?个?)(?:事情|事儿|事|问题|情况)(?:就是|是)?[，,：:\s]*")
 # voice input pauses with a space where a writer puts a comma: "同志你好 俺是老党员了 有个事想跟政府说说"
 PAUSE = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}\d])|(?<=[{HAN}\d])\s+(?=[{HAN}])")
 # whom a number may belong to besides the petitioner ("村支书电话139…"): not the contact number
