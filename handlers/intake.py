@@ -313,7 +313,7 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
 
     piece = None
     if step == "content" and not answered:
-        if found.content is None and heard and ABOUT_MARK.search(text):
+        if found.content is None and found.heard and ABOUT_MARK.search(text):
             out.notes.append(texts.ASK_MATTER)    # announced again, or asked whether one may: what is it?
         elif len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2 and text.strip().rstrip("。.!！") not in SKIP_WORDS:
             piece = found.content if found.heard and found.content else text

@@ -433,6 +433,7 @@ def test_a_son_who_only_says_there_is_a_matter_is_asked_what_it_is_and_told_afte
     assert "哪个乡镇" in peer.say(son, "13812345678")
     assert "请您具体说说是什么事" in peer.say(son, "下汤镇林楼村")
     assert "请您具体说说是什么事" in peer.say(son, "就是想反映个事")          # announced again: asked again
+    assert "请您具体说说是什么事" in peer.say(son, "有个事想跟政府说说")      # the same words again: the same
     summary = peer.say(son, "俺娘的养老金三个月没到账了 有事打俺电话13812345678")
     assert "问题：俺娘的养老金三个月没到账了" in summary and "13812345678" not in summary, summary
     assert "反映个事" not in summary and "打的字" not in summary
