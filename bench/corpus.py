@@ -26,8 +26,8 @@ def main() -> None:
     passed = int(m.group(1)) if (m := re.search(r"(\d+) passed", out)) else 0
     wrong = [c for c in CASES if c.known_wrong]
     failed = int(m.group(1)) if (m := re.search(r"(\d+) failed", out)) else 0
-    print(f"corpus: {len(CASES)} conversations ({sum(c.channel == 'sms' for c in CASES)} by SMS, "
-          f"{sum(c.channel == 'wechat' for c in CASES)} by WeChat)")
+    print(f"corpus: {len(CASES)} conversations ({sum(c.channel == 'sms' for c in CASES)} by SMS through Twilio, "
+          f"{sum(c.channel == 'tencent' for c in CASES)} through Tencent, {sum(c.channel == 'wechat' for c in CASES)} by WeChat)")
     print(f"handled right: {passed} of {len(CASES)} = {passed / len(CASES):.0%}"
           + (f"; {failed} UNEXPECTED FAILURES" if failed else ""))
     for c in wrong:

@@ -99,6 +99,8 @@ class Gazetteer:
         # 2. village named somewhere in the text
         villages = [v for v in self.villages if v[2] in text or (len(v[3]) >= 2 and v[3] in text
                                                                   and v[3] != self.short.get(v[1]))]
+        # "上董周村" names 董周村 inside it: the longer name is the one meant
+        villages = [v for v in villages if not any(v[2] != w[2] and v[2] in w[2] for w in villages)]
         if named:
             tids = {t for t in named}
             in_named = [v for v in villages if v[1] in tids]

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
+from core.status import UNANSWERED, Status
 from core.store.models import Petition
 from core.usecases import citizens as usecases
 from handlers import evenings, notify
@@ -26,6 +27,7 @@ from handlers.registry import CITIZEN, citizen_act
 from core.store.conversations import ask_key as key_of
 from core.store.conversations import open_asks, put_asks
 from handlers.context import Context
+from handlers.extract import clauses_of, is_greeting, is_thanks, says_no_matter
 
 def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
     """Put the questions of a committed transaction on their recipients' conversations
@@ -100,6 +102,26 @@ def answer(ctx: Context, text: str) -> str | None:
         return None
     notify.deliver(ctx, usecases.confirm_meeting(citizen_act(ctx), p, yes))
     return texts.met_recorded(p.tracking_no, yes)
+
+
+# a question after filing about what happens next: when someone comes, whom to see, how long
+ABOUT_THE_CASE = re.compile(r"啥时候|什么时候|几时|多久|多长时间|几天|哪天|找谁|找哪|谁管|谁来|谁办|哪个单位|哪个部门|"
+                            r"来人|有人来|准信|信儿|结果|能办|办好|办完|见面")
+
+
+def about_the_case(ctx: Context, text: str) -> str | None:
+    """"好的，谢谢你们，啥时候有人来？", "找谁", "多久能办" from someone whose case is open and who
+    says no new matter: who handles it and by when (its unit, the deadlines to meet and to finish).
+    None: not such a question, or no open case — the text goes on as any other."""
+    if not ABOUT_THE_CASE.search(text) or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p)
+                                                  for p in clauses_of(text)):
+        return None
+    p = next((p for p in ctx.own_petitions() if p.status in UNANSWERED), None)
+    if p is None:
+        return None
+    unit = p.unit.name if p.unit is not None and p.status != Status.REGISTERED else None
+    finish = texts.by(p.due_finish, ctx.now, "于")
+    return texts.case_ahead(p.tracking_no, unit, None if p.met_at else texts.by(p.due_meet, ctx.now, "于"), finish)
 
 
 def _latest(asks: list[dict], *kinds: str) -> dict | None:

@@ -19,6 +19,7 @@ from handlers import asks, intake, notify
 from core.words import refusals as errors
 from core.words import citizens as texts
 from handlers.context import Context, md
+from handlers.extract import clauses_of, is_greeting, says_no_matter
 from handlers.registry import CITIZEN, Command, citizen_act
 
 CLOSED = FINISHED
@@ -37,7 +38,7 @@ def _help(ctx: Context, cmd: Command) -> str:
 @CITIZEN.verb("person", "人工", "转人工", "人工客服", "找人工", "真人", "客服", "热线", "联系方式", "电话多少",
               "你们电话多少", "怎么找你们", "怎么联系你们", "找领导",
               pattern=r"[^，。,！!？?]{0,8}?(?:人工|客服|热线|电话多少|电话是多少|联系电话|怎么找你们|怎么联系你们|"
-                      r"找个人|找真人|打电话给你们|跟人说|和人说)[^，。,！!？?]{0,6}")
+                      r"找个人|真人|活人|打电话给你们|跟人说|和人说)[^，。,！!？?]{0,6}")
 def _person(ctx: Context, cmd: Command) -> str:
     """A person asks for a person: the bureau's hotline and hours from the county file, and the
     staff told (once a day per sender) that someone wants a call back, with the number we have."""
@@ -60,6 +61,20 @@ def _reception(ctx: Context, cmd: Command) -> str:
     slots = reception.upcoming(ctx.session, local(ctx.now).date())
     reply = texts.reception_schedule(slots, contact_of(ctx.county.options), ctx.channel)
     return reply + ("\n" + intake.reprompt(ctx) if _in_intake(ctx) else "")
+
+
+# asked for in a sentence of other words that say no matter: "有人吗？俺要找个真人说话，这机器说不明白"
+ASKED_WITHIN = ("person", "reception")
+
+
+def asked_within(text: str) -> Command | None:
+    """A person (or the receptions) asked for in one clause of a message whose other clauses say
+    no matter — a greeting, a complaint about the machine — so a story that mentions 客服 is
+    still a story."""
+    parts = clauses_of(text)
+    if len(parts) < 2 or not all(is_greeting(p) or says_no_matter(p) for p in parts):
+        return None
+    return next((cmd for p in parts if (cmd := CITIZEN.parse(p)) is not None and cmd.name in ASKED_WITHIN), None)
 
 
 def contact_of(options: dict | None) -> dict:

@@ -129,7 +129,7 @@ def _text(ctx: Context, text: str) -> str:
         return visit
     if state in ("idle", "rate_why") and (answer := asks.answer(ctx, text)) is not None:
         return answer
-    cmd = CITIZEN.parse(text)
+    cmd = CITIZEN.parse(text) or commands.asked_within(text)
     if cmd is not None:
         answer = CITIZEN.run(ctx, cmd)
         if answer is not None:
@@ -145,6 +145,8 @@ def _text(ctx: Context, text: str) -> str:
         return texts.supplement_saved(target.tracking_no)
     if state == "withdraw":
         return texts.ANSWER_WITHDRAW
+    if state == "idle" and (said := asks.about_the_case(ctx, text)) is not None:
+        return said
     if is_thanks(text):
         return texts.YOU_ARE_WELCOME
     return intake.start(ctx, text)

@@ -5,7 +5,7 @@ Pure functions over the text and a :class:`core.places.Gazetteer`; no database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.phones import MOBILE_IN_TEXT, find_mobile
 from core.places import Gazetteer, PlaceMatch
@@ -14,9 +14,11 @@ HAN = r"\u4e00-\u9fff"
 NAME_CHARS = rf"[{HAN}·]"
 CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n\r]+")
 ME = r"(?:我|俺|咱|本人)"
+KIN = rf"{ME}(?:爹|爸|娘|妈|爷爷|奶奶|爷|奶|老伴|父亲|母亲|老父亲|老母亲)"   # typed for a parent: "俺爹叫…"
 # "我是X" / "俺叫X" / "本人X" / "姓名：X" / "我姓王，叫王秀兰", optionally with "下汤镇的" between
 NAME_INTRO = re.compile(
-    rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}叫|{ME}是|本人是?|姓名[是:：]?|名字[是叫:：]?)"
+    rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|名字[是叫:：]?|名叫|"
+    rf"(?:^|(?<=[，,。\s]))叫)"
     rf"(?:[{HAN}]{{0,12}}?的)?(?:村民|居民|群众|农民|老党员|党员|代表|户主|老人)?({NAME_CHARS}{{2,5}}?)(?=$|[^{HAN}·]|(?:住|家住|电话|手机|在|是|今年))")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
 NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])[{HAN}]{{1,16}}(?:村|社区|组|镇|乡|街道)的({NAME_CHARS}{{2,4}})(?=[，,。\s]|$)")
@@ -25,7 +27,8 @@ NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])[{HAN}]{{1,16}}(?:村|社区|组|
 ACCUSING = re.compile(r"举报|检举|揭发|控告|告发|投诉|状告|告|反映|起诉")
 SURNAME_ONLY = re.compile(rf"{ME}姓({NAME_CHARS})(?![{HAN}]*叫)")
 NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业主", "家长", "学生", "工人", "党员", "本人",
-             "信访人", "退伍军人", "老人", "市民", "租户", "患者", "代表", "村里人", "老党员", "贫困户", "低保户"}
+             "信访人", "退伍军人", "老人", "市民", "租户", "患者", "代表", "村里人", "老党员", "贫困户", "低保户",
+             "之一", "其中之一", "负责人", "牵头人", "联系人"}
 FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
 # said only to open or close a conversation: nothing to file
@@ -48,6 +51,7 @@ NAME_TAILS = ("师傅", "老师", "大爷", "大娘", "大妈", "阿姨", "奶�
 NOT_IN_NAMES = set("的了吗呢啊吧呀是在没不我你他她们这那要想说去个坏找问反映事情村镇乡县市地水电")   # not 钱/房/路: surnames
 NAME_COMMANDS = {"确认", "确定", "提交", "返回", "取消", "帮助", "查询", "人工", "转人工", "客服", "我要反映",
                  "好的", "是的", "不是", "不知道", "没有", "跳过", "投诉", "举报", "上访", "信访"}
+NOT_IN_PLACES = re.compile(r"[我俺咱你恁他她的了着吗呢吧啊]")   # what no village's name holds ("俺村那个桥")
 FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９＋－"} | {0x3000: 0x20}
 
 
@@ -59,6 +63,109 @@ class Extracted:
     content: str | None = None
     people: int | None = None       # a group: how many people (households, representatives) it speaks for
     trip: str | None = None         # an announced trip: county | city | province | beijing
+    heard: list[str] = field(default_factory=list)   # said, but no matter: an announcement, a greeting
+
+
+# --- whether a clause says a matter -----------------------------------------------------------
+# The words of talking about petitioning rather than about the matter: who writes and to whom,
+# greeting, wanting to tell, asking whether one may, typing for someone, how long it has waited,
+# asking for help, for a person or for when — with the little words that hold them together. A
+# clause left with fewer than two characters once they (and the name, place and phone) are taken
+# away names no thing, no act and no loss: it says no matter ("俺有个事想跟政府说说", "俺这事拖了
+# 三年了没人管", "能在这反映问题不"); "俺家的机井坏了" keeps 家机井坏 and does.
+ABOUT_PETITIONING = (
+    # who: the writer, whom they write for, and to
+    "我们 俺们 咱们 恁们 你们 本人 自己 大家 人家 我 俺 咱 恁 你 您 家里人 家人 亲戚 爹 爸 娘 妈 爷 奶 老伴 父亲 母亲 "
+    "儿子 闺女 女儿 孙子 孙女 媳妇 老人家 老人 老党员 党员 老百姓 百姓 群众 村民 农民 居民 代表 今年 岁 "
+    "同志 领导 工作人员 师傅 政府 上级 上面 县里 县城 县上 县政府 县委 市里 市上 市政府 省里 省城 省政府 北京 郑州 中央 "
+    "平顶山 信访局 部门 单位 机关 这里 这儿 这边 这块 那里 那儿 "
+    # greeting and the little words
+    "你好 您好 恁好 在吗 在不在 有人吗 有没有人 请问 麻烦 打扰 谢谢 辛苦 喂 哎 唉 啊 呀 哦 嗯 哈 咧 哩 嘞 啦 吧 呢 吗 么 嘛 哇 "
+    "好 一下 一点 点 这个 那个 这 那 哪 啥 咋 怎么 什么 谁 些 个 的 地 得 着 了 过 是 在 有 就 都 也 还 又 再 才 "
+    "不 没 别 想 要 能 可以 会 去 到 来 上 跟 和 给 向 对 把 让 叫 被 用 中 行 成 "
+    # telling, asking whether one may, typing for someone
+    "反映 上访 信访 投诉 举报 告状 讨说法 说法 说说 说道 说一说 讲讲 问问 咨询 求助 求求 帮帮 帮忙 帮 替 代 "
+    "打字 打的字 发的 写 唠唠 聊聊 说 讲 问 找 事情 事儿 事 问题 情况 困难 难处 "
+    # how long, and nothing done
+    "今天 明天 后天 昨天 前天 过几天 下周 马上 早就 已经 一直 到现在 至今 现在 如今 好几 这么 那么 多少 年 月 天 星期 礼拜 "
+    "回 次 趟 遍 拖 等 没人管 没人问 没人理 没人过问 不管 不问 不理 结果 下文 信儿 消息 动静 回音 没用 "
+    # a plea, a person, a when
+    "请 希望 盼 做主 作主 主持 公道 查查 查 管管 管 解决 处理 办理 办 落实 帮助 机器人 机器 明白 清楚 听不懂 懂 "
+    "真人 人工 活人 来人 有人 啥时候 什么时候 几时 多久 多长时间 哪天 准信 回复 答复 见面 联系 电话 号码 手机 下来 完 结 "
+    "姓名 名字 联系方式 家住 住在 住"
+).split()
+ABOUT_WORDS = re.compile("|".join(sorted(set(ABOUT_PETITIONING), key=len, reverse=True)) + r"|[一二两俩三四五六七八九十百千半几来余多]")
+# what marks such a clause: it speaks of telling, petitioning, waiting, typing, asking or greeting
+ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{0,4}说|讲讲|问问|咨询|事|问题|情况|你好|您好|恁好|领导好|同志|"
+                        r"打的?字|替|代.{0,3}(?:发|问|写|打)|帮.{0,3}(?:发|问|写|打)|能不能|可不可以|中不中|行不行|"
+                        r"(?:能|可以).{0,8}[不吗]$|机器|真人|老党员|拖|没人管|没人问|没人理|不管|结果|下文|等了|"
+                        r"啥时候|什么时候|多久|找谁|准信|来人|有人来")
+# a plea or a complaint of waiting: part of the story when it comes with the matter, else a note
+PLEA = re.compile(r"拖|没人管|没人问|没人理|不管|结果|下文|等了|请|求|希望|盼|做主|作主|公道|查查|管管|解决|处理|落实|"
+                  r"[年月天]了|星期了|礼拜了|一直|到现在|至今|好几")
+# an announcement run into the matter, as voice input writes it: "俺要反映个事俺村的垃圾没人拉"
+ANNOUNCED = re.compile(rf"^(?:(?:你好|您好|恁好|领导好?|同志)[，,\s]*)*{ME}?(?:就是|是)?(?:要|想|来)?"
+                       r"(?:(?:反映|说|讲|问)(?:一?下|一?个|点)?|有一?个?)(?:事情|事儿|事|问题|情况)(?:就是|是)?[，,：:\s]*")
+# voice input pauses with a space where a writer puts a comma: "同志你好 俺是老党员了 有个事想跟政府说说"
+PAUSE = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}\d])|(?<=[{HAN}\d])\s+(?=[{HAN}])")
+# whom a number may belong to besides the petitioner ("村支书电话139…"): not the contact number
+THIRD_PARTY = re.compile(r"(?:他|她|对方|村支书|支书|书记|村长|主任|老板|包工头|经理|队长|会计)[的家]?(?:电话|手机|号码)?[是:：]?\s*$")
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
+NUMBER_LABEL = re.compile(r"(?:我的|俺的|我|俺)?(?:联系)?(?:电话|手机|手机号|号码|身份证|身份证号)(?:码|号码)?[是为:：\s]*$")
+# someone typing for a parent or grandparent: "俺替俺爹打的字 俺爹叫李老栓" — the petitioner is the parent
+TYPING_FOR = re.compile(r"替|代.{0,3}(?:发|问|写|打)|帮.{0,3}(?:发|问|写|打)")
+KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?)"
+                      rf"(?=$|[^{HAN}·]|今年|住|在|是)")
+
+
+def clauses_of(text: str) -> list[str]:
+    """The clauses of a message: between its punctuation, and between voice input's pauses where
+    each side is a few words (not "孟 凡 荣", a name spaced out)."""
+    out = []
+    for clause in CLAUSE_SPLIT.split(text):
+        parts = PAUSE.split(clause.strip())
+        out += parts if all(len(p) >= 2 for p in parts) else [clause.strip()]
+    return [c for c in out if c]
+
+
+def says_no_matter(clause: str, rest: str | None = None) -> bool:
+    """The clause speaks only of petitioning (see ABOUT_PETITIONING): nothing else is left of it,
+    or one character where it speaks of telling, waiting or typing ("俺被打了" and "张三" are not
+    such) — ``rest`` is the clause without the person's name, place and numbers."""
+    left = len(re.findall(rf"[{HAN}A-Za-z]", ABOUT_WORDS.sub("", rest if rest is not None else clause)))
+    return left == 0 or left == 1 and bool(ABOUT_MARK.search(clause))
+
+
+def without_numbers(text: str) -> str:
+    """The story without the phone and ID numbers typed into it (and the words that named them):
+    a number is the petitioner's data, kept apart, never the matter's words a unit reads."""
+    plain = readable(text)
+    spans = [m.span() for m in MOBILE_IN_TEXT.finditer(plain)] + [m.span() for m in ID_NUMBER.finditer(plain)]
+    if not spans:
+        return text
+    out, at = [], 0
+    for start, end in sorted(spans):
+        if start < at:
+            continue
+        before = text[at:start]
+        label = NUMBER_LABEL.search(before)
+        out.append(before[:label.start()] if label else before)
+        at = end
+    out.append(text[at:])
+    joined = "".join(out)
+    joined = re.sub(r"[，,；;：:\s]*([，,。；;！!？?\n])", r"\1", joined)   # no stop left hanging
+    return re.sub(r"^[，,。；;：:\s]+|[，,；;：:\s]+$", "", joined)
+
+
+def _own_mobile(text: str) -> str | None:
+    """The first mobile number in the text that is not said to be someone else's."""
+    plain = readable(text)
+    for m in MOBILE_IN_TEXT.finditer(plain):
+        if not THIRD_PARTY.search(plain[max(0, m.start() - 8):m.start()]):
+            found = find_mobile(m.group(0))
+            if found:
+                return found
+    return None
 
 
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -138,7 +245,8 @@ def clean_name(text: str) -> str | None:
     story, a place, a command or a confirmation. Without an introduction ("我叫"), a name starts with
     a common surname (or 老/小 and one) or ends as people are called (师傅, 大爷 …)."""
     t = re.sub(r"[\s。.!！,，~]+$", "", text.strip())
-    introduced = re.match(rf"^(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}叫|{ME}是|本人是?|姓名[是:：]?|叫)", t)
+    introduced = re.match(rf"^(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|"
+                          rf"名字[是叫:：]?|{KIN}(?:名字)?叫|叫)", t)
     if introduced:
         t = t[introduced.end():].strip("：: ")
     if re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,30}", t) and t.lower() not in {"ok", "hi", "hello", "yes", "no"}:
@@ -169,31 +277,45 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     """Everything recognisable in one message. Content is what is left once the clauses that
     only introduce the person (name, place, phone) are taken away."""
     out = Extracted()
-    m = NAME_INTRO.search(text)
-    if m and plausible_name(m.group(1)) and not gazetteer.match(m.group(1)).places:
-        out.name = m.group(1)
+    intro = next((m.group(1) for m in NAME_INTRO.finditer(text)
+                  if plausible_name(m.group(1)) and not gazetteer.match(m.group(1)).places), None)
+    kin = KIN_NAME.search(text) if TYPING_FOR.search(text) else None
+    if kin and plausible_name(kin.group(1)):
+        out.name = kin.group(1)     # typed by a son or grandson: the petitioner is the one named
+    elif intro:
+        out.name = intro
     elif (surname := SURNAME_ONLY.search(text)) is not None:
         out.name = f"{surname.group(1)}某"
     else:
         out.name = _name_after_place(text)
-    out.phone = find_mobile(readable(text))
+    out.phone = _own_mobile(text)
     out.people, out.trip = people_in(text), trip_in(text)
     match = gazetteer.match(text)
     out.place = match if match.places else None
 
-    clauses = [c.strip() for c in CLAUSE_SPLIT.split(text) if c.strip()]
-    content = []
-    for clause in clauses:
-        rest = clause
+    said = []    # (what the clause is: matter | plea | heard, the clause)
+    for clause in clauses_of(text):
+        lead = ANNOUNCED.match(clause)
+        if lead and lead.end() < len(clause) and not says_no_matter(clause[lead.end():]):
+            said.append(("heard", lead.group().rstrip("，,：: ")))
+            clause = clause[lead.end():]
+        rest = KIN_NAME.sub("", clause)     # "俺爷叫贾长庚" says who, as "我叫…" does
         if out.name:
-            rest = rest.replace(out.name, "")
-        rest = MOBILE_IN_TEXT.sub("", rest)
+            rest = rest.replace(out.name, "").replace(f"姓{out.name[0]}", "")
+        rest = ID_NUMBER.sub("", MOBILE_IN_TEXT.sub("", readable(rest))).replace("身份证号", "")
         if out.place:
             for place in out.place.places:
                 rest = rest.replace(place.township, "").replace(place.village or "\0", "")
-        rest = FILLER.sub("", rest)
-        if len(re.findall(rf"[{HAN}A-Za-z0-9]", rest)) >= 2:
-            content.append(clause)
+        if len(re.findall(rf"[{HAN}A-Za-z0-9]", FILLER.sub("", rest))) < 2:
+            continue                # it only says who, where or the number
+        said.append(("plea" if PLEA.search(clause) else "heard", clause) if says_no_matter(clause, rest)
+                    else ("matter", clause))
+    if any(kind == "matter" for kind, _ in said):
+        content = [clause for kind, clause in said if kind != "heard"]
+        out.heard = [clause for kind, clause in said if kind == "heard" and not is_greeting(clause)]
+    else:
+        content = []
+        out.heard = [clause for kind, clause in said if not is_greeting(clause)]
     joined = "，".join(content)
     if len(joined) >= 4 and not is_greeting(joined):
         out.content = joined

@@ -37,7 +37,8 @@ from handlers.registry import citizen_act
 from handlers.context import Context, md
 from core.similar import most_similar
 from handlers.extract import HAN as HAN_RANGE
-from handlers.extract import NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
+from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
+from handlers.extract import NOT_IN_PLACES, without_numbers
 
 # the intake's steps in order: each message fills what it can, the conversation goes to the first
 # step still missing (next_missing); SMS skips the phone (the sender's number is proven)
@@ -130,7 +131,7 @@ def handle(ctx: Context, text: str) -> str:
         if text.strip() in CONFIRM_WORDS:
             return _submit_or_ask_repeat(ctx, draft)
         # anything else said at the summary is more of the story
-        draft["content"] = (draft.get("content", "") + "\n" + text.strip()).strip()
+        draft["content"] = (draft.get("content", "") + "\n" + without_numbers(text.strip())).strip()
         ctx.save_draft(draft)
         return texts.added_to_draft()
     if state == "choose_place":
@@ -159,7 +160,7 @@ def back(ctx: Context) -> str:
     if previous in ("place", "village"):
         draft.pop("village_done", None)
     ctx.set_state(previous, draft=draft, choices=None)
-    return "好的，请重新填写。" + _prompt(ctx, previous, draft)
+    return texts.ANSWER_AGAIN + _prompt(ctx, previous, draft)
 
 
 def attach_image(ctx: Context) -> str:
@@ -170,7 +171,7 @@ def attach_image(ctx: Context) -> str:
     ctx.save_draft(draft)
     said = texts.IMAGE_SAVED.format(n=len(images))
     if ctx.conv.state == "confirm":
-        return said + "回复“确认”提交，或继续补充。"
+        return said + texts.CONFIRM_OR_MORE
     return said + _prompt(ctx, ctx.conv.state, draft)
 
 
@@ -183,7 +184,7 @@ def recent_media(ctx: Context) -> list[list]:
 def attach_video(ctx: Context) -> str:
     """A video during an intake: recorded when it arrived, it joins the petition on submission."""
     if ctx.conv.state == "confirm":
-        return texts.VIDEO_SAVED + "回复“确认”提交，或继续补充。"
+        return texts.VIDEO_SAVED + texts.CONFIRM_OR_MORE
     return texts.VIDEO_SAVED + _prompt(ctx, ctx.conv.state, ctx.draft())
 
 
@@ -202,7 +203,7 @@ def attach_location(ctx: Context) -> str:
                 return said + _advance(ctx, draft, Absorbed())
     ctx.save_draft(draft)
     if ctx.conv.state == "confirm":
-        return said + "回复“确认”提交。"
+        return said + texts.CONFIRM_TO_SUBMIT
     return said + _prompt(ctx, ctx.conv.state, draft)
 
 
@@ -261,6 +262,9 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
         draft["people"] = found.people    # a group petition (集体访): the 人次 it counts
     if found.trip:
         draft["trip"] = found.trip        # an announced trip: a 预警 when it is filed
+    heard = [h for h in found.heard if h not in draft.get("heard", [])]
+    if heard:
+        draft["heard"] = draft.get("heard", []) + heard   # no matter, but said: a note on the case
 
     if step == "name":
         name = found.name or clean_name(text)
@@ -309,8 +313,10 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
 
     piece = None
     if step == "content" and not answered:
-        if len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2 and text.strip().rstrip("。.!！") not in SKIP_WORDS:
-            piece = text
+        if found.content is None and found.heard and ABOUT_MARK.search(text):
+            out.notes.append(texts.ASK_MATTER)    # announced again, or asked whether one may: what is it?
+        elif len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2 and text.strip().rstrip("。.!！") not in SKIP_WORDS:
+            piece = found.content if found.heard and found.content else text
         else:
             out.notes.append(texts.SAY_MORE)
     elif found.content and not (answered and _only_answer(text, found)):
@@ -320,7 +326,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if piece:
         out.story = _add_story(draft, piece)
     out.answered = answered
-    filled_other = any(draft.get(k) != before.get(k) for k in ("name", "township_id", "village_id")) or out.phone
+    filled_other = any(draft.get(k) != before.get(k) for k in ("name", "township_id", "village_id")) or out.phone \
+        or (heard and step != "content")
     if filled_other and not answered:
         out.noted = True                  # it said something else we needed: noted, then the question
     elif not answered and not out.story and not out.choices and not out.notes:
@@ -337,7 +344,7 @@ ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不想|不愿|不方便|不留|不�
 
 def _add_story(draft: dict, piece: str) -> bool:
     """Add to the story, unless it is already there (the same words sent twice)."""
-    piece = piece.strip()
+    piece = without_numbers(piece.strip())
     story = draft.get("content", "")
     if not piece or piece in story:
         return False
@@ -356,7 +363,7 @@ QUESTION = re.compile(r"啥|什么|怎么|咋|为何|谁|多少|几时|吗|呢|�
 def _village_like(text: str) -> bool:
     """A village's name, or "不清楚": short, one clause, not a question or a complaint ("你们啥时候来人")."""
     return text in SKIP_WORDS or (len(text) <= 12 and not re.search(r"[，,。；;！!？?\n]", text)
-                                  and not QUESTION.search(text))
+                                  and not QUESTION.search(text) and not NOT_IN_PLACES.search(text))
 
 
 def _is_command_word(text: str) -> bool:
@@ -457,7 +464,7 @@ def _prompt(ctx: Context, step: str, draft: dict, greeting: bool = False) -> str
     if step == "village":
         return texts.ask_village(draft.get("township", ""))
     if step == "content":
-        return texts.ask_content(ctx.channel)
+        return texts.ASK_MATTER if draft.get("heard") else texts.ask_content(ctx.channel)
     if step == "repeat":
         return texts.ANSWER_1_OR_2
     return _summary(ctx, draft)
@@ -528,7 +535,7 @@ def _answer_edit(ctx: Context, draft: dict, text: str) -> str:
     ctx.save_draft(draft, state=step)
     if step == "content":
         return texts.ASK_CORRECTION
-    return "好的，请重新填写。" + _prompt(ctx, step, draft)
+    return texts.ANSWER_AGAIN + _prompt(ctx, step, draft)
 
 
 def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
@@ -579,16 +586,20 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
         openid=ctx.msg.sender if ctx.channel == "wechat" else None,
         phone=phone, phone_verified=verified, name=draft["name"],
         township_id=draft["township_id"], village_id=draft.get("village_id"),
-        content=draft["content"] + (f"\n（村/社区：{draft['village_text']}）" if draft.get("village_text") else ""),
+        content=draft["content"] + (texts.village_as_written(draft["village_text"]) if draft.get("village_text") else ""),
         location=draft.get("location"), status="registered", received_at=ctx.now, updated_at=ctx.now,
         people=draft.get("people") or 1,
     )
     said = "\n".join(ctx.data().get("said") or []) + "\n" + ctx.msg.text
     officials.file_new_petition(ctx, petition, f"{ctx.channel}:citizen",
-                                "初信初访" if repeat_of is None else f"重复访，关联 {repeat_of.tracking_no}", repeat_of,
+                                texts.registered_as(repeat_of.tracking_no if repeat_of is not None else None), repeat_of,
                                 said=said, trip=draft.get("trip"))
     # images from a message were recorded when they arrived (core.store.media) and join it with
     # every other message of the intake; one without a message is recorded now
+    if draft.get("heard"):     # said while filing, not the matter: shown to staff with the case
+        insert_all(ctx.conn, [PetitionEvent(petition_id=ctx.petition_id, at=ctx.now, kind="note",
+                                            actor=f"{ctx.channel}:citizen", inbound_id=ctx.msg.inbound_id,
+                                            text=texts.heard_note(without_numbers("；".join(draft["heard"]))))])
     insert_all(ctx.conn, [Attachment(petition_id=ctx.petition_id, kind="image", media_id=image.get("media_id"),
                                      url=image.get("url"), at=ctx.now,
                                      fetch_status=media.PENDING if image.get("media_id") else None,

@@ -25,7 +25,7 @@ from core.clock import SHANGHAI, hm, month_day, with_weekday
 from core.places import unit_short_name
 from core.text import CHANNEL_LABELS
 from core.words import lengths as words, templates
-from core.words.citizens import RATING_NAMES, STATUS_LABELS, receipt_day_note
+from core.words.citizens import RATING_NAMES, STATUS_LABELS, by, receipt_day_note
 from core.words.officials import DONE_WORDS
 from notifications.outbox import _reason
 from core.words.jobs import _few
@@ -53,7 +53,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "met_no": ("no",), "rated_unsatisfied_noted": ("no",), "rated": ("no", "rating"), "why_noted": (),
     "answer_met": (), "answer_visit": (), "visit_thanks": (), "visit_confirmed": (), "visit_denied": (),
     "confirm_withdraw": ("no",), "withdraw_done": ("no",), "answer_withdraw": (), "closed_case": ("no", "status"),
-    "supplement_added": ("no",), "say_more": (), "summary": ("name", "place"), "added_to_draft": (),
+    "supplement_added": ("no",), "say_more": (), "ask_matter": (), "case_ahead": ("no", "unit", "by", "by"),
+    "case_ahead_met": ("no", "unit", "by"), "case_ahead_unassigned": ("no",), "summary": ("name", "place"), "added_to_draft": (),
     "confirm_or_add": (), "submitted": ("no",), "submitted_later": ("no", "later_why", "day"), "reply_other": (),
     "escalation_now": ("day", "level", "count", "township"),
 }
@@ -103,6 +104,7 @@ def samples(county: dict, now: datetime | None = None) -> dict[str, list[str]]:
         "check_day_round": [f"{now.month}月{now.day}日{r}" for r in rounds],
         "townships_few": [_few([unit_short_name(u["name"]) for u in county["units"] if u["kind"] == "township"], 20)],
         "week": [f"{now.month}月28日–1月3日"], "month_label": [f"{now.year}年{now.month}月"],
+        "by": [by(now + timedelta(days=1), now, "于"), by(now, now, "于"), by(now - timedelta(days=1), now, "于")],
         "later_why": [receipt_day_note(now.date() + timedelta(days=1), now.date(), w)[0] for w in (True, False)],
     }
 

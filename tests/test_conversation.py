@@ -417,3 +417,38 @@ def test_a_skip_word_at_the_story_is_not_taken_for_the_story(peer):
     assert "请核对" not in again
     summary = peer.text_sms(li, "村里的路灯坏了三个月了，晚上出门看不见")
     assert "请核对" in summary and "跳过" not in summary and "路灯" in summary
+
+
+def test_a_son_who_only_says_there_is_a_matter_is_asked_what_it_is_and_told_after_when_someone_comes(
+        peer, db, sms_out, clock):
+    """Issue 28: 王秀芝's son types for her on WeChat, the way he talks. His first words only say
+    there is a matter; the bot asks who, the number, where, and then what the matter is — the
+    summary and the 【交办】 to 下汤镇 carry her pension, not his announcement or his number, which
+    the bureau's staff find on the case as a note and as the contact. After the number, "啥时候有人来"
+    and "多久能办" are answered from the case, and no second petition is started."""
+    from tests.test_cases import LIAISON
+    son = "o_wangxiuzhi_son"
+    assert "怎么称呼" in peer.say(son, "同志你好 俺替俺娘打的字 有个事想跟政府说说")
+    assert "手机号码" in peer.say(son, "俺娘叫王秀芝")
+    assert "哪个乡镇" in peer.say(son, "13812345678")
+    assert "请您具体说说是什么事" in peer.say(son, "下汤镇林楼村")
+    assert "请您具体说说是什么事" in peer.say(son, "就是想反映个事")          # announced again: asked again
+    assert "请您具体说说是什么事" in peer.say(son, "有个事想跟政府说说")      # the same words again: the same
+    summary = peer.say(son, "俺娘的养老金三个月没到账了 有事打俺电话13812345678")
+    assert "问题：俺娘的养老金三个月没到账了" in summary and "13812345678" not in summary, summary
+    assert "反映个事" not in summary and "打的字" not in summary
+    no = number_in(peer.say(son, "确认"))
+    [p] = petitions(db)
+    assert (p.name, p.phone, p.content) == ("王秀芝", "+8613812345678", "俺娘的养老金三个月没到账了")
+    [assigned] = [body for to, body in sms_out.sent if to == LIAISON and body.startswith("【交办】")]
+    assert "养老金三个月没到账" in assigned and "反映个事" not in assigned and "13812345678" not in assigned
+    [note] = db.scalars(select(PetitionEvent.text).where(PetitionEvent.petition_id == p.id,
+                                                          PetitionEvent.kind == "note")).all()
+    assert "替俺娘打的字" in note and "有个事想跟政府说说" in note and "就是想反映个事" in note
+
+    when = peer.say(son, "好的，谢谢你们，啥时候有人来？")
+    assert no in when and "下汤镇人民政府" in when and "与您联系见面" in when and "办结" in when, when
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.text_sms(LIAISON, f"见面 {no} 到家里看了")
+    assert "已与您见面" in peer.say(son, "多久能办") and "怎么称呼" not in peer.say(son, "那俺这事找谁")
+    assert len(petitions(db)) == 1

@@ -71,3 +71,54 @@ def test_extraction_never_crashes_and_content_comes_from_the_text(gaz, text):
     if found.content:
         for clause in found.content.split("，"):
             assert clause in text
+
+
+# issue 28: what an opening says — a matter, or only that there is one
+@pytest.mark.parametrize("text", [
+    "我要反映个事", "同志你好 俺是老党员了 有个事想跟政府说说", "能在这反映问题不", "俺替俺爹打的字",
+    "俺这事拖了三年了没人管", "这事儿俺说了好几回了没人理", "俺这个事都找了八回了", "领导，这事您得管管",
+    "恁好 这是信访局不", "俺想问问 俺这个情况能不能反映", "有人吗？俺要找个真人说话，这机器说不明白",
+])
+def test_an_opening_that_only_announces_has_no_matter_but_is_heard(gaz, text):
+    found = extract(text, gaz)
+    assert found.content is None and found.heard, (text, found)
+
+
+@pytest.mark.parametrize("text,matter", [
+    ("俺要反映村里的路坏了", "俺要反映村里的路坏了"),               # 反映 with what: the matter
+    ("我要举报村支书贪污", "我要举报村支书贪污"),
+    ("俺被人打了", "俺被人打了"), ("房子塌了", "房子塌了"),           # short, but an act and a loss
+    ("村主任不管事", "村主任不管事"), ("喝农药中毒的牛", "喝农药中毒的牛"),
+    ("能不能给俺家评个低保", "能不能给俺家评个低保"),                 # asks, but for a thing
+    ("你们这儿管不管拖欠工资的事", "你们这儿管不管拖欠工资的事"),
+    ("有个事：村里的井坏了", "村里的井坏了"),                         # the announcement comes off
+    ("俺要反映个事俺村的垃圾堆成山了没人拉", "俺村的垃圾堆成山了没人拉"),   # voice input, run together
+    ("同志你好，俺有个事，俺家的低保叫停了", "俺家的低保叫停了"),
+    ("俺村的自来水管子冻裂了，拖了俩月了没人管", "俺村的自来水管子冻裂了，拖了俩月了没人管"),   # the delay is its
+    ("工钱一年没给，请领导给俺做主", "工钱一年没给，请领导给俺做主"),
+])
+def test_a_matter_is_heard_with_or_without_an_announcement(gaz, text, matter):
+    assert extract(text, gaz).content == matter
+
+
+@pytest.mark.parametrize("text,name", [
+    ("我是代表之一，叫孙学文，俺们村的补偿款没发", "孙学文"), ("俺就是柴老六", "柴老六"),
+    ("俺是林楼村的老张，村里的桥塌了", "老张"), ("俺姓韩 叫韩留柱 俺村的河道叫人挖了", "韩留柱"),
+    ("俺替俺爹打的字 俺爹叫李老栓", "李老栓"), ("名字是马春生", "马春生"),
+])
+def test_names_as_people_give_them(gaz, text, name):
+    assert extract(text, gaz).name == name
+
+
+def test_a_name_answered_for_a_parent_and_a_number_that_is_someone_elses(gaz):
+    assert clean_name("俺爷叫贾长庚") == "贾长庚" and clean_name("俺就是柴老六") == "柴老六"
+    assert extract("村支书的电话13912345678，他把低保给了自家亲戚", gaz).phone is None
+    assert extract("工资没给，有事打俺电话13912345678", gaz).phone == "+8613912345678"
+
+
+def test_numbers_typed_into_the_story_are_taken_out_of_its_words():
+    from handlers.extract import without_numbers
+    assert without_numbers("景区施工把水管挖断了，电话13838765432，都半个月了") == "景区施工把水管挖断了，都半个月了"
+    assert without_numbers("身份证号410423196502143326，残疾证办了一年") == "残疾证办了一年"
+    assert without_numbers("工资没给 手机１３８ ３８７６ ５４３２") == "工资没给"
+    assert without_numbers("每亩3万的补偿只给了1万") == "每亩3万的补偿只给了1万"

@@ -471,7 +471,9 @@ def test_every_answer_of_the_conversation_carries_its_template_and_values():
             texts.confirm_withdraw(no, "水泵坏了三天没水"), texts.withdrawn(no), texts.ANSWER_WITHDRAW,
             texts.closed_case(no, "已办结"), texts.supplement_added(no), texts.SAY_MORE,
             texts.summary("sms", "王秀英", None, False, "下汤镇林楼村", "水泵坏了三天没水", 0, False),
-            texts.added_to_draft(), texts.confirm_or_add(), texts.submitted(no, "sms", False),
+            texts.added_to_draft(), texts.confirm_or_add(), texts.submitted(no, "sms", False), texts.ASK_MATTER,
+            texts.case_ahead(no, "下汤镇人民政府", "于12月7日前", "于12月21日前"),
+            texts.case_ahead(no, "下汤镇人民政府", None, "在今天（12月21日）内"), texts.case_ahead(no, None, None, "尽快"),
             texts.submitted(no, "sms", False, later=texts.receipt_day_note(date(2026, 12, 7), date(2026, 12, 4)))]
     assert {s.key for s in said} == set(templates.CONVERSATION)
     for s in said:

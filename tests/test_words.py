@@ -24,7 +24,7 @@ REGEX = re.compile(r"\(\?[:=!<]|\[\^|\\[dswbS]|^\^|\$$|\|")   # a pattern that r
 
 # where sentences are still written outside the catalogue: each count may only go down
 BUDGET = {
-    "handlers/intake.py": 7,
+    # none left: every sentence is in the catalogue
 }
 
 

@@ -92,6 +92,40 @@ SAY_MORE = Said("请再具体说明一下您遇到的问题。", "say_more")
 STORY_NOTED = "您说的情况已记下。"
 YOU_ARE_WELCOME = "不客气，这是我们应该做的。如需查看进度请回复“查询”，有新的问题请回复“我要反映”。"
 NOTED = "好的，已记下。"
+# the first words only announced a matter ("我要反映个事", "有个事想跟政府说说"): what it is
+ASK_MATTER = Said("请您具体说说是什么事：遇到了什么问题，想请政府帮着解决什么。", "ask_matter")
+ANSWER_AGAIN = "好的，请重新填写。"
+CONFIRM_OR_MORE = "回复“确认”提交，或继续补充。"
+CONFIRM_TO_SUBMIT = "回复“确认”提交。"
+
+
+def case_ahead(no: str, unit: str | None, meet: str | None, finish: str) -> Said:
+    """After filing, "啥时候有人来" / "找谁" / "多久能办": who handles the case and by when, from the
+    case — ``meet`` and ``finish`` as :func:`by` says them with 于 (``meet`` None: they have met)."""
+    if unit is None:
+        return Said(f"您反映的事项{no}已登记，信访局正在确定责任单位，确定后工作人员会与您联系见面。回复“查询”加编号可查看进度。",
+                    "case_ahead_unassigned", no)
+    if meet is None:
+        return Said(f"您反映的事项{no}由{unit}办理，工作人员已与您见面，将{finish}办结。回复“查询”加编号可查看进度。",
+                    "case_ahead_met", no, unit, finish)
+    return Said(f"您反映的事项{no}由{unit}办理，工作人员将{meet}与您联系见面，{finish}办结。回复“查询”加编号可查看进度。",
+                "case_ahead", no, unit, meet, finish)
+
+
+def heard_note(words: str) -> str:
+    """What the petitioner said while filing that was not the matter (an announcement, who typed,
+    how long it has waited): a note on the case for staff."""
+    return f"信访人另说：{words}"
+
+
+def village_as_written(village: str) -> str:
+    """A village not on the county's list, after the story as the petitioner wrote it."""
+    return f"\n（村/社区：{village}）"
+
+
+def registered_as(repeat_of: str | None) -> str:
+    """How a petition filed by a citizen was registered: first, or a repeat of an earlier one."""
+    return "初信初访" if repeat_of is None else f"重复访，关联 {repeat_of}"
 
 
 def ask_place(examples: list[str]) -> str:

@@ -274,6 +274,12 @@ CONVERSATION: dict[str, Template] = {
     "closed_case": Template("{1}目前{2}，不能再补充或撤回。如有新问题请回复“我要反映”。"),
     "supplement_added": Template("已将补充内容保存到 {1}，谢谢！工作人员会一并查看。"),
     "say_more": Template("请再具体说明一下您遇到的问题。"),
+    "ask_matter": Template("请您具体说说是什么事：遇到了什么问题，想请政府帮着解决什么。"),
+    # after filing, a question about the case (啥时候来人, 找谁, 多久能办): answered from it
+    "case_ahead": Template("您反映的事项{1}由{2}办理，工作人员将{3}与您联系见面，{4}办结。回复“查询”加编号可查看进度。"),
+    "case_ahead_met": Template("您反映的事项{1}由{2}办理，工作人员已与您见面，将{3}办结。回复“查询”加编号可查看进度。"),
+    "case_ahead_unassigned": Template("您反映的事项{1}已登记，信访局正在确定责任单位，确定后工作人员会与您联系见面。"
+                                      "回复“查询”加编号可查看进度。"),
     "summary": Template("请核对：{1}，{2}。问题已记下。" + ENDS,
                         differs="the story is free text: said back on WeChat and in 查询, not in a template"),
     "added_to_draft": Template("已补充。" + ENDS),
