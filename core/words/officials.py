@@ -11,6 +11,8 @@ from typing import Callable
 
 from core.checks import planned
 from core.clock import hm, local, month_day
+from core.phones import MOBILE_IN_TEXT
+from core.threats import KIND_WORDS as THREAT_WORDS
 from core.usecases.cases import TRIPS
 from core.evenings import duration_text
 from core.instructions import PROGRESS_DAYS
@@ -92,6 +94,9 @@ NOTICES: dict[str, Callable[..., str]] = {
     "trip_warning": lambda ctx, p, level: (
         f"【预警】{p.tracking_no}（{ctx.place_of(p, village=False)}，{p.people}人）信访人表示将"
         f"{TRIPS.get(level, '赴县')}上访：{gist(p.content, 40)}。请即联系、稳控化解。"),
+    "threat_warning": lambda ctx, p, kind, said: (
+        f"【预警】{p.tracking_no}（{ctx.place_of(p, village=False)}，{p.people or 1}人）信访人扬言{THREAT_WORDS[kind]}："
+        f"“{gist(MOBILE_IN_TEXT.sub('', said), 40)}”。请即联系、稳控化解，做好安全防范。"),
     "check_warning": lambda ctx, p, unit, village, people, matter, movement: (
         f"【预警】{unit_short_name(unit)}日排查：{check_found(village, people, matter, 40)}"
         f"（{planned(movement)}上访）。请即研判、稳控化解。"),

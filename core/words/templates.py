@@ -22,6 +22,7 @@ from core.clock import hm, month_day
 from core.evenings import duration_text
 from core.checks import planned
 from core.places import unit_short_name
+from core.threats import KIND_WORDS as THREAT_WORDS
 from core.usecases.cases import TRIPS
 from core.instructions import PROGRESS_DAYS
 from core.words.jobs import DIGEST as DIGEST_TEMPLATES, EVENING as EVENING_TEMPLATES, FAILED_TEMPLATE
@@ -137,6 +138,10 @@ TEMPLATES: dict[str, Template] = {
                              lambda ctx, p, level: [p.tracking_no, ctx.place_of(p, village=False), str(p.people or 1),
                                                     TRIPS.get(level, "赴县")],
                              differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
+    "threat_warning": Template("预警：{1}（{2}，{3}人）信访人扬言{4}，请即联系、稳控化解，做好安全防范。原话请在工作台案卷中查看。",
+                               lambda ctx, p, kind, said: [p.tracking_no, ctx.place_of(p, village=False),
+                                                           str(p.people or 1), THREAT_WORDS[kind]],
+                               differs=f"the petitioner's words are in the 案卷{NO_BRACKETS}"),
     "repeat_joined": Template("重复反映：{1}信访人再次反映（{2}），请一并办理，无需另行受理。内容请在工作台案卷中查看。",
                               lambda ctx, p, original: [original, p.tracking_no],
                               differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
@@ -237,6 +242,11 @@ OWN["query_list"] = Template("您好！您反映的事项共{1}件，最近一�
                              differs="how many and the latest; the list is free text")
 OWN["query_not_found"] = Template("未找到编号为{1}的反映，请核对编号。回复“查询”可查看您反映过的全部事项。",
                                   differs="the same words (a tracking number is followed by a space in every text)")
+# 扬言: the calm answer to a petitioner who threatened (handlers.threats); the bureau's hotline is
+# no variable (carriers refuse a number in one), so the template asks them to ring the bureau
+OWN["threat_care"] = Template("您的心情我们理解，请您务必保重身体、冷静对待。您反映的问题我们已经记下，会依法依规尽快处理，"
+                              "有急事请拨打县信访局电话，工作人员会尽快与您联系。",
+                              differs="the hotline is no variable (a number): the template says to ring the bureau")
 OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}），完整号码请在工作台首页“回电请求”中查看，请回电。",
                             differs="the number masked: in full on the console's 工作台" + NO_BRACKETS, own_words=(2,))
 
