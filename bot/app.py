@@ -88,6 +88,10 @@ def _say_unregistered(services: Services) -> None:
                     "fail: %s (xinfang sms-templates --county FILE)", ", ".join(lacking))
     if stray:
         log.warning("SMS template ids in the county file for no template: %s", ", ".join(stray))
+    if not {"param_limit", "param_max"} & set(options.get("sms") or {}):
+        log.warning("the county file does not say its Tencent account's variable length ([county.sms] param_limit = "
+                    "\"none\" when verified as an organisation, 12 when personal); taken as none, so a value too "
+                    "long is refused by Tencent (xinfang sms-templates --county FILE)")
 
 
 def _warm(services: Services) -> None:

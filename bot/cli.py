@@ -18,6 +18,7 @@ ACCESS_LOG = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
 # loading SQLAlchemy, Flask, Redis and the handlers they do not need.
 
 from core.settings import SettingsError, load_settings
+from core.words import operator as say
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lushan.toml"
 
@@ -60,9 +61,18 @@ def init_database(database_url: str, county_file: str | Path, now=None) -> str:
     finally:
         engine.dispose()
     if nobody:   # the operator sees it at once; the load still stands
-        click.echo(f"注意：以下单位没有登记联络人、干部或负责人，交办给它们的事项无人收到，请补充名录："
-                   f"{'、'.join(nobody)}", err=True)
+        click.echo(say.unreachable_units(nobody), err=True)
     return report.summary()
+
+
+def warn_without_wechat_template(settings, options: dict | None) -> None:
+    """WeChat is on and the county file names no template message: past the 48 hours a notice
+    reaches a citizen only by SMS to the number they proved (docs/channels.md), said once at start."""
+    from core.outbound import wechat_template
+    from core.words import reach
+
+    if settings.wechat_problem() is None and wechat_template(options) is None:
+        click.echo(reach.NO_WECHAT_TEMPLATE, err=True)
 
 
 def _moment(text: str | None):
@@ -80,42 +90,92 @@ def _moment(text: str | None):
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
+class Refused(click.ClickException):
+    """A command that cannot run, said in Chinese to the operator (exit code 1), nothing changed."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"xinfang：{self.format_message()}", file=file, err=True)
+
+
+# the commands that work on a loaded county's data: before `xinfang init` they say so and stop,
+# rather than creating an empty database and failing on every line
+NEEDS_COUNTY = frozenset({"chat", "stats", "tick", "bind", "sweep", "evenings", "report", "scores",
+                          "follow-ups", "failures"})
+
+
+def county_loaded(database_url: str) -> bool:
+    """Whether the database exists and holds a county (read only: nothing is created)."""
+    from sqlalchemy import func, inspect, make_url, select
+
+    from core.store.db import make_engine
+    from core.store.models import County
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and (not url.database or not Path(url.database).exists()):
+        return False
+    engine = make_engine(database_url)
+    try:
+        if not inspect(engine).has_table("county"):
+            return False
+        with engine.connect() as conn:
+            return bool(conn.scalar(select(func.count()).select_from(County.__table__)))
+    finally:
+        engine.dispose()
+
+
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
-def main(verbose: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     """xinfang — the messaging front end of a county petition bureau (信访局)."""
     _setup_logging(verbose)
+    if ctx.invoked_subcommand in NEEDS_COUNTY and "--help" not in sys.argv[1:] and \
+            not county_loaded(_settings().database_url):
+        raise Refused(say.no_county(_settings().database_url))
 
 
 @main.command()
 @click.argument("county_file", type=click.Path(dir_okay=False))
 def init(county_file: str) -> None:
     """Create or migrate the database and load COUNTY_FILE (idempotent)."""
+    from core.county import parse_county_file
+
     settings = _settings()
     click.echo(init_database(settings.database_url, county_file))
+    warn_without_wechat_template(settings, parse_county_file(county_file)["county"]["options"])
 
 
 @main.command("sms-templates")
 @click.option("--county", "county_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A county file: say which templates it gives no id for, and which ids are for nothing.")
+              help="A county file: say which templates it gives no id for, which ids are for nothing, and which "
+                   "variables can be longer than its account allows ([county.sms] param_limit).")
 def sms_templates(county_file: Path | None) -> None:
     """The SMS templates to register with a domestic provider (docs/channels.md): each key and its
-    words, {1} {2} … its variables in order; with --county, what that county file still lacks."""
-    from core.county import parse_county_file
+    words, {1} {2} … its variables in order; with --county, what that county file still lacks, and
+    each variable whose value (at its longest in that county: its unit and place names, a tracking
+    number) is longer than the account's limit — cut when sent, or refused (then the command fails)."""
+    from core.county import CountyFileError, parse_county_file, sms_param_limit
     from core.words import templates
+    from notifications.template_lengths import check_lines
 
     for key, t in templates.EVERY.items():
         click.echo(f"{key}\t{t.text}" + (f"\t（{t.differs}）" if t.differs else ""))
     missing = templates.missing()
     if missing:
-        click.echo(f"\n尚无模板（{len(missing)}）：" + "、".join(missing))
+        click.echo(say.templates_missing(missing))
     if county_file is not None:
-        ids = (parse_county_file(county_file)["county"]["options"].get("sms") or {}).get("templates") or {}
+        try:
+            county = parse_county_file(county_file)
+        except CountyFileError as exc:
+            raise click.ClickException(str(exc)) from None
+        options = county["county"]["options"]
+        ids = (options.get("sms") or {}).get("templates") or {}
         lacking, stray = templates.unregistered(ids)
-        click.echo(f"\n{county_file}：" + (f"缺少模板ID（{len(lacking)}，这些短信将发送失败）：" + "、".join(lacking)
-                                           if lacking else "每个模板都有ID。")
-                   + (f"\n无对应模板的ID（{len(stray)}）：" + "、".join(stray) if stray else ""))
-        if lacking or stray:
+        click.echo(say.template_ids(str(county_file), lacking, stray))
+        stated = any(k in (options.get("sms") or {}) for k in ("param_limit", "param_max"))
+        lines, refused = check_lines(county, sms_param_limit(options), stated)
+        click.echo("\n".join(lines))
+        if lacking or stray or refused:
             raise SystemExit(1)
 
 
@@ -138,9 +198,23 @@ def admin(phone: str, name: str | None) -> None:
             person, created = directory_admin.make_admin(s, phone, name)
         except directory_admin.DirectoryError as exc:
             raise click.ClickException(errors.say(exc)) from None
-        said = (f"已新增管理员{person.name}" if created else f"{person.name}已设为管理员") + \
-            "。请用该手机号码登录工作台 /console（短信验证码）。"
+        said = say.admin_set(person.name, created)
     click.echo(said)
+
+
+def _county_options(database_url: str) -> dict | None:
+    """The loaded county's options (None before ``xinfang init``)."""
+    from sqlalchemy import select
+
+    from core.store.db import make_engine, read
+    from core.store.models import County
+
+    engine = make_engine(database_url)
+    try:
+        with read(engine) as conn:
+            return conn.execute(select(County.options).limit(1)).scalar()
+    finally:
+        engine.dispose()
 
 
 @main.command()
@@ -170,20 +244,20 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
     if proxy == "nginx" and nginx is None:
         raise click.ClickException("--proxy nginx: nginx is not installed (apt install nginx)")
     if proxy == "auto" and nginx is None:
-        click.echo("提示：未安装 nginx，gunicorn 直接面对客户端，慢速连接可能占满工作进程（apt install nginx）。"
-                   "note: nginx not found: gunicorn faces clients itself, and slow clients can hold its "
-                   "workers (apt install nginx)", err=True)
+        click.echo(say.NO_NGINX, err=True)
     migrate(settings.database_url)
     for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
         if problem:
-            click.echo(f"提示：{channel}渠道未开启（{problem}）", err=True)
+            click.echo(say.channel_off(channel, problem), err=True)
+    if settings.wechat_problem() is None:
+        warn_without_wechat_template(settings, _county_options(settings.database_url))
     env = dict(os.environ)
     lite = None
     if not settings.redis_url and not web_only:
         from notifications.queue import embedded, unix_url
         lite = embedded()
         env["REDIS_URL"] = unix_url(lite)
-        click.echo(f"内置 Redis：{env['REDIS_URL']}", err=True)   # the address apart, for a machine to read
+        click.echo(say.embedded_redis(env["REDIS_URL"]), err=True)
     if nginx is not None:   # nginx on host:port, gunicorn behind it on a socket only nginx uses
         env["XINFANG_TRUSTED_PROXY"] = "1"   # the client's address: as our nginx forwards it (no one else can)
         run_dir = (DEFAULT_INSTANCE_DIR / "run").resolve()
@@ -193,9 +267,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
                      "--bind", f"unix:{socket_path}"]]          # nginx logs the requests
     else:
         if settings.trusted_proxy:
-            click.echo(f"提示：XINFANG_TRUSTED_PROXY={settings.trusted_proxy}，gunicorn 直接监听 {host}:{port}："
-                       "请确认只有您的代理能连接到它，否则客户端可伪造来源地址。note: forwarded addresses are "
-                       "believed: make sure only your proxy reaches gunicorn", err=True)
+            click.echo(say.trusted_proxy(settings.trusted_proxy, host, port), err=True)
         commands = [[sys.executable, "-m", "gunicorn", "bot.wsgi:app", "--workers", str(workers),
                      "--bind", f"{host}:{port}", "--access-logfile", "-", "--access-logformat", ACCESS_LOG]]
     if not web_only:
@@ -245,11 +317,11 @@ def follow_ups() -> None:
     engine = make_engine(_settings().database_url)
     with reading(make_sessionmaker(engine)) as s:
         rows = to_phone(s)
-        lines = [f"{p.tracking_no} {p.name} {p.phone or '无电话'} "
-                 f"{'不满意' if p.rating == 'unsatisfied' else '未评价'} "
+        lines = [f"{p.tracking_no} {p.name} {p.phone or say.NO_PHONE} "
+                 f"{say.UNSATISFIED if p.rating == 'unsatisfied' else say.UNRATED} "
                  f"{local(p.closed_at or p.replied_at):%m-%d}" for p in rows]
     engine.dispose()
-    click.echo(f"回访待电话联系：{len(lines)}件")
+    click.echo(say.to_phone(len(lines)))
     for line in lines:
         click.echo("  " + line)
 
@@ -274,8 +346,11 @@ def failures(limit: int) -> None:
     provider refused, photos and voice WeChat would not give. Numbers masked; newest first."""
     from core.clock import local
     from core.phones import mask_phone, redact
+    from core.outbound import RESENT_WHEN_THEY_WRITE
     from core.store import failures as failed
     from core.store.db import make_engine, read
+    from core.store.outbox import awaiting_resend
+    from core.words import reach
 
     def last_line(error: str | None) -> str:
         lines = [line for line in (error or "").strip().splitlines() if line.strip()]
@@ -288,17 +363,19 @@ def failures(limit: int) -> None:
     with read(engine) as conn:
         messages, texts, media = failed.messages(conn, limit), failed.texts(conn, limit), failed.media(conn, limit)
     engine.dispose()
-    click.echo(f"多次处理仍失败的群众消息：{len(messages)}条")
+    click.echo(say.failed_messages(len(messages)))
     for r in messages:
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.sender)} {local(r.received_at):%Y-%m-%d %H:%M} "
                    f"tries {r.attempts or 1}: {last_line(r.error)}")
-    click.echo(f"未送达的短信/微信：{len(texts)}条")
-    for r in texts:
+    click.echo(say.failed_texts(len(texts)))
+    for r in texts:   # a notice to a citizen: whether it goes again when they write (once)
+        again = f" ({reach.resend_note(awaiting_resend(r.purpose, r.resent_at))})" \
+            if r.purpose in RESENT_WHEN_THEY_WRITE else ""
         click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.to)} {r.purpose} {r.tracking_no or '-'} "
-                   f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}")
-    click.echo(f"未能保存的图片/语音/视频：{len(media)}件")
+                   f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}{again}")
+    click.echo(say.failed_media(len(media)))
     for r in media:
-        click.echo(f"  #{r.id} {r.kind} {r.tracking_no or '（尚未形成事项）'} {local(r.at):%Y-%m-%d %H:%M} "
+        click.echo(f"  #{r.id} {r.kind} {r.tracking_no or say.NO_CASE_YET} {local(r.at):%Y-%m-%d %H:%M} "
                    f"tries {r.fetch_attempts}: {last_line(r.fetch_error)}")
 
 
@@ -317,7 +394,7 @@ def tick(now_text: str | None) -> None:
     for name, period, result in done:
         click.echo(f"{name} {period}: {result}")
     if not done:
-        click.echo("本时段没有到期的任务（每项任务本时段均已运行）")
+        click.echo(say.NOTHING_DUE)
     click.echo(redeliver(svc, now))
 
 
@@ -342,7 +419,7 @@ def chat(openid: str | None, phone: str | None) -> None:
     svc = build_services(dataclasses.replace(_settings(), outbox_delivery="inline"))   # texts shown as sent
     from core.store.db import migrate
     migrate(svc.settings.database_url)
-    click.echo(f"以 {channel}:{sender} 的身份对话，按 Ctrl-D 退出。")
+    click.echo(say.chat_as(channel, sender))
     for line in sys.stdin:
         text = line.rstrip("\n")
 
@@ -374,7 +451,7 @@ def bind(name: str) -> None:
             raise click.UsageError(f"{len(people)} active people named {name!r} in the county file")
         code = new_bind_code(s, people[0], svc.clock.now())
     days = BIND_TTL // timedelta(days=1)
-    click.echo(f"{name}：请在{days}天内向县信访微信公众号发送“绑定 {code}”。")
+    click.echo(say.bind_code(name, days, code))
 
 
 @main.command()
@@ -460,7 +537,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
             raise click.ClickException("nothing selected:\n" + "\n".join(problems))
     if outbox.outbox_ids:
         svc.deliver(outbox.outbox_ids, now)
-    click.echo(f"{name}：选定{selected}件，{kept}件已在本轮；已请各单位报备工作专班。")
+    click.echo(say.evenings_selected(name, selected, kept))
 
 
 @evenings.command("report")
@@ -477,16 +554,16 @@ def evenings_report(campaign: str | None) -> None:
 
 
 @main.command()
-@click.option("--from", "start", required=True, help="First day, county time (2026-11-01).")
-@click.option("--to", "end", required=True, help="Last day, included (2026-11-30).")
+@click.option("--from", "start", help="First day, county time (2026-11-01; default: the month's first).")
+@click.option("--to", "end", help="Last day, included (2026-11-30; default: today).")
 @click.option("--now", "now_text", help="Count deadlines as of this moment (ISO 8601; default: now).")
-def stats(start: str, end: str, now_text: str | None) -> None:
+def stats(start: str | None, end: str | None, now_text: str | None) -> None:
     """Print the measures (按期受理率, 当日见面率, 按期答复率, 平均办结时长, 一次性化解率, 满意率,
     重复访率, counts by channel and category) for petitions received in a date range."""
     from datetime import date, timedelta
 
     from notifications.services import build_services
-    from core.clock import day_start
+    from core.clock import day_start, local
     from core.measures import measure
     from notifications.report_text import measures_text as render
 
@@ -494,13 +571,15 @@ def stats(start: str, end: str, now_text: str | None) -> None:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise click.UsageError(f"--{name}: a date like 2026-11-01, got {text!r}") from None
+            raise Refused(say.bad_date(name, text)) from None
 
-    first, last = day(start, "from"), day(end, "to")
-    if last < first:
-        raise click.UsageError("--to is before --from")
     svc = build_services(_settings())
     now = _moment(now_text) or svc.clock.now()
+    today = local(now).date()
+    first = day(start, "from") if start else today.replace(day=1)
+    last = day(end, "to") if end else today
+    if last < first:
+        raise Refused(say.dates_reversed(first, last))
     with svc.sessions() as s:
         m = measure(s, day_start(first), day_start(last + timedelta(days=1)), now)
     click.echo(render(m))
@@ -584,9 +663,7 @@ def demo(database: str | None, sms_provider: str, wecom: bool, at) -> None:
     click.echo(init_database(database, EXAMPLE))
     run_demo(database, echo=click.echo, sms_provider=sms_provider, wecom=wecom,
              at=_moment(at))
-    click.echo(f"\n在浏览器中办理这些事项：DATABASE_URL={database} xinfang serve\n"
-               "然后打开 http://127.0.0.1:8000/console/ ，以信访局周敏的号码 13700000001 登录；"
-               "未配置短信服务商时，验证码短信打印在 xinfang serve 的输出中。")
+    click.echo(say.demo_console(database))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,6 +69,7 @@ from handlers import asks, notify
 from core.words import refusals as errors
 from core.words import citizens as citizen_texts
 from core.words import officials as T
+from core.words import console as W
 from handlers.officials import register_received
 from notifications import exports, sealed
 from notifications.media import INLINE, MediaFiles, sniff
@@ -81,7 +82,7 @@ bp = Blueprint("console", __name__, url_prefix="/console",
                static_folder=str(Path(__file__).parent / "static"), static_url_path="/static")
 login_manager = LoginManager()
 login_manager.login_view = "console.login"
-login_manager.login_message = "请先登录。"
+login_manager.login_message = W.LOGIN_FIRST
 IDLE, LONGEST = signin.IDLE, signin.LONGEST
 ROLE_WORDS = {"staff": "信访局", "liaison": "联络员", "cadre": "干部", "head": "主要负责人", "leader": "县领导",
               "admin": "管理员"}
@@ -100,18 +101,6 @@ AUDIT_WORDS = {"media": "查看图片/语音", "follow_up_call": "电话回访",
                "export_download": "下载台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
                "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
                "code_sent": "发送验证码", "code_asked": "请求验证码（号码不在名录中）"}
-# the basis of each deadline, as the case file shows it (docs/cases.md has the whole table)
-BASIS = {
-    "same_day": {"assign": "当日工作法：当日交办（条例第二十二条：15日内）",
-                 "accept": "当日工作法：交办当日受理（条例第二十三条：15日内）",
-                 "meet": "当日工作法：交办当日见面",
-                 "reply": "当日工作法：简单当日、一般7日、复杂一个月（条例第三十四条：60日内）",
-                 "finish": "同上；延期不超过30日（条例第三十四条）"},
-    "3-7-21": {"assign": "当日交办（条例第二十二条：15日内）", "accept": "交办当日受理（条例第二十三条）",
-               "meet": "3日内见面", "reply": "7日内反馈", "finish": "21日内办结；延期不超过30日（条例第三十四条）"},
-    "statutory": {"assign": "条例第二十二条：15日内", "accept": "条例第二十三条：15日内告知",
-                  "meet": "—", "reply": "条例第三十四条：60日内", "finish": "条例第三十四条：60日内，延期不超过30日"},
-}
 TEXT_STATES = {"queued": "待发送", "sending": "发送中", "sent": "已发出", "delivered": "已送达", "failed": "发送失败",
                "withdrawn": "已撤回", "unknown": "可能已发出"}
 
@@ -130,10 +119,6 @@ class Official(UserMixin):
 
     def get_id(self) -> str:
         return self.token
-
-
-ENDED_WORDS = {"idle": "登录已过期，请重新登录。", "expired": "登录已过期，请重新登录。",
-               "changed": "您的账号信息已变更，请重新登录。"}
 
 
 @login_manager.user_loader
@@ -167,7 +152,7 @@ def _unauthorized():
     """Not signed in (or the session just ended): to the sign-in page, saying why; an htmx poll
     is told to go there rather than swapping the page into its box."""
     session.pop("_user_id", None)
-    flash(ENDED_WORDS.get(g.get("session_ended"), login_manager.login_message))
+    flash(W.SESSION_ENDED.get(g.get("session_ended"), login_manager.login_message))
     target = url_for("console.login")
     if request.headers.get("HX-Request"):
         return Response(status=401, headers={"HX-Redirect": target})
@@ -273,11 +258,6 @@ def _helpers():
 
 # --- sign-in ----------------------------------------------------------------------------------------
 
-LIMIT_WORDS = {"number": "验证码请求过于频繁，请于{}后再试。", "address": "本网络请求验证码过于频繁，请于{}后再试。",
-               "overall": "系统繁忙，请于{}后再试。"}
-SENT_WORDS = "如该号码已登记在名录中，验证码已发送，10分钟内有效。"
-
-
 def _signin_key() -> bytes:
     """The key of the sign-in's keyed hashes (numbers, browsers, codes), from the app's secret."""
     secret = current_app.secret_key
@@ -302,7 +282,7 @@ def login():
     try:
         phone = normalize_phone(request.form.get("phone", ""))
     except InvalidPhone:
-        flash("请输入正确的手机号码。")
+        flash(W.BAD_PHONE)
         return render_template("console/login.html", phone=None), 400
     svc, now, address = _svc(), _now(), _address()
     with transaction(svc.sessions) as s:
@@ -310,13 +290,13 @@ def login():
         if asked.retry_at is None:   # the text made (and sealed) alike; one audit row either way
             county, _ = svc.county(s.connection())
             code = asked.code or "000000"   # a number nobody has: nothing is written or sent of it
-            body, params = sealed.seal("console_code", f"【{county.name}信访局】工作台登录验证码{code}，"
-                                       "10分钟内有效。如非本人操作，请忽略。", [code], code, now)
+            said = W.sign_in_code(county.name, code)
+            body, params = sealed.seal(said.key, said, list(said.values), code, now)
             workbench.audit(s, asked.person_id, now, "code_sent" if asked.code else "code_asked", address=address)
     if asked.retry_at is not None:
-        flash(LIMIT_WORDS[asked.limit].format(f"{asked.retry_at.astimezone(SHANGHAI):%m月%d日 %H:%M}"))
+        flash(W.too_often(asked.limit, asked.retry_at))
         return render_template("console/login.html", phone=phone), 429
-    flash(SENT_WORDS)
+    flash(W.CODE_SENT)
     response = make_response(render_template("console/login.html", phone=phone))
 
     def send() -> None:
@@ -356,7 +336,7 @@ def login_code():
             token = signin.open_session(s, person, now, address)
             who = Official(person.id, person.name, person.role, person.unit_id, person.admin, token)
     if person is None:
-        flash("验证码不正确或已过期（每个验证码最多试5次）。")
+        flash(W.WRONG_CODE)
         return render_template("console/login.html", phone=phone), 401
     session.clear()   # a new cookie: nothing of before signing in is carried over
     session.permanent = False
@@ -375,7 +355,7 @@ def logout():
             signin.end(s, found[0].id, now, "signed_out")
     logout_user()
     session.clear()
-    flash("已退出。")
+    flash(W.SIGNED_OUT)
     return redirect(url_for("console.login"))
 
 
@@ -461,12 +441,12 @@ def cases():
     page = args.get("page", 1, type=int)
     problems = []
     if len(q.split()) > SEARCH_WORDS or len(q) > SEARCH_CHARS:
-        problems.append(f"查找内容过长：最多{SEARCH_WORDS}个词、{SEARCH_CHARS}个字，请精简后再查。")
+        problems.append(W.search_too_long(SEARCH_WORDS, SEARCH_CHARS))
     today = _today()
     since, until = _day(args.get("since"), today, problems), _day(args.get("until"), today, problems)
     unit_id = _id(args.get("unit"))
     if args.get("unit") and unit_id is None:
-        problems.append("请从列表中选择责任单位。")
+        problems.append(W.CHOOSE_UNIT)
     filters = workbench.Filters(unit_id=unit_id, status=args.get("status") or None,
                                 channel=args.get("channel") or None, category=args.get("category") or None,
                                 since=since, until=until)
@@ -513,8 +493,7 @@ def _id(text) -> int | None:
 
 
 def _range_words(today: date) -> str:
-    last = today + AHEAD
-    return f"日期应在{EARLIEST.year}年{EARLIEST.month}月{EARLIEST.day}日至{last.year}年{last.month}月{last.day}日之间。"
+    return W.date_range(EARLIEST, today + AHEAD)
 
 
 def _day(text: str | None, today: date | None = None, problems: list | None = None) -> date | None:
@@ -528,7 +507,7 @@ def _day(text: str | None, today: date | None = None, problems: list | None = No
         d = date.fromisoformat(text)
     except ValueError:
         if problems is not None:
-            problems.append("日期格式不对，请按“2026-11-23”填写。")
+            problems.append(W.DATE_FORMAT)
         return None
     if not EARLIEST <= d <= today + AHEAD:
         if problems is not None:
@@ -552,9 +531,9 @@ def case(no: str):
         texts = [(m, _text_to(m, file.petition)) for m in file.texts]
         county, _ = svc.county(s.connection())
         policy = Rules.for_county(county).policy.name
-        basis = dict(BASIS.get(policy, BASIS["statutory"]))
+        basis = dict(W.BASIS.get(policy, W.BASIS["statutory"]))
         if file.petition.under_evenings:
-            basis["reply"] = basis["finish"] = "七晚工作法进行中：按条例第三十四条60日内"
+            basis["reply"] = basis["finish"] = W.UNDER_EVENINGS
         p = file.petition
         may_reveal = allowed   # the number only to those handling it (a 包案 leader among them)
         steps = _steps(person, p) if allowed or person.role == "leader" else []
@@ -639,16 +618,16 @@ def register():
         elif (found := gazetteer.match(form["place"]).unique) is None:
             problem = T.township_not_found(form["place"] or "（空）")
         elif not form["name"]:
-            problem = "请填写信访人姓名（匿名请写“匿名”）。"
+            problem = W.NAME_NEEDED
         elif form["phone"] and (phone := find_mobile(form["phone"])) is None:
             problem = T.register_bad_phone(form["phone"])
         elif not form["people"].isdigit() or not 1 <= int(form["people"]) <= 10_000:
             problem = T.REGISTER_PEOPLE
         elif len(form["content"]) < 4:
-            problem = "请填写反映的问题。"
+            problem = W.CONTENT_NEEDED
         elif accusation and (unknown := [w for w in re.split(r"[、，,；;\s]+", form["accused"]) if w
                                          and find_unit(s, w) is None and find_person(s, w) is None]):
-            problem = T.unit_or_person_not_found(unknown[0]) + "（可不填，登记后在案卷中“被反映”补充）"
+            problem = T.unit_or_person_not_found(unknown[0]) + W.ACCUSED_LATER
         if problem:
             flash(problem)
             return render_template("console/register.html", me=person, form=form, townships=townships,
@@ -702,7 +681,7 @@ def stats():
     asked = first    # the 台账 is built by a worker: it may take the whole period asked for
     if (last - first).days >= STATS_DAYS:   # the measures are read here, in the request: a year at most
         first = last - timedelta(days=STATS_DAYS - 1)
-        problems.append(f"统计期间最长{STATS_DAYS}天，已显示截至{last}的{STATS_DAYS}天；更长期间请分段查看，或导出台账。")
+        problems.append(W.stats_too_long(STATS_DAYS, last))
     for problem in dict.fromkeys(problems):
         flash(problem)
     with reading(svc.sessions) as s:
@@ -727,11 +706,6 @@ def stats():
 
 
 FORMAT_WORDS = {"xlsx": "Excel", "csv": "CSV"}
-EXPORT_REFUSED = {
-    "running": "您有一份台账正在生成，请等它完成后再导出。",
-    "per_day": "您今天已导出{limit}次台账，已达每日上限，请明天再试。",
-    "busy": "后台正在生成的台账较多（同时最多{limit}份），请几分钟后再试。",
-}
 
 
 @bp.get("/export")
@@ -754,7 +728,7 @@ def _to_export_form(fmt: str):
     first, last = _period_from(request.args, problems)
     for problem in dict.fromkeys(problems):
         flash(problem)
-    flash(f"台账改为后台生成：请点击“生成台账”（{FORMAT_WORDS[fmt]}），生成后在进度页面下载。")
+    flash(W.export_moved(FORMAT_WORDS[fmt]))
     return redirect(url_for("console.stats", **{"from": first.isoformat(), "to": last.isoformat(), "format": fmt}))
 
 
@@ -777,11 +751,11 @@ def export_start():
         with transaction(svc.sessions) as s:
             person = _person(s)
             row = exports.ask(s, person, first, last, fmt, now)
-            workbench.audit(s, person, now, "export", detail=f"{first}–{last}（{FORMAT_WORDS[fmt]}，后台）",
+            workbench.audit(s, person, now, "export", detail=W.export_asked(first, last, FORMAT_WORDS[fmt]),
                             address=_address())
             export_id = row.id
     except exports.Refused as exc:
-        flash(EXPORT_REFUSED[exc.code].format(**exc.values))
+        flash(W.export_refused(exc.code, exc.values))
         if exc.code == "running":
             return redirect(url_for("console.export_page", export_id=exc.values["export_id"]))
         return redirect(back)
@@ -800,7 +774,7 @@ def _hand_over(svc, export_id: int) -> None:
             row = s.get(LedgerExport, export_id)
             if row is not None and row.status == "queued":
                 row.status, row.error, row.finished_at = "failed", "queue unavailable", _now()
-        flash("后台任务暂不可用，请稍后点击“重新生成”。")
+        flash(W.QUEUE_AWAY)
 
 
 def _mine(s, export_id: int) -> LedgerExport:
@@ -836,7 +810,7 @@ def export_again(export_id: int):
                 workbench.audit(s, person, now, "export", detail=f"{row.first}–{row.last}（重新生成）",
                                 address=_address())
     except exports.Refused as exc:
-        flash(EXPORT_REFUSED[exc.code].format(**exc.values))
+        flash(W.export_refused(exc.code, exc.values))
     if again:
         _hand_over(svc, export_id)
     return redirect(url_for("console.export_page", export_id=export_id))
@@ -865,10 +839,11 @@ def export_file(export_id: int):
         path = svc.settings.export_dir / row.file
         if not path.is_file():   # removed under it (the retention's sweep): said, and it may be built again
             row.status = "expired"
-            flash(f"该台账文件已超过保留期限（{exports.RETENTION.days}天）被删除，请重新生成。")
+            flash(W.export_expired(exports.RETENTION.days))
             return redirect(url_for("console.export_page", export_id=export_id))
-        workbench.audit(s, person, now, "export_download", detail=f"{row.first}–{row.last}：{row.rows_done}行"
-                        f"（{FORMAT_WORDS[fmt]}）", address=_address())
+        workbench.audit(s, person, now, "export_download",
+                        detail=W.export_downloaded(row.first, row.last, row.rows_done, FORMAT_WORDS[fmt]),
+                        address=_address())
         name = f"台账_{row.first:%Y%m%d}-{row.last:%Y%m%d}.{fmt}"
     return send_file(path.resolve(), as_attachment=True, download_name=name, mimetype=exports.MIMETYPES[fmt], max_age=0)
 
@@ -898,7 +873,7 @@ def analysis_page():
                         notes_of(s, period).get(section, ""):
                     write_note(s, period, section, request.form[section], person.id, now)
                     workbench.audit(s, person, now, "analysis_note", detail=f"{kind} {period.key} {section}")
-            flash("已保存，领导打开分析链接即可看到。")
+            flash(W.NOTES_SAVED)
             return redirect(url_for("console.analysis_page", kind=kind, day=period.key))
         county = current_county(s).name
         a = analyse(s, period, now, workbench.counts_hidden_from(s, person))
@@ -923,7 +898,7 @@ def reception_page():
             try:
                 if request.form.get("cancel"):
                     slot = reception.cancel(s, _id(request.form.get("cancel")) or 0)
-                    flash("已取消该场接访。" if slot else "没有找到该场接访。")
+                    flash(W.RECEPTION_CANCELLED if slot else W.RECEPTION_NOT_FOUND)
                     if slot:
                         workbench.audit(s, person, now, "reception_cancel", detail=f"{slot.day} {slot.leader}")
                 else:
@@ -934,18 +909,12 @@ def reception_page():
                     slot = reception.add(s, day, request.form.get("hours", ""), leader, request.form.get("place", ""),
                                          request.form.get("note"), today, now, f"staff:{person.id}")
                     workbench.audit(s, person, now, "reception_add", detail=f"{slot.day} {slot.starts}-{slot.ends} {slot.leader}")
-                    flash(f"已发布：{slot.day.month}月{slot.day.day}日 {slot.starts}-{slot.ends} {slot.leader}，{slot.place}。"
-                          "群众回复“接访”即可查看。")
+                    flash(W.reception_published(slot.day, slot.starts, slot.ends, slot.leader, slot.place))
             except ValueError as exc:
-                flash(RECEPTION_ERRORS.get(getattr(exc, "code", ""), "请按格式填写：日期、时间（如 9:00-12:00）、领导、地点。"))
+                flash(W.RECEPTION_ERRORS.get(getattr(exc, "code", ""), W.RECEPTION_FORMAT))
             return redirect(url_for("console.reception_page"))
         slots = reception.upcoming(s, today)
         return render_template("console/reception.html", me=person, slots=slots, leaders=leaders, today=today)
-
-
-RECEPTION_ERRORS = {"reception_hours": "时间请写成 9:00-12:00，结束须晚于开始。", "reception_past": "日期已过。",
-                    "reception_far": "只能安排120天以内的接访。", "reception_leader": "请选择接访的领导。",
-                    "reception_place": "请填写接访地点。"}
 
 
 @dataclass(frozen=True)
@@ -971,7 +940,7 @@ STEPS = {
     "send_back": Step("退回", (("text", "退回理由"),), step="send_back"),
     "reply": Step("答复", (("text", "答复内容"),), step="reply"),
     "close": Step("办结", step="close"),
-    "recuse": Step("被反映", (("text", "被反映的单位或人员"),), True),
+    "recuse": Step("被反映", (("text", W.ACCUSED_FIELD),), True),
     "note": Step("备注", (("text", "备注内容"),)),
     "instruct": Step("批示", (("text", "批示内容"),)),
     "follow_up_call": Step("记录电话回访", (("outcome", "回访结果"), ("note", "回访情况（可不填）")), True),
@@ -1015,10 +984,10 @@ def act(no: str):
             abort(404)
         leader_instructs = action == "instruct" and person.role == "leader"   # 批示 on a case they may see
         if action == "instruct" and not leader_instructs:
-            message = "批示由县领导发出。"
+            message = W.INSTRUCT_BY_LEADERS
         elif not leader_instructs and (not may_act(s, person, p)
                                        or (STEPS[action].staff_only and person.role != "staff")):
-            message = "您无权对此事项进行该操作。"
+            message = W.NOT_YOURS
         else:
             county, gazetteer = svc.county(s.connection())
             outbox = notify.Outbox(s, county, gazetteer, now)
@@ -1070,10 +1039,10 @@ def _do(s, doing: Act, outbox, p, action: str, form: dict, was_provisional: bool
     """(the sentence, whether anything was done)."""
     text, asks = form["text"], dict(STEPS[action].asks)
     if "text" in asks and not text:
-        return f"请填写{asks['text']}。", False
+        return W.fill_in(asks['text']), False
     if action == "note":
         event(s, p, doing.now, "note", doing.actor, text[:2000])
-        return "备注已记录。", True
+        return W.NOTE_RECORDED, True
     unit = None
     if "unit" in asks:
         unit = find_unit(s, form["unit"])
@@ -1084,7 +1053,7 @@ def _do(s, doing: Act, outbox, p, action: str, form: dict, was_provisional: bool
     elif action == "lead":
         lead = _lead_of(s, form)
         if lead is None:
-            return "请选择包案领导。", False
+            return W.CHOOSE_LEAD, False
         done = usecases.set_lead(doing, p, lead)
     elif action == "select":
         done = ev_usecases.select(doing, p, unit, _lead_of(s, form))
@@ -1096,7 +1065,7 @@ def _do(s, doing: Act, outbox, p, action: str, form: dict, was_provisional: bool
         done = usecases.meet(doing, p, text)
     elif action == "extend":
         if not form["days"].isdigit() or not 1 <= int(form["days"]) <= 30:
-            return "延期天数请填写1至30之间的整数（条例第三十四条：延长不超过30日）。", False
+            return W.EXTEND_DAYS, False
         done = usecases.extend(doing, p, int(form["days"]), text)
     elif action == "send_back":
         done = usecases.send_back(doing, p, text)
@@ -1195,7 +1164,7 @@ def admin_add():
         workbench.audit(s, me, now, "admin_add", detail=f"{person.name}（{ROLE_WORDS[person.role]}）",
                         address=_address(), subject=person)
         person_id, name = person.id, person.name
-    flash(f"已新增{name}。如需绑定微信，可在其页面发送绑定码。")
+    flash(W.person_added(name))
     return redirect(url_for("console.admin_person", person_id=person_id))
 
 
@@ -1226,30 +1195,28 @@ def admin_change(person_id: int):
         try:
             if action == "save":
                 changed = admin.change_person(s, person, _entry(request.form), by=me)
-                message = "已保存。" if changed else "没有改动。"
+                message = W.SAVED if changed else W.UNCHANGED
                 detail = f"{person.name}：{'、'.join(changed)}" if changed else None
             elif action in ("deactivate", "activate"):
                 admin.set_active(s, person, action == "activate", me)
-                message = f"已{'启用' if action == 'activate' else '停用'}{person.name}。" + (
-                    "" if action == "activate" else "其不再收到交办和提醒，也不能登录工作台。")
+                message = W.person_active(person.name, action == "activate")
             elif action in ("grant", "revoke"):
                 admin.set_admin(s, person, action == "grant", me)
-                message = f"已{'设' if action == 'grant' else '取消'}{person.name}为管理员。"
+                message = W.person_admin(person.name, action == "grant")
             elif action == "unbind":
-                message = f"已解除{person.name}的微信绑定。" if admin.unbind(person) else f"{person.name}未绑定微信。"
+                message = W.person_unbound(person.name, admin.unbind(person))
             elif action == "hand_back":
                 admin.hand_back(person)
-                message = f"{person.name}交还县名录文件维护：下次载入文件（xinfang init）时按文件更新。"
+                message = W.person_handed_back(person.name)
             else:
                 if not person.active:
                     raise admin.DirectoryError("inactive", name=person.name)
                 code = new_bind_code(s, person, now)
                 county, _ = svc.county(s.connection())
                 days = BIND_TTL // timedelta(days=1)
-                ids = [OutboundMessage.enqueue(s, "sms", person.phone, f"【{county.name}信访局】您的微信绑定码：{code}，"
-                                               f"{days}天内有效。请在{county.name}信访微信公众号发送：绑定 {code}",
-                                               "bind_code", now, params=[code, str(days)])]
-                message = f"绑定码已发送到{person.name}的手机（{mask_phone(person.phone)}），{days}天内有效。"
+                said = W.bind_code(county.name, code, days)
+                ids = [OutboundMessage.enqueue(s, "sms", person.phone, said, said.key, now, params=list(said.values))]
+                message = W.bind_code_sent(person.name, mask_phone(person.phone), days)
         except admin.DirectoryError as exc:
             s.rollback()
             flash(errors.say(exc))

@@ -22,7 +22,7 @@ from core.evenings import EveningRules, figures
 from core.measures import measure
 from core.settings import load_settings
 from core.store.db import transaction
-from core.store.models import OutboundMessage
+from core.store.models import OutboundMessage, Petition
 from notifications.digest_text import digests
 from notifications.report_text import evenings_text
 from notifications.report_text import measures_text as render
@@ -123,7 +123,7 @@ def _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo, at: dat
         peer.client.post(f"/sms/tencent/{DEMO_SECRET}", json={
             "extend": "", "mobile": phone[3:], "nationcode": "86", "sign": options.get("sign", ""), "text": text,
             "time": peer.now_ts()})
-        echo(f"\n[短信 {phone[:6]}****{phone[-2:]}（腾讯云回复短信回调）] {text}")
+        echo(f"\n[短信 {phone[:6]}****{phone[-2:]} （腾讯云回复短信回调）] {text}")
         sent = texts()
         mine = [i for i, (to, _) in enumerate(sent) if to == phone]
         reply = sent[mine[-1]][1] if mine else ""      # the answer is written last, after the notices
@@ -139,20 +139,20 @@ def _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo, at: dat
 
     def show(sent) -> None:
         for to, body in sent:
-            echo(f"  ✉ 短信发往 {to[3:6]}****{to[-4:]}：{body}")
+            echo(f"  ✉ 短信发往 {to[3:6]}****{to[-4:]} ：{body}")
 
     def outbound() -> None:
         show(texts())
         if wecom_api is not None:
             for m in wecom_api.sent[outbound.wecom_seen:]:
-                echo(f"  ✉ 企业微信应用消息发往 {m['touser']}：{m['text']['content']}")
+                echo(f"  ✉ 企业微信应用消息发往 {m['touser']} ：{m['text']['content']}")
             outbound.wecom_seen = len(wecom_api.sent)
         with services.sessions() as s:
             rows = s.execute(select(OutboundMessage.id, OutboundMessage.to, OutboundMessage.body).where(
                 OutboundMessage.channel == "wechat", OutboundMessage.id > outbound.wechat_seen)
                 .order_by(OutboundMessage.id)).all()
         for row in rows:
-            echo(f"  ✉ 微信消息发往 {row.to}（排队，由通知进程发送）：{row.body}")
+            echo(f"  ✉ 微信消息发往 {row.to} （排队，由通知进程发送）：{row.body}")
             outbound.wechat_seen = row.id
     outbound.wechat_seen = 0
     outbound.wecom_seen = 0
@@ -204,7 +204,7 @@ def _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo, at: dat
     query, body = wechat.seal(wechat.text(me, "伪造消息", peer.now_ts()), peer.now_ts())
     query["msg_signature"] = "0" * 40
     resp = peer.client.post("/wechat", query_string=query, data=body, content_type="text/xml")
-    echo(f"  ↳ HTTP {resp.status_code}（未存储）")
+    echo(f"  ↳ HTTP {resp.status_code} （未存储）")
 
     echo("\n=== 短信访：李四用短信反映（号码即已验证）===")
     li = "+8613912345678"
@@ -302,6 +302,8 @@ def _play(env, sms, tencent_api, wecom_api, wecom_server, aes_key, echo, at: dat
     with services.sessions() as s:
         county_name = current_county(s).name
         for text in digests(s, first_day, county_name):
-            echo(f"  ✉ 短信发往 {text.phone[3:6]}****{text.phone[-4:]}：{text.body}")
+            echo(f"  ✉ 短信发往 {text.phone[3:6]}****{text.phone[-4:]} ：{text.body}")
     sms_say("+8613700000101", "详情")
-    echo("\n演示结束。受理编号：" + ", ".join([number, number2, group, number3]))
+    with services.sessions() as s:   # every petition the day made (walk-ins and warnings too), in order
+        numbers = list(s.scalars(select(Petition.tracking_no).order_by(Petition.id)))
+    echo(f"\n演示结束。受理编号（{len(numbers)}件）：" + ", ".join(numbers))

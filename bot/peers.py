@@ -404,11 +404,15 @@ class TencentSmsApiStub(LoopbackApi):
     SHA-256; the key derived from the SecretKey by date, service and "tc3_request"), records each
     SendSms, and answers what the test scripts — ``"ok"`` (a SerialNo per number), a per-number
     code (``"LimitExceeded.PhoneNumberThirtySecondLimit"``, ``"InvalidParameterValue.IncorrectPhoneNumber"``
-    …) or ``("Error", code)`` (the whole request refused). Unscripted requests get ``"ok"``."""
+    …) or ``("Error", code)`` (the whole request refused). Unscripted requests get ``"ok"``.
+    ``param_limit``: the account's longest value of one variable (a personally verified account:
+    12), beyond which the whole request is refused (InvalidParameterValue.TemplateParameterLengthLimit);
+    None, an account verified as an organisation: no limit."""
 
     def __init__(self, secret_id: str = "AKIDstub0000000000000000000000000000", secret_key: str = "stub-secret-key",
-                 app_id: str = "1400000001"):
+                 app_id: str = "1400000001", param_limit: int | None = None):
         self.secret_id, self.secret_key, self.app_id = secret_id, secret_key, app_id
+        self.param_limit = param_limit
         self.script: deque = deque()
         self.received: list[dict] = []
         super().__init__()
@@ -447,6 +451,10 @@ class TencentSmsApiStub(LoopbackApi):
         if req.get("SmsSdkAppId") != self.app_id:
             return 200, {"Response": {"Error": {"Code": "FailedOperation.SmsSdkAppIdVerifyFail",
                                                 "Message": "SmsSdkAppId verify fail"}, "RequestId": request_id}}
+        if self.param_limit is not None and any(len(v) > self.param_limit for v in req.get("TemplateParamSet") or []):
+            return 200, {"Response": {"Error": {"Code": "InvalidParameterValue.TemplateParameterLengthLimit",
+                                                "Message": "single template parameter length exceeds the limit"},
+                                      "RequestId": request_id}}
         what = self.script.popleft() if self.script else "ok"
         if what == "hang":
             return None

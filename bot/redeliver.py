@@ -15,6 +15,7 @@ from bot.inbound import take_over
 from core.store import inbox
 from core.store.db import read, write
 from core.store.models import OutboundMessage, Person
+from core.words import jobs as words
 from handlers.dispatch import REPLY_OTHER
 from notifications.jobs import services as worker_services
 from notifications.services import Services
@@ -50,7 +51,7 @@ def redeliver(svc: Services, now: datetime) -> str:
                                                params=(got.params or REPLY_OTHER)
                                                if channel == "sms" else None)]
             svc.send_later(ids, now)
-    return f"重新处理待处理消息{len(rows)}条，完成{handled}条"
+    return words.redelivered(len(rows), handled)
 
 
 def job(now: str | None = None) -> str:

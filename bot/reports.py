@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, request
 from core.analysis import analyse, period_of
 from core.county import current_county
 from core.store.db import reading
+from core.words import reports as words
 from notifications.report_html import check, render
 
 bp = Blueprint("reports", __name__)
@@ -20,7 +21,7 @@ def report(kind: str, day: str):
     now = svc.clock.now()
     problem = check(kind, day, request.args.get("exp", ""), request.args.get("sig", ""), now)
     if problem:
-        return Response(f"报告链接无效或已过期（{problem}），请向信访局索取新的链接。", status=403,
+        return Response(words.link_refused(problem), status=403,
                         mimetype="text/plain; charset=utf-8")
     try:
         first = date.fromisoformat(day)

@@ -19,10 +19,11 @@ from core.county import current_county
 from core.evenings import EveningRules, Figures, figures
 from core.measures import Measures, measure
 from core.scores import ScoreRules, month_scores
-from core.store.models import AnalysisNote, Escalation, OutboundMessage, Person
-from core.text import SMS_THREE_SEGMENTS, fit
-
-KINDS = {"weekly": "每周访情分析", "monthly": "月信访形势分析", "daily": "每日访情"}
+from core.store.models import AnalysisNote, Escalation, OutboundMessage, Person, Petition, ScoreEvent
+from core.words.said import Said
+from core.text import SMS_THREE_SEGMENTS
+from core.words import reports as words
+from core.words.reports import ANALYSES as KINDS, AUDIENCE, NOTE_SECTIONS  # noqa: F401 (the page's words)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,14 @@ def period_of(kind: str, day: date) -> Period:
     raise ValueError(f"kind must be daily, weekly or monthly, got {kind!r}")
 
 
+def in_use_before(session, end: datetime) -> bool:
+    """Whether the county had received any petition, or scored any unit, before ``end``: a report
+    of a period the system was not yet in use for (the first start after loading the county file,
+    a demo's data) would tell leaders and units of figures that were never kept, so none is sent."""
+    return any(session.scalar(select(column).where(at < end).limit(1)) is not None
+               for column, at in ((Petition.id, Petition.received_at), (ScoreEvent.id, ScoreEvent.at)))
+
+
 def last_complete(kind: str, today: date) -> Period:
     """The period a report sent on ``today`` is about: last week, last month (yesterday's period)."""
     if kind == "daily":
@@ -108,29 +117,25 @@ class Analysis:
 
     @staticmethod
     def change(now: int, before: int) -> str:
-        if not before:
-            return "—" if not now else "新增"
-        pct = (now - before) / before
-        return f"{pct:+.0%}".replace("+0%", "持平")
+        return words.change(now, before)
 
-    def summary(self, link: str | None = None, limit: int = SMS_THREE_SEGMENTS) -> str:
+    def summary(self, link: str | None = None, limit: int = SMS_THREE_SEGMENTS) -> Said:
+        """The text for leaders (its template's values: the period and the figures)."""
         c, p, y = self.current.county, self.previous.county, self.year_before.county
         rates = c.rates()
-        word = "环比" if self.period.kind != "monthly" else "较上月"
-        parts = [f"到县访{c.petitions}批{c.people}人次，{word}{self.change(c.petitions, p.petitions)}，"
-                 f"同比{self.change(c.petitions, y.petitions)}"]
+        parts = [words.analysis_volume(c.petitions, c.people, self.period.kind == "monthly",
+                                       self.change(c.petitions, p.petitions), self.change(c.petitions, y.petitions))]
         beyond = sum(b for b, _ in self.beyond.values())
-        parts.append(f"越级访{beyond}批" if beyond else "无越级访")
+        parts.append(words.analysis_beyond(beyond))
         top = [(k, t.petitions) for k, t in self.current.categories.items() if k != "其他"][:2]
         if top:
-            parts.append("主要为" + "、".join(f"{k}{n}批" for k, n in top))
-        if rates["重复访率"] is not None:
-            parts.append(f"重复访率{rates['重复访率']:.0%}")
-        if rates["按期答复率"] is not None:
-            parts.append(f"按期答复率{rates['按期答复率']:.0%}")
+            parts.append(words.analysis_mainly(top))
+        for rate in ("重复访率", "按期答复率"):
+            if rates[rate] is not None:
+                parts.append(words.analysis_rate(rate, rates[rate]))
         if self.evenings and self.evenings.cases:
-            parts.append(f"七晚化解{self.evenings.resolved}件")
-        return fit(f"【{KINDS[self.period.kind]}】{self.period.label}：", parts, f"详见：{link}" if link else "", limit)
+            parts.append(words.analysis_evenings(self.evenings.resolved))
+        return words.analysis(self.period.kind, self.period.label, parts, link, limit, c.petitions, c.people, beyond)
 
 
 def _beyond(s: Session, period: Period) -> dict[str, tuple[int, int]]:
@@ -138,8 +143,6 @@ def _beyond(s: Session, period: Period) -> dict[str, tuple[int, int]]:
         Escalation.occurred_on >= period.first, Escalation.occurred_on <= period.last).group_by(Escalation.level))
     return {level: (n, int(people or 0)) for level, n, people in rows}
 
-
-AUDIENCE = {"citizens": "群众", "officials": "干部和领导"}
 
 
 def _sms_cost(s: Session, period: Period) -> dict[str, tuple[int, int]]:
@@ -150,8 +153,6 @@ def _sms_cost(s: Session, period: Period) -> dict[str, tuple[int, int]]:
                             OutboundMessage.sent_at < period.end).group_by(OutboundMessage.to.in_(officials)))
     return {("officials" if official else "citizens"): (n, int(parts or 0)) for official, n, parts in rows}
 
-
-NOTE_SECTIONS = {"outlook": "舆情预判", "next": "下一步工作"}
 
 
 def notes_of(s: Session, period: Period) -> dict[str, str]:

@@ -27,6 +27,7 @@ from core.status import HANDLING, OPEN, WITH_BUREAU, Status, after, may
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
 from core.workdays import WorkCalendar
+from core.words import jobs as words
 
 COMPLEXITY_WORDS = {"简单": "simple", "一般": "normal", "复杂": "complex"}
 REMIND_BEFORE = timedelta(days=1)
@@ -243,7 +244,7 @@ def reply(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text
     p.replied_at, p.reply_text, p.status = now, text.strip(), after("reply", p.status)
     event(s, p, now, "replied", actor, text.strip(), inbound_id)
     if due is not None and since is not None and now <= due and due - now <= (due - since) * LAST_MINUTE_SHARE:
-        signal(s, p, now, rules, "last_minute", f"{p.tracking_no}临期答复（期限{due.astimezone(SHANGHAI):%m-%d %H:%M}）")
+        signal(s, p, now, rules, "last_minute", words.last_minute_note(p.tracking_no, f"{due.astimezone(SHANGHAI):%m-%d %H:%M}"))
     recompute(p, rules)
 
 
@@ -270,7 +271,7 @@ def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, 
     if p.unit_id and s.scalar(select(PetitionEvent.id).where(
             PetitionEvent.petition_id == p.id, PetitionEvent.kind == "returned",
             PetitionEvent.text.startswith(f"{unit_name}：", autoescape=True)).limit(1)) is not None:
-        signal(s, p, now, rules, "repeat_return", f"{p.tracking_no}再次退回")
+        signal(s, p, now, rules, "repeat_return", words.returned_again_note(p.tracking_no))
     p.status, p.unit_id, p.assigned_at, p.accepted_at, p.met_at = after("send_back", p.status), None, None, None, None
     event(s, p, now, "returned", actor, f"{unit_name}：{reason.strip()}", inbound_id)
     recompute(p, rules)
@@ -303,8 +304,8 @@ def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
     if days > STATUTORY_MAX_EXTENSION:
         raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
     p.pending_extension = {"days": days, "reason": reason.strip(), "by": actor, "at": now.isoformat()}
-    event(s, p, now, "extension_requested", actor, f"{days}日：{reason.strip()}", inbound_id)
-    signal(s, p, now, rules, "extension", f"{p.tracking_no}申请延期{days}日")
+    event(s, p, now, "extension_requested", actor, words.extension_event(days, reason.strip()), inbound_id)
+    signal(s, p, now, rules, "extension", words.extension_note(p.tracking_no, days))
 
 
 def signal(s: Session, p: Petition, now: datetime, rules: Rules, kind: str, note: str) -> None:
@@ -322,7 +323,7 @@ def approve_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
         raise CaseError("no_extension_asked", no=p.tracking_no)
     before = p.due_finish
     p.extension_days, p.pending_extension = ask["days"], None
-    event(s, p, now, "extension_approved", actor, f"{ask['days']}日：{ask['reason']}", inbound_id)
+    event(s, p, now, "extension_approved", actor, words.extension_event(ask["days"], ask["reason"]), inbound_id)
     recompute(p, rules)
     assert before is None or p.due_finish >= before
     return ask
@@ -340,7 +341,7 @@ def link_repeat(s: Session, p: Petition, original: Petition, now: datetime, acto
     and the original no longer counts as resolved at once."""
     p.repeat_of_id = original.id
     mark_repeated(original)
-    event(s, original, now, "repeat_linked", actor, f"同一事项再次反映：{p.tracking_no}", inbound_id)
+    event(s, original, now, "repeat_linked", actor, words.repeated(p.tracking_no), inbound_id)
 
 
 # --- 复查 / 复核 ----------------------------------------------------------------------------------

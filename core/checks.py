@@ -29,13 +29,8 @@ from sqlalchemy.orm import Session
 from core.clock import SHANGHAI, clock_time, local
 from core.store.models import DailyCheck, Person, ScoreEvent, Unit
 from core.workdays import WorkCalendar
-
-MOVEMENT_WORDS = {"county": "到县", "city": "到市", "province": "赴省", "beijing": "进京"}   # 动向, in words
-
-
-def planned(movement: str) -> str:
-    """"拟赴省": where a reported group plans to go."""
-    return "拟" + MOVEMENT_WORDS.get(movement, movement)
+from core.words import jobs as words
+from core.words.jobs import planned  # noqa: F401  (a report's 动向 in words, as the daily 访情 reads it)
 
 
 class CheckError(ValueError):
@@ -146,7 +141,7 @@ def record_misses(s: Session, day: date, i: int, now: datetime, points: int) -> 
     late = missing(s, day, i)
     for u in late:
         s.add(ScoreEvent(unit_id=u.id, at=now, kind="check_missed", points=points,
-                         note=f"{day.month}月{day.day}日第{i + 1}次日排查未报告"))
+                         note=words.check_missed_note(day.month, day.day, i + 1)))
     return late
 
 

@@ -28,6 +28,7 @@ from core.scores import ScoreRules
 from core.timelines import Policy
 from core.workdays import WorkCalendar
 from core.phones import InvalidPhone, normalize_phone
+from core.words import reports as words
 
 WECOM_USERID = re.compile(r"[A-Za-z0-9_.@-]{1,64}")   # a WeCom member's 账号 (UserID)
 
@@ -71,26 +72,45 @@ def check_contact(options: dict | None) -> None:
 
 def check_sms(options: dict | None) -> None:
     """``[county.sms]``: the signature (签名) and template ids of a domestic provider (issue 21) —
-    a signature without 【】 (the provider adds them), the longest approved variable, each id the
+    a signature without 【】 (the provider adds them), the account's variable length, each id the
     provider's number. Raises ValueError naming the bad key."""
     raw = dict((options or {}).get("sms") or {})
-    known = {"sign", "param_max", "templates", "per_number"}
+    known = {"sign", "param_limit", "param_max", "templates", "per_number"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ValueError(f"sms: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
     sign = raw.get("sign")
     if sign is not None and (not isinstance(sign, str) or not 2 <= len(sign.strip()) <= 20 or "【" in sign or "】" in sign):
         raise ValueError(f"sms.sign: the approved signature, 2 to 20 characters without 【】, got {sign!r}")
-    most = raw.get("param_max", 20)
-    if not isinstance(most, int) or not 1 <= most <= 100:
-        raise ValueError(f"sms.param_max: a number of characters from 1 to 100, got {most!r}")
+    sms_param_limit(options)
     for purpose, template_id in (raw.get("templates") or {}).items():
         if not isinstance(template_id, str) or not template_id.isdigit():
             raise ValueError(f"sms.templates.{purpose}: the provider's template id (digits, as text), got {template_id!r}")
     NumberLimits.from_options(options)
 
 
-KIND_WORDS = {"county": "县", "townships": "乡镇", "villages": "村（社区）", "units": "单位", "people": "人员"}
+PARAM_LIMIT_WORDS = "\"none\" (an account verified as an organisation) or the characters it allows (personal: 12)"
+
+
+def sms_param_limit(options: dict | None) -> int | None:
+    """``[county.sms] param_limit``: the longest value one variable of a template may carry on the
+    county's Tencent Cloud SMS account (refused beyond it: InvalidParameterValue.TemplateParameterLengthLimit).
+    An account verified as an organisation (企业实名认证: a 信访局, as a government body) has no
+    limit — ``"none"``; a personally verified one 12 characters (Chinese, letters, digits,
+    punctuation and spaces each count one); an account Tencent opened after 2024-01-25, or one long
+    unused, may be held to 6 until raised — its console says. Returns None for no limit, also when
+    the file says nothing; the older ``param_max = N`` is read as ``param_limit = N``. Raises
+    ValueError naming the bad key."""
+    raw = (options or {}).get("sms") or {}
+    if "param_limit" in raw and "param_max" in raw:
+        raise ValueError("sms.param_limit: give param_limit only (param_max is its older name)")
+    key = "param_limit" if "param_limit" in raw else "param_max"
+    value = raw.get(key, "none")
+    if value == "none":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 500:
+        raise ValueError(f"sms.{key}: {PARAM_LIMIT_WORDS}, got {value!r}")
+    return value
 
 
 def unreachable_units(session: Session) -> list[str]:
@@ -121,17 +141,10 @@ class LoadReport:
         return bool(self.created or self.updated or self.deactivated)
 
     def summary(self) -> str:
-        kept = f"（{self.kept}人由管理员在工作台维护，未按文件改动）" if self.kept else ""
-        return self._summary() + kept
+        return self._summary() + words.kept(self.kept)
 
     def _summary(self) -> str:
-        if not self.changed:
-            return "县情文件已载入：无变化"
-        parts = []
-        for label, bucket in (("新建", self.created), ("更新", self.updated), ("停用", self.deactivated)):
-            if bucket:
-                parts.append(label + "、".join(f"{KIND_WORDS.get(k, k)}{n}" for k, n in sorted(bucket.items())))
-        return "县情文件已载入：" + "；".join(parts)
+        return words.loaded([(change, getattr(self, change)) for change, _ in words.LOAD_CHANGES])
 
 
 def _require(table: dict, key: str, where: str, kind=str):

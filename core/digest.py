@@ -31,6 +31,7 @@ from core.status import OPEN
 from core.store.models import (County, DailyCheck, Escalation, EveningPlan, EveningVisit, Person, Petition,
                                PetitionEvent, ScoreEvent, Unit)
 from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS
+from core.words import reports as words
 
 GROUP_SIZE = 5   # 集体访: five people or more (信访工作条例 Art. 18: more than five send representatives)
 
@@ -314,9 +315,8 @@ def register_escalation(s: Session, level: str, township, people: int, matter: s
                      unit_id=unit_id, matter=matter, registered_at=now, actor=actor)
     s.add(row)
     if unit_id is not None and points:
-        word = dict(LEVELS)[level]
         s.add(ScoreEvent(unit_id=unit_id, at=now, kind=f"escalation_{level}", points=points,
-                         note=f"{word}{people}人：{matter[:60]}"))
+                         note=words.escalation_note(dict(LEVELS)[level], people, matter[:60])))
     s.flush()
     return row
 

@@ -16,8 +16,6 @@ visits in two more; the work per plan is in memory (see bench/evenings.py).
 """
 from __future__ import annotations
 
-from core.words.jobs import EVENING as TEMPLATES
-
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,8 +28,7 @@ from core.evenings import UNJUDGED, EveningRules, Judged, current_members, settl
 from core.store.models import EveningPlan, EveningVisit, OutboundMessage, Petition, PlanMember
 from core.audience import Directory
 from core.sweep import claim_reminders
-
-# the same text as a domestic provider's registered template (core.words.templates lists it)
+from core.words import jobs as words
 
 Notice = tuple[str, str, str, int]   # (phone, body, purpose, petition id)
 
@@ -47,8 +44,8 @@ class EveningSweepReport:
     messages: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"七晚：{self.plans}个计划，当晚提醒{self.reminders}次，未按时开始{self.late}次，"
-                f"计入{self.counted}晚，未计入{self.missed}晚，满七晚{self.completed}件")
+        return words.evening_sweep_summary(self.plans, self.reminders, self.late, self.counted, self.missed,
+                                           self.completed)
 
 
 def _officials(plan: EveningPlan, directory: Directory) -> list[str]:
@@ -66,17 +63,12 @@ def judged_notices(judged: list[Judged], rules: EveningRules, directory: Directo
         plan, no = j.plan, j.plan.petition.tracking_no
         day = month_day(rules.opens(j.visit.evening))
         if j.completed:
-            body = (f"【七晚】{no}已连续{rules.evenings}晚走访并计入。请报结果：化解 {no} [已签息访息诉协议]"
-                    f" 或 未化解 {no} 理由")
+            body = words.evening_completed(no, rules.evenings)
             out += [(to, body, "evening_completed", plan.petition_id)
                     for to in dict.fromkeys(_members(plan) + _officials(plan, directory))]
         elif not j.counted:
-            if rules.on_miss == "restart":
-                after = f"须从下一晚起重新连续走访{rules.evenings}晚"
-            else:
-                after = f"继续走访，已计入{plan.in_a_row}晚"
-            points = f"，单位扣{-rules.missed_points}分" if rules.missed_points else ""
-            body = f"【七晚】{no}{day}（第{j.number}晚）未计入：{j.visit.reason}。{after}{points}。"
+            body = words.evening_missed(no, day, j.number, j.visit.reason, rules.on_miss == "restart", rules.evenings,
+                                        plan.in_a_row, rules.missed_points)
             out += [(to, body, "evening_missed", plan.petition_id)
                     for to in dict.fromkeys(_members(plan) + _officials(plan, directory))]
     return out
@@ -124,16 +116,14 @@ def sweep_evenings(s: Session, now: datetime, rules: EveningRules) -> EveningSwe
         place = (p.township.name if p.township else "") + (p.village.name if p.village else "")
         if kind == "remind":
             report.reminders += 1
-            body = (f"【七晚】今晚第{n}晚：{p.tracking_no} {p.name} {place}。请{rules.window_start:%H:%M}后到达，"
-                    f"到后回复：开始 {p.tracking_no}")
+            body = words.evening_remind(n, p.tracking_no, p.name, place, f"{rules.window_start:%H:%M}")
             notices += [(to, body, "evening_remind", p.id) for to in _members(plan)]
         else:
-            body = (f"【七晚】{p.tracking_no}今晚第{n}晚已过{rules.late_start_at:%H:%M}仍未开始走访，"
-                    f"请督促工作专班{rules.window_end:%H:%M}前开始。")
+            said = words.evening_late(p.tracking_no, n, f"{rules.late_start_at:%H:%M}", f"{rules.window_end:%H:%M}")
             # the unit's head, the 包案 leader and the bureau (none the case accuses): a unit
             # without a head still has someone told; a late start nobody was told of is not counted
-            params = [p.tracking_no, str(n), f"{rules.late_start_at:%H:%M}", f"{rules.window_end:%H:%M}"]
-            told = [(directory.phone[i], body, "evening_late", p.id, params) for i in directory.alerted(p, plan)]
+            told = [(directory.phone[i], said, "evening_late", p.id, list(said.values))
+                    for i in directory.alerted(p, plan)]
             if told:
                 report.late += 1
                 notices += told

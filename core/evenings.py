@@ -34,6 +34,8 @@ from core.clock import SHANGHAI, clock_time, hm, local, month_day
 from core.scores import ScoreRules
 from core.status import DROPPED, OPEN, Status
 from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
+from core.words import evenings as words
+from core.words.evenings import duration_text
 
 ACTIVE = ("selected", "filed", "completed")
 UNJUDGED = ("open", "ended")
@@ -144,12 +146,6 @@ class EveningRules:
         return duration_text(timedelta(minutes=self.min_minutes))
 
 
-def duration_text(d: timedelta) -> str:
-    minutes = int(d.total_seconds() // 60)
-    h, m = divmod(minutes, 60)
-    return f"{h}小时{m}分" if h and m else (f"{h}小时" if h else f"{m}分钟")
-
-
 def distance_m(a: dict | None, b: dict | None) -> float | None:
     """Metres between two WeChat locations ({"x": latitude, "y": longitude}), by haversine."""
     try:
@@ -194,8 +190,8 @@ def select_case(s: Session, p: Petition, unit: Unit, lead: Person | None, now: d
         p.lead_person_id = lead.id
     p.overdue = True   # 挂牌 until 化解 (销号)
     p.under_evenings = True   # the plan is the handling; the caller recomputes the deadlines
-    event(s, p, now, "evening_selected", actor, f"七晚：{unit.name}" + (f"，包案{lead.name}" if lead else "")
-          + (f"，{campaign}" if campaign else ""), inbound_id)
+    event(s, p, now, "evening_selected", actor, words.selected(unit.name, lead.name if lead else None, campaign),
+          inbound_id)
     s.flush()
     return plan
 
@@ -237,8 +233,8 @@ def file_plan(s: Session, plan: EveningPlan, members: list[MemberSpec], first: d
                          label=m.label, active=True, added_at=now))
     plan.status, plan.filed_at, plan.first_evening = "filed", now, first
     plan.chain_start, plan.settled_through, plan.in_a_row = first, first - timedelta(days=1), 0
-    event(s, p, now, "evening_filed", actor,
-          f"七晚报备：首晚{month_day(rules.opens(first))}，成员" + "、".join(m.name for m in members), inbound_id)
+    event(s, p, now, "evening_filed", actor, words.filed(month_day(rules.opens(first)), [m.name for m in members]),
+          inbound_id)
     s.flush()
     s.expire(plan, ["members"])
 
@@ -289,17 +285,17 @@ class Judged:
 def shortfalls(v: EveningVisit, rules: EveningRules) -> list[str]:
     """Why a visit does not (yet) count; empty when it does."""
     if v.started_at is None:
-        return ["未开始走访"]
+        return [words.NOT_STARTED]
     out = []
     if v.ended_at is None:
-        out.append("未报结束")
+        out.append(words.NOT_ENDED)
     elif v.ended_at - v.started_at < timedelta(minutes=rules.min_minutes):
-        out.append(f"仅{duration_text(v.ended_at - v.started_at)}，不足{rules.min_text}")
+        out.append(words.too_short(v.ended_at - v.started_at, rules.min_text))
     if v.excuse is None:
         if v.petitioner_start is not True:
-            out.append("信访人答复未到" if v.petitioner_start is False else "信访人未确认到达")
+            out.append(words.not_confirmed("start", v.petitioner_start is False))
         if v.petitioner_end is not True:
-            out.append("信访人答复未走访" if v.petitioner_end is False else "信访人未确认离开")
+            out.append(words.not_confirmed("end", v.petitioner_end is False))
     return out
 
 
@@ -323,7 +319,7 @@ def settle(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules,
             if v is None:
                 v = EveningVisit(plan_id=plan.id, evening=day, status="missed")
                 s.add(v)
-            problems = ["未开始走访"]
+            problems = [words.NOT_STARTED]
         else:
             if rules.judged_by(day) > now:
                 break
@@ -335,21 +331,20 @@ def settle(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules,
         if judged.counted:
             plan.in_a_row += 1
             plan.evenings_done += 1
-            event(s, p, now, "evening_counted", "system", f"第{number}晚计入（{month_day(rules.opens(day))}）")
+            event(s, p, now, "evening_counted", "system", words.counted(number, month_day(rules.opens(day))))
             if plan.in_a_row >= rules.evenings:
                 plan.status, judged.completed = "completed", True
-                event(s, p, now, "evening_completed", "system", f"已连续{rules.evenings}晚走访")
+                event(s, p, now, "evening_completed", "system", words.completed(rules.evenings))
         else:
             plan.evenings_missed += 1
             if rules.on_miss == "restart":
                 judged.restarted = plan.in_a_row > 0
                 plan.restarts += 1 if judged.restarted else 0
                 plan.in_a_row, plan.chain_start = 0, day + timedelta(days=1)
-            event(s, p, now, "evening_missed", "system",
-                  f"{month_day(rules.opens(day))}第{number}晚未计入：{v.reason}")
+            event(s, p, now, "evening_missed", "system", words.missed(month_day(rules.opens(day)), number, v.reason))
             if rules.missed_points:
                 s.add(ScoreEvent(unit_id=plan.unit_id, petition_id=p.id, at=now, kind="evening_missed",
-                                 points=rules.missed_points, note=f"{p.tracking_no}七晚第{number}晚未计入"))
+                                 points=rules.missed_points, note=words.missed_note(p.tracking_no, number)))
         plan.settled_through = day
         out.append(judged)
         day += timedelta(days=1)
@@ -391,8 +386,7 @@ def start(s: Session, plan: EveningPlan, member: PlanMember, now: datetime, rule
         v.location, v.distance_m = location, distance_m(location, plan.petition.location)
     s.add(v)
     event(s, plan.petition, now, "evening_started", f"member:{member.id}",
-          f"第{v.number}晚开始：{member.name}" + (f"，定位相距{v.distance_m:.0f}米" if v.distance_m is not None else ""),
-          inbound_id)
+          words.started(v.number, member.name, v.distance_m), inbound_id)
     s.flush()
     return v
 
@@ -419,10 +413,9 @@ def end(s: Session, plan: EveningPlan, member: PlanMember, now: datetime, rules:
     v.ended_at, v.ended_by, v.status = now, member.id, "ended"
     if summary:
         v.summary = summary[:2000]
-    by = "" if member.id == v.started_by else "（非开始人）"
     event(s, plan.petition, now, "evening_ended", f"member:{member.id}",
-          f"第{v.number}晚{'再次报' if again else ''}结束：{member.name}{by}，历时{duration_text(now - v.started_at)}"
-          + (f"；纪要：{summary[:200]}" if summary else ""), inbound_id)
+          words.ended(v.number, again, member.name, member.id != v.started_by, now - v.started_at,
+                      (summary or "")[:200]), inbound_id)
     return v
 
 
@@ -438,8 +431,7 @@ def answer(s: Session, v: EveningVisit, phase: str, yes: bool, now: datetime, ac
         v.petitioner_end = yes
     plan = s.get(EveningPlan, v.plan_id)
     event(s, plan.petition, now, "evening_confirmed" if yes else "evening_denied", actor,
-          f"第{v.number}晚{'到达' if phase == 'start' else '离开' if phase == 'end' else '到达和离开'}："
-          f"{'是' if yes else '否'}", inbound_id)
+          words.answered(v.number, phase, yes), inbound_id)
 
 
 def excuse(s: Session, plan: EveningPlan, number: int, reason: str, now: datetime, actor: str,
@@ -455,7 +447,7 @@ def excuse(s: Session, plan: EveningPlan, number: int, reason: str, now: datetim
     if not reason.strip():
         raise EveningError("evening_excuse_reason", no=no, number=number)
     v.excuse = reason.strip()[:500]
-    event(s, plan.petition, now, "evening_excused", actor, f"第{number}晚：{v.excuse}", inbound_id)
+    event(s, plan.petition, now, "evening_excused", actor, words.excused(number, v.excuse), inbound_id)
     return v
 
 
@@ -474,9 +466,8 @@ def resolve(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules, a
         p.status, p.closed_at, p.due_next = Status.CLOSED, now, None
     if rules.resolved_points:
         s.add(ScoreEvent(unit_id=plan.unit_id, petition_id=p.id, at=now, kind="evening_resolved",
-                         points=rules.resolved_points, note=f"{p.tracking_no}七晚化解"))
-    event(s, p, now, "evening_resolved", actor, "化解，销号" + ("，已签息访息诉协议" if agreement else "")
-          + (f"：{note}" if note else ""), inbound_id)
+                         points=rules.resolved_points, note=words.resolved_note(p.tracking_no)))
+    event(s, p, now, "evening_resolved", actor, words.resolved(agreement, note), inbound_id)
 
 
 def unresolved(s: Session, plan: EveningPlan, now: datetime, actor: str, reason: str,
@@ -529,23 +520,23 @@ def tonight_text(plan: EveningPlan, v: EveningVisit | None, rules: EveningRules,
     evening is said to be lost, not still to come."""
     today = local(now).date()
     if plan.status == "selected":
-        state = "待报备"
+        state, values = "selected", {}
     elif plan.status == "completed":
-        state = f"已满{rules.evenings}晚，待报结果"
+        state, values = "completed", {"evenings": rules.evenings}
     elif plan.first_evening is not None and today < plan.first_evening:
-        state = f"首晚{month_day(rules.opens(plan.first_evening))}"
+        state, values = "first", {"first": month_day(rules.opens(plan.first_evening))}
     elif v is None or v.started_at is None:
         if now >= rules.closes(today):
-            state = f"今晚未开始走访（{hm(rules.closes(today))}已过），不计入"
+            state, values = "lost", {"closes": hm(rules.closes(today))}
         elif now < rules.opens(today):
-            state = f"今晚第{plan.in_a_row + 1}晚{hm(rules.opens(today))}起可开始"
+            state, values = "to_come", {"number": plan.in_a_row + 1, "opens": hm(rules.opens(today))}
         else:
-            state = f"今晚第{plan.in_a_row + 1}晚未开始（{hm(rules.closes(today))}前须开始）"
+            state, values = "not_started", {"number": plan.in_a_row + 1, "closes": hm(rules.closes(today))}
     elif v.ended_at is None:
-        state = f"今晚第{v.number}晚{hm(v.started_at)}开始"
+        state, values = "started", {"number": v.number, "at": hm(v.started_at)}
     else:
-        state = f"今晚第{v.number}晚{hm(v.started_at)}–{hm(v.ended_at)}"
-    return f"{state}，已计入{plan.in_a_row}晚"
+        state, values = "ended", {"number": v.number, "at": hm(v.started_at), "until": hm(v.ended_at)}
+    return words.tonight(state, plan.in_a_row, **values)
 
 
 # --- figures ------------------------------------------------------------------------------------

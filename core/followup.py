@@ -18,14 +18,11 @@ from core import audience
 from core.clock import day_start, local
 from core.store.conversations import put_asks
 from core.store.models import OutboundMessage, Petition, PetitionEvent
+from core.words import jobs as words
 from core.workdays import WorkCalendar
 
 AFTER_WORKDAYS = 2
 BATCH = 500
-
-
-def question(tracking_no: str) -> str:
-    return f"您好！您反映的事项{tracking_no}已办结。为改进工作，请对办理情况评价：回复1满意 2基本满意 3不满意。谢谢！"
 
 
 @dataclass
@@ -34,7 +31,7 @@ class FollowUps:
     messages: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"回访：再次请求评价{self.asked}件"
+        return words.follow_up_summary(self.asked)
 
 
 def _asked_before():
@@ -56,9 +53,10 @@ def follow_up(s: Session, now: datetime, calendar: WorkCalendar) -> FollowUps:
         channel, to = audience.petitioner(p)
         if not to:
             continue
-        s.add(PetitionEvent(petition_id=p.id, at=now, kind="follow_up", actor="system", text="回访：再次请求评价"))
-        report.messages.append(OutboundMessage.enqueue(s, channel, to, question(p.tracking_no), "follow_up", now,
-                                                       p.id, params=[p.tracking_no]))
+        s.add(PetitionEvent(petition_id=p.id, at=now, kind="follow_up", actor="system", text=words.FOLLOW_UP_ASKED))
+        question = words.follow_up(p.tracking_no)
+        report.messages.append(OutboundMessage.enqueue(s, channel, to, question, "follow_up", now, p.id,
+                                                       params=list(question.values)))
         asks.append((channel, to, {"kind": "rate", "petition_id": p.id}))
         report.asked += 1
     s.flush()

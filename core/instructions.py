@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from core.cases import CaseError, event
 from core.status import OPEN
 from core.store.models import Instruction, Person, Petition
-
-PROGRESS_DAYS = 10
+from core.timelines import PROGRESS_DAYS
+from core.words import jobs as words
 
 
 def instruct(s: Session, p: Petition, leader: Person, text: str, now: datetime,
@@ -28,7 +28,7 @@ def instruct(s: Session, p: Petition, leader: Person, text: str, now: datetime,
     row = Instruction(petition_id=p.id, person_id=leader.id, text=text.strip()[:2000], at=now,
                       next_report_due=now + timedelta(days=PROGRESS_DAYS), reports=0, inbound_id=inbound_id)
     s.add(row)
-    event(s, p, now, "instruction", f"leader:{leader.id}", f"{leader.name}批示：{row.text[:500]}", inbound_id)
+    event(s, p, now, "instruction", f"leader:{leader.id}", words.instructed(leader.name, row.text[:500]), inbound_id)
     s.flush()
     return row
 

@@ -52,6 +52,11 @@ CITIZEN_NOT_URGENT = frozenset({
     "receipt", "case_accepted", "case_replied", "rating", "case_closed", "case_extended", "review_opened",
     "review_answered", "withdrawn", "follow_up",
 })
+# notices about a citizen's case that, failed for good (WeChat's 48 hours over with no template
+# and no proven number, a refused number …), are sent again once when the citizen next writes
+# (core.store.outbox.resend_failed) — not a reply to a message long past, not a code, not a
+# 七晚 check whose evening is over, nor "withdrawn" (a unit's purpose too)
+RESENT_WHEN_THEY_WRITE = (CITIZEN_NOT_URGENT - {"withdrawn"}) | {"case_not_accepted", "meet_check"}
 GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
            "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM7_EXT = set("^{}\\[~]|€")
@@ -77,6 +82,38 @@ def hold_until(purpose: str, now: datetime, day: DayTime = DEFAULT_DAY) -> datet
     return datetime.combine(date, day.starts, SHANGHAI)
 
 
+# WeChat takes a customer-service message (the full text) only within 48 hours of the citizen's
+# last message to the account (notifications.wechat); after, a template, or SMS to a proven number
+WECHAT_WINDOW = timedelta(hours=48)
+WINDOW_MARGIN = timedelta(minutes=15)
+WECHAT_TEMPLATE_KEY = "notice"   # [county.wechat_templates] notice = "template id"
+
+
+def wechat_template(options: dict | None) -> str | None:
+    """The county's WeChat template message for a notice past the 48 hours (None: none configured)."""
+    return ((options or {}).get("wechat_templates") or {}).get(WECHAT_TEMPLATE_KEY) or None
+
+
+def before_window_closes(held: datetime | None, now: datetime, last_wrote: datetime | None,
+                         day: DayTime = DEFAULT_DAY) -> datetime | None:
+    """When a WeChat notice written at ``now`` and held for the morning (``held``: hold_until) goes,
+    if the citizen's 48 hours (from ``last_wrote``) close before the morning: still inside them, at
+    the moment nearest day time — at once in the evening, ``WINDOW_MARGIN`` before they close in
+    the small hours — rather than by template or SMS (or not at all) after. None: at once."""
+    if held is None or last_wrote is None:
+        return held
+    closes = last_wrote + WECHAT_WINDOW
+    if closes >= held or closes <= now:    # open in the morning still, or closed already: the morning
+        return held
+    latest = max(now, closes - WINDOW_MARGIN)
+    night_began = datetime.combine(held.astimezone(SHANGHAI).date() - timedelta(days=1), day.ends, SHANGHAI)
+
+    def into_the_night(t: datetime) -> timedelta:
+        return min(t - night_began, held - t)
+
+    return None if into_the_night(now) <= into_the_night(latest) else latest
+
+
 def sms_segments(body: str) -> int:
     """Parts an SMS is billed as: GSM-7 160 (153 each when split), else UCS-2 70 (67 each);
     a character outside the basic plane takes two UCS-2 units."""
@@ -93,14 +130,9 @@ def sms_segments(body: str) -> int:
 
 # A 交办 carries the petitioner's number only where the channel allows it (issue 21): by SMS —
 # carriers hold texts with numbers, and a text may be read by anyone at the cadre's side — it
-# says where to read it; sent by WeCom, the outbox puts the number in its place.
-CONTACT_ELSEWHERE = "信访人联系方式请在查询或工作台案卷中查看。"
+# says where to read it; sent by WeCom, the outbox puts the number in its place
+# (core.words.jobs.with_contact).
 CONTACT_PURPOSES = frozenset({"case_assigned"})
-
-
-def with_contact(body: str, phone: str | None) -> str:
-    """The text as a channel that may carry the petitioner's number sends it."""
-    return body.replace(CONTACT_ELSEWHERE, f"信访人电话：{phone or '未留电话'}。", 1)
 
 
 # --- a provider's frequency limits per number (issue 21) ------------------------------------------

@@ -22,8 +22,6 @@ events and messages, update the cases), not per case: see bench/sweep.py.
 """
 from __future__ import annotations
 
-from core.words.jobs import SWEEP as TEMPLATES
-
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,9 +36,8 @@ from core.text import SMS_THREE_SEGMENTS
 from core.clock import month_day
 from core.store.db import upsert
 from core.store.models import OutboundMessage, Petition, PetitionEvent, Reminder, ScoreEvent
+from core.words import jobs as words
 
-LABELS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结",
-          "review": "复查答复"}
 BATCH = 1000
 SMS_LIMIT = SMS_THREE_SEGMENTS
 
@@ -53,7 +50,7 @@ class SweepReport:
     messages: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"巡检{self.looked_at}件：提醒{self.reminders}项，新超期{self.overdue}项"
+        return words.sweep_summary(self.looked_at, self.reminders, self.overdue)
 
 
 def sweep(session: Session, now: datetime, rules: Rules, limit: int = 100_000) -> SweepReport:
@@ -96,11 +93,11 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
             p.overdue = True
             p.updated_at = now
             events.append({"petition_id": p.id, "at": now, "kind": "overdue", "actor": "sweep",
-                           "text": f"{LABELS[m]}超期（期限{month_day(due)}）"})
+                           "text": words.overdue_event(m, month_day(due))})
             points = rules.scores.of(f"late_{m}")     # 月考评: the county's rule table (core.scores)
             if p.unit_id and points and m not in BUREAU_MILESTONES:
                 scores.append({"unit_id": p.unit_id, "petition_id": p.id, "at": now, "kind": f"late_{m}",
-                               "points": points, "note": f"{p.tracking_no}{LABELS[m]}超期"})
+                               "points": points, "note": words.overdue_note(p.tracking_no, m)})
             for pid in directory.alerted(p):
                 lines[(pid, "overdue")].append((p, m, due))
         else:
@@ -118,50 +115,31 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
         p.due_next = cases.next_check(p, rules, after=now)
 
 
-def _case_lines(kind: str, items: list[tuple[Petition, str, datetime]]) -> list[tuple[Petition, str, str, str]]:
-    """One line per case (not per step), its steps together: "LS-… 未按期受理、见面（期限11月23日）";
-    with the steps alone ("受理、见面（期限11月23日）"), a template's value."""
+def _case_steps(kind: str, items: list[tuple[Petition, str, datetime]]) -> list[tuple[Petition, str, str]]:
+    """One entry per case (not per step), its steps together by deadline ("受理、见面（期限11月23日）",
+    a template's value), with its first step."""
     by_case: dict[int, tuple[Petition, list[tuple[str, datetime]]]] = {}
     for p, m, due in items:
         by_case.setdefault(p.id, (p, []))[1].append((m, due))
     out = []
     for p, steps in by_case.values():
-        groups: dict[str, list[str]] = {}
+        by_day: dict[str, list[str]] = {}
         for m, due in steps:
-            groups.setdefault(month_day(due), []).append(LABELS[m])
-        if kind == "overdue":
-            what = "，".join(f"{'、'.join(labels)}（期限{day}）" for day, labels in groups.items())
-            out.append((p, steps[0][0], f"{p.tracking_no} 未按期{what}", what))
-        else:
-            what = "，".join(f"{day}前{'、'.join(labels)}" for day, labels in groups.items())
-            out.append((p, steps[0][0], f"{p.tracking_no} 请于{what}", what))
+            by_day.setdefault(month_day(due), []).append(m)
+        out.append((p, steps[0][0], words.due_steps(kind, by_day)))
     return out
-
-
-# the same texts as a domestic provider's registered templates (core.words.templates lists them):
-# no 【】 in a template's words, the steps as one value, the list of many cases left to 待办
 
 
 def _text(kind: str, items: list[tuple[Petition, str, datetime]]) -> tuple[str, int | None, dict]:
     """One text per person and kind: the cases (件, each once with its steps) that fit in three
-    segments, then how many in all; and its template's parameters."""
-    cases_ = _case_lines(kind, items)
+    segments, then how many in all (core.words.jobs); and its template's parameters."""
+    cases_ = _case_steps(kind, items)
     if len(cases_) == 1:
-        p, m, line, steps = cases_[0]
-        params = {"t": kind, "v": [p.tracking_no, steps]}
-        if kind == "overdue":
-            return f"【超期】{line}，已挂牌督办，请即办理。", p.id, params
-        return f"【提醒】{line}。回复：{LABELS[m]} {p.tracking_no}", p.id, params
-    head = f"【超期】{len(cases_)}件未按期办理，已挂牌督办：" if kind == "overdue" else f"【提醒】{len(cases_)}件期限将到："
-    tail = "。回复“待办”查看全部。"
-    body, shown = head, 0
-    for _, _, line, _ in cases_:
-        candidate = body + ("；" if shown else "") + line
-        if len(candidate) + len(tail) + 8 > SMS_LIMIT:
-            break
-        body, shown = candidate, shown + 1
-    more = f"等{len(cases_)}件" if shown < len(cases_) else ""
-    return body + more + tail, None, {"t": f"{kind}_many", "v": [str(len(cases_))]}
+        p, m, steps = cases_[0]
+        said = words.due_one(kind, p.tracking_no, steps, m)
+        return said, p.id, said.params
+    said = words.due_many(kind, [words.due_line(kind, p.tracking_no, steps) for p, _, steps in cases_], SMS_LIMIT)
+    return said, None, said.params
 
 
 def claim_reminders(s: Session, wanted: list[tuple], now: datetime) -> set[tuple[int, str, str]]:

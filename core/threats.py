@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 # gravest first: what a case is marked with when it says several
 KINDS = ("self_harm", "violence", "blocking", "trip")
-KIND_WORDS = {"self_harm": "轻生", "violence": "暴力伤人", "blocking": "堵路堵门", "trip": "越级上访"}
 
 CLAUSE = re.compile(r"[，,。；;！!？?\n\r]")
 WHO = r"(?:他|她|你|恁|你们|恁们|他们|她们|他家|他全家|谁|那个?[^，。,\s]{0,3}?)"

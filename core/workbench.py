@@ -20,12 +20,15 @@ from core.directory import UNIT_ROLES
 from core.status import OPEN, Status
 from core.clock import SHANGHAI, day_start, month_day
 from core.phones import InvalidPhone, normalize_phone
+from core.outbound import RESENT_WHEN_THEY_WRITE
 from core.store import words as store_words
+from core.store.outbox import awaiting_resend
 from core.store.db import county_day
 from core.store.models import (Attachment, AuditEvent, EveningPlan, EveningVisit, InboundMessage,
                                OutboundMessage,
                                Person, Petition, PetitionEvent, Recusal, Township, Unit, Village)
 from core.text import CHANNEL_LABELS
+from core.words import reach
 
 PAGE = 50
 WAITING_EXTENSION = text("petition.pending_extension IS NOT NULL")   # ix_petition_extension's predicate
@@ -158,7 +161,7 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
     out.append(_cases(s, person, "warnings", "预警（集体访、扬言越级）", [p.id.in_(warned)], (p.received_at.desc(),), limit, me))
     if staff:
         failed = s.scalar(select(func.count()).select_from(OutboundMessage).where(OutboundMessage.status == "failed")) or 0
-        rows = [(m.purpose, m.error or "") for m in s.scalars(select(OutboundMessage).where(
+        rows = [(m.purpose, _failure(m)) for m in s.scalars(select(OutboundMessage).where(
             OutboundMessage.status == "failed").order_by(OutboundMessage.id.desc()).limit(limit))]
         out.append(Shelf("failed_texts", "发送失败", failed, rows))
         lost = s.scalar(select(func.count()).select_from(Attachment).where(Attachment.fetch_status == "failed")) or 0
@@ -173,6 +176,13 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
         if rows:
             out.append(Shelf("call_back", "回电请求（近两日）", len(rows), rows))
     return out
+
+
+def _failure(m: OutboundMessage) -> str:
+    """Why a text failed and, for a notice to a citizen, whether it goes again when they write."""
+    if m.purpose not in RESENT_WHEN_THEY_WRITE:
+        return m.error or ""
+    return f"{m.error or ''} · {reach.resend_note(awaiting_resend(m.purpose, m.resent_at))}"
 
 
 # --- 七晚 ----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from core.words.said import params_of
 from core.store import media
+from core.store import outbox as outbox_rows
 from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
@@ -60,6 +61,8 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
         reply = "" if msg.kind == "event" else T.WECOM_TEXT_ONLY if conv.official_id else T.WECOM_UNKNOWN
     else:
         reply = _route(ctx)
+        if msg.kind != "event" or msg.event != "unsubscribe":   # the citizen is here: what failed goes again
+            ctx.outbox_ids.extend(outbox_rows.resend_failed(conn, msg.channel, msg.sender, ctx.now))
     if conv.state in INTAKE_STATES and msg.inbound_id:
         # every message of an intake is filed with the petition, and all it said is screened for
         # whom it accuses — also words the conversation did not take as the story

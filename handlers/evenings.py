@@ -87,7 +87,7 @@ def _tonight(ctx: Context, person: Person | None, rest: str) -> str:
 
 
 @COMMANDS.verb("select", "七晚", roles=DIRECTORY, case="optional", scope="any", run_alone=_tonight,
-               help=(("staff", 80, "七晚 编号 单位 包案领导"), ("leader", 30, "七晚（查看七晚进行情况）")))
+               help=(("staff", 80, "七晚 编号 单位 包案领导"), ("leader", 30, T.HELP_TONIGHT)))
 def _select(ctx: Context, person: Person | None, p: Petition, after: str):
     if person is None or person.role != "staff":
         return T.STAFF_ONLY
@@ -151,7 +151,7 @@ def parse_members(s: Session, words: list[str]) -> tuple[list[MemberSpec], str |
 
 
 @COMMANDS.verb("file", "报备", roles=DIRECTORY, case="required", scope="any",
-               help=(("cadre", 90, "七晚：报备 编号 首晚 成员…"),))
+               help=(("cadre", 90, T.HELP_FILE_PLAN),))
 @on_plan
 def _file(ctx: Context, person: Person | None, plan: EveningPlan, after: str):
     no = plan.petition.tracking_no

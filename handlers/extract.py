@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from core.phones import MOBILE_IN_TEXT, find_mobile
 from core.places import Gazetteer, PlaceMatch
-from core.threats import trip_in
 
 HAN = r"\u4e00-\u9fff"
 NAME_CHARS = rf"[{HAN}·]"
@@ -59,7 +58,6 @@ class Extracted:
     place: PlaceMatch | None = None
     content: str | None = None
     people: int | None = None       # a group: how many people (households, representatives) it speaks for
-    trip: str | None = None         # an announced trip: county | city | province | beijing (core.threats)
 
 
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -165,7 +163,7 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     else:
         out.name = _name_after_place(text)
     out.phone = find_mobile(readable(text))
-    out.people, out.trip = people_in(text), trip_in(text)
+    out.people = people_in(text)
     match = gazetteer.match(text)
     out.place = match if match.places else None
 

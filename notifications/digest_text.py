@@ -3,8 +3,6 @@ masked. Nothing in a text a recused person must not see: core.digest's views lea
 case that accuses the reader or their unit."""
 from __future__ import annotations
 
-from core.words.jobs import DIGEST as TEMPLATES
-
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +18,9 @@ from core.evenings import tonight_text
 from core.phones import mask_name, mask_text
 from core.places import unit_short_name
 from core.store.models import Person, Unit
-from core.text import fit, gist
+from core.text import gist
+from core.words.said import Said
+from core.words import reports as words
 
 
 def _head(day: date) -> str:
@@ -29,34 +29,26 @@ def _head(day: date) -> str:
 
 def _body(d: Day, unit_view: bool) -> list[str]:
     """The parts of a digest, most important first; the caller fits them to three segments."""
-    by_channel = "、".join(f"{word}{d.channels[c][0]}" for c, word in CHANNELS if c in d.channels)
-    parts = [(f"新交办{d.batches}批{d.people}人次" if unit_view else f"到县访{d.batches}批{d.people}人次")
-             + (f"（{by_channel}）" if by_channel else "")]
+    by_channel = [(word, d.channels[c][0]) for c, word in CHANNELS if c in d.channels]
+    parts = [words.daily_volume(unit_view, d.batches, d.people, by_channel)]
     if d.warnings:   # an announced trip comes before everything else
-        shown = "、".join(d.warnings[:3]) + ("等" if len(d.warnings) > 3 else "")
-        parts.insert(0, f"预警{len(d.warnings)}件（{shown}）")
+        parts.insert(0, words.daily_warnings(d.warnings))
     if d.groups:
-        parts.append(f"其中集体访{d.groups}批")
-    beyond = "、".join(f"{word}{d.beyond[level][0]}批{d.beyond[level][1]}人" for level, word in LEVELS
-                       if level in d.beyond)
-    parts.append(f"越级访：{beyond}" if beyond else "无越级访")
+        parts.append(words.daily_groups(d.groups))
+    beyond = [(word, *d.beyond[level]) for level, word in LEVELS if level in d.beyond]
+    parts.append(words.daily_beyond(beyond))
     if d.meet_due:
-        parts.append(f"当日见面率{d.met / d.meet_due:.0%}（{d.met}/{d.meet_due}）")
-    if d.overdue:
-        if unit_view:
-            shown = "、".join(no for no, _ in d.overdue[:3]) + ("等" if len(d.overdue) > 3 else "")
-            parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
-        else:
-            units = Counter(unit for _, unit in d.overdue)
-            shown = "、".join(f"{unit_short_name(u)}{n}" for u, n in units.most_common(3)) + ("等" if len(units) > 3 else "")
-            parts.append(f"挂牌督办{len(d.overdue)}件（{shown}）")
+        parts.append(words.daily_met(d.met, d.meet_due))
+    if unit_view:
+        shown = [no for no, _ in d.overdue]
     else:
-        parts.append("无挂牌督办")
+        shown = [f"{unit_short_name(u)}{n}" for u, n in Counter(unit for _, unit in d.overdue).most_common()]
+    parts.append(words.daily_overdue(len(d.overdue), shown))
     checks = _checks(d, unit_view)
     if checks:
         parts.append(checks)
     if d.plans:
-        parts.append(f"七晚进行中{d.plans}件，今晚已开始{d.tonight_started}件")
+        parts.append(words.daily_evenings(d.plans, d.tonight_started))
     return parts
 
 
@@ -64,31 +56,26 @@ def _checks(d: Day, unit_view: bool) -> str | None:
     """日排查: who did not report (the county's view) or whether this township did, and what was found."""
     if not d.checks_due:
         return None
-    found = (f"，排查发现{d.checks_found}起{d.checks_people}人" if d.checks_found else "") + (
-        f"（拟越级或到县{d.checks_moving}起）" if d.checks_moving else "")
+    found = words.checks_found(d.checks_found, d.checks_people, d.checks_moving)
     if unit_view:
-        said = ("日排查" + "、".join(d.checks_missing) + "未报告") if d.checks_missing else "日排查已按时报告"
-        return said + found
-    if d.checks_missing:
-        shown = "、".join(unit_short_name(u) for u in d.checks_missing[:3]) + ("等" if len(d.checks_missing) > 3 else "")
-        said = f"日排查{d.checks_due}个乡镇，{len(d.checks_missing)}个未按时报告（{shown}）"
-    else:
-        said = f"日排查{d.checks_due}个乡镇均已报告"
-    return said + found
+        return words.checks_unit(d.checks_missing) + found
+    return words.checks_county(d.checks_due, [unit_short_name(u) for u in d.checks_missing]) + found
 
 
-def county_text(d: Day, county_name: str, lead: list[str] | None = None) -> str:
+def county_text(d: Day, county_name: str, lead: list[str] | None = None) -> Said:
     parts = _body(d, unit_view=False)
     if lead:
-        parts.insert(0, "您包案" + "、".join(lead))
-    return fit(f"【每日访情】{_head(d.day)}{county_name}：", parts, "回复“详情”查看要点")
+        parts.insert(0, words.lead(lead))
+    f = _figures(d)
+    return words.daily(_head(d.day), county_name, parts, f.batches, f.people, f.beyond, f.overdue, f.warnings)
 
 
-def unit_text(d: Day, unit_name: str, lead: list[str] | None = None) -> str:
+def unit_text(d: Day, unit_name: str, lead: list[str] | None = None) -> Said:
     parts = _body(d, unit_view=True)
     if lead:
-        parts.insert(0, "您包案" + "、".join(lead))
-    return fit(f"【每日访情·{unit_short_name(unit_name)}】{_head(d.day)}：", parts, "回复“详情”查看要点")
+        parts.insert(0, words.lead(lead))
+    f = _figures(d)
+    return words.daily_unit(unit_short_name(unit_name), _head(d.day), parts, f.batches, f.people, f.overdue, f.warnings)
 
 
 def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
@@ -96,9 +83,7 @@ def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
     out = {}
     for person_id, mine in lead_cases(s, leads).items():
         flagged = [no for no, overdue in mine if overdue]
-        out[person_id] = [f"{len(mine)}件" + (
-            f"，挂牌{len(flagged)}件（{'、'.join(flagged[:2])}{'等' if len(flagged) > 2 else ''}）"
-            if flagged else "，均在期限内")]
+        out[person_id] = [words.lead_line(len(mine), flagged)]
     return out
 
 
@@ -106,14 +91,18 @@ def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
 # the day's figures only — what else the full text says is a reply of "详情" away
 
 
-def _figures(d: Day, unit_name: str | None) -> dict:
-    """The template's parameters of a day's text."""
-    beyond = sum(b for b, _ in d.beyond.values())
-    if unit_name is None:
-        return {"t": "daily_digest", "v": [_head(d.day), str(d.batches), str(d.people), str(beyond),
-                                           str(len(d.overdue)), str(len(d.warnings))]}
-    return {"t": "daily_digest_unit", "v": [unit_short_name(unit_name), _head(d.day), str(d.batches), str(d.people),
-                                            str(len(d.overdue)), str(len(d.warnings))]}
+@dataclass(frozen=True)
+class Figures:
+    batches: int
+    people: int
+    beyond: int
+    overdue: int
+    warnings: int
+
+
+def _figures(d: Day) -> Figures:
+    """The day's figures, a text's template's parameters (the county's, a unit's)."""
+    return Figures(d.batches, d.people, sum(b for b, _ in d.beyond.values()), len(d.overdue), len(d.warnings))
 
 
 @dataclass(frozen=True)
@@ -136,16 +125,15 @@ def digests(s: Session, day: date, county_name: str, now: datetime | None = None
     for person in people:
         if person.role == "leader":
             view = whole.view(None, person)
-            body, params = county_text(view, county_name, leads.get(person.id)), _figures(view, None)
+            body = county_text(view, county_name, leads.get(person.id))
         elif person.unit_id is not None:
             mine = whole.view(person.unit_id, person)
             if not mine.concerns and person.id not in leads:   # the head of each unit concerned (001)
                 continue
             body = unit_text(mine, names[person.unit_id], leads.get(person.id))
-            params = _figures(mine, names[person.unit_id])
         else:
             continue
-        out.append(Text(person.id, person.phone, body, params))
+        out.append(Text(person.id, person.phone, body, body.params))
     return out
 
 
@@ -156,15 +144,15 @@ def details(s: Session, now: datetime, person: Person, limit: int = 10) -> list[
     def story(x) -> str:   # names and numbers masked wherever they stand, then cut
         return gist(mask_text(x.content, [x.name, *d.directory]), 16)
 
-    items = [f"{x.tracking_no} {mask_name(x.name)} {x.township.name if x.township else ''}"
-             f"{'（' + str(x.people) + '人）' if x.people > 1 else ''}：{story(x)}" for x in d.new]
-    items += [f"挂牌 {x.tracking_no} {unit_short_name(x.unit.name) if x.unit else '未交办'} {mask_name(x.name)}：{story(x)}"
-              for x in d.flagged]
+    items = [words.detail_new(x.tracking_no, mask_name(x.name), x.township.name if x.township else "", x.people,
+                              story(x)) for x in d.new]
+    items += [words.detail_flagged(x.tracking_no, unit_short_name(x.unit.name) if x.unit else None, mask_name(x.name),
+                                   story(x)) for x in d.flagged]
     for c in d.checks:
-        moving = f"（{planned(c.movement)}）" if c.movement else ""
-        items.append(f"{'预警' if c.movement else '排查'} {unit_short_name(c.unit.name)} {c.village or ''}"
-                     f"{str(c.people) + '人' if c.people else ''}：{gist(mask_text(c.matter or '', d.directory), 20)}{moving}")
+        items.append(words.detail_check(bool(c.movement), unit_short_name(c.unit.name), c.village or "", c.people,
+                                        gist(mask_text(c.matter or "", d.directory), 20),
+                                        planned(c.movement) if c.movement else ""))
     for plan, x, visit in d.plans:
-        items.append(f"七晚 {x.tracking_no} {unit_short_name(plan.unit.name)} {mask_name(x.name)}："
-                     f"{tonight_text(plan, visit, d.rules, now)}")
+        items.append(words.detail_evening(x.tracking_no, unit_short_name(plan.unit.name), mask_name(x.name),
+                                          tonight_text(plan, visit, d.rules, now)))
     return items

@@ -32,6 +32,7 @@ from core import workbench
 from core.clock import SHANGHAI, day_start
 from core.store.db import reading, transaction
 from core.store.models import LedgerExport, Person
+from core.words import reports as words
 
 EVERY = 2000
 FORMATS = ("xlsx", "csv")
@@ -179,7 +180,7 @@ def build(svc, export_id: int, now: datetime | None = None) -> str:
     with transaction(svc.sessions) as s:
         row = s.get(LedgerExport, export_id, with_for_update=True)
         if row is None or not (row.status == "queued" or (row.status == "running" and lost(row, now))):
-            return f"台账导出{export_id}：无需处理"
+            return words.export_idle(export_id)
         row.status, row.touched_at, row.rows_done = "running", now, 0
         person_id, first, last, fmt = row.person_id, row.first, row.last, fmt_of(row)
     start, end = day_start(first), day_start(last + timedelta(days=1))
@@ -204,13 +205,13 @@ def build(svc, export_id: int, now: datetime | None = None) -> str:
                 n = write_csv(str(part), rows, tick)
         os.replace(part, path)
         _progress(svc, export_id, rows_done=n, status="done", file=name, finished_at=svc.clock.now())
-        return f"台账导出{export_id}：{n}行"
+        return words.export_done(export_id, n)
     except Exception as exc:   # recorded on the row for the person who asked; no file is kept
         _leftovers(directory, export_id)
         error = "too_many" if isinstance(exc, Refused) else f"{type(exc).__name__}: {exc}"[:500]
         _progress(svc, export_id, status="failed", error=error, finished_at=svc.clock.now())
         if isinstance(exc, Refused):
-            return f"台账导出{export_id}：超过Excel行数上限"
+            return words.export_too_many(export_id)
         raise
     finally:
         _remove(tmpdir)
@@ -275,4 +276,4 @@ def sweep(svc, now: datetime, legacy_dir: str | Path | None = None) -> str:
                     removed += 1
             except OSError:
                 pass
-    return f"台账导出：过期{expired}份，中断{failed}份，删除文件{removed}个"
+    return words.exports_swept(expired, failed, removed)

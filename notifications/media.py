@@ -11,8 +11,6 @@ the schedule takes what is due (notifications.schedule), so nothing waits on a l
 """
 from __future__ import annotations
 
-from core.words.jobs import MEDIA as TEMPLATES
-
 import hashlib
 import logging
 import os
@@ -27,6 +25,7 @@ from core.phones import redact
 from core.store import media
 from core.store.db import transaction, write
 from core.store.models import OutboundMessage
+from core.words import jobs as words
 from notifications.sms import SendError
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,7 @@ class MediaReport:
     told: list[int] = field(default_factory=list)     # outbox rows: staff told of what failed
 
     def summary(self) -> str:
-        return f"媒体：已保存{self.stored}件，待重试{self.retried}件，失败{self.failed}件"
+        return words.media_summary(self.stored, self.retried, self.failed)
 
 
 def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) -> MediaReport:
@@ -144,19 +143,12 @@ def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) 
     return report
 
 
-# the same text as a domestic provider's registered template (core.words.templates lists it)
-
-
 def _tell_staff(svc, attachment_ids: list[int], now: datetime) -> list[int]:
     """One text to the bureau's staff: how many could not be kept, and the cases they belong to."""
     with transaction(svc.sessions) as s:
         numbers = media.tracking_numbers(s.connection(), attachment_ids)
-        cases = f"（{'、'.join(numbers[:5])}{'等' if len(numbers) > 5 else ''}）" if numbers else "（尚未形成事项）"
-        body = (f"【材料未保存】有{len(attachment_ids)}件群众发来的图片/语音/视频未能从微信取回{cases}，"
-                "请联系信访人补发。")
-        params = [str(len(attachment_ids)), f"{numbers[0]}等{len(numbers)}件" if len(numbers) > 1
-                  else numbers[0] if numbers else "尚未形成事项"]
-        ids = OutboundMessage.enqueue_many(s, [(to, body, "media_failed", None, params) for to in audience.staff(s)],
-                                           now)
+        said = words.media_failed(len(attachment_ids), numbers)
+        ids = OutboundMessage.enqueue_many(s, [(to, said, "media_failed", None, list(said.values))
+                                               for to in audience.staff(s)], now)
     svc.send_later(ids, now)
     return ids

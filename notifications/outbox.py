@@ -18,7 +18,7 @@ is never lost, and never sent twice without saying so. States: docs/outbox.md.
 """
 from __future__ import annotations
 
-from core.words.jobs import FAILED_TEMPLATE
+from core.words import jobs as words
 
 import logging
 from dataclasses import dataclass
@@ -29,14 +29,17 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audience
-from core.outbound import CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, with_contact
+from core.county import sms_param_limit
+from core.outbound import CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, wechat_template
 from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
 from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Person, Petition
+from core.words.lengths import REFUSED_REASON
+from core.words.templates import fit
 from notifications import sealed
-from notifications.sms import SendError, SmsBackend, Templated
-from notifications.wechat import TEMPLATE_KEY, WINDOW, WindowClosed
+from notifications.sms import PARAM_TOO_LONG, SendError, SmsBackend, Templated
+from notifications.wechat import WINDOW, WindowClosed
 
 log = logging.getLogger(__name__)
 OUTBOX = OutboundMessage.__table__
@@ -65,8 +68,7 @@ class DeliveryReport:
         return self
 
     def summary(self) -> str:
-        return (f"发送：取出{self.claimed}条，已发送{self.sent}条，待重试{self.retry}条，失败{self.failed}条"
-                + (f"，接手中断的发送{self.taken_over}条" if self.taken_over else ""))
+        return words.delivery_summary(self.claimed, self.sent, self.retry, self.failed, self.taken_over)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -208,7 +210,7 @@ def _by_wecom(wecom, routes: WeComRoutes, message_id: int, to: str, body: str, p
     note). By WeCom — a 交办 with the petitioner's number in it —, else by SMS to their number (the
     note says why); a WeCom user with no number of the directory left: WeCom's refusal stands."""
     userid = to if channel == "wecom" else routes.userid_of[to]
-    text = with_contact(body, routes.contacts.get(petition_id)) if purpose in CONTACT_PURPOSES else body
+    text = words.with_contact(body, routes.contacts.get(petition_id)) if purpose in CONTACT_PURPOSES else body
     try:
         return wecom.send(userid, text), "wecom", None
     except Exception as exc:
@@ -281,14 +283,42 @@ def _templates(s: Session, claimed: list[tuple], county_options: dict,
         return {}
     options = county_options.get("sms") or {}
     ids, sign = options.get("templates") or {}, options.get("sign") or ""
+    limit = sms_param_limit(county_options)
     out = {}
     for message_id, purpose, params in s.execute(select(OUTBOX.c.id, OUTBOX.c.purpose, OUTBOX.c.params)
                                                  .where(OUTBOX.c.id.in_(rows))):
         key, values = (params.get("t"), params.get("v")) if isinstance(params, dict) else (purpose, params)
         if opened and message_id in opened:
             values = opened[message_id].values
-        if values is not None and ids.get(key):
-            out[message_id] = Templated(str(ids[key]), [str(v) for v in values], sign)
+        if values is None or not ids.get(key):
+            continue
+        values = _fitted(message_id, key, [str(v) for v in values], limit)
+        instead = ANSWER_OTHER[key.startswith("official_")] if purpose in ANSWERS else None
+        if instead and ids.get(instead) and limit is not None and any(len(v) > limit for v in values):
+            # an answer whose number or date would not fit: where to read it, rather than nothing
+            log.info("outbound %s template %s goes as %s: a value over param_limit %s", message_id, key, instead, limit)
+            key, values = instead, []
+        out[message_id] = Templated(str(ids[key]), values, sign, limit)
+    return out
+
+
+# an answer (to a citizen, or to an official) that cannot go as its template: where to read it
+ANSWERS = ("reply", "late_reply")
+ANSWER_OTHER = {False: "reply_other", True: "official_other"}
+
+
+def _fitted(message_id: int, key: str, values: list[str], limit: int | None) -> list[str]:
+    """The values cut to the account's variable length where a cut still says something true
+    (core.words.templates.fit); one that cannot be is left as it is: a notice is then refused
+    (notifications.sms.too_long: the bureau is told, as for any refused text), an answer goes as
+    the template that says where to read it."""
+    out = []
+    for i, value in enumerate(values, 1):
+        cut = fit(value, limit)
+        if cut is not None and cut != value:
+            log.info("outbound %s template %s variable {%s} cut from %s to %s characters (param_limit %s)",
+                     message_id, key, i, len(value), len(cut), limit)
+        out.append(value if cut is None else cut)
     return out
 
 
@@ -304,7 +334,7 @@ def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[se
     recent = set(s.scalars(select(Conversation.sender).where(
         Conversation.channel == "wechat", Conversation.sender.in_(openids), Conversation.updated_at >= now - WINDOW)))
     options = s.scalar(select(County.options).limit(1)) or {}
-    template = (options.get("wechat_templates") or {}).get(TEMPLATE_KEY)
+    template = wechat_template(options)
     cases = {row[5] for row in claimed if row[6] == "wechat" and row[5]}
     numbers, phones = {}, {}
     if cases:
@@ -327,29 +357,25 @@ def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None
         Petition.id.in_({pid for _, _, pid, _ in failures if pid}))).all()) if any(f[2] for f in failures) else {}
     texts = []
     for message_id, to, petition_id, error in failures:
-        about = f"（事项{numbers[petition_id]}）" if petition_id in numbers else ""
-        who = mask_phone(to) if to.startswith("+") else \
-            f"{'企业微信' if (error or '').startswith('wecom') else '微信'}用户{to[:6]}"
-        where = f"发往{who}的短信" if to.startswith("+") else f"发往{who}…的消息"
-        body = f"【发送失败】{where}{about}无法送达：{_reason(error)}。请电话联系或核对号码。"
-        params = [who, numbers.get(petition_id, "无"), _reason(error)]
-        texts += [(phone, body, FAILED_PURPOSE, petition_id, params) for phone in staff if phone != to]
+        who = words.failed_to(to, mask_phone(to) if to.startswith("+") else "", (error or "").startswith("wecom"))
+        said = words.failed_notice(to, who, numbers.get(petition_id), _reason(error))
+        texts += [(phone, said, FAILED_PURPOSE, petition_id, list(said.values)) for phone in staff if phone != to]
     return OutboundMessage.enqueue_many(s, texts, now)
 
 
 def _reason(error: str | None) -> str:
     text = error or ""
-    for code, words in (("21211", "号码无效"), ("21614", "不是手机号码"), ("21610", "对方已退订"),
-                        ("30003", "对方手机无法接通"), ("30005", "号码不存在"), ("30006", "号码无法接收短信"),
-                        ("30007", "被运营商拦截")):
+    for code, reason in words.SMS_REASONS:
         if code in text:
-            return words
+            return reason
     if text.startswith("wechat"):
-        return {"43004": "对方已取消关注", "40003": "用户标识无效"}.get(text.split()[1].rstrip(":"), "微信拒收") \
-            if "48 hours" not in text else "超过48小时且未配置模板消息"
+        return words.WECHAT_REASONS.get(text.split()[1].rstrip(":"), words.WECHAT_REFUSED) \
+            if "48 hours" not in text else words.WECHAT_WINDOW_CLOSED
     if text.startswith("wecom"):
-        return "企业微信拒收（不在应用可见范围或账号有误）" if "invaliduser" in text or "81013" in text else "企业微信拒收"
-    return "多次重试仍失败" if text.startswith("gave up") else "运营商拒收"
+        return words.WECOM_INVALID_USER if "invaliduser" in text or "81013" in text else words.WECOM_REFUSED
+    if PARAM_TOO_LONG in text:
+        return REFUSED_REASON
+    return words.GAVE_UP if text.startswith("gave up") else words.CARRIER_REFUSED
 
 
 # --- Twilio's status callbacks ---------------------------------------------------------------------

@@ -10,6 +10,8 @@ from core.clock import SHANGHAI
 from core.evenings import Figures
 from core.measures import Measures
 from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS, ScoreRules, UnitScore
+from core.words import reports as words
+from core.words.said import Said
 
 
 def measures_text(m: Measures) -> str:
@@ -17,37 +19,38 @@ def measures_text(m: Measures) -> str:
     def fmt(name, value):
         if value is None:
             return "—"
-        return f"{value:.1f}天" if name == "平均办结时长" else f"{value * 100:.1f}%"
+        return words.days(value) if name == "平均办结时长" else f"{value * 100:.1f}%"
 
     last = (m.end - timedelta(seconds=1)).astimezone(SHANGHAI)
-    lines = [f"信访工作指标 {m.start.astimezone(SHANGHAI):%Y-%m-%d} 至 {last:%Y-%m-%d}"
-             f"（截至 {m.now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）", ""]
+    lines = [words.measures_head(f"{m.start.astimezone(SHANGHAI):%Y-%m-%d}", f"{last:%Y-%m-%d}",
+                                 f"{m.now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"), ""]
     c = m.county
-    lines.append(f"全县：{c.petitions}批 {c.people}人次，挂牌超期{c.overdue}件")
-    lines += [f"  {k}：{fmt(k, v)}" for k, v in c.rates().items()]
+    lines.append(words.measures_county(c.petitions, c.people, c.overdue))
+    lines += [words.measures_rate(k, fmt(k, v)) for k, v in c.rates().items()]
     lines.append("")
-    header = ["单位", "批次", "人次", *c.rates().keys()]
+    header = [*words.MEASURES_COLUMNS, *c.rates().keys()]
     lines.append(" | ".join(header))
     for name, t in m.units.items():
         lines.append(" | ".join([name, str(t.petitions), str(t.people), *(fmt(k, v) for k, v in t.rates().items())]))
     lines.append("")
-    lines.append("按渠道：" + "，".join(f"{k}{t.petitions}批{t.people}人次" for k, t in m.channels.items()))
-    lines.append("按类别：" + "，".join(f"{k}{t.petitions}批" for k, t in m.categories.items()))
+    lines.append(words.by_channel([(k, t.petitions, t.people) for k, t in m.channels.items()]))
+    lines.append(words.by_category([(k, t.petitions) for k, t in m.categories.items()]))
     return "\n".join(lines)
 
 
-def ranking_text(scores: list[UnitScore], year: int, month: int, rules: ScoreRules) -> str:
+def ranking_text(scores: list[UnitScore], year: int, month: int, rules: ScoreRules) -> Said:
     """The monthly report's 月考评 part (seed 000): the first township and the first department
     praised when they earned it, every unit under the line criticised, the colours (一旗四色) and
-    the ways units played the clock."""
+    the ways units played the clock. Its template's values: the month, how many under the line."""
+    under = [u for u in scores if u.score < rules.warn_below]
     if not scores:
-        return f"【月考评】{year}年{month}月：无参评单位。"
+        return words.ranking(year, month, [], len(under), rules.warn_below)
 
     def names(units: list[UnitScore], most: int = 3) -> str:
         if len(units) > most and len({u.score for u in units}) == 1:
-            return f"{units[0].unit}等{len(units)}个单位（{units[0].score}分）"
-        shown = "、".join(f"{u.unit}（{u.score}分）" for u in units[:most])
-        return shown + (f"等{len(units)}个单位" if len(units) > most else "")
+            return words.tied(units[0].unit, len(units), units[0].score)
+        shown = "、".join(words.scored(u.unit, u.score) for u in units[:most])
+        return shown + (words.and_more(len(units)) if len(units) > most else "")
 
     parts = []
     for group, word in GROUPS.items():
@@ -56,40 +59,37 @@ def ranking_text(scores: list[UnitScore], year: int, month: int, rules: ScoreRul
             continue
         flagged = [u for u in ranked if u.flag]
         if flagged:
-            parts.append(f"{word}{'并列第一' if len(flagged) > 1 else '第一名'}{names(flagged)}，予以表扬（红旗）")
+            parts.append(words.praised(word, len(flagged) > 1, names(flagged)))
         elif not any(u.cases for u in ranked):
-            parts.append(f"{word}本月无办理事项，不评先进")
+            parts.append(words.no_cases(word))
         else:
-            parts.append(f"{word}无达标单位，不予表扬")
-    under = [u for u in scores if u.score < rules.warn_below]
-    parts.append(f"{rules.warn_below}分以下：" + (names(under, 5) + "，通报批评" if under else "无"))
+            parts.append(words.none_praised(word))
+    parts.append(words.criticised(rules.warn_below, names(under, 5) if under else None))
     colours = Counter(u.colour for u in scores)
     if set(colours) - {"green"}:
-        parts.append("预警：" + "、".join(f"{COLOUR_WORDS[c]}色{colours[c]}个"
-                                         for c in ("yellow", "orange", "red") if colours[c]))
+        parts.append(words.colours([(COLOUR_WORDS[c], colours[c]) for c in ("yellow", "orange", "red") if colours[c]]))
     gaming = Counter()
     for u in scores:
         gaming.update(u.gaming)
     if gaming:
-        parts.append("、".join(f"{KIND_WORDS[k]}{gaming[k]}次" for k in GAMING if gaming[k]))
-    return f"【月考评】{year}年{month}月：" + "；".join(parts) + "。"
+        parts.append(words.times([(KIND_WORDS[k], gaming[k]) for k in GAMING if gaming[k]]))
+    return words.ranking(year, month, parts, len(under), rules.warn_below)
 
 
 def scores_table(scores: list[UnitScore], year: int, month: int, rules: ScoreRules | None = None) -> str:
     start = rules.start if rules else 100
-    lines = [f"{year}年{month}月 月考评（每月起评{start}分）", "组别 | 名次 | 单位 | 本月 | 全年累计 | 预警 | 办理 | 加减分"]
+    lines = [words.scores_title(year, month, start), words.SCORES_COLUMNS]
     for u in scores:
         detail = "，".join(f"{KIND_WORDS.get(k, k)}{v:+d}" for k, v in sorted(u.by_kind.items()))
-        signals = "，".join(f"{KIND_WORDS[k]}{n}次" for k, n in u.gaming.items() if k not in u.by_kind)
-        colour = ("红旗 " if u.flag else "") + COLOUR_WORDS[u.colour]
+        signals = words.times([(KIND_WORDS[k], n) for k, n in u.gaming.items() if k not in u.by_kind], "，")
+        colour = (words.FLAG if u.flag else "") + COLOUR_WORDS[u.colour]
         lines.append(f"{GROUPS[u.group]} | {u.rank} | {u.unit} | {u.score} | {u.year_total} | {colour} | "
-                     f"{u.cases}件 | {'，'.join(x for x in (detail, signals) if x) or '—'}")
+                     f"{words.cases(u.cases)} | {'，'.join(x for x in (detail, signals) if x) or '—'}")
     return "\n".join(lines)
 
 
 def evenings_text(fig: Figures) -> str:
     """七晚 figures in one line (the reports, `xinfang evenings report`)."""
     rate = f"{fig.rate:.1%}" if fig.rate is not None else "—"
-    return (f"七晚{('（' + fig.campaign + '）') if fig.campaign else ''}：{fig.cases}件，进行中{fig.running}件，"
-            f"走访计入{fig.evenings_done}晚，未计入{fig.evenings_missed}晚（重新计数{fig.restarts}次），"
-            f"化解{fig.resolved}件（签协议{fig.agreements}件），未化解{fig.unresolved}件，停访息诉率{rate}")
+    return words.evenings_figures(fig.campaign, fig.cases, fig.running, fig.evenings_done, fig.evenings_missed,
+                                  fig.restarts, fig.resolved, fig.agreements, fig.unresolved, rate)

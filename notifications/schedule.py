@@ -18,22 +18,20 @@ there held every text behind it. Its run is claimed here all the same, so it run
 """
 from __future__ import annotations
 
-from core.words.jobs import SCHEDULE as TEMPLATES
-
 import logging
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import select, update
 
 from core import audience, checks
-from core.analysis import analyse, last_complete
+from core.analysis import analyse, in_use_before, last_complete
 from core.cases import Rules
 from core.checks import CheckRules
 from core.places import unit_short_name
-from core.clock import clock_time, local, month_day
+from core.clock import clock_time, day_start, local, month_day
 from core.county import WEEKDAYS, current_county
 from core.evening_sweep import sweep_evenings
 from core.followup import follow_up
@@ -44,6 +42,7 @@ from core.store import inbox
 from core.store.db import reading, transaction, upsert
 from core.store.models import County, OutboundMessage, Person, ScheduledRun
 from core.sweep import sweep
+from core.words import jobs as words
 from core.workdays import WorkCalendar
 from notifications.digest_text import digests
 from notifications import exports
@@ -163,7 +162,7 @@ def daily_digest(svc, now: datetime) -> str:
         texts = digests(s, local(now).date(), county.name, now)
         ids = OutboundMessage.enqueue_many(s, [(t.phone, t.body, "daily_digest", None, t.params) for t in texts], now)
     svc.send_later(ids, now)
-    return f"每日访情：{len(ids)}条"
+    return words.ran("daily_digest", sent=len(ids))
 
 
 def monthly_scores(svc, now: datetime) -> str:
@@ -174,6 +173,8 @@ def monthly_scores(svc, now: datetime) -> str:
     t = local(now)
     year, month = (t.year, t.month - 1) if t.month > 1 else (t.year - 1, 12)
     with transaction(svc.sessions) as s:
+        if not in_use_before(s, day_start(date(year + month // 12, month % 12 + 1, 1))):
+            return words.ran("not_in_use", what=words.SCORES_WORDS, period=f"{year}-{month:02d}")
         rules = ScoreRules.from_options(current_county(s).options)
         scores = month_scores(s, year, month, rules)
         text = ranking_text(scores, year, month, rules)
@@ -183,7 +184,7 @@ def monthly_scores(svc, now: datetime) -> str:
         params = [str(year), str(month), str(under), f"{rules.warn_below:g}"]
         ids = OutboundMessage.enqueue_many(s, [(phone, text, "monthly_scores", None, params) for phone in phones], now)
     svc.send_later(ids, now)
-    return f"月考评 {year}-{month:02d}：{len(ids)}条"
+    return words.ran("monthly_scores", year=year, month=month, sent=len(ids))
 
 
 def failed_messages(svc, now: datetime) -> str:
@@ -194,13 +195,11 @@ def failed_messages(svc, now: datetime) -> str:
         ids = []
         if rows:
             first = min(local(r.received_at) for r in rows)
-            body = (f"【未处理消息】有{len(rows)}条群众消息多次处理失败（最早{month_day(first)}），"
-                    "内容已保存，请联系系统管理员查看。")
-            params = [str(len(rows)), month_day(first)]
-            ids = OutboundMessage.enqueue_many(s, [(to, body, "messages_failed", None, params)
+            said = words.messages_failed(len(rows), month_day(first))
+            ids = OutboundMessage.enqueue_many(s, [(to, said, "messages_failed", None, list(said.values))
                                                    for to in audience.staff(s)], now)
     svc.send_later(ids, now)
-    return f"处理失败的消息：{len(rows)}条"
+    return words.ran("failed_messages", count=len(rows))
 
 
 def follow_ups(svc, now: datetime) -> str:
@@ -222,14 +221,12 @@ def instruction_reminders(svc, now: datetime) -> str:
         for instruction, p in due(s, now):
             expected = (instruction.last_report_at or instruction.at) + timedelta(days=PROGRESS_DAYS)
             late = (local(now).date() - local(expected).date()).days
-            body = (f"【批示督办】{p.tracking_no}县领导批示的办理进展" + (f"已逾期{late}天" if late > 0 else "今日应报")
-                    + f"（批示于{month_day(instruction.at)}）。请回复：进展 {p.tracking_no} 内容")
-            params = [p.tracking_no, f"已逾期{late}天" if late > 0 else "今日应报", month_day(instruction.at)]
-            rows += [(to, body, "progress_due", p.id, params) for to in audience.unit(s, p)]
+            said = words.progress_due(p.tracking_no, late, month_day(instruction.at))
+            rows += [(to, said, "progress_due", p.id, list(said.values)) for to in audience.unit(s, p)]
             instruction.next_report_due = max(instruction.next_report_due, now) + timedelta(days=1)
         ids = OutboundMessage.enqueue_many(s, rows, now)
     svc.send_later(ids, now)
-    return f"批示进展：提醒{len(ids)}条"
+    return words.ran("instruction_reminders", sent=len(ids))
 
 
 def _round(now: datetime, options: dict, after_grace: bool) -> tuple[CheckRules, int | None]:
@@ -244,17 +241,15 @@ def check_asks(svc, now: datetime) -> str:
     with transaction(svc.sessions) as s:
         rules, i = _round(now, current_county(s).options, after_grace=False)
         if i is None:
-            return "日排查：今日不报"
+            return words.NO_CHECK_TODAY
         day = local(now).date()
         rows = []
         for unit in checks.missing(s, day, i):
-            body = (f"【日排查】{unit_short_name(unit.name)}今日{rules.label(i)}排查情况尚未报告，请回复："
-                    f"排查 无新情况；或 排查 村 人数 事由 [动向]")
-            params = [unit_short_name(unit.name), rules.label(i)]
-            rows += [(to, body, "check_ask", None, params) for to in audience.unit(s, None, unit.id)]
+            said = words.check_ask(unit_short_name(unit.name), rules.label(i))
+            rows += [(to, said, "check_ask", None, list(said.values)) for to in audience.unit(s, None, unit.id)]
         ids = OutboundMessage.enqueue_many(s, rows, now)
     svc.send_later(ids, now)
-    return f"日排查{rules.label(i)}：催报{len(ids)}条"
+    return words.ran("check_asks", round=rules.label(i), sent=len(ids))
 
 
 def check_misses(svc, now: datetime) -> str:
@@ -264,33 +259,16 @@ def check_misses(svc, now: datetime) -> str:
         options = current_county(s).options
         rules, i = _round(now, options, after_grace=True)
         if i is None:
-            return "日排查：今日不报"
+            return words.NO_CHECK_TODAY
         day = local(now).date()
         late = checks.record_misses(s, day, i, now, ScoreRules.from_options(options).of("check_missed"))
         ids = []
         if late:
-            shown = "、".join(unit_short_name(u.name) for u in late[:8]) + (f"等{len(late)}个" if len(late) > 8 else "")
-            body = f"【日排查】{day.month}月{day.day}日{rules.label(i)}未按时报告：{shown}，已记入月考评。"
-            params = [f"{day.month}月{day.day}日{rules.label(i)}", _few(late)]
-            ids = OutboundMessage.enqueue_many(s, [(to, body, "check_missed", None, params) for to in audience.staff(s)],
-                                               now)
+            said = words.check_missed(day.month, day.day, rules.label(i), [unit_short_name(u.name) for u in late])
+            ids = OutboundMessage.enqueue_many(s, [(to, said, "check_missed", None, list(said.values))
+                                                   for to in audience.staff(s)], now)
     svc.send_later(ids, now)
-    return f"日排查{rules.label(i)}：未报{len(late)}个"
-
-
-def _few(units, room: int = 20) -> str:
-    """Townships named within a template's variable (``room`` characters): as many as fit, then
-    how many in all."""
-    names = [unit_short_name(u.name) for u in units]
-    for k in range(len(names), 0, -1):
-        shown = "、".join(names[:k]) + (f"等{len(names)}个" if k < len(names) else "")
-        if len(shown) <= room:
-            return shown
-    return f"{len(names)}个乡镇"
-
-
-# the same texts as a domestic provider's registered templates (core.words.templates lists them):
-# no 【】 in a template's words, a report's signed link left to the console
+    return words.ran("check_misses", round=rules.label(i), missed=len(late))
 
 
 @dataclass(frozen=True)
@@ -307,9 +285,6 @@ class CheckRound:
         return None if i is None else f"{local(now):%Y-%m-%d}#{i}"
 
 
-ANALYSIS_WORDS = {"weekly": "周分析", "monthly": "月分析"}
-
-
 def _analysis_job(kind: str):
     def run(svc, now: datetime) -> str:
         """每周访情分析 / 月信访形势分析 of the period just ended: a short text with a signed link
@@ -318,6 +293,8 @@ def _analysis_job(kind: str):
 
         period = last_complete(kind, local(now).date())
         with transaction(svc.sessions) as s:
+            if not in_use_before(s, period.end):
+                return words.ran("not_in_use", what=words.ANALYSIS_WORDS.get(kind, kind), period=period.key)
             analysis = analyse(s, period, now)
             url = link(svc.settings.public_base_url, kind, period.key, now) if svc.settings.public_base_url else None
             text = analysis.summary(url)
@@ -326,7 +303,7 @@ def _analysis_job(kind: str):
             phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True), Person.role == "leader")))
             ids = OutboundMessage.enqueue_many(s, [(phone, text, f"{kind}_report", None, params) for phone in phones], now)
         svc.send_later(ids, now)
-        return f"{ANALYSIS_WORDS.get(kind, kind)} {period.key}：{len(ids)}条"
+        return words.ran("analysis", what=words.ANALYSIS_WORDS.get(kind, kind), period=period.key, sent=len(ids))
     return run
 
 

@@ -31,6 +31,20 @@ class Templated:
     template_id: str
     params: list[str]
     sign: str
+    limit: int | None = None     # the account's variable length ([county.sms] param_limit); None: none
+
+
+PARAM_TOO_LONG = "over the account's variable length"
+
+
+def too_long(template: Templated) -> str | None:
+    """Why a provider would refuse these parameters for their length (None: they fit): the first
+    variable longer than the account allows, as the stored error says it."""
+    for i, value in enumerate(template.params, 1):
+        if template.limit is not None and len(value) > template.limit:
+            return (f"template {template.template_id} variable {{{i}}} has {len(value)} characters, {PARAM_TOO_LONG} "
+                    f"{template.limit} ([county.sms] param_limit; xinfang sms-templates --county FILE)")
+    return None
 
 
 class SmsBackend(Protocol):
@@ -129,6 +143,8 @@ class TencentSms:
         if template is None:
             raise SendError("tencent: no SMS template registered for this text's purpose "
                             "([county.sms.templates] in the county file)", permanent=True)
+        if (problem := too_long(template)) is not None:   # what Tencent refuses as TemplateParameterLengthLimit
+            raise SendError(f"tencent: {problem}", permanent=True)
         req = models.SendSmsRequest()
         req.PhoneNumberSet, req.SmsSdkAppId, req.SignName = [to], self.app_id, template.sign
         req.TemplateId, req.TemplateParamSet = template.template_id, list(template.params)

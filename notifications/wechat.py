@@ -7,18 +7,18 @@ Through wechatpy's client; its access token is kept in Redis, so every worker sh
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import requests
 from wechatpy import WeChatClient
 from wechatpy.session.redisstorage import RedisStorage
 
+from core.outbound import WECHAT_TEMPLATE_KEY, WECHAT_WINDOW
+from core.words.jobs import WECHAT_NOTICE
 from notifications.sms import SendError
 
-WINDOW = timedelta(hours=48)
+WINDOW = WECHAT_WINDOW
 OUT_OF_WINDOW = {45015, 45047}          # response out of time limit / too many messages: use a template
 TEMPORARY = {-1, 45009, 45011}           # system busy, API limits
-TEMPLATE_KEY = "notice"                  # [county.wechat_templates] notice = "template id"
+TEMPLATE_KEY = WECHAT_TEMPLATE_KEY      # [county.wechat_templates] notice = "template id"
 
 
 class WindowClosed(SendError):
@@ -55,10 +55,10 @@ class WeChatSender:
         if not template_id:
             raise WindowClosed("wechat: more than 48 hours since the citizen's last message and no template "
                                "configured ([county.wechat_templates] notice)", permanent=True)
-        data = {"first": {"value": "您好，您的信访事项有新的进展。"},
+        data = {"first": {"value": WECHAT_NOTICE["first"]},
                 "keyword1": {"value": tracking_no or "—"},
                 "keyword2": {"value": body[:200]},
-                "remark": {"value": "如有疑问，请在公众号中回复“查询 编号”。"}}
+                "remark": {"value": WECHAT_NOTICE["remark"]}}
         try:
             result = self.client.message.send_template(openid, template_id, data)
         except Exception as exc:

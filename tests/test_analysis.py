@@ -155,3 +155,22 @@ def test_the_page_reports_what_the_texts_cost(three_weeks, services, db, db_url,
     out = tmp_path / "w.html"
     CliRunner().invoke(main, ["report", "weekly", "--date", "2026-11-23", "--out", str(out)])
     assert "<h2>短信发送</h2>" in out.read_text(encoding="utf-8")
+
+
+def test_a_first_start_sends_no_report_of_the_weeks_and_months_before_it(peer, clock, services, db):
+    """A county loads its file and takes its first petitions on Saturday 5 December; the first
+    `xinfang serve` (the scheduler's first tick) then makes up the week's, the month's and the
+    月考评's runs — of November, when nothing was kept: leaders and unit heads get none of those
+    texts (29 + 2 + 2 on the demo's data before), and the next week's goes as usual."""
+    clock.set(at(2026, 12, 5, 10))
+    assert "已登记走访" in peer.text_sms(STAFF, "登记 走访 下汤镇 王五 无 1 反映路灯不亮")
+    jobs = tuple(j for j in JOBS if j.name in ("weekly_report", "monthly_report", "monthly_scores"))
+    done = {name: result for name, _, result in tick(services, at(2026, 12, 5, 13), jobs)}
+    assert done == {"weekly_report": "周分析 2026-11-23：系统尚未启用（此前没有任何信访件），不发送",
+                    "monthly_report": "月分析 2026-11-01：系统尚未启用（此前没有任何信访件），不发送",
+                    "monthly_scores": "月考评 2026-11：系统尚未启用（此前没有任何信访件），不发送"}
+    db.rollback()
+    assert not db.scalars(select(OutboundMessage).where(OutboundMessage.purpose.in_(
+        ("weekly_report", "monthly_report", "monthly_scores")))).all()
+    [(_, _, result)] = tick(services, at(2026, 12, 7, 9), WEEKLY)        # Monday: the week with its petition
+    assert result == "周分析 2026-11-30：2条"

@@ -42,8 +42,12 @@ def live(app):
 
 @pytest.fixture
 def browser():
+    # the browser keeps the machine's clock when the suite runs under a preloaded clock (README: the
+    # suite at 23:30, datefudge): under libfaketime chromium loaded no page; only the product's is set
+    real_clock = {k: v for k, v in os.environ.items()
+                  if k != "LD_PRELOAD" and not k.startswith(("FAKETIME", "DATEFUDGE"))}
     with playwright.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, env=real_clock, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
         yield b

@@ -90,7 +90,9 @@ def test_demo_plays_the_whole_loop(tmp_path, monkeypatch):
     out = result.output
     # the data stays, for the console (issue 20)
     assert (tmp_path / "instance" / "demo.sqlite3").exists() and "http://127.0.0.1:8000/console/" in out
-    assert "受理编号：LS-" in out and "验证成功" in out and "相同回复、只记录一次：True" in out
+    # the last line lists every petition the day made (walk-in, letter and the 进京 warning too)
+    assert "受理编号（6件）：" + ", ".join(f"LS-20261123-{i:04d}" for i in range(1, 7)) in out
+    assert "验证成功" in out and "相同回复、只记录一次：True" in out
     assert "HTTP 403" in out and "已撤回" in out
     # issue 18: a petitioner who answers the wrong question, answers in words, a group petition
     assert "您说的情况已记下。" in out and "姓名：牛满仓" in out and "庄稼浇不上水" in out
@@ -107,9 +109,11 @@ def test_demo_plays_on_tencents_stub_and_wecoms(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["demo", "--sms", "tencent", "--wecom", "--at", "2026-11-23T10:00"])   # a Monday
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "受理编号：LS-" in out and "验证成功" in out and "腾讯云回复短信回调" in out
+    # the last line lists every petition the day made (walk-in, letter and the 进京 warning too)
+    assert "受理编号（6件）：" + ", ".join(f"LS-20261123-{i:04d}" for i in range(1, 7)) in out
+    assert "验证成功" in out and "腾讯云回复短信回调" in out
     assert "（模板2100007）" in out and "【鲁山县信访局】交办：" in out               # 交办 by template, no number
-    assert "[企业微信 ZhaoZhiQiang] 报备" in out and "企业微信应用消息发往 ZhaoZhiQiang：【交办】" in out
+    assert "[企业微信 ZhaoZhiQiang] 报备" in out and "企业微信应用消息发往 ZhaoZhiQiang ：【交办】" in out
     assert "信访人电话：+8613912340000" in out                                      # … and by WeCom, with it
     assert "已受理，请按期见面" in out and "模板2100040" in out                        # answers as templates too
     assert_no_text_to_a_citizen_carries_another_number(tmp_path / "instance" / "demo.sqlite3")
@@ -147,6 +151,27 @@ def test_chat_in_a_terminal_goes_through_the_same_handlers(tmp_path, monkeypatch
     assert runner.invoke(main, ["chat"]).exit_code != 0  # one of --wechat / --sms is required
 
 
+def test_a_newcomer_who_chats_before_init_is_told_what_to_run_and_nothing_is_created(tmp_path, monkeypatch):
+    """Someone new types `xinfang chat --sms …` and `xinfang stats` before loading a county: each
+    stops at once with one Chinese line naming `xinfang init` (exit code 1) — no traceback per
+    line, no empty database left behind. After init, `xinfang stats` alone gives this month."""
+    db = tmp_path / "first.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    runner = CliRunner()
+    for args in (["chat", "--sms", "13912345678"], ["stats"], ["tick"], ["failures"]):
+        result = runner.invoke(main, args, input="你好\n")
+        assert result.exit_code == 1, (args, result.output)
+        assert "请先运行 xinfang init" in result.output and "Traceback" not in result.output, result.output
+        assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", result.output.split("（")[0]), result.output  # no English
+    assert not db.exists()
+    init_database(f"sqlite:///{db}", EXAMPLE)
+    result = runner.invoke(main, ["stats", "--now", "2026-12-05T10:00"])
+    assert result.exit_code == 0, result.output
+    assert "2026-12-01 至 2026-12-05" in result.output
+    result = runner.invoke(main, ["stats", "--from", "2026-13-01"])
+    assert result.exit_code == 1 and "应为日期" in result.output
+
+
 def test_bind_and_sweep_from_the_command_line(tmp_path, monkeypatch):
     db = f"sqlite:///{tmp_path}/ops.sqlite3"
     monkeypatch.setenv("DATABASE_URL", db)
@@ -154,6 +179,8 @@ def test_bind_and_sweep_from_the_command_line(tmp_path, monkeypatch):
     assert runner.invoke(main, ["init", str(EXAMPLE)]).exit_code == 0
     result = runner.invoke(main, ["bind", "赵志强"])
     assert result.exit_code == 0 and "绑定 " in result.output
+    code = result.output.split()[-1]                       # the code apart, as awk '{print $NF}' takes it
+    assert len(code) == 8 and code.isalnum() and code.isupper(), result.output
     assert runner.invoke(main, ["bind", "无此人"]).exit_code != 0
     result = runner.invoke(main, ["sweep", "--now", "2026-11-24T08:00"])
     assert result.exit_code == 0 and "巡检0件" in result.output

@@ -72,5 +72,5 @@ def test_stats_from_the_command_line(five_cases, db_url, monkeypatch):
     assert "全县：5批 9人次" in out.output and "按期受理率：50.0%" in out.output
     assert "下汤镇人民政府 | 3 | 3" in out.output and "走访2批6人次" in out.output and "土地2批" in out.output
     bad = runner.invoke(main, ["stats", "--from", "2026-11-30", "--to", "2026-11-01"])
-    assert bad.exit_code != 0 and "before" in bad.output
-    assert "a date like" in runner.invoke(main, ["stats", "--from", "11/01", "--to", "2026-11-30"]).output
+    assert bad.exit_code == 1 and "早于" in bad.output
+    assert "应为日期" in runner.invoke(main, ["stats", "--from", "11/01", "--to", "2026-11-30"]).output

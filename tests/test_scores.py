@@ -177,9 +177,11 @@ def test_scores_from_the_command_line(services, db, db_url, monkeypatch):
 def test_the_ranking_goes_out_on_the_first_working_day_once(services, db, sms_out):
     add_points(services, [(unit_id(db, "yaoshan"), "late_finish", -3, at(2026, 11, 2))])
     job = tuple(j for j in JOBS if j.name == "monthly_scores")
-    # a deployment first ticking on 30 November makes up November's run (October's ranking), once
+    # a deployment first ticking on 30 November makes up November's run (October's ranking), once:
+    # nothing was kept in October (its first score is of 2 November), so no ranking is sent for it
     [(_, period, result)] = tick(services, at(2026, 11, 30, 9), job)
-    assert (period, result) == ("2026-11", "月考评 2026-10：29条")
+    assert (period, result) == ("2026-11", "月考评 2026-10：系统尚未启用（此前没有任何信访件），不发送")
+    assert not db.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "monthly_scores")).all()
     assert tick(services, at(2026, 11, 30, 10), job) == []
     assert tick(services, at(2026, 12, 1, 8, 59), job) == []              # not yet 09:00
     [(name, period, result)] = tick(services, at(2026, 12, 1, 9, 0), job)

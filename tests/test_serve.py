@@ -113,7 +113,10 @@ def test_slow_clients_hold_no_worker_behind_nginx(tmp_path, sqlite_template):
 
 def test_without_the_proxy_two_slow_clients_stop_every_answer(tmp_path, sqlite_template):
     """What the proxy is for: gunicorn facing clients itself, two slow ones hold its two workers
-    and a signed message waits past WeChat's deadline."""
+    and a signed message waits past WeChat's deadline. (Its start-up also says, once, that the
+    example county has WeChat on and no template message: issue 33.)"""
+    from core.words.reach import NO_WECHAT_TEMPLATE
+
     proc, port = start(tmp_path, sqlite_template, "none", workers=2)
     done = threading.Event()
     try:
@@ -122,7 +125,8 @@ def test_without_the_proxy_two_slow_clients_stop_every_answer(tmp_path, sqlite_t
             signed_message(port, timeout=3)
     finally:
         done.set()
-        stop(proc)
+        out = stop(proc)
+    assert out.count(NO_WECHAT_TEMPLATE) == 1
 
 
 @needs_nginx

@@ -60,7 +60,7 @@ def test_a_case_worked_by_text_goes_out_as_registered_templates(tencent, tencent
         if t is None:
             continue
         assert m.status == "sent" and m.params, (m.purpose, m.status, m.error)
-        assert templates.problems(m.purpose, m.params, COUNTY["sms"]["param_max"]) == [], m.purpose
+        assert templates.problems(m.purpose, m.params) == [], m.purpose
         assert alike(t, m.params, m.body), (m.purpose, t.render(m.params), m.body)
         checked.add(m.purpose)
     assert checked >= {"case_assigned", "case_accepted", "meet_check", "extension_request", "extension_approved",
@@ -158,7 +158,7 @@ def test_the_daily_figures_reach_the_leaders_as_a_template(tencent_api, peer, db
     [to_leader] = [m for m in sent(db) if m.purpose == "daily_digest" and m.to == "+8613700000101"]
     assert to_leader.status == "sent", to_leader.error
     assert to_leader.params == {"t": "daily_digest", "v": ["11月23日（周一）", "1", "6", "0", "0", "0"]}
-    assert templates.problems("daily_digest", to_leader.params["v"], COUNTY["sms"]["param_max"]) == []
+    assert templates.problems("daily_digest", to_leader.params["v"]) == []
     [head] = [m for m in sent(db) if m.purpose == "daily_digest" and m.to == "+8613700000012"]   # 下汤镇's head
     assert head.params["t"] == "daily_digest_unit" and head.params["v"][:4] == ["下汤镇", "11月23日（周一）", "1", "6"]
     got = next(r for r in reversed(tencent_api.received) if r["PhoneNumber"] == "+8613700000101")
@@ -238,7 +238,7 @@ def test_every_notice_template_fits_the_rules_and_says_what_its_sentence_says(pe
             if isinstance(values, dict):                                   # one of the purpose's variants
                 key, values = values["t"], values["v"]
                 t = templates.template_of(key)
-            assert templates.problems(key, values, COUNTY["sms"]["param_max"]) == [], (purpose, values)
+            assert templates.problems(key, values) == [], (purpose, values)
             body = NOTICES[purpose](ctx, p, **data)
             if t.differs is None:
                 assert t.render(values) == spaced(body), (purpose, t.render(values), body)
@@ -254,7 +254,7 @@ def spaced(text: str) -> str:
 
 
 def test_the_second_request_to_rate_is_its_template_word_for_word():
-    from core.followup import question
+    from core.words.jobs import follow_up as question
     no = "LS-20261123-0001"
     assert templates.OWN["follow_up"].render([no]) == spaced(question(no))
     assert templates.problems("follow_up", [no]) == []
@@ -308,7 +308,7 @@ def test_the_scheduled_jobs_and_a_call_back_go_as_templates(tencent, tencent_api
     for m in rows:
         t = templates.template_of(m.purpose)
         assert m.status == "sent" and m.params, (m.purpose, m.error)
-        assert templates.problems(m.purpose, m.params, COUNTY["sms"]["param_max"]) == [], (m.purpose, m.params)
+        assert templates.problems(m.purpose, m.params) == [], (m.purpose, m.params)
         assert alike(t, m.params, m.body), (m.purpose, t.render(m.params), m.body)
         got = next(r for r in tencent_api.received if r["TemplateParamSet"] == m.params and r["PhoneNumber"] == m.to)
         assert got["TemplateId"] == ids[m.purpose]
@@ -355,7 +355,7 @@ def test_a_cadres_commands_and_a_villagers_questions_answered_as_templates(tence
     for m in answers:
         assert m.status == "sent", (m.params, m.error)
         t = templates.template_of(m.params["t"])
-        assert templates.problems(m.params["t"], m.params["v"], COUNTY["sms"]["param_max"]) == [], m.params
+        assert templates.problems(m.params["t"], m.params["v"]) == [], m.params
         assert alike(t, m.params["v"], m.body), (t.render(m.params["v"]), m.body)
         assert any(r["TemplateId"] == ids[m.params["t"]] and r["TemplateParamSet"] == m.params["v"]
                    for r in tencent_api.received)

@@ -21,7 +21,7 @@ def messages(conn: Connection, limit: int = 50) -> list[Row]:
 def texts(conn: Connection, limit: int = 50) -> list[Row]:
     return list(conn.execute(
         select(OUTBOUND.c.id, OUTBOUND.c.channel, OUTBOUND.c.to, OUTBOUND.c.purpose, OUTBOUND.c.created_at,
-               OUTBOUND.c.status, OUTBOUND.c.error, Petition.tracking_no)
+               OUTBOUND.c.status, OUTBOUND.c.error, OUTBOUND.c.resent_at, Petition.tracking_no)
         .outerjoin(Petition, Petition.id == OUTBOUND.c.petition_id)
         .where(OUTBOUND.c.status.in_(("failed", "undelivered")))
         .order_by(OUTBOUND.c.id.desc()).limit(limit)))

@@ -32,7 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 from core.clock import SHANGHAI
 from core.facts import facts_of, handling_days
-from core.outbound import DEFAULT_DAY, DayTime, hold_until
+from core.outbound import DEFAULT_DAY, DayTime, before_window_closes, hold_until
 from core.text import spaced_numbers
 
 
@@ -611,6 +611,9 @@ class OutboundMessage(Base):
     # a domestic provider's template parameters, in order (core.words.templates), when the purpose has
     # one: a list — or {"t": template, "v": [...]} where a purpose has more than one template
     params: Mapped[list | dict | None] = mapped_column(JSON)
+    # a notice to a citizen that failed for good, queued again when the citizen next wrote (once:
+    # never a third time; core.store.outbox.resend_failed)
+    resent_at: Mapped[datetime | None]
 
     @staticmethod
     def queued_row(channel: str, to: str, body: str, purpose: str, now: datetime,
@@ -627,8 +630,10 @@ class OutboundMessage(Base):
         connection of the inbound hot path); its id, for delivery after commit. ``day``: the
         county's day time (core.outbound.DayTime), when a text that may wait is sent."""
         conn = db.connection() if isinstance(db, Session) else db
-        return conn.execute(_ENQUEUE, cls.queued_row(channel, to, body, purpose, now, petition_id, day,
-                                                     params)).scalar_one()
+        row = cls.queued_row(channel, to, body, purpose, now, petition_id, day, params)
+        if channel == "wechat" and row["next_attempt_at"] is not None:
+            _inside_the_window(conn, [row], now, day)
+        return conn.execute(_ENQUEUE, row).scalar_one()
 
     @classmethod
     def enqueue_many(cls, session, messages, now: datetime, channel: str = "sms") -> list[int]:
@@ -643,10 +648,24 @@ class OutboundMessage(Base):
                 for m in messages for to, body, purpose in [m[:3]]]
         if not rows:
             return []
+        if channel == "wechat":
+            _inside_the_window(session.connection(), rows, now, day)
         return list(session.scalars(insert(cls).returning(cls.id), rows))
 
 
 _ENQUEUE = insert(OutboundMessage.__table__).returning(OutboundMessage.__table__.c.id)   # built once (hot path)
+
+
+def _inside_the_window(conn, rows: list[dict], now: datetime, day: DayTime) -> None:
+    """WeChat rows held for the morning whose citizen's 48 hours close first go before they close
+    (core.outbound.before_window_closes): when each citizen last wrote, from their conversation."""
+    held = {row["to"] for row in rows if row["next_attempt_at"] is not None}
+    if not held:
+        return
+    last = dict(conn.execute(select(Conversation.sender, Conversation.updated_at).where(
+        Conversation.channel == "wechat", Conversation.sender.in_(held))).all())
+    for row in rows:
+        row["next_attempt_at"] = before_window_closes(row["next_attempt_at"], now, last.get(row["to"]), day)
 
 
 class ConsoleCode(Base):

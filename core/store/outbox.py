@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.clock import local
+from core.outbound import RESENT_WHEN_THEY_WRITE
 from core.store.models import OutboundMessage
 
 OUTBOX = OutboundMessage.__table__
@@ -39,6 +40,31 @@ def claim(s: Session, ids: list[int] | None, now: datetime, limit: int, lease: t
         .returning(OUTBOX.c.id, OUTBOX.c.to, OUTBOX.c.body, OUTBOX.c.attempts, OUTBOX.c.purpose,
                    OUTBOX.c.petition_id, OUTBOX.c.channel, OUTBOX.c.error)).all()
     return [(*row[:7], row[0] in taken_over, row[7]) for row in sorted(rows)]
+
+
+RESENT = "sent again when the citizen wrote, once; it had failed: "
+UNDELIVERED = ("failed", "undelivered")
+
+
+def resend_failed(conn, channel: str, address: str, now: datetime) -> list[int]:
+    """The citizen ``address`` writes on ``channel``: their notices that failed for good and were
+    never sent again are queued once more, to go at once (on WeChat the 48 hours open again with
+    this message). ``resent_at`` marks them: a notice is sent again once, never a third time; the
+    first failure's reason stays in its error until the outcome of this try replaces it. Their
+    ids, for delivery after the commit. One statement by ix_outbound_to_sent (the hot path)."""
+    return list(conn.execute(_RESEND, {"r_to": address, "r_channel": channel, "r_now": now}).scalars())
+
+
+_RESEND = update(OUTBOX).where(
+    OUTBOX.c.to == bindparam("r_to"), OUTBOX.c.channel == bindparam("r_channel"), OUTBOX.c.status.in_(UNDELIVERED),
+    OUTBOX.c.resent_at.is_(None), OUTBOX.c.purpose.in_(sorted(RESENT_WHEN_THEY_WRITE))
+).values(status="queued", resent_at=bindparam("r_now"), attempts=0, next_attempt_at=None, claimed_at=None,
+         error=literal(RESENT) + func.coalesce(OUTBOX.c.error, "")).returning(OUTBOX.c.id)
+
+
+def awaiting_resend(purpose: str, resent_at) -> bool:
+    """A failed notice that will be sent again when its citizen next writes."""
+    return resent_at is None and purpose in RESENT_WHEN_THEY_WRITE
 
 
 WITHDRAWN = "withdrawn"   # a text taken back before it was sent (never sent, never retried)

@@ -1,9 +1,9 @@
 """The officials' actions on a case, one function each (see core.usecases.base)."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from datetime import timedelta
+
+from sqlalchemy import select
 
 from core import accusations, audience, cases, instructions, status, threats
 from core.threats import Heard
@@ -11,6 +11,8 @@ from core.store import outbox as outbox_rows
 from core.similar import most_similar
 from core.store.models import County, Person, Petition, PetitionEvent, Unit
 from core.usecases.base import PETITIONER, PHONES, STAFF, UNIT, Act, Done, Tell
+from core.words import jobs as words
+from core.words.officials import PROVISIONAL_BASIS
 
 
 def _unit_name(p: Petition, default: str = "责任单位") -> str:
@@ -82,7 +84,6 @@ def send_back(act: Act, p: Petition, reason: str) -> Done:
     return done
 
 
-TRIPS = {"county": "赴县", "city": "到市", "province": "赴省", "beijing": "进京"}
 WARN_AGAIN = timedelta(hours=24)   # a case warned of a threat is warned again of a graver one, or a day on
 
 
@@ -127,9 +128,9 @@ def _mark(act: Act, p: Petition, threat: Heard) -> None:
 
 def warning_text(p: Petition, threat: Heard) -> str:
     """The 'warning' event's words: what kind, and the petitioner's own clause."""
-    what = f"表示将{TRIPS.get(threat.level or '', '赴县')}上访（{p.people or 1}人）" if threat.kind == "trip" \
-        else f"扬言{threats.KIND_WORDS[threat.kind]}"
-    return f"预警：信访人{what}：{threat.said[:200]}"
+    if threat.kind == "trip":
+        return words.trip_warned(threat.level or "county", p.people or 1, threat.said[:200])
+    return words.threat_warned(threat.kind, threat.said[:200])
 
 
 def warning_tells(act: Act, p: Petition, unit_id: int | None, threat: Heard) -> list[Tell]:
@@ -336,7 +337,6 @@ def provisional(act: Act, done: Done, was: bool) -> None:
     if not p.deadline_provisional or was:
         return
     basis = "county_list" if act.rules.calendar.holidays else "weekdays"
-    cases.event(act.session, p, act.now, "deadline_provisional", "system",
-                {"county_list": "县里提供的节假日表", "weekdays": "周一至周五"}[basis])
+    cases.event(act.session, p, act.now, "deadline_provisional", "system", PROVISIONAL_BASIS[basis])
     done.tells.append(Tell(STAFF, "deadline_provisional", {"basis": basis}))
 

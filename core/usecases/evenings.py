@@ -15,6 +15,7 @@ from core import evenings as ev
 from core.evenings import EveningRules, MemberSpec, current_members
 from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, Unit
 from core.usecases.base import CHECK, PETITIONER, PHONES, Act, Done, Tell
+from core.words import evenings as words
 
 
 def select(act: Act, p: Petition, unit: Unit, lead: Person | None, campaign: str | None = None,
@@ -92,8 +93,7 @@ def locate(act: Act, plan: EveningPlan, v: EveningVisit, location: dict, rules: 
     """A member's WeChat location, sent just after 开始: kept on the visit, measured to the home."""
     v.location = location
     v.distance_m = ev.distance_m(location, plan.petition.location)
-    ev.event(act.session, plan.petition, act.now, "evening_located", act.actor,
-             f"第{v.number}晚定位" + (f"，相距{v.distance_m:.0f}米" if v.distance_m is not None else ""),
+    ev.event(act.session, plan.petition, act.now, "evening_located", act.actor, words.located(v.number, v.distance_m),
              act.inbound_id)
     done = Done(plan.petition, {"visit": v})
     _far(act, plan, v, rules, done)

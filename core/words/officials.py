@@ -9,14 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from core.checks import planned
 from core.clock import hm, local, month_day
 from core.phones import MOBILE_IN_TEXT
-from core.threats import KIND_WORDS as THREAT_WORDS
-from core.usecases.cases import TRIPS
-from core.evenings import duration_text
-from core.instructions import PROGRESS_DAYS
-from core.outbound import CONTACT_ELSEWHERE
+from core.timelines import PROGRESS_DAYS
+from core.words.evenings import duration_text
+from core.words.jobs import CONTACT_ELSEWHERE, THREAT_WORDS, TRIPS, planned
 from core.places import unit_short_name
 from core.store.models import Petition
 from core.text import gist
@@ -261,6 +258,9 @@ def commands_help(lines: list[str], leader: bool = False) -> str:
 # --- refusals and formats ------------------------------------------------------------------------
 
 STAFF_ONLY = "该指令仅限信访局工作人员使用。"
+# help lines of commands whose use needs a word of explanation (the others are their syntax)
+HELP_TONIGHT = "七晚（查看七晚进行情况）"
+HELP_FILE_PLAN = "七晚：报备 编号 首晚 成员…"
 LEADERS_ONLY = "批示由县领导发出。"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from core.clock import hm, month_day, month_day_time
-from core.evenings import duration_text
+from core.words.evenings import duration_text
 from core.words import citizens as texts
 
 # a 七晚 plan's state in words

@@ -4,7 +4,8 @@ provider ({1}, {2} … in order) and its parameters, from the same values as the
 
 Tencent Cloud SMS (and China's carriers) allow no link and no phone number in a variable, no
 【】 anywhere (the signature's brackets), and a variable only so long (the county's
-``[county.sms] param_max``: what its templates were approved with; 6 for a verification code).
+``[county.sms] param_limit``: the account's, none when verified as an organisation — :func:`fit`;
+6 for a verification code).
 So where the full sentence carries what a template may not — the petitioner's number in a 交办,
 a unit's free-text 答复 — the template says where to read it instead.
 
@@ -19,12 +20,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from core.clock import hm, month_day
-from core.evenings import duration_text
-from core.checks import planned
 from core.places import unit_short_name
-from core.threats import KIND_WORDS as THREAT_WORDS
-from core.usecases.cases import TRIPS
-from core.instructions import PROGRESS_DAYS
+from core.timelines import PROGRESS_DAYS
+from core.words.evenings import duration_text
+from core.words.jobs import THREAT_WORDS, TRIPS, planned
 from core.words.jobs import DIGEST as DIGEST_TEMPLATES, EVENING as EVENING_TEMPLATES, FAILED_TEMPLATE
 from core.words.jobs import MEDIA as MEDIA_TEMPLATES, SCHEDULE as SCHEDULE_TEMPLATES, SWEEP as SWEEP_TEMPLATES
 from core.text import spaced_numbers
@@ -311,8 +310,9 @@ def params_of(purpose: str, ctx, p, data: dict) -> list[str] | None:
     return t.params(ctx, p, **data) if t is not None else None
 
 
-def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> list[str]:
-    """What a provider would refuse in these values (empty: none)."""
+def problems(purpose: str, values: list[str], param_max: int | None = PARAM_MAX) -> list[str]:
+    """What a provider would refuse in these values (empty: none); ``param_max`` None: an account
+    with no variable length (``[county.sms] param_limit = "none"``)."""
     t = template_of(purpose)
     out = []
     if t is None:
@@ -325,7 +325,7 @@ def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> lis
             out.append(f"{purpose} {{{i}}}: empty")
         if t.code and not (v.isdigit() and len(v) <= CODE_MAX):
             out.append(f"{purpose} {{{i}}}: a code of at most {CODE_MAX} digits, got {len(v)} characters")
-        elif len(v) > param_max:
+        elif param_max is not None and len(v) > param_max:
             out.append(f"{purpose} {{{i}}}: {len(v)} characters, over {param_max}")
         if LINK.search(v):
             out.append(f"{purpose} {{{i}}}: a link")
@@ -338,6 +338,27 @@ def problems(purpose: str, values: list[str], param_max: int = PARAM_MAX) -> lis
     if re.search(r"\}\{", t.text):
         out.append(f"{purpose}: two variables side by side")
     return out
+
+
+def fit(value: str, limit: int | None) -> str | None:
+    """A value cut to the account's variable length (``[county.sms] param_limit``) so that it still
+    says something true: as it is where it fits; else without its closing （…）; else a list (、 or
+    spaces between) down to the whole items that fit, "等" after where there is room; else words
+    with no figure in them, to limit − 1 characters and "…". None where only a cut that changes
+    what it says would fit — a tracking number, a date, a count: such a text is refused, never
+    sent wrong."""
+    if limit is None or len(value) <= limit:
+        return value
+    plain = re.sub(r"（[^（）]*）$", "", value)
+    if plain and len(plain) <= limit:
+        return plain
+    for sep, more in (("、", "等"), (" ", "")):
+        items, kept = value.split(sep), []
+        while len(items) > len(kept) + 1 and len(sep.join(items[:len(kept) + 1])) <= limit:
+            kept = items[:len(kept) + 1]
+        if kept:
+            return sep.join(kept) + (more if len(sep.join(kept) + more) <= limit else "")
+    return value[:limit - 1] + "…" if not re.search(r"\d", value) else None
 
 
 # texts written outside the use cases' notices (scheduled jobs, the media fetcher, 人工), each

@@ -3,7 +3,7 @@ violence | blocking | trip) and when it was marked (petition.threat_at), for the
 shelf and the daily 访情. Cases warned of a trip before (a 'warning' event) are marked as trips.
 
 Revision ID: 0032
-Revises: 0030
+Revises: 0031
 Create Date: 2026-12-05
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0032'
-down_revision = '0030'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 

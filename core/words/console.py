@@ -1,0 +1,178 @@
+"""What the bureau's staff, cadres and leaders read in the web console (bot/console.py) that the
+console writes in Python: the flash messages, a form's refusals, the case file's deadline basis,
+and the two texts it sends (the sign-in code, the WeChat binding code). The pages themselves are
+the templates (bot/templates/console/); an action on a case answers with the SMS command's words
+(core.words.officials.REPLIES), a refusal of core with core.words.refusals.
+
+The texts sent are :class:`Said` values whose ``values`` are their registered templates'
+parameters in order (core.words.templates.OWN: ``console_code``, ``bind_code``).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from core.clock import SHANGHAI
+from core.words.said import Said
+
+# --- sign-in ----------------------------------------------------------------------------------------
+
+LOGIN_FIRST = "请先登录。"
+# why a session ended (core.signin.why_over), said on the sign-in page
+SESSION_ENDED = {"idle": "登录已过期，请重新登录。", "expired": "登录已过期，请重新登录。",
+                 "changed": "您的账号信息已变更，请重新登录。"}
+# a code asked for too often, by the limit reached (core.signin): per number, per address, overall
+TOO_OFTEN = {"number": "验证码请求过于频繁，请于{}后再试。", "address": "本网络请求验证码过于频繁，请于{}后再试。",
+             "overall": "系统繁忙，请于{}后再试。"}
+CODE_SENT = "如该号码已登记在名录中，验证码已发送，10分钟内有效。"   # the same whether known or not
+BAD_PHONE = "请输入正确的手机号码。"
+WRONG_CODE = "验证码不正确或已过期（每个验证码最多试5次）。"
+SIGNED_OUT = "已退出。"
+
+
+def too_often(limit: str, retry_at: datetime) -> str:
+    return TOO_OFTEN[limit].format(f"{retry_at.astimezone(SHANGHAI):%m月%d日 %H:%M}")
+
+
+def sign_in_code(county: str, code: str) -> Said:
+    """The sign-in code's SMS (template ``console_code``: the code)."""
+    return Said(f"【{county}信访局】工作台登录验证码{code}，10分钟内有效。如非本人操作，请忽略。", "console_code", code)
+
+
+# --- what a request may ask ---------------------------------------------------------------------------
+
+CHOOSE_UNIT = "请从列表中选择责任单位。"
+DATE_FORMAT = "日期格式不对，请按“2026-11-23”填写。"
+
+
+def search_too_long(words: int, chars: int) -> str:
+    return f"查找内容过长：最多{words}个词、{chars}个字，请精简后再查。"
+
+
+def date_range(first: date, last: date) -> str:
+    return f"日期应在{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日之间。"
+
+
+# --- the case file --------------------------------------------------------------------------------
+
+# the basis of each deadline, by the county's policy (docs/cases.md has the whole table)
+BASIS = {
+    "same_day": {"assign": "当日工作法：当日交办（条例第二十二条：15日内）",
+                 "accept": "当日工作法：交办当日受理（条例第二十三条：15日内）",
+                 "meet": "当日工作法：交办当日见面",
+                 "reply": "当日工作法：简单当日、一般7日、复杂一个月（条例第三十四条：60日内）",
+                 "finish": "同上；延期不超过30日（条例第三十四条）"},
+    "3-7-21": {"assign": "当日交办（条例第二十二条：15日内）", "accept": "交办当日受理（条例第二十三条）",
+               "meet": "3日内见面", "reply": "7日内反馈", "finish": "21日内办结；延期不超过30日（条例第三十四条）"},
+    "statutory": {"assign": "条例第二十二条：15日内", "accept": "条例第二十三条：15日内告知",
+                  "meet": "—", "reply": "条例第三十四条：60日内", "finish": "条例第三十四条：60日内，延期不超过30日"},
+}
+UNDER_EVENINGS = "七晚工作法进行中：按条例第三十四条60日内"   # a case under 七晚: its reply and finish
+ACCUSED_FIELD = "被反映的单位或人员"                          # the 被反映 step's field
+
+
+# --- 登记 -----------------------------------------------------------------------------------------
+
+NAME_NEEDED = "请填写信访人姓名（匿名请写“匿名”）。"
+CONTENT_NEEDED = "请填写反映的问题。"
+ACCUSED_LATER = "（可不填，登记后在案卷中“被反映”补充）"   # after "not found" of one accused
+
+
+# --- an action on the case ------------------------------------------------------------------------
+
+INSTRUCT_BY_LEADERS = "批示由县领导发出。"
+NOT_YOURS = "您无权对此事项进行该操作。"
+NOTE_RECORDED = "备注已记录。"
+CHOOSE_LEAD = "请选择包案领导。"
+EXTEND_DAYS = "延期天数请填写1至30之间的整数（条例第三十四条：延长不超过30日）。"
+
+
+def fill_in(field: str) -> str:
+    """A form's field left empty, by its label ("答复内容")."""
+    return f"请填写{field}。"
+
+
+# --- 统计 and the 台账 ------------------------------------------------------------------------------
+
+EXPORT_REFUSED = {   # exports.Refused's codes and values
+    "running": "您有一份台账正在生成，请等它完成后再导出。",
+    "per_day": "您今天已导出{limit}次台账，已达每日上限，请明天再试。",
+    "busy": "后台正在生成的台账较多（同时最多{limit}份），请几分钟后再试。",
+}
+QUEUE_AWAY = "后台任务暂不可用，请稍后点击“重新生成”。"
+
+
+def stats_too_long(days: int, last: date) -> str:
+    return f"统计期间最长{days}天，已显示截至{last}的{days}天；更长期间请分段查看，或导出台账。"
+
+
+def export_refused(code: str, values: dict) -> str:
+    return EXPORT_REFUSED[code].format(**values)
+
+
+def export_moved(fmt: str) -> str:
+    """The old download address: the 台账 is built in the background now (``fmt``: "Excel")."""
+    return f"台账改为后台生成：请点击“生成台账”（{fmt}），生成后在进度页面下载。"
+
+
+def export_expired(days: int) -> str:
+    return f"该台账文件已超过保留期限（{days}天）被删除，请重新生成。"
+
+
+# the audit trail's lines of an export (shown to the bureau)
+def export_asked(first: date, last: date, fmt: str) -> str:
+    return f"{first}–{last}（{fmt}，后台）"
+
+
+def export_downloaded(first: date, last: date, rows: int, fmt: str) -> str:
+    return f"{first}–{last}：{rows}行（{fmt}）"
+
+
+# --- 分析 and 接访 ----------------------------------------------------------------------------------
+
+NOTES_SAVED = "已保存，领导打开分析链接即可看到。"
+RECEPTION_CANCELLED = "已取消该场接访。"
+RECEPTION_NOT_FOUND = "没有找到该场接访。"
+RECEPTION_ERRORS = {"reception_hours": "时间请写成 9:00-12:00，结束须晚于开始。", "reception_past": "日期已过。",
+                    "reception_far": "只能安排120天以内的接访。", "reception_leader": "请选择接访的领导。",
+                    "reception_place": "请填写接访地点。"}
+RECEPTION_FORMAT = "请按格式填写：日期、时间（如 9:00-12:00）、领导、地点。"
+
+
+def reception_published(day: date, starts, ends, leader: str, place: str) -> str:
+    return f"已发布：{day.month}月{day.day}日 {starts}-{ends} {leader}，{place}。群众回复“接访”即可查看。"
+
+
+# --- 管理: the directory ----------------------------------------------------------------------------
+
+SAVED = "已保存。"
+UNCHANGED = "没有改动。"
+
+
+def person_added(name: str) -> str:
+    return f"已新增{name}。如需绑定微信，可在其页面发送绑定码。"
+
+
+def person_active(name: str, active: bool) -> str:
+    return f"已{'启用' if active else '停用'}{name}。" + ("" if active else "其不再收到交办和提醒，也不能登录工作台。")
+
+
+def person_admin(name: str, granted: bool) -> str:
+    return f"已{'设' if granted else '取消'}{name}为管理员。"
+
+
+def person_unbound(name: str, was_bound: bool) -> str:
+    return f"已解除{name}的微信绑定。" if was_bound else f"{name}未绑定微信。"
+
+
+def person_handed_back(name: str) -> str:
+    return f"{name}交还县名录文件维护：下次载入文件（xinfang init）时按文件更新。"
+
+
+def bind_code(county: str, code: str, days: int) -> Said:
+    """The WeChat binding code's SMS (template ``bind_code``: the code, the days it holds)."""
+    return Said(f"【{county}信访局】您的微信绑定码：{code}，{days}天内有效。请在{county}信访微信公众号发送：绑定 {code}",
+                "bind_code", code, str(days))
+
+
+def bind_code_sent(name: str, masked_phone: str, days: int) -> str:
+    return f"绑定码已发送到{name}的手机（{masked_phone}），{days}天内有效。"

@@ -1,0 +1,91 @@
+"""What the operator reads at the command line (``xinfang …``): the start's notes, the lists of
+what is waiting or failed, the answers of the commands that change something. Lines a machine
+reads keep their values apart from full-width punctuation (a space after each)."""
+from __future__ import annotations
+
+UNREACHABLE_UNITS = "注意：以下单位没有登记联络人、干部或负责人，交办给它们的事项无人收到，请补充名录："
+NO_NGINX = ("提示：未安装 nginx，gunicorn 直接面对客户端，慢速连接可能占满工作进程（apt install nginx）。"
+            "note: nginx not found: gunicorn faces clients itself, and slow clients can hold its "
+            "workers (apt install nginx)")
+NOTHING_DUE = "本时段没有到期的任务（每项任务本时段均已运行）"
+NO_PHONE, UNSATISFIED, UNRATED, NO_CASE_YET = "无电话", "不满意", "未评价", "（尚未形成事项）"
+
+
+def unreachable_units(names: list[str]) -> str:
+    return UNREACHABLE_UNITS + "、".join(names)
+
+
+def templates_missing(keys: list[str]) -> str:
+    return f"\n尚无模板（{len(keys)}）：" + "、".join(keys)
+
+
+def template_ids(county_file: str, lacking: list[str], stray: list[str]) -> str:
+    """Which templates the county file gives no ID, and which IDs it gives no template."""
+    return (f"\n{county_file} ：" + (f"缺少模板ID（{len(lacking)}，这些短信将发送失败）：" + "、".join(lacking)
+                                   if lacking else "每个模板都有ID。")
+            + (f"\n无对应模板的ID（{len(stray)}）：" + "、".join(stray) if stray else ""))
+
+
+def admin_set(name: str, created: bool) -> str:
+    return (f"已新增管理员{name}" if created else f"{name}已设为管理员") + "。请用该手机号码登录工作台 /console（短信验证码）。"
+
+
+def channel_off(channel: str, problem: str) -> str:
+    return f"提示：{channel}渠道未开启：{problem}"
+
+
+def embedded_redis(url: str) -> str:
+    return f"内置 Redis：{url}"   # the address apart, for a machine to read
+
+
+def trusted_proxy(value: str, host: str, port: int) -> str:
+    return (f"提示：XINFANG_TRUSTED_PROXY={value} ，gunicorn 直接监听 {host}:{port} ："
+            "请确认只有您的代理能连接到它，否则客户端可伪造来源地址。note: forwarded addresses are "
+            "believed: make sure only your proxy reaches gunicorn")
+
+
+def to_phone(count: int) -> str:
+    return f"回访待电话联系：{count}件"
+
+
+def failed_messages(count: int) -> str:
+    return f"多次处理仍失败的群众消息：{count}条"
+
+
+def failed_texts(count: int) -> str:
+    return f"未送达的短信/微信：{count}条"
+
+
+def failed_media(count: int) -> str:
+    return f"未能保存的图片/语音/视频：{count}件"
+
+
+def chat_as(channel: str, sender: str) -> str:
+    return f"以 {channel}:{sender} 的身份对话，按 Ctrl-D 退出。"
+
+
+def bind_code(name: str, days: int, code: str) -> str:
+    return f"{name}：请在{days}天内向县信访微信公众号发送：绑定 {code}"   # the code ends the line
+
+
+def evenings_selected(name: str, selected: int, kept: int) -> str:
+    return f"{name}：选定{selected}件，{kept}件已在本轮；已请各单位报备工作专班。"
+
+
+def demo_console(database: str) -> str:
+    return (f"\n在浏览器中办理这些事项：DATABASE_URL={database} xinfang serve\n"
+            "然后打开 http://127.0.0.1:8000/console/ ，以信访局周敏的号码 13700000001 登录；"
+            "未配置短信服务商时，验证码短信打印在 xinfang serve 的输出中。")
+
+
+def no_county(database_url: str) -> str:
+    return (f"数据库中还没有县的资料（{database_url} ）。请先运行 xinfang init 县配置文件.toml "
+            "（例如 xinfang init examples/lushan.toml），或运行 xinfang demo 体验。")
+
+
+def bad_date(option: str, given: str) -> str:
+    return f"--{option} 应为日期，例如 2026-11-01；收到的是 {given} 。"
+
+
+def dates_reversed(first, last) -> str:
+    return f"--to {last} 早于 --from {first} 。"

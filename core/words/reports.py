@@ -1,0 +1,300 @@
+"""What the reports say: the daily 访情 and its 详情 lines (notifications.digest_text, the values
+core.digest's), the weekly and monthly analyses' text for leaders (core.analysis), the measures,
+the 月考评 and 七晚's figures (notifications.report_text), and the lines the 台账 exports, the
+county file's loading and a refused report link answer with.
+
+A text that goes to the outbox with a registered template (the daily 访情, the analyses, the
+月考评: their template words in core.words.jobs) is a :class:`Said` whose values are the
+template's, in order: the caller hands ``said.params`` (or ``said.values``) to the outbox. The
+rest are plain lines. This module imports nothing of the product's but core.text's ``fit`` and
+the catalogue's :class:`Said`: the read models it serves import it, never the other way round.
+"""
+from __future__ import annotations
+
+from core.text import fit
+from core.words.said import Said
+
+
+def more(names: list[str], most: int = 3) -> str:
+    """"甲、乙、丙等": the first ``most`` of a list, and 等 when there are more."""
+    return "、".join(names[:most]) + ("等" if len(names) > most else "")
+
+
+# 每日访情 (notifications.digest_text): its parts, most important first, fitted to three segments
+DETAILS = "回复“详情”查看要点"
+
+
+def daily_volume(unit_view: bool, batches: int, people: int, by_channel: list[tuple[str, int]]) -> str:
+    """"到县访3批5人次（微信访2、短信访1）" — or, for a unit, "新交办…"."""
+    channels = "、".join(f"{word}{n}" for word, n in by_channel)
+    return ((f"新交办{batches}批{people}人次" if unit_view else f"到县访{batches}批{people}人次")
+            + (f"（{channels}）" if channels else ""))
+
+
+def daily_warnings(numbers: list[str]) -> str:
+    return f"预警{len(numbers)}件（{more(numbers)}）"
+
+
+def daily_groups(groups: int) -> str:
+    return f"其中集体访{groups}批"
+
+
+def daily_beyond(levels: list[tuple[str, int, int]]) -> str:
+    """越级访 by level: (word, 批, 人)."""
+    beyond = "、".join(f"{word}{batches}批{people}人" for word, batches, people in levels)
+    return f"越级访：{beyond}" if beyond else "无越级访"
+
+
+def daily_met(met: int, due: int) -> str:
+    return f"当日见面率{met / due:.0%}（{met}/{due}）"
+
+
+def daily_overdue(count: int, shown: list[str]) -> str:
+    """挂牌督办: how many, and the first (numbers for a unit, "下汤2" by unit for the county)."""
+    return f"挂牌督办{count}件（{more(shown)}）" if count else "无挂牌督办"
+
+
+def daily_evenings(plans: int, started: int) -> str:
+    return f"七晚进行中{plans}件，今晚已开始{started}件"
+
+
+def checks_found(found: int, people: int, moving: int) -> str:
+    """What 日排查 found that day (after who reported): "，排查发现2起7人（拟越级或到县1起）"."""
+    return (f"，排查发现{found}起{people}人" if found else "") + (f"（拟越级或到县{moving}起）" if moving else "")
+
+
+def checks_unit(missing: list[str]) -> str:
+    """A township's own 日排查: the rounds it missed, or on time."""
+    return ("日排查" + "、".join(missing) + "未报告") if missing else "日排查已按时报告"
+
+
+def checks_county(due: int, missing: list[str]) -> str:
+    """The county's 日排查: how many townships, which did not report (the first three)."""
+    if missing:
+        return f"日排查{due}个乡镇，{len(missing)}个未按时报告（{more(missing)}）"
+    return f"日排查{due}个乡镇均已报告"
+
+
+def lead(lines: list[str]) -> str:
+    """What a 包案 leader reads first."""
+    return "您包案" + "、".join(lines)
+
+
+def lead_line(count: int, flagged: list[str]) -> str:
+    """A 包案 leader's cases: how many, and which are flagged (the first two)."""
+    return f"{count}件" + (f"，挂牌{len(flagged)}件（{more(flagged, 2)}）" if flagged else "，均在期限内")
+
+
+def daily(day: str, county: str, parts: list[str], batches: int, people: int, beyond: int, overdue: int,
+          warnings: int) -> Said:
+    """The county's 每日访情 (its template: the day's figures)."""
+    return Said(fit(f"【每日访情】{day}{county}：", parts, DETAILS), "daily_digest",
+                day, batches, people, beyond, overdue, warnings)
+
+
+def daily_unit(unit: str, day: str, parts: list[str], batches: int, people: int, overdue: int,
+               warnings: int) -> Said:
+    """A unit's 每日访情 (its template: the unit and the day's figures)."""
+    return Said(fit(f"【每日访情·{unit}】{day}：", parts, DETAILS), "daily_digest_unit",
+                unit, day, batches, people, overdue, warnings)
+
+
+# "详情": one line an item, names masked by the caller
+def detail_new(tracking_no: str, name: str, township: str, people: int, story: str) -> str:
+    return f"{tracking_no} {name} {township}{'（' + str(people) + '人）' if people > 1 else ''}：{story}"
+
+
+def detail_flagged(tracking_no: str, unit: str | None, name: str, story: str) -> str:
+    return f"挂牌 {tracking_no} {unit or '未交办'} {name}：{story}"
+
+
+def detail_check(warned: bool, unit: str, village: str, people: int, matter: str, planned: str) -> str:
+    """A 日排查 report: 预警 when the group plans to go somewhere (``planned``: "拟赴省")."""
+    return (f"{'预警' if warned else '排查'} {unit} {village}{str(people) + '人' if people else ''}：{matter}"
+            + (f"（{planned}）" if planned else ""))
+
+
+def detail_evening(tracking_no: str, unit: str, name: str, tonight: str) -> str:
+    return f"七晚 {tracking_no} {unit} {name}：{tonight}"
+
+
+def escalation_note(level: str, people: int, matter: str) -> str:
+    """The 月考评 line of a 越级访 registered by staff: "进京3人：…"."""
+    return f"{level}{people}人：{matter}"
+
+
+# 每周访情分析 and 月信访形势分析 (core.analysis): the leaders' text; the whole is a page
+ANALYSES = {"weekly": "每周访情分析", "monthly": "月信访形势分析", "daily": "每日访情"}
+AUDIENCE = {"citizens": "群众", "officials": "干部和领导"}       # the texts' cost, by whom they went to
+NOTE_SECTIONS = {"outlook": "舆情预判", "next": "下一步工作"}   # what staff write in an analysis
+
+
+def change(now: int, before: int) -> str:
+    """"+50%", "持平", "新增" or "—" (nothing either time)."""
+    if not before:
+        return "—" if not now else "新增"
+    pct = (now - before) / before
+    return f"{pct:+.0%}".replace("+0%", "持平")
+
+
+def analysis_volume(petitions: int, people: int, monthly: bool, previous: str, year_before: str) -> str:
+    return f"到县访{petitions}批{people}人次，{'较上月' if monthly else '环比'}{previous}，同比{year_before}"
+
+
+def analysis_beyond(batches: int) -> str:
+    return f"越级访{batches}批" if batches else "无越级访"
+
+
+def analysis_mainly(top: list[tuple[str, int]]) -> str:
+    return "主要为" + "、".join(f"{k}{n}批" for k, n in top)
+
+
+def analysis_rate(name: str, value: float) -> str:
+    return f"{name}{value:.0%}"
+
+
+def analysis_evenings(resolved: int) -> str:
+    return f"七晚化解{resolved}件"
+
+
+def analysis(kind: str, label: str, parts: list[str], link: str | None, limit: int,
+             petitions: int, people: int, beyond: int) -> Said:
+    """The analysis' text for leaders, with its signed link (its template: the period and the
+    figures; the page is the console's)."""
+    return Said(fit(f"【{ANALYSES[kind]}】{label}：", parts, f"详见：{link}" if link else "", limit), f"{kind}_report",
+                label, petitions, people, beyond)
+
+
+# the measures (notifications.report_text.measures_text, `xinfang stats`)
+MEASURES_COLUMNS = ("单位", "批次", "人次")
+
+
+def days(value: float) -> str:
+    return f"{value:.1f}天"
+
+
+def measures_head(first: str, last: str, as_of: str) -> str:
+    return f"信访工作指标 {first} 至 {last}（截至 {as_of}）"
+
+
+def measures_county(petitions: int, people: int, overdue: int) -> str:
+    return f"全县：{petitions}批 {people}人次，挂牌超期{overdue}件"
+
+
+def measures_rate(name: str, value: str) -> str:
+    return f"  {name}：{value}"
+
+
+def by_channel(rows: list[tuple[str, int, int]]) -> str:
+    return "按渠道：" + "，".join(f"{k}{petitions}批{people}人次" for k, petitions, people in rows)
+
+
+def by_category(rows: list[tuple[str, int]]) -> str:
+    return "按类别：" + "，".join(f"{k}{petitions}批" for k, petitions in rows)
+
+
+# 月考评 (notifications.report_text.ranking_text, scores_table)
+def scored(unit: str, score) -> str:
+    return f"{unit}（{score}分）"
+
+
+def tied(unit: str, units: int, score) -> str:
+    """Many units on the same score: "下汤镇等5个单位（95分）"."""
+    return f"{unit}等{units}个单位（{score}分）"
+
+
+def and_more(units: int) -> str:
+    return f"等{units}个单位"
+
+
+def praised(group: str, tie: bool, names: str) -> str:
+    return f"{group}{'并列第一' if tie else '第一名'}{names}，予以表扬（红旗）"
+
+
+def no_cases(group: str) -> str:
+    return f"{group}本月无办理事项，不评先进"
+
+
+def none_praised(group: str) -> str:
+    return f"{group}无达标单位，不予表扬"
+
+
+def criticised(line, names: str | None) -> str:
+    """The units under the line (``line``: the county's warn_below), or 无."""
+    return f"{line}分以下：" + (names + "，通报批评" if names else "无")
+
+
+def colours(counts: list[tuple[str, int]]) -> str:
+    """预警 by colour: [("黄", 2), …]."""
+    return "预警：" + "、".join(f"{word}色{n}个" for word, n in counts)
+
+
+def times(counts: list[tuple[str, int]], sep: str = "、") -> str:
+    """"临期答复2次、再次退回1次"."""
+    return sep.join(f"{word}{n}次" for word, n in counts)
+
+
+def ranking(year: int, month: int, parts: list[str], under: int, warn_below) -> Said:
+    """The 月考评 text (its template: the month, how many under the line, the line)."""
+    said = f"【月考评】{year}年{month}月：" + ("；".join(parts) + "。" if parts else "无参评单位。")
+    return Said(said, "monthly_scores", year, month, under, f"{warn_below:g}")
+
+
+def scores_title(year: int, month: int, start) -> str:
+    return f"{year}年{month}月 月考评（每月起评{start}分）"
+
+
+SCORES_COLUMNS = "组别 | 名次 | 单位 | 本月 | 全年累计 | 预警 | 办理 | 加减分"
+FLAG = "红旗 "
+
+
+def cases(n: int) -> str:
+    return f"{n}件"
+
+
+# 七晚's figures (notifications.report_text.evenings_text: the reports, `xinfang evenings report`)
+def evenings_figures(campaign: str | None, cases: int, running: int, done: int, missed: int, restarts: int,
+                     resolved: int, agreements: int, unresolved: int, rate: str) -> str:
+    return (f"七晚{('（' + campaign + '）') if campaign else ''}：{cases}件，进行中{running}件，"
+            f"走访计入{done}晚，未计入{missed}晚（重新计数{restarts}次），"
+            f"化解{resolved}件（签协议{agreements}件），未化解{unresolved}件，停访息诉率{rate}")
+
+
+# 台账 exports (notifications.exports): what a build and the sweep answer the worker's log
+def export_idle(export_id: int) -> str:
+    return f"台账导出{export_id}：无需处理"
+
+
+def export_done(export_id: int, rows: int) -> str:
+    return f"台账导出{export_id}：{rows}行"
+
+
+def export_too_many(export_id: int) -> str:
+    return f"台账导出{export_id}：超过Excel行数上限"
+
+
+def exports_swept(expired: int, failed: int, removed: int) -> str:
+    return f"台账导出：过期{expired}份，中断{failed}份，删除文件{removed}个"
+
+
+# the county file's loading (core.county.LoadReport: `xinfang init`, the console's 管理 page)
+LOADED_KINDS = {"county": "县", "townships": "乡镇", "villages": "村（社区）", "units": "单位", "people": "人员"}
+LOAD_CHANGES = (("created", "新建"), ("updated", "更新"), ("deactivated", "停用"))
+
+
+def loaded(changes: list[tuple[str, dict[str, int]]]) -> str:
+    """What a load changed: [("created", {"people": 3}), …], in LOAD_CHANGES' order; none: 无变化."""
+    words = dict(LOAD_CHANGES)
+    parts = [words[change] + "、".join(f"{LOADED_KINDS.get(k, k)}{n}" for k, n in sorted(bucket.items()))
+             for change, bucket in changes if bucket]
+    return "县情文件已载入：" + ("；".join(parts) if parts else "无变化")
+
+
+def kept(people: int) -> str:
+    """People an administrator changed in the console, whom the file leaves be."""
+    return f"（{people}人由管理员在工作台维护，未按文件改动）" if people else ""
+
+
+# a report's page behind a bad or expired link (bot/reports.py)
+def link_refused(problem: str) -> str:
+    return f"报告链接无效或已过期（{problem}），请向信访局索取新的链接。"
