@@ -53,13 +53,14 @@ def _r(pattern: str) -> re.Pattern:
 
 RULES = (
     # --- self-harm -------------------------------------------------------------------------------
-    Rule("self_harm", _r(r"死给[^，。,\s]{0,4}看|以死相逼|一死了之|寻短见|寻死|不想活|活不下去|活不成了|活够了|"
-                         r"不如死了")),
+    Rule("self_harm", _r(r"死给[^，。,\s]{0,4}看|以死相逼|一死了之|寻短见|寻死|不想活(?!在(?:这种|那种|这样|那样))|活不下去|活不成了|活够了|"
+                         r"不如死了|死了算了|死路一条|绝路|三长两短|一头撞死|撞死在")),
+    Rule("self_harm", _r(r"(?:买好|备好|准备好?了?)[^，。,\s]{0,3}(?:农药|敌敌畏|百草枯|老鼠药|耗子药|安眠药|绳子|汽油)")),
     Rule("self_harm", _r(r"(?<![养栽种救成])不活了"), not_before=_r(ANIMALS + r"[^，。,\s]{0,5}$")),
     Rule("self_harm", _r(r"自焚|自杀|自尽|轻生|卧轨|割腕|抹脖子|浇汽油|点火烧了?自己|把自己烧了"),
          story=True, not_after=_r(r"^式|^性")),
     Rule("self_harm", _r(r"喝了?(?:农药|敌敌畏|百草枯|老鼠药|耗子药|除草剂|药水)|吃了?(?:老鼠药|耗子药)"),
-         story=True, not_before=_r(ANIMALS + r"[^，。,\s]{0,2}$"),
+         story=True, not_before=_r(ANIMALS + r"[^，。,\s]{0,2}$|(?:是不是|是否|会不会|怕是|可能)$"),
          not_after=_r(r"^(?:中毒|死)?了?的?" + ANIMALS)),
     Rule("self_harm", _r(r"喝药|吃(?:一瓶)?安眠药"), will=True, story=True,
          not_near=_r(r"看病|治病|吃药|天天|每天|医药|中药|药费|报销|病|睡")),
@@ -71,10 +72,12 @@ RULES = (
     Rule("self_harm", _r(r"死在[^，。,\s]{0,8}(?:门口|政府|县委|信访局|你们|恁)"), will=True),
     # --- violence --------------------------------------------------------------------------------
     Rule("violence", _r(r"同归于尽|报复社会|血债血偿|鱼死网破|你死我活|炸药|汽油瓶|"
-                        rf"(?:杀|宰|弄死|整死|捅|砍)了?{WHO}|要{WHO}的命|(?:跟|和){WHO}拼了|"
+                        rf"(?:杀|宰|弄死|整死|捅|砍)了?{WHO}|要{WHO}的命|(?:跟|和){WHO}拼(?:了|命)|打断{WHO}的?腿|打残{WHO}|"
                         rf"放火烧了?{WHO}|一把火烧了"), not_after=_r(r"^(?:鸡|鱼|猪|羊|树|柴)")),
     Rule("violence", _r(r"(?:拿|动|带|提|掂)(?:着)?(?:刀|斧头|菜刀|镰刀|锄头|棍子)|砍人|打死" + WHO), will=True,
          not_near=_r(r"切菜|做饭|剁|削|杀鸡|杀鱼|砍柴|砍树|割麦|割草|干活|把手")),
+    Rule("violence", _r(r"把[^，。,\s]{0,6}?(?:房子?|屋|家|厂|车)[^，。,\s]{0,2}(?:点了|烧了|砸了)"), will=True,
+         not_before=_r(r"(?:雷|火灾|电线|失火)[^，。,\s]{0,6}$")),
     Rule("violence", _r(r"炸(?:了|掉|平|毁|死)"), will=True,
          not_before=_r(r"(?:锅炉|煤气罐|爆竹|鞭炮|炮|轮胎|管子|气球)[^，。,\s]{0,4}$"), not_after=_r(r"^锅")),
     # --- blocking roads and gates ----------------------------------------------------------------
@@ -83,16 +86,17 @@ RULES = (
     Rule("blocking", _r(r"把[^，。,\s]{0,6}?(?:路|公路|国道|省道|高速|大门|路口|门口)给?堵(?:了|上|住|死)"), will=True),
     Rule("blocking", _r(r"拦(?:住)?[^，。,\s]{0,4}?(?:车|路|领导|县长|书记)"), will=True),
     Rule("blocking", _r(r"(?:拉|打|挂|扯)(?:起|上)?横幅|举(?:着)?牌子|举牌|围堵|围攻|冲击|静坐|下跪|集体跪|"
-                        r"(?:门口|大门口?)(?:闹|躺着|坐着不走)"), will=True,
-         not_near=_r(r"宣传|标语|庆祝|欢迎|广告|招生|城管")),
+                        r"(?:门口|大门口?)(?:闹|躺着|坐着|跪着|睡着)"), will=True,
+         not_near=_r(r"宣传|标语|庆祝|欢迎|广告|招生|城管|感谢|致谢|锦旗|表扬")),
 )
 
 # --- 越级: a trip to petition above the county's units (today's rule, handlers.extract) ----------
 TRIP = re.compile(r"(?:去|到|上|赴|进)(县里|县城|县上|县政府|县委|市里|市上|市政府|平顶山|省里|省城|省政府|郑州|"
                   r"北京|中央|京)")
-TRIP_INTENT = re.compile(r"上访|告|讨说法|讨个说法|反映|集体|聚集|喊冤|找领导|明天|后天|过几天|下周|准备|打算|要去|"
-                         r"想去|一起去|就去|直接去|非得?去|只能去|也要去")
-TRIP_ELSE = re.compile(r"打工|上学|看病|住院|旅游|看望|看她|看他|看孩子|看闺女|看儿子|出差|开会|赶集|买|卖|办证|办手续|"
+TRIP_INTENT = re.compile(r"上访|告|讨说法|讨个说法|反映|集体|聚集|喊冤|找领导|找中央|明天|后天|过几天|过两天|下周|下个月|"
+                         r"商量好|准备|打算|要去|想去|一起去|就去|就上|就到|就进|直接去|非得?去|只能去|也要去|不行")
+TRIP_ELSE = re.compile(r"打工|上学|看病|住院|旅游|看望|看她|看他|看孩子|看闺女|看儿子|出差|开会|赶集|买|卖|办证|办理|办事|"
+                       r"办[^，。,\s]{0,3}手续|"
                        r"读书|考试|走亲戚|学习|培训|送货|拉货|玩")
 TRIP_LEVELS = {"县": "county", "市": "city", "平": "city", "省": "province", "郑": "province", "北": "beijing",
                "中": "beijing", "京": "beijing"}
@@ -173,6 +177,11 @@ def heard(text: str) -> Heard | None:
     return found[0] if found else None
 
 
+def rank(kind: str | None) -> int:
+    """0 for the gravest kind; a kind unknown (or none) after them all."""
+    return KINDS.index(kind) if kind in KINDS else len(KINDS)
+
+
 def graver(kind: str, than: str | None) -> bool:
     """Whether ``kind`` is graver than ``than`` (None: nothing yet)."""
-    return than is None or than not in KINDS or KINDS.index(kind) < KINDS.index(than)
+    return rank(kind) < rank(than)
