@@ -283,7 +283,7 @@ class Petition(Base):
     category: Mapped[str | None] = mapped_column(String(32))                  # from [[county.routes]]
     accusation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())  # 检举/揭发/控告
     # 扬言 (core.threats): the gravest threat the petitioner made — self_harm | violence | blocking |
-    # trip — and when the case was marked with it; its words are the 'warning' events
+    # trip — and when its last 【预警】 went (once a day unless graver); its words are the 'warning' events
     threat: Mapped[str | None] = mapped_column(String(16))
     threat_at: Mapped[datetime | None]
 

@@ -93,7 +93,9 @@ def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: 
     (core.threats: 喝农药, 同归于尽, 堵路, 进京 …): the case is marked with it and the bureau's staff
     and the head of the unit it went to (never one it accuses) get a 【预警】 at once."""
     done = _file_new(act, p, county, registered, repeat_of, directory, said, threat, accused)
-    if threat is not None:
+    if threat is not None and done.data.get("joined"):   # warned of as the case it joined, once a day
+        done.tells += warn(act, done.petition, threat).tells
+    elif threat is not None:
         unit = done.data.get("unit")
         done.tells += warning_tells(act, done.petition, unit.id if unit is not None else None, threat)
     return done
@@ -111,6 +113,8 @@ def warn(act: Act, p: Petition, threat: Heard) -> Done:
              and not threats.graver(threat.kind, target.threat))
     for marked in [p] + ([target] if target is not p else []):
         _mark(act, marked, threat)
+        if not again or marked.threat_at is None:   # (the day counts from the 预警 sent)
+            marked.threat_at = act.now
     done = Done(target, {"warned": not again})
     if not again:
         done.tells += warning_tells(act, target, target.unit_id, threat)
@@ -121,7 +125,7 @@ def _mark(act: Act, p: Petition, threat: Heard) -> None:
     """Mark ``p`` 扬言 (the gravest kind it was said with) and keep the words as its 'warning' event."""
     if threats.graver(threat.kind, p.threat):
         p.threat = threat.kind
-    p.threat_at = p.updated_at = act.now
+    p.updated_at = act.now
     act.session.add(PetitionEvent(petition_id=p.id, at=act.now, kind="warning", actor="system",
                                   inbound_id=act.inbound_id, text=warning_text(p, threat)))
 
@@ -162,7 +166,7 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     if repeat_of is not None and repeat_of.status in status.UNANSWERED:
         screened = f"{p.content}\n{said}" if said else p.content
         if not accused and not accusations.held(screened, accusations.named_in(act.reader, screened, directory)):
-            return _join(act, p, repeat_of, registered, threat)   # (an accusation goes to the bureau, as any)
+            return _join(act, p, repeat_of, registered)   # (an accusation goes to the bureau, as any)
     new = cases.NewCase(p)
     new.add(PetitionEvent(at=act.now, kind="registered", actor=act.actor, text=registered, inbound_id=act.inbound_id))
     if threat is not None:
@@ -206,7 +210,7 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     return done
 
 
-def _join(act: Act, p: Petition, original: Petition, registered: str, threat: Heard | None = None) -> Done:
+def _join(act: Act, p: Petition, original: Petition, registered: str) -> Done:
     """A repeat of a petition not yet answered is joined to it (并案): kept and counted as a 重复访,
     but no second 交办 and no second set of deadlines — the unit handling the original is told
     "重复反映，请一并办理" (the bureau, while nobody handles it yet)."""
@@ -219,9 +223,6 @@ def _join(act: Act, p: Petition, original: Petition, registered: str, threat: He
                                   text=f"并入{original.tracking_no}一并办理", inbound_id=act.inbound_id))
     act.session.flush()
     cases.inherit_recusals(act.session, p, original, act.now)   # whom the matter accuses never sees its repeat
-    if threat is not None:   # marked where it is handled too (file_new warns of it)
-        for marked in (p, original):
-            _mark(act, marked, threat)
     done = Done(p, {"petition_id": p.id, "unit": original.unit, "joined": original.tracking_no})
     data = {"original": original.tracking_no}
     if original.unit_id is not None and original.status in status.HANDLING:

@@ -30,6 +30,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_petition_threat', table_name='petition')
-    with op.batch_alter_table('petition') as batch:
+    # two plain columns: dropped in place (SQLite 3.35+), where a batch's copy of the table would
+    # drop the old one under the foreign keys of every row that points at a petition
+    with op.batch_alter_table('petition', recreate='never') as batch:
         batch.drop_column('threat_at')
         batch.drop_column('threat')
