@@ -70,6 +70,7 @@ from core.words import refusals as errors
 from core.words import citizens as citizen_texts
 from core.words import officials as T
 from core.words import console as W
+from core.words.jobs import THREAT_WORDS
 from handlers.officials import register_received
 from notifications import exports, sealed
 from notifications.media import INLINE, MediaFiles, sniff
@@ -252,7 +253,7 @@ def _when(dt) -> str:
 @bp.app_context_processor
 def _helpers():
     return {"ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
-            "EVENTS": EVENT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
+            "EVENTS": EVENT_WORDS, "THREATS": THREAT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
             "numbers_masked": redact, "AUDIT": AUDIT_WORDS, "calls_for": citizen_usecases.call_outcomes}   # a number in free text is shown only by 显示号码, and recorded
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from core import facts as F
 from core.cases import NOBODY, Barred, not_recused, recusals_of
 from core.clock import SHANGHAI, day_start, local
-from core import checks
+from core import checks, threats
 from core.checks import CheckRules
 from core.evenings import EveningRules
 from core.status import OPEN
@@ -54,7 +54,7 @@ class Day:
     plans: int = 0
     tonight_started: int = 0
     groups: int = 0                   # 集体访 (five people or more) received that day
-    warnings: list[str] = field(default_factory=list)   # 预警: tracking numbers of announced trips
+    warnings: list[tuple[str, str]] = field(default_factory=list)   # 预警 (扬言): (tracking no, its kind)
     # 日排查 (core.checks): townships to report, those that missed a round passed, what they found
     checks_due: int = 0
     checks_missing: list[str] = field(default_factory=list)
@@ -85,13 +85,14 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 @dataclass
 class Flagged:
-    """An open case flagged (挂牌), and who may not see it (recusal)."""
+    """An open case flagged (挂牌) or warned of (预警, with the kind of 扬言), and who may not see it (recusal)."""
 
     petition_id: int
     tracking_no: str
     unit_id: int | None
     unit: str
     barred: Barred = field(default_factory=Barred)
+    kind: str | None = None
 
     def visible_to(self, reader: Person | None) -> bool:
         return reader is None or not self.barred.bars(reader)
@@ -145,7 +146,7 @@ class CountyDay:
                 h.take_from(d)
         d.overdue = [(f.tracking_no, f.unit) for f in self.flagged
                      if (unit_id is None or f.unit_id == unit_id) and f.visible_to(reader)]
-        d.warnings = [f.tracking_no for f in self.warned
+        d.warnings = [(f.tracking_no, f.kind or "trip") for f in self.warned
                       if (unit_id is None or f.unit_id == unit_id) and f.visible_to(reader)]
         return d
 
@@ -205,10 +206,11 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
             d.tonight_started += plan_id in started
         if accusation:
             on_accusations.append((pid, Hidden(unit_id, NOBODY, plan=True, started=plan_id in started)))
-    warned = [Flagged(pid, no, unit_id, "") for pid, no, unit_id in s.execute(
-        select(p.id, p.tracking_no, p.unit_id).join(PetitionEvent, PetitionEvent.petition_id == p.id)
+    warned = [Flagged(pid, no, unit_id, "", kind=kind) for pid, no, unit_id, kind in s.execute(
+        select(p.id, p.tracking_no, p.unit_id, p.threat).join(PetitionEvent, PetitionEvent.petition_id == p.id)
         .where(PetitionEvent.kind == "warning", PetitionEvent.at >= start, PetitionEvent.at < end)
         .order_by(p.id).distinct())]
+    warned.sort(key=lambda f: threats.rank(f.kind))   # the gravest first
     barred = recusals_of(s, [f.petition_id for f in warned])
     for f in warned:
         f.barred = barred.get(f.petition_id, NOBODY)

@@ -31,6 +31,8 @@ from core.text import CHANNEL_LABELS
 from core.words import reach
 
 PAGE = 50
+WARNINGS_SHELF = "预警（扬言、越级）"
+WARNED_SHOWN = timedelta(days=7)   # a case marked 扬言 stays on the 预警 shelf while open, and a week after
 WAITING_EXTENSION = text("petition.pending_extension IS NOT NULL")   # ix_petition_extension's predicate
 FOLLOW_UP = text("petition.status = 'closed' AND (petition.rating IS NULL OR petition.rating = 'unsatisfied')")
 PLANS_UNDER_WAY = ("selected", "filed", "completed")   # a 七晚 plan not yet resolved or not
@@ -156,9 +158,11 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
     closed = _cases(s, person, "follow_up", "", closed_half, (p.closed_at.desc(), p.id), limit, me)
     out.append(Shelf("follow_up", unsatisfied.title, unsatisfied.count + closed.count,
                      (unsatisfied.rows + closed.rows)[:limit]))
-    warned = select(PetitionEvent.petition_id).where(PetitionEvent.kind == "warning",
-                                                     PetitionEvent.at >= now - timedelta(days=7))
-    out.append(_cases(s, person, "warnings", "预警（集体访、扬言越级）", [p.id.in_(warned)], (p.received_at.desc(),), limit, me))
+    # 预警: the cases marked 扬言 (core.threats) — while they are open, and for a week after the last
+    out.append(_cases(s, person, "warnings", WARNINGS_SHELF,
+                      [p.threat_at.is_not(None), p.status != Status.JOINED,   # (a repeat: on its case's row)
+                       or_(p.status.in_(OPEN), p.threat_at >= now - WARNED_SHOWN)],
+                      (p.threat_at.desc(), p.id), limit, me))
     if staff:
         failed = s.scalar(select(func.count()).select_from(OutboundMessage).where(OutboundMessage.status == "failed")) or 0
         rows = [(m.purpose, _failure(m)) for m in s.scalars(select(OutboundMessage).where(

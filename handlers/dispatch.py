@@ -16,7 +16,7 @@ from core.store import outbox as outbox_rows
 from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
-from handlers import asks, commands, evenings, intake, officials
+from handlers import asks, commands, evenings, intake, officials, threats
 from core.words import citizens as texts
 from core.words import officials as T
 from handlers import checks  # noqa: F401  (declares 排查 on the registry)
@@ -127,6 +127,12 @@ def _text(ctx: Context, text: str) -> str:
         return bound
     if text.startswith(evenings.MEMBER_VERBS) and (visit := evenings.external_member(ctx, text)) is not None:
         return visit
+    return threats.hear(ctx, text, _answer(ctx, text))   # 扬言, wherever it is said: warned at once
+
+
+def _answer(ctx: Context, text: str) -> str:
+    """A citizen's text: an answer to a question put to them, a command, or a step of what they are doing."""
+    state = ctx.conv.state
     if state in ("idle", "rate_why") and (answer := asks.answer(ctx, text)) is not None:
         return answer
     cmd = CITIZEN.parse(text) or commands.asked_within(text)

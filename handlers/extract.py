@@ -62,7 +62,7 @@ class Extracted:
     place: PlaceMatch | None = None
     content: str | None = None
     people: int | None = None       # a group: how many people (households, representatives) it speaks for
-    trip: str | None = None         # an announced trip: county | city | province | beijing
+    trip: str | None = None         # an announced trip: county | city | province | beijing (core.threats)
     heard: list[str] = field(default_factory=list)   # said, but no matter: an announcement, a greeting
 
 
@@ -172,10 +172,6 @@ CN_DIGITS = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 
 # "三十多户", "二十几个村民", "五个代表", "我们8个人", "一百来户人家"
 PEOPLE = re.compile(r"(\d+|[一二两俩三四五六七八九十百]+)(?:多|来|几|余)?(?:个|名|位)?"
                     r"(户人家|户|个?人|名群众|个?村民|个?代表|个?群众|家)")
-TRIP = re.compile(r"(?:去|到|上|赴|进)(县里|县城|县上|县政府|县委|市里|市上|市政府|平顶山|省里|省城|省政府|郑州|北京|中央|京)")
-TRIP_INTENT = re.compile(r"上访|告状|讨说法|讨个说法|反映|集体|聚集|明天|后天|过几天|下周|准备|打算|要去|想去|一起去")
-TRIP_LEVELS = {"县": "county", "市": "city", "平": "city", "省": "province", "郑": "province", "北": "beijing",
-               "中": "beijing", "京": "beijing"}
 
 
 def cn_number(text: str) -> int | None:
@@ -201,15 +197,6 @@ def people_in(text: str) -> int | None:
     """How many people a message speaks for, when it says (at least two): "一共三十多户" → 30."""
     counts = [n for m in PEOPLE.finditer(text) if (n := cn_number(m.group(1))) and 2 <= n <= 100_000]
     return max(counts) if counts else None
-
-
-def trip_in(text: str) -> str | None:
-    """An announced trip to petition above the county's units: "明天想去县里上访" → county."""
-    for clause in CLAUSE_SPLIT.split(text):
-        m = TRIP.search(clause)
-        if m and TRIP_INTENT.search(clause):
-            return TRIP_LEVELS.get(m.group(1)[0], "county")
-    return None
 
 
 def is_greeting(text: str) -> bool:
@@ -289,7 +276,7 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     else:
         out.name = _name_after_place(text)
     out.phone = _own_mobile(text)
-    out.people, out.trip = people_in(text), trip_in(text)
+    out.people = people_in(text)
     match = gazetteer.match(text)
     out.place = match if match.places else None
 

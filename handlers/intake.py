@@ -36,6 +36,7 @@ from core.words import citizens as texts
 from handlers.registry import citizen_act
 from handlers.context import Context, md
 from core.similar import most_similar
+from core import threats
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
 from handlers.extract import NOT_IN_PLACES, without_numbers
@@ -260,8 +261,6 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     answered = False
     if found.people and found.people > draft.get("people", 1):
         draft["people"] = found.people    # a group petition (集体访): the 人次 it counts
-    if found.trip:
-        draft["trip"] = found.trip        # an announced trip: a 预警 when it is filed
     heard = [h for h in found.heard if h not in draft.get("heard", [])]
     if heard:
         draft["heard"] = draft.get("heard", []) + heard   # no matter, but said: a note on the case
@@ -593,7 +592,7 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     said = "\n".join(ctx.data().get("said") or []) + "\n" + ctx.msg.text
     officials.file_new_petition(ctx, petition, f"{ctx.channel}:citizen",
                                 texts.registered_as(repeat_of.tracking_no if repeat_of is not None else None), repeat_of,
-                                said=said, trip=draft.get("trip"))
+                                said=said, threat=threats.heard(said))   # 扬言 in anything said: 预警
     # images from a message were recorded when they arrived (core.store.media) and join it with
     # every other message of the intake; one without a message is recorded now
     if draft.get("heard"):     # said while filing, not the matter: shown to staff with the case

@@ -23,6 +23,7 @@ from notifications.digest_text import details as digest_details
 from core.digest import register_escalation as register_escalation_row
 from core.directory import bind, find_person, find_unit
 from core.store.models import Person, Petition, Township
+from core.threats import Heard
 from core.phones import find_mobile
 from core.tracking import next_tracking_no
 from core.workbench import audit
@@ -313,12 +314,12 @@ def todo(ctx: Context, person: Person, rest: str = "") -> str:
 # --- after intake: the new case goes to its unit ------------------------------------------------
 
 def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
-                      repeat_of: Petition | None = None, said: str = "", trip: str | None = None
+                      repeat_of: Petition | None = None, said: str = "", threat: Heard | None = None
                       ) -> tuple[Petition, Any]:
     """Store a new petition and route it at once (core.usecases.cases.file_new), and tell whom
     it names. Returns the petition to go on with and the unit it went to, or None."""
     done = usecases.file_new(intake_act(ctx, actor), p, ctx.county, registered, repeat_of,
-                             ctx.gazetteer.directory_names, said, trip)
+                             ctx.gazetteer.directory_names, said, threat)
     ctx.petition_id = done.data["petition_id"]
     notify.deliver(ctx, done)
     return done.petition, done.data["unit"]

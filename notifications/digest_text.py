@@ -32,7 +32,7 @@ def _body(d: Day, unit_view: bool) -> list[str]:
     """The parts of a digest, most important first; the caller fits them to three segments."""
     by_channel = [(word, d.channels[c][0]) for c, word in CHANNELS if c in d.channels]
     parts = [words.daily_volume(unit_view, d.batches, d.people, by_channel)]
-    if d.warnings:   # an announced trip comes before everything else
+    if d.warnings:   # 扬言 (a threat, an announced trip) comes before everything else
         parts.insert(0, words.daily_warnings(d.warnings))
     if d.groups:
         parts.append(words.daily_groups(d.groups))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-from core.words.jobs import MOVEMENT_WORDS
+from core.words.jobs import MOVEMENT_WORDS, THREAT_WORDS
 from core.words.reports import days_covered
 from core.clock import SHANGHAI, hm, month_day, with_weekday
 from core.places import unit_short_name
@@ -53,7 +53,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "met_no": ("no",), "rated_unsatisfied_noted": ("no",), "rated": ("no", "rating"), "why_noted": (),
     "answer_met": (), "answer_visit": (), "visit_thanks": (), "visit_confirmed": (), "visit_denied": (),
     "confirm_withdraw": ("no",), "withdraw_done": ("no",), "answer_withdraw": (), "closed_case": ("no", "status"),
-    "supplement_added": ("no",), "say_more": (), "ask_matter": (), "case_ahead": ("no", "unit", "by", "by"),
+    "supplement_added": ("no",), "threat_care": (), "say_more": (), "ask_matter": (), "case_ahead": ("no", "unit", "by", "by"),
     "case_ahead_met": ("no", "unit", "by"), "case_ahead_unassigned": ("no",), "summary": ("name", "place"), "added_to_draft": (),
     "confirm_or_add": (), "submitted": ("no",), "submitted_later": ("no", "later_why", "day"), "reply_other": (),
     "escalation_now": ("day", "level", "count", "township"),
@@ -120,7 +120,7 @@ def _notice_values(county: dict, key: str, t: templates.Template, kinds: dict[st
                "leader": [max(leaders, key=len)], "title": [""], "village": [max(kinds["place"], key=len)],
                "names": ["、".join(sorted(kinds["name"], key=len)[-3:])], "how": ["走访", "来信"],
                "level": ["review", "re_review", "county", "city", "province", "beijing"],
-               "movement": list(MOVEMENT_WORDS), "days": [30], "number": [7], "far_m": [12500], "people": [120],
+               "movement": list(MOVEMENT_WORDS), "kind": list(THREAT_WORDS), "days": [30], "number": [7], "far_m": [12500], "people": [120],
                "original": kinds["no"], "took": [timedelta(hours=3, minutes=45)], "named": [None]}
     args = [a for a in inspect.signature(t.params).parameters][2:]
     out = []

@@ -320,7 +320,7 @@ def test_a_group_announcing_a_trip_is_a_warning_told_at_once(peer, db, sms_out, 
     assert all(p.tracking_no in body and "30人" in body and "赴县" in body for body in warned)
     assert db.scalars(select(PetitionEvent).where(PetitionEvent.kind == "warning")).one().petition_id == p.id
     daily_digest(services, services.clock.now())
-    assert any(body.startswith("【每日访情】") and f"预警1件（{p.tracking_no}）" in body and "集体访1批" in body
+    assert any(body.startswith("【每日访情】") and f"预警1件（{p.tracking_no} 扬言越级上访）" in body and "集体访1批" in body
                for to, body in sms_out.sent)
 
 

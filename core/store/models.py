@@ -260,6 +260,9 @@ class Petition(Base):
         # the measures read only this index (core.measures): group columns first, then the rest
         Index("ix_petition_measures", "unit_id", "channel", "category", "received_at", "facts", "people",
               "handling_days"),
+        # 扬言: the cases marked (the 工作台's 预警 shelf)
+        Index("ix_petition_threat", "threat_at", postgresql_where=text("threat_at IS NOT NULL"),
+              sqlite_where=text("threat_at IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -279,6 +282,10 @@ class Petition(Base):
     people: Mapped[int] = mapped_column(default=1, server_default="1")        # 人数; > 1 is 集体访
     category: Mapped[str | None] = mapped_column(String(32))                  # from [[county.routes]]
     accusation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())  # 检举/揭发/控告
+    # 扬言 (core.threats): the gravest threat the petitioner made — self_harm | violence | blocking |
+    # trip — and when its last 【预警】 went (once a day unless graver); its words are the 'warning' events
+    threat: Mapped[str | None] = mapped_column(String(16))
+    threat_at: Mapped[datetime | None]
 
     # --- the case (issue 3): who handles it, what happened when, and what is due ---------------
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))

@@ -1,9 +1,12 @@
 """The officials' actions on a case, one function each (see core.usecases.base)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from core import accusations, audience, cases, instructions, status
+from core import accusations, audience, cases, instructions, status, threats
+from core.threats import Heard
 from core.store import outbox as outbox_rows
 from core.similar import most_similar
 from core.store.models import County, Person, Petition, PetitionEvent, Unit
@@ -81,26 +84,74 @@ def send_back(act: Act, p: Petition, reason: str) -> Done:
     return done
 
 
+WARN_AGAIN = timedelta(hours=24)   # a case warned of a threat is warned again of a graver one, or a day on
 
 
 def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None = None,
-             directory=None, said: str = "", trip: str | None = None, accused: bool = False) -> Done:
-    """See :func:`_file_new`. ``trip``: the petition announces a trip to petition above the units
-    (明天去县里上访, 进京): a 预警 — recorded on the case (the daily 访情 shows it) and told at once
-    to the bureau's staff and the head of the unit it went to (not one it accuses)."""
-    done = _file_new(act, p, county, registered, repeat_of, directory, said, trip, accused)
-    if trip:
-        done.tells.append(Tell(STAFF, "trip_warning", {"level": trip}))
+             directory=None, said: str = "", threat: Heard | None = None, accused: bool = False) -> Done:
+    """See :func:`_file_new`. ``threat``: the gravest 扬言 the petitioner made while filing it
+    (core.threats: 喝农药, 同归于尽, 堵路, 进京 …): the case is marked with it and the bureau's staff
+    and the head of the unit it went to (never one it accuses) get a 【预警】 at once."""
+    done = _file_new(act, p, county, registered, repeat_of, directory, said, threat, accused)
+    if threat is not None and done.data.get("joined"):   # warned of as the case it joined, once a day
+        done.tells += warn(act, done.petition, threat).tells
+    elif threat is not None:
         unit = done.data.get("unit")
-        if unit is not None:
-            heads = audience.heads(act.reader, done.petition, unit.id)
-            if heads:
-                done.tells.append(Tell(PHONES, "trip_warning", {"level": trip}, phones=tuple(heads)))
+        done.tells += warning_tells(act, done.petition, unit.id if unit is not None else None, threat)
     return done
 
 
+def warn(act: Act, p: Petition, threat: Heard) -> Done:
+    """扬言 in a later message of the petitioner (a 补充, an answer, anything): the case is marked at
+    once and the bureau and its unit's head are warned — unless it was marked as gravely within
+    WARN_AGAIN (the words are kept with the case all the same). A repeat joined to an open case
+    marks that case too, and is warned of as that case (it is handled there)."""
+    target = p
+    if p.status == status.Status.JOINED and p.repeat_of_id is not None:
+        target = act.session.get(Petition, p.repeat_of_id) or p
+    again = (target.threat_at is not None and act.now - target.threat_at < WARN_AGAIN
+             and not threats.graver(threat.kind, target.threat))
+    for marked in [p] + ([target] if target is not p else []):
+        _mark(act, marked, threat)
+        if not again or marked.threat_at is None:   # (the day counts from the 预警 sent)
+            marked.threat_at = act.now
+    done = Done(target, {"warned": not again})
+    if not again:
+        done.tells += warning_tells(act, target, target.unit_id, threat)
+    return done
+
+
+def _mark(act: Act, p: Petition, threat: Heard) -> None:
+    """Mark ``p`` 扬言 (the gravest kind it was said with) and keep the words as its 'warning' event."""
+    if threats.graver(threat.kind, p.threat):
+        p.threat = threat.kind
+    p.updated_at = act.now
+    act.session.add(PetitionEvent(petition_id=p.id, at=act.now, kind="warning", actor="system",
+                                  inbound_id=act.inbound_id, text=warning_text(p, threat)))
+
+
+def warning_text(p: Petition, threat: Heard) -> str:
+    """The 'warning' event's words: what kind, and the petitioner's own clause."""
+    if threat.kind == "trip":
+        return words.trip_warned(threat.level or "county", p.people or 1, threat.said[:200])
+    return words.threat_warned(threat.kind, threat.said[:200])
+
+
+def warning_tells(act: Act, p: Petition, unit_id: int | None, threat: Heard) -> list[Tell]:
+    """The 【预警】 to the bureau's staff and the unit's head(s), none the case accuses."""
+    if threat.kind == "trip":
+        what, data = "trip_warning", {"level": threat.level or "county"}
+    else:
+        what, data = "threat_warning", {"kind": threat.kind, "said": threat.said}
+    tells = [Tell(STAFF, what, data)]
+    heads = audience.heads(act.reader, p, unit_id) if unit_id is not None else []
+    if heads:
+        tells.append(Tell(PHONES, what, data, phones=tuple(heads)))
+    return tells
+
+
 def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None,
-              directory, said: str, trip: str | None, accused: bool = False) -> Done:
+              directory, said: str, threat: Heard | None, accused: bool = False) -> Done:
     """Store a new petition and route it at once (即时交办): to its default unit, whose cadres are
     told; with no unit for it, the bureau's staff are told to assign it by hand. An accusation
     (检举/揭发/控告) is never assigned automatically: the units and people of the directory it
@@ -118,9 +169,10 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
             return _join(act, p, repeat_of, registered)   # (an accusation goes to the bureau, as any)
     new = cases.NewCase(p)
     new.add(PetitionEvent(at=act.now, kind="registered", actor=act.actor, text=registered, inbound_id=act.inbound_id))
-    if trip:
+    if threat is not None:
+        p.threat, p.threat_at = threat.kind, act.now
         new.add(PetitionEvent(at=act.now, kind="warning", actor="system", inbound_id=act.inbound_id,
-                              text=words.trip_warned(trip, p.people or 1)))
+                              text=warning_text(p, threat)))
     if repeat_of is not None:
         cases.link_repeat(act.session, p, repeat_of, act.now, act.actor, act.inbound_id)
     route = cases.route_for(p, county)
@@ -187,7 +239,8 @@ def register(act: Act, county: County, p: Petition, how: str, registered: str, o
     is not trusted until it texts us, 004); ``original``: the open petition it repeats
     (:func:`open_repeat_of`); ``accused``: staff marked it 检举控告 (the names it accuses, or "").
     Then the path of any other, and a receipt by SMS."""
-    done = file_new(act, p, county, registered, original, directory, said=accused or "", accused=accused is not None)
+    done = file_new(act, p, county, registered, original, directory, said=accused or "",
+                    threat=threats.heard(p.content), accused=accused is not None)
     if p.phone:
         done.tells.append(Tell(PETITIONER, "receipt", {"how": how}))
     return done

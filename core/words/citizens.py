@@ -68,6 +68,14 @@ def reach_a_person(contact: dict, has_number: bool) -> str:
     return head + "；".join(parts) + ("。" if parts else "") + tail
 
 
+def threat_care(hotline: str | None) -> str:
+    """扬言: the calm, caring answer to someone who threatens to harm themselves or others, to block
+    a road or to go to Beijing — before whatever comes next (their petition goes on as usual)."""
+    ring = f"有急事请拨打县信访局电话{hotline}" if hotline else "有急事请拨打县信访局电话"
+    return Said(f"您的心情我们理解，请您务必保重身体、冷静对待。您反映的问题我们已经记下，会依法依规尽快处理，"
+                f"{ring}，工作人员会尽快与您联系。", "threat_care")
+
+
 def call_back_wanted(channel: str, number: str | None) -> str:
     how = CHANNEL_LABELS.get(channel, channel)
     return (f"【回电】有群众通过{how}要求人工联系，电话：{number}，请回电。" if number else

@@ -224,9 +224,18 @@ def repeated(tracking_no: str) -> str:
     return f"同一事项再次反映：{tracking_no}"
 
 
-def trip_warned(level: str, people: int) -> str:
-    """预警 on a new case: "预警：信访人表示将赴县上访（3人）"."""
-    return f"预警：信访人表示将{TRIPS.get(level, '赴县')}上访（{people}人）"
+def trip_warned(level: str, people: int, said: str = "") -> str:
+    """预警 on a case: "预警：信访人表示将赴县上访（3人）：俺们明天去县里上访" (their own clause)."""
+    return f"预警：信访人表示将{TRIPS.get(level, '赴县')}上访（{people}人）" + (f"：{said}" if said else "")
+
+
+# 扬言 (core.threats' kinds), as the 【预警】, the case's history and the daily 访情 name them
+THREAT_WORDS = {"self_harm": "轻生", "violence": "暴力伤人", "blocking": "堵路堵门", "trip": "越级上访"}
+
+
+def threat_warned(kind: str, said: str) -> str:
+    """扬言 on a case: "预警：信访人扬言轻生：再不给俺就到县政府门口喝农药"."""
+    return f"预警：信访人扬言{THREAT_WORDS.get(kind, kind)}：{said}"
 
 
 def check_missed_note(month: int, day: int, round_no: int) -> str:

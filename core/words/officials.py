@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Callable
 
 from core.clock import hm, local, month_day
+from core.phones import MOBILE_IN_TEXT
 from core.timelines import PROGRESS_DAYS
 from core.words.evenings import duration_text
-from core.words.jobs import CONTACT_ELSEWHERE, TRIPS, planned
+from core.words.jobs import CONTACT_ELSEWHERE, THREAT_WORDS, TRIPS, planned
 from core.places import unit_short_name
 from core.store.models import Petition
 from core.text import gist
@@ -91,6 +92,9 @@ NOTICES: dict[str, Callable[..., str]] = {
     "trip_warning": lambda ctx, p, level: (
         f"【预警】{p.tracking_no}（{ctx.place_of(p, village=False)}，{p.people}人）信访人表示将"
         f"{TRIPS.get(level, '赴县')}上访：{gist(p.content, 40)}。请即联系、稳控化解。"),
+    "threat_warning": lambda ctx, p, kind, said: (
+        f"【预警】{p.tracking_no}（{ctx.place_of(p, village=False)}，{p.people or 1}人）信访人扬言{THREAT_WORDS[kind]}："
+        f"“{gist(MOBILE_IN_TEXT.sub('', said), 40)}”。请即联系、稳控化解，做好安全防范。"),
     "check_warning": lambda ctx, p, unit, village, people, matter, movement: (
         f"【预警】{unit_short_name(unit)}日排查：{check_found(village, people, matter, 40)}"
         f"（{planned(movement)}上访）。请即研判、稳控化解。"),

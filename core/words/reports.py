@@ -12,6 +12,7 @@ the catalogue's :class:`Said`: the read models it serves import it, never the ot
 from __future__ import annotations
 
 from core.text import fit
+from core.words.jobs import THREAT_WORDS
 from core.words.said import Said
 
 
@@ -31,8 +32,9 @@ def daily_volume(unit_view: bool, batches: int, people: int, by_channel: list[tu
             + (f"（{channels}）" if channels else ""))
 
 
-def daily_warnings(numbers: list[str]) -> str:
-    return f"预警{len(numbers)}件（{more(numbers)}）"
+def daily_warnings(warned: list[tuple[str, str]]) -> str:
+    """"预警2件（LS-20261123-0001 扬言轻生、LS-20261123-0004 扬言越级上访）": the cases marked 扬言 that day."""
+    return f"预警{len(warned)}件（{more([f'{no} 扬言{THREAT_WORDS.get(kind, kind)}' for no, kind in warned])}）"
 
 
 def daily_groups(groups: int) -> str:

@@ -23,7 +23,7 @@ from core.clock import hm, month_day
 from core.places import unit_short_name
 from core.timelines import PROGRESS_DAYS
 from core.words.evenings import duration_text
-from core.words.jobs import TRIPS, planned
+from core.words.jobs import THREAT_WORDS, TRIPS, planned
 from core.words.jobs import DIGEST as DIGEST_TEMPLATES, EVENING as EVENING_TEMPLATES, FAILED_TEMPLATE
 from core.words.jobs import MEDIA as MEDIA_TEMPLATES, SCHEDULE as SCHEDULE_TEMPLATES, SWEEP as SWEEP_TEMPLATES
 from core.text import spaced_numbers
@@ -137,6 +137,10 @@ TEMPLATES: dict[str, Template] = {
                              lambda ctx, p, level: [p.tracking_no, ctx.place_of(p, village=False), str(p.people or 1),
                                                     TRIPS.get(level, "赴县")],
                              differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
+    "threat_warning": Template("预警：{1}（{2}，{3}人）信访人扬言{4}，请即联系、稳控化解，做好安全防范。原话请在工作台案卷中查看。",
+                               lambda ctx, p, kind, said: [p.tracking_no, ctx.place_of(p, village=False),
+                                                           str(p.people or 1), THREAT_WORDS[kind]],
+                               differs=f"the petitioner's words are in the 案卷{NO_BRACKETS}"),
     "repeat_joined": Template("重复反映：{1}信访人再次反映（{2}），请一并办理，无需另行受理。内容请在工作台案卷中查看。",
                               lambda ctx, p, original: [original, p.tracking_no],
                               differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
@@ -239,6 +243,11 @@ OWN["query_not_found"] = Template("未找到编号为{1}的反映，请核对编
                                   differs="the same words (a tracking number is followed by a space in every text)")
 OWN["escalation_now"] = Template("越级访：{1}信访局登记{2}上访{3}人（{4}），今天休息日，请即研判、稳控化解。事由请向县信访局了解。",
                                  differs="the matter is free text: where to learn it" + NO_BRACKETS)
+# 扬言: the calm answer to a petitioner who threatened (handlers.threats); the bureau's hotline is
+# no variable (carriers refuse a number in one), so the template asks them to ring the bureau
+OWN["threat_care"] = Template("您的心情我们理解，请您务必保重身体、冷静对待。您反映的问题我们已经记下，会依法依规尽快处理，"
+                              "有急事请拨打县信访局电话，工作人员会尽快与您联系。",
+                              differs="the hotline is no variable (a number): the template says to ring the bureau")
 OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}），完整号码请在工作台首页“回电请求”中查看，请回电。",
                             differs="the number masked: in full on the console's 工作台" + NO_BRACKETS, own_words=(2,))
 
