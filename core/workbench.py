@@ -172,9 +172,11 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
         rows = [(a.kind, a.fetch_error or "") for a in s.scalars(select(Attachment).where(
             Attachment.fetch_status == "failed").order_by(Attachment.id.desc()).limit(limit))]
         out.append(Shelf("media", "媒体未保存", lost, rows))
-        # who asked for a person in the last two days (人工): the number they asked to be called on
+        # who asked for a person in the last two days (人工), or threatened before filing anything
+        # (扬言, handlers.threats): the number they asked to be called on
         # — a text under a template-only provider cannot carry it, and says to look here
-        asked = select(OutboundMessage).where(OutboundMessage.purpose == "call_back", OutboundMessage.to == person.phone,
+        asked = select(OutboundMessage).where(OutboundMessage.purpose.in_(("call_back", "threat_unfiled")),
+                                              OutboundMessage.to == person.phone,
                                               OutboundMessage.created_at >= now - timedelta(days=2))
         rows = [(month_day(m.created_at), m.body) for m in s.scalars(asked.order_by(OutboundMessage.id.desc()).limit(limit))]
         if rows:

@@ -26,7 +26,7 @@ from core.words import citizens as texts
 from handlers.message import Inbound
 
 
-KEPT_ON_RESET = frozenset({"pending_location", "pending_media", "asks", "call_back_asked"})
+KEPT_ON_RESET = frozenset({"pending_location", "pending_media", "asks", "call_back_asked", "threat_told"})
 
 
 class Writer:

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core import threats
+from core import audience, threats
+from core.clock import local
+from core.phones import MOBILE_IN_TEXT, mask_phone
+from core.store import petitions
+from core.words import officials as T
 from core.status import OPEN, Status
 from core.store.models import Petition
 from core.usecases import cases as usecases
@@ -29,11 +33,30 @@ def hear(ctx: Context, text: str, reply: str) -> str:
     p = about(ctx)
     if p is not None and p.threat_at != ctx.now:   # (not the petition this message filed: marked then)
         notify.deliver(ctx, usecases.warn(citizen_act(ctx), p, threat))
+    elif p is None and ctx.petition_id is None and threat.kind != "trip":   # (a trip waits for its case)
+        tell_unfiled(ctx, threat)
     care = texts.threat_care(contact_of(ctx.county.options).get("hotline"))
     if ctx.channel == "sms":   # its own text (two would not fit one), as its template where one is needed
         ctx.queue_sms(ctx.msg.sender, care, purpose="threat_care", params=[])
         return reply
     return care + "\n" + reply if reply else care
+
+
+def tell_unfiled(ctx: Context, threat: threats.Heard) -> None:
+    """A threat from someone with no case (an intake under way, or the threat alone, which may never
+    be filed): the bureau's staff are told at once — with the number to ring, kept on the 工作台's
+    回电请求 shelf — once a day for each kind (a graver kind told again); the case, if filed, is
+    warned of as any."""
+    day = local(ctx.now).date().isoformat()
+    told = ctx.data().get("threat_told") or {}
+    if told.get("day") == day and not threats.graver(threat.kind, told.get("kind")):
+        return
+    number = ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender)
+    said = T.threat_unfiled(ctx.channel, number, threat.kind, MOBILE_IN_TEXT.sub("", threat.said),
+                            mask_phone(number) if number else "")
+    for to in audience.staff(ctx.session):
+        ctx.queue_sms(to, said, purpose="threat_unfiled", params=list(said.values))
+    ctx.set_state(ctx.conv.state, threat_told={"day": day, "kind": threat.kind})
 
 
 def about(ctx: Context) -> Petition | None:

@@ -56,7 +56,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "supplement_added": ("no",), "threat_care": (), "say_more": (), "ask_matter": (), "case_ahead": ("no", "unit", "by", "by"),
     "case_ahead_met": ("no", "unit", "by"), "case_ahead_unassigned": ("no",), "summary": ("name", "place"), "added_to_draft": (),
     "confirm_or_add": (), "submitted": ("no",), "submitted_later": ("no", "later_why", "day"), "reply_other": (),
-    "escalation_now": ("day", "level", "count", "township"),
+    "escalation_now": ("day", "level", "count", "township"), "threat_unfiled": ("channel", "threat", "masked"),
 }
 
 
@@ -88,7 +88,7 @@ def samples(county: dict, now: datetime | None = None) -> dict[str, list[str]]:
     rounds = [f"第{i}次（{t}）" for i, t in enumerate(("11:30", "17:00"), 1)]
     shorts = [unit_short_name(u) for u in units]
     return {
-        "no": [no], "no_or_none": [no, "无"], "level": ["到市", "赴省", "进京"], "no_many": [f"{no}等12件"], "code": ["123456"], "bind_code": ["ABCD2345"],
+        "no": [no], "no_or_none": [no, "无"], "level": ["到市", "赴省", "进京"], "threat": list(THREAT_WORDS.values()), "no_many": [f"{no}等12件"], "code": ["123456"], "bind_code": ["ABCD2345"],
         "count": ["1234"], "year": [f"{now.year}"], "month": ["12"], "date": [month_day(now)], "time": ["21:30"],
         "day": [with_weekday(now.date()), days_covered(now.date() - timedelta(days=40), now.date())], "unit": units, "unit_short": shorts, "township": townships, "place": places,
         "places_3": ["、".join(places[-3:])], "places_4": ["、".join(places[-4:])],

@@ -60,11 +60,14 @@ def test_a_wechat_petition_that_threatens_poison_is_warned_at_once_shelved_and_f
     words, the case is on the 预警 shelf and leads the day's 访情."""
     reply = peer.say(WU, "我是下汤镇林楼村的吴老汉，村里征地补偿款被扣了三年，再不给俺就到县政府门口喝农药")
     assert reply.startswith("您的心情我们理解") and CARE in reply and HOTLINE in reply
-    assert warnings(sms_out) == []                                       # nothing filed yet
+    # nothing filed yet, and he may never file: the bureau's staff hear of it at once all the same
+    [(to, first)] = warnings(sms_out)
+    assert to == STAFF and first.startswith("【预警】有群众通过微信访扬言轻生：“") and "尚未形成事项" in first, first
+    before = len(sms_out.sent)
     no = file(peer, WU, "13812340055", "13812340055", name="吴老汉")
     p = case(db, no)
     assert (p.threat, p.unit.name) == ("self_harm", "县自然资源局")
-    warned = warnings(sms_out)
+    warned = [(to, body) for to, body in sms_out.sent[before:] if body.startswith("【预警】")]
     assert sorted(to for to, _ in warned) == sorted([STAFF, ZIRAN_HEAD])
     assert all(f"【预警】{no}（下汤镇，1人）信访人扬言轻生" in body and "喝农药" in body for _, body in warned), warned
     [event] = db.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id,
@@ -131,12 +134,14 @@ def test_the_head_a_petition_accuses_is_never_warned_nor_told_the_words(peer, db
     no = file(peer, "o_liuguihua", "我是下汤镇林楼村的刘桂花，下汤镇党委书记王海燕把俺家的危房改造补贴给了她亲戚，"
                                    "再不给俺就去镇政府门口喝药", "13812349999", name="刘桂花")
     assert case(db, no).accusation and case(db, no).threat == "self_harm"
-    assert [to for to, _ in warnings(sms_out)] == [STAFF]
+    # staff alone: told of the threat as she wrote it (no case yet), then of the case it is in
+    assert [to for to, _ in warnings(sms_out)] == [STAFF, STAFF]
+    assert "尚未形成事项" in warnings(sms_out)[0][1] and "王海燕" not in warnings(sms_out)[0][1]
     assert "已将" in peer.text_sms(STAFF, f"交办 {no} 县住房和城乡建设局")
     clock.advance(days=2)
     reply = peer.say("o_liuguihua", "说了多少回都不管，明天俺就去县政府门口跳楼")
     assert CARE in reply
-    assert sorted(to for to, _ in warnings(sms_out)) == sorted([STAFF, STAFF, ZHUJIAN_HEAD])
+    assert sorted(to for to, _ in warnings(sms_out)) == sorted([STAFF, STAFF, STAFF, ZHUJIAN_HEAD])
     assert no in warning_shelf(app, sms_out, ZHUJIAN_HEAD)
     assert no not in warning_shelf(app, sms_out, XIATANG_HEAD)
     the_day(services, sms_out, LEADER)
@@ -174,3 +179,19 @@ def test_a_trip_warned_of_before_the_migration_is_on_the_shelf_as_one(peer, db, 
     assert (case(db, no).threat, case(db, no).threat_at) == ("trip", warned_at)
     shelf = warning_shelf(app, sms_out)
     assert no in shelf and "扬言越级上访" in shelf
+
+
+def test_a_threat_with_nothing_filed_reaches_the_bureau_with_the_number_to_ring(peer, db, sms_out, app):
+    """A man texts only that he does not want to live, and says no more: no case, perhaps never one.
+    The bureau's staff get a 【预警】 at once with his number, it waits on the 工作台's 回电请求, and
+    he is answered calmly with the hotline. Saying it again that day does not text them again; a
+    (A trip announced before filing waits for its case: the case's 【预警】 names it.)"""
+    phone = "+8613812340077"
+    reply = peer.text_sms(phone, "俺不想活了 俺也不知道该找谁")
+    assert CARE in reply or any(CARE in body for to, body in sms_out.sent if to == phone)
+    [(to, body)] = warnings(sms_out)
+    assert to == STAFF and "扬言轻生" in body and "尚未形成事项" in body and "13812340077" in body, body
+    peer.text_sms(phone, "真不想活了")
+    assert len(warnings(sms_out)) == 1                                   # once a day
+    shelf = console(app, sms_out, STAFF).get("/console/").get_data(as_text=True)
+    assert "回电请求" in shelf and "13812340077" in shelf

@@ -16,7 +16,7 @@ from core.words.evenings import duration_text
 from core.words.jobs import CONTACT_ELSEWHERE, THREAT_WORDS, TRIPS, planned
 from core.places import unit_short_name
 from core.store.models import Petition
-from core.text import gist
+from core.text import CHANNEL_LABELS, gist
 from core.words.said import Said
 from core.words import citizens as texts
 
@@ -380,6 +380,16 @@ def escalation_registered(word: str, people: int, township: str | None, matter: 
     if told:
         return head + f"今天休息日，已即时告知县领导和乡镇负责人{told}人，并计入下一个工作日的访情。"
     return head + "将计入今日访情。"
+
+
+def threat_unfiled(channel: str, number: str | None, kind: str, said: str, masked: str) -> Said:
+    """扬言 from someone who has filed nothing yet (an intake under way, or only the threat): the
+    bureau's staff are told at once, with the number to ring (a call-back request on the 工作台);
+    values = its template's (the number masked)."""
+    how, what = CHANNEL_LABELS.get(channel, channel), THREAT_WORDS.get(kind, kind)
+    reach = f"电话：{number}，请即联系。" if number else "尚未留电话，请在公众号后台回复、稳控化解。"
+    return Said(f"【预警】有群众通过{how}扬言{what}：“{gist(said, 40)}”。尚未形成事项，{reach}", "threat_unfiled",
+                how, what, masked if number else "未留电话")
 
 
 def escalation_now(day: str, word: str, people: int, township: str | None, matter: str) -> Said:

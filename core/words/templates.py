@@ -248,6 +248,9 @@ OWN["escalation_now"] = Template("越级访：{1}信访局登记{2}上访{3}人�
 OWN["threat_care"] = Template("您的心情我们理解，请您务必保重身体、冷静对待。您反映的问题我们已经记下，会依法依规尽快处理，"
                               "有急事请拨打县信访局电话，工作人员会尽快与您联系。",
                               differs="the hotline is no variable (a number): the template says to ring the bureau")
+OWN["threat_unfiled"] = Template("预警：有群众通过{1}扬言{2}，尚未形成事项（{3}），完整号码请在工作台首页“回电请求”中查看，请即联系、稳控化解。",
+                                 differs="the number masked and the words: on the console's 工作台" + NO_BRACKETS,
+                                 own_words=(3,))
 OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}），完整号码请在工作台首页“回电请求”中查看，请回电。",
                             differs="the number masked: in full on the console's 工作台" + NO_BRACKETS, own_words=(2,))
 
