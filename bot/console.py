@@ -254,7 +254,8 @@ def _when(dt) -> str:
 def _helpers():
     return {"ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
             "EVENTS": EVENT_WORDS, "THREATS": THREAT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
-            "numbers_masked": redact, "AUDIT": AUDIT_WORDS, "calls_for": citizen_usecases.call_outcomes}   # a number in free text is shown only by 显示号码, and recorded
+            "numbers_masked": redact, "AUDIT": AUDIT, "calls_for": citizen_usecases.call_outcomes,
+            "event_text": _event_text}   # a number in free text is shown only by 显示号码, and recorded
 
 
 # --- sign-in ----------------------------------------------------------------------------------------
@@ -946,6 +947,19 @@ STEPS = {
     "instruct": Step("批示", (("text", "批示内容"),)),
     "follow_up_call": Step("记录电话回访", (("outcome", "回访结果"), ("note", "回访情况（可不填）")), True),
 }
+
+
+# what the record (审计) calls each action: its own word, else the case action's label ("lead" 包案,
+# "send_back" 退回 …) — never the action's code on a page
+AUDIT = {**{name: step.label.split(" / ")[0] for name, step in STEPS.items()}, **AUDIT_WORDS}
+
+
+def _event_text(e) -> str:
+    """An event's words as the history shows them: a 受理's stored complexity as its word
+    ("normal" → 一般), numbers masked (shown whole only by 显示号码, which is recorded)."""
+    if e.kind == "accepted" and e.text in T.COMPLEXITY_WORDS:
+        return T.COMPLEXITY_WORDS[e.text]
+    return redact(e.text or "")
 
 
 def _steps(person: Person, p) -> list[str]:

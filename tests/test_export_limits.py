@@ -416,3 +416,22 @@ def test_an_expired_file_is_said_not_served(app, services, sms_out, db, register
     assert "该台账文件已超过保留期限（7天）被删除，请重新生成" in page and "重新生成" in page
     assert rows(db)[0].status == "expired"
     assert "已完成，共3行" in staff.said(staff.post(f"/console/exports/{row.id}/again"))   # built again
+
+
+def test_the_case_file_says_every_step_in_chinese(app, sms_out, peer, db):
+    """周敏 registers a visit, 下汤镇's liaison accepts it by text, she names the 包案 leader and adds a
+    note in the console: the history and the record read 受理（李建国） 一般, 包案, 备注 — not the
+    stored codes ("normal", "lead", "note") that showed before."""
+    staff = Console(app, sms_out, STAFF)
+    reply = peer.text_sms(STAFF, "登记 走访 下汤镇林楼村 王五 无 1 村里路灯坏了半年")
+    no = re.search(r"LS-\d{8}-\d{4}", reply).group(0)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    page = staff.said(staff.get(f"/console/cases/{no}"))
+    lead = re.search(r"<option value=\"(\d+)\"[^>]*>[^<]*陈国栋", page).group(1)
+    staff.post(f"/console/cases/{no}/act", action="lead", lead=lead)
+    staff.post(f"/console/cases/{no}/act", action="note", text="已电话联系村委")
+    page = staff.said(staff.get(f"/console/cases/{no}"))
+    shown = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
+    assert "受理" in shown and "一般" in shown and "包案" in shown and "备注" in shown
+    codes = set(re.findall(r"(?<![A-Za-z0-9_./-])[a-z][a-z_]{3,}(?![A-Za-z0-9_./-])", shown))
+    assert codes == set(), codes
