@@ -246,9 +246,9 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
     if proxy == "auto" and nginx is None:
         click.echo(say.NO_NGINX, err=True)
     migrate(settings.database_url)
-    for channel, problem in (("WeChat", settings.wechat_problem()), ("SMS", settings.sms_problem())):
-        if problem:
-            click.echo(say.channel_off(channel, problem), err=True)
+    for channel, missing in (("wechat", settings.wechat_missing()), ("sms", settings.sms_missing())):
+        if missing:
+            click.echo(say.channel_off(channel, *missing), err=True)
     if settings.wechat_problem() is None:
         warn_without_wechat_template(settings, _county_options(settings.database_url))
     env = dict(os.environ)

@@ -84,13 +84,21 @@ class Settings:
     def wechat_safe_mode(self) -> bool:
         return bool(self.wechat_aes_key)
 
-    def wechat_problem(self) -> str | None:
-        """Why the WeChat channel is off, or None when it is on."""
+    def wechat_missing(self) -> tuple[str, str | None] | None:
+        """What turns the WeChat channel off: the variable not set (and the one that needs it)."""
         if not self.wechat_token:
-            return "WECHAT_TOKEN is not set"
+            return "WECHAT_TOKEN", None
         if self.wechat_aes_key and not self.wechat_app_id:
-            return "WECHAT_APP_ID is not set (required with WECHAT_AES_KEY)"
+            return "WECHAT_APP_ID", "WECHAT_AES_KEY"
         return None
+
+    def sms_missing(self) -> tuple[str, str | None] | None:
+        """What turns the inbound SMS channel off."""
+        return ("TWILIO_AUTH_TOKEN", None) if not self.twilio_auth_token else None
+
+    def wechat_problem(self) -> str | None:
+        """Why the WeChat channel is off, or None when it is on (for the health check and the logs)."""
+        return _problem(self.wechat_missing())
 
     def tencent_problem(self) -> str | None:
         """Why Tencent Cloud SMS's callbacks are off, or None when they are on."""
@@ -110,9 +118,7 @@ class Settings:
 
     def sms_problem(self) -> str | None:
         """Why the inbound SMS channel is off, or None when it is on."""
-        if not self.twilio_auth_token:
-            return "TWILIO_AUTH_TOKEN is not set"
-        return None
+        return _problem(self.sms_missing())
 
     @property
     def status_callback_url(self) -> str | None:
@@ -299,3 +305,10 @@ def _wecom(get) -> dict:
     return dict(wecom_corp_id=sending["WECOM_CORP_ID"], wecom_agent_id=int(agent) if agent else None,
                 wecom_secret=sending["WECOM_SECRET"], wecom_token=callback["WECOM_TOKEN"],
                 wecom_aes_key=_aes_key("WECOM_AES_KEY", callback["WECOM_AES_KEY"]), wecom_api_base=api_base)
+
+
+def _problem(missing: tuple[str, str | None] | None) -> str | None:
+    if missing is None:
+        return None
+    name, needed_by = missing
+    return f"{name} is not set" + (f" (required with {needed_by})" if needed_by else "")

@@ -35,8 +35,13 @@ def test_defaults_and_channels(tmp_path, monkeypatch):
     assert s.wechat_problem() == "WECHAT_TOKEN is not set"
     assert s.sms_problem() == "TWILIO_AUTH_TOKEN is not set"
     assert not s.twilio_outbound
+    # what `xinfang serve` prints at start: in Chinese, the setting's name apart (issue 32)
+    from core.words.operator import channel_off
+    assert channel_off("wechat", *s.wechat_missing()) == "提示：微信渠道未开启，未设置环境变量 WECHAT_TOKEN 。"
     s = load_settings({"WECHAT_TOKEN": "t", "WECHAT_AES_KEY": "a" * 43})
     assert "WECHAT_APP_ID" in s.wechat_problem()
+    assert channel_off("wechat", *s.wechat_missing()) == \
+        "提示：微信渠道未开启，设置了 WECHAT_AES_KEY 时还须设置 WECHAT_APP_ID 。"
     s = load_settings({"DATABASE_URL": "postgres://u@h/db"})
     assert s.database_url == "postgresql+psycopg://u@h/db"
 

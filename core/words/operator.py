@@ -4,9 +4,7 @@ reads keep their values apart from full-width punctuation (a space after each)."
 from __future__ import annotations
 
 UNREACHABLE_UNITS = "注意：以下单位没有登记联络人、干部或负责人，交办给它们的事项无人收到，请补充名录："
-NO_NGINX = ("提示：未安装 nginx，gunicorn 直接面对客户端，慢速连接可能占满工作进程（apt install nginx）。"
-            "note: nginx not found: gunicorn faces clients itself, and slow clients can hold its "
-            "workers (apt install nginx)")
+NO_NGINX = "提示：未安装 nginx，gunicorn 直接面对客户端，慢速连接可能占满工作进程（安装：apt install nginx ）。"
 NOTHING_DUE = "本时段没有到期的任务（每项任务本时段均已运行）"
 NO_PHONE, UNSATISFIED, UNRATED, NO_CASE_YET = "无电话", "不满意", "未评价", "（尚未形成事项）"
 
@@ -30,8 +28,13 @@ def admin_set(name: str, created: bool) -> str:
     return (f"已新增管理员{name}" if created else f"{name}已设为管理员") + "。请用该手机号码登录工作台 /console（短信验证码）。"
 
 
-def channel_off(channel: str, problem: str) -> str:
-    return f"提示：{channel}渠道未开启：{problem}"
+CHANNEL_NAMES = {"wechat": "微信", "sms": "短信"}
+
+
+def channel_off(channel: str, variable: str, needed_by: str | None = None) -> str:
+    """A channel off at start: which setting it lacks (the name apart, for a machine to read)."""
+    why = f"设置了 {needed_by} 时还须设置 {variable} 。" if needed_by else f"未设置环境变量 {variable} 。"
+    return f"提示：{CHANNEL_NAMES.get(channel, channel)}渠道未开启，{why}"
 
 
 def embedded_redis(url: str) -> str:
@@ -40,8 +43,7 @@ def embedded_redis(url: str) -> str:
 
 def trusted_proxy(value: str, host: str, port: int) -> str:
     return (f"提示：XINFANG_TRUSTED_PROXY={value} ，gunicorn 直接监听 {host}:{port} ："
-            "请确认只有您的代理能连接到它，否则客户端可伪造来源地址。note: forwarded addresses are "
-            "believed: make sure only your proxy reaches gunicorn")
+            "请确认只有您的代理能连接到它，否则客户端可伪造来源地址。")
 
 
 def to_phone(count: int) -> str:
