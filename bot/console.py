@@ -296,10 +296,10 @@ def login():
             body, params = sealed.seal(said.key, said, list(said.values), code, now)
             workbench.audit(s, asked.person_id, now, "code_sent" if asked.code else "code_asked", address=address)
     if asked.retry_at is not None:
-        flash(W.too_often(asked.limit, asked.retry_at))
-        return render_template("console/login.html", phone=phone), 429
+        flash(W.too_often(asked.limit, asked.retry_at))   # the code sent before still stands: no "已发往"
+        return render_template("console/login.html", phone=phone, sent=False), 429
     flash(W.CODE_SENT)
-    response = make_response(render_template("console/login.html", phone=phone))
+    response = make_response(render_template("console/login.html", phone=phone, sent=True))
 
     def send() -> None:
         if asked.code:

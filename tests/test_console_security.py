@@ -218,6 +218,8 @@ def test_a_number_on_file_and_one_not_are_answered_alike(app, sms_out, clock, db
     clock.advance(seconds=20)                       # again at once: too frequent — for both
     again = (_said(ask(known, STAFF)), _said(ask(unknown, NOBODY)))
     assert again[0] == again[1] and again[0][0] == 429 and "过于频繁，请于" in again[0][1], again
+    page = ask(known, STAFF).text                    # and it does not also say a code was just sent
+    assert "过于频繁" in page and "验证码已发往" not in page and "请输入此前收到的验证码" in page
     clock.advance(minutes=1)
     for _ in range(4):                              # five a day from one address: the sixth waits — for both
         assert _said(ask(known, STAFF)) == _said(ask(unknown, NOBODY))
