@@ -184,3 +184,17 @@ def test_the_month_s_analysis_leaders_open_draws_its_charts_and_the_scores_colou
     assert no_sideways_scroll(page) and errors == []
     data = json.loads(page.locator("#chart-townships").get_attribute("data-chart"))
     assert data["labels"][:2] == ["下汤镇", "尧山镇"] and data["save"] == "保存为图片"
+    shot(page, "analysis-mobile")
+
+
+def test_the_analysis_in_the_console_draws_the_same_charts_in_its_frame(november, live, browser, sms_out):
+    """分析 shows the leaders' page in a frame, under the console's Content-Security-Policy: the
+    scripts come from the console's own static files, so the charts are drawn there too."""
+    staff = sign_in(browser, live, sms_out, STAFF)
+    errors = problems(staff)
+    staff.goto(f"{live}/console/analysis?kind=monthly&day=2026-11-01")
+    frame = staff.frame_locator("iframe.report")
+    frame.locator("#chart-trend[data-drawn]").wait_for()
+    [inner] = [f for f in staff.frames if f != staff.main_frame]
+    assert sum(series(inner, "chart-trend")[0]) == 4 and series(inner, "chart-townships") == [[3, 1]]
+    assert errors == []
