@@ -48,7 +48,7 @@ from sqlalchemy import select
 
 from core import admin, reception, signin, workbench
 from core.cases import NOBODY, CaseError, Rules, barred, event, may_act
-from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, write_note
+from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, trend, write_note
 from core.clock import SHANGHAI, day_start
 from core.county import current_county
 from core.digest import LEVELS, gather
@@ -72,8 +72,9 @@ from core.words import officials as T
 from core.words import console as W
 from core.words.jobs import THREAT_WORDS
 from handlers.officials import register_received
-from notifications import exports, sealed
+from notifications import charts, exports, sealed
 from notifications.media import INLINE, MediaFiles, sniff
+from notifications.report_html import figure
 from notifications.report_html import render as render_report
 from notifications.report_html import secret_key
 
@@ -699,10 +700,17 @@ def stats():
         if mine:
             scores = [u for u in scores if u.unit_id == person.unit_id]
         today = gather(s, now.astimezone(SHANGHAI).date(), person.unit_id if mine else None, person, now)
-        days = workbench.per_day(s, person, day_start(first), day_start(last + timedelta(days=1))) \
-            if (last - first).days <= 92 else []   # a chart of days for a quarter at most
-        return render_template("console/stats.html", me=person, m=m, units=units, first=first, last=last, days=days,
-                               export_first=asked,
+        # the charts: the period by day (by week past a month), 集体访 and 越级访, townships and
+        # categories — the unit's own for its people, else the county's, as the measures above
+        t = trend(s, first, last, hidden_from, person.unit_id if mine else None)
+        month = period_of("monthly", first)   # 月考评's: the month the period begins in
+        figures = [*charts.over_time(t, first, last),
+                   *([] if mine else [charts.by_tally("units", first, last, units)]),
+                   charts.bars("categories", first, last, {k: n for k, (n, _) in t.categories.items()}),
+                   charts.bars("townships", first, last, {k: n for k, (n, _) in t.townships.items()})]
+        return render_template("console/stats.html", me=person, m=m, units=units, first=first, last=last,
+                               charts=figures, figure=figure, export_first=asked,
+                               scores_chart=charts.scores(month.first, month.last, scores) if scores else None,
                                scores=scores, rules=rules, today=today, groups=GROUPS, colours=COLOUR_WORDS,
                                pct=lambda v, days=False: "—" if v is None else (f"{v:.1f}天" if days else f"{v:.0%}"))
 

@@ -11,15 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from core.accusations import not_recused
 from core.clock import day_start
+from core.digest import GROUP_SIZE
 from core.county import current_county
 from core.evenings import EveningRules, Figures, figures
 from core.measures import Measures, measure
 from core.scores import ScoreRules, month_scores
-from core.store.models import AnalysisNote, Escalation, OutboundMessage, Person, Petition, ScoreEvent
+from core.store.db import county_day
+from core.store.models import AnalysisNote, Escalation, OutboundMessage, Person, Petition, ScoreEvent, Township
 from core.words.said import Said
 from core.text import SMS_THREE_SEGMENTS
 from core.words import reports as words
@@ -100,6 +103,82 @@ def last_complete(kind: str, today: date) -> Period:
     return period_of(kind, period_of(kind, today).first - timedelta(days=1))
 
 
+DAYS_BY_DAY = 31   # a period up to a month is drawn day by day; a longer one week by week (Monday to Sunday)
+LEVELS = ("city", "province", "beijing")   # 越级访: 到市, 赴省, 进京
+
+
+@dataclass
+class Bucket:
+    """A day, or a week of a longer period (cut to the period at its ends), of the trend."""
+
+    first: date
+    last: date
+    petitions: int = 0
+    people: int = 0
+    groups: int = 0                                  # 集体访 (core.digest.GROUP_SIZE people or more)
+    beyond: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))   # 越级访, batches by level
+
+
+@dataclass
+class Trend:
+    """The period over time (统计's and the analysis' charts), by township and by category."""
+
+    by: str                                          # day | week
+    buckets: list[Bucket]
+    townships: dict[str, tuple[int, int]]            # township ("" when not known) → (批次, 人次), most first
+    categories: dict[str, tuple[int, int]]           # category (其他 when none) → (批次, 人次), most first
+
+
+def _most_first(counts: dict[str, list[int]]) -> dict[str, tuple[int, int]]:
+    return {k: (n, people) for k, (n, people) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))}
+
+
+def trend(s: Session, first: date, last: date, hidden_from: Person | None = None,
+          unit_id: int | None = None) -> Trend:
+    """The petitions received from ``first`` to ``last`` (county days, both included) by day — by
+    week when longer than :data:`DAYS_BY_DAY` — with their 集体访, the 越级访 registered on those
+    days, and the petitions by township and by category: one grouped statement over the received
+    index and one over the escalations' day index. ``hidden_from``: a reader some petition accuses
+    (as core.measures.measure); ``unit_id``: only that unit's petitions and 越级访."""
+    p = Petition
+    by = "day" if (last - first).days < DAYS_BY_DAY else "week"
+    buckets: list[Bucket] = []
+    d = first
+    while d <= last:
+        end = d if by == "day" else min(last, d + timedelta(days=6 - d.weekday()))
+        buckets.append(Bucket(d, end))
+        d = end + timedelta(days=1)
+    index = {b.first + timedelta(days=k): b for b in buckets for k in range((b.last - b.first).days + 1)}
+    where = [p.received_at >= day_start(first), p.received_at < day_start(last + timedelta(days=1))]
+    if hidden_from is not None:
+        where.append(not_recused(hidden_from))
+    if unit_id is not None:
+        where.append(p.unit_id == unit_id)
+    day = county_day(s, p.received_at)
+    by_township: dict[int | None, list[int]] = {}
+    by_category: dict[str, list[int]] = {}
+    for d, township, category, n, people, groups in s.execute(
+            select(day, p.township_id, p.category, func.count(), func.sum(p.people),
+                   func.sum(case((p.people >= GROUP_SIZE, 1), else_=0)))
+            .where(*where).group_by(day, p.township_id, p.category)):
+        people, groups = int(people or 0), int(groups or 0)
+        b = index.get(d if isinstance(d, date) else date.fromisoformat(d))
+        if b is not None:
+            b.petitions, b.people, b.groups = b.petitions + n, b.people + people, b.groups + groups
+        for tally in (by_township.setdefault(township, [0, 0]), by_category.setdefault(category or "其他", [0, 0])):
+            tally[0], tally[1] = tally[0] + n, tally[1] + people
+    levels = select(Escalation.occurred_on, Escalation.level, func.count()).where(
+        Escalation.occurred_on >= first, Escalation.occurred_on <= last)
+    if unit_id is not None:
+        levels = levels.where(Escalation.unit_id == unit_id)
+    for d, level, n in s.execute(levels.group_by(Escalation.occurred_on, Escalation.level)):
+        if d in index and level in LEVELS:
+            index[d].beyond[level] += n
+    names = dict(s.execute(select(Township.id, Township.name)).all()) if by_township else {}
+    return Trend(by, buckets, _most_first({names.get(k, ""): v for k, v in by_township.items()}),
+                 _most_first(by_category))
+
+
 @dataclass
 class Analysis:
     period: Period
@@ -114,6 +193,7 @@ class Analysis:
     score_rules: ScoreRules = field(default_factory=ScoreRules)
     notes: dict[str, str] = field(default_factory=dict)   # what staff wrote: outlook (舆情预判), next (下一步工作)
     sms: dict[str, tuple[int, int]] = field(default_factory=dict)   # audience → (texts, parts billed)
+    trend: Trend | None = None                        # the period by day (a month: 31 at most), 集体访, 越级访, townships
 
     @staticmethod
     def change(now: int, before: int) -> str:
@@ -188,4 +268,5 @@ def analyse(s: Session, period: Period, now: datetime, hidden_from: Person | Non
         result.scores = month_scores(s, period.first.year, period.first.month, rules, hidden_from)
         result.score_rules = rules
     result.notes = notes_of(s, period)
+    result.trend = trend(s, period.first, period.last, hidden_from)
     return result

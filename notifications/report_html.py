@@ -1,5 +1,13 @@
-"""The analyses as HTML pages with charts (inline SVG, no scripts; the Jinja2 template
-``templates/report.html``), and the signed, expiring links that lead to them.
+"""The analyses as HTML pages with charts (the Jinja2 template ``templates/report.html``), and the
+signed, expiring links that lead to them.
+
+The charts are drawn in the browser by the vendored Apache ECharts (notifications.charts gives each
+chart's figures as JSON, ``bot/static/charts.js`` draws them), with each chart's figures in a table
+under it. The scripts come from the console's ``/console/static`` on the same app as ``/reports``
+— not inlined: the page is one request of a few kilobytes, the script (1 MB) is cached by the
+phone after the first link, and the console shows this page in a frame under its
+Content-Security-Policy, which lets in scripts from its own static files only. Opened without
+them (``xinfang report``'s file), the page keeps its tables.
 
 A link is ``/reports/<kind>/<first day>?exp=<unix time>&sig=<hex>``: HMAC-SHA256 (itsdangerous'
 HMACAlgorithm) over kind, day and expiry with the deployment's secret (``SECRET_KEY``; without
@@ -18,13 +26,16 @@ from pathlib import Path
 
 from itsdangerous.signer import HMACAlgorithm
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from core.analysis import NOTE_SECTIONS, AUDIENCE, KINDS, Analysis
 from core.clock import SHANGHAI
 from core.settings import DEFAULT_INSTANCE_DIR
 from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS
+from notifications import charts
 from notifications.report_text import evenings_text, ranking_text
 
+STATIC = "/console/static"   # the console's static files (bot/console.py's blueprint), on the same app
 VALID_FOR = {"daily": timedelta(days=7), "weekly": timedelta(days=30), "monthly": timedelta(days=90)}
 _HMAC = HMACAlgorithm(hashlib.sha256)
 TEMPLATES = Environment(loader=PackageLoader("notifications", "templates"), autoescape=select_autoescape(["html"]),
@@ -68,13 +79,10 @@ def check(kind: str, day: str, exp: str, sig: str, now: datetime, key: bytes | N
     return None
 
 
-def _chart(title: str, items: list[tuple[str, int]], width: int = 560) -> dict:
-    """A horizontal bar chart's geometry, drawn as inline SVG by the template."""
-    top = max((n for _, n in items), default=0) or 1
-    row, label_w = 26, 150
-    bars = [{"label": label, "n": n, "y": 5 + i * row, "w": int((width - label_w - 50) * n / top)}
-            for i, (label, n) in enumerate(items)]
-    return {"title": title, "bars": bars, "width": width, "height": row * len(items) + 10, "label_w": label_w}
+def figure(chart: dict) -> Markup:
+    """One chart of notifications.charts as HTML: the element charts.js draws it into, its JSON, and
+    its figures as a table (the same for the console's 统计 and this page)."""
+    return Markup(TEMPLATES.get_template("chart.html").render(c=chart))
 
 
 def _pct(v: float | None, days: bool = False) -> str:
@@ -83,7 +91,18 @@ def _pct(v: float | None, days: bool = False) -> str:
     return f"{v:.1f}天" if days else f"{v:.1%}"
 
 
-def render(a: Analysis, county: str) -> str:
+def _charts(a: Analysis) -> list[dict]:
+    first, last = a.period.first, a.period.last
+    out = charts.over_time(a.trend, first, last) if a.trend is not None else []
+    out.append(charts.by_tally("units", first, last, a.current.units))
+    out.append(charts.by_tally("categories", first, last, a.current.categories))
+    if a.trend is not None:
+        out.append(charts.bars("townships", first, last, {k: n for k, (n, _) in a.trend.townships.items()}))
+    out.append(charts.by_tally("channels", first, last, a.current.channels))
+    return out
+
+
+def render(a: Analysis, county: str, static: str = STATIC) -> str:
     c, p, y = a.current.county, a.previous.county, a.year_before.county
     days = "平均办结时长"
     beyond = "、".join(f"{w}{a.beyond.get(level, (0, 0))[0]}批{a.beyond.get(level, (0, 0))[1]}人"
@@ -95,9 +114,8 @@ def render(a: Analysis, county: str) -> str:
                 ("重复访（批）", (c.repeats, p.repeats, y.repeats))],
         beyond=beyond, beyond_previous=sum(b for b, _ in a.beyond_previous.values()),
         change_previous=Analysis.change(c.petitions, p.petitions), change_year=Analysis.change(c.petitions, y.petitions),
-        charts=[_chart("涉及单位（批次）", [(k, t.petitions) for k, t in a.current.units.items()][:15]),
-                _chart("问题类别（批次）", [(k, t.petitions) for k, t in a.current.categories.items()]),
-                _chart("渠道（批次）", [(k, t.petitions) for k, t in a.current.channels.items()])],
+        charts=_charts(a), figure=figure, static=static,
+        scores_chart=charts.scores(a.period.first, a.period.last, a.scores) if a.scores else None,
         rates=[(k, (_pct(v, k == days), _pct(p.rates()[k], k == days), _pct(y.rates()[k], k == days)))
                for k, v in c.rates().items()],
         evenings=evenings_text(a.evenings) if a.evenings is not None and a.evenings.cases else None,

@@ -217,10 +217,11 @@ def test_a_day_at_the_desk_register_follow_approve(live, browser, peer, db, cloc
     row = staff.locator("#measures tr", has_text="下汤镇人民政府").inner_text()
     assert row.split("\t")[1:3] == ["1", "3"], row                        # 1 批, 3 人次
     assert "到县访1批3人次" in staff.locator("#today").inner_text()
-    bars = staff.locator("#chart-days rect")                                # the month so far, day by day
-    assert bars.count() == 23 and bars.nth(22).locator("title").text_content() == "11月23日：1批3人次"
-    assert float(bars.nth(22).get_attribute("height")) == 100 and float(bars.nth(21).get_attribute("height")) == 0
-    assert "下汤镇人民政府：1批3人次" in staff.locator("#chart-units").text_content()
+    from tests.test_charts import series, table                          # (it imports this module's fixtures)
+    staff.wait_for_selector("#chart-trend[data-drawn]")                   # the month so far, day by day
+    assert series(staff, "chart-trend") == [[0] * 22 + [1], [0] * 22 + [3]]
+    assert table(staff, "chart-trend")[22] == ["11月23日", "1", "3"]
+    assert table(staff, "chart-units") == [["下汤镇人民政府", "1"]]
     staff.get_by_role("button", name="生成台账").click()         # a worker builds it (here: inline)
     staff.wait_for_selector("#export-done")
     with staff.expect_download() as got:

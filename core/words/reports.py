@@ -167,6 +167,32 @@ def analysis(kind: str, label: str, parts: list[str], link: str | None, limit: i
                 label, petitions, people, beyond)
 
 
+# the charts of 统计 and of the analyses (notifications.charts): short labels; each one saved as a picture
+CHARTS = {"trend": "批次与人次", "groups": "集体访与越级访", "units": "各单位批次", "categories": "问题类别（批次）",
+          "townships": "各乡镇批次", "channels": "渠道（批次）", "scores": "月考评得分"}
+SERIES = {"petitions": "批次", "people": "人次", "groups": "集体访", "city": "到市", "province": "赴省",
+          "beijing": "进京", "score": "本月得分"}
+EVERY = {"day": "每日", "week": "每周"}
+AXIS = {"trend": "日期", "groups": "日期", "units": "单位", "categories": "类别", "townships": "乡镇（街道）",
+        "channels": "渠道", "scores": "单位"}                # the first column of each chart's table
+SAVE_AS_IMAGE = "保存为图片"
+DATA_TABLE = "数据表"
+NO_TOWNSHIP = "未注明乡镇"
+
+
+def chart_day(first, last=None) -> str:
+    """"11月3日", or a week: "11月3日–9日", "11月28日–12月4日"."""
+    if last is None or last == first:
+        return f"{first.month}月{first.day}日"
+    return f"{first.month}月{first.day}日–" + (f"{last.day}日" if last.month == first.month else f"{last.month}月{last.day}日")
+
+
+def chart_caption(title: str, first, last) -> str:
+    """A chart's title in its picture: "每日批次与人次（2026年11月1日–30日）"."""
+    return f"{title}（{first.year}年{chart_day(first, last)}）" if first.year == last.year \
+        else f"{title}（{first.year}年{chart_day(first)}–{last.year}年{chart_day(last)}）"
+
+
 # the measures (notifications.report_text.measures_text, `xinfang stats`)
 MEASURES_COLUMNS = ("单位", "批次", "人次")
 
