@@ -169,6 +169,14 @@ class _Cookies(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
+    def open_session(self, app: Flask, request):
+        """None outside the console: a webhook, a report's link or /healthz is no browser signed
+        in, and opening and saving a session (the cookie's signer built anew for each request)
+        cost every inbound message ~25 µs (bench/inbound.py)."""
+        if not request.path.startswith(bp.url_prefix):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
 
 def install(app: Flask) -> None:
     """The console on ``app``: the blueprint, sign-in, the session cookie, CSRF (exempting the

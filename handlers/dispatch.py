@@ -61,7 +61,8 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
         reply = "" if msg.kind == "event" else T.WECOM_TEXT_ONLY if conv.official_id else T.WECOM_UNKNOWN
     else:
         reply = _route(ctx)
-        if msg.kind != "event" or msg.event != "unsubscribe":   # the citizen is here: what failed goes again
+        # the citizen is here: what failed goes again (the lock said whether anything did)
+        if conv.resend_waiting and (msg.kind != "event" or msg.event != "unsubscribe"):
             ctx.outbox_ids.extend(outbox_rows.resend_failed(conn, msg.channel, msg.sender, ctx.now))
     if conv.state in INTAKE_STATES and msg.inbound_id:
         # every message of an intake is filed with the petition, and all it said is screened for

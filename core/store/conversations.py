@@ -11,12 +11,13 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, false, func, select, union_all, update
+from sqlalchemy import Executable, bindparam, case, exists, false, func, select, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.store.db import upsert
 from core.store.models import Conversation, Person, Petition, PhoneVerification
+from core.store.outbox import to_resend
 
 
 def verified_phones(conn: Connection, openid: str) -> set[str]:
@@ -78,9 +79,10 @@ class ConversationRow:
     one row cost more than the rest of a typical message."""
 
     CONVERSATION_COLUMNS = tuple(c.name for c in Conversation.__table__.columns)
-    # not a column: the directory's person who writes from this address (a cadre, staff, a
-    # leader), or None for a citizen — read with the lock, to save every message a statement
-    __slots__ = CONVERSATION_COLUMNS + ("official_id",)
+    # not columns, read with the lock to save every message a statement: the directory's person
+    # who writes from this address (a cadre, staff, a leader), or None for a citizen; and, for a
+    # citizen, whether a notice to them failed and goes again when they write (core.store.outbox)
+    __slots__ = CONVERSATION_COLUMNS + ("official_id", "resend_waiting")
 
     def __init__(self, **values: Any) -> None:
         for name in self.__slots__:
@@ -154,10 +156,14 @@ def _lock_statement(dialect: str, channel: str):
         who = func.lower(Person.wecom_userid) == func.lower(bindparam("sender"))
     else:
         who = (Person.phone if channel == "sms" else Person.openid) == bindparam("sender")
-    official = (select(Person.id).where(who, Person.active.is_(True)).limit(1)
-                .scalar_subquery().label("official_id"))
+    official = select(Person.id).where(who, Person.active.is_(True)).limit(1).scalar_subquery()
+    # asked only of a citizen (CASE goes no further for an official, whose address may have been
+    # sent thousands of texts); none is resent on WeCom
+    resend = false() if channel == "wecom" else case(
+        (official.is_(None), exists().where(to_resend(bindparam("sender"), bindparam("channel")))), else_=false())
     return (_new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH)
-            .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS), official))
+            .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS),
+                       official.label("official_id"), resend.label("resend_waiting")))
 
 
 @lru_cache(maxsize=2)

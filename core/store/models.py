@@ -828,7 +828,7 @@ def insert_new(conn, obj) -> int:
 def insert_all(conn, objs) -> None:
     """Write new objects of one class with one Core statement (an executemany)."""
     if objs:
-        conn.execute(insert(type(objs[0]).__table__), [_row_values(o) for o in objs])
+        conn.execute(_insert(type(objs[0])), [_row_values(o) for o in objs])
 
 
 def _row_values(obj) -> dict:
@@ -844,4 +844,9 @@ def _row_values(obj) -> dict:
 
 @lru_cache(maxsize=None)
 def _insert_returning_id(cls):
-    return insert(cls.__table__).returning(cls.__table__.c.id)
+    return _insert(cls).returning(cls.__table__.c.id)
+
+
+@lru_cache(maxsize=None)
+def _insert(cls):
+    return insert(cls.__table__)

@@ -51,15 +51,23 @@ def resend_failed(conn, channel: str, address: str, now: datetime) -> list[int]:
     never sent again are queued once more, to go at once (on WeChat the 48 hours open again with
     this message). ``resent_at`` marks them: a notice is sent again once, never a third time; the
     first failure's reason stays in its error until the outcome of this try replaces it. Their
-    ids, for delivery after the commit. One statement by ix_outbound_to_sent (the hot path)."""
+    ids, for delivery after the commit. One statement by ix_outbound_to_sent; on the hot path only
+    when the conversation's lock found one (core.store.conversations: ``resend_waiting``)."""
     return list(conn.execute(_RESEND, {"r_to": address, "r_channel": channel, "r_now": now}).scalars())
 
 
-_RESEND = update(OUTBOX).where(
-    OUTBOX.c.to == bindparam("r_to"), OUTBOX.c.channel == bindparam("r_channel"), OUTBOX.c.status.in_(UNDELIVERED),
-    OUTBOX.c.resent_at.is_(None), OUTBOX.c.purpose.in_(sorted(RESENT_WHEN_THEY_WRITE))
-).values(status="queued", resent_at=bindparam("r_now"), attempts=0, next_attempt_at=None, claimed_at=None,
-         error=literal(RESENT) + func.coalesce(OUTBOX.c.error, "")).returning(OUTBOX.c.id)
+def to_resend(to, channel):
+    """The condition of a notice to ``to`` on ``channel`` (columns or parameters) that
+    :func:`resend_failed` sends again. Its lists are bound one value each, not as an expanding IN,
+    which SQLAlchemy would render again at every execution."""
+    return and_(OUTBOX.c.to == to, OUTBOX.c.channel == channel,
+                OUTBOX.c.status.in_([literal(status) for status in UNDELIVERED]), OUTBOX.c.resent_at.is_(None),
+                OUTBOX.c.purpose.in_([literal(purpose) for purpose in sorted(RESENT_WHEN_THEY_WRITE)]))
+
+
+_RESEND = update(OUTBOX).where(to_resend(bindparam("r_to"), bindparam("r_channel"))).values(
+    status="queued", resent_at=bindparam("r_now"), attempts=0, next_attempt_at=None, claimed_at=None,
+    error=literal(RESENT) + func.coalesce(OUTBOX.c.error, "")).returning(OUTBOX.c.id)
 
 
 def awaiting_resend(purpose: str, resent_at) -> bool:
