@@ -23,7 +23,6 @@ from core.phones import InvalidPhone, normalize_phone
 from core.outbound import RESENT_WHEN_THEY_WRITE
 from core.store import words as store_words
 from core.store.outbox import awaiting_resend
-from core.store.db import county_day
 from core.store.models import (Attachment, AuditEvent, EveningPlan, EveningVisit, InboundMessage,
                                OutboundMessage,
                                Person, Petition, PetitionEvent, Recusal, Township, Unit, Village)
@@ -367,22 +366,6 @@ def case_file(s: Session, person: Person, tracking_no: str) -> CaseFile | None:
     units = list(s.scalars(select(Unit).where(Unit.active.is_(True), Unit.kind != "bureau",
                                               and_(Unit.id.not_in(barred)) if barred else True).order_by(Unit.id)))
     return CaseFile(p, events, messages, texts, media, trail, units)
-
-
-def per_day(s: Session, person: Person, start: datetime, end: datetime) -> list[tuple[date, int, int]]:
-    """(the county day, 批次, 人次) of each day of [start, end) this person may see, in one grouped
-    statement over the received index (统计's chart); days with none are there with 0."""
-    p = Petition
-    day = county_day(s, p.received_at)
-    got = {str(d): (n, people or 0) for d, n, people in s.execute(
-        select(day, func.count(), func.sum(p.people)).where(p.received_at >= start, p.received_at < end,
-                                                            *scope(s, person)).group_by(day))}
-    out, d = [], start.astimezone(SHANGHAI).date()
-    while d < end.astimezone(SHANGHAI).date():
-        n, people = got.get(d.isoformat(), (0, 0))
-        out.append((d, n, int(people)))
-        d += timedelta(days=1)
-    return out
 
 
 # --- 台账 ------------------------------------------------------------------------------------------
