@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import subprocess
 import sys
@@ -97,12 +98,6 @@ class Refused(click.ClickException):
         click.echo(f"xinfang：{self.format_message()}", file=file, err=True)
 
 
-# the commands that work on a loaded county's data: before `xinfang init` they say so and stop,
-# rather than creating an empty database and failing on every line
-NEEDS_COUNTY = frozenset({"chat", "stats", "tick", "bind", "sweep", "evenings", "report", "scores",
-                          "follow-ups", "failures"})
-
-
 def county_loaded(database_url: str) -> bool:
     """Whether the database exists and holds a county (read only: nothing is created)."""
     from sqlalchemy import func, inspect, make_url, select
@@ -123,15 +118,24 @@ def county_loaded(database_url: str) -> bool:
         engine.dispose()
 
 
+def needs_county(command):
+    """A command that works on a loaded county's data: run before `xinfang init`, it says so and
+    stops, rather than creating an empty database and failing on every line (its --help still
+    answers: click gives it before the command runs)."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        url = _settings().database_url
+        if not county_loaded(url):
+            raise Refused(say.no_county(url))
+        return command(*args, **kwargs)
+    return run
+
+
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
-@click.pass_context
-def main(ctx: click.Context, verbose: bool) -> None:
+def main(verbose: bool) -> None:
     """xinfang — the messaging front end of a county petition bureau (信访局)."""
     _setup_logging(verbose)
-    if ctx.invoked_subcommand in NEEDS_COUNTY and "--help" not in sys.argv[1:] and \
-            not county_loaded(_settings().database_url):
-        raise Refused(say.no_county(_settings().database_url))
 
 
 @main.command()
@@ -307,6 +311,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
 
 
 @main.command("follow-ups")
+@needs_county
 def follow_ups() -> None:
     """回访: answered cases to telephone — the dissatisfied, and those still unrated after being
     asked again (core.followup). Numbers shown: this is the bureau's own list."""
@@ -341,6 +346,7 @@ def nginx_config(listen: str, upstream: str) -> None:
 
 @main.command()
 @click.option("--limit", default=50, show_default=True, help="At most this many of each kind.")
+@needs_county
 def failures(limit: int) -> None:
     """What failed for good (docs/operations.md): citizens' messages no try could handle, texts the
     provider refused, photos and voice WeChat would not give. Numbers masked; newest first."""
@@ -381,6 +387,7 @@ def failures(limit: int) -> None:
 
 @main.command()
 @click.option("--now", "now_text", help="Run as of this moment (ISO 8601; county time if no offset).")
+@needs_county
 def tick(now_text: str | None) -> None:
     """Run by hand whatever the schedule has due at this moment (what the workers do every
     minute): each job once per period, however often it is called."""
@@ -401,6 +408,7 @@ def tick(now_text: str | None) -> None:
 @main.command()
 @click.option("--wechat", "openid", help="Talk as this WeChat OpenID.")
 @click.option("--sms", "phone", help="Talk as this phone number (SMS).")
+@needs_county
 def chat(openid: str | None, phone: str | None) -> None:
     """Talk to the bot in a terminal, through the same handlers WeChat and SMS reach."""
     from bot.inbound import receive
@@ -433,6 +441,7 @@ def chat(openid: str | None, phone: str | None) -> None:
 
 @main.command()
 @click.argument("name")
+@needs_county
 def bind(name: str) -> None:
     """Print a one-time code that binds NAME's WeChat (they send "绑定 CODE" to the account)."""
     from datetime import timedelta
@@ -456,6 +465,7 @@ def bind(name: str) -> None:
 
 @main.command()
 @click.option("--now", "now_text", help="Run as of this moment (ISO 8601; county time if no offset).")
+@needs_county
 def sweep(now_text: str | None) -> None:
     """Send due reminders and mark missed deadlines (what the scheduler runs every few minutes)."""
     from notifications.services import build_services
@@ -476,6 +486,7 @@ def evenings() -> None:
 @evenings.command("campaign")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--now", "now_text", help="As of this moment (ISO 8601; default: now).")
+@needs_county
 def evenings_campaign(path: str, now_text: str | None) -> None:
     """Select the cases of a campaign file for 七晚 (name, first_evening, [[cases]] no / unit /
     lead); each unit is asked to file its plan. Running it again changes nothing."""
@@ -542,6 +553,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
 
 @evenings.command("report")
 @click.option("--campaign", help="One campaign's figures (default: every plan).")
+@needs_county
 def evenings_report(campaign: str | None) -> None:
     """Cases, evenings done and missed, resolved, 停访息诉率."""
     from notifications.services import build_services
@@ -557,6 +569,7 @@ def evenings_report(campaign: str | None) -> None:
 @click.option("--from", "start", help="First day, county time (2026-11-01; default: the month's first).")
 @click.option("--to", "end", help="Last day, included (2026-11-30; default: today).")
 @click.option("--now", "now_text", help="Count deadlines as of this moment (ISO 8601; default: now).")
+@needs_county
 def stats(start: str | None, end: str | None, now_text: str | None) -> None:
     """Print the measures (按期受理率, 当日见面率, 按期答复率, 平均办结时长, 一次性化解率, 满意率,
     重复访率, counts by channel and category) for petitions received in a date range."""
@@ -590,6 +603,7 @@ def stats(start: str | None, end: str | None, now_text: str | None) -> None:
 @click.option("--date", "day", required=True, help="A day of the period (2026-11-23): its day, week or month.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the HTML here (default: report-KIND-DAY.html).")
 @click.option("--now", "now_text", help="As of this moment (ISO 8601; default: now).")
+@needs_county
 def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
     """Write the analysis of a day, week or month as an HTML page (the page the leaders' link opens)."""
     from datetime import date
@@ -617,6 +631,7 @@ def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
 
 @main.command()
 @click.option("--month", required=True, help="The month, county time (2026-11).")
+@needs_county
 def scores(month: str) -> None:
     """月考评: every unit's score for a month (100 at the start, the county's rule table applied),
     its ranking and the year's total so far."""

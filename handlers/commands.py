@@ -35,6 +35,11 @@ def _help(ctx: Context, cmd: Command) -> str:
     return texts.help_text(ctx.channel) + (texts.hotline_line(hotline, ctx.channel) if hotline else "")
 
 
+def number_to_ring(ctx: Context) -> str | None:
+    """The number staff can ring the sender on: theirs by SMS, else the last one they gave us."""
+    return ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender)
+
+
 @CITIZEN.verb("person", "人工", "转人工", "人工客服", "找人工", "真人", "客服", "热线", "联系方式", "电话多少",
               "你们电话多少", "怎么找你们", "怎么联系你们", "找领导",
               pattern=r"[^，。,！!？?]{0,8}?(?:人工|客服|热线|电话多少|电话是多少|联系电话|怎么找你们|怎么联系你们|"
@@ -43,7 +48,7 @@ def _person(ctx: Context, cmd: Command) -> str:
     """A person asks for a person: the bureau's hotline and hours from the county file, and the
     staff told (once a day per sender) that someone wants a call back, with the number we have."""
     day = local(ctx.now).date().isoformat()
-    number = ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender)
+    number = number_to_ring(ctx)
     if ctx.data().get("call_back_asked") != day:
         for to in audience.staff(ctx.session):
             ctx.queue_sms(to, texts.call_back_wanted(ctx.channel, number), purpose="call_back",

@@ -11,14 +11,13 @@ from datetime import timedelta
 from core import audience, threats
 from core.clock import local
 from core.phones import MOBILE_IN_TEXT, mask_phone
-from core.store import petitions
 from core.words import officials as T
 from core.status import OPEN, Status
 from core.store.models import Petition
 from core.usecases import cases as usecases
 from core.words import citizens as texts
 from handlers import notify
-from handlers.commands import contact_of
+from handlers.commands import contact_of, number_to_ring
 from handlers.context import Context
 from handlers.registry import citizen_act
 
@@ -51,7 +50,7 @@ def tell_unfiled(ctx: Context, threat: threats.Heard) -> None:
     told = ctx.data().get("threat_told") or {}
     if told.get("day") == day and not threats.graver(threat.kind, told.get("kind")):
         return
-    number = ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender)
+    number = number_to_ring(ctx)
     said = T.threat_unfiled(ctx.channel, number, threat.kind, MOBILE_IN_TEXT.sub("", threat.said),
                             mask_phone(number) if number else "")
     for to in audience.staff(ctx.session):

@@ -357,7 +357,7 @@ def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None
         Petition.id.in_({pid for _, _, pid, _ in failures if pid}))).all()) if any(f[2] for f in failures) else {}
     texts = []
     for message_id, to, petition_id, error in failures:
-        who = words.failed_to(to, mask_phone(to) if to.startswith("+") else "", (error or "").startswith("wecom"))
+        who = words.failed_to(to, (error or "").startswith("wecom"))
         said = words.failed_notice(to, who, numbers.get(petition_id), _reason(error))
         texts += [(phone, said, FAILED_PURPOSE, petition_id, list(said.values)) for phone in staff if phone != to]
     return OutboundMessage.enqueue_many(s, texts, now)

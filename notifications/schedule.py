@@ -319,7 +319,7 @@ def _analysis_job(kind: str):
             text = analysis.summary(url)
             c = analysis.current.county
             params = [analysis.period.label, str(c.petitions), str(c.people), str(sum(b for b, _ in analysis.beyond.values()))]
-            phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True), Person.role == "leader")))
+            phones = audience.leaders(s)
             ids = OutboundMessage.enqueue_many(s, [(phone, text, f"{kind}_report", None, params) for phone in phones], now)
         svc.send_later(ids, now)
         return words.ran("analysis", what=words.ANALYSIS_WORDS.get(kind, kind), period=period.key, sent=len(ids))

@@ -10,6 +10,7 @@ This module imports nothing of the product's but the catalogue's :class:`Said`: 
 and jobs it serves import it, never the other way round."""
 from __future__ import annotations
 
+from core.phones import mask_phone
 from core.words.said import Said
 
 
@@ -276,9 +277,9 @@ DIGEST = {
 FAILED_TEMPLATE = "发送失败：发往{1}的短信或消息（事项{2}）无法送达：{3}。请电话联系或核对号码。"
 
 
-def failed_to(to: str, masked: str, wecom: bool) -> str:
+def failed_to(to: str, wecom: bool) -> str:
     """Who a failed message was for, as staff read it: a number masked, or the start of an OpenID."""
-    return masked if to.startswith("+") else f"{'企业微信' if wecom else '微信'}用户{to[:6]}"
+    return mask_phone(to) if to.startswith("+") else f"{'企业微信' if wecom else '微信'}用户{to[:6]}"
 
 
 def failed_notice(to: str, who: str, tracking_no: str | None, reason: str) -> Said:
