@@ -105,6 +105,7 @@ def main() -> None:
         "search: one character": (staff_id, lambda i: "/console/cases?q=水"),
         "list: channel+category+month": (staff_id, lambda i: "/console/cases?channel=sms&category=土地"
                                                             "&since=2026-10-01&until=2026-10-31"),
+        "list: a shelf (待受理, 待见面)": (staff_id, lambda i: f"/console/cases?shelf={('to_accept', 'to_meet')[i % 2]}"),
         "统计 (a month)": (staff_id, lambda i: "/console/stats?from=2026-10-01&to=2026-10-31"),
     }
     print(f"\n== console pages over {args.petitions:,} petitions ({backend}), server time, {args.runs} runs ==")
