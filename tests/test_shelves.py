@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, case, submit
+from tests.test_console import browser, live, shot, sign_in  # noqa: F401  (fixtures)
 from tests.test_recusal_matter import console
 
 LI = "o_lisi_shelves"
@@ -66,3 +67,25 @@ def test_a_township_sees_its_own_cases_to_accept_and_no_bureau_shelf(peer, db, c
     assert shelf(page, "unassigned") == ""
     listed = lijianguo.get("/console/cases?shelf=unassigned").get_data(as_text=True)
     assert "工作台：" not in listed and li not in listed           # the plain search of his own cases
+
+
+def test_in_a_browser_the_clerk_opens_todays_cases_from_the_count_at_1280_and_on_a_phone(
+        live, browser, peer, db, clock, sms_out):
+    """The same day in Debian's chromium: 今日新件's count opens the list, the list opens the case;
+    on a 390-pixel phone the 工作台 does not scroll sideways."""
+    clock.set(clock.now().replace(hour=9, minute=0))
+    zhang = submit(peer)
+    clock.set(clock.now().replace(hour=15, minute=30))
+    for mobile in (False, True):
+        clock.advance(minutes=2)          # a second code for the same number waits its minute
+        page = sign_in(browser, live, sms_out, STAFF, mobile=mobile)
+        today = page.locator("#shelf-today")
+        assert "剩8小时" in today.inner_text() and "下汤镇人民政府" in today.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= (390 if mobile else 1280)
+        shot(page, "shelves-mobile" if mobile else "shelves")
+        today.get_by_role("link", name="查看全部1件").click()
+        page.wait_for_url(f"{live}/console/cases?shelf=today")
+        assert "工作台：今日新件" in page.locator("main").inner_text()
+        page.get_by_role("link", name=zhang).click()
+        page.wait_for_url(f"{live}/console/cases/{zhang}")
+        page.context.close()
