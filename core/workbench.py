@@ -33,6 +33,8 @@ from core.words import reach
 PAGE = 50
 WARNINGS_SHELF = "预警（扬言、越级）"
 WARNED_SHOWN = timedelta(days=7)   # a case marked 扬言 stays on the 预警 shelf while open, and a week after
+TO_MEET = text("petition.status = 'accepted' AND petition.met_at IS NULL "   # ix_petition_to_meet's predicate
+               "AND petition.due_meet IS NOT NULL")
 WAITING_EXTENSION = text("petition.pending_extension IS NOT NULL")   # ix_petition_extension's predicate
 FOLLOW_UP = text("petition.status = 'closed' AND (petition.rating IS NULL OR petition.rating = 'unsatisfied')")
 PLANS_UNDER_WAY = ("selected", "filed", "completed")   # a 七晚 plan not yet resolved or not
@@ -156,8 +158,8 @@ CASE_SHELVES: dict[str, CaseShelf] = {sh.key: sh for sh in (
     CaseShelf("today", "今日新件（已交办待受理）",
               lambda now: [P.status == Status.ASSIGNED, P.assigned_at >= _today(now)], _by_due(P.due_accept)),
     CaseShelf("to_accept", "待受理", lambda now: [P.status == Status.ASSIGNED], _by_due(P.due_accept)),
-    CaseShelf("to_meet", "待见面", lambda now: [P.status.in_((Status.ACCEPTED, Status.REPLIED)), P.met_at.is_(None),
-                                                P.due_meet.is_not(None)], _by_due(P.due_meet)),
+    # accepted and the meeting not yet held (once answered, a meeting missed is the score's, not a task)
+    CaseShelf("to_meet", "待见面", lambda now: [TO_MEET], lambda: (P.due_meet, P.id)),
     CaseShelf("overdue", "挂牌 / 超期", lambda now: [P.status.in_(OPEN), P.overdue.is_(True)], _by_due(P.due_next)),
     CaseShelf("due_soon", "即将到期（24小时内）",   # a deadline passed is 挂牌's, not this
               lambda now: [P.due_next > now, P.due_next <= now + timedelta(hours=24), P.status.in_(OPEN),
