@@ -84,7 +84,7 @@ def main() -> None:
         with transaction(svc.sessions) as s:
             token = signin.open_session(s, s.get(Person, person_id), NOW, "127.0.0.1")
         c = app.test_client()
-        with c.session_transaction() as sess:
+        with c.session_transaction("/console/") as sess:   # only the console opens sessions (bot.console._Cookies)
             sess["_user_id"], sess["_fresh"] = token, True
         return c
 
@@ -105,6 +105,7 @@ def main() -> None:
         "search: one character": (staff_id, lambda i: "/console/cases?q=水"),
         "list: channel+category+month": (staff_id, lambda i: "/console/cases?channel=sms&category=土地"
                                                             "&since=2026-10-01&until=2026-10-31"),
+        "list: a shelf (待受理, 待见面)": (staff_id, lambda i: f"/console/cases?shelf={('to_accept', 'to_meet')[i % 2]}"),
         "统计 (a month)": (staff_id, lambda i: "/console/stats?from=2026-10-01&to=2026-10-31"),
     }
     print(f"\n== console pages over {args.petitions:,} petitions ({backend}), server time, {args.runs} runs ==")

@@ -264,7 +264,13 @@ def _helpers():
     return {"ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
             "EVENTS": EVENT_WORDS, "THREATS": THREAT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
             "numbers_masked": redact, "AUDIT": AUDIT, "calls_for": citizen_usecases.call_outcomes,
-            "event_text": _event_text}   # a number in free text is shown only by 显示号码, and recorded
+            "event_text": _event_text, "deadline": _deadline}   # a number in free text is shown only by 显示号码, and recorded
+
+
+def _deadline(p) -> str:
+    """A case's real next deadline, as its lists show it ("受理期限 12-07 23:59（剩8小时）"), or ""."""
+    nxt = workbench.next_deadline(p)
+    return W.deadline_note(*nxt, _now()) if nxt else ""
 
 
 # --- sign-in ----------------------------------------------------------------------------------------
@@ -396,7 +402,7 @@ def home():
         units = _names(s, Unit)
         board = _board(s, person, now) if person.role == "leader" else None
         return render_template("console/home.html", shelves=shelves, units=units, me=person, board=board, LEVELS=LEVELS,
-                               pct=lambda v: "—" if v is None else f"{v:.0%}")
+                               CASE_SHELVES=workbench.CASE_SHELVES, pct=lambda v: "—" if v is None else f"{v:.0%}")
 
 
 def _board(s, person: Person, now: datetime) -> dict:
@@ -460,11 +466,13 @@ def cases():
         problems.append(W.CHOOSE_UNIT)
     filters = workbench.Filters(unit_id=unit_id, status=args.get("status") or None,
                                 channel=args.get("channel") or None, category=args.get("category") or None,
-                                since=since, until=until)
+                                since=since, until=until, shelf=args.get("shelf") or None)
     with reading(svc.sessions) as s:
         person = _person(s)
+        shelf = workbench.shelf_of(person, filters.shelf)
         # a request the search must not run: said, and nothing read (a 500-word search was a 500)
-        found = workbench.Found([], 0, 1, 1) if problems else workbench.search(s, person, q, page=page, filters=filters)
+        found = workbench.Found([], 0, 1, 1) if problems else workbench.search(s, person, q, page=page, filters=filters,
+                                                                              now=_now())
         units = _names(s, Unit)
         routes = (current_county(s).options or {}).get("routes", [])
         categories = list(dict.fromkeys([r["category"] for r in routes if r.get("category")] + ["其他"]))
@@ -472,7 +480,7 @@ def cases():
         for problem in dict.fromkeys(problems):
             flash(problem)
         return render_template("console/cases.html", found=found, q=q, f=filters, units=units, me=person,
-                               categories=categories, shown=shown), 400 if problems else 200
+                               categories=categories, shown=shown, shelf=shelf), 400 if problems else 200
 
 
 # --- what a request may ask: a bad value is said in words, never a 500 (issue 29) --------------------

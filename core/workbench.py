@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import String, and_, cast, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from core.cases import NOBODY, not_recused, recusals_of, recused_units
+from core.cases import NOBODY, not_recused, open_milestones, recusals_of, recused_units
 from core.directory import UNIT_ROLES
 from core.status import OPEN, Status
 from core.clock import SHANGHAI, day_start, month_day
@@ -32,6 +33,8 @@ from core.words import reach
 PAGE = 50
 WARNINGS_SHELF = "预警（扬言、越级）"
 WARNED_SHOWN = timedelta(days=7)   # a case marked 扬言 stays on the 预警 shelf while open, and a week after
+TO_MEET = text("petition.status = 'accepted' AND petition.met_at IS NULL "   # ix_petition_to_meet's predicate
+               "AND petition.due_meet IS NOT NULL")
 WAITING_EXTENSION = text("petition.pending_extension IS NOT NULL")   # ix_petition_extension's predicate
 FOLLOW_UP = text("petition.status = 'closed' AND (petition.rating IS NULL OR petition.rating = 'unsatisfied')")
 PLANS_UNDER_WAY = ("selected", "filed", "completed")   # a 七晚 plan not yet resolved or not
@@ -125,28 +128,78 @@ def _cases(s: Session, person: Person, key: str, title: str, where: list, order,
     return Shelf(key, title, count, rows)
 
 
+@dataclass(frozen=True)
+class CaseShelf:
+    """A shelf of cases: who sees it, which cases (its conditions at ``now``) in which order. The
+    工作台 shows its first rows and count; the count links to the whole list (search's ``shelf``)."""
+
+    key: str
+    title: str
+    where: Callable[[datetime], list]
+    order: Callable[[], tuple]
+    staff_only: bool = False
+
+
+def _by_due(*columns) -> Callable[[], tuple]:
+    return lambda: tuple(x for c in columns for x in (c.is_(None), c)) + (Petition.id,)
+
+
+def _today(now: datetime) -> datetime:
+    return day_start(now.astimezone(SHANGHAI).date())
+
+
+P = Petition
+CASE_SHELVES: dict[str, CaseShelf] = {sh.key: sh for sh in (
+    CaseShelf("unassigned", "待交办", lambda now: [P.status.in_((Status.REGISTERED,)), P.accusation.is_(False)],
+              lambda: (P.received_at, P.id), staff_only=True),
+    CaseShelf("accusations", "检举控告待核定", lambda now: [P.status == Status.REGISTERED, P.accusation.is_(True)],
+              lambda: (P.received_at, P.id), staff_only=True),
+    # routed to a unit today and not yet accepted: what a clerk checks before the day's cut-off
+    CaseShelf("today", "今日新件（已交办待受理）",
+              lambda now: [P.status == Status.ASSIGNED, P.assigned_at >= _today(now)], _by_due(P.due_accept)),
+    CaseShelf("to_accept", "待受理", lambda now: [P.status == Status.ASSIGNED], _by_due(P.due_accept)),
+    # accepted and the meeting not yet held (once answered, a meeting missed is the score's, not a task)
+    CaseShelf("to_meet", "待见面", lambda now: [TO_MEET], lambda: (P.due_meet, P.id)),
+    CaseShelf("overdue", "挂牌 / 超期", lambda now: [P.status.in_(OPEN), P.overdue.is_(True)], _by_due(P.due_next)),
+    CaseShelf("due_soon", "即将到期（24小时内）",   # a deadline passed is 挂牌's, not this
+              lambda now: [P.due_next > now, P.due_next <= now + timedelta(hours=24), P.status.in_(OPEN),
+                           P.overdue.is_(False)], _by_due(P.due_next)),
+    CaseShelf("returned", "退回待改派", lambda now: [P.status == Status.RETURNED], lambda: (P.updated_at, P.id),
+              staff_only=True),
+    CaseShelf("extensions", "延期待批", lambda now: [WAITING_EXTENSION], _by_due(P.due_next)),
+    CaseShelf("reviews", "复查 / 复核", lambda now: [P.status == Status.REVIEWING], _by_due(P.due_next)),
+)}
+# 预警: the cases marked 扬言 (core.threats) — while they are open, and for a week after the last
+WARNINGS = CaseShelf("warnings", WARNINGS_SHELF,
+                     lambda now: [P.threat_at.is_not(None), P.status != Status.JOINED,   # a repeat: on its case's row
+                                  or_(P.status.in_(OPEN), P.threat_at >= now - WARNED_SHOWN)],
+                     lambda: (P.threat_at.desc(), P.id))
+CASE_SHELVES[WARNINGS.key] = WARNINGS
+
+
+def shelf_of(person: Person, key: str | None) -> CaseShelf | None:
+    """The case shelf of this key that this person has (None: no such shelf for them)."""
+    sh = CASE_SHELVES.get(key or "")
+    return sh if sh is not None and (person.role == "staff" or not sh.staff_only) else None
+
+
+def _shelf(s: Session, person: Person, sh: CaseShelf, now: datetime, limit: int, is_accused: bool) -> Shelf:
+    return _cases(s, person, sh.key, sh.title, sh.where(now), sh.order(), limit, is_accused)
+
+
+def next_deadline(p: Petition) -> tuple[str, datetime] | None:
+    """The case's nearest deadline still to meet, with its milestone — what the 工作台 shows (not
+    ``due_next``, the sweep's next reminder)."""
+    return next(iter(open_milestones(p)), None)
+
+
 def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[Shelf]:
     """The lists of the 工作台 with their counts, for this person (the bureau's staff: all of them)."""
     p = Petition
-    due = (p.due_next.is_(None), p.due_next, p.id)
-    staff = person.role == "staff"
     me = accused(s, person)   # asked once for all the shelves
-    out = []
-    if staff:
-        out.append(_cases(s, person, "unassigned", "待交办", [p.status.in_((Status.REGISTERED,)),
-                                                           p.accusation.is_(False)], (p.received_at, p.id), limit, me))
-        out.append(_cases(s, person, "accusations", "检举控告待核定",
-                          [p.status == Status.REGISTERED, p.accusation.is_(True)], (p.received_at, p.id), limit, me))
-    out.append(_cases(s, person, "overdue", "挂牌 / 超期", [p.status.in_(OPEN), p.overdue.is_(True)], due, limit, me))
-    out.append(_cases(s, person, "due_soon", "即将到期（24小时内）",   # a deadline passed is 挂牌's, not this
-                      [p.due_next > now, p.due_next <= now + timedelta(hours=24), p.status.in_(OPEN),
-                       p.overdue.is_(False)], due, limit, me))
-    if staff:
-        out.append(_cases(s, person, "returned", "退回待改派", [p.status == Status.RETURNED], (p.updated_at, p.id),
-                          limit, me))
-    out.append(_cases(s, person, "extensions", "延期待批",
-                      [WAITING_EXTENSION], due, limit, me))
-    out.append(_cases(s, person, "reviews", "复查 / 复核", [p.status == Status.REVIEWING], due, limit, me))
+    out = [_shelf(s, person, sh, now, limit, me) for sh in CASE_SHELVES.values()
+           if sh is not WARNINGS and shelf_of(person, sh.key)]
+    staff = person.role == "staff"
     plans = select(EveningPlan, p).join(p, p.id == EveningPlan.petition_id).where(
         EveningPlan.status.in_(PLANS_UNDER_WAY), *scope(s, person, by_unit_index=False, is_accused=me))
     plan_rows = list(s.execute(plans.order_by(EveningPlan.id).limit(limit)))
@@ -157,11 +210,7 @@ def shelves(s: Session, person: Person, now: datetime, limit: int = 10) -> list[
     closed = _cases(s, person, "follow_up", "", closed_half, (p.closed_at.desc(), p.id), limit, me)
     out.append(Shelf("follow_up", unsatisfied.title, unsatisfied.count + closed.count,
                      (unsatisfied.rows + closed.rows)[:limit]))
-    # 预警: the cases marked 扬言 (core.threats) — while they are open, and for a week after the last
-    out.append(_cases(s, person, "warnings", WARNINGS_SHELF,
-                      [p.threat_at.is_not(None), p.status != Status.JOINED,   # (a repeat: on its case's row)
-                       or_(p.status.in_(OPEN), p.threat_at >= now - WARNED_SHOWN)],
-                      (p.threat_at.desc(), p.id), limit, me))
+    out.append(_shelf(s, person, WARNINGS, now, limit, me))
     if staff:
         failed = s.scalar(select(func.count()).select_from(OutboundMessage).where(OutboundMessage.status == "failed")) or 0
         rows = [(m.purpose, _failure(m)) for m in s.scalars(select(OutboundMessage).where(
@@ -277,10 +326,11 @@ class Filters:
     category: str | None = None
     since: date | None = None
     until: date | None = None
+    shelf: str | None = None        # a shelf of the 工作台 (CASE_SHELVES), in its own order
 
 
 def search(s: Session, person: Person, q: str = "", unit_id: int | None = None, status: str | None = None,
-           page: int = 1, filters: Filters | None = None) -> Found:
+           page: int = 1, filters: Filters | None = None, now: datetime | None = None) -> Found:
     """By tracking number, phone, name or words of the text — what ``q`` looks like decides, so a
     number or a phone is one index lookup, never a scan; filters by unit, status, channel,
     category and the days received; 50 a page."""
@@ -313,13 +363,17 @@ def search(s: Session, person: Person, q: str = "", unit_id: int | None = None, 
         conds.append(p.received_at >= day_start(f.since))
     if f.until:
         conds.append(p.received_at < day_start(f.until + timedelta(days=1)))
+    order = (p.received_at.desc(), p.id.desc())
+    if f.shelf and (sh := shelf_of(person, f.shelf)) and now is not None:
+        conds += sh.where(now)
+        order = sh.order()
     counted = select(p.id).where(*conds)
     if words:
         counted = counted.limit(COUNT_UP_TO + 1)
     total = s.scalar(select(func.count()).select_from(counted.subquery())) or 0
     pages = max(1, -(-total // PAGE))
     page = min(max(1, page), pages)
-    rows = list(s.scalars(select(p).where(*conds).order_by(p.received_at.desc(), p.id.desc())
+    rows = list(s.scalars(select(p).where(*conds).order_by(*order)
                           .offset((page - 1) * PAGE).limit(PAGE)))
     return Found(rows, total, page, pages, more=words and total > COUNT_UP_TO)
 

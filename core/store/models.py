@@ -229,6 +229,9 @@ class TrackingCounter(Base):
     last: Mapped[int] = mapped_column(Integer)
 
 
+TO_MEET = "status = 'accepted' AND met_at IS NULL AND due_meet IS NOT NULL"   # ix_petition_to_meet's predicate
+
+
 class Petition(Base):
     """信访事项: one matter raised by one petitioner."""
 
@@ -260,6 +263,8 @@ class Petition(Base):
         # the measures read only this index (core.measures): group columns first, then the rest
         Index("ix_petition_measures", "unit_id", "channel", "category", "received_at", "facts", "people",
               "handling_days"),
+        # 待见面: accepted, the meeting due and not yet held (the 工作台's shelf, in deadline order)
+        Index("ix_petition_to_meet", "due_meet", "unit_id", postgresql_where=text(TO_MEET), sqlite_where=text(TO_MEET)),
         # 扬言: the cases marked (the 工作台's 预警 shelf)
         Index("ix_petition_threat", "threat_at", postgresql_where=text("threat_at IS NOT NULL"),
               sqlite_where=text("threat_at IS NOT NULL")),

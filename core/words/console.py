@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from core.clock import SHANGHAI
+from core.words.jobs import STEPS
 from core.words.said import Said
 
 # --- sign-in ----------------------------------------------------------------------------------------
@@ -66,6 +67,21 @@ BASIS = {
     "statutory": {"assign": "条例第二十二条：15日内", "accept": "条例第二十三条：15日内告知",
                   "meet": "—", "reply": "条例第三十四条：60日内", "finish": "条例第三十四条：60日内，延期不超过30日"},
 }
+HOURS_SHOWN = 48    # within this, a deadline shows the hours left
+
+
+def deadline_note(step: str, due: datetime, now: datetime) -> str:
+    """A case's next deadline on the 工作台 and its lists: the step, the day and time, and the hours
+    left when they are few — or that it has passed."""
+    when = f"{due.astimezone(SHANGHAI):%m-%d %H:%M}"
+    left = (due - now).total_seconds() / 3600
+    if left <= 0:
+        return f"{STEPS[step]}已超期（{when}）"
+    if left < HOURS_SHOWN:
+        return f"{STEPS[step]}期限 {when}（{'剩' + str(int(left)) + '小时' if left >= 1 else '不足1小时'}）"
+    return f"{STEPS[step]}期限 {when}"
+
+
 UNDER_EVENINGS = "七晚工作法进行中：按条例第三十四条60日内"   # a case under 七晚: its reply and finish
 ACCUSED_FIELD = "被反映的单位或人员"                          # the 被反映 step's field
 
