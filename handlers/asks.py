@@ -27,6 +27,7 @@ from handlers.registry import CITIZEN, citizen_act
 from core.store.conversations import ask_key as key_of
 from core.store.conversations import open_asks, put_asks
 from handlers.context import Context
+from handlers.states import State
 from handlers.extract import clauses_of, is_greeting, is_thanks, says_no_matter
 
 def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
@@ -61,13 +62,8 @@ def rating_of(text: str) -> str | None:
 
 
 def answer(ctx: Context, text: str) -> str | None:
-    data = ctx.data()
-    if ctx.conv.state == "rate_why":
-        if CITIZEN.parse(text) is not None:   # a command, not the reason: leave the question
-            ctx.set_state("idle", why_for=None)
-            return None
-        return _why(ctx, data, text)
-    asks = open_asks(data)
+    """A short answer to a question put to the person (见面, 评价, 七晚), or None."""
+    asks = open_asks(ctx.data())
     word = text.strip().rstrip("。.!！")
     if not asks or not word or len(word) > SHORT:
         return None
@@ -130,7 +126,7 @@ def _latest(asks: list[dict], *kinds: str) -> dict | None:
 
 def close(ctx: Context, ask: dict) -> None:
     """The question (its kind and case) is answered: no longer open."""
-    ctx.set_state(ctx.conv.state, asks=[a for a in open_asks(ctx.data()) if key_of(a) != key_of(ask)], ask=None)
+    ctx.put(asks=[a for a in open_asks(ctx.data()) if key_of(a) != key_of(ask)], ask=None)
 
 
 def _rate(ctx: Context, asks: list[dict], ask: dict, rating: str) -> str | None:
@@ -146,15 +142,20 @@ def rate(ctx: Context, p: Petition, rating: str) -> str:
     and is asked why, with 复查's last day."""
     notify.deliver(ctx, usecases.rate(citizen_act(ctx), p, rating))
     if rating == "unsatisfied":
-        ctx.set_state("rate_why", why_for=p.id)
+        ctx.set_state(State.RATE_WHY, why_for=p.id)
         review_by = usecases.review_deadline(ctx.rules, p)
         return texts.rated_unsatisfied(p.tracking_no, review_by)
     return texts.rated(p.tracking_no, rating)
 
 
-def _why(ctx: Context, data: dict, text: str) -> str:
-    p = ctx.session.get(Petition, data.get("why_for"))
-    ctx.set_state("idle", why_for=None)
+def why(ctx: Context, text: str) -> str | None:
+    """Why 不满意: the reason, for the bureau. A command is not the reason: the question is left
+    (None: the command is read as one)."""
+    if CITIZEN.parse(text) is not None:
+        ctx.set_state(State.IDLE, why_for=None)
+        return None
+    p = ctx.session.get(Petition, ctx.data().get("why_for"))
+    ctx.set_state(State.IDLE, why_for=None)
     if p is not None:
         notify.deliver(ctx, usecases.rating_reason(citizen_act(ctx), p, text))
     return texts.WHY_NOTED

@@ -1,8 +1,10 @@
 """The citizen's commands: 查询, 补充, 撤回, 复查/复核, 下一页, 帮助, 取消, 返回 …
 
 Each is declared once on handlers.registry.CITIZEN (its words, whether a tracking number may
-follow, its WeChat menu key); its function answers it, or returns None when in the sender's
-state the words are an ordinary answer ("返回" outside an intake).
+follow, its WeChat menu key) with what it does in any state (the conversation's fallbacks); a
+function returns None where its words are an ordinary answer ("返回" outside an intake). What a
+command means otherwise in a state (取消 during an intake, 完成 while adding to a case) is one of
+the functions below the declarations, put to that state by handlers.conversation's table.
 """
 from __future__ import annotations
 
@@ -15,18 +17,15 @@ from core.status import FINISHED
 from core.store import petitions
 from core.text import gist
 from core.usecases import citizens as usecases
-from handlers import asks, intake, notify
+from handlers import asks, intake, notify, verify
 from core.words import refusals as errors
 from core.words import citizens as texts
 from handlers.context import Context, md
 from handlers.extract import clauses_of, is_greeting, says_no_matter
 from handlers.registry import CITIZEN, Command, citizen_act
+from handlers.states import State
 
 CLOSED = FINISHED
-
-
-def _in_intake(ctx: Context) -> bool:
-    return ctx.conv.state in intake.STATES
 
 
 @CITIZEN.verb("help", "帮助", "使用帮助", "help", "?", "？", "菜单", "怎么用", click="XF_HELP")
@@ -54,9 +53,8 @@ def _person(ctx: Context, cmd: Command) -> str:
             ctx.queue_sms(to, texts.call_back_wanted(ctx.channel, number), purpose="call_back",
                           params=[texts.CHANNEL_LABELS.get(ctx.channel, ctx.channel),
                                   mask_phone(number) if number else "未留电话"])
-        ctx.set_state(ctx.conv.state, call_back_asked=day)
-    reply = texts.reach_a_person(contact_of(ctx.county.options), has_number=bool(number))
-    return reply + ("\n" + intake.reprompt(ctx) if _in_intake(ctx) else "")
+        ctx.put(call_back_asked=day)
+    return texts.reach_a_person(contact_of(ctx.county.options), has_number=bool(number))
 
 
 @CITIZEN.verb("reception", "接访", "领导接访", "接访日程", "接访安排", "领导接访日程", "哪天有领导接访", click="XF_RECEPTION",
@@ -64,8 +62,7 @@ def _person(ctx: Context, cmd: Command) -> str:
 def _reception(ctx: Context, cmd: Command) -> str:
     """接访: the leaders' receptions to come (core.reception), from the schedule staff keep."""
     slots = reception.upcoming(ctx.session, local(ctx.now).date())
-    reply = texts.reception_schedule(slots, contact_of(ctx.county.options), ctx.channel)
-    return reply + ("\n" + intake.reprompt(ctx) if _in_intake(ctx) else "")
+    return texts.reception_schedule(slots, contact_of(ctx.county.options), ctx.channel)
 
 
 # asked for in a sentence of other words that say no matter: "有人吗？俺要找个真人说话，这机器说不明白"
@@ -87,21 +84,14 @@ def contact_of(options: dict | None) -> dict:
     return dict((options or {}).get("contact") or {})
 
 
-@CITIZEN.verb("cancel", "取消", "算了", "不反映了", "退出", "取消反映", moves=(("name", "idle"), ("withdraw", "idle")))
+@CITIZEN.verb("cancel", "取消", "算了", "不反映了", "退出", "取消反映")
 def _cancel(ctx: Context, cmd: Command) -> str:
-    state = ctx.conv.state
-    if state == "withdraw":
-        ctx.reset()
-        return texts.WITHDRAW_KEPT
-    if state == "idle":
-        return texts.NOTHING_TO_CANCEL
-    ctx.reset()
-    return texts.CANCELLED
+    return texts.NOTHING_TO_CANCEL
 
 
 @CITIZEN.verb("back", "返回", "上一步", "修改", "返回上一步")
 def _back(ctx: Context, cmd: Command) -> str | None:
-    return intake.back(ctx) if _in_intake(ctx) else None
+    return None    # an intake's: handlers.intake.back_a_step, back_to_edit
 
 
 @CITIZEN.verb("next", "下一页", "下页", "更多")
@@ -109,37 +99,31 @@ def _next(ctx: Context, cmd: Command) -> str:
     return ctx.next_page()
 
 
-@CITIZEN.verb("report", "我要反映", "反映问题", "我要投诉", "我要举报", "我要信访", "反映", click="XF_REPORT",
-              moves=(("idle", "name"),))
+@CITIZEN.verb("report", "我要反映", "反映问题", "我要投诉", "我要举报", "我要信访", "反映", click="XF_REPORT")
 def _report(ctx: Context, cmd: Command) -> str:
-    if _in_intake(ctx):
-        return texts.DRAFT_NOT_SUBMITTED + intake.reprompt(ctx)
     ctx.reset()
     return intake.start(ctx)
 
 
-@CITIZEN.verb("done", "完成", "补充完毕", "结束补充", moves=(("supplement", "idle"),))
-def _done(ctx: Context, cmd: Command) -> str | None:
-    if ctx.conv.state != "supplement":
-        return None
-    target = supplement_target(ctx)
-    ctx.reset()
-    return texts.supplement_done(target.tracking_no) if target else texts.help_text(ctx.channel)
+@CITIZEN.verb("done", "完成", "补充完毕", "结束补充")
+def _done(ctx: Context, cmd: Command) -> None:
+    return None    # while adding to a case: finish_supplement
 
 
-@CITIZEN.verb("confirm_withdraw", "确认撤回", "确认", "确定", "是的", moves=(("withdraw", "idle"),))
-def _confirm_withdraw(ctx: Context, cmd: Command) -> str | None:
-    return confirm_withdraw(ctx) if ctx.conv.state == "withdraw" else None
+@CITIZEN.verb("confirm_withdraw", "确认撤回", "确认", "确定", "是的")
+def _confirm_withdraw(ctx: Context, cmd: Command) -> None:
+    return None    # asked to confirm a 撤回: confirm_withdraw
 
 
 @CITIZEN.verb("resend_code", "验证", "重新验证", "重发验证码")
 def _resend_code(ctx: Context, cmd: Command) -> str | None:
-    return intake.resend_code(ctx) if ctx.channel == "wechat" else None
+    return verify.resend_code(ctx)
 
 
 @CITIZEN.verb("code", pattern=r"\d{6}")
 def _code(ctx: Context, cmd: Command) -> str | None:
-    return intake.answer_code(ctx, cmd.rest) if intake.pending_verification(ctx) else None
+    answered = verify.answer_code(ctx, cmd.rest)
+    return answered[0] if answered is not None else None
 
 
 @CITIZEN.verb("query", "查询进度", "查询", "进度", numbered=True, click="XF_QUERY")
@@ -147,10 +131,8 @@ def _query(ctx: Context, cmd: Command) -> str:
     return do_query(ctx, cmd)
 
 
-@CITIZEN.verb("supplement", "补充材料", "补充", numbered=True, free_text=True, moves=(("idle", "supplement"),))
+@CITIZEN.verb("supplement", "补充材料", "补充", numbered=True, free_text=True)
 def _supplement(ctx: Context, cmd: Command) -> str:
-    if _in_intake(ctx) and not cmd.rest:
-        return texts.FINISH_DRAFT_FIRST.format(what="补充其他事项")
     return do_supplement(ctx, cmd)
 
 
@@ -173,14 +155,67 @@ def _rate(ctx: Context, cmd: Command) -> str:
 @CITIZEN.verb("review", "申请复查", "复查", numbered=True)
 @CITIZEN.verb("re_review", "申请复核", "复核", numbered=True)
 def _review(ctx: Context, cmd: Command) -> str | None:
-    return None if _in_intake(ctx) else do_review(ctx, cmd)
+    return do_review(ctx, cmd)
 
 
-@CITIZEN.verb("withdraw", "撤回", "撤销", numbered=True, moves=(("idle", "withdraw"),))
+@CITIZEN.verb("withdraw", "撤回", "撤销", numbered=True)
 def _withdraw(ctx: Context, cmd: Command) -> str:
-    if _in_intake(ctx):
-        return texts.FINISH_DRAFT_FIRST.format(what="撤回其他事项")
     return do_withdraw(ctx, cmd)
+
+
+# --- what a command means in a state (handlers.conversation puts each to its states) ----------
+
+def cancel_draft(ctx: Context, cmd: Command) -> str:
+    """取消 during an intake, or while adding to a case: back to the start."""
+    ctx.reset()
+    return texts.CANCELLED
+
+
+def keep_the_case(ctx: Context, cmd: Command) -> str:
+    """取消 when asked to confirm a 撤回: the case stays."""
+    ctx.reset()
+    return texts.WITHDRAW_KEPT
+
+
+def finish_supplement(ctx: Context, cmd: Command) -> str:
+    """完成 while adding to a case."""
+    target = supplement_target(ctx)
+    ctx.reset()
+    return texts.supplement_done(target.tracking_no) if target else texts.help_text(ctx.channel)
+
+
+def then_ask_again(name: str):
+    """During an intake: the command's answer, then the step's question again."""
+    run = CITIZEN.verbs[name].run
+
+    def during_intake(ctx: Context, cmd: Command) -> str | None:
+        said = run(ctx, cmd)
+        return None if said is None else said + "\n" + intake.reprompt(ctx)
+    return during_intake
+
+
+def draft_not_submitted(ctx: Context, cmd: Command) -> str:
+    """我要反映 during an intake: this one is not filed yet."""
+    return texts.DRAFT_NOT_SUBMITTED + intake.reprompt(ctx)
+
+
+def code_during_intake(ctx: Context, cmd: Command) -> str | None:
+    """The code answered during an intake: once proven, the step's question again."""
+    answered = verify.answer_code(ctx, cmd.rest)
+    if answered is None:
+        return None
+    said, proven = answered
+    return said + intake.reprompt(ctx) if proven else said
+
+
+def supplement_during_intake(ctx: Context, cmd: Command) -> str:
+    """补充 编号 内容 during an intake adds to that case; without the words, finish this one first."""
+    return do_supplement(ctx, cmd) if cmd.rest else texts.FINISH_DRAFT_FIRST.format(what="补充其他事项")
+
+
+def withdraw_during_intake(ctx: Context, cmd: Command) -> str:
+    """撤回 during an intake: finish this one first."""
+    return texts.FINISH_DRAFT_FIRST.format(what="撤回其他事项")
 
 
 def parse(text: str) -> Command | None:
@@ -271,7 +306,7 @@ def do_supplement(ctx: Context, cmd: Command) -> str:
     if cmd.rest:
         add_text(ctx, p, cmd.rest)
         return texts.supplement_added(p.tracking_no)
-    ctx.set_state("supplement", target=p.id)
+    ctx.set_state(State.SUPPLEMENT, target=p.id)
     return texts.supplement_prompt(p.tracking_no)
 
 
@@ -284,6 +319,25 @@ def add_media(ctx: Context, p: Petition) -> None:
     """补充 with a photo, a voice or a video (recorded when it arrived: handlers.dispatch)."""
     usecases.supplement_media(citizen_act(ctx), p, ctx.msg.kind, ctx.msg.media_id, ctx.msg.url)
     ctx.petition_id = p.id
+
+
+def supplement_words(ctx: Context, text: str) -> str:
+    """A text while adding to a case: added to it (the case closed meanwhile: back to the start)."""
+    target = supplement_target(ctx)
+    if target is None:
+        ctx.reset()
+        return texts.help_text(ctx.channel)
+    add_text(ctx, target, text)
+    return texts.supplement_saved(target.tracking_no)
+
+
+def supplement_with_media(ctx: Context) -> str | None:
+    """A photo, voice or video while adding to a case: added to it; None when the case is closed."""
+    target = supplement_target(ctx)
+    if target is None:
+        return None
+    add_media(ctx, target)
+    return texts.supplement_saved(target.tracking_no)
 
 
 def supplement_target(ctx: Context) -> Petition | None:
@@ -300,11 +354,11 @@ def do_withdraw(ctx: Context, cmd: Command) -> str:
         return p
     if p.status in CLOSED:
         return texts.closed_case(p.tracking_no, texts.STATUS_LABELS[p.status])
-    ctx.set_state("withdraw", target=p.id)
+    ctx.set_state(State.WITHDRAW, target=p.id)
     return texts.confirm_withdraw(p.tracking_no, gist(p.content, 10))
 
 
-def confirm_withdraw(ctx: Context) -> str:
+def confirm_withdraw(ctx: Context, cmd: Command | None = None) -> str:
     p = ctx.session.get(Petition, ctx.data().get("target"))
     ctx.reset()
     if p is None or p.status in CLOSED:

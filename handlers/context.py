@@ -24,6 +24,7 @@ from core.places import Gazetteer
 from core.settings import Settings
 from core.words import citizens as texts
 from handlers.message import Inbound
+from handlers.states import State
 
 
 KEPT_ON_RESET = frozenset({"pending_location", "pending_media", "asks", "call_back_asked", "threat_told"})
@@ -134,28 +135,36 @@ class Context(Writer):
     def data(self) -> dict:
         return dict(self.conv.data or {})
 
-    def set_state(self, state: str, **data) -> None:
-        """Replace the state; data keys given as None are removed."""
+    def set_state(self, state: State, **data) -> None:
+        """Move to ``state`` (one the table of handlers.conversation lets the handler that runs
+        lead to: dispatch checks) with ``data``; data keys given as None are removed."""
+        self.put(**data)
+        self.conv.state = state.value
+
+    def put(self, **data) -> None:
+        """Keep ``data`` on the conversation, the state unchanged; keys given as None are removed."""
         merged = self.data()
         for key, value in data.items():
             if value is None:
                 merged.pop(key, None)
             else:
                 merged[key] = value
-        self.conv.state = state
         self.conv.data = merged
 
     def draft(self) -> dict:
         return dict(self.data().get("draft") or {})
 
-    def save_draft(self, draft: dict, state: str | None = None) -> None:
-        self.set_state(state or self.conv.state, draft=draft)
+    def save_draft(self, draft: dict, state: State | None = None) -> None:
+        if state is None:
+            self.put(draft=draft)
+        else:
+            self.set_state(state, draft=draft)
 
     def reset(self) -> None:
         # what outlives a conversation: questions put to the person (asks), what they sent
         # before one began (a location, photos), the day they asked for a call back
         keep = {k: v for k, v in self.data().items() if k in KEPT_ON_RESET}
-        self.conv.state = "idle"
+        self.conv.state = State.IDLE.value
         self.conv.data = keep
         self.conv.started_at = None
 
@@ -197,10 +206,10 @@ class Context(Writer):
         if current:
             pages.append(current)
         if len(pages) <= 1:
-            self.set_state(self.conv.state, pages=None)
+            self.put(pages=None)
             return pages[0] if pages else ""
         rest = pages[1:]
-        self.set_state(self.conv.state, pages=rest)
+        self.put(pages=rest)
         return pages[0] + sep + texts.more_pages(len(rest))
 
     def next_page(self) -> str:
@@ -208,7 +217,7 @@ class Context(Writer):
         if not pages:
             return texts.NO_MORE_PAGES
         page = pages.pop(0)
-        self.set_state(self.conv.state, pages=pages or None)
+        self.put(pages=pages or None)
         return page + (("" if self.channel == "sms" else "\n") + texts.more_pages(len(pages)) if pages else "")
 
     # --- outbox -----------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The one entry point: an :class:`Inbound` in, an :class:`Outcome` out.
 
 Order of questions for every message: an event? over the sender's rate limit? a stale draft to
-close? then by kind (voice, image, location, text); a text is a command (declared in ``handlers.commands``)
-or an answer in the sender's current state (``intake``, supplement, withdraw).
+close? then by kind (voice, image, location, text), answered by what the sender's state accepts
+in the conversation's table (handlers.conversation): the citizen's commands, an answer to a
+question put to them, a step of the intake …
 """
 from __future__ import annotations
 
@@ -16,17 +17,16 @@ from core.store import outbox as outbox_rows
 from core.store.models import County
 from core.places import Gazetteer
 from core.settings import Settings
-from handlers import asks, commands, evenings, intake, officials, threats
+from handlers import conversation, evenings, officials, threats
 from core.words import citizens as texts
 from core.words import officials as T
 from handlers import checks  # noqa: F401  (declares 排查 on the registry)
 from core.store.conversations import lock_conversation
-from handlers.context import Context, md
+from handlers.context import Context
 from handlers.message import Inbound, Outcome
-from handlers.extract import is_thanks
 from handlers.registry import CITIZEN
+from handlers.states import INTAKE
 
-INTAKE_STATES = intake.STATES
 OFFICIAL_OTHER = {"t": "official_other", "v": []}
 REPLY_OTHER = {"t": "reply_other", "v": []}     # a citizen's answer with no template of its own
 
@@ -64,13 +64,13 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
         # the citizen is here: what failed goes again (the lock said whether anything did)
         if conv.resend_waiting and (msg.kind != "event" or msg.event != "unsubscribe"):
             ctx.outbox_ids.extend(outbox_rows.resend_failed(conn, msg.channel, msg.sender, ctx.now))
-    if conv.state in INTAKE_STATES and msg.inbound_id:
+    if conv.state in INTAKE and msg.inbound_id:
         # every message of an intake is filed with the petition, and all it said is screened for
         # whom it accuses — also words the conversation did not take as the story
         data = ctx.data()
         ids = list(data.get("inbound_ids") or []) + [msg.inbound_id]
         said = list(data.get("said") or []) + ([msg.text[:500]] if msg.text else [])
-        ctx.set_state(conv.state, inbound_ids=ids[-500:], said=said[-50:])
+        ctx.put(inbound_ids=ids[-500:], said=said[-50:])
     conv.updated_at = ctx.now
     ctx.flush()
     if media_ids and ctx.petition_id:   # sent about a petition (补充, a voice 答复): kept with it
@@ -88,75 +88,31 @@ def _route(ctx: Context) -> str:
         return _event(ctx)
     if _rate_limited(ctx):
         return texts.RATE_LIMITED
-    _expire_draft(ctx)
-    state = ctx.conv.state
+    conversation.expired(ctx)
     if msg.kind == "voice":
-        if not msg.text:   # kept all the same (core.store.media): in an intake it joins the petition
-            if state == "supplement" and (target := commands.supplement_target(ctx)):
-                commands.add_media(ctx, target)
-                return texts.VOICE_KEPT_UNRECOGNISED + texts.supplement_saved(target.tracking_no)
-            return texts.VOICE_KEPT_UNRECOGNISED + (intake.reprompt(ctx) if state in INTAKE_STATES else "")
-        return _text(ctx, msg.text)
+        # kept all the same (core.store.media): in an intake it joins the petition
+        return _text(ctx, msg.text) if msg.text else conversation.answer(ctx, "voice")
     if msg.kind in ("image", "video"):
-        if state in INTAKE_STATES:
-            return intake.attach_image(ctx) if msg.kind == "image" else intake.attach_video(ctx)
-        if state == "supplement" and (target := commands.supplement_target(ctx)):
-            commands.add_media(ctx, target)
-            return texts.supplement_saved(target.tracking_no)
-        if msg.inbound_id:   # kept for the petition they may be about to start (within a day)
-            ctx.set_state(state, pending_media=(intake.recent_media(ctx)
-                                                + [[msg.inbound_id, ctx.now.isoformat(), msg.kind]])[-20:])
-        return texts.media_when_idle(msg.kind)
+        return conversation.answer(ctx, "media")
     if msg.kind == "location":
-        if state in INTAKE_STATES:
-            return intake.attach_location(ctx)
-        ctx.set_state(state, pending_location=msg.location)
-        return texts.location_when_idle()
+        return conversation.answer(ctx, "location")
     if msg.kind != "text":
         return texts.other_message(ctx.channel)
     return _text(ctx, msg.text)
 
 
 def _text(ctx: Context, text: str) -> str:
-    state = ctx.conv.state
     text = text.strip()
     if not text:
-        return intake.reprompt(ctx) if state in INTAKE_STATES else texts.help_text(ctx.channel)
+        return conversation.answer(ctx, "empty")
     if len(text) > ctx.settings.max_content_chars:
         return texts.TOO_LONG.format(limit=ctx.settings.max_content_chars)
     if text.startswith("绑定") and (bound := officials.try_bind(ctx, text)) is not None:
         return bound
     if text.startswith(evenings.MEMBER_VERBS) and (visit := evenings.external_member(ctx, text)) is not None:
         return visit
-    return threats.hear(ctx, text, _answer(ctx, text))   # 扬言, wherever it is said: warned at once
-
-
-def _answer(ctx: Context, text: str) -> str:
-    """A citizen's text: an answer to a question put to them, a command, or a step of what they are doing."""
-    state = ctx.conv.state
-    if state in ("idle", "rate_why") and (answer := asks.answer(ctx, text)) is not None:
-        return answer
-    cmd = CITIZEN.parse(text) or commands.asked_within(text)
-    if cmd is not None:
-        answer = CITIZEN.run(ctx, cmd)
-        if answer is not None:
-            return answer
-    if state in INTAKE_STATES:
-        return intake.handle(ctx, text)
-    if state == "supplement":
-        target = commands.supplement_target(ctx)
-        if target is None:
-            ctx.reset()
-            return texts.help_text(ctx.channel)
-        commands.add_text(ctx, target, text)
-        return texts.supplement_saved(target.tracking_no)
-    if state == "withdraw":
-        return texts.ANSWER_WITHDRAW
-    if state == "idle" and (said := asks.about_the_case(ctx, text)) is not None:
-        return said
-    if is_thanks(text):
-        return texts.YOU_ARE_WELCOME
-    return intake.start(ctx, text)
+    # 扬言, wherever it is said: warned at once
+    return threats.hear(ctx, text, conversation.answer(ctx, "text", text))
 
 
 def _event(ctx: Context) -> str:
@@ -171,7 +127,7 @@ def _event(ctx: Context) -> str:
     if msg.event == "click":
         cmd = CITIZEN.clicked(msg.event_key or "")
         if cmd is not None:
-            return CITIZEN.run(ctx, cmd) or texts.help_text(ctx.channel)
+            return conversation.run_command(ctx, cmd) or texts.help_text(ctx.channel)
     return texts.help_text(ctx.channel)
 
 
@@ -185,11 +141,3 @@ def _rate_limited(ctx: Context) -> bool:
         return False
     conv.window_count = (conv.window_count or 0) + 1
     return conv.window_count > s.rate_limit_count
-
-
-def _expire_draft(ctx: Context) -> None:
-    conv = ctx.conv
-    if conv.state in INTAKE_STATES and conv.updated_at and ctx.now - conv.updated_at >= intake.DRAFT_TTL:
-        started = conv.started_at or conv.updated_at
-        ctx.reset()
-        ctx.notes.append(texts.draft_expired(md(started)))

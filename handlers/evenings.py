@@ -180,7 +180,7 @@ def _pending_location(ctx: Context) -> dict | None:
     got = ctx.data().get("evening_location")
     if not got:
         return None
-    ctx.set_state(ctx.conv.state, evening_location=None)
+    ctx.put(evening_location=None)
     at = got.get("at")
     if at is None or ctx.now.timestamp() - at > LOCATION_TTL.total_seconds():
         return None
@@ -210,7 +210,7 @@ def location(ctx: Context, person: Person) -> str:
     else kept for their next 开始."""
     row = ev.started_by(ctx.session, person, ctx.now - LOCATION_TTL)
     if row is None or row[0].location:
-        ctx.set_state(ctx.conv.state, evening_location={"location": ctx.msg.location, "at": ctx.now.timestamp()})
+        ctx.put(evening_location={"location": ctx.msg.location, "at": ctx.now.timestamp()})
         return T.LOCATION_KEPT
     v, plan = row
     done = usecases.locate(act(ctx, person), plan, v, ctx.msg.location, ctx.evening_rules)
@@ -221,7 +221,7 @@ def location(ctx: Context, person: Person) -> str:
 def answer(ctx: Context, ask: dict, word: str, yes: bool) -> str:
     """The petitioner's 1/2 to an evening check."""
     s = ctx.session
-    ctx.set_state("idle", ask=None)
+    ctx.put(ask=None)
     # the case's row first, as every command on it does, then the visit: one order, no deadlock
     p = lock_by_id(s, ask.get("petition_id"))
     v = s.get(EveningVisit, ask.get("visit_id")) if p is not None else None

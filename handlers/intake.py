@@ -1,11 +1,8 @@
 """The intake conversation: who → phone (WeChat only) → where → what → summary → 确认.
 
-States (``Conversation.state``) and what moves between them, in one screen::
-
-    idle ──text/我要反映──▶ name ─▶ phone* ─▶ place ─▶ village? ─▶ content ─▶ confirm ─确认─▶ (repeat?) ─▶ idle
-                              ◀──────────── 返回 goes one step back ─────────────┘
-    any intake state ──取消──▶ idle          untouched for 24 h ──▶ closed, told next time
-    * phone is asked on WeChat only (an SMS sender's number is already verified)
+Which of these functions answers in which state, and where each may lead, is declared in
+handlers.conversation's table (drawn in docs/conversation.md); the states are handlers.states'.
+A number given on WeChat is proven by handlers.verify.
 
 Every message is first mined for everything it holds (name, phone, place, content), so a person
 can answer any step with everything at once; the next state is the first thing still missing.
@@ -13,15 +10,13 @@ See docs/conversation.md for the diagram.
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 
-from core.clock import SHANGHAI, day_start, local
-from core.store.models import Attachment, Petition, PetitionEvent, PhoneVerification, insert_all
+from core.clock import SHANGHAI, local
+from core.store.models import Attachment, Petition, PetitionEvent, insert_all
 from core.phones import find_mobile, mask_phone
 from core.places import Place
 from core.store import media, petitions
@@ -31,28 +26,17 @@ from core.usecases import citizens as usecases
 from core.words.said import Said
 from core.text import gist
 from core.tracking import next_tracking_no
-from handlers import notify, officials
+from handlers import notify, officials, verify
 from core.words import citizens as texts
 from handlers.registry import citizen_act
 from handlers.context import Context, md
+from handlers.states import STEPS, State
 from core.similar import most_similar
 from core import threats
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
 from handlers.extract import NOT_IN_PLACES, without_numbers
 
-# the intake's steps in order: each message fills what it can, the conversation goes to the first
-# step still missing (next_missing); SMS skips the phone (the sender's number is proven)
-STEPS = ["name", "phone", "place", "village", "content", "confirm"]
-# the intake's other states: (the step it comes from, when; where it goes, when) — drawn with
-# the steps in docs/conversation.md (handlers.diagram)
-SIDE_STATES = {
-    "choose_place": ("place", "several places fit (\"张\")", "village", "1 / 2 / the name"),
-    "edit": ("confirm", "返回", "name", "1 姓名 (2 电话, 3 地点, 4 问题: that step) — the old answer kept until a new one"),
-    "repeat": ("confirm", "a petition of the same person, place and matter: open (30 days), or answered (90 days)",
-               "idle", "1 joined to the open one (并案) · linked as 重复访 · 复查 of the answer, in its window / 2 new 初信初访"),
-}
-STAYS = {"confirm": "more text or images: added to the story"}   # what a step takes without moving on
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
 NOTHING_MORE = {"没了", "没有了", "就这些", "就这样", "好的", "好", "嗯", "行"}   # at the summary: not more of the story
@@ -60,29 +44,24 @@ REPEAT_WINDOW = timedelta(days=30)
 ANSWERED_REPEAT_WINDOW = timedelta(days=90)   # an answered matter raised again within it is a 重复访
 ANSWERED = (Status.REPLIED, Status.CLOSED)
 DRAFT_TTL = timedelta(hours=24)
-CODE_TTL = timedelta(minutes=30)
-CODE_MAX_ATTEMPTS = 5          # wrong answers a number's codes take in a day, across resends
-CODES_A_DAY = 5                # codes a day to one number, and for one sender
-CODE_EVERY = timedelta(minutes=1)   # at most one code a minute to a number
-STATES = frozenset(STEPS) | frozenset(SIDE_STATES)   # the intake
 
 
 def steps_for(ctx: Context) -> list[str]:
-    return [s for s in STEPS if not (s == "phone" and ctx.channel == "sms")]
+    return [s for s in STEPS if not (s is State.PHONE and ctx.channel == "sms")]
 
 
 # the draft key that answers each step; village is answered (or skipped) when village_done is set
-ANSWER_KEY = {"name": "name", "phone": "phone", "place": "township_id", "village": "village_done",
-              "content": "content"}
+ANSWER_KEY = {State.NAME: "name", State.PHONE: "phone", State.PLACE: "township_id", State.VILLAGE: "village_done",
+              State.CONTENT: "content"}
 
 
-def next_missing(ctx: Context, draft: dict) -> str:
+def next_missing(ctx: Context, draft: dict) -> State:
     for step in steps_for(ctx):
-        if step == "village" and not draft.get("township_id"):
+        if step is State.VILLAGE and not draft.get("township_id"):
             continue
-        if step == "confirm" or not draft.get(ANSWER_KEY[step]):
+        if step is State.CONFIRM or not draft.get(ANSWER_KEY[step]):
             return step
-    return "confirm"
+    return State.CONFIRM
 
 
 @dataclass
@@ -105,7 +84,7 @@ def start(ctx: Context, text: str | None = None) -> str:
     sent_before = recent_media(ctx)
     draft["images"] = [{"inbound_id": m[0]} for m in sent_before if m[2] == "image"]
     ctx.conv.started_at = ctx.now
-    ctx.set_state("name", draft=draft, pending_location=None, pending_media=None,
+    ctx.set_state(State.NAME, draft=draft, pending_location=None, pending_media=None,
                   inbound_ids=[m[0] for m in sent_before], said=[], choices=None, pages=None)
     if ctx.channel == "sms":
         draft["phone"] = ctx.msg.sender
@@ -119,49 +98,65 @@ def start(ctx: Context, text: str | None = None) -> str:
     return _advance(ctx, draft, found, greeting=True)
 
 
-def handle(ctx: Context, text: str) -> str:
-    """A text in one of the intake states."""
+def answer_step(ctx: Context, text: str) -> str:
+    """A text at one of the steps: read for everything it holds; on to the first step still missing."""
     state = ctx.conv.state
     draft = ctx.draft()
-    if state == "repeat":
-        return _answer_repeat(ctx, draft, text)
-    if state in ("confirm", "edit") and (is_thanks(text) or is_greeting(text)
-                                         or text.strip().rstrip("。.!！") in SKIP_WORDS | NOTHING_MORE):
-        return texts.confirm_or_add() if state == "confirm" else texts.ask_what_to_edit(ctx.channel)
-    if state == "confirm":
-        if text.strip() in CONFIRM_WORDS:
-            return _submit_or_ask_repeat(ctx, draft)
-        # anything else said at the summary is more of the story
-        draft["content"] = (draft.get("content", "") + "\n" + without_numbers(text.strip())).strip()
-        ctx.save_draft(draft)
-        return texts.added_to_draft()
-    if state == "choose_place":
-        return _answer_choice(ctx, draft, text)
-    if state == "edit":
-        return _answer_edit(ctx, draft, text)
     return _advance(ctx, draft, _absorb(ctx, draft, text, step=state), was=state)
 
 
-def back(ctx: Context) -> str:
-    """返回: re-ask the step before the current one (its old answer is replaced by the next one)."""
-    order = [s for s in steps_for(ctx) if s != "village" or ctx.draft().get("township_id")]
-    state = ctx.conv.state
-    if state == "choose_place":
-        state = "place"
-    if state == "repeat":
-        state = "confirm"
-    if state in ("confirm", "edit"):   # at the summary: which part to change; nothing is wiped
-        ctx.set_state("edit", choices=None)
+def _says_nothing_more(text: str) -> bool:
+    return is_thanks(text) or is_greeting(text) or text.strip().rstrip("。.!！") in SKIP_WORDS | NOTHING_MORE
+
+
+def at_summary(ctx: Context, text: str) -> str:
+    """A text at the summary: 确认 files it (or asks about an earlier one); anything else said is
+    more of the story."""
+    if _says_nothing_more(text):
+        return texts.confirm_or_add()
+    draft = ctx.draft()
+    if text.strip() in CONFIRM_WORDS:
+        return _submit_or_ask_repeat(ctx, draft)
+    draft["content"] = (draft.get("content", "") + "\n" + without_numbers(text.strip())).strip()
+    ctx.save_draft(draft)
+    return texts.added_to_draft()
+
+
+def answer_edit(ctx: Context, text: str) -> str:
+    """After 返回 at the summary: the part to change."""
+    if _says_nothing_more(text):
         return texts.ask_what_to_edit(ctx.channel)
-    idx = order.index(state) if state in order else 0
+    return _answer_edit(ctx, ctx.draft(), text)
+
+
+def answer_choice(ctx: Context, text: str) -> str:
+    """Which of the places that fit."""
+    return _answer_choice(ctx, ctx.draft(), text)
+
+
+def answer_repeat(ctx: Context, text: str) -> str:
+    """1 the same matter as the earlier petition, 2 a new one (or 复查 of an answered one)."""
+    return _answer_repeat(ctx, ctx.draft(), text)
+
+
+def back_a_step(ctx: Context, step: State) -> str:
+    """返回 at ``step``: re-ask the step before it (its old answer is replaced by the next one)."""
+    order = [s for s in steps_for(ctx) if s is not State.VILLAGE or ctx.draft().get("township_id")]
+    idx = order.index(step) if step in order else 0
     if idx == 0:
         return texts.NOTHING_TO_GO_BACK + _prompt(ctx, order[0], ctx.draft())
     previous = order[idx - 1]
     draft = ctx.draft()
-    if previous in ("place", "village"):
+    if previous in (State.PLACE, State.VILLAGE):
         draft.pop("village_done", None)
     ctx.set_state(previous, draft=draft, choices=None)
     return texts.ANSWER_AGAIN + _prompt(ctx, previous, draft)
+
+
+def back_to_edit(ctx: Context) -> str:
+    """返回 at the summary: which part to change; nothing is wiped."""
+    ctx.set_state(State.EDIT, choices=None)
+    return texts.ask_what_to_edit(ctx.channel)
 
 
 def attach_image(ctx: Context) -> str:
@@ -171,7 +166,7 @@ def attach_image(ctx: Context) -> str:
     draft["images"] = images
     ctx.save_draft(draft)
     said = texts.IMAGE_SAVED.format(n=len(images))
-    if ctx.conv.state == "confirm":
+    if ctx.conv.state == State.CONFIRM:
         return said + texts.CONFIRM_OR_MORE
     return said + _prompt(ctx, ctx.conv.state, draft)
 
@@ -182,16 +177,39 @@ def recent_media(ctx: Context) -> list[list]:
     return [m for m in ctx.data().get("pending_media") or [] if ctx.now - datetime.fromisoformat(m[1]) < DRAFT_TTL]
 
 
+def keep_media(ctx: Context, text: str = "") -> str:
+    """A photo or a video outside an intake: kept for the petition they may be about to start."""
+    if ctx.msg.inbound_id:
+        ctx.put(pending_media=(recent_media(ctx) + [[ctx.msg.inbound_id, ctx.now.isoformat(), ctx.msg.kind]])[-20:])
+    return texts.media_when_idle(ctx.msg.kind)
+
+
+def keep_location(ctx: Context, text: str = "") -> str:
+    """A location outside an intake: kept for the petition they may be about to start."""
+    ctx.put(pending_location=ctx.msg.location)
+    return texts.location_when_idle()
+
+
 def attach_video(ctx: Context) -> str:
     """A video during an intake: recorded when it arrived, it joins the petition on submission."""
-    if ctx.conv.state == "confirm":
+    if ctx.conv.state == State.CONFIRM:
         return texts.VIDEO_SAVED + texts.CONFIRM_OR_MORE
     return texts.VIDEO_SAVED + _prompt(ctx, ctx.conv.state, ctx.draft())
 
 
-def attach_location(ctx: Context) -> str:
+def attach_location(ctx: Context, text: str = "") -> str:
     """A location sent during an intake: kept; its label (WeChat's address) gives the place when
     none was said and it names one of the county's."""
+    return _located(ctx, asked_where=False)
+
+
+def answer_where(ctx: Context, text: str = "") -> str:
+    """A location sent when asked where (or which place): its label's place answers, and the
+    conversation goes on to the next step still missing."""
+    return _located(ctx, asked_where=True)
+
+
+def _located(ctx: Context, asked_where: bool) -> str:
     draft = ctx.draft()
     draft["location"] = ctx.msg.location
     label = (ctx.msg.location or {}).get("label") or ""
@@ -200,10 +218,10 @@ def attach_location(ctx: Context) -> str:
         m = ctx.gazetteer.match(label)
         if m.unique is not None:
             _set_place(draft, m.unique)
-            if ctx.conv.state in ("place", "village", "choose_place"):
+            if asked_where:
                 return said + _advance(ctx, draft, Absorbed())
     ctx.save_draft(draft)
-    if ctx.conv.state == "confirm":
+    if ctx.conv.state == State.CONFIRM:
         return said + texts.CONFIRM_TO_SUBMIT
     return said + _prompt(ctx, ctx.conv.state, draft)
 
@@ -219,12 +237,12 @@ def _absorb(ctx: Context, draft: dict, text: str, step: str) -> Absorbed:
     say besides; send a code for a new number."""
     folded = fold(draft, step, text, ctx.gazetteer, ctx.channel)
     result = Absorbed(notes=folded.notes)
-    if (folded.story or folded.noted) and not folded.answered and step in ("name", "phone", "place", "village"):
+    if (folded.story or folded.noted) and not folded.answered and step in (State.NAME, State.PHONE, State.PLACE, State.VILLAGE):
         result.prefix = texts.STORY_NOTED if folded.story else texts.NOTED    # then the question again
     if folded.phone is not None:
         result.code_news = _set_phone(ctx, draft, folded.phone)
     if folded.choices:
-        ctx.set_state("choose_place", choices=[p.__dict__ for p in folded.choices])
+        ctx.set_state(State.CHOOSE_PLACE, choices=[p.__dict__ for p in folded.choices])
         result.choosing = True
     return result
 
@@ -265,7 +283,7 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if heard:
         draft["heard"] = draft.get("heard", []) + heard   # no matter, but said: a note on the case
 
-    if step == "name":
+    if step == State.NAME:
         name = found.name or clean_name(text)
         if name:
             draft["name"], answered = name, True
@@ -273,16 +291,16 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
         draft["name"] = found.name
 
     if channel != "sms":
-        if step == "phone" and not found.phone and re.fullmatch(r"[\d\s\-+()（）]{11,20}", readable(text)):
+        if step == State.PHONE and not found.phone and re.fullmatch(r"[\d\s\-+()（）]{11,20}", readable(text)):
             found.phone = find_mobile(re.sub(r"\D", "", readable(text))[-11:])   # "1381 234 5678"
-        if found.phone and (step == "phone" or not draft.get("phone")):
-            out.phone, answered = found.phone, answered or step == "phone"
-        elif step == "phone" and re.fullmatch(r"[\d\s+\-－（）()]{5,}", readable(text)):
+        if found.phone and (step == State.PHONE or not draft.get("phone")):
+            out.phone, answered = found.phone, answered or step == State.PHONE
+        elif step == State.PHONE and re.fullmatch(r"[\d\s+\-－（）()]{5,}", readable(text)):
             out.notes.append(texts.BAD_PHONE)     # a number, but not a mobile one
             answered = True
 
     matches = found.place.places if found.place else []
-    if step == "place":
+    if step == State.PLACE:
         if len(matches) == 1:
             _set_place(draft, matches[0])
             answered = True
@@ -291,10 +309,10 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
         elif PLACE_LIKE.fullmatch(text):
             answered = True               # a place, but not one of this county's
             out.notes.append(texts.place_not_found(examples_of(gazetteer)))
-    elif step != "village" and len(matches) == 1 and not draft.get("township_id"):
+    elif step != State.VILLAGE and len(matches) == 1 and not draft.get("township_id"):
         _set_place(draft, matches[0])
 
-    if step == "village" and _village_like(text):
+    if step == State.VILLAGE and _village_like(text):
         answered = True
         if text in SKIP_WORDS:
             draft["village_done"] = True
@@ -311,7 +329,7 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
                 draft["village_done"] = True
 
     piece = None
-    if step == "content" and not answered:
+    if step == State.CONTENT and not answered:
         if found.content is None and found.heard and ABOUT_MARK.search(text):
             out.notes.append(texts.ASK_MATTER)    # announced again, or asked whether one may: what is it?
         elif len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2 and text.strip().rstrip("。.!！") not in SKIP_WORDS:
@@ -320,18 +338,18 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
             out.notes.append(texts.SAY_MORE)
     elif found.content and not (answered and _only_answer(text, found)):
         piece = found.content             # also said instead of the answer: the story, never lost
-    if piece and step != "content" and (_is_command_word(text) or ABOUT_THE_QUESTION.search(text)):
+    if piece and step != State.CONTENT and (_is_command_word(text) or ABOUT_THE_QUESTION.search(text)):
         piece = None                      # about our question, not the matter
     if piece:
         out.story = _add_story(draft, piece)
     out.answered = answered
     filled_other = any(draft.get(k) != before.get(k) for k in ("name", "township_id", "village_id")) or out.phone \
-        or (heard and step != "content")
+        or (heard and step != State.CONTENT)
     if filled_other and not answered:
         out.noted = True                  # it said something else we needed: noted, then the question
     elif not answered and not out.story and not out.choices and not out.notes:
-        out.notes.append({"name": texts.BAD_NAME, "phone": texts.BAD_PHONE,
-                          "place": texts.place_not_found(examples_of(gazetteer))}.get(step, texts.SAY_MORE))
+        out.notes.append({State.NAME: texts.BAD_NAME, State.PHONE: texts.BAD_PHONE,
+                          State.PLACE: texts.place_not_found(examples_of(gazetteer))}.get(step, texts.SAY_MORE))
     return out
 
 
@@ -370,35 +388,10 @@ def _is_command_word(text: str) -> bool:
 
 
 def _set_phone(ctx: Context, draft: dict, phone: str) -> str | None:
-    """Record the number; send a code unless it is already proven or the limits say wait. The
-    code's news for the person: texts.code_sent, or why no code went (None: it is proven)."""
+    """Record the number and prove it (handlers.verify): the code's news for the person."""
     draft["phone"] = phone
-    if phone in ctx.verified_phones():
-        draft["phone_verified"] = True
-        return None
-    draft["phone_verified"] = False
-    held = code_limit(ctx, phone)
-    if held is not None:
-        return held
-    code = f"{secrets.randbelow(10**6):06d}"
-    petitions.new_code(ctx.conn, dict(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
-                                     sent_at=ctx.now, attempts=0))
-    ctx.queue_sms(phone, texts.verification_sms(ctx.county.name, code), purpose="verify_phone", params=[code])
-    return texts.code_sent(mask_phone(phone))
-
-
-def code_limit(ctx: Context, phone: str) -> str | None:
-    """Why no code may be sent to ``phone`` now (nobody may make the bureau text a number at will):
-    one a minute and CODES_A_DAY a day to a number, CODES_A_DAY a day for a sender, and none more
-    today once the number's codes were answered wrong CODE_MAX_ATTEMPTS times. None: send."""
-    today = day_start(local(ctx.now).date())
-    used = petitions.code_usage(ctx.conn, ctx.msg.sender, phone, today)
-    if used.number_wrong >= CODE_MAX_ATTEMPTS or used.number_sent >= CODES_A_DAY or used.sender_sent >= CODES_A_DAY:
-        return texts.CODE_LIMIT_TODAY
-    if used.number_last is not None and ctx.now - local(used.number_last) < CODE_EVERY:
-        wait = CODE_EVERY - (ctx.now - local(used.number_last))
-        return texts.code_wait(max(1, int(wait.total_seconds() + 0.999)))
-    return None
+    draft["phone_verified"], news = verify.prove(ctx, phone)
+    return news
 
 
 def _set_place(draft: dict, place: Place) -> None:
@@ -429,18 +422,18 @@ def _answer_choice(ctx: Context, draft: dict, text: str) -> str:
         if m.unique:
             chosen = m.unique.__dict__
         elif m.places:
-            ctx.set_state("choose_place", choices=[p.__dict__ for p in m.places])
+            ctx.set_state(State.CHOOSE_PLACE, choices=[p.__dict__ for p in m.places])
             return texts.choose_place([p.label() for p in m.places])
         else:
             return texts.choose_place([Place(**c).label() for c in choices])
     _set_place(draft, Place(**chosen))
-    ctx.set_state("place", choices=None)
+    ctx.set_state(State.PLACE, choices=None)
     return _advance(ctx, draft, Absorbed())
 
 
 def _advance(ctx: Context, draft: dict, found: Absorbed, greeting: bool = False, was: str | None = None) -> str:
     if found.choosing:
-        ctx.save_draft(draft, state="choose_place")
+        ctx.save_draft(draft, state=State.CHOOSE_PLACE)
         return texts.choose_place([Place(**c).label() for c in ctx.data()["choices"]])
     step = next_missing(ctx, draft)
     ctx.save_draft(draft, state=step)
@@ -452,19 +445,19 @@ def _advance(ctx: Context, draft: dict, found: Absorbed, greeting: bool = False,
 
 
 def _prompt(ctx: Context, step: str, draft: dict, greeting: bool = False) -> str:
-    if step == "name":
+    if step == State.NAME:
         return texts.ask_name(ctx.channel, greeting=greeting)
-    if step == "phone":
+    if step == State.PHONE:
         return texts.ask_phone()
-    if step in ("place", "choose_place"):
-        if step == "choose_place":
+    if step in (State.PLACE, State.CHOOSE_PLACE):
+        if step == State.CHOOSE_PLACE:
             return texts.choose_place([Place(**c).label() for c in ctx.data().get("choices", [])])
         return texts.ask_place(examples_of(ctx.gazetteer))
-    if step == "village":
+    if step == State.VILLAGE:
         return texts.ask_village(draft.get("township", ""))
-    if step == "content":
+    if step == State.CONTENT:
         return texts.ASK_MATTER if draft.get("heard") else texts.ask_content(ctx.channel)
-    if step == "repeat":
+    if step == State.REPEAT:
         return texts.ANSWER_1_OR_2
     return _summary(ctx, draft)
 
@@ -489,28 +482,28 @@ def _summary(ctx: Context, draft: dict) -> str:
 
 def _submit_or_ask_repeat(ctx: Context, draft: dict) -> str:
     missing = next_missing(ctx, draft)
-    if missing != "confirm":
+    if missing != State.CONFIRM:
         ctx.save_draft(draft, state=missing)
         return _prompt(ctx, missing, draft)
     original, answered = _find_earlier(ctx, draft)
     if original is not None:
-        ctx.set_state("repeat", draft=draft, repeat_of=original.id, review_offered=None)
+        ctx.set_state(State.REPEAT, draft=draft, repeat_of=original.id, review_offered=None)
         return texts.ask_repeat(original.tracking_no, md(original.received_at), gist(original.content))
     if answered is not None:
         p = ctx.session.get(Petition, answered.id)
         review_by = usecases.review_deadline(ctx.rules, p)
         if review_by is not None and review_by < ctx.now:
             review_by = None   # its 30 days are over: 复查 is not offered, the repeat is linked
-        ctx.set_state("repeat", draft=draft, repeat_of=p.id, review_offered=review_by is not None)
+        ctx.set_state(State.REPEAT, draft=draft, repeat_of=p.id, review_offered=review_by is not None)
         return texts.ask_repeat_answered(p.tracking_no, md(p.received_at), gist(p.content),
                                          md(p.replied_at) if p.replied_at else None,
                                          md(review_by) if review_by is not None else None)
     return _submit(ctx, draft, None)
 
 
-EDIT_WORDS = {"姓名": "name", "名字": "name", "电话": "phone", "手机": "phone", "号码": "phone", "地点": "place",
-              "地方": "place", "乡镇": "place", "村": "place", "问题": "content", "内容": "content"}
-EDIT_NUMBERS = {"wechat": ("name", "phone", "place", "content"), "sms": ("name", "place", "content")}
+EDIT_WORDS = {"姓名": State.NAME, "名字": State.NAME, "电话": State.PHONE, "手机": State.PHONE, "号码": State.PHONE,
+              "地点": State.PLACE, "地方": State.PLACE, "乡镇": State.PLACE, "村": State.PLACE, "问题": State.CONTENT, "内容": State.CONTENT}
+EDIT_NUMBERS = {"wechat": (State.NAME, State.PHONE, State.PLACE, State.CONTENT), "sms": (State.NAME, State.PLACE, State.CONTENT)}
 
 
 def _answer_edit(ctx: Context, draft: dict, text: str) -> str:
@@ -519,20 +512,20 @@ def _answer_edit(ctx: Context, draft: dict, text: str) -> str:
     word = text.strip().rstrip("。.")
     numbers = EDIT_NUMBERS["sms" if ctx.channel == "sms" else "wechat"]
     step = numbers[int(word) - 1] if word.isdigit() and 1 <= int(word) <= len(numbers) else EDIT_WORDS.get(word)
-    if step == "phone" and ctx.channel == "sms":
+    if step == State.PHONE and ctx.channel == "sms":
         step = None
     if step is None:
         if word in CONFIRM_WORDS:
             return _submit_or_ask_repeat(ctx, draft)
         if len(re.findall(rf"[{HAN_RANGE}]", text)) >= 4 and _add_story(draft, text):   # more of the story
-            ctx.save_draft(draft, state="confirm")
+            ctx.save_draft(draft, state=State.CONFIRM)
             return texts.added_to_draft()
         return texts.ask_what_to_edit(ctx.channel)
-    if step == "place":
+    if step == State.PLACE:
         for key in ("village_done", "village_id", "village", "village_text"):
             draft.pop(key, None)
     ctx.save_draft(draft, state=step)
-    if step == "content":
+    if step == State.CONTENT:
         return texts.ASK_CORRECTION
     return texts.ANSWER_AGAIN + _prompt(ctx, step, draft)
 
@@ -617,49 +610,3 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     later = texts.receipt_day_note(ctx.rules.policy.receipt_day(ctx.now, ctx.rules.calendar).date, today,
                                    ctx.rules.calendar.is_workday(today))
     return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified, later=later)
-
-
-# --- phone verification -----------------------------------------------------------------------
-
-def _hash(openid: str, code: str) -> str:
-    return hashlib.sha256(f"{openid}:{code}".encode()).hexdigest()
-
-
-def pending_verification(ctx: Context) -> PhoneVerification | None:
-    if ctx.channel != "wechat":
-        return None
-    return petitions.pending_code(ctx.session, ctx.msg.sender)
-
-
-def answer_code(ctx: Context, code: str) -> str:
-    pv = pending_verification(ctx)
-    assert pv is not None
-    if ctx.now - pv.sent_at > CODE_TTL or pv.attempts >= CODE_MAX_ATTEMPTS:
-        return texts.CODE_EXPIRED
-    used = petitions.code_usage(ctx.conn, ctx.msg.sender, pv.phone, day_start(local(ctx.now).date()))
-    if used.number_wrong >= CODE_MAX_ATTEMPTS:   # wrong answers count across resends
-        return texts.CODE_LIMIT_TODAY
-    if _hash(ctx.msg.sender, code) != pv.code_hash:
-        pv.attempts += 1
-        return texts.CODE_WRONG
-    pv.verified_at = ctx.now
-    for p in petitions.unproven_with(ctx.session, ctx.msg.sender, pv.phone):
-        p.phone_verified = True
-        p.updated_at = ctx.now
-        ctx.session.add(PetitionEvent(petition_id=p.id, at=ctx.now, kind="phone_verified",
-                                      actor="wechat:citizen", inbound_id=ctx.msg.inbound_id))
-    draft = ctx.draft()
-    if draft.get("phone") == pv.phone:
-        draft["phone_verified"] = True
-        ctx.save_draft(draft)
-    said = texts.code_ok(mask_phone(pv.phone))
-    if ctx.conv.state != "idle":
-        said += _prompt(ctx, ctx.conv.state, ctx.draft())
-    return said
-
-
-def resend_code(ctx: Context) -> str:
-    pv = pending_verification(ctx)
-    if pv is None:
-        return texts.NO_CODE_PENDING
-    return _set_phone(ctx, {}, pv.phone)

@@ -55,7 +55,7 @@ def tell_unfiled(ctx: Context, threat: threats.Heard) -> None:
                             mask_phone(number) if number else "")
     for to in audience.staff(ctx.session):
         ctx.queue_sms(to, said, purpose="threat_unfiled", params=list(said.values))
-    ctx.set_state(ctx.conv.state, threat_told={"day": day, "kind": threat.kind})
+    ctx.put(threat_told={"day": day, "kind": threat.kind})
 
 
 def about(ctx: Context) -> Petition | None:

@@ -71,9 +71,3 @@ def test_every_refusal_core_raises_has_its_sentence():
               for m in re.findall(r"(?:CaseError|EveningError)\(\s*\"(\w+)\"", path.read_text(encoding="utf-8"))}
     raised |= {"review_first", "re_review_next"}   # raised through a conditional expression
     assert raised and raised <= set(SENTENCES)
-
-
-def test_the_conversation_diagram_is_drawn_from_the_declarations():
-    from handlers.diagram import DOC, mermaid
-
-    assert mermaid() in DOC.read_text(encoding="utf-8"), "run: python -m handlers.diagram"
