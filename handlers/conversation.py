@@ -15,6 +15,7 @@ docs/conversation.md's diagram is drawn from this table: ``python3 -m handlers.c
 """
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from dataclasses import dataclass, field
@@ -71,6 +72,12 @@ class Timeout:
 
 class UndeclaredMove(RuntimeError):
     """A handler moved the conversation where the table does not say it may."""
+
+
+# An undeclared move fails the tests (tests/conftest.py sets this); in service it is logged and the
+# citizen's message is answered all the same — a gap in the table must not lose what they wrote.
+STRICT = False
+log = logging.getLogger(__name__)
 
 
 def _stays(run: Run) -> Handler:
@@ -249,7 +256,10 @@ def _run(ctx: Context, handler: Handler, arg) -> str | None:
     said = handler.run(ctx, arg)
     after = ctx.conv.state
     if after != before and after not in handler.to:
-        raise UndeclaredMove(f"{handler.run.__qualname__} moved {before!r} to {after!r}: not in handlers.conversation")
+        gap = f"{handler.run.__qualname__} moved {before!r} to {after!r}: not in handlers.conversation"
+        if STRICT:
+            raise UndeclaredMove(gap)
+        log.error("undeclared move: %s", gap)
     return said
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.app import create_app
 from bot.cli import init_database
+from handlers import conversation
 from bot.peers import PeerClient, TwilioApiStub, TwilioServer, WeChatApiStub, WeChatServer
 from notifications.services import build_services
 from core.clock import SHANGHAI, FixedClock
@@ -35,6 +36,7 @@ TOKEN = "test-token"
 APP_ID = "wx1234567890test"
 TWILIO_TOKEN = "twilio-test-token"
 PG = os.environ.get("XINFANG_TEST_POSTGRES")
+conversation.STRICT = True     # a move the conversation's table does not declare fails the test
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG else [])
 

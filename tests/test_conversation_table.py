@@ -60,6 +60,19 @@ def test_a_move_the_table_does_not_declare_is_refused():
     assert conversation._run(ctx, Handler(to_withdraw, {State.WITHDRAW: "撤回 编号"}), "撤回") == "好的"
 
 
+def test_in_service_an_undeclared_move_is_logged_and_the_message_still_answered(monkeypatch, caplog):
+    """A gap in the table must not lose what a citizen wrote: outside the tests the move is logged."""
+    monkeypatch.setattr(conversation, "STRICT", False)
+    ctx = SimpleNamespace(conv=SimpleNamespace(state=State.IDLE.value))
+
+    def to_withdraw(ctx, text):
+        ctx.conv.state = State.WITHDRAW.value
+        return "好的"
+
+    assert conversation._run(ctx, Handler(to_withdraw, {State.SUPPLEMENT: "补充 编号"}), "撤回") == "好的"
+    assert "undeclared move" in caplog.text and ctx.conv.state == State.WITHDRAW.value
+
+
 def test_the_doc_draws_the_table():
     drawn = mermaid()
     assert drawn in DOC.read_text(encoding="utf-8"), "run: python3 -m handlers.conversation --write"
