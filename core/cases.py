@@ -295,17 +295,22 @@ def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
                       reason: str, inbound_id: int | None = None) -> None:
     if not may("extend", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="extend")
-    if days <= 0 or not reason.strip():
-        raise CaseError("extend_format")
+    check_extension(days, reason)
     if p.extension_days:
         raise CaseError("extended_once", no=p.tracking_no)
     if p.pending_extension:   # one request waits: the bureau is not asked twice
         raise CaseError("extension_pending", no=p.tracking_no, days=p.pending_extension.get("days"))
-    if days > STATUTORY_MAX_EXTENSION:
-        raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
     p.pending_extension = {"days": days, "reason": reason.strip(), "by": actor, "at": now.isoformat()}
     event(s, p, now, "extension_requested", actor, words.extension_event(days, reason.strip()), inbound_id)
     signal(s, p, now, rules, "extension", words.extension_note(p.tracking_no, days))
+
+
+def check_extension(days: int, reason: str) -> None:
+    """延期's own rule: 1 to the 条例's 30 days (Art. 34), with a reason (core.actions.Extension)."""
+    if days <= 0 or not reason.strip():
+        raise CaseError("extend_format")
+    if days > STATUTORY_MAX_EXTENSION:
+        raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
 
 
 def signal(s: Session, p: Petition, now: datetime, rules: Rules, kind: str, note: str) -> None:

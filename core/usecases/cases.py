@@ -331,6 +331,12 @@ def instruct(act: Act, p: Petition, text: str) -> Done:
     return done
 
 
+def note(act: Act, p: Petition, text: str) -> Done:
+    """备注: a line the handling person keeps on the case's history."""
+    cases.event(act.session, p, act.now, "note", act.actor, text[:2000])
+    return Done(p)
+
+
 def provisional(act: Act, done: Done, was: bool) -> None:
     """A deadline that now rests on a year whose holidays are not yet published is computed on the
     county's list (or Monday–Friday); the bureau is told once, so it can check it later."""

@@ -142,6 +142,7 @@ REPLIES: dict[str, Callable[..., str]] = {
     "progress": lambda ctx, p, next_due: f"进展已报县领导。请于{when(next_due)}前再报进展，直至办结。",
     "instruct": lambda ctx, p, where: f"批示已转{where}并记录；单位每{PROGRESS_DAYS}日报告进展，将转告您。",
     "follow_up_call": lambda ctx, p, outcome: f"已记录{p.tracking_no}电话回访：{outcome}。",
+    "note": lambda ctx, p: "备注已记录。",
 }
 
 

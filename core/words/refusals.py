@@ -8,6 +8,8 @@ from typing import Callable
 from core.clock import hm, month_day, month_day_time
 from core.words.evenings import duration_text
 from core.words import citizens as texts
+from core.words.console import NOT_YOURS
+from core.words.officials import LEADERS_ONLY, not_found
 
 # a 七晚 plan's state in words
 PLAN_WORDS = {"selected": "待报备", "filed": "走访中", "completed": "已满七晚，待定化解",
@@ -36,6 +38,10 @@ def _not_now(no: str, status: str, step: str) -> str:
 
 CASE: dict[str, Callable[..., str]] = {
     "not_now": _not_now,
+    # who may take an action on which case (core.actions)
+    "not_found": not_found,
+    "not_yours": lambda: NOT_YOURS,
+    "leaders_only": lambda: LEADERS_ONLY,
     "assign_to_bureau": lambda: "请交办给责任单位（乡镇或县直部门）。",
     "assign_accused": lambda no, unit: f"{no}反映的是{unit}，依《信访工作条例》第三十条不能交办该单位，请另选单位。",
     "met_already": lambda no, at: f"{no}已于{month_day_time(at)}登记见面。",
@@ -46,7 +52,7 @@ CASE: dict[str, Callable[..., str]] = {
     "extend_format": lambda: "格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查",
     "extended_once": lambda no: f"{no}已延期一次，依《信访工作条例》第三十四条不能再次延期。",
     "extension_pending": lambda no, days: f"{no}的延期申请（{days}日）正在等待信访局批准，请勿重复申请。",
-    "extend_too_long": lambda most: f"延期不能超过{most}日（《信访工作条例》第三十四条）。",
+    "extend_too_long": lambda most: f"延期天数请填写1至{most}之间的整数，延期不能超过{most}日（《信访工作条例》第三十四条）。",
     "no_extension_asked": lambda no: f"{no}没有待批准的延期申请。",
     "review_under_way": lambda no, level, due: f"{no}的{texts.REVIEW_WORDS[level]}正在办理，将于{month_day_time(due)}前答复您。",
     "re_reviewed": lambda no: f"{no}已经复核。依《信访工作条例》第三十六条，同一事实和理由不再受理。",
