@@ -86,7 +86,7 @@ login_manager.login_message = W.LOGIN_FIRST
 IDLE, LONGEST = signin.IDLE, signin.LONGEST
 ROLE_WORDS = {"staff": "信访局", "liaison": "联络员", "cadre": "干部", "head": "主要负责人", "leader": "县领导",
               "admin": "管理员"}
-EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": "超期", "returned": "退回",
+EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "reassigned": "改派", "overdue": "超期", "returned": "退回",
                "extension_requested": "申请延期", "warning": "预警", "recused": "回避", "lead_set": "包案",
                "instruction": "县领导批示", "progress": "进展", "taken_back": "收回", "joined": "并案",
                "rating": "评价", "follow_up": "回访（再次请求评价）", "follow_up_call": "电话回访", "review_requested": "申请复查", "review_answered": "复查答复",

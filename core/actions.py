@@ -131,6 +131,8 @@ def _entries() -> tuple[Action, ...]:
     return (
         Action("assign", L["assign"], lambda a, p, x: usecases.assign(a, p, x.unit), ToUnit,
                (Field("unit", L["assign_unit"]),), STAFF, step="assign"),
+        Action("reassign", L["reassign"], lambda a, p, x: usecases.reassign(a, p, x.unit), ToUnit,
+               (Field("unit", L["reassign_unit"]),), STAFF, step="reassign"),
         Action("lead", L["lead"], lambda a, p, x: usecases.set_lead(a, p, x.lead), Lead,
                (Field("lead", L["lead_person"]),), STAFF, ready=lambda p: p.status in OPEN),
         Action("select", L["select"], lambda a, p, x: ev_usecases.select(a, p, x.unit, x.lead), Campaign,

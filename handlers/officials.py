@@ -131,6 +131,7 @@ def read_extend(ctx, person, p, rest):
 
 
 @COMMANDS.action("assign", "交办", "转办", help=(("staff", 30, "交办 编号 单位"),))
+@COMMANDS.action("reassign", "改派", help=(("staff", 35, "改派 编号 单位（单位尚未受理）"),))
 def read_unit(ctx, person, p, rest):
     unit = find_unit(ctx.session, rest)
     return actions.ToUnit(unit) if unit is not None else T.unit_not_found(rest.strip())

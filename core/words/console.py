@@ -85,6 +85,7 @@ CHOOSE_LEAD = "请选择包案领导。"
 # the case actions' buttons and fields (core.actions: the catalogue's labels)
 ACTIONS = {
     "assign": "交办 / 改派", "assign_unit": "交办单位",
+    "reassign": "改派", "reassign_unit": "改派单位",
     "lead": "包案", "lead_person": "包案领导",
     "select": "列入七晚", "select_unit": "七晚专班单位", "select_lead": "七晚包案领导",
     "accept": "受理",
