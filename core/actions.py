@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from core.cases import CaseError, barred, check_extension, lock_by_id, lock_by_number, may_act
+from core.cases import CaseError, barred, check_extension, lock_by_number, may_act
 from core.status import OPEN, may
 from core.store.models import Person, Petition, Unit
 from core.usecases import cases as usecases
@@ -220,10 +220,7 @@ def perform(act: Act, case: Petition | str, name: str, args) -> Done:
         raise TypeError(f"{name} takes {action.args.__name__}, not {type(args).__name__}")
     if act.person is None or act.person.role not in action.roles:
         raise CaseError(action.refusal)
-    p = open_case(act, case, action.scope) if isinstance(case, str) else lock_by_id(act.session, case.id)
-    if p is None or not visible(act.session, act.person, p, action.scope):
-        raise CaseError("not_found", number=getattr(case, "tracking_no", case), role=act.person.role,
-                        scope=action.scope)
+    p = open_case(act, case if isinstance(case, str) else case.tracking_no, action.scope)
     was_provisional = p.deadline_provisional
     return finish(act, name, action.run(act, p, args), was_provisional)
 
