@@ -46,8 +46,8 @@ from bot.wechat import inbound_from_raw as from_wechat
 
 from sqlalchemy import select
 
-from core import admin, reception, signin, workbench
-from core.cases import NOBODY, CaseError, Rules, barred, event, may_act
+from core import actions, admin, reception, signin, workbench
+from core.cases import NOBODY, CaseError, Rules, barred, may_act
 from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, trend, write_note
 from core.clock import SHANGHAI, day_start
 from core.county import current_county
@@ -57,13 +57,11 @@ from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
 from core.directory import BIND_TTL, LEAD_ROLES, ROLES, find_person, find_unit, new_bind_code
 from core.evenings import EveningError, EveningRules
 from core.phones import InvalidPhone, find_mobile, mask_phone, normalize_phone, redact
-from core.status import OPEN, may
 from core.store.db import reading, transaction, write
 from core.store.models import Attachment, LedgerExport, OutboundMessage, Person, Petition, Unit
 from core.text import CHANNEL_LABELS
-from core.usecases import cases as usecases
+from core.timelines import STATUTORY_MAX_EXTENSION
 from core.usecases import citizens as citizen_usecases
-from core.usecases import evenings as ev_usecases
 from core.usecases.base import Act
 from handlers import asks, notify
 from core.words import refusals as errors
@@ -88,7 +86,7 @@ login_manager.login_message = W.LOGIN_FIRST
 IDLE, LONGEST = signin.IDLE, signin.LONGEST
 ROLE_WORDS = {"staff": "信访局", "liaison": "联络员", "cadre": "干部", "head": "主要负责人", "leader": "县领导",
               "admin": "管理员"}
-EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": "超期", "returned": "退回",
+EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "reassigned": "改派", "overdue": "超期", "returned": "退回",
                "extension_requested": "申请延期", "warning": "预警", "recused": "回避", "lead_set": "包案",
                "instruction": "县领导批示", "progress": "进展", "taken_back": "收回", "joined": "并案",
                "rating": "评价", "follow_up": "回访（再次请求评价）", "follow_up_call": "电话回访", "review_requested": "申请复查", "review_answered": "复查答复",
@@ -555,13 +553,13 @@ def case(no: str):
             basis["reply"] = basis["finish"] = W.UNDER_EVENINGS
         p = file.petition
         may_reveal = allowed   # the number only to those handling it (a 包案 leader among them)
-        steps = _steps(person, p) if allowed or person.role == "leader" else []
+        steps = actions.offered(s, person, p)
         leads = _leads(s, p) if person.role == "staff" else []
         names = _names(s, Person)
         return render_template("console/case.html", f=file, p=file.petition, me=person, may_act=bool(steps),
                                units=units, texts=texts, messages=[(m, _said(m)) for m in file.messages],
                                basis=basis, names=names, who=lambda actor: _actor(actor, names),
-                               steps=[(a, STEPS[a]) for a in steps], leads=leads,
+                               steps=[(a.name, a) for a in steps], leads=leads,
                                may_reveal=may_reveal)
 
 
@@ -943,39 +941,9 @@ def reception_page():
         return render_template("console/reception.html", me=person, slots=slots, leaders=leaders, today=today)
 
 
-@dataclass(frozen=True)
-class Step:
-    """One action the case file offers: its button, what its form asks, who may take it, and the
-    step of core.status that decides whether it may happen now (None: the test is the action's)."""
-
-    label: str
-    asks: tuple[tuple[str, str], ...] = ()    # the form's fields (text, unit, lead, days) and their labels
-    staff_only: bool = False
-    step: str | None = None
-
-
-STEPS = {
-    "assign": Step("交办 / 改派", (("unit", "交办单位"),), True, "assign"),
-    "lead": Step("包案", (("lead", "包案领导"),), True),
-    "select": Step("列入七晚", (("unit", "七晚专班单位"), ("lead", "七晚包案领导")), True),
-    "accept": Step("受理", step="accept"),
-    "not_accept": Step("不予受理", (("text", "不予受理理由"),), step="not_accept"),
-    "meet": Step("见面", (("note", "见面情况（可不填）"),), step="meet"),
-    "extend": Step("申请延期", (("days", "延期天数"), ("text", "延期理由")), step="extend"),
-    "approve": Step("批准延期", (), True),
-    "send_back": Step("退回", (("text", "退回理由"),), step="send_back"),
-    "reply": Step("答复", (("text", "答复内容"),), step="reply"),
-    "close": Step("办结", step="close"),
-    "recuse": Step("被反映", (("text", W.ACCUSED_FIELD),), True),
-    "note": Step("备注", (("text", "备注内容"),)),
-    "instruct": Step("批示", (("text", "批示内容"),)),
-    "follow_up_call": Step("记录电话回访", (("outcome", "回访结果"), ("note", "回访情况（可不填）")), True),
-}
-
-
 # what the record (审计) calls each action: its own word, else the case action's label ("lead" 包案,
 # "send_back" 退回 …) — never the action's code on a page
-AUDIT = {**{name: step.label.split(" / ")[0] for name, step in STEPS.items()}, **AUDIT_WORDS}
+AUDIT = {**{a.name: a.label.split(" / ")[0] for a in actions.ACTIONS.values()}, **AUDIT_WORDS}
 
 
 def _event_text(e) -> str:
@@ -986,32 +954,12 @@ def _event_text(e) -> str:
     return redact(e.text or "")
 
 
-def _steps(person: Person, p) -> list[str]:
-    """The actions this person may take on the case now, in the order of the form."""
-    if person.role == "leader":   # a leader's one action: 批示
-        return ["instruct"] if p.status in OPEN else []
-    out = []
-    for name, step in STEPS.items():
-        if name == "instruct" or (step.staff_only and person.role != "staff"):
-            continue
-        if step.step is not None and not may(step.step, p.status):
-            continue
-        if name == "approve" and not p.pending_extension:
-            continue
-        if name in ("lead", "select") and (p.status not in OPEN or (name == "select" and p.under_evenings)):
-            continue
-        if name == "follow_up_call" and p.status not in ("replied", "closed"):
-            continue
-        out.append(name)
-    return out
-
-
 @bp.post("/cases/<no>/act")
 @login_required
 def act(no: str):
     """One action on the case: the same use case as the SMS command, its sentence as the result."""
     action = request.form.get("action", "")
-    if action not in STEPS:
+    if action not in actions.ACTIONS:
         abort(400)
     svc, now = _svc(), _now()
     form = {k: request.form.get(k, "").strip() for k in ("text", "unit", "lead", "days", "outcome")}
@@ -1021,26 +969,21 @@ def act(no: str):
         p = workbench.find_case(s, person, no, lock=True)
         if p is None:
             abort(404)
-        leader_instructs = action == "instruct" and person.role == "leader"   # 批示 on a case they may see
-        if action == "instruct" and not leader_instructs:
-            message = W.INSTRUCT_BY_LEADERS
-        elif not leader_instructs and (not may_act(s, person, p)
-                                       or (STEPS[action].staff_only and person.role != "staff")):
-            message = W.NOT_YOURS
+        county, gazetteer = svc.county(s.connection())
+        outbox = notify.Outbox(s, county, gazetteer, now)
+        doing = Act(s, Rules.for_county(county), now, f"{person.role}:{person.id}", person)
+        try:
+            args = _arguments(s, actions.ACTIONS[action], form)
+            done = actions.perform(doing, p, action, args) if not isinstance(args, str) else None
+        except (CaseError, EveningError) as exc:   # refused: nothing of it is kept
+            s.rollback()
+            args, done = W.NOT_YOURS if exc.code == "not_found" else errors.say(exc), None
+        if done is not None:
+            notify.deliver(outbox, done)
+            message = done.said
+            workbench.audit(s, person, now, action, p.id, detail=_detail(s, form) or None, address=_address())
         else:
-            county, gazetteer = svc.county(s.connection())
-            outbox = notify.Outbox(s, county, gazetteer, now)
-            doing = Act(s, Rules.for_county(county), now, f"{person.role}:{person.id}", person)
-            was_provisional = p.deadline_provisional
-            try:
-                message, done = _do(s, doing, outbox, p, action, form, was_provisional)
-            except (CaseError, EveningError) as exc:   # refused: nothing of it is kept
-                s.rollback()
-                message, done = errors.say(exc), False
-            if done:
-                workbench.audit(s, person, now, action, p.id, detail=_detail(s, form) or None, address=_address())
-            else:
-                outbox = None
+            message, outbox = args, None
     if outbox is not None:
         svc.send_later(outbox.outbox_ids, now)
         if outbox.asks:
@@ -1074,59 +1017,34 @@ def _lead_of(s, form: dict) -> Person | None:
     return lead if lead is not None and lead.active and lead.role in LEAD_ROLES else None
 
 
-def _do(s, doing: Act, outbox, p, action: str, form: dict, was_provisional: bool) -> tuple[str, bool]:
-    """(the sentence, whether anything was done)."""
-    text, asks = form["text"], dict(STEPS[action].asks)
-    if "text" in asks and not text:
-        return W.fill_in(asks['text']), False
-    if action == "note":
-        event(s, p, doing.now, "note", doing.actor, text[:2000])
-        return W.NOTE_RECORDED, True
-    unit = None
-    if "unit" in asks:
-        unit = find_unit(s, form["unit"])
-        if unit is None:
-            return T.unit_not_found(form["unit"] or "（空）"), False
-    if action == "assign":
-        done = usecases.assign(doing, p, unit)
-    elif action == "lead":
-        lead = _lead_of(s, form)
-        if lead is None:
-            return W.CHOOSE_LEAD, False
-        done = usecases.set_lead(doing, p, lead)
-    elif action == "select":
-        done = ev_usecases.select(doing, p, unit, _lead_of(s, form))
-    elif action == "accept":
-        done = usecases.accept(doing, p, None)
-    elif action == "not_accept":
-        done = usecases.not_accept(doing, p, text)
-    elif action == "meet":
-        done = usecases.meet(doing, p, text)
-    elif action == "extend":
-        if not form["days"].isdigit() or not 1 <= int(form["days"]) <= 30:
-            return W.EXTEND_DAYS, False
-        done = usecases.extend(doing, p, int(form["days"]), text)
-    elif action == "send_back":
-        done = usecases.send_back(doing, p, text)
-    elif action == "reply":
-        done = usecases.reply(doing, p, text)
-    elif action == "approve":
-        done = usecases.approve_extension(doing, p)
-    elif action == "instruct":
-        done = usecases.instruct(doing, p, text)
-    elif action == "follow_up_call":
-        done = citizen_usecases.phone_follow_up(doing, p, form["outcome"], text)
-    elif action == "recuse":
-        found = find_unit(s, text)
-        who = None if found is not None else find_person(s, text)
-        if found is None and who is None:
-            return T.unit_or_person_not_found(text), False
-        done = usecases.recuse(doing, p, unit=found, person=who)
-    else:
-        done = usecases.close(doing, p)
-    usecases.provisional(doing, done, was_provisional)   # as the SMS router does: staff told of a date that may move
-    notify.deliver(outbox, done)
-    return T.REPLIES[action](outbox, done.petition, **done.data), True
+def _arguments(s, action: actions.Action, form: dict):
+    """The form's fields read into the action's arguments (core.actions, which checks their rules),
+    or what to fill in: a field left empty, a unit or person not found."""
+    values = {}
+    for field in action.asks:
+        raw = form["text"] if field.kind in ("text", "note", "accused") else form[field.kind]
+        if field.kind in ("text", "note", "accused") and field.required and not raw:
+            return W.fill_in(field.label)
+        if field.kind in ("text", "note", "outcome"):
+            values[field.kind if field.kind == "outcome" else "text"] = raw
+        elif field.kind == "unit":
+            values["unit"] = find_unit(s, raw)
+            if values["unit"] is None:
+                return T.unit_not_found(raw or "（空）")
+        elif field.kind == "lead":
+            values["lead"] = _lead_of(s, form)
+            if values["lead"] is None and field.required:
+                return W.CHOOSE_LEAD
+        elif field.kind == "days":
+            if not raw.isdigit():
+                raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
+            values["days"] = int(raw)
+        elif field.kind == "accused":
+            values["unit"] = find_unit(s, raw)
+            values["person"] = None if values["unit"] is not None else find_person(s, raw)
+            if values["unit"] is None and values["person"] is None:
+                return T.unit_or_person_not_found(raw)
+    return action.args(**values)
 
 
 def _actor(actor: str | None, names: dict[int, str]) -> str:

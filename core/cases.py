@@ -203,15 +203,40 @@ def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, act
            inbound_id: int | None = None) -> None:
     if not may("assign", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="assign")
+    _hand_to(s, p, unit, now)
+    p.status = after("assign", p.status)
+    event(s, p, now, "assigned", actor, unit.name, inbound_id)
+    recompute(p, rules)
+
+
+def reassign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, actor: str,
+             inbound_id: int | None = None) -> Unit:
+    """改派: the bureau moves a case its unit has not accepted yet to another unit — no 退回 by
+    the unit, no blame on it; the new unit's time runs from now, as on a first 交办. Returns the
+    unit it was with."""
+    if p.status in (Status.ACCEPTED, Status.REPLIED) and p.unit is not None:
+        raise CaseError("reassign_accepted", no=p.tracking_no, unit=p.unit.name)
+    if not may("reassign", p.status):
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="reassign")
+    was = p.unit
+    if was is not None and unit.id == was.id:
+        raise CaseError("reassign_same", no=p.tracking_no, unit=unit.name)
+    _hand_to(s, p, unit, now)
+    p.unit = unit
+    event(s, p, now, "reassigned", actor, words.reassigned_event(was.name if was else "", unit.name), inbound_id)
+    recompute(p, rules)
+    return was
+
+
+def _hand_to(s: Session, p: Petition, unit: Unit, now: datetime) -> None:
+    """The case goes to ``unit`` (never the bureau, never a unit it accuses), its time from now."""
     if unit.kind == "bureau":
         raise CaseError("assign_to_bureau")
     if unit.id in recused_units(s, p):
         raise CaseError("assign_accused", no=p.tracking_no, unit=unit.name)
-    p.unit_id, p.assigned_at, p.status = unit.id, now, after("assign", p.status)
+    p.unit_id, p.assigned_at = unit.id, now
     p.accepted_at = p.met_at = None
     p.complexity = None
-    event(s, p, now, "assigned", actor, unit.name, inbound_id)
-    recompute(p, rules)
 
 
 def accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, complexity: str | None,
@@ -295,17 +320,22 @@ def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
                       reason: str, inbound_id: int | None = None) -> None:
     if not may("extend", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="extend")
-    if days <= 0 or not reason.strip():
-        raise CaseError("extend_format")
+    check_extension(days, reason)
     if p.extension_days:
         raise CaseError("extended_once", no=p.tracking_no)
     if p.pending_extension:   # one request waits: the bureau is not asked twice
         raise CaseError("extension_pending", no=p.tracking_no, days=p.pending_extension.get("days"))
-    if days > STATUTORY_MAX_EXTENSION:
-        raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
     p.pending_extension = {"days": days, "reason": reason.strip(), "by": actor, "at": now.isoformat()}
     event(s, p, now, "extension_requested", actor, words.extension_event(days, reason.strip()), inbound_id)
     signal(s, p, now, rules, "extension", words.extension_note(p.tracking_no, days))
+
+
+def check_extension(days: int, reason: str) -> None:
+    """延期's own rule: 1 to the 条例's 30 days (Art. 34), with a reason (core.actions.Extension)."""
+    if days <= 0 or not reason.strip():
+        raise CaseError("extend_format")
+    if days > STATUTORY_MAX_EXTENSION:
+        raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
 
 
 def signal(s: Session, p: Petition, now: datetime, rules: Rules, kind: str, note: str) -> None:

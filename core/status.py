@@ -27,6 +27,7 @@ S = Status
 # step → (the statuses it may start from, the status it leaves; None: the status stays)
 STEPS: dict[str, tuple[frozenset[Status], Status | None]] = {
     "assign": (frozenset({S.REGISTERED, S.RETURNED}), S.ASSIGNED),
+    "reassign": (frozenset({S.ASSIGNED}), None),     # 改派: to another unit, not yet accepted
     "accept": (frozenset({S.ASSIGNED}), S.ACCEPTED),
     "not_accept": (frozenset({S.REGISTERED, S.RETURNED, S.ASSIGNED}), S.REJECTED),
     "meet": (frozenset({S.ACCEPTED, S.REPLIED}), None),

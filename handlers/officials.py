@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 
-from core import audience, cases
+from core import actions, audience, cases
 from core.usecases import cases as usecases
 from core.clock import SHANGHAI, with_weekday
 from core.digest import LEVEL_OF_WORD
@@ -33,8 +33,7 @@ from core.words import officials as T
 from handlers.context import Context
 from handlers.registry import CADRES, COMMANDS, OFFICIALS, act, route
 
-STAFF_ONLY = frozenset({"staff"})
-UNITS_AND_STAFF = CADRES | STAFF_ONLY
+STAFF_ONLY, UNITS_AND_STAFF = actions.STAFF, actions.UNITS_AND_STAFF
 BIND_RE = re.compile(r"^\s*绑定\s*([A-Za-z0-9]{6,12})\s*$")
 
 
@@ -85,13 +84,14 @@ def _next(ctx: Context, person: Person, rest: str) -> str:
     return ctx.next_page()
 
 
-@COMMANDS.verb("accept", "受理", "接收", roles=UNITS_AND_STAFF, case="required",
-               help=(("cadre", 10, "受理 编号 [简单/一般/复杂]"),))
-def do_accept(ctx, person, p, rest):
+# --- the case actions of core.actions: each reads its words into the action's arguments ---------
+
+@COMMANDS.action("accept", "受理", "接收", help=(("cadre", 10, "受理 编号 [简单/一般/复杂]"),))
+def read_accept(ctx, person, p, rest):
     complexity = cases.COMPLEXITY_WORDS.get(rest.strip()[:2]) if rest.strip() else None
     if rest.strip() and complexity is None:
         return T.COMPLEXITY_FORMAT
-    return usecases.accept(act(ctx, person), p, complexity)
+    return actions.Complexity(complexity)
 
 
 @COMMANDS.verb("look", "查询", "查看", roles=UNITS_AND_STAFF, case="required",
@@ -104,61 +104,41 @@ def do_look(ctx, person, p, rest):
     return T.case_card(ctx, p, cases.next_due(p))
 
 
-@COMMANDS.verb("meet", "见面", "已见面", roles=UNITS_AND_STAFF, case="required",
-               help=(("cadre", 20, "见面 编号 [备注]"),))
-def do_meet(ctx, person, p, rest):
-    return usecases.meet(act(ctx, person), p, rest)
+@COMMANDS.action("meet", "见面", "已见面", help=(("cadre", 20, "见面 编号 [备注]"),))
+@COMMANDS.action("reply", "答复", "回复", help=(("cadre", 30, "答复 编号 内容"),))
+@COMMANDS.action("send_back", "退回", help=(("cadre", 60, "退回 编号 理由"),))
+def read_text(ctx, person, p, rest):
+    return actions.Text(rest)
 
 
-@COMMANDS.verb("reply", "答复", "回复", roles=UNITS_AND_STAFF, case="required",
-               help=(("cadre", 30, "答复 编号 内容"),))
-def do_reply(ctx, person, p, rest):
-    return usecases.reply(act(ctx, person), p, rest)
+@COMMANDS.action("close", "办结", "结案", help=(("cadre", 40, "办结 编号"),))
+@COMMANDS.action("approve", "批准延期", "同意延期", help=(("staff", 60, "批准延期 编号"),))
+def read_nothing(ctx, person, p, rest):
+    return actions.Nothing()
 
 
-@COMMANDS.verb("close", "办结", "结案", roles=UNITS_AND_STAFF, case="required", help=(("cadre", 40, "办结 编号"),))
-def do_close(ctx, person, p, rest):
-    return usecases.close(act(ctx, person), p)
+@COMMANDS.action("not_accept", "不予受理", help=(("cadre", 45, "不予受理 编号 理由"),))
+def read_not_accept(ctx, person, p, rest):
+    return actions.Text(rest) if rest.strip() else T.NOT_ACCEPT_FORMAT
 
 
-@COMMANDS.verb("not_accept", "不予受理", roles=UNITS_AND_STAFF, case="required",
-               help=(("cadre", 45, "不予受理 编号 理由"),))
-def do_not_accept(ctx, person, p, rest):
-    if not rest.strip():
-        return T.NOT_ACCEPT_FORMAT
-    return usecases.not_accept(act(ctx, person), p, rest)
-
-
-@COMMANDS.verb("extend", "延期", roles=UNITS_AND_STAFF, case="required", help=(("cadre", 50, "延期 编号 天数 理由"),))
-def do_extend(ctx, person, p, rest):
+@COMMANDS.action("extend", "延期", help=(("cadre", 50, "延期 编号 天数 理由"),))
+def read_extend(ctx, person, p, rest):
     m = re.match(r"^\s*(\d{1,3})\s*(?:天|日)?\s*(.*)$", rest, re.S)
     if not m:
         return T.EXTEND_FORMAT
-    return usecases.extend(act(ctx, person), p, int(m.group(1)), m.group(2))
+    return actions.Extension(int(m.group(1)), m.group(2))
 
 
-@COMMANDS.verb("approve", "批准延期", "同意延期", roles=STAFF_ONLY, case="required",
-               help=(("staff", 60, "批准延期 编号"),))
-def do_approve(ctx, person, p, rest):
-    return usecases.approve_extension(act(ctx, person), p)
-
-
-@COMMANDS.verb("send_back", "退回", roles=UNITS_AND_STAFF, case="required", help=(("cadre", 60, "退回 编号 理由"),))
-def do_send_back(ctx, person, p, rest):
-    return usecases.send_back(act(ctx, person), p, rest)
-
-
-@COMMANDS.verb("assign", "交办", "转办", roles=STAFF_ONLY, case="required", help=(("staff", 30, "交办 编号 单位"),))
-def do_assign(ctx, person, p, rest):
+@COMMANDS.action("assign", "交办", "转办", help=(("staff", 30, "交办 编号 单位"),))
+@COMMANDS.action("reassign", "改派", help=(("staff", 35, "改派 编号 单位（单位尚未受理）"),))
+def read_unit(ctx, person, p, rest):
     unit = find_unit(ctx.session, rest)
-    if unit is None:
-        return T.unit_not_found(rest.strip())
-    return usecases.assign(act(ctx, person), p, unit)
+    return actions.ToUnit(unit) if unit is not None else T.unit_not_found(rest.strip())
 
 
-@COMMANDS.verb("recuse", "被反映", "回避", roles=STAFF_ONLY, case="required",
-               help=(("staff", 40, "被反映 编号 单位/人"),))
-def do_recuse(ctx, person, p, rest):
+@COMMANDS.action("recuse", "被反映", "回避", help=(("staff", 40, "被反映 编号 单位/人"),))
+def read_accused(ctx, person, p, rest):
     """被反映 编号 单位|人: the petition accuses this unit or person."""
     name = rest.strip()
     if not name:
@@ -167,15 +147,13 @@ def do_recuse(ctx, person, p, rest):
     who = None if found is not None else find_person(ctx.session, name)
     if found is None and who is None:
         return T.unit_or_person_not_found(name)
-    return usecases.recuse(act(ctx, person), p, unit=found, person=who)
+    return actions.Accused(unit=found, person=who)
 
 
-@COMMANDS.verb("lead", "包案", roles=STAFF_ONLY, case="required", help=(("staff", 50, "包案 编号 领导"),))
-def do_lead(ctx, person, p, rest):
+@COMMANDS.action("lead", "包案", help=(("staff", 50, "包案 编号 领导"),))
+def read_lead(ctx, person, p, rest):
     lead = find_person(ctx.session, rest.strip())
-    if lead is None:
-        return T.leader_not_found(rest.strip(), p.tracking_no)
-    return usecases.set_lead(act(ctx, person), p, lead)
+    return actions.Lead(lead) if lead is not None else T.leader_not_found(rest.strip(), p.tracking_no)
 
 
 @COMMANDS.verb("answer_review", "复查答复", "复核答复", roles=STAFF_ONLY, case="required",
@@ -195,11 +173,10 @@ def _instruct_format(ctx: Context, word: str) -> str:
     return T.instruct_format(T.example_no(ctx.county.prefix, ctx.now))
 
 
-@COMMANDS.verb("instruct", "批示", roles=frozenset({"leader"}), case="required", scope="any",
-               refusal=T.LEADERS_ONLY, need_number=_instruct_format, help=(("leader", 20, "批示 编号 内容"),))
-def do_instruct(ctx, person, p, rest):
+@COMMANDS.action("instruct", "批示", need_number=_instruct_format, help=(("leader", 20, "批示 编号 内容"),))
+def read_instruction(ctx, person, p, rest):
     """批示 编号 内容 (a county leader)."""
-    return usecases.instruct(act(ctx, person), p, rest)
+    return actions.Text(rest)
 
 
 # --- 登记: petitions received in person (走访) or by letter (来信) -----------------------------------

@@ -2,13 +2,14 @@
 case, the function that does the work, and its line of help.
 
 A module declares its verbs with :meth:`Registry.verb` (handlers.officials, handlers.evenings);
-:func:`route` answers a message with them. For a verb that takes a case, the router does what
-every such command needs, once: read the number ("请写上事项编号"), lock the case, check it is
-the sender's to see (their unit's, or any for the bureau; never one that accuses them — the
-same words as an unknown number, so nobody learns it exists), call the verb, and turn a domain
-error into its sentence. A verb's function returns the reply, or a :class:`core.usecases.base.Done`:
-then the router also tells whoever the use case names (handlers.notify) and replies with the
-verb's sentence (core.words.officials.REPLIES). Help is generated from the declarations.
+:func:`route` answers a message with them. A case action of the catalogue (core.actions: 受理,
+交办, 改派 …) is declared with :meth:`Registry.action`: who may send it is the catalogue's, and
+its function only reads the words into the action's arguments (or answers the format); the router
+then calls :func:`core.actions.perform`, as the console's form does. For every verb that takes a
+case, the router does what each needs, once: read the number ("请写上事项编号"), open the case
+(core.actions.open_case: locked, the sender's to act on — their unit's, or any for the bureau;
+never one that accuses them, with the same words as an unknown number), call the verb, and turn a
+domain error into its sentence. Help is generated from the declarations, for the sender's role.
 """
 from __future__ import annotations
 
@@ -17,19 +18,19 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
 
+from core import actions
+from core.actions import CADRES, OFFICIALS
 from core.usecases.base import Act, Done
-from core.usecases.cases import provisional
-from core.cases import CaseError, lock_by_number, may_act
+from core.cases import CaseError
 from core.evenings import EveningError
-from core.store.models import Person, Petition
+from core.store.models import Person
 from core.tracking import split_tracking_no
+from core.words.said import Said
 from handlers import notify
 from core.words import refusals as errors
 from core.words import officials as T
 from handlers.context import Context
 
-CADRES = frozenset({"liaison", "cadre", "head"})
-OFFICIALS = CADRES | {"staff", "leader"}
 MEMBER = "member"   # a 七晚 task-force member outside the directory, known by the SMS number
 HELP_SECTIONS = {"cadre": ("cadre",), "staff": ("cadre", "staff"), "leader": ("leader",)}
 
@@ -46,6 +47,7 @@ class Verb:
     refusal: str | None = None           # said to a role not in ``roles``; "help": that role's help
     need_number: Callable | None = None  # (ctx, word) -> the format when the number is missing
     help: tuple[tuple[str, int, str], ...] = ()   # (section, order, line): cadre | staff | leader
+    action: str | None = None            # a case action of core.actions: ``run`` reads its arguments
 
 
 # what a cadre on a phone says before the command ("收到，受理 LS-…", "好的 办结 LS-…")
@@ -74,6 +76,15 @@ class Registry:
             self.add(Verb(name, words, fn, **options))
             return fn
         return declare
+
+    def action(self, name: str, *words: str, **options) -> Callable:
+        """Declare the decorated function as the words of the catalogue's action ``name``
+        (core.actions.ACTIONS): ``(ctx, person, petition, rest)`` -> its arguments, or the reply
+        when the words do not fit. Who may send it is the catalogue's."""
+        entry = actions.ACTIONS[name]
+        refusal = None if entry.refusal == "not_yours" else errors.say(CaseError(entry.refusal))
+        return self.verb(name, *words, roles=entry.roles, case="required", scope=entry.scope, refusal=refusal,
+                         action=name, **options)
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -119,27 +130,23 @@ def route(ctx: Context, person: Person | None, text: str, registry: Registry = C
     after = after.strip(" ：:，,")
     if number is None:
         return verb.need_number(ctx, word) if verb.need_number else T.need_number(word, ctx.county.prefix, ctx.now)
-    p = lock_by_number(ctx.session, number)
-    if p is None or not visible(ctx, person, p, verb.scope):
-        return T.not_found(number, role, verb.scope)
+    doing = act(ctx, person)
     try:
+        p = actions.open_case(doing, number, verb.scope)
         was_provisional = p.deadline_provisional
         result = verb.run(ctx, person, p, after)
-        if isinstance(result, Done):
-            provisional(act(ctx, person), result, was_provisional)
-            notify.deliver(ctx, result)
-            if verb.name in T.DONE_WORDS:   # by a template-only SMS provider: the case and what was done
-                ctx.reply_params = {"t": "official_done", "v": [result.petition.tracking_no, T.DONE_WORDS[verb.name]]}
-            return T.REPLIES[verb.name](ctx, result.petition, **result.data)
-        return result
+        if verb.action is not None and not isinstance(result, str):   # the words read: the catalogue does it
+            result = actions.perform(doing, p, verb.action, result)
+        elif isinstance(result, Done):   # a command outside the catalogue (七晚's, 进展 …): said the same way
+            actions.finish(doing, verb.name, result, was_provisional, ctx)
+        if not isinstance(result, Done):
+            return result
+        notify.deliver(ctx, result)
+        if isinstance(result.said, Said):   # by a template-only SMS provider: the case and what was done
+            ctx.reply_params = result.said.params
+        return result.said
     except (CaseError, EveningError) as exc:
         return errors.say(exc)
-
-
-def visible(ctx: Context, person: Person | None, p: Petition, scope: str) -> bool:
-    if scope == "unit":
-        return person is not None and may_act(ctx.session, person, p)
-    return person is None or not ctx.barred(p).bars(person)
 
 
 def citizen_act(ctx: Context) -> Act:

@@ -74,3 +74,4 @@ class Done:
     petition: Petition | None      # None: an action on no case (a 日排查 report)
     data: dict[str, Any] = field(default_factory=dict)
     tells: list[Tell] = field(default_factory=list)
+    said: str | None = None        # what the actor is told (core.actions.perform)

@@ -264,6 +264,19 @@ def assign(act: Act, p: Petition, unit: Unit) -> Done:
     return done
 
 
+def reassign(act: Act, p: Petition, unit: Unit) -> Done:
+    """改派: staff move a case its unit has not accepted to ``unit``. Whoever of the old unit got it
+    (its contacts and head, none the case accuses) is told it was moved; the new unit gets the
+    【交办】 as on a first assignment."""
+    told = tuple(dict.fromkeys(audience.unit(act.session, p) + audience.heads(act.session, p)))
+    was = cases.reassign(act.session, p, unit, act.rules, act.now, act.actor, act.inbound_id)
+    done = Done(p, {"unit": unit.name, "was": was.name if was else ""})
+    if told:
+        done.tells.append(Tell(PHONES, "reassigned_away", {"unit": unit.name}, phones=told))
+    done.tells += assigned_tells(act.session, p, unit.name)
+    return done
+
+
 def assigned_tells(db, p: Petition, unit_name: str) -> list[Tell]:
     """Who hears of a case just assigned (by staff, or at once on arrival): the unit's contacts,
     and the bureau when the unit has none. ``db``: a session or the hot path's connection."""
@@ -329,6 +342,12 @@ def instruct(act: Act, p: Petition, text: str) -> Done:
     done = Done(p, {"where": _unit_name(p, "信访局（待交办）")})
     done.tells += [Tell(UNIT, "instruction", data), Tell(STAFF, "instruction", data)]
     return done
+
+
+def note(act: Act, p: Petition, text: str) -> Done:
+    """备注: a line the handling person keeps on the case's history."""
+    cases.event(act.session, p, act.now, "note", act.actor, text[:2000])
+    return Done(p)
 
 
 def provisional(act: Act, done: Done, was: bool) -> None:

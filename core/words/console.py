@@ -95,11 +95,28 @@ ACCUSED_LATER = "（可不填，登记后在案卷中“被反映”补充）"  
 
 # --- an action on the case ------------------------------------------------------------------------
 
-INSTRUCT_BY_LEADERS = "批示由县领导发出。"
 NOT_YOURS = "您无权对此事项进行该操作。"
-NOTE_RECORDED = "备注已记录。"
 CHOOSE_LEAD = "请选择包案领导。"
-EXTEND_DAYS = "延期天数请填写1至30之间的整数（条例第三十四条：延长不超过30日）。"
+
+# the case actions' buttons and fields (core.actions: the catalogue's labels)
+ACTIONS = {
+    "assign": "交办 / 改派", "assign_unit": "交办单位",
+    "reassign": "改派", "reassign_unit": "改派单位",
+    "lead": "包案", "lead_person": "包案领导",
+    "select": "列入七晚", "select_unit": "七晚专班单位", "select_lead": "七晚包案领导",
+    "accept": "受理",
+    "not_accept": "不予受理", "not_accept_reason": "不予受理理由",
+    "meet": "见面", "meet_note": "见面情况（可不填）",
+    "extend": "申请延期", "extend_days": "延期天数", "extend_reason": "延期理由",
+    "approve": "批准延期",
+    "send_back": "退回", "send_back_reason": "退回理由",
+    "reply": "答复", "reply_text": "答复内容",
+    "close": "办结",
+    "recuse": "被反映",
+    "note": "备注", "note_text": "备注内容",
+    "instruct": "批示", "instruct_text": "批示内容",
+    "follow_up_call": "记录电话回访", "call_outcome": "回访结果", "call_note": "回访情况（可不填）",
+}
 
 
 def fill_in(field: str) -> str:

@@ -203,6 +203,11 @@ def instructed(leader: str, text: str) -> str:
     return f"{leader}批示：{text}"
 
 
+def reassigned_event(was: str, unit: str) -> str:
+    """改派 in the case's history: "由下汤镇人民政府改派尧山镇人民政府"."""
+    return f"由{was}改派{unit}"
+
+
 def extension_event(days: int, reason: str) -> str:
     """延期 asked or approved: "10日：需要现场勘验"."""
     return f"{days}日：{reason}"

@@ -8,12 +8,15 @@ from typing import Callable
 from core.clock import hm, month_day, month_day_time
 from core.words.evenings import duration_text
 from core.words import citizens as texts
+from core.words.console import NOT_YOURS
+from core.words.officials import LEADERS_ONLY, not_found
 
 # a 七晚 plan's state in words
 PLAN_WORDS = {"selected": "待报备", "filed": "走访中", "completed": "已满七晚，待定化解",
                 "resolved": "已化解", "unresolved": "未化解"}
 STEP_WORDS = {"assign": "再交办", "accept": "受理", "meet": "见面", "reply": "答复", "close": "办结",
-              "send_back": "退回", "not_accept": "不予受理", "extend": "延期"}
+              "send_back": "退回", "not_accept": "不予受理", "extend": "延期",
+              "reassign": "改派"}
 STEP_HINTS = {"meet": "请先回复“受理 编号”。", "reply": "请先回复“受理 编号”。", "close": "请先回复“答复 编号 内容”。"}
 
 
@@ -36,7 +39,14 @@ def _not_now(no: str, status: str, step: str) -> str:
 
 CASE: dict[str, Callable[..., str]] = {
     "not_now": _not_now,
+    # who may take an action on which case (core.actions)
+    "not_found": not_found,
+    "not_yours": lambda: NOT_YOURS,
+    "leaders_only": lambda: LEADERS_ONLY,
     "assign_to_bureau": lambda: "请交办给责任单位（乡镇或县直部门）。",
+    "reassign_accepted": lambda no, unit: (f"{no}已由{unit}受理，不能改派。如确需调整，请由该单位退回后重新交办，"
+                                           "或与该单位协商。"),
+    "reassign_same": lambda no, unit: f"{no}已在{unit}办理，请选择另一个单位改派。",
     "assign_accused": lambda no, unit: f"{no}反映的是{unit}，依《信访工作条例》第三十条不能交办该单位，请另选单位。",
     "met_already": lambda no, at: f"{no}已于{month_day_time(at)}登记见面。",
     "reply_empty": lambda: "请在编号后写上答复内容：答复 编号 内容",
@@ -46,7 +56,7 @@ CASE: dict[str, Callable[..., str]] = {
     "extend_format": lambda: "格式：延期 编号 天数 理由，例如：延期 LS-20261123-0001 15 需现场勘查",
     "extended_once": lambda no: f"{no}已延期一次，依《信访工作条例》第三十四条不能再次延期。",
     "extension_pending": lambda no, days: f"{no}的延期申请（{days}日）正在等待信访局批准，请勿重复申请。",
-    "extend_too_long": lambda most: f"延期不能超过{most}日（《信访工作条例》第三十四条）。",
+    "extend_too_long": lambda most: f"延期天数请填写1至{most}之间的整数，延期不能超过{most}日（《信访工作条例》第三十四条）。",
     "no_extension_asked": lambda no: f"{no}没有待批准的延期申请。",
     "review_under_way": lambda no, level, due: f"{no}的{texts.REVIEW_WORDS[level]}正在办理，将于{month_day_time(due)}前答复您。",
     "re_reviewed": lambda no: f"{no}已经复核。依《信访工作条例》第三十六条，同一事实和理由不再受理。",

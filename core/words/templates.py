@@ -85,6 +85,8 @@ TEMPLATES: dict[str, Template] = {
     "extension_approved": Template("信访局已批准{1}延期{2}日，请于{3}前办结。",
                                    lambda ctx, p, days: [p.tracking_no, str(days), when(p.due_finish)]),
     "taken_back": Template("信访局已收回事项{1}，贵单位无需继续办理。", lambda ctx, p: [p.tracking_no]),
+    "reassigned_away": Template("信访局已将事项{1}改派{2}办理，贵单位无需继续办理。感谢配合！",
+                                lambda ctx, p, unit: [p.tracking_no, unit]),
     "withdrawn": Template("信访人已撤回{1}，无需继续办理。谢谢！", lambda ctx, p: [p.tracking_no]),
     "instruction": Template("县领导批示：{1}批示{2}，请在工作台案卷中查看并抓紧办理，每{3}日报告进展：进展 编号 内容",
                             lambda ctx, p, title, leader, text: [f"{title or ''}{leader}", p.tracking_no,
