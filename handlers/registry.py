@@ -180,7 +180,6 @@ class CitizenVerb:
     free_text: bool = False        # numbered: without a number the rest is still this command's (补充 内容)
     pattern: str | None = None     # the whole message has this form (a 6-digit code)
     click: str | None = None       # the WeChat menu key that sends it
-    moves: tuple[tuple[str, str], ...] = ()   # (from state, to state) it takes the conversation
 
 
 class CitizenCommands:
