@@ -54,6 +54,7 @@ from core.county import current_county
 from core.digest import LEVELS, gather
 from core.measures import measure
 from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
+from core.status import WITH_BUREAU
 from core.directory import BIND_TTL, LEAD_ROLES, ROLES, find_person, find_unit, new_bind_code
 from core.evenings import EveningError, EveningRules
 from core.phones import InvalidPhone, find_mobile, mask_phone, normalize_phone, redact
@@ -86,7 +87,7 @@ login_manager.login_message = W.LOGIN_FIRST
 IDLE, LONGEST = signin.IDLE, signin.LONGEST
 ROLE_WORDS = {"staff": "信访局", "liaison": "联络员", "cadre": "干部", "head": "主要负责人", "leader": "县领导",
               "admin": "管理员"}
-EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "reassigned": "改派", "overdue": "超期", "returned": "退回",
+EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "reassigned": "改派", "urged": "催办", "overdue": "超期", "returned": "退回",
                "extension_requested": "申请延期", "warning": "预警", "recused": "回避", "lead_set": "包案",
                "instruction": "县领导批示", "progress": "进展", "taken_back": "收回", "joined": "并案",
                "rating": "评价", "follow_up": "回访（再次请求评价）", "follow_up_call": "电话回访", "review_requested": "申请复查", "review_answered": "复查答复",
@@ -475,10 +476,75 @@ def cases():
         routes = (current_county(s).options or {}).get("routes", [])
         categories = list(dict.fromkeys([r["category"] for r in routes if r.get("category")] + ["其他"]))
         shown = {k: v for k, v in args.items() if k != "page" and v}
+        routable = set(s.scalars(select(Unit.id).where(Unit.active.is_(True), Unit.kind != "bureau"))) \
+            if person.role == "staff" else set()
         for problem in dict.fromkeys(problems):
             flash(problem)
         return render_template("console/cases.html", found=found, q=q, f=filters, units=units, me=person,
-                               categories=categories, shown=shown, shelf=shelf), 400 if problems else 200
+                               categories=categories, shown=shown, shelf=shelf, routable=routable), 400 if problems else 200
+
+
+BULK_MOST = 50      # cases one bulk action takes (a list's page)
+
+
+@bp.post("/cases/bulk")
+@login_required
+def bulk():
+    """Several cases of a list at once, by the bureau's staff: 交办 / 改派 to one unit — each case
+    as it stands (with the bureau: 交办; with a unit that has not accepted it: 改派) — or 催办.
+    Each case is its own action through the catalogue (core.actions.perform: lock, scope, recusal,
+    its rule) in its own transaction: one refused leaves the others done, and is said with why."""
+    svc, now = _svc(), _now()
+    what, back = request.form.get("bulk", ""), request.form.get("back", "")
+    back = back if back.startswith("/console/cases") and "//" not in back else url_for("console.cases")
+    numbers = list(dict.fromkeys(n.strip().upper() for n in request.form.getlist("no") if n.strip()))
+    unit_id, note = _id(request.form.get("unit")), request.form.get("note", "").strip()
+    if what not in ("route", "urge") or not numbers:
+        flash(W.BULK_CHOOSE_CASES)
+        return redirect(back)
+    if what == "route" and unit_id is None:
+        flash(W.CHOOSE_UNIT)
+        return redirect(back)
+    if len(numbers) > BULK_MOST:
+        flash(W.bulk_too_many(BULK_MOST))
+        return redirect(back)
+    done_nos, refused = [], []
+    for no in numbers:
+        outbox = None
+        with transaction(svc.sessions) as s:
+            person = _person(s)
+            if person.role != "staff":
+                abort(403)
+            county, gazetteer = svc.county(s.connection())
+            doing = Act(s, Rules.for_county(county), now, f"{person.role}:{person.id}", person)
+            p = workbench.find_case(s, person, no, lock=True)
+            try:
+                if p is None:
+                    raise CaseError("not_found", number=no, role=person.role, scope="unit")
+                if what == "route":
+                    unit = _get(s, Unit, unit_id)
+                    name = "assign" if p.status in WITH_BUREAU else "reassign"
+                    done = actions.perform(doing, p, name, actions.ToUnit(unit)) if unit else None
+                    if done is None:
+                        raise CaseError("assign_to_bureau")
+                else:
+                    name = "urge"
+                    done = actions.perform(doing, p, name, actions.Text(note))
+            except (CaseError, EveningError) as exc:   # refused: nothing of it is kept
+                s.rollback()
+                refused.append((no, errors.say(exc)))
+                continue
+            outbox = notify.Outbox(s, county, gazetteer, now)
+            notify.deliver(outbox, done)
+            workbench.audit(s, person, now, name, p.id, detail=(unit.name if what == "route" else note) or None,
+                            address=_address())
+            done_nos.append(no)
+        svc.send_later(outbox.outbox_ids, now)
+        if outbox.asks:
+            with write(svc.engine) as conn:
+                asks.record(conn, outbox.asks, now)
+    flash(W.bulk_done(what, done_nos, refused))
+    return redirect(back)
 
 
 # --- what a request may ask: a bad value is said in words, never a 500 (issue 29) --------------------

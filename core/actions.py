@@ -133,6 +133,8 @@ def _entries() -> tuple[Action, ...]:
                (Field("unit", L["assign_unit"]),), STAFF, step="assign"),
         Action("reassign", L["reassign"], lambda a, p, x: usecases.reassign(a, p, x.unit), ToUnit,
                (Field("unit", L["reassign_unit"]),), STAFF, step="reassign"),
+        Action("urge", L["urge"], lambda a, p, x: usecases.urge(a, p, x.text), Text,
+               (Field("note", L["urge_note"], required=False),), STAFF, step="urge"),
         Action("lead", L["lead"], lambda a, p, x: usecases.set_lead(a, p, x.lead), Lead,
                (Field("lead", L["lead_person"]),), STAFF, ready=lambda p: p.status in OPEN),
         Action("select", L["select"], lambda a, p, x: ev_usecases.select(a, p, x.unit, x.lead), Campaign,

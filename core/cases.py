@@ -228,6 +228,20 @@ def reassign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, a
     return was
 
 
+def urge(s: Session, p: Petition, now: datetime, actor: str, note: str, inbound_id: int | None = None) -> str:
+    """催办: the bureau presses the unit on its next deadline — once a day a case (a second press
+    the same day is refused: the unit has the first). Returns the milestone it is pressed on."""
+    if not may("urge", p.status):
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="urge")
+    today = datetime.combine(now.astimezone(SHANGHAI).date(), datetime.min.time(), SHANGHAI)
+    if s.scalar(select(PetitionEvent.id).where(PetitionEvent.petition_id == p.id, PetitionEvent.kind == "urged",
+                                               PetitionEvent.at >= today).limit(1)) is not None:
+        raise CaseError("urged_today", no=p.tracking_no)
+    milestone = next((m for m, _ in open_milestones(p)), "finish")
+    event(s, p, now, "urged", actor, note or None, inbound_id)
+    return milestone
+
+
 def _hand_to(s: Session, p: Petition, unit: Unit, now: datetime) -> None:
     """The case goes to ``unit`` (never the bureau, never a unit it accuses), its time from now."""
     if unit.kind == "bureau":

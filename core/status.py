@@ -28,6 +28,7 @@ S = Status
 STEPS: dict[str, tuple[frozenset[Status], Status | None]] = {
     "assign": (frozenset({S.REGISTERED, S.RETURNED}), S.ASSIGNED),
     "reassign": (frozenset({S.ASSIGNED}), None),     # 改派: to another unit, not yet accepted
+    "urge": (frozenset({S.ASSIGNED, S.ACCEPTED, S.REPLIED}), None),   # 催办: the bureau presses the unit
     "accept": (frozenset({S.ASSIGNED}), S.ACCEPTED),
     "not_accept": (frozenset({S.REGISTERED, S.RETURNED, S.ASSIGNED}), S.REJECTED),
     "meet": (frozenset({S.ACCEPTED, S.REPLIED}), None),

@@ -137,6 +137,11 @@ def read_unit(ctx, person, p, rest):
     return actions.ToUnit(unit) if unit is not None else T.unit_not_found(rest.strip())
 
 
+@COMMANDS.action("urge", "催办", help=(("staff", 36, "催办 编号 说明（可不填）"),))
+def read_note(ctx, person, p, rest):
+    return actions.Text(rest.strip())
+
+
 @COMMANDS.action("recuse", "被反映", "回避", help=(("staff", 40, "被反映 编号 单位/人"),))
 def read_accused(ctx, person, p, rest):
     """被反映 编号 单位|人: the petition accuses this unit or person."""

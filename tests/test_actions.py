@@ -129,5 +129,5 @@ def test_the_catalogue_offers_what_the_person_may_do_on_the_case_now(peer, db):
     staff = db.scalars(select(actions.Person).where(actions.Person.phone == STAFF)).one()
     cadre = db.scalars(select(actions.Person).where(actions.Person.phone == LIAISON)).one()
     assert [a.name for a in actions.offered(db, staff, p)] == [
-        "reassign", "lead", "select", "accept", "not_accept", "send_back", "recuse", "note"]
+        "reassign", "urge", "lead", "select", "accept", "not_accept", "send_back", "recuse", "note"]
     assert [a.name for a in actions.offered(db, cadre, p)] == ["accept", "not_accept", "send_back", "note"]

@@ -277,6 +277,17 @@ def reassign(act: Act, p: Petition, unit: Unit) -> Done:
     return done
 
 
+def urge(act: Act, p: Petition, note: str) -> Done:
+    """催办: staff press the unit on the case's next deadline; its contacts and head (none the
+    case accuses) get the 【催办】 with the bureau's note."""
+    milestone = cases.urge(act.session, p, act.now, act.actor, note, act.inbound_id)
+    told = tuple(dict.fromkeys(audience.unit(act.session, p) + audience.heads(act.session, p)))
+    done = Done(p, {"unit": p.unit.name if p.unit else ""})
+    if told:
+        done.tells.append(Tell(PHONES, "case_urged", {"milestone": milestone, "note": note}, phones=told))
+    return done
+
+
 def assigned_tells(db, p: Petition, unit_name: str) -> list[Tell]:
     """Who hears of a case just assigned (by staff, or at once on arrival): the unit's contacts,
     and the bureau when the unit has none. ``db``: a session or the hot path's connection."""

@@ -102,6 +102,7 @@ CHOOSE_LEAD = "请选择包案领导。"
 ACTIONS = {
     "assign": "交办 / 改派", "assign_unit": "交办单位",
     "reassign": "改派", "reassign_unit": "改派单位",
+    "urge": "催办", "urge_note": "催办说明（可不填）",
     "lead": "包案", "lead_person": "包案领导",
     "select": "列入七晚", "select_unit": "七晚专班单位", "select_lead": "七晚包案领导",
     "accept": "受理",
@@ -117,6 +118,22 @@ ACTIONS = {
     "instruct": "批示", "instruct_text": "批示内容",
     "follow_up_call": "记录电话回访", "call_outcome": "回访结果", "call_note": "回访情况（可不填）",
 }
+
+
+BULK_CHOOSE_CASES = "请先勾选事项，再选择批量操作。"
+BULK_WORDS = {"route": "交办（改派）", "urge": "催办"}
+
+
+def bulk_too_many(most: int) -> str:
+    return f"一次最多批量处理{most}件，请分批操作。"
+
+
+def bulk_done(what: str, done: list[str], refused: list[tuple[str, str]]) -> str:
+    """What a bulk action did: the cases done, and each one refused with why."""
+    said = f"已{BULK_WORDS[what]}{len(done)}件：{'、'.join(done)}。" if done else f"未能{BULK_WORDS[what]}任何事项。"
+    if refused:
+        said += f"未办理{len(refused)}件：" + "；".join(f"{no}（{why.rstrip('。')}）" for no, why in refused) + "。"
+    return said
 
 
 def fill_in(field: str) -> str:

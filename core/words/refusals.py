@@ -16,7 +16,7 @@ PLAN_WORDS = {"selected": "待报备", "filed": "走访中", "completed": "已�
                 "resolved": "已化解", "unresolved": "未化解"}
 STEP_WORDS = {"assign": "再交办", "accept": "受理", "meet": "见面", "reply": "答复", "close": "办结",
               "send_back": "退回", "not_accept": "不予受理", "extend": "延期",
-              "reassign": "改派"}
+              "reassign": "改派", "urge": "催办"}
 STEP_HINTS = {"meet": "请先回复“受理 编号”。", "reply": "请先回复“受理 编号”。", "close": "请先回复“答复 编号 内容”。"}
 
 
@@ -46,6 +46,7 @@ CASE: dict[str, Callable[..., str]] = {
     "assign_to_bureau": lambda: "请交办给责任单位（乡镇或县直部门）。",
     "reassign_accepted": lambda no, unit: (f"{no}已由{unit}受理，不能改派。如确需调整，请由该单位退回后重新交办，"
                                            "或与该单位协商。"),
+    "urged_today": lambda no: f"{no}今天已催办过，单位已收到催办短信；如情况紧急，请电话联系。",
     "reassign_same": lambda no, unit: f"{no}已在{unit}办理，请选择另一个单位改派。",
     "assign_accused": lambda no, unit: f"{no}反映的是{unit}，依《信访工作条例》第三十条不能交办该单位，请另选单位。",
     "met_already": lambda no, at: f"{no}已于{month_day_time(at)}登记见面。",

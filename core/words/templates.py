@@ -23,7 +23,7 @@ from core.clock import hm, month_day
 from core.places import unit_short_name
 from core.timelines import PROGRESS_DAYS
 from core.words.evenings import duration_text
-from core.words.jobs import THREAT_WORDS, TRIPS, planned
+from core.words.jobs import STEPS, THREAT_WORDS, TRIPS, planned
 from core.words.jobs import DIGEST as DIGEST_TEMPLATES, EVENING as EVENING_TEMPLATES, FAILED_TEMPLATE
 from core.words.jobs import MEDIA as MEDIA_TEMPLATES, SCHEDULE as SCHEDULE_TEMPLATES, SWEEP as SWEEP_TEMPLATES
 from core.text import spaced_numbers
@@ -85,6 +85,10 @@ TEMPLATES: dict[str, Template] = {
     "extension_approved": Template("信访局已批准{1}延期{2}日，请于{3}前办结。",
                                    lambda ctx, p, days: [p.tracking_no, str(days), when(p.due_finish)]),
     "taken_back": Template("信访局已收回事项{1}，贵单位无需继续办理。", lambda ctx, p: [p.tracking_no]),
+    "case_urged": Template("信访局催办事项{1}：{2}期限{3}，请抓紧办理。",
+                           lambda ctx, p, milestone, note: [p.tracking_no, STEPS[milestone],
+                                                            when(getattr(p, f"due_{milestone}"))],
+                           differs=f"the bureau's note is free text{NO_BRACKETS}"),
     "reassigned_away": Template("信访局已将事项{1}改派{2}办理，贵单位无需继续办理。感谢配合！",
                                 lambda ctx, p, unit: [p.tracking_no, unit]),
     "withdrawn": Template("信访人已撤回{1}，无需继续办理。谢谢！", lambda ctx, p: [p.tracking_no]),
