@@ -8,6 +8,7 @@ from typing import Callable
 from core.clock import hm, month_day, month_day_time
 from core.words.evenings import duration_text
 from core.words import citizens as texts
+from core.words import documents
 
 # a 七晚 plan's state in words
 PLAN_WORDS = {"selected": "待报备", "filed": "走访中", "completed": "已满七晚，待定化解",
@@ -116,7 +117,7 @@ DIRECTORY: dict[str, Callable[..., str]] = {
 }
 
 
-SENTENCES = {**CASE, **EVENING, **DIRECTORY}
+SENTENCES = {**CASE, **EVENING, **DIRECTORY, **documents.REFUSALS}
 
 
 def say(error: Exception) -> str:
