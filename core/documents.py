@@ -116,15 +116,15 @@ def build(s: Session, p: Petition, kind: str) -> Document:
                 county=county_name, basis=W.BASIS[kind], tracking_no=p.tracking_no)
     if kind == "acceptance":
         return Document(**made, issuer=unit, addressee=p.name, dated=p.accepted_at, paragraphs=[
-            *W.acceptance(p.received_at, channel, p.tracking_no, unit, p.accepted_at, p.due_reply or p.due_finish,
-                          contact.get("hotline")), W.MATTER_LABEL + matter])
+            *W.acceptance(p.received_at, channel, p.tracking_no, matter, unit, p.accepted_at,
+                          p.due_reply or p.due_finish, contact.get("hotline"))])
     if kind == "non_acceptance":
         decided = _last(events, "not_accepted")
         by, _, reason = (decided.text or "").partition("：")
         by = _full(county_name, by) if by and reason else bureau
         return Document(**made, issuer=by, addressee=p.name, dated=decided.at, paragraphs=[
-            *W.non_acceptance(p.received_at, channel, p.tracking_no, by, reason or decided.text or "",
-                              contact.get("hotline"), contact.get("address")), W.MATTER_LABEL + matter])
+            *W.non_acceptance(p.received_at, channel, p.tracking_no, matter, by, reason or decided.text or "",
+                              contact.get("hotline"), contact.get("address"))])
     if kind == "reply":
         return Document(**made, issuer=unit, addressee=p.name, dated=p.replied_at, paragraphs=W.reply(
             p.received_at, p.tracking_no, unit, redact(p.reply_text), p.replied_at, f"{county_name}人民政府"))
@@ -139,7 +139,7 @@ def build(s: Session, p: Petition, kind: str) -> Document:
         channel, township, p.category or W.NOT_SET,
         mask_phone(p.phone) + W.PHONE_NOTE if p.phone else W.NOT_SET)))
     rows.append((W.MATTER_LABEL.rstrip("："), matter))
-    deadlines = list(zip(W.DEADLINE_ROWS, (W.day(d) if d else W.NOT_SET
+    deadlines = list(zip(W.DEADLINE_ROWS, (W.day_time(d) if d else W.NOT_SET
                                              for d in (p.due_accept, p.due_meet, p.due_reply, p.due_finish))))
     return Document(**made, issuer=bureau, addressee=unit, dated=p.assigned_at,
                     paragraphs=[W.assignment_intro(unit, p.tracking_no)], rows=rows, deadlines=deadlines)

@@ -15,7 +15,7 @@ from docx import Document as read_docx
 from sqlalchemy import select
 
 from core.store.models import AuditEvent, Person, PetitionEvent
-from core.words.documents import day
+from core.words.documents import day, day_time
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, ZS, case, submit
 from tests.test_console import CHROMIUM, ACCUSED, browser, live, sign_in as open_browser, SHOTS  # noqa: F401
 from tests.test_console_security import sign_in
@@ -81,7 +81,7 @@ def test_the_unit_prints_its_交办单_then_the_受理告知书_once_it_has_acce
     assert "小区水泵坏了三天没水" in sheet and "信访人 | 张三" in sheet
     assert "138****5678" in sheet and "13812345678" not in sheet    # the number stays in the case file
     for label, due in (("受理", p.due_accept), ("答复", p.due_reply), ("办结", p.due_finish)):
-        assert f"{label} | {day(due)}" in sheet
+        assert f"{label} | {day_time(due)}" in sheet
     assert "《信访工作条例》第二十二条、第二十三条、第三十四条" in sheet
 
     assert "已受理" in peer.text_sms(LIAISON, f"受理 {no}")
@@ -91,12 +91,13 @@ def test_the_unit_prints_its_交办单_then_the_受理告知书_once_it_has_acce
     assert notice.startswith("鲁山县下汤镇人民政府\n受理告知书\n")
     assert f"鲁山信受告〔2026〕{serial}号" in notice and "\n张三：\n" in notice
     assert f"已于{day(p.accepted_at)}依法受理" in notice and f"将于{day(p.due_reply)}前答复您" in notice
-    assert "60日内办结" in notice and "反映事项：小区水泵坏了三天没水" in notice
+    assert "自受理之日起60日内办结" in notice and "延长期限不超过30日" in notice
+    assert "收悉。经审查，该事项属于鲁山县下汤镇人民政府职权范围" in notice and "\n反映事项：小区水泵坏了三天没水\n" in notice
     assert "依据：《信访工作条例》第二十三条、第三十四条" in notice and "0375-5051234" in notice
     assert notice.endswith(f"鲁山县下汤镇人民政府\n（盖章）\n{day(p.accepted_at)}")
     assert download(li, no, "acceptance") == notice                  # printed again: the same number
 
-    # the history: who issued which, with its number (the audit trail the same, with the address)
+    # the history: who issued which, with its number (the audit trail the same)
     texts = [f"交办单（鲁山信交〔2026〕{serial}号）"] + [f"受理告知书（鲁山信受告〔2026〕{serial}号）"] * 2
     li_id = db.scalar(select(Person.id).where(Person.phone == LIAISON))
     assert [(e.actor, e.text) for e in issued(db, no)] == [(f"liaison:{li_id}", t) for t in texts]
@@ -143,7 +144,7 @@ def test_a_matter_not_accepted_gets_its_notice_saying_why_and_where_to_go(app, p
     assert "不予受理告知书" in listed and "受理告知书</a>" not in listed.replace("不予受理告知书</a>", "")
     notice = download(li, no, "non_acceptance")
     assert notice.startswith("鲁山县下汤镇人民政府\n不予受理告知书\n") and "\n张三：\n" in notice
-    assert "鲁山县下汤镇人民政府决定不予受理，理由如下：属民间借贷纠纷，请依法向人民法院起诉。" in notice
+    assert "\n经审查，鲁山县下汤镇人民政府决定不予受理，理由如下：属民间借贷纠纷，请依法向人民法院起诉。\n" in notice
     assert "0375-5051234" in notice and "鲁山县人民路18号" in notice
     assert "依据：《信访工作条例》第二十三条、第三十一条" in notice
     assert "尚未受理，暂不能出具受理告知书" in refused(li, no, "acceptance")

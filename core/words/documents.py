@@ -60,6 +60,11 @@ def day(t: datetime | date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def day_time(t: datetime) -> str:
+    """A deadline as the 交办单 writes it: 2026年11月23日17:30."""
+    return f"{day(t)}{t.astimezone(SHANGHAI):%H:%M}"
+
+
 def number(county_short: str, kind: str, year: str, serial: str) -> str:
     return f"{county_short}信{NUMBER_WORDS[kind]}〔{year}〕{serial}号"
 
@@ -96,10 +101,10 @@ def addressed(name: str) -> str:
     return f"{name}："
 
 
-def acceptance(received: datetime, channel: str, no: str, unit: str, accepted: datetime,
+def acceptance(received: datetime, channel: str, no: str, matter: str, unit: str, accepted: datetime,
                answer_by: datetime | None, hotline: str | None) -> list[str]:
     out = [f"您于{day(received)}以{channel}形式反映的信访事项（受理编号：{no}）收悉。经审查，该事项属于"
-           f"{unit}职权范围，已于{day(accepted)}依法受理。",
+           f"{unit}职权范围，已于{day(accepted)}依法受理。", MATTER_LABEL + matter,
            "我们将依照规定调查核实、依法处理，自受理之日起60日内办结；情况复杂的，经批准可适当延长办理期限，"
            "但延长期限不超过30日，并告知您延期理由。"]
     if answer_by is not None:
@@ -109,10 +114,10 @@ def acceptance(received: datetime, channel: str, no: str, unit: str, accepted: d
     return out
 
 
-def non_acceptance(received: datetime, channel: str, no: str, unit: str, reason: str, hotline: str | None,
-                   address: str | None) -> list[str]:
-    out = [f"您于{day(received)}以{channel}形式反映的信访事项（受理编号：{no}）收悉。经审查，{unit}决定不予受理，"
-           f"理由如下：{reason.rstrip('。')}。",
+def non_acceptance(received: datetime, channel: str, no: str, matter: str, unit: str, reason: str,
+                   hotline: str | None, address: str | None) -> list[str]:
+    out = [f"您于{day(received)}以{channel}形式反映的信访事项（受理编号：{no}）收悉。", MATTER_LABEL + matter,
+           f"经审查，{unit}决定不予受理，理由如下：{reason.rstrip('。')}。",
            "依照《信访工作条例》第二十三条、第三十一条，不属于本机关、单位职权范围的事项，请您向有权处理的机关、单位提出；"
            "应当通过诉讼、仲裁、行政复议等法定途径解决的，请依照有关法律、法规规定的程序提出。"]
     if hotline or address:
