@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.cases import CaseError, event
 from core.phones import mask_phone, redact
-from core.store.models import County, Petition, PetitionEvent, Unit
+from core.store.models import County, Person, Petition, PetitionEvent, Unit
 from core.text import CHANNEL_LABELS
 from core.words import documents as W
 
@@ -64,7 +64,7 @@ def _allowed(p: Petition, events: list[PetitionEvent], kind: str) -> bool:
     if kind == "assignment":
         return p.assigned_at is not None and p.unit_id is not None
     if kind == "reply":
-        return p.replied_at is not None and bool(p.reply_text)
+        return p.replied_at is not None and bool(p.reply_text) and _last(events, "replied") is not None
     return _last(events, f"{kind}_answered") is not None      # review, re_review
 
 
@@ -76,6 +76,13 @@ def available(p: Petition, events: list[PetitionEvent]) -> list[str]:
 def _events(s: Session, p: Petition) -> list[PetitionEvent]:
     return list(s.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id)
                           .order_by(PetitionEvent.at, PetitionEvent.id)))
+
+
+def _unit_of(s: Session, actor: str) -> Unit | None:
+    """The unit of the person an event's actor names ("liaison:12"), if any."""
+    _, _, rest = actor.partition(":")
+    person = s.get(Person, int(rest)) if rest.isdigit() else None
+    return s.get(Unit, person.unit_id) if person is not None and person.unit_id is not None else None
 
 
 def _short(county: str) -> str:
@@ -125,9 +132,11 @@ def build(s: Session, p: Petition, kind: str) -> Document:
         return Document(**made, issuer=by, addressee=p.name, dated=decided.at, paragraphs=[
             *W.non_acceptance(p.received_at, channel, p.tracking_no, matter, by, reason or decided.text or "",
                               contact.get("hotline"), contact.get("address"))])
-    if kind == "reply":
-        return Document(**made, issuer=unit, addressee=p.name, dated=p.replied_at, paragraphs=W.reply(
-            p.received_at, p.tracking_no, unit, redact(p.reply_text), p.replied_at, f"{county_name}人民政府"))
+    if kind == "reply":   # the unit that answered (the case may have moved since: 收回, 改派)
+        by = _unit_of(s, _last(events, "replied").actor)
+        by = _full(county_name, by.name) if by is not None else unit
+        return Document(**made, issuer=by, addressee=p.name, dated=p.replied_at, paragraphs=W.reply(
+            p.received_at, p.tracking_no, by, redact(p.reply_text), p.replied_at, f"{county_name}人民政府"))
     if kind in ("review", "re_review"):
         answered, asked = _last(events, f"{kind}_answered"), _last(events, f"{kind}_requested")
         return Document(**made, issuer=bureau, addressee=p.name, dated=answered.at, paragraphs=W.review(

@@ -136,6 +136,17 @@ def test_the_answer_and_each_review_have_their_written_opinion(app, peer, db, sm
     assert "复查意见书" in documents_listed(staff, no) and "复核意见书" in documents_listed(staff, no)
 
 
+def test_an_answer_stays_signed_by_the_unit_that_gave_it(app, peer, db, sms_out):
+    no = submit(peer)
+    peer.text_sms(LIAISON, f"受理 {no}")
+    peer.text_sms(LIAISON, f"答复 {no} 水泵已更换。")
+    peer.text_sms(STAFF, f"被反映 {no} 下汤镇人民政府")          # found to be accused: taken back from it
+    assert case(db, no).unit_id is None
+    staff = console(app, sms_out, STAFF)
+    assert download(staff, no, "reply").startswith("鲁山县下汤镇人民政府\n答复意见书\n")
+    assert "受理告知书" not in documents_listed(staff, no)          # its 受理 undone with the 收回
+
+
 def test_a_matter_not_accepted_gets_its_notice_saying_why_and_where_to_go(app, peer, db, sms_out):
     no = submit(peer, text="我是下汤镇林楼村的张三，邻居欠我三万块钱借款不还，我要告他")
     peer.text_sms(LIAISON, f"不予受理 {no} 属民间借贷纠纷，请依法向人民法院起诉")
