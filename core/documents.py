@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from core.cases import CaseError, event
 from core.phones import mask_phone, redact
-from core.store.models import County, Person, Petition, PetitionEvent, Unit
+from core.county import current_county
+from core.store.models import Person, Petition, PetitionEvent, Unit
 from core.text import CHANNEL_LABELS
 from core.words import documents as W
 
@@ -87,7 +88,7 @@ def _unit_of(s: Session, actor: str) -> Unit | None:
 
 def _short(county: str) -> str:
     """鲁山县 → 鲁山 (a document number's prefix)."""
-    return county[:-1] if len(county) > 2 and county[-1] in "县市区旗" else county
+    return county[:-1] if len(county) > 2 and county[-1] in W.COUNTY_ENDINGS else county
 
 
 def _full(county: str, name: str) -> str:
@@ -110,12 +111,10 @@ def build(s: Session, p: Petition, kind: str) -> Document:
     events = _events(s, p)
     if kind not in W.TITLES or not _allowed(p, events, kind):
         raise CaseError("document_not_yet", no=p.tracking_no, kind=kind)
-    county = s.scalars(select(County)).first()
-    county_name = county.name if county else ""
-    contact = ((county.options or {}).get("contact") or {}) if county else {}
-    bureau = s.scalar(select(Unit.name).where(Unit.kind == "bureau").order_by(Unit.id).limit(1)) \
-        or "信访局"
-    bureau = _full(county_name, bureau)
+    county = current_county(s)
+    county_name, contact = county.name, (county.options or {}).get("contact") or {}
+    bureau = _full(county_name, s.scalar(select(Unit.name).where(Unit.kind == "bureau").order_by(Unit.id).limit(1))
+                   or W.BUREAU)
     unit = _full(county_name, p.unit.name) if p.unit else bureau
     channel = CHANNEL_LABELS.get(p.channel, p.channel)
     matter = redact(p.content)
@@ -136,12 +135,11 @@ def build(s: Session, p: Petition, kind: str) -> Document:
         by = _unit_of(s, _last(events, "replied").actor)
         by = _full(county_name, by.name) if by is not None else unit
         return Document(**made, issuer=by, addressee=p.name, dated=p.replied_at, paragraphs=W.reply(
-            p.received_at, p.tracking_no, by, redact(p.reply_text), p.replied_at, f"{county_name}人民政府"))
+            p.received_at, p.tracking_no, by, redact(p.reply_text), p.replied_at, W.government(county_name)))
     if kind in ("review", "re_review"):
         answered, asked = _last(events, f"{kind}_answered"), _last(events, f"{kind}_requested")
         return Document(**made, issuer=bureau, addressee=p.name, dated=answered.at, paragraphs=W.review(
-            W.TITLES[kind][:2], p.tracking_no, asked.at if asked else None, redact(answered.text or ""),
-            answered.at, last=kind == "re_review"))
+            kind, p.tracking_no, asked.at if asked else None, redact(answered.text or ""), answered.at))
     township = p.township.name if p.township else ""
     rows = list(zip(W.ASSIGNMENT_ROWS, (
         p.tracking_no, p.name + (W.PEOPLE.format(n=p.people) if p.people > 1 else ""), W.day(p.received_at),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from core.clock import SHANGHAI
+from core.words.citizens import REVIEW_WORDS
 
 # kind → title (the order the case file lists them in)
 TITLES = {
@@ -40,6 +41,8 @@ NOT_YET = {
     "re_review": "尚无复核意见",
 }
 
+BUREAU = "信访局"               # a county file without its bureau among the units
+COUNTY_ENDINGS = "县市区旗"     # 鲁山县 → 鲁山, a document number's prefix
 HISTORY = "出具文书"          # the case's history (经过) and the audit trail: a document issued
 SECTION = "文书"
 NONE_YET = "本事项目前暂无可出具的文书。"
@@ -135,13 +138,19 @@ def reply(received: datetime, no: str, unit: str, answer: str, replied: datetime
             "特此答复。"]
 
 
-def review(level_word: str, no: str, requested: datetime | None, answer: str, answered: datetime,
-           last: bool) -> list[str]:
+def government(county: str) -> str:
+    """Where an answer's 复查 is asked (the superior of a township's government or a county department)."""
+    return f"{county}人民政府"
+
+
+def review(level: str, no: str, requested: datetime | None, answer: str, answered: datetime) -> list[str]:
+    """A 复查意见书's (level "review") or 复核意见书's ("re_review") text."""
+    level_word = REVIEW_WORDS[level]
     asked = f"于{day(requested)}" if requested else ""
     out = [f"您{asked}就信访事项（受理编号：{no}）的处理意见提出{level_word}请求，经{level_word}，意见如下：",
            answer,
            f"以上{level_word}意见于{day(answered)}作出。"]
-    if last:
+    if level == "re_review":
         out.append("依照《信访工作条例》第三十六条，您对复核意见不服，仍以同一事实和理由提出投诉请求的，"
                    "各级党委和政府信访部门和其他机关、单位不再受理。")
     else:
