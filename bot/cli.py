@@ -630,6 +630,44 @@ def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
 
 
 @main.command()
+@click.argument("number")
+@click.argument("name")
+@click.option("-o", "--out", type=click.Path(dir_okay=False), help="Write the .docx here (default: NUMBER-TITLE.docx).")
+@click.option("--now", "now_text", help="Record it as issued at this moment (ISO 8601; default: now).")
+@needs_county
+def document(number: str, name: str, out: str | None, now_text: str | None) -> None:
+    """Write a case's document as a Word file — 受理告知书, 不予受理告知书, 交办单, 答复意见书, 复查意见书
+    or 复核意见书 — when its state allows it; recorded in the case's history (docs/console.md)."""
+    from sqlalchemy import select
+
+    from core import documents
+    from core.cases import CaseError
+    from core.store.db import transaction
+    from core.store.models import Petition
+    from core.words import documents as words
+    from core.words import refusals
+    from notifications.documents import docx_bytes, file_name
+    from notifications.services import build_services
+
+    kind = documents.kind_named(name)
+    if kind is None:
+        raise Refused(words.unknown_kind(name))
+    svc = build_services(_settings())
+    now = _moment(now_text) or svc.clock.now()
+    with transaction(svc.sessions) as s:   # the file is written before the history says it was
+        p = s.scalars(select(Petition).where(Petition.tracking_no == number.strip().upper()).with_for_update()).first()
+        if p is None:
+            raise Refused(words.no_case(number))
+        try:
+            doc = documents.issue(s, p, kind, now, "system")
+        except CaseError as exc:
+            raise Refused(refusals.say(exc)) from None
+        path = Path(out or file_name(doc))
+        path.write_bytes(docx_bytes(doc))
+    click.echo(words.written(path))
+
+
+@main.command()
 @click.option("--month", required=True, help="The month, county time (2026-11).")
 @needs_county
 def scores(month: str) -> None:

@@ -70,6 +70,8 @@ from core.words import citizens as citizen_texts
 from core.words import officials as T
 from core.words import console as W
 from core.words.jobs import THREAT_WORDS
+from core.words import documents as document_words
+from core.documents import EVENT as DOCUMENT_EVENT
 from handlers.officials import register_received
 from notifications import charts, exports, sealed
 from notifications.media import INLINE, MediaFiles, sniff
@@ -102,6 +104,7 @@ AUDIT_WORDS = {"media": "查看图片/语音", "follow_up_call": "电话回访",
                "export_download": "下载台账", "register": "登记", "recuse": "被反映", "view": "查阅案卷", "reveal": "显示号码", "assign": "交办", "accept": "受理", "meet": "见面",
                "reply": "答复", "close": "办结", "approve": "批准延期", "note": "备注", "sign_in": "登录",
                "code_sent": "发送验证码", "code_asked": "请求验证码（号码不在名录中）"}
+EVENT_WORDS[DOCUMENT_EVENT] = AUDIT_WORDS[DOCUMENT_EVENT] = document_words.HISTORY   # bot/documents.py
 TEXT_STATES = {"queued": "待发送", "sending": "发送中", "sent": "已发出", "delivered": "已送达", "failed": "发送失败",
                "withdrawn": "已撤回", "unknown": "可能已发出"}
 

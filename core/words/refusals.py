@@ -8,6 +8,7 @@ from typing import Callable
 from core.clock import hm, month_day, month_day_time
 from core.words.evenings import duration_text
 from core.words import citizens as texts
+from core.words import documents
 from core.words.console import NOT_YOURS
 from core.words.officials import LEADERS_ONLY, not_found
 
@@ -127,7 +128,7 @@ DIRECTORY: dict[str, Callable[..., str]] = {
 }
 
 
-SENTENCES = {**CASE, **EVENING, **DIRECTORY}
+SENTENCES = {**CASE, **EVENING, **DIRECTORY, **documents.REFUSALS}
 
 
 def say(error: Exception) -> str:
