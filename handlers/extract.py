@@ -291,6 +291,7 @@ def _name_after_place(text: str) -> str | None:
 # where a person works, not where they live: a place said with it is not the petition's
 WORKS_THERE = re.compile(r"打工|上班|干活|务工|做生意|摆摊")
 # what a given name does not hold, though a matter of two or three characters may: "房子漏", "路塌了"
+BARE_NAME = re.compile(rf"{ME}?([{HAN}]{{2,4}}?)(?:反映)?")
 NOT_IN_GIVEN_NAMES = set("子漏塌占拆欠补贴款费钱粮地房路桥井病伤打偷污染停修没给交收卖罚")
 
 
@@ -298,16 +299,13 @@ def _bare_name(clauses: list[str], gazetteer: Gazetteer) -> str | None:
     """A name standing alone as a clause, signed first or last or beside the place, as people put a
     name among their words without saying it is one: "毛小军，张官营镇前营村，…", "…——赵书堂",
     "瓦屋镇 李老庄村 何长江 反映 …", "我樊建设，露峰街道…"."""
-    beside = {j for i, c in enumerate(clauses) if gazetteer.match(c).places for j in (i - 1, i + 1)}
     for i, clause in enumerate(clauses):
-        if i not in (0, len(clauses) - 1) and i not in beside:
-            continue
-        bare = re.sub(rf"^{ME}|反映$", "", clause.strip())
-        if not re.fullmatch(rf"[{HAN}]{{2,4}}", bare) or gazetteer.match(bare).places:
-            continue
-        name = clean_name(bare)
+        bare = BARE_NAME.fullmatch(clause.strip())
+        name = clean_name(bare.group(1)) if bare else None
         given = name[2:] if name and name[:2] in SURNAMES else (name or "")[1:]
-        if name and not name.endswith("某") and not set(given) & NOT_IN_GIVEN_NAMES:
+        if not name or name.endswith("某") or set(given) & NOT_IN_GIVEN_NAMES or gazetteer.match(name).places:
+            continue
+        if i in (0, len(clauses) - 1) or any(gazetteer.match(c).places for c in clauses[max(0, i - 1):i + 2:2]):
             return name
     return None
 
