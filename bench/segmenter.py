@@ -13,8 +13,9 @@ and what each costs (issue 28, 5).
   of a conversation that only announces one (asks_matter) says none. The patterns say a matter
   when extract() gives content; jieba when a clause keeps a noun, verb or adjective that is not
   one of extract's words about petitioning (ABOUT_PETITIONING), a place or a name.
-- cost: jieba's import and dictionary load in a fresh interpreter (what a web worker would pay
-  once), and each reader's time over all the corpus's messages; medians of --runs runs.
+- cost, in CPU time (the machine is shared: not the wall clock): jieba's import and dictionary
+  load in a fresh interpreter (what a web worker would pay once) and the memory it adds there,
+  and each reader's time over all the corpus's messages; medians of --runs runs.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 LOAD = """
 import time, sys
-t = time.perf_counter()
+t = time.process_time()
 import jieba, jieba.posseg
 jieba.setLogLevel(60)
 from core.county import parse_county_file
@@ -45,7 +46,15 @@ for p in data.get("people", []):
     jieba.add_word(p["name"], 1000, "nr")
 jieba.initialize()
 list(jieba.posseg.cut("俺是下汤镇林楼村的张三"))
-print(time.perf_counter() - t)
+import resource
+print(time.process_time() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+BARE = """
+import resource, sys
+from core.county import parse_county_file
+parse_county_file(sys.argv[1])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
@@ -92,10 +101,10 @@ def jieba_says_matter(pseg, text: str, gazetteer) -> bool:
 def median_time(fn, items, runs: int) -> float:
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = time.process_time()
         for item in items:
             fn(item)
-        times.append((time.perf_counter() - start) / len(items))
+        times.append((time.process_time() - start) / len(items))
     return statistics.median(times)
 
 
@@ -115,8 +124,10 @@ def main() -> None:
     villages = [(i * 100 + k, i, v) for i, t in enumerate(county["townships"], 1) for k, v in enumerate(t["villages"])]
     gaz = Gazetteer(townships, villages)
 
-    loads = [float(subprocess.run([sys.executable, "-c", LOAD, str(EXAMPLE)], cwd=ROOT, capture_output=True,
-                                  text=True, check=True).stdout) for _ in range(args.runs)]
+    loads = [subprocess.run([sys.executable, "-c", LOAD, str(EXAMPLE)], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.split() for _ in range(args.runs)]
+    bare = subprocess.run([sys.executable, "-c", BARE, str(EXAMPLE)], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
     pseg = load_jieba(county)
 
     named = [(c.name, text) for c in CASES for text in c.says if not c.name.endswith("某") and c.name in text]
@@ -143,7 +154,9 @@ def main() -> None:
         elif j != name and p == name and args.v:
             print(f"  patterns only: {name} in {text[:40]!r} (jieba: {j})")
     print(f"a matter or none ({len(labelled)} labelled messages): patterns {patterns_matter}, jieba {jieba_matter}")
-    print(f"jieba import + dictionary load, fresh interpreter: {statistics.median(loads) * 1000:.0f} ms")
+    print(f"jieba import + dictionary load, fresh interpreter: {statistics.median(float(s) for s, _ in loads) * 1000:.0f} ms"
+          f" CPU, peak memory {statistics.median(int(m) for _, m in loads) / 1024:.0f} MB"
+          f" (the county file read without it: {int(bare) / 1024:.0f} MB)")
     print(f"per message: extract {t_extract * 1e6:.1f} µs, jieba posseg.cut alone {t_cut * 1e6:.1f} µs")
 
 

@@ -36,7 +36,7 @@ ACCUSING = re.compile(r"举报|检举|揭发|控告|告发|投诉|状告|告|反
 SURNAME_ONLY = re.compile(rf"{ME}姓({NAME_CHARS})(?![{HAN}]*叫)")
 NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业主", "家长", "学生", "工人", "党员", "本人",
              "信访人", "退伍军人", "老人", "市民", "租户", "患者", "代表", "村里人", "老党员", "贫困户", "低保户",
-             "之一", "其中之一", "负责人", "牵头人", "联系人", "儿媳妇", "媳妇", "家长", "五保户", "老兵", "残疾人",
+             "之一", "其中之一", "负责人", "牵头人", "联系人", "儿媳妇", "媳妇", "五保户", "老兵", "残疾人",
              "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部"}
 FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
@@ -54,10 +54,9 @@ SURNAMES = set(
     "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄"
     "窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池"
     "查麻苑迟邝封原井萧鞠霍綦步薄厉冀郜谈於匡国相宿仝寿勾位郦"
-    # the rarer ones of the 百家姓 that are no everyday word
-    "贝廉帅禹芦闵臧靳栾佘甄苟阮蒲卓仇房景祁边耿娄姬盛时温焦纪申侯乔庞樊邢尚宁岳翟常姚鲍甘吕苗车冷司武魏柳葛奚酆"
-    "滕殷皮伏茅危刁虞支昝裘嵇滑荀羊芮羿储汲邴糜松巫乌巴弓牧隗宓蓬郗班仰伊暴钭戎祖束幸韶蓟印怀邰鄂索咸籍赖蔺屠"
-    "阴胥苍闻莘贡劳逄扶堵宰雍璩濮扈燕郏浦晏阎充茹习宦艾鱼容慎戈庾暨衡弘阙殳沃蔚夔厍晁訾阚乜巢蒯荆竺逯桓") | {"欧阳", "上官", "司马", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙"}
+    # the rarer ones of the 百家姓 that begin no everyday word a matter starts with (not 松, 皮, 印 …)
+    "贝廉帅禹芦闵臧靳栾佘甄苟阮蒲卓仇景祁耿娄姬盛焦纪申侯乔庞樊邢岳翟姚鲍甘吕苗司武魏柳葛奚酆滕殷茅刁虞"
+    "昝裘嵇荀芮羿储汲邴糜隗宓蓬郗钭戎祖韶蓟邰鄂索赖蔺屠胥莘贡逄雍璩濮扈郏晏阎茹宦艾庾暨衡阙殳夔厍晁訾阚乜蒯竺逯桓") | {"欧阳", "上官", "司马", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙"}
 NAME_TAILS = ("师傅", "老师", "大爷", "大娘", "大妈", "阿姨", "奶奶", "爷爷", "女士", "先生", "大哥", "大姐", "嫂子",
               "婶", "叔", "姐", "哥", "老汉", "老太")
 # words no name holds: what people say about things, not what they are called
@@ -290,8 +289,9 @@ def _name_after_place(text: str) -> str | None:
 
 # where a person works, not where they live: a place said with it is not the petition's
 WORKS_THERE = re.compile(r"打工|上班|干活|务工|做生意|摆摊")
-# what a given name does not hold, though a matter of two or three characters may: "房子漏", "路塌了"
+# a clause that is only a name, with "我" before it or "反映" after: "我樊建设", "霍振江反映"
 BARE_NAME = re.compile(rf"{ME}?([{HAN}]{{2,4}}?)(?:反映)?")
+# what a given name does not hold, though a matter of two or three characters may: "房子漏", "路塌了"
 NOT_IN_GIVEN_NAMES = set("子漏塌占拆欠补贴款费钱粮地房路桥井病伤打偷污染停修没给交收卖罚")
 
 

@@ -144,7 +144,7 @@ CASES = [
 
     # --- SMS, short --------------------------------------------------------------------------
     Case("sms-terse", ("张官营镇张官营村 许大庆 低保",), "许大庆", "张官营镇", ("低保",), village="张官营村",
-         known_wrong="a bare name among the words of a one-line text is not read without an introduction"),
+         known_wrong="the name is read (issue 28, 5), but 低保 alone is too short to be taken as the matter"),
     Case("sms-comma-list", ("姓名：邓丽君，地址：瓦屋镇瓦屋村，问题：村里的水质发黄",), "邓丽君", "瓦屋镇", ("水质发黄",),
          village="瓦屋村"),
     Case("sms-name-colon", ("我要反映", "名字叫曹雪芹", "背孜乡背孜村", "林权证上的面积不对"), "曹雪芹", "背孜乡",
