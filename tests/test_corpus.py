@@ -28,6 +28,12 @@ def params():
 
 @pytest.mark.parametrize("case", params())
 def test_the_petition_holds_what_the_person_said(case, peer, db, request):
+    drive(case, peer, db, request)
+
+
+def drive(case, peer, db, request):
+    """One case through the webhooks, asserting what the filed petition holds (also the held-back
+    set's driver, tests/test_corpus_heldout.py)."""
     send = _sender(case, peer, db, request)
     transcript = []
     for text in case.says:
