@@ -21,18 +21,18 @@ sys.path.insert(0, str(ROOT))
 HELD_BACK = ROOT / "tests" / "test_corpus_heldout.py"
 
 
-def run(test_file: str) -> dict[str, int]:
-    """pytest's counts for one file (passed, failed, xfailed, xpassed, errors)."""
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_file],
+def run(test_file: str, *options: str) -> tuple[dict[str, int], str]:
+    """pytest's counts for one file (passed, failed, xfailed, xpassed, errors), and its output."""
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options, test_file],
                          cwd=ROOT, capture_output=True, text=True).stdout
     tail = out.strip().splitlines()[-1] if out.strip() else ""
-    return {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed|xfailed|xpassed|errors?)", tail)}
+    return {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed|xfailed|xpassed|errors?)", tail)}, out
 
 
 def main() -> None:
     from tests.corpus import CASES, OTHER_HANDS
 
-    counts = run("tests/test_corpus.py")
+    counts, _ = run("tests/test_corpus.py")
     passed, failed = counts.get("passed", 0), counts.get("failed", 0)
     new = {c.id for c in OTHER_HANDS}
     print(f"tuned set (tests/corpus.py): {len(CASES)} conversations ({sum(c.channel == 'sms' for c in CASES)} by SMS "
@@ -48,13 +48,16 @@ def main() -> None:
     if not HELD_BACK.exists():
         print("held-back set: tests/test_corpus_heldout.py not there — no figure")
         return
-    held = run(str(HELD_BACK.relative_to(ROOT)))
-    total = sum(held.values())
-    right = held.get("passed", 0) + held.get("xpassed", 0)
-    errors = held.get("errors", 0) + held.get("error", 0)
-    print("held-back set (tests/test_corpus_heldout.py, run, not read): "
-          + (f"{right} of {total} handled right = {right / total:.0%}" if total else "no test ran")
-          + (f" ({errors} could not run)" if errors else ""))
+    # one test drives the whole set and prints "held back: 85/114 handled right (74.6%)"; only that
+    # line is read — the ids and reasons of what fails are not for tuning
+    held, out = run(str(HELD_BACK.relative_to(ROOT)), "-s")
+    figure = re.search(r"^held back: (\d+)/(\d+) handled right", out, re.M)
+    if figure:
+        right, total = int(figure.group(1)), int(figure.group(2))
+        print(f"held-back set (tests/test_corpus_heldout.py, run, not read): {right} of {total} handled right"
+              f" = {right / total:.1%}")
+    else:
+        print(f"held-back set: tests/test_corpus_heldout.py gave no figure (pytest: {held or 'nothing ran'})")
 
 
 if __name__ == "__main__":
