@@ -21,10 +21,12 @@ NAME_END = rf"(?=$|[^{HAN}·]|住|家住|电话|手机|在|是|今年|俺|我|�
 # a character of a name said after an introduction: none of the words that join it to the rest
 GIVEN = rf"(?:(?![我俺咱的哩嘞叫是])[{HAN}·])"
 # what a person is, said between their place and their name: "…村哩村民李拴柱", "…社区居民马翠霞"
-TITLE = r"(?:村民|居民|群众|农民|老党员|党员|代表|户主|老人|家长|五保户|低保户|贫困户|退伍军人|老兵|残疾人)"
+TITLE = (r"(?:[\u4e00-\u9fff]{0,3}?(?:村民|居民|群众|农民|党员|代表|户主|老人|家长|五保户|低保户|贫困户|军人|老兵|残疾人|"
+         r"职工|工人|老师|教师|医生|司机|学生|业主|联系人|负责人))")   # also 退休职工, 小学老师, 党员代表
 # "我是X" / "俺叫X" / "本人X" / "姓名：X" / "我姓王，叫王秀兰", optionally with "下汤镇的" between
 NAME_INTRO = re.compile(
-    rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|名字[是叫:：]?|名叫|"
+    rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：]?|姓名[是:：]?|"
+    rf"名字[是叫:：]?|名叫|联系人[是:：]?|"
     rf"(?:^|(?<=[，,。\s]))叫)"
     rf"(?:[{HAN}]{{0,12}}?(?:的|哩|嘞|村|社区|组))?\s*{TITLE}?\s*({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
@@ -36,7 +38,7 @@ ACCUSING = re.compile(r"举报|检举|揭发|控告|告发|投诉|状告|告|反
 SURNAME_ONLY = re.compile(rf"{ME}姓({NAME_CHARS})(?![{HAN}]*叫)")
 NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业主", "家长", "学生", "工人", "党员", "本人",
              "信访人", "退伍军人", "老人", "市民", "租户", "患者", "代表", "村里人", "老党员", "贫困户", "低保户",
-             "之一", "其中之一", "负责人", "牵头人", "联系人", "儿媳妇", "媳妇", "五保户", "老兵", "残疾人",
+             "之一", "其中之一", "负责人", "牵头人", "联系人", "姓名", "名字", "儿媳妇", "媳妇", "五保户", "老兵", "残疾人",
              "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部"}
 FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
@@ -60,7 +62,7 @@ SURNAMES = set(
 NAME_TAILS = ("师傅", "老师", "大爷", "大娘", "大妈", "阿姨", "奶奶", "爷爷", "女士", "先生", "大哥", "大姐", "嫂子",
               "婶", "叔", "姐", "哥", "老汉", "老太")
 # words no name holds: what people say about things, not what they are called
-NOT_IN_NAMES = set("的了吗呢啊吧呀是在没不我你他她们这那要想说去个坏找问反映事情村镇乡县市地水电")   # not 钱/房/路: surnames
+NOT_IN_NAMES = set("的了吗呢啊吧呀是在没不我你他她们这那要想说去个坏找问反映事情村镇乡县市地电")   # not 钱/房/路: surnames; not 水: 王水生
 NAME_COMMANDS = {"确认", "确定", "提交", "返回", "取消", "帮助", "查询", "人工", "转人工", "客服", "我要反映",
                  "好的", "是的", "不是", "不知道", "没有", "跳过", "投诉", "举报", "上访", "信访"}
 NOT_IN_PLACES = re.compile(r"[我俺咱你恁他她的了着吗呢吧啊]")   # what no village's name holds ("俺村那个桥")
@@ -129,7 +131,8 @@ THIRD_PARTY = re.compile(r"(?:他|她|对方|村支书|支书|书记|村长|主�
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 NUMBER_LABEL = re.compile(r"(?:我的|俺的|我|俺)?(?:联系)?(?:电话|手机|手机号|号码|身份证|身份证号)(?:码|号码)?[是为:：\s]*$")
 # someone typing for a parent or grandparent: "俺替俺爹打的字 俺爹叫李老栓" — the petitioner is the parent
-TYPING_FOR = re.compile(rf"替|代.{{0,3}}(?:发|问|写|打|说)|帮.{{0,3}}(?:发|问|写|打|说)|[让叫]{ME}.{{0,4}}(?:发|问|写|打)")
+TYPING_FOR = re.compile(rf"替|代.{{0,3}}(?:发|问|写|打|说)|帮.{{0,3}}(?:发|问|写|打|说)|[让叫]{ME}.{{0,4}}(?:发|问|写|打)|"
+                        rf"{ME}是(?:他|她)?的?(?:闺女|女儿|儿子|孙子|孙女|儿媳妇?|侄女|侄子|外孙女?|外甥女?)")
 KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?){NAME_END}|"
                       rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)")
 
@@ -292,7 +295,7 @@ WORKS_THERE = re.compile(r"打工|上班|干活|务工|做生意|摆摊")
 # a clause that is only a name, with "我" before it or "反映" after: "我樊建设", "霍振江反映"
 BARE_NAME = re.compile(rf"{ME}?([{HAN}]{{2,4}}?)(?:反映)?")
 # what a given name does not hold, though a matter of two or three characters may: "房子漏", "路塌了"
-NOT_IN_GIVEN_NAMES = set("子漏塌占拆欠补贴款费钱粮地房路桥井病伤打偷污染停修没给交收卖罚")
+NOT_IN_GIVEN_NAMES = set("子漏塌占拆欠补贴款费钱粮地房路桥井病伤打偷污染停修没给交收卖罚水")
 
 
 def _bare_name(clauses: list[str], gazetteer: Gazetteer) -> str | None:

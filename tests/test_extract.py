@@ -168,3 +168,26 @@ def test_a_question_put_to_us_is_heard_and_a_workplace_is_not_home(gaz):
     assert extract("这里能告村干部不", gaz).content is None
     found = extract("我是董周乡董周村的，在鲁阳街道上班，叫白小燕，俺家的地叫村里收了", gaz)
     assert found.place.unique.label() == "董周乡董周村" and found.name == "白小燕"
+
+
+# a second batch written after the first change (10 of 18 read right before this one)
+@pytest.mark.parametrize("text,name,place,matter,people", [
+    ("俺是下汤镇林楼村二组的村民王水生，俺家的地叫修路的占了", "王水生", "下汤镇林楼村", "叫修路的占了", None),
+    ("我姓李叫李春水 住在赵村镇中汤村 俺家的水井塌了", "李春水", "赵村镇中汤村", "水井塌了", None),
+    ("您好我是琴台街道琴台社区的退休职工赵桂芝我的退休金少发了三个月", "赵桂芝", "琴台街道琴台社区", "退休金少发了三个月", None),
+    ("我是仓头乡孙庄村的小学老师刘晓燕，学校的营养餐被克扣了", "刘晓燕", "仓头乡孙庄村", "营养餐被克扣了", None),
+    ("本人姓名：孔德明，住址：马楼乡王庄村，事由：宅基地纠纷村里调解不公", "孔德明", "马楼乡王庄村", "宅基地纠纷", None),
+    ("俺爹今年八十了，俺是他闺女，俺爹叫郑老实，住熊背乡熊背村，他的五保金叫村里扣了", "郑老实", "熊背乡熊背村",
+     "五保金叫村里扣了", None),
+    ("我们十几家联名反映，董周乡董周村村委会私卖集体土地，联系人吴长林", "吴长林", "董周乡董周村", "私卖集体土地", 10),
+    ("我是四棵树乡天桥村的党员代表马国强，村里换届选举拉票", "马国强", "四棵树乡天桥村", "换届选举拉票", None),
+    ("俺们二十多户一块找过乡里了没人管，俺是代表葛青山，让河乡石门村的，村里的水库移民款没发", "葛青山", "让河乡石门村",
+     "水库移民款没发", 20),
+    ("村里五十多户的麦子都叫冰雹打了，俺家也是，俺叫何满仓，团城乡团城村", "何满仓", "团城乡团城村", "冰雹打了", None),
+    ("矿上欠了俺们十几个工人的工资，俺是其中一个，俺叫龚大牛，梁洼镇鹁鸽吴村", "龚大牛", "梁洼镇鹁鸽吴村",
+     "欠了俺们十几个工人的工资", None),
+])
+def test_a_second_batch_in_other_hands(gaz, text, name, place, matter, people):
+    found = extract(text, gaz)
+    assert (found.name, found.place.unique.label(), found.people) == (name, place, people)
+    assert matter in found.content
