@@ -1,11 +1,13 @@
-"""The share of tests/corpus.py's conversations handled right (issue 18): runs tests/test_corpus.py
-and counts — a case is right when the filed petition holds the person's name, place and every part
-of their story, and nothing that was only a greeting or an answer to our question.
+"""The share of conversations handled right (issues 18, 28): runs tests/test_corpus.py over the tuned
+set (tests/corpus.py) and, when it exists, tests/test_corpus_heldout.py over the held-back set —
+run, never read: no change is tuned on it. A case is right when the filed petition holds the
+person's name, place and every part of their story, a group's 人次 (one person's where many are
+only mentioned), and nothing that was only a greeting or an answer to our question.
 
     python3 bench/corpus.py
 
-Cases still handled wrong are marked known_wrong in the corpus (an expected failure); they are
-named here with why.
+Cases of the tuned set still handled wrong are marked known_wrong there (an expected failure);
+they are named here with why. Of the held-back set only the counts are printed.
 """
 from __future__ import annotations
 
@@ -16,22 +18,46 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+HELD_BACK = ROOT / "tests" / "test_corpus_heldout.py"
+
+
+def run(test_file: str, *options: str) -> tuple[dict[str, int], str]:
+    """pytest's counts for one file (passed, failed, xfailed, xpassed, errors), and its output."""
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options, test_file],
+                         cwd=ROOT, capture_output=True, text=True).stdout
+    tail = out.strip().splitlines()[-1] if out.strip() else ""
+    return {word: int(n) for n, word in re.findall(r"(\d+) (passed|failed|xfailed|xpassed|errors?)", tail)}, out
 
 
 def main() -> None:
-    from tests.corpus import CASES
+    from tests.corpus import CASES, OTHER_HANDS
 
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_corpus.py"],
-                         cwd=ROOT, capture_output=True, text=True).stdout
-    passed = int(m.group(1)) if (m := re.search(r"(\d+) passed", out)) else 0
-    wrong = [c for c in CASES if c.known_wrong]
-    failed = int(m.group(1)) if (m := re.search(r"(\d+) failed", out)) else 0
-    print(f"corpus: {len(CASES)} conversations ({sum(c.channel == 'sms' for c in CASES)} by SMS through Twilio, "
-          f"{sum(c.channel == 'tencent' for c in CASES)} through Tencent, {sum(c.channel == 'wechat' for c in CASES)} by WeChat)")
-    print(f"handled right: {passed} of {len(CASES)} = {passed / len(CASES):.0%}"
-          + (f"; {failed} UNEXPECTED FAILURES" if failed else ""))
-    for c in wrong:
-        print(f"- still wrong: {c.id} — {c.known_wrong} ({' / '.join(c.says)})")
+    counts, _ = run("tests/test_corpus.py")
+    passed, failed = counts.get("passed", 0), counts.get("failed", 0)
+    new = {c.id for c in OTHER_HANDS}
+    print(f"tuned set (tests/corpus.py): {len(CASES)} conversations ({sum(c.channel == 'sms' for c in CASES)} by SMS "
+          f"through Twilio, {sum(c.channel == 'tencent' for c in CASES)} through Tencent, "
+          f"{sum(c.channel == 'wechat' for c in CASES)} by WeChat)")
+    print(f"  handled right: {passed} of {len(CASES)} = {passed / len(CASES):.0%}"
+          f" (of issue 28's {len(new)} in other hands: {sum(c.id in new and not c.known_wrong for c in CASES)})"
+          + (f"; {failed} UNEXPECTED FAILURES" if failed else "")
+          + (f"; {counts['xpassed']} marked wrong now pass" if counts.get("xpassed") else ""))
+    for c in CASES:
+        if c.known_wrong:
+            print(f"  - still wrong: {c.id} — {c.known_wrong} ({' / '.join(c.says)})")
+    if not HELD_BACK.exists():
+        print("held-back set: tests/test_corpus_heldout.py not there — no figure")
+        return
+    # one test drives the whole set and prints "held back: 85/114 handled right (74.6%)"; only that
+    # line is read — the ids and reasons of what fails are not for tuning
+    held, out = run(str(HELD_BACK.relative_to(ROOT)), "-s")
+    figure = re.search(r"^held back: (\d+)/(\d+) handled right", out, re.M)
+    if figure:
+        right, total = int(figure.group(1)), int(figure.group(2))
+        print(f"held-back set (tests/test_corpus_heldout.py, run, not read): {right} of {total} handled right"
+              f" = {right / total:.1%}")
+    else:
+        print(f"held-back set: tests/test_corpus_heldout.py gave no figure (pytest: {held or 'nothing ran'})")
 
 
 if __name__ == "__main__":

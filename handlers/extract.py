@@ -12,23 +12,34 @@ from core.places import Gazetteer, PlaceMatch
 
 HAN = r"\u4e00-\u9fff"
 NAME_CHARS = rf"[{HAN}·]"
-CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n\r]+")
+CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n\r—]+")
 ME = r"(?:我|俺|咱|本人)"
-KIN = rf"{ME}(?:爹|爸|娘|妈|爷爷|奶奶|爷|奶|老伴|父亲|母亲|老父亲|老母亲)"   # typed for a parent: "俺爹叫…"
+KIN = (rf"(?:{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
+       rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老婆|媳妇)|他|她)")   # typed for a relative: "俺爹叫…", "他叫…"
+# the end of a name in words run together, as voice input writes them: "俺叫常秋月俺是…", "…的翟春生就是俺想问"
+NAME_END = rf"(?=$|[^{HAN}·]|住|家住|电话|手机|在|是|今年|俺|我|咱|就是|反映|说)"
+# a character of a name said after an introduction: none of the words that join it to the rest
+GIVEN = rf"(?:(?![我俺咱的哩嘞叫是])[{HAN}·])"
+# what a person is, said between their place and their name: "…村哩村民李拴柱", "…社区居民马翠霞"
+TITLE = (r"(?:[\u4e00-\u9fff]{0,3}?(?:村民|居民|群众|农民|党员|代表|户主|老人|家长|五保户|低保户|贫困户|军人|老兵|残疾人|"
+         r"职工|工人|老师|教师|医生|司机|学生|业主|联系人|负责人))")   # also 退休职工, 小学老师, 党员代表
 # "我是X" / "俺叫X" / "本人X" / "姓名：X" / "我姓王，叫王秀兰", optionally with "下汤镇的" between
 NAME_INTRO = re.compile(
-    rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|名字[是叫:：]?|名叫|"
+    rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：]?|姓名[是:：]?|"
+    rf"名字[是叫:：]?|名叫|联系人[是:：]?|"
     rf"(?:^|(?<=[，,。\s]))叫)"
-    rf"(?:[{HAN}]{{0,12}}?的)?(?:村民|居民|群众|农民|老党员|党员|代表|户主|老人)?({NAME_CHARS}{{2,5}}?)(?=$|[^{HAN}·]|(?:住|家住|电话|手机|在|是|今年))")
+    rf"(?:[{HAN}]{{0,12}}?(?:的|哩|嘞|村|社区|组))?\s*{TITLE}?\s*({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
-NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])[{HAN}]{{1,16}}(?:村|社区|组|镇|乡|街道)的({NAME_CHARS}{{2,4}})(?=[，,。\s]|$)")
+NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?{TITLE}?"
+                              rf"({NAME_CHARS}{{2,4}}?)(?=[，,。：:\s]|$|反映|俺|我|咱|就是)")
 # words of reporting or complaining about someone: a name after them is the one accused, never
 # the writer's ("我要实名举报下汤镇的李建国")
 ACCUSING = re.compile(r"举报|检举|揭发|控告|告发|投诉|状告|告|反映|起诉")
 SURNAME_ONLY = re.compile(rf"{ME}姓({NAME_CHARS})(?![{HAN}]*叫)")
 NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业主", "家长", "学生", "工人", "党员", "本人",
              "信访人", "退伍军人", "老人", "市民", "租户", "患者", "代表", "村里人", "老党员", "贫困户", "低保户",
-             "之一", "其中之一", "负责人", "牵头人", "联系人"}
+             "之一", "其中之一", "负责人", "牵头人", "联系人", "姓名", "名字", "儿媳妇", "媳妇", "五保户", "老兵", "残疾人",
+             "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部"}
 FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
 # said only to open or close a conversation: nothing to file
@@ -44,11 +55,14 @@ SURNAMES = set(
     "温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
     "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄"
     "窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池"
-    "查麻苑迟邝封原井萧鞠霍綦步薄厉冀郜谈於匡国相宿仝寿勾位郦") | {"欧阳", "上官", "司马", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙"}
+    "查麻苑迟邝封原井萧鞠霍綦步薄厉冀郜谈於匡国相宿仝寿勾位郦"
+    # the rarer ones of the 百家姓 that begin no everyday word a matter starts with (not 松, 皮, 印 …)
+    "贝廉帅禹芦闵臧靳栾佘甄苟阮蒲卓仇景祁耿娄姬盛焦纪申侯乔庞樊邢岳翟姚鲍甘吕苗司武魏柳葛奚酆滕殷茅刁虞"
+    "昝裘嵇荀芮羿储汲邴糜隗宓蓬郗钭戎祖韶蓟邰鄂索赖蔺屠胥莘贡逄雍璩濮扈郏晏阎茹宦艾庾暨衡阙殳夔厍晁訾阚乜蒯竺逯桓") | {"欧阳", "上官", "司马", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙"}
 NAME_TAILS = ("师傅", "老师", "大爷", "大娘", "大妈", "阿姨", "奶奶", "爷爷", "女士", "先生", "大哥", "大姐", "嫂子",
               "婶", "叔", "姐", "哥", "老汉", "老太")
 # words no name holds: what people say about things, not what they are called
-NOT_IN_NAMES = set("的了吗呢啊吧呀是在没不我你他她们这那要想说去个坏找问反映事情村镇乡县市地水电")   # not 钱/房/路: surnames
+NOT_IN_NAMES = set("的了吗呢啊吧呀是在没不我你他她们这那要想说去个坏找问反映事情村镇乡县市地电")   # not 钱/房/路: surnames; not 水: 王水生
 NAME_COMMANDS = {"确认", "确定", "提交", "返回", "取消", "帮助", "查询", "人工", "转人工", "客服", "我要反映",
                  "好的", "是的", "不是", "不知道", "没有", "跳过", "投诉", "举报", "上访", "信访"}
 NOT_IN_PLACES = re.compile(r"[我俺咱你恁他她的了着吗呢吧啊]")   # what no village's name holds ("俺村那个桥")
@@ -92,7 +106,9 @@ ABOUT_PETITIONING = (
     # a plea, a person, a when
     "请 希望 盼 做主 作主 主持 公道 查查 查 管管 管 解决 处理 办理 办 落实 帮助 机器人 机器 明白 清楚 听不懂 懂 "
     "真人 人工 活人 来人 有人 啥时候 什么时候 几时 多久 多长时间 哪天 准信 回复 答复 见面 联系 电话 号码 手机 下来 完 结 "
-    "姓名 名字 联系方式 家住 住在 住"
+    "姓名 名字 联系方式 家住 住在 住 "
+    # a letter's forms, whether we hear, whom one may accuse here
+    "尊敬 此致 敬礼 们 听见 听得见 听到 到底 管事 告 村干部 干部"
 ).split()
 ABOUT_WORDS = re.compile("|".join(sorted(set(ABOUT_PETITIONING), key=len, reverse=True)) + r"|[一二两俩三四五六七八九十百千半几来余多]")
 # what marks such a clause: it speaks of telling, petitioning, waiting, typing, asking or greeting
@@ -103,6 +119,8 @@ ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{
 # a plea or a complaint of waiting: part of the story when it comes with the matter, else a note
 PLEA = re.compile(r"拖|没人管|没人问|没人理|不管|结果|下文|等了|请|求|希望|盼|做主|作主|公道|查查|管管|解决|处理|落实|"
                   r"[年月天]了|星期了|礼拜了|一直|到现在|至今|好几")
+# a question put to us ("恁管不管", "这中不中", "到底管不管"): heard, never the matter's plea
+ASKS_US = re.compile(r"(.{1,2})不\1|到底")
 # an announcement run into the matter, as voice input writes it: "俺要反映个事俺村的垃圾没人拉"
 ANNOUNCED = re.compile(rf"^(?:(?:你好|您好|恁好|领导好?|同志)[，,\s]*)*{ME}?(?:就是|是)?(?:要|想|来)?"
                        r"(?:(?:反映|说|讲|问)(?:一?下|一?个|点)?|有一?个?)(?:事情|事儿|事|问题|情况)(?:就是|是)?[，,：:\s]*")
@@ -113,9 +131,10 @@ THIRD_PARTY = re.compile(r"(?:他|她|对方|村支书|支书|书记|村长|主�
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 NUMBER_LABEL = re.compile(r"(?:我的|俺的|我|俺)?(?:联系)?(?:电话|手机|手机号|号码|身份证|身份证号)(?:码|号码)?[是为:：\s]*$")
 # someone typing for a parent or grandparent: "俺替俺爹打的字 俺爹叫李老栓" — the petitioner is the parent
-TYPING_FOR = re.compile(r"替|代.{0,3}(?:发|问|写|打)|帮.{0,3}(?:发|问|写|打)")
-KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?)"
-                      rf"(?=$|[^{HAN}·]|今年|住|在|是)")
+TYPING_FOR = re.compile(rf"替|代.{{0,3}}(?:发|问|写|打|说)|帮.{{0,3}}(?:发|问|写|打|说)|[让叫]{ME}.{{0,4}}(?:发|问|写|打)|"
+                        rf"{ME}是(?:他|她)?的?(?:闺女|女儿|儿子|孙子|孙女|儿媳妇?|侄女|侄子|外孙女?|外甥女?)")
+KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?){NAME_END}|"
+                      rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)")
 
 
 def clauses_of(text: str) -> list[str]:
@@ -193,9 +212,20 @@ def cn_number(text: str) -> int | None:
     return total + (digit or 0) or None
 
 
+# a group is people who come or speak together (issue 32): a message that says so ("一起来的", "联名",
+# "推选的代表"), "we" counted ("俺们二十多个人", "我们五个代表"), or a count that came ("…八户人家来反映")
+TOGETHER = re.compile(r"一起|一块|一同|一道|联名|代表|推选|牵头|领头|带头|集体访|大伙|大家伙")
+WE_COUNTED = re.compile(rf"(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")
+CAME = re.compile(r"^[^，,。；;！!？?\s]{0,6}(?:来了|来的|来反映|来上访|去上访|都在|在信访局)")
+
+
 def people_in(text: str) -> int | None:
-    """How many people a message speaks for, when it says (at least two): "一共三十多户" → 30."""
-    counts = [n for m in PEOPLE.finditer(text) if (n := cn_number(m.group(1))) and 2 <= n <= 100_000]
+    """How many people a message speaks for, when they come together (at least two): "我们一共三十多户，
+    我是代表" → 30; never a count only mentioned — "村里一百多户都没通水" is one person's matter."""
+    together = TOGETHER.search(text)
+    counts = [n for m in PEOPLE.finditer(text) if (n := cn_number(m.group(1))) and 2 <= n <= 100_000
+              and (together or WE_COUNTED.search(CLAUSE_SPLIT.split(text[:m.start()])[-1])
+                   or CAME.match(text[m.end():]))]
     return max(counts) if counts else None
 
 
@@ -231,9 +261,9 @@ def clean_name(text: str) -> str | None:
     """A bare answer to "请问您怎么称呼？": 张三, 我叫张三, 俺叫杨春花, 王师傅, 老刘, 张三。 — never a
     story, a place, a command or a confirmation. Without an introduction ("我叫"), a name starts with
     a common surname (or 老/小 and one) or ends as people are called (师傅, 大爷 …)."""
-    t = re.sub(r"[\s。.!！,，~]+$", "", text.strip())
+    t = re.sub(r"(?:就中|就行|就好|就可以|就是了)?[\s。.!！,，~]*$", "", text.strip())      # "叫我老郑就中"
     introduced = re.match(rf"^(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|"
-                          rf"名字[是叫:：]?|{KIN}(?:名字)?叫|叫)", t)
+                          rf"名字[是叫:：]?|{KIN}(?:名字)?叫|叫{ME}|叫)", t)
     if introduced:
         t = t[introduced.end():].strip("：: ")
     if re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,30}", t) and t.lower() not in {"ok", "hi", "hello", "yes", "no"}:
@@ -260,6 +290,29 @@ def _name_after_place(text: str) -> str | None:
     return None
 
 
+# where a person works, not where they live: a place said with it is not the petition's
+WORKS_THERE = re.compile(r"打工|上班|干活|务工|做生意|摆摊")
+# a clause that is only a name, with "我" before it or "反映" after: "我樊建设", "霍振江反映"
+BARE_NAME = re.compile(rf"{ME}?([{HAN}]{{2,4}}?)(?:反映)?")
+# what a given name does not hold, though a matter of two or three characters may: "房子漏", "路塌了"
+NOT_IN_GIVEN_NAMES = set("子漏塌占拆欠补贴款费钱粮地房路桥井病伤打偷污染停修没给交收卖罚水")
+
+
+def _bare_name(clauses: list[str], gazetteer: Gazetteer) -> str | None:
+    """A name standing alone as a clause, signed first or last or beside the place, as people put a
+    name among their words without saying it is one: "毛小军，张官营镇前营村，…", "…——赵书堂",
+    "瓦屋镇 李老庄村 何长江 反映 …", "我樊建设，露峰街道…"."""
+    for i, clause in enumerate(clauses):
+        bare = BARE_NAME.fullmatch(clause.strip())
+        name = clean_name(bare.group(1)) if bare else None
+        given = name[2:] if name and name[:2] in SURNAMES else (name or "")[1:]
+        if not name or name.endswith("某") or set(given) & NOT_IN_GIVEN_NAMES or gazetteer.match(name).places:
+            continue
+        if i in (0, len(clauses) - 1) or any(gazetteer.match(c).places for c in clauses[max(0, i - 1):i + 2:2]):
+            return name
+    return None
+
+
 def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     """Everything recognisable in one message. Content is what is left once the clauses that
     only introduce the person (name, place, phone) are taken away."""
@@ -267,17 +320,20 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     intro = next((m.group(1) for m in NAME_INTRO.finditer(text)
                   if plausible_name(m.group(1)) and not gazetteer.match(m.group(1)).places), None)
     kin = KIN_NAME.search(text) if TYPING_FOR.search(text) else None
-    if kin and plausible_name(kin.group(1)):
-        out.name = kin.group(1)     # typed by a son or grandson: the petitioner is the one named
+    if kin and plausible_name(kin.group(1) or kin.group(2)):
+        out.name = kin.group(1) or kin.group(2)   # typed by a son or grandson: the petitioner is the one named
     elif intro:
         out.name = intro
     elif (surname := SURNAME_ONLY.search(text)) is not None:
         out.name = f"{surname.group(1)}某"
     else:
-        out.name = _name_after_place(text)
+        out.name = _name_after_place(text) or _bare_name(clauses_of(text), gazetteer)
     out.phone = _own_mobile(text)
     out.people = people_in(text)
     match = gazetteer.match(text)
+    if len(match.places) > 1 and WORKS_THERE.search(text):    # "…张良村的，现在在县城琴台街道打工"
+        home = gazetteer.match("，".join(c for c in clauses_of(text) if not WORKS_THERE.search(c)))
+        match = home if home.places else match
     out.place = match if match.places else None
 
     said = []    # (what the clause is: matter | plea | heard, the clause)
@@ -295,7 +351,8 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
                 rest = rest.replace(place.township, "").replace(place.village or "\0", "")
         if len(re.findall(rf"[{HAN}A-Za-z0-9]", FILLER.sub("", rest))) < 2:
             continue                # it only says who, where or the number
-        said.append(("plea" if PLEA.search(clause) else "heard", clause) if says_no_matter(clause, rest)
+        said.append(("plea" if PLEA.search(clause) and not ASKS_US.search(clause) else "heard", clause)
+                    if says_no_matter(clause, rest)
                     else ("matter", clause))
     if any(kind == "matter" for kind, _ in said):
         content = [clause for kind, clause in said if kind != "heard"]

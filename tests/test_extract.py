@@ -122,3 +122,72 @@ def test_numbers_typed_into_the_story_are_taken_out_of_its_words():
     assert without_numbers("身份证号410423196502143326，残疾证办了一年") == "残疾证办了一年"
     assert without_numbers("工资没给 手机１３８ ３８７６ ５４３２") == "工资没给"
     assert without_numbers("每亩3万的补偿只给了1万") == "每亩3万的补偿只给了1万"
+
+
+# issue 32: a group is people who come or speak together; a count only mentioned is one person's
+@pytest.mark.parametrize("text,people", [
+    ("我们一百多户一起来的，征地款没给", 100), ("俺们二十多个人来了，工钱没给", 20),
+    ("我是三十多户村民推选的代表，村里的账不公开", 30), ("俺们五个代表想去县里上访", 5),
+    ("咱们八个人都在信访局门口", 8), ("十几户联名反映村主任卖地", 10),
+    ("俺们村六十来户人家来上访的，水库移民款没发", 60),
+    ("村里一百多户都没通水", None), ("俺村二百多户就一条路，叫拉沙车压断了", None),
+    ("我们小区三百多户，物业乱收费", None), ("矿上塌方死了三个人，俺男人是其中一个", None),
+    ("俺们组十来户搬到新村了，俺家的房子漏水", None), ("全村四十多户的麦子都淹了，就俺家没赔", None),
+])
+def test_a_group_is_those_who_come_together_not_those_mentioned(gaz, text, people):
+    assert extract(text, gaz).people == people
+
+
+@pytest.mark.parametrize("text,name", [
+    ("俺是张良镇张良村哩村民刘满仓，俺家的地叫人占了", "刘满仓"),              # 哩, and what they are
+    ("我是汇源街道汇源社区居民崔玉珍，楼上漏水", "崔玉珍"),
+    ("俺叫吕秋生俺是马楼乡马楼村的俺家的牛丢了", "吕秋生"),                     # voice input, run together
+    ("俺是下汤镇下汤村的范二宝就是想问问俺家的补贴", "范二宝"),
+    ("我是仓头乡仓头村的 韦春梅 俺家的井塌了", "韦春梅"),                       # paused with spaces
+    ("牛得旺，梁洼镇梁洼村，村口的桥塌了", "牛得旺"), ("村里的路叫大车压烂了 —— 焦玉林", "焦玉林"),   # signed
+    ("熊背乡熊背村 郝长江 俺村没信号", "郝长江"), ("我邓春生，瓦屋镇瓦屋村，低保被停", "邓春生"),
+    ("背孜乡背孜村申大勇反映：河堤塌了", "申大勇"),
+    ("我是她闺女帮她打的字 我娘叫孔秀英 低保停了", "孔秀英"),                   # typed for a relative
+    ("俺替俺家掌柜的说 他叫马石头 腰摔断了 老板不给钱", "马石头"),
+    ("我叫王浩，替我奶奶王桂兰反映，她的养老金停了", "王桂兰"),
+    ("俺姥姥让俺给恁发的 俺姥姥叫杜翠英 房子漏雨", "杜翠英"),
+    ("俺是辛集乡辛集村的支书说俺不能评低保俺叫秦二狗", "秦二狗"),             # the secretary is not the writer
+])
+def test_names_in_other_hands(gaz, text, name):
+    assert extract(text, gaz).name == name
+
+
+@pytest.mark.parametrize("text", ["房子漏，下汤镇下汤村", "下汤镇下汤村，路塌了", "林楼村 地叫占了"])
+def test_a_short_matter_beside_the_place_is_no_name(gaz, text):
+    assert extract(text, gaz).name is None
+
+
+def test_a_question_put_to_us_is_heard_and_a_workplace_is_not_home(gaz):
+    found = extract("恁到底管不管？俺是尧山镇尧山村的范老汉，俺家的羊叫人偷了", gaz)
+    assert found.content == "俺家的羊叫人偷了" and found.heard == ["恁到底管不管"]
+    assert extract("这里能告村干部不", gaz).content is None
+    found = extract("我是董周乡董周村的，在鲁阳街道上班，叫白小燕，俺家的地叫村里收了", gaz)
+    assert found.place.unique.label() == "董周乡董周村" and found.name == "白小燕"
+
+
+# a second batch written after the first change (10 of 18 read right before this one)
+@pytest.mark.parametrize("text,name,place,matter,people", [
+    ("俺是下汤镇林楼村二组的村民王水生，俺家的地叫修路的占了", "王水生", "下汤镇林楼村", "叫修路的占了", None),
+    ("我姓李叫李春水 住在赵村镇中汤村 俺家的水井塌了", "李春水", "赵村镇中汤村", "水井塌了", None),
+    ("您好我是琴台街道琴台社区的退休职工赵桂芝我的退休金少发了三个月", "赵桂芝", "琴台街道琴台社区", "退休金少发了三个月", None),
+    ("我是仓头乡孙庄村的小学老师刘晓燕，学校的营养餐被克扣了", "刘晓燕", "仓头乡孙庄村", "营养餐被克扣了", None),
+    ("本人姓名：孔德明，住址：马楼乡王庄村，事由：宅基地纠纷村里调解不公", "孔德明", "马楼乡王庄村", "宅基地纠纷", None),
+    ("俺爹今年八十了，俺是他闺女，俺爹叫郑老实，住熊背乡熊背村，他的五保金叫村里扣了", "郑老实", "熊背乡熊背村",
+     "五保金叫村里扣了", None),
+    ("我们十几家联名反映，董周乡董周村村委会私卖集体土地，联系人吴长林", "吴长林", "董周乡董周村", "私卖集体土地", 10),
+    ("我是四棵树乡天桥村的党员代表马国强，村里换届选举拉票", "马国强", "四棵树乡天桥村", "换届选举拉票", None),
+    ("俺们二十多户一块找过乡里了没人管，俺是代表葛青山，让河乡石门村的，村里的水库移民款没发", "葛青山", "让河乡石门村",
+     "水库移民款没发", 20),
+    ("村里五十多户的麦子都叫冰雹打了，俺家也是，俺叫何满仓，团城乡团城村", "何满仓", "团城乡团城村", "冰雹打了", None),
+    ("矿上欠了俺们十几个工人的工资，俺是其中一个，俺叫龚大牛，梁洼镇鹁鸽吴村", "龚大牛", "梁洼镇鹁鸽吴村",
+     "欠了俺们十几个工人的工资", None),
+])
+def test_a_second_batch_in_other_hands(gaz, text, name, place, matter, people):
+    found = extract(text, gaz)
+    assert (found.name, found.place.unique.label(), found.people) == (name, place, people)
+    assert matter in found.content
