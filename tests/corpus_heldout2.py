@@ -1,7 +1,8 @@
 """A second held-back set of conversations (issue 28, item 5), written without reading the
-conversation's code, the tuned corpus's conversations or the first held-back set, and not to be
-tuned on: tests/test_corpus_heldout2.py drives them through the real webhooks and reports the
-share handled right. When something fails, report its kind; do not change these sentences to pass
+conversation's code or the first held-back set, and of the tuned corpus only its header, its
+Case and the first few conversations a search showed; not to be tuned on.
+tests/test_corpus_heldout2.py drives them through the real webhooks and reports the share
+handled right. When something fails, report its kind; do not change these sentences to pass
 and do not copy them into tests/corpus.py.
 
 People of rural 鲁山县 writing to the county's SMS number (Twilio, or Tencent Cloud SMS) or its
