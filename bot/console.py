@@ -70,6 +70,7 @@ from core.words import refusals as errors
 from core.words import citizens as citizen_texts
 from core.words import officials as T
 from core.words import console as W
+from core.words import reports as R
 from core.words.jobs import THREAT_WORDS
 from handlers.officials import register_received
 from notifications import charts, exports, sealed
@@ -396,7 +397,7 @@ def home():
         units = _names(s, Unit)
         board = _board(s, person, now) if person.role == "leader" else None
         return render_template("console/home.html", shelves=shelves, units=units, me=person, board=board, LEVELS=LEVELS,
-                               pct=lambda v: "—" if v is None else f"{v:.0%}")
+                               pct=R.percent, met=_met)
 
 
 def _board(s, person: Person, now: datetime) -> dict:
@@ -414,6 +415,11 @@ def _board(s, person: Person, now: datetime) -> dict:
     scores = month_scores(s, first.year, first.month, ScoreRules.from_options(current_county(s).options), hidden_from)
     return {"day": day, "month": month, "first": first, "late": sorted(late.items(), key=lambda kv: -kv[1]),
             "flags": [u for u in scores if u.flag], "warned": [u for u in scores if u.colour in ("orange", "red")]}
+
+
+def _met(d) -> str:
+    """The day's 当日见面率 in the daily 访情's words (core.measures' one definition)."""
+    return R.daily_met(d.met, d.meet_due, d.tally.meet_waiting)
 
 
 @bp.get("/evenings")
@@ -720,7 +726,7 @@ def stats():
                                charts=figures, figure=figure, export_first=asked,
                                scores_chart=charts.scores(month.first, month.last, scores) if scores else None,
                                scores=scores, rules=rules, today=today, groups=GROUPS, colours=COLOUR_WORDS,
-                               pct=lambda v, days=False: "—" if v is None else (f"{v:.1f}天" if days else f"{v:.0%}"))
+                               value=R.figure, met=_met)
 
 
 FORMAT_WORDS = {"xlsx": "Excel", "csv": "CSV"}

@@ -38,8 +38,8 @@ def _body(d: Day, unit_view: bool) -> list[str]:
         parts.append(words.daily_groups(d.groups))
     beyond = [(word, *d.beyond[level]) for level, word in LEVELS if level in d.beyond]
     parts.append(words.daily_beyond(beyond))
-    if d.meet_due:
-        parts.append(words.daily_met(d.met, d.meet_due))
+    if d.meet_due or d.tally.meet_waiting:
+        parts.append(words.daily_met(d.met, d.meet_due, d.tally.meet_waiting))
     if unit_view:
         shown = [no for no, _ in d.overdue]
     else:

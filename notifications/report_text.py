@@ -16,11 +16,7 @@ from core.words.said import Said
 
 def measures_text(m: Measures) -> str:
     """Plain text for the terminal (``xinfang stats``)."""
-    def fmt(name, value):
-        if value is None:
-            return "—"
-        return words.days(value) if name == "平均办结时长" else f"{value * 100:.1f}%"
-
+    fmt = words.figure
     last = (m.end - timedelta(seconds=1)).astimezone(SHANGHAI)
     lines = [words.measures_head(f"{m.start.astimezone(SHANGHAI):%Y-%m-%d}", f"{last:%Y-%m-%d}",
                                  f"{m.now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"), ""]

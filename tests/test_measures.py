@@ -69,7 +69,7 @@ def test_stats_from_the_command_line(five_cases, db_url, monkeypatch):
     runner = CliRunner()
     out = runner.invoke(main, ["stats", "--from", "2026-11-23", "--to", "2026-11-23", "--now", NOW.isoformat()])
     assert out.exit_code == 0, out.output
-    assert "全县：5批 9人次" in out.output and "按期受理率：50.0%" in out.output
+    assert "全县：5批 9人次" in out.output and "按期受理率：50%" in out.output
     assert "下汤镇人民政府 | 3 | 3" in out.output and "走访2批6人次" in out.output and "土地2批" in out.output
     bad = runner.invoke(main, ["stats", "--from", "2026-11-30", "--to", "2026-11-01"])
     assert bad.exit_code == 1 and "早于" in bad.output
