@@ -51,7 +51,7 @@ from core.cases import NOBODY, CaseError, Rules, barred, event, may_act
 from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, trend, write_note
 from core.clock import SHANGHAI, day_start
 from core.county import current_county
-from core.digest import LEVELS, gather
+from core.digest import gather
 from core.measures import measure
 from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
 from core.directory import BIND_TTL, LEAD_ROLES, ROLES, find_person, find_unit, new_bind_code
@@ -75,6 +75,7 @@ from core.words.jobs import THREAT_WORDS
 from handlers.officials import register_received
 from notifications import charts, exports, sealed
 from notifications.media import INLINE, MediaFiles, sniff
+from notifications.digest_text import day_figures
 from notifications.report_html import figure
 from notifications.report_html import render as render_report
 from notifications.report_html import secret_key
@@ -396,7 +397,7 @@ def home():
         shelves = workbench.shelves(s, person, now)
         units = _names(s, Unit)
         board = _board(s, person, now) if person.role == "leader" else None
-        return render_template("console/home.html", shelves=shelves, units=units, me=person, board=board, LEVELS=LEVELS,
+        return render_template("console/home.html", shelves=shelves, units=units, me=person, board=board,
                                pct=R.percent, met=_met)
 
 
@@ -418,8 +419,8 @@ def _board(s, person: Person, now: datetime) -> dict:
 
 
 def _met(d) -> str:
-    """The day's 当日见面率 in the daily 访情's words (core.measures' one definition)."""
-    return R.daily_met(d.met, d.meet_due, d.tally.meet_waiting)
+    """The day's 集体访, 越级访 and 当日见面率 in the daily 访情's words (core.measures' figures)."""
+    return "；".join(day_figures(d.tally, d.beyond))
 
 
 @bp.get("/evenings")

@@ -12,6 +12,7 @@ from core.measures import Measures
 from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS, ScoreRules, UnitScore
 from core.words import reports as words
 from core.words.said import Said
+from notifications.digest_text import day_figures
 
 
 def measures_text(m: Measures) -> str:
@@ -22,6 +23,7 @@ def measures_text(m: Measures) -> str:
                                  f"{m.now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"), ""]
     c = m.county
     lines.append(words.measures_county(c.petitions, c.people, c.overdue))
+    lines.append(words.measures_also(day_figures(c, m.beyond)))
     lines += [words.measures_rate(k, fmt(k, v)) for k, v in c.rates().items()]
     lines.append("")
     header = [*words.MEASURES_COLUMNS, *c.rates().keys()]

@@ -67,8 +67,12 @@ def daily_met(met: int, due: int, waiting: int = 0) -> str:
     """"当日见面率100%（1/1），3件待见面": the rate over the meetings due or held (core.measures),
     and those whose deadline is still to come."""
     rate = f"当日见面率{percent(met / due)}（{met}/{due}）" if due else ""
-    wait = f"{waiting}件待见面" if waiting else ""
-    return "，".join(x for x in (rate, wait) if x)
+    return "，".join(x for x in (rate, meet_waiting(waiting) if waiting else "") if x)
+
+
+def meet_waiting(cases: int) -> str:
+    """Meetings whose deadline is still to come (core.measures.Tally.meet_waiting)."""
+    return f"{cases}件待见面"
 
 
 def daily_overdue(count: int, shown: list[str]) -> str:
@@ -227,6 +231,11 @@ def measures_head(first: str, last: str, as_of: str) -> str:
 
 def measures_county(petitions: int, people: int, overdue: int) -> str:
     return f"全县：{petitions}批 {people}人次，挂牌超期{overdue}件"
+
+
+def measures_also(parts: list[str]) -> str:
+    """集体访, 越级访 and the meetings waiting, under the county's line (the daily 访情's words)."""
+    return "  " + "；".join(parts)
 
 
 def measures_rate(name: str, value: str) -> str:
