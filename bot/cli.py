@@ -399,7 +399,7 @@ def tick(now_text: str | None) -> None:
     now = _moment(now_text) or svc.clock.now()
     done = run(svc, now)
     for name, period, result in done:
-        click.echo(f"{name} {period}: {result}")
+        click.echo(f"{period.replace('T', ' ')}  {result}")   # the result names the job in words
     if not done:
         click.echo(say.NOTHING_DUE)
     click.echo(redeliver(svc, now))

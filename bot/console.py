@@ -97,7 +97,7 @@ EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "overdue": 
                "re_review_requested": "申请复核", "re_review_answered": "复核答复", "note": "备注",
                "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
                "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
-               "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
+               "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认", **W.EVENTS}
 AUDIT_WORDS = {"media": "查看图片/语音", "follow_up_call": "电话回访", "admin_add": "新增人员", "admin_save": "修改人员", "admin_deactivate": "停用人员",
                "admin_activate": "启用人员", "admin_grant": "设为管理员", "admin_revoke": "取消管理员",
                "admin_unbind": "解除微信绑定", "admin_bind_code": "发送绑定码", "admin_hand_back": "交还名录文件",
