@@ -87,7 +87,7 @@ def _moment(text: str | None):
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise click.UsageError(f"--now: not an ISO 8601 moment: {text!r}") from None
+        raise Refused(say.bad_moment(text)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
@@ -616,7 +616,7 @@ def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
     try:
         first = date.fromisoformat(day)
     except ValueError:
-        raise click.UsageError(f"--date: a date like 2026-11-23, got {day!r}") from None
+        raise Refused(say.bad_date("date", day)) from None
     svc = build_services(_settings())
     now = _moment(now_text) or svc.clock.now()
     period = period_of(kind, first)
@@ -646,7 +646,7 @@ def scores(month: str) -> None:
         if not 1 <= mon <= 12:
             raise ValueError
     except ValueError:
-        raise click.UsageError(f"--month: a month like 2026-11, got {month!r}") from None
+        raise Refused(say.bad_month(month)) from None
     svc = build_services(_settings())
     with svc.sessions() as s:
         rules = ScoreRules.from_options(current_county(s).options)

@@ -33,7 +33,7 @@ ALLOWED = {"LS", "Excel", "CSV", "ID", "nginx", "gunicorn", "Redis"}
 # or address, a file name
 TYPED = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|\bxinfang(?: [a-z-]+)*|\bapt(?:-get)? install [\w-]+|Ctrl-[A-Z]"
                    r"|--[a-z-]+|\[[a-z_.]+\](?: [a-z_]+)?|\b[a-z]+(?:_[a-z]+)+\b|\b[a-z_]+ = \S+|\"[a-z]+\"|^[a-z_]+(?=\t)"
-                   r"|https?://\S+|(?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)+/?|[\w-]+\.(?:toml|sqlite3|html|csv|xlsx|conf|db)\b",
+                   r"|\d{4}-\d\d-\d\dT\d\d:\d\d|https?://\S+|(?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)+/?|[\w-]+\.(?:toml|sqlite3|html|csv|xlsx|conf|db)\b",
                    re.M)
 
 
@@ -148,6 +148,10 @@ COMMANDS = (["stats", "--from", "2026-11-20", "--to", "2026-11-23", "--now", "20
             ["sweep", "--now", "2026-11-23T17:40+08:00"])
 
 
+MISTYPED = (["stats", "--from", "2026-11-20", "--to", "2026-11-23", "--now", "tomorrow"],
+            ["report", "daily", "--date", "23/11/2026"], ["scores", "--month", "November"])
+
+
 def test_the_operator_s_commands_print_no_english_word(county_at_work, db_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
     found = {}
@@ -155,6 +159,10 @@ def test_the_operator_s_commands_print_no_english_word(county_at_work, db_url, m
         out = CliRunner().invoke(main, args)
         assert out.exit_code == 0, (args, out.output)
         found[" ".join(args[:1])] = english(out.output)
+    for args in MISTYPED:                  # refused, in words, with what was typed quoted back
+        out = CliRunner().invoke(main, args)
+        assert out.exit_code == 1 and "应为" in out.output, (args, out.output)
+        found[" ".join(args)] = english(out.output.replace(args[-1], " "))
     assert {k: v for k, v in found.items() if v} == {}
 
 

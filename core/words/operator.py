@@ -89,5 +89,13 @@ def bad_date(option: str, given: str) -> str:
     return f"--{option} 应为日期，例如 2026-11-01；收到的是 {given} 。"
 
 
+def bad_moment(given: str) -> str:
+    return f"--now 应为日期和时间，例如 2026-11-23T17:30；收到的是 {given} 。"
+
+
+def bad_month(given: str) -> str:
+    return f"--month 应为月份，例如 2026-11；收到的是 {given} 。"
+
+
 def dates_reversed(first, last) -> str:
     return f"--to {last} 早于 --from {first} 。"
