@@ -87,7 +87,7 @@ def _moment(text: str | None):
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise click.UsageError(f"--now: not an ISO 8601 moment: {text!r}") from None
+        raise Refused(say.bad_moment(text)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
@@ -246,7 +246,7 @@ def serve(port: int, host: str, workers: int, web_only: bool, proxy: str) -> Non
     settings = _settings()
     nginx = nginx_binary() if proxy != "none" else None
     if proxy == "nginx" and nginx is None:
-        raise click.ClickException("--proxy nginx: nginx is not installed (apt install nginx)")
+        raise Refused(say.no_nginx())
     if proxy == "auto" and nginx is None:
         click.echo(say.NO_NGINX, err=True)
     migrate(settings.database_url)
@@ -371,18 +371,19 @@ def failures(limit: int) -> None:
     engine.dispose()
     click.echo(say.failed_messages(len(messages)))
     for r in messages:
-        click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.sender)} {local(r.received_at):%Y-%m-%d %H:%M} "
-                   f"tries {r.attempts or 1}: {last_line(r.error)}")
+        click.echo(f"  #{r.id} {say.CHANNELS.get(r.channel, r.channel)} {who(r.channel, r.sender)} "
+                   f"{local(r.received_at):%Y-%m-%d %H:%M} {say.tries(r.attempts or 1)}：{last_line(r.error)}")
     click.echo(say.failed_texts(len(texts)))
     for r in texts:   # a notice to a citizen: whether it goes again when they write (once)
         again = f" ({reach.resend_note(awaiting_resend(r.purpose, r.resent_at))})" \
             if r.purpose in RESENT_WHEN_THEY_WRITE else ""
-        click.echo(f"  #{r.id} {r.channel} {who(r.channel, r.to)} {r.purpose} {r.tracking_no or '-'} "
-                   f"{local(r.created_at):%Y-%m-%d %H:%M} {r.status}: {last_line(r.error)}{again}")
+        click.echo(f"  #{r.id} {say.CHANNELS.get(r.channel, r.channel)} {who(r.channel, r.to)} {r.purpose} "
+                   f"{r.tracking_no or '-'} {local(r.created_at):%Y-%m-%d %H:%M} {say.STATES.get(r.status, r.status)}："
+                   f"{last_line(r.error)}{again}")
     click.echo(say.failed_media(len(media)))
     for r in media:
         click.echo(f"  #{r.id} {r.kind} {r.tracking_no or say.NO_CASE_YET} {local(r.at):%Y-%m-%d %H:%M} "
-                   f"tries {r.fetch_attempts}: {last_line(r.fetch_error)}")
+                   f"{say.tries(r.fetch_attempts)}：{last_line(r.fetch_error)}")
 
 
 @main.command()
@@ -399,7 +400,7 @@ def tick(now_text: str | None) -> None:
     now = _moment(now_text) or svc.clock.now()
     done = run(svc, now)
     for name, period, result in done:
-        click.echo(f"{name} {period}: {result}")
+        click.echo(f"{period.replace('T', ' ')}  {result}")   # the result names the job in words
     if not done:
         click.echo(say.NOTHING_DUE)
     click.echo(redeliver(svc, now))
@@ -417,7 +418,7 @@ def chat(openid: str | None, phone: str | None) -> None:
     from handlers.message import Inbound
 
     if bool(openid) == bool(phone):
-        raise click.UsageError("give exactly one of --wechat OPENID or --sms PHONE")
+        raise Refused(say.chat_who())
     channel, sender = ("wechat", openid) if openid else ("sms", phone)
     if channel == "sms":
         try:
@@ -436,7 +437,7 @@ def chat(openid: str | None, phone: str | None) -> None:
                            inbound_id=inbound_id)
 
         got = receive(svc, channel, f"chat:{uuid.uuid4()}", sender, "text", text, build)
-        click.echo(f"bot> {got.reply}")
+        click.echo(say.CHAT_REPLY + got.reply)
 
 
 @main.command()
@@ -457,7 +458,7 @@ def bind(name: str) -> None:
     with transaction(svc.sessions) as s:
         people = list(s.scalars(select(Person).where(Person.name == name, Person.active.is_(True))))
         if len(people) != 1:
-            raise click.UsageError(f"{len(people)} active people named {name!r} in the county file")
+            raise Refused(say.not_one_person(name, len(people)))
         code = new_bind_code(s, people[0], svc.clock.now())
     days = BIND_TTL // timedelta(days=1)
     click.echo(say.bind_code(name, days, code))
@@ -511,11 +512,11 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
         raise click.UsageError(f"{path}: {exc}") from None
     name, first, rows = data.get("name"), data.get("first_evening"), data.get("cases")
     if not isinstance(name, str) or not name.strip():
-        raise click.UsageError(f"{path}: name = \"…\" (the campaign's name) is required")
+        raise Refused(say.campaign_no_name(path))
     if first is not None and not isinstance(first, date):
-        raise click.UsageError(f"{path}: first_evening is a date like 2026-12-03")
+        raise Refused(say.campaign_bad_first(path))
     if not isinstance(rows, list) or not rows:
-        raise click.UsageError(f"{path}: [[cases]] with no = \"LS-…\", unit = \"code\", lead = \"name\"")
+        raise Refused(say.campaign_no_cases(path))
     svc = build_services(_settings())
     now = _moment(now_text) or svc.clock.now()
     problems: list[str] = []
@@ -531,7 +532,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
             lead = find_person(s, str(row["lead"]), roles=("leader", "head")) if row.get("lead") else None
             if p is None or unit is None or (row.get("lead") and lead is None):
                 what = "case" if p is None else "unit" if unit is None else "lead"
-                problems.append(f"cases[{i}] {no}: unknown {what}")
+                problems.append(say.campaign_unknown(i, no, what))
                 continue
             current = active_plan(s, p)
             if current is not None and current.campaign == name:
@@ -540,12 +541,12 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
             try:
                 done = usecases.select(act, p, unit, lead, campaign=name, first_evening=first)
             except EveningError as exc:
-                problems.append(f"cases[{i}] {no}: {errors.say(exc)}")
+                problems.append(say.campaign_refused(i, no, errors.say(exc)))
                 continue
             selected += 1
             notify.deliver(outbox, done)
         if problems:
-            raise click.ClickException("nothing selected:\n" + "\n".join(problems))
+            raise Refused(say.nothing_selected(problems))
     if outbox.outbox_ids:
         svc.deliver(outbox.outbox_ids, now)
     click.echo(say.evenings_selected(name, selected, kept))
@@ -616,7 +617,7 @@ def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
     try:
         first = date.fromisoformat(day)
     except ValueError:
-        raise click.UsageError(f"--date: a date like 2026-11-23, got {day!r}") from None
+        raise Refused(say.bad_date("date", day)) from None
     svc = build_services(_settings())
     now = _moment(now_text) or svc.clock.now()
     period = period_of(kind, first)
@@ -684,7 +685,7 @@ def scores(month: str) -> None:
         if not 1 <= mon <= 12:
             raise ValueError
     except ValueError:
-        raise click.UsageError(f"--month: a month like 2026-11, got {month!r}") from None
+        raise Refused(say.bad_month(month)) from None
     svc = build_services(_settings())
     with svc.sessions() as s:
         rules = ScoreRules.from_options(current_county(s).options)

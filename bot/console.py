@@ -51,7 +51,7 @@ from core.cases import NOBODY, CaseError, Rules, barred, may_act
 from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, trend, write_note
 from core.clock import SHANGHAI, day_start
 from core.county import current_county
-from core.digest import LEVELS, gather
+from core.digest import gather
 from core.measures import measure
 from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
 from core.status import WITH_BUREAU
@@ -69,12 +69,14 @@ from core.words import refusals as errors
 from core.words import citizens as citizen_texts
 from core.words import officials as T
 from core.words import console as W
+from core.words import reports as R
 from core.words.jobs import THREAT_WORDS
 from core.words import documents as document_words
 from core.documents import EVENT as DOCUMENT_EVENT
 from handlers.officials import register_received
 from notifications import charts, exports, sealed
 from notifications.media import INLINE, MediaFiles, sniff
+from notifications.digest_text import day_figures
 from notifications.report_html import figure
 from notifications.report_html import render as render_report
 from notifications.report_html import secret_key
@@ -96,7 +98,7 @@ EVENT_WORDS = {**citizen_texts.HISTORY_LABELS, "assigned": "交办", "reassigned
                "re_review_requested": "申请复核", "re_review_answered": "复核答复", "note": "备注",
                "evening_selected": "列入七晚", "evening_filed": "七晚报备", "evening_counted": "七晚计入",
                "evening_missed": "七晚未计入", "evening_completed": "已满七晚", "evening_resolved": "七晚化解",
-               "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认"}
+               "evening_unresolved": "七晚未化解", "evening_excused": "七晚确认", **W.EVENTS}
 AUDIT_WORDS = {"media": "查看图片/语音", "follow_up_call": "电话回访", "admin_add": "新增人员", "admin_save": "修改人员", "admin_deactivate": "停用人员",
                "admin_activate": "启用人员", "admin_grant": "设为管理员", "admin_revoke": "取消管理员",
                "admin_unbind": "解除微信绑定", "admin_bind_code": "发送绑定码", "admin_hand_back": "交还名录文件",
@@ -403,8 +405,8 @@ def home():
         shelves = workbench.shelves(s, person, now)
         units = _names(s, Unit)
         board = _board(s, person, now) if person.role == "leader" else None
-        return render_template("console/home.html", shelves=shelves, units=units, me=person, board=board, LEVELS=LEVELS,
-                               CASE_SHELVES=workbench.CASE_SHELVES, pct=lambda v: "—" if v is None else f"{v:.0%}")
+        return render_template("console/home.html", shelves=shelves, units=units, me=person, board=board,
+                               CASE_SHELVES=workbench.CASE_SHELVES, pct=R.percent, met=_met)
 
 
 def _board(s, person: Person, now: datetime) -> dict:
@@ -422,6 +424,11 @@ def _board(s, person: Person, now: datetime) -> dict:
     scores = month_scores(s, first.year, first.month, ScoreRules.from_options(current_county(s).options), hidden_from)
     return {"day": day, "month": month, "first": first, "late": sorted(late.items(), key=lambda kv: -kv[1]),
             "flags": [u for u in scores if u.flag], "warned": [u for u in scores if u.colour in ("orange", "red")]}
+
+
+def _met(d) -> str:
+    """The day's 集体访, 越级访 and 当日见面率 in the daily 访情's words (core.measures' figures)."""
+    return "；".join(day_figures(d.tally, d.beyond))
 
 
 @bp.get("/evenings")
@@ -795,7 +802,7 @@ def stats():
                                charts=figures, figure=figure, export_first=asked,
                                scores_chart=charts.scores(month.first, month.last, scores) if scores else None,
                                scores=scores, rules=rules, today=today, groups=GROUPS, colours=COLOUR_WORDS,
-                               pct=lambda v, days=False: "—" if v is None else (f"{v:.1f}天" if days else f"{v:.0%}"))
+                               value=R.figure, met=_met)
 
 
 FORMAT_WORDS = {"xlsx": "Excel", "csv": "CSV"}

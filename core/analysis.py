@@ -11,18 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.accusations import not_recused
 from core.clock import day_start
-from core.digest import GROUP_SIZE
 from core.county import current_county
 from core.evenings import EveningRules, Figures, figures
-from core.measures import Measures, measure
+from core.measures import Measures, escalations, measure, volume
 from core.scores import ScoreRules, month_scores
 from core.store.db import county_day
-from core.store.models import AnalysisNote, Escalation, OutboundMessage, Person, Petition, ScoreEvent, Township
+from core.store.models import AnalysisNote, OutboundMessage, Person, Petition, ScoreEvent, Township
 from core.words.said import Said
 from core.text import SMS_THREE_SEGMENTS
 from core.words import reports as words
@@ -115,7 +114,7 @@ class Bucket:
     last: date
     petitions: int = 0
     people: int = 0
-    groups: int = 0                                  # 集体访 (core.digest.GROUP_SIZE people or more)
+    groups: int = 0                                  # 集体访 (core.measures.GROUP_SIZE people or more)
     beyond: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))   # 越级访, batches by level
 
 
@@ -158,8 +157,7 @@ def trend(s: Session, first: date, last: date, hidden_from: Person | None = None
     by_township: dict[int | None, list[int]] = {}
     by_category: dict[str, list[int]] = {}
     for d, township, category, n, people, groups in s.execute(
-            select(day, p.township_id, p.category, func.count(), func.sum(p.people),
-                   func.sum(case((p.people >= GROUP_SIZE, 1), else_=0)))
+            select(day, p.township_id, p.category, *volume().values())
             .where(*where).group_by(day, p.township_id, p.category)):
         people, groups = int(people or 0), int(groups or 0)
         b = index.get(d if isinstance(d, date) else date.fromisoformat(d))
@@ -167,13 +165,10 @@ def trend(s: Session, first: date, last: date, hidden_from: Person | None = None
             b.petitions, b.people, b.groups = b.petitions + n, b.people + people, b.groups + groups
         for tally in (by_township.setdefault(township, [0, 0]), by_category.setdefault(category or "其他", [0, 0])):
             tally[0], tally[1] = tally[0] + n, tally[1] + people
-    levels = select(Escalation.occurred_on, Escalation.level, func.count()).where(
-        Escalation.occurred_on >= first, Escalation.occurred_on <= last)
-    if unit_id is not None:
-        levels = levels.where(Escalation.unit_id == unit_id)
-    for d, level, n in s.execute(levels.group_by(Escalation.occurred_on, Escalation.level)):
-        if d in index and level in LEVELS:
-            index[d].beyond[level] += n
+    for d, levels in escalations(s, first, last, by="day", unit_id=unit_id).items():
+        for level, (n, _) in levels.items():
+            if d in index and level in LEVELS:
+                index[d].beyond[level] += n
     names = dict(s.execute(select(Township.id, Township.name)).all()) if by_township else {}
     return Trend(by, buckets, _most_first({names.get(k, ""): v for k, v in by_township.items()}),
                  _most_first(by_category))
@@ -218,13 +213,6 @@ class Analysis:
         return words.analysis(self.period.kind, self.period.label, parts, link, limit, c.petitions, c.people, beyond)
 
 
-def _beyond(s: Session, period: Period) -> dict[str, tuple[int, int]]:
-    rows = s.execute(select(Escalation.level, func.count(), func.sum(Escalation.people)).where(
-        Escalation.occurred_on >= period.first, Escalation.occurred_on <= period.last).group_by(Escalation.level))
-    return {level: (n, int(people or 0)) for level, n, people in rows}
-
-
-
 def _sms_cost(s: Session, period: Period) -> dict[str, tuple[int, int]]:
     """Texts sent in the period and the parts billed (what the county pays for), by audience."""
     officials = select(Person.phone)
@@ -260,9 +248,9 @@ def analyse(s: Session, period: Period, now: datetime, hidden_from: Person | Non
     prev, ly = period.previous(), period.year_before()
     options = current_county(s).options
     evenings = figures(s, start=period.start, end=period.end, rules=EveningRules.from_options(options))
-    result = Analysis(period, now, measure(s, period.start, period.end, now, hidden_from),
-                      measure(s, prev.start, prev.end, now, hidden_from), measure(s, ly.start, ly.end, now, hidden_from),
-                      _beyond(s, period), _beyond(s, prev), evenings, sms=_sms_cost(s, period))
+    current, before = measure(s, period.start, period.end, now, hidden_from), measure(s, prev.start, prev.end, now, hidden_from)
+    result = Analysis(period, now, current, before, measure(s, ly.start, ly.end, now, hidden_from),
+                      current.beyond, before.beyond, evenings, sms=_sms_cost(s, period))
     if period.kind == "monthly":
         rules = ScoreRules.from_options(options)
         result.scores = month_scores(s, period.first.year, period.first.month, rules, hidden_from)

@@ -3,7 +3,8 @@
 notifications.digest_text's. One text of at most three SMS segments (201 characters):
 
 - leaders: the day's petitions to the county (批次/人次, by channel) and beyond it (到市/赴省/进京,
-  registered by staff), the 当日见面 rate, the cases flagged overdue (挂牌) by unit, the 七晚
+  registered by staff), the 当日见面 rate (core.measures' one definition, with the meetings
+  still waiting for their deadline), the cases flagged overdue (挂牌) by unit, the 七晚
   plans under way; then the cases they own (包案), if any;
 - a unit head: the same for their unit;
 - replies "详情" get the top items with names masked (张*三).
@@ -11,29 +12,29 @@ notifications.digest_text's. One text of at most three SMS segments (201 charact
 Nothing in a text a recused person must not see: the lists leave out every case that accuses the
 reader or their unit; counts are only counts. Read from indexed columns: the day's petitions by
 ``received_at``, the flagged open cases by status, the plans and escalations from their own
-small tables (see bench/digest.py).
+small tables (see bench/digest.py). Every figure is core.measures': the day's tallies by unit and
+channel (:func:`core.measures.tallies`), the 越级访 (:func:`core.measures.escalations`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import facts as F
 from core.cases import NOBODY, Barred, not_recused, recusals_of
 from core.clock import SHANGHAI, day_start, local
 from core import checks, threats
 from core.checks import CheckRules
 from core.evenings import EveningRules
+from core.measures import Tally, escalations, tallies
 from core.status import OPEN
 from core.store.models import (County, DailyCheck, Escalation, EveningPlan, EveningVisit, Person, Petition,
                                PetitionEvent, ScoreEvent, Unit)
 from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS
 from core.words import reports as words
 
-GROUP_SIZE = 5   # 集体访: five people or more (信访工作条例 Art. 18: more than five send representatives)
 
 CHANNELS = tuple((c, CHANNEL_LABELS[c]) for c in ("wechat", "sms", "visit", "letter", "phone"))
 LEVELS = (("city", "到市"), ("province", "赴省"), ("beijing", "进京"))
@@ -48,12 +49,10 @@ class Day:
     day: date
     channels: dict[str, tuple[int, int]] = field(default_factory=dict)    # channel → (批次, 人次)
     beyond: dict[str, tuple[int, int]] = field(default_factory=dict)      # level → (批次, 人次)
-    meet_due: int = 0
-    met: int = 0
+    tally: Tally = field(default_factory=Tally)    # the day's petitions (core.measures: 当日见面率, 集体访 …)
     overdue: list[tuple[str, str]] = field(default_factory=list)          # (tracking no, unit name)
     plans: int = 0
     tonight_started: int = 0
-    groups: int = 0                   # 集体访 (five people or more) received that day
     warnings: list[tuple[str, str]] = field(default_factory=list)   # 预警 (扬言): (tracking no, its kind)
     # 日排查 (core.checks): townships to report, those that missed a round passed, what they found
     checks_due: int = 0
@@ -72,11 +71,27 @@ class Day:
 
     @property
     def batches(self) -> int:
-        return sum(b for b, _ in self.channels.values())
+        return self.tally.petitions
 
     @property
     def people(self) -> int:
-        return sum(n for _, n in self.channels.values())
+        return self.tally.people
+
+    @property
+    def groups(self) -> int:
+        return self.tally.groups
+
+    @property
+    def meet_due(self) -> int:
+        return self.tally.meet_due
+
+    @property
+    def met(self) -> int:
+        return self.tally.meet_on_time
+
+    @property
+    def meet_rate(self) -> float | None:
+        return self.tally.meet_rate
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -105,10 +120,8 @@ class Hidden:
 
     unit_id: int | None
     barred: Barred
-    channel: str | None = None     # a petition: its channel, people and meeting …
-    people: int = 0
-    meet_due: int = 0
-    met: int = 0
+    channel: str | None = None     # a petition: its channel and tally …
+    tally: Tally = field(default_factory=Tally)
     plan: bool = False             # … or a plan, and whether tonight's visit started
     started: bool = False
 
@@ -121,9 +134,8 @@ class Hidden:
         if b <= 1:
             d.channels.pop(self.channel, None)
         else:
-            d.channels[self.channel] = (b - 1, n - self.people)
-        d.meet_due, d.met = d.meet_due - self.meet_due, d.met - self.met
-        d.groups -= self.people >= GROUP_SIZE
+            d.channels[self.channel] = (b - 1, n - self.tally.people)
+        d.tally.take(self.tally)
 
 
 @dataclass
@@ -138,8 +150,10 @@ class CountyDay:
 
     def view(self, unit_id: int | None = None, reader: Person | None = None) -> Day:
         base = self.county if unit_id is None else self.units.get(unit_id) or Day(self.county.day)
-        d = Day(base.day, dict(base.channels), dict(base.beyond), base.meet_due, base.met, [], base.plans,
-                base.tonight_started, base.groups, [], base.checks_due, list(base.checks_missing),
+        tally = Tally()
+        tally.add(base.tally)
+        d = Day(base.day, dict(base.channels), dict(base.beyond), tally, [], base.plans,
+                base.tonight_started, [], base.checks_due, list(base.checks_missing),
                 base.checks_nothing_new, base.checks_found, base.checks_people, base.checks_moving, base.since)
         for h in self.hidden:   # a count never shows the accused what their lists hide
             if (unit_id is None or h.unit_id == unit_id) and reader is not None and h.barred.bars(reader):
@@ -165,27 +179,17 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
             units[unit_id] = Day(day, since=since)
         return units[unit_id]
 
-    meet_due = func.sum(case((p.facts.op("&")(F.HAS_DUE["meet"]) != 0, 1), else_=0))
-    met = func.sum(case((p.facts.op("&")(F.ON_TIME["meet"]) != 0, 1), else_=0))
-    for unit_id, channel, batches, people, due, on_time in s.execute(
-            select(p.unit_id, p.channel, func.count(), func.sum(p.people), meet_due, met)
-            .where(p.received_at >= start, p.received_at < end).group_by(p.unit_id, p.channel)):
+    now = now or end
+    for (unit_id, channel), t in tallies(s, start, end, now, by=("unit", "channel")).items():
         for d in (county, unit_day(unit_id)):
             b, n = d.channels.get(channel, (0, 0))
-            d.channels[channel] = (b + batches, n + int(people or 0))
-            d.meet_due += int(due or 0)
-            d.met += int(on_time or 0)
-    for unit_id, groups in s.execute(select(p.unit_id, func.count()).where(
-            p.received_at >= start, p.received_at < end, p.people >= GROUP_SIZE).group_by(p.unit_id)):
-        for d in (county, unit_day(unit_id)):
-            d.groups += groups
-    for unit_id, level, batches, people in s.execute(
-            select(Escalation.unit_id, Escalation.level, func.count(), func.sum(Escalation.people))
-            .where(Escalation.occurred_on >= (since or day), Escalation.occurred_on <= day)
-            .group_by(Escalation.unit_id, Escalation.level)):
-        for d in (county, unit_day(unit_id)):
-            b, n = d.beyond.get(level, (0, 0))
-            d.beyond[level] = (b + batches, n + int(people or 0))
+            d.channels[channel] = (b + t.petitions, n + t.people)
+            d.tally.add(t)
+    for unit_id, levels in escalations(s, since or day, day, by="unit").items():
+        for level, (batches, people) in levels.items():
+            for d in (county, unit_day(unit_id)):
+                b, n = d.beyond.get(level, (0, 0))
+                d.beyond[level] = (b + batches, n + people)
     # sorted here, not in SQL: an ORDER BY due_next leads SQLite to walk that index over every row
     rows = s.execute(select(p.id, p.tracking_no, p.unit_id, func.coalesce(Unit.name, "未交办"), p.due_next)
                      .outerjoin(Unit, Unit.id == p.unit_id).where(p.overdue.is_(True), p.status.in_(OPEN))).all()
@@ -214,14 +218,12 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
     barred = recusals_of(s, [f.petition_id for f in warned])
     for f in warned:
         f.barred = barred.get(f.petition_id, NOBODY)
-    on_accusations += [(pid, Hidden(unit_id, NOBODY, channel, int(people or 1), int(due or 0), int(on_time or 0)))
-                       for pid, unit_id, channel, people, due, on_time in s.execute(
-                           select(p.id, p.unit_id, p.channel, p.people, meet_due, met).where(
-                               p.received_at >= start, p.received_at < end, p.accusation.is_(True)).group_by(p.id))]
+    on_accusations += [(pid, Hidden(unit_id, NOBODY, channel, t)) for (pid, unit_id, channel), t in tallies(
+        s, start, end, now, by=("petition", "unit", "channel"), where=(p.accusation.is_(True),)).items()]
     barred = recusals_of(s, [pid for pid, _ in on_accusations])
     for pid, h in on_accusations:
         h.barred = barred.get(pid, NOBODY)
-    _checks(s, day, now or end, county, unit_day)
+    _checks(s, day, now, county, unit_day)
     return CountyDay(county, units, flagged, warned, [h for _, h in on_accusations])
 
 

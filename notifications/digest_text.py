@@ -15,6 +15,7 @@ from core.checks import planned
 from core.digest import CHANNELS, LEVELS, Day, gather_all, lead_cases, readers
 from core.digest import details as details_of
 from core.evenings import tonight_text
+from core.measures import Tally
 from core.phones import mask_name, mask_text
 from core.places import unit_short_name
 from core.store.models import Person, Unit
@@ -34,12 +35,7 @@ def _body(d: Day, unit_view: bool) -> list[str]:
     parts = [words.daily_volume(unit_view, d.batches, d.people, by_channel)]
     if d.warnings:   # 扬言 (a threat, an announced trip) comes before everything else
         parts.insert(0, words.daily_warnings(d.warnings))
-    if d.groups:
-        parts.append(words.daily_groups(d.groups))
-    beyond = [(word, *d.beyond[level]) for level, word in LEVELS if level in d.beyond]
-    parts.append(words.daily_beyond(beyond))
-    if d.meet_due:
-        parts.append(words.daily_met(d.met, d.meet_due))
+    parts += day_figures(d.tally, d.beyond)
     if unit_view:
         shown = [no for no, _ in d.overdue]
     else:
@@ -50,6 +46,16 @@ def _body(d: Day, unit_view: bool) -> list[str]:
         parts.append(checks)
     if d.plans:
         parts.append(words.daily_evenings(d.plans, d.tonight_started))
+    return parts
+
+
+def day_figures(t: Tally, beyond: dict[str, tuple[int, int]]) -> list[str]:
+    """集体访, 越级访 and 当日见面率 (with the meetings waiting) in the daily 访情's words — also the
+    console's 今日访情 and ``xinfang stats`` (core.measures' figures)."""
+    parts = [words.daily_groups(t.groups)] if t.groups else []
+    parts.append(words.daily_beyond([(word, *beyond[level]) for level, word in LEVELS if level in beyond]))
+    if t.meet_due or t.meet_waiting:
+        parts.append(words.daily_met(t.meet_on_time, t.meet_due, t.meet_waiting))
     return parts
 
 

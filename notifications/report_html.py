@@ -30,9 +30,11 @@ from markupsafe import Markup
 
 from core.analysis import NOTE_SECTIONS, AUDIENCE, KINDS, Analysis
 from core.clock import SHANGHAI
+from core.digest import LEVELS
 from core.settings import DEFAULT_INSTANCE_DIR
 from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS
 from notifications import charts
+from core.words import reports as words
 from notifications.report_text import evenings_text, ranking_text
 
 STATIC = "/console/static"   # the console's static files (bot/console.py's blueprint), on the same app
@@ -85,12 +87,6 @@ def figure(chart: dict) -> Markup:
     return Markup(TEMPLATES.get_template("chart.html").render(c=chart))
 
 
-def _pct(v: float | None, days: bool = False) -> str:
-    if v is None:
-        return "—"
-    return f"{v:.1f}天" if days else f"{v:.1%}"
-
-
 def _charts(a: Analysis) -> list[dict]:
     first, last = a.period.first, a.period.last
     out = charts.over_time(a.trend, first, last) if a.trend is not None else []
@@ -104,9 +100,8 @@ def _charts(a: Analysis) -> list[dict]:
 
 def render(a: Analysis, county: str, static: str = STATIC) -> str:
     c, p, y = a.current.county, a.previous.county, a.year_before.county
-    days = "平均办结时长"
     beyond = "、".join(f"{w}{a.beyond.get(level, (0, 0))[0]}批{a.beyond.get(level, (0, 0))[1]}人"
-                       for level, w in (("city", "到市"), ("province", "赴省"), ("beijing", "进京")))
+                       for level, w in LEVELS)
     return TEMPLATES.get_template("report.html").render(
         title=f"{county}{KINDS[a.period.kind]}（{a.period.label}）",
         as_of=a.now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
@@ -116,7 +111,7 @@ def render(a: Analysis, county: str, static: str = STATIC) -> str:
         change_previous=Analysis.change(c.petitions, p.petitions), change_year=Analysis.change(c.petitions, y.petitions),
         charts=_charts(a), figure=figure, static=static,
         scores_chart=charts.scores(a.period.first, a.period.last, a.scores) if a.scores else None,
-        rates=[(k, (_pct(v, k == days), _pct(p.rates()[k], k == days), _pct(y.rates()[k], k == days)))
+        rates=[(k, (words.figure(k, v), words.figure(k, p.rates()[k]), words.figure(k, y.rates()[k])))
                for k, v in c.rates().items()],
         evenings=evenings_text(a.evenings) if a.evenings is not None and a.evenings.cases else None,
         sms=[(AUDIENCE[k], n, parts) for k, (n, parts) in sorted(a.sms.items())] if a.sms else [],

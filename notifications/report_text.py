@@ -12,20 +12,18 @@ from core.measures import Measures
 from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS, ScoreRules, UnitScore
 from core.words import reports as words
 from core.words.said import Said
+from notifications.digest_text import day_figures
 
 
 def measures_text(m: Measures) -> str:
     """Plain text for the terminal (``xinfang stats``)."""
-    def fmt(name, value):
-        if value is None:
-            return "—"
-        return words.days(value) if name == "平均办结时长" else f"{value * 100:.1f}%"
-
+    fmt = words.figure
     last = (m.end - timedelta(seconds=1)).astimezone(SHANGHAI)
     lines = [words.measures_head(f"{m.start.astimezone(SHANGHAI):%Y-%m-%d}", f"{last:%Y-%m-%d}",
                                  f"{m.now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"), ""]
     c = m.county
     lines.append(words.measures_county(c.petitions, c.people, c.overdue))
+    lines.append(words.measures_also(day_figures(c, m.beyond)))
     lines += [words.measures_rate(k, fmt(k, v)) for k, v in c.rates().items()]
     lines.append("")
     header = [*words.MEASURES_COLUMNS, *c.rates().keys()]

@@ -72,7 +72,7 @@ class ConsoleSms:
             self.sent.append((to, body))
             n = len(self.sent)
         if not self.quiet:
-            print(f"[SMS → {mask_phone(to)}] {body}", file=self.stream or sys.stdout)
+            print(f"[短信 → {mask_phone(to)}] {body}", file=self.stream or sys.stdout)
         return f"console-{n}"
 
 

@@ -126,7 +126,7 @@ def test_report_from_the_command_line(three_weeks, db_url, monkeypatch, tmp_path
     monthly = tmp_path / "month.html"
     CliRunner().invoke(main, ["report", "monthly", "--date", "2026-11-01", "--out", str(monthly)])
     assert "月考评" in monthly.read_text(encoding="utf-8")
-    assert "a date like" in CliRunner().invoke(main, ["report", "daily", "--date", "23/11"]).output
+    assert "应为日期" in CliRunner().invoke(main, ["report", "daily", "--date", "23/11"]).output
 
 
 @pytest.mark.parametrize("body, message", [('daily_at = "5pm"', "daily_at"), ('weekly_on = "someday"', "weekly_on"),

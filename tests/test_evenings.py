@@ -531,7 +531,7 @@ def test_campaign_file_selects_cases_once_and_reports(peer, db, clock, services,
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\n[[cases]]\nno = "LS-20990101-0001"\nunit = "xiatang"\n', encoding="utf-8")
     out = runner.invoke(main, ["evenings", "campaign", str(bad)])
-    assert out.exit_code != 0 and "unknown case" in out.output
+    assert out.exit_code != 0 and "没有这个编号的事项" in out.output
     clock.set(at(MON, 12))
     peer.text_sms(STAFF, f"未化解 {b} 信访人拒绝沟通")
     report = runner.invoke(main, ["evenings", "report", "--campaign", "冬季攻坚"])

@@ -171,7 +171,7 @@ def test_scores_from_the_command_line(services, db, db_url, monkeypatch):
     assert out.exit_code == 0, out.output
     assert "| 尧山镇人民政府 | 97 | 97 | 绿 | 0件 | 办结超期-3" in out.output, out.output
     assert "乡镇（街道）本月无办理事项" in out.output
-    assert "a month like" in CliRunner().invoke(main, ["scores", "--month", "2026-13"]).output
+    assert "应为月份" in CliRunner().invoke(main, ["scores", "--month", "2026-13"]).output
 
 
 def test_the_ranking_goes_out_on_the_first_working_day_once(services, db, sms_out):

@@ -240,11 +240,11 @@ def test_tick_from_the_command_line_runs_each_job_once(db_url, monkeypatch):
     runner = CliRunner()
     first = runner.invoke(main, ["tick", "--now", "2026-11-23T10:02"])
     assert first.exit_code == 0, first.output
-    assert "sweep 2026-11-23T10:00: 巡检0件" in first.output and "outbox 2026-11-23T10:02" in first.output
+    assert "2026-11-23 10:00  巡检0件" in first.output and "2026-11-23 10:02  发送" in first.output
     again = runner.invoke(main, ["tick", "--now", "2026-11-23T10:02:30"])
     assert "没有到期的任务" in again.output
     later = runner.invoke(main, ["tick", "--now", "2026-11-23T10:03"])
-    assert "outbox 2026-11-23T10:03" in later.output and "sweep" not in later.output
+    assert "2026-11-23 10:03  发送" in later.output and "巡检" not in later.output
 
 
 def test_two_rq_cron_processes_at_once_each_job_runs_once_per_period(db_url, lite, stub):

@@ -226,3 +226,11 @@ def bind_code(county: str, code: str, days: int) -> Said:
 
 def bind_code_sent(name: str, masked_phone: str, days: int) -> str:
     return f"绑定码已发送到{name}的手机（{masked_phone}），{days}天内有效。"
+
+
+# a case's history: the events the petitioner's answers and 七晚's checks record (bot.console's
+# EVENT_WORDS has the rest; a kind with no word here was shown as its code — "rated", "meet_confirmed")
+EVENTS = {"meet_confirmed": "信访人确认已见面", "meet_denied": "信访人答复未见面", "rated": "信访人评价",
+          "rating_reason": "不满意原因", "image": "图片", "deadline_provisional": "期限待核对",
+          "evening_started": "七晚开始", "evening_ended": "七晚结束", "evening_located": "七晚定位",
+          "evening_confirmed": "七晚信访人确认", "evening_denied": "七晚信访人否认"}

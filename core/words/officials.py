@@ -473,7 +473,7 @@ def first_evening_unclear(word: str, no: str) -> str:
 
 
 def excuse_format(no: str) -> str:
-    return f"格式：确认 {no} 第N晚 理由，例如：确认 {no} 第3晚 信访人手机没电，已电话核实"
+    return f"格式：确认 {no} 第几晚 理由，例如：确认 {no} 第3晚 信访人手机没电，已电话核实"
 
 
 def evenings_head(n: int) -> str:

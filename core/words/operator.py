@@ -54,6 +54,16 @@ def failed_messages(count: int) -> str:
     return f"多次处理仍失败的群众消息：{count}条"
 
 
+# `xinfang failures`' lines: the channel, the tries, a text's state in words (the error itself is the
+# provider's or the code's, as stored)
+CHANNELS = {"wechat": "微信", "sms": "短信", "wecom": "企业微信", "console": "终端"}
+STATES = {"failed": "发送失败", "undelivered": "未送达", "queued": "待发送", "sending": "发送中"}
+
+
+def tries(n: int) -> str:
+    return f"尝试{n}次"
+
+
 def failed_texts(count: int) -> str:
     return f"未送达的短信/微信：{count}条"
 
@@ -87,6 +97,53 @@ def no_county(database_url: str) -> str:
 
 def bad_date(option: str, given: str) -> str:
     return f"--{option} 应为日期，例如 2026-11-01；收到的是 {given} 。"
+
+
+def no_nginx() -> str:
+    return "--proxy nginx：未安装 nginx（安装：apt install nginx ）。"
+
+
+def chat_who() -> str:
+    return "请给出 --wechat 微信用户标识 或 --sms 手机号 中的一个。"
+
+
+CHAT_REPLY = "答复> "
+
+
+def not_one_person(name: str, count: int) -> str:
+    return f"县名录中有{count}位在职人员名叫{name}，请给出唯一的姓名。" if count else f"县名录中没有名叫{name}的在职人员。"
+
+
+def campaign_no_name(path) -> str:
+    return f"{path}：缺少 name = \"…\"（七晚批次的名称）。"
+
+
+def campaign_bad_first(path) -> str:
+    return f"{path}：first_evening 应为日期，例如 2026-12-03 。"
+
+
+def campaign_no_cases(path) -> str:
+    return f"{path}：缺少 [[cases]]，每件写明 no = \"LS-…\"、unit = \"单位代码\"、lead = \"包案领导\"。"
+
+
+def campaign_unknown(i: int, no: str, what: str) -> str:
+    return f"cases[{i}] {no}：{ {'case': '没有这个编号的事项', 'unit': '没有这个单位', 'lead': '没有这位包案领导'}[what] }"
+
+
+def campaign_refused(i: int, no: str, why: str) -> str:
+    return f"cases[{i}] {no}：{why}"
+
+
+def nothing_selected(problems: list[str]) -> str:
+    return "未选入任何事项：\n" + "\n".join(problems)
+
+
+def bad_moment(given: str) -> str:
+    return f"--now 应为日期和时间，例如 2026-11-23T17:30；收到的是 {given} 。"
+
+
+def bad_month(given: str) -> str:
+    return f"--month 应为月份，例如 2026-11；收到的是 {given} 。"
 
 
 def dates_reversed(first, last) -> str:

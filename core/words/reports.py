@@ -47,8 +47,32 @@ def daily_beyond(levels: list[tuple[str, int, int]]) -> str:
     return f"越级访：{beyond}" if beyond else "无越级访"
 
 
-def daily_met(met: int, due: int) -> str:
-    return f"当日见面率{met / due:.0%}（{met}/{due}）"
+def percent(value: float | None) -> str:
+    """A rate as every report shows it (统计, 看板, ``xinfang stats``, the texts, the analyses):
+    whole when it is ("100%", "25%"), else to a tenth ("16.7%"); "—" when nothing was due."""
+    if value is None:
+        return "—"
+    tenths = round(value * 1000)
+    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"
+
+
+def figure(name: str, value: float | None) -> str:
+    """One measure's value: 平均办结时长 in days, the rates in per cent (core.measures.Tally.rates)."""
+    if value is None:
+        return "—"
+    return days(value) if name == "平均办结时长" else percent(value)
+
+
+def daily_met(met: int, due: int, waiting: int = 0) -> str:
+    """"当日见面率100%（1/1），3件待见面": the rate over the meetings due or held (core.measures),
+    and those whose deadline is still to come."""
+    rate = f"当日见面率{percent(met / due)}（{met}/{due}）" if due else ""
+    return "，".join(x for x in (rate, meet_waiting(waiting) if waiting else "") if x)
+
+
+def meet_waiting(cases: int) -> str:
+    """Meetings whose deadline is still to come (core.measures.Tally.meet_waiting)."""
+    return f"{cases}件待见面"
 
 
 def daily_overdue(count: int, shown: list[str]) -> str:
@@ -152,7 +176,7 @@ def analysis_mainly(top: list[tuple[str, int]]) -> str:
 
 
 def analysis_rate(name: str, value: float) -> str:
-    return f"{name}{value:.0%}"
+    return f"{name}{percent(value)}"
 
 
 def analysis_evenings(resolved: int) -> str:
@@ -207,6 +231,11 @@ def measures_head(first: str, last: str, as_of: str) -> str:
 
 def measures_county(petitions: int, people: int, overdue: int) -> str:
     return f"全县：{petitions}批 {people}人次，挂牌超期{overdue}件"
+
+
+def measures_also(parts: list[str]) -> str:
+    """集体访, 越级访 and the meetings waiting, under the county's line (the daily 访情's words)."""
+    return "  " + "；".join(parts)
 
 
 def measures_rate(name: str, value: str) -> str:

@@ -32,8 +32,8 @@ from core.words.officials import NOTICES, distance, when
 
 LINK = re.compile(r"https?://|www\.|\.(?:cn|com|net|org|gov)\b", re.I)
 PHONE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
-NO_BRACKETS = "；no 【】 in a template's words (they are the signature's)"
-SIGNED = "the bureau's name is the signature's, not the words'"
+NO_BRACKETS = "；模板正文不用【】（【】属于签名）"
+SIGNED = "信访局的名称在签名中，不在正文中"
 PARAM_MAX = 20          # a variable's longest value, unless the county says what it registered
 CODE_MAX = 6            # a verification code: at most six digits
 
@@ -67,13 +67,13 @@ TEMPLATES: dict[str, Template] = {
     # to the petitioner
     "receipt": Template("您好！您的{1}已由县信访局登记，编号{2}，预计{3}前办结。回复“查询”加编号可查进度。谢谢！",
                         lambda ctx, p, how: [how, p.tracking_no, when(p.due_finish)],
-                        differs="“查询 编号” said without repeating the number (a variable appears once)"),
+                        differs="“查询 编号”不再重复编号（同一变量只出现一次）"),
     "case_accepted": Template("您好！您反映的事项{1}已由{2}受理，工作人员将{3}与您联系见面。谢谢！", _meet),
     "meet_check": Template("您好！关于事项{1}，今天工作人员是否已与您见面？回复1是 2否。",
                            lambda ctx, p: [p.tracking_no]),
     "case_replied": Template("您好！{1}已答复您反映的事项{2}。回复“查询”即可查看答复全文。",
                              lambda ctx, p, unit, text: [unit, p.tracking_no],
-                             differs="a unit's answer is free text: the template says where to read it"),
+                             differs="单位的答复是自由文字：模板只说明在哪里查看"),
     "rating": Template("请对事项{1}的办理评价：回复1满意 2基本满意 3不满意。谢谢！", lambda ctx, p: [p.tracking_no]),
     "case_closed": Template("您好！您反映的事项{1}已办结。谢谢您的支持，再见！", lambda ctx, p: [p.tracking_no]),
     # to the units
@@ -81,49 +81,49 @@ TEMPLATES: dict[str, Template] = {
                               "回复：受理 编号",
                               lambda ctx, p: [p.tracking_no, ctx.place_of(p), texts.by(p.due_accept, ctx.now),
                                               texts.by(p.due_finish, ctx.now)],
-                              differs="no petitioner's number, name or words in an SMS template: where to read them"),
+                              differs="短信模板不含信访人的号码、姓名和原话：只说明在哪里查看"),
     "extension_approved": Template("信访局已批准{1}延期{2}日，请于{3}前办结。",
                                    lambda ctx, p, days: [p.tracking_no, str(days), when(p.due_finish)]),
     "taken_back": Template("信访局已收回事项{1}，贵单位无需继续办理。", lambda ctx, p: [p.tracking_no]),
     "case_urged": Template("信访局催办事项{1}：{2}期限{3}，请抓紧办理。",
                            lambda ctx, p, milestone, note: [p.tracking_no, STEPS[milestone],
                                                             when(getattr(p, f"due_{milestone}"))],
-                           differs=f"the bureau's note is free text{NO_BRACKETS}"),
+                           differs=f"信访局的催办说明是自由文字：模板只说期限{NO_BRACKETS}"),
     "reassigned_away": Template("信访局已将事项{1}改派{2}办理，贵单位无需继续办理。感谢配合！",
                                 lambda ctx, p, unit: [p.tracking_no, unit]),
     "withdrawn": Template("信访人已撤回{1}，无需继续办理。谢谢！", lambda ctx, p: [p.tracking_no]),
     "instruction": Template("县领导批示：{1}批示{2}，请在工作台案卷中查看并抓紧办理，每{3}日报告进展：进展 编号 内容",
                             lambda ctx, p, title, leader, text: [f"{title or ''}{leader}", p.tracking_no,
                                                                  str(PROGRESS_DAYS)],
-                            differs=f"a leader's words are free text: where to read them{NO_BRACKETS}"),
+                            differs=f"领导的批示是自由文字：只说明在哪里查看{NO_BRACKETS}"),
     # to the petitioner, more
     "case_resolved": Template("您好！您反映的事项{1}经工作专班上门走访，已化解办结。感谢您的理解和支持！",
                               lambda ctx, p: [p.tracking_no]),
     "case_extended": Template("您好！您反映的事项{1}经批准延期{2}日，将于{3}前办结，延期理由请回复“查询”查看。感谢您的理解！",
                               lambda ctx, p, days, reason: [p.tracking_no, str(days), when(p.due_finish)],
-                              differs="the reason is free text: where to read it"),
+                              differs="理由是自由文字：只说明在哪里查看"),
     "case_not_accepted": Template("您好！您反映的事项{1}，{2}经审查决定不予受理，理由请回复“查询”查看。如有异议，请联系县信访局。谢谢！",
                                   lambda ctx, p, unit, reason: [p.tracking_no, unit],
-                                  differs="the reason is free text: where to read it"),
+                                  differs="理由是自由文字：只说明在哪里查看"),
     # to the bureau's staff
     "no_contact": Template("{1}已交办{2}，但该单位没有登记联络人，请电话通知并补充名录。",
                            lambda ctx, p, unit: [p.tracking_no, unit]),
     "extension_request": Template("{1}申请{2}延期{3}日，理由请在工作台案卷中查看。同意请回复：批准延期 编号",
                                   lambda ctx, p, unit, days, reason: [unit, p.tracking_no, str(days)],
-                                  differs="the reason is free text: where to read it"),
+                                  differs="理由是自由文字：只说明在哪里查看"),
     "returned": Template("{1}退回{2}，理由请在工作台案卷中查看。请重新交办：交办 编号 单位",
                          lambda ctx, p, unit, reason: [unit, p.tracking_no],
-                         differs="the reason is free text: where to read it"),
+                         differs="理由是自由文字：只说明在哪里查看"),
     "not_accepted": Template("不予受理：{1}对{2}不予受理，理由请在工作台案卷中查看。",
                              lambda ctx, p, unit, reason: [unit, p.tracking_no],
-                             differs=f"the reason is free text: where to read it{NO_BRACKETS}"),
+                             differs=f"理由是自由文字：只说明在哪里查看{NO_BRACKETS}"),
     "rated_unsatisfied": Template("回访：{1}信访人对答复不满意，请跟进核实（原因待其说明）。",
                                   lambda ctx, p: [p.tracking_no], differs=NO_BRACKETS.lstrip("；")),
     "meet_denied": Template("督办：{1}单位报已见面，信访人答复未见面，请核实。", lambda ctx, p: [p.tracking_no],
                             differs=NO_BRACKETS.lstrip("；")),
     "review_requested": Template("{1}信访人申请{2}，请于{3}前答复：复查答复 编号 内容",
                                  lambda ctx, p, level: [p.tracking_no, texts.REVIEW_WORDS[level], month_day(p.due_review)],
-                                 differs=f"the number once (a variable appears once){NO_BRACKETS}"),
+                                 differs=f"编号只出现一次（同一变量只出现一次）{NO_BRACKETS}"),
     # 七晚: the petitioner confirms each evening (the signature says who asks)
     "evening_check_start": Template("您好！工作专班报告今晚{1}已到您家走访（事项{2}）。工作专班是否已到您家？回复1是 2否",
                                     lambda ctx, p, started_at: [hm(started_at), p.tracking_no], differs=SIGNED),
@@ -137,62 +137,62 @@ TEMPLATES: dict[str, Template] = {
                                lambda ctx, p, number, started_at: [p.tracking_no, str(number), hm(started_at)],
                                differs=NO_BRACKETS.lstrip("；")),
     "evening_resolved": Template("七晚：{1}已化解，销号。谢谢各位！", lambda ctx, p, agreement: [p.tracking_no],
-                                 differs=f"whether an agreement was signed is in the 案卷{NO_BRACKETS}"),
+                                 differs=f"是否签订协议在案卷中{NO_BRACKETS}"),
     # to the bureau and the unit's head, at once
     "trip_warning": Template("预警：{1}（{2}，{3}人）信访人表示将{4}上访，请即联系、稳控化解。内容请在工作台案卷中查看。",
                              lambda ctx, p, level: [p.tracking_no, ctx.place_of(p, village=False), str(p.people or 1),
                                                     TRIPS.get(level, "赴县")],
-                             differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
+                             differs=f"信访人的原话：只说明在哪里查看{NO_BRACKETS}"),
     "threat_warning": Template("预警：{1}（{2}，{3}人）信访人扬言{4}，请即联系、稳控化解，做好安全防范。原话请在工作台案卷中查看。",
                                lambda ctx, p, kind, said: [p.tracking_no, ctx.place_of(p, village=False),
                                                            str(p.people or 1), THREAT_WORDS[kind]],
-                               differs=f"the petitioner's words are in the 案卷{NO_BRACKETS}"),
+                               differs=f"信访人的原话在案卷中{NO_BRACKETS}"),
     "repeat_joined": Template("重复反映：{1}信访人再次反映（{2}），请一并办理，无需另行受理。内容请在工作台案卷中查看。",
                               lambda ctx, p, original: [original, p.tracking_no],
-                              differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
+                              differs=f"信访人的原话：只说明在哪里查看{NO_BRACKETS}"),
     "unsatisfied": Template("不满意：{1}信访人说明了不满意的原因，请在工作台案卷中查看。", lambda ctx, p, text: [p.tracking_no],
-                            differs=f"the petitioner's words: where to read them{NO_BRACKETS}"),
+                            differs=f"信访人的原话：只说明在哪里查看{NO_BRACKETS}"),
     "progress": Template("批示进展：{1}（{2}）已报告进展，请在工作台案卷中查看。", lambda ctx, p, unit, text: [p.tracking_no, unit],
-                         differs=f"the unit's words: where to read them{NO_BRACKETS}"),
+                         differs=f"单位报告的内容：只说明在哪里查看{NO_BRACKETS}"),
     "assign_needed": Template("新信访事项{1}（{2}）未找到责任单位，请交办：交办 编号 单位",
                               lambda ctx, p, named=None: [p.tracking_no, ctx.place_of(p, village=False)] if named is None
                               else {"t": "assign_needed_accusation", "v": [p.tracking_no, ctx.place_of(p, village=False)]},
-                              differs="the number once (a variable appears once)"),
+                              differs="编号只出现一次（同一变量只出现一次）"),
     "review_answered": Template("您好！事项{1}的{2}意见已答复，请回复“查询”查看全文。",
                                 lambda ctx, p, level, text: [p.tracking_no, texts.REVIEW_WORDS[level]],
-                                differs="the bureau's opinion is free text: where to read it"),
+                                differs="信访局的意见是自由文字：只说明在哪里查看"),
     # 七晚 to the unit, its members and the 包案 leader; 日排查's 预警; a deadline that may move
     "evening_selected": Template("七晚：{1}列入七晚工作法，由贵单位组成工作专班，请报备：报备 编号 首晚日期 成员。内容请在工作台案卷中查看。",
                                  lambda ctx, p, campaign=None, lead=None, first=None: [p.tracking_no],
-                                 differs=f"the petitioner's name and words: where to read them{NO_BRACKETS}"),
+                                 differs=f"信访人的姓名和原话：只说明在哪里查看{NO_BRACKETS}"),
     "evening_selected_lead": Template("七晚包案：{1}您好，{2}（{3}）列入七晚工作法，由您包案，报备和走访情况将告知您。",
                                       lambda ctx, p, lead, unit: [lead, p.tracking_no, unit],
-                                      differs=f"the petitioner's words: in the 案卷{NO_BRACKETS}"),
+                                      differs=f"信访人的原话：在案卷中{NO_BRACKETS}"),
     "evening_filed": Template("七晚报备：{1}由{2}报备，首晚{3}，成员{4}人。",
                               lambda ctx, p, first, names, unit: [p.tracking_no, unit, month_day(first),
                                                                   str(len(names.split("、")))],
-                              differs=f"the members by number, their names in the 案卷{NO_BRACKETS}"),
+                              differs=f"成员只报人数，姓名在案卷中{NO_BRACKETS}"),
     "evening_filed_members": Template("七晚报备：{1}（{2}）首晚{3}。到达后回复：开始 编号；离开时回复：结束 编号 纪要",
                                       lambda ctx, p, first, names, unit: [p.tracking_no, ctx.place_of(p),
                                                                           month_day(first)],
-                                      differs=f"the petitioner's name stays out of a template{NO_BRACKETS}"),
+                                      differs=f"模板不含信访人姓名{NO_BRACKETS}"),
     "evening_unresolved": Template("七晚：{1}未化解，事项继续挂牌督办。理由请在工作台案卷中查看。",
                                    lambda ctx, p, reason: [p.tracking_no],
-                                   differs=f"the reason: where to read it{NO_BRACKETS}"),
+                                   differs=f"理由：只说明在哪里查看{NO_BRACKETS}"),
     "evening_far": Template("七晚核实：{1}第{2}晚开始时的定位与信访人住址相距约{3}，请核实。",
                             lambda ctx, p, number, far_m: [p.tracking_no, str(number), distance(far_m)],
                             differs=NO_BRACKETS.lstrip("；")),
     "check_warning": Template("预警：{1}日排查发现有人{2}上访，请即研判、稳控化解。详情请在工作台查看。",
                               lambda ctx, p, unit, village, people, matter, movement: [unit_short_name(unit),
                                                                                        planned(movement)],
-                              differs=f"who and what: in the console{NO_BRACKETS}"),
+                              differs=f"何人何事：在工作台查看{NO_BRACKETS}"),
     "deadline_provisional": Template("提示：{1}的期限涉及国家尚未公布放假安排的年份，暂按已知节假日计算，公布后请核对。",
                                      lambda ctx, p, basis: [p.tracking_no],
-                                     differs=f"the deadline and its basis: in the 案卷{NO_BRACKETS}"),
+                                     differs=f"期限及其依据：在案卷中{NO_BRACKETS}"),
     # to leaders
     "lead_set": Template("包案：{1}您好，{2}（{3}）由您包案，期限{4}，超期将告知您。内容请在工作台案卷中查看。",
                          lambda ctx, p, lead, unit, due: [lead, p.tracking_no, unit, when(due)],
-                         differs=f"the petitioner's words are free text: where to read them{NO_BRACKETS}"),
+                         differs=f"信访人的原话是自由文字：只说明在哪里查看{NO_BRACKETS}"),
 }
 
 # the texts written outside the use cases' notices, with their templates
@@ -200,65 +200,65 @@ OWN: dict[str, Template] = {
     "console_code": Template("工作台登录验证码{1}，10分钟内有效。如非本人操作，请忽略。", code=True),
     "verify_phone": Template("您的验证码是{1}，请在微信中回复此验证码完成手机号验证。如非本人操作请忽略。",
                              code=True,
-                             differs="the signature is the provider's: no 【】 in the words"),
+                             differs="签名由短信平台加上：正文不用【】"),
     "send_failed": Template(FAILED_TEMPLATE,
-                            differs="no 【】 in a template's words; the number masked, the case, the reason"),
+                            differs="模板正文不用【】；号码隐去中间四位，写明事项和原因"),
     "assign_needed_accusation": Template("检举控告：{1}（{2}）被反映对象已回避，请在工作台核定后交办。",
-                                         differs=f"whom it accuses: in the 案卷, never in a text{NO_BRACKETS}"),
+                                         differs=f"被反映对象：只在案卷中，从不写进短信{NO_BRACKETS}"),
     "follow_up": Template("您好！您反映的事项{1}已办结。为改进工作，请对办理情况评价：回复1满意 2基本满意 3不满意。谢谢！"),
     "bind_code": Template("您的微信绑定码：{1}，{2}天内有效。请在信访微信公众号发送：绑定 绑定码",
-                          differs="the code is said once (a variable appears once)"),
+                          differs="验证码只出现一次（同一变量只出现一次）"),
 }
 
 
 # the sweep's alerts, written in core (core.sweep): their words, their parameters made there
 for _key, _words in SWEEP_TEMPLATES.items():
-    OWN[_key] = Template(_words, differs="no 【】 in a template's words; the steps as one value")
+    OWN[_key] = Template(_words, differs="模板正文不用【】；各步骤合为一个变量")
 # the daily 访情 (notifications.digest_text): its figures
 for _key, _words in DIGEST_TEMPLATES.items():
-    OWN[_key] = Template(_words, differs="the day's figures; the rest is a reply of 详情 away")
+    OWN[_key] = Template(_words, differs="当日数字；其余内容回复“详情”查看")
 # the scheduled jobs' texts (notifications.schedule, core.evening_sweep, notifications.media)
-_WHY = {"check_missed": "the townships that fit in a variable, then how many",
-        "weekly_report": "the figures; the signed link is no variable: the console's pages",
-        "monthly_report": "the figures; the signed link is no variable: the console's pages",
-        "monthly_scores": "how many under the line; the ranking in the console",
-        "progress_due": "the command's number said once (a variable appears once)",
-        "media_failed": "the first case and how many"}
+_WHY = {"check_missed": "变量容得下的乡镇名称，其余只报个数",
+        "weekly_report": "只报数字；签名链接不能作变量：在工作台查看",
+        "monthly_report": "只报数字；签名链接不能作变量：在工作台查看",
+        "monthly_scores": "低于预警线的单位数；排名在工作台查看",
+        "progress_due": "指令中的编号只出现一次（同一变量只出现一次）",
+        "media_failed": "第一件事项和总件数"}
 for _key, _words in {**SCHEDULE_TEMPLATES, **EVENING_TEMPLATES, **MEDIA_TEMPLATES}.items():
     OWN[_key] = Template(_words, differs=_WHY[_key] + NO_BRACKETS if _key in _WHY else NO_BRACKETS.lstrip("；"),
                          own_words=(2,) if _key == "check_missed" else ())   # the townships cut short
 # an official's answer to a command: what was done to which case (handlers.registry); any other
 # answer — 帮助, 待办, a refusal, a format — says where to read it
 OWN["official_done"] = Template("{1}：{2}。回复“待办”可查看您的待办事项。",
-                                differs="the command's answer in a few words (core.words.officials.DONE_WORDS)",
+                                differs="指令的答复用几个字说明",
                                 own_words=(2,))
 OWN["official_help"] = Template("常用指令：受理 编号、见面 编号、答复 编号 内容、办结 编号、查询 编号、待办。完整用法请在信访工作台查看。",
-                                differs="a cadre's most used commands; the whole list in the console")
+                                differs="干部最常用的指令；完整列表在工作台查看")
 OWN["official_todo"] = Template("您有待办事项{1}件，期限最近的是{2}（{3}）。回复“查询”加编号查看详情。",
-                                differs="how many and the nearest; the list in the console")
+                                differs="件数和期限最近的一件；列表在工作台查看")
 OWN["official_other"] = Template("指令已收到。此项答复无法用短信发送，请在信访工作台或企业微信中查看，或致电县信访局。",
-                                 differs="an official's answer with no template of its own: where to read it")
+                                 differs="没有专用模板的答复：只说明在哪里查看")
 # a citizen's 查询 (handlers.commands): where the case stands, how many and the latest, a number
 # not theirs; the 答复 and the steps are free text — on WeChat, or the bureau's telephone
 OWN["query_status"] = Template("您好！您反映的事项{1}目前{2}，办结期限{3}。答复全文和办理进展请关注县信访微信公众号查看，"
                                "或拨打县信访局电话咨询。",
-                               differs="where the case stands; the 答复 and the steps are free text: where to read them")
+                               differs="事项进展；答复和办理步骤是自由文字：只说明在哪里查看")
 OWN["query_list"] = Template("您好！您反映的事项共{1}件，最近一件{2}目前{3}。回复“查询”加编号可查看该件进度。",
-                             differs="how many and the latest; the list is free text")
+                             differs="件数和最近一件；列表是自由文字")
 OWN["query_not_found"] = Template("未找到编号为{1}的反映，请核对编号。回复“查询”可查看您反映过的全部事项。",
-                                  differs="the same words (a tracking number is followed by a space in every text)")
+                                  differs="文字相同（受理编号后都有空格）")
 OWN["escalation_now"] = Template("越级访：{1}信访局登记{2}上访{3}人（{4}），今天休息日，请即研判、稳控化解。事由请向县信访局了解。",
-                                 differs="the matter is free text: where to learn it" + NO_BRACKETS)
+                                 differs="事由是自由文字：只说明向谁了解" + NO_BRACKETS)
 # 扬言: the calm answer to a petitioner who threatened (handlers.threats); the bureau's hotline is
 # no variable (carriers refuse a number in one), so the template asks them to ring the bureau
 OWN["threat_care"] = Template("您的心情我们理解，请您务必保重身体、冷静对待。您反映的问题我们已经记下，会依法依规尽快处理，"
                               "有急事请拨打县信访局电话，工作人员会尽快与您联系。",
-                              differs="the hotline is no variable (a number): the template says to ring the bureau")
+                              differs="热线号码不能作变量：模板只请对方致电信访局")
 OWN["threat_unfiled"] = Template("预警：有群众通过{1}扬言{2}，尚未形成事项（{3}），完整号码请在工作台首页“回电请求”中查看，请即联系、稳控化解。",
-                                 differs="the number masked and the words: on the console's 工作台" + NO_BRACKETS,
+                                 differs="号码隐去中间四位，原话在工作台查看" + NO_BRACKETS,
                                  own_words=(3,))
 OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}），完整号码请在工作台首页“回电请求”中查看，请回电。",
-                            differs="the number masked: in full on the console's 工作台" + NO_BRACKETS, own_words=(2,))
+                            differs="号码隐去中间四位：完整号码在工作台查看" + NO_BRACKETS, own_words=(2,))
 
 
 # the conversation's own answers (purpose "reply"): a reply made by core.words.citizens is a
@@ -277,7 +277,7 @@ CONVERSATION: dict[str, Template] = {
     "met_yes": Template("已记录：{1}见面属实。谢谢您的确认！"),
     "met_no": Template("已记录：{1}未见面。我们已告知信访局督办，工作人员会尽快与您联系。"),
     "rated_unsatisfied_noted": Template("已记录：{1}评价“不满意”，信访局会跟进。请简要说明不满意的原因。",
-                                       differs="the 复查 deadline is in 查询"),
+                                       differs="复查期限在“查询”中"),
     "rated": Template("已记录：{1}评价“{2}”。谢谢您的评价！"),
     "why_noted": Template("已记录您的意见，信访局会督促责任单位。谢谢！"),
     "answer_met": Template("请回复1（已见面）或2（未见面）。"),
@@ -286,7 +286,7 @@ CONVERSATION: dict[str, Template] = {
     "visit_confirmed": Template("感谢您的确认！"),
     "visit_denied": Template("感谢您的答复，已告知县信访局核实。"),
     "confirm_withdraw": Template("确定撤回 {1}吗？撤回后将不再办理。回复“确认撤回”撤回，回复“取消”保留。",
-                                differs="what the case is about is free text: said on WeChat and in 查询"),
+                                differs="事项内容是自由文字：在微信和“查询”中说明"),
     "withdraw_done": Template("{1}已撤回。如有需要可随时重新反映。再见！"),
     "answer_withdraw": Template("请回复“确认撤回”撤回该事项，或回复“取消”保留。"),
     "closed_case": Template("{1}目前{2}，不能再补充或撤回。如有新问题请回复“我要反映”。"),
@@ -299,18 +299,18 @@ CONVERSATION: dict[str, Template] = {
     "case_ahead_unassigned": Template("您反映的事项{1}已登记，信访局正在确定责任单位，确定后工作人员会与您联系见面。"
                                       "回复“查询”加编号可查看进度。"),
     "summary": Template("请核对：{1}，{2}。问题已记下。" + ENDS,
-                        differs="the story is free text: said back on WeChat and in 查询, not in a template"),
+                        differs="反映内容是自由文字：在微信和“查询”中复述，不进模板"),
     "added_to_draft": Template("已补充。" + ENDS),
     "confirm_or_add": Template("请回复“确认”提交，“返回”修改，“取消”放弃；如需补充，请直接发送文字或图片。"),
     "submitted": Template("您的反映已登记，编号{1}。我们会尽快交办并与您联系。回复“查询”加编号可查进度。谢谢！",
-                          differs="“查询 编号” said without repeating the number (a variable appears once)"),
+                          differs="“查询 编号”不再重复编号（同一变量只出现一次）"),
     # after hours or on a rest day the tracking number comes with the day the case is handed on
     # (texts.receipt_day_note): its own template, or a Tencent petitioner would get no number
     "submitted_later": Template("您的反映已登记，编号{1}。{2}，我们将于{3}交办并安排工作人员与您见面。回复“查询”加编号可查进度。谢谢！",
-                                differs="“查询 编号” said without repeating the number (a variable appears once)"),
+                                differs="“查询 编号”不再重复编号（同一变量只出现一次）"),
 }
 REPLY_OTHER = Template("您好！您的短信已收到并保存。此项答复无法用短信发送，请关注县信访微信公众号查看，或拨打县信访局电话咨询。",
-                       differs="an answer with no template of its own: where to go on")
+                       differs="没有专用模板的答复：只说明下一步怎么办")
 
 
 # every template the county registers with the provider, by key (as ``[county.sms.templates]``)
