@@ -4,7 +4,7 @@
     python3 bench/delivery.py --database postgresql://user:pw@127.0.0.1/xinfang_bench
 
 ``--messages`` queued SMS rows (citizens' and cadres' texts of one to three parts) are delivered
-through the real twilio client to ``bot.peers.TwilioApiStub`` on loopback (its own process, so it
+through the real twilio client to ``peers.apis.TwilioApiStub`` on loopback (its own process, so it
 does not share the deliverer's interpreter):
 
 1. one deliverer in this process, ``notifications.outbox.deliver`` batch after batch — what one
@@ -34,7 +34,7 @@ WORKER_CLASS: list[str] = []
 STUB = """
 import sys, time
 sys.path.insert(0, {root!r})
-from bot.peers import {stub}
+from peers.apis import {stub}
 s = {stub}()
 print(s.base_url, flush=True)
 time.sleep(3600)

@@ -95,7 +95,7 @@ def _slice(url: str, when: datetime, messages: list[tuple[str, str]], expect: st
     """One worker process's share of a phase, sent one after another (as one gunicorn worker
     takes requests); its own app, engine and clock, on the shared database."""
     from bot.app import create_app
-    from bot.peers import PeerClient, TwilioServer
+    from peers.webhooks import PeerClient, TwilioServer
     from notifications.services import build_services
     from core.clock import FixedClock
     from core.settings import load_settings
@@ -128,7 +128,7 @@ def main() -> None:
 
     from bot.app import create_app
     from bot.cli import init_database
-    from bot.peers import PeerClient, TwilioServer
+    from peers.webhooks import PeerClient, TwilioServer
     from notifications.services import build_services
     from core.clock import FixedClock
     from core.county import current_county

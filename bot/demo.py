@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.peers import PeerClient, TencentSmsApiStub, TwilioServer, WeChatServer, WeComApiStub, WeComServer
+from peers.webhooks import PeerClient, TwilioServer, WeChatServer, WeComServer
+from peers.apis import TencentSmsApiStub, WeComApiStub
 from core.clock import SHANGHAI, Clock, FixedClock
 from core.county import current_county
 from core.evening_sweep import sweep_evenings

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from bot.app import create_app
 from bot.cli import init_database
 from handlers import conversation
-from bot.peers import PeerClient, TwilioApiStub, TwilioServer, WeChatApiStub, WeChatServer
+from peers.webhooks import PeerClient, TwilioServer, WeChatServer
+from peers.apis import TwilioApiStub, WeChatApiStub
 from notifications.services import build_services
 from core.clock import SHANGHAI, FixedClock
 from core.store.db import make_engine

@@ -294,7 +294,7 @@ def test_the_outbox_keeps_no_code_in_clear_and_the_text_carries_it(app, sms_out,
 
 
 def test_a_queued_code_is_sealed_and_tencent_gets_it_as_its_template(app, services, db, clock):
-    from bot.peers import TencentSmsApiStub
+    from peers.apis import TencentSmsApiStub
     from notifications.sms import TencentSms
     stub = TencentSmsApiStub()
     try:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.app import create_app
-from bot.peers import PeerClient, TwilioServer, WeChatServer
+from peers.webhooks import PeerClient, TwilioServer, WeChatServer
 from core.clock import SHANGHAI, FixedClock
 from core.settings import load_settings
 from core.store.db import make_engine

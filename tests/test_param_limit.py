@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.peers import TencentSmsApiStub
+from peers.apis import TencentSmsApiStub
 from core.county import CountyFileError, parse_county_file
 from core.store.models import County, OutboundMessage
 from core.words import templates

@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from bot.peers import WeChatServer, reply_text
+from peers.webhooks import WeChatServer, reply_text
 from bot.proxy import nginx_binary, render
 from tests.conftest import AES_KEY, APP_ID, TOKEN
 

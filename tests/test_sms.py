@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.peers import PeerClient
+from peers.webhooks import PeerClient
 from notifications.services import build_services
 from core.store.models import InboundMessage, Petition
 from core.settings import load_settings

@@ -130,7 +130,7 @@ def test_tracking_numbers_unique_under_concurrent_submissions(db_url):
 
 
 def test_concurrent_petitions_from_many_senders_all_get_distinct_numbers(app, wechat, clock, db):
-    from bot.peers import PeerClient
+    from peers.webhooks import PeerClient
 
     def citizen(i):
         peer = PeerClient(app.test_client(), clock, wechat, None)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.peers import TencentSmsApiStub
+from peers.apis import TencentSmsApiStub
 from core.store.models import OutboundMessage, Petition
 from core.words import templates
 from notifications.sms import TencentSms

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.app import create_app
-from bot.peers import PeerClient, WeChatServer
+from peers.webhooks import PeerClient, WeChatServer
 from notifications.services import build_services
 from core.store.models import InboundMessage, Petition
 from core.settings import load_settings

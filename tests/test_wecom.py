@@ -12,7 +12,8 @@ import dataclasses
 import pytest
 from sqlalchemy import func, select
 
-from bot.peers import PeerClient, WeComApiStub, WeComServer
+from peers.webhooks import PeerClient, WeComServer
+from peers.apis import WeComApiStub
 from core.settings import SettingsError, load_settings
 from core.store.models import InboundMessage, Petition
 from notifications.outbox import WECOM_FELL_BACK
