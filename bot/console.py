@@ -1076,11 +1076,11 @@ def _arguments(s, action: actions.Action, form: dict):
             values["text"] = raw
         elif field.kind == "outcome":
             if raw not in citizen_usecases.CALL_OUTCOMES:
-                raise Unfilled(field.kind, W.CHOICE_UNKNOWN)
+                raise Unfilled(field.kind, W.choose(field.label))
             values["outcome"] = raw
         elif field.kind == "complexity":
             if raw and raw not in T.COMPLEXITY_WORDS:
-                raise Unfilled(field.kind, W.CHOICE_UNKNOWN)
+                raise Unfilled(field.kind, W.choose(field.label))
             values["complexity"] = raw or None
         elif field.kind == "unit":
             values["unit"] = find_unit(s, raw)
@@ -1088,8 +1088,8 @@ def _arguments(s, action: actions.Action, form: dict):
                 raise Unfilled(field.kind, T.unit_not_found(raw))
         elif field.kind == "lead":
             values["lead"] = _lead_of(s, form)
-            if values["lead"] is None and raw:
-                raise Unfilled(field.kind, W.CHOICE_UNKNOWN)
+            if values["lead"] is None and raw:   # not a leader (any more), or no such person
+                raise Unfilled(field.kind, W.choose(field.label))
         elif field.kind == "days":
             if not raw.isdigit():
                 raise Unfilled(field.kind, errors.say(CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)))

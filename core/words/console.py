@@ -134,7 +134,6 @@ ACTIONS_HEADING = "可进行的操作"
 PLEASE_CHOOSE = "请选择"                   # every list's first, empty choice: nothing chosen by a stray click
 PLEASE_CHOOSE_OR_NONE = "请选择（可不设）"  # a list that may be left empty
 CANCEL = "取消"
-CHOICE_UNKNOWN = "所选项目不在列表中，请重新选择。"
 
 
 def confirm_button(label: str) -> str:
