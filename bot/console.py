@@ -29,6 +29,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -612,6 +613,27 @@ def _day(text: str | None, today: date | None = None, problems: list | None = No
 @bp.get("/cases/<no>")
 @login_required
 def case(no: str):
+    return _case_page(no)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A refused form of the case file, shown again where it was: what was typed, and the words of
+    the refusal beside the field that caused it (``field``: its kind; None: the form as a whole)."""
+    action: str
+    error: str
+    field: str | None = None
+    values: dict = dataclass_field(default_factory=dict)
+
+
+def _groups(steps: list[actions.Action]) -> list[tuple[str, str, list[actions.Action]]]:
+    """The actions offered, in the case file's sections (办理, 转交, 监督, 记录): each in the
+    catalogue's order, a destructive one last."""
+    return [(key, word, sorted((a for a in steps if a.group == key), key=lambda a: a.destructive))
+            for key, word in W.GROUPS.items() if any(a.group == key for a in steps)]
+
+
+def _case_page(no: str, failed: Failed | None = None):
     svc, now = _svc(), _now()
     with transaction(svc.sessions) as s:
         person = _person(s)
@@ -632,11 +654,13 @@ def case(no: str):
         steps = actions.offered(s, person, p)
         leads = _leads(s, p) if person.role == "staff" else []
         names = _names(s, Person)
+        unit = units.get(p.unit_id, "")
         return render_template("console/case.html", f=file, p=file.petition, me=person, may_act=bool(steps),
                                units=units, texts=texts, messages=[(m, _said(m)) for m in file.messages],
                                basis=basis, names=names, who=lambda actor: _actor(actor, names),
-                               steps=[(a.name, a) for a in steps], leads=leads,
-                               may_reveal=may_reveal)
+                               groups=_groups(steps), leads=leads, failed=failed,
+                               ask=lambda a: W.confirm(a.name, p.tracking_no, unit),
+                               complexities=T.COMPLEXITY_WORDS, W=W, may_reveal=may_reveal), 422 if failed else 200
 
 
 @bp.get("/media/<int:attachment_id>")
@@ -1038,7 +1062,7 @@ def act(no: str):
     if action not in actions.ACTIONS:
         abort(400)
     svc, now = _svc(), _now()
-    form = {k: request.form.get(k, "").strip() for k in ("text", "unit", "lead", "days", "outcome")}
+    form = {k: request.form.get(k, "").strip() for k in ("text", "unit", "lead", "days", "outcome", "complexity")}
     message, outbox = None, None
     with transaction(svc.sessions) as s:
         person = _person(s)
@@ -1048,18 +1072,21 @@ def act(no: str):
         county, gazetteer = svc.county(s.connection())
         outbox = notify.Outbox(s, county, gazetteer, now)
         doing = Act(s, Rules.for_county(county), now, f"{person.role}:{person.id}", person)
+        failed, done = None, None
         try:
-            args = _arguments(s, actions.ACTIONS[action], form)
-            done = actions.perform(doing, p, action, args) if not isinstance(args, str) else None
+            done = actions.perform(doing, p, action, _arguments(s, actions.ACTIONS[action], form))
+        except Unfilled as exc:
+            failed = Failed(action, exc.words, exc.field, form)
         except (CaseError, EveningError) as exc:   # refused: nothing of it is kept
             s.rollback()
-            args, done = W.NOT_YOURS if exc.code == "not_found" else errors.say(exc), None
+            failed = Failed(action, W.NOT_YOURS if exc.code == "not_found" else errors.say(exc),
+                            FIELD_OF.get(exc.code), form)
         if done is not None:
             notify.deliver(outbox, done)
             message = done.said
             workbench.audit(s, person, now, action, p.id, detail=_detail(s, form) or None, address=_address())
         else:
-            message, outbox = args, None
+            message, outbox = failed.error, None
     if outbox is not None:
         svc.send_later(outbox.outbox_ids, now)
         if outbox.asks:
@@ -1068,7 +1095,24 @@ def act(no: str):
     flash(message)
     if request.form.get("back") == "follow_ups":   # the 回访 page's own form
         return redirect(url_for("console.follow_ups_page") + f"#fu-{no}")
+    if failed is not None:   # the form again, as typed, its error beside the field (and at the top)
+        return _case_page(no, failed)
     return redirect(url_for("console.case", no=no))
+
+
+# a refusal that is about one field of the form: shown beside it
+FIELD_OF = {"extend_too_long": "days", "extend_format": "days", "not_accept_reason": "text",
+            "send_back_reason": "text", "reply_empty": "text", "lead_not_leader": "lead", "lead_accused": "lead",
+            "assign_to_bureau": "unit", "assign_accused": "unit", "reassign_same": "unit",
+            "follow_up_outcome": "outcome", "recused_already": "accused"}
+
+
+class Unfilled(Exception):
+    """A field of the form left empty or not found: its words, said beside it."""
+
+    def __init__(self, field: str, words: str):
+        super().__init__(words)
+        self.field, self.words = field, words
 
 
 def _detail(s, form: dict) -> str:
@@ -1093,34 +1137,48 @@ def _lead_of(s, form: dict) -> Person | None:
     return lead if lead is not None and lead.active and lead.role in LEAD_ROLES else None
 
 
+CHOSEN = ("unit", "lead", "outcome", "complexity")   # the fields chosen from a list (请选择 first)
+
+
 def _arguments(s, action: actions.Action, form: dict):
-    """The form's fields read into the action's arguments (core.actions, which checks their rules),
-    or what to fill in: a field left empty, a unit or person not found."""
+    """The form's fields read into the action's arguments (core.actions, which checks their rules);
+    a field left empty or at 请选择, a unit or person not found, is :class:`Unfilled`."""
     values = {}
     for field in action.asks:
         raw = form["text"] if field.kind in ("text", "note", "accused") else form[field.kind]
-        if field.kind in ("text", "note", "accused") and field.required and not raw:
-            return W.fill_in(field.label)
-        if field.kind in ("text", "note", "outcome"):
-            values[field.kind if field.kind == "outcome" else "text"] = raw
+        if field.required and not raw:
+            raise Unfilled(field.kind, W.choose(field.label) if field.kind in CHOSEN else W.fill_in(field.label))
+        if field.kind in ("text", "note"):
+            values["text"] = raw
+        elif field.kind == "outcome":
+            if raw not in citizen_usecases.CALL_OUTCOMES:
+                raise Unfilled(field.kind, W.choose(field.label))
+            values["outcome"] = raw
+        elif field.kind == "complexity":
+            if raw and raw not in T.COMPLEXITY_WORDS:
+                raise Unfilled(field.kind, W.choose(field.label))
+            values["complexity"] = raw or None
         elif field.kind == "unit":
             values["unit"] = find_unit(s, raw)
             if values["unit"] is None:
-                return T.unit_not_found(raw or "（空）")
+                raise Unfilled(field.kind, T.unit_not_found(raw))
         elif field.kind == "lead":
             values["lead"] = _lead_of(s, form)
-            if values["lead"] is None and field.required:
-                return W.CHOOSE_LEAD
+            if values["lead"] is None and raw:   # not a leader (any more), or no such person
+                raise Unfilled(field.kind, W.choose(field.label))
         elif field.kind == "days":
             if not raw.isdigit():
-                raise CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)
+                raise Unfilled(field.kind, errors.say(CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)))
             values["days"] = int(raw)
         elif field.kind == "accused":
             values["unit"] = find_unit(s, raw)
             values["person"] = None if values["unit"] is not None else find_person(s, raw)
             if values["unit"] is None and values["person"] is None:
-                return T.unit_or_person_not_found(raw)
-    return action.args(**values)
+                raise Unfilled(field.kind, T.unit_or_person_not_found(raw))
+    try:
+        return action.args(**values)
+    except CaseError as exc:   # a typed value's own rule (延期's days and reason): beside its field
+        raise Unfilled(FIELD_OF.get(exc.code) or action.asks[0].kind, errors.say(exc)) from None
 
 
 def _actor(actor: str | None, names: dict[int, str]) -> str:

@@ -106,7 +106,7 @@ class Call:
 @dataclass(frozen=True)
 class Field:
     """What an action asks for: ``kind`` names the value (text, note — a text that may be left
-    empty —, unit, lead, days, outcome, accused), ``label`` the console's field."""
+    empty —, unit, lead, days, outcome, accused, complexity), ``label`` the console's field."""
     kind: str
     label: str
     required: bool = True
@@ -124,47 +124,52 @@ class Action:
     step: str | None = None              # core.status.STEPS: offered only when the step may start
     ready: Callable[[Petition], bool] | None = None   # another condition for offering it
     refusal: str = "not_yours"           # core.words.refusals: said to a role not in ``roles``
+    group: str = ""                      # the case file's section (core.words.console.GROUPS): handle,
+                                         # transfer, oversee, record
+    destructive: bool = False            # ends the case or hands it away: set apart, asked before it is sent
 
 
 def _entries() -> tuple[Action, ...]:
     L = W.ACTIONS
     return (
         Action("assign", L["assign"], lambda a, p, x: usecases.assign(a, p, x.unit), ToUnit,
-               (Field("unit", L["assign_unit"]),), STAFF, step="assign"),
+               (Field("unit", L["assign_unit"]),), STAFF, step="assign", group="transfer"),
         Action("reassign", L["reassign"], lambda a, p, x: usecases.reassign(a, p, x.unit), ToUnit,
-               (Field("unit", L["reassign_unit"]),), STAFF, step="reassign"),
+               (Field("unit", L["reassign_unit"]),), STAFF, step="reassign", group="transfer",
+               destructive=True),
         Action("urge", L["urge"], lambda a, p, x: usecases.urge(a, p, x.text), Text,
-               (Field("note", L["urge_note"], required=False),), STAFF, step="urge"),
+               (Field("note", L["urge_note"], required=False),), STAFF, step="urge", group="oversee"),
         Action("lead", L["lead"], lambda a, p, x: usecases.set_lead(a, p, x.lead), Lead,
-               (Field("lead", L["lead_person"]),), STAFF, ready=lambda p: p.status in OPEN),
+               (Field("lead", L["lead_person"]),), STAFF, ready=lambda p: p.status in OPEN, group="oversee"),
         Action("select", L["select"], lambda a, p, x: ev_usecases.select(a, p, x.unit, x.lead), Campaign,
                (Field("unit", L["select_unit"]), Field("lead", L["select_lead"], required=False)), STAFF,
-               ready=lambda p: p.status in OPEN and not p.under_evenings),
+               ready=lambda p: p.status in OPEN and not p.under_evenings, group="transfer"),
         Action("accept", L["accept"], lambda a, p, x: usecases.accept(a, p, x.complexity), Complexity,
-               step="accept"),
+               (Field("complexity", L["accept_complexity"], required=False),), step="accept", group="handle"),
         Action("not_accept", L["not_accept"], lambda a, p, x: usecases.not_accept(a, p, x.text), Text,
-               (Field("text", L["not_accept_reason"]),), step="not_accept"),
+               (Field("text", L["not_accept_reason"]),), step="not_accept", group="handle", destructive=True),
         Action("meet", L["meet"], lambda a, p, x: usecases.meet(a, p, x.text), Text,
-               (Field("note", L["meet_note"], required=False),), step="meet"),
+               (Field("note", L["meet_note"], required=False),), step="meet", group="handle"),
         Action("extend", L["extend"], lambda a, p, x: usecases.extend(a, p, x.days, x.text), Extension,
-               (Field("days", L["extend_days"]), Field("text", L["extend_reason"])), step="extend"),
+               (Field("days", L["extend_days"]), Field("text", L["extend_reason"])), step="extend", group="handle"),
         Action("approve", L["approve"], lambda a, p, x: usecases.approve_extension(a, p), Nothing, (), STAFF,
-               ready=lambda p: bool(p.pending_extension)),
+               ready=lambda p: bool(p.pending_extension), group="handle"),
         Action("send_back", L["send_back"], lambda a, p, x: usecases.send_back(a, p, x.text), Text,
-               (Field("text", L["send_back_reason"]),), step="send_back"),
+               (Field("text", L["send_back_reason"]),), step="send_back", group="transfer", destructive=True),
         Action("reply", L["reply"], lambda a, p, x: usecases.reply(a, p, x.text), Text,
-               (Field("text", L["reply_text"]),), step="reply"),
-        Action("close", L["close"], lambda a, p, x: usecases.close(a, p), Nothing, step="close"),
+               (Field("text", L["reply_text"]),), step="reply", group="handle"),
+        Action("close", L["close"], lambda a, p, x: usecases.close(a, p), Nothing, step="close", group="handle"),
         Action("recuse", L["recuse"], lambda a, p, x: usecases.recuse(a, p, unit=x.unit, person=x.person), Accused,
-               (Field("accused", W.ACCUSED_FIELD),), STAFF),
-        Action("note", L["note"], lambda a, p, x: usecases.note(a, p, x.text), Text, (Field("text", L["note_text"]),)),
+               (Field("accused", W.ACCUSED_FIELD),), STAFF, group="oversee", destructive=True),
+        Action("note", L["note"], lambda a, p, x: usecases.note(a, p, x.text), Text, (Field("text", L["note_text"]),),
+               group="record"),
         Action("instruct", L["instruct"], lambda a, p, x: usecases.instruct(a, p, x.text), Text,
                (Field("text", L["instruct_text"]),), LEADERS, scope="any", ready=lambda p: p.status in OPEN,
-               refusal="leaders_only"),
+               refusal="leaders_only", group="oversee"),
         Action("follow_up_call", L["follow_up_call"],
                lambda a, p, x: citizen_usecases.phone_follow_up(a, p, x.outcome, x.text), Call,
                (Field("outcome", L["call_outcome"]), Field("note", L["call_note"], required=False)), STAFF,
-               ready=lambda p: p.status in ("replied", "closed")),
+               ready=lambda p: p.status in ("replied", "closed"), group="record"),
     )
 
 

@@ -398,6 +398,7 @@ def test_a_cadre_sends_back_and_asks_for_time_and_the_bureau_takes_it_up_from_th
     assert case(db, no).status == "assigned"
     cadre.get_by_label("退回理由").fill("水泵是县自来水公司的，不归镇里管")
     cadre.get_by_role("button", name="退回").click()
+    cadre.get_by_role("button", name="确认退回").click()                  # it hands the case away: asked first
     assert f"已将{no}退回信访局" in cadre.locator(".flash").inner_text()
     assert case(db, no).status == "returned"
 

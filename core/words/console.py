@@ -96,7 +96,6 @@ ACCUSED_LATER = "（可不填，登记后在案卷中“被反映”补充）"  
 # --- an action on the case ------------------------------------------------------------------------
 
 NOT_YOURS = "您无权对此事项进行该操作。"
-CHOOSE_LEAD = "请选择包案领导。"
 
 # the case actions' buttons and fields (core.actions: the catalogue's labels)
 ACTIONS = {
@@ -105,7 +104,7 @@ ACTIONS = {
     "urge": "催办", "urge_note": "催办说明（可不填）",
     "lead": "包案", "lead_person": "包案领导",
     "select": "列入七晚", "select_unit": "七晚专班单位", "select_lead": "七晚包案领导",
-    "accept": "受理",
+    "accept": "受理", "accept_complexity": "复杂程度（不选即为一般）",
     "not_accept": "不予受理", "not_accept_reason": "不予受理理由",
     "meet": "见面", "meet_note": "见面情况（可不填）",
     "extend": "申请延期", "extend_days": "延期天数", "extend_reason": "延期理由",
@@ -139,6 +138,38 @@ def bulk_done(what: str, done: list[str], refused: list[tuple[str, str]]) -> str
 def fill_in(field: str) -> str:
     """A form's field left empty, by its label ("答复内容")."""
     return f"请填写{field}。"
+
+
+def choose(field: str) -> str:
+    """A form's list left at 请选择, by its label ("包案领导")."""
+    return f"请选择{field}。"
+
+
+# the case file's actions, in sections (core.actions.Action.group), in this order
+GROUPS = {"handle": "办理", "transfer": "转交", "oversee": "监督", "record": "记录"}
+ACTIONS_HEADING = "可进行的操作"
+PLEASE_CHOOSE = "请选择"                   # every list's first, empty choice: nothing chosen by a stray click
+PLEASE_CHOOSE_OR_NONE = "请选择（可不设）"  # a list that may be left empty
+CANCEL = "取消"
+
+
+def confirm_button(label: str) -> str:
+    """The button that sends a destructive action once asked ("确认退回")."""
+    return f"确认{label}"
+
+
+# what a destructive action asks before it is sent: the case and what will happen
+CONFIRM = {
+    "not_accept": "确定对{no}不予受理吗？该事项将就此终结，信访人将收到不予受理告知及所填理由。",
+    "send_back": "确定将{no}退回县信访局吗？退回后{unit}不再办理此事项，由信访局重新交办。",
+    "reassign": "确定将{no}由{unit}改派其他单位吗？{unit}将收到改派通知，不再办理此事项。",
+    "recuse": ("确定登记{no}的被反映单位或人员吗？被反映的单位或人员将不能查看和办理此事项（同一事项的重复件一并回避），"
+               "被反映单位正在办理的将收回信访局重新交办。"),
+}
+
+
+def confirm(name: str, no: str, unit: str) -> str:
+    return CONFIRM[name].format(no=no, unit=unit)
 
 
 # --- 统计 and the 台账 ------------------------------------------------------------------------------
