@@ -9,7 +9,7 @@ import re
 
 from tests.test_actions import HEAD, YAOSHAN_HEAD, texts_to
 from tests.test_cases import LIAISON, OTHER_UNIT, STAFF, case, events, submit
-from tests.test_console import browser, live, sign_in as browser_sign_in  # noqa: F401  (fixtures)
+from tests.test_console import browser, live, shot, sign_in as browser_sign_in  # noqa: F401  (fixtures)
 from tests.test_console_security import flash_of, sign_in, token_of
 
 WANG, LIU = "o_wang_bulk", "o_liu_bulk"
@@ -85,12 +85,28 @@ def test_a_unit_cannot_act_in_bulk_and_sees_no_boxes(peer, db, sms_out, app):
     assert refused.status_code == 403 and "urged" not in events(db, no)
 
 
-def test_in_a_browser_the_clerk_ticks_the_whole_page_and_presses_every_unit(live, browser, peer, db, sms_out, clock):
-    """全选 on 待受理's list, a note, 催办: each unit pressed once on its case."""
+def test_in_a_browser_the_clerk_moves_one_case_then_presses_every_unit(live, browser, peer, db, sms_out, clock):
+    """In Debian's chromium, on 待受理's list: 王五's bridge went to 下汤镇 but is 尧山镇's — the
+    clerk ticks it, chooses 尧山镇, 交办 / 改派 (no 退回 by anyone); then 全选本页, a note, 催办:
+    each unit pressed once on its case. At 1280 and on a 390-pixel phone (no sideways scroll)."""
     first = submit(peer)
-    second = submit(peer, WANG, "我是尧山镇上坪村的王五，村口的桥塌了一半，娃们上学得绕路")
-    page = browser_sign_in(browser, live, sms_out, STAFF)
+    second = submit(peer, WANG, "我是下汤镇林楼村的王五，村口的桥塌了一半，娃们上学得绕路")
+    for mobile in (True, False):          # the phone first: the laptop's page goes on
+        clock.advance(minutes=2)          # a second code for the same number waits its minute
+        page = browser_sign_in(browser, live, sms_out, STAFF, mobile=mobile)
+        page.goto(f"{live}/console/cases?shelf=to_accept")
+        assert page.evaluate("document.documentElement.scrollWidth") <= (390 if mobile else 1280)
+        shot(page, "bulk-mobile" if mobile else "bulk")
+        if mobile:
+            page.context.close()
     page.goto(f"{live}/console/cases?shelf=to_accept")
+    page.get_by_label(f"选择{second}").check()
+    page.get_by_label("交办（改派）单位").select_option(label="尧山镇人民政府")
+    page.get_by_role("button", name="交办 / 改派").click()
+    page.wait_for_load_state()
+    assert page.locator(".flash").inner_text() == f"已交办（改派）1件：{second}。"
+    assert case(db, second).unit.code == "yaoshan" and "returned" not in events(db, second)
+
     page.get_by_label("全选本页").check()
     assert page.get_by_label(f"选择{first}").is_checked() and page.get_by_label(f"选择{second}").is_checked()
     page.get_by_label("催办说明（可不填）").fill("今天下班前请受理")
