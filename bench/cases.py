@@ -170,7 +170,7 @@ def any_case(rng: random.Random, units: list[int], townships: list[int], year_st
 def county_db(database: str | None, prefix: str):
     """A fresh database with the example county (a new SQLite file, or the PostgreSQL database
     emptied): its URL, a Loader, a sessionmaker, the units' and the townships' ids."""
-    from bot.cli import init_database
+    from bot.cli.county import init_database
     from core.store.db import make_sessionmaker
     from core.store.models import Township, Unit
     from sqlalchemy import select

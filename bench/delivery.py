@@ -75,7 +75,7 @@ def main() -> None:
     if args.worker_class:
         WORKER_CLASS[:] = ["--worker-class", args.worker_class]
 
-    from bot.cli import init_database
+    from bot.cli.county import init_database
     from core.store.db import make_engine, make_sessionmaker
     from notifications.outbox import deliver
     from notifications.queue import QUEUE, embedded, unix_url

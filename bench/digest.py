@@ -38,7 +38,7 @@ def main() -> None:
 
     from sqlalchemy import func, insert, select
 
-    from bot.cli import init_database
+    from bot.cli.county import init_database
     from core.store.db import make_sessionmaker, transaction
     from core.digest import gather
     from notifications.digest_text import digests

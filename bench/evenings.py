@@ -127,7 +127,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from bot.app import create_app
-    from bot.cli import init_database
+    from bot.cli.county import init_database
     from peers.webhooks import PeerClient, TwilioServer
     from notifications.services import build_services
     from core.clock import FixedClock

@@ -233,7 +233,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install wrk")
 
-    from bot.cli import init_database
+    from bot.cli.county import init_database
     from core.store.db import make_engine
     from sqlalchemy import text
 

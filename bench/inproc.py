@@ -40,7 +40,7 @@ def xml(openid: str, text: str, msgid: int) -> str:
 
 def one_run(args) -> float:
     from bot.app import create_app
-    from bot.cli import init_database
+    from bot.cli.county import init_database
     from core.settings import load_settings
     from notifications.queue import embedded, unix_url
     from notifications.services import build_services

@@ -93,7 +93,7 @@ def load(port: int, run: int) -> int:
 
 
 def main() -> None:
-    from bot.cli import init_database
+    from bot.cli.county import init_database
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--database", help="database URL (default: a fresh SQLite file)")

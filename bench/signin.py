@@ -51,7 +51,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from bot.app import create_app
-    from bot.cli import EXAMPLE, init_database
+    from bot.cli.county import EXAMPLE, init_database
     from core.clock import SHANGHAI, FixedClock
     from core.settings import load_settings
     from notifications.queue import embedded, unix_url

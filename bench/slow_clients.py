@@ -142,7 +142,7 @@ async def load(port: int, messages: int, rate: int, slow: int, run: int) -> dict
 
 def main() -> None:
     from bot.proxy import nginx_binary
-    from bot.cli import init_database
+    from bot.cli.county import init_database
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--slow", type=int, default=50)

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bot.app import create_app
-from bot.cli import init_database
+from bot.cli.county import init_database
 from handlers import conversation
 from peers.webhooks import PeerClient, TwilioServer, WeChatServer
 from peers.apis import TwilioApiStub, WeChatApiStub

@@ -474,7 +474,8 @@ def test_an_administrator_keeps_the_directory_from_the_console(live, browser, pe
     load of the county file leaves both as he set them until he hands 李建国 back."""
     from click.testing import CliRunner
 
-    from bot.cli import EXAMPLE, init_database, main
+    from bot.cli import main
+    from bot.cli.county import EXAMPLE, init_database
     from core.store.models import DirectoryLoad, Person
     from tests.test_cases import case, submit
     monkeypatch.setenv("DATABASE_URL", db_url)

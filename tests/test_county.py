@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli import init_database, main
+from bot.cli import main
+from bot.cli.county import init_database
 from core.county import CountyFileError, parse_county_file
 from core.store.db import make_engine
 from core.store.models import Person, Township, Unit, Village
