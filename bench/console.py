@@ -84,7 +84,7 @@ def main() -> None:
         with transaction(svc.sessions) as s:
             token = signin.open_session(s, s.get(Person, person_id), NOW, "127.0.0.1")
         c = app.test_client()
-        with c.session_transaction("/console/") as sess:   # only the console opens sessions (bot.console._Cookies)
+        with c.session_transaction("/console/") as sess:   # only the console opens sessions (bot.console.sign_in._Cookies)
             sess["_user_id"], sess["_fresh"] = token, True
         return c
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import configure_mappers
 
-from bot import console, documents, reports, sms, sms_tencent, wechat, wecom
+from bot import console, reports, sms, sms_tencent, wechat, wecom
 from core.phones import install_log_redaction
 from core.settings import Settings, load_settings
 from core.store import counters, inbox, media
@@ -48,8 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(sms_tencent.bp)
     app.register_blueprint(wecom.bp)
     app.register_blueprint(reports.bp)
-    console.install(app)
-    app.register_blueprint(documents.bp)   # the case file's 文书 (after the console: it uses its sign-in)
+    console.install(app)   # with the case file's 文书 (bot/console/documents.py)
 
     @app.get("/healthz")
     def healthz():

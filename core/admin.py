@@ -1,4 +1,4 @@
-"""Administering the directory from the console (管理, bot/console.py): people, their roles and
+"""Administering the directory from the console (管理, bot/console/admin.py): people, their roles and
 units, their WeChat binding, who may administer — and the county file's state.
 
 The county file stays where the directory comes from (`xinfang init`, core.county). A person an

@@ -1,4 +1,4 @@
-"""Signing in to the console (bot/console.py): the one-time codes and the sessions — no Flask here.
+"""Signing in to the console (bot/console/sign_in.py): the one-time codes and the sessions — no Flask here.
 
 **Codes.** A person of the county file gives their number and gets a six-digit code by SMS. What
 an outsider can learn or spoil (issue 29, 7):

@@ -1,4 +1,4 @@
-"""The console's read models (bot/console.py): the 工作台 shelves, the search, the case file and
+"""The console's read models (bot/console/): the 工作台 shelves, the search, the case file and
 the audit trail — no Flask here (signing in: core.signin).
 
 Scope and recusal hold in every function: the bureau's staff see every case but one that accuses

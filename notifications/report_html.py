@@ -37,7 +37,7 @@ from notifications import charts
 from core.words import reports as words
 from notifications.report_text import evenings_text, ranking_text
 
-STATIC = "/console/static"   # the console's static files (bot/console.py's blueprint), on the same app
+STATIC = "/console/static"   # the console's static files (the blueprint of bot/console/), on the same app
 VALID_FOR = {"daily": timedelta(days=7), "weekly": timedelta(days=30), "monthly": timedelta(days=90)}
 _HMAC = HMACAlgorithm(hashlib.sha256)
 TEMPLATES = Environment(loader=PackageLoader("notifications", "templates"), autoescape=select_autoescape(["html"]),

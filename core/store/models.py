@@ -674,7 +674,7 @@ def _inside_the_window(conn, rows: list[dict], now: datetime, day: DayTime) -> N
 
 
 class ConsoleCode(Base):
-    """A request for a one-time code to sign in to the console (bot/console.py): every request
+    """A request for a one-time code to sign in to the console (bot/console/sign_in.py): every request
     counted, for a number of the directory and for one nobody has alike (the limits are on the
     number as typed and the address, so the answers cannot tell the two apart); a code goes by
     SMS only to a person of the directory. Kept: the number's keyed hash (never the number), the

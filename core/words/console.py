@@ -1,4 +1,4 @@
-"""What the bureau's staff, cadres and leaders read in the web console (bot/console.py) that the
+"""What the bureau's staff, cadres and leaders read in the web console (bot/console/) that the
 console writes in Python: the flash messages, a form's refusals, the case file's deadline basis,
 and the two texts it sends (the sign-in code, the WeChat binding code). The pages themselves are
 the templates (bot/templates/console/); an action on a case answers with the SMS command's words

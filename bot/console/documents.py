@@ -11,7 +11,7 @@ import io
 from flask import Blueprint, abort, flash, redirect, send_file, url_for
 from flask_login import login_required
 
-from bot.console import _address, _headers, _now, _person, _svc
+from bot.console.common import client_address, clock_now, security_headers, services, signed_in
 from core import documents, workbench
 from core.cases import CaseError
 from core.store.db import transaction
@@ -20,7 +20,7 @@ from core.words import refusals as errors
 from notifications.documents import DOCX_TYPE, docx_bytes, file_name
 
 bp = Blueprint("documents", __name__, url_prefix="/console")
-bp.after_request(_headers)   # the console's: CSP, no-store (a file with a petitioner's name in it)
+bp.after_request(security_headers)   # the console's: CSP, no-store (a file with a petitioner's name in it)
 
 
 @bp.app_context_processor
@@ -31,10 +31,10 @@ def _helpers():
 @bp.get("/cases/<no>/documents/<kind>")
 @login_required
 def download(no: str, kind: str):
-    svc, now = _svc(), _now()
+    svc, now = services(), clock_now()
     message = None
     with transaction(svc.sessions) as s:
-        person = _person(s)
+        person = signed_in(s)
         p = workbench.find_case(s, person, no, lock=True)
         if p is None or kind not in W.TITLES:
             abort(404)
@@ -45,7 +45,7 @@ def download(no: str, kind: str):
             message = errors.say(exc)
         else:
             workbench.audit(s, person, now, documents.EVENT, p.id, detail=W.issued(doc.title, doc.number),
-                            address=_address())
+                            address=client_address())
             data = docx_bytes(doc)
     if message is not None:
         flash(message)

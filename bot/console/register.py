@@ -1,0 +1,74 @@
+"""登记: staff register a visit, a letter or a call, with the same checks as the SMS command
+(handlers.officials.register_received)."""
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from bot.console.common import bp, client_address, clock_now, services, signed_in
+from core import workbench
+from core.cases import Rules
+from core.directory import find_person, find_unit
+from core.phones import find_mobile
+from core.store.db import transaction
+from core.usecases.base import Act
+from handlers import notify
+from core.words import officials as T
+from core.words import console as W
+from handlers.officials import register_received
+
+
+KINDS = {"visit": "走访", "letter": "来信", "phone": "电话访"}
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@login_required
+def register():
+    """登记: a visit (走访), a letter (来信) or a call (电话访), with the same checks as the SMS
+    command; marked 检举控告, with whom it accuses, it is held for the bureau whatever its words."""
+    svc, now = services(), clock_now()
+    form = {k: request.form.get(k, "").strip() for k in ("kind", "place", "name", "phone", "people", "content",
+                                                          "accused")}
+    accusation = request.form.get("accusation") == "yes"
+    with transaction(svc.sessions) as s:
+        person = signed_in(s)
+        if person.role != "staff":
+            abort(403)
+        county, gazetteer = svc.county(s.connection())
+        townships = sorted(gazetteer.names.values())
+        if request.method == "GET":
+            return render_template("console/register.html", me=person, form=form, townships=townships, kinds=KINDS,
+                                   accusation=False)
+        problem, found, phone = None, None, None
+        if form["kind"] not in KINDS:
+            problem = T.REGISTER_KIND
+        elif (found := gazetteer.match(form["place"]).unique) is None:
+            problem = T.township_not_found(form["place"] or "（空）")
+        elif not form["name"]:
+            problem = W.NAME_NEEDED
+        elif form["phone"] and (phone := find_mobile(form["phone"])) is None:
+            problem = T.register_bad_phone(form["phone"])
+        elif not form["people"].isdigit() or not 1 <= int(form["people"]) <= 10_000:
+            problem = T.REGISTER_PEOPLE
+        elif len(form["content"]) < 4:
+            problem = W.CONTENT_NEEDED
+        elif accusation and (unknown := [w for w in re.split(r"[、，,；;\s]+", form["accused"]) if w
+                                         and find_unit(s, w) is None and find_person(s, w) is None]):
+            problem = T.unit_or_person_not_found(unknown[0]) + W.ACCUSED_LATER
+        if problem:
+            flash(problem)
+            return render_template("console/register.html", me=person, form=form, townships=townships,
+                                   kinds=KINDS, accusation=accusation), 400
+        outbox = notify.Outbox(s, county, gazetteer, now)
+        doing = Act(s, Rules.for_county(county), now, f"staff:{person.id}", person, conn=s.connection())
+        done = register_received(outbox, doing, form["kind"], found, form["name"], phone, int(form["people"]),
+                                 form["content"], accused=form["accused"] if accusation else None)
+        p = done.petition
+        workbench.audit(s, person, now, "register", p.id, address=client_address())
+        message = T.registered(p, form["kind"], done.data["unit"].name if done.data["unit"] is not None else None)
+        no = p.tracking_no
+    svc.send_later(outbox.outbox_ids, now)
+    flash(message)
+    return redirect(url_for("console.case", no=no))
