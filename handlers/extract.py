@@ -17,17 +17,19 @@ ME = r"(?:我|俺|咱|本人)"
 KIN = (rf"(?:{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
        rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老婆|媳妇)|他|她)")   # typed for a relative: "俺爹叫…", "他叫…"
 # the end of a name in words run together, as voice input writes them: "俺叫常秋月俺是…", "…的翟春生就是俺想问"
-NAME_END = rf"(?=$|[^{HAN}·]|住|家住|电话|手机|在|是|今年|俺|我|咱|就是|反映|说)"
+NAME_END = rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说)"
 # a character of a name said after an introduction: none of the words that join it to the rest
 GIVEN = rf"(?:(?![我俺咱的哩嘞叫是])[{HAN}·])"
 # what a person is, said between their place and their name: "…村哩村民李拴柱", "…社区居民马翠霞"
 TITLE = (r"(?:[\u4e00-\u9fff]{0,3}?(?:村民|居民|群众|农民|党员|代表|户主|老人|家长|五保户|低保户|贫困户|军人|老兵|残疾人|"
          r"职工|工人|老师|教师|医生|司机|学生|业主|联系人|负责人))")   # also 退休职工, 小学老师, 党员代表
+# the name on one's papers, said beside what one is called: "俺叫二蛋 大名叫王建国"
+REAL_NAME = rf"(?:大名|学名|真名|全名|本名|官名|其实{ME}?|身份证上(?:的名字)?|户口上(?:的名字)?)[是叫:：]"
 # "我是X" / "俺叫X" / "本人X" / "姓名：X" / "我姓王，叫王秀兰", optionally with "下汤镇的" between
 NAME_INTRO = re.compile(
     rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：]?|姓名[是:：]?|"
-    rf"名字[是叫:：]?|名叫|联系人[是:：]?|"
-    rf"(?:^|(?<=[，,。\s]))叫)"
+    rf"名字[是叫:：]?|名叫|联系人[是:：]?|{REAL_NAME}|"
+    rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
     rf"(?:[{HAN}]{{0,12}}?(?:的|哩|嘞|村|社区|组))?\s*{TITLE}?\s*({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
 NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?{TITLE}?"
@@ -131,8 +133,17 @@ THIRD_PARTY = re.compile(r"(?:他|她|对方|村支书|支书|书记|村长|主�
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 NUMBER_LABEL = re.compile(r"(?:我的|俺的|我|俺)?(?:联系)?(?:电话|手机|手机号|号码|身份证|身份证号)(?:码|号码)?[是为:：\s]*$")
 # someone typing for a parent or grandparent: "俺替俺爹打的字 俺爹叫李老栓" — the petitioner is the parent
-TYPING_FOR = re.compile(rf"替|代.{{0,3}}(?:发|问|写|打|说)|帮.{{0,3}}(?:发|问|写|打|说)|[让叫]{ME}.{{0,4}}(?:发|问|写|打)|"
+TYPING_FOR = re.compile(rf"替(?!{ME}[发问写打说])|代.{{0,3}}(?:发|问|写|打|说)|帮(?!{ME}[发问写打说]).{{0,3}}(?:发|问|写|打|说)|"
+                        rf"[让叫]{ME}.{{0,4}}(?:发|问|写|打)|"
                         rf"{ME}是(?:他|她)?的?(?:闺女|女儿|儿子|孙子|孙女|儿媳妇?|侄女|侄子|外孙女?|外甥女?)")
+# talk about the name, not the matter: what others call one, and a surname spelled out ("赵钱孙李的赵",
+# "弓长张", "耳东陈"); a clause of it is no more than the name said
+NAME_TALK = re.compile(rf"(?:大家|别人|人家|村里人|街坊|乡亲们?)(?:都)?(?:叫|喊){ME}|小名|外号|绰号|大名|学名|真名|全名|本名|其实{ME}?叫|"
+                       r"弓长|立早|木子|耳东|口天|双木|古月|走肖|言午|文刀|人可|草头|禾呈|三横|"
+                       rf"(?:^|[^{HAN}])([{HAN}])[{HAN}]{{1,4}}的\1(?:$|[^{HAN}])")
+# a name said twice or spaced out by voice input: "俺叫刘 刘长水", "我是 孟 凡 荣"
+STUTTER = re.compile(rf"([{HAN}])[\s、，,…。.\-]+(?=\1)")
+SPACED = re.compile(rf"(?:^|(?<=\s))[{HAN}](?=\s)|(?<=\s)[{HAN}]$")
 KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?){NAME_END}|"
                       rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)")
 
@@ -257,11 +268,20 @@ def plausible_name(name: str) -> bool:
     return True
 
 
+def unspaced(text: str) -> str:
+    """A name as it was meant, where voice input spaced it out or the speaker stuttered over it:
+    "我是 孟 凡 荣" → 我是孟凡荣, "俺叫刘 刘长水" → 俺叫刘长水; other text as it is."""
+    if SPACED.search(text):
+        text = re.sub(rf"(?<=[{HAN}])\s+(?=[{HAN}])", "", text)
+    return STUTTER.sub("", text)
+
+
 def clean_name(text: str) -> str | None:
     """A bare answer to "请问您怎么称呼？": 张三, 我叫张三, 俺叫杨春花, 王师傅, 老刘, 张三。 — never a
     story, a place, a command or a confirmation. Without an introduction ("我叫"), a name starts with
     a common surname (or 老/小 and one) or ends as people are called (师傅, 大爷 …)."""
-    t = re.sub(r"(?:就中|就行|就好|就可以|就是了)?[\s。.!！,，~]*$", "", text.strip())      # "叫我老郑就中"
+    t = re.sub(r"(?:就中|就行|就好|就可以|就是了)?[吧呗啊呀]?[\s。.!！,，~]*$", "", unspaced(text.strip()))   # "叫我老郑就中"
+    t = re.sub(r"^(?:那就|那|就)", "", t)                                            # "那就叫俺老周吧"
     introduced = re.match(rf"^(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|"
                           rf"名字[是叫:：]?|{KIN}(?:名字)?叫|叫{ME}|叫)", t)
     if introduced:
@@ -282,12 +302,19 @@ def clean_name(text: str) -> str | None:
 
 
 def _name_after_place(text: str) -> str | None:
-    """"团城乡团城村的薛宝钗，…" → 薛宝钗; but not the person a clause reports or complains of."""
+    """"团城乡团城村的薛宝钗，…" → 薛宝钗 ("…村村民叫鲁大成" → 鲁大成); but not the person a clause
+    reports or complains of."""
     for after in NAME_AFTER_PLACE.finditer(text):
         clause = CLAUSE_SPLIT.split(text[:after.start(1)])[-1]
-        if clean_name(after.group(1)) and not ACCUSING.search(clause):
-            return after.group(1)
+        if (name := clean_name(after.group(1))) and not ACCUSING.search(clause):
+            return name
     return None
+
+
+def _introduced(text: str, gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """The names the text introduces ("我叫…", "大名叫…"), each with the words from its introduction."""
+    return [(m.group(1), m.group(0)) for m in NAME_INTRO.finditer(text)
+            if plausible_name(m.group(1)) and not gazetteer.match(m.group(1)).places]
 
 
 # where a person works, not where they live: a place said with it is not the petition's
@@ -317,17 +344,20 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     """Everything recognisable in one message. Content is what is left once the clauses that
     only introduce the person (name, place, phone) are taken away."""
     out = Extracted()
-    intro = next((m.group(1) for m in NAME_INTRO.finditer(text)
-                  if plausible_name(m.group(1)) and not gazetteer.match(m.group(1)).places), None)
-    kin = KIN_NAME.search(text) if TYPING_FOR.search(text) else None
-    if kin and plausible_name(kin.group(1) or kin.group(2)):
-        out.name = kin.group(1) or kin.group(2)   # typed by a son or grandson: the petitioner is the one named
+    intros = _introduced(text, gazetteer) or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) else [])
+    # the name on one's papers before what one is called ("俺叫二蛋 大名叫王建国")
+    intro = next((name for name, said in intros if re.match(REAL_NAME, said)), intros[0][0] if intros else None)
+    kin = KIN_NAME.search(text)
+    kin = kin if kin and plausible_name(kin.group(1) or kin.group(2)) else None
+    if kin and (TYPING_FOR.search(text) or not intro):
+        out.name = kin.group(1) or kin.group(2)   # typed by a son or grandson, or named for: the one named
     elif intro:
         out.name = intro
     elif (surname := SURNAME_ONLY.search(text)) is not None:
         out.name = f"{surname.group(1)}某"
     else:
         out.name = _name_after_place(text) or _bare_name(clauses_of(text), gazetteer)
+    others = [name for name, _ in intros if name != out.name]   # a nickname beside the name: who, not what
     out.phone = _own_mobile(text)
     out.people = people_in(text)
     match = gazetteer.match(text)
@@ -342,9 +372,11 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
         if lead and lead.end() < len(clause) and not says_no_matter(clause[lead.end():]):
             said.append(("heard", lead.group().rstrip("，,：: ")))
             clause = clause[lead.end():]
-        rest = KIN_NAME.sub("", clause)     # "俺爷叫贾长庚" says who, as "我叫…" does
-        if out.name:
-            rest = rest.replace(out.name, "").replace(f"姓{out.name[0]}", "")
+        if len(clause) <= 16 and NAME_TALK.search(clause):
+            continue                # talk about the name ("大家都叫俺二蛋", "赵钱孙李的赵"): who, not what
+        rest = KIN_NAME.sub("", unspaced(clause))     # "俺爷叫贾长庚" says who, as "我叫…" does
+        for name in [out.name] + others if out.name else others:
+            rest = rest.replace(name, "").replace(f"姓{name[0]}", "")
         rest = ID_NUMBER.sub("", MOBILE_IN_TEXT.sub("", readable(rest))).replace("身份证号", "")
         if out.place:
             for place in out.place.places:

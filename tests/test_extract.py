@@ -191,3 +191,29 @@ def test_a_second_batch_in_other_hands(gaz, text, name, place, matter, people):
     found = extract(text, gaz)
     assert (found.name, found.place.unique.label(), found.people) == (name, place, people)
     assert matter in found.content
+
+
+@pytest.mark.parametrize("text,name", [
+    ("俺叫二蛋 大名叫王建国 张官营镇前营村的 村里的坑塘叫人填了盖房", "王建国"),       # the name on one's papers
+    ("大家都叫俺二蛋 其实俺叫黎大富 尧山镇上坪村的 俺家的补贴三年没发", "黎大富"),
+    ("俺公公叫郝老根 背孜乡背孜村的 俺公公的优抚补助停了一年了", "郝老根"),          # named for, nobody else named
+    ("俺叫孙桂芝 俺闺女帮俺打的字 俺老伴叫刘大山 去年走了", "孙桂芝"),                 # typed for the writer
+    ("领导你好我是瓦屋镇瓦屋村村民叫鲁大成我们村的河道叫人挖沙挖成大坑了", "鲁大成"),   # voice, run on
+    ("我叫柏长青家在团城乡煤场村村里的煤矿把俺家的地挖塌了", "柏长青"),
+    ("我是 孟 凡 荣", "孟凡荣"),
+])
+def test_whose_name(gaz, text, name):
+    assert extract(text, gaz).name == name
+
+
+@pytest.mark.parametrize("text,name", [
+    ("俺叫 王 二 妮", "王二妮"), ("俺叫刘 刘长水", "刘长水"), ("那就叫俺老周吧", "老周"), ("叫我老马就行", "老马"),
+])
+def test_names_spaced_stuttered_or_allowed(text, name):
+    assert clean_name(text) == name
+
+
+def test_talk_about_the_name_is_no_matter(gaz):
+    found = extract("大家都叫俺二蛋 其实俺叫黎大富 俺家的退耕还林补贴三年没发", gaz)
+    assert found.content == "俺家的退耕还林补贴三年没发"
+    assert extract("俺姓赵 赵钱孙李的赵 叫赵大年", gaz).content is None
