@@ -102,11 +102,14 @@ ABOUT_PETITIONING = (
     # telling, asking whether one may, typing for someone
     "反映 上访 信访 投诉 举报 告状 讨说法 说法 说说 说道 说一说 讲讲 问问 咨询 求助 求求 帮帮 帮忙 帮 替 代 "
     "打字 打的字 发的 写 唠唠 聊聊 说 讲 问 找 事情 事儿 事 问题 情况 困难 难处 "
+    # why someone else types, and whether we answer: "俺妈不识字", "俺在外地打工", "打恁电话没人接"
+    "不识字 识字 不会用 外地 外面 打工 务工 上班 打电话 打不通 占线 接电话 没人接 没人回 "
     # how long, and nothing done
     "今天 明天 后天 昨天 前天 过几天 下周 马上 早就 已经 一直 到现在 至今 现在 如今 好几 这么 那么 多少 年 月 天 星期 礼拜 "
     "回 次 趟 遍 拖 等 没人管 没人问 没人理 没人过问 不管 不问 不理 结果 下文 信儿 消息 动静 回音 没用 "
     # a plea, a person, a when
     "请 希望 盼 做主 作主 主持 公道 查查 查 管管 管 解决 处理 办理 办 落实 帮助 机器人 机器 明白 清楚 听不懂 懂 "
+    "打算 咋办 怎么办 咋弄 咋整 下一步 进展 看看 看一看 来看 瞧瞧 "
     "真人 人工 活人 来人 有人 啥时候 什么时候 几时 多久 多长时间 哪天 准信 回复 答复 见面 联系 电话 号码 手机 下来 完 结 "
     "姓名 名字 联系方式 家住 住在 住 "
     # a letter's forms, whether we hear, whom one may accuse here
@@ -117,9 +120,10 @@ ABOUT_WORDS = re.compile("|".join(sorted(set(ABOUT_PETITIONING), key=len, revers
 ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{0,4}说|讲讲|问问|咨询|事|问题|情况|你好|您好|恁好|领导好|同志|"
                         r"打的?字|替|代.{0,3}(?:发|问|写|打)|帮.{0,3}(?:发|问|写|打)|能不能|可不可以|中不中|行不行|"
                         r"(?:能|可以).{0,8}[不吗]$|机器|真人|老党员|拖|没人管|没人问|没人理|不管|结果|下文|等了|"
-                        r"啥时候|什么时候|多久|找谁|准信|来人|有人来")
+                        r"啥时候|什么时候|多久|找谁|准信|来人|有人来|没人接|打不通|占线|不识字")
 # a plea or a complaint of waiting: part of the story when it comes with the matter, else a note
 PLEA = re.compile(r"拖|没人管|没人问|没人理|不管|结果|下文|等了|请|求|希望|盼|做主|作主|公道|查查|管管|解决|处理|落实|"
+                  r"帮|救|麻烦|看看|说法|拜托|可怜|没法活|活不下去|"
                   r"[年月天]了|星期了|礼拜了|一直|到现在|至今|好几")
 # a question put to us ("恁管不管", "这中不中", "到底管不管"): heard, never the matter's plea
 ASKS_US = re.compile(r"(.{1,2})不\1|到底")
@@ -225,7 +229,8 @@ def cn_number(text: str) -> int | None:
 
 # a group is people who come or speak together (issue 32): a message that says so ("一起来的", "联名",
 # "推选的代表"), "we" counted ("俺们二十多个人", "我们五个代表"), or a count that came ("…八户人家来反映")
-TOGETHER = re.compile(r"一起|一块|一同|一道|联名|代表|推选|牵头|领头|带头|集体访|大伙|大家伙")
+TOGETHER = re.compile(r"(?:一起|一块|一同|一道)(?:儿)?(?:来|去.{0,4}(?:访|反映|告)|上访|反映|告|找恁|找你们|签|按)|"
+                      r"联名|代表|推选|牵头|领头|带头|集体访|大伙(?:儿)?(?:一起|都来|来|让|选)|大家伙")
 WE_COUNTED = re.compile(rf"(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")
 CAME = re.compile(r"^[^，,。；;！!？?\s]{0,6}(?:来了|来的|来反映|来上访|去上访|都在|在信访局)")
 

@@ -217,3 +217,24 @@ def test_talk_about_the_name_is_no_matter(gaz):
     found = extract("大家都叫俺二蛋 其实俺叫黎大富 俺家的退耕还林补贴三年没发", gaz)
     assert found.content == "俺家的退耕还林补贴三年没发"
     assert extract("俺姓赵 赵钱孙李的赵 叫赵大年", gaz).content is None
+
+
+@pytest.mark.parametrize("text", ["俺是替俺妈打字的 俺妈不识字", "俺在外地打工 替俺爹问个事", "打恁电话一直没人接"])
+def test_who_types_and_why_is_no_matter(gaz, text):
+    found = extract(text, gaz)
+    assert found.content is None and found.heard
+
+
+@pytest.mark.parametrize("text,people", [
+    ("俺是下汤镇林楼村的霍春生 俺们一家五个人一块挤在两间漏雨的土坯房里", None),   # together, but not here
+    ("俺这栋楼四十户一起走一个楼梯 楼梯扶手断了物业也不修", None),
+    ("我们马楼乡王庄村一百多户一起来的，村里的地被开发商占了", 100),
+    ("俺们梁洼镇梁洼村八户人家一块来反映，煤矿排的污水把井都污染了", 8),
+])
+def test_a_group_comes_or_speaks_together(gaz, text, people):
+    assert extract(text, gaz).people == people
+
+
+def test_a_plea_at_the_end_is_the_matter(gaz):
+    found = extract("我是辛集乡新庄村的邵春花，俺男人出车祸走了，肇事的跑了，帮帮俺吧", gaz)
+    assert found.content.endswith("帮帮俺吧")
