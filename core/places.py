@@ -128,5 +128,15 @@ class Gazetteer:
             return full
         return [t[0] for t in self.townships if len(t[2]) >= 2 and t[2] in text]
 
+    def seat_of(self, township_id: int | None) -> Place | None:
+        """The village or community named like its township (赵村村 of 赵村镇): where "镇上" is."""
+        short = self.short.get(township_id)
+        return next((Place(tid, self.names[tid], vid, name) for vid, tid, name, vshort in self.villages
+                     if tid == township_id and vshort == short), None)
+
+    def names_township(self, text: str) -> bool:
+        """The text names a township (in full or by its short name), not only a village."""
+        return bool(self._townships_in(re.sub(r"\s+", "", text or "")))
+
     def villages_of(self, township_id: int) -> list[str]:
         return [v[2] for v in self.villages if v[1] == township_id]

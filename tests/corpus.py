@@ -354,8 +354,7 @@ OTHER_HANDS = [
 
     # many short messages, a word or two at a time
     Case("short-pigsty", ("在吗", "俺想反映", "俺姓田", "田凤芝", "尧山镇", "上坪村", "俺家的猪圈", "叫村里给拆了", "说是环保",
-                          "一分钱没给"), "田凤芝", "尧山镇", ("猪圈", "叫村里给拆了", "一分钱没给"), village="上坪村",
-         known_wrong="the whole name said after 俺姓田 while the place is asked is not taken as the name (intake)"),
+                          "一分钱没给"), "田凤芝", "尧山镇", ("猪圈", "叫村里给拆了", "一分钱没给"), village="上坪村"),
     Case("short-wechat-referral", ("你好", "杜小满", PHONE, "张良镇", "张良村", "俺娘住院", "医保报不了", "说是没转诊"), "杜小满",
          "张良镇", ("医保报不了", "没转诊"), village="张良村", channel="wechat"),
     Case("short-house-permit", ("领导", "俺有个事", "俺叫孔繁荣", "梁洼镇梁洼村", "俺家盖房", "村里不给批", "别人家都批了"),
@@ -373,8 +372,7 @@ OTHER_HANDS = [
     Case("short-call-me-lao", ("你好", "叫我老郑就中", "赵村镇赵村村", "村里的水", "停了半个月了"), "老郑", "赵村镇",
          ("停了半个月了",), village="赵村村"),
     Case("short-husband-beats", ("在不在", "我是张官营镇的", "前营村", "娄桂香", "俺男人打俺", "村里妇联不管"), "娄桂香",
-         "张官营镇", ("俺男人打俺", "妇联不管"), village="前营村",
-         known_wrong="a village answered when the name is asked is dropped, and then asked for ever (intake)"),
+         "张官营镇", ("俺男人打俺", "妇联不管"), village="前营村"),
     Case("short-tencent-land-survey", ("恁好", "俺是马楼乡王庄村的", "俺叫鲁秋生", "俺那个土地确权", "把俺家的地少量了一亩多"),
          "鲁秋生", "马楼乡", ("土地确权", "少量了一亩多"), village="王庄村", channel="tencent"),
     Case("short-student-loan", ("问个事", "俺叫边二妞", "辛集乡辛集村", "俺家闺女考上大学了", "助学贷款村里不给盖章"), "边二妞",
@@ -559,8 +557,7 @@ GENERALISE = [
     Case("gen-sms-phone-at-name", ("我要反映", "13838765432", "宋长河", "马楼乡马楼村", "低保评得不公平"), "宋长河", "马楼乡",
          ("低保评得不公平",), village="马楼村", not_in_story=(PHONE,)),
     Case("gen-sms-name-and-phone", ("我要反映", "宋长江13838765432", "马楼乡马楼村", "低保评得不公平"), "宋长江", "马楼乡",
-         ("低保评得不公平",), village="马楼村", not_in_story=(PHONE,),
-         known_wrong="a name with a phone number run into it is refused (kind 3)"),
+         ("低保评得不公平",), village="马楼村", not_in_story=(PHONE,)),
     Case("gen-fifty-owners", ("我要反映", "俺们五十户业主都签了名", "俺叫鲍春生", "露峰街道兴华社区", "物业把小区的绿地改成停车场收钱"),
          "鲍春生", "露峰街道", ("绿地改成停车场",), village="兴华社区"),
     # 4. the petitioner's name, not a relative's or a nickname
@@ -582,10 +579,13 @@ GENERALISE = [
          "赵大年", "仓头乡", ("浇地一小时收五十",), village="仓头村", not_in_story=("赵钱孙李",)),
     # 7. a village not on the list, or the township's seat
     Case("gen-lives-in-town", ("我要反映", "柏秀英", "赵村镇", "俺住镇上", "镇上的菜市场垃圾没人清"), "柏秀英", "赵村镇",
-         ("菜市场垃圾没人清",),
-         known_wrong="俺住镇上 is not taken as the village (kind 7)"),
+         ("菜市场垃圾没人清",)),
     Case("gen-unknown-village-retry", ("我要反映", "殷老三", "背孜乡", "俺是后河嘞", "后河", "山上的林子叫人偷砍了"), "殷老三",
          "背孜乡", ("林子叫人偷砍了",), village="后河"),
+    Case("gen-village-with-particle", ("我要反映", "寇秋菊", "团城乡", "小寨子啊", "村里的电三天两头停"), "寇秋菊", "团城乡",
+         ("电三天两头停",), village="小寨子"),
+    Case("gen-village-of-another-name", ("我要反映", "蒋文华", "背孜乡", "小王庄村", "村里的机井坏了没人修"), "蒋文华", "背孜乡",
+         ("机井坏了没人修",), village="小王庄村"),
     # 8. a plea at the end of a long message
     Case("gen-plea-look", ("俺是熊背乡大年沟村的闵大海，俺家的林地叫邻村的人占了，去找了好几回都不管，麻烦领导给俺们看看",), "闵大海",
          "熊背乡", ("林地叫邻村的人占了", "麻烦领导给俺们看看"), village="大年沟村"),
