@@ -238,3 +238,16 @@ def test_a_group_comes_or_speaks_together(gaz, text, people):
 def test_a_plea_at_the_end_is_the_matter(gaz):
     found = extract("我是辛集乡新庄村的邵春花，俺男人出车祸走了，肇事的跑了，帮帮俺吧", gaz)
     assert found.content.endswith("帮帮俺吧")
+
+
+@pytest.mark.parametrize("text,place", [
+    ("滚子营乡", "磙子营乡"), ("滚子营", "磙子营乡"), ("雄背乡", "熊背乡"), ("让和乡让和村", "让河乡让河村"),
+    ("俺是雄背乡的江满囤 俺家的核桃树叫修路的推了", "熊背乡"),
+])
+def test_places_heard_as_homophones(gaz, text, place):
+    assert gaz.match(text).unique.label() == place
+
+
+@pytest.mark.parametrize("text", ["俺下趟再来", "夏堂", "后街"])
+def test_homophones_make_no_place_of_other_words(gaz, text):
+    assert gaz.match(text).places == []
