@@ -2,7 +2,7 @@
 
 Tolerant of partial names: "下汤" → 下汤镇, "林楼" → 林楼村 (and so its township). When a
 fragment fits several places the caller asks again with the choices. Tolerant of voice input's
-homophones when nothing else fits: "滚子营乡" → 磙子营乡, "雄背乡" → 熊背乡 (see homophones_of).
+homophones when nothing else fits: "滚子营乡" → 磙子营乡, "雄背乡" → 熊背乡 (see sounds_of).
 """
 from __future__ import annotations
 
@@ -60,18 +60,23 @@ def _sounds() -> tuple[dict[str, str], dict[str, str]]:
     return {k: "".join(v) for k, v in every.items()}, {k: "".join(v) for k, v in first.items()}
 
 
-def homophones_of(names: list[str]) -> dict[int, str]:
-    """A str.translate table from the characters voice input writes for the places' own (same
-    sound, any tone: 滚 for 磙, 雄 for 熊) to those — derived from the county's names; a character of
-    a name stays itself."""
+KEPT = set("镇乡村街道社区办事处居委会")   # the places' endings: each the character of its own sound
+
+
+def sounds_of(names: list[str]) -> dict[int, str]:
+    """A str.translate table that writes every character sounding (any tone) like one of the names'
+    as one character of that sound — 滚 and 磙 alike, 雄 and 熊, 关 and 官 — so that a name and what
+    voice input made of it read the same; derived from the county's own names."""
     every, first = _sounds()
     own = {c for name in names for c in name}
+    sounds = sorted({sound for sound, chars in every.items() if not own.isdisjoint(chars)})
     table: dict[int, str] = {}
-    for c in sorted(own):
-        for sound in (s for s, chars in every.items() if c in chars):
-            for h in first.get(sound, ""):
-                if h not in own:
-                    table.setdefault(ord(h), c)
+    for sound in sounds:
+        chars = first.get(sound, "")
+        one = next((c for c in chars if c in KEPT), chars[:1] or every[sound][0])
+        for c in chars:
+            if c not in KEPT:
+                table.setdefault(ord(c), one)
     return table
 
 
@@ -102,14 +107,18 @@ class Gazetteer:
 
     directory_names = None   # the directory's names (core.accusations.DirectoryNames), kept with the places
 
-    def __init__(self, townships: list[tuple[int, str]], villages: list[tuple[int, int, str]]):
+    def __init__(self, townships: list[tuple[int, str]], villages: list[tuple[int, int, str]], sounds: bool = True):
         self.townships = [(tid, name, short_name(name, TOWNSHIP_SUFFIXES)) for tid, name in townships]
         self.names = {tid: name for tid, name in townships}
         # a village named like its township (下汤村 in 下汤镇) only matches by its full name
         self.short = {tid: short for tid, _, short in self.townships}
         self.villages = [(vid, tid, name, short_name(name, VILLAGE_SUFFIXES)) for vid, tid, name in villages]
         self.village_names = {vid: name for vid, _, name in villages}
-        self.homophones = homophones_of([name for _, name in townships] + [name for _, _, name in villages])
+        # the same places as voice input may write them (homophones), each name by its sound
+        self.sounds = sounds_of([name for _, name in townships] + [name for _, _, name in villages]) if sounds else {}
+        self._heard = Gazetteer([(tid, name.translate(self.sounds)) for tid, name in townships],
+                                [(vid, tid, name.translate(self.sounds)) for vid, tid, name in villages],
+                                sounds=False) if self.sounds else None
         # what a homophone must make whole to count: a full name, or a short one of three characters
         whole = {n for _, name, short in self.townships for n in (name, short) if len(n) >= 3} | \
             {n for _, _, name, short in self.villages for n in (name, short) if len(n) >= 3}
@@ -143,22 +152,28 @@ class Gazetteer:
         if not text:
             return PlaceMatch()
         found = self._match(text, within_township)
-        if found.places or not PLACE_SAID.search(text) and len(text) > 6:
+        if found.places or self._heard is None or not PLACE_SAID.search(text) and len(text) > 6:
             return found
-        # voice input's homophones ("滚子营乡"): a place only where the text, heard as the places'
-        # names, holds one whole — its full name, a short name of three characters, or all of it
-        heard = text.translate(self.homophones)
-        if heard == text or not (heard in self._shorts or self._whole and self._whole.search(heard)):
-            return found
-        return PlaceMatch([p for p in self._match(heard, within_township).places if self._said_whole(p, heard, text)])
+        # voice input's homophones ("滚子营乡"): both read by sound, a place only where the text holds
+        # one whole — its full name, a short name of three characters, or all of it
+        echo = self._heard
+        heard = text.translate(self.sounds)
+        if not (heard in echo._shorts or echo._whole and echo._whole.search(heard)):
+            return PlaceMatch()
+        return PlaceMatch([Place(p.township_id, self.names[p.township_id], p.village_id,
+                                 self.village_names.get(p.village_id)) for p in echo._match(heard, within_township).places
+                           if self._said_whole(p, heard, text)])
 
-    def _said_whole(self, place: Place, heard: str, text: str) -> bool:
-        """The place's name is whole in what was heard, and shares a character with what was written
-        (夏堂, a name, is not 下汤)."""
-        names = [place.township, self.short[place.township_id]]
-        if place.village:
-            names += [place.village, short_name(place.village, VILLAGE_SUFFIXES)]
-        return any((n == heard or n in heard and len(n) >= 3) and not set(n).isdisjoint(text) for n in names)
+    def _said_whole(self, heard_place: Place, heard: str, text: str) -> bool:
+        """The place's name (as sounds) is whole in what was heard, and shares a character with what
+        was written (夏堂, a name, is not 下汤)."""
+        echo, tid, vid = self._heard, heard_place.township_id, heard_place.village_id
+        names = [(echo.names[tid], self.names[tid]), (echo.short[tid], self.short[tid])]
+        if vid is not None:
+            names += [(echo.village_names[vid], self.village_names[vid]),
+                      (short_name(echo.village_names[vid], VILLAGE_SUFFIXES),
+                       short_name(self.village_names[vid], VILLAGE_SUFFIXES))]
+        return any((n == heard or n in heard and len(n) >= 3) and not set(real).isdisjoint(text) for n, real in names)
 
     def _match(self, text: str, within_township: int | None) -> PlaceMatch:
         # 1. township named in full or by its short name somewhere in the text

@@ -242,7 +242,7 @@ def test_a_plea_at_the_end_is_the_matter(gaz):
 
 @pytest.mark.parametrize("text,place", [
     ("滚子营乡", "磙子营乡"), ("滚子营", "磙子营乡"), ("雄背乡", "熊背乡"), ("让和乡让和村", "让河乡让河村"),
-    ("俺是雄背乡的江满囤 俺家的核桃树叫修路的推了", "熊背乡"),
+    ("俺是雄背乡的江满囤 俺家的核桃树叫修路的推了", "熊背乡"), ("三关庙", "磙子营乡三官庙村"), ("脖个吴", "梁洼镇鹁鸽吴村"),
 ])
 def test_places_heard_as_homophones(gaz, text, place):
     assert gaz.match(text).unique.label() == place
