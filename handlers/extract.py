@@ -14,8 +14,9 @@ HAN = r"\u4e00-\u9fff"
 NAME_CHARS = rf"[{HAN}·]"
 CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n\r—]+")
 ME = r"(?:我|俺|咱|本人)"
-KIN = (rf"(?:{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
-       rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老婆|媳妇)|他|她)")   # typed for a relative: "俺爹叫…", "他叫…"
+KIN_OF_MINE = (rf"{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
+       rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老伴儿|老婆|媳妇|爱人|对象|老公|丈夫|那口子)")
+KIN = rf"(?:{KIN_OF_MINE}|他|她)"   # typed for a relative: "俺爹叫…", "他叫…"
 # the end of a name in words run together, as voice input writes them: "俺叫常秋月俺是…", "…的翟春生就是俺想问"
 NAME_END = rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说)"
 # a character of a name said after an introduction: none of the words that join it to the rest
@@ -24,11 +25,11 @@ GIVEN = rf"(?:(?![我俺咱的哩嘞叫是])[{HAN}·])"
 TITLE = (r"(?:[\u4e00-\u9fff]{0,3}?(?:村民|居民|群众|农民|党员|代表|户主|老人|家长|五保户|低保户|贫困户|军人|老兵|残疾人|"
          r"职工|工人|老师|教师|医生|司机|学生|业主|联系人|负责人))")   # also 退休职工, 小学老师, 党员代表
 # the name on one's papers, said beside what one is called: "俺叫二蛋 大名叫王建国"
-REAL_NAME = rf"(?:大名|学名|真名|全名|本名|官名|其实{ME}?|身份证上(?:的名字)?|户口上(?:的名字)?)[是叫:：]"
+REAL_NAME = rf"(?:大名|学名|真名|全名|本名|官名)(?:叫|是|[:：])?|(?:其实{ME}?|(?:身份证|户口)上(?:的名字)?(?:写的)?)[是叫:：]"
 # "我是X" / "俺叫X" / "本人X" / "姓名：X" / "我姓王，叫王秀兰", optionally with "下汤镇的" between
 NAME_INTRO = re.compile(
     rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：]?|姓名[是:：]?|"
-    rf"名字[是叫:：]?|名叫|联系人[是:：]?|{REAL_NAME}|"
+    rf"名字[是叫:：]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人)[是:：]?|{REAL_NAME}|"
     rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
     rf"(?:[{HAN}]{{0,12}}?(?:的|哩|嘞|村|社区|组))?\s*{TITLE}?\s*({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
@@ -91,7 +92,8 @@ class Extracted:
 # 三年了没人管", "能在这反映问题不"); "俺家的机井坏了" keeps 家机井坏 and does.
 ABOUT_PETITIONING = (
     # who: the writer, whom they write for, and to
-    "我们 俺们 咱们 恁们 你们 本人 自己 大家 人家 我 俺 咱 恁 你 您 家里人 家人 亲戚 爹 爸 娘 妈 爷 奶 老伴 父亲 母亲 "
+    "我们 俺们 咱们 恁们 你们 本人 自己 大家 人家 我 俺 咱 恁 你 您 他们 她们 他 她 家里人 家人 亲戚 爹 爸 娘 妈 爷 奶 老伴 父亲 母亲 "
+    "业主 住户 户主 牵头人 负责人 带头人 联系人 牵头 领头 签名 联名 签字 "
     "儿子 闺女 女儿 孙子 孙女 媳妇 老人家 老人 老党员 党员 老百姓 百姓 群众 村民 农民 居民 代表 今年 岁 "
     "同志 领导 工作人员 师傅 政府 上级 上面 县里 县城 县上 县政府 县委 市里 市上 市政府 省里 省城 省政府 北京 郑州 中央 "
     "平顶山 信访局 部门 单位 机关 这里 这儿 这边 这块 那里 那儿 "
@@ -103,13 +105,15 @@ ABOUT_PETITIONING = (
     "反映 上访 信访 投诉 举报 告状 讨说法 说法 说说 说道 说一说 讲讲 问问 咨询 求助 求求 帮帮 帮忙 帮 替 代 "
     "打字 打的字 发的 写 唠唠 聊聊 说 讲 问 找 事情 事儿 事 问题 情况 困难 难处 "
     # why someone else types, and whether we answer: "俺妈不识字", "俺在外地打工", "打恁电话没人接"
-    "不识字 识字 不会用 外地 外面 打工 务工 上班 打电话 打不通 占线 接电话 没人接 没人回 "
+    "不识字 识字 不会用 外地 外面 打工 务工 上班 打电话 打不通 占线 接电话 没人接 没人回 老是 总是 回不去 回不来 "
+    "年纪 岁数 大了 老了 眼神 眼睛 看不清 看不见 耳背 耳朵 方便 说话 弄 号 微信 短信 公众号 外省 南方 "
+    "广东 广州 深圳 东莞 上海 浙江 杭州 江苏 苏州 天津 新疆 洛阳 "
     # how long, and nothing done
     "今天 明天 后天 昨天 前天 过几天 下周 马上 早就 已经 一直 到现在 至今 现在 如今 好几 这么 那么 多少 年 月 天 星期 礼拜 "
     "回 次 趟 遍 拖 等 没人管 没人问 没人理 没人过问 不管 不问 不理 结果 下文 信儿 消息 动静 回音 没用 "
     # a plea, a person, a when
     "请 希望 盼 做主 作主 主持 公道 查查 查 管管 管 解决 处理 办理 办 落实 帮助 机器人 机器 明白 清楚 听不懂 懂 "
-    "打算 咋办 怎么办 咋弄 咋整 下一步 进展 看看 看一看 来看 瞧瞧 "
+    "打算 咋办 怎么办 咋弄 咋整 下一步 进展 看看 看一看 来看 瞧瞧 受理 立案 收到 "
     "真人 人工 活人 来人 有人 啥时候 什么时候 几时 多久 多长时间 哪天 准信 回复 答复 见面 联系 电话 号码 手机 下来 完 结 "
     "姓名 名字 联系方式 家住 住在 住 "
     # a letter's forms, whether we hear, whom one may accuse here
@@ -149,6 +153,7 @@ NAME_TALK = re.compile(rf"(?:大家|别人|人家|村里人|街坊|乡亲们?)(?
 STUTTER = re.compile(rf"([{HAN}])[\s、，,…。.\-]+(?=\1)")
 SPACED = re.compile(rf"(?:^|(?<=\s))[{HAN}](?=\s)|(?<=\s)[{HAN}]$")
 KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?){NAME_END}|"
+                      rf"{KIN_OF_MINE}(?:是)?({NAME_CHARS}{{2,4}}?)(?=[，,。\s]|$)|"
                       rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)")
 
 
@@ -230,8 +235,9 @@ def cn_number(text: str) -> int | None:
 # a group is people who come or speak together (issue 32): a message that says so ("一起来的", "联名",
 # "推选的代表"), "we" counted ("俺们二十多个人", "我们五个代表"), or a count that came ("…八户人家来反映")
 TOGETHER = re.compile(r"(?:一起|一块|一同|一道)(?:儿)?(?:来|去.{0,4}(?:访|反映|告)|上访|反映|告|找恁|找你们|签|按)|"
-                      r"联名|代表|推选|牵头|领头|带头|集体访|大伙(?:儿)?(?:一起|都来|来|让|选)|大家伙")
-WE_COUNTED = re.compile(rf"(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")
+                      rf"联名|签名|签字|按手印|代表(?!{ME}?(?:家|全家|一家))|推选|(?:{ME}|是|当)[^，,。\s]{{0,3}}(?:牵头|领头|带头)|"
+                      r"集体访|大伙(?:儿)?(?:一起|都来|来|让|选)|大家伙")
+WE_COUNTED = re.compile(rf"(?<![把给叫让被将替])(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")   # not "把俺们三十多户的地"
 CAME = re.compile(r"^[^，,。；;！!？?\s]{0,6}(?:来了|来的|来反映|来上访|去上访|都在|在信访局)")
 
 
@@ -316,6 +322,15 @@ def _name_after_place(text: str) -> str | None:
     return None
 
 
+def _kin_name(m: re.Match) -> str | None:
+    """The relative's name a KIN_NAME match holds: said with 叫 (or 替), or standing bare after them
+    ("俺爹王大山") when it starts as names do."""
+    if m.group(2):
+        return clean_name(m.group(2))
+    name = m.group(1) or m.group(3)
+    return name if plausible_name(name) else None
+
+
 def _introduced(text: str, gazetteer: Gazetteer) -> list[tuple[str, str]]:
     """The names the text introduces ("我叫…", "大名叫…"), each with the words from its introduction."""
     return [(m.group(1), m.group(0)) for m in NAME_INTRO.finditer(text)
@@ -352,10 +367,9 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     intros = _introduced(text, gazetteer) or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) else [])
     # the name on one's papers before what one is called ("俺叫二蛋 大名叫王建国")
     intro = next((name for name, said in intros if re.match(REAL_NAME, said)), intros[0][0] if intros else None)
-    kin = KIN_NAME.search(text)
-    kin = kin if kin and plausible_name(kin.group(1) or kin.group(2)) else None
+    kin = next(filter(None, map(_kin_name, KIN_NAME.finditer(text))), None)
     if kin and (TYPING_FOR.search(text) or not intro):
-        out.name = kin.group(1) or kin.group(2)   # typed by a son or grandson, or named for: the one named
+        out.name = kin                  # typed by a son or grandson, or named for: the one named
     elif intro:
         out.name = intro
     elif (surname := SURNAME_ONLY.search(text)) is not None:
@@ -379,7 +393,7 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
             clause = clause[lead.end():]
         if len(clause) <= 16 and NAME_TALK.search(clause):
             continue                # talk about the name ("大家都叫俺二蛋", "赵钱孙李的赵"): who, not what
-        rest = KIN_NAME.sub("", unspaced(clause))     # "俺爷叫贾长庚" says who, as "我叫…" does
+        rest = KIN_NAME.sub(lambda m: "" if _kin_name(m) else m.group(0), unspaced(clause))   # "俺爷叫贾长庚": who
         for name in [out.name] + others if out.name else others:
             rest = rest.replace(name, "").replace(f"姓{name[0]}", "")
         rest = ID_NUMBER.sub("", MOBILE_IN_TEXT.sub("", readable(rest))).replace("身份证号", "")
