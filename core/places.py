@@ -60,7 +60,7 @@ def _sounds() -> tuple[dict[str, str], dict[str, str]]:
     return {k: "".join(v) for k, v in every.items()}, {k: "".join(v) for k, v in first.items()}
 
 
-KEPT = set("镇乡村街道社区办事处居委会")   # the places' endings: each the character of its own sound
+KEPT = set("".join(TOWNSHIP_SUFFIXES + VILLAGE_SUFFIXES))   # the endings: each the character of its own sound
 
 
 def sounds_of(names: list[str]) -> dict[int, str]:
