@@ -322,6 +322,16 @@ def _name_after_place(text: str) -> str | None:
     return None
 
 
+def _full_name_beside(called: str, clauses: list[str], gazetteer: Gazetteer) -> str:
+    """What one is called (老马, 马师傅), or the full name said beside it ("俺是老马 马德福")."""
+    tail = next((t for t in NAME_TAILS if called.endswith(t)), None)
+    core = called[1:] if called[0] in "老小" and len(called) == 2 else called[:-len(tail)] if tail else None
+    if not core:
+        return called
+    full = _bare_name([c for c in clauses if called not in c], gazetteer)
+    return full if full and full.startswith(core) and len(full) > len(core) else called
+
+
 def _kin_name(m: re.Match) -> str | None:
     """The relative's name a KIN_NAME match holds: said with 叫 (or 替), or standing bare after them
     ("俺爹王大山") when it starts as names do."""
@@ -371,7 +381,7 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     if kin and (TYPING_FOR.search(text) or not intro):
         out.name = kin                  # typed by a son or grandson, or named for: the one named
     elif intro:
-        out.name = intro
+        out.name = _full_name_beside(intro, clauses_of(text), gazetteer)
     elif (surname := SURNAME_ONLY.search(text)) is not None:
         out.name = f"{surname.group(1)}某"
     else:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from core.clock import SHANGHAI, local
 from core.store.models import Attachment, Petition, PetitionEvent, insert_all
 from core.phones import find_mobile, mask_phone
-from core.places import Place
+from core.places import TOWNSHIP_SUFFIXES, Place, short_name
 from core.store import media, petitions
 from core.cases import CaseError
 from core.status import UNANSWERED, Status
@@ -307,6 +307,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
         if len(matches) == 1:
             _set_place(draft, matches[0])
             answered = True
+            if matches[0].village_id is None and (village := _village_after(text, matches[0].township)):
+                draft["village_text"], draft["village_done"] = village, True   # "背孜乡后河村": not on file
         elif matches:
             out.choices, answered = matches, True
         elif PLACE_LIKE.fullmatch(text):
@@ -397,6 +399,14 @@ QUESTION = re.compile(r"啥|什么|怎么|咋|为何|谁|多少|几时|吗|呢|�
 # how a village is said besides its name: "俺是后河嘞", "俺住镇上", "在后沟组"
 VILLAGE_SAID = re.compile(r"^(?:我|俺|咱)?(?:家)?(?:是|住|住在|在|就在|家在|就是)?|(?:的|哩|嘞|人|那|那儿|这)?(?:啊|呀|嘛|吧)?[。.!！~\s]*$")
 SEAT_WORDS = {"镇上", "镇里", "乡里", "乡上", "街上", "集上", "镇政府", "乡政府", "镇街", "街里"}
+
+
+def _village_after(text: str, township: str) -> str | None:
+    """A village the county's list does not hold, named right after its township: "背孜乡后河村"."""
+    short = re.escape(short_name(township, TOWNSHIP_SUFFIXES))
+    m = re.search(rf"{short}(?:{'|'.join(TOWNSHIP_SUFFIXES)})?(?:的|哩|嘞)?([{HAN_RANGE}]{{1,6}}?(?:村|社区|组|庄|屯|寨))",
+                  re.sub(r"\s+", "", text))
+    return m.group(1) if m and not NOT_IN_PLACES.search(m.group(1)) else None
 
 
 def _village_like(text: str) -> bool:
