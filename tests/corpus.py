@@ -642,3 +642,43 @@ GENERALISE_2 = [
          village="赵村村", channel="tencent", after=(("那俺这事咋弄", "赵村镇"),)),
 ]
 CASES += GENERALISE_2
+
+# a third batch, written after the second batch's changes and before the next
+GENERALISE_3 = [
+    Case("gen3-morning-unanswered", ("恁那个电话打了一上午也没人接", "俺叫祝大娘", "四棵树乡天桥村", "村里的低保名额叫村长给他亲戚了"),
+         "祝大娘", "四棵树乡", ("低保名额叫村长给他亲戚了",), village="天桥村", not_in_story=("一上午",), asks_matter=True,
+         known_wrong="一上午 没人接 is filed as the matter (kind 1)"),
+    Case("gen3-name-spelled-each", ("我要反映", "我叫王小丽 王是三横王 小是大小的小", "琴台街道花园社区", "楼上的空调水天天滴到俺家窗台"),
+         "王小丽", "琴台街道", ("空调水天天滴到俺家窗台",), village="花园社区", not_in_story=("三横",)),
+    Case("gen3-name-runs-into-place", ("俺叫韩金生王庄村的马楼乡俺村的路修了一半不修了",), "韩金生", "马楼乡", ("路修了一半不修了",),
+         village="王庄村",
+         known_wrong="a name run into the village is not read (kind 2)"),
+    Case("gen3-shout-me", ("我要反映", "喊俺老马就中", "梁洼镇梁洼村", "俺家的地叫煤矿压塌了"), "老马", "梁洼镇",
+         ("地叫煤矿压塌了",), village="梁洼村",
+         known_wrong="喊俺老马就中 is refused (kind 3)"),
+    Case("gen3-write-lao-zhou", ("我要反映", "名字就算了", "那你就写老周吧", "熊背乡熊背村", "村里的山林叫人偷砍了"), "老周",
+         "熊背乡", ("山林叫人偷砍了",), village="熊背村",
+         known_wrong="那你就写老周吧 is refused (kind 3)"),
+    Case("gen3-owners-as-name", ("我要反映", "五十户业主签名", "露峰街道兴华社区", "物业把小区的绿地改成停车场收钱"),
+         "五十户业主", "露峰街道", ("绿地改成停车场",), village="兴华社区", people=50,
+         known_wrong="五十户业主签名 as the name is refused for ever (kind 3)"),
+    Case("gen3-own-name-then-dad", ("我替我爸问一下 我叫刘洋", "我爸叫刘建业", "张良镇东许庄村", "我爸的退休金被停发了"),
+         "刘建业", "张良镇", ("退休金被停发了",), village="东许庄村", asks_matter=True,
+         known_wrong="the typist's own name is kept when the parent's comes next (kind 4)"),
+    Case("gen3-villagers-call-me", ("俺叫李长春 村里人都叫俺狗剩 背孜乡杨家庄村的 俺家的牛叫人偷了",), "李长春", "背孜乡",
+         ("牛叫人偷了",), village="杨家庄村", not_in_story=("狗剩",)),
+    Case("gen3-town-live", ("我要反映", "贾秀兰", "下汤镇", "镇上住", "镇上的路灯一到晚上就灭"), "贾秀兰", "下汤镇",
+         ("路灯一到晚上就灭",)),
+    Case("gen3-our-village-is-called", ("我要反映", "石老六", "让河乡", "俺们村叫后岭", "村里的水井叫人投了毒"), "石老六", "让河乡",
+         ("水井叫人投了毒",), village="后岭"),
+    Case("gen3-after-wait", ("我是辛集乡辛集村的何大嫂，俺家的房子叫邻居盖房挤裂了",), "何大嫂", "辛集乡", ("房子叫邻居盖房挤裂了",),
+         village="辛集村", after=(("那俺就等着了", "辛集乡"),),
+         known_wrong="那俺就等着了 after the number starts a petition (kind 9)"),
+    Case("gen3-after-papers", ("我是观音寺乡观音寺村的蔡满仓，村里的桥塌了没人修",), "蔡满仓", "观音寺乡", ("桥塌了没人修",),
+         village="观音寺村", after=(("需要俺准备啥材料不", "观音寺乡"),),
+         known_wrong="需要俺准备啥材料不 after the number starts a petition (kind 9)"),
+    Case("gen3-after-go-to-county", ("俺是董周乡上董周村的孔老汉 俺家的宅基地证一直办不下来",), "孔老汉", "董周乡", ("宅基地证",),
+         village="上董周村", channel="tencent", after=(("俺还用去县里不", "董周乡"),),
+         known_wrong="俺还用去县里不 after the number starts a petition (kind 9)"),
+]
+CASES += GENERALISE_3
