@@ -1,11 +1,17 @@
 """Matching what a person wrote against the county's townships and villages.
 
 Tolerant of partial names: "下汤" → 下汤镇, "林楼" → 林楼村 (and so its township). When a
-fragment fits several places the caller asks again with the choices.
+fragment fits several places the caller asks again with the choices. Tolerant of voice input's
+homophones when nothing else fits: "滚子营乡" → 磙子营乡, "雄背乡" → 熊背乡 (see sounds_of).
 """
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -14,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.store.models import Township, Village
 
 TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
+PLACE_SAID = re.compile(r"镇|乡|村|街道|社区|组|庄|营|寨|沟|屯|店|集")   # where a homophone is worth looking for
 VILLAGE_SUFFIXES = ("社区", "居委会", "村委会", "村")
 
 
@@ -31,6 +38,46 @@ def unit_short_name(name: str) -> str:
     """下汤镇人民政府 → 下汤镇, 鲁阳街道办事处 → 鲁阳街道, 县水利局 → 水利局."""
     short = short_name(name, UNIT_SUFFIXES)
     return name[1:] if short == name and name.startswith("县") and len(name) > 3 else short
+
+
+@lru_cache(maxsize=1)
+def _sounds() -> tuple[dict[str, str], dict[str, str]]:
+    """For each reading without tones, the common characters that have it ({"gun": "滚磙衮…"}), and
+    those whose first reading it is: from pypinyin's character table, read once per process as a
+    file (60 ms; 0.3 MB kept) — pypinyin itself is not imported: its phrase table costs 140 ms and
+    56 MB."""
+    spec = importlib.util.find_spec("pypinyin")
+    table = json.loads((Path(spec.submodule_search_locations[0]) / "pinyin_dict.json").read_text(encoding="utf-8"))
+    every: dict[str, list[str]] = {}
+    first: dict[str, list[str]] = {}
+    for code, said in table.items():
+        if 0x4E00 <= int(code) <= 0x9FFF:
+            sounds = list(dict.fromkeys("".join(c for c in unicodedata.normalize("NFD", r) if c.isascii())
+                                        for r in said.split(",")))
+            first.setdefault(sounds[0], []).append(chr(int(code)))
+            for sound in sounds:
+                every.setdefault(sound, []).append(chr(int(code)))
+    return {k: "".join(v) for k, v in every.items()}, {k: "".join(v) for k, v in first.items()}
+
+
+KEPT = set("".join(TOWNSHIP_SUFFIXES + VILLAGE_SUFFIXES))   # the endings: each the character of its own sound
+
+
+def sounds_of(names: list[str]) -> dict[int, str]:
+    """A str.translate table that writes every character sounding (any tone) like one of the names'
+    as one character of that sound — 滚 and 磙 alike, 雄 and 熊, 关 and 官 — so that a name and what
+    voice input made of it read the same; derived from the county's own names."""
+    every, first = _sounds()
+    own = {c for name in names for c in name}
+    sounds = sorted({sound for sound, chars in every.items() if not own.isdisjoint(chars)})
+    table: dict[int, str] = {}
+    for sound in sounds:
+        chars = first.get(sound, "")
+        one = next((c for c in chars if c in KEPT), chars[:1] or every[sound][0])
+        for c in chars:
+            if c not in KEPT:
+                table.setdefault(ord(c), one)
+    return table
 
 
 @dataclass(frozen=True)
@@ -60,13 +107,23 @@ class Gazetteer:
 
     directory_names = None   # the directory's names (core.accusations.DirectoryNames), kept with the places
 
-    def __init__(self, townships: list[tuple[int, str]], villages: list[tuple[int, int, str]]):
+    def __init__(self, townships: list[tuple[int, str]], villages: list[tuple[int, int, str]], sounds: bool = True):
         self.townships = [(tid, name, short_name(name, TOWNSHIP_SUFFIXES)) for tid, name in townships]
         self.names = {tid: name for tid, name in townships}
         # a village named like its township (下汤村 in 下汤镇) only matches by its full name
         self.short = {tid: short for tid, _, short in self.townships}
         self.villages = [(vid, tid, name, short_name(name, VILLAGE_SUFFIXES)) for vid, tid, name in villages]
         self.village_names = {vid: name for vid, _, name in villages}
+        # the same places as voice input may write them (homophones), each name by its sound
+        self.sounds = sounds_of([name for _, name in townships] + [name for _, _, name in villages]) if sounds else {}
+        self._heard = Gazetteer([(tid, name.translate(self.sounds)) for tid, name in townships],
+                                [(vid, tid, name.translate(self.sounds)) for vid, tid, name in villages],
+                                sounds=False) if self.sounds else None
+        # what a homophone must make whole to count: a full name, or a short one of three characters
+        whole = {n for _, name, short in self.townships for n in (name, short) if len(n) >= 3} | \
+            {n for _, _, name, short in self.villages for n in (name, short) if len(n) >= 3}
+        self._whole = re.compile("|".join(map(re.escape, sorted(whole, key=len, reverse=True)))) if whole else None
+        self._shorts = {short for *_, short in self.townships} | {short for *_, short in self.villages}
 
     def label(self, township_id: int | None, village_id: int | None = None) -> str | None:
         """"下汤镇林楼村" for the ids, without a query; None when a place is not (or no longer) on
@@ -94,6 +151,31 @@ class Gazetteer:
         text = re.sub(r"\s+", "", text or "")
         if not text:
             return PlaceMatch()
+        found = self._match(text, within_township)
+        if found.places or self._heard is None or not PLACE_SAID.search(text) and len(text) > 6:
+            return found
+        # voice input's homophones ("滚子营乡"): both read by sound, a place only where the text holds
+        # one whole — its full name, a short name of three characters, or all of it
+        echo = self._heard
+        heard = text.translate(self.sounds)
+        if not (heard in echo._shorts or echo._whole and echo._whole.search(heard)):
+            return PlaceMatch()
+        return PlaceMatch([Place(p.township_id, self.names[p.township_id], p.village_id,
+                                 self.village_names.get(p.village_id)) for p in echo._match(heard, within_township).places
+                           if self._said_whole(p, heard, text)])
+
+    def _said_whole(self, heard_place: Place, heard: str, text: str) -> bool:
+        """The place's name (as sounds) is whole in what was heard, and shares a character with what
+        was written (夏堂, a name, is not 下汤)."""
+        echo, tid, vid = self._heard, heard_place.township_id, heard_place.village_id
+        names = [(echo.names[tid], self.names[tid]), (echo.short[tid], self.short[tid])]
+        if vid is not None:
+            names += [(echo.village_names[vid], self.village_names[vid]),
+                      (short_name(echo.village_names[vid], VILLAGE_SUFFIXES),
+                       short_name(self.village_names[vid], VILLAGE_SUFFIXES))]
+        return any((n == heard or n in heard and len(n) >= 3) and not set(real).isdisjoint(text) for n, real in names)
+
+    def _match(self, text: str, within_township: int | None) -> PlaceMatch:
         # 1. township named in full or by its short name somewhere in the text
         named = self._townships_in(text)
         # 2. village named somewhere in the text
@@ -127,6 +209,16 @@ class Gazetteer:
         if full:
             return full
         return [t[0] for t in self.townships if len(t[2]) >= 2 and t[2] in text]
+
+    def seat_of(self, township_id: int | None) -> Place | None:
+        """The village or community named like its township (赵村村 of 赵村镇): where "镇上" is."""
+        short = self.short.get(township_id)
+        return next((Place(tid, self.names[tid], vid, name) for vid, tid, name, vshort in self.villages
+                     if tid == township_id and vshort == short), None)
+
+    def names_township(self, text: str) -> bool:
+        """The text names a township (in full or by its short name), not only a village."""
+        return bool(self._townships_in(re.sub(r"\s+", "", text or "")))
 
     def villages_of(self, township_id: int) -> list[str]:
         return [v[2] for v in self.villages if v[1] == township_id]

@@ -102,7 +102,7 @@ def answer(ctx: Context, text: str) -> str | None:
 
 # a question after filing about what happens next: when someone comes, whom to see, how long
 ABOUT_THE_CASE = re.compile(r"啥时候|什么时候|几时|多久|多长时间|几天|哪天|找谁|找哪|谁管|谁来|谁办|哪个单位|哪个部门|"
-                            r"来人|有人来|准信|信儿|结果|能办|办好|办完|见面")
+                            r"来人|有人来|准信|信儿|结果|能办|办好|办完|见面|咋办|怎么办|打算|咋弄|咋整|下一步|进展|受理|立案|收到")
 
 
 def about_the_case(ctx: Context, text: str) -> str | None:

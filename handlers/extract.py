@@ -14,20 +14,23 @@ HAN = r"\u4e00-\u9fff"
 NAME_CHARS = rf"[{HAN}·]"
 CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n\r—]+")
 ME = r"(?:我|俺|咱|本人)"
-KIN = (rf"(?:{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
-       rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老婆|媳妇)|他|她)")   # typed for a relative: "俺爹叫…", "他叫…"
+KIN_OF_MINE = (rf"{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
+       rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老伴儿|老婆|媳妇|爱人|对象|老公|丈夫|那口子)")
+KIN = rf"(?:{KIN_OF_MINE}|他|她)"   # typed for a relative: "俺爹叫…", "他叫…"
 # the end of a name in words run together, as voice input writes them: "俺叫常秋月俺是…", "…的翟春生就是俺想问"
-NAME_END = rf"(?=$|[^{HAN}·]|住|家住|电话|手机|在|是|今年|俺|我|咱|就是|反映|说)"
+NAME_END = rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说)"
 # a character of a name said after an introduction: none of the words that join it to the rest
 GIVEN = rf"(?:(?![我俺咱的哩嘞叫是])[{HAN}·])"
 # what a person is, said between their place and their name: "…村哩村民李拴柱", "…社区居民马翠霞"
 TITLE = (r"(?:[\u4e00-\u9fff]{0,3}?(?:村民|居民|群众|农民|党员|代表|户主|老人|家长|五保户|低保户|贫困户|军人|老兵|残疾人|"
          r"职工|工人|老师|教师|医生|司机|学生|业主|联系人|负责人))")   # also 退休职工, 小学老师, 党员代表
+# the name on one's papers, said beside what one is called: "俺叫二蛋 大名叫王建国"
+REAL_NAME = rf"(?:大名|学名|真名|全名|本名|官名)(?:叫|是|[:：])?|(?:其实{ME}?|(?:身份证|户口)上(?:的名字)?(?:写的)?)[是叫:：]"
 # "我是X" / "俺叫X" / "本人X" / "姓名：X" / "我姓王，叫王秀兰", optionally with "下汤镇的" between
 NAME_INTRO = re.compile(
     rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：]?|姓名[是:：]?|"
-    rf"名字[是叫:：]?|名叫|联系人[是:：]?|"
-    rf"(?:^|(?<=[，,。\s]))叫)"
+    rf"名字[是叫:：]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人)[是:：]?|{REAL_NAME}|"
+    rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
     rf"(?:[{HAN}]{{0,12}}?(?:的|哩|嘞|村|社区|组))?\s*{TITLE}?\s*({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
 NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?{TITLE}?"
@@ -89,7 +92,8 @@ class Extracted:
 # 三年了没人管", "能在这反映问题不"); "俺家的机井坏了" keeps 家机井坏 and does.
 ABOUT_PETITIONING = (
     # who: the writer, whom they write for, and to
-    "我们 俺们 咱们 恁们 你们 本人 自己 大家 人家 我 俺 咱 恁 你 您 家里人 家人 亲戚 爹 爸 娘 妈 爷 奶 老伴 父亲 母亲 "
+    "我们 俺们 咱们 恁们 你们 本人 自己 大家 人家 我 俺 咱 恁 你 您 他们 她们 他 她 家里人 家人 亲戚 爹 爸 娘 妈 爷 奶 老伴 父亲 母亲 "
+    "业主 住户 户主 牵头人 负责人 带头人 联系人 牵头 领头 签名 联名 签字 "
     "儿子 闺女 女儿 孙子 孙女 媳妇 老人家 老人 老党员 党员 老百姓 百姓 群众 村民 农民 居民 代表 今年 岁 "
     "同志 领导 工作人员 师傅 政府 上级 上面 县里 县城 县上 县政府 县委 市里 市上 市政府 省里 省城 省政府 北京 郑州 中央 "
     "平顶山 信访局 部门 单位 机关 这里 这儿 这边 这块 那里 那儿 "
@@ -100,11 +104,16 @@ ABOUT_PETITIONING = (
     # telling, asking whether one may, typing for someone
     "反映 上访 信访 投诉 举报 告状 讨说法 说法 说说 说道 说一说 讲讲 问问 咨询 求助 求求 帮帮 帮忙 帮 替 代 "
     "打字 打的字 发的 写 唠唠 聊聊 说 讲 问 找 事情 事儿 事 问题 情况 困难 难处 "
+    # why someone else types, and whether we answer: "俺妈不识字", "俺在外地打工", "打恁电话没人接"
+    "不识字 识字 不会用 外地 外面 打工 务工 上班 打电话 打不通 占线 接电话 没人接 没人回 老是 总是 回不去 回不来 "
+    "年纪 岁数 大了 老了 眼神 眼睛 看不清 看不见 耳背 耳朵 方便 说话 弄 号 微信 短信 公众号 外省 南方 "
+    "广东 广州 深圳 东莞 上海 浙江 杭州 江苏 苏州 天津 新疆 洛阳 "
     # how long, and nothing done
     "今天 明天 后天 昨天 前天 过几天 下周 马上 早就 已经 一直 到现在 至今 现在 如今 好几 这么 那么 多少 年 月 天 星期 礼拜 "
     "回 次 趟 遍 拖 等 没人管 没人问 没人理 没人过问 不管 不问 不理 结果 下文 信儿 消息 动静 回音 没用 "
     # a plea, a person, a when
     "请 希望 盼 做主 作主 主持 公道 查查 查 管管 管 解决 处理 办理 办 落实 帮助 机器人 机器 明白 清楚 听不懂 懂 "
+    "打算 咋办 怎么办 咋弄 咋整 下一步 进展 看看 看一看 来看 瞧瞧 受理 立案 收到 "
     "真人 人工 活人 来人 有人 啥时候 什么时候 几时 多久 多长时间 哪天 准信 回复 答复 见面 联系 电话 号码 手机 下来 完 结 "
     "姓名 名字 联系方式 家住 住在 住 "
     # a letter's forms, whether we hear, whom one may accuse here
@@ -115,9 +124,10 @@ ABOUT_WORDS = re.compile("|".join(sorted(set(ABOUT_PETITIONING), key=len, revers
 ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{0,4}说|讲讲|问问|咨询|事|问题|情况|你好|您好|恁好|领导好|同志|"
                         r"打的?字|替|代.{0,3}(?:发|问|写|打)|帮.{0,3}(?:发|问|写|打)|能不能|可不可以|中不中|行不行|"
                         r"(?:能|可以).{0,8}[不吗]$|机器|真人|老党员|拖|没人管|没人问|没人理|不管|结果|下文|等了|"
-                        r"啥时候|什么时候|多久|找谁|准信|来人|有人来")
+                        r"啥时候|什么时候|多久|找谁|准信|来人|有人来|没人接|打不通|占线|不识字")
 # a plea or a complaint of waiting: part of the story when it comes with the matter, else a note
 PLEA = re.compile(r"拖|没人管|没人问|没人理|不管|结果|下文|等了|请|求|希望|盼|做主|作主|公道|查查|管管|解决|处理|落实|"
+                  r"帮|救|麻烦|看看|说法|拜托|可怜|没法活|活不下去|"
                   r"[年月天]了|星期了|礼拜了|一直|到现在|至今|好几")
 # a question put to us ("恁管不管", "这中不中", "到底管不管"): heard, never the matter's plea
 ASKS_US = re.compile(r"(.{1,2})不\1|到底")
@@ -131,9 +141,19 @@ THIRD_PARTY = re.compile(r"(?:他|她|对方|村支书|支书|书记|村长|主�
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
 NUMBER_LABEL = re.compile(r"(?:我的|俺的|我|俺)?(?:联系)?(?:电话|手机|手机号|号码|身份证|身份证号)(?:码|号码)?[是为:：\s]*$")
 # someone typing for a parent or grandparent: "俺替俺爹打的字 俺爹叫李老栓" — the petitioner is the parent
-TYPING_FOR = re.compile(rf"替|代.{{0,3}}(?:发|问|写|打|说)|帮.{{0,3}}(?:发|问|写|打|说)|[让叫]{ME}.{{0,4}}(?:发|问|写|打)|"
+TYPING_FOR = re.compile(rf"替(?!{ME}[发问写打说])|代.{{0,3}}(?:发|问|写|打|说)|帮(?!{ME}[发问写打说]).{{0,3}}(?:发|问|写|打|说)|"
+                        rf"[让叫]{ME}.{{0,4}}(?:发|问|写|打)|"
                         rf"{ME}是(?:他|她)?的?(?:闺女|女儿|儿子|孙子|孙女|儿媳妇?|侄女|侄子|外孙女?|外甥女?)")
+# talk about the name, not the matter: what others call one, and a surname spelled out ("赵钱孙李的赵",
+# "弓长张", "耳东陈"); a clause of it is no more than the name said
+NAME_TALK = re.compile(rf"(?:大家|别人|人家|村里人|街坊|乡亲们?)(?:都)?(?:叫|喊){ME}|小名|外号|绰号|大名|学名|真名|全名|本名|其实{ME}?叫|"
+                       r"弓长|立早|木子|耳东|口天|双木|古月|走肖|言午|文刀|人可|草头|禾呈|三横|"
+                       rf"(?:^|[^{HAN}])([{HAN}])[{HAN}]{{1,4}}的\1(?:$|[^{HAN}])")
+# a name said twice or spaced out by voice input: "俺叫刘 刘长水", "我是 孟 凡 荣"
+STUTTER = re.compile(rf"([{HAN}])[\s、，,…。.\-]+(?=\1)")
+SPACED = re.compile(rf"(?:^|(?<=\s))[{HAN}](?=\s)|(?<=\s)[{HAN}]$")
 KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?){NAME_END}|"
+                      rf"{KIN_OF_MINE}(?:是)?({NAME_CHARS}{{2,4}}?)(?=[，,。\s]|$)|"
                       rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)")
 
 
@@ -214,8 +234,10 @@ def cn_number(text: str) -> int | None:
 
 # a group is people who come or speak together (issue 32): a message that says so ("一起来的", "联名",
 # "推选的代表"), "we" counted ("俺们二十多个人", "我们五个代表"), or a count that came ("…八户人家来反映")
-TOGETHER = re.compile(r"一起|一块|一同|一道|联名|代表|推选|牵头|领头|带头|集体访|大伙|大家伙")
-WE_COUNTED = re.compile(rf"(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")
+TOGETHER = re.compile(r"(?:一起|一块|一同|一道)(?:儿)?(?:来|去.{0,4}(?:访|反映|告)|上访|反映|告|找恁|找你们|签|按)|"
+                      rf"联名|签名|签字|按手印|代表(?!{ME}?(?:家|全家|一家))|推选|(?:{ME}|是|当)[^，,。\s]{{0,3}}(?:牵头|领头|带头)|"
+                      r"集体访|大伙(?:儿)?(?:一起|都来|来|让|选)|大家伙")
+WE_COUNTED = re.compile(rf"(?<![把给叫让被将替])(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")   # not "把俺们三十多户的地"
 CAME = re.compile(r"^[^，,。；;！!？?\s]{0,6}(?:来了|来的|来反映|来上访|去上访|都在|在信访局)")
 
 
@@ -257,11 +279,20 @@ def plausible_name(name: str) -> bool:
     return True
 
 
+def unspaced(text: str) -> str:
+    """A name as it was meant, where voice input spaced it out or the speaker stuttered over it:
+    "我是 孟 凡 荣" → 我是孟凡荣, "俺叫刘 刘长水" → 俺叫刘长水; other text as it is."""
+    if SPACED.search(text):
+        text = re.sub(rf"(?<=[{HAN}])\s+(?=[{HAN}])", "", text)
+    return STUTTER.sub("", text)
+
+
 def clean_name(text: str) -> str | None:
     """A bare answer to "请问您怎么称呼？": 张三, 我叫张三, 俺叫杨春花, 王师傅, 老刘, 张三。 — never a
     story, a place, a command or a confirmation. Without an introduction ("我叫"), a name starts with
     a common surname (or 老/小 and one) or ends as people are called (师傅, 大爷 …)."""
-    t = re.sub(r"(?:就中|就行|就好|就可以|就是了)?[\s。.!！,，~]*$", "", text.strip())      # "叫我老郑就中"
+    t = re.sub(r"(?:就中|就行|就好|就可以|就是了)?[吧呗啊呀]?[\s。.!！,，~]*$", "", unspaced(text.strip()))   # "叫我老郑就中"
+    t = re.sub(r"^(?:那就|那|就)", "", t)                                            # "那就叫俺老周吧"
     introduced = re.match(rf"^(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|"
                           rf"名字[是叫:：]?|{KIN}(?:名字)?叫|叫{ME}|叫)", t)
     if introduced:
@@ -282,12 +313,38 @@ def clean_name(text: str) -> str | None:
 
 
 def _name_after_place(text: str) -> str | None:
-    """"团城乡团城村的薛宝钗，…" → 薛宝钗; but not the person a clause reports or complains of."""
+    """"团城乡团城村的薛宝钗，…" → 薛宝钗 ("…村村民叫鲁大成" → 鲁大成); but not the person a clause
+    reports or complains of."""
     for after in NAME_AFTER_PLACE.finditer(text):
         clause = CLAUSE_SPLIT.split(text[:after.start(1)])[-1]
-        if clean_name(after.group(1)) and not ACCUSING.search(clause):
-            return after.group(1)
+        if (name := clean_name(after.group(1))) and not ACCUSING.search(clause):
+            return name
     return None
+
+
+def _full_name_beside(called: str, clauses: list[str], gazetteer: Gazetteer) -> str:
+    """What one is called (老马, 马师傅), or the full name said beside it ("俺是老马 马德福")."""
+    tail = next((t for t in NAME_TAILS if called.endswith(t)), None)
+    core = called[1:] if called[0] in "老小" and len(called) == 2 else called[:-len(tail)] if tail else None
+    if not core:
+        return called
+    full = _bare_name([c for c in clauses if called not in c], gazetteer)
+    return full if full and full.startswith(core) and len(full) > len(core) else called
+
+
+def _kin_name(m: re.Match) -> str | None:
+    """The relative's name a KIN_NAME match holds: said with 叫 (or 替), or standing bare after them
+    ("俺爹王大山") when it starts as names do."""
+    if m.group(2):
+        return clean_name(m.group(2))
+    name = m.group(1) or m.group(3)
+    return name if plausible_name(name) else None
+
+
+def _introduced(text: str, gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """The names the text introduces ("我叫…", "大名叫…"), each with the words from its introduction."""
+    return [(m.group(1), m.group(0)) for m in NAME_INTRO.finditer(text)
+            if plausible_name(m.group(1)) and not gazetteer.match(m.group(1)).places]
 
 
 # where a person works, not where they live: a place said with it is not the petition's
@@ -317,17 +374,19 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     """Everything recognisable in one message. Content is what is left once the clauses that
     only introduce the person (name, place, phone) are taken away."""
     out = Extracted()
-    intro = next((m.group(1) for m in NAME_INTRO.finditer(text)
-                  if plausible_name(m.group(1)) and not gazetteer.match(m.group(1)).places), None)
-    kin = KIN_NAME.search(text) if TYPING_FOR.search(text) else None
-    if kin and plausible_name(kin.group(1) or kin.group(2)):
-        out.name = kin.group(1) or kin.group(2)   # typed by a son or grandson: the petitioner is the one named
+    intros = _introduced(text, gazetteer) or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) else [])
+    # the name on one's papers before what one is called ("俺叫二蛋 大名叫王建国")
+    intro = next((name for name, said in intros if re.match(REAL_NAME, said)), intros[0][0] if intros else None)
+    kin = next(filter(None, map(_kin_name, KIN_NAME.finditer(text))), None)
+    if kin and (TYPING_FOR.search(text) or not intro):
+        out.name = kin                  # typed by a son or grandson, or named for: the one named
     elif intro:
-        out.name = intro
+        out.name = _full_name_beside(intro, clauses_of(text), gazetteer)
     elif (surname := SURNAME_ONLY.search(text)) is not None:
         out.name = f"{surname.group(1)}某"
     else:
         out.name = _name_after_place(text) or _bare_name(clauses_of(text), gazetteer)
+    others = [name for name, _ in intros if name != out.name]   # a nickname beside the name: who, not what
     out.phone = _own_mobile(text)
     out.people = people_in(text)
     match = gazetteer.match(text)
@@ -342,9 +401,11 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
         if lead and lead.end() < len(clause) and not says_no_matter(clause[lead.end():]):
             said.append(("heard", lead.group().rstrip("，,：: ")))
             clause = clause[lead.end():]
-        rest = KIN_NAME.sub("", clause)     # "俺爷叫贾长庚" says who, as "我叫…" does
-        if out.name:
-            rest = rest.replace(out.name, "").replace(f"姓{out.name[0]}", "")
+        if len(clause) <= 16 and NAME_TALK.search(clause):
+            continue                # talk about the name ("大家都叫俺二蛋", "赵钱孙李的赵"): who, not what
+        rest = KIN_NAME.sub(lambda m: "" if _kin_name(m) else m.group(0), unspaced(clause))   # "俺爷叫贾长庚": who
+        for name in [out.name] + others if out.name else others:
+            rest = rest.replace(name, "").replace(f"姓{name[0]}", "")
         rest = ID_NUMBER.sub("", MOBILE_IN_TEXT.sub("", readable(rest))).replace("身份证号", "")
         if out.place:
             for place in out.place.places:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from core.clock import SHANGHAI, local
 from core.store.models import Attachment, Petition, PetitionEvent, insert_all
 from core.phones import find_mobile, mask_phone
-from core.places import Place
+from core.places import TOWNSHIP_SUFFIXES, Place, short_name
 from core.store import media, petitions
 from core.cases import CaseError
 from core.status import UNANSWERED, Status
@@ -284,11 +284,14 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
         draft["heard"] = draft.get("heard", []) + heard   # no matter, but said: a note on the case
 
     if step == State.NAME:
-        name = found.name or clean_name(text)
+        name = found.name or clean_name(text) or clean_name(without_numbers(text))   # "宋长江13838765432"
         if name:
             draft["name"], answered = name, True
     elif found.name and not draft.get("name"):
         draft["name"] = found.name
+    elif (draft.get("name") or "").endswith("某") and (whole := found.name or clean_name(text)) \
+            and whole[0] == draft["name"][0] and not whole.endswith("某"):
+        draft["name"] = whole             # "俺姓田", then "田凤芝" while the place is asked
 
     if channel != "sms":
         if step == State.PHONE and not found.phone and re.fullmatch(r"[\d\s\-+()（）]{11,20}", readable(text)):
@@ -304,29 +307,45 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
         if len(matches) == 1:
             _set_place(draft, matches[0])
             answered = True
+            if matches[0].village_id is None and (village := _village_after(text, matches[0].township)):
+                draft["village_text"], draft["village_done"] = village, True   # "背孜乡后河村": not on file
         elif matches:
             out.choices, answered = matches, True
         elif PLACE_LIKE.fullmatch(text):
             answered = True               # a place, but not one of this county's
             out.notes.append(texts.place_not_found(examples_of(gazetteer)))
-    elif step != State.VILLAGE and len(matches) == 1 and not draft.get("township_id"):
-        _set_place(draft, matches[0])
+    elif step != State.VILLAGE and len(matches) == 1 and (
+            not draft.get("township_id") or matches[0].village_id and not draft.get("village_id")
+            and matches[0].township_id == draft["township_id"]):
+        _set_place(draft, matches[0])     # also the village of the township said, while the name is asked
 
-    if step == State.VILLAGE and _village_like(text):
-        answered = True
-        if text in SKIP_WORDS:
+    village = (VILLAGE_SAID.sub("", text) or text) if step == State.VILLAGE else text    # "俺是后河嘞" → 后河
+    if step == State.VILLAGE and village in SEAT_WORDS:
+        answered = True                   # "俺住镇上": the township's seat, the village named like it
+        seat = gazetteer.seat_of(draft.get("township_id"))
+        if seat is not None:
+            _set_place(draft, seat)
+        else:
+            draft["village_text"], draft["village_done"] = village, True
+    elif step == State.VILLAGE and (_village_like(village) or draft.get("village_asked") and not found.content
+                                    and len(village) <= 16 and not QUESTION.search(village)):
+        answered = True                   # a village's name, or a second answer that is no story: as written
+        if village in SKIP_WORDS:
             draft["village_done"] = True
         else:
-            m = gazetteer.match(text, within_township=draft.get("township_id"))
+            m = gazetteer.match(village, within_township=draft.get("township_id"))
             hit = next((p for p in m.places if p.township_id == draft.get("township_id") and p.village_id), None)
+            other = found.place.unique if found.place else None
             if hit:
                 _set_place(draft, hit)
-            elif found.place and found.place.unique and found.place.unique.township_id != draft.get("township_id"):
-                _set_place(draft, found.place.unique)
+            elif other and other.township_id != draft.get("township_id") and gazetteer.names_township(text):
+                _set_place(draft, other)  # another township named with its village
             else:
                 # not on file: the petitioner knows their village better than our list does
-                draft["village_text"] = text[:32]
+                draft["village_text"] = village[:32]
                 draft["village_done"] = True
+    elif step == State.VILLAGE:
+        draft["village_asked"] = True     # asked once more; a second answer is taken as written
 
     piece = None
     if step == State.CONTENT and not answered:
@@ -375,6 +394,19 @@ def _only_answer(text: str, found) -> bool:
 
 
 QUESTION = re.compile(r"啥|什么|怎么|咋|为何|谁|多少|几时|吗|呢|没人|不管")   # asked or complained, not named
+
+
+# how a village is said besides its name: "俺是后河嘞", "俺住镇上", "在后沟组"
+VILLAGE_SAID = re.compile(r"^(?:我|俺|咱)?(?:家)?(?:是|住|住在|在|就在|家在|就是)?|(?:的|哩|嘞|人|那|那儿|这)?(?:啊|呀|嘛|吧)?[。.!！~\s]*$")
+SEAT_WORDS = {"镇上", "镇里", "乡里", "乡上", "街上", "集上", "镇政府", "乡政府", "镇街", "街里"}
+
+
+def _village_after(text: str, township: str) -> str | None:
+    """A village the county's list does not hold, named right after its township: "背孜乡后河村"."""
+    short = re.escape(short_name(township, TOWNSHIP_SUFFIXES))
+    m = re.search(rf"{short}(?:{'|'.join(TOWNSHIP_SUFFIXES)})?(?:的|哩|嘞)?([{HAN_RANGE}]{{1,6}}?(?:村|社区|组|庄|屯|寨))",
+                  re.sub(r"\s+", "", text))
+    return m.group(1) if m and not NOT_IN_PLACES.search(m.group(1)) else None
 
 
 def _village_like(text: str) -> bool:

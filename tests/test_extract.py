@@ -191,3 +191,63 @@ def test_a_second_batch_in_other_hands(gaz, text, name, place, matter, people):
     found = extract(text, gaz)
     assert (found.name, found.place.unique.label(), found.people) == (name, place, people)
     assert matter in found.content
+
+
+@pytest.mark.parametrize("text,name", [
+    ("俺叫二蛋 大名叫王建国 张官营镇前营村的 村里的坑塘叫人填了盖房", "王建国"),       # the name on one's papers
+    ("大家都叫俺二蛋 其实俺叫黎大富 尧山镇上坪村的 俺家的补贴三年没发", "黎大富"),
+    ("俺公公叫郝老根 背孜乡背孜村的 俺公公的优抚补助停了一年了", "郝老根"),          # named for, nobody else named
+    ("俺叫孙桂芝 俺闺女帮俺打的字 俺老伴叫刘大山 去年走了", "孙桂芝"),                 # typed for the writer
+    ("领导你好我是瓦屋镇瓦屋村村民叫鲁大成我们村的河道叫人挖沙挖成大坑了", "鲁大成"),   # voice, run on
+    ("我叫柏长青家在团城乡煤场村村里的煤矿把俺家的地挖塌了", "柏长青"),
+    ("我是 孟 凡 荣", "孟凡荣"),
+])
+def test_whose_name(gaz, text, name):
+    assert extract(text, gaz).name == name
+
+
+@pytest.mark.parametrize("text,name", [
+    ("俺叫 王 二 妮", "王二妮"), ("俺叫刘 刘长水", "刘长水"), ("那就叫俺老周吧", "老周"), ("叫我老马就行", "老马"),
+])
+def test_names_spaced_stuttered_or_allowed(text, name):
+    assert clean_name(text) == name
+
+
+def test_talk_about_the_name_is_no_matter(gaz):
+    found = extract("大家都叫俺二蛋 其实俺叫黎大富 俺家的退耕还林补贴三年没发", gaz)
+    assert found.content == "俺家的退耕还林补贴三年没发"
+    assert extract("俺姓赵 赵钱孙李的赵 叫赵大年", gaz).content is None
+
+
+@pytest.mark.parametrize("text", ["俺是替俺妈打字的 俺妈不识字", "俺在外地打工 替俺爹问个事", "打恁电话一直没人接"])
+def test_who_types_and_why_is_no_matter(gaz, text):
+    found = extract(text, gaz)
+    assert found.content is None and found.heard
+
+
+@pytest.mark.parametrize("text,people", [
+    ("俺是下汤镇林楼村的霍春生 俺们一家五个人一块挤在两间漏雨的土坯房里", None),   # together, but not here
+    ("俺这栋楼四十户一起走一个楼梯 楼梯扶手断了物业也不修", None),
+    ("我们马楼乡王庄村一百多户一起来的，村里的地被开发商占了", 100),
+    ("俺们梁洼镇梁洼村八户人家一块来反映，煤矿排的污水把井都污染了", 8),
+])
+def test_a_group_comes_or_speaks_together(gaz, text, people):
+    assert extract(text, gaz).people == people
+
+
+def test_a_plea_at_the_end_is_the_matter(gaz):
+    found = extract("我是辛集乡新庄村的邵春花，俺男人出车祸走了，肇事的跑了，帮帮俺吧", gaz)
+    assert found.content.endswith("帮帮俺吧")
+
+
+@pytest.mark.parametrize("text,place", [
+    ("滚子营乡", "磙子营乡"), ("滚子营", "磙子营乡"), ("雄背乡", "熊背乡"), ("让和乡让和村", "让河乡让河村"),
+    ("俺是雄背乡的江满囤 俺家的核桃树叫修路的推了", "熊背乡"), ("三关庙", "磙子营乡三官庙村"), ("脖个吴", "梁洼镇鹁鸽吴村"),
+])
+def test_places_heard_as_homophones(gaz, text, place):
+    assert gaz.match(text).unique.label() == place
+
+
+@pytest.mark.parametrize("text", ["俺下趟再来", "夏堂", "后街"])
+def test_homophones_make_no_place_of_other_words(gaz, text):
+    assert gaz.match(text).places == []
