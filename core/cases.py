@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.accusations import not_recused  # noqa: F401  (the lists' filter, here with the rest of recusal)
-from core.clock import SHANGHAI
+from core.clock import SHANGHAI, day_start
 from core.facts import mark_repeated
 from core.store.models import (County, Person, Petition, PetitionEvent, Recusal, ScoreEvent, Unit, insert_all,
                                insert_new)
@@ -233,7 +233,7 @@ def urge(s: Session, p: Petition, now: datetime, actor: str, note: str, inbound_
     the same day is refused: the unit has the first). Returns the milestone it is pressed on."""
     if not may("urge", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="urge")
-    today = datetime.combine(now.astimezone(SHANGHAI).date(), datetime.min.time(), SHANGHAI)
+    today = day_start(now.astimezone(SHANGHAI).date())
     if s.scalar(select(PetitionEvent.id).where(PetitionEvent.petition_id == p.id, PetitionEvent.kind == "urged",
                                                PetitionEvent.at >= today).limit(1)) is not None:
         raise CaseError("urged_today", no=p.tracking_no)

@@ -206,6 +206,11 @@ TENCENT_SECRET = "t0p-s3cret_of-the-county-callback"
 @pytest.fixture
 def tencent(services, app, clock):
     """Posts to Tencent Cloud SMS's reply callback as Tencent does (JSON, the secret in the URL)."""
+    return tencent_poster(services, app, clock)
+
+
+def tencent_poster(services, app, clock):
+    """The ``tencent`` fixture's poster, for a test that builds its own app (the held-back sets)."""
     services.settings = dataclasses.replace(services.settings, tencent_sms_callback_secret=TENCENT_SECRET)
     client = app.test_client()
 

@@ -12,8 +12,8 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import login_required
 from markupsafe import Markup
 
-from bot.console.common import (actor_name, bp, client_address, clock_now, id_of, leads_of, names_of, row_of, services,
-                                signed_in)
+from bot.console.common import (actor_name, bp, client_address, clock_now, id_of, leads_of, names_of, row_of,
+                                send_after_commit, services, signed_in)
 from bot.sms import inbound_from_raw as from_sms
 from bot.wechat import inbound_from_raw as from_wechat
 from core import actions, workbench
@@ -21,12 +21,12 @@ from core.cases import CaseError, Rules, may_act
 from core.directory import LEAD_ROLES, find_person, find_unit
 from core.evenings import EveningError
 from core.phones import mask_phone
-from core.store.db import reading, transaction, write
+from core.store.db import reading, transaction
 from core.store.models import Attachment, OutboundMessage, Person, Petition, Unit
 from core.timelines import STATUTORY_MAX_EXTENSION
 from core.usecases import citizens as citizen_usecases
 from core.usecases.base import Act
-from handlers import asks, notify
+from handlers import notify
 from core.words import refusals as errors
 from core.words import officials as T
 from core.words import console as W
@@ -180,10 +180,7 @@ def act(no: str):
         else:
             message, outbox = failed.error, None
     if outbox is not None:
-        svc.send_later(outbox.outbox_ids, now)
-        if outbox.asks:
-            with write(svc.engine) as conn:
-                asks.record(conn, outbox.asks, now)
+        send_after_commit(svc, outbox, now)
     flash(message)
     if request.form.get("back") == "follow_ups":   # the 回访 page's own form
         return redirect(url_for("console.follow_ups_page") + f"#fu-{no}")

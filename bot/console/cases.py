@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from bot.console.common import (actor_name, bp, client_address, clock_now, county_today, day_of, id_of, met_words,
-                                names_of, row_of, services, signed_in)
+                                names_of, row_of, send_after_commit, services, signed_in)
 from core import actions, workbench
 from core.cases import CaseError, Rules
 from core.clock import SHANGHAI, day_start
@@ -20,10 +20,10 @@ from core.measures import measure
 from core.scores import ScoreRules, month_scores
 from core.status import WITH_BUREAU
 from core.evenings import EveningError, EveningRules
-from core.store.db import reading, transaction, write
+from core.store.db import reading, transaction
 from core.store.models import Person, Unit
 from core.usecases.base import Act
-from handlers import asks, notify
+from handlers import notify
 from core.words import refusals as errors
 from core.words import console as W
 from core.words import reports as R
@@ -182,9 +182,6 @@ def bulk():
             workbench.audit(s, person, now, name, p.id, detail=(unit.name if what == "route" else note) or None,
                             address=client_address())
             done_nos.append(no)
-        svc.send_later(outbox.outbox_ids, now)
-        if outbox.asks:
-            with write(svc.engine) as conn:
-                asks.record(conn, outbox.asks, now)
+        send_after_commit(svc, outbox, now)
     flash(W.bulk_done(what, done_nos, refused))
     return redirect(back)

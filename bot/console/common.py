@@ -14,6 +14,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import actions, workbench
+from core.store.db import write
+from handlers import asks
 from core.cases import NOBODY, barred
 from core.clock import SHANGHAI
 from core.directory import LEAD_ROLES
@@ -228,3 +230,12 @@ def actor_name(actor: str | None, names: dict[int, str]) -> str:
     if rest == "citizen" or role in ("wechat", "sms"):
         return "信访人"
     return {"system": "系统", "sweep": "系统", "campaign": "七晚批量", "member": "专班成员"}.get(role, role or "系统")
+
+
+def send_after_commit(svc, outbox, now: datetime) -> None:
+    """An action's notices once its transaction has committed: the texts handed to the queue, and
+    the questions they put recorded (the petitioner's next 1/2/3 answers them)."""
+    svc.send_later(outbox.outbox_ids, now)
+    if outbox.asks:
+        with write(svc.engine) as conn:
+            asks.record(conn, outbox.asks, now)
