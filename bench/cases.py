@@ -9,7 +9,7 @@
    included: select the due cases, claim their reminders, write events, score events and
    the texts, move each case's ``due_next`` on.
 2. measures: 1,000,000 cases over a year (a mix of statuses, ratings, reviews, repeats, group
-   petitions, four channels, categories), then ``core.measures.measure`` over the whole year and
+   petitions, four channels, categories), then ``core.reports.measures.measure`` over the whole year and
    over one month, each run twice (the second with a warm cache).
 Rows are bulk-loaded (COPY on PostgreSQL, executemany on SQLite) and ANALYZEd before timing.
 """
@@ -201,11 +201,11 @@ def main() -> None:
     ap.add_argument("--measures", type=int, default=1_000_000)
     args = ap.parse_args()
 
-    from core.cases import Rules
-    from core.county import current_county
+    from core.rules import Rules
+    from core.directory.lookup import current_county
     from core.store.db import transaction
-    from core.measures import measure
-    from core.sweep import sweep
+    from core.reports.measures import measure
+    from core.cases.sweep import sweep
 
     db, loader, sessions, units, townships = county_db(args.database, "cases")
     with sessions() as s:

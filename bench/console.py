@@ -43,7 +43,7 @@ def main() -> None:
     from sqlalchemy import select
 
     from bot.app import create_app
-    from core import signin
+    from core.workplace import signin
     from core.clock import FixedClock
     from core.store.db import transaction
     from core.settings import load_settings
@@ -80,7 +80,7 @@ def main() -> None:
     mine = [n for n in numbers]   # a liaison opens numbers of any unit: most are "没有找到", still timed
 
     def client(person_id: int):
-        """Signed in as the person: a session of the server's (core.signin), its id in the cookie."""
+        """Signed in as the person: a session of the server's (core.workplace.signin), its id in the cookie."""
         with transaction(svc.sessions) as s:
             token = signin.open_session(s, s.get(Person, person_id), NOW, "127.0.0.1")
         c = app.test_client()

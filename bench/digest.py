@@ -7,7 +7,7 @@ history; 1,000 recipients' texts queued in under 1 s.
 Set-up (not timed): the example county, ``--history`` petitions over the past year (bench/cases.py's
 mix: 93 % of the old ones closed, recent ones 60 %; the last day has a few thousand), then
 ``--recipients`` people to write to: the example's leaders and head plus heads of extra units.
-Timed, each twice (cold, warm): the county's day (``core.digest.gather``), one unit's day, and
+Timed, each twice (cold, warm): the county's day (``core.reports.digest.gather``), one unit's day, and
 the whole job — every recipient's text computed and written to the outbox in one transaction.
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ def main() -> None:
 
     from bot.cli.county import init_database
     from core.store.db import make_sessionmaker, transaction
-    from core.digest import gather
+    from core.reports.digest import gather
     from notifications.digest_text import digests
     from core.store.models import OutboundMessage, Person, Petition, Township, Unit
 

@@ -52,8 +52,8 @@ def setup(url: str, plans: int, history: int, loader: Loader) -> list[tuple[str,
     from sqlalchemy import func, select
 
     from core.store.db import make_sessionmaker, transaction
-    from core.evenings import EveningRules, MemberSpec, file_plan, select_case
-    from core.county import current_county
+    from core.evenings.visits import EveningRules, MemberSpec, file_plan, select_case
+    from core.directory.lookup import current_county
     from core.store.models import Person, Petition, Township, Unit
 
     sessions = make_sessionmaker(loader.engine)
@@ -131,10 +131,10 @@ def main() -> None:
     from peers.webhooks import PeerClient, TwilioServer
     from notifications.services import build_services
     from core.clock import FixedClock
-    from core.county import current_county
+    from core.directory.lookup import current_county
     from core.store.db import transaction
-    from core.evening_sweep import sweep_evenings
-    from core.evenings import EveningRules
+    from core.evenings.sweep import sweep_evenings
+    from core.evenings.visits import EveningRules
     from core.settings import load_settings
     from notifications.sms import ConsoleSms
 

@@ -114,7 +114,7 @@ def main() -> None:
     ap.add_argument("-v", action="store_true", help="also the names only the patterns read")
     args = ap.parse_args()
     from core.county import parse_county_file
-    from core.places import Gazetteer
+    from core.directory.places import Gazetteer
     from handlers.extract import extract
     from tests.conftest import EXAMPLE
     from tests.corpus import CASES

@@ -1,4 +1,4 @@
-"""扬言 heard in what petitioners write (issue 28, 2): core.threats measured on
+"""扬言 heard in what petitioners write (issue 28, 2): core.cases.threats measured on
 tests/threat_sentences.py — the threats as a rural county's petitioners write them, each with the
 kind it must be heard as, and sentences that only sound like one (a poisoned cow, a 跳楼价, a
 father who died last year, a trip to see a daughter).
@@ -30,7 +30,7 @@ def baseline(text: str) -> str | None:
 
 
 def current(text: str) -> str | None:
-    from core import threats
+    from core.cases import threats
     found = threats.heard(text)
     return found.kind if found else None
 
@@ -50,7 +50,7 @@ def main() -> None:
         got[0] += hear(text) == kind
         got[1] += 1
     heard = len(THREATS) - len(missed)
-    print(f"{'baseline (trips only, 03cb220)' if args.baseline else 'core.threats'}: "
+    print(f"{'baseline (trips only, 03cb220)' if args.baseline else 'core.cases.threats'}: "
           f"{len(THREATS)} threats, {len(LOOKALIKES)} lookalikes")
     print(f"recall: {heard}/{len(THREATS)} = {heard / len(THREATS):.1%}  ("
           + ", ".join(f"{k} {a}/{n}" for k, (a, n) in by_kind.items()) + ")")

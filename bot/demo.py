@@ -17,10 +17,10 @@ from bot.app import create_app
 from peers.webhooks import PeerClient, TwilioServer, WeChatServer, WeComServer
 from peers.apis import TencentSmsApiStub, WeComApiStub
 from core.clock import SHANGHAI, Clock, FixedClock
-from core.county import current_county
-from core.evening_sweep import sweep_evenings
-from core.evenings import EveningRules, figures
-from core.measures import measure
+from core.directory.lookup import current_county
+from core.evenings.sweep import sweep_evenings
+from core.evenings.visits import EveningRules, figures
+from core.reports.measures import measure
 from core.settings import load_settings
 from core.store.db import transaction
 from core.store.models import OutboundMessage, Petition

@@ -6,8 +6,8 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, request
 
-from core.analysis import analyse, period_of
-from core.county import current_county
+from core.reports.analysis import analyse, period_of
+from core.directory.lookup import current_county
 from core.store.db import reading
 from core.words import reports as words
 from notifications.report_html import check, render

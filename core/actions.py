@@ -6,9 +6,9 @@ reads what the person gave into the action's arguments — a typed value, whose 
 days …) are checked when it is made — and calls :func:`perform`, which locks the case, checks
 that this person may take the action on it (their role; their unit's case, or any for the bureau;
 never a case that accuses them), runs the use case, tells the bureau of a deadline that rests on
-an unpublished year, and returns the :class:`~core.usecases.base.Done` with what is said to the
+an unpublished year, and returns the :class:`~core.acts.Done` with what is said to the
 actor (``done.said``: core.words.officials.REPLIES, a :class:`~core.words.said.Said` for a
-template-only SMS provider). A refusal is a :class:`~core.cases.CaseError`, worded by
+template-only SMS provider). A refusal is a :class:`~core.cases.lifecycle.CaseError`, worded by
 core.words.refusals; the transaction writes nothing of it.
 
 An entry says what a front end needs to offer the action: its label and fields (the console's
@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from core.cases import CaseError, barred, check_extension, lock_by_number, may_act
+from core.cases.lifecycle import CaseError, barred, check_extension, lock_by_number, may_act
 from core.status import OPEN, may
 from core.store.models import Person, Petition, Unit
-from core.usecases import cases as usecases
-from core.usecases import citizens as citizen_usecases
-from core.usecases import evenings as ev_usecases
-from core.usecases.base import Act, Done
+from core.cases import usecases
+from core.cases import petitioner as citizen_usecases
+from core.evenings import usecases as ev_usecases
+from core.acts import Act, Done
 from core.words import console as W
 from core.words import officials as T
 from core.words.said import Said
@@ -48,7 +48,7 @@ class Nothing:
 
 @dataclass(frozen=True)
 class Text:
-    """A text: a reason, an answer, a note (whether one is needed is the step's rule, core.cases)."""
+    """A text: a reason, an answer, a note (whether one is needed is the step's rule, core.cases.lifecycle)."""
     text: str = ""
 
 
@@ -96,7 +96,7 @@ class Campaign:
 
 @dataclass(frozen=True)
 class Call:
-    """电话回访: what came of the call (core.usecases.citizens.CALL_OUTCOMES) and a note."""
+    """电话回访: what came of the call (core.cases.petitioner.CALL_OUTCOMES) and a note."""
     outcome: str
     text: str = ""
 
@@ -234,7 +234,7 @@ def perform(act: Act, case: Petition | str, name: str, args) -> Done:
 
 def finish(act: Act, name: str, done: Done, was_provisional: bool, context=None) -> Done:
     """After an action on a case: the bureau told once of a deadline that now rests on an
-    unpublished year (core.usecases.cases.provisional), and ``done.said`` — the sentence for
+    unpublished year (core.cases.usecases.provisional), and ``done.said`` — the sentence for
     whoever acted (core.words.officials.REPLIES, read in ``context``: the message's, else the
     act's time)."""
     usecases.provisional(act, done, was_provisional)

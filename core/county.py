@@ -3,7 +3,7 @@
 Natural keys decide identity: a township by name, a village by (township, name), a unit by
 code, a person by phone. Loading the same file twice changes nothing; editing and reloading
 updates; an entry removed from the file is marked inactive, never deleted (its history stays).
-A person an administrator changed in the console (``managed = "console"``, core.admin) is left
+A person an administrator changed in the console (``managed = "console"``, core.directory.admin) is left
 as they are until handed back to the file.
 """
 from __future__ import annotations
@@ -18,19 +18,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.directory import ROLES, UNIT_ROLES
+from core.directory.lookup import ROLES, UNIT_ROLES, WECOM_USERID
 from core.store.models import County, DirectoryLoad, Person, Township, Unit, Village
 from core.clock import clock_time
-from core.checks import CheckRules
-from core.evenings import EveningRules
+from core.checks.daily import CheckRules
+from core.evenings.visits import EveningRules
 from core.outbound import DayTime, NumberLimits
-from core.scores import ScoreRules
+from core.rules import ScoreRules
 from core.timelines import Policy
 from core.workdays import WorkCalendar
 from core.phones import InvalidPhone, normalize_phone
 from core.words import reports as words
 
-WECOM_USERID = re.compile(r"[A-Za-z0-9_.@-]{1,64}")   # a WeCom member's 账号 (UserID)
 
 UNIT_KINDS = {"township", "department", "bureau"}
 
@@ -112,14 +111,6 @@ def sms_param_limit(options: dict | None) -> int | None:
         raise ValueError(f"sms.{key}: {PARAM_LIMIT_WORDS}, got {value!r}")
     return value
 
-
-def unreachable_units(session: Session) -> list[str]:
-    """Active units (not the bureau) that no text can reach: nobody active in them — petitions
-    routed there would reach no one (the bureau is told, but a new user's first try looks broken)."""
-    staffed = set(session.scalars(select(Person.unit_id).where(Person.active.is_(True), Person.unit_id.is_not(None),
-                                                               Person.role.in_(UNIT_ROLES))))
-    return [u.name for u in session.scalars(select(Unit).where(Unit.active.is_(True), Unit.kind != "bureau")
-                                            .order_by(Unit.id)) if u.id not in staffed]
 
 
 class CountyFileError(ValueError):
@@ -279,7 +270,7 @@ def parse_county_file(path: str | Path) -> dict:
                            "unit": unit, "role": role, "title": p.get("title"), "wecom": wecom})
 
     if unit_aliases:
-        options["unit_aliases"] = unit_aliases     # 住建局 → the unit's code (core.directory.find_unit)
+        options["unit_aliases"] = unit_aliases     # 住建局 → the unit's code (core.directory.lookup.find_unit)
     return {"county": {"name": name, "prefix": prefix, "timezone": tz, "options": options},
             "townships": townships, "units": units, "people": people}
 
@@ -385,10 +376,3 @@ def record_load(session: Session, report: LoadReport, source: str, digest: str, 
     """The county file's state, for the 管理 page: this load, what it changed, whom it left be."""
     session.add(DirectoryLoad(at=now, source=source[-255:], digest=digest, summary=report.summary(),
                               kept=report.kept))
-
-
-def current_county(session: Session) -> County:
-    county = session.scalars(select(County)).first()
-    if county is None:
-        raise LookupError("no county loaded: run `xinfang init COUNTY.toml` first")
-    return county

@@ -1,6 +1,6 @@
 """A petition's settled facts as bits, kept on the row (``petition.facts``) for the measures.
 
-The measures (core.measures) read these bits and ``handling_days`` from one covering index
+The measures (core.reports.measures) read these bits and ``handling_days`` from one covering index
 instead of comparing nine timestamps per row, which keeps a year of a county's cases (a million
 rows) well under two seconds on SQLite. The bits are derived from the row's own columns by
 :func:`facts_of` every time a petition is flushed (a ``before_flush`` hook in core.store.models), so

@@ -49,7 +49,7 @@ STATUTORY_ACCEPT_DAYS = 15
 STATUTORY_FINISH_DAYS = 60
 STATUTORY_MAX_EXTENSION = 30
 RETURN_WORKDAYS = 5   # 退回 allowed within 5 working days of receipt by the unit (Art. 23)
-PROGRESS_DAYS = 10    # a unit reports its progress on a leader's 批示 this often (core.instructions)
+PROGRESS_DAYS = 10    # a unit reports its progress on a leader's 批示 this often (core.cases.instructions)
 POLICIES = ("same_day", "3-7-21", "statutory")
 
 

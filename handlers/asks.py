@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from core.status import UNANSWERED, Status
 from core.store.models import Petition
-from core.usecases import citizens as usecases
+from core.cases import petitioner as usecases
 from handlers import evenings, notify
 from core.words import citizens as texts
 from handlers.registry import CITIZEN, citizen_act

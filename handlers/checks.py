@@ -1,4 +1,4 @@
-"""日排查日报告 by message (seed 003; the rules: core.checks): a township's cadre reports the
+"""日排查日报告 by message (seed 003; the rules: core.checks.daily): a township's cadre reports the
 day's check twice a day —
 
     排查 无新情况
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from core.checks import CheckError, CheckRules
+from core.checks.daily import CheckError, CheckRules
 from core.store.models import Person, Unit
-from core.usecases import checks as usecases
+from core.checks import usecases
 from handlers import notify
 from core.words import officials as T
 from handlers.context import Context

@@ -9,14 +9,17 @@ the functions below the declarations, put to that state by handlers.conversation
 from __future__ import annotations
 
 
-from core import audience, reception, cases
+from core.cases import audience, lifecycle as cases
+
+
+from core.directory import reception
 from core.clock import local
 from core.phones import mask_phone
 from core.store.models import Petition
 from core.status import FINISHED
 from core.store import petitions
 from core.text import gist
-from core.usecases import citizens as usecases
+from core.cases import petitioner as usecases
 from handlers import asks, intake, notify, verify
 from core.words import refusals as errors
 from core.words import citizens as texts
@@ -60,7 +63,7 @@ def _person(ctx: Context, cmd: Command) -> str:
 @CITIZEN.verb("reception", "接访", "领导接访", "接访日程", "接访安排", "领导接访日程", "哪天有领导接访", click="XF_RECEPTION",
               pattern=r"[^，。,！!？?]{0,8}?(?:接访|接待群众|接待日|接待时间)[^，。,！!？?]{0,6}[？?]?")
 def _reception(ctx: Context, cmd: Command) -> str:
-    """接访: the leaders' receptions to come (core.reception), from the schedule staff keep."""
+    """接访: the leaders' receptions to come (core.directory.reception), from the schedule staff keep."""
     slots = reception.upcoming(ctx.session, local(ctx.now).date())
     return texts.reception_schedule(slots, contact_of(ctx.county.options), ctx.channel)
 

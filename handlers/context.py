@@ -12,15 +12,17 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from core.cases import Rules, barred
-from core.evenings import EveningRules
+from core.cases.lifecycle import barred
+
+from core.rules import Rules
+from core.evenings.visits import EveningRules
 from core.outbound import DayTime
 from core.clock import month_day
 from core.text import spaced_numbers
 from core.store import conversations
 from core.store.conversations import ConversationRow
 from core.store.models import County, OutboundMessage, Petition
-from core.places import Gazetteer
+from core.directory.places import Gazetteer
 from core.settings import Settings
 from core.words import citizens as texts
 from handlers.message import Inbound
@@ -65,7 +67,7 @@ class Writer:
         self.asks.append((channel, to, ask))
 
     def place_of(self, p: Petition, village: bool = True) -> str:
-        """"下汤镇林楼村" (or the township alone): core.places.Gazetteer.place_of."""
+        """"下汤镇林楼村" (or the township alone): core.directory.places.Gazetteer.place_of."""
         return self.gazetteer.place_of(p, village)
 
     @cached_property
@@ -224,7 +226,7 @@ class Context(Writer):
 
 
     def barred(self, p: Petition):
-        """Whom ``p`` accuses (core.cases.Barred)."""
+        """Whom ``p`` accuses (core.cases.lifecycle.Barred)."""
         return barred(self.session, p)
 
     # --- whose petitions ------------------------------------------------------------------------

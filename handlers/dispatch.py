@@ -15,7 +15,7 @@ from core.words.said import params_of
 from core.store import media
 from core.store import outbox as outbox_rows
 from core.store.models import County
-from core.places import Gazetteer
+from core.directory.places import Gazetteer
 from core.settings import Settings
 from handlers import conversation, evenings, officials, threats
 from core.words import citizens as texts

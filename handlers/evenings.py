@@ -10,7 +10,7 @@ Members: 开始 编号 (a WeChat location just before or after is checked agains
 Outcome: 化解 编号 [已签息访息诉协议] · 未化解 编号 理由 (staff, the unit head or the 包案 leader)
 
 The petitioner is asked by SMS (WeChat when no phone is known) at each start and end:
-"工作专班是否已到您家？回复1是 2否". Rules and judging: core.evenings.
+"工作专班是否已到您家？回复1是 2否". Rules and judging: core.evenings.visits.
 """
 from __future__ import annotations
 
@@ -19,16 +19,16 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from core import evenings as ev
-from core.audience import Directory
-from core.cases import lock_by_id
+from core.evenings import visits as ev
+from core.cases.audience import Directory
+from core.cases.lifecycle import lock_by_id
 from core.clock import local
-from core.directory import find_person, find_unit, person_by_phone
-from core.evening_sweep import judged_notices
-from core.evenings import EveningError, EveningRules, MemberSpec, active_plan, member_for, settle
+from core.directory.lookup import find_person, find_unit, person_by_phone
+from core.evenings.sweep import judged_notices
+from core.evenings.visits import EveningError, EveningRules, MemberSpec, active_plan, member_for, settle
 from core.store.models import EveningPlan, EveningVisit, Person, Petition
 from core.phones import find_mobile
-from core.usecases import evenings as usecases
+from core.evenings import usecases
 from handlers import notify
 from core.words import citizens as texts
 from core.words import officials as T

@@ -1,6 +1,6 @@
 """Pulling who / where / what out of free text: "我是下汤镇的张三，小区水泵坏了三天没水".
 
-Pure functions over the text and a :class:`core.places.Gazetteer`; no database.
+Pure functions over the text and a :class:`core.directory.places.Gazetteer`; no database.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.phones import MOBILE_IN_TEXT, find_mobile
-from core.places import Gazetteer, PlaceMatch
+from core.directory.places import Gazetteer, PlaceMatch
 
 HAN = r"\u4e00-\u9fff"
 NAME_CHARS = rf"[{HAN}·]"
@@ -79,7 +79,7 @@ class Extracted:
     place: PlaceMatch | None = None
     content: str | None = None
     people: int | None = None       # a group: how many people (households, representatives) it speaks for
-    trip: str | None = None         # an announced trip: county | city | province | beijing (core.threats)
+    trip: str | None = None         # an announced trip: county | city | province | beijing (core.cases.threats)
     heard: list[str] = field(default_factory=list)   # said, but no matter: an announcement, a greeting
 
 

@@ -18,21 +18,21 @@ from datetime import datetime, timedelta
 from core.clock import SHANGHAI, local
 from core.store.models import Attachment, Petition, PetitionEvent, insert_all
 from core.phones import find_mobile, mask_phone
-from core.places import TOWNSHIP_SUFFIXES, Place, short_name
+from core.directory.places import TOWNSHIP_SUFFIXES, Place, short_name
 from core.store import media, petitions
-from core.cases import CaseError
+from core.cases.lifecycle import CaseError
 from core.status import UNANSWERED, Status
-from core.usecases import citizens as usecases
+from core.cases import petitioner as usecases
 from core.words.said import Said
 from core.text import gist
-from core.tracking import next_tracking_no
+from core.cases.tracking import next_tracking_no
 from handlers import notify, officials, verify
 from core.words import citizens as texts
 from handlers.registry import citizen_act
 from handlers.context import Context, md
 from handlers.states import STEPS, State
-from core.similar import most_similar
-from core import threats
+from core.cases.similar import most_similar
+from core.cases import threats
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
 from handlers.extract import NOT_IN_PLACES, without_numbers

@@ -1,15 +1,15 @@
 """What a use case says must be told, written to the outbox: the audience resolved by
-core.audience, the sentence by core.words.officials.NOTICES, in the caller's transaction —
+core.cases.audience, the sentence by core.words.officials.NOTICES, in the caller's transaction —
 a message's (handlers.context.Context) or, for the CLI and the console, an :class:`Outbox`."""
 from __future__ import annotations
 
 
 from sqlalchemy.orm import Session
 
-from core import audience
+from core.cases import audience
 from core.store.models import County, Petition
-from core.places import Gazetteer
-from core.usecases.base import CHECK, PETITIONER, PHONES, STAFF, UNIT, Done, Tell
+from core.directory.places import Gazetteer
+from core.acts import CHECK, PETITIONER, PHONES, STAFF, UNIT, Done, Tell
 from handlers.context import Context, Writer
 from core.words.templates import params_of
 from core.words.officials import NOTICES

@@ -5,8 +5,8 @@ of the county file; everyone else is a citizen. A WeChat OpenID is bound with a 
 printed by ``xinfang bind NAME`` and sent as "绑定 CODE".
 
 The commands are declared below on handlers.registry (words, who may send them, help); each
-reads its arguments and calls one use case of core.usecases. A command from the wrong person, for
-an unknown case, or out of order gets a clear reply and changes nothing (core.cases raises, the
+reads its arguments and calls one use case of an area (core.cases.usecases …). A command from the wrong person, for
+an unknown case, or out of order gets a clear reply and changes nothing (core.cases.lifecycle raises, the
 transaction writes nothing of it). The 七晚 commands are declared in handlers.evenings.
 """
 from __future__ import annotations
@@ -15,19 +15,22 @@ import re
 from typing import Any
 
 
-from core import actions, audience, cases
-from core.usecases import cases as usecases
+from core import actions
+
+
+from core.cases import audience, lifecycle as cases
+from core.cases import usecases
 from core.clock import SHANGHAI, with_weekday
-from core.digest import LEVEL_OF_WORD
+from core.reports.digest import LEVEL_OF_WORD
 from notifications.digest_text import details as digest_details
-from core.digest import register_escalation as register_escalation_row
-from core.directory import bind, find_person, find_unit
+from core.reports.digest import register_escalation as register_escalation_row
+from core.directory.lookup import bind, find_person, find_unit
 from core.store.models import Person, Petition, Township
-from core.threats import Heard
+from core.cases.threats import Heard
 from core.phones import find_mobile
-from core.tracking import next_tracking_no
-from core.workbench import audit
-from core.usecases.base import Act
+from core.cases.tracking import next_tracking_no
+from core.workplace.workbench import audit
+from core.acts import Act
 from handlers import notify
 from core.words import officials as T
 from handlers.context import Context
@@ -298,7 +301,7 @@ def todo(ctx: Context, person: Person, rest: str = "") -> str:
 def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
                       repeat_of: Petition | None = None, said: str = "", threat: Heard | None = None
                       ) -> tuple[Petition, Any]:
-    """Store a new petition and route it at once (core.usecases.cases.file_new), and tell whom
+    """Store a new petition and route it at once (core.cases.usecases.file_new), and tell whom
     it names. Returns the petition to go on with and the unit it went to, or None."""
     done = usecases.file_new(intake_act(ctx, actor), p, ctx.county, registered, repeat_of,
                              ctx.gazetteer.directory_names, said, threat)

@@ -20,11 +20,11 @@ from typing import Callable
 
 from core import actions
 from core.actions import CADRES, OFFICIALS
-from core.usecases.base import Act, Done
-from core.cases import CaseError
-from core.evenings import EveningError
+from core.acts import Act, Done
+from core.cases.lifecycle import CaseError
+from core.evenings.visits import EveningError
 from core.store.models import Person
-from core.tracking import split_tracking_no
+from core.cases.tracking import split_tracking_no
 from core.words.said import Said
 from handlers import notify
 from core.words import refusals as errors
@@ -155,7 +155,7 @@ def citizen_act(ctx: Context) -> Act:
 
 
 def act(ctx: Context, person: Person | None) -> Act:
-    """The use cases' :class:`~core.usecases.base.Act` for this message's sender."""
+    """The use cases' :class:`~core.acts.Act` for this message's sender."""
     actor = f"{person.role}:{person.id}" if person is not None else f"member:{ctx.msg.sender[-4:]}"
     return Act(ctx.session, ctx.rules, ctx.now, actor, person, ctx.msg.inbound_id, ctx.msg.sender)
 

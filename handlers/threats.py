@@ -1,5 +1,5 @@
-"""扬言 in a citizen's message (core.threats), whatever it answers: the case it is about is marked
-and the bureau and the unit's head are warned at once (core.usecases.cases.warn); during an
+"""扬言 in a citizen's message (core.cases.threats), whatever it answers: the case it is about is marked
+and the bureau and the unit's head are warned at once (core.cases.usecases.warn); during an
 intake it waits for the filing (handlers.intake screens all that was said). The person gets a
 calm, caring answer with the bureau's hotline before whatever comes next — their petition goes
 on as usual.
@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core import audience, threats
+from core.cases import audience, threats
 from core.clock import local
 from core.phones import MOBILE_IN_TEXT, mask_phone
 from core.words import officials as T
 from core.status import OPEN, Status
 from core.store.models import Petition
-from core.usecases import cases as usecases
+from core.cases import usecases
 from core.words import citizens as texts
 from handlers import notify
 from handlers.commands import contact_of, number_to_ring

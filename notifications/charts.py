@@ -5,21 +5,21 @@ series and their values. The page carries it as JSON (``data-chart`` of its ``<d
 ``bot/static/charts.js`` to draw with the vendored Apache ECharts, and the same figures as a table
 under it (notifications/templates/chart.html: read without a script, by screen readers and the
 tests). The words are the catalogue's (core.words.reports); the figures are the read models'
-(core.measures, core.analysis.trend, core.scores): nothing here reads the database.
+(core.reports.measures, core.reports.analysis.trend, core.reports.scores): nothing here reads the database.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from core.analysis import LEVELS, Trend
-from core.measures import Tally
+from core.reports.analysis import LEVELS, Trend
+from core.reports.measures import Tally
 from core.words import reports as words
 
 BAR = "#8a1c1c"                                    # the console's red
 PEOPLE = "#2f6f9f"
 GROUPS = "#b8860b"
 BEYOND = {"city": "#c77c48", "province": "#a63d40", "beijing": "#5b1a2e"}
-# 一旗四色 (core.scores.COLOUR_WORDS): the colour each unit's score stands in
+# 一旗四色 (core.reports.scores.COLOUR_WORDS): the colour each unit's score stands in
 SCORE_COLOURS = {"green": "#2e9e44", "yellow": "#e0b400", "orange": "#f07f00", "red": "#d7263d"}
 MOST_BARS = 20                                     # units, categories, townships: the first 20, most first
 

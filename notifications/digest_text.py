@@ -1,5 +1,5 @@
-"""每日访情 in words: the daily texts (core.digest gathers the values) and the "详情" lines, names
-masked. Nothing in a text a recused person must not see: core.digest's views leave out every
+"""每日访情 in words: the daily texts (core.reports.digest gathers the values) and the "详情" lines, names
+masked. Nothing in a text a recused person must not see: core.reports.digest's views leave out every
 case that accuses the reader or their unit."""
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import local, with_weekday
-from core.checks import planned
-from core.digest import CHANNELS, LEVELS, Day, gather_all, lead_cases, readers
-from core.digest import details as details_of
-from core.evenings import tonight_text
-from core.measures import Tally
+from core.checks.daily import planned
+from core.reports.digest import CHANNELS, LEVELS, Day, gather_all, lead_cases, readers
+from core.reports.digest import details as details_of
+from core.evenings.visits import tonight_text
+from core.reports.measures import Tally
 from core.phones import mask_name, mask_text
-from core.places import unit_short_name
+from core.directory.places import unit_short_name
 from core.store.models import Person, Unit
 from core.text import gist
 from core.words.said import Said
@@ -51,7 +51,7 @@ def _body(d: Day, unit_view: bool) -> list[str]:
 
 def day_figures(t: Tally, beyond: dict[str, tuple[int, int]]) -> list[str]:
     """集体访, 越级访 and 当日见面率 (with the meetings waiting) in the daily 访情's words — also the
-    console's 今日访情 and ``xinfang stats`` (core.measures' figures)."""
+    console's 今日访情 and ``xinfang stats`` (core.reports.measures' figures)."""
     parts = [words.daily_groups(t.groups)] if t.groups else []
     parts.append(words.daily_beyond([(word, *beyond[level]) for level, word in LEVELS if level in beyond]))
     if t.meet_due or t.meet_waiting:

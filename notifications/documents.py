@@ -1,4 +1,4 @@
-"""A case's document (core.documents.Document) as a Word file (.docx), written with python-docx:
+"""A case's document (core.cases.documents.Document) as a Word file (.docx), written with python-docx:
 pure Python, no system library, and a file the bureau can still edit and seal before printing.
 
 The layout follows a government notice's (GB/T 9704 in spirit, not to the millimetre): the
@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from core.documents import Document
+from core.cases.documents import Document
 from core.words import documents as W
 
 BODY_FONT, TITLE_FONT = "仿宋", "宋体"

@@ -1,6 +1,6 @@
 """台账 exports, built only by a worker on the reports' queue (notifications.queue.REPORTS, the
 Procfile's ``reports`` process) — never in a web request, never on the texts' queue (issue 29):
-the rows of core.workbench.ledger as Excel (xlsxwriter, constant memory) or CSV (UTF-8 with a
+the rows of core.workplace.workbench.ledger as Excel (xlsxwriter, constant memory) or CSV (UTF-8 with a
 BOM, which Excel opens as Chinese), the progress recorded every 2,000 rows so the console can
 show it. Any worker that shares EXPORT_DIR with the web processes may build one (mount one
 directory on every host, as for MEDIA_DIR).
@@ -28,7 +28,7 @@ from pathlib import Path
 import xlsxwriter
 from sqlalchemy import func, select, update
 
-from core import workbench
+from core.workplace import workbench
 from core.clock import SHANGHAI, day_start
 from core.store.db import reading, transaction
 from core.store.models import LedgerExport, Person
@@ -125,7 +125,7 @@ def again(s, person: Person, row: LedgerExport, now: datetime) -> bool:
 
 
 def write_xlsx(path: str, rows, tmpdir: str, progress=None) -> int:
-    """The 台账 rows (core.workbench.ledger) as an Excel file at ``path``, in constant memory:
+    """The 台账 rows (core.workplace.workbench.ledger) as an Excel file at ``path``, in constant memory:
     each row goes to disk as it is written (xlsxwriter's temporary files in ``tmpdir``).
     ``progress(n)`` every 2,000 rows. The rows written."""
     book = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from core import audience
+from core.cases import audience
 from core.clock import local
 from core.phones import redact
 from core.store import media

@@ -28,7 +28,7 @@ from typing import Callable
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import audience
+from core.cases import audience
 from core.county import sms_param_limit
 from core.outbound import CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, wechat_template
 from core.phones import mask_phone, redact

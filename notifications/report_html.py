@@ -28,11 +28,11 @@ from itsdangerous.signer import HMACAlgorithm
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from core.analysis import NOTE_SECTIONS, AUDIENCE, KINDS, Analysis
+from core.reports.analysis import NOTE_SECTIONS, AUDIENCE, KINDS, Analysis
 from core.clock import SHANGHAI
-from core.digest import LEVELS
+from core.reports.digest import LEVELS
 from core.settings import DEFAULT_INSTANCE_DIR
-from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS
+from core.reports.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS
 from notifications import charts
 from core.words import reports as words
 from notifications.report_text import evenings_text, ranking_text

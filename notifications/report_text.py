@@ -1,15 +1,16 @@
 """The read models in words, for the terminal and the texts: the measures (`xinfang stats`), the
 月考评 (`xinfang scores`, the monthly ranking text) and the 七晚 figures. The values are core's
-(core.measures, core.scores, core.evenings.figures)."""
+(core.reports.measures, core.reports.scores, core.evenings.visits.figures)."""
 from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
 
 from core.clock import SHANGHAI
-from core.evenings import Figures
-from core.measures import Measures
-from core.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS, ScoreRules, UnitScore
+from core.evenings.visits import Figures
+from core.reports.measures import Measures
+from core.reports.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS, UnitScore
+from core.rules import ScoreRules
 from core.words import reports as words
 from core.words.said import Said
 from notifications.digest_text import day_figures

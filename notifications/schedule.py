@@ -26,22 +26,26 @@ from typing import Callable
 
 from sqlalchemy import select, update
 
-from core import audience, checks
-from core.analysis import analyse, in_use_before, last_complete
-from core.cases import Rules
-from core.checks import CheckRules
-from core.places import unit_short_name
+from core.cases import audience
+
+from core.checks import daily as checks
+from core.reports.analysis import analyse, in_use_before, last_complete
+from core.rules import Rules
+from core.checks.daily import CheckRules
+from core.directory.places import unit_short_name
 from core.clock import clock_time, day_start, local, month_day
-from core.county import WEEKDAYS, current_county
-from core.evening_sweep import sweep_evenings
-from core.followup import follow_up
-from core.evenings import EveningRules
-from core.instructions import PROGRESS_DAYS, due
-from core.scores import ScoreRules, month_scores
+from core.county import WEEKDAYS
+from core.directory.lookup import current_county
+from core.evenings.sweep import sweep_evenings
+from core.cases.followup import follow_up
+from core.evenings.visits import EveningRules
+from core.cases.instructions import PROGRESS_DAYS, due
+from core.reports.scores import month_scores
+from core.rules import ScoreRules
 from core.store import inbox
 from core.store.db import reading, transaction, upsert
 from core.store.models import County, OutboundMessage, Person, ScheduledRun
-from core.sweep import sweep
+from core.cases.sweep import sweep
 from core.words import jobs as words
 from core.workdays import WorkCalendar
 from notifications.digest_text import digests
@@ -155,7 +159,7 @@ def run_sweeps(svc, now: datetime) -> str:
 
 
 def daily_digest(svc, now: datetime) -> str:
-    """每日访情 to each leader, unit head and 包案 leader (core.digest)."""
+    """每日访情 to each leader, unit head and 包案 leader (core.reports.digest)."""
 
     with transaction(svc.sessions) as s:
         county = current_county(s)
@@ -222,7 +226,7 @@ def failed_messages(svc, now: datetime) -> str:
 
 
 def follow_ups(svc, now: datetime) -> str:
-    """回访 (core.followup): closed cases not rated are asked once more, two working days on."""
+    """回访 (core.cases.followup): closed cases not rated are asked once more, two working days on."""
     with transaction(svc.sessions) as s:
         county = current_county(s)
         report = follow_up(s, now, WorkCalendar.from_options(county.options))

@@ -10,10 +10,10 @@ from typing import Callable
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.accusations import DirectoryNames
+from core.cases.accusations import DirectoryNames
 from core.clock import Clock
-from core.county import current_county
-from core.places import Gazetteer
+from core.directory.lookup import current_county
+from core.directory.places import Gazetteer
 from core.settings import Settings
 from core.store.db import make_engine, make_sessionmaker
 from core.store.models import County

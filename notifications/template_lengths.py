@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from core.words.jobs import MOVEMENT_WORDS, THREAT_WORDS
 from core.words.reports import days_covered
 from core.clock import SHANGHAI, hm, month_day, with_weekday
-from core.places import unit_short_name
+from core.directory.places import unit_short_name
 from core.text import CHANNEL_LABELS
 from core.words import lengths as words, templates
 from core.words.citizens import RATING_NAMES, STATUS_LABELS, by, receipt_day_note

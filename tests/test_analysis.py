@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli import main
-from core.analysis import analyse, last_complete, period_of
+from core.reports.analysis import analyse, last_complete, period_of
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
 from core.store.models import OutboundMessage

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
 from core.store.models import OutboundMessage, Person, Petition, PetitionEvent
-from core.directory import new_bind_code
+from core.directory.lookup import new_bind_code
 from tests.conftest import run_together
 
 ZS = "o_zhangsan_case"
@@ -205,10 +205,10 @@ def test_a_cadre_binds_wechat_with_a_one_time_code(peer, db, services, clock):
 
 
 def sweep_at(services, when):
-    from core.cases import Rules
-    from core.county import current_county
+    from core.rules import Rules
+    from core.directory.lookup import current_county
     from core.store.db import transaction
-    from core.sweep import sweep
+    from core.cases.sweep import sweep
     with transaction(services.sessions) as s:
         return sweep(s, when, Rules.for_county(current_county(s)))
 
@@ -398,7 +398,7 @@ def test_an_unrated_case_is_asked_again_two_working_days_after_it_closed(peer, d
     from click.testing import CliRunner
 
     from bot.cli import main
-    from core.measures import measure
+    from core.reports.measures import measure
     from notifications.schedule import follow_ups
     no = submit(peer)
     peer.text_sms(LIAISON, f"受理 {no}")

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
-from core.scores import ScoreRules, month_scores
+from core.reports.scores import month_scores
+from core.rules import ScoreRules
 from core.store.models import County, DailyCheck, ScoreEvent
 from notifications.schedule import JOBS, tick
 from tests.conftest import county_file_with

@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.app import create_app
-from core import signin
+from core.workplace import signin
 from core.store.models import AuditEvent, ConsoleCode, ConsoleSession, OutboundMessage, Person
 from tests.test_cases import LIAISON, STAFF
 from tests.test_console import CHROMIUM, browser, live  # noqa: F401  (fixtures: chromium, the app on loopback)

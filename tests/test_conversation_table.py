@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from core.county import parse_county_file
-from core.places import Gazetteer
+from core.directory.places import Gazetteer
 from handlers import conversation, intake
 from handlers.conversation import DOC, TABLE, Handler, UndeclaredMove, mermaid, moves
 from handlers.registry import CITIZEN

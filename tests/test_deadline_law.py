@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 import chinese_calendar
 from hypothesis import given, settings, strategies as st
 
-from core.cases import REVIEW_DAYS
+from core.cases.lifecycle import REVIEW_DAYS
 from core.clock import SHANGHAI
 from core.timelines import CaseFacts, Policy, return_allowed_until
 from core.workdays import WorkCalendar

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from bot.cli import main
 from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
-from core.evenings import EveningRules, figures
+from core.evenings.visits import EveningRules, figures
 from core.words import templates
 from core.store.models import Conversation, County, EveningPlan, EveningVisit, Person, Petition, ScoreEvent
 from tests.conftest import county_file_with, run_together
@@ -57,9 +57,9 @@ def evening(peer, clock, no, day, start=(18, 30), end=(21, 45), member=LIAISON, 
 
 
 def sweep_evenings_at(services, when):
-    from core.county import current_county
+    from core.directory.lookup import current_county
     from core.store.db import transaction
-    from core.evening_sweep import sweep_evenings
+    from core.evenings.sweep import sweep_evenings
     with transaction(services.sessions) as s:
         report = sweep_evenings(s, when, EveningRules.from_options(current_county(s).options))
     services.deliver(report.messages, when)   # as `xinfang sweep` does
@@ -195,7 +195,7 @@ def test_a_skipped_wednesday_breaks_the_chain(peer, db, clock, services, sms_out
 def test_the_period_reports_count_the_evenings_and_outcomes_of_their_own_period(peer, db, clock, services):
     """Issue 19, 9: the weekly and daily analyses gave all-time 七晚 figures (a 化解 of the next
     week in this week's text, 走访计入10晚 in a week with 5)."""
-    from core.analysis import analyse, period_of
+    from core.reports.analysis import analyse, period_of
     no = registered(peer, clock)
     planned(peer, clock, no)
     for i in (0, 1, 2, 4):                                   # Mon–Wed, Friday; Thursday missed

@@ -315,7 +315,7 @@ def test_no_file_is_left_after_an_export_nor_after_a_failed_one(app, services, s
     assert staff.export().status_code == 302
     [done] = rows(db)
     assert done.status == "done" and os.listdir(export_dir) == [done.file]       # the file alone: no .part, no tmp
-    from core import workbench
+    from core.workplace import workbench
     real = workbench.ledger
 
     def failing(*args, **kwargs):                          # the database goes away after 2,500 rows

@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.county import parse_county_file
-from core.places import Gazetteer
+from core.directory.places import Gazetteer
 from handlers.commands import parse
 from handlers.extract import clean_name, extract, is_greeting
-from core.similar import similarity
+from core.cases.similar import similarity
 from tests.conftest import EXAMPLE
 
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from core.clock import SHANGHAI
-from core.measures import measure
+from core.reports.measures import measure
 from tests.test_cases import LIAISON, STAFF, ZS, case, submit
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=SHANGHAI)

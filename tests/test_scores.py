@@ -12,7 +12,8 @@ from core.clock import SHANGHAI
 from core.county import CountyFileError, parse_county_file
 from core.store.db import transaction
 from core.store.models import County, OutboundMessage, Person, Petition, ScoreEvent, Unit
-from core.scores import ScoreRules, month_scores
+from core.reports.scores import month_scores
+from core.rules import ScoreRules
 from notifications.report_text import ranking_text
 from notifications.schedule import JOBS, tick
 from tests.conftest import county_file_with

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from core import workbench
+from core.workplace import workbench
 from core.store import words
 from core.store.models import Person
 from tests.test_cases import STAFF, submit

@@ -16,7 +16,7 @@ from core.store.db import make_engine, make_sessionmaker, read, transaction, wri
 from core.store import words
 from core.store.models import Base, InboundMessage, Petition
 from core.phones import RedactingFilter, redact
-from core.tracking import next_tracking_no, normalize_tracking_no
+from core.cases.tracking import next_tracking_no, normalize_tracking_no
 from tests.conftest import run_together
 
 

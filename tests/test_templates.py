@@ -189,7 +189,7 @@ def test_a_wechat_citizens_code_and_the_bureaus_failure_notice_go_as_templates(t
     assert tencent_api.received[-1]["TemplateId"] == COUNTY["sms"]["templates"]["send_failed"]
 
 
-SAMPLES = {   # each notice's values as the use cases give them (see core.usecases)
+SAMPLES = {   # each notice's values as the use cases give them (see core.acts)
     "receipt": {"how": "走访"}, "reassigned_away": {"unit": "尧山镇人民政府"}, "case_urged": {"milestone": "meet", "note": "请今天务必上门"}, "case_accepted": {"unit": "下汤镇人民政府", "meet_by": None},
     "case_replied": {"unit": "下汤镇人民政府", "text": "已更换水泵，请您核实"}, "extension_approved": {"days": 10},
     "instruction": {"title": "县委书记", "leader": "陈国栋", "text": "请一周内见效"},
@@ -318,7 +318,7 @@ def test_the_scheduled_jobs_and_a_call_back_go_as_templates(tencent, tencent_api
     assert by["progress_due"].params[0] == no and by["check_ask"].params[1].startswith("第1次")
     # the number in full is on the staff's 工作台, where the template says it is
     from core.store.models import Person
-    from core.workbench import shelves
+    from core.workplace.workbench import shelves
     db.rollback()
     staff = db.scalars(select(Person).where(Person.phone == STAFF)).one()
     [asked] = [sh for sh in shelves(db, staff, datetime(2026, 11, 24, 9, tzinfo=SHANGHAI)) if sh.key == "call_back"]

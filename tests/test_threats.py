@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from core import threats
+from core.cases import threats
 from core.store.models import PetitionEvent
 from sqlalchemy import select
 from tests.test_accusations import file, sent_to

@@ -9,10 +9,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core.analysis import analyse, last_complete
+from core.reports.analysis import analyse, last_complete
 from core.clock import SHANGHAI
-from core.county import current_county
-from core.scores import ScoreRules, month_scores
+from core.directory.lookup import current_county
+from core.reports.scores import month_scores
+from core.rules import ScoreRules
 from core.store.models import OutboundMessage
 from notifications import schedule
 from notifications.report_html import link

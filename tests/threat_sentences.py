@@ -1,4 +1,4 @@
-"""Sentences core.threats is measured on (BENCHMARKS.md, "扬言"): what petitioners in a rural
+"""Sentences core.cases.threats is measured on (BENCHMARKS.md, "扬言"): what petitioners in a rural
 Henan county write when they threaten — self-harm, violence, blocking roads and gates, trips
 beyond the county — in their own voice (俺, 恁, 咋; voice input without punctuation), and as
 many that only sound like it (a poisoned cow, a 跳楼价, a neighbour who blocked the lane, a

@@ -23,7 +23,8 @@ def init_database(database_url: str, county_file: str | Path, now=None) -> str:
     import hashlib
 
     from core.clock import Clock
-    from core.county import CountyFileError, load_county, parse_county_file, record_load, unreachable_units
+    from core.county import CountyFileError, load_county, parse_county_file, record_load
+    from core.directory.lookup import unreachable_units
     from core.store.db import make_engine, make_sessionmaker, migrate, transaction
 
     try:
@@ -108,7 +109,7 @@ def admin(phone: str, name: str | None) -> None:
 
     A person of the county file keeps their role and gains 管理; a number nobody has becomes an
     administrator who sees no case (give --name). They sign in at /console with a code by SMS."""
-    from core import admin as directory_admin
+    from core.directory import admin as directory_admin
     from core.store.db import transaction
     from core.words import refusals as errors
     from notifications.services import build_services
@@ -135,7 +136,7 @@ def bind(name: str) -> None:
     from notifications.services import build_services
     from core.store.db import transaction
     from core.store.models import Person
-    from core.directory import BIND_TTL, new_bind_code
+    from core.directory.lookup import BIND_TTL, new_bind_code
 
     svc = build_services(read_settings())
     with transaction(svc.sessions) as s:

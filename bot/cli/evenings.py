@@ -28,12 +28,13 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
 
 
     from notifications.services import build_services
-    from core.cases import Rules, lock_by_number
+    from core.cases.lifecycle import lock_by_number
+    from core.rules import Rules
     from core.store.db import transaction
-    from core.directory import find_person, find_unit
-    from core.evenings import EveningError, active_plan
-    from core.usecases import evenings as usecases
-    from core.usecases.base import Act
+    from core.directory.lookup import find_person, find_unit
+    from core.evenings.visits import EveningError, active_plan
+    from core.evenings import usecases
+    from core.acts import Act
     from handlers import notify
     from core.words import refusals as errors
 
@@ -90,7 +91,7 @@ def evenings_campaign(path: str, now_text: str | None) -> None:
 def evenings_report(campaign: str | None) -> None:
     """Cases, evenings done and missed, resolved, 停访息诉率."""
     from notifications.services import build_services
-    from core.evenings import figures
+    from core.evenings.visits import figures
     from notifications.report_text import evenings_text
 
     svc = build_services(read_settings())

@@ -19,9 +19,9 @@ from core.words import operator as say
 @needs_county
 def follow_ups() -> None:
     """回访: answered cases to telephone — the dissatisfied, and those still unrated after being
-    asked again (core.followup). Numbers shown: this is the bureau's own list."""
+    asked again (core.cases.followup). Numbers shown: this is the bureau's own list."""
     from core.clock import local
-    from core.followup import to_phone
+    from core.cases.followup import to_phone
     from core.store.db import make_engine, make_sessionmaker, reading
 
     engine = make_engine(read_settings().database_url)
@@ -90,7 +90,7 @@ def stats(start: str | None, end: str | None, now_text: str | None) -> None:
 
     from notifications.services import build_services
     from core.clock import day_start, local
-    from core.measures import measure
+    from core.reports.measures import measure
     from notifications.report_text import measures_text as render
 
     def day(text: str, name: str) -> date:
@@ -122,8 +122,8 @@ def report(kind: str, day: str, out: str | None, now_text: str | None) -> None:
     from datetime import date
 
     from notifications.services import build_services
-    from core.analysis import analyse, period_of
-    from core.county import current_county
+    from core.reports.analysis import analyse, period_of
+    from core.directory.lookup import current_county
     from notifications.report_html import render
 
     try:
@@ -153,8 +153,8 @@ def document(number: str, name: str, out: str | None, now_text: str | None) -> N
     or 复核意见书 — when its state allows it; recorded in the case's history (docs/console.md)."""
     from sqlalchemy import select
 
-    from core import documents
-    from core.cases import CaseError
+    from core.cases import documents
+    from core.cases.lifecycle import CaseError
     from core.store.db import transaction
     from core.store.models import Petition
     from core.words import documents as words
@@ -187,8 +187,9 @@ def scores(month: str) -> None:
     """月考评: every unit's score for a month (100 at the start, the county's rule table applied),
     its ranking and the year's total so far."""
     from notifications.services import build_services
-    from core.county import current_county
-    from core.scores import ScoreRules, month_scores
+    from core.directory.lookup import current_county
+    from core.reports.scores import month_scores
+    from core.rules import ScoreRules
     from notifications.report_text import ranking_text
     from notifications.report_text import scores_table as render
 

@@ -1,6 +1,6 @@
 """``/console``: the bureau's workplace in a browser (docs/console.md) — the same use cases as the
-SMS commands (core.actions' catalogue, core.usecases), the console's own read models
-(core.workbench). One module per area, every route on the one ``console`` blueprint
+SMS commands (core.actions' catalogue, the areas' use cases), the console's own read models
+(core.workplace.workbench). One module per area, every route on the one ``console`` blueprint
 (``common.bp``: endpoints are ``console.<view>``, as the templates name them):
 
 - ``common`` — the blueprint, what the areas share (the request's services and clock, the client's
@@ -21,7 +21,7 @@ SMS commands (core.actions' catalogue, core.usecases), the console's own read mo
 
 What holds for all of it:
 
-- Sign-in (core.signin): a person of the county file gives their number and gets a one-time code
+- Sign-in (core.workplace.signin): a person of the county file gives their number and gets a one-time code
   by SMS; everyone is told the same whether the number is known or not, "too frequent" included;
   the limits are per number and address, per address and overall, so nobody can use up an
   official's codes; a code answers only in the browser that asked for it. The SMS is sealed in
@@ -38,7 +38,7 @@ What holds for all of it:
   signed).
 - Every view of a case file, every reveal of a petitioner's number and every action is recorded
   (audit_event) and shown to the bureau on the case file.
-- Scope and recusal are core.workbench's: an accused person or unit never sees the case — a
+- Scope and recusal are core.workplace.workbench's: an accused person or unit never sees the case — a
   case file they ask for is "没有找到", like an unknown number.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""管理: the directory administered from the console (core.admin) — people, their roles and units,
+"""管理: the directory administered from the console (core.directory.admin) — people, their roles and units,
 停用/启用, 管理员, the WeChat binding and its code, the county file handed back."""
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from bot.console.common import ROLE_WORDS, bp, client_address, clock_now, id_of, names_of, row_of, services, signed_in
-from core import admin, workbench
-from core.directory import BIND_TTL, ROLES, new_bind_code
+from core.directory import admin
+from core.workplace import workbench
+from core.directory.lookup import BIND_TTL, ROLES, new_bind_code
 from core.phones import mask_phone
 from core.store.db import reading, transaction
 from core.store.models import OutboundMessage, Person, Unit

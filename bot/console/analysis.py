@@ -7,10 +7,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from bot.console.common import bp, clock_now, day_of, services, signed_in
-from core import workbench
-from core.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, write_note
+from core.workplace import workbench
+from core.reports.analysis import NOTE_SECTIONS, analyse, last_complete, notes_of, period_of, write_note
 from core.clock import SHANGHAI
-from core.county import current_county
+from core.directory.lookup import current_county
 from core.store.db import transaction
 from core.words import console as W
 from notifications.report_html import render as render_report

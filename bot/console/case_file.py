@@ -16,16 +16,18 @@ from bot.console.common import (actor_name, bp, client_address, clock_now, id_of
                                 send_after_commit, services, signed_in)
 from bot.sms import inbound_from_raw as from_sms
 from bot.wechat import inbound_from_raw as from_wechat
-from core import actions, workbench
-from core.cases import CaseError, Rules, may_act
-from core.directory import LEAD_ROLES, find_person, find_unit
-from core.evenings import EveningError
+from core import actions
+from core.workplace import workbench
+from core.cases.lifecycle import CaseError, may_act
+from core.rules import Rules
+from core.directory.lookup import LEAD_ROLES, find_person, find_unit
+from core.evenings.visits import EveningError
 from core.phones import mask_phone
 from core.store.db import reading, transaction
 from core.store.models import Attachment, OutboundMessage, Person, Petition, Unit
 from core.timelines import STATUTORY_MAX_EXTENSION
-from core.usecases import citizens as citizen_usecases
-from core.usecases.base import Act
+from core.cases import petitioner as citizen_usecases
+from core.acts import Act
 from handlers import notify
 from core.words import refusals as errors
 from core.words import officials as T

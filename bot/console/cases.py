@@ -11,18 +11,21 @@ from sqlalchemy import select
 
 from bot.console.common import (actor_name, bp, client_address, clock_now, county_today, day_of, id_of, met_words,
                                 names_of, row_of, send_after_commit, services, signed_in)
-from core import actions, workbench
-from core.cases import CaseError, Rules
+from core import actions
+from core.workplace import workbench
+from core.cases.lifecycle import CaseError
+from core.rules import Rules
 from core.clock import SHANGHAI, day_start
-from core.county import current_county
-from core.digest import gather
-from core.measures import measure
-from core.scores import ScoreRules, month_scores
+from core.directory.lookup import current_county
+from core.reports.digest import gather
+from core.reports.measures import measure
+from core.reports.scores import month_scores
+from core.rules import ScoreRules
 from core.status import WITH_BUREAU
-from core.evenings import EveningError, EveningRules
+from core.evenings.visits import EveningError, EveningRules
 from core.store.db import reading, transaction
 from core.store.models import Person, Unit
-from core.usecases.base import Act
+from core.acts import Act
 from handlers import notify
 from core.words import refusals as errors
 from core.words import console as W

@@ -13,22 +13,24 @@ from flask import Blueprint, Response, abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from core import actions, workbench
+from core import actions
+
+from core.workplace import workbench
 from core.store.db import write
 from handlers import asks
-from core.cases import NOBODY, barred
+from core.cases.lifecycle import NOBODY, barred
 from core.clock import SHANGHAI
-from core.directory import LEAD_ROLES
+from core.directory.lookup import LEAD_ROLES
 from core.phones import mask_phone, redact
 from core.store.models import Person, Petition
 from core.text import CHANNEL_LABELS
-from core.usecases import citizens as citizen_usecases
+from core.cases import petitioner as citizen_usecases
 from core.words import citizens as citizen_texts
 from core.words import officials as T
 from core.words import console as W
 from core.words.jobs import THREAT_WORDS
 from core.words import documents as document_words
-from core.documents import EVENT as DOCUMENT_EVENT
+from core.cases.documents import EVENT as DOCUMENT_EVENT
 from notifications.digest_text import day_figures
 
 
@@ -151,7 +153,7 @@ def signed_in(s) -> Person:
 
 
 def met_words(d) -> str:
-    """The day's 集体访, 越级访 and 当日见面率 in the daily 访情's words (core.measures' figures)."""
+    """The day's 集体访, 越级访 and 当日见面率 in the daily 访情's words (core.reports.measures' figures)."""
     return "；".join(day_figures(d.tally, d.beyond))
 
 

@@ -1,5 +1,5 @@
 """``/console/cases/<no>/documents/<kind>``: a case's written notices as Word files (issue 32, 4;
-core/documents.py builds them, notifications/documents.py writes them). The case file lists what
+core/cases/documents.py builds them, notifications/documents.py writes them). The case file lists what
 its state allows (``console/_documents.html``); a download is for one who may open the case —
 anyone else, an accused person or unit above all, gets 404 as for an unknown number — and is
 recorded in the case's history (经过: who, which document, its number, when) and the audit trail.
@@ -12,8 +12,9 @@ from flask import Blueprint, abort, flash, redirect, send_file, url_for
 from flask_login import login_required
 
 from bot.console.common import client_address, clock_now, security_headers, services, signed_in
-from core import documents, workbench
-from core.cases import CaseError
+from core.cases import documents
+from core.workplace import workbench
+from core.cases.lifecycle import CaseError
 from core.store.db import transaction
 from core.words import documents as W
 from core.words import refusals as errors

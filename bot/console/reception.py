@@ -7,7 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from bot.console.common import bp, clock_now, id_of, leads_of, services, signed_in
-from core import reception, workbench
+from core.directory import reception
+from core.workplace import workbench
 from core.clock import SHANGHAI
 from core.store.db import transaction
 from core.store.models import Person

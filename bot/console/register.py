@@ -8,12 +8,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from bot.console.common import bp, client_address, clock_now, services, signed_in
-from core import workbench
-from core.cases import Rules
-from core.directory import find_person, find_unit
+from core.workplace import workbench
+from core.rules import Rules
+from core.directory.lookup import find_person, find_unit
 from core.phones import find_mobile
 from core.store.db import transaction
-from core.usecases.base import Act
+from core.acts import Act
 from handlers import notify
 from core.words import officials as T
 from core.words import console as W

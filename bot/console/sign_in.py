@@ -1,4 +1,4 @@
-"""Signing in to the console (core.signin): /login asks a one-time code by SMS, /login/code opens
+"""Signing in to the console (core.workplace.signin): /login asks a one-time code by SMS, /login/code opens
 a server-side session, /logout ends it; the session cookie (only in /console), CSRF for the whole
 app (the signed webhooks exempt), the login manager re-reading the person each request, and the
 client's address from a trusted proxy."""
@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.console.common import bp, client_address, clock_now, services
 from bot import sms, sms_tencent, wechat, wecom
-from core import signin, workbench
+from core.workplace import signin, workbench
 from core.phones import InvalidPhone, normalize_phone
 from core.store.db import reading, transaction
 from core.store.models import OutboundMessage
@@ -147,7 +147,7 @@ def _asker() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """A code by SMS to a number of the directory. Known or not, the answer is the same — the
-    same words, the same status, after the same work (core.signin); only a person of the
+    same words, the same status, after the same work (core.workplace.signin); only a person of the
     directory is sent anything."""
     if request.method == "GET":
         return render_template("console/login.html", phone=None)

@@ -9,13 +9,14 @@ from flask_login import current_user, login_required
 
 from bot.console.common import (bp, client_address, clock_now, county_today, day_of, met_words, row_of, services,
                                 signed_in)
-from core import workbench
-from core.analysis import period_of, trend
+from core.workplace import workbench
+from core.reports.analysis import period_of, trend
 from core.clock import SHANGHAI, day_start
-from core.county import current_county
-from core.digest import gather
-from core.measures import measure
-from core.scores import COLOUR_WORDS, GROUPS, ScoreRules, month_scores
+from core.directory.lookup import current_county
+from core.reports.digest import gather
+from core.reports.measures import measure
+from core.reports.scores import COLOUR_WORDS, GROUPS, month_scores
+from core.rules import ScoreRules
 from core.store.db import reading, transaction
 from core.store.models import LedgerExport, Unit
 from core.words import console as W

@@ -252,7 +252,7 @@ class Petition(Base):
         Index("ix_petition_name", "name"),                    # the console's lookup by name
         Index("ix_petition_extension", "due_next", postgresql_where=text("pending_extension IS NOT NULL"),
               sqlite_where=text("pending_extension IS NOT NULL")),   # 延期待批
-        # 回访: closed cases not rated, or rated 不满意 (the console's shelf, core.followup)
+        # 回访: closed cases not rated, or rated 不满意 (the console's shelf, core.cases.followup)
         Index("ix_petition_follow_up", "closed_at", "unit_id",
               postgresql_where=text("status = 'closed' AND (rating IS NULL OR rating = 'unsatisfied')"),
               sqlite_where=text("status = 'closed' AND (rating IS NULL OR rating = 'unsatisfied')")),
@@ -260,7 +260,7 @@ class Petition(Base):
         Index("ix_petition_unsatisfied_open", "rated_at", "unit_id",
               postgresql_where=text("status = 'replied' AND rating = 'unsatisfied'"),
               sqlite_where=text("status = 'replied' AND rating = 'unsatisfied'")),
-        # the measures read only this index (core.measures): group columns first, then the rest
+        # the measures read only this index (core.reports.measures): group columns first, then the rest
         Index("ix_petition_measures", "unit_id", "channel", "category", "received_at", "facts", "people",
               "handling_days"),
         # 待见面: accepted, the meeting due and not yet held (the 工作台's shelf, in deadline order)
@@ -287,7 +287,7 @@ class Petition(Base):
     people: Mapped[int] = mapped_column(default=1, server_default="1")        # 人数; > 1 is 集体访
     category: Mapped[str | None] = mapped_column(String(32))                  # from [[county.routes]]
     accusation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())  # 检举/揭发/控告
-    # 扬言 (core.threats): the gravest threat the petitioner made — self_harm | violence | blocking |
+    # 扬言 (core.cases.threats): the gravest threat the petitioner made — self_harm | violence | blocking |
     # trip — and when its last 【预警】 went (once a day unless graver); its words are the 'warning' events
     threat: Mapped[str | None] = mapped_column(String(16))
     threat_at: Mapped[datetime | None]
@@ -317,7 +317,7 @@ class Petition(Base):
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     overdue: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())   # 挂牌
     # a 七晚 plan is under way: the plan is how the case is handled; its answer and closing are held
-    # to the law's bounds (core.cases.recompute), not to the county's short targets
+    # to the law's bounds (core.cases.lifecycle.recompute), not to the county's short targets
     under_evenings: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # 复查 / 复核: the petitioner's review of the reply (条例 Art. 35, 36)
     review_level: Mapped[str | None] = mapped_column(String(10))        # review (复查) | re_review (复核)
@@ -397,7 +397,7 @@ class ScoreEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-# --- 七晚工作法: seven evening home visits (core.evenings) -------------------------------------
+# --- 七晚工作法: seven evening home visits (core.evenings.visits) -------------------------------------
 
 class EveningPlan(Base):
     """A task force's (工作专班) plan of seven consecutive evening home visits for one backlog case.

@@ -1,4 +1,4 @@
-"""The words of a petition's text, indexed so the console's search by words (core.workbench.search)
+"""The words of a petition's text, indexed so the console's search by words (core.workplace.workbench.search)
 finds the few cases with a word — or none — without reading every row.
 
 Chinese has no spaces, and most search words are two characters (停水, 拆迁, 低保), below what a

@@ -18,10 +18,10 @@ from core.words.said import Said
 # --- sign-in ----------------------------------------------------------------------------------------
 
 LOGIN_FIRST = "请先登录。"
-# why a session ended (core.signin.why_over), said on the sign-in page
+# why a session ended (core.workplace.signin.why_over), said on the sign-in page
 SESSION_ENDED = {"idle": "登录已过期，请重新登录。", "expired": "登录已过期，请重新登录。",
                  "changed": "您的账号信息已变更，请重新登录。"}
-# a code asked for too often, by the limit reached (core.signin): per number, per address, overall
+# a code asked for too often, by the limit reached (core.workplace.signin): per number, per address, overall
 TOO_OFTEN = {"number": "验证码请求过于频繁，请于{}后再试。", "address": "本网络请求验证码过于频繁，请于{}后再试。",
              "overall": "系统繁忙，请于{}后再试。"}
 CODE_SENT = "如该号码已登记在名录中，验证码已发送，10分钟内有效。"   # the same whether known or not

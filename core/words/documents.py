@@ -1,4 +1,4 @@
-"""The documents a bureau prints from a case (core/documents.py), in words: the 受理告知书 and
+"""The documents a bureau prints from a case (core/cases/documents.py), in words: the 受理告知书 and
 不予受理告知书 (信访工作条例 第二十三条), the 交办单 a unit receives (第二十二条), the 答复意见书
 (第三十一条第六项、第三十二条, with the right to 复查 of 第三十五条), the 复查意见书 and 复核意见书
 (第三十五条、第三十六条); the refusals when a case's state does not allow one; the lines the case's

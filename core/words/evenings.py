@@ -1,8 +1,8 @@
 """七晚's records in words: the lines a 七晚 step writes in the case's history and the unit's
-月考评 (core.evenings, core.usecases.evenings), why an evening does not count, and how a plan
+月考评 (core.evenings.visits, core.evenings.usecases), why an evening does not count, and how a plan
 stands tonight (the 七晚 list, 详情, the daily 访情). The texts told to people about 七晚 are the
 officials' and citizens' (core.words.officials, core.words.citizens); the sweep's are in
-core.words.jobs. Imports nothing of the product's: core.evenings imports it.
+core.words.jobs. Imports nothing of the product's: core.evenings.visits imports it.
 """
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def resolved_note(tracking_no: str) -> str:
     return f"{tracking_no}七晚化解"
 
 
-# --- why an evening does not count (core.evenings.shortfalls; "；" between them) ------------------
+# --- why an evening does not count (core.evenings.visits.shortfalls; "；" between them) ------------------
 
 NOT_STARTED = "未开始走访"
 NOT_ENDED = "未报结束"
@@ -96,7 +96,7 @@ def not_confirmed(phase: str, denied: bool) -> str:
     return "信访人答复未走访" if denied else "信访人未确认离开"
 
 
-# --- how a plan stands tonight (core.evenings.tonight_text) ---------------------------------------
+# --- how a plan stands tonight (core.evenings.visits.tonight_text) ---------------------------------------
 
 TONIGHT = {
     "selected": lambda: "待报备",

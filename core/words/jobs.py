@@ -14,7 +14,7 @@ from core.phones import mask_phone
 from core.words.said import Said
 
 
-# core/sweep.py
+# core/cases/sweep.py
 SWEEP = {
     "overdue": "超期：{1}未按期{2}，已挂牌督办，请即办理。",
     "overdue_many": "超期：{1}件未按期办理，已挂牌督办。回复“待办”查看全部。",
@@ -75,7 +75,7 @@ def due_many(kind: str, lines: list[str], limit: int) -> Said:
     return Said(body + more + tail, f"{kind}_many", str(len(lines)))
 
 
-# core/evening_sweep.py
+# core/evenings/sweep.py
 EVENING = {"evening_late": "七晚：{1}今晚第{2}晚已过{3}仍未开始走访，请督促工作专班{4}前开始。"}
 
 
@@ -106,7 +106,7 @@ def evening_late(tracking_no: str, number: int, late_at: str, closes: str) -> Sa
                 "evening_late", tracking_no, str(number), late_at, closes)
 
 
-# core/followup.py
+# core/cases/followup.py
 FOLLOW_UP_ASKED = "回访：再次请求评价"
 
 
@@ -188,8 +188,8 @@ def ran(job: str, **values) -> str:
     return RAN[job].format(**values)
 
 
-# the lines a case's history and the 月考评 keep, written by the use cases (core.cases,
-# core.usecases.cases, core.instructions, core.checks)
+# the lines a case's history and the 月考评 keep, written by the use cases (core.cases.lifecycle,
+# core.cases.usecases, core.cases.instructions, core.checks.daily)
 TRIPS = {"county": "赴县", "city": "到市", "province": "赴省", "beijing": "进京"}   # where one says they will go
 MOVEMENT_WORDS = {"county": "到县", "city": "到市", "province": "赴省", "beijing": "进京"}   # 日排查's 动向, in words
 
@@ -235,7 +235,7 @@ def trip_warned(level: str, people: int, said: str = "") -> str:
     return f"预警：信访人表示将{TRIPS.get(level, '赴县')}上访（{people}人）" + (f"：{said}" if said else "")
 
 
-# 扬言 (core.threats' kinds), as the 【预警】, the case's history and the daily 访情 name them
+# 扬言 (core.cases.threats' kinds), as the 【预警】, the case's history and the daily 访情 name them
 THREAT_WORDS = {"self_harm": "轻生", "violence": "暴力伤人", "blocking": "堵路堵门", "trip": "越级上访"}
 
 

@@ -1,5 +1,5 @@
 """Every sentence said to officials — cadres, the bureau's staff, county leaders — in one place:
-the notices a use case asks for (keyed by its purpose: core.usecases.Tell.what) and the replies
+the notices a use case asks for (keyed by its purpose: core.acts.Tell.what) and the replies
 to the command's sender (keyed by the verb's name). Citizens' sentences are in core.words.citizens.
 
 SMS to officials may run to three UCS-2 segments (texts.SMS_CADRE_LIMIT): they need the details.
@@ -14,7 +14,7 @@ from core.phones import MOBILE_IN_TEXT
 from core.timelines import PROGRESS_DAYS
 from core.words.evenings import duration_text
 from core.words.jobs import CONTACT_ELSEWHERE, STEPS, THREAT_WORDS, TRIPS, planned
-from core.places import unit_short_name
+from core.directory.places import unit_short_name
 from core.store.models import Petition
 from core.text import CHANNEL_LABELS, gist
 from core.words.said import Said

@@ -1,5 +1,5 @@
-"""A domain error in words: every refusal core raises (core.cases.CaseError, core.evenings.EveningError,
-core.admin.DirectoryError)
+"""A domain error in words: every refusal core raises (core.cases.lifecycle.CaseError, core.evenings.visits.EveningError,
+core.directory.admin.DirectoryError)
 is a code and its values; here each code becomes the sentence said to the person who asked."""
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What the reports say: the daily 访情 and its 详情 lines (notifications.digest_text, the values
-core.digest's), the weekly and monthly analyses' text for leaders (core.analysis), the measures,
+core.reports.digest's), the weekly and monthly analyses' text for leaders (core.reports.analysis), the measures,
 the 月考评 and 七晚's figures (notifications.report_text), and the lines the 台账 exports, the
 county file's loading and a refused report link answer with.
 
@@ -57,21 +57,21 @@ def percent(value: float | None) -> str:
 
 
 def figure(name: str, value: float | None) -> str:
-    """One measure's value: 平均办结时长 in days, the rates in per cent (core.measures.Tally.rates)."""
+    """One measure's value: 平均办结时长 in days, the rates in per cent (core.reports.measures.Tally.rates)."""
     if value is None:
         return "—"
     return days(value) if name == "平均办结时长" else percent(value)
 
 
 def daily_met(met: int, due: int, waiting: int = 0) -> str:
-    """"当日见面率100%（1/1），3件待见面": the rate over the meetings due or held (core.measures),
+    """"当日见面率100%（1/1），3件待见面": the rate over the meetings due or held (core.reports.measures),
     and those whose deadline is still to come."""
     rate = f"当日见面率{percent(met / due)}（{met}/{due}）" if due else ""
     return "，".join(x for x in (rate, meet_waiting(waiting) if waiting else "") if x)
 
 
 def meet_waiting(cases: int) -> str:
-    """Meetings whose deadline is still to come (core.measures.Tally.meet_waiting)."""
+    """Meetings whose deadline is still to come (core.reports.measures.Tally.meet_waiting)."""
     return f"{cases}件待见面"
 
 
@@ -149,7 +149,7 @@ def escalation_note(level: str, people: int, matter: str) -> str:
     return f"{level}{people}人：{matter}"
 
 
-# 每周访情分析 and 月信访形势分析 (core.analysis): the leaders' text; the whole is a page
+# 每周访情分析 and 月信访形势分析 (core.reports.analysis): the leaders' text; the whole is a page
 ANALYSES = {"weekly": "每周访情分析", "monthly": "月信访形势分析", "daily": "每日访情"}
 AUDIENCE = {"citizens": "群众", "officials": "干部和领导"}       # the texts' cost, by whom they went to
 NOTE_SECTIONS = {"outlook": "舆情预判", "next": "下一步工作"}   # what staff write in an analysis

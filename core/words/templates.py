@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from core.clock import hm, month_day
-from core.places import unit_short_name
+from core.directory.places import unit_short_name
 from core.timelines import PROGRESS_DAYS
 from core.words.evenings import duration_text
 from core.words.jobs import STEPS, THREAT_WORDS, TRIPS, planned
@@ -211,13 +211,13 @@ OWN: dict[str, Template] = {
 }
 
 
-# the sweep's alerts, written in core (core.sweep): their words, their parameters made there
+# the sweep's alerts, written in core (core.cases.sweep): their words, their parameters made there
 for _key, _words in SWEEP_TEMPLATES.items():
     OWN[_key] = Template(_words, differs="模板正文不用【】；各步骤合为一个变量")
 # the daily 访情 (notifications.digest_text): its figures
 for _key, _words in DIGEST_TEMPLATES.items():
     OWN[_key] = Template(_words, differs="当日数字；其余内容回复“详情”查看")
-# the scheduled jobs' texts (notifications.schedule, core.evening_sweep, notifications.media)
+# the scheduled jobs' texts (notifications.schedule, core.evenings.sweep, notifications.media)
 _WHY = {"check_missed": "变量容得下的乡镇名称，其余只报个数",
         "weekly_report": "只报数字；签名链接不能作变量：在工作台查看",
         "monthly_report": "只报数字；签名链接不能作变量：在工作台查看",

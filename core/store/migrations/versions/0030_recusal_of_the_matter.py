@@ -1,5 +1,5 @@
 """Recusal of the matter: every petition joined or linked to an accusation carries its recusals,
-as core.cases now records them (issue 29, 1) — rows filed before are given theirs; one that sits
+as core.cases.lifecycle now records them (issue 29, 1) — rows filed before are given theirs; one that sits
 with a unit it now accuses is taken back to the bureau, as 被反映 does. Nothing is deleted.
 
 Revision ID: 0030
@@ -40,7 +40,7 @@ def upgrade() -> None:
             break
     conn.execute(sa.text("UPDATE petition SET accusation = :yes WHERE accusation = :no AND EXISTS "
                          "(SELECT 1 FROM recusal r WHERE r.petition_id = petition.id)"), {"yes": True, "no": False})
-    # a petition now with a unit it accuses goes back to the bureau (core.cases.recuse's take_back)
+    # a petition now with a unit it accuses goes back to the bureau (core.cases.lifecycle.recuse's take_back)
     taken = conn.execute(sa.text("""
         SELECT p.id, u.name FROM petition p JOIN unit u ON u.id = p.unit_id
         WHERE p.status IN :handling AND EXISTS (

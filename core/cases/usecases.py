@@ -1,16 +1,19 @@
-"""The officials' actions on a case, one function each (see core.usecases.base)."""
+"""The officials' actions on a case, one function each (see core.acts)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from core import accusations, audience, cases, instructions, status, threats
-from core.threats import Heard
+from core import status
+
+from core.cases import accusations, audience, instructions, lifecycle as cases, threats
+from core.cases.threats import Heard
 from core.store import outbox as outbox_rows
-from core.similar import most_similar
+from core.cases.similar import most_similar
 from core.store.models import County, Person, Petition, PetitionEvent, Unit
-from core.usecases.base import PETITIONER, PHONES, STAFF, UNIT, Act, Done, Tell
+from core.acts import PETITIONER, PHONES, STAFF, UNIT, Act, Done, Tell
 from core.words import jobs as words
 from core.words.officials import PROVISIONAL_BASIS
 
@@ -21,21 +24,21 @@ def _unit_name(p: Petition, default: str = "责任单位") -> str:
 
 def accept(act: Act, p: Petition, complexity: str | None) -> Done:
     done = Done(p)
-    cases.accept(act.session, p, act.rules, act.now, act.actor, complexity, act.inbound_id)
+    cases.accept(act, p, complexity)
     done.tells.append(Tell(PETITIONER, "case_accepted", {"unit": _unit_name(p), "meet_by": p.due_meet or p.due_accept}))
     return done
 
 
 def meet(act: Act, p: Petition, note: str) -> Done:
     done = Done(p)
-    cases.meet(act.session, p, act.rules, act.now, act.actor, note, act.inbound_id)
+    cases.meet(act, p, note)
     done.tells.append(Tell(PETITIONER, "meet_check", ask={"kind": "met", "petition_id": p.id}))
     return done
 
 
 def reply(act: Act, p: Petition, text: str) -> Done:
     done = Done(p)
-    cases.reply(act.session, p, act.rules, act.now, act.actor, text, act.inbound_id)
+    cases.reply(act, p, text)
     done.tells.append(Tell(PETITIONER, "case_replied", {"unit": _unit_name(p), "text": p.reply_text}))
     done.tells.append(Tell(PETITIONER, "rating", ask={"kind": "rate", "petition_id": p.id}))
     return done
@@ -43,7 +46,7 @@ def reply(act: Act, p: Petition, text: str) -> Done:
 
 def close(act: Act, p: Petition) -> Done:
     done = Done(p)
-    cases.close(act.session, p, act.rules, act.now, act.actor, act.inbound_id)
+    cases.close(act, p)
     done.tells.append(Tell(PETITIONER, "case_closed"))
     return done
 
@@ -53,7 +56,7 @@ def not_accept(act: Act, p: Petition, reason: str) -> Done:
     accept a case it has not accepted; the petitioner is told why and where to turn, the bureau
     is told."""
     done = Done(p, {"unit": _unit_name(p, "信访局")})
-    cases.not_accept(act.session, p, act.rules, act.now, act.actor, reason, act.inbound_id)
+    cases.not_accept(act, p, reason)
     data = {"unit": done.data["unit"], "reason": reason.strip()}
     done.tells.append(Tell(PETITIONER, "case_not_accepted", data))
     if act.person is None or act.person.role != "staff":
@@ -63,14 +66,14 @@ def not_accept(act: Act, p: Petition, reason: str) -> Done:
 
 def extend(act: Act, p: Petition, days: int, reason: str) -> Done:
     done = Done(p, {"days": days})
-    cases.request_extension(act.session, p, act.rules, act.now, act.actor, days, reason, act.inbound_id)
+    cases.request_extension(act, p, days, reason)
     done.tells.append(Tell(STAFF, "extension_request", {"unit": _unit_name(p, ""), "days": days,
                                                        "reason": reason}))
     return done
 
 
 def approve_extension(act: Act, p: Petition) -> Done:
-    ask = cases.approve_extension(act.session, p, act.rules, act.now, act.actor, act.inbound_id)
+    ask = cases.approve_extension(act, p)
     done = Done(p, {"days": ask["days"]})
     done.tells.append(Tell(PETITIONER, "case_extended", {"days": ask["days"], "reason": ask["reason"]}))
     done.tells.append(Tell(UNIT, "extension_approved", {"days": ask["days"]}))
@@ -79,7 +82,7 @@ def approve_extension(act: Act, p: Petition) -> Done:
 
 def send_back(act: Act, p: Petition, reason: str) -> Done:
     done = Done(p, {"unit": _unit_name(p, "")})
-    cases.send_back(act.session, p, act.rules, act.now, act.actor, reason, act.inbound_id)
+    cases.send_back(act, p, reason)
     done.tells.append(Tell(STAFF, "returned", {"unit": done.data["unit"], "reason": reason}))
     return done
 
@@ -90,7 +93,7 @@ WARN_AGAIN = timedelta(hours=24)   # a case warned of a threat is warned again o
 def file_new(act: Act, p: Petition, county: County, registered: str, repeat_of: Petition | None = None,
              directory=None, said: str = "", threat: Heard | None = None, accused: bool = False) -> Done:
     """See :func:`_file_new`. ``threat``: the gravest 扬言 the petitioner made while filing it
-    (core.threats: 喝农药, 同归于尽, 堵路, 进京 …): the case is marked with it and the bureau's staff
+    (core.cases.threats: 喝农药, 同归于尽, 堵路, 进京 …): the case is marked with it and the bureau's staff
     and the head of the unit it went to (never one it accuses) get a 【预警】 at once."""
     done = _file_new(act, p, county, registered, repeat_of, directory, said, threat, accused)
     if threat is not None and done.data.get("joined"):   # warned of as the case it joined, once a day
@@ -158,7 +161,7 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     names are recused, and staff decide where it goes.
 
     ``p`` comes unsaved. Its category, unit and deadlines are decided first, and it is written once
-    with its events (core.cases.NewCase) on ``act.conn``: every submission takes this path
+    with its events (core.cases.lifecycle.NewCase) on ``act.conn``: every submission takes this path
     (bench/inbound.py), and an ORM session is made only for a repeat or an accusation. ``Done``:
     the petition to go on with (the stored row, for an accusation), its id and the unit it went to
     (None: the bureau's to assign). ``said``: everything else the person wrote while filing it,
@@ -174,7 +177,7 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
         new.add(PetitionEvent(at=act.now, kind="warning", actor="system", inbound_id=act.inbound_id,
                               text=warning_text(p, threat)))
     if repeat_of is not None:
-        cases.link_repeat(act.session, p, repeat_of, act.now, act.actor, act.inbound_id)
+        cases.link_repeat(act, p, repeat_of)
     route = cases.route_for(p, county)
     p.category = route.get("category") if route else None
     screened = f"{p.content}\n{said}" if said else p.content
@@ -183,7 +186,7 @@ def _file_new(act: Act, p: Petition, county: County, registered: str, repeat_of:
     accusation = accused or accusations.held(screened, named) or bool(repeat_of is not None and repeat_of.accusation)
     unit = None if accusation else cases.default_unit(act.reader, p, county)
     if unit is not None:
-        cases.assign(new, p, unit, act.rules, act.now, "system", act.inbound_id)
+        cases.assign(replace(act, db=new, actor="system"), p, unit)
     else:
         cases.recompute(p, act.rules)
     petition_id = new.store(act.conn)
@@ -216,7 +219,7 @@ def _join(act: Act, p: Petition, original: Petition, registered: str) -> Done:
     "重复反映，请一并办理" (the bureau, while nobody handles it yet)."""
     p.status, p.unit_id, p.category = status.Status.JOINED, original.unit_id, original.category
     act.session.add(p)
-    cases.link_repeat(act.session, p, original, act.now, act.actor, act.inbound_id)
+    cases.link_repeat(act, p, original)
     act.session.add(PetitionEvent(petition=p, at=act.now, kind="registered", actor=act.actor, text=registered,
                                   inbound_id=act.inbound_id))
     act.session.add(PetitionEvent(petition=p, at=act.now, kind="joined", actor="system",
@@ -259,7 +262,7 @@ def assign(act: Act, p: Petition, unit: Unit) -> Done:
     """交办 to ``unit``: its contacts get the case (with the petitioner's contact: only the handling
     unit has it); a unit with nobody in the directory is the bureau's to telephone."""
     done = Done(p, {"unit": unit.name})
-    cases.assign(act.session, p, unit, act.rules, act.now, act.actor, act.inbound_id)
+    cases.assign(act, p, unit)
     done.tells += assigned_tells(act.session, p, unit.name)
     return done
 
@@ -269,7 +272,7 @@ def reassign(act: Act, p: Petition, unit: Unit) -> Done:
     (its contacts and head, none the case accuses) is told it was moved; the new unit gets the
     【交办】 as on a first assignment."""
     told = tuple(dict.fromkeys(audience.unit(act.session, p) + audience.heads(act.session, p)))
-    was = cases.reassign(act.session, p, unit, act.rules, act.now, act.actor, act.inbound_id)
+    was = cases.reassign(act, p, unit)
     done = Done(p, {"unit": unit.name, "was": was.name if was else ""})
     if told:
         done.tells.append(Tell(PHONES, "reassigned_away", {"unit": unit.name}, phones=told))
@@ -280,7 +283,7 @@ def reassign(act: Act, p: Petition, unit: Unit) -> Done:
 def urge(act: Act, p: Petition, note: str) -> Done:
     """催办: staff press the unit on the case's next deadline; its contacts and head (none the
     case accuses) get the 【催办】 with the bureau's note."""
-    milestone = cases.urge(act.session, p, act.now, act.actor, note, act.inbound_id)
+    milestone = cases.urge(act, p, note)
     told = tuple(dict.fromkeys(audience.unit(act.session, p) + audience.heads(act.session, p)))
     done = Done(p, {"unit": p.unit.name if p.unit else ""})
     if told:
@@ -318,7 +321,7 @@ def _withdraw_from_accused(act: Act, recused: cases.Recused) -> None:
 
 
 def set_lead(act: Act, p: Petition, lead: Person) -> Done:
-    cases.set_lead(act.session, p, lead, act.now, act.actor, act.inbound_id)
+    cases.set_lead(act, p, lead)
     done = Done(p, {"lead": lead.name})
     done.tells.append(Tell(PHONES, "lead_set", {"lead": lead.name, "unit": _unit_name(p, "待交办"),
                                                 "due": cases.next_due(p)}, phones=(lead.phone,)))
@@ -327,7 +330,7 @@ def set_lead(act: Act, p: Petition, lead: Person) -> Done:
 
 def answer_review(act: Act, p: Petition, text: str) -> Done:
     level = p.review_level
-    cases.answer_review(act.session, p, act.rules, act.now, act.actor, text, act.inbound_id)
+    cases.answer_review(act, p, text)
     done = Done(p, {"level": level})
     done.tells.append(Tell(PETITIONER, "review_answered", {"level": level, "text": text.strip()}))
     return done

@@ -4,7 +4,7 @@ A closed case the petitioner has not rated is asked once more, two working days 
 the channel they used (the question is kept on their conversation like the first: a bare digit
 answers it). Each case is asked again once (its ``follow_up`` event). What is left for the
 bureau to telephone — answered cases still unrated after that, and the dissatisfied — is listed
-by :func:`to_phone` (``xinfang follow-ups``). 参评率 (rated / answered) is in core.measures.
+by :func:`to_phone` (``xinfang follow-ups``). 参评率 (rated / answered) is in core.reports.measures.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from core import audience
+from core.cases import audience
 from core.clock import day_start, local
 from core.store.conversations import put_asks
 from core.store.models import OutboundMessage, Petition, PetitionEvent

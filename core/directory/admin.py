@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.county import WECOM_USERID, unreachable_units
-from core.directory import ROLES, UNIT_ROLES
+from core.directory.lookup import WECOM_USERID, unreachable_units
+from core.directory.lookup import ROLES, UNIT_ROLES
 from core.phones import InvalidPhone, normalize_phone
 from core.store.models import DirectoryLoad, Person, Unit
 
@@ -173,7 +173,7 @@ class Directory:
     people: list[Person]
     units: list[Unit]
     reach: dict[int, dict[str, int]]      # unit id → role → active people
-    unreachable: set[str]                 # units no text can reach (core.county.unreachable_units)
+    unreachable: set[str]                 # units no text can reach (core.directory.lookup.unreachable_units)
     loads: list[DirectoryLoad]
     kept: int                             # people the console keeps
 

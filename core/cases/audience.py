@@ -12,7 +12,7 @@ from collections import defaultdict
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from core.cases import barred, recused_people, recusals_of
+from core.cases.lifecycle import barred, recused_people, recusals_of
 from core.store.models import EveningPlan, Person, Petition
 
 BUREAU_MILESTONES = ("assign", "review")   # deadlines the bureau itself must meet

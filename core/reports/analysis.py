@@ -2,7 +2,7 @@
 
 A period (a week Monday–Sunday, or a calendar month) against the one before (环比) and the same
 period a year earlier (同比): volume (批次/人次), units involved, categories, channels, repeat
-petitions, 越级访 by level, the measures of core.measures, 七晚 figures, and for a month the
+petitions, 越级访 by level, the measures of core.reports.measures, 七晚 figures, and for a month the
 units' scores (月考评). The text for leaders is short (``summary``); the whole analysis is an
 HTML page (notifications.report_html) behind a signed link.
 """
@@ -14,12 +14,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.accusations import not_recused
+from core.cases.accusations import not_recused
 from core.clock import day_start
-from core.county import current_county
-from core.evenings import EveningRules, Figures, figures
-from core.measures import Measures, escalations, measure, volume
-from core.scores import ScoreRules, month_scores
+from core.directory.lookup import current_county
+from core.evenings.visits import EveningRules, Figures, figures
+from core.reports.measures import Measures, escalations, measure, volume
+from core.reports.scores import month_scores
+from core.rules import ScoreRules
 from core.store.db import county_day
 from core.store.models import AnalysisNote, OutboundMessage, Person, Petition, ScoreEvent, Township
 from core.words.said import Said
@@ -114,7 +115,7 @@ class Bucket:
     last: date
     petitions: int = 0
     people: int = 0
-    groups: int = 0                                  # 集体访 (core.measures.GROUP_SIZE people or more)
+    groups: int = 0                                  # 集体访 (core.reports.measures.GROUP_SIZE people or more)
     beyond: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))   # 越级访, batches by level
 
 
@@ -138,7 +139,7 @@ def trend(s: Session, first: date, last: date, hidden_from: Person | None = None
     week when longer than :data:`DAYS_BY_DAY` — with their 集体访, the 越级访 registered on those
     days, and the petitions by township and by category: one grouped statement over the received
     index and one over the escalations' day index. ``hidden_from``: a reader some petition accuses
-    (as core.measures.measure); ``unit_id``: only that unit's petitions and 越级访."""
+    (as core.reports.measures.measure); ``unit_id``: only that unit's petitions and 越级访."""
     p = Petition
     by = "day" if (last - first).days < DAYS_BY_DAY else "week"
     buckets: list[Bucket] = []
@@ -244,7 +245,7 @@ def write_note(s: Session, period: Period, section: str, text_: str, person_id: 
 
 def analyse(s: Session, period: Period, now: datetime, hidden_from: Person | None = None) -> Analysis:
     """The period's analysis; ``hidden_from``: a reader some petition accuses — its figures leave
-    out what their lists hide (core.measures.measure)."""
+    out what their lists hide (core.reports.measures.measure)."""
     prev, ly = period.previous(), period.year_before()
     options = current_county(s).options
     evenings = figures(s, start=period.start, end=period.end, rules=EveningRules.from_options(options))

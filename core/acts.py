@@ -1,12 +1,13 @@
-"""What every use case takes and gives (core.usecases): an :class:`Act` in, a :class:`Done` out.
+"""What every use case of every area takes and gives (core.cases.usecases, core.cases.petitioner,
+core.evenings.usecases, core.checks.usecases): an :class:`Act` in, a :class:`Done` out.
 
 An SMS or WeChat command (handlers.registry), the CLI and the web console all perform an action
 the same way: find the case (locked), then call one use case with an :class:`Act` — who acts,
 when, under which rules — and the action's arguments, already understood (a unit, a number of
-days, a text). The function checks the step is allowed (core.cases / core.evenings raise, and the
+days, a text). The function checks the step is allowed (core.cases.lifecycle / core.evenings.visits raise, and the
 caller's transaction writes nothing of it), changes the case and its events, and returns
 :class:`Done`: what happened, and who must be told of what (:class:`Tell`: an audience of
-core.audience, the purpose of the message and the values its sentence needs). No parsing, no
+core.cases.audience, the purpose of the message and the values its sentence needs). No parsing, no
 wording: the sentences are the front end's (core.words.officials), so the console can show
 the same facts its own way.
 """
@@ -14,14 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from sqlalchemy.engine import Connection
+from core.rules import Rules
 
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
 
-from core.cases import Rules
-from core.store.models import Person, Petition
+    from core.store.models import Person, Petition
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ class Act:
 # audiences of a Tell
 PETITIONER = "petitioner"   # on the channel they used (ask: their next 1/2/3 answers it)
 CHECK = "check"             # the petitioner themselves: a number they proved, else WeChat (七晚 checks)
-UNIT = "unit"               # the case's unit's contacts (core.audience.unit), or ``phones``
-STAFF = "staff"             # the bureau's staff (core.audience.staff)
+UNIT = "unit"               # the case's unit's contacts (core.cases.audience.unit), or ``phones``
+STAFF = "staff"             # the bureau's staff (core.cases.audience.staff)
 PHONES = "phones"           # exactly ``phones``
 
 

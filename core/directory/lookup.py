@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.store.models import BindCode, County, Person, Unit
 
 BIND_TTL = timedelta(days=3)
+WECOM_USERID = re.compile(r"[A-Za-z0-9_.@-]{1,64}")   # a WeCom member's 账号 (UserID)
 # the roles of the directory, in the order forms offer them; a unit's people; who may lead (包案)
 ROLES = ("staff", "liaison", "cadre", "head", "leader")
 UNIT_ROLES = ("liaison", "cadre", "head")
@@ -90,3 +91,18 @@ def bind(session: Session, code: str, openid: str, now: datetime) -> tuple[Perso
         return None, "taken"
     person.openid, row.used_at = openid, now
     return person, None
+
+def current_county(session: Session) -> County:
+    county = session.scalars(select(County)).first()
+    if county is None:
+        raise LookupError("no county loaded: run `xinfang init COUNTY.toml` first")
+    return county
+
+
+def unreachable_units(session: Session) -> list[str]:
+    """Active units (not the bureau) that no text can reach: nobody active in them — petitions
+    routed there would reach no one (the bureau is told, but a new user's first try looks broken)."""
+    staffed = set(session.scalars(select(Person.unit_id).where(Person.active.is_(True), Person.unit_id.is_not(None),
+                                                               Person.role.in_(UNIT_ROLES))))
+    return [u.name for u in session.scalars(select(Unit).where(Unit.active.is_(True), Unit.kind != "bureau")
+                                            .order_by(Unit.id)) if u.id not in staffed]

@@ -1,6 +1,6 @@
 """The measures leaders read, from stored data, for any date range: county-wide and per unit —
 the one place every figure is computed. The console (统计, the leader's 看板), ``xinfang stats``,
-the daily 访情 (core.digest), the weekly and monthly analyses (core.analysis) and their pages
+the daily 访情 (core.reports.digest), the weekly and monthly analyses (core.reports.analysis) and their pages
 read :func:`tallies` and :class:`Tally`'s rates; none counts a figure of its own
 (docs/reports.md, "One definition per measure").
 
@@ -42,7 +42,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import facts as F
-from core.accusations import not_recused
+from core.cases.accusations import not_recused
 from core.clock import local
 from core.store.models import Escalation, Person, Petition, Unit
 from core.text import CHANNEL_LABELS
@@ -127,7 +127,7 @@ def _all(mask: int, value: int | None = None):
 
 
 def volume() -> dict:
-    """批次, 人次 and 集体访 as sums over petitions (also the charts' by day: core.analysis.trend)."""
+    """批次, 人次 and 集体访 as sums over petitions (also the charts' by day: core.reports.analysis.trend)."""
     return {"petitions": func.count(), "people": func.sum(Petition.people),
             "groups": func.sum(case((Petition.people >= GROUP_SIZE, 1), else_=0))}
 

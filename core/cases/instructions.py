@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.cases import CaseError, event
+from core.cases.lifecycle import CaseError, event
 from core.status import OPEN
 from core.store.models import Instruction, Person, Petition
 from core.timelines import PROGRESS_DAYS

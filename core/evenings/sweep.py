@@ -3,7 +3,7 @@
 Run with the deadline sweep (``xinfang sweep``; the scheduler of the notifications issue runs it
 every few minutes). For every filed plan it
 
-- judges the evenings whose time has come (``core.evenings.settle``): a missed evening tells the
+- judges the evenings whose time has come (``core.evenings.visits.settle``): a missed evening tells the
   task force, the unit head, the 包案 leader and the bureau, and says whether the count restarts;
   seven valid evenings ask them for the outcome (化解 / 未化解);
 - before tonight's window (default 17:30) reminds the task force's members;
@@ -24,10 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from core.clock import local, month_day
-from core.evenings import UNJUDGED, EveningRules, Judged, current_members, settle
+from core.evenings.visits import UNJUDGED, EveningRules, Judged, current_members, settle
 from core.store.models import EveningPlan, EveningVisit, OutboundMessage, Petition, PlanMember
-from core.audience import Directory
-from core.sweep import claim_reminders
+from core.cases.audience import Directory
+from core.cases.sweep import claim_reminders
 from core.words import jobs as words
 
 Notice = tuple[str, str, str, int]   # (phone, body, purpose, petition id)

@@ -1,5 +1,5 @@
 """The console's read models (bot/console/): the 工作台 shelves, the search, the case file and
-the audit trail — no Flask here (signing in: core.signin).
+the audit trail — no Flask here (signing in: core.workplace.signin).
 
 Scope and recusal hold in every function: the bureau's staff see every case but one that accuses
 them; a unit's cadres and head their unit's; a county leader the cases they own (包案); nobody a
@@ -16,8 +16,8 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import String, and_, cast, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from core.cases import NOBODY, not_recused, open_milestones, recusals_of, recused_units
-from core.directory import UNIT_ROLES
+from core.cases.lifecycle import NOBODY, not_recused, open_milestones, recusals_of, recused_units
+from core.directory.lookup import UNIT_ROLES
 from core.status import OPEN, Status
 from core.clock import SHANGHAI, day_start, month_day
 from core.phones import InvalidPhone, normalize_phone
@@ -49,7 +49,7 @@ STATUS_WORDS = {"registered": "待交办", "assigned": "已交办", "accepted": 
                 "reviewing": "复查（复核）中", "joined": "已并案"}
 
 
-# --- the audit trail (sign-in itself: core.signin) -----------------------------------------------
+# --- the audit trail (sign-in itself: core.workplace.signin) -----------------------------------------------
 
 def audit(s: Session, person: Person | int | None, now: datetime, action: str, petition_id: int | None = None,
           detail: str | None = None, address: str | None = None, subject: Person | None = None) -> None:
@@ -169,7 +169,7 @@ CASE_SHELVES: dict[str, CaseShelf] = {sh.key: sh for sh in (
     CaseShelf("extensions", "延期待批", lambda now: [WAITING_EXTENSION], _by_due(P.due_next)),
     CaseShelf("reviews", "复查 / 复核", lambda now: [P.status == Status.REVIEWING], _by_due(P.due_next)),
 )}
-# 预警: the cases marked 扬言 (core.threats) — while they are open, and for a week after the last
+# 预警: the cases marked 扬言 (core.cases.threats) — while they are open, and for a week after the last
 WARNINGS = CaseShelf("warnings", WARNINGS_SHELF,
                      lambda now: [P.threat_at.is_not(None), P.status != Status.JOINED,   # a repeat: on its case's row
                                   or_(P.status.in_(OPEN), P.threat_at >= now - WARNED_SHOWN)],
@@ -261,7 +261,7 @@ def evening_plans(s: Session, person: Person, limit: int = 50) -> list[tuple[Eve
 @dataclass
 class FollowUp:
     petition: Petition
-    asked_again: bool              # the second request to rate has gone (core.followup)
+    asked_again: bool              # the second request to rate has gone (core.cases.followup)
     reason: str | None             # why they are not satisfied, in their words
     calls: list[PetitionEvent]     # the bureau's telephone calls so far, newest first
 

@@ -105,7 +105,7 @@ class PlaceMatch:
 class Gazetteer:
     """The county's places, held in memory (a few hundred rows) and matched without queries."""
 
-    directory_names = None   # the directory's names (core.accusations.DirectoryNames), kept with the places
+    directory_names = None   # the directory's names (core.cases.accusations.DirectoryNames), kept with the places
 
     def __init__(self, townships: list[tuple[int, str]], villages: list[tuple[int, int, str]], sounds: bool = True):
         self.townships = [(tid, name, short_name(name, TOWNSHIP_SUFFIXES)) for tid, name in townships]

@@ -1,13 +1,13 @@
-"""The petitioner's own actions on their petition, one function each (see core.usecases.base):
+"""The petitioner's own actions on their petition, one function each (see core.acts):
 adding material, asking for a review, withdrawing, confirming a meeting, rating the reply.
 The conversation that leads to them is handlers' (handlers.commands, handlers.asks)."""
 from __future__ import annotations
 
-from core import cases
+from core.cases import lifecycle as cases
 from core.store import media
 from core.store.models import Attachment, Petition, PetitionEvent
-from core.usecases.base import STAFF, UNIT, Act, Done, Tell
-from core.usecases.cases import provisional
+from core.acts import STAFF, UNIT, Act, Done, Tell
+from core.cases.usecases import provisional
 
 RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}   # kept on the event
 
@@ -42,7 +42,7 @@ def request_review(act: Act, p: Petition, level: str, text: str = "") -> Done:
     """申请复查 (within 30 days of the reply) / 申请复核 (of the 复查 answer): the bureau answers
     within 30 days and is told now."""
     was = bool(p.deadline_provisional)
-    cases.request_review(act.session, p, act.rules, act.now, act.actor, level, act.inbound_id)
+    cases.request_review(act, p, level)
     if text:
         supplement(act, p, text)
     done = Done(p, {"level": level})
@@ -53,7 +53,7 @@ def request_review(act: Act, p: Petition, level: str, text: str = "") -> Done:
 
 def withdraw(act: Act, p: Petition) -> Done:
     """撤回: nothing more is due; the unit handling it stops, and is told so."""
-    cases.withdraw(act.session, p, act.now, act.actor, act.inbound_id)
+    cases.withdraw(act, p)
     done = Done(p)
     if p.unit_id is not None:
         done.tells.append(Tell(UNIT, "withdrawn"))

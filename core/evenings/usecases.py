@@ -1,4 +1,4 @@
-"""七晚工作法's actions, one function each (see core.usecases.base; the rules: core.evenings).
+"""七晚工作法's actions, one function each (see core.acts; the rules: core.evenings.visits).
 
 The bureau selects a backlog case (:func:`select`, also from a campaign file), the unit files
 its task force and first evening (:func:`file`), members report each evening's start and end
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core import audience, cases
-from core import evenings as ev
-from core.evenings import EveningRules, MemberSpec, current_members
+from core.cases import audience, lifecycle as cases
+from core.evenings import visits as ev
+from core.evenings.visits import EveningRules, MemberSpec, current_members
 from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, Unit
-from core.usecases.base import CHECK, PETITIONER, PHONES, Act, Done, Tell
+from core.acts import CHECK, PETITIONER, PHONES, Act, Done, Tell
 from core.words import evenings as words
 
 
@@ -22,8 +22,7 @@ def select(act: Act, p: Petition, unit: Unit, lead: Person | None, campaign: str
            first_evening: date | None = None) -> Done:
     """The case goes to 七晚 with ``unit``'s task force (and ``lead`` as 包案 leader): the unit is
     asked to file the plan (whoever handled the case before), the leader is told."""
-    plan = ev.select_case(act.session, p, unit, lead, act.now, act.actor, campaign=campaign,
-                          first_evening=first_evening, inbound_id=act.inbound_id)
+    plan = ev.select_case(act, p, unit, lead, campaign=campaign, first_evening=first_evening)
     cases.recompute(p, act.rules)   # answer and closing held to the law's bounds while the plan runs
     done = Done(p, {"unit": unit.name, "lead": lead.name if lead else None, "plan": plan})
     done.tells.append(Tell(PHONES, "evening_selected", {"campaign": plan.campaign, "lead": done.data["lead"],
@@ -38,7 +37,7 @@ def select(act: Act, p: Petition, unit: Unit, lead: Person | None, campaign: str
 def file(act: Act, plan: EveningPlan, members: list[MemberSpec], first: date, rules: EveningRules) -> Done:
     """报备: the task force and the first evening; the members get the schedule, the bureau and
     the 包案 leader are told."""
-    ev.file_plan(act.session, plan, members, first, act.now, rules, act.actor, act.inbound_id)
+    ev.file_plan(act, plan, members, first, rules)
     p = plan.petition
     data = {"first": first, "names": "、".join(m.name for m in members), "unit": plan.unit.name}
     done = Done(p, {"first": first, "count": len(members)})
@@ -67,7 +66,7 @@ def _check(plan: EveningPlan, v: EveningVisit, phase: str, data: dict, sentence:
 
 def start(act: Act, plan: EveningPlan, member: PlanMember, rules: EveningRules, location: dict | None) -> Done:
     """开始: tonight's visit starts; the petitioner is asked whether the task force has come."""
-    v = ev.start(act.session, plan, member, act.now, rules, location, act.inbound_id)
+    v = ev.start(act, plan, member, rules, location)
     done = Done(plan.petition, {"visit": v})
     done.tells.append(_check(plan, v, "start", {"started_at": v.started_at}, "evening_check_start"))
     _far(act, plan, v, rules, done)
@@ -77,7 +76,7 @@ def start(act: Act, plan: EveningPlan, member: PlanMember, rules: EveningRules, 
 def end(act: Act, plan: EveningPlan, member: PlanMember, rules: EveningRules, summary: str | None) -> Done:
     """结束: tonight's visit ends; shorter than the minimum it does not count (nothing is asked);
     else the petitioner is asked to confirm (the start too, if they have not answered it)."""
-    v = ev.end(act.session, plan, member, act.now, rules, summary or None, act.inbound_id)
+    v = ev.end(act, plan, member, rules, summary or None)
     took = v.ended_at - v.started_at
     done = Done(plan.petition, {"visit": v, "took": took, "short": took < timedelta(minutes=rules.min_minutes),
                                 "by_other": member.id != v.started_by})
@@ -102,7 +101,7 @@ def locate(act: Act, plan: EveningPlan, v: EveningVisit, location: dict, rules: 
 
 def answer(act: Act, plan: EveningPlan, v: EveningVisit, phase: str, yes: bool) -> Done:
     """The petitioner's 1/2 to a check; a "no" goes to the bureau and the 包案 leader."""
-    ev.answer(act.session, v, phase, yes, act.now, act.actor, act.inbound_id)
+    ev.answer(act, v, phase, yes)
     done = Done(plan.petition, {"yes": yes})
     if not yes:
         done.tells.append(Tell(PHONES, "evening_denied", {"number": v.number, "started_at": v.started_at},
@@ -112,7 +111,7 @@ def answer(act: Act, plan: EveningPlan, v: EveningVisit, phase: str, yes: bool) 
 
 def excuse(act: Act, plan: EveningPlan, number: int, reason: str, rules: EveningRules) -> Done:
     """确认 编号 第N晚 理由: the bureau accepts why the petitioner's confirmation is missing."""
-    v = ev.excuse(act.session, plan, number, reason, act.now, act.actor, act.inbound_id)
+    v = ev.excuse(act, plan, number, reason)
     return Done(plan.petition, {"visit": v, "left": ev.shortfalls(v, rules)})
 
 
@@ -126,7 +125,7 @@ def _everyone(act: Act, plan: EveningPlan) -> tuple[str, ...]:
 def resolve(act: Act, plan: EveningPlan, rules: EveningRules, note: str) -> Done:
     """化解: resolved and cleared (销号); a signed 息访息诉协议 noted; the unit earns its bonus."""
     agreement = "协议" in note
-    ev.resolve(act.session, plan, act.now, rules, act.actor, agreement, note or None, act.inbound_id)
+    ev.resolve(act, plan, rules, agreement, note or None)
     done = Done(plan.petition, {"agreement": agreement, "unit": plan.unit.name, "points": rules.resolved_points})
     done.tells.append(Tell(PHONES, "evening_outcome", {"agreement": agreement}, phones=_everyone(act, plan),
                            sentence="evening_resolved"))
@@ -136,7 +135,7 @@ def resolve(act: Act, plan: EveningPlan, rules: EveningRules, note: str) -> Done
 
 def unresolved(act: Act, plan: EveningPlan, reason: str) -> Done:
     """未化解: the plan ends, the case stays flagged (挂牌)."""
-    ev.unresolved(act.session, plan, act.now, act.actor, reason, act.inbound_id)
+    ev.unresolved(act, plan, reason)
     cases.recompute(plan.petition, act.rules)   # the county's targets again: a date passed is overdue now
     done = Done(plan.petition)
     done.tells.append(Tell(PHONES, "evening_outcome", {"reason": reason}, phones=_everyone(act, plan),

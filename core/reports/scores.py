@@ -16,7 +16,7 @@ A unit starts every month at ``start`` (100). The misses and bonuses the other p
     repeat_return = -2      # the unit sends back (退回) a case it has sent back before
     extension = 0           # a 延期 asked for (lawful, Art. 34: counted and shown; a county may weigh it)
     last_minute = -1        # 答复 in the last tenth of the time allowed for it
-    check_missed = -1       # a township's 日排查 report not made by its time (core.checks)
+    check_missed = -1       # a township's 日排查 report not made by its time (core.checks.daily)
     start = 100
     warn_below = 80         # 通报批评
     in_use_from = "2026-11-01"   # the first month scored (default: the month of the first petition)
@@ -40,76 +40,21 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.accusations import not_recused
+from core.cases.accusations import not_recused
 from core.clock import day_start, local
 from core.status import OPEN
+from core.rules import POINTS, ScoreRules
 from core.store.models import Person, Petition, ScoreEvent, Unit
 
-POINTS = {"late_accept": -2, "late_meet": -2, "late_reply": -2, "late_finish": -3, "evening_missed": -2,
-          "evening_resolved": 5, "escalation_city": -2, "escalation_province": -5, "escalation_beijing": -10,
-          "repeat_return": -2, "extension": 0, "last_minute": -1, "check_missed": -1}
 KIND_WORDS = {"late_accept": "受理超期", "late_meet": "见面超期", "late_reply": "答复超期", "late_finish": "办结超期",
               "evening_missed": "七晚未计入", "evening_resolved": "七晚化解", "escalation_city": "到市访",
               "escalation_province": "赴省访", "escalation_beijing": "进京访", "repeat_return": "重复退回",
               "extension": "申请延期", "last_minute": "临期答复", "check_missed": "日排查未报"}
 GAMING = ("repeat_return", "extension", "last_minute")     # playing the clock: counted even at 0 points
-LAST_MINUTE_SHARE = 0.1                                    # the last tenth of the time allowed
-COLOURS = {"green": 95, "yellow": 90, "orange": 80}        # 一旗四色: below orange, red
 COLOUR_WORDS = {"green": "绿", "yellow": "黄", "orange": "橙", "red": "红"}
 GROUPS = {"township": "乡镇（街道）", "department": "县直单位"}
 
 
-@dataclass(frozen=True)
-class ScoreRules:
-    points: dict = field(default_factory=lambda: dict(POINTS))
-    start: int = 100
-    warn_below: int = 80
-    in_use_from: date | None = None
-    colours: dict = field(default_factory=lambda: dict(COLOURS))
-
-    @classmethod
-    def from_options(cls, options: dict | None) -> ScoreRules:
-        raw = dict((options or {}).get("scores") or {})
-        settings = {"start", "warn_below", "in_use_from", "colours"}
-        unknown = sorted(set(raw) - set(POINTS) - settings)
-        if unknown:
-            raise ValueError(f"scores: unknown rule {', '.join(unknown)} (known: {', '.join(sorted(POINTS))}, "
-                             f"{', '.join(sorted(settings))})")
-        for key, value in raw.items():
-            if key in ("in_use_from", "colours"):
-                continue
-            if not isinstance(value, int) or isinstance(value, bool) or not -100 <= value <= 100:
-                raise ValueError(f"scores.{key}: a whole number from -100 to 100, got {value!r}")
-        since = raw.get("in_use_from")
-        if since is not None:
-            if isinstance(since, datetime):
-                since = since.date()
-            elif isinstance(since, str):
-                try:
-                    since = date.fromisoformat(since)
-                except ValueError:
-                    raise ValueError(f"scores.in_use_from: a date like 2026-11-01, got {since!r}") from None
-            if not isinstance(since, date):
-                raise ValueError(f"scores.in_use_from: a date like 2026-11-01, got {since!r}")
-        colours = dict(COLOURS)
-        given = raw.get("colours") or {}
-        if not isinstance(given, dict) or set(given) - set(COLOURS):
-            raise ValueError(f"scores.colours: a table of {', '.join(COLOURS)} (the lowest score of each), "
-                             f"got {given!r}")
-        for key, value in given.items():
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 200:
-                raise ValueError(f"scores.colours.{key}: a whole number from 0 to 200, got {value!r}")
-        colours.update(given)
-        if not colours["green"] >= colours["yellow"] >= colours["orange"]:
-            raise ValueError(f"scores.colours: green ≥ yellow ≥ orange, got {colours}")
-        points = {**POINTS, **{k: v for k, v in raw.items() if k in POINTS}}
-        return cls(points, raw.get("start", 100), raw.get("warn_below", 80), since, colours)
-
-    def of(self, kind: str) -> int:
-        return self.points.get(kind, 0)
-
-    def colour(self, score: int) -> str:
-        return next((c for c in ("green", "yellow", "orange") if score >= self.colours[c]), "red")
 
 
 @dataclass

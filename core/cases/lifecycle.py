@@ -17,12 +17,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from core.accusations import not_recused  # noqa: F401  (the lists' filter, here with the rest of recusal)
+from core.cases.accusations import not_recused  # noqa: F401  (the lists' filter, here with the rest of recusal)
 from core.clock import SHANGHAI, day_start
 from core.facts import mark_repeated
 from core.store.models import (County, Person, Petition, PetitionEvent, Recusal, ScoreEvent, Unit, insert_all,
                                insert_new)
-from core.scores import LAST_MINUTE_SHARE, ScoreRules
+from core.rules import LAST_MINUTE_SHARE, Rules
 from core.status import HANDLING, OPEN, WITH_BUREAU, Status, after, may
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
@@ -51,28 +51,6 @@ class CaseError(Exception):
         return f"{self.code} {self.params}"
 
 
-@dataclass(frozen=True)
-class Rules:
-    policy: Policy
-    calendar: WorkCalendar
-    scores: ScoreRules = field(default_factory=ScoreRules)
-
-    @classmethod
-    def for_county(cls, county: County) -> Rules:
-        """The rules of the county's options, built once per options object (a process keeps its
-        county for a minute: notifications.services), so the calendar's answers are kept between messages."""
-        options = county.options
-        known = _RULES.get(id(options))
-        if known is not None and known[0] is options:
-            return known[1]
-        rules = cls(Policy.from_options(options), WorkCalendar.from_options(options), ScoreRules.from_options(options))
-        if len(_RULES) >= 8:
-            _RULES.clear()
-        _RULES[id(options)] = (options, rules)
-        return rules
-
-
-_RULES: dict[int, tuple[dict, Rules]] = {}
 
 
 def case_facts(p: Petition) -> CaseFacts:
@@ -199,8 +177,8 @@ class NewCase:
         return pid
 
 
-def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, actor: str,
-           inbound_id: int | None = None) -> None:
+def assign(act: Act, p: Petition, unit: Unit) -> None:
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if not may("assign", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="assign")
     _hand_to(s, p, unit, now)
@@ -209,11 +187,11 @@ def assign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, act
     recompute(p, rules)
 
 
-def reassign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, actor: str,
-             inbound_id: int | None = None) -> Unit:
+def reassign(act: Act, p: Petition, unit: Unit) -> Unit:
     """改派: the bureau moves a case its unit has not accepted yet to another unit — no 退回 by
     the unit, no blame on it; the new unit's time runs from now, as on a first 交办. Returns the
     unit it was with."""
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if p.status in (Status.ACCEPTED, Status.REPLIED) and p.unit is not None:
         raise CaseError("reassign_accepted", no=p.tracking_no, unit=p.unit.name)
     if not may("reassign", p.status):
@@ -228,9 +206,10 @@ def reassign(s: Session, p: Petition, unit: Unit, rules: Rules, now: datetime, a
     return was
 
 
-def urge(s: Session, p: Petition, now: datetime, actor: str, note: str, inbound_id: int | None = None) -> str:
+def urge(act: Act, p: Petition, note: str) -> str:
     """催办: the bureau presses the unit on its next deadline — once a day a case (a second press
     the same day is refused: the unit has the first). Returns the milestone it is pressed on."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     if not may("urge", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="urge")
     today = day_start(now.astimezone(SHANGHAI).date())
@@ -253,8 +232,8 @@ def _hand_to(s: Session, p: Petition, unit: Unit, now: datetime) -> None:
     p.complexity = None
 
 
-def accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, complexity: str | None,
-           inbound_id: int | None = None) -> None:
+def accept(act: Act, p: Petition, complexity: str | None) -> None:
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if not may("accept", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="accept")
     p.accepted_at, p.status, p.complexity = now, after("accept", p.status), complexity or "normal"
@@ -262,8 +241,8 @@ def accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, com
     recompute(p, rules)
 
 
-def meet(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, note: str,
-         inbound_id: int | None = None) -> None:
+def meet(act: Act, p: Petition, note: str) -> None:
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if not may("meet", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="meet")
     if p.met_at is not None:
@@ -273,8 +252,8 @@ def meet(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, note:
     recompute(p, rules)
 
 
-def reply(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text: str,
-          inbound_id: int | None = None) -> None:
+def reply(act: Act, p: Petition, text: str) -> None:
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if not may("reply", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="reply")
     if not text.strip():
@@ -287,7 +266,8 @@ def reply(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text
     recompute(p, rules)
 
 
-def close(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, inbound_id: int | None = None) -> None:
+def close(act: Act, p: Petition) -> None:
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if not may("close", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="close")
     p.closed_at, p.status = now, after("close", p.status)
@@ -296,9 +276,9 @@ def close(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, inbo
     recompute(p, rules)
 
 
-def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, reason: str,
-              inbound_id: int | None = None) -> None:
+def send_back(act: Act, p: Petition, reason: str) -> None:
     """退回: the unit says the matter is not theirs, within 5 working days of receiving it."""
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if not may("send_back", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="send_back")
     if not reason.strip():
@@ -316,10 +296,10 @@ def send_back(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, 
     recompute(p, rules)
 
 
-def not_accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, reason: str,
-               inbound_id: int | None = None) -> None:
+def not_accept(act: Act, p: Petition, reason: str) -> None:
     """不予受理 (信访工作条例 Art. 23, 32): a case not yet accepted is not accepted, with the reason
     the petitioner is told; nothing more is due on it."""
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if not may("not_accept", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="not_accept")
     if not reason.strip():
@@ -330,8 +310,8 @@ def not_accept(s: Session, p: Petition, rules: Rules, now: datetime, actor: str,
     recompute(p, rules)
 
 
-def request_extension(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, days: int,
-                      reason: str, inbound_id: int | None = None) -> None:
+def request_extension(act: Act, p: Petition, days: int, reason: str) -> None:
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if not may("extend", p.status):
         raise CaseError("not_now", no=p.tracking_no, status=p.status, step="extend")
     check_extension(days, reason)
@@ -353,15 +333,15 @@ def check_extension(days: int, reason: str) -> None:
 
 
 def signal(s: Session, p: Petition, now: datetime, rules: Rules, kind: str, note: str) -> None:
-    """A way of playing the clock (core.scores.GAMING), recorded for the unit's 月考评 even when the
+    """A way of playing the clock (core.reports.scores.GAMING), recorded for the unit's 月考评 even when the
     county's table gives it no points, so the monthly analysis can count it."""
     if p.unit_id:
         s.add(ScoreEvent(unit_id=p.unit_id, petition_id=p.id, at=now, kind=kind,
                          points=rules.scores.of(kind), note=note))
 
 
-def approve_extension(s: Session, p: Petition, rules: Rules, now: datetime, actor: str,
-                      inbound_id: int | None = None) -> dict:
+def approve_extension(act: Act, p: Petition) -> dict:
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     ask = p.pending_extension
     if not ask:
         raise CaseError("no_extension_asked", no=p.tracking_no)
@@ -373,16 +353,17 @@ def approve_extension(s: Session, p: Petition, rules: Rules, now: datetime, acto
     return ask
 
 
-def withdraw(s: Session, p: Petition, now: datetime, actor: str, inbound_id: int | None = None) -> None:
+def withdraw(act: Act, p: Petition) -> None:
     """撤回 by the petitioner: nothing more is due."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     p.status, p.due_next = Status.WITHDRAWN, None
     event(s, p, now, "withdrawn", actor, None, inbound_id)
 
 
-def link_repeat(s: Session, p: Petition, original: Petition, now: datetime, actor: str,
-                inbound_id: int | None = None) -> None:
+def link_repeat(act: Act, p: Petition, original: Petition) -> None:
     """``p`` raises again the matter of the open ``original`` (重复访): linked, not counted twice,
     and the original no longer counts as resolved at once."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     p.repeat_of_id = original.id
     mark_repeated(original)
     event(s, original, now, "repeat_linked", actor, words.repeated(p.tracking_no), inbound_id)
@@ -405,9 +386,9 @@ def review_window(p: Petition, rules: Rules) -> tuple[str, datetime] | None:
     return level, end_of(last.date)
 
 
-def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, level: str,
-                   inbound_id: int | None = None) -> None:
+def request_review(act: Act, p: Petition, level: str) -> None:
     """申请复查 / 申请复核: the bureau answers within 30 days (calendar days, a holiday end moves on)."""
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if p.status == Status.REVIEWING:
         raise CaseError("review_under_way", no=p.tracking_no, level=p.review_level, due=p.due_review)
     if p.review_level == "re_review":
@@ -429,8 +410,8 @@ def request_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: 
     p.due_next = next_check(p, rules)
 
 
-def answer_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: str, text: str,
-                  inbound_id: int | None = None) -> None:
+def answer_review(act: Act, p: Petition, text: str) -> None:
+    s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if not may("answer_review", p.status):
         raise CaseError("no_review", no=p.tracking_no)
     if not text.strip():
@@ -444,9 +425,10 @@ def answer_review(s: Session, p: Petition, rules: Rules, now: datetime, actor: s
 
 # --- 包案 and recusal (被反映) --------------------------------------------------------------------
 
-def set_lead(s: Session, p: Petition, lead: Person, now: datetime, actor: str, inbound_id: int | None = None) -> None:
+def set_lead(act: Act, p: Petition, lead: Person) -> None:
     """包案: a county leader owns the case and gets its alerts — never one the case accuses, nor
     the head of a unit it accuses."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     if lead.role not in ("leader", "head"):
         raise CaseError("lead_not_leader", name=lead.name)
     if barred(s, p).bars(lead):

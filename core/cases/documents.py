@@ -7,7 +7,7 @@ notifications/documents.py writes as a Word file. The words are core.words.docum
 A document exists only once its step has happened (no 答复意见书 before the answer): else
 ``CaseError("document_not_yet")``. Its number is the case's own (鲁山信受告〔2026〕1122-0007号: the
 tracking number's year, day and serial), so printing it again gives the same number; its date is
-the step's, not the printing's. Who may have one is who may open the case (core.workbench.find_case:
+the step's, not the printing's. Who may have one is who may open the case (core.workplace.workbench.find_case:
 never a person or unit the case accuses); :func:`issue` records each one in the case's history.
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.cases import CaseError, event
+from core.cases.lifecycle import CaseError, event
 from core.phones import mask_phone, redact
-from core.county import current_county
+from core.directory.lookup import current_county
 from core.store.models import Person, Petition, PetitionEvent, Unit
 from core.text import CHANNEL_LABELS
 from core.words import documents as W

@@ -25,7 +25,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from core.places import unit_short_name
+from core.directory.places import unit_short_name
 from core.store.models import Person, Petition, Recusal, Unit
 
 REPORTING = ("举报", "检举", "揭发", "控告", "告发")
@@ -102,7 +102,7 @@ _PEOPLE = select(Person.id, Person.name, Person.role, Person.unit_id).where(Pers
 
 def not_recused(person: Person):
     """A filter on Petition for lists, digests and counts shown to ``person``: leaves out every
-    petition that accuses them or their unit (here, below core.cases and the read models, so that
+    petition that accuses them or their unit (here, below core.cases.lifecycle and the read models, so that
     each of them can use it)."""
     cond = Recusal.person_id == person.id
     if person.unit_id is not None:

@@ -1,12 +1,14 @@
-"""日排查日报告's action (see core.usecases.base; the rules: core.checks): a township's cadre
+"""日排查日报告's action (see core.acts; the rules: core.checks.daily): a township's cadre
 reports the day's check; a report of people planning to go to the county or beyond is a 预警 for
 the bureau and the township's head at once."""
 from __future__ import annotations
 
-from core import audience, checks
-from core.checks import CheckRules
+from core.cases import audience
+
+from core.checks import daily as checks
+from core.checks.daily import CheckRules
 from core.store.models import Unit
-from core.usecases.base import PHONES, STAFF, Act, Done, Tell
+from core.acts import PHONES, STAFF, Act, Done, Tell
 
 
 def report(act: Act, unit: Unit, rules: CheckRules, *, nothing_new: bool = False, village: str | None = None,

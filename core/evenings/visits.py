@@ -29,9 +29,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Integer, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.cases import CaseError, barred, event, not_recused, recused_units
+from core.cases.lifecycle import CaseError, barred, event, not_recused, recused_units
 from core.clock import SHANGHAI, clock_time, hm, local, month_day
-from core.scores import ScoreRules
+from core.acts import Act
+from core.rules import ScoreRules
 from core.status import DROPPED, OPEN, Status
 from core.store.models import EveningPlan, EveningVisit, Person, Petition, PlanMember, ScoreEvent, Unit
 from core.words import evenings as words
@@ -42,7 +43,7 @@ UNJUDGED = ("open", "ended")
 
 
 class EveningError(CaseError):
-    """A 七晚 step that is not allowed: a code and its values, as core.cases.CaseError (the words:
+    """A 七晚 step that is not allowed: a code and its values, as core.cases.lifecycle.CaseError (the words:
     core.words.refusals); nothing changes."""
 
 
@@ -165,11 +166,11 @@ def active_plan(s: Session, p: Petition, lock: bool = False) -> EveningPlan | No
     return s.scalars(query.order_by(EveningPlan.id.desc())).first()
 
 
-def select_case(s: Session, p: Petition, unit: Unit, lead: Person | None, now: datetime, actor: str,
-                campaign: str | None = None, first_evening: date | None = None,
-                inbound_id: int | None = None) -> EveningPlan:
+def select_case(act: Act, p: Petition, unit: Unit, lead: Person | None, campaign: str | None = None,
+                first_evening: date | None = None) -> EveningPlan:
     """The bureau picks a backlog case for 七晚 and names the unit (and the 包案 leader). The case
     is flagged (挂牌) until it is resolved."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     if p.status in DROPPED:
         raise EveningError("evening_dropped_case", no=p.tracking_no)
     current = active_plan(s, p)
@@ -204,10 +205,10 @@ class MemberSpec:
     label: str | None = None
 
 
-def file_plan(s: Session, plan: EveningPlan, members: list[MemberSpec], first: date, now: datetime,
-              rules: EveningRules, actor: str, inbound_id: int | None = None) -> None:
+def file_plan(act: Act, plan: EveningPlan, members: list[MemberSpec], first: date, rules: EveningRules) -> None:
     """报备: the task force and the first evening. Filed again before the first visit, it replaces
     the members (the old rows stay, inactive)."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     p = plan.petition
     if plan.status not in ("selected", "filed"):
         raise EveningError("evening_refile", no=p.tracking_no, plan_status=plan.status)
@@ -365,9 +366,10 @@ def visit_on(s: Session, plan: EveningPlan, day: date) -> EveningVisit | None:
     return s.scalars(select(EveningVisit).where(EveningVisit.plan_id == plan.id, EveningVisit.evening == day)).first()
 
 
-def start(s: Session, plan: EveningPlan, member: PlanMember, now: datetime, rules: EveningRules,
-          location: dict | None = None, inbound_id: int | None = None) -> EveningVisit:
+def start(act: Act, plan: EveningPlan, member: PlanMember, rules: EveningRules,
+          location: dict | None = None) -> EveningVisit:
     """开始: the task force has arrived. Call ``settle`` first (so the number is right)."""
+    s, now, inbound_id = act.session, act.now, act.inbound_id
     _plan_open_for_visits(plan, rules)
     day = rules.evening_of(now)
     no = plan.petition.tracking_no
@@ -397,10 +399,10 @@ def open_visit(s: Session, plan: EveningPlan) -> EveningVisit | None:
                      .order_by(EveningVisit.evening.desc())).first()
 
 
-def end(s: Session, plan: EveningPlan, member: PlanMember, now: datetime, rules: EveningRules,
-        summary: str | None = None, inbound_id: int | None = None) -> EveningVisit:
+def end(act: Act, plan: EveningPlan, member: PlanMember, rules: EveningRules, summary: str | None = None) -> EveningVisit:
     """结束: the task force leaves. A member other than the one who started may end it (recorded).
     An end too early may be followed by a later one the same night, which replaces it."""
+    s, now, inbound_id = act.session, act.now, act.inbound_id
     no = plan.petition.tracking_no
     if plan.status not in ("filed", "completed"):
         _plan_open_for_visits(plan, rules)
@@ -419,10 +421,10 @@ def end(s: Session, plan: EveningPlan, member: PlanMember, now: datetime, rules:
     return v
 
 
-def answer(s: Session, v: EveningVisit, phase: str, yes: bool, now: datetime, actor: str,
-           inbound_id: int | None = None) -> None:
+def answer(act: Act, v: EveningVisit, phase: str, yes: bool) -> None:
     """The petitioner's answer to "工作专班是否已到您家" (phase start), "…是否已离开" (end), or
     both at once when the start was not answered before the end."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     if v.status not in UNJUDGED:
         raise EveningError("evening_check_closed")
     if phase in ("start", "both"):
@@ -434,9 +436,9 @@ def answer(s: Session, v: EveningVisit, phase: str, yes: bool, now: datetime, ac
           words.answered(v.number, phase, yes), inbound_id)
 
 
-def excuse(s: Session, plan: EveningPlan, number: int, reason: str, now: datetime, actor: str,
-           inbound_id: int | None = None) -> EveningVisit:
+def excuse(act: Act, plan: EveningPlan, number: int, reason: str) -> EveningVisit:
     """确认 编号 第N晚 理由: the bureau accepts why the petitioner's confirmation is missing."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     no = plan.petition.tracking_no
     v = s.scalars(select(EveningVisit).where(EveningVisit.plan_id == plan.id, EveningVisit.number == number)
                   .order_by(EveningVisit.evening.desc())).first()
@@ -453,10 +455,10 @@ def excuse(s: Session, plan: EveningPlan, number: int, reason: str, now: datetim
 
 # --- outcome ------------------------------------------------------------------------------------
 
-def resolve(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules, actor: str, agreement: bool,
-            note: str | None, inbound_id: int | None = None) -> None:
+def resolve(act: Act, plan: EveningPlan, rules: EveningRules, agreement: bool, note: str | None) -> None:
     """化解: the case is resolved and closed (销号; a signed 息访息诉协议 noted); the unit earns the
     bonus. A case closed before it was chosen (a backlog case) stays as it was."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     p = plan.petition
     if plan.status not in ACTIVE:
         raise EveningError("evening_plan_state", no=p.tracking_no, plan_status=plan.status)
@@ -470,10 +472,10 @@ def resolve(s: Session, plan: EveningPlan, now: datetime, rules: EveningRules, a
     event(s, p, now, "evening_resolved", actor, words.resolved(agreement, note), inbound_id)
 
 
-def unresolved(s: Session, plan: EveningPlan, now: datetime, actor: str, reason: str,
-               inbound_id: int | None = None) -> None:
+def unresolved(act: Act, plan: EveningPlan, reason: str) -> None:
     """未化解: the plan ends; the case stays flagged (挂牌) and is held to the county's ordinary
     deadlines again."""
+    s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
     p = plan.petition
     if plan.status not in ACTIVE:
         raise EveningError("evening_plan_state", no=p.tracking_no, plan_status=plan.status)

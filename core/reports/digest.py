@@ -3,7 +3,7 @@
 notifications.digest_text's. One text of at most three SMS segments (201 characters):
 
 - leaders: the day's petitions to the county (批次/人次, by channel) and beyond it (到市/赴省/进京,
-  registered by staff), the 当日见面 rate (core.measures' one definition, with the meetings
+  registered by staff), the 当日见面 rate (core.reports.measures' one definition, with the meetings
   still waiting for their deadline), the cases flagged overdue (挂牌) by unit, the 七晚
   plans under way; then the cases they own (包案), if any;
 - a unit head: the same for their unit;
@@ -12,8 +12,8 @@ notifications.digest_text's. One text of at most three SMS segments (201 charact
 Nothing in a text a recused person must not see: the lists leave out every case that accuses the
 reader or their unit; counts are only counts. Read from indexed columns: the day's petitions by
 ``received_at``, the flagged open cases by status, the plans and escalations from their own
-small tables (see bench/digest.py). Every figure is core.measures': the day's tallies by unit and
-channel (:func:`core.measures.tallies`), the 越级访 (:func:`core.measures.escalations`).
+small tables (see bench/digest.py). Every figure is core.reports.measures': the day's tallies by unit and
+channel (:func:`core.reports.measures.tallies`), the 越级访 (:func:`core.reports.measures.escalations`).
 """
 from __future__ import annotations
 
@@ -23,12 +23,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.cases import NOBODY, Barred, not_recused, recusals_of
+from core.cases.lifecycle import NOBODY, Barred, not_recused, recusals_of
 from core.clock import SHANGHAI, day_start, local
-from core import checks, threats
-from core.checks import CheckRules
-from core.evenings import EveningRules
-from core.measures import Tally, escalations, tallies
+from core.checks import daily as checks
+from core.cases import threats
+from core.checks.daily import CheckRules
+from core.evenings.visits import EveningRules
+from core.reports.measures import Tally, escalations, tallies
 from core.status import OPEN
 from core.store.models import (County, DailyCheck, Escalation, EveningPlan, EveningVisit, Person, Petition,
                                PetitionEvent, ScoreEvent, Unit)
@@ -49,12 +50,12 @@ class Day:
     day: date
     channels: dict[str, tuple[int, int]] = field(default_factory=dict)    # channel → (批次, 人次)
     beyond: dict[str, tuple[int, int]] = field(default_factory=dict)      # level → (批次, 人次)
-    tally: Tally = field(default_factory=Tally)    # the day's petitions (core.measures: 当日见面率, 集体访 …)
+    tally: Tally = field(default_factory=Tally)    # the day's petitions (core.reports.measures: 当日见面率, 集体访 …)
     overdue: list[tuple[str, str]] = field(default_factory=list)          # (tracking no, unit name)
     plans: int = 0
     tonight_started: int = 0
     warnings: list[tuple[str, str]] = field(default_factory=list)   # 预警 (扬言): (tracking no, its kind)
-    # 日排查 (core.checks): townships to report, those that missed a round passed, what they found
+    # 日排查 (core.checks.daily): townships to report, those that missed a round passed, what they found
     checks_due: int = 0
     checks_missing: list[str] = field(default_factory=list)
     checks_nothing_new: int = 0
@@ -284,7 +285,7 @@ class Details:
     plans: list[tuple[EveningPlan, Petition, EveningVisit | None]]
     rules: EveningRules
     directory: list[str]            # every name of the directory, to be masked in the texts
-    checks: list = field(default_factory=list)   # the day's 日排查 findings (core.checks), 动向 first
+    checks: list = field(default_factory=list)   # the day's 日排查 findings (core.checks.daily), 动向 first
 
 
 def details(s: Session, day: date, person: Person, limit: int = 10) -> Details:

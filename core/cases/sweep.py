@@ -5,7 +5,7 @@ Called every few minutes by the scheduler (notifications issue) and by hand with
 column), so its time grows with the number due, not the number open; each case it touches gets
 ``due_next`` moved on to its next reminder or deadline.
 
-- Before a deadline (``core.cases.remind_at``: 2 hours before the cut-off for a same-day
+- Before a deadline (``core.cases.lifecycle.remind_at``: 2 hours before the cut-off for a same-day
   deadline, one day before others) the unit's liaison cadres are reminded (the bureau's staff for
   交办 and 复查/复核 answers, which are theirs).
 - When a deadline passes with the milestone not done, the case is marked overdue (挂牌), the
@@ -29,9 +29,11 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from core import cases, status
-from core.audience import BUREAU_MILESTONES, Directory
-from core.cases import Rules
+from core import status
+
+from core.cases import lifecycle as cases
+from core.cases.audience import BUREAU_MILESTONES, Directory
+from core.rules import Rules
 from core.text import SMS_THREE_SEGMENTS
 from core.clock import month_day
 from core.store.db import upsert
@@ -94,7 +96,7 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
             p.updated_at = now
             events.append({"petition_id": p.id, "at": now, "kind": "overdue", "actor": "sweep",
                            "text": words.overdue_event(m, month_day(due))})
-            points = rules.scores.of(f"late_{m}")     # 月考评: the county's rule table (core.scores)
+            points = rules.scores.of(f"late_{m}")     # 月考评: the county's rule table (core.reports.scores)
             if p.unit_id and points and m not in BUREAU_MILESTONES:
                 scores.append({"unit_id": p.unit_id, "petition_id": p.id, "at": now, "kind": f"late_{m}",
                                "points": points, "note": words.overdue_note(p.tracking_no, m)})
