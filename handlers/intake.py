@@ -16,23 +16,21 @@ from datetime import datetime, timedelta
 
 
 from core.clock import SHANGHAI, local
-from core.store.models import Attachment, Petition, PetitionEvent, insert_all
+from core.store.models import Petition
 from core.phones import find_mobile, mask_phone
 from core.directory.places import TOWNSHIP_SUFFIXES, Place, short_name
-from core.store import media, petitions
+from core.store import petitions
 from core.cases.lifecycle import CaseError
 from core.status import UNANSWERED, Status
 from core.cases import petitioner as usecases
 from core.words.said import Said
 from core.text import gist
-from core.cases.tracking import next_tracking_no
-from handlers import notify, officials, verify
+from handlers import notify, verify
 from core.words import citizens as texts
-from handlers.registry import citizen_act
+from handlers.registry import citizen_act, filing_act
 from handlers.context import Context, md
 from handlers.states import STEPS, State
 from core.cases.similar import most_similar
-from core.cases import threats
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
 from handlers.extract import NOT_IN_PLACES, without_numbers
@@ -573,10 +571,7 @@ def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
             return _submit(ctx, draft, original)
         ctx.petition_id = original.id
         notify.deliver(ctx, done)
-        for ids in (ctx.data().get("inbound_ids") or [], [ctx.msg.inbound_id] if ctx.msg.inbound_id else []):
-            if ids:
-                petitions.file_inbound(ctx.conn, ids, original.id)
-                media.link(ctx.conn, ids, original.id)
+        usecases.keep(filing_act(ctx, f"{ctx.channel}:citizen"), ctx.data().get("inbound_ids") or (), original.id)
         ctx.reset()
         return texts.review_opened(original.tracking_no, "复查", md(original.due_review))
     if answer in ("1", "是", "是的", "对", "同一事项", "一样"):
@@ -602,39 +597,24 @@ def _find_earlier(ctx: Context, draft: dict):
 
 
 def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
-    phone = draft.get("phone")
+    """确认: the petition is filed by one use case (core.cases.petitioner.file), its notices
+    written, the conversation ended, and the petitioner told its number."""
     verified = ctx.channel == "sms" or bool(draft.get("phone_verified"))
-    tracking_no = next_tracking_no(ctx.conn, ctx.county.prefix, ctx.now)
-    petition = Petition(
-        tracking_no=tracking_no, channel=ctx.channel,
-        openid=ctx.msg.sender if ctx.channel == "wechat" else None,
-        phone=phone, phone_verified=verified, name=draft["name"],
+    said = "\n".join(ctx.data().get("said") or []) + "\n" + ctx.msg.text
+    filing = usecases.Filing(
+        channel=ctx.channel, name=draft["name"], phone=draft.get("phone"), phone_verified=verified,
         township_id=draft["township_id"], village_id=draft.get("village_id"),
         content=draft["content"] + (texts.village_as_written(draft["village_text"]) if draft.get("village_text") else ""),
-        location=draft.get("location"), status="registered", received_at=ctx.now, updated_at=ctx.now,
-        people=draft.get("people") or 1,
-    )
-    said = "\n".join(ctx.data().get("said") or []) + "\n" + ctx.msg.text
-    officials.file_new_petition(ctx, petition, f"{ctx.channel}:citizen",
-                                texts.registered_as(repeat_of.tracking_no if repeat_of is not None else None), repeat_of,
-                                said=said, threat=threats.heard(said))   # 扬言 in anything said: 预警
-    # images from a message were recorded when they arrived (core.store.media) and join it with
-    # every other message of the intake; one without a message is recorded now
-    if draft.get("heard"):     # said while filing, not the matter: shown to staff with the case
-        insert_all(ctx.conn, [PetitionEvent(petition_id=ctx.petition_id, at=ctx.now, kind="note",
-                                            actor=f"{ctx.channel}:citizen", inbound_id=ctx.msg.inbound_id,
-                                            text=texts.heard_note(without_numbers("；".join(draft["heard"]))))])
-    insert_all(ctx.conn, [Attachment(petition_id=ctx.petition_id, kind="image", media_id=image.get("media_id"),
-                                     url=image.get("url"), at=ctx.now,
-                                     fetch_status=media.PENDING if image.get("media_id") else None,
-                                     fetch_next_at=ctx.now)
-                          for image in draft.get("images", []) if not image.get("inbound_id")])
-    inbound_ids = list(ctx.data().get("inbound_ids") or [])
-    if ctx.msg.inbound_id:
-        inbound_ids.append(ctx.msg.inbound_id)
-    if inbound_ids:
-        petitions.file_inbound(ctx.conn, inbound_ids, ctx.petition_id)
-        media.link(ctx.conn, inbound_ids, ctx.petition_id)
+        people=draft.get("people") or 1, location=draft.get("location"), said=said,   # 扬言 in anything said: 预警
+        heard=without_numbers("；".join(draft.get("heard") or [])),   # said while filing, not the matter
+        # images from a message were recorded when they arrived (core.store.media); one without is now
+        images=tuple(image for image in draft.get("images", []) if not image.get("inbound_id")),
+        messages=tuple(ctx.data().get("inbound_ids") or ()))
+    done = usecases.file(filing_act(ctx, f"{ctx.channel}:citizen"), ctx.county, filing,
+                         ctx.gazetteer.directory_names, repeat_of)
+    ctx.petition_id = done.data["petition_id"]
+    notify.deliver(ctx, done)
+    tracking_no = done.data["tracking_no"]
     ctx.reset()
     if repeat_of is not None:
         return texts.repeat_linked(tracking_no, repeat_of.tracking_no, ctx.channel)

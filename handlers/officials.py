@@ -12,7 +12,6 @@ transaction writes nothing of it). The 七晚 commands are declared in handlers.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 
 from core import actions
@@ -26,7 +25,6 @@ from notifications.digest_text import details as digest_details
 from core.reports.digest import register_escalation as register_escalation_row
 from core.directory.lookup import bind, find_person, find_unit
 from core.store.models import Person, Petition, Township
-from core.cases.threats import Heard
 from core.phones import find_mobile
 from core.cases.tracking import next_tracking_no
 from core.workplace.workbench import audit
@@ -34,7 +32,7 @@ from core.acts import Act
 from handlers import notify
 from core.words import officials as T
 from handlers.context import Context
-from handlers.registry import CADRES, COMMANDS, OFFICIALS, act, route
+from handlers.registry import CADRES, COMMANDS, OFFICIALS, act, filing_act, route
 
 STAFF_ONLY, UNITS_AND_STAFF = actions.STAFF, actions.UNITS_AND_STAFF
 BIND_RE = re.compile(r"^\s*绑定\s*([A-Za-z0-9]{6,12})\s*$")
@@ -217,7 +215,7 @@ def register(ctx: Context, person: Person, rest: str) -> str:
             return T.register_bad_phone(phone_text)
     if not people_text.isdigit() or not 1 <= int(people_text) <= 10_000:
         return T.REGISTER_PEOPLE
-    done = register_received(ctx, intake_act(ctx, f"staff:{person.id}"), kind, found, name, phone,
+    done = register_received(ctx, filing_act(ctx, f"staff:{person.id}"), kind, found, name, phone,
                              int(people_text), content)
     unit = done.data["unit"]
     ctx.reply_params = {"t": "official_done", "v": [done.petition.tracking_no, "已登记" if unit is None else "已登记并交办"]}
@@ -295,23 +293,4 @@ def todo(ctx: Context, person: Person, rest: str = "") -> str:
     ctx.reply_params = {"t": "official_todo", "v": [str(len(rows)), first.tracking_no, T.when(cases.next_due(first))]}
     return ctx.paginate([T.todo_head(len(rows))], items)
 
-
-# --- after intake: the new case goes to its unit ------------------------------------------------
-
-def file_new_petition(ctx: Context, p: Petition, actor: str, registered: str,
-                      repeat_of: Petition | None = None, said: str = "", threat: Heard | None = None
-                      ) -> tuple[Petition, Any]:
-    """Store a new petition and route it at once (core.cases.usecases.file_new), and tell whom
-    it names. Returns the petition to go on with and the unit it went to, or None."""
-    done = usecases.file_new(intake_act(ctx, actor), p, ctx.county, registered, repeat_of,
-                             ctx.gazetteer.directory_names, said, threat)
-    ctx.petition_id = done.data["petition_id"]
-    notify.deliver(ctx, done)
-    return done.petition, done.data["unit"]
-
-
-def intake_act(ctx: Context, actor: str) -> Act:
-    """The Act of filing a new petition: on the message's Core connection, an ORM session only if
-    the filing needs one."""
-    return Act(lambda: ctx.session, ctx.rules, ctx.now, actor, None, ctx.msg.inbound_id, ctx.msg.sender, ctx.conn)
 

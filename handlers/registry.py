@@ -154,6 +154,12 @@ def citizen_act(ctx: Context) -> Act:
     return Act(ctx.session, ctx.rules, ctx.now, f"{ctx.channel}:citizen", None, ctx.msg.inbound_id, ctx.msg.sender)
 
 
+def filing_act(ctx: Context, actor: str) -> Act:
+    """The Act of filing a new petition: on the message's Core connection, an ORM session only if
+    the filing needs one (a repeat, an accusation)."""
+    return Act(lambda: ctx.session, ctx.rules, ctx.now, actor, None, ctx.msg.inbound_id, ctx.msg.sender, ctx.conn)
+
+
 def act(ctx: Context, person: Person | None) -> Act:
     """The use cases' :class:`~core.acts.Act` for this message's sender."""
     actor = f"{person.role}:{person.id}" if person is not None else f"member:{ctx.msg.sender[-4:]}"

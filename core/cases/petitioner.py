@@ -1,15 +1,83 @@
-"""The petitioner's own actions on their petition, one function each (see core.acts):
-adding material, asking for a review, withdrawing, confirming a meeting, rating the reply.
-The conversation that leads to them is handlers' (handlers.commands, handlers.asks)."""
+"""The petitioner's own actions on their petition, one function each (see core.acts): filing it
+(:func:`file`, the end of the conversation), adding material, asking for a review, withdrawing,
+confirming a meeting, rating the reply. The conversation that leads to them is handlers'
+(handlers.intake, handlers.commands, handlers.asks)."""
 from __future__ import annotations
 
-from core.cases import lifecycle as cases
-from core.store import media
-from core.store.models import Attachment, Petition, PetitionEvent
+from dataclasses import dataclass
+
 from core.acts import STAFF, UNIT, Act, Done, Tell
-from core.cases.usecases import provisional
+from core.cases import lifecycle as cases
+from core.cases import threats
+from core.cases.tracking import next_tracking_no
+from core.cases.usecases import file_new, provisional
+from core.store import media, petitions
+from core.store.models import Attachment, County, Petition, PetitionEvent, insert_all
+from core.words import citizens as texts
 
 RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}   # kept on the event
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A citizen's petition as their conversation took it down (handlers.intake): who, where, what,
+    and everything that came with it."""
+
+    channel: str                         # wechat, sms
+    name: str
+    phone: str | None
+    phone_verified: bool
+    township_id: int
+    village_id: int | None
+    content: str                         # the matter (a village not on the list follows it)
+    people: int = 1
+    location: dict | None = None
+    said: str = ""                       # everything the person wrote while filing: screened for 扬言 and accusations
+    heard: str = ""                      # said while filing that is not the matter (an announcement, who typed …)
+    images: tuple[dict, ...] = ()        # images entered without a message of their own
+    messages: tuple[int, ...] = ()       # the conversation's messages (信访材料: kept with the petition)
+
+
+def file(act: Act, county: County, filing: Filing, directory=None, repeat_of: Petition | None = None) -> Done:
+    """File a citizen's petition: its tracking number, the petition and its routing at once
+    (core.cases.usecases.file_new: 交办, or the bureau for an accusation; a repeat joined or
+    linked; 扬言 in anything said marks it and warns), the note of what was heard that is not
+    the matter, the images without a message of their own, and every message of the conversation
+    kept with it (their media with them). ``act``: the petitioner, on the message's connection
+    (``act.conn``; an ORM session only when the filing needs one). ``Done.data``: petition_id,
+    tracking_no, unit (None: the bureau's to assign), joined (the case a repeat joined)."""
+    p = Petition(
+        tracking_no=next_tracking_no(act.conn, county.prefix, act.now), channel=filing.channel,
+        openid=act.sender if filing.channel == "wechat" else None,
+        phone=filing.phone, phone_verified=filing.phone_verified, name=filing.name,
+        township_id=filing.township_id, village_id=filing.village_id, content=filing.content,
+        location=filing.location, status="registered", received_at=act.now, updated_at=act.now,
+        people=filing.people)
+    tracking_no = p.tracking_no
+    done = file_new(act, p, county, texts.registered_as(repeat_of.tracking_no if repeat_of is not None else None),
+                    repeat_of, directory, said=filing.said, threat=threats.heard(filing.said))
+    petition_id = done.data["petition_id"]
+    if filing.heard:
+        insert_all(act.conn, [PetitionEvent(petition_id=petition_id, at=act.now, kind="note", actor=act.actor,
+                                            inbound_id=act.inbound_id, text=texts.heard_note(filing.heard))])
+    insert_all(act.conn, [Attachment(petition_id=petition_id, kind="image", media_id=image.get("media_id"),
+                                     url=image.get("url"), at=act.now,
+                                     fetch_status=media.PENDING if image.get("media_id") else None,
+                                     fetch_next_at=act.now)
+                          for image in filing.images])
+    keep(act, filing.messages, petition_id)
+    done.data["tracking_no"] = tracking_no
+    return done
+
+
+def keep(act: Act, messages, petition_id: int) -> None:
+    """The messages of a conversation kept with the petition they made or joined, and the images,
+    voices and videos they carried (recorded when they arrived: core.store.media) with them."""
+    ids = [*messages, *([act.inbound_id] if act.inbound_id else [])]
+    if ids:
+        conn = act.conn if act.conn is not None else act.session.connection()
+        petitions.file_inbound(conn, ids, petition_id)
+        media.link(conn, ids, petition_id)
 
 
 def supplement(act: Act, p: Petition, text: str) -> Done:

@@ -823,7 +823,7 @@ def _settle_facts(p: Petition) -> None:
 def insert_new(conn, obj) -> int:
     """Write a new, never-added object with one Core INSERT, as a flush would: the columns'
     defaults are filled in on it first, a petition's facts settled; sets and returns its id.
-    Every submission stores its petition this way (handlers.officials.file_new_petition): the
+    Every submission stores its petition this way (core.cases.petitioner.file): the
     unit of work for one row costs more than the rest of the message."""
     values = _row_values(obj)
     obj.id = conn.execute(_insert_returning_id(type(obj)), values).scalar_one()
