@@ -24,10 +24,10 @@ SATISFIED = 1 << 4         # 满意 or 基本满意
 OVERDUE = 1 << 5           # 挂牌
 REVIEWED = 1 << 6          # went to 复查 (or 复核)
 REPEATED = 1 << 7          # a later petition was linked to this one (kept, not derived)
-STEPS = ("accept", "meet", "reply")
-HAS_DUE = {s: 1 << (8 + 3 * i) for i, s in enumerate(STEPS)}       # the step has a deadline
-DONE = {s: 1 << (9 + 3 * i) for i, s in enumerate(STEPS)}          # the step was done
-ON_TIME = {s: 1 << (10 + 3 * i) for i, s in enumerate(STEPS)}      # … by its deadline
+MEASURED_STEPS = ("accept", "meet", "reply")
+HAS_DUE = {s: 1 << (8 + 3 * i) for i, s in enumerate(MEASURED_STEPS)}       # the step has a deadline
+DONE = {s: 1 << (9 + 3 * i) for i, s in enumerate(MEASURED_STEPS)}          # the step was done
+ON_TIME = {s: 1 << (10 + 3 * i) for i, s in enumerate(MEASURED_STEPS)}      # … by its deadline
 DONE_AT = {"accept": "accepted_at", "meet": "met_at", "reply": "replied_at"}
 DROPPED = status.DROPPED   # steps not done by then were never due
 OPEN_STATUSES = status.OPEN   # a case in one of these is still being handled
@@ -54,7 +54,7 @@ def facts_of(p) -> int:
     dropped = p.status in DROPPED
     # an accusation held for the bureau to decide (核定) is with no unit yet: no unit's step is due
     held = bool(getattr(p, "accusation", False)) and getattr(p, "assigned_at", None) is None
-    for step in STEPS:
+    for step in MEASURED_STEPS:
         due, done = getattr(p, f"due_{step}"), getattr(p, DONE_AT[step])
         if held and done is None:
             continue

@@ -227,7 +227,7 @@ def parse(text: str) -> Command | None:
 
 # --- 查询 -------------------------------------------------------------------------------------
 
-OPEN = ("assigned", "accepted")   # a case whose 办结期限 the petitioner is told
+FINISH_TOLD = ("assigned", "accepted")   # a case whose 办结期限 the petitioner is told
 
 def do_query(ctx: Context, cmd: Command) -> str:
     if cmd.tracking_no:
@@ -268,13 +268,13 @@ def _detail(ctx: Context, p: Petition) -> str:
     place = ctx.place_of(p)
     images = petitions.image_count(ctx.session, p)
     ctx.reply_params = {"t": "query_status", "v": [p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status),
-                                                    md(p.due_finish) if p.due_finish and p.status in OPEN else "无"]}
+                                                    md(p.due_finish) if p.due_finish and p.status in FINISH_TOLD else "无"]}
     text = texts.detail(p.tracking_no, texts.STATUS_LABELS.get(p.status, p.status),
                         f"{p.received_at:%m-%d %H:%M}" if sms else f"{p.received_at:%Y-%m-%d %H:%M}", place,
                         gist(p.content, 16 if sms else 200), history[-3:] if sms else history[-6:],
                         answer=gist(answer, 40 if sms else 300) if answer else None,
                         images=0 if sms else images,
-                        finish_by=md(p.due_finish) if p.due_finish is not None and p.status in OPEN else None)
+                        finish_by=md(p.due_finish) if p.due_finish is not None and p.status in FINISH_TOLD else None)
     if ctx.channel == "sms":
         text = text.replace("\n", "；")
     return ctx.fit(text)

@@ -29,7 +29,7 @@ from handlers import asks, commands, intake
 from handlers.context import Context, md
 from handlers.extract import is_thanks
 from handlers.registry import CITIZEN, Command
-from handlers.states import INTAKE, STEPS, State
+from handlers.states import INTAKE, INTAKE_STEPS, State
 
 Run = Callable[[Context, str], "str | None"]
 
@@ -89,7 +89,7 @@ def _moves(run: Callable, **to: str) -> Handler:
 
 
 def _after(step: State) -> list[State]:
-    return list(STEPS[STEPS.index(step) + 1:])
+    return list(INTAKE_STEPS[INTAKE_STEPS.index(step) + 1:])
 
 
 def _to(states, words: str) -> dict[str, str]:
@@ -124,7 +124,7 @@ def _voice_to_the_case(ctx: Context, text: str) -> str | None:
 
 
 START = _moves(intake.start, NAME="any text",
-               **_to(STEPS[1:], "any text that already says what is asked before"))
+               **_to(INTAKE_STEPS[1:], "any text that already says what is asked before"))
 ELSEWHERE = dict(voice=(_stays(_voice_kept),), media=(_stays(intake.keep_media),),
                  location=(_stays(intake.keep_location),), empty=(_stays(_help),))
 
@@ -147,8 +147,8 @@ IN_INTAKE = dict(voice=(_stays(_voice_kept_in_intake),), media=(_stays(_media_in
 
 def _back_from(step: State) -> Handler:
     """返回 at a step: the one before (past the phone by SMS, past the village when none is asked)."""
-    i = STEPS.index(step)
-    before = [s for s in STEPS[max(0, i - 2):i] if s is STEPS[i - 1] or STEPS[i - 1] in (State.PHONE, State.VILLAGE)]
+    i = INTAKE_STEPS.index(step)
+    before = [s for s in INTAKE_STEPS[max(0, i - 2):i] if s is INTAKE_STEPS[i - 1] or INTAKE_STEPS[i - 1] in (State.PHONE, State.VILLAGE)]
     return _moves(lambda ctx, cmd: intake.back_a_step(ctx, step), **_to(before, "返回"))
 
 
@@ -164,7 +164,7 @@ def _step(step: State) -> Node:
 
 SUBMITTED = dict(IDLE="确认 → tracking number",
                  REPEAT="确认: a petition of the same person, place and matter: open (30 days), or answered (90 days)",
-                 **_to(STEPS[:-1], "确认 with it still missing"))
+                 **_to(INTAKE_STEPS[:-1], "确认 with it still missing"))
 
 
 def _intake_side(run: Callable, to: dict[str, str], back: Handler = BACK_TO_EDIT) -> Node:
@@ -178,7 +178,7 @@ TABLE: Mapping[str, Node] = MappingProxyType({state.value: node for state, node 
         text=(_moves(asks.answer, RATE_WHY="a rating 不满意 asked for (3)"), COMMANDS,
               _stays(asks.about_the_case), _stays(_thanks), START),
         **ELSEWHERE),
-    **{step: _step(step) for step in STEPS[:-1]},
+    **{step: _step(step) for step in INTAKE_STEPS[:-1]},
     State.CONFIRM: _intake_side(intake.at_summary, {**SUBMITTED, "CONFIRM": "more text or images: added to the story"}),
     State.CHOOSE_PLACE: Node(
         text=(COMMANDS, _moves(intake.answer_choice, **_to(_after(State.PLACE), "1 / 2 / the name"))),
@@ -307,7 +307,7 @@ def mermaid() -> str:
     for a, b, words in moves():
         sources = drawn[(b, words)]
         if INTAKE <= sources and a in INTAKE:
-            if a is not STEPS[0]:
+            if a is not INTAKE_STEPS[0]:
                 continue
             words += " (from any intake state)"
         lines.append(f"    {a.value} --> {b.value}: {words}")

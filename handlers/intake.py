@@ -29,7 +29,7 @@ from handlers import notify, verify
 from core.words import citizens as texts
 from handlers.registry import citizen_act, filing_act
 from handlers.context import Context, md
-from handlers.states import STEPS, State
+from handlers.states import INTAKE_STEPS, State
 from core.cases.similar import most_similar
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
@@ -45,7 +45,7 @@ DRAFT_TTL = timedelta(hours=24)
 
 
 def steps_for(ctx: Context) -> list[str]:
-    return [s for s in STEPS if not (s is State.PHONE and ctx.channel == "sms")]
+    return [s for s in INTAKE_STEPS if not (s is State.PHONE and ctx.channel == "sms")]
 
 
 # the draft key that answers each step; village is answered (or skipped) when village_done is set

@@ -30,5 +30,5 @@ class State(str, Enum):
     RATE_WHY = "rate_why"           # rated 不满意: asked why
 
 
-STEPS = (State.NAME, State.PHONE, State.PLACE, State.VILLAGE, State.CONTENT, State.CONFIRM)
-INTAKE = frozenset(STEPS + (State.CHOOSE_PLACE, State.EDIT, State.REPEAT))   # a draft is under way
+INTAKE_STEPS = (State.NAME, State.PHONE, State.PLACE, State.VILLAGE, State.CONTENT, State.CONFIRM)
+INTAKE = frozenset(INTAKE_STEPS + (State.CHOOSE_PLACE, State.EDIT, State.REPEAT))   # a draft is under way

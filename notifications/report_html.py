@@ -40,7 +40,7 @@ from notifications.report_text import evenings_text, ranking_text
 STATIC = "/console/static"   # the console's static files (the blueprint of bot/console/), on the same app
 VALID_FOR = {"daily": timedelta(days=7), "weekly": timedelta(days=30), "monthly": timedelta(days=90)}
 _HMAC = HMACAlgorithm(hashlib.sha256)
-TEMPLATES = Environment(loader=PackageLoader("notifications", "templates"), autoescape=select_autoescape(["html"]),
+PAGES = Environment(loader=PackageLoader("notifications", "templates"), autoescape=select_autoescape(["html"]),
                         trim_blocks=True, lstrip_blocks=True)
 
 
@@ -84,7 +84,7 @@ def check(kind: str, day: str, exp: str, sig: str, now: datetime, key: bytes | N
 def figure(chart: dict) -> Markup:
     """One chart of notifications.charts as HTML: the element charts.js draws it into, its JSON, and
     its figures as a table (the same for the console's 统计 and this page)."""
-    return Markup(TEMPLATES.get_template("chart.html").render(c=chart))
+    return Markup(PAGES.get_template("chart.html").render(c=chart))
 
 
 def _charts(a: Analysis) -> list[dict]:
@@ -102,7 +102,7 @@ def render(a: Analysis, county: str, static: str = STATIC) -> str:
     c, p, y = a.current.county, a.previous.county, a.year_before.county
     beyond = "、".join(f"{w}{a.beyond.get(level, (0, 0))[0]}批{a.beyond.get(level, (0, 0))[1]}人"
                        for level, w in LEVELS)
-    return TEMPLATES.get_template("report.html").render(
+    return PAGES.get_template("report.html").render(
         title=f"{county}{KINDS[a.period.kind]}（{a.period.label}）",
         as_of=a.now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
         totals=[("批次", (c.petitions, p.petitions, y.petitions)), ("人次", (c.people, p.people, y.people)),

@@ -22,6 +22,7 @@ from core.clock import SHANGHAI, day_start
 from core.facts import mark_repeated
 from core.store.models import (County, Person, Petition, PetitionEvent, Recusal, ScoreEvent, Unit, insert_all,
                                insert_new)
+from core.acts import Act
 from core.rules import LAST_MINUTE_SHARE, Rules
 from core.status import HANDLING, OPEN, WITH_BUREAU, Status, after, may
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,

@@ -152,7 +152,7 @@ def tallies(session: Session, start: datetime, end: datetime, now: datetime,
     # 1. every petition of the range, from the covering index ix_petition_measures: settled facts
     settled = {
         **volume(), "repeats": func.sum(_bit(F.REPEAT)),
-        **{k: v for step in F.STEPS for k, v in (
+        **{k: v for step in F.MEASURED_STEPS for k, v in (
             (f"{step}_due", func.sum(_all(F.OPEN | F.HAS_DUE[step], F.HAS_DUE[step]))),   # finished: a deadline = due
             (f"{step}_on_time", func.sum(_bit(F.ON_TIME[step]))))},
         "closed": func.sum(_bit(F.CLOSED)), "closed_days": func.sum(p.handling_days),
@@ -179,7 +179,7 @@ def tallies(session: Session, start: datetime, end: datetime, now: datetime,
         return getattr(p, f"due_{step}")
 
     open_sums = {f"{step}_due": func.sum(case((and_(in_range, has(step), or_(done(step), deadline(step) <= now)), 1),
-                                              else_=0)) for step in F.STEPS}
+                                              else_=0)) for step in F.MEASURED_STEPS}
     open_sums["meet_waiting"] = func.sum(case((and_(in_range, has("meet"), ~done("meet"), deadline("meet") > now), 1),
                                               else_=0))
     open_groups = [GROUP_BY[g][1] for g in by]

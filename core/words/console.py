@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from core.clock import SHANGHAI
-from core.words.jobs import STEPS
+from core.words.jobs import MILESTONE_WORDS
 from core.words.said import Said
 
 # --- sign-in ----------------------------------------------------------------------------------------
@@ -76,10 +76,10 @@ def deadline_note(step: str, due: datetime, now: datetime) -> str:
     when = f"{due.astimezone(SHANGHAI):%m-%d %H:%M}"
     left = (due - now).total_seconds() / 3600
     if left <= 0:
-        return f"{STEPS[step]}已超期（{when}）"
+        return f"{MILESTONE_WORDS[step]}已超期（{when}）"
     if left < HOURS_SHOWN:
-        return f"{STEPS[step]}期限 {when}（{'剩' + str(int(left)) + '小时' if left >= 1 else '不足1小时'}）"
-    return f"{STEPS[step]}期限 {when}"
+        return f"{MILESTONE_WORDS[step]}期限 {when}（{'剩' + str(int(left)) + '小时' if left >= 1 else '不足1小时'}）"
+    return f"{MILESTONE_WORDS[step]}期限 {when}"
 
 
 UNDER_EVENINGS = "七晚工作法进行中：按条例第三十四条60日内"   # a case under 七晚: its reply and finish

@@ -21,7 +21,7 @@ SWEEP = {
     "reminder": "提醒：{1}请于{2}。回复办理环节加编号即可。",
     "reminder_many": "提醒：{1}件期限将到。回复“待办”查看全部。",
 }
-STEPS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结", "review": "复查答复"}
+MILESTONE_WORDS = {"assign": "交办", "accept": "受理", "meet": "见面", "reply": "答复", "finish": "办结", "review": "复查答复"}
 
 
 def sweep_summary(looked_at: int, reminders: int, overdue: int) -> str:
@@ -30,20 +30,20 @@ def sweep_summary(looked_at: int, reminders: int, overdue: int) -> str:
 
 def overdue_event(step: str, day: str) -> str:
     """The case's history: "受理超期（期限11月23日）"."""
-    return f"{STEPS[step]}超期（期限{day}）"
+    return f"{MILESTONE_WORDS[step]}超期（期限{day}）"
 
 
 def overdue_note(tracking_no: str, step: str) -> str:
     """The unit's 月考评 line of a late step."""
-    return f"{tracking_no}{STEPS[step]}超期"
+    return f"{tracking_no}{MILESTONE_WORDS[step]}超期"
 
 
 def due_steps(kind: str, by_day: dict[str, list[str]]) -> str:
     """A case's steps by their deadline, a template's value: "受理、见面（期限11月23日）" when
     overdue, "11月23日前受理、见面" in a reminder."""
     if kind == "overdue":
-        return "，".join(f"{'、'.join(STEPS[m] for m in steps)}（期限{day}）" for day, steps in by_day.items())
-    return "，".join(f"{day}前{'、'.join(STEPS[m] for m in steps)}" for day, steps in by_day.items())
+        return "，".join(f"{'、'.join(MILESTONE_WORDS[m] for m in steps)}（期限{day}）" for day, steps in by_day.items())
+    return "，".join(f"{day}前{'、'.join(MILESTONE_WORDS[m] for m in steps)}" for day, steps in by_day.items())
 
 
 def due_line(kind: str, tracking_no: str, steps: str) -> str:
@@ -57,7 +57,7 @@ def due_one(kind: str, tracking_no: str, steps: str, step: str) -> Said:
     line = due_line(kind, tracking_no, steps)
     if kind == "overdue":
         return Said(f"【超期】{line}，已挂牌督办，请即办理。", kind, tracking_no, steps)
-    return Said(f"【提醒】{line}。回复：{STEPS[step]} {tracking_no}", kind, tracking_no, steps)
+    return Said(f"【提醒】{line}。回复：{MILESTONE_WORDS[step]} {tracking_no}", kind, tracking_no, steps)
 
 
 def due_many(kind: str, lines: list[str], limit: int) -> Said:

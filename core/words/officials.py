@@ -13,7 +13,7 @@ from core.clock import hm, local, month_day
 from core.phones import MOBILE_IN_TEXT
 from core.timelines import PROGRESS_DAYS
 from core.words.evenings import duration_text
-from core.words.jobs import CONTACT_ELSEWHERE, STEPS, THREAT_WORDS, TRIPS, planned
+from core.words.jobs import CONTACT_ELSEWHERE, MILESTONE_WORDS, THREAT_WORDS, TRIPS, planned
 from core.directory.places import unit_short_name
 from core.store.models import Petition
 from core.text import CHANNEL_LABELS, gist
@@ -68,7 +68,7 @@ NOTICES: dict[str, Callable[..., str]] = {
     "extension_approved": lambda ctx, p, days: f"信访局已批准{p.tracking_no}延期{days}日，请于{when(p.due_finish)}前办结。",
     "taken_back": lambda ctx, p: f"信访局已收回事项{p.tracking_no}，贵单位无需继续办理。",
     "case_urged": lambda ctx, p, milestone, note: (
-        f"【催办】信访局催办事项{p.tracking_no}：{STEPS[milestone]}期限{when(getattr(p, f'due_{milestone}'))}，"
+        f"【催办】信访局催办事项{p.tracking_no}：{MILESTONE_WORDS[milestone]}期限{when(getattr(p, f'due_{milestone}'))}，"
         f"请抓紧办理。{gist(note, 60) + '。' if note else ''}"),
     "reassigned_away": lambda ctx, p, unit: f"信访局已将事项{p.tracking_no}改派{unit}办理，贵单位无需继续办理。感谢配合！",
     "withdrawn": lambda ctx, p: f"信访人已撤回{p.tracking_no}，无需继续办理。谢谢！",

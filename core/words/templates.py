@@ -23,7 +23,7 @@ from core.clock import hm, month_day
 from core.directory.places import unit_short_name
 from core.timelines import PROGRESS_DAYS
 from core.words.evenings import duration_text
-from core.words.jobs import STEPS, THREAT_WORDS, TRIPS, planned
+from core.words.jobs import MILESTONE_WORDS, THREAT_WORDS, TRIPS, planned
 from core.words.jobs import DIGEST as DIGEST_TEMPLATES, EVENING as EVENING_TEMPLATES, FAILED_TEMPLATE
 from core.words.jobs import MEDIA as MEDIA_TEMPLATES, SCHEDULE as SCHEDULE_TEMPLATES, SWEEP as SWEEP_TEMPLATES
 from core.text import spaced_numbers
@@ -86,7 +86,7 @@ TEMPLATES: dict[str, Template] = {
                                    lambda ctx, p, days: [p.tracking_no, str(days), when(p.due_finish)]),
     "taken_back": Template("信访局已收回事项{1}，贵单位无需继续办理。", lambda ctx, p: [p.tracking_no]),
     "case_urged": Template("信访局催办事项{1}：{2}期限{3}，请抓紧办理。",
-                           lambda ctx, p, milestone, note: [p.tracking_no, STEPS[milestone],
+                           lambda ctx, p, milestone, note: [p.tracking_no, MILESTONE_WORDS[milestone],
                                                             when(getattr(p, f"due_{milestone}"))],
                            differs=f"信访局的催办说明是自由文字：模板只说期限{NO_BRACKETS}"),
     "reassigned_away": Template("信访局已将事项{1}改派{2}办理，贵单位无需继续办理。感谢配合！",
