@@ -59,6 +59,34 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
+# the words that name a number just before it: "电话13838765432", "俺身份证号是4104…"
+NUMBER_NAMED = re.compile(r"(?:我的|俺的|我|俺)?(?:联系)?(?:电话|手机|手机号|号码|身份证|身份证号)(?:码|号码)?[是为:：\s]*$")
+_PLAIN = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９＋－"} | {0x3000: 0x20}   # one for one: spans stay
+
+
+def without_numbers(text: str) -> str:
+    """Free text without the phone and ID numbers typed into it (and the words that named them):
+    a number is the petitioner's data, kept apart, never in the matter a unit reads nor in a
+    quote of their words (a 【预警】)."""
+    plain = text.translate(_PLAIN)
+    spans = [m.span() for m in MOBILE_IN_TEXT.finditer(plain)] + [m.span() for m in ID_NUMBER.finditer(plain)]
+    if not spans:
+        return text
+    out, at = [], 0
+    for start, end in sorted(spans):
+        if start < at:
+            continue
+        before = text[at:start]
+        label = NUMBER_NAMED.search(before)
+        out.append(before[:label.start()] if label else before)
+        at = end
+    out.append(text[at:])
+    joined = "".join(out)
+    joined = re.sub(r"[，,；;：:\s]*([，,。；;！!？?\n])", r"\1", joined)   # no stop left hanging
+    return re.sub(r"^[，,。；;：:\s]+|[，,；;：:\s]+$", "", joined)
+
+
 _PII = [
     # 18-character resident ID numbers
     (re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])"), r"\1********\2"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core.phones import MOBILE_IN_TEXT, find_mobile
+from core.phones import ID_NUMBER, MOBILE_IN_TEXT, find_mobile
 from core.directory.places import Gazetteer, PlaceMatch
 
 HAN = r"\u4e00-\u9fff"
@@ -138,8 +138,6 @@ ANNOUNCED = re.compile(rf"^(?:(?:你好|您好|恁好|领导好?|同志)[，,\s]
 PAUSE = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}\d])|(?<=[{HAN}\d])\s+(?=[{HAN}])")
 # whom a number may belong to besides the petitioner ("村支书电话139…"): not the contact number
 THIRD_PARTY = re.compile(r"(?:他|她|对方|村支书|支书|书记|村长|主任|老板|包工头|经理|队长|会计)[的家]?(?:电话|手机|号码)?[是:：]?\s*$")
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
-NUMBER_LABEL = re.compile(r"(?:我的|俺的|我|俺)?(?:联系)?(?:电话|手机|手机号|号码|身份证|身份证号)(?:码|号码)?[是为:：\s]*$")
 # someone typing for a parent or grandparent: "俺替俺爹打的字 俺爹叫李老栓" — the petitioner is the parent
 TYPING_FOR = re.compile(rf"替(?!{ME}[发问写打说])|代.{{0,3}}(?:发|问|写|打|说)|帮(?!{ME}[发问写打说]).{{0,3}}(?:发|问|写|打|说)|"
                         rf"[让叫]{ME}.{{0,4}}(?:发|问|写|打)|"
@@ -173,27 +171,6 @@ def says_no_matter(clause: str, rest: str | None = None) -> bool:
     such) — ``rest`` is the clause without the person's name, place and numbers."""
     left = len(re.findall(rf"[{HAN}A-Za-z]", ABOUT_WORDS.sub("", rest if rest is not None else clause)))
     return left == 0 or left == 1 and bool(ABOUT_MARK.search(clause))
-
-
-def without_numbers(text: str) -> str:
-    """The story without the phone and ID numbers typed into it (and the words that named them):
-    a number is the petitioner's data, kept apart, never the matter's words a unit reads."""
-    plain = readable(text)
-    spans = [m.span() for m in MOBILE_IN_TEXT.finditer(plain)] + [m.span() for m in ID_NUMBER.finditer(plain)]
-    if not spans:
-        return text
-    out, at = [], 0
-    for start, end in sorted(spans):
-        if start < at:
-            continue
-        before = text[at:start]
-        label = NUMBER_LABEL.search(before)
-        out.append(before[:label.start()] if label else before)
-        at = end
-    out.append(text[at:])
-    joined = "".join(out)
-    joined = re.sub(r"[，,；;：:\s]*([，,。；;！!？?\n])", r"\1", joined)   # no stop left hanging
-    return re.sub(r"^[，,。；;：:\s]+|[，,；;：:\s]+$", "", joined)
 
 
 def _own_mobile(text: str) -> str | None:

@@ -33,7 +33,8 @@ from handlers.states import INTAKE_STEPS, State
 from core.cases.similar import most_similar
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
-from handlers.extract import NOT_IN_PLACES, without_numbers
+from handlers.extract import NOT_IN_PLACES
+from core.phones import without_numbers
 
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}

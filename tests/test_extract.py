@@ -117,7 +117,7 @@ def test_a_name_answered_for_a_parent_and_a_number_that_is_someone_elses(gaz):
 
 
 def test_numbers_typed_into_the_story_are_taken_out_of_its_words():
-    from handlers.extract import without_numbers
+    from core.phones import without_numbers
     assert without_numbers("景区施工把水管挖断了，电话13838765432，都半个月了") == "景区施工把水管挖断了，都半个月了"
     assert without_numbers("身份证号410423196502143326，残疾证办了一年") == "残疾证办了一年"
     assert without_numbers("工资没给 手机１３８ ３８７６ ５４３２") == "工资没给"

@@ -195,3 +195,21 @@ def test_a_threat_with_nothing_filed_reaches_the_bureau_with_the_number_to_ring(
     assert len(warnings(sms_out)) == 1                                   # once a day
     shelf = console(app, sms_out, STAFF).get("/console/").get_data(as_text=True)
     assert "回电请求" in shelf and "13812340077" in shelf
+
+
+def test_numbers_run_into_a_threat_are_never_quoted_in_clear(peer, db, sms_out):
+    """吴老汉 speaks into his phone and the voice input runs it together: his ID number, his
+    mobile and the threat in one clause. The bureau and the unit's head are warned with his words —
+    but neither number is quoted in clear, in the 【预警】 nor in the case's warning."""
+    story = "我是下汤镇林楼村的吴老汉身份证410423195803021234电话13812340055再不给补偿款俺就喝农药"
+    no = file(peer, WU, story, "13812340055", name="吴老汉")
+    p = case(db, no)
+    assert p.threat == "self_harm"
+    warned = warnings(sms_out)
+    assert warned and any(to == ZIRAN_HEAD for to, _ in warned) or any(to == STAFF for to, _ in warned)
+    for _, body in warned:
+        assert "410423195803021234" not in body and "13812340055" not in body, body
+        assert "喝农药" in body
+    [event] = db.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id,
+                                                     PetitionEvent.kind == "warning")).all()
+    assert "喝农药" in event.text and "410423195803021234" not in event.text and "13812340055" not in event.text
