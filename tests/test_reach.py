@@ -200,13 +200,13 @@ def petition_proving(peer, code_of) -> tuple[str, str]:
 def test_a_wechat_petition_at_2310_on_a_friday_reaches_him_by_sms_on_monday(peer, db, db_url, clock, wx, sender,
                                                                              sms_out, monkeypatch):
     """张三 writes on Friday at 23:10 and proves his number. The number comes at once, saying the case
-    is handed on Monday; the unit accepts it on Monday at 10:00 — 58 hours on, WeChat takes no
+    is handled from Monday; the unit accepts it on Monday at 10:00 — 58 hours on, WeChat takes no
     customer-service message and the county has no template — and answers at 15:00: 受理, the
     答复 in the unit's own words and the request to rate reach him by SMS on the number he proved.
     He rates on WeChat; nothing failed."""
     clock.set(at("2026-11-27", "23:10"))                                  # a Friday
     no, receipt = petition_proving(peer, lambda: re.search(r"验证码是(\d{6})", sms_out.sent[-1][1]).group(1))
-    assert "今天已过工作时间" in receipt and "11月30日（周一）交办" in receipt
+    assert "今天已过工作时间" in receipt and "11月30日（周一）起办理" in receipt
     clock.set(at("2026-11-30", "10:00"))
     peer.text_sms(LIAISON, f"受理 {no}")
     clock.set(at("2026-11-30", "15:00"))
@@ -224,7 +224,7 @@ def test_a_wechat_petition_at_2310_on_a_friday_reaches_him_by_sms_on_monday(peer
 def test_a_wechat_petition_on_the_eve_of_national_day_reaches_him_as_templates_after_the_holiday(
         peer, db, db_url, clock, wx, sender, tencent_api, monkeypatch):
     """张三 writes at 23:10 on 30 September 2026, the eve of the National Day holiday (1–7 October,
-    chinese_calendar's). The number says the case is handed on 8 October; the unit accepts it that
+    chinese_calendar's). The number says the case is handled from 8 October; the unit accepts it that
     morning and answers the next afternoon, days past his 48 hours: under Tencent Cloud SMS 受理,
     the 答复 and the request to rate reach his proven number as their registered templates, the
     答复's saying exactly where its words are — and there, on WeChat, 查询 gives them whole."""
@@ -233,7 +233,7 @@ def test_a_wechat_petition_on_the_eve_of_national_day_reaches_him_as_templates_a
 
     clock.set(at("2026-09-30", "23:10"))
     no, receipt = petition_proving(peer, lambda: tencent_api.received[-1]["TemplateParamSet"][0])
-    assert "10月8日（周四）交办" in receipt
+    assert "10月8日（周四）起办理" in receipt
     clock.set(at("2026-10-08", "09:30"))
     peer.text_sms(LIAISON, f"受理 {no}")
     clock.set(at("2026-10-09", "16:00"))

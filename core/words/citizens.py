@@ -231,9 +231,10 @@ def added_to_draft() -> str:
 
 
 def submitted(tracking_no: str, channel: str, unverified_phone: bool, later: tuple[str, str] | None = None) -> Said:
-    """The tracking number; ``later``: why and on which day the case is handed on, when that is
-    not today (:func:`receipt_day_note`)."""
-    note = f"{later[0]}，我们将于{later[1]}交办并安排工作人员与您见面。" if later else ""
+    """The tracking number; ``later``: why and from which day the case is handled, when that is
+    not today (:func:`receipt_day_note`) — its unit may have it already (即时交办), but its time
+    counts from then."""
+    note = f"{later[0]}，您的事项将从{later[1]}起办理，工作人员将与您联系见面。" if later else ""
     key, values = ("submitted_later", (tracking_no, *later)) if later else ("submitted", (tracking_no,))
     if channel == "sms":
         return Said(f"您的反映已登记，编号{tracking_no}。{note or '我们会尽快交办并与您联系。'}"

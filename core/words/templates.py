@@ -306,7 +306,7 @@ CONVERSATION: dict[str, Template] = {
                           differs="“查询 编号”不再重复编号（同一变量只出现一次）"),
     # after hours or on a rest day the tracking number comes with the day the case is handed on
     # (texts.receipt_day_note): its own template, or a Tencent petitioner would get no number
-    "submitted_later": Template("您的反映已登记，编号{1}。{2}，我们将于{3}交办并安排工作人员与您见面。回复“查询”加编号可查进度。谢谢！",
+    "submitted_later": Template("您的反映已登记，编号{1}。{2}，您的事项将从{3}起办理，工作人员将与您联系见面。回复“查询”加编号可查进度。谢谢！",
                                 differs="“查询 编号”不再重复编号（同一变量只出现一次）"),
 }
 REPLY_OTHER = Template("您好！您的短信已收到并保存。此项答复无法用短信发送，请关注县信访微信公众号查看，或拨打县信访局电话咨询。",
