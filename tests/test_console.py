@@ -582,6 +582,7 @@ def test_the_bureau_telephones_the_unsatisfied_and_the_silent(live, browser, pee
     assert "水泵还是坏的" in first.inner_text()                             # in his own words
     assert lamp in second.inner_text() and "已再次请求评价" in second.inner_text()
     assert "满意" not in staff.get_by_label(f"{pump}回访结果").inner_text().replace("不满意", "")
+    assert staff.get_by_label(f"{lamp}回访结果").input_value() == ""      # 请选择: no outcome chosen for her
     staff.get_by_label(f"{lamp}回访结果").select_option(label="满意")
     staff.get_by_label(f"{lamp}回访情况").fill("李四说路灯修好了")
     staff.locator(f"#fu-{lamp}").get_by_role("button", name="记录回访").click()
