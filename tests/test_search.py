@@ -4,6 +4,8 @@ alone — and the index only narrows: the text decides. On both databases, for p
 came in through the signed webhooks (so the trigger and the expression index see real inserts)."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select, text
 
 from core.workplace import workbench
@@ -54,3 +56,19 @@ def test_what_people_type_into_the_search_box(peer, db):
     assert found("100%") == {pump} and found("二次_供水") == {pump} and found("“二次") == {pump}
     assert found("水费 涨了") == {pump} and found("水费 降了") == set()    # words apart: each of them
     assert found('"水费" OR "x"') == set() and found("1%0") == set()      # no FTS or LIKE syntax gets through
+
+
+def test_a_story_pasted_into_the_search_box_is_held_to_its_length_not_refused_by_the_server(peer, app, sms_out):
+    """A clerk pastes a petitioner's whole story into 查找. The box takes at most 100 characters (a
+    longer address would be refused by the proxy with a bare 414 before the console could say
+    anything); sent past the box, the list says the search is too long."""
+    from tests.test_recusal_matter import console
+
+    submit(peer)
+    clerk = console(app, sms_out, STAFF)
+    for page in ("/console/", "/console/cases"):
+        box = re.search(r'<input id="q" name="q"[^>]*>', clerk.get(page).get_data(as_text=True)).group(0)
+        assert 'maxlength="100"' in box, box
+    story = "我是下汤镇林楼村的张三，小区水泵坏了三天没水" * 8
+    answer = clerk.get("/console/cases", query_string={"q": story})
+    assert answer.status_code == 400 and "查找内容过长" in answer.get_data(as_text=True)   # said; nothing searched

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from bot.console.common import (actor_name, bp, client_address, clock_now, county_today, day_of, id_of, met_words,
-                                names_of, row_of, send_after_commit, services, signed_in)
+                                names_of, row_of, send_after_commit, services, signed_in, SEARCH_CHARS, SEARCH_WORDS)
 from core import actions
 from core.workplace import workbench
 from core.cases.lifecycle import CaseError
@@ -127,7 +127,6 @@ def cases():
                                categories=categories, shown=shown, shelf=shelf, routable=routable), 400 if problems else 200
 
 
-SEARCH_WORDS, SEARCH_CHARS = 10, 100       # a search's words (each one more condition) and its length
 
 
 BULK_MOST = 50      # cases one bulk action takes (a list's page)

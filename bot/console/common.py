@@ -124,9 +124,12 @@ def _when(dt) -> str:
     return dt.astimezone(SHANGHAI).strftime("%m-%d %H:%M") if dt else "—"
 
 
+SEARCH_WORDS, SEARCH_CHARS = 10, 100       # a search's words (each one more condition) and its length
+
+
 @bp.app_context_processor
 def _helpers():
-    return {"ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
+    return {"SEARCH_CHARS": SEARCH_CHARS, "ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
             "EVENTS": EVENT_WORDS, "THREATS": THREAT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
             "numbers_masked": redact, "AUDIT": AUDIT, "calls_for": citizen_usecases.call_outcomes,
             "event_text": _event_text, "deadline": _deadline}   # a number in free text is shown only by 显示号码, and recorded
