@@ -10,5 +10,5 @@ try:
 
     app = create_app()
 except SettingsError as exc:
-    print(f"xinfang: configuration error: {exc}", file=sys.stderr)
+    print(f"xinfang：配置有误：{exc}", file=sys.stderr)
     raise SystemExit(2)

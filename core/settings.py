@@ -152,9 +152,9 @@ def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+        raise SettingsError(f"{name} 应为整数，现为 {raw!r}") from None
     if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+        raise SettingsError(f"{name} 不能小于 {minimum}，现为 {value}")
     return value
 
 
@@ -164,7 +164,7 @@ def _flag(env: dict, name: str) -> bool:
         return False
     if raw in ("1", "true", "yes", "on"):
         return True
-    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+    raise SettingsError(f"{name} 应为 1 或 0，现为 {raw!r}")
 
 
 def _check_url(name: str, value: str | None, schemes: tuple[str, ...]) -> None:
@@ -172,7 +172,7 @@ def _check_url(name: str, value: str | None, schemes: tuple[str, ...]) -> None:
         return
     parsed = urlparse(value)
     if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
-        raise SettingsError(f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, got {value!r}")
+        raise SettingsError(f"{name} 应为以 {' 或 '.join(s + '://' for s in schemes)} 开头的地址，现为 {value!r}")
 
 
 def load_settings(env: dict | None = None) -> Settings:
@@ -190,7 +190,7 @@ def load_settings(env: dict | None = None) -> Settings:
         if database_url.startswith("postgresql://"):
             database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
         if not database_url.startswith(("sqlite:", "postgresql")):
-            raise SettingsError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, got {database_url.split('://')[0]}://…")
+            raise SettingsError(f"DATABASE_URL 应为 sqlite:// 或 postgresql:// 地址，现为 {database_url.split('://')[0]}://…")
     else:
         database_url = default_database_url()
 
@@ -204,7 +204,7 @@ def load_settings(env: dict | None = None) -> Settings:
 
     delivery = get("OUTBOX_DELIVERY") or "queue"
     if delivery not in ("queue", "inline"):
-        raise SettingsError(f"OUTBOX_DELIVERY must be queue or inline, got {delivery!r}")
+        raise SettingsError(f"OUTBOX_DELIVERY 应为 queue 或 inline，现为 {delivery!r}")
     twilio_api_base = get("TWILIO_API_BASE")
     _check_url("TWILIO_API_BASE", twilio_api_base, ("http", "https"))
     wechat_api_base = get("WECHAT_API_BASE")
@@ -212,21 +212,21 @@ def load_settings(env: dict | None = None) -> Settings:
 
     tencent_secret = get("TENCENT_SMS_CALLBACK_SECRET")
     if tencent_secret and (len(tencent_secret) < 24 or not tencent_secret.replace("-", "").replace("_", "").isalnum()):
-        raise SettingsError("TENCENT_SMS_CALLBACK_SECRET must be at least 24 letters, digits, - or _ "
-                            "(it is part of the callback URL: e.g. python3 -c 'import secrets; "
-                            "print(secrets.token_urlsafe(24))')")
+        raise SettingsError("TENCENT_SMS_CALLBACK_SECRET 应为至少24个字母、数字、- 或 _ "
+                            "（它是回调地址的一部分，可用 python3 -c 'import secrets; "
+                            "print(secrets.token_urlsafe(24))' 生成）")
 
     tencent = {name: get(name) for name in ("TENCENT_SECRET_ID", "TENCENT_SECRET_KEY", "TENCENT_SMS_APP_ID")}
     provider = get("SMS_PROVIDER") or ("tencent" if any(tencent.values()) else None)
     if provider not in (None, "twilio", "tencent", "console"):
-        raise SettingsError(f"SMS_PROVIDER must be twilio, tencent or console, got {provider!r}")
+        raise SettingsError(f"SMS_PROVIDER 应为 twilio、tencent 或 console，现为 {provider!r}")
     if provider == "tencent":
         for name, value in tencent.items():   # a partial setting stops the start, naming what is missing
             if not value:
-                raise SettingsError(f"{name} is not set (SMS_PROVIDER=tencent needs TENCENT_SECRET_ID, "
-                                    "TENCENT_SECRET_KEY and TENCENT_SMS_APP_ID)")
+                raise SettingsError(f"未设置 {name}（SMS_PROVIDER=tencent 需要 TENCENT_SECRET_ID、"
+                                    "TENCENT_SECRET_KEY 和 TENCENT_SMS_APP_ID）")
         if not tencent["TENCENT_SMS_APP_ID"].isdigit():
-            raise SettingsError("TENCENT_SMS_APP_ID must be the SDK AppID from Tencent's SMS console (digits, 1400…)")
+            raise SettingsError("TENCENT_SMS_APP_ID 应为腾讯云短信控制台的 SDK AppID（数字，1400…）")
     tencent_api_base = get("TENCENT_SMS_API_BASE")
     _check_url("TENCENT_SMS_API_BASE", tencent_api_base, ("http", "https"))
 
@@ -234,7 +234,7 @@ def load_settings(env: dict | None = None) -> Settings:
 
     twilio_from = get("TWILIO_FROM")
     if twilio_from and not (twilio_from.startswith("+") or twilio_from.startswith("MG")):
-        raise SettingsError("TWILIO_FROM must be an E.164 number (+86…) or a Messaging Service SID (MG…)")
+        raise SettingsError("TWILIO_FROM 应为 E.164 号码（+86…）或 Messaging Service SID（MG…）")
 
     return Settings(
         database_url=database_url,
@@ -276,12 +276,12 @@ def _aes_key(name: str, value: str | None) -> str | None:
     """A 43-character EncodingAESKey (WeChat's, WeCom's), checked; SettingsError naming ``name``."""
     if value:
         if len(value) != 43:
-            raise SettingsError(f"{name} must be the 43-character EncodingAESKey from the console")
+            raise SettingsError(f"{name} 应为后台的43位 EncodingAESKey")
         try:
             if len(base64.b64decode(value + "=", validate=True)) != 32:
                 raise binascii.Error
         except (binascii.Error, ValueError):
-            raise SettingsError(f"{name} is not valid base64 (it must decode to 32 bytes)") from None
+            raise SettingsError(f"{name} 不是有效的 base64（应解码为32字节）") from None
     return value
 
 
@@ -295,11 +295,11 @@ def _wecom(get) -> dict:
         needed += list(callback) if any(callback.values()) else []
         for name in needed:   # a partial setting stops the start, naming what is missing
             if not (sending | callback)[name]:
-                raise SettingsError(f"{name} is not set (WeCom needs WECOM_CORP_ID, WECOM_AGENT_ID and WECOM_SECRET "
-                                    "to send, and WECOM_TOKEN and WECOM_AES_KEY with WECOM_CORP_ID for its callback)")
+                raise SettingsError(f"未设置 {name}（企业微信发送需要 WECOM_CORP_ID、WECOM_AGENT_ID 和 WECOM_SECRET，"
+                                    "回调需要 WECOM_TOKEN、WECOM_AES_KEY 和 WECOM_CORP_ID）")
     agent = sending["WECOM_AGENT_ID"]
     if agent and not agent.isdigit():
-        raise SettingsError("WECOM_AGENT_ID must be the app's AgentId from WeCom's admin console (digits)")
+        raise SettingsError("WECOM_AGENT_ID 应为企业微信管理后台中应用的 AgentId（数字）")
     api_base = get("WECOM_API_BASE")
     _check_url("WECOM_API_BASE", api_base, ("http", "https"))
     return dict(wecom_corp_id=sending["WECOM_CORP_ID"], wecom_agent_id=int(agent) if agent else None,

@@ -51,3 +51,14 @@ def test_gunicorn_entry_refuses_to_start_on_a_bad_setting(tmp_path):
     proc = subprocess.run([sys.executable, "-c", "import bot.wsgi"], env=env, capture_output=True, text=True,
                           cwd=str(tmp_path.parent), timeout=60)
     assert proc.returncode == 2 and "WECHAT_AES_KEY" in proc.stderr
+    assert "配置有误：WECHAT_AES_KEY 应为后台的43位 EncodingAESKey" in proc.stderr   # the operator reads Chinese
+
+
+def test_the_command_line_says_a_bad_setting_in_chinese(tmp_path):
+    """The operator types ``xinfang stats`` with a mistyped setting: told which and why, in Chinese."""
+    from click.testing import CliRunner
+
+    from bot.cli import main
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "RATE_LIMIT_COUNT": "十"}
+    result = CliRunner().invoke(main, ["stats"], env=env)
+    assert result.exit_code != 0 and "配置有误：RATE_LIMIT_COUNT 应为整数，现为 '十'" in result.output, result.output
