@@ -121,12 +121,12 @@ class Text:
 
 
 def digests(s: Session, day: date, county_name: str, now: datetime | None = None,
-            since: date | None = None) -> list[Text]:
+            since: date | None = None, after: datetime | None = None) -> list[Text]:
     """The day's texts: each leader (county view), the head of each unit concerned that day (their
     unit), each 包案 leader's cases first. The day is read once for the county and all units; each reader's text is cut
-    from it, leaving out what accuses them."""
+    from it, leaving out what accuses them. ``since``, ``after``: see core.reports.digest.gather_all."""
     people = readers(s)
-    whole = gather_all(s, day, now, since)
+    whole = gather_all(s, day, now, since, after)
     names = dict(s.execute(select(Unit.id, Unit.name)).all())
     leads = lead_lines(s, people)
     out: list[Text] = []

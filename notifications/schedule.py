@@ -164,7 +164,8 @@ def daily_digest(svc, now: datetime) -> str:
     with transaction(svc.sessions) as s:
         county = current_county(s)
         day = local(now).date()
-        texts = digests(s, day, county.name, now, since=_digest_since(s, day, WorkCalendar.from_options(county.options)))
+        since, after = _digest_since(s, day, WorkCalendar.from_options(county.options))
+        texts = digests(s, day, county.name, now, since=since, after=after)
         ids = OutboundMessage.enqueue_many(s, [(t.phone, t.body, "daily_digest", None, t.params) for t in texts], now)
     svc.send_later(ids, now)
     return words.ran("daily_digest", sent=len(ids))
@@ -173,19 +174,23 @@ def daily_digest(svc, now: datetime) -> str:
 DIGEST_REACH = timedelta(days=31)   # the longest a daily 访情 looks back (after a long stop)
 
 
-def _digest_since(s, day, calendar: WorkCalendar):
-    """The first day a daily 访情 sent on ``day`` counts: the day after the last one sent (the
-    rest days between, or the days the system was down), else the day after the working day
-    before — so what arrived on a Saturday or a holiday is in the next working day's text."""
-    last = s.scalar(select(ScheduledRun.period).where(ScheduledRun.name == "daily_digest",
-                                                      ScheduledRun.period < f"{day:%Y-%m-%d}")
-                    .order_by(ScheduledRun.period.desc()).limit(1))
+def _digest_since(s, day, calendar: WorkCalendar) -> tuple[date, datetime | None]:
+    """What a daily 访情 sent on ``day`` counts. The first day it names: the day after the last one
+    sent (the rest days between, or the days the system was down), else the day after the working
+    day before — so what arrived on a Saturday or a holiday is in the next working day's text. And
+    the moment it counts from: the last text's (what came in after Monday's 17:30 text is in
+    Tuesday's, never in none), within DIGEST_REACH."""
+    last = s.execute(select(ScheduledRun.period, ScheduledRun.started_at)
+                     .where(ScheduledRun.name == "daily_digest", ScheduledRun.period < f"{day:%Y-%m-%d}")
+                     .order_by(ScheduledRun.period.desc()).limit(1)).first()
     previous = day - timedelta(days=1)
     while not calendar.is_workday(previous) and day - previous < DIGEST_REACH:
         previous -= timedelta(days=1)
     if last is not None:
-        previous = min(previous, date.fromisoformat(last))
-    return max(previous + timedelta(days=1), day - DIGEST_REACH)
+        previous = min(previous, date.fromisoformat(last.period))
+    since = max(previous + timedelta(days=1), day - DIGEST_REACH)
+    after = local(last.started_at) if last is not None else None
+    return since, after if after is not None and after.date() >= day - DIGEST_REACH else None
 
 
 def monthly_scores(svc, now: datetime) -> str:

@@ -171,3 +171,25 @@ def test_a_weekend_is_in_monday_s_text_and_a_trip_to_beijing_on_saturday_is_told
     tuesday = [m.body for m in db.scalars(select(OutboundMessage).where(
         OutboundMessage.purpose == "daily_digest", OutboundMessage.to == LEADER)) if "11月24日" in m.body]
     assert tuesday and tuesday[0].startswith("【每日访情】11月24日（周二）鲁山县："), tuesday
+
+
+def test_what_comes_in_after_the_text_is_in_the_next_one(peer, clock, services, db):
+    """Monday's text goes at 17:35. At 18:10 李四 texts about the road in 上坪村; at 20:00 the duty
+    clerk registers three from 下汤镇 who went to Beijing that day. Monday's text had neither;
+    Tuesday's has both — before, each was in no text at all (Tuesday's counted Tuesday only)."""
+    clock.set(at(9, 0))
+    submit(peer)
+    [(_, _, _)] = tick(services, at(17, 35), DAILY)
+    monday = digest_texts(db)[LEADER]
+    assert "微信访1" in monday and "越级访" not in monday.replace("无越级访", ""), monday
+    clock.set(at(18, 10))
+    peer.text_sms("+8613912345678", "我是尧山镇上坪村的李四，村里主干道塌陷，雨天无法通行")
+    assert "LS-" in peer.text_sms("+8613912345678", "确认")
+    clock.set(at(20, 0))
+    assert "已登记进京3人（下汤镇）" in peer.text_sms(STAFF, "登记 进京 下汤镇 3 拆迁补偿多年未落实")
+    [(_, _, _)] = tick(services, at(17, 35, day=24), DAILY)
+    db.rollback()
+    tuesday = [m.body for m in db.scalars(select(OutboundMessage).where(
+        OutboundMessage.purpose == "daily_digest", OutboundMessage.to == LEADER)) if "11月24日" in m.body]
+    assert tuesday and tuesday[0].startswith("【每日访情】11月24日（周二）鲁山县："), tuesday
+    assert "短信访1" in tuesday[0] and "进京1批3人" in tuesday[0], tuesday[0]

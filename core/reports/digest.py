@@ -166,12 +166,20 @@ class CountyDay:
         return d
 
 
-def gather_all(s: Session, day: date, now: datetime | None = None, since: date | None = None) -> CountyDay:
-    """The day as of ``now`` (default: its end): the 日排查 rounds whose time has come. ``since``:
-    the first day counted, earlier than ``day`` when the text is the first after rest days (what
-    came in on a Saturday is in Monday's) — the petitions, 越级访 and 预警 of every day from it."""
+def gather_all(s: Session, day: date, now: datetime | None = None, since: date | None = None,
+               after: datetime | None = None) -> CountyDay:
+    """The day as of ``now`` (default: its end): the petitions, 越级访 and 预警 up to then, the
+    日排查 rounds whose time has come. ``since``: the first day counted, earlier than ``day`` when
+    the text is the first after rest days (what came in on a Saturday is in Monday's) — the
+    petitions, 越级访 and 预警 of every day from it. ``after``: the moment the last text counted
+    to — what came in after it (Monday after the 17:30 text) is counted here, and a 越级访
+    registered after it for an earlier day too: each is in one text, none in none."""
     since = since if since is not None and since < day else None
     start, end = day_start(since or day), day_bounds(day)[1]
+    if now is not None:
+        end = min(end, now)     # what comes in after the text is the next one's
+    if after is not None and after < start:
+        start = after
     p = Petition
     county, units = Day(day, since=since), {}
 
@@ -186,7 +194,7 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
             b, n = d.channels.get(channel, (0, 0))
             d.channels[channel] = (b + t.petitions, n + t.people)
             d.tally.add(t)
-    for unit_id, levels in escalations(s, since or day, day, by="unit").items():
+    for unit_id, levels in escalations(s, since or day, day, by="unit", known_since=after).items():
         for level, (batches, people) in levels.items():
             for d in (county, unit_day(unit_id)):
                 b, n = d.beyond.get(level, (0, 0))

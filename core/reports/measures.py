@@ -199,12 +199,16 @@ def tallies(session: Session, start: datetime, end: datetime, now: datetime,
 
 
 def escalations(session: Session, first: date, last: date, by: str | None = None,
-                unit_id: int | None = None) -> dict:
+                unit_id: int | None = None, known_since: datetime | None = None) -> dict:
     """越级访 registered by staff on the days ``first`` to ``last`` (``unit_id``: that unit's
-    township's only): level → (批次, 人次); ``by`` "unit" or "day": unit id or day → level → (批次, 人次)."""
+    township's only): level → (批次, 人次); ``by`` "unit" or "day": unit id or day → level → (批次, 人次).
+    ``known_since``: also those of earlier days registered since that moment (the daily 访情:
+    a trip registered after the last text went is in the next)."""
     e = Escalation
     key = {"unit": e.unit_id, "day": e.occurred_on, None: e.level}[by]
-    where = [e.occurred_on >= first, e.occurred_on <= last]
+    days = and_(e.occurred_on >= first, e.occurred_on <= last)
+    late = and_(e.occurred_on < first, e.registered_at >= known_since) if known_since is not None else None
+    where = [days if late is None else or_(days, late)]
     if unit_id is not None:
         where.append(e.unit_id == unit_id)
     out: dict = {}

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from core.cases.accusations import not_recused
 from core.clock import day_start, local
 from core.status import OPEN
-from core.rules import POINTS, ScoreRules
+from core.rules import ScoreRules
 from core.store.models import Person, Petition, ScoreEvent, Unit
 
 KIND_WORDS = {"late_accept": "受理超期", "late_meet": "见面超期", "late_reply": "答复超期", "late_finish": "办结超期",
