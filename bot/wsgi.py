@@ -3,6 +3,7 @@ import logging
 import sys
 
 from core.settings import SettingsError
+from core.words import operator as say
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 try:
@@ -10,5 +11,5 @@ try:
 
     app = create_app()
 except SettingsError as exc:
-    print(f"xinfang：配置有误：{exc}", file=sys.stderr)
+    print("xinfang：" + say.bad_setting(exc), file=sys.stderr)
     raise SystemExit(2)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from core.words import operator as say
+
 
 class SettingsError(ValueError):
     """A setting is present but malformed; the message names the variable."""
@@ -152,9 +154,9 @@ def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise SettingsError(f"{name} 应为整数，现为 {raw!r}") from None
+        raise SettingsError(say.setting("int", name=name, raw=raw)) from None
     if value < minimum:
-        raise SettingsError(f"{name} 不能小于 {minimum}，现为 {value}")
+        raise SettingsError(say.setting("min", name=name, minimum=minimum, value=value))
     return value
 
 
@@ -164,7 +166,7 @@ def _flag(env: dict, name: str) -> bool:
         return False
     if raw in ("1", "true", "yes", "on"):
         return True
-    raise SettingsError(f"{name} 应为 1 或 0，现为 {raw!r}")
+    raise SettingsError(say.setting("flag", name=name, raw=raw))
 
 
 def _check_url(name: str, value: str | None, schemes: tuple[str, ...]) -> None:
@@ -172,7 +174,7 @@ def _check_url(name: str, value: str | None, schemes: tuple[str, ...]) -> None:
         return
     parsed = urlparse(value)
     if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
-        raise SettingsError(f"{name} 应为以 {' 或 '.join(s + '://' for s in schemes)} 开头的地址，现为 {value!r}")
+        raise SettingsError(say.setting("url", name=name, schemes=' 或 '.join(s + '://' for s in schemes), value=value))
 
 
 def load_settings(env: dict | None = None) -> Settings:
@@ -190,7 +192,7 @@ def load_settings(env: dict | None = None) -> Settings:
         if database_url.startswith("postgresql://"):
             database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
         if not database_url.startswith(("sqlite:", "postgresql")):
-            raise SettingsError(f"DATABASE_URL 应为 sqlite:// 或 postgresql:// 地址，现为 {database_url.split('://')[0]}://…")
+            raise SettingsError(say.setting("database", scheme=database_url.split('://')[0]))
     else:
         database_url = default_database_url()
 
@@ -204,7 +206,7 @@ def load_settings(env: dict | None = None) -> Settings:
 
     delivery = get("OUTBOX_DELIVERY") or "queue"
     if delivery not in ("queue", "inline"):
-        raise SettingsError(f"OUTBOX_DELIVERY 应为 queue 或 inline，现为 {delivery!r}")
+        raise SettingsError(say.setting("delivery", value=delivery))
     twilio_api_base = get("TWILIO_API_BASE")
     _check_url("TWILIO_API_BASE", twilio_api_base, ("http", "https"))
     wechat_api_base = get("WECHAT_API_BASE")
@@ -212,21 +214,18 @@ def load_settings(env: dict | None = None) -> Settings:
 
     tencent_secret = get("TENCENT_SMS_CALLBACK_SECRET")
     if tencent_secret and (len(tencent_secret) < 24 or not tencent_secret.replace("-", "").replace("_", "").isalnum()):
-        raise SettingsError("TENCENT_SMS_CALLBACK_SECRET 应为至少24个字母、数字、- 或 _ "
-                            "（它是回调地址的一部分，可用 python3 -c 'import secrets; "
-                            "print(secrets.token_urlsafe(24))' 生成）")
+        raise SettingsError(say.setting("callback_secret"))
 
     tencent = {name: get(name) for name in ("TENCENT_SECRET_ID", "TENCENT_SECRET_KEY", "TENCENT_SMS_APP_ID")}
     provider = get("SMS_PROVIDER") or ("tencent" if any(tencent.values()) else None)
     if provider not in (None, "twilio", "tencent", "console"):
-        raise SettingsError(f"SMS_PROVIDER 应为 twilio、tencent 或 console，现为 {provider!r}")
+        raise SettingsError(say.setting("provider", value=provider))
     if provider == "tencent":
         for name, value in tencent.items():   # a partial setting stops the start, naming what is missing
             if not value:
-                raise SettingsError(f"未设置 {name}（SMS_PROVIDER=tencent 需要 TENCENT_SECRET_ID、"
-                                    "TENCENT_SECRET_KEY 和 TENCENT_SMS_APP_ID）")
+                raise SettingsError(say.setting("tencent_missing", name=name))
         if not tencent["TENCENT_SMS_APP_ID"].isdigit():
-            raise SettingsError("TENCENT_SMS_APP_ID 应为腾讯云短信控制台的 SDK AppID（数字，1400…）")
+            raise SettingsError(say.setting("tencent_app"))
     tencent_api_base = get("TENCENT_SMS_API_BASE")
     _check_url("TENCENT_SMS_API_BASE", tencent_api_base, ("http", "https"))
 
@@ -234,7 +233,7 @@ def load_settings(env: dict | None = None) -> Settings:
 
     twilio_from = get("TWILIO_FROM")
     if twilio_from and not (twilio_from.startswith("+") or twilio_from.startswith("MG")):
-        raise SettingsError("TWILIO_FROM 应为 E.164 号码（+86…）或 Messaging Service SID（MG…）")
+        raise SettingsError(say.setting("twilio_from"))
 
     return Settings(
         database_url=database_url,
@@ -276,12 +275,12 @@ def _aes_key(name: str, value: str | None) -> str | None:
     """A 43-character EncodingAESKey (WeChat's, WeCom's), checked; SettingsError naming ``name``."""
     if value:
         if len(value) != 43:
-            raise SettingsError(f"{name} 应为后台的43位 EncodingAESKey")
+            raise SettingsError(say.setting("aes_length", name=name))
         try:
             if len(base64.b64decode(value + "=", validate=True)) != 32:
                 raise binascii.Error
         except (binascii.Error, ValueError):
-            raise SettingsError(f"{name} 不是有效的 base64（应解码为32字节）") from None
+            raise SettingsError(say.setting("aes_base64", name=name)) from None
     return value
 
 
@@ -295,11 +294,10 @@ def _wecom(get) -> dict:
         needed += list(callback) if any(callback.values()) else []
         for name in needed:   # a partial setting stops the start, naming what is missing
             if not (sending | callback)[name]:
-                raise SettingsError(f"未设置 {name}（企业微信发送需要 WECOM_CORP_ID、WECOM_AGENT_ID 和 WECOM_SECRET，"
-                                    "回调需要 WECOM_TOKEN、WECOM_AES_KEY 和 WECOM_CORP_ID）")
+                raise SettingsError(say.setting("wecom_missing", name=name))
     agent = sending["WECOM_AGENT_ID"]
     if agent and not agent.isdigit():
-        raise SettingsError("WECOM_AGENT_ID 应为企业微信管理后台中应用的 AgentId（数字）")
+        raise SettingsError(say.setting("wecom_agent"))
     api_base = get("WECOM_API_BASE")
     _check_url("WECOM_API_BASE", api_base, ("http", "https"))
     return dict(wecom_corp_id=sending["WECOM_CORP_ID"], wecom_agent_id=int(agent) if agent else None,

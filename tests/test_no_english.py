@@ -26,12 +26,13 @@ WORD = re.compile(r"[A-Za-z]+")
 # what stays in Latin letters: the tracking number's prefix (LS-20261123-0001), the export
 # formats the bureau chooses between, a template's ID on the provider's console, the programs
 # the operator runs by their names
-ALLOWED = {"LS", "Excel", "CSV", "ID", "nginx", "gunicorn", "Redis", "Word", "docx"}   # names of programs and files
+ALLOWED = {"LS", "Excel", "CSV", "ID", "nginx", "gunicorn", "Redis", "Word", "docx",   # names of programs and files
+           "SDK", "AppID", "SID", "MG", "EncodingAESKey", "AgentId"}   # and of what the providers' consoles show
 # what the operator types, said as it is typed: a setting (WECHAT_TOKEN), a command (xinfang
 # init …, apt install nginx, Ctrl-D), an option (--from), a county file's table, key or value
 # ([county.sms] param_limit = "none"), a template's key before its words (sms-templates), a path
 # or address, a file name
-TYPED = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|\bxinfang(?: [a-z-]+)*|\bapt(?:-get)? install [\w-]+|Ctrl-[A-Z]"
+TYPED = re.compile(r"\b[a-z]+://\S*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|\bxinfang(?: [a-z-]+)*|\bapt(?:-get)? install [\w-]+|Ctrl-[A-Z]"
                    r"|--[a-z-]+|\[[a-z_.]+\](?: [a-z_]+)?|\b[a-z]+(?:_[a-z]+)+\b|\b[a-z_]+ = \S+|\"[a-z]+\"|^[a-z_]+(?=\t)"
                    r"|\d{4}-\d\d-\d\dT\d\d:\d\d|https?://\S+|(?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)+/?|[\w-]+\.(?:toml|sqlite3|html|csv|xlsx|conf|db)\b",
                    re.M)

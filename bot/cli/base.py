@@ -29,7 +29,7 @@ def read_settings(env: dict | None = None):
     try:
         return load_settings(env)
     except SettingsError as exc:
-        raise click.ClickException(f"配置有误：{exc}") from None
+        raise click.ClickException(say.bad_setting(exc)) from None
 
 
 def moment(text: str | None):
