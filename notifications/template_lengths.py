@@ -113,7 +113,8 @@ def _notice_values(county: dict, key: str, t: templates.Template, kinds: dict[st
                    now: datetime) -> list[list[str]]:
     """Every list of values a notice's template takes, from its own parameters at their longest."""
     leaders = [(p.get("title") or "") + p["name"] for p in county["people"]] or ["县委书记"]
-    p = SimpleNamespace(tracking_no=kinds["no"][0], due_finish=now, due_accept=now, due_review=now, people=120)
+    p = SimpleNamespace(tracking_no=kinds["no"][0], due_finish=now, due_accept=now, due_meet=now, due_review=now,
+                        people=120)
     ctx = SimpleNamespace(now=now - timedelta(days=20), place_of=lambda p, village=True: (
         max(kinds["place"], key=len) if village else max(kinds["township"], key=len)))
     longest = {"unit": [max(kinds["unit"], key=len)], "lead": [max(kinds["name"], key=len)],

@@ -487,3 +487,27 @@ def test_a_reason_ending_in_a_full_stop_is_not_written_twice(peer, sms_out):
     [told] = [body for to, body in sms_out.sent if to == STAFF and "退回" in body and no in body]
     assert "不属于我镇管辖。请重新交办" in told and "。。" not in told
     assert not any("。。" in body or "！。" in body for _, body in sms_out.sent)
+
+
+@pytest.mark.parametrize("policy, asked, template", [
+    ("same_day", "请在今天（11月23日）内受理并见面", None),
+    ("3-7-21", "请在今天（11月23日）内受理，于11月26日前见面", "case_assigned_meet"),
+    ("statutory", "请12月8日前受理，", "case_assigned_accept"),
+])
+def test_the_assignment_asks_what_the_county_s_policy_asks(peer, db, services, sms_out, policy, asked, template):
+    """张三's pump petition on Monday 10:00 in a county of each policy: the 【交办】 asks 下汤镇 to
+    accept and meet the same day (当日工作法), to accept today and meet within three days (3-7-21),
+    or only to accept within the 条例's 15 days — it never asks for a meeting the county does not set.
+    A template-only provider gets the variant registered for it."""
+    from core.store.models import County
+    county = db.scalars(select(County)).one()
+    county.options = {**county.options, "timelines": {"policy": policy}}
+    db.commit()
+    services._gazetteer = None          # as a worker re-reads the county within a minute
+    no = submit(peer)
+    [body] = [b for to, b in sms_out.sent if to == LIAISON and b.startswith("【交办】")]
+    assert no in body and asked in body, body
+    if policy == "statutory":
+        assert "见面" not in body, body
+    [row] = [m for m in outbox(db, "case_assigned") if m.to == LIAISON]
+    assert (row.params.get("t") if isinstance(row.params, dict) else None) == template, row.params

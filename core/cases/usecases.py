@@ -15,7 +15,7 @@ from core.cases.similar import most_similar
 from core.store.models import County, Person, Petition, PetitionEvent, Unit
 from core.acts import PETITIONER, PHONES, STAFF, UNIT, Act, Done, Tell
 from core.words import jobs as words
-from core.words.officials import PROVISIONAL_BASIS
+from core.words.officials import PROVISIONAL_BASIS, assigned_sentence
 
 
 def _unit_name(p: Petition, default: str = "责任单位") -> str:
@@ -296,7 +296,7 @@ def assigned_tells(db, p: Petition, unit_name: str) -> list[Tell]:
     and the bureau when the unit has none. ``db``: a session or the hot path's connection."""
     contacts = tuple(audience.unit(db, p))
     out = [] if contacts else [Tell(STAFF, "no_contact", {"unit": unit_name})]
-    return out + [Tell(UNIT, "case_assigned", phones=contacts)]
+    return out + [Tell(UNIT, "case_assigned", phones=contacts, sentence=assigned_sentence(p))]
 
 
 def recuse(act: Act, p: Petition, unit: Unit | None = None, person: Person | None = None) -> Done:

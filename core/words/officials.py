@@ -37,8 +37,27 @@ def _assigned(ctx, p: Petition) -> str:
     # the petitioner's number goes to the handling unit only, and only by a channel that may carry
     # it: by SMS the text says where to read it; by WeCom the outbox puts it in (core.outbound)
     return (f"【交办】{p.tracking_no} {p.name} {ctx.place_of(p)}：{gist(p.content, 50)}。{CONTACT_ELSEWHERE}"
-            f"请{texts.by(p.due_accept, ctx.now)}受理并见面，{texts.by(p.due_finish, ctx.now)}办结。"
+            f"请{_steps_due(ctx, p)}，{texts.by(p.due_finish, ctx.now)}办结。"
             f"回复：受理 {p.tracking_no}")
+
+
+def _steps_due(ctx, p: Petition) -> str:
+    """What the unit must do first, by when, as the county's policy sets it: 当日工作法 "在今天内受理
+    并见面"; 3-7-21 "于…前受理，于…前见面"; the 条例's own limits, no meeting due: "于…前受理"."""
+    accept = texts.by(p.due_accept, ctx.now)
+    if p.due_meet is None:
+        return f"{accept}受理"
+    if local(p.due_meet).date() == local(p.due_accept).date():
+        return f"{accept}受理并见面"
+    return f"{accept}受理，{texts.by(p.due_meet, ctx.now, '于')}见面"
+
+
+def assigned_sentence(p: Petition) -> str | None:
+    """The registered template of a 交办 under the county's policy (the text is :func:`_assigned`
+    whichever): None for "受理并见面" the same day, else its variant."""
+    if p.due_meet is None:
+        return "case_assigned_accept"
+    return None if local(p.due_meet).date() == local(p.due_accept).date() else "case_assigned_meet"
 
 
 def _assign_needed(ctx, p: Petition, named: str | None = None) -> str:
@@ -65,6 +84,8 @@ NOTICES: dict[str, Callable[..., str]] = {
     "review_answered": lambda ctx, p, level, text: texts.review_answered(p.tracking_no, level, gist(text, 60)),
     # to units
     "case_assigned": _assigned,
+    "case_assigned_accept": _assigned,     # the same text: the variants are templates (core.words.templates)
+    "case_assigned_meet": _assigned,
     "extension_approved": lambda ctx, p, days: f"信访局已批准{p.tracking_no}延期{days}日，请于{when(p.due_finish)}前办结。",
     "taken_back": lambda ctx, p: f"信访局已收回事项{p.tracking_no}，贵单位无需继续办理。",
     "case_urged": lambda ctx, p, milestone, note: (

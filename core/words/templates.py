@@ -82,6 +82,17 @@ TEMPLATES: dict[str, Template] = {
                               lambda ctx, p: [p.tracking_no, ctx.place_of(p), texts.by(p.due_accept, ctx.now),
                                               texts.by(p.due_finish, ctx.now)],
                               differs="短信模板不含信访人的号码、姓名和原话：只说明在哪里查看"),
+    # the same 交办 where the county's policy sets no meeting (the 条例's own limits) or a later one (3-7-21)
+    "case_assigned_accept": Template("交办：信访事项{1}（{2}），请{3}受理，{4}办结。信访人联系方式请在查询或工作台案卷中查看。"
+                                     "回复：受理 编号",
+                                     lambda ctx, p: [p.tracking_no, ctx.place_of(p), texts.by(p.due_accept, ctx.now),
+                                                     texts.by(p.due_finish, ctx.now)],
+                                     differs="同上；不设见面期限的县（依条例期限）"),
+    "case_assigned_meet": Template("交办：信访事项{1}（{2}），请{3}受理，{4}见面，{5}办结。信访人联系方式请在查询或工作台案卷中查看。"
+                                   "回复：受理 编号",
+                                   lambda ctx, p: [p.tracking_no, ctx.place_of(p), texts.by(p.due_accept, ctx.now),
+                                                   texts.by(p.due_meet, ctx.now), texts.by(p.due_finish, ctx.now)],
+                                   differs="同上；见面期限晚于受理期限的县（3-7-21）"),
     "extension_approved": Template("信访局已批准{1}延期{2}日，请于{3}前办结。",
                                    lambda ctx, p, days: [p.tracking_no, str(days), when(p.due_finish)]),
     "taken_back": Template("信访局已收回事项{1}，贵单位无需继续办理。", lambda ctx, p: [p.tracking_no]),
