@@ -176,8 +176,8 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
     registered after it for an earlier day too: each is in one text, none in none."""
     since = since if since is not None and since < day else None
     start, end = day_start(since or day), day_bounds(day)[1]
-    if now is not None:
-        end = min(end, now)     # what comes in after the text is the next one's
+    if now is not None:        # what comes in after the text is the next one's (its own moment is its)
+        end = min(end, now + timedelta(microseconds=1))
     if after is not None and after < start:
         start = after
     p = Petition
