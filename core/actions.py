@@ -23,6 +23,7 @@ from typing import Callable
 
 from core.cases.lifecycle import CaseError, barred, check_extension, lock_by_number, may_act
 from core.status import OPEN, may
+from core.timelines import COMPLEXITY_DAYS
 from core.store.models import Person, Petition, Unit
 from core.cases import usecases
 from core.cases import petitioner as citizen_usecases
@@ -30,6 +31,7 @@ from core.evenings import usecases as ev_usecases
 from core.acts import Act, Done
 from core.words import console as W
 from core.words import officials as T
+from core.words.citizens import CALL_OUTCOME_NAMES
 from core.words.said import Said
 
 CADRES = frozenset({"liaison", "cadre", "head"})
@@ -56,6 +58,10 @@ class Text:
 class Complexity:
     """受理's 简单 / 一般 / 复杂 (None: 一般)."""
     complexity: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.complexity is not None and self.complexity not in COMPLEXITY_DAYS:
+            raise CaseError("complexity_unknown")
 
 
 @dataclass(frozen=True)
@@ -96,9 +102,17 @@ class Campaign:
 
 @dataclass(frozen=True)
 class Call:
-    """电话回访: what came of the call (core.cases.petitioner.CALL_OUTCOMES) and a note."""
+    """电话回访: what came of the call (one of core.words.citizens.CALL_OUTCOME_NAMES) and a note."""
     outcome: str
     text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.outcome not in CALL_OUTCOME_NAMES:
+            raise CaseError("follow_up_outcome")
+
+
+# what a 电话回访 about a case may record, for the forms: a rating only where the petitioner gave none
+call_outcomes = citizen_usecases.call_outcomes
 
 
 # --- the catalogue ------------------------------------------------------------------------------

@@ -13,11 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from core.words import operator as say
 
 
 class SettingsError(ValueError):
-    """A setting is present but malformed; the message names the variable."""
+    """A setting is present but malformed: ``name`` the variable, ``code`` what is wrong with it
+    and ``values`` what its sentence needs (the words: core.words.operator.setting)."""
+
+    def __init__(self, name: str, code: str, **values) -> None:
+        super().__init__(name, code, values)
+        self.name, self.code, self.values = name, code, values
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
 
 
 DEFAULT_INSTANCE_DIR = Path(os.environ.get("XINFANG_INSTANCE", "instance"))
@@ -154,9 +161,9 @@ def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise SettingsError(say.setting("int", name=name, raw=raw)) from None
+        raise SettingsError(name, "int", raw=raw) from None
     if value < minimum:
-        raise SettingsError(say.setting("min", name=name, minimum=minimum, value=value))
+        raise SettingsError(name, "min", minimum=minimum, value=value)
     return value
 
 
@@ -166,7 +173,7 @@ def _flag(env: dict, name: str) -> bool:
         return False
     if raw in ("1", "true", "yes", "on"):
         return True
-    raise SettingsError(say.setting("flag", name=name, raw=raw))
+    raise SettingsError(name, "flag", raw=raw)
 
 
 def _check_url(name: str, value: str | None, schemes: tuple[str, ...]) -> None:
@@ -174,7 +181,7 @@ def _check_url(name: str, value: str | None, schemes: tuple[str, ...]) -> None:
         return
     parsed = urlparse(value)
     if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
-        raise SettingsError(say.setting("url", name=name, schemes=' 或 '.join(s + '://' for s in schemes), value=value))
+        raise SettingsError(name, "url", schemes=tuple(schemes), value=value)
 
 
 def load_settings(env: dict | None = None) -> Settings:
@@ -192,7 +199,7 @@ def load_settings(env: dict | None = None) -> Settings:
         if database_url.startswith("postgresql://"):
             database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
         if not database_url.startswith(("sqlite:", "postgresql")):
-            raise SettingsError(say.setting("database", scheme=database_url.split('://')[0]))
+            raise SettingsError("DATABASE_URL", "database", scheme=database_url.split('://')[0])
     else:
         database_url = default_database_url()
 
@@ -206,7 +213,7 @@ def load_settings(env: dict | None = None) -> Settings:
 
     delivery = get("OUTBOX_DELIVERY") or "queue"
     if delivery not in ("queue", "inline"):
-        raise SettingsError(say.setting("delivery", value=delivery))
+        raise SettingsError("OUTBOX_DELIVERY", "delivery", value=delivery)
     twilio_api_base = get("TWILIO_API_BASE")
     _check_url("TWILIO_API_BASE", twilio_api_base, ("http", "https"))
     wechat_api_base = get("WECHAT_API_BASE")
@@ -214,18 +221,18 @@ def load_settings(env: dict | None = None) -> Settings:
 
     tencent_secret = get("TENCENT_SMS_CALLBACK_SECRET")
     if tencent_secret and (len(tencent_secret) < 24 or not tencent_secret.replace("-", "").replace("_", "").isalnum()):
-        raise SettingsError(say.setting("callback_secret"))
+        raise SettingsError("TENCENT_SMS_CALLBACK_SECRET", "callback_secret")
 
     tencent = {name: get(name) for name in ("TENCENT_SECRET_ID", "TENCENT_SECRET_KEY", "TENCENT_SMS_APP_ID")}
     provider = get("SMS_PROVIDER") or ("tencent" if any(tencent.values()) else None)
     if provider not in (None, "twilio", "tencent", "console"):
-        raise SettingsError(say.setting("provider", value=provider))
+        raise SettingsError("SMS_PROVIDER", "provider", value=provider)
     if provider == "tencent":
         for name, value in tencent.items():   # a partial setting stops the start, naming what is missing
             if not value:
-                raise SettingsError(say.setting("tencent_missing", name=name))
+                raise SettingsError(name, "tencent_missing")
         if not tencent["TENCENT_SMS_APP_ID"].isdigit():
-            raise SettingsError(say.setting("tencent_app"))
+            raise SettingsError("TENCENT_SMS_APP_ID", "tencent_app")
     tencent_api_base = get("TENCENT_SMS_API_BASE")
     _check_url("TENCENT_SMS_API_BASE", tencent_api_base, ("http", "https"))
 
@@ -233,7 +240,7 @@ def load_settings(env: dict | None = None) -> Settings:
 
     twilio_from = get("TWILIO_FROM")
     if twilio_from and not (twilio_from.startswith("+") or twilio_from.startswith("MG")):
-        raise SettingsError(say.setting("twilio_from"))
+        raise SettingsError("TWILIO_FROM", "twilio_from")
 
     return Settings(
         database_url=database_url,
@@ -275,12 +282,12 @@ def _aes_key(name: str, value: str | None) -> str | None:
     """A 43-character EncodingAESKey (WeChat's, WeCom's), checked; SettingsError naming ``name``."""
     if value:
         if len(value) != 43:
-            raise SettingsError(say.setting("aes_length", name=name))
+            raise SettingsError(name, "aes_length")
         try:
             if len(base64.b64decode(value + "=", validate=True)) != 32:
                 raise binascii.Error
         except (binascii.Error, ValueError):
-            raise SettingsError(say.setting("aes_base64", name=name)) from None
+            raise SettingsError(name, "aes_base64") from None
     return value
 
 
@@ -294,10 +301,10 @@ def _wecom(get) -> dict:
         needed += list(callback) if any(callback.values()) else []
         for name in needed:   # a partial setting stops the start, naming what is missing
             if not (sending | callback)[name]:
-                raise SettingsError(say.setting("wecom_missing", name=name))
+                raise SettingsError(name, "wecom_missing")
     agent = sending["WECOM_AGENT_ID"]
     if agent and not agent.isdigit():
-        raise SettingsError(say.setting("wecom_agent"))
+        raise SettingsError("WECOM_AGENT_ID", "wecom_agent")
     api_base = get("WECOM_API_BASE")
     _check_url("WECOM_API_BASE", api_base, ("http", "https"))
     return dict(wecom_corp_id=sending["WECOM_CORP_ID"], wecom_agent_id=int(agent) if agent else None,

@@ -18,17 +18,15 @@ from core import actions
 
 
 from core.cases import audience, lifecycle as cases
-from core.cases import usecases
+from core.cases import registration, usecases
 from core.clock import SHANGHAI, with_weekday
 from core.reports.digest import LEVEL_OF_WORD
 from notifications.digest_text import details as digest_details
 from core.reports.digest import register_escalation as register_escalation_row
 from core.directory.lookup import bind, find_person, find_unit
-from core.store.models import Person, Petition, Township
+from core.store.models import Person, Township
 from core.phones import find_mobile
-from core.cases.tracking import next_tracking_no
 from core.workplace.workbench import audit
-from core.acts import Act
 from handlers import notify
 from core.words import officials as T
 from handlers.context import Context
@@ -215,33 +213,14 @@ def register(ctx: Context, person: Person, rest: str) -> str:
             return T.register_bad_phone(phone_text)
     if not people_text.isdigit() or not 1 <= int(people_text) <= 10_000:
         return T.REGISTER_PEOPLE
-    done = register_received(ctx, filing_act(ctx, f"staff:{person.id}"), kind, found, name, phone,
-                             int(people_text), content)
+    done = registration.register_received(filing_act(ctx, f"staff:{person.id}"), ctx.county, registration.Received(
+        kind, name, phone, int(people_text), content, found.township_id, found.village_id),
+        ctx.gazetteer.directory_names)
+    ctx.petition_id = done.data["petition_id"]
+    notify.deliver(ctx, done)
     unit = done.data["unit"]
     ctx.reply_params = {"t": "official_done", "v": [done.petition.tracking_no, "已登记" if unit is None else "已登记并交办"]}
     return T.registered(done.petition, kind, unit.name if unit is not None else None)
-
-
-def register_received(writer, act_: Act, kind: str, found, name: str, phone: str | None, people: int,
-                      content: str, accused: str | None = None):
-    """A petition received at the bureau (走访, 来信, 电话访), registered by the staff member acting
-    — the SMS command's and the console's one way: the case, its route, its receipt, whom it names
-    (``writer``: a message's Context, or handlers.notify.Outbox). ``accused``: staff marked it
-    检举控告 (the units or people it accuses, "" when not named yet): held for the bureau, never
-    routed, whatever its words."""
-    s = act_.session
-    p = Petition(tracking_no=next_tracking_no(s, writer.county.prefix, writer.now), channel=kind, phone=phone,
-                 phone_verified=phone is not None and kind == "visit", name=name[:32], township_id=found.township_id,
-                 content=content.strip(), status="registered", received_at=writer.now, updated_at=writer.now,
-                 people=people, village_id=found.village_id)
-    original = usecases.open_repeat_of(s, p)
-    done = usecases.register(act_, writer.county, p, T.KIND_WORDS[kind],
-                             T.registered_event(kind, people, original is None), original,
-                             writer.gazetteer.directory_names, accused=accused)
-    if isinstance(writer, Context):
-        writer.petition_id = done.data["petition_id"]
-    notify.deliver(writer, done)
-    return done
 
 
 def register_escalation(ctx: Context, person: Person, rest: str) -> str:

@@ -26,7 +26,7 @@ from core.phones import mask_phone
 from core.store.db import reading, transaction
 from core.store.models import Attachment, OutboundMessage, Person, Petition, Unit
 from core.timelines import STATUTORY_MAX_EXTENSION
-from core.cases import petitioner as citizen_usecases
+from core.words.citizens import CALL_OUTCOME_NAMES
 from core.acts import Act
 from handlers import notify
 from core.words import refusals as errors
@@ -195,7 +195,7 @@ def act(no: str):
 FIELD_OF = {"extend_too_long": "days", "extend_format": "days", "not_accept_reason": "text",
             "send_back_reason": "text", "reply_empty": "text", "lead_not_leader": "lead", "lead_accused": "lead",
             "assign_to_bureau": "unit", "assign_accused": "unit", "reassign_same": "unit",
-            "follow_up_outcome": "outcome", "recused_already": "accused"}
+            "follow_up_outcome": "outcome", "complexity_unknown": "complexity", "recused_already": "accused"}
 
 
 class Unfilled(Exception):
@@ -209,7 +209,7 @@ class Unfilled(Exception):
 def _detail(s, form: dict) -> str:
     """What the form said, for the audit trail (a leader by name, not by id)."""
     lead = _lead_of(s, form)
-    outcome = citizen_usecases.CALL_OUTCOMES.get(form["outcome"], "")
+    outcome = CALL_OUTCOME_NAMES.get(form["outcome"], "")
     return " ".join(x for x in (form["unit"], lead.name if lead else "", form["days"] and f"{form['days']}日",
                                 outcome, form["text"]) if x)
 
@@ -233,13 +233,9 @@ def _arguments(s, action: actions.Action, form: dict):
         if field.kind in ("text", "note"):
             values["text"] = raw
         elif field.kind == "outcome":
-            if raw not in citizen_usecases.CALL_OUTCOMES:
-                raise Unfilled(field.kind, W.choose(field.label))
-            values["outcome"] = raw
+            values["outcome"] = raw            # its rule is the value's (actions.Call)
         elif field.kind == "complexity":
-            if raw and raw not in T.COMPLEXITY_WORDS:
-                raise Unfilled(field.kind, W.choose(field.label))
-            values["complexity"] = raw or None
+            values["complexity"] = raw or None     # its rule is the value's (actions.Complexity)
         elif field.kind == "unit":
             values["unit"] = find_unit(s, raw)
             if values["unit"] is None:

@@ -24,7 +24,6 @@ from core.directory.lookup import LEAD_ROLES
 from core.phones import mask_phone, redact
 from core.store.models import Person, Petition
 from core.text import CHANNEL_LABELS
-from core.cases import petitioner as citizen_usecases
 from core.words import citizens as citizen_texts
 from core.words import officials as T
 from core.words import console as W
@@ -131,7 +130,7 @@ SEARCH_WORDS, SEARCH_CHARS = 10, 100       # a search's words (each one more con
 def _helpers():
     return {"SEARCH_CHARS": SEARCH_CHARS, "ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
             "EVENTS": EVENT_WORDS, "THREATS": THREAT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
-            "numbers_masked": redact, "AUDIT": AUDIT, "calls_for": citizen_usecases.call_outcomes,
+            "numbers_masked": redact, "AUDIT": AUDIT, "calls_for": actions.call_outcomes,
             "event_text": _event_text, "deadline": _deadline}   # a number in free text is shown only by 显示号码, and recorded
 
 

@@ -1,5 +1,5 @@
 """登记: staff register a visit, a letter or a call, with the same checks as the SMS command
-(handlers.officials.register_received)."""
+(core.cases.registration)."""
 from __future__ import annotations
 
 import re
@@ -17,7 +17,7 @@ from core.acts import Act
 from handlers import notify
 from core.words import officials as T
 from core.words import console as W
-from handlers.officials import register_received
+from core.cases import registration
 
 
 KINDS = {"visit": "走访", "letter": "来信", "phone": "电话访"}
@@ -63,8 +63,10 @@ def register():
                                    kinds=KINDS, accusation=accusation), 400
         outbox = notify.Outbox(s, county, gazetteer, now)
         doing = Act(s, Rules.for_county(county), now, f"staff:{person.id}", person, conn=s.connection())
-        done = register_received(outbox, doing, form["kind"], found, form["name"], phone, int(form["people"]),
-                                 form["content"], accused=form["accused"] if accusation else None)
+        done = registration.register_received(doing, county, registration.Received(
+            form["kind"], form["name"], phone, int(form["people"]), form["content"], found.township_id,
+            found.village_id, accused=form["accused"] if accusation else None), gazetteer.directory_names)
+        notify.deliver(outbox, done)
         p = done.petition
         workbench.audit(s, person, now, "register", p.id, address=client_address())
         message = T.registered(p, form["kind"], done.data["unit"].name if done.data["unit"] is not None else None)

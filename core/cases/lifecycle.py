@@ -27,7 +27,6 @@ from core.rules import LAST_MINUTE_SHARE, Rules
 from core.status import HANDLING, OPEN, WITH_BUREAU, Status, after, may
 from core.timelines import (MILESTONES, STATUTORY_MAX_EXTENSION, CaseFacts, Deadlines, Policy, end_of,
                             return_allowed_until)
-from core.workdays import WorkCalendar
 from core.words import jobs as words
 
 COMPLEXITY_WORDS = {"简单": "simple", "一般": "normal", "复杂": "complex"}

@@ -14,8 +14,8 @@ from core.cases.usecases import file_new, provisional
 from core.store import media, petitions
 from core.store.models import Attachment, County, Petition, PetitionEvent, insert_all
 from core.words import citizens as texts
+from core.words.citizens import CALL_OUTCOME_NAMES, RATING_NAMES   # the words kept on the events
 
-RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}   # kept on the event
 
 
 @dataclass(frozen=True)
@@ -142,20 +142,19 @@ def rate(act: Act, p: Petition, rating: str) -> Done:
     """满意 / 基本满意 / 不满意: kept; a rating never reopens a case. 不满意 reaches the bureau at
     once (回访: the case is for them to follow up), before the petitioner says why."""
     p.rating, p.rated_at = rating, act.now
-    cases.event(act.session, p, act.now, "rated", act.actor, RATING_WORDS[rating], act.inbound_id)
+    cases.event(act.session, p, act.now, "rated", act.actor, RATING_NAMES[rating], act.inbound_id)
     done = Done(p, {"rating": rating})
     if rating == "unsatisfied":
         done.tells.append(Tell(STAFF, "rated_unsatisfied"))
     return done
 
 
-CALL_OUTCOMES = {**RATING_WORDS, "no_answer": "未接通", "declined": "不愿评价", "explained": "已解释沟通"}
-CALL_RATES = tuple(RATING_WORDS)
+CALL_RATES = tuple(RATING_NAMES)
 
 
 def call_outcomes(p: Petition) -> list[tuple[str, str]]:
     """What a call about ``p`` may record: a rating only where the petitioner gave none."""
-    return [(k, w) for k, w in CALL_OUTCOMES.items() if not (p.rating and k in CALL_RATES)]
+    return [(k, w) for k, w in CALL_OUTCOME_NAMES.items() if not (p.rating and k in CALL_RATES)]
 
 
 def phone_follow_up(act: Act, p: Petition, outcome: str, note: str) -> Done:
@@ -163,18 +162,16 @@ def phone_follow_up(act: Act, p: Petition, outcome: str, note: str) -> Done:
     kept (``follow_up_call``). A rating said on the telephone is kept as the petitioner's, marked
     as by telephone — but only for a case they had not rated: their own rating, 不满意 above all,
     is never overwritten by a call (a unit's score may not be talked up)."""
-    if outcome not in CALL_OUTCOMES:
-        raise cases.CaseError("follow_up_outcome")
     if p.status not in ("replied", "closed"):
         raise cases.CaseError("follow_up_unanswered", no=p.tracking_no)
     if outcome in CALL_RATES and p.rating is not None:
-        raise cases.CaseError("follow_up_rated", no=p.tracking_no, rating=RATING_WORDS[p.rating])
-    said = CALL_OUTCOMES[outcome] + (f"：{note.strip()[:1000]}" if note.strip() else "")
+        raise cases.CaseError("follow_up_rated", no=p.tracking_no, rating=RATING_NAMES[p.rating])
+    said = CALL_OUTCOME_NAMES[outcome] + (f"：{note.strip()[:1000]}" if note.strip() else "")
     cases.event(act.session, p, act.now, "follow_up_call", act.actor, said, act.inbound_id)
-    done = Done(p, {"outcome": CALL_OUTCOMES[outcome]})
+    done = Done(p, {"outcome": CALL_OUTCOME_NAMES[outcome]})
     if outcome in CALL_RATES:
         p.rating, p.rated_at = outcome, act.now
-        cases.event(act.session, p, act.now, "rated", act.actor, f"{RATING_WORDS[outcome]}（电话回访）", act.inbound_id)
+        cases.event(act.session, p, act.now, "rated", act.actor, f"{RATING_NAMES[outcome]}（电话回访）", act.inbound_id)
     return done
 
 

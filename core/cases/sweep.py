@@ -18,7 +18,7 @@ column), so its time grows with the number due, not the number open; each case i
   that accuses them (recusal).
 
 The work is done in a fixed number of statements per batch (select, claim, insert events, score
-events and messages, update the cases), not per case: see bench/sweep.py.
+events and messages, update the cases), not per case: see bench/cases.py.
 """
 from __future__ import annotations
 

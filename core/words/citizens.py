@@ -411,6 +411,8 @@ def case_resolved(no: str) -> str:
 
 MET_THANKS = "谢谢您的确认！"
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+# what may come of the bureau's telephone call (电话回访): a rating said on the telephone, or else
+CALL_OUTCOME_NAMES = {**RATING_NAMES, "no_answer": "未接通", "declined": "不愿评价", "explained": "已解释沟通"}
 
 
 def rate_too_early(no: str) -> str:

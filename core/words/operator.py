@@ -156,26 +156,29 @@ SETTING_WORDS = {
     "min": "{name} 不能小于 {minimum}，现为 {value}",
     "flag": "{name} 应为 1 或 0，现为 {raw!r}",
     "url": "{name} 应为以 {schemes} 开头的地址，现为 {value!r}",
-    "database": "DATABASE_URL 应为 sqlite:// 或 postgresql:// 地址，现为 {scheme}://…",
-    "delivery": "OUTBOX_DELIVERY 应为 \"queue\" 或 \"inline\"，现为 {value!r}",
-    "callback_secret": "TENCENT_SMS_CALLBACK_SECRET 应为至少24个字母、数字、- 或 _ 的随机串（它是回调地址的一部分）",
-    "provider": "SMS_PROVIDER 应为 \"twilio\"、\"tencent\" 或 \"console\"，现为 {value!r}",
+    "database": "{name} 应为 sqlite:// 或 postgresql:// 地址，现为 {scheme}://…",
+    "delivery": "{name} 应为 \"queue\" 或 \"inline\"，现为 {value!r}",
+    "callback_secret": "{name} 应为至少24个字母、数字、- 或 _ 的随机串（它是回调地址的一部分）",
+    "provider": "{name} 应为 \"twilio\"、\"tencent\" 或 \"console\"，现为 {value!r}",
     "tencent_missing": "未设置 {name}（SMS_PROVIDER=\"tencent\" 需要 TENCENT_SECRET_ID、TENCENT_SECRET_KEY 和 TENCENT_SMS_APP_ID）",
-    "tencent_app": "TENCENT_SMS_APP_ID 应为腾讯云短信控制台的 SDK AppID（数字，1400…）",
-    "twilio_from": "TWILIO_FROM 应为国际格式的号码（+86…）或消息服务的 SID（MG…）",
+    "tencent_app": "{name} 应为腾讯云短信控制台的 SDK AppID（数字，1400…）",
+    "twilio_from": "{name} 应为国际格式的号码（+86…）或消息服务的 SID（MG…）",
     "aes_length": "{name} 应为后台的43位 EncodingAESKey",
     "aes_base64": "{name} 不是有效的密钥（解码后应为32字节）",
     "wecom_missing": ("未设置 {name}（企业微信发送需要 WECOM_CORP_ID、WECOM_AGENT_ID 和 WECOM_SECRET，"
                       "回调需要 WECOM_TOKEN、WECOM_AES_KEY 和 WECOM_CORP_ID）"),
-    "wecom_agent": "WECOM_AGENT_ID 应为企业微信管理后台中应用的 AgentId（数字）",
+    "wecom_agent": "{name} 应为企业微信管理后台中应用的 AgentId（数字）",
 }
 
 
-def setting(kind: str, **values) -> str:
-    """A setting that cannot be used, in words (core.settings.SettingsError)."""
-    return SETTING_WORDS[kind].format(**values)
+def setting(error) -> str:
+    """A setting that cannot be used (core.settings.SettingsError), in words."""
+    values = dict(error.values)
+    if "schemes" in values:
+        values["schemes"] = " 或 ".join(f"{s}://" for s in values["schemes"])
+    return SETTING_WORDS[error.code].format(name=error.name, **values)
 
 
 def bad_setting(error) -> str:
     """How the command line and the web entry say a setting stops them."""
-    return f"配置有误：{error}"
+    return f"配置有误：{setting(error)}"

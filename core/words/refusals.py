@@ -77,6 +77,7 @@ CASE: dict[str, Callable[..., str]] = {
     "no_instruction": lambda no: f"{no}没有需要报告进展的批示。",
     "progress_empty": lambda no: f"请写上进展：进展 {no} 内容",
     "follow_up_outcome": lambda: "请选择回访结果。",
+    "complexity_unknown": lambda: "请选择复杂程度：简单、一般或复杂。",
     "follow_up_unanswered": lambda no: f"{no}尚未答复，答复后再回访。",
     "follow_up_rated": lambda no, rating: f"信访人已对{no}评价“{rating}”，电话回访不改动其本人的评价；可记录“已解释沟通”。",
 }

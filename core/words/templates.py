@@ -42,7 +42,7 @@ CODE_MAX = 6            # a verification code: at most six digits
 class Template:
     text: str                                   # as registered: {1}, {2} … each once, in order
     # a notice's (ctx, p, **data) → the values, in order; None where the values are made with the
-    # text (the codes, the sweep, the digest, the outbox, a reply: core.said.Said carries them)
+    # text (the codes, the sweep, the digest, the outbox, a reply: core.words.said.Said carries them)
     params: Callable[..., list[str] | dict] | None = None
     differs: str | None = None                  # why the template's words differ from the full sentence
     code: bool = False                          # a verification code template
@@ -273,7 +273,7 @@ OWN["call_back"] = Template("回电：有群众通过{1}要求人工联系（{2}
 
 
 # the conversation's own answers (purpose "reply"): a reply made by core.words.citizens is a
-# core.said.Said that names its key here and carries its values; any other answer (words joined
+# core.words.said.Said that names its key here and carries its values; any other answer (words joined
 # to others, a note before the reply) goes as REPLY_OTHER (where to go on)
 ENDS = "回复“确认”提交，“返回”修改，“取消”放弃。"
 CONVERSATION: dict[str, Template] = {

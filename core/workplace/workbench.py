@@ -29,6 +29,7 @@ from core.store.models import (Attachment, AuditEvent, EveningPlan, EveningVisit
                                Person, Petition, PetitionEvent, Recusal, Township, Unit, Village)
 from core.text import CHANNEL_LABELS
 from core.words import reach
+from core.words.citizens import RATING_NAMES
 
 PAGE = 50
 WARNINGS_SHELF = "预警（扬言、越级）"
@@ -424,7 +425,6 @@ def case_file(s: Session, person: Person, tracking_no: str) -> CaseFile | None:
 
 # --- 台账 ------------------------------------------------------------------------------------------
 
-RATING_WORDS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 LEDGER_COLUMNS = ("编号", "渠道", "乡镇（街道）", "村（社区）", "责任单位", "类别", "人数", "收到", "交办", "受理",
                   "见面", "答复", "办结", "状态", "评价")
 
@@ -444,7 +444,7 @@ def ledger(s: Session, person: Person, start: datetime, end: datetime, batch: in
     for r in s.execute(query.execution_options(yield_per=batch)):
         yield (r[0], CHANNEL_LABELS.get(r[1], r[1]), places.get(r[2], ""), villages.get(r[3], ""),
                units.get(r[4], "未交办"), r[5] or "", r[6], *(_local(v) for v in r[7:13]),
-               STATUS_WORDS.get(r[13], r[13]), RATING_WORDS.get(r[14], ""))
+               STATUS_WORDS.get(r[13], r[13]), RATING_NAMES.get(r[14], ""))
 
 
 def ledger_count(s: Session, person: Person, start: datetime, end: datetime) -> int:
