@@ -24,7 +24,7 @@ class SettingsError(ValueError):
         self.name, self.code, self.values = name, code, values
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{self.name} ({self.code}{' ' + str(self.values) if self.values else ''})"
 
 
 DEFAULT_INSTANCE_DIR = Path(os.environ.get("XINFANG_INSTANCE", "instance"))
@@ -230,7 +230,7 @@ def load_settings(env: dict | None = None) -> Settings:
     if provider == "tencent":
         for name, value in tencent.items():   # a partial setting stops the start, naming what is missing
             if not value:
-                raise SettingsError(name, "tencent_missing")
+                raise SettingsError(name, "tencent_missing", needed=tuple(tencent))
         if not tencent["TENCENT_SMS_APP_ID"].isdigit():
             raise SettingsError("TENCENT_SMS_APP_ID", "tencent_app")
     tencent_api_base = get("TENCENT_SMS_API_BASE")
@@ -301,7 +301,7 @@ def _wecom(get) -> dict:
         needed += list(callback) if any(callback.values()) else []
         for name in needed:   # a partial setting stops the start, naming what is missing
             if not (sending | callback)[name]:
-                raise SettingsError(name, "wecom_missing")
+                raise SettingsError(name, "wecom_missing", needed=tuple(needed))
     agent = sending["WECOM_AGENT_ID"]
     if agent and not agent.isdigit():
         raise SettingsError("WECOM_AGENT_ID", "wecom_agent")
