@@ -42,7 +42,8 @@ SURNAME_ONLY = re.compile(rf"{ME}姓({NAME_CHARS})(?![{HAN}]*叫)")
 NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业主", "家长", "学生", "工人", "党员", "本人",
              "信访人", "退伍军人", "老人", "市民", "租户", "患者", "代表", "村里人", "老党员", "贫困户", "低保户",
              "之一", "其中之一", "负责人", "牵头人", "联系人", "姓名", "名字", "儿媳妇", "媳妇", "五保户", "老兵", "残疾人",
-             "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部"}
+             "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部",
+             "保密", "匿名", "无名", "不详", "随便", "算了", "不说", "不留"}
 FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
 # said only to open or close a conversation: nothing to file
@@ -81,6 +82,8 @@ class Extracted:
     people: int | None = None       # a group: how many people (households, representatives) it speaks for
     trip: str | None = None         # an announced trip: county | city | province | beijing (core.threats)
     heard: list[str] = field(default_factory=list)   # said, but no matter: an announcement, a greeting
+    typing_for: bool = False        # someone types for a relative ("我替我爸问一下")
+    kin: str | None = None          # the relative's name, when one is given ("我爸叫刘建业")
 
 
 # --- whether a clause says a matter -----------------------------------------------------------
@@ -110,6 +113,7 @@ ABOUT_PETITIONING = (
     "广东 广州 深圳 东莞 上海 浙江 杭州 江苏 苏州 天津 新疆 洛阳 "
     # how long, and nothing done
     "今天 明天 后天 昨天 前天 过几天 下周 马上 早就 已经 一直 到现在 至今 现在 如今 好几 这么 那么 多少 年 月 天 星期 礼拜 "
+    "上午 下午 中午 早上 早晨 晚上 夜里 半夜 白天 半天 整天 天天 每天 一早 "
     "回 次 趟 遍 拖 等 没人管 没人问 没人理 没人过问 不管 不问 不理 结果 下文 信儿 消息 动静 回音 没用 "
     # a plea, a person, a when
     "请 希望 盼 做主 作主 主持 公道 查查 查 管管 管 解决 处理 办理 办 落实 帮助 机器人 机器 明白 清楚 听不懂 懂 "
@@ -155,6 +159,13 @@ SPACED = re.compile(rf"(?:^|(?<=\s))[{HAN}](?=\s)|(?<=\s)[{HAN}]$")
 KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?){NAME_END}|"
                       rf"{KIN_OF_MINE}(?:是)?({NAME_CHARS}{{2,4}}?)(?=[，,。\s]|$)|"
                       rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)")
+
+
+# a matter said in a word or two, as an SMS lists it ("张官营镇张官营村 许大庆 低保"): what the bureau hears of
+SHORT_MATTER = re.compile(r"(?:俺家|我家|俺|我)?(?:低保|五保|养老金?|医保|社保|工资|工钱|欠薪|拆迁|强拆|征地|占地|宅基地|补偿|补贴|"
+                          r"救助|危房|户口|低保户|上学|学籍|污染|噪音|漏水|停水|停电|断水|断电|贷款|赔偿|工伤|退休金|抚恤金|"
+                          r"房产证|土地|承包地|林地|残疾证|安置|搬迁|扶贫|集资|物业|信号|路灯|修路|垃圾|"
+                          r"(?:被|叫)?(?:打了|骗了|偷了|占了|拆了|扣了|停了))(?:问题|的事)?")
 
 
 def clauses_of(text: str) -> list[str]:
@@ -292,9 +303,10 @@ def clean_name(text: str) -> str | None:
     story, a place, a command or a confirmation. Without an introduction ("我叫"), a name starts with
     a common surname (or 老/小 and one) or ends as people are called (师傅, 大爷 …)."""
     t = re.sub(r"(?:就中|就行|就好|就可以|就是了)?[吧呗啊呀]?[\s。.!！,，~]*$", "", unspaced(text.strip()))   # "叫我老郑就中"
-    t = re.sub(r"^(?:那就|那|就)", "", t)                                            # "那就叫俺老周吧"
+    t = re.sub(r"^(?:那|你|恁|您|就|那就)+", "", t)                              # "那就叫俺老周吧", "那你就写老周吧"
     introduced = re.match(rf"^(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|"
-                          rf"名字[是叫:：]?|{KIN}(?:名字)?叫|叫{ME}|叫)", t)
+                          rf"名字(?:就)?[是叫写:：]?|{KIN}(?:名字)?叫|(?:叫|喊|称呼){ME}|叫|"
+                          r"(?:写|记|填)(?:成|作|个|上)?)", t)      # "喊俺老马就中", "写老周": what to call them
     if introduced:
         t = t[introduced.end():].strip("：: ")
     if re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,30}", t) and t.lower() not in {"ok", "hi", "hello", "yes", "no"}:
@@ -310,6 +322,18 @@ def clean_name(text: str) -> str | None:
     if core[:2] in SURNAMES or core[:1] in SURNAMES:
         return t
     return None
+
+
+# a group answering "怎么称呼" as the group it is: "五十户业主签名", "俺们三十多户村民", "全体村民联名"
+GROUP_NAME = re.compile(rf"^(?:{ME}们|{ME}这)?(?:是|都是)?((?:[一二两俩三四五六七八九十百千\d]+(?:多|来|几|余)?(?:户|个|名|位)?|全体|全村)"
+                        r"(?:业主|村民|居民|群众|职工|工人|农民工|家长|老人|住户|商户|户主|股民|教师|老师|退伍军人|老兵|户))"
+                        r"(?:的)?(?:签名|联名|代表|一起|集体)?(?:反映)?[。.!！\s]*$")
+
+
+def group_name(text: str) -> str | None:
+    """A group's answer to the name question, as the group calls itself: "五十户业主签名" → 五十户业主."""
+    m = GROUP_NAME.match(text.strip())
+    return m.group(1) if m else None
 
 
 def _name_after_place(text: str) -> str | None:
@@ -370,15 +394,28 @@ def _bare_name(clauses: list[str], gazetteer: Gazetteer) -> str | None:
     return None
 
 
+def _places_apart(text: str, gazetteer: Gazetteer) -> str:
+    """The text with a pause before each of the county's places run into the words before it, as voice
+    input writes them: "俺叫韩金生王庄村的马楼乡…" → "俺叫韩金生，王庄村的，马楼乡…" (for reading names)."""
+    names = [name for _, name, _ in gazetteer.townships] + [name for _, _, name, _ in gazetteer.villages]
+    found = {name for name in names if len(name) >= 3 and name in text}
+    found = sorted((n for n in found if not any(n != other and n in other for other in found)), key=len, reverse=True)
+    if not found:
+        return text
+    return re.sub(rf"(?<=[{HAN}])(?={'|'.join(map(re.escape, found))})", "，", text)
+
+
 def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     """Everything recognisable in one message. Content is what is left once the clauses that
     only introduce the person (name, place, phone) are taken away."""
     out = Extracted()
-    intros = _introduced(text, gazetteer) or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) else [])
+    intros = _introduced(text, gazetteer) or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) else []) \
+        or _introduced(_places_apart(text, gazetteer), gazetteer)
     # the name on one's papers before what one is called ("俺叫二蛋 大名叫王建国")
     intro = next((name for name, said in intros if re.match(REAL_NAME, said)), intros[0][0] if intros else None)
     kin = next(filter(None, map(_kin_name, KIN_NAME.finditer(text))), None)
-    if kin and (TYPING_FOR.search(text) or not intro):
+    out.typing_for, out.kin = bool(TYPING_FOR.search(text)), kin
+    if kin and (out.typing_for or not intro):
         out.name = kin                  # typed by a son or grandson, or named for: the one named
     elif intro:
         out.name = _full_name_beside(intro, clauses_of(text), gazetteer)
@@ -422,6 +459,6 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
         content = []
         out.heard = [clause for kind, clause in said if not is_greeting(clause)]
     joined = "，".join(content)
-    if len(joined) >= 4 and not is_greeting(joined):
+    if len(joined) >= 4 and not is_greeting(joined) or SHORT_MATTER.fullmatch(joined):
         out.content = joined
     return out

@@ -35,7 +35,7 @@ from core.similar import most_similar
 from core import threats
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
-from handlers.extract import NOT_IN_PLACES, without_numbers
+from handlers.extract import NOT_IN_PLACES, PEOPLE, cn_number, group_name, plausible_name, unspaced, without_numbers
 
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
@@ -283,12 +283,25 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if heard:
         draft["heard"] = draft.get("heard", []) + heard   # no matter, but said: a note on the case
 
+    if found.typing_for:
+        draft["for_kin"] = True           # typed for a relative: the relative is the petitioner
     if step == State.NAME:
         name = found.name or clean_name(text) or clean_name(without_numbers(text))   # "宋长江13838765432"
+        if not name and (name := group_name(text)):     # "五十户业主签名": the group, as it calls itself
+            count = PEOPLE.search(name)
+            if count and (n := cn_number(count.group(1))) and n > draft.get("people", 1):
+                draft["people"] = n
+        if not name and draft.get("name_asked", 0) >= 1 and plausible_name(unspaced(text).strip("。.!！ ")) \
+                and not found.place and not found.content:
+            name = unspaced(text).strip("。.!！ ")      # asked again: a name as said, though no surname we know
         if name:
             draft["name"], answered = name, True
+        else:
+            draft["name_asked"] = draft.get("name_asked", 0) + 1
     elif found.name and not draft.get("name"):
         draft["name"] = found.name
+    elif found.kin and draft.get("for_kin") and draft.get("name") != found.kin and found.name == found.kin:
+        draft["name"] = found.kin         # "我替我爸问一下 我叫刘洋", then "我爸叫刘建业": the father's
     elif (draft.get("name") or "").endswith("某") and (whole := found.name or clean_name(text)) \
             and whole[0] == draft["name"][0] and not whole.endswith("某"):
         draft["name"] = whole             # "俺姓田", then "田凤芝" while the place is asked
