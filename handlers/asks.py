@@ -112,6 +112,7 @@ AFTER_FILING = re.compile(r"需要|需不需要|要不要|用不用|还用|准�
                           r"收费|要钱|花钱|费用|免费|钱|撤回|撤销|撤|不告了|不反映了|算了")
 # a question, or a word that one waits: "俺还用去县里不", "需要俺准备啥材料不", "那俺就等着了"
 ASKS_OR_WAITS = re.compile(r"[?？]|啥|咋|什么|怎么|谁|哪|几|多久|吗|么|呢|(.)不\1|[不没]$|没有$|等着|等消息|等通知|等恁|等你们")
+WITHDRAW = re.compile(r"撤回|撤销|撤了|不告了|不反映了")
 # a new matter announced after filing: a petition of its own ("俺还有个事", "另外再反映个问题")
 ANOTHER_MATTER = re.compile(r"还有|另外|另一|别的|又有|新的|再反映|反映个|有个事|有件事")
 
@@ -129,6 +130,8 @@ def about_the_case(ctx: Context, text: str) -> str | None:
     p = next((p for p in ctx.own_petitions() if p.status in UNANSWERED), None)
     if p is None:
         return None
+    if WITHDRAW.search(text):
+        return texts.withdraw_how(p.tracking_no)
     unit = p.unit.name if p.unit is not None and p.status != Status.REGISTERED else None
     finish = texts.by(p.due_finish, ctx.now, "于")
     return texts.case_ahead(p.tracking_no, unit, None if p.met_at else texts.by(p.due_meet, ctx.now, "于"), finish)

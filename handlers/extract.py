@@ -15,12 +15,14 @@ NAME_CHARS = rf"[{HAN}·]"
 CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n\r—]+")
 ME = r"(?:我|俺|咱|本人)"
 KIN_OF_MINE = (rf"{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
-       rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老伴儿|老婆|媳妇|爱人|对象|老公|丈夫|那口子)")
+       rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老伴儿|老婆|媳妇|爱人|对象|老公|丈夫|那口子|"
+       rf"大伯|伯伯|伯父|大爷|叔叔|叔|婶子|婶|大娘|舅妈|姨妈|侄子|侄女|外甥|外甥女|孙子|孙女|外孙|外孙女|"
+       rf"儿子|闺女|女儿|岳父|岳母|老丈人|丈母娘)")
 KIN = rf"(?:{KIN_OF_MINE}|他|她)"   # typed for a relative: "俺爹叫…", "他叫…"
 # the end of a name in words run together, as voice input writes them: "俺叫常秋月俺是…", "…的翟春生就是俺想问"
-NAME_END = rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说)"
+NAME_END = rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说|嗯|呃|额|啊|那个)"
 # a character of a name said after an introduction: none of the words that join it to the rest
-GIVEN = rf"(?:(?![我俺咱的哩嘞叫是])[{HAN}·])"
+GIVEN = rf"(?:(?![我俺咱的哩嘞叫是嗯呃])[{HAN}·])"
 # what a person is, said between their place and their name: "…村哩村民李拴柱", "…社区居民马翠霞"
 TITLE = (r"(?:[\u4e00-\u9fff]{0,3}?(?:村民|居民|群众|农民|党员|代表|户主|老人|家长|五保户|低保户|贫困户|军人|老兵|残疾人|"
          r"职工|工人|老师|教师|医生|司机|学生|业主|联系人|负责人))")   # also 退休职工, 小学老师, 党员代表
@@ -29,7 +31,8 @@ REAL_NAME = rf"(?:大名|学名|真名|全名|本名|官名)(?:叫|是|[:：])?|
 # "我是X" / "俺叫X" / "本人X" / "姓名：X" / "我姓王，叫王秀兰", optionally with "下汤镇的" between
 NAME_INTRO = re.compile(
     rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：]?|姓名[是:：]?|"
-    rf"名字[是叫:：]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人)[是:：]?|{REAL_NAME}|"
+    rf"名字[是叫:：]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人|反映人|信访人|来信人|来访人|申请人|投诉人)[是:：]?|{REAL_NAME}|"
+    rf"(?<=[都就])(?:叫|喊){ME}|"
     rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
     rf"(?:[{HAN}]{{0,12}}?(?:的|哩|嘞|村|社区|组))?\s*{TITLE}?\s*({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
@@ -43,7 +46,8 @@ NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业
              "信访人", "退伍军人", "老人", "市民", "租户", "患者", "代表", "村里人", "老党员", "贫困户", "低保户",
              "之一", "其中之一", "负责人", "牵头人", "联系人", "姓名", "名字", "儿媳妇", "媳妇", "五保户", "老兵", "残疾人",
              "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部",
-             "保密", "匿名", "无名", "不详", "随便", "算了", "不说", "不留"}
+             "保密", "匿名", "无名", "不详", "随便", "算了", "不说", "不留",
+             "救命", "求救", "着急", "急事", "侄子", "侄女", "外甥", "孙子", "孙女", "儿子", "闺女", "女儿", "儿媳", "老伴", "家属", "亲属", "邻居"}
 FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
 # said only to open or close a conversation: nothing to file
@@ -107,6 +111,9 @@ ABOUT_PETITIONING = (
     # telling, asking whether one may, typing for someone
     "反映 上访 信访 投诉 举报 告状 讨说法 说法 说说 说道 说一说 讲讲 问问 咨询 求助 求求 帮帮 帮忙 帮 替 代 "
     "打字 打的字 发的 写 唠唠 聊聊 说 讲 问 找 事情 事儿 事 问题 情况 困难 难处 "
+    "冤情 冤屈 冤枉 委屈 苦衷 心事 难事 急事 大事 要紧事 "
+    "村里 村上 队里 组里 乡里 镇上 镇里 没人 一起 一块 一同 集体 户 人家 带头 领头 "
+    "男人 老婆 丈夫 老公 爱人 大伯 伯伯 叔叔 婶子 侄子 侄女 外甥 儿媳 公公 婆婆 哥 姐 弟 妹 舅 姑 姨 掌柜 "
     # why someone else types, and whether we answer: "俺妈不识字", "俺在外地打工", "打恁电话没人接"
     "不识字 识字 不会用 外地 外面 打工 务工 上班 打电话 打不通 占线 接电话 没人接 没人回 老是 总是 回不去 回不来 "
     "年纪 岁数 大了 老了 眼神 眼睛 看不清 看不见 耳背 耳朵 方便 说话 弄 号 微信 短信 公众号 外省 南方 "
@@ -221,7 +228,7 @@ def _own_mobile(text: str) -> str | None:
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "三十多户", "二十几个村民", "五个代表", "我们8个人", "一百来户人家"
 PEOPLE = re.compile(r"(\d+|[一二两俩三四五六七八九十百]+)(?:多|来|几|余)?(?:个|名|位)?"
-                    r"(户人家|户|个?人|名群众|个?村民|个?代表|个?群众|家)")
+                    r"(户人家|户|个?人|名群众|个?村民|个?代表|个?群众|家|个?(?:农民工|工人|职工|业主|住户|居民|家长|老人|老师|教师|商户))")
 
 
 def cn_number(text: str) -> int | None:
@@ -248,7 +255,7 @@ def cn_number(text: str) -> int | None:
 TOGETHER = re.compile(r"(?:一起|一块|一同|一道)(?:儿)?(?:来|去.{0,4}(?:访|反映|告)|上访|反映|告|找恁|找你们|签|按)|"
                       rf"联名|签名|签字|按手印|代表(?!{ME}?(?:家|全家|一家))|推选|(?:{ME}|是|当)[^，,。\s]{{0,3}}(?:牵头|领头|带头)|"
                       r"集体访|大伙(?:儿)?(?:一起|都来|来|让|选)|大家伙")
-WE_COUNTED = re.compile(rf"(?<![把给叫让被将替])(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")   # not "把俺们三十多户的地"
+WE_COUNTED = re.compile(rf"(?<![把给叫让被将替了])(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")   # not "把俺们三十多户的地"
 CAME = re.compile(r"^[^，,。；;！!？?\s]{0,6}(?:来了|来的|来反映|来上访|去上访|都在|在信访局)")
 
 
@@ -258,6 +265,7 @@ def people_in(text: str) -> int | None:
     together = TOGETHER.search(text)
     counts = [n for m in PEOPLE.finditer(text) if (n := cn_number(m.group(1))) and 2 <= n <= 100_000
               and (together or WE_COUNTED.search(CLAUSE_SPLIT.split(text[:m.start()])[-1])
+                   and not text[m.end():m.end() + 1] == "的"      # "欠了俺们十几个工人的工资": whose, not who came
                    or CAME.match(text[m.end():]))]
     return max(counts) if counts else None
 
@@ -403,6 +411,16 @@ def _places_apart(text: str, gazetteer: Gazetteer) -> str:
     if not found:
         return text
     return re.sub(rf"(?<=[{HAN}])(?={'|'.join(map(re.escape, found))})", "，", text)
+
+
+def uncommon_name(text: str, gazetteer: Gazetteer) -> str | None:
+    """A bare answer to "怎么称呼" that is a name of a surname not among the common ones ("鄢春梅",
+    "计春花"): two or three characters that no story, place, plea or question holds."""
+    t = unspaced(text.strip().rstrip("。.!！~ "))
+    if not re.fullmatch(rf"[{HAN}]{{2,3}}", t) or not plausible_name(t) or set(t) & NOT_IN_GIVEN_NAMES \
+            or SHORT_MATTER.fullmatch(t) or is_greeting(t) or is_thanks(t) or gazetteer.match(t).places:
+        return None
+    return t if len(re.findall(rf"[{HAN}]", ABOUT_WORDS.sub("", t))) >= 2 else None
 
 
 def extract(text: str, gazetteer: Gazetteer) -> Extracted:

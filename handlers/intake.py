@@ -35,7 +35,7 @@ from core.similar import most_similar
 from core import threats
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
-from handlers.extract import NOT_IN_PLACES, PEOPLE, cn_number, group_name, plausible_name, unspaced, without_numbers
+from handlers.extract import NOT_IN_PLACES, PEOPLE, SHORT_MATTER, cn_number, group_name, plausible_name, uncommon_name, unspaced, without_numbers
 
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
@@ -117,6 +117,9 @@ def at_summary(ctx: Context, text: str) -> str:
     draft = ctx.draft()
     if text.strip() in CONFIRM_WORDS:
         return _submit_or_ask_repeat(ctx, draft)
+    if corrected(draft, text.strip(), ctx.gazetteer):      # "不对，俺叫张大川": the summary again
+        ctx.save_draft(draft, state=next_missing(ctx, draft))
+        return _prompt(ctx, next_missing(ctx, draft), draft)
     draft["content"] = (draft.get("content", "") + "\n" + without_numbers(text.strip())).strip()
     ctx.save_draft(draft)
     return texts.added_to_draft()
@@ -275,6 +278,9 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if not text or is_greeting(text) or is_thanks(text):
         return out
     before = dict(draft)
+    if corrected(draft, text, gazetteer):        # "不对，俺叫张大川": the answer it corrects is replaced
+        out.noted = True
+        return out
     found = extract(text, gazetteer)
     answered = False
     if found.people and found.people > draft.get("people", 1):
@@ -291,6 +297,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
             count = PEOPLE.search(name)
             if count and (n := cn_number(count.group(1))) and n > draft.get("people", 1):
                 draft["people"] = n
+        if not name:
+            name = uncommon_name(text, gazetteer)      # "鄢春梅": a surname not among the common ones
         if not name and draft.get("name_asked", 0) >= 1 and plausible_name(unspaced(text).strip("。.!！ ")) \
                 and not found.place and not found.content:
             name = unspaced(text).strip("。.!！ ")      # asked again: a name as said, though no surname we know
@@ -385,10 +393,41 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     return out
 
 
+# a correction of what was said before: "不对，俺叫张大川", "说错了 是大年沟村", "不对 是瓦屋镇"
+CORRECTION = re.compile(r"^(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*"
+                        r"(?:应该是|应该|改成|改为|是)?")
+
+
+def corrected(draft: dict, text: str, gazetteer) -> bool:
+    """A correction of the name or the place already given, and nothing else: the new answer replaces
+    the old one (True); False when the text corrects nothing said (it is read as any other)."""
+    lead = CORRECTION.match(text)
+    rest = text[lead.end():].strip() if lead else ""
+    if not rest:
+        return False
+    found = extract(rest, gazetteer)
+    if found.content and not SHORT_MATTER.fullmatch(found.content or ""):
+        return False                     # more than a correction: read as any other message
+    name = found.name or clean_name(rest)
+    place = gazetteer.match(rest, within_township=draft.get("township_id")) if not name else None
+    if name and draft.get("name") and name != draft["name"]:
+        draft["name"] = name
+        return True
+    if place and place.unique is not None and draft.get("township_id"):
+        new = place.unique
+        if new.township_id != draft["township_id"] or new.village_id and new.village_id != draft.get("village_id"):
+            if new.village_id is None:
+                for key in ("village_done", "village_id", "village", "village_text", "village_asked"):
+                    draft.pop(key, None)
+            _set_place(draft, new)
+            return True
+    return False
+
+
 PLACE_LIKE = re.compile(rf"[{HAN_RANGE}]{{1,10}}(?:省|市|区|县|镇|乡|村|街道|社区|组|庄|屯)")
 # a short answer about the question itself ("我不想留", "为啥要电话"): not the story
 ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
-                                r"干什么|干嘛|啥意思|什么意思|怎么填|不会).{0,6}$")
+                                r"干什么|干嘛|干啥|做啥|弄啥|啥意思|什么意思|怎么填|不会).{0,6}$")
 
 
 def _add_story(draft: dict, piece: str) -> bool:

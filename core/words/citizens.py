@@ -120,6 +120,11 @@ def case_ahead(no: str, unit: str | None, meet: str | None, finish: str) -> Said
                 "case_ahead", no, unit, meet, finish)
 
 
+def withdraw_how(no: str) -> Said:
+    """After filing, "能撤回不": how to withdraw the case (the 撤回 command itself asks to confirm)."""
+    return Said(f"可以撤回。如确定不再反映，请回复“撤回 {no}”，确认后该事项将不再办理。", "withdraw_how", no)
+
+
 def heard_note(words: str) -> str:
     """What the petitioner said while filing that was not the matter (an announcement, who typed,
     how long it has waited): a note on the case for staff."""
