@@ -108,7 +108,7 @@ ABOUT_THE_CASE = re.compile(r"啥时候|什么时候|几时|多久|多长时间|
 # what else a person asks or says of their case once filed: what to bring, whether to come, what it
 # costs, that they will wait — the words of it, taken away before asking whether a matter is left
 AFTER_FILING = re.compile(r"需要|需不需要|要不要|用不用|还用|准备|材料|资料|证件|证明|身份证|户口本|手续|复印件|照片|提供|带|拿|交|"
-                          r"跑|一趟|乡里|镇上|镇里|县里|等着|等消息|等通知|等信|等恁|等你们|通知|回信|回电|"
+                          r"跑|一趟|乡里|镇上|镇里|县里|等着|等消息|等通知|等信|等恁|等你们|通知|回信|回电|告诉|说一声|一声|回个话|找人|问谁|"
                           r"收费|要钱|花钱|费用|免费|钱|撤回|撤销|撤|不告了|不反映了|算了")
 # a question, or a word that one waits: "俺还用去县里不", "需要俺准备啥材料不", "那俺就等着了"
 ASKS_OR_WAITS = re.compile(r"[?？]|啥|咋|什么|怎么|谁|哪|几|多久|吗|么|呢|(.)不\1|[不没]$|没有$|等着|等消息|等通知|等恁|等你们")
@@ -122,7 +122,7 @@ def about_the_case(ctx: Context, text: str) -> str | None:
     someone whose case is open and who says no new matter: who handles it and by when (its unit, the
     deadlines to meet and to finish). None: not such a question, or no open case — the text goes on
     as any other."""
-    if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ "))) \
+    if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ ")) or WITHDRAW.search(text)) \
             or ANOTHER_MATTER.search(text) \
             or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p, AFTER_FILING.sub("", p))
                        for p in clauses_of(text)):

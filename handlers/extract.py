@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core import threats
 from core.phones import MOBILE_IN_TEXT, find_mobile
 from core.places import Gazetteer, PlaceMatch
 
@@ -20,7 +21,7 @@ KIN_OF_MINE = (rf"{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷
        rf"儿子|闺女|女儿|岳父|岳母|老丈人|丈母娘)")
 KIN = rf"(?:{KIN_OF_MINE}|他|她)"   # typed for a relative: "俺爹叫…", "他叫…"
 # the end of a name in words run together, as voice input writes them: "俺叫常秋月俺是…", "…的翟春生就是俺想问"
-NAME_END = rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说|嗯|呃|额|啊|那个)"
+NAME_END = rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说|嗯|呃|额|啊|那个|然后)"
 # a character of a name said after an introduction: none of the words that join it to the rest
 GIVEN = rf"(?:(?![我俺咱的哩嘞叫是嗯呃])[{HAN}·])"
 # what a person is, said between their place and their name: "…村哩村民李拴柱", "…社区居民马翠霞"
@@ -34,7 +35,7 @@ NAME_INTRO = re.compile(
     rf"名字[是叫:：]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人|反映人|信访人|来信人|来访人|申请人|投诉人)[是:：]?|{REAL_NAME}|"
     rf"(?<=[都就])(?:叫|喊){ME}|"
     rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
-    rf"(?:[{HAN}]{{0,12}}?(?:的|哩|嘞|村|社区|组))?\s*{TITLE}?\s*({GIVEN}{{2,5}}?){NAME_END}")
+    rf"(?:(?:(?!然后|就是|[我俺咱])[{HAN}]){{0,12}}?(?:的|哩|嘞|村|社区|组))?\s*{TITLE}?\s*({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
 NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?{TITLE}?"
                               rf"({NAME_CHARS}{{2,4}}?)(?=[，,。：:\s]|$|反映|俺|我|咱|就是)")
@@ -47,7 +48,7 @@ NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业
              "之一", "其中之一", "负责人", "牵头人", "联系人", "姓名", "名字", "儿媳妇", "媳妇", "五保户", "老兵", "残疾人",
              "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部",
              "保密", "匿名", "无名", "不详", "随便", "算了", "不说", "不留",
-             "救命", "求救", "着急", "急事", "侄子", "侄女", "外甥", "孙子", "孙女", "儿子", "闺女", "女儿", "儿媳", "老伴", "家属", "亲属", "邻居"}
+             "然后", "救命", "求救", "着急", "急事", "侄子", "侄女", "外甥", "孙子", "孙女", "儿子", "闺女", "女儿", "儿媳", "老伴", "家属", "亲属", "邻居"}
 FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
 # said only to open or close a conversation: nothing to file
@@ -70,7 +71,7 @@ SURNAMES = set(
 NAME_TAILS = ("师傅", "老师", "大爷", "大娘", "大妈", "阿姨", "奶奶", "爷爷", "女士", "先生", "大哥", "大姐", "嫂子",
               "婶", "叔", "姐", "哥", "老汉", "老太")
 # words no name holds: what people say about things, not what they are called
-NOT_IN_NAMES = set("的了吗呢啊吧呀是在没不我你他她们这那要想说去个坏找问反映事情村镇乡县市地电")   # not 钱/房/路: surnames; not 水: 王水生
+NOT_IN_NAMES = set("的了吗呢啊吧呀是在没不我你他她们这那要想说去个坏找问反映事情村镇乡县市地电回次趟遍")   # not 钱/房/路: surnames; not 水: 王水生
 NAME_COMMANDS = {"确认", "确定", "提交", "返回", "取消", "帮助", "查询", "人工", "转人工", "客服", "我要反映",
                  "好的", "是的", "不是", "不知道", "没有", "跳过", "投诉", "举报", "上访", "信访"}
 NOT_IN_PLACES = re.compile(r"[我俺咱你恁他她的了着吗呢吧啊]")   # what no village's name holds ("俺村那个桥")
@@ -86,6 +87,7 @@ class Extracted:
     people: int | None = None       # a group: how many people (households, representatives) it speaks for
     trip: str | None = None         # an announced trip: county | city | province | beijing (core.threats)
     heard: list[str] = field(default_factory=list)   # said, but no matter: an announcement, a greeting
+    called: bool = False            # the name was said as what one is called (我叫, 姓名：), not "我是…"
     typing_for: bool = False        # someone types for a relative ("我替我爸问一下")
     kin: str | None = None          # the relative's name, when one is given ("我爸叫刘建业")
 
@@ -111,7 +113,7 @@ ABOUT_PETITIONING = (
     # telling, asking whether one may, typing for someone
     "反映 上访 信访 投诉 举报 告状 讨说法 说法 说说 说道 说一说 讲讲 问问 咨询 求助 求求 帮帮 帮忙 帮 替 代 "
     "打字 打的字 发的 写 唠唠 聊聊 说 讲 问 找 事情 事儿 事 问题 情况 困难 难处 "
-    "冤情 冤屈 冤枉 委屈 苦衷 心事 难事 急事 大事 要紧事 "
+    "冤情 冤屈 冤枉 委屈 苦衷 心事 难事 急事 大事 要紧事 救救 救命 求求 然后 门口 大门 "
     "村里 村上 队里 组里 乡里 镇上 镇里 没人 一起 一块 一同 集体 户 人家 带头 领头 "
     "男人 老婆 丈夫 老公 爱人 大伯 伯伯 叔叔 婶子 侄子 侄女 外甥 儿媳 公公 婆婆 哥 姐 弟 妹 舅 姑 姨 掌柜 "
     # why someone else types, and whether we answer: "俺妈不识字", "俺在外地打工", "打恁电话没人接"
@@ -437,6 +439,7 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
         out.name = kin                  # typed by a son or grandson, or named for: the one named
     elif intro:
         out.name = _full_name_beside(intro, clauses_of(text), gazetteer)
+        out.called = any(name == intro and re.search(r"叫|姓名|名字|姓", said) for name, said in intros)
     elif (surname := SURNAME_ONLY.search(text)) is not None:
         out.name = f"{surname.group(1)}某"
     else:
@@ -462,10 +465,14 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
         for name in [out.name] + others if out.name else others:
             rest = rest.replace(name, "").replace(f"姓{name[0]}", "")
         rest = ID_NUMBER.sub("", MOBILE_IN_TEXT.sub("", readable(rest))).replace("身份证号", "")
+        for threat in threats.heard_all(clause):       # "俺不想活了", "再不管就去北京": a threat, not the matter
+            rest = rest.replace(threat.words, "")
         if out.place:
             for place in out.place.places:
                 rest = rest.replace(place.township, "").replace(place.village or "\0", "")
         if len(re.findall(rf"[{HAN}A-Za-z0-9]", FILLER.sub("", rest))) < 2:
+            if threats.heard_all(clause):
+                said.append(("heard", clause))      # "俺不想活了": said, kept, not the matter
             continue                # it only says who, where or the number
         said.append(("plea" if PLEA.search(clause) and not ASKS_US.search(clause) else "heard", clause)
                     if says_no_matter(clause, rest)

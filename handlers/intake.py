@@ -304,10 +304,11 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
             name = unspaced(text).strip("。.!！ ")      # asked again: a name as said, though no surname we know
         if name:
             draft["name"], answered = name, True
+            draft["name_weak"] = name == found.name and not found.called
         else:
             draft["name_asked"] = draft.get("name_asked", 0) + 1
-    elif found.name and not draft.get("name"):
-        draft["name"] = found.name
+    elif found.name and (not draft.get("name") or draft.get("name_weak") and found.called):
+        draft["name"], draft["name_weak"] = found.name, not found.called   # "俺是头一回反映", then "俺叫岳老三"
     elif found.kin and draft.get("for_kin") and draft.get("name") != found.kin and found.name == found.kin:
         draft["name"] = found.kin         # "我替我爸问一下 我叫刘洋", then "我爸叫刘建业": the father's
     elif (draft.get("name") or "").endswith("某") and (whole := found.name or clean_name(text)) \
