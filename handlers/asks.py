@@ -109,10 +109,13 @@ ABOUT_THE_CASE = re.compile(r"啥时候|什么时候|几时|多久|多长时间|
 # costs, that they will wait — the words of it, taken away before asking whether a matter is left
 AFTER_FILING = re.compile(r"需要|需不需要|要不要|用不用|还用|准备|材料|资料|证件|证明|身份证|户口本|手续|复印件|照片|提供|带|拿|交|"
                           r"跑|一趟|乡里|镇上|镇里|县里|等着|等消息|等通知|等信|等恁|等你们|通知|回信|回电|告诉|说一声|一声|回个话|找人|问谁|"
+                          r"知道|办到|到哪|进度|咋样|怎么样|补充|再说点|"
                           r"收费|要钱|花钱|费用|免费|钱|撤回|撤销|撤|不告了|不反映了|算了")
 # a question, or a word that one waits: "俺还用去县里不", "需要俺准备啥材料不", "那俺就等着了"
-ASKS_OR_WAITS = re.compile(r"[?？]|啥|咋|什么|怎么|谁|哪|几|多久|吗|么|呢|(.)不\1|[不没]$|没有$|等着|等消息|等通知|等恁|等你们")
+ASKS_OR_WAITS = re.compile(r"[?？]|啥|咋|什么|怎么|谁|哪|几|多久|吗|么|呢|(.)不\1|[不没]$|没有$|等着|等消息|等通知|等恁|等你们|"
+                           r"^(?:中|行|好|嗯|哦|噢|ok|OK|好吧|中吧|行吧|那好|那中|那行)$")   # "中": then what comes next
 WITHDRAW = re.compile(r"撤回|撤销|撤了|不告了|不反映了")
+SUPPLEMENT = re.compile(r"补充|补点|再说点|再发点")
 # a new matter announced after filing: a petition of its own ("俺还有个事", "另外再反映个问题")
 ANOTHER_MATTER = re.compile(r"还有|另外|另一|别的|又有|新的|再反映|反映个|有个事|有件事")
 
@@ -132,6 +135,8 @@ def about_the_case(ctx: Context, text: str) -> str | None:
         return None
     if WITHDRAW.search(text):
         return texts.withdraw_how(p.tracking_no)
+    if SUPPLEMENT.search(text):
+        return texts.supplement_how(p.tracking_no)
     unit = p.unit.name if p.unit is not None and p.status != Status.REGISTERED else None
     finish = texts.by(p.due_finish, ctx.now, "于")
     return texts.case_ahead(p.tracking_no, unit, None if p.met_at else texts.by(p.due_meet, ctx.now, "于"), finish)

@@ -54,7 +54,9 @@ FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|�
 # said only to open or close a conversation: nothing to file
 GREETING_WORDS = re.compile(r"你好呀|您好呀|你好|您好|在吗|在不在|有人吗|有没有人|请问|喂+|hi|hello|同志|领导|"
                             r"工作人员|师傅|麻烦|打扰了|一下|[\s，,。.!！?？~、]")
-THANKS = re.compile(r"^(?:谢谢|多谢|感谢|谢了|辛苦了?|好的|好嘞|知道了|明白了|收到|麻烦了|谢谢你们?|谢谢您|太感谢了)"
+THANKS = re.compile(r"^(?:(?:好|中|行|嗯|哦|噢|那|那就|那好)[\s，,。.!！~]*)?"
+                    r"(?:谢谢|多谢|感谢|谢了|辛苦了?|好的|好嘞|知道了|明白了|收到|麻烦了|太感谢了)"
+                    r"(?:你们|恁们|您|你|恁|领导|同志|政府|了|啦|啊|呀)*"
                     r"[\s，,。.!！~]*(?:谢谢|辛苦了?|你们|您了?|领导|同志)?[\s，,。.!！~]*$")
 # the most common surnames (百家姓 as counted today, and the compound ones): a bare answer to
 # "请问您怎么称呼" is taken as a name only when it starts with one (or 老/小 and one)
@@ -114,6 +116,7 @@ ABOUT_PETITIONING = (
     "反映 上访 信访 投诉 举报 告状 讨说法 说法 说说 说道 说一说 讲讲 问问 咨询 求助 求求 帮帮 帮忙 帮 替 代 "
     "打字 打的字 发的 写 唠唠 聊聊 说 讲 问 找 事情 事儿 事 问题 情况 困难 难处 "
     "冤情 冤屈 冤枉 委屈 苦衷 心事 难事 急事 大事 要紧事 救救 救命 求求 然后 门口 大门 "
+    "说不清 说不明白 不清楚 不会说 咋说 怎么说 这样 那样 可以 "
     "村里 村上 队里 组里 乡里 镇上 镇里 没人 一起 一块 一同 集体 户 人家 带头 领头 "
     "男人 老婆 丈夫 老公 爱人 大伯 伯伯 叔叔 婶子 侄子 侄女 外甥 儿媳 公公 婆婆 哥 姐 弟 妹 舅 姑 姨 掌柜 "
     # why someone else types, and whether we answer: "俺妈不识字", "俺在外地打工", "打恁电话没人接"
@@ -137,7 +140,7 @@ ABOUT_WORDS = re.compile("|".join(sorted(set(ABOUT_PETITIONING), key=len, revers
 ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{0,4}说|讲讲|问问|咨询|事|问题|情况|你好|您好|恁好|领导好|同志|"
                         r"打的?字|替|代.{0,3}(?:发|问|写|打)|帮.{0,3}(?:发|问|写|打)|能不能|可不可以|中不中|行不行|"
                         r"(?:能|可以).{0,8}[不吗]$|机器|真人|老党员|拖|没人管|没人问|没人理|不管|结果|下文|等了|"
-                        r"啥时候|什么时候|多久|找谁|准信|来人|有人来|没人接|打不通|占线|不识字")
+                        r"啥时候|什么时候|多久|找谁|准信|来人|有人来|没人接|打不通|占线|不识字|说不清|说不明白|不会说|咋说|怎么说")
 # a plea or a complaint of waiting: part of the story when it comes with the matter, else a note
 PLEA = re.compile(r"拖|没人管|没人问|没人理|不管|结果|下文|等了|请|求|希望|盼|做主|作主|公道|查查|管管|解决|处理|落实|"
                   r"帮|救|麻烦|看看|说法|拜托|可怜|没法活|活不下去|"

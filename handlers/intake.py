@@ -34,7 +34,8 @@ from handlers.states import STEPS, State
 from core.similar import most_similar
 from core import threats
 from handlers.extract import HAN as HAN_RANGE
-from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
+from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, clauses_of, extract, is_greeting, is_thanks, readable
+from handlers.extract import says_no_matter
 from handlers.extract import NOT_IN_PLACES, PEOPLE, SHORT_MATTER, cn_number, group_name, plausible_name, uncommon_name, unspaced, without_numbers
 
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
@@ -117,12 +118,24 @@ def at_summary(ctx: Context, text: str) -> str:
     draft = ctx.draft()
     if text.strip() in CONFIRM_WORDS:
         return _submit_or_ask_repeat(ctx, draft)
-    if corrected(draft, text.strip(), ctx.gazetteer):      # "不对，俺叫张大川": the summary again
+    if corrected(draft, text.strip(), ctx.gazetteer) or _whole_name(draft, text):   # "不对，俺叫张大川": the summary again
         ctx.save_draft(draft, state=next_missing(ctx, draft))
         return _prompt(ctx, next_missing(ctx, draft), draft)
+    if all(says_no_matter(c) for c in clauses_of(text)):
+        return texts.confirm_or_add()                      # "这样就行了吧", "还要写啥不": no more of the story
     draft["content"] = (draft.get("content", "") + "\n" + without_numbers(text.strip())).strip()
     ctx.save_draft(draft)
     return texts.added_to_draft()
+
+
+def _whole_name(draft: dict, text: str) -> bool:
+    """The whole name after the surname alone ("俺姓宋", then "宋长林"): it replaces 宋某."""
+    name = draft.get("name") or ""
+    whole = clean_name(text)
+    if name.endswith("某") and whole and whole[0] == name[0] and not whole.endswith("某") and len(whole) > 1:
+        draft["name"] = whole
+        return True
+    return False
 
 
 def answer_edit(ctx: Context, text: str) -> str:

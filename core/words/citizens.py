@@ -125,6 +125,11 @@ def withdraw_how(no: str) -> Said:
     return Said(f"可以撤回。如确定不再反映，请回复“撤回 {no}”，确认后该事项将不再办理。", "withdraw_how", no)
 
 
+def supplement_how(no: str) -> Said:
+    """After filing, "俺还能再补充点材料不": how to add to the case."""
+    return Said(f"可以补充。请回复“补充 {no}”，再发送要补充的文字或照片。", "supplement_how", no)
+
+
 def heard_note(words: str) -> str:
     """What the petitioner said while filing that was not the matter (an announcement, who typed,
     how long it has waited): a note on the case for staff."""
