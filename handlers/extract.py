@@ -26,7 +26,8 @@ NAME_END = rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今
 GIVEN = rf"(?:(?![我俺咱的哩嘞叫是嗯呃])[{HAN}·])"
 # what a person is, said between their place and their name: "…村哩村民李拴柱", "…社区居民马翠霞"
 TITLE = (r"(?:[\u4e00-\u9fff]{0,3}?(?:村民|居民|群众|农民|党员|代表|户主|老人|家长|五保户|低保户|贫困户|军人|老兵|残疾人|"
-         r"职工|工人|老师|教师|医生|司机|学生|业主|联系人|负责人))")   # also 退休职工, 小学老师, 党员代表
+         r"职工|工人|老师|教师|医生|村医|护士|司机|学生|业主|联系人|负责人|会计|电工|保安|厨师|环卫工|网格员|个体户|"
+         r"组长|队长|退休工人|农民工))")   # also 退休职工, 小学老师, 党员代表
 # the name on one's papers, said beside what one is called: "俺叫二蛋 大名叫王建国"
 REAL_NAME = rf"(?:大名|学名|真名|全名|本名|官名)(?:叫|是|[:：])?|(?:其实{ME}?|(?:身份证|户口)上(?:的名字)?(?:写的)?)[是叫:：]"
 # "我是X" / "俺叫X" / "本人X" / "姓名：X" / "我姓王，叫王秀兰", optionally with "下汤镇的" between
@@ -35,14 +36,15 @@ NAME_INTRO = re.compile(
     rf"名字[是叫:：]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人|反映人|信访人|来信人|来访人|申请人|投诉人)[是:：]?|{REAL_NAME}|"
     rf"(?<=[都就])(?:叫|喊){ME}|"
     rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
-    rf"(?:(?:(?!然后|就是|[我俺咱])[{HAN}]){{0,12}}?(?:的|哩|嘞|村|社区|组))?\s*{TITLE}?\s*({GIVEN}{{2,5}}?){NAME_END}")
+    rf"(?:(?:(?!然后|就是|[我俺咱])[{HAN}]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
+    rf"({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
 NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?{TITLE}?"
                               rf"({NAME_CHARS}{{2,4}}?)(?=[，,。：:\s]|$|反映|俺|我|咱|就是)")
 # words of reporting or complaining about someone: a name after them is the one accused, never
 # the writer's ("我要实名举报下汤镇的李建国")
 ACCUSING = re.compile(r"举报|检举|揭发|控告|告发|投诉|状告|告|反映|起诉")
-SURNAME_ONLY = re.compile(rf"{ME}姓({NAME_CHARS})(?![{HAN}]*叫)")
+SURNAME_ONLY = re.compile(rf"(?:{ME}|(?:^|(?<=[，,。\s])))姓({NAME_CHARS})(?![{HAN}]*叫)(?=$|[^{HAN}]|{ME})")
 NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业主", "家长", "学生", "工人", "党员", "本人",
              "信访人", "退伍军人", "老人", "市民", "租户", "患者", "代表", "村里人", "老党员", "贫困户", "低保户",
              "之一", "其中之一", "负责人", "牵头人", "联系人", "姓名", "名字", "儿媳妇", "媳妇", "五保户", "老兵", "残疾人",
@@ -407,6 +409,15 @@ def _bare_name(clauses: list[str], gazetteer: Gazetteer) -> str | None:
     return None
 
 
+def without_places(text: str, gazetteer: Gazetteer) -> str:
+    """The text with the county's places it names taken out: "王 秀 英 下汤镇" → "王 秀 英"."""
+    names = [n for _, name, short in gazetteer.townships for n in (name, short)] + \
+        [name for _, _, name, _ in gazetteer.villages]
+    for name in sorted({n for n in names if len(n) >= 2 and n in text}, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return re.sub(r"\s+", " ", text).strip(" ，,的")
+
+
 def _places_apart(text: str, gazetteer: Gazetteer) -> str:
     """The text with a pause before each of the county's places run into the words before it, as voice
     input writes them: "俺叫韩金生王庄村的马楼乡…" → "俺叫韩金生，王庄村的，马楼乡…" (for reading names)."""
@@ -435,7 +446,10 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     intros = _introduced(text, gazetteer) or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) else []) \
         or _introduced(_places_apart(text, gazetteer), gazetteer)
     # the name on one's papers before what one is called ("俺叫二蛋 大名叫王建国")
-    intro = next((name for name, said in intros if re.match(REAL_NAME, said)), intros[0][0] if intros else None)
+    # then one said as what one is called ("俺是老汉 姓任 叫任长林"), not what everyone calls one
+    intro = next((name for name, said in intros if re.match(REAL_NAME, said)), None) \
+        or next((name for name, said in intros if re.search(rf"(?<![都就喊])叫(?!{ME})|姓名|名字", said)), None) \
+        or (intros[0][0] if intros else None)
     kin = next(filter(None, map(_kin_name, KIN_NAME.finditer(text))), None)
     out.typing_for, out.kin = bool(TYPING_FOR.search(text)), kin
     if kin and (out.typing_for or not intro):
@@ -443,8 +457,9 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     elif intro:
         out.name = _full_name_beside(intro, clauses_of(text), gazetteer)
         out.called = any(name == intro and re.search(r"叫|姓名|名字|姓", said) for name, said in intros)
-    elif (surname := SURNAME_ONLY.search(text)) is not None:
-        out.name = f"{surname.group(1)}某"
+    elif (surname := SURNAME_ONLY.search(text)) is not None:      # the whole name beside it, else 王某
+        whole = _name_after_place(text) or _bare_name(clauses_of(text), gazetteer)
+        out.name = whole if whole and whole[0] == surname.group(1) else f"{surname.group(1)}某"
     else:
         out.name = _name_after_place(text) or _bare_name(clauses_of(text), gazetteer)
     others = [name for name, _ in intros if name != out.name]   # a nickname beside the name: who, not what

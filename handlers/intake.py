@@ -35,7 +35,7 @@ from core.similar import most_similar
 from core import threats
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, clauses_of, extract, is_greeting, is_thanks, readable
-from handlers.extract import says_no_matter
+from handlers.extract import ASKS_US, PLEA, says_no_matter, without_places
 from handlers.extract import NOT_IN_PLACES, PEOPLE, SHORT_MATTER, cn_number, group_name, plausible_name, uncommon_name, unspaced, without_numbers
 
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
@@ -121,7 +121,7 @@ def at_summary(ctx: Context, text: str) -> str:
     if corrected(draft, text.strip(), ctx.gazetteer) or _whole_name(draft, text):   # "不对，俺叫张大川": the summary again
         ctx.save_draft(draft, state=next_missing(ctx, draft))
         return _prompt(ctx, next_missing(ctx, draft), draft)
-    if all(says_no_matter(c) for c in clauses_of(text)):
+    if all(says_no_matter(c) for c in clauses_of(text)) and not (PLEA.search(text) and not ASKS_US.search(text)):
         return texts.confirm_or_add()                      # "这样就行了吧", "还要写啥不": no more of the story
     draft["content"] = (draft.get("content", "") + "\n" + without_numbers(text.strip())).strip()
     ctx.save_draft(draft)
@@ -305,7 +305,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if found.typing_for:
         draft["for_kin"] = True           # typed for a relative: the relative is the petitioner
     if step == State.NAME:
-        name = found.name or clean_name(text) or clean_name(without_numbers(text))   # "宋长江13838765432"
+        name = found.name or clean_name(text) or clean_name(without_numbers(text)) \
+            or (clean_name(without_places(text, gazetteer)) if found.place else None)   # "宋长江13838765432", "王 秀 英 下汤镇"
         if not name and (name := group_name(text)):     # "五十户业主签名": the group, as it calls itself
             count = PEOPLE.search(name)
             if count and (n := cn_number(count.group(1))) and n > draft.get("people", 1):
