@@ -39,7 +39,7 @@ NAME_INTRO = re.compile(
     rf"(?:(?:(?!然后|就是|[我俺咱])[{HAN}]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
     rf"({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
-NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?{TITLE}?"
+NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}?(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?{TITLE}?"
                               rf"({NAME_CHARS}{{2,4}}?)(?=[，,。：:\s]|$|反映|俺|我|咱|就是)")
 # words of reporting or complaining about someone: a name after them is the one accused, never
 # the writer's ("我要实名举报下汤镇的李建国")
@@ -324,6 +324,8 @@ def clean_name(text: str) -> str | None:
                           r"(?:写|记|填)(?:成|作|个|上)?)", t)      # "喊俺老马就中", "写老周": what to call them
     if introduced:
         t = t[introduced.end():].strip("：: ")
+    if len(re.findall(rf"[{HAN}]", t)) <= 4 and re.fullmatch(rf"[{HAN}]+(?:\s+[{HAN}]+)+", t):
+        t = re.sub(r"\s+", "", t)                # "王 建国": a name split by a pause
     if re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,30}", t) and t.lower() not in {"ok", "hi", "hello", "yes", "no"}:
         return t
     if not plausible_name(t):
@@ -448,7 +450,8 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     # the name on one's papers before what one is called ("俺叫二蛋 大名叫王建国")
     # then one said as what one is called ("俺是老汉 姓任 叫任长林"), not what everyone calls one
     intro = next((name for name, said in intros if re.match(REAL_NAME, said)), None) \
-        or next((name for name, said in intros if re.search(rf"(?<![都就喊])叫(?!{ME})|姓名|名字", said)), None) \
+        or next((name for name, said in intros if re.search(rf"(?<![都就喊])叫(?!{ME})|姓名|名字", said)
+                 and clean_name(name)), None) \
         or (intros[0][0] if intros else None)
     kin = next(filter(None, map(_kin_name, KIN_NAME.finditer(text))), None)
     out.typing_for, out.kin = bool(TYPING_FOR.search(text)), kin

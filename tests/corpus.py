@@ -1048,3 +1048,42 @@ GENERALISE_7 = [
          ("工资叫老板拖了半年",), village="张良村"),
 ]
 CASES += GENERALISE_7
+
+# an eighth batch, written after the seventh's changes and before the next: 叫 as the passive
+# ("俺叫人打了"), places said loosely, names split by a space, the matter asked as a question
+GENERALISE_8 = [
+    Case("g8-passive-beaten", ("俺叫人打了 派出所不管", "俺叫郭长胜", "张良镇东许庄村"), "郭长胜", "张良镇", ("派出所不管",),
+         village="东许庄村"),
+    Case("g8-passive-cheated", ("我要反映", "俺叫村干部给骗了", "俺叫甄老四", "团城乡煤场村", "他说给俺办低保收了俺两千块"), "甄老四",
+         "团城乡", ("收了俺两千块",), village="煤场村"),
+    Case("g8-passive-dog", ("俺是赵村镇中汤村的宁春花 俺叫邻居家的狗咬了 他家不给看病钱",), "宁春花", "赵村镇",
+         ("狗咬了", "不给看病钱"), village="中汤村"),
+    Case("g8-name-space-inside", ("我要反映", "我叫王 建国", "瓦屋镇瓦屋村", "村里的路灯全灭了"), "王建国", "瓦屋镇",
+         ("路灯全灭了",), village="瓦屋村"),
+    Case("g8-live-in-short", ("我要反映", "桂秋月", "俺在尧山住", "上坪村", "景区的车把俺家的墙撞了"), "桂秋月", "尧山镇",
+         ("把俺家的墙撞了",), village="上坪村"),
+    Case("g8-matter-as-question", ("恁这能管低保不 俺家的低保叫村里给停了", "俺叫牛秀云", "马楼乡王庄村"), "牛秀云", "马楼乡",
+         ("低保叫村里给停了",), village="王庄村"),
+    Case("g8-why-question", ("为啥俺家的低保叫停了 俺是下汤镇社楼村的童春生",), "童春生", "下汤镇", ("低保叫停了",), village="社楼村"),
+    Case("g8-home-and-land-elsewhere", ("俺是辛集乡辛集村的邢大山，俺家在外村承包的鱼塘叫人偷着放水了",), "邢大山", "辛集乡",
+         ("鱼塘叫人偷着放水了",), village="辛集村"),
+    Case("g8-name-as-nickname-then-call", ("你好", "村里人都喊俺老黑", "俺大名叫邵长明", "熊背乡熊背村", "俺家的房子叫泥石流冲了"),
+         "邵长明", "熊背乡", ("房子叫泥石流冲了",), village="熊背村"),
+    Case("g8-two-names-couple", ("俺两口子一块反映 俺叫高满仓 俺媳妇叫刘秀兰 俺是仓头乡孙庄村的 俺家的地叫人占了",), "高满仓", "仓头乡",
+         ("俺家的地叫人占了",), village="孙庄村"),
+    Case("g8-sms-with-title", ("下汤镇林楼村村民杨建设反映：村里的水泥路修了半年就坏了",), "杨建设", "下汤镇", ("水泥路修了半年就坏了",),
+         village="林楼村"),
+    Case("g8-long-many-clauses", ("领导好，俺叫蒋秀兰，今年六十了，住在张官营镇前营村，俺老头子前年走了，儿子在外打工，俺一个人种着三亩地，"
+                                  "今年村里说要流转，不同意也得同意，一亩地一年才给三百块，俺不愿意，村里就把俺地里的麦子给毁了",),
+         "蒋秀兰", "张官营镇", ("一亩地一年才给三百块", "把俺地里的麦子给毁了"), village="前营村"),
+    Case("g8-story-then-question-name", ("俺村的路叫水冲垮了", "恁还要俺说啥", "俺叫尹长生", "让河乡让河村"), "尹长生", "让河乡",
+         ("路叫水冲垮了",), village="让河村", not_in_story=("还要俺说啥",)),
+    Case("g8-village-by-voice-number", ("我要反映", "房春燕", "四棵树乡", "天桥", "村里的学校没老师了"), "房春燕", "四棵树乡",
+         ("学校没老师了",), village="天桥村"),
+    Case("g8-phone-first-wechat-words", ("我电话13838765432", "我叫邓长贵", "露峰街道兴华社区", "小区楼下开了个KTV天天唱到半夜"),
+         "邓长贵", "露峰街道", ("KTV天天唱到半夜",), village="兴华社区", channel="wechat", not_in_story=(PHONE,)),
+    Case("g8-after-many-questions", ("我是观音寺乡黄土岭村的祁秀兰，俺家的房子叫山上的石头砸了",), "祁秀兰", "观音寺乡",
+         ("房子叫山上的石头砸了",), village="黄土岭村",
+         after=(("啥时候来人", "您反映的事项"), ("要钱不", "您反映的事项"), ("谢谢", "不客气"))),
+]
+CASES += GENERALISE_8
