@@ -1087,3 +1087,46 @@ GENERALISE_8 = [
          after=(("啥时候来人", "您反映的事项"), ("要钱不", "您反映的事项"), ("谢谢", "不客气"))),
 ]
 CASES += GENERALISE_8
+
+# a ninth batch, written after the eighth's changes and before the next: 俺给恁说/跟恁说个事, the county
+# said for the place, near-misses of threats in the story, groups of a whole village
+GENERALISE_9 = [
+    Case("g9-gei-nen-shuo", ("俺给恁说个事", "俺叫石长贵", "下汤镇林楼村", "俺村的自来水管子叫挖掘机挖断了"), "石长贵", "下汤镇",
+         ("自来水管子叫挖掘机挖断了",), village="林楼村", asks_matter=True),
+    Case("g9-gen-nen-shuo-run-on", ("俺跟恁说一下俺村的路灯全坏了没人修 俺是张良镇张良村的柴秋生",), "柴秋生", "张良镇",
+         ("路灯全坏了没人修",), village="张良村"),
+    Case("g9-county-then-township", ("我要反映", "闵春华", "鲁山县", "仓头乡孙庄村", "村里的低保评议不公开"), "闵春华", "仓头乡",
+         ("低保评议不公开",), village="孙庄村"),
+    Case("g9-our-village-unknown-place", ("我要反映", "吴长林", "俺村", "董周乡上董周村", "村里的地叫砖厂挖成大坑了"), "吴长林",
+         "董周乡", ("地叫砖厂挖成大坑了",), village="上董周村"),
+    Case("g9-near-miss-cow", ("我是熊背乡大年沟村的邱大山，俺家的牛喝了打过农药的水中毒死了，打药的不认账",), "邱大山", "熊背乡",
+         ("中毒死了", "打药的不认账"), village="大年沟村"),
+    Case("g9-near-miss-price", ("我是露峰街道露峰社区的伍丽，楼下的商店天天喇叭喊跳楼价清仓，吵死了",), "伍丽", "露峰街道",
+         ("跳楼价清仓",), village="露峰社区"),
+    Case("g9-whole-village", ("俺们全村人都有意见", "俺叫顾长江", "梁洼镇鹁鸽吴村", "村里的集体收入三年没公开过"), "顾长江", "梁洼镇",
+         ("集体收入三年没公开过",), village="鹁鸽吴村", asks_matter=True),
+    Case("g9-dialect-dejin", ("恁好 俺是尧山镇尧山村的毛桂兰 俺家住的房子漏雨 住着不得劲 想申请危房改造村里不给报",), "毛桂兰",
+         "尧山镇", ("房子漏雨", "村里不给报"), village="尧山村"),
+    Case("g9-dialect-nen-chouchou", ("恁瞅瞅这事中不中", "俺是马楼乡马楼村的晏秋菊", "村里修路把俺家的排水沟给堵死了"), "晏秋菊",
+         "马楼乡", ("排水沟给堵死了",), village="马楼村", not_in_story=("恁瞅瞅",)),
+    Case("g9-voice-with-lao", ("老师傅你好俺是团城乡团城村的俺叫黎长顺俺想反映俺家的地叫修路的占了二分到现在没给钱",), "黎长顺",
+         "团城乡", ("叫修路的占了二分",), village="团城村"),
+    Case("g9-name-then-age-then-place", ("我要反映", "卢桂芝 七十二了", "辛集乡新庄村", "俺的养老金卡叫村会计拿着不给"), "卢桂芝",
+         "辛集乡", ("养老金卡叫村会计拿着不给",), village="新庄村"),
+    Case("g9-tencent-kin", ("俺替俺娘问个事", "俺娘叫孙秀珍", "四棵树乡天桥村", "俺娘的高龄补贴停了"), "孙秀珍", "四棵树乡",
+         ("高龄补贴停了",), village="天桥村", channel="tencent", asks_matter=True),
+    Case("g9-wechat-kin-own-phone", ("我帮我爷爷反映", "我爷爷叫冯长寿", "电话留我的 13838765432", "瓦屋镇李老庄村",
+                                     "爷爷的房子被洪水冲塌了一间"), "冯长寿", "瓦屋镇", ("被洪水冲塌了一间",), village="李老庄村",
+         channel="wechat", asks_matter=True, not_in_story=(PHONE,)),
+    Case("g9-correct-name-at-summary", ("我是赵村镇赵村村的唐老六，俺家的猪叫人药死了", "不对 俺叫唐老五"), "唐老五", "赵村镇",
+         ("猪叫人药死了",), village="赵村村", not_in_story=("不对",)),
+    Case("g9-correct-village-at-summary", ("我是赵村镇赵村村的庞老大，俺家的猪叫人药死了", "说错了 是中汤村"), "庞老大", "赵村镇",
+         ("猪叫人药死了",), village="中汤村", not_in_story=("说错了",)),
+    Case("g9-after-come-see-and-thanks", ("我是下汤镇社楼村的甘秋月，俺家的墙叫邻居拆了",), "甘秋月", "下汤镇", ("墙叫邻居拆了",),
+         village="社楼村", after=(("那恁啥时候来看看 谢谢了", "您反映的事项"),)),
+    Case("g9-after-who-will-call", ("我是汇源街道汇源社区的孔丽，小区的水压太低", PHONE), "孔丽", "汇源街道", ("水压太低",),
+         village="汇源社区", channel="wechat", after=(("谁会联系我", "您反映的事项"),)),
+    Case("g9-after-will-it-work", ("俺是董周乡董周村的齐老四 俺家的宅基地叫人占了",), "齐老四", "董周乡", ("宅基地叫人占了",),
+         village="董周村", channel="tencent", after=(("这能办成不", "您反映的事项"),)),
+]
+CASES += GENERALISE_9
