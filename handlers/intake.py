@@ -121,11 +121,16 @@ def at_summary(ctx: Context, text: str) -> str:
     if corrected(draft, text.strip(), ctx.gazetteer) or _whole_name(draft, text):   # "不对，俺叫张大川": the summary again
         ctx.save_draft(draft, state=next_missing(ctx, draft))
         return _prompt(ctx, next_missing(ctx, draft), draft)
-    if all(says_no_matter(c) for c in clauses_of(text)) and not (PLEA.search(text) and not ASKS_US.search(text)):
+    if ASKED_AT_SUMMARY.search(text.strip().rstrip("。.!！~ ")) and all(says_no_matter(c) for c in clauses_of(text)) \
+            and not (PLEA.search(text) and not ASKS_US.search(text)):
         return texts.confirm_or_add()                      # "这样就行了吧", "还要写啥不": no more of the story
     draft["content"] = (draft.get("content", "") + "\n" + without_numbers(text.strip())).strip()
     ctx.save_draft(draft)
     return texts.added_to_draft()
+
+
+# a question or a word of being done, at the summary: "这样就行了吧", "还要写啥不"
+ASKED_AT_SUMMARY = re.compile(r"[?？]|啥|什么|吗|么|呢|吧$|[不没]$|行了|可以了|中了|好了")
 
 
 def _whole_name(draft: dict, text: str) -> bool:
