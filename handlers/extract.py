@@ -80,6 +80,9 @@ NAME_COMMANDS = {"确认", "确定", "提交", "返回", "取消", "帮助", "�
                  "好的", "是的", "不是", "不知道", "没有", "跳过", "投诉", "举报", "上访", "信访"}
 NOT_IN_PLACES = re.compile(r"[我俺咱你恁他她的了着吗呢吧啊]")   # what no village's name holds ("俺村那个桥")
 FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９＋－"} | {0x3000: 0x20}
+SAID_DIGIT = {ord(c): ord(d) for c, d in zip("零〇幺一二三四五六七八九", "001123456789")}
+SAID_DIGITS = re.compile(r"[零〇幺一二三四五六七八九]{11,}")     # a phone number read out: one digit a character
+EMOTICON = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,6}\]")
 
 
 @dataclass
@@ -118,7 +121,7 @@ ABOUT_PETITIONING = (
     "反映 上访 信访 投诉 举报 告状 讨说法 说法 说说 说道 说一说 讲讲 问问 咨询 求助 求求 帮帮 帮忙 帮 替 代 "
     "打字 打的字 发的 写 唠唠 聊聊 说 讲 问 找 事情 事儿 事 问题 情况 困难 难处 "
     "冤情 冤屈 冤枉 委屈 苦衷 心事 难事 急事 大事 要紧事 救救 救命 求求 然后 门口 大门 "
-    "说不清 说不明白 不清楚 不会说 咋说 怎么说 这样 那样 可以 意见 全村 全村人 大伙 大家伙 瞅瞅 瞅一瞅 瞅 "
+    "手续 程序 流程 需要 规定 办法 说不清 说不明白 不清楚 不会说 咋说 怎么说 这样 那样 可以 意见 全村 全村人 大伙 大家伙 瞅瞅 瞅一瞅 瞅 "
     "村里 村上 队里 组里 乡里 镇上 镇里 没人 一起 一块 一同 集体 户 人家 带头 领头 "
     "男人 老婆 丈夫 老公 爱人 大伯 伯伯 叔叔 婶子 侄子 侄女 外甥 儿媳 公公 婆婆 哥 姐 弟 妹 舅 姑 姨 掌柜 "
     # why someone else types, and whether we answer: "俺妈不识字", "俺在外地打工", "打恁电话没人接"
@@ -235,7 +238,7 @@ def _own_mobile(text: str) -> str | None:
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "三十多户", "二十几个村民", "五个代表", "我们8个人", "一百来户人家"
 PEOPLE = re.compile(r"(\d+|[一二两俩三四五六七八九十百]+)(?:多|来|几|余)?(?:个|名|位)?"
-                    r"(户人家|户|个?人|名群众|个?村民|个?代表|个?群众|家|个?(?:农民工|工人|职工|业主|住户|居民|家长|老人|老师|教师|商户))")
+                    r"(户人家|户|个?人|名群众|个?村民|个?代表|个?群众|家|个?(?:退休)?(?:农民工|工人|职工|业主|住户|居民|家长|老人|老师|教师|商户))")
 
 
 def cn_number(text: str) -> int | None:
@@ -260,7 +263,7 @@ def cn_number(text: str) -> int | None:
 # a group is people who come or speak together (issue 32): a message that says so ("一起来的", "联名",
 # "推选的代表"), "we" counted ("俺们二十多个人", "我们五个代表"), or a count that came ("…八户人家来反映")
 TOGETHER = re.compile(r"(?:一起|一块|一同|一道)(?:儿)?(?:来|去.{0,4}(?:访|反映|告)|上访|反映|告|找恁|找你们|签|按)|"
-                      rf"联名|签名|签字|按手印|代表(?!{ME}?(?:家|全家|一家))|推选|(?:{ME}|是|当)[^，,。\s]{{0,3}}(?:牵头|领头|带头)|"
+                      rf"联名|签名|签字|签了名|签了字|按手印|按了手印|代表(?!{ME}?(?:家|全家|一家))|推选|(?:{ME}|是|当)[^，,。\s]{{0,3}}(?:牵头|领头|带头)|"
                       r"集体访|大伙(?:儿)?(?:一起|都来|来|让|选)|大家伙")
 WE_COUNTED = re.compile(rf"(?<![把给叫让被将替了])(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")   # not "把俺们三十多户的地"
 CAME = re.compile(r"^[^，,。；;！!？?\s]{0,6}(?:来了|来的|来反映|来上访|去上访|都在|在信访局)")
@@ -270,6 +273,9 @@ def people_in(text: str) -> int | None:
     """How many people a message speaks for, when they come together (at least two): "我们一共三十多户，
     我是代表" → 30; never a count only mentioned — "村里一百多户都没通水" is one person's matter."""
     together = TOGETHER.search(text)
+    few = re.search(rf"{ME}们?(仨|俩)(?:人)?(?:一起|一块|一同|都)", text)      # "俺们仨一块来的"
+    if few:
+        return 3 if few.group(1) == "仨" else 2
     counts = [n for m in PEOPLE.finditer(text) if (n := cn_number(m.group(1))) and 2 <= n <= 100_000
               and (together or WE_COUNTED.search(CLAUSE_SPLIT.split(text[:m.start()])[-1])
                    and not text[m.end():m.end() + 1] == "的"      # "欠了俺们十几个工人的工资": whose, not who came
@@ -279,6 +285,7 @@ def people_in(text: str) -> int | None:
 
 def is_greeting(text: str) -> bool:
     """Nothing but hello: "喂 有人吗", "您好，请问在吗"."""
+    text = EMOTICON.sub("", text)
     return bool(text.strip()) and not GREETING_WORDS.sub("", text.lower())
 
 
@@ -288,9 +295,15 @@ def is_thanks(text: str) -> bool:
 
 
 def readable(text: str) -> str:
-    """The text with full-width digits and spaces made plain, for reading numbers only (what is
-    stored keeps what the person wrote)."""
-    return text.translate(FULL_WIDTH)
+    """The text with full-width digits and spaces made plain, and a number read out by voice input in
+    words ("幺三八三八七六五四三二") in digits, for reading numbers only (what is stored keeps what the
+    person wrote; each character stays one)."""
+    return SAID_DIGITS.sub(lambda m: m.group().translate(SAID_DIGIT), text.translate(FULL_WIDTH))
+
+
+def without_emoticons(text: str) -> str:
+    """The text without WeChat's emoticons typed as words ("[微笑]", "[握手]")."""
+    return EMOTICON.sub("", text).strip()
 
 
 def plausible_name(name: str) -> bool:

@@ -35,7 +35,7 @@ from core.similar import most_similar
 from core import threats
 from handlers.extract import HAN as HAN_RANGE
 from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, clauses_of, extract, is_greeting, is_thanks, readable
-from handlers.extract import ASKS_US, PLEA, says_no_matter, without_places
+from handlers.extract import ASKS_US, PLEA, says_no_matter, without_emoticons, without_places
 from handlers.extract import NOT_IN_PLACES, PEOPLE, SHORT_MATTER, cn_number, group_name, plausible_name, uncommon_name, unspaced, without_numbers
 
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
@@ -113,6 +113,7 @@ def _says_nothing_more(text: str) -> bool:
 def at_summary(ctx: Context, text: str) -> str:
     """A text at the summary: 确认 files it (or asks about an earlier one); anything else said is
     more of the story."""
+    text = without_emoticons(text) or text
     if _says_nothing_more(text):
         return texts.confirm_or_add()
     draft = ctx.draft()
@@ -291,7 +292,7 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     asked for the name, more of it at the summary — is added to the story, in order; nothing said
     is dropped (every message also stays in the petition's record). A greeting or a command is
     neither."""
-    text = text.strip()
+    text = without_emoticons(text.strip())     # "[微笑]": WeChat's faces, not words
     out = Folded()
     if not text or is_greeting(text) or is_thanks(text):
         return out

@@ -1130,3 +1130,38 @@ GENERALISE_9 = [
          village="董周村", channel="tencent", after=(("这能办成不", "您反映的事项"),)),
 ]
 CASES += GENERALISE_9
+
+# a tenth batch, written after the ninth's changes and before the next: WeChat's emoticons, numbers
+# said by voice, short names of places, the procedure asked first, an ID number at the name question
+GENERALISE_10 = [
+    Case("g10-wechat-emoticon", ("[握手]你好", "我叫贺春梅[微笑]", PHONE, "鲁阳街道北关社区", "小区的路灯坏了半年[捂脸]"), "贺春梅",
+         "鲁阳街道", ("小区的路灯坏了半年",), village="北关社区", channel="wechat", not_in_story=("[握手]", "[微笑]")),
+    Case("g10-voice-phone-digits", ("我要反映", "钱长生", "幺三八三八七六五四三二", "张良镇张良村", "村里的路叫拉沙车压坏了"), "钱长生",
+         "张良镇", ("路叫拉沙车压坏了",), village="张良村", channel="wechat"),
+    Case("g10-short-place-de", ("我要反映", "许长海", "俺是下汤的", "林楼", "俺家的房子叫邻居盖房挡住光了"), "许长海", "下汤镇",
+         ("挡住光了",), village="林楼村"),
+    Case("g10-short-place-both", ("俺是下汤林楼的朱老三 俺家的井叫人填了",), "朱老三", "下汤镇", ("俺家的井叫人填了",), village="林楼村"),
+    Case("g10-procedure-first", ("信访需要啥手续", "俺叫甘长林", "赵村镇中汤村", "俺家的承包地叫村里收回去盖厂房了"), "甘长林", "赵村镇",
+         ("承包地叫村里收回去盖厂房了",), village="中汤村", asks_matter=True),
+    Case("g10-how-to-petition", ("咋反映啊", "俺叫黄秋生", "团城乡煤场村", "俺家的地下叫煤矿挖空了"), "黄秋生", "团城乡",
+         ("叫煤矿挖空了",), village="煤场村", asks_matter=True),
+    Case("g10-id-at-name", ("我要反映", "410423196502143326", "吴秀兰", "仓头乡仓头村", "俺的残疾补贴停了"), "吴秀兰", "仓头乡",
+         ("残疾补贴停了",), village="仓头村", not_in_story=("410423196502143326",)),
+    Case("g10-villager-no-name-first", ("我是梁洼镇鹁鸽吴村的村民", "俺叫朱春生", "村里的路叫煤车轧得坑坑洼洼"), "朱春生", "梁洼镇",
+         ("坑坑洼洼",), village="鹁鸽吴村"),
+    Case("g10-can-you-hear", ("喂喂喂 听得见吗", "俺叫乔秋菊", "观音寺乡观音寺村", "俺家的房子叫雨淋塌了一间"), "乔秋菊", "观音寺乡",
+         ("房子叫雨淋塌了一间",), village="观音寺村"),
+    Case("g10-name-numeral", ("我要反映", "李二", "马楼乡马楼村", "村里的水井坏了"), "李二", "马楼乡", ("水井坏了",), village="马楼村"),
+    Case("g10-township-gov", ("俺是尧山镇想马河村的谢长春，镇政府修路占了俺家的地一分钱没给",), "谢长春", "尧山镇",
+         ("修路占了俺家的地一分钱没给",), village="想马河村"),
+    Case("g10-form-wechat", ("姓名：庞秀英 电话：13838765432 地址：熊背乡熊背村 问题：村里的饮水工程修好了不通水",), "庞秀英", "熊背乡",
+         ("饮水工程修好了不通水",), village="熊背村", channel="wechat", not_in_story=(PHONE,)),
+    Case("g10-wechat-one-shot-no-phone-then-refuse-then-give", ("我是辛集乡辛集村的骆春生，村里的低保是干部说了算", "为啥要留电话",
+                                                                  "13838765432"), "骆春生", "辛集乡", ("低保是干部说了算",),
+         village="辛集村", channel="wechat", not_in_story=("为啥要留电话",)),
+    Case("g10-age-and-illness-own", ("俺叫曹长贵 今年七十了 一身病 俺是董周乡董周村的 俺的养老金叫村里扣了两年",), "曹长贵", "董周乡",
+         ("养老金叫村里扣了两年",), village="董周村"),
+    Case("g10-matter-with-names-numbers", ("我是露峰街道兴华社区的林春华，物业经理张强把我家的车位卖给了12号楼的业主",), "林春华",
+         "露峰街道", ("把我家的车位卖给了12号楼的业主",), village="兴华社区"),
+]
+CASES += GENERALISE_10
