@@ -415,7 +415,7 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
 
 
 # a correction of what was said before: "不对，俺叫张大川", "说错了 是大年沟村", "不对 是瓦屋镇"
-CORRECTION = re.compile(r"^(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*"
+CORRECTION = re.compile(r"^(?:(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*|(?=应该是|应是))"
                         r"(?:应该是|应该|改成|改为|是)?")
 
 
@@ -448,7 +448,7 @@ def corrected(draft: dict, text: str, gazetteer) -> bool:
 PLACE_LIKE = re.compile(rf"[{HAN_RANGE}]{{1,10}}(?:省|市|区|县|镇|乡|村|街道|社区|组|庄|屯)")
 # a short answer about the question itself ("我不想留", "为啥要电话"): not the story
 ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
-                                r"干什么|干嘛|干啥|做啥|弄啥|啥意思|什么意思|怎么填|不会).{0,6}$")
+                                r"干什么|干嘛|干啥|做啥|弄啥|啥意思|什么意思|怎么填|不会|等会|等一会|待会|一会儿|回头|保密|泄露|外传|安全).{0,6}$")
 
 
 def _add_story(draft: dict, piece: str) -> bool:
