@@ -360,8 +360,15 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
             not draft.get("township_id") or matches[0].village_id and not draft.get("village_id")
             and matches[0].township_id == draft["township_id"]):
         _set_place(draft, matches[0])     # also the village of the township said, while the name is asked
+        if matches[0].village_id is None and not draft.get("village_done") \
+                and (village := _village_after(text, matches[0].township)):
+            draft["village_text"], draft["village_done"] = village, True   # "熊背乡寺沟村的杜长河": not on file
 
     village = (VILLAGE_SAID.sub("", text) or text) if step == State.VILLAGE else text    # "俺是后河嘞" → 后河
+    told_after = None                     # "石门沟村 俺村的桥塌了": the village, then the story
+    if step == State.VILLAGE and not _village_like(village) and (lead := VILLAGE_LEAD.match(text)) \
+            and not NOT_IN_PLACES.search(lead.group(1)):
+        village, told_after = lead.group(1), lead.group(2)
     if step == State.VILLAGE and village in SEAT_WORDS:
         answered = True                   # "俺住镇上": the township's seat, the village named like it
         seat = gazetteer.seat_of(draft.get("township_id"))
@@ -397,6 +404,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
             piece = found.content if found.heard and found.content else text
         else:
             out.notes.append(texts.SAY_MORE)
+    elif told_after:
+        piece = extract(told_after, gazetteer).content or told_after
     elif found.content and not (answered and _only_answer(text, found)):
         piece = found.content             # also said instead of the answer: the story, never lost
     if piece and step != State.CONTENT and (_is_command_word(text) or ABOUT_THE_QUESTION.search(text)):
@@ -471,6 +480,7 @@ QUESTION = re.compile(r"啥|什么|怎么|咋|为何|谁|多少|几时|吗|呢|�
 
 # how a village is said besides its name: "俺是后河嘞", "俺住镇上", "在后沟组"
 VILLAGE_SAID = re.compile(r"^(?:我|俺|咱)?(?:家)?(?:是|住|住在|在|就在|家在|就是)?|(?:的|哩|嘞|人|那|那儿|这)?(?:啊|呀|嘛|吧)?[。.!！~\s]*$")
+VILLAGE_LEAD = re.compile(rf"^(?:我|俺|咱)?(?:是|住|在)?([{HAN_RANGE}]{{1,6}}?(?:村|社区|组|庄|屯|寨|沟))(?:的|哩|嘞)?[\s，,。]+(.{{4,}})$")
 SEAT_WORDS = {"镇上", "镇里", "乡里", "乡上", "街上", "集上", "镇政府", "乡政府", "镇街", "街里"}
 
 
