@@ -34,13 +34,13 @@ REAL_NAME = rf"(?:大名|学名|真名|全名|本名|官名)(?:叫|是|[:：])?|
 NAME_INTRO = re.compile(
     rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：/／]?|姓名[是:：/／]?|"
     rf"名字[是叫:：/／]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人|反映人|信访人|来信人|来访人|申请人|投诉人)[是:：/／]?|{REAL_NAME}|"
-    rf"(?<=[都就])(?:叫|喊){ME}|"
+    rf"(?<=[都就])(?:叫|喊){ME}|(?i:i am|i'm|my name is)\s*|"
     rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
     rf"(?:(?:(?!然后|就是|[我俺咱])[{HAN}]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
     rf"({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
-NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}?(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?{TITLE}?"
-                              rf"({NAME_CHARS}{{2,4}}?)(?=[，,。：:\s]|$|反映|俺|我|咱|就是)")
+NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}?(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?\s?{TITLE}?"
+                              rf"({NAME_CHARS}{{2,4}}?)(?<![村镇乡组区道])(?=[，,。：:\s]|$|反映|俺|我|咱|就是)")
 # words of reporting or complaining about someone: a name after them is the one accused, never
 # the writer's ("我要实名举报下汤镇的李建国")
 ACCUSING = re.compile(r"举报|检举|揭发|控告|告发|投诉|状告|告|反映|起诉")
@@ -190,11 +190,16 @@ SHORT_MATTER = re.compile(r"(?:俺家|我家|俺|我)?(?:低保|五保|养老金
 def clauses_of(text: str) -> list[str]:
     """The clauses of a message: between its punctuation, and between voice input's pauses where
     each side is a few words (not "孟 凡 荣", a name spaced out)."""
+    return [clause for _, clause in _grouped_clauses(text)]
+
+
+def _grouped_clauses(text: str) -> list[tuple[int, str]]:
+    """clauses_of, each with the number of the written clause (between punctuation) it is part of."""
     out = []
-    for clause in CLAUSE_SPLIT.split(text):
+    for i, clause in enumerate(CLAUSE_SPLIT.split(text)):
         parts = PAUSE.split(clause.strip())
-        out += parts if all(len(p) >= 2 for p in parts) else [clause.strip()]
-    return [c for c in out if c]
+        out += [(i, p) for p in (parts if all(len(p) >= 2 for p in parts) else [clause.strip()]) if p]
+    return out
 
 
 def says_no_matter(clause: str, rest: str | None = None) -> bool:
@@ -489,11 +494,11 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
         match = home if home.places else match
     out.place = match if match.places else None
 
-    said = []    # (what the clause is: matter | plea | heard, the clause)
-    for clause in clauses_of(text):
+    said = []    # (what the clause is: matter | plea | heard, the clause, the written clause it is part of)
+    for group, clause in _grouped_clauses(text):
         lead = ANNOUNCED.match(clause)
         if lead and lead.end() < len(clause) and not says_no_matter(clause[lead.end():]):
-            said.append(("heard", lead.group().rstrip("，,：: ")))
+            said.append(("heard", lead.group().rstrip("，,：: "), -1))
             clause = clause[lead.end():]
         if len(clause) <= 16 and NAME_TALK.search(clause):
             continue                # talk about the name ("大家都叫俺二蛋", "赵钱孙李的赵"): who, not what
@@ -508,17 +513,22 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
                 rest = rest.replace(place.township, "").replace(place.village or "\0", "")
         if len(re.findall(rf"[{HAN}A-Za-z0-9]", FILLER.sub("", rest))) < 2:
             if threats.heard_all(clause):
-                said.append(("heard", clause))      # "俺不想活了": said, kept, not the matter
+                said.append(("heard", clause, group))      # "俺不想活了": said, kept, not the matter
             continue                # it only says who, where or the number
-        said.append(("plea" if PLEA.search(clause) and not ASKS_US.search(clause) else "heard", clause)
+        said.append(("plea" if PLEA.search(clause) and not ASKS_US.search(clause) else "heard", clause, group)
                     if says_no_matter(clause, rest)
-                    else ("matter", clause))
-    if any(kind == "matter" for kind, _ in said):
-        content = [clause for kind, clause in said if kind != "heard"]
-        out.heard = [clause for kind, clause in said if kind == "heard" and not is_greeting(clause)]
+                    else ("matter", clause, group))
+    # a word between two pieces of the matter in one run of voice input is part of it ("小区 门口 天天 堵车")
+    for i, (kind, clause, group) in enumerate(said):
+        if kind == "heard" and any(k == "matter" and g == group for k, _, g in said[:i]) \
+                and any(k == "matter" and g == group for k, _, g in said[i + 1:]):
+            said[i] = ("matter", clause, group)
+    if any(kind == "matter" for kind, _, _ in said):
+        content = [clause for kind, clause, _ in said if kind != "heard"]
+        out.heard = [clause for kind, clause, _ in said if kind == "heard" and not is_greeting(clause)]
     else:
         content = []
-        out.heard = [clause for kind, clause in said if not is_greeting(clause)]
+        out.heard = [clause for kind, clause, _ in said if not is_greeting(clause)]
     joined = "，".join(content)
     if len(joined) >= 4 and not is_greeting(joined) or SHORT_MATTER.fullmatch(joined):
         out.content = joined

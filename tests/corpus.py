@@ -1257,3 +1257,44 @@ GENERALISE_12 = [
          ("桥塌了",), village="石门沟村"),
 ]
 CASES += GENERALISE_12
+
+# a thirteenth batch, written after the twelfth's changes and before the next: one message each, in
+# the many ways a first message holds who, where and what
+GENERALISE_13 = [
+    Case("g13-one-village-first-name-mid", ("林楼村的，俺叫何秋生，村里的井叫人下了药，羊喝了死了三只",), "何秋生", "下汤镇",
+         ("井叫人下了药",), village="林楼村"),
+    Case("g13-one-name-age-place-matter", ("黄长顺，男，六十五岁，住团城乡煤场村，反映矿上占地不给补偿",), "黄长顺", "团城乡",
+         ("矿上占地不给补偿",), village="煤场村"),
+    Case("g13-one-place-name-colon", ("尧山镇上坪村 石秀兰：俺家的承包地叫景区占了五年 一分钱没给",), "石秀兰", "尧山镇",
+         ("承包地叫景区占了五年",), village="上坪村"),
+    Case("g13-one-wo-shi-name-only", ("我是邵长林 马楼乡马楼村 村里的电费比别村贵",), "邵长林", "马楼乡", ("电费比别村贵",),
+         village="马楼村"),
+    Case("g13-one-an-jia-zai", ("俺家在仓头乡孙庄村 俺叫韩秋菊 俺家的羊圈叫拆了说是违建",), "韩秋菊", "仓头乡", ("羊圈叫拆了",),
+         village="孙庄村"),
+    Case("g13-one-name-in-middle-comma", ("村里的路灯坏了一年，我是下汤镇社楼村的，叫许长林，麻烦给修修",), "许长林", "下汤镇",
+         ("路灯坏了一年",), village="社楼村"),
+    Case("g13-one-name-after-matter-voice", ("俺家的麦子叫人放火烧了派出所到现在没抓着人俺是董周乡董周村的甘长福",), "甘长福", "董周乡",
+         ("麦子叫人放火烧了",), village="董周村"),
+    Case("g13-one-english-punct", ("Hello,I am 王丽. 住汇源街道西关社区. 小区的电梯经常困人!",), "王丽", "汇源街道", ("电梯经常困人",),
+         village="西关社区"),
+    Case("g13-one-title-laoshi", ("我是张良镇张良村小学的老师刘春梅，学校拖欠代课老师工资半年了",), "刘春梅", "张良镇",
+         ("拖欠代课老师工资半年了",), village="张良村"),
+    Case("g13-one-zan-cun", ("咱村的河道叫砂场挖得乱七八糟 俺是瓦屋镇李老庄村的丁秋生",), "丁秋生", "瓦屋镇", ("河道叫砂场挖得乱七八糟",),
+         village="李老庄村"),
+    Case("g13-one-village-name-de-matter", ("辛集乡新庄村的贾长寿反映：村里的五保户名额叫村干部亲戚占了",), "贾长寿", "辛集乡",
+         ("五保户名额叫村干部亲戚占了",), village="新庄村"),
+    Case("g13-one-two-sentences-name-second", ("赵村镇中汤村的温泉开发商占了俺家三亩地，说好的补偿一直不给。俺叫毛长春。",), "毛长春",
+         "赵村镇", ("温泉开发商占了俺家三亩地",), village="中汤村"),
+    Case("g13-one-huo-ju", ("俺是梁洼镇鹁鸽吴村的 叫武秋菊 俺男人在矿上伤了腰 矿上给了三千就不管了",), "武秋菊", "梁洼镇",
+         ("矿上给了三千就不管了",), village="鹁鸽吴村"),
+    Case("g13-one-nickname-only-lao", ("俺是熊背村的老孟 村里的路叫水冲了",), "老孟", "熊背乡", ("路叫水冲了",), village="熊背村"),
+    Case("g13-one-wife-of", ("我是露峰街道兴华社区张建军的爱人，我叫李梅，小区物业把我家门口的车位划给别人了",), "李梅", "露峰街道",
+         ("车位划给别人了",), village="兴华社区"),
+    Case("g13-one-with-date", ("我叫温长青，四棵树乡天桥村人，2023年3月村里修路占了我家的地，至今未补偿",), "温长青", "四棵树乡",
+         ("村里修路占了我家的地",), village="天桥村"),
+    Case("g13-one-phone-end-sms", ("俺是观音寺乡黄土岭村的苏长河 俺家的房子叫雨泡塌了 电话13838765432",), "苏长河", "观音寺乡",
+         ("房子叫雨泡塌了",), village="黄土岭村", not_in_story=(PHONE,)),
+    Case("g13-one-all-spaces", ("鲁阳街道 南关社区 冯秋菊 小区 门口 天天 堵车",), "冯秋菊", "鲁阳街道", ("天天", "堵车"),
+         village="南关社区"),
+]
+CASES += GENERALISE_13
