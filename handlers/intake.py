@@ -60,6 +60,8 @@ def next_missing(ctx: Context, draft: dict) -> State:
     for step in steps_for(ctx):
         if step is State.VILLAGE and not draft.get("township_id"):
             continue
+        if step is State.PHONE and draft.get("phone_declined"):
+            continue                      # on WeChat, a number declined twice: we answer by WeChat
         if step is State.CONFIRM or not draft.get(ANSWER_KEY[step]):
             return step
     return State.CONFIRM
@@ -261,6 +263,7 @@ def _absorb(ctx: Context, draft: dict, text: str, step: str) -> Absorbed:
     result = Absorbed(notes=folded.notes)
     if (folded.story or folded.noted) and not folded.answered and step in (State.NAME, State.PHONE, State.PLACE, State.VILLAGE):
         result.prefix = texts.STORY_NOTED if folded.story else texts.NOTED    # then the question again
+    result.prefix = folded.prefix + result.prefix
     if folded.phone is not None:
         result.code_news = _set_phone(ctx, draft, folded.phone)
     if folded.choices:
@@ -274,6 +277,7 @@ class Folded:
     """What one message did to a draft (``fold``)."""
 
     notes: list[str] = field(default_factory=list)
+    prefix: str = ""                         # said before the next question
     phone: str | None = None                 # a number given: the caller proves it
     choices: list[Place] = field(default_factory=list)   # several places fit: ask which
     story: bool = False                      # something was added to the story
@@ -343,6 +347,14 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
         elif step == State.PHONE and re.fullmatch(r"[\d\s+\-－（）()]{5,}", readable(text)):
             out.notes.append(texts.BAD_PHONE)     # a number, but not a mobile one
             answered = True
+        elif step == State.PHONE and PHONE_REFUSED.search(text) and len(text) <= 12:
+            answered = True                   # "不想留电话": why we ask; said again, we go on without it
+            if draft.get("phone_why"):
+                draft["phone_declined"] = True
+                out.prefix = texts.PHONE_DECLINED
+            else:
+                draft["phone_why"] = True
+                out.notes.append(texts.PHONE_WHY)
 
     matches = found.place.places if found.place else []
     if step == State.PLACE:
@@ -455,6 +467,9 @@ def corrected(draft: dict, text: str, gazetteer) -> bool:
 
 
 PLACE_LIKE = re.compile(rf"[{HAN_RANGE}]{{1,10}}(?:省|市|区|县|镇|乡|村|街道|社区|组|庄|屯)")
+# a number refused: "不想留电话", "不留", "俺没手机", "电话就算了"
+PHONE_REFUSED = re.compile(r"不想留|不愿意?留|不留|不方便|不给|不想给|没有?手机|没有?电话|不用手机|不想说|算了|不要了|"
+                           r"保密|不告诉|不能留|留不了")
 # a short answer about the question itself ("我不想留", "为啥要电话"): not the story
 ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
                                 r"干什么|干嘛|干啥|做啥|弄啥|啥意思|什么意思|怎么填|不会|等会|等一会|待会|一会儿|回头|保密|泄露|外传|安全).{0,6}$")
@@ -724,4 +739,4 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     today = ctx.now.astimezone(SHANGHAI).date()
     later = texts.receipt_day_note(ctx.rules.policy.receipt_day(ctx.now, ctx.rules.calendar).date, today,
                                    ctx.rules.calendar.is_workday(today))
-    return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified, later=later)
+    return texts.submitted(tracking_no, ctx.channel, unverified_phone=bool(phone) and not verified, later=later)

@@ -1298,3 +1298,14 @@ GENERALISE_13 = [
          village="南关社区"),
 ]
 CASES += GENERALISE_13
+
+# a fourteenth batch: on WeChat, a number declined and declined again — the petition goes on without it
+GENERALISE_14 = [
+    Case("g14-phone-declined-twice", ("我要反映", "欧长顺", "不想留电话", "不留", "马楼乡马楼村", "村里的路叫拉土车压坏了"), "欧长顺",
+         "马楼乡", ("路叫拉土车压坏了",), village="马楼村", channel="wechat", not_in_story=("不留", "不想留")),
+    Case("g14-no-mobile-at-all", ("你好", "俺叫房秋生", "俺没手机", "俺真没手机", "团城乡团城村", "俺家的低保叫停了"), "房秋生", "团城乡",
+         ("低保叫停了",), village="团城村", channel="wechat", not_in_story=("没手机",)),
+    Case("g14-one-shot-then-declines", ("我是下汤镇林楼村的柴春花，村里的机井坏了半年", "电话就不留了", "不方便留"), "柴春花", "下汤镇",
+         ("机井坏了半年",), village="林楼村", channel="wechat", not_in_story=("不留",)),
+]
+CASES += GENERALISE_14

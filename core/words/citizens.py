@@ -95,6 +95,10 @@ def ask_phone() -> str:
 
 
 BAD_PHONE = "这个号码似乎不正确，请输入11位手机号码，例如 13812345678。"
+# a WeChat petitioner who would rather not give a number: why we ask, and that they need not
+PHONE_WHY = ("留个手机号，办理的工作人员好与您联系，号码只给办理您这件事的工作人员看。"
+             "实在不方便留的，再回复“不留”，我们就通过微信回复您。")
+PHONE_DECLINED = "好的，不留电话也可以，办理情况我们会通过微信回复您。"
 BAD_NAME = "请告诉我们您的姓名或怎么称呼您，例如：张三、王师傅。"
 SAY_MORE = Said("请再具体说明一下您遇到的问题。", "say_more")
 STORY_NOTED = "您说的情况已记下。"
