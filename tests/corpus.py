@@ -1309,3 +1309,16 @@ GENERALISE_14 = [
          ("机井坏了半年",), village="林楼村", channel="wechat", not_in_story=("不留",)),
 ]
 CASES += GENERALISE_14
+
+# a fifteenth batch: a person asked for in other words, before or amid the petition
+GENERALISE_15 = [
+    Case("g15-hotline-number", ("恁信访局的电话是多少", "俺叫陈秋生", "下汤镇下汤村", "村里的路灯坏了"), "陈秋生", "下汤镇",
+         ("路灯坏了",), village="下汤村", replies=((0, "0375-5051234"),)),
+    Case("g15-robot", ("恁这是机器人吧 俺要找个人说", "俺叫吴春梅", "张良镇张良村", "俺家的地叫人占了"), "吴春梅", "张良镇",
+         ("俺家的地叫人占了",), village="张良村", replies=((0, "0375-5051234"),)),
+    Case("g15-how-contact", ("咋联系恁", "俺叫邓老三", "熊背乡熊背村", "村里的桥塌了"), "邓老三", "熊背乡", ("桥塌了",),
+         village="熊背村", replies=((0, "0375-5051234"),)),
+    Case("g15-person-mid-story", ("我要反映", "聂秋菊", "有没有人工", "仓头乡仓头村", "村里的垃圾堆了半个月"), "聂秋菊", "仓头乡",
+         ("垃圾堆了半个月",), village="仓头村", replies=((2, "0375-5051234"),)),
+]
+CASES += GENERALISE_15
