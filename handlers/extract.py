@@ -60,6 +60,9 @@ THANKS = re.compile(r"^(?:(?:好|中|行|嗯|哦|噢|那|那就|那好)[\s，,�
                     r"(?:谢谢|多谢|感谢|谢了|辛苦了?|好的|好嘞|知道了|明白了|收到|麻烦了|太感谢了)"
                     r"(?:你们|恁们|您|你|恁|领导|同志|政府|了|啦|啊|呀)*"
                     r"[\s，,。.!！~]*(?:谢谢|辛苦了?|你们|您了?|领导|同志)?[\s，,。.!！~]*$")
+# a word that closes, said beside thanks: "好 俺知道了 谢谢恁", "中 麻烦恁了", "就这吧 谢谢"
+CLOSING = re.compile(rf"(?:好|好的|中|行|嗯|哦|那好|那中|就这吧?|就这样|好了吧?|{ME}?知道了|{ME}?明白了|"
+                     r"麻烦(?:你们|恁们|您|你|恁)?了?|谢谢(?:你们|恁们|您|你|恁|领导|同志)?了?|辛苦(?:你们|恁们|您|你|恁)?了?)")
 # the most common surnames (百家姓 as counted today, and the compound ones): a bare answer to
 # "请问您怎么称呼" is taken as a name only when it starts with one (or 老/小 and one)
 SURNAMES = set(
@@ -121,6 +124,7 @@ ABOUT_PETITIONING = (
     "反映 上访 信访 投诉 举报 告状 讨说法 说法 说说 说道 说一说 讲讲 问问 咨询 求助 求求 帮帮 帮忙 帮 替 代 "
     "打字 打的字 发的 写 唠唠 聊聊 说 讲 问 找 事情 事儿 事 问题 情况 困难 难处 "
     "冤情 冤屈 冤枉 委屈 苦衷 心事 难事 急事 大事 要紧事 救救 救命 求求 然后 门口 大门 "
+    "请教 件 实名 汇报 向 实在 没办法 知道 该 管用 村里人 老头子 之前 以前 上次 上回 第二次 第一次 头一回 打过 12345 热线 "
     "找个人 跟人 和人 手续 程序 流程 需要 规定 办法 推来推去 踢皮球 推诿 扯皮 好多 时候 到时候 说不清 说不明白 不清楚 不会说 咋说 怎么说 这样 那样 可以 意见 全村 全村人 大伙 大家伙 瞅瞅 瞅一瞅 瞅 "
     "村里 村上 队里 组里 乡里 镇上 镇里 没人 一起 一块 一同 集体 户 人家 带头 领头 "
     "男人 老婆 丈夫 老公 爱人 大伯 伯伯 叔叔 婶子 侄子 侄女 外甥 儿媳 公公 婆婆 哥 姐 弟 妹 舅 姑 姨 掌柜 "
@@ -150,7 +154,7 @@ ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{
                         r"啥时候|什么时候|多久|找谁|准信|来人|有人来|没人接|打不通|占线|不识字|说不清|说不明白|不会说|咋说|怎么说")
 # a plea or a complaint of waiting: part of the story when it comes with the matter, else a note
 PLEA = re.compile(r"拖|没人管|没人问|没人理|不管|结果|下文|等了|请|求|希望|盼|做主|作主|公道|查查|管管|解决|处理|落实|"
-                  r"帮|救|麻烦|看看|说法|拜托|可怜|没法活|活不下去|"
+                  r"帮|救|麻烦|看看|说法|拜托|可怜|没法活|活不下去|没办法|不知道找谁|"
                   r"[年月天]了|星期了|礼拜了|一直|到现在|至今|好几")
 # a question put to us ("恁管不管", "这中不中", "到底管不管"): heard, never the matter's plea
 ASKS_US = re.compile(r"(.{1,2})不\1|到底")
@@ -297,8 +301,13 @@ def is_greeting(text: str) -> bool:
 
 
 def is_thanks(text: str) -> bool:
-    """"谢谢", "好的，辛苦了": a close, not a new petition."""
-    return bool(THANKS.match(text.strip()))
+    """"谢谢", "好的，辛苦了", "好 俺知道了 谢谢恁", "中 麻烦恁了": a close, not a new petition."""
+    text = text.strip()
+    if THANKS.match(text):
+        return True
+    parts = [p for p in re.split(r"[\s，,。.!！~]+", text) if p]
+    return bool(parts) and any(re.search(r"谢|麻烦|辛苦", p) for p in parts) and all(
+        THANKS.match(p) or CLOSING.fullmatch(p) for p in parts)
 
 
 def readable(text: str) -> str:

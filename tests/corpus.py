@@ -1322,3 +1322,31 @@ GENERALISE_15 = [
          ("垃圾堆了半个月",), village="仓头村", replies=((2, "0375-5051234"),)),
 ]
 CASES += GENERALISE_15
+
+# a sixteenth batch: openings and questions after the number in yet more words (the sentences were
+# first tried on handlers.extract alone, then written here as conversations)
+GENERALISE_16 = [
+    Case("g16-ask-advice", ("有件事想请教一下", "俺叫葛春来", "下汤镇社楼村", "村里的坑塘叫人填了"), "葛春来", "下汤镇",
+         ("坑塘叫人填了",), village="社楼村", asks_matter=True),
+    Case("g16-real-name", ("我要实名反映", "我叫侯春生", "张良镇东许庄村", "村会计把村里的账本烧了"), "侯春生", "张良镇",
+         ("把村里的账本烧了",), village="东许庄村", asks_matter=True),
+    Case("g16-no-way-out", ("俺实在没办法了", "俺叫蔡秋菊", "梁洼镇梁洼村", "俺家的房子叫煤矿震塌了一半"), "蔡秋菊", "梁洼镇",
+         ("房子叫煤矿震塌了一半",), village="梁洼村", asks_matter=True),
+    Case("g16-dont-know-whom", ("俺不知道该找谁说", "俺叫程秋生", "仓头乡仓头村", "俺家的承包地叫邻村的人种了"), "程秋生", "仓头乡",
+         ("承包地叫邻村的人种了",), village="仓头村", asks_matter=True),
+    Case("g16-hotline-before", ("我之前打过12345", "我叫许秋月", "琴台街道花园社区", "小区的消防栓没水"), "许秋月", "琴台街道",
+         ("消防栓没水",), village="花园社区", asks_matter=True),
+    Case("g16-after-go-back-wait", ("我是瓦屋镇李老庄村的宁长顺，村里的路灯坏了",), "宁长顺", "瓦屋镇", ("路灯坏了",),
+         village="李老庄村", after=(("那俺回去等信儿", "您反映的事项"),)),
+    Case("g16-after-how-long-roughly", ("我是熊背乡大年沟村的雷秋生，俺家的核桃树叫人砍了",), "雷秋生", "熊背乡",
+         ("核桃树叫人砍了",), village="大年沟村", after=(("大概多长时间", "您反映的事项"),)),
+    Case("g16-after-send-someone", ("俺是马楼乡马楼村的冯春花 俺家门口的水沟堵了",), "冯春花", "马楼乡", ("水沟堵了",), village="马楼村",
+         channel="tencent", after=(("恁会派人来不", "您反映的事项"),)),
+    Case("g16-after-reprisal", ("我是张官营镇前营村的卫秋菊，村干部把俺家的低保给了他亲戚",), "卫秋菊", "张官营镇",
+         ("把俺家的低保给了他亲戚",), village="前营村", after=(("会不会打击报复俺", "您反映的事项"),)),
+    Case("g16-after-thanks-know", ("我是团城乡煤场村的鲁春生，矿上的车把俺家的墙撞倒了",), "鲁春生", "团城乡",
+         ("把俺家的墙撞倒了",), village="煤场村", after=(("好 俺知道了 谢谢恁", "不客气"),)),
+    Case("g16-after-that-is-all", ("我是辛集乡辛集村的曹秋菊，村里的自来水有股怪味",), "曹秋菊", "辛集乡", ("自来水有股怪味",),
+         village="辛集村", after=(("就这吧 谢谢", "不客气"),)),
+]
+CASES += GENERALISE_16
