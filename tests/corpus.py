@@ -1350,3 +1350,16 @@ GENERALISE_16 = [
          village="辛集村", after=(("就这吧 谢谢", "不客气"),)),
 ]
 CASES += GENERALISE_16
+
+# a seventeenth batch: through Tencent, where every answer goes as its registered template
+GENERALISE_17 = [
+    Case("g17-tencent-thanks-after", ("俺是下汤镇林楼村的郝秋生 俺家的麦地叫人挖了沙",), "郝秋生", "下汤镇", ("麦地叫人挖了沙",),
+         village="林楼村", channel="tencent", after=(("好 谢谢恁", "不客气"),)),
+    Case("g17-tencent-bad-name-then-name", ("我要反映", "嗯", "俺叫谭长林", "尧山镇尧山村", "景区的车把俺家的麦子轧了"), "谭长林",
+         "尧山镇", ("麦子轧了",), village="尧山村", channel="tencent"),
+    Case("g17-tencent-withdraw-ask", ("俺是张良镇张良村的付秋菊 邻居家的树挡了俺家的光",), "付秋菊", "张良镇", ("树挡了俺家的光",),
+         village="张良村", channel="tencent", after=(("能撤回不", "撤回"),)),
+    Case("g17-tencent-correction", ("我要反映", "于长江", "不对 俺叫于长海", "董周乡董周村", "村里的路灯不亮"), "于长海", "董周乡",
+         ("路灯不亮",), village="董周村", channel="tencent"),
+]
+CASES += GENERALISE_17
