@@ -21,7 +21,8 @@ KIN_OF_MINE = (rf"{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷
        rf"儿子|闺女|女儿|岳父|岳母|老丈人|丈母娘)")
 KIN = rf"(?:{KIN_OF_MINE}|他|她)"   # typed for a relative: "俺爹叫…", "他叫…"
 # the end of a name in words run together, as voice input writes them: "俺叫常秋月俺是…", "…的翟春生就是俺想问"
-NAME_END = rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说|嗯|呃|额|啊|那个|然后)"
+NAME_END = (rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说|嗯|呃|额|啊|那个|然后|"
+            r"地址|住址|问题|事由|联系)")
 # a character of a name said after an introduction: none of the words that join it to the rest
 GIVEN = rf"(?:(?![我俺咱的哩嘞叫是嗯呃])[{HAN}·])"
 # what a person is, said between their place and their name: "…村哩村民李拴柱", "…社区居民马翠霞"
@@ -36,7 +37,7 @@ NAME_INTRO = re.compile(
     rf"名字[是叫:：/／]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人|反映人|信访人|来信人|来访人|申请人|投诉人)[是:：/／]?|{REAL_NAME}|"
     rf"(?<=[都就])(?:叫|喊){ME}|(?i:i am|i'm|my name is)\s*|"
     rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
-    rf"(?:(?:(?!然后|就是|[我俺咱])[{HAN}]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
+    rf"(?:(?:(?!然后|就是|[我俺咱的])[{HAN}]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
     rf"({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
 NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}?(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?\s?{TITLE}?"
@@ -50,7 +51,7 @@ NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业
              "之一", "其中之一", "负责人", "牵头人", "联系人", "姓名", "名字", "儿媳妇", "媳妇", "五保户", "老兵", "残疾人",
              "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部",
              "保密", "匿名", "无名", "不详", "随便", "算了", "不说", "不留",
-             "然后", "救命", "求救", "着急", "急事", "侄子", "侄女", "外甥", "孙子", "孙女", "儿子", "闺女", "女儿", "儿媳", "老伴", "家属", "亲属", "邻居"}
+             "然后", "救命", "求救", "爱人", "老伴", "丈夫", "妻子", "老婆", "对象", "着急", "急事", "侄子", "侄女", "外甥", "孙子", "孙女", "儿子", "闺女", "女儿", "儿媳", "老伴", "家属", "亲属", "邻居"}
 FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
 # said only to open or close a conversation: nothing to file
@@ -449,6 +450,43 @@ def without_places(text: str, gazetteer: Gazetteer) -> str:
     return re.sub(r"\s+", " ", text).strip(" ，,的")
 
 
+# what begins the words after a name when voice input runs them on: "…的张三小区水泵坏了", "…的薛宝钗家里的电表…"
+AFTER_NAME = re.compile(r"村里|村上|村干部|村支书|村主任|村会计|村委|小区|社区|组里|家里|家|俺|我|咱|恁|你|他|她|这|那|今年|去年|前年|"
+                        r"年|月|矿上|矿|景区|邻居|邻村|楼下|楼上|学校|物业|镇上|镇里|镇政府|乡里|乡政府|县里|县城|县医院|"
+                        r"老板|交警|派出所|身份证|电话|手机|男|女|"
+                        r"今|退伍|在|住|是|的|反映|因为|有|没|被|叫|把|给|从|自|要|想|去|麻烦|请|求|领导|孩子|娃|儿子|闺女|"
+                        r"老伴|男人|媳妇|爹|娘|一|二|两|三|四|五|六|七|八|九|十|几|[0-9]")
+# where a name begins in words run on: after the place and 的, after 我是/俺叫/本人, after what one is
+BEFORE_NAME = re.compile(rf"^|(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)|{ME}(?:是|叫)|本人|{ME}(?=[{HAN}])|叫|姓名|"
+                         r"(?:村民|居民|家长|老师|代表|群众|业主)(?:叫)?")
+
+
+def _name_run_on(text: str, gazetteer: Gazetteer) -> str | None:
+    """A name run into the words after it, as voice input writes without pauses: "我是下汤镇林楼村的
+    张三小区水泵坏了" → 张三: two or three characters (four with a compound surname) beginning with a
+    surname, after which the words go on as a story does (AFTER_NAME) or a place of the county begins."""
+    for before in BEFORE_NAME.finditer(text):
+        at = before.end()
+        if text[at:at + 2] in SURNAMES:
+            lengths = (4, 3)
+        elif text[at:at + 1] in SURNAMES or text[at:at + 1] in "老小" and text[at + 1:at + 2] in SURNAMES:
+            lengths = (3, 2)
+        else:
+            continue
+        for n in lengths:
+            name, rest = text[at:at + n], text[at + n:]
+            if len(name) == n and plausible_name(name) and not gazetteer.match(name).places and (
+                    not rest or AFTER_NAME.match(rest) or gazetteer.match(rest[:6]).places
+                    and any(rest.startswith(p) for p in _place_words(gazetteer))):
+                return name
+    return None
+
+
+def _place_words(gazetteer: Gazetteer) -> list[str]:
+    return [n for _, name, short in gazetteer.townships for n in (name, short)] + \
+        [name for _, _, name, _ in gazetteer.villages]
+
+
 def _places_apart(text: str, gazetteer: Gazetteer) -> str:
     """The text with a pause before each of the county's places run into the words before it, as voice
     input writes them: "俺叫韩金生王庄村的马楼乡…" → "俺叫韩金生，王庄村的，马楼乡…" (for reading names)."""
@@ -482,7 +520,8 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
         or next((name for name, said in intros if re.search(rf"(?<![都就喊])叫(?!{ME})|姓名|名字", said)
                  and clean_name(name)), None) \
         or (intros[0][0] if intros else None)
-    kin = next(filter(None, map(_kin_name, KIN_NAME.finditer(text))), None)
+    kin = next(filter(None, map(_kin_name, KIN_NAME.finditer(text))), None) \
+        or next(filter(None, map(_kin_name, KIN_NAME.finditer(_places_apart(text, gazetteer)))), None)
     out.typing_for, out.kin = bool(TYPING_FOR.search(text)), kin
     if kin and (out.typing_for or not intro):
         out.name = kin                  # typed by a son or grandson, or named for: the one named
@@ -493,7 +532,7 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
         whole = _name_after_place(text) or _bare_name(clauses_of(text), gazetteer)
         out.name = whole if whole and whole[0] == surname.group(1) else f"{surname.group(1)}某"
     else:
-        out.name = _name_after_place(text) or _bare_name(clauses_of(text), gazetteer)
+        out.name = _name_after_place(text) or _bare_name(clauses_of(text), gazetteer) or _name_run_on(text, gazetteer)
     others = [name for name, _ in intros if name != out.name]   # a nickname beside the name: who, not what
     out.phone = _own_mobile(text)
     out.people = people_in(text)

@@ -1363,3 +1363,23 @@ GENERALISE_17 = [
          ("路灯不亮",), village="董周村", channel="tencent"),
 ]
 CASES += GENERALISE_17
+
+# an eighteenth batch: voice input with no pause at all between the name and the story
+GENERALISE_18 = [
+    Case("g18-runon-xiaoqu", ("我是琴台街道琴台社区的彭丽娟小区的暖气一直不热",), "彭丽娟", "琴台街道", ("暖气一直不热",),
+         village="琴台社区"),
+    Case("g18-runon-cunli", ("俺是仓头乡孙庄村的高老五村里的机井叫人偷了电缆",), "高老五", "仓头乡", ("机井叫人偷了电缆",),
+         village="孙庄村"),
+    Case("g18-runon-two-char", ("我是马楼乡王庄村的刘洋俺家的宅基地叫邻居占了",), "刘洋", "马楼乡", ("宅基地叫邻居占了",),
+         village="王庄村"),
+    Case("g18-runon-name-first", ("孙长贵下汤镇林楼村俺家的羊叫人偷了五只",), "孙长贵", "下汤镇", ("羊叫人偷了五只",), village="林楼村"),
+    Case("g18-runon-intro-jiao", ("你好我叫冯秀芝家里的低保叫停了我是辛集乡辛集村的",), "冯秀芝", "辛集乡", ("低保叫停了",),
+         village="辛集村"),
+    Case("g18-runon-mine", ("我是梁洼镇鹁鸽吴村的段长江矿上把俺家的地挖塌了",), "段长江", "梁洼镇", ("把俺家的地挖塌了",),
+         village="鹁鸽吴村"),
+    Case("g18-runon-county-first", ("鲁山县尧山镇上坪村的葛秋月景区占了俺家的果园",), "葛秋月", "尧山镇", ("景区占了俺家的果园",),
+         village="上坪村"),
+    Case("g18-runon-wife-of", ("我是汇源街道西关社区王强的爱人我叫赵敏楼上漏水三个月了",), "赵敏", "汇源街道", ("楼上漏水三个月了",),
+         village="西关社区"),
+]
+CASES += GENERALISE_18
