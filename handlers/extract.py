@@ -22,7 +22,7 @@ KIN_OF_MINE = (rf"{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷
 KIN = rf"(?:{KIN_OF_MINE}|他|她)"   # typed for a relative: "俺爹叫…", "他叫…"
 # the end of a name in words run together, as voice input writes them: "俺叫常秋月俺是…", "…的翟春生就是俺想问"
 NAME_END = (rf"(?=$|[^{HAN}·]|住|家住|家在|家里|电话|手机|在|是|今年|去年|前年|俺|我|咱|就是|反映|说|嗯|呃|额|啊|那个|然后|"
-            r"地址|住址|问题|事由|联系)")
+            r"地址|住址|问题|事由|联系|就中|就行|就好|就可以|吧)")
 # a character of a name said after an introduction: none of the words that join it to the rest
 GIVEN = rf"(?:(?![我俺咱的哩嘞叫是嗯呃])[{HAN}·])"
 # what a person is, said between their place and their name: "…村哩村民李拴柱", "…社区居民马翠霞"
@@ -35,7 +35,7 @@ REAL_NAME = rf"(?:大名|学名|真名|全名|本名|官名)(?:叫|是|[:：])?|
 NAME_INTRO = re.compile(
     rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：/／]?|姓名[是:：/／]?|"
     rf"名字[是叫:：/／]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人|反映人|信访人|来信人|来访人|申请人|投诉人)[是:：/／]?|{REAL_NAME}|"
-    rf"(?<=[都就])(?:叫|喊){ME}|(?i:i am|i'm|my name is)\s*|"
+    rf"(?<=[都就])(?:叫|喊){ME}|(?i:i am|i'm|my name is)\s*|(?:^|(?<=[，,。\s]))(?:你|恁|那)?(?:就)?(?:叫|喊|称呼){ME}|"
     rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
     rf"(?:(?:(?!然后|就是|[我俺咱的])[{HAN}]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
     rf"({GIVEN}{{2,5}}?){NAME_END}")
@@ -175,8 +175,11 @@ TYPING_FOR = re.compile(rf"替(?!{ME}[发问写打说])|代.{{0,3}}(?:发|问|�
 # talk about the name, not the matter: what others call one, and a surname spelled out ("赵钱孙李的赵",
 # "弓长张", "耳东陈"); a clause of it is no more than the name said
 NAME_TALK = re.compile(rf"(?:大家|别人|人家|村里人|街坊|乡亲们?)(?:都)?(?:叫|喊){ME}|小名|外号|绰号|大名|学名|真名|全名|本名|其实{ME}?叫|"
-                       r"弓长|立早|木子|耳东|口天|双木|古月|走肖|言午|文刀|人可|草头|禾呈|三横|"
+                       r"(?:弓长|立早|木子|耳东|口天|双木|古月|走肖|言午|文刀|人可|草头|禾呈)(?=[张章李陈吴林胡赵许刘何黄程的]|$|\s)|"
+                       r"三横|草字头|"
                        rf"(?:^|[^{HAN}])([{HAN}])[{HAN}]{{1,4}}的\1(?:$|[^{HAN}])")
+# a pause after the surname of an introduced name: "我叫王 建国"
+SURNAME_PAUSE = re.compile(rf"((?:叫|是|姓名[:：]?)[{HAN}])\s+(?=[{HAN}]{{1,2}}(?:$|[^{HAN}]))")
 # a name said twice or spaced out by voice input: "俺叫刘 刘长水", "我是 孟 凡 荣"
 STUTTER = re.compile(rf"([{HAN}])[\s、，,…。.\-]+(?=\1)")
 SPACED = re.compile(rf"(?:^|(?<=\s))[{HAN}](?=\s)|(?<=\s)[{HAN}]$")
@@ -430,13 +433,18 @@ def _bare_name(clauses: list[str], gazetteer: Gazetteer) -> str | None:
     """A name standing alone as a clause, signed first or last or beside the place, as people put a
     name among their words without saying it is one: "毛小军，张官营镇前营村，…", "…——赵书堂",
     "瓦屋镇 李老庄村 何长江 反映 …", "我樊建设，露峰街道…"."""
+    clauses = [c for c in clauses if not is_greeting(c)]      # "你好，陈大山，139…": first after the greeting
     for i, clause in enumerate(clauses):
         bare = BARE_NAME.fullmatch(clause.strip())
         name = clean_name(bare.group(1)) if bare else None
+        beside = clauses[max(0, i - 1):i + 2:2]
+        placed = any(gazetteer.match(c).places or MOBILE_IN_TEXT.search(readable(c)) for c in beside)
+        if bare and not name and placed and i == 0:
+            name = uncommon_name(bare.group(1), gazetteer)    # "鄢春梅，139…，仓头乡孙庄村": beside where and how to reach
         given = name[2:] if name and name[:2] in SURNAMES else (name or "")[1:]
         if not name or name.endswith("某") or set(given) & NOT_IN_GIVEN_NAMES or gazetteer.match(name).places:
             continue
-        if i in (0, len(clauses) - 1) or any(gazetteer.match(c).places for c in clauses[max(0, i - 1):i + 2:2]):
+        if i in (0, len(clauses) - 1) or placed:
             return name
     return None
 
@@ -512,7 +520,9 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     """Everything recognisable in one message. Content is what is left once the clauses that
     only introduce the person (name, place, phone) are taken away."""
     out = Extracted()
-    intros = _introduced(text, gazetteer) or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) else []) \
+    intros = _introduced(text, gazetteer) \
+        or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) or STUTTER.search(text) else []) \
+        or _introduced(SURNAME_PAUSE.sub(r"\1", text), gazetteer) \
         or _introduced(_places_apart(text, gazetteer), gazetteer)
     # the name on one's papers before what one is called ("俺叫二蛋 大名叫王建国")
     # then one said as what one is called ("俺是老汉 姓任 叫任长林"), not what everyone calls one

@@ -502,7 +502,7 @@ SEAT_WORDS = {"镇上", "镇里", "乡里", "乡上", "街上", "集上", "镇�
 def _village_after(text: str, township: str) -> str | None:
     """A village the county's list does not hold, named right after its township: "背孜乡后河村"."""
     short = re.escape(short_name(township, TOWNSHIP_SUFFIXES))
-    m = re.search(rf"{short}(?:{'|'.join(TOWNSHIP_SUFFIXES)})?(?:的|哩|嘞)?([{HAN_RANGE}]{{1,6}}?(?:村|社区|组|庄|屯|寨))",
+    m = re.search(rf"{short}(?:{'|'.join(TOWNSHIP_SUFFIXES)})?(?:的|哩|嘞)?[，,\s]?([{HAN_RANGE}]{{1,6}}?(?:村|社区|组|庄|屯|寨))",
                   re.sub(r"\s+", "", text))
     return m.group(1) if m and not NOT_IN_PLACES.search(m.group(1)) else None
 

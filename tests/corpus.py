@@ -1383,3 +1383,21 @@ GENERALISE_18 = [
          village="西关社区"),
 ]
 CASES += GENERALISE_18
+
+# a nineteenth batch: everything in one message, listed the way it would have been answered
+GENERALISE_19 = [
+    Case("g19-list-after-greeting", ("你好，邹长青，13838765432，团城乡煤场村，矿上的车天天从俺家门口过灰大得很",), "邹长青", "团城乡",
+         ("灰大得很",), village="煤场村", channel="wechat", not_in_story=(PHONE,)),
+    Case("g19-list-rare-surname", ("郗秋菊，13838765432，仓头乡孙庄村，村里的路灯一个也不亮",), "郗秋菊", "仓头乡",
+         ("路灯一个也不亮",), village="孙庄村", channel="wechat", not_in_story=(PHONE,)),
+    Case("g19-list-call-me", ("你好，叫我老钱就中，赵村镇中汤村，村里的自来水停了半个月",), "老钱", "赵村镇", ("自来水停了半个月",),
+         village="中汤村"),
+    Case("g19-list-stutter", ("俺叫孙 孙长河，张良镇张良村，俺家的麦子叫收割机轧了",), "孙长河", "张良镇", ("麦子叫收割机轧了",),
+         village="张良村"),
+    Case("g19-list-surname-pause", ("我叫赵 秀兰，马楼乡马楼村，村里的垃圾没人拉",), "赵秀兰", "马楼乡", ("垃圾没人拉",), village="马楼村"),
+    Case("g19-list-unknown-village", ("石长林，背孜乡，后沟组，山上的林子叫人偷砍了",), "石长林", "背孜乡", ("林子叫人偷砍了",),
+         village="后沟组"),
+    Case("g19-list-surname-then-name", ("你好，我姓庞，庞春来，13838765432，露峰街道露峰社区，小区门口天天有人摆摊",), "庞春来",
+         "露峰街道", ("天天有人摆摊",), village="露峰社区", channel="wechat"),
+]
+CASES += GENERALISE_19
