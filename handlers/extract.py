@@ -79,7 +79,7 @@ SURNAMES = set(
 NAME_TAILS = ("师傅", "老师", "大爷", "大娘", "大妈", "阿姨", "奶奶", "爷爷", "女士", "先生", "大哥", "大姐", "嫂子",
               "婶", "叔", "姐", "哥", "老汉", "老太")
 # words no name holds: what people say about things, not what they are called
-NOT_IN_NAMES = set("的了吗呢啊吧呀是在没不我你他她们这那要想说去个坏找问反映事情村镇乡县市地电回次趟遍")   # not 钱/房/路: surnames; not 水: 王水生
+NOT_IN_NAMES = set("的了吗呢啊吧呀是在没不我俺咱你恁您他她们这那要想说去个坏找问反映事情村镇乡县市地电回次趟遍")   # not 钱/房/路: surnames; not 水: 王水生
 NAME_COMMANDS = {"确认", "确定", "提交", "返回", "取消", "帮助", "查询", "人工", "转人工", "客服", "我要反映",
                  "好的", "是的", "不是", "不知道", "没有", "跳过", "投诉", "举报", "上访", "信访"}
 NOT_IN_PLACES = re.compile(r"[我俺咱你恁他她的了着吗呢吧啊]")   # what no village's name holds ("俺村那个桥")

@@ -318,6 +318,7 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
         name = found.name or clean_name(text) or clean_name(without_numbers(text)) \
             or (clean_name(without_places(text, gazetteer)) if found.place else None)   # "宋长江13838765432", "王 秀 英 下汤镇"
         if not name and (name := group_name(text)):     # "五十户业主签名": the group, as it calls itself
+            draft["name_group"] = True                  # until one of them gives their own name
             count = PEOPLE.search(name)
             if count and (n := cn_number(count.group(1))) and n > draft.get("people", 1):
                 draft["people"] = n
@@ -331,6 +332,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
             draft["name_weak"] = name == found.name and not found.called
         else:
             draft["name_asked"] = draft.get("name_asked", 0) + 1
+    elif found.name and draft.get("name_group") and found.name != draft.get("name"):
+        draft["name"], draft["name_group"] = found.name, False   # "俺们十来户一起反映", then "俺是带头的孟老三"
     elif found.name and (not draft.get("name") or draft.get("name_weak") and found.called):
         draft["name"], draft["name_weak"] = found.name, not found.called   # "俺是头一回反映", then "俺叫岳老三"
     elif found.kin and draft.get("for_kin") and draft.get("name") != found.kin and found.name == found.kin:
@@ -486,8 +489,9 @@ def _add_story(draft: dict, piece: str) -> bool:
 
 
 def _only_answer(text: str, found) -> bool:
-    """The text is no more than the answer (its leftover is the answer's own words)."""
-    return len(found.content or "") < 6
+    """The text is no more than the answer (its leftover is the answer's own words) — unless what is
+    left is a matter said in a word ("许大庆 低保")."""
+    return len(found.content or "") < 6 and not SHORT_MATTER.fullmatch(found.content or "")
 
 
 QUESTION = re.compile(r"啥|什么|怎么|咋|为何|谁|多少|几时|吗|呢|没人|不管")   # asked or complained, not named

@@ -1401,3 +1401,14 @@ GENERALISE_19 = [
          "露峰街道", ("天天有人摆摊",), village="露峰社区", channel="wechat"),
 ]
 CASES += GENERALISE_19
+
+# a twentieth batch: a greeting before a terse SMS, typing for a grandfather in 俺, a group that later names itself
+GENERALISE_20 = [
+    Case("g20-hello-then-terse", ("恁好", "辛集乡新庄村 韩长福 低保"), "韩长福", "辛集乡", ("低保",), village="新庄村"),
+    Case("g20-hello-then-terse-wages", ("在吗", "付春生 董周乡董周村 工钱"), "付春生", "董周乡", ("工钱",), village="董周村"),
+    Case("g20-an-for-grandpa", ("俺帮俺爷爷反映", "俺爷爷叫姚长寿", "梁洼镇梁洼村", "俺爷爷的养老金叫村里扣了"), "姚长寿", "梁洼镇",
+         ("养老金叫村里扣了",), village="梁洼村", asks_matter=True),
+    Case("g20-group-then-own", ("你好", "俺们二十来户一起反映", "俺是领头的郝长青", "尧山镇尧山村", "景区占了俺们的地不给钱"), "郝长青",
+         "尧山镇", ("景区占了俺们的地不给钱",), village="尧山村", people=20),
+]
+CASES += GENERALISE_20
