@@ -637,6 +637,9 @@ def _submit_or_ask_repeat(ctx: Context, draft: dict) -> str:
 
 EDIT_WORDS = {"姓名": State.NAME, "名字": State.NAME, "电话": State.PHONE, "手机": State.PHONE, "号码": State.PHONE,
               "地点": State.PLACE, "地方": State.PLACE, "乡镇": State.PLACE, "村": State.PLACE, "问题": State.CONTENT, "内容": State.CONTENT}
+# the part to change said in one's own words: "改名字", "地址错了", "问题没说清"
+EDIT_HINTS = ((State.NAME, r"名|姓|称呼"), (State.PHONE, r"电话|手机|号码"), (State.PLACE, r"地址|地点|地方|住址|村|乡|镇|街道|社区"),
+              (State.CONTENT, r"问题|内容|事|情况|没说清"))
 EDIT_NUMBERS = {"wechat": (State.NAME, State.PHONE, State.PLACE, State.CONTENT), "sms": (State.NAME, State.PLACE, State.CONTENT)}
 
 
@@ -648,6 +651,11 @@ def _answer_edit(ctx: Context, draft: dict, text: str) -> str:
     step = numbers[int(word) - 1] if word.isdigit() and 1 <= int(word) <= len(numbers) else EDIT_WORDS.get(word)
     if step == State.PHONE and ctx.channel == "sms":
         step = None
+    if step is None and word not in CONFIRM_WORDS and corrected(draft, "不对，" + word, ctx.gazetteer):
+        ctx.save_draft(draft, state=next_missing(ctx, draft))      # "俺叫吴天亮", "是社楼村": the new answer itself
+        return _prompt(ctx, next_missing(ctx, draft), draft)
+    if step is None and len(word) <= 10 and (hint := next((s for s, words in EDIT_HINTS if re.search(words, word)), None)):
+        step = hint if hint is not State.PHONE or ctx.channel != "sms" else None   # "改名字", "地址错了"
     if step is None:
         if word in CONFIRM_WORDS:
             return _submit_or_ask_repeat(ctx, draft)

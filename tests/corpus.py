@@ -1412,3 +1412,18 @@ GENERALISE_20 = [
          "尧山镇", ("景区占了俺们的地不给钱",), village="尧山村", people=20),
 ]
 CASES += GENERALISE_20
+
+# a twenty-first batch: changing an answer at the summary in one's own words
+GENERALISE_21 = [
+    Case("g21-edit-name-words", ("我是下汤镇林楼村的吴天，村里的机井坏了", "返回", "改名字", "吴天明"), "吴天明", "下汤镇",
+         ("机井坏了",), village="林楼村", not_in_story=("改名字",)),
+    Case("g21-edit-name-direct", ("我是下汤镇林楼村的吴天，村里的机井坏了", "返回", "俺叫吴天亮"), "吴天亮", "下汤镇", ("机井坏了",),
+         village="林楼村", not_in_story=("俺叫吴天亮",)),
+    Case("g21-edit-place-words", ("我是下汤镇林楼村的许春花，村里的路灯坏了", "返回", "地址错了", "下汤镇社楼村"), "许春花", "下汤镇",
+         ("路灯坏了",), village="社楼村", not_in_story=("地址错了",)),
+    Case("g21-edit-place-direct", ("我是下汤镇林楼村的闻长顺，村里的路灯坏了", "返回", "是社楼村"), "闻长顺", "下汤镇", ("路灯坏了",),
+         village="社楼村", not_in_story=("是社楼村",)),
+    Case("g21-edit-matter-words", ("我是张良镇张良村的霍长林，俺家的地叫人占了", "返回", "问题没说清", "是邻居盖房占了俺家二分地"),
+         "霍长林", "张良镇", ("邻居盖房占了俺家二分地",), village="张良村", not_in_story=("没说清",)),
+]
+CASES += GENERALISE_21
