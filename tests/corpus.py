@@ -1427,3 +1427,13 @@ GENERALISE_21 = [
          "霍长林", "张良镇", ("邻居盖房占了俺家二分地",), village="张良村", not_in_story=("没说清",)),
 ]
 CASES += GENERALISE_21
+
+# a twenty-second batch: a threat in the opening is answered calmly with the hotline, and the petition goes on
+GENERALISE_22 = [
+    # (by SMS the caring words go as a text of their own, two would not fit one: read here on WeChat)
+    Case("g22-threat-care-reply", ("再不管俺就喝农药", "俺叫谷老三", PHONE, "下汤镇林楼村", "俺家的地叫村里收了"), "谷老三", "下汤镇",
+         ("俺家的地叫村里收了",), village="林楼村", channel="wechat", replies=((0, "0375-5051234"),), asks_matter=True),
+    Case("g22-threat-mid-story-reply", ("我要反映", "秦二孬", PHONE, "马楼乡马楼村", "村里欠俺工钱三年了 不给俺就跳楼"), "秦二孬",
+         "马楼乡", ("村里欠俺工钱三年了",), village="马楼村", channel="wechat", replies=((4, "0375-5051234"),)),
+]
+CASES += GENERALISE_22
