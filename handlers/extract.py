@@ -253,7 +253,7 @@ def _own_mobile(text: str) -> str | None:
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "三十多户", "二十几个村民", "五个代表", "我们8个人", "一百来户人家"
 PEOPLE = re.compile(r"(\d+|[一二两俩三四五六七八九十百]+)(?:多|来|几|余)?(?:个|名|位)?"
-                    r"(户人家|户|个?人|名群众|个?村民|个?代表|个?群众|家|个?(?:退休)?(?:农民工|工人|职工|业主|住户|居民|家长|老人|老师|教师|商户))")
+                    r"(户人家|户|个?人|号人|个(?=人?(?:一起|一块|一同|都|来了|来的))|(?<=来了)[^，,。]{0,2}个|名群众|个?村民|个?代表|个?群众|家|个?(?:退休)?(?:农民工|工人|职工|业主|住户|居民|家长|老人|老师|教师|商户))")
 
 
 def cn_number(text: str) -> int | None:
@@ -278,7 +278,7 @@ def cn_number(text: str) -> int | None:
 # a group is people who come or speak together (issue 32): a message that says so ("一起来的", "联名",
 # "推选的代表"), "we" counted ("俺们二十多个人", "我们五个代表"), or a count that came ("…八户人家来反映")
 TOGETHER = re.compile(r"(?:一起|一块|一同|一道)(?:儿)?(?:来|去.{0,4}(?:访|反映|告)|上访|反映|告|找恁|找你们|签|按)|"
-                      rf"联名|签名|签字|签了名|签了字|按手印|按了手印|代表(?!{ME}?(?:家|全家|一家))|推选|(?:{ME}|是|当)[^，,。\s]{{0,3}}(?:牵头|领头|带头)|"
+                      rf"联名|签名|签字|签了名|签了字|按手印|按了手印|委托|代表(?!{ME}?(?:家|全家|一家))|推选|(?:{ME}|是|当)[^，,。\s]{{0,3}}(?:牵头|领头|带头)|"
                       r"集体访|大伙(?:儿)?(?:一起|都来|来|让|选)|大家伙")
 WE_COUNTED = re.compile(rf"(?<![把给叫让被将替了])(?:{ME}们|大家|咱)(?:是|这|一共|共|总共)?$")   # not "把俺们三十多户的地"
 CAME = re.compile(r"^[^，,。；;！!？?\s]{0,6}(?:来了|来的|来反映|来上访|去上访|都在|在信访局)")
@@ -291,6 +291,9 @@ def people_in(text: str) -> int | None:
     few = re.search(rf"{ME}们?(仨|俩)(?:人)?(?:一起|一块|一同|都)", text)      # "俺们仨一块来的"
     if few:
         return 3 if few.group(1) == "仨" else 2
+    others = re.search(rf"{ME}(?:和|跟)(?:另外|其他)?(\d+|[一二两三四五六七八九十]+)个", text)   # "我和另外两个村民一起"
+    if others and TOGETHER.search(text) and (n := cn_number(others.group(1))):
+        return n + 1
     counts = [n for m in PEOPLE.finditer(text) if (n := cn_number(m.group(1))) and 2 <= n <= 100_000
               and (together or WE_COUNTED.search(CLAUSE_SPLIT.split(text[:m.start()])[-1])
                    and not text[m.end():m.end() + 1] == "的"      # "欠了俺们十几个工人的工资": whose, not who came

@@ -1437,3 +1437,16 @@ GENERALISE_22 = [
          "马楼乡", ("村里欠俺工钱三年了",), village="马楼村", channel="wechat", replies=((4, "0375-5051234"),)),
 ]
 CASES += GENERALISE_22
+
+# a twenty-third batch: groups counted in other words
+GENERALISE_23 = [
+    Case("g23-group-five-six", ("俺们五六个一起来的 都是仓头乡孙庄村的 俺叫韦大山 村里卖了俺们的集体林地",), "韦大山", "仓头乡",
+         ("卖了俺们的集体林地",), village="孙庄村", people=6),
+    Case("g23-group-entrusted", ("我受张良镇东许庄村三十户村民委托反映，我叫穆长江，村里的征地款少发了一半",), "穆长江", "张良镇",
+         ("征地款少发了一半",), village="东许庄村", people=30),
+    Case("g23-group-me-and-two", ("我和另外两个村民一起来的，我叫蒋长福，梁洼镇梁洼村的，矿上把俺们的井水弄脏了",), "蒋长福", "梁洼镇",
+         ("把俺们的井水弄脏了",), village="梁洼村", people=3),
+    Case("g23-one-family-of-five", ("我是下汤镇社楼村的梁春生，俺家五个人挤在两间漏雨的房子里，危房改造报了三年没批",), "梁春生",
+         "下汤镇", ("危房改造报了三年没批",), village="社楼村", people=1),
+]
+CASES += GENERALISE_23
