@@ -421,7 +421,9 @@ def _kin_name(m: re.Match) -> str | None:
 def _introduced(text: str, gazetteer: Gazetteer) -> list[tuple[str, str]]:
     """The names the text introduces ("我叫…", "大名叫…"), each with the words from its introduction."""
     return [(m.group(1), m.group(0)) for m in NAME_INTRO.finditer(text)
-            if plausible_name(m.group(1)) and not gazetteer.match(m.group(1)).places]
+            if plausible_name(m.group(1)) and not gazetteer.match(m.group(1)).places
+            and not (re.match(rf"{ME}?叫", m.group(0)) and re.search(r"(?:的|哩|嘞)\s*$", m.group(0)[:m.start(1) - m.start()]))]
+            # (what one is called comes right after 叫: "我叫蒋长福梁洼镇梁洼村的矿上把…" names no 矿上把)
 
 
 # where a person works, not where they live: a place said with it is not the petition's
@@ -465,7 +467,7 @@ def without_places(text: str, gazetteer: Gazetteer) -> str:
 AFTER_NAME = re.compile(r"村里|村上|村干部|村支书|村主任|村会计|村委|小区|社区|组里|家里|家|俺|我|咱|恁|你|他|她|这|那|今年|去年|前年|"
                         r"年|月|矿上|矿|景区|邻居|邻村|楼下|楼上|学校|物业|镇上|镇里|镇政府|乡里|乡政府|县里|县城|县医院|"
                         r"老板|交警|派出所|身份证|电话|手机|男|女|"
-                        r"今|退伍|在|住|是|的|反映|因为|有|没|被|叫|把|给|从|自|要|想|去|麻烦|请|求|领导|孩子|娃|儿子|闺女|"
+                        r"今|退伍|在|住|是|反映|因为|有|没|被|叫|把|给|从|自|要|想|去|麻烦|请|求|领导|孩子|娃|儿子|闺女|"
                         r"老伴|男人|媳妇|爹|娘|一|二|两|三|四|五|六|七|八|九|十|几|[0-9]")
 # where a name begins in words run on: after the place and 的, after 我是/俺叫/本人, after what one is
 BEFORE_NAME = re.compile(rf"^|(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)|{ME}(?:是|叫)|本人|{ME}(?=[{HAN}])|叫|姓名|"
@@ -486,9 +488,10 @@ def _name_run_on(text: str, gazetteer: Gazetteer) -> str | None:
             continue
         for n in lengths:
             name, rest = text[at:at + n], text[at + n:]
+            placed = any(rest.startswith(p) for p in _place_words(gazetteer))
+            said_of_self = re.match(r"男|女|今年|电话|手机|身份证|\d", rest)
             if len(name) == n and plausible_name(name) and not gazetteer.match(name).places and (
-                    not rest or AFTER_NAME.match(rest) or gazetteer.match(rest[:6]).places
-                    and any(rest.startswith(p) for p in _place_words(gazetteer))):
+                    placed or said_of_self or before.group() and (not rest or AFTER_NAME.match(rest))):   # at the start: before a place
                 return name
     return None
 

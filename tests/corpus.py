@@ -1450,3 +1450,14 @@ GENERALISE_23 = [
          "下汤镇", ("危房改造报了三年没批",), village="社楼村", people=1),
 ]
 CASES += GENERALISE_23
+
+# a twenty-fourth batch: the story sent at the name question when it begins like a surname
+GENERALISE_24 = [
+    Case("g24-story-begins-jing", ("我要反映", "景区的车把俺家的院墙撞塌了", "俺叫单秋菊", "尧山镇上坪村"), "单秋菊", "尧山镇",
+         ("院墙撞塌了",), village="上坪村"),
+    Case("g24-story-begins-fang", ("我要反映", "房子漏雨好几年了危房改造不给报", "俺叫佟长海", "赵村镇赵村村"), "佟长海", "赵村镇",
+         ("房子漏雨好几年了",), village="赵村村"),
+    Case("g24-called-then-run-on", ("我和另外两个村民一起来的我叫蒋长顺梁洼镇梁洼村的矿上把俺们的井水弄脏了",), "蒋长顺", "梁洼镇",
+         ("井水弄脏了",), village="梁洼村", people=3),
+]
+CASES += GENERALISE_24
