@@ -354,6 +354,8 @@ def clean_name(text: str) -> str | None:
     story, a place, a command or a confirmation. Without an introduction ("我叫"), a name starts with
     a common surname (or 老/小 and one) or ends as people are called (师傅, 大爷 …)."""
     t = re.sub(r"(?:就中|就行|就好|就可以|就是了)?[吧呗啊呀]?[\s。.!！,，~]*$", "", unspaced(text.strip()))   # "叫我老郑就中"
+    t = re.sub(r"(?:[\s，,（(]*(?:男|女|\d+岁|[一二三四五六七八九十]+岁|同志)[)）]?)+$", "", t)        # "张三（男）", "王建国同志"
+    t = re.sub(rf"^(?:{TITLE})(?=[{HAN}]{{2,4}}$)", "", t) if not re.fullmatch(rf"{TITLE}", t) else t   # "老党员王建国"
     t = re.sub(r"^(?:那|你|恁|您|就|那就)+", "", t)                              # "那就叫俺老周吧", "那你就写老周吧"
     introduced = re.match(rf"^(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|"
                           rf"名字(?:就)?[是叫写:：]?|{KIN}(?:名字)?叫|(?:叫|喊|称呼){ME}|叫|"
