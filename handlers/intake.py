@@ -443,11 +443,11 @@ CORRECTION = re.compile(r"^(?:(?:不对|不是|错了|说错了|打错了|写错
                         r"(?:应该是|应该|改成|改为|是)?")
 
 
-def corrected(draft: dict, text: str, gazetteer) -> bool:
+def corrected(draft: dict, text: str, gazetteer, again: bool = False) -> bool:
     """A correction of the name or the place already given, and nothing else: the new answer replaces
     the old one (True); False when the text corrects nothing said (it is read as any other)."""
-    lead = CORRECTION.match(text)
-    rest = text[lead.end():].strip() if lead else ""
+    lead = CORRECTION.match(text)      # (again: the answer asked for again, no 不对 needed)
+    rest = text[lead.end():].strip() if lead else re.sub(r"^(?:应该是|是)", "", text).strip() if again else ""
     if not rest:
         return False
     found = extract(rest, gazetteer)
@@ -651,7 +651,7 @@ def _answer_edit(ctx: Context, draft: dict, text: str) -> str:
     step = numbers[int(word) - 1] if word.isdigit() and 1 <= int(word) <= len(numbers) else EDIT_WORDS.get(word)
     if step == State.PHONE and ctx.channel == "sms":
         step = None
-    if step is None and word not in CONFIRM_WORDS and corrected(draft, "不对，" + word, ctx.gazetteer):
+    if step is None and word not in CONFIRM_WORDS and corrected(draft, word, ctx.gazetteer, again=True):
         ctx.save_draft(draft, state=next_missing(ctx, draft))      # "俺叫吴天亮", "是社楼村": the new answer itself
         return _prompt(ctx, next_missing(ctx, draft), draft)
     if step is None and len(word) <= 10 and (hint := next((s for s, words in EDIT_HINTS if re.search(words, word)), None)):
