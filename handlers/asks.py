@@ -105,16 +105,40 @@ ABOUT_THE_CASE = re.compile(r"啥时候|什么时候|几时|多久|多长时间|
                             r"来人|有人来|准信|信儿|结果|能办|办好|办完|见面|咋办|怎么办|打算|咋弄|咋整|下一步|进展|受理|立案|收到")
 
 
+# what else a person asks or says of their case once filed: what to bring, whether to come, what it
+# costs, that they will wait — the words of it, taken away before asking whether a matter is left
+AFTER_FILING = re.compile(r"需要|需不需要|要不要|用不用|还用|准备|材料|资料|证件|证明|身份证|户口本|手续|复印件|照片|提供|带|拿|交|"
+                          r"跑|一趟|乡里|镇上|镇里|县里|等着|等消息|等通知|等信|等恁|等你们|通知|回信|回电|告诉|说一声|一声|回个话|找人|问谁|"
+                          r"知道|办到|到哪|进度|咋样|怎么样|补充|再说点|时候|私了|和解|说好了|调解好了|解决了|"
+                          r"回去|信儿|大概|时间|长|派人|派|编号|记不住|当面|见见|亲自|发短信|短信|打击报复|报复|说出去|"
+                          r"律师|还是|儿|"
+                          r"收费|要钱|花钱|费用|免费|钱|撤回|撤销|撤|不告了|不反映了|算了")
+# a question, or a word that one waits: "俺还用去县里不", "需要俺准备啥材料不", "那俺就等着了"
+ASKS_OR_WAITS = re.compile(r"[?？]|啥|咋|什么|怎么|谁|哪|几|多久|吗|么|呢|(.)不\1|[不没]$|没有$|等(?:着|信|消息|通知|结果|回音|回复|恁|你们)|"
+                           r"^(?:中|行|好|嗯|哦|噢|ok|OK|好吧|中吧|行吧|那好|那中|那行|好了|好了吧|就这|就这吧|就这样|那就这样)$")   # "中": then what comes next
+WITHDRAW = re.compile(r"撤回|撤销|撤了|不告了|不反映了")
+SUPPLEMENT = re.compile(r"补充|补点|再说点|再发点")
+# a new matter announced after filing: a petition of its own ("俺还有个事", "另外再反映个问题")
+ANOTHER_MATTER = re.compile(r"还有|另外|另一|别的|又有|新的|再反映|反映个|有个事|有件事")
+
+
 def about_the_case(ctx: Context, text: str) -> str | None:
-    """"好的，谢谢你们，啥时候有人来？", "找谁", "多久能办" from someone whose case is open and who
-    says no new matter: who handles it and by when (its unit, the deadlines to meet and to finish).
-    None: not such a question, or no open case — the text goes on as any other."""
-    if not ABOUT_THE_CASE.search(text) or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p)
-                                                  for p in clauses_of(text)):
+    """"好的，谢谢你们，啥时候有人来？", "找谁", "多久能办", "需要俺准备啥材料不", "那俺就等着了" from
+    someone whose case is open and who says no new matter: who handles it and by when (its unit, the
+    deadlines to meet and to finish). None: not such a question, or no open case — the text goes on
+    as any other."""
+    if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ ")) or WITHDRAW.search(text)) \
+            or ANOTHER_MATTER.search(text) \
+            or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p, AFTER_FILING.sub("", p))
+                       for p in clauses_of(text)):
         return None
     p = next((p for p in ctx.own_petitions() if p.status in UNANSWERED), None)
     if p is None:
         return None
+    if WITHDRAW.search(text):
+        return texts.withdraw_how(p.tracking_no)
+    if SUPPLEMENT.search(text):
+        return texts.supplement_how(p.tracking_no)
     unit = p.unit.name if p.unit is not None and p.status != Status.REGISTERED else None
     finish = texts.by(p.due_finish, ctx.now, "于")
     return texts.case_ahead(p.tracking_no, unit, None if p.met_at else texts.by(p.due_meet, ctx.now, "于"), finish)

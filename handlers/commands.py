@@ -45,7 +45,8 @@ def number_to_ring(ctx: Context) -> str | None:
 @CITIZEN.verb("person", "人工", "转人工", "人工客服", "找人工", "真人", "客服", "热线", "联系方式", "电话多少",
               "你们电话多少", "怎么找你们", "怎么联系你们", "找领导",
               pattern=r"[^，。,！!？?]{0,8}?(?:人工|客服|热线|电话多少|电话是多少|联系电话|怎么找你们|怎么联系你们|"
-                      r"找个人|真人|活人|打电话给你们|跟人说|和人说)[^，。,！!？?]{0,6}")
+                      r"找个人|真人|活人|打电话给你们|跟人说|和人说|号码多少|号码是多少|信访局的?电话|咋联系恁|怎么联系恁|"
+                      r"联系恁们?|机器人)[^，。,！!？?]{0,6}")
 def _person(ctx: Context, cmd: Command) -> str:
     """A person asks for a person: the bureau's hotline and hours from the county file, and the
     staff told (once a day per sender) that someone wants a call back, with the number we have."""

@@ -32,8 +32,9 @@ from handlers.context import Context, md
 from handlers.states import INTAKE_STEPS, State
 from core.cases.similar import most_similar
 from handlers.extract import HAN as HAN_RANGE
-from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, extract, is_greeting, is_thanks, readable
-from handlers.extract import NOT_IN_PLACES
+from handlers.extract import ABOUT_MARK, NAME_COMMANDS, clean_name, clauses_of, extract, is_greeting, is_thanks, readable
+from handlers.extract import ASKS_US, PLEA, says_no_matter, without_emoticons, without_places
+from handlers.extract import NOT_IN_PLACES, PEOPLE, SHORT_MATTER, cn_number, group_name, plausible_name, uncommon_name, unspaced
 from core.phones import without_numbers
 
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
@@ -58,6 +59,8 @@ def next_missing(ctx: Context, draft: dict) -> State:
     for step in steps_for(ctx):
         if step is State.VILLAGE and not draft.get("township_id"):
             continue
+        if step is State.PHONE and draft.get("phone_declined"):
+            continue                      # on WeChat, a number declined twice: we answer by WeChat
         if step is State.CONFIRM or not draft.get(ANSWER_KEY[step]):
             return step
     return State.CONFIRM
@@ -111,14 +114,35 @@ def _says_nothing_more(text: str) -> bool:
 def at_summary(ctx: Context, text: str) -> str:
     """A text at the summary: 确认 files it (or asks about an earlier one); anything else said is
     more of the story."""
+    text = without_emoticons(text) or text
     if _says_nothing_more(text):
         return texts.confirm_or_add()
     draft = ctx.draft()
     if text.strip() in CONFIRM_WORDS:
         return _submit_or_ask_repeat(ctx, draft)
+    if corrected(draft, text.strip(), ctx.gazetteer) or _whole_name(draft, text):   # "不对，俺叫张大川": the summary again
+        ctx.save_draft(draft, state=next_missing(ctx, draft))
+        return _prompt(ctx, next_missing(ctx, draft), draft)
+    if ASKED_AT_SUMMARY.search(text.strip().rstrip("。.!！~ ")) and all(says_no_matter(c) for c in clauses_of(text)) \
+            and not (PLEA.search(text) and not ASKS_US.search(text)):
+        return texts.confirm_or_add()                      # "这样就行了吧", "还要写啥不": no more of the story
     draft["content"] = (draft.get("content", "") + "\n" + without_numbers(text.strip())).strip()
     ctx.save_draft(draft)
     return texts.added_to_draft()
+
+
+# a question or a word of being done, at the summary: "这样就行了吧", "还要写啥不"
+ASKED_AT_SUMMARY = re.compile(r"[?？]|啥|什么|吗|么|呢|吧$|[不没]$|行了|可以了|中了|好了")
+
+
+def _whole_name(draft: dict, text: str) -> bool:
+    """The whole name after the surname alone ("俺姓宋", then "宋长林"): it replaces 宋某."""
+    name = draft.get("name") or ""
+    whole = clean_name(text)
+    if name.endswith("某") and whole and whole[0] == name[0] and not whole.endswith("某") and len(whole) > 1:
+        draft["name"] = whole
+        return True
+    return False
 
 
 def answer_edit(ctx: Context, text: str) -> str:
@@ -238,6 +262,7 @@ def _absorb(ctx: Context, draft: dict, text: str, step: str) -> Absorbed:
     result = Absorbed(notes=folded.notes)
     if (folded.story or folded.noted) and not folded.answered and step in (State.NAME, State.PHONE, State.PLACE, State.VILLAGE):
         result.prefix = texts.STORY_NOTED if folded.story else texts.NOTED    # then the question again
+    result.prefix = folded.prefix + result.prefix
     if folded.phone is not None:
         result.code_news = _set_phone(ctx, draft, folded.phone)
     if folded.choices:
@@ -251,6 +276,7 @@ class Folded:
     """What one message did to a draft (``fold``)."""
 
     notes: list[str] = field(default_factory=list)
+    prefix: str = ""                         # said before the next question
     phone: str | None = None                 # a number given: the caller proves it
     choices: list[Place] = field(default_factory=list)   # several places fit: ask which
     story: bool = False                      # something was added to the story
@@ -269,11 +295,14 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     asked for the name, more of it at the summary — is added to the story, in order; nothing said
     is dropped (every message also stays in the petition's record). A greeting or a command is
     neither."""
-    text = text.strip()
+    text = without_emoticons(text.strip())     # "[微笑]": WeChat's faces, not words
     out = Folded()
     if not text or is_greeting(text) or is_thanks(text):
         return out
     before = dict(draft)
+    if corrected(draft, text, gazetteer):        # "不对，俺叫张大川": the answer it corrects is replaced
+        out.noted = True
+        return out
     found = extract(text, gazetteer)
     answered = False
     if found.people and found.people > draft.get("people", 1):
@@ -282,12 +311,32 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if heard:
         draft["heard"] = draft.get("heard", []) + heard   # no matter, but said: a note on the case
 
+    if found.typing_for:
+        draft["for_kin"] = True           # typed for a relative: the relative is the petitioner
     if step == State.NAME:
-        name = found.name or clean_name(text) or clean_name(without_numbers(text))   # "宋长江13838765432"
+        name = found.name or clean_name(text) or clean_name(without_numbers(text)) \
+            or (clean_name(without_places(text, gazetteer)) if found.place else None)   # "宋长江13838765432", "王 秀 英 下汤镇"
+        if not name and (name := group_name(text)):     # "五十户业主签名": the group, as it calls itself
+            draft["name_group"] = True                  # until one of them gives their own name
+            count = PEOPLE.search(name)
+            if count and (n := cn_number(count.group(1))) and n > draft.get("people", 1):
+                draft["people"] = n
+        if not name:
+            name = uncommon_name(text, gazetteer)      # "鄢春梅": a surname not among the common ones
+        if not name and draft.get("name_asked", 0) >= 1 and plausible_name(unspaced(text).strip("。.!！ ")) \
+                and not found.place and not found.content:
+            name = unspaced(text).strip("。.!！ ")      # asked again: a name as said, though no surname we know
         if name:
             draft["name"], answered = name, True
-    elif found.name and not draft.get("name"):
-        draft["name"] = found.name
+            draft["name_weak"] = name == found.name and not found.called
+        else:
+            draft["name_asked"] = draft.get("name_asked", 0) + 1
+    elif found.name and draft.get("name_group") and found.name != draft.get("name"):
+        draft["name"], draft["name_group"] = found.name, False   # "俺们十来户一起反映", then "俺是带头的孟老三"
+    elif found.name and (not draft.get("name") or draft.get("name_weak") and found.called):
+        draft["name"], draft["name_weak"] = found.name, not found.called   # "俺是头一回反映", then "俺叫岳老三"
+    elif found.kin and draft.get("for_kin") and draft.get("name") != found.kin and found.name == found.kin:
+        draft["name"] = found.kin         # "我替我爸问一下 我叫刘洋", then "我爸叫刘建业": the father's
     elif (draft.get("name") or "").endswith("某") and (whole := found.name or clean_name(text)) \
             and whole[0] == draft["name"][0] and not whole.endswith("某"):
         draft["name"] = whole             # "俺姓田", then "田凤芝" while the place is asked
@@ -300,6 +349,14 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
         elif step == State.PHONE and re.fullmatch(r"[\d\s+\-－（）()]{5,}", readable(text)):
             out.notes.append(texts.BAD_PHONE)     # a number, but not a mobile one
             answered = True
+        elif step == State.PHONE and PHONE_REFUSED.search(text) and len(text) <= 12:
+            answered = True                   # "不想留电话": why we ask; said again, we go on without it
+            if draft.get("phone_why"):
+                draft["phone_declined"] = True
+                out.prefix = texts.PHONE_DECLINED
+            else:
+                draft["phone_why"] = True
+                out.notes.append(texts.PHONE_WHY)
 
     matches = found.place.places if found.place else []
     if step == State.PLACE:
@@ -317,8 +374,15 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
             not draft.get("township_id") or matches[0].village_id and not draft.get("village_id")
             and matches[0].township_id == draft["township_id"]):
         _set_place(draft, matches[0])     # also the village of the township said, while the name is asked
+        if matches[0].village_id is None and not draft.get("village_done") \
+                and (village := _village_after(text, matches[0].township)):
+            draft["village_text"], draft["village_done"] = village, True   # "熊背乡寺沟村的杜长河": not on file
 
     village = (VILLAGE_SAID.sub("", text) or text) if step == State.VILLAGE else text    # "俺是后河嘞" → 后河
+    told_after = None                     # "石门沟村 俺村的桥塌了": the village, then the story
+    if step == State.VILLAGE and not _village_like(village) and (lead := VILLAGE_LEAD.match(text)) \
+            and not NOT_IN_PLACES.search(lead.group(1)):
+        village, told_after = lead.group(1), lead.group(2)
     if step == State.VILLAGE and village in SEAT_WORDS:
         answered = True                   # "俺住镇上": the township's seat, the village named like it
         seat = gazetteer.seat_of(draft.get("township_id"))
@@ -354,6 +418,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
             piece = found.content if found.heard and found.content else text
         else:
             out.notes.append(texts.SAY_MORE)
+    elif told_after:
+        piece = extract(told_after, gazetteer).content or told_after
     elif found.content and not (answered and _only_answer(text, found)):
         piece = found.content             # also said instead of the answer: the story, never lost
     if piece and step != State.CONTENT and (_is_command_word(text) or ABOUT_THE_QUESTION.search(text)):
@@ -371,10 +437,44 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     return out
 
 
+# a correction of what was said before: "不对，俺叫张大川", "说错了 是大年沟村", "不对 是瓦屋镇"
+CORRECTION = re.compile(r"^(?:(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*|(?=应该是|应是))"
+                        r"(?:应该是|应该|改成|改为|是)?")
+
+
+def corrected(draft: dict, text: str, gazetteer, again: bool = False) -> bool:
+    """A correction of the name or the place already given, and nothing else: the new answer replaces
+    the old one (True); False when the text corrects nothing said (it is read as any other)."""
+    lead = CORRECTION.match(text)      # (again: the answer asked for again, no 不对 needed)
+    rest = text[lead.end():].strip() if lead else re.sub(r"^(?:应该是|是)", "", text).strip() if again else ""
+    if not rest:
+        return False
+    found = extract(rest, gazetteer)
+    if found.content and not SHORT_MATTER.fullmatch(found.content or ""):
+        return False                     # more than a correction: read as any other message
+    name = found.name or clean_name(rest)
+    place = gazetteer.match(rest, within_township=draft.get("township_id")) if not name else None
+    if name and draft.get("name") and name != draft["name"]:
+        draft["name"] = name
+        return True
+    if place and place.unique is not None and draft.get("township_id"):
+        new = place.unique
+        if new.township_id != draft["township_id"] or new.village_id and new.village_id != draft.get("village_id"):
+            if new.village_id is None:
+                for key in ("village_done", "village_id", "village", "village_text", "village_asked"):
+                    draft.pop(key, None)
+            _set_place(draft, new)
+            return True
+    return False
+
+
 PLACE_LIKE = re.compile(rf"[{HAN_RANGE}]{{1,10}}(?:省|市|区|县|镇|乡|村|街道|社区|组|庄|屯)")
+# a number refused: "不想留电话", "不留", "俺没手机", "电话就算了"
+PHONE_REFUSED = re.compile(r"不想留|不愿意?留|不留|不方便|不给|不想给|没有?手机|没有?电话|不用手机|不想说|算了|不要了|"
+                           r"保密|不告诉|不能留|留不了")
 # a short answer about the question itself ("我不想留", "为啥要电话"): not the story
 ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
-                                r"干什么|干嘛|啥意思|什么意思|怎么填|不会).{0,6}$")
+                                r"干什么|干嘛|干啥|做啥|弄啥|啥意思|什么意思|怎么填|不会|等会|等一会|待会|一会儿|回头|保密|泄露|外传|安全).{0,6}$")
 
 
 def _add_story(draft: dict, piece: str) -> bool:
@@ -388,8 +488,9 @@ def _add_story(draft: dict, piece: str) -> bool:
 
 
 def _only_answer(text: str, found) -> bool:
-    """The text is no more than the answer (its leftover is the answer's own words)."""
-    return len(found.content or "") < 6
+    """The text is no more than the answer (its leftover is the answer's own words) — unless what is
+    left is a matter said in a word ("许大庆 低保")."""
+    return len(found.content or "") < 6 and not SHORT_MATTER.fullmatch(found.content or "")
 
 
 QUESTION = re.compile(r"啥|什么|怎么|咋|为何|谁|多少|几时|吗|呢|没人|不管")   # asked or complained, not named
@@ -397,13 +498,14 @@ QUESTION = re.compile(r"啥|什么|怎么|咋|为何|谁|多少|几时|吗|呢|�
 
 # how a village is said besides its name: "俺是后河嘞", "俺住镇上", "在后沟组"
 VILLAGE_SAID = re.compile(r"^(?:我|俺|咱)?(?:家)?(?:是|住|住在|在|就在|家在|就是)?|(?:的|哩|嘞|人|那|那儿|这)?(?:啊|呀|嘛|吧)?[。.!！~\s]*$")
+VILLAGE_LEAD = re.compile(rf"^(?:我|俺|咱)?(?:是|住|在)?([{HAN_RANGE}]{{1,6}}?(?:村|社区|组|庄|屯|寨|沟))(?:的|哩|嘞)?[\s，,。]+(.{{4,}})$")
 SEAT_WORDS = {"镇上", "镇里", "乡里", "乡上", "街上", "集上", "镇政府", "乡政府", "镇街", "街里"}
 
 
 def _village_after(text: str, township: str) -> str | None:
     """A village the county's list does not hold, named right after its township: "背孜乡后河村"."""
     short = re.escape(short_name(township, TOWNSHIP_SUFFIXES))
-    m = re.search(rf"{short}(?:{'|'.join(TOWNSHIP_SUFFIXES)})?(?:的|哩|嘞)?([{HAN_RANGE}]{{1,6}}?(?:村|社区|组|庄|屯|寨))",
+    m = re.search(rf"{short}(?:{'|'.join(TOWNSHIP_SUFFIXES)})?(?:的|哩|嘞)?[，,\s]?([{HAN_RANGE}]{{1,6}}?(?:村|社区|组|庄|屯|寨))",
                   re.sub(r"\s+", "", text))
     return m.group(1) if m and not NOT_IN_PLACES.search(m.group(1)) else None
 
@@ -534,6 +636,9 @@ def _submit_or_ask_repeat(ctx: Context, draft: dict) -> str:
 
 EDIT_WORDS = {"姓名": State.NAME, "名字": State.NAME, "电话": State.PHONE, "手机": State.PHONE, "号码": State.PHONE,
               "地点": State.PLACE, "地方": State.PLACE, "乡镇": State.PLACE, "村": State.PLACE, "问题": State.CONTENT, "内容": State.CONTENT}
+# the part to change said in one's own words: "改名字", "地址错了", "问题没说清"
+EDIT_HINTS = ((State.NAME, r"名|姓|称呼"), (State.PHONE, r"电话|手机|号码"), (State.PLACE, r"地址|地点|地方|住址|村|乡|镇|街道|社区"),
+              (State.CONTENT, r"问题|内容|事|情况|没说清"))
 EDIT_NUMBERS = {"wechat": (State.NAME, State.PHONE, State.PLACE, State.CONTENT), "sms": (State.NAME, State.PLACE, State.CONTENT)}
 
 
@@ -545,6 +650,11 @@ def _answer_edit(ctx: Context, draft: dict, text: str) -> str:
     step = numbers[int(word) - 1] if word.isdigit() and 1 <= int(word) <= len(numbers) else EDIT_WORDS.get(word)
     if step == State.PHONE and ctx.channel == "sms":
         step = None
+    if step is None and word not in CONFIRM_WORDS and corrected(draft, word, ctx.gazetteer, again=True):
+        ctx.save_draft(draft, state=next_missing(ctx, draft))      # "俺叫吴天亮", "是社楼村": the new answer itself
+        return _prompt(ctx, next_missing(ctx, draft), draft)
+    if step is None and len(word) <= 10 and (hint := next((s for s, words in EDIT_HINTS if re.search(words, word)), None)):
+        step = hint if hint is not State.PHONE or ctx.channel != "sms" else None   # "改名字", "地址错了"
     if step is None:
         if word in CONFIRM_WORDS:
             return _submit_or_ask_repeat(ctx, draft)
@@ -622,4 +732,4 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     today = ctx.now.astimezone(SHANGHAI).date()
     later = texts.receipt_day_note(ctx.rules.policy.receipt_day(ctx.now, ctx.rules.calendar).date, today,
                                    ctx.rules.calendar.is_workday(today))
-    return texts.submitted(tracking_no, ctx.channel, unverified_phone=not verified, later=later)
+    return texts.submitted(tracking_no, ctx.channel, unverified_phone=bool(draft.get("phone")) and not verified, later=later)

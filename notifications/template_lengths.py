@@ -54,7 +54,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "answer_met": (), "answer_visit": (), "visit_thanks": (), "visit_confirmed": (), "visit_denied": (),
     "confirm_withdraw": ("no",), "withdraw_done": ("no",), "answer_withdraw": (), "closed_case": ("no", "status"),
     "supplement_added": ("no",), "threat_care": (), "say_more": (), "ask_matter": (), "case_ahead": ("no", "unit", "by", "by"),
-    "case_ahead_met": ("no", "unit", "by"), "case_ahead_unassigned": ("no",), "summary": ("name", "place"), "added_to_draft": (),
+    "case_ahead_met": ("no", "unit", "by"), "case_ahead_unassigned": ("no",), "withdraw_how": ("no",), "supplement_how": ("no",), "summary": ("name", "place"), "added_to_draft": (),
     "confirm_or_add": (), "submitted": ("no",), "submitted_later": ("no", "later_why", "day"), "reply_other": (),
     "escalation_now": ("day", "level", "count", "township"), "threat_unfiled": ("channel", "threat", "masked"),
 }

@@ -90,8 +90,24 @@ def test_invalid_phone_is_asked_again(peer, sms_out):
     peer.say(ZS, "我要反映")
     peer.say(ZS, "张三")
     assert "号码似乎不正确" in peer.say(ZS, "12345")
-    assert "号码似乎不正确" in peer.say(ZS, "我不想留")
+    assert "实在不方便留的" in peer.say(ZS, "我不想留")     # why we ask, and that they need not
     assert not sms_out.sent
+
+
+def test_a_number_declined_twice_on_wechat_goes_on_without_it(peer, db):
+    peer.say(ZS, "我要反映")
+    peer.say(ZS, "张三")
+    assert "实在不方便留的" in peer.say(ZS, "不想留电话")
+    reply = peer.say(ZS, "不留")
+    assert "通过微信回复您" in reply and "乡镇" in reply
+    peer.say(ZS, "下汤镇林楼村")
+    assert "请核对" in peer.say(ZS, "村里的水泵坏了三天没水")
+    done = peer.say(ZS, "确认")
+    assert "受理编号" in done and "验证" not in done
+    db.rollback()
+    p = db.scalars(select(Petition)).one()
+    assert p.phone is None and p.openid == ZS and not p.phone_verified
+    assert db.scalar(select(func.count()).select_from(PhoneVerification)) == 0     # no code sent anywhere
 
 
 def test_back_and_cancel(peer, db):

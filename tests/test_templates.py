@@ -475,6 +475,7 @@ def test_every_answer_of_the_conversation_carries_its_template_and_values():
             texts.added_to_draft(), texts.confirm_or_add(), texts.submitted(no, "sms", False), texts.ASK_MATTER,
             texts.case_ahead(no, "下汤镇人民政府", "于12月7日前", "于12月21日前"),
             texts.case_ahead(no, "下汤镇人民政府", None, "在今天（12月21日）内"), texts.case_ahead(no, None, None, "尽快"),
+            texts.withdraw_how(no), texts.supplement_how(no),
             texts.submitted(no, "sms", False, later=texts.receipt_day_note(date(2026, 12, 7), date(2026, 12, 4)))]
     assert {s.key for s in said} == set(templates.CONVERSATION)
     for s in said:

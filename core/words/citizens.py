@@ -95,6 +95,10 @@ def ask_phone() -> str:
 
 
 BAD_PHONE = "这个号码似乎不正确，请输入11位手机号码，例如 13812345678。"
+# a WeChat petitioner who would rather not give a number: why we ask, and that they need not
+PHONE_WHY = ("留个手机号，办理的工作人员好与您联系，号码只给办理您这件事的工作人员看。"
+             "实在不方便留的，再回复“不留”，我们就通过微信回复您。")
+PHONE_DECLINED = "好的，不留电话也可以，办理情况我们会通过微信回复您。"
 BAD_NAME = "请告诉我们您的姓名或怎么称呼您，例如：张三、王师傅。"
 SAY_MORE = Said("请再具体说明一下您遇到的问题。", "say_more")
 STORY_NOTED = "您说的情况已记下。"
@@ -118,6 +122,16 @@ def case_ahead(no: str, unit: str | None, meet: str | None, finish: str) -> Said
                     "case_ahead_met", no, unit, finish)
     return Said(f"您反映的事项{no}由{unit}办理，工作人员将{meet}与您联系见面，{finish}办结。回复“查询”加编号可查看进度。",
                 "case_ahead", no, unit, meet, finish)
+
+
+def withdraw_how(no: str) -> Said:
+    """After filing, "能撤回不": how to withdraw the case (the 撤回 command itself asks to confirm)."""
+    return Said(f"可以撤回。如确定不再反映，请回复“撤回 {no}”，确认后该事项将不再办理。", "withdraw_how", no)
+
+
+def supplement_how(no: str) -> Said:
+    """After filing, "俺还能再补充点材料不": how to add to the case."""
+    return Said(f"可以补充。请回复“补充 {no}”，再发送要补充的文字或照片。", "supplement_how", no)
 
 
 def heard_note(words: str) -> str:

@@ -307,6 +307,8 @@ CONVERSATION: dict[str, Template] = {
     # after filing, a question about the case (啥时候来人, 找谁, 多久能办): answered from it
     "case_ahead": Template("您反映的事项{1}由{2}办理，工作人员将{3}与您联系见面，{4}办结。回复“查询”加编号可查看进度。"),
     "case_ahead_met": Template("您反映的事项{1}由{2}办理，工作人员已与您见面，将{3}办结。回复“查询”加编号可查看进度。"),
+    "supplement_how": Template("可以补充。请回复“补充 {1}”，再发送要补充的文字或照片。"),
+    "withdraw_how": Template("可以撤回。如确定不再反映，请回复“撤回 {1}”，确认后该事项将不再办理。"),
     "case_ahead_unassigned": Template("您反映的事项{1}已登记，信访局正在确定责任单位，确定后工作人员会与您联系见面。"
                                       "回复“查询”加编号可查看进度。"),
     "summary": Template("请核对：{1}，{2}。问题已记下。" + ENDS,
