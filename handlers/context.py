@@ -19,7 +19,7 @@ from core.evenings.visits import EveningRules
 from core.outbound import DayTime
 from core.clock import month_day
 from core.text import spaced_numbers
-from core.store import conversations
+from core.store import conversations, scope
 from core.store.conversations import ConversationRow
 from core.store.models import County, OutboundMessage, Petition
 from core.directory.places import Gazetteer
@@ -109,7 +109,7 @@ class Context(Writer):
         """An ORM session in the same transaction, made on first use: most messages (a step of
         the intake, a retry) never need one, and it costs more than their statements."""
         if self._session is None:
-            self._session = Session(bind=self.conn, expire_on_commit=False)
+            self._session = Session(bind=self.conn, expire_on_commit=False, info={scope.COUNTY: self.county.id})
         return self._session
 
     @property
