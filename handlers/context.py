@@ -53,7 +53,7 @@ class Writer:
         """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit;
         ``params``: its template's parameters, for a provider that sends templates only."""
         self.outbox_ids.append(OutboundMessage.enqueue(self.writes_to, channel, to, body, purpose, self.now,
-                                                       petition_id, self.day_time, params))
+                                                       petition_id, self.day_time, params, self.county.id))
 
     def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None,
                   params: list | None = None) -> None:

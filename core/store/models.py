@@ -649,20 +649,28 @@ class OutboundMessage(CountyOwned, Base):
 
     @staticmethod
     def queued_row(channel: str, to: str, body: str, purpose: str, now: datetime,
-                   petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None) -> dict:
+                   petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None,
+                   county_id: int | None = None) -> dict:
         body = spaced_numbers(body)     # a tracking number never runs into what follows
-        return {"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
-                "attempts": 0, "next_attempt_at": hold_until(purpose, now, day), "petition_id": petition_id,
-                "params": params}
+        row = {"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
+               "attempts": 0, "next_attempt_at": hold_until(purpose, now, day), "petition_id": petition_id,
+               "params": params}
+        if county_id is not None:   # else the column's default: the deployment's only county
+            row["county_id"] = county_id
+        return row
 
     @classmethod
     def enqueue(cls, db, channel: str, to: str, body: str, purpose: str, now: datetime,
-                petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None) -> int:
+                petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None,
+                county_id: int | None = None) -> int:
         """Write a queued message in the caller's transaction (``db``: a session, or the Core
         connection of the inbound hot path); its id, for delivery after commit. ``day``: the
-        county's day time (core.outbound.DayTime), when a text that may wait is sent."""
+        county's day time (core.outbound.DayTime), when a text that may wait is sent; ``county_id``:
+        whose text it is (None: a session's county, or the deployment's only one)."""
         conn = db.connection() if isinstance(db, Session) else db
-        row = cls.queued_row(channel, to, body, purpose, now, petition_id, day, params)
+        if county_id is None and isinstance(db, Session):
+            county_id = _bound_county(db)
+        row = cls.queued_row(channel, to, body, purpose, now, petition_id, day, params, county_id)
         if channel == "wechat" and row["next_attempt_at"] is not None:
             _inside_the_window(conn, [row], now, day)
         return conn.execute(_ENQUEUE, row).scalar_one()
@@ -671,12 +679,15 @@ class OutboundMessage(CountyOwned, Base):
     def enqueue_many(cls, session, messages, now: datetime, channel: str = "sms") -> list[int]:
         """Many queued messages ``(to, body, purpose, petition_id[, params])`` in one statement, in the caller's
         transaction (the sweeps and scheduled reports); their ids, for delivery after commit. The
-        county's day time is read here (one small query per batch)."""
+        county's day time is read here (one small query per batch): the session's county's, or the
+        deployment's only one."""
         if not messages:
             return []
-        options = session.scalar(select(County.options).limit(1))
+        county_id = _bound_county(session)
+        counties = select(County.options).where(County.kind == "county")
+        options = session.scalar(counties.where(County.id == county_id) if county_id else counties.limit(1))
         day = DayTime.from_options(options)
-        rows = [cls.queued_row(channel, to, body, purpose, now, m[3], day, m[4] if len(m) > 4 else None)
+        rows = [cls.queued_row(channel, to, body, purpose, now, m[3], day, m[4] if len(m) > 4 else None, county_id)
                 for m in messages for to, body, purpose in [m[:3]]]
         if not rows:
             return []
@@ -686,6 +697,13 @@ class OutboundMessage(CountyOwned, Base):
 
 
 _ENQUEUE = insert(OutboundMessage.__table__).returning(OutboundMessage.__table__.c.id)   # built once (hot path)
+
+
+def _bound_county(session: Session) -> int | None:
+    """The county a session is bound to, when known (core.store.scope keeps it in session.info
+    under "county_id"; "deployment" — the only county — is the column's default already)."""
+    county = session.info.get("county_id")
+    return county if isinstance(county, int) else None
 
 
 def _inside_the_window(conn, rows: list[dict], now: datetime, day: DayTime) -> None:
