@@ -124,6 +124,19 @@ def test_a_county_never_sees_another_countys_cases_people_or_units(world):
         assert [p.name for p in s.scalars(select(Person))] == ["宝丰干部"]
 
 
+def test_an_update_or_delete_in_a_county_touches_only_its_rows(world):
+    from sqlalchemy import delete, update
+    with session_of(world, world.ls) as s:
+        assert s.execute(update(Petition).values(name="李四")).rowcount == 1
+        assert s.execute(delete(PetitionEvent)).rowcount == 1
+        s.commit()
+    with session_of(world, None) as s:
+        assert dict(s.execute(select(Petition.tracking_no, Petition.name).where(
+            Petition.id.in_([world.ls_case.id, world.bf_case.id]))).all()) == \
+            {"LS-20261123-0901": "李四", "BF-20261123-0001": "张三"}
+        assert s.scalars(select(PetitionEvent.petition_id)).all() == [world.bf_case.id]
+
+
 def test_an_unbound_session_and_a_statement_across_counties_see_both(world):
     both = {"LS-20261123-0901", "BF-20261123-0001"}
     with session_of(world, None) as s:

@@ -3,7 +3,8 @@
 An ORM session is bound to a county (``session.info["county_id"]``, :func:`bind`); then
 
 - every ORM SELECT of a county-owned model (core.store.models.CountyOwned) — a list, a get by
-  id, a join, a subquery, a relationship's load — is filtered by ``county_id``
+  id, a join, a subquery, a relationship's load — and every ORM UPDATE and DELETE of one by
+  its criteria is filtered by ``county_id``
   (SQLAlchemy's ``do_orm_execute`` event and ``with_loader_criteria``): another county's row is
   not found, as if it did not exist;
 - every new county-owned object flushed without a county gets the session's.
@@ -22,6 +23,8 @@ or the column's default, the deployment's only county (core.store.models.ONLY_CO
 deployment of several counties refuses.
 """
 from __future__ import annotations
+
+from functools import lru_cache
 
 from sqlalchemy import Integer, event, select
 from sqlalchemy.ext.compiler import compiles
@@ -86,14 +89,18 @@ def _key_sqlite(element, compiler, **kw):
     return "+" + compiler.process(element.clauses, **kw)
 
 
+@lru_cache(maxsize=64)
 def _criteria(county_id: int):
     return with_loader_criteria(CountyOwned, lambda cls: _Key(cls.county_id) == county_id, include_aliases=True)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _scoped(state: ORMExecuteState) -> None:
-    if not state.is_select or state.is_column_load or state.is_relationship_load:
-        return   # the loads of rows already read went through the scope with them
+    if state.is_select:
+        if state.is_column_load or state.is_relationship_load:
+            return   # the loads of rows already read went through the scope with them
+    elif not (state.is_update or state.is_delete) or isinstance(state.parameters, list):
+        return       # an INSERT writes the county it is given; a bulk UPDATE by primary keys names its rows
     if state.session.info.get(COUNTY) is None or state.execution_options.get(ALL_COUNTIES):
         return
     county = county_of(state.session)
