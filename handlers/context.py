@@ -19,7 +19,7 @@ from core.evenings.visits import EveningRules
 from core.outbound import DayTime
 from core.clock import month_day
 from core.text import spaced_numbers
-from core.store import conversations
+from core.store import conversations, scope
 from core.store.conversations import ConversationRow
 from core.store.models import County, OutboundMessage, Petition
 from core.directory.places import Gazetteer
@@ -53,7 +53,7 @@ class Writer:
         """An outbound message (SMS to a number, WeChat to an OpenID), sent after the commit;
         ``params``: its template's parameters, for a provider that sends templates only."""
         self.outbox_ids.append(OutboundMessage.enqueue(self.writes_to, channel, to, body, purpose, self.now,
-                                                       petition_id, self.day_time, params))
+                                                       petition_id, self.day_time, params, self.county.id))
 
     def queue_sms(self, to: str, body: str, purpose: str, petition_id: int | None = None,
                   params: list | None = None) -> None:
@@ -109,7 +109,7 @@ class Context(Writer):
         """An ORM session in the same transaction, made on first use: most messages (a step of
         the intake, a retry) never need one, and it costs more than their statements."""
         if self._session is None:
-            self._session = Session(bind=self.conn, expire_on_commit=False)
+            self._session = Session(bind=self.conn, expire_on_commit=False, info={scope.COUNTY: self.county.id})
         return self._session
 
     @property

@@ -15,6 +15,7 @@ from core.clock import Clock
 from core.directory.lookup import current_county
 from core.directory.places import Gazetteer
 from core.settings import Settings
+from core.store import scope
 from core.store.db import make_engine, make_sessionmaker
 from core.store.models import County
 from notifications.outbox import deliver
@@ -56,6 +57,7 @@ class Services:
             with self._lock, Session(bind=conn) as session:
                 county = current_county(session)
                 session.expunge(county)
+                scope.bind(session, county.id)   # its places and people, not another county's
                 gazetteer = Gazetteer.from_session(session)
                 gazetteer.directory_names = DirectoryNames.load(session)   # who a new petition may name
                 cached = (time.monotonic(), (county, gazetteer))

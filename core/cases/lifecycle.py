@@ -172,7 +172,7 @@ class NewCase:
     def store(self, conn: Connection) -> int:
         pid = insert_new(conn, self.petition)
         for e in self.events:
-            e.petition_id = pid
+            e.petition_id, e.county_id = pid, self.petition.county_id   # the case's county (None: the only one)
         insert_all(conn, self.events)
         return pid
 

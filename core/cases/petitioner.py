@@ -52,15 +52,16 @@ def file(act: Act, county: County, filing: Filing, directory=None, repeat_of: Pe
         phone=filing.phone, phone_verified=filing.phone_verified, name=filing.name,
         township_id=filing.township_id, village_id=filing.village_id, content=filing.content,
         location=filing.location, status="registered", received_at=act.now, updated_at=act.now,
-        people=filing.people)
+        people=filing.people, county_id=county.id)
     tracking_no = p.tracking_no
     done = file_new(act, p, county, texts.registered_as(repeat_of.tracking_no if repeat_of is not None else None),
                     repeat_of, directory, said=filing.said, threat=threats.heard(filing.said))
     petition_id = done.data["petition_id"]
     if filing.heard:
-        insert_all(act.conn, [PetitionEvent(petition_id=petition_id, at=act.now, kind="note", actor=act.actor,
+        insert_all(act.conn, [PetitionEvent(petition_id=petition_id, county_id=county.id, at=act.now, kind="note",
+                                            actor=act.actor,
                                             inbound_id=act.inbound_id, text=texts.heard_note(filing.heard))])
-    insert_all(act.conn, [Attachment(petition_id=petition_id, kind="image", media_id=image.get("media_id"),
+    insert_all(act.conn, [Attachment(petition_id=petition_id, county_id=county.id, kind="image", media_id=image.get("media_id"),
                                      url=image.get("url"), at=act.now,
                                      fetch_status=media.PENDING if image.get("media_id") else None,
                                      fetch_next_at=act.now)

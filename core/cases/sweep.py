@@ -94,11 +94,12 @@ def _batch(s: Session, rows: list[Petition], now: datetime, rules: Rules, direct
             report.overdue += 1
             p.overdue = True
             p.updated_at = now
-            events.append({"petition_id": p.id, "at": now, "kind": "overdue", "actor": "sweep",
+            events.append({"county_id": p.county_id, "petition_id": p.id, "at": now, "kind": "overdue", "actor": "sweep",
                            "text": words.overdue_event(m, month_day(due))})
             points = rules.scores.of(f"late_{m}")     # 月考评: the county's rule table (core.reports.scores)
             if p.unit_id and points and m not in BUREAU_MILESTONES:
-                scores.append({"unit_id": p.unit_id, "petition_id": p.id, "at": now, "kind": f"late_{m}",
+                scores.append({"county_id": p.county_id, "unit_id": p.unit_id, "petition_id": p.id, "at": now,
+                               "kind": f"late_{m}",
                                "points": points, "note": words.overdue_note(p.tracking_no, m)})
             for pid in directory.alerted(p):
                 lines[(pid, "overdue")].append((p, m, due))

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.store import words
+from core.store import scope, words
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "xinfang_read_only"   # set in a connection's info: a reading transaction (plain BEGIN on SQLite)
@@ -88,7 +88,9 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions bound to the deployment's county (core.store.scope): a console request's, a job's,
+    the CLI's — a deployment of several counties binds each to its own."""
+    return sessionmaker(engine, expire_on_commit=False, info={scope.COUNTY: scope.DEPLOYMENT})
 
 
 def _sqlite_lock_path(engine: Engine) -> str | None:

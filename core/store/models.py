@@ -21,6 +21,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
+    func,
     insert,
     select,
 )
@@ -67,7 +69,10 @@ class Base(DeclarativeBase):
 # --- the county (loaded from the county TOML file) -------------------------------------------
 
 class County(Base):
-    """The one county this deployment serves."""
+    """A county this deployment serves, or the city over its counties (docs/city.md): ``kind``
+    "county" — whose cases, people, units and messages every county-owned row belongs to — or
+    "city", the city's own bureau; a county's ``parent_id`` is its city (None: a deployment of one
+    county, as every deployment was before the city)."""
 
     __tablename__ = "county"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,9 +80,26 @@ class County(Base):
     prefix: Mapped[str] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    kind: Mapped[str] = mapped_column(String(8), default="county", server_default="county")   # county | city
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("county.id"))
 
 
-class Township(Base):
+# The deployment's only county, as SQL: what a county-owned row written without a county is given
+# (a deployment of one county, where every row is that county's). With two counties or more it is
+# NULL, which the NOT NULL column refuses: there the county is always said — a session bound to one
+# stamps its new objects (core.store.scope), the hot path's statements write their county's id.
+ONLY_COUNTY = (select(case((func.count() == 1, func.max(County.id))))
+               .where(County.kind == "county").scalar_subquery())
+
+
+class CountyOwned:
+    """A row of one county's data (docs/city.md): every query of it in a session bound to a county
+    is filtered by ``county_id`` (core.store.scope), and a new one gets the county's id."""
+
+    county_id: Mapped[int] = mapped_column(ForeignKey("county.id"), default=ONLY_COUNTY)
+
+
+class Township(CountyOwned, Base):
     """乡镇 / 街道."""
 
     __tablename__ = "township"
@@ -99,7 +121,7 @@ class Village(Base):
     township: Mapped[Township] = relationship(back_populates="villages")
 
 
-class Unit(Base):
+class Unit(CountyOwned, Base):
     """责任单位: a township government or a county department."""
 
     __tablename__ = "unit"
@@ -111,7 +133,7 @@ class Unit(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Person(Base):
+class Person(CountyOwned, Base):
     """A cadre (干部), bureau staff member or county leader (县领导) from the county file."""
 
     __tablename__ = "person"
@@ -133,7 +155,7 @@ class Person(Base):
     managed: Mapped[str] = mapped_column(String(8), default="file", server_default="file")
 
 
-class DirectoryLoad(Base):
+class DirectoryLoad(CountyOwned, Base):
     """Each load of the county file (`xinfang init`): when, which file (its SHA-256), what it
     changed, and whom it left to the console — the county file's state on the 管理 page."""
 
@@ -148,7 +170,7 @@ class DirectoryLoad(Base):
 
 # --- messages in ------------------------------------------------------------------------------
 
-class InboundMessage(Base):
+class InboundMessage(CountyOwned, Base):
     """Every message received, stored raw before it is interpreted (nothing is ever lost).
 
     ``dedupe_key`` is the channel's own id (WeChat MsgId, or FromUserName+CreateTime for events;
@@ -185,7 +207,7 @@ class InboundMessage(Base):
     request_key: Mapped[str | None] = mapped_column(String(64))
 
 
-class Conversation(Base):
+class Conversation(CountyOwned, Base):
     """Per-sender conversation state, in the database so any web process takes the next message."""
 
     __tablename__ = "conversation"
@@ -204,7 +226,7 @@ class Conversation(Base):
     window_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
-class PhoneVerification(Base):
+class PhoneVerification(CountyOwned, Base):
     """A code sent by SMS to a phone number given over WeChat; answered = the number is trusted."""
 
     __tablename__ = "phone_verification"
@@ -232,7 +254,7 @@ class TrackingCounter(Base):
 TO_MEET = "status = 'accepted' AND met_at IS NULL AND due_meet IS NOT NULL"   # ix_petition_to_meet's predicate
 
 
-class Petition(Base):
+class Petition(CountyOwned, Base):
     """信访事项: one matter raised by one petitioner."""
 
     __tablename__ = "petition"
@@ -268,6 +290,10 @@ class Petition(Base):
         # 扬言: the cases marked (the 工作台's 预警 shelf)
         Index("ix_petition_threat", "threat_at", postgresql_where=text("threat_at IS NOT NULL"),
               sqlite_where=text("threat_at IS NOT NULL")),
+        # a county's cases among a city's (docs/city.md): the bureau's lists by day and by status;
+        # a unit's lists need no county first (a unit is one county's)
+        Index("ix_petition_county_received", "county_id", "received_at"),
+        Index("ix_petition_county_status", "county_id", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -354,7 +380,7 @@ class Recusal(Base):
     actor: Mapped[str] = mapped_column(String(64))
 
 
-class PetitionEvent(Base):
+class PetitionEvent(CountyOwned, Base):
     """One step in a petition's life; the record is append-only (信访材料 is never lost)."""
 
     __tablename__ = "petition_event"
@@ -383,7 +409,7 @@ class Reminder(Base):
     at: Mapped[datetime]
 
 
-class ScoreEvent(Base):
+class ScoreEvent(CountyOwned, Base):
     """A deduction or bonus for a unit's monthly score (月考评), recorded when it happens."""
 
     __tablename__ = "score_event"
@@ -399,7 +425,7 @@ class ScoreEvent(Base):
 
 # --- 七晚工作法: seven evening home visits (core.evenings.visits) -------------------------------------
 
-class EveningPlan(Base):
+class EveningPlan(CountyOwned, Base):
     """A task force's (工作专班) plan of seven consecutive evening home visits for one backlog case.
 
     Status: ``selected`` (chosen by the bureau, the unit has not filed the plan yet) → ``filed``
@@ -479,13 +505,14 @@ class EveningVisit(Base):
     judged_at: Mapped[datetime | None]
 
 
-class Escalation(Base):
+class Escalation(CountyOwned, Base):
     """越级访: petitioners from the county who went beyond it — to the city (到市), the province
     (赴省) or Beijing (进京) — registered by the bureau's staff ("登记 进京 [乡镇] 人数 事由"). The
     township's unit is named for the monthly score."""
 
     __tablename__ = "escalation"
-    __table_args__ = (Index("ix_escalation_day", "occurred_on"),)
+    __table_args__ = (Index("ix_escalation_day", "occurred_on"),
+                      Index("ix_escalation_county_day", "county_id", "occurred_on"))   # a county's, in a city
     id: Mapped[int] = mapped_column(primary_key=True)
     level: Mapped[str] = mapped_column(String(8))            # city | province | beijing
     occurred_on: Mapped[date] = mapped_column(Date)
@@ -497,7 +524,7 @@ class Escalation(Base):
     actor: Mapped[str] = mapped_column(String(64))
 
 
-class DailyCheck(Base):
+class DailyCheck(CountyOwned, Base):
     """日排查日报告 (seed 003): a township's report of its daily check, one row per report — "排查
     无新情况", or one matter found (village, people, what, and 动向: where they plan to go). Each
     belongs to one of the day's report rounds (``[county.daily_checks] report_at``)."""
@@ -519,7 +546,7 @@ class DailyCheck(Base):
     unit: Mapped[Unit] = relationship()
 
 
-class Instruction(Base):
+class Instruction(CountyOwned, Base):
     """批示: a county leader's instruction on a case, forwarded to the unit; the unit reports
     progress ("进展 编号 …") every ``PROGRESS_DAYS`` days until the case is closed."""
 
@@ -549,7 +576,7 @@ class BindCode(Base):
     used_at: Mapped[datetime | None]
 
 
-class Attachment(Base):
+class Attachment(CountyOwned, Base):
     """An image, voice recording or video a person sent (WeChat MediaId, PicUrl), recorded when it
     arrives — with the petition it belongs to once known — and downloaded by a worker within
     WeChat's three days (notifications.media): then ``sha256`` names the stored copy.
@@ -583,7 +610,7 @@ class Attachment(Base):
 
 # --- messages out -----------------------------------------------------------------------------
 
-class OutboundMessage(Base):
+class OutboundMessage(CountyOwned, Base):
     """The outbox: written in the same transaction as the change that causes it.
 
     States: queued → sending → sent (→ delivered | undelivered) | failed. See docs/outbox.md.
@@ -622,20 +649,28 @@ class OutboundMessage(Base):
 
     @staticmethod
     def queued_row(channel: str, to: str, body: str, purpose: str, now: datetime,
-                   petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None) -> dict:
+                   petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None,
+                   county_id: int | None = None) -> dict:
         body = spaced_numbers(body)     # a tracking number never runs into what follows
-        return {"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
-                "attempts": 0, "next_attempt_at": hold_until(purpose, now, day), "petition_id": petition_id,
-                "params": params}
+        row = {"channel": channel, "to": to, "body": body, "purpose": purpose, "status": "queued", "created_at": now,
+               "attempts": 0, "next_attempt_at": hold_until(purpose, now, day), "petition_id": petition_id,
+               "params": params}
+        if county_id is not None:   # else the column's default: the deployment's only county
+            row["county_id"] = county_id
+        return row
 
     @classmethod
     def enqueue(cls, db, channel: str, to: str, body: str, purpose: str, now: datetime,
-                petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None) -> int:
+                petition_id: int | None = None, day: DayTime = DEFAULT_DAY, params: list | None = None,
+                county_id: int | None = None) -> int:
         """Write a queued message in the caller's transaction (``db``: a session, or the Core
         connection of the inbound hot path); its id, for delivery after commit. ``day``: the
-        county's day time (core.outbound.DayTime), when a text that may wait is sent."""
+        county's day time (core.outbound.DayTime), when a text that may wait is sent; ``county_id``:
+        whose text it is (None: a session's county, or the deployment's only one)."""
         conn = db.connection() if isinstance(db, Session) else db
-        row = cls.queued_row(channel, to, body, purpose, now, petition_id, day, params)
+        if county_id is None and isinstance(db, Session):
+            county_id = _bound_county(db)
+        row = cls.queued_row(channel, to, body, purpose, now, petition_id, day, params, county_id)
         if channel == "wechat" and row["next_attempt_at"] is not None:
             _inside_the_window(conn, [row], now, day)
         return conn.execute(_ENQUEUE, row).scalar_one()
@@ -644,12 +679,15 @@ class OutboundMessage(Base):
     def enqueue_many(cls, session, messages, now: datetime, channel: str = "sms") -> list[int]:
         """Many queued messages ``(to, body, purpose, petition_id[, params])`` in one statement, in the caller's
         transaction (the sweeps and scheduled reports); their ids, for delivery after commit. The
-        county's day time is read here (one small query per batch)."""
+        county's day time is read here (one small query per batch): the session's county's, or the
+        deployment's only one."""
         if not messages:
             return []
-        options = session.scalar(select(County.options).limit(1))
+        county_id = _bound_county(session)
+        counties = select(County.options).where(County.kind == "county")
+        options = session.scalar(counties.where(County.id == county_id) if county_id else counties.limit(1))
         day = DayTime.from_options(options)
-        rows = [cls.queued_row(channel, to, body, purpose, now, m[3], day, m[4] if len(m) > 4 else None)
+        rows = [cls.queued_row(channel, to, body, purpose, now, m[3], day, m[4] if len(m) > 4 else None, county_id)
                 for m in messages for to, body, purpose in [m[:3]]]
         if not rows:
             return []
@@ -659,6 +697,13 @@ class OutboundMessage(Base):
 
 
 _ENQUEUE = insert(OutboundMessage.__table__).returning(OutboundMessage.__table__.c.id)   # built once (hot path)
+
+
+def _bound_county(session: Session) -> int | None:
+    """The county a session is bound to, when known (core.store.scope keeps it in session.info
+    under "county_id"; "deployment" — the only county — is the column's default already)."""
+    county = session.info.get("county_id")
+    return county if isinstance(county, int) else None
 
 
 def _inside_the_window(conn, rows: list[dict], now: datetime, day: DayTime) -> None:
@@ -719,12 +764,13 @@ class ConsoleSession(Base):
     ended_why: Mapped[str | None] = mapped_column(String(16))   # signed_out | idle | expired | stopped | changed
 
 
-class AuditEvent(Base):
+class AuditEvent(CountyOwned, Base):
     """What a person did or looked at in the console: every view of a case file, every reveal of
     a petitioner's number, every action — who, when, what (visible to the bureau)."""
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_petition", "petition_id", "at"), Index("ix_audit_event_at", "at"),
+                      Index("ix_audit_event_county_at", "county_id", "at"),   # a county's record (docs/city.md)
                       Index("ix_audit_event_subject", "subject_id", postgresql_where=text("subject_id IS NOT NULL"),
                             sqlite_where=text("subject_id IS NOT NULL")))
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -737,7 +783,7 @@ class AuditEvent(Base):
     address: Mapped[str | None] = mapped_column(String(64))   # the client's address, as the proxy gives it
 
 
-class ReceptionSlot(Base):
+class ReceptionSlot(CountyOwned, Base):
     """A leader's reception (领导接访) on the schedule the bureau publishes (seed 001: 次月县乡两级党政
     领导接访日程公开): day, hours, who, where. Cancelled slots stay (``active`` false)."""
 
@@ -756,7 +802,7 @@ class ReceptionSlot(Base):
     actor: Mapped[str] = mapped_column(String(64))
 
 
-class AnalysisNote(Base):
+class AnalysisNote(CountyOwned, Base):
     """What the bureau's staff write into a weekly or monthly analysis before it goes to the 常委
     (seed 001: 舆情预判, 下一步工作). Every version is kept; the newest is the one shown."""
 
@@ -771,7 +817,7 @@ class AnalysisNote(Base):
     at: Mapped[datetime]
 
 
-class LedgerExport(Base):
+class LedgerExport(CountyOwned, Base):
     """A 台账 export built by a worker (notifications.exports): who asked, for which days, how far
     it has got, and the file once written (under EXPORT_DIR). Status: queued → running → done |
     failed; a ``running`` one not touched for 10 minutes lost its worker and may be built again."""
@@ -837,7 +883,9 @@ def insert_all(conn, objs) -> None:
 
 
 def _row_values(obj) -> dict:
-    columns = [c for c in obj.__table__.columns if not c.primary_key]   # attribute = column name here
+    # attribute = column name here; a SQL default (ONLY_COUNTY) left unsaid is the statement's own
+    columns = [c for c in obj.__table__.columns if not c.primary_key
+               and not (c.default is not None and c.default.is_clause_element and getattr(obj, c.key) is None)]
     for column in columns:
         if getattr(obj, column.key) is None and column.default is not None:
             default = column.default

@@ -27,6 +27,11 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite's way of changing tables that rows point at (its ALTER TABLE's twelve steps):
+            # foreign keys off on this connection alone (the pragma means nothing inside a
+            # transaction, so before it begins); 0034 adds its county_id so
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
                           include_name=words.modelled)
         with context.begin_transaction():

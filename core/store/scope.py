@@ -1,0 +1,119 @@
+"""A county's data, scoped by its county in one place (docs/city.md).
+
+An ORM session is bound to a county (``session.info["county_id"]``, :func:`bind`); then
+
+- every ORM SELECT of a county-owned model (core.store.models.CountyOwned) — a list, a get by
+  id, a join, a subquery, a relationship's load — and every ORM UPDATE and DELETE of one by
+  its criteria is filtered by ``county_id``
+  (SQLAlchemy's ``do_orm_execute`` event and ``with_loader_criteria``): another county's row is
+  not found, as if it did not exist;
+- every new county-owned object flushed without a county gets the session's.
+
+The product's sessions are bound where they are opened: the message's (handlers.context: its
+county), and every session of :func:`core.store.db.make_sessionmaker` — the console's requests,
+the jobs, the CLI — to :data:`DEPLOYMENT`, the deployment's only county, read at the session's
+first statement; a deployment of several counties must bind each session to its own county (a
+session left to :data:`DEPLOYMENT` there is refused, never silently given all of them). A
+statement meant across counties (the city's figures, the outbox's workers) says so with the
+execution option ``all_counties=True``.
+
+The hot path's hand-built Core statements (core.store.conversations, petitions, inbox, outbox,
+counters; core.cases.lifecycle.NewCase) are not ORM statements: they write ``county_id`` — said,
+or the column's default, the deployment's only county (core.store.models.ONLY_COUNTY), which a
+deployment of several counties refuses.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import Integer, event, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.functions import FunctionElement
+
+from core.store.models import County, CountyOwned
+
+COUNTY = "county_id"            # the key of session.info: the county the session is bound to
+DEPLOYMENT = "deployment"       # bound to the deployment's only county, read at the first statement
+ALL_COUNTIES = "all_counties"   # an execution option: this statement is across counties
+
+
+class ScopeError(RuntimeError):
+    """A session of a deployment of several counties not bound to one."""
+
+
+def bind(session: Session, county_id: int | None) -> Session:
+    """Bind ``session`` to a county (None: unbound, every county's rows)."""
+    session.info[COUNTY] = county_id
+    return session
+
+
+def county_of(session: Session) -> int | None:
+    """The county ``session`` is bound to (None: unbound); :data:`DEPLOYMENT` read once."""
+    county = session.info.get(COUNTY)
+    if county == DEPLOYMENT:
+        county = session.info[COUNTY] = deployment_county(session.connection())
+    return county
+
+
+_COUNTIES = select(County.id).where(County.kind == "county").limit(2)
+
+
+def deployment_county(conn) -> int | None:
+    """The deployment's county when it holds one (None before any is loaded: `xinfang init` on a
+    new database); several: :class:`ScopeError` — each session must then say its county."""
+    ids = list(conn.scalars(_COUNTIES))
+    if len(ids) > 1:
+        raise ScopeError("this deployment holds several counties: bind the session to one (core.store.scope.bind)")
+    return ids[0] if ids else None
+
+
+class _Key(FunctionElement):
+    """A county-owned row's ``county_id`` in the scope's filter. On SQLite — one county, every row
+    of it — written ``+county_id``, which no index serves: its planner, without statistics, would
+    take an index leading with county_id for an equality every row meets, over the index the
+    query was written for. PostgreSQL knows from its statistics and uses them for a city."""
+
+    type = Integer()
+    name = "county_key"
+    inherit_cache = True
+
+
+@compiles(_Key)
+def _key(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_Key, "sqlite")
+def _key_sqlite(element, compiler, **kw):
+    return "+" + compiler.process(element.clauses, **kw)
+
+
+@lru_cache(maxsize=64)
+def _criteria(county_id: int):
+    return with_loader_criteria(CountyOwned, lambda cls: _Key(cls.county_id) == county_id, include_aliases=True)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scoped(state: ORMExecuteState) -> None:
+    if state.is_select:
+        if state.is_column_load or state.is_relationship_load:
+            return   # the loads of rows already read went through the scope with them
+    elif not (state.is_update or state.is_delete) or isinstance(state.parameters, list):
+        return       # an INSERT writes the county it is given; a bulk UPDATE by primary keys names its rows
+    if state.session.info.get(COUNTY) is None or state.execution_options.get(ALL_COUNTIES):
+        return
+    county = county_of(state.session)
+    if county is not None:
+        state.statement = state.statement.options(_criteria(county))
+
+
+@event.listens_for(Session, "before_flush")
+def _stamped(session: Session, _context, _instances) -> None:
+    if session.info.get(COUNTY) is None:
+        return
+    new = [obj for obj in session.new if isinstance(obj, CountyOwned) and obj.county_id is None]
+    if new:
+        county = county_of(session)
+        for obj in new:
+            obj.county_id = county
