@@ -177,10 +177,15 @@ class NewCase:
         return pid
 
 
+def may_now(p: Petition, step: str) -> None:
+    """Refuse a step its status does not allow now ("not_now": the citizen's and cadre's words say
+    what the case is waiting for)."""
+    if not may(step, p.status):
+        raise CaseError("not_now", no=p.tracking_no, status=p.status, step=step)
+
 def assign(act: Act, p: Petition, unit: Unit) -> None:
     s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
-    if not may("assign", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="assign")
+    may_now(p, "assign")
     _hand_to(s, p, unit, now)
     p.status = after("assign", p.status)
     event(s, p, now, "assigned", actor, unit.name, inbound_id)
@@ -194,8 +199,7 @@ def reassign(act: Act, p: Petition, unit: Unit) -> Unit:
     s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
     if p.status in (Status.ACCEPTED, Status.REPLIED) and p.unit is not None:
         raise CaseError("reassign_accepted", no=p.tracking_no, unit=p.unit.name)
-    if not may("reassign", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="reassign")
+    may_now(p, "reassign")
     was = p.unit
     if was is not None and unit.id == was.id:
         raise CaseError("reassign_same", no=p.tracking_no, unit=unit.name)
@@ -210,8 +214,7 @@ def urge(act: Act, p: Petition, note: str) -> str:
     """催办: the bureau presses the unit on its next deadline — once a day a case (a second press
     the same day is refused: the unit has the first). Returns the milestone it is pressed on."""
     s, now, actor, inbound_id = act.session, act.now, act.actor, act.inbound_id
-    if not may("urge", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="urge")
+    may_now(p, "urge")
     today = day_start(now.astimezone(SHANGHAI).date())
     if s.scalar(select(PetitionEvent.id).where(PetitionEvent.petition_id == p.id, PetitionEvent.kind == "urged",
                                                PetitionEvent.at >= today).limit(1)) is not None:
@@ -234,8 +237,7 @@ def _hand_to(s: Session, p: Petition, unit: Unit, now: datetime) -> None:
 
 def accept(act: Act, p: Petition, complexity: str | None) -> None:
     s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
-    if not may("accept", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="accept")
+    may_now(p, "accept")
     p.accepted_at, p.status, p.complexity = now, after("accept", p.status), complexity or "normal"
     event(s, p, now, "accepted", actor, p.complexity, inbound_id)
     recompute(p, rules)
@@ -243,8 +245,7 @@ def accept(act: Act, p: Petition, complexity: str | None) -> None:
 
 def meet(act: Act, p: Petition, note: str) -> None:
     s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
-    if not may("meet", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="meet")
+    may_now(p, "meet")
     if p.met_at is not None:
         raise CaseError("met_already", no=p.tracking_no, at=p.met_at)
     p.met_at = now
@@ -254,8 +255,7 @@ def meet(act: Act, p: Petition, note: str) -> None:
 
 def reply(act: Act, p: Petition, text: str) -> None:
     s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
-    if not may("reply", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="reply")
+    may_now(p, "reply")
     if not text.strip():
         raise CaseError("reply_empty")
     due, since = p.due_reply, p.accepted_at or p.assigned_at
@@ -268,8 +268,7 @@ def reply(act: Act, p: Petition, text: str) -> None:
 
 def close(act: Act, p: Petition) -> None:
     s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
-    if not may("close", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="close")
+    may_now(p, "close")
     p.closed_at, p.status = now, after("close", p.status)
     p.overdue = False   # 销号
     event(s, p, now, "closed", actor, None, inbound_id)
@@ -279,8 +278,7 @@ def close(act: Act, p: Petition) -> None:
 def send_back(act: Act, p: Petition, reason: str) -> None:
     """退回: the unit says the matter is not theirs, within 5 working days of receiving it."""
     s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
-    if not may("send_back", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="send_back")
+    may_now(p, "send_back")
     if not reason.strip():
         raise CaseError("send_back_reason")
     last = return_allowed_until(p.assigned_at, rules.calendar)
@@ -300,8 +298,7 @@ def not_accept(act: Act, p: Petition, reason: str) -> None:
     """不予受理 (信访工作条例 Art. 23, 32): a case not yet accepted is not accepted, with the reason
     the petitioner is told; nothing more is due on it."""
     s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
-    if not may("not_accept", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="not_accept")
+    may_now(p, "not_accept")
     if not reason.strip():
         raise CaseError("not_accept_reason")
     unit_name = p.unit.name if p.unit else "信访局"
@@ -312,8 +309,7 @@ def not_accept(act: Act, p: Petition, reason: str) -> None:
 
 def request_extension(act: Act, p: Petition, days: int, reason: str) -> None:
     s, rules, now, actor, inbound_id = act.session, act.rules, act.now, act.actor, act.inbound_id
-    if not may("extend", p.status):
-        raise CaseError("not_now", no=p.tracking_no, status=p.status, step="extend")
+    may_now(p, "extend")
     check_extension(days, reason)
     if p.extension_days:
         raise CaseError("extended_once", no=p.tracking_no)
