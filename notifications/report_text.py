@@ -1,6 +1,7 @@
 """The read models in words, for the terminal and the texts: the measures (`xinfang stats`), the
-月考评 (`xinfang scores`, the monthly ranking text) and the 七晚 figures. The values are core's
-(core.reports.measures, core.reports.scores, core.evenings.visits.figures)."""
+月考评 (`xinfang scores`, the monthly ranking text), the city's ranking of its counties and the 七晚
+figures. The values are core's (core.reports.measures, core.reports.scores, core.reports.ranking,
+core.evenings.visits.figures)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,6 +10,7 @@ from datetime import timedelta
 from core.clock import SHANGHAI
 from core.evenings.visits import Figures
 from core.reports.measures import Measures
+from core.reports.ranking import CountyRank, RankingRules
 from core.reports.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS, UnitScore
 from core.rules import ScoreRules
 from core.words import reports as words
@@ -92,3 +94,39 @@ def evenings_text(fig: Figures) -> str:
     rate = f"{fig.rate:.1%}" if fig.rate is not None else "—"
     return words.evenings_figures(fig.campaign, fig.cases, fig.running, fig.evenings_done, fig.evenings_missed,
                                   fig.restarts, fig.resolved, fig.agreements, fig.unresolved, rate)
+
+
+def county_ranking_text(ranks: list[CountyRank], year: int, month: int, rules: RankingRules) -> Said:
+    """The city's monthly ranking of its counties for its leaders (seed 004): the first named when
+    it had petitions, the last, every county under the line warned (通报). Its template's values:
+    the month, how many under the line, the line."""
+    under = [c for c in ranks if c.warned]
+    if not ranks:
+        return words.county_ranking(year, month, [], 0, rules.warn_below)
+
+    def names(counties: list[CountyRank]) -> str:
+        return "、".join(words.county_scored(c.county, c.score) for c in counties)
+
+    parts = []
+    first = [c for c in ranks if c.first]
+    if first:
+        parts.append(words.county_first(names(first), len(first) > 1))
+    elif not any(c.tally.petitions for c in ranks):
+        parts.append(words.county_no_petitions())
+    last = [c for c in ranks if c.last]
+    if last:
+        parts.append(words.county_last(names(last)))
+    parts.append(words.county_warned(rules.warn_below, names(under) if under else None))
+    return words.county_ranking(year, month, parts, len(under), rules.warn_below)
+
+
+def county_ranking_table(ranks: list[CountyRank], year: int, month: int, rules: RankingRules) -> str:
+    """Each county's line of the ranking (the city's monthly analysis, the terminal)."""
+    fmt = words.figure
+    lines = [words.county_ranking_title(year, month, rules.start), " | ".join(words.COUNTY_RANKING_COLUMNS)]
+    for c in ranks:
+        rates = c.rates
+        lines.append(" | ".join([str(c.rank), c.county, f"{c.score:g}", str(c.tally.petitions),
+                                 *(fmt(k, rates[k]) for k in ("按期受理率", "按期答复率", "满意率", "重复访率")),
+                                 str(sum(n for n, _ in c.beyond.values())), words.county_lost(c.lost)]))
+    return "\n".join(lines)

@@ -297,6 +297,47 @@ def ranking(year: int, month: int, parts: list[str], under: int, warn_below) -> 
     return Said(said, "monthly_scores", year, month, under, f"{warn_below:g}")
 
 
+# the city's ranking of its counties (notifications.report_text.county_ranking_text; core.reports.ranking)
+COUNTY_RANKING_COLUMNS = ("名次", "县（市、区）", "得分", "批次", "按期受理率", "按期答复率", "满意率", "重复访率", "越级访（批）",
+                          "失分")
+
+
+def county_scored(county: str, score) -> str:
+    return f"{county}（{score:g}分）"
+
+
+def county_first(names: str, tie: bool) -> str:
+    return f"{'并列第一' if tie else '第一名'}{names}"
+
+
+def county_last(names: str) -> str:
+    return f"末位{names}"
+
+
+def county_no_petitions() -> str:
+    return "本月各县均无信访事项，不排名次"
+
+
+def county_warned(line, names: str | None) -> str:
+    """The counties under the city's line, or 无."""
+    return f"{line:g}分以下：" + (names + "，予以通报" if names else "无")
+
+
+def county_lost(lost: dict[str, float]) -> str:
+    """What each measure cost a county: "按期受理率扣3分、越级访扣4分", or 无."""
+    return "、".join(f"{k}扣{v:g}分" for k, v in lost.items()) or "无"
+
+
+def county_ranking(year: int, month: int, parts: list[str], under: int, warn_below) -> Said:
+    """The city's monthly ranking of its counties (its template: the month, how many under the line, the line)."""
+    said = f"【县区排名】{year}年{month}月：" + ("；".join(parts) + "。" if parts else "无参评县区。")
+    return Said(said, "county_ranking", year, month, under, f"{warn_below:g}")
+
+
+def county_ranking_title(year: int, month: int, start) -> str:
+    return f"{year}年{month}月各县（市、区）信访工作排名（满分{start:g}分）"
+
+
 def scores_title(year: int, month: int, start) -> str:
     return f"{year}年{month}月 月考评（每月起评{start}分）"
 

@@ -330,8 +330,15 @@ REPLY_OTHER = Template("您好！您的短信已收到并保存。此项答复�
 EVERY: dict[str, Template] = {**TEMPLATES, **OWN, **CONVERSATION, "reply_other": REPLY_OTHER}
 
 
+# the city's own texts (issue 31): registered by the city's file, not a county's
+CITY: dict[str, Template] = {
+    "county_ranking": Template("县区排名：{1}年{2}月各县信访工作排名已出，{3}个县低于{4}分。排名和各县得分请在工作台查看。",
+                               differs="低于通报线的县数；排名和得分在工作台查看" + NO_BRACKETS),
+}
+
+
 def template_of(purpose: str) -> Template | None:
-    return EVERY.get(purpose)
+    return EVERY.get(purpose) or CITY.get(purpose)
 
 
 def params_of(purpose: str, ctx, p, data: dict) -> list[str] | None:
@@ -415,7 +422,7 @@ def write_docs(path: str = "docs/channels.md") -> None:
 
     doc = Path(path).read_text(encoding="utf-8")
     rows = ["| purpose | words to register ({1} {2} … in order) | why it differs from the full text |", "|---|---|---|"]
-    rows += [f"| `{k}` | {t.text} | {t.differs or ''} |" for k, t in EVERY.items()]
+    rows += [f"| `{k}` | {t.text} | {t.differs or ''} |" for k, t in {**EVERY, **CITY}.items()]
     doc = re.sub(r"(<!-- templates: python3 -m core.words.templates -->\n).*?(<!-- /templates -->)",
                  lambda m: m.group(1) + "\n".join(rows) + "\n" + m.group(2), doc, flags=re.S)
     doc = re.sub(r"(<!-- missing -->).*?(<!-- /missing -->)", lambda m: m.group(1) + "、".join(missing()) + m.group(2),
