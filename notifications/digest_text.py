@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import local, with_weekday
 from core.checks.daily import planned
+from core.reports.city import CityDay
 from core.reports.digest import CHANNELS, LEVELS, Day, gather_all, lead_cases, readers
 from core.reports.digest import details as details_of
 from core.evenings.visits import tonight_text
@@ -96,6 +97,29 @@ def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
 
 # the same texts as a domestic provider's registered templates (core.words.templates lists them):
 # the day's figures only — what else the full text says is a reply of "详情" away
+
+
+def city_text(city: CityDay, city_name: str) -> Said:
+    """The city's 每日访情 for its leaders (issue 31, 4): 扬言 first, then each figure of every
+    county with the counties it came from — 到县访, 到市/赴省/进京, 集体访, 挂牌督办. Counts only:
+    a case's number and its people stay in its county's text and console."""
+    t, beyond = city.total(), city.beyond()
+    warned = sum(len(d.warnings) for _, d in city.counties)
+    overdue = sum(len(d.overdue) for _, d in city.counties)
+    parts = [words.city_warnings(warned, city.by_county(lambda d: len(d.warnings)))] if warned else []
+    parts.append(words.city_volume(t.petitions, t.people, city.by_county(lambda d: d.batches)))
+    for level, word in LEVELS:
+        if level in beyond:
+            parts.append(words.city_beyond(word, *beyond[level], city.by_county(
+                lambda d, lv=level: d.beyond.get(lv, (0, 0))[0])))
+    if not beyond:
+        parts.append(words.daily_beyond([]))
+    if t.groups:
+        parts.append(words.city_groups(t.groups, city.by_county(lambda d: d.groups)))
+    parts.append(words.city_overdue(overdue, city.by_county(lambda d: len(d.overdue))))
+    head = words.days_covered(city.since, city.day) if city.since else with_weekday(city.day)
+    return words.city_daily(head, city_name, parts, t.petitions, t.people, sum(b for b, _ in beyond.values()),
+                            overdue, warned)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from core.checks.daily import CheckRules
 from core.evenings.visits import EveningRules
 from core.reports.measures import Tally, escalations, tallies
 from core.status import OPEN
+from core.store import scope
 from core.store.models import (County, DailyCheck, Escalation, EveningPlan, EveningVisit, Person, Petition,
                                PetitionEvent, ScoreEvent, Unit)
 from core.text import CHANNEL_LABELS, SMS_THREE_SEGMENTS
@@ -93,6 +94,14 @@ class Day:
     @property
     def meet_rate(self) -> float | None:
         return self.tally.meet_rate
+
+
+def county_options(s: Session) -> dict:
+    """The county file's options of the county ``s`` is bound to (a city's county reads its own, not
+    the first county's)."""
+    county = scope.county_of(s)
+    where = County.id == county if county is not None else County.kind == "county"
+    return s.scalar(select(County.options).where(where).order_by(County.id).limit(1)) or {}
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -237,7 +246,7 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
 
 
 def _checks(s: Session, day: date, now: datetime, county: Day, unit_day) -> None:
-    rules = CheckRules.from_options(s.scalar(select(County.options).limit(1)))
+    rules = CheckRules.from_options(county_options(s))
     if not rules.enabled:
         return
     c = checks.day_of(s, day, min(now, day_bounds(day)[1]), rules)
@@ -313,7 +322,7 @@ def details(s: Session, day: date, person: Person, limit: int = 10) -> Details:
     rows = list(s.execute(plans.order_by(EveningPlan.id).limit(limit)))
     tonight = {v.plan_id: v for v in s.scalars(select(EveningVisit).where(
         EveningVisit.plan_id.in_([plan.id for plan, _ in rows]), EveningVisit.evening == day))} if rows else {}
-    rules = EveningRules.from_options(s.scalar(select(County.options).limit(1)))
+    rules = EveningRules.from_options(county_options(s))
     names = list(s.scalars(select(Person.name)))
     found = select(DailyCheck).where(DailyCheck.day == day, DailyCheck.nothing_new.is_(False))
     if person.role == "head":

@@ -32,14 +32,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import local
+from core.reports.city import counties_of
 from core.reports.measures import Tally, escalations, tallies
 from core.reports.scores import month_bounds
 from core.store import scope
-from core.store.models import County
 
 RATES = {"accept_on_time": "按期受理率", "reply_on_time": "按期答复率", "satisfied": "满意率"}
 LEVELS = ("city", "province", "beijing")
@@ -92,12 +91,6 @@ class CountyRank:
     @property
     def rates(self) -> dict[str, float | None]:
         return {word: self.tally.rates()[word] for word in (*RATES.values(), "重复访率")}
-
-
-def counties_of(s: Session, city_id: int) -> list[County]:
-    """The city's counties, in the order they were loaded."""
-    return list(s.scalars(select(County).where(County.parent_id == city_id, County.kind == "county")
-                          .order_by(County.id)))
 
 
 def score_of(t: Tally, beyond: dict[str, tuple[int, int]], rules: RankingRules) -> tuple[float, dict[str, float]]:

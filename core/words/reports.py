@@ -125,6 +125,45 @@ def daily_unit(unit: str, day: str, parts: list[str], batches: int, people: int,
                 unit, day, batches, people, overdue, warnings)
 
 
+# the city's 每日访情 (notifications.digest_text.city_text; core.reports.city): each figure, then the counties it came from
+def county_short(name: str) -> str:
+    """"鲁山县" → "鲁山" (a name of two characters, "郏县", stays whole)."""
+    return name[:-1] if len(name) > 2 and name[-1] in "县市区" else name
+
+
+def by_counties(counts: list[tuple[str, int]]) -> str:
+    """"（鲁山2、宝丰1）": which counties a figure came from, most first (the first five, then 等)."""
+    return f"（{more([f'{county_short(name)}{n}' for name, n in counts], 5)}）" if counts else ""
+
+
+def city_volume(batches: int, people: int, counts: list[tuple[str, int]]) -> str:
+    return f"各县到县访{batches}批{people}人次" + by_counties(counts)
+
+
+def city_warnings(warned: int, counts: list[tuple[str, int]]) -> str:
+    return f"扬言预警{warned}件" + by_counties(counts)
+
+
+def city_beyond(word: str, batches: int, people: int, counts: list[tuple[str, int]]) -> str:
+    """One level of 越级访 by county: "到市访2批5人（鲁山1、宝丰1）"."""
+    return f"{word}访{batches}批{people}人" + by_counties(counts)
+
+
+def city_groups(groups: int, counts: list[tuple[str, int]]) -> str:
+    return f"集体访{groups}批" + by_counties(counts)
+
+
+def city_overdue(overdue: int, counts: list[tuple[str, int]]) -> str:
+    return f"挂牌督办{overdue}件" + by_counties(counts) if overdue else "无挂牌督办"
+
+
+def city_daily(day: str, city: str, parts: list[str], batches: int, people: int, beyond: int, overdue: int,
+               warnings: int) -> Said:
+    """The city's 每日访情 (its template: the day's figures of every county)."""
+    return Said(fit(f"【每日访情】{day}{city}：", parts, ""), "city_digest", day, batches, people, beyond, overdue,
+                warnings)
+
+
 # "详情": one line an item, names masked by the caller
 def detail_new(tracking_no: str, name: str, township: str, people: int, story: str) -> str:
     return f"{tracking_no} {name} {township}{'（' + str(people) + '人）' if people > 1 else ''}：{story}"

@@ -332,6 +332,8 @@ EVERY: dict[str, Template] = {**TEMPLATES, **OWN, **CONVERSATION, "reply_other":
 
 # the city's own texts (issue 31): registered by the city's file, not a county's
 CITY: dict[str, Template] = {
+    "city_digest": Template("每日访情（{1}）：各县到县访{2}批{3}人次，越级访{4}批，挂牌督办{5}件，扬言预警{6}件。各县情况请在工作台查看。",
+                            differs="只报全市合计；各县的数字在工作台查看" + NO_BRACKETS),
     "county_ranking": Template("县区排名：{1}年{2}月各县信访工作排名已出，{3}个县低于{4}分。排名和各县得分请在工作台查看。",
                                differs="低于通报线的县数；排名和得分在工作台查看" + NO_BRACKETS),
 }

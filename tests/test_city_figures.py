@@ -1,6 +1,7 @@
-"""The city ranks its counties each month (issue 31, 4; core.reports.ranking): 平顶山市 over 鲁山县
-and 宝丰县 in one database, each county's November read in a session bound to it, scored from
-the same measures its own 统计 shows, and told to the city's leaders in one text."""
+"""Figures up (issue 31, 4): 平顶山市 over 鲁山县 and 宝丰县 in one database. The city's 每日访情
+puts each county's own day side by side (core.reports.city); each month the city ranks its
+counties (core.reports.ranking), each county's month read in a session bound to it and scored
+from the same measures its own 统计 shows — each told to the city's leaders in one text."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -10,12 +11,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy import select
 
 from core.clock import SHANGHAI
+from core.reports.city import gather_city
+from core.reports.digest import gather_all
 from core.reports.measures import measure
 from core.reports.ranking import RankingRules, rank_counties
 from core.reports.scores import month_bounds
 from core.store import scope
-from core.store.models import Escalation, Petition
+from core.store.models import Escalation, Petition, PetitionEvent
 from core.words.templates import template_of
+from notifications.digest_text import city_text, county_text
 from notifications.report_text import county_ranking_table, county_ranking_text
 from tests.test_tenancy import World, session_of, world  # noqa: F401  (the two counties' fixture)
 
@@ -115,3 +119,50 @@ def test_a_month_with_nothing_names_no_first_and_equal_scores_share_a_rank(world
         [("鲁山县", 100, 1, False, False, False), ("宝丰县", 100, 1, False, False, False)]
     assert county_ranking_text(ranks, 2026, 9, RankingRules()) == \
         "【县区排名】2026年9月：本月各县均无信访事项，不排名次；80分以下：无。"
+
+
+def test_the_citys_day_is_its_counties_days_side_by_side(world):
+    """23 November: each county's case of the day (tests.test_tenancy.World); 宝丰 also a group of
+    six and an old case flagged overdue, a 进京 trip; 鲁山 a trip to the city of two and a threat
+    to drink pesticide on its case. The city's leaders read the sums and where they came from,
+    and never a case's number."""
+    w, day = world, date(2026, 11, 23)
+    at = datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI)
+    with Session(bind=w.conn, join_transaction_mode="create_savepoint") as s:
+        group = _closed("BF-20261123-0002", w.bf_township, w.bf_unit, w.bf, 23)
+        group.people, group.status, group.closed_at, group.rating = 6, "accepted", None, None
+        old = _closed("BF-20261101-0001", w.bf_township, w.bf_unit, w.bf, 1)
+        old.status, old.closed_at, old.rating, old.overdue = "accepted", None, None, True
+        threatened = s.get(Petition, w.ls_case.id)
+        threatened.threat, threatened.threat_at = "self_harm", at
+        s.add_all([group, old, _trip(w.ls, "city", day, 2), _trip(w.bf, "beijing", day, 1),
+                   PetitionEvent(petition_id=threatened.id, at=at, kind="warning", actor="citizen", county_id=w.ls.id)])
+        s.commit()
+    now = datetime(2026, 11, 23, 17, 30, tzinfo=SHANGHAI)
+    with session_of(w, w.bf) as s:
+        city = gather_city(s, w.ls.parent_id, day, now)
+        assert scope.county_of(s) == w.bf.id
+        bf_own = gather_all(s, day, now).view()
+    with session_of(w, w.ls) as s:
+        ls_own = gather_all(s, day, now).view()
+    assert [name for name, _ in city.counties] == ["鲁山县", "宝丰县"]
+    # each county's figures are its own 每日访情's
+    assert [(d.batches, d.people, d.beyond, len(d.overdue), d.warnings) for _, d in city.counties] == \
+        [(ls_own.batches, ls_own.people, ls_own.beyond, len(ls_own.overdue), ls_own.warnings),
+         (bf_own.batches, bf_own.people, bf_own.beyond, len(bf_own.overdue), bf_own.warnings)] == \
+        [(1, 1, {"city": (1, 2)}, 0, [("LS-20261123-0901", "self_harm")]), (2, 7, {"beijing": (1, 1)}, 1, [])]
+    said = city_text(city, "平顶山市")
+    assert said == ("【每日访情】11月23日（周一）平顶山市：扬言预警1件（鲁山1）；各县到县访3批8人次（宝丰2、鲁山1）；"
+                    "到市访1批2人（鲁山1）；进京访1批1人（宝丰1）；集体访1批（宝丰1）；挂牌督办1件（宝丰1）。")
+    assert "LS-" not in said and "BF-" not in said
+    assert said.params == {"t": "city_digest", "v": ["11月23日（周一）", "3", "8", "2", "1", "1"]}
+    assert template_of("city_digest").render(said.values) == \
+        "每日访情（11月23日（周一））：各县到县访3批8人次，越级访2批，挂牌督办1件，扬言预警1件。各县情况请在工作台查看。"
+    # 鲁山's own leaders read their case's number, as before
+    assert "LS-20261123-0901 扬言轻生" in county_text(ls_own, "鲁山县")
+
+
+def test_a_quiet_day_in_the_city_says_so(world):
+    with session_of(world, None) as s:
+        city = gather_city(s, world.ls.parent_id, date(2026, 11, 24), datetime(2026, 11, 24, 17, 30, tzinfo=SHANGHAI))
+    assert city_text(city, "平顶山市") == "【每日访情】11月24日（周二）平顶山市：各县到县访0批0人次；无越级访；无挂牌督办。"

@@ -1,0 +1,72 @@
+"""The city over its counties (issue 31; docs/city.md): which counties are the city's, and the
+day's figures up — the city's 每日访情, each county's day side by side.
+
+Each county's day is the one its own leaders read (core.reports.digest.gather_all: every figure
+is core.reports.measures'), gathered in the session bound to that county in turn
+(core.store.scope) and then put side by side: the city's leaders read the sum and, for each kind
+of figure, which counties it came from. No case's number or person is in the city's text: the
+counties' lists are theirs (drill-down is the city's console).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.reports.digest import Day, gather_all
+from core.reports.measures import Tally
+from core.store import scope
+from core.store.models import County
+
+
+def counties_of(s: Session, city_id: int) -> list[County]:
+    """The city's counties, in the order they were loaded."""
+    return list(s.scalars(select(County).where(County.parent_id == city_id, County.kind == "county")
+                          .order_by(County.id)))
+
+
+@dataclass
+class CityDay:
+    """One day of every county of the city."""
+
+    day: date
+    counties: list[tuple[str, Day]] = field(default_factory=list)    # (county name, its day), as loaded
+    since: date | None = None
+
+    def total(self) -> Tally:
+        t = Tally()
+        for _, d in self.counties:
+            t.add(d.tally)
+        return t
+
+    def beyond(self) -> dict[str, tuple[int, int]]:
+        """越级访 of every county: level → (批次, 人次)."""
+        out: dict[str, tuple[int, int]] = {}
+        for _, d in self.counties:
+            for level, (b, n) in d.beyond.items():
+                ob, on = out.get(level, (0, 0))
+                out[level] = (ob + b, on + n)
+        return out
+
+    def by_county(self, count) -> list[tuple[str, int]]:
+        """``count(day)`` for each county that has any, most first (ties in the order loaded)."""
+        values = [(name, count(d)) for name, d in self.counties]
+        return sorted(((name, n) for name, n in values if n), key=lambda kv: -kv[1])
+
+
+def gather_city(s: Session, city_id: int, day: date, now: datetime | None = None, since: date | None = None,
+                after: datetime | None = None) -> CityDay:
+    """The day of each county of the city as its own 每日访情 counts it (``now``, ``since``,
+    ``after``: core.reports.digest.gather_all's). ``s`` is bound to each county in turn, and to
+    what it was bound to again after."""
+    bound = s.info.get(scope.COUNTY)
+    city = CityDay(day, since=since if since is not None and since < day else None)
+    try:
+        for county in counties_of(s, city_id):
+            scope.bind(s, county.id)
+            city.counties.append((county.name, gather_all(s, day, now, since, after).view()))
+    finally:
+        scope.bind(s, bound)
+    return city
