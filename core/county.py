@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.directory.lookup import ROLES, UNIT_ROLES, WECOM_USERID
+from core.store import scope
 from core.store.models import County, DirectoryLoad, Person, Township, Unit, Village
 from core.clock import clock_time
 from core.checks.daily import CheckRules
@@ -147,21 +148,67 @@ def _require(table: dict, key: str, where: str, kind=str):
     return value.strip() if kind is str else value
 
 
-def parse_county_file(path: str | Path) -> dict:
-    """Read and validate the file; returns plain data ready for :func:`load_county`."""
-    path = Path(path)
+def _read_toml(path: Path) -> dict:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CountyFileError(f"{path}: no such file") from None
     except tomllib.TOMLDecodeError as exc:
         raise CountyFileError(f"{path}: not valid TOML: {exc}") from None
 
+
+def is_city_file(path: str | Path) -> bool:
+    """Whether ``path`` is a city's file (``[city]``, listing its counties' files) rather than a county's."""
+    return isinstance(_read_toml(Path(path)).get("city"), dict)
+
+
+def parse_county_file(path: str | Path) -> dict:
+    """Read and validate the file; returns plain data ready for :func:`load_county`."""
+    return _parse(_read_toml(Path(path)), "county")
+
+
+def parse_city_file(path: str | Path) -> dict:
+    """A city's file (docs/city.md): ``[city]`` — its name, prefix and options as a county's —,
+    ``counties = ["lushan.toml", …]`` (paths beside the city's file), and the city's own bureau,
+    leaders and departments (``[[units]]``, ``[[leaders]]``, ``[[staff]]``; no townships). Returns
+    ``{"city": …, "counties": [{"file": path, **parsed county file}, …]}``; a prefix, a phone
+    number or a WeCom id given twice across the files is refused (each says who writes: one person,
+    one county)."""
+    path = Path(path)
+    raw = _read_toml(path)
+    table = raw.get("city")
+    if not isinstance(table, dict):
+        raise CountyFileError("[city] table is missing")
+    files = table.get("counties")
+    if not isinstance(files, list) or not files or not all(isinstance(f, str) and f.strip() for f in files):
+        raise CountyFileError("city.counties: the counties' files, e.g. [\"lushan.toml\", \"baofeng.toml\"]")
+    city = _parse({**raw, "county": {k: v for k, v in table.items() if k != "counties"}}, "city")
+    counties = []
+    for name in files:
+        county_path = path.parent / name
+        try:
+            counties.append({"file": str(county_path), **parse_county_file(county_path)})
+        except CountyFileError as exc:
+            raise CountyFileError(f"{name}: {exc}") from None
+    seen: dict[str, str] = {}
+    for where, data in [("city", city)] + [(c["file"], c) for c in counties]:
+        keys = [("prefix", data["county"]["prefix"])] + [("phone", p["phone"]) for p in data["people"]] + \
+            [("wecom", p["wecom"].lower()) for p in data["people"] if p.get("wecom")]
+        for key in keys:
+            label = f"{key[0]} {key[1]}" if key[0] != "phone" else "a phone number"
+            if key in seen:
+                raise CountyFileError(f"{where}: {label} is also {seen[key]}'s")
+            seen[key] = where
+    return {"city": city, "counties": counties}
+
+
+def _parse(raw: dict, kind: str) -> dict:
+    """A county's (or, ``kind="city"``, the city's) table and directory, validated."""
     county = raw.get("county")
     if not isinstance(county, dict):
         raise CountyFileError("[county] table is missing")
-    name = _require(county, "name", "county")
-    prefix = _require(county, "prefix", "county")
+    name = _require(county, "name", kind)
+    prefix = _require(county, "prefix", kind)
     if not re.fullmatch(r"[A-Z]{1,6}", prefix):
         raise CountyFileError(f"county.prefix: 1 to 6 capital letters (e.g. LS), got {prefix!r}")
     tz = county.get("timezone", "Asia/Shanghai")
@@ -210,7 +257,7 @@ def parse_county_file(path: str | Path) -> dict:
         if len(set(villages)) != len(villages):
             raise CountyFileError(f"{where}.villages: a village appears twice")
         townships.append({"name": tname, "villages": [v.strip() for v in villages]})
-    if not townships:
+    if not townships and kind == "county":   # the city's own file has its bureau and departments only
         raise CountyFileError("at least one [[townships]] entry is needed")
 
     units = []
@@ -285,17 +332,45 @@ def _assign(obj, report: LoadReport, label: str, **values) -> None:
         report._bump(report.updated, label)
 
 
-def load_county(session: Session, data: dict) -> LoadReport:
-    """Upsert the parsed county file. The caller commits."""
+def county_row(session: Session, prefix: str, kind: str = "county") -> County | None:
+    """The row a file loads into: the county (or city) of this prefix; in a deployment of one
+    county, its only county whatever the prefix (a file may change it: edit and re-run)."""
+    rows = list(session.scalars(select(County).where(County.kind == kind).order_by(County.id)))
+    for row in rows:
+        if row.prefix == prefix:
+            return row
+    if len(rows) == 1 and rows[0].parent_id is None and not session.scalar(
+            select(County.id).where(County.kind == ("city" if kind == "county" else "county"),
+                                    County.id != rows[0].id).limit(1)):
+        return rows[0]
+    return None
+
+
+def load_county(session: Session, data: dict, kind: str = "county", parent: County | None = None) -> LoadReport:
+    """Upsert the parsed county file (``kind="city"``: the city's own file) into its county's row
+    — found by its prefix — and its directory; ``parent``: the county's city. The session is left
+    bound to the county (core.store.scope): what the caller writes next is the county's. The
+    caller commits."""
     report = LoadReport()
     c = data["county"]
-    county = session.scalars(select(County)).first()
+    scope.bind(session, None)   # the counties' own rows are no county's
+    county = county_row(session, c["prefix"], kind)
     if county is None:
-        session.add(County(name=c["name"], prefix=c["prefix"], timezone=c["timezone"], options=c["options"]))
+        county = County(name=c["name"], prefix=c["prefix"], timezone=c["timezone"], options=c["options"], kind=kind,
+                        parent_id=parent.id if parent is not None else None)
+        session.add(county)
         report._bump(report.created, "county")
     else:
         _assign(county, report, "county", name=c["name"], prefix=c["prefix"], timezone=c["timezone"],
                 options=c["options"])
+        if parent is not None:
+            _assign(county, report, "county", parent_id=parent.id)
+    session.flush()
+    elsewhere = {p.phone for p in session.scalars(select(Person).where(
+        Person.phone.in_([p["phone"] for p in data["people"]]), Person.county_id != county.id))}
+    if elsewhere:   # an address says who writes, hence the county: one person, one county
+        raise CountyFileError(f"{len(elsewhere)} phone number(s) of this file belong to another county's people")
+    scope.bind(session, county.id)   # its places, units and people; new ones are its own
 
     townships = {t.name: t for t in session.scalars(select(Township))}
     for t in data["townships"]:
@@ -313,7 +388,8 @@ def load_county(session: Session, data: dict) -> LoadReport:
             report._bump(report.deactivated, "townships")
     session.flush()
 
-    villages = {(v.township_id, v.name): v for v in session.scalars(select(Village))}
+    villages = {(v.township_id, v.name): v for v in session.scalars(   # a village is its township's county's
+        select(Village).where(Village.township_id.in_([t.id for t in townships.values()])))}
     wanted = set()
     for t in data["townships"]:
         tid = townships[t["name"]].id
@@ -376,3 +452,19 @@ def record_load(session: Session, report: LoadReport, source: str, digest: str, 
     """The county file's state, for the 管理 page: this load, what it changed, whom it left be."""
     session.add(DirectoryLoad(at=now, source=source[-255:], digest=digest, summary=report.summary(),
                               kept=report.kept))
+
+
+def load_city(session: Session, data: dict) -> list[tuple[County, dict, LoadReport]]:
+    """Load a parsed city file (:func:`parse_city_file`): the city's row (kind "city") and its
+    own directory, then each county (kind "county", its parent the city) with its own. Each is
+    loaded with the session bound to it; returns (row, its parsed data, what changed) for each,
+    the city first. The caller commits."""
+    city_report = load_county(session, data["city"], kind="city")
+    scope.bind(session, None)
+    city = county_row(session, data["city"]["county"]["prefix"], "city")
+    loaded = [(city, data["city"], city_report)]
+    for county in data["counties"]:
+        report = load_county(session, county, parent=city)
+        scope.bind(session, None)
+        loaded.append((county_row(session, county["county"]["prefix"]), county, report))
+    return loaded

@@ -275,3 +275,19 @@ def test_the_hot_paths_statements_write_the_county_they_are_given(world):
             s.commit()
         assert set(world.conn.scalars(select(OutboundMessage.county_id).where(OutboundMessage.id.in_([one, *many])))) \
             == {world.bf.id}
+
+
+def test_a_townships_name_and_a_units_code_are_unique_in_their_county(world):
+    """0035: two counties may both have a 下汤镇 and a unit coded "renshe"; one county not twice."""
+    with session_of(world, world.bf) as s:
+        s.add(Township(name="下汤镇"))
+        s.add(Unit(code=world.ls_unit.code, name="宝丰县某单位", kind="department"))
+        s.commit()
+    with session_of(world, world.ls) as s:
+        s.add(Township(name="下汤镇"))
+        with pytest.raises(IntegrityError):
+            s.flush()
+        s.rollback()
+        s.add(Unit(code=world.ls_unit.code, name="重复", kind="department"))
+        with pytest.raises(IntegrityError):
+            s.flush()

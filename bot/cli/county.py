@@ -19,31 +19,45 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "lushan.toml"
 
 
 def init_database(database_url: str, county_file: str | Path, now=None) -> str:
-    """Migrate the database and load the county file; returns the load summary."""
+    """Migrate the database and load the county file — or a city's file, the city and each of its
+    counties (docs/city.md); returns the load summary (a city's: a line per file)."""
     import hashlib
 
     from core.clock import Clock
-    from core.county import CountyFileError, load_county, parse_county_file, record_load
+    from core.county import CountyFileError, is_city_file, load_city, load_county, parse_city_file, \
+        parse_county_file, record_load
     from core.directory.lookup import unreachable_units
+    from core.store import scope
     from core.store.db import make_engine, make_sessionmaker, migrate, transaction
+    from core.words import reports as words
 
     try:
-        data = parse_county_file(county_file)
+        city = is_city_file(county_file)
+        data = parse_city_file(county_file) if city else parse_county_file(county_file)
     except CountyFileError as exc:
         raise click.ClickException(f"{county_file}: {exc}") from None
     migrate(database_url)
     engine = make_engine(database_url)
+    now = now or Clock().now()
+    lines, nobody = [], []
     try:
         with transaction(make_sessionmaker(engine)) as s:
-            report = load_county(s, data)
-            record_load(s, report, str(county_file), hashlib.sha256(Path(county_file).read_bytes()).hexdigest(),
-                        now or Clock().now())
-            nobody = unreachable_units(s)
+            try:
+                loads = load_city(s, data) if city else [(None, {"file": str(county_file), **data}, load_county(s, data))]
+            except CountyFileError as exc:
+                raise click.ClickException(f"{county_file}: {exc}") from None
+            for row, parsed, report in loads:
+                source = parsed.get("file") or str(county_file)
+                if row is not None:
+                    scope.bind(s, row.id)   # the load's record and the check are this county's
+                record_load(s, report, source, hashlib.sha256(Path(source).read_bytes()).hexdigest(), now)
+                nobody += unreachable_units(s)
+                lines.append(words.loaded_for(parsed["county"]["name"], report.summary()) if city else report.summary())
     finally:
         engine.dispose()
     if nobody:   # the operator sees it at once; the load still stands
         click.echo(say.unreachable_units(nobody), err=True)
-    return report.summary()
+    return "\n".join(lines)
 
 
 def warn_without_wechat_template(settings, options: dict | None) -> None:
@@ -59,11 +73,14 @@ def warn_without_wechat_template(settings, options: dict | None) -> None:
 @main.command()
 @click.argument("county_file", type=click.Path(dir_okay=False))
 def init(county_file: str) -> None:
-    """Create or migrate the database and load COUNTY_FILE (idempotent)."""
-    from core.county import parse_county_file
+    """Create or migrate the database and load COUNTY_FILE (idempotent) — or a city's file
+    ([city], its counties' files listed): the city and each county with its own directory."""
+    from core.county import is_city_file, parse_county_file
 
     settings = read_settings()
     click.echo(init_database(settings.database_url, county_file))
+    if is_city_file(county_file):   # each county's own account (docs/city.md): its entrance says
+        return
     warn_without_wechat_template(settings, parse_county_file(county_file)["county"]["options"])
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.store import scope
 from core.store.models import BindCode, County, Person, Unit
 
 BIND_TTL = timedelta(days=3)
@@ -41,7 +42,7 @@ def find_unit(session: Session, text: str) -> Unit | None:
         return exact[0]
     if len(units) == 1:
         return units[0]
-    aliases = (session.scalar(select(County.options).limit(1)) or {}).get("unit_aliases") or {}
+    aliases = (current_county(session).options or {}).get("unit_aliases") or {}
     if name in aliases:
         return session.scalars(select(Unit).where(Unit.code == aliases[name], Unit.active.is_(True))).first()
     core = _core_name(name)
@@ -93,7 +94,11 @@ def bind(session: Session, code: str, openid: str, now: datetime) -> tuple[Perso
     return person, None
 
 def current_county(session: Session) -> County:
-    county = session.scalars(select(County)).first()
+    """The county of ``session``: the one it is bound to (core.store.scope), else — unbound, in a
+    deployment of one — its county."""
+    bound = scope.county_of(session)
+    county = session.get(County, bound) if bound is not None else \
+        session.scalars(select(County).where(County.kind == "county").order_by(County.id)).first()
     if county is None:
         raise LookupError("no county loaded: run `xinfang init COUNTY.toml` first")
     return county

@@ -103,8 +103,9 @@ class Township(CountyOwned, Base):
     """乡镇 / 街道."""
 
     __tablename__ = "township"
+    __table_args__ = (UniqueConstraint("county_id", "name", name="uq_township_county_name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))   # unique in its county (two counties may both have a 城关镇)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     villages: Mapped[list[Village]] = relationship(back_populates="township", order_by="Village.id")
 
@@ -125,8 +126,9 @@ class Unit(CountyOwned, Base):
     """责任单位: a township government or a county department."""
 
     __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("county_id", "code", name="uq_unit_county_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(32))   # unique in its county
     name: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # township | department | bureau
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))

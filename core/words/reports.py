@@ -427,6 +427,11 @@ def loaded(changes: list[tuple[str, dict[str, int]]]) -> str:
     return "县情文件已载入：" + ("；".join(parts) if parts else "无变化")
 
 
+def loaded_for(name: str, summary: str) -> str:
+    """One file's load of a city's (the city's own, each county's): "鲁山县：县情文件已载入：无变化"."""
+    return f"{name}：{summary}"
+
+
 def kept(people: int) -> str:
     """People an administrator changed in the console, whom the file leaves be."""
     return f"（{people}人由管理员在工作台维护，未按文件改动）" if people else ""

@@ -31,6 +31,10 @@ OWNED = ('township', 'unit', 'person', 'directory_load', 'inbound_message', 'con
          'attachment', 'score_event', 'evening_plan', 'escalation', 'daily_check', 'reception_slot',
          'analysis_note', 'ledger_export', 'audit_event')
 
+# rebuilt on SQLite by 0035 (their unique keys by county): county_id's foreign key is a clause of
+# the table there, which SQLite's DROP COLUMN refuses — dropped by a table copy instead
+REBUILT = ('township', 'unit')
+
 INDEXES = (('ix_petition_county_received', 'petition', ['county_id', 'received_at']),
            ('ix_petition_county_status', 'petition', ['county_id', 'status']),
            ('ix_audit_event_county_at', 'audit_event', ['county_id', 'at']),
@@ -70,7 +74,10 @@ def downgrade() -> None:
     for table in OWNED + ('county',):
         columns = ('parent_id', 'kind') if table == 'county' else ('county_id',)
         for column in columns:
-            if sqlite:   # in place (SQLite 3.35+): a table copy would drop what points at its rows
+            if sqlite and table in REBUILT:   # 0035 copied it: its county_id's key is the table's now
+                with op.batch_alter_table(table) as batch:
+                    batch.drop_column(column)
+            elif sqlite:   # in place (SQLite 3.35+): a table copy would drop what points at its rows
                 op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
             else:
                 op.drop_column(table, column)
