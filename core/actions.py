@@ -25,7 +25,7 @@ from core.cases.lifecycle import CaseError, barred, check_extension, lock_by_num
 from core.status import OPEN, may
 from core.timelines import COMPLEXITY_DAYS
 from core.store.models import Person, Petition, Unit
-from core.cases import usecases
+from core.cases import supervision, usecases
 from core.cases import petitioner as citizen_usecases
 from core.evenings import usecases as ev_usecases
 from core.acts import Act, Done
@@ -111,6 +111,19 @@ class Call:
             raise CaseError("follow_up_outcome")
 
 
+@dataclass(frozen=True)
+class Supervise:
+    """挂牌督办: working days (1 to core.cases.supervision.MOST_DAYS) and a reason."""
+    days: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.days <= supervision.MOST_DAYS:
+            raise CaseError("supervise_days", most=supervision.MOST_DAYS)
+        if not self.text.strip():
+            raise CaseError("supervise_reason")
+
+
 # what a 电话回访 about a case may record, for the forms: a rating only where the petitioner gave none
 call_outcomes = citizen_usecases.call_outcomes
 
@@ -141,6 +154,8 @@ class Action:
     group: str = ""                      # the case file's section (core.words.console.GROUPS): handle,
                                          # transfer, oversee, record
     destructive: bool = False            # ends the case or hands it away: set apart, asked before it is sent
+    city: bool = False                   # the city's, on a county's case (督办); every other action is
+                                         # taken on a case of one's own county (or the city's own)
 
 
 def _entries() -> tuple[Action, ...]:
@@ -153,6 +168,10 @@ def _entries() -> tuple[Action, ...]:
                destructive=True),
         Action("urge", L["urge"], lambda a, p, x: usecases.urge(a, p, x.text), Text,
                (Field("note", L["urge_note"], required=False),), STAFF, step="urge", group="oversee"),
+        Action("supervise", L["supervise"],
+               lambda a, p, x: supervision.supervise(a, p, x.text, supervision.due_in(a, x.days)), Supervise,
+               (Field("days", L["supervise_days"]), Field("text", L["supervise_reason"])), STAFF,
+               ready=lambda p: p.status in OPEN, refusal="supervise_city_only", group="oversee", city=True),
         Action("lead", L["lead"], lambda a, p, x: usecases.set_lead(a, p, x.lead), Lead,
                (Field("lead", L["lead_person"]),), STAFF, ready=lambda p: p.status in OPEN, group="oversee"),
         Action("select", L["select"], lambda a, p, x: ev_usecases.select(a, p, x.unit, x.lead), Campaign,
@@ -217,6 +236,8 @@ def offered(s, person: Person, p: Petition) -> list[Action]:
     for a in ACTIONS.values():
         if person.role not in a.roles or (a.step is not None and not may(a.step, p.status)):
             continue
+        if a.city != across(person, p):
+            continue
         if a.ready is not None and not a.ready(p):
             continue
         if a.scope not in scopes:
@@ -224,6 +245,11 @@ def offered(s, person: Person, p: Petition) -> list[Action]:
         if scopes[a.scope]:
             out.append(a)
     return out
+
+
+def across(person: Person, p: Petition) -> bool:
+    """Whether ``p`` is another county's than ``person``'s: the city's people on a county's case."""
+    return p.county_id is not None and person.county_id is not None and p.county_id != person.county_id
 
 
 # --- doing it -----------------------------------------------------------------------------------
@@ -242,6 +268,8 @@ def perform(act: Act, case: Petition | str, name: str, args) -> Done:
     if act.person is None or act.person.role not in action.roles:
         raise CaseError(action.refusal)
     p = open_case(act, case if isinstance(case, str) else case.tracking_no, action.scope)
+    if action.city != across(act.person, p):
+        raise CaseError(action.refusal)
     was_provisional = p.deadline_provisional
     return finish(act, name, action.run(act, p, args), was_provisional)
 

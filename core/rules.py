@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 POINTS = {"late_accept": -2, "late_meet": -2, "late_reply": -2, "late_finish": -3, "evening_missed": -2,
           "evening_resolved": 5, "escalation_city": -2, "escalation_province": -5, "escalation_beijing": -10,
-          "repeat_return": -2, "extension": 0, "last_minute": -1, "check_missed": -1}
+          "repeat_return": -2, "extension": 0, "last_minute": -1, "check_missed": -1,
+          "supervision_missed": -5}
 LAST_MINUTE_SHARE = 0.1                                    # the last tenth of the time allowed
 COLOURS = {"green": 95, "yellow": 90, "orange": 80}        # 一旗四色: below orange, red
 

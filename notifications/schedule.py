@@ -45,6 +45,7 @@ from core.rules import ScoreRules
 from core.store import inbox
 from core.store.db import reading, transaction, upsert
 from core.store.models import County, OutboundMessage, Person, ScheduledRun
+from core.cases.supervision import sweep_supervisions
 from core.cases.sweep import sweep
 from core.words import jobs as words
 from core.workdays import WorkCalendar
@@ -146,7 +147,9 @@ def sweeps(svc, now: datetime):
 
     with transaction(svc.sessions) as s:
         county = current_county(s)
-        cases = sweep(s, now, Rules.for_county(county))
+        rules = Rules.for_county(county)
+        cases = sweep(s, now, rules)
+        cases.messages += sweep_supervisions(s, now, rules).messages   # 督办 of the city met or missed
     with transaction(svc.sessions) as s:
         evenings = sweep_evenings(s, now, EveningRules.from_options(county.options))
     svc.send_later(cases.messages + evenings.messages, now)

@@ -57,7 +57,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "case_ahead_met": ("no", "unit", "by"), "case_ahead_unassigned": ("no",), "withdraw_how": ("no",), "supplement_how": ("no",), "summary": ("name", "place"), "added_to_draft": (),
     "confirm_or_add": (), "submitted": ("no",), "submitted_later": ("no", "later_why", "day"), "reply_other": (),
     "escalation_now": ("day", "level", "count", "township"), "threat_unfiled": ("channel", "threat", "masked"),
+    "supervision_missed": ("city", "no", "date"),
 }
+CITY_NAMES = words.CITY_NAMES
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def samples(county: dict, now: datetime | None = None) -> dict[str, list[str]]:
         "progress_state": ["已逾期30天", "今日应报"], "check_round": rounds,
         "check_day_round": [f"{now.month}月{now.day}日{r}" for r in rounds],
         "townships_few": [_few([unit_short_name(u["name"]) for u in county["units"] if u["kind"] == "township"], 20)],
-        "week": [f"{now.month}月28日–1月3日"], "month_label": [f"{now.year}年{now.month}月"],
+        "city": CITY_NAMES, "week": [f"{now.month}月28日–1月3日"], "month_label": [f"{now.year}年{now.month}月"],
         "by": [by(now + timedelta(days=1), now, "于"), by(now, now, "于"), by(now - timedelta(days=1), now, "于")],
         "later_why": [receipt_day_note(now.date() + timedelta(days=1), now.date(), w)[0] for w in (True, False)],
     }
@@ -122,7 +124,7 @@ def _notice_values(county: dict, key: str, t: templates.Template, kinds: dict[st
                "names": ["、".join(sorted(kinds["name"], key=len)[-3:])], "how": ["走访", "来信"],
                "level": ["review", "re_review", "county", "city", "province", "beijing"],
                "movement": list(MOVEMENT_WORDS), "kind": list(THREAT_WORDS), "days": [30], "number": [7], "far_m": [12500], "people": [120],
-               "original": kinds["no"], "took": [timedelta(hours=3, minutes=45)], "named": [None]}
+               "original": kinds["no"], "took": [timedelta(hours=3, minutes=45)], "named": [None], "city": CITY_NAMES}
     args = [a for a in inspect.signature(t.params).parameters][2:]
     out = []
     for combo in itertools.product(*(longest.get(a, [now if a in {"meet_by", "started_at", "ended_at", "due",

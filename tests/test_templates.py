@@ -190,7 +190,8 @@ def test_a_wechat_citizens_code_and_the_bureaus_failure_notice_go_as_templates(t
 
 
 SAMPLES = {   # each notice's values as the use cases give them (see core.acts)
-    "receipt": {"how": "走访"}, "reassigned_away": {"unit": "尧山镇人民政府"}, "case_urged": {"milestone": "meet", "note": "请今天务必上门"}, "case_accepted": {"unit": "下汤镇人民政府", "meet_by": None},
+    "receipt": {"how": "走访"}, "reassigned_away": {"unit": "尧山镇人民政府"}, "case_urged": {"milestone": "meet", "note": "请今天务必上门"},
+    "case_supervised": {"city": "平顶山市", "due": None, "reason": "群众反映三次未见面"}, "case_accepted": {"unit": "下汤镇人民政府", "meet_by": None},
     "case_replied": {"unit": "下汤镇人民政府", "text": "已更换水泵，请您核实"}, "extension_approved": {"days": 10},
     "instruction": {"title": "县委书记", "leader": "陈国栋", "text": "请一周内见效"},
     "case_extended": {"days": 10, "reason": "需要水利站现场勘测"},

@@ -5,7 +5,8 @@ A county is measured as a county measures its units, from the same figures
 (core.reports.measures — one definition per measure): the petitions received in the month, its
 按期受理率, 按期答复率 and 满意率, its 重复访率, and the 越级访 registered from it (到市, 赴省,
 进京). Its score starts at ``start`` (100) and loses, for each rate, its weight times what the
-rate falls short of 100 %, the 重复访率 times its weight, and the points of each 越级访 批次:
+rate falls short of 100 %, the 重复访率 times its weight, the points of each 越级访 批次 and of
+each 督办 of the city it missed (core.cases.supervision):
 
     [ranking]                 # the city file's (defaults below)
     accept_on_time = 30       # 按期受理率: a county at 90 % loses 3
@@ -15,6 +16,7 @@ rate falls short of 100 %, the 重复访率 times its weight, and the points of 
     escalation_city = -2      # each 越级访 批次 registered: 到市
     escalation_province = -5  #                            赴省
     escalation_beijing = -10  #                            进京
+    supervision_missed = -3   # each 督办 of the city missed (core.cases.supervision)
     start = 100
     warn_below = 80           # 通报: every county under it
 
@@ -34,6 +36,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from core.cases.supervision import missed_in
 from core.clock import local
 from core.reports.city import counties_of
 from core.reports.measures import Tally, escalations, tallies
@@ -51,6 +54,7 @@ class RankingRules:
     weights: dict = field(default_factory=lambda: {"accept_on_time": 30, "reply_on_time": 30, "satisfied": 40})
     repeat: float = 20
     escalation: dict = field(default_factory=lambda: {"city": -2, "province": -5, "beijing": -10})
+    supervision_missed: float = -3
     start: float = 100
     warn_below: float = 80
 
@@ -59,7 +63,8 @@ class RankingRules:
         """From the city file's ``[ranking]`` table; an unknown key or a value not a number is refused."""
         raw = dict(raw or {})
         base = cls()
-        known = {*base.weights, "repeat", *(f"escalation_{lv}" for lv in LEVELS), "start", "warn_below"}
+        known = {*base.weights, "repeat", *(f"escalation_{lv}" for lv in LEVELS), "supervision_missed", "start",
+                 "warn_below"}
         for key, value in raw.items():
             if key not in known:
                 raise ValueError(f"ranking.{key}: not a setting (settings: {', '.join(sorted(known))})")
@@ -68,10 +73,11 @@ class RankingRules:
         weights = {k: raw.get(k, v) for k, v in base.weights.items()}
         if any(w < 0 for w in weights.values()) or raw.get("repeat", 0) < 0:
             raise ValueError("ranking: a rate's weight is what it can cost, 0 or more")
-        if any(raw.get(f"escalation_{lv}", 0) > 0 for lv in LEVELS):
-            raise ValueError("ranking.escalation_*: a 越级访 costs points (0 or less)")
+        if any(raw.get(f"escalation_{lv}", 0) > 0 for lv in LEVELS) or raw.get("supervision_missed", 0) > 0:
+            raise ValueError("ranking.escalation_*, supervision_missed: a miss costs points (0 or less)")
         return cls(weights=weights, repeat=raw.get("repeat", base.repeat),
                    escalation={lv: raw.get(f"escalation_{lv}", base.escalation[lv]) for lv in LEVELS},
+                   supervision_missed=raw.get("supervision_missed", base.supervision_missed),
                    start=raw.get("start", base.start), warn_below=raw.get("warn_below", base.warn_below))
 
 
@@ -83,6 +89,7 @@ class CountyRank:
     tally: Tally
     beyond: dict[str, tuple[int, int]]       # 越级访: level → (批次, 人次)
     lost: dict[str, float]                   # what each measure cost: 按期受理率 → 3.0, 越级访 → 4 …
+    supervisions_missed: int = 0             # 督办 of the city missed in the month
     rank: int = 0
     first: bool = False                      # named first: the best score, with petitions to show for it
     last: bool = False                       # named last (a city of more than one county)
@@ -93,7 +100,8 @@ class CountyRank:
         return {word: self.tally.rates()[word] for word in (*RATES.values(), "重复访率")}
 
 
-def score_of(t: Tally, beyond: dict[str, tuple[int, int]], rules: RankingRules) -> tuple[float, dict[str, float]]:
+def score_of(t: Tally, beyond: dict[str, tuple[int, int]], rules: RankingRules,
+             missed: int = 0) -> tuple[float, dict[str, float]]:
     """A county's score for its month and what each measure cost it."""
     rates = t.rates()
     lost = {}
@@ -106,6 +114,8 @@ def score_of(t: Tally, beyond: dict[str, tuple[int, int]], rules: RankingRules) 
     trips = -sum(rules.escalation[lv] * beyond.get(lv, (0, 0))[0] for lv in LEVELS)
     if trips:
         lost["越级访"] = trips
+    if missed and rules.supervision_missed:
+        lost["督办逾期"] = -rules.supervision_missed * missed
     lost = {k: round(v, 1) for k, v in lost.items()}
     return round(rules.start - sum(lost.values()), 1), lost
 
@@ -125,8 +135,9 @@ def rank_counties(s: Session, city_id: int, year: int, month: int, now: datetime
             scope.bind(s, county.id)
             t = tallies(s, start, end_now, now, by=()).get((), Tally()) if end_now > start else Tally()
             beyond = {lv: v for lv, v in escalations(s, first_day, last_day).items() if lv in LEVELS}
-            score, lost = score_of(t, beyond, rules)
-            out.append(CountyRank(county.id, county.name, score, t, beyond, lost))
+            missed = missed_in(s, start, end)
+            score, lost = score_of(t, beyond, rules, missed)
+            out.append(CountyRank(county.id, county.name, score, t, beyond, lost, missed))
     finally:
         scope.bind(s, bound)
     out.sort(key=lambda c: (-c.score, c.county_id))

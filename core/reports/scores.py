@@ -17,6 +17,7 @@ A unit starts every month at ``start`` (100). The misses and bonuses the other p
     extension = 0           # a 延期 asked for (lawful, Art. 34: counted and shown; a county may weigh it)
     last_minute = -1        # 答复 in the last tenth of the time allowed for it
     check_missed = -1       # a township's 日排查 report not made by its time (core.checks.daily)
+    supervision_missed = -5 # a 督办 of the city not answered by its deadline (core.cases.supervision)
     start = 100
     warn_below = 80         # 通报批评
     in_use_from = "2026-11-01"   # the first month scored (default: the month of the first petition)
@@ -49,7 +50,8 @@ from core.store.models import Person, Petition, ScoreEvent, Unit
 KIND_WORDS = {"late_accept": "受理超期", "late_meet": "见面超期", "late_reply": "答复超期", "late_finish": "办结超期",
               "evening_missed": "七晚未计入", "evening_resolved": "七晚化解", "escalation_city": "到市访",
               "escalation_province": "赴省访", "escalation_beijing": "进京访", "repeat_return": "重复退回",
-              "extension": "申请延期", "last_minute": "临期答复", "check_missed": "日排查未报"}
+              "extension": "申请延期", "last_minute": "临期答复", "check_missed": "日排查未报",
+              "supervision_missed": "督办逾期"}
 GAMING = ("repeat_return", "extension", "last_minute")     # playing the clock: counted even at 0 points
 COLOUR_WORDS = {"green": "绿", "yellow": "黄", "orange": "橙", "red": "红"}
 GROUPS = {"township": "乡镇（街道）", "department": "县直单位"}

@@ -425,6 +425,28 @@ class ScoreEvent(CountyOwned, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class Supervision(CountyOwned, Base):
+    """督办 by the city (issue 31, 3; core.cases.supervision): the city's bureau marks a county's
+    case 挂牌督办 with a reason and a deadline for its answer. Met when the case is answered (答复)
+    or closed by then; missed — the sweep — the county's leaders are told and it counts against
+    the unit's 月考评 and the county's place in the city's ranking. One open at a time a case."""
+
+    __tablename__ = "supervision"
+    __table_args__ = (Index("ix_supervision_petition", "petition_id"),
+                      Index("ix_supervision_due", "due_at",
+                            postgresql_where=text("met_at IS NULL AND missed_at IS NULL"),
+                            sqlite_where=text("met_at IS NULL AND missed_at IS NULL")))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime]                        # the answer is due by then
+    at: Mapped[datetime]                            # when the city marked it
+    by_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))   # the city's staff member
+    by_name: Mapped[str] = mapped_column(String(64))    # "平顶山市信访局" — who, in the county's words
+    met_at: Mapped[datetime | None]                 # answered or closed by the deadline: when
+    missed_at: Mapped[datetime | None]              # the sweep found the deadline passed without it
+
+
 # --- 七晚工作法: seven evening home visits (core.evenings.visits) -------------------------------------
 
 class EveningPlan(CountyOwned, Base):

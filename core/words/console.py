@@ -102,6 +102,7 @@ ACTIONS = {
     "assign": "交办 / 改派", "assign_unit": "交办单位",
     "reassign": "改派", "reassign_unit": "改派单位",
     "urge": "催办", "urge_note": "催办说明（可不填）",
+    "supervise": "挂牌督办", "supervise_days": "督办期限（工作日）", "supervise_reason": "督办理由",
     "lead": "包案", "lead_person": "包案领导",
     "select": "列入七晚", "select_unit": "七晚专班单位", "select_lead": "七晚包案领导",
     "accept": "受理", "accept_complexity": "复杂程度（不选即为一般）",

@@ -323,3 +323,29 @@ def delivery_summary(claimed: int, sent: int, retry: int, failed: int, taken_ove
 def redelivered(pending: int, handled: int) -> str:
     """What ``xinfang redeliver`` (and its job) did with the messages left unhandled."""
     return f"重新处理待处理消息{pending}条，完成{handled}条"
+
+
+# 督办 by the city (core.cases.supervision): the case's history, the 月考评 line, the missed 督办's text
+SUPERVISION = {
+    "supervision_missed": "督办逾期：{1}信访局督办的事项{2}已过督办期限{3}仍未答复，已记入考评，请即督促办理。",
+}
+
+
+def supervised_event(city: str, due: str, reason: str) -> str:
+    """The case's history: "平顶山市信访局挂牌督办，期限12月15日：群众反映多次未见面"."""
+    return f"{city}信访局挂牌督办，期限{due}：{reason}"
+
+
+def supervision_missed_event(city: str, due: str) -> str:
+    return f"{city}信访局督办逾期（期限{due}）"
+
+
+def supervision_missed_note(tracking_no: str, city: str) -> str:
+    """The unit's 月考评 line."""
+    return f"{tracking_no}{city}督办逾期"
+
+
+def supervision_missed(city: str, tracking_no: str, unit: str, due: str) -> Said:
+    """To the county's leaders, its bureau and the unit head: a 督办 of the city not met."""
+    return Said(f"【督办逾期】{city}信访局督办的事项{tracking_no}（{unit or '未交办'}）已过督办期限{due}仍未答复，"
+                "已记入月考评，请即督促办理。", "supervision_missed", city, tracking_no, due)

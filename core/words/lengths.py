@@ -32,3 +32,8 @@ ALL_FIT = "每个模板的变量都在限制之内。"
 
 def whole_too_long(total: int, keys: list[str]) -> str:
     return f"整条短信可能超过{total}字：" + ", ".join(keys)
+
+
+# a city's name in a county's texts (督办): a county file does not say its city — a short one and
+# the longest kind
+CITY_NAMES = ["平顶山市", "黔东南苗族侗族自治州"]

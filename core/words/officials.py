@@ -91,6 +91,9 @@ NOTICES: dict[str, Callable[..., str]] = {
     "case_urged": lambda ctx, p, milestone, note: (
         f"【催办】信访局催办事项{p.tracking_no}：{MILESTONE_WORDS[milestone]}期限{when(getattr(p, f'due_{milestone}'))}，"
         f"请抓紧办理。{gist(note, 60) + '。' if note else ''}"),
+    "case_supervised": lambda ctx, p, city, due, reason: (
+        f"【挂牌督办】{city}信访局挂牌督办事项{p.tracking_no}：{gist(reason, 60)}。请于{when(due)}前办理答复，"
+        "逾期将记入考评。"),
     "reassigned_away": lambda ctx, p, unit: f"信访局已将事项{p.tracking_no}改派{unit}办理，贵单位无需继续办理。感谢配合！",
     "withdrawn": lambda ctx, p: f"信访人已撤回{p.tracking_no}，无需继续办理。谢谢！",
     "instruction": lambda ctx, p, title, leader, text: (
@@ -161,6 +164,8 @@ REPLIES: dict[str, Callable[..., str]] = {
     "approve": lambda ctx, p, days: f"已批准{p.tracking_no}延期{days}日，新期限{when(p.due_finish)}；已告知单位和信访人。",
     "send_back": lambda ctx, p, unit: f"已将{p.tracking_no}退回信访局重新交办。",
     "assign": lambda ctx, p, unit: f"已将{p.tracking_no}交办{unit}，受理期限{when(p.due_accept)}。",
+    "supervise": lambda ctx, p, city, due: (f"已对{p.tracking_no}挂牌督办，期限{when(due)}；"
+                                            "县信访局和承办单位负责人已收到督办通知。"),
     "urge": lambda ctx, p, unit: f"已向{unit}催办{p.tracking_no}（短信已发单位联络员和负责人）。",
     "reassign": lambda ctx, p, unit, was: (f"已将{p.tracking_no}由{was}改派{unit}，受理期限{when(p.due_accept)}；"
                                            "原单位已收到改派通知。"),
@@ -272,7 +277,7 @@ REPLIES.update({
 DONE_WORDS = {
     "accept": "已受理，请按期见面", "meet": "已登记见面", "reply": "答复已转给信访人", "close": "已办结",
     "not_accept": "已登记不予受理", "extend": "延期申请已报信访局", "approve": "已批准延期", "send_back": "已退回信访局",
-    "assign": "已交办", "reassign": "已改派", "urge": "已催办", "recuse": "已登记被反映对象", "lead": "已设包案领导", "answer_review": "意见已转给信访人",
+    "assign": "已交办", "reassign": "已改派", "urge": "已催办", "supervise": "已挂牌督办", "recuse": "已登记被反映对象", "lead": "已设包案领导", "answer_review": "意见已转给信访人",
     "progress": "进展已报县领导", "instruct": "批示已转责任单位", "follow_up_call": "已记录电话回访",
     "select": "已列入七晚", "file": "七晚已报备", "start": "已记录开始走访", "end": "已记录结束走访",
     "locate": "已记录定位", "excuse": "已确认理由", "resolve": "已登记化解", "unresolved": "已登记未化解",

@@ -47,6 +47,13 @@ CASE: dict[str, Callable[..., str]] = {
     "assign_to_bureau": lambda: "请交办给责任单位（乡镇或县直部门）。",
     "reassign_accepted": lambda no, unit: (f"{no}已由{unit}受理，不能改派。如确需调整，请由该单位退回后重新交办，"
                                            "或与该单位协商。"),
+    "supervise_city_only": lambda: "挂牌督办由市信访局对县里的事项作出；县信访局请用“催办”。",
+    "supervise_not_open": lambda no, status: f"{no}目前{texts.status_label(status)}，无需督办。",
+    "supervise_reason": lambda: "请写明督办理由。",
+    "supervise_reason_long": lambda most: f"督办理由请控制在{most}字以内。",
+    "supervise_days": lambda most: f"督办期限请填1至{most}个工作日。",
+    "supervise_due_past": lambda due: f"督办期限{month_day(due)}已过，请另定期限。",
+    "supervised_already": lambda no, due: f"{no}已在督办中（期限{month_day(due)}），请勿重复督办。",
     "urged_today": lambda no: f"{no}今天已催办过，单位已收到催办短信；如情况紧急，请电话联系。",
     "reassign_same": lambda no, unit: f"{no}已在{unit}办理，请选择另一个单位改派。",
     "assign_accused": lambda no, unit: f"{no}反映的是{unit}，依《信访工作条例》第三十条不能交办该单位，请另选单位。",

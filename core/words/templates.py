@@ -26,6 +26,7 @@ from core.words.evenings import duration_text
 from core.words.jobs import MILESTONE_WORDS, THREAT_WORDS, TRIPS, planned
 from core.words.jobs import DIGEST as DIGEST_TEMPLATES, EVENING as EVENING_TEMPLATES, FAILED_TEMPLATE
 from core.words.jobs import MEDIA as MEDIA_TEMPLATES, SCHEDULE as SCHEDULE_TEMPLATES, SWEEP as SWEEP_TEMPLATES
+from core.words.jobs import SUPERVISION as SUPERVISION_TEMPLATES
 from core.text import spaced_numbers
 from core.words import citizens as texts
 from core.words.officials import NOTICES, distance, when
@@ -100,6 +101,9 @@ TEMPLATES: dict[str, Template] = {
                            lambda ctx, p, milestone, note: [p.tracking_no, MILESTONE_WORDS[milestone],
                                                             when(getattr(p, f"due_{milestone}"))],
                            differs=f"信访局的催办说明是自由文字：模板只说期限{NO_BRACKETS}"),
+    "case_supervised": Template("{1}信访局挂牌督办事项{2}，请于{3}前办理答复，逾期将记入考评。",
+                                lambda ctx, p, city, due, reason: [city, p.tracking_no, when(due)],
+                                differs=f"督办理由是自由文字：在工作台案卷中查看{NO_BRACKETS}"),
     "reassigned_away": Template("信访局已将事项{1}改派{2}办理，贵单位无需继续办理。感谢配合！",
                                 lambda ctx, p, unit: [p.tracking_no, unit]),
     "withdrawn": Template("信访人已撤回{1}，无需继续办理。谢谢！", lambda ctx, p: [p.tracking_no]),
@@ -233,9 +237,10 @@ _WHY = {"check_missed": "变量容得下的乡镇名称，其余只报个数",
         "weekly_report": "只报数字；签名链接不能作变量：在工作台查看",
         "monthly_report": "只报数字；签名链接不能作变量：在工作台查看",
         "monthly_scores": "低于预警线的单位数；排名在工作台查看",
+        "supervision_missed": "承办单位在工作台案卷中查看",
         "progress_due": "指令中的编号只出现一次（同一变量只出现一次）",
         "media_failed": "第一件事项和总件数"}
-for _key, _words in {**SCHEDULE_TEMPLATES, **EVENING_TEMPLATES, **MEDIA_TEMPLATES}.items():
+for _key, _words in {**SCHEDULE_TEMPLATES, **EVENING_TEMPLATES, **MEDIA_TEMPLATES, **SUPERVISION_TEMPLATES}.items():
     OWN[_key] = Template(_words, differs=_WHY[_key] + NO_BRACKETS if _key in _WHY else NO_BRACKETS.lstrip("；"),
                          own_words=(2,) if _key == "check_missed" else ())   # the townships cut short
 # an official's answer to a command: what was done to which case (handlers.registry); any other
@@ -403,7 +408,7 @@ def fit(value: str, limit: int | None) -> str | None:
 # texts written outside the use cases' notices (scheduled jobs, the media fetcher, 人工), each
 # with its template (a late answer, late_reply, goes as its conversation template, as a reply does)
 OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed",
-                  "weekly_report", "monthly_report", "monthly_scores",
+                  "weekly_report", "monthly_report", "monthly_scores", "supervision_missed",
                   "messages_failed", "media_failed", "call_back")
 
 
