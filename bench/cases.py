@@ -36,7 +36,7 @@ COLUMNS = ("tracking_no", "channel", "phone", "phone_verified", "name", "townshi
            "received_at", "updated_at", "unit_id", "assigned_at", "accepted_at", "met_at", "replied_at",
            "closed_at", "complexity", "extension_days", "rating", "due_assign", "due_accept", "due_meet",
            "due_reply", "due_finish", "due_next", "deadline_provisional", "overdue", "people", "category",
-           "accusation", "review_level", "repeat_of_id", "facts", "handling_days", "rated_at")
+           "accusation", "review_level", "repeat_of_id", "facts", "handling_days", "rated_at", "county_id")
 CHANNELS = ("wechat", "wechat", "wechat", "sms", "sms", "visit", "letter")
 CATEGORIES = ("劳资纠纷", "土地", "水利", "城乡管理", None, None)
 
@@ -48,9 +48,17 @@ class Loader:
         self.engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1) if self.pg else url)
         self.next_no = 0
 
-    def rows(self, make_values, n: int, start_id: int, analyze: bool = True) -> None:
+    def only_county(self) -> int:
+        """The deployment's county (a bulk load writes every row's county: COPY and a raw INSERT
+        do not run the column's default, core.store.models.ONLY_COUNTY)."""
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT min(id) FROM county WHERE kind = 'county'")).scalar()
+
+    def rows(self, make_values, n: int, start_id: int, analyze: bool = True, county_id: int | None = None) -> None:
+        county_id = county_id if county_id is not None else self.only_county()
+
         def make(i: int) -> tuple:
-            values = dict(zip(COLUMNS, make_values(i) + (0, None, None)))
+            values = dict(zip(COLUMNS, make_values(i) + (0, None, None, county_id)))
             row = SimpleNamespace(**values)
             values["facts"], values["handling_days"] = facts_of(row), handling_days(row)
             if values["rating"] and values["replied_at"]:   # rated a few hours after the answer, as the app stores it

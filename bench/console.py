@@ -153,18 +153,19 @@ def _texts(loader: Loader, n: int, petitions: int) -> None:
     """One text per petition for the first ``n``: the outbox a case file reads."""
     rows = ((f"+86139{i:08d}"[:14], f"您好！您反映的事项BN-{i:08d}已办结。", "case_closed", "sent", NOW, NOW, i)
             for i in range(1, n + 1))
+    county_id = loader.only_county()   # a raw load writes the county (no column default runs)
     raw = loader.engine.raw_connection()
     try:
         cur = raw.cursor()
-        cols = "channel, \"to\", body, purpose, status, created_at, sent_at, petition_id, attempts"
+        cols = "channel, \"to\", body, purpose, status, created_at, sent_at, petition_id, attempts, county_id"
         if loader.pg:
             with cur.copy(f"COPY outbound_message ({cols}) FROM STDIN") as cp:
                 for to, body, purpose, status, created, sent, pid in rows:
-                    cp.write_row(("sms", to, body, purpose, status, created, sent, pid, 1))
+                    cp.write_row(("sms", to, body, purpose, status, created, sent, pid, 1, county_id))
         else:
             cur.execute("BEGIN")
-            cur.executemany(f"INSERT INTO outbound_message ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [("sms", to, body, purpose, status, _sqlite(created), _sqlite(sent), pid, 1)
+            cur.executemany(f"INSERT INTO outbound_message ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [("sms", to, body, purpose, status, _sqlite(created), _sqlite(sent), pid, 1, county_id)
                              for to, body, purpose, status, created, sent, pid in rows])
             cur.execute("COMMIT")
         raw.commit()
