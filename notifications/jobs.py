@@ -12,7 +12,7 @@ from notifications.media import fetch
 from notifications.outbox import BATCH, DeliveryReport
 from notifications import exports
 from notifications.queue import KICK, KICK_LEASE, KICK_TTL, QUEUED, enqueue_kicked, promise
-from notifications.schedule import BY_NAME, flush_outbox, run_claimed
+from notifications.schedule import flush_outbox, run_named
 from notifications.schedule import tick as run
 from notifications.services import build_services
 
@@ -103,7 +103,7 @@ def build_export(export_id: int) -> str:
 
 def run_report(name: str, run_id: int, now: str) -> str:
     """A slow scheduled job the tick handed to the reports' queue (its run already claimed)."""
-    return run_claimed(services(), BY_NAME[name], run_id, datetime.fromisoformat(now))
+    return run_named(services(), name, run_id, datetime.fromisoformat(now))
 
 
 def tick(now: str | None = None) -> str:

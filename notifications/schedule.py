@@ -15,6 +15,12 @@ the tick when the tick can hand it off (the workers' tick: ``hand_off`` enqueues
 reports' queue, notifications.queue.REPORTS): the tick runs on the texts' queue, and a report
 there held every text behind it. Its run is claimed here all the same, so it runs once;
 :func:`run_claimed` runs it and records its result.
+
+A deployment of several counties (a city over its counties, docs/city.md) runs each county's jobs
+for that county — its sessions bound to it, its file's times and calendar, its runs named by its
+prefix ("LS:daily_digest") — and the city's own (its 每日访情 of the counties, the monthly ranking)
+for the city; what is the deployment's (the outbox, the media, the exports' files) runs once,
+across counties. A deployment of one county runs as it always has.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import sessionmaker
 
 from core.cases import audience
 
@@ -40,22 +47,24 @@ from core.evenings.sweep import sweep_evenings
 from core.cases.followup import follow_up
 from core.evenings.visits import EveningRules
 from core.cases.instructions import PROGRESS_DAYS, due
+from core.reports.city import gather_city
+from core.reports.ranking import RankingRules, rank_counties
 from core.reports.scores import month_scores
 from core.rules import ScoreRules
-from core.store import inbox
+from core.store import inbox, scope
 from core.store.db import reading, transaction, upsert
 from core.store.models import County, OutboundMessage, Person, ScheduledRun
 from core.cases.supervision import sweep_supervisions
 from core.cases.sweep import sweep
 from core.words import jobs as words
 from core.workdays import WorkCalendar
-from notifications.digest_text import digests
+from notifications.digest_text import city_text, digests
 from notifications import exports
 from notifications.media import BATCH as MEDIA_BATCH
 from notifications.media import MediaReport, fetch
 from notifications.outbox import BATCH, DeliveryReport
 from notifications.report_html import link
-from notifications.report_text import ranking_text
+from notifications.report_text import county_ranking_text, ranking_text
 
 log = logging.getLogger(__name__)
 RUNS = ScheduledRun.__table__
@@ -167,7 +176,7 @@ def daily_digest(svc, now: datetime) -> str:
     with transaction(svc.sessions) as s:
         county = current_county(s)
         day = local(now).date()
-        since, after = _digest_since(s, day, WorkCalendar.from_options(county.options))
+        since, after = _digest_since(s, day, WorkCalendar.from_options(county.options), run_name(svc, "daily_digest"))
         texts = digests(s, day, county.name, now, since=since, after=after)
         ids = OutboundMessage.enqueue_many(s, [(t.phone, t.body, "daily_digest", None, t.params) for t in texts], now)
     svc.send_later(ids, now)
@@ -177,14 +186,14 @@ def daily_digest(svc, now: datetime) -> str:
 DIGEST_REACH = timedelta(days=31)   # the longest a daily 访情 looks back (after a long stop)
 
 
-def _digest_since(s, day, calendar: WorkCalendar) -> tuple[date, datetime | None]:
+def _digest_since(s, day, calendar: WorkCalendar, name: str = "daily_digest") -> tuple[date, datetime | None]:
     """What a daily 访情 sent on ``day`` counts. The first day it names: the day after the last one
     sent (the rest days between, or the days the system was down), else the day after the working
     day before — so what arrived on a Saturday or a holiday is in the next working day's text. And
     the moment it counts from: the last text's (what came in after Monday's 17:30 text is in
     Tuesday's, never in none), within DIGEST_REACH."""
     last = s.execute(select(ScheduledRun.period, ScheduledRun.started_at)
-                     .where(ScheduledRun.name == "daily_digest", ScheduledRun.period < f"{day:%Y-%m-%d}")
+                     .where(ScheduledRun.name == name, ScheduledRun.period < f"{day:%Y-%m-%d}")
                      .order_by(ScheduledRun.period.desc()).limit(1)).first()
     previous = day - timedelta(days=1)
     while not calendar.is_workday(previous) and day - previous < DIGEST_REACH:
@@ -222,7 +231,8 @@ def failed_messages(svc, now: datetime) -> str:
     """Each working morning, the bureau's staff are told how many citizens' messages failed on
     every try (docs/operations.md): one text, not one per message; none when there are none."""
     with transaction(svc.sessions) as s:
-        rows = inbox.given_up(s.connection())
+        county = scope.county_of(s)
+        rows = [r for r in inbox.given_up(s.connection()) if county is None or r.county_id == county]
         ids = []
         if rows:
             first = min(local(r.received_at) for r in rows)
@@ -357,6 +367,34 @@ def sweep_exports(svc, now: datetime) -> str:
     return exports.sweep(svc, now, legacy_dir=tempfile.gettempdir())
 
 
+def city_digest(svc, now: datetime) -> str:
+    """The city's 每日访情 (issue 31, 4): every county's day side by side, to the city's leaders."""
+    with transaction(svc.sessions) as s:
+        city = s.get(County, scope.county_of(s))
+        said = city_text(gather_city(s, city.id, local(now).date(), now), city.name)
+        ids = OutboundMessage.enqueue_many(s, [(phone, said, "city_digest", None, said.params)
+                                               for phone in audience.leaders(s)], now)
+    svc.send_later(ids, now)
+    return words.ran("daily_digest", sent=len(ids))
+
+
+def county_ranking(svc, now: datetime) -> str:
+    """The city's ranking of its counties for the month just ended, to the city's leaders and its
+    bureau (core.reports.ranking; the city file's ``[ranking]``)."""
+    t = local(now)
+    year, month = (t.year, t.month - 1) if t.month > 1 else (t.year - 1, 12)
+    with transaction(svc.sessions) as s:
+        city = s.get(County, scope.county_of(s))
+        rules = RankingRules.from_raw((city.options or {}).get("ranking"))
+        said = county_ranking_text(rank_counties(s, city.id, year, month, now, rules), year, month, rules)
+        phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True),
+                                                           Person.role.in_(("leader", "staff")))))
+        ids = OutboundMessage.enqueue_many(s, [(phone, said, "county_ranking", None, said.params) for phone in phones],
+                                           now)
+    svc.send_later(ids, now)
+    return words.ran("monthly_scores", year=year, month=month, sent=len(ids))
+
+
 JOBS: tuple = (
     Every("sweep", 5, run_sweeps),
     Every("outbox", 1, flush_outbox),
@@ -372,13 +410,56 @@ JOBS: tuple = (
     MonthlyAt("monthly_report", "monthly_at", "09:00", _analysis_job("monthly"), slow=True),
     Every("exports", 60, sweep_exports, slow=True),
 )
-BY_NAME = {job.name: job for job in JOBS}
+CITY_JOBS: tuple = (
+    DailyAt("city_digest", "daily_at", "17:30", city_digest),
+    MonthlyAt("county_ranking", "monthly_at", "09:00", county_ranking),
+)
+BY_NAME = {job.name: job for job in (*JOBS, *CITY_JOBS)}
+DEPLOYMENT_JOBS = frozenset({"outbox", "media", "exports"})   # once for the whole deployment, across counties
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a job runs: a county or the city (``prefix`` names its runs), or the deployment of
+    one county (``county_id`` None, runs named as always)."""
+
+    county_id: int | None
+    prefix: str | None
+    kind: str
+    options: dict
+
+
+class Bound:
+    """The services as one county's (or the city's) jobs see them: every session bound to it."""
+
+    def __init__(self, svc, place: Place) -> None:
+        self._svc, self.place = svc, place
+        kw = svc.sessions.kw
+        self.sessions = sessionmaker(class_=svc.sessions.class_, **{**kw, "info": {**kw.get("info", {}),
+                                                                                  scope.COUNTY: place.county_id}})
+
+    def __getattr__(self, name: str):
+        return getattr(self._svc, name)
+
+
+def run_name(svc, name: str) -> str:
+    """A job's run as ``scheduled_run`` names it: with its county's prefix in a city."""
+    place = getattr(svc, "place", None)
+    return f"{place.prefix}:{name}" if place is not None and place.prefix else name
+
+
+def places(svc) -> list[Place]:
+    """The deployment's counties and its city, as the jobs run for them."""
+    with reading(svc.sessions) as s:
+        scope.bind(s, None)           # the counties themselves: nobody's
+        rows = s.execute(select(County.id, County.prefix, County.kind, County.options).order_by(County.id)).all()
+    if len(rows) <= 1:
+        return [Place(None, None, "county", (rows[0].options if rows else None) or {})]
+    return [Place(r.id, r.prefix, r.kind, r.options or {}) for r in rows]
 
 
 def _options(svc) -> dict:
-
-    with reading(svc.sessions) as s:
-        return s.scalar(select(County.options).limit(1)) or {}
+    return places(svc)[0].options
 
 
 def tick(svc, now: datetime, jobs: tuple[Every, ...] = JOBS,
@@ -387,26 +468,49 @@ def tick(svc, now: datetime, jobs: tuple[Every, ...] = JOBS,
     ``hand_off(name, run_id, now)``: where a slow job goes instead of running here (the reports'
     queue); without it (``xinfang tick``), or when it fails, the job runs here."""
     done = []
-    options = _options(svc)
+    every = places(svc)
+    if every[0].prefix is None:      # a deployment of one county
+        return _tick(svc, now, jobs, every[0].options, hand_off)
+    across = Bound(svc, Place(None, None, "deployment", {}))     # unbound: every county's rows
+    done += _tick(across, now, tuple(j for j in jobs if j.name in DEPLOYMENT_JOBS), every[0].options, hand_off)
+    for place in every:
+        mine = tuple(j for j in jobs if j.name not in DEPLOYMENT_JOBS) if place.kind == "county" else \
+            tuple(j for j in CITY_JOBS if jobs is JOBS or j in jobs)
+        done += _tick(Bound(svc, place), now, mine, place.options, hand_off)
+    return done
+
+
+def _tick(svc, now: datetime, jobs: tuple, options: dict, hand_off) -> list[tuple[str, str, str]]:
+    done = []
     for job in jobs:
         period = job.period(now, options)
         if period is None:
             continue
+        name = run_name(svc, job.name)
         with transaction(svc.sessions) as s:
             claimed = s.connection().execute(
-                upsert(s, RUNS).values(name=job.name, period=period, started_at=now)
+                upsert(s, RUNS).values(name=name, period=period, started_at=now)
                 .on_conflict_do_nothing(index_elements=["name", "period"]).returning(RUNS.c.id)).scalar()
         if claimed is None:
             continue
         if getattr(job, "slow", False) and hand_off is not None:
             try:
-                hand_off(job.name, claimed, now)
-                done.append((job.name, period, "handed to the reports worker"))
+                hand_off(name, claimed, now)
+                done.append((name, period, "handed to the reports worker"))
                 continue
             except Exception as exc:   # the reports' queue is away: run it here rather than not at all
-                log.warning("scheduled %s not handed off (%s): run in the tick", job.name, exc)
-        done.append((job.name, period, run_claimed(svc, job, claimed, now)))
+                log.warning("scheduled %s not handed off (%s): run in the tick", name, exc)
+        done.append((name, period, run_claimed(svc, job, claimed, now)))
     return done
+
+
+def run_named(svc, name: str, run_id: int, now: datetime) -> str:
+    """A claimed run handed off by its name ("daily_digest", or "LS:weekly_report" in a city)."""
+    prefix, _, job = name.rpartition(":")
+    if not prefix:
+        return run_claimed(svc, BY_NAME[job], run_id, now)
+    place = next(p for p in places(svc) if p.prefix == prefix)
+    return run_claimed(Bound(svc, place), BY_NAME[job], run_id, now)
 
 
 def run_claimed(svc, job, run_id: int, now: datetime) -> str:

@@ -159,6 +159,6 @@ def pending_count(conn: Connection) -> int:
 
 def given_up(conn: Connection) -> list[Row]:
     """Stored messages that failed on every try (no next attempt): the bureau's to look at."""
-    return list(conn.execute(select(INBOUND.c.id, INBOUND.c.channel, INBOUND.c.received_at)
+    return list(conn.execute(select(INBOUND.c.id, INBOUND.c.channel, INBOUND.c.received_at, INBOUND.c.county_id)
                              .where(INBOUND.c.status == "failed", INBOUND.c.next_attempt_at.is_(None))
                              .order_by(INBOUND.c.id)))
