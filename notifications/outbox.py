@@ -33,6 +33,7 @@ from core.county import sms_param_limit
 from core.outbound import CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, wechat_template
 from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
+from core.store import scope
 from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Person, Petition
 from core.words.lengths import REFUSED_REASON
@@ -91,19 +92,31 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
     report = DeliveryReport()
     channels = ("sms",) + (("wechat",) if wechat is not None else ()) + (("wecom",) if wecom is not None else ())
     with transaction(factory) as s:
+        scope.bind(s, None)   # the outbox's worker sends every county's texts (docs/city.md)
         claimed = _claim(s, ids, now, limit, channels)
         context = _wechat_context(s, claimed, now) if wechat is not None else None
         routes = _wecom_routes(s, claimed) if wecom is not None else None
         needs_templates = getattr(sms, "needs_templates", False)
-        options = (s.scalar(select(County.options).limit(1)) or {}) if claimed else {}
+        # each row's county, and each county's file: its SMS signature and templates, its limits per
+        # number, its day time
+        county_of = dict(s.execute(select(OUTBOX.c.id, OUTBOX.c.county_id).where(
+            OUTBOX.c.id.in_([row[0] for row in claimed]))).all()) if claimed else {}
+        options_of = {cid: options or {} for cid, options in s.execute(
+            select(County.id, County.options).where(County.id.in_(set(county_of.values()))))} if claimed else {}
         opened = _open_sealed(s, claimed)
-        templated = _templates(s, claimed, options, opened) if needs_templates else {}
-        limits, day = NumberLimits.from_options(options), DayTime.from_options(options)
+        templated = {}
+        if needs_templates:
+            for cid, options in options_of.items():
+                templated.update(_templates(s, [row for row in claimed if county_of[row[0]] == cid], options, opened))
+        limits_of = {cid: NumberLimits.from_options(options) for cid, options in options_of.items()}
+        day_of = {cid: DayTime.from_options(options) for cid, options in options_of.items()}
+        any_limits = any(limits.any for limits in limits_of.values())
         numbers = {row[1] for row in claimed if row[6] == "sms"} | set(routes.phone_of.values() if routes else ())
-        sent_lately = outbox_rows.sent_to(s, numbers, now - timedelta(days=1)) if limits.any and numbers else {}
+        sent_lately = outbox_rows.sent_to(s, numbers, now - timedelta(days=1)) if any_limits and numbers else {}
     report.claimed = len(claimed)
 
     def by_sms(message_id: int, to: str, body: str) -> str:
+        limits, day = limits_of[county_of[message_id]], day_of[county_of[message_id]]
         if limits.any and (until := limits.held_until(sent_lately.get(to, []), now, day)) is not None:
             raise Held(until, f"{HELD}: {sms.name}'s limit of texts to one number, until {until.isoformat()}")
         if throttle is not None:
@@ -140,7 +153,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
             status, error, next_at, counted = "queued", str(exc), exc.until, attempts - 1
         except SendError as exc:
             status, error = ("failed" if exc.permanent else "queued"), str(exc)
-            wait = limit_wait(error, now, day)
+            wait = limit_wait(error, now, day_of[county_of[message_id]])
             if wait is not None:   # refused for the number's frequency limit: when it has room, not an attempt
                 status, next_at, counted = "queued", wait, attempts - 1
         except Exception as exc:  # the network, a time-out: try again later
@@ -171,6 +184,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                   "sent_at": now if status == "sent" else None, "next_at": next_at,
                   "segments": sms_segments(body) if sent_by == "sms" else None}
         with transaction(factory) as s:
+            scope.bind(s, county_of[message_id])   # the bureau told is the text's county's
             s.connection().execute(_RECORD, result)
             if message_id in opened and status in ("sent", "failed"):   # done with: only the masked words stay
                 s.connection().execute(update(OUTBOX).where(OUTBOX.c.id == message_id)

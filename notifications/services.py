@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.cases.accusations import DirectoryNames
@@ -16,7 +17,7 @@ from core.directory.lookup import current_county
 from core.directory.places import Gazetteer
 from core.settings import Settings
 from core.store import scope
-from core.store.db import make_engine, make_sessionmaker
+from core.store.db import make_engine, make_sessionmaker, read
 from core.store.models import County
 from notifications.outbox import deliver
 from notifications import exports
@@ -43,27 +44,57 @@ class Services:
     before_handle: Callable | None = None
     gazetteer_ttl: float = 60.0
     _gazetteer: tuple[float, tuple[County, Gazetteer]] | None = field(default=None, repr=False)
+    _by_county: dict = field(default_factory=dict, repr=False)   # county id → as _gazetteer
+    _prefixes: dict = field(default_factory=dict, repr=False)    # an entrance's prefix → its county's id
+    _several: tuple = field(default=(None, False), repr=False)   # (when read, several_counties())
     _redis: object | None = field(default=None, repr=False)
     _kick_promise: float = field(default=0.0, repr=False)   # notifications.queue.kick_delivery
     _wechat: object | None = field(default=None, repr=False)
     _wecom: object | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def county(self, conn: Connection) -> tuple[County, Gazetteer]:
+    def county(self, conn: Connection, county_id: int | None = None) -> tuple[County, Gazetteer]:
         """The county and its places, cached per process (re-read every ``gazetteer_ttl`` seconds,
-        so an edited county file reaches running workers within a minute)."""
-        cached = self._gazetteer
+        so an edited county file reaches running workers within a minute): the county of
+        ``county_id`` (an entrance's, a job's), or the deployment's only county — in a deployment
+        of several, core.store.scope.ScopeError: the caller must say which."""
+        cached = self._gazetteer if county_id is None else self._by_county.get(county_id)
         if cached is None or time.monotonic() - cached[0] > self.gazetteer_ttl:
             with self._lock, Session(bind=conn) as session:
-                county = current_county(session)
+                cid = county_id if county_id is not None else scope.deployment_county(conn)
+                county = session.get(County, cid) if cid is not None else current_county(session)   # none: LookupError
                 session.expunge(county)
                 scope.bind(session, county.id)   # its places and people, not another county's
                 gazetteer = Gazetteer.from_session(session)
                 gazetteer.directory_names = DirectoryNames.load(session)   # who a new petition may name
                 cached = (time.monotonic(), (county, gazetteer))
-                self._gazetteer = cached
+                if county_id is None:
+                    self._gazetteer = cached
+                else:
+                    self._by_county[county_id] = cached
         return cached[1]
 
+    def several_counties(self) -> bool:
+        """Whether this deployment holds several counties (its one entrance is then nobody's:
+        each county has its own); re-read every ``gazetteer_ttl`` seconds."""
+        at, several = self._several
+        if at is None or time.monotonic() - at > self.gazetteer_ttl:
+            with read(self.engine, single=True) as conn:
+                several = conn.scalar(select(func.count()).select_from(County).where(County.kind == "county")) > 1
+            self._several = (time.monotonic(), several)
+        return several
+
+    def county_by_prefix(self, prefix: str) -> int | None:
+        """The id of the county whose tracking prefix is ``prefix`` (an entrance's path: /county/ls/…),
+        None when no county of this deployment has it; read once per process."""
+        prefix = prefix.upper()
+        if prefix not in self._prefixes:
+            with read(self.engine, single=True) as conn:
+                found = conn.scalar(select(County.id).where(County.prefix == prefix, County.kind == "county"))
+            if found is None:
+                return None
+            self._prefixes[prefix] = found
+        return self._prefixes[prefix]
 
     # --- outbound -------------------------------------------------------------------------------
 

@@ -24,11 +24,14 @@ _LINK = (update(ATTACHMENT).where(ATTACHMENT.c.inbound_id.in_(bindparam("ids", e
 
 
 def record(conn: Connection, kind: str, media_id: str, url: str | None, inbound_id: int | None,
-           now: datetime, petition_id: int | None = None) -> int:
-    """A medium just received, to be downloaded at once; its id."""
-    return conn.execute(_RECORD, dict(kind=kind, media_id=media_id, url=url, inbound_id=inbound_id, at=now,
-                                      petition_id=petition_id, fetch_status=PENDING, fetch_attempts=0,
-                                      fetch_next_at=now)).scalar_one()
+           now: datetime, petition_id: int | None = None, county_id: int | None = None) -> int:
+    """A medium just received (at the entrance of ``county_id``; None: the deployment's only
+    county), to be downloaded at once; its id."""
+    values = dict(kind=kind, media_id=media_id, url=url, inbound_id=inbound_id, at=now, petition_id=petition_id,
+                  fetch_status=PENDING, fetch_attempts=0, fetch_next_at=now)
+    if county_id is not None:
+        values["county_id"] = county_id
+    return conn.execute(_RECORD, values).scalar_one()
 
 
 def link(conn: Connection, inbound_ids: list[int], petition_id: int) -> None:

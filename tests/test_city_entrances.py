@@ -1,0 +1,218 @@
+"""A city's counties each with its own entrance (issue 31, item 2; docs/city.md): one deployment
+holding 平顶山市 with 鲁山县 and 宝丰县, each county's WeChat Official Account on its own path
+(/county/ls/wechat, /county/bf/wechat: its own token, AppID and AES key, WECHAT_*_LS / _BF) and
+its own SMS number (/county/<prefix>/sms for Twilio, /county/<prefix>/sms/tencent/<secret> for
+Tencent Cloud SMS). Each request is sealed and signed exactly as WeChat's (or Twilio's, Tencent's)
+servers do (peers.webhooks), on a fixed clock.
+
+A citizen is filed with their entrance's county — its prefix, its unit, its cadres told — and
+reads only that county's cases. On SQLite (a fresh city database per test): the PostgreSQL
+database the tests share holds one county (tests/conftest.py), which its other tests read.
+"""
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.app import create_app
+from bot.cli.county import init_database
+from core.clock import FixedClock, SHANGHAI
+from core.settings import load_settings
+from core.store.db import make_engine
+from core.store.models import (Attachment, Conversation, County, InboundMessage, OutboundMessage, Person, Petition,
+                               PhoneVerification, Unit)
+from notifications.services import build_services
+from notifications.sms import ConsoleSms
+from peers.webhooks import PeerClient, TwilioServer, WeChatServer
+from tests.conftest import ROOT, TENCENT_SECRET, TWILIO_TOKEN, make_env
+
+from datetime import datetime
+
+CITY = ROOT / "examples" / "pingdingshan.toml"
+ACCOUNTS = {   # each county's own Official Account: token, AppID, EncodingAESKey
+    "LS": ("lushan-token", "wxlushan00000001", base64.b64encode(b"L" * 32).decode()[:43]),
+    "BF": ("baofeng-token", "wxbaofeng0000001", base64.b64encode(b"B" * 32).decode()[:43]),
+}
+LS_TEXT = "我是下汤镇林楼村的张三，小区水泵坏了三天没水"
+BF_TEXT = "我是杨庄镇马街村的王五，马街村的路坏了三个月没人修"
+NUMBER = re.compile(r"\b([A-Z]+)-\d{8}-\d{4}\b")
+
+
+@pytest.fixture(scope="session")
+def city_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("city") / "city.sqlite3"
+    init_database(f"sqlite:///{path}", CITY, now=datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
+    return path
+
+
+@pytest.fixture
+def city(tmp_path, city_template):
+    path = tmp_path / "city.sqlite3"
+    shutil.copy(city_template, path)
+    url = f"sqlite:///{path}"
+    env = make_env(url, TENCENT_SMS_CALLBACK_SECRET=TENCENT_SECRET)
+    for prefix, (token, app_id, key) in ACCOUNTS.items():
+        env.update({f"WECHAT_TOKEN_{prefix}": token, f"WECHAT_APP_ID_{prefix}": app_id,
+                    f"WECHAT_AES_KEY_{prefix}": key})
+    clock = FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))   # a Monday, in working hours
+    svc = build_services(load_settings(env), clock=clock, sms=ConsoleSms(quiet=True))
+    svc.retry_wait = 2.0
+    app = create_app({"SERVICES": svc, "TESTING": True})
+    engine = make_engine(url, immediate=False)
+    with Session(engine) as s:
+        ids = {c.prefix: c.id for c in s.scalars(select(County))}
+    yield City(app, clock, engine, ids)
+    engine.dispose()
+    svc.engine.dispose()
+
+
+class City:
+    def __init__(self, app, clock, engine, ids):
+        self.app, self.clock, self.engine, self.ids = app, clock, engine, ids
+        self.client = app.test_client()
+        self.twilio = TwilioServer(auth_token=TWILIO_TOKEN)
+
+    def account(self, prefix: str) -> PeerClient:
+        """WeChat's servers pushing to the county's own account (sealed with its key, signed with its token)."""
+        token, app_id, key = ACCOUNTS[prefix]
+        return CountyAccount(self.client, self.clock, WeChatServer(token=token, app_id=app_id, aes_key=key),
+                             self.twilio, path=f"/county/{prefix.lower()}/wechat")
+
+    def sms(self, prefix: str, sender: str, body: str) -> str:
+        """A text to the county's own number, posted and signed as Twilio does."""
+        path = f"/county/{prefix.lower()}/sms"
+        form = self.twilio.form(sender, body)
+        resp = self.client.post(path, data=form, headers={"X-Twilio-Signature": self.twilio.sign(
+            "http://localhost" + path, form)})
+        return PeerClient.twiml_text(resp)
+
+    def look(self):
+        return Session(self.engine)
+
+
+class CountyAccount(PeerClient):
+    def __init__(self, client, clock, wechat, twilio, path):
+        super().__init__(client, clock, wechat, twilio)
+        self.path = path
+
+    def post_wechat(self, xml: str, timestamp: int | None = None):
+        return self._post_sealed(self.path, self.wechat, xml, timestamp)
+
+
+def submit(peer: PeerClient, openid: str, text: str, phone: str) -> str:
+    peer.say(openid, text)
+    peer.say(openid, phone)
+    reply = peer.say(openid, "确认")
+    found = NUMBER.search(reply)
+    assert found, reply
+    return found.group(0)
+
+
+def test_each_countys_citizen_petitions_through_its_own_account(city):
+    ls_no = submit(city.account("LS"), "o_ls_citizen", LS_TEXT, "13812345678")
+    bf_no = submit(city.account("BF"), "o_bf_citizen", BF_TEXT, "13912345678")
+    assert ls_no.startswith("LS-") and bf_no.startswith("BF-")
+    ls, bf = city.ids["LS"], city.ids["BF"]
+    with city.look() as s:
+        for no, county, unit in ((ls_no, ls, "xiatang"), (bf_no, bf, "yangzhuang")):
+            p = s.scalars(select(Petition).where(Petition.tracking_no == no)).one()
+            assert p.county_id == county
+            assert (p.unit.code, p.unit.county_id) == (unit, county)
+            assert {e.county_id for e in p.events} == {county}
+            # the cadres told are the unit's, of the same county; the texts are the county's
+            told = s.scalars(select(OutboundMessage).where(OutboundMessage.petition_id == p.id,
+                                                           OutboundMessage.channel == "sms")).all()
+            people = {q.phone: q for q in s.scalars(select(Person).where(Person.phone.in_([m.to for m in told])))}
+            assert people and {q.county_id for q in people.values()} == {county}
+            assert any(q.unit_id == p.unit_id for q in people.values())
+            assert {m.county_id for m in told} == {county}
+        # the raw messages, the conversations, the verification codes: each the entrance's county
+        for openid, county in (("o_ls_citizen", ls), ("o_bf_citizen", bf)):
+            assert set(s.scalars(select(InboundMessage.county_id).where(InboundMessage.sender == openid))) == {county}
+            assert s.scalar(select(Conversation.county_id).where(Conversation.sender == openid)) == county
+            assert set(s.scalars(select(PhoneVerification.county_id).where(PhoneVerification.openid == openid))) \
+                <= {county}
+        # the two 下汤镇-free counties' units share codes (xfj): the bureau told is each county's own
+        assert s.scalar(select(Unit.county_id).where(Unit.id == s.scalar(
+            select(Petition.unit_id).where(Petition.tracking_no == bf_no)))) == bf
+
+
+def test_a_lushan_citizen_asking_for_a_baofeng_number_is_told_it_is_not_found(city):
+    ls, bf = city.account("LS"), city.account("BF")
+    ls_no = submit(ls, "o_ls_citizen", LS_TEXT, "13812345678")
+    bf_no = submit(bf, "o_bf_citizen", BF_TEXT, "13912345678")
+    reply = ls.say("o_ls_citizen", f"查询 {bf_no}")
+    assert "未找到编号为" in reply and bf_no in reply
+    listed = ls.say("o_ls_citizen", "查询")
+    assert ls_no in listed and bf_no not in listed and "马街" not in listed
+    assert bf_no in bf.say("o_bf_citizen", f"查询 {bf_no}") and "未找到" not in bf.say("o_bf_citizen", f"查询 {bf_no}")
+
+
+def test_a_request_sealed_for_one_countys_account_is_refused_at_the_others(city):
+    bf = city.account("BF")
+    query, body = bf.wechat.seal(bf.wechat.text("o_bf_citizen", "你好", bf.now_ts()), bf.now_ts())
+    assert city.client.post("/county/ls/wechat", query_string=query, data=body).status_code == 403
+    assert city.client.post("/county/bf/wechat", query_string=query, data=body).status_code == 200
+    assert city.client.post("/county/xx/wechat", query_string=query, data=body).status_code == 404
+    with city.look() as s:
+        assert set(s.scalars(select(InboundMessage.county_id))) == {city.ids["BF"]}
+
+
+def test_the_deployments_one_entrance_is_nobodys_when_it_holds_several_counties(city):
+    """/wechat and /sms name no county: in a city they answer 503 and store nothing."""
+    peer = PeerClient(city.client, city.clock, WeChatServer(token="test-token", app_id="wx1234567890test",
+                                                            aes_key=base64.b64encode(b"k" * 32).decode()[:43]),
+                      city.twilio)
+    resp = peer.post_wechat(peer.wechat.text("o_nobody", "你好", peer.now_ts()))
+    assert resp.status_code == 503 and "/county/" in resp.get_data(as_text=True)
+    assert peer.post_sms("+8613812345678", "你好").status_code == 503
+    with city.look() as s:
+        assert s.scalars(select(InboundMessage.id)).all() == []
+
+
+def test_each_countys_number_files_and_reads_its_own_cases_by_sms(city):
+    """The same phone texts both counties' numbers: its 宝丰 case is filed BF- with 宝丰's unit, and
+    at 鲁山's number it is not found (the read keyed by the number carries the entrance's county)."""
+    ls_phone, bf_phone = "+8613812340001", "+8613812340002"
+    city.sms("LS", ls_phone, LS_TEXT)
+    ls_no = NUMBER.search(city.sms("LS", ls_phone, "确认")).group(0)
+    city.sms("BF", bf_phone, BF_TEXT)
+    bf_no = NUMBER.search(city.sms("BF", bf_phone, "确认")).group(0)
+    assert ls_no.startswith("LS-") and bf_no.startswith("BF-")
+    with city.look() as s:
+        rows = {p.tracking_no: p for p in s.scalars(select(Petition))}
+        assert rows[bf_no].county_id == city.ids["BF"] and rows[bf_no].unit.code == "yangzhuang"
+        assert rows[bf_no].unit.county_id == city.ids["BF"]
+        assert rows[ls_no].county_id == city.ids["LS"] and rows[ls_no].unit.code == "xiatang"
+        assert set(s.scalars(select(InboundMessage.county_id).where(InboundMessage.sender == bf_phone))) == \
+            {city.ids["BF"]}
+    # the 宝丰 citizen at 鲁山's number: not found, and their own list there is empty
+    assert "未找到编号为" in city.sms("LS", bf_phone, f"查询 {bf_no}")
+    assert bf_no not in city.sms("LS", bf_phone, "查询")
+    assert bf_no in city.sms("BF", bf_phone, f"查询 {bf_no}")
+    # the 鲁山 citizen at 宝丰's number neither sees their 鲁山 case
+    assert "未找到编号为" in city.sms("BF", ls_phone, f"查询 {ls_no}")
+
+
+def test_a_countys_tencent_callback_files_with_its_county(city):
+    client = city.client
+
+    def post(prefix, mobile, words, at):
+        body = {"extend": "", "mobile": mobile, "nationcode": "86", "sign": "宝丰县信访局", "text": words, "time": at}
+        return client.post(f"/county/{prefix}/sms/tencent/{TENCENT_SECRET}", json=body)
+
+    at = int(city.clock.now().timestamp())
+    assert post("bf", "13812340003", BF_TEXT, at).status_code == 200
+    assert post("bf", "13812340003", "确认", at + 1).status_code == 200
+    assert client.post("/county/bf/sms/tencent/wrong-secret-wrong-secret-x", json={}).status_code == 403
+    with city.look() as s:
+        [p] = s.scalars(select(Petition).where(Petition.phone == "+8613812340003")).all()
+        assert p.tracking_no.startswith("BF-") and p.county_id == city.ids["BF"]
+        replies = s.scalars(select(OutboundMessage).where(OutboundMessage.to == "+8613812340003",
+                                                          OutboundMessage.purpose == "reply")).all()
+        assert replies and {m.county_id for m in replies} == {city.ids["BF"]}
