@@ -216,3 +216,20 @@ def test_a_countys_tencent_callback_files_with_its_county(city):
         replies = s.scalars(select(OutboundMessage).where(OutboundMessage.to == "+8613812340003",
                                                           OutboundMessage.purpose == "reply")).all()
         assert replies and {m.county_id for m in replies} == {city.ids["BF"]}
+
+
+def test_a_number_writing_to_two_counties_has_a_conversation_with_each(city):
+    """Begun at 鲁山's number, a petition is not continued by what the same number texts 宝丰's:
+    each county's conversation keeps its own draft, and each files with its own county."""
+    phone = "+8613812340004"
+    assert "确认" in city.sms("LS", phone, LS_TEXT)          # 鲁山's draft, waiting for its confirmation
+    assert "确认" in city.sms("BF", phone, BF_TEXT)          # 宝丰's own, not an answer to 鲁山's
+    bf_no = NUMBER.search(city.sms("BF", phone, "确认")).group(0)
+    ls_no = NUMBER.search(city.sms("LS", phone, "确认")).group(0)
+    assert bf_no.startswith("BF-") and ls_no.startswith("LS-")
+    with city.look() as s:
+        assert sorted(s.scalars(select(Conversation.county_id).where(Conversation.sender == phone))) == \
+            sorted([city.ids["LS"], city.ids["BF"]])
+        rows = {p.tracking_no: p for p in s.scalars(select(Petition).where(Petition.phone == phone))}
+        assert rows[ls_no].township.name == "下汤镇" and rows[ls_no].unit.county_id == city.ids["LS"]
+        assert rows[bf_no].township.name == "杨庄镇" and rows[bf_no].unit.county_id == city.ids["BF"]

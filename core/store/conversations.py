@@ -158,6 +158,7 @@ def _new_conversation(dialect: str):
 
 
 _TOUCH = {"window_count": CONVERSATION.c.window_count}   # on conflict: the row locked, its values kept
+CONFLICT = ["channel", "sender", "county_id"]   # uq_conversation_county_sender: an address's conversation in a county
 
 
 @lru_cache(maxsize=8)
@@ -174,14 +175,14 @@ def _lock_statement(dialect: str, channel: str):
     # sent thousands of texts); none is resent on WeCom
     resend = false() if channel == "wecom" else case(
         (official.is_(None), exists().where(to_resend(bindparam("sender"), bindparam("channel")))), else_=false())
-    return (_new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH)
+    return (_new_conversation(dialect).on_conflict_do_update(index_elements=CONFLICT, set_=_TOUCH)
             .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS),
                        official.label("official_id"), resend.label("resend_waiting")))
 
 
 @lru_cache(maxsize=2)
 def _await_statement(dialect: str):
-    return _new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH,
+    return _new_conversation(dialect).on_conflict_do_update(index_elements=CONFLICT, set_=_TOUCH,
                                                             where=false())
 
 

@@ -33,7 +33,7 @@ OWNED = ('township', 'unit', 'person', 'directory_load', 'inbound_message', 'con
 
 # rebuilt on SQLite by 0035 (their unique keys by county): county_id's foreign key is a clause of
 # the table there, which SQLite's DROP COLUMN refuses — dropped by a table copy instead
-REBUILT = ('township', 'unit')
+REBUILT = ('township', 'unit', 'conversation')
 
 INDEXES = (('ix_petition_county_received', 'petition', ['county_id', 'received_at']),
            ('ix_petition_county_status', 'petition', ['county_id', 'status']),
