@@ -47,6 +47,7 @@ class Services:
     _by_county: dict = field(default_factory=dict, repr=False)   # county id → as _gazetteer
     _prefixes: dict = field(default_factory=dict, repr=False)    # an entrance's prefix → its county's id
     _several: tuple = field(default=(None, False), repr=False)   # (when read, several_counties())
+    _wechat_of: dict = field(default_factory=dict, repr=False)   # county id → its account's sender (wechat_of)
     _redis: object | None = field(default=None, repr=False)
     _kick_promise: float = field(default=0.0, repr=False)   # notifications.queue.kick_delivery
     _wechat: object | None = field(default=None, repr=False)
@@ -123,9 +124,28 @@ class Services:
                                       api_base=s.wecom_api_base)
         return self._wecom
 
+    def wechat_of(self, county_id: int):
+        """The sender of a county's own Official Account (WECHAT_APP_ID_<PREFIX> and
+        WECHAT_APP_SECRET_<PREFIX>: docs/city.md), built once; None when the county has none."""
+        if county_id not in self._wechat_of:
+            with read(self.engine, single=True) as conn:
+                prefix = conn.scalar(select(County.prefix).where(County.id == county_id))
+            own = self.settings.for_county(prefix) if prefix else None
+            self._wechat_of[county_id] = WeChatSender(
+                own.wechat_app_id, own.wechat_app_secret, self.redis, api_base=self.settings.wechat_api_base) \
+                if own is not None and own.wechat_outbound else None
+        return self._wechat_of[county_id]
+
+    @property
+    def counties_own_accounts(self) -> bool:
+        """Whether the counties send with their own Official Accounts (a city's), not the deployment's one."""
+        return any("WECHAT_APP_SECRET" in own for own in self.settings.counties.values())
+
     def deliver(self, ids: list[int] | None, now, limit: int = 500):
+        own = self.counties_own_accounts
         return deliver(self.sessions, self.sms, ids, now, limit=limit, throttle=self.throttle(),
-                       status_callback=self.settings.status_callback_url, wechat=self.wechat, wecom=self.wecom)
+                       status_callback=self.settings.status_callback_url, wechat=None if own else self.wechat,
+                       wecom=self.wecom, wechat_of=self.wechat_of if own else None)
 
     def throttle(self):
         """Sends per second per sender number (SMS_RATE), shared through Redis; None when off."""

@@ -233,3 +233,44 @@ def test_a_number_writing_to_two_counties_has_a_conversation_with_each(city):
         rows = {p.tracking_no: p for p in s.scalars(select(Petition).where(Petition.phone == phone))}
         assert rows[ls_no].township.name == "下汤镇" and rows[ls_no].unit.county_id == city.ids["LS"]
         assert rows[bf_no].township.name == "杨庄镇" and rows[bf_no].unit.county_id == city.ids["BF"]
+
+
+def test_each_countys_wechat_notices_go_from_its_own_account(city, lite):
+    """The outbox's deliverer sends a 宝丰 citizen's notice with 宝丰's account and a 鲁山 citizen's
+    with 鲁山's (each account's AppID and secret; two WeChat APIs, one per account)."""
+    from core.store.db import make_sessionmaker
+    from notifications.outbox import deliver
+    from notifications.wechat import WeChatSender
+    from peers.apis import WeChatApiStub
+
+    ls_no = submit(city.account("LS"), "o_ls_citizen", LS_TEXT, "13812345678")
+    bf_no = submit(city.account("BF"), "o_bf_citizen", BF_TEXT, "13912345678")
+    stubs = {"LS": WeChatApiStub(app_id=ACCOUNTS["LS"][1], secret="ls-secret"),
+             "BF": WeChatApiStub(app_id=ACCOUNTS["BF"][1], secret="bf-secret")}
+    try:
+        senders = {city.ids[p]: WeChatSender(stub.app_id, stub.secret, lite, api_base=stub.base_url, timeout=0.5)
+                   for p, stub in stubs.items()}
+        now = city.clock.now()
+        with city.engine.begin() as conn:
+            ids = {}
+            for prefix, no, openid in (("LS", ls_no, "o_ls_citizen"), ("BF", bf_no, "o_bf_citizen")):
+                pid = conn.scalar(select(Petition.id).where(Petition.tracking_no == no))
+                ids[prefix] = OutboundMessage.enqueue(conn, "wechat", openid, f"您反映的事项 {no} 已受理。",
+                                                      "case_accepted", now, pid, county_id=city.ids[prefix])
+        report = deliver(make_sessionmaker(city.engine), ConsoleSms(quiet=True), list(ids.values()), now,
+                         wechat_of=senders.get)
+        assert report.sent == 2
+        for prefix, openid, no in (("LS", "o_ls_citizen", ls_no), ("BF", "o_bf_citizen", bf_no)):
+            [(kind, posted)] = stubs[prefix].sent
+            assert (kind, posted["touser"]) == ("custom", openid) and no in posted["text"]["content"]
+        # a county without an account of its own: its row waits, no attempt counted
+        with city.engine.begin() as conn:
+            waiting = OutboundMessage.enqueue(conn, "wechat", "o_ls_citizen", "您好", "case_accepted", now,
+                                              county_id=city.ids["LS"])
+        deliver(make_sessionmaker(city.engine), ConsoleSms(quiet=True), [waiting], now, wechat_of=lambda _: None)
+        with city.look() as s:
+            row = s.get(OutboundMessage, waiting)
+            assert (row.status, row.attempts) == ("queued", 0) and "no WeChat account" in row.error
+    finally:
+        for stub in stubs.values():
+            stub.close()
