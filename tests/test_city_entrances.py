@@ -274,3 +274,37 @@ def test_each_countys_wechat_notices_go_from_its_own_account(city, lite):
     finally:
         for stub in stubs.values():
             stub.close()
+
+
+def test_a_photo_sent_to_a_countys_account_is_its_and_fetched_from_that_account(city, lite, tmp_path):
+    """A 宝丰 citizen's photo: recorded as 宝丰's (the attachment's county) and downloaded with 宝丰's
+    account; a medium that account no longer has is told to 宝丰's bureau, not 鲁山's."""
+    import dataclasses
+
+    from notifications.media import fetch
+    from notifications.wechat import WeChatSender
+    from peers.apis import WeChatApiStub
+
+    svc = city.app.extensions["xinfang"]
+    bf = city.account("BF")
+    bf.say("o_bf_citizen", BF_TEXT)
+    bf.post_wechat(bf.wechat.image("o_bf_citizen", bf.now_ts(), media_id="IMG-road"))
+    bf.post_wechat(bf.wechat.image("o_bf_citizen", bf.now_ts(), media_id="IMG-gone"))
+    stub = WeChatApiStub(app_id=ACCOUNTS["BF"][1], secret="bf-secret")
+    try:
+        stub.media["IMG-road"] = (b"\xff\xd8\xff\xe0" + b"road" * 64, "image/jpeg")
+        svc.settings = dataclasses.replace(svc.settings, media_dir=tmp_path / "media", counties={
+            **svc.settings.counties, "BF": {**svc.settings.counties["BF"], "WECHAT_APP_SECRET": "bf-secret"}})
+        svc._wechat_of = {city.ids["BF"]: WeChatSender(stub.app_id, stub.secret, lite, api_base=stub.base_url,
+                                                       timeout=0.5)}
+        report = fetch(svc, city.clock.now())
+        assert report.stored == 1 and report.failed == 1
+        with city.look() as s:
+            rows = s.scalars(select(Attachment).order_by(Attachment.id)).all()
+            assert [(a.media_id, a.county_id, a.fetch_status) for a in rows] == [
+                ("IMG-road", city.ids["BF"], "stored"), ("IMG-gone", city.ids["BF"], "failed")]
+            told = {m.to for m in s.scalars(select(OutboundMessage).where(OutboundMessage.purpose == "media_failed"))}
+            staff = {p.phone: p.county_id for p in s.scalars(select(Person).where(Person.phone.in_(told)))}
+            assert staff and set(staff.values()) == {city.ids["BF"]}
+    finally:
+        stub.close()

@@ -43,7 +43,8 @@ def link(conn: Connection, inbound_ids: list[int], petition_id: int) -> None:
 def due(conn: Connection, now: datetime, ids: list[int] | None = None, limit: int = 50) -> list[Row]:
     """Media to download now (``ids``: only these, if still due)."""
     query = (select(ATTACHMENT.c.id, ATTACHMENT.c.kind, ATTACHMENT.c.media_id, ATTACHMENT.c.at,
-                    ATTACHMENT.c.fetch_attempts, ATTACHMENT.c.fetch_next_at, ATTACHMENT.c.petition_id)
+                    ATTACHMENT.c.fetch_attempts, ATTACHMENT.c.fetch_next_at, ATTACHMENT.c.petition_id,
+                    ATTACHMENT.c.county_id)
              .where(ATTACHMENT.c.fetch_status == PENDING, ATTACHMENT.c.fetch_next_at <= now)
              .order_by(ATTACHMENT.c.fetch_next_at, ATTACHMENT.c.id).limit(limit))
     if ids is not None:
