@@ -6,8 +6,8 @@ Tencent Cloud SMS). Each request is sealed and signed exactly as WeChat's (or Tw
 servers do (peers.webhooks), on a fixed clock.
 
 A citizen is filed with their entrance's county — its prefix, its unit, its cadres told — and
-reads only that county's cases. On SQLite (a fresh city database per test): the PostgreSQL
-database the tests share holds one county (tests/conftest.py), which its other tests read.
+reads only that county's cases. Each test on a fresh city database: a SQLite file, and on
+PostgreSQL a database of its own beside the tests' (which holds one county, tests/conftest.py).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from core.store.models import (Attachment, Conversation, County, InboundMessage,
 from notifications.services import build_services
 from notifications.sms import ConsoleSms
 from peers.webhooks import PeerClient, TwilioServer, WeChatServer
-from tests.conftest import ROOT, TENCENT_SECRET, TWILIO_TOKEN, make_env
+from tests.conftest import BACKENDS, ROOT, TENCENT_SECRET, TWILIO_TOKEN, make_env
 
 from datetime import datetime
 
@@ -50,11 +50,30 @@ def city_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def city(tmp_path, city_template):
-    path = tmp_path / "city.sqlite3"
-    shutil.copy(city_template, path)
-    url = f"sqlite:///{path}"
+def city_database(url: str) -> str:
+    """A PostgreSQL database of its own beside the tests' (``<name>_city``), made afresh with the
+    city loaded: the tests' own database holds one county."""
+    from sqlalchemy import text
+    server, name = url.rsplit("/", 1)
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_city" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}_city"'))
+    finally:
+        admin.dispose()
+    init_database(f"{server}/{name}_city", CITY, now=datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
+    return f"{server}/{name}_city"
+
+
+@pytest.fixture(params=BACKENDS)
+def city(request, tmp_path, city_template):
+    if request.param == "sqlite":
+        path = tmp_path / "city.sqlite3"
+        shutil.copy(city_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = city_database(request.getfixturevalue("pg_url"))
     env = make_env(url, TENCENT_SMS_CALLBACK_SECRET=TENCENT_SECRET)
     for prefix, (token, app_id, key) in ACCOUNTS.items():
         env.update({f"WECHAT_TOKEN_{prefix}": token, f"WECHAT_APP_ID_{prefix}": app_id,
