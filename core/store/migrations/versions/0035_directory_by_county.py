@@ -2,8 +2,6 @@
 and a unit's code are unique within their county, not across the deployment — two counties may
 both have a 城关镇, or a unit coded "renshe". Nothing is copied or lost: the rows stay as they are,
 only the unique keys change (township.name → (county_id, name); unit.code → (county_id, code)).
-A conversation is one per address in a county ((channel, sender) → (channel, sender, county_id)):
-a number texting two counties' numbers talks with each apart (an OpenID is one account's already).
 
 On SQLite a unique constraint written in CREATE TABLE cannot be dropped in place: the table is
 rebuilt in batch mode (Alembic's copy, with foreign keys off on the migrations' connection, env.py,
@@ -48,11 +46,9 @@ def _swap(table: str, old: list[str], new: list[str], new_name: str) -> None:
 def upgrade() -> None:
     for table, column, name in KEYS:
         _swap(table, [column], ['county_id', column], name)
-    _swap('conversation', ['channel', 'sender'], ['channel', 'sender', 'county_id'], 'uq_conversation_county_sender')
 
 
 def downgrade() -> None:
     """Back to one key across the deployment: refused by the database if two counties share a name."""
-    _swap('conversation', ['channel', 'sender', 'county_id'], ['channel', 'sender'], 'uq_conversation_sender')
     for table, column, name in KEYS:
         _swap(table, ['county_id', column], [column], f'{table}_{column}_key')
