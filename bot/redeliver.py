@@ -36,7 +36,7 @@ def redeliver(svc: Services, now: datetime) -> str:
         def build(inbound_id, at, raw=row.raw, rebuild=rebuild):
             return rebuild(raw, inbound_id, at)
 
-        got = take_over(svc, row, row.channel, row.sender, build)
+        got = take_over(svc, row, row.channel, row.sender, build, row.county_id)   # its entrance's county
         if got is None:
             continue
         handled += 1
@@ -49,7 +49,7 @@ def redeliver(svc: Services, now: datetime) -> str:
                     channel, to = ("sms", phone) if phone else (channel, to)
                 ids = [OutboundMessage.enqueue(conn, channel, to, got.reply, "late_reply", now,
                                                params=(got.params or REPLY_OTHER)
-                                               if channel == "sms" else None)]
+                                               if channel == "sms" else None, county_id=row.county_id)]
             svc.send_later(ids, now)
     return words.redelivered(len(rows), handled)
 

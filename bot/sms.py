@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.inbound import receive
+from bot.inbound import SEVERAL_COUNTIES, Entrance, entrance, receive
 from core.text import escaped, storable
 from core.phones import InvalidPhone, normalize_phone
 from handlers.message import Inbound
@@ -92,8 +92,23 @@ def sms_status():
 
 @bp.route("/sms", methods=["POST"])
 def sms():
+    """The deployment's one number (a deployment of one county)."""
     svc = current_app.extensions["xinfang"]
-    settings = svc.settings
+    if svc.several_counties():
+        return Response(SEVERAL_COUNTIES, status=503, mimetype="text/plain")
+    return _text(svc, svc.settings, None)
+
+
+@bp.route("/county/<prefix>/sms", methods=["POST"])
+def county_sms(prefix: str):
+    """A county's own number (docs/city.md: Twilio's number of the county calls this path, signed
+    with the account's TWILIO_AUTH_TOKEN, or the county's TWILIO_AUTH_TOKEN_<PREFIX>)."""
+    svc = current_app.extensions["xinfang"]
+    county = entrance(svc, prefix)
+    return _text(svc, svc.settings.for_county(county.prefix), county)
+
+
+def _text(svc, settings, county: Entrance | None) -> Response:
     form, refused = _checked_form(settings)
     if refused is not None:
         return refused
@@ -111,7 +126,7 @@ def sms():
     def build(inbound_id, now):
         return inbound_from_raw(raw, inbound_id, now)
 
-    got = receive(svc, "sms", sid, sender, "sms", raw, build)
+    got = receive(svc, "sms", sid, sender, "sms", raw, build, county=county)
     if got.duplicate:
         return _twiml(None)
     return _twiml(got.reply)

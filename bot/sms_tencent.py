@@ -19,7 +19,7 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from bot.inbound import receive
+from bot.inbound import SEVERAL_COUNTIES, Entrance, entrance, receive
 from bot.sms import inbound_from_raw
 from core.text import escaped, storable
 from core.phones import InvalidPhone, normalize_phone
@@ -34,13 +34,15 @@ def _answer(body: dict, status: int = 200) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
 
 
-def _checked(secret: str):
-    """The services, when the URL's secret is the configured one (else 503 or 403)."""
+def _checked(secret: str, settings=None):
+    """The services, when the URL's secret is the configured one (``settings``: a county
+    entrance's; else the deployment's) — else 503 or 403."""
     svc = current_app.extensions["xinfang"]
-    problem = svc.settings.tencent_problem()
+    settings = settings or svc.settings
+    problem = settings.tencent_problem()
     if problem:
         abort(_answer({"result": 1, "errmsg": f"Tencent SMS callbacks are off: {problem}"}, 503))
-    if not hmac.compare_digest(secret.encode(), svc.settings.tencent_sms_callback_secret.encode()):
+    if not hmac.compare_digest(secret.encode(), settings.tencent_sms_callback_secret.encode()):
         abort(_answer({"result": 1, "errmsg": "forbidden"}, 403))
     return svc
 
@@ -53,7 +55,25 @@ def reply_key(form: dict) -> str:
 
 @bp.route("/sms/tencent/<secret>", methods=["POST"])
 def reply(secret: str):
+    """A reply to the deployment's one number (a deployment of one county)."""
     svc = _checked(secret)
+    if svc.several_counties():
+        return _answer({"result": 1, "errmsg": SEVERAL_COUNTIES}, 503)
+    return _reply(svc, None)
+
+
+@bp.route("/county/<prefix>/sms/tencent/<secret>", methods=["POST"])
+def county_reply(prefix: str, secret: str):
+    """A reply to a county's own number (docs/city.md: the callback URL given to Tencent's console
+    for the county's SDK AppID or signature), with TENCENT_SMS_CALLBACK_SECRET or the county's
+    TENCENT_SMS_CALLBACK_SECRET_<PREFIX>."""
+    svc = current_app.extensions["xinfang"]
+    county = entrance(svc, prefix)
+    _checked(secret, svc.settings.for_county(county.prefix))
+    return _reply(svc, county)
+
+
+def _reply(svc, county: Entrance | None) -> Response:
     form = request.get_json(silent=True)
     if not isinstance(form, dict) or not form.get("mobile") or "text" not in form:
         return _answer({"result": 1, "errmsg": "mobile and text are required"}, 400)
@@ -68,7 +88,7 @@ def reply(secret: str):
     def build(inbound_id, now):
         return inbound_from_raw(raw, inbound_id, now)
 
-    receive(svc, "sms", reply_key(form), sender, "sms", raw, build, reply_by_text=True)
+    receive(svc, "sms", reply_key(form), sender, "sms", raw, build, reply_by_text=True, county=county)
     return _answer(OK)
 
 

@@ -22,7 +22,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from bot.inbound import receive
+from bot.inbound import SEVERAL_COUNTIES, Entrance, entrance, receive
 from core.store.inbox import ReusedRequest
 from core.text import storable
 from handlers.message import Inbound
@@ -79,8 +79,23 @@ def _crypto(token: str, aes_key: str, app_id: str) -> WeChatCrypto:
 
 @bp.route("/wechat", methods=["GET", "POST"])
 def wechat():
+    """The deployment's one Official Account (a deployment of one county)."""
     svc = current_app.extensions["xinfang"]
-    settings = svc.settings
+    if svc.several_counties():
+        return _plain(SEVERAL_COUNTIES, 503)
+    return _account(svc, svc.settings, None)
+
+
+@bp.route("/county/<prefix>/wechat", methods=["GET", "POST"])
+def county_wechat(prefix: str):
+    """A county's own Official Account (docs/city.md): its token, AppID and AES key are the
+    settings ending in _<PREFIX> (WECHAT_TOKEN_LS …); what comes here is that county's."""
+    svc = current_app.extensions["xinfang"]
+    county = entrance(svc, prefix)
+    return _account(svc, svc.settings.for_county(county.prefix), county)
+
+
+def _account(svc, settings, county: Entrance | None) -> Response:
     problem = settings.wechat_problem()
     if problem:
         return _plain(f"WeChat channel is off: {problem}", 503)
@@ -136,7 +151,8 @@ def wechat():
     # msg_signature covers the body.
     request_key = None if crypto is not None else f"{timestamp}:{nonce}"[:64]
     try:
-        got = receive(svc, "wechat", dedupe, message.source, message.type, xml, build, request_key=request_key)
+        got = receive(svc, "wechat", dedupe, message.source, message.type, xml, build, request_key=request_key,
+                      county=county)
     except ReusedRequest:
         log.warning("wechat: a signed query reused with another message was refused")
         return _plain("signature already used", 403)

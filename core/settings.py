@@ -9,7 +9,8 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -87,7 +88,25 @@ class Settings:
     # (XINFANG_TRUSTED_PROXY; `xinfang serve` with nginx sets 1): 0 — the client's address is the
     # connection's, and a forwarded header a client sends is ignored
     trusted_proxy: int = 0
+    # each county's own entrance in a city (docs/city.md): its prefix → its settings by name, from
+    # the variables ending in _<PREFIX> (WECHAT_TOKEN_LS …, ENTRANCE_KEYS); :meth:`for_county`
+    counties: dict = field(default_factory=dict)
+    suffix: str = ""   # "_LS" in a county's entrance settings: the names its problems give
     extra: dict = field(default_factory=dict)
+
+    def for_county(self, prefix: str) -> Settings:
+        """The settings of a county's own entrance (/county/<prefix>/wechat, …/sms): its own
+        Official Account (WECHAT_TOKEN_LS, WECHAT_APP_ID_LS, WECHAT_APP_SECRET_LS, WECHAT_AES_KEY_LS
+        — none taken from the deployment's: an account is one county's), and the SMS callbacks'
+        TWILIO_AUTH_TOKEN_LS and TENCENT_SMS_CALLBACK_SECRET_LS, which default to the deployment's
+        (one provider account, a number per county)."""
+        own = self.counties.get(prefix, {})
+        return replace(self, wechat_token=own.get("WECHAT_TOKEN"), wechat_app_id=own.get("WECHAT_APP_ID"),
+                       wechat_app_secret=own.get("WECHAT_APP_SECRET"), wechat_aes_key=own.get("WECHAT_AES_KEY"),
+                       twilio_auth_token=own.get("TWILIO_AUTH_TOKEN", self.twilio_auth_token),
+                       tencent_sms_callback_secret=own.get("TENCENT_SMS_CALLBACK_SECRET",
+                                                           self.tencent_sms_callback_secret),
+                       suffix=f"_{prefix}")
 
     @property
     def wechat_safe_mode(self) -> bool:
@@ -96,14 +115,14 @@ class Settings:
     def wechat_missing(self) -> tuple[str, str | None] | None:
         """What turns the WeChat channel off: the variable not set (and the one that needs it)."""
         if not self.wechat_token:
-            return "WECHAT_TOKEN", None
+            return "WECHAT_TOKEN" + self.suffix, None
         if self.wechat_aes_key and not self.wechat_app_id:
-            return "WECHAT_APP_ID", "WECHAT_AES_KEY"
+            return "WECHAT_APP_ID" + self.suffix, "WECHAT_AES_KEY" + self.suffix
         return None
 
     def sms_missing(self) -> tuple[str, str | None] | None:
         """What turns the inbound SMS channel off."""
-        return ("TWILIO_AUTH_TOKEN", None) if not self.twilio_auth_token else None
+        return ("TWILIO_AUTH_TOKEN" + self.suffix, None) if not self.twilio_auth_token else None
 
     def wechat_problem(self) -> str | None:
         """Why the WeChat channel is off, or None when it is on (for the health check and the logs)."""
@@ -112,7 +131,7 @@ class Settings:
     def tencent_problem(self) -> str | None:
         """Why Tencent Cloud SMS's callbacks are off, or None when they are on."""
         if not self.tencent_sms_callback_secret:
-            return "TENCENT_SMS_CALLBACK_SECRET is not set"
+            return f"TENCENT_SMS_CALLBACK_SECRET{self.suffix} is not set"
         return None
 
     def wecom_problem(self) -> str | None:
@@ -220,8 +239,7 @@ def load_settings(env: dict | None = None) -> Settings:
     _check_url("WECHAT_API_BASE", wechat_api_base, ("http", "https"))
 
     tencent_secret = get("TENCENT_SMS_CALLBACK_SECRET")
-    if tencent_secret and (len(tencent_secret) < 24 or not tencent_secret.replace("-", "").replace("_", "").isalnum()):
-        raise SettingsError("TENCENT_SMS_CALLBACK_SECRET", "callback_secret")
+    _callback_secret("TENCENT_SMS_CALLBACK_SECRET", tencent_secret)
 
     tencent = {name: get(name) for name in ("TENCENT_SECRET_ID", "TENCENT_SECRET_KEY", "TENCENT_SMS_APP_ID")}
     provider = get("SMS_PROVIDER") or ("tencent" if any(tencent.values()) else None)
@@ -274,8 +292,37 @@ def load_settings(env: dict | None = None) -> Settings:
         tencent_sms_api_base=tencent_api_base,
         https=_flag(env, "XINFANG_HTTPS"),
         trusted_proxy=_int(env, "XINFANG_TRUSTED_PROXY", 0, minimum=0),
+        counties=_counties(env, get),
         **wecom,
     )
+
+
+# a county's own entrance (Settings.for_county): these names ending in _<its prefix>
+ENTRANCE_KEYS = ("WECHAT_TOKEN", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_AES_KEY", "TWILIO_AUTH_TOKEN",
+                 "TENCENT_SMS_CALLBACK_SECRET")
+_ENTRANCE = re.compile(rf"({'|'.join(ENTRANCE_KEYS)})_([A-Z]{{1,6}})")
+
+
+def _counties(env: dict, get) -> dict:
+    """Each county's entrance settings by its prefix: {"LS": {"WECHAT_TOKEN": …}, …}."""
+    counties: dict[str, dict[str, str]] = {}
+    for name in sorted(env):
+        match = _ENTRANCE.fullmatch(name)
+        value = get(name)
+        if match is None or value is None:
+            continue
+        key, prefix = match.groups()
+        if key == "WECHAT_AES_KEY":
+            _aes_key(name, value)
+        if key == "TENCENT_SMS_CALLBACK_SECRET":
+            _callback_secret(name, value)
+        counties.setdefault(prefix, {})[key] = value
+    return counties
+
+
+def _callback_secret(name: str, value: str | None) -> None:
+    if value and (len(value) < 24 or not value.replace("-", "").replace("_", "").isalnum()):
+        raise SettingsError(name, "callback_secret")
 
 
 def _aes_key(name: str, value: str | None) -> str | None:

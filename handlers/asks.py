@@ -30,10 +30,10 @@ from handlers.context import Context
 from handlers.states import State
 from handlers.extract import clauses_of, is_greeting, is_thanks, says_no_matter
 
-def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
+def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime, county_id: int | None = None) -> None:
     """Put the questions of a committed transaction on their recipients' conversations
-    (core.store.conversations.put_asks: one per kind and case)."""
-    put_asks(conn, asks, now)
+    (core.store.conversations.put_asks: one per kind and case) — its county's."""
+    put_asks(conn, asks, now, county_id)
 
 
 MET_YES = ("见了", "见过", "见面了", "已见面", "来了", "来过", "到了", "已到", "是的", "属实", "对", "是")

@@ -235,20 +235,21 @@ class Context(Writer):
         """Numbers this sender has proven to own: the SMS sender itself, or codes answered on WeChat."""
         if self.channel == "sms":
             return {self.msg.sender}
-        return conversations.verified_phones(self.conn, self.msg.sender)
+        return conversations.verified_phones(self.conn, self.msg.sender, self.county.id)
 
     @property
     def own(self) -> dict:
-        """The parameter of core.store.conversations.whose for this sender."""
-        return {"own": self.msg.sender}
+        """The parameters of core.store.conversations.whose for this sender at this entrance."""
+        return {"own": self.msg.sender, "county": self.county.id}
 
     def own_petitions(self) -> list[Petition]:
-        """The sender's petitions, newest first (at most 200)."""
-        return conversations.own_petitions(self.session, self.channel, self.msg.sender)
+        """The sender's petitions (of the county whose entrance they wrote to), newest first (at most 200)."""
+        return conversations.own_petitions(self.session, self.channel, self.msg.sender, self.county.id)
 
     def find_own(self, tracking_no: str) -> Petition | None:
-        """The petition with this number if the sender may see it; else None (same as not existing)."""
-        return conversations.find_own(self.session, self.channel, self.msg.sender, tracking_no)
+        """The petition with this number if the sender may see it; else None (same as not existing,
+        also another county's)."""
+        return conversations.find_own(self.session, self.channel, self.msg.sender, tracking_no, self.county.id)
 
 
 def _cut(text: str, budget: int, sms: bool) -> str:

@@ -39,14 +39,15 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
     """Handle one message in the caller's write transaction (``conn``); ``before(msg, session)``
     is a test hook run first. The caller writes the conversation back (``Outcome.conversation``:
     handlers.context.save_conversation), with its own record of the message."""
-    conv = lock_conversation(conn, msg.channel, msg.sender, msg.received_at)
+    conv = lock_conversation(conn, msg.channel, msg.sender, msg.received_at, county.id)   # the entrance's county
     ctx = Context(conn=conn, county=county, gazetteer=gazetteer, settings=settings, msg=msg, conv=conv,
                   now=msg.received_at)
     if before is not None:
         before(msg, ctx.session)
     # a photo, a voice or a video is recorded before anything else: WeChat keeps it three days,
     # a worker downloads it after this commit, whatever the conversation does with the message
-    media_ids = [media.record(conn, msg.kind, msg.media_id, msg.url, msg.inbound_id, msg.received_at)] \
+    media_ids = [media.record(conn, msg.kind, msg.media_id, msg.url, msg.inbound_id, msg.received_at,
+                              county_id=county.id)] \
         if msg.media_id and msg.inbound_id and msg.kind in MEDIA_KINDS else []
     person = officials.identify(ctx) if msg.kind in ("text", "voice", "location") \
         else None
@@ -79,7 +80,7 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
         ctx.reply_params = OFFICIAL_OTHER if person is not None else \
             REPLY_OTHER if ctx.notes else params_of(reply, REPLY_OTHER)
     return Outcome(reply=ctx.fit(reply) if reply else "", outbox_ids=ctx.outbox_ids, petition_id=ctx.petition_id,
-                   asks=ctx.asks, conversation=conv, media_ids=media_ids, reply_params=ctx.reply_params)
+                   asks=ctx.asks, county_id=county.id, conversation=conv, media_ids=media_ids, reply_params=ctx.reply_params)
 
 
 def _route(ctx: Context) -> str:

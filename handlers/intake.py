@@ -698,7 +698,7 @@ def _find_earlier(ctx: Context, draft: dict):
     ANSWERED_REPEAT_WINDOW: a repeat is linked and offered 复查) — rows (id, tracking_no,
     received_at, content, status), or None."""
     rows = list(petitions.open_in_township(ctx.conn, ctx.channel, ctx.msg.sender, draft["township_id"],
-                                           ctx.now - ANSWERED_REPEAT_WINDOW, UNANSWERED + ANSWERED))
+                                           ctx.now - ANSWERED_REPEAT_WINDOW, UNANSWERED + ANSWERED, ctx.county.id))
     recent = ctx.now - REPEAT_WINDOW
     open_ = most_similar([r for r in rows if r.status in UNANSWERED and local(r.received_at) >= recent],
                          draft["content"])

@@ -40,6 +40,7 @@ class Outcome:
     # questions put to someone else (channel, recipient, ask), recorded on their conversation
     # after this transaction commits (handlers.asks.record)
     asks: list[tuple[str, str, dict]] = field(default_factory=list)
+    county_id: int | None = None   # the county the message was handled for (its entrance's): the asks' county
     # the sender's conversation as handling left it, for the caller to write back with its own
     # last statement (handlers.context.save_conversation)
     conversation: ConversationRow | None = None

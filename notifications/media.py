@@ -22,7 +22,7 @@ from pathlib import Path
 from core.cases import audience
 from core.clock import local
 from core.phones import redact
-from core.store import media
+from core.store import media, scope
 from core.store.db import transaction, write
 from core.store.models import OutboundMessage
 from core.words import jobs as words
@@ -112,8 +112,10 @@ def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) 
         claimed = [row for row in media.due(conn, now, ids, limit) if media.claim(conn, row, now + LEASE)]
     if not claimed:
         return report
-    files, wechat, given_up = MediaFiles(svc.settings.media_dir), svc.wechat, []
+    files, given_up = MediaFiles(svc.settings.media_dir), []
+    own = svc.counties_own_accounts   # a city's counties: each medium from its county's account (docs/city.md)
     for row in claimed:
+        wechat = svc.wechat_of(row.county_id) if own else svc.wechat
         try:
             if wechat is None:
                 raise SendError("WECHAT_APP_ID / WECHAT_APP_SECRET not set: media cannot be fetched", permanent=False)
@@ -129,7 +131,7 @@ def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) 
                 with write(svc.engine) as conn:
                     media.failed(conn, row.id, error)
                 report.failed += 1
-                given_up.append(row.id)
+                given_up.append((row.id, row.county_id))
             else:
                 with write(svc.engine) as conn:
                     media.retry(conn, row.id, error, min(again, deadline))
@@ -138,14 +140,15 @@ def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) 
         with write(svc.engine) as conn:
             media.stored(conn, row.id, sha256, len(data), sniff(data[:16]), now)   # not the response's word
         report.stored += 1
-    if given_up:
-        report.told = _tell_staff(svc, given_up, now)
+    for county_id in sorted({county for _, county in given_up}):   # each county's bureau, of its own
+        report.told += _tell_staff(svc, [i for i, county in given_up if county == county_id], now, county_id)
     return report
 
 
-def _tell_staff(svc, attachment_ids: list[int], now: datetime) -> list[int]:
-    """One text to the bureau's staff: how many could not be kept, and the cases they belong to."""
+def _tell_staff(svc, attachment_ids: list[int], now: datetime, county_id: int) -> list[int]:
+    """One text to the county's bureau's staff: how many could not be kept, and the cases they belong to."""
     with transaction(svc.sessions) as s:
+        scope.bind(s, county_id)
         numbers = media.tracking_numbers(s.connection(), attachment_ids)
         said = words.media_failed(len(attachment_ids), numbers)
         ids = OutboundMessage.enqueue_many(s, [(to, said, "media_failed", None, list(said.values))

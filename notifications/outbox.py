@@ -33,6 +33,7 @@ from core.county import sms_param_limit
 from core.outbound import CONTACT_PURPOSES, DayTime, NumberLimits, limit_wait, sms_segments, wechat_template
 from core.phones import mask_phone, redact
 from core.store import outbox as outbox_rows
+from core.store import scope
 from core.store.db import transaction
 from core.store.models import Conversation, County, OutboundMessage, Person, Petition
 from core.words.lengths import REFUSED_REASON
@@ -52,6 +53,7 @@ TAKEN_OVER = "sent again after an interrupted attempt: the earlier one may also 
 FAILED_PURPOSE = "send_failed"
 # the same text as a domestic provider's registered template (core.words.templates lists it)
 BATCH = 500   # rows one delivery claims at most
+NO_ACCOUNT_WAIT = timedelta(hours=1)   # a WeChat row whose county has no account to send with: looked at again
 
 
 @dataclass
@@ -83,27 +85,42 @@ def _claim(s: Session, ids: list[int] | None, now: datetime, limit: int,
 
 def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | None, now: datetime,
             limit: int = BATCH, throttle: Callable[[str], None] | None = None,
-            status_callback: str | None = None, wechat=None, wecom=None) -> DeliveryReport:
+            status_callback: str | None = None, wechat=None, wecom=None,
+            wechat_of: Callable[[int], object | None] | None = None) -> DeliveryReport:
     """Send the due messages of the outbox (only ``ids`` when given): SMS, WeChat when a WeChat
-    sender is given (``notifications.wechat``; else WeChat rows wait for one), and — with a WeCom
-    sender (``notifications.wecom``) — every text to an official the county reaches by WeCom, by
-    SMS when WeCom fails."""
+    sender is given (``notifications.wechat``; else WeChat rows wait for one) — in a city whose
+    counties have their own Official Accounts, ``wechat_of(county_id)``: the sender of the
+    county's account (None: its rows wait) —, and — with a WeCom sender (``notifications.wecom``)
+    — every text to an official the county reaches by WeCom, by SMS when WeCom fails."""
     report = DeliveryReport()
-    channels = ("sms",) + (("wechat",) if wechat is not None else ()) + (("wecom",) if wecom is not None else ())
+    by_wechat = wechat is not None or wechat_of is not None
+    channels = ("sms",) + (("wechat",) if by_wechat else ()) + (("wecom",) if wecom is not None else ())
     with transaction(factory) as s:
+        scope.bind(s, None)   # the outbox's worker sends every county's texts (docs/city.md)
         claimed = _claim(s, ids, now, limit, channels)
-        context = _wechat_context(s, claimed, now) if wechat is not None else None
+        context = _wechat_context(s, claimed, now) if by_wechat else None
         routes = _wecom_routes(s, claimed) if wecom is not None else None
         needs_templates = getattr(sms, "needs_templates", False)
-        options = (s.scalar(select(County.options).limit(1)) or {}) if claimed else {}
+        # each row's county, and each county's file: its SMS signature and templates, its limits per
+        # number, its day time
+        county_of = dict(s.execute(select(OUTBOX.c.id, OUTBOX.c.county_id).where(
+            OUTBOX.c.id.in_([row[0] for row in claimed]))).all()) if claimed else {}
+        options_of = {cid: options or {} for cid, options in s.execute(
+            select(County.id, County.options).where(County.id.in_(set(county_of.values()))))} if claimed else {}
         opened = _open_sealed(s, claimed)
-        templated = _templates(s, claimed, options, opened) if needs_templates else {}
-        limits, day = NumberLimits.from_options(options), DayTime.from_options(options)
+        templated = {}
+        if needs_templates:
+            for cid, options in options_of.items():
+                templated.update(_templates(s, [row for row in claimed if county_of[row[0]] == cid], options, opened))
+        limits_of = {cid: NumberLimits.from_options(options) for cid, options in options_of.items()}
+        day_of = {cid: DayTime.from_options(options) for cid, options in options_of.items()}
+        any_limits = any(limits.any for limits in limits_of.values())
         numbers = {row[1] for row in claimed if row[6] == "sms"} | set(routes.phone_of.values() if routes else ())
-        sent_lately = outbox_rows.sent_to(s, numbers, now - timedelta(days=1)) if limits.any and numbers else {}
+        sent_lately = outbox_rows.sent_to(s, numbers, now - timedelta(days=1)) if any_limits and numbers else {}
     report.claimed = len(claimed)
 
     def by_sms(message_id: int, to: str, body: str) -> str:
+        limits, day = limits_of[county_of[message_id]], day_of[county_of[message_id]]
         if limits.any and (until := limits.held_until(sent_lately.get(to, []), now, day)) is not None:
             raise Held(until, f"{HELD}: {sms.name}'s limit of texts to one number, until {until.isoformat()}")
         if throttle is not None:
@@ -121,9 +138,14 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                 if opened[message_id].problem:
                     raise SendError(opened[message_id].problem, permanent=True)
             if channel == "wechat":
-                wrote_lately, template, tracking_nos, phones = context
+                wrote_lately, _, tracking_nos, phones = context
+                county = county_of[message_id]
+                account = wechat_of(county) if wechat_of is not None else wechat
+                if account is None:   # the county has no account to send with (yet): the row waits
+                    raise Held(now + NO_ACCOUNT_WAIT, f"{HELD}: no WeChat account of its county to send with")
+                template = wechat_template(options_of[county])   # the county's own template message
                 try:
-                    provider_id = wechat.send(to, body, to in wrote_lately, template, tracking_nos.get(petition_id))
+                    provider_id = account.send(to, body, to in wrote_lately, template, tracking_nos.get(petition_id))
                 except WindowClosed as exc:   # past the 48 hours with no template: the number they proved
                     phone = phones.get((petition_id, to))
                     if phone is None:
@@ -140,7 +162,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
             status, error, next_at, counted = "queued", str(exc), exc.until, attempts - 1
         except SendError as exc:
             status, error = ("failed" if exc.permanent else "queued"), str(exc)
-            wait = limit_wait(error, now, day)
+            wait = limit_wait(error, now, day_of[county_of[message_id]])
             if wait is not None:   # refused for the number's frequency limit: when it has room, not an attempt
                 status, next_at, counted = "queued", wait, attempts - 1
         except Exception as exc:  # the network, a time-out: try again later
@@ -171,6 +193,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                   "sent_at": now if status == "sent" else None, "next_at": next_at,
                   "segments": sms_segments(body) if sent_by == "sms" else None}
         with transaction(factory) as s:
+            scope.bind(s, county_of[message_id])   # the bureau told is the text's county's
             s.connection().execute(_RECORD, result)
             if message_id in opened and status in ("sent", "failed"):   # done with: only the masked words stay
                 s.connection().execute(update(OUTBOX).where(OUTBOX.c.id == message_id)
@@ -322,19 +345,17 @@ def _fitted(message_id: int, key: str, values: list[str], limit: int | None) -> 
     return out
 
 
-def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[set[str], str | None, dict, dict]:
+def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[set[str], None, dict, dict]:
     """For the WeChat rows claimed: which citizens wrote to the account in the last 48 hours (a
-    customer-service message may go to them), the county's template, the cases' numbers, and the
-    number each petitioner proved by its code ((case, OpenID) → number: where a notice goes when
-    WeChat takes it no more)."""
+    customer-service message may go to them), None (the template is each row's county's: deliver
+    reads it), the cases' numbers, and the number each petitioner proved by its code ((case,
+    OpenID) → number: where a notice goes when WeChat takes it no more)."""
 
     openids = {row[1] for row in claimed if row[6] == "wechat"}
     if not openids:
         return set(), None, {}, {}
     recent = set(s.scalars(select(Conversation.sender).where(
         Conversation.channel == "wechat", Conversation.sender.in_(openids), Conversation.updated_at >= now - WINDOW)))
-    options = s.scalar(select(County.options).limit(1)) or {}
-    template = wechat_template(options)
     cases = {row[5] for row in claimed if row[6] == "wechat" and row[5]}
     numbers, phones = {}, {}
     if cases:
@@ -344,7 +365,7 @@ def _wechat_context(s: Session, claimed: list[tuple], now: datetime) -> tuple[se
             numbers[pid] = no
             if phone and verified and openid in openids:
                 phones[(pid, openid)] = phone
-    return recent, template, numbers, phones
+    return recent, None, numbers, phones
 
 
 def tell_staff_of_failures(s: Session, failures: list[tuple[int, str, int | None, str]], now: datetime) -> list[int]:

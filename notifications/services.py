@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.cases.accusations import DirectoryNames
@@ -16,7 +17,7 @@ from core.directory.lookup import current_county
 from core.directory.places import Gazetteer
 from core.settings import Settings
 from core.store import scope
-from core.store.db import make_engine, make_sessionmaker
+from core.store.db import make_engine, make_sessionmaker, read
 from core.store.models import County
 from notifications.outbox import deliver
 from notifications import exports
@@ -43,27 +44,58 @@ class Services:
     before_handle: Callable | None = None
     gazetteer_ttl: float = 60.0
     _gazetteer: tuple[float, tuple[County, Gazetteer]] | None = field(default=None, repr=False)
+    _by_county: dict = field(default_factory=dict, repr=False)   # county id → as _gazetteer
+    _prefixes: dict = field(default_factory=dict, repr=False)    # an entrance's prefix → its county's id
+    _several: tuple = field(default=(None, False), repr=False)   # (when read, several_counties())
+    _wechat_of: dict = field(default_factory=dict, repr=False)   # county id → its account's sender (wechat_of)
     _redis: object | None = field(default=None, repr=False)
     _kick_promise: float = field(default=0.0, repr=False)   # notifications.queue.kick_delivery
     _wechat: object | None = field(default=None, repr=False)
     _wecom: object | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def county(self, conn: Connection) -> tuple[County, Gazetteer]:
+    def county(self, conn: Connection, county_id: int | None = None) -> tuple[County, Gazetteer]:
         """The county and its places, cached per process (re-read every ``gazetteer_ttl`` seconds,
-        so an edited county file reaches running workers within a minute)."""
-        cached = self._gazetteer
+        so an edited county file reaches running workers within a minute): the county of
+        ``county_id`` (an entrance's, a job's), or the deployment's only county — in a deployment
+        of several, core.store.scope.ScopeError: the caller must say which."""
+        cached = self._gazetteer if county_id is None else self._by_county.get(county_id)
         if cached is None or time.monotonic() - cached[0] > self.gazetteer_ttl:
             with self._lock, Session(bind=conn) as session:
-                county = current_county(session)
+                cid = county_id if county_id is not None else scope.deployment_county(conn)
+                county = session.get(County, cid) if cid is not None else current_county(session)   # none: LookupError
                 session.expunge(county)
                 scope.bind(session, county.id)   # its places and people, not another county's
                 gazetteer = Gazetteer.from_session(session)
                 gazetteer.directory_names = DirectoryNames.load(session)   # who a new petition may name
                 cached = (time.monotonic(), (county, gazetteer))
-                self._gazetteer = cached
+                if county_id is None:
+                    self._gazetteer = cached
+                else:
+                    self._by_county[county_id] = cached
         return cached[1]
 
+    def several_counties(self) -> bool:
+        """Whether this deployment holds several counties (its one entrance is then nobody's:
+        each county has its own); re-read every ``gazetteer_ttl`` seconds."""
+        at, several = self._several
+        if at is None or time.monotonic() - at > self.gazetteer_ttl:
+            with read(self.engine, single=True) as conn:
+                several = conn.scalar(select(func.count()).select_from(County).where(County.kind == "county")) > 1
+            self._several = (time.monotonic(), several)
+        return several
+
+    def county_by_prefix(self, prefix: str) -> int | None:
+        """The id of the county whose tracking prefix is ``prefix`` (an entrance's path: /county/ls/…),
+        None when no county of this deployment has it; read once per process."""
+        prefix = prefix.upper()
+        if prefix not in self._prefixes:
+            with read(self.engine, single=True) as conn:
+                found = conn.scalar(select(County.id).where(County.prefix == prefix, County.kind == "county"))
+            if found is None:
+                return None
+            self._prefixes[prefix] = found
+        return self._prefixes[prefix]
 
     # --- outbound -------------------------------------------------------------------------------
 
@@ -92,9 +124,28 @@ class Services:
                                       api_base=s.wecom_api_base)
         return self._wecom
 
+    def wechat_of(self, county_id: int):
+        """The sender of a county's own Official Account (WECHAT_APP_ID_<PREFIX> and
+        WECHAT_APP_SECRET_<PREFIX>: docs/city.md), built once; None when the county has none."""
+        if county_id not in self._wechat_of:
+            with read(self.engine, single=True) as conn:
+                prefix = conn.scalar(select(County.prefix).where(County.id == county_id))
+            own = self.settings.for_county(prefix) if prefix else None
+            self._wechat_of[county_id] = WeChatSender(
+                own.wechat_app_id, own.wechat_app_secret, self.redis, api_base=self.settings.wechat_api_base) \
+                if own is not None and own.wechat_outbound else None
+        return self._wechat_of[county_id]
+
+    @property
+    def counties_own_accounts(self) -> bool:
+        """Whether the counties send with their own Official Accounts (a city's), not the deployment's one."""
+        return any("WECHAT_APP_SECRET" in own for own in self.settings.counties.values())
+
     def deliver(self, ids: list[int] | None, now, limit: int = 500):
+        own = self.counties_own_accounts
         return deliver(self.sessions, self.sms, ids, now, limit=limit, throttle=self.throttle(),
-                       status_callback=self.settings.status_callback_url, wechat=self.wechat, wecom=self.wecom)
+                       status_callback=self.settings.status_callback_url, wechat=None if own else self.wechat,
+                       wecom=self.wecom, wechat_of=self.wechat_of if own else None)
 
     def throttle(self):
         """Sends per second per sender number (SMS_RATE), shared through Redis; None when off."""

@@ -242,4 +242,4 @@ def send_after_commit(svc, outbox, now: datetime) -> None:
     svc.send_later(outbox.outbox_ids, now)
     if outbox.asks:
         with write(svc.engine) as conn:
-            asks.record(conn, outbox.asks, now)
+            asks.record(conn, outbox.asks, now, outbox.county.id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.cases import audience
 from core.clock import day_start, local
+from core.store import scope
 from core.store.conversations import put_asks
 from core.store.models import OutboundMessage, Petition, PetitionEvent
 from core.words import jobs as words
@@ -60,7 +61,7 @@ def follow_up(s: Session, now: datetime, calendar: WorkCalendar) -> FollowUps:
         asks.append((channel, to, {"kind": "rate", "petition_id": p.id}))
         report.asked += 1
     s.flush()
-    put_asks(s.connection(), asks, now)
+    put_asks(s.connection(), asks, now, scope.county_of(s))
     return report
 
 

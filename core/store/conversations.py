@@ -11,28 +11,29 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, case, exists, false, func, select, union_all, update
+from sqlalchemy import Executable, Integer, bindparam, case, exists, false, func, select, union_all, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.store.db import upsert
-from core.store.models import Conversation, Person, Petition, PhoneVerification
+from core.store.models import ONLY_COUNTY, Conversation, Person, Petition, PhoneVerification
 from core.store.outbox import to_resend
 
 
-def verified_phones(conn: Connection, openid: str) -> set[str]:
-    """Numbers a WeChat OpenID has proven its own with a code."""
-    return set(conn.scalars(_VERIFIED_PHONES, {"openid": openid}))
+def verified_phones(conn: Connection, openid: str, county_id: int) -> set[str]:
+    """Numbers a WeChat OpenID has proven its own with a code, at its county's entrance."""
+    return set(conn.scalars(_VERIFIED_PHONES, {"openid": openid, "county": county_id}))
 
 
-def own_petitions(s: Session, channel: str, sender: str) -> list[Petition]:
-    """The sender's petitions, newest first (at most 200)."""
-    return list(s.scalars(_own_petitions(channel), {"own": sender}))
+def own_petitions(s: Session, channel: str, sender: str, county_id: int) -> list[Petition]:
+    """The sender's petitions at the entrance of ``county_id``, newest first (at most 200)."""
+    return list(s.scalars(_own_petitions(channel), {"own": sender, "county": county_id}))
 
 
-def find_own(s: Session, channel: str, sender: str, tracking_no: str) -> Petition | None:
-    """The petition with this number if the sender may see it; else None (same as not existing)."""
-    return s.scalars(_own_petition(channel), {"own": sender, "no": tracking_no}).first()
+def find_own(s: Session, channel: str, sender: str, tracking_no: str, county_id: int) -> Petition | None:
+    """The petition with this number if the sender may see it at the entrance of ``county_id``;
+    else None (same as not existing: another county's case too)."""
+    return s.scalars(_own_petition(channel), {"own": sender, "no": tracking_no, "county": county_id}).first()
 
 
 REGISTERED = ("letter", "visit", "phone")   # channels of petitions the bureau's staff registered
@@ -40,22 +41,24 @@ REGISTERED = ("letter", "visit", "phone")   # channels of petitions the bureau's
 
 @lru_cache(maxsize=4)
 def whose(channel: str):
-    """The condition "a petition of the sender", on the parameter ``own`` (the sender's OpenID or
-    number): by SMS, the petitions carrying the sender's number verified, and those the bureau
+    """The condition "a petition of the sender", on the parameters ``own`` (the sender's OpenID or
+    number) and ``county`` (the county whose entrance the sender wrote to: an address is read
+    within its county, docs/city.md): by SMS, the petitions carrying the sender's number verified, and those the bureau
     registered with it — a letter's number is its petitioner's once it texts us (the SMS proves
     it; the receipt invited it to, issue 18, 5), while a number typed on WeChat without its code
     may be anyone's and shows nothing; on
     WeChat, those sent from the OpenID and those carrying a number the OpenID has proven its own
     with a code — as ids from two index searches, not an OR, which SQLite's planner answers by
     walking every open petition (ix_petition_status) when the query also filters on status."""
-    own = bindparam("own")
+    own, county = bindparam("own"), bindparam("county")
     if channel == "wecom":   # officials only: nobody petitions from WeCom
         return false()
     if channel == "sms":
-        return (Petition.phone == own) & (Petition.phone_verified.is_(True) | Petition.channel.in_(REGISTERED))
-    proven = select(PhoneVerification.phone).where(PhoneVerification.openid == own,
+        return (Petition.county_id == county) & (Petition.phone == own) & \
+            (Petition.phone_verified.is_(True) | Petition.channel.in_(REGISTERED))
+    proven = select(PhoneVerification.phone).where(PhoneVerification.openid == own, PhoneVerification.county_id == county,
                                                   PhoneVerification.verified_at.is_not(None))
-    return Petition.id.in_(union_all(
+    return (Petition.county_id == county) & Petition.id.in_(union_all(
         select(Petition.id).where(Petition.openid == own),
         select(Petition.id).where(Petition.phone.in_(proven), Petition.phone_verified.is_(True))))
 
@@ -89,17 +92,19 @@ class ConversationRow:
             setattr(self, name, values.get(name))
 
 
-def lock_conversation(conn: Connection, channel: str, sender: str, now: datetime) -> ConversationRow:
-    """A sender's conversation row, created if new, locked until the transaction ends: one
-    statement, an insert that on conflict touches the row (which locks it on PostgreSQL, as FOR
-    UPDATE would) and returns it either way — with the id of the directory's person writing from
-    this address, if any (handlers.officials.identify)."""
+def lock_conversation(conn: Connection, channel: str, sender: str, now: datetime,
+                      county_id: int | None = None) -> ConversationRow:
+    """A sender's conversation row, created if new — the county's whose entrance they wrote to
+    (None: the deployment's only county) —, locked until the transaction ends: one statement, an
+    insert that on conflict touches the row (which locks it on PostgreSQL, as FOR UPDATE would)
+    and returns it either way — with the id of the county's person writing from this address, if
+    any (handlers.officials.identify)."""
     row = conn.execute(_lock_statement(conn.dialect.name, channel),
-                       {"channel": channel, "sender": sender, "now": now}).one()
+                       {"channel": channel, "sender": sender, "now": now, "county": county_id}).one()
     return ConversationRow(**row._mapping)
 
 
-def await_conversation(conn: Connection, channel: str, sender: str, now: datetime) -> None:
+def await_conversation(conn: Connection, channel: str, sender: str, now: datetime, county_id: int | None = None) -> None:
     """Wait, in the caller's transaction, until no other transaction holds the sender's
     conversation row (handling locks it first, :func:`lock_conversation`) — also one inserting it,
     not yet committed. Nothing is changed: on conflict the row is locked and not updated (``DO
@@ -107,7 +112,8 @@ def await_conversation(conn: Connection, channel: str, sender: str, now: datetim
     the idle row their first message would have made. So the caller can COMMIT, where a ROLLBACK
     would cost more than it looks: psycopg drops every statement it has prepared on the
     connection at a rollback (bench/: the web connections re-planned their statements for ever)."""
-    conn.execute(_await_statement(conn.dialect.name), {"channel": channel, "sender": sender, "now": now})
+    conn.execute(_await_statement(conn.dialect.name), {"channel": channel, "sender": sender, "now": now,
+                                                       "county": county_id})
 
 
 def save_conversation(conn: Connection, conv: ConversationRow, then: tuple[Executable, dict] | None = None) -> None:
@@ -137,17 +143,22 @@ CONVERSATION = Conversation.__table__
 _SAVE_CONVERSATION = update(CONVERSATION).where(CONVERSATION.c.id == bindparam("v_id")).values(
     {name: bindparam(f"v_{name}") for name in ConversationRow.CONVERSATION_COLUMNS if name != "id"})
 _VERIFIED_PHONES = select(PhoneVerification.phone).where(
-    PhoneVerification.openid == bindparam("openid"), PhoneVerification.verified_at.is_not(None))
+    PhoneVerification.openid == bindparam("openid"), PhoneVerification.county_id == bindparam("county"),
+    PhoneVerification.verified_at.is_not(None))
 
 
 def _new_conversation(dialect: str):
     """The insert of a sender's idle conversation, for the upserts below."""
     return upsert(dialect, CONVERSATION).values(
         channel=bindparam("channel"), sender=bindparam("sender"), state="idle", data={}, updated_at=bindparam("now"),
-        subscribed=True, window_count=0)
+        subscribed=True, window_count=0,
+        # the entrance's county; none said (a question put after the commit, a retry's wait): the
+        # deployment's only county, refused (NULL) in a deployment of several
+        county_id=func.coalesce(bindparam("county", type_=Integer), ONLY_COUNTY))
 
 
 _TOUCH = {"window_count": CONVERSATION.c.window_count}   # on conflict: the row locked, its values kept
+CONFLICT = ["channel", "sender", "county_id"]   # uq_conversation_county_sender: an address's conversation in a county
 
 
 @lru_cache(maxsize=8)
@@ -156,19 +167,22 @@ def _lock_statement(dialect: str, channel: str):
         who = func.lower(Person.wecom_userid) == func.lower(bindparam("sender"))
     else:
         who = (Person.phone if channel == "sms" else Person.openid) == bindparam("sender")
-    official = select(Person.id).where(who, Person.active.is_(True)).limit(1).scalar_subquery()
+    # the county's own people: at another county's entrance a cadre writes as anyone does
+    official = select(Person.id).where(who, Person.active.is_(True),
+                                       Person.county_id == func.coalesce(bindparam("county", type_=Integer), ONLY_COUNTY)
+                                       ).limit(1).scalar_subquery()
     # asked only of a citizen (CASE goes no further for an official, whose address may have been
     # sent thousands of texts); none is resent on WeCom
     resend = false() if channel == "wecom" else case(
         (official.is_(None), exists().where(to_resend(bindparam("sender"), bindparam("channel")))), else_=false())
-    return (_new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH)
+    return (_new_conversation(dialect).on_conflict_do_update(index_elements=CONFLICT, set_=_TOUCH)
             .returning(*(CONVERSATION.c[name] for name in ConversationRow.CONVERSATION_COLUMNS),
                        official.label("official_id"), resend.label("resend_waiting")))
 
 
 @lru_cache(maxsize=2)
 def _await_statement(dialect: str):
-    return _new_conversation(dialect).on_conflict_do_update(index_elements=["channel", "sender"], set_=_TOUCH,
+    return _new_conversation(dialect).on_conflict_do_update(index_elements=CONFLICT, set_=_TOUCH,
                                                             where=false())
 
 
@@ -189,12 +203,12 @@ def open_asks(data: dict) -> list[dict]:
     return asks
 
 
-def put_asks(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
+def put_asks(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime, county_id: int | None = None) -> None:
     """Put questions on their recipients' conversations, after the transaction that asked them
     committed: a question replaces only the same question (kind and case), the others stay open.
     Locked in one order, so two recorders cannot deadlock (handlers.asks reads them)."""
     for channel, to, ask in sorted(asks, key=lambda a: (a[0], a[1])):
-        conv = lock_conversation(conn, channel, to, now)
+        conv = lock_conversation(conn, channel, to, now, county_id)
         data = dict(conv.data or {})
         kept = [a for a in open_asks(data) if ask_key(a) != ask_key(ask)]
         data["asks"] = (kept + [{**ask, "asked_at": now.isoformat()}])[-ASKS_KEPT:]

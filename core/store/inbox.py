@@ -26,6 +26,8 @@ _FIND = select(INBOUND.c.id, INBOUND.c.status, INBOUND.c.reply, INBOUND.c.receiv
 
 
 _RAW_COLUMNS = ("channel", "dedupe_key", "sender", "msg_type", "raw", "received_at", "status", "request_key")
+# with the entrance's county said (docs/city.md); without it, the column's default: the deployment's only county
+_RAW_WITH_COUNTY = _RAW_COLUMNS + ("county_id",)
 
 
 class ReusedRequest(Exception):
@@ -34,14 +36,14 @@ class ReusedRequest(Exception):
 _STORED = "stored"   # the status _store_raw answers for a row stored now (else the row stored before)
 
 
-@lru_cache(maxsize=2)
-def _store_raw(dialect: str):
+@lru_cache(maxsize=4)
+def _store_raw(dialect: str, columns: tuple[str, ...] = _RAW_COLUMNS):
     """The raw message's insert, returning its id; nothing when it was stored before. On
     PostgreSQL the same statement also answers a retry: it returns the row stored before (as
     _FIND), read in the insert's snapshot — one round trip instead of two for every retry. A row
     whose first delivery committed it while this insert waited is not in that snapshot: then
     nothing, and the caller looks again."""
-    store = (upsert(dialect, INBOUND).values({c: bindparam(c) for c in _RAW_COLUMNS})
+    store = (upsert(dialect, INBOUND).values({c: bindparam(c) for c in columns})
              .on_conflict_do_nothing(index_elements=["channel", "dedupe_key"]))
     stored_now = (INBOUND.c.id, literal_column(f"'{_STORED}'").label("status"))
     if dialect != "postgresql":   # a row stored before is looked up apart (_FIND): the id is all it needs
@@ -99,7 +101,7 @@ def pending(conn: Connection, now: datetime, dead_after: timedelta, limit: int =
     handler may live (it died), or "failed" and due to be tried again."""
     return list(conn.execute(
         select(INBOUND.c.id, INBOUND.c.channel, INBOUND.c.sender, INBOUND.c.msg_type, INBOUND.c.raw,
-               INBOUND.c.status, INBOUND.c.received_at, INBOUND.c.claimed_at, INBOUND.c.attempts)
+               INBOUND.c.status, INBOUND.c.received_at, INBOUND.c.claimed_at, INBOUND.c.attempts, INBOUND.c.county_id)
         .where(INBOUND.c.status.in_(("processing", "failed")),
                ((INBOUND.c.status == "processing")
                 & (_CLAIMED < now - dead_after))
@@ -115,7 +117,9 @@ def store(conn: Connection, values: dict) -> tuple[int | None, Row | None]:
     PostgreSQL one statement in autocommit: one round trip, not three (BEGIN, INSERT, COMMIT).
     A connection the database has dropped (a restart) is replaced once, so no message is refused
     for a stale connection in the pool (core.store.db pings only connections that were idle)."""
-    statement = _store_raw(conn.dialect.name)
+    if values.get("county_id") is None:   # the column's default: the deployment's only county
+        values = {k: v for k, v in values.items() if k != "county_id"}
+    statement = _store_raw(conn.dialect.name, _RAW_WITH_COUNTY if "county_id" in values else _RAW_COLUMNS)
     for attempt in (1, 2):
         try:
             with one_statement(conn):
@@ -133,7 +137,8 @@ def store(conn: Connection, values: dict) -> tuple[int | None, Row | None]:
     return (row.id, None) if row.status == _STORED else (None, row)
 
 
-def await_handler(engine: Engine, channel: str, sender: str, timeout: float, now: datetime) -> None:
+def await_handler(engine: Engine, channel: str, sender: str, timeout: float, now: datetime,
+                  county_id: int | None = None) -> None:
     """Wait until no transaction is handling a message of this sender. On SQLite the first delivery
     holds the writers' turn from storing to its reply (core.store.db.await_writer); on PostgreSQL the
     sender's conversation row, which handling locks first (core.store.conversations.await_conversation
@@ -147,7 +152,7 @@ def await_handler(engine: Engine, channel: str, sender: str, timeout: float, now
         try:
             with conn.begin():   # commits: await_conversation changes nothing, and a rollback is dear
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(timeout * 1000))}")
-                await_conversation(conn, channel, sender, now)   # waits for the first's lock
+                await_conversation(conn, channel, sender, now, county_id)   # waits for the first's lock
         except OperationalError:   # the lock timed out: the caller looks once more and gives up
             pass
 

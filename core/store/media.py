@@ -24,11 +24,14 @@ _LINK = (update(ATTACHMENT).where(ATTACHMENT.c.inbound_id.in_(bindparam("ids", e
 
 
 def record(conn: Connection, kind: str, media_id: str, url: str | None, inbound_id: int | None,
-           now: datetime, petition_id: int | None = None) -> int:
-    """A medium just received, to be downloaded at once; its id."""
-    return conn.execute(_RECORD, dict(kind=kind, media_id=media_id, url=url, inbound_id=inbound_id, at=now,
-                                      petition_id=petition_id, fetch_status=PENDING, fetch_attempts=0,
-                                      fetch_next_at=now)).scalar_one()
+           now: datetime, petition_id: int | None = None, county_id: int | None = None) -> int:
+    """A medium just received (at the entrance of ``county_id``; None: the deployment's only
+    county), to be downloaded at once; its id."""
+    values = dict(kind=kind, media_id=media_id, url=url, inbound_id=inbound_id, at=now, petition_id=petition_id,
+                  fetch_status=PENDING, fetch_attempts=0, fetch_next_at=now)
+    if county_id is not None:
+        values["county_id"] = county_id
+    return conn.execute(_RECORD, values).scalar_one()
 
 
 def link(conn: Connection, inbound_ids: list[int], petition_id: int) -> None:
@@ -40,7 +43,8 @@ def link(conn: Connection, inbound_ids: list[int], petition_id: int) -> None:
 def due(conn: Connection, now: datetime, ids: list[int] | None = None, limit: int = 50) -> list[Row]:
     """Media to download now (``ids``: only these, if still due)."""
     query = (select(ATTACHMENT.c.id, ATTACHMENT.c.kind, ATTACHMENT.c.media_id, ATTACHMENT.c.at,
-                    ATTACHMENT.c.fetch_attempts, ATTACHMENT.c.fetch_next_at, ATTACHMENT.c.petition_id)
+                    ATTACHMENT.c.fetch_attempts, ATTACHMENT.c.fetch_next_at, ATTACHMENT.c.petition_id,
+                    ATTACHMENT.c.county_id)
              .where(ATTACHMENT.c.fetch_status == PENDING, ATTACHMENT.c.fetch_next_at <= now)
              .order_by(ATTACHMENT.c.fetch_next_at, ATTACHMENT.c.id).limit(limit))
     if ids is not None:

@@ -213,7 +213,10 @@ class Conversation(CountyOwned, Base):
     """Per-sender conversation state, in the database so any web process takes the next message."""
 
     __tablename__ = "conversation"
-    __table_args__ = (UniqueConstraint("channel", "sender", name="uq_conversation_sender"),)
+    # one per address and county: a number texting two counties' numbers has a conversation with
+    # each (an OpenID is one account's, hence one county's, already); led by the address, which
+    # the lookups by (channel, sender) use (docs/city.md)
+    __table_args__ = (UniqueConstraint("channel", "sender", "county_id", name="uq_conversation_county_sender"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))
     sender: Mapped[str] = mapped_column(String(64))

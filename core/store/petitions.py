@@ -20,7 +20,7 @@ def last_phone(conn: Connection, openid: str) -> str | None:
 
 
 def new_code(conn: Connection, values: dict) -> None:
-    """A verification code sent to a number (its hash, the OpenID, when)."""
+    """A verification code sent to a number (its hash, the OpenID, when, the entrance's ``county_id``)."""
     conn.execute(_NEW_CODE, values)
 
 
@@ -30,11 +30,11 @@ def file_inbound(conn: Connection, inbound_ids: list[int], petition_id: int) -> 
 
 
 def open_in_township(conn: Connection, channel: str, sender: str, township_id: int, since: datetime,
-                     statuses: tuple[str, ...]):
-    """The sender's petitions of a township in ``statuses`` received since a moment (id,
-    tracking_no, received_at, content; newest first, at most 20)."""
+                     statuses: tuple[str, ...], county_id: int):
+    """The sender's petitions (at the entrance of ``county_id``) of a township in ``statuses``
+    received since a moment (id, tracking_no, received_at, content; newest first, at most 20)."""
     return conn.execute(_open_in_township(channel, statuses),
-                        {"own": sender, "township_id": township_id, "since": since})
+                        {"own": sender, "township_id": township_id, "since": since, "county": county_id})
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,9 @@ OWNED = ('township', 'unit', 'person', 'directory_load', 'inbound_message', 'con
          'attachment', 'score_event', 'evening_plan', 'escalation', 'daily_check', 'reception_slot',
          'analysis_note', 'ledger_export', 'audit_event')
 
-# rebuilt on SQLite by 0035 (their unique keys by county): county_id's foreign key is a clause of
+# rebuilt on SQLite by 0035 and 0037 (their unique keys by county): county_id's foreign key is a clause of
 # the table there, which SQLite's DROP COLUMN refuses — dropped by a table copy instead
-REBUILT = ('township', 'unit')
+REBUILT = ('township', 'unit', 'conversation')
 
 INDEXES = (('ix_petition_county_received', 'petition', ['county_id', 'received_at']),
            ('ix_petition_county_status', 'petition', ['county_id', 'status']),
