@@ -33,6 +33,7 @@ from core.clock import SHANGHAI, day_start
 from core.store.db import reading, transaction
 from core.store.models import LedgerExport, Person
 from core.words import reports as words
+from notifications.bound import owner_of
 
 EVERY = 2000
 FORMATS = ("xlsx", "csv")
@@ -177,6 +178,7 @@ def build(svc, export_id: int, now: datetime | None = None) -> str:
     """Build export ``export_id`` (queued → running → done | failed). Safe to call twice: one that
     is running (and alive) or finished is left as it is; one whose worker died is built again."""
     now = now or svc.clock.now()
+    svc = owner_of(svc, LedgerExport, export_id)    # the export's county's, in a city
     with transaction(svc.sessions) as s:
         row = s.get(LedgerExport, export_id, with_for_update=True)
         if row is None or not (row.status == "queued" or (row.status == "running" and lost(row, now))):

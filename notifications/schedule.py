@@ -31,7 +31,6 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import sessionmaker
 
 from core.cases import audience
 
@@ -65,6 +64,7 @@ from notifications.media import MediaReport, fetch
 from notifications.outbox import BATCH, DeliveryReport
 from notifications.report_html import link
 from notifications.report_text import county_ranking_text, ranking_text
+from notifications.bound import Bound
 
 log = logging.getLogger(__name__)
 RUNS = ScheduledRun.__table__
@@ -429,17 +429,9 @@ class Place:
     options: dict
 
 
-class Bound:
-    """The services as one county's (or the city's) jobs see them: every session bound to it."""
-
-    def __init__(self, svc, place: Place) -> None:
-        self._svc, self.place = svc, place
-        kw = svc.sessions.kw
-        self.sessions = sessionmaker(class_=svc.sessions.class_, **{**kw, "info": {**kw.get("info", {}),
-                                                                                  scope.COUNTY: place.county_id}})
-
-    def __getattr__(self, name: str):
-        return getattr(self._svc, name)
+def for_place(svc, place: Place) -> Bound:
+    """The services as the jobs of ``place`` see them: its sessions, its county."""
+    return Bound(svc, place.county_id, place=place)
 
 
 def run_name(svc, name: str) -> str:
@@ -471,12 +463,12 @@ def tick(svc, now: datetime, jobs: tuple[Every, ...] = JOBS,
     every = places(svc)
     if every[0].prefix is None:      # a deployment of one county
         return _tick(svc, now, jobs, every[0].options, hand_off)
-    across = Bound(svc, Place(None, None, "deployment", {}))     # unbound: every county's rows
+    across = for_place(svc, Place(None, None, "deployment", {}))     # unbound: every county's rows
     done += _tick(across, now, tuple(j for j in jobs if j.name in DEPLOYMENT_JOBS), every[0].options, hand_off)
     for place in every:
         mine = tuple(j for j in jobs if j.name not in DEPLOYMENT_JOBS) if place.kind == "county" else \
             tuple(j for j in CITY_JOBS if jobs is JOBS or j in jobs)
-        done += _tick(Bound(svc, place), now, mine, place.options, hand_off)
+        done += _tick(for_place(svc, place), now, mine, place.options, hand_off)
     return done
 
 
@@ -510,7 +502,7 @@ def run_named(svc, name: str, run_id: int, now: datetime) -> str:
     if not prefix:
         return run_claimed(svc, BY_NAME[job], run_id, now)
     place = next(p for p in places(svc) if p.prefix == prefix)
-    return run_claimed(Bound(svc, place), BY_NAME[job], run_id, now)
+    return run_claimed(for_place(svc, place), BY_NAME[job], run_id, now)
 
 
 def run_claimed(svc, job, run_id: int, now: datetime) -> str:

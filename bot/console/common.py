@@ -16,6 +16,7 @@ from sqlalchemy import select
 from core import actions
 
 from core.workplace import workbench
+from core.store import scope
 from core.store.db import write
 from handlers import asks
 from core.cases.lifecycle import NOBODY, barred
@@ -28,6 +29,7 @@ from core.words import citizens as citizen_texts
 from core.words import officials as T
 from core.words import console as W
 from core.words.jobs import THREAT_WORDS
+from notifications.bound import Bound
 from core.words import documents as document_words
 from core.cases.documents import EVENT as DOCUMENT_EVENT
 from notifications.digest_text import day_figures
@@ -66,7 +68,22 @@ AUDIT = {**{a.name: a.label.split(" / ")[0] for a in actions.ACTIONS.values()}, 
 
 
 def services():
-    return current_app.extensions["xinfang"]
+    """The app's services — in a deployment of several counties, as the signed-in person's county
+    sees them (notifications.services.Bound: every session of the request bound to it, docs/city.md);
+    before anyone is known (signing in), across counties where the caller binds its session."""
+    svc = current_app.extensions["xinfang"]
+    county = g.get("county_id")
+    if county is None or not svc.several_counties():
+        return svc
+    bound = g.get("county_services")
+    if bound is None:
+        bound = g.county_services = Bound(svc, county)
+    return bound
+
+
+def everyone(s):
+    """``s`` across counties: who signs in (by number, by session) is not known to be of any county yet."""
+    return scope.bind(s, None)
 
 
 def clock_now() -> datetime:

@@ -15,14 +15,16 @@ from flask import (Flask, Response, current_app, flash, g, make_response, redire
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.console.common import bp, client_address, clock_now, services
+from bot.console.common import bp, client_address, clock_now, everyone, services
 from bot import sms, sms_tencent, wechat, wecom
 from core.workplace import signin, workbench
 from core.phones import InvalidPhone, normalize_phone
 from core.store.db import reading, transaction
-from core.store.models import OutboundMessage
+from core.store import scope
+from core.store.models import County, OutboundMessage, Person
 from core.words import console as W
 from notifications import sealed
 from notifications.report_html import secret_key
@@ -58,13 +60,15 @@ def _load(token: str) -> Official | None:
     role, unit and 管理 they signed in with. A session found over is ended, and says why."""
     svc, now = services(), clock_now()
     with reading(svc.sessions) as s:
-        found = signin.find_session(s, token)
+        found = signin.find_session(everyone(s), token)
         if found is None:
             return None
         row, person = found
         why = signin.why_over(row, person, now)
         live, stale = row.ended_at is None, now - row.seen_at >= signin.SEEN_EVERY
         who = None if why else Official(person.id, person.name, person.role, person.unit_id, person.admin, token)
+        if who is not None:
+            g.county_id = person.county_id     # the request is the person's county's (docs/city.md)
     if why is not None:
         if live:
             with transaction(svc.sessions) as s:
@@ -158,9 +162,10 @@ def login():
         return render_template("console/login.html", phone=None), 400
     svc, now, address = services(), clock_now(), client_address()
     with transaction(svc.sessions) as s:
-        asked = signin.ask_code(s, phone, address, _asker(), now, _signin_key())
+        asked = signin.ask_code(everyone(s), phone, address, _asker(), now, _signin_key())
+        county_id = _county_of(s, asked.person_id)
         if asked.retry_at is None:   # the text made (and sealed) alike; one audit row either way
-            county, _ = svc.county(s.connection())
+            county, _ = svc.county(s.connection(), county_id)
             code = asked.code or "000000"   # a number nobody has: nothing is written or sent of it
             said = W.sign_in_code(county.name, code)
             body, params = sealed.seal(said.key, said, list(said.values), code, now)
@@ -174,7 +179,8 @@ def login():
     def send() -> None:
         if asked.code:
             with transaction(svc.sessions) as s:
-                ids = [OutboundMessage.enqueue(s, "sms", phone, body, "console_code", now, params=params)]
+                ids = [OutboundMessage.enqueue(s, "sms", phone, body, "console_code", now, params=params,
+                                               county_id=county_id)]
             svc.send_later(ids, now)
     if svc.settings.outbox_delivery == "inline":   # the tests', the demo's: sent before the page
         send()
@@ -182,6 +188,20 @@ def login():
         # number on file is answered in the time one nobody has is (bench/signin.py)
         response.call_on_close(_logged(send))
     return response
+
+
+def _county_of(s, person_id: int | None) -> int | None:
+    """The county of the person asking (their audit row and code are that county's); a number
+    nobody has is the city's to audit (the deployment's front door). None in a deployment of one
+    county: its only county, as ever."""
+    if not services().several_counties():
+        return None
+    if person_id is not None:
+        county_id = s.get(Person, person_id).county_id
+    else:
+        county_id = s.scalar(select(County.id).order_by(County.kind != "city", County.id).limit(1))
+    scope.bind(s, county_id)
+    return county_id
 
 
 def _logged(fn):
@@ -202,8 +222,9 @@ def login_code():
     except InvalidPhone:
         pass   # answered like any wrong code
     with transaction(svc.sessions) as s:
-        person = signin.check_code(s, phone, code, _asker(), now, _signin_key())
+        person = signin.check_code(everyone(s), phone, code, _asker(), now, _signin_key())
         if person is not None:
+            scope.bind(s, person.county_id)   # the audit row is the person's county's
             workbench.audit(s, person, now, "sign_in", address=address)
             token = signin.open_session(s, person, now, address)
             who = Official(person.id, person.name, person.role, person.unit_id, person.admin, token)
@@ -222,7 +243,7 @@ def logout():
     """Signing out ends the session on the server: the old cookie opens nothing after."""
     svc, now = services(), clock_now()
     with transaction(svc.sessions) as s:
-        found = signin.find_session(s, current_user.token)
+        found = signin.find_session(everyone(s), current_user.token)
         if found is not None:
             signin.end(s, found[0].id, now, "signed_out")
     logout_user()

@@ -1,0 +1,122 @@
+"""The console in a city's deployment (issue 31, 1; docs/city.md): 平顶山市 over 鲁山县 and 宝丰县
+in one database. Each person signs in with their number as before, and every request of theirs is
+their county's: a 鲁山 clerk's pages — 工作台, lists, search, the case file, 统计, the export —
+show 鲁山's cases and never 宝丰's (a 宝丰 number is "not found", as if it did not exist), and the
+other way round; the city's clerk signs in too."""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime
+
+import pytest
+from sqlalchemy.orm import Session
+from sqlalchemy import select
+
+from bot.app import create_app
+from bot.cli.county import init_database
+from core.clock import SHANGHAI, FixedClock
+from core.settings import load_settings
+from core.store import scope
+from core.store.models import AuditEvent, County, Petition, PetitionEvent, Township, Unit
+from notifications.services import build_services
+from notifications.sms import ConsoleSms
+from tests.conftest import ROOT, make_env
+from tests.test_console_security import sign_in
+from tests.test_export_limits import Console
+
+CITY = ROOT / "examples" / "pingdingshan.toml"
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
+LS_CLERK, BF_CLERK, CITY_CLERK = "+8613700000001", "+8613720000001", "+8613730000001"
+
+
+@pytest.fixture(scope="module")
+def city_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cityconsole") / "city.sqlite3"
+    init_database(f"sqlite:///{path}", CITY, now=datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
+    return path
+
+
+def _case(s: Session, county: County, no: str, township: str, content: str) -> None:
+    scope.bind(s, county.id)
+    t = s.scalars(select(Township).where(Township.name == township)).one()
+    unit = s.scalars(select(Unit).where(Unit.township_id == t.id)).first()
+    p = Petition(tracking_no=no, channel="wechat", phone="+8613800000009", name="张三", township_id=t.id,
+                 content=content, received_at=AT, updated_at=AT, unit_id=unit.id, assigned_at=AT, status="assigned")
+    s.add(p)
+    s.flush()
+    s.add(PetitionEvent(petition_id=p.id, at=AT, kind="received", actor="citizen"))
+
+
+@pytest.fixture
+def city(city_file, tmp_path):
+    path = tmp_path / "city.sqlite3"
+    shutil.copy(city_file, path)
+    sms = ConsoleSms(quiet=True)
+    svc = build_services(load_settings(make_env(f"sqlite:///{path}", EXPORT_DIR=str(tmp_path / "exports"))),
+                         clock=FixedClock(datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI)), sms=sms)
+    with Session(svc.engine) as s:
+        counties = {c.prefix: c for c in s.scalars(select(County))}
+        _case(s, counties["LS"], "LS-20261123-0001", "下汤镇", "鲁山下汤镇的水井坏了")
+        _case(s, counties["BF"], "BF-20261123-0001", "杨庄镇", "宝丰杨庄镇的路坏了")
+        s.commit()
+    app = create_app({"SERVICES": svc, "TESTING": True})
+    yield app, sms
+    svc.engine.dispose()
+
+
+PAGES = ("/console/", "/console/cases", "/console/cases?q=坏了", "/console/cases?status=assigned", "/console/stats",
+         "/console/evenings", "/console/follow-ups", "/console/analysis", "/console/register", "/console/reception")
+
+
+def test_each_countys_clerk_sees_only_their_county(city):
+    app, sms = city
+    for phone, mine, other, words, not_words in ((LS_CLERK, "LS-20261123-0001", "BF-20261123-0001", "水井", "杨庄镇的路"),
+                                                 (BF_CLERK, "BF-20261123-0001", "LS-20261123-0001", "杨庄镇的路", "水井")):
+        client = app.test_client()
+        sign_in(client, sms, phone)
+        for page in PAGES:
+            got = client.get(page)
+            assert got.status_code == 200, (phone, page, got.status_code)
+            assert other not in got.text and not_words not in got.text, (phone, page)
+        listed = client.get("/console/cases").text
+        assert mine in listed and words in listed
+        assert client.get(f"/console/cases/{mine}").status_code == 200
+        assert client.get(f"/console/cases/{other}").status_code == 404      # as if it did not exist
+        found = client.get(f"/console/cases?q={other}")        # asked for by number: nothing found
+        assert found.status_code == 200 and f"/console/cases/{other}" not in found.text
+
+
+def test_the_citys_clerk_signs_in_and_every_sign_in_is_recorded_in_its_county(city):
+    app, sms = city
+    client = app.test_client()
+    sign_in(client, sms, CITY_CLERK)
+    home = client.get("/console/")
+    assert home.status_code == 200 and "LS-20261123-0001" not in home.text and "BF-20261123-0001" not in home.text
+    sign_in(app.test_client(), sms, LS_CLERK)
+    svc = app.extensions["xinfang"]
+    with Session(svc.engine) as s:
+        prefixes = dict(s.execute(select(County.id, County.prefix)).all())
+        recorded = [(prefixes[c], kind) for c, kind in s.execute(select(AuditEvent.county_id, AuditEvent.action)
+                                                                  .order_by(AuditEvent.id))]
+    assert ("PDS", "sign_in") in recorded and ("LS", "sign_in") in recorded
+    assert ("PDS", "code_sent") in recorded and ("LS", "code_sent") in recorded
+    # a number nobody has: answered as any, audited at the city's door
+    client = app.test_client()
+    page = client.get("/console/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert client.post("/console/login", data={"phone": "13999999999", "csrf_token": token}).status_code == 200
+
+
+def test_a_countys_台账_holds_its_cases_only(city):
+    """The export is built outside the request (the reports' worker; here inline), as the county of
+    the one who asked for it."""
+    app, sms = city
+    for phone, mine, other in ((LS_CLERK, "LS-20261123-0001", "BF-20261123-0001"),
+                               (BF_CLERK, "BF-20261123-0001", "LS-20261123-0001")):
+        clerk = Console(app, sms, phone)
+        asked = clerk.export(fmt="csv")
+        assert asked.status_code == 302 and "/console/exports/" in asked.headers["Location"]
+        got = clerk.get(asked.headers["Location"] + "/file")
+        text = got.get_data().decode("utf-8-sig")
+        assert got.status_code == 200 and mine in text and other not in text
