@@ -18,7 +18,7 @@ from bot.cli.county import init_database
 from core.clock import SHANGHAI, FixedClock
 from core.settings import load_settings
 from core.store import scope
-from core.store.models import AuditEvent, County, Petition, PetitionEvent, Township, Unit
+from core.store.models import AuditEvent, County, Person, Petition, PetitionEvent, Supervision, Township, Unit
 from notifications.services import build_services
 from notifications.sms import ConsoleSms
 from tests.conftest import ROOT, make_env
@@ -120,3 +120,45 @@ def test_a_countys_台账_holds_its_cases_only(city):
         got = clerk.get(asked.headers["Location"] + "/file")
         text = got.get_data().decode("utf-8-sig")
         assert got.status_code == 200 and mine in text and other not in text
+
+
+def test_the_city_sees_each_county_and_the_sum_looks_into_one_and_supervises_there(city):
+    app, sms = city
+    clerk = Console(app, sms, CITY_CLERK)
+    page = clerk.get("/console/city")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "各县概况" in html
+
+    def row(prefix: str) -> dict[str, str]:
+        line = re.search(rf'<tr id="county-{prefix}">(.*?)</tr>', html, re.S).group(1)
+        return {k: re.sub(r"<[^>]+>", "", v) for k, v in re.findall(r'data-shelf="(\w+)">(.*?)</td>', line)}
+
+    ls, bf, total = row("LS"), row("BF"), row("total")
+    assert ls["to_accept"] == bf["to_accept"] == "1"
+    assert all(int(total[k]) == int(ls[k]) + int(bf[k]) for k in total)      # the city's line is the sum
+    # into 宝丰: its list, its case file — and the city's 督办 is what the city may do there
+    listed = clerk.get("/console/cases", county="BF").get_data(as_text=True)
+    assert "/console/cases/BF-20261123-0001" in listed and "/console/cases/LS-20261123-0001" not in listed
+    case = clerk.get("/console/cases/BF-20261123-0001").get_data(as_text=True)
+    assert 'value="supervise"' in case and 'value="assign"' not in case and 'value="urge"' not in case
+    bad = clerk.post("/console/cases/BF-20261123-0001/act", action="supervise", days="五", text="请督促")
+    assert "督办期限请填1至30个工作日。" in clerk.said(bad)
+    done = clerk.post("/console/cases/BF-20261123-0001/act", action="supervise", days="5",
+                      text="群众反映三次未见面，请督促当面答复")
+    assert "已对BF-20261123-0001挂牌督办" in clerk.said(done)
+    svc = app.extensions["xinfang"]
+    with Session(svc.engine) as s:
+        [(county, reason)] = s.execute(select(County.prefix, Supervision.reason).join(
+            County, County.id == Supervision.county_id)).all()
+        bf_staff = set(s.scalars(select(Person.phone).join(County, County.id == Person.county_id).where(
+            County.prefix == "BF", Person.role == "staff")))
+        ls_people = set(s.scalars(select(Person.phone).join(County, County.id == Person.county_id).where(
+            County.prefix == "LS")))
+    assert (county, reason) == ("BF", "群众反映三次未见面，请督促当面答复")
+    told = {to for to, body in sms.sent if "【挂牌督办】平顶山市信访局挂牌督办事项BF-20261123-0001" in body}
+    assert bf_staff <= told and not told & ls_people
+    # a county's clerk has no city page, and cannot look into another county
+    ls_clerk = Console(app, sms, LS_CLERK)
+    assert ls_clerk.get("/console/city").status_code == 404
+    theirs = ls_clerk.get("/console/cases", county="BF").get_data(as_text=True)
+    assert "/console/cases/BF-20261123-0001" not in theirs and "/console/cases/LS-20261123-0001" in theirs

@@ -17,7 +17,8 @@ SMS commands (core.actions' catalogue, the areas' use cases), the console's own 
 - ``stats`` — 统计 (/stats) and the 台账 exports (/export, /export.csv, /exports/…);
 - ``reception`` — 接访日程 (/reception);
 - ``analysis`` — 分析 (/analysis);
-- ``admin`` — 管理: the directory's people (/admin, /admin/people/…).
+- ``admin`` — 管理: the directory's people (/admin, /admin/people/…);
+- ``city`` — the city's page over its counties (/city; docs/city.md).
 
 What holds for all of it:
 
@@ -46,7 +47,7 @@ from __future__ import annotations
 from flask import Flask
 
 # each area declares its routes on the blueprint as it is imported
-from bot.console import admin, analysis, case_file, cases, documents, reception, register, sign_in, stats  # noqa: F401
+from bot.console import admin, analysis, case_file, cases, city, documents, reception, register, sign_in, stats  # noqa: F401
 from bot.console.common import bp
 
 __all__ = ["bp", "install"]

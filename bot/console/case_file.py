@@ -16,6 +16,7 @@ from bot.console.common import (actor_name, bp, client_address, clock_now, id_of
                                 send_after_commit, services, signed_in)
 from bot.sms import inbound_from_raw as from_sms
 from bot.wechat import inbound_from_raw as from_wechat
+from core.cases import supervision
 from core import actions
 from core.workplace import workbench
 from core.cases.lifecycle import CaseError, may_act
@@ -195,7 +196,9 @@ def act(no: str):
 FIELD_OF = {"extend_too_long": "days", "extend_format": "days", "not_accept_reason": "text",
             "send_back_reason": "text", "reply_empty": "text", "lead_not_leader": "lead", "lead_accused": "lead",
             "assign_to_bureau": "unit", "assign_accused": "unit", "reassign_same": "unit",
-            "follow_up_outcome": "outcome", "complexity_unknown": "complexity", "recused_already": "accused"}
+            "follow_up_outcome": "outcome", "complexity_unknown": "complexity", "recused_already": "accused",
+            "supervise_days": "days", "supervise_due_past": "days", "supervise_reason": "text",
+            "supervise_reason_long": "text"}
 
 
 class Unfilled(Exception):
@@ -246,7 +249,9 @@ def _arguments(s, action: actions.Action, form: dict):
                 raise Unfilled(field.kind, W.choose(field.label))
         elif field.kind == "days":
             if not raw.isdigit():
-                raise Unfilled(field.kind, errors.say(CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)))
+                raise Unfilled(field.kind, errors.say(CaseError("supervise_days", most=supervision.MOST_DAYS)
+                                                      if action.name == "supervise" else
+                                                      CaseError("extend_too_long", most=STATUTORY_MAX_EXTENSION)))
             values["days"] = int(raw)
         elif field.kind == "accused":
             values["unit"] = find_unit(s, raw)

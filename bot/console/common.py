@@ -23,7 +23,7 @@ from core.cases.lifecycle import NOBODY, barred
 from core.clock import SHANGHAI
 from core.directory.lookup import LEAD_ROLES
 from core.phones import mask_phone, redact
-from core.store.models import Person, Petition
+from core.store.models import County, Person, Petition
 from core.text import CHANNEL_LABELS
 from core.words import citizens as citizen_texts
 from core.words import officials as T
@@ -69,16 +69,35 @@ AUDIT = {**{a.name: a.label.split(" / ")[0] for a in actions.ACTIONS.values()}, 
 
 def services():
     """The app's services — in a deployment of several counties, as the signed-in person's county
-    sees them (notifications.services.Bound: every session of the request bound to it, docs/city.md);
-    before anyone is known (signing in), across counties where the caller binds its session."""
+    sees them (notifications.bound.Bound: every session of the request bound to it, docs/city.md);
+    before anyone is known (signing in), across counties where the caller binds its session. The
+    city's people look into one of its counties (drill-down, 督办): the county the address names."""
     svc = current_app.extensions["xinfang"]
     county = g.get("county_id")
     if county is None or not svc.several_counties():
         return svc
     bound = g.get("county_services")
     if bound is None:
-        bound = g.county_services = Bound(svc, county)
+        looked_into = _looked_into(svc) if g.get("city_id") is not None else None
+        bound = g.county_services = Bound(svc, looked_into or county)
     return bound
+
+
+def _looked_into(svc) -> int | None:
+    """The city's county a city person's request is about: ``county`` in the address or the form
+    (a prefix, "BF"), else a case's number's prefix (/cases/BF-20261123-0001); None: the city's own.
+    A prefix not of the city's counties is nothing (the city's own pages)."""
+    prefix = request.args.get("county") or request.form.get("county") or ""
+    number = (request.view_args or {}).get("no") or ""
+    if not prefix and "-" in number:
+        prefix = number.split("-", 1)[0]
+    if not prefix:
+        return None
+    with svc.engine.connect() as conn:
+        county_id = conn.scalar(select(County.id).where(County.prefix == prefix.upper(),
+                                                        County.parent_id == g.city_id, County.kind == "county"))
+    g.looked_into = prefix.upper() if county_id is not None else None
+    return county_id
 
 
 def everyone(s):
@@ -148,7 +167,8 @@ def _helpers():
     return {"SEARCH_CHARS": SEARCH_CHARS, "ROLE_WORDS": ROLE_WORDS, "STATUS": citizen_texts.STATUS_LABELS, "CHANNELS": CHANNEL_LABELS,
             "EVENTS": EVENT_WORDS, "THREATS": THREAT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
             "numbers_masked": redact, "AUDIT": AUDIT, "calls_for": actions.call_outcomes,
-            "event_text": _event_text, "deadline": _deadline}   # a number in free text is shown only by 显示号码, and recorded
+            "event_text": _event_text, "deadline": _deadline,
+            "looked_into": g.get("looked_into")}   # the city's people: the county they look into (its prefix)   # a number in free text is shown only by 显示号码, and recorded
 
 
 def _deadline(p) -> str:
@@ -165,7 +185,8 @@ def names_of(s, model) -> dict[int, str]:
 
 
 def signed_in(s) -> Person:
-    person = s.get(Person, current_user.id)
+    """The person signed in (read across counties: the city's people look into a county's)."""
+    person = s.get(Person, current_user.id, execution_options={scope.ALL_COUNTIES: True})
     if person is None or not person.active:
         abort(403)
     return person

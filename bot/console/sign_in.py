@@ -48,6 +48,7 @@ class Official(UserMixin):
     unit_id: int | None
     admin: bool = False
     token: str = ""
+    city: int | None = None     # the city's people: the city (its counties' roll-up, drill-down, 督办)
 
     def get_id(self) -> str:
         return self.token
@@ -69,6 +70,8 @@ def _load(token: str) -> Official | None:
         who = None if why else Official(person.id, person.name, person.role, person.unit_id, person.admin, token)
         if who is not None:
             g.county_id = person.county_id     # the request is the person's county's (docs/city.md)
+            if s.get(County, person.county_id).kind == "city":
+                g.city_id = who.city = person.county_id
     if why is not None:
         if live:
             with transaction(svc.sessions) as s:

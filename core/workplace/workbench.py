@@ -22,6 +22,9 @@ from core.status import OPEN, Status
 from core.clock import SHANGHAI, day_start, month_day
 from core.phones import InvalidPhone, normalize_phone
 from core.outbound import RESENT_WHEN_THEY_WRITE
+from core.reports.city import counties_of
+from core.reports.measures import escalations
+from core.store import scope as store_scope
 from core.store import words as store_words
 from core.store.outbox import awaiting_resend
 from core.store.models import (Attachment, AuditEvent, EveningPlan, EveningVisit, InboundMessage,
@@ -459,3 +462,45 @@ def _local(stored: str | None) -> str:
         return ""
     t = datetime.fromisoformat(stored)
     return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+# --- the city over its counties (issue 31, 5; docs/city.md) ----------------------------------------
+
+ROLL_UP_SHELVES = ("unassigned", "to_accept", "to_meet", "overdue", "due_soon", "warnings")
+
+
+@dataclass
+class CountyRow:
+    """A county's line of the city's roll-up: its bureau's shelves' counts, and 越级访 this week."""
+
+    county_id: int
+    name: str
+    prefix: str
+    counts: dict[str, int]
+    beyond_week: int          # 越级访 批次 registered for this week's days (Monday on)
+
+
+def roll_up(s: Session, city_id: int, now: datetime) -> list[CountyRow]:
+    """Each county of the city as its own bureau's 工作台 counts it (the shelves' conditions, every
+    case of the county: the bureau's view), read in ``s`` bound to that county in turn — and to
+    what it was bound to again after."""
+    today = now.astimezone(SHANGHAI).date()
+    monday = today - timedelta(days=today.weekday())
+    bound = s.info.get(store_scope.COUNTY)
+    rows = []
+    try:
+        for county in counties_of(s, city_id):
+            store_scope.bind(s, county.id)
+            counts = {key: s.scalar(select(func.count()).select_from(Petition).where(*CASE_SHELVES[key].where(now))) or 0
+                      for key in ROLL_UP_SHELVES}
+            beyond = escalations(s, monday, today)
+            rows.append(CountyRow(county.id, county.name, county.prefix, counts, sum(b for b, _ in beyond.values())))
+    finally:
+        store_scope.bind(s, bound)
+    return rows
+
+
+def roll_up_total(rows: list[CountyRow]) -> CountyRow:
+    """The city's line: the sum of its counties'."""
+    return CountyRow(0, "", "", {key: sum(r.counts[key] for r in rows) for key in ROLL_UP_SHELVES},
+                     sum(r.beyond_week for r in rows))

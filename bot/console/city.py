@@ -1,0 +1,25 @@
+"""``/console/city``: the city's page over its counties (issue 31, 5; docs/city.md) — each county's
+bureau's shelves as its own 工作台 counts them (core.workplace.workbench.roll_up) and 越级访 this
+week, the city's sum beneath; each count leads into that county's list (the city's people look
+into a county: bot.console.common.services), where a case file offers the city's 督办."""
+from __future__ import annotations
+
+from flask import abort, g, render_template
+from flask_login import login_required
+
+from bot.console.common import bp, clock_now, services, signed_in
+from core.store.db import reading
+from core.workplace import workbench
+
+
+@bp.get("/city")
+@login_required
+def city_page():
+    if g.get("city_id") is None:
+        abort(404)          # a county's people have no city page
+    svc, now = services(), clock_now()
+    with reading(svc.sessions) as s:
+        me = signed_in(s)
+        rows = workbench.roll_up(s, g.city_id, now)
+    return render_template("console/city.html", rows=rows, total=workbench.roll_up_total(rows), me=me,
+                           SHELVES=[(key, workbench.CASE_SHELVES[key].title) for key in workbench.ROLL_UP_SHELVES])
