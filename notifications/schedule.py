@@ -375,7 +375,7 @@ def city_digest(svc, now: datetime) -> str:
         ids = OutboundMessage.enqueue_many(s, [(phone, said, "city_digest", None, said.params)
                                                for phone in audience.leaders(s)], now)
     svc.send_later(ids, now)
-    return words.ran("daily_digest", sent=len(ids))
+    return words.ran("city_digest", sent=len(ids))
 
 
 def county_ranking(svc, now: datetime) -> str:
@@ -392,7 +392,7 @@ def county_ranking(svc, now: datetime) -> str:
         ids = OutboundMessage.enqueue_many(s, [(phone, said, "county_ranking", None, said.params) for phone in phones],
                                            now)
     svc.send_later(ids, now)
-    return words.ran("monthly_scores", year=year, month=month, sent=len(ids))
+    return words.ran("county_ranking", year=year, month=month, sent=len(ids))
 
 
 JOBS: tuple = (

@@ -250,3 +250,24 @@ def test_a_tencent_petitioner_after_hours_still_gets_the_tracking_number(tmp_pat
     assert later and re.fullmatch(r"LS-20261127-\d{4}", later[0]["v"][0])
     assert later[0]["v"][1:] == ["今天已过工作时间", "11月30日（周一）"]
     assert "（模板2100099）" in result.output
+
+
+def test_demo_plays_a_city_over_two_counties(tmp_path, monkeypatch):
+    """`xinfang demo --city` (issue 31): 平顶山市's file, each county's citizen on its own Official
+    Account, 宝丰's cadre on its own number, the city's clerk in the console (各县概况, 挂牌督办),
+    the 17:30 texts of each county and of the city."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("core.settings.DEFAULT_INSTANCE_DIR", tmp_path / "instance")
+    result = CliRunner().invoke(main, ["demo", "--city", "--at", "2026-11-23T10:00"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "平顶山市：县情文件已载入" in out and "宝丰县：县情文件已载入" in out
+    assert "受理编号：LS-20261123-0001" in out and "受理编号：BF-20261123-0001" in out
+    assert "已受理BF-20261123-0001" in out
+    # 各县概况 (待交办, 待受理, 待见面, 挂牌, 即将到期, 预警, 本周越级访): 宝丰's case accepted by then
+    assert "  鲁山县 | 0 | 1 | 0 | 0 | 1 | 0 | 0\n  宝丰县 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n  合计 | 0 | 1 | 0 | 0 | 1 | 0 | 0" in out
+    assert "已对BF-20261123-0001挂牌督办" in out and "【挂牌督办】平顶山市信访局挂牌督办事项BF-20261123-0001" in out
+    assert "答复已转给信访人" in out
+    assert "【每日访情】11月23日（周一）平顶山市：各县到县访2批2人次（鲁山1、宝丰1）" in out
+    assert "鲁山县：到县访1批1人次" in out and "宝丰县：到县访1批1人次" in out
+    assert "受理编号：LS-20261123-0001, BF-20261123-0001；市督办：BF-20261123-0001" in out

@@ -18,6 +18,7 @@ PACKAGES = ("bot", "handlers", "core", "notifications")
 CATALOGUE = ROOT / "core" / "words"
 NOT_SAID = {   # what people send, not what we say: the demo's and the stand-ins' citizens and cadres,
     "bot/demo.py",
+    "bot/demo_city.py",
     "handlers/extract.py",   # and the parser's word lists (names, places, greetings, thanks)
 }
 REGEX = re.compile(r"\(\?[:=!<]|\[\^|\\[dswbS]|^\^|\$$|\|")   # a pattern that reads what people write

@@ -203,7 +203,9 @@ def chat(openid: str | None, phone: str | None) -> None:
 @click.option("--at", "at", default=None,
               help="When the demo's day begins, ISO 8601 in county time (default: now): e.g. 2026-11-23T10:00 for a "
                    "Monday morning, or an evening to see what a petitioner is told after hours.")
-def demo(database: str | None, sms_provider: str, wecom: bool, at) -> None:
+@click.option("--city", is_flag=True, help="平顶山市 over 鲁山县 and 宝丰县 in one deployment (examples/pingdingshan.toml): "
+                                           "each county's own Official Account and number, the city's 督办 and 每日访情.")
+def demo(database: str | None, sms_provider: str, wecom: bool, at, city: bool) -> None:
     """Load the example county and play a scripted conversation through the real webhooks; the
     data stays (instance/demo.sqlite3, made afresh each run) to be opened in the console."""
     from bot.demo import run_demo
@@ -214,6 +216,11 @@ def demo(database: str | None, sms_provider: str, wecom: bool, at) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
         database = f"sqlite:///{path}"
+    if city:
+        from bot.demo_city import run_city_demo
+        click.echo(init_database(database, EXAMPLE.parent / "pingdingshan.toml"))
+        run_city_demo(database, echo=click.echo, at=moment(at))
+        return
     click.echo(init_database(database, EXAMPLE))
     run_demo(database, echo=click.echo, sms_provider=sms_provider, wecom=wecom,
              at=moment(at))

@@ -172,6 +172,8 @@ def messages_failed(count: int, first: str) -> Said:
 # what each scheduled job answers the one who ran it (the scheduler's log, xinfang tick)
 RAN = {
     "daily_digest": "每日访情：{sent}条",
+    "city_digest": "全市每日访情：{sent}条",
+    "county_ranking": "县区排名 {year}-{month:02d}：{sent}条",
     "monthly_scores": "月考评 {year}-{month:02d}：{sent}条",
     "failed_messages": "处理失败的消息：{count}条",
     "instruction_reminders": "批示进展：提醒{sent}条",
