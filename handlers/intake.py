@@ -92,7 +92,7 @@ def start(ctx: Context, text: str | None = None) -> str:
         draft["phone"] = ctx.msg.sender
     else:
         # a returning WeChat user: reuse the number of their last petition (shown in the summary)
-        phone = petitions.last_phone(ctx.conn, ctx.msg.sender)
+        phone = petitions.last_phone(ctx.conn, ctx.msg.sender, ctx.county.id)
         if phone:
             draft["phone"] = phone
             draft["phone_verified"] = phone in ctx.verified_phones()

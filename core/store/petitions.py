@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.engine import Connection
 
 from core.store.conversations import NEWEST_FIRST, whose
+from core.store.scope import county_key
 from core.store.models import Attachment, InboundMessage, Petition, PetitionEvent, PhoneVerification
 
 
-def last_phone(conn: Connection, openid: str) -> str | None:
-    """The number on the newest petition sent from this OpenID."""
-    return conn.scalar(_LAST_PHONE, {"openid": openid})
+def last_phone(conn: Connection, openid: str, county_id: int) -> str | None:
+    """The number on the newest petition sent from this OpenID (to the county's account: an OpenID
+    is one account's)."""
+    return conn.scalar(_LAST_PHONE, {"openid": openid, "county": county_id})
 
 
 def new_code(conn: Connection, values: dict) -> None:
@@ -73,7 +75,9 @@ def image_count(s: Session, p: Petition) -> int:
     return s.scalar(select(func.count()).select_from(Attachment).where(Attachment.petition_id == p.id))
 
 
-_LAST_PHONE = select(Petition.phone).where(Petition.openid == bindparam("openid")).order_by(Petition.id.desc()).limit(1)
+_LAST_PHONE = (select(Petition.phone).where(county_key(Petition.county_id) == bindparam("county"),
+                                            Petition.openid == bindparam("openid"))
+               .order_by(Petition.id.desc()).limit(1))
 _NEW_CODE = insert(PhoneVerification)
 _NUMBER = PhoneVerification.phone == bindparam("phone")
 _CODE_USAGE = select(   # built once: every phone number given runs it (building it cost more than running it)

@@ -89,6 +89,11 @@ def _key_sqlite(element, compiler, **kw):
     return "+" + compiler.process(element.clauses, **kw)
 
 
+def county_key(column):
+    """A hand-built statement's county filter, as the scope writes it (``+county_id`` on SQLite)."""
+    return _Key(column)
+
+
 @lru_cache(maxsize=64)
 def _criteria(county_id: int):
     return with_loader_criteria(CountyOwned, lambda cls: _Key(cls.county_id) == county_id, include_aliases=True)
