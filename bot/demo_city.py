@@ -2,10 +2,11 @@
 played through the real webhooks: each county's citizen on that county's own Official Account
 (sealed with its key, signed with its token, on its own path), 宝丰's cadre by text to 宝丰's
 own number (a valid X-Twilio-Signature), the city's clerk in the console (signed in by code) —
-各县概况, into 宝丰, 挂牌督办 — and at 17:30 the scheduler's texts: each county's 每日访情 to
+登记 of a 到市访 for 宝丰, 各县概况, into 宝丰, 挂牌督办 — and at 17:30 the scheduler's texts: each county's 每日访情 to
 its leaders, the city's to the city's.
 
-Not played yet: a 到市访 registered at the city and 交办 down to a county (issue 31, 3).
+A 到市访 registered by the city's clerk for 宝丰 is 宝丰's case from the first moment (交办 down):
+宝丰's unit accepts and answers it by text, and the answer goes back to the city's bureau.
 """
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ def run_city_demo(database_url: str, echo=print, at: datetime | None = None) -> 
     echo("\n=== 宝丰县的承办单位联络员用短信受理（宝丰县自己的号码）===")
     text("BF", cadre, f"受理 {bf_no}")
 
-    echo("\n=== 平顶山市信访局孟晓燕在工作台：各县概况，进入宝丰县，挂牌督办 ===")
+    echo("\n=== 到市访：宝丰县马街村的赵六来到市人民群众来访接待中心；市信访局孟晓燕在工作台登记，交宝丰县办理 ===")
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/console/login").get_data(as_text=True)).group(1)
     client.post("/console/login", data={"phone": CITY_CLERK[3:], "csrf_token": token})
     code = re.search(r"验证码(\d{6})", [b for to, b in sms.sent if to == CITY_CLERK][-1]).group(1)
@@ -103,19 +104,32 @@ def run_city_demo(database_url: str, echo=print, at: datetime | None = None) -> 
     seen[0] = len(sms.sent)
     page = client.get("/console/city").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)     # the signed-in session's
+    clock.advance(minutes=10)
+    registered = client.post("/console/register", data={
+        "county": "BF", "kind": "visit", "place": "杨庄镇马街村", "name": "赵六", "phone": "13912340066", "people": "1",
+        "content": "俺家宅基地被邻居占了，村里镇里协调多次都没结果", "csrf_token": token})
+    city_no = registered.headers["Location"].rsplit("/", 1)[1]
+    echo(f"  ↳ 登记为宝丰县的事项 {city_no}（市交办件）")
+    texts()
+    city_cadre = next(to for to, body in sms.sent if body.startswith(f"【交办】{city_no}"))
+    text("BF", city_cadre, f"受理 {city_no}")
+
+    echo("\n=== 市信访局：各县概况，进入宝丰县，对市交办件挂牌督办 ===")
+    page = client.get("/console/city").get_data(as_text=True)
     for prefix in ("LS", "BF", "total"):
         row = re.search(rf'<tr id="county-{prefix}">(.*?)</tr>', page, re.S).group(1)
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
         echo("  " + " | ".join(cells))
-    acted = client.post(f"/console/cases/{bf_no}/act", data={
-        "action": "supervise", "days": "3", "text": "群众反映道路损坏三个月未修，请督促当面答复", "csrf_token": token})
+    acted = client.post(f"/console/cases/{city_no}/act", data={
+        "action": "supervise", "days": "3", "text": "到市访群众反映宅基地纠纷多次协调无果，请督促当面答复", "csrf_token": token})
     flash = re.search(r'<div class="flash" role="status">([^<]*)</div>',
                       client.get(acted.headers["Location"]).get_data(as_text=True))
     echo("  ↳ " + (flash.group(1) if flash else str(acted.status_code)))
     texts()
 
-    echo("\n=== 宝丰县答复（督办期限内）===")
+    echo("\n=== 宝丰县答复（督办期限内）：答复送回市信访局 ===")
     text("BF", cadre, f"答复 {bf_no} 已安排施工队修路，本周内完工，单位派人现场查看")
+    text("BF", city_cadre, f"答复 {city_no} 已组织双方现场勘界，邻居退还占用部分，双方签订协议")
 
     echo("\n=== 17:30：各县的每日访情发给本县领导，全市的发给市领导 ===")
     clock.set(clock.now().replace(hour=17, minute=30, second=0) if clock.now().hour < 17
@@ -124,6 +138,6 @@ def run_city_demo(database_url: str, echo=print, at: datetime | None = None) -> 
         if name.endswith(("digest", "ranking")):
             echo(f"  {name} {period}：{result}")
     texts()
-    echo(f"\n受理编号：{ls_no}, {bf_no}；市督办：{bf_no}")
+    echo(f"\n受理编号：{ls_no}, {bf_no}, {city_no}（市交办）；市督办：{city_no}")
     svc.engine.dispose()
-    return [ls_no, bf_no]
+    return [ls_no, bf_no, city_no]

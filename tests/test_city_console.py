@@ -162,3 +162,41 @@ def test_the_city_sees_each_county_and_the_sum_looks_into_one_and_supervises_the
     assert ls_clerk.get("/console/city").status_code == 404
     theirs = ls_clerk.get("/console/cases", county="BF").get_data(as_text=True)
     assert "/console/cases/BF-20261123-0001" not in theirs and "/console/cases/LS-20261123-0001" in theirs
+
+
+def test_the_city_registers_a_visit_for_a_county_whose_answer_comes_back(city):
+    """到市访: 赵六 of 宝丰's 马街村 comes to the city's reception; the city's clerk registers it for
+    宝丰 — 宝丰's case from the first moment, its bureau told (【市交办】); 宝丰 accepts and answers,
+    and the city's bureau hears the answer."""
+    app, sms = city
+    app.extensions["xinfang"].clock.advance(days=1)     # Tuesday: the day's numbers are the counters'
+    clerk = Console(app, sms, CITY_CLERK)
+    choose = clerk.get("/console/register").get_data(as_text=True)
+    assert "宝丰县" in choose and "鲁山县" in choose and 'name="place"' not in choose
+    form = clerk.get("/console/register", county="BF").get_data(as_text=True)
+    assert 'name="county" value="BF"' in form and "杨庄镇" in form and "下汤镇" not in form
+    done = clerk.post("/console/register", county="BF", kind="visit", place="杨庄镇马街村", name="赵六",
+                      phone="13912340066", people="1", content="俺家宅基地被邻居占了，村里镇里协调多次都没结果")
+    assert done.status_code == 302 and "/console/cases/BF-" in done.headers["Location"]
+    no = done.headers["Location"].rsplit("/", 1)[1]
+    svc = app.extensions["xinfang"]
+    with Session(svc.engine) as s:
+        p = s.scalars(select(Petition).where(Petition.tracking_no == no)).one()
+        prefixes = dict(s.execute(select(County.id, County.prefix)).all())
+        assert (prefixes[p.county_id], prefixes[p.from_city_id], p.name) == ("BF", "PDS", "赵六")
+        assert "平顶山市信访局登记，交本县办理" in " ".join(
+            s.scalars(select(PetitionEvent.text).where(PetitionEvent.petition_id == p.id, PetitionEvent.text.is_not(None))))
+    with Session(svc.engine) as s:   # routed by its matter (宅基地: 国土资源) to 宝丰's own unit of that code
+        bf_people = set(s.scalars(select(Person.phone).where(Person.county_id == p.county_id)))
+    assert next(to for to, body in sms.sent if body.startswith(f"【交办】{no}")) in bf_people
+    told = [to for to, body in sms.sent if body.startswith(f"【市交办】平顶山市信访局登记的事项{no}（杨庄镇马街村）")]
+    assert BF_CLERK in told and LS_CLERK not in told
+    # 宝丰's bureau works it in its own console; the answer goes back to the city's bureau
+    bf = Console(app, sms, BF_CLERK)
+    assert no in bf.get("/console/cases").get_data(as_text=True)
+    for action, fields, said in (("accept", {"complexity": ""}, f"已受理{no}"),
+                                 ("reply", {"text": "已组织双方现场勘界，邻居退还占用部分"}, "答复已转给信访人")):
+        got = bf.said(bf.post(f"/console/cases/{no}/act", action=action, **fields))
+        assert said in re.search(r'<div class="flash" role="status">([^<]*)</div>', got).group(1)
+    answered = [to for to, body in sms.sent if body.startswith(f"【市交办件答复】宝丰县") and no in body]
+    assert CITY_CLERK in answered and LS_CLERK not in answered

@@ -254,8 +254,9 @@ def test_a_tencent_petitioner_after_hours_still_gets_the_tracking_number(tmp_pat
 
 def test_demo_plays_a_city_over_two_counties(tmp_path, monkeypatch):
     """`xinfang demo --city` (issue 31): 平顶山市's file, each county's citizen on its own Official
-    Account, 宝丰's cadre on its own number, the city's clerk in the console (各县概况, 挂牌督办),
-    the 17:30 texts of each county and of the city."""
+    Account, a 到市访 registered by the city's clerk for 宝丰 and handed down, 宝丰's cadres on its
+    own number, the city's 挂牌督办 and the answer back to the city, the 17:30 texts of each county
+    and of the city."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("core.settings.DEFAULT_INSTANCE_DIR", tmp_path / "instance")
     result = CliRunner().invoke(main, ["demo", "--city", "--at", "2026-11-23T10:00"])
@@ -263,11 +264,14 @@ def test_demo_plays_a_city_over_two_counties(tmp_path, monkeypatch):
     out = result.output
     assert "平顶山市：县情文件已载入" in out and "宝丰县：县情文件已载入" in out
     assert "受理编号：LS-20261123-0001" in out and "受理编号：BF-20261123-0001" in out
-    assert "已受理BF-20261123-0001" in out
-    # 各县概况 (待交办, 待受理, 待见面, 挂牌, 即将到期, 预警, 本周越级访): 宝丰's case accepted by then
+    # the 到市访: 宝丰's case from the first moment, its bureau told, routed to 宝丰's own unit
+    assert "登记为宝丰县的事项 BF-20261123-0002（市交办件）" in out
+    assert "【市交办】平顶山市信访局登记的事项BF-20261123-0002（杨庄镇马街村）交本县办理" in out
+    assert "已受理BF-20261123-0002" in out and "已由县自然资源局受理" in out
+    # 各县概况 (待交办, 待受理, 待见面, 挂牌, 即将到期, 预警, 本周越级访)
     assert "  鲁山县 | 0 | 1 | 0 | 0 | 1 | 0 | 0\n  宝丰县 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n  合计 | 0 | 1 | 0 | 0 | 1 | 0 | 0" in out
-    assert "已对BF-20261123-0001挂牌督办" in out and "【挂牌督办】平顶山市信访局挂牌督办事项BF-20261123-0001" in out
-    assert "答复已转给信访人" in out
-    assert "【每日访情】11月23日（周一）平顶山市：各县到县访2批2人次（鲁山1、宝丰1）" in out
-    assert "鲁山县：到县访1批1人次" in out and "宝丰县：到县访1批1人次" in out
-    assert "受理编号：LS-20261123-0001, BF-20261123-0001；市督办：BF-20261123-0001" in out
+    assert "已对BF-20261123-0002挂牌督办" in out and "【挂牌督办】平顶山市信访局挂牌督办事项BF-20261123-0002" in out
+    assert "【市交办件答复】宝丰县县自然资源局已答复市交办事项BF-20261123-0002" in out
+    assert "【每日访情】11月23日（周一）平顶山市：各县到县访3批3人次（宝丰2、鲁山1）" in out
+    assert "鲁山县：到县访1批1人次" in out and "宝丰县：到县访2批2人次" in out
+    assert "受理编号：LS-20261123-0001, BF-20261123-0001, BF-20261123-0002（市交办）；市督办：BF-20261123-0002" in out

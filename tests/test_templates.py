@@ -190,6 +190,7 @@ def test_a_wechat_citizens_code_and_the_bureaus_failure_notice_go_as_templates(t
 
 
 SAMPLES = {   # each notice's values as the use cases give them (see core.acts)
+    "city_handed_down": {"city": "平顶山市"}, "city_case_answered": {"county": "宝丰县", "unit": "杨庄镇人民政府"},
     "receipt": {"how": "走访"}, "reassigned_away": {"unit": "尧山镇人民政府"}, "case_urged": {"milestone": "meet", "note": "请今天务必上门"},
     "case_supervised": {"city": "平顶山市", "due": None, "reason": "群众反映三次未见面"}, "case_accepted": {"unit": "下汤镇人民政府", "meet_by": None},
     "case_replied": {"unit": "下汤镇人民政府", "text": "已更换水泵，请您核实"}, "extension_approved": {"days": 10},

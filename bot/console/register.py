@@ -1,10 +1,12 @@
 """登记: staff register a visit, a letter or a call, with the same checks as the SMS command
-(core.cases.registration)."""
+(core.cases.registration). The city's bureau registers a 到市访 or a letter for one of its
+counties (chosen first: the form is then that county's, its places): the county's case from the
+first moment, handed down (docs/city.md)."""
 from __future__ import annotations
 
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from bot.console.common import bp, client_address, clock_now, services, signed_in
@@ -18,6 +20,9 @@ from handlers import notify
 from core.words import officials as T
 from core.words import console as W
 from core.cases import registration
+from core.reports.city import counties_of
+from core.store import scope
+from core.store.models import County
 
 
 KINDS = {"visit": "走访", "letter": "来信", "phone": "电话访"}
@@ -36,6 +41,12 @@ def register():
         person = signed_in(s)
         if person.role != "staff":
             abort(403)
+        city = None
+        if g.get("city_id") is not None:     # the city's bureau registers for one of its counties
+            if g.get("looked_into") is None:
+                counties = [(c.prefix, c.name) for c in counties_of(scope.bind(s, None), g.city_id)]
+                return render_template("console/register_city.html", me=person, counties=counties)
+            city = s.get(County, g.city_id)
         county, gazetteer = svc.county(s.connection())
         townships = sorted(gazetteer.names.values())
         if request.method == "GET":
@@ -65,7 +76,8 @@ def register():
         doing = Act(s, Rules.for_county(county), now, f"staff:{person.id}", person, conn=s.connection())
         done = registration.register_received(doing, county, registration.Received(
             form["kind"], form["name"], phone, int(form["people"]), form["content"], found.township_id,
-            found.village_id, accused=form["accused"] if accusation else None), gazetteer.directory_names)
+            found.village_id, accused=form["accused"] if accusation else None), gazetteer.directory_names,
+            from_city=city)
         notify.deliver(outbox, done)
         p = done.petition
         workbench.audit(s, person, now, "register", p.id, address=client_address())

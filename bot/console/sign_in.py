@@ -75,12 +75,12 @@ def _load(token: str) -> Official | None:
     if why is not None:
         if live:
             with transaction(svc.sessions) as s:
-                signin.end(s, row.id, now, why)
+                signin.end(everyone(s), row.id, now, why)
         g.session_ended = why
         return None
     if stale:   # the last use, to the minute (a write a minute, not one a request)
         with transaction(svc.sessions) as s:
-            signin.seen(s, row.id, now)
+            signin.seen(everyone(s), row.id, now)
     return who
 
 

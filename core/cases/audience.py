@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.cases.lifecycle import barred, recused_people, recusals_of
+from core.store import scope
 from core.store.models import EveningPlan, Person, Petition
 
 BUREAU_MILESTONES = ("assign", "review")   # deadlines the bureau itself must meet
@@ -24,6 +25,14 @@ def staff(s: Session, p: Petition | None = None) -> list[str]:
     barred = recused_people(s, p) if p is not None else set()
     return [phone for pid, phone in s.execute(select(Person.id, Person.phone).where(
         Person.role == "staff", Person.active.is_(True)).order_by(Person.id)) if pid not in barred]
+
+
+def city_staff(s: Session, city_id: int) -> list[str]:
+    """The city's bureau's staff (the city's people, read from a county's session): told of the
+    answer to a case the city handed down."""
+    return list(s.scalars(select(Person.phone).where(Person.county_id == city_id, Person.role == "staff",
+                                                     Person.active.is_(True)).order_by(Person.id),
+                          execution_options={scope.ALL_COUNTIES: True}))
 
 
 def leaders(s: Session) -> list[str]:

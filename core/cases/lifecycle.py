@@ -143,14 +143,16 @@ def default_unit(s: Session | Connection, p: Petition, county: County):
     barred = recused_units(s, p)
     route = route_for(p, county)
     if route is not None and route.get("unit"):
-        unit = s.execute(_UNIT_BY_CODE, {"code": route["unit"]}).first()
+        unit = s.execute(_UNIT_BY_CODE, {"code": route["unit"], "county": county.id}).first()
         if unit is not None and unit.id not in barred:
             return unit
     unit = s.execute(_TOWNSHIP_UNIT, {"township_id": p.township_id}).first()
     return unit if unit is not None and unit.id not in barred else None
 
 
-_UNIT_BY_CODE = select(*Unit.__table__.c).where(Unit.code == bindparam("code"), Unit.active.is_(True)).limit(1)
+# a unit's code is its county's (0035: two counties may both have a "zrzyj"): the case's county's
+_UNIT_BY_CODE = select(*Unit.__table__.c).where(Unit.county_id == bindparam("county"), Unit.code == bindparam("code"),
+                                                Unit.active.is_(True)).limit(1)
 _TOWNSHIP_UNIT = select(*Unit.__table__.c).where(Unit.kind == "township", Unit.township_id == bindparam("township_id"),
                                                  Unit.active.is_(True)).limit(1)
 

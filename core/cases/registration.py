@@ -28,16 +28,22 @@ class Received:
     accused: str | None = None      # staff marked it 检举控告: whom it accuses ("" not named yet)
 
 
-def register_received(act: Act, county: County, received: Received, directory=None) -> Done:
+def register_received(act: Act, county: County, received: Received, directory=None,
+                      from_city: County | None = None) -> Done:
     """Register ``received``: the case, routed at once (or held for the bureau when it accuses);
-    ``Done.data``: petition_id, unit (None: the bureau's to assign)."""
+    ``Done.data``: petition_id, unit (None: the bureau's to assign). ``from_city``: registered by
+    the city's bureau for this county — the county's case, handed down (usecases.handed_down)."""
     s = act.session
     p = Petition(tracking_no=next_tracking_no(s, county.prefix, act.now), channel=received.kind,
                  phone=received.phone, phone_verified=received.phone is not None and received.kind == "visit",
                  name=received.name[:32], township_id=received.township_id, village_id=received.village_id,
                  content=received.content.strip(), status="registered", received_at=act.now, updated_at=act.now,
-                 people=received.people)
+                 people=received.people, county_id=county.id,
+                 from_city_id=from_city.id if from_city is not None else None)
     original = usecases.open_repeat_of(s, p)
-    return usecases.register(act, county, p, words.KIND_WORDS[received.kind],
+    done = usecases.register(act, county, p, words.KIND_WORDS[received.kind],
                              words.registered_event(received.kind, received.people, original is None), original,
                              directory, accused=received.accused)
+    if from_city is not None:
+        done.tells += usecases.handed_down(act, done.petition, from_city)
+    return done

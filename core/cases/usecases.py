@@ -41,7 +41,22 @@ def reply(act: Act, p: Petition, text: str) -> Done:
     cases.reply(act, p, text)
     done.tells.append(Tell(PETITIONER, "case_replied", {"unit": _unit_name(p), "text": p.reply_text}))
     done.tells.append(Tell(PETITIONER, "rating", ask={"kind": "rate", "petition_id": p.id}))
+    if p.from_city_id is not None:   # handed down by the city: its answer goes back to the city's bureau
+        phones = tuple(audience.city_staff(act.session, p.from_city_id))
+        if phones:
+            county = act.session.get(County, p.county_id)
+            done.tells.append(Tell(PHONES, "city_case_answered", {"county": county.name if county else "",
+                                                                   "unit": _unit_name(p)}, phones=phones))
     return done
+
+
+def handed_down(act: Act, p: Petition, city: County) -> list[Tell]:
+    """The city's bureau registered ``p`` (到市访, 来信; its ``from_city_id``) for this county and
+    handed it down at once (issue 31, 3): the case is the county's from the first moment, its
+    bureau is told, the city follows it and hears its answer (:func:`reply`)."""
+    cases.event(act.session, p, act.now, "handed_down", act.actor, words.handed_down_event(city.name),
+                act.inbound_id)
+    return [Tell(STAFF, "city_handed_down", {"city": city.name})]
 
 
 def close(act: Act, p: Petition) -> Done:

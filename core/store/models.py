@@ -295,6 +295,8 @@ class Petition(CountyOwned, Base):
         # 扬言: the cases marked (the 工作台's 预警 shelf)
         Index("ix_petition_threat", "threat_at", postgresql_where=text("threat_at IS NOT NULL"),
               sqlite_where=text("threat_at IS NOT NULL")),
+        Index("ix_petition_from_city", "from_city_id", "status", postgresql_where=text("from_city_id IS NOT NULL"),
+              sqlite_where=text("from_city_id IS NOT NULL")),
         # a county's cases among a city's (docs/city.md): the bureau's lists by day and by status;
         # a unit's lists need no county first (a unit is one county's)
         Index("ix_petition_county_received", "county_id", "received_at"),
@@ -322,6 +324,8 @@ class Petition(CountyOwned, Base):
     # trip — and when its last 【预警】 went (once a day unless graver); its words are the 'warning' events
     threat: Mapped[str | None] = mapped_column(String(16))
     threat_at: Mapped[datetime | None]
+    # the city whose bureau registered it and handed it down (到市访, 来信; core.cases.usecases.hand_down)
+    from_city_id: Mapped[int | None] = mapped_column(ForeignKey("county.id"))
 
     # --- the case (issue 3): who handles it, what happened when, and what is due ---------------
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))

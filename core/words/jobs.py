@@ -351,3 +351,8 @@ def supervision_missed(city: str, tracking_no: str, unit: str, due: str) -> Said
     """To the county's leaders, its bureau and the unit head: a 督办 of the city not met."""
     return Said(f"【督办逾期】{city}信访局督办的事项{tracking_no}（{unit or '未交办'}）已过督办期限{due}仍未答复，"
                 "已记入月考评，请即督促办理。", "supervision_missed", city, tracking_no, due)
+
+
+def handed_down_event(city: str) -> str:
+    """The case's history: the city's bureau registered it and handed it down to the county."""
+    return f"{city}信访局登记，交本县办理（市交办件，答复结果报{city}信访局）"

@@ -91,6 +91,11 @@ NOTICES: dict[str, Callable[..., str]] = {
     "case_urged": lambda ctx, p, milestone, note: (
         f"【催办】信访局催办事项{p.tracking_no}：{MILESTONE_WORDS[milestone]}期限{when(getattr(p, f'due_{milestone}'))}，"
         f"请抓紧办理。{gist(note, 60) + '。' if note else ''}"),
+    "city_handed_down": lambda ctx, p, city: (
+        f"【市交办】{city}信访局登记的事项{p.tracking_no}（{ctx.place_of(p)}）交本县办理：{gist(p.content, 40)}。"
+        f"请按期交办、答复，结果将报{city}信访局。"),
+    "city_case_answered": lambda ctx, p, county, unit: (
+        f"【市交办件答复】{county}{unit}已答复市交办事项{p.tracking_no}：{gist(p.reply_text or '', 60)}。"),
     "case_supervised": lambda ctx, p, city, due, reason: (
         f"【挂牌督办】{city}信访局挂牌督办事项{p.tracking_no}：{gist(reason, 60)}。请于{when(due)}前办理答复，"
         "逾期将记入考评。"),
