@@ -48,19 +48,24 @@ def _case(s: Session, county: County, no: str, township: str, content: str) -> N
     s.add(PetitionEvent(petition_id=p.id, at=AT, kind="received", actor="citizen"))
 
 
-@pytest.fixture
-def city(city_file, tmp_path):
+def city_app(city_file, tmp_path, at: datetime, **env):
+    """The city's file on a fresh copy, a case of each county on the 23rd, the app: (app, services, sms)."""
     path = tmp_path / "city.sqlite3"
     shutil.copy(city_file, path)
     sms = ConsoleSms(quiet=True)
-    svc = build_services(load_settings(make_env(f"sqlite:///{path}", EXPORT_DIR=str(tmp_path / "exports"))),
-                         clock=FixedClock(datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI)), sms=sms)
+    svc = build_services(load_settings(make_env(f"sqlite:///{path}", EXPORT_DIR=str(tmp_path / "exports"), **env)),
+                         clock=FixedClock(at), sms=sms)
     with Session(svc.engine) as s:
         counties = {c.prefix: c for c in s.scalars(select(County))}
         _case(s, counties["LS"], "LS-20261123-0001", "下汤镇", "鲁山下汤镇的水井坏了")
         _case(s, counties["BF"], "BF-20261123-0001", "杨庄镇", "宝丰杨庄镇的路坏了")
         s.commit()
-    app = create_app({"SERVICES": svc, "TESTING": True})
+    return create_app({"SERVICES": svc, "TESTING": True}), svc, sms
+
+
+@pytest.fixture
+def city(city_file, tmp_path):
+    app, svc, sms = city_app(city_file, tmp_path, datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI))
     yield app, sms
     svc.engine.dispose()
 

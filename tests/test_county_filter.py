@@ -9,23 +9,17 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event
 
-from bot.app import create_app
-from core.clock import SHANGHAI, FixedClock
-from core.settings import load_settings
-from core.store.models import County, CountyOwned
+from core.clock import SHANGHAI
+from core.store.models import CountyOwned
 from notifications.schedule import tick
-from notifications.services import build_services
-from notifications.sms import ConsoleSms
 from peers.webhooks import PeerClient, TwilioServer, WeChatServer
-from tests.conftest import TWILIO_TOKEN, make_env
-from tests.test_city_console import BF_CLERK, CITY_CLERK, LS_CLERK, _case, city_file  # noqa: F401  (fixture)
+from tests.conftest import TWILIO_TOKEN
+from tests.test_city_console import BF_CLERK, CITY_CLERK, LS_CLERK, city_app, city_file  # noqa: F401  (fixture)
 from tests.test_console_security import sign_in
 
 TABLES = {model.__tablename__ for model in CountyOwned.__subclasses__()}
@@ -57,19 +51,9 @@ class _Account(PeerClient):
 
 @pytest.fixture
 def day(city_file, tmp_path):
-    path = tmp_path / "city.sqlite3"
-    shutil.copy(city_file, path)
-    env = make_env(f"sqlite:///{path}", EXPORT_DIR=str(tmp_path / "exports"), WECHAT_TOKEN_LS=ACCOUNT[0],
-                   WECHAT_APP_ID_LS=ACCOUNT[1], WECHAT_AES_KEY_LS=ACCOUNT[2])
-    clock = FixedClock(datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI))
-    sms = ConsoleSms(quiet=True)
-    svc = build_services(load_settings(env), clock=clock, sms=sms)
-    with Session(svc.engine) as s:
-        counties = {c.prefix: c for c in s.scalars(select(County))}
-        _case(s, counties["LS"], "LS-20261123-0001", "下汤镇", "鲁山下汤镇的水井坏了")
-        _case(s, counties["BF"], "BF-20261123-0001", "杨庄镇", "宝丰杨庄镇的路坏了")
-        s.commit()
-    app = create_app({"SERVICES": svc, "TESTING": True})
+    app, svc, sms = city_app(city_file, tmp_path, datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI),
+                             WECHAT_TOKEN_LS=ACCOUNT[0], WECHAT_APP_ID_LS=ACCOUNT[1], WECHAT_AES_KEY_LS=ACCOUNT[2])
+    clock = svc.clock
     seen: list[str] = []
     event.listen(svc.engine, "before_cursor_execute",
                  lambda conn, cursor, statement, *rest: seen.append(" ".join(statement.split())))
