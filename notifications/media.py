@@ -145,10 +145,12 @@ def fetch(svc, now: datetime, ids: list[int] | None = None, limit: int = BATCH) 
     return report
 
 
-def _tell_staff(svc, attachment_ids: list[int], now: datetime, county_id: int) -> list[int]:
-    """One text to the county's bureau's staff: how many could not be kept, and the cases they belong to."""
+def _tell_staff(svc, attachment_ids: list[int], now: datetime, county_id: int | None = None) -> list[int]:
+    """One text to the county's bureau's staff (``county_id``; None: the deployment's only county):
+    how many could not be kept, and the cases they belong to."""
     with transaction(svc.sessions) as s:
-        scope.bind(s, county_id)
+        if county_id is not None:
+            scope.bind(s, county_id)
         numbers = media.tracking_numbers(s.connection(), attachment_ids)
         said = words.media_failed(len(attachment_ids), numbers)
         ids = OutboundMessage.enqueue_many(s, [(to, said, "media_failed", None, list(said.values))

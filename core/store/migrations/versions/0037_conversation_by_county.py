@@ -21,14 +21,21 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
+# the key before (one conversation per address) and after (one per address in a county)
+BY_ADDRESS = ('uq_conversation_sender', ['channel', 'sender'])
+BY_COUNTY = ('uq_conversation_county_sender', ['channel', 'sender', 'county_id'])
+
+
+def _swap(old: tuple, new: tuple) -> None:
     with op.batch_alter_table('conversation') as batch:
-        batch.drop_constraint('uq_conversation_sender', type_='unique')
-        batch.create_unique_constraint('uq_conversation_county_sender', ['channel', 'sender', 'county_id'])
+        batch.drop_constraint(old[0], type_='unique')
+        batch.create_unique_constraint(*new)
+
+
+def upgrade() -> None:
+    _swap(BY_ADDRESS, BY_COUNTY)
 
 
 def downgrade() -> None:
     """Back to one conversation per address: refused by the database if a number has one with two counties."""
-    with op.batch_alter_table('conversation') as batch:
-        batch.drop_constraint('uq_conversation_county_sender', type_='unique')
-        batch.create_unique_constraint('uq_conversation_sender', ['channel', 'sender'])
+    _swap(BY_COUNTY, BY_ADDRESS)
