@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
+from core.cases import threats
 from core.status import UNANSWERED, Status
 from core.store.models import Petition
 from core.cases import petitioner as usecases
@@ -123,13 +124,15 @@ ANOTHER_MATTER = re.compile(r"还有|另外|另一|别的|又有|新的|再反�
 
 
 def about_the_case(ctx: Context, text: str) -> str | None:
-    """"好的，谢谢你们，啥时候有人来？", "找谁", "多久能办", "需要俺准备啥材料不", "那俺就等着了" from
-    someone whose case is open and who says no new matter: who handles it and by when (its unit, the
-    deadlines to meet and to finish). None: not such a question, or no open case — the text goes on
+    """"好的，谢谢你们，啥时候有人来？", "找谁", "多久能办", "需要俺准备啥材料不", "那俺就等着了" — or a
+    threat with nothing new ("说了多少回都不管，明天俺就去跳楼") — from someone whose case is open and who
+    says no new matter: who handles it and by when (its unit, the deadlines to meet and to finish). None: not such a question, or no open case — the text goes on
     as any other."""
-    if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ ")) or WITHDRAW.search(text)) \
+    threat = threats.heard_all(text)
+    if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ ")) or WITHDRAW.search(text)
+            or threat) \
             or ANOTHER_MATTER.search(text) \
-            or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p, AFTER_FILING.sub("", p))
+            or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p, _without(AFTER_FILING.sub("", p), threat))
                        for p in clauses_of(text)):
         return None
     p = next((p for p in ctx.own_petitions() if p.status in UNANSWERED), None)
@@ -142,6 +145,14 @@ def about_the_case(ctx: Context, text: str) -> str | None:
     unit = p.unit.name if p.unit is not None and p.status != Status.REGISTERED else None
     finish = texts.by(p.due_finish, ctx.now, "于")
     return texts.case_ahead(p.tracking_no, unit, None if p.met_at else texts.by(p.due_meet, ctx.now, "于"), finish)
+
+
+def _without(text: str, heard: list[threats.Heard]) -> str:
+    """The text without the words of the threats in it ("明天俺就去跳楼": a threat about the case,
+    no matter of its own — the case is marked by handlers.threats)."""
+    for threat in heard:
+        text = text.replace(threat.words, "")
+    return text
 
 
 def _latest(asks: list[dict], *kinds: str) -> dict | None:
