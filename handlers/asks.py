@@ -29,7 +29,7 @@ from core.store.conversations import ask_key as key_of
 from core.store.conversations import open_asks, put_asks
 from handlers.context import Context
 from handlers.states import State
-from handlers.extract import clauses_of, is_greeting, is_thanks, says_no_matter
+from handlers.extract import ABOUT_WORDS, clauses_of, is_greeting, is_thanks, says_no_matter
 
 def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
     """Put the questions of a committed transaction on their recipients' conversations
@@ -112,7 +112,7 @@ AFTER_FILING = re.compile(r"需要|需不需要|要不要|用不用|还用|准�
                           r"跑|一趟|乡里|镇上|镇里|县里|等着|等消息|等通知|等信|等恁|等你们|通知|回信|回电|告诉|说一声|一声|回个话|找人|问谁|"
                           r"知道|办到|到哪|进度|咋样|怎么样|补充|再说点|时候|私了|和解|说好了|调解好了|解决了|"
                           r"回去|信儿|大概|时间|长|派人|派|编号|记不住|当面|见见|亲自|发短信|短信|打击报复|报复|说出去|"
-                          r"律师|还是|儿|"
+                          r"律师|还是|儿|记住|没记住|记不清|忘了|忘记|"
                           r"收费|要钱|花钱|费用|免费|钱|撤回|撤销|撤|不告了|不反映了|算了")
 # a question, or a word that one waits: "俺还用去县里不", "需要俺准备啥材料不", "那俺就等着了"
 ASKS_OR_WAITS = re.compile(r"[?？]|啥|咋|什么|怎么|谁|哪|几|多久|吗|么|呢|(.)不\1|[不没]$|没有$|等(?:着|信|消息|通知|结果|回音|回复|恁|你们)|"
@@ -132,8 +132,8 @@ def about_the_case(ctx: Context, text: str) -> str | None:
     if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ ")) or WITHDRAW.search(text)
             or threat) \
             or ANOTHER_MATTER.search(text) \
-            or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p, _without(AFTER_FILING.sub("", p), threat))
-                       for p in clauses_of(text)):
+            or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p, rest := _without(AFTER_FILING.sub("", p), threat))
+                       or threat and _little(rest) for p in clauses_of(text)):
         return None
     p = next((p for p in ctx.own_petitions() if p.status in UNANSWERED), None)
     if p is None:
@@ -153,6 +153,13 @@ def _without(text: str, heard: list[threats.Heard]) -> str:
     for threat in heard:
         text = text.replace(threat.words, "")
     return text
+
+
+def _little(rest: str) -> bool:
+    """Beside a threat, a clause that names no new thing: two characters at most once the words of
+    petitioning are gone ("他再欺负俺", "再不发钱", "俺真不想活了") — the threat's condition, about the
+    case already open; "俺村的路又叫拉煤车压塌了" is a matter of its own."""
+    return len(re.findall(r"[\u4e00-\u9fff]", ABOUT_WORDS.sub("", rest))) <= 2
 
 
 def _latest(asks: list[dict], *kinds: str) -> dict | None:

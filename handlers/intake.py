@@ -414,6 +414,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if step == State.CONTENT and not answered:
         if found.content is None and found.heard and ABOUT_MARK.search(text):
             out.notes.append(texts.ASK_MATTER)    # announced again, or asked whether one may: what is it?
+        elif found.content is None and not found.heard and (found.name or found.place or found.phone):
+            pass                          # "俺叫董春来" again, a place, a number: who and where, not the matter
         elif len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2 and text.strip().rstrip("。.!！") not in SKIP_WORDS:
             piece = found.content if found.heard and found.content else text
         else:
@@ -438,7 +440,7 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
 
 
 # a correction of what was said before: "不对，俺叫张大川", "说错了 是大年沟村", "不对 是瓦屋镇"
-CORRECTION = re.compile(r"^(?:(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*|(?=应该是|应是))"
+CORRECTION = re.compile(r"^(?:(?:村名?|名字|姓名|地址|地点|乡镇|镇名|电话|号码|手机号?)?(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*|(?=应该是|应是))"
                         r"(?:应该是|应该|改成|改为|是)?")
 
 
