@@ -146,12 +146,12 @@ ABOUT_PETITIONING = (
     "尊敬 此致 敬礼 们 听见 听得见 听到 到底 管事 告 村干部 干部 "
     # who one is, where the number was seen, what it costs, fearing a reprisal, asking patience
     "老农民 庄稼人 种地的 老实人 丈母娘 岳父 岳母 老丈人 姥爷 姥姥 舅妈 姨妈 嫂子 "
-    "憋 心里 憋屈 看到 看见 瞧见 墙上 贴的 贴 海报 广告 二维码 扫码 上面 发 "
-    "花钱 要钱 收钱 收费 免费 费用 报复 打击报复 穿小鞋 害怕 怕 担心 嫌烦 嫌 烦 啰嗦 罗嗦 慢 刚才 刚刚"
+    "憋 心里 憋屈 看到 看见 瞧见 墙上 贴的 海报 广告 二维码 扫码 上面 发个 发条 发一下 发信息 发消息 "
+    "花钱 要钱 收钱 收费 免费 费用 报复 打击报复 穿小鞋 害怕 担心 别嫌烦 嫌烦 别嫌 啰嗦 罗嗦 打字慢 刚才 刚刚"
 ).split()
-ABOUT_WORDS = re.compile("|".join(sorted(set(ABOUT_PETITIONING), key=len, reverse=True))
-                         + r"|跑(?=了?[一二两三四五六七八九十几好多]+[趟回次遍])"
-                         + r"|看(?=(?:俺|我|他|她)?(?:闺女|儿子|孩子|孙子|孙女|外孙|老人|爹|娘|妈|爸|亲戚))"   # "去北京看闺女": a visit     # "跑了十几趟": waiting, "肇事的跑了" is not
+ABOUT_WORDS = re.compile(r"去[\u4e00-\u9fff]{0,4}?看望?(?=(?:俺|我|他|她)?(?:闺女|儿子|孩子|孙子|孙女|外孙|老人|爹|娘|妈|爸|亲戚))|"   # "去北京看闺女": a visit
+                         + "|".join(sorted(set(ABOUT_PETITIONING), key=len, reverse=True))
+                         + r"|跑(?=了?[一二两三四五六七八九十几好多]+[趟回次遍])"     # "跑了十几趟": waiting, "肇事的跑了" is not
                          + r"|[一二两俩三四五六七八九十百千半几来余多]")
 # what marks such a clause: it speaks of telling, petitioning, waiting, typing, asking or greeting
 ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{0,4}说|讲讲|问问|咨询|事|问题|情况|你好|您好|恁好|领导好|同志|"

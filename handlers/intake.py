@@ -414,8 +414,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if step == State.CONTENT and not answered:
         if found.content is None and found.heard and ABOUT_MARK.search(text):
             out.notes.append(texts.ASK_MATTER)    # announced again, or asked whether one may: what is it?
-        elif found.content is None and not found.heard and (found.name or found.place or found.phone):
-            pass                          # "俺叫董春来" again, a place, a number: who and where, not the matter
+        elif found.content is None and not found.heard and found.name and found.name == draft.get("name"):
+            pass                          # "俺叫董春来" said again: who, not the matter
         elif len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2 and text.strip().rstrip("。.!！") not in SKIP_WORDS:
             piece = found.content if found.heard and found.content else text
         else:

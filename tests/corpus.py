@@ -1639,3 +1639,97 @@ ROUND_6 = [
          ("水窖叫人填了",), village="四棵树村", after=(("刚才那个编号俺没记住 咋办", "您反映的事项"),)),
 ]
 CASES += ROUND_6
+
+# round 6, a second batch, written after the first batch's changes and before the next: more
+# openings, 屋里人 and other kin, corrections that say which answer, wrong answers at the place and
+# the matter, pleas and waiting after the number, figures and dates in the story
+ROUND_6B = [
+    # openings
+    Case("r6b-open-consult", ("您好，打扰一下，想咨询个事", "我叫袁春生", "鲁阳街道南关社区", "小区的自来水一股铁锈味"), "袁春生",
+         "鲁阳街道", ("自来水一股铁锈味",), village="南关社区", asks_matter=True),
+    Case("r6b-open-useful", ("俺也不知道找恁管用不管用", "俺叫侯秋菊", "下汤镇下汤村", "俺家的地叫邻居家的果树遮得啥也长不成"),
+         "侯秋菊", "下汤镇", ("果树遮得啥也长不成",), village="下汤村", asks_matter=True),
+    Case("r6b-open-disabled", ("领导 俺是个残疾人 行动不方便 只能在这反映", "俺叫白长顺", "马楼乡马楼村", "俺的残疾补贴叫村里停了"),
+         "白长顺", "马楼乡", ("残疾补贴叫村里停了",), village="马楼村", asks_matter=True),
+    Case("r6b-open-years-petitioning", ("俺上访十几年了", "俺叫葛老汉", "梁洼镇梁洼村", "俺家的房子叫煤矿塌陷震塌了 一直没给安置"),
+         "葛老汉", "梁洼镇", ("一直没给安置",), village="梁洼村", asks_matter=True),
+    Case("r6b-open-heard-it-works", ("俺听说恁这能管事", "俺是熊背乡熊背村的齐长林", "村里的路修了一半就停了"), "齐长林", "熊背乡",
+         ("路修了一半就停了",), village="熊背村", asks_matter=True),
+    Case("r6b-open-letter-to-mayor", ("俺想给县长写封信", "俺叫苏二妮", "辛集乡新庄村", "俺家的宅基地叫村里收回去了"), "苏二妮",
+         "辛集乡", ("宅基地叫村里收回去了",), village="新庄村", asks_matter=True),
+    Case("r6b-open-qingtian", ("求青天大老爷给俺做主", "俺叫韦老实", "仓头乡孙庄村", "俺儿叫人打断了腿 打人的到现在没抓"), "韦老实",
+         "仓头乡", ("打人的到现在没抓",), village="孙庄村", asks_matter=True),
+    Case("r6b-open-wechat-of-bureau", ("这是鲁山县信访局的微信吧", "是的话俺反映个事", "俺叫马长贵", PHONE, "尧山镇尧山村",
+                                       "景区把俺家门口的路封了"), "马长贵", "尧山镇", ("把俺家门口的路封了",), village="尧山村",
+         channel="wechat", asks_matter=True),
+
+    # relatives in other words
+    Case("r6b-kin-wife-wuliren", ("俺替俺屋里人说 她叫秦桂花 住在张良镇张良村 她在村里小厂干了半年 工钱一分没给",), "秦桂花",
+         "张良镇", ("工钱一分没给",), village="张良村"),
+    Case("r6b-kin-son-mother-name-place", ("我是宋春来的儿子 替俺爹问 俺爹住在团城乡煤场村 矿上占了他的地不给钱",), "宋春来", "团城乡",
+         ("矿上占了他的地不给钱",), village="煤场村"),
+    Case("r6b-kin-big-uncle", ("俺大伯叫魏长河 俺帮他问问", "背孜乡杨家庄村", "他的五保金半年没发了"), "魏长河", "背孜乡",
+         ("五保金半年没发了",), village="杨家庄村"),
+    Case("r6b-kin-mother-of", ("我是王建国的母亲 我叫刘桂兰 住在瓦屋镇瓦屋村 我儿子在外地打工出了事 厂里不赔",), "刘桂兰", "瓦屋镇",
+         ("厂里不赔",), village="瓦屋村"),
+
+    # corrections that say which answer
+    Case("r6b-correct-name-just-now", ("我要反映", "张秋林", "刚才名字说错了 俺叫张秋生", "董周乡董周村", "村里的桥叫水冲了"),
+         "张秋生", "董周乡", ("桥叫水冲了",), village="董周村", not_in_story=("说错了",)),
+    Case("r6b-correct-not-this-but-that", ("我是下汤镇林楼村的贾长顺，村里的路灯坏了", "不是林楼村 是社楼村"), "贾长顺", "下汤镇",
+         ("路灯坏了",), village="社楼村", not_in_story=("不是林楼村",)),
+    Case("r6b-correct-township-said", ("我要反映", "祁秋菊", "下汤镇林楼村", "镇说错了 是张良镇张良村", "村里的垃圾没人拉"),
+         "祁秋菊", "张良镇", ("垃圾没人拉",), village="张良村", not_in_story=("说错了",)),
+    Case("r6b-correct-phone-number", ("我要反映", "汤长林", "13838765431", "电话号码错了 是13838765432", "马楼乡王庄村",
+                                      "俺家的羊叫人药死了"), "汤长林", "马楼乡", ("羊叫人药死了",), village="王庄村",
+         channel="wechat", not_in_story=("错了",)),
+
+    # wrong answers at the place and the matter
+    Case("r6b-place-our-village", ("我要反映", "卢长青", "就在俺村", "马楼乡马楼村", "村里的机井叫人承包了"), "卢长青", "马楼乡",
+         ("机井叫人承包了",), village="马楼村"),
+    Case("r6b-place-county-town", ("我要反映", "冯丽", "县城", "鲁阳街道北关社区", "小区门口天天有人烧垃圾"), "冯丽", "鲁阳街道",
+         ("天天有人烧垃圾",), village="北关社区"),
+    Case("r6b-matter-the-one-before", ("我要反映", "姚长生", "赵村镇中汤村", "就是上回说的那个事", "温泉开发占了俺家的地不给钱"),
+         "姚长生", "赵村镇", ("温泉开发占了俺家的地不给钱",), village="中汤村", not_in_story=("上回",)),
+    Case("r6b-cannot-read-at-name", ("我要反映", "俺不识字 俺孙子帮俺打的", "俺叫潘老汉", "四棵树乡天桥村", "俺家的房子叫山洪冲塌了"),
+         "潘老汉", "四棵树乡", ("房子叫山洪冲塌了",), village="天桥村", not_in_story=("不识字",)),
+
+    # figures and dates in the story, and voice input with them in words
+    Case("r6b-date-in-story", ("俺是观音寺乡观音寺村的金长顺，2023年12月25日村里把俺家的三间房当违建拆了，一分钱没赔",), "金长顺",
+         "观音寺乡", ("把俺家的三间房当违建拆了", "一分钱没赔"), village="观音寺村"),
+    Case("r6b-money-in-yuan", ("我叫包秋菊，住在让河乡石门村，村里欠俺家修路占地的钱12000元，拖了两年",), "包秋菊", "让河乡",
+         ("12000元",), village="石门村"),
+    Case("r6b-group-number-in-story", ("俺是张官营镇张官营村3组的柴长生 组里的地叫人卖了 每亩才给800",), "柴长生", "张官营镇",
+         ("组里的地叫人卖了", "每亩才给800"), village="张官营村"),
+    Case("r6b-voice-figures-words", ("俺是辛集乡辛集村的秦老四俺家三亩二分地叫修路的占了说好的一万二千块钱到现在就给了三千",),
+         "秦老四", "辛集乡", ("三亩二分地叫修路的占了", "就给了三千"), village="辛集村"),
+
+    # voice input and dialect
+    Case("r6b-voice-name-end-jiao", ("俺村的学校叫撤了娃们上学得跑十几里俺是熊背乡熊背村的叫吴长庚",), "吴长庚", "熊背乡",
+         ("学校叫撤了",), village="熊背村"),
+    Case("r6b-voice-jiushishuo", ("嗯嗯就是说俺是瓦屋镇李老庄村的嗯俺叫邵二孬就是说俺家那个低保嗯叫人给顶了",), "邵二孬", "瓦屋镇",
+         ("低保", "叫人给顶了"), village="李老庄村"),
+    Case("r6b-dialect-zhuangli", ("俺是董周乡上董周村的冉老五 俺庄里的路这事咋恁难办嘞 修了三年还没修好",), "冉老五", "董周乡",
+         ("修了三年还没修好",), village="上董周村"),
+    Case("r6b-dialect-mufaer", ("俺是磙子营乡磙子营村的柳二嫂 俺家的房子漏得木法儿住了 危房改造轮不上俺",), "柳二嫂", "磙子营乡",
+         ("房子漏得木法儿住了", "危房改造轮不上俺"), village="磙子营村"),
+    Case("r6b-many-short-matter-first", ("俺村的水塔", "漏水半年了", "没人修", "俺是让河乡让河村的祁老二"), "祁老二", "让河乡",
+         ("水塔", "漏水半年了"), village="让河村"),
+
+    # after the number: a plea, waiting, a threat, a question in dialect
+    Case("r6b-after-plea", ("我是团城乡团城村的严长林，村里的路灯坏了一年",), "严长林", "团城乡", ("路灯坏了一年",), village="团城村",
+         after=(("恁一定得给俺办啊", "您反映的事项"),)),
+    Case("r6b-after-hurry", ("俺是下汤镇社楼村的何二嫂 俺家的低保叫停了",), "何二嫂", "下汤镇", ("低保叫停了",), village="社楼村",
+         channel="tencent", after=(("麻烦恁们快点", "您反映的事项"),)),
+    Case("r6b-after-wait-more", ("我是尧山镇上坪村的武长顺，景区的车把俺家的麦子轧了",), "武长顺", "尧山镇", ("麦子轧了",),
+         village="上坪村", after=(("那俺再等等", "您反映的事项"),)),
+    Case("r6b-after-only-want", ("我是梁洼镇鹁鸽吴村的秦秋生，煤矿把俺家的井弄干了",), "秦秋生", "梁洼镇", ("把俺家的井弄干了",),
+         village="鹁鸽吴村", after=(("俺啥都不要 就要个说法", "您反映的事项"),)),
+    Case("r6b-after-threat-city", ("俺是仓头乡仓头村的贺长贵 村里的低保评得不公",), "贺长贵", "仓头乡", ("低保评得不公",),
+         village="仓头村", after=(("再没个说法俺就去市里上访", "您反映的事项"),)),
+    Case("r6b-after-self-immolation", ("我是赵村镇赵村村的刘老实，村里强拆了俺家的房子",), "刘老实", "赵村镇", ("强拆了俺家的房子",),
+         village="赵村村", channel="wechat", after=(("逼急了俺就浇汽油", "您反映的事项"),)),
+    Case("r6b-after-where-now", ("我是琴台街道琴台社区的孙秋菊，楼上天天往下扔垃圾",), "孙秋菊", "琴台街道", ("往下扔垃圾",),
+         village="琴台社区", after=(("俺这事办到哪一步了", "您反映的事项"),)),
+]
+CASES += ROUND_6B
