@@ -29,7 +29,7 @@ from core.store.conversations import ask_key as key_of
 from core.store.conversations import open_asks, put_asks
 from handlers.context import Context
 from handlers.states import State
-from handlers.extract import ABOUT_WORDS, clauses_of, is_greeting, is_thanks, says_no_matter
+from handlers.extract import ABOUT_WORDS, PLEA, clauses_of, is_greeting, is_thanks, says_no_matter
 
 def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime) -> None:
     """Put the questions of a committed transaction on their recipients' conversations
@@ -112,11 +112,13 @@ AFTER_FILING = re.compile(r"需要|需不需要|要不要|用不用|还用|准�
                           r"跑|一趟|乡里|镇上|镇里|县里|等着|等消息|等通知|等信|等恁|等你们|通知|回信|回电|告诉|说一声|一声|回个话|找人|问谁|"
                           r"知道|办到|到哪|进度|咋样|怎么样|补充|再说点|时候|私了|和解|说好了|调解好了|解决了|"
                           r"回去|信儿|大概|时间|长|派人|派|编号|记不住|当面|见见|亲自|发短信|短信|打击报复|报复|说出去|"
-                          r"律师|还是|儿|记住|没记住|记不清|忘了|忘记|"
+                          r"律师|还是|儿|记住|没记住|记不清|忘了|忘记|快点|快些|抓紧|赶紧|尽快|一定|务必|再等等|等等|"
                           r"收费|要钱|花钱|费用|免费|钱|撤回|撤销|撤|不告了|不反映了|算了")
 # a question, or a word that one waits: "俺还用去县里不", "需要俺准备啥材料不", "那俺就等着了"
 ASKS_OR_WAITS = re.compile(r"[?？]|啥|咋|什么|怎么|谁|哪|几|多久|吗|么|呢|(.)不\1|[不没]$|没有$|等(?:着|信|消息|通知|结果|回音|回复|恁|你们)|"
                            r"^(?:中|行|好|嗯|哦|噢|ok|OK|好吧|中吧|行吧|那好|那中|那行|好了|好了吧|就这|就这吧|就这样|那就这样)$")   # "中": then what comes next
+# urged or waited on: "恁一定得给俺办啊", "麻烦恁们快点", "那俺再等等"
+URGED = re.compile(r"快点|快些|抓紧|赶紧|尽快|一定|务必|等等")
 WITHDRAW = re.compile(r"撤回|撤销|撤了|不告了|不反映了")
 SUPPLEMENT = re.compile(r"补充|补点|再说点|再发点")
 # a new matter announced after filing: a petition of its own ("俺还有个事", "另外再反映个问题")
@@ -130,7 +132,7 @@ def about_the_case(ctx: Context, text: str) -> str | None:
     as any other."""
     threat = threats.heard_all(text)
     if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ ")) or WITHDRAW.search(text)
-            or threat) \
+            or threat or PLEA.search(text) or URGED.search(text)) \
             or ANOTHER_MATTER.search(text) \
             or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p, rest := _without(AFTER_FILING.sub("", p), threat))
                        or threat and _little(rest) for p in clauses_of(text)):

@@ -37,10 +37,10 @@ NAME_INTRO = re.compile(
     rf"名字(?:叫做|叫作|[是叫:：/／])?|名叫|(?:户主|联系人|牵头人|负责人|带头人|领头人|反映人|信访人|来信人|来访人|申请人|投诉人)[是:：/／]?|{REAL_NAME}|"
     rf"(?<=[都就])(?:叫|喊){ME}|(?i:i am|i'm|my name is)\s*|(?:^|(?<=[，,。\s]))(?:你|恁|那)?(?:就)?(?:叫|喊|称呼){ME}|"
     rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
-    rf"(?:(?:(?!然后|就是|[我俺咱的])[{HAN}]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
+    rf"(?:(?:(?!然后|就是|[我俺咱的])[{HAN}0-9]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
     rf"({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
-NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}?(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?\s?{TITLE}?"
+NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}0-9]{{1,16}}?(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?\s?{TITLE}?"
                               rf"({NAME_CHARS}{{2,4}}?)(?<![村镇乡组区道])(?=[，,。：:\s]|$|反映|俺|我|咱|就是)")
 # words of reporting or complaining about someone: a name after them is the one accused, never
 # the writer's ("我要实名举报下汤镇的李建国")
@@ -147,11 +147,15 @@ ABOUT_PETITIONING = (
     # who one is, where the number was seen, what it costs, fearing a reprisal, asking patience
     "老农民 庄稼人 种地的 老实人 丈母娘 岳父 岳母 老丈人 姥爷 姥姥 舅妈 姨妈 嫂子 "
     "憋 心里 憋屈 看到 看见 瞧见 墙上 贴的 海报 广告 二维码 扫码 上面 发个 发条 发一下 发信息 发消息 "
-    "花钱 要钱 收钱 收费 免费 费用 报复 打击报复 穿小鞋 害怕 担心 别嫌烦 嫌烦 别嫌 啰嗦 罗嗦 打字慢 刚才 刚刚"
+    "花钱 要钱 收钱 收费 免费 费用 报复 打击报复 穿小鞋 害怕 担心 别嫌烦 嫌烦 别嫌 啰嗦 罗嗦 打字慢 刚才 刚刚 "
+    # why one writes here, and to whom: "俺是个残疾人 行动不方便", "俺想给县长写封信", "求青天大老爷做主"
+    "残疾人 行动 腿脚 行动不便 只能 县长 副县长 乡长 镇长 书记 县委书记 市长 写信 写封信 一封信 封信 "
+    "青天 大老爷 青天大老爷 包青天 父母官 求 恳求 请求"
 ).split()
 ABOUT_WORDS = re.compile(r"去[\u4e00-\u9fff]{0,4}?看望?(?=(?:俺|我|他|她)?(?:闺女|儿子|孩子|孙子|孙女|外孙|老人|爹|娘|妈|爸|亲戚))|"   # "去北京看闺女": a visit
                          + "|".join(sorted(set(ABOUT_PETITIONING), key=len, reverse=True))
                          + r"|跑(?=了?[一二两三四五六七八九十几好多]+[趟回次遍])"     # "跑了十几趟": waiting, "肇事的跑了" is not
+                         + r"|(?:[\u4e00-\u9fff]{1,3}省)?(?:[\u4e00-\u9fff]{1,3}市)?[\u4e00-\u9fff]{2}县(?=信访|政府|县委|人民|的|吗|吧|$)"   # 鲁山县: to whom
                          + r"|[一二两俩三四五六七八九十百千半几来余多]")
 # what marks such a clause: it speaks of telling, petitioning, waiting, typing, asking or greeting
 ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{0,4}说|讲讲|问问|咨询|事|问题|情况|你好|您好|恁好|领导好|同志|"
@@ -188,7 +192,8 @@ STUTTER = re.compile(rf"([{HAN}])[\s、，,…。.\-]+(?=\1)")
 SPACED = re.compile(rf"(?:^|(?<=\s))[{HAN}](?=\s)|(?<=\s)[{HAN}]$")
 KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?){NAME_END}|"
                       rf"{KIN_OF_MINE}(?:是)?({NAME_CHARS}{{2,4}}?)(?=[，,。\s]|$)|"
-                      rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)")
+                      rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)|"
+                      rf"{ME}是({NAME_CHARS}{{2,4}}?)的(?:儿子|闺女|女儿|孙子|孙女|儿媳妇?|侄子|侄女|外甥女?|外孙女?)")
 
 
 # a matter said in a word or two, as an SMS lists it ("张官营镇张官营村 许大庆 低保"): what the bureau hears of
@@ -398,7 +403,7 @@ def _kin_name(m: re.Match) -> str | None:
     ("俺爹王大山") when it starts as names do."""
     if m.group(2):
         return clean_name(m.group(2))
-    name = m.group(1) or m.group(3)
+    name = m.group(1) or m.group(3) or m.group(4)
     return name if plausible_name(name) else None
 
 

@@ -300,6 +300,10 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if not text or is_greeting(text) or is_thanks(text):
         return out
     before = dict(draft)
+    lead = CORRECTION.match(text)
+    if lead and channel != "sms" and (phone := extract(text[lead.end():], gazetteer).phone):
+        out.phone, out.noted = phone, True        # "电话号码错了 是139…": the number given instead
+        return out
     if corrected(draft, text, gazetteer):        # "不对，俺叫张大川": the answer it corrects is replaced
         out.noted = True
         return out
@@ -440,7 +444,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
 
 
 # a correction of what was said before: "不对，俺叫张大川", "说错了 是大年沟村", "不对 是瓦屋镇"
-CORRECTION = re.compile(r"^(?:(?:村名?|名字|姓名|地址|地点|乡镇|镇名|电话|号码|手机号?)?(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*|(?=应该是|应是))"
+CORRECTION = re.compile(r"^(?:(?:刚才|刚刚|前面)?(?:的)?(?:村名|村|镇名|镇|乡名|乡|街道|社区|名字|姓名|地址|地点|乡镇|"
+                        r"电话号码|手机号码|手机号|手机|电话|号码)?(?:也)?(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*|(?=应该是|应是))"
                         r"(?:应该是|应该|改成|改为|是)?")
 
 
@@ -449,6 +454,8 @@ def corrected(draft: dict, text: str, gazetteer, again: bool = False) -> bool:
     the old one (True); False when the text corrects nothing said (it is read as any other)."""
     lead = CORRECTION.match(text)      # (again: the answer asked for again, no 不对 needed)
     rest = text[lead.end():].strip() if lead else re.sub(r"^(?:应该是|是)", "", text).strip() if again else ""
+    if lead and lead.group().startswith("不是") and (said := re.search(r"[，,\s]+(?:应该是|是)(.+)$", rest)):
+        rest = said.group(1).strip()     # "不是林楼村 是社楼村": the second
     if not rest:
         return False
     found = extract(rest, gazetteer)
