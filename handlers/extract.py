@@ -14,7 +14,7 @@ from core.directory.places import Gazetteer, PlaceMatch
 HAN = r"\u4e00-\u9fff"
 NAME_CHARS = rf"[{HAN}·]"
 CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n\r—]+")
-ME = r"(?:我|俺|咱|本人)"
+ME = r"(?:我|俺|咱|本人|鄙人)"
 KIN_OF_MINE = (rf"{ME}(?:家)?(?:[大二三四五六七八九小老](?=[叔伯舅姑姨爷哥姐弟妹婶]))?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
        rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老伴儿|老婆|媳妇|爱人|对象|老公|丈夫|那口子|"
        rf"大伯|伯伯|伯父|大爷|叔叔|叔|婶子|婶|大娘|舅妈|姨妈|侄子|侄女|外甥|外甥女|孙子|孙女|外孙|外孙女|"
@@ -52,7 +52,7 @@ NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业
              "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部",
              "保密", "匿名", "无名", "不详", "随便", "算了", "不说", "不留",
              "然后", "救命", "求救", "爱人", "老伴", "丈夫", "妻子", "老婆", "对象", "着急", "急事", "侄子", "侄女", "外甥", "孙子", "孙女", "儿子", "闺女", "女儿", "儿媳", "老伴", "家属", "亲属", "邻居"}
-FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
+FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|鄙人|姓名|名字|名叫|叫做|叫作|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
 # said only to open or close a conversation: nothing to file
 GREETING_WORDS = re.compile(r"你好呀|您好呀|你好|您好|在吗|在不在|有人吗|有没有人|请问|喂+|hi|hello|同志|领导|"
@@ -151,7 +151,9 @@ ABOUT_PETITIONING = (
     # why one writes here, and to whom: "俺是个残疾人 行动不方便", "俺想给县长写封信", "求青天大老爷做主"
     "残疾人 行动 腿脚 行动不便 只能 县长 副县长 乡长 镇长 书记 县委书记 市长 写信 写封信 一封信 封信 "
     "青天 大老爷 青天大老爷 包青天 父母官 求 恳求 请求 急 紧急 着急 十万火急 冤枉 "
-    "头回 头一次 用这个 这玩意 这东西 咋用 怎么用"
+    "头回 头一次 用这个 这玩意 这东西 咋用 怎么用 "
+    # a form's fields: "性别:女 年龄:65 住址:…"
+    "性别 男 女 年龄 住址 地址 籍贯 民族 汉族 联系电话 身份证号 职业 务农"
 ).split()
 ABOUT_WORDS = re.compile(r"去[\u4e00-\u9fff]{0,4}?看望?(?=(?:俺|我|他|她)?(?:闺女|儿子|孩子|孙子|孙女|外孙|老人|爹|娘|妈|爸|亲戚))|"   # "去北京看闺女": a visit
                          + "|".join(sorted(set(ABOUT_PETITIONING), key=len, reverse=True))
@@ -196,6 +198,11 @@ KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?){NAME_END}|"
                       rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)|"
                       rf"{ME}是({NAME_CHARS}{{2,4}}?)的(?:儿子|闺女|女儿|孙子|孙女|儿媳妇?|侄子|侄女|外甥女?|外孙女?)")
 
+
+# one's sex and age beside the name, in brackets or alone between pauses: "李秀英（女，65岁）", "王秀芝 女 下汤镇…"
+SELF_FACTS = re.compile(r"[（(][^（）()]{0,10}?(?:男|女|岁)[^（）()]{0,6}[）)]|(?:(?<=[\s，,])|^)(?:性别[:：]?\s*)?[男女](?=[\s，,]|$)")
+# the formal way: "本人姓李名秀英", "我姓王名大山"
+FORMAL_NAME = re.compile(rf"({ME}?)姓([{HAN}])[，,\s]*名(?:字|叫)?(?=[{HAN}]{{1,2}}(?:$|[^{HAN}]|家住|住|是|{ME}))")
 
 # a matter said in a word or two, as an SMS lists it ("张官营镇张官营村 许大庆 低保"): what the bureau hears of
 SHORT_MATTER = re.compile(r"(?:俺家|我家|俺|我)?(?:低保|五保|养老金?|医保|社保|工资|工钱|欠薪|拆迁|强拆|征地|占地|宅基地|补偿|补贴|"
@@ -516,6 +523,8 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     """Everything recognisable in one message. Content is what is left once the clauses that
     only introduce the person (name, place, phone) are taken away."""
     out = Extracted()
+    text = SELF_FACTS.sub("", text)     # "李秀英（女，65岁）", "王秀芝 女 …": of the person, not the matter
+    text = FORMAL_NAME.sub(r"\1姓\2，叫\2", text) if "名" in text else text   # "本人姓李名秀英": 本人姓李，叫李秀英
     intros = _introduced(text, gazetteer) \
         or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) or STUTTER.search(text) else []) \
         or _introduced(SURNAME_PAUSE.sub(r"\1", text), gazetteer) \
@@ -558,7 +567,7 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
             continue                # talk about the name ("大家都叫俺二蛋", "赵钱孙李的赵"): who, not what
         rest = KIN_NAME.sub(lambda m: "" if _kin_name(m) else m.group(0), unspaced(clause))   # "俺爷叫贾长庚": who
         for name in [out.name] + others if out.name else others:
-            rest = rest.replace(name, "").replace(f"姓{name[0]}", "")
+            rest = rest.replace(name, "").replace(f"姓{name[0]}", "").replace(f"名{name[1:]}", "")   # 姓李名秀英
         rest = ID_NUMBER.sub("", MOBILE_IN_TEXT.sub("", readable(rest))).replace("身份证号", "")
         for threat in threats.heard_all(clause):       # "俺不想活了", "再不管就去北京": a threat, not the matter
             rest = rest.replace(threat.words, "")

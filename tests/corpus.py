@@ -1783,3 +1783,22 @@ ROUND_6C = [
          ("消防通道被车堵死了",), village="汇源社区", after=(("恁们到底管不管", "您反映的事项"),)),
 ]
 CASES += ROUND_6C
+
+# round 6, a fourth batch: names said formally or with one's sex and age (the sentences were first tried on
+# handlers.extract alone, then written here as conversations)
+ROUND_6D = [
+    Case("r6d-formal-xing-ming", ("本人姓李名秀英，家住下汤镇林楼村，村里的低保评选不公平",), "李秀英", "下汤镇", ("低保评选不公平",),
+         village="林楼村", not_in_story=("名秀英",)),
+    Case("r6d-formal-xing-ming-spaces", ("我姓王名大山 张良镇张良村 俺家的地叫人占了",), "王大山", "张良镇", ("俺家的地叫人占了",),
+         village="张良村"),
+    Case("r6d-form-with-sex-age", ("姓名:刘秀兰 性别:女 年龄:65 住址:马楼乡王庄村 问题:养老金三个月没发",), "刘秀兰", "马楼乡",
+         ("养老金三个月没发",), village="王庄村", not_in_story=("性别", "年龄")),
+    Case("r6d-brackets-sex-age", ("李秀英（女，65岁），瓦屋镇瓦屋村，房子漏雨",), "李秀英", "瓦屋镇", ("房子漏雨",), village="瓦屋村",
+         not_in_story=("65岁",)),
+    Case("r6d-biren", ("鄙人赵长河 赵村镇中汤村 村里的温泉占地补偿不公",), "赵长河", "赵村镇", ("温泉占地补偿不公",), village="中汤村",
+         not_in_story=("鄙人",)),
+    Case("r6d-place-then-mingjiao", ("我是下汤镇林楼村人 名叫何长生 村里修路把俺家的水渠填了",), "何长生", "下汤镇",
+         ("把俺家的水渠填了",), village="林楼村", not_in_story=("名叫",)),
+    Case("r6d-name-sex-spaces", ("王秀芝 女 下汤镇下汤村 村里的路灯坏了",), "王秀芝", "下汤镇", ("路灯坏了",), village="下汤村"),
+]
+CASES += ROUND_6D
