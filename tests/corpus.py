@@ -1802,3 +1802,26 @@ ROUND_6D = [
     Case("r6d-name-sex-spaces", ("王秀芝 女 下汤镇下汤村 村里的路灯坏了",), "王秀芝", "下汤镇", ("路灯坏了",), village="下汤村"),
 ]
 CASES += ROUND_6D
+
+# round 6, a fifth batch: what people say after the number that is about the case and asks nothing new
+# (first tried on the predicate of handlers.asks alone): remembering, trusting, urging, complaining of
+# the pace, keeping it from the village, what if they are not satisfied
+ROUND_6E = [
+    Case("r6e-after-remembered", ("我是下汤镇社楼村的盛长林，村里的垃圾堆在路边没人拉",), "盛长林", "下汤镇", ("垃圾堆在路边没人拉",),
+         village="社楼村", after=(("俺记住了", "不客气"),)),
+    Case("r6e-after-check-carefully", ("俺是张良镇张良村的甄老四 村会计把俺家的补贴款扣了",), "甄老四", "张良镇",
+         ("补贴款扣了",), village="张良村", after=(("恁们可得给俺好好查查", "您反映的事项"),)),
+    Case("r6e-after-trust", ("我是马楼乡王庄村的卞秋菊，俺家的房子叫隔壁盖房挤歪了",), "卞秋菊", "马楼乡", ("房子叫隔壁盖房挤歪了",),
+         village="王庄村", after=(("俺相信政府", "您反映的事项"),)),
+    Case("r6e-after-please", ("俺是尧山镇尧山村的边长顺 景区的排污管子从俺家地里过",), "边长顺", "尧山镇", ("排污管子从俺家地里过",),
+         village="尧山村", channel="tencent", after=(("拜托了", "您反映的事项"),)),
+    Case("r6e-after-county-directly", ("我是仓头乡孙庄村的邬二嫂，村里的低保叫村长家亲戚占了",), "邬二嫂", "仓头乡",
+         ("低保叫村长家亲戚占了",), village="孙庄村", after=(("能不能让县里直接管", "您反映的事项"),)),
+    Case("r6e-after-keep-it-quiet", ("我是董周乡上董周村的计长春，村干部把集体的树卖了钱装自己兜里了",), "计长春", "董周乡",
+         ("集体的树卖了",), village="上董周村", after=(("别让村里知道是俺反映的", "您反映的事项"),)),
+    Case("r6e-after-too-slow", ("我是露峰街道露峰社区的江红，小区的下水道三天两头堵",), "江红", "露峰街道", ("下水道三天两头堵",),
+         village="露峰社区", after=(("恁们办事效率也太低了", "您反映的事项"),)),
+    Case("r6e-after-if-unsatisfied", ("俺是熊背乡熊背村的阮秋生 修路把俺家的核桃树砍了二十棵",), "阮秋生", "熊背乡",
+         ("核桃树砍了二十棵",), village="熊背村", after=(("俺要是不满意咋办", "您反映的事项"),)),
+]
+CASES += ROUND_6E
