@@ -480,7 +480,7 @@ def corrected(draft: dict, text: str, gazetteer, again: bool = False) -> bool:
 PLACE_LIKE = re.compile(rf"[{HAN_RANGE}]{{1,10}}(?:省|市|区|县|镇|乡|村|街道|社区|组|庄|屯)")
 # a number refused: "不想留电话", "不留", "俺没手机", "电话就算了"
 PHONE_REFUSED = re.compile(r"不想留|不愿意?留|不留|不方便|不给|不想给|没有?手机|没有?电话|不用手机|不想说|算了|不要了|"
-                           r"保密|不告诉|不能留|留不了")
+                           r"保密|不告诉|不能留|留不了|微信联系|用微信|微信上|微信就行|微信回复|发微信")   # "就用微信联系吧"
 # a short answer about the question itself ("我不想留", "为啥要电话"): not the story
 ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
                                 r"干什么|干嘛|干啥|做啥|弄啥|啥意思|什么意思|怎么填|不会|等会|等一会|待会|一会儿|回头|保密|泄露|外传|安全).{0,6}$")

@@ -1825,3 +1825,25 @@ ROUND_6E = [
          ("核桃树砍了二十棵",), village="熊背村", after=(("俺要是不满意咋办", "您反映的事项"),)),
 ]
 CASES += ROUND_6E
+
+# round 6, a sixth batch, written before it was run: answers at the wrong step in yet other words, the
+# matter sent across several steps, a name given with the place at the phone question
+ROUND_6F = [
+    Case("r6f-wechat-contact-by-wechat", ("我要反映", "温秋生", "就用微信联系吧", "不留了", "下汤镇林楼村", "村里的桥塌了"), "温秋生",
+         "下汤镇", ("桥塌了",), village="林楼村", channel="wechat", not_in_story=("微信联系",)),
+    Case("r6f-matter-across-steps", ("我要反映", "俺家的地", "俺叫池长贵", "叫邻居占了", "背孜乡背孜村"), "池长贵", "背孜乡",
+         ("俺家的地", "叫邻居占了"), village="背孜村"),
+    Case("r6f-name-and-place-at-phone", ("我要反映", "你好", "13838765432", "俺叫宫秋生 住尧山镇上坪村", "景区的车把俺家的羊轧死了"),
+         "宫秋生", "尧山镇", ("羊轧死了",), village="上坪村", channel="wechat", not_in_story=(PHONE,)),
+    Case("r6f-why-place", ("我要反映", "骆长青", "问这干啥", "仓头乡仓头村", "村里的变压器老烧"), "骆长青", "仓头乡",
+         ("变压器老烧",), village="仓头村", not_in_story=("问这干啥",)),
+    Case("r6f-village-then-group", ("我要反映", "华秋菊", "辛集乡", "新庄村三组", "组里的路叫拉土车压坏了"), "华秋菊", "辛集乡",
+         ("路叫拉土车压坏了",), village="新庄村"),
+    Case("r6f-story-with-hello-at-content", ("我要反映", "阎长生", "张良镇张良村", "领导好 村里的井水发臭 喝了拉肚子"), "阎长生",
+         "张良镇", ("井水发臭",), village="张良村", not_in_story=("领导好",)),
+    Case("r6f-two-places-correction-run-on", ("我是马楼乡王庄村的不对是马楼村的俺叫蔡长林俺家的麦子叫人割了",), "蔡长林", "马楼乡",
+         ("麦子叫人割了",), village="马楼村"),
+    Case("r6f-tencent-summary-add-and-confirm", ("俺是观音寺乡黄土岭村的左秋菊 俺家的房子后头的山要塌", "都裂了好几道缝了", "确认"), "左秋菊",
+         "观音寺乡", ("房子后头的山要塌", "裂了好几道缝"), village="黄土岭村", channel="tencent"),
+]
+CASES += ROUND_6F
