@@ -39,7 +39,8 @@ from core.phones import without_numbers
 
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
-NOTHING_MORE = {"没了", "没有了", "就这些", "就这样", "好的", "好", "嗯", "行"}   # at the summary: not more of the story
+NOTHING_MORE = {"没了", "没有了", "就这些", "就这样", "好的", "好", "嗯", "行", "对的", "没错", "就这", "就这么多", "没啥了",
+                "没别的", "没别的了", "完了", "说完了", "就这吧"}   # at the summary: not more of the story
 REPEAT_WINDOW = timedelta(days=30)
 ANSWERED_REPEAT_WINDOW = timedelta(days=90)   # an answered matter raised again within it is a 重复访
 ANSWERED = (Status.REPLIED, Status.CLOSED)
@@ -108,17 +109,23 @@ def answer_step(ctx: Context, text: str) -> str:
 
 
 def _says_nothing_more(text: str) -> bool:
-    return is_thanks(text) or is_greeting(text) or text.strip().rstrip("。.!！") in SKIP_WORDS | NOTHING_MORE
+    """Thanks, a greeting, or only words of being done ("没了", "对的 没错", "没有了 就这")."""
+    parts = [p for p in re.split(r"[\s，,。.!！~、]+", text.strip()) if p]
+    return is_thanks(text) or is_greeting(text) or text.strip().rstrip("。.!！") in SKIP_WORDS | NOTHING_MORE \
+        or len(parts) > 1 and all(p in SKIP_WORDS | NOTHING_MORE | CONFIRM_WORDS or is_thanks(p) for p in parts)
 
 
 def at_summary(ctx: Context, text: str) -> str:
     """A text at the summary: 确认 files it (or asks about an earlier one); anything else said is
     more of the story."""
     text = without_emoticons(text) or text
-    if _says_nothing_more(text):
+    parts = [p for p in re.split(r"[\s，,。.!！~、]+", text.strip()) if p]
+    confirmed = len(parts) > 1 and {"确认", "确定", "提交", "确认提交"} & set(parts) \
+        and all(p in CONFIRM_WORDS | NOTHING_MORE or is_thanks(p) for p in parts)     # "好的 确认", "没了 提交"
+    if _says_nothing_more(text) and not confirmed:
         return texts.confirm_or_add()
     draft = ctx.draft()
-    if text.strip() in CONFIRM_WORDS:
+    if text.strip() in CONFIRM_WORDS or confirmed:
         return _submit_or_ask_repeat(ctx, draft)
     if corrected(draft, text.strip(), ctx.gazetteer) or _whole_name(draft, text):   # "不对，俺叫张大川": the summary again
         ctx.save_draft(draft, state=next_missing(ctx, draft))
@@ -482,7 +489,7 @@ PLACE_LIKE = re.compile(rf"[{HAN_RANGE}]{{1,10}}(?:省|市|区|县|镇|乡|村|�
 PHONE_REFUSED = re.compile(r"不想留|不愿意?留|不留|不方便|不给|不想给|没有?手机|没有?电话|不用手机|不想说|算了|不要了|"
                            r"保密|不告诉|不能留|留不了|微信联系|用微信|微信上|微信就行|微信回复|发微信")   # "就用微信联系吧"
 # a short answer about the question itself ("我不想留", "为啥要电话"): not the story
-ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
+ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不重要|无所谓|别问|不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
                                 r"干什么|干嘛|干啥|做啥|弄啥|啥意思|什么意思|怎么填|不会|等会|等一会|待会|一会儿|回头|保密|泄露|外传|安全).{0,6}$")
 
 

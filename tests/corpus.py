@@ -1847,3 +1847,27 @@ ROUND_6F = [
          "观音寺乡", ("房子后头的山要塌", "裂了好几道缝"), village="黄土岭村", channel="tencent"),
 ]
 CASES += ROUND_6F
+
+# round 6, a seventh batch, written before it was run: what people say at the summary instead of 确认,
+# and names refused or half given before the real one
+ROUND_6G = [
+    Case("r6g-summary-nothing-more", ("我是下汤镇林楼村的宋秋月，村里的路灯坏了半年", "没了"), "宋秋月", "下汤镇", ("路灯坏了半年",),
+         village="林楼村", not_in_story=("没了",)),
+    Case("r6g-summary-thats-all", ("我是马楼乡王庄村的尚春生，俺家的地叫人占了", "就这些"), "尚春生", "马楼乡", ("俺家的地叫人占了",),
+         village="王庄村", not_in_story=("就这些",)),
+    Case("r6g-summary-right", ("我是张良镇东许庄村的管秋菊，村里的自来水发浑", "对的 没错"), "管秋菊", "张良镇", ("自来水发浑",),
+         village="东许庄村", not_in_story=("没错",)),
+    Case("r6g-summary-zhong", ("俺是仓头乡孙庄村的何老四 俺家的羊圈叫风刮塌了", "中"), "何老四", "仓头乡", ("羊圈叫风刮塌了",),
+         village="孙庄村", channel="tencent"),
+    Case("r6g-summary-no-more", ("我是团城乡煤场村的冷长青，矿上的车把俺家门口的路压坏了", "没有了 就这"), "冷长青", "团城乡",
+         ("路压坏了",), village="煤场村", not_in_story=("没有了",)),
+    Case("r6g-summary-ok-confirm", ("我是观音寺乡观音寺村的谷春来，村里的路叫拉矿石的车压坏了", "好的 确认"), "谷春来", "观音寺乡",
+         ("路叫拉矿石的车压坏了",), village="观音寺村", not_in_story=("好的",)),
+    Case("r6g-name-not-important", ("我要反映", "俺叫啥不重要", "那就叫俺老李", "赵村镇赵村村", "村里的桥塌了"), "老李", "赵村镇",
+         ("桥塌了",), village="赵村村", not_in_story=("不重要",)),
+    Case("r6g-name-villager-then-name", ("我要反映", "俺是村民", "俺叫房长顺", "辛集乡辛集村", "村里的垃圾没人拉"), "房长顺", "辛集乡",
+         ("垃圾没人拉",), village="辛集村"),
+    Case("r6g-name-call-me-ergou", ("我要反映", "叫俺二孬就中", "瓦屋镇瓦屋村", "俺家的房子叫雨泡塌了"), "二孬", "瓦屋镇",
+         ("房子叫雨泡塌了",), village="瓦屋村"),
+]
+CASES += ROUND_6G
