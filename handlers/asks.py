@@ -130,8 +130,9 @@ ANOTHER_MATTER = re.compile(r"还有|另外|另一|别的|又有|新的|再反�
 
 def about_the_case(ctx: Context, text: str) -> str | None:
     """"好的，谢谢你们，啥时候有人来？", "找谁", "多久能办", "需要俺准备啥材料不", "那俺就等着了" — or a
-    threat with nothing new ("说了多少回都不管，明天俺就去跳楼") — from someone whose case is open and who
-    says no new matter: who handles it and by when (its unit, the deadlines to meet and to finish). None: not such a question, or no open case — the text goes on
+    threat, a plea or an urging with nothing new ("说了多少回都不管，明天俺就去跳楼", "麻烦恁们快点") — from
+    someone whose case is open and who says no new matter: who handles it and by when (its unit, the
+    deadlines to meet and to finish). None: not such a question, or no open case — the text goes on
     as any other."""
     threat = threats.heard_all(text)
     if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ ")) or WITHDRAW.search(text)

@@ -108,9 +108,14 @@ def answer_step(ctx: Context, text: str) -> str:
     return _advance(ctx, draft, _absorb(ctx, draft, text, step=state), was=state)
 
 
+def _words_of(text: str) -> list[str]:
+    """The words of a short answer, between its spaces and stops: "对的 没错" → 对的, 没错."""
+    return [p for p in re.split(r"[\s，,。.!！~、]+", text.strip()) if p]
+
+
 def _says_nothing_more(text: str) -> bool:
     """Thanks, a greeting, or only words of being done ("没了", "对的 没错", "没有了 就这")."""
-    parts = [p for p in re.split(r"[\s，,。.!！~、]+", text.strip()) if p]
+    parts = _words_of(text)
     return is_thanks(text) or is_greeting(text) or text.strip().rstrip("。.!！") in SKIP_WORDS | NOTHING_MORE \
         or len(parts) > 1 and all(p in SKIP_WORDS | NOTHING_MORE | CONFIRM_WORDS or is_thanks(p) for p in parts)
 
@@ -119,7 +124,7 @@ def at_summary(ctx: Context, text: str) -> str:
     """A text at the summary: 确认 files it (or asks about an earlier one); anything else said is
     more of the story."""
     text = without_emoticons(text) or text
-    parts = [p for p in re.split(r"[\s，,。.!！~、]+", text.strip()) if p]
+    parts = _words_of(text)
     confirmed = len(parts) > 1 and {"确认", "确定", "提交", "确认提交"} & set(parts) \
         and all(p in CONFIRM_WORDS | NOTHING_MORE or is_thanks(p) for p in parts)     # "好的 确认", "没了 提交"
     if _says_nothing_more(text) and not confirmed:
