@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
+from core.cases import threats
 from core.status import UNANSWERED, Status
 from core.store.models import Petition
 from core.cases import petitioner as usecases
@@ -28,7 +29,7 @@ from core.store.conversations import ask_key as key_of
 from core.store.conversations import open_asks, put_asks
 from handlers.context import Context
 from handlers.states import State
-from handlers.extract import clauses_of, is_greeting, is_thanks, says_no_matter
+from handlers.extract import ABOUT_WORDS, PLEA, clauses_of, is_greeting, is_thanks, says_no_matter
 
 def record(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime, county_id: int | None = None) -> None:
     """Put the questions of a committed transaction on their recipients' conversations
@@ -111,11 +112,16 @@ AFTER_FILING = re.compile(r"需要|需不需要|要不要|用不用|还用|准�
                           r"跑|一趟|乡里|镇上|镇里|县里|等着|等消息|等通知|等信|等恁|等你们|通知|回信|回电|告诉|说一声|一声|回个话|找人|问谁|"
                           r"知道|办到|到哪|进度|咋样|怎么样|补充|再说点|时候|私了|和解|说好了|调解好了|解决了|"
                           r"回去|信儿|大概|时间|长|派人|派|编号|记不住|当面|见见|亲自|发短信|短信|打击报复|报复|说出去|"
-                          r"律师|还是|儿|"
+                          r"律师|还是|儿|记住|没记住|记不清|忘了|忘记|快点|快些|抓紧|赶紧|尽快|一定|务必|再等等|等等|好好|可得|认真|仔细|拜托|直接|"
+                          r"相信|信任|放心|保密|别让|不想让|不要让|别告诉|效率|太低|太慢|慢|磨蹭|拖拉|办事|满意|评价|"
                           r"收费|要钱|花钱|费用|免费|钱|撤回|撤销|撤|不告了|不反映了|算了")
 # a question, or a word that one waits: "俺还用去县里不", "需要俺准备啥材料不", "那俺就等着了"
 ASKS_OR_WAITS = re.compile(r"[?？]|啥|咋|什么|怎么|谁|哪|几|多久|吗|么|呢|(.)不\1|[不没]$|没有$|等(?:着|信|消息|通知|结果|回音|回复|恁|你们)|"
                            r"^(?:中|行|好|嗯|哦|噢|ok|OK|好吧|中吧|行吧|那好|那中|那行|好了|好了吧|就这|就这吧|就这样|那就这样)$")   # "中": then what comes next
+# urged, trusted, waited on, kept quiet, too slow: "恁一定得给俺办啊", "麻烦恁们快点", "那俺再等等", "俺相信政府",
+# "别让村里知道是俺反映的", "恁们办事效率也太低了"
+URGED = re.compile(r"快点|快些|抓紧|赶紧|尽快|一定|务必|等等|好好|相信|信任|放心|直接|"
+                   r"保密|别让|不想让|不要让|别告诉|效率|太低|太慢|磨蹭|拖拉")   # trusted, kept quiet, too slow
 WITHDRAW = re.compile(r"撤回|撤销|撤了|不告了|不反映了")
 SUPPLEMENT = re.compile(r"补充|补点|再说点|再发点")
 # a new matter announced after filing: a petition of its own ("俺还有个事", "另外再反映个问题")
@@ -123,14 +129,17 @@ ANOTHER_MATTER = re.compile(r"还有|另外|另一|别的|又有|新的|再反�
 
 
 def about_the_case(ctx: Context, text: str) -> str | None:
-    """"好的，谢谢你们，啥时候有人来？", "找谁", "多久能办", "需要俺准备啥材料不", "那俺就等着了" from
+    """"好的，谢谢你们，啥时候有人来？", "找谁", "多久能办", "需要俺准备啥材料不", "那俺就等着了" — or a
+    threat, a plea or an urging with nothing new ("说了多少回都不管，明天俺就去跳楼", "麻烦恁们快点") — from
     someone whose case is open and who says no new matter: who handles it and by when (its unit, the
     deadlines to meet and to finish). None: not such a question, or no open case — the text goes on
     as any other."""
-    if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ ")) or WITHDRAW.search(text)) \
+    threat = threats.heard_all(text)
+    if not (ABOUT_THE_CASE.search(text) or ASKS_OR_WAITS.search(text.strip().rstrip("。.!！~ ")) or WITHDRAW.search(text)
+            or threat or PLEA.search(text) or URGED.search(text)) \
             or ANOTHER_MATTER.search(text) \
-            or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p, AFTER_FILING.sub("", p))
-                       for p in clauses_of(text)):
+            or not all(is_thanks(p) or is_greeting(p) or says_no_matter(p, rest := _without(AFTER_FILING.sub("", p), threat))
+                       or threat and _little(rest) for p in clauses_of(text)):
         return None
     p = next((p for p in ctx.own_petitions() if p.status in UNANSWERED), None)
     if p is None:
@@ -142,6 +151,21 @@ def about_the_case(ctx: Context, text: str) -> str | None:
     unit = p.unit.name if p.unit is not None and p.status != Status.REGISTERED else None
     finish = texts.by(p.due_finish, ctx.now, "于")
     return texts.case_ahead(p.tracking_no, unit, None if p.met_at else texts.by(p.due_meet, ctx.now, "于"), finish)
+
+
+def _without(text: str, heard: list[threats.Heard]) -> str:
+    """The text without the words of the threats in it ("明天俺就去跳楼": a threat about the case,
+    no matter of its own — the case is marked by handlers.threats)."""
+    for threat in heard:
+        text = text.replace(threat.words, "")
+    return text
+
+
+def _little(rest: str) -> bool:
+    """Beside a threat, a clause that names no new thing: two characters at most once the words of
+    petitioning are gone ("他再欺负俺", "再不发钱", "俺真不想活了") — the threat's condition, about the
+    case already open; "俺村的路又叫拉煤车压塌了" is a matter of its own."""
+    return len(re.findall(r"[\u4e00-\u9fff]", ABOUT_WORDS.sub("", rest))) <= 2
 
 
 def _latest(asks: list[dict], *kinds: str) -> dict | None:

@@ -14,8 +14,8 @@ from core.directory.places import Gazetteer, PlaceMatch
 HAN = r"\u4e00-\u9fff"
 NAME_CHARS = rf"[{HAN}·]"
 CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?\n\r—]+")
-ME = r"(?:我|俺|咱|本人)"
-KIN_OF_MINE = (rf"{ME}(?:家)?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
+ME = r"(?:我|俺|咱|本人|鄙人)"
+KIN_OF_MINE = (rf"{ME}(?:家)?(?:[大二三四五六七八九小老](?=[叔伯舅姑姨爷哥姐弟妹婶]))?(?:爹|爸|娘|妈|爷爷|奶奶|姥爷|姥姥|爷|奶|老伴|父亲|母亲|老父亲|老母亲|姑姑|姑|姨|舅舅|舅|哥|姐|"
        rf"弟弟|弟|妹妹|妹|婆婆|公公|掌柜的|男人|老头子?|老伴儿|老婆|媳妇|爱人|对象|老公|丈夫|那口子|"
        rf"大伯|伯伯|伯父|大爷|叔叔|叔|婶子|婶|大娘|舅妈|姨妈|侄子|侄女|外甥|外甥女|孙子|孙女|外孙|外孙女|"
        rf"儿子|闺女|女儿|岳父|岳母|老丈人|丈母娘)")
@@ -33,14 +33,14 @@ TITLE = (r"(?:[\u4e00-\u9fff]{0,3}?(?:村民|居民|群众|农民|党员|代表|
 REAL_NAME = rf"(?:大名|学名|真名|全名|本名|官名)(?:叫|是|[:：])?|(?:其实{ME}?|(?:身份证|户口)上(?:的名字)?(?:写的)?)[是叫:：]"
 # "我是X" / "俺叫X" / "本人X" / "姓名：X" / "我姓王，叫王秀兰", optionally with "下汤镇的" between
 NAME_INTRO = re.compile(
-    rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：/／]?|姓名[是:：/／]?|"
-    rf"名字[是叫:：/／]?|名叫|(?:联系人|牵头人|负责人|带头人|领头人|反映人|信访人|来信人|来访人|申请人|投诉人)[是:：/／]?|{REAL_NAME}|"
+    rf"(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫(?:做|作)?|{ME}(?:名字)?叫(?:做|作)?|{ME}(?:就|也)?是|本人(?:姓名|名字)?[是:：/／]?|姓名[是:：/／]?|"
+    rf"名字(?:叫做|叫作|[是叫:：/／])?|名叫|(?:户主|联系人|牵头人|负责人|带头人|领头人|反映人|信访人|来信人|来访人|申请人|投诉人)[是:：/／]?|{REAL_NAME}|"
     rf"(?<=[都就])(?:叫|喊){ME}|(?i:i am|i'm|my name is)\s*|(?:^|(?<=[，,。\s]))(?:你|恁|那)?(?:就)?(?:叫|喊|称呼){ME}|"
     rf"(?:^|(?<=[，,。\s])|(?<=村民|居民|群众|农民|党员|户主|业主|家长|职工|老师))叫)"
-    rf"(?:(?:(?!然后|就是|[我俺咱的])[{HAN}]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
+    rf"(?:(?:(?!然后|就是|[我俺咱的])[{HAN}0-9]){{0,12}}?(?:的|哩|嘞|村(?!医|民|干部|长|支书|会计|里)|社区|组(?!长)))?\s*{TITLE}?\s*"
     rf"({GIVEN}{{2,5}}?){NAME_END}")
 # "团城乡团城村的薛宝钗，…": a name right after the place it is from, before the story
-NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}]{{1,16}}?(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?\s?{TITLE}?"
+NAME_AFTER_PLACE = re.compile(rf"(?:^|[，,\s])(?:{ME}是)?[{HAN}0-9]{{1,16}}?(?:村|社区|组|镇|乡|街道)(?:的|哩|嘞)?\s?{TITLE}?"
                               rf"({NAME_CHARS}{{2,4}}?)(?<![村镇乡组区道])(?=[，,。：:\s]|$|反映|俺|我|咱|就是)")
 # words of reporting or complaining about someone: a name after them is the one accused, never
 # the writer's ("我要实名举报下汤镇的李建国")
@@ -52,13 +52,13 @@ NOT_NAMES = {"村民", "群众", "居民", "农民", "老百姓", "百姓", "业
              "支书", "书记", "村长", "主任", "村主任", "会计", "队长", "组长", "老板", "干部", "村干部",
              "保密", "匿名", "无名", "不详", "随便", "算了", "不说", "不留",
              "然后", "救命", "求救", "爱人", "老伴", "丈夫", "妻子", "老婆", "对象", "着急", "急事", "侄子", "侄女", "外甥", "孙子", "孙女", "儿子", "闺女", "女儿", "儿媳", "老伴", "家属", "亲属", "邻居"}
-FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|姓名|名字|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
+FILLER = re.compile(r"我是|我叫|俺是|俺叫|咱是|本人|鄙人|姓名|名字|名叫|叫做|叫作|电话|手机|号码|联系方式|家住|住在|我们|俺们|咱们|"
                     r"我|俺|咱|的|是|在|村民|居民|群众|[:：\s]")
 # said only to open or close a conversation: nothing to file
 GREETING_WORDS = re.compile(r"你好呀|您好呀|你好|您好|在吗|在不在|有人吗|有没有人|请问|喂+|hi|hello|同志|领导|"
                             r"工作人员|师傅|麻烦|打扰了|一下|[\s，,。.!！?？~、]")
 THANKS = re.compile(r"^(?:(?:好|中|行|嗯|哦|噢|那|那就|那好)[\s，,。.!！~]*)?"
-                    r"(?:谢谢|多谢|感谢|谢了|辛苦了?|好的|好嘞|知道了|明白了|收到|麻烦了|太感谢了)"
+                    r"(?:俺|我)?(?:谢谢|多谢|感谢|谢了|辛苦了?|好的|好嘞|知道了|明白了|晓得了|记住了|记下了|收到|麻烦了|太感谢了)"
                     r"(?:你们|恁们|您|你|恁|领导|同志|政府|了|啦|啊|呀)*"
                     r"[\s，,。.!！~]*(?:谢谢|辛苦了?|你们|您了?|领导|同志)?[\s，,。.!！~]*$")
 # a word that closes, said beside thanks: "好 俺知道了 谢谢恁", "中 麻烦恁了", "就这吧 谢谢"
@@ -143,10 +143,22 @@ ABOUT_PETITIONING = (
     "真人 人工 活人 来人 有人 啥时候 什么时候 几时 多久 多长时间 哪天 准信 回复 答复 见面 联系 电话 号码 手机 下来 完 结 "
     "姓名 名字 联系方式 家住 住在 住 "
     # a letter's forms, whether we hear, whom one may accuse here
-    "尊敬 此致 敬礼 们 听见 听得见 听到 到底 管事 告 村干部 干部"
+    "尊敬 此致 敬礼 们 听见 听得见 听到 到底 管事 告 村干部 干部 "
+    # who one is, where the number was seen, what it costs, fearing a reprisal, asking patience
+    "老农民 庄稼人 种地的 老实人 丈母娘 岳父 岳母 老丈人 姥爷 姥姥 舅妈 姨妈 嫂子 "
+    "憋 心里 憋屈 看到 看见 瞧见 墙上 贴的 海报 广告 二维码 扫码 上面 发个 发条 发一下 发信息 发消息 "
+    "花钱 要钱 收钱 收费 免费 费用 报复 打击报复 穿小鞋 害怕 担心 别嫌烦 嫌烦 别嫌 啰嗦 罗嗦 打字慢 刚才 刚刚 "
+    # why one writes here, and to whom: "俺是个残疾人 行动不方便", "俺想给县长写封信", "求青天大老爷做主"
+    "残疾人 行动 腿脚 行动不便 只能 县长 副县长 乡长 镇长 书记 县委书记 市长 写信 写封信 一封信 封信 "
+    "青天 大老爷 青天大老爷 包青天 父母官 求 恳求 请求 急 紧急 着急 十万火急 冤枉 "
+    "头回 头一次 用这个 这玩意 这东西 咋用 怎么用 "
+    # a form's fields: "性别:女 年龄:65 住址:…"
+    "性别 男 女 年龄 住址 地址 籍贯 民族 汉族 联系电话 身份证号 职业 务农"
 ).split()
-ABOUT_WORDS = re.compile("|".join(sorted(set(ABOUT_PETITIONING), key=len, reverse=True))
+ABOUT_WORDS = re.compile(r"去[\u4e00-\u9fff]{0,4}?看望?(?=(?:俺|我|他|她)?(?:闺女|儿子|孩子|孙子|孙女|外孙|老人|爹|娘|妈|爸|亲戚))|"   # "去北京看闺女": a visit
+                         + "|".join(sorted(set(ABOUT_PETITIONING), key=len, reverse=True))
                          + r"|跑(?=了?[一二两三四五六七八九十几好多]+[趟回次遍])"     # "跑了十几趟": waiting, "肇事的跑了" is not
+                         + r"|(?:[\u4e00-\u9fff]{1,3}省)?(?:[\u4e00-\u9fff]{1,3}市)?[\u4e00-\u9fff]{2}县(?=信访|政府|县委|人民|的|吗|吧|$)"   # 鲁山县: to whom
                          + r"|[一二两俩三四五六七八九十百千半几来余多]")
 # what marks such a clause: it speaks of telling, petitioning, waiting, typing, asking or greeting
 ABOUT_MARK = re.compile(r"反映|上访|信访|投诉|说说|说道|想说|跟.{0,4}说|讲讲|问问|咨询|事|问题|情况|你好|您好|恁好|领导好|同志|"
@@ -183,8 +195,14 @@ STUTTER = re.compile(rf"([{HAN}])[\s、，,…。.\-]+(?=\1)")
 SPACED = re.compile(rf"(?:^|(?<=\s))[{HAN}](?=\s)|(?<=\s)[{HAN}]$")
 KIN_NAME = re.compile(rf"{KIN}(?:名字)?叫({NAME_CHARS}{{2,4}}?){NAME_END}|"
                       rf"{KIN_OF_MINE}(?:是)?({NAME_CHARS}{{2,4}}?)(?=[，,。\s]|$)|"
-                      rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)")
+                      rf"(?:替|帮|代){KIN}({NAME_CHARS}{{2,4}}?)(?=反映|问|说|发|写|打)|"
+                      rf"{ME}是({NAME_CHARS}{{2,4}}?)的(?:儿子|闺女|女儿|孙子|孙女|儿媳妇?|侄子|侄女|外甥女?|外孙女?)")
 
+
+# one's sex and age beside the name, in brackets or alone between pauses: "李秀英（女，65岁）", "王秀芝 女 下汤镇…"
+SELF_FACTS = re.compile(r"[（(][^（）()]{0,10}?(?:男|女|岁)[^（）()]{0,6}[）)]|(?:(?<=[\s，,])|^)(?:性别[:：]?\s*)?[男女](?=[\s，,]|$)")
+# the formal way: "本人姓李名秀英", "我姓王名大山"
+FORMAL_NAME = re.compile(rf"({ME}?)姓([{HAN}])[，,\s]*名(?:字|叫)?(?=[{HAN}]{{1,2}}(?:$|[^{HAN}]|家住|住|是|{ME}))")
 
 # a matter said in a word or two, as an SMS lists it ("张官营镇张官营村 许大庆 低保"): what the bureau hears of
 SHORT_MATTER = re.compile(r"(?:俺家|我家|俺|我)?(?:低保|五保|养老金?|医保|社保|工资|工钱|欠薪|拆迁|强拆|征地|占地|宅基地|补偿|补贴|"
@@ -331,12 +349,12 @@ def clean_name(text: str) -> str | None:
     story, a place, a command or a confirmation. Without an introduction ("我叫"), a name starts with
     a common surname (or 老/小 and one) or ends as people are called (师傅, 大爷 …)."""
     t = re.sub(r"(?:就中|就行|就好|就可以|就是了)?[吧呗啊呀]?[\s。.!！,，~]*$", "", unspaced(text.strip()))   # "叫我老郑就中"
-    t = re.sub(r"(?:[\s，,（(]*(?:男|女|\d+岁|[一二三四五六七八九十]+岁|同志)[)）]?)+$", "", t)        # "张三（男）", "王建国同志"
+    t = re.sub(r"(?:[\s，,（(]*(?:男|女|\d{1,3}岁?|[一二三四五六七八九十]+岁|同志)[)）]?)+$", "", t)        # "张三（男）", "王建国同志"
     t = re.sub(rf"^(?:{TITLE})(?=[{HAN}]{{2,4}}$)", "", t) if not re.fullmatch(rf"{TITLE}", t) else t   # "老党员王建国"
     t = re.sub(r"^(?:那|你|恁|您|就|那就)+", "", t)                              # "那就叫俺老周吧", "那你就写老周吧"
     introduced = re.match(rf"^(?:{ME}姓{NAME_CHARS}[，,\s]*(?:名字)?叫|{ME}(?:名字)?叫|{ME}(?:就|也)?是|本人是?|姓名[是:：]?|"
                           rf"名字(?:就)?[是叫写:：]?|{KIN}(?:名字)?叫|(?:叫|喊|称呼){ME}|叫|"
-                          r"(?:写|记|填)(?:成|作|个|上)?)", t)      # "喊俺老马就中", "写老周": what to call them
+                          rf"(?:写|记|填)(?:成|作|个|上)?{ME}?)", t)      # "喊俺老马就中", "写老周": what to call them
     if introduced:
         t = t[introduced.end():].strip("：: ")
     if len(re.findall(rf"[{HAN}]", t)) <= 4 and re.fullmatch(rf"[{HAN}]+(?:\s+[{HAN}]+)+", t):
@@ -393,7 +411,7 @@ def _kin_name(m: re.Match) -> str | None:
     ("俺爹王大山") when it starts as names do."""
     if m.group(2):
         return clean_name(m.group(2))
-    name = m.group(1) or m.group(3)
+    name = m.group(1) or m.group(3) or m.group(4)
     return name if plausible_name(name) else None
 
 
@@ -505,6 +523,8 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
     """Everything recognisable in one message. Content is what is left once the clauses that
     only introduce the person (name, place, phone) are taken away."""
     out = Extracted()
+    text = SELF_FACTS.sub("", text)     # "李秀英（女，65岁）", "王秀芝 女 …": of the person, not the matter
+    text = FORMAL_NAME.sub(r"\1姓\2，叫\2", text) if "名" in text else text   # "本人姓李名秀英": 本人姓李，叫李秀英
     intros = _introduced(text, gazetteer) \
         or (_introduced(unspaced(text), gazetteer) if SPACED.search(text) or STUTTER.search(text) else []) \
         or _introduced(SURNAME_PAUSE.sub(r"\1", text), gazetteer) \
@@ -547,7 +567,7 @@ def extract(text: str, gazetteer: Gazetteer) -> Extracted:
             continue                # talk about the name ("大家都叫俺二蛋", "赵钱孙李的赵"): who, not what
         rest = KIN_NAME.sub(lambda m: "" if _kin_name(m) else m.group(0), unspaced(clause))   # "俺爷叫贾长庚": who
         for name in [out.name] + others if out.name else others:
-            rest = rest.replace(name, "").replace(f"姓{name[0]}", "")
+            rest = rest.replace(name, "").replace(f"姓{name[0]}", "").replace(f"名{name[1:]}", "")   # 姓李名秀英
         rest = ID_NUMBER.sub("", MOBILE_IN_TEXT.sub("", readable(rest))).replace("身份证号", "")
         for threat in threats.heard_all(clause):       # "俺不想活了", "再不管就去北京": a threat, not the matter
             rest = rest.replace(threat.words, "")

@@ -39,7 +39,8 @@ from core.phones import without_numbers
 
 CONFIRM_WORDS = {"确认", "确定", "提交", "确认提交", "是", "是的", "好", "好的", "对", "没问题", "ok", "OK", "1"}
 SKIP_WORDS = {"跳过", "不清楚", "不知道", "无", "没有"}
-NOTHING_MORE = {"没了", "没有了", "就这些", "就这样", "好的", "好", "嗯", "行"}   # at the summary: not more of the story
+NOTHING_MORE = {"没了", "没有了", "就这些", "就这样", "好的", "好", "嗯", "行", "对的", "没错", "就这", "就这么多", "没啥了",
+                "没别的", "没别的了", "完了", "说完了", "就这吧"}   # at the summary: not more of the story
 REPEAT_WINDOW = timedelta(days=30)
 ANSWERED_REPEAT_WINDOW = timedelta(days=90)   # an answered matter raised again within it is a 重复访
 ANSWERED = (Status.REPLIED, Status.CLOSED)
@@ -107,18 +108,29 @@ def answer_step(ctx: Context, text: str) -> str:
     return _advance(ctx, draft, _absorb(ctx, draft, text, step=state), was=state)
 
 
+def _words_of(text: str) -> list[str]:
+    """The words of a short answer, between its spaces and stops: "对的 没错" → 对的, 没错."""
+    return [p for p in re.split(r"[\s，,。.!！~、]+", text.strip()) if p]
+
+
 def _says_nothing_more(text: str) -> bool:
-    return is_thanks(text) or is_greeting(text) or text.strip().rstrip("。.!！") in SKIP_WORDS | NOTHING_MORE
+    """Thanks, a greeting, or only words of being done ("没了", "对的 没错", "没有了 就这")."""
+    parts = _words_of(text)
+    return is_thanks(text) or is_greeting(text) or text.strip().rstrip("。.!！") in SKIP_WORDS | NOTHING_MORE \
+        or len(parts) > 1 and all(p in SKIP_WORDS | NOTHING_MORE | CONFIRM_WORDS or is_thanks(p) for p in parts)
 
 
 def at_summary(ctx: Context, text: str) -> str:
     """A text at the summary: 确认 files it (or asks about an earlier one); anything else said is
     more of the story."""
     text = without_emoticons(text) or text
-    if _says_nothing_more(text):
+    parts = _words_of(text)
+    confirmed = len(parts) > 1 and {"确认", "确定", "提交", "确认提交"} & set(parts) \
+        and all(p in CONFIRM_WORDS | NOTHING_MORE or is_thanks(p) for p in parts)     # "好的 确认", "没了 提交"
+    if _says_nothing_more(text) and not confirmed:
         return texts.confirm_or_add()
     draft = ctx.draft()
-    if text.strip() in CONFIRM_WORDS:
+    if text.strip() in CONFIRM_WORDS or confirmed:
         return _submit_or_ask_repeat(ctx, draft)
     if corrected(draft, text.strip(), ctx.gazetteer) or _whole_name(draft, text):   # "不对，俺叫张大川": the summary again
         ctx.save_draft(draft, state=next_missing(ctx, draft))
@@ -300,6 +312,10 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if not text or is_greeting(text) or is_thanks(text):
         return out
     before = dict(draft)
+    lead = CORRECTION.match(text)
+    if lead and channel != "sms" and (phone := extract(text[lead.end():], gazetteer).phone):
+        out.phone, out.noted = phone, True        # "电话号码错了 是139…": the number given instead
+        return out
     if corrected(draft, text, gazetteer):        # "不对，俺叫张大川": the answer it corrects is replaced
         out.noted = True
         return out
@@ -414,6 +430,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
     if step == State.CONTENT and not answered:
         if found.content is None and found.heard and ABOUT_MARK.search(text):
             out.notes.append(texts.ASK_MATTER)    # announced again, or asked whether one may: what is it?
+        elif found.content is None and not found.heard and found.name and found.name == draft.get("name"):
+            pass                          # "俺叫董春来" said again: who, not the matter
         elif len(re.findall(rf"[{HAN_RANGE}A-Za-z0-9]", text)) >= 2 and text.strip().rstrip("。.!！") not in SKIP_WORDS:
             piece = found.content if found.heard and found.content else text
         else:
@@ -438,7 +456,8 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
 
 
 # a correction of what was said before: "不对，俺叫张大川", "说错了 是大年沟村", "不对 是瓦屋镇"
-CORRECTION = re.compile(r"^(?:(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*|(?=应该是|应是))"
+CORRECTION = re.compile(r"^(?:(?:刚才|刚刚|前面)?(?:的)?(?:村名|村|镇名|镇|乡名|乡|街道|社区|名字|姓名|地址|地点|乡镇|"
+                        r"电话号码|手机号码|手机号|手机|电话|号码)?(?:也)?(?:不对|不是|错了|说错了|打错了|写错了|搞错了|弄错了|记错了|更正一下|更正|改一下)[，,。.!！\s]*|(?=应该是|应是))"
                         r"(?:应该是|应该|改成|改为|是)?")
 
 
@@ -447,6 +466,8 @@ def corrected(draft: dict, text: str, gazetteer, again: bool = False) -> bool:
     the old one (True); False when the text corrects nothing said (it is read as any other)."""
     lead = CORRECTION.match(text)      # (again: the answer asked for again, no 不对 needed)
     rest = text[lead.end():].strip() if lead else re.sub(r"^(?:应该是|是)", "", text).strip() if again else ""
+    if lead and lead.group().startswith("不是") and (said := re.search(r"[，,\s]+(?:应该是|是)(.+)$", rest)):
+        rest = said.group(1).strip()     # "不是林楼村 是社楼村": the second
     if not rest:
         return False
     found = extract(rest, gazetteer)
@@ -471,9 +492,9 @@ def corrected(draft: dict, text: str, gazetteer, again: bool = False) -> bool:
 PLACE_LIKE = re.compile(rf"[{HAN_RANGE}]{{1,10}}(?:省|市|区|县|镇|乡|村|街道|社区|组|庄|屯)")
 # a number refused: "不想留电话", "不留", "俺没手机", "电话就算了"
 PHONE_REFUSED = re.compile(r"不想留|不愿意?留|不留|不方便|不给|不想给|没有?手机|没有?电话|不用手机|不想说|算了|不要了|"
-                           r"保密|不告诉|不能留|留不了")
+                           r"保密|不告诉|不能留|留不了|微信联系|用微信|微信上|微信就行|微信回复|发微信")   # "就用微信联系吧"
 # a short answer about the question itself ("我不想留", "为啥要电话"): not the story
-ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
+ABOUT_THE_QUESTION = re.compile(r"^.{0,4}(?:不重要|无所谓|别问|不想|不愿|不方便|不留|不告诉|不知道|不记得|忘了|没有?手机|没电话|为什么|为啥|"
                                 r"干什么|干嘛|干啥|做啥|弄啥|啥意思|什么意思|怎么填|不会|等会|等一会|待会|一会儿|回头|保密|泄露|外传|安全).{0,6}$")
 
 

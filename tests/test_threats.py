@@ -213,3 +213,28 @@ def test_numbers_run_into_a_threat_are_never_quoted_in_clear(peer, db, sms_out):
     [event] = db.scalars(select(PetitionEvent).where(PetitionEvent.petition_id == p.id,
                                                      PetitionEvent.kind == "warning")).all()
     assert "喝农药" in event.text and "410423195803021234" not in event.text and "13812340055" not in event.text
+
+
+def test_a_threat_about_the_open_case_marks_it_and_is_answered_from_it(peer, db, sms_out):
+    """吴老汉 filed on WeChat; days later, nothing done yet, he writes only that he has said it many
+    times and will jump from a building tomorrow. That is about his open case: it is marked 扬言轻生
+    and the bureau and the unit's head warned at once, he is answered calmly with the hotline and
+    told who handles it and by when — no new intake with his threat as its matter."""
+    from core.store.models import Petition
+    no = file(peer, WU, "我是下汤镇林楼村的吴老汉，村里征地补偿款被扣了三年", "13812340055", name="吴老汉")
+    before = len(sms_out.sent)
+    reply = peer.say(WU, "说了多少回都不管，明天俺就去跳楼")
+    assert CARE in reply and HOTLINE in reply and no in reply and "怎么称呼" not in reply, reply
+    db.rollback()
+    assert case(db, no).threat == "self_harm"
+    assert len(db.scalars(select(Petition)).all()) == 1
+    warned = [(to, body) for to, body in sms_out.sent[before:] if body.startswith("【预警】")]
+    assert sorted(to for to, _ in warned) == sorted([STAFF, ZIRAN_HEAD]) and all("跳楼" in b for _, b in warned), warned
+    # by SMS alike, and the next words start no intake either: a new matter still does
+    phone = "+8613812340066"
+    for words in ("我是下汤镇林楼村的王大嫂，俺家门口的排水沟堵死了，一下雨就淹", "确认"):
+        peer.text_sms(phone, words)
+    reply = peer.text_sms(phone, "恁们到底管不管 再拖俺就去县政府门口跪着")
+    assert "怎么称呼" not in reply and "LS-" in reply, reply
+    reply = peer.text_sms(phone, "俺村的路又叫拉煤车压塌了 再不修俺就去跳楼")
+    assert "LS-" not in reply, reply
