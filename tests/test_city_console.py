@@ -139,6 +139,10 @@ def test_the_city_sees_each_county_and_the_sum_looks_into_one_and_supervises_the
         return {k: re.sub(r"<[^>]+>", "", v) for k, v in re.findall(r'data-shelf="(\w+)">(.*?)</td>', line)}
 
     ls, bf, total = row("LS"), row("BF"), row("total")
+    # last month's ranking, as the monthly text tells it: nothing in October, each county at 100
+    ranking = re.search(r'<table id="ranking">(.*?)</table>', html, re.S).group(1)
+    assert "2026年10月各县（市、区）排名" in html and "鲁山县" in ranking and "宝丰县" in ranking
+    assert [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", ranking)][:4] == ["1", "100", "0", "—"]
     assert ls["to_accept"] == bf["to_accept"] == "1"
     assert all(int(total[k]) == int(ls[k]) + int(bf[k]) for k in total)      # the city's line is the sum
     # into 宝丰: its list, its case file — and the city's 督办 is what the city may do there
