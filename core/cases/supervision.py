@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from core.acts import PHONES, STAFF, Act, Done, Tell
@@ -35,10 +35,12 @@ from core.words import jobs as words
 REASON_MAX = 200
 
 
+STANDING = and_(Supervision.met_at.is_(None), Supervision.missed_at.is_(None))   # neither met nor missed
+
+
 def standing(s: Session, p: Petition) -> Supervision | None:
-    """The 督办 standing on a case (neither met nor missed), if any."""
-    return s.scalar(select(Supervision).where(Supervision.petition_id == p.id, Supervision.met_at.is_(None),
-                                              Supervision.missed_at.is_(None)).limit(1))
+    """The 督办 standing on a case, if any."""
+    return s.scalar(select(Supervision).where(Supervision.petition_id == p.id, STANDING).limit(1))
 
 
 MOST_DAYS = 30   # a 督办's time, in working days
@@ -68,8 +70,9 @@ def supervise(act: Act, p: Petition, reason: str, due: datetime) -> Done:
         raise CaseError("supervise_reason_long", most=REASON_MAX)
     if due <= now:
         raise CaseError("supervise_due_past", due=due)
-    if standing(s, p) is not None:
-        raise CaseError("supervised_already", no=p.tracking_no, due=standing(s, p).due_at)
+    already = standing(s, p)
+    if already is not None:
+        raise CaseError("supervised_already", no=p.tracking_no, due=already.due_at)
     s.add(Supervision(petition_id=p.id, county_id=p.county_id, reason=reason, due_at=due, at=now,
                       by_person_id=person.id, by_name=city.name))
     event(s, p, now, "supervised", act.actor, words.supervised_event(city.name, month_day(due), reason), act.inbound_id)
@@ -95,20 +98,14 @@ def sweep_supervisions(s: Session, now: datetime, rules: Rules) -> SupervisionRe
     report = SupervisionReport()
     due = list(s.execute(
         select(Supervision, Petition).join(Petition, Petition.id == Supervision.petition_id)
-        .where(Supervision.due_at <= now, Supervision.met_at.is_(None), Supervision.missed_at.is_(None))
+        .where(Supervision.due_at <= now, STANDING)
         .order_by(Supervision.due_at, Supervision.id).with_for_update(skip_locked=True, of=Supervision)))
     for sup, p in due:
         answered = min((t for t in (p.replied_at, p.closed_at) if t is not None), default=None)
         if answered is not None and answered <= sup.due_at:
-            settled = s.execute(update(Supervision).where(Supervision.id == sup.id, Supervision.met_at.is_(None),
-                                                          Supervision.missed_at.is_(None))
-                                .values(met_at=answered).execution_options(synchronize_session=False)).rowcount
-            report.met += settled
+            report.met += _settle(s, sup, met_at=answered)
             continue
-        settled = s.execute(update(Supervision).where(Supervision.id == sup.id, Supervision.met_at.is_(None),
-                                                      Supervision.missed_at.is_(None))
-                            .values(missed_at=now).execution_options(synchronize_session=False)).rowcount
-        if not settled:
+        if not _settle(s, sup, missed_at=now):
             continue
         report.missed += 1
         event(s, p, now, "supervision_missed", "sweep", words.supervision_missed_event(sup.by_name, month_day(sup.due_at)), None)
@@ -123,6 +120,12 @@ def sweep_supervisions(s: Session, now: datetime, rules: Rules) -> SupervisionRe
         report.messages += OutboundMessage.enqueue_many(
             s, [(phone, said, "supervision_missed", p.id, said.params) for phone in phones if phone not in barred], now)
     return report
+
+
+def _settle(s: Session, sup: Supervision, **settled) -> int:
+    """Settle a standing 督办 (met_at or missed_at): 1, or 0 when another sweep settled it first."""
+    return s.execute(update(Supervision).where(Supervision.id == sup.id, STANDING).values(**settled)
+                     .execution_options(synchronize_session=False)).rowcount
 
 
 def _barred_phones(s: Session, p: Petition) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +26,18 @@ def counties_of(s: Session, city_id: int) -> list[County]:
     """The city's counties, in the order they were loaded."""
     return list(s.scalars(select(County).where(County.parent_id == city_id, County.kind == "county")
                           .order_by(County.id)))
+
+
+def each_county(s: Session, city_id: int) -> Iterator[County]:
+    """The city's counties with ``s`` bound to each in turn (a county's figures read as its own
+    reports read them), and to what it was bound to again after."""
+    bound = s.info.get(scope.COUNTY)
+    try:
+        for county in counties_of(s, city_id):
+            scope.bind(s, county.id)
+            yield county
+    finally:
+        scope.bind(s, bound)
 
 
 @dataclass
@@ -59,14 +72,8 @@ class CityDay:
 def gather_city(s: Session, city_id: int, day: date, now: datetime | None = None, since: date | None = None,
                 after: datetime | None = None) -> CityDay:
     """The day of each county of the city as its own 每日访情 counts it (``now``, ``since``,
-    ``after``: core.reports.digest.gather_all's). ``s`` is bound to each county in turn, and to
-    what it was bound to again after."""
-    bound = s.info.get(scope.COUNTY)
+    ``after``: core.reports.digest.gather_all's), each in ``s`` bound to it (:func:`each_county`)."""
     city = CityDay(day, since=since if since is not None and since < day else None)
-    try:
-        for county in counties_of(s, city_id):
-            scope.bind(s, county.id)
-            city.counties.append((county.name, gather_all(s, day, now, since, after).view()))
-    finally:
-        scope.bind(s, bound)
+    for county in each_county(s, city_id):
+        city.counties.append((county.name, gather_all(s, day, now, since, after).view()))
     return city

@@ -38,10 +38,9 @@ from sqlalchemy.orm import Session
 
 from core.cases.supervision import missed_in
 from core.clock import local
-from core.reports.city import counties_of
+from core.reports.city import each_county
 from core.reports.measures import Tally, escalations, tallies
 from core.reports.scores import month_bounds
-from core.store import scope
 
 RATES = {"accept_on_time": "按期受理率", "reply_on_time": "按期答复率", "satisfied": "满意率"}
 LEVELS = ("city", "province", "beijing")
@@ -128,18 +127,13 @@ def rank_counties(s: Session, city_id: int, year: int, month: int, now: datetime
     start, end = month_bounds(year, month)
     end_now = min(end, now)
     first_day, last_day = local(start).date(), local(end - timedelta(seconds=1)).date()
-    bound = s.info.get(scope.COUNTY)
     out = []
-    try:
-        for county in counties_of(s, city_id):
-            scope.bind(s, county.id)
-            t = tallies(s, start, end_now, now, by=()).get((), Tally()) if end_now > start else Tally()
-            beyond = {lv: v for lv, v in escalations(s, first_day, last_day).items() if lv in LEVELS}
-            missed = missed_in(s, start, end)
-            score, lost = score_of(t, beyond, rules, missed)
-            out.append(CountyRank(county.id, county.name, score, t, beyond, lost, missed))
-    finally:
-        scope.bind(s, bound)
+    for county in each_county(s, city_id):
+        t = tallies(s, start, end_now, now, by=()).get((), Tally()) if end_now > start else Tally()
+        beyond = {lv: v for lv, v in escalations(s, first_day, last_day).items() if lv in LEVELS}
+        missed = missed_in(s, start, end)
+        score, lost = score_of(t, beyond, rules, missed)
+        out.append(CountyRank(county.id, county.name, score, t, beyond, lost, missed))
     out.sort(key=lambda c: (-c.score, c.county_id))
     for i, c in enumerate(out):
         c.rank = out[i - 1].rank if i and out[i - 1].score == c.score else i + 1

@@ -22,9 +22,8 @@ from core.status import OPEN, Status
 from core.clock import SHANGHAI, day_start, month_day
 from core.phones import InvalidPhone, normalize_phone
 from core.outbound import RESENT_WHEN_THEY_WRITE
-from core.reports.city import counties_of
+from core.reports.city import each_county
 from core.reports.measures import escalations
-from core.store import scope as store_scope
 from core.store import words as store_words
 from core.store.outbox import awaiting_resend
 from core.store.models import (Attachment, AuditEvent, EveningPlan, EveningVisit, InboundMessage,
@@ -486,17 +485,12 @@ def roll_up(s: Session, city_id: int, now: datetime) -> list[CountyRow]:
     what it was bound to again after."""
     today = now.astimezone(SHANGHAI).date()
     monday = today - timedelta(days=today.weekday())
-    bound = s.info.get(store_scope.COUNTY)
     rows = []
-    try:
-        for county in counties_of(s, city_id):
-            store_scope.bind(s, county.id)
-            counts = {key: s.scalar(select(func.count()).select_from(Petition).where(*CASE_SHELVES[key].where(now))) or 0
-                      for key in ROLL_UP_SHELVES}
-            beyond = escalations(s, monday, today)
-            rows.append(CountyRow(county.id, county.name, county.prefix, counts, sum(b for b, _ in beyond.values())))
-    finally:
-        store_scope.bind(s, bound)
+    for county in each_county(s, city_id):
+        counts = {key: s.scalar(select(func.count()).select_from(Petition).where(*CASE_SHELVES[key].where(now))) or 0
+                  for key in ROLL_UP_SHELVES}
+        beyond = escalations(s, monday, today)
+        rows.append(CountyRow(county.id, county.name, county.prefix, counts, sum(b for b, _ in beyond.values())))
     return rows
 
 
