@@ -231,8 +231,7 @@ def failed_messages(svc, now: datetime) -> str:
     """Each working morning, the bureau's staff are told how many citizens' messages failed on
     every try (docs/operations.md): one text, not one per message; none when there are none."""
     with transaction(svc.sessions) as s:
-        county = scope.county_of(s)
-        rows = [r for r in inbox.given_up(s.connection()) if county is None or r.county_id == county]
+        rows = inbox.given_up(s.connection(), scope.county_of(s))
         ids = []
         if rows:
             first = min(local(r.received_at) for r in rows)

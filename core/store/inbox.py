@@ -162,8 +162,11 @@ def pending_count(conn: Connection) -> int:
     return conn.execute(select(func.count()).where(INBOUND.c.status != "done")).scalar_one()
 
 
-def given_up(conn: Connection) -> list[Row]:
-    """Stored messages that failed on every try (no next attempt): the bureau's to look at."""
-    return list(conn.execute(select(INBOUND.c.id, INBOUND.c.channel, INBOUND.c.received_at, INBOUND.c.county_id)
-                             .where(INBOUND.c.status == "failed", INBOUND.c.next_attempt_at.is_(None))
-                             .order_by(INBOUND.c.id)))
+def given_up(conn: Connection, county_id: int | None = None) -> list[Row]:
+    """Stored messages that failed on every try (no next attempt): the bureau's to look at —
+    ``county_id``'s (None: every county's, a deployment of one)."""
+    where = [INBOUND.c.status == "failed", INBOUND.c.next_attempt_at.is_(None)]
+    if county_id is not None:
+        where.append(INBOUND.c.county_id == county_id)
+    return list(conn.execute(select(INBOUND.c.id, INBOUND.c.channel, INBOUND.c.received_at)
+                             .where(*where).order_by(INBOUND.c.id)))
