@@ -209,3 +209,16 @@ def test_the_city_registers_a_visit_for_a_county_whose_answer_comes_back(city):
         assert said in re.search(r'<div class="flash" role="status">([^<]*)</div>', got).group(1)
     answered = [to for to, body in sms.sent if body.startswith(f"【市交办件答复】宝丰县") and no in body]
     assert CITY_CLERK in answered and LS_CLERK not in answered
+
+
+def test_the_city_registering_a_village_of_another_county_is_told_it_is_not_found(city):
+    """The city's clerk chose 鲁山 and typed a 宝丰 village: the form says the place is not found there
+    (鲁山's places are its own), and nothing is registered."""
+    app, sms = city
+    clerk = Console(app, sms, CITY_CLERK)
+    got = clerk.post("/console/register", county="LS", kind="visit", place="杨庄镇马街村", name="赵六",
+                     phone="13912340066", people="1", content="俺家宅基地被邻居占了")
+    assert got.status_code == 400 and "杨庄镇马街村" in re.search(r'<div class="flash" role="status">([^<]*)</div>',
+                                                                got.get_data(as_text=True)).group(1)
+    with Session(app.extensions["xinfang"].engine) as s:
+        assert s.scalars(select(Petition).where(Petition.name == "赵六")).all() == []

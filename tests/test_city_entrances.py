@@ -327,3 +327,12 @@ def test_a_photo_sent_to_a_countys_account_is_its_and_fetched_from_that_account(
             assert staff and set(staff.values()) == {city.ids["BF"]}
     finally:
         stub.close()
+
+
+def test_a_village_of_the_other_county_is_no_place_of_this_one(city):
+    """马街村 is 宝丰's: a 鲁山 citizen who names it on 鲁山's account is asked for a place of 鲁山
+    (the county's places are its own, villages too), never filed there nor answered with an error."""
+    reply = city.account("LS").say("o_ls_majie", "我家在马街村，村里的路坏了三个月")
+    assert reply.startswith("您好！请慢慢讲。请问您怎么称呼？"), reply      # the conversation goes on; no error
+    with city.look() as s:
+        assert s.scalars(select(Petition).where(Petition.content.contains("马街村"))).all() == []

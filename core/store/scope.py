@@ -7,7 +7,8 @@ An ORM session is bound to a county (``session.info["county_id"]``, :func:`bind`
   its criteria is filtered by ``county_id``
   (SQLAlchemy's ``do_orm_execute`` event and ``with_loader_criteria``): another county's row is
   not found, as if it did not exist;
-- every new county-owned object flushed without a county gets the session's.
+- every new county-owned object flushed without a county gets the session's;
+- a village, which carries no county, is filtered by its township's.
 
 The product's sessions are bound where they are opened: the message's (handlers.context: its
 county), and every session of :func:`core.store.db.make_sessionmaker` — the console's requests,
@@ -31,7 +32,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.functions import FunctionElement
 
-from core.store.models import County, CountyOwned
+from core.store.models import County, CountyOwned, Township, Village
 
 COUNTY = "county_id"            # the key of session.info: the county the session is bound to
 DEPLOYMENT = "deployment"       # bound to the deployment's only county, read at the first statement
@@ -96,7 +97,10 @@ def county_key(column):
 
 @lru_cache(maxsize=64)
 def _criteria(county_id: int):
-    return with_loader_criteria(CountyOwned, lambda cls: _Key(cls.county_id) == county_id, include_aliases=True)
+    return (with_loader_criteria(CountyOwned, lambda cls: _Key(cls.county_id) == county_id, include_aliases=True),
+            # a village is its township's: read on its own (the places of a county), through its township
+            with_loader_criteria(Village, lambda cls: cls.township_id.in_(
+                select(Township.id).where(_Key(Township.county_id) == county_id)), include_aliases=True))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -110,7 +114,7 @@ def _scoped(state: ORMExecuteState) -> None:
         return
     county = county_of(state.session)
     if county is not None:
-        state.statement = state.statement.options(_criteria(county))
+        state.statement = state.statement.options(*_criteria(county))
 
 
 @event.listens_for(Session, "before_flush")
