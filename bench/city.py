@@ -72,9 +72,84 @@ def add_counties(sessions, city_id: int, template_id: int, n: int) -> None:
                 s.add(t)
                 s.flush()
                 ids[old_id] = t.id
-            s.add_all([Unit(code=code, name=uname, kind=kind, township_id=ids.get(tid)) for code, uname, kind, tid in units])
+            made = [Unit(code=code, name=uname, kind=kind, township_id=ids.get(tid)) for code, uname, kind, tid in units]
+            s.add_all(made)
+            s.flush()
             s.add_all([Person(name=f"{name}领导{j}", phone=f"+861369{k:02d}{j:05d}", role="leader") for j in range(3)])
+            bureau = next(u for u in made if u.kind == "bureau")   # its bureau's clerk (the console's pages)
+            s.add(Person(name=f"{name}登记员", phone=f"+861368{k:02d}00001", role="staff", unit_id=bureau.id))
             s.commit()
+
+
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def pages(args, db: str, tmp: str, sessions, counties) -> None:
+    """The console over the city (issue 31, 6: p95 < 150 ms): the city's page (every county's
+    shelves and 越级访, last month's ranking), a county looked into from it, and each county's
+    bureau's own 工作台 and a shelf — server time through the app (Flask's test client, no
+    network), signed in as the city's clerk and as 鲁山's and the last county's bureau."""
+    from sqlalchemy import select
+
+    from bot.app import create_app
+    from core.clock import FixedClock
+    from core.settings import load_settings
+    from core.store import scope
+    from core.store.db import transaction
+    from core.store.models import County, Person
+    from core.workplace import signin
+    from notifications.services import build_services
+    from notifications.sms import ConsoleSms
+
+    env = {"DATABASE_URL": db, "SECRET_KEY": "bench", "OUTBOX_DELIVERY": "inline", "EXPORT_DIR": f"{tmp}/exports"}
+    svc = build_services(load_settings(env), clock=FixedClock(NOW), sms=ConsoleSms(quiet=True))
+    app = create_app({"SERVICES": svc, "TESTING": True})
+    last_id, last_name = counties[-1]
+    with sessions() as s:
+        scope.bind(s, None)
+        clerk = s.scalars(select(Person).where(Person.phone == "+8613730000001")).one().id      # the city's
+        ls_clerk = s.scalars(select(Person).where(Person.phone == "+8613700000001")).one().id   # 鲁山's bureau
+        scope.bind(s, last_id)
+        last_prefix = s.get(County, last_id).prefix
+        last_staff = s.scalars(select(Person).where(Person.role == "staff")).first()
+        last_staff = last_staff.id if last_staff else None
+
+    def client(person_id: int):
+        with transaction(svc.sessions) as s:
+            scope.bind(s, None)
+            person = s.get(Person, person_id)
+            scope.bind(s, person.county_id)
+            token = signin.open_session(s, person, NOW, "127.0.0.1")
+        c = app.test_client()
+        with c.session_transaction("/console/") as sess:
+            sess["_user_id"], sess["_fresh"] = token, True
+        return c
+
+    timed_pages = {
+        "the city's page (/console/city)": (clerk, lambda i: "/console/city"),
+        f"the city into {last_prefix}: 工作台": (clerk, lambda i: f"/console/?county={last_prefix}"),
+        f"the city into {last_prefix}: a shelf": (clerk, lambda i: f"/console/cases?county={last_prefix}"
+                                                          f"&shelf={('to_accept', 'to_meet')[i % 2]}"),
+        "鲁山's 工作台 (its bureau)": (ls_clerk, lambda i: "/console/"),
+        "鲁山's shelf (待受理, 待见面)": (ls_clerk, lambda i: f"/console/cases?shelf={('to_accept', 'to_meet')[i % 2]}"),
+    }
+    if last_staff:
+        timed_pages[f"{last_name}'s 工作台 (its bureau)"] = (last_staff, lambda i: "/console/")
+    print(f"  the console over the city, server time, {args.page_runs} requests each:")
+    print(f"    {'page':<34} {'median ms':>10} {'p95 ms':>8}")
+    for label, (person_id, path) in timed_pages.items():
+        c = client(person_id)
+        c.get(path(0))   # warm
+        times = []
+        for i in range(args.page_runs):
+            t = time.perf_counter()
+            r = c.get(path(i))
+            times.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, (label, r.status_code)
+        print(f"    {label:<34} {statistics.median(times):>10.1f} {p95(times):>8.1f}", flush=True)
+    svc.engine.dispose()
 
 
 def main() -> None:
@@ -84,9 +159,12 @@ def main() -> None:
     ap.add_argument("--petitions", type=int, default=1_000_000, help="a year's petitions in each county")
     ap.add_argument("--due", type=int, default=2000, help="cases due in each county for the sweep")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--page-runs", type=int, default=20, help="requests of each console page")
+    ap.add_argument("--reuse", action="store_true",
+                    help="the database holds an earlier run's city (same --counties, --petitions): time only")
     args = ap.parse_args()
 
-    from sqlalchemy import insert, select
+    from sqlalchemy import func, insert, select
 
     from bot.cli.county import init_database
     from core.cases.sweep import sweep
@@ -103,23 +181,25 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="xinfang-bench-city-")
     db = args.database or f"sqlite:///{tmp}/city.sqlite3"
     loader = Loader(db)
-    if loader.pg:
+    if loader.pg and not args.reuse:
         loader.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     t0 = time.perf_counter()
-    init_database(db, ROOT / "examples" / "pingdingshan.toml")
+    if not args.reuse:
+        init_database(db, ROOT / "examples" / "pingdingshan.toml")
     sessions = make_sessionmaker(loader.engine)
     with sessions() as s:
         scope.bind(s, None)
         city = s.scalars(select(County).where(County.kind == "city")).one()
         lushan = s.scalars(select(County).where(County.prefix == "LS")).one()
         city_id, city_name, lushan_id = city.id, city.name, lushan.id
-    add_counties(sessions, city_id, lushan_id, max(0, args.counties - 2))
+    if not args.reuse:
+        add_counties(sessions, city_id, lushan_id, max(0, args.counties - 2))
     with sessions() as s:
         scope.bind(s, None)
         counties = [(c.id, c.name) for c in counties_of(s, city_id)][:args.counties]
+        next_id = 1 + (s.scalar(select(func.max(Petition.id)).execution_options(all_counties=True)) or 0)
     rng = random.Random(31)
-    next_id = 1
-    for county_id, name in counties:
+    for county_id, name in ([] if args.reuse else counties):
         with sessions() as s:
             scope.bind(s, county_id)
             units = list(s.scalars(select(Unit.id).where(Unit.kind != "bureau")))
@@ -139,7 +219,9 @@ def main() -> None:
             s.execute(insert(PetitionEvent), [{"county_id": county_id, "petition_id": pid, "at": NOW - timedelta(hours=2),
                                                "kind": "warning", "actor": "citizen", "text": "扬言"} for pid in today])
         print(f"  {name}: {args.petitions:,} petitions loaded", flush=True)
-    if loader.pg:   # as autovacuum would in a city in operation: statistics and the visibility map
+    if args.reuse:
+        pass
+    elif loader.pg:   # as autovacuum would in a city in operation: statistics and the visibility map
         with loader.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE petition")
     else:
@@ -190,6 +272,8 @@ def main() -> None:
     secs, m = median(one_county_month)
     print(f"  one county's 统计, October ({counties[-1][1]})                  {secs:7.3f} s  "
           f"({m.county.petitions:,} petitions)")
+
+    pages(args, db, tmp, sessions, counties)
 
     # the sweep: nothing of the year due (as a county in operation), then --due cases in each
     loader.execute("UPDATE petition SET due_next = NULL")
