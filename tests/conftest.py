@@ -52,6 +52,16 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def city_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file with 平顶山市 over 鲁山县 and 宝丰县 (examples/pingdingshan.toml),
+    loaded on the morning of Monday 2026-11-23; copied for each test."""
+    path = tmp_path_factory.mktemp("city") / "city.sqlite3"
+    init_database(f"sqlite:///{path}", ROOT / "examples" / "pingdingshan.toml",
+                  now=datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
+    return path
+
+
+@pytest.fixture(scope="session")
 def pg_url() -> str:
     url = PG
     if url.startswith("postgresql://"):

@@ -1,6 +1,6 @@
 """The ``xinfang`` command's group and what every command shares: the settings read from the
 environment, ``--now`` read as a moment, a refusal said in Chinese, and a command that needs a loaded
-county (``needs_county``)."""
+county (``needs_county``) — in a city's deployment, the county said with ``--county``."""
 from __future__ import annotations
 
 import functools
@@ -74,21 +74,67 @@ def county_loaded(database_url: str) -> bool:
         engine.dispose()
 
 
-def needs_county(command):
+def counties_of(database_url: str) -> list[tuple[int, str, str]]:
+    """The deployment's counties (id, prefix, name), in the order they were loaded."""
+    from sqlalchemy import select
+
+    from core.store.db import make_engine, read
+    from core.store.models import County
+
+    engine = make_engine(database_url)
+    try:
+        with read(engine) as conn:
+            return [tuple(r) for r in conn.execute(select(County.id, County.prefix, County.name)
+                                                   .where(County.kind == "county").order_by(County.id))]
+    finally:
+        engine.dispose()
+
+
+def chosen_county() -> tuple[int, str] | None:
+    """The county the command was told to work for (``xinfang --county BF …``), as ``needs_county``
+    chose it: (id, prefix); None when none was said."""
+    return click.get_current_context().meta.get("xinfang.county")
+
+
+def needs_county(command=None, *, across: bool = False):
     """A command that works on a loaded county's data: run before `xinfang init`, it says so and
     stops, rather than creating an empty database and failing on every line (its --help still
-    answers: click gives it before the command runs)."""
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        url = read_settings().database_url
-        if not county_loaded(url):
-            raise Refused(say.no_county(url))
-        return command(*args, **kwargs)
-    return run
+    answers: click gives it before the command runs).
+
+    In a city's deployment (several counties, docs/city.md) the command works for the county said
+    with ``xinfang --county PREFIX`` (or XINFANG_COUNTY): the process's sessions are that county's
+    (core.store.scope.choose). Not said: a command that reads one county stops with the counties
+    to choose from; one ``across`` counties (``tick``, ``sweep``, ``failures``) runs for each."""
+    def wrap(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            from core.store import scope
+
+            url = read_settings().database_url
+            if not county_loaded(url):
+                raise Refused(say.no_county(url))
+            prefix = click.get_current_context().find_root().params.get("county")
+            counties = counties_of(url)
+            if prefix:
+                found = [c for c in counties if (c[1] or "").upper() == prefix.strip().upper()]
+                if not found:
+                    raise Refused(say.no_such_county(prefix, [(c[2], c[1]) for c in counties]))
+                scope.choose(found[0][0])
+                click.get_current_context().meta["xinfang.county"] = (found[0][0], found[0][1])
+            elif len(counties) > 1 and not across:
+                raise Refused(say.which_county([(c[2], c[1]) for c in counties]))
+            try:
+                return command(*args, **kwargs)
+            finally:
+                scope.choose(None)
+        return run
+    return wrap(command) if command is not None else wrap
 
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
-def main(verbose: bool) -> None:
+@click.option("--county", envvar="XINFANG_COUNTY", metavar="PREFIX",
+              help="In a city's deployment: the county a command works for, by its tracking prefix (LS, BF).")
+def main(verbose: bool, county: str | None) -> None:
     """xinfang — the messaging front end of a county petition bureau (信访局)."""
     _setup_logging(verbose)

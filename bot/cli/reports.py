@@ -38,7 +38,7 @@ def follow_ups() -> None:
 
 @main.command()
 @click.option("--limit", default=50, show_default=True, help="At most this many of each kind.")
-@needs_county
+@needs_county(across=True)
 def failures(limit: int) -> None:
     """What failed for good (docs/operations.md): citizens' messages no try could handle, texts the
     provider refused, photos and voice WeChat would not give. Numbers masked; newest first."""
@@ -46,6 +46,7 @@ def failures(limit: int) -> None:
     from core.phones import mask_phone, redact
     from core.outbound import RESENT_WHEN_THEY_WRITE
     from core.store import failures as failed
+    from core.store import scope
     from core.store.db import make_engine, read
     from core.store.outbox import awaiting_resend
     from core.words import reach
@@ -58,8 +59,10 @@ def failures(limit: int) -> None:
         return mask_phone(address) if channel == "sms" else address[:6] + "…"
 
     engine = make_engine(read_settings().database_url)
+    county = scope.chosen()   # in a city: the county said with --county, else every county's
     with read(engine) as conn:
-        messages, texts, media = failed.messages(conn, limit), failed.texts(conn, limit), failed.media(conn, limit)
+        messages, texts, media = (failed.messages(conn, limit, county), failed.texts(conn, limit, county),
+                                  failed.media(conn, limit, county))
     engine.dispose()
     click.echo(say.failed_messages(len(messages)))
     for r in messages:

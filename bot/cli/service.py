@@ -10,7 +10,7 @@ import uuid
 
 import click
 
-from bot.cli.base import Refused, main, moment, needs_county, read_settings
+from bot.cli.base import Refused, chosen_county, main, moment, needs_county, read_settings
 from bot.cli.county import EXAMPLE, county_options, init_database, warn_without_wechat_template
 from core.words import operator as say
 
@@ -127,7 +127,7 @@ def nginx_config(listen: str, upstream: str) -> None:
 
 @main.command()
 @click.option("--now", "now_text", help="Run as of this moment (ISO 8601; county time if no offset).")
-@needs_county
+@needs_county(across=True)
 def tick(now_text: str | None) -> None:
     """Run by hand whatever the schedule has due at this moment (what the workers do every
     minute): each job once per period, however often it is called."""
@@ -147,17 +147,22 @@ def tick(now_text: str | None) -> None:
 
 @main.command()
 @click.option("--now", "now_text", help="Run as of this moment (ISO 8601; county time if no offset).")
-@needs_county
+@needs_county(across=True)
 def sweep(now_text: str | None) -> None:
-    """Send due reminders and mark missed deadlines (what the scheduler runs every few minutes)."""
+    """Send due reminders and mark missed deadlines (what the scheduler runs every few minutes) —
+    in a city's deployment, for each county in turn (or the one said with --county)."""
     from notifications.services import build_services
-    from notifications.schedule import sweeps
+    from notifications.schedule import for_place, places, sweeps
 
     svc = build_services(dataclasses.replace(read_settings(), outbox_delivery="inline"))   # texts sent here
     now = moment(now_text) or svc.clock.now()
-    report, evenings = sweeps(svc, now)
-    click.echo(report.summary())
-    click.echo(evenings.summary())
+    chosen = chosen_county()
+    counties = [p for p in places(svc) if p.kind == "county" and (chosen is None or p.county_id in (None, chosen[0]))]
+    for place in counties:
+        report, evenings = sweeps(for_place(svc, place) if place.county_id is not None else svc, now)
+        head = f"{place.prefix}：" if len(counties) > 1 else ""
+        click.echo(head + report.summary())
+        click.echo(head + evenings.summary())
 
 
 @main.command()
@@ -166,7 +171,7 @@ def sweep(now_text: str | None) -> None:
 @needs_county
 def chat(openid: str | None, phone: str | None) -> None:
     """Talk to the bot in a terminal, through the same handlers WeChat and SMS reach."""
-    from bot.inbound import receive
+    from bot.inbound import Entrance, receive
     from notifications.services import build_services
     from core.phones import InvalidPhone, normalize_phone
     from handlers.message import Inbound
@@ -182,6 +187,8 @@ def chat(openid: str | None, phone: str | None) -> None:
     svc = build_services(dataclasses.replace(read_settings(), outbox_delivery="inline"))   # texts shown as sent
     from core.store.db import migrate
     migrate(svc.settings.database_url)
+    chosen = chosen_county()   # in a city: as if written to that county's own account or number
+    entrance = Entrance(*chosen) if chosen is not None else None
     click.echo(say.chat_as(channel, sender))
     for line in sys.stdin:
         text = line.rstrip("\n")
@@ -190,7 +197,7 @@ def chat(openid: str | None, phone: str | None) -> None:
             return Inbound(channel=channel, sender=sender, kind="text", text=text, received_at=now,
                            inbound_id=inbound_id)
 
-        got = receive(svc, channel, f"chat:{uuid.uuid4()}", sender, "text", text, build)
+        got = receive(svc, channel, f"chat:{uuid.uuid4()}", sender, "text", text, build, county=entrance)
         click.echo(say.CHAT_REPLY + got.reply)
 
 

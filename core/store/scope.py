@@ -58,11 +58,29 @@ def county_of(session: Session) -> int | None:
 
 
 _COUNTIES = select(County.id).where(County.kind == "county").limit(2)
+_chosen: int | None = None   # this process's county, where the operator chose one (`xinfang --county BF …`)
+
+
+def choose(county_id: int | None) -> None:
+    """This process's county: the one :data:`DEPLOYMENT` means from now on, in a deployment of
+    several counties as of one — for a command of the CLI run for one county of a city (``xinfang
+    --county BF stats``). The web processes and the workers never choose: they bind each request
+    and each job to its own county."""
+    global _chosen
+    _chosen = county_id
+
+
+def chosen() -> int | None:
+    """The county this process was told to work for (:func:`choose`); None: none was chosen."""
+    return _chosen
 
 
 def deployment_county(conn) -> int | None:
     """The deployment's county when it holds one (None before any is loaded: `xinfang init` on a
-    new database); several: :class:`ScopeError` — each session must then say its county."""
+    new database), or the one this process chose (:func:`choose`); several and none chosen:
+    :class:`ScopeError` — each session must then say its county."""
+    if _chosen is not None:
+        return _chosen
     ids = list(conn.scalars(_COUNTIES))
     if len(ids) > 1:
         raise ScopeError("this deployment holds several counties: bind the session to one (core.store.scope.bind)")

@@ -95,6 +95,19 @@ def no_county(database_url: str) -> str:
             "（例如 xinfang init examples/lushan.toml），或运行 xinfang demo 体验。")
 
 
+def _listed(counties: list[tuple[str, str]]) -> str:
+    return "、".join(f"{name}（{prefix}）" for name, prefix in counties)
+
+
+def which_county(counties: list[tuple[str, str]]) -> str:
+    return (f"本系统有{len(counties)}个县（市、区）：{_listed(counties)}。请说明为哪个县运行，"
+            f"例如 xinfang --county {counties[0][1]} 命令 …（或设置 XINFANG_COUNTY）。")
+
+
+def no_such_county(given: str, counties: list[tuple[str, str]]) -> str:
+    return f"本系统没有编号前缀为 {given} 的县（市、区）；可选：{_listed(counties)}。"
+
+
 def bad_date(option: str, given: str) -> str:
     return f"--{option} 应为日期，例如 2026-11-01；收到的是 {given} 。"
 
