@@ -1,5 +1,6 @@
 """WeCom (企业微信 / 政务微信) app callback (``/wecom``, issue 21): officials' replies from the county's
-app, into the same command registry as their texts. It only translates, as ``bot.wechat`` does.
+app, into the same command registry as their texts — in a city, each county's own app at
+``/county/<prefix>/wecom`` (docs/city.md). It only translates, as ``bot.wechat`` does.
 
 WeCom's callbacks are always sealed: GET verifies the URL (``echostr``, encrypted, signed with
 ``msg_signature``: its plaintext is the answer), POST carries an encrypted message (AES with the
@@ -21,7 +22,7 @@ from wechatpy.enterprise.replies import TextReply
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 
-from bot.inbound import SEVERAL_COUNTIES, receive
+from bot.inbound import SEVERAL_COUNTIES, Entrance, entrance, receive
 from bot.wechat import safe_xml, too_old, unseal
 from core.text import storable
 from handlers.message import Inbound
@@ -41,13 +42,27 @@ def _crypto(token: str, aes_key: str, corp_id: str) -> WeChatCrypto:
 
 @bp.route("/wecom", methods=["GET", "POST"])
 def wecom():
+    """The deployment's one app (a deployment of one county)."""
     svc = current_app.extensions["xinfang"]
-    settings = svc.settings
+    if svc.several_counties():   # whose officials would write here? each county has its own app
+        return _plain(SEVERAL_COUNTIES, 503)
+    return _app(svc, svc.settings, None)
+
+
+@bp.route("/county/<prefix>/wecom", methods=["GET", "POST"])
+def county_wecom(prefix: str):
+    """A county's own WeCom app (docs/city.md): its token and key are the settings ending in
+    _<PREFIX> (WECOM_TOKEN_LS …), its corp the deployment's unless WECOM_CORP_ID_LS; what its
+    officials write here is handled as that county's."""
+    svc = current_app.extensions["xinfang"]
+    county = entrance(svc, prefix)
+    return _app(svc, svc.settings.for_county(county.prefix), county)
+
+
+def _app(svc, settings, county: Entrance | None) -> Response:
     problem = settings.wecom_problem()
     if problem:
         return _plain(f"WeCom callback is off: {problem}", 503)
-    if svc.several_counties():   # the deployment's one app: a county's own agent is not done yet (docs/city.md)
-        return _plain(SEVERAL_COUNTIES, 503)
     signature = request.args.get("msg_signature", "")
     timestamp, nonce = request.args.get("timestamp", ""), request.args.get("nonce", "")
     stale = too_old(svc, timestamp)
@@ -82,7 +97,7 @@ def wecom():
     def build(inbound_id, now):
         return inbound_from_raw(xml, inbound_id, now)
 
-    got = receive(svc, "wecom", dedupe, message.source, message.type, xml, build)
+    got = receive(svc, "wecom", dedupe, message.source, message.type, xml, build, county=county)
     if not got.reply:
         return _plain("", 200)   # WeCom takes an empty answer as "nothing to say"
     reply = TextReply(message=message, content=got.reply, time=int(svc.clock.now().timestamp()))

@@ -99,10 +99,16 @@ class Settings:
         Official Account (WECHAT_TOKEN_LS, WECHAT_APP_ID_LS, WECHAT_APP_SECRET_LS, WECHAT_AES_KEY_LS
         — none taken from the deployment's: an account is one county's), and the SMS callbacks'
         TWILIO_AUTH_TOKEN_LS and TENCENT_SMS_CALLBACK_SECRET_LS, which default to the deployment's
-        (one provider account, a number per county)."""
+        (one provider account, a number per county); and its own WeCom app (WECOM_AGENT_ID_LS,
+        WECOM_SECRET_LS, WECOM_TOKEN_LS, WECOM_AES_KEY_LS — none taken from the deployment's) in
+        the deployment's corp, or its own (WECOM_CORP_ID_LS)."""
         own = self.counties.get(prefix, {})
+        agent = own.get("WECOM_AGENT_ID")
         return replace(self, wechat_token=own.get("WECHAT_TOKEN"), wechat_app_id=own.get("WECHAT_APP_ID"),
                        wechat_app_secret=own.get("WECHAT_APP_SECRET"), wechat_aes_key=own.get("WECHAT_AES_KEY"),
+                       wecom_corp_id=own.get("WECOM_CORP_ID", self.wecom_corp_id),
+                       wecom_agent_id=int(agent) if agent else None, wecom_secret=own.get("WECOM_SECRET"),
+                       wecom_token=own.get("WECOM_TOKEN"), wecom_aes_key=own.get("WECOM_AES_KEY"),
                        twilio_auth_token=own.get("TWILIO_AUTH_TOKEN", self.twilio_auth_token),
                        tencent_sms_callback_secret=own.get("TENCENT_SMS_CALLBACK_SECRET",
                                                            self.tencent_sms_callback_secret),
@@ -136,8 +142,10 @@ class Settings:
 
     def wecom_problem(self) -> str | None:
         """Why WeCom's callback (/wecom) is off, or None when it is on."""
-        if not self.wecom_token:
-            return "WECOM_TOKEN is not set"
+        for name, value in (("WECOM_TOKEN", self.wecom_token), ("WECOM_AES_KEY", self.wecom_aes_key),
+                            ("WECOM_CORP_ID", self.wecom_corp_id)):
+            if not value:
+                return f"{name}{self.suffix} is not set"
         return None
 
     @property
@@ -299,7 +307,8 @@ def load_settings(env: dict | None = None) -> Settings:
 
 # a county's own entrance (Settings.for_county): these names ending in _<its prefix>
 ENTRANCE_KEYS = ("WECHAT_TOKEN", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_AES_KEY", "TWILIO_AUTH_TOKEN",
-                 "TENCENT_SMS_CALLBACK_SECRET")
+                 "TENCENT_SMS_CALLBACK_SECRET", "WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN",
+                 "WECOM_AES_KEY")
 _ENTRANCE = re.compile(rf"({'|'.join(ENTRANCE_KEYS)})_([A-Z]{{1,6}})")
 
 
@@ -312,8 +321,10 @@ def _counties(env: dict, get) -> dict:
         if match is None or value is None:
             continue
         key, prefix = match.groups()
-        if key == "WECHAT_AES_KEY":
+        if key in ("WECHAT_AES_KEY", "WECOM_AES_KEY"):
             _aes_key(name, value)
+        if key == "WECOM_AGENT_ID" and not value.isdigit():
+            raise SettingsError(name, "wecom_agent")
         if key == "TENCENT_SMS_CALLBACK_SECRET":
             _callback_secret(name, value)
         counties.setdefault(prefix, {})[key] = value

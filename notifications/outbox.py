@@ -86,20 +86,23 @@ def _claim(s: Session, ids: list[int] | None, now: datetime, limit: int,
 def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | None, now: datetime,
             limit: int = BATCH, throttle: Callable[[str], None] | None = None,
             status_callback: str | None = None, wechat=None, wecom=None,
-            wechat_of: Callable[[int], object | None] | None = None) -> DeliveryReport:
+            wechat_of: Callable[[int], object | None] | None = None,
+            wecom_of: Callable[[int], object | None] | None = None) -> DeliveryReport:
     """Send the due messages of the outbox (only ``ids`` when given): SMS, WeChat when a WeChat
     sender is given (``notifications.wechat``; else WeChat rows wait for one) — in a city whose
     counties have their own Official Accounts, ``wechat_of(county_id)``: the sender of the
     county's account (None: its rows wait) —, and — with a WeCom sender (``notifications.wecom``)
-    — every text to an official the county reaches by WeCom, by SMS when WeCom fails."""
+    — every text to an official the county reaches by WeCom, by SMS when WeCom fails; in a city
+    whose counties have their own WeCom apps, ``wecom_of(county_id)`` (None: its officials by SMS)."""
     report = DeliveryReport()
     by_wechat = wechat is not None or wechat_of is not None
-    channels = ("sms",) + (("wechat",) if by_wechat else ()) + (("wecom",) if wecom is not None else ())
+    by_wecom = wecom is not None or wecom_of is not None
+    channels = ("sms",) + (("wechat",) if by_wechat else ()) + (("wecom",) if by_wecom else ())
     with transaction(factory) as s:
         scope.bind(s, None)   # the outbox's worker sends every county's texts (docs/city.md)
         claimed = _claim(s, ids, now, limit, channels)
         context = _wechat_context(s, claimed, now) if by_wechat else None
-        routes = _wecom_routes(s, claimed) if wecom is not None else None
+        routes = _wecom_routes(s, claimed) if by_wecom else None
         needs_templates = getattr(sms, "needs_templates", False)
         # each row's county, and each county's file: its SMS signature and templates, its limits per
         # number, its day time
@@ -153,7 +156,8 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                     provider_id, sent_by = by_sms(message_id, phone, body), "sms"
                     error = f"{WINDOW_FELL_BACK} ({exc})"
             elif routes is not None and (channel == "wecom" or to in routes.userid_of):
-                provider_id, sent_by, note = _by_wecom(wecom, routes, message_id, to, body, purpose, petition_id,
+                app = wecom_of(county_of[message_id]) if wecom_of is not None else wecom
+                provider_id, sent_by, note = _by_wecom(app, routes, message_id, to, body, purpose, petition_id,
                                                        channel, by_sms)
                 error = note
             else:
@@ -235,17 +239,22 @@ def _by_wecom(wecom, routes: WeComRoutes, message_id: int, to: str, body: str, p
     userid = to if channel == "wecom" else routes.userid_of[to]
     text = words.with_contact(body, routes.contacts.get(petition_id)) if purpose in CONTACT_PURPOSES else body
     try:
+        if wecom is None:   # the text's county has no WeCom app (a city's county without one)
+            raise SendError(NO_APP, permanent=channel == "wecom")
         return wecom.send(userid, text), "wecom", None
     except Exception as exc:
         phone = to if channel == "sms" else routes.phone_of.get(to.lower())
         if phone is None:
             raise
+        if wecom is None:   # by SMS as a county without WeCom reaches its officials: nothing failed
+            return by_sms(message_id, phone, body), "sms", None
         why = str(exc) if isinstance(exc, SendError) else f"wecom: {type(exc).__name__}: {exc}"
         log.warning("outbound %s: WeCom refused (%s); sending it by SMS", message_id, why)
         return by_sms(message_id, phone, body), "sms", f"{WECOM_FELL_BACK}: {why}"
 
 
 WECOM_FELL_BACK = "sent by SMS: WeCom did not take it"
+NO_APP = "no WeCom app of its county to send with"
 HELD = "held"
 
 

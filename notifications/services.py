@@ -48,6 +48,7 @@ class Services:
     _prefixes: dict = field(default_factory=dict, repr=False)    # an entrance's prefix → its county's id
     _several: tuple = field(default=(None, False), repr=False)   # (when read, several_counties())
     _wechat_of: dict = field(default_factory=dict, repr=False)   # county id → its account's sender (wechat_of)
+    _wecom_of: dict = field(default_factory=dict, repr=False)    # county id → its WeCom app's sender (wecom_of)
     _redis: object | None = field(default=None, repr=False)
     _kick_promise: float = field(default=0.0, repr=False)   # notifications.queue.kick_delivery
     _wechat: object | None = field(default=None, repr=False)
@@ -136,16 +137,35 @@ class Services:
                 if own is not None and own.wechat_outbound else None
         return self._wechat_of[county_id]
 
+    def wecom_of(self, county_id: int):
+        """The sender of a county's own WeCom app (WECOM_AGENT_ID_<PREFIX>, WECOM_SECRET_<PREFIX>, in
+        its corp: docs/city.md), built once; None when the county has none (its officials are
+        then reached by SMS)."""
+        if county_id not in self._wecom_of:
+            with read(self.engine, single=True) as conn:
+                prefix = conn.scalar(select(County.prefix).where(County.id == county_id))
+            own = self.settings.for_county(prefix) if prefix else None
+            self._wecom_of[county_id] = WeComSender(
+                own.wecom_corp_id, own.wecom_agent_id, own.wecom_secret, self.redis,
+                api_base=self.settings.wecom_api_base) if own is not None and own.wecom_outbound else None
+        return self._wecom_of[county_id]
+
+    @property
+    def counties_own_apps(self) -> bool:
+        """Whether the counties reach their officials with their own WeCom apps (a city's)."""
+        return any("WECOM_SECRET" in own for own in self.settings.counties.values())
+
     @property
     def counties_own_accounts(self) -> bool:
         """Whether the counties send with their own Official Accounts (a city's), not the deployment's one."""
         return any("WECHAT_APP_SECRET" in own for own in self.settings.counties.values())
 
     def deliver(self, ids: list[int] | None, now, limit: int = 500):
-        own = self.counties_own_accounts
+        own, apps = self.counties_own_accounts, self.counties_own_apps
         return deliver(self.sessions, self.sms, ids, now, limit=limit, throttle=self.throttle(),
                        status_callback=self.settings.status_callback_url, wechat=None if own else self.wechat,
-                       wecom=self.wecom, wechat_of=self.wechat_of if own else None)
+                       wecom=None if apps else self.wecom, wechat_of=self.wechat_of if own else None,
+                       wecom_of=self.wecom_of if apps else None)
 
     def throttle(self):
         """Sends per second per sender number (SMS_RATE), shared through Redis; None when off."""
