@@ -32,13 +32,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.cases import NOW as DUE_AT, Loader, any_case, open_case, timed  # noqa: E402
+from bench.console import time_pages  # noqa: E402
 from core.clock import SHANGHAI  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 17, 30, tzinfo=SHANGHAI)
@@ -81,11 +82,6 @@ def add_counties(sessions, city_id: int, template_id: int, n: int) -> None:
             s.commit()
 
 
-def p95(xs: list[float]) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
-
-
 def pages(args, db: str, tmp: str, sessions, counties) -> None:
     """The console over the city (issue 31, 6: p95 < 150 ms): the city's page (every county's
     shelves and 越级访, last month's ranking), a county looked into from it, and each county's
@@ -97,9 +93,7 @@ def pages(args, db: str, tmp: str, sessions, counties) -> None:
     from core.clock import FixedClock
     from core.settings import load_settings
     from core.store import scope
-    from core.store.db import transaction
     from core.store.models import County, Person
-    from core.workplace import signin
     from notifications.services import build_services
     from notifications.sms import ConsoleSms
 
@@ -116,17 +110,6 @@ def pages(args, db: str, tmp: str, sessions, counties) -> None:
         last_staff = s.scalars(select(Person).where(Person.role == "staff")).first()
         last_staff = last_staff.id if last_staff else None
 
-    def client(person_id: int):
-        with transaction(svc.sessions) as s:
-            scope.bind(s, None)
-            person = s.get(Person, person_id)
-            scope.bind(s, person.county_id)
-            token = signin.open_session(s, person, NOW, "127.0.0.1")
-        c = app.test_client()
-        with c.session_transaction("/console/") as sess:
-            sess["_user_id"], sess["_fresh"] = token, True
-        return c
-
     timed_pages = {
         "the city's page (/console/city)": (clerk, lambda i: "/console/city"),
         f"the city into {last_prefix}: 工作台": (clerk, lambda i: f"/console/?county={last_prefix}"),
@@ -138,17 +121,7 @@ def pages(args, db: str, tmp: str, sessions, counties) -> None:
     if last_staff:
         timed_pages[f"{last_name}'s 工作台 (its bureau)"] = (last_staff, lambda i: "/console/")
     print(f"  the console over the city, server time, {args.page_runs} requests each:")
-    print(f"    {'page':<34} {'median ms':>10} {'p95 ms':>8}")
-    for label, (person_id, path) in timed_pages.items():
-        c = client(person_id)
-        c.get(path(0))   # warm
-        times = []
-        for i in range(args.page_runs):
-            t = time.perf_counter()
-            r = c.get(path(i))
-            times.append((time.perf_counter() - t) * 1000)
-            assert r.status_code == 200, (label, r.status_code)
-        print(f"    {label:<34} {statistics.median(times):>10.1f} {p95(times):>8.1f}", flush=True)
+    time_pages(app, svc, timed_pages, args.page_runs, indent="    ")
     svc.engine.dispose()
 
 
@@ -219,12 +192,10 @@ def main() -> None:
             s.execute(insert(PetitionEvent), [{"county_id": county_id, "petition_id": pid, "at": NOW - timedelta(hours=2),
                                                "kind": "warning", "actor": "citizen", "text": "扬言"} for pid in today])
         print(f"  {name}: {args.petitions:,} petitions loaded", flush=True)
-    if args.reuse:
-        pass
-    elif loader.pg:   # as autovacuum would in a city in operation: statistics and the visibility map
+    if loader.pg and not args.reuse:   # as autovacuum would in a city in operation: statistics, visibility map
         with loader.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE petition")
-    else:
+    elif not args.reuse:
         loader.analyze()
     backend = "PostgreSQL" if loader.pg else "SQLite"
     print(f"{backend}: {len(counties)} counties × {args.petitions:,} petitions (set-up {time.perf_counter() - t0:.0f} s)")

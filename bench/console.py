@@ -43,9 +43,7 @@ def main() -> None:
     from sqlalchemy import select
 
     from bot.app import create_app
-    from core.workplace import signin
     from core.clock import FixedClock
-    from core.store.db import transaction
     from core.settings import load_settings
     from core.store.models import Person
     from notifications.services import build_services
@@ -79,15 +77,6 @@ def main() -> None:
     texted = [f"BN-{rng.randint(1, args.texts):08d}" for _ in range(args.runs)]
     mine = [n for n in numbers]   # a liaison opens numbers of any unit: most are "没有找到", still timed
 
-    def client(person_id: int):
-        """Signed in as the person: a session of the server's (core.workplace.signin), its id in the cookie."""
-        with transaction(svc.sessions) as s:
-            token = signin.open_session(s, s.get(Person, person_id), NOW, "127.0.0.1")
-        c = app.test_client()
-        with c.session_transaction("/console/") as sess:   # only the console opens sessions (bot.console.sign_in._Cookies)
-            sess["_user_id"], sess["_fresh"] = token, True
-        return c
-
     print(f"\n== exports ({backend}) ==")
     exports(svc, staff_id, "2026-10-01", "2026-11-05")
     pages = {
@@ -109,18 +98,43 @@ def main() -> None:
         "统计 (a month)": (staff_id, lambda i: "/console/stats?from=2026-10-01&to=2026-10-31"),
     }
     print(f"\n== console pages over {args.petitions:,} petitions ({backend}), server time, {args.runs} runs ==")
-    print(f"{'page':<24} {'median ms':>10} {'p95 ms':>8}")
+    time_pages(app, svc, pages, args.runs, ok=(200, 404))
+
+
+
+def signed_in(app, svc, person_id: int):
+    """A test client signed in as the person: a session of the server's (core.workplace.signin),
+    opened in the person's county (a city's, or the deployment's one), its id in the cookie."""
+    from core.store import scope
+    from core.store.db import transaction
+    from core.store.models import Person
+    from core.workplace import signin
+
+    with transaction(svc.sessions) as s:
+        person = scope.bind(s, None).get(Person, person_id)
+        scope.bind(s, person.county_id)
+        token = signin.open_session(s, person, NOW, "127.0.0.1")
+    c = app.test_client()
+    with c.session_transaction("/console/") as sess:   # only the console opens sessions (bot.console.sign_in._Cookies)
+        sess["_user_id"], sess["_fresh"] = token, True
+    return c
+
+
+def time_pages(app, svc, pages: dict, runs: int, ok: tuple[int, ...] = (200,), indent: str = "") -> None:
+    """Each page's server time over ``runs`` requests (after one to warm), signed in as its person:
+    ``pages`` maps a label to (person id, the path of the i-th request); median and p95 printed."""
+    width = max(24, *(len(label) for label in pages))
+    print(f"{indent}{'page':<{width}} {'median ms':>10} {'p95 ms':>8}")
     for label, (person_id, path) in pages.items():
-        c = client(person_id)
+        c = signed_in(app, svc, person_id)
         c.get(path(0))   # warm
         times = []
-        for i in range(args.runs):
+        for i in range(runs):
             t = time.perf_counter()
             r = c.get(path(i))
             times.append((time.perf_counter() - t) * 1000)
-            assert r.status_code in (200, 404), (label, r.status_code)
-        print(f"{label:<24} {statistics.median(times):>10.1f} {p95(times):>8.1f}", flush=True)
-
+            assert r.status_code in ok, (label, r.status_code)
+        print(f"{indent}{label:<{width}} {statistics.median(times):>10.1f} {p95(times):>8.1f}", flush=True)
 
 
 def exports(svc, person_id: int, first: str, last: str) -> None:

@@ -238,16 +238,16 @@ def _by_wecom(wecom, routes: WeComRoutes, message_id: int, to: str, body: str, p
     note says why); a WeCom user with no number of the directory left: WeCom's refusal stands."""
     userid = to if channel == "wecom" else routes.userid_of[to]
     text = words.with_contact(body, routes.contacts.get(petition_id)) if purpose in CONTACT_PURPOSES else body
+    phone = to if channel == "sms" else routes.phone_of.get(to.lower())
+    if wecom is None:   # the text's county has no WeCom app (a city's): by SMS, as such a county always did
+        if phone is None:
+            raise SendError(NO_APP, permanent=True)
+        return by_sms(message_id, phone, body), "sms", None
     try:
-        if wecom is None:   # the text's county has no WeCom app (a city's county without one)
-            raise SendError(NO_APP, permanent=channel == "wecom")
         return wecom.send(userid, text), "wecom", None
     except Exception as exc:
-        phone = to if channel == "sms" else routes.phone_of.get(to.lower())
         if phone is None:
             raise
-        if wecom is None:   # by SMS as a county without WeCom reaches its officials: nothing failed
-            return by_sms(message_id, phone, body), "sms", None
         why = str(exc) if isinstance(exc, SendError) else f"wecom: {type(exc).__name__}: {exc}"
         log.warning("outbound %s: WeCom refused (%s); sending it by SMS", message_id, why)
         return by_sms(message_id, phone, body), "sms", f"{WECOM_FELL_BACK}: {why}"

@@ -49,6 +49,7 @@ class Services:
     _several: tuple = field(default=(None, False), repr=False)   # (when read, several_counties())
     _wechat_of: dict = field(default_factory=dict, repr=False)   # county id → its account's sender (wechat_of)
     _wecom_of: dict = field(default_factory=dict, repr=False)    # county id → its WeCom app's sender (wecom_of)
+    _own_settings: dict = field(default_factory=dict, repr=False)   # county id → its own settings (_own)
     _redis: object | None = field(default=None, repr=False)
     _kick_promise: float = field(default=0.0, repr=False)   # notifications.queue.kick_delivery
     _wechat: object | None = field(default=None, repr=False)
@@ -125,13 +126,19 @@ class Services:
                                       api_base=s.wecom_api_base)
         return self._wecom
 
+    def _own(self, county_id: int) -> Settings | None:
+        """A county's own settings (Settings.for_county: its prefix read once); None: no such county."""
+        if county_id not in self._own_settings:
+            with read(self.engine, single=True) as conn:
+                prefix = conn.scalar(select(County.prefix).where(County.id == county_id))
+            self._own_settings[county_id] = self.settings.for_county(prefix) if prefix else None
+        return self._own_settings[county_id]
+
     def wechat_of(self, county_id: int):
         """The sender of a county's own Official Account (WECHAT_APP_ID_<PREFIX> and
         WECHAT_APP_SECRET_<PREFIX>: docs/city.md), built once; None when the county has none."""
         if county_id not in self._wechat_of:
-            with read(self.engine, single=True) as conn:
-                prefix = conn.scalar(select(County.prefix).where(County.id == county_id))
-            own = self.settings.for_county(prefix) if prefix else None
+            own = self._own(county_id)
             self._wechat_of[county_id] = WeChatSender(
                 own.wechat_app_id, own.wechat_app_secret, self.redis, api_base=self.settings.wechat_api_base) \
                 if own is not None and own.wechat_outbound else None
@@ -142,18 +149,11 @@ class Services:
         its corp: docs/city.md), built once; None when the county has none (its officials are
         then reached by SMS)."""
         if county_id not in self._wecom_of:
-            with read(self.engine, single=True) as conn:
-                prefix = conn.scalar(select(County.prefix).where(County.id == county_id))
-            own = self.settings.for_county(prefix) if prefix else None
+            own = self._own(county_id)
             self._wecom_of[county_id] = WeComSender(
                 own.wecom_corp_id, own.wecom_agent_id, own.wecom_secret, self.redis,
                 api_base=self.settings.wecom_api_base) if own is not None and own.wecom_outbound else None
         return self._wecom_of[county_id]
-
-    @property
-    def counties_own_apps(self) -> bool:
-        """Whether the counties reach their officials with their own WeCom apps (a city's)."""
-        return any("WECOM_SECRET" in own for own in self.settings.counties.values())
 
     @property
     def counties_own_accounts(self) -> bool:
@@ -161,7 +161,8 @@ class Services:
         return any("WECHAT_APP_SECRET" in own for own in self.settings.counties.values())
 
     def deliver(self, ids: list[int] | None, now, limit: int = 500):
-        own, apps = self.counties_own_accounts, self.counties_own_apps
+        own = self.counties_own_accounts
+        apps = any("WECOM_SECRET" in its for its in self.settings.counties.values())   # the counties' own apps
         return deliver(self.sessions, self.sms, ids, now, limit=limit, throttle=self.throttle(),
                        status_callback=self.settings.status_callback_url, wechat=None if own else self.wechat,
                        wecom=None if apps else self.wecom, wechat_of=self.wechat_of if own else None,

@@ -54,38 +54,27 @@ class Refused(click.ClickException):
         click.echo(f"xinfang：{self.format_message()}", file=file, err=True)
 
 
-def county_loaded(database_url: str) -> bool:
-    """Whether the database exists and holds a county (read only: nothing is created)."""
-    from sqlalchemy import func, inspect, make_url, select
+def counties_of(database_url: str) -> list[tuple[int, str, str]]:
+    """The deployment's counties (id, prefix, name), in the order they were loaded; none when the
+    database does not exist or holds none yet (read only: nothing is created)."""
+    from sqlalchemy import inspect, make_url, select
 
     from core.store.db import make_engine
     from core.store.models import County
 
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and (not url.database or not Path(url.database).exists()):
-        return False
+        return []
     engine = make_engine(database_url)
     try:
-        if not inspect(engine).has_table("county"):
-            return False
+        schema = inspect(engine)
+        if not schema.has_table("county"):
+            return []
+        query = select(County.id, County.prefix, County.name).order_by(County.id)
+        if "kind" in {c["name"] for c in schema.get_columns("county")}:   # a database of before the city: one county
+            query = query.where(County.kind == "county")
         with engine.connect() as conn:
-            return bool(conn.scalar(select(func.count()).select_from(County.__table__)))
-    finally:
-        engine.dispose()
-
-
-def counties_of(database_url: str) -> list[tuple[int, str, str]]:
-    """The deployment's counties (id, prefix, name), in the order they were loaded."""
-    from sqlalchemy import select
-
-    from core.store.db import make_engine, read
-    from core.store.models import County
-
-    engine = make_engine(database_url)
-    try:
-        with read(engine) as conn:
-            return [tuple(r) for r in conn.execute(select(County.id, County.prefix, County.name)
-                                                   .where(County.kind == "county").order_by(County.id))]
+            return [tuple(r) for r in conn.execute(query)]
     finally:
         engine.dispose()
 
@@ -111,10 +100,10 @@ def needs_county(command=None, *, across: bool = False):
             from core.store import scope
 
             url = read_settings().database_url
-            if not county_loaded(url):
+            counties = counties_of(url)
+            if not counties:
                 raise Refused(say.no_county(url))
             prefix = click.get_current_context().find_root().params.get("county")
-            counties = counties_of(url)
             if prefix:
                 found = [c for c in counties if (c[1] or "").upper() == prefix.strip().upper()]
                 if not found:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.base import Refused, main, moment, needs_county, read_settings
+from bot.cli.base import Refused, chosen_county, main, moment, needs_county, read_settings
 from core.words import operator as say
 
 # Imports inside functions: each command imports what it uses, so `xinfang --help`, `xinfang
@@ -46,7 +46,6 @@ def failures(limit: int) -> None:
     from core.phones import mask_phone, redact
     from core.outbound import RESENT_WHEN_THEY_WRITE
     from core.store import failures as failed
-    from core.store import scope
     from core.store.db import make_engine, read
     from core.store.outbox import awaiting_resend
     from core.words import reach
@@ -59,7 +58,7 @@ def failures(limit: int) -> None:
         return mask_phone(address) if channel == "sms" else address[:6] + "…"
 
     engine = make_engine(read_settings().database_url)
-    county = scope.chosen()   # in a city: the county said with --county, else every county's
+    county = (chosen_county() or (None,))[0]   # in a city: the county said with --county, else every county's
     with read(engine) as conn:
         messages, texts, media = (failed.messages(conn, limit, county), failed.texts(conn, limit, county),
                                   failed.media(conn, limit, county))

@@ -70,11 +70,6 @@ def choose(county_id: int | None) -> None:
     _chosen = county_id
 
 
-def chosen() -> int | None:
-    """The county this process was told to work for (:func:`choose`); None: none was chosen."""
-    return _chosen
-
-
 def deployment_county(conn) -> int | None:
     """The deployment's county when it holds one (None before any is loaded: `xinfang init` on a
     new database), or the one this process chose (:func:`choose`); several and none chosen:
