@@ -84,7 +84,7 @@ def add_counties(sessions, city_id: int, template_id: int, n: int) -> None:
 
 def pages(args, db: str, tmp: str, sessions, counties) -> None:
     """The console over the city (issue 31, 6: p95 < 150 ms): the city's page (every county's
-    shelves and 越级访, last month's ranking), a county looked into from it, and each county's
+    shelves and 越级访), its ranking of the counties (last month's), a county looked into from it, and each county's
     bureau's own 工作台 and a shelf — server time through the app (Flask's test client, no
     network), signed in as the city's clerk and as 鲁山's and the last county's bureau."""
     from sqlalchemy import select
@@ -112,6 +112,7 @@ def pages(args, db: str, tmp: str, sessions, counties) -> None:
 
     timed_pages = {
         "the city's page (/console/city)": (clerk, lambda i: "/console/city"),
+        "the city's ranking (/console/city/ranking, last month)": (clerk, lambda i: "/console/city/ranking"),
         f"the city into {last_prefix}: 工作台": (clerk, lambda i: f"/console/?county={last_prefix}"),
         f"the city into {last_prefix}: a shelf": (clerk, lambda i: f"/console/cases?county={last_prefix}"
                                                           f"&shelf={('to_accept', 'to_meet')[i % 2]}"),

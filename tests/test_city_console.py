@@ -139,10 +139,17 @@ def test_the_city_sees_each_county_and_the_sum_looks_into_one_and_supervises_the
         return {k: re.sub(r"<[^>]+>", "", v) for k, v in re.findall(r'data-shelf="(\w+)">(.*?)</td>', line)}
 
     ls, bf, total = row("LS"), row("BF"), row("total")
-    # last month's ranking, as the monthly text tells it: nothing in October, each county at 100
-    ranking = re.search(r'<table id="ranking">(.*?)</table>', html, re.S).group(1)
-    assert "2026年10月各县（市、区）排名" in html and "鲁山县" in ranking and "宝丰县" in ranking
+    # last month's ranking on its own page, as the monthly text tells it: nothing in October, each county at 100
+    assert "/console/city/ranking" in html and 'id="ranking"' not in html
+    page = clerk.get("/console/city/ranking").get_data(as_text=True)
+    ranking = re.search(r'<table id="ranking">(.*?)</table>', page, re.S).group(1)
+    assert "2026年10月各县（市、区）排名" in page and "鲁山县" in ranking and "宝丰县" in ranking
     assert [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", ranking)][:4] == ["1", "100", "0", "—"]
+    # a month that has not ended, or is no month: said, nothing ranked
+    for month in ("2026-11", "2026-13", "去年", "1999-12"):
+        wrong = clerk.get("/console/city/ranking", month=month)
+        assert wrong.status_code == 400 and "月份请选择已结束的月份" in wrong.get_data(as_text=True)
+    assert "2026年9月各县（市、区）排名" in clerk.get("/console/city/ranking", month="2026-09").get_data(as_text=True)
     assert ls["to_accept"] == bf["to_accept"] == "1"
     assert all(int(total[k]) == int(ls[k]) + int(bf[k]) for k in total)      # the city's line is the sum
     # into 宝丰: its list, its case file — and the city's 督办 is what the city may do there

@@ -23,7 +23,8 @@ from tests.conftest import run_together
 def test_migrations_match_the_models(db_url):
     engine = make_engine(db_url, immediate=False)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": words.modelled}),
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": words.modelled,
+                                                                  "include_object": words.modelled_on(conn.dialect.name)}),
                                 Base.metadata)
     engine.dispose()
     assert diff == []

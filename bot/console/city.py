@@ -1,11 +1,17 @@
-"""``/console/city``: the city's page over its counties (issue 31, 5; docs/city.md) — each county's
-bureau's shelves as its own 工作台 counts them (core.workplace.workbench.roll_up) and 越级访 this
-week, the city's sum beneath, and last month's ranking of the counties (core.reports.ranking, as the
-monthly text tells it); each count leads into that county's list (the city's people look
-into a county: bot.console.common.services), where a case file offers the city's 督办."""
+"""The city's pages over its counties (issue 31, 5; docs/city.md):
+
+- ``/console/city`` — each county's bureau's shelves as its own 工作台 counts them
+  (core.workplace.workbench.roll_up) and 越级访 this week, the city's sum beneath; each count leads
+  into that county's list (the city's people look into a county: bot.console.common.services),
+  where a case file offers the city's 督办;
+- ``/console/city/ranking`` — a month's ranking of the counties (core.reports.ranking, as the
+  monthly text tells it; last month unless ``?month=2026-10``): a month of every county's figures,
+  which the roll-up, opened many times a day, does not wait for (bench/city.py)."""
 from __future__ import annotations
 
-from flask import abort, g, render_template
+from datetime import date
+
+from flask import abort, g, render_template, request
 from flask_login import login_required
 
 from bot.console.common import bp, clock_now, services, signed_in
@@ -17,19 +23,51 @@ from core.words import reports as words
 from core.workplace import workbench
 
 
+def _city_only() -> None:
+    if g.get("city_id") is None:
+        abort(404)          # a county's people have no city pages
+
+
 @bp.get("/city")
 @login_required
 def city_page():
-    if g.get("city_id") is None:
-        abort(404)          # a county's people have no city page
+    _city_only()
     svc, now = services(), clock_now()
-    t = now.astimezone(SHANGHAI)
-    year, month = (t.year, t.month - 1) if t.month > 1 else (t.year - 1, 12)
     with reading(svc.sessions) as s:
         me = signed_in(s)
         rows = workbench.roll_up(s, g.city_id, now)
-        rules = RankingRules.from_raw((s.get(County, g.city_id).options or {}).get("ranking"))
-        ranks = rank_counties(s, g.city_id, year, month, now, rules)     # last month's (the monthly text's)
     return render_template("console/city.html", rows=rows, total=workbench.roll_up_total(rows), me=me,
-                           SHELVES=[(key, workbench.CASE_SHELVES[key].title) for key in workbench.ROLL_UP_SHELVES],
-                           ranks=ranks, year=year, month=month, rules=rules, pct=words.percent, lost=words.county_lost)
+                           SHELVES=[(key, workbench.CASE_SHELVES[key].title) for key in workbench.ROLL_UP_SHELVES])
+
+
+def _month_asked(today: date) -> tuple[int, int] | None:
+    """The month ``?month=YYYY-MM`` names (last month when none): a month ended, not before 2000;
+    None for anything else."""
+    last = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    text = (request.args.get("month") or "").strip()
+    if not text:
+        return last
+    year, _, month = text.partition("-")
+    if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()):
+        return None
+    asked = (int(year), int(month))
+    return asked if 1 <= asked[1] <= 12 and (2000, 1) <= asked <= last else None
+
+
+@bp.get("/city/ranking")
+@login_required
+def city_ranking():
+    _city_only()
+    svc, now = services(), clock_now()
+    today = now.astimezone(SHANGHAI).date()
+    asked = _month_asked(today)
+    with reading(svc.sessions) as s:
+        me = signed_in(s)
+        rules = RankingRules.from_raw((s.get(County, g.city_id).options or {}).get("ranking"))
+        if asked is None:
+            return render_template("console/city_ranking.html", me=me, ranks=[], rules=rules, month=None,
+                                   problem=words.RANKING_MONTH, shown=request.args.get("month", "")[:20]), 400
+        year, month = asked
+        ranks = rank_counties(s, g.city_id, year, month, now, rules)
+    return render_template("console/city_ranking.html", me=me, ranks=ranks, year=year, month=month, rules=rules,
+                           shown=f"{year:04d}-{month:02d}", problem=None, pct=words.percent, lost=words.county_lost)

@@ -22,7 +22,7 @@ from sqlalchemy import Text, and_, cast, func, literal_column, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 
-from core.store.models import Petition
+from core.store.models import ONE_DIALECT, Petition
 
 # runs of characters a word is made of: Han (with extension A and compatibility), Latin letters, digits
 RUN = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -36,6 +36,14 @@ def modelled(name: str | None, type_: str, parent_names: dict) -> bool:
     """Alembic's ``include_name``: the index lives outside the models (a virtual table, an
     expression index), so autogenerate and the models-match-migrations test leave it be."""
     return not ((type_ == "table" and name in TABLES) or (type_ == "index" and name in INDEXES))
+
+
+def modelled_on(dialect: str):
+    """Alembic's ``include_object`` on a ``dialect`` database: an index the models keep for the
+    other database alone (core.store.models.only) is not this one's to compare."""
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        return not (type_ == "index" and ONE_DIALECT.get(name, dialect) != dialect)
+    return include
 
 
 def grams(text_: str | None) -> list[str]:

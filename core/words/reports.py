@@ -362,6 +362,9 @@ def county_warned(line, names: str | None) -> str:
     return f"{line:g}分以下：" + (names + "，予以通报" if names else "无")
 
 
+RANKING_MONTH = "月份请选择已结束的月份（如2026-10）。"   # the city's ranking page asked for a month it cannot show
+
+
 def county_lost(lost: dict[str, float]) -> str:
     """What each measure cost a county: "按期受理率扣3分、越级访扣4分", or 无."""
     return "、".join(f"{k}扣{v:g}分" for k, v in lost.items()) or "无"

@@ -21,7 +21,7 @@ def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is not None:
         context.configure(connection=connectable, target_metadata=target_metadata, render_as_batch=True,
-                          include_name=words.modelled)
+                          include_name=words.modelled, include_object=words.modelled_on(connectable.dialect.name))
         with context.begin_transaction():
             context.run_migrations()
         return
@@ -33,7 +33,7 @@ def run_migrations_online() -> None:
             # transaction, so before it begins); 0034 adds its county_id so
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                          include_name=words.modelled)
+                          include_name=words.modelled, include_object=words.modelled_on(connection.dialect.name))
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
