@@ -229,3 +229,30 @@ def test_the_city_registering_a_village_of_another_county_is_told_it_is_not_foun
                                                                 got.get_data(as_text=True)).group(1)
     with Session(app.extensions["xinfang"].engine) as s:
         assert s.scalars(select(Petition).where(Petition.name == "赵六")).all() == []
+
+
+def test_what_is_not_there_is_said_in_chinese_with_its_status(city):
+    """A clerk who follows an old link, types an address, or sends a form from a page left open
+    overnight reads what happened in words — not Werkzeug's English page; the webhooks keep theirs."""
+    app, sms = city
+    clerk = Console(app, sms, CITY_CLERK)
+    # a county the city has not (a typo, another city's prefix): 没有找到, not the city's own list
+    for prefix in ("ZZ", "bf1", "平顶山"):
+        page = clerk.get("/console/cases", county=prefix)
+        assert page.status_code == 404 and "没有找到" in page.get_data(as_text=True)
+    assert "/console/cases/BF-20261123-0001" in clerk.get("/console/cases", county="bf").get_data(as_text=True)
+    ls = Console(app, sms, LS_CLERK)
+    for path, status, words in (("/console/city", 404, "没有找到"), ("/console/no-such-page", 404, "没有找到"),
+                                ("/console/city/ranking", 404, "没有找到")):
+        page = ls.get(path)
+        html = page.get_data(as_text=True)
+        assert page.status_code == status and words in html and "Not Found" not in html, path
+        assert 'lang="zh-CN"' in html and "返回工作台" in html
+    # a form whose page was open too long (its CSRF token gone): 页面已过期, nothing done
+    stale = ls.client.post("/console/cases/LS-20261123-0001/act", data={"action": "urge", "text": "请尽快"})
+    assert stale.status_code == 400 and "页面已过期" in stale.get_data(as_text=True)
+    with Session(app.extensions["xinfang"].engine) as s:
+        assert s.scalar(select(PetitionEvent.id).where(PetitionEvent.kind == "urged")) is None
+    # a webhook's error is its peer's: plain, not a console page
+    hook = app.test_client().get("/county/zz/wechat")
+    assert hook.status_code == 404 and "信访工作台" not in hook.get_data(as_text=True)

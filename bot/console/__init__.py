@@ -18,7 +18,8 @@ SMS commands (core.actions' catalogue, the areas' use cases), the console's own 
 - ``reception`` — 接访日程 (/reception);
 - ``analysis`` — 分析 (/analysis);
 - ``admin`` — 管理: the directory's people (/admin, /admin/people/…);
-- ``city`` — the city's page over its counties (/city; docs/city.md).
+- ``city`` — the city's pages over its counties (/city, /city/ranking; docs/city.md);
+- ``errors`` — every error of a console address as a short page in Chinese, with its status.
 
 What holds for all of it:
 
@@ -48,6 +49,7 @@ from flask import Flask
 
 # each area declares its routes on the blueprint as it is imported
 from bot.console import admin, analysis, case_file, cases, city, documents, reception, register, sign_in, stats  # noqa: F401
+from bot.console import errors
 from bot.console.common import bp
 
 __all__ = ["bp", "install"]
@@ -58,5 +60,6 @@ def install(app: Flask) -> None:
     client's address from a trusted proxy when there is one), the blueprint, and the case file's
     documents (after the console: they use its sign-in)."""
     sign_in.set_up(app)
+    errors.install(app)
     app.register_blueprint(bp)
     app.register_blueprint(documents.bp)

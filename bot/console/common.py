@@ -86,16 +86,18 @@ def services():
 def _looked_into(svc) -> int | None:
     """The city's county a city person's request is about: ``county`` in the address or the form
     (a prefix, "BF"), else a case's number's prefix (/cases/BF-20261123-0001); None: the city's own.
-    A prefix not of the city's counties is nothing (the city's own pages)."""
-    prefix = request.args.get("county") or request.form.get("county") or ""
+    A ``county`` the city has not is 没有找到 (404), never the city's own pages under another name;
+    a case number of no county of the city is the city's own, where no case has it."""
+    asked = (request.args.get("county") or request.form.get("county") or "").strip()
     number = (request.view_args or {}).get("no") or ""
-    if not prefix and "-" in number:
-        prefix = number.split("-", 1)[0]
+    prefix = asked or (number.split("-", 1)[0] if "-" in number else "")
     if not prefix:
         return None
     with svc.engine.connect() as conn:
-        county_id = conn.scalar(select(County.id).where(County.prefix == prefix.upper(),
+        county_id = conn.scalar(select(County.id).where(County.prefix == prefix.upper()[:16],
                                                         County.parent_id == g.city_id, County.kind == "county"))
+    if county_id is None and asked:
+        abort(404)
     g.looked_into = prefix.upper() if county_id is not None else None
     return county_id
 
