@@ -171,7 +171,7 @@ def _entries() -> tuple[Action, ...]:
         Action("supervise", L["supervise"],
                lambda a, p, x: supervision.supervise(a, p, x.text, supervision.due_in(a, x.days)), Supervise,
                (Field("days", L["supervise_days"]), Field("text", L["supervise_reason"])), STAFF,
-               ready=lambda p: p.status in OPEN, refusal="supervise_city_only", group="oversee", city=True),
+               ready=lambda p: p.status in OPEN, group="oversee", city=True),
         Action("lead", L["lead"], lambda a, p, x: usecases.set_lead(a, p, x.lead), Lead,
                (Field("lead", L["lead_person"]),), STAFF, ready=lambda p: p.status in OPEN, group="oversee"),
         Action("select", L["select"], lambda a, p, x: ev_usecases.select(a, p, x.unit, x.lead), Campaign,
@@ -268,8 +268,8 @@ def perform(act: Act, case: Petition | str, name: str, args) -> Done:
     if act.person is None or act.person.role not in action.roles:
         raise CaseError(action.refusal)
     p = open_case(act, case if isinstance(case, str) else case.tracking_no, action.scope)
-    if action.city != across(act.person, p):
-        raise CaseError(action.refusal)
+    if action.city != across(act.person, p):    # 督办 on one's own county's case; a county's action from the city
+        raise CaseError("supervise_city_only" if action.city else action.refusal)
     was_provisional = p.deadline_provisional
     return finish(act, name, action.run(act, p, args), was_provisional)
 

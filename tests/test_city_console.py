@@ -256,3 +256,23 @@ def test_what_is_not_there_is_said_in_chinese_with_its_status(city):
     # a webhook's error is its peer's: plain, not a console page
     hook = app.test_client().get("/county/zz/wechat")
     assert hook.status_code == 404 and "信访工作台" not in hook.get_data(as_text=True)
+
+
+def test_a_city_leader_reads_a_county_as_its_bureau_and_does_nothing_there(city):
+    """副市长 袁立新 opens the city's page and looks into 宝丰: its lists and its case file, as 宝丰's
+    bureau reads them — but 督办 is the city's bureau's, and a petitioner's number is for those who
+    handle the case."""
+    app, sms = city
+    leader = Console(app, sms, "+8613730000102")
+    assert leader.get("/console/city").status_code == 200
+    listed = leader.get("/console/cases", county="BF").get_data(as_text=True)
+    assert "/console/cases/BF-20261123-0001" in listed and "LS-20261123-0001" not in listed
+    case = leader.get("/console/cases/BF-20261123-0001")
+    html = case.get_data(as_text=True)
+    assert case.status_code == 200 and "宝丰" in html and 'value="supervise"' not in html and 'name="action"' not in html
+    refused = leader.post("/console/cases/BF-20261123-0001/act", action="supervise", days="5", text="请督促")
+    assert refused.status_code == 422 and "您无权对此事项进行该操作" in refused.get_data(as_text=True)
+    assert leader.client.post("/console/cases/BF-20261123-0001/reveal",
+                              data={"csrf_token": leader.token}).status_code == 404
+    with Session(app.extensions["xinfang"].engine) as s:
+        assert s.scalar(select(Supervision.id)) is None

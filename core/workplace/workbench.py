@@ -24,6 +24,7 @@ from core.phones import InvalidPhone, normalize_phone
 from core.outbound import RESENT_WHEN_THEY_WRITE
 from core.reports.city import each_county
 from core.reports.measures import escalations
+from core.store import scope as tenancy
 from core.store import words as store_words
 from core.store.outbox import awaiting_resend
 from core.store.models import (Attachment, AuditEvent, EveningPlan, EveningVisit, InboundMessage,
@@ -93,7 +94,7 @@ def scope(s: Session, person: Person, by_unit_index: bool = True, is_accused: bo
     selective one (SQLite's statistics do not know that few cases are flagged, say, and would
     walk the unit's year instead)."""
     where = [not_recused(person)] if (accused(s, person) if is_accused is None else is_accused) else []
-    if person.role == "staff":
+    if person.role == "staff" or looking_into(s, person):
         return where
     if person.role in UNIT_ROLES:
         unit = Petition.unit_id if by_unit_index else func.coalesce(Petition.unit_id, 0)
@@ -103,10 +104,21 @@ def scope(s: Session, person: Person, by_unit_index: bool = True, is_accused: bo
     return [false()]   # an administrator who is nobody of the file: no case at all
 
 
+def looking_into(s: Session, person: Person) -> bool:
+    """Whether ``person`` is the city's, reading one of its counties in ``s`` (bound to it: the
+    console's drill-down, bot.console.common.services). The city's staff and leaders (市领导) read
+    a county as its bureau does — every case but one that accuses them; what they may do there is
+    the city's actions' (core.actions: 督办, the city's staff's). A city's unit (市住建局) reads its
+    own unit's cases, which no county has."""
+    county = tenancy.county_of(s)
+    return (person.role in ("staff", "leader") and county is not None and person.county_id is not None
+            and county != person.county_id)
+
+
 def may_see(s: Session, person: Person, p: Petition) -> bool:
     if p.accusation and recusals_of(s, [p.id]).get(p.id, NOBODY).bars(person):   # only an accusation has any
         return False
-    if person.role == "staff":
+    if person.role == "staff" or looking_into(s, person):
         return True
     if person.role in UNIT_ROLES:
         return p.unit_id is not None and p.unit_id == person.unit_id
