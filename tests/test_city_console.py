@@ -276,3 +276,21 @@ def test_a_city_leader_reads_a_county_as_its_bureau_and_does_nothing_there(city)
                               data={"csrf_token": leader.token}).status_code == 404
     with Session(app.extensions["xinfang"].engine) as s:
         assert s.scalar(select(Supervision.id)) is None
+
+
+def test_looking_into_a_county_the_city_stays_there_link_after_link(city):
+    """The city's clerk opens 宝丰's 工作台 from the city's page: it says whose it is, its shelves'
+    counts lead to 宝丰's lists (not the city's own, empty), and no 批量交办 is offered — the city
+    交办s nothing of a county's; 督办 is one case's."""
+    app, sms = city
+    clerk = Console(app, sms, CITY_CLERK)
+    home = clerk.get("/console/", county="BF").get_data(as_text=True)
+    assert '<p class="banner" id="looked-into"' in home and "正在查看<strong>宝丰县</strong>" in home
+    shelf = re.search(r'href="([^"]*shelf=to_accept[^"]*)"', home).group(1).replace("&amp;", "&")
+    assert "county=BF" in shelf
+    listed = clerk.client.get(shelf).get_data(as_text=True)
+    assert "/console/cases/BF-20261123-0001" in listed and 'id="bulk"' not in listed
+    assert 'id="looked-into"' not in clerk.get("/console/city").get_data(as_text=True)
+    # 宝丰's own clerk: their list with its 批量 form, and no banner
+    own = Console(app, sms, BF_CLERK).get("/console/cases").get_data(as_text=True)
+    assert 'id="bulk"' in own and 'id="looked-into"' not in own

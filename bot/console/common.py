@@ -94,12 +94,29 @@ def _looked_into(svc) -> int | None:
     if not prefix:
         return None
     with svc.engine.connect() as conn:
-        county_id = conn.scalar(select(County.id).where(County.prefix == prefix.upper()[:16],
-                                                        County.parent_id == g.city_id, County.kind == "county"))
-    if county_id is None and asked:
-        abort(404)
-    g.looked_into = prefix.upper() if county_id is not None else None
-    return county_id
+        found = conn.execute(select(County.id, County.name).where(
+            County.prefix == prefix.upper()[:16], County.parent_id == g.city_id, County.kind == "county")).first()
+    if found is None:
+        if asked:
+            abort(404)
+        return None
+    g.looked_into, g.looked_into_name = prefix.upper(), found.name
+    return found.id
+
+
+# the city's own pages, and what is nobody's county: their addresses never say one
+_NOT_INTO = {"console.static", "console.city_page", "console.city_ranking", "console.login", "console.login_code",
+             "console.logout"}
+
+
+@bp.url_defaults
+def _still_into(endpoint: str, values: dict) -> None:
+    """While the city's people look into a county, every address a page gives keeps it (a 工作台's
+    shelf, a list's next page, a form's action): the next request is that county's too. A case's
+    address says its county by its number already."""
+    prefix = g.get("looked_into")
+    if prefix and "county" not in values and "no" not in values and endpoint not in _NOT_INTO:
+        values["county"] = prefix
 
 
 def everyone(s):
@@ -170,7 +187,7 @@ def _helpers():
             "EVENTS": EVENT_WORDS, "THREATS": THREAT_WORDS, "TEXT_STATES": TEXT_STATES, "mask_phone": mask_phone,
             "numbers_masked": redact, "AUDIT": AUDIT, "calls_for": actions.call_outcomes,
             "event_text": _event_text, "deadline": _deadline,
-            "looked_into": g.get("looked_into")}   # the city's people: the county they look into (its prefix)   # a number in free text is shown only by 显示号码, and recorded
+            "looked_into": g.get("looked_into"), "looked_into_name": g.get("looked_into_name")}   # the city's people: the county they look into (its prefix)   # a number in free text is shown only by 显示号码, and recorded
 
 
 def _deadline(p) -> str:
