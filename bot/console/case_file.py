@@ -11,6 +11,7 @@ from dataclasses import field as dataclass_field
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 from markupsafe import Markup
+from sqlalchemy import or_, select
 
 from bot.console.common import (actor_name, bp, client_address, clock_now, id_of, leads_of, names_of, row_of,
                                 send_after_commit, services, signed_in)
@@ -24,8 +25,9 @@ from core.rules import Rules
 from core.directory.lookup import LEAD_ROLES, find_person, find_unit
 from core.evenings.visits import EveningError
 from core.phones import mask_phone
+from core.store import scope
 from core.store.db import reading, transaction
-from core.store.models import Attachment, OutboundMessage, Person, Petition, Unit
+from core.store.models import Attachment, County, OutboundMessage, Person, Petition, Unit
 from core.timelines import STATUTORY_MAX_EXTENSION
 from core.words.citizens import CALL_OUTCOME_NAMES
 from core.acts import Act
@@ -69,7 +71,7 @@ def _case_page(no: str, failed: Failed | None = None):
         workbench.audit(s, person, now, "view", file.petition.id, address=client_address())
         allowed = may_act(s, person, file.petition)
         units = names_of(s, Unit)
-        texts = [(m, _text_to(m, file.petition)) for m in file.texts]
+        texts = _texts_to(s, file.texts, file.petition)
         county, _ = svc.county(s.connection())
         policy = Rules.for_county(county).policy.name
         basis = dict(W.BASIS.get(policy, W.BASIS["statutory"]))
@@ -275,8 +277,27 @@ def _said(m) -> str:
     return {"image": "［图片］", "voice": "［语音］", "video": "［视频］", "location": "［位置］"}.get(msg.kind, f"［{msg.kind}］")
 
 
-def _text_to(m: OutboundMessage, p) -> str:
-    """Who a text went to, as the console shows it: the petitioner, or the official's number masked."""
-    if m.to in (p.phone, p.openid):
-        return "信访人"
-    return mask_phone(m.to) if m.to.startswith("+") else m.to[:6] + "…"
+def _texts_to(s, texts: list[OutboundMessage], p) -> list[tuple[OutboundMessage, str]]:
+    """Each text with who it went to, as the console shows it: the petitioner as 信访人; an
+    official by name beside their number masked (李强 138****0011) — the city's people and another
+    county's among them (a 【市交办】's answer to the city's bureau); an address nobody of the
+    directory has, masked alone."""
+    addresses = {m.to for m in texts if m.to not in (p.phone, p.openid)}
+    names: dict[str, str] = {}
+    if addresses:
+        county = s.get(County, p.county_id)     # the case's county's people, and its city's
+        counties = [c for c in (p.county_id, county.parent_id if county else None) if c is not None]
+        for name, *theirs in s.execute(
+                select(Person.name, Person.phone, Person.openid, Person.wecom_userid)
+                .where(Person.county_id.in_(counties), or_(Person.phone.in_(addresses), Person.openid.in_(addresses),
+                                                           Person.wecom_userid.in_(addresses))),
+                execution_options={scope.ALL_COUNTIES: True}):
+            names.update({a: name for a in theirs if a in addresses})
+    out = []
+    for m in texts:
+        if m.to in (p.phone, p.openid):
+            out.append((m, "信访人"))
+            continue
+        masked = mask_phone(m.to) if m.to.startswith("+") else m.to[:6] + "…"
+        out.append((m, f"{names[m.to]}（{masked}）" if m.to in names else masked))
+    return out
