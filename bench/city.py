@@ -248,7 +248,7 @@ def main() -> None:
     pages(args, db, tmp, sessions, counties)
 
     # the sweep: nothing of the year due (as a county in operation), then --due cases in each
-    loader.execute("UPDATE petition SET due_next = NULL")
+    loader.execute("UPDATE petition SET due_next = NULL WHERE due_next IS NOT NULL")   # a second run: only those the first left
     for county_id, _ in counties:
         with sessions() as s:
             scope.bind(s, county_id)
