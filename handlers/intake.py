@@ -98,7 +98,8 @@ def start(ctx: Context, text: str | None = None) -> str:
             draft["phone"] = phone
             draft["phone_verified"] = phone in ctx.verified_phones()
     found = _absorb(ctx, draft, text, step="start") if text and not is_greeting(text) else Absorbed()
-    return _advance(ctx, draft, found, greeting=True)
+    # "您好！请慢慢讲" to one who opens with a greeting or nothing yet; one who told the matter is asked on
+    return _advance(ctx, draft, found, greeting=not draft.get("content"))
 
 
 def answer_step(ctx: Context, text: str) -> str:

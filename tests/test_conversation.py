@@ -51,6 +51,16 @@ def test_step_by_step_on_wechat(peer, db, sms_out):
     assert db.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.petition_id == p.id)) == 8
 
 
+def test_one_who_opens_with_the_matter_is_not_told_to_take_their_time(peer, db):
+    """王大娘 opens with her trouble in one breath; "请慢慢讲" would ask for what she just said —
+    she is asked her name, and what she told is kept for the petition."""
+    reply = peer.say(WW, "俺们村那个桥塌了半个月了娃上学得绕二里地没人管")
+    assert reply.startswith("请问您怎么称呼") and "请慢慢讲" not in reply
+    assert "手机号码" in peer.say(WW, "王秀英")
+    # and one who only greets is still welcomed so
+    assert peer.say(ZS, "你好").startswith("您好！请慢慢讲。")
+
+
 def test_everything_at_once(peer, db):
     reply = peer.say(ZS, "我是下汤镇的张三，电话13812345678，小区水泵坏了三天没水")
     assert "哪个村" in reply  # only the village is left to ask (下汤镇 has villages on file)
