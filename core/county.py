@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.directory.lookup import ROLES, UNIT_ROLES, WECOM_USERID
+from core.directory.places import CITY_OWN_PLACE
 from core.store import scope
 from core.store.models import County, DirectoryLoad, Person, Township, Unit, Village
 from core.clock import clock_time
@@ -183,6 +184,9 @@ def parse_city_file(path: str | Path) -> dict:
     if not isinstance(files, list) or not files or not all(isinstance(f, str) and f.strip() for f in files):
         raise CountyFileError("city.counties: the counties' files, e.g. [\"lushan.toml\", \"baofeng.toml\"]")
     city = _parse({**raw, "county": {k: v for k, v in table.items() if k != "counties"}}, "city")
+    # the city's own place: where the cases of its own departments are filed (到市访 交办 to 市住建局),
+    # the petitioner's place kept as written beside it (docs/city.md)
+    city["townships"] = [{"name": CITY_OWN_PLACE, "villages": []}]
     counties = []
     for name in files:
         county_path = path.parent / name

@@ -394,8 +394,9 @@ def county_ranking(svc, now: datetime) -> str:
     return words.ran("county_ranking", year=year, month=month, sent=len(ids))
 
 
+SWEEP = Every("sweep", 5, run_sweeps)   # a county's cases, and the city's own (its departments')
 JOBS: tuple = (
-    Every("sweep", 5, run_sweeps),
+    SWEEP,
     Every("outbox", 1, flush_outbox),
     Every("media", 1, fetch_media),
     DailyAt("daily_digest", "daily_at", "17:30", daily_digest),
@@ -410,6 +411,7 @@ JOBS: tuple = (
     Every("exports", 60, sweep_exports, slow=True),
 )
 CITY_JOBS: tuple = (
+    SWEEP,
     DailyAt("city_digest", "daily_at", "17:30", city_digest),
     MonthlyAt("county_ranking", "monthly_at", "09:00", county_ranking),
 )

@@ -22,7 +22,7 @@ CITY = ROOT / "examples" / "pingdingshan.toml"
 def test_a_city_file_loads_the_city_and_each_county_with_its_own_directory(tmp_path):
     url = f"sqlite:///{tmp_path / 'city.sqlite3'}"
     assert init_database(url, CITY).splitlines() == [
-        "平顶山市：县情文件已载入：新建县1、人员8、单位3",
+        "平顶山市：县情文件已载入：新建县1、人员8、乡镇1、单位3",
         "鲁山县：县情文件已载入：新建县1、人员55、乡镇22、单位27、村（社区）47",
         "宝丰县：县情文件已载入：新建县1、人员73、乡镇13、单位29、村（社区）28"]
     engine = make_engine(url)
@@ -36,7 +36,8 @@ def test_a_city_file_loads_the_city_and_each_county_with_its_own_directory(tmp_p
         assert sorted(s.scalars(select(Unit.county_id).where(Unit.code == "xfj"))) == sorted([ls.id, bf.id])
         assert s.scalar(select(Unit.name).where(Unit.code == "xfj", Unit.county_id == bf.id)) == "宝丰县信访局"
         assert set(s.scalars(select(Unit.county_id).where(Unit.code == "sxfj"))) == {city.id}
-        assert s.scalars(select(Township.county_id).where(Township.county_id == city.id)).all() == []
+        # the city's one place: its own departments' cases (市本级), the petitioner's place as written beside it
+        assert s.scalars(select(Township.name).where(Township.county_id == city.id)).all() == ["市本级"]
         bf_villages = s.scalars(select(Village.name).join(Township).where(Township.county_id == bf.id)).all()
         assert "马街村" in bf_villages and "三官庙村" not in bf_villages
         assert s.scalar(select(Person.county_id).where(Person.phone == "+8613730000001")) == city.id

@@ -20,6 +20,7 @@ from handlers import notify
 from core.words import officials as T
 from core.words import console as W
 from core.cases import registration
+from core.directory.places import CITY_OWN_PLACE
 from core.reports.city import counties_of
 from core.store import scope
 from core.store.models import County
@@ -41,20 +42,25 @@ def register():
         person = signed_in(s)
         if person.role != "staff":
             abort(403)
-        city = None
-        if g.get("city_id") is not None:     # the city's bureau registers for one of its counties
-            if g.get("looked_into") is None:
+        city, own = None, False
+        if g.get("city_id") is not None:     # the city's bureau registers for one of its counties, or its own
+            own = g.get("looked_into") is None and request.values.get("own") == "1"
+            if g.get("looked_into") is None and not own:
                 counties = [(c.prefix, c.name) for c in counties_of(scope.bind(s, None), g.city_id)]
                 return render_template("console/register_city.html", me=person, counties=counties)
-            city = s.get(County, g.city_id)
+            city = None if own else s.get(County, g.city_id)
         county, gazetteer = svc.county(s.connection())
-        townships = sorted(gazetteer.names.values())
+        townships = [] if own else sorted(gazetteer.names.values())
         if request.method == "GET":
             return render_template("console/register.html", me=person, form=form, townships=townships, kinds=KINDS,
-                                   accusation=False)
+                                   accusation=False, own=own)
         problem, found, phone = None, None, None
         if form["kind"] not in KINDS:
             problem = T.REGISTER_KIND
+        elif own and not 2 <= len(form["place"]) <= 60:
+            problem = W.CITY_PLACE_NEEDED
+        elif own:        # the city's own place; the petitioner's as written (core.directory.places.place_of)
+            found = gazetteer.match(CITY_OWN_PLACE).unique
         elif (found := gazetteer.match(form["place"]).unique) is None:
             problem = T.township_not_found(form["place"] or "（空）")
         elif not form["name"]:
@@ -71,12 +77,13 @@ def register():
         if problem:
             flash(problem)
             return render_template("console/register.html", me=person, form=form, townships=townships,
-                                   kinds=KINDS, accusation=accusation), 400
+                                   kinds=KINDS, accusation=accusation, own=own), 400
         outbox = notify.Outbox(s, county, gazetteer, now)
         doing = Act(s, Rules.for_county(county), now, f"staff:{person.id}", person, conn=s.connection())
         done = registration.register_received(doing, county, registration.Received(
             form["kind"], form["name"], phone, int(form["people"]), form["content"], found.township_id,
-            found.village_id, accused=form["accused"] if accusation else None), gazetteer.directory_names,
+            found.village_id, accused=form["accused"] if accusation else None,
+            location=form["place"] if own else None), gazetteer.directory_names,
             from_city=city)
         notify.deliver(outbox, done)
         p = done.petition

@@ -26,6 +26,7 @@ class Received:
     township_id: int
     village_id: int | None = None
     accused: str | None = None      # staff marked it 检举控告: whom it accuses ("" not named yet)
+    location: str | None = None     # the place as written, where the township is not it (the city's own cases)
 
 
 def register_received(act: Act, county: County, received: Received, directory=None,
@@ -37,6 +38,7 @@ def register_received(act: Act, county: County, received: Received, directory=No
     p = Petition(tracking_no=next_tracking_no(s, county.prefix, act.now), channel=received.kind,
                  phone=received.phone, phone_verified=received.phone is not None and received.kind == "visit",
                  name=received.name[:32], township_id=received.township_id, village_id=received.village_id,
+                 location={"label": received.location[:200]} if received.location else None,
                  content=received.content.strip(), status="registered", received_at=act.now, updated_at=act.now,
                  people=received.people, county_id=county.id,
                  from_city_id=from_city.id if from_city is not None else None)

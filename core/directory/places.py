@@ -23,6 +23,8 @@ TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
 PLACE_SAID = re.compile(r"镇|乡|村|街道|社区|组|庄|营|寨|沟|屯|店|集")   # where a homophone is worth looking for
 VILLAGE_SUFFIXES = ("社区", "居委会", "村委会", "村")
 
+CITY_OWN_PLACE = "市本级"   # the city's one place row: its own departments' cases (docs/city.md)
+
 
 def short_name(name: str, suffixes) -> str:
     for suffix in suffixes:
@@ -138,6 +140,8 @@ class Gazetteer:
         name = self.label(p.township_id, p.village_id if village else None)
         if name is None:
             name = (p.township.name if p.township else "") + (p.village.name if village and p.village else "")
+        if name == CITY_OWN_PLACE and (p.location or {}).get("label"):
+            return p.location["label"]      # a case of the city's own: the place as the bureau wrote it
         return name
 
     @classmethod

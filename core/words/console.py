@@ -102,6 +102,7 @@ ACCUSED_FIELD = "被反映的单位或人员"                          # the 被
 
 NAME_NEEDED = "请填写信访人姓名（匿名请写“匿名”）。"
 CONTENT_NEEDED = "请填写反映的问题。"
+CITY_PLACE_NEEDED = "请填写信访人住址（县、乡镇、村，2至60字），如：宝丰县杨庄镇马街村。"   # the city's own case
 ACCUSED_LATER = "（可不填，登记后在案卷中“被反映”补充）"   # after "not found" of one accused
 
 
