@@ -279,7 +279,7 @@ def _said(m) -> str:
 
 def _texts_to(s, texts: list[OutboundMessage], p) -> list[tuple[OutboundMessage, str]]:
     """Each text with who it went to, as the console shows it: the petitioner as 信访人; an
-    official by name beside their number masked (李强 138****0011) — the city's people and another
+    official by name above their number masked (李强 / 138****0011) — the city's people and another
     county's among them (a 【市交办】's answer to the city's bureau); an address nobody of the
     directory has, masked alone."""
     addresses = {m.to for m in texts if m.to not in (p.phone, p.openid)}
@@ -299,5 +299,5 @@ def _texts_to(s, texts: list[OutboundMessage], p) -> list[tuple[OutboundMessage,
             out.append((m, "信访人"))
             continue
         masked = mask_phone(m.to) if m.to.startswith("+") else m.to[:6] + "…"
-        out.append((m, f"{names[m.to]}（{masked}）" if m.to in names else masked))
+        out.append((m, Markup("{}<br>{}").format(names[m.to], masked) if m.to in names else masked))   # a phone's width
     return out
