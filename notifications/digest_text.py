@@ -107,7 +107,8 @@ def city_text(city: CityDay, city_name: str) -> Said:
     warned = sum(len(d.warnings) for _, d in city.counties)
     overdue = sum(len(d.overdue) for _, d in city.counties)
     parts = [words.city_warnings(warned, city.by_county(lambda d: len(d.warnings)))] if warned else []
-    parts.append(words.city_volume(t.petitions, t.people, city.by_county(lambda d: d.batches)))
+    batches, people = sum(d.batches for _, d in city.counties), sum(d.people for _, d in city.counties)   # 到县访
+    parts.append(words.city_volume(batches, people, city.by_county(lambda d: d.batches)))
     for level, word in LEVELS:
         if level in beyond:
             parts.append(words.city_beyond(word, *beyond[level], city.by_county(
@@ -118,7 +119,7 @@ def city_text(city: CityDay, city_name: str) -> Said:
         parts.append(words.city_groups(t.groups, city.by_county(lambda d: d.groups)))
     parts.append(words.city_overdue(overdue, city.by_county(lambda d: len(d.overdue))))
     head = words.days_covered(city.since, city.day) if city.since else with_weekday(city.day)
-    return words.city_daily(head, city_name, parts, t.petitions, t.people, sum(b for b, _ in beyond.values()),
+    return words.city_daily(head, city_name, parts, batches, people, sum(b for b, _ in beyond.values()),
                             overdue, warned)
 
 
