@@ -64,3 +64,40 @@ def test_a_visit_to_the_city_handed_down_is_到市_in_every_figure(city):
     bf_clerk = Console(app, sms, BF_CLERK)
     today = re.search(r'<p id="today">([^<]*)', bf_clerk.get("/console/stats").get_data(as_text=True)).group(1)
     assert "到县访1批1人次" in today
+
+
+def test_the_citys_day_says_its_new_督办_and_those_missed_by_county_counts_only(city):
+    """The 23rd: the city's clerk marks 宝丰's case 挂牌督办 in the console; a 督办 of 鲁山's case
+    fell due at noon unanswered and the sweep found it missed. The city's 每日访情 says both, by
+    county — never a case's number or person."""
+    from core.cases.supervision import sweep_supervisions
+    from core.rules import Rules
+    from core.store.models import Petition, Supervision
+
+    app, sms = city
+    svc = app.extensions["xinfang"]
+    clerk = Console(app, sms, CITY_CLERK)
+    done = clerk.post("/console/cases/BF-20261123-0001/act", action="supervise", days="5", text="请督促当面答复")
+    assert "已对BF-20261123-0001挂牌督办" in clerk.said(done)
+    with Session(svc.engine) as s:
+        ids = {c.prefix: c.id for c in s.scalars(select(County))}
+        scope.bind(s, ids["LS"])
+        ls_case = s.scalars(select(Petition).where(Petition.tracking_no == "LS-20261123-0001")).one()
+        s.add(Supervision(petition_id=ls_case.id, reason="请督促", due_at=datetime(2026, 11, 23, 12, 0, tzinfo=SHANGHAI),
+                          at=datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI), by_name="平顶山市信访局"))
+        s.flush()
+        report = sweep_supervisions(s, datetime(2026, 11, 23, 16, 0, tzinfo=SHANGHAI),
+                                    Rules.for_county(s.get(County, ids["LS"])))
+        assert report.missed == 1
+        s.commit()
+    now = datetime(2026, 11, 23, 17, 30, tzinfo=SHANGHAI)
+    with Session(svc.engine) as s:
+        city_day = gather_city(s, ids["PDS"], date(2026, 11, 23), now)
+        assert city_day.supervised == {"鲁山县": (0, 1), "宝丰县": (1, 0)}
+        said = city_text(city_day, "平顶山市")
+    assert "市督办新增1件（宝丰1）" in said and "督办逾期1件（鲁山1）" in said
+    assert "LS-" not in said and "BF-" not in said and "张三" not in said
+    # the day before has neither
+    with Session(svc.engine) as s:
+        quiet = city_text(gather_city(s, ids["PDS"], date(2026, 11, 22), now - timedelta(days=1)), "平顶山市")
+    assert "督办新增" not in quiet and "督办逾期" not in quiet

@@ -1,5 +1,6 @@
 """The city over its counties (issue 31; docs/city.md): which counties are the city's, and the
-day's figures up — the city's 每日访情, each county's day side by side.
+day's figures up — the city's 每日访情, each county's day side by side, and the 督办 the city marked on its counties' cases that day and
+those missed (core.cases.supervision, counted in each county's bound session).
 
 Each county's day is the one its own leaders read (core.reports.digest.gather_all: every figure
 is core.reports.measures'), gathered in the session bound to that county in turn
@@ -16,7 +17,8 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.reports.digest import Day, gather_all
+from core.cases.supervision import marked_in, missed_in
+from core.reports.digest import Day, gather_all, span
 from core.reports.measures import Tally
 from core.store import scope
 from core.store.models import County
@@ -47,6 +49,7 @@ class CityDay:
     day: date
     counties: list[tuple[str, Day]] = field(default_factory=list)    # (county name, its day), as loaded
     since: date | None = None
+    supervised: dict[str, tuple[int, int]] = field(default_factory=dict)   # county name → 督办 (marked, missed)
 
     def total(self) -> Tally:
         t = Tally()
@@ -63,6 +66,11 @@ class CityDay:
                 out[level] = (ob + b, on + n)
         return out
 
+    def supervisions(self, which: int) -> tuple[int, list[tuple[str, int]]]:
+        """督办 of the day (``which``: 0 marked by the city, 1 missed): the sum and by county, most first."""
+        counts = [(name, v[which]) for name, v in self.supervised.items() if v[which]]
+        return sum(n for _, n in counts), sorted(counts, key=lambda kv: -kv[1])
+
     def by_county(self, count) -> list[tuple[str, int]]:
         """``count(day)`` for each county that has any, most first (ties in the order loaded)."""
         values = [(name, count(d)) for name, d in self.counties]
@@ -74,6 +82,8 @@ def gather_city(s: Session, city_id: int, day: date, now: datetime | None = None
     """The day of each county of the city as its own 每日访情 counts it (``now``, ``since``,
     ``after``: core.reports.digest.gather_all's), each in ``s`` bound to it (:func:`each_county`)."""
     city = CityDay(day, since=since if since is not None and since < day else None)
+    start, end = span(day, now, city.since, after)
     for county in each_county(s, city_id):
         city.counties.append((county.name, gather_all(s, day, now, since, after).view()))
+        city.supervised[county.name] = (marked_in(s, start, end), missed_in(s, start, end))
     return city

@@ -177,6 +177,18 @@ class CountyDay:
         return d
 
 
+def span(day: date, now: datetime | None = None, since: date | None = None,
+         after: datetime | None = None) -> tuple[datetime, datetime]:
+    """[start, end) of what the daily 访情 of ``day`` counts (:func:`gather_all`'s arguments)."""
+    since = since if since is not None and since < day else None
+    start, end = day_start(since or day), day_bounds(day)[1]
+    if now is not None:        # what comes in after the text is the next one's (its own moment is its)
+        end = min(end, now + timedelta(microseconds=1))
+    if after is not None and after < start:
+        start = after
+    return start, end
+
+
 def gather_all(s: Session, day: date, now: datetime | None = None, since: date | None = None,
                after: datetime | None = None) -> CountyDay:
     """The day as of ``now`` (default: its end): the petitions, 越级访 and 预警 up to then, the
@@ -186,11 +198,7 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
     to — what came in after it (Monday after the 17:30 text) is counted here, and a 越级访
     registered after it for an earlier day too: each is in one text, none in none."""
     since = since if since is not None and since < day else None
-    start, end = day_start(since or day), day_bounds(day)[1]
-    if now is not None:        # what comes in after the text is the next one's (its own moment is its)
-        end = min(end, now + timedelta(microseconds=1))
-    if after is not None and after < start:
-        start = after
+    start, end = span(day, now, since, after)
     p = Petition
     county, units = Day(day, since=since), {}
 

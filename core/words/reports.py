@@ -157,6 +157,16 @@ def city_overdue(overdue: int, counts: list[tuple[str, int]]) -> str:
     return f"挂牌督办{overdue}件" + by_counties(counts) if overdue else "无挂牌督办"
 
 
+def city_supervised(marked: int, counts: list[tuple[str, int]]) -> str:
+    """The 督办 the city marked that day: "市督办新增2件（宝丰2）"."""
+    return f"市督办新增{marked}件" + by_counties(counts)
+
+
+def city_supervision_missed(missed: int, counts: list[tuple[str, int]]) -> str:
+    """The city's 督办 missed that day: "督办逾期1件（鲁山1）"."""
+    return f"督办逾期{missed}件" + by_counties(counts)
+
+
 def city_daily(day: str, city: str, parts: list[str], batches: int, people: int, beyond: int, overdue: int,
                warnings: int) -> Said:
     """The city's 每日访情 (its template: the day's figures of every county)."""
