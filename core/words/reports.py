@@ -240,6 +240,30 @@ def analysis(kind: str, label: str, parts: list[str], link: str | None, limit: i
                 label, petitions, people, beyond)
 
 
+def city_analysis_total(petitions: int, people: int, monthly: bool, previous: str, year_before: str,
+                        counts: list[tuple[str, int]]) -> str:
+    """The city's line: "各县到县访3批8人次（鲁山2、宝丰1），环比+50%，同比—"."""
+    return (f"各县到县访{petitions}批{people}人次" + by_counties(counts)
+            + f"，{'较上月' if monthly else '环比'}{previous}，同比{year_before}")
+
+
+def county_volume(petitions: int, people: int, monthly: bool, previous: str) -> str:
+    """A county's 到县访 in the city's analysis: "到县访2批2人次，环比持平"."""
+    return f"到县访{petitions}批{people}人次，{'较上月' if monthly else '环比'}{previous}"
+
+
+def city_analysis_county(county: str, parts: list[str]) -> str:
+    """A county's line, its own analysis' figures: "鲁山：到县访2批2人次，环比持平，越级访1批，满意率75%"."""
+    return f"{county_short(county)}：" + "，".join(parts)
+
+
+def city_analysis(kind: str, label: str, city: str, parts: list[str], limit: int,
+                  petitions: int, people: int, beyond: int) -> Said:
+    """The city's analysis for its leaders (its template: the period and the city's figures)."""
+    return Said(fit(f"【{ANALYSES[kind]}】{label}{city}：", parts, "", limit), f"city_{kind}_report",
+                label, petitions, people, beyond)
+
+
 # the charts of 统计 and of the analyses (notifications.charts): short labels; each one saved as a picture
 CHARTS = {"trend": "批次与人次", "groups": "集体访与越级访", "units": "各单位批次", "categories": "问题类别（批次）",
           "townships": "各乡镇批次", "channels": "渠道（批次）", "scores": "月考评得分"}
