@@ -31,5 +31,6 @@ def city_page():
         rules = RankingRules.from_raw((s.get(County, g.city_id).options or {}).get("ranking"))
         ranks = rank_counties(s, g.city_id, year, month, now, rules)     # last month's (the monthly text's)
     return render_template("console/city.html", rows=rows, total=workbench.roll_up_total(rows), me=me,
+                           first=t.date().replace(day=1), last=t.date(),   # the 台账 form: this month so far
                            SHELVES=[(key, workbench.CASE_SHELVES[key].title) for key in workbench.ROLL_UP_SHELVES],
                            ranks=ranks, year=year, month=month, rules=rules, pct=words.percent, lost=words.county_lost)

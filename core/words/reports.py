@@ -247,6 +247,9 @@ def city_analysis_total(petitions: int, people: int, monthly: bool, previous: st
             + f"，{'较上月' if monthly else '环比'}{previous}，同比{year_before}")
 
 
+LEDGER_COUNTY = "县（市、区）"    # the city's 台账 across counties: each row's county, first
+
+
 def county_volume(petitions: int, people: int, monthly: bool, previous: str) -> str:
     """A county's 到县访 in the city's analysis: "到县访2批2人次，环比持平"."""
     return f"到县访{petitions}批{people}人次，{'较上月' if monthly else '环比'}{previous}"
@@ -438,6 +441,10 @@ def export_idle(export_id: int) -> str:
 
 def export_done(export_id: int, rows: int) -> str:
     return f"台账导出{export_id}：{rows}行"
+
+
+def export_refused(export_id: int) -> str:
+    return f"台账导出{export_id}：不能导出所选的县（市、区）"
 
 
 def export_too_many(export_id: int) -> str:
