@@ -29,7 +29,7 @@ from core.checks import daily as checks
 from core.cases import threats
 from core.checks.daily import CheckRules
 from core.evenings.visits import EveningRules
-from core.reports.measures import TO_CITY, Tally, escalations, tallies
+from core.reports.measures import Tally, escalations, handed_down, tallies
 from core.status import OPEN
 from core.store import scope
 from core.store.models import (County, DailyCheck, Escalation, EveningPlan, EveningVisit, Person, Petition,
@@ -213,7 +213,8 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
             b, n = d.channels.get(channel, (0, 0))
             d.channels[channel] = (b + t.petitions, n + t.people)
             d.tally.add(t)
-    handed = tallies(s, start, end, now, by=("petition", "unit", "channel"), where=(TO_CITY,))
+    ids = [pid for pid, in handed_down(s, start, end)]    # 到市访 handed down (few, by their partial index)
+    handed = tallies(s, start, end, now, by=("petition", "unit", "channel"), where=(p.id.in_(ids),)) if ids else {}
     for (_, unit_id, channel), t in handed.items():   # 到市访 handed down: 越级访 (escalations), not 到县访
         for d in (county, unit_day(unit_id)):
             b, n = d.channels[channel]

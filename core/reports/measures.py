@@ -42,6 +42,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import Session
 
 from core import facts as F
@@ -215,6 +217,35 @@ TO_CITY = and_(Petition.from_city_id.is_not(None), Petition.channel == "visit")
 TO_CITY_WORD = "到市访"   # its line among the channels of 统计
 
 
+class _Unindexed(FunctionElement):
+    """A column no index serves on SQLite (``+received_at``): the handed-down cases of a range are
+    read by the partial index ix_petition_from_city (a few rows), never by walking the range's
+    rows by ix_petition_received — the planner's choice without statistics (a year: every case)."""
+
+    inherit_cache = True
+    name = "unindexed"
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _unindexed(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):
+    return "+" + compiler.process(element.clauses, **kw)
+
+
+def handed_down(session: Session, start: datetime, end: datetime, *columns):
+    """The 到市访 handed down (``TO_CITY``) received in [start, end): ``columns`` of each (default: id)."""
+    received = _Unindexed(Petition.received_at)
+    return session.execute(select(*(columns or (Petition.id,))).where(TO_CITY, received >= start, received < end)).all()
+
+
 def escalations(session: Session, first: date, last: date, by: str | None = None,
                 unit_id: int | None = None, known_since: datetime | None = None) -> dict:
     """越级访 on the days ``first`` to ``last`` (``unit_id``: that unit's township's only): those
@@ -237,10 +268,10 @@ def escalations(session: Session, first: date, last: date, by: str | None = None
         b, m = into.get(level, (0, 0))
         into[level] = (b + n, m + int(people or 0))
     p = Petition
-    handed = [p.received_at >= day_start(first), p.received_at < day_start(last + timedelta(days=1)), TO_CITY]
-    if unit_id is not None:
-        handed.append(p.unit_id == unit_id)
-    for received, unit, people in session.execute(select(p.received_at, p.unit_id, p.people).where(*handed)):
+    for received, unit, people in handed_down(session, day_start(first), day_start(last + timedelta(days=1)),
+                                              p.received_at, p.unit_id, p.people):
+        if unit_id is not None and unit != unit_id:
+            continue
         k = {"unit": unit, "day": local(received).date(), None: "city"}[by]
         into = out if by is None else out.setdefault(k, {})
         b, m = into.get("city", (0, 0))
@@ -254,7 +285,8 @@ def measure(session: Session, start: datetime, end: datetime, now: datetime,
     petition accuses — what their lists hide is not counted either (workbench.accused says who)."""
     where = () if hidden_from is None else (not_recused(hidden_from),)
     rows = tallies(session, start, end, now, where=where)
-    handed = tallies(session, start, end, now, where=(*where, TO_CITY))
+    ids = [pid for pid, in handed_down(session, start, end)]    # few, by their partial index
+    handed = tallies(session, start, end, now, where=(*where, Petition.id.in_(ids))) if ids else {}
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     result = Measures(start=start, end=end, now=now,
                       beyond=escalations(session, local(start).date(), local(end - timedelta(seconds=1)).date()))
