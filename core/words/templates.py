@@ -425,7 +425,7 @@ OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed",
 def unregistered(ids: dict) -> tuple[list[str], list[str]]:
     """Against a county's ``[county.sms.templates]``: the keys it has no id for (those texts would
     fail), and the ids it gives for no template of ours (a typo, a purpose renamed)."""
-    return sorted(k for k in EVERY if not ids.get(k)), sorted(k for k in ids if k not in EVERY)
+    return sorted(k for k in EVERY if not ids.get(k)), sorted(k for k in ids if k not in EVERY and k not in CITY)
 
 
 def missing() -> list[str]:
