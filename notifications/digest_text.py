@@ -101,13 +101,15 @@ def lead_lines(s: Session, leads: list[Person]) -> dict[int, list[str]]:
 
 def city_text(city: CityDay, city_name: str) -> Said:
     """The city's 每日访情 for its leaders (issue 31, 4): 扬言 first, then each figure of every
-    county with the counties it came from — 到县访, 到市/赴省/进京, 集体访, 挂牌督办. Counts only:
+    county with the counties it came from — 到县访, 到市/赴省/进京, 集体访, 挂牌督办, the city's 督办
+    marked that day and those missed. Counts only:
     a case's number and its people stay in its county's text and console."""
     t, beyond = city.total(), city.beyond()
     warned = sum(len(d.warnings) for _, d in city.counties)
     overdue = sum(len(d.overdue) for _, d in city.counties)
     parts = [words.city_warnings(warned, city.by_county(lambda d: len(d.warnings)))] if warned else []
-    parts.append(words.city_volume(t.petitions, t.people, city.by_county(lambda d: d.batches)))
+    batches, people = sum(d.batches for _, d in city.counties), sum(d.people for _, d in city.counties)   # 到县访
+    parts.append(words.city_volume(batches, people, city.by_county(lambda d: d.batches)))
     for level, word in LEVELS:
         if level in beyond:
             parts.append(words.city_beyond(word, *beyond[level], city.by_county(
@@ -117,8 +119,14 @@ def city_text(city: CityDay, city_name: str) -> Said:
     if t.groups:
         parts.append(words.city_groups(t.groups, city.by_county(lambda d: d.groups)))
     parts.append(words.city_overdue(overdue, city.by_county(lambda d: len(d.overdue))))
+    marked, where = city.supervisions(0)
+    if marked:     # the city's own 督办 of the day, and those its counties missed: counts only
+        parts.append(words.city_supervised(marked, where))
+    missed, where = city.supervisions(1)
+    if missed:
+        parts.append(words.city_supervision_missed(missed, where))
     head = words.days_covered(city.since, city.day) if city.since else with_weekday(city.day)
-    return words.city_daily(head, city_name, parts, t.petitions, t.people, sum(b for b, _ in beyond.values()),
+    return words.city_daily(head, city_name, parts, batches, people, sum(b for b, _ in beyond.values()),
                             overdue, warned)
 
 

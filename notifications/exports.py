@@ -31,7 +31,8 @@ from sqlalchemy import func, select, update
 from core.workplace import workbench
 from core.clock import SHANGHAI, day_start
 from core.store.db import reading, transaction
-from core.store.models import LedgerExport, Person
+from core.store import scope
+from core.store.models import County, LedgerExport, Person
 from core.words import reports as words
 from notifications.bound import owner_of
 
@@ -76,9 +77,27 @@ def fmt_of(row: LedgerExport) -> str:
     return "csv" if (row.file or "").endswith(".csv") else "xlsx"
 
 
-def ask(s, person: Person, first, last, fmt: str, now: datetime) -> LedgerExport:
+def counties_of(s, person: Person, prefixes: list[str] | None) -> list[tuple[int, str, str]]:
+    """The counties of ``person``'s city a 台账 across counties is of (issue 31, 4): (id, prefix,
+    name) of each prefix chosen, in the city's order — every county when none is chosen. Refused
+    (``counties``) for a person who is not the city's, or a prefix not of its counties: a county's
+    clerk exports their own county, never another."""
+    home = s.get(County, person.county_id)
+    if home is None or home.kind != "city":
+        raise Refused("counties")
+    rows = [(c.id, c.prefix, c.name) for c in s.scalars(select(County).where(
+        County.parent_id == home.id, County.kind == "county").order_by(County.id))]
+    wanted = [p.strip().upper() for p in prefixes or () if p.strip()]
+    if any(p not in {prefix for _, prefix, _ in rows} for p in wanted):
+        raise Refused("counties")
+    return [r for r in rows if not wanted or r[1] in wanted]
+
+
+def ask(s, person: Person, first, last, fmt: str, now: datetime,
+        counties: list[tuple[int, str, str]] | None = None) -> LedgerExport:
     """Accept an export of the 台账 of ``first``–``last`` (county days) for ``person``, or raise
-    :class:`Refused`. The caller commits, then hands it to the worker (Services.export_later)."""
+    :class:`Refused`. ``counties``: the city's export of these counties (:func:`counties_of`).
+    The caller commits, then hands it to the worker (Services.export_later)."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
     # one request of a person at a time: on PostgreSQL the person's row is the lock (SQLite's
@@ -100,7 +119,8 @@ def ask(s, person: Person, first, last, fmt: str, now: datetime) -> LedgerExport
         raise Refused("busy", limit=AT_ONCE)
     for r in mine:   # a lost one of theirs is over: it no longer holds their turn
         r.status, r.error, r.finished_at = "failed", "interrupted", now
-    row = LedgerExport(person_id=person.id, first=first, last=last, status="queued", rows_done=0, created_at=now)
+    row = LedgerExport(person_id=person.id, first=first, last=last, status="queued", rows_done=0, created_at=now,
+                       counties=",".join(prefix for _, prefix, _ in counties) if counties else None)
     s.add(row)
     s.flush()
     row.file = file_name(row.id, fmt)
@@ -125,13 +145,13 @@ def again(s, person: Person, row: LedgerExport, now: datetime) -> bool:
     return True
 
 
-def write_xlsx(path: str, rows, tmpdir: str, progress=None) -> int:
+def write_xlsx(path: str, rows, tmpdir: str, progress=None, columns=workbench.LEDGER_COLUMNS) -> int:
     """The 台账 rows (core.workplace.workbench.ledger) as an Excel file at ``path``, in constant memory:
     each row goes to disk as it is written (xlsxwriter's temporary files in ``tmpdir``).
     ``progress(n)`` every 2,000 rows. The rows written."""
     book = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})
     sheet = book.add_worksheet("台账")
-    sheet.write_row(0, 0, workbench.LEDGER_COLUMNS)
+    sheet.write_row(0, 0, columns)
     n = 0
     for n, values in enumerate(rows, 1):
         sheet.write_row(n, 0, values)
@@ -141,12 +161,12 @@ def write_xlsx(path: str, rows, tmpdir: str, progress=None) -> int:
     return n
 
 
-def write_csv(path: str, rows, progress=None) -> int:
+def write_csv(path: str, rows, progress=None, columns=workbench.LEDGER_COLUMNS) -> int:
     """The same rows as CSV, UTF-8 with a BOM (Excel then opens it as Chinese)."""
     n = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
-        out.writerow(workbench.LEDGER_COLUMNS)
+        out.writerow(columns)
         for n, values in enumerate(rows, 1):
             out.writerow(values)
             if progress is not None and n % EVERY == 0:
@@ -185,6 +205,7 @@ def build(svc, export_id: int, now: datetime | None = None) -> str:
             return words.export_idle(export_id)
         row.status, row.touched_at, row.rows_done = "running", now, 0
         person_id, first, last, fmt = row.person_id, row.first, row.last, fmt_of(row)
+        chosen = row.counties.split(",") if row.counties else None
     start, end = day_start(first), day_start(last + timedelta(days=1))
     directory = svc.settings.export_dir
     directory.mkdir(parents=True, exist_ok=True)
@@ -194,29 +215,54 @@ def build(svc, export_id: int, now: datetime | None = None) -> str:
     try:
         with reading(svc.sessions) as s:
             person = s.get(Person, person_id)
-            total = workbench.ledger_count(s, person, start, end)
+            # the city's export of its counties: each county's rows read in the session bound to it
+            counties = counties_of(s, person, chosen) if chosen is not None else None
+            total = sum(workbench.ledger_count(s, person, start, end) for _ in _each(s, counties))
             if fmt == "xlsx" and total > XLSX_ROWS:
                 raise Refused("too_many", rows=total)
             _progress(svc, export_id, rows_total=total)
-            rows = workbench.ledger(s, person, start, end)
+            rows = _rows(s, person, start, end, counties)
+            columns = workbench.LEDGER_COLUMNS if counties is None else (words.LEDGER_COUNTY, *workbench.LEDGER_COLUMNS)
             tick = lambda done: _progress(svc, export_id, rows_done=done)   # noqa: E731
             if fmt == "xlsx":
                 tmpdir.mkdir(exist_ok=True)
-                n = write_xlsx(str(part), rows, str(tmpdir), tick)
+                n = write_xlsx(str(part), rows, str(tmpdir), tick, columns)
             else:
-                n = write_csv(str(part), rows, tick)
+                n = write_csv(str(part), rows, tick, columns)
         os.replace(part, path)
         _progress(svc, export_id, rows_done=n, status="done", file=name, finished_at=svc.clock.now())
         return words.export_done(export_id, n)
     except Exception as exc:   # recorded on the row for the person who asked; no file is kept
         _leftovers(directory, export_id)
-        error = "too_many" if isinstance(exc, Refused) else f"{type(exc).__name__}: {exc}"[:500]
+        error = exc.code if isinstance(exc, Refused) else f"{type(exc).__name__}: {exc}"[:500]
         _progress(svc, export_id, status="failed", error=error, finished_at=svc.clock.now())
-        if isinstance(exc, Refused):
-            return words.export_too_many(export_id)
+        if isinstance(exc, Refused):   # too many rows; or counties asked by a person not the city's
+            return words.export_too_many(export_id) if exc.code == "too_many" else words.export_refused(export_id)
         raise
     finally:
         _remove(tmpdir)
+
+
+def _each(s, counties: list[tuple[int, str, str]] | None):
+    """``s`` bound to each of ``counties`` in turn, yielding its name (None: ``s`` as it is, once),
+    and to what it was bound to again after."""
+    if counties is None:
+        yield None
+        return
+    bound = s.info.get(scope.COUNTY)
+    try:
+        for county_id, _, name in counties:
+            scope.bind(s, county_id)
+            yield name
+    finally:
+        scope.bind(s, bound)
+
+
+def _rows(s, person: Person, start, end, counties):
+    """The 台账 rows: the export's own county's, or each county's in turn with its name first."""
+    for name in _each(s, counties):
+        for values in workbench.ledger(s, person, start, end):
+            yield values if name is None else (name, *values)
 
 
 def _progress(svc, export_id: int, **values) -> None:

@@ -9,11 +9,13 @@ from datetime import timedelta
 
 from core.clock import SHANGHAI
 from core.evenings.visits import Figures
+from core.reports.city import CityAnalysis
 from core.reports.measures import Measures
 from core.reports.ranking import CountyRank, RankingRules
 from core.reports.scores import COLOUR_WORDS, GAMING, GROUPS, KIND_WORDS, UnitScore
 from core.rules import ScoreRules
 from core.words import reports as words
+from core.text import SMS_THREE_SEGMENTS
 from core.words.said import Said
 from notifications.digest_text import day_figures
 
@@ -130,3 +132,25 @@ def county_ranking_table(ranks: list[CountyRank], year: int, month: int, rules: 
                                  *(fmt(k, rates[k]) for k in ("按期受理率", "按期答复率", "满意率", "重复访率")),
                                  str(sum(n for n, _ in c.beyond.values())), words.county_lost(c.lost)]))
     return "\n".join(lines)
+
+
+def city_analysis_text(city: CityAnalysis, city_name: str, limit: int = SMS_THREE_SEGMENTS) -> Said:
+    """The city's 每周访情分析 / 月信访形势分析 (issue 31, 4): the city's line — 到县访 of every
+    county with where it came from, against the period before and the year before, 越级访 — then
+    each county's line from its own analysis (its 到县访 and change, 越级访, 按期答复率, 满意率).
+    Counts and rates only. Its template's values: the period, the city's 到县访 批次 and 人次, 越级访 批次."""
+    monthly = city.period.kind == "monthly"
+    (n, people), (before, _), (year_before, _) = (city.to_county(w) for w in ("current", "previous", "year_before"))
+    counts = sorted(((name, a.current.to_county[0]) for name, a in city.counties if a.current.to_county[0]),
+                    key=lambda kv: -kv[1])
+    beyond = sum(b for b, _ in city.beyond().values())
+    parts = [words.city_analysis_total(n, people, monthly, words.change(n, before), words.change(n, year_before),
+                                       counts), words.analysis_beyond(beyond)]
+    for name, a in city.counties:
+        mine, was = a.current.to_county, a.previous.to_county
+        line = [words.county_volume(*mine, monthly, words.change(mine[0], was[0])),
+                words.analysis_beyond(sum(b for b, _ in a.beyond.values()))]
+        rates = a.current.county.rates()
+        line += [words.analysis_rate(r, rates[r]) for r in ("按期答复率", "满意率") if rates[r] is not None]
+        parts.append(words.city_analysis_county(name, line))
+    return words.city_analysis(city.period.kind, city.period.label, city_name, parts, limit, n, people, beyond)

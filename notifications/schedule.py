@@ -46,7 +46,7 @@ from core.evenings.sweep import sweep_evenings
 from core.cases.followup import follow_up
 from core.evenings.visits import EveningRules
 from core.cases.instructions import PROGRESS_DAYS, due
-from core.reports.city import gather_city
+from core.reports.city import analyse_city, gather_city
 from core.reports.ranking import RankingRules, rank_counties
 from core.reports.scores import month_scores
 from core.rules import ScoreRules
@@ -63,7 +63,7 @@ from notifications.media import BATCH as MEDIA_BATCH
 from notifications.media import MediaReport, fetch
 from notifications.outbox import BATCH, DeliveryReport
 from notifications.report_html import link
-from notifications.report_text import county_ranking_text, ranking_text
+from notifications.report_text import city_analysis_text, county_ranking_text, ranking_text
 from notifications.bound import Bound
 
 log = logging.getLogger(__name__)
@@ -338,8 +338,7 @@ def _analysis_job(kind: str):
             analysis = analyse(s, period, now)
             url = link(svc.settings.public_base_url, kind, period.key, now) if svc.settings.public_base_url else None
             text = analysis.summary(url)
-            c = analysis.current.county
-            params = [analysis.period.label, str(c.petitions), str(c.people), str(sum(b for b, _ in analysis.beyond.values()))]
+            params = list(text.values)     # the period, 到县访 批次 and 人次, 越级访 批次
             phones = audience.leaders(s)
             ids = OutboundMessage.enqueue_many(s, [(phone, text, f"{kind}_report", None, params) for phone in phones], now)
         svc.send_later(ids, now)
@@ -375,6 +374,26 @@ def city_digest(svc, now: datetime) -> str:
                                                for phone in audience.leaders(s)], now)
     svc.send_later(ids, now)
     return words.ran("city_digest", sent=len(ids))
+
+
+def _city_analysis_job(kind: str):
+    def run(svc, now: datetime) -> str:
+        """The city's 每周访情分析 / 月信访形势分析 of the period just ended (issue 31, 4): each
+        county's own analysis (core.reports.analysis.analyse in the session bound to it) side by
+        side with the city's totals, to the city's leaders."""
+        period = last_complete(kind, local(now).date())
+        with transaction(svc.sessions) as s:
+            city = s.get(County, scope.county_of(s))
+            analysis = analyse_city(s, city.id, period, now)
+            what = words.ANALYSIS_WORDS.get(kind, kind)
+            if not analysis.counties:
+                return words.ran("not_in_use", what=what, period=period.key)
+            said = city_analysis_text(analysis, city.name)
+            ids = OutboundMessage.enqueue_many(s, [(phone, said, said.key, None, said.params)
+                                                   for phone in audience.leaders(s)], now)
+        svc.send_later(ids, now)
+        return words.ran("analysis", what=what, period=period.key, sent=len(ids))
+    return run
 
 
 def county_ranking(svc, now: datetime) -> str:
@@ -414,8 +433,12 @@ CITY_JOBS: tuple = (
     SWEEP,
     DailyAt("city_digest", "daily_at", "17:30", city_digest),
     MonthlyAt("county_ranking", "monthly_at", "09:00", county_ranking),
+    # named as the counties' (PDS:weekly_report): the city's analysis over its counties
+    WeeklyOn("weekly_report", "weekly_at", "09:00", _city_analysis_job("weekly"), slow=True),
+    MonthlyAt("monthly_report", "monthly_at", "09:00", _city_analysis_job("monthly"), slow=True),
 )
-BY_NAME = {job.name: job for job in (*JOBS, *CITY_JOBS)}
+BY_NAME = {job.name: job for job in JOBS}
+CITY_BY_NAME = {job.name: job for job in CITY_JOBS}   # the city's runs: some share a county job's name
 DEPLOYMENT_JOBS = frozenset({"outbox", "media", "exports"})   # once for the whole deployment, across counties
 
 
@@ -503,7 +526,7 @@ def run_named(svc, name: str, run_id: int, now: datetime) -> str:
     if not prefix:
         return run_claimed(svc, BY_NAME[job], run_id, now)
     place = next(p for p in places(svc) if p.prefix == prefix)
-    return run_claimed(for_place(svc, place), BY_NAME[job], run_id, now)
+    return run_claimed(for_place(svc, place), (CITY_BY_NAME if place.kind == "city" else BY_NAME)[job], run_id, now)
 
 
 def run_claimed(svc, job, run_id: int, now: datetime) -> str:

@@ -58,6 +58,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "confirm_or_add": (), "submitted": ("no",), "submitted_later": ("no", "later_why", "day"), "reply_other": (),
     "escalation_now": ("day", "level", "count", "township"), "threat_unfiled": ("channel", "threat", "masked"),
     "supervision_missed": ("city", "no", "date"),
+    "city_weekly_report": ("week", "count", "count", "count"),
+    "city_monthly_report": ("month_label", "count", "count", "count"),
 }
 CITY_NAMES = words.CITY_NAMES
 

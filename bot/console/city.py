@@ -36,7 +36,9 @@ def city_page():
     with reading(svc.sessions) as s:
         me = signed_in(s)
         rows = workbench.roll_up(s, g.city_id, now)
+    today = now.astimezone(SHANGHAI).date()
     return render_template("console/city.html", rows=rows, total=workbench.roll_up_total(rows), me=me,
+                           first=today.replace(day=1), last=today,   # the 台账 form: this month so far
                            SHELVES=[(key, workbench.CASE_SHELVES[key].title) for key in workbench.ROLL_UP_SHELVES])
 
 

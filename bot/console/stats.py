@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from bot.console.common import (bp, client_address, clock_now, county_today, day_of, met_words, row_of, services,
@@ -122,17 +122,23 @@ def export_start():
         for problem in dict.fromkeys(problems):
             flash(problem)
         return redirect(back)
+    across = request.form.getlist("counties")   # the city's 台账 of its counties (all: "*", or prefixes)
     try:
         with transaction(svc.sessions) as s:
             person = signed_in(s)
-            row = exports.ask(s, person, first, last, fmt, now)
-            workbench.audit(s, person, now, "export", detail=W.export_asked(first, last, FORMAT_WORDS[fmt]),
-                            address=client_address())
+            counties = None
+            if across:
+                counties = exports.counties_of(s, person, [p for p in across if p != "*"])
+            row = exports.ask(s, person, first, last, fmt, now, counties)
+            workbench.audit(s, person, now, "export", detail=W.export_asked(
+                first, last, FORMAT_WORDS[fmt], [name for _, _, name in counties or ()]), address=client_address())
             export_id = row.id
     except exports.Refused as exc:
         flash(W.export_refused(exc.code, exc.values))
         if exc.code == "running":
             return redirect(url_for("console.export_page", export_id=exc.values["export_id"]))
+        if exc.code == "counties":
+            return redirect(url_for("console.city_page") if g.get("city_id") is not None else back)
         return redirect(back)
     _hand_over(svc, export_id)
     return redirect(url_for("console.export_page", export_id=export_id))

@@ -140,8 +140,14 @@ def supervisions_of(s: Session, p: Petition) -> list[Supervision]:
                           .order_by(Supervision.at.desc(), Supervision.id.desc())))
 
 
+def marked_in(s: Session, start: datetime, end: datetime) -> int:
+    """督办 the city marked in [start, end) in the session's county (the city's 每日访情)."""
+    return s.scalar(select(func.count()).select_from(Supervision).where(
+        Supervision.at >= start, Supervision.at < end)) or 0
+
+
 def missed_in(s: Session, start: datetime, end: datetime) -> int:
-    """督办 missed in [start, end) in the session's county (the city's ranking)."""
+    """督办 missed in [start, end) in the session's county (the city's ranking and 每日访情)."""
     return s.scalar(select(func.count()).select_from(Supervision).where(
         Supervision.missed_at >= start, Supervision.missed_at < end)) or 0
 

@@ -197,10 +197,11 @@ class Analysis:
 
     def summary(self, link: str | None = None, limit: int = SMS_THREE_SEGMENTS) -> Said:
         """The text for leaders (its template's values: the period and the figures)."""
-        c, p, y = self.current.county, self.previous.county, self.year_before.county
+        c = self.current.county
+        (n, people), before, year_before = (m.to_county for m in (self.current, self.previous, self.year_before))
         rates = c.rates()
-        parts = [words.analysis_volume(c.petitions, c.people, self.period.kind == "monthly",
-                                       self.change(c.petitions, p.petitions), self.change(c.petitions, y.petitions))]
+        parts = [words.analysis_volume(n, people, self.period.kind == "monthly",   # 到县访: not the 到市访 handed down
+                                       self.change(n, before[0]), self.change(n, year_before[0]))]
         beyond = sum(b for b, _ in self.beyond.values())
         parts.append(words.analysis_beyond(beyond))
         top = [(k, t.petitions) for k, t in self.current.categories.items() if k != "其他"][:2]
@@ -211,7 +212,7 @@ class Analysis:
                 parts.append(words.analysis_rate(rate, rates[rate]))
         if self.evenings and self.evenings.cases:
             parts.append(words.analysis_evenings(self.evenings.resolved))
-        return words.analysis(self.period.kind, self.period.label, parts, link, limit, c.petitions, c.people, beyond)
+        return words.analysis(self.period.kind, self.period.label, parts, link, limit, n, people, beyond)
 
 
 def _sms_cost(s: Session, period: Period) -> dict[str, tuple[int, int]]:

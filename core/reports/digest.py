@@ -29,7 +29,7 @@ from core.checks import daily as checks
 from core.cases import threats
 from core.checks.daily import CheckRules
 from core.evenings.visits import EveningRules
-from core.reports.measures import Tally, escalations, tallies
+from core.reports.measures import Tally, escalations, handed_down, tallies
 from core.status import OPEN
 from core.store import scope
 from core.store.models import (County, DailyCheck, Escalation, EveningPlan, EveningVisit, Person, Petition,
@@ -73,11 +73,13 @@ class Day:
 
     @property
     def batches(self) -> int:
-        return self.tally.petitions
+        """到县访 (批次): the day's petitions by channel — a 到市访 the city handed down is in
+        ``beyond`` (到市), and in ``tally`` for the rates, never here (core.reports.measures.TO_CITY)."""
+        return sum(b for b, _ in self.channels.values())
 
     @property
     def people(self) -> int:
-        return self.tally.people
+        return sum(n for _, n in self.channels.values())
 
     @property
     def groups(self) -> int:
@@ -175,6 +177,18 @@ class CountyDay:
         return d
 
 
+def span(day: date, now: datetime | None = None, since: date | None = None,
+         after: datetime | None = None) -> tuple[datetime, datetime]:
+    """[start, end) of what the daily 访情 of ``day`` counts (:func:`gather_all`'s arguments)."""
+    since = since if since is not None and since < day else None
+    start, end = day_start(since or day), day_bounds(day)[1]
+    if now is not None:        # what comes in after the text is the next one's (its own moment is its)
+        end = min(end, now + timedelta(microseconds=1))
+    if after is not None and after < start:
+        start = after
+    return start, end
+
+
 def gather_all(s: Session, day: date, now: datetime | None = None, since: date | None = None,
                after: datetime | None = None) -> CountyDay:
     """The day as of ``now`` (default: its end): the petitions, 越级访 and 预警 up to then, the
@@ -184,11 +198,7 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
     to — what came in after it (Monday after the 17:30 text) is counted here, and a 越级访
     registered after it for an earlier day too: each is in one text, none in none."""
     since = since if since is not None and since < day else None
-    start, end = day_start(since or day), day_bounds(day)[1]
-    if now is not None:        # what comes in after the text is the next one's (its own moment is its)
-        end = min(end, now + timedelta(microseconds=1))
-    if after is not None and after < start:
-        start = after
+    start, end = span(day, now, since, after)
     p = Petition
     county, units = Day(day, since=since), {}
 
@@ -203,6 +213,15 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
             b, n = d.channels.get(channel, (0, 0))
             d.channels[channel] = (b + t.petitions, n + t.people)
             d.tally.add(t)
+    ids = [pid for pid, in handed_down(s, start, end)]    # 到市访 handed down (few, by their partial index)
+    handed = tallies(s, start, end, now, by=("petition", "unit", "channel"), where=(p.id.in_(ids),)) if ids else {}
+    for (_, unit_id, channel), t in handed.items():   # 到市访 handed down: 越级访 (escalations), not 到县访
+        for d in (county, unit_day(unit_id)):
+            b, n = d.channels[channel]
+            if b > t.petitions:
+                d.channels[channel] = (b - t.petitions, n - t.people)
+            else:
+                d.channels.pop(channel)
     for unit_id, levels in escalations(s, since or day, day, by="unit", known_since=after).items():
         for level, (batches, people) in levels.items():
             for d in (county, unit_day(unit_id)):
@@ -236,7 +255,8 @@ def gather_all(s: Session, day: date, now: datetime | None = None, since: date |
     barred = recusals_of(s, [f.petition_id for f in warned])
     for f in warned:
         f.barred = barred.get(f.petition_id, NOBODY)
-    on_accusations += [(pid, Hidden(unit_id, NOBODY, channel, t)) for (pid, unit_id, channel), t in tallies(
+    on_accusations += [(pid, Hidden(unit_id, NOBODY, None if (pid, unit_id, channel) in handed else channel, t))
+                       for (pid, unit_id, channel), t in tallies(
         s, start, end, now, by=("petition", "unit", "channel"), where=(p.accusation.is_(True),)).items()]
     barred = recusals_of(s, [pid for pid, _ in on_accusations])
     for pid, h in on_accusations:

@@ -11,7 +11,10 @@ dragged down by deadlines still to come:
 =================  ============================================================================
 批次 / 人次          petitions / the people they speak for (a group petition: every person)
 集体访              petitions of GROUP_SIZE people or more
-越级访              registered by staff (到市/赴省/进京) on the range's days: 批次 and 人次 by level
+越级访              registered by staff (到市/赴省/进京) on the range's days, and each 到市访 the
+                   city's bureau registered and handed down to the county (``TO_CITY``: received
+                   on those days): 批次 and 人次 by level. A petitioner who went to the city is
+                   到市 in every figure — never 到县访 (``Measures.to_county``, the daily 访情's)
 按期受理率          accepted by the acceptance deadline / cases accepted or past that deadline
 当日见面率          met by the meeting deadline (the day of receipt under 当日工作法, at the
                    county's cut-off) / meetings held, or whose deadline has passed by ``now``.
@@ -39,11 +42,13 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import Session
 
 from core import facts as F
 from core.cases.accusations import not_recused
-from core.clock import local
+from core.clock import day_start, local
 from core.store.models import Escalation, Person, Petition, Unit
 from core.text import CHANNEL_LABELS
 
@@ -115,6 +120,12 @@ class Measures:
     channels: dict[str, Tally] = field(default_factory=dict)     # 微信访 / 短信访 / 走访 / 来信
     categories: dict[str, Tally] = field(default_factory=dict)   # from [[county.routes]], else 其他
     beyond: dict[str, tuple[int, int]] = field(default_factory=dict)   # 越级访: level → (批次, 人次)
+    to_city: Tally = field(default_factory=Tally)   # of ``county``: the 到市访 the city handed down (TO_CITY)
+
+    @property
+    def to_county(self) -> tuple[int, int]:
+        """到县访: (批次, 人次) of the petitions received, less the 到市访 handed down."""
+        return self.county.petitions - self.to_city.petitions, self.county.people - self.to_city.people
 
 
 def _bit(mask: int):
@@ -198,12 +209,51 @@ def tallies(session: Session, start: datetime, end: datetime, now: datetime,
     return rows
 
 
+# 到市访 handed down (issue 31): a visit the city's bureau registered for the county (its
+# ``from_city_id``; core.cases.registration). The county handles it — its steps are in every rate —
+# but the petitioner went to the city: a 越级访 (到市), not a 到县访. Read by the partial index
+# ix_petition_from_city. (A letter the city received is no trip: it stays 来信.)
+TO_CITY = and_(Petition.from_city_id.is_not(None), Petition.channel == "visit")
+TO_CITY_WORD = "到市访"   # its line among the channels of 统计
+
+
+class _Unindexed(FunctionElement):
+    """A column no index serves on SQLite (``+received_at``): the handed-down cases of a range are
+    read by the partial index ix_petition_from_city (a few rows), never by walking the range's
+    rows by ix_petition_received — the planner's choice without statistics (a year: every case)."""
+
+    inherit_cache = True
+    name = "unindexed"
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _unindexed(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):
+    return "+" + compiler.process(element.clauses, **kw)
+
+
+def handed_down(session: Session, start: datetime, end: datetime, *columns):
+    """The 到市访 handed down (``TO_CITY``) received in [start, end): ``columns`` of each (default: id)."""
+    received = _Unindexed(Petition.received_at)
+    return session.execute(select(*(columns or (Petition.id,))).where(TO_CITY, received >= start, received < end)).all()
+
+
 def escalations(session: Session, first: date, last: date, by: str | None = None,
                 unit_id: int | None = None, known_since: datetime | None = None) -> dict:
-    """越级访 registered by staff on the days ``first`` to ``last`` (``unit_id``: that unit's
-    township's only): level → (批次, 人次); ``by`` "unit" or "day": unit id or day → level → (批次, 人次).
+    """越级访 on the days ``first`` to ``last`` (``unit_id``: that unit's township's only): those
+    registered by staff, and the 到市访 the city handed down (``TO_CITY``), received on those days —
+    level → (批次, 人次); ``by`` "unit" or "day": unit id or day → level → (批次, 人次).
     ``known_since``: also those of earlier days registered since that moment (the daily 访情:
-    a trip registered after the last text went is in the next)."""
+    a trip registered after the last text went is in the next; a case the city hands down is
+    received as it is registered, so it is in the text of its day)."""
     e = Escalation
     key = {"unit": e.unit_id, "day": e.occurred_on, None: e.level}[by]
     days = and_(e.occurred_on >= first, e.occurred_on <= last)
@@ -217,6 +267,15 @@ def escalations(session: Session, first: date, last: date, by: str | None = None
         into = out if by is None else out.setdefault(k, {})
         b, m = into.get(level, (0, 0))
         into[level] = (b + n, m + int(people or 0))
+    p = Petition
+    for received, unit, people in handed_down(session, day_start(first), day_start(last + timedelta(days=1)),
+                                              p.received_at, p.unit_id, p.people):
+        if unit_id is not None and unit != unit_id:
+            continue
+        k = {"unit": unit, "day": local(received).date(), None: "city"}[by]
+        into = out if by is None else out.setdefault(k, {})
+        b, m = into.get("city", (0, 0))
+        into["city"] = (b + 1, m + int(people or 0))
     return out
 
 
@@ -224,7 +283,10 @@ def measure(session: Session, start: datetime, end: datetime, now: datetime,
             hidden_from: Person | None = None) -> Measures:
     """The measures of the petitions received in [start, end). ``hidden_from``: a reader some
     petition accuses — what their lists hide is not counted either (workbench.accused says who)."""
-    rows = tallies(session, start, end, now, where=() if hidden_from is None else (not_recused(hidden_from),))
+    where = () if hidden_from is None else (not_recused(hidden_from),)
+    rows = tallies(session, start, end, now, where=where)
+    ids = [pid for pid, in handed_down(session, start, end)]    # few, by their partial index
+    handed = tallies(session, start, end, now, where=(*where, Petition.id.in_(ids))) if ids else {}
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     result = Measures(start=start, end=end, now=now,
                       beyond=escalations(session, local(start).date(), local(end - timedelta(seconds=1)).date()))
@@ -234,7 +296,16 @@ def measure(session: Session, start: datetime, end: datetime, now: datetime,
     for (unit_id, channel, category), t in rows.items():
         result.county.add(t)
         units[names.get(unit_id, "未交办")].add(t)
-        channels[CHANNEL_WORDS.get(channel, channel)].add(t)
+        went = handed.get((unit_id, channel, category))
+        if went is not None:   # a 到市访 handed down is 到市, not the county's 走访
+            result.to_city.add(went)
+            channels[TO_CITY_WORD].add(went)
+            rest = Tally()
+            rest.add(t)
+            rest.take(went)
+            t = rest
+        if t.petitions:
+            channels[CHANNEL_WORDS.get(channel, channel)].add(t)
         categories[category or "其他"].add(t)
     result.units = dict(sorted(units.items(), key=lambda kv: -kv[1].petitions))
     result.channels = dict(sorted(channels.items(), key=lambda kv: -kv[1].petitions))

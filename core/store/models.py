@@ -892,6 +892,8 @@ class LedgerExport(CountyOwned, Base):
     created_at: Mapped[datetime]
     touched_at: Mapped[datetime | None]     # the builder's last sign of life: a dead one's export is taken over
     finished_at: Mapped[datetime | None]
+    # a city's export of its counties' 台账 (issue 31, 4): their prefixes, "LS,BF"; None: its own county's
+    counties: Mapped[str | None] = mapped_column(String(200))
 
 
 class ScheduledRun(Base):

@@ -192,6 +192,7 @@ EXPORT_REFUSED = {   # exports.Refused's codes and values
     "running": "您有一份台账正在生成，请等它完成后再导出。",
     "per_day": "您今天已导出{limit}次台账，已达每日上限，请明天再试。",
     "busy": "后台正在生成的台账较多（同时最多{limit}份），请几分钟后再试。",
+    "counties": "只有市信访局可以导出各县台账，且只能选本市所辖的县（市、区）。",
 }
 QUEUE_AWAY = "后台任务暂不可用，请稍后点击“重新生成”。"
 
@@ -214,8 +215,8 @@ def export_expired(days: int) -> str:
 
 
 # the audit trail's lines of an export (shown to the bureau)
-def export_asked(first: date, last: date, fmt: str) -> str:
-    return f"{first}–{last}（{fmt}，后台）"
+def export_asked(first: date, last: date, fmt: str, counties: list[str] | None = None) -> str:
+    return f"{first}–{last}（{fmt}，后台）" + (f"：{'、'.join(counties)}" if counties else "")
 
 
 def export_downloaded(first: date, last: date, rows: int, fmt: str) -> str:

@@ -157,6 +157,16 @@ def city_overdue(overdue: int, counts: list[tuple[str, int]]) -> str:
     return f"挂牌督办{overdue}件" + by_counties(counts) if overdue else "无挂牌督办"
 
 
+def city_supervised(marked: int, counts: list[tuple[str, int]]) -> str:
+    """The 督办 the city marked that day: "市督办新增2件（宝丰2）"."""
+    return f"市督办新增{marked}件" + by_counties(counts)
+
+
+def city_supervision_missed(missed: int, counts: list[tuple[str, int]]) -> str:
+    """The city's 督办 missed that day: "督办逾期1件（鲁山1）"."""
+    return f"督办逾期{missed}件" + by_counties(counts)
+
+
 def city_daily(day: str, city: str, parts: list[str], batches: int, people: int, beyond: int, overdue: int,
                warnings: int) -> Said:
     """The city's 每日访情 (its template: the day's figures of every county)."""
@@ -227,6 +237,33 @@ def analysis(kind: str, label: str, parts: list[str], link: str | None, limit: i
     """The analysis' text for leaders, with its signed link (its template: the period and the
     figures; the page is the console's)."""
     return Said(fit(f"【{ANALYSES[kind]}】{label}：", parts, f"详见：{link}" if link else "", limit), f"{kind}_report",
+                label, petitions, people, beyond)
+
+
+def city_analysis_total(petitions: int, people: int, monthly: bool, previous: str, year_before: str,
+                        counts: list[tuple[str, int]]) -> str:
+    """The city's line: "各县到县访3批8人次（鲁山2、宝丰1），环比+50%，同比—"."""
+    return (f"各县到县访{petitions}批{people}人次" + by_counties(counts)
+            + f"，{'较上月' if monthly else '环比'}{previous}，同比{year_before}")
+
+
+LEDGER_COUNTY = "县（市、区）"    # the city's 台账 across counties: each row's county, first
+
+
+def county_volume(petitions: int, people: int, monthly: bool, previous: str) -> str:
+    """A county's 到县访 in the city's analysis: "到县访2批2人次，环比持平"."""
+    return f"到县访{petitions}批{people}人次，{'较上月' if monthly else '环比'}{previous}"
+
+
+def city_analysis_county(county: str, parts: list[str]) -> str:
+    """A county's line, its own analysis' figures: "鲁山：到县访2批2人次，环比持平，越级访1批，满意率75%"."""
+    return f"{county_short(county)}：" + "，".join(parts)
+
+
+def city_analysis(kind: str, label: str, city: str, parts: list[str], limit: int,
+                  petitions: int, people: int, beyond: int) -> Said:
+    """The city's analysis for its leaders (its template: the period and the city's figures)."""
+    return Said(fit(f"【{ANALYSES[kind]}】{label}{city}：", parts, "", limit), f"city_{kind}_report",
                 label, petitions, people, beyond)
 
 
@@ -407,6 +444,10 @@ def export_idle(export_id: int) -> str:
 
 def export_done(export_id: int, rows: int) -> str:
     return f"台账导出{export_id}：{rows}行"
+
+
+def export_refused(export_id: int) -> str:
+    return f"台账导出{export_id}：不能导出所选的县（市、区）"
 
 
 def export_too_many(export_id: int) -> str:

@@ -347,6 +347,10 @@ CITY: dict[str, Template] = {
                             differs="只报全市合计；各县的数字在工作台查看" + NO_BRACKETS),
     "county_ranking": Template("县区排名：{1}年{2}月各县信访工作排名已出，{3}个县低于{4}分。排名和各县得分请在工作台查看。",
                                differs="低于通报线的县数；排名和得分在工作台查看" + NO_BRACKETS),
+    "city_weekly_report": Template("每周访情分析（{1}）：各县到县访{2}批{3}人次，越级访{4}批。各县分析请在工作台查看。",
+                                   differs="只报全市合计；各县的数字和分析在工作台查看" + NO_BRACKETS),
+    "city_monthly_report": Template("月信访形势分析（{1}）：各县到县访{2}批{3}人次，越级访{4}批。各县分析请在工作台查看。",
+                                    differs="只报全市合计；各县的数字和分析在工作台查看" + NO_BRACKETS),
 }
 
 
@@ -421,7 +425,7 @@ OTHER_PURPOSES = ("progress_due", "evening_late", "check_ask", "check_missed",
 def unregistered(ids: dict) -> tuple[list[str], list[str]]:
     """Against a county's ``[county.sms.templates]``: the keys it has no id for (those texts would
     fail), and the ids it gives for no template of ours (a typo, a purpose renamed)."""
-    return sorted(k for k in EVERY if not ids.get(k)), sorted(k for k in ids if k not in EVERY)
+    return sorted(k for k in EVERY if not ids.get(k)), sorted(k for k in ids if k not in EVERY and k not in CITY)
 
 
 def missing() -> list[str]:
