@@ -39,7 +39,7 @@ def _help(ctx: Context, cmd: Command) -> str:
 
 def number_to_ring(ctx: Context) -> str | None:
     """The number staff can ring the sender on: theirs by SMS, else the last one they gave us."""
-    return ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender, ctx.county.id)
+    return ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender, ctx.entrance_id)
 
 
 @CITIZEN.verb("person", "人工", "转人工", "人工客服", "找人工", "真人", "客服", "热线", "联系方式", "电话多少",
