@@ -168,7 +168,7 @@ def place_not_in_city(place: str | None, counties: list[str], hotline: str | Non
     ring = hotline or "12345"
     return Said(f"您好，您说的{said}不在本平台受理的{names}范围内。如是这些县的事项，请回复所在乡镇（街道）名称；"
                 f"其他地方的事项，可拨打市信访局电话{ring}咨询，或向当地信访部门反映。谢谢！",
-                "place_not_in_city", said, names, ring)
+                "place_not_in_city", said, names)
 
 
 def choose_county(place: str, counties: list[str], labels: list[str]) -> str:
