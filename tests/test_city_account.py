@@ -338,3 +338,15 @@ def test_the_citys_entrances_are_checked_as_a_countys(city):
     assert city.client.post("/county/pds/sms", data=form,
                             headers={"X-Twilio-Signature": "forged"}).status_code == 403
     assert city.client.post("/county/pds/sms/tencent/wrong-secret-wrong-secret-x", json={}).status_code == 403
+
+
+def test_at_half_past_eleven_on_a_friday_night_the_countys_working_days_are_said(city):
+    """Filed at 23:30 Beijing time on a Friday at the city's account: the receipt says the day it is
+    handled from by the county's own calendar (the next working day, Monday 12月7日)."""
+    city.clock.set(datetime(2026, 12, 4, 23, 30, tzinfo=SHANGHAI))
+    peer = city.account()
+    peer.say("o_city_late", "俺是宝丰县杨庄镇马街村哩王五，马街村的路坏了三个月没人修")
+    peer.say("o_city_late", "13812345609")
+    reply = peer.say("o_city_late", "确认")
+    no = number_in(reply)
+    assert no.startswith("BF-20261204-") and "12月7日" in reply, reply
