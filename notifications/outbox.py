@@ -114,6 +114,9 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
         options_of = {cid: options or {} for cid, options in s.execute(
             select(County.id, County.options).where(County.id.in_(set(county_of.values()) | set(via_of.values()))))} \
             if claimed else {}
+        for row in claimed:   # an entrance whose file gives no SMS signature of its own: its county's texts
+            if row[6] == "sms" and not options_of[via_of[row[0]]].get("sms"):
+                via_of[row[0]] = county_of[row[0]]
         opened = _open_sealed(s, claimed)
         templated = {}
         if needs_templates:
