@@ -383,4 +383,6 @@ def _own_case(ctx: Context, cmd: Command, example: str) -> Petition | str:
 
 
 def _example_no(ctx: Context) -> str:
-    return f"{ctx.county.prefix}-{ctx.now:%Y%m%d}-0001"
+    county = ctx.county if ctx.city_places is None or ctx.county.id != ctx.city.id else \
+        next(iter(ctx.city_places.counties.values()))[0]   # the city's own entrance: numbers are its counties'
+    return f"{county.prefix}-{ctx.now:%Y%m%d}-0001"

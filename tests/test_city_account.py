@@ -350,3 +350,8 @@ def test_at_half_past_eleven_on_a_friday_night_the_countys_working_days_are_said
     reply = peer.say("o_city_late", "确认")
     no = number_in(reply)
     assert no.startswith("BF-20261204-") and "12月7日" in reply, reply
+
+
+def test_a_command_without_its_number_at_the_citys_account_shows_a_countys_number(city):
+    reply = city.account().say("o_city_how", "撤回")
+    assert "PDS-" not in reply and re.search(r"(LS|BF)-\d{8}-0001", reply), reply
