@@ -96,7 +96,7 @@ def samples(county: dict, now: datetime | None = None) -> dict[str, list[str]]:
         "day": [with_weekday(now.date()), days_covered(now.date() - timedelta(days=40), now.date())], "unit": units, "unit_short": shorts, "township": townships, "place": places,
         "places_3": ["、".join(places[-3:])], "places_4": ["、".join(places[-4:])],
         # at a city's own account or number: the place said (cut to ten characters), the city's counties
-        "place_said": ["河南省郑州市金水区"[:10]], "counties": ["鲁山县、宝丰县、郏县、叶县、舞钢市、汝州市"],
+        "place_said": [v[:10] for v in words.PLACE_SAID], "counties": words.COUNTIES_SAID,
         "choices": [" ".join(f"{i}.{label}" for i, label in enumerate(places[-3:], 1))],
         "name": names, "status": list(STATUS_LABELS.values()), "rating": list(RATING_NAMES.values()),
         "done": list(DONE_WORDS.values()) + ["已登记并交办"], "channel": list(CHANNEL_LABELS.values()),

@@ -227,7 +227,8 @@ class Gazetteer:
 
 
 # a character that is not part of a place's name before 县/市/区: "俺是郏县的", "住在郑州市"
-NOT_A_NAME = set("俺我是在住家的了从到去来省就也咱们恁您你他她这那个")
+NOT_A_NAME = {"俺", "我", "是", "在", "住", "家", "的", "了", "从", "到", "去", "来", "省", "就",
+              "也", "咱", "们", "恁", "您", "你", "他", "她", "这", "那", "个"}
 
 
 class CityGazetteer(Gazetteer):
