@@ -57,15 +57,18 @@ class Entrance:
 
     county_id: int
     prefix: str
+    city: bool = False   # the city's single account or number: the place the citizen names decides the county
 
 
-def entrance(svc: Services, prefix: str) -> Entrance:
+def entrance(svc: Services, prefix: str, city: bool = False) -> Entrance:
     """The county of an entrance's path (/county/ls/…: its tracking prefix, any case); 404 when
-    this deployment has no such county."""
-    county_id = svc.county_by_prefix(prefix) if prefix.isalpha() and len(prefix) <= 6 else None
-    if county_id is None:
+    this deployment has no such county. ``city``: the path may also be the city's own (its single
+    Official Account and number, /county/pds/…: docs/city.md)."""
+    found = svc.county_by_prefix(prefix, city=city) if prefix.isalpha() and len(prefix) <= 6 else None
+    if found is None:
         abort(Response("no such county", status=404, mimetype="text/plain"))
-    return Entrance(county_id, prefix.upper())
+    county_id, kind = found
+    return Entrance(county_id, prefix.upper(), city=kind == "city")
 
 
 # the deployment's one entrance, in a deployment of several counties: whose would it be?

@@ -104,7 +104,7 @@ def county_sms(prefix: str):
     """A county's own number (docs/city.md: Twilio's number of the county calls this path, signed
     with the account's TWILIO_AUTH_TOKEN, or the county's TWILIO_AUTH_TOKEN_<PREFIX>)."""
     svc = current_app.extensions["xinfang"]
-    county = entrance(svc, prefix)
+    county = entrance(svc, prefix, city=True)
     return _text(svc, svc.settings.for_county(county.prefix), county)
 
 

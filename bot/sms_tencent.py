@@ -68,7 +68,7 @@ def county_reply(prefix: str, secret: str):
     for the county's SDK AppID or signature), with TENCENT_SMS_CALLBACK_SECRET or the county's
     TENCENT_SMS_CALLBACK_SECRET_<PREFIX>."""
     svc = current_app.extensions["xinfang"]
-    county = entrance(svc, prefix)
+    county = entrance(svc, prefix, city=True)
     _checked(secret, svc.settings.for_county(county.prefix))
     return _reply(svc, county)
 

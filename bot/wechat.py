@@ -91,7 +91,7 @@ def county_wechat(prefix: str):
     """A county's own Official Account (docs/city.md): its token, AppID and AES key are the
     settings ending in _<PREFIX> (WECHAT_TOKEN_LS …); what comes here is that county's."""
     svc = current_app.extensions["xinfang"]
-    county = entrance(svc, prefix)
+    county = entrance(svc, prefix, city=True)
     return _account(svc, svc.settings.for_county(county.prefix), county)
 
 

@@ -94,7 +94,7 @@ def answer(ctx: Context, text: str) -> str | None:
     close(ctx, ask)
     if kind == "visit":
         return evenings.answer(ctx, ask, word, yes)
-    p = ctx.session.get(Petition, ask.get("petition_id"))
+    p = ctx.case(ask.get("petition_id"))
     if p is None:
         return None
     notify.deliver(ctx, usecases.confirm_meeting(citizen_act(ctx), p, yes))
@@ -178,7 +178,7 @@ def close(ctx: Context, ask: dict) -> None:
 
 
 def _rate(ctx: Context, asks: list[dict], ask: dict, rating: str) -> str | None:
-    p = ctx.session.get(Petition, ask.get("petition_id"))
+    p = ctx.case(ask.get("petition_id"))
     close(ctx, ask)
     if p is None:
         return None
@@ -202,7 +202,7 @@ def why(ctx: Context, text: str) -> str | None:
     if CITIZEN.parse(text) is not None:
         ctx.set_state(State.IDLE, why_for=None)
         return None
-    p = ctx.session.get(Petition, ctx.data().get("why_for"))
+    p = ctx.case(ctx.data().get("why_for"))
     ctx.set_state(State.IDLE, why_for=None)
     if p is not None:
         notify.deliver(ctx, usecases.rating_reason(citizen_act(ctx), p, text))

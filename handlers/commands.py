@@ -39,7 +39,7 @@ def _help(ctx: Context, cmd: Command) -> str:
 
 def number_to_ring(ctx: Context) -> str | None:
     """The number staff can ring the sender on: theirs by SMS, else the last one they gave us."""
-    return ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender, ctx.county.id)
+    return ctx.msg.sender if ctx.channel == "sms" else petitions.last_phone(ctx.conn, ctx.msg.sender, ctx.entrance_id)
 
 
 @CITIZEN.verb("person", "人工", "转人工", "人工客服", "找人工", "真人", "客服", "热线", "联系方式", "电话多少",
@@ -383,4 +383,6 @@ def _own_case(ctx: Context, cmd: Command, example: str) -> Petition | str:
 
 
 def _example_no(ctx: Context) -> str:
-    return f"{ctx.county.prefix}-{ctx.now:%Y%m%d}-0001"
+    county = ctx.county if ctx.city_places is None or ctx.county.id != ctx.city.id else \
+        next(iter(ctx.city_places.counties.values()))[0]   # the city's own entrance: numbers are its counties'
+    return f"{county.prefix}-{ctx.now:%Y%m%d}-0001"

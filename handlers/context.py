@@ -22,7 +22,7 @@ from core.text import spaced_numbers
 from core.store import conversations, scope
 from core.store.conversations import ConversationRow
 from core.store.models import County, OutboundMessage, Petition
-from core.directory.places import Gazetteer
+from core.directory.places import CityGazetteer, Gazetteer
 from core.settings import Settings
 from core.words import citizens as texts
 from handlers.message import Inbound
@@ -99,6 +99,46 @@ class Context(Writer):
     asks: list[tuple[str, str, dict]] = field(default_factory=list)   # see ask()
 
     _session: Session | None = field(default=None, repr=False)
+    # at the city's own account or number (docs/city.md): the city and every county's places; the
+    # county the conversation decides (enter) is then ``county`` and ``gazetteer``
+    city: County | None = None
+    city_places: CityGazetteer | None = None
+
+    def __post_init__(self) -> None:
+        if self.county.kind == "city" and isinstance(self.gazetteer, CityGazetteer):
+            self.city, self.city_places = self.county, self.gazetteer
+
+    @property
+    def entrance_id(self) -> int:
+        """The county whose entrance the sender wrote to (the city's, at its own account): its
+        conversation, its verification codes, the reads of the sender's own petitions."""
+        return self.city.id if self.city is not None else self.county.id
+
+    def enter(self, county_id: int | None) -> None:
+        """At the city's own entrance: go on as the county ``county_id`` of the city — the one the
+        place named decided, or a case's — its rules, its places, the session bound to it (a case
+        is filed and handled in its county). Nothing elsewhere."""
+        if self.city_places is None or county_id is None or county_id == self.county.id \
+                or county_id not in self.city_places.counties:
+            return
+        self.county, self.gazetteer = self.city_places.counties[county_id]
+        for name in ("rules", "day_time", "evening_rules"):
+            self.__dict__.pop(name, None)
+        if self._session is not None:
+            scope.bind(self._session, county_id)
+
+    def case(self, petition_id: int | None) -> Petition | None:
+        """The petition of this id the conversation is about (an ask's, a repeat's); at the city's
+        own entrance read in any county of the city, and entered (:meth:`enter`)."""
+        if petition_id is None:
+            return None
+        if self.city_places is None:
+            return self.session.get(Petition, petition_id)
+        p = self.session.get(Petition, petition_id, execution_options={scope.ALL_COUNTIES: True})
+        if p is None or p.county_id not in self.city_places.counties:
+            return None
+        self.enter(p.county_id)
+        return p
 
     @property
     def channel(self) -> str:
@@ -235,21 +275,27 @@ class Context(Writer):
         """Numbers this sender has proven to own: the SMS sender itself, or codes answered on WeChat."""
         if self.channel == "sms":
             return {self.msg.sender}
-        return conversations.verified_phones(self.conn, self.msg.sender, self.county.id)
+        return conversations.verified_phones(self.conn, self.msg.sender, self.entrance_id)
 
     @property
     def own(self) -> dict:
         """The parameters of core.store.conversations.whose for this sender at this entrance."""
-        return {"own": self.msg.sender, "county": self.county.id}
+        return {"own": self.msg.sender, "county": self.entrance_id}
 
     def own_petitions(self) -> list[Petition]:
-        """The sender's petitions (of the county whose entrance they wrote to), newest first (at most 200)."""
-        return conversations.own_petitions(self.session, self.channel, self.msg.sender, self.county.id)
+        """The sender's petitions (of the county whose entrance they wrote to; at the city's own
+        entrance, of every county of the city), newest first (at most 200)."""
+        return conversations.own_petitions(self.session, self.channel, self.msg.sender, self.entrance_id,
+                                           city=self.city is not None)
 
     def find_own(self, tracking_no: str) -> Petition | None:
         """The petition with this number if the sender may see it; else None (same as not existing,
-        also another county's)."""
-        return conversations.find_own(self.session, self.channel, self.msg.sender, tracking_no, self.county.id)
+        also another county's). At the city's own entrance: in any county of the city, entered."""
+        p = conversations.find_own(self.session, self.channel, self.msg.sender, tracking_no, self.entrance_id,
+                                   city=self.city is not None)
+        if p is not None:
+            self.enter(p.county_id)
+        return p
 
 
 def _cut(text: str, budget: int, sms: bool) -> str:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from core.clock import SHANGHAI, local
 from core.store.models import Petition
 from core.phones import find_mobile, mask_phone
-from core.directory.places import TOWNSHIP_SUFFIXES, Place, short_name
+from core.directory.places import TOWNSHIP_SUFFIXES, CityGazetteer, Place, short_name
 from core.store import petitions
 from core.cases.lifecycle import CaseError
 from core.status import UNANSWERED, Status
@@ -93,7 +93,7 @@ def start(ctx: Context, text: str | None = None) -> str:
         draft["phone"] = ctx.msg.sender
     else:
         # a returning WeChat user: reuse the number of their last petition (shown in the summary)
-        phone = petitions.last_phone(ctx.conn, ctx.msg.sender, ctx.county.id)
+        phone = petitions.last_phone(ctx.conn, ctx.msg.sender, ctx.entrance_id)
         if phone:
             draft["phone"] = phone
             draft["phone_verified"] = phone in ctx.verified_phones()
@@ -384,9 +384,13 @@ def fold(draft: dict, step: str, text: str, gazetteer, channel: str) -> Folded:
                 draft["village_text"], draft["village_done"] = village, True   # "背孜乡后河村": not on file
         elif matches:
             out.choices, answered = matches, True
+        elif (outside := outside_city(gazetteer, text)) is not None:
+            answered = True               # at the city's own entrance: a place of none of its counties
+            out.notes.append(not_in_city(gazetteer, outside))
         elif PLACE_LIKE.fullmatch(text):
             answered = True               # a place, but not one of this county's
-            out.notes.append(texts.place_not_found(examples_of(gazetteer)))
+            out.notes.append(not_in_city(gazetteer, text) if isinstance(gazetteer, CityGazetteer)
+                             else texts.place_not_found(examples_of(gazetteer)))
     elif step != State.VILLAGE and len(matches) == 1 and (
             not draft.get("township_id") or matches[0].village_id and not draft.get("village_id")
             and matches[0].township_id == draft["township_id"]):
@@ -552,6 +556,10 @@ def _set_phone(ctx: Context, draft: dict, phone: str) -> str | None:
 def _set_place(draft: dict, place: Place) -> None:
     draft["township_id"] = place.township_id
     draft["township"] = place.township
+    if place.county:   # at the city's own entrance: the county the place is in (the summary says it)
+        draft["county"] = place.county
+    else:
+        draft.pop("county", None)
     if place.village_id:
         draft["village_id"] = place.village_id
         draft["village"] = place.village
@@ -569,7 +577,10 @@ def _answer_choice(ctx: Context, draft: dict, text: str) -> str:
     if pick.isdigit() and 1 <= int(pick) <= len(choices):
         chosen = choices[int(pick) - 1]
     else:
-        narrowed = [c for c in choices if pick and pick in (c["township"] + (c["village"] or ""))]
+        narrowed = [c for c in choices if pick and pick in ((c.get("county") or "") + c["township"] + (c["village"] or ""))]
+        if len(narrowed) != 1 and isinstance(ctx.gazetteer, CityGazetteer):   # "宝丰嘞", "是鲁山县的"
+            named = {ctx.gazetteer.county_names[cid] for cid in ctx.gazetteer.counties_named(pick)}
+            narrowed = [c for c in choices if c.get("county") in named]
         if len(narrowed) == 1:
             chosen = narrowed[0]
     if chosen is None:
@@ -578,9 +589,14 @@ def _answer_choice(ctx: Context, draft: dict, text: str) -> str:
             chosen = m.unique.__dict__
         elif m.places:
             ctx.set_state(State.CHOOSE_PLACE, choices=[p.__dict__ for p in m.places])
-            return texts.choose_place([p.label() for p in m.places])
+            return choose(m.places)
+        elif m.outside is not None:   # "郏县的": none of the city's counties — said so, the place asked again
+            draft.pop("township_id", None)
+            ctx.save_draft(draft, state=State.PLACE)
+            ctx.put(choices=None)
+            return not_in_city(ctx.gazetteer, m.outside)
         else:
-            return texts.choose_place([Place(**c).label() for c in choices])
+            return choose([Place(**c) for c in choices])
     _set_place(draft, Place(**chosen))
     ctx.set_state(State.PLACE, choices=None)
     return _advance(ctx, draft, Absorbed())
@@ -589,7 +605,7 @@ def _answer_choice(ctx: Context, draft: dict, text: str) -> str:
 def _advance(ctx: Context, draft: dict, found: Absorbed, greeting: bool = False, was: str | None = None) -> str:
     if found.choosing:
         ctx.save_draft(draft, state=State.CHOOSE_PLACE)
-        return texts.choose_place([Place(**c).label() for c in ctx.data()["choices"]])
+        return choose([Place(**c) for c in ctx.data()["choices"]])
     step = next_missing(ctx, draft)
     ctx.save_draft(draft, state=step)
     prefix = found.prefix
@@ -606,7 +622,7 @@ def _prompt(ctx: Context, step: str, draft: dict, greeting: bool = False) -> str
         return texts.ask_phone()
     if step in (State.PLACE, State.CHOOSE_PLACE):
         if step == State.CHOOSE_PLACE:
-            return texts.choose_place([Place(**c).label() for c in ctx.data().get("choices", [])])
+            return choose([Place(**c) for c in ctx.data().get("choices", [])])
         return texts.ask_place(examples_of(ctx.gazetteer))
     if step == State.VILLAGE:
         return texts.ask_village(draft.get("township", ""))
@@ -617,13 +633,35 @@ def _prompt(ctx: Context, step: str, draft: dict, greeting: bool = False) -> str
     return _summary(ctx, draft)
 
 
+def choose(places: list[Place]) -> str:
+    """Which of the places that fit; at the city's own entrance, a place two counties share (两个城关镇)
+    is asked by its county."""
+    labels = [p.label() for p in places]
+    counties = [p.county for p in places if p.county]
+    if len(counties) == len(places) > 1 and len(set(counties)) == len(counties) \
+            and len({p.township + (p.village or "") for p in places}) == 1:
+        return texts.choose_county(places[0].township + (places[0].village or ""), counties, labels)
+    return texts.choose_place(labels)
+
+
+def outside_city(gazetteer, text: str) -> str | None:
+    """At the city's own entrance: a place named outside every county of the city, else None."""
+    return gazetteer.match(text).outside if isinstance(gazetteer, CityGazetteer) else None
+
+
+def not_in_city(gazetteer: CityGazetteer, place: str | None) -> str:
+    """The place is in none of the city's counties: said so, with the city's hotline."""
+    return texts.place_not_in_city(place, list(gazetteer.county_names.values()),
+                                   ((gazetteer.city.options or {}).get("contact") or {}).get("hotline"))
+
+
 def examples_of(gazetteer) -> list[str]:
     """Townships to name as examples of a place."""
     return [name for _, name, _ in gazetteer.townships[:6]][::2] or ["下汤镇"]
 
 
 def _place_label(draft: dict) -> str:
-    return draft.get("township", "") + (draft.get("village") or draft.get("village_text") or "")
+    return (draft.get("county") or "") + draft.get("township", "") + (draft.get("village") or draft.get("village_text") or "")
 
 
 def _summary(ctx: Context, draft: dict) -> str:
@@ -645,7 +683,7 @@ def _submit_or_ask_repeat(ctx: Context, draft: dict) -> str:
         ctx.set_state(State.REPEAT, draft=draft, repeat_of=original.id, review_offered=None)
         return texts.ask_repeat(original.tracking_no, md(original.received_at), gist(original.content))
     if answered is not None:
-        p = ctx.session.get(Petition, answered.id)
+        p = ctx.case(answered.id)
         review_by = usecases.review_deadline(ctx.rules, p)
         if review_by is not None and review_by < ctx.now:
             review_by = None   # its 30 days are over: 复查 is not offered, the repeat is linked
@@ -695,7 +733,7 @@ def _answer_edit(ctx: Context, draft: dict, text: str) -> str:
 
 def _answer_repeat(ctx: Context, draft: dict, text: str) -> str:
     answer = text.strip()
-    original = ctx.session.get(Petition, ctx.data().get("repeat_of"))
+    original = ctx.case(ctx.data().get("repeat_of"))
     if ctx.data().get("review_offered") and original is not None and answer in ("1", "复查", "申请复查", "是", "是的"):
         # the answer did not satisfy: 复查 of it, with what was said now as its grounds
         try:
@@ -720,7 +758,8 @@ def _find_earlier(ctx: Context, draft: dict):
     ANSWERED_REPEAT_WINDOW: a repeat is linked and offered 复查) — rows (id, tracking_no,
     received_at, content, status), or None."""
     rows = list(petitions.open_in_township(ctx.conn, ctx.channel, ctx.msg.sender, draft["township_id"],
-                                           ctx.now - ANSWERED_REPEAT_WINDOW, UNANSWERED + ANSWERED, ctx.county.id))
+                                           ctx.now - ANSWERED_REPEAT_WINDOW, UNANSWERED + ANSWERED, ctx.entrance_id,
+                                           city=ctx.city is not None))
     recent = ctx.now - REPEAT_WINDOW
     open_ = most_similar([r for r in rows if r.status in UNANSWERED and local(r.received_at) >= recent],
                          draft["content"])
@@ -732,6 +771,13 @@ def _find_earlier(ctx: Context, draft: dict):
 def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
     """确认: the petition is filed by one use case (core.cases.petitioner.file), its notices
     written, the conversation ended, and the petitioner told its number."""
+    if ctx.city is not None:   # the city's own account or number: filed in the county of the place named
+        ctx.enter(ctx.city_places.county_of.get(draft["township_id"]))
+        if ctx.county.id == ctx.city.id:   # a place no longer on file: asked again
+            for key in ("township_id", "township", "county", "village_id", "village", "village_text", "village_done"):
+                draft.pop(key, None)
+            ctx.save_draft(draft, state=State.PLACE)
+            return _prompt(ctx, State.PLACE, draft)
     verified = ctx.channel == "sms" or bool(draft.get("phone_verified"))
     said = "\n".join(ctx.data().get("said") or []) + "\n" + ctx.msg.text
     filing = usecases.Filing(
@@ -742,7 +788,8 @@ def _submit(ctx: Context, draft: dict, repeat_of: Petition | None) -> str:
         heard=without_numbers("；".join(draft.get("heard") or [])),   # said while filing, not the matter
         # images from a message were recorded when they arrived (core.store.media); one without is now
         images=tuple(image for image in draft.get("images", []) if not image.get("inbound_id")),
-        messages=tuple(ctx.data().get("inbound_ids") or ()))
+        messages=tuple(ctx.data().get("inbound_ids") or ()),
+        entrance_id=ctx.city.id if ctx.city is not None else None)
     done = usecases.file(filing_act(ctx, f"{ctx.channel}:citizen"), ctx.county, filing,
                          ctx.gazetteer.directory_names, repeat_of)
     ctx.petition_id = done.data["petition_id"]

@@ -29,8 +29,8 @@ def tell(ctx: Context, p: Petition | None, t: Tell) -> None:
         channel, to = audience.petitioner(p) if t.to == PETITIONER else audience.petitioner_check(p)
         if to:
             ctx.queue(channel, to, body, t.what, p.id, params)   # a WeChat notice may go by SMS (outbox)
-            if t.ask is not None:
-                ctx.ask(channel, to, t.ask)
+            if t.ask is not None:   # on their conversation at the entrance they came by (the city's own account)
+                ctx.ask(channel, to, {**t.ask, "entrance": p.entrance_id} if p.entrance_id else t.ask)
         return
     if t.to == STAFF:
         phones = audience.staff(ctx.reader, p)

@@ -50,6 +50,8 @@ def tell_unfiled(ctx: Context, threat: threats.Heard) -> None:
     told = ctx.data().get("threat_told") or {}
     if told.get("day") == day and not threats.graver(threat.kind, told.get("kind")):
         return
+    if ctx.city is not None:   # at the city's own entrance: the county of the place said, else the city's bureau
+        ctx.enter(ctx.city_places.county_of.get(ctx.draft().get("township_id")))
     number = number_to_ring(ctx)
     said = T.threat_unfiled(ctx.channel, number, threat.kind, MOBILE_IN_TEXT.sub("", threat.said),
                             mask_phone(number) if number else "")
@@ -63,10 +65,10 @@ def about(ctx: Context) -> Petition | None:
     latest open case (or one answered or closed lately); None in an intake with none — the new
     petition is marked when it is filed."""
     if ctx.petition_id is not None:
-        return ctx.session.get(Petition, ctx.petition_id)
+        return ctx.case(ctx.petition_id)
     for p in ctx.own_petitions():
-        if p.status in OPEN or p.status == Status.JOINED:
-            return p
-        if p.status in (Status.CLOSED, Status.REPLIED) and ctx.now - (p.closed_at or p.updated_at) < RECENT:
+        if p.status in OPEN or p.status == Status.JOINED or \
+                p.status in (Status.CLOSED, Status.REPLIED) and ctx.now - (p.closed_at or p.updated_at) < RECENT:
+            ctx.enter(p.county_id)   # at the city's own entrance: warned in the case's county
             return p
     return None

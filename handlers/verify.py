@@ -40,7 +40,7 @@ def send_code(ctx: Context, phone: str) -> str:
         return held
     code = f"{secrets.randbelow(10**6):06d}"
     petitions.new_code(ctx.conn, dict(openid=ctx.msg.sender, phone=phone, code_hash=_hash(ctx.msg.sender, code),
-                                     sent_at=ctx.now, attempts=0, county_id=ctx.county.id))
+                                     sent_at=ctx.now, attempts=0, county_id=ctx.entrance_id))
     ctx.queue_sms(phone, texts.verification_sms(ctx.county.name, code), purpose="verify_phone", params=[code])
     return texts.code_sent(mask_phone(phone))
 

@@ -108,13 +108,20 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
         # number, its day time
         county_of = dict(s.execute(select(OUTBOX.c.id, OUTBOX.c.county_id).where(
             OUTBOX.c.id.in_([row[0] for row in claimed]))).all()) if claimed else {}
+        # the entrance each text goes by: a petitioner who wrote to the city's own account or number
+        # is answered through it (its account, its SMS signature and templates), else the text's county
+        via_of = {**county_of, **_entrances(s, claimed)} if claimed else {}
         options_of = {cid: options or {} for cid, options in s.execute(
-            select(County.id, County.options).where(County.id.in_(set(county_of.values()))))} if claimed else {}
+            select(County.id, County.options).where(County.id.in_(set(county_of.values()) | set(via_of.values()))))} \
+            if claimed else {}
+        for row in claimed:   # an entrance whose file gives no SMS signature of its own: its county's texts
+            if row[6] == "sms" and not options_of[via_of[row[0]]].get("sms"):
+                via_of[row[0]] = county_of[row[0]]
         opened = _open_sealed(s, claimed)
         templated = {}
         if needs_templates:
-            for cid, options in options_of.items():
-                templated.update(_templates(s, [row for row in claimed if county_of[row[0]] == cid], options, opened))
+            for cid in set(via_of.values()):
+                templated.update(_templates(s, [row for row in claimed if via_of[row[0]] == cid], options_of[cid], opened))
         limits_of = {cid: NumberLimits.from_options(options) for cid, options in options_of.items()}
         day_of = {cid: DayTime.from_options(options) for cid, options in options_of.items()}
         any_limits = any(limits.any for limits in limits_of.values())
@@ -142,7 +149,7 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
                     raise SendError(opened[message_id].problem, permanent=True)
             if channel == "wechat":
                 wrote_lately, _, tracking_nos, phones = context
-                county = county_of[message_id]
+                county = via_of[message_id]   # the account the petitioner wrote to
                 account = wechat_of(county) if wechat_of is not None else wechat
                 if account is None:   # the county has no account to send with (yet): the row waits
                     raise Held(now + NO_ACCOUNT_WAIT, f"{HELD}: no WeChat account of its county to send with")
@@ -205,6 +212,24 @@ def deliver(factory: sessionmaker[Session], sms: SmsBackend, ids: list[int] | No
             if status == "failed" and purpose != FAILED_PURPOSE:
                 tell_staff_of_failures(s, [(message_id, to, petition_id, error)], now)
     return report
+
+
+def _entrances(s: Session, claimed: list[tuple]) -> dict[int, int]:
+    """The rows to a petitioner who came by an entrance not their case's county's (the city's own
+    account or number: ``Petition.entrance_id``): row id → that entrance's county id."""
+    cases = {row[5] for row in claimed if row[5] and row[6] in ("wechat", "sms")}
+    if not cases:
+        return {}
+    came = {pid: (entrance, openid, phone) for pid, entrance, openid, phone in s.execute(
+        select(Petition.id, Petition.entrance_id, Petition.openid, Petition.phone)
+        .where(Petition.id.in_(cases), Petition.entrance_id.is_not(None)))}
+    out = {}
+    for message_id, to, _, _, _, petition_id, channel, *_ in claimed:
+        if petition_id in came:
+            entrance, openid, phone = came[petition_id]
+            if to == (openid if channel == "wechat" else phone):
+                out[message_id] = entrance
+    return out
 
 
 @dataclass

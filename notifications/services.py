@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.cases.accusations import DirectoryNames
 from core.clock import Clock
 from core.directory.lookup import current_county
-from core.directory.places import Gazetteer
+from core.directory.places import CityGazetteer, Gazetteer
 from core.settings import Settings
 from core.store import scope
 from core.store.db import make_engine, make_sessionmaker, read
@@ -67,15 +67,36 @@ class Services:
                 cid = county_id if county_id is not None else scope.deployment_county(conn)
                 county = session.get(County, cid) if cid is not None else current_county(session)   # none: LookupError
                 session.expunge(county)
-                scope.bind(session, county.id)   # its places and people, not another county's
-                gazetteer = Gazetteer.from_session(session)
-                gazetteer.directory_names = DirectoryNames.load(session)   # who a new petition may name
+                if county.kind == "city":   # the city's own entrance: every county's places
+                    gazetteer = self._city_places(conn, session, county)
+                else:
+                    scope.bind(session, county.id)   # its places and people, not another county's
+                    gazetteer = Gazetteer.from_session(session)
+                    gazetteer.directory_names = DirectoryNames.load(session)   # who a new petition may name
                 cached = (time.monotonic(), (county, gazetteer))
                 if county_id is None:
                     self._gazetteer = cached
                 else:
                     self._by_county[county_id] = cached
         return cached[1]
+
+    def _city_places(self, conn: Connection, session: Session, city: County) -> CityGazetteer:
+        """The places of every county of ``city`` in one gazetteer (the city's own account and number:
+        the place named decides the county), with each county and its own places."""
+        ids = list(session.scalars(select(County.id).where(County.parent_id == city.id, County.kind == "county")
+                                   .order_by(County.id)))
+        return CityGazetteer(city, [self._county_unlocked(conn, cid) for cid in ids])
+
+    def _county_unlocked(self, conn: Connection, county_id: int) -> tuple[County, Gazetteer]:
+        """self.county's read of one county, under the lock already held."""
+        with Session(bind=conn) as session:
+            county = session.get(County, county_id)
+            session.expunge(county)
+            scope.bind(session, county.id)
+            gazetteer = Gazetteer.from_session(session)
+            gazetteer.directory_names = DirectoryNames.load(session)
+        self._by_county[county_id] = (time.monotonic(), (county, gazetteer))
+        return county, gazetteer
 
     def several_counties(self) -> bool:
         """Whether this deployment holds several counties (its one entrance is then nobody's:
@@ -87,17 +108,19 @@ class Services:
             self._several = (time.monotonic(), several)
         return several
 
-    def county_by_prefix(self, prefix: str) -> int | None:
-        """The id of the county whose tracking prefix is ``prefix`` (an entrance's path: /county/ls/…),
-        None when no county of this deployment has it; read once per process."""
+    def county_by_prefix(self, prefix: str, city: bool = False) -> tuple[int, str] | None:
+        """The id and kind of the county whose tracking prefix is ``prefix`` (an entrance's path:
+        /county/ls/…), None when no county of this deployment has it — nor, unless ``city``, when
+        it is the city's own; read once per process."""
         prefix = prefix.upper()
         if prefix not in self._prefixes:
             with read(self.engine, single=True) as conn:
-                found = conn.scalar(select(County.id).where(County.prefix == prefix, County.kind == "county"))
+                found = conn.execute(select(County.id, County.kind).where(County.prefix == prefix)).first()
             if found is None:
                 return None
-            self._prefixes[prefix] = found
-        return self._prefixes[prefix]
+            self._prefixes[prefix] = (found.id, found.kind)
+        found = self._prefixes[prefix]
+        return found if found[1] == "county" or city and found[1] == "city" else None
 
     # --- outbound -------------------------------------------------------------------------------
 

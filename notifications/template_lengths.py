@@ -49,6 +49,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "official_todo": ("count", "no", "date"), "official_other": (), "query_status": ("no", "status", "date"),
     "query_list": ("count", "no", "status"), "query_not_found": ("no",), "call_back": ("channel", "masked"),
     "ask_name": (), "ask_name_plain": (), "ask_place": ("places_3",), "place_not_found": ("places_4",),
+    "place_not_in_city": ("place_said", "counties"),
     "choose_place": ("choices",), "ask_village": ("township",), "ask_content": (), "met_yes": ("no",),
     "met_no": ("no",), "rated_unsatisfied_noted": ("no",), "rated": ("no", "rating"), "why_noted": (),
     "answer_met": (), "answer_visit": (), "visit_thanks": (), "visit_confirmed": (), "visit_denied": (),
@@ -96,6 +97,8 @@ def samples(county: dict, now: datetime | None = None) -> dict[str, list[str]]:
         "count": ["1234"], "year": [f"{now.year}"], "month": ["12"], "date": [month_day(now)], "time": ["21:30"],
         "day": [with_weekday(now.date()), days_covered(now.date() - timedelta(days=40), now.date())], "unit": units, "unit_short": shorts, "township": townships, "place": places,
         "places_3": ["、".join(places[-3:])], "places_4": ["、".join(places[-4:])],
+        # at a city's own account or number: the place said (cut to ten characters), the city's counties
+        "place_said": [v[:10] for v in words.PLACE_SAID], "counties": words.COUNTIES_SAID,
         "choices": [" ".join(f"{i}.{label}" for i, label in enumerate(places[-3:], 1))],
         "name": names, "status": list(STATUS_LABELS.values()), "rating": list(RATING_NAMES.values()),
         "done": list(DONE_WORDS.values()) + ["已登记并交办"], "channel": list(CHANNEL_LABELS.values()),

@@ -96,6 +96,57 @@ def test_a_citys_day_runs_no_statement_of_county_data_without_its_county(day):
     assert missing == [], f"{len(missing)} statements of county data without county_id, e.g. {missing[:3]}"
 
 
+CITY_ACCOUNT = ("pds-token", "wxpds000000demo", base64.b64encode(b"P" * 32).decode()[:43])
+
+
+class _CityAccount(PeerClient):
+    def post_wechat(self, xml: str, timestamp: int | None = None):
+        return self._post_sealed("/county/pds/wechat", self.wechat, xml, timestamp)
+
+
+@pytest.fixture
+def city_day(city_file, tmp_path):
+    app, svc, sms = city_app(city_file, tmp_path, datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI),
+                             WECHAT_TOKEN_PDS=CITY_ACCOUNT[0], WECHAT_APP_ID_PDS=CITY_ACCOUNT[1],
+                             WECHAT_AES_KEY_PDS=CITY_ACCOUNT[2])
+    seen: list[str] = []
+    event.listen(svc.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: seen.append(" ".join(statement.split())))
+    yield app, svc, svc.clock, sms, seen
+    svc.engine.dispose()
+
+
+def test_the_citys_account_runs_no_statement_of_county_data_without_its_county(city_day):
+    """The city's own account's day (docs/city.md, "The city's single account and number"): a 宝丰
+    citizen petitions there, asks after it and answers the meeting's question; 宝丰's cadre accepts
+    and meets by text; a text to the city's number; the scheduler at 17:30."""
+    app, svc, clock, sms, seen = city_day
+    citizen = _CityAccount(app.test_client(), clock, WeChatServer(token=CITY_ACCOUNT[0], app_id=CITY_ACCOUNT[1],
+                                                                  aes_key=CITY_ACCOUNT[2]),
+                           TwilioServer(auth_token=TWILIO_TOKEN))
+    for words in ("俺是宝丰县杨庄镇马街村哩王五，马街村的路坏了三个月没人修", "13812345678", "确认"):
+        clock.advance(seconds=20)
+        reply = citizen.say("o_city_filter", words)
+    no = re.search(r"BF-\d{8}-\d{4}", reply).group(0)
+    for words in ("查询", f"查询 {no}", f"补充 {no} 路上的坑有半米深", "啥时候有人来"):
+        clock.advance(seconds=20)
+        citizen.say("o_city_filter", words)
+    cadre = next(to for to, body in sms.sent if body.startswith(f"【交办】{no}"))
+    twilio = TwilioServer(auth_token=TWILIO_TOKEN)
+    for path, sender, words in (("/county/bf/sms", cadre, f"受理 {no}"), ("/county/bf/sms", cadre, f"见面 {no} 看过了"),
+                                ("/county/pds/sms", "+8613812340099", "城关镇的路灯坏了")):
+        form = twilio.form(sender, words)
+        app.test_client().post(path, data=form, headers={"X-Twilio-Signature": twilio.sign("http://localhost" + path,
+                                                                                          form)})
+    clock.advance(seconds=20)
+    assert no in citizen.say("o_city_filter", "1")   # the meeting confirmed, at the city's account
+    tick(svc, datetime(2026, 11, 24, 17, 30, tzinfo=SHANGHAI))
+    assert {m.group(1) for st in seen for m in [TOUCHES.search(st)] if m} >= {
+        "petition", "petition_event", "outbound_message", "inbound_message", "conversation"}
+    missing = unfiltered(seen)
+    assert missing == [], f"{len(missing)} statements of county data without county_id, e.g. {missing[:3]}"
+
+
 def test_the_check_finds_a_statement_without_its_county():
     assert unfiltered(["SELECT petition.phone FROM petition WHERE petition.openid = ?"]) == [
         "SELECT petition.phone FROM petition WHERE petition.openid = ?"]

@@ -468,6 +468,7 @@ def test_every_answer_of_the_conversation_carries_its_template_and_values():
     said = [texts.ask_name("sms"), texts.ask_name("sms", greeting=False), texts.ask_content("sms"),
             texts.ask_place(["下汤镇", "张官营镇", "梁洼镇", "城关镇"]), texts.place_not_found(["下汤镇", "梁洼镇"]),
             texts.choose_place(["下汤镇林楼村", "梁洼镇林楼村"]), texts.ask_village("下汤镇"),
+            texts.place_not_in_city("郏县", ["鲁山县", "宝丰县"], "0375-2661234"),
             texts.met_recorded(no, True), texts.met_recorded(no, False), texts.rated(no, "basic"),
             texts.rated_unsatisfied(no, datetime(2027, 1, 3, 23, 59)), texts.WHY_NOTED, texts.ANSWER_MET,
             texts.ANSWER_VISIT, texts.VISIT_ANSWER_THANKS, texts.VISIT_CONFIRMED, texts.VISIT_DENIED,

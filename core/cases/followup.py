@@ -58,7 +58,8 @@ def follow_up(s: Session, now: datetime, calendar: WorkCalendar) -> FollowUps:
         question = words.follow_up(p.tracking_no)
         report.messages.append(OutboundMessage.enqueue(s, channel, to, question, "follow_up", now, p.id,
                                                        params=list(question.values)))
-        asks.append((channel, to, {"kind": "rate", "petition_id": p.id}))
+        ask = {"kind": "rate", "petition_id": p.id}
+        asks.append((channel, to, {**ask, "entrance": p.entrance_id} if p.entrance_id else ask))   # the city's account
         report.asked += 1
     s.flush()
     put_asks(s.connection(), asks, now, scope.county_of(s))

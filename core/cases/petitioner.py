@@ -36,6 +36,7 @@ class Filing:
     heard: str = ""                      # said while filing that is not the matter (an announcement, who typed …)
     images: tuple[dict, ...] = ()        # images entered without a message of their own
     messages: tuple[int, ...] = ()       # the conversation's messages (信访材料: kept with the petition)
+    entrance_id: int | None = None       # the city's entrance it came by (its account, its number), else None
 
 
 def file(act: Act, county: County, filing: Filing, directory=None, repeat_of: Petition | None = None) -> Done:
@@ -52,7 +53,7 @@ def file(act: Act, county: County, filing: Filing, directory=None, repeat_of: Pe
         phone=filing.phone, phone_verified=filing.phone_verified, name=filing.name,
         township_id=filing.township_id, village_id=filing.village_id, content=filing.content,
         location=filing.location, status="registered", received_at=act.now, updated_at=act.now,
-        people=filing.people, county_id=county.id)
+        people=filing.people, county_id=county.id, entrance_id=filing.entrance_id)
     tracking_no = p.tracking_no
     done = file_new(act, p, county, texts.registered_as(repeat_of.tracking_no if repeat_of is not None else None),
                     repeat_of, directory, said=filing.said, threat=threats.heard(filing.said))

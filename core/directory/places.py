@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,9 +88,10 @@ class Place:
     township: str
     village_id: int | None = None
     village: str | None = None
+    county: str | None = None   # at a city's own entrance: the county the place is in (鲁山县)
 
     def label(self) -> str:
-        return self.township + (self.village or "")
+        return (self.county or "") + self.township + (self.village or "")
 
 
 @dataclass
@@ -98,6 +99,7 @@ class PlaceMatch:
     """``places`` holds one entry when the match is certain, several when the person must choose."""
 
     places: list[Place] = field(default_factory=list)
+    outside: str | None = None   # at a city's own entrance: a place named outside every county of the city
 
     @property
     def unique(self) -> Place | None:
@@ -226,3 +228,66 @@ class Gazetteer:
 
     def villages_of(self, township_id: int) -> list[str]:
         return [v[2] for v in self.villages if v[1] == township_id]
+
+
+# a character that is not part of a place's name before 县/市/区: "俺是郏县的", "住在郑州市"
+NOT_A_NAME = {"俺", "我", "是", "在", "住", "家", "的", "了", "从", "到", "去", "来", "省", "就",
+              "也", "咱", "们", "恁", "您", "你", "他", "她", "这", "那", "个"}
+
+
+class CityGazetteer(Gazetteer):
+    """The places of every county of a city, for the city's own Official Account and number
+    (docs/city.md): the place the citizen names decides the county. Each place it matches says
+    its county (``Place.county``); a county named beside it ("宝丰城关镇", "鲁山的") chooses
+    among places two counties share; a county, city or district named that is none of the city's
+    ("郏县城关镇") is outside (``PlaceMatch.outside``)."""
+
+    def __init__(self, city, counties: list) -> None:
+        super().__init__([(tid, name) for _, g in counties for tid, name, _ in g.townships],
+                         [(vid, tid, name) for _, g in counties for vid, tid, name, _ in g.villages])
+        self.city = city
+        self.counties = {c.id: (c, g) for c, g in counties}   # county id → (County, its own Gazetteer)
+        self.county_of = {tid: c.id for c, g in counties for tid in g.names}
+        self.county_names = {c.id: c.name for c, _ in counties}
+        self._known = {n for c, _ in counties for n in (c.name, short_name(c.name, ("县", "市", "区")))} | \
+            {city.name, short_name(city.name, ("市",))}
+
+    def counties_named(self, text: str) -> set[int]:
+        """The counties of the city named in ``text`` (鲁山县, or 鲁山)."""
+        return {cid for cid, name in self.county_names.items()
+                if name in text or (len(short := short_name(name, ("县", "市", "区"))) >= 2 and short in text)}
+
+    def outside_named(self, text: str) -> str | None:
+        """A county, city or district named in ``text`` that is not the city's nor one of its
+        counties' (郏县, 郑州市): the place is outside the city. "县城", "县里" name none."""
+        text = re.sub(r"\s+", "", text or "")
+        for m in re.finditer(r"[县市区]", text):
+            i = m.start()
+            after = text[i + 1:]
+            if after[:1] in ("城", "里", "上", "委", "长", "直", "域", "场", "民") and \
+                    not any(after.startswith(name) for name in self.names.values()) or \
+                    any(text[:i + 1].endswith(k) or text[:i].endswith(k) for k in self._known if k):
+                continue
+            j = i
+            while j > 0 and i - j < 4 and "\u4e00" <= text[j - 1] <= "\u9fff" and text[j - 1] not in NOT_A_NAME:
+                j -= 1
+            if i > j:
+                return text[j:i + 1]
+        return None
+
+    def match(self, text: str, within_township: int | None = None) -> PlaceMatch:
+        found = super().match(text, within_township)
+        places = found.places
+        named = self.counties_named(text or "")
+        if named and len({self.county_of.get(p.township_id) for p in places}) > 1:
+            places = [p for p in places if self.county_of.get(p.township_id) in named] or places
+        outside = self.outside_named(text)
+        if outside is not None and not named and (not places or len({self.county_of.get(p.township_id)
+                                                                     for p in places}) > 1 or
+                                                  outside + places[0].township in re.sub(r"\s+", "", text)):
+            return PlaceMatch([], outside=outside)
+        return PlaceMatch([replace(p, county=self.county_names[self.county_of[p.township_id]]) for p in places])
+
+    def seat_of(self, township_id: int | None) -> Place | None:
+        seat = super().seat_of(township_id)
+        return replace(seat, county=self.county_names[self.county_of[seat.township_id]]) if seat else None

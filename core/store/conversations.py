@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.store.db import upsert
-from core.store.models import ONLY_COUNTY, Conversation, Person, Petition, PhoneVerification
+from core.store.models import ONLY_COUNTY, Conversation, County, Person, Petition, PhoneVerification
 from core.store.outbox import to_resend
 
 
@@ -25,22 +25,25 @@ def verified_phones(conn: Connection, openid: str, county_id: int) -> set[str]:
     return set(conn.scalars(_VERIFIED_PHONES, {"openid": openid, "county": county_id}))
 
 
-def own_petitions(s: Session, channel: str, sender: str, county_id: int) -> list[Petition]:
-    """The sender's petitions at the entrance of ``county_id``, newest first (at most 200)."""
-    return list(s.scalars(_own_petitions(channel), {"own": sender, "county": county_id}))
+def own_petitions(s: Session, channel: str, sender: str, county_id: int, city: bool = False) -> list[Petition]:
+    """The sender's petitions at the entrance of ``county_id``, newest first (at most 200); ``city``:
+    the entrance is the city's own (``county_id`` the city's), its petitions those of every county
+    of the city."""
+    return list(s.scalars(_own_petitions(channel, city), {"own": sender, "county": county_id}))
 
 
-def find_own(s: Session, channel: str, sender: str, tracking_no: str, county_id: int) -> Petition | None:
+def find_own(s: Session, channel: str, sender: str, tracking_no: str, county_id: int,
+             city: bool = False) -> Petition | None:
     """The petition with this number if the sender may see it at the entrance of ``county_id``;
-    else None (same as not existing: another county's case too)."""
-    return s.scalars(_own_petition(channel), {"own": sender, "no": tracking_no, "county": county_id}).first()
+    else None (same as not existing: another county's case too); ``city`` as own_petitions."""
+    return s.scalars(_own_petition(channel, city), {"own": sender, "no": tracking_no, "county": county_id}).first()
 
 
 REGISTERED = ("letter", "visit", "phone")   # channels of petitions the bureau's staff registered
 
 
-@lru_cache(maxsize=4)
-def whose(channel: str):
+@lru_cache(maxsize=8)
+def whose(channel: str, city: bool = False):
     """The condition "a petition of the sender", on the parameters ``own`` (the sender's OpenID or
     number) and ``county`` (the county whose entrance the sender wrote to: an address is read
     within its county, docs/city.md): by SMS, the petitions carrying the sender's number verified, and those the bureau
@@ -49,16 +52,20 @@ def whose(channel: str):
     may be anyone's and shows nothing; on
     WeChat, those sent from the OpenID and those carrying a number the OpenID has proven its own
     with a code — as ids from two index searches, not an OR, which SQLite's planner answers by
-    walking every open petition (ix_petition_status) when the query also filters on status."""
+    walking every open petition (ix_petition_status) when the query also filters on status.
+    ``city``: ``county`` is a city's, whose own account or number the sender wrote to — the
+    petitions of every county of the city (codes proven at the city's entrance)."""
     own, county = bindparam("own"), bindparam("county")
     if channel == "wecom":   # officials only: nobody petitions from WeCom
         return false()
+    in_county = Petition.county_id.in_(select(County.id).where(County.parent_id == county)) if city \
+        else Petition.county_id == county
     if channel == "sms":
-        return (Petition.county_id == county) & (Petition.phone == own) & \
+        return in_county & (Petition.phone == own) & \
             (Petition.phone_verified.is_(True) | Petition.channel.in_(REGISTERED))
     proven = select(PhoneVerification.phone).where(PhoneVerification.openid == own, PhoneVerification.county_id == county,
                                                   PhoneVerification.verified_at.is_not(None))
-    return (Petition.county_id == county) & Petition.id.in_(union_all(
+    return in_county & Petition.id.in_(union_all(
         select(Petition.id).where(Petition.openid == own),
         select(Petition.id).where(Petition.phone.in_(proven), Petition.phone_verified.is_(True))))
 
@@ -66,14 +73,17 @@ def whose(channel: str):
 NEWEST_FIRST = (Petition.received_at.desc(), Petition.id.desc())
 
 
-@lru_cache(maxsize=4)
-def _own_petitions(channel: str):
-    return select(Petition).where(whose(channel)).order_by(*NEWEST_FIRST).limit(200)
+@lru_cache(maxsize=8)
+def _own_petitions(channel: str, city: bool = False):
+    statement = select(Petition).where(whose(channel, city)).order_by(*NEWEST_FIRST).limit(200)
+    # at the city's own entrance the session is the city's: the condition holds the counties
+    return statement.execution_options(all_counties=True) if city else statement
 
 
-@lru_cache(maxsize=4)
-def _own_petition(channel: str):
-    return select(Petition).where(whose(channel), Petition.tracking_no == bindparam("no"))
+@lru_cache(maxsize=8)
+def _own_petition(channel: str, city: bool = False):
+    statement = select(Petition).where(whose(channel, city), Petition.tracking_no == bindparam("no"))
+    return statement.execution_options(all_counties=True) if city else statement
 
 
 class ConversationRow:
@@ -207,8 +217,10 @@ def put_asks(conn: Connection, asks: list[tuple[str, str, dict]], now: datetime,
     """Put questions on their recipients' conversations, after the transaction that asked them
     committed: a question replaces only the same question (kind and case), the others stay open.
     Locked in one order, so two recorders cannot deadlock (handlers.asks reads them)."""
-    for channel, to, ask in sorted(asks, key=lambda a: (a[0], a[1])):
-        conv = lock_conversation(conn, channel, to, now, county_id)
+    for channel, to, ask in sorted(asks, key=lambda a: (a[0], a[1], a[2].get("entrance") or 0)):
+        # a question to a petitioner who came by the city's own account or number: on that conversation
+        ask = dict(ask)
+        conv = lock_conversation(conn, channel, to, now, ask.pop("entrance", None) or county_id)
         data = dict(conv.data or {})
         kept = [a for a in open_asks(data) if ask_key(a) != ask_key(ask)]
         data["asks"] = (kept + [{**ask, "asked_at": now.isoformat()}])[-ASKS_KEPT:]

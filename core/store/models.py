@@ -352,6 +352,9 @@ class Petition(CountyOwned, Base):
     threat_at: Mapped[datetime | None]
     # the city whose bureau registered it and handed it down (到市访, 来信; core.cases.usecases.hand_down)
     from_city_id: Mapped[int | None] = mapped_column(ForeignKey("county.id"))
+    # the entrance it came by when it is not the case's county's own: the city's single Official
+    # Account or number (docs/city.md) — what is said to the petitioner goes back through it
+    entrance_id: Mapped[int | None] = mapped_column(ForeignKey("county.id"))
 
     # --- the case (issue 3): who handles it, what happened when, and what is due ---------------
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))

@@ -32,10 +32,11 @@ def file_inbound(conn: Connection, inbound_ids: list[int], petition_id: int) -> 
 
 
 def open_in_township(conn: Connection, channel: str, sender: str, township_id: int, since: datetime,
-                     statuses: tuple[str, ...], county_id: int):
-    """The sender's petitions (at the entrance of ``county_id``) of a township in ``statuses``
-    received since a moment (id, tracking_no, received_at, content; newest first, at most 20)."""
-    return conn.execute(_open_in_township(channel, statuses),
+                     statuses: tuple[str, ...], county_id: int, city: bool = False):
+    """The sender's petitions (at the entrance of ``county_id``; ``city``: the city's own, its
+    counties' petitions) of a township in ``statuses`` received since a moment (id, tracking_no,
+    received_at, content; newest first, at most 20)."""
+    return conn.execute(_open_in_township(channel, statuses, city),
                         {"own": sender, "township_id": township_id, "since": since, "county": county_id})
 
 
@@ -90,13 +91,13 @@ _FILE_INBOUND = update(InboundMessage).where(InboundMessage.id.in_(bindparam("id
 
 
 @lru_cache(maxsize=8)
-def _open_in_township(channel: str, statuses: tuple[str, ...]):
+def _open_in_township(channel: str, statuses: tuple[str, ...], city: bool = False):
     # the status as an expression (status || ''), which no index serves: SQLite's planner, without
     # statistics, would otherwise walk ix_petition_status (status, unit_id, assigned_at) through
     # every answered petition of the year (1.4 ms a submission over a year's 20,000; the sender's
     # few petitions by their ids: 10 µs)
     return (select(Petition.id, Petition.tracking_no, Petition.received_at, Petition.content, Petition.status)
-            .where(whose(channel), Petition.status.concat("").in_(statuses),
+            .where(whose(channel, city), Petition.status.concat("").in_(statuses),
                    Petition.township_id == bindparam("township_id"),
                    Petition.received_at >= bindparam("since"))
             .order_by(*NEWEST_FIRST).limit(20))

@@ -160,6 +160,23 @@ def place_not_found(examples: list[str]) -> str:
     return Said(f"没有找到这个地方，请回复乡镇（街道）名称，例如：{ex}。", "place_not_found", ex)
 
 
+def place_not_in_city(place: str | None, counties: list[str], hotline: str | None) -> str:
+    """At the city's own account or number: the place named is in none of the city's counties
+    (or no place of theirs was found) — said so, the counties named, and where else to turn."""
+    said = (place or "这个地方")[:10]
+    names = "、".join(counties)
+    ring = hotline or "12345"
+    return Said(f"您好，您说的{said}不在本平台受理的{names}范围内。如是这些县的事项，请回复所在乡镇（街道）名称；"
+                f"其他地方的事项，可拨打市信访局电话{ring}咨询，或向当地信访部门反映。谢谢！",
+                "place_not_in_city", said, names)
+
+
+def choose_county(place: str, counties: list[str], labels: list[str]) -> str:
+    """At the city's own account: the place named is in two (or more) of the city's counties —
+    which county's (the choices as choose_place's, the note before it)."""
+    return choose_place(labels).after(f"{'、'.join(counties)}都有{place}，")
+
+
 def choose_place(labels: list[str]) -> str:
     items = " ".join(f"{i}.{label}" for i, label in enumerate(labels, 1))
     return Said(f"请问是哪一个？请回复序号：{items}", "choose_place", items)

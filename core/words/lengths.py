@@ -37,3 +37,6 @@ def whole_too_long(total: int, keys: list[str]) -> str:
 # a city's name in a county's texts (督办): a county file does not say its city — a short one and
 # the longest kind
 CITY_NAMES = ["平顶山市", "黔东南苗族侗族自治州"]
+# a city's counties as place_not_in_city names them, at their longest (平顶山市's ten)
+PLACE_SAID = ["河南省郑州市金水区"]   # a place outside the city as a citizen writes it (cut to ten)
+COUNTIES_SAID = ["鲁山县、宝丰县、郏县、叶县、舞钢市、汝州市、卫东区、新华区、湛河区、石龙区"]

@@ -292,6 +292,11 @@ CONVERSATION: dict[str, Template] = {
     "ask_name_plain": Template("请问您怎么称呼？（也可一次说明：姓名、乡镇、问题）"),
     "ask_place": Template("请问您反映的问题在哪个乡镇（街道）、哪个村（社区）？例如：{1}。"),
     "place_not_found": Template("没有找到这个地方，请回复乡镇（街道）名称，例如：{1}。"),
+    # at a city's own account or number: a place outside every county of the city; the city's hotline
+    # is no variable (carriers refuse a number in one)
+    "place_not_in_city": Template("您好，您说的{1}不在本平台受理的{2}范围内。如是这些县的事项，请回复所在乡镇（街道）名称；"
+                                  "其他地方的事项，可致电市信访局咨询，或向当地信访部门反映。谢谢！",
+                                  differs="热线号码不能作变量：模板只请对方致电市信访局"),
     "choose_place": Template("请问是哪一个？请回复序号：{1}"),
     "ask_village": Template("好的，{1}。请问是哪个村（社区）？不清楚可回复“跳过”。"),
     "ask_content": Template("请简要说明您遇到的问题和诉求。"),
