@@ -124,7 +124,7 @@ def _handle(svc: Services, conn: Connection, inbound_id: int, build: Callable[[i
     """Handle a stored message in one transaction with its outbox rows and its reply, for the
     county of its entrance (``county_id``; None: the deployment's only county)."""
     with conn.begin():
-        county, gazetteer = svc.county(conn, county_id)
+        county, gazetteer = svc.county(conn, county_id, entrance=True)
         msg = build(inbound_id, now)
         outcome = handle(conn, msg, svc.settings, gazetteer, county, before=svc.before_handle)
         if reply_by_text and outcome.reply:

@@ -1,6 +1,7 @@
 """WeCom (企业微信 / 政务微信) app callback (``/wecom``, issue 21): officials' replies from the county's
 app, into the same command registry as their texts — in a city, each county's own app at
-``/county/<prefix>/wecom`` (docs/city.md). It only translates, as ``bot.wechat`` does.
+``/county/<prefix>/wecom``, and the city's own (its bureau's and its departments' people: the
+city's own cases, /county/pds/wecom) (docs/city.md). It only translates, as ``bot.wechat`` does.
 
 WeCom's callbacks are always sealed: GET verifies the URL (``echostr``, encrypted, signed with
 ``msg_signature``: its plaintext is the answer), POST carries an encrypted message (AES with the
@@ -53,9 +54,10 @@ def wecom():
 def county_wecom(prefix: str):
     """A county's own WeCom app (docs/city.md): its token and key are the settings ending in
     _<PREFIX> (WECOM_TOKEN_LS …), its corp the deployment's unless WECOM_CORP_ID_LS; what its
-    officials write here is handled as that county's."""
+    officials write here is handled as that county's. The city's own app (/county/pds/wecom) is
+    its own people's: its bureau and the city departments that answer the city's own cases."""
     svc = current_app.extensions["xinfang"]
-    county = entrance(svc, prefix)
+    county = entrance(svc, prefix, city=True)
     return _app(svc, svc.settings.for_county(county.prefix), county)
 
 

@@ -44,7 +44,7 @@ class Services:
     before_handle: Callable | None = None
     gazetteer_ttl: float = 60.0
     _gazetteer: tuple[float, tuple[County, Gazetteer]] | None = field(default=None, repr=False)
-    _by_county: dict = field(default_factory=dict, repr=False)   # county id → as _gazetteer
+    _by_county: dict = field(default_factory=dict, repr=False)   # county id (or ("entrance", id)) → as _gazetteer
     _prefixes: dict = field(default_factory=dict, repr=False)    # an entrance's prefix → its county's id
     _several: tuple = field(default=(None, False), repr=False)   # (when read, several_counties())
     _wechat_of: dict = field(default_factory=dict, repr=False)   # county id → its account's sender (wechat_of)
@@ -56,18 +56,23 @@ class Services:
     _wecom: object | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def county(self, conn: Connection, county_id: int | None = None) -> tuple[County, Gazetteer]:
+    def county(self, conn: Connection, county_id: int | None = None,
+               entrance: bool = False) -> tuple[County, Gazetteer]:
         """The county and its places, cached per process (re-read every ``gazetteer_ttl`` seconds,
         so an edited county file reaches running workers within a minute): the county of
         ``county_id`` (an entrance's, a job's), or the deployment's only county — in a deployment
-        of several, core.store.scope.ScopeError: the caller must say which."""
-        cached = self._gazetteer if county_id is None else self._by_county.get(county_id)
+        of several, core.store.scope.ScopeError: the caller must say which. ``entrance``: for a
+        message that came to that county's entrance — the city's own account and number read every
+        county's places (core.directory.places.CityGazetteer); all else of the city (its console,
+        its jobs, its own cases) reads the city's own places (市本级) and people."""
+        key = ("entrance", county_id) if entrance else county_id
+        cached = self._gazetteer if county_id is None else self._by_county.get(key)
         if cached is None or time.monotonic() - cached[0] > self.gazetteer_ttl:
             with self._lock, Session(bind=conn) as session:
                 cid = county_id if county_id is not None else scope.deployment_county(conn)
                 county = session.get(County, cid) if cid is not None else current_county(session)   # none: LookupError
                 session.expunge(county)
-                if county.kind == "city":   # the city's own entrance: every county's places
+                if entrance and county.kind == "city":   # the city's own entrance: every county's places
                     gazetteer = self._city_places(conn, session, county)
                 else:
                     scope.bind(session, county.id)   # its places and people, not another county's
@@ -77,7 +82,7 @@ class Services:
                 if county_id is None:
                     self._gazetteer = cached
                 else:
-                    self._by_county[county_id] = cached
+                    self._by_county[key] = cached
         return cached[1]
 
     def _city_places(self, conn: Connection, session: Session, city: County) -> CityGazetteer:

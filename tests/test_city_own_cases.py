@@ -6,6 +6,7 @@ unit is, accepts it in the console, and the city's sweep keeps its deadline (the
 statutory). A county's clerk never sees it."""
 from __future__ import annotations
 
+import base64
 import re
 from datetime import datetime, timedelta
 
@@ -15,6 +16,8 @@ from sqlalchemy.orm import Session
 from core.clock import SHANGHAI
 from core.store.models import County, Petition, Reminder, ScheduledRun, Township
 from notifications.schedule import tick
+from peers.apis import WeComApiStub
+from peers.webhooks import PeerClient, WeComServer
 from tests.test_city_console import CITY_CLERK, city_app, city_file  # noqa: F401  (fixture)
 from tests.test_export_limits import Console
 
@@ -33,6 +36,13 @@ def test_a_visit_about_a_city_department_is_the_citys_own_case(city_file, tmp_pa
         empty = clerk.post("/console/register", own="1", kind="visit", place="", name="李桂兰", phone="13912340077",
                            people="1", content="市里的保障房项目拖欠俺们农民工工资半年了")
         assert empty.status_code == 400 and "请填写信访人住址" in empty.get_data(as_text=True)
+        # nor without a name, nor with a matter of two characters
+        for name, content in (("", "市里的保障房项目拖欠俺们农民工工资半年了"), ("李桂兰", "欠薪")):
+            bad = clerk.post("/console/register", own="1", kind="visit", place="宝丰县杨庄镇马街村", name=name,
+                             phone="13912340077", people="1", content=content)
+            assert bad.status_code == 400, (name, content)
+        with Session(svc.engine) as s:
+            assert not s.scalars(select(Petition).where(Petition.tracking_no.like("PDS-%"))).first()
         done = clerk.post("/console/register", own="1", kind="visit", place="宝丰县杨庄镇马街村", name="李桂兰",
                           phone="13912340077", people="3",
                           content="市里的保障房项目拖欠俺们农民工工资半年了，找了施工方好几回都推")
@@ -74,3 +84,54 @@ def test_a_visit_about_a_city_department_is_the_citys_own_case(city_file, tmp_pa
         assert "没有找到" in Console(app, sms, LS_CLERK).get(f"/console/cases/{no}").get_data(as_text=True)
     finally:
         svc.engine.dispose()
+
+
+# the city's own 政务微信 app (WECOM_*_PDS): its bureau's and its departments' people
+CITY_CORP = "wwpingdingshan00"
+CITY_APP = {"WECOM_CORP_ID": CITY_CORP, "WECOM_AGENT_ID": "1000009", "WECOM_SECRET": "stub-wecom-secret",
+            "WECOM_TOKEN": "pds-wecom-token", "WECOM_AES_KEY": base64.b64encode(b"P" * 32).decode()[:43]}
+
+
+def test_the_department_works_the_citys_case_in_the_citys_own_wecom_app(city_file, tmp_path, lite):
+    """田丽娟 of 市住建局 is a member of the city's 政务微信 (TianLiJuan): the 交办 of the city's own
+    case reaches her there, not by text, and she accepts it from the app — sealed for the city's
+    corp at /county/pds/wecom. 赵志强 of 鲁山, writing to the city's app, is nobody there."""
+    wc = WeComApiStub(corp_id=CITY_CORP)
+    app, svc, sms = city_app(city_file, tmp_path, datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI),
+                             WECOM_API_BASE=wc.base_url, **{f"{k}_PDS": v for k, v in CITY_APP.items()})
+    svc._redis = lite                                                    # WeCom's token, shared through Redis
+    try:
+        clerk = Console(app, sms, CITY_CLERK)
+        done = clerk.post("/console/register", own="1", kind="visit", place="市区湛河区曹镇乡", name="王秀梅",
+                          phone="13912340078", people="1", content="市住建局的棚户区改造安置房交房一年了还办不下来房产证")
+        assert done.status_code == 302, done.get_data(as_text=True)[:800]
+        no = done.headers["Location"].rsplit("/", 1)[1]
+        assert clerk.post(f"/console/cases/{no}/act", action="assign", unit="市住建局").status_code == 302
+        # the 交办 came in the city's app, with the petitioner's number; no text to her phone
+        [assigned] = wc.texts_to("TianLiJuan")
+        assert assigned.startswith(f"【交办】{no}") and "13912340078" in assigned
+        assert {m["agentid"] for m in wc.sent} == {1000009}
+        assert not [b for to, b in sms.sent if to == LIAISON]
+        # she accepts it from the app
+        server = WeComServer(token=CITY_APP["WECOM_TOKEN"], aes_key=CITY_APP["WECOM_AES_KEY"], app_id=CITY_CORP,
+                             agent_id=1000009)
+        tian = _CityApp(app.test_client(), svc.clock, server)
+        assert f"已受理{no}" in tian.say_wecom("TianLiJuan", f"受理 {no}").replace(" ", "")
+        with Session(svc.engine) as s:
+            assert s.scalars(select(Petition.status).where(Petition.tracking_no == no)).one() == "accepted"
+        # 鲁山's liaison is no one in the city's app: told so, 鲁山's case untouched
+        said = tian.say_wecom("ZhaoZhiQiang", "受理 LS-20261123-0001")
+        assert "已受理" not in said and said
+        with Session(svc.engine) as s:
+            assert s.scalars(select(Petition.status).where(Petition.tracking_no == "LS-20261123-0001")).one() != "accepted"
+    finally:
+        svc.engine.dispose()
+        wc.close()
+
+
+class _CityApp(PeerClient):
+    def __init__(self, client, clock, server: WeComServer):
+        super().__init__(client, clock, None, None, wecom=server)
+
+    def post_wecom(self, xml: str, timestamp: int | None = None):
+        return self._post_sealed("/county/pds/wecom", self.wecom, xml, timestamp)

@@ -59,10 +59,9 @@ def register():
             problem = T.REGISTER_KIND
         elif own and not 2 <= len(form["place"]) <= 60:
             problem = W.CITY_PLACE_NEEDED
-        elif own:        # the city's own place; the petitioner's as written (core.directory.places.place_of)
-            found = gazetteer.match(CITY_OWN_PLACE).unique
-        elif (found := gazetteer.match(form["place"]).unique) is None:
-            problem = T.township_not_found(form["place"] or "（空）")
+        elif (found := gazetteer.match(CITY_OWN_PLACE if own else form["place"]).unique) is None:
+            # the city's own place, the petitioner's as written (core.directory.places.place_of)
+            problem = T.township_not_found(CITY_OWN_PLACE if own else form["place"] or "（空）")
         elif not form["name"]:
             problem = W.NAME_NEEDED
         elif form["phone"] and (phone := find_mobile(form["phone"])) is None:
