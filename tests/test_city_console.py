@@ -18,7 +18,8 @@ from bot.cli.county import init_database
 from core.clock import SHANGHAI, FixedClock
 from core.settings import load_settings
 from core.store import scope
-from core.store.models import AuditEvent, County, Person, Petition, PetitionEvent, Supervision, Township, Unit
+from core.store.models import (AnalysisNote, AuditEvent, County, Person, Petition, PetitionEvent, ReceptionSlot,
+                               Supervision, Township, Unit)
 from notifications.services import build_services
 from notifications.sms import ConsoleSms
 from tests.conftest import ROOT, make_env
@@ -298,3 +299,30 @@ def test_looking_into_a_county_the_city_stays_there_link_after_link(city):
     # 宝丰's own clerk: their list with its 批量 form, and no banner
     own = Console(app, sms, BF_CLERK).get("/console/cases").get_data(as_text=True)
     assert 'id="bulk"' in own and 'id="looked-into"' not in own
+
+
+def test_looking_into_a_county_the_city_writes_none_of_its_own(city):
+    """The city's clerk reads 鲁山's 分析 and 接访 as 鲁山's bureau does, but what 鲁山 writes there —
+    the notes its leaders read, its leaders' 接访 days, a 批量 of its cases — is 鲁山's: no form is
+    offered, and a note sent anyway is refused in Chinese and nothing written. 督办 and 登记 stay
+    the city's (above)."""
+    app, sms = city
+    clerk = Console(app, sms, CITY_CLERK)
+    engine = app.extensions["xinfang"].engine
+    analysis = clerk.get("/console/analysis", county="LS", kind="weekly")
+    assert analysis.status_code == 200 and 'name="outlook"' not in analysis.get_data(as_text=True)
+    reception = clerk.get("/console/reception", county="LS").get_data(as_text=True)
+    assert '<form method="post">' not in reception and 'name="cancel"' not in reception
+    for path, form in (("/console/analysis", {"kind": "weekly", "day": "2026-11-16", "outlook": "市局替县里写的预判"}),
+                       ("/console/reception", {"day": "2026-11-30", "hours": "9:00-12:00", "place": "县信访局"}),
+                       ("/console/cases/bulk", {"action": "assign", "nos": "LS-20261123-0001", "unit": "下汤镇"})):
+        refused = clerk.client.post(path, query_string={"county": "LS"}, data={**form, "csrf_token": clerk.token})
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 403 and "由县（市、区）信访局办理" in page and "督办" in page, path
+    with Session(engine) as s:
+        assert s.scalar(select(AnalysisNote.id)) is None and s.scalar(select(ReceptionSlot.id)) is None
+    # 鲁山's own clerk writes the note as before
+    own = Console(app, sms, LS_CLERK)
+    assert own.post("/console/analysis", kind="weekly", day="2026-11-16", outlook="下周注意征地补偿").status_code == 302
+    with Session(engine) as s:
+        assert s.scalars(select(AnalysisNote.text)).one() == "下周注意征地补偿"

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, g, request
+from werkzeug.exceptions import Forbidden
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -79,8 +80,22 @@ def services():
     bound = g.get("county_services")
     if bound is None:
         looked_into = _looked_into(svc) if g.get("city_id") is not None else None
+        if looked_into is not None and request.method == "POST" and request.endpoint not in CITY_POSTS_INTO:
+            raise LookingInto()
         bound = g.county_services = Bound(svc, looked_into or county)
     return bound
+
+
+# what the city's people may send into a county they look into: an action on a case (core.actions
+# decides which: 督办, 批注 …), a number shown (recorded), a 到市访 registered and handed down, its
+# ledger exported. Nothing else of the county's own — its analyses' notes, its 接访 schedule, its
+# people, a 批量 of its cases — is the city's to write.
+CITY_POSTS_INTO = {"console.act", "console.reveal", "console.register", "console.export_start",
+                   "console.export_again", "console.logout"}
+
+
+class LookingInto(Forbidden):
+    """The city's people sending what is the county's own to write (bot.console.errors says so)."""
 
 
 def _looked_into(svc) -> int | None:

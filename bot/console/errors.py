@@ -10,6 +10,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from bot.console.common import LookingInto
 from core.words import console as W
 
 
@@ -18,6 +19,8 @@ def _page(e: HTTPException):
         return e                                   # a webhook's, or the app's own: as it was
     if isinstance(e, CSRFError):
         title, said = W.ERRORS["csrf"]
+    elif isinstance(e, LookingInto):
+        title, said = W.ERRORS["looked_into"]
     else:
         title, said = W.ERRORS.get(e.code or 500, W.ERRORS[500 if (e.code or 500) >= 500 else 400])
     response = render_template("console/error.html", title=title, said=said, code=e.code or 500), e.code or 500
