@@ -6,6 +6,7 @@ hands the runs (``PDS:weekly_report``, ``PDS:monthly_report``) to the reports' q
 ``rq worker`` runs them."""
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime, timedelta
 
@@ -128,3 +129,53 @@ def test_the_citys_weekly_and_monthly_analyses_are_each_countys_own_side_by_side
     assert monthly.startswith("【月信访形势分析】2026年11月平顶山市：各县到县访4批9人次（鲁山3、宝丰1），较上月新增")
     assert "鲁山：到县访3批3人次，较上月新增" in monthly and "宝丰：到县访1批6人次，较上月新增，越级访1批" in monthly
     assert params["v"] == ["2026年11月", "4", "9", "1"]
+
+
+def test_the_citys_leader_reads_the_weeks_analysis_by_county_in_the_console(city_template, tmp_path):
+    """The text says 各县分析请在工作台查看: 副市长 袁立新 opens it — the week of the 16th, each county's
+    line as its own analysis counts it and the city's their sum, each leading into that county's
+    own 分析 (its notes are its bureau's). A county's clerk has no such page."""
+    from bot.app import create_app
+    from tests.test_export_limits import Console
+    path = tmp_path / "city.sqlite3"
+    shutil.copy(city_template, path)
+    sms = ConsoleSms(quiet=True)
+    svc = build_services(load_settings(make_env(f"sqlite:///{path}")), clock=FixedClock(MONDAY), sms=sms)
+    with Session(svc.engine) as s:
+        counties = {c.prefix: c for c in s.scalars(select(County))}
+        at = datetime(2026, 11, 17, 10, 0, tzinfo=SHANGHAI)
+        _case(s, counties["LS"], "LS-20261117-0001", at, rating="satisfied")
+        _case(s, counties["LS"], "LS-20261118-0001", at + timedelta(days=1), rating="unsatisfied")
+        _case(s, counties["LS"], "LS-20261110-0001", at - timedelta(days=7))
+        _case(s, counties["BF"], "BF-20261119-0001", at + timedelta(days=2), people=6)
+        scope.bind(s, counties["BF"].id)
+        s.add(Escalation(level="province", occurred_on=date(2026, 11, 18), people=2, matter="征地补偿",
+                         registered_at=at, actor="staff"))
+        s.commit()
+    app = create_app({"SERVICES": svc, "TESTING": True})
+    try:
+        leader = Console(app, sms, "+8613730000102")
+        assert "/console/city/analysis?kind=weekly" in leader.get("/console/city").get_data(as_text=True)
+        page = leader.get("/console/city/analysis", kind="weekly").get_data(as_text=True)   # last week: the 16th's
+        assert "11月16日–11月22日" in page
+        row = {prefix: _cells(page, f"county-{prefix}") for prefix in ("LS", "BF", "total")}
+        assert row["LS"][:5] == ["2", "2", "+100%", "新增", "0"] and row["LS"][6:8] == ["100%", "50%"]
+        assert row["BF"][:5] == ["1", "6", "新增", "新增", "1"]
+        assert row["total"][:5] == ["3", "8", "+200%", "新增", "1"]
+        assert [int(a) + int(b) for a, b in zip(row["LS"][:2], row["BF"][:2])] == [int(x) for x in row["total"][:2]]
+        # each county's line leads into its own analysis, read as its bureau's
+        link = re.search(r'href="([^"]*/console/analysis\?[^"]*county=BF[^"]*)"', page).group(1).replace("&amp;", "&")
+        own = leader.client.get(link)
+        assert own.status_code == 200 and "宝丰县" in own.get_data(as_text=True)
+        # a month asked by any day of it; a day that is no date said so
+        assert "2026年11月" in leader.get("/console/city/analysis", kind="monthly", day="2026-11-05").get_data(as_text=True)
+        assert 'role="alert"' in leader.get("/console/city/analysis", day="11月").get_data(as_text=True)
+        # 鲁山's clerk: no city pages
+        assert Console(app, sms, "+8613700000001").get("/console/city/analysis").status_code == 404
+    finally:
+        svc.engine.dispose()
+
+
+def _cells(page: str, row_id: str) -> list[str]:
+    row = re.search(rf'<tr id="{row_id}">(.*?)</tr>', page, re.S).group(1)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]

@@ -4,18 +4,23 @@
   (core.workplace.workbench.roll_up) and 越级访 this week, the city's sum beneath; each count leads
   into that county's list (the city's people look into a county: bot.console.common.services),
   where a case file offers the city's 督办;
+- ``/console/city/analysis`` — the city's 每周访情分析 / 月信访形势分析 as a page (the texts'
+  "各县分析请在工作台查看"): the city's line and each county's, as core.reports.city.analyse_city
+  reads them, each county's line leading into that county's own 分析;
 - ``/console/city/ranking`` — a month's ranking of the counties (core.reports.ranking, as the
   monthly text tells it; last month unless ``?month=2026-10``): a month of every county's figures,
   which the roll-up, opened many times a day, does not wait for (bench/city.py)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort, g, render_template, request
 from flask_login import login_required
 
-from bot.console.common import bp, clock_now, services, signed_in
+from bot.console.common import bp, clock_now, day_of, services, signed_in
 from core.clock import SHANGHAI
+from core.reports.analysis import last_complete, period_of
+from core.reports.city import analyse_city, counties_of
 from core.reports.ranking import RankingRules, rank_counties
 from core.store.db import reading
 from core.store.models import County
@@ -73,3 +78,29 @@ def city_ranking():
         ranks = rank_counties(s, g.city_id, year, month, now, rules)
     return render_template("console/city_ranking.html", me=me, ranks=ranks, year=year, month=month, rules=rules,
                            shown=f"{year:04d}-{month:02d}", problem=None, pct=words.percent, lost=words.county_lost)
+
+
+@bp.get("/city/analysis")
+@login_required
+def city_analysis():
+    """The city's weekly or monthly analysis over its counties (``?kind=weekly|monthly``, ``?day=``
+    any day of the period; the last one ended when none): each county's own analysis side by side
+    with the city's line, as the city's leaders' text counts them, for the city's staff and leaders."""
+    _city_only()
+    svc, now = services(), clock_now()
+    kind = request.args.get("kind") if request.args.get("kind") in ("weekly", "monthly") else "weekly"
+    today = now.astimezone(SHANGHAI).date()
+    problems: list[str] = []
+    period = period_of(kind, day_of(request.args.get("day"), today, problems) or last_complete(kind, today).first)
+    with reading(svc.sessions) as s:
+        me = signed_in(s)
+        if me.role not in ("staff", "leader"):
+            abort(403)
+        city = analyse_city(s, g.city_id, period, now)
+        prefixes = {c.name: c.prefix for c in counties_of(s, g.city_id)}
+    rows = [(name, prefixes[name], a) for name, a in city.counties]
+    return render_template("console/city_analysis.html", me=me, kind=kind, period=period, city=city, rows=rows,
+                           problems=list(dict.fromkeys(problems)), total=city.total().rates(),
+                           beyond=sum(b for b, _ in city.beyond().values()),
+                           previous=period.previous().key, following=period_of(kind, period.last + timedelta(days=1)).key,
+                           pct=words.percent, change=words.change, ANALYSES=words.ANALYSES)
