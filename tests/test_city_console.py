@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from bot.cli.county import init_database
 from core.clock import SHANGHAI, FixedClock
 from core.settings import load_settings
 from core.store import scope
-from core.store.models import (AnalysisNote, AuditEvent, County, Person, Petition, PetitionEvent, ReceptionSlot,
+from core.store.models import (AnalysisNote, AuditEvent, County, Escalation, Person, Petition, PetitionEvent, ReceptionSlot,
                                Supervision, Township, Unit)
 from notifications.services import build_services
 from notifications.sms import ConsoleSms
@@ -326,3 +326,39 @@ def test_looking_into_a_county_the_city_writes_none_of_its_own(city):
     assert own.post("/console/analysis", kind="weekly", day="2026-11-16", outlook="下周注意征地补偿").status_code == 302
     with Session(engine) as s:
         assert s.scalars(select(AnalysisNote.text)).one() == "下周注意征地补偿"
+
+
+def test_the_citys_day_by_county_is_each_countys_own_and_their_sum(city):
+    """The 每日访情's 各县情况请在工作台查看: the city's leader opens today's page — each county's line as
+    its own 每日访情 counts it, a 越级访 赴省 registered in 宝丰 in its column, the city's line the sum;
+    a day to come is today; a county's line leads into its 工作台."""
+    from core.reports.digest import gather_all
+    app, sms = city
+    svc = app.extensions["xinfang"]
+    with Session(svc.engine) as s:
+        bf = s.scalars(select(County).where(County.prefix == "BF")).one()
+        scope.bind(s, bf.id)
+        s.add(Escalation(level="province", occurred_on=date(2026, 11, 23), people=3, matter="征地补偿",
+                         registered_at=AT, actor="staff"))
+        s.commit()
+    leader = Console(app, sms, "+8613730000102")
+    assert "/console/city/day" in leader.get("/console/city").get_data(as_text=True)
+    page = leader.get("/console/city/day").get_data(as_text=True)
+    assert "11月23日（今天，截至现在）" in page
+    cells = {k: _cells(page, f"county-{k}") for k in ("LS", "BF", "total")}
+    with Session(svc.engine) as s:
+        for prefix in ("LS", "BF"):
+            scope.bind(s, s.scalars(select(County.id).where(County.prefix == prefix)).one())
+            d = gather_all(s, date(2026, 11, 23), svc.clock.now()).view()
+            assert cells[prefix][:6] == [str(d.batches), str(d.people), str(d.beyond.get("city", (0, 0))[0]),
+                                         str(d.beyond.get("province", (0, 0))[0]), "0", str(d.groups)], prefix
+    assert cells["BF"][3] == "1" and cells["LS"][0] == cells["BF"][0] == "1"
+    assert [int(x) for x in cells["total"]] == [int(a) + int(b) for a, b in zip(cells["LS"], cells["BF"])]
+    assert "11月23日" in leader.get("/console/city/day", day="2026-12-25").get_data(as_text=True)
+    assert 'role="alert"' in leader.get("/console/city/day", day="昨天").get_data(as_text=True)
+    assert 'href="/console/?county=BF"' in page
+
+
+def _cells(page: str, row_id: str) -> list[str]:
+    row = re.search(rf'<tr id="{row_id}">(.*?)</tr>', page, re.S).group(1)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]

@@ -4,6 +4,8 @@
   (core.workplace.workbench.roll_up) and 越级访 this week, the city's sum beneath; each count leads
   into that county's list (the city's people look into a county: bot.console.common.services),
   where a case file offers the city's 督办;
+- ``/console/city/day`` — the city's 每日访情 as a page (its text's "各县情况请在工作台查看"): each
+  county's day as core.reports.city.gather_city counts it, the city's line their sum;
 - ``/console/city/analysis`` — the city's 每周访情分析 / 月信访形势分析 as a page (the texts'
   "各县分析请在工作台查看"): the city's line and each county's, as core.reports.city.analyse_city
   reads them, each county's line leading into that county's own 分析;
@@ -20,7 +22,8 @@ from flask_login import login_required
 from bot.console.common import bp, clock_now, day_of, services, signed_in
 from core.clock import SHANGHAI
 from core.reports.analysis import last_complete, period_of
-from core.reports.city import analyse_city, counties_of
+from core.reports.city import analyse_city, counties_of, gather_city
+from core.reports.digest import LEVELS
 from core.reports.ranking import RankingRules, rank_counties
 from core.store.db import reading
 from core.store.models import County
@@ -104,3 +107,30 @@ def city_analysis():
                            beyond=sum(b for b, _ in city.beyond().values()),
                            previous=period.previous().key, following=period_of(kind, period.last + timedelta(days=1)).key,
                            pct=words.percent, change=words.change, ANALYSES=words.ANALYSES)
+
+
+@bp.get("/city/day")
+@login_required
+def city_day():
+    """The city's day over its counties (``?day=``, today when none): what its 每日访情 counts, by
+    county — 到县访, 越级访 by level, 集体访, 挂牌督办, 扬言预警, the city's 督办 marked and missed —
+    each county's line leading into its 工作台."""
+    _city_only()
+    svc, now = services(), clock_now()
+    today = now.astimezone(SHANGHAI).date()
+    problems: list[str] = []
+    day = day_of(request.args.get("day"), today, problems) or today
+    if day > today:
+        day = today
+    with reading(svc.sessions) as s:
+        me = signed_in(s)
+        if me.role not in ("staff", "leader"):
+            abort(403)
+        city = gather_city(s, g.city_id, day, now)
+        prefixes = {c.name: c.prefix for c in counties_of(s, g.city_id)}
+    rows = [(name, prefixes[name], d, city.supervised.get(name, (0, 0))) for name, d in city.counties]
+    return render_template("console/city_day.html", me=me, day=day, today=today, rows=rows, LEVELS=LEVELS,
+                           problems=list(dict.fromkeys(problems)), beyond=city.beyond(),
+                           previous=(day - timedelta(days=1)).isoformat(),
+                           following=min(day + timedelta(days=1), today).isoformat(),
+                           marked=city.supervisions(0)[0], missed=city.supervisions(1)[0])

@@ -120,8 +120,8 @@ def _looked_into(svc) -> int | None:
 
 
 # the city's own pages, and what is nobody's county: their addresses never say one
-_NOT_INTO = {"console.static", "console.city_page", "console.city_ranking", "console.city_analysis", "console.login",
-             "console.login_code", "console.logout"}
+_NOT_INTO = {"console.static", "console.city_page", "console.city_ranking", "console.city_analysis", "console.city_day",
+             "console.login", "console.login_code", "console.logout"}
 
 
 @bp.url_defaults
