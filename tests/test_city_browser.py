@@ -57,3 +57,27 @@ def test_a_county_clerk_sees_their_county_and_the_city_supervises_another(live_c
     with Session(app.extensions["xinfang"].engine) as s:
         assert s.execute(select(County.prefix).join(Supervision, Supervision.county_id == County.id)).scalars().all() == ["BF"]
     assert any("BF-20261123-0001" in body and "挂牌督办" in body for _, body in sms.sent)
+
+
+def test_the_citys_leader_reads_the_day_and_the_week_by_county(live_city, browser):
+    """副市长 袁立新 follows his texts' 在工作台查看: from 各县概况 to 今日访情 and 每周访情分析, each
+    county's line and the city's their sum, and from a county's line into that county's own 分析."""
+    live, app, sms = live_city
+    leader = sign_in(browser, live, sms, "+8613730000102")
+    leader.get_by_role("link", name="各县概况").click()
+    leader.get_by_role("link", name="今日访情").click()
+    day = leader.locator("#city-day")
+    cells = {p: [int(c) for c in day.locator(f"#county-{p} td").all_inner_texts()] for p in ("LS", "BF", "total")}
+    assert cells["total"] == [a + b for a, b in zip(cells["LS"], cells["BF"])] and cells["total"][0] == 2
+    leader.get_by_role("link", name="返回各县概况").click()
+    leader.get_by_role("link", name="每周访情分析").click()
+    assert "11月16日–11月22日" in leader.inner_text("h2")            # last week: the counties were not in use yet
+    assert "都还没有使用" in leader.inner_text("body")
+    leader.get_by_role("link", name="下一期").click()                 # this week, so far
+    assert "本期尚未结束" in leader.inner_text("h2")
+    week = leader.locator("#city-analysis")
+    cells = {p: week.locator(f"#county-{p} td[data-col]").all_inner_texts() for p in ("LS", "BF", "total")}
+    assert cells["LS"][:2] == cells["BF"][:2] == ["1", "1"] and cells["total"][:2] == ["2", "2"]
+    leader.get_by_role("link", name="宝丰县的分析").click()
+    assert "county=BF" in leader.url and "宝丰县" in leader.inner_text("body")
+    assert leader.locator("textarea").count() == 0          # the notes are 宝丰's bureau's to write

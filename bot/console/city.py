@@ -102,7 +102,7 @@ def city_analysis():
         city = analyse_city(s, g.city_id, period, now)
         prefixes = {c.name: c.prefix for c in counties_of(s, g.city_id)}
     rows = [(name, prefixes[name], a) for name, a in city.counties]
-    return render_template("console/city_analysis.html", me=me, kind=kind, period=period, city=city, rows=rows,
+    return render_template("console/city_analysis.html", me=me, kind=kind, period=period, city=city, rows=rows, today=today,
                            problems=list(dict.fromkeys(problems)), total=city.total().rates(),
                            beyond=sum(b for b, _ in city.beyond().values()),
                            previous=period.previous().key, following=period_of(kind, period.last + timedelta(days=1)).key,
