@@ -19,6 +19,8 @@ Timed, each the median of ``--runs`` (wall time of the whole step, commit includ
 - the city's monthly ranking of its counties (core.reports.ranking.rank_counties, October);
 - one county's 统计 for a month (core.reports.measures.measure, its bound session, with the nine
   other counties' rows in the same table);
+- the console over the city (``pages``): its page, its ranking, a county looked into, a county's
+  own 工作台, and the pages the city's texts point to (its day and its week and month by county);
 - the deadline sweep over every county (core.cases.sweep.sweep, bound to each in turn) with 2,000
   cases due in each at bench/cases.py's hour (one run: it changes what it sweeps).
 
@@ -123,6 +125,15 @@ def pages(args, db: str, tmp: str, sessions, counties) -> None:
         timed_pages[f"{last_name}'s 工作台 (its bureau)"] = (last_staff, lambda i: "/console/")
     print(f"  the console over the city, server time, {args.page_runs} requests each:")
     time_pages(app, svc, timed_pages, args.page_runs, indent="    ")
+    # what the city's texts point to (在工作台查看): a day and a week of every county, read live
+    figures = {"the city's day by county (/console/city/day, today)": (clerk, lambda i: "/console/city/day"),
+               "the city's week by county (/console/city/analysis, last week)":
+                   (clerk, lambda i: "/console/city/analysis?kind=weekly"),
+               "the city's month by county (/console/city/analysis, last month)":
+                   (clerk, lambda i: "/console/city/analysis?kind=monthly")}
+    runs = max(3, args.page_runs // 4)
+    print(f"  the city's figures pages, server time, {runs} requests each:")
+    time_pages(app, svc, figures, runs, indent="    ")
     svc.engine.dispose()
 
 

@@ -75,7 +75,8 @@ def test_a_citys_day_runs_no_statement_of_county_data_without_its_county(day):
         for page in ("/console/", "/console/cases", "/console/cases?q=坏了", "/console/cases?shelf=to_accept",
                      "/console/stats", "/console/evenings", "/console/follow-ups", "/console/analysis",
                      "/console/reception", "/console/cases/LS-20261123-0001", "/console/cases/BF-20261123-0001",
-                     "/console/city", "/console/city/ranking", "/console/cases?county=BF"):
+                     "/console/city", "/console/city/ranking", "/console/city/day", "/console/city/analysis",
+                     "/console/city/analysis?kind=monthly", "/console/cases?county=BF"):
             client.get(page)
     citizen = _Account(app.test_client(), clock, WeChatServer(token=ACCOUNT[0], app_id=ACCOUNT[1], aes_key=ACCOUNT[2]),
                        TwilioServer(auth_token=TWILIO_TOKEN))
