@@ -327,6 +327,12 @@ class Petition(CountyOwned, Base):
                                  postgresql_where=text(UNSATISFIED_OPEN))),
         only("postgresql", Index("ix_petition_county_to_meet", "county_id", "due_meet", "unit_id",
                                  postgresql_where=text(TO_MEET))),
+        # the nearest deadline: the sweep's claim (core.cases.sweep) and the 工作台's 即将到期 — by
+        # county first on PostgreSQL, and only the cases that have one (a city's ten million cases,
+        # most of them closed, hold a few thousand); SQLite's one county keeps its plain index
+        only("sqlite", Index("ix_petition_due_next", "due_next")),
+        only("postgresql", Index("ix_petition_county_due_next", "county_id", "due_next",
+                                 postgresql_where=text("due_next IS NOT NULL"))),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -377,7 +383,7 @@ class Petition(CountyOwned, Base):
     due_meet: Mapped[datetime | None]
     due_reply: Mapped[datetime | None]
     due_finish: Mapped[datetime | None]
-    due_next: Mapped[datetime | None] = mapped_column(index=True)      # the nearest open deadline
+    due_next: Mapped[datetime | None] = mapped_column()      # the nearest open deadline (its indexes: above)
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     overdue: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())   # 挂牌
     # a 七晚 plan is under way: the plan is how the case is handled; its answer and closing are held
