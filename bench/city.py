@@ -84,7 +84,7 @@ def add_counties(sessions, city_id: int, template_id: int, n: int) -> None:
             s.commit()
 
 
-def pages(args, db: str, tmp: str, sessions, counties) -> None:
+def pages(args, db: str, tmp: str, sessions, counties, city_id: int) -> None:
     """The console over the city (issue 31, 6: p95 < 150 ms): the city's page (every county's
     shelves and 越级访), its ranking of the counties (last month's), a county looked into from it, and each county's
     bureau's own 工作台 and a shelf — server time through the app (Flask's test client, no
@@ -132,9 +132,35 @@ def pages(args, db: str, tmp: str, sessions, counties) -> None:
                "the city's month by county (/console/city/analysis, last month)":
                    (clerk, lambda i: "/console/city/analysis?kind=monthly")}
     runs = max(3, args.page_runs // 4)
-    print(f"  the city's figures pages, server time, {runs} requests each:")
-    time_pages(app, svc, figures, runs, indent="    ")
+    print(f"  the city's figures pages counted when asked, server time, {runs} requests each:")
+    time_pages(app, svc, {label: (who, lambda i, p=path: p(i) + ("&" if "?" in p(i) else "?") + "live=1")
+                          for label, (who, path) in figures.items()}, runs, indent="    ")
+    keep_as_sent(sessions, city_id)
+    print(f"  the same pages as the city's texts sent them (core.reports.kept), {args.page_runs} requests each:")
+    time_pages(app, svc, {**figures, "the city's ranking (/console/city/ranking, last month)":
+                          timed_pages["the city's ranking (/console/city/ranking, last month)"]},
+               args.page_runs, indent="    ")
     svc.engine.dispose()
+
+
+def keep_as_sent(sessions, city_id: int) -> None:
+    """What the city's jobs keep when they send its texts (notifications.schedule: the day at 17:30,
+    last week, last month, last month's ranking), kept here as they would."""
+    from core.reports import kept
+    from core.reports.analysis import last_complete
+    from core.reports.city import analyse_city, counties_of, gather_city
+    from core.reports.ranking import rank_counties
+    from core.store import scope
+    from core.store.db import transaction
+
+    with transaction(sessions) as s:
+        scope.bind(s, city_id)
+        prefixes = {c.name: c.prefix for c in counties_of(s, city_id)}
+        kept.keep(s, "daily", DAY.isoformat(), kept.day_figures(gather_city(s, city_id, DAY, NOW), prefixes), NOW)
+        for kind in ("weekly", "monthly"):
+            period = last_complete(kind, DAY)
+            kept.keep(s, kind, period.key, kept.analysis_figures(analyse_city(s, city_id, period, NOW), prefixes), NOW)
+        kept.keep(s, "ranking", "2026-10", kept.ranking_figures(rank_counties(s, city_id, 2026, 10, NOW)), NOW)
 
 
 def main() -> None:
@@ -256,7 +282,7 @@ def main() -> None:
     print(f"  one county's 统计, October ({counties[-1][1]})                  {secs:7.3f} s  "
           f"({m.county.petitions:,} petitions)")
 
-    pages(args, db, tmp, sessions, counties)
+    pages(args, db, tmp, sessions, counties, city_id)
 
     # the sweep: nothing of the year due (as a county in operation), then --due cases in each
     loader.execute("UPDATE petition SET due_next = NULL WHERE due_next IS NOT NULL")   # a second run: only those the first left

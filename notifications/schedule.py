@@ -46,7 +46,8 @@ from core.evenings.sweep import sweep_evenings
 from core.cases.followup import follow_up
 from core.evenings.visits import EveningRules
 from core.cases.instructions import PROGRESS_DAYS, due
-from core.reports.city import analyse_city, gather_city
+from core.reports import kept
+from core.reports.city import analyse_city, counties_of, gather_city
 from core.reports.ranking import RankingRules, rank_counties
 from core.reports.scores import month_scores
 from core.rules import ScoreRules
@@ -365,11 +366,18 @@ def sweep_exports(svc, now: datetime) -> str:
     return exports.sweep(svc, now, legacy_dir=tempfile.gettempdir())
 
 
+def prefixes(s, city_id: int) -> dict[str, str]:
+    """The city's counties' tracking prefixes by name (a kept line leads into its county)."""
+    return {c.name: c.prefix for c in counties_of(s, city_id)}
+
+
 def city_digest(svc, now: datetime) -> str:
     """The city's 每日访情 (issue 31, 4): every county's day side by side, to the city's leaders."""
     with transaction(svc.sessions) as s:
         city = s.get(County, scope.county_of(s))
-        said = city_text(gather_city(s, city.id, local(now).date(), now), city.name)
+        day = gather_city(s, city.id, local(now).date(), now)
+        said = city_text(day, city.name)
+        kept.keep(s, "daily", day.day.isoformat(), kept.day_figures(day, prefixes(s, city.id)), now)   # the page shows it
         ids = OutboundMessage.enqueue_many(s, [(phone, said, "city_digest", None, said.params)
                                                for phone in audience.leaders(s)], now)
     svc.send_later(ids, now)
@@ -389,6 +397,7 @@ def _city_analysis_job(kind: str):
             if not analysis.counties:
                 return words.ran("not_in_use", what=what, period=period.key)
             said = city_analysis_text(analysis, city.name)
+            kept.keep(s, kind, period.key, kept.analysis_figures(analysis, prefixes(s, city.id)), now)
             ids = OutboundMessage.enqueue_many(s, [(phone, said, said.key, None, said.params)
                                                    for phone in audience.leaders(s)], now)
         svc.send_later(ids, now)
@@ -404,7 +413,9 @@ def county_ranking(svc, now: datetime) -> str:
     with transaction(svc.sessions) as s:
         city = s.get(County, scope.county_of(s))
         rules = RankingRules.from_raw((city.options or {}).get("ranking"))
-        said = county_ranking_text(rank_counties(s, city.id, year, month, now, rules), year, month, rules)
+        ranks = rank_counties(s, city.id, year, month, now, rules)
+        said = county_ranking_text(ranks, year, month, rules)
+        kept.keep(s, "ranking", f"{year:04d}-{month:02d}", kept.ranking_figures(ranks), now)
         phones = list(s.scalars(select(Person.phone).where(Person.active.is_(True),
                                                            Person.role.in_(("leader", "staff")))))
         ids = OutboundMessage.enqueue_many(s, [(phone, said, "county_ranking", None, said.params) for phone in phones],

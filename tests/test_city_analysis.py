@@ -20,7 +20,7 @@ from core.reports.city import analyse_city
 from core.settings import load_settings
 from core.store import scope
 from core.store.db import make_engine
-from core.store.models import County, Escalation, OutboundMessage, Person, Petition, ScheduledRun, Township, Unit
+from core.store.models import CityFigures, County, Escalation, OutboundMessage, Person, Petition, ScheduledRun, Township, Unit
 from core.words.templates import template_of
 from notifications.queue import REPORTS
 from notifications.report_text import city_analysis_text
@@ -118,6 +118,13 @@ def test_the_citys_weekly_and_monthly_analyses_are_each_countys_own_side_by_side
                     "宝丰：到县访1批6人次，环比新增，越级访1批。")
     assert "LS-" not in body and "BF-" not in body and "李秀英" not in body
     assert weekly[0][2] == {"t": "city_weekly_report", "v": ["11月16日–11月22日", "3", "8", "1"]}
+    # what it counted is kept for the city's page (core.reports.kept), each county's line and the sum
+    with Session(svc.engine) as s:
+        kept = s.scalars(select(CityFigures).where(CityFigures.kind == "weekly")).one()
+        assert (kept.county_id, kept.period) == (counties["PDS"], "2026-11-16")
+        assert [(c["prefix"], c["now"], c["beyond"]) for c in kept.figures["counties"]] == \
+            [("LS", [2, 2], 0), ("BF", [1, 6], 1)]
+        assert (kept.figures["total"]["now"], kept.figures["total"]["beyond"]) == ([3, 8], 1)
     assert template_of("city_weekly_report").render(weekly[0][2]["v"]) == \
         "每周访情分析（11月16日–11月22日）：各县到县访3批8人次，越级访1批。各县分析请在工作台查看。"
     # December's first working day: November's analysis, the same way

@@ -18,7 +18,7 @@ from bot.cli.county import init_database
 from core.clock import SHANGHAI, FixedClock
 from core.settings import load_settings
 from core.store import scope
-from core.store.models import (AnalysisNote, AuditEvent, County, Escalation, Person, Petition, PetitionEvent, ReceptionSlot,
+from core.store.models import (AnalysisNote, AuditEvent, CityFigures, County, Escalation, Person, Petition, PetitionEvent, ReceptionSlot,
                                Supervision, Township, Unit)
 from notifications.services import build_services
 from notifications.sms import ConsoleSms
@@ -362,3 +362,33 @@ def test_the_citys_day_by_county_is_each_countys_own_and_their_sum(city):
 def _cells(page: str, row_id: str) -> list[str]:
     row = re.search(rf'<tr id="{row_id}">(.*?)</tr>', page, re.S).group(1)
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_the_citys_pages_show_what_its_texts_said(city):
+    """At 17:30 the city's 每日访情 goes to its leaders; the day's page then shows the figures it
+    sent, saying when, though a 鲁山 case came in at 17:40 — and counts again when asked. On the
+    first working day of December the ranking of November is 通报ed; its page shows that ranking."""
+    from notifications.schedule import tick
+    app, sms = city
+    svc = app.extensions["xinfang"]
+    leader = Console(app, sms, "+8613730000102")
+    assert 'id="sent-at"' not in leader.get("/console/city/day").get_data(as_text=True)   # counted now
+    ran = {name for name, _, _ in tick(svc, datetime(2026, 11, 23, 17, 30, tzinfo=SHANGHAI))}
+    assert "PDS:city_digest" in ran
+    with Session(svc.engine) as s:
+        ls = s.scalars(select(County).where(County.prefix == "LS")).one()
+        _case(s, ls, "LS-20261123-0002", "下汤镇", "鲁山下汤镇又一户停水了")
+        s.commit()
+    page = leader.get("/console/city/day").get_data(as_text=True)
+    assert "11月23日17:30每日访情短信发出时的数字" in page and _cells(page, "county-LS")[0] == "1"
+    again = leader.get("/console/city/day", day="2026-11-23", live="1").get_data(as_text=True)
+    assert 'id="sent-at"' not in again and _cells(again, "county-LS")[0] == "2"
+    # November's ranking as 通报ed on 12月1日
+    tick(svc, datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI))
+    with Session(svc.engine) as s:
+        assert s.scalars(select(CityFigures.kind).where(CityFigures.period == "2026-11")).all() == ["ranking"]
+    svc.clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI))
+    leader = Console(app, sms, "+8613730000102")            # a day later: signed in again
+    ranking = leader.get("/console/city/ranking").get_data(as_text=True)
+    assert "2026年11月各县（市、区）排名" in ranking and "12月1日09:00排名通报时的数字" in ranking
+    assert "鲁山县" in ranking and "宝丰县" in ranking

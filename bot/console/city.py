@@ -21,6 +21,7 @@ from flask_login import login_required
 
 from bot.console.common import bp, clock_now, day_of, services, signed_in
 from core.clock import SHANGHAI
+from core.reports import kept
 from core.reports.analysis import last_complete, period_of
 from core.reports.city import analyse_city, counties_of, gather_city
 from core.reports.digest import LEVELS
@@ -78,9 +79,11 @@ def city_ranking():
             return render_template("console/city_ranking.html", me=me, ranks=[], rules=rules, month=None,
                                    problem=words.RANKING_MONTH, shown=request.args.get("month", "")[:20]), 400
         year, month = asked
-        ranks = rank_counties(s, g.city_id, year, month, now, rules)
+        row = kept.kept(s, "ranking", f"{year:04d}-{month:02d}")    # as the monthly text told it
+        ranks = row.figures if row else kept.ranking_figures(rank_counties(s, g.city_id, year, month, now, rules))
     return render_template("console/city_ranking.html", me=me, ranks=ranks, year=year, month=month, rules=rules,
-                           shown=f"{year:04d}-{month:02d}", problem=None, pct=words.percent, lost=words.county_lost)
+                           shown=f"{year:04d}-{month:02d}", problem=None, pct=words.percent, lost=words.county_lost,
+                           sent_at=_local(row))
 
 
 @bp.get("/city/analysis")
@@ -99,12 +102,11 @@ def city_analysis():
         me = signed_in(s)
         if me.role not in ("staff", "leader"):
             abort(403)
-        city = analyse_city(s, g.city_id, period, now)
-        prefixes = {c.name: c.prefix for c in counties_of(s, g.city_id)}
-    rows = [(name, prefixes[name], a) for name, a in city.counties]
-    return render_template("console/city_analysis.html", me=me, kind=kind, period=period, city=city, rows=rows, today=today,
-                           problems=list(dict.fromkeys(problems)), total=city.total().rates(),
-                           beyond=sum(b for b, _ in city.beyond().values()),
+        row = kept.kept(s, kind, period.key)          # as the leaders' text counted it
+        figures = row.figures if row else kept.analysis_figures(analyse_city(s, g.city_id, period, now),
+                                                                _prefixes(s))
+    return render_template("console/city_analysis.html", me=me, kind=kind, period=period, f=figures, today=today,
+                           problems=list(dict.fromkeys(problems)), sent_at=_local(row),
                            previous=period.previous().key, following=period_of(kind, period.last + timedelta(days=1)).key,
                            pct=words.percent, change=words.change, ANALYSES=words.ANALYSES)
 
@@ -126,11 +128,20 @@ def city_day():
         me = signed_in(s)
         if me.role not in ("staff", "leader"):
             abort(403)
-        city = gather_city(s, g.city_id, day, now)
-        prefixes = {c.name: c.prefix for c in counties_of(s, g.city_id)}
-    rows = [(name, prefixes[name], d, city.supervised.get(name, (0, 0))) for name, d in city.counties]
-    return render_template("console/city_day.html", me=me, day=day, today=today, rows=rows, LEVELS=LEVELS,
-                           problems=list(dict.fromkeys(problems)), beyond=city.beyond(),
+        # the day the 每日访情 told (17:30) as it told it, unless asked for now's count
+        row = None if request.args.get("live") == "1" else kept.kept(s, "daily", day.isoformat())
+        figures = row.figures if row else kept.day_figures(gather_city(s, g.city_id, day, now), _prefixes(s))
+    return render_template("console/city_day.html", me=me, day=day, today=today, f=figures, LEVELS=LEVELS,
+                           problems=list(dict.fromkeys(problems)), sent_at=_local(row),
+                           since=date.fromisoformat(figures["since"]) if figures.get("since") else None,
                            previous=(day - timedelta(days=1)).isoformat(),
-                           following=min(day + timedelta(days=1), today).isoformat(),
-                           marked=city.supervisions(0)[0], missed=city.supervisions(1)[0])
+                           following=min(day + timedelta(days=1), today).isoformat())
+
+
+def _prefixes(s) -> dict[str, str]:
+    return {c.name: c.prefix for c in counties_of(s, g.city_id)}
+
+
+def _local(row):
+    """When a kept figure was counted, Beijing time (None: counted now)."""
+    return row.computed_at.astimezone(SHANGHAI) if row is not None else None

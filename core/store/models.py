@@ -883,6 +883,22 @@ class AnalysisNote(CountyOwned, Base):
     at: Mapped[datetime]
 
 
+class CityFigures(CountyOwned, Base):
+    """The figures of a city's text as they were sent (core.reports.kept): its 每日访情 by county, its
+    weekly and monthly analyses' lines, its monthly ranking — what the city's pages show for that
+    day or period (the text says 在工作台查看: the page says what the text said), instead of a
+    month of ten counties read again. ``county_id`` is the city's. Kept; a job run again for the
+    same period replaces its figures."""
+
+    __tablename__ = "city_figures"
+    __table_args__ = (UniqueConstraint("county_id", "kind", "period", name="uq_city_figures_period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))             # daily | weekly | monthly | ranking
+    period: Mapped[str] = mapped_column(String(10))          # 2026-11-23 (a day, a week's first), 2026-11 (a month)
+    figures: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[datetime]
+
+
 class LedgerExport(CountyOwned, Base):
     """A 台账 export built by a worker (notifications.exports): who asked, for which days, how far
     it has got, and the file once written (under EXPORT_DIR). Status: queued → running → done |
