@@ -114,6 +114,14 @@ class Context(Writer):
         conversation, its verification codes, the reads of the sender's own petitions."""
         return self.city.id if self.city is not None else self.county.id
 
+    def as_citys_own(self) -> None:
+        """At the city's own entrance, one of the city's own people (its bureau, its departments):
+        they work the city's own cases — its own places (市本级) and people, not every county's, and
+        nothing they write is entered into a county (a 登记 by text is the city's)."""
+        if self.city_places is not None and self.city_places.own is not None:
+            self.gazetteer = self.city_places.own
+            self.city = self.city_places = None
+
     def enter(self, county_id: int | None) -> None:
         """At the city's own entrance: go on as the county ``county_id`` of the city — the one the
         place named decided, or a case's — its rules, its places, the session bound to it (a case

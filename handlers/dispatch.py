@@ -52,6 +52,7 @@ def handle(conn: Connection, msg: Inbound, settings: Settings, gazetteer: Gazett
     person = officials.identify(ctx) if msg.kind in ("text", "voice", "location") \
         else None
     if person is not None:
+        ctx.as_citys_own()       # at the city's own entrance: the city's person, its own places
         if _rate_limited(ctx):
             reply = texts.RATE_LIMITED
         elif msg.kind == "location":

@@ -90,7 +90,11 @@ class Services:
         the place named decides the county), with each county and its own places."""
         ids = list(session.scalars(select(County.id).where(County.parent_id == city.id, County.kind == "county")
                                    .order_by(County.id)))
-        return CityGazetteer(city, [self._county_unlocked(conn, cid) for cid in ids])
+        places = CityGazetteer(city, [self._county_unlocked(conn, cid) for cid in ids])
+        scope.bind(session, city.id)       # and the city's own, for its officials writing there
+        places.own = Gazetteer.from_session(session)
+        places.own.directory_names = DirectoryNames.load(session)
+        return places
 
     def _county_unlocked(self, conn: Connection, county_id: int) -> tuple[County, Gazetteer]:
         """self.county's read of one county, under the lock already held."""

@@ -357,3 +357,15 @@ def test_at_half_past_eleven_on_a_friday_night_the_countys_working_days_are_said
 def test_a_command_without_its_number_at_the_citys_account_shows_a_countys_number(city):
     reply = city.account().say("o_city_how", "撤回")
     assert "PDS-" not in reply and re.search(r"(LS|BF)-\d{8}-0001", reply), reply
+
+
+def test_the_citys_clerk_at_the_citys_number_is_the_citys_person(city):
+    """孟晓燕 of the city's bureau texts 登记 to the city's own number: there she is the city's person,
+    working the city's own cases — a township of 鲁山 is no place of the city's own, so she is told
+    and nothing is filed in the city under 鲁山's township, nor is 鲁山's cadre sent a case he cannot
+    open. (A 到市访 for a county is registered in the console, for that county.)"""
+    reply = city.sms("+8613730000001", "登记 走访 下汤镇 王五 13912345678 1 俺村的井坏了半年了没人管")
+    assert "下汤镇" in reply and "已登记" not in reply, reply
+    with city.look() as s:
+        assert s.scalars(select(Petition.tracking_no).where(Petition.name == "王五")).all() == []
+        assert not s.scalars(select(OutboundMessage.body).where(OutboundMessage.to == "+8613700000011")).all()

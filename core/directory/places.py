@@ -246,6 +246,7 @@ class CityGazetteer(Gazetteer):
         super().__init__([(tid, name) for _, g in counties for tid, name, _ in g.townships],
                          [(vid, tid, name) for _, g in counties for vid, tid, name, _ in g.villages])
         self.city = city
+        self.own: Gazetteer | None = None    # the city's own places (市本级) and people: its officials' (Services)
         self.counties = {c.id: (c, g) for c, g in counties}   # county id → (County, its own Gazetteer)
         self.county_of = {tid: c.id for c, g in counties for tid in g.names}
         self.county_names = {c.id: c.name for c, _ in counties}
