@@ -18,7 +18,7 @@ from bot.cli.county import init_database
 from core.clock import SHANGHAI, FixedClock
 from core.settings import load_settings
 from core.store import scope
-from core.store.models import (AnalysisNote, AuditEvent, CityFigures, County, Escalation, Person, Petition, PetitionEvent, ReceptionSlot,
+from core.store.models import (AnalysisNote, AuditEvent, CityFigures, County, Escalation, LedgerExport, Person, Petition, PetitionEvent, ReceptionSlot,
                                Supervision, Township, Unit)
 from notifications.services import build_services
 from notifications.sms import ConsoleSms
@@ -319,8 +319,24 @@ def test_looking_into_a_county_the_city_writes_none_of_its_own(city):
         refused = clerk.client.post(path, query_string={"county": "LS"}, data={**form, "csrf_token": clerk.token})
         page = refused.get_data(as_text=True)
         assert refused.status_code == 403 and "由县（市、区）信访局办理" in page and "督办" in page, path
+    # nor a 文书 issued in 鲁山's name and recorded in its case, nor its ledger from its own page
+    case = clerk.get("/console/cases/LS-20261123-0001").get_data(as_text=True)
+    assert 'id="documents"' not in case
+    document = clerk.get("/console/cases/LS-20261123-0001/documents/assignment")
+    assert document.status_code == 403 and "由县（市、区）信访局办理" in document.get_data(as_text=True)
+    assert 'id="export-at-city"' in clerk.get("/console/stats", county="LS").get_data(as_text=True)
+    export = clerk.client.post("/console/exports", query_string={"county": "LS"},
+                               data={"from": "2026-11-01", "to": "2026-11-23", "format": "csv", "csrf_token": clerk.token})
+    assert export.status_code == 403
     with Session(engine) as s:
         assert s.scalar(select(AnalysisNote.id)) is None and s.scalar(select(ReceptionSlot.id)) is None
+        assert s.scalar(select(LedgerExport.id)) is None
+        assert not s.scalars(select(PetitionEvent).where(PetitionEvent.kind == "document")).all()
+    # a city department's people (市住建局) work their own unit's cases: no county, no city pages
+    head = Console(app, sms, "+8613730000011")
+    for path, params in (("/console/", {"county": "LS"}), ("/console/stats", {"county": "LS"}),
+                         ("/console/city", {}), ("/console/city/day", {}), ("/console/city/ranking", {})):
+        assert head.get(path, **params).status_code == 404, path
     # 鲁山's own clerk writes the note as before
     own = Console(app, sms, LS_CLERK)
     assert own.post("/console/analysis", kind="weekly", day="2026-11-16", outlook="下周注意征地补偿").status_code == 302
@@ -381,6 +397,9 @@ def test_the_citys_pages_show_what_its_texts_said(city):
         s.commit()
     page = leader.get("/console/city/day").get_data(as_text=True)
     assert "11月23日17:30每日访情短信发出时的数字" in page and _cells(page, "county-LS")[0] == "1"
+    # the city's page is the city's whatever the address says
+    into = leader.get("/console/city/day", county="LS").get_data(as_text=True)
+    assert 'id="sent-at"' in into and 'id="looked-into"' not in into
     again = leader.get("/console/city/day", day="2026-11-23", live="1").get_data(as_text=True)
     assert 'id="sent-at"' not in again and _cells(again, "county-LS")[0] == "2"
     # November's ranking as 通报ed on 12月1日

@@ -79,8 +79,11 @@ def services():
         return svc
     bound = g.get("county_services")
     if bound is None:
-        looked_into = _looked_into(svc) if g.get("city_id") is not None else None
-        if looked_into is not None and request.method == "POST" and request.endpoint not in CITY_POSTS_INTO:
+        # the city's own pages are the city's, whatever the address says (?county= there is nothing)
+        looked_into = _looked_into(svc) if g.get("city_id") is not None and request.endpoint not in _NOT_INTO \
+            else None
+        if looked_into is not None and (request.method == "POST" and request.endpoint not in CITY_POSTS_INTO
+                                        or request.endpoint in CITY_NEVER_INTO):
             raise LookingInto()
         bound = g.county_services = Bound(svc, looked_into or county)
     return bound
@@ -90,8 +93,10 @@ def services():
 # decides which: 督办, 批注 …), a number shown (recorded), a 到市访 registered and handed down, its
 # ledger exported. Nothing else of the county's own — its analyses' notes, its 接访 schedule, its
 # people, a 批量 of its cases — is the city's to write.
-CITY_POSTS_INTO = {"console.act", "console.reveal", "console.register", "console.export_start",
-                   "console.export_again", "console.logout"}
+CITY_POSTS_INTO = {"console.act", "console.reveal", "console.register", "console.logout"}
+# nor what a GET writes there: a 文书 is issued in the county's name and recorded in its case's
+# 经过. (The ledger of a county is exported from the city's page, for the counties chosen.)
+CITY_NEVER_INTO = {"documents.download"}
 
 
 class LookingInto(Forbidden):
@@ -115,6 +120,8 @@ def _looked_into(svc) -> int | None:
         if asked:
             abort(404)
         return None
+    if getattr(current_user, "role", None) not in ("staff", "leader"):
+        abort(404)          # a city department's people work their own unit's cases: no county to look into
     g.looked_into, g.looked_into_name = prefix.upper(), found.name
     return found.id
 
