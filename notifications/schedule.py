@@ -375,7 +375,11 @@ def city_digest(svc, now: datetime) -> str:
     """The city's 每日访情 (issue 31, 4): every county's day side by side, to the city's leaders."""
     with transaction(svc.sessions) as s:
         city = s.get(County, scope.county_of(s))
-        day = gather_city(s, city.id, local(now).date(), now)
+        # what it counts as a county's own text counts it: the rest days since the last, and
+        # what came after the last text's 17:30
+        since, after = _digest_since(s, local(now).date(), WorkCalendar.from_options(city.options),
+                                     run_name(svc, "city_digest"))
+        day = gather_city(s, city.id, local(now).date(), now, since=since, after=after)
         said = city_text(day, city.name)
         kept.keep(s, "daily", day.day.isoformat(), kept.day_figures(day, prefixes(s, city.id)), now)   # the page shows it
         ids = OutboundMessage.enqueue_many(s, [(phone, said, "city_digest", None, said.params)

@@ -38,7 +38,8 @@ def city_file(tmp_path_factory):
     return path
 
 
-def _case(s: Session, county: County, no: str, township: str, content: str) -> None:
+def _case(s: Session, county: County, no: str, township: str, content: str, at: datetime | None = None) -> None:
+    AT = at or globals()["AT"]
     scope.bind(s, county.id)
     t = s.scalars(select(Township).where(Township.name == township)).one()
     unit = s.scalars(select(Unit).where(Unit.township_id == t.id)).first()
@@ -411,3 +412,23 @@ def test_the_citys_pages_show_what_its_texts_said(city):
     ranking = leader.get("/console/city/ranking").get_data(as_text=True)
     assert "2026年11月各县（市、区）排名" in ranking and "12月1日09:00排名通报时的数字" in ranking
     assert "鲁山县" in ranking and "宝丰县" in ranking
+
+
+def test_mondays_city_text_counts_the_weekend_as_each_countys_own_does(city):
+    """A 鲁山 villager petitioned on Saturday the 21st; Monday's 17:30 texts count it — 鲁山's own
+    每日访情 (11月21日至23日) and the city's, which keeps those figures for its page."""
+    from notifications.schedule import tick
+    app, sms = city
+    svc = app.extensions["xinfang"]
+    with Session(svc.engine) as s:
+        ls = s.scalars(select(County).where(County.prefix == "LS")).one()
+        _case(s, ls, "LS-20261121-0001", "下汤镇", "周六来反映的低保问题", at=datetime(2026, 11, 21, 10, 0, tzinfo=SHANGHAI))
+        s.commit()
+    ran = {name for name, _, _ in tick(svc, datetime(2026, 11, 23, 17, 30, tzinfo=SHANGHAI))}
+    assert {"LS:daily_digest", "PDS:city_digest"} <= ran
+    with Session(svc.engine) as s:
+        kept = s.scalars(select(CityFigures).where(CityFigures.kind == "daily")).one()
+    assert kept.figures["since"] == "2026-11-21"
+    assert {c["prefix"]: c["batches"] for c in kept.figures["counties"]} == {"LS": 2, "BF": 1}
+    leader = Console(app, sms, "+8613730000102")
+    assert "11月21日至11月23日" in leader.get("/console/city/day").get_data(as_text=True)

@@ -71,7 +71,10 @@ def test_each_county_gets_its_own_evening_text_and_the_city_its_own(svc):
     assert all("宝丰县" in body for to, body in digests["BF"] if to in _leaders(svc, "BF"))
     city = _sent(svc, "city_digest")
     assert list(city) == ["PDS"] and [to for to, _ in city["PDS"]] == _leaders(svc, "PDS")
-    assert city["PDS"][0][1].startswith("【每日访情】11月23日（周一）平顶山市：各县到县访0批0人次")
+    # Monday's: from Saturday, as each county's own (its days the counties' calendar keeps)
+    assert city["PDS"][0][1].startswith("【每日访情】11月21日至23日（周一）平顶山市：各县到县访0批0人次")
+    assert all(body.startswith("【每日访情】11月21日至23日（周一）") for body in
+               [b for _, b in digests["LS"]] + [b for _, b in digests["BF"]] if body.startswith("【每日访情】"))
     # once a day: the next tick runs none of them again
     assert not {"LS:daily_digest", "BF:daily_digest", "PDS:city_digest"} & {n for n, _, _ in tick(svc, EVENING)}
     with svc.engine.connect() as conn:
