@@ -61,6 +61,9 @@ def test_a_visit_about_a_city_department_is_the_citys_own_case(city_file, tmp_pa
         assert assigned.status_code == 302
         told = [body for to, body in sms.sent if to == LIAISON and body.startswith(f"【交办】{no}")]
         assert told and "宝丰县杨庄镇马街村" in told[0] and "市本级" not in told[0]
+        # the petitioner is told the city's bureau registered it, with the city's number
+        [receipt] = [body for to, body in sms.sent if to == "+8613912340077"]
+        assert f"已由市信访局登记，编号{no}" in receipt, receipt
         # the department's liaison accepts it in the console, as a county's unit would
         liaison = Console(app, sms, LIAISON)
         assert no in liaison.get("/console/").get_data(as_text=True)

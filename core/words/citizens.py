@@ -483,9 +483,10 @@ def visit_answer_closed(no: str) -> str:
 ANSWER_RATING = "请回复1满意、2基本满意或3不满意。"
 
 
-def registered_receipt(no: str, how: str, finish_by: str) -> str:
-    """SMS to a petitioner whose visit (走访) or letter (来信) the bureau registered."""
-    return (f"您好！您的{how}已由县信访局登记，编号{no}，预计{finish_by}前办结。"
+def registered_receipt(no: str, how: str, finish_by: str, bureau: str = "县信访局") -> str:
+    """SMS to a petitioner whose visit (走访) or letter (来信) the bureau registered (``bureau``:
+    市信访局 for the city's own cases)."""
+    return (f"您好！您的{how}已由{bureau}登记，编号{no}，预计{finish_by}前办结。"
             f"回复“查询 {no}”可查进度。谢谢！")
 
 

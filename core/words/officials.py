@@ -80,7 +80,8 @@ NOTICES: dict[str, Callable[..., str]] = {
     "case_extended": lambda ctx, p, days, reason: texts.case_extended(p.tracking_no, days, gist(reason, 30),
                                                                       when(p.due_finish)),
     "case_not_accepted": lambda ctx, p, unit, reason: texts.case_not_accepted(p.tracking_no, unit, gist(reason, 60)),
-    "receipt": lambda ctx, p, how: texts.registered_receipt(p.tracking_no, how, when(p.due_finish)),
+    "receipt": lambda ctx, p, how: texts.registered_receipt(
+        p.tracking_no, how, when(p.due_finish), "市信访局" if getattr(ctx.county, "kind", "") == "city" else "县信访局"),
     "review_answered": lambda ctx, p, level, text: texts.review_answered(p.tracking_no, level, gist(text, 60)),
     # to units
     "case_assigned": _assigned,
