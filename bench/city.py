@@ -148,18 +148,17 @@ def keep_as_sent(sessions, city_id: int) -> None:
     last week, last month, last month's ranking), kept here as they would."""
     from core.reports import kept
     from core.reports.analysis import last_complete
-    from core.reports.city import analyse_city, counties_of, gather_city
+    from core.reports.city import analyse_city, gather_city
     from core.reports.ranking import rank_counties
     from core.store import scope
     from core.store.db import transaction
 
     with transaction(sessions) as s:
         scope.bind(s, city_id)
-        prefixes = {c.name: c.prefix for c in counties_of(s, city_id)}
-        kept.keep(s, "daily", DAY.isoformat(), kept.day_figures(gather_city(s, city_id, DAY, NOW), prefixes), NOW)
+        kept.keep(s, "daily", DAY.isoformat(), kept.day_figures(gather_city(s, city_id, DAY, NOW)), NOW)
         for kind in ("weekly", "monthly"):
             period = last_complete(kind, DAY)
-            kept.keep(s, kind, period.key, kept.analysis_figures(analyse_city(s, city_id, period, NOW), prefixes), NOW)
+            kept.keep(s, kind, period.key, kept.analysis_figures(analyse_city(s, city_id, period, NOW)), NOW)
         kept.keep(s, "ranking", "2026-10", kept.ranking_figures(rank_counties(s, city_id, 2026, 10, NOW)), NOW)
 
 

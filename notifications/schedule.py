@@ -47,7 +47,7 @@ from core.cases.followup import follow_up
 from core.evenings.visits import EveningRules
 from core.cases.instructions import PROGRESS_DAYS, due
 from core.reports import kept
-from core.reports.city import analyse_city, counties_of, gather_city
+from core.reports.city import analyse_city, gather_city
 from core.reports.ranking import RankingRules, rank_counties
 from core.reports.scores import month_scores
 from core.rules import ScoreRules
@@ -366,11 +366,6 @@ def sweep_exports(svc, now: datetime) -> str:
     return exports.sweep(svc, now, legacy_dir=tempfile.gettempdir())
 
 
-def prefixes(s, city_id: int) -> dict[str, str]:
-    """The city's counties' tracking prefixes by name (a kept line leads into its county)."""
-    return {c.name: c.prefix for c in counties_of(s, city_id)}
-
-
 def city_digest(svc, now: datetime) -> str:
     """The city's 每日访情 (issue 31, 4): every county's day side by side, to the city's leaders."""
     with transaction(svc.sessions) as s:
@@ -381,7 +376,7 @@ def city_digest(svc, now: datetime) -> str:
                                      run_name(svc, "city_digest"))
         day = gather_city(s, city.id, local(now).date(), now, since=since, after=after)
         said = city_text(day, city.name)
-        kept.keep(s, "daily", day.day.isoformat(), kept.day_figures(day, prefixes(s, city.id)), now)   # the page shows it
+        kept.keep(s, "daily", day.day.isoformat(), kept.day_figures(day), now)   # the page shows it
         ids = OutboundMessage.enqueue_many(s, [(phone, said, "city_digest", None, said.params)
                                                for phone in audience.leaders(s)], now)
     svc.send_later(ids, now)
@@ -401,7 +396,7 @@ def _city_analysis_job(kind: str):
             if not analysis.counties:
                 return words.ran("not_in_use", what=what, period=period.key)
             said = city_analysis_text(analysis, city.name)
-            kept.keep(s, kind, period.key, kept.analysis_figures(analysis, prefixes(s, city.id)), now)
+            kept.keep(s, kind, period.key, kept.analysis_figures(analysis), now)
             ids = OutboundMessage.enqueue_many(s, [(phone, said, said.key, None, said.params)
                                                    for phone in audience.leaders(s)], now)
         svc.send_later(ids, now)

@@ -75,9 +75,7 @@ class Services:
                 if entrance and county.kind == "city":   # the city's own entrance: every county's places
                     gazetteer = self._city_places(conn, session, county)
                 else:
-                    scope.bind(session, county.id)   # its places and people, not another county's
-                    gazetteer = Gazetteer.from_session(session)
-                    gazetteer.directory_names = DirectoryNames.load(session)   # who a new petition may name
+                    gazetteer = _own_places(session, county.id)
                 cached = (time.monotonic(), (county, gazetteer))
                 if county_id is None:
                     self._gazetteer = cached
@@ -91,9 +89,7 @@ class Services:
         ids = list(session.scalars(select(County.id).where(County.parent_id == city.id, County.kind == "county")
                                    .order_by(County.id)))
         places = CityGazetteer(city, [self._county_unlocked(conn, cid) for cid in ids])
-        scope.bind(session, city.id)       # and the city's own, for its officials writing there
-        places.own = Gazetteer.from_session(session)
-        places.own.directory_names = DirectoryNames.load(session)
+        places.own = _own_places(session, city.id)       # and the city's own, for its officials writing there
         return places
 
     def _county_unlocked(self, conn: Connection, county_id: int) -> tuple[County, Gazetteer]:
@@ -101,9 +97,7 @@ class Services:
         with Session(bind=conn) as session:
             county = session.get(County, county_id)
             session.expunge(county)
-            scope.bind(session, county.id)
-            gazetteer = Gazetteer.from_session(session)
-            gazetteer.directory_names = DirectoryNames.load(session)
+            gazetteer = _own_places(session, county.id)
         self._by_county[county_id] = (time.monotonic(), (county, gazetteer))
         return county, gazetteer
 
@@ -266,3 +260,11 @@ def build_services(settings: Settings, clock: Clock | None = None, sms: SmsBacke
         else:
             sms = ConsoleSms()
     return Services(settings=settings, engine=engine, sessions=make_sessionmaker(engine), clock=clock or Clock(), sms=sms)
+
+
+def _own_places(session: Session, county_id: int) -> Gazetteer:
+    """A county's (or the city's) own places and people, ``session`` bound to it: not another's."""
+    scope.bind(session, county_id)
+    gazetteer = Gazetteer.from_session(session)
+    gazetteer.directory_names = DirectoryNames.load(session)   # who a new petition may name
+    return gazetteer

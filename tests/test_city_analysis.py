@@ -143,6 +143,7 @@ def test_the_citys_leader_reads_the_weeks_analysis_by_county_in_the_console(city
     line as its own analysis counts it and the city's their sum, each leading into that county's
     own 分析 (its notes are its bureau's). A county's clerk has no such page."""
     from bot.app import create_app
+    from tests.test_city_console import _cells
     from tests.test_export_limits import Console
     path = tmp_path / "city.sqlite3"
     shutil.copy(city_template, path)
@@ -181,8 +182,3 @@ def test_the_citys_leader_reads_the_weeks_analysis_by_county_in_the_console(city
         assert Console(app, sms, "+8613700000001").get("/console/city/analysis").status_code == 404
     finally:
         svc.engine.dispose()
-
-
-def _cells(page: str, row_id: str) -> list[str]:
-    row = re.search(rf'<tr id="{row_id}">(.*?)</tr>', page, re.S).group(1)
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]

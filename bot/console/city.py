@@ -19,11 +19,11 @@ from datetime import date, timedelta
 from flask import abort, g, render_template, request
 from flask_login import current_user, login_required
 
-from bot.console.common import bp, clock_now, day_of, services, signed_in
+from bot.console.common import CITY_READERS, bp, clock_now, day_of, services, signed_in
 from core.clock import SHANGHAI
 from core.reports import kept
 from core.reports.analysis import last_complete, period_of
-from core.reports.city import analyse_city, counties_of, gather_city
+from core.reports.city import analyse_city, gather_city
 from core.reports.digest import LEVELS
 from core.reports.ranking import RankingRules, rank_counties
 from core.store.db import reading
@@ -34,7 +34,7 @@ from core.workplace import workbench
 
 def _city_only() -> None:
     # a county's people have no city pages; nor have the city departments' (their own unit's cases)
-    if g.get("city_id") is None or getattr(current_user, "role", None) not in ("staff", "leader"):
+    if g.get("city_id") is None or getattr(current_user, "role", None) not in CITY_READERS:
         abort(404)
 
 
@@ -102,8 +102,7 @@ def city_analysis():
     with reading(svc.sessions) as s:
         me = signed_in(s)
         row = kept.kept(s, kind, period.key)          # as the leaders' text counted it
-        figures = row.figures if row else kept.analysis_figures(analyse_city(s, g.city_id, period, now),
-                                                                _prefixes(s))
+        figures = row.figures if row else kept.analysis_figures(analyse_city(s, g.city_id, period, now))
     return render_template("console/city_analysis.html", me=me, kind=kind, period=period, f=figures, today=today,
                            problems=list(dict.fromkeys(problems)), sent_at=_local(row),
                            previous=period.previous().key, following=period_of(kind, period.last + timedelta(days=1)).key,
@@ -127,16 +126,12 @@ def city_day():
         me = signed_in(s)
         # the day the 每日访情 told (17:30) as it told it, unless asked for now's count
         row = None if request.args.get("live") == "1" else kept.kept(s, "daily", day.isoformat())
-        figures = row.figures if row else kept.day_figures(gather_city(s, g.city_id, day, now), _prefixes(s))
+        figures = row.figures if row else kept.day_figures(gather_city(s, g.city_id, day, now))
     return render_template("console/city_day.html", me=me, day=day, today=today, f=figures, LEVELS=LEVELS,
                            problems=list(dict.fromkeys(problems)), sent_at=_local(row),
                            since=date.fromisoformat(figures["since"]) if figures.get("since") else None,
                            previous=(day - timedelta(days=1)).isoformat(),
                            following=min(day + timedelta(days=1), today).isoformat())
-
-
-def _prefixes(s) -> dict[str, str]:
-    return {c.name: c.prefix for c in counties_of(s, g.city_id)}
 
 
 def _local(row):

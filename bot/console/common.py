@@ -99,6 +99,9 @@ CITY_POSTS_INTO = {"console.act", "console.reveal", "console.register", "console
 CITY_NEVER_INTO = {"documents.download"}
 
 
+CITY_READERS = ("staff", "leader")   # the city's people who read its counties (its pages, a look in)
+
+
 class LookingInto(Forbidden):
     """The city's people sending what is the county's own to write (bot.console.errors says so)."""
 
@@ -120,7 +123,7 @@ def _looked_into(svc) -> int | None:
         if asked:
             abort(404)
         return None
-    if getattr(current_user, "role", None) not in ("staff", "leader"):
+    if getattr(current_user, "role", None) not in CITY_READERS:
         abort(404)          # a city department's people work their own unit's cases: no county to look into
     g.looked_into, g.looked_into_name = prefix.upper(), found.name
     return found.id

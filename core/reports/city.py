@@ -52,6 +52,7 @@ class CityDay:
 
     day: date
     counties: list[tuple[str, Day]] = field(default_factory=list)    # (county name, its day), as loaded
+    prefixes: dict[str, str] = field(default_factory=dict)            # county name → its tracking prefix
     since: date | None = None
     supervised: dict[str, tuple[int, int]] = field(default_factory=dict)   # county name → 督办 (marked, missed)
 
@@ -89,6 +90,7 @@ def gather_city(s: Session, city_id: int, day: date, now: datetime | None = None
     start, end = span(day, now, city.since, after)
     for county in each_county(s, city_id):
         city.counties.append((county.name, gather_all(s, day, now, since, after).view()))
+        city.prefixes[county.name] = county.prefix
         city.supervised[county.name] = (marked_in(s, start, end), missed_in(s, start, end))
     return city
 
@@ -100,6 +102,7 @@ class CityAnalysis:
 
     period: Period
     counties: list[tuple[str, Analysis]] = field(default_factory=list)    # (county name, its analysis)
+    prefixes: dict[str, str] = field(default_factory=dict)                # county name → its tracking prefix
 
     def to_county(self, which: str = "current") -> tuple[int, int]:
         """到县访 of every county (批次, 人次) in the period (``which``: current, previous, year_before)."""
@@ -131,4 +134,5 @@ def analyse_city(s: Session, city_id: int, period: Period, now: datetime) -> Cit
     for county in each_county(s, city_id):
         if in_use_before(s, period.end):
             city.counties.append((county.name, analyse(s, period, now)))
+            city.prefixes[county.name] = county.prefix
     return city

@@ -35,13 +35,13 @@ def kept(s: Session, kind: str, period: str) -> CityFigures | None:
     return s.scalars(select(CityFigures).where(CityFigures.kind == kind, CityFigures.period == period)).first()
 
 
-def day_figures(city: CityDay, prefixes: dict[str, str]) -> dict:
+def day_figures(city: CityDay) -> dict:
     """The city's day by county (its 每日访情's figures): 到县访 批次 and 人次, 越级访 批次 by level,
     集体访, 挂牌督办, 扬言预警, the city's 督办 marked and missed."""
     lines = []
     for name, d in city.counties:
         marked, missed = city.supervised.get(name, (0, 0))
-        lines.append({"name": name, "prefix": prefixes.get(name, ""), "batches": d.batches, "people": d.people,
+        lines.append({"name": name, "prefix": city.prefixes.get(name, ""), "batches": d.batches, "people": d.people,
                       "beyond": {level: d.beyond.get(level, (0, 0))[0] for level, _ in LEVELS},
                       "groups": d.groups, "overdue": len(d.overdue), "warnings": len(d.warnings),
                       "marked": marked, "missed": missed})
@@ -52,11 +52,11 @@ def day_figures(city: CityDay, prefixes: dict[str, str]) -> dict:
             "counties": lines, "total": total}
 
 
-def analysis_figures(city: CityAnalysis, prefixes: dict[str, str]) -> dict:
+def analysis_figures(city: CityAnalysis) -> dict:
     """The city's weekly or monthly analysis by county: 到县访 (批次, 人次) of the period, the one
     before and the year before, 越级访 批次, the rates; the city's line their sum (its rates of
     every county's cases)."""
-    lines = [{"name": name, "prefix": prefixes.get(name, ""), "now": list(a.current.to_county),
+    lines = [{"name": name, "prefix": city.prefixes.get(name, ""), "now": list(a.current.to_county),
               "before": list(a.previous.to_county), "year_before": list(a.year_before.to_county),
               "beyond": sum(b for b, _ in a.beyond.values()),
               "rates": {r: a.current.county.rates()[r] for r in RATES}} for name, a in city.counties]
