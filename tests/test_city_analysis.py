@@ -178,6 +178,9 @@ def test_the_citys_leader_reads_the_weeks_analysis_by_county_in_the_console(city
         # a month asked by any day of it; a day that is no date said so
         assert "2026年11月" in leader.get("/console/city/analysis", kind="monthly", day="2026-11-05").get_data(as_text=True)
         assert 'role="alert"' in leader.get("/console/city/analysis", day="11月").get_data(as_text=True)
+        # a month to come is this one, so far
+        assert "2026年11月（本期尚未结束" in leader.get("/console/city/analysis", kind="monthly",
+                                                          day="2027-06-01").get_data(as_text=True)
         # 鲁山's clerk: no city pages
         assert Console(app, sms, "+8613700000001").get("/console/city/analysis").status_code == 404
     finally:

@@ -99,6 +99,8 @@ def city_analysis():
     today = now.astimezone(SHANGHAI).date()
     problems: list[str] = []
     period = period_of(kind, day_of(request.args.get("day"), today, problems) or last_complete(kind, today).first)
+    if period.first > today:          # a period to come has no figures: the one in progress
+        period = period_of(kind, today)
     with reading(svc.sessions) as s:
         me = signed_in(s)
         row = kept.kept(s, kind, period.key)          # as the leaders' text counted it

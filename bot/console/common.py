@@ -90,7 +90,7 @@ def services():
 
 
 # what the city's people may send into a county they look into: an action on a case (core.actions
-# decides which: 督办, 批注 …), a number shown (recorded), a 到市访 registered and handed down, its
+# decides which: 挂牌督办), a number shown (recorded), a 到市访 registered and handed down, its
 # ledger exported. Nothing else of the county's own — its analyses' notes, its 接访 schedule, its
 # people, a 批量 of its cases — is the city's to write.
 CITY_POSTS_INTO = {"console.act", "console.reveal", "console.register", "console.logout"}
